@@ -1,0 +1,49 @@
+"""The ASGI app `kg serve` runs: a landing page and a health check over the knowledge graph."""
+
+from __future__ import annotations
+
+import html
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse
+from starlette.routing import Route
+
+from kg.graph import KnowledgeGraph
+
+__all__ = ["create_app"]
+
+
+def create_app(graph: KnowledgeGraph) -> Starlette:
+    """Build the app over an open knowledge graph."""
+
+    async def health(request: Request) -> JSONResponse:
+        return JSONResponse(
+            {
+                "status": "ok",
+                "backend": graph.store.backend,
+                "store": graph.store.location,
+                "named_graphs": len(graph.store.named_graphs()),
+                "seed_loaded": graph.has_seed(),
+            }
+        )
+
+    async def index(request: Request) -> HTMLResponse:
+        stats = graph.stats()
+        rows = "".join(
+            f"<tr><td>{count}</td><td>{html.escape(name)}</td></tr>"
+            for name, count in stats.per_graph
+        )
+        return HTMLResponse(
+            "<!doctype html><html lang=en><head><meta charset=utf-8>"
+            '<link rel="icon" href="data:,"><title>tmkg</title></head><body>'
+            "<h1>tmkg — trademark-conflict knowledge graph</h1>"
+            f"<p>Store: {html.escape(graph.store.location)} ({stats.total} quads). "
+            'Health: <a href="/health">/health</a>.</p>'
+            f"<table><thead><tr><th>quads</th><th>graph</th></tr></thead><tbody>{rows}</tbody></table>"
+            "</body></html>"
+        )
+
+    app = Starlette(routes=[Route("/", index), Route("/health", health)])
+    app.state.graph = graph
+    return app

@@ -1,0 +1,244 @@
+"""The `kg` command line: a thin shell that parses flags, calls the service layer and prints.
+
+Errors print as one line (``kg: error: ...``) with a non-zero exit status from the error's
+class; ``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from kg.config import Settings
+from kg.errors import KGError, QueryError
+from kg.graph import KnowledgeGraph
+from kg.load import FORMATS
+from kg.output import render_query_result
+
+__all__ = ["build_parser", "main"]
+
+SELECT_FORMATS = ("table", "json", "csv", "tsv", "xml")
+GRAPH_FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml")
+
+
+def _store_options() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    group = common.add_argument_group("store")
+    group.add_argument(
+        "--store",
+        type=Path,
+        metavar="PATH",
+        help="folder of the embedded store (default: $KG_STORE, else the per-user data folder)",
+    )
+    group.add_argument(
+        "--memory",
+        action="store_true",
+        default=None,
+        help="use a throwaway in-memory store holding the reference data and the seed case",
+    )
+    group.add_argument(
+        "--debug", action="store_true", default=None, help="show tracebacks on errors"
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for `kg` and its subcommands."""
+    common = _store_options()
+    parser = argparse.ArgumentParser(
+        prog="kg",
+        description="tmkg: a knowledge graph of trademark conflicts (RDF, SPARQL, analyses).",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    load = commands.add_parser(
+        "load",
+        parents=[common],
+        help="validate and load RDF files (all or nothing)",
+        description="Parse, SHACL-validate and load RDF files in one transaction: if any file "
+        "fails, nothing is written. Loading the same file twice adds nothing.",
+    )
+    load.add_argument("files", nargs="*", type=Path, metavar="FILE")
+    load.add_argument("--seed", action="store_true", help="load the seed case (the AWS dispute)")
+    load.add_argument(
+        "--format", choices=sorted(FORMATS), help="RDF format (default: from extension)"
+    )
+    load.add_argument("--graph", metavar="IRI", help="named graph for triples outside any graph")
+
+    validate = commands.add_parser(
+        "validate",
+        parents=[common],
+        help="check RDF files against the shapes and the store, without loading",
+        description="Parse files and run the SHACL shapes over them together with the store's "
+        "content. Exit status 0 when they conform, non-zero otherwise. Nothing is written.",
+    )
+    validate.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    validate.add_argument(
+        "--format", choices=sorted(FORMATS), help="RDF format (default: from extension)"
+    )
+    validate.add_argument(
+        "--graph", metavar="IRI", help="named graph for triples outside any graph"
+    )
+
+    query = commands.add_parser(
+        "query",
+        parents=[common],
+        help="run a SPARQL query over the union of all graphs",
+        description="Run SPARQL 1.1 over the union of all graphs (GRAPH ?g names each fact's "
+        "source graph). SELECT/ASK print as table, json, csv, tsv or xml; CONSTRUCT/DESCRIBE "
+        "as turtle, ntriples, nquads, trig, jsonld or rdfxml.",
+    )
+    source = query.add_mutually_exclusive_group(required=True)
+    source.add_argument("sparql", nargs="?", help="the query text")
+    source.add_argument(
+        "-f", "--file", type=Path, metavar="FILE.rq", help="read the query from a file"
+    )
+    query.add_argument(
+        "--format",
+        choices=SELECT_FORMATS + GRAPH_FORMATS,
+        help="output format (default: table for SELECT/ASK, turtle for CONSTRUCT/DESCRIBE)",
+    )
+
+    commands.add_parser(
+        "stats",
+        parents=[common],
+        help="count quads per graph and entities per class",
+        description="Print the number of quads in each named graph and of entities per "
+        "ontology class.",
+    )
+
+    serve = commands.add_parser(
+        "serve",
+        parents=[common],
+        help="start the HTTP server (loads the seed case on first start)",
+        description="Start uvicorn on the embedded store. The seed case is loaded when the "
+        "store does not hold it yet.",
+    )
+    serve.add_argument("--host", default=None, help="interface to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None, help="port (default 8000)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run `kg`; return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    settings = Settings.from_env(
+        store_path=args.store,
+        memory=args.memory,
+        debug=args.debug,
+        host=getattr(args, "host", None),
+        port=getattr(args, "port", None),
+    )
+    try:
+        return _COMMANDS[args.command](args, settings)
+    except KGError as error:
+        if settings.debug:
+            raise
+        print(f"kg: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("kg: interrupted", file=sys.stderr)
+        return 130
+
+
+def _open(settings: Settings) -> KnowledgeGraph:
+    graph = KnowledgeGraph.open(settings)
+    if settings.memory:
+        graph.load_seed()
+    return graph
+
+
+def _cmd_load(args: argparse.Namespace, settings: Settings) -> int:
+    if not args.files and not args.seed:
+        raise KGError("nothing to load", suggestion="name files, or pass --seed")
+    with _open(settings) as graph:
+        progress = sys.stderr.isatty()
+        if args.seed and not settings.memory:
+            report = graph.load_seed()
+            _print_load("seed", report.quads_read, report.quads_added, report.warnings)
+        if args.files:
+            report = graph.load(
+                args.files, format_name=args.format, graph=args.graph, progress=progress
+            )
+            _print_load(
+                ", ".join(report.files), report.quads_read, report.quads_added, report.warnings
+            )
+    return 0
+
+
+def _print_load(what: str, read: int, added: int, warnings: Sequence[str]) -> None:
+    for warning in warnings:
+        print(f"kg: warning: {warning}", file=sys.stderr)
+    print(f"loaded {what}: {read} quads read, {added} new")
+
+
+def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
+    with _open(settings) as graph:
+        parsed, report = graph.validate(args.files, format_name=args.format, graph=args.graph)
+    for warning in report.warnings:
+        print(f"kg: warning: {warning}", file=sys.stderr)
+    report.raise_for_violations()
+    quads = sum(len(file.quads) for file in parsed)
+    print(f"valid: {len(parsed)} file(s), {quads} quads conform to the shapes")
+    return 0
+
+
+def _cmd_query(args: argparse.Namespace, settings: Settings) -> int:
+    if args.file is not None:
+        try:
+            sparql = args.file.read_text(encoding="utf-8")
+        except OSError as error:
+            raise QueryError(f"cannot read {args.file}: {error.strerror}") from None
+    else:
+        sparql = args.sparql
+    with _open(settings) as graph:
+        result = graph.query(sparql)
+        sys.stdout.write(render_query_result(result, args.format))
+    return 0
+
+
+def _cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    with _open(settings) as graph:
+        stats = graph.stats()
+    print(f"store: {graph.store.location} ({graph.store.backend})")
+    print(f"quads: {stats.total}")
+    print("\nquads per graph:")
+    for name, count in stats.per_graph:
+        print(f"  {count:>9}  {name}")
+    print("\nentities per class:")
+    for name, count in stats.per_class:
+        print(f"  {count:>9}  {name.replace('https://w3id.org/tmkg/ontology#', 'tm:')}")
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from kg.api.app import create_app
+
+    graph = KnowledgeGraph.open(settings)
+    if not graph.has_seed():
+        report = graph.load_seed()
+        print(f"kg: loaded the seed case ({report.quads_added} new quads)", file=sys.stderr)
+    app = create_app(graph)
+    print(
+        f"kg: serving {graph.store.location} on http://{settings.host}:{settings.port}/",
+        file=sys.stderr,
+    )
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    return 0
+
+
+_COMMANDS = {
+    "load": _cmd_load,
+    "validate": _cmd_validate,
+    "query": _cmd_query,
+    "stats": _cmd_stats,
+    "serve": _cmd_serve,
+}
+
+if __name__ == "__main__":
+    sys.exit(main())

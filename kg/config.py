@@ -1,0 +1,65 @@
+"""Settings: one frozen dataclass, read from command-line flags and the environment.
+
+The store location is, in order: ``--store PATH``, ``$KG_STORE``, else the per-user data
+folder (``platformdirs.user_data_dir("tmkg")/store``, e.g. ``~/.local/share/tmkg/store`` on
+Linux). ``--memory`` (or ``KG_MEMORY=1``) uses a throwaway in-memory store instead.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+__all__ = ["Settings", "default_store_path"]
+
+
+def default_store_path() -> Path:
+    """The per-user folder where the embedded store lives when no path is given."""
+    return Path(platformdirs.user_data_dir("tmkg", appauthor=False)) / "store"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the service layer needs to know about where and how to run."""
+
+    store_path: Path | None = None
+    memory: bool = False
+    host: str = "127.0.0.1"
+    port: int = 8000
+    debug: bool = False
+
+    @property
+    def backend(self) -> str:
+        """The store backend name: ``memory`` or ``oxigraph`` (on disk)."""
+        return "memory" if self.memory else "oxigraph"
+
+    @property
+    def resolved_store_path(self) -> Path | None:
+        """The on-disk store folder, or ``None`` for an in-memory store."""
+        if self.memory:
+            return None
+        return self.store_path or default_store_path()
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Settings from ``KG_*`` variables, with explicit (non-``None``) overrides winning.
+
+        >>> Settings.from_env({"KG_STORE": "/tmp/x"}).store_path
+        PosixPath('/tmp/x')
+        >>> Settings.from_env({"KG_STORE": "/tmp/x"}, store_path=Path("/y")).store_path
+        PosixPath('/y')
+        """
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {
+            "store_path": Path(env["KG_STORE"]) if env.get("KG_STORE") else None,
+            "memory": env.get("KG_MEMORY", "") in ("1", "true", "yes"),
+            "host": env.get("KG_HOST", "127.0.0.1"),
+            "port": int(env.get("KG_PORT", "8000")),
+            "debug": env.get("KG_DEBUG", "") in ("1", "true", "yes"),
+        }
+        values.update({key: value for key, value in overrides.items() if value is not None})
+        return cls(**values)  # type: ignore[arg-type]

@@ -1,0 +1,96 @@
+"""The error hierarchy every layer raises, each error with a message and a suggestion.
+
+The CLI maps these to exit codes in one place (`kg.cli`), the HTTP shells to status codes.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "KGError",
+    "NotFound",
+    "ParseError",
+    "QueryError",
+    "StoreError",
+    "StoreLocked",
+    "ValidationError",
+]
+
+
+class KGError(Exception):
+    """Base of tmkg's errors: a one-line message, and optionally what to do about it."""
+
+    exit_code = 1
+    http_status = 500
+
+    def __init__(self, message: str, *, suggestion: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.suggestion = suggestion
+
+    def __str__(self) -> str:
+        if self.suggestion:
+            return f"{self.message} ({self.suggestion})"
+        return self.message
+
+
+class StoreError(KGError):
+    """The store cannot be opened, read or written."""
+
+    exit_code = 3
+    http_status = 503
+
+
+class StoreLocked(StoreError):
+    """Another process holds the on-disk store open for writing."""
+
+
+class ParseError(KGError):
+    """An input file is not valid RDF in its format; says file, line and column."""
+
+    exit_code = 4
+    http_status = 400
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        suggestion: str | None = None,
+    ) -> None:
+        where = path or "<input>"
+        if line is not None:
+            where += f":{line}"
+            if column is not None:
+                where += f":{column}"
+        super().__init__(f"{where}: {message}", suggestion=suggestion)
+        self.path, self.line, self.column = path, line, column
+
+
+class ValidationError(KGError):
+    """Data breaks the SHACL shapes; carries one line per violation."""
+
+    exit_code = 5
+    http_status = 422
+
+    def __init__(self, violations: list[str], *, source: str | None = None) -> None:
+        head = f"{source}: " if source else ""
+        count = len(violations)
+        summary = f"{head}{count} SHACL violation{'s' if count != 1 else ''}"
+        super().__init__(summary + ":\n  " + "\n  ".join(violations))
+        self.violations = violations
+
+
+class QueryError(KGError):
+    """A SPARQL query is malformed or cannot be answered."""
+
+    exit_code = 6
+    http_status = 400
+
+
+class NotFound(KGError):
+    """A named thing (party, mark, case, file, graph) does not exist."""
+
+    exit_code = 7
+    http_status = 404

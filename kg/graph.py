@@ -1,0 +1,169 @@
+"""The knowledge graph service: a store with reference data, loading, queries and statistics.
+
+This is the one object the CLI, the HTTP API and reports share. It owns the store and makes
+sure the ontology and reference data (jurisdictions, Nice classes) are present and current.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.config import Settings
+from kg.load import LoadReport, ParsedFile, check_files, load_files, parse_file
+from kg.namespaces import TM
+from kg.output import PREFIXES
+from kg.reference import REFERENCE_GRAPHS, reference_quads
+from kg.resources import SEED_DIR
+from kg.store import QueryResult, Store, open_store
+from kg.validate import ValidationReport
+
+__all__ = ["GraphStats", "KnowledgeGraph", "seed_files"]
+
+
+def seed_files() -> list[Path]:
+    """The seed case's files, in load order."""
+    return sorted(SEED_DIR.glob("*.trig")) + sorted(SEED_DIR.glob("*.ttl"))
+
+
+@dataclass(frozen=True)
+class GraphStats:
+    """Quads per graph and entities per class."""
+
+    total: int
+    per_graph: tuple[tuple[str, int], ...]
+    per_class: tuple[tuple[str, int], ...]
+
+
+class KnowledgeGraph:
+    """A tmkg knowledge graph over one store.
+
+    >>> graph = KnowledgeGraph.open(Settings(memory=True))
+    >>> graph.ask("ASK { ?j <https://w3id.org/tmkg/ontology#code> 'CN' }")
+    True
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._sync_reference_data()
+
+    @classmethod
+    def open(cls, settings: Settings) -> KnowledgeGraph:
+        """Open (creating if needed) the store the settings name."""
+        return cls(open_store(settings.backend, settings.resolved_store_path))
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> KnowledgeGraph:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # ----------------------------------------------------------- loading
+
+    def load(
+        self,
+        paths: Sequence[str | Path],
+        *,
+        format_name: str | None = None,
+        graph: str | None = None,
+        progress: bool = False,
+    ) -> LoadReport:
+        """Load files atomically after SHACL validation (see `kg.load.load_files`)."""
+        return load_files(
+            self.store, paths, format_name=format_name, graph=graph, progress=progress
+        )
+
+    def validate(
+        self,
+        paths: Sequence[str | Path],
+        *,
+        format_name: str | None = None,
+        graph: str | None = None,
+    ) -> tuple[list[ParsedFile], ValidationReport]:
+        """Parse and validate files against the shapes and this graph, changing nothing."""
+        return check_files(self.store, paths, format_name=format_name, graph=graph)
+
+    def load_seed(self) -> LoadReport:
+        """Load the seed case (the AWS trademark dispute)."""
+        return self.load(seed_files())
+
+    def has_seed(self) -> bool:
+        """Whether every named graph of the seed case is already in the store."""
+        present = set(self.store.named_graphs())
+        for path in seed_files():
+            graphs = {
+                q.graph_name
+                for q in parse_file(path).quads
+                if not isinstance(q.graph_name, ox.DefaultGraph)
+            }
+            if not graphs <= present:
+                return False
+        return True
+
+    # ----------------------------------------------------------- reading
+
+    def query(self, sparql: str, **options: object) -> QueryResult:
+        """Run SPARQL over the union of all graphs (``GRAPH ?g`` still names the source).
+
+        The prefixes of `kg.output.PREFIXES` (tm:, id:, schema:, ...) are predeclared.
+        """
+        options.setdefault("prefixes", PREFIXES)
+        return self.store.query(sparql, **options)  # type: ignore[arg-type]
+
+    def ask(self, sparql: str) -> bool:
+        return bool(self.query(sparql))
+
+    def stats(self) -> GraphStats:
+        """Quads per named graph (and the default graph), entities per class."""
+        per_graph = [
+            (str(row["g"].value), int(row["n"].value))  # type: ignore[index]
+            for row in self.query(
+                "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+            )
+        ]
+        default_count = sum(1 for _ in self.store.quads(graph=ox.DefaultGraph()))
+        if default_count:
+            per_graph.insert(0, ("(default graph)", default_count))
+        per_class = [
+            (str(row["c"].value), int(row["n"].value))  # type: ignore[index]
+            for row in self.query(
+                f"""SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+                      ?s a ?c . FILTER(STRSTARTS(STR(?c), "{TM._NS}"))
+                    }} GROUP BY ?c ORDER BY ?c"""
+            )
+        ]
+        return GraphStats(
+            total=sum(n for _, n in per_graph),
+            per_graph=tuple(per_graph),
+            per_class=tuple(per_class),
+        )
+
+    # ----------------------------------------------------------- internals
+
+    def _sync_reference_data(self) -> None:
+        # Bring the reference graphs to exactly the shipped content: add what is missing,
+        # remove what is stale. Cheap when nothing changed (one membership test per quad).
+        wanted = set(reference_quads())
+        self.store.add(wanted)
+        reference = {g.value for g in REFERENCE_GRAPHS}
+        stale = [
+            quad
+            for graph in REFERENCE_GRAPHS
+            for quad in self.store.quads(graph=graph)
+            if quad not in wanted
+        ]
+        stale += [
+            quad
+            for quad in self.store.quads(graph=ox.DefaultGraph())
+            if isinstance(quad.subject, ox.NamedNode)
+            and quad.subject.value in reference
+            and quad not in wanted
+        ]
+        if stale:
+            self.store.remove(stale)

@@ -1,0 +1,103 @@
+"""IRIs of the ontology and of tmkg's resources, as typed namespaces.
+
+`TM` is a closed rdflib namespace: a typo such as ``TM.ownr`` raises AttributeError.
+A test checks it against ``schema/ontology.ttl``.
+"""
+
+from __future__ import annotations
+
+from rdflib.namespace import DefinedNamespace, Namespace
+from rdflib.term import URIRef
+
+__all__ = ["GRAPH", "ID", "JURISDICTION", "NICE", "ONTOLOGY_GRAPH", "REFERENCE_GRAPH", "TM"]
+
+
+class TM(DefinedNamespace):
+    """The tmkg ontology, ``https://w3id.org/tmkg/ontology#``."""
+
+    _NS = Namespace("https://w3id.org/tmkg/ontology#")
+    _fail = True
+
+    # classes
+    Party: URIRef
+    Company: URIRef
+    Person: URIRef
+    Court: URIRef
+    TrademarkOffice: URIRef
+    Mark: URIRef
+    Registration: URIRef
+    Use: URIRef
+    Claim: URIRef
+    ClaimKind: URIRef
+    Jurisdiction: URIRef
+    PriorityRule: URIRef
+    NiceClass: URIRef
+    ClassRelatedness: URIRef
+    Case: URIRef
+    Event: URIRef
+    LawsuitFiled: URIRef
+    Judgment: URIRef
+    Appeal: URIRef
+    MarketEntry: URIRef
+    MarketExit: URIRef
+    Publication: URIRef
+    Source: URIRef
+    SourceGraph: URIRef
+    CurationGraph: URIRef
+    ReferenceGraph: URIRef
+    # individuals
+    FirstToFile: URIRef
+    FirstToUse: URIRef
+    FirstUseClaim: URIRef
+    OwnershipClaim: URIRef
+    FilingClaim: URIRef
+    # properties
+    text: URIRef
+    mark: URIRef
+    owner: URIRef
+    user: URIRef
+    onBehalfOf: URIRef
+    region: URIRef
+    jurisdiction: URIRef
+    niceClass: URIRef
+    filingDate: URIRef
+    registrationDate: URIRef
+    registrationNumber: URIRef
+    grantedBy: URIRef
+    status: URIRef
+    startDate: URIRef
+    endDate: URIRef
+    claimant: URIRef
+    claimKind: URIRef
+    claimedDate: URIRef
+    code: URIRef
+    priorityRule: URIRef
+    priorityRuleBasis: URIRef
+    classNumber: URIRef
+    relates: URIRef
+    strength: URIRef
+    plaintiff: URIRef
+    defendant: URIRef
+    court: URIRef
+    concerns: URIRef
+    caseNumber: URIRef
+    claimAmount: URIRef
+    date: URIRef
+    case: URIRef
+    involves: URIRef
+    damages: URIRef
+    costs: URIRef
+    approximateAmountUSD: URIRef
+    currency: URIRef
+    payer: URIRef
+    payee: URIRef
+    orders: URIRef
+    sourceKind: URIRef
+
+
+ID = Namespace("https://w3id.org/tmkg/id/")
+JURISDICTION = Namespace("https://w3id.org/tmkg/id/jurisdiction/")
+NICE = Namespace("https://w3id.org/tmkg/id/nice/")
+GRAPH = Namespace("https://w3id.org/tmkg/id/graph/")
+ONTOLOGY_GRAPH = GRAPH["ontology"]
+REFERENCE_GRAPH = GRAPH["reference"]

@@ -1,0 +1,132 @@
+"""Reference data shipped with tmkg: the ontology, jurisdictions and Nice classes, as quads.
+
+Jurisdictions come from pycountry (every ISO 3166-1 country), with priority rules from
+``schema/priority-rules.csv`` where a rule is known and its legal basis is documented. Nice
+classes and their relatedness come from ``schema/nice.ttl``.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections.abc import Iterator
+from functools import cache
+
+import pycountry
+import pyoxigraph as ox
+
+from kg.namespaces import JURISDICTION, ONTOLOGY_GRAPH, REFERENCE_GRAPH, TM
+from kg.resources import SCHEMA_DIR
+
+__all__ = [
+    "REFERENCE_GRAPHS",
+    "jurisdiction_codes",
+    "ontology_quads",
+    "reference_quads",
+    "reference_version",
+    "shapes_path",
+]
+
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+_RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
+_SCHEMA_NAME = ox.NamedNode("https://schema.org/name")
+_OWL_VERSION = ox.NamedNode("http://www.w3.org/2002/07/owl#versionInfo")
+_REFERENCE_FILES = ("ontology.ttl", "nice.ttl", "priority-rules.csv")
+
+
+def _nn(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(str(iri))
+
+
+def shapes_path() -> str:
+    """Path of the SHACL shapes file."""
+    return str(SCHEMA_DIR / "shapes.ttl")
+
+
+@cache
+def reference_version() -> str:
+    """A digest of the reference files and pycountry's version: changes when the data does."""
+    digest = hashlib.sha256(
+        pycountry.__version__.encode() if hasattr(pycountry, "__version__") else b""
+    )
+    for name in _REFERENCE_FILES:
+        digest.update((SCHEMA_DIR / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@cache
+def jurisdiction_codes() -> frozenset[str]:
+    """Every ISO 3166-1 alpha-2 code.
+
+    >>> {"CN", "US", "DE"} <= jurisdiction_codes()
+    True
+    """
+    return frozenset(country.alpha_2 for country in pycountry.countries)
+
+
+def _priority_rules() -> dict[str, tuple[str, str]]:
+    with (SCHEMA_DIR / "priority-rules.csv").open(encoding="utf-8", newline="") as handle:
+        return {row["code"]: (row["rule"], row["basis"]) for row in csv.DictReader(handle)}
+
+
+def _jurisdiction_quads() -> Iterator[ox.Quad]:
+    graph = _nn(REFERENCE_GRAPH)
+    rules = _priority_rules()
+    for country in pycountry.countries:
+        node = _nn(JURISDICTION[country.alpha_2])
+        yield ox.Quad(node, _RDF_TYPE, _nn(TM.Jurisdiction), graph)
+        yield ox.Quad(node, _nn(TM.code), ox.Literal(country.alpha_2), graph)
+        name = ox.Literal(country.name, language="en")
+        yield ox.Quad(node, _SCHEMA_NAME, name, graph)
+        yield ox.Quad(node, _RDFS_LABEL, name, graph)
+        official = getattr(country, "official_name", None)
+        if official and official != country.name:
+            alternate = ox.Literal(official, language="en")
+            yield ox.Quad(node, _nn("https://schema.org/alternateName"), alternate, graph)
+        if country.alpha_2 in rules:
+            rule, basis = rules[country.alpha_2]
+            yield ox.Quad(node, _nn(TM.priorityRule), _nn(TM[rule]), graph)
+            yield ox.Quad(node, _nn(TM.priorityRuleBasis), ox.Literal(basis, language="en"), graph)
+
+
+def _parse_into(name: str, graph: ox.NamedNode) -> Iterator[ox.Quad]:
+    for quad in ox.parse(path=str(SCHEMA_DIR / name), format=ox.RdfFormat.TURTLE):
+        yield ox.Quad(quad.subject, quad.predicate, quad.object, graph)
+
+
+@cache
+def ontology_quads() -> tuple[ox.Quad, ...]:
+    """The ontology, in its own named graph."""
+    return tuple(_parse_into("ontology.ttl", _nn(ONTOLOGY_GRAPH)))
+
+
+@cache
+def reference_quads() -> tuple[ox.Quad, ...]:
+    """Ontology, jurisdictions, Nice classes, and a description of those graphs.
+
+    >>> quads = reference_quads()
+    >>> sum(1 for q in quads if q.predicate.value.endswith("#classNumber"))
+    45
+    """
+    graph = _nn(REFERENCE_GRAPH)
+    described: list[ox.Quad] = []
+    for graph_iri, label in (
+        (ONTOLOGY_GRAPH, "tmkg ontology"),
+        (REFERENCE_GRAPH, "tmkg reference data: ISO 3166-1 jurisdictions, Nice classes"),
+    ):
+        node = _nn(graph_iri)
+        described += [
+            ox.Quad(node, _RDF_TYPE, _nn(TM.ReferenceGraph), ox.DefaultGraph()),
+            ox.Quad(node, _RDFS_LABEL, ox.Literal(label, language="en"), ox.DefaultGraph()),
+            ox.Quad(node, _OWL_VERSION, ox.Literal(reference_version()), ox.DefaultGraph()),
+        ]
+    return (
+        *ontology_quads(),
+        *_jurisdiction_quads(),
+        *_parse_into("nice.ttl", graph),
+        *described,
+    )
+
+
+REFERENCE_GRAPHS = (_nn(ONTOLOGY_GRAPH), _nn(REFERENCE_GRAPH))

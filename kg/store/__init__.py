@@ -1,0 +1,43 @@
+"""The RDF store behind one interface, with backends chosen by name.
+
+Backends are imported lazily from a registry (as rdflib's plugin table does), so a user of the
+default never imports the others.
+
+>>> store = open_store("memory")
+>>> store.backend, store.location
+('oxigraph', ':memory:')
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from kg.errors import StoreError
+from kg.store.base import GraphName, QueryResult, Store, Term
+
+__all__ = ["BACKENDS", "GraphName", "QueryResult", "Store", "Term", "open_store"]
+
+# name -> "module:Class". The "sparql" slot (a remote SPARQL 1.1 endpoint: queries over the
+# Protocol, writes over Update) is designed to plug in here; it is not built yet (issue 7).
+BACKENDS: dict[str, str] = {
+    "oxigraph": "kg.store.oxigraph:OxigraphStore",
+    "memory": "kg.store.oxigraph:MemoryStore",
+    "rdflib": "kg.store.rdflib_memory:RdflibStore",
+}
+
+
+def open_store(backend: str = "oxigraph", path: str | Path | None = None) -> Store:
+    """Open a store by backend name: ``oxigraph`` (on disk at `path`), ``memory``, ``rdflib``."""
+    try:
+        target = BACKENDS[backend]
+    except KeyError:
+        known = ", ".join(sorted(BACKENDS))
+        raise StoreError(
+            f"unknown store backend {backend!r}", suggestion=f"use one of {known}"
+        ) from None
+    module_name, class_name = target.split(":")
+    store_class = getattr(importlib.import_module(module_name), class_name)
+    if backend == "oxigraph" and path is None:
+        raise StoreError("the oxigraph backend needs a path", suggestion="pass --store PATH")
+    return store_class(path)

@@ -1,0 +1,175 @@
+"""The default backend: Oxigraph, persistent on disk (RocksDB) or in memory.
+
+Oxigraph is a Rust SPARQL engine: loading and querying run natively, not in Python.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import ClassVar
+
+import pyoxigraph as ox
+
+from kg.errors import QueryError, StoreError, StoreLocked
+from kg.store.base import GraphName, QueryResult, Term
+
+__all__ = ["MemoryStore", "OxigraphStore"]
+
+
+class OxigraphStore:
+    """Oxigraph on disk at `path`; every write is a RocksDB transaction (all or nothing)."""
+
+    backend: ClassVar[str] = "oxigraph"
+    persistent: ClassVar[bool] = True
+    transactional: ClassVar[bool] = True
+
+    def __init__(self, path: str | Path | None) -> None:
+        self._path = Path(path) if path is not None else None
+        try:
+            if self._path is None:
+                self._store = ox.Store()
+            else:
+                self._path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self._path))
+        except OSError as error:
+            text = str(error)
+            if "lock" in text.lower():
+                raise StoreLocked(
+                    f"the store at {self._path} is open in another process",
+                    suggestion="stop the other `kg serve`/`kg load`, or pass --store elsewhere",
+                ) from error
+            raise StoreError(f"cannot open the store at {self._path}: {text}") from error
+
+    @property
+    def location(self) -> str:
+        return str(self._path) if self._path is not None else ":memory:"
+
+    @property
+    def native(self) -> ox.Store:
+        """The underlying `pyoxigraph.Store`, for backend-specific work (bulk loads, dumps)."""
+        return self._store
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        union_default_graph: bool = True,
+        default_graphs: Sequence[ox.NamedNode] | None = None,
+        named_graphs: Sequence[ox.NamedNode] | None = None,
+        prefixes: dict[str, str] | None = None,
+    ) -> QueryResult:
+        options: dict[str, object] = {"prefixes": prefixes} if prefixes else {}
+        if default_graphs:
+            options["default_graph"] = list(default_graphs)
+        elif union_default_graph:
+            options["use_default_graph_as_union"] = True
+        if named_graphs:
+            options["named_graphs"] = list(named_graphs)
+        try:
+            return self._store.query(sparql, **options)  # type: ignore[arg-type]
+        except SyntaxError as error:
+            raise QueryError(f"SPARQL syntax error {_syntax_message(error)}") from None
+        except (OSError, ValueError, TypeError, RuntimeError) as error:
+            raise QueryError(f"SPARQL query failed: {error}") from None
+
+    def update(self, sparql: str) -> None:
+        try:
+            self._store.update(sparql)
+        except SyntaxError as error:
+            raise QueryError(f"SPARQL Update syntax error {_syntax_message(error)}") from None
+        except (OSError, ValueError, RuntimeError) as error:
+            raise QueryError(f"SPARQL Update failed: {error}") from None
+
+    def add(self, quads: Iterable[ox.Quad]) -> int:
+        new = [quad for quad in quads if quad not in self._store]
+        if new:
+            self._write(self._store.extend, new)
+        return len(new)
+
+    def remove(self, quads: Iterable[ox.Quad]) -> int:
+        present = [quad for quad in quads if quad in self._store]
+        if not present:
+            return 0
+        if any(_has_blank_node(quad) for quad in present):
+            # DELETE DATA cannot name blank nodes; tmkg skolemizes them on load, so this is rare.
+            for quad in present:
+                self._store.remove(quad)
+            return len(present)
+        # One SPARQL Update is one transaction, so a failed removal removes nothing.
+        body = "\n".join(_ntriples_quad(quad) for quad in present)
+        self.update(f"DELETE DATA {{ {body} }}")
+        return len(present)
+
+    def quads(
+        self,
+        subject: Term | None = None,
+        predicate: ox.NamedNode | None = None,
+        obj: Term | None = None,
+        graph: GraphName | None = None,
+    ) -> Iterator[ox.Quad]:
+        return iter(self._store.quads_for_pattern(subject, predicate, obj, graph))
+
+    def named_graphs(self) -> list[ox.NamedNode | ox.BlankNode]:
+        return list(self._store.named_graphs())
+
+    def count(self, graph: GraphName | None = None) -> int:
+        if graph is None:
+            return len(self._store)
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, graph))
+
+    def flush(self) -> None:
+        """Make pending writes durable on disk."""
+        if self._path is not None:
+            self._store.flush()
+
+    def close(self) -> None:
+        if self._path is not None:
+            self._store.flush()
+        # pyoxigraph releases the RocksDB lock when the Store object is collected.
+        del self._store
+
+    def _write(self, operation: Callable[[list[ox.Quad]], None], quads: list[ox.Quad]) -> None:
+        try:
+            operation(quads)
+        except OSError as error:
+            raise StoreError(f"writing to the store at {self.location} failed: {error}") from error
+
+
+class MemoryStore(OxigraphStore):
+    """Oxigraph in memory: the same engine, nothing kept after the process ends (for tests)."""
+
+    persistent: ClassVar[bool] = False
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        super().__init__(None)
+
+
+def _ntriples_quad(quad: ox.Quad) -> str:
+    if isinstance(quad.graph_name, ox.DefaultGraph):
+        return f"{quad.subject} {quad.predicate} {quad.object} ."
+    return f"GRAPH {quad.graph_name} {{ {quad.subject} {quad.predicate} {quad.object} }}"
+
+
+def _has_blank_node(quad: ox.Quad) -> bool:
+    return any(
+        isinstance(term, ox.BlankNode) for term in (quad.subject, quad.object, quad.graph_name)
+    )
+
+
+_SYNTAX = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
+_MAX_EXPECTED = 160
+
+
+def _syntax_message(error: SyntaxError) -> str:
+    """'at line L, column C: ...' from Oxigraph's 'error at L:C: ...', long lists cut short."""
+    text = str(error)
+    match = _SYNTAX.search(text)
+    if match is None:
+        return f": {text}"
+    line, column, detail = match.groups()
+    detail = " ".join(detail.split())
+    if len(detail) > _MAX_EXPECTED:
+        detail = detail[:_MAX_EXPECTED].rsplit(" ", 1)[0] + " …"
+    return f"at line {line}, column {column}: {detail}"

@@ -1,0 +1,234 @@
+"""SHACL validation of new data together with what the store already holds.
+
+The data graph handed to pyshacl is: the new quads (graph names dropped), the ontology and
+reference data, and from the store the statements about every node the new data touches
+plus the types of the nodes those point to. That is enough for every shape in
+``schema/shapes.ttl`` (which look one step from a focus node) without copying the store.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+import pyoxigraph as ox
+import pyshacl
+import rdflib
+from rdflib.namespace import SH
+
+from kg.errors import ValidationError
+from kg.reference import REFERENCE_GRAPHS, reference_quads, shapes_path
+from kg.store import Store
+from kg.store.rdflib_memory import to_rdflib
+
+__all__ = ["ValidationReport", "is_well_typed", "validate_quads"]
+
+_PREFIXES = {
+    "https://w3id.org/tmkg/ontology#": "tm:",
+    "https://w3id.org/tmkg/id/": "id:",
+    "https://schema.org/": "schema:",
+    "http://purl.org/dc/terms/": "dcterms:",
+    "http://www.w3.org/ns/prov#": "prov:",
+    "http://www.w3.org/2001/XMLSchema#": "xsd:",
+}
+_BATCH = 500
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_TIMEZONE = r"(Z|[+-](0\d|1[0-4]):[0-5]\d)?"
+# rdflib checks most XSD types itself but not these two.
+_LEXICAL_FORMS = {
+    _XSD + "gYear": re.compile(rf"-?\d{{4,}}{_TIMEZONE}"),
+    _XSD + "gYearMonth": re.compile(rf"-?\d{{4,}}-(0[1-9]|1[0-2]){_TIMEZONE}"),
+}
+_UNCHECKED = {_XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
+
+# rdflib logs a traceback for every ill-typed literal it meets; we report them ourselves.
+logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
+
+
+@dataclass
+class ValidationReport:
+    """SHACL results: violations reject a load, warnings are reported and let through."""
+
+    violations: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    source: str | None = None
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+    def raise_for_violations(self) -> None:
+        """Raise `ValidationError` naming every violation, if there are any."""
+        if self.violations:
+            raise ValidationError(self.violations, source=self.source)
+
+
+@cache
+def _shapes() -> rdflib.Graph:
+    return rdflib.Graph().parse(shapes_path(), format="turtle")
+
+
+@cache
+def _reference_graph() -> rdflib.Graph:
+    graph = rdflib.Graph()
+    for quad in reference_quads():
+        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    return graph
+
+
+def validate_quads(
+    quads: Sequence[ox.Quad],
+    store: Store | None = None,
+    *,
+    origins: Mapping[object, str] | None = None,
+) -> ValidationReport:
+    """Validate `quads` against the shapes, in the context of `store` (if given).
+
+    `origins` maps a subject to the file it came from, so messages can say where.
+    """
+    data = rdflib.Graph()
+    data += _reference_graph()
+    for quad in quads:
+        data.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    if store is not None:
+        for triple in _store_context(quads, store):
+            data.add(triple)
+    focus = sorted(
+        {to_rdflib(q.subject) for q in quads if isinstance(q.subject, ox.NamedNode)}, key=str
+    )
+    report = ValidationReport(source=_source_label(origins))
+    report.violations += _ill_typed(quads, origins or {})
+    if not focus:
+        return report
+    _, results, _ = pyshacl.validate(
+        data,
+        shacl_graph=_shapes(),
+        inference="none",
+        focus_nodes=focus,
+        allow_warnings=True,
+    )
+    for line, severity in _messages(results, origins or {}):
+        (report.violations if severity == SH.Violation else report.warnings).append(line)
+    report.violations.sort()
+    report.warnings.sort()
+    return report
+
+
+def is_well_typed(literal: ox.Literal) -> bool:
+    """Whether a literal's text is valid for its XSD datatype.
+
+    >>> is_well_typed(ox.Literal("2008-02-07", datatype=ox.NamedNode(_XSD + "date")))
+    True
+    >>> is_well_typed(ox.Literal("2008-13-45", datatype=ox.NamedNode(_XSD + "date")))
+    False
+    >>> is_well_typed(ox.Literal("20x8", datatype=ox.NamedNode(_XSD + "gYear")))
+    False
+    """
+    datatype = literal.datatype.value
+    if datatype in _UNCHECKED or not datatype.startswith(_XSD):
+        return True
+    pattern = _LEXICAL_FORMS.get(datatype)
+    if pattern is not None:
+        return pattern.fullmatch(literal.value) is not None
+    return not rdflib.Literal(literal.value, datatype=rdflib.URIRef(datatype)).ill_typed
+
+
+def _ill_typed(quads: Sequence[ox.Quad], origins: Mapping[object, str]) -> list[str]:
+    lines = []
+    for quad in quads:
+        term = quad.object
+        if isinstance(term, ox.Literal) and not term.language and not is_well_typed(term):
+            origin = origins.get(quad.subject)
+            where = f"{origin}: " if origin else ""
+            subject = _compact(to_rdflib(quad.subject))
+            predicate = _compact(to_rdflib(quad.predicate))
+            datatype = _compact(rdflib.URIRef(term.datatype.value))
+            lines.append(f'{where}{subject} {predicate}: "{term.value}" is not a valid {datatype}')
+    return lines
+
+
+def _store_context(quads: Sequence[ox.Quad], store: Store) -> Iterable[tuple]:
+    """Statements the store holds about the nodes the new data touches, and their types."""
+    reference = {g.value for g in REFERENCE_GRAPHS}
+    touched = {
+        term
+        for quad in quads
+        for term in (quad.subject, quad.object)
+        if isinstance(term, ox.NamedNode) and not _is_reference_node(term, reference)
+    }
+    pointed: set[ox.NamedNode] = set()
+    for batch in _batches(sorted(touched, key=str)):
+        values = " ".join(str(node) for node in batch)
+        rows = store.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}")
+        for row in rows:  # type: ignore[union-attr]
+            yield (to_rdflib(row["s"]), to_rdflib(row["p"]), to_rdflib(row["o"]))
+            if isinstance(row["o"], ox.NamedNode) and row["o"] not in touched:
+                pointed.add(row["o"])
+    rdf_type = rdflib.RDF.type
+    for batch in _batches(sorted(pointed, key=str)):
+        values = " ".join(str(node) for node in batch)
+        rows = store.query(f"SELECT ?s ?t WHERE {{ VALUES ?s {{ {values} }} ?s a ?t }}")
+        for row in rows:  # type: ignore[union-attr]
+            yield (to_rdflib(row["s"]), rdf_type, to_rdflib(row["t"]))
+
+
+def _is_reference_node(node: ox.NamedNode, reference: set[str]) -> bool:
+    value = node.value
+    return (
+        value.startswith(
+            ("https://w3id.org/tmkg/id/jurisdiction/", "https://w3id.org/tmkg/id/nice/")
+        )
+        or value.startswith("https://w3id.org/tmkg/ontology#")
+        or value in reference
+    )
+
+
+def _batches(items: list, size: int = _BATCH) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _compact(term: object) -> str:
+    if isinstance(term, rdflib.URIRef):
+        text = str(term)
+        for namespace, prefix in _PREFIXES.items():
+            if text.startswith(namespace):
+                return prefix + text[len(namespace) :]
+        return f"<{text}>"
+    if isinstance(term, rdflib.Literal):
+        if term.language:
+            return f'"{term}"@{term.language}'
+        if term.datatype is not None:
+            return f'"{term}"^^{_compact(term.datatype)}'
+        return f'"{term}"'
+    return str(term)
+
+
+def _messages(results: rdflib.Graph, origins: Mapping[object, str]) -> list[tuple[str, object]]:
+    lines: list[tuple[str, object]] = []
+    for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
+        focus = results.value(result, SH.focusNode)
+        path = results.value(result, SH.resultPath)
+        value = results.value(result, SH.value)
+        message = results.value(result, SH.resultMessage)
+        severity = results.value(result, SH.resultSeverity)
+        origin = origins.get(ox.NamedNode(str(focus))) if focus is not None else None
+        where = f"{origin}: " if origin else ""
+        text = f"{where}{_compact(focus)}"
+        if path is not None:
+            text += f" {_compact(path)}"
+        text += f": {message}"
+        if value is not None and value != focus:
+            text += f" (got {_compact(value)})"
+        lines.append((text, severity))
+    return lines
+
+
+def _source_label(origins: Mapping[object, str] | None) -> str | None:
+    if not origins:
+        return None
+    names = sorted(set(origins.values()))
+    return ", ".join(names)
