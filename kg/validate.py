@@ -20,7 +20,8 @@ import rdflib
 from rdflib.namespace import SH
 
 from kg.errors import ValidationError
-from kg.reference import REFERENCE_GRAPHS, reference_quads, shapes_path
+from kg.namespaces import JURISDICTION, NICE, TM
+from kg.reference import ontology_quads, reference_quads, shapes_path
 from kg.store import Store
 from kg.store.rdflib_memory import to_rdflib
 
@@ -35,6 +36,11 @@ _PREFIXES = {
     "http://www.w3.org/2001/XMLSchema#": "xsd:",
 }
 _BATCH = 500
+_REFERENCE_PREFIXES = (
+    str(JURISDICTION),
+    str(NICE),
+    str(TM._NS),
+)
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _TIMEZONE = r"(Z|[+-](0\d|1[0-4]):[0-5]\d)?"
 # rdflib checks most XSD types itself but not these two.
@@ -72,11 +78,23 @@ def _shapes() -> rdflib.Graph:
 
 
 @cache
-def _reference_graph() -> rdflib.Graph:
+def _ontology_graph() -> rdflib.Graph:
     graph = rdflib.Graph()
-    for quad in reference_quads():
+    for quad in ontology_quads():
         graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
     return graph
+
+
+@cache
+def _reference_descriptions() -> dict[rdflib.URIRef, tuple[tuple, ...]]:
+    """The triples about each jurisdiction and Nice class, by node."""
+    described: dict[rdflib.URIRef, list[tuple]] = {}
+    for quad in reference_quads():
+        subject = to_rdflib(quad.subject)
+        if isinstance(subject, rdflib.URIRef) and _is_reference_node(quad.subject):
+            triple = (subject, to_rdflib(quad.predicate), to_rdflib(quad.object))
+            described.setdefault(subject, []).append(triple)
+    return {node: tuple(triples) for node, triples in described.items()}
 
 
 def validate_quads(
@@ -87,30 +105,32 @@ def validate_quads(
 ) -> ValidationReport:
     """Validate `quads` against the shapes, in the context of `store` (if given).
 
+    Only nodes the new data says something about are judged: context pulled from the store is
+    there to answer the shapes' questions (is the owner a Party?), not to be judged again.
     `origins` maps a subject to the file it came from, so messages can say where.
     """
     data = rdflib.Graph()
-    data += _reference_graph()
+    data += _ontology_graph()
     for quad in quads:
         data.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
     if store is not None:
         for triple in _store_context(quads, store):
             data.add(triple)
-    focus = sorted(
-        {to_rdflib(q.subject) for q in quads if isinstance(q.subject, ox.NamedNode)}, key=str
-    )
+    descriptions = _reference_descriptions()
+    for node in {term for triple in data for term in (triple[0], triple[2])}:
+        for triple in descriptions.get(node, ()):  # type: ignore[call-overload]
+            data.add(triple)
+    focus = {to_rdflib(q.subject) for q in quads if isinstance(q.subject, ox.NamedNode)}
     report = ValidationReport(source=_source_label(origins))
     report.violations += _ill_typed(quads, origins or {})
     if not focus:
         return report
+    # pyshacl's focus_nodes option skips nested shapes (sh:or, sh:node) on value nodes, so the
+    # whole graph is validated and results are kept for the focus nodes only.
     _, results, _ = pyshacl.validate(
-        data,
-        shacl_graph=_shapes(),
-        inference="none",
-        focus_nodes=focus,
-        allow_warnings=True,
+        data, shacl_graph=_shapes(), inference="none", allow_warnings=True
     )
-    for line, severity in _messages(results, origins or {}):
+    for line, severity in _messages(results, origins or {}, focus):
         (report.violations if severity == SH.Violation else report.warnings).append(line)
     report.violations.sort()
     report.warnings.sort()
@@ -152,12 +172,11 @@ def _ill_typed(quads: Sequence[ox.Quad], origins: Mapping[object, str]) -> list[
 
 def _store_context(quads: Sequence[ox.Quad], store: Store) -> Iterable[tuple]:
     """Statements the store holds about the nodes the new data touches, and their types."""
-    reference = {g.value for g in REFERENCE_GRAPHS}
     touched = {
         term
         for quad in quads
         for term in (quad.subject, quad.object)
-        if isinstance(term, ox.NamedNode) and not _is_reference_node(term, reference)
+        if isinstance(term, ox.NamedNode) and not _is_reference_node(term)
     }
     pointed: set[ox.NamedNode] = set()
     for batch in _batches(sorted(touched, key=str)):
@@ -175,15 +194,8 @@ def _store_context(quads: Sequence[ox.Quad], store: Store) -> Iterable[tuple]:
             yield (to_rdflib(row["s"]), rdf_type, to_rdflib(row["t"]))
 
 
-def _is_reference_node(node: ox.NamedNode, reference: set[str]) -> bool:
-    value = node.value
-    return (
-        value.startswith(
-            ("https://w3id.org/tmkg/id/jurisdiction/", "https://w3id.org/tmkg/id/nice/")
-        )
-        or value.startswith("https://w3id.org/tmkg/ontology#")
-        or value in reference
-    )
+def _is_reference_node(node: ox.NamedNode) -> bool:
+    return node.value.startswith(_REFERENCE_PREFIXES)
 
 
 def _batches(items: list, size: int = _BATCH) -> Iterable[list]:
@@ -207,10 +219,14 @@ def _compact(term: object) -> str:
     return str(term)
 
 
-def _messages(results: rdflib.Graph, origins: Mapping[object, str]) -> list[tuple[str, object]]:
+def _messages(
+    results: rdflib.Graph, origins: Mapping[object, str], judged: set
+) -> list[tuple[str, object]]:
     lines: list[tuple[str, object]] = []
     for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
         focus = results.value(result, SH.focusNode)
+        if focus not in judged or results.value(None, SH.detail, result) is not None:
+            continue
         path = results.value(result, SH.resultPath)
         value = results.value(result, SH.value)
         message = results.value(result, SH.resultMessage)

@@ -20,6 +20,7 @@ from kg.store.base import GraphName, QueryResult, Term
 __all__ = ["RdflibStore", "from_rdflib", "to_rdflib"]
 
 _DEFAULT = rdflib.graph.DATASET_DEFAULT_GRAPH_ID
+_XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
 
 
 class RdflibStore:
@@ -54,8 +55,6 @@ class RdflibStore:
                     target.add(triple)
         try:
             result = target.query(sparql, initNs=prefixes or {})
-            if result.type == "ASK":
-                return ox.QueryBoolean(bool(result.askAnswer))  # type: ignore[call-arg]
             if result.type in ("CONSTRUCT", "DESCRIBE"):
                 return TripleList(ox.Triple(*map(from_rdflib, triple)) for triple in result)  # type: ignore[return-value]
             payload = result.serialize(format="json")
@@ -134,6 +133,8 @@ def to_rdflib(term: Term | ox.NamedNode | None) -> Node | None:
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
+        if term.datatype == _XSD_STRING:
+            return Literal(term.value)  # rdflib keeps plain and xsd:string literals apart
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise TypeError(f"cannot convert {term!r} to rdflib")
 
