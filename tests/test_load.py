@@ -191,6 +191,6 @@ def test_json_ld_remote_context_is_not_fetched(disk_graph: KnowledgeGraph, tmp_p
         '{"@context": "http://127.0.0.1:9/context.jsonld", "@id": "http://x/a", "name": "A"}',
     )
     before = all_quads(disk_graph)
-    with pytest.raises(ParseError, match="remote.jsonld"):
+    with pytest.raises(ParseError, match=r"remote\.jsonld"):
         disk_graph.load([path])
     assert all_quads(disk_graph) == before

@@ -67,7 +67,7 @@ def test_prefixes_are_predeclared(store: Store) -> None:
 
 
 def test_malformed_query_is_a_query_error(store: Store) -> None:
-    with pytest.raises(QueryError, match="(?i)syntax|query failed"):
+    with pytest.raises(QueryError, match=r"(?i)syntax|query failed"):
         store.query("SELECT * WHERE { ?s ?p ")
 
 
