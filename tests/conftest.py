@@ -54,3 +54,61 @@ def run_kg(*args: str | Path, check: bool = False, env: dict[str, str] | None = 
 def all_quads(graph: KnowledgeGraph) -> set:
     """Every quad of a store, to compare before and after a failed operation."""
     return set(graph.store.quads())
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ServerProcess:
+    """A real `kg serve` in a subprocess, on loopback, stopped with SIGTERM."""
+
+    def __init__(self, *args: str | Path, env: dict[str, str] | None = None) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
+        environment.update(env or {})
+        self.process = subprocess.Popen(
+            [str(KG), "serve", "--port", str(self.port), *map(str, args)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=environment,
+        )
+        self.stderr = ""
+
+    def wait_ready(self, timeout: float = 30.0) -> ServerProcess:
+        import time
+
+        import httpx
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"kg serve exited: {self.process.communicate()[1]}")
+            try:
+                if httpx.get(self.url + "/health", timeout=1.0).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                time.sleep(0.1)
+        raise AssertionError("kg serve did not become ready")
+
+    def stop(self) -> str:
+        self.process.terminate()
+        try:
+            _, self.stderr = self.process.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            _, self.stderr = self.process.communicate()
+        return self.stderr
+
+    def __enter__(self) -> ServerProcess:
+        return self.wait_ready()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()

@@ -53,7 +53,11 @@ def test_aws_registration_with_owner_dates_and_source(seeded: KnowledgeGraph) ->
         )
     )
     found = {(r["owner"].value, r["filed"].value, r["granted"].value) for r in rows}
-    assert ("Beijing ActionSoft Science & Technology Development Co.", "2004", "2008-02-07") in found
+    assert (
+        "Beijing ActionSoft Science & Technology Development Co.",
+        "2004",
+        "2008-02-07",
+    ) in found
     assert any(filed == "2004-09" for _, filed, _ in found)
 
 
@@ -75,9 +79,7 @@ def test_curation_links_the_two_plaintiff_names(seeded: KnowledgeGraph) -> None:
         """ASK { GRAPH ?g { id:party\\/beijing-yanhuang-yingxing owl:sameAs id:party\\/beijing-actionsoft }
                  ?g a tm:CurationGraph }"""
     )
-    assert not seeded.ask(
-        f"ASK {{ GRAPH <{ARTICLE}> {{ ?a owl:sameAs ?b }} }}"
-    )
+    assert not seeded.ask(f"ASK {{ GRAPH <{ARTICLE}> {{ ?a owl:sameAs ?b }} }}")
 
 
 def test_curated_operators_and_case_number(seeded: KnowledgeGraph) -> None:

@@ -1,0 +1,185 @@
+"""The `kg` command as a user runs it: a real process, real files, a real on-disk store."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kg.cli import build_parser
+from tests.conftest import DATA, run_kg
+
+COMMANDS = ["load", "validate", "query", "stats", "serve"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_everywhere(command: str) -> None:
+    result = run_kg(command, "--help", check=True)
+    assert "--store" in result.stdout
+    assert "--memory" in result.stdout
+
+
+def test_seed_load_query_and_stats(store_path: Path) -> None:
+    loaded = run_kg("load", "--seed", "--store", store_path, check=True)
+    assert "new" in loaded.stdout
+    parties = run_kg(
+        "query",
+        "--store",
+        store_path,
+        "--format",
+        "json",
+        """SELECT DISTINCT ?name ?g WHERE { GRAPH ?g { ?c a tm:Case ; tm:plaintiff|tm:defendant ?p .
+                                                        ?p schema:name ?name } }""",
+        check=True,
+    )
+    rows = json.loads(parties.stdout)["results"]["bindings"]
+    found = {(row["name"]["value"], row["g"]["value"].rsplit("/", 1)[1]) for row in rows}
+    assert ("Amazon.com Inc.", "aws-trademark-article") in found
+    registration = run_kg(
+        "query", "--store", store_path, "-f", "queries/mark-registrations.rq", check=True
+    )
+    assert "2008-02-07" in registration.stdout
+    assert "Beijing ActionSoft" in registration.stdout
+    stats = run_kg("stats", "--store", store_path, check=True)
+    assert "tm:Registration" in stats.stdout
+    assert "https://w3id.org/tmkg/id/graph/aws-trademark-article" in stats.stdout
+
+
+@pytest.mark.parametrize(
+    ("fmt", "marker"),
+    [
+        ("table", "(1 row)"),
+        ("json", '"bindings"'),
+        ("csv", "text\n"),
+        ("tsv", "?text"),
+        ("xml", "<sparql"),
+    ],
+)
+def test_select_formats(fmt: str, marker: str) -> None:
+    result = run_kg(
+        "query",
+        "--memory",
+        "--format",
+        fmt,
+        "SELECT DISTINCT ?text WHERE { ?m tm:text ?text }",
+        check=True,
+    )
+    assert marker in result.stdout
+    assert "AWS" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("fmt", "marker"),
+    [
+        ("turtle", "tm:text"),
+        ("ntriples", "<https://w3id.org/tmkg/ontology#text>"),
+        ("jsonld", '"@id"'),
+    ],
+)
+def test_construct_formats(fmt: str, marker: str) -> None:
+    result = run_kg(
+        "query",
+        "--memory",
+        "--format",
+        fmt,
+        "CONSTRUCT { ?m tm:text ?t } WHERE { ?m tm:text ?t }",
+        check=True,
+    )
+    assert marker in result.stdout
+
+
+def test_errors_are_one_line_with_exit_codes(store_path: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("<http://a> <http://b> .\n", encoding="utf-8")
+    cases = [
+        (("load", "--store", store_path, broken), 4, f"{broken}:1:"),
+        (("load", "--store", store_path, tmp_path / "absent.ttl"), 7, "no such file"),
+        (("query", "--store", store_path, "SELECT * WHERE { ?s ?p "), 6, "line 1, column"),
+        (
+            (
+                "query",
+                "--store",
+                store_path,
+                "--format",
+                "turtle",
+                "SELECT * WHERE { ?s ?p ?o } LIMIT 1",
+            ),
+            6,
+            "for SELECT/ASK",
+        ),
+        (("load", "--store", store_path), 1, "nothing to load"),
+    ]
+    for args, code, message in cases:
+        result = run_kg(*args)
+        assert result.returncode == code, (args, result.stderr)
+        assert result.stderr.startswith("kg: error: ")
+        assert message in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_debug_shows_the_traceback(store_path: Path) -> None:
+    result = run_kg("query", "--store", store_path, "--debug", "SELECT * WHERE {")
+    assert result.returncode != 0
+    assert "Traceback" in result.stderr
+
+
+def test_validate_reports_and_changes_nothing(store_path: Path, tmp_path: Path) -> None:
+    good = run_kg("validate", "--store", store_path, DATA / "own-case.ttl", check=True)
+    assert "valid: 1 file(s)" in good.stdout
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(
+        "<https://w3id.org/tmkg/id/registration/r> a <https://w3id.org/tmkg/ontology#Registration> .\n",
+        encoding="utf-8",
+    )
+    result = run_kg("validate", "--store", store_path, bad)
+    assert result.returncode == 5
+    assert "id:registration/r tm:owner: a registration needs a tm:owner" in result.stderr
+    count = run_kg(
+        "query",
+        "--store",
+        store_path,
+        "--format",
+        "csv",
+        "SELECT (COUNT(*) AS ?n) WHERE { ?r tm:owner ?o }",
+        check=True,
+    )
+    assert count.stdout.splitlines()[1] == "0"
+
+
+def test_failed_load_leaves_the_store_as_it_was(store_path: Path, tmp_path: Path) -> None:
+    run_kg("load", "--store", store_path, DATA / "own-case.ttl", check=True)
+    dump = (
+        "query",
+        "--store",
+        store_path,
+        "--format",
+        "ntriples",
+        "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }",
+    )
+    before = set(run_kg(*dump, check=True).stdout.splitlines())
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(
+        "@prefix tm: <https://w3id.org/tmkg/ontology#> .\n"
+        "<https://w3id.org/tmkg/id/registration/z> a tm:Registration ; tm:mark <https://w3id.org/tmkg/id/mark/tesla> ;\n"
+        "  tm:owner <https://w3id.org/tmkg/id/party/tesla-inc> ; tm:jurisdiction <https://w3id.org/tmkg/id/jurisdiction/QQ> .\n",
+        encoding="utf-8",
+    )
+    result = run_kg("load", "--store", store_path, DATA / "own-case.ttl", bad)
+    assert result.returncode == 5
+    assert "id:jurisdiction/QQ" in result.stderr
+    assert set(run_kg(*dump, check=True).stdout.splitlines()) == before
+
+
+def test_store_from_environment(tmp_path: Path) -> None:
+    store = tmp_path / "env-store"
+    run_kg("load", "--seed", env={"KG_STORE": str(store)}, check=True)
+    assert store.is_dir()
+    stats = run_kg("stats", env={"KG_STORE": str(store)}, check=True)
+    assert str(store) in stats.stdout
+
+
+def test_parser_lists_every_command() -> None:
+    parser = build_parser()
+    subcommands = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert sorted(subcommands) == sorted(COMMANDS)

@@ -1,0 +1,37 @@
+"""`kg serve`: a real uvicorn server on the embedded store, seed loaded on first start only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import ServerProcess
+
+
+def test_serve_loads_seed_once_and_answers_health(store_path: Path) -> None:
+    with ServerProcess("--store", store_path) as server:
+        health = httpx.get(server.url + "/health").json()
+        assert health == {
+            "status": "ok",
+            "backend": "oxigraph",
+            "store": str(store_path),
+            "named_graphs": health["named_graphs"],
+            "seed_loaded": True,
+        }
+        assert health["named_graphs"] >= 14
+        page = httpx.get(server.url + "/")
+        assert page.status_code == 200
+        assert "aws-trademark-article" in page.text
+    assert "loaded the seed case" in server.stderr
+    with ServerProcess("--store", store_path) as again:
+        assert httpx.get(again.url + "/health").json()["seed_loaded"] is True
+    assert "loaded the seed case" not in again.stderr
+
+
+def test_serve_refuses_a_store_in_use(store_path: Path) -> None:
+    with ServerProcess("--store", store_path):
+        second = ServerProcess("--store", store_path)
+        _, stderr = second.process.communicate(timeout=30)
+        assert second.process.returncode == 3
+        assert "open in another process" in stderr
