@@ -1,0 +1,299 @@
+"""Mark similarity: a labelled table of mark pairs, reasons, blocking recall, properties."""
+
+from __future__ import annotations
+
+import random
+import string
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kg.analysis.similarity import (
+    DEFAULT_MIN_SIMILARITY,
+    REASONS,
+    MarkSimilarity,
+    blocking_keys,
+    compare,
+    is_similar,
+    normalize,
+    phonetic_keys,
+    recall_of_blocking,
+    romanize,
+)
+
+MATCH, NO_MATCH = True, False
+
+# (a, b, confusingly similar?, why) — the label is the analyst's judgement, not the code's.
+PAIRS: list[tuple[str, str, bool, str]] = [
+    # same mark, written differently
+    ("AWS", "A.W.S.", MATCH, "punctuation only"),
+    ("AWS", "aws", MATCH, "case only"),
+    ("i-Pad", "IPAD", MATCH, "case and hyphen"),
+    ("Ａｍａｚｏｎ", "amazon", MATCH, "full-width letters"),
+    ("Nestlé", "NESTLE", MATCH, "diacritic"),
+    ("Häagen-Dazs", "Haagen Dazs", MATCH, "diacritic, hyphen"),
+    ("Facebook", "Face Book", MATCH, "space"),
+    ("YAHOO!", "Yahoo", MATCH, "exclamation mark"),
+    ("Levi's", "LEVIS", MATCH, "apostrophe"),
+    ("Walmart", "Wal-Mart", MATCH, "hyphen"),
+    # Chinese mark vs its pinyin
+    ("特斯拉", "TESILA", MATCH, "pinyin of the mark"),
+    ("特斯拉", "Tesla", MATCH, "pinyin TESILA vs TESLA, one letter"),
+    ("小米", "XIAOMI", MATCH, "pinyin of the mark"),
+    ("华为", "HUAWEI", MATCH, "pinyin of the mark"),
+    ("华为", "HUAWAI", MATCH, "pinyin HUAWEI, one letter off"),
+    ("亚马逊", "YAMAXUN", MATCH, "pinyin of the mark"),
+    ("阿里巴巴", "ALIBABA", MATCH, "pinyin of the mark"),
+    ("百度", "BAIDU", MATCH, "pinyin of the mark"),
+    ("华为", "华伟", MATCH, "homophone: both read HUAWEI"),
+    # small spelling changes
+    ("MICROSOFT", "MICROSOFTT", MATCH, "doubled letter"),
+    ("GOOGLE", "GOGGLE", MATCH, "one letter"),
+    ("Starbucks", "Starbocks", MATCH, "one vowel"),
+    ("LENOVO", "LENOVA", MATCH, "last letter"),
+    ("ADIDAS", "ABIDAS", MATCH, "one letter"),
+    ("SAMSUNG", "SAMSNUG", MATCH, "transposition"),
+    ("PlayStation", "PlayStatoin", MATCH, "transposition"),
+    ("Instagram", "Instagramm", MATCH, "doubled letter"),
+    ("Budweiser", "Budwiser", MATCH, "dropped letter"),
+    ("McDonald's", "MacDonalds", MATCH, "added letter, apostrophe"),
+    ("Hyundai", "Hundai", MATCH, "dropped letter"),
+    ("Toyota", "Toyata", MATCH, "one vowel"),
+    # same sound, other spelling
+    ("Nike", "Nyke", MATCH, "I/Y sound the same"),
+    ("COCA-COLA", "Koka Kola", MATCH, "C/K sound the same"),
+    ("KODAK", "CODAC", MATCH, "C/K sound the same"),
+    ("Photoshop", "Fotoshop", MATCH, "PH/F sound the same"),
+    ("Lyft", "Lift", MATCH, "I/Y sound the same"),
+    ("XEROX", "ZEROX", MATCH, "initial X sounds Z"),
+    ("Chanel", "Shanel", MATCH, "CH/SH"),
+    ("Krispy Kreme", "Crispy Creme", MATCH, "C/K, dropped E"),
+    ("Volkswagen", "Folkswagen", MATCH, "V/F"),
+    # not confusingly similar
+    ("AWS", "AWB", NO_MATCH, "3-letter acronym: a third of the mark changed"),
+    ("AWS", "SWA", NO_MATCH, "3-letter acronym: letters reordered"),
+    ("IBM", "IBN", NO_MATCH, "3-letter acronym"),
+    ("BMW", "BMV", NO_MATCH, "3-letter acronym"),
+    ("HP", "HB", NO_MATCH, "2-letter mark"),
+    ("APPLE", "AMAZON", NO_MATCH, "different words"),
+    ("TESLA", "TEXAS", NO_MATCH, "two letters of five"),
+    ("SONY", "SONG", NO_MATCH, "other final sound (-ee/-ng), an ordinary word, 1 of 4 letters"),
+    ("NIKE", "NIKON", NO_MATCH, "two letters, other sound"),
+    ("APPLE", "MAPLE", NO_MATCH, "other word, other sound"),
+    ("PUMA", "PUMP", NO_MATCH, "other word, 1 of 4 letters"),
+    ("DELL", "DOLE", NO_MATCH, "other word"),
+    ("Amazon", "Amazing", NO_MATCH, "other word"),
+    ("KIA", "KIWI", NO_MATCH, "short, other word"),
+    ("META", "MATTE", NO_MATCH, "other word"),
+    ("ADIDAS", "ADITYA", NO_MATCH, "two letters of six and another sound"),
+    ("Oracle", "Miracle", NO_MATCH, "other word"),
+    ("Lego", "Logo", NO_MATCH, "other vowel, other sound"),
+    ("Corona", "Carina", NO_MATCH, "other vowels, other word"),
+    ("小米", "大米", NO_MATCH, "XIAOMI vs DAMI"),
+    ("华为", "华夏", NO_MATCH, "HUAWEI vs HUAXIA"),
+    ("特斯拉", "TEXAS", NO_MATCH, "TESILA vs TEXAS"),
+    ("Honda", "Hyundai", NO_MATCH, "different marks"),
+]
+
+# Conflicts an analyst would flag that spelling and sound cannot see. Strict xfail: when
+# a change starts catching one, move it into PAIRS.
+KNOWN_MISSES = [
+    ("亚马逊", "AMAZON", "sound translation: YAMAXUN is not a spelling of AMAZON"),
+    ("腾讯", "TENCENT", "the company's chosen Latin name, not pinyin (TENGXUN)"),
+    ("Quik", "Kwik", "QU/KW: Metaphone codes differ, half the letters changed"),
+    ("Marlboro", "Marlborough", "silent -UGH: three extra letters"),
+    ("UBER", "UBER EATS", "whole mark contained in a longer one"),
+]
+
+# Reasons an analyst will read: pinned for the key pairs.
+REASON_OF = {
+    ("AWS", "AWS"): "exact",
+    ("AWS", "A.W.S."): "folded",
+    ("i-Pad", "IPAD"): "folded",
+    ("特斯拉", "TESILA"): "transliteration",
+    ("特斯拉", "Tesla"): "transliteration",
+    ("华为", "HUAWAI"): "transliteration",
+    ("小米", "XIAOMI"): "transliteration",
+    ("Nike", "Nyke"): "phonetic",
+    ("COCA-COLA", "Koka Kola"): "phonetic",
+    ("GOOGLE", "GOGGLE"): "fuzzy",
+    ("Starbucks", "Starbocks"): "fuzzy",
+}
+
+
+def _ids(pairs: list[tuple[str, str, bool, str]]) -> list[str]:
+    return [f"{a}|{b}" for a, b, _, _ in pairs]
+
+
+@pytest.mark.parametrize(("a", "b", "expected", "why"), PAIRS, ids=_ids(PAIRS))
+def test_pair_table(a: str, b: str, expected: bool, why: str) -> None:
+    result = compare(a, b)
+    assert is_similar(a, b) is expected, f"{a!r} vs {b!r} ({why}): {result}"
+    # A pair is similar exactly when compare() can say why.
+    assert bool(result.reasons) is expected
+
+
+def test_recall_and_precision_on_the_table() -> None:
+    matches = [(a, b) for a, b, label, _ in PAIRS if label]
+    others = [(a, b) for a, b, label, _ in PAIRS if not label]
+    found = sum(is_similar(a, b) for a, b in matches)
+    rejected = sum(not is_similar(a, b) for a, b in others)
+    recall = found / len(matches)
+    precision = found / (found + len(others) - rejected)
+    with_misses = found / (len(matches) + len(KNOWN_MISSES))
+    blocking = recall_of_blocking(matches)
+    print(
+        f"\nsimilarity table: {len(matches)} match rows, {len(others)} no-match rows; "
+        f"recall {recall:.3f} ({with_misses:.3f} counting {len(KNOWN_MISSES)} known misses), "
+        f"precision {precision:.3f}, true-negative rate {rejected / len(others):.3f}, "
+        f"blocking recall {blocking:.3f}"
+    )
+    assert len(PAIRS) >= 40
+    assert recall >= 0.95
+    assert precision >= 0.95
+    assert blocking == 1.0
+
+
+@pytest.mark.parametrize(("a", "b"), list(REASON_OF), ids=[f"{a}|{b}" for a, b in REASON_OF])
+def test_best_reason_of_key_pairs(a: str, b: str) -> None:
+    assert compare(a, b).best_reason == REASON_OF[a, b]
+
+
+@pytest.mark.xfail(strict=True, reason="beyond spelling and sound; see KNOWN_MISSES")
+@pytest.mark.parametrize(
+    ("a", "b", "why"), KNOWN_MISSES, ids=[f"{a}|{b}" for a, b, _ in KNOWN_MISSES]
+)
+def test_known_misses(a: str, b: str, why: str) -> None:
+    assert is_similar(a, b), why
+
+
+def test_documented_forms() -> None:
+    assert normalize("A.W.S.") == "AWS"
+    assert normalize("i-Pad") == "IPAD"
+    assert normalize("Ａｍａｚｏｎ") == "AMAZON"
+    assert normalize("Nike™") == "NIKE"
+    assert romanize("特斯拉") == "TESILA"
+    assert romanize("亚马逊") == "YAMAXUN"
+    assert romanize("绿") == "LV"  # ü is written V, keeping keys ASCII
+    assert phonetic_keys("Nike") & phonetic_keys("Nyke")
+    assert compare("特斯拉", "TESILA") == MarkSimilarity(0.93, ("transliteration",))
+    assert compare("", "") == MarkSimilarity(1.0, ("exact",))
+    assert compare("!!", "??") == MarkSimilarity(0.0, ())
+
+
+def test_short_marks_are_strict_but_forgive_punctuation() -> None:
+    assert compare("AWS", "A.W.S.").score >= DEFAULT_MIN_SIMILARITY
+    for other in ("AWB", "SWA", "AW", "AWSX", "XAWS"):
+        assert compare("AWS", other).score < DEFAULT_MIN_SIMILARITY, other
+
+
+def test_min_similarity_is_a_knob() -> None:
+    assert not is_similar("SONY", "SONG")
+    assert is_similar("SONY", "SONG", min_similarity=0.75)
+    assert not is_similar("AWS", "A.W.S.", min_similarity=0.99)
+
+
+def test_blocking_recall_on_random_edits() -> None:
+    """Pairs that are two to four edits apart still share a key (pigeonhole on affixes)."""
+    rng = random.Random(20240601)
+    pairs = []
+    while len(pairs) < 2000:
+        a = "".join(rng.choices(string.ascii_uppercase, k=rng.randint(8, 24)))
+        b = a
+        for _ in range(rng.randint(2, 4)):
+            b = _random_edit(rng, b)
+        if compare(a, b).score >= DEFAULT_MIN_SIMILARITY:
+            pairs.append((a, b))
+    recall = recall_of_blocking(pairs)
+    print(f"\nblocking recall on {len(pairs)} random 2-4-edit pairs scoring >= 0.8: {recall:.4f}")
+    assert recall >= 0.99
+
+
+def _random_edit(rng: random.Random, text: str) -> str:
+    i, letter = rng.randrange(len(text)), rng.choice(string.ascii_uppercase)
+    match rng.choice("sidt"):
+        case "s":
+            return text[:i] + letter + text[i + 1 :]
+        case "i":
+            return text[:i] + letter + text[i:]
+        case "d":
+            return text[:i] + text[i + 1 :]
+        case _:
+            return text[:i] + text[i + 1 : i + 2] + text[i] + text[i + 2 :]
+
+
+# --- properties -------------------------------------------------------------------------
+
+PROPERTIES = settings(
+    derandomize=True,
+    database=None,
+    deadline=None,
+    max_examples=300,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+marks = st.one_of(
+    st.text(max_size=16),
+    st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcxyz .-'&", max_size=16),
+    st.text(alphabet="特斯拉华为小米亚马逊阿里巴巴百度", max_size=5),
+    st.sampled_from([a for a, _, _, _ in PAIRS] + [b for _, b, _, _ in PAIRS]),
+)
+
+
+@PROPERTIES
+@given(marks, marks)
+def test_compare_is_symmetric_and_bounded(a: str, b: str) -> None:
+    ab, ba = compare(a, b), compare(b, a)
+    assert ab.score == ba.score
+    assert ab.reasons == ba.reasons
+    assert 0.0 <= ab.score <= 1.0
+    assert set(ab.reasons) <= set(REASONS)
+    assert (ab.score == 1.0) is (a == b)
+
+
+@PROPERTIES
+@given(marks)
+def test_a_mark_is_identical_to_itself(a: str) -> None:
+    assert compare(a, a) == MarkSimilarity(1.0, ("exact",))
+
+
+@st.composite
+def variants(draw: st.DrawFn) -> tuple[str, str]:
+    """A mark and a look-alike: case changes, inserted punctuation, or one edit."""
+    base = draw(st.text(alphabet=string.ascii_letters + string.digits, min_size=1, max_size=20))
+    kind = draw(st.sampled_from(["case", "punctuation", "edit"]))
+    if kind == "case":
+        flips = draw(st.lists(st.booleans(), min_size=len(base), max_size=len(base)))
+        return base, "".join(c.swapcase() if f else c for c, f in zip(base, flips, strict=True))
+    if kind == "punctuation":
+        out = list(base)
+        for _ in range(draw(st.integers(1, 3))):
+            at = draw(st.integers(0, len(out)))
+            out.insert(at, draw(st.sampled_from(list(" .-'&!/"))))
+        return base, "".join(out)
+    seed = draw(st.integers(0, 2**32 - 1))
+    return base, _random_edit(random.Random(seed), base)
+
+
+@PROPERTIES
+@given(variants())
+def test_similar_pairs_share_a_blocking_key(pair: tuple[str, str]) -> None:
+    a, b = pair
+    if compare(a, b).score >= DEFAULT_MIN_SIMILARITY:
+        assert blocking_keys(a) & blocking_keys(b), (a, b)
+
+
+@PROPERTIES
+@given(marks, marks)
+def test_any_similar_pair_shares_a_blocking_key(a: str, b: str) -> None:
+    if compare(a, b).score >= DEFAULT_MIN_SIMILARITY:
+        assert blocking_keys(a) & blocking_keys(b), (a, b)
+
+
+@PROPERTIES
+@given(variants())
+def test_case_and_punctuation_variants_are_folded(pair: tuple[str, str]) -> None:
+    a, b = pair
+    if normalize(a) == normalize(b) and a != b and normalize(a):
+        assert compare(a, b).best_reason == "folded"
