@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+NODE_STAMP := node_modules/.installed-stamp
 
 .PHONY: setup serve test test-all lint bench clean
 
@@ -12,7 +13,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+# The browser assets of the /sparql query page (YASGUI), pinned by package-lock.json.
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $(NODE_STAMP); \
+	else echo "warning: npm not found: the /sparql query page will lack YASGUI"; fi
+
+# Debian's Chromium, for the headless test of the query page (never a downloaded browser).
+/usr/bin/chromium:
+	@if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	elif command -v sudo >/dev/null; then \
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else echo "warning: cannot install chromium: the browser test will be skipped"; fi
+
+setup: $(STAMP) $(NODE_STAMP)
 
 serve: setup
 	$(BIN)/kg serve $(ARGS)
@@ -20,14 +35,14 @@ serve: setup
 lint: setup
 	$(BIN)/ruff check kg tests bench
 
-test: setup lint
+test: setup lint /usr/bin/chromium
 	$(BIN)/pytest -m "not slow" $(ARGS)
 
-test-all: setup lint
+test-all: setup lint /usr/bin/chromium
 	$(BIN)/pytest $(ARGS)
 
 bench: setup
 	$(BIN)/python bench/store_load.py $(ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache tests/artifacts
+	rm -rf $(VENV) .pytest_cache .ruff_cache tests/artifacts node_modules

@@ -118,6 +118,52 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", default=None, help="interface to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port (default 8000)")
+    sparql = serve.add_argument_group("SPARQL endpoint (/sparql)")
+    sparql.add_argument(
+        "--query-timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="stop a query after this long (default 30)",
+    )
+    sparql.add_argument(
+        "--max-rows", type=int, default=None, metavar="N", help="truncate results (default 10000)"
+    )
+    sparql.add_argument(
+        "--max-request-size",
+        type=int,
+        default=None,
+        metavar="BYTES",
+        help="refuse larger requests (default 1000000)",
+    )
+    sparql.add_argument(
+        "--query-workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="processes that run queries (default 2)",
+    )
+    sparql.add_argument(
+        "--update-token",
+        default=None,
+        metavar="TOKEN",
+        help="allow SPARQL Update with 'Authorization: Bearer TOKEN' (prefer $KG_UPDATE_TOKEN; "
+        "default: read-only)",
+    )
+    sparql.add_argument(
+        "--cors-origin",
+        action="append",
+        default=None,
+        metavar="ORIGIN",
+        help="let pages from ORIGIN call the server (repeatable; default: none)",
+    )
+    sparql.add_argument(
+        "--allow-endpoint",
+        action="append",
+        default=None,
+        metavar="URL",
+        help="let SERVICE/LOAD reach this public endpoint (repeatable; default: none)",
+    )
     return parser
 
 
@@ -131,6 +177,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         debug=args.debug,
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
+        query_timeout=getattr(args, "query_timeout", None),
+        max_rows=getattr(args, "max_rows", None),
+        max_request_bytes=getattr(args, "max_request_size", None),
+        query_workers=getattr(args, "query_workers", None),
+        update_token=getattr(args, "update_token", None),
+        cors_origins=tuple(getattr(args, "cors_origin", None) or ()) or None,
+        allowed_endpoints=tuple(getattr(args, "allow_endpoint", None) or ()) or None,
     )
     try:
         return _COMMANDS[args.command](args, settings)
@@ -223,7 +276,7 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     if not graph.has_seed():
         report = graph.load_seed()
         print(f"kg: loaded the seed case ({report.quads_added} new quads)", file=sys.stderr)
-    app = create_app(graph)
+    app = create_app(graph, settings)
     print(
         f"kg: serving {graph.store.location} on http://{settings.host}:{settings.port}/",
         file=sys.stderr,

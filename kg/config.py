@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
@@ -31,6 +31,14 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     debug: bool = False
+    # The SPARQL endpoint's limits (see README, "SPARQL endpoint").
+    query_timeout: float = 30.0
+    max_rows: int = 10_000
+    max_request_bytes: int = 1_000_000
+    query_workers: int = 2
+    update_token: str | None = field(default=None, repr=False)
+    cors_origins: tuple[str, ...] = ()
+    allowed_endpoints: tuple[str, ...] = ()
 
     @property
     def backend(self) -> str:
@@ -60,6 +68,13 @@ class Settings:
             "host": env.get("KG_HOST", "127.0.0.1"),
             "port": int(env.get("KG_PORT", "8000")),
             "debug": env.get("KG_DEBUG", "") in ("1", "true", "yes"),
+            "query_timeout": float(env.get("KG_QUERY_TIMEOUT", "30")),
+            "max_rows": int(env.get("KG_MAX_ROWS", "10000")),
+            "max_request_bytes": int(env.get("KG_MAX_REQUEST_BYTES", "1000000")),
+            "query_workers": int(env.get("KG_QUERY_WORKERS", "2")),
+            "update_token": env.get("KG_UPDATE_TOKEN") or None,
+            "cors_origins": tuple(env.get("KG_CORS_ORIGINS", "").split()),
+            "allowed_endpoints": tuple(env.get("KG_ALLOWED_ENDPOINTS", "").split()),
         }
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)  # type: ignore[arg-type]

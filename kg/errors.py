@@ -6,10 +6,12 @@ The CLI maps these to exit codes in one place (`kg.cli`), the HTTP shells to sta
 from __future__ import annotations
 
 __all__ = [
+    "Forbidden",
     "KGError",
     "NotFound",
     "ParseError",
     "QueryError",
+    "QueryTimeout",
     "StoreError",
     "StoreLocked",
     "ValidationError",
@@ -87,6 +89,19 @@ class QueryError(KGError):
 
     exit_code = 6
     http_status = 400
+
+
+class QueryTimeout(QueryError):
+    """A query ran past the time limit and was stopped (its worker process was killed)."""
+
+    http_status = 503
+
+
+class Forbidden(KGError):
+    """The request is understood but not allowed: an update without the token, a SERVICE call."""
+
+    exit_code = 8
+    http_status = 403
 
 
 class NotFound(KGError):

@@ -3,19 +3,35 @@
 from __future__ import annotations
 
 import html
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
 
+from kg.api.sparql import cors_middleware, error_response, sparql_routes
+from kg.config import Settings
+from kg.errors import KGError
 from kg.graph import KnowledgeGraph
+from kg.sparql_service import SparqlService
 
 __all__ = ["create_app"]
 
 
-def create_app(graph: KnowledgeGraph) -> Starlette:
-    """Build the app over an open knowledge graph."""
+def create_app(graph: KnowledgeGraph, settings: Settings | None = None) -> Starlette:
+    """Build the app over an open knowledge graph; `settings` give the endpoints' limits."""
+    settings = settings or Settings()
+    sparql = SparqlService(graph, settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        sparql.start()
+        try:
+            yield
+        finally:
+            sparql.close()
 
     async def health(request: Request) -> JSONResponse:
         return JSONResponse(
@@ -44,6 +60,12 @@ def create_app(graph: KnowledgeGraph) -> Starlette:
             "</body></html>"
         )
 
-    app = Starlette(routes=[Route("/", index), Route("/health", health)])
+    app = Starlette(
+        routes=[Route("/", index), Route("/health", health), *sparql_routes(sparql)],
+        middleware=cors_middleware(settings),
+        exception_handlers={KGError: error_response},
+        lifespan=lifespan,
+    )
     app.state.graph = graph
+    app.state.sparql = sparql
     return app

@@ -1,0 +1,121 @@
+"""The query page a browser gets at ``/sparql``: YASGUI from local files, saved queries as tabs.
+
+YASGUI (`@triply/yasgui`, installed by ``make setup`` with ``npm ci`` from the top-level
+``package.json``/``package-lock.json``) is served from ``node_modules``; nothing is loaded
+from a CDN. The page removes the autocompleters that call other sites (prefix.cc for
+prefixes, LOV for classes and properties), points every tab at this endpoint, and keeps no
+state in the browser's storage, so each visit starts from the saved queries in ``queries/``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import asdict, dataclass
+
+from kg.resources import PROJECT_ROOT, QUERIES_DIR
+
+__all__ = ["YASGUI_DIR", "SavedQuery", "query_page", "saved_queries"]
+
+YASGUI_DIR = PROJECT_ROOT / "node_modules" / "@triply" / "yasgui" / "build"
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    """A query file of ``queries/``: its name (file stem), title (``# title:``) and text."""
+
+    name: str
+    title: str
+    query: str
+
+
+def saved_queries() -> list[SavedQuery]:
+    """The saved queries, in file-name order.
+
+    >>> any(q.name == "case-parties" and q.title for q in saved_queries())
+    True
+    """
+    found = []
+    for path in sorted(QUERIES_DIR.glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        title = next(
+            (
+                line.removeprefix("# title:").strip()
+                for line in text.splitlines()
+                if line.startswith("# title:")
+            ),
+            path.stem,
+        )
+        found.append(SavedQuery(path.stem, title, text))
+    return found
+
+
+def query_page(endpoint: str, assets: str) -> str:
+    """The HTML page: YASGUI on `endpoint`, its files under the URL path `assets`."""
+    assets = assets.rstrip("/")
+    config = {"endpoint": endpoint, "queries": [asdict(q) for q in saved_queries()]}
+    # JSON inside <script>: only "</" could end the element early.
+    data = json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
+    missing = "" if (YASGUI_DIR / "yasgui.min.js").exists() else _MISSING
+    return _PAGE.format(assets=html.escape(assets), config=data, missing=missing)
+
+
+_MISSING = (
+    "<p><strong>The YASGUI files are not installed.</strong> Run <code>make setup</code> "
+    "(it runs <code>npm ci</code>), or query this endpoint with any SPARQL client.</p>"
+)
+_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
+<title>tmkg — SPARQL</title>
+<link rel="stylesheet" href="{assets}/yasgui.min.css">
+<style>
+  body {{ font-family: system-ui, sans-serif; margin: 0 1rem; }}
+  header p {{ margin: .3rem 0 .8rem; color: #444; }}
+</style>
+</head>
+<body>
+<header>
+<h1>tmkg SPARQL endpoint</h1>
+<p>The default graph is the union of all graphs (use <code>DISTINCT</code>: a fact stated by
+several sources matches once per source); <code>GRAPH ?g</code> names the source. Prefixes
+tm: id: schema: dcterms: prov: skos: owl: rdfs: rdf: xsd: are predeclared. Each tab is a saved
+query from <code>queries/</code>.</p>
+{missing}
+</header>
+<div id="yasgui"></div>
+<script id="tmkg-config" type="application/json">{config}</script>
+<script src="{assets}/yasgui.min.js"></script>
+<script>
+(function () {{
+  const config = JSON.parse(document.getElementById("tmkg-config").textContent);
+  const endpoint = config.endpoint;
+  // Only the autocompleter that stays on the page: "prefixes" fetches prefix.cc, "class" and
+  // "property" call LOV.
+  const local = ["variables"];
+  Yasgui.Yasqe.defaults.autocompleters = local;
+  const yasgui = new Yasgui(document.getElementById("yasgui"), {{
+    requestConfig: {{ endpoint: endpoint, method: "POST" }},
+    endpointCatalogueOptions: {{ getData: function () {{ return [{{ endpoint: endpoint }}]; }} }},
+    copyEndpointOnNewTab: true,
+    persistenceId: null,
+    autoAddOnInit: false,
+    populateFromUrl: false,
+    yasqe: {{ autocompleters: local }},
+  }});
+  config.queries.forEach(function (q, i) {{
+    yasgui.addTab(i === 0, {{
+      name: q.title,
+      yasqe: {{ value: q.query }},
+      requestConfig: {{ endpoint: endpoint, method: "POST" }},
+    }});
+  }});
+  window.yasgui = yasgui;
+}})();
+</script>
+</body>
+</html>
+"""

@@ -1,0 +1,228 @@
+"""What a SPARQL request asks for, read from its text before any engine sees it.
+
+pyoxigraph does not expose its parsed algebra, and it *executes* ``SERVICE`` and ``LOAD`` over
+HTTP. So the endpoint reads the text with a small tokenizer that follows the SPARQL 1.1
+grammar's terminals (strings, IRIs, comments, prefixed names, variables): a keyword can only
+be a keyword where the grammar makes it one, so ``SERVICE`` inside a string, an IRI, a
+comment, a variable name or a language tag is not mistaken for the keyword, and a ``SERVICE``
+that Oxigraph would run cannot hide from the scan. Anything unexpected errs towards seeing a
+keyword (a refused request), never towards missing one.
+
+>>> scan = scan_sparql("PREFIX ex: <http://ex.org/> SELECT * { SERVICE ex:s { ?a ?b ?c } }")
+>>> scan.form, scan.services
+('SELECT', ('http://ex.org/s',))
+>>> scan_sparql('SELECT * { ?s ?p "SERVICE <http://x/> {}" }').services
+()
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from kg.errors import QueryError
+
+__all__ = ["VARIABLE_ENDPOINT", "SparqlScan", "Token", "scan_sparql", "tokens", "with_using"]
+
+# Marks a SERVICE whose endpoint is a variable (or cannot be read): it can never be allowed.
+VARIABLE_ENDPOINT = "?"
+
+_PN_CHARS_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_PN_CHARS = _PN_CHARS_BASE + r"_\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_TOKEN = re.compile(
+    rf"""
+    (?P<ws>\s+)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+              |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+  | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][{_PN_CHARS}]+)
+  | (?P<pname>(?:[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)?:
+               (?:(?:[{_PN_CHARS}:]|%[0-9A-Fa-f]{{2}}|\\.)
+                  (?:(?:[{_PN_CHARS}.:]|%[0-9A-Fa-f]{{2}}|\\.)*(?:[{_PN_CHARS}:]|%[0-9A-Fa-f]{{2}}|\\.))?)?)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<other>.)
+    """,
+    re.X | re.S,
+)
+_UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_PNAME_ESCAPE = re.compile(r"\\(.)")
+_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+
+
+@dataclass(frozen=True)
+class Token:
+    """One lexical token: its kind (a group of `_TOKEN`), text and offset in the source."""
+
+    kind: str
+    text: str
+    start: int
+
+    @property
+    def keyword(self) -> str:
+        """The upper-cased text of a bare word (SPARQL keywords are case-insensitive), else ''."""
+        return self.text.upper() if self.kind == "word" else ""
+
+
+def tokens(sparql: str) -> Iterator[Token]:
+    """The significant tokens of a SPARQL text (no whitespace or comments)."""
+    for match in _TOKEN.finditer(sparql):
+        kind = match.lastgroup or "other"
+        if kind not in ("ws", "comment"):
+            yield Token(kind, match.group(), match.start())
+
+
+@dataclass(frozen=True)
+class SparqlScan:
+    """What a query or update names: its form, and every IRI the engine could fetch or select.
+
+    `services` and `loads` hold absolute IRIs, or `VARIABLE_ENDPOINT` for ones that cannot be
+    known before running. `from_graphs` holds the IRIs of ``FROM`` and ``FROM NAMED``.
+    """
+
+    form: str | None
+    services: tuple[str, ...]
+    loads: tuple[str, ...]
+    from_graphs: tuple[str, ...]
+    has_dataset_clause: bool  # USING or WITH in an update
+
+
+def scan_sparql(sparql: str, prefixes: Mapping[str, str] | None = None) -> SparqlScan:
+    """Read a query or update: its form and the IRIs of its SERVICE, LOAD, FROM clauses.
+
+    `prefixes` are the ones the engine predeclares; the text's own PREFIX and BASE
+    declarations are followed in order, as the grammar does.
+
+    >>> scan_sparql("LOAD SILENT <http://example.org/data.ttl> INTO GRAPH <g>").loads
+    ('http://example.org/data.ttl',)
+    >>> scan_sparql("SELECT * FROM NAMED <http://g/1> { GRAPH ?g {} }").from_graphs
+    ('http://g/1',)
+    >>> scan_sparql('SELECT * { SERVICE ?where { ?s ?p "x"@service } }').services
+    ('?',)
+    """
+    known = dict(prefixes or {})
+    base: str | None = None
+    form: str | None = None
+    services: list[str] = []
+    loads: list[str] = []
+    froms: list[str] = []
+    dataset_clause = False
+    items = list(tokens(sparql))
+    depth = 0
+    for index, token in enumerate(items):
+        if token.kind == "other":
+            depth += {"{": 1, "}": -1}.get(token.text, 0)
+            continue
+        keyword = token.keyword
+        if not keyword or _in_language_tag(items, index):
+            continue
+        following = items[index + 1 : index + 4]
+        if keyword == "PREFIX" and len(following) >= 2 and following[0].kind == "pname":
+            if following[1].kind == "iri":
+                name = following[0].text[:-1]
+                known[name] = _resolve(_iri_text(following[1].text), base)
+        elif keyword == "BASE" and following and following[0].kind == "iri":
+            base = _resolve(_iri_text(following[0].text), base)
+        elif keyword in _FORMS and form is None and depth == 0:
+            form = keyword
+        elif keyword in ("SERVICE", "LOAD"):
+            target = _target(following, known, base)
+            (services if keyword == "SERVICE" else loads).append(target)
+        elif keyword == "FROM" and depth == 0:
+            rest = following[1:] if following and following[0].keyword == "NAMED" else following
+            froms.append(_target(rest, known, base, skip_silent=False))
+        elif keyword in ("USING", "WITH") and depth == 0:
+            dataset_clause = True
+    return SparqlScan(form, tuple(services), tuple(loads), tuple(froms), dataset_clause)
+
+
+def with_using(update: str, default_graphs: Sequence[str], named_graphs: Sequence[str]) -> str:
+    """The update with the protocol's ``using-graph-uri``/``using-named-graph-uri`` applied.
+
+    Each ``DELETE/INSERT … WHERE`` gets the ``USING`` clauses before its ``WHERE``; a
+    ``DELETE WHERE { P }`` becomes ``DELETE { P } USING … WHERE { P }``. An update that has
+    its own ``USING`` or ``WITH`` is refused, as the protocol requires.
+
+    >>> with_using("INSERT { ?s a <C> } WHERE { ?s ?p ?o }", ["http://g/1"], [])
+    'INSERT { ?s a <C> } USING <http://g/1> WHERE { ?s ?p ?o }'
+    >>> with_using("DELETE WHERE { ?s ?p ?o }", [], ["http://g/2"])
+    'DELETE { ?s ?p ?o } USING NAMED <http://g/2> WHERE { ?s ?p ?o }'
+    """
+    if not default_graphs and not named_graphs:
+        return update
+    if scan_sparql(update).has_dataset_clause:
+        raise QueryError(
+            "the update has its own USING or WITH clause and the request also names "
+            "using-graph-uri/using-named-graph-uri",
+            suggestion="give the dataset in one place only",
+        )
+    using = " ".join(
+        [f"USING <{iri}>" for iri in default_graphs]
+        + [f"USING NAMED <{iri}>" for iri in named_graphs]
+    )
+    items = list(tokens(update))
+    parts: list[str] = []
+    position = depth = 0
+    for index, token in enumerate(items):
+        if token.kind == "other" and token.text in ("{", "}"):
+            depth += 1 if token.text == "{" else -1
+        if token.keyword != "WHERE" or depth != 0 or token.start < position:
+            continue
+        parts.append(update[position : token.start])
+        if index and items[index - 1].keyword == "DELETE":  # DELETE WHERE { P }
+            position = _group_end(items, index + 1)
+            pattern = update[items[index + 1].start : position]
+            parts.append(f"{pattern} {using} WHERE {pattern}")
+        else:
+            parts.append(f"{using} ")
+            position = token.start
+    return "".join(parts) + update[position:]
+
+
+def _in_language_tag(items: list[Token], index: int) -> bool:
+    """Whether the word at `index` is part of a language tag, as in ``"x"@en-service``."""
+    while index >= 2 and items[index - 1].text == "-" and items[index - 2].kind == "word":
+        index -= 2
+    return index >= 1 and items[index - 1].text == "@"
+
+
+def _group_end(items: list[Token], index: int) -> int:
+    """The offset just after the ``}`` that closes the group opening at `items[index]`."""
+    depth = 0
+    for token in items[index:]:
+        if token.kind == "other" and token.text in ("{", "}"):
+            depth += 1 if token.text == "{" else -1
+            if depth == 0:
+                return token.start + 1
+    raise QueryError("SPARQL Update syntax error: a '{' is never closed")
+
+
+def _target(
+    following: list[Token], prefixes: Mapping[str, str], base: str | None, skip_silent: bool = True
+) -> str:
+    """The IRI after SERVICE/LOAD/FROM (past SILENT), or `VARIABLE_ENDPOINT` if unknown."""
+    if skip_silent and following and following[0].keyword == "SILENT":
+        following = following[1:]
+    if not following:
+        return VARIABLE_ENDPOINT
+    token = following[0]
+    if token.kind == "iri":
+        return _resolve(_iri_text(token.text), base)
+    if token.kind == "pname":
+        name, _, local = token.text.partition(":")
+        if name in prefixes:
+            return _resolve(prefixes[name] + _PNAME_ESCAPE.sub(r"\1", local), base)
+    return VARIABLE_ENDPOINT
+
+
+def _iri_text(iri_token: str) -> str:
+    return _UCHAR.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), iri_token[1:-1])
+
+
+def _resolve(iri: str, base: str | None) -> str:
+    return urljoin(base, iri) if base and ":" not in iri.split("/", 1)[0] else iri

@@ -1,0 +1,226 @@
+"""SPARQL over a knowledge graph with an endpoint's guard rails, independent of HTTP.
+
+`SparqlService` runs queries in killable worker processes (`kg.query_workers`) with a time
+limit and a row limit, runs updates only for the holder of the update token, and makes no
+requests on a user's behalf: ``SERVICE`` and ``LOAD`` are refused unless their endpoint is on
+the allow-list, and even then never when it resolves to a loopback, private, link-local or
+otherwise non-public address. ``FROM``/``FROM NAMED`` only ever select stored graphs (Oxigraph
+never fetches them); naming a graph that is not stored is refused rather than silently empty.
+
+>>> from kg import KnowledgeGraph, Settings
+>>> service = SparqlService(KnowledgeGraph.open(Settings(memory=True)), Settings(memory=True))
+>>> service.query("ASK { ?s a tm:NiceClass }").body
+b'{"head":{},"boolean":true}'
+>>> service.query("SELECT * { SERVICE <http://127.0.0.1/sparql> { ?s ?p ?o } }")
+Traceback (most recent call last):
+...
+kg.errors.Forbidden: SERVICE <http://127.0.0.1/sparql> is refused: ...
+>>> service.close()
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import socket
+import threading
+from collections.abc import Sequence
+from urllib.parse import urlsplit
+
+from kg.config import Settings
+from kg.errors import Forbidden, QueryError, StoreError
+from kg.graph import KnowledgeGraph
+from kg.output import PREFIXES
+from kg.query_workers import QueryAnswer, QueryJob, QueryWorkerPool
+from kg.sparql_scan import VARIABLE_ENDPOINT, SparqlScan, scan_sparql, with_using
+
+__all__ = ["SparqlService", "check_public_endpoint"]
+
+
+class SparqlService:
+    """Queries and updates with limits, over one knowledge graph. Thread-safe."""
+
+    def __init__(self, graph: KnowledgeGraph, settings: Settings) -> None:
+        self.graph = graph
+        self.settings = settings
+        self._pool: QueryWorkerPool | None = None
+        self._pool_lock = threading.Lock()
+        self._write_lock = threading.Lock()
+
+    @property
+    def updates_enabled(self) -> bool:
+        """Whether the server was started with an update token."""
+        return bool(self.settings.update_token)
+
+    def start(self) -> None:
+        """Start the query workers now rather than at the first query."""
+        self._workers()
+
+    def close(self) -> None:
+        """Stop the query workers and delete their snapshots."""
+        with self._pool_lock:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None
+
+    def scan(self, sparql: str) -> SparqlScan:
+        """The form and the SERVICE/LOAD/FROM IRIs of a query or update."""
+        return scan_sparql(sparql, PREFIXES)
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        results_format: str = "json",
+        graph_format: str = "turtle",
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
+    ) -> QueryAnswer:
+        """Run a query in a worker, serialized in the given format, at most `max_rows` rows.
+
+        `default_graphs`/`named_graphs` (the protocol's dataset) replace the query's own FROM
+        clauses; without either, the default graph is the union of all graphs.
+
+        Raises `QueryError` (malformed or failed), `QueryTimeout`, `Forbidden` (SERVICE,
+        FROM of a graph not stored here).
+        """
+        scan = self.scan(sparql)
+        self._check_remote_access(scan)
+        protocol_dataset = default_graphs is not None or named_graphs is not None
+        if scan.from_graphs and not protocol_dataset:
+            self._check_stored(scan.from_graphs)
+        job = QueryJob(
+            sparql=sparql,
+            results_format=results_format,
+            graph_format=graph_format,
+            max_rows=self.settings.max_rows,
+            union_default_graph=not scan.from_graphs,
+            default_graphs=tuple(default_graphs or ()) if protocol_dataset else None,
+            named_graphs=tuple(named_graphs or ()) if protocol_dataset else None,
+            base_iri=base_iri,
+            prefixes=tuple(PREFIXES.items()),
+        )
+        return self._workers().run(job, timeout=self.settings.query_timeout)
+
+    def authorize_update(self, token: str | None) -> None:
+        """Raise `Forbidden` unless updates are enabled and `token` is the update token."""
+        expected = self.settings.update_token
+        if not expected:
+            raise Forbidden(
+                "this endpoint is read-only: SPARQL Update is refused",
+                suggestion="the operator can enable updates with --update-token or "
+                "$KG_UPDATE_TOKEN; clients then send it as 'Authorization: Bearer TOKEN'",
+            )
+        # Constant-time comparison, so the token cannot be guessed byte by byte from timings.
+        if token is None or not hmac.compare_digest(token.encode(), expected.encode()):
+            raise Forbidden(
+                "SPARQL Update needs the update token",
+                suggestion="send it as 'Authorization: Bearer TOKEN'",
+            )
+
+    def update(
+        self,
+        sparql: str,
+        *,
+        token: str | None,
+        using_graphs: Sequence[str] = (),
+        using_named_graphs: Sequence[str] = (),
+        base_iri: str | None = None,
+    ) -> None:
+        """Run a SPARQL Update atomically (all of it or nothing), then refresh the workers.
+
+        The update's WHERE clauses see the store's real default graph (not the union) unless
+        ``using_graphs`` or ``USING`` say otherwise. Refused updates change nothing.
+        """
+        self.authorize_update(token)
+        self._check_remote_access(self.scan(sparql))
+        text = with_using(sparql, using_graphs, using_named_graphs)
+        with self._write_lock:
+            self._run_update(text, base_iri)
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Let queries see the store's current state; call after any write to the store."""
+        with self._pool_lock:
+            if self._pool is not None:
+                self._pool.refresh()
+
+    def _workers(self) -> QueryWorkerPool:
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = QueryWorkerPool(self.graph.store, size=self.settings.query_workers)
+            return self._pool
+
+    def _run_update(self, text: str, base_iri: str | None) -> None:
+        store = self.graph.store
+        native = getattr(store, "native", None)
+        if native is None:
+            store.update(text)
+            return
+        from kg.store.oxigraph import _syntax_message
+
+        try:
+            native.update(text, base_iri=base_iri, prefixes=PREFIXES)
+        except SyntaxError as error:
+            raise QueryError(f"SPARQL Update syntax error {_syntax_message(error)}") from None
+        except OSError as error:
+            raise StoreError(f"SPARQL Update could not write: {error}") from None
+        except (ValueError, RuntimeError) as error:
+            raise QueryError(f"SPARQL Update failed, nothing was changed: {error}") from None
+
+    def _check_remote_access(self, scan: SparqlScan) -> None:
+        for keyword, targets in (("SERVICE", scan.services), ("LOAD", scan.loads)):
+            for target in targets:
+                if target == VARIABLE_ENDPOINT:
+                    raise Forbidden(
+                        f"{keyword} with a variable or unreadable IRI is refused",
+                        suggestion=f"name the {keyword} IRI literally, as <https://…>",
+                    )
+                if target not in self.settings.allowed_endpoints:
+                    raise Forbidden(
+                        f"{keyword} <{target}> is refused: this endpoint makes no requests to "
+                        "other servers on a user's behalf",
+                        suggestion="the operator can allow a public endpoint with "
+                        "--allow-endpoint URL",
+                    )
+                check_public_endpoint(target, keyword)
+
+    def _check_stored(self, graphs: Sequence[str]) -> None:
+        stored = {graph.value for graph in self.graph.store.named_graphs()}
+        for iri in graphs:
+            if iri not in stored:
+                raise Forbidden(
+                    f"FROM <{iri}> names no graph stored here, and this endpoint never fetches "
+                    "graphs from the web",
+                    suggestion="FROM and FROM NAMED select stored graphs only; list them with "
+                    "SELECT DISTINCT ?g { GRAPH ?g {} }",
+                )
+
+
+def check_public_endpoint(url: str, keyword: str = "SERVICE") -> None:
+    """Raise `Forbidden` unless `url` is http(s) and every address its host has is public.
+
+    >>> check_public_endpoint("http://10.0.0.7/sparql")
+    Traceback (most recent call last):
+    ...
+    kg.errors.Forbidden: SERVICE <http://10.0.0.7/sparql> is refused: its host resolves to ...
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise Forbidden(f"{keyword} <{url}> is refused: only http(s) endpoints can be allowed")
+    try:
+        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as error:
+        raise Forbidden(
+            f"{keyword} <{url}> is refused: its host does not resolve ({error})"
+        ) from None
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        if not address.is_global or address.is_multicast:
+            raise Forbidden(
+                f"{keyword} <{url}> is refused: its host resolves to {address}, a private, "
+                "loopback or link-local address"
+            )
