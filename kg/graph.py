@@ -48,6 +48,8 @@ class KnowledgeGraph:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.generation = 0
+        """Counts writes made through this object; caches built on the data compare it."""
         self._sync_reference_data()
 
     @classmethod
@@ -75,9 +77,16 @@ class KnowledgeGraph:
         progress: bool = False,
     ) -> LoadReport:
         """Load files atomically after SHACL validation (see `kg.load.load_files`)."""
-        return load_files(
+        report = load_files(
             self.store, paths, format_name=format_name, graph=graph, progress=progress
         )
+        if report.quads_added:
+            self.changed()
+        return report
+
+    def changed(self) -> None:
+        """Note that the data changed (call after writing to `store` directly)."""
+        self.generation += 1
 
     def validate(
         self,

@@ -13,12 +13,13 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import pyoxigraph as ox
 from tqdm import tqdm
 
 from kg.errors import NotFound, ParseError
-from kg.namespaces import ID
+from kg.namespaces import GRAPH, ID
 from kg.store import Store
 from kg.validate import ValidationReport, validate_quads
 
@@ -27,6 +28,7 @@ __all__ = [
     "LoadReport",
     "ParsedFile",
     "detect_format",
+    "file_graph",
     "load_files",
     "parse_bytes",
     "parse_file",
@@ -102,8 +104,17 @@ def parse_bytes(
     base_iri: str | None = None,
     progress: bool = False,
 ) -> ParsedFile:
-    """Parse RDF from bytes; triples outside a named graph go to `graph` when given."""
+    """Parse RDF from bytes.
+
+    Triples outside a named graph go to `graph` when given; otherwise, for a triples-only
+    format (Turtle, N-Triples, RDF/XML, N3), to a graph named after the file
+    (`file_graph`), so that every fact has a graph that says where it came from. Quad formats
+    (TriG, N-Quads, JSON-LD) keep their default-graph triples in the default graph, where
+    tmkg states each named graph's source.
+    """
     digest = hashlib.sha256(data).hexdigest()
+    if graph is None and not rdf_format.supports_datasets:
+        graph = file_graph(name)
     stream: io.BufferedIOBase = io.BytesIO(data)
     bar = None
     if progress and len(data) >= _PROGRESS_MIN_BYTES:
@@ -123,6 +134,15 @@ def parse_bytes(
         if bar is not None:
             bar.close()
     return ParsedFile(name=name, quads=quads, digest=digest)
+
+
+def file_graph(name: str) -> str:
+    """The named graph for a triples-only file loaded without ``--graph``.
+
+    >>> file_graph("cases/my case.ttl")
+    'https://w3id.org/tmkg/id/graph/file/my%20case'
+    """
+    return f"{GRAPH}file/{quote(Path(name).stem, safe='')}"
 
 
 def parse_file(

@@ -65,14 +65,17 @@ def compact(term: object) -> str:
     return str(term)
 
 
-def render_table(variables: list[str], rows: list[list[str]]) -> str:
-    """A plain-text table with a header rule; long cells are cut with an ellipsis.
+def render_table(variables: list[str], rows: list[list[str]], *, wrap: bool = False) -> str:
+    """A plain-text table with a header rule; long cells are cut with an ellipsis
+    (or, with `wrap`, folded over several lines).
 
     >>> print(render_table(["a", "b"], [["1", "xy"]]), end="")
     a | b
     --+---
     1 | xy
     """
+    if wrap:
+        return _wrapped_table(variables, rows)
     cells = [[c if len(c) <= _MAX_CELL else c[: _MAX_CELL - 1] + "…" for c in row] for row in rows]
     widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(variables)]
     lines = [" | ".join(v.ljust(w) for v, w in zip(variables, widths, strict=True)).rstrip()]
@@ -80,6 +83,31 @@ def render_table(variables: list[str], rows: list[list[str]]) -> str:
     lines += [
         " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
     ]
+    return "\n".join(lines) + "\n"
+
+
+def _wrapped_table(variables: list[str], rows: list[list[str]]) -> str:
+    import textwrap
+
+    width = 40
+    folded = [[textwrap.wrap(cell, width) or [""] for cell in row] for row in rows]
+    widths = [
+        max([len(v)] + [len(line) for row in folded for line in row[i]])
+        for i, v in enumerate(variables)
+    ]
+    lines = [" | ".join(v.ljust(w) for v, w in zip(variables, widths, strict=True)).rstrip()]
+    lines.append("-+-".join("-" * w for w in widths))
+    separate = any(len(cell) > 1 for row in folded for cell in row)
+    for number, row in enumerate(folded):
+        if separate and number:
+            lines.append("-+-".join("-" * w for w in widths))
+        height = max(len(cell) for cell in row)
+        for index in range(height):
+            parts = [
+                (cell[index] if index < len(cell) else "").ljust(w)
+                for cell, w in zip(row, widths, strict=True)
+            ]
+            lines.append(" | ".join(parts).rstrip())
     return "\n".join(lines) + "\n"
 
 

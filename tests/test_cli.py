@@ -10,7 +10,19 @@ import pytest
 from kg.cli import build_parser
 from tests.conftest import DATA, run_kg
 
-COMMANDS = ["load", "validate", "query", "stats", "serve"]
+COMMANDS = [
+    "load",
+    "validate",
+    "query",
+    "stats",
+    "serve",
+    "who-else-uses",
+    "conflicts",
+    "path",
+    "priority",
+    "timeline",
+    "contradictions",
+]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -183,3 +195,42 @@ def test_parser_lists_every_command() -> None:
     parser = build_parser()
     subcommands = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
     assert sorted(subcommands) == sorted(COMMANDS)
+
+
+def test_analysis_commands_print_tables_and_json() -> None:
+    who = run_kg(
+        "who-else-uses",
+        "AWS",
+        "--class",
+        "42",
+        "--jurisdiction",
+        "CN",
+        "--excluding",
+        "Amazon",
+        "--memory",
+        check=True,
+    )
+    assert "ActionSoft" in who.stdout and "operator for Amazon.com Inc." in who.stdout
+    data = json.loads(
+        run_kg(
+            "priority",
+            "AWS",
+            "--class",
+            "42",
+            "--jurisdiction",
+            "CN",
+            "--memory",
+            "--format",
+            "json",
+            check=True,
+        ).stdout
+    )
+    assert data[0]["rule"] == "first-to-file" and "ActionSoft" in data[0]["holder"]["name"]
+    path = run_kg("path", "Amazon", "ActionSoft", "--memory", check=True)
+    assert path.stdout.startswith("path 1")
+    contradictions = run_kg("contradictions", "--memory", check=True)
+    assert "payer is also payee" in contradictions.stdout
+    timeline = run_kg("timeline", "aws-cn-2018", "--memory", check=True)
+    assert "2018-07-09" in timeline.stdout
+    unknown = run_kg("path", "Amazon", "Nobody Ltd", "--memory")
+    assert unknown.returncode == 7 and "no party named 'Nobody Ltd'" in unknown.stderr

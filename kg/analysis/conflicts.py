@@ -1,0 +1,235 @@
+"""Conflicts: pairs of parties holding similar marks in related classes in one jurisdiction.
+
+Risk score (0-1), each factor explained in the result's reasons:
+
+    score = mark similarity x class factor x role factor x time factor  (+0.1 if a case exists)
+
+- mark similarity: `kg.analysis.similarity.compare` (1.0 exact ... 0.8 the default floor).
+- class factor: 1.0 for a shared class; the documented relatedness of the closest pair of
+  classes (``schema/nice.ttl``) when related (>= 0.4); 0.5 when either side states no class;
+  pairs whose classes are known and unrelated are not conflicts.
+- role factor: 1.0 when one side holds a registration and the other only uses the mark (the
+  classic infringement claim), 0.9 when both hold registrations (both were granted, so an
+  office judged them apart once), 0.7 when neither holds a registration (no registered right).
+- time factor: 0.8 when both holdings have known periods that never overlap, else 1.0.
+- case bonus: +0.1 (capped at 1.0) when a case between the two parties exists in the graph.
+
+A party operating a mark on another's behalf (a licensee or local partner) is not in conflict
+with the brand owner. Candidates are found by blocking: only marks sharing a blocking key
+(`kg.analysis.similarity.blocking_keys`) are compared, never all pairs, and each distinct pair
+of texts is compared once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+from kg.analysis.dates import PartialDate
+from kg.analysis.model import ConflictPair, Holding, HoldingKind, PartyRef, SourceRef
+from kg.analysis.similarity import DEFAULT_MIN_SIMILARITY, MarkSimilarity, blocking_keys, compare
+
+__all__ = ["DEFAULT_MIN_SCORE", "candidate_text_pairs", "find_conflicts", "score_pair"]
+
+DEFAULT_MIN_SCORE = 0.5
+UNKNOWN_CLASS_FACTOR = 0.5
+CASE_BONUS = 0.1
+
+
+def candidate_text_pairs(
+    texts: Iterable[str], keys: Callable[[str], Iterable[str]] = blocking_keys
+) -> set[tuple[str, str]]:
+    """Pairs of distinct texts that share a blocking key (each pair once, sorted).
+
+    >>> sorted(candidate_text_pairs(["AWS", "A.W.S.", "TESLA"]))
+    [('A.W.S.', 'AWS')]
+    """
+    buckets: dict[str, list[str]] = defaultdict(list)
+    for text in set(texts):
+        for key in keys(text):
+            buckets[key].append(text)
+    pairs: set[tuple[str, str]] = set()
+    for bucket in buckets.values():
+        bucket.sort()
+        for i, left in enumerate(bucket):
+            for right in bucket[i + 1 :]:
+                pairs.add((left, right))
+    return pairs
+
+
+def score_pair(
+    left: Holding,
+    right: Holding,
+    similarity: MarkSimilarity,
+    relatedness: Mapping[frozenset[int], float],
+    has_case: bool,
+) -> tuple[float, float, list[str]] | None:
+    """(score, class factor, reasons) for two holdings, or None if they cannot conflict."""
+    if left.party == right.party or _partners(left, right):
+        return None
+    class_factor, class_reason = _class_factor(left.classes, right.classes, relatedness)
+    if class_factor == 0.0:
+        return None
+    registered = {h.kind is HoldingKind.REGISTERED_OWNER for h in (left, right)}
+    if registered == {True, False}:
+        role_factor, role_reason = 1.0, "one side registered the mark, the other only uses it"
+    elif registered == {True}:
+        role_factor, role_reason = 0.9, "both sides hold registrations"
+    else:
+        role_factor, role_reason = 0.7, "neither side holds a registration"
+    time_factor, time_reason = _time_factor(left, right)
+    score = similarity.score * class_factor * role_factor * time_factor
+    reasons = [
+        f"marks {left.mark.text!r} and {right.mark.text!r}: "
+        f"{', '.join(similarity.reasons) or 'similar'} ({similarity.score:.2f})",
+        class_reason,
+        role_reason,
+    ]
+    if time_reason:
+        reasons.append(time_reason)
+    if has_case:
+        score = min(1.0, score + CASE_BONUS)
+        reasons.append("a case between the two parties exists")
+    return round(score, 4), class_factor, reasons
+
+
+def find_conflicts(
+    holdings: Sequence[Holding],
+    *,
+    parties: Mapping[str, PartyRef],
+    sources: Mapping[str, SourceRef],
+    relatedness: Mapping[frozenset[int], float],
+    cases: Iterable[tuple[str, str]] = (),
+    jurisdiction: str | None = None,
+    nice_class: int | None = None,
+    min_score: float = DEFAULT_MIN_SCORE,
+    min_similarity: float = DEFAULT_MIN_SIMILARITY,
+) -> list[ConflictPair]:
+    """Every pair of parties in conflict, best-scoring holding pair each, highest risk first.
+
+    `cases` holds (party, party) pairs (canonical IRIs) that already face each other in a case.
+    """
+    litigants = {frozenset(pair) for pair in cases}
+    by_place: dict[str | None, list[Holding]] = defaultdict(list)
+    for holding in holdings:
+        if holding.jurisdiction is None:
+            continue  # a use stated for no jurisdiction cannot conflict "in one jurisdiction"
+        if jurisdiction is not None and holding.jurisdiction != jurisdiction:
+            continue
+        by_place[holding.jurisdiction].append(holding)
+    best: dict[tuple[str, str, str], ConflictPair] = {}
+    similarity_cache: dict[tuple[str, str], MarkSimilarity] = {}
+    for place, group in by_place.items():
+        by_text: dict[str, list[Holding]] = defaultdict(list)
+        for holding in group:
+            by_text[holding.mark.text].append(holding)
+        pairs = candidate_text_pairs(by_text) | {(t, t) for t in by_text}
+        for left_text, right_text in pairs:
+            similarity = similarity_cache.get((left_text, right_text))
+            if similarity is None:
+                similarity = similarity_cache[(left_text, right_text)] = compare(
+                    left_text, right_text
+                )
+            if similarity.score < min_similarity:
+                continue
+            for left in by_text[left_text]:
+                for right in by_text[right_text]:
+                    _consider(
+                        left,
+                        right,
+                        similarity,
+                        place,
+                        best,
+                        parties,
+                        sources,
+                        relatedness,
+                        litigants,
+                        nice_class,
+                        min_score,
+                    )
+    return sorted(best.values(), key=lambda c: (-c.score, c.parties[0].name, c.parties[1].name))
+
+
+def _consider(
+    left: Holding,
+    right: Holding,
+    similarity: MarkSimilarity,
+    place: str | None,
+    best: dict[tuple[str, str, str], ConflictPair],
+    parties: Mapping[str, PartyRef],
+    sources: Mapping[str, SourceRef],
+    relatedness: Mapping[frozenset[int], float],
+    litigants: set[frozenset[str]],
+    nice_class: int | None,
+    min_score: float,
+) -> None:
+    if left.party == right.party:
+        return
+    if nice_class is not None and not (nice_class in left.classes or nice_class in right.classes):
+        return
+    if (left.party, left.id) > (right.party, right.id):
+        left, right = right, left
+    has_case = frozenset((left.party, right.party)) in litigants
+    scored = score_pair(left, right, similarity, relatedness, has_case)
+    if scored is None or scored[0] < min_score:
+        return
+    score, class_factor, reasons = scored
+    key = (left.party, right.party, place or "")
+    current = best.get(key)
+    if current is not None and current.score >= score:
+        return
+    graphs = sorted(set(left.sources) | set(right.sources))
+    best[key] = ConflictPair(
+        parties=(parties[left.party], parties[right.party]),
+        marks=(left.mark, right.mark),
+        jurisdiction=place,
+        score=score,
+        mark_similarity=round(similarity.score, 4),
+        class_relatedness=class_factor,
+        reasons=tuple(reasons),
+        holdings=(left.id, right.id),
+        sources=tuple(sources.get(g, SourceRef(graph=g)) for g in graphs),
+    )
+
+
+def _partners(left: Holding, right: Holding) -> bool:
+    """One operates the mark for the other, or both operate it for the same brand owner."""
+    return (
+        left.on_behalf_of == right.party
+        or right.on_behalf_of == left.party
+        or (left.on_behalf_of is not None and left.on_behalf_of == right.on_behalf_of)
+    )
+
+
+def _class_factor(
+    left: Sequence[int], right: Sequence[int], relatedness: Mapping[frozenset[int], float]
+) -> tuple[float, str]:
+    if not left or not right:
+        return UNKNOWN_CLASS_FACTOR, "a side states no Nice class"
+    shared = sorted(set(left) & set(right))
+    if shared:
+        return 1.0, f"same Nice class {shared[0]}"
+    best, pair = 0.0, (left[0], right[0])
+    for a in left:
+        for b in right:
+            strength = relatedness.get(frozenset((a, b)), 0.0)
+            if strength > best:
+                best, pair = strength, (a, b)
+    if best < 0.4:
+        return 0.0, "unrelated classes"
+    return best, f"related Nice classes {pair[0]} and {pair[1]} ({best:.2f})"
+
+
+def _time_factor(left: Holding, right: Holding) -> tuple[float, str]:
+    periods = []
+    for holding in (left, right):
+        start_text = holding.filing_date or holding.registration_date or holding.start_date
+        start = PartialDate.try_parse(start_text)
+        end = PartialDate.try_parse(holding.end_date)
+        periods.append((start, end))
+    (start_a, end_a), (start_b, end_b) = periods
+    if end_a is not None and start_b is not None and end_a.latest < start_b.earliest:
+        return 0.8, "the periods do not overlap"
+    if end_b is not None and start_a is not None and end_b.latest < start_a.earliest:
+        return 0.8, "the periods do not overlap"
+    return 1.0, ""

@@ -1,0 +1,222 @@
+"""Priority: who holds the earlier right to a mark under the jurisdiction's rule.
+
+First-to-file (e.g. CN): the earliest filing date (else registration date) among
+registrations of the same or a similar mark in the class or a related class. First-to-use
+(e.g. US): the earliest start of use; a partner's use counts for the brand owner it operates
+for. Every other claim — later filings, uses, a party's own claim of first use — is listed
+beside the finding, with its date and sources.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from kg.analysis.dates import PartialDate
+from kg.analysis.model import (
+    CompetingClaim,
+    Holding,
+    HoldingKind,
+    PartyRef,
+    PriorityFinding,
+    SourceRef,
+)
+from kg.analysis.usage import MIN_CLASS_RELATEDNESS, class_match
+
+__all__ = ["RULE_NAMES", "ClaimRecord", "priority"]
+
+RULE_NAMES = {"FirstToFile": "first-to-file", "FirstToUse": "first-to-use"}
+
+
+@dataclass(frozen=True)
+class ClaimRecord:
+    """A tm:Claim as plain data: who claims what, when, and who says so."""
+
+    id: str
+    claimant: str
+    kind: str
+    mark_text: str | None
+    jurisdiction: str | None
+    date: str | None
+    description: str
+    sources: tuple[str, ...]
+
+
+def priority(
+    mark_text: str,
+    nice_class: int,
+    jurisdiction: str,
+    holdings: Sequence[Holding],
+    claims: Sequence[ClaimRecord],
+    *,
+    rule: str | None,
+    rule_basis: str | None,
+    parties: Mapping[str, PartyRef],
+    sources: Mapping[str, SourceRef],
+    relatedness: Mapping[frozenset[int], float],
+) -> PriorityFinding:
+    """Decide priority among `holdings` (similar marks, any place) for a class and place."""
+    local = [h for h in holdings if h.jurisdiction == jurisdiction]
+    in_class = [
+        h
+        for h in local
+        if (class_match(h.classes, nice_class, relatedness)[0] or 0.0) >= MIN_CLASS_RELATEDNESS
+    ]
+    filings = [
+        (d, h)
+        for h in in_class
+        if h.kind is HoldingKind.REGISTERED_OWNER
+        if (d := _date(h.filing_date or h.registration_date)) is not None
+    ]
+    uses = [
+        (d, h)
+        for h in in_class
+        if h.kind is not HoldingKind.REGISTERED_OWNER
+        if (d := _date(h.start_date)) is not None
+    ]
+
+    winner: tuple[PartialDate, Holding] | None = None
+    if rule == "FirstToFile" and filings:
+        winner = min(filings, key=lambda item: item[0])
+    elif rule == "FirstToUse" and uses:
+        winner = min(uses, key=lambda item: item[0])
+
+    holder_iri = None
+    if winner is not None:
+        holding = winner[1]
+        holder_iri = holding.on_behalf_of or holding.party
+    competing = _competing(
+        local, claims, holder_iri, winner, parties, sources, jurisdiction, nice_class, relatedness
+    )
+    explanation = _explain(
+        mark_text, nice_class, jurisdiction, rule, rule_basis, winner, parties, filings, uses
+    )
+    return PriorityFinding(
+        mark=mark_text,
+        nice_class=nice_class,
+        jurisdiction=jurisdiction,
+        rule=RULE_NAMES.get(rule or "", rule),
+        rule_basis=rule_basis,
+        holder=parties[holder_iri] if holder_iri else None,
+        date=str(winner[0]) if winner else None,
+        holding=winner[1].id if winner else None,
+        explanation=explanation,
+        competing_claims=competing,
+        sources=tuple(
+            sources.get(g, SourceRef(graph=g)) for g in (winner[1].sources if winner else ())
+        ),
+    )
+
+
+def _date(text: str | None) -> PartialDate | None:
+    return PartialDate.try_parse(text)
+
+
+def _describe(holding: Holding) -> str:
+    what = "registration" if holding.kind is HoldingKind.REGISTERED_OWNER else "use"
+    number = f" No. {holding.registration_number}" if holding.registration_number else ""
+    classes = (
+        f", class {', '.join(map(str, holding.classes))}"
+        if holding.classes
+        else ", class not stated"
+    )
+    region = f", {holding.region}" if holding.region else ""
+    return f"{what}{number} of {holding.mark.text!r} ({holding.jurisdiction}{classes}{region})"
+
+
+def _competing(
+    local: Sequence[Holding],
+    claims: Sequence[ClaimRecord],
+    holder: str | None,
+    winner: tuple[PartialDate, Holding] | None,
+    parties: Mapping[str, PartyRef],
+    sources: Mapping[str, SourceRef],
+    jurisdiction: str,
+    nice_class: int,
+    relatedness: Mapping[frozenset[int], float],
+) -> tuple[CompetingClaim, ...]:
+    listed: list[tuple[PartialDate | None, CompetingClaim]] = []
+    for holding in local:
+        if winner is not None and holding.id == winner[1].id and holding.party == winner[1].party:
+            continue
+        strength, note = class_match(holding.classes, nice_class, relatedness)
+        if strength is not None and strength < MIN_CLASS_RELATEDNESS:
+            continue
+        registered = holding.kind is HoldingKind.REGISTERED_OWNER
+        text = (
+            holding.filing_date or holding.registration_date if registered else holding.start_date
+        )
+        basis = "filing" if registered else "use"
+        behalf = ""
+        if holding.on_behalf_of:
+            behalf = f", operated on behalf of {parties[holding.on_behalf_of].name}"
+        description = f"{_describe(holding)}{behalf}" + (
+            f"; {note}" if note and strength != 1.0 else ""
+        )
+        claim = CompetingClaim(
+            party=parties[holding.party],
+            basis=basis,
+            date=text,
+            description=description,
+            sources=tuple(sources.get(g, SourceRef(graph=g)) for g in holding.sources),
+        )
+        listed.append((_date(text), claim))
+    for record in claims:
+        if record.jurisdiction not in (None, jurisdiction):
+            continue
+        kind = record.kind.removesuffix("Claim").lower()
+        claim = CompetingClaim(
+            party=parties[record.claimant],
+            basis=f"claim of {'first use' if kind == 'firstuse' else kind}",
+            date=record.date,
+            description=record.description,
+            sources=tuple(sources.get(g, SourceRef(graph=g)) for g in record.sources),
+        )
+        listed.append((_date(record.date), claim))
+    listed.sort(
+        key=lambda item: (item[0] is None, item[0] or PartialDate(9999), item[1].party.name)
+    )
+    return tuple(claim for _, claim in listed)
+
+
+def _explain(
+    mark_text: str,
+    nice_class: int,
+    jurisdiction: str,
+    rule: str | None,
+    basis: str | None,
+    winner: tuple[PartialDate, Holding] | None,
+    parties: Mapping[str, PartyRef],
+    filings: list,
+    uses: list,
+) -> str:
+    subject = f"{mark_text!r} in class {nice_class} (or a related class) in {jurisdiction}"
+    if rule is None:
+        earliest = []
+        if filings:
+            date, holding = min(filings, key=lambda item: item[0])
+            earliest.append(f"the earliest filing is {parties[holding.party].name}'s ({date})")
+        if uses:
+            date, holding = min(uses, key=lambda item: item[0])
+            earliest.append(f"the earliest use is {parties[holding.party].name}'s ({date})")
+        found = "; ".join(earliest) or "no dated filing or use is recorded"
+        return (
+            f"tmkg knows no priority rule for {jurisdiction}, so it decides nothing "
+            f"for {subject}: {found}."
+        )
+    name = RULE_NAMES.get(rule, rule)
+    cited = f" ({basis.rstrip('.')})" if basis else ""
+    if winner is None:
+        wanted = "dated registration" if rule == "FirstToFile" else "dated use"
+        return f"Under {jurisdiction}'s {name} rule{cited}, no {wanted} of {subject} is recorded."
+    date, holding = winner
+    holder = parties[holding.on_behalf_of or holding.party].name
+    if rule == "FirstToFile":
+        how = f"{holder} filed the earliest: {_describe(holding)}, filed {date}"
+    else:
+        via = f" (through {parties[holding.party].name})" if holding.on_behalf_of else ""
+        how = f"{holder}{via} used it first: {_describe(holding)}, since {date}"
+    return (
+        f"Under {jurisdiction}'s {name} rule{cited}, priority to {subject} "
+        f"goes to {holder.rstrip('.')}. {how}."
+    )

@@ -1,0 +1,336 @@
+"""The analysis service: one object the CLI, GraphQL and reports all call.
+
+It reads facts through `kg.analysis.facts.FactBase` (cached until the graph changes), resolves
+names, and hands plain data to the pure analysis functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+
+from rapidfuzz import fuzz, process
+
+from kg.analysis.conflicts import DEFAULT_MIN_SCORE, find_conflicts
+from kg.analysis.contradictions import ONE_PARTY_PER_SOURCE, SINGLE_VALUED, find_contradictions
+from kg.analysis.facts import FactBase, neighbourhood_edges
+from kg.analysis.model import (
+    ConflictPair,
+    ConflictPath,
+    Contradiction,
+    Holding,
+    HoldingKind,
+    MarkUsage,
+    PartyRef,
+    PriorityFinding,
+    TimelineEntry,
+)
+from kg.analysis.paths import all_paths, build_graph, shortest_paths
+from kg.analysis.priority import priority
+from kg.analysis.similarity import DEFAULT_MIN_SIMILARITY, MarkSimilarity, compare
+from kg.analysis.timeline import order_timeline
+from kg.analysis.usage import who_else_uses
+from kg.errors import KGError, NotFound
+from kg.graph import KnowledgeGraph
+
+__all__ = ["Analyst"]
+
+TM = "https://w3id.org/tmkg/ontology#"
+_WORD = re.compile(r"[^\w]+", re.UNICODE)
+
+
+class Analyst:
+    """Answers an IP analyst's questions over one knowledge graph.
+
+    >>> from kg import KnowledgeGraph, Settings
+    >>> graph = KnowledgeGraph.open(Settings(memory=True)); _ = graph.load_seed()
+    >>> analyst = Analyst(graph)
+    >>> analyst.find_party("ActionSoft").name
+    'Beijing ActionSoft Science & Technology Development Co., Ltd.'
+    """
+
+    def __init__(self, graph: KnowledgeGraph) -> None:
+        self.graph = graph
+        self._facts: FactBase | None = None
+        self._generation = -1
+
+    @property
+    def facts(self) -> FactBase:
+        """The cached facts, rebuilt when the graph has changed since."""
+        if self._facts is None or self._generation != self.graph.generation:
+            self._facts = FactBase(self.graph.store)
+            self._generation = self.graph.generation
+        return self._facts
+
+    # ------------------------------------------------------------ lookups
+
+    def find_party(self, name: str) -> PartyRef:
+        """A party by IRI, name or alias (case-insensitive, whole words); else NotFound.
+
+        An exact name wins; otherwise the party whose name the words cover best. An unknown
+        name raises `NotFound` naming it and suggesting close names.
+        """
+        facts = self.facts
+        parties = facts.all_parties()
+        wanted = name.strip()
+        if wanted in parties or facts.identities.canonical(wanted) in parties:
+            return parties[facts.identities.canonical(wanted)]
+        folded = wanted.casefold()
+        by_name: dict[str, set[str]] = {}
+        for party in parties.values():
+            for text in (party.name, *party.aliases, *(i.rsplit("/", 1)[-1] for i in party.iris)):
+                by_name.setdefault(text, set()).add(party.id)
+        exact = {pid for text, ids in by_name.items() if text.casefold() == folded for pid in ids}
+        if len(exact) == 1:
+            return parties[exact.pop()]
+        words = set(_tokens(wanted))
+        coverage: dict[str, float] = {}
+        for text, ids in by_name.items():
+            tokens = _tokens(text)
+            if words and words <= set(tokens):
+                for pid in ids:
+                    coverage[pid] = max(coverage.get(pid, 0.0), len(words) / len(tokens))
+        if coverage:
+            ranked = sorted(coverage.items(), key=lambda item: -item[1])
+            if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
+                return parties[ranked[0][0]]
+            names = ", ".join(sorted(parties[pid].name for pid, c in ranked if c == ranked[0][1]))
+            raise NotFound(f"party name {name!r} is ambiguous", suggestion=f"one of: {names}")
+        raise NotFound(f"no party named {name!r}", suggestion=_suggest(wanted, by_name))
+
+    def find_mark(self, text: str) -> list[str]:
+        """IRIs of marks with this text, folded (``"a.w.s."`` finds ``"AWS"``); else NotFound."""
+        facts = self.facts
+        same = [iri for iri, t in facts.marks.items() if t == text]
+        if same:
+            return sorted(same)
+        close = self._similar_marks(text, 0.95)
+        if close:
+            return sorted(close)
+        texts = {t: {i} for i, t in facts.marks.items()}
+        raise NotFound(f"no mark with the text {text!r}", suggestion=_suggest(text, texts))
+
+    def _similar_marks(self, text: str, min_similarity: float) -> dict[str, MarkSimilarity]:
+        facts = self.facts
+        found = {}
+        for iri in facts.mark_index.candidates(text):
+            similarity = compare(text, facts.marks[iri])
+            if similarity.score >= min_similarity:
+                found[iri] = similarity
+        return found
+
+    def _check_jurisdiction(self, code: str | None) -> str | None:
+        if code is None:
+            return None
+        code = code.upper()
+        if not self.facts.jurisdiction_exists(code):
+            raise NotFound(
+                f"unknown jurisdiction {code!r}",
+                suggestion="use an ISO 3166-1 alpha-2 code such as CN",
+            )
+        return code
+
+    @staticmethod
+    def _check_class(nice_class: int | None) -> int | None:
+        if nice_class is not None and not 1 <= nice_class <= 45:
+            raise KGError(
+                f"Nice class {nice_class} does not exist", suggestion="classes run from 1 to 45"
+            )
+        return nice_class
+
+    # ------------------------------------------------------------ questions
+
+    def who_else_uses(
+        self,
+        mark: str,
+        nice_class: int | None = None,
+        jurisdiction: str | None = None,
+        excluding: str | None = None,
+        as_of: dt.date | str | None = None,
+        min_similarity: float = DEFAULT_MIN_SIMILARITY,
+    ) -> list[MarkUsage]:
+        """Who owns or uses the same or a similar mark, in a class (or related), somewhere."""
+        nice_class = self._check_class(nice_class)
+        jurisdiction = self._check_jurisdiction(jurisdiction)
+        excluded = self.find_party(excluding).id if excluding else None
+        similar = self._similar_marks(mark, min_similarity)
+        facts = self.facts
+        holdings = facts.holdings(similar)
+        parties = facts.parties(self._party_iris(holdings))
+        return who_else_uses(
+            holdings,
+            similar,
+            parties=parties,
+            sources=facts.sources,
+            relatedness=facts.relatedness,
+            nice_class=nice_class,
+            jurisdiction=jurisdiction,
+            excluding={excluded} if excluded else set(),
+            as_of=_as_date(as_of),
+        )
+
+    def conflicts(
+        self,
+        jurisdiction: str | None = None,
+        nice_class: int | None = None,
+        min_score: float = DEFAULT_MIN_SCORE,
+    ) -> list[ConflictPair]:
+        """Pairs of parties in conflict, highest risk first."""
+        nice_class = self._check_class(nice_class)
+        jurisdiction = self._check_jurisdiction(jurisdiction)
+        facts = self.facts
+        holdings = facts.holdings()
+        return find_conflicts(
+            holdings,
+            parties=facts.parties(self._party_iris(holdings)),
+            sources=facts.sources,
+            relatedness=facts.relatedness,
+            cases=facts.case_parties(),
+            jurisdiction=jurisdiction,
+            nice_class=nice_class,
+            min_score=min_score,
+        )
+
+    def conflict_paths(
+        self, origin: str, destination: str, max_length: int = 6, *, every: bool = False
+    ) -> list[ConflictPath]:
+        """Shortest paths between two parties (or, with `every`, all simple paths)."""
+        if not 1 <= max_length <= 12:
+            raise KGError("max_length must be between 1 and 12")
+        start, end = self.find_party(origin), self.find_party(destination)
+        facts = self.facts
+        edges, _ = neighbourhood_edges(facts, [start.id, end.id], depth=(max_length + 1) // 2)
+        nodes = {n for e in edges for n in (e[0], e[2])}
+        graph = build_graph(edges, self._node_labels(nodes))
+        finder = all_paths if every else shortest_paths
+        return finder(graph, start, end, max_length)
+
+    def conflict_path(
+        self, origin: str, destination: str, max_length: int = 6
+    ) -> ConflictPath | None:
+        """The shortest path between two parties, or None if none is that short."""
+        paths = self.conflict_paths(origin, destination, max_length)
+        return paths[0] if paths else None
+
+    def conflict_cluster(self, party: str, min_score: float = DEFAULT_MIN_SCORE) -> list[PartyRef]:
+        """Parties connected to `party` through conflicts, directly or through others."""
+        start = self.find_party(party)
+        import networkx as nx
+
+        graph = nx.Graph()
+        graph.add_node(start.id)
+        names = {start.id: start}
+        for pair in self.conflicts(min_score=min_score):
+            left, right = pair.parties
+            names[left.id], names[right.id] = left, right
+            graph.add_edge(left.id, right.id)
+        return sorted(
+            (names[n] for n in nx.node_connected_component(graph, start.id)), key=lambda p: p.name
+        )
+
+    def priority(self, mark: str, nice_class: int, jurisdiction: str) -> PriorityFinding:
+        """Who holds priority to a mark in a class and jurisdiction, and who competes."""
+        nice_class = self._check_class(nice_class)  # type: ignore[assignment]
+        code = self._check_jurisdiction(jurisdiction)
+        facts = self.facts
+        similar = self._similar_marks(mark, DEFAULT_MIN_SIMILARITY)
+        holdings = facts.holdings(similar)
+        claims = facts.claims(similar)
+        rule, basis = facts.priority_rule(code)  # type: ignore[arg-type]
+        iris = self._party_iris(holdings) | {c.claimant for c in claims}
+        return priority(
+            mark,
+            nice_class,  # type: ignore[arg-type]
+            code,  # type: ignore[arg-type]
+            holdings,
+            claims,
+            rule=rule,
+            rule_basis=basis,
+            parties=facts.parties(iris),
+            sources=facts.sources,
+            relatedness=facts.relatedness,
+        )
+
+    def timeline(self, party: str | None = None, case: str | None = None) -> list[TimelineEntry]:
+        """Dated facts about a party or a case, in date order, each with its sources."""
+        if (party is None) == (case is None):
+            raise KGError("name a party or a case (not both)")
+        if party is not None:
+            return order_timeline(self.facts.timeline_entries(parties=[self.find_party(party).id]))
+        case_iri = self._find_case(case)  # type: ignore[arg-type]
+        return order_timeline(self.facts.timeline_entries(case=case_iri))
+
+    def contradictions(self) -> list[Contradiction]:
+        """Facts given incompatible values, each side with its sources."""
+        facts = self.facts
+        statements = facts.statements(
+            SINGLE_VALUED | ONE_PARTY_PER_SOURCE | {TM + "payer", TM + "payee"}
+        )
+        iris = {s.subject for s in statements} | {s.value for s in statements if s.datatype is None}
+        return find_contradictions(statements, labels=facts.labels(iris), sources=facts.sources)
+
+    # ------------------------------------------------------------ helpers
+
+    def _find_case(self, case: str) -> str:
+        rows = self.facts.select(
+            f"""SELECT DISTINCT ?c ?n WHERE {{
+                  ?c a <{TM}Case> . OPTIONAL {{ ?c <{TM}caseNumber> ?n }} }}"""
+        )
+        for row in rows:
+            iri = row["c"] or ""
+            if case in (iri, iri.rsplit("/", 1)[-1], row["n"]):
+                return iri
+        known = {r["c"].rsplit("/", 1)[-1]: {r["c"]} for r in rows if r["c"]}  # type: ignore[union-attr]
+        raise NotFound(f"no case {case!r}", suggestion=_suggest(case, known))
+
+    @staticmethod
+    def _party_iris(holdings: Iterable[Holding]) -> set[str]:
+        iris: set[str] = set()
+        for holding in holdings:
+            iris.add(holding.party)
+            if holding.on_behalf_of:
+                iris.add(holding.on_behalf_of)
+        return iris
+
+    def _node_labels(self, nodes: set[str]) -> dict[str, str]:
+        facts = self.facts
+        labels = facts.labels(nodes)
+        marks = [n for n in nodes if n in facts.marks]
+        for holding in facts.holdings(marks):
+            if holding.id in nodes:
+                labels[holding.id] = _holding_label(holding)
+        return labels
+
+
+def _holding_label(holding: Holding) -> str:
+    where = holding.jurisdiction or "no stated jurisdiction"
+    classes = f", class {', '.join(map(str, holding.classes))}" if holding.classes else ""
+    region = f", {holding.region} region" if holding.region else ""
+    if holding.kind is HoldingKind.REGISTERED_OWNER:
+        number = f" No. {holding.registration_number}" if holding.registration_number else ""
+        return f"registration{number} of {holding.mark.text!r} ({where}{classes})"
+    since = f" since {holding.start_date}" if holding.start_date else ""
+    return f"use of {holding.mark.text!r} ({where}{classes}{region}){since}"
+
+
+def _tokens(text: str) -> list[str]:
+    return [t for t in _WORD.split(text.casefold()) if t]
+
+
+def _suggest(wanted: str, choices: dict[str, set[str]]) -> str | None:
+    matches = process.extract(wanted, list(choices), scorer=fuzz.WRatio, limit=3, score_cutoff=60)
+    if not matches:
+        return None
+    return "did you mean " + ", ".join(repr(m[0]) for m in matches) + "?"
+
+
+def _as_date(value: dt.date | str | None) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise KGError(
+            f"as-of date {value!r} is not a date", suggestion="write YYYY-MM-DD"
+        ) from None

@@ -1,0 +1,150 @@
+"""Who else uses a mark: parties holding the same or a similar mark, in a class, in a place.
+
+Pure functions over holdings (see `kg.analysis.facts`); no store access here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
+
+from kg.analysis.dates import PartialDate
+from kg.analysis.model import Holding, HoldingKind, MarkUsage, PartyRef, SourceRef
+from kg.analysis.similarity import MarkSimilarity
+
+__all__ = ["MIN_CLASS_RELATEDNESS", "holding_active", "holding_since", "who_else_uses"]
+
+MIN_CLASS_RELATEDNESS = 0.4
+"""Classes at least this related count as "related" (the lower bound of the "complementary"
+band in ``schema/nice.ttl``)."""
+
+
+def holding_since(holding: Holding) -> str | None:
+    """When a holding began: registration (else filing) date, or a use's start date."""
+    if holding.kind is HoldingKind.REGISTERED_OWNER:
+        return holding.registration_date or holding.filing_date
+    return holding.start_date
+
+
+def holding_active(holding: Holding, as_of: dt.date) -> bool:
+    """Whether a holding may exist on a day; unknown dates do not exclude it.
+
+    A registration counts from its filing date (an application is a right in waiting); a
+    partial date counts from its earliest day.
+    """
+    start_text = (
+        holding.filing_date or holding.registration_date
+        if holding.kind is HoldingKind.REGISTERED_OWNER
+        else holding.start_date
+    )
+    start = PartialDate.try_parse(start_text)
+    end = PartialDate.try_parse(holding.end_date)
+    if start is not None and start.earliest > as_of:
+        return False
+    return not (end is not None and end.latest < as_of)
+
+
+def class_match(
+    classes: Sequence[int], nice_class: int | None, relatedness: Mapping[frozenset[int], float]
+) -> tuple[float | None, str]:
+    """How a holding's classes relate to the asked class: (strength or None, a note)."""
+    if nice_class is None:
+        return None, ""
+    if not classes:
+        return None, "class not stated"
+    if nice_class in classes:
+        return 1.0, f"same class {nice_class}"
+    best, best_class = 0.0, classes[0]
+    for other in classes:
+        strength = relatedness.get(frozenset((other, nice_class)), 0.0)
+        if strength > best:
+            best, best_class = strength, other
+    return best, f"class {best_class} related to {nice_class} ({best:.2f})"
+
+
+def who_else_uses(
+    holdings: Sequence[Holding],
+    similarities: Mapping[str, MarkSimilarity],
+    *,
+    parties: Mapping[str, PartyRef],
+    sources: Mapping[str, SourceRef],
+    relatedness: Mapping[frozenset[int], float],
+    nice_class: int | None = None,
+    jurisdiction: str | None = None,
+    excluding: Collection[str] = (),
+    as_of: dt.date | None = None,
+    min_class_relatedness: float = MIN_CLASS_RELATEDNESS,
+) -> list[MarkUsage]:
+    """Parties holding one of the similar marks, grouped by party, mark and how it is held.
+
+    Parameters
+    ----------
+    holdings
+        Registrations and uses of the candidate marks (canonical IRIs, sameAs merged).
+    similarities
+        Mark IRI -> its similarity to the asked mark; marks not in it are ignored.
+    excluding
+        Canonical party IRIs to leave out (e.g. the asker's own company).
+    as_of
+        Keep holdings that may exist on that day.
+
+    Holdings in another jurisdiction, or with no jurisdiction when one is asked, are left out;
+    so are holdings whose classes are known and unrelated to `nice_class`. Holdings that state
+    no class are kept, marked "class not stated".
+    """
+    groups: dict[tuple, list[tuple[Holding, float | None, str]]] = defaultdict(list)
+    for holding in holdings:
+        if holding.mark.id not in similarities or holding.party in excluding:
+            continue
+        if jurisdiction is not None and holding.jurisdiction != jurisdiction:
+            continue
+        if as_of is not None and not holding_active(holding, as_of):
+            continue
+        strength, note = class_match(holding.classes, nice_class, relatedness)
+        if strength is not None and strength < min_class_relatedness:
+            continue
+        key = (holding.party, holding.kind, holding.mark.id, holding.on_behalf_of)
+        groups[key].append((holding, strength, note))
+    usages = [_usage(group, similarities, parties, sources) for group in groups.values()]
+    usages.sort(
+        key=lambda u: (
+            -u.similarity,
+            -(u.class_relatedness if u.class_relatedness is not None else 0.5),
+            u.since or "9999",
+            u.party.name,
+        )
+    )
+    return usages
+
+
+def _usage(
+    group: list[tuple[Holding, float | None, str]],
+    similarities: Mapping[str, MarkSimilarity],
+    parties: Mapping[str, PartyRef],
+    sources: Mapping[str, SourceRef],
+) -> MarkUsage:
+    first = group[0][0]
+    similarity = similarities[first.mark.id]
+    strengths = [s for _, s, _ in group if s is not None]
+    notes = sorted({note for _, _, note in group if note})
+    dates = sorted(
+        (d for d in (PartialDate.try_parse(holding_since(h)) for h, _, _ in group) if d),
+    )
+    ends = [PartialDate.try_parse(h.end_date) for h, _, _ in group]
+    graphs = sorted({g for h, _, _ in group for g in h.sources})
+    return MarkUsage(
+        party=parties[first.party],
+        mark=first.mark,
+        kind=first.kind,
+        on_behalf_of=parties[first.on_behalf_of] if first.on_behalf_of else None,
+        classes=tuple(sorted({c for h, _, _ in group for c in h.classes})),
+        class_relatedness=max(strengths) if strengths else None,
+        jurisdiction=first.jurisdiction,
+        since=str(dates[0]) if dates else None,
+        until=str(max(e for e in ends if e)) if all(ends) and ends else None,
+        similarity=round(similarity.score, 4),
+        reasons=(*similarity.reasons, *notes),
+        holdings=tuple(sorted({h.id for h, _, _ in group})),
+        sources=tuple(sources.get(g, SourceRef(graph=g)) for g in graphs),
+    )

@@ -1,0 +1,277 @@
+"""The analysis subcommands of `kg`: who-else-uses, conflicts, path, priority, timeline,
+contradictions. Thin: parse flags, call `kg.analysis.service.Analyst`, print."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from kg.analysis.model import Result
+from kg.analysis.service import Analyst
+from kg.analysis.similarity import DEFAULT_MIN_SIMILARITY
+from kg.graph import KnowledgeGraph
+from kg.output import render_table
+
+__all__ = ["ANALYSIS_COMMANDS", "add_analysis_commands"]
+
+
+def add_analysis_commands(
+    commands: argparse._SubParsersAction, common: argparse.ArgumentParser
+) -> None:
+    """Register the analysis subcommands on the `kg` parser."""
+    output = argparse.ArgumentParser(add_help=False)
+    output.add_argument(
+        "--format",
+        choices=("table", "json"),
+        default="table",
+        help="output format (default: table)",
+    )
+    parents = [common, output]
+
+    who = commands.add_parser(
+        "who-else-uses",
+        parents=parents,
+        help="who owns or uses the same or a similar mark",
+        description="Parties that own a registration for, or use, the same or a confusingly "
+        "similar mark, in the same or a related Nice class, in a jurisdiction, on a date.",
+    )
+    who.add_argument("mark", help="the mark's text, e.g. AWS")
+    who.add_argument("--class", dest="nice_class", type=int, metavar="N", help="Nice class 1-45")
+    who.add_argument("--jurisdiction", metavar="CC", help="ISO 3166-1 alpha-2 code, e.g. CN")
+    who.add_argument("--excluding", metavar="PARTY", help="leave out this party (name or alias)")
+    who.add_argument(
+        "--as-of", metavar="YYYY-MM-DD", help="only holdings that may exist on that day"
+    )
+    who.add_argument(
+        "--min-similarity",
+        type=float,
+        default=DEFAULT_MIN_SIMILARITY,
+        metavar="X",
+        help=f"mark similarity floor, 0-1 (default {DEFAULT_MIN_SIMILARITY})",
+    )
+
+    conflicts = commands.add_parser(
+        "conflicts",
+        parents=parents,
+        help="pairs of parties with similar marks in related classes, by risk",
+        description="Every pair of different parties holding similar marks in related Nice "
+        "classes in one jurisdiction, ranked by an explained risk score.",
+    )
+    conflicts.add_argument("--jurisdiction", metavar="CC")
+    conflicts.add_argument("--class", dest="nice_class", type=int, metavar="N")
+    conflicts.add_argument("--min-score", type=float, default=0.5, metavar="X", help="default 0.5")
+
+    path = commands.add_parser(
+        "path",
+        parents=parents,
+        help="how two parties are connected, step by step",
+        description="Shortest paths between two parties through marks, registrations, uses, "
+        "cases, courts and partners, each step explained.",
+    )
+    path.add_argument("origin", metavar="PARTY_A")
+    path.add_argument("destination", metavar="PARTY_B")
+    path.add_argument("--max-length", type=int, default=6, metavar="N", help="default 6")
+    path.add_argument("--all", action="store_true", help="all simple paths up to --max-length")
+
+    prio = commands.add_parser(
+        "priority",
+        parents=parents,
+        help="who holds priority to a mark under the jurisdiction's rule",
+        description="Who holds priority to a mark in a class and jurisdiction under its rule "
+        "(first to file or first to use), with the competing claims.",
+    )
+    prio.add_argument("mark")
+    prio.add_argument("--class", dest="nice_class", type=int, required=True, metavar="N")
+    prio.add_argument("--jurisdiction", required=True, metavar="CC")
+
+    timeline = commands.add_parser(
+        "timeline",
+        parents=parents,
+        help="dated facts about a party or a case, in order",
+        description="Events, filings, grants and uses of a party (or a case's events) in date "
+        "order; partial dates sort sensibly, each entry names its sources.",
+    )
+    timeline.add_argument(
+        "subject", metavar="PARTY_OR_CASE", help="a party name or a case id/number"
+    )
+
+    commands.add_parser(
+        "contradictions",
+        parents=parents,
+        help="facts that sources state incompatibly",
+        description="The same fact given incompatible values by one or several sources, each "
+        "side with its sources.",
+    )
+
+
+def _sources(result: Result) -> str:
+    sources = result.to_dict().get("sources") or []
+    return "; ".join(s.get("title") or s["graph"].rsplit("/", 1)[-1] for s in sources)
+
+
+def _who(
+    analyst: Analyst, args: argparse.Namespace
+) -> tuple[list[Result], Callable[[Any], list[str]], list[str]]:
+    results = analyst.who_else_uses(
+        args.mark,
+        nice_class=args.nice_class,
+        jurisdiction=args.jurisdiction,
+        excluding=args.excluding,
+        as_of=args.as_of,
+        min_similarity=args.min_similarity,
+    )
+    columns = [
+        "party",
+        "aliases",
+        "mark",
+        "held as",
+        "classes",
+        "in",
+        "since",
+        "score",
+        "why",
+        "sources",
+    ]
+
+    def row(u: Any) -> list[str]:
+        held = u.kind.value.lower().replace("_", " ")
+        if u.on_behalf_of:
+            held += f" for {u.on_behalf_of.name}"
+        return [
+            u.party.name,
+            "; ".join(u.party.aliases),
+            u.mark.text,
+            held,
+            ", ".join(map(str, u.classes)),
+            u.jurisdiction or "",
+            u.since or "",
+            f"{u.similarity:.2f}",
+            ", ".join(u.reasons),
+            _sources(u),
+        ]
+
+    return results, row, columns  # type: ignore[return-value]
+
+
+def _conflicts(
+    analyst: Analyst, args: argparse.Namespace
+) -> tuple[list[Result], Callable[[Any], list[str]], list[str]]:
+    results = analyst.conflicts(args.jurisdiction, args.nice_class, args.min_score)
+    columns = ["score", "party A", "party B", "marks", "in", "why"]
+
+    def row(c: Any) -> list[str]:
+        return [
+            f"{c.score:.2f}",
+            c.parties[0].name,
+            c.parties[1].name,
+            " / ".join(m.text for m in c.marks),
+            c.jurisdiction or "",
+            "; ".join(c.reasons),
+        ]
+
+    return results, row, columns  # type: ignore[return-value]
+
+
+def _path(
+    analyst: Analyst, args: argparse.Namespace
+) -> tuple[list[Result], Callable[[Any], list[str]], list[str]]:
+    results = analyst.conflict_paths(args.origin, args.destination, args.max_length, every=args.all)
+    columns = ["path", "step", "explanation"]
+    return results, lambda p: p, columns  # type: ignore[return-value]
+
+
+def _priority(
+    analyst: Analyst, args: argparse.Namespace
+) -> tuple[list[Result], Callable[[Any], list[str]], list[str]]:
+    finding = analyst.priority(args.mark, args.nice_class, args.jurisdiction)
+    return [finding], lambda f: f, []  # type: ignore[return-value]
+
+
+def _timeline(
+    analyst: Analyst, args: argparse.Namespace
+) -> tuple[list[Result], Callable[[Any], list[str]], list[str]]:
+    try:
+        entries = analyst.timeline(party=args.subject)
+    except Exception as party_error:  # not a party: perhaps a case
+        try:
+            entries = analyst.timeline(case=args.subject)
+        except Exception:
+            raise party_error from None
+    columns = ["date", "what", "description", "sources"]
+    return entries, lambda e: [e.date or "(undated)", e.kind, e.description, _sources(e)], columns  # type: ignore[return-value]
+
+
+def _contradictions(
+    analyst: Analyst, args: argparse.Namespace
+) -> tuple[list[Result], Callable[[Any], list[str]], list[str]]:
+    results = analyst.contradictions()
+    columns = ["kind", "fact", "explanation", "sides"]
+
+    def row(c: Any) -> list[str]:
+        sides = " | ".join(
+            f"{side.value} ({'; '.join(s.title or s.graph for s in side.sources)})"
+            for side in c.sides
+        )
+        return [c.kind, f"{c.subject_label} {c.property}", c.explanation, sides]
+
+    return results, row, columns  # type: ignore[return-value]
+
+
+ANALYSIS_COMMANDS = {
+    "who-else-uses": _who,
+    "conflicts": _conflicts,
+    "path": _path,
+    "priority": _priority,
+    "timeline": _timeline,
+    "contradictions": _contradictions,
+}
+
+
+def run_analysis(command: str, args: argparse.Namespace, graph: KnowledgeGraph) -> str:
+    """Run one analysis subcommand and return its printed output."""
+    analyst = Analyst(graph)
+    results, row, columns = ANALYSIS_COMMANDS[command](analyst, args)
+    if args.format == "json":
+        return json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2) + "\n"
+    if command == "path":
+        return _render_paths(results) or "no path within the length limit\n"
+    if command == "priority":
+        return _render_priority(results[0])
+    if not results:
+        return "(no results)\n"
+    return render_table(columns, [row(r) for r in results], wrap=True)
+
+
+def _render_paths(paths: Sequence[Any]) -> str:
+    lines = []
+    for number, path in enumerate(paths, 1):
+        lines.append(
+            f"path {number} ({path.length} steps): {path.origin.name} -> {path.destination.name}"
+        )
+        for index, step in enumerate(path.steps, 1):
+            lines.append(f"  {index}. {step.explanation}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _render_priority(finding: Any) -> str:
+    lines = [
+        f"mark: {finding.mark!r}, class {finding.nice_class}, {finding.jurisdiction}",
+        f"rule: {finding.rule or 'unknown'}"
+        + (f" — {finding.rule_basis}" if finding.rule_basis else ""),
+        f"holder: {finding.holder.name if finding.holder else '(undecided)'}"
+        + (f", {finding.date}" if finding.date else ""),
+        finding.explanation,
+    ]
+    if finding.sources:
+        lines.append("sources: " + "; ".join(s.title or s.graph for s in finding.sources))
+    if finding.competing_claims:
+        lines.append("competing claims:")
+        for claim in finding.competing_claims:
+            sources = "; ".join(s.title or s.graph for s in claim.sources)
+            lines.append(
+                f"  - {claim.party.name}: {claim.basis} {claim.date or '(undated)'} — "
+                f"{claim.description} [{sources}]"
+            )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,213 @@
+"""The analyst's questions, answered on the seed and on a second case (tests/data), with the
+same code: nothing here is specific to either case except the expected answers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from kg import KnowledgeGraph, NotFound, Settings
+from kg.analysis.model import HoldingKind
+from kg.analysis.service import Analyst
+from tests.conftest import DATA
+
+
+@pytest.fixture(scope="module")
+def analyst() -> Iterator[Analyst]:
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    graph.load_seed()
+    graph.load([DATA / "second-case.trig", DATA / "own-case.ttl"])
+    yield Analyst(graph)
+    graph.close()
+
+
+# ------------------------------------------------------------------ who else uses
+
+
+def test_who_else_uses_aws_in_cn_class_42_excluding_amazon(analyst: Analyst) -> None:
+    hits = analyst.who_else_uses("AWS", nice_class=42, jurisdiction="CN", excluding="Amazon")
+    owner = next(h for h in hits if h.kind is HoldingKind.REGISTERED_OWNER)
+    names = {owner.party.name, *owner.party.aliases}
+    assert any("ActionSoft" in n for n in names)
+    assert any("Yanhuang Yingxing" in n for n in names)  # one party, both names
+    assert owner.since == "2008-02-07"
+    assert 42 in owner.classes
+    assert owner.sources and all(s.title for s in owner.sources)
+    operators = [h for h in hits if h.kind is HoldingKind.OPERATOR]
+    assert operators and all(
+        h.on_behalf_of and h.on_behalf_of.name == "Amazon.com Inc." for h in operators
+    )
+    assert all(h.party.name != "Amazon.com Inc." for h in hits)
+    assert [h.party.id for h in hits].count(owner.party.id) == 1
+
+
+def test_who_else_uses_finds_folded_and_transliterated_marks(analyst: Analyst) -> None:
+    hits = analyst.who_else_uses(
+        "NOVALUX", nice_class=11, jurisdiction="US", excluding="Novalux Lighting"
+    )
+    assert {(h.party.name, h.mark.text) for h in hits} == {
+        ("Nova Lux GmbH", "Nova-Lux"),
+        ("Brightway Distribution LLC", "Nova-Lux"),
+    }
+    assert all("folded" in h.reasons for h in hits)
+    tesla = analyst.who_else_uses("TESLA", nice_class=12, jurisdiction="CN", excluding="Tesla")
+    assert [(h.party.name, h.mark.text) for h in tesla] == [("Zhan Baosheng", "特斯拉")]
+    assert "transliteration" in tesla[0].reasons
+
+
+def test_who_else_uses_filters_by_date_place_and_class(analyst: Analyst) -> None:
+    before_operators = analyst.who_else_uses(
+        "AWS", jurisdiction="CN", as_of="2015-01-01", excluding="ActionSoft"
+    )
+    assert {h.party.name for h in before_operators} == {"Amazon.com Inc."}
+    assert analyst.who_else_uses("AWS", jurisdiction="US") == []
+    assert analyst.who_else_uses("NOVALUX", nice_class=1, jurisdiction="US") == []
+
+
+def test_unknown_names_are_errors_with_suggestions(analyst: Analyst) -> None:
+    with pytest.raises(NotFound, match=r"no party named 'Amazn'.*Amazon"):
+        analyst.who_else_uses("AWS", excluding="Amazn")
+    with pytest.raises(NotFound, match="unknown jurisdiction 'XX'"):
+        analyst.who_else_uses("AWS", jurisdiction="XX")
+    with pytest.raises(NotFound, match="no party named"):
+        analyst.conflict_path("Amazon", "Nobody Ltd")
+
+
+# ------------------------------------------------------------------ conflicts
+
+
+def test_conflicts_rank_registered_owner_against_user(analyst: Analyst) -> None:
+    conflicts = analyst.conflicts(jurisdiction="CN")
+    pairs = {frozenset(p.name for p in c.parties): c for c in conflicts}
+    top = pairs[
+        frozenset(
+            {"Amazon.com Inc.", "Beijing ActionSoft Science & Technology Development Co., Ltd."}
+        )
+    ]
+    assert top.score >= 0.9
+    assert any("registered" in r for r in top.reasons)
+    assert any("case" in r for r in top.reasons)
+    # A partner operating for Amazon is not in conflict with Amazon.
+    assert not any(
+        {"Amazon.com Inc.", "Beijing Sinnet Technology Co., Ltd."} == set(k) for k in pairs
+    )
+    us = analyst.conflicts(jurisdiction="US", nice_class=11)
+    assert {frozenset(p.name for p in c.parties) for c in us} >= {
+        frozenset({"Novalux Lighting Inc.", "Nova Lux GmbH"})
+    }
+
+
+def test_conflict_scores_are_ordered_and_explained(analyst: Analyst) -> None:
+    conflicts = analyst.conflicts()
+    scores = [c.score for c in conflicts]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0 <= c.score <= 1 and c.reasons and c.sources for c in conflicts)
+
+
+# ------------------------------------------------------------------ paths
+
+
+def test_path_amazon_to_actionsoft_is_found_and_explained(analyst: Analyst) -> None:
+    path = analyst.conflict_path("Amazon", "ActionSoft")
+    assert path is not None and 1 <= path.length <= 6
+    assert path.steps[0].source == path.origin.id
+    assert path.steps[-1].target == path.destination.id
+    assert all(step.explanation for step in path.steps)
+    assert "Amazon.com Inc." in path.summary
+
+
+def test_all_paths_include_the_path_through_the_mark(analyst: Analyst) -> None:
+    paths = analyst.conflict_paths("Amazon", "ActionSoft", 4, every=True)
+    assert len(paths) > 1
+    assert [p.length for p in paths] == sorted(p.length for p in paths)
+    through_mark = [p for p in paths if any("for the mark 'AWS'" in s.explanation for s in p.steps)]
+    assert through_mark
+    assert any("owns registration" in s.explanation for s in through_mark[0].steps)
+
+
+def test_path_in_the_second_case_and_cluster(analyst: Analyst) -> None:
+    path = analyst.conflict_path("Brightway Distribution", "Novalux Lighting")
+    assert path is not None
+    cluster = {p.name for p in analyst.conflict_cluster("Nova Lux GmbH")}
+    assert {"Nova Lux GmbH", "Novalux Lighting Inc.", "Brightway Distribution LLC"} <= cluster
+    assert "Amazon.com Inc." not in cluster
+
+
+def test_no_path_when_too_short(analyst: Analyst) -> None:
+    assert analyst.conflict_path("Amazon", "Novalux Lighting", max_length=2) is None
+
+
+# ------------------------------------------------------------------ priority
+
+
+def test_priority_in_cn_goes_to_the_earliest_filing(analyst: Analyst) -> None:
+    finding = analyst.priority("AWS", 42, "CN")
+    assert finding.rule == "first-to-file"
+    assert finding.holder is not None and "ActionSoft" in finding.holder.name
+    assert finding.date is not None and finding.date.startswith("2004")
+    assert "Art. 31" in (finding.rule_basis or "")
+    claims = [c for c in finding.competing_claims if c.party.name == "Amazon.com Inc."]
+    assert any(c.basis == "claim of first use" for c in claims)
+    assert any(c.basis == "use" and c.date == "2014" for c in claims)
+
+
+def test_priority_in_us_goes_to_the_first_user(analyst: Analyst) -> None:
+    finding = analyst.priority("NOVALUX", 11, "US")
+    assert finding.rule == "first-to-use"
+    assert finding.holder is not None and finding.holder.name == "Novalux Lighting Inc."
+    assert finding.date == "2012-05"
+    earlier_filing = [
+        c
+        for c in finding.competing_claims
+        if c.basis == "filing" and c.party.name == "Nova Lux GmbH"
+    ]
+    assert earlier_filing and earlier_filing[0].date == "2011-09-01"
+
+
+def test_priority_without_a_known_rule_decides_nothing(analyst: Analyst) -> None:
+    finding = analyst.priority("AWS", 42, "FR")
+    assert finding.holder is None
+
+
+# ------------------------------------------------------------------ timeline, contradictions
+
+
+def test_case_timeline_keeps_each_sources_date(analyst: Analyst) -> None:
+    entries = analyst.timeline(case="aws-cn-2018")
+    suits = [e for e in entries if e.kind == "lawsuit filed"]
+    assert [e.date for e in suits] == ["2018-07", "2018-07-09", "2018-07-12"]
+    assert all(len(e.sources) == 1 for e in suits)
+    assert entries[-1].date is None  # undated last
+    dated = [e.date for e in entries if e.date]
+    assert dated == sorted(dated)
+
+
+def test_party_timeline_includes_filings_and_uses(analyst: Analyst) -> None:
+    entries = analyst.timeline(party="ActionSoft")
+    kinds = {(e.kind, e.date) for e in entries}
+    assert ("registration", "2008-02-07") in kinds
+    assert ("filing", "2004-09") in kinds
+    second = analyst.timeline(party="Nova Lux GmbH")
+    assert [e.kind for e in second][:2] == ["filing", "registration"]
+
+
+def test_contradictions_report_who_pays_and_the_dates(analyst: Analyst) -> None:
+    found = analyst.contradictions()
+    kinds = {(c.kind, c.subject.rsplit("/", 1)[-1]) for c in found}
+    assert ("payer is also payee", "aws-cn-2018-judgment") in kinds
+    assert ("conflicting values", "aws-cn-2018-lawsuit-filed") in kinds
+    assert ("conflicting values", "novalux-suit") in kinds
+    payer = next(c for c in found if c.kind == "payer is also payee")
+    assert all(side.sources for side in payer.sides)
+    # 76.46 million is 76,463,000 rounded: not a contradiction.
+    assert not any("damages" in c.property for c in found)
+
+
+def test_results_convert_to_json_and_rows(analyst: Analyst) -> None:
+    hit = analyst.who_else_uses("AWS", nice_class=42, jurisdiction="CN")[0]
+    data = json.loads(hit.to_json())
+    assert data["kind"] in {"REGISTERED_OWNER", "USER", "OPERATOR"}
+    row = hit.row()
+    assert isinstance(row["party"], str) and isinstance(row["sources"], str)
