@@ -1,0 +1,150 @@
+"""Helpers for the SPARQL endpoint tests: a real `kg serve` whose log goes to a file, answers
+normalized to rows of strings, and an HTTP server that records whether anything called it."""
+
+from __future__ import annotations
+
+import csv
+import http.server
+import io
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+from xml.dom.minidom import Document
+
+import pyoxigraph as ox
+
+from tests.conftest import KG, ServerProcess, free_port
+
+EXPECTED = Path(__file__).parent / "expected" / "queries"
+
+
+class SparqlServer(ServerProcess):
+    """`kg serve` in a subprocess; its output goes to a file so a chatty server never blocks."""
+
+    def __init__(self, *args: str | Path, env: dict[str, str] | None = None) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.endpoint = self.url + "/sparql"
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
+        environment.update(env or {})
+        self._log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115 (closed in stop)
+        self.process = subprocess.Popen(
+            [str(KG), "serve", "--port", str(self.port), *map(str, args)],
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=environment,
+        )
+        self.stderr = ""
+
+    def log(self) -> str:
+        """What the server printed so far."""
+        self._log.flush()
+        self._log.seek(0)
+        return self._log.read()
+
+    def stop(self) -> str:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.stderr = self.log()
+        self._log.close()
+        return self.stderr
+
+    def worker_pids(self) -> set[int]:
+        """Process ids of the server's query workers (its children)."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return {int(pid) for pid in children.read_text().split()}
+
+
+def copy_store(source: Path, target: Path) -> Path:
+    """A copy of a closed on-disk store, for a server of its own."""
+    shutil.copytree(source, target)
+    return target
+
+
+def expected_rows(name: str) -> list[list[str]]:
+    """The expected answer of a saved query, header first, as strings."""
+    text = (EXPECTED / f"{name}.csv").read_text(encoding="utf-8")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def rows_from_json(document: dict) -> list[list[str]]:
+    """Header and rows of SPARQL JSON results, each term as its CSV form."""
+    variables = document["head"]["vars"]
+    rows = [
+        [b.get(v, {}).get("value", "") for v in variables] for b in document["results"]["bindings"]
+    ]
+    return [variables, *rows]
+
+
+def rows_from_xml(document: Document) -> list[list[str]]:
+    """Header and rows of SPARQL XML results, each term as its CSV form."""
+    variables = [v.getAttribute("name") for v in document.getElementsByTagName("variable")]
+    rows = []
+    for result in document.getElementsByTagName("result"):
+        values = {
+            b.getAttribute("name"): "".join(
+                node.data
+                for term in b.childNodes
+                if term.nodeType == term.ELEMENT_NODE
+                for node in term.childNodes
+            )
+            for b in result.getElementsByTagName("binding")
+        }
+        rows.append([values.get(v, "") for v in variables])
+    return [variables, *rows]
+
+
+def rows_from_csv(body: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(body.decode("utf-8"))))
+
+
+def rows_from_tsv(body: bytes) -> list[list[str]]:
+    """Header and rows of SPARQL TSV results (terms in Turtle syntax), as CSV forms."""
+    solutions = ox.parse_query_results(body, ox.QueryResultsFormat.TSV)
+    variables = [v.value for v in solutions.variables]
+    rows = [[_plain(s[v]) for v in variables] for s in solutions]
+    return [variables, *rows]
+
+
+def _plain(term: object) -> str:
+    return "" if term is None else term.value  # type: ignore[attr-defined]
+
+
+class RecordingServer:
+    """A loopback HTTP server that answers 200 to anything and records each request path."""
+
+    def __init__(self) -> None:
+        self.hits: list[str] = []
+        hits = self.hits
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _answer(self) -> None:
+                hits.append(self.path)
+                body = json.dumps({"head": {"vars": []}, "results": {"bindings": []}}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/sparql-results+json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = _answer
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
