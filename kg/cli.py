@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from kg.cli_analysis import ANALYSIS_COMMANDS, add_analysis_commands, run_analysis
 from kg.config import Settings
 from kg.errors import KGError, QueryError
 from kg.graph import KnowledgeGraph
@@ -164,6 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="let SERVICE/LOAD reach this public endpoint (repeatable; default: none)",
     )
+    add_analysis_commands(commands, common)
     return parser
 
 
@@ -186,6 +188,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         allowed_endpoints=tuple(getattr(args, "allow_endpoint", None) or ()) or None,
     )
     try:
+        if args.command in ANALYSIS_COMMANDS:
+            return _cmd_analysis(args, settings)
         return _COMMANDS[args.command](args, settings)
     except KGError as error:
         if settings.debug:
@@ -250,6 +254,12 @@ def _cmd_query(args: argparse.Namespace, settings: Settings) -> int:
     with _open(settings) as graph:
         result = graph.query(sparql)
         sys.stdout.write(render_query_result(result, args.format))
+    return 0
+
+
+def _cmd_analysis(args: argparse.Namespace, settings: Settings) -> int:
+    with _open(settings) as graph:
+        sys.stdout.write(run_analysis(args.command, args, graph))
     return 0
 
 
