@@ -1,0 +1,74 @@
+"""The SPARQL text scan that decides what a request may fetch: it must never miss a SERVICE
+or LOAD that Oxigraph would run, and should not refuse harmless text."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.errors import QueryError
+from kg.sparql_scan import VARIABLE_ENDPOINT, scan_sparql, with_using
+
+PREFIXES = {"tm": "https://w3id.org/tmkg/ontology#"}
+
+
+@pytest.mark.parametrize(
+    ("query", "services"),
+    [
+        ("SELECT * { SERVICE <http://a/s> { ?s ?p ?o } }", ("http://a/s",)),
+        ("select * { service silent <http://a/s> {} }", ("http://a/s",)),
+        ("SELECT * { SERVICE<http://a/s>{} }", ("http://a/s",)),
+        ("SELECT * {\n#x\nSERVICE#c\n<http://a/s>{} }", ("http://a/s",)),
+        ("PREFIX e: <http://a/> SELECT * { SERVICE e:s {} }", ("http://a/s",)),
+        ("BASE <http://a/b/> SELECT * { SERVICE <../s> {} }", ("http://a/s",)),
+        ("SELECT * { SERVICE tm:x {} }", ("https://w3id.org/tmkg/ontology#x",)),
+        ("SELECT * { SERVICE ?e {} }", (VARIABLE_ENDPOINT,)),
+        ("SELECT * { SERVICE unknown:x {} }", (VARIABLE_ENDPOINT,)),
+        ("SELECT * { SERVICE <http://\\u0061/s> {} }", ("http://a/s",)),
+        ("SELECT * { ?s ?p ?o FILTER(?o<3) SERVICE <http://a/s> {} }", ("http://a/s",)),
+        ('SELECT * { ?s ?p "a" . SERVICE <http://a/s> {} ?s ?p "b" }', ("http://a/s",)),
+        ("SELECT * { ?s ?p '''it's''' SERVICE <http://a/s> {} }", ("http://a/s",)),
+        ('SELECT * { ?s ?p "SERVICE <http://a/s> {}" }', ()),
+        ("SELECT * { ?s ?p '''\nSERVICE <http://a/s> {}\n''' }", ()),
+        ("SELECT * { # SERVICE <http://a/s> {}\n ?s ?p ?o }", ()),
+        ("SELECT ?service { ?service <http://a/SERVICE> ?x }", ()),
+        ('SELECT * { ?s ?p "x"@service }', ()),
+        ('SELECT * { ?s ?p "x"@en-service }', ()),
+        ("PREFIX service: <http://a/> SELECT * { ?s service:SERVICE ?o }", ()),
+    ],
+)
+def test_service_endpoints_are_found_wherever_oxigraph_would_see_them(
+    query: str, services: tuple[str, ...]
+) -> None:
+    assert scan_sparql(query, PREFIXES).services == services
+
+
+def test_form_load_and_from() -> None:
+    assert scan_sparql("PREFIX a: <http://a/> ASK {}").form == "ASK"
+    assert scan_sparql("SELECT * { { SELECT ?x {} } }").form == "SELECT"
+    assert scan_sparql("CONSTRUCT WHERE { ?s ?p ?o }").form == "CONSTRUCT"
+    assert scan_sparql("INSERT DATA {}").form is None
+    load = scan_sparql("CLEAR ALL ; LOAD SILENT <http://a/d.ttl> INTO GRAPH <http://g>")
+    assert load.loads == ("http://a/d.ttl",)
+    assert scan_sparql("SELECT * FROM <http://g/1> FROM NAMED <http://g/2> {}").from_graphs == (
+        "http://g/1",
+        "http://g/2",
+    )
+    assert scan_sparql("WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }").has_dataset_clause
+
+
+def test_with_using_adds_the_protocol_dataset_to_each_operation() -> None:
+    update = (
+        "CLEAR ALL ; INSERT DATA { GRAPH <http://g> { <http://s> <http://p> 1 } } ;"
+        "INSERT { ?s a <http://C> } WHERE { { SELECT ?s WHERE { ?s ?p ?o } } } ;"
+        "DELETE WHERE { ?s <http://q> ?o }"
+    )
+    rewritten = with_using(update, ["http://d"], ["http://n"])
+    assert rewritten.count("USING <http://d> USING NAMED <http://n> WHERE") == 2
+    assert "DELETE { ?s <http://q> ?o } USING" in rewritten
+    assert "SELECT ?s WHERE" in rewritten  # the subquery's WHERE is left alone
+    assert with_using(update, [], []) == update
+
+
+def test_with_using_refuses_a_second_dataset() -> None:
+    with pytest.raises(QueryError, match="USING or WITH"):
+        with_using("WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", ["http://d"], [])
