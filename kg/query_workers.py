@@ -76,7 +76,9 @@ class QueryWorkerPool:
     def __init__(self, store: Store, *, size: int = 2) -> None:
         self._store = store
         self._size = max(1, size)
-        self._folder = Path(tempfile.mkdtemp(prefix="tmkg-sparql-snapshots-"))
+        self._folder = Path(
+            tempfile.mkdtemp(prefix=".tmkg-sparql-snapshots-", dir=_snapshot_parent(store))
+        )
         self._lock = threading.Lock()
         self._generation = 0
         self._snapshot = ""
@@ -172,6 +174,15 @@ class QueryWorkerPool:
         for folder in self._folder.glob("snapshot-*"):
             if str(folder) not in held:
                 shutil.rmtree(folder, ignore_errors=True)
+
+
+def _snapshot_parent(store: Store) -> str | None:
+    """Beside an on-disk store (a checkpoint hard-links only on the same file system), else tmp."""
+    if store.persistent:
+        parent = Path(store.location).parent
+        if os.access(parent, os.W_OK):
+            return str(parent)
+    return None
 
 
 def _snapshot(store: Store, target: Path) -> None:
