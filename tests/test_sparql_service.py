@@ -1,0 +1,93 @@
+"""The protocol-independent SPARQL service: limits, updates and snapshots on an in-memory store,
+and the address check behind the SERVICE/LOAD allow-list."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from kg import KnowledgeGraph, Settings
+from kg.errors import Forbidden, QueryError, QueryTimeout
+from kg.sparql_service import SparqlService, check_public_endpoint
+
+
+@pytest.fixture
+def service() -> Iterator[SparqlService]:
+    settings = Settings(memory=True, update_token="t", query_timeout=1.0, max_rows=5)
+    graph = KnowledgeGraph.open(settings)
+    graph.load_seed()
+    running = SparqlService(graph, settings)
+    yield running
+    running.close()
+    graph.close()
+
+
+def _boolean(service: SparqlService, query: str) -> bool:
+    return json.loads(service.query(query).body)["boolean"]
+
+
+def test_update_on_a_memory_store_is_seen_by_the_workers(service: SparqlService) -> None:
+    ask = "ASK { GRAPH <http://example.org/g> { ?s ?p ?o } }"
+    assert _boolean(service, ask) is False
+    service.update(
+        "INSERT DATA { GRAPH <http://example.org/g> { <http://e/s> <http://e/p> 1 } }", token="t"
+    )
+    assert _boolean(service, ask) is True  # the workers moved to a fresh copy
+
+
+def test_refused_and_failed_updates_change_nothing(service: SparqlService) -> None:
+    before = set(service.graph.store.quads())
+    insert = "INSERT DATA { <http://e/s> <http://e/p> 1 }"
+    with pytest.raises(Forbidden):
+        service.update(insert, token="wrong")
+    with pytest.raises(Forbidden):
+        service.update(insert, token=None)
+    with pytest.raises(QueryError, match="nothing was changed"):
+        service.update(
+            insert + " ; CREATE GRAPH <https://w3id.org/tmkg/id/graph/ontology>", token="t"
+        )
+    with pytest.raises(Forbidden, match="LOAD"):
+        service.update("LOAD <http://example.org/data.ttl>", token="t")
+    assert set(service.graph.store.quads()) == before
+
+
+def test_timeout_and_row_limit(service: SparqlService) -> None:
+    with pytest.raises(QueryTimeout, match="1 s limit"):
+        service.query("SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+    answer = service.query("SELECT * { ?s ?p ?o }", results_format="csv")
+    assert answer.truncated and answer.rows == 5
+    assert len(answer.body.decode().strip().splitlines()) == 6  # header + 5 rows
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://localhost/sparql",
+        "http://127.0.0.2:8080/sparql",
+        "http://[::1]/sparql",
+        "http://[::ffff:127.0.0.1]/sparql",
+        "http://169.254.169.254/latest/meta-data",
+        "http://192.168.1.10/sparql",
+        "http://100.64.0.1/sparql",
+        "http://0.0.0.0/sparql",
+        "ftp://8.8.8.8/sparql",
+        "http://no-such-host.invalid/sparql",
+    ],
+)
+def test_non_public_endpoints_are_refused(url: str) -> None:
+    with pytest.raises(Forbidden):
+        check_public_endpoint(url)
+
+
+def test_a_public_address_passes() -> None:
+    check_public_endpoint("https://8.8.8.8/sparql")
+
+
+def test_allow_listed_service_still_checks_the_address(service: SparqlService) -> None:
+    settings = Settings(memory=True, allowed_endpoints=("http://127.0.0.1:9/sparql",))
+    guarded = SparqlService(service.graph, settings)
+    with pytest.raises(Forbidden, match="loopback"):
+        guarded.query("SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+    guarded.close()
