@@ -34,6 +34,7 @@ _PN_CHARS_BASE = (
     "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
 )
 _PN_CHARS = _PN_CHARS_BASE + r"_\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_VARNAME = _PN_CHARS_BASE + r"_0-9\u00b7\u0300-\u036f\u203f-\u2040"  # no "-", unlike names
 _TOKEN = re.compile(
     rf"""
     (?P<ws>\s+)
@@ -41,7 +42,7 @@ _TOKEN = re.compile(
   | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
               |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
   | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{{4}}|\\U[0-9A-Fa-f]{{8}})*>)
-  | (?P<var>[?$][{_PN_CHARS}]+)
+  | (?P<var>[?$][{_VARNAME}]+)
   | (?P<pname>(?:[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)?:
                (?:(?:[{_PN_CHARS}:]|%[0-9A-Fa-f]{{2}}|\\.)
                   (?:(?:[{_PN_CHARS}.:]|%[0-9A-Fa-f]{{2}}|\\.)*(?:[{_PN_CHARS}:]|%[0-9A-Fa-f]{{2}}|\\.))?)?)

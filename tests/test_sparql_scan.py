@@ -27,6 +27,7 @@ PREFIXES = {"tm": "https://w3id.org/tmkg/ontology#"}
         ("SELECT * { ?s ?p ?o FILTER(?o<3) SERVICE <http://a/s> {} }", ("http://a/s",)),
         ('SELECT * { ?s ?p "a" . SERVICE <http://a/s> {} ?s ?p "b" }', ("http://a/s",)),
         ("SELECT * { ?s ?p '''it's''' SERVICE <http://a/s> {} }", ("http://a/s",)),
+        ("SELECT * { FILTER(?a-SERVICE <http://a/s> {}) }", ("http://a/s",)),
         ('SELECT * { ?s ?p "SERVICE <http://a/s> {}" }', ()),
         ("SELECT * { ?s ?p '''\nSERVICE <http://a/s> {}\n''' }", ()),
         ("SELECT * { # SERVICE <http://a/s> {}\n ?s ?p ?o }", ()),
