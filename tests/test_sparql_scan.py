@@ -3,6 +3,8 @@ or LOAD that Oxigraph would run, and should not refuse harmless text."""
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 from kg.errors import QueryError
@@ -73,3 +75,68 @@ def test_with_using_adds_the_protocol_dataset_to_each_operation() -> None:
 def test_with_using_refuses_a_second_dataset() -> None:
     with pytest.raises(QueryError, match="USING or WITH"):
         with_using("WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", ["http://d"], [])
+
+
+# Fragments that make valid and broken queries around a real SERVICE call; the engine itself
+# (pyoxigraph, which does call SERVICE endpoints) tells whether a call happened.
+_JUNK = [
+    ' "x" ',
+    " 'y' ",
+    ' """a\nb""" ',
+    " '''c''' ",
+    " # note\n",
+    " ?s ?p ?o . ",
+    " FILTER(?a<3) ",
+    ' BIND("x"@en-service AS ?v) ',
+    " OPTIONAL { ?a ?b ?c } ",
+    ' "',
+    " '",
+    " #",
+    "\n",
+    "<",
+    ">",
+    "-",
+    "\\",
+    "{",
+    "}",
+    " ?a",
+    "@",
+]
+
+
+@pytest.fixture(scope="module")
+def recorder():
+    from tests.sparql_support import RecordingServer
+
+    server = RecordingServer()
+    yield server
+    server.close()
+
+
+def test_no_service_call_hides_from_the_scan(recorder) -> None:
+    import pyoxigraph as ox
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    calls = [
+        f" SERVICE <{recorder.url}/s> {{ }} ",
+        f" service silent <{recorder.url}/s> {{ ?x ?y ?z }} ",
+        f" SERVICE<{recorder.url}/s>{{}}",
+        " SERVICE r:s { } ",
+        " SERVICE\n#c\n<r> {} ",
+    ]
+    prologue = f"PREFIX r: <{recorder.url}/> BASE <{recorder.url}/> SELECT * WHERE {{"
+    store = ox.Store()
+
+    @settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(st.sampled_from(_JUNK + calls), max_size=12))
+    def check(parts: list[str]) -> None:
+        query = prologue + "".join(parts) + " }"
+        before = len(recorder.hits)
+        with contextlib.suppress(SyntaxError, OSError, ValueError, RuntimeError):
+            list(store.query(query))
+        if len(recorder.hits) > before:
+            assert scan_sparql(query).services, query
+
+    check()
+    assert recorder.hits, "no generated query called the recorder: the test proves nothing"
