@@ -1,4 +1,4 @@
-"""The ASGI app `kg serve` runs: a landing page and a health check over the knowledge graph."""
+"""The ASGI app `kg serve` runs: a landing page, a health check and the SPARQL endpoint."""
 
 from __future__ import annotations
 
