@@ -339,6 +339,8 @@ def test_request_size_cap(server: SparqlServer) -> None:
     )
     assert response.status_code == 413
     assert "20000 bytes" in response.text
+    long_url = httpx.get(server.endpoint, params={"query": big})
+    assert long_url.status_code == 414
 
 
 # ------------------------------------------------------------------ no requests on a user's behalf

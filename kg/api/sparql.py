@@ -151,6 +151,13 @@ class _Endpoint:
         self.service = service
 
     async def handle(self, request: Request) -> Response:
+        limit = self.service.settings.max_request_bytes
+        if len(request.url.query) > limit:
+            raise ProtocolError(
+                414,
+                f"the query string is longer than {limit} bytes",
+                suggestion="the operator sets the limit with --max-request-size",
+            )
         params = list(request.query_params.multi_items())
         if request.method == "GET":
             if _values(params, "update"):
@@ -160,7 +167,7 @@ class _Endpoint:
                 return await self._describe(request)
             return await self._query(request, _single(queries, "query"), params)
         media_type, charset = _content_type(request)
-        body = await _read_body(request, self.service.settings.max_request_bytes)
+        body = await _read_body(request, limit)
         if media_type == _FORM:
             try:
                 form = parse_qsl(body.decode("utf-8"), keep_blank_values=True)
