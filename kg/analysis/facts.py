@@ -13,7 +13,15 @@ from dataclasses import dataclass
 
 from kg.analysis.contradictions import Statement
 from kg.analysis.dates import PartialDate
-from kg.analysis.model import Holding, HoldingKind, MarkRef, PartyRef, SourceRef, TimelineEntry
+from kg.analysis.model import (
+    CaseSummary,
+    Holding,
+    HoldingKind,
+    MarkRef,
+    PartyRef,
+    SourceRef,
+    TimelineEntry,
+)
 from kg.analysis.priority import ClaimRecord
 from kg.analysis.similarity import DEFAULT_MIN_SIMILARITY, blocking_keys, compare
 from kg.store import Store
@@ -414,6 +422,187 @@ class FactBase:
         canonical = self.identities.canonical
         return sorted({(canonical(r["p"]), canonical(r["d"])) for r in rows})  # type: ignore[arg-type]
 
+    # ------------------------------------------------------------ batched lookups by key
+    # Each reads many keys in one query per batch of 400, so a shell resolving nested objects
+    # (GraphQL's DataLoaders) makes the same number of queries for 1 key or for 1,000.
+
+    def holdings_of(self, party_iris: Iterable[str]) -> dict[str, list[Holding]]:
+        """Registrations and uses each party holds or that are operated on its behalf.
+
+        Keyed by canonical party IRI; every party asked for has an entry, maybe empty.
+        """
+        identities = self.identities
+        wanted = {identities.canonical(p) for p in party_iris}
+        members = sorted({m for p in wanted for m in identities.members(p)})
+        held: set[str] = set()
+        for batch in _batches(members):
+            rows = self.select(
+                f"""SELECT DISTINCT ?h WHERE {{ VALUES ?who {{ {_values(batch)} }}
+                      ?h <{TM}owner>|<{TM}user>|<{TM}onBehalfOf> ?who }}"""
+            )
+            held |= {m for row in rows for m in identities.members(row["h"])}  # type: ignore[arg-type]
+        records: dict[str, _Record] = {}
+        for batch in _batches(sorted(held)):
+            self._collect_holdings(records, f"VALUES ?h {{ {_values(batch)} }}")
+        found: dict[str, list[Holding]] = {p: [] for p in wanted}
+        for holding in self._holdings_from(records):
+            for who in {holding.party, holding.on_behalf_of}:
+                if who in found:
+                    found[who].append(holding)
+        return found
+
+    def holdings_by_mark(self, mark_iris: Iterable[str]) -> dict[str, list[Holding]]:
+        """The registrations and uses of each mark, keyed by canonical mark IRI."""
+        identities = self.identities
+        wanted = {identities.canonical(m) for m in mark_iris}
+        found: dict[str, list[Holding]] = {m: [] for m in wanted}
+        for holding in self.holdings({i for m in wanted for i in identities.members(m)}):
+            if holding.mark.id in found:
+                found[holding.mark.id].append(holding)
+        return found
+
+    def cases(self) -> dict[str, str | None]:
+        """Every case: canonical IRI -> its case number (None when no source gives one)."""
+        rows = self.select(
+            f"""SELECT DISTINCT ?c ?n WHERE {{
+                  ?c a <{TM}Case> . OPTIONAL {{ ?c <{TM}caseNumber> ?n }} }}"""
+        )
+        found: dict[str, str | None] = {}
+        for row in rows:
+            key = self.identities.canonical(row["c"])  # type: ignore[arg-type]
+            found[key] = found.get(key) or row["n"]
+        return found
+
+    def cases_of(self, party_iris: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
+        """The cases each party is in, as (case IRI, role: plaintiff, defendant or court).
+
+        Keyed by canonical party IRI; every party asked for has an entry, maybe empty.
+        """
+        canonical = self.identities.canonical
+        wanted = {canonical(p) for p in party_iris}
+        members = sorted({m for p in wanted for m in self.identities.members(p)})
+        found: dict[str, set[tuple[str, str]]] = {p: set() for p in wanted}
+        roles = " ".join(f"<{TM}{role}>" for role in ("plaintiff", "defendant", "court"))
+        for batch in _batches(members):
+            rows = self.select(
+                f"""SELECT DISTINCT ?who ?c ?role WHERE {{
+                      VALUES ?who {{ {_values(batch)} }} VALUES ?role {{ {roles} }}
+                      ?c ?role ?who . ?c a <{TM}Case> }}"""
+            )
+            for row in rows:
+                role = row["role"].removeprefix(TM)  # type: ignore[union-attr]
+                found[canonical(row["who"])].add((canonical(row["c"]), role))  # type: ignore[arg-type]
+        return {party: sorted(cases) for party, cases in found.items()}
+
+    def case_summaries(self, case_iris: Iterable[str]) -> dict[str, CaseSummary]:
+        """Each case's number, parties by role, courts and marks, merged over its sources.
+
+        Keyed by canonical case IRI; an IRI that names no case is left out.
+        """
+        identities = self.identities
+        wanted = {identities.canonical(c) for c in case_iris}
+        members = sorted({m for c in wanted for m in identities.members(c)})
+        values: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        graphs: dict[str, set[str]] = defaultdict(set)
+        is_case: set[str] = set()
+        fields = {
+            TM + "caseNumber": "number",
+            TM + "jurisdiction": "jurisdiction",
+            TM + "court": "courts",
+            TM + "plaintiff": "plaintiffs",
+            TM + "defendant": "defendants",
+            TM + "concerns": "marks",
+            TM + "claimAmount": "claim_amount",
+            TM + "currency": "currency",
+            "http://purl.org/dc/terms/description": "description",
+        }
+        for batch in _batches(members):
+            rows = self.select(
+                f"""SELECT ?c ?p ?o ?g WHERE {{
+                      VALUES ?c {{ {_values(batch)} }} GRAPH ?g {{ ?c ?p ?o }} }}"""
+            )
+            for row in rows:
+                case = identities.canonical(row["c"])  # type: ignore[arg-type]
+                graphs[case].add(row["g"])  # type: ignore[arg-type]
+                if row["p"] == _RDF_TYPE and row["o"] == TM + "Case":
+                    is_case.add(case)
+                elif row["p"] in fields:
+                    values[case][fields[row["p"]]].add(row["o"])  # type: ignore[index,arg-type]
+        party_roles = ("courts", "plaintiffs", "defendants")
+        parties = self.parties(
+            iri for case in is_case for role in party_roles for iri in values[case][role]
+        )
+        marks = self.marks
+        found: dict[str, CaseSummary] = {}
+        for case in sorted(is_case):
+            v = values[case]
+
+            def refs(role: str, v: dict[str, set[str]] = v) -> tuple[PartyRef, ...]:
+                chosen = {identities.canonical(i) for i in v[role]}
+                return tuple(sorted((parties[i] for i in chosen), key=lambda p: p.name))
+
+            mark_ids = sorted({identities.canonical(m) for m in v["marks"]})
+            jurisdictions = sorted(v["jurisdiction"])
+            found[case] = CaseSummary(
+                id=case,
+                number=min(v["number"]) if v["number"] else None,
+                jurisdiction=jurisdictions[0].rsplit("/", 1)[1] if jurisdictions else None,
+                courts=refs("courts"),
+                plaintiffs=refs("plaintiffs"),
+                defendants=refs("defendants"),
+                marks=tuple(MarkRef(id=m, text=marks.get(m, "")) for m in mark_ids),
+                description=min(v["description"]) if v["description"] else None,
+                claim_amount=min(v["claim_amount"]) if v["claim_amount"] else None,
+                currency=min(v["currency"]) if v["currency"] else None,
+                sources=self.source_refs(graphs[case]),
+            )
+        return found
+
+    def events_by_case(self, case_iris: Iterable[str]) -> dict[str, list[TimelineEntry]]:
+        """The events of each case (``tm:case``), one entry per date per source, unordered.
+
+        Keyed by canonical case IRI; every case asked for has an entry, maybe empty.
+        """
+        identities = self.identities
+        wanted = {identities.canonical(c) for c in case_iris}
+        members = sorted({m for c in wanted for m in identities.members(c)})
+        rows: list[dict[str, str | None]] = []
+        for batch in _batches(members):
+            rows += self.select(
+                f"""SELECT ?case ?e ?type ?date ?desc ?g WHERE {{
+                      {{ SELECT DISTINCT ?case ?e WHERE {{
+                           VALUES ?case {{ {_values(batch)} }} ?e <{TM}case> ?case }} }}
+                      GRAPH ?g {{ ?e a ?type . OPTIONAL {{ ?e <{TM}date> ?date }}
+                                  OPTIONAL {{ ?e <http://purl.org/dc/terms/description> ?desc }} }}
+                    }}"""
+            )
+        cases_of_event: dict[str, set[str]] = defaultdict(set)
+        for row in rows:
+            cases_of_event[row["e"]].add(identities.canonical(row["case"]))  # type: ignore[index,arg-type]
+        found: dict[str, list[TimelineEntry]] = {c: [] for c in wanted}
+        for entry in self._event_entries(rows):
+            for case in cases_of_event[entry.subject]:
+                found[case].append(entry)
+        return found
+
+    def sources_of(self, iris: Iterable[str]) -> dict[str, tuple[SourceRef, ...]]:
+        """The sources that state anything about each thing (as subject), records merged.
+
+        Keyed by canonical IRI; every IRI asked for has an entry, maybe empty.
+        """
+        identities = self.identities
+        wanted = {identities.canonical(i) for i in iris}
+        members = sorted({m for i in wanted for m in identities.members(i)})
+        graphs: dict[str, set[str]] = {i: set() for i in wanted}
+        for batch in _batches(members):
+            rows = self.select(
+                f"""SELECT DISTINCT ?s ?g WHERE {{
+                      VALUES ?s {{ {_values(batch)} }} GRAPH ?g {{ ?s ?p ?o }} }}"""
+            )
+            for row in rows:
+                graphs[identities.canonical(row["s"])].add(row["g"])  # type: ignore[arg-type]
+        return {i: self.source_refs(g) for i, g in graphs.items()}
+
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
         """Readable labels: names for parties, texts for marks, numbers for registrations."""
         wanted = sorted(set(iris))
@@ -537,8 +726,10 @@ class FactBase:
                 f"""SELECT DISTINCT ?e ?p WHERE {{ VALUES ?e {{ {_values(batch)} }}
                       ?e <{TM}involves>|<{TM}payer>|<{TM}payee> ?p }}"""
             )
+            parties = self.parties(row["p"] for row in rows)  # type: ignore[misc]
+            canonical = self.identities.canonical
             for row in rows:
-                found[row["e"]].add(self.party(row["p"]).name)  # type: ignore[index,arg-type]
+                found[row["e"]].add(parties[canonical(row["p"])].name)  # type: ignore[index,arg-type]
         return {event: sorted(names) for event, names in found.items()}
 
     def _holding_entries(self, members: set[str]) -> list[TimelineEntry]:

@@ -12,6 +12,7 @@ from enum import Enum, StrEnum
 from typing import Any
 
 __all__ = [
+    "CaseSummary",
     "CompetingClaim",
     "ConflictPair",
     "ConflictPath",
@@ -25,6 +26,7 @@ __all__ = [
     "PathStep",
     "PriorityFinding",
     "Result",
+    "SearchHit",
     "SourceRef",
     "TimelineEntry",
 ]
@@ -236,3 +238,31 @@ class Contradiction(Result):
     kind: str
     explanation: str
     sides: tuple[ContradictionSide, ...]
+
+
+@dataclass(frozen=True)
+class CaseSummary(Result):
+    """A case as its sources describe it together: number, parties by role, court, marks."""
+
+    id: str
+    number: str | None
+    jurisdiction: str | None
+    courts: tuple[PartyRef, ...]
+    plaintiffs: tuple[PartyRef, ...]
+    defendants: tuple[PartyRef, ...]
+    marks: tuple[MarkRef, ...]
+    description: str | None
+    claim_amount: str | None
+    currency: str | None
+    sources: tuple[SourceRef, ...]
+
+
+@dataclass(frozen=True)
+class SearchHit(Result):
+    """A party, mark or case whose name, text or number matches a search, best first."""
+
+    kind: str
+    id: str
+    label: str
+    matched: str
+    score: float

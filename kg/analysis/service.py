@@ -16,6 +16,7 @@ from kg.analysis.conflicts import DEFAULT_MIN_SCORE, find_conflicts
 from kg.analysis.contradictions import ONE_PARTY_PER_SOURCE, SINGLE_VALUED, find_contradictions
 from kg.analysis.facts import FactBase, neighbourhood_edges
 from kg.analysis.model import (
+    CaseSummary,
     ConflictPair,
     ConflictPath,
     Contradiction,
@@ -24,10 +25,13 @@ from kg.analysis.model import (
     MarkUsage,
     PartyRef,
     PriorityFinding,
+    SearchHit,
     TimelineEntry,
 )
 from kg.analysis.paths import all_paths, build_graph, shortest_paths
 from kg.analysis.priority import priority
+from kg.analysis.search import DEFAULT_MIN_SCORE as DEFAULT_MIN_SEARCH_SCORE
+from kg.analysis.search import search_hits
 from kg.analysis.similarity import DEFAULT_MIN_SIMILARITY, MarkSimilarity, compare
 from kg.analysis.timeline import order_timeline
 from kg.analysis.usage import who_else_uses
@@ -260,6 +264,28 @@ class Analyst:
             return order_timeline(self.facts.timeline_entries(parties=[self.find_party(party).id]))
         case_iri = self._find_case(case)  # type: ignore[arg-type]
         return order_timeline(self.facts.timeline_entries(case=case_iri))
+
+    def case(self, case: str) -> CaseSummary:
+        """A case by IRI, IRI tail (``aws-cn-2018``) or case number; else NotFound."""
+        iri = self._find_case(case)
+        return self.facts.case_summaries([iri])[self.facts.identities.canonical(iri)]
+
+    def search(
+        self, text: str, limit: int = 10, min_score: float = DEFAULT_MIN_SEARCH_SCORE
+    ) -> list[SearchHit]:
+        """Parties, marks and cases whose names, texts or numbers match `text`, best first."""
+        if not 1 <= limit <= 100:
+            raise KGError("limit must be between 1 and 100")
+        facts = self.facts
+        return search_hits(
+            text,
+            parties=facts.all_parties().values(),
+            marks=facts.marks,
+            similar_marks=facts.mark_index.candidates(text),
+            cases=facts.cases(),
+            limit=limit,
+            min_score=min_score,
+        )
 
     def contradictions(self) -> list[Contradiction]:
         """Facts given incompatible values, each side with its sources."""
