@@ -422,6 +422,53 @@ class FactBase:
         canonical = self.identities.canonical
         return sorted({(canonical(r["p"]), canonical(r["d"])) for r in rows})  # type: ignore[arg-type]
 
+    def case_statements(self, cases: Iterable[str]) -> list[tuple[str, str, str, str]]:
+        """(subject, property, value, graph) of the cases and of their events, per source.
+
+        The properties are the tm: (and dcterms:description, rdf:type) statements of each
+        case and of every event whose tm:case it is; IRIs are canonical, types local names.
+        """
+        members = sorted({m for c in cases for m in self.identities.members(c)})
+        canonical = self.identities.canonical
+        statements: list[tuple[str, str, str, str]] = []
+        for batch in _batches(members):
+            rows = self.select(
+                f"""SELECT ?s ?p ?o ?g WHERE {{ VALUES ?c {{ {_values(batch)} }}
+                      ?s <{TM}case>? ?c . GRAPH ?g {{ ?s ?p ?o }}
+                      FILTER(STRSTARTS(STR(?p), "{TM}") || ?p IN (<{_RDF_TYPE}>,
+                             <http://purl.org/dc/terms/description>)) }}"""
+            )
+            for row in rows:
+                obj: str = row["o"]  # type: ignore[assignment]
+                if row["p"] == _RDF_TYPE:
+                    if not obj.startswith(TM):
+                        continue
+                    obj = obj.removeprefix(TM)
+                elif obj.startswith(("https://", "http://")):
+                    obj = canonical(obj)
+                prop = row["p"].rsplit("#", 1)[-1].rsplit("/", 1)[-1]  # type: ignore[union-attr]
+                statements.append((canonical(row["s"]), prop, obj, row["g"]))  # type: ignore[arg-type]
+        return sorted(set(statements))
+
+    def kinds(self, iris: Iterable[str]) -> dict[str, str]:
+        """The tm: class of each IRI, as a local name (``"Registration"``), batched.
+
+        When a node has several tm: types the most specific wins (``Judgment`` over
+        ``Event``, ``Company`` over ``Party``); a node with none is left out.
+        """
+        general = {"Event", "Party"}
+        found: dict[str, set[str]] = defaultdict(set)
+        for batch in _batches(sorted(set(iris))):
+            rows = self.select(
+                f"""SELECT DISTINCT ?x ?t WHERE {{ VALUES ?x {{ {_values(batch)} }}
+                      ?x a ?t FILTER(STRSTARTS(STR(?t), "{TM}")) }}"""
+            )
+            for row in rows:
+                found[row["x"]].add(row["t"].removeprefix(TM))  # type: ignore[index,union-attr]
+        return {
+            iri: sorted(types, key=lambda t: (t in general, t))[0] for iri, types in found.items()
+        }
+
     # ------------------------------------------------------------ batched lookups by key
     # Each reads many keys in one query per batch of 400, so a shell resolving nested objects
     # (GraphQL's DataLoaders) makes the same number of queries for 1 key or for 1,000.
