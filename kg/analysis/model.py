@@ -9,7 +9,7 @@ import dataclasses
 import json
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 __all__ = [
     "CaseSummary",
@@ -26,6 +26,7 @@ __all__ = [
     "PathStep",
     "PriorityFinding",
     "Result",
+    "ResultList",
     "SearchHit",
     "SourceRef",
     "TimelineEntry",
@@ -48,6 +49,38 @@ class Result:
         for key, value in self.to_dict().items():
             flat[key] = _cell(value)
         return flat
+
+    # Notebook display: the renderers live with the reports (kg.report.notebook), imported
+    # only when called so the analysis layer does not load pandas.
+    def to_dataframe(self) -> Any:
+        """A one-row pandas DataFrame of `row()`."""
+        from kg.report.notebook import to_dataframe
+
+        return to_dataframe([self])
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows a result as a table of its fields."""
+        from kg.report.notebook import result_html
+
+        return result_html(self)
+
+
+_R = TypeVar("_R", bound=Result)
+
+
+class ResultList(list[_R], Generic[_R]):
+    """The results of an analysis: a plain list that Jupyter shows as a table and that
+    converts to a pandas DataFrame (one `row()` per result)."""
+
+    def to_dataframe(self) -> Any:
+        from kg.report.notebook import to_dataframe
+
+        return to_dataframe(self)
+
+    def _repr_html_(self) -> str:
+        from kg.report.notebook import results_html
+
+        return results_html(self)
 
 
 def _plain(value: Any) -> Any:
