@@ -25,6 +25,7 @@ from kg.analysis.model import (
     MarkUsage,
     PartyRef,
     PriorityFinding,
+    ResultList,
     SearchHit,
     TimelineEntry,
 )
@@ -162,16 +163,18 @@ class Analyst:
         facts = self.facts
         holdings = facts.holdings(similar)
         parties = facts.parties(self._party_iris(holdings))
-        return who_else_uses(
-            holdings,
-            similar,
-            parties=parties,
-            sources=facts.sources,
-            relatedness=facts.relatedness,
-            nice_class=nice_class,
-            jurisdiction=jurisdiction,
-            excluding={excluded} if excluded else set(),
-            as_of=_as_date(as_of),
+        return ResultList(
+            who_else_uses(
+                holdings,
+                similar,
+                parties=parties,
+                sources=facts.sources,
+                relatedness=facts.relatedness,
+                nice_class=nice_class,
+                jurisdiction=jurisdiction,
+                excluding={excluded} if excluded else set(),
+                as_of=_as_date(as_of),
+            )
         )
 
     def conflicts(
@@ -185,15 +188,17 @@ class Analyst:
         jurisdiction = self._check_jurisdiction(jurisdiction)
         facts = self.facts
         holdings = facts.holdings()
-        return find_conflicts(
-            holdings,
-            parties=facts.parties(self._party_iris(holdings)),
-            sources=facts.sources,
-            relatedness=facts.relatedness,
-            cases=facts.case_parties(),
-            jurisdiction=jurisdiction,
-            nice_class=nice_class,
-            min_score=min_score,
+        return ResultList(
+            find_conflicts(
+                holdings,
+                parties=facts.parties(self._party_iris(holdings)),
+                sources=facts.sources,
+                relatedness=facts.relatedness,
+                cases=facts.case_parties(),
+                jurisdiction=jurisdiction,
+                nice_class=nice_class,
+                min_score=min_score,
+            )
         )
 
     def conflict_paths(
@@ -208,7 +213,7 @@ class Analyst:
         nodes = {n for e in edges for n in (e[0], e[2])}
         graph = build_graph(edges, self._node_labels(nodes))
         finder = all_paths if every else shortest_paths
-        return finder(graph, start, end, max_length)
+        return ResultList(finder(graph, start, end, max_length))
 
     def conflict_path(
         self, origin: str, destination: str, max_length: int = 6
@@ -229,9 +234,8 @@ class Analyst:
             left, right = pair.parties
             names[left.id], names[right.id] = left, right
             graph.add_edge(left.id, right.id)
-        return sorted(
-            (names[n] for n in nx.node_connected_component(graph, start.id)), key=lambda p: p.name
-        )
+        members = (names[n] for n in nx.node_connected_component(graph, start.id))
+        return ResultList(sorted(members, key=lambda p: p.name))
 
     def priority(self, mark: str, nice_class: int, jurisdiction: str) -> PriorityFinding:
         """Who holds priority to a mark in a class and jurisdiction, and who competes."""
@@ -261,9 +265,10 @@ class Analyst:
         if (party is None) == (case is None):
             raise KGError("name a party or a case (not both)")
         if party is not None:
-            return order_timeline(self.facts.timeline_entries(parties=[self.find_party(party).id]))
-        case_iri = self._find_case(case)  # type: ignore[arg-type]
-        return order_timeline(self.facts.timeline_entries(case=case_iri))
+            entries = self.facts.timeline_entries(parties=[self.find_party(party).id])
+        else:
+            entries = self.facts.timeline_entries(case=self._find_case(case))  # type: ignore[arg-type]
+        return ResultList(order_timeline(entries))
 
     def case(self, case: str) -> CaseSummary:
         """A case by IRI, IRI tail (``aws-cn-2018``) or case number; else NotFound."""
@@ -294,7 +299,8 @@ class Analyst:
             SINGLE_VALUED | ONE_PARTY_PER_SOURCE | {TM + "payer", TM + "payee"}
         )
         iris = {s.subject for s in statements} | {s.value for s in statements if s.datatype is None}
-        return find_contradictions(statements, labels=facts.labels(iris), sources=facts.sources)
+        found = find_contradictions(statements, labels=facts.labels(iris), sources=facts.sources)
+        return ResultList(found)
 
     # ------------------------------------------------------------ helpers
 
