@@ -6,7 +6,7 @@ sure the ontology and reference data (jurisdictions, Nice classes) are present a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +50,7 @@ class KnowledgeGraph:
         self.store = store
         self.generation = 0
         """Counts writes made through this object; caches built on the data compare it."""
+        self._listeners: list[Callable[[], None]] = []
         self._sync_reference_data()
 
     @classmethod
@@ -85,8 +86,15 @@ class KnowledgeGraph:
         return report
 
     def changed(self) -> None:
-        """Note that the data changed (call after writing to `store` directly)."""
+        """Note that the data changed (call after writing to `store` directly): bumps
+        `generation` and tells every listener (query-worker snapshots, caches)."""
         self.generation += 1
+        for listener in list(self._listeners):
+            listener()
+
+    def on_change(self, listener: Callable[[], None]) -> None:
+        """Call `listener` after every committed change made through this graph."""
+        self._listeners.append(listener)
 
     def validate(
         self,

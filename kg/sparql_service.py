@@ -46,6 +46,7 @@ class SparqlService:
         self._pool: QueryWorkerPool | None = None
         self._pool_lock = threading.Lock()
         self._write_lock = threading.Lock()
+        graph.on_change(self.refresh)
 
     @property
     def updates_enabled(self) -> bool:
@@ -138,7 +139,7 @@ class SparqlService:
         text = with_using(sparql, using_graphs, using_named_graphs)
         with self._write_lock:
             self._run_update(text, base_iri)
-            self.refresh()
+            self.graph.changed()  # refreshes the workers' snapshot and the analysis caches
 
     def refresh(self) -> None:
         """Let queries see the store's current state; call after any write to the store."""

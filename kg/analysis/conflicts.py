@@ -25,13 +25,27 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
 from kg.analysis.dates import PartialDate
 from kg.analysis.model import ConflictPair, Holding, HoldingKind, PartyRef, SourceRef
-from kg.analysis.similarity import DEFAULT_MIN_SIMILARITY, MarkSimilarity, blocking_keys, compare
+from kg.analysis.similarity import (
+    DEFAULT_MIN_SIMILARITY,
+    PHONETIC_MIN_EDIT,
+    MarkSimilarity,
+    blocking_keys,
+    compare,
+    romanize,
+)
 
 __all__ = ["DEFAULT_MIN_SCORE", "candidate_text_pairs", "find_conflicts", "score_pair"]
 
 DEFAULT_MIN_SCORE = 0.5
+PREFILTER_SIMILARITY = PHONETIC_MIN_EDIT - 1e-6  # float32 scores must not drop a pair at 0.6
+"""The lowest romanized-form similarity at which `compare` can still reach 0.8 (phonetic)."""
+_SMALL_BUCKET = 24
 UNKNOWN_CLASS_FACTOR = 0.5
 CASE_BONUS = 0.1
 
@@ -41,20 +55,43 @@ def candidate_text_pairs(
 ) -> set[tuple[str, str]]:
     """Pairs of distinct texts that share a blocking key (each pair once, sorted).
 
+    A big bucket (marks sharing a common prefix, say) is not expanded into all its pairs:
+    its romanized forms are compared in C++ (rapidfuzz ``cdist``) and only pairs at or above
+    `PREFILTER_SIMILARITY` are kept. That loses nothing: `compare` scores a pair at 0.8 or more
+    only if its romanized forms are equal or at least that similar.
+
     >>> sorted(candidate_text_pairs(["AWS", "A.W.S.", "TESLA"]))
     [('A.W.S.', 'AWS')]
     """
-    buckets: dict[str, list[str]] = defaultdict(list)
-    for text in set(texts):
+    unique = sorted(set(texts))
+    buckets: dict[str, list[int]] = defaultdict(list)
+    for position, text in enumerate(unique):
         for key in keys(text):
-            buckets[key].append(text)
-    pairs: set[tuple[str, str]] = set()
+            buckets[key].append(position)
+    roman = [romanize(text) for text in unique] if unique else []
+    pairs: set[tuple[int, int]] = set()
     for bucket in buckets.values():
-        bucket.sort()
-        for i, left in enumerate(bucket):
-            for right in bucket[i + 1 :]:
-                pairs.add((left, right))
-    return pairs
+        if len(bucket) < 2:
+            continue
+        if len(bucket) <= _SMALL_BUCKET:
+            pairs.update(
+                (bucket[i], bucket[j])
+                for i in range(len(bucket))
+                for j in range(i + 1, len(bucket))
+            )
+            continue
+        forms = [roman[position] for position in bucket]
+        scores = process.cdist(
+            forms,
+            forms,
+            scorer=OSA.normalized_similarity,
+            score_cutoff=PREFILTER_SIMILARITY,
+            dtype=np.float32,
+            workers=-1,
+        )
+        rows, columns = np.nonzero(np.triu(scores, 1))
+        pairs.update(zip((bucket[r] for r in rows), (bucket[c] for c in columns), strict=True))
+    return {(unique[a], unique[b]) for a, b in pairs}
 
 
 def score_pair(
@@ -119,6 +156,8 @@ def find_conflicts(
         by_place[holding.jurisdiction].append(holding)
     best: dict[tuple[str, str, str], ConflictPair] = {}
     similarity_cache: dict[tuple[str, str], MarkSimilarity] = {}
+    # Below PREFILTER_SIMILARITY a pair can score without its spellings overlapping at all.
+    prefilter = min_similarity >= PREFILTER_SIMILARITY
     for place, group in by_place.items():
         by_text: dict[str, list[Holding]] = defaultdict(list)
         for holding in group:
@@ -126,6 +165,8 @@ def find_conflicts(
         pairs = candidate_text_pairs(by_text) | {(t, t) for t in by_text}
         for left_text, right_text in pairs:
             similarity = similarity_cache.get((left_text, right_text))
+            if similarity is None and prefilter and not _may_be_similar(left_text, right_text):
+                continue
             if similarity is None:
                 similarity = similarity_cache[(left_text, right_text)] = compare(
                     left_text, right_text
@@ -189,6 +230,16 @@ def _consider(
         reasons=tuple(reasons),
         holdings=(left.id, right.id),
         sources=tuple(sources.get(g, SourceRef(graph=g)) for g in graphs),
+    )
+
+
+def _may_be_similar(left: str, right: str) -> bool:
+    """A cheap (C++) necessary condition for `compare` to reach 0.8: see `PREFILTER_SIMILARITY`."""
+    if left == right:
+        return True
+    roman_left, roman_right = romanize(left), romanize(right)
+    return roman_left == roman_right or (
+        OSA.normalized_similarity(roman_left, roman_right) >= PREFILTER_SIMILARITY
     )
 
 
