@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
 
+from kg.api.graphql import graphql_routes
 from kg.api.sparql import cors_middleware, error_response, sparql_routes
 from kg.config import Settings
 from kg.errors import KGError
@@ -55,13 +56,19 @@ def create_app(graph: KnowledgeGraph, settings: Settings | None = None) -> Starl
             '<link rel="icon" href="data:,"><title>tmkg</title></head><body>'
             "<h1>tmkg — trademark-conflict knowledge graph</h1>"
             f"<p>Store: {html.escape(graph.store.location)} ({stats.total} quads). "
-            'Health: <a href="/health">/health</a>.</p>'
+            'Health: <a href="/health">/health</a>. SPARQL: <a href="/sparql">/sparql</a>. '
+            'GraphQL: <a href="/graphql">/graphql</a>.</p>'
             f"<table><thead><tr><th>quads</th><th>graph</th></tr></thead><tbody>{rows}</tbody></table>"
             "</body></html>"
         )
 
     app = Starlette(
-        routes=[Route("/", index), Route("/health", health), *sparql_routes(sparql)],
+        routes=[
+            Route("/", index),
+            Route("/health", health),
+            *sparql_routes(sparql),
+            *graphql_routes(graph, settings),
+        ],
         middleware=cors_middleware(settings),
         exception_handlers={KGError: error_response},
         lifespan=lifespan,

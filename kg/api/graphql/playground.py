@@ -1,0 +1,178 @@
+"""The GraphQL playground a browser gets at ``/graphql``: GraphiQL from local files.
+
+GraphiQL 3 with React 18 (UMD builds, the last that ship as plain files) is installed by
+``make setup`` with ``npm ci`` from the top-level ``package.json``/``package-lock.json`` and
+served from ``node_modules`` under ``/graphql/static/``; nothing comes from a CDN. Each
+example of ``queries/*.graphql`` opens in its own tab with its variables filled in for the
+seed case. GraphiQL keeps its tabs in memory only, so every visit starts from the examples.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from kg.resources import PROJECT_ROOT, QUERIES_DIR
+
+__all__ = ["ASSETS", "ExampleQuery", "example_queries", "playground_page", "static_route"]
+
+_MODULES = PROJECT_ROOT / "node_modules"
+ASSETS = {
+    "graphiql.min.css": _MODULES / "graphiql" / "graphiql.min.css",
+    "graphiql.min.js": _MODULES / "graphiql" / "graphiql.min.js",
+    "react.production.min.js": _MODULES / "react" / "umd" / "react.production.min.js",
+    "react-dom.production.min.js": _MODULES / "react-dom" / "umd" / "react-dom.production.min.js",
+}
+"""The only files the playground serves, by URL name."""
+
+
+@dataclass(frozen=True)
+class ExampleQuery:
+    """A ``queries/*.graphql`` file: its header (title, description, variables) and text.
+
+    The header is the file's leading ``# key: value`` comment lines; ``variables`` is JSON.
+    """
+
+    name: str
+    title: str
+    description: str
+    query: str
+    variables: dict[str, Any] = field(default_factory=dict)
+
+
+def example_queries() -> list[ExampleQuery]:
+    """The example GraphQL queries, in file-name order.
+
+    >>> any(q.name == "who-else-uses" and q.variables["mark"] == "AWS" for q in example_queries())
+    True
+    """
+    found = []
+    for path in sorted(QUERIES_DIR.glob("*.graphql")):
+        text = path.read_text(encoding="utf-8")
+        header: dict[str, str] = {}
+        for line in text.splitlines():
+            if not line.startswith("#"):
+                break
+            key, _, value = line.lstrip("# ").partition(":")
+            if value:
+                header[key.strip()] = value.strip()
+        variables = json.loads(header.get("variables", "{}"))
+        found.append(
+            ExampleQuery(
+                name=path.stem,
+                title=header.get("title", path.stem),
+                description=header.get("description", ""),
+                query=text,
+                variables=variables,
+            )
+        )
+    return found
+
+
+def playground_page(endpoint: str, assets: str) -> str:
+    """The HTML page: GraphiQL on `endpoint`, its files under the URL path `assets`."""
+    assets = assets.rstrip("/")
+    examples = [
+        {**asdict(q), "variables": json.dumps(q.variables, ensure_ascii=False, indent=2)}
+        for q in example_queries()
+    ]
+    # JSON inside <script>: only "</" could end the element early.
+    data = json.dumps({"endpoint": endpoint, "examples": examples}, ensure_ascii=False)
+    items = "".join(
+        f"<li><strong>{html.escape(q['title'])}</strong> — {html.escape(q['description'])}</li>"
+        for q in examples
+    )
+    missing = "" if all(path.exists() for path in ASSETS.values()) else _MISSING
+    return _PAGE.format(
+        assets=html.escape(assets),
+        config=data.replace("</", "<\\/"),
+        items=items,
+        missing=missing,
+    )
+
+
+def static_route(prefix: str) -> Route:
+    """The route serving `ASSETS` under `prefix` (e.g. ``/graphql/static``); nothing else."""
+
+    async def asset(request: Request) -> Response:
+        path = ASSETS.get(request.path_params["name"])
+        if path is None or not path.exists():
+            return PlainTextResponse("not found\n", status_code=404)
+        return FileResponse(path, headers={"Cache-Control": "public, max-age=3600"})
+
+    return Route(prefix.rstrip("/") + "/{name}", asset, methods=["GET", "HEAD"])
+
+
+_MISSING = (
+    "<p><strong>The GraphiQL files are not installed.</strong> Run <code>make setup</code> "
+    "(it runs <code>npm ci</code>), or POST queries to this endpoint with any GraphQL "
+    "client.</p>"
+)
+_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
+<title>tmkg — GraphQL</title>
+<link rel="stylesheet" href="{assets}/graphiql.min.css">
+<style>
+  html, body {{ height: 100%; margin: 0; }}
+  body {{ display: flex; flex-direction: column; font-family: system-ui, sans-serif; }}
+  header {{ padding: .4rem 1rem; border-bottom: 1px solid #ddd; }}
+  header h1 {{ font-size: 1.1rem; margin: .2rem 0; }}
+  header details {{ font-size: .85rem; color: #333; }}
+  header ul {{ margin: .3rem 0; }}
+  #graphiql {{ flex: 1; min-height: 0; }}
+</style>
+</head>
+<body>
+<header>
+<h1>tmkg GraphQL playground</h1>
+<details><summary>Each tab is an example from <code>queries/*.graphql</code>, its variables
+set for the seed case (the AWS dispute); press ▶ to run it. The Docs pane lists every
+field.</summary><ul>{items}</ul></details>
+{missing}
+</header>
+<div id="graphiql">Loading GraphiQL…</div>
+<script id="tmkg-config" type="application/json">{config}</script>
+<script src="{assets}/react.production.min.js"></script>
+<script src="{assets}/react-dom.production.min.js"></script>
+<script src="{assets}/graphiql.min.js"></script>
+<script>
+(function () {{
+  const config = JSON.parse(document.getElementById("tmkg-config").textContent);
+  // Tabs live in memory: a stored session would hide the examples on the next visit.
+  const memory = new Map();
+  const storage = {{
+    getItem: function (key) {{ return memory.has(key) ? memory.get(key) : null; }},
+    setItem: function (key, value) {{ memory.set(key, String(value)); }},
+    removeItem: function (key) {{ memory.delete(key); }},
+    clear: function () {{ memory.clear(); }},
+    key: function (i) {{ return Array.from(memory.keys())[i] || null; }},
+    get length() {{ return memory.size; }},
+  }};
+  const tabs = config.examples.map(function (q) {{
+    return {{ query: q.query, variables: q.variables }};
+  }});
+  const root = ReactDOM.createRoot(document.getElementById("graphiql"));
+  root.render(
+    React.createElement(GraphiQL, {{
+      fetcher: GraphiQL.createFetcher({{ url: config.endpoint }}),
+      defaultTabs: tabs,
+      storage: storage,
+      defaultEditorToolsVisibility: "variables",
+      shouldPersistHeaders: false,
+    }})
+  );
+}})();
+</script>
+</body>
+</html>
+"""

@@ -1,0 +1,85 @@
+"""How GraphQL resolvers call the analysis service: off the event loop, some results cached.
+
+The service (`kg.analysis.service.Analyst`) is synchronous and may read the store for a
+while; run on the event loop it would stall every other request, and the per-request time
+limit could not fire. So every call runs in a worker thread (at most `threads` at once).
+
+Ranked conflicts are cached per `KnowledgeGraph.generation` (any write through the graph
+bumps it), so the pages of one ranking are cut from the same list and turning a page does
+not recompute it. Other answers are not cached here: the `Analyst` already keeps the facts
+it read until the graph changes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+import anyio
+import anyio.to_thread
+
+from kg.analysis.model import ConflictPair
+from kg.analysis.service import Analyst
+from kg.graph import KnowledgeGraph
+
+__all__ = ["AnalysisRunner"]
+
+T = TypeVar("T")
+
+
+class AnalysisRunner:
+    """One per app: the `Analyst` over a graph, its calls run in threads.
+
+    `threads` bounds the calls running at once; a request stopped by the time limit leaves
+    its call running to the end in its thread (a thread cannot be stopped), so the bound
+    also keeps abandoned work from crowding out the rest.
+    """
+
+    def __init__(self, graph: KnowledgeGraph, *, threads: int = 8, cached: int = 16) -> None:
+        self.graph = graph
+        self.analyst = Analyst(graph)
+        self._limiter = anyio.CapacityLimiter(threads)
+        self._cached = cached
+        self._lock = threading.Lock()
+        self._conflicts: OrderedDict[Hashable, list[ConflictPair]] = OrderedDict()
+        self._generation = graph.generation
+
+    async def run(self, call: Callable[[], T]) -> T:
+        """Run a synchronous call in a worker thread and return its result."""
+        return await anyio.to_thread.run_sync(call, limiter=self._limiter)
+
+    async def conflicts(
+        self, jurisdiction: str | None, nice_class: int | None, min_score: float
+    ) -> list[ConflictPair]:
+        """`Analyst.conflicts`, cached until the graph changes."""
+        key = (jurisdiction.upper() if jurisdiction else None, nice_class, min_score)
+        found = self._cache_get(key)
+        if found is None:
+            generation = self.graph.generation
+            found = await self.run(
+                lambda: self.analyst.conflicts(
+                    jurisdiction=jurisdiction, nice_class=nice_class, min_score=min_score
+                )
+            )
+            self._cache_put(key, found, generation)
+        return found
+
+    def _cache_get(self, key: Hashable) -> list[ConflictPair] | None:
+        with self._lock:
+            if self._generation != self.graph.generation:
+                self._conflicts.clear()
+                self._generation = self.graph.generation
+            found = self._conflicts.get(key)
+            if found is not None:
+                self._conflicts.move_to_end(key)
+            return found
+
+    def _cache_put(self, key: Hashable, value: list[ConflictPair], generation: int) -> None:
+        with self._lock:
+            if generation != self.graph.generation or generation != self._generation:
+                return  # computed on data that has changed since: do not keep it
+            self._conflicts[key] = value
+            while len(self._conflicts) > self._cached:
+                self._conflicts.popitem(last=False)

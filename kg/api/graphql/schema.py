@@ -1,0 +1,412 @@
+"""The GraphQL schema: root fields that call the analysis service, guard rails, error codes.
+
+Every root field calls `kg.analysis.service.Analyst` (through `AnalysisRunner`, in a worker
+thread), the same service the CLI calls, so both always agree. A `KGError` becomes a GraphQL
+error whose message is the error's text (an unknown name is named, with close matches) and
+whose ``extensions`` carry ``code`` and ``suggestion``.
+
+The SDL is exported to ``schema/schema.graphql`` (`sdl`); after changing the schema run
+``.venv/bin/python -c "from kg.api.graphql.schema import sdl; print(sdl(), end='')" >
+schema/schema.graphql`` (a test fails while the two differ).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any, TypeVar
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+from strawberry.types import ExecutionContext
+
+from kg.analysis.conflicts import DEFAULT_MIN_SCORE
+from kg.analysis.similarity import DEFAULT_MIN_SIMILARITY
+from kg.api.graphql.limits import LIMIT_CODES, MAX_ALIASES, MAX_TOKENS, QueryCostLimiter
+from kg.api.graphql.types import (
+    Case,
+    Conflict,
+    ConflictConnection,
+    ConflictEdge,
+    ConflictPath,
+    Contradiction,
+    Info,
+    Mark,
+    MarkUsage,
+    PageInfo,
+    Party,
+    Priority,
+    SearchHit,
+    TimelineEntry,
+)
+from kg.config import Settings
+from kg.errors import (
+    Forbidden,
+    KGError,
+    NotFound,
+    ParseError,
+    QueryError,
+    QueryTimeout,
+    StoreError,
+    ValidationError,
+)
+
+__all__ = ["ROOT_FIELDS", "Query", "build_schema", "error_code", "schema", "sdl"]
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+async def _call(info: Info, call: Callable[[], T]) -> T:
+    """Run a service call off the event loop."""
+    return await info.context.runner.run(call)
+
+
+@strawberry.type(description="Questions an IP analyst asks of the trademark knowledge graph.")
+class Query:
+    @strawberry.field(
+        description="Every party that owns or uses the same or a confusingly similar mark, in "
+        "the same or a related Nice class, in the jurisdiction, on the date. The mark is free "
+        "text (it need not be in the graph); `excluding` names a party to leave out."
+    )
+    async def who_else_uses(
+        self,
+        info: Info,
+        mark: str,
+        nice_class: int | None = None,
+        jurisdiction: str | None = None,
+        excluding: str | None = None,
+        as_of: dt.date | None = None,
+        min_similarity: float | None = DEFAULT_MIN_SIMILARITY,
+    ) -> list[MarkUsage]:
+        analyst = info.context.runner.analyst
+        hits = await _call(
+            info,
+            lambda: analyst.who_else_uses(
+                mark,
+                nice_class=nice_class,
+                jurisdiction=jurisdiction,
+                excluding=excluding,
+                as_of=as_of,
+                min_similarity=_given(min_similarity, DEFAULT_MIN_SIMILARITY),
+            ),
+        )
+        return [MarkUsage.of(hit) for hit in hits]
+
+    @strawberry.field(
+        description="Pairs of parties holding similar marks in related classes in one "
+        "jurisdiction, highest risk first; a Relay connection (`first`, `after`)."
+    )
+    async def conflicts(
+        self,
+        info: Info,
+        jurisdiction: str | None = None,
+        nice_class: int | None = None,
+        min_score: float | None = DEFAULT_MIN_SCORE,
+        first: int | None = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> ConflictConnection:
+        size = _given(first, DEFAULT_PAGE_SIZE)
+        if not 0 <= size <= MAX_PAGE_SIZE:
+            raise KGError(f"first must be between 0 and {MAX_PAGE_SIZE}, not {size}")
+        start = _offset(after) + 1 if after else 0
+        ranked = await info.context.runner.conflicts(
+            jurisdiction, nice_class, _given(min_score, DEFAULT_MIN_SCORE)
+        )
+        page = ranked[start : start + size]
+        edges = [
+            ConflictEdge(cursor=_cursor(start + i), node=Conflict.of(pair))
+            for i, pair in enumerate(page)
+        ]
+        return ConflictConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=start + size < len(ranked),
+                has_previous_page=start > 0,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            total_count=len(ranked),
+        )
+
+    @strawberry.field(
+        description="The shortest chain of facts linking two parties (named by any name or "
+        "alias), each step a sentence; null when none is at most `maxLength` steps."
+    )
+    async def conflict_path(
+        self,
+        info: Info,
+        from_: Annotated[str, strawberry.argument(name="from")],
+        to: str,
+        max_length: int | None = 6,
+    ) -> ConflictPath | None:
+        analyst = info.context.runner.analyst
+        path = await _call(
+            info, lambda: analyst.conflict_path(from_, to, max_length=_given(max_length, 6))
+        )
+        return ConflictPath.of(path) if path else None
+
+    @strawberry.field(
+        description="Every simple path of at most `maxLength` steps between two parties, "
+        "shortest first."
+    )
+    async def conflict_paths(
+        self,
+        info: Info,
+        from_: Annotated[str, strawberry.argument(name="from")],
+        to: str,
+        max_length: int | None = 4,
+    ) -> list[ConflictPath]:
+        analyst = info.context.runner.analyst
+        paths = await _call(
+            info,
+            lambda: analyst.conflict_paths(from_, to, max_length=_given(max_length, 4), every=True),
+        )
+        return [ConflictPath.of(p) for p in paths]
+
+    @strawberry.field(
+        description="Parties connected to a party through conflicts, directly or through "
+        "others (the party included)."
+    )
+    async def conflict_cluster(
+        self, info: Info, party: str, min_score: float | None = DEFAULT_MIN_SCORE
+    ) -> list[Party]:
+        analyst = info.context.runner.analyst
+        found = await _call(
+            info,
+            lambda: analyst.conflict_cluster(party, min_score=_given(min_score, DEFAULT_MIN_SCORE)),
+        )
+        return [Party.of(p) for p in found]
+
+    @strawberry.field(
+        description="Who holds priority to a mark in a Nice class and jurisdiction under the "
+        "jurisdiction's rule (first-to-file or first-to-use), with every competing claim."
+    )
+    async def priority(
+        self, info: Info, mark: str, nice_class: int, jurisdiction: str
+    ) -> Priority | None:
+        analyst = info.context.runner.analyst
+        finding = await _call(info, lambda: analyst.priority(mark, nice_class, jurisdiction))
+        return Priority.of(finding)
+
+    @strawberry.field(
+        description="A party by IRI, name or alias (case-insensitive, whole words); an unknown "
+        "name is an error that suggests close ones."
+    )
+    async def party(self, info: Info, name: str) -> Party | None:
+        analyst = info.context.runner.analyst
+        return Party.of(await _call(info, lambda: analyst.find_party(name)))
+
+    @strawberry.field(
+        description="The mark with this text (folded: 'a.w.s.' finds 'AWS'); when several "
+        "marks share it, the first by IRI (see `marks`). An unknown text is an error."
+    )
+    async def mark(self, info: Info, text: str) -> Mark | None:
+        marks = await _marks(info, text)
+        return marks[0]
+
+    @strawberry.field(description="Every mark with this text (folded); unknown text is an error.")
+    async def marks(self, info: Info, text: str) -> list[Mark]:
+        return await _marks(info, text)
+
+    @strawberry.field(
+        description="A case by IRI, IRI tail (aws-cn-2018) or case number ((2018)京民初127号)."
+    )
+    async def case(self, info: Info, id: strawberry.ID) -> Case | None:
+        analyst = info.context.runner.analyst
+        return Case.of(await _call(info, lambda: analyst.case(str(id))))
+
+    @strawberry.field(
+        description="Parties, marks and cases whose names, texts or case numbers match the "
+        "text (fuzzy; marks also by pinyin and sound), best first."
+    )
+    async def search(self, info: Info, text: str, limit: int | None = 10) -> list[SearchHit]:
+        analyst = info.context.runner.analyst
+        hits = await _call(info, lambda: analyst.search(text, limit=_given(limit, 10)))
+        return [SearchHit.of(hit) for hit in hits]
+
+    @strawberry.field(
+        description="Dated facts about a party (by name) or a case (by id or number), in "
+        "date order: events, filings, grants, uses. Name one of the two."
+    )
+    async def timeline(
+        self, info: Info, party: str | None = None, case: strawberry.ID | None = None
+    ) -> list[TimelineEntry]:
+        analyst = info.context.runner.analyst
+        entries = await _call(
+            info,
+            lambda: analyst.timeline(party=party, case=str(case) if case is not None else None),
+        )
+        return [TimelineEntry.of(entry) for entry in entries]
+
+    @strawberry.field(
+        description="Facts given incompatible values by different sources (or one source), "
+        "each side with its sources."
+    )
+    async def contradictions(self, info: Info) -> list[Contradiction]:
+        analyst = info.context.runner.analyst
+        found = await _call(info, analyst.contradictions)
+        return [Contradiction.of(c) for c in found]
+
+
+async def _marks(info: Info, text: str) -> list[Mark]:
+    analyst = info.context.runner.analyst
+
+    def find() -> list[Mark]:
+        texts = analyst.facts.marks
+        canonical = analyst.facts.identities.canonical
+        iris = sorted({canonical(iri) for iri in analyst.find_mark(text)})
+        return [Mark(id=strawberry.ID(iri), text=texts.get(iri, text)) for iri in iris]
+
+    return await _call(info, find)
+
+
+def _given(value: T | None, default: T) -> T:
+    """An optional argument's value; an explicit null means the default."""
+    return default if value is None else value
+
+
+_CURSOR_PREFIX = "conflict:"
+
+
+def _cursor(offset: int) -> str:
+    """An opaque cursor: the position in the ranked list (stable while the data is)."""
+    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{offset}".encode()).decode()
+
+
+def _offset(cursor: str) -> int:
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        text = ""
+    tail = text.removeprefix(_CURSOR_PREFIX)
+    if not text.startswith(_CURSOR_PREFIX) or not tail.isdigit():
+        raise KGError(
+            f"cursor {cursor!r} is not one this API gave",
+            suggestion="pass the endCursor of the previous page's pageInfo",
+        )
+    return int(tail)
+
+
+# ------------------------------------------------------------------ errors
+
+_CODES: tuple[tuple[type[KGError], str], ...] = (
+    (NotFound, "NOT_FOUND"),
+    (QueryTimeout, "TIMEOUT"),
+    (QueryError, "QUERY_ERROR"),
+    (Forbidden, "FORBIDDEN"),
+    (ValidationError, "VALIDATION_ERROR"),
+    (ParseError, "PARSE_ERROR"),
+    (StoreError, "STORE_ERROR"),
+    (KGError, "BAD_REQUEST"),
+)
+
+
+def error_code(error: KGError) -> str:
+    """The ``extensions.code`` of a tmkg error: its most specific class's code.
+
+    >>> error_code(NotFound("no party named 'X'"))
+    'NOT_FOUND'
+    """
+    return next(code for cls, code in _CODES if isinstance(error, cls))
+
+
+class ErrorCodes(SchemaExtension):
+    """Give every error ``extensions { code, suggestion }``; hide unexpected ones' details.
+
+    tmkg errors keep their text (with the suggestion, so the message alone says what to do);
+    limit refusals get their limit's code; other validation errors ``INVALID_QUERY``; an
+    unexpected exception becomes "internal error" (its traceback goes to the server log),
+    unless the server runs with --debug.
+    """
+
+    def __init__(self, debug: bool = False) -> None:
+        self.debug = debug
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is not None and result.errors:
+            result.errors = [self._coded(error) for error in result.errors]
+
+    def _coded(self, error: GraphQLError) -> GraphQLError:
+        original = error.original_error
+        if isinstance(original, KGError):
+            return _with(error, str(original), error_code(original), original.suggestion)
+        if error.extensions and "code" in error.extensions:
+            return error
+        if original is None:
+            for pattern, code, suggestion in LIMIT_CODES:
+                if pattern.search(error.message):
+                    return _with(error, error.message, code, suggestion)
+            return _with(error, error.message, "INVALID_QUERY", None)
+        if isinstance(original, GraphQLError):
+            return _with(error, error.message, "INVALID_QUERY", None)
+        if self.debug:
+            return _with(error, error.message, "INTERNAL", None)
+        return _with(error, "internal error", "INTERNAL", "see the server's log")
+
+
+def _with(error: GraphQLError, message: str, code: str, suggestion: str | None) -> GraphQLError:
+    extensions: dict[str, Any] = {**(error.extensions or {}), "code": code}
+    if suggestion:
+        extensions["suggestion"] = suggestion
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=error.original_error,
+        extensions=extensions,
+    )
+
+
+class TmkgSchema(strawberry.Schema):
+    """Logs only unexpected errors: a user's unknown name or bad query is not a server fault."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        for error in errors:
+            original = error.original_error
+            if original is not None and not isinstance(original, KGError | GraphQLError):
+                log.error("GraphQL resolver failed", exc_info=original)
+
+
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    """The schema with the limits of `settings` (depth, cost; time is the view's)."""
+    settings = settings or Settings()
+    return TmkgSchema(
+        query=Query,
+        extensions=[
+            lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),
+            lambda: QueryCostLimiter(max_cost=settings.graphql_max_cost),
+            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+            lambda: ErrorCodes(debug=settings.debug),
+        ],
+    )
+
+
+schema = build_schema()
+"""The schema with default limits (what ``schema/schema.graphql`` is exported from)."""
+
+ROOT_FIELDS: tuple[str, ...] = tuple(schema._schema.query_type.fields)  # type: ignore[union-attr]
+"""The GraphQL names of the root fields (every one is documented in the README)."""
+
+
+def sdl() -> str:
+    """The schema in GraphQL SDL, as exported to ``schema/schema.graphql``."""
+    return schema.as_str() + "\n"
