@@ -11,12 +11,14 @@ True
 
 from __future__ import annotations
 
+from kg.analysis.service import Analyst
 from kg.config import Settings
 from kg.errors import KGError, NotFound, ParseError, QueryError, StoreError, ValidationError
 from kg.graph import GraphStats, KnowledgeGraph
 from kg.load import LoadReport
 
 __all__ = [
+    "Analyst",
     "GraphStats",
     "KGError",
     "KnowledgeGraph",
