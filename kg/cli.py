@@ -165,6 +165,28 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="let SERVICE/LOAD reach this public endpoint (repeatable; default: none)",
     )
+    graphql = serve.add_argument_group("GraphQL endpoint (/graphql)")
+    graphql.add_argument(
+        "--graphql-max-depth",
+        type=int,
+        default=None,
+        metavar="N",
+        help="refuse queries nested deeper than N fields (default 10)",
+    )
+    graphql.add_argument(
+        "--graphql-max-cost",
+        type=int,
+        default=None,
+        metavar="N",
+        help="refuse queries whose estimated cost exceeds N (default 10000)",
+    )
+    graphql.add_argument(
+        "--graphql-timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="answer a request still running after this long with a TIMEOUT error (default 30)",
+    )
     add_analysis_commands(commands, common)
     return parser
 
@@ -186,6 +208,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         update_token=getattr(args, "update_token", None),
         cors_origins=tuple(getattr(args, "cors_origin", None) or ()) or None,
         allowed_endpoints=tuple(getattr(args, "allow_endpoint", None) or ()) or None,
+        graphql_max_depth=getattr(args, "graphql_max_depth", None),
+        graphql_max_cost=getattr(args, "graphql_max_cost", None),
+        graphql_timeout=getattr(args, "graphql_timeout", None),
     )
     try:
         if args.command in ANALYSIS_COMMANDS:

@@ -41,7 +41,7 @@ class Settings:
     allowed_endpoints: tuple[str, ...] = ()
     # The GraphQL endpoint's limits (see README, "GraphQL").
     graphql_max_depth: int = 10
-    graphql_max_cost: int = 20_000
+    graphql_max_cost: int = 10_000
     graphql_timeout: float = 30.0
 
     @property
@@ -80,7 +80,7 @@ class Settings:
             "cors_origins": tuple(env.get("KG_CORS_ORIGINS", "").split()),
             "allowed_endpoints": tuple(env.get("KG_ALLOWED_ENDPOINTS", "").split()),
             "graphql_max_depth": int(env.get("KG_GRAPHQL_MAX_DEPTH", "10")),
-            "graphql_max_cost": int(env.get("KG_GRAPHQL_MAX_COST", "20000")),
+            "graphql_max_cost": int(env.get("KG_GRAPHQL_MAX_COST", "10000")),
             "graphql_timeout": float(env.get("KG_GRAPHQL_TIMEOUT", "30")),
         }
         values.update({key: value for key, value in overrides.items() if value is not None})

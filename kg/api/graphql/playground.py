@@ -3,8 +3,9 @@
 GraphiQL 3 with React 18 (UMD builds, the last that ship as plain files) is installed by
 ``make setup`` with ``npm ci`` from the top-level ``package.json``/``package-lock.json`` and
 served from ``node_modules`` under ``/graphql/static/``; nothing comes from a CDN. Each
-example of ``queries/*.graphql`` opens in its own tab with its variables filled in for the
-seed case. GraphiQL keeps its tabs in memory only, so every visit starts from the examples.
+example of ``queries/*.graphql`` opens in its own tab (in the order of the root fields) with
+its variables filled in for the seed case. GraphiQL keeps its tabs in memory only, so every
+visit starts from the examples.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from graphql import OperationDefinitionNode, parse
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from kg.api.graphql.schema import ROOT_FIELDS
 from kg.resources import PROJECT_ROOT, QUERIES_DIR
 
 __all__ = ["ASSETS", "ExampleQuery", "example_queries", "playground_page", "static_route"]
@@ -44,6 +47,14 @@ class ExampleQuery:
     description: str
     query: str
     variables: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def root_field(self) -> str:
+        """The root field the query's (first) operation asks for first."""
+        document = parse(self.query)
+        operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
+        first = operation.selection_set.selections[0]
+        return first.name.value  # type: ignore[attr-defined]
 
 
 def example_queries() -> list[ExampleQuery]:
@@ -78,9 +89,11 @@ def example_queries() -> list[ExampleQuery]:
 def playground_page(endpoint: str, assets: str) -> str:
     """The HTML page: GraphiQL on `endpoint`, its files under the URL path `assets`."""
     assets = assets.rstrip("/")
+    order = {name: i for i, name in enumerate(ROOT_FIELDS)}
+    ordered = sorted(example_queries(), key=lambda q: (order.get(q.root_field, len(order)), q.name))
     examples = [
         {**asdict(q), "variables": json.dumps(q.variables, ensure_ascii=False, indent=2)}
-        for q in example_queries()
+        for q in ordered
     ]
     # JSON inside <script>: only "</" could end the element early.
     data = json.dumps({"endpoint": endpoint, "examples": examples}, ensure_ascii=False)
