@@ -1,0 +1,513 @@
+"""The report as data: what a report on a mark, a party or a case says, built from the
+analysis service (`kg.analysis.service.Analyst`) alone, before any rendering.
+
+Every section keeps the analyses' own result objects (usages, priority findings, conflict
+paths, timeline entries, contradictions), so the HTML, the Markdown and a notebook show the
+same facts; every source they cite is numbered once, in order of first citation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from kg.analysis.model import (
+    CaseSummary,
+    ConflictPair,
+    ConflictPath,
+    Contradiction,
+    HoldingKind,
+    MarkUsage,
+    PartyRef,
+    PriorityFinding,
+    SourceRef,
+    TimelineEntry,
+)
+from kg.analysis.service import Analyst
+from kg.analysis.timeline import order_timeline
+from kg.errors import KGError
+from kg.graph import KnowledgeGraph
+from kg.report.cases import CaseFacts, case_facts
+from kg.report.network import DEFAULT_MAX_NODES, ConflictNetwork, conflict_network
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+
+__all__ = ["Report", "ReportParameterError", "build_report"]
+
+MAX_CONFLICTS = 5
+"""Conflicts a report explains with paths and priority findings (the riskiest first)."""
+MAX_PATHS_PER_PAIR = 2
+MAX_MARKS = 5
+
+
+class ReportParameterError(KGError):
+    """A report was asked for with missing or conflicting parameters."""
+
+    exit_code = 1
+    http_status = 400
+
+
+@dataclass
+class Report:
+    """Everything a report shows, in the order it shows it."""
+
+    kind: str
+    subject: str
+    title: str
+    scope: str
+    generated: str
+    summary: list[str]
+    usages: list[MarkUsage]
+    priority: list[PriorityFinding]
+    priority_note: str | None
+    conflicts: list[ConflictPair]
+    paths: list[ConflictPath]
+    cases: list[CaseFacts]
+    timeline: list[TimelineEntry]
+    contradictions: list[Contradiction]
+    network: ConflictNetwork
+    parameters: dict[str, str] = field(default_factory=dict)
+    sources: list[SourceRef] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.sources:
+            self.sources = _collect_sources(self)
+        self._numbers = {source.graph: n for n, source in enumerate(self.sources, 1)}
+
+    def cite(self, sources: Iterable[SourceRef]) -> list[int]:
+        """The numbers of some sources in the report's source list."""
+        return sorted({self._numbers[s.graph] for s in sources if s.graph in self._numbers})
+
+    def network_figure(self) -> Figure:
+        """The conflict network as a matplotlib figure."""
+        from kg.report.figures import network_figure
+
+        return network_figure(self.network)
+
+    def timeline_figure(self) -> Figure:
+        """The timeline as a matplotlib figure."""
+        from kg.report.figures import timeline_figure
+
+        return timeline_figure(self.timeline)
+
+    def to_html(self) -> str:
+        from kg.report.render import render
+
+        return render(self, "html")
+
+    def to_markdown(self) -> str:
+        from kg.report.render import render
+
+        return render(self, "md")
+
+    def _repr_html_(self) -> str:
+        from kg.report.html import render_html
+
+        return render_html(self, fragment=True)
+
+
+def build_report(
+    source: KnowledgeGraph | Analyst,
+    *,
+    mark: str | None = None,
+    jurisdiction: str | None = None,
+    nice_class: int | None = None,
+    party: str | None = None,
+    case: str | None = None,
+    max_nodes: int | None = None,
+) -> Report:
+    """The report on a mark (optionally in a jurisdiction and Nice class), a party or a case.
+
+    Unknown names raise `NotFound`; a missing, doubled or misplaced parameter raises
+    `ReportParameterError`.
+    """
+    analyst = source if isinstance(source, Analyst) else Analyst(source)
+    chosen = [name for name, value in (("mark", mark), ("party", party), ("case", case)) if value]
+    if len(chosen) != 1:
+        raise ReportParameterError(
+            "a report is on one mark, party or case",
+            suggestion="give exactly one of mark, party, case",
+        )
+    if (jurisdiction or nice_class is not None) and not mark:
+        raise ReportParameterError("jurisdiction and class narrow a mark report only")
+    if nice_class is not None and not 1 <= nice_class <= 45:
+        raise ReportParameterError(
+            f"Nice class {nice_class} does not exist", suggestion="classes run from 1 to 45"
+        )
+    nodes = max_nodes or DEFAULT_MAX_NODES
+    if not 5 <= nodes <= 200:
+        raise ReportParameterError("max_nodes must be between 5 and 200")
+    if mark:
+        return _mark_report(analyst, mark, jurisdiction, nice_class, nodes)
+    if party:
+        return _party_report(analyst, party, nodes)
+    return _case_report(analyst, case, nodes)  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------ the three kinds
+
+
+def _mark_report(
+    analyst: Analyst, mark: str, jurisdiction: str | None, nice_class: int | None, nodes: int
+) -> Report:
+    mark_iris = analyst.find_mark(mark)
+    usages = analyst.who_else_uses(mark, nice_class=nice_class, jurisdiction=jurisdiction)
+    code = jurisdiction.upper() if jurisdiction else None
+    similar = {u.mark.id for u in usages} | set(mark_iris)
+    conflicts = [
+        c
+        for c in analyst.conflicts(jurisdiction=code, nice_class=nice_class)
+        if {m.id for m in c.marks} & similar
+    ][:MAX_CONFLICTS]
+    findings, note = _priorities(analyst, mark, usages, code, nice_class)
+    cases = case_facts(
+        analyst,
+        [
+            c
+            for c in analyst.facts.case_summaries(analyst.facts.cases()).values()
+            if {m.id for m in c.marks} & similar and (not code or c.jurisdiction in (None, code))
+        ],
+    )
+    holdings = {h for u in usages for h in u.holdings}
+    timeline = _merge_timelines(
+        [e for p in _parties(usages) for e in analyst.timeline(party=p.id) if e.subject in holdings]
+        + [e for c in cases for e in analyst.timeline(case=c.summary.id)]
+    )
+    starts = [*mark_iris, *(p.id for p in _parties(usages))]
+    network = conflict_network(analyst, starts, depth=2, max_nodes=nodes)
+    scope = ", ".join(
+        part
+        for part in (
+            f"in {code}" if code else "in every jurisdiction",
+            f"Nice class {nice_class} and related classes" if nice_class else "every class",
+        )
+    )
+    report = Report(
+        kind="mark",
+        subject=mark,
+        title=f"The mark {mark!r}",
+        scope=scope,
+        generated=dt.date.today().isoformat(),
+        summary=[],
+        usages=usages,
+        priority=findings,
+        priority_note=note,
+        conflicts=conflicts,
+        paths=_paths(analyst, conflicts),
+        cases=cases,
+        timeline=timeline,
+        contradictions=_relevant_contradictions(analyst, network, holdings, timeline, cases),
+        network=network,
+        parameters=_parameters(mark=mark, jurisdiction=code, nice_class=nice_class),
+    )
+    report.summary = _summary(report, f"a mark like {mark!r} {scope}")
+    return report
+
+
+def _party_report(analyst: Analyst, name: str, nodes: int) -> Report:
+    party = analyst.find_party(name)
+    facts = analyst.facts
+    own = facts.holdings_of([party.id]).get(party.id, [])
+    texts = sorted({h.mark.text for h in own if h.mark.text})[:MAX_MARKS]
+    usages = _unique_usages(
+        u for text in texts for u in analyst.who_else_uses(text, excluding=party.id)
+    )
+    conflicts = [c for c in analyst.conflicts() if party.id in {p.id for p in c.parties}][
+        :MAX_CONFLICTS
+    ]
+    findings: list[PriorityFinding] = []
+    seen: set[tuple[str, int, str]] = set()
+    for conflict in conflicts:
+        if not conflict.jurisdiction:
+            continue
+        mine = [
+            m for p, m in zip(conflict.parties, conflict.marks, strict=True) if p.id == party.id
+        ]
+        text = mine[0].text if mine else conflict.marks[0].text
+        classes = sorted({c for h in own if h.mark.text == text for c in h.classes})
+        if not classes:
+            continue
+        key = (text, classes[0], conflict.jurisdiction)
+        if key not in seen:
+            seen.add(key)
+            findings.append(analyst.priority(text, classes[0], conflict.jurisdiction))
+    case_iris = {iri for iri, _ in facts.cases_of([party.id]).get(party.id, [])}
+    case_iris |= _event_cases(analyst, party)
+    cases = case_facts(analyst, list(facts.case_summaries(case_iris).values()))
+    timeline = list(analyst.timeline(party=party.id))
+    network = conflict_network(analyst, [party.id], depth=4, max_nodes=nodes)
+    holdings = {h.id for h in own} | {h for u in usages for h in u.holdings}
+    report = Report(
+        kind="party",
+        subject=party.name,
+        title=party.name,
+        scope=_aliases(party),
+        generated=dt.date.today().isoformat(),
+        summary=[],
+        usages=usages,
+        priority=findings,
+        priority_note=None
+        if findings
+        else "No conflict of this party calls for a priority "
+        "finding (priority is decided per mark, class and jurisdiction).",
+        conflicts=conflicts,
+        paths=_paths(analyst, conflicts),
+        cases=cases,
+        timeline=timeline,
+        contradictions=_relevant_contradictions(analyst, network, holdings, timeline, cases),
+        network=network,
+        parameters=_parameters(party=name),
+    )
+    marks = ", ".join(repr(t) for t in texts) or "its marks"
+    report.summary = _summary(report, f"a mark like {party.name}'s {marks}", others=True)
+    return report
+
+
+def _case_report(analyst: Analyst, case: str, nodes: int) -> Report:
+    summary = analyst.case(case)
+    code = summary.jurisdiction
+    usages = _unique_usages(
+        u
+        for m in summary.marks[:MAX_MARKS]
+        for u in analyst.who_else_uses(m.text, jurisdiction=code)
+    )
+    involved = {p.id for p in (*summary.plaintiffs, *summary.defendants)}
+    marks = {m.id for m in summary.marks}
+    conflicts = [
+        c
+        for c in analyst.conflicts(jurisdiction=code)
+        if {p.id for p in c.parties} & involved
+        and {m.id for m in c.marks} & (marks | {u.mark.id for u in usages})
+    ][:MAX_CONFLICTS]
+    findings: list[PriorityFinding] = []
+    note = None
+    classes = Counter(c for u in usages for c in u.classes)
+    if summary.marks and code and classes:
+        nice_class = sorted(classes.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        findings.append(analyst.priority(summary.marks[0].text, nice_class, code))
+    else:
+        note = "The case names no mark with a class and jurisdiction to decide priority for."
+    pairs = [(a, b) for a in summary.plaintiffs for b in summary.defendants][:MAX_CONFLICTS]
+    paths = [
+        path
+        for a, b in pairs
+        for path in analyst.conflict_paths(a.id, b.id, max_length=4)[:MAX_PATHS_PER_PAIR]
+    ]
+    cases = case_facts(analyst, [summary])
+    holdings = {h for u in usages for h in u.holdings}
+    timeline = _merge_timelines(
+        list(analyst.timeline(case=summary.id))
+        + [
+            e
+            for p in (*summary.plaintiffs, *summary.defendants)
+            for e in analyst.timeline(party=p.id)
+            if e.subject in holdings
+        ]
+    )
+    network = conflict_network(analyst, [summary.id, *involved], depth=2, max_nodes=nodes)
+    title = f"Case {summary.number}" if summary.number else f"Case {case}"
+    report = Report(
+        kind="case",
+        subject=summary.number or case,
+        title=title,
+        scope=_case_scope(summary),
+        generated=dt.date.today().isoformat(),
+        summary=[],
+        usages=usages,
+        priority=findings,
+        priority_note=note,
+        conflicts=conflicts,
+        paths=paths,
+        cases=cases,
+        timeline=timeline,
+        contradictions=_relevant_contradictions(analyst, network, holdings, timeline, cases),
+        network=network,
+        parameters=_parameters(case=case),
+    )
+    report.summary = _summary(report, "the case's marks" + (f" in {code}" if code else ""))
+    return report
+
+
+# ------------------------------------------------------------------ sections
+
+
+def _priorities(
+    analyst: Analyst,
+    mark: str,
+    usages: Sequence[MarkUsage],
+    code: str | None,
+    nice_class: int | None,
+) -> tuple[list[PriorityFinding], str | None]:
+    """The finding asked for, or one per (jurisdiction, class) of the registered holdings."""
+    if code and nice_class:
+        return [analyst.priority(mark, nice_class, code)], None
+    wanted = sorted(
+        {
+            (u.jurisdiction, c)
+            for u in usages
+            if u.kind is HoldingKind.REGISTERED_OWNER and u.jurisdiction
+            for c in u.classes
+            if (not code or u.jurisdiction == code) and (not nice_class or c == nice_class)
+        }
+    )[:3]
+    note = (
+        "Priority is decided per Nice class and jurisdiction: these are the ones the "
+        "registrations name; pass a class and a jurisdiction for one finding."
+    )
+    return [analyst.priority(mark, c, j) for j, c in wanted], note  # type: ignore[arg-type]
+
+
+def _paths(analyst: Analyst, conflicts: Sequence[ConflictPair]) -> list[ConflictPath]:
+    found = []
+    for conflict in conflicts:
+        a, b = conflict.parties
+        found += analyst.conflict_paths(a.id, b.id, max_length=4)[:MAX_PATHS_PER_PAIR]
+    return found
+
+
+def _event_cases(analyst: Analyst, party: PartyRef) -> set[str]:
+    """Cases whose events involve the party (sources that name it only through events)."""
+    events = analyst.facts.events_by_case(analyst.facts.cases())
+    return {
+        case for case, entries in events.items() if any(party.name in e.parties for e in entries)
+    }
+
+
+def _merge_timelines(entries: Iterable[TimelineEntry]) -> list[TimelineEntry]:
+    unique = {(e.date, e.kind, e.subject, e.description): e for e in entries}
+    return order_timeline(unique.values())
+
+
+def _unique_usages(usages: Iterable[MarkUsage]) -> list[MarkUsage]:
+    unique = {(u.party.id, u.mark.id, u.kind, u.jurisdiction, u.holdings): u for u in usages}
+    return sorted(unique.values(), key=lambda u: (-u.similarity, u.mark.text, u.party.name))
+
+
+def _parties(usages: Iterable[MarkUsage]) -> list[PartyRef]:
+    return list({u.party.id: u.party for u in usages}.values())
+
+
+def _relevant_contradictions(
+    analyst: Analyst,
+    network: ConflictNetwork,
+    holdings: set[str],
+    timeline: Sequence[TimelineEntry],
+    cases: Sequence[CaseFacts],
+) -> list[Contradiction]:
+    """Contradictions about anything the report shows: its holdings, events, cases, parties,
+    and the claims and events of the network's neighbourhood."""
+    facts = analyst.facts
+    relevant = set(holdings) | {e.subject for e in timeline} | set(network.graph.nodes)
+    relevant |= {c.summary.id for c in cases}
+    relevant |= {s for c in cases for s, *_ in facts.case_statements([c.summary.id])}
+    canonical = facts.identities.canonical
+    claims = {
+        c.id
+        for c in facts.claims(n for n in network.graph if network.graph.nodes[n]["kind"] == "mark")
+    }
+    relevant |= {canonical(i) for i in claims}
+    return [c for c in analyst.contradictions() if canonical(c.subject) in relevant]
+
+
+def _collect_sources(report: Report) -> list[SourceRef]:
+    """Every source the report cites, numbered in order of first citation."""
+    seen: dict[str, SourceRef] = {}
+
+    def add(sources: Iterable[SourceRef]) -> None:
+        for source in sources:
+            seen.setdefault(source.graph, source)
+
+    for usage in report.usages:
+        add(usage.sources)
+    for finding in report.priority:
+        add(finding.sources)
+        for claim in finding.competing_claims:
+            add(claim.sources)
+    for conflict in report.conflicts:
+        add(conflict.sources)
+    for case in report.cases:
+        add(case.summary.sources)
+        for fact in case.facts:
+            add(fact.sources)
+    for entry in report.timeline:
+        add(entry.sources)
+    for contradiction in report.contradictions:
+        for side in contradiction.sides:
+            add(side.sources)
+    return list(seen.values())
+
+
+def _summary(report: Report, what: str, *, others: bool = False) -> list[str]:
+    """The report's opening sentences: counts, the priority finding, cases, disagreements."""
+    lines = []
+    parties = len({u.party.id for u in report.usages})
+    holdings = len(report.usages)
+    if holdings:
+        other = "other " if others else ""
+        who = f"1 {other}party owns" if parties == 1 else f"{parties} {other}parties own"
+        lines.append(f"{who} or use {what} ({holdings} holding{'s' if holdings != 1 else ''}).")
+    else:
+        lines.append(f"No party is known to own or use {what}.")
+    for finding in report.priority:
+        if finding.holder:
+            rule = {"FirstToFile": "first-to-file", "FirstToUse": "first-to-use"}.get(
+                finding.rule or "", finding.rule or "its"
+            )
+            lines.append(
+                f"Priority to {finding.mark!r} in class {finding.nice_class} in "
+                f"{finding.jurisdiction} goes to {finding.holder.name} under the {rule} rule"
+                + (f" ({finding.date})." if finding.date else ".")
+            )
+        else:
+            lines.append(finding.explanation)
+    if report.conflicts:
+        top = report.conflicts[0]
+        lines.append(
+            f"{len(report.conflicts)} conflict{'s' if len(report.conflicts) != 1 else ''} "
+            f"between parties; the riskiest: {top.parties[0].name} and {top.parties[1].name} "
+            f"(score {top.score:.2f})."
+        )
+    for case in report.cases:
+        court = ", ".join(c.name for c in case.summary.courts)
+        amounts = [f.value for f in case.facts if "damages" in f.label and "USD" not in f.label]
+        claim = [f.value for f in case.facts if f.label == "claim"]
+        sentence = f"Case {case.title}" + (f" before {court}" if court else "")
+        if claim:
+            sentence += f": claim {claim[0]}"
+        if amounts:
+            sentence += ("; " if claim else ": ") + "damages " + " or ".join(amounts)
+            if len(amounts) > 1:
+                sentence += " (the sources differ)"
+        lines.append(sentence + ".")
+    if report.contradictions:
+        n = len(report.contradictions)
+        lines.append(
+            f"The sources contradict each other on {n} fact{'s' if n != 1 else ''} "
+            "(see Contradictions)."
+        )
+    return lines
+
+
+def _aliases(party: PartyRef) -> str:
+    latin = [a for a in party.aliases if a.isascii()][:3]
+    return ("also known as " + "; ".join(latin)) if latin else ""
+
+
+def _case_scope(summary: CaseSummary) -> str:
+    parts = []
+    if summary.plaintiffs:
+        parts.append(" and ".join(p.name for p in summary.plaintiffs))
+    if summary.defendants:
+        parts.append("v. " + " and ".join(p.name for p in summary.defendants))
+    if summary.jurisdiction:
+        parts.append(f"({summary.jurisdiction})")
+    return " ".join(parts)
+
+
+def _parameters(**values: Any) -> dict[str, str]:
+    return {k: str(v) for k, v in values.items() if v is not None}

@@ -1,0 +1,462 @@
+"""The report's figures, drawn with matplotlib: the conflict network and the timeline.
+
+Both are laid out in the figure's own points (1 data unit = 1 pt), so every label's box can be
+measured with the renderer and moved until no two overlap; the functions return matplotlib
+`Figure`s (Jupyter draws them) and `svg` turns one into inline SVG with its text as paths, so
+the SVG needs no font. Labels are shortened and Chinese is romanized (pinyin) in figures,
+since the bundled fonts have no CJK glyphs; the report's tables keep the original text.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import matplotlib as mpl
+import networkx as nx
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.text import Text
+
+from kg.analysis.dates import PartialDate
+from kg.analysis.model import TimelineEntry
+from kg.report.network import ConflictNetwork
+
+__all__ = [
+    "KIND_COLOURS",
+    "TimelineSelection",
+    "label_boxes",
+    "network_figure",
+    "short_label",
+    "svg",
+    "timeline_figure",
+    "timeline_selection",
+]
+
+# (fill, border) per node kind; readable in greyscale too.
+KIND_COLOURS = {
+    "party": ("#d6e6f5", "#2f6ea8"),
+    "court": ("#e3ddf0", "#5e4a9c"),
+    "mark": ("#fde7cf", "#c46d12"),
+    "case": ("#f6d3d3", "#b22a2a"),
+}
+_TIMELINE_COLOURS = {"case": "#b22a2a", "filing": "#2f6ea8", "use": "#3b8a3b", "other": "#666666"}
+_CASE_KINDS = {"lawsuit filed", "judgment", "appeal", "publication", "settlement", "ruling"}
+_FONT = 9.0
+_EDGE_FONT = 7.5
+_PAD = 0.35  # box padding, in font sizes
+_GAP = 6.0  # points kept free between node boxes
+_WIDTH = 900.0
+MAX_TIMELINE_ENTRIES = 40
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LEGAL_SUFFIX = re.compile(r",?\s+(Co\.,?\s*Ltd\.?|Ltd\.|Inc\.|LLC|Corp\.)$")
+
+
+def short_label(text: str, width: int = 22, lines: int = 2) -> str:
+    """A figure label: romanized, legal suffix dropped, wrapped, cut with an ellipsis.
+
+    >>> short_label("Beijing ActionSoft Science & Technology Development Co., Ltd.")
+    'Beijing ActionSoft\\nScience & Technology…'
+    >>> short_label("(2018)京民初127号")
+    '(2018) Jing Min Chu\\n127 Hao'
+    """
+    text = _romanize(text.strip())
+    text = _LEGAL_SUFFIX.sub("", text) or text
+    wrapped = textwrap.wrap(text, width) or [text]
+    if len(wrapped) > lines:
+        wrapped = wrapped[:lines]
+        wrapped[-1] = wrapped[-1].rstrip(" ,;") + "…"
+    return "\n".join(wrapped)
+
+
+def _romanize(text: str) -> str:
+    if not _CJK.search(text):
+        return text
+    from pypinyin import Style, lazy_pinyin
+
+    parts = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: [chars])
+    out, previous = "", False
+    for part in parts:
+        syllable = part.isalpha() and part.isascii()
+        if out and (syllable or previous) and not out.endswith(" "):
+            out += " "
+        out += part.capitalize() if syllable else part
+        previous = syllable
+    return re.sub(r"\)(?=\w)", ") ", out).strip()
+
+
+# ------------------------------------------------------------------ network
+
+
+def network_figure(network: ConflictNetwork, *, seed: int = 7) -> Figure:
+    """The conflict network: boxes coloured by kind (the subject outlined), labelled edges.
+
+    Node boxes are pushed apart until none overlap; each edge label takes the free spot
+    along its edge that overlaps least. Text artists carry a gid (``node:``/``edge:``) so
+    `label_boxes` can check the result.
+    """
+    graph = network.shown
+    count = max(graph.number_of_nodes(), 1)
+    height = min(1100.0, 380.0 + 26.0 * count)
+    fig, ax = _canvas(_WIDTH, height)
+    if graph.number_of_nodes() == 0:
+        ax.text(_WIDTH / 2, height / 2, "(no parties, marks or cases to draw)", ha="center")
+        return fig
+    legend_strip = 34.0
+    texts = {
+        node: ax.text(
+            0,
+            0,
+            short_label(str(data.get("label", node))),
+            ha="center",
+            va="center",
+            fontsize=_FONT,
+            fontweight="bold" if data.get("focus") else "normal",
+            zorder=3,
+            gid=f"node:{node}",
+            bbox={
+                "boxstyle": f"round,pad={_PAD}",
+                "facecolor": KIND_COLOURS.get(data.get("kind", ""), ("#eee", "#888"))[0],
+                "edgecolor": KIND_COLOURS.get(data.get("kind", ""), ("#eee", "#888"))[1],
+                "linewidth": 2.4 if data.get("focus") else 1.0,
+            },
+        )
+        for node, data in graph.nodes(data=True)
+    }
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    sizes = {}
+    for node, text in texts.items():
+        extent = text.get_window_extent(renderer)
+        pad = 2 * _PAD * _FONT + 2
+        sizes[node] = (extent.width + pad, extent.height + pad)
+    area = (12.0, legend_strip + 8.0, _WIDTH - 12.0, height - 12.0)
+    centres = _initial_positions(graph, sizes, area, seed)
+    _separate(centres, sizes, area)
+    for node, text in texts.items():
+        text.set_position(centres[node])
+    boxes = [_box(centres[n], sizes[n]) for n in graph]
+    for a, b, data in sorted(graph.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))):
+        (x0, y0), (x1, y1) = centres[a], centres[b]
+        ax.plot([x0, x1], [y0, y1], color="#9a9a9a", linewidth=1.0, zorder=1)
+        label = str(data.get("label", ""))
+        if not label:
+            continue
+        text = ax.text(
+            0,
+            0,
+            label,
+            ha="center",
+            va="center",
+            fontsize=_EDGE_FONT,
+            style="italic",
+            color="#333333",
+            zorder=2,
+            gid=f"edge:{a}|{b}",
+            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"},
+        )
+        extent = text.get_window_extent(renderer)
+        size = (extent.width + 2 * 0.15 * _EDGE_FONT + 2, extent.height + 2 * 0.15 * _EDGE_FONT)
+        best = min(
+            (0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8),
+            key=lambda t: (
+                sum(
+                    _overlap_area(_box((x0 + t * (x1 - x0), y0 + t * (y1 - y0)), size), other)
+                    for other in boxes
+                ),
+                abs(t - 0.5),
+            ),
+        )
+        where = (x0 + best * (x1 - x0), y0 + best * (y1 - y0))
+        text.set_position(where)
+        boxes.append(_box(where, size))
+    kinds = [k for k in KIND_COLOURS if any(d.get("kind") == k for _, d in graph.nodes(data=True))]
+    handles = [
+        Patch(facecolor=KIND_COLOURS[k][0], edgecolor=KIND_COLOURS[k][1], label=k) for k in kinds
+    ]
+    handles.append(Patch(facecolor="white", edgecolor="black", linewidth=2.4, label="subject"))
+    ax.legend(
+        handles=handles,
+        loc="lower left",
+        bbox_to_anchor=(0.01, 0.0),
+        ncols=len(handles),
+        frameon=False,
+        fontsize=_EDGE_FONT + 0.5,
+        handlelength=1.4,
+    )
+    return fig
+
+
+def _initial_positions(
+    graph: nx.Graph,
+    sizes: dict[str, tuple[float, float]],
+    area: tuple[float, float, float, float],
+    seed: int,
+) -> dict[str, tuple[float, float]]:
+    """A spring layout, scaled into the drawing area with room for the boxes."""
+    n = graph.number_of_nodes()
+    raw = nx.spring_layout(graph, seed=seed, k=2.2 / max(n, 1) ** 0.5, iterations=300)
+    xs = [p[0] for p in raw.values()]
+    ys = [p[1] for p in raw.values()]
+    half_w = max(w for w, _ in sizes.values()) / 2
+    half_h = max(h for _, h in sizes.values()) / 2
+    left, bottom, right, top = area
+    left, right, bottom, top = left + half_w, right - half_w, bottom + half_h, top - half_h
+    span_x = (max(xs) - min(xs)) or 1.0
+    span_y = (max(ys) - min(ys)) or 1.0
+    return {
+        node: (
+            left + (p[0] - min(xs)) / span_x * (right - left) if n > 1 else (left + right) / 2,
+            bottom + (p[1] - min(ys)) / span_y * (top - bottom) if n > 1 else (bottom + top) / 2,
+        )
+        for node, p in raw.items()
+    }
+
+
+def _separate(
+    centres: dict[str, tuple[float, float]],
+    sizes: dict[str, tuple[float, float]],
+    area: tuple[float, float, float, float],
+    rounds: int = 600,
+) -> None:
+    """Push overlapping boxes apart along the axis of least overlap, inside the area."""
+    nodes = sorted(centres, key=str)
+    left, bottom, right, top = area
+    for _ in range(rounds):
+        moved = False
+        for i, a in enumerate(nodes):
+            for b in nodes[i + 1 :]:
+                (ax_, ay), (bx, by) = centres[a], centres[b]
+                (aw, ah), (bw, bh) = sizes[a], sizes[b]
+                dx = (aw + bw) / 2 + _GAP - abs(ax_ - bx)
+                dy = (ah + bh) / 2 + _GAP - abs(ay - by)
+                if dx <= 0 or dy <= 0:
+                    continue
+                moved = True
+                if dx * 0.6 < dy:  # widths are larger, so prefer sideways moves a little less
+                    step = dx / 2 + 0.5
+                    sign = 1.0 if (bx, str(b)) >= (ax_, str(a)) else -1.0
+                    centres[a], centres[b] = (ax_ - sign * step, ay), (bx + sign * step, by)
+                else:
+                    step = dy / 2 + 0.5
+                    sign = 1.0 if (by, str(b)) >= (ay, str(a)) else -1.0
+                    centres[a], centres[b] = (ax_, ay - sign * step), (bx, by + sign * step)
+        for node in nodes:
+            (x, y), (w, h) = centres[node], sizes[node]
+            centres[node] = (
+                min(max(x, left + w / 2), right - w / 2),
+                min(max(y, bottom + h / 2), top - h / 2),
+            )
+        if not moved:
+            return
+
+
+def _box(centre: tuple[float, float], size: tuple[float, float]) -> tuple[float, ...]:
+    (x, y), (w, h) = centre, size
+    return (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+
+
+def _overlap_area(a: Sequence[float], b: Sequence[float]) -> float:
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    return width * height if width > 0 and height > 0 else 0.0
+
+
+def label_boxes(fig: Figure) -> dict[str, tuple[float, float, float, float]]:
+    """The drawn box (x0, y0, x1, y1, in points) of every node and edge label, by gid."""
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    fig.draw(renderer)
+    found = {}
+    for text in fig.findobj(Text):
+        gid = text.get_gid()
+        if gid and gid.startswith(("node:", "edge:", "event:")):
+            patch = text.get_bbox_patch()
+            extent = (patch or text).get_window_extent(renderer)
+            found[gid] = (extent.x0, extent.y0, extent.x1, extent.y1)
+    return found
+
+
+# ------------------------------------------------------------------ timeline
+
+
+@dataclass(frozen=True)
+class TimelineSelection:
+    """The dated entries a timeline figure draws, and what it leaves out."""
+
+    entries: tuple[TimelineEntry, ...]
+    left_out: int
+    undated: int
+
+    @property
+    def note(self) -> str:
+        parts = []
+        if self.left_out:
+            parts.append(
+                f"{self.left_out} more dated entries are left out (case events and the "
+                f"earliest entries are kept); the table lists them all"
+            )
+        if self.undated:
+            parts.append(
+                f"{self.undated} undated entr{'y is' if self.undated == 1 else 'ies are'}"
+                " listed in the table only"
+            )
+        return ("; ".join(parts) + ".") if parts else "Every dated entry is shown."
+
+
+def timeline_selection(
+    entries: Sequence[TimelineEntry], limit: int = MAX_TIMELINE_ENTRIES
+) -> TimelineSelection:
+    """Dated entries to draw: case events first, then the earliest others, `limit` in all."""
+    dated = [e for e in entries if PartialDate.try_parse(e.date)]
+    undated = len(entries) - len(dated)
+    if len(dated) <= limit:
+        return TimelineSelection(tuple(dated), 0, undated)
+    ranked = sorted(range(len(dated)), key=lambda i: (_category(dated[i].kind) != "case", i))
+    keep = sorted(ranked[:limit])
+    return TimelineSelection(tuple(dated[i] for i in keep), len(dated) - limit, undated)
+
+
+def timeline_figure(entries: Sequence[TimelineEntry]) -> Figure:
+    """Dated entries on a time axis, labels stacked in lanes so that none overlap.
+
+    Partial dates are drawn as a bar over the month or year they cover.
+    """
+    import matplotlib.dates as mdates
+
+    selection = timeline_selection(entries)
+    items = [(e, PartialDate.parse(e.date)) for e in selection.entries]  # type: ignore[arg-type]
+    if not items:
+        fig, ax = _canvas(_WIDTH, 80.0)
+        ax.text(_WIDTH / 2, 40, "(no dated entries)", ha="center")
+        return fig
+    start = min(d.earliest for _, d in items)
+    end = max(d.latest for _, d in items)
+    x0, x1 = mdates.date2num(start), mdates.date2num(end)
+    margin = max((x1 - x0) * 0.04, 60.0)
+    left_pt, right_pt = 20.0, _WIDTH - 20.0
+    lo, hi = x0 - margin, x1 + margin
+    scale = (right_pt - left_pt) / (hi - lo)
+
+    def to_pt(value: float) -> float:
+        return left_pt + (value - lo) * scale
+
+    probe = Figure(figsize=(_WIDTH / 72, 2), dpi=72)
+    FigureCanvasAgg(probe)
+    renderer = probe.canvas.get_renderer()  # type: ignore[attr-defined]
+    lanes: list[list[tuple[float, float]]] = []
+    placed = []
+    for entry, date in items:
+        label = _timeline_label(entry)
+        width = probe.text(0, 0, label, fontsize=_EDGE_FONT).get_window_extent(renderer).width
+        anchor = to_pt(mdates.date2num(date.earliest))
+        right_side = anchor + 4 + width <= right_pt
+        span = (anchor + 2, anchor + 6 + width) if right_side else (anchor - 6 - width, anchor - 2)
+        lane = next(
+            (
+                i
+                for i, used in enumerate(lanes)
+                if all(span[1] + 4 < a or span[0] - 4 > b for a, b in used)
+            ),
+            None,
+        )
+        if lane is None:
+            lanes.append([])
+            lane = len(lanes) - 1
+        lanes[lane].append(span)
+        placed.append((entry, date, label, anchor, lane, right_side))
+    lane_height = 15.0
+    axis_y = 34.0
+    height = axis_y + 22.0 + lane_height * len(lanes) + 8.0
+    fig, ax = _canvas(_WIDTH, height)
+    ax.axhline(axis_y, color="#444444", linewidth=1.0, zorder=1)
+    year = start.year
+    while year <= end.year + 1:
+        tick = to_pt(mdates.date2num(type(start)(year, 1, 1)))
+        if left_pt <= tick <= right_pt:
+            ax.plot([tick, tick], [axis_y - 4, axis_y], color="#444444", linewidth=0.8)
+            ax.text(tick, axis_y - 7, str(year), ha="center", va="top", fontsize=_EDGE_FONT)
+        year += max(1, (end.year - start.year) // 12 + 1)
+    for entry, date, label, anchor, lane, right_side in placed:
+        colour = _TIMELINE_COLOURS[_category(entry.kind)]
+        y = axis_y + 22.0 + lane * lane_height
+        if date.precision != "day":
+            right = to_pt(mdates.date2num(date.latest))
+            ax.plot(
+                [anchor, max(right, anchor + 2)],
+                [axis_y, axis_y],
+                color=colour,
+                linewidth=5,
+                solid_capstyle="butt",
+                alpha=0.55,
+                zorder=2,
+            )
+        ax.plot([anchor, anchor], [axis_y, y], color=colour, linewidth=0.7, alpha=0.7, zorder=1)
+        ax.plot([anchor], [axis_y], marker="o", markersize=4, color=colour, zorder=3)
+        ax.text(
+            anchor + (4 if right_side else -4),
+            y,
+            label,
+            ha="left" if right_side else "right",
+            va="center",
+            fontsize=_EDGE_FONT,
+            color=colour,
+            gid=f"event:{entry.subject}|{entry.date}|{entry.kind}",
+            bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none"},
+        )
+    return fig
+
+
+def _timeline_label(entry: TimelineEntry) -> str:
+    who = ""
+    if entry.parties and _category(entry.kind) != "case":
+        who = " · " + short_label(entry.parties[0], width=26, lines=1)
+    return f"{entry.date} {entry.kind}{who}"
+
+
+def _category(kind: str) -> str:
+    if kind in _CASE_KINDS:
+        return "case"
+    if kind in ("filing", "registration"):
+        return "filing"
+    if kind.startswith("use"):
+        return "use"
+    return "other"
+
+
+# ------------------------------------------------------------------ output
+
+
+def _canvas(width: float, height: float) -> tuple[Figure, object]:
+    """A figure whose data coordinates are its points, with nothing but what we draw."""
+    fig = Figure(figsize=(width / 72, height / 72), dpi=72)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, width)
+    ax.set_ylim(0, height)
+    ax.set_axis_off()
+    return fig, ax
+
+
+def svg(fig: Figure, title: str | None = None) -> str:
+    """The figure as an inline `<svg>` element: text as paths (no font needed), no XML
+    prolog, scaled to its container's width."""
+    buffer = io.StringIO()
+    with mpl.rc_context({"svg.fonttype": "path", "svg.hashsalt": "tmkg", "svg.id": None}):
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    text = buffer.getvalue()
+    text = text[text.index("<svg") :]
+    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, count=1, flags=re.DOTALL)
+    text = re.sub(
+        r'<svg([^>]*?) width="[^"]*" height="[^"]*"',
+        r'<svg\1 role="img" style="max-width:100%;height:auto"',
+        text,
+        count=1,
+    )
+    if title:
+        from html import escape
+
+        text = text.replace(">", f"><title>{escape(title)}</title>", 1)
+    return text.strip() + "\n"
