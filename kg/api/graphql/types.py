@@ -478,7 +478,9 @@ class Priority:
     mark: str
     nice_class: int
     jurisdiction: Jurisdiction
-    rule: str | None = strawberry.field(description="FirstToFile or FirstToUse; null if unknown")
+    rule: str | None = strawberry.field(
+        description="first-to-file or first-to-use; null where tmkg knows no rule"
+    )
     rule_basis: str | None = strawberry.field(description="the rule's legal basis")
     holder: Party | None = strawberry.field(description="null when no rule decides")
     date: str | None

@@ -1,0 +1,60 @@
+"""Helpers for the GraphQL tests: a real `kg serve`, an in-process server, and a POST helper."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import httpx
+import uvicorn
+
+from tests.conftest import free_port
+from tests.sparql_support import SparqlServer
+
+__all__ = ["GraphQLServer", "ThreadedServer", "post"]
+
+
+class GraphQLServer(SparqlServer):
+    """`kg serve` in a subprocess (its log in a file), with the GraphQL endpoint's URL."""
+
+    @property
+    def graphql(self) -> str:
+        return self.url + "/graphql"
+
+
+class ThreadedServer:
+    """uvicorn serving an app built in this process (so a test can reach inside it), in a
+    thread, on a free loopback port; the app is still called over real HTTP."""
+
+    def __init__(self, app: Any) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.graphql = self.url + "/graphql"
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off"
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> ThreadedServer:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise AssertionError("the in-process server did not start")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=15)
+
+
+def post(
+    url: str, query: str, variables: dict[str, Any] | None = None, timeout: float = 60
+) -> dict[str, Any]:
+    """POST a GraphQL request; the decoded answer (``data``, ``errors``)."""
+    response = httpx.post(url, json={"query": query, "variables": variables or {}}, timeout=timeout)
+    assert response.status_code == 200, response.text
+    return response.json()
