@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -30,6 +30,7 @@ __all__ = [
     "detect_format",
     "file_graph",
     "load_files",
+    "load_quads",
     "parse_bytes",
     "parse_file",
     "parse_files",
@@ -216,6 +217,33 @@ def load_files(
     return LoadReport(
         files=tuple(file.name for file in parsed),
         quads_read=len(quads),
+        quads_added=added,
+        warnings=tuple(report.warnings),
+    )
+
+
+def load_quads(
+    store: Store,
+    quads: Iterable[ox.Quad],
+    *,
+    files: Sequence[str],
+    origins: Mapping[object, str] | None = None,
+    commit: bool = True,
+) -> LoadReport:
+    """Validate quads that another reader made (e.g. `kg.registry_import`) exactly as a file
+    load is validated, then commit them in one transaction; raise and write nothing on error.
+
+    `origins` maps a subject to where it came from (``file:line``) for the messages. With
+    ``commit=False`` only validate: nothing is written and ``quads_added`` is 0.
+    """
+    unique = _unique(quads)
+    report = validate_quads(unique, store, origins=origins)
+    report.source = ", ".join(files)  # origins may name lines; the summary names the files
+    report.raise_for_violations()
+    added = store.add(unique) if commit else 0
+    return LoadReport(
+        files=tuple(files),
+        quads_read=len(unique),
         quads_added=added,
         warnings=tuple(report.warnings),
     )
