@@ -22,6 +22,7 @@ from rdflib.namespace import SH
 from kg.errors import ValidationError
 from kg.namespaces import JURISDICTION, NICE, TM
 from kg.reference import ontology_quads, reference_quads, shapes_path
+from kg.shacl_sparql import Check, compile_shapes, run_checks
 from kg.store import Store
 from kg.store.rdflib_memory import to_rdflib
 
@@ -36,6 +37,8 @@ _PREFIXES = {
     "http://www.w3.org/2001/XMLSchema#": "xsd:",
 }
 _BATCH = 500
+PYSHACL_MAX_QUADS = 20_000
+"""Loads up to this size are validated by pyshacl; bigger ones by the compiled SPARQL checks."""
 _REFERENCE_PREFIXES = (
     str(JURISDICTION),
     str(NICE),
@@ -102,39 +105,113 @@ def validate_quads(
     store: Store | None = None,
     *,
     origins: Mapping[object, str] | None = None,
+    engine: str | None = None,
 ) -> ValidationReport:
     """Validate `quads` against the shapes, in the context of `store` (if given).
 
     Only nodes the new data says something about are judged: context pulled from the store is
     there to answer the shapes' questions (is the owner a Party?), not to be judged again.
-    `origins` maps a subject to the file it came from, so messages can say where.
+    `origins` maps a subject to the file it came from, so messages can say where. `engine` is
+    ``"pyshacl"`` (the reference) or ``"sparql"`` (the shapes compiled to SPARQL, for big
+    loads); by default pyshacl up to `PYSHACL_MAX_QUADS` quads, SPARQL above.
     """
+    report = ValidationReport(source=_source_label(origins))
+    report.violations += _ill_typed(quads, origins or {})
+    judged = {q.subject for q in quads if isinstance(q.subject, ox.NamedNode)}
+    if not judged:
+        return report
+    context = list(_store_context(quads, store)) if store is not None else []
+    chosen = engine or ("pyshacl" if len(quads) <= PYSHACL_MAX_QUADS else "sparql")
+    if chosen == "pyshacl":
+        results = _pyshacl_results(quads, context, {to_rdflib(n) for n in judged})
+    elif chosen == "sparql":
+        results = _sparql_results(quads, context, {n.value for n in judged})
+    else:
+        raise ValueError(f"unknown validation engine {engine!r}")
+    for focus, path, value, message, severity in results:
+        line = _line(focus, path, value, message, origins or {})
+        (report.violations if severity == "Violation" else report.warnings).append(line)
+    report.violations.sort()
+    report.warnings.sort()
+    return report
+
+
+_Result = tuple[object, object, object, str, str]
+
+
+def _pyshacl_results(
+    quads: Sequence[ox.Quad], context: Sequence[tuple], judged: set
+) -> list[_Result]:
     data = rdflib.Graph()
     data += _ontology_graph()
     for quad in quads:
         data.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
-    if store is not None:
-        for triple in _store_context(quads, store):
-            data.add(triple)
+    for subject, predicate, obj in context:
+        data.add((to_rdflib(subject), to_rdflib(predicate), to_rdflib(obj)))
     descriptions = _reference_descriptions()
     for node in {term for triple in data for term in (triple[0], triple[2])}:
         for triple in descriptions.get(node, ()):  # type: ignore[call-overload]
             data.add(triple)
-    focus = {to_rdflib(q.subject) for q in quads if isinstance(q.subject, ox.NamedNode)}
-    report = ValidationReport(source=_source_label(origins))
-    report.violations += _ill_typed(quads, origins or {})
-    if not focus:
-        return report
     # pyshacl's focus_nodes option skips nested shapes (sh:or, sh:node) on value nodes, so the
-    # whole graph is validated and results are kept for the focus nodes only.
+    # whole graph is validated and results are kept for the judged nodes only.
     _, results, _ = pyshacl.validate(
         data, shacl_graph=_shapes(), inference="none", allow_warnings=True
     )
-    for line, severity in _messages(results, origins or {}, focus):
-        (report.violations if severity == SH.Violation else report.warnings).append(line)
-    report.violations.sort()
-    report.warnings.sort()
-    return report
+    found: list[_Result] = []
+    for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
+        focus = results.value(result, SH.focusNode)
+        if focus not in judged or results.value(None, SH.detail, result) is not None:
+            continue
+        severity = results.value(result, SH.resultSeverity)
+        found.append(
+            (
+                focus,
+                results.value(result, SH.resultPath),
+                results.value(result, SH.value),
+                str(results.value(result, SH.resultMessage)),
+                "Violation" if severity == SH.Violation else "Warning",
+            )
+        )
+    return found
+
+
+@cache
+def _compiled_checks() -> list[Check]:
+    return compile_shapes(_shapes())
+
+
+def _sparql_results(
+    quads: Sequence[ox.Quad], context: Sequence[tuple], judged: set[str]
+) -> list[_Result]:
+    scratch = ox.Store()
+    default = ox.DefaultGraph()
+    scratch.extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in reference_quads())
+    scratch.extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in quads)
+    scratch.extend(ox.Quad(s, p, o, default) for s, p, o in context)
+    return [
+        (
+            rdflib.URIRef(finding.focus),
+            rdflib.URIRef(finding.path) if finding.path else None,
+            to_rdflib(finding.value) if finding.value is not None else None,
+            finding.message,
+            finding.severity,
+        )
+        for finding in run_checks(_compiled_checks(), scratch, judged)
+    ]
+
+
+def _line(
+    focus: object, path: object, value: object, message: str, origins: Mapping[object, str]
+) -> str:
+    origin = origins.get(ox.NamedNode(str(focus))) if focus is not None else None
+    where = f"{origin}: " if origin else ""
+    text = f"{where}{_compact(focus)}"
+    if path is not None:
+        text += f" {_compact(path)}"
+    text += f": {message}"
+    if value is not None and value != focus:
+        text += f" (got {_compact(value)})"
+    return text
 
 
 def is_well_typed(literal: ox.Literal) -> bool:
@@ -170,7 +247,11 @@ def _ill_typed(quads: Sequence[ox.Quad], origins: Mapping[object, str]) -> list[
     return lines
 
 
-def _store_context(quads: Sequence[ox.Quad], store: Store) -> Iterable[tuple]:
+def _store_context(
+    quads: Sequence[ox.Quad], store: Store
+) -> Iterable[
+    tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]
+]:
     """Statements the store holds about the nodes the new data touches, and their types."""
     touched = {
         term
@@ -183,15 +264,15 @@ def _store_context(quads: Sequence[ox.Quad], store: Store) -> Iterable[tuple]:
         values = " ".join(str(node) for node in batch)
         rows = store.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}")
         for row in rows:  # type: ignore[union-attr]
-            yield (to_rdflib(row["s"]), to_rdflib(row["p"]), to_rdflib(row["o"]))
+            yield (row["s"], row["p"], row["o"])
             if isinstance(row["o"], ox.NamedNode) and row["o"] not in touched:
                 pointed.add(row["o"])
-    rdf_type = rdflib.RDF.type
+    rdf_type = ox.NamedNode(str(rdflib.RDF.type))
     for batch in _batches(sorted(pointed, key=str)):
         values = " ".join(str(node) for node in batch)
         rows = store.query(f"SELECT ?s ?t WHERE {{ VALUES ?s {{ {values} }} ?s a ?t }}")
         for row in rows:  # type: ignore[union-attr]
-            yield (to_rdflib(row["s"]), rdf_type, to_rdflib(row["t"]))
+            yield (row["s"], rdf_type, row["t"])
 
 
 def _is_reference_node(node: ox.NamedNode) -> bool:
@@ -217,30 +298,6 @@ def _compact(term: object) -> str:
             return f'"{term}"^^{_compact(term.datatype)}'
         return f'"{term}"'
     return str(term)
-
-
-def _messages(
-    results: rdflib.Graph, origins: Mapping[object, str], judged: set
-) -> list[tuple[str, object]]:
-    lines: list[tuple[str, object]] = []
-    for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
-        focus = results.value(result, SH.focusNode)
-        if focus not in judged or results.value(None, SH.detail, result) is not None:
-            continue
-        path = results.value(result, SH.resultPath)
-        value = results.value(result, SH.value)
-        message = results.value(result, SH.resultMessage)
-        severity = results.value(result, SH.resultSeverity)
-        origin = origins.get(ox.NamedNode(str(focus))) if focus is not None else None
-        where = f"{origin}: " if origin else ""
-        text = f"{where}{_compact(focus)}"
-        if path is not None:
-            text += f" {_compact(path)}"
-        text += f": {message}"
-        if value is not None and value != focus:
-            text += f" (got {_compact(value)})"
-        lines.append((text, severity))
-    return lines
 
 
 def _source_label(origins: Mapping[object, str] | None) -> str | None:

@@ -1,0 +1,76 @@
+"""The shapes compiled to SPARQL (for big loads) agree with pyshacl (the reference)."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+
+from kg.graph import seed_files
+from kg.load import parse_bytes, parse_file
+from kg.reference import shapes_path
+from kg.shacl_sparql import compile_shapes
+from kg.store import open_store
+from kg.synth import generate
+from kg.validate import validate_quads
+from tests.conftest import DATA
+from tests.test_load import PREFIXES
+
+BAD = [
+    "reg:x a tm:Registration ; tm:mark mark:m ; tm:jurisdiction cc:US .",
+    "reg:x a tm:Registration ; tm:mark mark:m ; tm:owner party:p ; tm:jurisdiction cc:US ; tm:niceClass nice:46 .",
+    "reg:x a tm:Registration ; tm:mark mark:m ; tm:owner party:p ; tm:jurisdiction cc:XX .",
+    'reg:x a tm:Registration ; tm:mark mark:m ; tm:owner party:p ; tm:jurisdiction cc:US ; tm:filingDate "last spring" .',
+    'mark:two a tm:Mark ; tm:text "A", "B" .',
+    "party:nobody a tm:Company .",
+    "party:p a tm:Company ; schema:name 12 .",
+    "<https://w3id.org/tmkg/id/nice/99> a tm:NiceClass ; tm:classNumber 99 .",
+    '<https://example.org/j> a tm:Jurisdiction ; tm:code "xx" .',
+    "<https://w3id.org/tmkg/id/claim/c> a tm:Claim ; tm:claimant party:p ; tm:claimKind tm:Nonsense .",
+    '<https://w3id.org/tmkg/id/event/j> a tm:Judgment ; tm:damages "-5"^^xsd:decimal ; tm:currency "yuan" .',
+    "<https://w3id.org/tmkg/id/case/c> a tm:Case ; tm:plaintiff party:p ; tm:court party:p .",
+    "<https://w3id.org/tmkg/id/source/s> a tm:Source .",
+    "<https://w3id.org/tmkg/id/graph/g> a tm:SourceGraph ; <http://www.w3.org/ns/prov#wasDerivedFrom> party:p .",
+    'mark:empty a tm:Mark ; tm:text "" .',
+]
+CONTEXT = 'party:p a tm:Company ; schema:name "P" . mark:m a tm:Mark ; tm:text "M" .\n'
+
+
+def both(quads, store=None):
+    reference = validate_quads(quads, store, engine="pyshacl")
+    compiled = validate_quads(quads, store, engine="sparql")
+    return reference, compiled
+
+
+def test_every_shape_compiles() -> None:
+    checks = compile_shapes(rdflib.Graph().parse(shapes_path()))
+    assert len(checks) > 50
+
+
+@pytest.mark.parametrize("fragment", BAD)
+def test_engines_agree_on_bad_data(fragment: str) -> None:
+    parsed = parse_bytes(
+        (PREFIXES + CONTEXT + fragment).encode(), name="bad.ttl", rdf_format=ox.RdfFormat.TURTLE
+    )
+    reference, compiled = both(list(parsed.quads))
+    assert reference.violations, "the corpus entry should be invalid"
+    assert compiled.violations == reference.violations
+    assert compiled.warnings == reference.warnings
+
+
+def test_engines_agree_on_good_data_with_store_context() -> None:
+    store = open_store("memory")
+    for path in seed_files():
+        store.add(parse_file(path).quads)
+    for path in (DATA / "second-case.trig", DATA / "own-case.ttl"):
+        reference, compiled = both(list(parse_file(path).quads), store)
+        assert reference.conforms and compiled.conforms
+        assert compiled.warnings == reference.warnings
+
+
+def test_engines_agree_on_a_synthetic_registry() -> None:
+    quads = list(generate(300, seed=5))
+    reference, compiled = both(quads)
+    assert reference.conforms
+    assert compiled.violations == reference.violations
+    assert compiled.warnings == reference.warnings
