@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kg.cli_analysis import ANALYSIS_COMMANDS, add_analysis_commands, run_analysis
+from kg.cli_report import REPORT_COMMANDS, add_report_commands
 from kg.config import Settings
 from kg.errors import KGError, QueryError
 from kg.graph import KnowledgeGraph
@@ -188,6 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="answer a request still running after this long with a TIMEOUT error (default 30)",
     )
     add_analysis_commands(commands, common)
+    add_report_commands(commands, common)
     return parser
 
 
@@ -215,6 +217,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command in ANALYSIS_COMMANDS:
             return _cmd_analysis(args, settings)
+        if args.command in REPORT_COMMANDS:
+            with _open(settings) as graph:
+                return REPORT_COMMANDS[args.command](args, graph)
         return _COMMANDS[args.command](args, settings)
     except KGError as error:
         if settings.debug:
