@@ -12,6 +12,7 @@ from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
 
 from kg.api.graphql import graphql_routes
+from kg.api.report import report_routes
 from kg.api.sparql import cors_middleware, error_response, sparql_routes
 from kg.config import Settings
 from kg.errors import KGError
@@ -57,7 +58,8 @@ def create_app(graph: KnowledgeGraph, settings: Settings | None = None) -> Starl
             "<h1>tmkg — trademark-conflict knowledge graph</h1>"
             f"<p>Store: {html.escape(graph.store.location)} ({stats.total} quads). "
             'Health: <a href="/health">/health</a>. SPARQL: <a href="/sparql">/sparql</a>. '
-            'GraphQL: <a href="/graphql">/graphql</a>.</p>'
+            'GraphQL: <a href="/graphql">/graphql</a>. '
+            'Report: <a href="/report?mark=AWS&amp;jurisdiction=CN&amp;class=42">/report</a>.</p>'
             f"<table><thead><tr><th>quads</th><th>graph</th></tr></thead><tbody>{rows}</tbody></table>"
             "</body></html>"
         )
@@ -68,6 +70,7 @@ def create_app(graph: KnowledgeGraph, settings: Settings | None = None) -> Starl
             Route("/health", health),
             *sparql_routes(sparql),
             *graphql_routes(graph, settings),
+            *report_routes(graph),
         ],
         middleware=cors_middleware(settings),
         exception_handlers={KGError: error_response},
