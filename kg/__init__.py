@@ -11,6 +11,8 @@ True
 
 from __future__ import annotations
 
+# kg.report is a package that is also callable: kg.report(graph, mark="AWS") returns a report.
+from kg import report
 from kg.analysis.service import Analyst
 from kg.config import Settings
 from kg.errors import KGError, NotFound, ParseError, QueryError, StoreError, ValidationError
@@ -29,4 +31,5 @@ __all__ = [
     "Settings",
     "StoreError",
     "ValidationError",
+    "report",
 ]
