@@ -1,0 +1,509 @@
+"""Importing trademark register extracts (CSV/TSV, WIPO ST.66 XML) onto the ontology.
+
+Each file becomes one named graph (default ``id/graph/import/{file stem}``), linked in the
+default graph to a ``tm:Source`` by ``prov:wasDerivedFrom``. Each record becomes a
+``tm:Registration`` ``id/registration/{cc}-{number}`` with its ``tm:Mark`` (one per distinct
+text, ``id/mark/{slug}-{hash}``), its owner ``tm:Company`` (``id/party/{slug}-{hash}``), Nice
+classes, dates typed by their precision and ``tm:status``. The readers (`kg.registry_csv`,
+`kg.registry_st66`) check every value as they read it, so a bad value is reported with its file,
+line and column; the quads then go through the same SHACL validation and single transaction as
+`kg load` (`kg.load.load_quads`): an import is all or nothing, and importing the same file
+twice adds nothing. See ``docs/registry-import.md``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+import pyoxigraph as ox
+
+from kg.errors import KGError, NotFound, ParseError
+from kg.load import load_quads
+from kg.namespaces import GRAPH, ID, TM
+from kg.reference import jurisdiction_codes
+
+if TYPE_CHECKING:
+    from kg.graph import KnowledgeGraph
+
+__all__ = [
+    "FORMATS",
+    "FieldError",
+    "ImportReport",
+    "ImportedFile",
+    "RegistryRecord",
+    "RowErrors",
+    "date_literal",
+    "detect_registry_format",
+    "import_graph",
+    "import_registry",
+    "jurisdiction_code",
+    "mark_iri",
+    "nice_classes",
+    "party_iri",
+    "read_registry",
+    "registration_iri",
+]
+
+FORMATS = ("csv", "tsv", "st66")
+_EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".xml": "st66"}
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_NAME = ox.NamedNode("https://schema.org/name")
+_TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
+_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
+_DEFAULT = ox.DefaultGraph()
+
+
+def _tm(local: str) -> ox.NamedNode:
+    return ox.NamedNode(str(getattr(TM, local)))  # TM is closed: a typo raises at import
+
+
+_TERM = {
+    local: _tm(local)
+    for local in (
+        *("SourceGraph", "Source", "Registration", "Mark", "Company", "mark", "jurisdiction"),
+        *("registrationNumber", "text", "owner", "niceClass", "filingDate", "registrationDate"),
+        "status",
+    )
+}
+_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:Z|[+-]\d{2}:\d{2})?")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# Office codes that are not ISO 3166-1 countries, with what to do about them.
+_NOT_COUNTRIES = {
+    "UK": "the ISO 3166-1 code of the United Kingdom is GB",
+    "EM": "EU trade marks (EUIPO) are not a tmkg jurisdiction yet",
+    "EU": "EU trade marks (EUIPO) are not a tmkg jurisdiction yet",
+    "WO": "international registrations (WIPO Madrid) are not a tmkg jurisdiction yet",
+    "BX": "Benelux marks (BOIP) are not a tmkg jurisdiction yet",
+}
+
+
+class FieldError(ValueError):
+    """A value that cannot be mapped onto the ontology; the reader adds file, line, column."""
+
+
+@dataclass(frozen=True)
+class RegistryRecord:
+    """One registration as a register extract states it, its values already checked."""
+
+    line: int
+    mark: str
+    owners: tuple[str, ...]
+    jurisdiction: str
+    number: str
+    classes: tuple[int, ...] = ()
+    filing_date: ox.Literal | None = None
+    registration_date: ox.Literal | None = None
+    status: str | None = None
+    registration_number: str | None = None
+    """The office's registration number where it differs from `number` (ST.66)."""
+
+
+class RowErrors:
+    """Collects bad values of one file, so one run reports many of them, then raises."""
+
+    def __init__(self, path: str, limit: int = 20) -> None:
+        self.path, self.limit = path, limit
+        self.errors: list[tuple[int, int | None, str]] = []
+
+    def add(self, line: int, column: int | None, message: str) -> None:
+        self.errors.append((line, column, message))
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def raise_if_any(self) -> None:
+        """Raise a `ParseError` at the first bad value, listing the others (up to `limit`)."""
+        if not self.errors:
+            return
+        line, column, message = self.errors[0]
+        more = [
+            f"  {self.path}:{row}{f':{col}' if col else ''}: {text}"
+            for row, col, text in self.errors[1 : self.limit]
+        ]
+        if len(self.errors) > self.limit:
+            more.append(f"  ... and {len(self.errors) - self.limit} more")
+        if more:
+            message += f"\n{len(self.errors) - 1} more error(s):\n" + "\n".join(more)
+        raise ParseError(message, path=self.path, line=line, column=column)
+
+
+# ------------------------------------------------------------------ values
+
+
+def date_literal(text: str) -> ox.Literal:
+    """A date as precise as written: xsd:date, xsd:gYearMonth or xsd:gYear.
+
+    A time zone (as ST.66 files write them, ``2000-04-03-04:00``) is dropped: the register
+    means the calendar day.
+
+    >>> date_literal("2008-02-07").datatype.value.rsplit("#")[1]
+    'date'
+    >>> date_literal("2008-02").datatype.value.rsplit("#")[1]
+    'gYearMonth'
+    >>> date_literal("2000-04-03-04:00").value
+    '2000-04-03'
+    >>> date_literal("2008-02-30")
+    Traceback (most recent call last):
+    kg.registry_import.FieldError: "2008-02-30" is not a date (YYYY-MM-DD, YYYY-MM or YYYY)
+    """
+    match = _DATE.fullmatch(text.strip())
+    error = FieldError(f'"{text}" is not a date (YYYY-MM-DD, YYYY-MM or YYYY)')
+    if match is None:
+        raise error
+    year, month, day = match.groups()
+    try:
+        if day is not None:
+            datetime.date(int(year), int(month), int(day))
+            return ox.Literal(f"{year}-{month}-{day}", datatype=ox.NamedNode(_XSD + "date"))
+        if month is not None:
+            datetime.date(int(year), int(month), 1)
+            return ox.Literal(f"{year}-{month}", datatype=ox.NamedNode(_XSD + "gYearMonth"))
+        datetime.date(int(year), 1, 1)
+    except ValueError:
+        raise error from None
+    return ox.Literal(year, datatype=ox.NamedNode(_XSD + "gYear"))
+
+
+def nice_classes(text: str) -> tuple[int, ...]:
+    """Nice class numbers from "9;42", "9, 42" or "009 042", sorted and distinct.
+
+    >>> nice_classes("42; 9, 009")
+    (9, 42)
+    >>> nice_classes("46")
+    Traceback (most recent call last):
+    kg.registry_import.FieldError: "46" is not a Nice class (1-45)
+    """
+    classes = set()
+    for token in re.split(r"[;,\s]+", text.strip()):
+        if not token:
+            continue
+        if not token.isascii() or not token.isdigit() or not 1 <= int(token) <= 45:
+            raise FieldError(f'"{token}" is not a Nice class (1-45)')
+        classes.add(int(token))
+    return tuple(sorted(classes))
+
+
+def jurisdiction_code(text: str) -> str:
+    """An ISO 3166-1 alpha-2 code that tmkg knows, upper-cased.
+
+    >>> jurisdiction_code(" cn ")
+    'CN'
+    >>> jurisdiction_code("XX")
+    Traceback (most recent call last):
+    kg.registry_import.FieldError: unknown jurisdiction "XX": not an ISO 3166-1 alpha-2 country code
+    """
+    code = text.strip().upper()
+    if code in jurisdiction_codes():
+        return code
+    hint = _NOT_COUNTRIES.get(code, "not an ISO 3166-1 alpha-2 country code")
+    raise FieldError(f'unknown jurisdiction "{text.strip()}": {hint}')
+
+
+# ------------------------------------------------------------------ IRIs
+
+
+def _slug(text: str) -> str:
+    if _CJK.search(text):
+        from pypinyin import lazy_pinyin
+
+        text = " ".join(lazy_pinyin(text))
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")[:40].rstrip("-") or "x"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+
+
+@lru_cache(maxsize=65536)
+def mark_iri(text: str) -> str:
+    """The mark with this exact text: a readable slug and a hash, so texts never collide.
+
+    >>> mark_iri("AWS")
+    'https://w3id.org/tmkg/id/mark/aws-32fd72a0'
+    >>> mark_iri("特斯拉").rsplit("/", 1)[1][:-9]
+    'te-si-la'
+    """
+    return f"{ID}mark/{_slug(text)}-{_digest(text)}"
+
+
+@lru_cache(maxsize=65536)
+def party_iri(name: str) -> str:
+    """The company of this exact name (whitespace collapsed): ``id/party/{slug}-{hash}``."""
+    return f"{ID}party/{_slug(name)}-{_digest(name)}"
+
+
+def registration_iri(jurisdiction: str, number: str) -> str:
+    """``id/registration/{cc}-{number}``, the number percent-encoded where needed.
+
+    >>> registration_iri("CN", "4249189")
+    'https://w3id.org/tmkg/id/registration/cn-4249189'
+    >>> registration_iri("US", "2018/12 3")
+    'https://w3id.org/tmkg/id/registration/us-2018%2F12%203'
+    """
+    return f"{ID}registration/{jurisdiction.lower()}-{quote(number, safe='-._~')}"
+
+
+def import_graph(name: str) -> str:
+    """The default named graph of an imported file: ``id/graph/import/{file stem}``.
+
+    >>> import_graph("data/registry 2024.csv")
+    'https://w3id.org/tmkg/id/graph/import/registry%202024'
+    """
+    return f"{GRAPH}import/{quote(Path(name).stem, safe='')}"
+
+
+# ------------------------------------------------------------------ records -> quads
+
+
+@dataclass(frozen=True)
+class ImportedFile:
+    """The quads of one register extract, ready to validate and commit."""
+
+    name: str
+    graph: str
+    records: int
+    quads: tuple[ox.Quad, ...]
+    origins: dict[ox.NamedNode, str]
+    """Where each subject was first stated (``file:line``), for validation messages."""
+    warnings: tuple[str, ...] = ()
+
+
+def registry_quads(
+    records: Iterable[RegistryRecord],
+    *,
+    name: str,
+    errors: RowErrors,
+    graph: str | None = None,
+    source_title: str | None = None,
+    warnings: Sequence[str] = (),
+) -> ImportedFile:
+    """Map checked records onto the ontology, in one named graph derived from one source.
+
+    A registration stated twice with different values is an error naming both lines.
+    """
+    target = ox.NamedNode(graph or import_graph(name))
+    source = ox.NamedNode(f"{ID}source/import/{quote(Path(name).stem, safe='')}")
+    quads = [
+        ox.Quad(target, _RDF_TYPE, _TERM["SourceGraph"], _DEFAULT),
+        ox.Quad(target, _DERIVED, source, _DEFAULT),
+        ox.Quad(source, _RDF_TYPE, _TERM["Source"], _DEFAULT),
+        ox.Quad(source, _TITLE, ox.Literal(source_title or Path(name).name), _DEFAULT),
+    ]
+    origins: dict[ox.NamedNode, str] = {target: name, source: name}
+    seen: dict[str, RegistryRecord] = {}
+    count = 0
+    for record in records:
+        iri = registration_iri(record.jurisdiction, record.number)
+        first = seen.setdefault(iri, record)
+        if first is not record:
+            if _content(first) != _content(record):
+                errors.add(
+                    record.line,
+                    None,
+                    f"registration {record.jurisdiction}-{record.number} is already on line "
+                    f"{first.line} with other values",
+                )
+            continue
+        count += 1
+        where = f"{name}:{record.line}"
+        registration = ox.NamedNode(iri)
+        mark = ox.NamedNode(mark_iri(record.mark))
+        origins[registration] = where
+        origins.setdefault(mark, where)
+        quads += [
+            ox.Quad(registration, _RDF_TYPE, _TERM["Registration"], target),
+            ox.Quad(registration, _TERM["mark"], mark, target),
+            ox.Quad(
+                registration,
+                _TERM["jurisdiction"],
+                ox.NamedNode(f"{ID}jurisdiction/{record.jurisdiction}"),
+                target,
+            ),
+            ox.Quad(
+                registration,
+                _TERM["registrationNumber"],
+                ox.Literal(record.registration_number or record.number),
+                target,
+            ),
+            ox.Quad(mark, _RDF_TYPE, _TERM["Mark"], target),
+            ox.Quad(mark, _TERM["text"], ox.Literal(record.mark), target),
+        ]
+        for owner_name in record.owners:
+            owner = ox.NamedNode(party_iri(owner_name))
+            origins.setdefault(owner, where)
+            quads += [
+                ox.Quad(registration, _TERM["owner"], owner, target),
+                ox.Quad(owner, _RDF_TYPE, _TERM["Company"], target),
+                ox.Quad(owner, _NAME, ox.Literal(owner_name), target),
+            ]
+        for number in record.classes:
+            nice = ox.NamedNode(f"{ID}nice/{number}")
+            quads.append(ox.Quad(registration, _TERM["niceClass"], nice, target))
+        if record.filing_date is not None:
+            quads.append(ox.Quad(registration, _TERM["filingDate"], record.filing_date, target))
+        if record.registration_date is not None:
+            date = record.registration_date
+            quads.append(ox.Quad(registration, _TERM["registrationDate"], date, target))
+        if record.status:
+            status = ox.Literal(record.status)
+            quads.append(ox.Quad(registration, _TERM["status"], status, target))
+    errors.raise_if_any()
+    return ImportedFile(
+        name=name,
+        graph=target.value,
+        records=count,
+        quads=tuple(quads),
+        origins=origins,
+        warnings=tuple(warnings),
+    )
+
+
+def _content(record: RegistryRecord) -> tuple:
+    return (
+        record.mark,
+        record.owners,
+        record.classes,
+        record.filing_date,
+        record.registration_date,
+        record.status,
+        record.registration_number,
+    )
+
+
+# ------------------------------------------------------------------ files
+
+
+def detect_registry_format(name: str, format_name: str | None = None) -> str:
+    """``csv``, ``tsv`` or ``st66``, from `format_name` or else the file extension.
+
+    >>> detect_registry_format("extract.TSV")
+    'tsv'
+    """
+    if format_name:
+        if format_name not in FORMATS:
+            raise KGError(f"unknown registry format {format_name!r}", suggestion=_FORMAT_HINT)
+        return format_name
+    found = _EXTENSIONS.get(Path(name).suffix.lower())
+    if found is None:
+        raise ParseError("unknown registry format", path=name, suggestion=_FORMAT_HINT)
+    return found
+
+
+_FORMAT_HINT = "pass --format csv, tsv or st66 (by extension: .csv, .tsv/.tab, .xml)"
+
+
+def read_registry(
+    path: str | Path,
+    *,
+    format_name: str | None = None,
+    jurisdiction: str | None = None,
+    graph: str | None = None,
+    source_title: str | None = None,
+    progress: bool = False,
+) -> ImportedFile:
+    """Read and map one register extract; raise `ParseError` naming the first bad value.
+
+    `jurisdiction` is used where a record names none (an empty cell, a column or an ST.66
+    ``RegistrationOfficeCode`` that is absent).
+    """
+    name = str(path)
+    kind = detect_registry_format(name, format_name)
+    default = None
+    if jurisdiction is not None:
+        try:
+            default = jurisdiction_code(jurisdiction)
+        except FieldError as error:
+            raise KGError(f"--jurisdiction: {error}") from None
+    if not Path(path).is_file():
+        raise NotFound(f"no such file: {path}")
+    errors = RowErrors(name)
+    if kind == "st66":
+        from kg.registry_st66 import read_st66
+
+        records, warnings = read_st66(Path(path), default, errors, progress=progress)
+    else:
+        from kg.registry_csv import read_csv
+
+        delimiter = "\t" if kind == "tsv" else ","
+        records, warnings = read_csv(Path(path), delimiter, default, errors, progress=progress)
+    return registry_quads(
+        records,
+        name=name,
+        errors=errors,
+        graph=graph,
+        source_title=source_title,
+        warnings=warnings,
+    )
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did: files, registrations, quads read and newly added, warnings."""
+
+    files: tuple[str, ...]
+    records: int
+    quads_read: int
+    quads_added: int
+    warnings: tuple[str, ...] = ()
+
+
+def import_registry(
+    graph: KnowledgeGraph,
+    paths: Sequence[str | Path],
+    *,
+    format_name: str | None = None,
+    jurisdiction: str | None = None,
+    graph_iri: str | None = None,
+    source_title: str | None = None,
+    check: bool = False,
+    progress: bool = False,
+) -> ImportReport:
+    """Read, validate and commit register extracts as one transaction (nothing on error).
+
+    With ``check=True`` everything is read and validated against the store, and nothing is
+    written.
+    """
+    if not paths:
+        raise KGError("nothing to import", suggestion="name one or more files")
+    files = [
+        read_registry(
+            path,
+            format_name=format_name,
+            jurisdiction=jurisdiction,
+            graph=graph_iri,
+            source_title=source_title,
+            progress=progress,
+        )
+        for path in paths
+    ]
+    origins: dict[object, str] = {}
+    for file in files:
+        for node, where in file.origins.items():
+            origins.setdefault(node, where)
+    report = load_quads(
+        graph.store,
+        (quad for file in files for quad in file.quads),
+        files=[file.name for file in files],
+        origins=origins,
+        commit=not check,
+    )
+    if report.quads_added:
+        graph.changed()
+    return ImportReport(
+        files=report.files,
+        records=sum(file.records for file in files),
+        quads_read=report.quads_read,
+        quads_added=report.quads_added,
+        warnings=tuple(w for file in files for w in file.warnings) + report.warnings,
+    )

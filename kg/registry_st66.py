@@ -1,0 +1,337 @@
+"""Reading WIPO ST.66 trademark XML into checked `RegistryRecord`s.
+
+ST.66 is the XML standard trademark offices exchange (EUIPO/TMview, USPTO TSDR, WIPO): a
+``Transaction`` whose ``TradeMarkTransactionBody/TransactionContentDetails/TransactionData/
+TradeMarkDetails`` holds ``TradeMark`` elements. Files in the ST.66 namespace, in the older
+``.../XMLSchema/trademarks`` namespace that USPTO still writes, or in none are read; elements
+of other namespaces (offices' extensions) are ignored.
+
+The file is streamed with a SAX parser from `defusedxml`, which refuses entity declarations
+("billion laughs" expansion) and external entities or DTDs: nothing named in an imported file
+is ever fetched. SAX's locator gives each value's line for error messages. See
+``docs/registry-import.md`` for the mapping.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, TypeVar
+from xml.sax import SAXParseException
+from xml.sax.handler import ContentHandler, feature_namespaces
+from xml.sax.xmlreader import AttributesNSImpl, Locator
+
+import defusedxml.sax
+from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
+from tqdm import tqdm
+
+from kg.errors import ParseError
+from kg.registry_import import (
+    FieldError,
+    RegistryRecord,
+    RowErrors,
+    date_literal,
+    jurisdiction_code,
+    nice_classes,
+)
+
+__all__ = ["NAMESPACES", "read_st66"]
+
+NAMESPACES = (
+    "http://www.wipo.int/standards/XMLSchema/ST66",
+    "http://www.wipo.int/standards/XMLSchema/trademarks",
+    None,
+)
+_FIELDS = {
+    ("RegistrationOfficeCode",): "office",
+    ("ApplicationNumber",): "application_number",
+    ("ApplicationDate",): "application_date",
+    ("RegistrationNumber",): "registration_number",
+    ("RegistrationDate",): "registration_date",
+    ("MarkCurrentStatusCode",): "status",
+    ("WordMarkSpecification", "MarkVerbalElementText"): "mark",
+}
+_CLASS_NUMBER = (
+    "GoodsServicesDetails",
+    "GoodsServices",
+    "ClassDescriptionDetails",
+    "ClassDescription",
+    "ClassNumber",
+)
+_NAME = ("ApplicantAddressBook", "FormattedNameAddress", "Name")
+_PROGRESS_MIN_BYTES = 1 << 20
+T = TypeVar("T")
+
+
+@dataclass
+class _Applicant:
+    line: int
+    lines: list[str] = field(default_factory=list)
+    organisations: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """``OrganizationName`` where given, else the ``FreeFormatNameLine``s joined."""
+        return " ".join(
+            (self.organisations[0] if self.organisations else " ".join(self.lines)).split()
+        )
+
+
+@dataclass
+class _TradeMark:
+    line: int
+    values: dict[str, tuple[str, int]] = field(default_factory=dict)
+    classes: list[tuple[str, int]] = field(default_factory=list)
+    applicants: list[_Applicant] = field(default_factory=list)
+
+
+class _Handler(ContentHandler):
+    """Collects each ``TradeMark``'s values with their lines; calls `emit` for each."""
+
+    def __init__(self, name: str, emit: Callable[[_TradeMark, list[_Applicant]], None]) -> None:
+        super().__init__()
+        self.name, self.emit = name, emit
+        self.locator: Locator | None = None
+        self.namespace: str | None = None
+        self.path: list[str | None] = []
+        self.text: list[str] = []
+        self.line = 0
+        self.trademarks = 0
+        self.trademark: _TradeMark | None = None
+        self.trademark_depth = 0
+        self.applicant: _Applicant | None = None
+        self.applicant_depth = 0
+        self.transaction: list[_TradeMark] | None = None
+        self.transaction_applicants: list[_Applicant] = []
+
+    def setDocumentLocator(self, locator: Locator) -> None:
+        self.locator = locator
+
+    def current_line(self) -> int:
+        return self.locator.getLineNumber() if self.locator is not None else 0
+
+    def startElementNS(
+        self, name: tuple[str | None, str], qname: str | None, attrs: AttributesNSImpl
+    ) -> None:
+        uri, local = name
+        self.line, self.text = self.current_line(), []
+        if not self.path:
+            self._check_root(uri, local)
+        if uri != self.namespace:
+            self.path.append(None)
+            return
+        parent = self.path[-1] if self.path else None
+        self.path.append(local)
+        if local == "TransactionData":
+            self.transaction, self.transaction_applicants = [], []
+        elif local == "TradeMark" and self.trademark is None:
+            self.trademark, self.trademark_depth = _TradeMark(self.line), len(self.path)
+            self.trademarks += 1
+        elif local == "Applicant" and parent == "ApplicantDetails" and self.applicant is None:
+            self.applicant, self.applicant_depth = _Applicant(self.line), len(self.path)
+            owners = self.trademark.applicants if self.trademark else self.transaction_applicants
+            owners.append(self.applicant)
+
+    def characters(self, content: str) -> None:
+        self.text.append(content)
+
+    def endElementNS(self, name: tuple[str | None, str], qname: str | None) -> None:
+        local = self.path.pop()
+        text, self.text = "".join(self.text).strip(), []
+        if local is None:
+            return
+        depth = len(self.path) + 1
+        if self.applicant is not None:
+            if depth == self.applicant_depth:
+                self.applicant = None
+            elif tuple(self.path[self.applicant_depth : self.applicant_depth + 3]) == _NAME:
+                if local == "FreeFormatNameLine" and text:
+                    self.applicant.lines.append(text)
+                elif local == "OrganizationName" and text:
+                    self.applicant.organisations.append(text)
+        if self.trademark is not None:
+            if depth == self.trademark_depth:
+                trademark, self.trademark = self.trademark, None
+                if self.transaction is not None:
+                    self.transaction.append(trademark)
+                else:
+                    self.emit(trademark, [])
+                return
+            relative = (*self.path[self.trademark_depth :], local)
+            key = _FIELDS.get(relative)  # type: ignore[arg-type]
+            if key is not None and text:
+                self.trademark.values.setdefault(key, (text, self.line))
+            elif relative == _CLASS_NUMBER and text:
+                self.trademark.classes.append((text, self.line))
+        elif local == "TransactionData" and self.transaction is not None:
+            for trademark in self.transaction:
+                self.emit(trademark, self.transaction_applicants)
+            self.transaction = None
+
+    def _check_root(self, uri: str | None, local: str) -> None:
+        if local == "Transaction" and uri in NAMESPACES:
+            self.namespace = uri
+            return
+        hint = "ST.96 files are not supported yet" if "ST96" in (uri or "") else None
+        found = f"{{{uri}}}{local}" if uri else local
+        raise ParseError(
+            f"not an ST.66 file: the root element is {found}, not Transaction",
+            path=self.name,
+            line=self.line,
+            suggestion=hint or "ST.66 namespaces read: " + ", ".join(n for n in NAMESPACES if n),
+        )
+
+
+def read_st66(
+    path: Path,
+    jurisdiction: str | None,
+    errors: RowErrors,
+    *,
+    progress: bool = False,
+) -> tuple[list[RegistryRecord], tuple[str, ...]]:
+    """The records of an ST.66 file, and warnings (e.g. trademarks without a word element)."""
+    name = str(path)
+    records: list[RegistryRecord] = []
+    figurative: list[int] = []
+
+    def emit(trademark: _TradeMark, fallback: list[_Applicant]) -> None:
+        record = _record(trademark, fallback, jurisdiction, errors)
+        if record is not None:
+            records.append(record)
+        elif "mark" not in trademark.values and not errors:
+            figurative.append(trademark.line)
+
+    handler = _Handler(name, emit)
+    parser = defusedxml.sax.make_parser()
+    parser.setFeature(feature_namespaces, True)
+    parser.setContentHandler(handler)
+    size = path.stat().st_size
+    with path.open("rb") as raw:
+        bar = None
+        stream: BinaryIO = raw
+        if progress and size >= _PROGRESS_MIN_BYTES:
+            bar = tqdm(total=size, unit="B", unit_scale=True, desc=path.name, file=sys.stderr)
+            stream = _ProgressFile(raw, bar)
+        try:
+            parser.parse(stream)
+        except SAXParseException as error:
+            raise ParseError(
+                f"not well-formed XML: {error.getMessage()}",
+                path=name,
+                line=error.getLineNumber(),
+                column=error.getColumnNumber() + 1,
+            ) from None
+        except (EntitiesForbidden, ExternalReferenceForbidden) as error:
+            raise _refused(error, name, handler.current_line()) from None
+        except DefusedXmlException as error:
+            raise ParseError(f"refused: {error}", path=name) from None
+        finally:
+            if bar is not None:
+                bar.close()
+    warnings = []
+    if handler.trademarks == 0:
+        warnings.append(f"{name}: no TradeMark element found")
+    if figurative:
+        warnings.append(
+            f"{name}: skipped {len(figurative)} TradeMark(s) without "
+            f"WordMarkSpecification/MarkVerbalElementText (figurative marks), "
+            f"first on line {figurative[0]}"
+        )
+    return records, tuple(warnings)
+
+
+def _refused(error: DefusedXmlException, name: str, line: int) -> ParseError:
+    target = getattr(error, "sysid", None) or getattr(error, "pubid", None)
+    if target:
+        entity = getattr(error, "name", None)
+        what = f"external entity {entity!r}" if entity else "external DTD"
+        message = f'{what} ("{target}") refused: an import never reads files or URLs it names'
+    else:
+        message = (
+            f"entity declaration {error.name!r} refused: entity expansion "  # type: ignore[attr-defined]
+            '(the "billion laughs" attack) is not allowed in an imported file'
+        )
+    return ParseError(
+        message, path=name, line=line or None, suggestion="ST.66 files need no DTD: remove it"
+    )
+
+
+def _record(
+    trademark: _TradeMark,
+    fallback: list[_Applicant],
+    jurisdiction: str | None,
+    errors: RowErrors,
+) -> RegistryRecord | None:
+    values, before = trademark.values, len(errors.errors)
+    text = {key: found[0] for key, found in values.items()}
+
+    def parsed(key: str, element: str, parse: Callable[[str], T]) -> T | None:
+        if key not in values:
+            return None
+        try:
+            return parse(values[key][0])
+        except FieldError as error:
+            errors.add(values[key][1], None, f"{element}: {error}")
+            return None
+
+    if "application_number" not in text:
+        errors.add(trademark.line, None, "TradeMark without an ApplicationNumber")
+    code = parsed("office", "RegistrationOfficeCode", jurisdiction_code)
+    if "office" not in values:
+        code = jurisdiction
+        if code is None:
+            errors.add(
+                trademark.line,
+                None,
+                "TradeMark without a RegistrationOfficeCode (pass --jurisdiction)",
+            )
+    classes: set[int] = set()
+    for number, line in trademark.classes:
+        try:
+            classes.update(nice_classes(number))
+        except FieldError as error:
+            errors.add(line, None, f"ClassNumber: {error}")
+    # Applicants beside TradeMarkDetails (as USPTO writes them) list the chain of title,
+    # the current owner first; applicants inside a TradeMark are its co-owners.
+    applicants = trademark.applicants or fallback[:1]
+    if not applicants:
+        errors.add(trademark.line, None, "TradeMark without an Applicant")
+    for applicant in applicants:
+        if not applicant.name:
+            errors.add(
+                applicant.line, None, "Applicant without FreeFormatNameLine or OrganizationName"
+            )
+    filed = parsed("application_date", "ApplicationDate", date_literal)
+    granted = parsed("registration_date", "RegistrationDate", date_literal)
+    if len(errors.errors) > before or code is None or "mark" not in text:
+        return None
+    return RegistryRecord(
+        line=trademark.line,
+        mark=text["mark"],
+        owners=tuple(applicant.name for applicant in applicants),
+        jurisdiction=code,
+        number=text["application_number"],
+        classes=tuple(sorted(classes)),
+        filing_date=filed,
+        registration_date=granted,
+        status=text.get("status"),
+        registration_number=text.get("registration_number"),
+    )
+
+
+class _ProgressFile(io.RawIOBase):
+    """A readable binary file that advances a progress bar as the parser reads it."""
+
+    def __init__(self, inner: BinaryIO, bar: tqdm) -> None:
+        self._inner, self._bar = inner, bar
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._inner.read(size)
+        self._bar.update(len(chunk))
+        return chunk
