@@ -379,7 +379,7 @@ def timeline_figure(entries: Sequence[TimelineEntry]) -> Figure:
             ax.plot([tick, tick], [axis_y - 4, axis_y], color="#444444", linewidth=0.8)
             ax.text(tick, axis_y - 7, str(year), ha="center", va="top", fontsize=_EDGE_FONT)
         year += max(1, (end.year - start.year) // 12 + 1)
-    for entry, date, label, anchor, lane, right_side in placed:
+    for index, (entry, date, label, anchor, lane, right_side) in enumerate(placed):
         colour = _TIMELINE_COLOURS[_category(entry.kind)]
         y = axis_y + 22.0 + lane * lane_height
         if date.precision != "day":
@@ -403,7 +403,7 @@ def timeline_figure(entries: Sequence[TimelineEntry]) -> Figure:
             va="center",
             fontsize=_EDGE_FONT,
             color=colour,
-            gid=f"event:{entry.subject}|{entry.date}|{entry.kind}",
+            gid=f"event:{index}:{entry.subject}|{entry.date}|{entry.kind}",
             bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none"},
         )
     return fig

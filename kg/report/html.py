@@ -46,7 +46,7 @@ def environment(markdown: bool = False) -> jinja2.Environment:
 def render_html(report: Report, *, fragment: bool = False) -> str:
     """The report as a complete HTML document (or, with `fragment`, its `<main>` only)."""
     template = environment().get_template("report.html.j2")
-    return template.render(
+    text = template.render(
         report=report,
         fragment=fragment,
         network_svg=svg(network_figure(report.network), f"Conflict network: {report.title}"),
@@ -55,3 +55,4 @@ def render_html(report: Report, *, fragment: bool = False) -> str:
         else "",
         timeline_note=timeline_selection(report.timeline).note,
     )
+    return text.strip() + "\n"

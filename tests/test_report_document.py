@@ -1,0 +1,277 @@
+"""Reports on the seed (mark AWS, party Amazon, case aws-cn-2018) and on the second case:
+their content (names, dates, amounts, sources), self-containment, Markdown with its figures,
+readable figures (no overlapping labels), big neighbourhoods cut to what matters, and the
+notebook helpers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from itertools import combinations
+from pathlib import Path
+
+import pytest
+
+import kg
+from kg import KnowledgeGraph, NotFound, Settings
+from kg.analysis.model import MarkUsage, ResultList
+from kg.analysis.service import Analyst
+from kg.report.document import Report, ReportParameterError, build_report
+from kg.report.figures import label_boxes, network_figure, timeline_figure
+from kg.report.render import write_report
+from kg.synth import generate
+
+DATA = Path(__file__).parent / "data"
+SEED_SOURCES = (
+    "News article on the Beijing High People's Court's AWS trademark ruling (seed article)",
+    "Wall Street Journal report on the AWS trademark judgment",
+    "The Register report on the AWS trademark judgment",
+    "elecfans.com report on the AWS trademark judgment",
+)
+# No script, style sheet, image or font from elsewhere: an http(s) URL in a src/href of a
+# script, link, img or style element, an @import, or a url(http...) in CSS.
+EXTERNAL = re.compile(
+    r"<(script|link|img|style|iframe|embed|object|source|image|use)\b[^>]*"
+    r"\b(src|href|xlink:href|data)\s*=\s*[\"']?\s*(https?:)?//",
+    re.IGNORECASE,
+)
+
+
+def assert_self_contained(text: str) -> None:
+    assert not EXTERNAL.search(text), EXTERNAL.search(text).group(0)  # type: ignore[union-attr]
+    assert "@import" not in text
+    assert not re.search(r"url\(\s*[\"']?\s*(https?:)?//", text)
+    assert "<script" not in text.lower()
+
+
+@pytest.fixture(scope="module")
+def second() -> Iterator[KnowledgeGraph]:
+    """The seed and the second case (NOVALUX, US) in one store."""
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    graph.load_seed()
+    graph.load([DATA / "second-case.trig"])
+    yield graph
+    graph.close()
+
+
+@pytest.fixture(scope="module")
+def mark_report(seeded: KnowledgeGraph) -> Report:
+    return build_report(seeded, mark="AWS", jurisdiction="CN", nice_class=42)
+
+
+def test_mark_report_names_dates_amounts_and_sources(mark_report: Report) -> None:
+    html = mark_report.to_html()
+    assert_self_contained(html)
+    for text in (
+        "The mark &#39;AWS&#39;",
+        "Beijing ActionSoft Science &amp; Technology Development Co., Ltd.",
+        "Amazon.com Inc.",
+        "Beijing Sinnet Technology Co., Ltd.",
+        "Ningxia Western Cloud Data Technology Co., Ltd.",
+        "Rule: first-to-file",
+        "Trademark Law of the PRC (2019), Art. 31",  # its basis
+        "2004-09",  # ActionSoft's filing: priority
+        "2018-07-12",
+        "2020-05",
+        "CNY 300,000,000",  # claimed
+        "CNY 76,460,000",  # awarded, as the article says
+        "CNY 76,463,000",  # and as elecfans.com says
+        "USD 11,000,000",
+        "(2018)京民初127号",
+    ):
+        assert text in html, text
+    for source in SEED_SOURCES:
+        assert source.replace("'", "&#39;") in html, source
+    # Every citation points into the sources list, and every listed source is cited.
+    cited = {int(n) for n in re.findall(r'href="#source-(\d+)"', html)}
+    listed = {int(n) for n in re.findall(r'<li id="source-(\d+)"', html)}
+    assert cited == listed == set(range(1, len(mark_report.sources) + 1))
+    # Figures are inline SVG, with their text as paths (no font needed).
+    assert html.count("<svg") == 2
+    assert "Priority to &#39;AWS&#39; in class 42 in CN goes to Beijing ActionSoft" in html
+
+
+def test_mark_report_sections(mark_report: Report) -> None:
+    assert [f.holder.name for f in mark_report.priority if f.holder] == [
+        "Beijing ActionSoft Science & Technology Development Co., Ltd."
+    ]
+    assert {u.party.name for u in mark_report.usages} >= {
+        "Amazon.com Inc.",
+        "Beijing ActionSoft Science & Technology Development Co., Ltd.",
+    }
+    assert mark_report.paths and all(p.steps for p in mark_report.paths)
+    assert [c.title for c in mark_report.cases] == ["(2018)京民初127号"]
+    kinds = {c.kind for c in mark_report.contradictions}
+    assert "payer is also payee" in kinds
+    assert any(e.date == "2018-07-09" for e in mark_report.timeline)
+
+
+def test_party_report(seeded: KnowledgeGraph) -> None:
+    report = build_report(seeded, party="Amazon")
+    text = report.to_markdown()
+    assert text.startswith("# Amazon.com Inc.\n")
+    assert "Amazon.com Inc." not in {u.party.name for u in report.usages}  # others only
+    for expected in (
+        "Beijing ActionSoft Science & Technology Development Co., Ltd.",
+        "operator for Amazon.com Inc.",
+        "2019",  # Amazon leaves Chinese e-commerce
+        "market exit",
+        "CNY 76,460,000",
+        "The Register report on the AWS trademark judgment",
+    ):
+        assert expected in text, expected
+    assert report.conflicts and report.priority
+    assert_self_contained(report.to_html())
+
+
+def test_case_report(seeded: KnowledgeGraph) -> None:
+    report = build_report(seeded, case="aws-cn-2018")
+    assert report.title == "Case (2018)京民初127号"
+    facts = {(f.label, f.value) for c in report.cases for f in c.facts}
+    assert ("claim", "CNY 300,000,000") in facts
+    assert ("judgment: costs", "CNY 260,000") in facts
+    assert ("judgment: order", "publish a statement") in facts
+    dates = [e.date for e in report.timeline]
+    assert "2020-12-30" in dates and "2018-07" in dates
+    assert dates.index("2018-07") < dates.index("2020-12-30")
+    html = report.to_html()
+    assert_self_contained(html)
+    assert "Beijing High People&#39;s Court" in html
+
+
+def test_second_case_report(second: KnowledgeGraph) -> None:
+    report = build_report(second, case="novalux-v-nova-lux")
+    html = report.to_html()
+    assert_self_contained(html)
+    for text in (
+        "Novalux Lighting Inc.",
+        "Nova Lux GmbH",
+        "Brightway Distribution LLC",
+        "first-to-use",
+        "2012-05",
+        "2021-02-26",  # the two sources disagree on the filing date
+        "2021-03-02",
+        "Complaint in Novalux Lighting v. Nova Lux (fictional)",
+        "Lamp Trade News report (fictional)",
+        "U.S. District Court for the Northern District of Illinois",
+    ):
+        assert text in html, text
+    assert [s.title for s in report.sources] == [
+        "Complaint in Novalux Lighting v. Nova Lux (fictional)",
+        "Lamp Trade News report (fictional)",
+    ]
+    assert report.priority[0].holder.name == "Novalux Lighting Inc."  # type: ignore[union-attr]
+    assert len(report.contradictions) == 1
+    # The seed's parties stay out of another case's report.
+    assert "ActionSoft" not in html
+
+
+def test_markdown_report_writes_its_figures_beside(seeded: KnowledgeGraph, tmp_path: Path) -> None:
+    report = build_report(seeded, case="aws-cn-2018")
+    written = write_report(report, tmp_path / "case.md")
+    assert [p.name for p in written] == ["case.md", "case.network.svg", "case.timeline.svg"]
+    text = written[0].read_text(encoding="utf-8")
+    assert "](case.network.svg)" in text and "](case.timeline.svg)" in text
+    assert "| judgment: damages | CNY 76,463,000 |" in text
+    for figure in written[1:]:
+        svg = figure.read_text(encoding="utf-8")
+        assert svg.startswith("<svg") and "viewBox" in svg
+        assert_self_contained(svg)
+
+
+def test_report_parameters_and_unknown_names(seeded: KnowledgeGraph) -> None:
+    with pytest.raises(ReportParameterError):
+        build_report(seeded)
+    with pytest.raises(ReportParameterError):
+        build_report(seeded, mark="AWS", party="Amazon")
+    with pytest.raises(ReportParameterError):
+        build_report(seeded, party="Amazon", jurisdiction="CN")
+    with pytest.raises(ReportParameterError):
+        build_report(seeded, mark="AWS", nice_class=46)
+    with pytest.raises(NotFound, match="no party named 'Nobody Inc'"):
+        build_report(seeded, party="Nobody Inc")
+    with pytest.raises(NotFound):
+        build_report(seeded, mark="ZZQX")
+    with pytest.raises(NotFound):
+        build_report(seeded, case="no-such-case")
+
+
+def test_kg_report_returns_the_same_report(seeded: KnowledgeGraph) -> None:
+    assert callable(kg.report)
+    markdown = kg.report(seeded, party="Amazon", format="md")
+    assert markdown == build_report(seeded, party="Amazon").to_markdown()
+    assert kg.report(Analyst(seeded), case="aws-cn-2018").startswith("<!doctype html>")
+
+
+def _overlaps(boxes: dict[str, tuple[float, float, float, float]]) -> list[tuple[str, str]]:
+    found = []
+    for (a, box_a), (b, box_b) in combinations(sorted(boxes.items()), 2):
+        if min(box_a[2], box_b[2]) - max(box_a[0], box_b[0]) > 0.5 and (
+            min(box_a[3], box_b[3]) - max(box_a[1], box_b[1]) > 0.5
+        ):
+            found.append((a, b))
+    return found
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        {"mark": "AWS", "jurisdiction": "CN", "nice_class": 42},
+        {"party": "Amazon"},
+        {"case": "aws-cn-2018"},
+    ],
+)
+def test_seed_figures_have_no_overlapping_labels(seeded: KnowledgeGraph, subject: dict) -> None:
+    report = build_report(seeded, **subject)
+    network = label_boxes(network_figure(report.network))
+    assert sum(k.startswith("node:") for k in network) == report.network.shown.number_of_nodes()
+    assert sum(k.startswith("edge:") for k in network) == report.network.shown.number_of_edges()
+    assert _overlaps(network) == []
+    timeline = label_boxes(timeline_figure(report.timeline))
+    assert len(timeline) == sum(1 for e in report.timeline if e.date)
+    assert _overlaps(timeline) == []
+
+
+def test_big_neighbourhood_shows_the_most_relevant_part() -> None:
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    graph.store.add(generate(3000, seed=5))
+    graph.changed()
+    analyst = Analyst(graph)
+    owner = analyst.find_party("https://w3id.org/tmkg/id/party/synthetic-0")
+    report = build_report(analyst, party=owner.id, max_nodes=20)
+    network = report.network
+    assert network.graph.number_of_nodes() > 60
+    assert network.shown.number_of_nodes() == 20
+    assert owner.id in network.shown
+    assert sum(network.left_out.values()) == network.graph.number_of_nodes() - 20
+    note = network.note
+    assert note.startswith("Showing 20 of ") and "left out:" in note and "marks" in note
+    html = report.to_html()
+    assert note in html.replace("&#39;", "'")
+    assert _overlaps(label_boxes(network_figure(network))) == []
+    # The timeline figure keeps at most 40 entries and says how many it leaves out.
+    assert len(report.timeline) > 40
+    timeline = label_boxes(timeline_figure(report.timeline))
+    assert len(timeline) == 40 and _overlaps(timeline) == []
+    assert "more dated entries are left out" in html
+    graph.close()
+
+
+def test_results_render_in_notebooks(seeded: KnowledgeGraph) -> None:
+    analyst = Analyst(seeded)
+    usages = analyst.who_else_uses("AWS", nice_class=42, jurisdiction="CN")
+    assert isinstance(usages, ResultList) and isinstance(usages[0], MarkUsage)
+    frame = usages.to_dataframe()
+    assert list(frame["party"]).count("Amazon.com Inc.") == 1
+    assert {"party", "mark", "similarity", "sources"} <= set(frame.columns)
+    assert "<table" in usages._repr_html_() and "Amazon.com Inc." in usages._repr_html_()
+    finding = analyst.priority("AWS", 42, "CN")
+    html = finding._repr_html_()
+    assert "Beijing ActionSoft" in html and "competing_claims" in html
+    assert finding.to_dataframe().loc[0, "holder"].startswith("Beijing ActionSoft")
+    timeline = analyst.timeline(case="aws-cn-2018")
+    assert timeline.to_dataframe()["date"].iloc[0] == "2018-07"
+    report = build_report(analyst, case="aws-cn-2018")
+    fragment = report._repr_html_()
+    assert fragment.startswith('<main class="tmkg-report">') and "<svg" in fragment
+    assert report.network_figure().get_axes() and report.timeline_figure().get_axes()
