@@ -3,7 +3,7 @@
 A query like ``conflicts { edges { node { parties { registrations { ... } } } } }`` asks for
 the registrations of every party of every conflict. Each loader gathers the keys asked for
 in one tick of the event loop and reads them with one batched `FactBase` call (one store
-query per 400 keys), so the number of store queries per request does not grow with the
+query per 5,000 keys), so the number of store queries per request does not grow with the
 number of objects in the answer. Loaders are built per request (`Context.build`), so their
 caches never outlive it; the facts they read are those of the graph's current generation.
 """

@@ -1,0 +1,81 @@
+"""No N+1: the store queries one GraphQL request makes stay flat as its answer grows.
+
+A generated registry is served in-process (so the store can be wrapped in a counting proxy)
+and queried over HTTP with nested fields on every object: each party's registrations (and
+their owners and sources), uses, cases and events; each mark's registrations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from kg import KnowledgeGraph, Settings
+from kg.api.app import create_app
+from kg.store import open_store
+from kg.store.counting import CountingStore
+from kg.synth import generate
+from tests.graphql_support import ThreadedServer, post
+
+NESTED = """
+  parties {
+    name
+    registrations { number owner { name } sources { title } }
+    uses { user { name } onBehalfOf { name } }
+    cases { number events { date } }
+    sources { title }
+  }
+  marks { text registrations { number } uses { since } sources { title } }
+"""
+CONFLICTS = "query($n: Int) { conflicts(first: $n) { nodes {" + NESTED + "} } }"
+WHO = """query($mark: String!, $min: Float) { whoElseUses(mark: $mark, minSimilarity: $min) {
+  party { name registrations { number owner { name } } uses { since } cases { number } }
+  mark { text registrations { number } } onBehalfOf { name } sources { title } } }"""
+
+
+@pytest.fixture(scope="module")
+def registry() -> Iterator[tuple[ThreadedServer, CountingStore]]:
+    store = open_store("memory")
+    store.add(generate(2000, seed=11))
+    counting = CountingStore(store)
+    graph = KnowledgeGraph(counting)  # type: ignore[arg-type]
+    app = create_app(graph, Settings(memory=True, graphql_max_cost=10**9))
+    with ThreadedServer(app) as server:
+        yield server, counting
+    graph.close()
+
+
+def queries_for(server: ThreadedServer, store: CountingStore, query: str, **variables) -> tuple:
+    before = store.queries
+    answer = post(server.graphql, query, variables)
+    assert "errors" not in answer, answer.get("errors")
+    return answer["data"], store.queries - before
+
+
+def test_conflict_pages_cost_the_same_queries_at_any_size(registry) -> None:
+    server, store = registry
+    post(server.graphql, CONFLICTS, {"n": 25})  # warm: the ranking and the facts it reads
+    counts = {}
+    for size in (1, 5, 25):
+        data, counts[size] = queries_for(server, store, CONFLICTS, n=size)
+        assert len(data["conflicts"]["nodes"]) == size
+    registrations = sum(
+        len(p["registrations"]) for c in data["conflicts"]["nodes"] for p in c["parties"]
+    )
+    assert registrations > 100  # the largest answer holds hundreds of nested objects
+    assert len(set(counts.values())) == 1, f"store queries per request by page size: {counts}"
+    assert counts[25] <= 8
+
+
+def test_who_else_uses_costs_the_same_queries_for_more_hits(registry) -> None:
+    server, store = registry
+    mark = "BITMARYALL"  # 2, 5 and 13 hits at the three floors (seed 11)
+    post(server.graphql, WHO, {"mark": mark, "min": 0.5})  # warm
+    sizes, counts = [], []
+    for floor in (0.95, 0.8, 0.5):
+        data, count = queries_for(server, store, WHO, mark=mark, min=floor)
+        sizes.append(len(data["whoElseUses"]))
+        counts.append(count)
+    assert sizes == sorted(sizes) and sizes[-1] > sizes[0], sizes
+    assert max(counts) - min(counts) <= 1, f"store queries for {sizes} hits: {counts}"
