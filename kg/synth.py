@@ -4,7 +4,11 @@ Realistic enough to measure and to test scale: owners hold a heavy-tailed number
 mark texts are built from syllables with real near-duplicates (case, punctuation, one-letter
 spelling variants, and Chinese marks beside their pinyin), Nice classes follow a skewed
 distribution, jurisdictions carry their priority rules, and some marks are also used or
-litigated.
+litigated: each jurisdiction has a tm:Court, and a small share of near-duplicate pairs became a
+tm:Case (the earlier mark's owner against the look-alike's) with a tm:LawsuitFiled event.
+
+The cases are drawn from their own random stream and written after everything else, so adding
+them left the rest of a seed's output unchanged.
 """
 
 from __future__ import annotations
@@ -141,13 +145,20 @@ def _date(rng: random.Random, start: int, end: int) -> str:
     return f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
 
 
-def generate(marks: int, seed: int = 0, variant_rate: float = 0.15) -> Iterator[ox.Quad]:
+def generate(
+    marks: int, seed: int = 0, variant_rate: float = 0.15, case_rate: float = 0.05
+) -> Iterator[ox.Quad]:
     """Quads of a registry with `marks` marks, each in a named graph per jurisdiction.
+
+    `case_rate` is the share of near-duplicate pairs (of different owners) that were litigated.
 
     >>> quads = list(generate(50, seed=1))
     >>> len({q.subject for q in quads if q.predicate.value == TM + "text"})
     50
     >>> quads == list(generate(50, seed=1))
+    True
+    >>> cases = {q.subject for q in generate(2000, seed=1) if q.object.value == TM + "Case"}
+    >>> 5 < len(cases) < 50
     True
     """
     rng = random.Random(seed)
@@ -155,6 +166,8 @@ def generate(marks: int, seed: int = 0, variant_rate: float = 0.15) -> Iterator[
     # Zipf-like: a few owners hold many marks.
     weights = [1.0 / (rank + 1) ** 1.1 for rank in range(owners)]
     texts: list[str] = []
+    held: list[tuple[int, str, str]] = []  # per mark: owner, jurisdiction, filing date
+    look_alikes: list[tuple[int, int]] = []  # (mark, the earlier mark it imitates)
     for code in sorted(set(_JURISDICTIONS)):
         graph = ox.NamedNode(f"{ID}graph/synthetic/{code.lower()}")
         yield ox.Quad(graph, RDF_TYPE, ox.NamedNode(TM + "SourceGraph"), ox.DefaultGraph())
@@ -181,11 +194,12 @@ def generate(marks: int, seed: int = 0, variant_rate: float = 0.15) -> Iterator[
         )
     owner_ids = rng.choices(range(owners), weights=weights, k=marks)
     for index in range(marks):
-        text = (
-            _variant(rng.choice(texts), rng)
-            if texts and rng.random() < variant_rate
-            else _text(rng)
-        )
+        if texts and rng.random() < variant_rate:
+            original = rng.randrange(len(texts))  # the same draw as rng.choice(texts)
+            text = _variant(texts[original], rng)
+            look_alikes.append((index, original))
+        else:
+            text = _text(rng)
         texts.append(text)
         code = rng.choice(_JURISDICTIONS)
         graph = ox.NamedNode(f"{ID}graph/synthetic/{code.lower()}")
@@ -207,6 +221,7 @@ def generate(marks: int, seed: int = 0, variant_rate: float = 0.15) -> Iterator[
                 graph,
             )
         filed = _date(rng, 1995, 2023)
+        held.append((owner_ids[index], code, filed))
         yield ox.Quad(
             registration,
             ox.NamedNode(TM + "filingDate"),
@@ -246,3 +261,74 @@ def generate(marks: int, seed: int = 0, variant_rate: float = 0.15) -> Iterator[
                 ox.Literal(str(rng.randint(1990, 2024)), datatype=ox.NamedNode(XSD + "gYear")),
                 graph,
             )
+    yield from _cases(seed, held, look_alikes, case_rate)
+
+
+def _cases(
+    seed: int,
+    held: list[tuple[int, str, str]],
+    look_alikes: list[tuple[int, int]],
+    rate: float,
+) -> Iterator[ox.Quad]:
+    """A court per jurisdiction, and suits over a share of the look-alike pairs."""
+    rng = random.Random(f"tmkg-synthetic-cases-{seed}")
+    tm = {name: ox.NamedNode(TM + name) for name in _CASE_TERMS}
+    for code in sorted(set(_JURISDICTIONS)):
+        court = ox.NamedNode(f"{ID}party/synthetic-court-{code.lower()}")
+        graph = ox.NamedNode(f"{ID}graph/synthetic/{code.lower()}")
+        yield ox.Quad(court, RDF_TYPE, tm["Court"], graph)
+        yield ox.Quad(
+            court, NAME, ox.Literal(f"Synthetic {code} Intellectual Property Court"), graph
+        )
+    number = 0
+    for index, original in look_alikes:
+        (defendant_id, code, filed), (plaintiff_id, _, earlier) = held[index], held[original]
+        if rng.random() >= rate or defendant_id == plaintiff_id:
+            continue
+        number += 1
+        graph = ox.NamedNode(f"{ID}graph/synthetic/{code.lower()}")
+        case = ox.NamedNode(f"{ID}case/synthetic-{number}")
+        event = ox.NamedNode(f"{ID}event/synthetic-{number}-filed")
+        plaintiff = ox.NamedNode(f"{ID}party/synthetic-{plaintiff_id}")
+        defendant = ox.NamedNode(f"{ID}party/synthetic-{defendant_id}")
+        court = ox.NamedNode(f"{ID}party/synthetic-court-{code.lower()}")
+        year = min(max(int(filed[:4]), int(earlier[:4])) + rng.randint(1, 3), 2025)
+        date = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        yield ox.Quad(case, RDF_TYPE, tm["Case"], graph)
+        yield ox.Quad(case, tm["plaintiff"], plaintiff, graph)
+        yield ox.Quad(case, tm["defendant"], defendant, graph)
+        yield ox.Quad(case, tm["court"], court, graph)
+        yield ox.Quad(case, tm["concerns"], ox.NamedNode(f"{ID}mark/synthetic-{original}"), graph)
+        yield ox.Quad(case, tm["jurisdiction"], ox.NamedNode(f"{ID}jurisdiction/{code}"), graph)
+        yield ox.Quad(case, tm["caseNumber"], ox.Literal(f"({year}) {code} synth {number}"), graph)
+        yield ox.Quad(event, RDF_TYPE, tm["LawsuitFiled"], graph)
+        yield ox.Quad(event, tm["case"], case, graph)
+        yield ox.Quad(event, tm["court"], court, graph)
+        yield ox.Quad(event, tm["involves"], plaintiff, graph)
+        yield ox.Quad(event, tm["involves"], defendant, graph)
+        yield ox.Quad(event, tm["jurisdiction"], ox.NamedNode(f"{ID}jurisdiction/{code}"), graph)
+        yield ox.Quad(
+            event, tm["date"], ox.Literal(date, datatype=ox.NamedNode(XSD + "date")), graph
+        )
+        yield ox.Quad(
+            event,
+            ox.NamedNode("http://purl.org/dc/terms/description"),
+            ox.Literal(f"Synthetic suit over mark {original} against look-alike mark {index}"),
+            graph,
+        )
+
+
+_CASE_TERMS = (
+    "Court",
+    "Case",
+    "LawsuitFiled",
+    "plaintiff",
+    "defendant",
+    "court",
+    "concerns",
+    "jurisdiction",
+    "caseNumber",
+    "case",
+    "involves",
+    "date",
+)
