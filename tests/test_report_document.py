@@ -234,7 +234,7 @@ def test_seed_figures_have_no_overlapping_labels(seeded: KnowledgeGraph, subject
 
 def test_big_neighbourhood_shows_the_most_relevant_part() -> None:
     graph = KnowledgeGraph.open(Settings(memory=True))
-    graph.store.add(generate(3000, seed=5))
+    graph.store.add(generate(1500, seed=5))
     graph.changed()
     analyst = Analyst(graph)
     owner = analyst.find_party("https://w3id.org/tmkg/id/party/synthetic-0")
