@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kg.cli_analysis import ANALYSIS_COMMANDS, add_analysis_commands, run_analysis
+from kg.cli_registry import REGISTRY_COMMANDS, add_registry_commands, run_registry
 from kg.cli_report import REPORT_COMMANDS, add_report_commands
 from kg.config import Settings
 from kg.errors import KGError, QueryError
@@ -190,6 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_analysis_commands(commands, common)
     add_report_commands(commands, common)
+    add_registry_commands(commands, common)
     return parser
 
 
@@ -217,6 +219,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command in ANALYSIS_COMMANDS:
             return _cmd_analysis(args, settings)
+        if args.command in REGISTRY_COMMANDS:
+            return run_registry(args, settings)
         if args.command in REPORT_COMMANDS:
             with _open(settings) as graph:
                 return REPORT_COMMANDS[args.command](args, graph)
