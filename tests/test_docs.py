@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import re
 
+from kg.api.graphql.schema import ROOT_FIELDS
 from kg.cli import build_parser
 from kg.resources import PROJECT_ROOT, QUERIES_DIR
 
@@ -30,8 +32,13 @@ def test_every_option_is_documented() -> None:
     assert not missing, f"undocumented options: {missing}"
 
 
+def test_every_graphql_root_field_is_documented() -> None:
+    missing = [name for name in ROOT_FIELDS if not re.search(rf"`{name}\b", README)]
+    assert not missing, f"GraphQL root fields missing from the README: {missing}"
+
+
 def test_every_saved_query_is_listed() -> None:
-    for path in QUERIES_DIR.glob("*.rq"):
+    for path in [*QUERIES_DIR.glob("*.rq"), *QUERIES_DIR.glob("*.graphql")]:
         assert path.name in README, path.name
 
 
