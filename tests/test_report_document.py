@@ -275,3 +275,12 @@ def test_results_render_in_notebooks(seeded: KnowledgeGraph) -> None:
     fragment = report._repr_html_()
     assert fragment.startswith('<main class="tmkg-report">') and "<svg" in fragment
     assert report.network_figure().get_axes() and report.timeline_figure().get_axes()
+
+
+@pytest.mark.slow
+def test_pdf_report(seeded: KnowledgeGraph, tmp_path: Path) -> None:
+    pytest.importorskip("weasyprint")
+    report = build_report(seeded, case="aws-cn-2018")
+    (path,) = write_report(report, tmp_path / "case.pdf")
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF-") and len(data) > 20_000

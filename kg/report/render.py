@@ -75,7 +75,7 @@ def _write_pdf(report: Report, path: Path) -> Path:
     except (ImportError, OSError) as error:
         raise ReportFormatError(
             f"PDF reports need WeasyPrint and Pango ({error})",
-            suggestion="pip install 'tmkg[pdf]', or write .html and print it",
+            suggestion="pip install weasyprint (or tmkg[pdf]), or write .html and print it",
         ) from None
     html = render(report, "html")
     # Nothing is fetched: the page has no external resource, and the fetcher refuses any.
