@@ -179,6 +179,8 @@ field.</summary><ul>{items}</ul></details>
     React.createElement(GraphiQL, {{
       fetcher: GraphiQL.createFetcher({{ url: config.endpoint }}),
       defaultTabs: tabs,
+      // GraphiQL 3 takes the first tab's variables from this prop, not from defaultTabs.
+      variables: tabs.length ? tabs[0].variables : undefined,
       storage: storage,
       defaultEditorToolsVisibility: "variables",
       shouldPersistHeaders: false,
