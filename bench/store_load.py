@@ -23,6 +23,8 @@ Load methods (one row each):
   load         oxigraph only: `store.native.load(path=...)`, parsed in Rust, one transaction.
   bulk_load    oxigraph on disk only: `store.native.bulk_load(path=...)`, the reference line.
                Not atomic: a failure can leave part of the file written.
+  bulk_extend  oxigraph, opt-in (--methods): parse, then `store.native.bulk_extend(quads)`.
+               Not atomic either; the fast path for already-parsed (skolemized) quads.
   dataset_parse  rdflib only: rdflib's own `Dataset.parse(file, format="nquads")`.
 """
 
@@ -86,11 +88,13 @@ METHODS: dict[str, tuple[str, ...]] = {
     "memory": ("interface", "extend"),
     "rdflib": ("interface", "dataset_parse"),
 }
+OPT_IN: dict[str, tuple[str, ...]] = {"oxigraph": ("bulk_extend",), "memory": ("load",)}
 METHOD_LABELS = {
     "interface": "parse + Store.add (interface)",
     "extend": "parse + native extend",
     "load": "native Store.load (atomic)",
     "bulk_load": "native bulk_load (reference, not atomic)",
+    "bulk_extend": "parse + native bulk_extend (not atomic)",
     "dataset_parse": "rdflib Dataset.parse (reference)",
 }
 
@@ -372,77 +376,78 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
     nquads = ox.RdfFormat.N_QUADS
     result: dict[str, Any] = {"backend": backend, "method": method, "extra": {}}
     extra = result["extra"]
-    folder = Path(tempfile.mkdtemp(prefix="tmkg-bench-", dir=spec["tmp_dir"]))
-    store_dir = folder / "store"
+    extra["rss_baseline_mb"] = _maxrss_mb()  # interpreter + imports, before any data
+    store_dir = Path(spec["folder"]) / "store"  # the parent makes and removes the folder
 
     def parse() -> list[Any]:
         return list(ox.parse(path=data, format=nquads))
 
-    try:
-        store = open_store(backend, store_dir if backend == "oxigraph" else None)
-        parse_s = insert_s = flush_s = 0.0
-        quads: list[Any] = []
-        log(f"{backend}/{method}: loading")
-        if method == "interface":
-            quads, parse_s = _timed(parse)
-            log(f"{backend}/{method}: parsed {len(quads):,} quads in {parse_s:.1f} s; adding")
-            added, insert_s = _timed(lambda: store.add(quads))
-            extra["added"] = added
-        elif method == "extend":
-            quads, parse_s = _timed(parse)
-            native = store.native  # type: ignore[attr-defined]
-            # What `add` does before writing: one membership test per quad (empty store here).
-            new, check_s = _timed(lambda: [q for q in quads if q not in native])
-            extra["membership_check_empty_s"] = check_s
-            del new
-            _, insert_s = _timed(lambda: native.extend(quads))
-        elif method == "load":
-            native = store.native  # type: ignore[attr-defined]
-            _, insert_s = _timed(lambda: native.load(path=data, format=nquads))
-        elif method == "bulk_load":
-            native = store.native  # type: ignore[attr-defined]
-            _, insert_s = _timed(lambda: native.bulk_load(path=data, format=nquads))
-        elif method == "dataset_parse":
-            dataset = store._dataset  # type: ignore[attr-defined]  # rdflib's own parser
-            _, insert_s = _timed(lambda: dataset.parse(data, format="nquads"))
-        else:
-            raise ValueError(f"unknown method {method!r}")
-        if backend == "oxigraph":
-            _, flush_s = _timed(store.flush)  # type: ignore[attr-defined]
-            extra["disk_mb"] = _folder_mb(store_dir)
-        result.update(
-            parse_s=parse_s,
-            insert_s=insert_s,
-            flush_s=flush_s,
-            load_s=parse_s + insert_s + flush_s,
-            rss_after_load_mb=_maxrss_mb(),
-        )
-        log(f"{backend}/{method}: loaded in {result['load_s']:.1f} s; counting")
-        if backend == "rdflib":
-            count, count_s = _timed(lambda: len(store._dataset))  # type: ignore[attr-defined]
-        else:
-            count, count_s = _timed(lambda: len(store.native))  # type: ignore[attr-defined]
-        result.update(count=count, count_s=count_s)
+    store = open_store(backend, store_dir if backend == "oxigraph" else None)
+    parse_s = insert_s = flush_s = 0.0
+    quads: list[Any] = []
+    log(f"{backend}/{method}: loading")
+    if method == "interface":
+        quads, parse_s = _timed(parse)
+        log(f"{backend}/{method}: parsed {len(quads):,} quads in {parse_s:.1f} s; adding")
+        added, insert_s = _timed(lambda: store.add(quads))
+        extra["added"] = added
+    elif method == "extend":
+        quads, parse_s = _timed(parse)
+        native = store.native  # type: ignore[attr-defined]
+        # What `add` does before writing: one membership test per quad (empty store here).
+        new, check_s = _timed(lambda: [q for q in quads if q not in native])
+        extra["membership_check_empty_s"] = check_s
+        del new
+        _, insert_s = _timed(lambda: native.extend(quads))
+    elif method == "load":
+        native = store.native  # type: ignore[attr-defined]
+        _, insert_s = _timed(lambda: native.load(path=data, format=nquads))
+    elif method == "bulk_extend":
+        quads, parse_s = _timed(parse)
+        native = store.native  # type: ignore[attr-defined]
+        _, insert_s = _timed(lambda: native.bulk_extend(quads))
+    elif method == "bulk_load":
+        native = store.native  # type: ignore[attr-defined]
+        _, insert_s = _timed(lambda: native.bulk_load(path=data, format=nquads))
+    elif method == "dataset_parse":
+        dataset = store._dataset  # type: ignore[attr-defined]  # rdflib's own parser
+        _, insert_s = _timed(lambda: dataset.parse(data, format="nquads"))
+    else:
+        raise ValueError(f"unknown method {method!r}")
+    if backend == "oxigraph":
+        _, flush_s = _timed(store.flush)  # type: ignore[attr-defined]
+        extra["disk_mb"] = _folder_mb(store_dir)
+    result.update(
+        parse_s=parse_s,
+        insert_s=insert_s,
+        flush_s=flush_s,
+        load_s=parse_s + insert_s + flush_s,
+        rss_after_load_mb=_maxrss_mb(),
+    )
+    log(f"{backend}/{method}: loaded in {result['load_s']:.1f} s; counting")
+    if backend == "rdflib":
+        count, count_s = _timed(lambda: len(store._dataset))  # type: ignore[attr-defined]
+    else:
+        count, count_s = _timed(lambda: len(store.native))  # type: ignore[attr-defined]
+    result.update(count=count, count_s=count_s)
 
-        log(f"{backend}/{method}: {count:,} triples; querying")
-        runs, budget = spec["runs"], spec["budget"]
-        result["q1"] = time_selective(store, q1_query, params["q1_texts"], runs, budget)
-        log(f"{backend}/{method}: q1 p50 {result['q1']['p50_ms']:.2f} ms")
-        result["q2"] = time_selective(store, q2_query, params["q2_owner_class"], runs, budget)
-        log(f"{backend}/{method}: q2 p50 {result['q2']['p50_ms']:.2f} ms")
-        result["agg"] = time_aggregate(store, spec["agg_runs"], budget)
-        log(f"{backend}/{method}: aggregate {result['agg']['ms']:.0f} ms")
-        result["rss_mb"] = _maxrss_mb()
+    log(f"{backend}/{method}: {count:,} triples; querying")
+    runs, budget = spec["runs"], spec["budget"]
+    result["q1"] = time_selective(store, q1_query, params["q1_texts"], runs, budget)
+    log(f"{backend}/{method}: q1 p50 {result['q1']['p50_ms']:.2f} ms")
+    result["q2"] = time_selective(store, q2_query, params["q2_owner_class"], runs, budget)
+    log(f"{backend}/{method}: q2 p50 {result['q2']['p50_ms']:.2f} ms")
+    result["agg"] = time_aggregate(store, spec["agg_runs"], budget)
+    log(f"{backend}/{method}: aggregate {result['agg']['ms']:.0f} ms")
+    result["rss_mb"] = _maxrss_mb()
 
-        if method == "interface" and backend != "rdflib":
-            # Loading the same file again: every quad is already there, so this is the cost
-            # of the membership check against a full store (nothing is written).
-            added_again, readd_s = _timed(lambda: store.add(quads))
-            extra.update(readd_s=readd_s, readd_added=added_again)
-        quads.clear()
-        store.close()
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    if method == "interface" and backend != "rdflib":
+        # Loading the same file again: every quad is already there, so this is the cost
+        # of the membership check against a full store (nothing is written).
+        added_again, readd_s = _timed(lambda: store.add(quads))
+        extra.update(readd_s=readd_s, readd_added=added_again)
+    quads.clear()
+    store.close()
     return result
 
 
@@ -471,15 +476,28 @@ def parse_child(spec: dict[str, Any]) -> dict[str, Any]:
 # ---------------------------------------------------------------- parent
 
 
-def run_child(spec: dict[str, Any]) -> dict[str, Any]:
-    completed = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "--child", json.dumps(spec)],
-        stdout=subprocess.PIPE,
-        text=True,
-        check=False,
-    )
+def run_child(spec: dict[str, Any], timeout: float, tmp_dir: str | None) -> dict[str, Any] | None:
+    """Run one job in its own process; None if it failed or timed out (reported to stderr)."""
+    folder = Path(tempfile.mkdtemp(prefix="tmkg-bench-", dir=tmp_dir))
+    command = [sys.executable, str(Path(__file__).resolve()), "--child"]
+    try:
+        completed = subprocess.run(
+            [*command, json.dumps({**spec, "folder": str(folder)})],
+            stdout=subprocess.PIPE,
+            text=True,
+            check=False,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        # Seen here: pyoxigraph's Store.flush() sometimes never returns after several write
+        # transactions, so a stuck row must not stop the others.
+        log(f"{spec.get('backend', '')}/{spec['method']}: killed after {timeout:.0f} s")
+        return None
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     if completed.returncode != 0:
-        raise SystemExit(f"child {spec} failed with exit code {completed.returncode}")
+        log(f"{spec.get('backend', '')}/{spec['method']}: exit code {completed.returncode}")
+        return None
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
@@ -546,7 +564,10 @@ def notes(results: list[dict[str, Any]], parse_info: dict[str, Any] | None) -> l
             parts.append(f"insert {r['insert_s']:.2f} s + flush {r['flush_s']:.2f} s")
         if "disk_mb" in extra:
             parts.append(f"on disk {extra['disk_mb']:,.0f} MB")
-        parts.append(f"peak RSS after load {r['rss_after_load_mb']:,.0f} MB")
+        parts.append(
+            f"peak RSS after load {r['rss_after_load_mb']:,.0f} MB "
+            f"(of which {extra['rss_baseline_mb']:,.0f} MB before loading: Python + imports)"
+        )
         parts.append(f"aggregate median of {r['agg']['runs']}")
         if "membership_check_empty_s" in extra:
             parts.append(
@@ -608,9 +629,17 @@ def main(argv: list[str] | None = None) -> int:
         default=60.0,
         help="seconds per selective query kind before stopping early (at least 10 runs)",
     )
+    parser.add_argument(
+        "--methods",
+        help="comma-separated load methods to run (default: all but the opt-in ones); "
+        "known: " + ",".join(METHOD_LABELS),
+    )
     parser.add_argument("--skip-rdflib-load-via-interface", action="store_true")
     parser.add_argument("--skip-parse-breakdown", action="store_true")
     parser.add_argument("--tmp-dir", default=None, help="where stores go (default: system temp)")
+    parser.add_argument(
+        "--child-timeout", type=float, default=1800.0, help="seconds before a row is killed"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--json", type=Path, help="also write the raw results here")
     args = parser.parse_args(argv)
@@ -629,10 +658,14 @@ def main(argv: list[str] | None = None) -> int:
     data_path, params, reused = data_set(args.triples, args.seed)
 
     jobs: list[dict[str, Any]] = []
+    chosen = set(args.methods.split(",")) if args.methods else None
+    if chosen and chosen - set(METHOD_LABELS):
+        parser.error(f"unknown methods {sorted(chosen - set(METHOD_LABELS))}")
     skip = {("rdflib", "interface")} if args.skip_rdflib_load_via_interface else set()
     for backend in backends:
-        for method in METHODS[backend]:
-            if (backend, method) in skip:
+        available = METHODS[backend] + (OPT_IN.get(backend, ()) if chosen else ())
+        for method in available:
+            if (backend, method) in skip or (chosen and method not in chosen):
                 continue
             jobs.append(
                 {
@@ -643,19 +676,25 @@ def main(argv: list[str] | None = None) -> int:
                     "runs": args.runs,
                     "agg_runs": args.agg_runs,
                     "budget": args.budget,
-                    "tmp_dir": args.tmp_dir,
                 }
             )
     results: list[dict[str, Any]] = []
+    failed: list[str] = []
     for i, spec in enumerate(jobs, 1):
         log(f"[{i}/{len(jobs)}] {spec['backend']} / {spec['method']}")
         t = time.perf_counter()
-        results.append(run_child(spec))
+        result = run_child(spec, args.child_timeout, args.tmp_dir)
+        if result is None:
+            failed.append(f"{spec['backend']} / {spec['method']}")
+        else:
+            results.append(result)
         log(f"[{i}/{len(jobs)}] done in {time.perf_counter() - t:.1f} s")
     parse_info = None
     if not args.skip_parse_breakdown:
         log("parse breakdown")
-        parse_info = run_child({"method": "parse", "data": str(data_path)})
+        parse_info = run_child(
+            {"method": "parse", "data": str(data_path)}, args.child_timeout, args.tmp_dir
+        )
 
     total = time.perf_counter() - started
     print(f"## tmkg store benchmark ({params['triples']:,} quads)\n")
@@ -679,6 +718,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     for line in notes(results, parse_info):
         print(line)
+    for row in failed:
+        print(f"- {row}: FAILED or timed out (see stderr), no figures")
     print(f"\ntotal benchmark time {total:,.0f} s")
     if args.json:
         args.json.write_text(json.dumps({"params": params, "results": results}, indent=1))

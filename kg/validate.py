@@ -12,7 +12,7 @@ import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import pyoxigraph as ox
 import pyshacl
@@ -50,6 +50,7 @@ _TIMEZONE = r"(Z|[+-](0\d|1[0-4]):[0-5]\d)?"
 _LEXICAL_FORMS = {
     _XSD + "gYear": re.compile(rf"-?\d{{4,}}{_TIMEZONE}"),
     _XSD + "gYearMonth": re.compile(rf"-?\d{{4,}}-(0[1-9]|1[0-2]){_TIMEZONE}"),
+    _XSD + "integer": re.compile(r"[+-]?\d+"),
 }
 _UNCHECKED = {_XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
 
@@ -177,7 +178,7 @@ def _pyshacl_results(
 
 @cache
 def _compiled_checks() -> list[Check]:
-    return compile_shapes(_shapes())
+    return compile_shapes(_shapes(), _ontology_graph())
 
 
 def _sparql_results(
@@ -227,10 +228,15 @@ def is_well_typed(literal: ox.Literal) -> bool:
     datatype = literal.datatype.value
     if datatype in _UNCHECKED or not datatype.startswith(_XSD):
         return True
+    return _well_typed(literal.value, datatype)
+
+
+@lru_cache(maxsize=1 << 16)
+def _well_typed(text: str, datatype: str) -> bool:
     pattern = _LEXICAL_FORMS.get(datatype)
     if pattern is not None:
-        return pattern.fullmatch(literal.value) is not None
-    return not rdflib.Literal(literal.value, datatype=rdflib.URIRef(datatype)).ill_typed
+        return pattern.fullmatch(text) is not None
+    return not rdflib.Literal(text, datatype=rdflib.URIRef(datatype)).ill_typed
 
 
 def _ill_typed(quads: Sequence[ox.Quad], origins: Mapping[object, str]) -> list[str]:

@@ -5,7 +5,9 @@ Oxigraph is a Rust SPARQL engine: loading and querying run natively, not in Pyth
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import ClassVar
@@ -19,7 +21,14 @@ __all__ = ["MemoryStore", "OxigraphStore"]
 
 
 class OxigraphStore:
-    """Oxigraph on disk at `path`; every write is a RocksDB transaction (all or nothing)."""
+    """Oxigraph on disk at `path`; every write is all or nothing.
+
+    Small writes are RocksDB transactions. Oxigraph's transactions are slow for big batches
+    (~20k quads/s), so a batch of `BULK_MIN_QUADS` or more is bulk-loaded (~70-120k quads/s)
+    into a checkpoint copy of the store (hard links, milliseconds) that then replaces the store
+    by two directory renames. A crash before the renames leaves the store as it was; a crash
+    between them is rolled forward the next time the store is opened.
+    """
 
     backend: ClassVar[str] = "oxigraph"
     persistent: ClassVar[bool] = True
@@ -31,6 +40,7 @@ class OxigraphStore:
             if self._path is None:
                 self._store = ox.Store()
             else:
+                _recover(self._path)
                 self._path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self._path))
         except OSError as error:
@@ -84,9 +94,36 @@ class OxigraphStore:
 
     def add(self, quads: Iterable[ox.Quad]) -> int:
         new = [quad for quad in quads if quad not in self._store]
-        if new:
+        if len(new) >= BULK_MIN_QUADS and self._path is not None:
+            self._bulk_add(new)
+        elif new:
             self._write(self._store.extend, new)
         return len(new)
+
+    def _bulk_add(self, quads: list[ox.Quad]) -> None:
+        assert self._path is not None
+        staging, old = _staging_paths(self._path)
+        shutil.rmtree(staging, ignore_errors=True)
+        try:
+            self._store.flush()
+            self._store.backup(str(staging))
+            stage = ox.Store(str(staging))
+            stage.bulk_extend(quads)
+            stage.flush()
+            del stage
+        except OSError as error:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise StoreError(
+                f"bulk write to the store at {self.location} failed: {error}"
+            ) from error
+        # The staging copy is complete and closed: swap it in. Our handle on the old copy is
+        # dropped first; renaming a directory does not disturb handles still open on it.
+        del self._store
+        os.rename(self._path, old)
+        os.rename(staging, self._path)
+        _fsync_directory(self._path.parent)
+        self._store = ox.Store(str(self._path))
+        shutil.rmtree(old, ignore_errors=True)
 
     def remove(self, quads: Iterable[ox.Quad]) -> int:
         present = [quad for quad in quads if quad in self._store]
@@ -144,6 +181,33 @@ class MemoryStore(OxigraphStore):
 
     def __init__(self, path: str | Path | None = None) -> None:
         super().__init__(None)
+
+
+BULK_MIN_QUADS = 50_000
+"""Batches at least this big go through the staged bulk load instead of one transaction."""
+
+
+def _staging_paths(path: Path) -> tuple[Path, Path]:
+    return path.parent / f".{path.name}.staging", path.parent / f".{path.name}.old"
+
+
+def _fsync_directory(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _recover(path: Path) -> None:
+    """Finish or undo a bulk write that a crash interrupted (see `OxigraphStore`)."""
+    staging, old = _staging_paths(path)
+    if not path.exists() and old.exists():
+        # Crashed between the two renames: the staging copy was complete, roll forward.
+        os.rename(staging if staging.exists() else old, path)
+    if path.exists():
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _ntriples_quad(quad: ox.Quad) -> str:
