@@ -11,9 +11,8 @@ True
 
 from __future__ import annotations
 
-# kg.report is a package that is also callable: kg.report(graph, mark="AWS") returns a report.
-from kg import report
-from kg.analysis.service import Analyst
+from typing import TYPE_CHECKING, Any
+
 from kg.config import Settings
 from kg.errors import KGError, NotFound, ParseError, QueryError, StoreError, ValidationError
 from kg.graph import GraphStats, KnowledgeGraph
@@ -33,3 +32,22 @@ __all__ = [
     "ValidationError",
     "report",
 ]
+
+if TYPE_CHECKING:
+    from kg import report
+    from kg.analysis.service import Analyst
+
+
+def __getattr__(name: str) -> Any:
+    # Imported on first use: the analyses and reports pull in networkx, rapidfuzz, matplotlib,
+    # which a script that only loads or queries (or a query worker) should not pay for.
+    # kg.report is a package that is also callable: kg.report(graph, mark="AWS").
+    if name == "Analyst":
+        from kg.analysis.service import Analyst
+
+        return Analyst
+    if name == "report":
+        import importlib
+
+        return importlib.import_module("kg.report")
+    raise AttributeError(f"module 'kg' has no attribute {name!r}")
