@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from kg.analysis.contradictions import Statement
 from kg.analysis.dates import PartialDate
+from kg.analysis.mark_index import MarkIndex
 from kg.analysis.model import (
     CaseSummary,
     Holding,
@@ -23,10 +24,10 @@ from kg.analysis.model import (
     TimelineEntry,
 )
 from kg.analysis.priority import ClaimRecord
-from kg.analysis.similarity import DEFAULT_MIN_SIMILARITY, blocking_keys, compare
+from kg.analysis.similarity import DEFAULT_MIN_SIMILARITY, compare
 from kg.store import Store
 
-__all__ = ["SIMILAR_MARK", "FactBase", "Identities", "MarkIndex", "neighbourhood_edges"]
+__all__ = ["SIMILAR_MARK", "FactBase", "Identities", "neighbourhood_edges"]
 
 TM = "https://w3id.org/tmkg/ontology#"
 _BATCH = 400
@@ -88,24 +89,6 @@ class Identities:
         return found | {iri}
 
 
-class MarkIndex:
-    """Blocking keys -> marks, so similar marks are found without comparing against all."""
-
-    def __init__(self, marks: dict[str, str]) -> None:
-        self.texts = marks
-        self._by_key: dict[str, set[str]] = defaultdict(set)
-        for iri, text in marks.items():
-            for key in blocking_keys(text):
-                self._by_key[key].add(iri)
-
-    def candidates(self, text: str) -> set[str]:
-        """Marks sharing at least one blocking key with `text`."""
-        found: set[str] = set()
-        for key in blocking_keys(text):
-            found |= self._by_key.get(key, set())
-        return found
-
-
 @dataclass
 class _Record:
     iris: set[str]
@@ -117,8 +100,9 @@ class _Record:
 class FactBase:
     """The facts of one store, read on demand and cached; build a new one after writes."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, mark_index: MarkIndex | None = None) -> None:
         self.store = store
+        self._shared_index = mark_index
         self._identities: Identities | None = None
         self._sources: dict[str, SourceRef] | None = None
         self._parties: dict[str, PartyRef] = {}
@@ -244,8 +228,11 @@ class FactBase:
 
     @property
     def mark_index(self) -> MarkIndex:
+        """The blocking-key index of marks, synced with the store once per FactBase."""
         if self._index is None:
-            self._index = MarkIndex(self.marks)
+            index = self._shared_index or MarkIndex(None)
+            index.sync(self.marks)
+            self._index = index
         return self._index
 
     # ------------------------------------------------------------ Nice classes, jurisdictions

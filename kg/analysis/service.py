@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
@@ -15,6 +16,7 @@ from rapidfuzz import fuzz, process
 from kg.analysis.conflicts import DEFAULT_MIN_SCORE, find_conflicts
 from kg.analysis.contradictions import ONE_PARTY_PER_SOURCE, SINGLE_VALUED, find_contradictions
 from kg.analysis.facts import FactBase, neighbourhood_edges
+from kg.analysis.mark_index import MarkIndex, index_path_for
 from kg.analysis.model import (
     CaseSummary,
     ConflictPair,
@@ -57,16 +59,14 @@ class Analyst:
 
     def __init__(self, graph: KnowledgeGraph) -> None:
         self.graph = graph
-        self._facts: FactBase | None = None
-        self._generation = -1
+        # Every Analyst over one graph shares its facts and mark index, so creating one per
+        # request (as the HTTP shells do) costs nothing.
+        self._shared: _Shared = graph.__dict__.setdefault("_analysis", _Shared(graph))
 
     @property
     def facts(self) -> FactBase:
         """The cached facts, rebuilt when the graph has changed since."""
-        if self._facts is None or self._generation != self.graph.generation:
-            self._facts = FactBase(self.graph.store)
-            self._generation = self.graph.generation
-        return self._facts
+        return self._shared.facts()
 
     # ------------------------------------------------------------ lookups
 
@@ -333,6 +333,24 @@ class Analyst:
             if holding.id in nodes:
                 labels[holding.id] = _holding_label(holding)
         return labels
+
+
+class _Shared:
+    """Per-graph analysis state: the facts of the current generation and the mark index."""
+
+    def __init__(self, graph: KnowledgeGraph) -> None:
+        self.graph = graph
+        self.index = MarkIndex(index_path_for(graph.store.location))
+        self._facts: FactBase | None = None
+        self._generation = -1
+        self._lock = threading.Lock()
+
+    def facts(self) -> FactBase:
+        with self._lock:
+            if self._facts is None or self._generation != self.graph.generation:
+                self._facts = FactBase(self.graph.store, self.index)
+                self._generation = self.graph.generation
+            return self._facts
 
 
 def _holding_label(holding: Holding) -> str:
