@@ -230,7 +230,7 @@ class FactBase:
     def mark_index(self) -> MarkIndex:
         """The blocking-key index of marks, synced with the store once per FactBase."""
         if self._index is None:
-            index = self._shared_index or MarkIndex(None)
+            index = self._shared_index if self._shared_index is not None else MarkIndex(None)
             index.sync(self.marks)
             self._index = index
         return self._index
