@@ -12,8 +12,6 @@ from typing import Any
 import httpx
 import pytest
 from graphql import get_introspection_query, parse
-from graphql.utilities import TypeInfo
-from graphql.validation import ValidationContext
 
 from kg import KnowledgeGraph, Settings
 from kg.api.app import create_app
@@ -36,9 +34,8 @@ def run(graph: KnowledgeGraph, query: str, settings: Settings | None = None, **v
 
 def cost(query: str, **variables: Any) -> int:
     document = parse(query)
-    graphql_schema = schema._schema
-    context = ValidationContext(graphql_schema, document, TypeInfo(graphql_schema), print)
-    return operation_cost(context, document.definitions[0], variables)  # type: ignore[arg-type]
+    operation = document.definitions[0]
+    return operation_cost(schema._schema, document, operation, variables)  # type: ignore[arg-type]
 
 
 def test_cost_counts_lists_pages_fragments_and_not_introspection() -> None:
@@ -66,6 +63,16 @@ def test_too_deep_is_refused_with_its_code(seeded) -> None:
     assert error.extensions["code"] == "QUERY_TOO_DEEP"
     assert "--graphql-max-depth" in error.extensions["suggestion"]
     assert run(seeded, DEEP, Settings(graphql_max_depth=4)).errors is None
+
+
+def test_the_cost_limit_reads_each_request_s_variables(seeded) -> None:
+    # The verdict of validation is cached per document; the cost must not be.
+    query = "query($n: Int) { conflicts(first: $n) { nodes { parties { name } } } }"
+    settings = Settings(graphql_max_cost=500)
+    assert run(seeded, query, settings, n=5).errors is None
+    (error,) = run(seeded, query, settings, n=50).errors
+    assert error.extensions["code"] == "QUERY_TOO_COSTLY"
+    assert run(seeded, query, settings, n=5).errors is None
 
 
 def test_too_costly_is_refused_with_its_code(seeded) -> None:

@@ -16,16 +16,18 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     FieldNode,
+    FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
     GraphQLNamedType,
     GraphQLObjectType,
+    GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    ValidationRule,
     VariableNode,
     get_named_type,
     is_list_type,
@@ -76,56 +78,72 @@ class QueryCostLimiter(SchemaExtension):
     the number of objects it is expected to return: its ``first`` or ``limit`` argument
     (variables included), else `list_size` for a list, else 1. A connection's edges are
     counted once (its ``first`` already multiplied them). Introspection is free.
+
+    The check runs after validation, not as a validation rule: it depends on the variables,
+    and validation results are cached by document (`ValidationCache`).
     """
 
     def __init__(self, max_cost: int, list_size: int = DEFAULT_LIST_SIZE) -> None:
         self.max_cost = max_cost
         self.list_size = list_size
 
-    def on_operation(self) -> Iterator[None]:
+    def on_execute(self) -> Iterator[None]:
         context = self.execution_context
-        variables = dict(context.variables or {})
-        max_cost, list_size = self.max_cost, self.list_size
-
-        class CostRule(ValidationRule):
-            def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
-                cost = operation_cost(self.context, node, variables, list_size)
-                if cost > max_cost:
-                    name = node.name.value if node.name else "the operation"
-                    self.report_error(
-                        GraphQLError(
-                            f"{name!s} has an estimated cost of {cost}, over the limit of "
-                            f"{max_cost}",
-                            node,
-                            extensions={
-                                "code": "QUERY_TOO_COSTLY",
-                                "cost": cost,
-                                "maxCost": max_cost,
-                                "suggestion": "ask for fewer nested lists or smaller pages "
-                                "(first:); the server's limit is set with kg serve "
-                                "--graphql-max-cost",
-                            },
-                        )
-                    )
-
-        context.validation_rules = (*context.validation_rules, CostRule)
+        document = context.graphql_document
+        operation = _operation(document, context.operation_name) if document else None
+        if document is not None and operation is not None:
+            variables = context.variables or {}
+            cost = operation_cost(
+                context.schema._schema, document, operation, variables, self.list_size
+            )
+            if cost > self.max_cost:
+                name = operation.name.value if operation.name else "the operation"
+                raise GraphQLError(
+                    f"{name} has an estimated cost of {cost}, over the limit of {self.max_cost}",
+                    operation,
+                    extensions={
+                        "code": "QUERY_TOO_COSTLY",
+                        "cost": cost,
+                        "maxCost": self.max_cost,
+                        "suggestion": "ask for fewer nested lists or smaller pages (first:); "
+                        "the server's limit is set with kg serve --graphql-max-cost",
+                    },
+                )
         yield
 
 
+def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if name is None:
+        return operations[0] if len(operations) == 1 else None
+    return next((o for o in operations if o.name and o.name.value == name), None)
+
+
+class _Fragments:
+    """What the cost walk needs of a document: the schema and its fragments by name."""
+
+    def __init__(self, schema: GraphQLSchema, document: DocumentNode) -> None:
+        self.schema = schema
+        self._fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+
+    def get_fragment(self, name: str) -> FragmentDefinitionNode | None:
+        return self._fragments.get(name)
+
+
 def operation_cost(
-    context: Any,
+    schema: GraphQLSchema,
+    document: DocumentNode,
     operation: OperationDefinitionNode,
     variables: Mapping[str, Any],
     list_size: int = DEFAULT_LIST_SIZE,
 ) -> int:
-    """The estimated cost of one operation (see `QueryCostLimiter`).
-
-    `context` is graphql-core's ValidationContext (it holds the schema and the fragments).
-    """
-    schema = context.schema
+    """The estimated cost of one operation of a document (see `QueryCostLimiter`)."""
     root = schema.get_root_type(operation.operation)
     if root is None:
         return 0
+    context = _Fragments(schema, document)
     return _selection_cost(context, operation.selection_set, root, variables, list_size, set())
 
 

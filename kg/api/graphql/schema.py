@@ -22,10 +22,13 @@ from typing import Annotated, Any, TypeVar
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
 from strawberry.types import ExecutionContext
 
@@ -60,11 +63,13 @@ from kg.errors import (
     ValidationError,
 )
 
-__all__ = ["ROOT_FIELDS", "Query", "build_schema", "error_code", "schema", "sdl"]
+__all__ = ["ROOT_FIELDS", "Query", "build_schema", "coded", "error_code", "schema", "sdl"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 DEFAULT_PAGE_SIZE = 20
+CACHED_DOCUMENTS = 256
+"""Parsed and validated documents kept (LRU), so a repeated query skips both steps."""
 MAX_PAGE_SIZE = 100
 
 
@@ -322,14 +327,31 @@ def error_code(error: KGError) -> str:
     return next(code for cls, code in _CODES if isinstance(error, cls))
 
 
-class ErrorCodes(SchemaExtension):
-    """Give every error ``extensions { code, suggestion }``; hide unexpected ones' details.
+def coded(error: GraphQLError, debug: bool = False) -> GraphQLError:
+    """The error as clients get it: with ``extensions.code`` (and ``suggestion``).
 
     tmkg errors keep their text (with the suggestion, so the message alone says what to do);
     limit refusals get their limit's code; other validation errors ``INVALID_QUERY``; an
     unexpected exception becomes "internal error" (its traceback goes to the server log),
-    unless the server runs with --debug.
+    unless the server runs with --debug. Coding an error twice changes nothing.
     """
+    original = error.original_error
+    if isinstance(original, KGError):
+        return _with(error, str(original), error_code(original), original.suggestion)
+    if error.extensions and "code" in error.extensions:
+        return error
+    if original is None or isinstance(original, GraphQLError):
+        for pattern, code, suggestion in LIMIT_CODES:
+            if pattern.search(error.message):
+                return _with(error, error.message, code, suggestion)
+        return _with(error, error.message, "INVALID_QUERY", None)
+    if debug:
+        return _with(error, error.message, "INTERNAL", None)
+    return _with(error, "internal error", "INTERNAL", "see the server's log")
+
+
+class ErrorCodes(SchemaExtension):
+    """Code the errors of an operation's result (see `coded`)."""
 
     def __init__(self, debug: bool = False) -> None:
         self.debug = debug
@@ -338,24 +360,7 @@ class ErrorCodes(SchemaExtension):
         yield
         result = self.execution_context.result
         if result is not None and result.errors:
-            result.errors = [self._coded(error) for error in result.errors]
-
-    def _coded(self, error: GraphQLError) -> GraphQLError:
-        original = error.original_error
-        if isinstance(original, KGError):
-            return _with(error, str(original), error_code(original), original.suggestion)
-        if error.extensions and "code" in error.extensions:
-            return error
-        if original is None:
-            for pattern, code, suggestion in LIMIT_CODES:
-                if pattern.search(error.message):
-                    return _with(error, error.message, code, suggestion)
-            return _with(error, error.message, "INVALID_QUERY", None)
-        if isinstance(original, GraphQLError):
-            return _with(error, error.message, "INVALID_QUERY", None)
-        if self.debug:
-            return _with(error, error.message, "INTERNAL", None)
-        return _with(error, "internal error", "INTERNAL", "see the server's log")
+            result.errors = [coded(error, self.debug) for error in result.errors]
 
 
 def _with(error: GraphQLError, message: str, code: str, suggestion: str | None) -> GraphQLError:
@@ -374,7 +379,13 @@ def _with(error: GraphQLError, message: str, code: str, suggestion: str | None) 
 
 
 class TmkgSchema(strawberry.Schema):
-    """Logs only unexpected errors: a user's unknown name or bad query is not a server fault."""
+    """Codes every error, also those raised by extensions (a parse error in `ParserCache`)
+    that end the operation before `ErrorCodes` sees its result, and logs only unexpected
+    ones: a user's unknown name or bad query is not a server fault."""
+
+    def __init__(self, *args: Any, debug: bool = False, **options: Any) -> None:
+        super().__init__(*args, **options)
+        self.debug = debug
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -383,20 +394,29 @@ class TmkgSchema(strawberry.Schema):
             original = error.original_error
             if original is not None and not isinstance(original, KGError | GraphQLError):
                 log.error("GraphQL resolver failed", exc_info=original)
+        errors[:] = [coded(error, self.debug) for error in errors]
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     """The schema with the limits of `settings` (depth, cost; time is the view's)."""
     settings = settings or Settings()
+    # The depth and alias rules are built once, so every request validates with the same
+    # rules and ValidationCache can reuse the verdict on a document it has seen.
+    rules = [
+        *QueryDepthLimiter(max_depth=settings.graphql_max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+    ]
     return TmkgSchema(
         query=Query,
         extensions=[
-            lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),
-            lambda: QueryCostLimiter(max_cost=settings.graphql_max_cost),
-            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+            lambda: ParserCache(maxsize=CACHED_DOCUMENTS),
+            lambda: AddValidationRules(rules),
+            lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
+            lambda: QueryCostLimiter(max_cost=settings.graphql_max_cost),
             lambda: ErrorCodes(debug=settings.debug),
         ],
+        debug=settings.debug,
     )
 
 
