@@ -22,6 +22,10 @@ COMMANDS = [
     "priority",
     "timeline",
     "contradictions",
+    "report",
+    "export",
+    "import",
+    "synth",
 ]
 
 
