@@ -27,6 +27,14 @@ $(NODE_STAMP): package.json package-lock.json
 		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	else echo "warning: cannot install chromium: the browser test will be skipped"; fi
 
+# Debian's Virtuoso Open Source, the server the remote-store tests run against (tests/virtuoso.py).
+/usr/bin/virtuoso-t:
+	@if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends virtuoso-opensource; \
+	elif command -v sudo >/dev/null; then \
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends virtuoso-opensource; \
+	else echo "warning: cannot install virtuoso-opensource: the remote-store tests will be skipped"; fi
+
 setup: $(STAMP) $(NODE_STAMP)
 
 serve: setup
@@ -35,10 +43,10 @@ serve: setup
 lint: setup
 	$(BIN)/ruff check kg tests bench
 
-test: setup lint /usr/bin/chromium
+test: setup lint /usr/bin/chromium /usr/bin/virtuoso-t
 	$(BIN)/pytest -m "not slow" $(ARGS)
 
-test-all: setup lint /usr/bin/chromium
+test-all: setup lint /usr/bin/chromium /usr/bin/virtuoso-t
 	$(BIN)/pytest $(ARGS)
 
 bench: setup

@@ -42,6 +42,26 @@ def _store_options() -> argparse.ArgumentParser:
         help="use a throwaway in-memory store holding the reference data and the seed case",
     )
     group.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="use a remote SPARQL 1.1 endpoint as the store instead (default: $KG_ENDPOINT)",
+    )
+    group.add_argument(
+        "--update-endpoint",
+        metavar="URL",
+        help="its SPARQL Update endpoint, if not the same (default: $KG_UPDATE_ENDPOINT)",
+    )
+    group.add_argument(
+        "--endpoint-user",
+        metavar="USER",
+        help="user for the endpoints, Digest or Basic auth (default: $KG_ENDPOINT_USER)",
+    )
+    group.add_argument(
+        "--endpoint-password",
+        metavar="PASSWORD",
+        help="password for the endpoints (prefer $KG_ENDPOINT_PASSWORD, which ps does not show)",
+    )
+    group.add_argument(
         "--debug", action="store_true", default=None, help="show tracebacks on errors"
     )
     return common
@@ -202,6 +222,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings.from_env(
         store_path=args.store,
         memory=args.memory,
+        endpoint=args.endpoint,
+        update_endpoint=args.update_endpoint,
+        endpoint_user=args.endpoint_user,
+        endpoint_password=args.endpoint_password,
         debug=args.debug,
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
@@ -216,6 +240,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         graphql_max_cost=getattr(args, "graphql_max_cost", None),
         graphql_timeout=getattr(args, "graphql_timeout", None),
     )
+    if settings.endpoint and settings.memory:
+        parser.error("--memory and --endpoint exclude each other")
     try:
         if args.command in ANALYSIS_COMMANDS:
             return _cmd_analysis(args, settings)

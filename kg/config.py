@@ -28,6 +28,11 @@ class Settings:
 
     store_path: Path | None = None
     memory: bool = False
+    # A remote SPARQL 1.1 store instead of the embedded one (see docs/remote-stores.md).
+    endpoint: str | None = None
+    update_endpoint: str | None = None
+    endpoint_user: str | None = None
+    endpoint_password: str | None = field(default=None, repr=False)
     host: str = "127.0.0.1"
     port: int = 8000
     debug: bool = False
@@ -46,15 +51,29 @@ class Settings:
 
     @property
     def backend(self) -> str:
-        """The store backend name: ``memory`` or ``oxigraph`` (on disk)."""
+        """The store backend name: ``sparql`` (remote), ``memory`` or ``oxigraph`` (on disk)."""
+        if self.endpoint:
+            return "sparql"
         return "memory" if self.memory else "oxigraph"
 
     @property
     def resolved_store_path(self) -> Path | None:
-        """The on-disk store folder, or ``None`` for an in-memory store."""
-        if self.memory:
+        """The on-disk store folder, or ``None`` for an in-memory or remote store."""
+        if self.memory or self.endpoint:
             return None
         return self.store_path or default_store_path()
+
+    @property
+    def store_options(self) -> dict[str, object]:
+        """Backend options for `kg.store.open_store`: the remote store's endpoints and login.
+
+        >>> Settings(endpoint="http://h/sparql", endpoint_user="u").store_options["auth"]
+        ('u', '')
+        """
+        if not self.endpoint:
+            return {}
+        login = (self.endpoint_user, self.endpoint_password or "") if self.endpoint_user else None
+        return {"endpoint": self.endpoint, "update_endpoint": self.update_endpoint, "auth": login}
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -69,6 +88,10 @@ class Settings:
         values: dict[str, object] = {
             "store_path": Path(env["KG_STORE"]) if env.get("KG_STORE") else None,
             "memory": env.get("KG_MEMORY", "") in ("1", "true", "yes"),
+            "endpoint": env.get("KG_ENDPOINT") or None,
+            "update_endpoint": env.get("KG_UPDATE_ENDPOINT") or None,
+            "endpoint_user": env.get("KG_ENDPOINT_USER") or None,
+            "endpoint_password": env.get("KG_ENDPOINT_PASSWORD") or None,
             "host": env.get("KG_HOST", "127.0.0.1"),
             "port": int(env.get("KG_PORT", "8000")),
             "debug": env.get("KG_DEBUG", "") in ("1", "true", "yes"),

@@ -56,7 +56,9 @@ class KnowledgeGraph:
     @classmethod
     def open(cls, settings: Settings) -> KnowledgeGraph:
         """Open (creating if needed) the store the settings name."""
-        return cls(open_store(settings.backend, settings.resolved_store_path))
+        return cls(
+            open_store(settings.backend, settings.resolved_store_path, **settings.store_options)
+        )
 
     def close(self) -> None:
         self.store.close()
@@ -138,11 +140,14 @@ class KnowledgeGraph:
 
     def stats(self) -> GraphStats:
         """Quads per named graph (and the default graph), entities per class."""
+        # A remote store may keep the default graph in a graph GRAPH ?g sees: named ones only.
+        named = {graph.value for graph in self.store.named_graphs()}
         per_graph = [
             (str(row["g"].value), int(row["n"].value))  # type: ignore[index]
             for row in self.query(
                 "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
             )
+            if row["g"].value in named  # type: ignore[index]
         ]
         default_count = sum(1 for _ in self.store.quads(graph=ox.DefaultGraph()))
         if default_count:
@@ -165,22 +170,15 @@ class KnowledgeGraph:
 
     def _sync_reference_data(self) -> None:
         # Bring the reference graphs to exactly the shipped content: add what is missing,
-        # remove what is stale. Cheap when nothing changed (one membership test per quad).
+        # remove what is stale. What is stored is read first (a few pattern reads, cheap on a
+        # remote store too), so nothing is written or looked up quad by quad when it is current.
         wanted = set(reference_quads())
-        self.store.add(wanted)
-        reference = {g.value for g in REFERENCE_GRAPHS}
-        stale = [
-            quad
-            for graph in REFERENCE_GRAPHS
-            for quad in self.store.quads(graph=graph)
-            if quad not in wanted
-        ]
-        stale += [
-            quad
-            for quad in self.store.quads(graph=ox.DefaultGraph())
-            if isinstance(quad.subject, ox.NamedNode)
-            and quad.subject.value in reference
-            and quad not in wanted
-        ]
+        stored = {quad for graph in REFERENCE_GRAPHS for quad in self.store.quads(graph=graph)}
+        for graph in REFERENCE_GRAPHS:  # each reference graph is described in the default graph
+            stored.update(self.store.quads(subject=graph, graph=ox.DefaultGraph()))
+        missing = wanted - stored
+        if missing:
+            self.store.add(missing)
+        stale = stored - wanted
         if stale:
             self.store.remove(stale)

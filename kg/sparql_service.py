@@ -7,6 +7,11 @@ the allow-list, and even then never when it resolves to a loopback, private, lin
 otherwise non-public address. ``FROM``/``FROM NAMED`` only ever select stored graphs (Oxigraph
 never fetches them); naming a graph that is not stored is refused rather than silently empty.
 
+On a remote store (``kg serve --endpoint``) there are no workers: queries are forwarded to the
+remote endpoint with the time limit as the HTTP timeout (past it the request is abandoned on
+our side; the remote server may keep running the query unless it has a limit of its own), the
+same row limit and SERVICE/LOAD/FROM policy, and updates go to its update endpoint.
+
 >>> from kg import KnowledgeGraph, Settings
 >>> service = SparqlService(KnowledgeGraph.open(Settings(memory=True)), Settings(memory=True))
 >>> service.query("ASK { ?s a tm:NiceClass }").body
@@ -27,12 +32,16 @@ import threading
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
+import pyoxigraph as ox
+
 from kg.config import Settings
 from kg.errors import Forbidden, QueryError, StoreError
 from kg.graph import KnowledgeGraph
 from kg.output import PREFIXES
 from kg.query_workers import QueryAnswer, QueryJob, QueryWorkerPool
 from kg.sparql_scan import VARIABLE_ENDPOINT, SparqlScan, scan_sparql, with_using
+from kg.sparql_worker import answer_query
+from kg.store import QueryResult, Store
 
 __all__ = ["SparqlService", "check_public_endpoint"]
 
@@ -46,6 +55,7 @@ class SparqlService:
         self._pool: QueryWorkerPool | None = None
         self._pool_lock = threading.Lock()
         self._write_lock = threading.Lock()
+        self._remote = graph.store.backend == "sparql"
         graph.on_change(self.refresh)
 
     @property
@@ -55,7 +65,8 @@ class SparqlService:
 
     def start(self) -> None:
         """Start the query workers now rather than at the first query."""
-        self._workers()
+        if not self._remote:
+            self._workers()
 
     def close(self) -> None:
         """Stop the query workers and delete their snapshots."""
@@ -102,6 +113,10 @@ class SparqlService:
             base_iri=base_iri,
             prefixes=tuple(PREFIXES.items()),
         )
+        if self._remote:
+            # answer_query serializes, with the row limit, as a worker would.
+            remote = _RemoteQuery(self.graph.store, self.settings.query_timeout)
+            return answer_query(remote, job)  # type: ignore[arg-type]
         return self._workers().run(job, timeout=self.settings.query_timeout)
 
     def authorize_update(self, token: str | None) -> None:
@@ -155,6 +170,9 @@ class SparqlService:
 
     def _run_update(self, text: str, base_iri: str | None) -> None:
         store = self.graph.store
+        if self._remote:
+            store.update(text, prefixes=PREFIXES, base_iri=base_iri)  # type: ignore[call-arg]
+            return
         native = getattr(store, "native", None)
         if native is None:
             store.update(text)
@@ -197,6 +215,40 @@ class SparqlService:
                     suggestion="FROM and FROM NAMED select stored graphs only; list them with "
                     "SELECT DISTINCT ?g { GRAPH ?g {} }",
                 )
+
+
+class _RemoteQuery:
+    """A remote store seen through pyoxigraph's `query` keywords, as `answer_query` calls it,
+    with the endpoint's time limit as the HTTP timeout (past it, `QueryTimeout`)."""
+
+    _EMPTY = "urn:x-tmkg:empty-graph"  # names no graph: an empty part of a protocol dataset
+
+    def __init__(self, store: Store, timeout: float) -> None:
+        self.store = store
+        self.timeout = timeout
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        prefixes: dict[str, str] | None = None,
+        base_iri: str | None = None,
+        use_default_graph_as_union: bool = False,
+        default_graph: list[ox.NamedNode] | None = None,
+        named_graphs: list[ox.NamedNode] | None = None,
+    ) -> QueryResult:
+        # pyoxigraph's keywords (as answer_query calls them) in, the Store protocol's out. A
+        # protocol dataset leaves unnamed parts empty, as in the workers.
+        dataset = default_graph is not None or named_graphs is not None
+        empty = [ox.NamedNode(self._EMPTY)]
+        return self.store.query(  # type: ignore[call-arg]
+            sparql,
+            default_graphs=(default_graph or empty) if dataset else None,
+            named_graphs=(named_graphs or empty) if dataset else None,
+            prefixes=prefixes,
+            base_iri=base_iri,
+            timeout=self.timeout,
+        )
 
 
 def check_public_endpoint(url: str, keyword: str = "SERVICE") -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from kg import KnowledgeGraph, Settings
+from tests.virtuoso import virtuoso  # noqa: F401 (a session fixture: a private Virtuoso server)
 
 DATA = Path(__file__).parent / "data"
 KG = Path(sys.executable).parent / "kg"

@@ -63,7 +63,8 @@ def case_facts(analyst: Analyst, summaries: Sequence[CaseSummary]) -> list[CaseF
         items += _amounts(
             facts, own, "claimAmount", "claim", summary.id, currency, summary.currency
         )
-        for event in sorted(e for e, c in case_of.items() if c == summary.id):
+        events = [e for e, c in case_of.items() if c == summary.id]
+        for event in sorted(events, key=lambda e: (_first_date(by_subject[e]), e)):
             props = by_subject[event]
             kind = next(iter(sorted(props.get("type", {"Event": set()}))), "Event")
             what = _words(kind)
@@ -124,3 +125,8 @@ def format_amount(value: str, currency: str | None) -> str:
 
 def _words(camel: str) -> str:
     return "".join(f" {c.lower()}" if c.isupper() else c for c in camel).strip()
+
+
+def _first_date(props: dict[str, dict[str, set[str]]]) -> str:
+    """The earliest date a source gives an event ('~' sorts undated events last)."""
+    return min(props.get("date", {}), default="~")

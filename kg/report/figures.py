@@ -48,6 +48,7 @@ _TIMELINE_COLOURS = {"case": "#b22a2a", "filing": "#2f6ea8", "use": "#3b8a3b", "
 _CASE_KINDS = {"lawsuit filed", "judgment", "appeal", "publication", "settlement", "ruling"}
 _FONT = 9.0
 _EDGE_FONT = 7.5
+_TIMELINE_FONT = 8.5
 _PAD = 0.35  # box padding, in font sizes
 _GAP = 6.0  # points kept free between node boxes
 _WIDTH = 800.0
@@ -350,7 +351,7 @@ def timeline_figure(entries: Sequence[TimelineEntry]) -> Figure:
     placed = []
     for entry, date in items:
         label = _timeline_label(entry)
-        width = probe.text(0, 0, label, fontsize=_EDGE_FONT).get_window_extent(renderer).width
+        width = probe.text(0, 0, label, fontsize=_TIMELINE_FONT).get_window_extent(renderer).width
         anchor = to_pt(mdates.date2num(date.earliest))
         right_side = anchor + 4 + width <= right_pt
         span = (anchor + 2, anchor + 6 + width) if right_side else (anchor - 6 - width, anchor - 2)
@@ -367,7 +368,7 @@ def timeline_figure(entries: Sequence[TimelineEntry]) -> Figure:
             lane = len(lanes) - 1
         lanes[lane].append(span)
         placed.append((entry, date, label, anchor, lane, right_side))
-    lane_height = 15.0
+    lane_height = 16.5
     axis_y = 34.0
     height = axis_y + 22.0 + lane_height * len(lanes) + 8.0
     fig, ax = _canvas(_WIDTH, height)
@@ -377,7 +378,7 @@ def timeline_figure(entries: Sequence[TimelineEntry]) -> Figure:
         tick = to_pt(mdates.date2num(type(start)(year, 1, 1)))
         if left_pt <= tick <= right_pt:
             ax.plot([tick, tick], [axis_y - 4, axis_y], color="#444444", linewidth=0.8)
-            ax.text(tick, axis_y - 7, str(year), ha="center", va="top", fontsize=_EDGE_FONT)
+            ax.text(tick, axis_y - 7, str(year), ha="center", va="top", fontsize=_TIMELINE_FONT)
         year += max(1, (end.year - start.year) // 12 + 1)
     for index, (entry, date, label, anchor, lane, right_side) in enumerate(placed):
         colour = _TIMELINE_COLOURS[_category(entry.kind)]
@@ -401,7 +402,7 @@ def timeline_figure(entries: Sequence[TimelineEntry]) -> Figure:
             label,
             ha="left" if right_side else "right",
             va="center",
-            fontsize=_EDGE_FONT,
+            fontsize=_TIMELINE_FONT,
             color=colour,
             gid=f"event:{index}:{entry.subject}|{entry.date}|{entry.kind}",
             bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none"},

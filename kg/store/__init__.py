@@ -18,17 +18,22 @@ from kg.store.base import GraphName, QueryResult, Store, Term
 
 __all__ = ["BACKENDS", "GraphName", "QueryResult", "Store", "Term", "open_store"]
 
-# name -> "module:Class". The "sparql" slot (a remote SPARQL 1.1 endpoint: queries over the
-# Protocol, writes over Update) is designed to plug in here; it is not built yet (issue 7).
+# name -> "module:Class".
 BACKENDS: dict[str, str] = {
     "oxigraph": "kg.store.oxigraph:OxigraphStore",
     "memory": "kg.store.oxigraph:MemoryStore",
     "rdflib": "kg.store.rdflib_memory:RdflibStore",
+    # A remote SPARQL 1.1 endpoint: queries over the Protocol, writes over Update.
+    "sparql": "kg.store.sparql_remote:RemoteSparqlStore",
 }
 
 
-def open_store(backend: str = "oxigraph", path: str | Path | None = None) -> Store:
-    """Open a store by backend name: ``oxigraph`` (on disk at `path`), ``memory``, ``rdflib``."""
+def open_store(
+    backend: str = "oxigraph", path: str | Path | None = None, **options: object
+) -> Store:
+    """Open a store by backend name: ``oxigraph`` (on disk at `path`), ``memory``, ``rdflib``,
+    ``sparql`` (`options`: ``endpoint``, ``update_endpoint``, ``auth``; see
+    `kg.store.sparql_remote.RemoteSparqlStore`)."""
     try:
         target = BACKENDS[backend]
     except KeyError:
@@ -40,4 +45,4 @@ def open_store(backend: str = "oxigraph", path: str | Path | None = None) -> Sto
     store_class = getattr(importlib.import_module(module_name), class_name)
     if backend == "oxigraph" and path is None:
         raise StoreError("the oxigraph backend needs a path", suggestion="pass --store PATH")
-    return store_class(path)
+    return store_class(path, **options) if path is not None else store_class(**options)
