@@ -13,11 +13,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# The browser assets of the /sparql query page (YASGUI), pinned by package-lock.json.
+# The browser assets of the /sparql query page (YASGUI) and the /graphql playground
+# (GraphiQL, React), pinned by package-lock.json.
 $(NODE_STAMP): package.json package-lock.json
 	@if command -v npm >/dev/null; then \
 		npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $(NODE_STAMP); \
-	else echo "warning: npm not found: the /sparql query page will lack YASGUI"; fi
+	else echo "warning: npm not found: the /sparql and /graphql pages will lack YASGUI and GraphiQL"; fi
 
 # Debian's Chromium, for the headless test of the query page (never a downloaded browser).
 /usr/bin/chromium:
