@@ -1,0 +1,411 @@
+"""Scale benchmark: a synthetic registry of N marks through every layer (prints a table).
+
+    .venv/bin/python bench/scale.py [--sizes 100000,1000000] [--seed 11]
+
+For each size, each row runs in its own process (peak RSS is that process's own):
+- load: `kg load` of the generated N-Quads into a fresh on-disk store (parse, SHACL checks,
+  atomic bulk commit), beside rdflib's in-memory `Dataset.parse` of the same file;
+- analyses in-process: cold start (facts + mark index), `who_else_uses` p50/p99,
+  `conflict_path` p50, `conflicts` total time and its recall against brute-force all-pairs
+  comparison on a sample;
+- HTTP: `kg serve` on the store; `whoElseUses` over GraphQL beside a plain Starlette JSON
+  endpoint calling the same service function; SPARQL `/sparql` queries/s beside the same
+  query in-process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from itertools import combinations
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+KG = Path(sys.executable).parent / "kg"
+RDFLIB_MAX_QUADS = 3_000_000  # rdflib needs ~1.8 GB per million quads
+WHO = """query($mark: String!) { whoElseUses(mark: $mark) {
+  party { name } mark { text } kind similarity } }"""
+SIMPLE_SPARQL = (
+    "SELECT ?r WHERE { ?r <https://w3id.org/tmkg/ontology#registrationNumber> ?n } LIMIT 10"
+)
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, round(share * len(ordered)) - 1)]
+
+
+def dataset(marks: int, seed: int) -> Path:
+    """The registry file, generated once per (size, seed)."""
+    import pyoxigraph as ox
+
+    from kg.synth import generate
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"registry-{marks}-s{seed}.nq"
+    if not path.exists():
+        partial = path.with_suffix(".part")
+        with partial.open("wb") as handle:
+            ox.serialize(generate(marks, seed=seed), handle, ox.RdfFormat.N_QUADS)
+        partial.rename(path)
+    return path
+
+
+def run_child(args: list[str], timeout: float = 7200) -> tuple[float, int, str]:
+    """Run a command; return (seconds, its own peak RSS in MB, stdout)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    stdout = process.stdout.read() if process.stdout else ""
+    stderr = process.stderr.read() if process.stderr else ""
+    if status != 0:
+        raise RuntimeError(f"{args[:3]} failed:\n{stderr[-2000:]}")
+    return elapsed, usage.ru_maxrss // 1024, stdout
+
+
+def count_quads(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(1 for _ in handle)
+
+
+# ------------------------------------------------------------------ child entry points
+
+
+def child_rdflib(path: str) -> None:
+    import rdflib
+
+    started = time.perf_counter()
+    rdflib.Dataset().parse(path, format="nquads")
+    print(json.dumps({"seconds": time.perf_counter() - started}))
+
+
+def child_analyses(store: str, seed: int, sample: int) -> None:
+    from kg import Analyst, KnowledgeGraph, Settings
+    from kg.analysis.conflicts import candidate_text_pairs
+    from kg.analysis.similarity import DEFAULT_MIN_SIMILARITY, compare
+
+    started = time.perf_counter()
+    graph = KnowledgeGraph.open(Settings(store_path=Path(store)))
+    analyst = Analyst(graph)
+    texts = sorted(set(analyst.facts.marks.values()))
+    analyst.who_else_uses(texts[0])
+    cold = time.perf_counter() - started
+    rng = random.Random(seed)
+    latencies = []
+    for text in rng.sample(texts, 200):
+        began = time.perf_counter()
+        analyst.who_else_uses(text)
+        latencies.append((time.perf_counter() - began) * 1000)
+    began = time.perf_counter()
+    conflicts = analyst.conflicts()
+    conflicts_s = time.perf_counter() - began
+    path_ms = []
+    for conflict in rng.sample(conflicts, min(20, len(conflicts))):
+        began = time.perf_counter()
+        analyst.conflict_path(conflict.parties[0].id, conflict.parties[1].id, 4)
+        path_ms.append((time.perf_counter() - began) * 1000)
+    picked = rng.sample(texts, min(sample, len(texts)))
+    brute = {
+        tuple(sorted(pair))
+        for pair in combinations(picked, 2)
+        if compare(*pair).score >= DEFAULT_MIN_SIMILARITY
+    }
+    blocked = candidate_text_pairs(picked)
+    print(
+        json.dumps(
+            {
+                "cold_s": cold,
+                "who_p50": statistics.median(latencies),
+                "who_p99": _percentile(latencies, 0.99),
+                "conflicts_s": conflicts_s,
+                "conflicts": len(conflicts),
+                "path_p50": statistics.median(path_ms) if path_ms else None,
+                "recall": len(brute & blocked) / len(brute) if brute else 1.0,
+                "pairs": len(brute),
+            }
+        )
+    )
+
+
+def child_plain(store: str, port: int) -> None:
+    """The reference: a plain Starlette JSON endpoint over the same service call."""
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    from kg import Analyst, KnowledgeGraph, Settings
+
+    analyst = Analyst(KnowledgeGraph.open(Settings(store_path=Path(store))))
+
+    async def who(request):
+        hits = analyst.who_else_uses(request.query_params["mark"])
+        return JSONResponse([h.to_dict() for h in hits])
+
+    async def health(request):
+        return JSONResponse({"status": "ok"})
+
+    app = Starlette(routes=[Route("/who", who), Route("/health", health)])
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+
+
+# ------------------------------------------------------------------ HTTP measurements
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait(url: str, process: subprocess.Popen, timeout: float = 600) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {process.stderr.read() if process.stderr else ''}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.5)
+    raise RuntimeError(f"{url} not ready")
+
+
+def _vm_hwm_mb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) // 1024
+    return 0
+
+
+def http_rows(store: Path, texts: list[str]) -> dict[str, float]:
+    import httpx
+
+    figures: dict[str, float] = {}
+    port = _free_port()
+    server = subprocess.Popen(
+        [str(KG), "serve", "--store", str(store), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait(base + "/health", server)
+        with httpx.Client(timeout=60) as client:
+            client.post(base + "/graphql", json={"query": WHO, "variables": {"mark": texts[0]}})
+            latencies = []
+            for text in texts:
+                began = time.perf_counter()
+                response = client.post(
+                    base + "/graphql", json={"query": WHO, "variables": {"mark": text}}
+                )
+                latencies.append((time.perf_counter() - began) * 1000)
+                response.raise_for_status()
+            figures["graphql_p50"] = statistics.median(latencies)
+            figures["graphql_p99"] = _percentile(latencies, 0.99)
+            began, served = time.perf_counter(), 0
+            while time.perf_counter() - began < 5:
+                client.get(
+                    base + "/sparql",
+                    params={"query": SIMPLE_SPARQL},
+                    headers={"Accept": "application/sparql-results+json"},
+                ).raise_for_status()
+                served += 1
+            figures["sparql_qps"] = served / (time.perf_counter() - began)
+        figures["server_rss_mb"] = _vm_hwm_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+    port = _free_port()
+    plain = subprocess.Popen(
+        [sys.executable, __file__, "--child", "plain", str(store), str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait(base + "/health", plain)
+        with httpx.Client(timeout=60) as client:
+            client.get(base + "/who", params={"mark": texts[0]})
+            latencies = []
+            for text in texts:
+                began = time.perf_counter()
+                client.get(base + "/who", params={"mark": text}).raise_for_status()
+                latencies.append((time.perf_counter() - began) * 1000)
+        figures["plain_p50"] = statistics.median(latencies)
+        figures["plain_p99"] = _percentile(latencies, 0.99)
+    finally:
+        plain.terminate()
+        plain.wait(timeout=60)
+
+    from kg.store import open_store
+
+    store_handle = open_store("oxigraph", store)
+    began, served = time.perf_counter(), 0
+    while time.perf_counter() - began < 2:
+        list(store_handle.query(SIMPLE_SPARQL))
+        served += 1
+    figures["inprocess_qps"] = served / (time.perf_counter() - began)
+    store_handle.close()
+    return figures
+
+
+# ------------------------------------------------------------------ orchestration
+
+
+def run(marks: int, seed: int, sample: int) -> list[dict[str, object]]:
+    path = dataset(marks, seed)
+    quads = count_quads(path)
+    print(f"{marks} marks: {quads} quads in {path.name}", file=sys.stderr)
+    rows: list[dict[str, object]] = []
+    with tempfile.TemporaryDirectory(prefix="tmkg-scale-") as folder:
+        store = Path(folder) / "store"
+        seconds, rss, _ = run_child([str(KG), "load", "--store", str(store), str(path)])
+        rows.append(
+            {
+                "marks": marks,
+                "row": "kg load (on disk, validated, atomic)",
+                "figure": f"{quads / seconds:,.0f} triples/s ({seconds:.0f} s)",
+                "peak RSS MB": rss,
+            }
+        )
+        if quads <= RDFLIB_MAX_QUADS:
+            seconds, rss, out = run_child(
+                [sys.executable, __file__, "--child", "rdflib", str(path)]
+            )
+            rows.append(
+                {
+                    "marks": marks,
+                    "row": "reference: rdflib Dataset.parse (memory)",
+                    "figure": f"{quads / json.loads(out)['seconds']:,.0f} triples/s",
+                    "peak RSS MB": rss,
+                }
+            )
+        else:
+            rows.append(
+                {
+                    "marks": marks,
+                    "row": "reference: rdflib Dataset.parse (memory)",
+                    "figure": "skipped: would need ~1.8 GB per million quads",
+                    "peak RSS MB": "-",
+                }
+            )
+        print("  analyses ...", file=sys.stderr)
+        _, rss, out = run_child(
+            [sys.executable, __file__, "--child", "analyses", str(store), str(seed), str(sample)]
+        )
+        found = json.loads(out)
+        rows += [
+            {
+                "marks": marks,
+                "row": "cold start: facts + mark index sync + first who_else_uses",
+                "figure": f"{found['cold_s']:.1f} s",
+                "peak RSS MB": rss,
+            },
+            {
+                "marks": marks,
+                "row": "who_else_uses in-process p50 / p99",
+                "figure": f"{found['who_p50']:.2f} / {found['who_p99']:.2f} ms",
+                "peak RSS MB": "",
+            },
+            {
+                "marks": marks,
+                "row": "conflict_path p50",
+                "figure": f"{found['path_p50']:.1f} ms" if found["path_p50"] else "n/a",
+                "peak RSS MB": "",
+            },
+            {
+                "marks": marks,
+                "row": "conflicts, whole registry",
+                "figure": f"{found['conflicts_s']:.1f} s, {found['conflicts']:,} pairs",
+                "peak RSS MB": "",
+            },
+            {
+                "marks": marks,
+                "row": f"conflicts blocking recall vs brute force ({sample}-mark sample)",
+                "figure": f"{found['recall']:.3f} ({found['pairs']} similar pairs)",
+                "peak RSS MB": "",
+            },
+        ]
+        print("  http ...", file=sys.stderr)
+        rng = random.Random(seed)
+        from kg.analysis.mark_index import MarkIndex, index_path_for
+
+        index = MarkIndex(index_path_for(str(store)))
+        texts = [t for (t,) in index._db.execute("SELECT text FROM marks")]
+        index.close()
+        figures = http_rows(store, rng.sample(texts, min(200, len(texts))))
+        rows += [
+            {
+                "marks": marks,
+                "row": "whoElseUses over GraphQL p50 / p99",
+                "figure": f"{figures['graphql_p50']:.2f} / {figures['graphql_p99']:.2f} ms",
+                "peak RSS MB": figures["server_rss_mb"],
+            },
+            {
+                "marks": marks,
+                "row": "reference: plain Starlette JSON p50 / p99",
+                "figure": f"{figures['plain_p50']:.2f} / {figures['plain_p99']:.2f} ms",
+                "peak RSS MB": "",
+            },
+            {
+                "marks": marks,
+                "row": "SPARQL /sparql queries/s (1 connection)",
+                "figure": f"{figures['sparql_qps']:.0f}",
+                "peak RSS MB": "",
+            },
+            {
+                "marks": marks,
+                "row": "reference: same query in-process, queries/s",
+                "figure": f"{figures['inprocess_qps']:.0f}",
+                "peak RSS MB": "",
+            },
+        ]
+    return rows
+
+
+def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+        kind, *rest = sys.argv[2:]
+        if kind == "rdflib":
+            child_rdflib(rest[0])
+        elif kind == "analyses":
+            child_analyses(rest[0], int(rest[1]), int(rest[2]))
+        elif kind == "plain":
+            child_plain(rest[0], int(rest[1]))
+        return
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="100000", help="comma-separated mark counts")
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--sample", type=int, default=2000, help="marks in the brute-force sample")
+    args = parser.parse_args()
+    rows = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        rows += run(size, args.seed, args.sample)
+    when = time.strftime("%Y-%m-%d")
+    print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {when}")
+    print("| marks | measurement | figure | peak RSS MB |\n|---|---|---|---|")
+    for row in rows:
+        print(f"| {row['marks']:,} | {row['row']} | {row['figure']} | {row['peak RSS MB']} |")
+
+
+if __name__ == "__main__":
+    main()
