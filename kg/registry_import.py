@@ -75,6 +75,9 @@ _TERM = {
         "status",
     )
 }
+_DATE_TYPE = ox.NamedNode(_XSD + "date")
+_YEAR_MONTH_TYPE = ox.NamedNode(_XSD + "gYearMonth")
+_YEAR_TYPE = ox.NamedNode(_XSD + "gYear")
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:Z|[+-]\d{2}:\d{2})?")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # Office codes that are not ISO 3166-1 countries, with what to do about them.
@@ -164,14 +167,14 @@ def date_literal(text: str) -> ox.Literal:
     try:
         if day is not None:
             datetime.date(int(year), int(month), int(day))
-            return ox.Literal(f"{year}-{month}-{day}", datatype=ox.NamedNode(_XSD + "date"))
+            return ox.Literal(f"{year}-{month}-{day}", datatype=_DATE_TYPE)
         if month is not None:
             datetime.date(int(year), int(month), 1)
-            return ox.Literal(f"{year}-{month}", datatype=ox.NamedNode(_XSD + "gYearMonth"))
+            return ox.Literal(f"{year}-{month}", datatype=_YEAR_MONTH_TYPE)
         datetime.date(int(year), 1, 1)
     except ValueError:
         raise error from None
-    return ox.Literal(year, datatype=ox.NamedNode(_XSD + "gYear"))
+    return ox.Literal(year, datatype=_YEAR_TYPE)
 
 
 def nice_classes(text: str) -> tuple[int, ...]:
@@ -241,6 +244,12 @@ def mark_iri(text: str) -> str:
 def party_iri(name: str) -> str:
     """The company of this exact name (whitespace collapsed): ``id/party/{slug}-{hash}``."""
     return f"{ID}party/{_slug(name)}-{_digest(name)}"
+
+
+@lru_cache(maxsize=65536)
+def _node(iri: str) -> ox.NamedNode:
+    """A node for an IRI that recurs (marks, owners, classes, jurisdictions): made once."""
+    return ox.NamedNode(iri)
 
 
 def registration_iri(jurisdiction: str, number: str) -> str:
@@ -318,7 +327,7 @@ def registry_quads(
         count += 1
         where = f"{name}:{record.line}"
         registration = ox.NamedNode(iri)
-        mark = ox.NamedNode(mark_iri(record.mark))
+        mark = _node(mark_iri(record.mark))
         origins[registration] = where
         origins.setdefault(mark, where)
         quads += [
@@ -327,7 +336,7 @@ def registry_quads(
             ox.Quad(
                 registration,
                 _TERM["jurisdiction"],
-                ox.NamedNode(f"{ID}jurisdiction/{record.jurisdiction}"),
+                _node(f"{ID}jurisdiction/{record.jurisdiction}"),
                 target,
             ),
             ox.Quad(
@@ -340,7 +349,7 @@ def registry_quads(
             ox.Quad(mark, _TERM["text"], ox.Literal(record.mark), target),
         ]
         for owner_name in record.owners:
-            owner = ox.NamedNode(party_iri(owner_name))
+            owner = _node(party_iri(owner_name))
             origins.setdefault(owner, where)
             quads += [
                 ox.Quad(registration, _TERM["owner"], owner, target),
@@ -348,7 +357,7 @@ def registry_quads(
                 ox.Quad(owner, _NAME, ox.Literal(owner_name), target),
             ]
         for number in record.classes:
-            nice = ox.NamedNode(f"{ID}nice/{number}")
+            nice = _node(f"{ID}nice/{number}")
             quads.append(ox.Quad(registration, _TERM["niceClass"], nice, target))
         if record.filing_date is not None:
             quads.append(ox.Quad(registration, _TERM["filingDate"], record.filing_date, target))
