@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from kg.analysis.conflicts import candidate_text_pairs
 from kg.analysis.contradictions import Statement
 from kg.analysis.dates import PartialDate
 from kg.analysis.mark_index import MarkIndex
@@ -860,20 +861,25 @@ def neighbourhood_edges(
     seen: set[str] = set(frontier)
     edges: set[tuple[str, str, str]] = set()
     truncated = False
-    predicates = " ".join(f"<{p}>" for p in PATH_PREDICATES)
+    wanted = set(PATH_PREDICATES)
     for _ in range(depth):
         if not frontier:
             break
         found: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
         for batch in _batches(sorted(frontier)):
-            rows = facts.select(
-                f"""SELECT DISTINCT ?n ?s ?p ?o WHERE {{
-                      VALUES ?n {{ {_values(batch)} }} VALUES ?p {{ {predicates} }}
-                      {{ ?n ?p ?o BIND(?n AS ?s) }} UNION {{ ?s ?p ?n BIND(?n AS ?o) }}
-                      FILTER(isIRI(?s) && isIRI(?o)) }}"""
-            )
-            for row in rows:
-                found[row["n"]].add((row["s"], row["p"], row["o"]))  # type: ignore[index,arg-type]
+            # Two plain patterns, predicates filtered here: Oxigraph answers these from its
+            # indexes, where a UNION with a VALUES list of predicates made it scan (measured).
+            values = _values(batch)
+            for row in facts.select(
+                f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}"
+            ):
+                if row["p"] in wanted and _is_iri(row["o"]):
+                    found[row["s"]].add((row["s"], row["p"], row["o"]))  # type: ignore[index,arg-type]
+            for row in facts.select(
+                f"SELECT ?s ?p ?o WHERE {{ VALUES ?o {{ {values} }} ?s ?p ?o }}"
+            ):
+                if row["p"] in wanted and _is_iri(row["s"]):
+                    found[row["o"]].add((row["s"], row["p"], row["o"]))  # type: ignore[index,arg-type]
         following: set[str] = set()
         for links in found.values():
             if len(links) > max_neighbours:
@@ -887,16 +893,19 @@ def neighbourhood_edges(
                         following |= facts.identities.members(other)
         frontier = following
     # Marks with similar texts are linked, so a path can cross from one spelling to another.
+    # Only marks already in the neighbourhood are compared, blocked like conflicts are.
     mark_nodes = {n for e in edges for n in (e[0], e[2]) if n in facts.marks}
+    by_text: dict[str, list[str]] = defaultdict(list)
     for mark in mark_nodes:
-        text = facts.marks[mark]
-        for other in facts.mark_index.candidates(text):
-            if (
-                other != mark
-                and other in mark_nodes
-                and compare(text, facts.marks[other]).score >= DEFAULT_MIN_SIMILARITY
-            ):
-                edges.add((min(mark, other), SIMILAR_MARK, max(mark, other)))
+        by_text[facts.marks[mark]].append(mark)
+    pairs = candidate_text_pairs(by_text) | {(t, t) for t in by_text if len(by_text[t]) > 1}
+    for left_text, right_text in pairs:
+        if compare(left_text, right_text).score < DEFAULT_MIN_SIMILARITY:
+            continue
+        for left in by_text[left_text]:
+            for right in by_text[right_text]:
+                if left != right:
+                    edges.add((min(left, right), SIMILAR_MARK, max(left, right)))
     return {e for e in edges if e[0] != e[2]}, truncated
 
 
