@@ -232,6 +232,19 @@ def test_progress_bar_on_large_files(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "big.csv" in capsys.readouterr().err
 
 
+def test_st66_is_streamed_with_a_progress_bar(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    marks = [
+        trademark(GOOD_FIELDS.replace(">123<", f">{n}<").replace("ACME", f"ACME {n}"))
+        for n in range(2_500)
+    ]
+    path = write(tmp_path, "big.xml", st66(*marks))
+    assert path.stat().st_size > 1 << 20
+    assert read_registry(path, progress=True).records == 2_500
+    assert "big.xml" in capsys.readouterr().err
+
+
 # ------------------------------------------------------------------ bad input leaves the store unchanged
 
 BAD_CSV = [
