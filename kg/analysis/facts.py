@@ -870,15 +870,13 @@ def neighbourhood_edges(
             # Two plain patterns, predicates filtered here: Oxigraph answers these from its
             # indexes, where a UNION with a VALUES list of predicates made it scan (measured).
             values = _values(batch)
-            for row in facts.select(
-                f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}"
-            ):
-                if row["p"] in wanted and _is_iri(row["o"]):
+            outgoing = f"VALUES ?s {{ {values} }} ?s ?p ?o FILTER(isIRI(?o))"
+            for row in facts.select(f"SELECT ?s ?p ?o WHERE {{ {outgoing} }}"):
+                if row["p"] in wanted:
                     found[row["s"]].add((row["s"], row["p"], row["o"]))  # type: ignore[index,arg-type]
-            for row in facts.select(
-                f"SELECT ?s ?p ?o WHERE {{ VALUES ?o {{ {values} }} ?s ?p ?o }}"
-            ):
-                if row["p"] in wanted and _is_iri(row["s"]):
+            incoming = f"VALUES ?o {{ {values} }} ?s ?p ?o FILTER(isIRI(?s))"
+            for row in facts.select(f"SELECT ?s ?p ?o WHERE {{ {incoming} }}"):
+                if row["p"] in wanted:
                     found[row["o"]].add((row["s"], row["p"], row["o"]))  # type: ignore[index,arg-type]
         following: set[str] = set()
         for links in found.values():
