@@ -240,9 +240,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         graphql_max_cost=getattr(args, "graphql_max_cost", None),
         graphql_timeout=getattr(args, "graphql_timeout", None),
     )
-    if settings.endpoint and settings.memory:
-        parser.error("--memory and --endpoint exclude each other")
     try:
+        if settings.endpoint and settings.memory:
+            raise KGError(
+                "--memory and --endpoint exclude each other", suggestion="choose one store"
+            )
         if args.command in ANALYSIS_COMMANDS:
             return _cmd_analysis(args, settings)
         if args.command in REGISTRY_COMMANDS:

@@ -48,6 +48,11 @@ _GRAPH_FORMATS = {
     "application/ld+json": ox.RdfFormat.JSON_LD,
 }
 _MAX_MESSAGE = 400
+# How Virtuoso says it stopped a query at its own time limit, or refused one as too slow.
+_SERVER_TIME_LIMITS = (
+    "SR171: Transaction timed out",  # [SPARQL] MaxQueryExecutionTime
+    "estimated execution time",  # [SPARQL] MaxQueryCostEstimationTime
+)
 _BLANK_LABEL = re.compile(r"[^A-Za-z0-9_]")
 
 
@@ -189,8 +194,14 @@ def _raise_for_answer(response: Answer, url: str, what: str) -> None:
             f"the SPARQL endpoint {url} could not take the {what} (HTTP {status}): {message}",
             suggestion="check the endpoint URL and that the server is running",
         )
+    if any(marker in message for marker in _SERVER_TIME_LIMITS):
+        raise QueryTimeout(
+            f"the SPARQL endpoint {url} stopped the {what} at its own limit: {message}",
+            suggestion="narrow the query with LIMIT or more specific patterns",
+        )
     noun = "SPARQL Update" if what == "update" else "SPARQL"
-    if "syntax" in message.lower() or "parse" in message.lower():
+    # Virtuoso's SP030 is its SPARQL compiler's syntax error.
+    if "syntax" in message.lower() or "parse" in message.lower() or "SP030" in message:
         raise QueryError(f"{noun} syntax error (from the endpoint): {message}")
     noun = "SPARQL Update" if what == "update" else "SPARQL query"
     raise QueryError(f"{noun} failed at the endpoint (HTTP {status}): {message}")

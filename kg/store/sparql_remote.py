@@ -20,20 +20,21 @@ Virtuoso, Fuseki, GraphDB, QLever or Neptune.
 - **Decimals.** Virtuoso stores an ``xsd:decimal`` written without a decimal point
   (``"300000000"^^xsd:decimal``) as an ``xsd:integer``; the store writes (and looks up) such
   decimals as ``"300000000.0"``, the same value, which Virtuoso keeps a decimal.
-- **Blank nodes** cannot be named across requests: quads with blank nodes go in one request,
-  always count as new, and cannot be removed (tmkg's loader never produces them).
+- **Blank nodes** cannot be named across requests: quads with blank nodes go in one request
+  (an ``INSERT … WHERE {}``: Virtuoso refuses blank nodes in ``INSERT DATA``), always count
+  as new, and cannot be removed (tmkg's loader never produces them).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import islice
-from typing import ClassVar
+from typing import ClassVar, NoReturn
 
 import httpx
 import pyoxigraph as ox
 
-from kg.errors import QueryError, StoreError
+from kg.errors import KGError, QueryError, StoreError
 from kg.namespaces import GRAPH
 from kg.sparql_scan import scan_sparql, tokens
 from kg.store.base import GraphName, QueryResult, Term
@@ -217,10 +218,18 @@ class RemoteSparqlStore:
         blank = [q for q in unique if _has_blank_node(q)]
         named = [q for q in unique if not _has_blank_node(q)]
         new = self._missing(named)
-        batches = list(_batches(new, self.batch_size))
+        self._write("INSERT DATA", list(_batches(new, self.batch_size)), undo="DELETE DATA")
         if blank:
-            batches.append(blank)  # one request, so its blank node labels name the same nodes
-        self._write("INSERT DATA", batches, undo="DELETE DATA")
+            # One request, so that a label names one node; a template, since Virtuoso refuses
+            # blank nodes in INSERT DATA. Last, as it cannot be undone.
+            try:
+                self.update(f"INSERT {{ {self._data_block(blank)} }} WHERE {{}}")
+            except (QueryError, StoreError) as error:
+                if not new:
+                    raise
+                self._undo(
+                    "INSERT DATA", list(_batches(new, self.batch_size)), "DELETE DATA", error
+                )
         return len(new) + len(blank)
 
     def remove(self, quads: Iterable[ox.Quad]) -> int:
@@ -307,6 +316,8 @@ class RemoteSparqlStore:
         return missing
 
     def _write(self, operation: str, batches: list[list[ox.Quad]], *, undo: str) -> None:
+        """Send `operation` (INSERT DATA, DELETE DATA) per batch; on a failure, `undo` those
+        sent before it and raise."""
         done: list[list[ox.Quad]] = []
         try:
             for batch in batches:
@@ -315,19 +326,24 @@ class RemoteSparqlStore:
         except (QueryError, StoreError) as error:
             if not done:
                 raise
-            try:
-                for batch in reversed(done):
-                    self.update(f"{undo} {{ {self._data_block(batch)} }}")
-            except (QueryError, StoreError) as undo_error:
-                raise StoreError(
-                    f"{operation} failed part-way ({error}), and undoing the "
-                    f"{sum(map(len, done))} quads already written failed too: {undo_error}",
-                    suggestion="the endpoint holds a partial write; repeat the operation",
-                ) from error
+            self._undo(operation, done, undo, error)
+
+    def _undo(
+        self, operation: str, done: list[list[ox.Quad]], undo: str, error: KGError
+    ) -> NoReturn:
+        try:
+            for batch in reversed(done):
+                self.update(f"{undo} {{ {self._data_block(batch)} }}")
+        except (QueryError, StoreError) as undo_error:
             raise StoreError(
-                f"{operation} failed part-way and was undone: {error}",
-                suggestion="nothing was changed",
+                f"{operation} failed part-way ({error}), and undoing the "
+                f"{sum(map(len, done))} quads already written failed too: {undo_error}",
+                suggestion="the endpoint holds a partial write; repeat the operation",
             ) from error
+        raise StoreError(
+            f"{operation} failed part-way and was undone: {error}",
+            suggestion="nothing was changed",
+        ) from error
 
     def _data_block(self, quads: Sequence[ox.Quad]) -> str:
         by_graph: dict[str, list[str]] = {}
