@@ -225,3 +225,39 @@ def test_a_browser_gets_the_offline_playground(server: GraphQLServer) -> None:
         asset = httpx.get(f"{server.url}/graphql/static/{name}", timeout=30)
         assert asset.status_code == 200 and len(asset.content) > 1000
     assert httpx.get(f"{server.url}/graphql/static/package.json").status_code == 404
+
+
+UPDATE = """INSERT DATA { GRAPH <https://example.org/graph/zephyr> {
+  <https://example.org/mark/zephyrq> a tm:Mark ; tm:text "ZEPHYRQ" .
+  <https://example.org/party/zephyr> a tm:Company ; schema:name "Zephyr Cloud Ltd"@en .
+  <https://example.org/registration/zephyr-aws> a tm:Registration ;
+      tm:mark <https://w3id.org/tmkg/id/mark/aws> ; tm:owner <https://example.org/party/zephyr> ;
+      tm:jurisdiction <https://w3id.org/tmkg/id/jurisdiction/CN> ;
+      tm:niceClass <https://w3id.org/tmkg/id/nice/42> ; tm:filingDate "2019-01-01"^^xsd:date .
+} }"""
+
+
+def test_answers_follow_a_sparql_update() -> None:
+    with GraphQLServer("--memory", env={"KG_UPDATE_TOKEN": "secret"}) as server:
+        before = post(server.graphql, "{ conflicts { totalCount } }")["data"]["conflicts"]
+        missing = post(server.graphql, '{ mark(text: "ZEPHYRQ") { id } }')
+        assert missing["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+        response = httpx.post(
+            server.url + "/sparql",
+            content=UPDATE.encode(),
+            headers={
+                "Content-Type": "application/sparql-update",
+                "Authorization": "Bearer secret",
+            },
+            timeout=30,
+        )
+        assert response.status_code in (200, 204), response.text
+        after = post(
+            server.graphql,
+            """{ conflicts { totalCount } mark(text: "ZEPHYRQ") { id }
+                 party(name: "Zephyr") { registrations { number mark { text } } } }""",
+        )
+    assert "errors" not in after, after["errors"]
+    assert after["data"]["conflicts"]["totalCount"] > before["totalCount"]
+    assert after["data"]["mark"]["id"] == "https://example.org/mark/zephyrq"
+    assert after["data"]["party"]["registrations"] == [{"number": None, "mark": {"text": "AWS"}}]
