@@ -29,7 +29,7 @@ from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReference
 from tqdm import tqdm
 
 from kg.errors import ParseError
-from kg.registry_import import (
+from kg.registry_records import (
     FieldError,
     RegistryRecord,
     RowErrors,

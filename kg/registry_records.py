@@ -1,0 +1,160 @@
+"""A register extract's records, and the checks of their values.
+
+The readers (`kg.registry_csv`, `kg.registry_st66`) turn each row or ``TradeMark`` element into
+a `RegistryRecord` whose values were checked here (dates, Nice classes, jurisdictions); a bad
+value goes to `RowErrors` with its line and column, so one run reports all of a file's bad
+values. `kg.registry_import` maps records onto the ontology.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from kg.errors import ParseError
+from kg.reference import jurisdiction_codes
+
+__all__ = [
+    "FieldError",
+    "RegistryRecord",
+    "RowErrors",
+    "date_literal",
+    "jurisdiction_code",
+    "nice_classes",
+]
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_DATE_TYPE = ox.NamedNode(_XSD + "date")
+_YEAR_MONTH_TYPE = ox.NamedNode(_XSD + "gYearMonth")
+_YEAR_TYPE = ox.NamedNode(_XSD + "gYear")
+_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:Z|[+-]\d{2}:\d{2})?")
+# Office codes that are not ISO 3166-1 countries, with what to do about them.
+_NOT_COUNTRIES = {
+    "UK": "the ISO 3166-1 code of the United Kingdom is GB",
+    "EM": "EU trade marks (EUIPO) are not a tmkg jurisdiction yet",
+    "EU": "EU trade marks (EUIPO) are not a tmkg jurisdiction yet",
+    "WO": "international registrations (WIPO Madrid) are not a tmkg jurisdiction yet",
+    "BX": "Benelux marks (BOIP) are not a tmkg jurisdiction yet",
+}
+
+
+class FieldError(ValueError):
+    """A value that cannot be mapped onto the ontology; the reader adds file, line, column."""
+
+
+@dataclass(frozen=True)
+class RegistryRecord:
+    """One registration as a register extract states it, its values already checked."""
+
+    line: int
+    mark: str
+    owners: tuple[str, ...]
+    jurisdiction: str
+    number: str
+    classes: tuple[int, ...] = ()
+    filing_date: ox.Literal | None = None
+    registration_date: ox.Literal | None = None
+    status: str | None = None
+    registration_number: str | None = None
+    """The office's registration number where it differs from `number` (ST.66)."""
+
+
+class RowErrors:
+    """Collects bad values of one file, so one run reports many of them, then raises."""
+
+    def __init__(self, path: str, limit: int = 20) -> None:
+        self.path, self.limit = path, limit
+        self.errors: list[tuple[int, int | None, str]] = []
+
+    def add(self, line: int, column: int | None, message: str) -> None:
+        self.errors.append((line, column, message))
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def raise_if_any(self) -> None:
+        """Raise a `ParseError` at the first bad value, listing the others (up to `limit`)."""
+        if not self.errors:
+            return
+        line, column, message = self.errors[0]
+        more = [
+            f"  {self.path}:{row}{f':{col}' if col else ''}: {text}"
+            for row, col, text in self.errors[1 : self.limit]
+        ]
+        if len(self.errors) > self.limit:
+            more.append(f"  ... and {len(self.errors) - self.limit} more")
+        if more:
+            message += f"\n{len(self.errors) - 1} more error(s):\n" + "\n".join(more)
+        raise ParseError(message, path=self.path, line=line, column=column)
+
+
+def date_literal(text: str) -> ox.Literal:
+    """A date as precise as written: xsd:date, xsd:gYearMonth or xsd:gYear.
+
+    A time zone (as ST.66 files write them, ``2000-04-03-04:00``) is dropped: the register
+    means the calendar day.
+
+    >>> date_literal("2008-02-07").datatype.value.rsplit("#")[1]
+    'date'
+    >>> date_literal("2008-02").datatype.value.rsplit("#")[1]
+    'gYearMonth'
+    >>> date_literal("2000-04-03-04:00").value
+    '2000-04-03'
+    >>> date_literal("2008-02-30")
+    Traceback (most recent call last):
+    kg.registry_records.FieldError: "2008-02-30" is not a date (YYYY-MM-DD, YYYY-MM or YYYY)
+    """
+    match = _DATE.fullmatch(text.strip())
+    error = FieldError(f'"{text}" is not a date (YYYY-MM-DD, YYYY-MM or YYYY)')
+    if match is None:
+        raise error
+    year, month, day = match.groups()
+    try:
+        if day is not None:
+            datetime.date(int(year), int(month), int(day))
+            return ox.Literal(f"{year}-{month}-{day}", datatype=_DATE_TYPE)
+        if month is not None:
+            datetime.date(int(year), int(month), 1)
+            return ox.Literal(f"{year}-{month}", datatype=_YEAR_MONTH_TYPE)
+        datetime.date(int(year), 1, 1)
+    except ValueError:
+        raise error from None
+    return ox.Literal(year, datatype=_YEAR_TYPE)
+
+
+def nice_classes(text: str) -> tuple[int, ...]:
+    """Nice class numbers from "9;42", "9, 42" or "009 042", sorted and distinct.
+
+    >>> nice_classes("42; 9, 009")
+    (9, 42)
+    >>> nice_classes("46")
+    Traceback (most recent call last):
+    kg.registry_records.FieldError: "46" is not a Nice class (1-45)
+    """
+    classes = set()
+    for token in re.split(r"[;,\s]+", text.strip()):
+        if not token:
+            continue
+        if not token.isascii() or not token.isdigit() or not 1 <= int(token) <= 45:
+            raise FieldError(f'"{token}" is not a Nice class (1-45)')
+        classes.add(int(token))
+    return tuple(sorted(classes))
+
+
+def jurisdiction_code(text: str) -> str:
+    """An ISO 3166-1 alpha-2 code that tmkg knows, upper-cased.
+
+    >>> jurisdiction_code(" cn ")
+    'CN'
+    >>> jurisdiction_code("XX")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    kg.registry_records.FieldError: unknown jurisdiction "XX": not an ISO 3166-1 alpha-2 ...
+    """
+    code = text.strip().upper()
+    if code in jurisdiction_codes():
+        return code
+    hint = _NOT_COUNTRIES.get(code, "not an ISO 3166-1 alpha-2 country code")
+    raise FieldError(f'unknown jurisdiction "{text.strip()}": {hint}')
