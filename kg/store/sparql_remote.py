@@ -285,17 +285,21 @@ class RemoteSparqlStore:
         return f" FILTER(?g NOT IN ({', '.join(f'<{iri}>' for iri in hidden)}))"
 
     def _pages(self, select: str, variables: Sequence[str]) -> Iterator[list[ox.QuerySolution]]:
-        """The rows of a SELECT, in pages of `PAGE_ROWS`: ordered (stable) only if needed."""
+        """The rows of a SELECT in pages of `PAGE_ROWS`: one unordered request when they fit,
+        else ordered pages from the start (only an ordered result pages stably). A server that
+        caps answers below `PAGE_ROWS` rows would cut this short unnoticed."""
         rows = self._select(f"{select} LIMIT {PAGE_ROWS}")
-        yield rows
         if len(rows) < PAGE_ROWS:
+            yield rows
             return
         order = " ".join(f"?{v}" for v in variables)
         offset = 0
-        while len(rows) == PAGE_ROWS:
-            offset += PAGE_ROWS
+        while True:
             rows = self._select(f"{select} ORDER BY {order} LIMIT {PAGE_ROWS} OFFSET {offset}")
             yield rows
+            if len(rows) < PAGE_ROWS:
+                return
+            offset += PAGE_ROWS
 
     def _missing(self, quads: list[ox.Quad]) -> list[ox.Quad]:
         """Those of `quads` the endpoint does not hold, asked `batch_size` at a time."""
