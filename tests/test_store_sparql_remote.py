@@ -256,7 +256,8 @@ def test_reference_data_is_synced_once_then_read_only(
     assert updates == []  # current reference data: nothing rewritten
 
 
-def test_kg_commands_on_the_endpoint(virtuoso: Virtuoso, store: RemoteSparqlStore) -> None:
+def test_kg_commands_on_the_endpoint(virtuoso: Virtuoso) -> None:
+    virtuoso.reset(keep_reference=True)
     args, env = virtuoso.cli_args(), virtuoso.cli_env()
     first = run_kg("load", "--seed", *args, env=env, check=True)
     assert "412 new" in first.stdout

@@ -37,7 +37,7 @@ pytestmark = pytest.mark.virtuoso
 
 @pytest.fixture(scope="module")
 def analyst(virtuoso: Virtuoso) -> Iterator[Analyst]:
-    virtuoso.reset()
+    virtuoso.reset(keep_reference=True)
     graph = KnowledgeGraph.open(
         Settings(
             endpoint=virtuoso.endpoint,

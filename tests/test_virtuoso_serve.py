@@ -84,7 +84,7 @@ def recorder() -> Iterator[RecordingServer]:
 def server(virtuoso: Virtuoso, recorder: RecordingServer) -> Iterator[GraphQLServer]:
     """A read-only `kg serve --endpoint` with the limits of tests/test_sparql_endpoint.py; on
     an empty Virtuoso, so it loads the seed case itself as it starts."""
-    virtuoso.reset()
+    virtuoso.reset(keep_reference=True)
     with GraphQLServer(
         *virtuoso.cli_args(),
         "--query-timeout", "2",

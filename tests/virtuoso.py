@@ -23,6 +23,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from kg.namespaces import ONTOLOGY_GRAPH, REFERENCE_GRAPH
 from kg.store.sparql_remote import DEFAULT_GRAPH, VIRTUOSO_SYSTEM_GRAPHS, RemoteSparqlStore
 
 __all__ = [
@@ -162,12 +163,26 @@ class Virtuoso:
             **options,  # type: ignore[arg-type]
         )
 
-    def reset(self) -> None:
-        """Drop every graph tmkg can see, leaving Virtuoso's own (private) graphs alone."""
+    def reset(self, *, keep_reference: bool = False) -> None:
+        """Drop every graph tmkg can see, leaving Virtuoso's own (private) graphs alone.
+
+        `keep_reference` keeps tmkg's reference data (and its description in tmkg's default
+        graph), which saves the next knowledge graph writing it again.
+        """
+        kept = {str(ONTOLOGY_GRAPH), str(REFERENCE_GRAPH)} if keep_reference else set()
         store = self.store()
         try:
-            for graph in [*store.named_graphs(), f"<{DEFAULT_GRAPH}>"]:
-                store.update(f"DROP SILENT GRAPH {graph}")
+            for graph in store.named_graphs():
+                if graph.value not in kept:
+                    store.update(f"DROP SILENT GRAPH {graph}")
+            if not kept:
+                store.update(f"DROP SILENT GRAPH <{DEFAULT_GRAPH}>")
+                return
+            described = ", ".join(f"<{iri}>" for iri in sorted(kept))
+            store.update(
+                f"DELETE {{ GRAPH <{DEFAULT_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ "
+                f"GRAPH <{DEFAULT_GRAPH}> {{ ?s ?p ?o }} FILTER(?s NOT IN ({described})) }}"
+            )
         finally:
             store.close()
 
