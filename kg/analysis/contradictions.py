@@ -172,19 +172,12 @@ def _conflicting_values(
     ]
     if not clashes:
         return []
-    values: dict[str, set[str]] = defaultdict(set)
-    for statement in group:
-        values[statement.value].add(statement.graph)
     pairs = "; ".join(f"{a} vs {b}" for a, b in clashes)
     name = _label(subject, labels)
+    explanation = f"{_short(prop)} of {name} is given incompatible values: {pairs}."
     return [
-        Contradiction(
-            subject=subject,
-            subject_label=name,
-            property=_short(prop),
-            kind="conflicting values",
-            explanation=f"{_short(prop)} of {name} is given incompatible values: {pairs}.",
-            sides=_sides(values, labels, sources, iris=False),
+        _contradiction(
+            subject, prop, group, "conflicting values", explanation, labels, sources, iris=False
         )
     ]
 
@@ -202,21 +195,39 @@ def _different_parties(
     sets = list(per_graph.values())
     if not any(not (a & b) for a, b in combinations(sets, 2)):
         return []
+    name = _label(subject, labels)
+    names = ", ".join(sorted({_label(s.value, labels) for s in group}))
+    explanation = f"Sources disagree on the {_short(prop)} of {name}: {names}."
+    return [
+        _contradiction(
+            subject, prop, group, "different parties", explanation, labels, sources, iris=True
+        )
+    ]
+
+
+def _contradiction(
+    subject: str,
+    prop: str,
+    group: Sequence[Statement],
+    kind: str,
+    explanation: str,
+    labels: Mapping[str, str],
+    sources: Mapping[str, SourceRef],
+    *,
+    iris: bool,
+) -> Contradiction:
+    """One contradiction whose sides are the distinct values, each with its graphs' sources."""
     values: dict[str, set[str]] = defaultdict(set)
     for statement in group:
         values[statement.value].add(statement.graph)
-    name = _label(subject, labels)
-    names = ", ".join(sorted(_label(v, labels) for v in values))
-    return [
-        Contradiction(
-            subject=subject,
-            subject_label=name,
-            property=_short(prop),
-            kind="different parties",
-            explanation=f"Sources disagree on the {_short(prop)} of {name}: {names}.",
-            sides=_sides(values, labels, sources, iris=True),
-        )
-    ]
+    return Contradiction(
+        subject=subject,
+        subject_label=_label(subject, labels),
+        property=_short(prop),
+        kind=kind,
+        explanation=explanation,
+        sides=_sides(values, labels, sources, iris=iris),
+    )
 
 
 def _payer_is_payee(
