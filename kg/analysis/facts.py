@@ -9,33 +9,32 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
-from kg.analysis.conflicts import candidate_text_pairs
 from kg.analysis.contradictions import Statement
 from kg.analysis.dates import PartialDate
+from kg.analysis.lookups import BatchedLookups, HoldingRecord
 from kg.analysis.mark_index import MarkIndex
 from kg.analysis.model import (
-    CaseSummary,
     Holding,
     HoldingKind,
     MarkRef,
     PartyRef,
     SourceRef,
-    TimelineEntry,
 )
 from kg.analysis.priority import ClaimRecord
-from kg.analysis.similarity import DEFAULT_MIN_SIMILARITY, compare
+from kg.analysis.sparql_text import (
+    RDF_TYPE,
+    TM,
+    batches,
+    camel_words,
+    escape_literal,
+    iri_values,
+)
+from kg.analysis.timeline_facts import TimelineFacts
 from kg.store import Store
 
-__all__ = ["SIMILAR_MARK", "FactBase", "Identities", "neighbourhood_edges"]
+__all__ = ["FactBase", "Identities"]
 
-TM = "https://w3id.org/tmkg/ontology#"
-_BATCH = 400
-# Lookups by key take bigger batches: a VALUES block of 8,000 holdings ran no slower than
-# twenty of 400 (measured on a generated registry), and each batch is a store query.
-_KEY_BATCH = 5_000
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _HOLDING_TYPES = {TM + "Registration", TM + "Use"}
 _HOLDING_PROPERTIES = {
     "mark": "mark",
@@ -90,15 +89,7 @@ class Identities:
         return found | {iri}
 
 
-@dataclass
-class _Record:
-    iris: set[str]
-    kind: str
-    values: dict[str, set[str]]
-    graphs: set[str]
-
-
-class FactBase:
+class FactBase(BatchedLookups, TimelineFacts):
     """The facts of one store, read on demand and cached; build a new one after writes."""
 
     def __init__(self, store: Store, mark_index: MarkIndex | None = None) -> None:
@@ -195,10 +186,10 @@ class FactBase:
         every = sorted({m for group in members.values() for m in group})
         names: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
         types: dict[str, set[str]] = defaultdict(set)
-        for batch in _batches(every):
+        for batch in batches(every):
             rows = self.select(
                 f"""SELECT ?p ?kind ?name ?lang ?g WHERE {{
-                      VALUES ?p {{ {_values(batch)} }}
+                      VALUES ?p {{ {iri_values(batch)} }}
                       {{ GRAPH ?g {{ ?p <https://schema.org/name> ?name }} BIND("name" AS ?kind) }}
                       UNION
                       {{ GRAPH ?g {{ ?p <https://schema.org/alternateName> ?name }}
@@ -266,7 +257,7 @@ class FactBase:
         """The jurisdiction's priority rule (``FirstToFile``/``FirstToUse``) and its basis."""
         rows = self.select(
             f"""SELECT ?rule ?basis WHERE {{
-                  ?j <{TM}code> "{_escape(code)}" .
+                  ?j <{TM}code> "{escape_literal(code)}" .
                   OPTIONAL {{ ?j <{TM}priorityRule> ?rule }}
                   OPTIONAL {{ ?j <{TM}priorityRuleBasis> ?basis }} }} LIMIT 1"""
         )
@@ -276,21 +267,21 @@ class FactBase:
         return (rule.removeprefix(TM) if rule else None), rows[0]["basis"]
 
     def jurisdiction_exists(self, code: str) -> bool:
-        return bool(self.store.query(f'ASK {{ ?j <{TM}code> "{_escape(code)}" }}'))
+        return bool(self.store.query(f'ASK {{ ?j <{TM}code> "{escape_literal(code)}" }}'))
 
     # ------------------------------------------------------------ holdings
 
     def holdings(self, mark_iris: Iterable[str] | None = None) -> list[Holding]:
         """Registrations and uses (of the given marks, or all), one per holder, sameAs merged."""
-        records: dict[str, _Record] = {}
+        records: dict[str, HoldingRecord] = {}
         if mark_iris is None:
             self._collect_holdings(records, "")
         else:
-            for batch in _batches(sorted(set(mark_iris))):
-                self._collect_holdings(records, f"VALUES ?m {{ {_values(batch)} }}")
+            for batch in batches(sorted(set(mark_iris))):
+                self._collect_holdings(records, f"VALUES ?m {{ {iri_values(batch)} }}")
         return self._holdings_from(records)
 
-    def _collect_holdings(self, records: dict[str, _Record], restriction: str) -> None:
+    def _collect_holdings(self, records: dict[str, HoldingRecord], restriction: str) -> None:
         # Oxigraph evaluates this shape in well under a millisecond per mark; a sub-SELECT
         # or a trailing VALUES for the predicates made it scan the whole store (measured).
         rows = self.select(
@@ -303,7 +294,7 @@ class FactBase:
         facts: list[tuple[str, str, str, str]] = []
         for row in rows:
             holding, predicate, obj, graph = row["h"], row["p"], row["o"], row["g"]
-            if predicate == _RDF_TYPE and obj in _HOLDING_TYPES:
+            if predicate == RDF_TYPE and obj in _HOLDING_TYPES:
                 kinds[holding] = obj.removeprefix(TM)  # type: ignore[union-attr,index]
             elif predicate.startswith(TM) and predicate[len(TM) :] in _HOLDING_PROPERTIES:  # type: ignore[union-attr]
                 facts.append((holding, predicate[len(TM) :], obj, graph))  # type: ignore[arg-type,index]
@@ -314,12 +305,12 @@ class FactBase:
             key = identities.canonical(holding)
             record = records.get(key)
             if record is None:
-                record = records[key] = _Record(set(), kind, defaultdict(set), set())
+                record = records[key] = HoldingRecord(set(), kind, defaultdict(set), set())
             record.iris.add(holding)
             record.values[field_name].add(obj)
             record.graphs.add(graph)
 
-    def _holdings_from(self, records: dict[str, _Record]) -> list[Holding]:
+    def _holdings_from(self, records: dict[str, HoldingRecord]) -> list[Holding]:
         identities = self.identities
         marks = self.marks
         holdings: list[Holding] = []
@@ -405,256 +396,20 @@ class FactBase:
             for key, graphs in sorted(grouped.items(), key=lambda kv: tuple(str(x) for x in kv[0]))
         ]
 
-    def case_parties(self) -> list[tuple[str, str]]:
-        """(plaintiff, defendant) pairs of every case, canonical IRIs."""
-        rows = self.select(
-            f"SELECT DISTINCT ?p ?d WHERE {{ ?c <{TM}plaintiff> ?p ; <{TM}defendant> ?d }}"
-        )
-        canonical = self.identities.canonical
-        return sorted({(canonical(r["p"]), canonical(r["d"])) for r in rows})  # type: ignore[arg-type]
-
-    def case_statements(self, cases: Iterable[str]) -> list[tuple[str, str, str, str]]:
-        """(subject, property, value, graph) of the cases and of their events, per source.
-
-        The properties are the tm: (and dcterms:description, rdf:type) statements of each
-        case and of every event whose tm:case it is; IRIs are canonical, types local names.
-        """
-        members = sorted({m for c in cases for m in self.identities.members(c)})
-        canonical = self.identities.canonical
-        statements: list[tuple[str, str, str, str]] = []
-        for batch in _batches(members):
-            rows = self.select(
-                f"""SELECT ?s ?p ?o ?g WHERE {{ VALUES ?c {{ {_values(batch)} }}
-                      ?s <{TM}case>? ?c . GRAPH ?g {{ ?s ?p ?o }}
-                      FILTER(STRSTARTS(STR(?p), "{TM}") || ?p IN (<{_RDF_TYPE}>,
-                             <http://purl.org/dc/terms/description>)) }}"""
-            )
-            for row in rows:
-                obj: str = row["o"]  # type: ignore[assignment]
-                if row["p"] == _RDF_TYPE:
-                    if not obj.startswith(TM):
-                        continue
-                    obj = obj.removeprefix(TM)
-                elif obj.startswith(("https://", "http://")):
-                    obj = canonical(obj)
-                prop = row["p"].rsplit("#", 1)[-1].rsplit("/", 1)[-1]  # type: ignore[union-attr]
-                statements.append((canonical(row["s"]), prop, obj, row["g"]))  # type: ignore[arg-type]
-        return sorted(set(statements))
-
-    def kinds(self, iris: Iterable[str]) -> dict[str, str]:
-        """The tm: class of each IRI, as a local name (``"Registration"``), batched.
-
-        When a node has several tm: types the most specific wins (``Judgment`` over
-        ``Event``, ``Company`` over ``Party``); a node with none is left out.
-        """
-        general = {"Event", "Party"}
-        found: dict[str, set[str]] = defaultdict(set)
-        for batch in _batches(sorted(set(iris))):
-            rows = self.select(
-                f"""SELECT DISTINCT ?x ?t WHERE {{ VALUES ?x {{ {_values(batch)} }}
-                      ?x a ?t FILTER(STRSTARTS(STR(?t), "{TM}")) }}"""
-            )
-            for row in rows:
-                found[row["x"]].add(row["t"].removeprefix(TM))  # type: ignore[index,union-attr]
-        return {
-            iri: sorted(types, key=lambda t: (t in general, t))[0] for iri, types in found.items()
-        }
-
     # ------------------------------------------------------------ batched lookups by key
-    # Each reads many keys in one query per batch of _KEY_BATCH, so a shell resolving nested
+    # Each reads many keys in one query per batch of KEY_BATCH, so a shell resolving nested
     # objects (GraphQL's DataLoaders) makes the same number of queries for 1 key or 5,000.
-
-    def holdings_of(self, party_iris: Iterable[str]) -> dict[str, list[Holding]]:
-        """Registrations and uses each party holds or that are operated on its behalf.
-
-        Keyed by canonical party IRI; every party asked for has an entry, maybe empty.
-        """
-        identities = self.identities
-        wanted = {identities.canonical(p) for p in party_iris}
-        members = sorted({m for p in wanted for m in identities.members(p)})
-        held: set[str] = set()
-        for batch in _batches(members, _KEY_BATCH):
-            rows = self.select(
-                f"""SELECT DISTINCT ?h WHERE {{ VALUES ?who {{ {_values(batch)} }}
-                      ?h <{TM}owner>|<{TM}user>|<{TM}onBehalfOf> ?who }}"""
-            )
-            held |= {m for row in rows for m in identities.members(row["h"])}  # type: ignore[arg-type]
-        records: dict[str, _Record] = {}
-        for batch in _batches(sorted(held), _KEY_BATCH):
-            self._collect_holdings(records, f"VALUES ?h {{ {_values(batch)} }}")
-        found: dict[str, list[Holding]] = {p: [] for p in wanted}
-        for holding in self._holdings_from(records):
-            for who in {holding.party, holding.on_behalf_of}:
-                if who in found:
-                    found[who].append(holding)
-        return found
-
-    def holdings_by_mark(self, mark_iris: Iterable[str]) -> dict[str, list[Holding]]:
-        """The registrations and uses of each mark, keyed by canonical mark IRI."""
-        identities = self.identities
-        wanted = {identities.canonical(m) for m in mark_iris}
-        members = sorted({i for m in wanted for i in identities.members(m)})
-        records: dict[str, _Record] = {}
-        for batch in _batches(members, _KEY_BATCH):
-            self._collect_holdings(records, f"VALUES ?m {{ {_values(batch)} }}")
-        found: dict[str, list[Holding]] = {m: [] for m in wanted}
-        for holding in self._holdings_from(records):
-            if holding.mark.id in found:
-                found[holding.mark.id].append(holding)
-        return found
-
-    def cases(self) -> dict[str, str | None]:
-        """Every case: canonical IRI -> its case number (None when no source gives one)."""
-        rows = self.select(
-            f"""SELECT DISTINCT ?c ?n WHERE {{
-                  ?c a <{TM}Case> . OPTIONAL {{ ?c <{TM}caseNumber> ?n }} }}"""
-        )
-        found: dict[str, str | None] = {}
-        for row in rows:
-            key = self.identities.canonical(row["c"])  # type: ignore[arg-type]
-            found[key] = found.get(key) or row["n"]
-        return found
-
-    def cases_of(self, party_iris: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
-        """The cases each party is in, as (case IRI, role: plaintiff, defendant or court).
-
-        Keyed by canonical party IRI; every party asked for has an entry, maybe empty.
-        """
-        canonical = self.identities.canonical
-        wanted = {canonical(p) for p in party_iris}
-        members = sorted({m for p in wanted for m in self.identities.members(p)})
-        found: dict[str, set[tuple[str, str]]] = {p: set() for p in wanted}
-        roles = " ".join(f"<{TM}{role}>" for role in ("plaintiff", "defendant", "court"))
-        for batch in _batches(members, _KEY_BATCH):
-            rows = self.select(
-                f"""SELECT DISTINCT ?who ?c ?role WHERE {{
-                      VALUES ?who {{ {_values(batch)} }} VALUES ?role {{ {roles} }}
-                      ?c ?role ?who . ?c a <{TM}Case> }}"""
-            )
-            for row in rows:
-                role = row["role"].removeprefix(TM)  # type: ignore[union-attr]
-                found[canonical(row["who"])].add((canonical(row["c"]), role))  # type: ignore[arg-type]
-        return {party: sorted(cases) for party, cases in found.items()}
-
-    def case_summaries(self, case_iris: Iterable[str]) -> dict[str, CaseSummary]:
-        """Each case's number, parties by role, courts and marks, merged over its sources.
-
-        Keyed by canonical case IRI; an IRI that names no case is left out.
-        """
-        identities = self.identities
-        wanted = {identities.canonical(c) for c in case_iris}
-        members = sorted({m for c in wanted for m in identities.members(c)})
-        values: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        graphs: dict[str, set[str]] = defaultdict(set)
-        is_case: set[str] = set()
-        fields = {
-            TM + "caseNumber": "number",
-            TM + "jurisdiction": "jurisdiction",
-            TM + "court": "courts",
-            TM + "plaintiff": "plaintiffs",
-            TM + "defendant": "defendants",
-            TM + "concerns": "marks",
-            TM + "claimAmount": "claim_amount",
-            TM + "currency": "currency",
-            "http://purl.org/dc/terms/description": "description",
-        }
-        for batch in _batches(members, _KEY_BATCH):
-            rows = self.select(
-                f"""SELECT ?c ?p ?o ?g WHERE {{
-                      VALUES ?c {{ {_values(batch)} }} GRAPH ?g {{ ?c ?p ?o }} }}"""
-            )
-            for row in rows:
-                case = identities.canonical(row["c"])  # type: ignore[arg-type]
-                graphs[case].add(row["g"])  # type: ignore[arg-type]
-                if row["p"] == _RDF_TYPE and row["o"] == TM + "Case":
-                    is_case.add(case)
-                elif row["p"] in fields:
-                    values[case][fields[row["p"]]].add(row["o"])  # type: ignore[index,arg-type]
-        party_roles = ("courts", "plaintiffs", "defendants")
-        parties = self.parties(
-            iri for case in is_case for role in party_roles for iri in values[case][role]
-        )
-        marks = self.marks
-        found: dict[str, CaseSummary] = {}
-        for case in sorted(is_case):
-            v = values[case]
-
-            def refs(role: str, v: dict[str, set[str]] = v) -> tuple[PartyRef, ...]:
-                chosen = {identities.canonical(i) for i in v[role]}
-                return tuple(sorted((parties[i] for i in chosen), key=lambda p: p.name))
-
-            mark_ids = sorted({identities.canonical(m) for m in v["marks"]})
-            jurisdictions = sorted(v["jurisdiction"])
-            found[case] = CaseSummary(
-                id=case,
-                number=min(v["number"]) if v["number"] else None,
-                jurisdiction=jurisdictions[0].rsplit("/", 1)[1] if jurisdictions else None,
-                courts=refs("courts"),
-                plaintiffs=refs("plaintiffs"),
-                defendants=refs("defendants"),
-                marks=tuple(MarkRef(id=m, text=marks.get(m, "")) for m in mark_ids),
-                description=min(v["description"]) if v["description"] else None,
-                claim_amount=min(v["claim_amount"]) if v["claim_amount"] else None,
-                currency=min(v["currency"]) if v["currency"] else None,
-                sources=self.source_refs(graphs[case]),
-            )
-        return found
-
-    def events_by_case(self, case_iris: Iterable[str]) -> dict[str, list[TimelineEntry]]:
-        """The events of each case (``tm:case``), one entry per date per source, unordered.
-
-        Keyed by canonical case IRI; every case asked for has an entry, maybe empty.
-        """
-        identities = self.identities
-        wanted = {identities.canonical(c) for c in case_iris}
-        members = sorted({m for c in wanted for m in identities.members(c)})
-        rows: list[dict[str, str | None]] = []
-        for batch in _batches(members, _KEY_BATCH):
-            rows += self.select(
-                f"""SELECT ?case ?e ?type ?date ?desc ?g WHERE {{
-                      {{ SELECT DISTINCT ?case ?e WHERE {{
-                           VALUES ?case {{ {_values(batch)} }} ?e <{TM}case> ?case }} }}
-                      GRAPH ?g {{ ?e a ?type . OPTIONAL {{ ?e <{TM}date> ?date }}
-                                  OPTIONAL {{ ?e <http://purl.org/dc/terms/description> ?desc }} }}
-                    }}"""
-            )
-        cases_of_event: dict[str, set[str]] = defaultdict(set)
-        for row in rows:
-            cases_of_event[row["e"]].add(identities.canonical(row["case"]))  # type: ignore[index,arg-type]
-        found: dict[str, list[TimelineEntry]] = {c: [] for c in wanted}
-        for entry in self._event_entries(rows):
-            for case in cases_of_event[entry.subject]:
-                found[case].append(entry)
-        return found
-
-    def sources_of(self, iris: Iterable[str]) -> dict[str, tuple[SourceRef, ...]]:
-        """The sources that state anything about each thing (as subject), records merged.
-
-        Keyed by canonical IRI; every IRI asked for has an entry, maybe empty.
-        """
-        identities = self.identities
-        wanted = {identities.canonical(i) for i in iris}
-        members = sorted({m for i in wanted for m in identities.members(i)})
-        graphs: dict[str, set[str]] = {i: set() for i in wanted}
-        for batch in _batches(members, _KEY_BATCH):
-            rows = self.select(
-                f"""SELECT DISTINCT ?s ?g WHERE {{
-                      VALUES ?s {{ {_values(batch)} }} GRAPH ?g {{ ?s ?p ?o }} }}"""
-            )
-            for row in rows:
-                graphs[identities.canonical(row["s"])].add(row["g"])  # type: ignore[arg-type]
-        return {i: self.source_refs(g) for i, g in graphs.items()}
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
         """Readable labels: names for parties, texts for marks, numbers for registrations."""
         wanted = sorted(set(iris))
         labels: dict[str, str] = {}
-        for batch in _batches(wanted):
+        for batch in batches(wanted):
             rows = self.select(
                 f"""SELECT ?x (SAMPLE(?name) AS ?n) (SAMPLE(?text) AS ?t) (SAMPLE(?num) AS ?r)
                            (SAMPLE(?case) AS ?k) (SAMPLE(?label) AS ?l)
                            (SAMPLE(?type) AS ?y) WHERE {{
-                      VALUES ?x {{ {_values(batch)} }}
+                      VALUES ?x {{ {iri_values(batch)} }}
                       OPTIONAL {{ ?x <https://schema.org/name> ?name
                                   FILTER(LANG(?name) IN ("", "en")) }}
                       OPTIONAL {{ ?x <{TM}text> ?text }}
@@ -679,7 +434,7 @@ class FactBase:
                     labels[iri] = row["n"] or row["l"]  # type: ignore[index,assignment]
                 else:
                     tail = iri.rsplit("/", 1)[-1]  # type: ignore[union-attr]
-                    labels[iri] = f"{_words(kind)} {tail}".strip()  # type: ignore[index]
+                    labels[iri] = f"{camel_words(kind)} {tail}".strip()  # type: ignore[index]
         return labels
 
     def statements(self, properties: Iterable[str]) -> list[Statement]:
@@ -700,219 +455,6 @@ class FactBase:
             )
             for r in rows
         ]
-
-    def timeline_entries(
-        self, *, parties: Iterable[str] = (), case: str | None = None
-    ) -> list[TimelineEntry]:
-        """Events (and, for parties, registrations and uses) with dates, per source."""
-        members = sorted({m for p in parties for m in self.identities.members(p)})
-        patterns = []
-        if members:
-            patterns.append(
-                f"{{ VALUES ?who {{ {_values(members)} }} "
-                f"?e <{TM}involves>|<{TM}payer>|<{TM}payee> ?who }}"
-            )
-        if case is not None:
-            cases = _values(sorted(self.identities.members(case)))
-            patterns.append(f"{{ VALUES ?case {{ {cases} }} ?e <{TM}case> ?case }}")
-        entries: list[TimelineEntry] = []
-        if patterns:
-            rows = self.select(
-                f"""SELECT ?e ?type ?date ?desc ?g WHERE {{
-                      {{ SELECT DISTINCT ?e WHERE {{ {" UNION ".join(patterns)} }} }}
-                      GRAPH ?g {{ ?e a ?type . OPTIONAL {{ ?e <{TM}date> ?date }}
-                                  OPTIONAL {{ ?e <http://purl.org/dc/terms/description> ?desc }} }}
-                    }}"""
-            )
-            entries += self._event_entries(rows)
-        if members:
-            entries += self._holding_entries(set(members))
-        return entries
-
-    def _event_entries(self, rows: list[dict[str, str | None]]) -> list[TimelineEntry]:
-        by_event: dict[str, dict[str | None, set[str]]] = defaultdict(lambda: defaultdict(set))
-        kinds: dict[str, str] = {}
-        descriptions: dict[tuple[str, str | None], str] = {}
-        for row in rows:
-            event = row["e"]
-            by_event[event][row["date"]].add(row["g"])  # type: ignore[index,arg-type]
-            kinds[event] = _words(row["type"].removeprefix(TM))  # type: ignore[index,union-attr]
-            if row["desc"]:
-                descriptions.setdefault((event, row["date"]), row["desc"])  # type: ignore[arg-type]
-                descriptions.setdefault((event, None), row["desc"])  # type: ignore[arg-type]
-        involved = self._involved(sorted(by_event))
-        entries = []
-        for event, dates in by_event.items():
-            dated = {d: g for d, g in dates.items() if d}
-            undated_graphs = dates.get(None, set())
-            if not dated:
-                dated = {None: undated_graphs}  # type: ignore[dict-item]
-            for date, graphs in dated.items():
-                entries.append(
-                    TimelineEntry(
-                        date=date,
-                        kind=kinds[event],
-                        subject=event,
-                        description=descriptions.get((event, date))
-                        or descriptions.get((event, None), ""),
-                        parties=tuple(involved.get(event, ())),
-                        sources=self.source_refs(graphs),
-                    )
-                )
-        return entries
-
-    def _involved(self, events: Sequence[str]) -> dict[str, list[str]]:
-        found: dict[str, set[str]] = defaultdict(set)
-        for batch in _batches(events):
-            rows = self.select(
-                f"""SELECT DISTINCT ?e ?p WHERE {{ VALUES ?e {{ {_values(batch)} }}
-                      ?e <{TM}involves>|<{TM}payer>|<{TM}payee> ?p }}"""
-            )
-            parties = self.parties(row["p"] for row in rows)  # type: ignore[misc]
-            canonical = self.identities.canonical
-            for row in rows:
-                found[row["e"]].add(parties[canonical(row["p"])].name)  # type: ignore[index,arg-type]
-        return {event: sorted(names) for event, names in found.items()}
-
-    def _holding_entries(self, members: set[str]) -> list[TimelineEntry]:
-        canonical = {self.identities.canonical(m) for m in members}
-        rows = self.select(
-            f"""SELECT DISTINCT ?m WHERE {{ VALUES ?who {{ {_values(sorted(members))} }}
-                  ?h <{TM}owner>|<{TM}user>|<{TM}onBehalfOf> ?who ; <{TM}mark> ?m }}"""
-        )
-        holdings = [
-            h
-            for h in self.holdings(r["m"] for r in rows)  # type: ignore[misc]
-            if h.party in canonical or h.on_behalf_of in canonical
-        ]
-        entries = []
-        for holding in holdings:
-            name = self.party(holding.party).name
-            what = f"{holding.mark.text!r} in {holding.jurisdiction or 'no stated jurisdiction'}"
-            if holding.classes:
-                what += f", class {', '.join(map(str, holding.classes))}"
-            number = f" No. {holding.registration_number}" if holding.registration_number else ""
-            for date, kind, text in (
-                (holding.filing_date, "filing", f"{name} files for{number} {what}"),
-                (
-                    holding.registration_date,
-                    "registration",
-                    f"{name}'s registration{number} of {what} is granted",
-                ),
-                (
-                    holding.start_date,
-                    "use begins",
-                    f"{name} starts using {what}"
-                    + (
-                        f" on behalf of {self.party(holding.on_behalf_of).name}"
-                        if holding.on_behalf_of
-                        else ""
-                    ),
-                ),
-                (holding.end_date, "use ends", f"{name} stops using {what}"),
-            ):
-                if date:
-                    entries.append(
-                        TimelineEntry(
-                            date=date,
-                            kind=kind,
-                            subject=holding.id,
-                            description=text,
-                            parties=(name,),
-                            sources=self.source_refs(holding.sources),
-                        )
-                    )
-        return entries
-
-
-PATH_PREDICATES = tuple(
-    TM + name
-    for name in (
-        "owner",
-        "user",
-        "onBehalfOf",
-        "mark",
-        "plaintiff",
-        "defendant",
-        "court",
-        "concerns",
-        "claimant",
-        "involves",
-        "payer",
-        "payee",
-        "case",
-        "grantedBy",
-    )
-)
-MAX_NEIGHBOURS = 200
-
-
-def neighbourhood_edges(
-    facts: FactBase, starts: Iterable[str], depth: int, max_neighbours: int = MAX_NEIGHBOURS
-) -> tuple[set[tuple[str, str, str]], bool]:
-    """Edges (subject, predicate, object) within `depth` steps of `starts`, over the
-    conflict-relevant predicates only, identities contracted; and whether a hub was cut.
-
-    Jurisdictions, classes and dates are not followed: they join everything and mean nothing
-    as a connection. A node with more than `max_neighbours` links is not expanded.
-    """
-    canonical = facts.identities.canonical
-    frontier = {m for s in starts for m in facts.identities.members(s)}
-    seen: set[str] = set(frontier)
-    edges: set[tuple[str, str, str]] = set()
-    truncated = False
-    wanted = set(PATH_PREDICATES)
-    for _ in range(depth):
-        if not frontier:
-            break
-        found: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
-        for batch in _batches(sorted(frontier)):
-            # Two plain patterns, predicates filtered here: Oxigraph answers these from its
-            # indexes, where a UNION with a VALUES list of predicates made it scan (measured).
-            values = _values(batch)
-            outgoing = f"VALUES ?s {{ {values} }} ?s ?p ?o FILTER(isIRI(?o))"
-            for row in facts.select(f"SELECT ?s ?p ?o WHERE {{ {outgoing} }}"):
-                if row["p"] in wanted:
-                    found[row["s"]].add((row["s"], row["p"], row["o"]))  # type: ignore[index,arg-type]
-            incoming = f"VALUES ?o {{ {values} }} ?s ?p ?o FILTER(isIRI(?s))"
-            for row in facts.select(f"SELECT ?s ?p ?o WHERE {{ {incoming} }}"):
-                if row["p"] in wanted:
-                    found[row["o"]].add((row["s"], row["p"], row["o"]))  # type: ignore[index,arg-type]
-        following: set[str] = set()
-        for links in found.values():
-            if len(links) > max_neighbours:
-                truncated = True
-                links = set(sorted(links)[:max_neighbours])
-            for subject, predicate, obj in links:
-                edges.add((canonical(subject), predicate, canonical(obj)))
-                for other in (subject, obj):
-                    if other not in seen:
-                        seen.add(other)
-                        following |= facts.identities.members(other)
-        frontier = following
-    # Marks with similar texts are linked, so a path can cross from one spelling to another.
-    # Only marks already in the neighbourhood are compared, blocked like conflicts are.
-    mark_nodes = {n for e in edges for n in (e[0], e[2]) if n in facts.marks}
-    by_text: dict[str, list[str]] = defaultdict(list)
-    for mark in mark_nodes:
-        by_text[facts.marks[mark]].append(mark)
-    pairs = candidate_text_pairs(by_text) | {(t, t) for t in by_text if len(by_text[t]) > 1}
-    for left_text, right_text in pairs:
-        if compare(left_text, right_text).score < DEFAULT_MIN_SIMILARITY:
-            continue
-        for left in by_text[left_text]:
-            for right in by_text[right_text]:
-                if left != right:
-                    edges.add((min(left, right), SIMILAR_MARK, max(left, right)))
-    return {e for e in edges if e[0] != e[2]}, truncated
-
-
-SIMILAR_MARK = "https://w3id.org/tmkg/ontology#similarMark"
-
-
-def _words(camel: str) -> str:
-    """'LawsuitFiled' -> 'lawsuit filed'."""
-    return "".join(f" {c.lower()}" if c.isupper() else c for c in camel).strip()
 
 
 def _party_ref(
@@ -954,16 +496,3 @@ def _most_precise(values: set[str] | None) -> str | None:
         return min(values)
     rank = {"year": 0, "month": 1, "day": 2}
     return max(dated, key=lambda item: (rank[item[0].precision], -item[0].earliest.toordinal()))[1]
-
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
-
-
-def _values(iris: Iterable[str]) -> str:
-    return " ".join(f"<{iri}>" for iri in iris)
-
-
-def _batches(items: Sequence[str], size: int = _BATCH) -> Iterable[Sequence[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

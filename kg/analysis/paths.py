@@ -1,7 +1,7 @@
 """Conflict paths: how two parties are connected, through marks, holdings, cases and partners.
 
 The store's neighbourhood of the two parties is projected into a networkx graph (see
-`kg.analysis.facts.neighbourhood_edges`); these pure functions find and explain paths in it.
+`kg.analysis.neighbourhood.neighbourhood_edges`); these pure functions find and explain paths in it.
 """
 
 from __future__ import annotations

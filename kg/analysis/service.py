@@ -15,7 +15,7 @@ from rapidfuzz import fuzz, process
 
 from kg.analysis.conflicts import DEFAULT_MIN_SCORE, find_conflicts
 from kg.analysis.contradictions import ONE_PARTY_PER_SOURCE, SINGLE_VALUED, find_contradictions
-from kg.analysis.facts import FactBase, neighbourhood_edges
+from kg.analysis.facts import FactBase
 from kg.analysis.mark_index import MarkIndex, index_path_for
 from kg.analysis.model import (
     CaseSummary,
@@ -31,6 +31,7 @@ from kg.analysis.model import (
     SearchHit,
     TimelineEntry,
 )
+from kg.analysis.neighbourhood import neighbourhood_edges
 from kg.analysis.paths import all_paths, build_graph, shortest_paths
 from kg.analysis.priority import priority
 from kg.analysis.search import DEFAULT_MIN_SCORE as DEFAULT_MIN_SEARCH_SCORE

@@ -24,7 +24,7 @@ from typing import IO, Any
 import networkx as nx
 import pyoxigraph as ox
 
-from kg.analysis.facts import neighbourhood_edges
+from kg.analysis.neighbourhood import neighbourhood_edges
 from kg.analysis.service import Analyst
 from kg.errors import KGError, NotFound
 from kg.graph import KnowledgeGraph

@@ -1,6 +1,6 @@
 """The conflict network a report draws: parties, marks and cases, with labelled links.
 
-It is the neighbourhood `kg.analysis.facts.neighbourhood_edges` projects (the one conflict
+It is the neighbourhood `kg.analysis.neighbourhood.neighbourhood_edges` projects (the one conflict
 paths search), with registrations, uses, claims and events contracted into labelled edges:
 a party *registered*, *uses* or *claims* a mark, is *plaintiff*/*defendant* in a case, *pays*
 or *is paid* under its judgment; a case *concerns* a mark and is *before* a court.
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from kg.analysis.facts import SIMILAR_MARK, neighbourhood_edges
+from kg.analysis.neighbourhood import SIMILAR_MARK, neighbourhood_edges
 from kg.analysis.service import Analyst
 
 __all__ = ["NODE_KINDS", "ConflictNetwork", "conflict_network", "most_relevant"]
