@@ -285,7 +285,16 @@ def _cmd_load(args: argparse.Namespace, settings: Settings) -> int:
             _print_load(
                 ", ".join(report.files), report.quads_read, report.quads_added, report.warnings
             )
+        if not settings.memory:
+            _index_marks(graph)
     return 0
+
+
+def _index_marks(graph: KnowledgeGraph) -> None:
+    # Keep the mark index beside the store current on load, so no later start rebuilds it.
+    from kg.analysis.service import index_marks
+
+    index_marks(graph)
 
 
 def _print_load(what: str, read: int, added: int, warnings: Sequence[str]) -> None:
@@ -348,6 +357,7 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     if not graph.has_seed():
         report = graph.load_seed()
         print(f"kg: loaded the seed case ({report.quads_added} new quads)", file=sys.stderr)
+    _index_marks(graph)
     app = create_app(graph, settings)
     print(
         f"kg: serving {graph.store.location} on http://{settings.host}:{settings.port}/",

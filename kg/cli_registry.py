@@ -101,6 +101,10 @@ def run_registry(args: argparse.Namespace, settings: Settings) -> int:
             check=args.check,
             progress=sys.stderr.isatty(),
         )
+        if not args.check and not settings.memory and report.quads_added:
+            from kg.analysis.service import index_marks
+
+            index_marks(graph)  # keep the mark index beside the store current on load
     for warning in report.warnings:
         print(f"kg: warning: {warning}", file=sys.stderr)
     files = ", ".join(report.files)

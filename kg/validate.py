@@ -36,7 +36,7 @@ _PREFIXES = {
     "http://www.w3.org/ns/prov#": "prov:",
     "http://www.w3.org/2001/XMLSchema#": "xsd:",
 }
-_BATCH = 500
+_BATCH = 5_000  # context lookups: fewer, bigger VALUES queries (one per batch)
 PYSHACL_MAX_QUADS = 20_000
 """Loads up to this size are validated by pyshacl; bigger ones by the compiled SPARQL checks."""
 _REFERENCE_PREFIXES = (

@@ -33,3 +33,11 @@ def test_analysts_over_one_graph_share_facts() -> None:
     graph.load_seed()
     assert Analyst(graph).facts is Analyst(graph).facts
     graph.close()
+
+
+def test_kg_load_keeps_the_index_current(store_path: Path) -> None:
+    from tests.conftest import run_kg
+
+    run_kg("load", "--store", store_path, DATA / "second-case.trig", check=True)
+    index = MarkIndex(store_path.parent / f"{store_path.name}.marks.sqlite")
+    assert index.candidates("NOVALUX")  # keyed at load time, before any question

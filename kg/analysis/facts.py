@@ -222,10 +222,15 @@ class FactBase(BatchedLookups, TimelineFacts):
     def mark_index(self) -> MarkIndex:
         """The blocking-key index of marks, synced with the store once per FactBase."""
         if self._index is None:
-            index = self._shared_index if self._shared_index is not None else MarkIndex(None)
-            index.sync(self.marks)
-            self._index = index
-        return self._index
+            self.sync_mark_index()
+        return self._index  # type: ignore[return-value]
+
+    def sync_mark_index(self) -> int:
+        """Bring the mark index up to date with the store; return how many marks were keyed."""
+        index = self._shared_index if self._shared_index is not None else MarkIndex(None)
+        keyed = index.sync(self.marks)
+        self._index = index
+        return keyed
 
     # ------------------------------------------------------------ Nice classes, jurisdictions
 

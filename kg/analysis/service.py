@@ -42,7 +42,7 @@ from kg.analysis.usage import who_else_uses
 from kg.errors import KGError, NotFound
 from kg.graph import KnowledgeGraph
 
-__all__ = ["Analyst"]
+__all__ = ["Analyst", "index_marks"]
 
 TM = "https://w3id.org/tmkg/ontology#"
 _WORD = re.compile(r"[^\w]+", re.UNICODE)
@@ -334,6 +334,12 @@ class Analyst:
             if holding.id in nodes:
                 labels[holding.id] = _holding_label(holding)
         return labels
+
+
+def index_marks(graph: KnowledgeGraph) -> int:
+    """Update the graph's mark index now (after a load, before serving), so the first
+    question does not pay for it; only new or changed marks are keyed. Returns that count."""
+    return Analyst(graph).facts.sync_mark_index()
 
 
 class _Shared:
