@@ -18,18 +18,22 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from tqdm import tqdm
 
+from kg.crashpoints import reached
 from kg.errors import NotFound, ParseError
 from kg.namespaces import GRAPH, ID
+from kg.rdfxml_check import check_rdfxml
 from kg.store import Store
 from kg.validate import ValidationReport, validate_quads
 
 __all__ = [
     "FORMATS",
+    "MAX_LITERAL_CHARS",
     "LoadReport",
     "ParsedFile",
     "detect_format",
     "file_graph",
     "load_files",
+    "load_parsed",
     "load_quads",
     "parse_bytes",
     "parse_file",
@@ -56,6 +60,8 @@ FORMATS: dict[str, ox.RdfFormat] = {
 
 _GENID = str(ID) + "genid/"
 _PROGRESS_MIN_BYTES = 1 << 20
+MAX_LITERAL_CHARS = 1_000_000
+"""Longer literals are refused: no trademark fact needs one, and each is copied many times."""
 
 
 @dataclass(frozen=True)
@@ -116,6 +122,9 @@ def parse_bytes(
     digest = hashlib.sha256(data).hexdigest()
     if graph is None and not rdf_format.supports_datasets:
         graph = file_graph(name)
+    target = _graph_name(graph, name) if graph else None
+    if rdf_format == ox.RdfFormat.RDF_XML:
+        check_rdfxml(data, name)  # entity expansion, external entities, deep nesting
     stream: io.BufferedIOBase = io.BytesIO(data)
     bar = None
     if progress and len(data) >= _PROGRESS_MIN_BYTES:
@@ -123,10 +132,9 @@ def parse_bytes(
             total=len(data), unit="B", unit_scale=True, desc=Path(name).name, file=sys.stderr
         )
         stream = _ProgressReader(stream, bar)
-    target = ox.NamedNode(graph) if graph else None
     try:
         parsed = ox.parse(stream, rdf_format, base_iri=base_iri)
-        quads = tuple(_skolemize(parsed, digest, target))
+        quads = tuple(_skolemize(parsed, digest, target, name))
     except SyntaxError as error:
         raise _parse_error(error, name) from None
     except ValueError as error:
@@ -135,6 +143,17 @@ def parse_bytes(
         if bar is not None:
             bar.close()
     return ParsedFile(name=name, quads=quads, digest=digest)
+
+
+def _graph_name(iri: str, name: str) -> ox.NamedNode:
+    try:
+        return ox.NamedNode(iri)
+    except ValueError as error:
+        raise ParseError(
+            f"the graph name {iri!r} is not an absolute IRI ({error})",
+            path=name,
+            suggestion="name the graph with an IRI such as https://example.org/my-case",
+        ) from None
 
 
 def file_graph(name: str) -> str:
@@ -208,12 +227,23 @@ def load_files(
     progress: bool = False,
 ) -> LoadReport:
     """Parse, validate and commit files as one transaction; raise and write nothing on error."""
-    parsed, report = check_files(
-        store, paths, format_name=format_name, graph=graph, progress=progress
-    )
-    report.raise_for_violations()
+    reached("load:parse")
+    parsed = parse_files(paths, format_name=format_name, graph=graph, progress=progress)
+    return load_parsed(store, parsed)
+
+
+def load_parsed(store: Store, parsed: Sequence[ParsedFile]) -> LoadReport:
+    """Validate parsed files against the shapes and the store, then commit them in one
+    transaction; raise and write nothing on error (`load_files` after parsing; ``POST /load``).
+    """
+    reached("load:validate")
     quads = _unique(quad for file in parsed for quad in file.quads)
+    origins = {quad.subject: file.name for file in parsed for quad in file.quads}
+    report = validate_quads(quads, store, origins=origins)
+    report.raise_for_violations()
+    reached("load:commit")
     added = store.add(quads)
+    reached("load:committed")
     return LoadReport(
         files=tuple(file.name for file in parsed),
         quads_read=len(quads),
@@ -254,7 +284,7 @@ def _unique(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
 
 
 def _skolemize(
-    quads: Iterable[ox.Quad], digest: str, target: ox.NamedNode | None
+    quads: Iterable[ox.Quad], digest: str, target: ox.NamedNode | None, name: str
 ) -> Iterable[ox.Quad]:
     # Numbering blank nodes by first appearance makes the IRIs a function of the file's bytes:
     # the parser's own ids for anonymous nodes are random.
@@ -266,6 +296,19 @@ def _skolemize(
             if node is None:
                 node = names[term.value] = ox.NamedNode(f"{_GENID}{digest[:16]}-{len(names)}")
             return node
+        if isinstance(term, ox.Literal) and len(term.value) > MAX_LITERAL_CHARS:
+            raise ParseError(
+                f"a literal of {len(term.value)} characters is longer than the "
+                f"{MAX_LITERAL_CHARS:,} allowed",
+                path=name,
+                suggestion="store large documents elsewhere and link them by IRI",
+            )
+        if isinstance(term, ox.Triple):
+            raise ParseError(
+                f"quoted triples (RDF-star) are not supported: {term}",
+                path=name,
+                suggestion="state the triple itself, or describe it with rdf:Statement",
+            )
         return term
 
     for quad in quads:

@@ -8,12 +8,14 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import ClassVar
 
 import pyoxigraph as ox
 
+from kg.crashpoints import reached
 from kg.errors import QueryError, StoreError, StoreLocked
 from kg.store.base import GraphName, QueryResult, Term
 
@@ -28,6 +30,10 @@ class OxigraphStore:
     into a checkpoint copy of the store (hard links, milliseconds) that then replaces the store
     by two directory renames. A crash before the renames leaves the store as it was; a crash
     between them is rolled forward the next time the store is opened.
+
+    The swap replaces the open handle, which threads reading the store at that moment would
+    lose: a server (`POST /load`) sets `bulk_swap` to False, and every batch is then one
+    transaction, slower but never in a reader's way.
     """
 
     backend: ClassVar[str] = "oxigraph"
@@ -36,6 +42,9 @@ class OxigraphStore:
 
     def __init__(self, path: str | Path | None) -> None:
         self._path = Path(path) if path is not None else None
+        self._write_lock = threading.RLock()
+        self.bulk_swap = True
+        """Whether big batches go through the staged bulk load (see the class docstring)."""
         try:
             if self._path is None:
                 self._store = ox.Store()
@@ -86,19 +95,21 @@ class OxigraphStore:
 
     def update(self, sparql: str) -> None:
         try:
-            self._store.update(sparql)
+            with self._write_lock:
+                self._store.update(sparql)
         except SyntaxError as error:
             raise QueryError(f"SPARQL Update syntax error {_syntax_message(error)}") from None
         except (OSError, ValueError, RuntimeError) as error:
             raise QueryError(f"SPARQL Update failed: {error}") from None
 
     def add(self, quads: Iterable[ox.Quad]) -> int:
-        new = [quad for quad in quads if quad not in self._store]
-        if len(new) >= BULK_MIN_QUADS and self._path is not None:
-            self._bulk_add(new)
-        elif new:
-            self._write(self._store.extend, new)
-        return len(new)
+        with self._write_lock:  # a bulk write copies the store: no write may slip in meanwhile
+            new = [quad for quad in quads if quad not in self._store]
+            if len(new) >= BULK_MIN_QUADS and self._path is not None and self.bulk_swap:
+                self._bulk_add(new)
+            elif new:
+                self._write(self._store.extend, new)
+            return len(new)
 
     def _bulk_add(self, quads: list[ox.Quad]) -> None:
         assert self._path is not None
@@ -108,6 +119,7 @@ class OxigraphStore:
             self._store.flush()
             self._store.backup(str(staging))
             stage = ox.Store(str(staging))
+            reached("bulk:extend")
             stage.bulk_extend(quads)
             stage.flush()
             del stage
@@ -117,27 +129,39 @@ class OxigraphStore:
                 f"bulk write to the store at {self.location} failed: {error}"
             ) from error
         # The staging copy is complete and closed: swap it in. Our handle on the old copy is
-        # dropped first; renaming a directory does not disturb handles still open on it.
+        # dropped first (RocksDB will not open the new copy while this process holds the lock
+        # file of that path); renaming a directory does not disturb handles still open on it.
+        reached("bulk:staged")
         del self._store
         os.rename(self._path, old)
+        reached("bulk:between-renames")
         os.rename(staging, self._path)
         _fsync_directory(self._path.parent)
-        self._store = ox.Store(str(self._path))
+        reached("bulk:swapped")
+        try:
+            self._store = ox.Store(str(self._path))
+        except OSError as error:
+            raise StoreError(
+                f"the bulk write to {self.location} is complete, but the store could not be "
+                f"reopened in this process: {error}",
+                suggestion="reopen the store (restart the command or the server)",
+            ) from error
         shutil.rmtree(old, ignore_errors=True)
 
     def remove(self, quads: Iterable[ox.Quad]) -> int:
-        present = [quad for quad in quads if quad in self._store]
-        if not present:
-            return 0
-        if any(_has_blank_node(quad) for quad in present):
-            # DELETE DATA cannot name blank nodes; tmkg skolemizes them on load, so this is rare.
-            for quad in present:
-                self._store.remove(quad)
+        with self._write_lock:
+            present = [quad for quad in quads if quad in self._store]
+            if not present:
+                return 0
+            if any(_has_blank_node(quad) for quad in present):
+                # DELETE DATA cannot name blank nodes; tmkg skolemizes them on load: rare.
+                for quad in present:
+                    self._store.remove(quad)
+                return len(present)
+            # One SPARQL Update is one transaction, so a failed removal removes nothing.
+            body = "\n".join(_ntriples_quad(quad) for quad in present)
+            self.update(f"DELETE DATA {{ {body} }}")
             return len(present)
-        # One SPARQL Update is one transaction, so a failed removal removes nothing.
-        body = "\n".join(_ntriples_quad(quad) for quad in present)
-        self.update(f"DELETE DATA {{ {body} }}")
-        return len(present)
 
     def quads(
         self,
