@@ -153,6 +153,28 @@ def test_writes_go_in_batches(store: RemoteSparqlStore, monkeypatch: pytest.Monk
     assert len(sent) == 6 and store.count() == 0
 
 
+def test_a_batch_the_server_finds_too_big_is_split(
+    store: RemoteSparqlStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = store.update
+    sizes: list[int] = []
+
+    def small_requests_only(sparql: str, **options: object) -> None:
+        size = sparql.count(" .\n")
+        if sparql.startswith("INSERT DATA") and size > 2:
+            raise QueryError(
+                "SPARQL Update failed at the endpoint (HTTP 400): Virtuoso 37000 Error SP031: "
+                "SPARQL: Internal error: The length of generated SQL text has exceeded 10000 lines"
+            )
+        sizes.append(size)
+        original(sparql, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "update", small_requests_only)
+    quads = {quad(f"s{i}", str(i)) for i in range(7)}
+    assert store.add(quads) == 7
+    assert set(store.quads()) == quads and max(sizes) <= 2
+
+
 def test_a_write_failing_part_way_is_undone(
     store: RemoteSparqlStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
