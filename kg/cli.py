@@ -322,6 +322,9 @@ def _cmd_query(args: argparse.Namespace, settings: Settings) -> int:
             raise QueryError(f"cannot read {args.file}: {error.strerror}") from None
     else:
         sparql = args.sparql
+    from kg.sparql_scan import scan_sparql
+
+    scan_sparql(sparql)  # refuses what would crash the engine (too deep, too long a chain)
     with _open(settings) as graph:
         result = graph.query(sparql)
         sys.stdout.write(render_query_result(result, args.format))

@@ -24,7 +24,17 @@ from urllib.parse import urljoin
 
 from kg.errors import QueryError
 
-__all__ = ["VARIABLE_ENDPOINT", "SparqlScan", "Token", "scan_sparql", "tokens", "with_using"]
+__all__ = [
+    "MAX_NESTING",
+    "MAX_OPERATORS",
+    "VARIABLE_ENDPOINT",
+    "SparqlScan",
+    "Token",
+    "check_complexity",
+    "scan_sparql",
+    "tokens",
+    "with_using",
+]
 
 # Marks a SERVICE whose endpoint is a variable (or cannot be read): it can never be allowed.
 VARIABLE_ENDPOINT = "?"
@@ -54,6 +64,17 @@ _TOKEN = re.compile(
 _UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _PNAME_ESCAPE = re.compile(r"\\(.)")
 _FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+
+MAX_NESTING = 64
+"""Brackets (``{ ( [``) nested deeper than this are refused before the engine sees them."""
+MAX_OPERATORS = 1_000
+"""At most this many operators and pattern keywords outside ``DATA``/``VALUES`` blocks."""
+# Oxigraph's parser and optimizer recurse over the query's tree: ~2,500 nested groups, or
+# ~3,000 chained BINDs, MINUSes or path steps, crash the process (a segmentation fault, not
+# an error; for an update that is the server itself). Each of these tokens adds a tree node.
+_OPERATOR_TEXTS = frozenset("/|^+-*!&=<>.")
+_OPERATOR_KEYWORDS = frozenset({"UNION", "OPTIONAL", "MINUS", "BIND", "FILTER", "GRAPH", "SERVICE"})
+_OPENING, _CLOSING = frozenset("{(["), frozenset("})]")
 
 
 @dataclass(frozen=True)
@@ -114,6 +135,7 @@ def scan_sparql(sparql: str, prefixes: Mapping[str, str] | None = None) -> Sparq
     froms: list[str] = []
     dataset_clause = False
     items = list(tokens(sparql))
+    check_complexity(items)
     depth = 0
     for index, token in enumerate(items):
         if token.kind == "other":
@@ -140,6 +162,55 @@ def scan_sparql(sparql: str, prefixes: Mapping[str, str] | None = None) -> Sparq
         elif keyword in ("USING", "WITH") and depth == 0:
             dataset_clause = True
     return SparqlScan(form, tuple(services), tuple(loads), tuple(froms), dataset_clause)
+
+
+def check_complexity(items: Sequence[Token]) -> None:
+    """Raise `QueryError` if a request's tokens nest or chain more than the engine can take.
+
+    Data blocks (``INSERT DATA``, ``DELETE DATA``, ``VALUES``) are not counted: they are read
+    flat, so a big one is fine.
+
+    >>> check_complexity(list(tokens("SELECT * { " + "{ " * 65 + "}" * 65 + " }")))
+    Traceback (most recent call last):
+    ...
+    kg.errors.QueryError: the request nests brackets 65 deep, more than 64 ...
+    """
+    depth = operators = 0
+    data_from: int | None = None  # the depth at which the current data block opened
+    data_next = False
+    for index, token in enumerate(items):
+        text = token.text
+        if token.kind == "other" and text in _OPENING:
+            depth += 1
+            if depth > MAX_NESTING:
+                raise QueryError(
+                    f"the request nests brackets {depth} deep, more than {MAX_NESTING} "
+                    f"(at offset {token.start})",
+                    suggestion="flatten the nested groups or expressions",
+                )
+            if data_next and text == "{":
+                data_from, data_next = depth, False
+            continue
+        if token.kind == "other" and text in _CLOSING:
+            if data_from is not None and depth == data_from:
+                data_from = None
+            depth -= 1
+            continue
+        if data_from is not None:
+            continue
+        keyword = token.keyword
+        if keyword == "VALUES" or (
+            keyword == "DATA" and index and items[index - 1].keyword in ("INSERT", "DELETE")
+        ):
+            data_next = True
+        elif (token.kind == "other" and text in _OPERATOR_TEXTS) or keyword in _OPERATOR_KEYWORDS:
+            operators += 1
+            if operators > MAX_OPERATORS:
+                raise QueryError(
+                    f"the request has more than {MAX_OPERATORS} operators and patterns outside "
+                    "data blocks: too complex to run safely",
+                    suggestion="split it into smaller requests, or pass long lists as VALUES",
+                )
 
 
 def with_using(update: str, default_graphs: Sequence[str], named_graphs: Sequence[str]) -> str:
