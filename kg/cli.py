@@ -174,6 +174,21 @@ def build_parser() -> argparse.ArgumentParser:
         "default: read-only)",
     )
     sparql.add_argument(
+        "--update-token-file",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="read the update token from this file (wins over --update-token; default: "
+        "$KG_UPDATE_TOKEN_FILE)",
+    )
+    sparql.add_argument(
+        "--max-load-size",
+        type=int,
+        default=None,
+        metavar="BYTES",
+        help="refuse POST /load bodies larger than this (default 100000000)",
+    )
+    sparql.add_argument(
         "--cors-origin",
         action="append",
         default=None,
@@ -234,6 +249,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         max_request_bytes=getattr(args, "max_request_size", None),
         query_workers=getattr(args, "query_workers", None),
         update_token=getattr(args, "update_token", None),
+        update_token_file=getattr(args, "update_token_file", None),
+        max_load_bytes=getattr(args, "max_load_size", None),
         cors_origins=tuple(getattr(args, "cors_origin", None) or ()) or None,
         allowed_endpoints=tuple(getattr(args, "allow_endpoint", None) or ()) or None,
         graphql_max_depth=getattr(args, "graphql_max_depth", None),
@@ -356,6 +373,7 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from kg.api.app import create_app
 
+    settings = settings.with_update_token_file()  # a bad token file fails before anything starts
     graph = KnowledgeGraph.open(settings)
     if not graph.has_seed():
         report = graph.load_seed()

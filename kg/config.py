@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import platformdirs
@@ -42,6 +42,10 @@ class Settings:
     max_request_bytes: int = 1_000_000
     query_workers: int = 2
     update_token: str | None = field(default=None, repr=False)
+    # A file holding the update token (read by `with_update_token_file`; it wins over the above).
+    update_token_file: Path | None = None
+    # POST /load: the largest RDF body accepted.
+    max_load_bytes: int = 100_000_000
     cors_origins: tuple[str, ...] = ()
     allowed_endpoints: tuple[str, ...] = ()
     # The GraphQL endpoint's limits (see README, "GraphQL").
@@ -75,6 +79,33 @@ class Settings:
         login = (self.endpoint_user, self.endpoint_password or "") if self.endpoint_user else None
         return {"endpoint": self.endpoint, "update_endpoint": self.update_endpoint, "auth": login}
 
+    def with_update_token_file(self) -> Settings:
+        """These settings with `update_token` read from `update_token_file`, if one is named.
+
+        The file holds the token alone (surrounding whitespace ignored). Raises `KGError` when
+        it cannot be read, is empty, or holds what cannot be sent in an HTTP header.
+
+        >>> Settings(update_token="t").with_update_token_file().update_token
+        't'
+        """
+        if self.update_token_file is None:
+            return self
+        from kg.errors import KGError
+
+        path = self.update_token_file
+        try:
+            token = path.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as error:
+            reason = getattr(error, "strerror", None) or str(error)
+            raise KGError(f"cannot read the update token file {path}: {reason}") from None
+        if not token or not all(c.isascii() and c.isprintable() and c != " " for c in token):
+            raise KGError(
+                f"the update token file {path} must hold one token: printable ASCII, no spaces",
+                suggestion="make one with: python -c 'import secrets; "
+                "print(secrets.token_urlsafe(32))' > FILE",
+            )
+        return replace(self, update_token=token)
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
         """Settings from ``KG_*`` variables, with explicit (non-``None``) overrides winning.
@@ -100,6 +131,10 @@ class Settings:
             "max_request_bytes": int(env.get("KG_MAX_REQUEST_BYTES", "1000000")),
             "query_workers": int(env.get("KG_QUERY_WORKERS", "2")),
             "update_token": env.get("KG_UPDATE_TOKEN") or None,
+            "update_token_file": Path(env["KG_UPDATE_TOKEN_FILE"])
+            if env.get("KG_UPDATE_TOKEN_FILE")
+            else None,
+            "max_load_bytes": int(env.get("KG_MAX_LOAD_BYTES", "100000000")),
             "cors_origins": tuple(env.get("KG_CORS_ORIGINS", "").split()),
             "allowed_endpoints": tuple(env.get("KG_ALLOWED_ENDPOINTS", "").split()),
             "graphql_max_depth": int(env.get("KG_GRAPHQL_MAX_DEPTH", "10")),

@@ -25,7 +25,6 @@ kg.errors.Forbidden: SERVICE <http://127.0.0.1/sparql> is refused: ...
 
 from __future__ import annotations
 
-import hmac
 import ipaddress
 import socket
 import threading
@@ -35,6 +34,7 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 
 from kg.config import Settings
+from kg.crashpoints import reached
 from kg.errors import Forbidden, QueryError, StoreError
 from kg.graph import KnowledgeGraph
 from kg.output import PREFIXES
@@ -42,6 +42,7 @@ from kg.query_workers import QueryAnswer, QueryJob, QueryWorkerPool
 from kg.sparql_scan import VARIABLE_ENDPOINT, SparqlScan, scan_sparql, with_using
 from kg.sparql_worker import answer_query
 from kg.store import QueryResult, Store
+from kg.write_token import authorize_write
 
 __all__ = ["SparqlService", "check_public_endpoint"]
 
@@ -121,19 +122,12 @@ class SparqlService:
 
     def authorize_update(self, token: str | None) -> None:
         """Raise `Forbidden` unless updates are enabled and `token` is the update token."""
-        expected = self.settings.update_token
-        if not expected:
-            raise Forbidden(
-                "this endpoint is read-only: SPARQL Update is refused",
-                suggestion="the operator can enable updates with --update-token or "
-                "$KG_UPDATE_TOKEN; clients then send it as 'Authorization: Bearer TOKEN'",
-            )
-        # Constant-time comparison, so the token cannot be guessed byte by byte from timings.
-        if token is None or not hmac.compare_digest(token.encode(), expected.encode()):
-            raise Forbidden(
-                "SPARQL Update needs the update token",
-                suggestion="send it as 'Authorization: Bearer TOKEN'",
-            )
+        authorize_write(self.settings.update_token, token, "SPARQL Update")
+
+    @property
+    def write_lock(self) -> threading.Lock:
+        """Held while the store is written (SPARQL Update, ``POST /load``): one writer at once."""
+        return self._write_lock
 
     def update(
         self,
@@ -153,7 +147,9 @@ class SparqlService:
         self._check_remote_access(self.scan(sparql))
         text = with_using(sparql, using_graphs, using_named_graphs)
         with self._write_lock:
+            reached("update:start")
             self._run_update(text, base_iri)
+            reached("update:done")
             self.graph.changed()  # refreshes the workers' snapshot and the analysis caches
 
     def refresh(self) -> None:

@@ -7,11 +7,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
 
+from kg.api.access import RequestSizeLimit
 from kg.api.graphql import graphql_routes
+from kg.api.load import load_routes
 from kg.api.report import report_routes
 from kg.api.sparql import cors_middleware, error_response, sparql_routes
 from kg.config import Settings
@@ -23,8 +26,11 @@ __all__ = ["create_app"]
 
 
 def create_app(graph: KnowledgeGraph, settings: Settings | None = None) -> Starlette:
-    """Build the app over an open knowledge graph; `settings` give the endpoints' limits."""
-    settings = settings or Settings()
+    """Build the app over an open knowledge graph; `settings` give the endpoints' limits.
+
+    Raises `KGError` if the settings name an update token file that cannot be read.
+    """
+    settings = (settings or Settings()).with_update_token_file()
     sparql = SparqlService(graph, settings)
 
     @asynccontextmanager
@@ -71,8 +77,16 @@ def create_app(graph: KnowledgeGraph, settings: Settings | None = None) -> Starl
             *sparql_routes(sparql),
             *graphql_routes(graph, settings),
             *report_routes(graph),
+            *load_routes(sparql),
         ],
-        middleware=cors_middleware(settings),
+        middleware=[
+            *cors_middleware(settings),
+            Middleware(
+                RequestSizeLimit,  # type: ignore[arg-type]
+                default=settings.max_request_bytes,
+                limits={"/load": settings.max_load_bytes},
+            ),
+        ],
         exception_handlers={KGError: error_response},
         lifespan=lifespan,
     )

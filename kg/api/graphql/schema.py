@@ -34,6 +34,7 @@ from strawberry.types import ExecutionContext
 
 from kg.analysis.conflicts import DEFAULT_MIN_SCORE
 from kg.analysis.similarity import DEFAULT_MIN_SIMILARITY
+from kg.api.graphql.input_guard import InputGuard
 from kg.api.graphql.limits import LIMIT_CODES, MAX_ALIASES, MAX_TOKENS, QueryCostLimiter
 from kg.api.graphql.types import (
     Case,
@@ -413,6 +414,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             lambda: ParserCache(maxsize=CACHED_DOCUMENTS),
             lambda: AddValidationRules(rules),
             lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
+            lambda: InputGuard(update_token=settings.update_token),
             lambda: QueryCostLimiter(max_cost=settings.graphql_max_cost),
             lambda: ErrorCodes(debug=settings.debug),
         ],

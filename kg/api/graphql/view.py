@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 from graphql import GraphQLError
@@ -35,6 +36,13 @@ class GraphQLView(GraphQL[Context, None]):
         self.runner = runner
         self.timeout = settings.graphql_timeout
         self.assets = assets
+
+    def decode_json(self, data: str | bytes) -> object:
+        # Python's JSON decoder recurses: a body nested 100,000 deep was a 500, now a 400.
+        try:
+            return super().decode_json(data)
+        except RecursionError:
+            raise json.JSONDecodeError("nested too deeply", "", 0) from None
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         return Context.build(self.runner, request, response)
