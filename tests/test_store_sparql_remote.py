@@ -121,6 +121,16 @@ def test_quads_are_read_in_pages(store: RemoteSparqlStore, monkeypatch: pytest.M
     assert len(list(store.quads(graph=G1))) == 11
 
 
+def test_lookups_by_more_keys_than_virtuoso_takes_at_once(store: RemoteSparqlStore) -> None:
+    # tmkg's batched lookups send up to 5,000 keys in one VALUES; Virtuoso refuses ~4,095.
+    store.add([quad(f"s{i}", str(i)) for i in range(0, 5000, 500)])
+    keys = " ".join(f"<{EX}s{i}>" for i in range(5000))
+    rows = store.query(f"SELECT ?s ?o WHERE {{ VALUES ?s {{ {keys} }} ?s ?p ?o }}")
+    assert sorted(int(row["o"].value) for row in rows) == list(range(0, 5000, 500))  # type: ignore[index]
+    distinct = store.query(f"SELECT DISTINCT ?p WHERE {{ VALUES ?s {{ {keys} }} ?s ?p ?o }}")
+    assert [row["p"].value for row in distinct] == [EX + "p"]  # type: ignore[index]
+
+
 def test_ignored_graphs_stay_out_of_listings(virtuoso: Virtuoso, store: RemoteSparqlStore) -> None:
     store.add([quad("a", "1"), quad("b", "2", ox.NamedNode(EX + "system"))])
     hiding = virtuoso.store(ignored_graphs=[EX + "system"])

@@ -27,6 +27,7 @@ Virtuoso, Fuseki, GraphDB, QLever or Neptune.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 from typing import ClassVar, NoReturn
@@ -41,16 +42,19 @@ from kg.store.base import GraphName, QueryResult, Term
 from kg.store.sparql_http import (
     GRAPH_ACCEPT,
     RESULTS_ACCEPT,
+    Answer,
     EndpointAuth,
     parse_graph,
     parse_results,
     post,
 )
+from kg.store.sparql_split import SplitQuery, split_values
 
 __all__ = [
     "BATCH_QUADS",
     "DEFAULT_GRAPH",
     "PAGE_ROWS",
+    "VALUES_LIMIT",
     "VIRTUOSO_SYSTEM_GRAPHS",
     "RemoteSparqlStore",
 ]
@@ -60,6 +64,8 @@ DEFAULT_GRAPH = str(GRAPH) + "default"
 # INSERT DATA of ~1,500 seed quads ("generated SQL text has exceeded 10000 lines"), and from
 # 100 to 1,000 the load time barely moves; a batch the server finds too big is split in two.
 BATCH_QUADS = 500
+# Entries of one VALUES block per query: Virtuoso 7.2.5 refuses ~4,095 (see sparql_split).
+VALUES_LIMIT = 2_000
 # Rows per page when listing quads; Virtuoso's default ResultSetMaxRows is 10,000.
 PAGE_ROWS = 10_000
 # Graphs a fresh Virtuoso holds for itself, left out of named_graphs(), count() and quads().
@@ -143,6 +149,10 @@ class RemoteSparqlStore:
         if named_graphs:
             form["named-graph-uri"] = [g.value for g in named_graphs]
         kind = scan_sparql(sparql, prefixes).form
+        if kind == "SELECT" and len(sparql) > 4 * VALUES_LIMIT:
+            split = split_values(sparql, limit=VALUES_LIMIT)
+            if split is not None:
+                return self._select_split(form, split, prefixes, base_iri, timeout)
         return self._ask_endpoint(form, kind in ("CONSTRUCT", "DESCRIBE"), timeout)
 
     def quads(
@@ -277,6 +287,40 @@ class RemoteSparqlStore:
         )
         self._server = answer.headers.get("server", "")
         return parse_graph(answer) if graph_form else parse_results(answer)  # type: ignore[return-value]
+
+    def _select_split(
+        self,
+        form: dict[str, str | list[str]],
+        split: SplitQuery,
+        prefixes: dict[str, str] | None,
+        base_iri: str | None,
+        timeout: float | None,
+    ) -> QueryResult:
+        """One SELECT answered as several (`split_values`), their rows merged."""
+        variables: list[str] = []
+        bindings: list[dict[str, object]] = []
+        seen: set[str] = set()
+        for query in split.queries:
+            answer = post(
+                self._client,
+                self.endpoint,
+                {**form, "query": _prologue(query, prefixes, base_iri)},
+                accept="application/sparql-results+json",
+                timeout=self.timeout if timeout is None else timeout,
+                what="query",
+            )
+            document = json.loads(answer.body)
+            variables = variables or document["head"].get("vars", [])
+            for binding in document["results"]["bindings"]:
+                if split.distinct:
+                    key = json.dumps(binding, sort_keys=True)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                bindings.append(binding)
+        merged = {"head": {"vars": variables}, "results": {"bindings": bindings}}
+        headers = httpx.Headers({"content-type": "application/sparql-results+json"})
+        return parse_results(Answer(200, headers, json.dumps(merged).encode()))
 
     def _select(self, sparql: str) -> list[ox.QuerySolution]:
         """The rows of one of the store's own SELECTs (no prefixes, no scan needed)."""
