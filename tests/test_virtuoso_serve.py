@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.conftest import DATA
 from tests.graphql_support import GraphQLServer
 from tests.sparql_support import RecordingServer
 from tests.test_graphql_api import (  # noqa: F401 (collected and run here, on Virtuoso)
@@ -176,3 +177,21 @@ def test_authorised_updates_reach_the_remote_store(
     assert removed.status_code == 204, removed.text
     gone = httpx.get(writable.endpoint, params={"query": "ASK { <http://example.org/d> ?p ?o }"})
     assert gone.json()["boolean"] is False
+
+
+def test_post_load_writes_to_the_remote_store(writable: GraphQLServer, virtuoso: Virtuoso) -> None:
+    body = (DATA / "own-case.ttl").read_bytes()
+    headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "text/turtle"}
+    graph = "http://example.org/uploaded"
+    answer = httpx.post(
+        writable.url + "/load", params={"graph": graph}, content=body, headers=headers
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["quads_added"] > 0
+    check = f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    direct = httpx.get(virtuoso.endpoint, params={"query": check, "format": "json"})
+    assert direct.json()["boolean"] is True
+    again = httpx.post(
+        writable.url + "/load", params={"graph": graph}, content=body, headers=headers
+    )
+    assert again.json()["quads_added"] == 0
