@@ -113,7 +113,11 @@ def check_rdfxml(data: bytes, name: str) -> None:
             column=parser.CurrentColumnNumber + 1,
         ) from None
     except pyexpat.ExpatError as error:
-        message = pyexpat.ErrorString(error.code) if error.code else str(error)
-        raise ParseError(
-            f"not well-formed XML: {message}", path=name, line=error.lineno, column=error.offset + 1
-        ) from None
+        message = "not well-formed XML: " + (
+            pyexpat.ErrorString(error.code) if error.code else str(error)
+        )
+        if "amplification" in message:  # expat's own billion-laughs protection
+            message = (
+                "entity expansion grows the text too much: refused as an entity-expansion attack"
+            )
+        raise ParseError(message, path=name, line=error.lineno, column=error.offset + 1) from None

@@ -46,11 +46,13 @@ _REFERENCE_PREFIXES = (
 )
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _TIMEZONE = r"(Z|[+-](0\d|1[0-4]):[0-5]\d)?"
-# rdflib checks most XSD types itself but not these two.
+# rdflib checks most XSD types itself, but not gYear and gYearMonth.
 _LEXICAL_FORMS = {
     _XSD + "gYear": re.compile(rf"-?\d{{4,}}{_TIMEZONE}"),
     _XSD + "gYearMonth": re.compile(rf"-?\d{{4,}}-(0[1-9]|1[0-2]){_TIMEZONE}"),
     _XSD + "integer": re.compile(r"[+-]?\d+"),
+    # rdflib would warn (UserWarning) on a "weird boolean" before calling it ill-typed.
+    _XSD + "boolean": re.compile(r"true|false|1|0"),
 }
 _UNCHECKED = {_XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
 
