@@ -269,11 +269,27 @@ def http_rows(store: Path, texts: list[str]) -> dict[str, float]:
 # ------------------------------------------------------------------ orchestration
 
 
+class _Rows(list):
+    """Rows printed as soon as they are measured, so a long run that is stopped keeps them."""
+
+    def append(self, row: dict[str, object]) -> None:  # type: ignore[override]
+        super().append(row)
+        print(
+            f"| {row['marks']:,} | {row['row']} | {row['figure']} | {row['peak RSS MB']} |",
+            flush=True,
+        )
+
+    def __iadd__(self, rows):  # type: ignore[override]
+        for row in rows:
+            self.append(row)
+        return self
+
+
 def run(marks: int, seed: int, sample: int) -> list[dict[str, object]]:
     path = dataset(marks, seed)
     quads = count_quads(path)
     print(f"{marks} marks: {quads} quads in {path.name}", file=sys.stderr)
-    rows: list[dict[str, object]] = []
+    rows: list[dict[str, object]] = _Rows()
     with tempfile.TemporaryDirectory(prefix="tmkg-scale-") as folder:
         store = Path(folder) / "store"
         seconds, rss, _ = run_child([str(KG), "load", "--store", str(store), str(path)])
@@ -397,14 +413,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--sample", type=int, default=2000, help="marks in the brute-force sample")
     args = parser.parse_args()
-    rows = []
-    for size in (int(s) for s in args.sizes.split(",")):
-        rows += run(size, args.seed, args.sample)
     when = time.strftime("%Y-%m-%d")
     print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {when}")
-    print("| marks | measurement | figure | peak RSS MB |\n|---|---|---|---|")
-    for row in rows:
-        print(f"| {row['marks']:,} | {row['row']} | {row['figure']} | {row['peak RSS MB']} |")
+    print("| marks | measurement | figure | peak RSS MB |\n|---|---|---|---|", flush=True)
+    for size in (int(s) for s in args.sizes.split(",")):
+        run(size, args.seed, args.sample)
 
 
 if __name__ == "__main__":
