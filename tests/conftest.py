@@ -113,3 +113,13 @@ class ServerProcess:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """After a run that included the hardening tests, print their figures."""
+    from tests.hardening_support import RECORDS, summary_lines
+
+    if RECORDS:
+        terminalreporter.write_sep("=", "hardening")
+        for line in summary_lines(RECORDS):
+            terminalreporter.write_line(line)
