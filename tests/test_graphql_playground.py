@@ -12,48 +12,30 @@ import json
 
 from kg.analysis.service import Analyst
 from kg.api.graphql.playground import ASSETS, example_queries
+from tests.browser_support import ARTIFACTS, offline_page, require
 from tests.graphql_support import GraphQLServer
-from tests.test_sparql_page import ARTIFACTS, CHROMIUM, FLAGS, _require
 
 _EDITOR_TEXT = "(selector) => document.querySelector(selector).CodeMirror.getValue()"
 
 
 def test_playground_runs_an_example_in_chromium(seeded) -> None:
-    _require(CHROMIUM.exists(), "no /usr/bin/chromium")
-    _require(all(path.exists() for path in ASSETS.values()), "GraphiQL not installed (make setup)")
-    from playwright.sync_api import Route, sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with GraphQLServer("--memory") as server, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            outside: list[str] = []
-
-            def local_only(route: Route) -> None:
-                url = route.request.url
-                if url.startswith((server.url + "/", "data:")):
-                    route.continue_()
-                else:
-                    outside.append(url)
-                    route.abort()
-
-            page.route("**/*", local_only)
-            errors: list[str] = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.goto(server.graphql)
-            page.wait_for_selector(".graphiql-execute-button")
-            tabs = page.locator(".graphiql-tab").all_inner_texts()
-            variables = page.evaluate(_EDITOR_TEXT, ".graphiql-editor-tool .CodeMirror")
-            page.click(".graphiql-execute-button")  # the first tab: queries/who-else-uses
-            page.wait_for_function(
-                "() => document.querySelector('.result-window .CodeMirror')"
-                ".CodeMirror.getValue().includes('whoElseUses')"
-            )
-            result = json.loads(page.evaluate(_EDITOR_TEXT, ".result-window .CodeMirror"))
-            page.screenshot(path=str(ARTIFACTS / "graphql-playground.png"), full_page=True)
-        finally:
-            browser.close()
+    require(all(path.exists() for path in ASSETS.values()), "GraphiQL not installed (make setup)")
+    with (
+        GraphQLServer("--memory") as server,
+        offline_page(lambda url: url.startswith(server.url + "/")) as opened,
+    ):
+        page = opened.page
+        page.goto(server.graphql)
+        page.wait_for_selector(".graphiql-execute-button")
+        tabs = page.locator(".graphiql-tab").all_inner_texts()
+        variables = page.evaluate(_EDITOR_TEXT, ".graphiql-editor-tool .CodeMirror")
+        page.click(".graphiql-execute-button")  # the first tab: queries/who-else-uses
+        page.wait_for_function(
+            "() => document.querySelector('.result-window .CodeMirror')"
+            ".CodeMirror.getValue().includes('whoElseUses')"
+        )
+        result = json.loads(page.evaluate(_EDITOR_TEXT, ".result-window .CodeMirror"))
+        page.screenshot(path=str(ARTIFACTS / "graphql-playground.png"), full_page=True)
     assert len(tabs) == len(example_queries())
     assert tabs[0].strip().startswith("WhoElseUses")
     assert json.loads(variables) == {
@@ -67,5 +49,5 @@ def test_playground_runs_an_example_in_chromium(seeded) -> None:
     )
     shown = [(hit["party"]["name"], hit["kind"]) for hit in result["data"]["whoElseUses"]]
     assert shown == [(hit.party.name, hit.kind.value) for hit in expected]
-    assert outside == [], f"the page called other sites: {outside}"
-    assert errors == []
+    assert opened.blocked == [], f"the page called other sites: {opened.blocked}"
+    assert opened.errors == []
