@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kg.cli import build_parser
-from tests.conftest import DATA, run_kg
+from tests.conftest import DATA, KG, run_kg
 
 COMMANDS = [
     "load",
@@ -238,3 +238,12 @@ def test_analysis_commands_print_tables_and_json() -> None:
     assert "2018-07-09" in timeline.stdout
     unknown = run_kg("path", "Amazon", "Nobody Ltd", "--memory")
     assert unknown.returncode == 7 and "no party named 'Nobody Ltd'" in unknown.stderr
+
+
+def test_a_closed_pipe_is_not_a_traceback(store_path: Path) -> None:
+    import subprocess
+
+    command = f"{KG} query --memory 'SELECT ?s ?p ?o WHERE {{ ?s ?p ?o }}' | head -n 1"
+    result = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip()
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
