@@ -137,8 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
         "serve",
         parents=[common],
         help="start the HTTP server (loads the seed case on first start)",
-        description="Start uvicorn on the embedded store. The seed case is loaded when the "
-        "store does not hold it yet.",
+        description="Start uvicorn on the store (the embedded one, or a remote SPARQL store "
+        "with --endpoint): /graphql, /sparql, /report, /load. The seed case is loaded when "
+        "the store does not hold it yet.",
     )
     serve.add_argument("--host", default=None, help="interface to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port (default 8000)")
