@@ -23,6 +23,7 @@ def test_serve_loads_seed_once_and_answers_health(store_path: Path) -> None:
         page = httpx.get(server.url + "/")
         assert page.status_code == 200
         assert "aws-trademark-article" in page.text
+        assert '<a href="/report?mark=' in page.text  # a report on a mark the store holds
     assert "loaded the seed case" in server.stderr
     with ServerProcess("--store", store_path) as again:
         assert httpx.get(again.url + "/health").json()["seed_loaded"] is True

@@ -5,8 +5,10 @@ from __future__ import annotations
 import html
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from urllib.parse import quote
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse
@@ -19,7 +21,7 @@ from kg.api.report import report_routes
 from kg.api.sparql import cors_middleware, error_response, sparql_routes
 from kg.config import Settings
 from kg.errors import KGError
-from kg.graph import KnowledgeGraph
+from kg.graph import GraphStats, KnowledgeGraph
 from kg.sparql_service import SparqlService
 
 __all__ = ["create_app"]
@@ -52,8 +54,27 @@ def create_app(graph: KnowledgeGraph, settings: Settings | None = None) -> Starl
             }
         )
 
+    cached: dict[str, object] = {"generation": None, "stats": None, "mark": None}
+
+    def current_stats() -> tuple[GraphStats, str | None]:
+        # Counting every graph is a scan of the store: once per state of the data, not per visit.
+        if cached["generation"] != graph.generation:
+            first_mark = next(
+                iter(graph.query("SELECT ?t WHERE { ?m tm:text ?t } ORDER BY ?t LIMIT 1")),  # type: ignore[call-overload]
+                None,
+            )
+            cached["stats"] = graph.stats()
+            cached["mark"] = first_mark["t"].value if first_mark else None
+            cached["generation"] = graph.generation
+        return cached["stats"], cached["mark"]  # type: ignore[return-value]
+
     async def index(request: Request) -> HTMLResponse:
-        stats = graph.stats()
+        stats, mark = await run_in_threadpool(current_stats)
+        report = (
+            f'Report: <a href="/report?mark={quote(mark)}">/report?mark={html.escape(mark)}</a>.'
+            if mark
+            else ""
+        )
         rows = "".join(
             f"<tr><td>{count}</td><td>{html.escape(name)}</td></tr>"
             for name, count in stats.per_graph
@@ -65,7 +86,7 @@ def create_app(graph: KnowledgeGraph, settings: Settings | None = None) -> Starl
             f"<p>Store: {html.escape(graph.store.location)} ({stats.total} quads). "
             'Health: <a href="/health">/health</a>. SPARQL: <a href="/sparql">/sparql</a>. '
             'GraphQL: <a href="/graphql">/graphql</a>. '
-            'Report: <a href="/report?mark=AWS&amp;jurisdiction=CN&amp;class=42">/report</a>.</p>'
+            f"{report}</p>"
             f"<table><thead><tr><th>quads</th><th>graph</th></tr></thead><tbody>{rows}</tbody></table>"
             "</body></html>"
         )
