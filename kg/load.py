@@ -212,9 +212,7 @@ def check_files(
 ) -> tuple[list[ParsedFile], ValidationReport]:
     """Parse and validate files against the shapes and the store's content; commit nothing."""
     parsed = parse_files(paths, format_name=format_name, graph=graph, progress=progress)
-    quads = _unique(quad for file in parsed for quad in file.quads)
-    origins = {quad.subject: file.name for file in parsed for quad in file.quads}
-    report = validate_quads(quads, store, origins=origins)
+    _, report = _validate_parsed(store, parsed)
     return parsed, report
 
 
@@ -237,9 +235,7 @@ def load_parsed(store: Store, parsed: Sequence[ParsedFile]) -> LoadReport:
     transaction; raise and write nothing on error (`load_files` after parsing; ``POST /load``).
     """
     reached("load:validate")
-    quads = _unique(quad for file in parsed for quad in file.quads)
-    origins = {quad.subject: file.name for file in parsed for quad in file.quads}
-    report = validate_quads(quads, store, origins=origins)
+    quads, report = _validate_parsed(store, parsed)
     report.raise_for_violations()
     reached("load:commit")
     added = store.add(quads)
@@ -277,6 +273,15 @@ def load_quads(
         quads_added=added,
         warnings=tuple(report.warnings),
     )
+
+
+def _validate_parsed(
+    store: Store | None, parsed: Sequence[ParsedFile]
+) -> tuple[list[ox.Quad], ValidationReport]:
+    """The parsed files' distinct quads and their SHACL report (messages name each file)."""
+    quads = _unique(quad for file in parsed for quad in file.quads)
+    origins = {quad.subject: file.name for file in parsed for quad in file.quads}
+    return quads, validate_quads(quads, store, origins=origins)
 
 
 def _unique(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
