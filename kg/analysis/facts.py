@@ -95,6 +95,7 @@ class FactBase(BatchedLookups, TimelineFacts):
     def __init__(self, store: Store, mark_index: MarkIndex | None = None) -> None:
         self.store = store
         self._shared_index = mark_index
+        self._all_parties: dict[str, PartyRef] | None = None
         self._identities: Identities | None = None
         self._sources: dict[str, SourceRef] | None = None
         self._parties: dict[str, PartyRef] = {}
@@ -174,12 +175,14 @@ class FactBase(BatchedLookups, TimelineFacts):
         return {i: self._parties[i] for i in wanted}
 
     def all_parties(self) -> dict[str, PartyRef]:
-        """Every party in the store (anything typed as a tm:Party subclass)."""
-        rows = self.select(
-            f"""SELECT DISTINCT ?p WHERE {{
+        """Every party in the store (anything typed as a tm:Party subclass), read once."""
+        if self._all_parties is None:
+            rows = self.select(
+                f"""SELECT DISTINCT ?p WHERE {{
                   ?p a ?t . ?t <http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{TM}Party> }}"""
-        )
-        return self.parties(row["p"] for row in rows)  # type: ignore[misc]
+            )
+            self._all_parties = self.parties(row["p"] for row in rows)  # type: ignore[misc]
+        return self._all_parties
 
     def _load_parties(self, canonicals: Sequence[str]) -> None:
         members = {c: sorted(self.identities.members(c)) for c in canonicals}
