@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -27,6 +28,17 @@ __all__ = ["GraphStats", "KnowledgeGraph", "seed_files"]
 def seed_files() -> list[Path]:
     """The seed case's files, in load order."""
     return sorted(SEED_DIR.glob("*.trig")) + sorted(SEED_DIR.glob("*.ttl"))
+
+
+@cache
+def _seed_graphs() -> frozenset[ox.NamedNode | ox.BlankNode]:
+    # The seed files ship with the code: parse them once, not on every /health request.
+    return frozenset(
+        quad.graph_name
+        for path in seed_files()
+        for quad in parse_file(path).quads
+        if not isinstance(quad.graph_name, ox.DefaultGraph)
+    )
 
 
 @dataclass(frozen=True)
@@ -114,16 +126,7 @@ class KnowledgeGraph:
 
     def has_seed(self) -> bool:
         """Whether every named graph of the seed case is already in the store."""
-        present = set(self.store.named_graphs())
-        for path in seed_files():
-            graphs = {
-                q.graph_name
-                for q in parse_file(path).quads
-                if not isinstance(q.graph_name, ox.DefaultGraph)
-            }
-            if not graphs <= present:
-                return False
-        return True
+        return _seed_graphs() <= set(self.store.named_graphs())
 
     # ----------------------------------------------------------- reading
 
