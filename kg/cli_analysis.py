@@ -11,6 +11,7 @@ from typing import Any
 from kg.analysis.model import Result
 from kg.analysis.service import Analyst
 from kg.analysis.similarity import DEFAULT_MIN_SIMILARITY
+from kg.errors import NotFound
 from kg.graph import KnowledgeGraph
 from kg.output import render_table
 
@@ -194,10 +195,10 @@ def _timeline(
 ) -> tuple[list[Result], Callable[[Any], list[str]], list[str]]:
     try:
         entries = analyst.timeline(party=args.subject)
-    except Exception as party_error:  # not a party: perhaps a case
+    except NotFound as party_error:  # not a party: perhaps a case
         try:
             entries = analyst.timeline(case=args.subject)
-        except Exception:
+        except NotFound:
             raise party_error from None
     columns = ["date", "what", "description", "sources"]
     return entries, lambda e: [e.date or "(undated)", e.kind, e.description, _sources(e)], columns  # type: ignore[return-value]
