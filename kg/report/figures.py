@@ -105,11 +105,12 @@ def network_figure(network: ConflictNetwork, *, seed: int = 7) -> Figure:
     height = min(1100.0, 380.0 + 26.0 * count)
     fig, ax = _canvas(_WIDTH, height)
     if graph.number_of_nodes() == 0:
-        ax.text(_WIDTH / 2, height / 2, "(no parties, marks or cases to draw)", ha="center")
+        _plain_text(ax, _WIDTH / 2, height / 2, "(no parties, marks or cases to draw)", ha="center")
         return fig
     legend_strip = 34.0
     texts = {
-        node: ax.text(
+        node: _plain_text(
+            ax,
             0,
             0,
             short_label(str(data.get("label", node))),
@@ -146,7 +147,8 @@ def network_figure(network: ConflictNetwork, *, seed: int = 7) -> Figure:
         label = str(data.get("label", ""))
         if not label:
             continue
-        text = ax.text(
+        text = _plain_text(
+            ax,
             0,
             0,
             label,
@@ -179,7 +181,7 @@ def network_figure(network: ConflictNetwork, *, seed: int = 7) -> Figure:
         Patch(facecolor=KIND_COLOURS[k][0], edgecolor=KIND_COLOURS[k][1], label=k) for k in kinds
     ]
     handles.append(Patch(facecolor="white", edgecolor="black", linewidth=2.4, label="subject"))
-    ax.legend(
+    legend = ax.legend(
         handles=handles,
         loc="lower left",
         bbox_to_anchor=(0.01, 0.0),
@@ -188,6 +190,8 @@ def network_figure(network: ConflictNetwork, *, seed: int = 7) -> Figure:
         fontsize=_EDGE_FONT + 0.5,
         handlelength=1.4,
     )
+    for text in legend.get_texts():
+        text.set_parse_math(False)
     return fig
 
 
@@ -331,7 +335,7 @@ def timeline_figure(entries: Sequence[TimelineEntry]) -> Figure:
     items = [(e, PartialDate.parse(e.date)) for e in selection.entries]  # type: ignore[arg-type]
     if not items:
         fig, ax = _canvas(_WIDTH, 80.0)
-        ax.text(_WIDTH / 2, 40, "(no dated entries)", ha="center")
+        _plain_text(ax, _WIDTH / 2, 40, "(no dated entries)", ha="center")
         return fig
     start = min(d.earliest for _, d in items)
     end = max(d.latest for _, d in items)
@@ -351,7 +355,11 @@ def timeline_figure(entries: Sequence[TimelineEntry]) -> Figure:
     placed = []
     for entry, date in items:
         label = _timeline_label(entry)
-        width = probe.text(0, 0, label, fontsize=_TIMELINE_FONT).get_window_extent(renderer).width
+        width = (
+            _plain_text(probe, 0, 0, label, fontsize=_TIMELINE_FONT)
+            .get_window_extent(renderer)
+            .width
+        )
         anchor = to_pt(mdates.date2num(date.earliest))
         right_side = anchor + 4 + width <= right_pt
         span = (anchor + 2, anchor + 6 + width) if right_side else (anchor - 6 - width, anchor - 2)
@@ -378,7 +386,9 @@ def timeline_figure(entries: Sequence[TimelineEntry]) -> Figure:
         tick = to_pt(mdates.date2num(type(start)(year, 1, 1)))
         if left_pt <= tick <= right_pt:
             ax.plot([tick, tick], [axis_y - 4, axis_y], color="#444444", linewidth=0.8)
-            ax.text(tick, axis_y - 7, str(year), ha="center", va="top", fontsize=_TIMELINE_FONT)
+            _plain_text(
+                ax, tick, axis_y - 7, str(year), ha="center", va="top", fontsize=_TIMELINE_FONT
+            )
         year += max(1, (end.year - start.year) // 12 + 1)
     for index, (entry, date, label, anchor, lane, right_side) in enumerate(placed):
         colour = _TIMELINE_COLOURS[_category(entry.kind)]
@@ -396,7 +406,8 @@ def timeline_figure(entries: Sequence[TimelineEntry]) -> Figure:
             )
         ax.plot([anchor, anchor], [axis_y, y], color=colour, linewidth=0.7, alpha=0.7, zorder=1)
         ax.plot([anchor], [axis_y], marker="o", markersize=4, color=colour, zorder=3)
-        ax.text(
+        _plain_text(
+            ax,
             anchor + (4 if right_side else -4),
             y,
             label,
@@ -428,6 +439,12 @@ def _category(kind: str) -> str:
 
 
 # ------------------------------------------------------------------ output
+
+
+def _plain_text(owner: object, x: float, y: float, text: str, **options: object) -> Text:
+    """A text artist drawn as the characters it holds: a mark such as ``MONEY$$`` or
+    ``$\\frac{a}{b}$`` is never read as math text or TeX (which fails, or draws other text)."""
+    return owner.text(x, y, text, parse_math=False, usetex=False, **options)  # type: ignore[attr-defined]
 
 
 def _canvas(width: float, height: float) -> tuple[Figure, object]:

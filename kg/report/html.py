@@ -28,18 +28,21 @@ def rule_name(rule: str | None) -> str:
 
 @cache
 def environment(markdown: bool = False) -> jinja2.Environment:
-    """The template environment: autoescaped HTML, or Markdown with the `md` filter."""
+    """The template environment: autoescaped HTML, or Markdown where every ``{{ … }}`` is
+    escaped by `kg.report.markdown.escape` (the `md` filter is the same function)."""
+    finalize = None
+    if markdown:
+        from kg.report.markdown import escape as finalize
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=not markdown,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        finalize=finalize,
     )
     env.globals["rule_name"] = rule_name
-    if markdown:
-        from kg.report.markdown import escape
-
-        env.filters["md"] = escape
+    if finalize is not None:
+        env.filters["md"] = finalize
     return env
 
 
