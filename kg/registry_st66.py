@@ -6,10 +6,11 @@ TradeMarkDetails`` holds ``TradeMark`` elements. Files in the ST.66 namespace, i
 ``.../XMLSchema/trademarks`` namespace that USPTO still writes, or in none are read; elements
 of other namespaces (offices' extensions) are ignored.
 
-The file is streamed with a SAX parser from `defusedxml`, which refuses entity declarations
-("billion laughs" expansion) and external entities or DTDs: nothing named in an imported file
-is ever fetched. SAX's locator gives each value's line for error messages. See
-``docs/registry-import.md`` for the mapping.
+The file is streamed with a SAX parser from `defusedxml`, configured to refuse any DOCTYPE
+(`kg.rdfxml_check` states the rule): with no DTD no entity can be declared, so none is
+expanded ("billion laughs") or fetched, and an undeclared entity is an error naming the file,
+line and record, never a mark silently read as empty. SAX's locator gives each value's line
+for error messages. See ``docs/registry-import.md`` for the mapping.
 """
 
 from __future__ import annotations
@@ -24,11 +25,12 @@ from xml.sax import SAXParseException
 from xml.sax.handler import ContentHandler, feature_namespaces
 from xml.sax.xmlreader import AttributesNSImpl, Locator
 
-import defusedxml.sax
-from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
+import defusedxml.expatreader
+from defusedxml import DefusedXmlException, DTDForbidden
 from tqdm import tqdm
 
 from kg.errors import ParseError
+from kg.rdfxml_check import DTD_SUGGESTION, doctype_refusal
 from kg.registry_records import (
     FieldError,
     RegistryRecord,
@@ -112,6 +114,26 @@ class _Handler(ContentHandler):
 
     def current_line(self) -> int:
         return self.locator.getLineNumber() if self.locator is not None else 0
+
+    def current_column(self) -> int | None:
+        return self.locator.getColumnNumber() + 1 if self.locator is not None else None
+
+    def record(self) -> str:
+        """The TradeMark being read, for messages: its line and application number."""
+        if self.trademark is None:
+            return ""
+        number = self.trademark.values.get("application_number")
+        named = f", ApplicationNumber {number[0]}" if number else ""
+        return f" (in the TradeMark on line {self.trademark.line}{named})"
+
+    def skippedEntity(self, name: str) -> None:
+        # Unreachable while DTDs are refused; never let an entity vanish from a value.
+        raise ParseError(
+            f"undeclared entity &{name}; refused{self.record()}",
+            path=self.name,
+            line=self.current_line(),
+            column=self.current_column(),
+        )
 
     def startElementNS(
         self, name: tuple[str | None, str], qname: str | None, attrs: AttributesNSImpl
@@ -205,7 +227,7 @@ def read_st66(
             figurative.append(trademark.line)
 
     handler = _Handler(name, emit)
-    parser = defusedxml.sax.make_parser()
+    parser = defusedxml.expatreader.create_parser(forbid_dtd=True)
     parser.setFeature(feature_namespaces, True)
     parser.setContentHandler(handler)
     size = path.stat().st_size
@@ -219,15 +241,26 @@ def read_st66(
             parser.parse(stream)
         except SAXParseException as error:
             raise ParseError(
-                f"not well-formed XML: {error.getMessage()}",
+                f"not well-formed XML: {error.getMessage()}{handler.record()}",
                 path=name,
                 line=error.getLineNumber(),
                 column=error.getColumnNumber() + 1,
             ) from None
-        except (EntitiesForbidden, ExternalReferenceForbidden) as error:
-            raise _refused(error, name, handler.current_line()) from None
-        except DefusedXmlException as error:
-            raise ParseError(f"refused: {error}", path=name) from None
+        except DTDForbidden as error:
+            raise ParseError(
+                doctype_refusal(error.sysid, error.pubid),
+                path=name,
+                line=handler.current_line() or None,
+                column=handler.current_column(),
+                suggestion=DTD_SUGGESTION,
+            ) from None
+        except DefusedXmlException as error:  # entities, external references: need a DTD
+            raise ParseError(
+                f"refused: {error}",
+                path=name,
+                line=handler.current_line() or None,
+                column=handler.current_column(),
+            ) from None
         finally:
             if bar is not None:
                 bar.close()
@@ -241,22 +274,6 @@ def read_st66(
             f"first on line {figurative[0]}"
         )
     return records, tuple(warnings)
-
-
-def _refused(error: DefusedXmlException, name: str, line: int) -> ParseError:
-    target = getattr(error, "sysid", None) or getattr(error, "pubid", None)
-    if target:
-        entity = getattr(error, "name", None)
-        what = f"external entity {entity!r}" if entity else "external DTD"
-        message = f'{what} ("{target}") refused: an import never reads files or URLs it names'
-    else:
-        message = (
-            f"entity declaration {error.name!r} refused: entity expansion "  # type: ignore[attr-defined]
-            '(the "billion laughs" attack) is not allowed in an imported file'
-        )
-    return ParseError(
-        message, path=name, line=line or None, suggestion="ST.66 files need no DTD: remove it"
-    )
 
 
 def _record(
