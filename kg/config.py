@@ -41,6 +41,8 @@ class Settings:
     max_rows: int = 10_000
     max_request_bytes: int = 1_000_000
     query_workers: int = 2
+    # Each query/update worker's memory limit in MiB (RLIMIT_DATA; past it the worker dies).
+    query_memory_mb: int = 1024
     update_token: str | None = field(default=None, repr=False)
     # A file holding the update token (read by `with_update_token_file`; it wins over the above).
     update_token_file: Path | None = None
@@ -130,6 +132,7 @@ class Settings:
             "max_rows": int(env.get("KG_MAX_ROWS", "10000")),
             "max_request_bytes": int(env.get("KG_MAX_REQUEST_BYTES", "1000000")),
             "query_workers": int(env.get("KG_QUERY_WORKERS", "2")),
+            "query_memory_mb": int(env.get("KG_QUERY_MEMORY_MB", "1024")),
             "update_token": env.get("KG_UPDATE_TOKEN") or None,
             "update_token_file": Path(env["KG_UPDATE_TOKEN_FILE"])
             if env.get("KG_UPDATE_TOKEN_FILE")

@@ -10,7 +10,9 @@ __all__ = [
     "KGError",
     "NotFound",
     "ParseError",
+    "QueryCrashed",
     "QueryError",
+    "QueryMemoryExceeded",
     "QueryTimeout",
     "StoreError",
     "StoreLocked",
@@ -95,6 +97,18 @@ class QueryTimeout(QueryError):
     """A query ran past the time limit and was stopped (its worker process was killed)."""
 
     http_status = 503
+
+
+class QueryMemoryExceeded(QueryError):
+    """A query or update needed more memory than a worker may use; its worker was stopped."""
+
+    http_status = 503
+
+
+class QueryCrashed(QueryError):
+    """The SPARQL engine crashed on a query or update; only its worker process died."""
+
+    http_status = 500
 
 
 class Forbidden(KGError):

@@ -1,12 +1,18 @@
-"""Query worker processes: SPARQL runs where it can be stopped.
+"""Query worker processes: SPARQL runs where it can be stopped, crash, and reach nothing.
 
 pyoxigraph has no query timeout or cancel, and a thread cannot be stopped; a process can. A
 small pool of warm worker processes (`kg.sparql_worker`) each opens a read-only *snapshot* of
 the store (a RocksDB checkpoint made by `Store.backup`: hard links, milliseconds) and answers
 one query at a time. A query past its time limit is stopped by killing its worker, which is
-replaced in the background. After each committed write the owner calls
+replaced in the background; so is a worker the engine crashed in (a parser segfault, a panic)
+or that passed its memory limit, and the requester gets one line saying which. Workers are
+confined (`kg.sparql_worker.confine`): unless the pool is made with ``network=True`` they
+cannot open a network socket at all. After each committed write the owner calls
 `QueryWorkerPool.refresh`, which makes a new snapshot; each worker moves to it at its next
-query, and old snapshots are deleted once no worker holds them.
+query, and old snapshots are deleted once no worker holds them. A SPARQL Update runs the same
+way on a writable copy (`QueryWorkerPool.update`), which answers with the quads to remove and
+add. Snapshot folders of a process that died without cleaning up are removed by the next pool
+made beside the same store.
 
 An in-memory store cannot be checkpointed: its quads are copied into a fresh on-disk store in
 a temporary folder instead (O(size) per refresh; in-memory stores are for tests and demos).
@@ -19,6 +25,7 @@ import dataclasses
 import os
 import queue
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -26,27 +33,38 @@ import threading
 import time
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 
 from kg import sparql_worker
-from kg.errors import QueryError, QueryTimeout, StoreError
-from kg.sparql_worker import QueryAnswer, QueryJob
+from kg.errors import Forbidden, QueryCrashed, QueryError, QueryMemoryExceeded, QueryTimeout
+from kg.sparql_worker import NETWORK_REFUSED, QueryAnswer, QueryJob, UpdateJob
 from kg.store import Store
 
-__all__ = ["QueryAnswer", "QueryJob", "QueryWorkerPool"]
+__all__ = ["QueryAnswer", "QueryJob", "QueryWorkerPool", "UpdateJob"]
+
+_FOLDER_PREFIX = ".tmkg-sparql-snapshots-"
+_OWNER_FILE = "owner"
 
 
 class _Worker:
-    """One worker process and the two pipes to it."""
+    """One worker process, the two pipes to it, and a file catching what it says on stderr."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, network: bool, memory_mb: int | None) -> None:
         job_read, job_write = os.pipe()
         answer_read, answer_write = os.pipe()
+        command = [sys.executable, sparql_worker.__file__, str(job_read), str(answer_write)]
+        if memory_mb:
+            command += ["--memory-mb", str(memory_mb)]
+        if network:
+            command.append("--network")
+        self.stderr: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed by kill)
         self.process = subprocess.Popen(
-            [sys.executable, sparql_worker.__file__, str(job_read), str(answer_write)],
+            command,
             pass_fds=(job_read, answer_write),
             stdin=subprocess.DEVNULL,
+            stderr=self.stderr,
         )
         os.close(job_read)
         os.close(answer_write)
@@ -61,6 +79,30 @@ class _Worker:
             self.process.wait(5)
         self.jobs.close()
         self.answers.close()
+        self.stderr.close()
+
+    def death(self, what: str) -> QueryError:
+        """The error for a worker that died while running `what` ("query"/"update")."""
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(5)
+        status = self.process.returncode
+        self.stderr.seek(0, os.SEEK_END)
+        self.stderr.seek(max(0, self.stderr.tell() - 8192))
+        said = self.stderr.read().decode("utf-8", "replace")
+        if "memory allocation of" in said or "MemoryError" in said:
+            return worker_memory_error(what)
+        how = (
+            f"signal {signal.Signals(-status).name}"
+            if status is not None and status < 0
+            else f"exit status {status}"
+        )
+        return QueryCrashed(
+            f"the SPARQL engine crashed on this {what} ({how}); only its worker process "
+            "died and nothing was changed",
+            suggestion="this is a fault of the engine (Oxigraph), not of the request; "
+            "rewrite the query (e.g. fewer nested or chained parts, no ORDER BY over mixed "
+            "kinds of terms)",
+        )
 
 
 class QueryWorkerPool:
@@ -73,12 +115,23 @@ class QueryWorkerPool:
     >>> pool.close()
     """
 
-    def __init__(self, store: Store, *, size: int = 2) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        size: int = 2,
+        network: bool = False,
+        memory_mb: int | None = None,
+    ) -> None:
         self._store = store
         self._size = max(1, size)
-        self._folder = Path(
-            tempfile.mkdtemp(prefix=".tmkg-sparql-snapshots-", dir=_snapshot_parent(store))
-        )
+        self._network = network
+        self._memory_mb = memory_mb
+        parent = _snapshot_parent(store)
+        remove_stale_folders(Path(parent or tempfile.gettempdir()))
+        self._folder = Path(tempfile.mkdtemp(prefix=_FOLDER_PREFIX, dir=parent))
+        (self._folder / _OWNER_FILE).write_text(_process_identity(os.getpid()))
+        self._updates = 0
         self._lock = threading.Lock()
         self._generation = 0
         self._snapshot = ""
@@ -110,40 +163,91 @@ class QueryWorkerPool:
         Waits at most `timeout` seconds for a free worker first. Raises `QueryTimeout`,
         `QueryError` (malformed or failed query) or `StoreError` (a worker died).
         """
+        worker = self._idle_worker(timeout)
+        with self._lock:
+            snapshot = worker.snapshot = self._snapshot
+        payload = self._exchange(worker, ("query", snapshot, dataclasses.asdict(job)), timeout)
+        with self._lock:
+            self._delete_unused_snapshots()
+        return QueryAnswer(*payload)  # type: ignore[misc]
+
+    def update(
+        self, job: UpdateJob, *, timeout: float | None
+    ) -> tuple[list[ox.Quad], list[ox.Quad]]:
+        """Run a SPARQL Update in a worker on a copy of the store as it is now.
+
+        Returns the quads the update removes and adds; the store itself is not touched (the
+        caller applies them, holding its write lock from before this call until then).
+        `job.copy` is ignored: the pool makes the copy. Raises as `run` does, and `Forbidden`
+        when the update tried to reach the network (``LOAD``, ``SERVICE``).
+        """
+        worker = self._idle_worker(timeout)
+        with self._lock:
+            self._updates += 1
+            copy = self._folder / f"update-{self._updates}"
         try:
-            worker = self._idle.get(timeout=timeout)
+            _snapshot(self._store, copy)
+            job = dataclasses.replace(job, copy=str(copy))
+            removed, added = self._exchange(
+                worker, ("update", "", dataclasses.asdict(job)), timeout, what="update"
+            )
+        finally:
+            shutil.rmtree(copy, ignore_errors=True)
+        return _parse_nquads(removed), _parse_nquads(added)
+
+    def _idle_worker(self, timeout: float | None) -> _Worker:
+        try:
+            return self._idle.get(timeout=timeout)
         except queue.Empty:
             raise QueryTimeout(
                 f"every query worker stayed busy for {timeout:g} s",
                 suggestion="retry later, or start the server with more --query-workers",
             ) from None
-        with self._lock:
-            snapshot = worker.snapshot = self._snapshot
+
+    def _exchange(
+        self, worker: _Worker, job: tuple[str, str, dict[str, object]], timeout: float | None,
+        *, what: str = "query",
+    ) -> tuple:  # type: ignore[type-arg]
+        """Send a job to a worker that is not idle, wait for its reply; free or replace it."""
         started = time.monotonic()
         try:
-            worker.jobs.send((snapshot, dataclasses.asdict(job)))
+            worker.jobs.send(job)
             if not worker.answers.poll(timeout):
                 self._replace(worker)
+                unchanged = ", and nothing was changed" if what == "update" else ""
                 raise QueryTimeout(
-                    f"the query was stopped after {time.monotonic() - started:.1f} s, "
-                    f"past the {timeout:g} s limit",
-                    suggestion="narrow the query with LIMIT or more specific patterns, or "
+                    f"the {what} was stopped after {time.monotonic() - started:.1f} s, "
+                    f"past the {timeout:g} s limit{unchanged}",
+                    suggestion=f"narrow the {what} with LIMIT or more specific patterns, or "
                     "ask the operator for a longer --query-timeout",
                 )
             status, payload = worker.answers.recv()
-        except (EOFError, OSError) as error:
+        except (EOFError, OSError):
+            error = worker.death(what)
             self._replace(worker)
-            raise StoreError(f"a query worker died: {error or type(error).__name__}") from None
+            raise error from None
         self._idle.put(worker)
-        with self._lock:
-            self._delete_unused_snapshots()
         if status == "ok":
-            return QueryAnswer(*payload)  # type: ignore[misc]
+            return payload  # type: ignore[no-any-return]
+        label = "SPARQL Update" if what == "update" else "SPARQL"
         if status == "syntax":
             from kg.store.oxigraph import _syntax_message
 
-            raise QueryError(f"SPARQL syntax error {_syntax_message(SyntaxError(payload))}")
-        raise QueryError(f"SPARQL query failed: {payload}")
+            raise QueryError(f"{label} syntax error {_syntax_message(SyntaxError(payload))}")
+        if status == NETWORK_REFUSED:
+            raise Forbidden(
+                f"the {what} tried to reach another server (SERVICE, LOAD, or FROM of a graph "
+                "not stored here), and SPARQL here never opens a network connection",
+                suggestion="query the stored graphs only; list them with "
+                "SELECT DISTINCT ?g { GRAPH ?g {} }",
+            )
+        if status == "memory":
+            raise worker_memory_error(what)
+        raise QueryError(
+            f"{label} {'update' if what == 'update' else 'query'} failed"
+            + (", nothing was changed" if what == "update" else "")
+            + f": {payload}"
+        )
 
     def close(self) -> None:
         """Stop every worker and delete the snapshots."""
@@ -155,7 +259,7 @@ class QueryWorkerPool:
         shutil.rmtree(self._folder, ignore_errors=True)
 
     def _add_worker(self) -> None:
-        worker = _Worker()
+        worker = _Worker(network=self._network, memory_mb=self._memory_mb)
         with self._lock:
             if self._closed:
                 worker.kill()
@@ -171,7 +275,7 @@ class QueryWorkerPool:
 
     def _delete_unused_snapshots(self) -> None:
         held = {w.snapshot for w in self._workers} | {self._snapshot}
-        for folder in self._folder.glob("snapshot-*"):
+        for folder in self._folder.glob("snapshot-*"):  # update copies are removed by update()
             if str(folder) not in held:
                 shutil.rmtree(folder, ignore_errors=True)
 
@@ -195,3 +299,54 @@ def _snapshot(store: Store, target: Path) -> None:
     copy.bulk_extend(store.quads())
     copy.flush()
     del copy
+
+
+def worker_memory_error(what: str) -> QueryMemoryExceeded:
+    """The error for a query or update that passed a worker's memory limit."""
+    return QueryMemoryExceeded(
+        f"the {what} needed more memory than a query worker may use; it was stopped and "
+        "nothing was changed",
+        suggestion="narrow it with LIMIT or more specific patterns, or ask the operator for "
+        "a larger --query-memory",
+    )
+
+
+def _parse_nquads(data: bytes) -> list[ox.Quad]:
+    return list(ox.parse(data, format=ox.RdfFormat.N_QUADS)) if data else []
+
+
+def _process_identity(pid: int) -> str:
+    """A process id with its start time (so a reused id is not mistaken for the owner)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            start = stat.read().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        start = "?"
+    return f"{pid} {start}"
+
+
+def remove_stale_folders(parent: Path) -> list[Path]:
+    """Delete snapshot folders in `parent` whose owning process is gone; the folders removed.
+
+    A folder is stale when its owner file names a process that no longer runs (or another
+    process with the same id), or when it has no owner file and is over an hour old (a crash
+    between making the folder and writing the file, or an older tmkg).
+    """
+    removed = []
+    for folder in parent.glob(_FOLDER_PREFIX + "*"):
+        owner = folder / _OWNER_FILE
+        try:
+            identity = owner.read_text(encoding="ascii").strip()
+        except OSError:
+            try:
+                stale = time.time() - folder.stat().st_mtime > 3600
+            except OSError:
+                continue
+        else:
+            pid = int(identity.split()[0]) if identity.split()[0].isdigit() else -1
+            alive = pid > 0 and Path(f"/proc/{pid}").exists()
+            stale = not alive or _process_identity(pid) != identity
+        if stale:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed

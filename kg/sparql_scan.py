@@ -33,7 +33,6 @@ __all__ = [
     "check_complexity",
     "scan_sparql",
     "tokens",
-    "with_using",
 ]
 
 # Marks a SERVICE whose endpoint is a variable (or cannot be read): it can never be allowed.
@@ -213,65 +212,11 @@ def check_complexity(items: Sequence[Token]) -> None:
                 )
 
 
-def with_using(update: str, default_graphs: Sequence[str], named_graphs: Sequence[str]) -> str:
-    """The update with the protocol's ``using-graph-uri``/``using-named-graph-uri`` applied.
-
-    Each ``DELETE/INSERT … WHERE`` gets the ``USING`` clauses before its ``WHERE``; a
-    ``DELETE WHERE { P }`` becomes ``DELETE { P } USING … WHERE { P }``. An update that has
-    its own ``USING`` or ``WITH`` is refused, as the protocol requires.
-
-    >>> with_using("INSERT { ?s a <C> } WHERE { ?s ?p ?o }", ["http://g/1"], [])
-    'INSERT { ?s a <C> } USING <http://g/1> WHERE { ?s ?p ?o }'
-    >>> with_using("DELETE WHERE { ?s ?p ?o }", [], ["http://g/2"])
-    'DELETE { ?s ?p ?o } USING NAMED <http://g/2> WHERE { ?s ?p ?o }'
-    """
-    if not default_graphs and not named_graphs:
-        return update
-    if scan_sparql(update).has_dataset_clause:
-        raise QueryError(
-            "the update has its own USING or WITH clause and the request also names "
-            "using-graph-uri/using-named-graph-uri",
-            suggestion="give the dataset in one place only",
-        )
-    using = " ".join(
-        [f"USING <{iri}>" for iri in default_graphs]
-        + [f"USING NAMED <{iri}>" for iri in named_graphs]
-    )
-    items = list(tokens(update))
-    parts: list[str] = []
-    position = depth = 0
-    for index, token in enumerate(items):
-        if token.kind == "other" and token.text in ("{", "}"):
-            depth += 1 if token.text == "{" else -1
-        if token.keyword != "WHERE" or depth != 0 or token.start < position:
-            continue
-        parts.append(update[position : token.start])
-        if index and items[index - 1].keyword == "DELETE":  # DELETE WHERE { P }
-            position = _group_end(items, index + 1)
-            pattern = update[items[index + 1].start : position]
-            parts.append(f"{pattern} {using} WHERE {pattern}")
-        else:
-            parts.append(f"{using} ")
-            position = token.start
-    return "".join(parts) + update[position:]
-
-
 def _in_language_tag(items: list[Token], index: int) -> bool:
     """Whether the word at `index` is part of a language tag, as in ``"x"@en-service``."""
     while index >= 2 and items[index - 1].text == "-" and items[index - 2].kind == "word":
         index -= 2
     return index >= 1 and items[index - 1].text == "@"
-
-
-def _group_end(items: list[Token], index: int) -> int:
-    """The offset just after the ``}`` that closes the group opening at `items[index]`."""
-    depth = 0
-    for token in items[index:]:
-        if token.kind == "other" and token.text in ("{", "}"):
-            depth += 1 if token.text == "{" else -1
-            if depth == 0:
-                return token.start + 1
-    raise QueryError("SPARQL Update syntax error: a '{' is never closed")
 
 
 def _target(

@@ -1,11 +1,21 @@
 """SPARQL over a knowledge graph with an endpoint's guard rails, independent of HTTP.
 
-`SparqlService` runs queries in killable worker processes (`kg.query_workers`) with a time
-limit and a row limit, runs updates only for the holder of the update token, and makes no
-requests on a user's behalf: ``SERVICE`` and ``LOAD`` are refused unless their endpoint is on
-the allow-list, and even then never when it resolves to a loopback, private, link-local or
-otherwise non-public address. ``FROM``/``FROM NAMED`` only ever select stored graphs (Oxigraph
-never fetches them); naming a graph that is not stored is refused rather than silently empty.
+`SparqlService` runs queries and updates in killable, confined worker processes
+(`kg.query_workers`) with a time limit, a memory limit and a row limit; updates only for the
+holder of the update token. It makes no requests on a user's behalf, and that is enforced
+below the SPARQL parser: a worker cannot open a network socket at all (seccomp), so however a
+query spells ``SERVICE``, ``LOAD`` or ``FROM``, the engine's attempt fails and the client gets
+403. The text scanner in front (`kg.sparql_scan`) only gives clearer messages: ``SERVICE`` and
+``LOAD`` to endpoints off the allow-list, and ``FROM`` of graphs not stored here, are refused
+before any worker runs. An engine crash (a parser segfault, a panic) kills only its worker.
+
+Federation is the operator's opt-in: with ``--allow-endpoint`` a query whose scan names only
+allow-listed public endpoints runs in a worker that may open sockets (pyoxigraph's HTTP client
+cannot be sent through a proxy); every other query still runs in a confined worker.
+Protocol parameters are never spliced into query or update text: ``default-graph-uri`` and
+``named-graph-uri`` are passed to the engine as the query's dataset, and
+``using-graph-uri``/``using-named-graph-uri`` are refused (pyoxigraph can set an update's
+dataset only in its text: write ``USING <iri>`` in the update).
 
 On a remote store (``kg serve --endpoint``) there are no workers: queries are forwarded to the
 remote endpoint with the time limit as the HTTP timeout (past it the request is abandoned on
@@ -35,11 +45,11 @@ import pyoxigraph as ox
 
 from kg.config import Settings
 from kg.crashpoints import reached
-from kg.errors import Forbidden, QueryError, StoreError
+from kg.errors import Forbidden, QueryError
 from kg.graph import KnowledgeGraph
 from kg.output import PREFIXES
-from kg.query_workers import QueryAnswer, QueryJob, QueryWorkerPool
-from kg.sparql_scan import VARIABLE_ENDPOINT, SparqlScan, scan_sparql, with_using
+from kg.query_workers import QueryAnswer, QueryJob, QueryWorkerPool, UpdateJob
+from kg.sparql_scan import VARIABLE_ENDPOINT, SparqlScan, scan_sparql
 from kg.sparql_worker import answer_query
 from kg.store import QueryResult, Store
 from kg.write_token import authorize_write
@@ -54,6 +64,7 @@ class SparqlService:
         self.graph = graph
         self.settings = settings
         self._pool: QueryWorkerPool | None = None
+        self._federating_pool: QueryWorkerPool | None = None
         self._pool_lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._remote = graph.store.backend == "sparql"
@@ -72,9 +83,10 @@ class SparqlService:
     def close(self) -> None:
         """Stop the query workers and delete their snapshots."""
         with self._pool_lock:
-            if self._pool is not None:
-                self._pool.close()
-                self._pool = None
+            for pool in (self._pool, self._federating_pool):
+                if pool is not None:
+                    pool.close()
+            self._pool = self._federating_pool = None
 
     def scan(self, sparql: str) -> SparqlScan:
         """The form and the SERVICE/LOAD/FROM IRIs of a query or update."""
@@ -118,7 +130,8 @@ class SparqlService:
             # answer_query serializes, with the row limit, as a worker would.
             remote = _RemoteQuery(self.graph.store, self.settings.query_timeout)
             return answer_query(remote, job)  # type: ignore[arg-type]
-        return self._workers().run(job, timeout=self.settings.query_timeout)
+        pool = self._federating() if scan.services else self._workers()
+        return pool.run(job, timeout=self.settings.query_timeout)
 
     def authorize_update(self, token: str | None) -> None:
         """Raise `Forbidden` unless updates are enabled and `token` is the update token."""
@@ -140,49 +153,70 @@ class SparqlService:
     ) -> None:
         """Run a SPARQL Update atomically (all of it or nothing), then refresh the workers.
 
-        The update's WHERE clauses see the store's real default graph (not the union) unless
-        ``using_graphs`` or ``USING`` say otherwise. Refused updates change nothing.
+        The update runs in a confined worker on a copy of the store (time and memory limits
+        as for queries; no network); its effect, the quads it removed and added, is then
+        applied to the store in one transaction. Its WHERE clauses see the store's real
+        default graph (not the union) unless ``USING`` says otherwise. Refused updates change
+        nothing. Raises `Forbidden` (no token, LOAD/SERVICE), `QueryError` (malformed,
+        failed, crashed, past a limit; also for ``using_graphs``/``using_named_graphs``,
+        which are never spliced into the text).
         """
         self.authorize_update(token)
+        if using_graphs or using_named_graphs:
+            raise QueryError(
+                "using-graph-uri and using-named-graph-uri are not supported: the engine can "
+                "take an update's dataset only from the update's own text",
+                suggestion="write USING <iri> (or USING NAMED <iri>) before WHERE in the update",
+            )
         self._check_remote_access(self.scan(sparql))
-        text = with_using(sparql, using_graphs, using_named_graphs)
         with self._write_lock:
             reached("update:start")
-            self._run_update(text, base_iri)
+            self._run_update(sparql, base_iri)
             reached("update:done")
             self.graph.changed()  # refreshes the workers' snapshot and the analysis caches
 
     def refresh(self) -> None:
         """Let queries see the store's current state; call after any write to the store."""
         with self._pool_lock:
-            if self._pool is not None:
-                self._pool.refresh()
+            for pool in (self._pool, self._federating_pool):
+                if pool is not None:
+                    pool.refresh()
 
     def _workers(self) -> QueryWorkerPool:
         with self._pool_lock:
             if self._pool is None:
-                self._pool = QueryWorkerPool(self.graph.store, size=self.settings.query_workers)
+                self._pool = QueryWorkerPool(
+                    self.graph.store,
+                    size=self.settings.query_workers,
+                    memory_mb=self.settings.query_memory_mb,
+                )
             return self._pool
+
+    def _federating(self) -> QueryWorkerPool:
+        """One worker that may open sockets, for queries naming allow-listed endpoints only."""
+        with self._pool_lock:
+            if self._federating_pool is None:
+                self._federating_pool = QueryWorkerPool(
+                    self.graph.store,
+                    size=1,
+                    network=True,
+                    memory_mb=self.settings.query_memory_mb,
+                )
+            return self._federating_pool
 
     def _run_update(self, text: str, base_iri: str | None) -> None:
         store = self.graph.store
         if self._remote:
             store.update(text, prefixes=PREFIXES, base_iri=base_iri)  # type: ignore[call-arg]
             return
-        native = getattr(store, "native", None)
-        if native is None:
-            store.update(text)
-            return
-        from kg.store.oxigraph import _syntax_message
-
-        try:
-            native.update(text, base_iri=base_iri, prefixes=PREFIXES)
-        except SyntaxError as error:
-            raise QueryError(f"SPARQL Update syntax error {_syntax_message(error)}") from None
-        except OSError as error:
-            raise StoreError(f"SPARQL Update could not write: {error}") from None
-        except (ValueError, RuntimeError) as error:
-            raise QueryError(f"SPARQL Update failed, nothing was changed: {error}") from None
+        job = UpdateJob(sparql=text, copy="", base_iri=base_iri, prefixes=tuple(PREFIXES.items()))
+        removed, added = self._workers().update(job, timeout=self.settings.query_timeout)
+        replace = getattr(store, "replace", None)
+        if replace is not None:
+            replace(removed, added)  # one transaction
+        else:
+            store.remove(removed)
+            store.add(added)
 
     def _check_remote_access(self, scan: SparqlScan) -> None:
         for keyword, targets in (("SERVICE", scan.services), ("LOAD", scan.loads)):

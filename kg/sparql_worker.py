@@ -1,14 +1,26 @@
-"""The worker side of `kg.query_workers`: answer SPARQL jobs on a read-only store snapshot.
+"""The worker side of `kg.query_workers`: run SPARQL where a crash or a request cannot harm.
 
-Run as a script by path (``python kg/sparql_worker.py READ_FD WRITE_FD``), so a worker starts
-in ~50 ms: it imports only the standard library and pyoxigraph, never the `kg` package. Jobs
-and answers cross the pipe as plain dicts and tuples.
+Run as a script by path (``python kg/sparql_worker.py READ_FD WRITE_FD [--memory-mb N]
+[--network]``), so a worker starts in ~50 ms: it imports only the standard library,
+pyoxigraph and pyseccomp, never the `kg` package. Jobs and answers cross the pipe as plain
+dicts and tuples.
+
+Before it reads a job, a worker `confine`s itself: a seccomp filter makes every attempt to
+open an IPv4, IPv6, packet or netlink socket fail with EACCES (and refuses io_uring, which can
+open sockets without socket(2), and exec), so SERVICE, LOAD and FROM of a graph that is not
+stored cannot reach any server however the query is written; a data-segment limit
+(RLIMIT_DATA) caps its memory. Queries run on a read-only snapshot; an update runs on a
+writable copy of the store and answers with the quads it removed and added, which the parent
+applies to the real store in one transaction.
 """
 
 from __future__ import annotations
 
+import errno
 import json
+import resource
 import signal
+import socket
 import sys
 from dataclasses import dataclass
 from itertools import islice
@@ -16,7 +28,23 @@ from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
 
-__all__ = ["GRAPH_FORMATS", "RESULTS_FORMATS", "QueryAnswer", "QueryJob", "answer_query", "serve"]
+__all__ = [
+    "GRAPH_FORMATS",
+    "NETWORK_REFUSED",
+    "RESULTS_FORMATS",
+    "QueryAnswer",
+    "QueryJob",
+    "UpdateJob",
+    "answer_query",
+    "confine",
+    "run_update",
+    "serve",
+]
+
+NETWORK_REFUSED = "network-refused"
+"""The reply status of a job that tried to open a network socket in a confined worker."""
+_REFUSED_TEXT = "Permission denied (os error 13)"  # how Rust reports EACCES from socket(2)
+_SOCKET_FAMILIES = (socket.AF_INET, socket.AF_INET6, socket.AF_PACKET, socket.AF_NETLINK)
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RESULTS_FORMATS = {
@@ -61,6 +89,64 @@ class QueryAnswer:
     body: bytes
     rows: int
     truncated: bool
+
+
+@dataclass(frozen=True)
+class UpdateJob:
+    """One SPARQL Update for a worker, run on a writable copy of the store at `copy`."""
+
+    sparql: str
+    copy: str
+    base_iri: str | None = None
+    prefixes: tuple[tuple[str, str], ...] = ()
+
+
+def confine(*, network: bool = False, memory_mb: int | None = None) -> None:
+    """Confine this process: no network sockets (unless `network`), at most `memory_mb` MiB of
+    data segment, no core dumps. Linux only; raises `OSError` where seccomp is unavailable.
+
+    The filter (libseccomp through pyseccomp) answers socket(2) for AF_INET, AF_INET6,
+    AF_PACKET and AF_NETLINK with EACCES, io_uring_setup(2), execve(2) and execveat(2) with
+    EPERM; pipes and AF_UNIX sockets keep working. A filter cannot be removed once loaded.
+    """
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if memory_mb:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+    if network:
+        return
+    import pyseccomp as seccomp
+
+    rules = seccomp.SyscallFilter(seccomp.ALLOW)
+    for family in _SOCKET_FAMILIES:
+        rules.add_rule(seccomp.ERRNO(errno.EACCES), "socket", seccomp.Arg(0, seccomp.EQ, family))
+    for call in ("io_uring_setup", "execve", "execveat"):
+        rules.add_rule(seccomp.ERRNO(errno.EPERM), call)
+    rules.load()
+
+
+def run_update(job: UpdateJob) -> tuple[bytes, bytes]:
+    """Run an update on the writable store copy `job.copy`; the N-Quads it removed and added.
+
+    The copy is compared before and after (a dump of each: O(store size)), so the parent can
+    apply exactly the update's effect. Raises what pyoxigraph raises (`SyntaxError`,
+    `OSError`, `ValueError`, `RuntimeError`).
+    """
+    store = ox.Store(job.copy)
+    before = set(_nquads_lines(store))
+    store.update(job.sparql, base_iri=job.base_iri, prefixes=dict(job.prefixes))
+    added = []
+    for line in _nquads_lines(store):
+        if line in before:
+            before.discard(line)
+        else:
+            added.append(line)
+    del store
+    return b"\n".join(sorted(before)), b"\n".join(added)
+
+
+def _nquads_lines(store: ox.Store) -> list[bytes]:
+    return (store.dump(format=ox.RdfFormat.N_QUADS) or b"").splitlines()
 
 
 def answer_query(store: ox.Store, job: QueryJob) -> QueryAnswer:
@@ -131,33 +217,48 @@ def _term_json(term: object) -> dict[str, object]:
 
 
 def serve(jobs: Connection, answers: Connection) -> None:
-    """A worker's loop: open the named snapshot, answer the job, reply; until the pipe closes.
+    """A worker's loop: answer each job, reply; until the pipe closes.
 
-    A job is ``(snapshot_folder, QueryJob fields as a dict)``; a reply is ``("ok", QueryAnswer
-    fields as a tuple)``, ``("syntax", message)`` or ``("failed", message)``.
+    A job is ``("query", snapshot_folder, QueryJob fields as a dict)`` or ``("update", "",
+    UpdateJob fields)``; a reply is ``("ok", QueryAnswer fields as a tuple)`` (an update:
+    ``("ok", (removed_nquads, added_nquads))``), ``("syntax", message)``,
+    ``(NETWORK_REFUSED, message)`` or ``("failed", message)``.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
     store: ox.Store | None = None
     opened: str | None = None
     while True:
         try:
-            snapshot, fields = jobs.recv()
+            kind, snapshot, fields = jobs.recv()
         except (EOFError, OSError):
             return
         try:
-            if snapshot != opened:
-                store = None
-                store = ox.Store.read_only(snapshot)
-                opened = snapshot
-            answer = answer_query(store, QueryJob(**fields))  # type: ignore[arg-type]
-            reply: tuple[str, object] = ("ok", tuple(answer.__dict__.values()))
+            if kind == "update":
+                store = opened = None  # never hold a snapshot open across a write
+                reply: tuple[str, object] = ("ok", run_update(UpdateJob(**fields)))
+            else:
+                if snapshot != opened:
+                    store = None
+                    store = ox.Store.read_only(snapshot)
+                    opened = snapshot
+                answer = answer_query(store, QueryJob(**fields))  # type: ignore[arg-type]
+                reply = ("ok", tuple(answer.__dict__.values()))
         except SyntaxError as error:
             reply = ("syntax", str(error))
+        except MemoryError:
+            reply = ("memory", "the query needed more memory than its worker may use")
         except Exception as error:  # reported to the requester; the worker lives on
-            reply = ("failed", f"{type(error).__name__}: {error}")
+            text = f"{type(error).__name__}: {error}"
+            reply = (NETWORK_REFUSED if _REFUSED_TEXT in text else "failed", text)
         answers.send(reply)
 
 
-if __name__ == "__main__":
-    jobs_fd, answers_fd = int(sys.argv[1]), int(sys.argv[2])
+def _main(argv: list[str]) -> None:
+    jobs_fd, answers_fd = int(argv[0]), int(argv[1])
+    memory_mb = int(argv[argv.index("--memory-mb") + 1]) if "--memory-mb" in argv else None
+    confine(network="--network" in argv, memory_mb=memory_mb)
     serve(Connection(jobs_fd, writable=False), Connection(answers_fd, readable=False))
+
+
+if __name__ == "__main__":
+    _main(sys.argv[1:])

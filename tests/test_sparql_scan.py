@@ -7,8 +7,7 @@ import contextlib
 
 import pytest
 
-from kg.errors import QueryError
-from kg.sparql_scan import VARIABLE_ENDPOINT, scan_sparql, with_using
+from kg.sparql_scan import VARIABLE_ENDPOINT, scan_sparql
 
 PREFIXES = {"tm": "https://w3id.org/tmkg/ontology#"}
 
@@ -57,24 +56,6 @@ def test_form_load_and_from() -> None:
         "http://g/2",
     )
     assert scan_sparql("WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }").has_dataset_clause
-
-
-def test_with_using_adds_the_protocol_dataset_to_each_operation() -> None:
-    update = (
-        "CLEAR ALL ; INSERT DATA { GRAPH <http://g> { <http://s> <http://p> 1 } } ;"
-        "INSERT { ?s a <http://C> } WHERE { { SELECT ?s WHERE { ?s ?p ?o } } } ;"
-        "DELETE WHERE { ?s <http://q> ?o }"
-    )
-    rewritten = with_using(update, ["http://d"], ["http://n"])
-    assert rewritten.count("USING <http://d> USING NAMED <http://n> WHERE") == 2
-    assert "DELETE { ?s <http://q> ?o } USING" in rewritten
-    assert "SELECT ?s WHERE" in rewritten  # the subquery's WHERE is left alone
-    assert with_using(update, [], []) == update
-
-
-def test_with_using_refuses_a_second_dataset() -> None:
-    with pytest.raises(QueryError, match="USING or WITH"):
-        with_using("WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", ["http://d"], [])
 
 
 # Fragments that make valid and broken queries around a real SERVICE call; the engine itself

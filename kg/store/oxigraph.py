@@ -163,6 +163,37 @@ class OxigraphStore:
             self.update(f"DELETE DATA {{ {body} }}")
             return len(present)
 
+    def replace(self, removed: Sequence[ox.Quad], added: Sequence[ox.Quad]) -> None:
+        """Remove some quads and add others in one transaction (a SPARQL Update's effect).
+
+        The text is written here from parsed quads (``DELETE DATA``/``INSERT DATA``), never
+        from a user's text. Quads to remove that hold a blank node cannot be named in
+        ``DELETE DATA``: those (rare: the loader skolemizes blank nodes) are removed first, in
+        their own transaction. Raises `StoreError` if the store cannot be written.
+        """
+        with self._write_lock:
+            named = [quad for quad in removed if not _has_blank_node(quad)]
+            for quad in removed:
+                if _has_blank_node(quad):
+                    self._store.remove(quad)
+            operations = []
+            if named:
+                operations.append(
+                    "DELETE DATA { " + "\n".join(_ntriples_quad(q) for q in named) + " }"
+                )
+            if added:
+                operations.append(
+                    "INSERT DATA { " + "\n".join(_ntriples_quad(q) for q in added) + " }"
+                )
+            if not operations:
+                return
+            try:
+                self._store.update(" ;\n".join(operations))
+            except (OSError, SyntaxError, ValueError, RuntimeError) as error:
+                raise StoreError(
+                    f"writing to the store at {self.location} failed: {error}"
+                ) from error
+
     def quads(
         self,
         subject: Term | None = None,
