@@ -117,7 +117,7 @@ def _check_utf8(data: bytes, name: str) -> None:
     line = data.count(b"\n", 0, bad) + 1
     column = bad - data.rfind(b"\n", 0, bad)
     raise ParseError(
-        f"{problem}: RDF/XML is read as UTF-8 only",
+        f"{problem}: tmkg reads XML as UTF-8 only",
         path=name,
         line=line,
         column=column,

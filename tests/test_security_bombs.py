@@ -15,8 +15,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kg import KnowledgeGraph, ParseError, Settings
+from kg import KnowledgeGraph, ParseError, QueryError, Settings
 from kg.registry_import import import_registry
+from kg.store.sparql_http import Answer, parse_graph
 from tests.conftest import all_quads, run_kg
 from tests.hardening_support import Canary, record
 from tests.sparql_support import SparqlServer
@@ -24,7 +25,7 @@ from tests.test_registry_import import GOOD_FIELDS, st66, trademark
 
 RDF_NS = 'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://ex.org/"'
 DOCTYPE_REFUSED = "a DOCTYPE is refused"
-UTF8_ONLY = "RDF/XML is read as UTF-8 only"
+UTF8_ONLY = "tmkg reads XML as UTF-8 only"
 LEVELS = 4  # 10**LEVELS * 10 characters if expanded: enough to see, too little to hurt
 
 
@@ -360,3 +361,15 @@ def test_kg_import_refuses_a_parameter_entity_trick(canary: Canary, tmp_path: Pa
     assert result.returncode == 4, result.stderr
     assert f"{path}{where}" in result.stderr
     assert canary.hits == []
+
+
+@pytest.mark.parametrize("name", ["parameter-entity-first.rdf", "general-entities.rdf"])
+def test_rdfxml_from_a_remote_endpoint_is_checked_too(name: str) -> None:
+    """CONSTRUCT answers in RDF/XML from a remote store go through the same refusal."""
+    hostile = next(h for h in hostile_rdfxml("http://127.0.0.1:1") if h.name == name)
+    answer = Answer(200, httpx.Headers({"content-type": "application/rdf+xml"}), hostile.data)
+    with pytest.raises(QueryError) as caught:
+        parse_graph(answer)
+    expected = DOCTYPE_REFUSED in str(caught.value)
+    record("input", surface="remote endpoint", name=name, expected=expected, quads_lost=0)
+    assert DOCTYPE_REFUSED in str(caught.value)

@@ -17,7 +17,8 @@ from typing import ClassVar
 import httpx
 import pyoxigraph as ox
 
-from kg.errors import QueryError, QueryTimeout, StoreError
+from kg.errors import ParseError, QueryError, QueryTimeout, StoreError
+from kg.rdfxml_check import check_rdfxml
 
 __all__ = [
     "GRAPH_ACCEPT",
@@ -236,9 +237,11 @@ def parse_graph(response: Answer) -> RemoteTriples:
     if rdf_format is None:
         raise QueryError(f"the SPARQL endpoint answered with {media or 'no type'}, not RDF")
     try:
+        if rdf_format == ox.RdfFormat.RDF_XML:  # an endpoint's XML is refused as a file's is
+            check_rdfxml(response.body, "the endpoint's RDF/XML")
         quads = ox.parse(response.body, rdf_format)
         return RemoteTriples([ox.Triple(q.subject, q.predicate, q.object) for q in quads])
-    except (SyntaxError, ValueError) as error:
+    except (SyntaxError, ValueError, ParseError) as error:
         raise QueryError(f"unreadable RDF from the SPARQL endpoint: {error}") from None
 
 
