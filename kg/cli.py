@@ -120,6 +120,18 @@ def build_parser() -> argparse.ArgumentParser:
         "-f", "--file", type=Path, metavar="FILE.rq", help="read the query from a file"
     )
     query.add_argument(
+        "--query-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="stop the query after this many seconds (default: no limit)",
+    )
+    query.add_argument(
+        "--query-memory",
+        type=int,
+        metavar="MIB",
+        help="the query worker's memory limit in MiB (default: 1024, or $KG_QUERY_MEMORY_MB)",
+    )
+    query.add_argument(
         "--format",
         choices=SELECT_FORMATS + GRAPH_FORMATS,
         help="output format (default: table for SELECT/ASK, turtle for CONSTRUCT/DESCRIBE)",
@@ -167,6 +179,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="N",
         help="processes that run queries (default 2)",
+    )
+    sparql.add_argument(
+        "--query-memory",
+        type=int,
+        default=None,
+        metavar="MIB",
+        help="each query or update worker's memory limit in MiB (default 1024); past it the "
+        "worker is stopped and the client gets 503",
     )
     sparql.add_argument(
         "--update-token",
@@ -250,6 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         max_rows=getattr(args, "max_rows", None),
         max_request_bytes=getattr(args, "max_request_size", None),
         query_workers=getattr(args, "query_workers", None),
+        query_memory_mb=getattr(args, "query_memory", None),
         update_token=getattr(args, "update_token", None),
         update_token_file=getattr(args, "update_token_file", None),
         max_load_bytes=getattr(args, "max_load_size", None),
@@ -347,9 +368,16 @@ def _cmd_query(args: argparse.Namespace, settings: Settings) -> int:
         sparql = args.sparql
     from kg.sparql_scan import scan_sparql
 
-    scan_sparql(sparql)  # refuses what would crash the engine (too deep, too long a chain)
+    scan_sparql(sparql)  # a clear message for what would crash the engine (too deep, ...)
+    from kg.sparql_service import SparqlService
+
+    # The query runs in a confined worker: an engine crash is one error line, no network.
     with _open(settings) as graph:
-        result = graph.query(sparql)
+        service = SparqlService(graph, settings)
+        try:
+            result = service.query_result(sparql, timeout=args.query_timeout)
+        finally:
+            service.close()
         sys.stdout.write(render_query_result(result, args.format))
     return 0
 

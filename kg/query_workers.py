@@ -157,7 +157,7 @@ class QueryWorkerPool:
             self._snapshot = str(target)
             self._delete_unused_snapshots()
 
-    def run(self, job: QueryJob, *, timeout: float) -> QueryAnswer:
+    def run(self, job: QueryJob, *, timeout: float | None) -> QueryAnswer:
         """Answer a job in a worker; stop it (kill the worker) after `timeout` seconds.
 
         Waits at most `timeout` seconds for a free worker first. Raises `QueryTimeout`,

@@ -101,6 +101,7 @@ class SparqlService:
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         base_iri: str | None = None,
+        _limits: tuple[int, float | None] | None = None,
     ) -> QueryAnswer:
         """Run a query in a worker, serialized in the given format, at most `max_rows` rows.
 
@@ -115,11 +116,12 @@ class SparqlService:
         protocol_dataset = default_graphs is not None or named_graphs is not None
         if scan.from_graphs and not protocol_dataset:
             self._check_stored(scan.from_graphs)
+        max_rows, timeout = _limits or (self.settings.max_rows, self.settings.query_timeout)
         job = QueryJob(
             sparql=sparql,
             results_format=results_format,
             graph_format=graph_format,
-            max_rows=self.settings.max_rows,
+            max_rows=max_rows,
             union_default_graph=not scan.from_graphs,
             default_graphs=tuple(default_graphs or ()) if protocol_dataset else None,
             named_graphs=tuple(named_graphs or ()) if protocol_dataset else None,
@@ -128,10 +130,23 @@ class SparqlService:
         )
         if self._remote:
             # answer_query serializes, with the row limit, as a worker would.
-            remote = _RemoteQuery(self.graph.store, self.settings.query_timeout)
+            remote = _RemoteQuery(self.graph.store, timeout or 1e9)
             return answer_query(remote, job)  # type: ignore[arg-type]
         pool = self._federating() if scan.services else self._workers()
-        return pool.run(job, timeout=self.settings.query_timeout)
+        return pool.run(job, timeout=timeout)
+
+    def query_result(self, sparql: str, *, timeout: float | None = None) -> QueryResult:
+        """Run a query in a worker, as `query` does, with no row limit, and parse the answer
+        back: pyoxigraph solutions, a boolean, or a list of triples (for `kg query`).
+
+        `timeout` is in seconds (``None``: none). Raises as `query` does.
+        """
+        answer = self.query(
+            sparql, results_format="json", graph_format="ntriples", _limits=(2**62, timeout)
+        )
+        if answer.kind == "graph":
+            return list(ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES))  # type: ignore[return-value]
+        return ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.JSON)
 
     def authorize_update(self, token: str | None) -> None:
         """Raise `Forbidden` unless updates are enabled and `token` is the update token."""
