@@ -19,7 +19,7 @@ from kg.config import Settings
 from kg.errors import KGError, QueryError
 from kg.graph import KnowledgeGraph
 from kg.load import FORMATS
-from kg.output import render_query_result
+from kg.output import printable, render_query_result
 
 __all__ = ["build_parser", "main"]
 
@@ -135,6 +135,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=SELECT_FORMATS + GRAPH_FORMATS,
         help="output format (default: table for SELECT/ASK, turtle for CONSTRUCT/DESCRIBE)",
+    )
+    query.add_argument(
+        "--csv-safe",
+        action="store_true",
+        help="csv/tsv: prefix cells starting with = + - @ TAB CR with ' so a spreadsheet "
+        "shows them as text, not formulas",
     )
 
     commands.add_parser(
@@ -296,7 +302,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KGError as error:
         if settings.debug:
             raise
-        print(f"kg: error: {error}", file=sys.stderr)
+        # The message may quote the data or the arguments: no control character goes raw.
+        print(f"kg: error: {printable(str(error), lines=True)}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print("kg: interrupted", file=sys.stderr)
@@ -378,8 +385,14 @@ def _cmd_query(args: argparse.Namespace, settings: Settings) -> int:
             result = service.query_result(sparql, timeout=args.query_timeout)
         finally:
             service.close()
-        sys.stdout.write(render_query_result(result, args.format))
+        sys.stdout.write(
+            render_query_result(result, args.format, csv_safe=args.csv_safe, warn=_warn)
+        )
     return 0
+
+
+def _warn(message: str) -> None:
+    print(f"kg: warning: {message}", file=sys.stderr)
 
 
 def _cmd_analysis(args: argparse.Namespace, settings: Settings) -> int:

@@ -136,6 +136,12 @@ def _run_export(args: argparse.Namespace, graph: KnowledgeGraph) -> int:
     )
     where = f" to {args.output}" if args.output else ""
     print(f"kg: exported {counts} as {fmt}{where}", file=sys.stderr)
+    if summary.replaced:
+        print(
+            f"kg: warning: replaced {summary.replaced} character(s) that XML 1.0 forbids "
+            "(control characters) with U+FFFD",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -1,13 +1,32 @@
-"""Turning query results into text: SPARQL result formats, RDF syntaxes, and a readable table."""
+"""Turning query results into text: SPARQL result formats, RDF syntaxes, and a readable table.
+
+Whatever the data holds, the output stays safe for where it goes: a table shows control
+characters as escapes (``\\x1b``), so none reaches the terminal; XML (SPARQL XML results,
+RDF/XML) is always well-formed (`kg.xml_text`); CSV and TSV can be made safe to open in a
+spreadsheet (`spreadsheet_safe`).
+"""
 
 from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
 
 import pyoxigraph as ox
 
 from kg.errors import QueryError
 from kg.store import QueryResult
+from kg.xml_text import xml_safe_bytes
 
-__all__ = ["PREFIXES", "compact", "render_query_result", "render_table"]
+__all__ = [
+    "PREFIXES",
+    "compact",
+    "printable",
+    "render_query_result",
+    "render_table",
+    "spreadsheet_safe",
+]
 
 PREFIXES: dict[str, str] = {
     "tm": "https://w3id.org/tmkg/ontology#",
@@ -37,6 +56,11 @@ _GRAPH_FORMATS = {
     "rdfxml": ox.RdfFormat.RDF_XML,
 }
 _MAX_CELL = 70
+# C0 and C1 controls, DEL, and the bidirectional overrides and isolates ("Trojan Source").
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# OWASP's list of what makes a spreadsheet read a cell as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def compact(term: object) -> str:
@@ -65,15 +89,45 @@ def compact(term: object) -> str:
     return str(term)
 
 
+def printable(text: str, *, lines: bool = False) -> str:
+    r"""`text` for a terminal: control and bidi-override characters as escapes (with
+    `lines`, newlines are kept: a message of several lines).
+
+    >>> print(printable("AWS\x1b[2J\nnext\u202e"))
+    AWS\x1b[2J\nnext\u202e
+    """
+    if lines:
+        return "\n".join(printable(line) for line in text.split("\n"))
+    return _UNPRINTABLE.sub(
+        lambda m: (
+            _ESCAPES.get(m[0])
+            or (f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}")
+        ),
+        text,
+    )
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A CSV cell a spreadsheet shows as text, not as a formula: one starting with ``=``,
+    ``+``, ``-``, ``@``, a tab or a carriage return gets a leading single quote (OWASP).
+
+    >>> print(spreadsheet_safe('=HYPERLINK("http://x")'), spreadsheet_safe("AWS"))
+    '=HYPERLINK("http://x") AWS
+    """
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
 def render_table(variables: list[str], rows: list[list[str]], *, wrap: bool = False) -> str:
     """A plain-text table with a header rule; long cells are cut with an ellipsis
-    (or, with `wrap`, folded over several lines).
+    (or, with `wrap`, folded over several lines). Control characters show as escapes.
 
     >>> print(render_table(["a", "b"], [["1", "xy"]]), end="")
     a | b
     --+---
     1 | xy
     """
+    variables = [printable(v) for v in variables]
+    rows = [[printable(c) for c in row] for row in rows]
     if wrap:
         return _wrapped_table(variables, rows)
     cells = [[c if len(c) <= _MAX_CELL else c[: _MAX_CELL - 1] + "…" for c in row] for row in rows]
@@ -111,12 +165,24 @@ def _wrapped_table(variables: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_query_result(result: QueryResult, format_name: str | None = None) -> str:
-    """Serialize a query result in the named format (see `kg query --help`)."""
+def render_query_result(
+    result: QueryResult,
+    format_name: str | None = None,
+    *,
+    csv_safe: bool = False,
+    warn: Callable[[str], None] | None = None,
+) -> str:
+    """Serialize a query result in the named format (see `kg query --help`).
+
+    `csv_safe` makes CSV and TSV cells safe to open in a spreadsheet (`spreadsheet_safe`);
+    `warn` is told when XML output had characters XML 1.0 forbids replaced by U+FFFD.
+    """
+    if csv_safe and format_name not in ("csv", "tsv"):
+        raise QueryError("--csv-safe applies to the csv and tsv formats only")
     if isinstance(result, ox.QueryBoolean):
         if format_name in (None, "table"):
             return ("true" if bool(result) else "false") + "\n"
-        return _serialize_results(result, format_name)
+        return _serialize_results(result, format_name, csv_safe, warn)
     if isinstance(result, ox.QuerySolutions):
         if format_name in (None, "table"):
             variables = [v.value for v in result.variables]
@@ -125,7 +191,7 @@ def render_query_result(result: QueryResult, format_name: str | None = None) -> 
                 render_table(variables, rows)
                 + f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n"
             )
-        return _serialize_results(result, format_name)
+        return _serialize_results(result, format_name, csv_safe, warn)
     rdf_format = _GRAPH_FORMATS.get(format_name or "turtle")
     if rdf_format is None:
         raise QueryError(
@@ -138,14 +204,65 @@ def render_query_result(result: QueryResult, format_name: str | None = None) -> 
     options = (
         {"prefixes": PREFIXES} if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else {}
     )
-    return ox.serialize(triples, format=rdf_format, **options).decode("utf-8")  # type: ignore[union-attr]
+    data = ox.serialize(triples, format=rdf_format, **options)
+    if rdf_format == ox.RdfFormat.RDF_XML:
+        data = _well_formed(data, warn)  # type: ignore[arg-type]
+    return data.decode("utf-8")  # type: ignore[union-attr]
 
 
-def _serialize_results(result: ox.QuerySolutions | ox.QueryBoolean, format_name: str) -> str:
+def _serialize_results(
+    result: ox.QuerySolutions | ox.QueryBoolean,
+    format_name: str,
+    csv_safe: bool = False,
+    warn: Callable[[str], None] | None = None,
+) -> str:
     results_format = _RESULT_FORMATS.get(format_name)
     if results_format is None:
         raise QueryError(
             f"format {format_name!r} is for CONSTRUCT/DESCRIBE results",
             suggestion=f"for SELECT/ASK use table or one of {', '.join(_RESULT_FORMATS)}",
         )
-    return result.serialize(format=results_format).decode("utf-8")  # type: ignore[union-attr]
+    data: bytes = result.serialize(format=results_format)  # type: ignore[assignment]
+    if format_name == "xml":
+        data = _well_formed(data, warn)
+    text = data.decode("utf-8")
+    if csv_safe and format_name == "csv":
+        return _safe_csv(text)
+    if csv_safe and format_name == "tsv":
+        return _safe_tsv(text)
+    return text
+
+
+def _well_formed(document: bytes, warn: Callable[[str], None] | None) -> bytes:
+    document, replaced = xml_safe_bytes(document)
+    if replaced and warn is not None:
+        warn(
+            f"replaced {replaced} character(s) that XML 1.0 forbids (control characters) "
+            "with U+FFFD"
+        )
+    return document
+
+
+def _safe_csv(text: str) -> str:
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerows([rows[0], *([spreadsheet_safe(c) for c in row] for row in rows[1:])])
+    return out.getvalue()
+
+
+def _safe_tsv(text: str) -> str:
+    # TSV cells are N-Triples terms; a literal's quotes are read away by a spreadsheet, so
+    # the quote goes inside them: "=1+1" becomes "'=1+1".
+    def cell(term: str) -> str:
+        if term.startswith('"'):
+            return '"' + spreadsheet_safe(term[1:]) if term[1:].startswith(FORMULA_START) else term
+        return spreadsheet_safe(term)
+
+    lines = text.split("\n")
+    return "\n".join(
+        [
+            lines[0],
+            *("\t".join(cell(c) for c in line.split("\t")) if line else line for line in lines[1:]),
+        ]
+    )

@@ -31,6 +31,7 @@ from kg.graph import KnowledgeGraph
 from kg.output import PREFIXES
 from kg.reference import REFERENCE_GRAPHS
 from kg.resources import SCHEMA_DIR
+from kg.xml_text import xml_safe_count
 
 __all__ = [
     "CONTEXT_URL",
@@ -75,6 +76,8 @@ class ExportSummary:
     quads: int
     nodes: int | None = None
     edges: int | None = None
+    replaced: int = 0
+    """Characters XML 1.0 forbids, replaced by U+FFFD in a GraphML or GEXF export."""
 
 
 def export(
@@ -102,10 +105,14 @@ def export(
     network = property_graph(graph, quads)
     if format == "cytoscape":
         _write(output, json.dumps(cytoscape_json(network), ensure_ascii=False, indent=1).encode())
+        replaced = 0
     else:
+        replaced = _xml_safe_attributes(network)
         writer = nx.write_graphml if format == "graphml" else nx.write_gexf
         writer(network, output)
-    return ExportSummary(format, len(quads), network.number_of_nodes(), network.number_of_edges())
+    return ExportSummary(
+        format, len(quads), network.number_of_nodes(), network.number_of_edges(), replaced
+    )
 
 
 def format_for(path: Path) -> str:
@@ -254,6 +261,20 @@ def property_graph(graph: KnowledgeGraph, quads: Iterable[ox.Quad]) -> nx.MultiD
             graphs="; ".join(sorted(graphs)),
         )
     return network
+
+
+def _xml_safe_attributes(network: nx.MultiDiGraph) -> int:
+    """Replace, in place, the characters XML 1.0 forbids in every node and edge attribute
+    by U+FFFD (see `kg.xml_text`); return how many. Node ids are IRIs, which hold none."""
+    replaced = 0
+    items = [data for _, data in network.nodes(data=True)]
+    items += [data for _, _, data in network.edges(data=True)]
+    for data in items:
+        for key, value in data.items():
+            if isinstance(value, str):
+                data[key], count = xml_safe_count(value)
+                replaced += count
+    return replaced
 
 
 def cytoscape_json(network: nx.MultiDiGraph) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from matplotlib.text import Text
 from kg.analysis.dates import PartialDate
 from kg.analysis.model import TimelineEntry
 from kg.report.network import ConflictNetwork
+from kg.xml_text import xml_safe
 
 __all__ = [
     "KIND_COLOURS",
@@ -443,8 +444,9 @@ def _category(kind: str) -> str:
 
 def _plain_text(owner: object, x: float, y: float, text: str, **options: object) -> Text:
     """A text artist drawn as the characters it holds: a mark such as ``MONEY$$`` or
-    ``$\\frac{a}{b}$`` is never read as math text or TeX (which fails, or draws other text)."""
-    return owner.text(x, y, text, parse_math=False, usetex=False, **options)  # type: ignore[attr-defined]
+    ``$\\frac{a}{b}$`` is never read as math text or TeX (which fails, or draws other text);
+    a control character is drawn as U+FFFD."""
+    return owner.text(x, y, xml_safe(text), parse_math=False, usetex=False, **options)  # type: ignore[attr-defined]
 
 
 def _canvas(width: float, height: float) -> tuple[Figure, object]:
@@ -477,4 +479,4 @@ def svg(fig: Figure, title: str | None = None) -> str:
         from html import escape
 
         text = text.replace(">", f"><title>{escape(title)}</title>", 1)
-    return text.strip() + "\n"
+    return xml_safe(text).strip() + "\n"  # ids and the title may hold a control character
