@@ -105,8 +105,17 @@ def test_no_service_call_hides_from_the_scan(recorder) -> None:
         f" SERVICE<{recorder.url}/s>{{}}",
         " SERVICE r:s { } ",
         " SERVICE\n#c\n<r> {} ",
+        # A keyword glued to a prefixed name: one name by the grammar, SERVICE to Oxigraph.
+        " SERVICE:s { } ",
+        " SERVICEr:s{} ",
+        " service SILENT:s {} ",
+        " SERVICESILENT r:s {} ",
+        " Service silentr:s { ?a ?b ?c } ",
     ]
-    prologue = f"PREFIX r: <{recorder.url}/> BASE <{recorder.url}/> SELECT * WHERE {{"
+    prologue = (
+        f"PREFIX r: <{recorder.url}/> PREFIX : <{recorder.url}/> BASE <{recorder.url}/> "
+        "SELECT * WHERE {"
+    )
     store = ox.Store()
 
     @settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
@@ -121,3 +130,87 @@ def test_no_service_call_hides_from_the_scan(recorder) -> None:
 
     check()
     assert recorder.hits, "no generated query called the recorder: the test proves nothing"
+
+
+def test_no_load_hides_from_the_scan(recorder) -> None:
+    """Generated updates: whenever the engine fetches, the scanner named a LOAD."""
+    import pyoxigraph as ox
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    operations = [
+        f"LOAD <{recorder.url}/l>",
+        "LOAD:l",
+        "LOADr:l",
+        "load SILENT:l",
+        "LOADSILENT r:l INTO GRAPH :g",
+        "LOAD silent<l>",
+        "INSERT DATA { <a> <b> 'load:x' }",
+        "CLEAR SILENT GRAPH :load",
+        "INSERT { ?s <p> ?o } WHERE { ?s <load:l> ?o }",
+        "DELETE WHERE { ?s ?p ?o }",
+    ]
+    junk = [" ; ", " ", "\n# load:x\n", " {", "} ", ":", "<"]
+    prologue = f"PREFIX r: <{recorder.url}/> PREFIX : <{recorder.url}/> BASE <{recorder.url}/> "
+    store = ox.Store()
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(st.sampled_from(operations + junk), max_size=8))
+    def check(parts: list[str]) -> None:
+        update = prologue + " ".join(parts)
+        before = len(recorder.hits)
+        with contextlib.suppress(SyntaxError, OSError, ValueError, RuntimeError):
+            store.update(update)
+        if len(recorder.hits) > before:
+            assert scan_sparql(update).loads, update
+
+    check()
+    assert recorder.hits, "no generated update called the recorder: the test proves nothing"
+
+
+def test_from_reads_as_the_engine_reads_it() -> None:
+    """Generated queries over a store whose only data is in graph :g: the engine's answer
+    shows which FROM / FROM NAMED clauses it took; the scanner must name the same graph."""
+    import pyoxigraph as ox
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    base = "http://g.example/"
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode(base + "s"), ox.NamedNode(base + "p"), ox.Literal("o"),
+                      ox.NamedNode(base + "g")))
+    heads = ["SELECT *", "SELECT ?s", "SELECT (1 AS ?one)", "ASK", "CONSTRUCT { ?s ?p ?o }"]
+    # FROM sets the default graph: the data shows in { ?s ?p ?o } only when :g is taken.
+    defaults = ["FROM:g", "FROM :g", "from<g>", "FROM:h", "fromage:x", "#FROM:g\n", " "]
+    # FROM NAMED limits GRAPH :g: the data shows when no dataset is given, or :g is named.
+    named = ["FROM NAMED:g", "FROMNAMED:g", "from named<g>", "FROM NAMED:h", "FROMNAMED<h>", " "]
+
+    def answer(query: str) -> bool | None:
+        try:
+            result = store.query(query)
+        except (SyntaxError, OSError, ValueError, RuntimeError):
+            return None
+        return bool(result) if isinstance(result, ox.QueryBoolean) else bool(list(result))
+
+    prologue = f"PREFIX : <{base}> PREFIX fromage: <{base}> BASE <{base}> "
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.sampled_from(heads), st.lists(st.sampled_from(defaults), max_size=3),
+           st.sampled_from(["{ ?s ?p ?o }", "WHERE { ?s ?p ?o }"]))
+    def check_default(head: str, dataset: list[str], body: str) -> None:
+        query = f"{prologue}{head} {' '.join(dataset)} {body}"
+        found = answer(query)
+        if found is not None:
+            assert found == (base + "g" in scan_sparql(query).from_graphs), query
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.sampled_from(heads), st.lists(st.sampled_from(named), max_size=3))
+    def check_named(head: str, dataset: list[str]) -> None:
+        query = f"{prologue}{head} {' '.join(dataset)} {{ GRAPH :g {{ ?s ?p ?o }} }}"
+        found = answer(query)
+        if found is not None:
+            graphs = scan_sparql(query).from_graphs
+            assert found == (not graphs or base + "g" in graphs), query
+
+    check_default()
+    check_named()
