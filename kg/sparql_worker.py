@@ -17,6 +17,7 @@ applies to the real store in one transaction.
 from __future__ import annotations
 
 import errno
+import importlib.util
 import json
 import resource
 import signal
@@ -25,6 +26,7 @@ import sys
 from dataclasses import dataclass
 from itertools import islice
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -175,6 +177,8 @@ def answer_query(store: ox.Store, job: QueryJob) -> QueryAnswer:
         if job.results_format != "json":
             parsed = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
             body = parsed.serialize(format=RESULTS_FORMATS[job.results_format]) or b""
+        if job.results_format == "xml":
+            body = _xml_safe(body)
         return QueryAnswer("solutions", job.results_format, body, len(rows), truncated)
     triples = list(islice(result, job.max_rows + 1))
     truncated = len(triples) > job.max_rows
@@ -182,7 +186,26 @@ def answer_query(store: ox.Store, job: QueryJob) -> QueryAnswer:
     rdf_format = GRAPH_FORMATS[job.graph_format]
     extra = {"prefixes": dict(job.prefixes)} if rdf_format == ox.RdfFormat.TURTLE else {}
     body = ox.serialize(triples, format=rdf_format, **extra) or b""  # type: ignore[arg-type]
+    if rdf_format == ox.RdfFormat.RDF_XML:
+        body = _xml_safe(body)
     return QueryAnswer("graph", job.graph_format, body, len(triples), truncated)
+
+
+def _xml_safe(document: bytes) -> bytes:
+    """The XML document with characters XML 1.0 forbids replaced by U+FFFD (`kg.xml_text`,
+    loaded by path: a worker never imports the `kg` package)."""
+    global _XML_TEXT
+    if _XML_TEXT is None:
+        spec = importlib.util.spec_from_file_location(
+            "_tmkg_xml_text", Path(__file__).with_name("xml_text.py")
+        )
+        assert spec is not None and spec.loader is not None
+        _XML_TEXT = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(_XML_TEXT)
+    return _XML_TEXT.xml_safe_bytes(document)[0]  # type: ignore[no-any-return]
+
+
+_XML_TEXT = None
 
 
 def _solutions_json(variables: list[str], rows: list[ox.QuerySolution]) -> bytes:

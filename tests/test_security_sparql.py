@@ -311,3 +311,32 @@ def test_a_killed_server_leaves_no_snapshots_behind_after_the_next_start(tmp_pat
         second.wait_ready()
         httpx.post(second.endpoint, data={"query": "ASK {}"}, timeout=60)
         assert not left & set(tmp_path.glob(".tmkg-sparql-snapshots-*"))
+
+
+def test_xml_answers_stay_well_formed_with_control_characters(server) -> None:
+    from xml.dom.minidom import parseString
+
+    insert = 'INSERT DATA { GRAPH <urn:x:ctl> { <urn:x:s> <urn:x:p> "a\\u0001b\\u001bc\\u0000d\\uFFFEe" } }'
+    assert httpx.post(server.endpoint, data={"update": insert}, headers=AUTH).status_code == 204
+    try:
+        for query, accept in (
+            ("SELECT ?o { GRAPH <urn:x:ctl> { ?s ?p ?o } }", "application/sparql-results+xml"),
+            ("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <urn:x:ctl> { ?s ?p ?o } }", "application/rdf+xml"),
+        ):
+            response = httpx.post(server.endpoint, data={"query": query}, headers={"Accept": accept})
+            assert response.status_code == 200, response.text
+            document = parseString(response.content)  # raises on a character XML 1.0 forbids
+            text = "".join(node.data for node in _text_nodes(document))
+            assert "a\ufffdb\ufffdc\ufffdd\ufffde" in text
+            record("input", surface="/sparql (output)", name=f"control characters as {accept}",
+                   expected=True)
+    finally:
+        httpx.post(server.endpoint, data={"update": "DROP GRAPH <urn:x:ctl>"}, headers=AUTH)
+
+
+def _text_nodes(node):
+    for child in node.childNodes:
+        if child.nodeType == child.TEXT_NODE:
+            yield child
+        else:
+            yield from _text_nodes(child)
