@@ -4,7 +4,9 @@ lost, crashes survived, requests served under load (failures, 5xx, torn reads, p
     .venv/bin/python bench/hardening_summary.py [--slow] [--load-seconds 60] [--json FILE]
 
 The tests are tests/test_hardening_*.py (the bad-input corpus, crash safety, access, the
-short load test, the property tests); --slow adds the crash tests on 100,000 marks, and
+short load test, the property tests) and tests/test_security_*.py (issue 11: outbound
+requests, engine crashes, memory and time bombs, event-loop stalls, output injection, Host
+headers); --slow adds the crash tests on 100,000 marks, and
 --load-seconds runs bench/load_test.py's long form too (0 to skip). Each test records what
 it saw (tests/hardening_support.py); this script sums the records. The same summary ends
 every pytest run that includes these tests.
@@ -38,7 +40,9 @@ def main() -> int:
         records_file = Path(folder) / "records.jsonl"
         environment = {**os.environ, "KG_HARDENING_RECORDS": str(records_file)}
         tests = sorted(
-            str(p.relative_to(ROOT)) for p in (ROOT / "tests").glob("test_hardening_*.py")
+            str(p.relative_to(ROOT))
+            for pattern in ("test_hardening_*.py", "test_security_*.py")
+            for p in (ROOT / "tests").glob(pattern)
         )
         marker = [] if args.slow else ["-m", "not slow"]
         tested = subprocess.run(
