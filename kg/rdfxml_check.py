@@ -32,9 +32,7 @@ __all__ = ["DTD_SUGGESTION", "MAX_XML_DEPTH", "check_rdfxml", "doctype_refusal"]
 
 MAX_XML_DEPTH = 256
 """Elements nested deeper than this are refused (real RDF/XML nests a handful of levels)."""
-DTD_SUGGESTION = (
-    "remove the DOCTYPE and write what its entities stood for (e.g. IRIs) out in full"
-)
+DTD_SUGGESTION = "remove the DOCTYPE and write what its entities stood for (e.g. IRIs) out in full"
 
 
 class _Refused(Exception):

@@ -10,7 +10,7 @@ validators agree on the test corpus.
 Supported: sh:targetClass (instances of subclasses included), sh:path (a single IRI),
 sh:minCount, sh:maxCount, sh:class, sh:datatype, sh:or of datatype shapes, sh:node to such a
 shape, sh:in, sh:pattern (on values, and on the focus node of a node shape), sh:minInclusive,
-sh:maxInclusive, sh:minLength, sh:message, sh:severity.
+sh:maxInclusive, sh:minLength, sh:maxLength, sh:message, sh:severity.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ _KNOWN = {
     SH.minInclusive,
     SH.maxInclusive,
     SH.minLength,
+    SH.maxLength,
     SH.message,
     SH.severity,
     SH.property,
@@ -112,6 +113,8 @@ def _value_filter(
         return f"!(?v <= {_n3(value)})"
     if constraint == SH.minLength:
         return f"(isBlank(?v) || STRLEN(STR(?v)) < {int(value)})"
+    if constraint == SH.maxLength:
+        return f"(isBlank(?v) || STRLEN(STR(?v)) > {int(value)})"
     return None
 
 

@@ -300,12 +300,22 @@ def _compact(term: object) -> str:
                 return prefix + text[len(namespace) :]
         return f"<{text}>"
     if isinstance(term, rdflib.Literal):
+        lexical = _shortened(str(term))
         if term.language:
-            return f'"{term}"@{term.language}'
+            return f'"{lexical}"@{term.language}'
         if term.datatype is not None:
-            return f'"{term}"^^{_compact(term.datatype)}'
-        return f'"{term}"'
+            return f'"{lexical}"^^{_compact(term.datatype)}'
+        return f'"{lexical}"'
     return str(term)
+
+
+def _shortened(text: str, keep: int = 60) -> str:
+    """A long value's start and its length: a message names a 20,000-letter mark, not prints it.
+
+    >>> _shortened("A" * 20_000, keep=5)
+    'AAAAA… (20,000 characters)'
+    """
+    return text if len(text) <= keep else f"{text[:keep]}… ({len(text):,} characters)"
 
 
 def _source_label(origins: Mapping[object, str] | None) -> str | None:

@@ -8,16 +8,31 @@ from __future__ import annotations
 
 import contextlib
 import secrets
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
 import pytest
+import rdflib
+from rdflib.namespace import RDF, SH
 
-from kg import KnowledgeGraph, ParseError, QueryError, Settings
+from kg import Analyst, KGError, KnowledgeGraph, ParseError, QueryError, Settings
+from kg.analysis.mark_index import MarkIndex
+from kg.analysis.similarity import (
+    DEFAULT_MIN_SIMILARITY,
+    MAX_MARK_LENGTH,
+    blocking_keys,
+    compare,
+)
+from kg.load import parse_bytes
+from kg.namespaces import TM
+from kg.reference import shapes_path
 from kg.registry_import import import_registry
 from kg.store.sparql_http import Answer, parse_graph
+from kg.validate import validate_quads
 from tests.conftest import all_quads, run_kg
 from tests.hardening_support import Canary, record
 from tests.sparql_support import SparqlServer
@@ -373,3 +388,215 @@ def test_rdfxml_from_a_remote_endpoint_is_checked_too(name: str) -> None:
     expected = DOCTYPE_REFUSED in str(caught.value)
     record("input", surface="remote endpoint", name=name, expected=expected, quads_lost=0)
     assert DOCTYPE_REFUSED in str(caught.value)
+
+
+# ------------------------------------------------------------------ mark length
+
+
+def mark_turtle(text: str, name: str = "long") -> str:
+    return (
+        "@prefix tm: <https://w3id.org/tmkg/ontology#> .\n"
+        f'<https://w3id.org/tmkg/id/mark/{name}> a tm:Mark ; tm:text "{text}" .\n'
+    )
+
+
+def test_the_limit_is_one_constant_that_the_shapes_state() -> None:
+    shapes = rdflib.Graph().parse(shapes_path())
+    limits = set(shapes.objects(None, SH.maxLength))
+    assert limits == {rdflib.Literal(MAX_MARK_LENGTH)}
+
+
+@pytest.mark.parametrize("engine", ["pyshacl", "sparql"])
+@pytest.mark.parametrize(
+    ("length", "valid"), [(MAX_MARK_LENGTH, True), (MAX_MARK_LENGTH + 1, False)]
+)
+def test_both_validators_draw_the_line_at_the_limit(engine: str, length: int, valid: bool) -> None:
+    for letter in ("A", "特"):  # characters, not bytes
+        parsed = parse_bytes(
+            mark_turtle(letter * length).encode(), name="m.ttl", rdf_format=ox.RdfFormat.TURTLE
+        )
+        report = validate_quads(list(parsed.quads), None, engine=engine)
+        assert (not report.violations) is valid, report.violations
+
+
+def _over_limit_inputs(tmp_path: Path) -> dict[str, tuple[Path, tuple[str, ...]]]:
+    """Files holding one mark a character over the limit, and the `kg` command for each."""
+    text = "B" * (MAX_MARK_LENGTH + 1)
+    ttl = tmp_path / "long.ttl"
+    ttl.write_text(mark_turtle(text), encoding="utf-8")
+    csv = tmp_path / "long.csv"
+    csv.write_text(f"mark,owner,number,jurisdiction\n{text},Acme Ltd,1,CN\n", encoding="utf-8")
+    xml = tmp_path / "long.xml"
+    xml.write_text(st66(trademark(GOOD_FIELDS.replace("ACME", text))), encoding="utf-8")
+    return {
+        "kg load": (ttl, ("load",)),
+        "kg validate": (ttl, ("validate",)),
+        "kg import csv": (csv, ("import",)),
+        "kg import st66": (xml, ("import",)),
+        "kg import --check": (csv, ("import", "--check")),
+    }
+
+
+def test_marks_over_the_limit_are_refused_and_change_nothing(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    with KnowledgeGraph.open(Settings(store_path=store)) as opened:
+        opened.load_seed()
+        before = all_quads(opened)
+    for surface, (path, command) in _over_limit_inputs(tmp_path).items():
+        result = run_kg(*command, "--store", store, path)
+        with KnowledgeGraph.open(Settings(store_path=store)) as opened:
+            lost = len(before ^ all_quads(opened))
+        message = f"at most {MAX_MARK_LENGTH} characters"
+        expected = result.returncode == 5 and message in result.stderr and lost == 0
+        record(
+            "input", surface=surface, name="mark over the limit", expected=expected, quads_lost=lost
+        )
+        assert result.returncode == 5, result.stderr
+        assert message in result.stderr and f"{path}" in result.stderr  # the file (and line)
+        assert f"({MAX_MARK_LENGTH + 1:,} characters)" in result.stderr  # not the whole text
+        assert lost == 0
+
+
+def test_marks_at_the_limit_load_and_import(disk_graph: KnowledgeGraph, tmp_path: Path) -> None:
+    text = "C" * MAX_MARK_LENGTH
+    ttl = tmp_path / "at-limit.ttl"
+    ttl.write_text(mark_turtle(text, "at-limit"), encoding="utf-8")
+    disk_graph.load([ttl])
+    csv = tmp_path / "at-limit.csv"
+    csv.write_text(f"mark,owner,number,jurisdiction\nD{text[1:]},Acme Ltd,1,CN\n", encoding="utf-8")
+    assert import_registry(disk_graph, [csv]).records == 1
+    assert {hit.mark.text for hit in Analyst(disk_graph).who_else_uses(text)} >= {"D" + text[1:]}
+
+
+def test_post_load_refuses_a_mark_over_the_limit(served: tuple[SparqlServer, str]) -> None:
+    server, token = served
+    before = _count(server)
+    answer = httpx.post(
+        server.url + "/load",
+        content=mark_turtle("E" * (MAX_MARK_LENGTH + 1)).encode(),
+        headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {token}"},
+        timeout=60,
+    )
+    lost = abs(_count(server) - before)
+    message = f"at most {MAX_MARK_LENGTH} characters"
+    expected = answer.status_code == 422 and message in answer.text and lost == 0
+    record(
+        "input",
+        surface="POST /load",
+        name="mark over the limit",
+        expected=expected,
+        quads_lost=lost,
+    )
+    assert answer.status_code == 422, answer.text
+    assert message in answer.text
+    assert lost == 0
+
+
+def _index_bytes(index: MarkIndex) -> int:
+    """What the index stores: the marks' texts and their keys."""
+    db = index._db
+    (texts,) = db.execute("SELECT COALESCE(SUM(LENGTH(text)), 0) FROM marks").fetchone()
+    (keys,) = db.execute("SELECT COALESCE(SUM(LENGTH(key) + LENGTH(iri)), 0) FROM keys").fetchone()
+    return texts + keys
+
+
+@pytest.mark.parametrize("length", [1_000, 5_000, 20_000])
+@pytest.mark.parametrize("alphabet", ["ABCDEFGHIJKLMNOPQRSTUVWXYZ", "特斯拉云海星亚马逊小米华为"])
+def test_the_mark_index_is_linear_in_the_mark_length(length: int, alphabet: str) -> None:
+    text = "".join(alphabet[(i * 7 + i // 3) % len(alphabet)] for i in range(length))
+    index = MarkIndex(None)
+    index.sync({"m": text})
+    # romanizing a Chinese character writes up to six letters; keys hold a few copies of it
+    assert _index_bytes(index) < 40 * length
+    assert index.candidates(text) == {"m"}
+
+
+def test_a_long_mark_already_in_the_store_does_not_blow_up_the_index(tmp_path: Path) -> None:
+    """A store loaded before the limit (or written by SPARQL Update) may hold a long mark."""
+    store = tmp_path / "store"
+    text = "".join(chr(ord("A") + i % 26) for i in range(20_000))  # distinct deletions
+    with KnowledgeGraph.open(Settings(store_path=store)) as opened:
+        opened.load_seed()
+        iri = ox.NamedNode("https://w3id.org/tmkg/id/mark/legacy")
+        graph_name = ox.NamedNode("https://w3id.org/tmkg/id/graph/legacy")
+        opened.store.add(
+            [
+                ox.Quad(iri, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(TM.Mark)), graph_name),
+                ox.Quad(iri, ox.NamedNode(str(TM.text)), ox.Literal(text), graph_name),
+            ]
+        )
+        analyst = Analyst(opened)
+        assert analyst.find_mark(text) == [iri.value]  # its own text may still be asked
+        analyst.who_else_uses(text)
+    index_file = tmp_path / "store.marks.sqlite"
+    size = sum(p.stat().st_size for p in tmp_path.glob("store.marks.sqlite*"))
+    assert index_file.exists() and size < 5_000_000  # was 810 MB
+
+
+def test_an_index_keyed_by_an_older_tmkg_is_rekeyed(tmp_path: Path) -> None:
+    path = tmp_path / "old.marks.sqlite"
+    text = "".join(chr(ord("A") + i % 26) for i in range(2_000))
+    MarkIndex(path).close()
+    old = sqlite3.connect(path)
+    deletions = [f"D:{text[:i]}{text[i + 1 :]}" for i in range(len(text))] + [f"D:{text}"]
+    old.executemany("INSERT INTO keys VALUES (?, 'm')", [(key,) for key in deletions])
+    old.execute("INSERT INTO marks VALUES ('m', ?)", (text,))
+    old.execute("PRAGMA user_version = 0")
+    old.commit()
+    old.close()
+    index = MarkIndex(path)
+    assert index.sync({"m": text}) == 1  # re-keyed
+    assert _index_bytes(index) < 40 * len(text)
+    assert MarkIndex(path).sync({"m": text}) == 0  # and only once
+
+
+def test_blocking_loses_no_one_edit_pair_of_long_marks() -> None:
+    """Long marks have no one-deletion keys; their prefixes and suffixes still meet."""
+    alphabet = "ABCDEFGHIKLMNOPRSTUVW"
+    for length in range(8, 130, 3):
+        a = "".join(alphabet[(i * i + 3 * i) % len(alphabet)] for i in range(length))
+        for i in range(0, length, 2):
+            for b in (
+                a[:i] + "X" + a[i + 1 :],
+                a[:i] + a[i + 1 :],
+                a[:i] + "X" + a[i:],
+                a[:i] + a[i + 1 : i + 2] + a[i : i + 1] + a[i + 2 :],
+            ):
+                if compare(a, b).score >= DEFAULT_MIN_SIMILARITY:
+                    assert blocking_keys(a) & blocking_keys(b), (a, b)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("who-else-uses",),
+        ("priority", "--class", "9", "--jurisdiction", "CN"),
+        ("report", "-o", "-", "--mark"),
+        ("export", "--format", "graphml", "--mark"),
+    ],
+    ids=lambda command: command[0],
+)
+def test_questions_about_over_long_marks_are_refused(
+    command: tuple[str, ...], seeded: KnowledgeGraph, tmp_path: Path
+) -> None:
+    text = "H" * (MAX_MARK_LENGTH + 1)
+    result = run_kg(command[0], "--memory", *command[1:], text)
+    message = f"is {MAX_MARK_LENGTH + 1:,} characters long, more than the {MAX_MARK_LENGTH}"
+    # the shells' argument check (exit 2) or the service's (exit 1), whichever comes first
+    expected = result.returncode in (1, 2) and message in result.stderr
+    record("input", surface=f"kg {command[0]}", name="mark over the limit", expected=expected)
+    assert result.returncode in (1, 2), result.stderr
+    assert result.stderr.startswith("kg: error: ") and message in result.stderr
+
+
+def test_the_service_refuses_over_long_question_texts(seeded: KnowledgeGraph) -> None:
+    """GraphQL caps strings at 1,000 characters; the service layer at a mark's length."""
+    analyst, text = Analyst(seeded), "H" * (MAX_MARK_LENGTH + 1)
+    for ask in (
+        lambda: analyst.who_else_uses(text),
+        lambda: analyst.find_mark(text),
+        lambda: analyst.priority(text, 9, "CN"),
+        lambda: analyst.search(text),
+    ):
+        with pytest.raises(KGError, match=f"more than the {MAX_MARK_LENGTH} a mark may have"):
+            ask()

@@ -33,6 +33,8 @@ BAD = [
     "<https://w3id.org/tmkg/id/source/s> a tm:Source .",
     "<https://w3id.org/tmkg/id/graph/g> a tm:SourceGraph ; <http://www.w3.org/ns/prov#wasDerivedFrom> party:p .",
     'mark:empty a tm:Mark ; tm:text "" .',
+    f'mark:long a tm:Mark ; tm:text "{"A" * 501}" .',
+    f'mark:long a tm:Mark ; tm:text "{"特" * 501}" .',
 ]
 CONTEXT = 'party:p a tm:Company ; schema:name "P" . mark:m a tm:Mark ; tm:text "M" .\n'
 

@@ -6,6 +6,11 @@ the text's keys and compares only the marks found. Computing keys costs ~50 µs 
 minute for a million, so the index is kept on disk (``<store>.marks.sqlite`` beside an
 on-disk store; in memory otherwise) and brought up to date incrementally: `sync` computes
 keys only for marks that are new or whose text changed, and drops removed ones.
+
+The index grows linearly with the marks' lengths (`blocking_keys`), also for marks longer
+than `kg.analysis.similarity.MAX_MARK_LENGTH` that a store held before that limit. An index
+written by an older tmkg whose keys grew with the square of the length (a 20,000-letter mark
+took 810 MB) has those marks re-keyed when it is opened (``PRAGMA user_version``).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from kg.analysis.similarity import blocking_keys
+from kg.analysis.similarity import DELETION_MAX_LENGTH, blocking_keys
 
 __all__ = ["MarkIndex", "index_path_for"]
 
@@ -26,6 +31,7 @@ CREATE TABLE IF NOT EXISTS keys (key TEXT NOT NULL, iri TEXT NOT NULL, PRIMARY K
 CREATE INDEX IF NOT EXISTS keys_by_iri ON keys (iri);
 """
 _CHUNK = 500
+_KEYS_VERSION = 2  # 2: no one-deletion keys past DELETION_MAX_LENGTH characters
 
 
 def index_path_for(location: str) -> Path | None:
@@ -63,6 +69,23 @@ class MarkIndex:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        self._upgrade()
+
+    def _upgrade(self) -> None:
+        """Forget marks keyed by an older `blocking_keys`; the next `sync` re-keys them."""
+        (version,) = self._db.execute("PRAGMA user_version").fetchone()
+        if version >= _KEYS_VERSION:
+            return
+        with self._db:
+            self._db.execute(
+                "CREATE TEMP TABLE outdated AS SELECT DISTINCT iri FROM keys "
+                "WHERE key >= 'D:' AND key < 'D;' AND length(key) > ?",
+                (DELETION_MAX_LENGTH + len("D:"),),
+            )
+            self._db.execute("DELETE FROM keys WHERE iri IN (SELECT iri FROM outdated)")
+            self._db.execute("DELETE FROM marks WHERE iri IN (SELECT iri FROM outdated)")
+            self._db.execute("DROP TABLE outdated")
+            self._db.execute(f"PRAGMA user_version = {_KEYS_VERSION}")
 
     def sync(self, marks: Mapping[str, str]) -> int:
         """Make the index hold exactly `marks` (IRI -> text); return how many were (re)keyed."""

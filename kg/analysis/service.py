@@ -36,7 +36,12 @@ from kg.analysis.paths import all_paths, build_graph, shortest_paths
 from kg.analysis.priority import priority
 from kg.analysis.search import DEFAULT_MIN_SCORE as DEFAULT_MIN_SEARCH_SCORE
 from kg.analysis.search import search_hits
-from kg.analysis.similarity import DEFAULT_MIN_SIMILARITY, MarkSimilarity, compare
+from kg.analysis.similarity import (
+    DEFAULT_MIN_SIMILARITY,
+    MAX_MARK_LENGTH,
+    MarkSimilarity,
+    compare,
+)
 from kg.analysis.timeline import order_timeline
 from kg.analysis.usage import who_else_uses
 from kg.errors import KGError, NotFound
@@ -117,7 +122,17 @@ class Analyst:
         texts = {t: {i} for i, t in facts.marks.items()}
         raise NotFound(f"no mark with the text {text!r}", suggestion=_suggest(text, texts))
 
+    def _check_mark_text(self, text: str, what: str = "the mark") -> None:
+        """Refuse a text longer than a mark may be, unless the store holds it as a mark."""
+        if len(text) > MAX_MARK_LENGTH and text not in self.facts.marks.values():
+            raise KGError(
+                f"{what} is {len(text):,} characters long, more than the {MAX_MARK_LENGTH} a "
+                "mark may have",
+                suggestion="give the mark's text (a name or a slogan), not a document",
+            )
+
     def _similar_marks(self, text: str, min_similarity: float) -> dict[str, MarkSimilarity]:
+        self._check_mark_text(text)
         facts = self.facts
         found = {}
         for iri in facts.mark_index.candidates(text):
@@ -282,6 +297,7 @@ class Analyst:
         """Parties, marks and cases whose names, texts or numbers match `text`, best first."""
         if not 1 <= limit <= 100:
             raise KGError("limit must be between 1 and 100")
+        self._check_mark_text(text, "the search text")
         facts = self.facts
         return search_hits(
             text,

@@ -62,6 +62,7 @@ from rapidfuzz.distance import OSA
 
 __all__ = [
     "DEFAULT_MIN_SIMILARITY",
+    "MAX_MARK_LENGTH",
     "REASONS",
     "SHORT_MARK_LENGTH",
     "MarkSimilarity",
@@ -80,6 +81,16 @@ DEFAULT_MIN_SIMILARITY = 0.8
 SHORT_MARK_LENGTH = 3
 """Marks this short (after romanizing) only match when equal after folding."""
 
+MAX_MARK_LENGTH = 500
+"""The most characters a mark's text may have (``tm:text``, ``sh:maxLength`` in the shapes).
+
+A word mark is a name or a slogan: what a register calls its verbal element fits on a label
+or a line of an advertisement, tens of characters, and 500 leaves room for the longest
+slogans while a text of thousands of characters is a document, not a mark. Loads, imports and
+validation refuse longer texts (`schema/shapes.ttl`) and the analyses refuse them as a
+question (`kg.analysis.service`): each comparison costs time in the product of the lengths.
+"""
+
 REASONS = ("exact", "folded", "transliteration", "phonetic", "fuzzy")
 """Every reason :func:`compare` can give, strongest first."""
 
@@ -90,6 +101,8 @@ PHONETIC_MIN_EDIT = 0.6  # same sound, but the spelling must still overlap
 FUZZY_MIN_EDIT = DEFAULT_MIN_SIMILARITY
 AFFIX_LENGTH = 5  # prefix/suffix blocking keys, long enough to be selective in a big index
 AFFIX_MIN_LENGTH = 8  # two edits need max length >= 10, so min length >= 8
+# One-deletion keys cost the square of the length; past this, P:/S: catch one edit alone.
+DELETION_MAX_LENGTH = 64
 
 # Trademark symbols carry no distinctiveness, and NFKC would spell "™" out as "TM".
 _MARK_SYMBOLS = dict.fromkeys(map(ord, "™®©℠℗"))
@@ -283,7 +296,8 @@ def blocking_keys(text: str) -> frozenset[str]:
     ``R:``      the romanized form: ``exact``, ``folded`` and ``transliteration`` pairs
     ``M:/N:``   :func:`phonetic_keys`: every ``phonetic`` pair
     ``D:``      the romanized form and its one-deletion variants (marks over
-                :data:`SHORT_MARK_LENGTH`): every pair at one edit, including a swap
+                :data:`SHORT_MARK_LENGTH`, up to ``DELETION_MAX_LENGTH`` (64)
+                characters): every pair at one edit, including a swap
     ``P:/S:``   the first / last five characters and their one-deletion variants
                 (romanized forms of eight characters or more)
     ==========  =================================================================
@@ -295,6 +309,11 @@ def blocking_keys(text: str) -> frozenset[str]:
     and four or more edits split two and two between the ends (twenty characters or more).
     A mark gets about ``len + 16`` keys, each selective enough (three or more characters,
     or a phonetic code) that a million-mark index returns short candidate lists.
+
+    The keys' total size is linear in the mark's length: the ``D:`` keys (``len`` keys of
+    ``len`` characters) are only made up to 64 characters. Longer marks lose no pair: one
+    edit in ten or more characters leaves the prefix or the suffix intact, so ``P:`` or
+    ``S:`` match (and the other mark, at most one character shorter, has them too).
 
     Examples
     --------
@@ -309,7 +328,7 @@ def blocking_keys(text: str) -> frozenset[str]:
     """
     roman = romanize(text)
     keys = {"R:" + roman} | phonetic_keys(text)
-    if len(roman) > SHORT_MARK_LENGTH:
+    if SHORT_MARK_LENGTH < len(roman) <= DELETION_MAX_LENGTH:
         keys |= {"D:" + k for k in _deletion_neighbourhood(roman)}
     if len(roman) >= AFFIX_MIN_LENGTH:
         keys |= {"P:" + k for k in _deletion_neighbourhood(roman[:AFFIX_LENGTH])}
