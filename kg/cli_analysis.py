@@ -8,14 +8,21 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from kg.analysis.arguments import check
 from kg.analysis.model import Result
 from kg.analysis.service import Analyst
 from kg.analysis.similarity import DEFAULT_MIN_SIMILARITY
 from kg.errors import NotFound
 from kg.graph import KnowledgeGraph
-from kg.output import render_table
+from kg.output import printable, render_table
 
 __all__ = ["ANALYSIS_COMMANDS", "add_analysis_commands"]
+
+# The analysis commands' own arguments (argparse dests), checked by `kg.analysis.arguments`.
+ARGUMENTS = (
+    "mark", "nice_class", "jurisdiction", "excluding", "as_of", "min_similarity", "min_score",
+    "origin", "destination", "max_length", "subject",
+)  # fmt: skip
 
 
 def add_analysis_commands(
@@ -232,14 +239,15 @@ ANALYSIS_COMMANDS = {
 
 def run_analysis(command: str, args: argparse.Namespace, graph: KnowledgeGraph) -> str:
     """Run one analysis subcommand and return its printed output."""
+    check(**{name: getattr(args, name) for name in ARGUMENTS if hasattr(args, name)})
     analyst = Analyst(graph)
     results, row, columns = ANALYSIS_COMMANDS[command](analyst, args)
     if args.format == "json":
         return json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2) + "\n"
     if command == "path":
-        return _render_paths(results) or "no path within the length limit\n"
+        return printable(_render_paths(results), lines=True) or "no path within the length limit\n"
     if command == "priority":
-        return _render_priority(results[0])
+        return printable(_render_priority(results[0]), lines=True)
     if not results:
         return "(no results)\n"
     return render_table(columns, [row(r) for r in results], wrap=True)

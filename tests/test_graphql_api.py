@@ -113,6 +113,7 @@ def test_bad_arguments_are_bad_request(server: GraphQLServer) -> None:
     assert error["extensions"] == {
         "code": "BAD_REQUEST",
         "suggestion": "classes run from 1 to 45",
+        "argument": "niceClass",
     }
     invalid = post(server.graphql, "{ party { name } }")
     assert invalid["errors"][0]["extensions"]["code"] == "INVALID_QUERY"

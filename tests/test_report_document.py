@@ -14,6 +14,7 @@ import pytest
 
 import kg
 from kg import KnowledgeGraph, NotFound, Settings
+from kg.analysis.arguments import ArgumentError
 from kg.analysis.model import MarkUsage, ResultList
 from kg.analysis.service import Analyst
 from kg.report.document import Report, ReportParameterError, build_report
@@ -186,7 +187,7 @@ def test_report_parameters_and_unknown_names(seeded: KnowledgeGraph) -> None:
         build_report(seeded, mark="AWS", party="Amazon")
     with pytest.raises(ReportParameterError):
         build_report(seeded, party="Amazon", jurisdiction="CN")
-    with pytest.raises(ReportParameterError):
+    with pytest.raises(ArgumentError, match="Nice class 46 does not exist"):
         build_report(seeded, mark="AWS", nice_class=46)
     with pytest.raises(NotFound, match="no party named 'Nobody Inc'"):
         build_report(seeded, party="Nobody Inc")

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
 
+from kg.analysis import arguments
 from kg.analysis.conflicts import DEFAULT_MIN_SCORE, find_conflicts
 from kg.analysis.contradictions import ONE_PARTY_PER_SOURCE, SINGLE_VALUED, find_contradictions
 from kg.analysis.facts import FactBase
@@ -144,7 +145,7 @@ class Analyst:
     def _check_jurisdiction(self, code: str | None) -> str | None:
         if code is None:
             return None
-        code = code.upper()
+        code = arguments.jurisdiction(code)  # a well-formed code before any query sees it
         if not self.facts.jurisdiction_exists(code):
             raise NotFound(
                 f"unknown jurisdiction {code!r}",
@@ -154,11 +155,7 @@ class Analyst:
 
     @staticmethod
     def _check_class(nice_class: int | None) -> int | None:
-        if nice_class is not None and not 1 <= nice_class <= 45:
-            raise KGError(
-                f"Nice class {nice_class} does not exist", suggestion="classes run from 1 to 45"
-            )
-        return nice_class
+        return None if nice_class is None else arguments.nice_class(nice_class)
 
     # ------------------------------------------------------------ questions
 
@@ -221,8 +218,7 @@ class Analyst:
         self, origin: str, destination: str, max_length: int = 6, *, every: bool = False
     ) -> list[ConflictPath]:
         """Shortest paths between two parties (or, with `every`, all simple paths)."""
-        if not 1 <= max_length <= 12:
-            raise KGError("max_length must be between 1 and 12")
+        arguments.check(max_length=max_length)
         start, end = self.find_party(origin), self.find_party(destination)
         facts = self.facts
         edges, _ = neighbourhood_edges(facts, [start.id, end.id], depth=(max_length + 1) // 2)
@@ -295,8 +291,7 @@ class Analyst:
         self, text: str, limit: int = 10, min_score: float = DEFAULT_MIN_SEARCH_SCORE
     ) -> list[SearchHit]:
         """Parties, marks and cases whose names, texts or numbers match `text`, best first."""
-        if not 1 <= limit <= 100:
-            raise KGError("limit must be between 1 and 100")
+        arguments.check(limit=limit)
         self._check_mark_text(text, "the search text")
         facts = self.facts
         return search_hits(
@@ -399,11 +394,4 @@ def _suggest(wanted: str, choices: dict[str, set[str]]) -> str | None:
 
 
 def _as_date(value: dt.date | str | None) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise KGError(
-            f"as-of date {value!r} is not a date", suggestion="write YYYY-MM-DD"
-        ) from None
+    return None if value is None else arguments.date(value)

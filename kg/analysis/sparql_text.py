@@ -23,13 +23,17 @@ BATCH = 400
 KEY_BATCH = 5_000
 
 
-def escape_literal(text: str) -> str:
-    r"""Text safe inside a double-quoted SPARQL string.
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
-    >>> print(escape_literal('say "hi" \\ bye'))
-    say \"hi\" \\ bye
+
+def escape_literal(text: str) -> str:
+    r"""Text safe inside a double-quoted SPARQL string: quotes, backslashes and line breaks
+    escaped (a ``\u0022`` in the text stays text: the backslash is escaped).
+
+    >>> print(escape_literal('say "hi" \\ bye\nnow'))
+    say \"hi\" \\ bye\nnow
     """
-    return text.replace("\\", "\\\\").replace('"', '\\"')
+    return "".join(_ESCAPES.get(c, c) for c in text)
 
 
 def iri_values(iris: Iterable[str]) -> str:

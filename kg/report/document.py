@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from kg.analysis.arguments import check
 from kg.analysis.model import (
     CaseSummary,
     ConflictPair,
@@ -135,13 +136,15 @@ def build_report(
         )
     if (jurisdiction or nice_class is not None) and not mark:
         raise ReportParameterError("jurisdiction and class narrow a mark report only")
-    if nice_class is not None and not 1 <= nice_class <= 45:
-        raise ReportParameterError(
-            f"Nice class {nice_class} does not exist", suggestion="classes run from 1 to 45"
-        )
-    nodes = max_nodes or DEFAULT_MAX_NODES
-    if not 5 <= nodes <= 200:
-        raise ReportParameterError("max_nodes must be between 5 and 200")
+    given = check(
+        mark=mark,
+        jurisdiction=jurisdiction,
+        nice_class=nice_class,
+        party=party,
+        case=case,
+        max_nodes=max_nodes or DEFAULT_MAX_NODES,
+    )
+    jurisdiction, nodes = given["jurisdiction"], given["max_nodes"]
     if mark:
         return _mark_report(analyst, mark, jurisdiction, nice_class, nodes)
     if party:

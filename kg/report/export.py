@@ -24,6 +24,7 @@ from typing import IO, Any
 import networkx as nx
 import pyoxigraph as ox
 
+from kg.analysis.arguments import check
 from kg.analysis.neighbourhood import neighbourhood_edges
 from kg.analysis.service import Analyst
 from kg.errors import KGError, NotFound
@@ -146,8 +147,7 @@ def export_quads(
     """
     if party and mark:
         raise ExportError("export the neighbourhood of a party or of a mark, not both")
-    if not 1 <= depth <= 4:
-        raise ExportError("depth must be between 1 and 4")
+    check(named_graph=named_graph, party=party, mark=mark, depth=depth)
     store = graph.store
     reference = {g.value for g in REFERENCE_GRAPHS}
     graph_filter: ox.NamedNode | None = None

@@ -32,6 +32,7 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext
 
+from kg.analysis.arguments import ArgumentError, check
 from kg.analysis.conflicts import DEFAULT_MIN_SCORE
 from kg.analysis.similarity import DEFAULT_MIN_SIMILARITY
 from kg.api.graphql.input_guard import InputGuard
@@ -96,6 +97,14 @@ class Query:
         as_of: dt.date | None = None,
         min_similarity: float | None = DEFAULT_MIN_SIMILARITY,
     ) -> list[MarkUsage]:
+        check(
+            mark=mark,
+            nice_class=nice_class,
+            jurisdiction=jurisdiction,
+            excluding=excluding,
+            as_of=as_of,
+            min_similarity=min_similarity,
+        )
         analyst = info.context.runner.analyst
         hits = await _call(
             info,
@@ -123,9 +132,14 @@ class Query:
         first: int | None = DEFAULT_PAGE_SIZE,
         after: str | None = None,
     ) -> ConflictConnection:
+        check(
+            jurisdiction=jurisdiction,
+            nice_class=nice_class,
+            min_score=min_score,
+            first=first,
+            after=after,
+        )
         size = _given(first, DEFAULT_PAGE_SIZE)
-        if not 0 <= size <= MAX_PAGE_SIZE:
-            raise KGError(f"first must be between 0 and {MAX_PAGE_SIZE}, not {size}")
         start = _offset(after) + 1 if after else 0
         ranked = await info.context.runner.conflicts(
             jurisdiction, nice_class, _given(min_score, DEFAULT_MIN_SCORE)
@@ -157,6 +171,7 @@ class Query:
         to: str,
         max_length: int | None = 6,
     ) -> ConflictPath | None:
+        check(from_=from_, to=to, max_length=max_length)
         analyst = info.context.runner.analyst
         path = await _call(
             info, lambda: analyst.conflict_path(from_, to, max_length=_given(max_length, 6))
@@ -174,6 +189,7 @@ class Query:
         to: str,
         max_length: int | None = 4,
     ) -> list[ConflictPath]:
+        check(from_=from_, to=to, max_length=max_length)
         analyst = info.context.runner.analyst
         paths = await _call(
             info,
@@ -188,6 +204,7 @@ class Query:
     async def conflict_cluster(
         self, info: Info, party: str, min_score: float | None = DEFAULT_MIN_SCORE
     ) -> list[Party]:
+        check(party=party, min_score=min_score)
         analyst = info.context.runner.analyst
         found = await _call(
             info,
@@ -202,6 +219,7 @@ class Query:
     async def priority(
         self, info: Info, mark: str, nice_class: int, jurisdiction: str
     ) -> Priority | None:
+        check(mark=mark, nice_class=nice_class, jurisdiction=jurisdiction)
         analyst = info.context.runner.analyst
         finding = await _call(info, lambda: analyst.priority(mark, nice_class, jurisdiction))
         return Priority.of(finding)
@@ -211,6 +229,7 @@ class Query:
         "name is an error that suggests close ones."
     )
     async def party(self, info: Info, name: str) -> Party | None:
+        check(name=name)
         analyst = info.context.runner.analyst
         return Party.of(await _call(info, lambda: analyst.find_party(name)))
 
@@ -219,17 +238,20 @@ class Query:
         "marks share it, the first by IRI (see `marks`). An unknown text is an error."
     )
     async def mark(self, info: Info, text: str) -> Mark | None:
+        check(text=text)
         marks = await _marks(info, text)
         return marks[0]
 
     @strawberry.field(description="Every mark with this text (folded); unknown text is an error.")
     async def marks(self, info: Info, text: str) -> list[Mark]:
+        check(text=text)
         return await _marks(info, text)
 
     @strawberry.field(
         description="A case by IRI, IRI tail (aws-cn-2018) or case number ((2018)京民初127号)."
     )
     async def case(self, info: Info, id: strawberry.ID) -> Case | None:
+        check(id=str(id))
         analyst = info.context.runner.analyst
         return Case.of(await _call(info, lambda: analyst.case(str(id))))
 
@@ -238,6 +260,7 @@ class Query:
         "text (fuzzy; marks also by pinyin and sound), best first."
     )
     async def search(self, info: Info, text: str, limit: int | None = 10) -> list[SearchHit]:
+        check(text=text, limit=limit)
         analyst = info.context.runner.analyst
         hits = await _call(info, lambda: analyst.search(text, limit=_given(limit, 10)))
         return [SearchHit.of(hit) for hit in hits]
@@ -249,6 +272,7 @@ class Query:
     async def timeline(
         self, info: Info, party: str | None = None, case: strawberry.ID | None = None
     ) -> list[TimelineEntry]:
+        check(party=party, case=None if case is None else str(case))
         analyst = info.context.runner.analyst
         entries = await _call(
             info,
@@ -337,6 +361,9 @@ def coded(error: GraphQLError, debug: bool = False) -> GraphQLError:
     unless the server runs with --debug. Coding an error twice changes nothing.
     """
     original = error.original_error
+    if isinstance(original, ArgumentError):
+        extra = {"argument": _graphql_name(original.argument)}
+        return _with(error, str(original), error_code(original), original.suggestion, extra)
     if isinstance(original, KGError):
         return _with(error, str(original), error_code(original), original.suggestion)
     if error.extensions and "code" in error.extensions:
@@ -364,8 +391,20 @@ class ErrorCodes(SchemaExtension):
             result.errors = [coded(error, self.debug) for error in result.errors]
 
 
-def _with(error: GraphQLError, message: str, code: str, suggestion: str | None) -> GraphQLError:
-    extensions: dict[str, Any] = {**(error.extensions or {}), "code": code}
+def _graphql_name(argument: str) -> str:
+    """'nice_class' -> 'niceClass', 'from_' -> 'from' (strawberry's names)."""
+    head, *tail = argument.rstrip("_").split("_")
+    return head + "".join(word.capitalize() for word in tail)
+
+
+def _with(
+    error: GraphQLError,
+    message: str,
+    code: str,
+    suggestion: str | None,
+    extra: dict[str, Any] | None = None,
+) -> GraphQLError:
+    extensions: dict[str, Any] = {**(error.extensions or {}), **(extra or {}), "code": code}
     if suggestion:
         extensions["suggestion"] = suggestion
     return GraphQLError(

@@ -1,0 +1,201 @@
+"""The arguments of every question, checked in one place before anything uses them.
+
+GraphQL resolvers, the `kg` analysis, report and export commands, and `/report` pass what
+the user gave through `check`, so all of them accept and refuse the same things with the same
+message; the analysis service checks again what it splices into a query (a jurisdiction code).
+A refused argument raises `ArgumentError`: exit status 2 in the CLI, ``BAD_REQUEST`` with
+``extensions.argument`` in GraphQL, 400 over HTTP.
+
+Rules, by argument name (`RULES`):
+
+- names, marks, case ids and numbers, search text: one line of printable text, not blank, at
+  most `MAX_TEXT_CHARS` characters — no control character (newline, tab, ESC, NUL), no
+  surrogate or non-character, no bidirectional override;
+- ``jurisdiction``: an ISO 3166-1 alpha-2 code (any case) or tmkg's jurisdiction IRI
+  (``https://w3id.org/tmkg/id/jurisdiction/CN``); returned as the upper-case code;
+- ``nice_class``: a whole number from 1 to 45;
+- ``as_of``: a date, ``YYYY-MM-DD``;
+- ``min_similarity``, ``min_score``: a number from 0 to 1;
+- counts (``limit``, ``max_length``, ``first``, ``depth``, ``max_nodes``): whole numbers in
+  their ranges;
+- ``named_graph``: an absolute IRI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any
+
+from kg.errors import KGError
+
+__all__ = [
+    "JURISDICTION_IRI",
+    "MAX_TEXT_CHARS",
+    "RULES",
+    "ArgumentError",
+    "check",
+    "date",
+    "fraction",
+    "jurisdiction",
+    "nice_class",
+    "text",
+]
+
+MAX_TEXT_CHARS = 500
+"""The longest name, mark, case id or search text accepted (real ones are far shorter)."""
+JURISDICTION_IRI = "https://w3id.org/tmkg/id/jurisdiction/"
+
+_UNPRINTABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+_CODE = re.compile(r"[A-Za-z]{2}")
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`\x00-\x20]+")
+
+
+class ArgumentError(KGError):
+    """An argument is malformed or out of range; `argument` names it."""
+
+    exit_code = 2  # a usage error, as argparse's own
+    http_status = 400
+
+    def __init__(self, argument: str, message: str, *, suggestion: str | None = None) -> None:
+        super().__init__(message, suggestion=suggestion)
+        self.argument = argument
+
+
+def _shown(value: object) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:56] + "…" + shown[-3:]
+
+
+def text(value: object, argument: str = "text") -> str:
+    """One line of printable text, not blank, at most `MAX_TEXT_CHARS` characters.
+
+    >>> text("AWS")
+    'AWS'
+    >>> text("C\\nN", "jurisdiction")
+    Traceback (most recent call last):
+    kg.analysis.arguments.ArgumentError: jurisdiction 'C\\nN' holds a control character (U+000A)
+    """
+    if not isinstance(value, str):
+        raise ArgumentError(argument, f"{argument} must be text, not {_shown(value)}")
+    if len(value) > MAX_TEXT_CHARS:
+        raise ArgumentError(
+            argument,
+            f"{argument} is {len(value)} characters long, more than the {MAX_TEXT_CHARS} allowed",
+            suggestion="names, marks and case numbers are short",
+        )
+    bad = _UNPRINTABLE.search(value)
+    if bad:
+        raise ArgumentError(
+            argument,
+            f"{argument} {_shown(value)} holds a control character (U+{ord(bad[0]):04X})",
+        )
+    if not value.strip():
+        raise ArgumentError(argument, f"{argument} is blank")
+    return value
+
+
+def jurisdiction(value: object, argument: str = "jurisdiction") -> str:
+    """An ISO 3166-1 alpha-2 code or tmkg's jurisdiction IRI, as the upper-case code.
+
+    >>> jurisdiction("cn"), jurisdiction("https://w3id.org/tmkg/id/jurisdiction/US")
+    ('CN', 'US')
+    """
+    code = text(value, argument).strip().removeprefix(JURISDICTION_IRI)
+    if not _CODE.fullmatch(code):
+        raise ArgumentError(
+            argument,
+            f"{argument} {_shown(value)} is not a jurisdiction code",
+            suggestion="use an ISO 3166-1 alpha-2 code such as CN",
+        )
+    return code.upper()
+
+
+def nice_class(value: object, argument: str = "nice_class") -> int:
+    """A Nice class, 1 to 45."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 45:
+        raise ArgumentError(
+            argument,
+            f"Nice class {_shown(value)} does not exist",
+            suggestion="classes run from 1 to 45",
+        )
+    return value
+
+
+def date(value: object, argument: str = "as_of") -> dt.date:
+    """A date, or its ISO text ``YYYY-MM-DD``."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    try:
+        return dt.date.fromisoformat(text(value, argument).strip())
+    except ValueError:
+        raise ArgumentError(
+            argument, f"{argument} {_shown(value)} is not a date", suggestion="write YYYY-MM-DD"
+        ) from None
+
+
+def fraction(value: object, argument: str = "min_score") -> float:
+    """A number from 0 to 1."""
+    # NaN fails the range test too.
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise ArgumentError(argument, f"{argument} must be between 0 and 1, not {_shown(value)}")
+    return float(value)
+
+
+def _between(low: int, high: int) -> Callable[[object, str], int]:
+    def count(value: object, argument: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ArgumentError(
+                argument, f"{argument} must be between {low} and {high}, not {_shown(value)}"
+            )
+        return value
+
+    return count
+
+
+def _iri(value: object, argument: str) -> str:
+    iri = text(value, argument).strip()
+    if not _IRI.fullmatch(iri):
+        raise ArgumentError(
+            argument,
+            f"{argument} {_shown(value)} is not an absolute IRI",
+            suggestion="see `kg stats` for the graphs' IRIs",
+        )
+    return iri
+
+
+_TEXT_ARGUMENTS = (
+    "mark", "text", "name", "party", "excluding", "origin", "destination", "from_", "to",
+    "case", "id", "subject", "after",
+)  # fmt: skip
+
+RULES: dict[str, Callable[[Any, str], Any]] = {
+    **dict.fromkeys(_TEXT_ARGUMENTS, text),
+    "jurisdiction": jurisdiction,
+    "nice_class": nice_class,
+    "as_of": date,
+    "min_similarity": fraction,
+    "min_score": fraction,
+    "limit": _between(1, 100),
+    "max_length": _between(1, 12),
+    "first": _between(0, 100),
+    "depth": _between(1, 4),
+    "max_nodes": _between(5, 200),
+    "named_graph": _iri,
+}
+"""The rule for each argument, by its Python name (GraphQL's ``niceClass`` is ``nice_class``)."""
+
+
+def check(**arguments: Any) -> dict[str, Any]:
+    """Every given argument checked by its rule and normalised; None means not given.
+
+    >>> check(jurisdiction="cn", nice_class=42, mark=None)
+    {'jurisdiction': 'CN', 'nice_class': 42, 'mark': None}
+    """
+    return {
+        name: None if value is None else RULES[name](value, name)
+        for name, value in arguments.items()
+    }
