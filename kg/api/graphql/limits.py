@@ -1,9 +1,16 @@
 """Guard rails for /graphql: every over-limit query is refused before it runs.
 
-- depth: strawberry's `QueryDepthLimiter` (introspection fields are not counted);
+- depth: `depth_limit_rule`, a validation rule (introspection fields are not counted);
 - cost: `QueryCostLimiter` below, an estimate of how many objects the answer holds;
-- aliases and tokens: strawberry's `MaxAliasesLimiter` and `MaxTokensLimiter`, fixed;
-- time: the view stops a request past the limit (`kg.api.graphql.view`).
+- aliases: `aliases_limit_rule`; tokens: strawberry's `MaxTokensLimiter`, both fixed;
+- time: the view stops a request past the limit (`kg.api.graphql.view`);
+- the event loop: `ThreadedValidation` validates in worker threads (graphql-core's rules
+  are quadratic in places: 550 fields named alike took 1.4 s to validate).
+
+Every measure walks the document once: a named fragment is measured once, before the
+fragments that spread it, and each spread adds its fragment's measure. Walking into every
+spread instead (as strawberry's depth and alias limiters do) takes time exponential in the
+document: 19 fragments each spreading the next twice held the event loop for seconds.
 
 Each refusal is an ordinary GraphQL error with ``extensions.code`` (see `LIMIT_CODES`) and a
 suggestion naming the server setting, so a client can tell it from a wrong query.
@@ -12,9 +19,12 @@ suggestion naming the server setting, so a client can tell it from a wrong query
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from functools import lru_cache
 from typing import Any
 
+import anyio
+import anyio.to_thread
 from graphql import (
     DocumentNode,
     FieldNode,
@@ -28,6 +38,8 @@ from graphql import (
     IntValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    ValidationContext,
+    ValidationRule,
     VariableNode,
     get_named_type,
     is_list_type,
@@ -35,6 +47,7 @@ from graphql import (
 )
 from graphql.pyutils import Undefined
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema import validate_document
 
 __all__ = [
     "DEFAULT_LIST_SIZE",
@@ -42,6 +55,10 @@ __all__ = [
     "MAX_ALIASES",
     "MAX_TOKENS",
     "QueryCostLimiter",
+    "ThreadedValidation",
+    "aliases_limit_rule",
+    "depth_limit_rule",
+    "fragment_measures",
     "operation_cost",
 ]
 
@@ -68,7 +85,160 @@ LIMIT_CODES: tuple[tuple[re.Pattern[str], str, str], ...] = (
         f"send a shorter document (at most {MAX_TOKENS} tokens)",
     ),
 )
-"""Patterns of strawberry's limit messages -> (code, suggestion) for the error's extensions."""
+"""Patterns of the limit messages -> (code, suggestion) for the error's extensions."""
+
+
+def fragment_measures(
+    document: DocumentNode, measure: Callable[[FragmentDefinitionNode, Mapping[str, int]], int]
+) -> dict[str, int]:
+    """Each named fragment's measure, computed once, after those of the fragments it spreads.
+
+    A spread of a fragment not measured yet (unknown, or closing a cycle: validation reports
+    both) counts 0, so the walk ends on any document. The order is found without recursion:
+    a chain of a thousand fragments is fine.
+    """
+    fragments = _fragments(document)
+    measured: dict[str, int] = {}
+    started: set[str] = set()
+    for root in fragments:
+        if root in started:
+            continue
+        started.add(root)
+        stack = [(root, iter(_spreads(fragments[root].selection_set)))]
+        while stack:
+            name, pending = stack[-1]
+            child = next(pending, None)
+            if child is None:
+                stack.pop()
+                measured[name] = measure(fragments[name], measured)
+            elif child in fragments and child not in started:
+                started.add(child)
+                stack.append((child, iter(_spreads(fragments[child].selection_set))))
+    return measured
+
+
+def _fragments(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
+    return {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+
+
+def _operations(document: DocumentNode) -> list[OperationDefinitionNode]:
+    return [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+
+
+def _spreads(selection_set: SelectionSetNode) -> list[str]:
+    """The names of the fragments a selection set spreads, at any nesting (no recursion)."""
+    names, pending = [], [selection_set]
+    while pending:
+        for selection in pending.pop().selections:
+            if isinstance(selection, FragmentSpreadNode):
+                names.append(selection.name.value)
+            elif selection.selection_set is not None:  # type: ignore[union-attr]
+                pending.append(selection.selection_set)  # type: ignore[union-attr]
+    return names
+
+
+def _depth(selection_set: SelectionSetNode, fragments: Mapping[str, int]) -> int:
+    """How deep fields nest below a selection set (a leaf field is 0; `__` fields are free)."""
+    deepest = 0
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            if selection.selection_set is None or selection.name.value.startswith("__"):
+                continue
+            depth = 1 + _depth(selection.selection_set, fragments)
+        elif isinstance(selection, InlineFragmentNode):
+            depth = _depth(selection.selection_set, fragments)
+        else:
+            depth = fragments.get(selection.name.value, 0)  # type: ignore[union-attr]
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _aliases(selection_set: SelectionSetNode, fragments: Mapping[str, int]) -> int:
+    """How many aliased fields a selection set holds, a fragment's counted per spread."""
+    total = 0
+    for selection in selection_set.selections:
+        if isinstance(selection, FragmentSpreadNode):
+            total += fragments.get(selection.name.value, 0)
+            continue
+        if isinstance(selection, FieldNode) and selection.alias:
+            total += 1
+        if selection.selection_set is not None:  # type: ignore[union-attr]
+            total += _aliases(selection.selection_set, fragments)  # type: ignore[union-attr]
+    return total
+
+
+def _document_rule(check: Callable[[ValidationContext], None]) -> type[ValidationRule]:
+    class DocumentRule(ValidationRule):
+        def __init__(self, context: ValidationContext) -> None:
+            super().__init__(context)
+            check(context)
+
+    return DocumentRule
+
+
+def depth_limit_rule(max_depth: int) -> type[ValidationRule]:
+    """A validation rule refusing operations whose fields nest deeper than `max_depth`.
+
+    Counted as strawberry's `QueryDepthLimiter` counts (with its message), in linear time.
+    """
+
+    def check(context: ValidationContext) -> None:
+        document = context.document
+        depths = fragment_measures(document, lambda f, known: _depth(f.selection_set, known))
+        for operation in _operations(document):
+            if _depth(operation.selection_set, depths) > max_depth:
+                name = operation.name.value if operation.name else "anonymous"
+                context.report_error(
+                    GraphQLError(
+                        f"'{name}' exceeds maximum operation depth of {max_depth}", operation
+                    )
+                )
+
+    return _document_rule(check)
+
+
+def aliases_limit_rule(max_aliases: int) -> type[ValidationRule]:
+    """A validation rule refusing documents with more than `max_aliases` aliased fields.
+
+    Counted as strawberry's `MaxAliasesLimiter` counts (with its message), in linear time.
+    """
+
+    def check(context: ValidationContext) -> None:
+        document = context.document
+        counts = fragment_measures(document, lambda f, known: _aliases(f.selection_set, known))
+        total = sum(_aliases(o.selection_set, counts) for o in _operations(document))
+        if total > max_aliases:
+            context.report_error(GraphQLError(f"{total} aliases found. Allowed: {max_aliases}"))
+
+    return _document_rule(check)
+
+
+_validate = lru_cache(maxsize=256)(validate_document)
+"""Validation verdicts by document (`ParserCache` gives a repeated query the same one)."""
+
+
+class ThreadedValidation(SchemaExtension):
+    """Validate in a worker thread (at most `limiter`'s threads at once), verdicts cached.
+
+    Strawberry's `ValidationCache` does the same on the event loop, where the quadratic
+    rules of graphql-core held every other request; in a thread, the per-request time limit
+    can also fire while a document is being validated.
+    """
+
+    def __init__(self, limiter: anyio.CapacityLimiter) -> None:
+        self.limiter = limiter
+
+    async def on_validate(self) -> AsyncIterator[None]:
+        context = self.execution_context
+        if context.graphql_document is not None and context.pre_execution_errors is None:
+            context.pre_execution_errors = await anyio.to_thread.run_sync(
+                _validate,
+                context.schema._schema,
+                context.graphql_document,
+                context.validation_rules,
+                limiter=self.limiter,
+            )
+        yield
 
 
 class QueryCostLimiter(SchemaExtension):
@@ -113,23 +283,10 @@ class QueryCostLimiter(SchemaExtension):
 
 
 def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    operations = _operations(document)
     if name is None:
         return operations[0] if len(operations) == 1 else None
     return next((o for o in operations if o.name and o.name.value == name), None)
-
-
-class _Fragments:
-    """What the cost walk needs of a document: the schema and its fragments by name."""
-
-    def __init__(self, schema: GraphQLSchema, document: DocumentNode) -> None:
-        self.schema = schema
-        self._fragments = {
-            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-        }
-
-    def get_fragment(self, name: str) -> FragmentDefinitionNode | None:
-        return self._fragments.get(name)
 
 
 def operation_cost(
@@ -143,73 +300,56 @@ def operation_cost(
     root = schema.get_root_type(operation.operation)
     if root is None:
         return 0
-    context = _Fragments(schema, document)
-    return _selection_cost(context, operation.selection_set, root, variables, list_size, set())
+    walk = _CostWalk(schema, variables, list_size)
+    costs = fragment_measures(document, walk.fragment)
+    return walk.selection(operation.selection_set, root, costs)
 
 
-def _selection_cost(
-    context: Any,
-    selection_set: SelectionSetNode,
-    parent: GraphQLNamedType,
-    variables: Mapping[str, Any],
-    list_size: int,
-    fragments: set[str],
-) -> int:
-    total = 0
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            total += _field_cost(context, selection, parent, variables, list_size, fragments)
-        elif isinstance(selection, InlineFragmentNode):
-            condition = selection.type_condition
-            target = context.schema.get_type(condition.name.value) if condition else parent
-            if target is not None:
-                total += _selection_cost(
-                    context, selection.selection_set, target, variables, list_size, fragments
-                )
-        elif isinstance(selection, FragmentSpreadNode):
-            name = selection.name.value
-            fragment = context.get_fragment(name)
-            if fragment is None or name in fragments:
-                continue  # unknown or cyclic: validation reports it
-            target = context.schema.get_type(fragment.type_condition.name.value)
-            if target is not None:
-                total += _selection_cost(
-                    context,
-                    fragment.selection_set,
-                    target,
-                    variables,
-                    list_size,
-                    fragments | {name},
-                )
-    return total
+class _CostWalk:
+    """The cost estimate of selection sets, for one request's variables."""
 
+    def __init__(self, schema: GraphQLSchema, variables: Mapping[str, Any], list_size: int) -> None:
+        self.schema = schema
+        self.variables = variables
+        self.list_size = list_size
 
-def _field_cost(
-    context: Any,
-    node: FieldNode,
-    parent: GraphQLNamedType,
-    variables: Mapping[str, Any],
-    list_size: int,
-    fragments: set[str],
-) -> int:
-    name = node.name.value
-    if name.startswith("__"):
-        return 0
-    fields = parent.fields if isinstance(parent, GraphQLObjectType) else {}
-    definition = fields.get(name)
-    if definition is None or node.selection_set is None:
-        return 1
-    field_type = definition.type
-    if is_non_null_type(field_type):
-        field_type = field_type.of_type  # type: ignore[attr-defined]
-    multiplier = _page_size(node, definition, variables)
-    if multiplier is None:
-        in_connection = parent.name.endswith("Connection")
-        multiplier = list_size if is_list_type(field_type) and not in_connection else 1
-    children = _selection_cost(
-        context, node.selection_set, get_named_type(field_type), variables, list_size, fragments
-    )
-    return 1 + multiplier * children
+    def fragment(self, fragment: FragmentDefinitionNode, costs: Mapping[str, int]) -> int:
+        target = self.schema.get_type(fragment.type_condition.name.value)
+        return 0 if target is None else self.selection(fragment.selection_set, target, costs)
+
+    def selection(
+        self, selection_set: SelectionSetNode, parent: GraphQLNamedType, costs: Mapping[str, int]
+    ) -> int:
+        total = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                total += self.field(selection, parent, costs)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                target = self.schema.get_type(condition.name.value) if condition else parent
+                if target is not None:
+                    total += self.selection(selection.selection_set, target, costs)
+            elif isinstance(selection, FragmentSpreadNode):
+                total += costs.get(selection.name.value, 0)  # unknown or cyclic: invalid
+        return total
+
+    def field(self, node: FieldNode, parent: GraphQLNamedType, costs: Mapping[str, int]) -> int:
+        name = node.name.value
+        if name.startswith("__"):
+            return 0
+        fields = parent.fields if isinstance(parent, GraphQLObjectType) else {}
+        definition = fields.get(name)
+        if definition is None or node.selection_set is None:
+            return 1
+        field_type = definition.type
+        if is_non_null_type(field_type):
+            field_type = field_type.of_type  # type: ignore[attr-defined]
+        multiplier = _page_size(node, definition, self.variables)
+        if multiplier is None:
+            in_connection = parent.name.endswith("Connection")
+            multiplier = self.list_size if is_list_type(field_type) and not in_connection else 1
+        children = self.selection(node.selection_set, get_named_type(field_type), costs)
+        return 1 + multiplier * children
 
 
 def _page_size(node: FieldNode, definition: Any, variables: Mapping[str, Any]) -> int | None:

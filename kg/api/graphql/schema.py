@@ -19,16 +19,14 @@ import logging
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any, TypeVar
 
+import anyio
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     SchemaExtension,
-    ValidationCache,
 )
 from strawberry.types import ExecutionContext
 
@@ -36,7 +34,15 @@ from kg.analysis.arguments import ArgumentError, check
 from kg.analysis.conflicts import DEFAULT_MIN_SCORE
 from kg.analysis.similarity import DEFAULT_MIN_SIMILARITY
 from kg.api.graphql.input_guard import InputGuard
-from kg.api.graphql.limits import LIMIT_CODES, MAX_ALIASES, MAX_TOKENS, QueryCostLimiter
+from kg.api.graphql.limits import (
+    LIMIT_CODES,
+    MAX_ALIASES,
+    MAX_TOKENS,
+    QueryCostLimiter,
+    ThreadedValidation,
+    aliases_limit_rule,
+    depth_limit_rule,
+)
 from kg.api.graphql.types import (
     Case,
     Conflict,
@@ -73,6 +79,8 @@ DEFAULT_PAGE_SIZE = 20
 CACHED_DOCUMENTS = 256
 """Parsed and validated documents kept (LRU), so a repeated query skips both steps."""
 MAX_PAGE_SIZE = 100
+VALIDATION_THREADS = 4
+"""Documents validated at once (in worker threads, off the event loop)."""
 
 
 async def _call(info: Info, call: Callable[[], T]) -> T:
@@ -442,17 +450,15 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
     # The depth and alias rules are built once, so every request validates with the same
     # rules and ValidationCache can reuse the verdict on a document it has seen.
-    rules = [
-        *QueryDepthLimiter(max_depth=settings.graphql_max_depth).validation_rules,
-        *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
-    ]
+    rules = [depth_limit_rule(settings.graphql_max_depth), aliases_limit_rule(MAX_ALIASES)]
+    validators = anyio.CapacityLimiter(VALIDATION_THREADS)
     return TmkgSchema(
         query=Query,
         extensions=[
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
             lambda: ParserCache(maxsize=CACHED_DOCUMENTS),
             lambda: AddValidationRules(rules),
-            lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
+            lambda: ThreadedValidation(validators),
             lambda: InputGuard(update_token=settings.update_token),
             lambda: QueryCostLimiter(max_cost=settings.graphql_max_cost),
             lambda: ErrorCodes(debug=settings.debug),
