@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import quote
 
+import anyio
+import anyio.to_thread
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
@@ -43,14 +46,17 @@ def create_app(graph: KnowledgeGraph, settings: Settings | None = None) -> Starl
         finally:
             sparql.close()
 
+    figures = StoreFigures(graph)
+
     async def health(request: Request) -> JSONResponse:
+        named_graphs, seed_loaded = await figures.current()
         return JSONResponse(
             {
                 "status": "ok",
                 "backend": graph.store.backend,
                 "store": graph.store.location,
-                "named_graphs": len(graph.store.named_graphs()),
-                "seed_loaded": graph.has_seed(),
+                "named_graphs": named_graphs,
+                "seed_loaded": seed_loaded,
             }
         )
 
@@ -114,3 +120,47 @@ def create_app(graph: KnowledgeGraph, settings: Settings | None = None) -> Starl
     app.state.graph = graph
     app.state.sparql = sparql
     return app
+
+
+class StoreFigures:
+    """What /health reports of the store (named graphs, seed loaded), counted off the event
+    loop once per state of the data, so a health check costs no store work.
+
+    Counting is a scan (a second with 200,000 graphs): the first request waits for it; later
+    ones get the last figures at once while a change is counted again in the background.
+    """
+
+    def __init__(self, graph: KnowledgeGraph) -> None:
+        self.graph = graph
+        self._figures: tuple[int, bool] | None = None
+        self._generation: int | None = None
+        self._counting: asyncio.Future[None] | None = None
+        self._limiter = anyio.CapacityLimiter(1)
+
+    async def current(self) -> tuple[int, bool]:
+        """The number of named graphs and whether the seed case is loaded."""
+        if self._generation != self.graph.generation and (
+            self._counting is None or self._counting.done()
+        ):
+            self._counting = asyncio.ensure_future(self._count())
+            self._counting.add_done_callback(_quiet)
+        if self._figures is None:
+            assert self._counting is not None
+            await asyncio.shield(self._counting)
+        assert self._figures is not None
+        return self._figures
+
+    async def _count(self) -> None:
+        generation = self.graph.generation
+        self._figures = await anyio.to_thread.run_sync(self._scan, limiter=self._limiter)
+        self._generation = generation
+
+    def _scan(self) -> tuple[int, bool]:
+        return len(self.graph.store.named_graphs()), self.graph.has_seed()
+
+
+def _quiet(task: asyncio.Future[None]) -> None:
+    # A failed count in the background is retried at the next request; the one waiting
+    # for it (if any) gets the error.
+    if not task.cancelled():
+        task.exception()
