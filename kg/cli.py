@@ -161,6 +161,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", default=None, help="interface to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port (default 8000)")
+    serve.add_argument(
+        "--allowed-host",
+        action="append",
+        default=None,
+        metavar="HOST",
+        help="answer requests whose Host header names HOST (repeatable; '*.example.org' for "
+        "subdomains; default: $KG_ALLOWED_HOSTS, else the bound address: 127.0.0.1, "
+        "localhost and [::1] on loopback); any other Host gets 400",
+    )
     sparql = serve.add_argument_group("SPARQL endpoint (/sparql)")
     sparql.add_argument(
         "--query-timeout",
@@ -252,6 +261,21 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="answer a request still running after this long with a TIMEOUT error (default 30)",
     )
+    reports = serve.add_argument_group("Reports (/report)")
+    reports.add_argument(
+        "--report-timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="answer a report still being built after this long with 503 (default 60)",
+    )
+    reports.add_argument(
+        "--report-concurrency",
+        type=int,
+        default=None,
+        metavar="N",
+        help="build at most N reports at once; past it, 503 with Retry-After (default 2)",
+    )
     add_analysis_commands(commands, common)
     add_report_commands(commands, common)
     add_registry_commands(commands, common)
@@ -285,6 +309,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         graphql_max_depth=getattr(args, "graphql_max_depth", None),
         graphql_max_cost=getattr(args, "graphql_max_cost", None),
         graphql_timeout=getattr(args, "graphql_timeout", None),
+        report_timeout=getattr(args, "report_timeout", None),
+        report_concurrency=getattr(args, "report_concurrency", None),
+        allowed_hosts=tuple(getattr(args, "allowed_host", None) or ()) or None,
     )
     try:
         if settings.endpoint and settings.memory:

@@ -54,6 +54,11 @@ class Settings:
     graphql_max_depth: int = 10
     graphql_max_cost: int = 10_000
     graphql_timeout: float = 30.0
+    # /report: past the time limit 503; at most this many built at once, past it 503.
+    report_timeout: float = 60.0
+    report_concurrency: int = 2
+    # Host headers the server answers (DNS rebinding); empty: the bound address's names.
+    allowed_hosts: tuple[str, ...] = ()
 
     @property
     def backend(self) -> str:
@@ -80,6 +85,28 @@ class Settings:
             return {}
         login = (self.endpoint_user, self.endpoint_password or "") if self.endpoint_user else None
         return {"endpoint": self.endpoint, "update_endpoint": self.update_endpoint, "auth": login}
+
+    @property
+    def trusted_hosts(self) -> tuple[str, ...]:
+        """The Host names the server answers: `allowed_hosts`, else the bound address's.
+
+        Bound to loopback, its names (any port); bound to an address, that address; bound to
+        every interface (0.0.0.0, ::), loopback only until hosts are named.
+
+        >>> Settings().trusted_hosts
+        ('127.0.0.1', 'localhost', '[::1]')
+        >>> Settings(host="192.0.2.7").trusted_hosts
+        ('192.0.2.7',)
+        >>> Settings(host="::1", allowed_hosts=("kg.example.org",)).trusted_hosts
+        ('kg.example.org',)
+        """
+        if self.allowed_hosts:
+            return self.allowed_hosts
+        loopback = ("127.0.0.1", "localhost", "[::1]")
+        host = self.host.strip("[]").lower()
+        if host in ("127.0.0.1", "localhost", "::1", "0.0.0.0", "::", ""):
+            return loopback
+        return (f"[{host}]" if ":" in host else host,)
 
     def with_update_token_file(self) -> Settings:
         """These settings with `update_token` read from `update_token_file`, if one is named.
@@ -143,6 +170,9 @@ class Settings:
             "graphql_max_depth": int(env.get("KG_GRAPHQL_MAX_DEPTH", "10")),
             "graphql_max_cost": int(env.get("KG_GRAPHQL_MAX_COST", "10000")),
             "graphql_timeout": float(env.get("KG_GRAPHQL_TIMEOUT", "30")),
+            "report_timeout": float(env.get("KG_REPORT_TIMEOUT", "60")),
+            "report_concurrency": int(env.get("KG_REPORT_CONCURRENCY", "2")),
+            "allowed_hosts": tuple(env.get("KG_ALLOWED_HOSTS", "").split()),
         }
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)  # type: ignore[arg-type]

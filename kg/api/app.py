@@ -103,7 +103,7 @@ def create_app(graph: KnowledgeGraph, settings: Settings | None = None) -> Starl
             Route("/health", health),
             *sparql_routes(sparql),
             *graphql_routes(graph, settings),
-            *report_routes(graph),
+            *report_routes(graph, settings),
             *load_routes(sparql),
         ],
         middleware=[
