@@ -458,6 +458,12 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         f"kg: serving {graph.store.location} on http://{settings.host}:{settings.port}/",
         file=sys.stderr,
     )
+    if not settings.allowed_hosts and settings.host in ("0.0.0.0", "::"):
+        print(
+            "kg: answering only requests for 127.0.0.1, localhost and [::1]: name the hosts "
+            "clients use with --allowed-host",
+            file=sys.stderr,
+        )
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
     return 0
 

@@ -13,6 +13,7 @@ import anyio.to_thread
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
@@ -31,7 +32,8 @@ __all__ = ["create_app"]
 
 
 def create_app(graph: KnowledgeGraph, settings: Settings | None = None) -> Starlette:
-    """Build the app over an open knowledge graph; `settings` give the endpoints' limits.
+    """Build the app over an open knowledge graph; `settings` give the endpoints' limits
+    and the Host names it answers (`Settings.trusted_hosts`: loopback ones by default).
 
     Raises `KGError` if the settings name an update token file that cannot be read.
     """
@@ -107,6 +109,13 @@ def create_app(graph: KnowledgeGraph, settings: Settings | None = None) -> Starl
             *load_routes(sparql),
         ],
         middleware=[
+            # A Host the server does not go by is 400 before anything reads or echoes it
+            # (the page's endpoint, base IRIs): a rebound DNS name gets nothing.
+            Middleware(
+                TrustedHostMiddleware,  # type: ignore[arg-type]
+                allowed_hosts=list(settings.trusted_hosts),
+                www_redirect=False,
+            ),
             *cors_middleware(settings),
             Middleware(
                 RequestSizeLimit,  # type: ignore[arg-type]
