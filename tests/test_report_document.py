@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from itertools import combinations
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 import kg
@@ -19,6 +20,7 @@ from kg.analysis.model import MarkUsage, ResultList
 from kg.analysis.service import Analyst
 from kg.report.document import Report, ReportParameterError, build_report
 from kg.report.figures import label_boxes, network_figure, timeline_figure
+from kg.report.network import ConflictNetwork
 from kg.report.render import write_report
 from kg.synth import generate
 
@@ -256,6 +258,43 @@ def test_big_neighbourhood_shows_the_most_relevant_part() -> None:
     assert len(timeline) == 40 and _overlaps(timeline) == []
     assert "more dated entries are left out" in html
     graph.close()
+
+
+def _drawn_network(names: list[str], edges: list[tuple[int, int]]) -> ConflictNetwork:
+    graph = nx.Graph()
+    for i, name in enumerate(names):
+        kind = ("party", "mark", "case", "court")[i % 4]
+        graph.add_node(f"n{i}", label=name, kind=kind, focus=i == 0)
+    for a, b in edges:
+        graph.add_edge(f"n{a}", f"n{b}", label="registered ×3; uses; opposes")
+    return ConflictNetwork(graph, ("n0",), graph)
+
+
+def test_network_labels_never_overlap_however_crowded() -> None:
+    # The edge labels of 16 nodes all joined cannot all sit on their edges; 50 wide boxes
+    # round one node cannot be pushed apart inside the canvas (they go in rows).
+    dense = _drawn_network(
+        [f"Party {i} Holdings" for i in range(16)], list(combinations(range(16), 2))
+    )
+    star = _drawn_network([f"{'W' * 20} W{i}" for i in range(50)], [(0, i) for i in range(1, 50)])
+    for network in (dense, star):
+        for seed in (1, 7):
+            boxes = label_boxes(network_figure(network, seed=seed))
+            shown = network.shown
+            assert len(boxes) == shown.number_of_nodes() + shown.number_of_edges()
+            assert _overlaps(boxes) == []
+
+
+def test_network_figure_does_not_depend_on_set_order(seeded: KnowledgeGraph) -> None:
+    # The shown graph's node order came from sets (PYTHONHASHSEED): the layout must not.
+    network = build_report(seeded, party="Amazon").network
+    backwards = nx.Graph()
+    backwards.add_nodes_from(reversed(list(network.shown.nodes(data=True))))
+    backwards.add_edges_from(
+        (b, a, d) for a, b, d in reversed(list(network.shown.edges(data=True)))
+    )
+    other = ConflictNetwork(network.graph, network.focus, backwards)
+    assert label_boxes(network_figure(other)) == label_boxes(network_figure(network))
 
 
 def test_results_render_in_notebooks(seeded: KnowledgeGraph) -> None:

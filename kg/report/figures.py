@@ -97,11 +97,14 @@ def _romanize(text: str) -> str:
 def network_figure(network: ConflictNetwork, *, seed: int = 7) -> Figure:
     """The conflict network: boxes coloured by kind (the subject outlined), labelled edges.
 
-    Node boxes are pushed apart until none overlap; each edge label takes the free spot
-    along its edge that overlaps least. Text artists carry a gid (``node:``/``edge:``) so
-    `label_boxes` can check the result.
+    Nodes and edges are laid out in a fixed order (sorted by IRI), so the figure does not
+    depend on set order (PYTHONHASHSEED). No two labels overlap, whatever the input: node
+    boxes are pushed apart, and packed in rows if that fails; each edge label takes the
+    first free spot along its edge, else the free spot nearest its edge's middle (with a
+    dotted leader), else a row added above the drawing. Boxes are measured as drawn. Text
+    artists carry a gid (``node:``/``edge:``) so `label_boxes` can check the result.
     """
-    graph = network.shown
+    graph = _ordered(network.shown)
     count = max(graph.number_of_nodes(), 1)
     height = min(1100.0, 380.0 + 26.0 * count)
     fig, ax = _canvas(_WIDTH, height)
@@ -133,16 +136,23 @@ def network_figure(network: ConflictNetwork, *, seed: int = 7) -> Figure:
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     sizes = {}
     for node, text in texts.items():
-        extent = text.get_window_extent(renderer)
-        pad = 2 * _PAD * _FONT + 2
-        sizes[node] = (extent.width + pad, extent.height + pad)
+        x0, y0, x1, y1 = _drawn_offsets(text, renderer)
+        # A box centred on the anchor that holds the drawn box, plus room for the border.
+        sizes[node] = (2 * max(-x0, x1) + 2, 2 * max(-y0, y1) + 2)
     area = (12.0, legend_strip + 8.0, _WIDTH - 12.0, height - 12.0)
     centres = _initial_positions(graph, sizes, area, seed)
     _separate(centres, sizes, area)
+    if not _apart([_box(centres[n], sizes[n]) for n in graph], _GAP / 2):
+        centres, top = _rows(centres, sizes, area)
+        if top + 12.0 > height:
+            height = top + 12.0
+            renderer = _resize(fig, ax, _WIDTH, height)
+        area = (area[0], area[1], area[2], height - 12.0)
     for node, text in texts.items():
         text.set_position(centres[node])
     boxes = [_box(centres[n], sizes[n]) for n in graph]
-    for a, b, data in sorted(graph.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))):
+    overflow: list[tuple[float, ...]] = []  # labels in rows added above the drawing
+    for a, b, data in graph.edges(data=True):
         (x0, y0), (x1, y1) = centres[a], centres[b]
         ax.plot([x0, x1], [y0, y1], color="#9a9a9a", linewidth=1.0, zorder=1)
         label = str(data.get("label", ""))
@@ -162,21 +172,28 @@ def network_figure(network: ConflictNetwork, *, seed: int = 7) -> Figure:
             gid=f"edge:{a}|{b}",
             bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"},
         )
-        extent = text.get_window_extent(renderer)
-        size = (extent.width + 2 * 0.15 * _EDGE_FONT + 2, extent.height + 2 * 0.15 * _EDGE_FONT)
-        best = min(
-            (0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8),
-            key=lambda t: (
-                sum(
-                    _overlap_area(_box((x0 + t * (x1 - x0), y0 + t * (y1 - y0)), size), other)
-                    for other in boxes
-                ),
-                abs(t - 0.5),
-            ),
-        )
-        where = (x0 + best * (x1 - x0), y0 + best * (y1 - y0))
+        offsets = _drawn_offsets(text, renderer)
+        middle = ((x0 + x1) / 2, (y0 + y1) / 2)
+        along = [(x0 + t * (x1 - x0), y0 + t * (y1 - y0)) for t in _ALONG]
+        where = next((p for p in along if _free(_shift(offsets, p), boxes, area)), None)
+        if where is None:
+            where = _nearest_free_spot(middle, offsets, boxes, area)
+            if where is None:
+                where = _overflow_spot(offsets, overflow, area, height)
+                if where[1] + offsets[3] + 12.0 > height:
+                    height = where[1] + offsets[3] + 12.0
+                    renderer = _resize(fig, ax, _WIDTH, height)
+                overflow.append(_shift(offsets, where))
+            ax.plot(
+                [middle[0], where[0]],
+                [middle[1], where[1]],
+                color="#9a9a9a",
+                linewidth=0.6,
+                linestyle=":",
+                zorder=1,
+            )
         text.set_position(where)
-        boxes.append(_box(where, size))
+        boxes.append(_shift(offsets, where))
     kinds = [k for k in KIND_COLOURS if any(d.get("kind") == k for _, d in graph.nodes(data=True))]
     handles = [
         Patch(facecolor=KIND_COLOURS[k][0], edgecolor=KIND_COLOURS[k][1], label=k) for k in kinds
@@ -194,6 +211,161 @@ def network_figure(network: ConflictNetwork, *, seed: int = 7) -> Figure:
     for text in legend.get_texts():
         text.set_parse_math(False)
     return fig
+
+
+_ALONG = (0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8)  # where on its edge a label may sit
+_LABEL_GAP = 1.5  # points kept free around an edge label
+_REACH = 160.0  # how far from its edge's middle a label may move before it goes above
+_SPOT_BOXES, _SPOTS = 30, 3000  # bounds on the spots tried per label (time, when crowded)
+
+
+def _ordered(graph: nx.Graph) -> nx.Graph:
+    """The graph with nodes, edges and each edge's ends in sorted order: the layout then
+    depends on the graph, not on the order sets happened to give."""
+    ordered = nx.Graph()
+    ordered.add_nodes_from(sorted(graph.nodes(data=True), key=lambda item: str(item[0])))
+    ends = ((a, b, d) if str(a) <= str(b) else (b, a, d) for a, b, d in graph.edges(data=True))
+    ordered.add_edges_from(sorted(ends, key=lambda e: (str(e[0]), str(e[1]))))
+    return ordered
+
+
+def _drawn_offsets(text: Text, renderer: object) -> tuple[float, float, float, float]:
+    """The box `label_boxes` measures for a text artist (its bbox patch, or the text), as
+    offsets from the artist's anchor, in points."""
+    text.set_position((0.0, 0.0))
+    patch = text.get_bbox_patch()
+    if patch is not None:
+        text.update_bbox_position_size(renderer)
+        extent = patch.get_window_extent(renderer)
+    else:
+        extent = text.get_window_extent(renderer)
+    ox, oy = text.get_transform().transform((0.0, 0.0))
+    return (extent.x0 - ox, extent.y0 - oy, extent.x1 - ox, extent.y1 - oy)
+
+
+def _shift(offsets: Sequence[float], at: tuple[float, float]) -> tuple[float, ...]:
+    return (at[0] + offsets[0], at[1] + offsets[1], at[0] + offsets[2], at[1] + offsets[3])
+
+
+def _apart(boxes: Sequence[Sequence[float]], gap: float) -> bool:
+    """Whether every two boxes are at least `gap` apart along one axis."""
+    return all(_clear(a, b, gap) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+
+
+def _clear(a: Sequence[float], b: Sequence[float], gap: float) -> bool:
+    return a[2] + gap <= b[0] or b[2] + gap <= a[0] or a[3] + gap <= b[1] or b[3] + gap <= a[1]
+
+
+def _free(
+    box: Sequence[float],
+    boxes: Sequence[Sequence[float]],
+    area: tuple[float, float, float, float],
+) -> bool:
+    """Whether a label box lies inside the area and clear of every placed box."""
+    inside = box[0] >= area[0] and box[1] >= area[1] and box[2] <= area[2] and box[3] <= area[3]
+    return inside and all(_clear(box, other, _LABEL_GAP) for other in boxes)
+
+
+def _nearest_free_spot(
+    near: tuple[float, float],
+    offsets: Sequence[float],
+    boxes: Sequence[Sequence[float]],
+    area: tuple[float, float, float, float],
+    reach: float = _REACH,
+) -> tuple[float, float] | None:
+    """The free anchor nearest `near`, at most `reach` away in either axis, among the spots
+    beside, above or below a placed box or the area's border (aligned with either end of
+    the box), or None.
+
+    A free spot can slide towards `near` until it meets a box or the border, so spots
+    against them are the ones worth trying. Only boxes within reach are looked at, spots
+    come from the nearest `_SPOT_BOXES` and at most `_SPOTS` are tried, which keeps this
+    quick however crowded the figure is (a label that finds no spot goes above)."""
+    x0, y0, x1, y1 = offsets
+    g = _LABEL_GAP + 0.01
+    window = (
+        near[0] - reach + x0 - g,
+        near[1] - reach + y0 - g,
+        near[0] + reach + x1 + g,
+        near[1] + reach + y1 + g,
+    )
+    local = sorted(
+        (box for box in boxes if not _clear(box, window, 0.0)),
+        key=lambda b: max(b[0] - near[0], near[0] - b[2], b[1] - near[1], near[1] - b[3]),
+    )  # nearest first: a spot's clash is then found after a few boxes
+    xs = {near[0], area[0] - x0, area[2] - x1}
+    ys = {near[1], area[1] - y0, area[3] - y1}
+    for box in local[:_SPOT_BOXES]:
+        xs.update((box[0] - g - x1, box[2] + g - x0, box[0] - x0, box[2] - x1))
+        ys.update((box[1] - g - y1, box[3] + g - y0, box[1] - y0, box[3] - y1))
+    xs = {x for x in xs if abs(x - near[0]) <= reach}
+    ys = {y for y in ys if abs(y - near[1]) <= reach}
+    spots = sorted(
+        ((x, y) for x in xs for y in ys),
+        key=lambda p: ((p[0] - near[0]) ** 2 + (p[1] - near[1]) ** 2, p),
+    )
+    return next((p for p in spots[:_SPOTS] if _free(_shift(offsets, p), local, area)), None)
+
+
+def _overflow_spot(
+    offsets: Sequence[float],
+    overflow: Sequence[Sequence[float]],
+    area: tuple[float, float, float, float],
+    height: float,
+) -> tuple[float, float]:
+    """An anchor in rows above everything drawn so far: after the last overflow label in
+    its row, or at the start of a new row. Nothing else is ever placed there."""
+    width = offsets[2] - offsets[0]
+    if overflow:
+        last = overflow[-1]
+        if last[2] + _LABEL_GAP * 2 + width <= area[2]:
+            return (last[2] + _LABEL_GAP * 2 - offsets[0], last[1] - offsets[1])
+        bottom = max(box[3] for box in overflow) + _LABEL_GAP * 2
+    else:
+        bottom = max(area[3], height - 12.0) + _LABEL_GAP * 2
+    return (area[0] - offsets[0], bottom - offsets[1])
+
+
+def _rows(
+    centres: dict[str, tuple[float, float]],
+    sizes: dict[str, tuple[float, float]],
+    area: tuple[float, float, float, float],
+) -> tuple[dict[str, tuple[float, float]], float]:
+    """Node boxes packed in rows, in reading order of their layout positions, `_GAP` apart:
+    the fallback when pushing them apart leaves an overlap. Returns the centres and the top
+    of the top row (above the area's top when the rows need more height)."""
+    order = sorted(centres, key=lambda n: (-centres[n][1], centres[n][0], str(n)))
+    rows: list[list[str]] = []
+    width = 0.0
+    for node in order:
+        w = sizes[node][0]
+        if rows and width + _GAP + w <= area[2] - area[0]:
+            rows[-1].append(node)
+            width += _GAP + w
+        else:
+            rows.append([node])
+            width = w
+    needed = sum(max(sizes[n][1] for n in row) for row in rows) + _GAP * (len(rows) - 1)
+    top = max(area[3], area[1] + needed)
+    placed, y = {}, top
+    for row in rows:
+        tall = max(sizes[n][1] for n in row)
+        x = area[0]
+        for node in row:
+            w = sizes[node][0]
+            placed[node] = (x + w / 2, y - tall / 2)
+            x += w + _GAP
+        y -= tall + _GAP
+    return placed, top
+
+
+def _resize(fig: Figure, ax: object, width: float, height: float) -> object:
+    """Grow the canvas, keeping one data unit per point and everything drawn where it is;
+    returns the renderer for the new size."""
+    fig.set_size_inches(width / 72, height / 72)
+    ax.set_xlim(0, width)  # type: ignore[attr-defined]
+    ax.set_ylim(0, height)  # type: ignore[attr-defined]
+    return fig.canvas.get_renderer()  # type: ignore[attr-defined]
 
 
 def _initial_positions(
@@ -263,12 +435,6 @@ def _separate(
 def _box(centre: tuple[float, float], size: tuple[float, float]) -> tuple[float, ...]:
     (x, y), (w, h) = centre, size
     return (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
-
-
-def _overlap_area(a: Sequence[float], b: Sequence[float]) -> float:
-    width = min(a[2], b[2]) - max(a[0], b[0])
-    height = min(a[3], b[3]) - max(a[1], b[1])
-    return width * height if width > 0 and height > 0 else 0.0
 
 
 def label_boxes(fig: Figure) -> dict[str, tuple[float, float, float, float]]:
