@@ -20,8 +20,8 @@ from kg.analysis.conflicts import candidate_text_pairs
 from kg.analysis.service import Analyst
 from kg.analysis.similarity import DEFAULT_MIN_SIMILARITY, compare
 from kg.graph import KnowledgeGraph
+from kg.registries.synth import generate
 from kg.store import open_store
-from kg.synth import generate
 
 
 def run(size: int, seed: int, sample: int) -> dict[str, object]:

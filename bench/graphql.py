@@ -3,8 +3,8 @@ store queries per GraphQL request as answers grow.
 
     .venv/bin/python bench/graphql.py [--marks 20000] [--seconds 5] [--connections 8]
 
-(1) For the seed case and for a generated registry (`kg.synth.generate`), one server process
-(uvicorn, one worker) serves both `/graphql` and `/reference/who-else-uses`, a plain
+(1) For the seed case and for a generated registry (`kg.registries.synth.generate`), one
+server process (uvicorn, one worker) serves both `/graphql` and `/reference/who-else-uses`, a plain
 Starlette JSON endpoint calling the same service function (`Analyst.who_else_uses`); a client
 process sends each for a few seconds with N keep-alive connections, cycling through mark
 texts, and prints requests/s and latency p50/p99. Both ask for the same hits, the same fields.
@@ -40,8 +40,8 @@ WHO = """query($mark: String!) { whoElseUses(mark: $mark) {
 
 def build_graph(dataset: str, marks: int, seed: int) -> Any:
     from kg import KnowledgeGraph, Settings
+    from kg.registries.synth import generate
     from kg.store import open_store
-    from kg.synth import generate
 
     if dataset == "seed":
         graph = KnowledgeGraph.open(Settings(memory=True))

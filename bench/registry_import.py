@@ -3,10 +3,10 @@
     .venv/bin/python bench/registry_import.py                 # 100,000 rows, on-disk store
     .venv/bin/python bench/registry_import.py --rows 10000 --memory
 
-The extract is made from `kg.synth` (owners, look-alike marks, skewed classes, partial and
-full dates), one CSV row per synthetic registration. The phases are those of
-`kg.registry_import.import_registry`: read and map the file (`read_registry`), SHACL
-validation against the store (`kg.validate.validate_quads`), and the one atomic `Store.add`.
+The extract is made from `kg.registries.synth` (owners, look-alike marks, skewed classes,
+partial and full dates), one CSV row per synthetic registration. The phases are those of
+`kg.registries.importer.import_registry`: read and map the file (`read_registry`), SHACL
+validation against the store (`kg.ingest.validate.validate_quads`), and the one atomic `Store.add`.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from collections import defaultdict
 from pathlib import Path
 
 from kg import KnowledgeGraph, Settings
-from kg.registry_csv import COLUMNS
-from kg.registry_import import read_registry
-from kg.synth import TM, generate
-from kg.validate import validate_quads
+from kg.ingest.validate import validate_quads
+from kg.registries.csv import COLUMNS
+from kg.registries.importer import read_registry
+from kg.registries.synth import TM, generate
 
 
 def write_extract(path: Path, rows: int, seed: int) -> int:

@@ -47,7 +47,7 @@ def dataset(marks: int, seed: int) -> Path:
     """The registry file, generated once per (size, seed)."""
     import pyoxigraph as ox
 
-    from kg.synth import generate
+    from kg.registries.synth import generate
 
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / f"registry-{marks}-s{seed}.nq"

@@ -23,8 +23,8 @@ import httpx
 import pyoxigraph as ox
 
 from kg import KnowledgeGraph, Settings
-from kg.output import PREFIXES
-from kg.query_workers import QueryJob, QueryWorkerPool
+from kg.namespaces import PREFIXES
+from kg.sparql.workers import QueryJob, QueryWorkerPool
 
 QUERY = "SELECT ?mark ?name WHERE { ?mark a tm:Mark ; schema:name ?name }"
 KG = Path(sys.executable).parent / "kg"

@@ -24,7 +24,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import KnowledgeGraph, Settings
-from kg.sparql_service import SparqlService
+from kg.sparql.service import SparqlService
 
 KG = Path(sys.executable).parent / "kg"
 UPDATES = [

@@ -457,7 +457,7 @@ def parse_child(spec: dict[str, Any]) -> dict[str, Any]:
         sys.path.insert(0, str(ROOT))
     import pyoxigraph as ox
 
-    from kg.load import _unique, parse_file
+    from kg.ingest.load import _unique, parse_file
 
     data = spec["data"]
     quads, ox_s = _timed(lambda: list(ox.parse(path=data, format=ox.RdfFormat.N_QUADS)))
@@ -591,8 +591,9 @@ def notes(results: list[dict[str, Any]], parse_info: dict[str, Any] | None) -> l
     if parse_info:
         out.append(
             f"- parse only ({parse_info['quads']:,} quads): pyoxigraph.parse to a list "
-            f"{parse_info['ox_parse_s']:.2f} s; kg.load.parse_file (read, sha256, skolemize) "
-            f"{parse_info['parse_file_s']:.2f} s; kg.load._unique {parse_info['unique_s']:.2f} s"
+            f"{parse_info['ox_parse_s']:.2f} s; kg.ingest.load.parse_file "
+            f"(read, sha256, skolemize) {parse_info['parse_file_s']:.2f} s; "
+            f"kg.ingest.load._unique {parse_info['unique_s']:.2f} s"
         )
     checks = {
         (

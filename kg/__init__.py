@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from kg.config import Settings
 from kg.errors import KGError, NotFound, ParseError, QueryError, StoreError, ValidationError
 from kg.graph import GraphStats, KnowledgeGraph
-from kg.load import LoadReport
+from kg.ingest.load import LoadReport
 
 __all__ = [
     "Analyst",

@@ -1,6 +1,6 @@
 """The error hierarchy every layer raises, each error with a message and a suggestion.
 
-The CLI maps these to exit codes in one place (`kg.cli`), the HTTP shells to status codes.
+The CLI maps these to exit codes in one place (`kg.cli.main`), the HTTP shells to status codes.
 """
 
 from __future__ import annotations

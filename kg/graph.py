@@ -14,13 +14,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.config import Settings
-from kg.load import LoadReport, ParsedFile, check_files, load_files, parse_file
-from kg.namespaces import TM
-from kg.output import PREFIXES
+from kg.ingest.load import LoadReport, ParsedFile, check_files, load_files, parse_file
+from kg.ingest.validate import ValidationReport
+from kg.namespaces import PREFIXES, TM
 from kg.reference import REFERENCE_GRAPHS, reference_quads
 from kg.resources import SEED_DIR
 from kg.store import QueryResult, Store, open_store
-from kg.validate import ValidationReport
 
 __all__ = ["GraphStats", "KnowledgeGraph", "seed_files"]
 
@@ -91,7 +90,7 @@ class KnowledgeGraph:
         graph: str | None = None,
         progress: bool = False,
     ) -> LoadReport:
-        """Load files atomically after SHACL validation (see `kg.load.load_files`)."""
+        """Load files atomically after SHACL validation (see `kg.ingest.load.load_files`)."""
         report = load_files(
             self.store, paths, format_name=format_name, graph=graph, progress=progress
         )
@@ -133,7 +132,7 @@ class KnowledgeGraph:
     def query(self, sparql: str, **options: object) -> QueryResult:
         """Run SPARQL over the union of all graphs (``GRAPH ?g`` still names the source).
 
-        The prefixes of `kg.output.PREFIXES` (tm:, id:, schema:, ...) are predeclared.
+        The prefixes of `kg.namespaces.PREFIXES` (tm:, id:, schema:, ...) are predeclared.
         """
         options.setdefault("prefixes", PREFIXES)
         return self.store.query(sparql, **options)  # type: ignore[arg-type]

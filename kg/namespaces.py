@@ -9,7 +9,16 @@ from __future__ import annotations
 from rdflib.namespace import DefinedNamespace, Namespace
 from rdflib.term import URIRef
 
-__all__ = ["GRAPH", "ID", "JURISDICTION", "NICE", "ONTOLOGY_GRAPH", "REFERENCE_GRAPH", "TM"]
+__all__ = [
+    "GRAPH",
+    "ID",
+    "JURISDICTION",
+    "NICE",
+    "ONTOLOGY_GRAPH",
+    "PREFIXES",
+    "REFERENCE_GRAPH",
+    "TM",
+]
 
 
 class TM(DefinedNamespace):
@@ -101,3 +110,17 @@ NICE = Namespace("https://w3id.org/tmkg/id/nice/")
 GRAPH = Namespace("https://w3id.org/tmkg/id/graph/")
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 REFERENCE_GRAPH = GRAPH["reference"]
+
+PREFIXES: dict[str, str] = {
+    "tm": "https://w3id.org/tmkg/ontology#",
+    "id": "https://w3id.org/tmkg/id/",
+    "schema": "https://schema.org/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+"""The prefixes predeclared in every SPARQL query and used to shorten IRIs in output."""

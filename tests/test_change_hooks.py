@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kg import KnowledgeGraph, Settings
 from kg.analysis.service import Analyst
-from kg.sparql_service import SparqlService
+from kg.sparql.service import SparqlService
 
 
 def test_an_authorised_sparql_update_is_seen_by_the_analyses() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.cli import build_parser
+from kg.cli.main import build_parser
 from tests.conftest import DATA, KG, run_kg
 
 COMMANDS = [

@@ -6,7 +6,7 @@ import argparse
 import re
 
 from kg.api.graphql.schema import ROOT_FIELDS
-from kg.cli import build_parser
+from kg.cli.main import build_parser
 from kg.resources import PROJECT_ROOT, QUERIES_DIR
 
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")

@@ -14,9 +14,9 @@ import pytest
 from kg import KnowledgeGraph, Settings
 from kg.analysis.service import Analyst
 from kg.api.app import create_app
+from kg.registries.synth import generate
 from kg.store import open_store
 from kg.store.counting import CountingStore
-from kg.synth import generate
 from tests.graphql_support import ThreadedServer, post
 
 NESTED = """

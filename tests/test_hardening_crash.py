@@ -4,7 +4,7 @@ after it; a server killed during an authorised SPARQL Update and during a ``POST
 Each time the reopened store holds either none or all of what was being written, and
 exactly what it held before besides.
 
-The write paths note their phases in ``$KG_CRASH_TRACE`` (`kg.crashpoints`): the test kills
+The write paths note their phases in ``$KG_CRASH_TRACE`` (`kg.store.crashpoints`): the test kills
 the process a moment after a phase starts, and checks afterwards that the phase had not
 ended. The instant between the renames is too short to hit from outside: ``$KG_CRASH_AT``
 makes the process kill itself there.
@@ -28,9 +28,9 @@ import pyoxigraph as ox
 import pytest
 
 from kg import KnowledgeGraph, Settings
-from kg.load import parse_file
+from kg.ingest.load import parse_file
+from kg.registries.synth import generate
 from kg.store.oxigraph import BULK_MIN_QUADS, OxigraphStore
-from kg.synth import generate
 from tests.conftest import KG
 from tests.hardening_support import record
 from tests.sparql_support import SparqlServer

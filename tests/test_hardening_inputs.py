@@ -655,8 +655,8 @@ def test_public_service_is_refused_before_any_lookup_or_connection(
     import socket
 
     from kg.errors import Forbidden
-    from kg.query_workers import QueryWorkerPool
-    from kg.sparql_service import SparqlService
+    from kg.sparql.service import SparqlService
+    from kg.sparql.workers import QueryWorkerPool
 
     touched: list[str] = []
 

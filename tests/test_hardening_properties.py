@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from kg import KnowledgeGraph, ParseError, Settings, ValidationError
 from kg.analysis.similarity import FOLDED_SCORE, blocking_keys, compare, is_similar, normalize
-from kg.load import file_graph
+from kg.ingest.load import file_graph
 from tests.hardening_support import record
 
 _EXAMPLES = itertools.count()

@@ -197,7 +197,7 @@ def test_json_ld_remote_context_is_not_fetched(disk_graph: KnowledgeGraph, tmp_p
 
 
 def test_large_files_show_a_progress_bar(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from kg.load import parse_file
+    from kg.ingest.load import parse_file
 
     lines = "".join(f"<http://example.org/s{i}> <http://example.org/p> \"{i:0>40}\" .\n" for i in range(20000))
     path = write(tmp_path, "big.nt", lines)

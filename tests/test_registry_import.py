@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kg import Analyst, KGError, KnowledgeGraph, ParseError, ValidationError
-from kg.registry_import import import_registry, mark_iri, read_registry
+from kg.registries.importer import import_registry, mark_iri, read_registry
 from tests.conftest import DATA, all_quads, run_kg
 
 CSV = DATA / "registry-sample.csv"

@@ -18,11 +18,11 @@ from kg import KnowledgeGraph, NotFound, Settings
 from kg.analysis.arguments import ArgumentError
 from kg.analysis.model import MarkUsage, ResultList
 from kg.analysis.service import Analyst
+from kg.registries.synth import generate
 from kg.report.document import Report, ReportParameterError, build_report
 from kg.report.figures import label_boxes, network_figure, timeline_figure
 from kg.report.network import ConflictNetwork
 from kg.report.render import write_report
-from kg.synth import generate
 
 DATA = Path(__file__).parent / "data"
 SEED_SOURCES = (

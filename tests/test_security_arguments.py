@@ -13,7 +13,7 @@ import pytest
 from kg.analysis import arguments
 from kg.analysis.arguments import ArgumentError, check
 from kg.analysis.sparql_text import escape_literal
-from kg.cli import main
+from kg.cli.main import main
 from tests.graphql_support import GraphQLServer
 from tests.hardening_support import record
 

@@ -27,12 +27,12 @@ from kg.analysis.similarity import (
     blocking_keys,
     compare,
 )
-from kg.load import parse_bytes
+from kg.ingest.load import parse_bytes
+from kg.ingest.validate import validate_quads
 from kg.namespaces import TM
 from kg.reference import shapes_path
-from kg.registry_import import import_registry
+from kg.registries.importer import import_registry
 from kg.store.sparql_http import Answer, parse_graph
-from kg.validate import validate_quads
 from tests.conftest import all_quads, run_kg
 from tests.hardening_support import Canary, record
 from tests.sparql_support import SparqlServer

@@ -14,7 +14,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from kg.output import printable, render_table
+from kg.cli.output import printable, render_table
 from kg.report.export import export
 from kg.report.figures import network_figure, svg
 from kg.xml_text import xml_safe, xml_safe_bytes
@@ -151,7 +151,7 @@ def _formula_query() -> str:
 def test_csv_safe_keeps_formulas_as_text() -> None:
     import pyoxigraph as ox
 
-    from kg.output import render_query_result
+    from kg.cli.output import render_query_result
 
     store = ox.Store()
     plain = render_query_result(store.query(_formula_query()), "csv")

@@ -11,7 +11,7 @@ import pytest
 
 from kg import KnowledgeGraph, Settings
 from kg.api.app import create_app
-from kg.cli import build_parser
+from kg.cli.main import build_parser
 from tests.conftest import ServerProcess
 from tests.graphql_support import ThreadedServer
 from tests.hardening_support import raw_http, record

@@ -106,7 +106,7 @@ def test_a_report_whose_client_left_is_not_built(seeded, blocked_reports) -> Non
 
 
 def test_report_limits_from_flags_and_environment() -> None:
-    from kg.cli import build_parser
+    from kg.cli.main import build_parser
 
     settings = Settings.from_env({"KG_REPORT_TIMEOUT": "7.5", "KG_REPORT_CONCURRENCY": "3"})
     assert (settings.report_timeout, settings.report_concurrency) == (7.5, 3)

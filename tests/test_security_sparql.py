@@ -18,8 +18,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kg.query_workers import QueryWorkerPool, remove_stale_folders
-from kg.sparql_worker import QueryJob
+from kg.sparql.worker import QueryJob
+from kg.sparql.workers import QueryWorkerPool, remove_stale_folders
 from kg.store import open_store
 from tests.conftest import run_kg
 from tests.hardening_support import Canary, record
@@ -165,8 +165,8 @@ def test_a_worker_cannot_open_a_socket_even_past_the_guard(canary, tmp_path) -> 
     # And in a confined process itself, no Python trick opens one; pipes still work.
     script = textwrap.dedent(f"""
         import os, socket, sys
-        sys.path.insert(0, {str(Path(__file__).parents[1] / "kg")!r})
-        from sparql_worker import confine
+        sys.path.insert(0, {str(Path(__file__).parents[1] / "kg" / "sparql")!r})
+        from worker import confine
         confine()
         for family in (socket.AF_INET, socket.AF_INET6):
             try:

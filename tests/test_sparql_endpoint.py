@@ -89,7 +89,7 @@ def _wrapper(server: SparqlServer, query: str, return_format: str) -> SPARQLWrap
 
 
 def server_form(query: str) -> str:
-    from kg.sparql_scan import scan_sparql
+    from kg.store.sparql_scan import scan_sparql
 
     return scan_sparql(query).form or "SELECT"
 

@@ -7,7 +7,7 @@ import contextlib
 
 import pytest
 
-from kg.sparql_scan import VARIABLE_ENDPOINT, scan_sparql
+from kg.store.sparql_scan import VARIABLE_ENDPOINT, scan_sparql
 
 PREFIXES = {"tm": "https://w3id.org/tmkg/ontology#"}
 

@@ -10,7 +10,7 @@ import pytest
 
 from kg import KnowledgeGraph, Settings
 from kg.errors import Forbidden, QueryError, QueryTimeout
-from kg.sparql_service import SparqlService, check_public_endpoint
+from kg.sparql.service import SparqlService, check_public_endpoint
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import pytest
 
 import kg.store.sparql_remote as remote
 from kg import KnowledgeGraph, Settings
-from kg.cli import main
+from kg.cli.main import main
 from kg.errors import QueryError, QueryTimeout, StoreError
 from kg.namespaces import REFERENCE_GRAPH
 from kg.resources import QUERIES_DIR

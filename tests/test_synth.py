@@ -7,7 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import Analyst, KnowledgeGraph, Settings
-from kg.synth import TM, generate
+from kg.registries.synth import TM, generate
 from tests.conftest import run_kg
 
 

@@ -7,13 +7,13 @@ import pytest
 import rdflib
 
 from kg.graph import seed_files
-from kg.load import parse_bytes, parse_file
+from kg.ingest.load import parse_bytes, parse_file
+from kg.ingest.shacl_sparql import compile_shapes
+from kg.ingest.validate import validate_quads
 from kg.reference import shapes_path
+from kg.registries.synth import generate
 from kg.resources import SCHEMA_DIR
-from kg.shacl_sparql import compile_shapes
 from kg.store import open_store
-from kg.synth import generate
-from kg.validate import validate_quads
 from tests.conftest import DATA
 from tests.test_load import PREFIXES
 

@@ -50,17 +50,17 @@ class Result:
             flat[key] = _cell(value)
         return flat
 
-    # Notebook display: the renderers live with the reports (kg.report.notebook), imported
-    # only when called so the analysis layer does not load pandas.
+    # Notebook display (kg.analysis.display), imported only when called so that importing
+    # the analysis layer does not load pandas.
     def to_dataframe(self) -> Any:
         """A one-row pandas DataFrame of `row()`."""
-        from kg.report.notebook import to_dataframe
+        from kg.analysis.display import to_dataframe
 
         return to_dataframe([self])
 
     def _repr_html_(self) -> str:
         """Jupyter shows a result as a table of its fields."""
-        from kg.report.notebook import result_html
+        from kg.analysis.display import result_html
 
         return result_html(self)
 
@@ -73,12 +73,12 @@ class ResultList(list[_R], Generic[_R]):
     converts to a pandas DataFrame (one `row()` per result)."""
 
     def to_dataframe(self) -> Any:
-        from kg.report.notebook import to_dataframe
+        from kg.analysis.display import to_dataframe
 
         return to_dataframe(self)
 
     def _repr_html_(self) -> str:
-        from kg.report.notebook import results_html
+        from kg.analysis.display import results_html
 
         return results_html(self)
 

@@ -17,7 +17,7 @@ from starlette.datastructures import Headers
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kg.write_token import authorize_write
+from kg.sparql.write_token import authorize_write
 
 __all__ = ["RequestSizeLimit", "authorize_write", "bearer_token"]
 

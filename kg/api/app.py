@@ -26,7 +26,7 @@ from kg.api.sparql import cors_middleware, error_response, sparql_routes
 from kg.config import Settings
 from kg.errors import KGError
 from kg.graph import GraphStats, KnowledgeGraph
-from kg.sparql_service import SparqlService
+from kg.sparql.service import SparqlService
 
 __all__ = ["create_app"]
 

@@ -27,9 +27,9 @@ from starlette.routing import Route
 
 from kg.api.access import authorize_write, bearer_token
 from kg.errors import KGError
-from kg.load import LoadReport, load_parsed, parse_bytes
+from kg.ingest.load import LoadReport, load_parsed, parse_bytes
 from kg.namespaces import GRAPH
-from kg.sparql_service import SparqlService
+from kg.sparql.service import SparqlService
 
 __all__ = ["MEDIA_TYPES", "load_routes", "upload_graph"]
 

@@ -3,7 +3,7 @@
 Queries come as GET ``?query=``, POST form-encoded, or POST ``application/sparql-query``;
 updates as POST form-encoded ``update=`` or ``application/sparql-update`` (with the update
 token). A GET without a query answers a browser with the YASGUI query page and any other
-client with the SPARQL 1.1 Service Description. The work is done by `kg.sparql_service`.
+client with the SPARQL 1.1 Service Description. The work is done by `kg.sparql.service`.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from kg.api.query_page import YASGUI_DIR, query_page
 from kg.api.service_description import DESCRIPTION_PREFIXES, service_description
 from kg.config import Settings
 from kg.errors import KGError, QueryError
-from kg.sparql_service import SparqlService
-from kg.sparql_worker import GRAPH_FORMATS
+from kg.sparql.service import SparqlService
+from kg.sparql.worker import GRAPH_FORMATS
 
 __all__ = [
     "RESULT_HEADERS",
@@ -35,7 +35,7 @@ __all__ = [
     "sparql_routes",
 ]
 
-# Media types offered, best first; values name the serializer (`kg.sparql_worker`).
+# Media types offered, best first; values name the serializer (`kg.sparql.worker`).
 RESULTS_MEDIA_TYPES = {
     "application/sparql-results+json": "json",
     "application/json": "json",

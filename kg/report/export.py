@@ -29,7 +29,7 @@ from kg.analysis.neighbourhood import neighbourhood_edges
 from kg.analysis.service import Analyst
 from kg.errors import KGError, NotFound
 from kg.graph import KnowledgeGraph
-from kg.output import PREFIXES
+from kg.namespaces import PREFIXES
 from kg.reference import REFERENCE_GRAPHS
 from kg.resources import SCHEMA_DIR
 from kg.xml_text import xml_safe_count

@@ -15,9 +15,9 @@ from typing import ClassVar
 
 import pyoxigraph as ox
 
-from kg.crashpoints import reached
 from kg.errors import QueryError, StoreError, StoreLocked
 from kg.store.base import GraphName, QueryResult, Term
+from kg.store.crashpoints import reached
 
 __all__ = ["MemoryStore", "OxigraphStore"]
 

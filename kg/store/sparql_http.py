@@ -18,7 +18,7 @@ import httpx
 import pyoxigraph as ox
 
 from kg.errors import ParseError, QueryError, QueryTimeout, StoreError
-from kg.rdfxml_check import check_rdfxml
+from kg.store.rdfxml_check import check_rdfxml
 
 __all__ = [
     "GRAPH_ACCEPT",

@@ -37,7 +37,6 @@ import pyoxigraph as ox
 
 from kg.errors import KGError, QueryError, StoreError
 from kg.namespaces import GRAPH
-from kg.sparql_scan import scan_sparql, tokens
 from kg.store.base import GraphName, QueryResult, Term
 from kg.store.sparql_http import (
     GRAPH_ACCEPT,
@@ -48,6 +47,7 @@ from kg.store.sparql_http import (
     parse_results,
     post,
 )
+from kg.store.sparql_scan import scan_sparql, tokens
 from kg.store.sparql_split import SplitQuery, split_values
 
 __all__ = [

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kg.sparql_scan import Token, tokens
+from kg.store.sparql_scan import Token, tokens
 
 __all__ = ["SplitQuery", "split_values"]
 

@@ -27,7 +27,7 @@ from graphql.language import Visitor
 from strawberry.extensions import SchemaExtension
 
 from kg.errors import Forbidden
-from kg.write_token import authorize_write
+from kg.sparql.write_token import authorize_write
 
 __all__ = ["MAX_STRING_CHARS", "InputGuard"]
 

@@ -1,6 +1,6 @@
-"""The worker side of `kg.query_workers`: run SPARQL where a crash or a request cannot harm.
+"""The worker side of `kg.sparql.workers`: run SPARQL where a crash or a request cannot harm.
 
-Run as a script by path (``python kg/sparql_worker.py READ_FD WRITE_FD [--memory-mb N]
+Run as a script by path (``python kg/sparql/worker.py READ_FD WRITE_FD [--memory-mb N]
 [--network]``), so a worker starts in ~50 ms: it imports only the standard library,
 pyoxigraph and pyseccomp, never the `kg` package. Jobs and answers cross the pipe as plain
 dicts and tuples.
@@ -197,7 +197,7 @@ def _xml_safe(document: bytes) -> bytes:
     global _XML_TEXT
     if _XML_TEXT is None:
         spec = importlib.util.spec_from_file_location(
-            "_tmkg_xml_text", Path(__file__).with_name("xml_text.py")
+            "_tmkg_xml_text", Path(__file__).parent.parent / "xml_text.py"
         )
         assert spec is not None and spec.loader is not None
         _XML_TEXT = importlib.util.module_from_spec(spec)

@@ -20,9 +20,9 @@ import rdflib
 from rdflib.namespace import SH
 
 from kg.errors import ValidationError
+from kg.ingest.shacl_sparql import Check, compile_shapes, run_checks
 from kg.namespaces import JURISDICTION, NICE, TM
 from kg.reference import ontology_quads, reference_quads, shapes_path
-from kg.shacl_sparql import Check, compile_shapes, run_checks
 from kg.store import Store
 from kg.store.rdflib_memory import to_rdflib
 

@@ -19,7 +19,7 @@ from typing import Any
 from tqdm import tqdm
 
 from kg.errors import ParseError
-from kg.registry_records import (
+from kg.registries.records import (
     FieldError,
     RegistryRecord,
     RowErrors,

@@ -12,14 +12,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from kg.cli_analysis import ANALYSIS_COMMANDS, add_analysis_commands, run_analysis
-from kg.cli_registry import REGISTRY_COMMANDS, add_registry_commands, run_registry
-from kg.cli_report import REPORT_COMMANDS, add_report_commands
+from kg.cli.analysis import ANALYSIS_COMMANDS, add_analysis_commands, run_analysis
+from kg.cli.output import printable, render_query_result
+from kg.cli.registry import REGISTRY_COMMANDS, add_registry_commands, run_registry
+from kg.cli.report import REPORT_COMMANDS, add_report_commands
 from kg.config import Settings
 from kg.errors import KGError, QueryError
 from kg.graph import KnowledgeGraph
-from kg.load import FORMATS
-from kg.output import printable, render_query_result
+from kg.ingest.load import FORMATS
 
 __all__ = ["build_parser", "main"]
 
@@ -400,10 +400,10 @@ def _cmd_query(args: argparse.Namespace, settings: Settings) -> int:
             raise QueryError(f"cannot read {args.file}: {error.strerror}") from None
     else:
         sparql = args.sparql
-    from kg.sparql_scan import scan_sparql
+    from kg.store.sparql_scan import scan_sparql
 
     scan_sparql(sparql)  # a clear message for what would crash the engine (too deep, ...)
-    from kg.sparql_service import SparqlService
+    from kg.sparql.service import SparqlService
 
     # The query runs in a confined worker: an engine crash is one error line, no network.
     with _open(settings) as graph:

@@ -1,9 +1,9 @@
 """A register extract's records, and the checks of their values.
 
-The readers (`kg.registry_csv`, `kg.registry_st66`) turn each row or ``TradeMark`` element into
+The readers (`kg.registries.csv`, `kg.registries.st66`) turn each row or ``TradeMark`` element into
 a `RegistryRecord` whose values were checked here (dates, Nice classes, jurisdictions); a bad
 value goes to `RowErrors` with its line and column, so one run reports all of a file's bad
-values. `kg.registry_import` maps records onto the ontology.
+values. `kg.registries.importer` maps records onto the ontology.
 """
 
 from __future__ import annotations
@@ -105,7 +105,7 @@ def date_literal(text: str) -> ox.Literal:
     '2000-04-03'
     >>> date_literal("2008-02-30")
     Traceback (most recent call last):
-    kg.registry_records.FieldError: "2008-02-30" is not a date (YYYY-MM-DD, YYYY-MM or YYYY)
+    kg.registries.records.FieldError: "2008-02-30" is not a date (YYYY-MM-DD, YYYY-MM or YYYY)
     """
     match = _DATE.fullmatch(text.strip())
     error = FieldError(f'"{text}" is not a date (YYYY-MM-DD, YYYY-MM or YYYY)')
@@ -132,7 +132,7 @@ def nice_classes(text: str) -> tuple[int, ...]:
     (9, 42)
     >>> nice_classes("46")
     Traceback (most recent call last):
-    kg.registry_records.FieldError: "46" is not a Nice class (1-45)
+    kg.registries.records.FieldError: "46" is not a Nice class (1-45)
     """
     classes = set()
     for token in re.split(r"[;,\s]+", text.strip()):
@@ -151,7 +151,7 @@ def jurisdiction_code(text: str) -> str:
     'CN'
     >>> jurisdiction_code("XX")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    kg.registry_records.FieldError: unknown jurisdiction "XX": not an ISO 3166-1 alpha-2 ...
+    kg.registries.records.FieldError: unknown jurisdiction "XX": not an ISO 3166-1 alpha-2 ...
     """
     code = text.strip().upper()
     if code in jurisdiction_codes():

@@ -1,6 +1,6 @@
 """XML is read once by expat before anything else parses it, to refuse hostile XML.
 
-The rule, for every XML file tmkg reads (RDF/XML here, ST.66 in `kg.registry_st66`): **no
+The rule, for every XML file tmkg reads (RDF/XML here, ST.66 in `kg.registries.st66`): **no
 DOCTYPE at all**. Entities can only be declared in a DTD, so with none there is nothing to
 expand (no "billion laughs") and nothing to fetch (no external entity or DTD). Refusing the
 DOCTYPE itself, when expat reports it and before any declaration is read, also closes the

@@ -1,5 +1,6 @@
 """The registry subcommands of `kg`: `import` (register extracts) and `synth` (a synthetic
-registry as N-Quads). Thin: parse flags, call `kg.registry_import` / `kg.synth`, print."""
+registry as N-Quads). Thin: parse flags, call `kg.registries.importer` /
+`kg.registries.synth`, print."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ import pyoxigraph as ox
 from kg.config import Settings
 from kg.errors import KGError
 from kg.graph import KnowledgeGraph
-from kg.registry_import import FORMATS, import_registry
-from kg.synth import generate
+from kg.registries.importer import FORMATS, import_registry
+from kg.registries.synth import generate
 
 __all__ = ["REGISTRY_COMMANDS", "add_registry_commands", "run_registry"]
 

@@ -4,10 +4,10 @@ Each file becomes one named graph (default ``id/graph/import/{file stem}``), lin
 default graph to a ``tm:Source`` by ``prov:wasDerivedFrom``. Each record becomes a
 ``tm:Registration`` ``id/registration/{cc}-{number}`` with its ``tm:Mark`` (one per distinct
 text, ``id/mark/{slug}-{hash}``), its owner ``tm:Company`` (``id/party/{slug}-{hash}``), Nice
-classes, dates typed by their precision and ``tm:status``. The readers (`kg.registry_csv`,
-`kg.registry_st66`) check every value as they read it, so a bad value is reported with its file,
+classes, dates typed by their precision and ``tm:status``. The readers (`kg.registries.csv`,
+`kg.registries.st66`) check every value as they read it, so a bad value is reported with its file,
 line and column; the quads then go through the same SHACL validation and single transaction as
-`kg load` (`kg.load.load_quads`): an import is all or nothing, and importing the same file
+`kg load` (`kg.ingest.load.load_quads`): an import is all or nothing, and importing the same file
 twice adds nothing. See ``docs/registry-import.md``.
 """
 
@@ -26,11 +26,11 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from kg.errors import KGError, NotFound, ParseError
-from kg.load import load_quads
+from kg.ingest.load import load_quads
 from kg.namespaces import GRAPH, ID, TM
-from kg.registry_csv import read_csv
-from kg.registry_records import FieldError, RegistryRecord, RowErrors, jurisdiction_code
-from kg.registry_st66 import read_st66
+from kg.registries.csv import read_csv
+from kg.registries.records import FieldError, RegistryRecord, RowErrors, jurisdiction_code
+from kg.registries.st66 import read_st66
 
 if TYPE_CHECKING:
     from kg.graph import KnowledgeGraph

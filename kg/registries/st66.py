@@ -7,7 +7,7 @@ TradeMarkDetails`` holds ``TradeMark`` elements. Files in the ST.66 namespace, i
 of other namespaces (offices' extensions) are ignored.
 
 The file is streamed with a SAX parser from `defusedxml`, configured to refuse any DOCTYPE
-(`kg.rdfxml_check` states the rule): with no DTD no entity can be declared, so none is
+(`kg.store.rdfxml_check` states the rule): with no DTD no entity can be declared, so none is
 expanded ("billion laughs") or fetched, and an undeclared entity is an error naming the file,
 line and record, never a mark silently read as empty. SAX's locator gives each value's line
 for error messages. See ``docs/registry-import.md`` for the mapping.
@@ -30,8 +30,7 @@ from defusedxml import DefusedXmlException, DTDForbidden
 from tqdm import tqdm
 
 from kg.errors import ParseError
-from kg.rdfxml_check import DTD_SUGGESTION, doctype_refusal
-from kg.registry_records import (
+from kg.registries.records import (
     FieldError,
     RegistryRecord,
     RowErrors,
@@ -39,6 +38,7 @@ from kg.registry_records import (
     jurisdiction_code,
     nice_classes,
 )
+from kg.store.rdfxml_check import DTD_SUGGESTION, doctype_refusal
 
 __all__ = ["NAMESPACES", "read_st66"]
 

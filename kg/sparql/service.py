@@ -1,11 +1,11 @@
 """SPARQL over a knowledge graph with an endpoint's guard rails, independent of HTTP.
 
 `SparqlService` runs queries and updates in killable, confined worker processes
-(`kg.query_workers`) with a time limit, a memory limit and a row limit; updates only for the
+(`kg.sparql.workers`) with a time limit, a memory limit and a row limit; updates only for the
 holder of the update token. It makes no requests on a user's behalf, and that is enforced
 below the SPARQL parser: a worker cannot open a network socket at all (seccomp), so however a
 query spells ``SERVICE``, ``LOAD`` or ``FROM``, the engine's attempt fails and the client gets
-403. The text scanner in front (`kg.sparql_scan`) only gives clearer messages: ``SERVICE`` and
+403. The text scanner in front (`kg.store.sparql_scan`) only gives clearer messages: ``SERVICE`` and
 ``LOAD`` to endpoints off the allow-list, and ``FROM`` of graphs not stored here, are refused
 before any worker runs. An engine crash (a parser segfault, a panic) kills only its worker.
 
@@ -44,15 +44,15 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 
 from kg.config import Settings
-from kg.crashpoints import reached
 from kg.errors import Forbidden, QueryError
 from kg.graph import KnowledgeGraph
-from kg.output import PREFIXES
-from kg.query_workers import QueryAnswer, QueryJob, QueryWorkerPool, UpdateJob
-from kg.sparql_scan import VARIABLE_ENDPOINT, SparqlScan, scan_sparql
-from kg.sparql_worker import answer_query
+from kg.namespaces import PREFIXES
+from kg.sparql.worker import answer_query
+from kg.sparql.workers import QueryAnswer, QueryJob, QueryWorkerPool, UpdateJob
+from kg.sparql.write_token import authorize_write
 from kg.store import QueryResult, Store
-from kg.write_token import authorize_write
+from kg.store.crashpoints import reached
+from kg.store.sparql_scan import VARIABLE_ENDPOINT, SparqlScan, scan_sparql
 
 __all__ = ["SparqlService", "check_public_endpoint"]
 

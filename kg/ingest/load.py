@@ -18,12 +18,12 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from tqdm import tqdm
 
-from kg.crashpoints import reached
 from kg.errors import NotFound, ParseError
+from kg.ingest.validate import ValidationReport, validate_quads
 from kg.namespaces import GRAPH, ID
-from kg.rdfxml_check import check_rdfxml
 from kg.store import Store
-from kg.validate import ValidationReport, validate_quads
+from kg.store.crashpoints import reached
+from kg.store.rdfxml_check import check_rdfxml
 
 __all__ = [
     "FORMATS",
@@ -256,7 +256,7 @@ def load_quads(
     origins: Mapping[object, str] | None = None,
     commit: bool = True,
 ) -> LoadReport:
-    """Validate quads that another reader made (e.g. `kg.registry_import`) exactly as a file
+    """Validate quads that another reader made (e.g. `kg.registries.importer`) exactly as a file
     load is validated, then commit them in one transaction; raise and write nothing on error.
 
     `origins` maps a subject to where it came from (``file:line``) for the messages. With

@@ -12,9 +12,9 @@ from kg.analysis.arguments import check
 from kg.analysis.model import Result
 from kg.analysis.service import Analyst
 from kg.analysis.similarity import DEFAULT_MIN_SIMILARITY
+from kg.cli.output import printable, render_table
 from kg.errors import NotFound
 from kg.graph import KnowledgeGraph
-from kg.output import printable, render_table
 
 __all__ = ["ANALYSIS_COMMANDS", "add_analysis_commands"]
 

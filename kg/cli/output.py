@@ -16,30 +16,17 @@ from collections.abc import Callable
 import pyoxigraph as ox
 
 from kg.errors import QueryError
+from kg.namespaces import PREFIXES
 from kg.store import QueryResult
 from kg.xml_text import xml_safe_bytes
 
 __all__ = [
-    "PREFIXES",
     "compact",
     "printable",
     "render_query_result",
     "render_table",
     "spreadsheet_safe",
 ]
-
-PREFIXES: dict[str, str] = {
-    "tm": "https://w3id.org/tmkg/ontology#",
-    "id": "https://w3id.org/tmkg/id/",
-    "schema": "https://schema.org/",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
 
 _RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,

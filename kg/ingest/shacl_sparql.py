@@ -1,6 +1,6 @@
 """SHACL shapes compiled to SPARQL, for validating large loads at Oxigraph's speed.
 
-pyshacl is the reference validator (`kg.validate`), used for ordinary loads. It runs in
+pyshacl is the reference validator (`kg.ingest.validate`), used for ordinary loads. It runs in
 Python and takes minutes on a registry of a million triples, so large loads run the same
 shapes as SPARQL queries over a temporary in-memory Oxigraph store instead. Only the
 constraint components ``schema/shapes.ttl`` uses are compiled; any other makes

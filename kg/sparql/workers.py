@@ -1,12 +1,12 @@
 """Query worker processes: SPARQL runs where it can be stopped, crash, and reach nothing.
 
 pyoxigraph has no query timeout or cancel, and a thread cannot be stopped; a process can. A
-small pool of warm worker processes (`kg.sparql_worker`) each opens a read-only *snapshot* of
+small pool of warm worker processes (`kg.sparql.worker`) each opens a read-only *snapshot* of
 the store (a RocksDB checkpoint made by `Store.backup`: hard links, milliseconds) and answers
 one query at a time. A query past its time limit is stopped by killing its worker, which is
 replaced in the background; so is a worker the engine crashed in (a parser segfault, a panic)
 or that passed its memory limit, and the requester gets one line saying which. Workers are
-confined (`kg.sparql_worker.confine`): unless the pool is made with ``network=True`` they
+confined (`kg.sparql.worker.confine`): unless the pool is made with ``network=True`` they
 cannot open a network socket at all. After each committed write the owner calls
 `QueryWorkerPool.refresh`, which makes a new snapshot; each worker moves to it at its next
 query, and old snapshots are deleted once no worker holds them. A SPARQL Update runs the same
@@ -37,9 +37,9 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from kg import sparql_worker
 from kg.errors import Forbidden, QueryCrashed, QueryError, QueryMemoryExceeded, QueryTimeout
-from kg.sparql_worker import NETWORK_REFUSED, QueryAnswer, QueryJob, UpdateJob
+from kg.sparql import worker as sparql_worker
+from kg.sparql.worker import NETWORK_REFUSED, QueryAnswer, QueryJob, UpdateJob
 from kg.store import Store
 
 __all__ = ["QueryAnswer", "QueryJob", "QueryWorkerPool", "UpdateJob"]

@@ -1,0 +1,1 @@
+"""Files in: parse -> validate (SHACL) -> commit to the store, atomically."""

@@ -1,0 +1,1 @@
+"""Trademark office formats -> records -> quads: CSV/TSV, WIPO ST.66, synthetic."""

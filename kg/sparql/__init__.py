@@ -1,0 +1,1 @@
+"""The query side: SPARQL in confined worker processes, the endpoint's service."""
