@@ -10,14 +10,19 @@ state in the browser's storage, so each visit starts from the saved queries in `
 from __future__ import annotations
 
 import html
-import json
 from dataclasses import asdict, dataclass
 
+from kg.api.offline_page import missing_note, page_head, script_json
 from kg.resources import PROJECT_ROOT, QUERIES_DIR
 
-__all__ = ["YASGUI_DIR", "SavedQuery", "query_page", "saved_queries"]
+__all__ = ["YASGUI_ASSETS", "YASGUI_DIR", "SavedQuery", "query_page", "saved_queries"]
 
 YASGUI_DIR = PROJECT_ROOT / "node_modules" / "@triply" / "yasgui" / "build"
+YASGUI_ASSETS = {
+    name: YASGUI_DIR / name
+    for name in ("yasgui.min.js", "yasgui.min.css", "yasgui.min.js.map")
+}
+"""The only files the query page serves, by URL name."""
 
 
 @dataclass(frozen=True)
@@ -54,30 +59,21 @@ def query_page(endpoint: str, assets: str) -> str:
     """The HTML page: YASGUI on `endpoint`, its files under the URL path `assets`."""
     assets = assets.rstrip("/")
     config = {"endpoint": endpoint, "queries": [asdict(q) for q in saved_queries()]}
-    # JSON inside <script>: only "</" could end the element early.
-    data = json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
-    missing = "" if (YASGUI_DIR / "yasgui.min.js").exists() else _MISSING
-    return _PAGE.format(assets=html.escape(assets), config=data, missing=missing)
+    missing = missing_note(
+        {k: v for k, v in YASGUI_ASSETS.items() if k.endswith((".js", ".css"))},
+        "YASGUI",
+        "query this endpoint with any SPARQL client",
+    )
+    head = page_head("tmkg — SPARQL", f"{assets}/yasgui.min.css", _STYLE)
+    return head + _PAGE.format(
+        assets=html.escape(assets), config=script_json(config), missing=missing
+    )
 
 
-_MISSING = (
-    "<p><strong>The YASGUI files are not installed.</strong> Run <code>make setup</code> "
-    "(it runs <code>npm ci</code>), or query this endpoint with any SPARQL client.</p>"
-)
-_PAGE = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>tmkg — SPARQL</title>
-<link rel="stylesheet" href="{assets}/yasgui.min.css">
-<style>
-  body {{ font-family: system-ui, sans-serif; margin: 0 1rem; }}
-  header p {{ margin: .3rem 0 .8rem; color: #444; }}
-</style>
-</head>
-<body>
+_STYLE = """  body { font-family: system-ui, sans-serif; margin: 0 1rem; }
+  header p { margin: .3rem 0 .8rem; color: #444; }
+"""
+_PAGE = """<body>
 <header>
 <h1>tmkg SPARQL endpoint</h1>
 <p>The default graph is the union of all graphs (use <code>DISTINCT</code>: a fact stated by

@@ -16,10 +16,10 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
-from starlette.staticfiles import StaticFiles
+from starlette.routing import BaseRoute, Route
 
-from kg.api.query_page import YASGUI_DIR, query_page
+from kg.api.offline_page import asset_route
+from kg.api.query_page import YASGUI_ASSETS, query_page
 from kg.api.service_description import DESCRIPTION_PREFIXES, service_description
 from kg.config import Settings
 from kg.errors import KGError, QueryError
@@ -136,13 +136,16 @@ def negotiate(accept: str | None, offers: dict[str, str]) -> str | None:
     return best
 
 
+_YASGUI_PATH = "/sparql/yasgui"
+
+
 def sparql_routes(service: SparqlService) -> list[BaseRoute]:
     """The routes of the endpoint: ``/sparql`` (and ``/sparql/``) and the page's assets."""
     endpoint = _Endpoint(service)
     return [
         Route("/sparql", endpoint.handle, methods=["GET", "POST"], name="sparql"),
         Route("/sparql/", endpoint.handle, methods=["GET", "POST"]),
-        Mount("/sparql/yasgui", StaticFiles(directory=YASGUI_DIR, check_dir=False), name="yasgui"),
+        asset_route(_YASGUI_PATH, YASGUI_ASSETS),
     ]
 
 
@@ -259,7 +262,7 @@ class _Endpoint:
         choice = negotiate(accept, {**GRAPH_MEDIA_TYPES, "text/html": "html"})
         endpoint = _endpoint_url(request)
         if choice == "html":
-            return HTMLResponse(query_page(endpoint, request.url_for("yasgui", path="/").path))
+            return HTMLResponse(query_page(endpoint, _YASGUI_PATH))
         if choice is None:
             raise ProtocolError(
                 406,

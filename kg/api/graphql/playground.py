@@ -16,11 +16,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from graphql import OperationDefinitionNode, parse
-from starlette.requests import Request
-from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from kg.api.graphql.schema import ROOT_FIELDS
+from kg.api.offline_page import asset_route, missing_note, page_head, script_json
 from kg.resources import PROJECT_ROOT, QUERIES_DIR
 
 __all__ = ["ASSETS", "ExampleQuery", "example_queries", "playground_page", "static_route"]
@@ -95,16 +94,17 @@ def playground_page(endpoint: str, assets: str) -> str:
         {**asdict(q), "variables": json.dumps(q.variables, ensure_ascii=False, indent=2)}
         for q in ordered
     ]
-    # JSON inside <script>: only "</" could end the element early.
-    data = json.dumps({"endpoint": endpoint, "examples": examples}, ensure_ascii=False)
     items = "".join(
         f"<li><strong>{html.escape(q['title'])}</strong> — {html.escape(q['description'])}</li>"
         for q in examples
     )
-    missing = "" if all(path.exists() for path in ASSETS.values()) else _MISSING
-    return _PAGE.format(
+    missing = missing_note(
+        ASSETS, "GraphiQL", "POST queries to this endpoint with any GraphQL client"
+    )
+    head = page_head("tmkg — GraphQL", f"{assets}/graphiql.min.css", _STYLE)
+    return head + _PAGE.format(
         assets=html.escape(assets),
-        config=data.replace("</", "<\\/"),
+        config=script_json({"endpoint": endpoint, "examples": examples}),
         items=items,
         missing=missing,
     )
@@ -112,40 +112,18 @@ def playground_page(endpoint: str, assets: str) -> str:
 
 def static_route(prefix: str) -> Route:
     """The route serving `ASSETS` under `prefix` (e.g. ``/graphql/static``); nothing else."""
-
-    async def asset(request: Request) -> Response:
-        path = ASSETS.get(request.path_params["name"])
-        if path is None or not path.exists():
-            return PlainTextResponse("not found\n", status_code=404)
-        return FileResponse(path, headers={"Cache-Control": "public, max-age=3600"})
-
-    return Route(prefix.rstrip("/") + "/{name}", asset, methods=["GET", "HEAD"])
+    return asset_route(prefix, ASSETS)
 
 
-_MISSING = (
-    "<p><strong>The GraphiQL files are not installed.</strong> Run <code>make setup</code> "
-    "(it runs <code>npm ci</code>), or POST queries to this endpoint with any GraphQL "
-    "client.</p>"
-)
-_PAGE = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>tmkg — GraphQL</title>
-<link rel="stylesheet" href="{assets}/graphiql.min.css">
-<style>
-  html, body {{ height: 100%; margin: 0; }}
-  body {{ display: flex; flex-direction: column; font-family: system-ui, sans-serif; }}
-  header {{ padding: .4rem 1rem; border-bottom: 1px solid #ddd; }}
-  header h1 {{ font-size: 1.1rem; margin: .2rem 0; }}
-  header details {{ font-size: .85rem; color: #333; }}
-  header ul {{ margin: .3rem 0; }}
-  #graphiql {{ flex: 1; min-height: 0; }}
-</style>
-</head>
-<body>
+_STYLE = """  html, body { height: 100%; margin: 0; }
+  body { display: flex; flex-direction: column; font-family: system-ui, sans-serif; }
+  header { padding: .4rem 1rem; border-bottom: 1px solid #ddd; }
+  header h1 { font-size: 1.1rem; margin: .2rem 0; }
+  header details { font-size: .85rem; color: #333; }
+  header ul { margin: .3rem 0; }
+  #graphiql { flex: 1; min-height: 0; }
+"""
+_PAGE = """<body>
 <header>
 <h1>tmkg GraphQL playground</h1>
 <details><summary>Each tab is an example from <code>queries/*.graphql</code>, its variables
