@@ -14,7 +14,8 @@ Rules, by argument name (`RULES`):
 - ``jurisdiction``: an ISO 3166-1 alpha-2 code (any case) or tmkg's jurisdiction IRI
   (``https://w3id.org/tmkg/id/jurisdiction/CN``); returned as the upper-case code;
 - ``nice_class``: a whole number from 1 to 45;
-- ``as_of``: a date, ``YYYY-MM-DD``;
+- ``as_of``: a day, a month or a year, as the data gives dates (``YYYY-MM-DD``, ``YYYY-MM``,
+  ``YYYY``; any XSD 1.1 year, e.g. ``-0044``); returned as a `PartialDate`;
 - ``min_similarity``, ``min_score``: a number from 0 to 1;
 - counts (``limit``, ``max_length``, ``first``, ``depth``, ``max_nodes``): whole numbers in
   their ranges;
@@ -28,6 +29,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from kg.analysis.dates import PartialDate
 from kg.errors import KGError
 
 __all__ = [
@@ -125,15 +127,23 @@ def nice_class(value: object, argument: str = "nice_class") -> int:
     return value
 
 
-def date(value: object, argument: str = "as_of") -> dt.date:
-    """A date, or its ISO text ``YYYY-MM-DD``."""
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+def date(value: object, argument: str = "as_of") -> PartialDate:
+    """A day, month or year: a `datetime.date`, or text as the data writes dates.
+
+    >>> str(date("2015")), str(date("2015-06")), str(date(dt.date(2015, 6, 1)))
+    ('2015', '2015-06', '2015-06-01')
+    """
+    if isinstance(value, PartialDate):
         return value
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return PartialDate.of(value)
     try:
-        return dt.date.fromisoformat(text(value, argument).strip())
+        return PartialDate.parse(text(value, argument))
     except ValueError:
         raise ArgumentError(
-            argument, f"{argument} {_shown(value)} is not a date", suggestion="write YYYY-MM-DD"
+            argument,
+            f"{argument} {_shown(value)} is not a date",
+            suggestion="write YYYY-MM-DD, YYYY-MM or YYYY",
         ) from None
 
 

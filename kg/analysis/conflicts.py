@@ -279,8 +279,8 @@ def _time_factor(left: Holding, right: Holding) -> tuple[float, str]:
         end = PartialDate.try_parse(holding.end_date)
         periods.append((start, end))
     (start_a, end_a), (start_b, end_b) = periods
-    if end_a is not None and start_b is not None and end_a.latest < start_b.earliest:
+    if end_a is not None and start_b is not None and end_a.last_day < start_b.first_day:
         return 0.8, "the periods do not overlap"
-    if end_b is not None and start_a is not None and end_b.latest < start_a.earliest:
+    if end_b is not None and start_a is not None and end_b.last_day < start_a.first_day:
         return 0.8, "the periods do not overlap"
     return 1.0, ""

@@ -503,4 +503,4 @@ def _most_precise(values: set[str] | None) -> str | None:
     if not dated:
         return min(values)
     rank = {"year": 0, "month": 1, "day": 2}
-    return max(dated, key=lambda item: (rank[item[0].precision], -item[0].earliest.toordinal()))[1]
+    return max(dated, key=lambda item: (rank[item[0].precision], -item[0].first_day))[1]

@@ -16,6 +16,7 @@ from rapidfuzz import fuzz, process
 from kg.analysis import arguments
 from kg.analysis.conflicts import DEFAULT_MIN_SCORE, find_conflicts
 from kg.analysis.contradictions import ONE_PARTY_PER_SOURCE, SINGLE_VALUED, find_contradictions
+from kg.analysis.dates import PartialDate
 from kg.analysis.facts import FactBase
 from kg.analysis.mark_index import MarkIndex, index_path_for
 from kg.analysis.model import (
@@ -165,7 +166,7 @@ class Analyst:
         nice_class: int | None = None,
         jurisdiction: str | None = None,
         excluding: str | None = None,
-        as_of: dt.date | str | None = None,
+        as_of: PartialDate | dt.date | str | None = None,
         min_similarity: float = DEFAULT_MIN_SIMILARITY,
     ) -> list[MarkUsage]:
         """Who owns or uses the same or a similar mark, in a class (or related), somewhere."""
@@ -393,5 +394,5 @@ def _suggest(wanted: str, choices: dict[str, set[str]]) -> str | None:
     return "did you mean " + ", ".join(repr(m[0]) for m in matches) + "?"
 
 
-def _as_date(value: dt.date | str | None) -> dt.date | None:
+def _as_date(value: PartialDate | dt.date | str | None) -> PartialDate | None:
     return None if value is None else arguments.date(value)

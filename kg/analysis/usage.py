@@ -5,7 +5,6 @@ Pure functions over holdings (see `kg.analysis.facts`); no store access here.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 
@@ -27,11 +26,12 @@ def holding_since(holding: Holding) -> str | None:
     return holding.start_date
 
 
-def holding_active(holding: Holding, as_of: dt.date) -> bool:
-    """Whether a holding may exist on a day; unknown dates do not exclude it.
+def holding_active(holding: Holding, as_of: PartialDate) -> bool:
+    """Whether a holding may exist at some time in `as_of` (a day, a month or a year).
 
-    A registration counts from its filing date (an application is a right in waiting); a
-    partial date counts from its earliest day.
+    Unknown dates do not exclude it. A registration counts from its filing date (an
+    application is a right in waiting); a partial date counts from its first day, and an end
+    date to its last.
     """
     start_text = (
         holding.filing_date or holding.registration_date
@@ -40,9 +40,9 @@ def holding_active(holding: Holding, as_of: dt.date) -> bool:
     )
     start = PartialDate.try_parse(start_text)
     end = PartialDate.try_parse(holding.end_date)
-    if start is not None and start.earliest > as_of:
+    if start is not None and start.first_day > as_of.last_day:
         return False
-    return not (end is not None and end.latest < as_of)
+    return not (end is not None and end.last_day < as_of.first_day)
 
 
 def class_match(
@@ -73,7 +73,7 @@ def who_else_uses(
     nice_class: int | None = None,
     jurisdiction: str | None = None,
     excluding: Collection[str] = (),
-    as_of: dt.date | None = None,
+    as_of: PartialDate | None = None,
     min_class_relatedness: float = MIN_CLASS_RELATEDNESS,
 ) -> list[MarkUsage]:
     """Parties holding one of the similar marks, grouped by party, mark and how it is held.
@@ -87,7 +87,7 @@ def who_else_uses(
     excluding
         Canonical party IRIs to leave out (e.g. the asker's own company).
     as_of
-        Keep holdings that may exist on that day.
+        Keep holdings that may exist on that day, or at some time in that month or year.
 
     Holdings in another jurisdiction, or with no jurisdiction when one is asked, are left out;
     so are holdings whose classes are known and unrelated to `nice_class`. Holdings that state

@@ -50,7 +50,9 @@ def add_analysis_commands(
     who.add_argument("--jurisdiction", metavar="CC", help="ISO 3166-1 alpha-2 code, e.g. CN")
     who.add_argument("--excluding", metavar="PARTY", help="leave out this party (name or alias)")
     who.add_argument(
-        "--as-of", metavar="YYYY-MM-DD", help="only holdings that may exist on that day"
+        "--as-of",
+        metavar="DATE",
+        help="only holdings that may exist then: a day, month or year (YYYY-MM-DD, YYYY-MM, YYYY)",
     )
     who.add_argument(
         "--min-similarity",

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import datetime as dt
 import logging
 from collections.abc import Callable, Iterator
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NewType, TypeVar
 
 import anyio
 import strawberry
@@ -28,6 +27,7 @@ from strawberry.extensions import (
     ParserCache,
     SchemaExtension,
 )
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from kg.analysis.arguments import ArgumentError, check
@@ -83,6 +83,18 @@ VALIDATION_THREADS = 4
 """Documents validated at once (in worker threads, off the event loop)."""
 
 
+# Named "Date" as before, so queries declaring `$asOf: Date` keep working; the text is checked
+# by `check` (arguments.date), like the CLI's --as-of, so both refuse the same things.
+DateArgument = NewType("DateArgument", str)
+_DATE_SCALAR = strawberry.scalar(
+    name="Date",
+    description="A day, a month or a year, as the data writes dates: YYYY-MM-DD, YYYY-MM or "
+    "YYYY (XSD 1.1 years, so -0044 and 10000 too).",
+    serialize=str,
+    parse_value=lambda value: value,
+)
+
+
 async def _call(info: Info, call: Callable[[], T]) -> T:
     """Run a service call off the event loop."""
     return await info.context.runner.run(call)
@@ -102,7 +114,7 @@ class Query:
         nice_class: int | None = None,
         jurisdiction: str | None = None,
         excluding: str | None = None,
-        as_of: dt.date | None = None,
+        as_of: DateArgument | None = None,
         min_similarity: float | None = DEFAULT_MIN_SIMILARITY,
     ) -> list[MarkUsage]:
         check(
@@ -463,6 +475,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             lambda: QueryCostLimiter(max_cost=settings.graphql_max_cost),
             lambda: ErrorCodes(debug=settings.debug),
         ],
+        config=StrawberryConfig(scalar_map={DateArgument: _DATE_SCALAR}),
         debug=settings.debug,
     )
 
