@@ -1,5 +1,7 @@
 """Turning query results into text: SPARQL result formats, RDF syntaxes, and a readable table.
 
+A table's columns are measured in terminal display columns (`wcwidth`), not characters, so
+Chinese, Japanese and Korean (two columns each), combining marks (none) and emoji line up.
 Whatever the data holds, the output stays safe for where it goes: a table shows control
 characters as escapes (``\\x1b``), so none reaches the terminal; XML (SPARQL XML results,
 RDF/XML) is always well-formed (`kg.xml_text`); CSV and TSV can be made safe to open in a
@@ -14,6 +16,7 @@ import re
 from collections.abc import Callable
 
 import pyoxigraph as ox
+import wcwidth
 
 from kg.errors import QueryError
 from kg.namespaces import PREFIXES
@@ -107,49 +110,57 @@ def spreadsheet_safe(cell: str) -> str:
 def render_table(variables: list[str], rows: list[list[str]], *, wrap: bool = False) -> str:
     """A plain-text table with a header rule; long cells are cut with an ellipsis
     (or, with `wrap`, folded over several lines). Control characters show as escapes.
+    Widths are display columns, so any script lines up in a terminal.
 
     >>> print(render_table(["a", "b"], [["1", "xy"]]), end="")
     a | b
     --+---
     1 | xy
+    >>> print(render_table(["mark", "n"], [["亚马逊", "1"], ["AWS", "2"]]), end="")
+    mark   | n
+    -------+--
+    亚马逊 | 1
+    AWS    | 2
     """
     variables = [printable(v) for v in variables]
     rows = [[printable(c) for c in row] for row in rows]
     if wrap:
-        return _wrapped_table(variables, rows)
-    cells = [[c if len(c) <= _MAX_CELL else c[: _MAX_CELL - 1] + "…" for c in row] for row in rows]
-    widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(variables)]
-    lines = [" | ".join(v.ljust(w) for v, w in zip(variables, widths, strict=True)).rstrip()]
-    lines.append("-+-".join("-" * w for w in widths))
-    lines += [
-        " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def _wrapped_table(variables: list[str], rows: list[list[str]]) -> str:
-    import textwrap
-
-    width = 40
-    folded = [[textwrap.wrap(cell, width) or [""] for cell in row] for row in rows]
+        folded = [[wcwidth.wrap(cell, _WRAP_WIDTH) or [""] for cell in row] for row in rows]
+    else:
+        folded = [[[_cut(cell, _MAX_CELL)] for cell in row] for row in rows]
     widths = [
-        max([len(v)] + [len(line) for row in folded for line in row[i]])
+        max([_width(v)] + [_width(line) for row in folded for line in row[i]])
         for i, v in enumerate(variables)
     ]
-    lines = [" | ".join(v.ljust(w) for v, w in zip(variables, widths, strict=True)).rstrip()]
-    lines.append("-+-".join("-" * w for w in widths))
-    separate = any(len(cell) > 1 for row in folded for cell in row)
+    rule = "-+-".join("-" * w for w in widths)
+    lines = [_line(variables, widths), rule]
+    separate = wrap and any(len(cell) > 1 for row in folded for cell in row)
     for number, row in enumerate(folded):
         if separate and number:
-            lines.append("-+-".join("-" * w for w in widths))
-        height = max(len(cell) for cell in row)
-        for index in range(height):
-            parts = [
-                (cell[index] if index < len(cell) else "").ljust(w)
-                for cell, w in zip(row, widths, strict=True)
-            ]
-            lines.append(" | ".join(parts).rstrip())
+            lines.append(rule)
+        for index in range(max(len(cell) for cell in row)):
+            lines.append(_line([cell[index] if index < len(cell) else "" for cell in row], widths))
     return "\n".join(lines) + "\n"
+
+
+_WRAP_WIDTH = 40
+
+
+def _width(text: str) -> int:
+    """Display columns `text` takes in a terminal (graphemes: a ZWJ emoji is two)."""
+    return wcwidth.width(text)
+
+
+def _cut(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` columns, an ellipsis marking the cut."""
+    if _width(text) <= limit:
+        return text
+    return wcwidth.clip(text, 0, limit - 1).rstrip() + "…"
+
+
+def _line(cells: list[str], widths: list[int]) -> str:
+    padded = (cell + " " * (w - _width(cell)) for cell, w in zip(cells, widths, strict=True))
+    return " | ".join(padded).rstrip()
 
 
 def render_query_result(
