@@ -8,9 +8,11 @@ client with the SPARQL 1.1 Service Description. The work is done by `kg.sparql.s
 
 from __future__ import annotations
 
+import codecs
 from urllib.parse import parse_qsl
 
 import anyio.to_thread
+import mimeparse
 import pyoxigraph as ox
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -29,6 +31,7 @@ from kg.sparql.worker import GRAPH_FORMATS
 __all__ = [
     "RESULT_HEADERS",
     "ProtocolError",
+    "accepted_quality",
     "cors_middleware",
     "error_response",
     "negotiate",
@@ -100,40 +103,55 @@ def cors_middleware(settings: Settings) -> list[Middleware]:
 def negotiate(accept: str | None, offers: dict[str, str]) -> str | None:
     """The offer the Accept header prefers (first offer on ties or no header), else ``None``.
 
+    Each offer gets the quality of the most specific media range that matches it (RFC 9110
+    §12.5.1, by python-mimeparse); quality 0 means "not acceptable". The first offer of each
+    name is its canonical type; later ones are aliases that only a range naming them exactly
+    selects. A header with no readable media range counts as absent.
+
     >>> negotiate("text/csv, */*;q=0.1", RESULTS_MEDIA_TYPES)
+    'csv'
+    >>> negotiate("application/sparql-results+json;q=0, text/csv;q=0.5", RESULTS_MEDIA_TYPES)
     'csv'
     >>> negotiate(None, GRAPH_MEDIA_TYPES)
     'turtle'
     >>> negotiate("image/png", RESULTS_MEDIA_TYPES) is None
     True
     """
-    if not accept or not accept.strip():
+    ranges = _media_ranges(accept or "")
+    if not ranges:
         return next(iter(offers.values()))
-    ranges = []
-    for part in accept.split(","):
-        media, *parameters = (piece.strip() for piece in part.split(";"))
-        quality = 1.0
-        for parameter in parameters:
-            name, _, value = parameter.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        ranges.append((media.lower(), quality))
+    named = [r for r in ranges if "*" not in r[:2]]
+    canonical: dict[str, str] = {}
     best, best_quality = None, 0.0
     for media, name in offers.items():
-        kind = media.split("/")[0]
-        matches = [
-            (media_range.count("*") == 0, media_range != "*/*", quality)
-            for media_range, quality in ranges
-            if media_range in (media, f"{kind}/*", "*/*")
-        ]
-        if matches:
-            quality = max(matches)[2]  # the most specific range decides
-            if quality > best_quality:
-                best, best_quality = name, quality
+        # An alias (application/json, text/plain, ...) is chosen only by its own name: the
+        # answer carries the canonical type, which a wildcard's client may have refused.
+        is_alias = canonical.setdefault(name, media) != media
+        quality = mimeparse.quality_parsed(media, named if is_alias else ranges)
+        if quality > best_quality:
+            best, best_quality = name, quality
     return best
+
+
+def accepted_quality(accept: str, media_type: str) -> float:
+    """The quality an Accept header gives a media type: that of the most specific matching
+    range, 0 when none matches.
+
+    >>> accepted_quality("text/*;q=0.3, text/plain;q=0.7, */*;q=0.5", "text/html")
+    0.3
+    """
+    return float(mimeparse.quality_parsed(media_type, _media_ranges(accept)))
+
+
+def _media_ranges(accept: str) -> list[tuple[str, str, dict[str, str]]]:
+    ranges = []
+    for part in accept.lower().split(","):  # media types are case-insensitive
+        if part.strip():
+            try:
+                ranges.append(mimeparse.parse_media_range(part))
+            except mimeparse.MimeTypeParseException:
+                continue  # an unreadable range is skipped, not the whole header
+    return ranges
 
 
 _YASGUI_PATH = "/sparql/yasgui"
@@ -162,8 +180,8 @@ class _Endpoint:
                 f"the query string is longer than {limit} bytes",
                 suggestion="the operator sets the limit with --max-request-size",
             )
-        params = list(request.query_params.multi_items())
-        if request.method == "GET":
+        params = _query_parameters(request)
+        if request.method in ("GET", "HEAD"):  # Starlette answers HEAD without the body
             if _values(params, "update"):
                 raise ProtocolError(405, "SPARQL Update must be sent with POST, not GET")
             queries = _values(params, "query")
@@ -173,10 +191,7 @@ class _Endpoint:
         media_type, charset = _content_type(request)
         body = await _read_body(request, limit)
         if media_type == _FORM:
-            try:
-                form = parse_qsl(body.decode("utf-8"), keep_blank_values=True)
-            except UnicodeDecodeError:
-                raise ProtocolError(400, "the form is not UTF-8") from None
+            form = _form_parameters(body, charset)
             params += form
             queries, updates = _values(form, "query"), _values(form, "update")
             if queries and updates:
@@ -283,7 +298,6 @@ class _Endpoint:
         body = ox.serialize(triples, format=rdf_format, **extra) or b""  # type: ignore[arg-type]
         return Response(body, media_type=RESPONSE_MEDIA_TYPES[choice], headers={"Vary": "Accept"})
 
-
     def _named_graphs(self) -> list[ox.NamedNode | ox.BlankNode]:
         """The store's named graphs, listed once per state of the data (a store scan)."""
         graph = self.service.graph
@@ -301,6 +315,49 @@ def _single(values: list[str], name: str) -> str:
     if len(values) > 1:
         raise ProtocolError(400, f"the request has {len(values)} {name}= parameters, not one")
     return values[0]
+
+
+def _query_parameters(request: Request) -> list[tuple[str, str]]:
+    """The URL's parameters, decoded as UTF-8 (a URL declares no charset); 400 otherwise."""
+    try:
+        raw = request.scope["query_string"].decode("utf-8")
+        return parse_qsl(raw, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError as error:
+        raise ProtocolError(
+            400,
+            f"the URL's query string is not UTF-8 ({_bad_bytes(error)})",
+            suggestion="percent-encode the UTF-8 bytes of the text (caf%C3%A9 for café)",
+        ) from None
+
+
+def _form_parameters(body: bytes, charset: str | None) -> list[tuple[str, str]]:
+    """A form's fields, decoded in the charset its Content-Type declares (UTF-8 if none).
+
+    An unknown charset is 415; bytes the charset cannot decode are 400. Never replaced.
+    """
+    name = charset or "utf-8"
+    suggestion = (
+        f"send the form as UTF-8, or declare its charset: Content-Type: {_FORM}; charset=ISO-8859-1"
+    )
+    try:
+        encoding = codecs.lookup(name).name
+        text = body.decode(encoding)
+        return parse_qsl(text, keep_blank_values=True, encoding=encoding, errors="strict")
+    except LookupError:
+        raise ProtocolError(
+            415, f"the form's charset {name} is not a known text encoding", suggestion=suggestion
+        ) from None
+    except UnicodeError as error:
+        raise ProtocolError(
+            400, f"the form is not valid {name} ({_bad_bytes(error)})", suggestion=suggestion
+        ) from None
+
+
+def _bad_bytes(error: UnicodeError) -> str:
+    if isinstance(error, UnicodeDecodeError):
+        bad = error.object[error.start : error.end]
+        return "cannot decode byte " + " ".join(f"0x{byte:02X}" for byte in bad)
+    return str(error)
 
 
 def _content_type(request: Request) -> tuple[str, str | None]:
