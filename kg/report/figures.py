@@ -494,19 +494,17 @@ def timeline_selection(
 def timeline_figure(entries: Sequence[TimelineEntry]) -> Figure:
     """Dated entries on a time axis, labels stacked in lanes so that none overlap.
 
-    Partial dates are drawn as a bar over the month or year they cover.
+    Partial dates are drawn as a bar over the month or year they cover. The axis counts day
+    numbers, not matplotlib dates, so that any XSD year (-0044, 10000) can be drawn.
     """
-    import matplotlib.dates as mdates
-
     selection = timeline_selection(entries)
     items = [(e, PartialDate.parse(e.date)) for e in selection.entries]  # type: ignore[arg-type]
     if not items:
         fig, ax = _canvas(_WIDTH, 80.0)
         _plain_text(ax, _WIDTH / 2, 40, "(no dated entries)", ha="center")
         return fig
-    start = min(d.earliest for _, d in items)
-    end = max(d.latest for _, d in items)
-    x0, x1 = mdates.date2num(start), mdates.date2num(end)
+    x0 = float(min(d.first_day for _, d in items))
+    x1 = float(max(d.last_day for _, d in items))
     margin = max((x1 - x0) * 0.04, 60.0)
     left_pt, right_pt = 20.0, _WIDTH - 20.0
     lo, hi = x0 - margin, x1 + margin
@@ -527,7 +525,7 @@ def timeline_figure(entries: Sequence[TimelineEntry]) -> Figure:
             .get_window_extent(renderer)
             .width
         )
-        anchor = to_pt(mdates.date2num(date.earliest))
+        anchor = to_pt(date.first_day)
         right_side = anchor + 4 + width <= right_pt
         span = (anchor + 2, anchor + 6 + width) if right_side else (anchor - 6 - width, anchor - 2)
         lane = next(
@@ -548,20 +546,22 @@ def timeline_figure(entries: Sequence[TimelineEntry]) -> Figure:
     height = axis_y + 22.0 + lane_height * len(lanes) + 8.0
     fig, ax = _canvas(_WIDTH, height)
     ax.axhline(axis_y, color="#444444", linewidth=1.0, zorder=1)
-    year = start.year
-    while year <= end.year + 1:
-        tick = to_pt(mdates.date2num(type(start)(year, 1, 1)))
+    first_year = PartialDate.from_day_number(int(x0)).year
+    last_year = PartialDate.from_day_number(int(x1)).year
+    year = first_year
+    while year <= last_year + 1:
+        tick = to_pt(PartialDate(year).first_day)
         if left_pt <= tick <= right_pt:
             ax.plot([tick, tick], [axis_y - 4, axis_y], color="#444444", linewidth=0.8)
             _plain_text(
                 ax, tick, axis_y - 7, str(year), ha="center", va="top", fontsize=_TIMELINE_FONT
             )
-        year += max(1, (end.year - start.year) // 12 + 1)
+        year += max(1, (last_year - first_year) // 12 + 1)
     for index, (entry, date, label, anchor, lane, right_side) in enumerate(placed):
         colour = _TIMELINE_COLOURS[_category(entry.kind)]
         y = axis_y + 22.0 + lane * lane_height
         if date.precision != "day":
-            right = to_pt(mdates.date2num(date.latest))
+            right = to_pt(date.last_day)
             ax.plot(
                 [anchor, max(right, anchor + 2)],
                 [axis_y, axis_y],
