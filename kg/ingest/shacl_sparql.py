@@ -4,12 +4,20 @@ pyshacl is the reference validator (`kg.ingest.validate`), used for ordinary loa
 Python and takes minutes on a registry of a million triples, so large loads run the same
 shapes as SPARQL queries over a temporary in-memory Oxigraph store instead. Only the
 constraint components ``schema/shapes.ttl`` uses are compiled; any other makes
-`compile_shapes` fail loudly rather than skip it. A differential test checks that both
-validators agree on the test corpus.
+`compile_shapes` fail loudly rather than skip it. Differential tests check that both
+validators give the same results (tests/test_validation_engines.py,
+tests/test_validation_subclasses.py).
 
-Supported: sh:targetClass (instances of subclasses included), sh:path (a single IRI),
-sh:minCount, sh:maxCount, sh:class, sh:datatype, sh:or of datatype shapes, sh:node to such a
-shape, sh:in, sh:pattern (on values, and on the focus node of a node shape), sh:minInclusive,
+The checks follow SHACL's definitions, not a snapshot of tmkg's ontology: a SHACL instance of
+a class C is a node with ``rdf:type/rdfs:subClassOf* C`` *in the data graph* (SHACL 1.0
+§2.1.3.1, §4.1.1), so a subclass a file declares counts as it does for pyshacl. A comparison
+that fails with an error (``"abc" >= 0``) is a violation (§4.4), and a literal whose lexical
+form is not valid for its datatype violates sh:datatype (§4.1.2): the caller names those
+literals with `mark_ill_formed`, since SPARQL cannot tell.
+
+Supported: sh:targetClass, sh:path (a single IRI), sh:minCount, sh:maxCount, sh:class,
+sh:datatype, sh:or of datatype shapes, sh:node to such a shape, sh:in, sh:pattern (with the
+flags ``i`` and ``m``; on values, and on the focus node of a node shape), sh:minInclusive,
 sh:maxInclusive, sh:minLength, sh:maxLength, sh:message, sh:severity.
 """
 
@@ -23,7 +31,11 @@ import rdflib
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH
 
-__all__ = ["Check", "Finding", "compile_shapes", "run_checks"]
+__all__ = ["ILL_FORMED", "Check", "Finding", "compile_shapes", "mark_ill_formed", "run_checks"]
+
+ILL_FORMED = "urn:tmkg:shacl:ill-formed"
+"""The scratch store's graph naming literals that are not valid for their datatype."""
+_ILL = f"<{ILL_FORMED}>"
 
 _KNOWN = {
     SH.targetClass,
@@ -36,6 +48,7 @@ _KNOWN = {
     SH.node,
     SH["in"],
     SH.pattern,
+    SH.flags,
     SH.minInclusive,
     SH.maxInclusive,
     SH.minLength,
@@ -84,33 +97,44 @@ def _datatypes(shapes: rdflib.Graph, node: rdflib.term.Node) -> list[rdflib.URIR
     return found
 
 
+def _instance_of(term: str, cls: rdflib.term.Node, var: str) -> str:
+    """A pattern matching when `term` is a SHACL instance of `cls` in the data graph."""
+    return f"{term} a ?{var} . ?{var} {_n3(RDFS.subClassOf)}* {_n3(cls)} ."
+
+
+def _is_ill_formed(term: str) -> str:
+    return f"EXISTS {{ GRAPH {_ILL} {{ {_ILL} {_ILL} {term} }} }}"
+
+
 def _value_filter(
     shapes: rdflib.Graph,
-    ontology: rdflib.Graph,
+    prop: rdflib.term.Node,
     constraint: rdflib.term.Node,
     value: rdflib.term.Node,
 ) -> str | None:
     """A SPARQL condition that is true when ?v violates one constraint, or None if n/a."""
     if constraint == SH["class"]:
-        return f"NOT EXISTS {{ VALUES ?vt {{ {_subclasses(ontology, value)} }} ?v a ?vt }}"
+        return f"NOT EXISTS {{ {_instance_of('?v', value, 'vt')} }}"
     if constraint == SH.datatype:
-        return f"(!isLiteral(?v) || DATATYPE(?v) != {_n3(value)})"
+        return f"(!isLiteral(?v) || DATATYPE(?v) != {_n3(value)} || {_is_ill_formed('?v')})"
     if constraint in (SH["or"], SH.node):
         target = value if constraint == SH["or"] else shapes.value(value, SH["or"])
         datatypes = _datatypes(shapes, target) if target is not None else None
         if datatypes is None:
             raise ValueError(f"cannot compile {constraint} {value}: only datatype alternatives")
         listed = ", ".join(_n3(d) for d in datatypes)
-        return f"(!isLiteral(?v) || DATATYPE(?v) NOT IN ({listed}))"
+        return f"(!isLiteral(?v) || DATATYPE(?v) NOT IN ({listed}) || {_is_ill_formed('?v')})"
     if constraint == SH["in"]:
-        listed = ", ".join(_n3(member) for member in Collection(shapes, value))
-        return f"(?v NOT IN ({listed}))"
+        # sh:in compares terms, not values: "01"^^xsd:integer is not 1
+        members = " || ".join(f"sameTerm(?v, {_n3(m)})" for m in Collection(shapes, value))
+        return f"!({members or 'false'})"
     if constraint == SH.pattern:
-        return f"(isBlank(?v) || !REGEX(STR(?v), {_n3(rdflib.Literal(str(value)))}))"
+        return f"(isBlank(?v) || !REGEX(STR(?v), {_regex(value, shapes.value(prop, SH.flags))}))"
+    # an error (a string, an IRI, NaN against a number) is a violation, as SHACL says
     if constraint == SH.minInclusive:
-        return f"!(?v >= {_n3(value)})"
+        return f"!COALESCE(?v >= {_n3(value)}, false)"
     if constraint == SH.maxInclusive:
-        return f"!(?v <= {_n3(value)})"
+        return f"!COALESCE(?v <= {_n3(value)}, false)"
     if constraint == SH.minLength:
         return f"(isBlank(?v) || STRLEN(STR(?v)) < {int(value)})"
     if constraint == SH.maxLength:
@@ -118,22 +142,26 @@ def _value_filter(
     return None
 
 
-def _subclasses(ontology: rdflib.Graph, cls: rdflib.term.Node) -> str:
-    """The class and all its subclasses (the closure, computed once) as a VALUES list."""
-    found = set(ontology.transitive_subjects(RDFS.subClassOf, cls)) | {cls}
-    return " ".join(sorted(_n3(c) for c in found))
+def _regex(pattern: rdflib.term.Node, flags: rdflib.term.Node | None) -> str:
+    """REGEX arguments for a sh:pattern and its sh:flags (only those pyshacl honours)."""
+    text = _n3(rdflib.Literal(str(pattern)))
+    if flags is None:
+        return text
+    if set(str(flags)) - {"i", "m"}:
+        raise ValueError(f"cannot compile sh:flags {flags!r}: pyshacl honours only i and m")
+    return f"{text}, {_n3(rdflib.Literal(str(flags)))}"
 
 
-def compile_shapes(shapes: rdflib.Graph, ontology: rdflib.Graph) -> list[Check]:
+def compile_shapes(shapes: rdflib.Graph) -> list[Check]:
     """Compile every node shape with a target class into SPARQL checks.
 
-    Class hierarchies come from `ontology` and are expanded into the queries, so the checks
-    need no property paths at run time.
+    Class hierarchies are read from the data at run time (``rdfs:subClassOf*``), so a
+    subclass declared in the data, in the store or in the ontology counts alike.
     """
     checks: list[Check] = []
     for shape in sorted(shapes.subjects(SH.targetClass, None), key=str):
         target = shapes.value(shape, SH.targetClass)
-        focus = f"VALUES ?ft {{ {_subclasses(ontology, target)} }} ?f a ?ft ."
+        focus = _instance_of("?f", target, "ft")
         shape_message = str(shapes.value(shape, SH.message) or "")
         for predicate in set(shapes.predicates(shape)) - _KNOWN:
             raise ValueError(f"cannot compile {predicate} on {shape}")
@@ -144,19 +172,23 @@ def compile_shapes(shapes: rdflib.Graph, ontology: rdflib.Graph) -> list[Check]:
                     str(shape),
                     None,
                     shape_message,
-                    "Violation",
+                    _severity(shapes, shape),
                     f"SELECT DISTINCT ?f ?v WHERE {{ {focus} BIND(?f AS ?v) "
-                    f"FILTER(!REGEX(STR(?f), {_n3(rdflib.Literal(str(pattern)))})) }}",
+                    f"FILTER(isBlank(?f) || !REGEX(STR(?f), "
+                    f"{_regex(pattern, shapes.value(shape, SH.flags))})) }}",
                 )
             )
         for prop in shapes.objects(shape, SH.property):
-            checks += _property_checks(shapes, ontology, shape, prop, focus)
+            checks += _property_checks(shapes, shape, prop, focus)
     return checks
+
+
+def _severity(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str:
+    return str(shapes.value(shape, SH.severity) or SH.Violation).rsplit("#", 1)[-1]
 
 
 def _property_checks(
     shapes: rdflib.Graph,
-    ontology: rdflib.Graph,
     shape: rdflib.term.Node,
     prop: rdflib.term.Node,
     focus: str,
@@ -165,7 +197,7 @@ def _property_checks(
     if not isinstance(path, rdflib.URIRef):
         raise ValueError(f"cannot compile a complex sh:path on {shape}")
     message = str(shapes.value(prop, SH.message) or "")
-    severity = str(shapes.value(prop, SH.severity) or SH.Violation).rsplit("#", 1)[-1]
+    severity = _severity(shapes, prop)
     p = _n3(path)
     checks = []
     for predicate, value in shapes.predicate_objects(prop):
@@ -185,12 +217,18 @@ def _property_checks(
                 f"{focus} ?f {p} ?o }} GROUP BY ?f }} FILTER(?n > {int(value)}) }}"
             )
         else:
-            condition = _value_filter(shapes, ontology, predicate, value)
+            condition = _value_filter(shapes, prop, predicate, value)
             if condition is None:
                 continue
             sparql = f"SELECT DISTINCT ?f ?v WHERE {{ {focus} ?f {p} ?v FILTER({condition}) }}"
         checks.append(Check(str(shape), str(path), message, severity, sparql))
     return checks
+
+
+def mark_ill_formed(store: ox.Store, literals: Iterable[ox.Literal]) -> None:
+    """Name `literals` as ill-formed for their datatype, for the sh:datatype checks."""
+    ill = ox.NamedNode(ILL_FORMED)
+    store.extend(ox.Quad(ill, ill, literal, ill) for literal in literals)
 
 
 def run_checks(checks: Iterable[Check], store: ox.Store, judged: set[str]) -> list[Finding]:
