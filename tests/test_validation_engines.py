@@ -43,6 +43,9 @@ BAD = [
     # an ill-formed literal violates sh:datatype, and each member of an sh:or of datatypes
     '<https://w3id.org/tmkg/id/event/j> a tm:Judgment ; tm:damages "abc"^^xsd:decimal .',
     'reg:x a tm:Registration ; tm:mark mark:m ; tm:owner party:p ; tm:jurisdiction cc:US ; tm:filingDate "2020-13-45"^^xsd:date .',
+    # Python's re (pyshacl) lets $ match before a final newline, XPath (SPARQL) does not
+    '<https://w3id.org/tmkg/id/event/j> a tm:Judgment ; tm:currency "CNY\\n" .',
+    '<https://w3id.org/tmkg/id/jurisdiction/QQ> a tm:Jurisdiction ; tm:code "QQ\\n" .',
     # subclass links in the data, however they loop
     "<https://example.org/A> <http://www.w3.org/2000/01/rdf-schema#subClassOf> <https://example.org/B> . "
     "<https://example.org/B> <http://www.w3.org/2000/01/rdf-schema#subClassOf> <https://example.org/A>, tm:Mark . "
