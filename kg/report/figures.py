@@ -3,20 +3,27 @@
 Both are laid out in the figure's own points (1 data unit = 1 pt), so every label's box can be
 measured with the renderer and moved until no two overlap; the functions return matplotlib
 `Figure`s (Jupyter draws them) and `svg` turns one into inline SVG with its text as paths, so
-the SVG needs no font. Labels are shortened and Chinese is romanized (pinyin) in figures,
-since the bundled fonts have no CJK glyphs; the report's tables keep the original text.
+the SVG needs no font. Labels are shortened and drawn in their own script from a fallback
+list of fonts, matplotlib taking each glyph from the first font that has it (`FONT_FAMILIES`):
+DejaVu Sans (Latin, Greek, Cyrillic), Noto Sans CJK (Chinese, Japanese, Korean) and Noto Sans
+Arabic, Hebrew, Devanagari and Thai, from Debian's fonts-noto-cjk and fonts-noto-core (`make
+fonts`). Where the CJK fonts are missing, Chinese is romanized (pinyin) instead.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import io
 import re
-import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import matplotlib as mpl
 import networkx as nx
+import wcwidth
+from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -28,9 +35,11 @@ from kg.report.network import ConflictNetwork
 from kg.xml_text import xml_safe
 
 __all__ = [
+    "FONT_FAMILIES",
     "KIND_COLOURS",
     "TimelineSelection",
     "label_boxes",
+    "missing_fonts",
     "network_figure",
     "short_label",
     "svg",
@@ -55,20 +64,33 @@ _GAP = 6.0  # points kept free between node boxes
 _WIDTH = 800.0
 MAX_TIMELINE_ENTRIES = 40
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
+_HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7ff]")
+# Every Noto Sans CJK face holds Han, Kana and Hangul; the region picks the Han glyph forms.
+_CJK_FONTS = {"zh": "Noto Sans CJK SC", "ja": "Noto Sans CJK JP", "ko": "Noto Sans CJK KR"}
+_OTHER_SCRIPTS = ("Arabic", "Hebrew", "Devanagari", "Thai")
+FONT_FAMILIES = (
+    "DejaVu Sans",
+    *_CJK_FONTS.values(),
+    *(f"Noto Sans {script}" for script in _OTHER_SCRIPTS),
+)
+"""The fonts figure labels are drawn with (names as fc-list reports them), first match wins."""
 _LEGAL_SUFFIX = re.compile(r",?\s+(Co\.,?\s*Ltd\.?|Ltd\.|Inc\.|LLC|Corp\.)$")
 
 
 def short_label(text: str, width: int = 22, lines: int = 2) -> str:
-    """A figure label: romanized, legal suffix dropped, wrapped, cut with an ellipsis.
+    """A figure label: legal suffix dropped, wrapped at `width` display columns (a Chinese
+    character takes two), cut with an ellipsis; Chinese is romanized only when the CJK
+    fonts are missing.
 
     >>> short_label("Beijing ActionSoft Science & Technology Development Co., Ltd.")
     'Beijing ActionSoft\\nScience & Technology…'
-    >>> short_label("(2018)京民初127号")
-    '(2018) Jing Min Chu\\n127 Hao'
     """
-    text = _romanize(text.strip())
+    text = text.strip()
+    if _CJK_FONTS["zh"] in missing_fonts():
+        text = _romanize(text)
     text = _LEGAL_SUFFIX.sub("", text) or text
-    wrapped = textwrap.wrap(text, width) or [text]
+    wrapped = wcwidth.wrap(text, width) or [text]
     if len(wrapped) > lines:
         wrapped = wrapped[:lines]
         wrapped[-1] = wrapped[-1].rstrip(" ,;") + "…"
@@ -608,11 +630,48 @@ def _category(kind: str) -> str:
 # ------------------------------------------------------------------ output
 
 
+@functools.cache
+def missing_fonts() -> tuple[str, ...]:
+    """The `FONT_FAMILIES` matplotlib cannot find (`make fonts` installs them).
+
+    Fonts installed after matplotlib cached its font list are added first, and the cache
+    rewritten (where matplotlib keeps it), so they are found without clearing it by hand."""
+    manager = font_manager.fontManager
+    if _unknown_families(manager):
+        known = {entry.fname for entry in manager.ttflist}
+        added = False
+        for path in font_manager.findSystemFonts():
+            if path not in known:
+                with contextlib.suppress(OSError, RuntimeError):  # a file FreeType refuses
+                    manager.addfont(path)
+                    added = True
+        if added:
+            version = font_manager.FontManager.__version__
+            font_manager.json_dump(manager, Path(mpl.get_cachedir(), f"fontlist-v{version}.json"))
+    return _unknown_families(manager)
+
+
+def _unknown_families(manager: font_manager.FontManager) -> tuple[str, ...]:
+    names = {entry.name for entry in manager.ttflist}
+    return tuple(family for family in FONT_FAMILIES if family not in names)
+
+
+def _families(text: str) -> list[str]:
+    """The installed fonts for one label, in fallback order; a label with Kana takes the
+    Japanese forms of Han characters, one with Hangul the Korean forms."""
+    region = "ja" if _KANA.search(text) else "ko" if _HANGUL.search(text) else "zh"
+    others = {name for key, name in _CJK_FONTS.items() if key != region}
+    missing = missing_fonts()
+    return [f for f in FONT_FAMILIES if f not in others and f not in missing]
+
+
 def _plain_text(owner: object, x: float, y: float, text: str, **options: object) -> Text:
-    """A text artist drawn as the characters it holds: a mark such as ``MONEY$$`` or
-    ``$\\frac{a}{b}$`` is never read as math text or TeX (which fails, or draws other text);
-    a control character is drawn as U+FFFD."""
-    return owner.text(x, y, xml_safe(text), parse_math=False, usetex=False, **options)  # type: ignore[attr-defined]
+    """A text artist drawn as the characters it holds, in any script `FONT_FAMILIES` covers:
+    a mark such as ``MONEY$$`` or ``$\\frac{a}{b}$`` is never read as math text or TeX
+    (which fails, or draws other text); a control character is drawn as U+FFFD."""
+    text = xml_safe(text)
+    options.setdefault("family", _families(text))
+    return owner.text(x, y, text, parse_math=False, usetex=False, **options)  # type: ignore[attr-defined]
 
 
 def _canvas(width: float, height: float) -> tuple[Figure, object]:
