@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
+from kg.analysis.dates import PartialDate
 from kg.analysis.model import CaseSummary, SourceRef
 from kg.analysis.service import Analyst
 
@@ -68,7 +69,7 @@ def case_facts(analyst: Analyst, summaries: Sequence[CaseSummary]) -> list[CaseF
             props = by_subject[event]
             kind = next(iter(sorted(props.get("type", {"Event": set()}))), "Event")
             what = _words(kind)
-            for date, graphs in sorted(props.get("date", {}).items()):
+            for date, graphs in sorted(props.get("date", {}).items(), key=_by_date):
                 items.append(CaseFact(f"{what} date", date, facts.source_refs(graphs)))
             for prop, label in (
                 ("damages", "damages"),
@@ -127,6 +128,16 @@ def _words(camel: str) -> str:
     return "".join(f" {c.lower()}" if c.isupper() else c for c in camel).strip()
 
 
-def _first_date(props: dict[str, dict[str, set[str]]]) -> str:
-    """The earliest date a source gives an event ('~' sorts undated events last)."""
-    return min(props.get("date", {}), default="~")
+def _first_date(props: dict[str, dict[str, set[str]]]) -> tuple:
+    """The earliest date a source gives an event, as a sort key; undated events sort last."""
+    return min((_date_key(text) for text in props.get("date", {})), default=(2,))
+
+
+def _by_date(item: tuple[str, set[str]]) -> tuple:
+    return _date_key(item[0])
+
+
+def _date_key(text: str) -> tuple:
+    # By the day meant, not the text: "-0100" is before "-0044", and "10000" after "2004".
+    date = PartialDate.try_parse(text)
+    return (0, date, text) if date is not None else (1, text)
