@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 
-.PHONY: setup serve test test-all lint bench clean
+.PHONY: setup fonts serve test test-all lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,34 +20,47 @@ $(NODE_STAMP): package.json package-lock.json
 		npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $(NODE_STAMP); \
 	else echo "warning: npm not found: the /sparql and /graphql pages will lack YASGUI and GraphiQL"; fi
 
+# apt-get install $(1) (options $(3)) as root or through sudo; else warn that $(2).
+define apt_install
+	@if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(3) $(1); \
+	elif command -v sudo >/dev/null; then \
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(3) $(1); \
+	else echo "warning: cannot install $(1): $(2)"; fi
+endef
+
 # Debian's Chromium, for the headless test of the query page (never a downloaded browser).
 /usr/bin/chromium:
-	@if [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-	elif command -v sudo >/dev/null; then \
-		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-	else echo "warning: cannot install chromium: the browser test will be skipped"; fi
+	$(call apt_install,chromium,the browser test will be skipped)
 
 # Debian's Virtuoso Open Source, the server the remote-store tests run against (tests/virtuoso.py).
 /usr/bin/virtuoso-t:
-	@if [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends virtuoso-opensource; \
-	elif command -v sudo >/dev/null; then \
-		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends virtuoso-opensource; \
-	else echo "warning: cannot install virtuoso-opensource: the remote-store tests will be skipped"; fi
+	$(call apt_install,virtuoso-opensource,the remote-store tests will be skipped,--no-install-recommends)
+
+# Debian's Noto fonts, for names in figures (kg/report/figures.py FONT_FAMILIES): CJK for
+# Chinese, Japanese and Korean (56 MB download, 89 MB installed), core for Arabic, Hebrew,
+# Devanagari and Thai (12 MB, 42 MB).
+FONTS := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc \
+	/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf
+/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc:
+	$(call apt_install,fonts-noto-cjk,figures draw Korean and Japanese as boxes,--no-install-recommends)
+/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf:
+	$(call apt_install,fonts-noto-core,figures draw Arabic and Devanagari as boxes,--no-install-recommends)
+
+fonts: $(FONTS)
 
 setup: $(STAMP) $(NODE_STAMP)
 
-serve: setup
+serve: setup fonts
 	$(BIN)/kg serve $(ARGS)
 
 lint: setup
 	$(BIN)/ruff check kg tests bench
 
-test: setup lint /usr/bin/chromium /usr/bin/virtuoso-t
+test: setup lint fonts /usr/bin/chromium /usr/bin/virtuoso-t
 	$(BIN)/pytest -m "not slow" $(ARGS)
 
-test-all: setup lint /usr/bin/chromium /usr/bin/virtuoso-t
+test-all: setup lint fonts /usr/bin/chromium /usr/bin/virtuoso-t
 	$(BIN)/pytest $(ARGS)
 
 bench: setup
