@@ -1,8 +1,11 @@
 """Loading RDF files: parse -> validate (SHACL) -> commit atomically.
 
 A load of several files is one unit: if any file fails to parse or validate, nothing is
-written. Blank nodes are replaced by IRIs derived from the file's content (skolemized), so
-loading the same file twice adds nothing the second time.
+written. Each file is its own source: triples outside a named graph go to a graph named after
+the file's stem and its resolved path (`file_graph`), and blank nodes are replaced by IRIs
+derived from the source and the file's content (skolemized), so two files never share a graph
+or a blank node by accident, and loading the same file twice adds nothing the second time.
+Literals are counted and validated in the form the store keeps (`stored_forms`).
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ from kg.ingest.validate import ValidationReport, validate_quads
 from kg.namespaces import GRAPH, ID
 from kg.store import Store
 from kg.store.crashpoints import reached
-from kg.store.rdfxml_check import check_rdfxml
+from kg.store.oxigraph_input import require_utf8, stored_forms, without_bom
+from kg.store.rdfxml_check import check_rdfxml, rdfxml_error_position
 
 __all__ = [
     "FORMATS",
@@ -71,16 +75,24 @@ class ParsedFile:
     name: str
     quads: tuple[ox.Quad, ...]
     digest: str
+    graph: str | None = None
+    """Where the file's triples outside a named graph went (None: the default graph)."""
 
 
 @dataclass(frozen=True)
 class LoadReport:
-    """What a load did: files read, quads read and newly added, SHACL warnings."""
+    """What a load did: files read, distinct quads as stored and newly added, warnings.
+
+    `quads_read` counts distinct quads in the form the store keeps them: two literals that
+    differ only in form (``"01"`` and ``"1"`` as xsd:integer) are one quad; `quads_merged`
+    says how many quads of the input were merged that way.
+    """
 
     files: tuple[str, ...]
     quads_read: int
     quads_added: int
     warnings: tuple[str, ...] = field(default=())
+    quads_merged: int = 0
 
 
 def detect_format(name: str, format_name: str | None = None) -> ox.RdfFormat:
@@ -109,20 +121,25 @@ def parse_bytes(
     rdf_format: ox.RdfFormat,
     graph: str | None = None,
     base_iri: str | None = None,
+    source: str | None = None,
     progress: bool = False,
 ) -> ParsedFile:
-    """Parse RDF from bytes.
+    """Parse RDF from UTF-8 bytes (a leading byte-order mark is dropped).
 
     Triples outside a named graph go to `graph` when given; otherwise, for a triples-only
     format (Turtle, N-Triples, RDF/XML, N3), to a graph named after the file
     (`file_graph`), so that every fact has a graph that says where it came from. Quad formats
     (TriG, N-Quads, JSON-LD) keep their default-graph triples in the default graph, where
-    tmkg states each named graph's source.
+    tmkg states each named graph's source. `source` identifies the document (a file's
+    resolved ``file:`` URI; `name` when not given): blank nodes are skolemized from it, the
+    graph and the bytes, so identical documents from two sources never share a blank node.
     """
+    data = without_bom(data)
     digest = hashlib.sha256(data).hexdigest()
     if graph is None and not rdf_format.supports_datasets:
         graph = file_graph(name)
     target = _graph_name(graph, name) if graph else None
+    skolem = hashlib.sha256(f"{source or name}\n{graph or ''}\n{digest}".encode()).hexdigest()
     if rdf_format == ox.RdfFormat.RDF_XML:
         check_rdfxml(data, name)  # entity expansion, external entities, deep nesting
     stream: io.BufferedIOBase = io.BytesIO(data)
@@ -134,15 +151,19 @@ def parse_bytes(
         stream = _ProgressReader(stream, bar)
     try:
         parsed = ox.parse(stream, rdf_format, base_iri=base_iri)
-        quads = tuple(_skolemize(parsed, digest, target, name))
+        quads = tuple(_skolemize(parsed, skolem, target, name))
     except SyntaxError as error:
+        require_utf8(data, name)  # bytes in another encoding: say so, not what they broke
+        if error.lineno is None and rdf_format == ox.RdfFormat.RDF_XML:
+            error.lineno, error.offset = rdfxml_error_position(data, base_iri) or (None, None)
         raise _parse_error(error, name) from None
     except ValueError as error:
+        require_utf8(data, name)
         raise ParseError(str(error), path=name) from None
     finally:
         if bar is not None:
             bar.close()
-    return ParsedFile(name=name, quads=quads, digest=digest)
+    return ParsedFile(name=name, quads=quads, digest=digest, graph=graph)
 
 
 def _graph_name(iri: str, name: str) -> ox.NamedNode:
@@ -156,13 +177,17 @@ def _graph_name(iri: str, name: str) -> ox.NamedNode:
         ) from None
 
 
-def file_graph(name: str) -> str:
-    """The named graph for a triples-only file loaded without ``--graph``.
+def file_graph(path: str | Path) -> str:
+    """The named graph for a triples-only file loaded without ``--graph``: its stem, then
+    12 hex digits of the SHA-256 of its resolved ``file:`` URI, so that ``a/x.ttl`` and
+    ``b/x.ttl`` are two sources and the same file always goes to the same graph.
 
-    >>> file_graph("cases/my case.ttl")
-    'https://w3id.org/tmkg/id/graph/file/my%20case'
+    >>> file_graph("/cases/my case.ttl")
+    'https://w3id.org/tmkg/id/graph/file/my%20case-4e175e982947'
     """
-    return f"{GRAPH}file/{quote(Path(name).stem, safe='')}"
+    uri = Path(path).resolve().as_uri()
+    key = hashlib.sha256(uri.encode()).hexdigest()[:12]
+    return f"{GRAPH}file/{quote(Path(path).stem, safe='')}-{key}"
 
 
 def parse_file(
@@ -187,6 +212,7 @@ def parse_file(
         rdf_format=rdf_format,
         graph=graph,
         base_iri=file.resolve().as_uri(),
+        source=file.resolve().as_uri(),
         progress=progress,
     )
 
@@ -212,7 +238,7 @@ def check_files(
 ) -> tuple[list[ParsedFile], ValidationReport]:
     """Parse and validate files against the shapes and the store's content; commit nothing."""
     parsed = parse_files(paths, format_name=format_name, graph=graph, progress=progress)
-    _, report = _validate_parsed(store, parsed)
+    _, report, _ = _validate_parsed(store, parsed)
     return parsed, report
 
 
@@ -235,7 +261,7 @@ def load_parsed(store: Store, parsed: Sequence[ParsedFile]) -> LoadReport:
     transaction; raise and write nothing on error (`load_files` after parsing; ``POST /load``).
     """
     reached("load:validate")
-    quads, report = _validate_parsed(store, parsed)
+    quads, report, merged = _validate_parsed(store, parsed)
     report.raise_for_violations()
     reached("load:commit")
     added = store.add(quads)
@@ -244,7 +270,8 @@ def load_parsed(store: Store, parsed: Sequence[ParsedFile]) -> LoadReport:
         files=tuple(file.name for file in parsed),
         quads_read=len(quads),
         quads_added=added,
-        warnings=tuple(report.warnings),
+        warnings=tuple(report.warnings) + _merged_note(merged),
+        quads_merged=merged,
     )
 
 
@@ -262,37 +289,63 @@ def load_quads(
     `origins` maps a subject to where it came from (``file:line``) for the messages. With
     ``commit=False`` only validate: nothing is written and ``quads_added`` is 0.
     """
-    unique = _unique(quads)
+    read = _unique(quads)
+    unique = _as_stored(read)
     report = validate_quads(unique, store, origins=origins)
     report.source = ", ".join(files)  # origins may name lines; the summary names the files
     report.raise_for_violations()
     added = store.add(unique) if commit else 0
+    merged = len(read) - len(unique)
     return LoadReport(
         files=tuple(files),
         quads_read=len(unique),
         quads_added=added,
-        warnings=tuple(report.warnings),
+        warnings=tuple(report.warnings) + _merged_note(merged),
+        quads_merged=merged,
     )
 
 
 def _validate_parsed(
     store: Store | None, parsed: Sequence[ParsedFile]
-) -> tuple[list[ox.Quad], ValidationReport]:
-    """The parsed files' distinct quads and their SHACL report (messages name each file)."""
-    quads = _unique(quad for file in parsed for quad in file.quads)
+) -> tuple[list[ox.Quad], ValidationReport, int]:
+    """The parsed files' distinct quads as stored, their SHACL report (messages name each
+    file) and how many quads read were merged into others by the stored forms."""
+    read = _unique(quad for file in parsed for quad in file.quads)
+    quads = _as_stored(read)
     origins = {quad.subject: file.name for file in parsed for quad in file.quads}
-    return quads, validate_quads(quads, store, origins=origins)
+    return quads, validate_quads(quads, store, origins=origins), len(read) - len(quads)
 
 
 def _unique(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     return list(dict.fromkeys(quads))
 
 
+def _as_stored(quads: list[ox.Quad]) -> list[ox.Quad]:
+    """The distinct quads with each literal in the form the store keeps (`stored_forms`)."""
+    forms = stored_forms(q.object for q in quads if isinstance(q.object, ox.Literal))
+    if not forms:
+        return quads
+    return _unique(
+        ox.Quad(q.subject, q.predicate, forms.get(q.object, q.object), q.graph_name)  # type: ignore[arg-type]
+        for q in quads
+    )
+
+
+def _merged_note(merged: int) -> tuple[str, ...]:
+    if not merged:
+        return ()
+    return (
+        f"{merged} quad(s) differ from others only in how a number, boolean, date or duration "
+        "is written and are stored once: the store keeps such literals in canonical form "
+        '("01"^^xsd:integer as "1")',
+    )
+
+
 def _skolemize(
     quads: Iterable[ox.Quad], digest: str, target: ox.NamedNode | None, name: str
 ) -> Iterable[ox.Quad]:
-    # Numbering blank nodes by first appearance makes the IRIs a function of the file's bytes:
-    # the parser's own ids for anonymous nodes are random.
+    # Numbering blank nodes by first appearance makes the IRIs a function of the source and
+    # its bytes (`digest`): the parser's own ids for anonymous nodes are random.
     names: dict[str, ox.NamedNode] = {}
 
     def rename(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph) -> object:

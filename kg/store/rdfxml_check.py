@@ -26,9 +26,18 @@ from __future__ import annotations
 
 import pyexpat
 
-from kg.errors import ParseError
+import pyoxigraph as ox
 
-__all__ = ["DTD_SUGGESTION", "MAX_XML_DEPTH", "check_rdfxml", "doctype_refusal"]
+from kg.errors import ParseError
+from kg.store.oxigraph_input import require_utf8
+
+__all__ = [
+    "DTD_SUGGESTION",
+    "MAX_XML_DEPTH",
+    "check_rdfxml",
+    "doctype_refusal",
+    "rdfxml_error_position",
+]
 
 MAX_XML_DEPTH = 256
 """Elements nested deeper than this are refused (real RDF/XML nests a handful of levels)."""
@@ -55,7 +64,7 @@ def doctype_refusal(system_id: str | None, public_id: str | None) -> str:
 
 def check_rdfxml(data: bytes, name: str) -> None:
     """Raise `ParseError` (naming `name`, line and column) if the XML is hostile or malformed."""
-    _check_utf8(data, name)
+    require_utf8(data, name, "XML")
     parser = pyexpat.ParserCreate("UTF-8")  # the XML declaration cannot switch encodings
     parser.SetParamEntityParsing(pyexpat.XML_PARAM_ENTITY_PARSING_NEVER)
     depth = 0
@@ -100,24 +109,35 @@ def check_rdfxml(data: bytes, name: str) -> None:
         raise ParseError(message, path=name, line=error.lineno, column=error.offset + 1) from None
 
 
-def _check_utf8(data: bytes, name: str) -> None:
-    """Refuse bytes that are not UTF-8 or hold NUL: Oxigraph and expat must read one text."""
+class _LineReader:
+    """Hands the parser one line per read, so the line it stops on is the last one read."""
+
+    def __init__(self, data: bytes) -> None:
+        self.lines = data.splitlines(keepends=True)
+        self.count = 0
+
+    def read(self, size: int = -1) -> bytes:
+        if self.count >= len(self.lines):
+            return b""
+        self.count += 1
+        return self.lines[self.count - 1]
+
+
+def rdfxml_error_position(data: bytes, base_iri: str | None) -> tuple[int, int] | None:
+    """Line and column of the RDF/XML error Oxigraph reports without a position, or None.
+
+    Oxigraph's RDF/XML errors carry no position (its XML layer's do). The document is read
+    again, fed a line at a time: the parser stops on the line holding the faulty element, and
+    the column is where that line's markup starts. Only for messages: called after a failure.
+    """
+    reader = _LineReader(data)
     try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        bad = error.start
-        problem = f"byte 0x{data[bad]:02x} is not UTF-8"
-    else:
-        bad = data.find(b"\0")
-        if bad < 0:
-            return
-        problem = "a NUL byte (UTF-16 or UTF-32?)"
-    line = data.count(b"\n", 0, bad) + 1
-    column = bad - data.rfind(b"\n", 0, bad)
-    raise ParseError(
-        f"{problem}: tmkg reads XML as UTF-8 only",
-        path=name,
-        line=line,
-        column=column,
-        suggestion="convert the file to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)",
-    )
+        for _ in ox.parse(reader, ox.RdfFormat.RDF_XML, base_iri=base_iri):
+            pass
+    except SyntaxError:
+        if reader.count == 0:
+            return None
+        line = reader.lines[reader.count - 1]
+        column = len(line) - len(line.lstrip()) + 1
+        return reader.count, len(line[: column - 1].decode("utf-8", errors="replace")) + 1
+    return None
