@@ -48,7 +48,7 @@ from kg.errors import Forbidden, QueryError
 from kg.graph import KnowledgeGraph
 from kg.namespaces import PREFIXES
 from kg.sparql.worker import answer_query
-from kg.sparql.workers import QueryAnswer, QueryJob, QueryWorkerPool, UpdateJob
+from kg.sparql.workers import QueryAnswer, QueryJob, QueryWorkerPool, SyntaxJob, UpdateJob
 from kg.sparql.write_token import authorize_write
 from kg.store import QueryResult, Store
 from kg.store.crashpoints import reached
@@ -112,10 +112,14 @@ class SparqlService:
         FROM of a graph not stored here).
         """
         scan = self.scan(sparql)
-        self._check_remote_access(scan)
         protocol_dataset = default_graphs is not None or named_graphs is not None
-        if scan.from_graphs and not protocol_dataset:
-            self._check_stored(scan.from_graphs)
+        try:
+            self._check_remote_access(scan)
+            if scan.from_graphs and not protocol_dataset:
+                self._check_stored(scan.from_graphs)
+        except Forbidden:
+            self._check_syntax(sparql, update=False, base_iri=base_iri)
+            raise
         max_rows, timeout = _limits or (self.settings.max_rows, self.settings.query_timeout)
         job = QueryJob(
             sparql=sparql,
@@ -172,18 +176,28 @@ class SparqlService:
         as for queries; no network); its effect, the quads it removed and added, is then
         applied to the store in one transaction. Its WHERE clauses see the store's real
         default graph (not the union) unless ``USING`` says otherwise. Refused updates change
-        nothing. Raises `Forbidden` (no token, LOAD/SERVICE), `QueryError` (malformed,
+        nothing; a graph it drops, clears or moves from that holds no quads is an empty graph
+        (tmkg's graphs exist by their quads). A malformed update is a `QueryError` before any
+        refusal. Raises `Forbidden` (no token, LOAD/SERVICE), `QueryError` (malformed,
         failed, crashed, past a limit; also for ``using_graphs``/``using_named_graphs``,
         which are never spliced into the text).
         """
-        self.authorize_update(token)
+        try:
+            self.authorize_update(token)
+        except Forbidden:
+            self._check_syntax(sparql, update=True, base_iri=base_iri)
+            raise
         if using_graphs or using_named_graphs:
             raise QueryError(
                 "using-graph-uri and using-named-graph-uri are not supported: the engine can "
                 "take an update's dataset only from the update's own text",
                 suggestion="write USING <iri> (or USING NAMED <iri>) before WHERE in the update",
             )
-        self._check_remote_access(self.scan(sparql))
+        try:
+            self._check_remote_access(self.scan(sparql))
+        except Forbidden:
+            self._check_syntax(sparql, update=True, base_iri=base_iri)
+            raise
         with self._write_lock:
             reached("update:start")
             self._run_update(sparql, base_iri)
@@ -232,6 +246,17 @@ class SparqlService:
         else:
             store.remove(removed)
             store.add(added)
+
+    def _check_syntax(self, sparql: str, *, update: bool, base_iri: str | None) -> None:
+        """Raise `QueryError` if the text is malformed: a syntax error is told before a refusal.
+
+        The text is parsed by the engine in a confined worker, so the refusal that follows is
+        still the worker's to enforce. A remote store has no workers: its refusal stands.
+        """
+        if self._remote:
+            return
+        job = SyntaxJob(sparql, update, base_iri, tuple(PREFIXES.items()))
+        self._workers().check_syntax(job, timeout=self.settings.query_timeout)
 
     def _check_remote_access(self, scan: SparqlScan) -> None:
         for keyword, targets in (("SERVICE", scan.services), ("LOAD", scan.loads)):

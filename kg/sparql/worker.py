@@ -19,6 +19,7 @@ from __future__ import annotations
 import errno
 import importlib.util
 import json
+import re
 import resource
 import signal
 import socket
@@ -36,8 +37,10 @@ __all__ = [
     "RESULTS_FORMATS",
     "QueryAnswer",
     "QueryJob",
+    "SyntaxJob",
     "UpdateJob",
     "answer_query",
+    "check_syntax",
     "confine",
     "run_update",
     "serve",
@@ -103,6 +106,16 @@ class UpdateJob:
     prefixes: tuple[tuple[str, str], ...] = ()
 
 
+@dataclass(frozen=True)
+class SyntaxJob:
+    """A query or update to parse only: a syntax error is told before any refusal."""
+
+    sparql: str
+    update: bool = False
+    base_iri: str | None = None
+    prefixes: tuple[tuple[str, str], ...] = ()
+
+
 def confine(*, network: bool = False, memory_mb: int | None = None) -> None:
     """Confine this process: no network sockets (unless `network`), at most `memory_mb` MiB of
     data segment, no core dumps. Linux only; raises `OSError` where seccomp is unavailable.
@@ -136,7 +149,7 @@ def run_update(job: UpdateJob) -> tuple[bytes, bytes]:
     """
     store = ox.Store(job.copy)
     before = set(_nquads_lines(store))
-    store.update(job.sparql, base_iri=job.base_iri, prefixes=dict(job.prefixes))
+    _update_with_missing_graphs_empty(store, job)
     added = []
     for line in _nquads_lines(store):
         if line in before:
@@ -145,6 +158,50 @@ def run_update(job: UpdateJob) -> tuple[bytes, bytes]:
             added.append(line)
     del store
     return b"\n".join(sorted(before)), b"\n".join(added)
+
+
+_MISSING_GRAPH = re.compile(r"The graph <([^>]*)> does not exist")
+
+
+def _update_with_missing_graphs_empty(store: ox.Store, job: UpdateJob) -> None:
+    """Run the update, taking a graph that holds no quads as an empty graph, not a missing one.
+
+    A tmkg graph exists by its quads (an update's effect is applied as quads), so ``DROP``,
+    ``CLEAR`` and ``MOVE`` of a graph holding nothing succeed as on any empty graph (SPARQL 1.1
+    Update §3.2 lets an implementation fail there; Oxigraph does). The engine names the graph
+    it misses: it is declared, empty, in the copy and the whole update runs again (a failed
+    update changes nothing).
+    """
+    declared: set[str] = set()
+    while True:
+        try:
+            store.update(job.sparql, base_iri=job.base_iri, prefixes=dict(job.prefixes))
+            return
+        except RuntimeError as error:
+            missing = _MISSING_GRAPH.fullmatch(str(error))
+            if missing is None or missing[1] in declared:
+                raise
+            declared.add(missing[1])
+            store.add_graph(ox.NamedNode(missing[1]))
+
+
+def check_syntax(job: SyntaxJob) -> None:
+    """Raise `SyntaxError` when the job's text does not parse; return when it does.
+
+    pyoxigraph parses only to run, so the text runs on an empty in-memory store, in this
+    confined worker: it reads no data and reaches no server, and any failure but a syntax
+    error means that the text parsed.
+    """
+    options: dict[str, object] = {"base_iri": job.base_iri, "prefixes": dict(job.prefixes)}
+    try:
+        if job.update:
+            ox.Store().update(job.sparql, **options)  # type: ignore[arg-type]
+        else:
+            ox.Store().query(job.sparql, **options)  # type: ignore[arg-type]
+    except SyntaxError:
+        raise
+    except Exception:
+        return  # it parsed; failing on an empty store says nothing about the text
 
 
 def _nquads_lines(store: ox.Store) -> list[bytes]:
@@ -242,9 +299,10 @@ def _term_json(term: object) -> dict[str, object]:
 def serve(jobs: Connection, answers: Connection) -> None:
     """A worker's loop: answer each job, reply; until the pipe closes.
 
-    A job is ``("query", snapshot_folder, QueryJob fields as a dict)`` or ``("update", "",
-    UpdateJob fields)``; a reply is ``("ok", QueryAnswer fields as a tuple)`` (an update:
-    ``("ok", (removed_nquads, added_nquads))``), ``("syntax", message)``,
+    A job is ``("query", snapshot_folder, QueryJob fields as a dict)``, ``("update", "",
+    UpdateJob fields)`` or ``("check", "", SyntaxJob fields)``; a reply is ``("ok", QueryAnswer
+    fields as a tuple)`` (an update: ``("ok", (removed_nquads, added_nquads))``; a check:
+    ``("ok", None)``), ``("syntax", message)``,
     ``(NETWORK_REFUSED, message)`` or ``("failed", message)``.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
@@ -259,6 +317,9 @@ def serve(jobs: Connection, answers: Connection) -> None:
             if kind == "update":
                 store = opened = None  # never hold a snapshot open across a write
                 reply: tuple[str, object] = ("ok", run_update(UpdateJob(**fields)))
+            elif kind == "check":
+                check_syntax(SyntaxJob(**fields))
+                reply = ("ok", None)
             else:
                 if snapshot != opened:
                     store = None

@@ -39,7 +39,7 @@ import pyoxigraph as ox
 
 from kg.errors import Forbidden, QueryCrashed, QueryError, QueryMemoryExceeded, QueryTimeout
 from kg.sparql import worker as sparql_worker
-from kg.sparql.worker import NETWORK_REFUSED, QueryAnswer, QueryJob, UpdateJob
+from kg.sparql.worker import NETWORK_REFUSED, QueryAnswer, QueryJob, SyntaxJob, UpdateJob
 from kg.store import Store
 
 __all__ = ["QueryAnswer", "QueryJob", "QueryWorkerPool", "UpdateJob"]
@@ -194,6 +194,13 @@ class QueryWorkerPool:
         finally:
             shutil.rmtree(copy, ignore_errors=True)
         return _parse_nquads(removed), _parse_nquads(added)
+
+    def check_syntax(self, job: SyntaxJob, *, timeout: float | None) -> None:
+        """Parse a query or update in a worker (it runs nothing on the store); raise
+        `QueryError` when it is malformed, as `run` and `update` would."""
+        worker = self._idle_worker(timeout)
+        what = "update" if job.update else "query"
+        self._exchange(worker, ("check", "", dataclasses.asdict(job)), timeout, what=what)
 
     def _idle_worker(self, timeout: float | None) -> _Worker:
         try:
