@@ -43,6 +43,14 @@ BAD = [
     # an ill-formed literal violates sh:datatype, and each member of an sh:or of datatypes
     '<https://w3id.org/tmkg/id/event/j> a tm:Judgment ; tm:damages "abc"^^xsd:decimal .',
     'reg:x a tm:Registration ; tm:mark mark:m ; tm:owner party:p ; tm:jurisdiction cc:US ; tm:filingDate "2020-13-45"^^xsd:date .',
+    # literals outside XSD's lexical space that Python's int/Decimal/float would read
+    '<https://w3id.org/tmkg/id/event/j> a tm:Judgment ; tm:damages "1_000"^^xsd:decimal .',
+    '<https://w3id.org/tmkg/id/event/j> a tm:Judgment ; tm:damages "infinity"^^xsd:double .',
+    '<https://w3id.org/tmkg/id/event/j> a tm:Judgment ; tm:costs "1_0"^^xsd:integer .',
+    '<https://w3id.org/tmkg/id/nice/10> a tm:NiceClass ; tm:classNumber "\u0663"^^xsd:integer .',
+    # the scratch store keeps "10.0"^^xsd:decimal as "10": reports name the value as written
+    "<https://w3id.org/tmkg/id/nice/10> a tm:NiceClass ; tm:classNumber 10.0 .",
+    '<https://w3id.org/tmkg/id/event/j> a tm:Judgment ; tm:damages "-5.00"^^xsd:decimal .',
     # Python's re (pyshacl) lets $ match before a final newline, XPath (SPARQL) does not
     '<https://w3id.org/tmkg/id/event/j> a tm:Judgment ; tm:currency "CNY\\n" .',
     '<https://w3id.org/tmkg/id/jurisdiction/QQ> a tm:Jurisdiction ; tm:code "QQ\\n" .',

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from itertools import chain
 
 import pyoxigraph as ox
 import pyshacl
@@ -23,7 +24,7 @@ from rdflib.namespace import SH
 
 from kg.errors import ValidationError
 from kg.ingest.date_literals import DATE_TYPES, DateStandIns, is_valid_date
-from kg.ingest.shacl_sparql import Check, compile_shapes, mark_ill_formed, run_checks
+from kg.ingest.shacl_sparql import Check, Finding, compile_shapes, mark_ill_formed, run_checks
 from kg.namespaces import JURISDICTION, NICE, TM
 from kg.reference import ontology_quads, reference_quads, shapes_path
 from kg.store import Store
@@ -52,10 +53,16 @@ _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _SUBCLASS_OF = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
 _TIMEZONE = r"(Z|[+-](0\d|1[0-4]):[0-5]\d)?"
 # rdflib checks most XSD types itself, but not gYear and gYearMonth.
+_FLOATING = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([Ee][+-]?[0-9]+)?|[+-]?INF|NaN"
 _LEXICAL_FORMS = {
     _XSD + "gYear": re.compile(rf"-?\d{{4,}}{_TIMEZONE}"),
     _XSD + "gYearMonth": re.compile(rf"-?\d{{4,}}-(0[1-9]|1[0-2]){_TIMEZONE}"),
-    _XSD + "integer": re.compile(r"[+-]?\d+"),
+    # rdflib reads these with Python's int, Decimal and float, which also take "1_000", "٣"
+    # and "infinity"; Oxigraph (the compiled checks, the store) does not
+    _XSD + "integer": re.compile(r"[+-]?[0-9]+"),
+    _XSD + "decimal": re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)"),
+    _XSD + "double": re.compile(_FLOATING),
+    _XSD + "float": re.compile(_FLOATING),
     # rdflib would warn (UserWarning) on a "weird boolean" before calling it ill-typed.
     _XSD + "boolean": re.compile(r"true|false|1|0"),
 }
@@ -125,6 +132,7 @@ def validate_quads(
     """
     report = ValidationReport(source=_source_label(origins))
     report.violations += _ill_typed(quads, origins or {})
+    restated = _ill_typed_statements(quads)
     judged = {q.subject for q in quads if isinstance(q.subject, ox.NamedNode)}
     if not judged:
         return report
@@ -140,6 +148,8 @@ def validate_quads(
     else:
         raise ValueError(f"unknown validation engine {engine!r}")
     for focus, path, value, message, severity in results:
+        if (focus, path, value) in restated:
+            continue  # the literal's own line says what is wrong, the same for both engines
         line = _line(focus, path, stand_ins.original(value), message, origins or {})
         (report.violations if severity == "Violation" else report.warnings).append(line)
     # two constraints of one property shape can say the same thing about the same value
@@ -204,16 +214,48 @@ def _sparql_results(
     mark_ill_formed(
         scratch, (term for term in objects if isinstance(term, ox.Literal) and _ill_formed(term))
     )
+    findings = run_checks(_compiled_checks(), scratch, judged)
+    stated = _stated_values(findings, quads, context)
     return [
         (
             rdflib.URIRef(finding.focus),
             rdflib.URIRef(finding.path) if finding.path else None,
-            to_rdflib(finding.value) if finding.value is not None else None,
+            to_rdflib(value) if value is not None else None,
             finding.message,
             finding.severity,
         )
-        for finding in run_checks(_compiled_checks(), scratch, judged)
+        for finding in findings
+        for value in stated.get((finding.focus, finding.path, finding.value), (finding.value,))
     ]
+
+
+def _stated_values(
+    findings: Sequence[Finding], quads: Sequence[ox.Quad], context: Sequence[tuple]
+) -> dict[tuple, list[ox.Literal]]:
+    """The literals as the data states them, by the form the scratch store turned them into.
+
+    Oxigraph stores ``"10.0"^^xsd:decimal`` as ``"10"``; pyshacl reports what the data says.
+    """
+    wanted = {(f.focus, f.path) for f in findings if isinstance(f.value, ox.Literal) and f.path}
+    stated: dict[tuple, list[ox.Literal]] = {}
+    if not wanted:
+        return stated
+    statements = chain(((q.subject, q.predicate, q.object) for q in quads), context)
+    for subject, predicate, obj in statements:
+        if isinstance(obj, ox.Literal) and (subject.value, predicate.value) in wanted:
+            values = stated.setdefault((subject.value, predicate.value, _stored(obj)), [])
+            if obj not in values:
+                values.append(obj)
+    return stated
+
+
+@lru_cache(maxsize=1 << 12)
+def _stored(literal: ox.Literal) -> ox.Literal:
+    """`literal` as an Oxigraph store keeps it (valid numbers in canonical form)."""
+    store = ox.Store()
+    node = ox.NamedNode("urn:tmkg:stored")
+    store.add(ox.Quad(node, node, literal))
+    return next(iter(store)).object  # type: ignore[return-value]
 
 
 def _line(
@@ -270,6 +312,17 @@ def _well_typed(text: str, datatype: str) -> bool:
     if pattern is not None:
         return pattern.fullmatch(text) is not None
     return not rdflib.Literal(text, datatype=rdflib.URIRef(datatype)).ill_typed
+
+
+def _ill_typed_statements(quads: Sequence[ox.Quad]) -> set[tuple]:
+    """The statements `_ill_typed` reports, as the engines' results name them (rdflib terms)."""
+    return {
+        (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
+        for q in quads
+        if isinstance(q.object, ox.Literal)
+        and not q.object.language
+        and not is_well_typed(q.object)
+    }
 
 
 def _ill_typed(quads: Sequence[ox.Quad], origins: Mapping[object, str]) -> list[str]:
