@@ -311,7 +311,7 @@ BAD_CSV = [
     (
         "not-utf8",
         (HEADER + "A,B,9,CN,,,1,\nCaf\xe9,B,9,CN,,,2,\n").encode("latin-1"),
-        "registry.csv:3: not UTF-8",
+        "registry.csv:3:4: byte 0xe9 is not UTF-8: tmkg reads CSV as UTF-8 only",
     ),
     ("unterminated-quote", HEADER + 'A,"B,9,CN,,,1,\n', "registry.csv:2: malformed CSV"),
 ]

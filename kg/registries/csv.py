@@ -27,6 +27,7 @@ from kg.registries.records import (
     jurisdiction_code,
     nice_classes,
 )
+from kg.store.oxigraph_input import require_utf8, without_bom
 
 __all__ = ["COLUMNS", "REQUIRED", "read_csv"]
 
@@ -58,17 +59,9 @@ def read_csv(
     malformed file (not UTF-8, no header, unknown or missing columns) raises at once.
     """
     name = str(path)
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise ParseError(
-            f"not UTF-8 (byte 0x{data[error.start]:02x})",
-            path=name,
-            line=line,
-            suggestion="save the file as UTF-8",
-        ) from None
+    data = without_bom(path.read_bytes())
+    require_utf8(data, name, "CSV")  # the loader's message: line, column, how to convert
+    text = data.decode("utf-8")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     header = _header(reader, name, jurisdiction)
     bar = None
