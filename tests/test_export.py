@@ -184,3 +184,20 @@ def test_kg_export_command(tmp_path: Path) -> None:
         "--graph", "https://w3id.org/tmkg/id/graph/curation/wsj", check=True,
     )  # fmt: skip
     assert len(printed.stdout.splitlines()) == 18
+
+
+def test_dash_means_standard_output_for_export_and_report(tmp_path: Path) -> None:
+    import subprocess
+
+    from tests.conftest import KG
+
+    for args in (
+        ["export", "--memory", "--format", "nquads", "-o", "-"],
+        ["report", "--memory", "--mark", "AWS", "--format", "html", "-o", "-"],
+    ):
+        result = subprocess.run(
+            [str(KG), *args], cwd=tmp_path, capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith(("<https://w3id.org/tmkg/", "<!doctype html>"))
+        assert not (tmp_path / "-").exists()  # it used to write a file named "-"

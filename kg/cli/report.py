@@ -42,7 +42,8 @@ def add_report_commands(
         "--output",
         type=Path,
         metavar="FILE",
-        help="FILE.html, FILE.md or FILE.pdf (default: Markdown on standard output)",
+        help="FILE.html, FILE.md or FILE.pdf; - or none: standard output (Markdown unless "
+        "--format says otherwise)",
     )
     report.add_argument(
         "--format",
@@ -81,14 +82,21 @@ def add_report_commands(
         help="links followed from the party or mark, 1-4 (default 2)",
     )
     exporter.add_argument(
-        "-o", "--output", type=Path, metavar="FILE", help="default: standard output"
+        "-o", "--output", type=Path, metavar="FILE", help="- or none: standard output"
     )
+
+
+def _stdout_dash(args: argparse.Namespace) -> None:
+    """`-o -` means standard output, as for `kg synth` (it wrote a file named "-")."""
+    if args.output is not None and str(args.output) == "-":
+        args.output = None
 
 
 def _run_report(args: argparse.Namespace, graph: KnowledgeGraph) -> int:
     from kg.report.document import build_report
     from kg.report.render import FILE_FORMATS, render, write_report
 
+    _stdout_dash(args)
     fmt = args.format
     if fmt is None and args.output is not None:
         fmt = FILE_FORMATS.get(args.output.suffix.lower())
@@ -116,6 +124,7 @@ def _run_report(args: argparse.Namespace, graph: KnowledgeGraph) -> int:
 def _run_export(args: argparse.Namespace, graph: KnowledgeGraph) -> int:
     from kg.errors import KGError
 
+    _stdout_dash(args)
     fmt = args.format or (format_for(args.output) if args.output else None)
     if fmt is None:
         raise KGError("name the export format", suggestion="pass --format or -o FILE.graphml")
