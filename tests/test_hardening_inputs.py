@@ -395,7 +395,7 @@ def hostile_requests(canary: str) -> list[Hostile]:
         _update(
             "update failing half-way",
             "INSERT DATA { GRAPH <http://ex.org/half> { <http://ex.org/a> <http://ex.org/p> 1 } } ;"
-            " DROP GRAPH <http://ex.org/absent>",
+            " CREATE GRAPH <http://ex.org/half>",  # it exists by now: CREATE fails
             400,
             "nothing was changed",
         ),
