@@ -1,4 +1,10 @@
-"""The ASGI view at ``/graphql``: strawberry's, with tmkg's context, time limit and playground."""
+"""The ASGI view at ``/graphql``: strawberry's, with tmkg's context, time limit and playground.
+
+A request GraphQL cannot run is a 400 whose body is JSON ``{"errors": [{"message": …}]}``
+(GraphQL over HTTP), never plain text or a 500: a JSON body that is not an object, several
+operations without ``operationName`` (GraphQL spec §6.1, GetOperation), an ``operationName``
+the document does not define, unparsable JSON, a wrong content type.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +12,16 @@ import asyncio
 import json
 from typing import Any
 
-from graphql import GraphQLError
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from graphql import GraphQLError, OperationDefinitionNode, parse
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 
+from kg.api.graphql.limits import MAX_TOKENS
 from kg.api.graphql.loaders import Context
 from kg.api.graphql.playground import playground_page
 from kg.api.graphql.runner import AnalysisRunner
@@ -44,6 +53,27 @@ class GraphQLView(GraphQL[Context, None]):
         except RecursionError:
             raise json.JSONDecodeError("nested too deeply", "", 0) from None
 
+    async def run(self, request: Request, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]
+        try:
+            return await super().run(request, *args, **kwargs)
+        except HTTPException as error:  # strawberry would answer it as text/plain
+            return JSONResponse(
+                {"errors": [{"message": error.reason, "extensions": {"code": "BAD_REQUEST"}}]},
+                status_code=error.status_code,
+            )
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        if request.method == "POST" and "json" in (request.content_type or ""):
+            body = await request.get_body()
+            if body.lstrip()[:1] not in (b"{", b"["):  # a scalar, or not JSON (parse_json says)
+                kind = _json_kind(self.parse_json(body))
+                raise HTTPException(
+                    400, f"the request body must be a JSON object with a query, not {kind}"
+                )
+        return await super().parse_http_body(request)
+
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         return Context.build(self.runner, request, response)
 
@@ -51,6 +81,9 @@ class GraphQLView(GraphQL[Context, None]):
         return HTMLResponse(playground_page(endpoint=request.url.path, assets=self.assets))
 
     async def execute_single(self, **arguments: Any) -> ExecutionResult:  # type: ignore[override]
+        request_data: GraphQLRequestData = arguments["request_data"]
+        if request_data.operation_name is None and request_data.query:
+            _require_one_operation(request_data.query)
         try:
             return await asyncio.wait_for(super().execute_single(**arguments), self.timeout)
         except TimeoutError:
@@ -68,3 +101,30 @@ class GraphQLView(GraphQL[Context, None]):
                     )
                 ],
             )
+
+
+def _require_one_operation(query: str) -> None:
+    """Refuse a document with several operations and no ``operationName`` (strawberry would
+    run the first); a document that does not parse is left to strawberry's own error."""
+    try:
+        document = parse(query, max_tokens=MAX_TOKENS)
+    except GraphQLError:
+        return
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if len(operations) > 1:
+        names = ", ".join(o.name.value if o.name else "(anonymous)" for o in operations)
+        raise HTTPException(
+            400,
+            f"the document has {len(operations)} operations ({names}): name the one to run "
+            "with operationName",
+        )
+
+
+def _json_kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    return "a string" if isinstance(value, str) else type(value).__name__
