@@ -28,6 +28,8 @@ class Settings:
 
     store_path: Path | None = None
     memory: bool = False
+    # Read, never write: no writer lock, no reference-data sync (see kg.graph.KnowledgeGraph).
+    read_only: bool = False
     # A remote SPARQL 1.1 store instead of the embedded one (see docs/remote-stores.md).
     endpoint: str | None = None
     update_endpoint: str | None = None
@@ -82,7 +84,7 @@ class Settings:
         ('u', '')
         """
         if not self.endpoint:
-            return {}
+            return {"read_only": True} if self.read_only and not self.memory else {}
         login = (self.endpoint_user, self.endpoint_password or "") if self.endpoint_user else None
         return {"endpoint": self.endpoint, "update_endpoint": self.update_endpoint, "auth": login}
 

@@ -6,14 +6,16 @@ sure the ontology and reference data (jurisdictions, Nice classes) are present a
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.config import Settings
+from kg.errors import KGError, StoreLocked
 from kg.ingest.load import LoadReport, ParsedFile, check_files, load_files, parse_file
 from kg.ingest.validate import ValidationReport
 from kg.namespaces import PREFIXES, TM
@@ -57,19 +59,31 @@ class KnowledgeGraph:
     True
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, read_only: bool = False) -> None:
         self.store = store
+        self.read_only = read_only
+        """Never writes: the reference data is read as the store holds it (its writers keep it
+        current), so a reader needs no writer lock and sends no update to a remote store."""
         self.generation = 0
         """Counts writes made through this object; caches built on the data compare it."""
         self._listeners: list[Callable[[], None]] = []
-        self._sync_reference_data()
+        if not read_only:
+            self._sync_reference_data()
 
     @classmethod
     def open(cls, settings: Settings) -> KnowledgeGraph:
-        """Open (creating if needed) the store the settings name."""
-        return cls(
-            open_store(settings.backend, settings.resolved_store_path, **settings.store_options)
-        )
+        """Open (creating if needed) the store the settings name.
+
+        With ``settings.read_only`` an on-disk store is read beside any process writing it
+        (a server, a load); one that does not exist yet is first created as a writer would.
+        """
+        path = settings.resolved_store_path
+        read_only = settings.read_only and not settings.memory
+        if read_only and path is not None and not path.exists():
+            with contextlib.suppress(StoreLocked):  # another process is creating it
+                cls.open(replace(settings, read_only=False)).close()
+        store = open_store(settings.backend, path, **settings.store_options)
+        return cls(store, read_only=read_only)
 
     def close(self) -> None:
         self.store.close()
@@ -91,6 +105,8 @@ class KnowledgeGraph:
         progress: bool = False,
     ) -> LoadReport:
         """Load files atomically after SHACL validation (see `kg.ingest.load.load_files`)."""
+        if self.read_only:
+            raise KGError("this knowledge graph was opened read-only: it loads nothing")
         report = load_files(
             self.store, paths, format_name=format_name, graph=graph, progress=progress
         )

@@ -12,6 +12,9 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 from xml.dom.minidom import Document
 
@@ -119,19 +122,44 @@ def _plain(term: object) -> str:
     return "" if term is None else term.value  # type: ignore[attr-defined]
 
 
-class RecordingServer:
-    """A loopback HTTP server that answers 200 to anything and records each request path."""
+class RecordedRequest:
+    """One request a `RecordingServer` received."""
 
-    def __init__(self) -> None:
+    def __init__(self, method: str, path: str, content_type: str, body: bytes) -> None:
+        self.method, self.path, self.content_type, self.body = method, path, content_type, body
+
+    @property
+    def is_update(self) -> bool:
+        """Whether it is a SPARQL Update (by media type, form field or URL parameter)."""
+        if "sparql-update" in self.content_type:
+            return True
+        form = urllib.parse.parse_qs(self.body.decode("utf-8", "replace"))
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+        return "update" in form or "update" in query
+
+
+class RecordingServer:
+    """A loopback HTTP server that records each request path (`hits`) and request; it answers
+    200 to anything, or, given a `target` URL, forwards each request there (a proxy)."""
+
+    def __init__(self, target: str | None = None) -> None:
         self.hits: list[str] = []
-        hits = self.hits
+        self.requests: list[RecordedRequest] = []
+        hits, requests = self.hits, self.requests
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def _answer(self) -> None:
                 hits.append(self.path)
-                body = json.dumps({"head": {"vars": []}, "results": {"bindings": []}}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/sparql-results+json")
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                kind = self.headers.get("Content-Type", "")
+                requests.append(RecordedRequest(self.command, self.path, kind, body))
+                if target is None:
+                    status, kind = 200, "application/sparql-results+json"
+                    body = json.dumps({"head": {"vars": []}, "results": {"bindings": []}}).encode()
+                else:
+                    status, kind, body = _forward(target, self, body)
+                self.send_response(status)
+                self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
@@ -148,3 +176,17 @@ class RecordingServer:
     def close(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+def _forward(
+    target: str, request: http.server.BaseHTTPRequestHandler, body: bytes
+) -> tuple[int, str, bytes]:
+    headers = {k: v for k, v in request.headers.items() if k.lower() != "host"}
+    forwarded = urllib.request.Request(
+        target + request.path, data=body or None, headers=headers, method=request.command
+    )
+    try:
+        with urllib.request.urlopen(forwarded, timeout=60) as answer:
+            return answer.status, answer.headers.get("Content-Type", ""), answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Content-Type", ""), error.read()

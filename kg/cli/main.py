@@ -312,6 +312,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         report_timeout=getattr(args, "report_timeout", None),
         report_concurrency=getattr(args, "report_concurrency", None),
         allowed_hosts=tuple(getattr(args, "allowed_host", None) or ()) or None,
+        read_only=_reads_only(args) or None,
     )
     try:
         if settings.endpoint and settings.memory:
@@ -339,6 +340,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (`kg stats | head`): stop quietly, as other Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+
+
+def _reads_only(args: argparse.Namespace) -> bool:
+    """Whether the command only reads the store: it then runs beside a server or a load."""
+    if args.command == "import":
+        return bool(getattr(args, "check", False))
+    return args.command in ("query", "stats", "validate", *ANALYSIS_COMMANDS, *REPORT_COMMANDS)
 
 
 def _open(settings: Settings) -> KnowledgeGraph:

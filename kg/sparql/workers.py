@@ -41,6 +41,7 @@ from kg.errors import Forbidden, QueryCrashed, QueryError, QueryMemoryExceeded, 
 from kg.sparql import worker as sparql_worker
 from kg.sparql.worker import NETWORK_REFUSED, QueryAnswer, QueryJob, SyntaxJob, UpdateJob
 from kg.store import Store
+from kg.store.writer_lock import process_identity as _process_identity
 
 __all__ = ["QueryAnswer", "QueryJob", "QueryWorkerPool", "UpdateJob"]
 
@@ -153,8 +154,7 @@ class QueryWorkerPool:
         with self._lock:
             self._generation += 1
             target = self._folder / f"snapshot-{self._generation}"
-            _snapshot(self._store, target)
-            self._snapshot = str(target)
+            self._snapshot = _snapshot(self._store, target)
             self._delete_unused_snapshots()
 
     def run(self, job: QueryJob, *, timeout: float | None) -> QueryAnswer:
@@ -181,6 +181,8 @@ class QueryWorkerPool:
         `job.copy` is ignored: the pool makes the copy. Raises as `run` does, and `Forbidden`
         when the update tried to reach the network (``LOAD``, ``SERVICE``).
         """
+        if getattr(self._store, "read_only", False):
+            raise Forbidden("the store was opened read-only: it takes no update")
         worker = self._idle_worker(timeout)
         with self._lock:
             self._updates += 1
@@ -296,16 +298,24 @@ def _snapshot_parent(store: Store) -> str | None:
     return None
 
 
-def _snapshot(store: Store, target: Path) -> None:
-    """Write a consistent on-disk copy of the store that a worker can open read-only."""
+def _snapshot(store: Store, target: Path) -> str:
+    """Write a consistent on-disk copy of the store that a worker can open read-only; its path.
+
+    A store opened read-only is not copied (a checkpoint of a read-only RocksDB misses what the
+    writer has not flushed yet): the worker opens the store itself read-only, as its opener
+    did, and nothing is made at `target`.
+    """
     native = getattr(store, "native", None)
+    if getattr(store, "read_only", False):
+        return store.location
     if isinstance(native, ox.Store) and store.persistent:
         native.backup(str(target))
-        return
+        return str(target)
     copy = ox.Store(str(target))
     copy.bulk_extend(store.quads())
     copy.flush()
     del copy
+    return str(target)
 
 
 def worker_memory_error(what: str) -> QueryMemoryExceeded:
@@ -320,16 +330,6 @@ def worker_memory_error(what: str) -> QueryMemoryExceeded:
 
 def _parse_nquads(data: bytes) -> list[ox.Quad]:
     return list(ox.parse(data, format=ox.RdfFormat.N_QUADS)) if data else []
-
-
-def _process_identity(pid: int) -> str:
-    """A process id with its start time (so a reused id is not mistaken for the owner)."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            start = stat.read().rsplit(")", 1)[1].split()[19]
-    except (OSError, IndexError):
-        start = "?"
-    return f"{pid} {start}"
 
 
 def remove_stale_folders(parent: Path) -> list[Path]:

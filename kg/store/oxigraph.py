@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import ClassVar
@@ -18,6 +19,7 @@ import pyoxigraph as ox
 from kg.errors import QueryError, StoreError, StoreLocked
 from kg.store.base import GraphName, QueryResult, Term
 from kg.store.crashpoints import reached
+from kg.store.writer_lock import WriterLock
 
 __all__ = ["MemoryStore", "OxigraphStore"]
 
@@ -40,26 +42,28 @@ class OxigraphStore:
     persistent: ClassVar[bool] = True
     transactional: ClassVar[bool] = True
 
-    def __init__(self, path: str | Path | None) -> None:
+    def __init__(self, path: str | Path | None, *, read_only: bool = False) -> None:
         self._path = Path(path) if path is not None else None
         self._write_lock = threading.RLock()
+        self._writer: WriterLock | None = None
+        self.read_only = read_only and self._path is not None
+        """Opened without the writer lock, on the store as it was at opening; writes fail."""
         self.bulk_swap = True
         """Whether big batches go through the staged bulk load (see the class docstring)."""
-        try:
-            if self._path is None:
-                self._store = ox.Store()
-            else:
-                _recover(self._path)
+        if self._path is None:
+            self._store = ox.Store()
+        elif self.read_only:
+            self._store = _open_read_only(self._path)
+        else:
+            self._writer = WriterLock(self._path)
+            self._writer.acquire(str(self._path))
+            try:
+                _recover(self._path)  # we hold the writer lock: no live write owns those files
                 self._path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self._path))
-        except OSError as error:
-            text = str(error)
-            if "lock" in text.lower():
-                raise StoreLocked(
-                    f"the store at {self._path} is open in another process",
-                    suggestion="stop the other `kg serve`/`kg load`, or pass --store elsewhere",
-                ) from error
-            raise StoreError(f"cannot open the store at {self._path}: {text}") from error
+            except OSError as error:
+                self._writer.release()
+                raise _open_error(self._path, error) from error
 
     @property
     def location(self) -> str:
@@ -94,6 +98,7 @@ class OxigraphStore:
             raise QueryError(f"SPARQL query failed: {error}") from None
 
     def update(self, sparql: str) -> None:
+        self._check_writable()
         try:
             with self._write_lock:
                 self._store.update(sparql)
@@ -103,6 +108,7 @@ class OxigraphStore:
             raise QueryError(f"SPARQL Update failed: {error}") from None
 
     def add(self, quads: Iterable[ox.Quad]) -> int:
+        self._check_writable()
         with self._write_lock:  # a bulk write copies the store: no write may slip in meanwhile
             new = [quad for quad in quads if quad not in self._store]
             if len(new) >= BULK_MIN_QUADS and self._path is not None and self.bulk_swap:
@@ -149,6 +155,7 @@ class OxigraphStore:
         shutil.rmtree(old, ignore_errors=True)
 
     def remove(self, quads: Iterable[ox.Quad]) -> int:
+        self._check_writable()
         with self._write_lock:
             present = [quad for quad in quads if quad in self._store]
             if not present:
@@ -171,6 +178,7 @@ class OxigraphStore:
         ``DELETE DATA``: those (rare: the loader skolemizes blank nodes) are removed first, in
         their own transaction. Raises `StoreError` if the store cannot be written.
         """
+        self._check_writable()
         with self._write_lock:
             named = [quad for quad in removed if not _has_blank_node(quad)]
             for quad in removed:
@@ -217,10 +225,19 @@ class OxigraphStore:
             self._store.flush()
 
     def close(self) -> None:
-        if self._path is not None:
+        if self._path is not None and not self.read_only:
             self._store.flush()
         # pyoxigraph releases the RocksDB lock when the Store object is collected.
         del self._store
+        if self._writer is not None:
+            self._writer.release()
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise StoreError(
+                f"the store at {self.location} was opened read-only here",
+                suggestion="write with `kg load` (or POST /load to a running `kg serve`)",
+            )
 
     def _write(self, operation: Callable[[list[ox.Quad]], None], quads: list[ox.Quad]) -> None:
         try:
@@ -234,7 +251,7 @@ class MemoryStore(OxigraphStore):
 
     persistent: ClassVar[bool] = False
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         super().__init__(None)
 
 
@@ -255,7 +272,9 @@ def _fsync_directory(path: Path) -> None:
 
 
 def _recover(path: Path) -> None:
-    """Finish or undo a bulk write that a crash interrupted (see `OxigraphStore`)."""
+    """Finish or undo a bulk write that a crash interrupted (see `OxigraphStore`).
+
+    Only a holder of the writer lock calls this: the process that staged the files is dead."""
     staging, old = _staging_paths(path)
     if not path.exists() and old.exists():
         # Crashed between the two renames: the staging copy was complete, roll forward.
@@ -263,6 +282,59 @@ def _recover(path: Path) -> None:
     if path.exists():
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(old, ignore_errors=True)
+
+
+_READ_ATTEMPTS = 12
+
+
+def _open_read_only(path: Path) -> ox.Store:
+    """A read-only view of the store as it is now, beside any writer, never writing.
+
+    Opening can fail for a moment while a writer works: between the two renames of a bulk
+    write the folder is missing, and RocksDB may delete a file that the opening is reading
+    ("Corruption: ... No such file"); so it is tried again. Once open, the view keeps its
+    files open: a bulk write that replaces the folder does not disturb it.
+    """
+    error: OSError | None = None
+    for attempt in range(_READ_ATTEMPTS):
+        if not path.exists() and not _staging_paths(path)[1].exists():
+            break  # no store and no interrupted write: nothing to wait for
+        if not path.exists():
+            _recover_if_abandoned(path)
+        try:
+            return ox.Store.read_only(str(path))
+        except OSError as failure:
+            error = failure
+            time.sleep(0.02 * (attempt + 1))
+    if error is None:
+        raise StoreError(
+            f"there is no store at {path}",
+            suggestion="load data first (kg load --seed --store PATH), or name another --store",
+        )
+    raise StoreError(
+        f"cannot open the store at {path} for reading: {error}",
+        suggestion="try again; if it persists, run a writing command (kg load) on it once",
+    )
+
+
+def _recover_if_abandoned(path: Path) -> None:
+    # A bulk write is between its renames: wait for it, unless its writer is dead.
+    lock = WriterLock(path)
+    if lock.try_acquire(str(path)):
+        try:
+            _recover(path)
+        finally:
+            lock.release()
+
+
+def _open_error(path: Path, error: OSError) -> StoreError:
+    text = str(error)
+    if "lock" in text.lower():  # RocksDB's own lock: a writer of an older tmkg, or no flock
+        return StoreLocked(
+            f"the store at {path} is open in another process",
+            suggestion="stop the other `kg serve`/`kg load`, or pass --store elsewhere",
+        )
+    return StoreError(f"cannot open the store at {path}: {text}")
 
 
 def _ntriples_quad(quad: ox.Quad) -> str:
