@@ -44,10 +44,9 @@ def is_valid_date(text: str, datatype: str) -> bool:
     return rows[0]["x"] is not None
 
 
-def _rdflib_refuses(literal: ox.Literal) -> bool:
-    if literal.datatype.value not in _RDFLIB_NARROWER:
-        return False
-    return rdflib.Literal(literal.value, datatype=rdflib.URIRef(literal.datatype.value)).ill_typed
+@lru_cache(maxsize=1 << 16)
+def _rdflib_ill_typed(text: str, datatype: str) -> bool:
+    return rdflib.Literal(text, datatype=rdflib.URIRef(datatype)).ill_typed is True
 
 
 class DateStandIns:
@@ -59,9 +58,14 @@ class DateStandIns:
 
     def quads(self, quads: Sequence[ox.Quad]) -> list[ox.Quad]:
         """The quads with each such date replaced by its stand-in."""
-        return [
-            ox.Quad(q.subject, q.predicate, self._term(q.object), q.graph_name) for q in quads
-        ]
+        changed = []
+        for quad in quads:
+            old = quad.object
+            new = self._term(old)
+            changed.append(
+                quad if new is old else ox.Quad(quad.subject, quad.predicate, new, quad.graph_name)
+            )
+        return changed
 
     def triples(self, triples: Iterable[tuple]) -> list[tuple]:
         """The same for (subject, predicate, object) triples."""
@@ -72,9 +76,12 @@ class DateStandIns:
         return self.originals.get(term, term) if isinstance(term, rdflib.Literal) else term
 
     def _term(self, term: object) -> object:
-        if not isinstance(term, ox.Literal) or term in self._stand_in:
-            return self._stand_in.get(term, term)  # type: ignore[call-overload]
-        if not (_rdflib_refuses(term) and is_valid_date(term.value, term.datatype.value)):
+        if not isinstance(term, ox.Literal) or term.datatype.value not in _RDFLIB_NARROWER:
+            return term
+        if term in self._stand_in:
+            return self._stand_in[term]
+        datatype = term.datatype.value
+        if not (_rdflib_ill_typed(term.value, datatype) and is_valid_date(term.value, datatype)):
             return term
         # Distinct days counted down from 9999-12-31: distinct values stay distinct.
         day = dt.date.fromordinal(dt.date.max.toordinal() - len(self._stand_in)).isoformat()
