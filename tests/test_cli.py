@@ -249,3 +249,14 @@ def test_a_closed_pipe_is_not_a_traceback() -> None:
     result = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=120)
     assert result.stdout.count("store:") == 3
     assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
+
+
+def test_kg_query_says_an_update_is_an_update() -> None:
+    for update in (
+        "PREFIX ex: <http://e/> INSERT DATA { ex:a ex:b 1 }",
+        "BASE <http://e/> DELETE WHERE { ?s ?p ?o }",
+        "drop graph <http://e/g>",
+    ):
+        result = run_kg("query", "--memory", update)
+        assert result.returncode == 6, result.stderr
+        assert "this is an update" in result.stderr and "POST /sparql" in result.stderr

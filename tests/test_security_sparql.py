@@ -340,3 +340,45 @@ def _text_nodes(node):
             yield child
         else:
             yield from _text_nodes(child)
+
+
+def _children(pid: int) -> set[int]:
+    try:
+        return {int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
+    except OSError:
+        return set()
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+def test_a_killed_kg_query_takes_its_worker_with_it(tmp_path, how) -> None:
+    """A worker busy with a query never reads its pipe: it must notice its parent is gone."""
+    from tests.conftest import KG
+
+    endless = (
+        "SELECT (COUNT(*) AS ?n) { " + " ".join(
+            f"VALUES ?v{i} {{ {' '.join(str(n) for n in range(60))} }}" for i in range(6)
+        ) + " }"
+    )
+    command = subprocess.Popen(
+        [str(KG), "query", "--memory", endless],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    workers: set[int] = set()
+    deadline = time.monotonic() + 60
+    while not workers and time.monotonic() < deadline and command.poll() is None:
+        workers = _children(command.pid)
+        time.sleep(0.2)
+    assert workers, "kg query started no worker"
+    time.sleep(1)  # let the worker get into the query
+    command.send_signal(how)
+    command.wait(30)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in workers):
+        time.sleep(0.2)
+    alive = [pid for pid in workers if Path(f"/proc/{pid}/stat").exists()
+             and Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"]
+    for pid in alive:
+        os.kill(pid, signal.SIGKILL)
+    record("crash", what=f"kg query killed by {how.name} during a query", survived=not alive,
+           quads_lost=0)
+    assert alive == [], "the worker outlived kg query"

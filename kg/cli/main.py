@@ -410,7 +410,13 @@ def _cmd_query(args: argparse.Namespace, settings: Settings) -> int:
         sparql = args.sparql
     from kg.store.sparql_scan import scan_sparql
 
-    scan_sparql(sparql)  # a clear message for what would crash the engine (too deep, ...)
+    scan = scan_sparql(sparql)  # a clear message for what would crash the engine (too deep)
+    if scan.form is None and _looks_like_update(sparql):
+        raise QueryError(
+            "kg query runs queries (SELECT, ASK, CONSTRUCT, DESCRIBE); this is an update",
+            suggestion="send updates to a running kg serve: POST /sparql with update= and "
+            "the update token, or load files with kg load",
+        )
     from kg.sparql.service import SparqlService
 
     # The query runs in a confined worker: an engine crash is one error line, no network.
@@ -424,6 +430,22 @@ def _cmd_query(args: argparse.Namespace, settings: Settings) -> int:
             render_query_result(result, args.format, csv_safe=args.csv_safe, warn=_warn)
         )
     return 0
+
+
+_UPDATE_KEYWORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+)
+
+
+def _looks_like_update(sparql: str) -> bool:
+    """Whether the first keyword after the prologue starts an update operation."""
+    from kg.store.sparql_scan import tokens
+
+    for token in tokens(sparql):
+        if token.keyword in ("PREFIX", "BASE") or token.kind in ("pname", "iri"):
+            continue
+        return token.keyword in _UPDATE_KEYWORDS
+    return False
 
 
 def _warn(message: str) -> None:

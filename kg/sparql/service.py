@@ -115,6 +115,8 @@ class SparqlService:
         protocol_dataset = default_graphs is not None or named_graphs is not None
         try:
             self._check_remote_access(scan)
+            # A protocol dataset naming a graph not stored selects an empty graph, as the
+            # W3C protocol tests expect (query_post_form names data0.rdf, never loaded).
             if scan.from_graphs and not protocol_dataset:
                 self._check_stored(scan.from_graphs)
         except Forbidden:
@@ -271,7 +273,7 @@ class SparqlService:
                         f"{keyword} <{target}> is refused: this endpoint makes no requests to "
                         "other servers on a user's behalf",
                         suggestion="the operator can allow a public endpoint with "
-                        "--allow-endpoint URL",
+                        "kg serve --allow-endpoint URL (or KG_ALLOWED_ENDPOINTS)",
                     )
                 check_public_endpoint(target, keyword)
 

@@ -17,13 +17,18 @@ applies to the real store in one transaction.
 from __future__ import annotations
 
 import errno
+import hashlib
 import importlib.util
 import json
+import os
 import re
 import resource
 import signal
 import socket
 import sys
+import threading
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 from multiprocessing.connection import Connection
@@ -143,21 +148,42 @@ def confine(*, network: bool = False, memory_mb: int | None = None) -> None:
 def run_update(job: UpdateJob) -> tuple[bytes, bytes]:
     """Run an update on the writable store copy `job.copy`; the N-Quads it removed and added.
 
-    The copy is compared before and after (a dump of each: O(store size)), so the parent can
-    apply exactly the update's effect. Raises what pyoxigraph raises (`SyntaxError`,
-    `OSError`, `ValueError`, `RuntimeError`).
+    The copy is dumped before and after to files beside it (Oxigraph streams them), and the
+    dumps are compared by 128-bit BLAKE2b digests of their lines, so memory grows with the
+    number of quads (~80 bytes each), not with their text: the parent then applies exactly
+    the update's effect. Raises what pyoxigraph raises (`SyntaxError`, `OSError`,
+    `ValueError`, `RuntimeError`).
     """
     store = ox.Store(job.copy)
-    before = set(_nquads_lines(store))
-    _update_with_missing_graphs_empty(store, job)
-    added = []
-    for line in _nquads_lines(store):
-        if line in before:
-            before.discard(line)
-        else:
-            added.append(line)
-    del store
-    return b"\n".join(sorted(before)), b"\n".join(added)
+    before_file, after_file = Path(job.copy + ".before.nq"), Path(job.copy + ".after.nq")
+    try:
+        store.dump(str(before_file), format=ox.RdfFormat.N_QUADS)
+        before = {_digest(line) for line in _lines(before_file)}
+        _update_with_missing_graphs_empty(store, job)
+        store.dump(str(after_file), format=ox.RdfFormat.N_QUADS)
+        del store
+        added = []
+        for line in _lines(after_file):
+            digest = _digest(line)
+            if digest in before:
+                before.discard(digest)
+            else:
+                added.append(line)
+        removed = [line for line in _lines(before_file) if _digest(line) in before]
+    finally:
+        before_file.unlink(missing_ok=True)
+        after_file.unlink(missing_ok=True)
+    return b"\n".join(removed), b"\n".join(added)
+
+
+def _lines(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as file:
+        for line in file:
+            yield line.rstrip(b"\n")
+
+
+def _digest(line: bytes) -> bytes:
+    return hashlib.blake2b(line, digest_size=16).digest()
 
 
 _MISSING_GRAPH = re.compile(r"The graph <([^>]*)> does not exist")
@@ -202,10 +228,6 @@ def check_syntax(job: SyntaxJob) -> None:
         raise
     except Exception:
         return  # it parsed; failing on an empty store says nothing about the text
-
-
-def _nquads_lines(store: ox.Store) -> list[bytes]:
-    return (store.dump(format=ox.RdfFormat.N_QUADS) or b"").splitlines()
 
 
 def answer_query(store: ox.Store, job: QueryJob) -> QueryAnswer:
@@ -337,7 +359,22 @@ def serve(jobs: Connection, answers: Connection) -> None:
         answers.send(reply)
 
 
+def _exit_with_parent(interval: float = 0.2) -> None:
+    """End this worker as soon as its parent is gone (killed `kg query` or server): a
+    worker in the middle of a query never reads the closed pipe, and would run on unlimited.
+    The engine releases the GIL while it evaluates, so this thread keeps running."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def _main(argv: list[str]) -> None:
+    _exit_with_parent()
     jobs_fd, answers_fd = int(argv[0]), int(argv[1])
     memory_mb = int(argv[argv.index("--memory-mb") + 1]) if "--memory-mb" in argv else None
     confine(network="--network" in argv, memory_mb=memory_mb)

@@ -90,7 +90,7 @@ class _Worker:
         self.stderr.seek(0, os.SEEK_END)
         self.stderr.seek(max(0, self.stderr.tell() - 8192))
         said = self.stderr.read().decode("utf-8", "replace")
-        if "memory allocation of" in said or "MemoryError" in said:
+        if any(sign in said for sign in _OUT_OF_MEMORY):
             return worker_memory_error(what)
         how = (
             f"signal {signal.Signals(-status).name}"
@@ -318,13 +318,33 @@ def _snapshot(store: Store, target: Path) -> str:
     return str(target)
 
 
+_OUT_OF_MEMORY = (
+    "memory allocation of",  # Rust's allocation-failure handler, before it aborts
+    "MemoryError",
+    "bad_alloc",  # RocksDB (C++)
+    "Cannot allocate memory",
+    "out of memory",
+)
+"""What a worker says on stderr when it died for want of memory (then SIGABRT, not a crash)."""
+
+
 def worker_memory_error(what: str) -> QueryMemoryExceeded:
     """The error for a query or update that passed a worker's memory limit."""
+    if what == "update":
+        suggestion = (
+            "an update compares a copy of the whole store, so its memory grows with the "
+            "store (about 80 bytes per quad, besides the engine's own): ask the operator for a "
+            "larger --query-memory, or send big changes with POST /load"
+        )
+    else:
+        suggestion = (
+            "narrow it with LIMIT or more specific patterns, or ask the operator for a "
+            "larger --query-memory"
+        )
     return QueryMemoryExceeded(
         f"the {what} needed more memory than a query worker may use; it was stopped and "
         "nothing was changed",
-        suggestion="narrow it with LIMIT or more specific patterns, or ask the operator for "
-        "a larger --query-memory",
+        suggestion=suggestion,
     )
 
 
