@@ -35,4 +35,4 @@ def test_serve_refuses_a_store_in_use(store_path: Path) -> None:
         second = ServerProcess("--store", store_path)
         _, stderr = second.process.communicate(timeout=30)
         assert second.process.returncode == 3
-        assert "open in another process" in stderr
+        assert "open for writing in another process" in stderr
