@@ -25,6 +25,7 @@ from rdflib.namespace import SH
 from kg.errors import ValidationError
 from kg.ingest.date_literals import DATE_TYPES, DateStandIns, is_valid_date
 from kg.ingest.shacl_sparql import Check, Finding, compile_shapes, mark_ill_formed, run_checks
+from kg.ingest.vocabulary import undefined_terms
 from kg.namespaces import JURISDICTION, NICE, TM
 from kg.reference import ontology_quads, reference_quads, shapes_path
 from kg.store import Store
@@ -124,6 +125,7 @@ def validate_quads(
 ) -> ValidationReport:
     """Validate `quads` against the shapes, in the context of `store` (if given).
 
+    IRIs in tmkg's namespace must be terms the ontology defines (`kg.ingest.vocabulary`).
     Only nodes the new data says something about are judged: context pulled from the store is
     there to answer the shapes' questions (is the owner a Party?), not to be judged again.
     `origins` maps a subject to the file it came from, so messages can say where. `engine` is
@@ -131,6 +133,8 @@ def validate_quads(
     loads); by default pyshacl up to `PYSHACL_MAX_QUADS` quads, SPARQL above.
     """
     report = ValidationReport(source=_source_label(origins))
+    # checked here, not in an engine, so that both engines give one verdict
+    report.violations += _undefined_terms(quads, origins or {})
     report.violations += _ill_typed(quads, origins or {})
     restated = _ill_typed_statements(quads)
     judged = {q.subject for q in quads if isinstance(q.subject, ox.NamedNode)}
@@ -336,6 +340,16 @@ def _ill_typed(quads: Sequence[ox.Quad], origins: Mapping[object, str]) -> list[
             predicate = _compact(to_rdflib(quad.predicate))
             datatype = _compact(rdflib.URIRef(term.datatype.value))
             lines.append(f'{where}{subject} {predicate}: "{term.value}" is not a valid {datatype}')
+    return lines
+
+
+def _undefined_terms(quads: Sequence[ox.Quad], origins: Mapping[object, str]) -> list[str]:
+    """A line per term in tmkg's namespace the ontology does not define (`undefined_terms`)."""
+    lines = []
+    for term in undefined_terms(quads):
+        origin = origins.get(term.subject)
+        where = f"{origin}: " if origin else ""
+        lines.append(f"{where}{_compact(to_rdflib(term.subject))}: {term.message}")
     return lines
 
 
