@@ -36,8 +36,8 @@ from kg.analysis.similarity import (
     PHONETIC_MIN_EDIT,
     MarkSimilarity,
     blocking_keys,
+    comparable_form,
     compare,
-    romanize,
 )
 
 __all__ = ["DEFAULT_MIN_SCORE", "candidate_text_pairs", "find_conflicts", "score_pair"]
@@ -68,7 +68,7 @@ def candidate_text_pairs(
     for position, text in enumerate(unique):
         for key in keys(text):
             buckets[key].append(position)
-    roman = [romanize(text) for text in unique] if unique else []
+    roman = [comparable_form(text) for text in unique] if unique else []
     pairs: set[tuple[int, int]] = set()
     for bucket in buckets.values():
         if len(bucket) < 2:
@@ -237,7 +237,7 @@ def _may_be_similar(left: str, right: str) -> bool:
     """A cheap (C++) necessary condition for `compare` to reach 0.8: see `PREFILTER_SIMILARITY`."""
     if left == right:
         return True
-    roman_left, roman_right = romanize(left), romanize(right)
+    roman_left, roman_right = comparable_form(left), comparable_form(right)
     return roman_left == roman_right or (
         OSA.normalized_similarity(roman_left, roman_right) >= PREFILTER_SIMILARITY
     )

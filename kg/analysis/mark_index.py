@@ -10,7 +10,9 @@ keys only for marks that are new or whose text changed, and drops removed ones.
 The index grows linearly with the marks' lengths (`blocking_keys`), also for marks longer
 than `kg.analysis.similarity.MAX_MARK_LENGTH` that a store held before that limit. An index
 written by an older tmkg whose keys grew with the square of the length (a 20,000-letter mark
-took 810 MB) has those marks re-keyed when it is opened (``PRAGMA user_version``).
+took 810 MB) has those marks re-keyed when it is opened (``PRAGMA user_version``), and so do
+marks keyed on their whole text before keys were taken from the verbal element (a figure's
+placeholder such as ``設計圖`` has no keys, ``ACME & Design`` those of ``ACME``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from kg.analysis.similarity import DELETION_MAX_LENGTH, blocking_keys
+from kg.analysis.verbal import verbal_element
 
 __all__ = ["MarkIndex", "index_path_for"]
 
@@ -31,7 +34,7 @@ CREATE TABLE IF NOT EXISTS keys (key TEXT NOT NULL, iri TEXT NOT NULL, PRIMARY K
 CREATE INDEX IF NOT EXISTS keys_by_iri ON keys (iri);
 """
 _CHUNK = 500
-_KEYS_VERSION = 2  # 2: no one-deletion keys past DELETION_MAX_LENGTH characters
+_KEYS_VERSION = 3  # 2: no one-deletion keys past DELETION_MAX_LENGTH; 3: verbal elements
 
 
 def index_path_for(location: str) -> Path | None:
@@ -60,6 +63,10 @@ class MarkIndex:
     ['m2', 'm3']
     >>> index.sync({"m1": "AWS", "m2": "TESLA"})  # m3 removed: nothing to recompute
     0
+    >>> index.sync({"m1": "AWS", "m2": "TESLA", "m4": "設計圖", "m5": "AWS & Device"})
+    2
+    >>> sorted(index.candidates("AWS")), index.candidates("設計圖")
+    (['m1', 'm5'], set())
     """
 
     def __init__(self, path: Path | None) -> None:
@@ -81,6 +88,15 @@ class MarkIndex:
                 "CREATE TEMP TABLE outdated AS SELECT DISTINCT iri FROM keys "
                 "WHERE key >= 'D:' AND key < 'D;' AND length(key) > ?",
                 (DELETION_MAX_LENGTH + len("D:"),),
+            )
+            # Only marks with placeholder or descriptor text have other keys than before.
+            self._db.executemany(
+                "INSERT INTO outdated VALUES (?)",
+                (
+                    (iri,)
+                    for iri, text in self._db.execute("SELECT iri, text FROM marks").fetchall()
+                    if verbal_element(text) != text
+                ),
             )
             self._db.execute("DELETE FROM keys WHERE iri IN (SELECT iri FROM outdated)")
             self._db.execute("DELETE FROM marks WHERE iri IN (SELECT iri FROM outdated)")

@@ -10,8 +10,11 @@ Pipeline
    so a Chinese mark and its Latin-script counterpart can be compared letter by letter.
 3. :func:`phonetic_keys` encodes the romanized form with Metaphone and NYSIIS (jellyfish).
 4. :func:`compare` scores a pair and says why; :func:`is_similar` applies a threshold.
+   Both compare verbal elements (`kg.analysis.verbal.verbal_element`): an office's
+   placeholder for a figure (``設計圖``, ``Device``) has none and matches nothing, and
+   descriptors are set aside (``ACME & Design`` is compared as ``ACME``).
 5. :func:`blocking_keys` lets a conflict search over a million marks compare only pairs
-   that share a key instead of all pairs.
+   that share a key instead of all pairs; a mark without words has no keys.
 
 Scoring (:func:`compare`)
 -------------------------
@@ -21,8 +24,8 @@ Let ``e`` be the optimal-string-alignment similarity of the two romanized forms,
 ==================  ====================================================  ============
 reason              when                                                  score
 ==================  ====================================================  ============
-``exact``           the raw strings are equal                             1.0
-``folded``          equal after :func:`normalize`                         0.97
+``exact``           the raw strings are equal (and have words)            1.0
+``folded``          equal after :func:`normalize`, descriptors set aside  0.97
 ``transliteration`` a side has Chinese and the romanized forms are equal  0.93
 ``phonetic``        a Metaphone or NYSIIS key is shared, the same vowels  0.82 + 0.1·e
                     in the same order, and ``e >= 0.6``
@@ -60,6 +63,8 @@ import jellyfish
 from pypinyin import Style, lazy_pinyin
 from rapidfuzz.distance import OSA
 
+from kg.analysis.verbal import verbal_element
+
 __all__ = [
     "DEFAULT_MIN_SIMILARITY",
     "MAX_MARK_LENGTH",
@@ -67,6 +72,7 @@ __all__ = [
     "SHORT_MARK_LENGTH",
     "MarkSimilarity",
     "blocking_keys",
+    "comparable_form",
     "compare",
     "is_similar",
     "normalize",
@@ -218,10 +224,22 @@ def _vowels(roman: str) -> str:
     )
 
 
-def compare(a: str, b: str) -> MarkSimilarity:
+def comparable_form(text: str, jurisdiction: str | None = None) -> str:
+    """The romanized verbal element, whose edits :func:`compare` counts; ``""`` if it has none.
+
+    >>> comparable_form("特斯拉及圖"), comparable_form("設計圖")
+    ('TESILA', '')
+    """
+    verbal = verbal_element(text, jurisdiction)
+    return "" if verbal is None else romanize(verbal)
+
+
+def compare(a: str, b: str, jurisdiction: str | None = None) -> MarkSimilarity:
     """Score how confusingly similar two marks are, with the reasons (see module docs).
 
-    The score is symmetric, in [0, 1], and 1.0 only for identical strings.
+    The score is symmetric, in [0, 1], and 1.0 only for identical strings with words. Only
+    verbal elements are compared (`kg.analysis.verbal.verbal_element`, in `jurisdiction`'s
+    terms, every office's when ``None``): a placeholder for a figure scores 0 with anything.
 
     Examples
     --------
@@ -237,9 +255,17 @@ def compare(a: str, b: str) -> MarkSimilarity:
     0.91
     >>> compare("AWS", "AWB").best_reason is None
     True
+    >>> compare("ACME & Design", "ACME")
+    MarkSimilarity(score=0.97, reasons=('folded',))
+    >>> compare("設計圖", "設計圖")
+    MarkSimilarity(score=0.0, reasons=())
     """
+    verbal_a, verbal_b = verbal_element(a, jurisdiction), verbal_element(b, jurisdiction)
+    if verbal_a is None or verbal_b is None:  # a figure, named by placeholder text
+        return MarkSimilarity(0.0)
     if a == b:
         return MarkSimilarity(1.0, ("exact",))
+    a, b = verbal_a, verbal_b
     folded_a, folded_b = normalize(a), normalize(b)
     if not folded_a or not folded_b:  # nothing but punctuation or symbols left
         return MarkSimilarity(0.0)
@@ -269,7 +295,9 @@ def compare(a: str, b: str) -> MarkSimilarity:
     return MarkSimilarity(score, tuple(reasons))
 
 
-def is_similar(a: str, b: str, min_similarity: float = DEFAULT_MIN_SIMILARITY) -> bool:
+def is_similar(
+    a: str, b: str, min_similarity: float = DEFAULT_MIN_SIMILARITY, jurisdiction: str | None = None
+) -> bool:
     """Whether two marks are the same or confusingly similar.
 
     Examples
@@ -279,7 +307,7 @@ def is_similar(a: str, b: str, min_similarity: float = DEFAULT_MIN_SIMILARITY) -
     >>> is_similar("SONY", "SONG"), is_similar("SONY", "SONG", min_similarity=0.75)
     (False, True)
     """
-    return compare(a, b).score >= min_similarity
+    return compare(a, b, jurisdiction).score >= min_similarity
 
 
 def _deletion_neighbourhood(text: str) -> set[str]:
@@ -287,8 +315,11 @@ def _deletion_neighbourhood(text: str) -> set[str]:
     return {text} | {text[:i] + text[i + 1 :] for i in range(len(text))}
 
 
-def blocking_keys(text: str) -> frozenset[str]:
+def blocking_keys(text: str, jurisdiction: str | None = None) -> frozenset[str]:
     """Keys for candidate blocking: index marks by key, compare only pairs sharing one.
+
+    The keys are those of the verbal element (see :func:`compare`); a mark whose text is a
+    placeholder has none, so the figurative marks of a register do not share one big bucket.
 
     ==========  =================================================================
     key         catches
@@ -325,9 +356,14 @@ def blocking_keys(text: str) -> frozenset[str]:
     True
     >>> bool(blocking_keys("APPLE") & blocking_keys("AMAZON"))
     False
+    >>> blocking_keys("標章圖"), sorted(blocking_keys("AWS & Device"))
+    (frozenset(), ['M:AS', 'R:AWS'])
     """
-    roman = romanize(text)
-    keys = {"R:" + roman} | phonetic_keys(text)
+    verbal = verbal_element(text, jurisdiction)
+    if verbal is None:
+        return frozenset()
+    roman = romanize(verbal)
+    keys = {"R:" + roman} | phonetic_keys(verbal)
     if SHORT_MARK_LENGTH < len(roman) <= DELETION_MAX_LENGTH:
         keys |= {"D:" + k for k in _deletion_neighbourhood(roman)}
     if len(roman) >= AFFIX_MIN_LENGTH:

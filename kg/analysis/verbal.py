@@ -1,0 +1,141 @@
+"""The verbal element of a mark: its words, without the text an office writes for a figure.
+
+Offices name figurative marks with placeholder text ("設計圖", "標章圖", "Device") and add
+descriptors to the words of combined marks ("TAICHIN 及圖", "ACME & Design", "SOSHIN (logo)").
+Compared as words, every "設計圖" is an exact match of every other, so such texts are set
+aside: a placeholder has no verbal element (``None``), and a descriptor is removed from the
+words it accompanies. The texts are data, per office, in ``schema/mark-placeholders.csv``.
+
+A mark's text is ``tm:text``; should the model get a verbal-element property of its own
+(TIPO's API has ``tmark-draft-c``, ST.66 ``MarkVerbalElementText``), `verbal_element` is where
+that value comes in.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+from kg.resources import SCHEMA_DIR
+
+__all__ = ["PLACEHOLDERS_FILE", "MarkTextRule", "mark_text_rules", "verbal_element"]
+
+PLACEHOLDERS_FILE = SCHEMA_DIR / "mark-placeholders.csv"
+
+# A series label after a placeholder ("設計圖(一)", "Device (2)", "設計圖 B") tells apart
+# figures of one owner; it is not a word of the mark.
+_SERIES_LABEL = re.compile(
+    r"\s*(?:[(（]\s*[0-9A-Za-z一二三四五六七八九十]{1,2}\s*[)）]|\s[0-9A-Za-z])$"
+)
+# Left dangling once a descriptor is gone: "COZY及" (及 "and"), "ACME &", "X /".
+_DANGLING = re.compile(r"(?:[\s&+/,、・·:：;\-]|(?<=\s)及)+$")  # "埃及" (Egypt) keeps its 及
+
+
+@dataclass(frozen=True)
+class MarkTextRule:
+    """One row of ``schema/mark-placeholders.csv``."""
+
+    jurisdiction: str  # an office's code, or "*" for every office
+    kind: str  # "placeholder" or "descriptor"
+    at: str  # descriptors: "end" or "anywhere"; "" for placeholders
+    text: str
+    seen: str
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+@cache
+def mark_text_rules() -> tuple[MarkTextRule, ...]:
+    """The rows of ``schema/mark-placeholders.csv`` (``#`` lines are its documentation)."""
+    with PLACEHOLDERS_FILE.open(encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
+        return tuple(MarkTextRule(**row) for row in rows)
+
+
+@dataclass(frozen=True)
+class _Rules:
+    placeholders: frozenset[str]  # folded, casefolded, without spaces
+    end: re.Pattern[str] | None
+    anywhere: re.Pattern[str] | None
+
+
+def _alternation(texts: list[str]) -> str:
+    """Longest first, so "及設計圖" wins over "設計圖".
+
+    A text starting with a letter must follow a space: "JWC Logo" loses its
+    "Logo", while "CARLOGO" and a word mark "LOGO" keep theirs. CJK texts need no space.
+    """
+    parts = []
+    for text in sorted({_fold(t) for t in texts}, key=len, reverse=True):
+        word = r"(?<=\s)" if text[:1].isascii() and text[:1].isalpha() else ""
+        parts.append(word + r"\s*".join(re.escape(p) for p in text.split()))
+    return "|".join(parts)
+
+
+@cache
+def _rules(jurisdiction: str | None) -> _Rules:
+    offices = {"*", jurisdiction}
+    rows = [r for r in mark_text_rules() if jurisdiction is None or r.jurisdiction in offices]
+    placeholders = frozenset(_key(r.text) for r in rows if r.kind == "placeholder")
+    end = [r.text for r in rows if r.kind == "descriptor" and r.at == "end"]
+    anywhere = [r.text for r in rows if r.kind == "descriptor" and r.at == "anywhere"]
+    return _Rules(
+        placeholders,
+        re.compile(rf"\s*(?:{_alternation(end + anywhere)})\s*$", re.IGNORECASE) if end else None,
+        re.compile(_alternation(anywhere), re.IGNORECASE) if anywhere else None,
+    )
+
+
+def _key(text: str) -> str:
+    return "".join(_fold(text).casefold().split())
+
+
+@lru_cache(maxsize=65536)
+def verbal_element(text: str, jurisdiction: str | None = None) -> str | None:
+    """The words of a mark, or ``None`` when its text only names a figure.
+
+    Parameters
+    ----------
+    text
+        The mark's text as the office writes it (``tm:text``).
+    jurisdiction
+        The office's code (``TW``, ``US``, ``EM``): its rows and the ``*`` rows apply. With
+        ``None`` (where the mark is not known) every row applies.
+
+    A text with nothing to remove is returned unchanged; otherwise the rest is returned in
+    NFKC form (full-width letters made plain), spaces trimmed. An empty text stays empty.
+
+    Examples
+    --------
+    >>> verbal_element("設計圖") is None, verbal_element("圖形(彩)") is None
+    (True, True)
+    >>> verbal_element("Device (2)") is None
+    True
+    >>> verbal_element("TAICHIN 及圖"), verbal_element("華紘及圖HUA HUNG")
+    ('TAICHIN', '華紘 HUA HUNG')
+    >>> verbal_element("ACME & Design"), verbal_element("Mutlu & Device (Color)")
+    ('ACME', 'Mutlu')
+    >>> verbal_element("JWC Logo", "TW"), verbal_element("JWC Logo", "US")
+    ('JWC', 'JWC Logo')
+    >>> verbal_element("TESLA")
+    'TESLA'
+    """
+    rules = _rules(jurisdiction)
+    plain = _fold(text)
+    if _key(_SERIES_LABEL.sub("", plain)) in rules.placeholders:
+        return None
+    rest = plain if rules.anywhere is None else rules.anywhere.sub(" ", plain)
+    while rules.end is not None and (shorter := rules.end.sub("", rest)) != rest:
+        rest = _DANGLING.sub("", shorter)
+    if rest == plain:
+        return text  # nothing removed: keep the office's own spelling
+    rest = " ".join(_DANGLING.sub("", rest).split())
+    label_free = _SERIES_LABEL.sub("", rest)
+    if _key(label_free) in rules.placeholders or not any(c.isalnum() for c in label_free):
+        return None  # a placeholder, or nothing but descriptors ("及圖", "(logo)")
+    return rest
