@@ -21,6 +21,7 @@ from kg.analysis.similarity import (
     recall_of_blocking,
     romanize,
 )
+from kg.analysis.verbal import verbal_element
 
 MATCH, NO_MATCH = True, False
 
@@ -238,6 +239,8 @@ marks = st.one_of(
     st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcxyz .-'&", max_size=16),
     st.text(alphabet="特斯拉华为小米亚马逊阿里巴巴百度", max_size=5),
     st.sampled_from([a for a, _, _, _ in PAIRS] + [b for _, b, _, _ in PAIRS]),
+    # Placeholder and descriptor texts (schema/mark-placeholders.csv): tests/test_verbal.py
+    st.sampled_from(["設計圖", "標章圖", "Device", "ACME & Design", "ACME", "旺得富及圖"]),
 )
 
 
@@ -249,13 +252,16 @@ def test_compare_is_symmetric_and_bounded(a: str, b: str) -> None:
     assert ab.reasons == ba.reasons
     assert 0.0 <= ab.score <= 1.0
     assert set(ab.reasons) <= set(REASONS)
-    assert (ab.score == 1.0) is (a == b)
+    assert (ab.score == 1.0) is (a == b and verbal_element(a) is not None)
 
 
 @PROPERTIES
 @given(marks)
 def test_a_mark_is_identical_to_itself(a: str) -> None:
-    assert compare(a, a) == MarkSimilarity(1.0, ("exact",))
+    expected = (
+        MarkSimilarity(1.0, ("exact",)) if verbal_element(a) is not None else MarkSimilarity(0.0)
+    )
+    assert compare(a, a) == expected
 
 
 @st.composite
