@@ -54,6 +54,7 @@ class TM(DefinedNamespace):
     SourceGraph: URIRef
     CurationGraph: URIRef
     ReferenceGraph: URIRef
+    MarkStatus: URIRef
     # individuals
     FirstToFile: URIRef
     FirstToUse: URIRef
@@ -74,6 +75,13 @@ class TM(DefinedNamespace):
     registrationNumber: URIRef
     grantedBy: URIRef
     status: URIRef
+    statusCode: URIRef
+    markStatus: URIRef
+    statusDate: URIRef
+    applicationNumber: URIRef
+    publicationDate: URIRef
+    expiryDate: URIRef
+    renewalDate: URIRef
     startDate: URIRef
     endDate: URIRef
     claimant: URIRef

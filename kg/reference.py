@@ -2,7 +2,9 @@
 
 Jurisdictions come from pycountry (every ISO 3166-1 country), with priority rules from
 ``schema/priority-rules.csv`` where a rule is known and its legal basis is documented. Nice
-classes and their relatedness come from ``schema/nice.ttl``.
+classes and their relatedness come from ``schema/nice.ttl``. The mark status scheme comes from
+``schema/status.ttl``, and the USPTO's status codes, mapped onto it, from
+``schema/status-uspto.csv`` (each code a concept of its own scheme, with where it is defined).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from kg.resources import SCHEMA_DIR
 
 __all__ = [
     "REFERENCE_GRAPHS",
+    "STATUS",
+    "USPTO_STATUS_SCHEME",
     "jurisdiction_codes",
     "ontology_quads",
     "reference_quads",
@@ -32,7 +36,18 @@ _RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 _RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
 _SCHEMA_NAME = ox.NamedNode("https://schema.org/name")
 _OWL_VERSION = ox.NamedNode("http://www.w3.org/2002/07/owl#versionInfo")
-_REFERENCE_FILES = ("ontology.ttl", "nice.ttl", "priority-rules.csv")
+_REFERENCE_FILES = (
+    "ontology.ttl",
+    "nice.ttl",
+    "priority-rules.csv",
+    "status.ttl",
+    "status-uspto.csv",
+)
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
+STATUS = "https://w3id.org/tmkg/id/status/"
+"""IRIs of tmkg's mark status concepts: ``{STATUS}abandoned`` (``schema/status.ttl``)."""
+USPTO_STATUS_SCHEME = "https://w3id.org/tmkg/id/status/uspto"
+"""The scheme of the USPTO's status codes, each ``{USPTO_STATUS_SCHEME}/{code}``."""
 
 
 def _nn(iri: str) -> ox.NamedNode:
@@ -90,6 +105,27 @@ def _jurisdiction_quads() -> Iterator[ox.Quad]:
             yield ox.Quad(node, _nn(TM.priorityRuleBasis), ox.Literal(basis, language="en"), graph)
 
 
+def _uspto_status_quads() -> Iterator[ox.Quad]:
+    """The USPTO's status codes as SKOS concepts, each mapped onto tmkg's status scheme."""
+    graph = _nn(REFERENCE_GRAPH)
+    scheme = _nn(USPTO_STATUS_SCHEME)
+    yield ox.Quad(scheme, _RDF_TYPE, _nn(_SKOS + "ConceptScheme"), graph)
+    label = ox.Literal("USPTO trademark status codes", language="en")
+    yield ox.Quad(scheme, _nn(_SKOS + "prefLabel"), label, graph)
+    with (SCHEMA_DIR / "status-uspto.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            node = _nn(f"{USPTO_STATUS_SCHEME}/{row['code']}")
+            yield ox.Quad(node, _RDF_TYPE, _nn(_SKOS + "Concept"), graph)
+            yield ox.Quad(node, _nn(_SKOS + "inScheme"), scheme, graph)
+            yield ox.Quad(node, _nn(_SKOS + "notation"), ox.Literal(row["code"]), graph)
+            text = ox.Literal(row["text"], language="en")
+            yield ox.Quad(node, _nn(_SKOS + "prefLabel"), text, graph)
+            yield ox.Quad(node, _nn(_SKOS + "broadMatch"), _nn(STATUS + row["status"]), graph)
+            yield ox.Quad(node, _nn("http://purl.org/dc/terms/source"), _nn(row["url"]), graph)
+            cited = ox.Literal(row["defined_in"], language="en")
+            yield ox.Quad(node, _RDFS_COMMENT, cited, graph)
+
+
 def _parse_into(name: str, graph: ox.NamedNode) -> Iterator[ox.Quad]:
     for quad in ox.parse(path=str(SCHEMA_DIR / name), format=ox.RdfFormat.TURTLE):
         yield ox.Quad(quad.subject, quad.predicate, quad.object, graph)
@@ -113,7 +149,10 @@ def reference_quads() -> tuple[ox.Quad, ...]:
     described: list[ox.Quad] = []
     for graph_iri, label in (
         (ONTOLOGY_GRAPH, "tmkg ontology"),
-        (REFERENCE_GRAPH, "tmkg reference data: ISO 3166-1 jurisdictions, Nice classes"),
+        (
+            REFERENCE_GRAPH,
+            "tmkg reference data: ISO 3166-1 jurisdictions, Nice classes, mark statuses",
+        ),
     ):
         node = _nn(graph_iri)
         described += [
@@ -121,7 +160,14 @@ def reference_quads() -> tuple[ox.Quad, ...]:
             ox.Quad(node, _RDFS_LABEL, ox.Literal(label, language="en"), ox.DefaultGraph()),
             ox.Quad(node, _OWL_VERSION, ox.Literal(reference_version()), ox.DefaultGraph()),
         ]
-    quads = [*ontology_quads(), *_jurisdiction_quads(), *_parse_into("nice.ttl", graph), *described]
+    quads = [
+        *ontology_quads(),
+        *_jurisdiction_quads(),
+        *_parse_into("nice.ttl", graph),
+        *_parse_into("status.ttl", graph),
+        *_uspto_status_quads(),
+        *described,
+    ]
     # Oxigraph stores literals in canonical form ("0.90" becomes "0.9"); hand out the same form
     # so that comparing shipped data with stored data finds no false differences.
     canonical = ox.Store()

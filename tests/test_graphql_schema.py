@@ -40,7 +40,7 @@ def test_the_contract_names_are_in_the_schema() -> None:
         usage
     )
     assert {"reasons", "sources"} <= set(usage)
-    assert set(types["HoldingKind"].values) == {"REGISTERED_OWNER", "USER", "OPERATOR"}  # type: ignore[union-attr]
+    assert set(types["HoldingKind"].values) == {"REGISTERED_OWNER", "APPLICANT", "USER", "OPERATOR"}  # type: ignore[union-attr]
     assert {"edges", "pageInfo", "totalCount"} <= set(types["ConflictConnection"].fields)  # type: ignore[union-attr]
     assert {"from", "predicate", "to", "explanation"} <= set(types["PathStep"].fields)  # type: ignore[union-attr]
     assert {"holder", "rule", "date", "explanation", "competingClaims"} <= set(

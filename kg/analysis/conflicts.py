@@ -11,6 +11,7 @@ Risk score (0-1), each factor explained in the result's reasons:
 - role factor: 1.0 when one side holds a registration and the other only uses the mark (the
   classic infringement claim), 0.9 when both hold registrations (both were granted, so an
   office judged them apart once), 0.7 when neither holds a registration (no registered right).
+  A pending application counts as a filing here, and the reasons say it is one.
 - time factor: 0.8 when both holdings have known periods that never overlap, else 1.0.
 - case bonus: +0.1 (capped at 1.0) when a case between the two parties exists in the graph.
 
@@ -18,6 +19,10 @@ A party operating a mark on another's behalf (a licensee or local partner) is no
 with the brand owner. Candidates are found by blocking: only marks sharing a blocking key
 (`kg.analysis.similarity.blocking_keys`) are compared, never all pairs, and each distinct pair
 of texts is compared once.
+
+Dead rights (expired, abandoned, refused, cancelled... on the date asked) are left out before
+(`kg.analysis.lifecycle.on_date`); kept on request, a pair with one is marked ``lapsed`` and
+its reasons say when and why the right ended.
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ PREFILTER_SIMILARITY = PHONETIC_MIN_EDIT - 1e-6  # float32 scores must not drop 
 _SMALL_BUCKET = 24
 UNKNOWN_CLASS_FACTOR = 0.5
 CASE_BONUS = 0.1
+_FILED = (HoldingKind.REGISTERED_OWNER, HoldingKind.APPLICANT)
 
 
 def candidate_text_pairs(
@@ -107,11 +113,22 @@ def score_pair(
     class_factor, class_reason = _class_factor(left.classes, right.classes, relatedness)
     if class_factor == 0.0:
         return None
-    registered = {h.kind is HoldingKind.REGISTERED_OWNER for h in (left, right)}
-    if registered == {True, False}:
-        role_factor, role_reason = 1.0, "one side registered the mark, the other only uses it"
-    elif registered == {True}:
-        role_factor, role_reason = 0.9, "both sides hold registrations"
+    filed = {h.kind in _FILED for h in (left, right)}
+    applied = any(h.kind is HoldingKind.APPLICANT for h in (left, right))
+    if filed == {True, False}:
+        role_factor = 1.0
+        role_reason = (
+            "one side applied for the mark, the other only uses it"
+            if applied
+            else "one side registered the mark, the other only uses it"
+        )
+    elif filed == {True}:
+        role_factor = 0.9
+        role_reason = (
+            "both sides hold registrations or pending applications"
+            if applied
+            else "both sides hold registrations"
+        )
     else:
         role_factor, role_reason = 0.7, "neither side holds a registration"
     time_factor, time_reason = _time_factor(left, right)
@@ -127,6 +144,12 @@ def score_pair(
     if has_case:
         score = min(1.0, score + CASE_BONUS)
         reasons.append("a case between the two parties exists")
+    for holding in (left, right):
+        if holding.lapsed:
+            when = f" on {holding.ended}" if holding.ended else " (date not known)"
+            number = holding.registration_number or holding.application_number
+            what = f"No. {number}" if number else "the right"
+            reasons.append(f"{holding.mark.text!r} ({what}) lapsed{when}: {holding.end_reason}")
     return round(score, 4), class_factor, reasons
 
 
@@ -230,6 +253,7 @@ def _consider(
         reasons=tuple(reasons),
         holdings=(left.id, right.id),
         sources=tuple(sources.get(g, SourceRef(graph=g)) for g in graphs),
+        lapsed=left.lapsed or right.lapsed,
     )
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from kg.analysis.contradictions import Statement
 from kg.analysis.dates import PartialDate
+from kg.analysis.lifecycle import StatusScheme, status_name
 from kg.analysis.lookups import BatchedLookups, HoldingRecord
 from kg.analysis.mark_index import MarkIndex
 from kg.analysis.model import (
@@ -31,6 +32,7 @@ from kg.analysis.sparql_text import (
     iri_values,
 )
 from kg.analysis.timeline_facts import TimelineFacts
+from kg.reference import USPTO_STATUS_SCHEME
 from kg.store import Store
 
 __all__ = ["FactBase", "Identities"]
@@ -49,7 +51,16 @@ _HOLDING_PROPERTIES = {
     "endDate": "end_date",
     "registrationNumber": "registration_number",
     "region": "region",
+    "applicationNumber": "application_number",
+    "publicationDate": "publication_date",
+    "expiryDate": "expiry_date",
+    "renewalDate": "renewal_date",
+    "markStatus": "status",
+    "statusDate": "status_date",
+    "statusCode": "status_code",
+    "status": "status_text",
 }
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
 
 
 class Identities:
@@ -102,6 +113,7 @@ class FactBase(BatchedLookups, TimelineFacts):
         self._marks: dict[str, str] | None = None
         self._index: MarkIndex | None = None
         self._relatedness: dict[frozenset[int], float] | None = None
+        self._statuses: StatusScheme | None = None
 
     # ------------------------------------------------------------ plumbing
 
@@ -277,6 +289,34 @@ class FactBase(BatchedLookups, TimelineFacts):
     def jurisdiction_exists(self, code: str) -> bool:
         return bool(self.store.query(f'ASK {{ ?j <{TM}code> "{escape_literal(code)}" }}'))
 
+    # ------------------------------------------------------------ mark statuses
+
+    @property
+    def statuses(self) -> StatusScheme:
+        """The status scheme and the USPTO's codes, as the reference graph states them."""
+        if self._statuses is None:
+            stages = self.select(
+                f"""SELECT ?c ?top WHERE {{ ?c a <{TM}MarkStatus> ; <{_SKOS}broader>* ?top .
+                      ?top <{_SKOS}topConceptOf> ?scheme }}"""
+            )
+            labels = self.select(
+                f"""SELECT ?c ?label WHERE {{ ?c a <{TM}MarkStatus> .
+                      {{ ?c <{_SKOS}prefLabel> ?label }}
+                      UNION {{ ?c <{_SKOS}altLabel> ?label }} }}"""
+            )
+            codes = self.select(
+                f"""SELECT ?code ?c (SAMPLE(?t) AS ?text) WHERE {{
+                      ?u <{_SKOS}inScheme> <{USPTO_STATUS_SCHEME}> ; <{_SKOS}notation> ?code ;
+                         <{_SKOS}broadMatch> ?c . OPTIONAL {{ ?u <{_SKOS}prefLabel> ?t }}
+                    }} GROUP BY ?code ?c"""
+            )
+            self._statuses = StatusScheme(
+                stages={r["c"]: status_name(r["top"]) for r in stages},  # type: ignore[misc,arg-type]
+                labels={r["label"].casefold(): r["c"] for r in labels},  # type: ignore[union-attr,misc]
+                uspto={r["code"]: (r["c"], r["text"]) for r in codes},  # type: ignore[misc]
+            )
+        return self._statuses
+
     # ------------------------------------------------------------ holdings
 
     def holdings(self, mark_iris: Iterable[str] | None = None) -> list[Holding]:
@@ -342,6 +382,7 @@ class FactBase(BatchedLookups, TimelineFacts):
                 if record.kind == "Registration"
                 else values.get("user", set())
             )
+            life = self._life(values, jurisdictions) if record.kind == "Registration" else {}
             for party in sorted({identities.canonical(h) for h in holders}):
                 if record.kind == "Registration":
                     kind = HoldingKind.REGISTERED_OWNER
@@ -366,9 +407,32 @@ class FactBase(BatchedLookups, TimelineFacts):
                         region=min(values["region"]) if values.get("region") else None,
                         sources=tuple(sorted(record.graphs)),
                         iris=tuple(sorted(record.iris)),
+                        **life,
                     )
                 )
         return holdings
+
+    def _life(self, values: dict[str, set[str]], jurisdictions: list[str]) -> dict:
+        """A registration's numbers, dates and status, the status normalized to the scheme."""
+        scheme = self.statuses
+        code = min(values["statusCode"]) if values.get("statusCode") else None
+        text = min(values["status"]) if values.get("status") else None
+        us = any(j.endswith("/US") for j in jurisdictions)
+        concept, table_text = scheme.normalize(values.get("markStatus", set()), code, text, us)
+        return {
+            "application_number": min(values["applicationNumber"])
+            if values.get("applicationNumber")
+            else None,
+            "publication_date": _most_precise(values.get("publicationDate")),
+            # After renewals a source may give both the old and the new expiry: the latest counts.
+            "expiry_date": _latest(values.get("expiryDate")),
+            "renewal_date": _latest(values.get("renewalDate")),
+            "status": status_name(concept) if concept else None,
+            "status_stage": scheme.stages.get(concept) if concept else None,
+            "status_date": _most_precise(values.get("statusDate")),
+            "status_code": code,
+            "status_text": text or table_text,
+        }
 
     # ------------------------------------------------------------ claims, cases, events
 
@@ -492,6 +556,14 @@ def _party_ref(
         sorted({t for iri in group for t in types.get(iri, ()) if not t.startswith("http")})
     )
     return PartyRef(id=canonical, name=display, aliases=aliases, iris=tuple(group), types=kinds)
+
+
+def _latest(values: set[str] | None) -> str | None:
+    """The latest date among the values (unparseable ones only when nothing parses)."""
+    if not values:
+        return None
+    dated = [(d, v) for v in values if (d := PartialDate.try_parse(v)) is not None]
+    return max(dated)[1] if dated else min(values)
 
 
 def _most_precise(values: set[str] | None) -> str | None:

@@ -105,6 +105,7 @@ class HoldingKind(StrEnum):
     """How a party holds a mark."""
 
     REGISTERED_OWNER = "REGISTERED_OWNER"
+    APPLICANT = "APPLICANT"
     USER = "USER"
     OPERATOR = "OPERATOR"
 
@@ -157,6 +158,23 @@ class Holding(Result):
     region: str | None
     sources: tuple[str, ...]
     iris: tuple[str, ...] = ()
+    application_number: str | None = None
+    publication_date: str | None = None
+    expiry_date: str | None = None
+    renewal_date: str | None = None
+    status: str | None = None
+    """The normalized status (a name in ``schema/status.ttl``: "abandoned"), None if unknown."""
+    status_stage: str | None = None
+    """Its top concept: "pending", "registered" or "ended"."""
+    status_date: str | None = None
+    status_code: str | None = None
+    """The office's own status code (e.g. the USPTO's "602")."""
+    status_text: str | None = None
+    """The office's own status text, as the source gives it."""
+    lapsed: bool = False
+    """Set by `kg.analysis.lifecycle.on_date`: a dead right on the date asked."""
+    ended: str | None = None
+    end_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -176,6 +194,12 @@ class MarkUsage(Result):
     reasons: tuple[str, ...]
     holdings: tuple[str, ...]
     sources: tuple[SourceRef, ...]
+    status: str | None = None
+    """The normalized status of the holdings ("registered", "abandoned"...), None if unstated."""
+    lapsed: bool = False
+    """A dead right on the date asked (shown only on request)."""
+    ended: str | None = None
+    end_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -191,6 +215,8 @@ class ConflictPair(Result):
     reasons: tuple[str, ...]
     holdings: tuple[str, str]
     sources: tuple[SourceRef, ...]
+    lapsed: bool = False
+    """One side is a dead right on the date asked (shown only on request)."""
 
 
 @dataclass(frozen=True)
@@ -226,6 +252,10 @@ class CompetingClaim(Result):
     date: str | None
     description: str
     sources: tuple[SourceRef, ...]
+    lapsed: bool = False
+    """A dead right on the date asked: listed on request, never deciding priority."""
+    ended: str | None = None
+    end_reason: str | None = None
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,9 @@ First-to-file (e.g. CN): the earliest filing date (else registration date) among
 registrations of the same or a similar mark in the class or a related class. First-to-use
 (e.g. US): the earliest start of use; a partner's use counts for the brand owner it operates
 for. Every other claim — later filings, uses, a party's own claim of first use — is listed
-beside the finding, with its date and sources.
+beside the finding, with its date and sources. A pending application is a filing (its filing
+date counts); a dead right (`kg.analysis.lifecycle.on_date`) never decides priority, and is
+listed only when asked for, marked lapsed with the date and reason it ended.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from kg.analysis.usage import MIN_CLASS_RELATEDNESS, class_match
 __all__ = ["RULE_NAMES", "ClaimRecord", "priority"]
 
 RULE_NAMES = {"FirstToFile": "first-to-file", "FirstToUse": "first-to-use"}
+_FILED = (HoldingKind.REGISTERED_OWNER, HoldingKind.APPLICANT)
 
 
 @dataclass(frozen=True)
@@ -65,13 +68,13 @@ def priority(
     filings = [
         (d, h)
         for h in in_class
-        if h.kind is HoldingKind.REGISTERED_OWNER
+        if h.kind in _FILED and not h.lapsed
         if (d := _date(h.filing_date or h.registration_date)) is not None
     ]
     uses = [
         (d, h)
         for h in in_class
-        if h.kind is not HoldingKind.REGISTERED_OWNER
+        if h.kind not in _FILED and not h.lapsed
         if (d := _date(h.start_date)) is not None
     ]
 
@@ -113,15 +116,19 @@ def _date(text: str | None) -> PartialDate | None:
 
 
 def _describe(holding: Holding) -> str:
-    what = "registration" if holding.kind is HoldingKind.REGISTERED_OWNER else "use"
-    number = f" No. {holding.registration_number}" if holding.registration_number else ""
+    what = {HoldingKind.REGISTERED_OWNER: "registration", HoldingKind.APPLICANT: "application"}
+    number_text = holding.registration_number
+    if holding.kind is HoldingKind.APPLICANT:
+        number_text = holding.application_number or holding.registration_number
+    number = f" No. {number_text}" if number_text else ""
     classes = (
         f", class {', '.join(map(str, holding.classes))}"
         if holding.classes
         else ", class not stated"
     )
     region = f", {holding.region}" if holding.region else ""
-    return f"{what}{number} of {holding.mark.text!r} ({holding.jurisdiction}{classes}{region})"
+    kind = what.get(holding.kind, "use")
+    return f"{kind}{number} of {holding.mark.text!r} ({holding.jurisdiction}{classes}{region})"
 
 
 def _competing(
@@ -142,7 +149,7 @@ def _competing(
         strength, note = class_match(holding.classes, nice_class, relatedness)
         if strength is not None and strength < MIN_CLASS_RELATEDNESS:
             continue
-        registered = holding.kind is HoldingKind.REGISTERED_OWNER
+        registered = holding.kind in _FILED
         text = (
             holding.filing_date or holding.registration_date if registered else holding.start_date
         )
@@ -153,12 +160,18 @@ def _competing(
         description = f"{_describe(holding)}{behalf}" + (
             f"; {note}" if note and strength != 1.0 else ""
         )
+        if holding.lapsed:
+            when = f" on {holding.ended}" if holding.ended else ""
+            description += f"; lapsed{when}: {holding.end_reason}"
         claim = CompetingClaim(
             party=parties[holding.party],
             basis=basis,
             date=text,
             description=description,
             sources=tuple(sources.get(g, SourceRef(graph=g)) for g in holding.sources),
+            lapsed=holding.lapsed,
+            ended=holding.ended,
+            end_reason=holding.end_reason,
         )
         listed.append((_date(text), claim))
     for record in claims:

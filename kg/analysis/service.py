@@ -18,6 +18,7 @@ from kg.analysis.conflicts import DEFAULT_MIN_SCORE, find_conflicts
 from kg.analysis.contradictions import ONE_PARTY_PER_SOURCE, SINGLE_VALUED, find_contradictions
 from kg.analysis.dates import PartialDate
 from kg.analysis.facts import FactBase
+from kg.analysis.lifecycle import on_date
 from kg.analysis.mark_index import MarkIndex, index_path_for
 from kg.analysis.model import (
     CaseSummary,
@@ -168,14 +169,20 @@ class Analyst:
         excluding: str | None = None,
         as_of: PartialDate | dt.date | str | None = None,
         min_similarity: float = DEFAULT_MIN_SIMILARITY,
+        include_lapsed: bool = False,
     ) -> list[MarkUsage]:
-        """Who owns or uses the same or a similar mark, in a class (or related), somewhere."""
+        """Who owns, applied for or uses the same or a similar mark, in a class (or related).
+
+        `as_of` (default today) decides which rights are in force: dead ones are left out
+        unless `include_lapsed`, then marked lapsed with the date and reason they ended.
+        """
         nice_class = self._check_class(nice_class)
         jurisdiction = self._check_jurisdiction(jurisdiction)
         excluded = self.find_party(excluding).id if excluding else None
         similar = self._similar_marks(mark, min_similarity)
         facts = self.facts
-        holdings = facts.holdings(similar)
+        when = _as_date(as_of)
+        holdings = on_date(facts.holdings(similar), when or _today(), include_lapsed=include_lapsed)
         parties = facts.parties(self._party_iris(holdings))
         return ResultList(
             who_else_uses(
@@ -187,7 +194,7 @@ class Analyst:
                 nice_class=nice_class,
                 jurisdiction=jurisdiction,
                 excluding={excluded} if excluded else set(),
-                as_of=_as_date(as_of),
+                as_of=when,
             )
         )
 
@@ -196,12 +203,16 @@ class Analyst:
         jurisdiction: str | None = None,
         nice_class: int | None = None,
         min_score: float = DEFAULT_MIN_SCORE,
+        as_of: PartialDate | dt.date | str | None = None,
+        include_lapsed: bool = False,
     ) -> list[ConflictPair]:
-        """Pairs of parties in conflict, highest risk first."""
+        """Pairs of parties in conflict, highest risk first, among the rights in force on
+        `as_of` (default today; dead rights too with `include_lapsed`)."""
         nice_class = self._check_class(nice_class)
         jurisdiction = self._check_jurisdiction(jurisdiction)
         facts = self.facts
-        holdings = facts.holdings()
+        when = _as_date(as_of) or _today()
+        holdings = on_date(facts.holdings(), when, include_lapsed=include_lapsed)
         return ResultList(
             find_conflicts(
                 holdings,
@@ -250,13 +261,25 @@ class Analyst:
         members = (names[n] for n in nx.node_connected_component(graph, start.id))
         return ResultList(sorted(members, key=lambda p: p.name))
 
-    def priority(self, mark: str, nice_class: int, jurisdiction: str) -> PriorityFinding:
-        """Who holds priority to a mark in a class and jurisdiction, and who competes."""
+    def priority(
+        self,
+        mark: str,
+        nice_class: int,
+        jurisdiction: str,
+        as_of: PartialDate | dt.date | str | None = None,
+        include_lapsed: bool = False,
+    ) -> PriorityFinding:
+        """Who holds priority to a mark in a class and jurisdiction, and who competes.
+
+        Dead rights on `as_of` (default today) never decide; with `include_lapsed` they are
+        listed among the competing claims, marked lapsed.
+        """
         nice_class = self._check_class(nice_class)  # type: ignore[assignment]
         code = self._check_jurisdiction(jurisdiction)
         facts = self.facts
         similar = self._similar_marks(mark, DEFAULT_MIN_SIMILARITY)
-        holdings = facts.holdings(similar)
+        when = _as_date(as_of) or _today()
+        holdings = on_date(facts.holdings(similar), when, include_lapsed=include_lapsed)
         claims = facts.claims(similar)
         rule, basis = facts.priority_rule(code)  # type: ignore[arg-type]
         iris = self._party_iris(holdings) | {c.claimant for c in claims}
@@ -378,7 +401,8 @@ def _holding_label(holding: Holding) -> str:
     region = f", {holding.region} region" if holding.region else ""
     if holding.kind is HoldingKind.REGISTERED_OWNER:
         number = f" No. {holding.registration_number}" if holding.registration_number else ""
-        return f"registration{number} of {holding.mark.text!r} ({where}{classes})"
+        what = "application" if holding.status_stage == "pending" else "registration"
+        return f"{what}{number} of {holding.mark.text!r} ({where}{classes})"
     since = f" since {holding.start_date}" if holding.start_date else ""
     return f"use of {holding.mark.text!r} ({where}{classes}{region}){since}"
 
@@ -396,3 +420,7 @@ def _suggest(wanted: str, choices: dict[str, set[str]]) -> str | None:
 
 def _as_date(value: PartialDate | dt.date | str | None) -> PartialDate | None:
     return None if value is None else arguments.date(value)
+
+
+def _today() -> PartialDate:
+    return PartialDate.of(dt.date.today())

@@ -19,8 +19,14 @@ MIN_CLASS_RELATEDNESS = 0.4
 band in ``schema/nice.ttl``)."""
 
 
+_FILED = (HoldingKind.REGISTERED_OWNER, HoldingKind.APPLICANT)
+
+
 def holding_since(holding: Holding) -> str | None:
-    """When a holding began: registration (else filing) date, or a use's start date."""
+    """When a holding began: registration (else filing) date, an application's filing date,
+    or a use's start date."""
+    if holding.kind is HoldingKind.APPLICANT:
+        return holding.filing_date
     if holding.kind is HoldingKind.REGISTERED_OWNER:
         return holding.registration_date or holding.filing_date
     return holding.start_date
@@ -35,7 +41,7 @@ def holding_active(holding: Holding, as_of: PartialDate) -> bool:
     """
     start_text = (
         holding.filing_date or holding.registration_date
-        if holding.kind is HoldingKind.REGISTERED_OWNER
+        if holding.kind in _FILED
         else holding.start_date
     )
     start = PartialDate.try_parse(start_text)
@@ -88,6 +94,9 @@ def who_else_uses(
         Canonical party IRIs to leave out (e.g. the asker's own company).
     as_of
         Keep holdings that may exist on that day, or at some time in that month or year.
+        Which registrations are dead rights, or held by applicants, on a date is decided
+        before (`kg.analysis.lifecycle.on_date`); a dead right kept on request is its own
+        hit, marked ``lapsed`` with the date and reason it ended.
 
     Holdings in another jurisdiction, or with no jurisdiction when one is asked, are left out;
     so are holdings whose classes are known and unrelated to `nice_class`. Holdings that state
@@ -104,7 +113,7 @@ def who_else_uses(
         strength, note = class_match(holding.classes, nice_class, relatedness)
         if strength is not None and strength < min_class_relatedness:
             continue
-        key = (holding.party, holding.kind, holding.mark.id, holding.on_behalf_of)
+        key = (holding.party, holding.kind, holding.mark.id, holding.on_behalf_of, holding.lapsed)
         groups[key].append((holding, strength, note))
     usages = [_usage(group, similarities, parties, sources) for group in groups.values()]
     usages.sort(
@@ -133,6 +142,11 @@ def _usage(
     )
     ends = [PartialDate.try_parse(h.end_date) for h, _, _ in group]
     graphs = sorted({g for h, _, _ in group for g in h.sources})
+    statuses = sorted({h.status for h, _, _ in group if h.status})
+    endings = sorted(
+        ((PartialDate.try_parse(h.ended), h.ended, h.end_reason) for h, _, _ in group if h.lapsed),
+        key=lambda e: (e[0] is not None, e[0] or PartialDate(0)),
+    )
     return MarkUsage(
         party=parties[first.party],
         mark=first.mark,
@@ -147,4 +161,8 @@ def _usage(
         reasons=(*similarity.reasons, *notes),
         holdings=tuple(sorted({h.id for h, _, _ in group})),
         sources=tuple(sources.get(g, SourceRef(graph=g)) for g in graphs),
+        status="; ".join(statuses) or None,
+        lapsed=first.lapsed,
+        ended=endings[-1][1] if endings else None,
+        end_reason=endings[-1][2] if endings else None,
     )

@@ -23,6 +23,11 @@ ARGUMENTS = (
     "mark", "nice_class", "jurisdiction", "excluding", "as_of", "min_similarity", "min_score",
     "origin", "destination", "max_length", "subject",
 )  # fmt: skip
+_LAPSED_HELP = (
+    "also list dead rights (expired, abandoned, refused, cancelled, withdrawn) on the date, "
+    "marked lapsed with the date and reason they ended"
+)
+_AS_OF_HELP = "the date that decides what is in force (YYYY-MM-DD, YYYY-MM, YYYY; default today)"
 
 
 def add_analysis_commands(
@@ -54,6 +59,7 @@ def add_analysis_commands(
         metavar="DATE",
         help="only holdings that may exist then: a day, month or year (YYYY-MM-DD, YYYY-MM, YYYY)",
     )
+    who.add_argument("--include-lapsed", action="store_true", help=_LAPSED_HELP)
     who.add_argument(
         "--min-similarity",
         type=float,
@@ -72,6 +78,8 @@ def add_analysis_commands(
     conflicts.add_argument("--jurisdiction", metavar="CC")
     conflicts.add_argument("--class", dest="nice_class", type=int, metavar="N")
     conflicts.add_argument("--min-score", type=float, default=0.5, metavar="X", help="default 0.5")
+    conflicts.add_argument("--as-of", metavar="DATE", help=_AS_OF_HELP)
+    conflicts.add_argument("--include-lapsed", action="store_true", help=_LAPSED_HELP)
 
     path = commands.add_parser(
         "path",
@@ -95,6 +103,8 @@ def add_analysis_commands(
     prio.add_argument("mark")
     prio.add_argument("--class", dest="nice_class", type=int, required=True, metavar="N")
     prio.add_argument("--jurisdiction", required=True, metavar="CC")
+    prio.add_argument("--as-of", metavar="DATE", help=_AS_OF_HELP)
+    prio.add_argument("--include-lapsed", action="store_true", help=_LAPSED_HELP)
 
     timeline = commands.add_parser(
         "timeline",
@@ -131,6 +141,7 @@ def _who(
         excluding=args.excluding,
         as_of=args.as_of,
         min_similarity=args.min_similarity,
+        include_lapsed=args.include_lapsed,
     )
     columns = [
         "party",
@@ -149,6 +160,8 @@ def _who(
         held = u.kind.value.lower().replace("_", " ")
         if u.on_behalf_of:
             held += f" for {u.on_behalf_of.name}"
+        if u.lapsed:
+            held += f" (lapsed {u.ended or 'on an unknown date'}: {u.end_reason})"
         return [
             u.party.name,
             "; ".join(u.party.aliases),
@@ -168,7 +181,13 @@ def _who(
 def _conflicts(
     analyst: Analyst, args: argparse.Namespace
 ) -> tuple[list[Result], Callable[[Any], list[str]], list[str]]:
-    results = analyst.conflicts(args.jurisdiction, args.nice_class, args.min_score)
+    results = analyst.conflicts(
+        args.jurisdiction,
+        args.nice_class,
+        args.min_score,
+        as_of=args.as_of,
+        include_lapsed=args.include_lapsed,
+    )
     columns = ["score", "party A", "party B", "marks", "in", "why"]
 
     def row(c: Any) -> list[str]:
@@ -195,7 +214,13 @@ def _path(
 def _priority(
     analyst: Analyst, args: argparse.Namespace
 ) -> tuple[list[Result], Callable[[Any], list[str]], list[str]]:
-    finding = analyst.priority(args.mark, args.nice_class, args.jurisdiction)
+    finding = analyst.priority(
+        args.mark,
+        args.nice_class,
+        args.jurisdiction,
+        as_of=args.as_of,
+        include_lapsed=args.include_lapsed,
+    )
     return [finding], lambda f: f, []  # type: ignore[return-value]
 
 

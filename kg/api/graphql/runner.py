@@ -12,6 +12,7 @@ it read until the graph changes.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -51,16 +52,27 @@ class AnalysisRunner:
         return await anyio.to_thread.run_sync(call, limiter=self._limiter)
 
     async def conflicts(
-        self, jurisdiction: str | None, nice_class: int | None, min_score: float
+        self,
+        jurisdiction: str | None,
+        nice_class: int | None,
+        min_score: float,
+        as_of: str | None = None,
+        include_lapsed: bool = False,
     ) -> list[ConflictPair]:
-        """`Analyst.conflicts`, cached until the graph changes."""
-        key = (jurisdiction.upper() if jurisdiction else None, nice_class, min_score)
+        """`Analyst.conflicts`, cached until the graph changes (and per day asked)."""
+        day = as_of or dt.date.today().isoformat()  # what is in force changes with the day
+        key = (jurisdiction.upper() if jurisdiction else None, nice_class, min_score, day)
+        key += (include_lapsed,)
         found = self._cache_get(key)
         if found is None:
             generation = self.graph.generation
             found = await self.run(
                 lambda: self.analyst.conflicts(
-                    jurisdiction=jurisdiction, nice_class=nice_class, min_score=min_score
+                    jurisdiction=jurisdiction,
+                    nice_class=nice_class,
+                    min_score=min_score,
+                    as_of=day,
+                    include_lapsed=include_lapsed,
                 )
             )
             self._cache_put(key, found, generation)

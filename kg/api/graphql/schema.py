@@ -105,7 +105,10 @@ class Query:
     @strawberry.field(
         description="Every party that owns or uses the same or a confusingly similar mark, in "
         "the same or a related Nice class, in the jurisdiction, on the date. The mark is free "
-        "text (it need not be in the graph); `excluding` names a party to leave out."
+        "text (it need not be in the graph); `excluding` names a party to leave out. `asOf` "
+        "(default today) decides what is in force: dead rights (expired, abandoned, refused, "
+        "cancelled, withdrawn) are left out unless `includeLapsed`; pending applications are "
+        "held by an APPLICANT."
     )
     async def who_else_uses(
         self,
@@ -116,6 +119,7 @@ class Query:
         excluding: str | None = None,
         as_of: DateArgument | None = None,
         min_similarity: float | None = DEFAULT_MIN_SIMILARITY,
+        include_lapsed: bool | None = False,
     ) -> list[MarkUsage]:
         check(
             mark=mark,
@@ -135,13 +139,15 @@ class Query:
                 excluding=excluding,
                 as_of=as_of,
                 min_similarity=_given(min_similarity, DEFAULT_MIN_SIMILARITY),
+                include_lapsed=bool(include_lapsed),
             ),
         )
         return [MarkUsage.of(hit) for hit in hits]
 
     @strawberry.field(
         description="Pairs of parties holding similar marks in related classes in one "
-        "jurisdiction, highest risk first; a Relay connection (`first`, `after`)."
+        "jurisdiction, highest risk first; a Relay connection (`first`, `after`). Among the "
+        "rights in force on `asOf` (default today); dead ones too with `includeLapsed`."
     )
     async def conflicts(
         self,
@@ -151,6 +157,8 @@ class Query:
         min_score: float | None = DEFAULT_MIN_SCORE,
         first: int | None = DEFAULT_PAGE_SIZE,
         after: str | None = None,
+        as_of: DateArgument | None = None,
+        include_lapsed: bool | None = False,
     ) -> ConflictConnection:
         check(
             jurisdiction=jurisdiction,
@@ -158,11 +166,16 @@ class Query:
             min_score=min_score,
             first=first,
             after=after,
+            as_of=as_of,
         )
         size = _given(first, DEFAULT_PAGE_SIZE)
         start = _offset(after) + 1 if after else 0
         ranked = await info.context.runner.conflicts(
-            jurisdiction, nice_class, _given(min_score, DEFAULT_MIN_SCORE)
+            jurisdiction,
+            nice_class,
+            _given(min_score, DEFAULT_MIN_SCORE),
+            as_of=str(as_of) if as_of is not None else None,
+            include_lapsed=bool(include_lapsed),
         )
         page = ranked[start : start + size]
         edges = [
@@ -234,14 +247,31 @@ class Query:
 
     @strawberry.field(
         description="Who holds priority to a mark in a Nice class and jurisdiction under the "
-        "jurisdiction's rule (first-to-file or first-to-use), with every competing claim."
+        "jurisdiction's rule (first-to-file or first-to-use), with every competing claim. "
+        "Dead rights on `asOf` (default today) never decide; with `includeLapsed` they are "
+        "listed among the competing claims, marked lapsed."
     )
     async def priority(
-        self, info: Info, mark: str, nice_class: int, jurisdiction: str
+        self,
+        info: Info,
+        mark: str,
+        nice_class: int,
+        jurisdiction: str,
+        as_of: DateArgument | None = None,
+        include_lapsed: bool | None = False,
     ) -> Priority | None:
-        check(mark=mark, nice_class=nice_class, jurisdiction=jurisdiction)
+        check(mark=mark, nice_class=nice_class, jurisdiction=jurisdiction, as_of=as_of)
         analyst = info.context.runner.analyst
-        finding = await _call(info, lambda: analyst.priority(mark, nice_class, jurisdiction))
+        finding = await _call(
+            info,
+            lambda: analyst.priority(
+                mark,
+                nice_class,
+                jurisdiction,
+                as_of=as_of,
+                include_lapsed=bool(include_lapsed),
+            ),
+        )
         return Priority.of(finding)
 
     @strawberry.field(

@@ -50,6 +50,9 @@ class HoldingKind(Enum):
     REGISTERED_OWNER = strawberry.enum_value(
         "REGISTERED_OWNER", description="owns a registration of the mark"
     )
+    APPLICANT = strawberry.enum_value(
+        "APPLICANT", description="applied for the mark; the application is pending (or was)"
+    )
     USER = strawberry.enum_value("USER", description="uses the mark in its own name")
     OPERATOR = strawberry.enum_value(
         "OPERATOR", description="uses the mark on behalf of another party (its brand owner)"
@@ -204,6 +207,29 @@ class Registration:
     iris: list[str] = strawberry.field(description="IRIs of every record merged into this one")
     sources: list[Source]
     owner_id: strawberry.Private[str]
+    application_number: str | None = strawberry.field(
+        default=None, description="the office's application (serial) number"
+    )
+    publication_date: str | None = strawberry.field(
+        default=None, description="published for opposition on"
+    )
+    expiry_date: str | None = strawberry.field(default=None, description="the term ends on")
+    renewal_date: str | None = strawberry.field(default=None, description="last renewed on")
+    status: str | None = strawberry.field(
+        default=None,
+        description="normalized status (schema/status.ttl): filed, published, opposed, "
+        "registered, expired, abandoned, withdrawn, refused, cancelled, invalidated; null "
+        "when no status is stated (read as registered)",
+    )
+    status_date: str | None = strawberry.field(
+        default=None, description="the date the status took effect (for a dead right, it ended)"
+    )
+    status_code: str | None = strawberry.field(
+        default=None, description="the office's own status code, e.g. the USPTO's 602"
+    )
+    status_text: str | None = strawberry.field(
+        default=None, description="the office's own status text (or the USPTO table's)"
+    )
 
     @classmethod
     def of(cls, sourced: SourcedHolding) -> Registration:
@@ -219,6 +245,14 @@ class Registration:
             iris=list(h.iris),
             sources=_sources(sourced.sources),
             owner_id=h.party,
+            application_number=h.application_number,
+            publication_date=h.publication_date,
+            expiry_date=h.expiry_date,
+            renewal_date=h.renewal_date,
+            status=h.status,
+            status_date=h.status_date,
+            status_code=h.status_code,
+            status_text=h.status_text,
         )
 
     @strawberry.field(description="The party that owns the registration.")
@@ -344,6 +378,14 @@ class MarkUsage:
     )
     holdings: list[strawberry.ID] = strawberry.field(description="IRIs of the holdings")
     sources: list[Source]
+    status: str | None = strawberry.field(
+        default=None, description="normalized status of the registrations; null if unstated"
+    )
+    lapsed: bool = strawberry.field(
+        default=False, description="a dead right on the date asked (only with includeLapsed)"
+    )
+    ended: str | None = strawberry.field(default=None, description="when the right ended")
+    end_reason: str | None = strawberry.field(default=None, description="why the right ended")
 
     @classmethod
     def of(cls, usage: model.MarkUsage) -> MarkUsage:
@@ -361,6 +403,10 @@ class MarkUsage:
             reasons=list(usage.reasons),
             holdings=[strawberry.ID(h) for h in usage.holdings],
             sources=_sources(usage.sources),
+            status=usage.status,
+            lapsed=usage.lapsed,
+            ended=usage.ended,
+            end_reason=usage.end_reason,
         )
 
 
@@ -375,6 +421,9 @@ class Conflict:
     reasons: list[str]
     holdings: list[strawberry.ID]
     sources: list[Source]
+    lapsed: bool = strawberry.field(
+        default=False, description="one side is a dead right (only with includeLapsed)"
+    )
 
     @classmethod
     def of(cls, pair: model.ConflictPair) -> Conflict:
@@ -388,6 +437,7 @@ class Conflict:
             reasons=list(pair.reasons),
             holdings=[strawberry.ID(h) for h in pair.holdings],
             sources=_sources(pair.sources),
+            lapsed=pair.lapsed,
         )
 
 
@@ -461,6 +511,11 @@ class CompetingClaim:
     date: str | None
     description: str
     sources: list[Source]
+    lapsed: bool = strawberry.field(
+        default=False, description="a dead right (only with includeLapsed); never decides"
+    )
+    ended: str | None = None
+    end_reason: str | None = None
 
     @classmethod
     def of(cls, claim: model.CompetingClaim) -> CompetingClaim:
@@ -470,6 +525,9 @@ class CompetingClaim:
             date=claim.date,
             description=claim.description,
             sources=_sources(claim.sources),
+            lapsed=claim.lapsed,
+            ended=claim.ended,
+            end_reason=claim.end_reason,
         )
 
 

@@ -1,0 +1,151 @@
+"""A mark's life on a date: whether a registration is pending, in force or a dead right.
+
+The status scheme (``schema/status.ttl``) has three top concepts: ``pending`` (the holder is an
+applicant), ``registered`` (in force) and ``ended`` (expired, abandoned, withdrawn, refused,
+cancelled, invalidated). On a date (``as of``, default today):
+
+- a registration whose status is an ended one is dead from its status date on;
+- a registration past its expiry date, with no renewal dated up to a year before that date or
+  later, is expired on the expiry date;
+- a pending application, or a registration asked about before its registration date, is held
+  by an applicant, never by a registered owner;
+- a registration with no status data counts as registered and in force, as tmkg always read it.
+
+A right that ended in the period asked (a day, a month or a year) may still have existed in it
+and is kept. Pure functions over `Holding`; uses are left as they are.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+
+from kg.analysis.dates import PartialDate
+from kg.analysis.model import Holding, HoldingKind
+
+__all__ = [
+    "ENDED",
+    "PENDING",
+    "RENEWAL_WINDOW_DAYS",
+    "StatusScheme",
+    "on_date",
+    "status_name",
+]
+
+PENDING = "pending"
+ENDED = "ended"
+RENEWAL_WINDOW_DAYS = 366
+"""A renewal dated this long before an expiry date (or later) renews past it (offices accept
+renewals in the term's last 6 to 12 months)."""
+
+
+def on_date(
+    holdings: Iterable[Holding], as_of: PartialDate, *, include_lapsed: bool = False
+) -> list[Holding]:
+    """The holdings as they stand on `as_of`: dead rights left out (or, with `include_lapsed`,
+    kept with ``lapsed``, ``ended`` and ``end_reason`` set), applications held by applicants.
+
+    >>> from kg.analysis.model import MarkRef
+    >>> old = Holding(id="r", kind=HoldingKind.REGISTERED_OWNER, mark=MarkRef("m", "GRIGIOPERLA"),
+    ...     party="p", on_behalf_of=None, jurisdiction="US", classes=(25,),
+    ...     filing_date="1987-02-10",
+    ...     registration_date=None, start_date=None, end_date=None, registration_number=None,
+    ...     region=None, sources=(), status="abandoned", status_stage="ended",
+    ...     status_date="2001-09-20")
+    >>> on_date([old], PartialDate.parse("2024"))
+    []
+    >>> [(h.kind.value, h.lapsed, h.ended) for h in on_date([old], PartialDate.parse("2024"),
+    ...                                                        include_lapsed=True)]
+    [('APPLICANT', True, '2001-09-20')]
+    >>> [h.kind.value for h in on_date([old], PartialDate.parse("1995"))]
+    ['APPLICANT']
+    """
+    kept = []
+    for holding in holdings:
+        if holding.kind is not HoldingKind.REGISTERED_OWNER:
+            kept.append(holding)
+            continue
+        ended, reason = _end(holding)
+        end = PartialDate.try_parse(ended)
+        lapsed = reason is not None and (end is None or end.last_day < as_of.first_day)
+        if lapsed and not include_lapsed:
+            continue
+        changes: dict = {}
+        if _applicant(holding, as_of):
+            changes["kind"] = HoldingKind.APPLICANT
+        if lapsed:
+            changes.update(lapsed=True, ended=ended, end_reason=reason)
+        kept.append(dataclasses.replace(holding, **changes) if changes else holding)
+    return kept
+
+
+def _end(holding: Holding) -> tuple[str | None, str | None]:
+    """(the date the right ended or will end, why) — (None, None) while nothing ends it."""
+    if holding.status_stage == ENDED:
+        date = holding.status_date
+        if date is None and holding.status == "expired":
+            date = holding.expiry_date
+        return date, _reason(holding)
+    expiry = PartialDate.try_parse(holding.expiry_date)
+    if expiry is None:
+        return None, None
+    renewal = PartialDate.try_parse(holding.renewal_date)
+    if renewal is not None and renewal.last_day >= expiry.first_day - RENEWAL_WINDOW_DAYS:
+        return None, None
+    return holding.expiry_date, "expired (its term ended, no renewal recorded)"
+
+
+def _reason(holding: Holding) -> str:
+    own = ": ".join(part for part in (holding.status_code, holding.status_text) if part)
+    if own and own.casefold() != (holding.status or "").casefold():
+        return f"{holding.status} (office status {own})"
+    return holding.status or "ended"
+
+
+def _applicant(holding: Holding, as_of: PartialDate) -> bool:
+    """Whether the holder was an applicant on `as_of`: the application was pending then."""
+    if holding.status_stage == PENDING:
+        return True
+    registered = PartialDate.try_parse(holding.registration_date)
+    if registered is not None:
+        return registered.first_day > as_of.last_day
+    # A dead record with no registration date or number never became a registration.
+    return holding.status_stage == ENDED and not holding.registration_number
+
+
+class StatusScheme:
+    """tmkg's status concepts (IRI -> top concept name), their labels and the USPTO's codes."""
+
+    def __init__(
+        self,
+        stages: dict[str, str],
+        labels: dict[str, str],
+        uspto: dict[str, tuple[str, str | None]],
+    ) -> None:
+        self.stages, self.labels, self.uspto = stages, labels, uspto
+
+    def normalize(
+        self, stated: set[str], code: str | None, text: str | None, us: bool
+    ) -> tuple[str | None, str | None]:
+        """(the status concept, the USPTO table's text for the code) of a registration.
+
+        A stated tm:markStatus wins; else a US record's code (or a code written as its status
+        text, as ST.66 files do) read through the USPTO table; else the office's text (or
+        code) matched against the scheme's labels, ignoring case. Unknown: (None, None).
+        """
+        known = sorted(c for c in stated if c in self.stages)
+        if known:
+            return known[0], None
+        if us:
+            for candidate in (code, text):
+                if candidate and candidate.strip() in self.uspto:
+                    return self.uspto[candidate.strip()]
+        for candidate in (text, code):
+            if candidate and candidate.strip().casefold() in self.labels:
+                return self.labels[candidate.strip().casefold()], None
+        return None, None
+
+
+def status_name(iri: str) -> str:
+    """The name of a status concept: ``.../id/status/abandoned`` -> ``abandoned``."""
+    return iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
