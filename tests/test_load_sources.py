@@ -334,3 +334,18 @@ def test_usage_errors_exit_2_as_the_readme_says(argv: list[str]) -> None:
     assert caught.value.code == 2
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     assert "Exit statuses: 2 usage" in readme  # argparse's, by Unix convention
+
+
+def test_a_file_loaded_through_a_symbolic_link_is_the_same_source(tmp_path: Path) -> None:
+    folder = tmp_path / "a"
+    folder.mkdir()
+    real = folder / "test001.ttl"
+    real.write_text("<http://e/s> <http://e/p> 1 .\n", encoding="utf-8")
+    link = tmp_path / "link.ttl"
+    link.symlink_to(real)
+    assert file_graph(link) == file_graph(real)
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    graph.load([real])
+    again = graph.load([link])
+    assert again.quads_added == 0
+    graph.close()

@@ -324,3 +324,26 @@ def test_pdf_report(seeded: KnowledgeGraph, tmp_path: Path) -> None:
     (path,) = write_report(report, tmp_path / "case.pdf")
     data = path.read_bytes()
     assert data.startswith(b"%PDF-") and len(data) > 20_000
+
+
+def test_a_party_with_no_marks_cases_or_events_gets_a_report(tmp_path: Path) -> None:
+    """Its network has the party alone (it had no kind, so no name: a KeyError)."""
+    lonely = tmp_path / "lonely.ttl"
+    lonely.write_text(
+        "@prefix schema: <https://schema.org/> .\n@prefix tm: <https://w3id.org/tmkg/ontology#> .\n"
+        '<https://w3id.org/tmkg/id/party/lonely> a tm:Company ; schema:name "Lonely Co"@en .\n'
+        '<https://w3id.org/tmkg/id/party/alone> a tm:Person ; schema:name "阿里巴巴集团"@zh .\n',
+        encoding="utf-8",
+    )
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    graph.load([lonely])
+    for name in ("Lonely", "阿里巴巴集团"):
+        report = build_report(graph, party=name)
+        assert name.split()[0] in render_html(report)
+    graph.close()
+
+
+def render_html(report: Report) -> str:
+    from kg.report.render import render
+
+    return render(report, "html")

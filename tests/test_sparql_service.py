@@ -91,3 +91,22 @@ def test_allow_listed_service_still_checks_the_address(service: SparqlService) -
     with pytest.raises(Forbidden, match="loopback"):
         guarded.query("SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
     guarded.close()
+
+
+def test_a_byte_order_mark_before_a_query_or_update_is_dropped(service: SparqlService) -> None:
+    for query in ("\ufeffASK {}", "\ufeffPREFIX ex: <http://e/> ASK { ?s ?p ?o }"):
+        assert service.query(query).kind == "boolean"
+    token = service.settings.update_token
+    service.update("\ufeffINSERT DATA { GRAPH <urn:x:bom> { <urn:x:s> <urn:x:p> 1 } }", token=token)
+    assert _boolean(service, "ASK { GRAPH <urn:x:bom> { ?s ?p ?o } }")
+    service.update("DROP GRAPH <urn:x:bom>", token=token)
+
+
+def test_a_dropped_graph_is_gone_not_left_empty(service: SparqlService) -> None:
+    token = service.settings.update_token
+    for drop in ("DROP GRAPH <urn:x:g2>", "CLEAR GRAPH <urn:x:g2>",
+                 "DELETE WHERE { GRAPH <urn:x:g2> { ?s ?p ?o } }"):
+        service.update("INSERT DATA { GRAPH <urn:x:g2> { <urn:x:s> <urn:x:p> 1 } }", token=token)
+        service.update(drop, token=token)
+        assert "urn:x:g2" not in {g.value for g in service.graph.store.named_graphs()}, drop
+        service.update("CREATE GRAPH <urn:x:g2>", token=token)  # it does not exist any more

@@ -410,6 +410,7 @@ def _cmd_query(args: argparse.Namespace, settings: Settings) -> int:
         sparql = args.sparql
     from kg.store.sparql_scan import scan_sparql
 
+    sparql = sparql.removeprefix("\ufeff")  # a byte-order mark, as editors on Windows write
     scan = scan_sparql(sparql)  # a clear message for what would crash the engine (too deep)
     if scan.form is None and _looks_like_update(sparql):
         raise QueryError(

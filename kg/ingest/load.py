@@ -185,9 +185,9 @@ def file_graph(path: str | Path) -> str:
     >>> file_graph("/cases/my case.ttl")
     'https://w3id.org/tmkg/id/graph/file/my%20case-4e175e982947'
     """
-    uri = Path(path).resolve().as_uri()
-    key = hashlib.sha256(uri.encode()).hexdigest()[:12]
-    return f"{GRAPH}file/{quote(Path(path).stem, safe='')}-{key}"
+    resolved = Path(path).resolve()  # a symbolic link is the file it points to
+    key = hashlib.sha256(resolved.as_uri().encode()).hexdigest()[:12]
+    return f"{GRAPH}file/{quote(resolved.stem, safe='')}-{key}"
 
 
 def parse_file(

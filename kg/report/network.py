@@ -206,12 +206,14 @@ _ORDER = {
 
 def _label(graph: nx.Graph, analyst: Analyst, kinds: dict[str, str]) -> None:
     facts = analyst.facts
-    parties = [n for n in graph if graph.nodes[n].get("kind") in ("party", "court")]
-    names = facts.parties(parties)
-    cases = facts.cases() if any(graph.nodes[n].get("kind") == "case" for n in graph) else {}
-    for node in graph:
+    for node in graph:  # a node added alone (a subject with no edges) has no kind yet
         kind = graph.nodes[node].get("kind") or _KIND_OF_CLASS.get(kinds.get(node, ""), "node")
         graph.nodes[node]["kind"] = kind
+    parties = [n for n in graph if graph.nodes[n]["kind"] in ("party", "court")]
+    names = facts.parties(parties)
+    cases = facts.cases() if any(graph.nodes[n]["kind"] == "case" for n in graph) else {}
+    for node in graph:
+        kind = graph.nodes[node]["kind"]
         if kind in ("party", "court"):
             label = names[facts.identities.canonical(node)].name
         elif kind == "mark":

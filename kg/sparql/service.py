@@ -109,8 +109,9 @@ class SparqlService:
         clauses; without either, the default graph is the union of all graphs.
 
         Raises `QueryError` (malformed or failed), `QueryTimeout`, `Forbidden` (SERVICE,
-        FROM of a graph not stored here).
+        FROM of a graph not stored here). A leading byte-order mark is dropped.
         """
+        sparql = sparql.removeprefix("\ufeff")
         scan = self.scan(sparql)
         protocol_dataset = default_graphs is not None or named_graphs is not None
         try:
@@ -182,8 +183,9 @@ class SparqlService:
         (tmkg's graphs exist by their quads). A malformed update is a `QueryError` before any
         refusal. Raises `Forbidden` (no token, LOAD/SERVICE), `QueryError` (malformed,
         failed, crashed, past a limit; also for ``using_graphs``/``using_named_graphs``,
-        which are never spliced into the text).
+        which are never spliced into the text). A leading byte-order mark is dropped.
         """
+        sparql = sparql.removeprefix("\ufeff")
         try:
             self.authorize_update(token)
         except Forbidden:

@@ -176,7 +176,9 @@ class OxigraphStore:
         The text is written here from parsed quads (``DELETE DATA``/``INSERT DATA``), never
         from a user's text. Quads to remove that hold a blank node cannot be named in
         ``DELETE DATA``: those (rare: the loader skolemizes blank nodes) are removed first, in
-        their own transaction. Raises `StoreError` if the store cannot be written.
+        their own transaction. A named graph left without quads is removed from the list of
+        graphs (tmkg's graphs exist by their quads). Raises `StoreError` if the store cannot be
+        written.
         """
         self._check_writable()
         with self._write_lock:
@@ -197,6 +199,13 @@ class OxigraphStore:
                 return
             try:
                 self._store.update(" ;\n".join(operations))
+                # A graph exists by its quads: one the update emptied is not left listed.
+                for name in {q.graph_name for q in removed} - {q.graph_name for q in added}:
+                    if isinstance(name, ox.DefaultGraph):
+                        continue
+                    left = self._store.quads_for_pattern(None, None, None, name)
+                    if next(iter(left), None) is None:
+                        self._store.remove_graph(name)
             except (OSError, SyntaxError, ValueError, RuntimeError) as error:
                 raise StoreError(
                     f"writing to the store at {self.location} failed: {error}"
