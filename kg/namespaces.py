@@ -55,6 +55,7 @@ class TM(DefinedNamespace):
     CurationGraph: URIRef
     ReferenceGraph: URIRef
     MarkStatus: URIRef
+    PartyMatch: URIRef
     # individuals
     FirstToFile: URIRef
     FirstToUse: URIRef
@@ -109,6 +110,11 @@ class TM(DefinedNamespace):
     payer: URIRef
     payee: URIRef
     orders: URIRef
+    matchedParty: URIRef
+    matchedName: URIRef
+    normalizedName: URIRef
+    matchScore: URIRef
+    matchMethod: URIRef
     sourceKind: URIRef
 
 
