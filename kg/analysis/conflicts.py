@@ -227,8 +227,8 @@ def _consider(
     nice_class: int | None,
     min_score: float,
 ) -> None:
-    if left.party == right.party:
-        return
+    if left.party == right.party or left.id == right.id:
+        return  # co-owners of one registration hold the same right, they do not conflict
     if nice_class is not None and not (nice_class in left.classes or nice_class in right.classes):
         return
     if (left.party, left.id) > (right.party, right.id):
