@@ -1,8 +1,9 @@
 """Reading CSV/TSV register extracts into checked `RegistryRecord`s.
 
-The columns (header row required, UTF-8, any order) are ``mark, owner, classes,
+The columns (header row required, UTF-8, any order) are ``mark, owner, owner_kind, classes,
 jurisdiction, filing_date, registration_date, number, status``; ``mark``, ``owner`` and
-``number`` are required, ``jurisdiction`` too unless ``--jurisdiction`` gives a default. Every
+``number`` are required, ``jurisdiction`` too unless ``--jurisdiction`` gives a default. A
+registration with several owners takes one row per owner, its other cells the same. Every
 bad value is reported with its file, line and column (see ``docs/registry-import.md``).
 """
 
@@ -20,7 +21,9 @@ from tqdm import tqdm
 
 from kg.errors import ParseError
 from kg.registries.records import (
+    OWNER_KINDS,
     FieldError,
+    Owner,
     RegistryRecord,
     RowErrors,
     date_literal,
@@ -34,6 +37,7 @@ __all__ = ["COLUMNS", "REQUIRED", "read_csv"]
 COLUMNS = (
     "mark",
     "owner",
+    "owner_kind",
     "classes",
     "jurisdiction",
     "filing_date",
@@ -168,6 +172,7 @@ def _record(
     if code is None and "jurisdiction" in header and not cell("jurisdiction"):
         errors.add(line, header["jurisdiction"] + 1, "jurisdiction: empty (or pass --jurisdiction)")
     classes = check("classes", nice_classes, ())
+    kind = check("owner_kind", _owner_kind)
     filed = check("filing_date", date_literal)
     granted = check("registration_date", date_literal)
     if len(errors.errors) > before or code is None:
@@ -175,7 +180,7 @@ def _record(
     return RegistryRecord(
         line=line,
         mark=cell("mark"),
-        owners=(" ".join(cell("owner").split()),),
+        owners=(Owner(" ".join(cell("owner").split()), kind),),
         jurisdiction=code,
         number=cell("number"),
         classes=classes,
@@ -183,3 +188,10 @@ def _record(
         registration_date=granted,
         status=cell("status") or None,
     )
+
+
+def _owner_kind(text: str) -> str:
+    kind = text.strip().lower()
+    if kind not in OWNER_KINDS:
+        raise FieldError(f'"{text}" is not an owner kind (person or company)')
+    return kind

@@ -3,7 +3,8 @@
 Each file becomes one named graph (default ``id/graph/import/{file stem}``), linked in the
 default graph to a ``tm:Source`` by ``prov:wasDerivedFrom``. Each record becomes a
 ``tm:Registration`` ``id/registration/{cc}-{number}`` with its ``tm:Mark`` (one per distinct
-text, ``id/mark/{slug}-{hash}``), its owner ``tm:Company`` (``id/party/{slug}-{hash}``), Nice
+text, ``id/mark/{slug}-{hash}``), its owners (``tm:Person`` or ``tm:Company``,
+``id/party/{slug}-{hash}``), Nice
 classes, dates typed by their precision and ``tm:status``. The readers (`kg.registries.csv`,
 `kg.registries.st66`) check every value as they read it, so a bad value is reported with its file,
 line and column; the quads then go through the same SHACL validation and single transaction as
@@ -29,7 +30,12 @@ from kg.errors import KGError, NotFound, ParseError
 from kg.ingest.load import load_quads
 from kg.namespaces import GRAPH, ID, TM
 from kg.registries.csv import read_csv
-from kg.registries.records import FieldError, RegistryRecord, RowErrors, jurisdiction_code
+from kg.registries.records import (
+    FieldError,
+    RegistryRecord,
+    RowErrors,
+    jurisdiction_code,
+)
 from kg.registries.st66 import read_st66
 
 if TYPE_CHECKING:
@@ -67,7 +73,7 @@ _TERM = {
     for local in (
         *("SourceGraph", "Source", "Registration", "Mark", "Company", "mark", "jurisdiction"),
         *("registrationNumber", "text", "owner", "niceClass", "filingDate", "registrationDate"),
-        "status",
+        *("status", "Person"),
     )
 }
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -172,7 +178,34 @@ def registry_quads(
     ]
     origins: dict[ox.NamedNode, str] = {target: name, source: name}
     seen: dict[str, RegistryRecord] = {}
+    owned: dict[str, set[str]] = {}
+    kinds: dict[str, tuple[str, int]] = {}
     count = 0
+
+    def add_owners(registration: ox.NamedNode, record: RegistryRecord) -> None:
+        names = owned.setdefault(registration.value, set())
+        for owner in record.owners:
+            if owner.name in names:
+                continue
+            names.add(owner.name)
+            node = _node(party_iri(owner.name))
+            origins.setdefault(node, f"{name}:{record.line}")
+            stated = kinds.setdefault(owner.name, (owner.kind, record.line)) if owner.kind else None
+            if stated is not None and stated[0] != owner.kind:
+                errors.add(
+                    record.line,
+                    None,
+                    f'owner "{owner.name}" is a {owner.kind} here, a {stated[0]} on line '
+                    f"{stated[1]}",
+                )
+            quads.extend(
+                (
+                    ox.Quad(registration, _TERM["owner"], node, target),
+                    ox.Quad(node, _RDF_TYPE, _TERM[_PARTY_TYPE[owner.kind]], target),
+                    ox.Quad(node, _NAME, ox.Literal(owner.name), target),
+                )
+            )
+
     for record in records:
         iri = registration_iri(record.jurisdiction, record.number)
         first = seen.setdefault(iri, record)
@@ -184,6 +217,8 @@ def registry_quads(
                     f"registration {record.jurisdiction}-{record.number} is already on line "
                     f"{first.line} with other values",
                 )
+            else:  # the same registration again: one more co-owner (one row per owner)
+                add_owners(ox.NamedNode(iri), record)
             continue
         count += 1
         where = f"{name}:{record.line}"
@@ -209,14 +244,7 @@ def registry_quads(
             ox.Quad(mark, _RDF_TYPE, _TERM["Mark"], target),
             ox.Quad(mark, _TERM["text"], ox.Literal(record.mark), target),
         ]
-        for owner_name in record.owners:
-            owner = _node(party_iri(owner_name))
-            origins.setdefault(owner, where)
-            quads += [
-                ox.Quad(registration, _TERM["owner"], owner, target),
-                ox.Quad(owner, _RDF_TYPE, _TERM["Company"], target),
-                ox.Quad(owner, _NAME, ox.Literal(owner_name), target),
-            ]
+        add_owners(registration, record)
         for number in record.classes:
             nice = _node(f"{ID}nice/{number}")
             quads.append(ox.Quad(registration, _TERM["niceClass"], nice, target))
@@ -239,10 +267,13 @@ def registry_quads(
     )
 
 
+_PARTY_TYPE = {"person": "Person", "company": "Company", None: "Company"}
+
+
 def _content(record: RegistryRecord) -> tuple:
+    """What two statements of one registration must agree on (owners may add up)."""
     return (
         record.mark,
-        record.owners,
         record.classes,
         record.filing_date,
         record.registration_date,

@@ -18,12 +18,15 @@ from kg.errors import ParseError
 from kg.reference import jurisdiction_codes
 
 __all__ = [
+    "OWNER_KINDS",
     "FieldError",
+    "Owner",
     "RegistryRecord",
     "RowErrors",
     "date_literal",
     "jurisdiction_code",
     "nice_classes",
+    "owner_kind",
 ]
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -45,13 +48,28 @@ class FieldError(ValueError):
     """A value that cannot be mapped onto the ontology; the reader adds file, line, column."""
 
 
+OWNER_KINDS = ("person", "company")
+# What offices write for a natural person: ST.66 ``ApplicantLegalEntity`` (TMview: "Natural
+# person"; USPTO: "INDIVIDUAL") and USPTO's legal entity type code 01 (TDXF, TSDR ST.66 ext).
+_PERSON_MARKERS = {"person", "natural person", "natural-person", "individual", "1", "01"}
+
+
+@dataclass(frozen=True)
+class Owner:
+    """An owner as the register names it; `kind` is "person", "company" or None (not said)."""
+
+    name: str
+    kind: str | None = None
+
+
 @dataclass(frozen=True)
 class RegistryRecord:
     """One registration as a register extract states it, its values already checked."""
 
     line: int
     mark: str
-    owners: tuple[str, ...]
+    owners: tuple[Owner, ...]
+    """Every owner, co-owners in the register's order."""
     jurisdiction: str
     number: str
     classes: tuple[int, ...] = ()
@@ -158,3 +176,18 @@ def jurisdiction_code(text: str) -> str:
         return code
     hint = _NOT_COUNTRIES.get(code, "not an ISO 3166-1 alpha-2 country code")
     raise FieldError(f'unknown jurisdiction "{text.strip()}": {hint}')
+
+
+def owner_kind(text: str) -> str:
+    """ "person" or "company" from an owner-kind column or an office's legal-entity marker.
+
+    Any legal form other than a natural person (corporation, partnership, trust, "Legal
+    entity") is a company.
+
+    >>> owner_kind("Natural person"), owner_kind("INDIVIDUAL"), owner_kind("01")
+    ('person', 'person', 'person')
+    >>> owner_kind("LIMITED LIABILITY COMPANY"), owner_kind("Legal entity")
+    ('company', 'company')
+    """
+    marker = " ".join(text.strip().lower().split())
+    return "person" if marker in _PERSON_MARKERS else "company"

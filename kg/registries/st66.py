@@ -16,6 +16,7 @@ for error messages. See ``docs/registry-import.md`` for the mapping.
 from __future__ import annotations
 
 import io
+import itertools
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,11 +33,13 @@ from tqdm import tqdm
 from kg.errors import ParseError
 from kg.registries.records import (
     FieldError,
+    Owner,
     RegistryRecord,
     RowErrors,
     date_literal,
     jurisdiction_code,
     nice_classes,
+    owner_kind,
 )
 from kg.store.rdfxml_check import DTD_SUGGESTION, doctype_refusal
 
@@ -64,6 +67,10 @@ _CLASS_NUMBER = (
     "ClassNumber",
 )
 _NAME = ("ApplicantAddressBook", "FormattedNameAddress", "Name")
+# USPTO's extension of an Applicant: its place in the chain of title (10 original applicant …
+# 30 original registrant, 4x assignees) and its legal entity type code (01 individual).
+_USPTO = "urn:us:gov:doc:uspto:trademark:status"
+_USPTO_APPLICANT = {"PartyTypeCode": "party_type", "ApplicantLegalEntityCode": "entity_code"}
 _PROGRESS_MIN_BYTES = 1 << 20
 T = TypeVar("T")
 
@@ -73,13 +80,26 @@ class _Applicant:
     line: int
     lines: list[str] = field(default_factory=list)
     organisations: list[str] = field(default_factory=list)
+    person_parts: list[str] = field(default_factory=list)
+    legal_entity: str | None = None
+    entity_code: str | None = None
+    party_type: str | None = None
 
     @property
     def name(self) -> str:
-        """``OrganizationName`` where given, else the ``FreeFormatNameLine``s joined."""
-        return " ".join(
-            (self.organisations[0] if self.organisations else " ".join(self.lines)).split()
-        )
+        """``OrganizationName`` where given, else the ``FreeFormatNameLine``s joined, else a
+        person's ``FirstName`` and ``LastName``."""
+        named = self.organisations[:1] or self.lines or self.person_parts
+        return " ".join(" ".join(named).split())
+
+    @property
+    def kind(self) -> str | None:
+        """ "person" or "company" as the file says (legal entity, its code, the name's form)."""
+        if self.legal_entity or self.entity_code:
+            return owner_kind(self.legal_entity or self.entity_code or "")
+        if self.organisations:
+            return "company"
+        return "person" if self.person_parts else None
 
 
 @dataclass
@@ -164,16 +184,23 @@ class _Handler(ContentHandler):
         local = self.path.pop()
         text, self.text = "".join(self.text).strip(), []
         if local is None:
+            field_name = _USPTO_APPLICANT.get(name[1]) if name[0] == _USPTO else None
+            if self.applicant is not None and field_name and text:
+                setattr(self.applicant, field_name, text)
             return
         depth = len(self.path) + 1
         if self.applicant is not None:
             if depth == self.applicant_depth:
                 self.applicant = None
+            elif depth == self.applicant_depth + 1 and local == "ApplicantLegalEntity" and text:
+                self.applicant.legal_entity = text
             elif tuple(self.path[self.applicant_depth : self.applicant_depth + 3]) == _NAME:
                 if local == "FreeFormatNameLine" and text:
                     self.applicant.lines.append(text)
                 elif local == "OrganizationName" and text:
                     self.applicant.organisations.append(text)
+                elif local in ("FirstName", "LastName") and text:
+                    self.applicant.person_parts.append(text)
         if self.trademark is not None:
             if depth == self.trademark_depth:
                 trademark, self.trademark = self.trademark, None
@@ -311,9 +338,7 @@ def _record(
             classes.update(nice_classes(number))
         except FieldError as error:
             errors.add(line, None, f"ClassNumber: {error}")
-    # Applicants beside TradeMarkDetails (as USPTO writes them) list the chain of title,
-    # the current owner first; applicants inside a TradeMark are its co-owners.
-    applicants = trademark.applicants or fallback[:1]
+    applicants = trademark.applicants or _current_owners(fallback)
     if not applicants:
         errors.add(trademark.line, None, "TradeMark without an Applicant")
     for applicant in applicants:
@@ -328,7 +353,7 @@ def _record(
     return RegistryRecord(
         line=trademark.line,
         mark=text["mark"],
-        owners=tuple(applicant.name for applicant in applicants),
+        owners=tuple(Owner(applicant.name, applicant.kind) for applicant in applicants),
         jurisdiction=code,
         number=text["application_number"],
         classes=tuple(sorted(classes)),
@@ -337,6 +362,18 @@ def _record(
         status=text.get("status"),
         registration_number=text.get("registration_number"),
     )
+
+
+def _current_owners(chain: list[_Applicant]) -> list[_Applicant]:
+    """The current owners among applicants beside TradeMarkDetails, as USPTO writes them.
+
+    They list the chain of title, the current owner's party type first; co-owners share a
+    party type. Without USPTO's ``PartyTypeCode`` only the first can be told to be current.
+    """
+    if not chain or chain[0].party_type is None:
+        return chain[:1]
+    current = chain[0].party_type
+    return list(itertools.takewhile(lambda applicant: applicant.party_type == current, chain))
 
 
 class _ProgressFile(io.RawIOBase):
