@@ -14,6 +14,7 @@ from pathlib import Path
 
 from kg.cli.analysis import ANALYSIS_COMMANDS, add_analysis_commands, run_analysis
 from kg.cli.output import printable, render_query_result
+from kg.cli.parties import PARTIES_COMMANDS, add_parties_commands, resolution_note, run_parties
 from kg.cli.registry import REGISTRY_COMMANDS, add_registry_commands, run_registry
 from kg.cli.report import REPORT_COMMANDS, add_report_commands
 from kg.config import Settings
@@ -279,6 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_analysis_commands(commands, common)
     add_report_commands(commands, common)
     add_registry_commands(commands, common)
+    add_parties_commands(commands, common)
     return parser
 
 
@@ -323,6 +325,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_analysis(args, settings)
         if args.command in REGISTRY_COMMANDS:
             return run_registry(args, settings)
+        if args.command in PARTIES_COMMANDS:
+            with _open(settings) as graph:
+                sys.stdout.write(run_parties(args, graph))
+            return 0
         if args.command in REPORT_COMMANDS:
             with _open(settings) as graph:
                 return REPORT_COMMANDS[args.command](args, graph)
@@ -346,6 +352,8 @@ def _reads_only(args: argparse.Namespace) -> bool:
     """Whether the command only reads the store: it then runs beside a server or a load."""
     if args.command == "import":
         return bool(getattr(args, "check", False))
+    if args.command == "parties":
+        return not args.resolve
     return args.command in ("query", "stats", "validate", *ANALYSIS_COMMANDS, *REPORT_COMMANDS)
 
 
@@ -371,6 +379,8 @@ def _cmd_load(args: argparse.Namespace, settings: Settings) -> int:
             _print_load(
                 ", ".join(report.files), report.quads_read, report.quads_added, report.warnings
             )
+            if report.quads_added and (note := resolution_note(graph)):
+                print(note)
         if not settings.memory:
             _index_marks(graph)
     return 0

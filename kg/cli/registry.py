@@ -102,6 +102,11 @@ def run_registry(args: argparse.Namespace, settings: Settings) -> int:
             check=args.check,
             progress=sys.stderr.isatty(),
         )
+        note = None
+        if not args.check and report.quads_added:
+            from kg.cli.parties import resolution_note
+
+            note = resolution_note(graph)  # owners named as a party already in the store
         if not args.check and not settings.memory and report.quads_added:
             from kg.analysis.service import index_marks
 
@@ -119,6 +124,8 @@ def run_registry(args: argparse.Namespace, settings: Settings) -> int:
             f"imported {files}: {report.records} registrations, {report.quads_read} quads "
             f"read, {report.quads_added} new"
         )
+    if note:
+        print(note)
     return 0
 
 

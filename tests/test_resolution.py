@@ -1,0 +1,118 @@
+"""Party resolution: one company under several owner names is one party (issue 13)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kg import KnowledgeGraph, Settings
+from kg.analysis.resolution import (
+    RESOLUTION_GRAPH,
+    duplicate_candidates,
+    normalize_party_name,
+    resolve_parties,
+)
+from kg.analysis.service import Analyst
+from tests.conftest import run_kg
+
+DATA = Path(__file__).parent / "data"
+NIKE_NAMES = {"Nike, Inc", "NIKE INC", "Nike Incorporated", "ＮＩＫＥ，ＩＮＣ．"}
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "same"),
+    [
+        ("Nike, Inc.", "Nike, Inc", True),
+        ("Nike, Inc.", "NIKE INC", True),
+        ("Nike, Inc.", "Nike Incorporated", True),
+        ("Nike, Inc.", "ＮＩＫＥ，ＩＮＣ．", True),
+        ("Beijing Sinnet Technology Co., Ltd.", "BEIJING SINNET TECHNOLOGY CO LTD", True),
+        ("华为技术有限公司", "华为技术 有限公司", True),
+        ("Nike, Inc.", "Nike Ltd", False),  # another legal form: a candidate, not the same
+        ("华为技术有限公司", "华为技术股份有限公司", False),
+        ("Apple Inc.", "Apple Bank", False),
+    ],
+)
+def test_normalized_names(one: str, other: str, same: bool) -> None:
+    assert (normalize_party_name(one) == normalize_party_name(other)) is same
+
+
+def _pairs(found: object) -> set[frozenset[str]]:
+    return {frozenset(p.name for p in c.parties) for c in found}  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="module")
+def graph() -> Iterator[KnowledgeGraph]:
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    graph.load_seed()
+    graph.load([DATA / "party-names.trig"])
+    yield graph
+    graph.close()
+
+
+def test_resolution_links_exact_matches_with_evidence(graph: KnowledgeGraph) -> None:
+    linked = resolve_parties(graph)
+    names = {frozenset((m.left_name, m.right_name)) for m in linked}
+    assert all(m.score == 1.0 and m.method == "normalized-name" for m in linked)
+    assert {n for pair in names for n in pair} == NIKE_NAMES | {
+        "华为技术有限公司",
+        "华为技术 有限公司",
+    }
+    assert resolve_parties(graph) == []  # nothing left to link: idempotent
+    evidence = graph.query(
+        f"""PREFIX tm: <https://w3id.org/tmkg/ontology#>
+        SELECT ?name ?normalized ?score ?method WHERE {{ GRAPH <{RESOLUTION_GRAPH}> {{
+          ?match a tm:PartyMatch ; tm:matchedName ?name ; tm:normalizedName ?normalized ;
+                 tm:matchScore ?score ; tm:matchMethod ?method ;
+                 tm:matchedParty <https://w3id.org/tmkg/id/party/pn-nike-d> }} }}"""
+    )
+    rows = {(r["name"].value, r["normalized"].value, r["method"].value) for r in evidence}
+    assert ("ＮＩＫＥ，ＩＮＣ．", "nike [inc]", "normalized-name") in rows
+    assert graph.ask(
+        f"ASK {{ GRAPH <{RESOLUTION_GRAPH}> {{ ?a <http://www.w3.org/2002/07/owl#sameAs> ?b }} }}"
+    )
+
+    analyst = Analyst(graph)
+    us = _pairs(analyst.conflicts(jurisdiction="US"))
+    assert not [pair for pair in us if pair <= NIKE_NAMES]  # a party never conflicts with itself
+    assert any("Nike Ltd" in pair for pair in us)  # another legal form stays another party
+    assert frozenset({"Apple Inc.", "Apple Bank"}) in us  # two companies never merge
+    cn = _pairs(analyst.conflicts(jurisdiction="CN", nice_class=9))
+    assert not [p for p in cn if p == frozenset({"华为技术有限公司", "华为技术 有限公司"})]
+    assert analyst.conflicts(jurisdiction="CN", nice_class=42)  # the seed answers as before
+
+    candidates = {frozenset((m.left_name, m.right_name)) for m in duplicate_candidates(graph)}
+    assert frozenset({"Nike, Inc", "Nike Ltd"}) in candidates or any(
+        "Nike Ltd" in pair for pair in candidates
+    )
+    assert any("华为技术股份有限公司" in pair for pair in candidates)
+    assert not any({"Apple Inc.", "Apple Bank"} <= pair for pair in candidates)
+    assert all(not m.automatic and m.score < 1.0 for m in duplicate_candidates(graph))
+
+
+def test_cli_links_on_import_and_lists_candidates(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    run_kg("load", DATA / "party-names.trig", "--store", store, check=True)
+    imported = run_kg("import", DATA / "party-names-import.csv", "--store", store, check=True)
+    assert "resolved" in imported.stdout
+
+    conflicts = run_kg("conflicts", "--jurisdiction", "US", "--format", "json", "--store", store)
+    pairs = [{p["name"] for p in c["parties"]} for c in json.loads(conflicts.stdout)]
+    assert not [
+        p for p in pairs if p <= NIKE_NAMES | {"Nike, Inc."}
+    ]  # not "Nike, Inc. vs Nike, Inc"
+    assert {"Apple Inc.", "Apple Bank"} in pairs
+
+    listed = run_kg("parties", "--duplicates", "--format", "json", "--store", store, check=True)
+    rows = json.loads(listed.stdout)
+    assert rows and all(0 < r["score"] < 1 and not r["automatic"] for r in rows)
+    assert any("Nike Ltd" in (r["left_name"], r["right_name"]) for r in rows)
+    assert {"left_name", "right_name", "normalized", "score", "method"} <= set(rows[0])
+    table = run_kg("parties", "--duplicates", "--store", store, check=True).stdout
+    assert "Nike Ltd" in table and "legal form differs" in table
+
+    again = run_kg("parties", "--resolve", "--store", store, check=True)
+    assert again.stdout.startswith("linked 0 pair(s)")
