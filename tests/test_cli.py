@@ -26,6 +26,7 @@ COMMANDS = [
     "export",
     "import",
     "synth",
+    "parties",
 ]
 
 
