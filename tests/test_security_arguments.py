@@ -176,3 +176,11 @@ def test_escaped_literals_round_trip_through_the_engine(value: str) -> None:
     text = value.replace("\x00", "")  # a NUL passes through SPARQL text too, but not argv
     solutions = store.query(f'SELECT ?x WHERE {{ BIND("{escape_literal(text)}" AS ?x) }}')
     assert next(iter(solutions))["x"].value == text  # type: ignore[index]
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\u0085"])
+def test_line_and_paragraph_separators_are_refused(separator: str) -> None:
+    from kg.analysis.arguments import ArgumentError, text
+
+    with pytest.raises(ArgumentError, match="control character"):
+        text(f"AWS{separator}X", "mark")

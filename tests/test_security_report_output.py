@@ -144,3 +144,15 @@ def test_escape_shows_the_text_itself(text: str) -> None:
     expected = expected.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     expected = expected.replace('"', "&quot;")
     assert html == f"<p>{expected}</p>\n"
+
+
+def test_dollar_signs_are_not_math_in_markdown() -> None:
+    from markdown_it import MarkdownIt
+
+    from kg.report.markdown import escape
+
+    for mark in ("MONEY$$", "$x$", "$$\\frac{a}{b}$$", "a $ b $ c"):
+        escaped = escape(mark)
+        assert "$" not in escaped.replace("\\$", "")  # every $ escaped: no TeX math
+        rendered = MarkdownIt().render(escaped)
+        assert rendered.count("$") == mark.count("$")  # shown as written

@@ -10,7 +10,8 @@ Rules, by argument name (`RULES`):
 
 - names, marks, case ids and numbers, search text: one line of printable text, not blank, at
   most `MAX_TEXT_CHARS` characters — no control character (newline, tab, ESC, NUL), no
-  surrogate or non-character, no bidirectional override;
+  line or paragraph separator (U+2028, U+2029), no surrogate or non-character, no
+  bidirectional override;
 - ``jurisdiction``: an ISO 3166-1 alpha-2 code (any case) or tmkg's jurisdiction IRI
   (``https://w3id.org/tmkg/id/jurisdiction/CN``); returned as the upper-case code;
 - ``nice_class``: a whole number from 1 to 45;
@@ -50,7 +51,8 @@ MAX_TEXT_CHARS = 500
 JURISDICTION_IRI = "https://w3id.org/tmkg/id/jurisdiction/"
 
 _UNPRINTABLE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+    "[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u200e\u200f\u2028\u2029\u202a-\u202e"
+    "\u2066-\u2069]"
 )
 _CODE = re.compile(r"[A-Za-z]{2}")
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`\x00-\x20]+")

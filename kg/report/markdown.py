@@ -23,9 +23,10 @@ if TYPE_CHECKING:
 __all__ = ["MarkdownText", "escape", "render_markdown"]
 
 # Characters that start Markdown or HTML syntax anywhere in a line: emphasis, code, links and
-# images, raw HTML and autolinks, table cells, headings' closing hashes, strikeouts, and an
-# ampersand that would start an entity (``&lt;``, ``&#60;``).
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~]|&(?=#?\w+;))")
+# images, raw HTML and autolinks, table cells, headings' closing hashes, strikeouts, math
+# (``$…$``, which GitHub and many renderers draw as TeX), and an ampersand that would start an
+# entity (``&lt;``, ``&#60;``).
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~$]|&(?=#?\w+;))")
 # ...and those that start a block only at the beginning of a line (a list, a setext rule).
 _LINE_START = re.compile(r"^([-+=])|^(\d+)([.)])")
 # Control characters other than whitespace (which is folded to spaces): shown as U+FFFD.
