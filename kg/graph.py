@@ -67,6 +67,7 @@ class KnowledgeGraph:
         self.generation = 0
         """Counts writes made through this object; caches built on the data compare it."""
         self._listeners: list[Callable[[], None]] = []
+        self._graphs: tuple[int, list[ox.NamedNode | ox.BlankNode]] | None = None
         if not read_only:
             self._sync_reference_data()
 
@@ -141,7 +142,19 @@ class KnowledgeGraph:
 
     def has_seed(self) -> bool:
         """Whether every named graph of the seed case is already in the store."""
-        return _seed_graphs() <= set(self.store.named_graphs())
+        return _seed_graphs() <= set(self.named_graphs())
+
+    def named_graphs(self) -> list[ox.NamedNode | ox.BlankNode]:
+        """The store's named graphs. Listing them is a scan of the store (a second at 200,000
+        graphs), so an embedded store's list is kept per `generation`; a remote store, which
+        other clients may write, is asked every time."""
+        if self.store.backend == "sparql":
+            return self.store.named_graphs()
+        cached = self._graphs
+        if cached is None or cached[0] != self.generation:
+            generation = self.generation  # read first: a write meanwhile makes the list stale
+            cached = self._graphs = (generation, self.store.named_graphs())
+        return cached[1]
 
     # ----------------------------------------------------------- reading
 

@@ -165,7 +165,7 @@ class StoreFigures:
         self._generation = generation
 
     def _scan(self) -> tuple[int, bool]:
-        return len(self.graph.store.named_graphs()), self.graph.has_seed()
+        return len(self.graph.named_graphs()), self.graph.has_seed()
 
 
 def _quiet(task: asyncio.Future[None]) -> None:

@@ -170,7 +170,6 @@ def sparql_routes(service: SparqlService) -> list[BaseRoute]:
 class _Endpoint:
     def __init__(self, service: SparqlService) -> None:
         self.service = service
-        self._graphs_cache: tuple[int, list[ox.NamedNode | ox.BlankNode]] | None = None
 
     async def handle(self, request: Request) -> Response:
         limit = self.service.settings.max_request_bytes
@@ -285,7 +284,7 @@ class _Endpoint:
                 f"cannot describe this service as {accept}",
                 suggestion=f"accept text/html or one of {', '.join(GRAPH_MEDIA_TYPES)}",
             )
-        graphs = await anyio.to_thread.run_sync(self._named_graphs)
+        graphs = await anyio.to_thread.run_sync(self.service.graph.named_graphs)
         triples = service_description(
             endpoint,
             updates=self.service.updates_enabled,
@@ -297,14 +296,6 @@ class _Endpoint:
         extra = {"prefixes": DESCRIPTION_PREFIXES} if rdf_format == ox.RdfFormat.TURTLE else {}
         body = ox.serialize(triples, format=rdf_format, **extra) or b""  # type: ignore[arg-type]
         return Response(body, media_type=RESPONSE_MEDIA_TYPES[choice], headers={"Vary": "Accept"})
-
-    def _named_graphs(self) -> list[ox.NamedNode | ox.BlankNode]:
-        """The store's named graphs, listed once per state of the data (a store scan)."""
-        graph = self.service.graph
-        cached = self._graphs_cache
-        if cached is None or cached[0] != graph.generation:
-            cached = self._graphs_cache = (graph.generation, graph.store.named_graphs())
-        return cached[1]
 
 
 def _values(params: list[tuple[str, str]], name: str) -> list[str]:

@@ -280,7 +280,7 @@ class SparqlService:
                 check_public_endpoint(target, keyword)
 
     def _check_stored(self, graphs: Sequence[str]) -> None:
-        stored = {graph.value for graph in self.graph.store.named_graphs()}
+        stored = {graph.value for graph in self.graph.named_graphs()}
         for iri in graphs:
             if iri not in stored:
                 raise Forbidden(
