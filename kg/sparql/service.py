@@ -101,7 +101,6 @@ class SparqlService:
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         base_iri: str | None = None,
-        _limits: tuple[int, float | None] | None = None,
     ) -> QueryAnswer:
         """Run a query in a worker, serialized in the given format, at most `max_rows` rows.
 
@@ -111,6 +110,29 @@ class SparqlService:
         Raises `QueryError` (malformed or failed), `QueryTimeout`, `Forbidden` (SERVICE,
         FROM of a graph not stored here). A leading byte-order mark is dropped.
         """
+        return self._query(
+            sparql,
+            results_format=results_format,
+            graph_format=graph_format,
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
+            base_iri=base_iri,
+            max_rows=self.settings.max_rows,
+            timeout=self.settings.query_timeout,
+        )
+
+    def _query(
+        self,
+        sparql: str,
+        *,
+        results_format: str,
+        graph_format: str,
+        default_graphs: Sequence[str] | None,
+        named_graphs: Sequence[str] | None,
+        base_iri: str | None,
+        max_rows: int,
+        timeout: float | None,
+    ) -> QueryAnswer:
         sparql = sparql.removeprefix("\ufeff")
         scan = self.scan(sparql)
         protocol_dataset = default_graphs is not None or named_graphs is not None
@@ -123,7 +145,6 @@ class SparqlService:
         except Forbidden:
             self._check_syntax(sparql, update=False, base_iri=base_iri)
             raise
-        max_rows, timeout = _limits or (self.settings.max_rows, self.settings.query_timeout)
         job = QueryJob(
             sparql=sparql,
             results_format=results_format,
@@ -148,8 +169,15 @@ class SparqlService:
 
         `timeout` is in seconds (``None``: none). Raises as `query` does.
         """
-        answer = self.query(
-            sparql, results_format="json", graph_format="ntriples", _limits=(2**62, timeout)
+        answer = self._query(
+            sparql,
+            results_format="json",
+            graph_format="ntriples",
+            default_graphs=None,
+            named_graphs=None,
+            base_iri=None,
+            max_rows=2**62,
+            timeout=timeout,
         )
         if answer.kind == "graph":
             return list(ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES))  # type: ignore[return-value]
@@ -242,7 +270,7 @@ class SparqlService:
         if self._remote:
             store.update(text, prefixes=PREFIXES, base_iri=base_iri)  # type: ignore[call-arg]
             return
-        job = UpdateJob(sparql=text, copy="", base_iri=base_iri, prefixes=tuple(PREFIXES.items()))
+        job = UpdateJob(sparql=text, base_iri=base_iri, prefixes=tuple(PREFIXES.items()))
         removed, added = self._workers().update(job, timeout=self.settings.query_timeout)
         replace = getattr(store, "replace", None)
         if replace is not None:

@@ -103,10 +103,9 @@ class QueryAnswer:
 
 @dataclass(frozen=True)
 class UpdateJob:
-    """One SPARQL Update for a worker, run on a writable copy of the store at `copy`."""
+    """One SPARQL Update for a worker (the pool names the writable copy it runs on)."""
 
     sparql: str
-    copy: str
     base_iri: str | None = None
     prefixes: tuple[tuple[str, str], ...] = ()
 
@@ -145,8 +144,8 @@ def confine(*, network: bool = False, memory_mb: int | None = None) -> None:
     rules.load()
 
 
-def run_update(job: UpdateJob) -> tuple[bytes, bytes]:
-    """Run an update on the writable store copy `job.copy`; the N-Quads it removed and added.
+def run_update(job: UpdateJob, copy: str) -> tuple[bytes, bytes]:
+    """Run an update on the writable store copy at `copy`; the N-Quads it removed and added.
 
     The copy is dumped before and after to files beside it (Oxigraph streams them), and the
     dumps are compared by 128-bit BLAKE2b digests of their lines, so memory grows with the
@@ -154,8 +153,8 @@ def run_update(job: UpdateJob) -> tuple[bytes, bytes]:
     the update's effect. Raises what pyoxigraph raises (`SyntaxError`, `OSError`,
     `ValueError`, `RuntimeError`).
     """
-    store = ox.Store(job.copy)
-    before_file, after_file = Path(job.copy + ".before.nq"), Path(job.copy + ".after.nq")
+    store = ox.Store(copy)
+    before_file, after_file = Path(copy + ".before.nq"), Path(copy + ".after.nq")
     try:
         store.dump(str(before_file), format=ox.RdfFormat.N_QUADS)
         before = {_digest(line) for line in _lines(before_file)}
@@ -321,10 +320,10 @@ def _term_json(term: object) -> dict[str, object]:
 def serve(jobs: Connection, answers: Connection) -> None:
     """A worker's loop: answer each job, reply; until the pipe closes.
 
-    A job is ``("query", snapshot_folder, QueryJob fields as a dict)``, ``("update", "",
-    UpdateJob fields)`` or ``("check", "", SyntaxJob fields)``; a reply is ``("ok", QueryAnswer
-    fields as a tuple)`` (an update: ``("ok", (removed_nquads, added_nquads))``; a check:
-    ``("ok", None)``), ``("syntax", message)``,
+    A job is ``("query", snapshot_folder, QueryJob fields as a dict)``, ``("update",
+    copy_folder, UpdateJob fields)`` or ``("check", "", SyntaxJob fields)``; a reply is
+    ``("ok", QueryAnswer fields as a tuple)`` (an update: ``("ok", (removed_nquads,
+    added_nquads))``; a check: ``("ok", None)``), ``("syntax", message)``,
     ``(NETWORK_REFUSED, message)`` or ``("failed", message)``.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
@@ -338,7 +337,7 @@ def serve(jobs: Connection, answers: Connection) -> None:
         try:
             if kind == "update":
                 store = opened = None  # never hold a snapshot open across a write
-                reply: tuple[str, object] = ("ok", run_update(UpdateJob(**fields)))
+                reply: tuple[str, object] = ("ok", run_update(UpdateJob(**fields), snapshot))
             elif kind == "check":
                 check_syntax(SyntaxJob(**fields))
                 reply = ("ok", None)

@@ -177,8 +177,8 @@ class QueryWorkerPool:
         """Run a SPARQL Update in a worker on a copy of the store as it is now.
 
         Returns the quads the update removes and adds; the store itself is not touched (the
-        caller applies them, holding its write lock from before this call until then).
-        `job.copy` is ignored: the pool makes the copy. Raises as `run` does, and `Forbidden`
+        caller applies them, holding its write lock from before this call until then). Raises
+        as `run` does, and `Forbidden`
         when the update tried to reach the network (``LOAD``, ``SERVICE``).
         """
         if getattr(self._store, "read_only", False):
@@ -189,9 +189,8 @@ class QueryWorkerPool:
             copy = self._folder / f"update-{self._updates}"
         try:
             _snapshot(self._store, copy)
-            job = dataclasses.replace(job, copy=str(copy))
             removed, added = self._exchange(
-                worker, ("update", "", dataclasses.asdict(job)), timeout, what="update"
+                worker, ("update", str(copy), dataclasses.asdict(job)), timeout, what="update"
             )
         finally:
             shutil.rmtree(copy, ignore_errors=True)
