@@ -123,3 +123,14 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_sep("=", "hardening")
         for line in summary_lines(RECORDS):
             terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="module")
+def recorder() -> Iterator[object]:
+    """A loopback HTTP server recording every request (`tests.sparql_support.RecordingServer`),
+    one per test module."""
+    from tests.sparql_support import RecordingServer  # it imports this module
+
+    server = RecordingServer()
+    yield server
+    server.close()

@@ -48,13 +48,6 @@ def seed_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def recorder() -> Iterator[RecordingServer]:
-    server = RecordingServer()
-    yield server
-    server.close()
-
-
-@pytest.fixture(scope="module")
 def server(
     seed_store: Path, recorder: RecordingServer, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[SparqlServer]:

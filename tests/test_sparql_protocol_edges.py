@@ -20,13 +20,6 @@ SELECT_CAFE = "SELECT%20%28%22caf{}%22%20AS%20%3Fx%29%20%7B%7D"  # SELECT ("cafâ
 
 
 @pytest.fixture(scope="module")
-def recorder() -> Iterator[RecordingServer]:
-    server = RecordingServer()
-    yield server
-    server.close()
-
-
-@pytest.fixture(scope="module")
 def server() -> Iterator[SparqlServer]:
     """Read-only, in memory, with the default limits (1,000,000-byte requests)."""
     with SparqlServer("--memory") as running:

@@ -85,15 +85,6 @@ _JUNK = [
 ]
 
 
-@pytest.fixture(scope="module")
-def recorder():
-    from tests.sparql_support import RecordingServer
-
-    server = RecordingServer()
-    yield server
-    server.close()
-
-
 def test_no_service_call_hides_from_the_scan(recorder) -> None:
     import pyoxigraph as ox
     from hypothesis import HealthCheck, given, settings

@@ -75,13 +75,6 @@ VIRTUOSO_UNDEF_BUG = pytest.mark.xfail(
 
 
 @pytest.fixture(scope="module")
-def recorder() -> Iterator[RecordingServer]:
-    server = RecordingServer()
-    yield server
-    server.close()
-
-
-@pytest.fixture(scope="module")
 def server(virtuoso: Virtuoso, recorder: RecordingServer) -> Iterator[GraphQLServer]:
     """A read-only `kg serve --endpoint` with the limits of tests/test_sparql_endpoint.py; on
     an empty Virtuoso, so it loads the seed case itself as it starts."""
