@@ -2,7 +2,9 @@
 
 ``GET /report?mark=AWS&jurisdiction=CN&class=42``, ``?party=Amazon``, ``?case=aws-cn-2018``;
 ``&format=html|md`` (default html), ``&download=1`` to get it as an attachment, ``&max_nodes=N``
-for the network figure. Unknown names answer 404 with the message; bad parameters 400.
+for the network figure, ``&as_of=YYYY-MM-DD`` (or ``YYYY-MM``, ``YYYY``; default today) for the
+date that decides which rights are in force, ``&include_lapsed=1`` to show dead rights too.
+Unknown names answer 404 with the message; bad parameters 400.
 
 Building a report is CPU-bound work in a thread, which cannot be stopped; so reports get
 their own threads (`Settings.report_concurrency` of them, never the pool every other route
@@ -30,7 +32,18 @@ from kg.graph import KnowledgeGraph
 
 __all__ = ["report_routes"]
 
-_PARAMETERS = {"mark", "jurisdiction", "class", "party", "case", "format", "download", "max_nodes"}
+_PARAMETERS = {
+    "mark",
+    "jurisdiction",
+    "class",
+    "party",
+    "case",
+    "format",
+    "download",
+    "max_nodes",
+    "as_of",
+    "include_lapsed",
+}
 _MEDIA = {"html": "text/html; charset=utf-8", "md": "text/markdown; charset=utf-8"}
 
 
@@ -166,5 +179,15 @@ def _parse(request: Request) -> tuple[dict[str, object], str, bool]:
                 options[target] = int(params[key])
             except ValueError:
                 raise BadReportRequest(f"{key} must be a whole number") from None
-    download = params.get("download", "0").lower() in ("1", "true", "yes")
+    if params.get("as_of"):
+        options["as_of"] = params["as_of"]
+    options["include_lapsed"] = _flag(params, "include_lapsed")
+    download = _flag(params, "download")
     return options, fmt, download
+
+
+def _flag(params: dict[str, str], name: str) -> bool:
+    value = params.get(name, "0").lower()
+    if value not in ("0", "1", "true", "false", "yes", "no", ""):
+        raise BadReportRequest(f"{name} must be 1 or 0 (true or false)")
+    return value in ("1", "true", "yes")

@@ -51,6 +51,18 @@ def add_report_commands(
         help="output format (default: from the file's extension, else md)",
     )
     report.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="the date that decides which rights are in force (YYYY-MM-DD, YYYY-MM, YYYY; "
+        "default today)",
+    )
+    report.add_argument(
+        "--include-lapsed",
+        action="store_true",
+        help="also show dead rights (expired, abandoned, refused, cancelled, withdrawn) on "
+        "that date, marked lapsed",
+    )
+    report.add_argument(
         "--max-nodes",
         type=int,
         default=None,
@@ -108,6 +120,8 @@ def _run_report(args: argparse.Namespace, graph: KnowledgeGraph) -> int:
         party=args.party,
         case=args.case,
         max_nodes=args.max_nodes,
+        as_of=args.as_of,
+        include_lapsed=args.include_lapsed,
     )
     if args.output is None:
         if fmt == "pdf":

@@ -31,11 +31,15 @@ def report(
     case: str | None = None,
     format: str = "html",
     max_nodes: int | None = None,
+    as_of: Any = None,
+    include_lapsed: bool = False,
 ) -> str:
     """A report on a mark (in a jurisdiction, a class), a party or a case, as a string.
 
     `format` is ``"html"`` (self-contained: figures inline as SVG, no external file) or
     ``"md"`` (Markdown; figures are left out — `kg report -o FILE.md` writes them beside).
+    `as_of` (a date, or ``YYYY-MM-DD``/``YYYY-MM``/``YYYY``; default today) and
+    `include_lapsed` decide which rights are in force, as in every analysis.
 
     >>> from kg import KnowledgeGraph, Settings
     >>> graph = KnowledgeGraph.open(Settings(memory=True)); _ = graph.load_seed()
@@ -54,6 +58,8 @@ def report(
         party=party,
         case=case,
         max_nodes=max_nodes,
+        as_of=as_of,
+        include_lapsed=include_lapsed,
     )
     return render(document, format)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kg.analysis.arguments import check
+from kg.analysis.dates import PartialDate
 from kg.analysis.model import (
     CaseSummary,
     ConflictPair,
@@ -121,11 +122,17 @@ def build_report(
     party: str | None = None,
     case: str | None = None,
     max_nodes: int | None = None,
+    as_of: PartialDate | dt.date | str | None = None,
+    include_lapsed: bool = False,
 ) -> Report:
     """The report on a mark (optionally in a jurisdiction and Nice class), a party or a case.
 
+    `as_of` (a day, month or year; default today) decides which rights are in force, as for
+    every analysis: dead rights are left out of who-else-uses, conflicts and priority unless
+    `include_lapsed`. The timeline and the cases keep every date.
+
     Unknown names raise `NotFound`; a missing, doubled or misplaced parameter raises
-    `ReportParameterError`.
+    `ReportParameterError`; a malformed `as_of` raises `ArgumentError`.
     """
     analyst = source if isinstance(source, Analyst) else Analyst(source)
     chosen = [name for name, value in (("mark", mark), ("party", party), ("case", case)) if value]
@@ -145,29 +152,37 @@ def build_report(
         max_nodes=max_nodes or DEFAULT_MAX_NODES,
     )
     jurisdiction, nodes = given["jurisdiction"], given["max_nodes"]
+    when = _When(_as_of(as_of), include_lapsed)
     if mark:
-        return _mark_report(analyst, mark, jurisdiction, nice_class, nodes)
+        return _mark_report(analyst, mark, jurisdiction, nice_class, nodes, when)
     if party:
-        return _party_report(analyst, party, nodes)
-    return _case_report(analyst, case, nodes)  # type: ignore[arg-type]
+        return _party_report(analyst, party, nodes, when)
+    return _case_report(analyst, case, nodes, when)  # type: ignore[arg-type]
 
 
 # ------------------------------------------------------------------ the three kinds
 
 
 def _mark_report(
-    analyst: Analyst, mark: str, jurisdiction: str | None, nice_class: int | None, nodes: int
+    analyst: Analyst,
+    mark: str,
+    jurisdiction: str | None,
+    nice_class: int | None,
+    nodes: int,
+    when: _When,
 ) -> Report:
     mark_iris = analyst.find_mark(mark)
-    usages = analyst.who_else_uses(mark, nice_class=nice_class, jurisdiction=jurisdiction)
+    usages = analyst.who_else_uses(
+        mark, nice_class=nice_class, jurisdiction=jurisdiction, **when.arguments()
+    )
     code = jurisdiction.upper() if jurisdiction else None
     similar = {u.mark.id for u in usages} | set(mark_iris)
     conflicts = [
         c
-        for c in analyst.conflicts(jurisdiction=code, nice_class=nice_class)
+        for c in analyst.conflicts(jurisdiction=code, nice_class=nice_class, **when.arguments())
         if {m.id for m in c.marks} & similar
     ][:MAX_CONFLICTS]
-    findings, note = _priorities(analyst, mark, usages, code, nice_class)
+    findings, note = _priorities(analyst, mark, usages, code, nice_class, when)
     cases = case_facts(
         analyst,
         [
@@ -206,23 +221,25 @@ def _mark_report(
         timeline=timeline,
         contradictions=_relevant_contradictions(analyst, network, holdings, timeline, cases),
         network=network,
-        parameters=_parameters(mark=mark, jurisdiction=code, nice_class=nice_class),
+        parameters=_parameters(mark=mark, jurisdiction=code, nice_class=nice_class, **when.shown()),
     )
     report.summary = _summary(report, f"a mark like {mark!r} {scope}")
     return report
 
 
-def _party_report(analyst: Analyst, name: str, nodes: int) -> Report:
+def _party_report(analyst: Analyst, name: str, nodes: int, when: _When) -> Report:
     party = analyst.find_party(name)
     facts = analyst.facts
     own = facts.holdings_of([party.id]).get(party.id, [])
     texts = sorted({h.mark.text for h in own if h.mark.text})[:MAX_MARKS]
     usages = _unique_usages(
-        u for text in texts for u in analyst.who_else_uses(text, excluding=party.id)
+        u
+        for text in texts
+        for u in analyst.who_else_uses(text, excluding=party.id, **when.arguments())
     )
-    conflicts = [c for c in analyst.conflicts() if party.id in {p.id for p in c.parties}][
-        :MAX_CONFLICTS
-    ]
+    conflicts = [
+        c for c in analyst.conflicts(**when.arguments()) if party.id in {p.id for p in c.parties}
+    ][:MAX_CONFLICTS]
     findings: list[PriorityFinding] = []
     seen: set[tuple[str, int, str]] = set()
     for conflict in conflicts:
@@ -238,7 +255,9 @@ def _party_report(analyst: Analyst, name: str, nodes: int) -> Report:
         key = (text, classes[0], conflict.jurisdiction)
         if key not in seen:
             seen.add(key)
-            findings.append(analyst.priority(text, classes[0], conflict.jurisdiction))
+            findings.append(
+                analyst.priority(text, classes[0], conflict.jurisdiction, **when.arguments())
+            )
     case_iris = {iri for iri, _ in facts.cases_of([party.id]).get(party.id, [])}
     case_iris |= _event_cases(analyst, party)
     cases = case_facts(analyst, list(facts.case_summaries(case_iris).values()))
@@ -264,26 +283,26 @@ def _party_report(analyst: Analyst, name: str, nodes: int) -> Report:
         timeline=timeline,
         contradictions=_relevant_contradictions(analyst, network, holdings, timeline, cases),
         network=network,
-        parameters=_parameters(party=name),
+        parameters=_parameters(party=name, **when.shown()),
     )
     marks = ", ".join(repr(t) for t in texts) or "its marks"
     report.summary = _summary(report, f"a mark like {party.name}'s {marks}", others=True)
     return report
 
 
-def _case_report(analyst: Analyst, case: str, nodes: int) -> Report:
+def _case_report(analyst: Analyst, case: str, nodes: int, when: _When) -> Report:
     summary = analyst.case(case)
     code = summary.jurisdiction
     usages = _unique_usages(
         u
         for m in summary.marks[:MAX_MARKS]
-        for u in analyst.who_else_uses(m.text, jurisdiction=code)
+        for u in analyst.who_else_uses(m.text, jurisdiction=code, **when.arguments())
     )
     involved = {p.id for p in (*summary.plaintiffs, *summary.defendants)}
     marks = {m.id for m in summary.marks}
     conflicts = [
         c
-        for c in analyst.conflicts(jurisdiction=code)
+        for c in analyst.conflicts(jurisdiction=code, **when.arguments())
         if {p.id for p in c.parties} & involved
         and {m.id for m in c.marks} & (marks | {u.mark.id for u in usages})
     ][:MAX_CONFLICTS]
@@ -292,7 +311,9 @@ def _case_report(analyst: Analyst, case: str, nodes: int) -> Report:
     classes = Counter(c for u in usages for c in u.classes)
     if summary.marks and code and classes:
         nice_class = sorted(classes.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-        findings.append(analyst.priority(summary.marks[0].text, nice_class, code))
+        findings.append(
+            analyst.priority(summary.marks[0].text, nice_class, code, **when.arguments())
+        )
     else:
         note = "The case names no mark with a class and jurisdiction to decide priority for."
     pairs = [(a, b) for a in summary.plaintiffs for b in summary.defendants][:MAX_CONFLICTS]
@@ -330,7 +351,7 @@ def _case_report(analyst: Analyst, case: str, nodes: int) -> Report:
         timeline=timeline,
         contradictions=_relevant_contradictions(analyst, network, holdings, timeline, cases),
         network=network,
-        parameters=_parameters(case=case),
+        parameters=_parameters(case=case, **when.shown()),
     )
     report.summary = _summary(report, "the case's marks" + (f" in {code}" if code else ""))
     return report
@@ -345,10 +366,11 @@ def _priorities(
     usages: Sequence[MarkUsage],
     code: str | None,
     nice_class: int | None,
+    when: _When,
 ) -> tuple[list[PriorityFinding], str | None]:
     """The finding asked for, or one per (jurisdiction, class) of the registered holdings."""
     if code and nice_class:
-        return [analyst.priority(mark, nice_class, code)], None
+        return [analyst.priority(mark, nice_class, code, **when.arguments())], None
     wanted = sorted(
         {
             (u.jurisdiction, c)
@@ -362,7 +384,10 @@ def _priorities(
         "Priority is decided per Nice class and jurisdiction: these are the ones the "
         "registrations name; pass a class and a jurisdiction for one finding."
     )
-    return [analyst.priority(mark, c, j) for j, c in wanted], note  # type: ignore[arg-type]
+    return [
+        analyst.priority(mark, c, j, **when.arguments())  # type: ignore[arg-type]
+        for j, c in wanted
+    ], note
 
 
 def _paths(analyst: Analyst, conflicts: Sequence[ConflictPair]) -> list[ConflictPath]:
@@ -510,6 +535,32 @@ def _case_scope(summary: CaseSummary) -> str:
     if summary.jurisdiction:
         parts.append(f"({summary.jurisdiction})")
     return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class _When:
+    """The date a report's analyses are asked on, and whether dead rights are shown."""
+
+    as_of: PartialDate | None
+    include_lapsed: bool
+
+    def arguments(self) -> dict[str, Any]:
+        return {"as_of": self.as_of, "include_lapsed": self.include_lapsed}
+
+    def shown(self) -> dict[str, str]:
+        """The report's own parameters line: the date (today's when none was given)."""
+        shown = {"as of": str(self.as_of) if self.as_of else dt.date.today().isoformat()}
+        if self.include_lapsed:
+            shown["lapsed rights"] = "included"
+        return shown
+
+
+def _as_of(value: PartialDate | dt.date | str | None) -> PartialDate | None:
+    if value is None or value == "" or isinstance(value, PartialDate):
+        return value or None
+    if isinstance(value, dt.date):
+        return PartialDate.parse(value.isoformat())
+    return check(as_of=value)["as_of"]
 
 
 def _parameters(**values: Any) -> dict[str, str]:
