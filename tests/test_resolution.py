@@ -116,3 +116,28 @@ def test_cli_links_on_import_and_lists_candidates(tmp_path: Path) -> None:
 
     again = run_kg("parties", "--resolve", "--store", store, check=True)
     assert again.stdout.startswith("linked 0 pair(s)")
+
+
+def test_post_load_links_an_owner_to_the_party_already_in_the_graph() -> None:
+    """POST /load resolves parties as kg load does: over real HTTP, with the update token."""
+    import httpx
+
+    from kg.api.app import create_app
+    from tests.graphql_support import ThreadedServer
+
+    settings = Settings(memory=True, update_token="t0ken")
+    graph = KnowledgeGraph.open(settings)
+    try:
+        graph.load_seed()
+        with ThreadedServer(create_app(graph, settings)) as server:
+            headers = {"Authorization": "Bearer t0ken", "Content-Type": "application/trig"}
+            body = (DATA / "party-names.trig").read_bytes()
+            answer = httpx.post(f"{server.url}/load", content=body, headers=headers, timeout=60)
+            assert answer.status_code == 200, answer.text
+            assert answer.json()["parties_resolved"] >= 4  # Nike x4 and Huawei x2, at least
+            again = httpx.post(f"{server.url}/load", content=body, headers=headers, timeout=60)
+            assert again.json()["quads_added"] == 0 and again.json()["parties_resolved"] == 0
+        nike = Analyst(graph).find_party("NIKE INC")
+        assert {"Nike, Inc", "Nike Incorporated"} <= {nike.name, *nike.aliases}
+    finally:
+        graph.close()

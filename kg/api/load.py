@@ -10,9 +10,12 @@ leading UTF-8 byte-order mark is dropped; an empty body is the empty document of
 (Turtle's holds 0 quads; JSON-LD and RDF/XML need a root, as in a file). The load is parsed,
 validated with the SHACL shapes against the store, and committed in one transaction (or
 nothing is written), one writer at a time with SPARQL updates; then queries, caches and the
-mark index see it (`KnowledgeGraph.changed`). It needs the update token (`kg.api.access`).
+mark index see it (`KnowledgeGraph.changed`). As after `kg load`, parties whose names are the
+same once legal forms, case, punctuation and full-width forms are set aside are then linked
+(`kg.analysis.resolution.resolve_parties`). It needs the update token (`kg.api.access`).
 
-Answers: 200 with JSON ``{"quads_read", "quads_added", "graph", "warnings"}``; 400 for a
+Answers: 200 with JSON ``{"quads_read", "quads_added", "graph", "warnings",
+"parties_resolved"}`` (the pairs of parties newly linked); 400 for a
 syntax error (with line and column) or a bad parameter; 403 without the token; 413 for a
 body over ``--max-load-size``; 415 for an unknown ``Content-Type``; 422 for SHACL violations.
 """
@@ -27,6 +30,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from kg.analysis.resolution import resolve_parties
 from kg.api.access import authorize_write, bearer_token
 from kg.errors import KGError
 from kg.ingest.load import LoadReport, load_parsed, parse_bytes
@@ -81,23 +85,26 @@ def load_routes(service: SparqlService) -> list[Route]:
         if target is None and not rdf_format.supports_datasets:
             target = upload_graph(data)
 
-        def run() -> LoadReport:
+        def run() -> tuple[LoadReport, int]:
             parsed = parse_bytes(
                 data, name=_NAME, rdf_format=rdf_format, graph=target, base_iri=base
             )
             with service.write_lock:
                 report = load_parsed(store, [parsed])
+                resolved = 0
                 if report.quads_added:
                     graph.changed()
-            return report
+                    resolved = len(resolve_parties(graph))
+            return report, resolved
 
-        report = await anyio.to_thread.run_sync(run)
+        report, resolved = await anyio.to_thread.run_sync(run)
         return JSONResponse(
             {
                 "quads_read": report.quads_read,
                 "quads_added": report.quads_added,
                 "graph": target,
                 "warnings": list(report.warnings),
+                "parties_resolved": resolved,
             }
         )
 
