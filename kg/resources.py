@@ -1,16 +1,62 @@
-"""Where the project's data files live: ``schema/``, ``seed/`` and ``queries/`` beside ``kg/``.
+"""Where the files tmkg reads at run time live: the ontology and reference data (``schema/``),
+the seed case (``seed/``), the saved queries (``queries/``) and the browser assets of the
+``/graphql`` and ``/sparql`` pages (GraphiQL, React, YASGUI).
 
-tmkg is installed in editable mode from its checkout (the README's set-up does this), so these
-folders are found next to the package.
+Two layouts, one set of names:
+
+- **an installed wheel**: the build (``setup.py``, `build_py`) copies them into the package as
+  ``kg/_data/{schema,seed,queries,web}``; they are read from there, wherever the package is;
+- **a checkout** (the editable install ``make setup`` makes): ``schema/``, ``seed/`` and
+  ``queries/`` beside ``kg/``, the browser assets in ``node_modules/`` (``npm ci``).
+
+`WEB_ASSETS` lists the browser files by their path under ``node_modules/``, the one list the
+build and the pages share.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["PROJECT_ROOT", "QUERIES_DIR", "SCHEMA_DIR", "SEED_DIR"]
+__all__ = [
+    "PACKAGED_DATA",
+    "PROJECT_ROOT",
+    "QUERIES_DIR",
+    "SCHEMA_DIR",
+    "SEED_DIR",
+    "WEB_ASSETS",
+    "WEB_DIR",
+    "installed_from_wheel",
+]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SCHEMA_DIR = PROJECT_ROOT / "schema"
-SEED_DIR = PROJECT_ROOT / "seed"
-QUERIES_DIR = PROJECT_ROOT / "queries"
+"""The checkout's top folder (for an installed wheel: the folder holding the package)."""
+PACKAGED_DATA = Path(__file__).resolve().parent / "_data"
+"""Where a wheel keeps the data files (absent in a checkout)."""
+
+WEB_ASSETS = (
+    "graphiql/graphiql.min.css",
+    "graphiql/graphiql.min.js",
+    "react/umd/react.production.min.js",
+    "react-dom/umd/react-dom.production.min.js",
+    "@triply/yasgui/build/yasgui.min.js",
+    "@triply/yasgui/build/yasgui.min.css",
+    "@triply/yasgui/build/yasgui.min.js.map",
+)
+"""The browser files the pages serve, as paths under ``node_modules/`` (package.json pins them)."""
+
+
+def installed_from_wheel() -> bool:
+    """True when the package carries its own data (`PACKAGED_DATA`), i.e. it was installed
+    from a wheel or an sdist rather than from a checkout in editable mode."""
+    return (PACKAGED_DATA / "schema" / "ontology.ttl").is_file()
+
+
+def _root(name: str) -> Path:
+    return PACKAGED_DATA / name if installed_from_wheel() else PROJECT_ROOT / name
+
+
+SCHEMA_DIR = _root("schema")
+SEED_DIR = _root("seed")
+QUERIES_DIR = _root("queries")
+WEB_DIR = PACKAGED_DATA / "web" if installed_from_wheel() else PROJECT_ROOT / "node_modules"
+"""The folder `WEB_ASSETS` are relative to."""

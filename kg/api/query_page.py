@@ -13,14 +13,13 @@ import html
 from dataclasses import asdict, dataclass
 
 from kg.api.offline_page import missing_note, page_head, script_json
-from kg.resources import PROJECT_ROOT, QUERIES_DIR
+from kg.resources import QUERIES_DIR, WEB_ASSETS, WEB_DIR
 
 __all__ = ["YASGUI_ASSETS", "YASGUI_DIR", "SavedQuery", "query_page", "saved_queries"]
 
-YASGUI_DIR = PROJECT_ROOT / "node_modules" / "@triply" / "yasgui" / "build"
+YASGUI_DIR = WEB_DIR / "@triply" / "yasgui" / "build"
 YASGUI_ASSETS = {
-    name: YASGUI_DIR / name
-    for name in ("yasgui.min.js", "yasgui.min.css", "yasgui.min.js.map")
+    path.rsplit("/", 1)[1]: WEB_DIR / path for path in WEB_ASSETS if path.startswith("@triply/")
 }
 """The only files the query page serves, by URL name."""
 

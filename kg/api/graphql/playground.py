@@ -20,16 +20,14 @@ from starlette.routing import Route
 
 from kg.api.graphql.schema import ROOT_FIELDS
 from kg.api.offline_page import asset_route, missing_note, page_head, script_json
-from kg.resources import PROJECT_ROOT, QUERIES_DIR
+from kg.resources import QUERIES_DIR, WEB_ASSETS, WEB_DIR
 
 __all__ = ["ASSETS", "ExampleQuery", "example_queries", "playground_page", "static_route"]
 
-_MODULES = PROJECT_ROOT / "node_modules"
 ASSETS = {
-    "graphiql.min.css": _MODULES / "graphiql" / "graphiql.min.css",
-    "graphiql.min.js": _MODULES / "graphiql" / "graphiql.min.js",
-    "react.production.min.js": _MODULES / "react" / "umd" / "react.production.min.js",
-    "react-dom.production.min.js": _MODULES / "react-dom" / "umd" / "react-dom.production.min.js",
+    path.rsplit("/", 1)[1]: WEB_DIR / path
+    for path in WEB_ASSETS
+    if path.split("/", 1)[0] in ("graphiql", "react", "react-dom")
 }
 """The only files the playground serves, by URL name."""
 
