@@ -22,6 +22,7 @@ from kg.api.access import RequestSizeLimit
 from kg.api.graphql import graphql_routes
 from kg.api.load import load_routes
 from kg.api.report import report_routes
+from kg.api.resource_page import resource_routes
 from kg.api.sparql import cors_middleware, error_response, sparql_routes
 from kg.config import Settings
 from kg.errors import KGError
@@ -107,6 +108,7 @@ def create_app(graph: KnowledgeGraph, settings: Settings | None = None) -> Starl
             *graphql_routes(graph, settings),
             *report_routes(graph, settings),
             *load_routes(sparql),
+            *resource_routes(graph),
         ],
         middleware=[
             # A Host the server does not go by is 400 before anything reads or echoes it

@@ -78,7 +78,8 @@ _PAGE = """<body>
 <p>The default graph is the union of all graphs (use <code>DISTINCT</code>: a fact stated by
 several sources matches once per source); <code>GRAPH ?g</code> names the source. Prefixes
 tm: id: schema: dcterms: prov: skos: owl: rdfs: rdf: xsd: are predeclared. Each tab is a saved
-query from <code>queries/</code>.</p>
+query from <code>queries/</code>; a link <code>/sparql#query=…</code> opens its query as the
+first tab.</p>
 {missing}
 </header>
 <div id="yasgui"></div>
@@ -101,8 +102,18 @@ query from <code>queries/</code>.</p>
     populateFromUrl: false,
     yasqe: {{ autocompleters: local }},
   }});
+  // A link may carry a query in the fragment (never sent to the server): /sparql#query=...
+  // opens it as the first tab.
+  const linked = new URLSearchParams(window.location.hash.slice(1)).get("query");
+  if (linked) {{
+    yasgui.addTab(true, {{
+      name: "Linked query",
+      yasqe: {{ value: linked }},
+      requestConfig: {{ endpoint: endpoint, method: "POST" }},
+    }});
+  }}
   config.queries.forEach(function (q, i) {{
-    yasgui.addTab(i === 0, {{
+    yasgui.addTab(i === 0 && !linked, {{
       name: q.title,
       yasqe: {{ value: q.query }},
       requestConfig: {{ endpoint: endpoint, method: "POST" }},

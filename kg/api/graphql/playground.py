@@ -126,7 +126,8 @@ _PAGE = """<body>
 <h1>tmkg GraphQL playground</h1>
 <details><summary>Each tab is an example from <code>queries/*.graphql</code>, its variables
 set for the seed case (the AWS dispute); press ▶ to run it. The Docs pane lists every
-field.</summary><ul>{items}</ul></details>
+field. A link <code>/graphql#query=…&amp;variables=…</code> opens its question as the first
+tab.</summary><ul>{items}</ul></details>
 {missing}
 </header>
 <div id="graphiql">Loading GraphiQL…</div>
@@ -150,6 +151,12 @@ field.</summary><ul>{items}</ul></details>
   const tabs = config.examples.map(function (q) {{
     return {{ query: q.query, variables: q.variables }};
   }});
+  // A link may carry a question in the fragment (never sent to the server):
+  // /graphql#query=...&variables=... opens it as the first tab.
+  const linked = new URLSearchParams(window.location.hash.slice(1));
+  if (linked.get("query")) {{
+    tabs.unshift({{ query: linked.get("query"), variables: linked.get("variables") || "{{}}" }});
+  }}
   const root = ReactDOM.createRoot(document.getElementById("graphiql"));
   root.render(
     React.createElement(GraphiQL, {{

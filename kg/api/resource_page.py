@@ -1,0 +1,244 @@
+"""``GET /id/{path}``: tmkg's own IRIs resolve on the server (linked data).
+
+``https://w3id.org/tmkg/id/party/amazon`` is answered at ``/id/party/amazon``: by content
+negotiation (RFC 9110, `kg.api.sparql.negotiate`) an HTML page for a browser — the resource's
+statements, each with the sources that state it, links to the resources it names and to those
+that name it, to its report, to a GraphQL query and to the SPARQL behind the page — or its
+statements as RDF: Turtle (triples), TriG or N-Quads (each in its source's named graph),
+JSON-LD (with graphs). With no Accept header the answer is Turtle. An IRI the graph says
+nothing about is 404; a media type the page cannot give is 406. ``HEAD`` answers the headers.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections import defaultdict
+from urllib.parse import quote, urlencode
+
+import anyio.to_thread
+import pyoxigraph as ox
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from kg.analysis.describe import Description, Statement, describe, local_iri
+from kg.analysis.service import Analyst
+from kg.graph import KnowledgeGraph
+from kg.namespaces import ID, PREFIXES
+
+__all__ = ["RESOURCE_MEDIA_TYPES", "resource_routes"]
+
+RESOURCE_MEDIA_TYPES = {
+    "text/turtle": "turtle",
+    "application/trig": "trig",
+    "application/n-quads": "nquads",
+    "application/ld+json": "jsonld",
+    "text/html": "html",
+    "application/xhtml+xml": "html",
+}
+"""Media type -> answer; the first of each is the one the answer carries."""
+_RDF = {
+    "turtle": ("text/turtle", ox.RdfFormat.TURTLE),
+    "trig": ("application/trig", ox.RdfFormat.TRIG),
+    "nquads": ("application/n-quads", ox.RdfFormat.N_QUADS),
+    "jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD),
+}
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+SPARQL_BEHIND = """# What the graph says about <{iri}>, each statement with its source
+SELECT ?property ?value ?source WHERE {{
+  GRAPH ?g {{ <{iri}> ?property ?value }}
+  OPTIONAL {{ ?g prov:wasDerivedFrom ?s . OPTIONAL {{ ?s dcterms:title ?title }} }}
+  BIND(COALESCE(?title, STR(?g)) AS ?source)
+}} ORDER BY ?property ?value"""
+"""The SPARQL query a resource page's statements answer (the page's SPARQL link opens it)."""
+_TM = "https://w3id.org/tmkg/ontology#"
+
+
+def resource_routes(graph: KnowledgeGraph) -> list[Route]:
+    """The ``/id/{path}`` route over `graph`."""
+    analyst = Analyst(graph)
+
+    async def resource(request: Request) -> Response:
+        from kg.api.sparql import negotiate
+
+        answer = negotiate(request.headers.get("accept"), RESOURCE_MEDIA_TYPES)
+        headers = {"Vary": "Accept"}
+        if answer is None:
+            return PlainTextResponse(
+                "not acceptable: this page is text/html, text/turtle, application/trig, "
+                "application/n-quads or application/ld+json\n",
+                status_code=406,
+                headers=headers,
+            )
+        iri = local_iri(request.path_params["path"])
+        found = await anyio.to_thread.run_sync(lambda: describe(graph, iri, analyst.facts))
+        if not found.exists:
+            return PlainTextResponse(
+                f"the graph says nothing about {quote(iri, safe=':/#%-._~')}\n",
+                status_code=404,
+                headers=headers,
+            )
+        if answer == "html":
+            return HTMLResponse(_page(found), headers=headers)
+        media, rdf_format = _RDF[answer]
+        body = _serialize(graph, iri, rdf_format)
+        return Response(body, media_type=media, headers=headers)
+
+    return [Route("/id/{path:path}", resource, methods=["GET", "HEAD"], name="resource")]
+
+
+def _serialize(graph: KnowledgeGraph, iri: str, rdf_format: ox.RdfFormat) -> bytes:
+    node = ox.NamedNode(iri)
+    quads = list(graph.store.quads(subject=node))
+    if not rdf_format.supports_datasets:
+        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
+        return ox.serialize(sorted(triples, key=str), format=rdf_format, prefixes=PREFIXES)
+    if rdf_format == ox.RdfFormat.JSON_LD:
+        return ox.serialize(sorted(quads, key=str), format=rdf_format)
+    return ox.serialize(sorted(quads, key=str), format=rdf_format, prefixes=PREFIXES)
+
+
+# ------------------------------------------------------------------ the HTML page
+
+_STYLE = """body { font: 15px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 70rem;
+  padding: 0 1rem; color: #1b1f24; }
+h1 { margin-bottom: .2rem; } .iri { color: #57606a; font-family: monospace; word-break: break-all; }
+nav a { margin-right: 1rem; } table { border-collapse: collapse; width: 100%; margin: 1rem 0; }
+th, td { text-align: left; vertical-align: top; padding: .35rem .5rem;
+  border-bottom: 1px solid #d0d7de; }
+th { background: #f6f8fa; } .source { color: #57606a; font-size: 13px; }
+code { font-size: 13px; }"""
+
+
+def _page(found: Description) -> str:
+    name = found.label
+    kinds = ", ".join(_short(t) for t in found.types) or "resource"
+    rows = _rows(found.statements, outgoing=True)
+    links_in = _rows(found.links_in, outgoing=False)
+    more = (
+        "<p>More statements than this page shows were left out; ask SPARQL for all of them.</p>"
+        if found.truncated
+        else ""
+    )
+    return (
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<link rel="icon" href="data:,">\n<title>{html.escape(name)} — tmkg</title>\n'
+        f'<link rel="alternate" type="text/turtle" href="{html.escape(_path(found.iri))}">\n'
+        f"<style>\n{_STYLE}\n</style>\n</head>\n<body>\n"
+        '<nav><a href="/">tmkg</a><a href="/graphql">GraphQL</a>'
+        '<a href="/sparql">SPARQL</a></nav>\n'
+        f"<h1>{html.escape(name)}</h1>\n"
+        f'<p><span class="iri">{html.escape(found.iri)}</span> — {html.escape(kinds)}</p>\n'
+        f"<p>{_actions(found)}</p>\n"
+        "<h2>What the sources say about it</h2>\n"
+        f"{rows}\n"
+        "<h2>What points at it</h2>\n"
+        f"{links_in if found.links_in else '<p>Nothing in the graph names it.</p>'}\n{more}"
+        "</body>\n</html>\n"
+    )
+
+
+def _rows(statements: tuple[Statement, ...], *, outgoing: bool) -> str:
+    grouped: dict[tuple, list[Statement]] = defaultdict(list)
+    for s in statements:
+        grouped[(s.predicate, s.value, s.is_iri, s.datatype, s.language)].append(s)
+    body = []
+    for (predicate, _value, _iri, _dt, _lang), group in grouped.items():
+        first = group[0]
+        cells = (
+            f"<td>{html.escape(_short(predicate))}</td><td>{_value_html(first)}</td>"
+            if outgoing
+            else f"<td>{_value_html(first)}</td><td>{html.escape(_short(predicate))}</td>"
+        )
+        body.append(f"<tr>{cells}<td>{_sources_html(group)}</td></tr>")
+    head = "<th>property</th><th>value</th>" if outgoing else "<th>resource</th><th>property</th>"
+    return (
+        f"<table><thead><tr>{head}<th>stated by</th></tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def _value_html(statement: Statement) -> str:
+    if statement.is_iri:
+        shown = statement.label or _short(statement.value)
+        if statement.value.startswith(str(ID)):
+            return f'<a href="{html.escape(_path(statement.value))}">{html.escape(shown)}</a>'
+        return f'<a href="{html.escape(statement.value)}">{html.escape(shown)}</a>'
+    text = html.escape(statement.value)
+    if statement.language:
+        language = html.escape(statement.language)
+        return f'<span lang="{language}">{text}</span> <span class="source">@{language}</span>'
+    if statement.datatype and not statement.datatype.endswith("#string"):
+        return f'{text} <span class="source">{html.escape(_short(statement.datatype))}</span>'
+    return text
+
+
+def _sources_html(group: list[Statement]) -> str:
+    seen: dict[str, str] = {}
+    for s in group:
+        if s.source is not None:
+            seen.setdefault(s.source.graph, s.source.title or _short(s.source.graph))
+        elif s.graph:
+            seen.setdefault(s.graph, _short(s.graph))
+        else:
+            seen.setdefault("", "default graph")
+    return "; ".join(
+        f'<span class="source" title="{html.escape(g)}">{html.escape(t)}</span>'
+        for g, t in sorted(seen.items(), key=lambda kv: kv[1])
+    )
+
+
+def _actions(found: Description) -> str:
+    """Links to the same resource's report, a GraphQL query and the SPARQL behind the page."""
+    kinds = {t.removeprefix(_TM) for t in found.types}
+    links = []
+    report = None
+    if kinds & {"Company", "Person", "Court", "TrademarkOffice", "Party"}:
+        report = {"party": found.label}
+        graphql = (
+            "query($name: String!) { party(name: $name) { name aliases } }",
+            {"name": found.label},
+        )
+    elif "Mark" in kinds:
+        text = next((s.value for s in found.statements if s.predicate == _TM + "text"), "")
+        report = {"mark": text}
+        graphql = (
+            "query($mark: String!) { whoElseUses(mark: $mark) "
+            "{ party { name } kind jurisdiction since } }",
+            {"mark": text},
+        )
+    elif kinds & {"Case", "Opposition", "Cancellation"}:
+        report = {"case": found.iri.rsplit("/", 1)[-1]}
+        graphql = (
+            "query($case: ID!) { timeline(case: $case) { date kind description } }",
+            {"case": found.iri.rsplit("/", 1)[-1]},
+        )
+    else:
+        graphql = None
+    if report:
+        links.append(f'<a id="report" href="/report?{html.escape(urlencode(report))}">Report</a>')
+    if graphql:
+        query, variables = graphql
+        target = urlencode({"query": query, "variables": json.dumps(variables, ensure_ascii=False)})
+        links.append(
+            f'<a id="ask-graphql" href="/graphql#{html.escape(target)}">Ask in GraphQL</a>'
+        )
+    sparql = SPARQL_BEHIND.format(iri=found.iri)
+    links.append(
+        f'<a id="ask-sparql" href="/sparql#{html.escape(urlencode({"query": sparql}))}">'
+        "The SPARQL behind this page</a>"
+    )
+    return " · ".join(links)
+
+
+def _path(iri: str) -> str:
+    return "/id/" + quote(iri.removeprefix(str(ID)), safe="/-._~%")
+
+
+def _short(iri: str) -> str:
+    for prefix, namespace in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return iri
