@@ -51,3 +51,34 @@ def test_playground_runs_an_example_in_chromium(seeded) -> None:
     assert shown == [(hit.party.name, hit.kind.value) for hit in expected]
     assert opened.blocked == [], f"the page called other sites: {opened.blocked}"
     assert opened.errors == []
+
+
+def test_every_tab_can_be_reached_at_1400_pixels(seeded) -> None:
+    """More example tabs than fit at 1,400 px: the mouse wheel over the bar brings the last
+    one into view."""
+    require(all(path.exists() for path in ASSETS.values()), "GraphiQL not installed (make setup)")
+    with (
+        GraphQLServer("--memory") as server,
+        offline_page(lambda url: url.startswith(server.url + "/"), viewport=(1400, 900)) as opened,
+    ):
+        page = opened.page
+        page.goto(server.graphql)
+        page.wait_for_selector(".graphiql-execute-button")
+        bar = page.locator(".graphiql-tabs")
+        last = page.locator(".graphiql-tab").last
+
+        def shown() -> bool:
+            outer, inner = bar.bounding_box(), last.bounding_box()
+            return inner["x"] + inner["width"] <= outer["x"] + outer["width"] + 1
+
+        assert page.evaluate(
+            "() => { const b = document.querySelector('.graphiql-tabs');"
+            " return b.scrollWidth > b.clientWidth; }"
+        ), "all tabs fit: no test"
+        assert not shown()
+        bar.hover()
+        for _ in range(10):
+            page.mouse.wheel(0, 400)
+        page.wait_for_timeout(200)
+        assert shown()
+        assert len(page.locator(".graphiql-tab").all()) == len(example_queries())

@@ -1,12 +1,11 @@
-"""The ASGI app `kg serve` runs: a landing page, a health check and the SPARQL endpoint."""
+"""The ASGI app `kg serve` runs: the landing page, a health check, SPARQL, GraphQL, reports,
+``POST /load`` and the resource pages (``/id/…``)."""
 
 from __future__ import annotations
 
 import asyncio
-import html
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from urllib.parse import quote
 
 import anyio
 import anyio.to_thread
@@ -20,13 +19,14 @@ from starlette.routing import Route
 
 from kg.api.access import RequestSizeLimit
 from kg.api.graphql import graphql_routes
+from kg.api.landing_page import examples_from, landing_page
 from kg.api.load import load_routes
 from kg.api.report import report_routes
 from kg.api.resource_page import resource_routes
 from kg.api.sparql import cors_middleware, error_response, sparql_routes
 from kg.config import Settings
 from kg.errors import KGError
-from kg.graph import GraphStats, KnowledgeGraph
+from kg.graph import KnowledgeGraph
 from kg.sparql.service import SparqlService
 
 __all__ = ["create_app"]
@@ -63,42 +63,18 @@ def create_app(graph: KnowledgeGraph, settings: Settings | None = None) -> Starl
             }
         )
 
-    cached: dict[str, object] = {"generation": None, "stats": None, "mark": None}
+    cached: dict[str, object] = {"generation": None, "page": None}
 
-    def current_stats() -> tuple[GraphStats, str | None]:
+    def current_page() -> str:
         # Counting every graph is a scan of the store: once per state of the data, not per visit.
         if cached["generation"] != graph.generation:
-            first_mark = next(
-                iter(graph.query("SELECT ?t WHERE { ?m tm:text ?t } ORDER BY ?t LIMIT 1")),  # type: ignore[call-overload]
-                None,
-            )
-            cached["stats"] = graph.stats()
-            cached["mark"] = first_mark["t"].value if first_mark else None
-            cached["generation"] = graph.generation
-        return cached["stats"], cached["mark"]  # type: ignore[return-value]
+            generation = graph.generation
+            cached["page"] = landing_page(examples_from(graph), graph.stats(), graph.store.location)
+            cached["generation"] = generation
+        return cached["page"]  # type: ignore[return-value]
 
     async def index(request: Request) -> HTMLResponse:
-        stats, mark = await run_in_threadpool(current_stats)
-        report = (
-            f'Report: <a href="/report?mark={quote(mark)}">/report?mark={html.escape(mark)}</a>.'
-            if mark
-            else ""
-        )
-        rows = "".join(
-            f"<tr><td>{count}</td><td>{html.escape(name)}</td></tr>"
-            for name, count in stats.per_graph
-        )
-        return HTMLResponse(
-            "<!doctype html><html lang=en><head><meta charset=utf-8>"
-            '<link rel="icon" href="data:,"><title>tmkg</title></head><body>'
-            "<h1>tmkg — trademark-conflict knowledge graph</h1>"
-            f"<p>Store: {html.escape(graph.store.location)} ({stats.total} quads). "
-            'Health: <a href="/health">/health</a>. SPARQL: <a href="/sparql">/sparql</a>. '
-            'GraphQL: <a href="/graphql">/graphql</a>. '
-            f"{report}</p>"
-            f"<table><thead><tr><th>quads</th><th>graph</th></tr></thead><tbody>{rows}</tbody></table>"
-            "</body></html>"
-        )
+        return HTMLResponse(await run_in_threadpool(current_page))
 
     app = Starlette(
         routes=[

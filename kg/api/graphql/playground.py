@@ -120,6 +120,9 @@ _STYLE = """  html, body { height: 100%; margin: 0; }
   header details { font-size: .85rem; color: #333; }
   header ul { margin: .3rem 0; }
   #graphiql { flex: 1; min-height: 0; }
+  /* More tabs than fit: the bar scrolls (a visible thin scrollbar; the wheel scrolls it). */
+  .graphiql-tabs { scrollbar-width: thin; }
+  .graphiql-tab { flex-shrink: 0; }
 """
 _PAGE = """<body>
 <header>
@@ -157,6 +160,14 @@ tab.</summary><ul>{items}</ul></details>
   if (linked.get("query")) {{
     tabs.unshift({{ query: linked.get("query"), variables: linked.get("variables") || "{{}}" }});
   }}
+  // A mouse wheel over the tab bar scrolls it sideways, so every tab can be reached.
+  document.addEventListener("wheel", function (event) {{
+    const bar = event.target.closest ? event.target.closest(".graphiql-tabs") : null;
+    if (bar && event.deltaY && bar.scrollWidth > bar.clientWidth) {{
+      bar.scrollLeft += event.deltaY;
+      event.preventDefault();
+    }}
+  }}, {{ passive: false }});
   const root = ReactDOM.createRoot(document.getElementById("graphiql"));
   root.render(
     React.createElement(GraphiQL, {{
