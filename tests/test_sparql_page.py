@@ -7,7 +7,8 @@ also proves the page needs nothing from the internet. The screenshot lands in te
 
 from __future__ import annotations
 
-from kg.api.query_page import YASGUI_DIR
+from kg.api.query_page import YASGUI_DIR, saved_queries
+from kg.namespaces import PREFIXES
 from tests.browser_support import ARTIFACTS, offline_page, require
 from tests.sparql_support import SparqlServer, expected_rows
 
@@ -22,10 +23,7 @@ def test_query_page_runs_a_saved_query_in_chromium() -> None:
         page.goto(server.endpoint)
         page.wait_for_selector(".yasqe_queryButton")
         tabs = page.locator(".tabsList .tab a span").all_inner_texts()
-        assert [t.split("\n")[0].strip() for t in tabs][:2] == [
-            "Parties of a case",
-            "Judgments whose payer is also the payee",
-        ]
+        assert [t.split("\n")[0].strip() for t in tabs] == [q.title for q in saved_queries()]
         page.click(".yasqe_queryButton")  # the first tab: queries/case-parties.rq
         page.wait_for_selector(".yasr table tbody tr td")
         cells = page.eval_on_selector_all(
@@ -33,10 +31,23 @@ def test_query_page_runs_a_saved_query_in_chromium() -> None:
             "rows => rows.map(r => [...r.querySelectorAll('td')].map(td => td.innerText))",
         )
         page.screenshot(path=str(ARTIFACTS / "sparql-query-page.png"), full_page=True)
+        with page.context.expect_page() as opening:  # its resource page, in a new tab
+            page.click(".yasr table tbody a.iri >> text=id:party/amazon")
+        resource = opening.value
+        resource.wait_for_load_state()
+        assert resource.url == server.url + "/id/party/amazon"
+        assert resource.inner_text("h1") == "Amazon.com Inc."
     _, *expected = expected_rows("case-parties")
-    shown = [
-        [cell.strip().strip("<>") for cell in row[1:]] for row in cells
-    ]  # [0] is the row number
+    # Plain values and prefixed names (the predeclared prefixes), whole: no datatypes, no "…".
+    shown = [[_expand(cell.strip()) for cell in row] for row in cells]
     assert shown == expected
+    assert any(cell.startswith("id:party/") for row in cells for cell in row)
+    assert not any("^^" in cell or "…" in cell for row in cells for cell in row)
     assert opened.blocked == [], f"the page called other sites: {opened.blocked}"
     assert opened.errors == []
+
+
+def _expand(cell: str) -> str:
+    """A prefixed name as the IRI it stands for; anything else as it is."""
+    prefix, _, local = cell.partition(":")
+    return PREFIXES[prefix] + local if local and prefix in PREFIXES else cell

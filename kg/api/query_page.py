@@ -13,6 +13,7 @@ import html
 from dataclasses import asdict, dataclass
 
 from kg.api.offline_page import missing_note, page_head, script_json
+from kg.namespaces import PREFIXES
 from kg.resources import QUERIES_DIR, WEB_ASSETS, WEB_DIR
 
 __all__ = ["YASGUI_ASSETS", "YASGUI_DIR", "SavedQuery", "query_page", "saved_queries"]
@@ -57,7 +58,11 @@ def saved_queries() -> list[SavedQuery]:
 def query_page(endpoint: str, assets: str) -> str:
     """The HTML page: YASGUI on `endpoint`, its files under the URL path `assets`."""
     assets = assets.rstrip("/")
-    config = {"endpoint": endpoint, "queries": [asdict(q) for q in saved_queries()]}
+    config = {
+        "endpoint": endpoint,
+        "queries": [asdict(q) for q in saved_queries()],
+        "prefixes": PREFIXES,
+    }
     missing = missing_note(
         {k: v for k, v in YASGUI_ASSETS.items() if k.endswith((".js", ".css"))},
         "YASGUI",
@@ -101,7 +106,13 @@ first tab.</p>
     autoAddOnInit: false,
     populateFromUrl: false,
     yasqe: {{ autocompleters: local }},
+    // Results name IRIs by the endpoint's predeclared prefixes (tm:Company, id:party/amazon).
+    yasr: {{ prefixes: config.prefixes }},
   }});
+  // Tables show plain values ("2014", not "2014"^^xsd:gYear: the Simple view switch brings the
+  // datatypes and language tags back) and whole IRIs (no ellipsis).
+  const table = {{ compact: true, isEllipsed: false }};
+  const results = {{ settings: {{ pluginsConfig: {{ table: table }} }} }};
   // A link may carry a query in the fragment (never sent to the server): /sparql#query=...
   // opens it as the first tab.
   const linked = new URLSearchParams(window.location.hash.slice(1)).get("query");
@@ -109,6 +120,7 @@ first tab.</p>
     yasgui.addTab(true, {{
       name: "Linked query",
       yasqe: {{ value: linked }},
+      yasr: results,
       requestConfig: {{ endpoint: endpoint, method: "POST" }},
     }});
   }}
@@ -116,8 +128,18 @@ first tab.</p>
     yasgui.addTab(i === 0 && !linked, {{
       name: q.title,
       yasqe: {{ value: q.query }},
+      yasr: results,
       requestConfig: {{ endpoint: endpoint, method: "POST" }},
     }});
+  }});
+  // tmkg's own IRIs in results open their resource page on this server (/id/...).
+  document.addEventListener("click", function (event) {{
+    const link = event.target.closest ? event.target.closest("a.iri") : null;
+    const own = config.prefixes.id;
+    if (link && link.href.indexOf(own) === 0) {{
+      event.preventDefault();
+      window.open("/id/" + link.href.slice(own.length), link.target || "_self");
+    }}
   }});
   window.yasgui = yasgui;
 }})();
