@@ -137,7 +137,9 @@ class ReportBuilder:
             if given_up.is_set():
                 return ""
             # A fresh Analyst per request: SPARQL updates may have changed the store.
-            return render(build_report(Analyst(self.graph), **options), fmt)  # type: ignore[arg-type]
+            # Links to the same questions are relative: they open on this server.
+            built = build_report(Analyst(self.graph), server="", **options)  # type: ignore[arg-type]
+            return render(built, fmt)
 
 
 def _unavailable(reason: str, suggestion: str) -> Response:

@@ -63,6 +63,11 @@ def add_report_commands(
         "that date, marked lapsed",
     )
     report.add_argument(
+        "--server",
+        metavar="URL",
+        help="the kg serve each section's 'ask it live' links open (default http://127.0.0.1:8000)",
+    )
+    report.add_argument(
         "--max-nodes",
         type=int,
         default=None,
@@ -122,6 +127,7 @@ def _run_report(args: argparse.Namespace, graph: KnowledgeGraph) -> int:
         max_nodes=args.max_nodes,
         as_of=args.as_of,
         include_lapsed=args.include_lapsed,
+        server=args.server,
     )
     if args.output is None:
         if fmt == "pdf":

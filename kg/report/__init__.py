@@ -33,13 +33,16 @@ def report(
     max_nodes: int | None = None,
     as_of: Any = None,
     include_lapsed: bool = False,
+    server: str | None = None,
 ) -> str:
     """A report on a mark (in a jurisdiction, a class), a party or a case, as a string.
 
     `format` is ``"html"`` (self-contained: figures inline as SVG, no external file) or
     ``"md"`` (Markdown; figures are left out — `kg report -o FILE.md` writes them beside).
     `as_of` (a date, or ``YYYY-MM-DD``/``YYYY-MM``/``YYYY``; default today) and
-    `include_lapsed` decide which rights are in force, as in every analysis.
+    `include_lapsed` decide which rights are in force, as in every analysis. Each section
+    links to the same question on a running `kg serve` at `server` (default
+    ``http://127.0.0.1:8000``).
 
     >>> from kg import KnowledgeGraph, Settings
     >>> graph = KnowledgeGraph.open(Settings(memory=True)); _ = graph.load_seed()
@@ -60,6 +63,7 @@ def report(
         max_nodes=max_nodes,
         as_of=as_of,
         include_lapsed=include_lapsed,
+        server=server,
     )
     return render(document, format)
 

@@ -9,6 +9,7 @@ same facts; every source they cite is numbered once, in order of first citation.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from kg.errors import KGError
 from kg.graph import KnowledgeGraph
 from kg.report.cases import CaseFacts, case_facts
 from kg.report.network import DEFAULT_MAX_NODES, ConflictNetwork, conflict_network
+from kg.report.questions import DEFAULT_SERVER, SectionQuestions, section_questions
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -75,6 +77,9 @@ class Report:
     network: ConflictNetwork
     parameters: dict[str, str] = field(default_factory=dict)
     sources: list[SourceRef] = field(default_factory=list)
+    questions: dict[str, SectionQuestions] = field(default_factory=dict)
+    """Section id -> the same question in GraphiQL and the SPARQL behind it
+    (`kg.report.questions`)."""
 
     def __post_init__(self) -> None:
         if not self.sources:
@@ -124,8 +129,12 @@ def build_report(
     max_nodes: int | None = None,
     as_of: PartialDate | dt.date | str | None = None,
     include_lapsed: bool = False,
+    server: str | None = None,
 ) -> Report:
     """The report on a mark (optionally in a jurisdiction and Nice class), a party or a case.
+
+    Each section links to the same question on a running server: `server` is its base URL
+    (default `DEFAULT_SERVER`; ``""`` for links relative to the server answering the report).
 
     `as_of` (a day, month or year; default today) decides which rights are in force, as for
     every analysis: dead rights are left out of who-else-uses, conflicts and priority unless
@@ -154,10 +163,22 @@ def build_report(
     jurisdiction, nodes = given["jurisdiction"], given["max_nodes"]
     when = _When(_as_of(as_of), include_lapsed)
     if mark:
-        return _mark_report(analyst, mark, jurisdiction, nice_class, nodes, when)
-    if party:
-        return _party_report(analyst, party, nodes, when)
-    return _case_report(analyst, case, nodes, when)  # type: ignore[arg-type]
+        built = _mark_report(analyst, mark, jurisdiction, nice_class, nodes, when)
+    elif party:
+        built = _party_report(analyst, party, nodes, when)
+    else:
+        built = _case_report(analyst, case, nodes, when)  # type: ignore[arg-type]
+    built.questions = section_questions(
+        _server(server),
+        mark=mark,
+        nice_class=nice_class,
+        jurisdiction=jurisdiction.upper() if jurisdiction else None,
+        party=built.subject if party else None,
+        case=built.cases[0].summary.id.rsplit("/", 1)[-1] if case and built.cases else case,
+        as_of=str(when.as_of) if when.as_of else None,
+        include_lapsed=include_lapsed,
+    )
+    return built
 
 
 # ------------------------------------------------------------------ the three kinds
@@ -553,6 +574,20 @@ class _When:
         if self.include_lapsed:
             shown["lapsed rights"] = "included"
         return shown
+
+
+def _server(value: str | None) -> str:
+    """The base URL the report's questions link to: http(s)://host[:port][/path], or ''."""
+    if value is None:
+        return DEFAULT_SERVER
+    if value == "":
+        return ""
+    if not re.fullmatch(r"https?://[A-Za-z0-9.\-\[\]:]+(/[A-Za-z0-9._~/%\-]*)?", value):
+        raise ReportParameterError(
+            f"not a server address: {value!r}",
+            suggestion="give an http(s) URL such as http://127.0.0.1:8000",
+        )
+    return value.rstrip("/")
 
 
 def _as_of(value: PartialDate | dt.date | str | None) -> PartialDate | None:

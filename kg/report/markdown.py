@@ -19,6 +19,7 @@ from kg.report.figures import timeline_selection
 
 if TYPE_CHECKING:
     from kg.report.document import Report
+    from kg.report.questions import SectionQuestions
 
 __all__ = ["MarkdownText", "escape", "render_markdown"]
 
@@ -76,6 +77,20 @@ def link_target(path: str) -> MarkdownText:
     return MarkdownText(quote(path, safe="/._-~"))
 
 
+def ask_links(questions: SectionQuestions | None) -> MarkdownText:
+    """A section's "ask it live" line: links to GraphiQL and the SPARQL page (their URLs are
+    percent-encoded by `kg.report.questions`, so they need no escaping), or ''."""
+    if questions is None:
+        return MarkdownText("")
+    line = "*Ask it live"
+    if questions.graphql:
+        line += f": [in GraphQL](<{questions.graphql.url}>)"
+    for n, question in enumerate(questions.sparql):
+        line += "; the SPARQL behind it:" if n == 0 else ","
+        line += f" [{escape(question.label.lower())}](<{question.url}>)"
+    return MarkdownText(line + ".*\n\n")
+
+
 def render_markdown(report: Report, figures: Mapping[str, str] | None = None) -> str:
     """The report as Markdown; `figures` maps ``network``/``timeline`` to image paths."""
     from kg.report.html import environment
@@ -87,5 +102,6 @@ def render_markdown(report: Report, figures: Mapping[str, str] | None = None) ->
         timeline_note=timeline_selection(report.timeline).note,
         cite=lambda sources: citations(report.cite(sources)),
         code=code,
+        ask=lambda section: ask_links(report.questions.get(section)),
     )
     return re.sub(r"\n{3,}", "\n\n", text)
