@@ -64,6 +64,7 @@ class TM(DefinedNamespace):
     FilingClaim: URIRef
     # properties
     text: URIRef
+    similarMark: URIRef
     mark: URIRef
     owner: URIRef
     user: URIRef
@@ -91,6 +92,18 @@ class TM(DefinedNamespace):
     code: URIRef
     priorityRule: URIRef
     priorityRuleBasis: URIRef
+    # section E: claims: Paris priority, first use, translation, transliteration, disclaimer
+    PriorityClaim: URIRef
+    priorityClaim: URIRef
+    priorityCountryCode: URIRef
+    priorityDate: URIRef
+    priorityApplicationNumber: URIRef
+    firstUsedDate: URIRef
+    firstUsedCommerceDate: URIRef
+    markTranslation: URIRef
+    markTransliteration: URIRef
+    markDisclaimer: URIRef
+    priorUseBasis: URIRef
     classNumber: URIRef
     relates: URIRef
     strength: URIRef
@@ -100,6 +113,47 @@ class TM(DefinedNamespace):
     concerns: URIRef
     caseNumber: URIRef
     claimAmount: URIRef
+    # section A: owners over time, owner country, representatives
+    OwnershipChange: URIRef
+    Assignment: URIRef
+    Merger: URIRef
+    NameChange: URIRef
+    SecurityInterest: URIRef
+    registration: URIRef
+    assignor: URIRef
+    assignee: URIRef
+    conveyanceText: URIRef
+    recordalDate: URIRef
+    nationality: URIRef
+    representative: URIRef
+    # section B: regional and international rights (EM, BX, OA, WO designations)
+    RegionalJurisdiction: URIRef
+    Membership: URIRef
+    Designation: URIRef
+    regionalSystem: URIRef
+    memberState: URIRef
+    memberFrom: URIRef
+    memberUntil: URIRef
+    designation: URIRef
+    designationDate: URIRef
+    # section C: oppositions and cancellations as proceedings
+    Proceeding: URIRef
+    Opposition: URIRef
+    Cancellation: URIRef
+    ProceedingOutcome: URIRef
+    ProceedingOutcomeScheme: URIRef
+    OutcomePending: URIRef
+    OutcomeUpheld: URIRef
+    OutcomePartlyUpheld: URIRef
+    OutcomeRejected: URIRef
+    OutcomeWithdrawn: URIRef
+    OutcomeSettled: URIRef
+    office: URIRef
+    contestedRegistration: URIRef
+    earlierRight: URIRef
+    proceedingFilingDate: URIRef
+    decisionDate: URIRef
+    outcome: URIRef
     date: URIRef
     case: URIRef
     involves: URIRef
@@ -116,6 +170,17 @@ class TM(DefinedNamespace):
     matchScore: URIRef
     matchMethod: URIRef
     sourceKind: URIRef
+    # section D: kind of mark, Vienna codes, verbal element, goods and services, class schemes
+    MarkFeature: URIRef
+    GoodsServices: URIRef
+    NationalClass: URIRef
+    markFeature: URIRef
+    viennaCode: URIRef
+    verbalElement: URIRef
+    goodsServices: URIRef
+    goodsServicesClass: URIRef
+    goodsServicesText: URIRef
+    classificationVersion: URIRef
 
 
 ID = Namespace("https://w3id.org/tmkg/id/")

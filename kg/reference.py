@@ -1,10 +1,13 @@
 """Reference data shipped with tmkg: the ontology, jurisdictions and Nice classes, as quads.
 
 Jurisdictions come from pycountry (every ISO 3166-1 country), with priority rules from
-``schema/priority-rules.csv`` where a rule is known and its legal basis is documented. Nice
+``schema/priority-rules.csv`` where a rule is known and its legal basis is documented. Regional
+and international systems (EM, BX, OA, WO) and their member states over time come from
+``schema/regional-systems.csv`` and ``schema/regional-members.csv``. Nice
 classes and their relatedness come from ``schema/nice.ttl``. The mark status scheme comes from
 ``schema/status.ttl``, and the USPTO's status codes, mapped onto it, from
 ``schema/status-uspto.csv`` (each code a concept of its own scheme, with where it is defined).
+The kinds of mark (ST.66 MarkFeature) come from ``schema/mark-features.ttl``.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from functools import cache
 import pycountry
 import pyoxigraph as ox
 
-from kg.namespaces import JURISDICTION, ONTOLOGY_GRAPH, REFERENCE_GRAPH, TM
+from kg.namespaces import ID, JURISDICTION, ONTOLOGY_GRAPH, REFERENCE_GRAPH, TM
 from kg.resources import SCHEMA_DIR
 
 __all__ = [
@@ -28,6 +31,8 @@ __all__ = [
     "ontology_quads",
     "reference_quads",
     "reference_version",
+    "regional_codes",
+    "regional_systems",
     "shapes_path",
 ]
 
@@ -41,7 +46,10 @@ _REFERENCE_FILES = (
     "nice.ttl",
     "priority-rules.csv",
     "status.ttl",
+    "mark-features.ttl",
     "status-uspto.csv",
+    "regional-systems.csv",
+    "regional-members.csv",
 )
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
 STATUS = "https://w3id.org/tmkg/id/status/"
@@ -85,9 +93,17 @@ def _priority_rules() -> dict[str, tuple[str, str]]:
         return {row["code"]: (row["rule"], row["basis"]) for row in csv.DictReader(handle)}
 
 
+def _prior_use_bases() -> dict[str, str]:
+    """Code -> the provision a claim of prior use rests on (column prior_use_basis)."""
+    with (SCHEMA_DIR / "priority-rules.csv").open(encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader(handle)
+        return {row["code"]: row["prior_use_basis"] for row in rows if row["prior_use_basis"]}
+
+
 def _jurisdiction_quads() -> Iterator[ox.Quad]:
     graph = _nn(REFERENCE_GRAPH)
     rules = _priority_rules()
+    prior_use = _prior_use_bases()
     for country in pycountry.countries:
         node = _nn(JURISDICTION[country.alpha_2])
         yield ox.Quad(node, _RDF_TYPE, _nn(TM.Jurisdiction), graph)
@@ -103,6 +119,9 @@ def _jurisdiction_quads() -> Iterator[ox.Quad]:
             rule, basis = rules[country.alpha_2]
             yield ox.Quad(node, _nn(TM.priorityRule), _nn(TM[rule]), graph)
             yield ox.Quad(node, _nn(TM.priorityRuleBasis), ox.Literal(basis, language="en"), graph)
+        if country.alpha_2 in prior_use:
+            text = ox.Literal(prior_use[country.alpha_2], language="en")
+            yield ox.Quad(node, _nn(TM.priorUseBasis), text, graph)
 
 
 def _uspto_status_quads() -> Iterator[ox.Quad]:
@@ -124,6 +143,60 @@ def _uspto_status_quads() -> Iterator[ox.Quad]:
             yield ox.Quad(node, _nn("http://purl.org/dc/terms/source"), _nn(row["url"]), graph)
             cited = ox.Literal(row["defined_in"], language="en")
             yield ox.Quad(node, _RDFS_COMMENT, cited, graph)
+
+
+@cache
+def regional_codes() -> frozenset[str]:
+    """The WIPO ST.3 codes of the regional and international systems (``regional-systems.csv``).
+
+    >>> sorted(regional_codes())
+    ['BX', 'EM', 'OA', 'WO']
+    """
+    return frozenset(regional_systems())
+
+
+@cache
+def regional_systems() -> dict[str, str]:
+    """WIPO ST.3 code -> English name of each regional or international system.
+
+    >>> regional_systems()["EM"]
+    'European Union trade mark'
+    """
+    with (SCHEMA_DIR / "regional-systems.csv").open(encoding="utf-8", newline="") as handle:
+        return {row["code"]: row["name"] for row in csv.DictReader(handle)}
+
+
+def _regional_quads() -> Iterator[ox.Quad]:
+    """Regional systems as tm:RegionalJurisdiction, their members over time as tm:Membership.
+
+    Membership IRIs are ``{ID}membership/{SYSTEM}-{MEMBER}-{FROM}``; each cites its source
+    (dcterms:source), as the CSV row does.
+    """
+    graph = _nn(REFERENCE_GRAPH)
+    source = _nn("http://purl.org/dc/terms/source")
+    date = _nn("http://www.w3.org/2001/XMLSchema#date")
+    with (SCHEMA_DIR / "regional-systems.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            node = _nn(JURISDICTION[row["code"]])
+            yield ox.Quad(node, _RDF_TYPE, _nn(TM.RegionalJurisdiction), graph)
+            yield ox.Quad(node, _nn(TM.code), ox.Literal(row["code"]), graph)
+            name = ox.Literal(row["name"], language="en")
+            yield ox.Quad(node, _SCHEMA_NAME, name, graph)
+            yield ox.Quad(node, _RDFS_LABEL, name, graph)
+            office = ox.Literal(row["office"], language="en")
+            yield ox.Quad(node, _nn("https://schema.org/alternateName"), office, graph)
+            yield ox.Quad(node, source, ox.Literal(row["source"], language="en"), graph)
+    with (SCHEMA_DIR / "regional-members.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            node = _nn(f"{ID}membership/{row['system']}-{row['member']}-{row['from']}")
+            yield ox.Quad(node, _RDF_TYPE, _nn(TM.Membership), graph)
+            yield ox.Quad(node, _nn(TM.regionalSystem), _nn(JURISDICTION[row["system"]]), graph)
+            yield ox.Quad(node, _nn(TM.memberState), _nn(JURISDICTION[row["member"]]), graph)
+            yield ox.Quad(node, _nn(TM.memberFrom), ox.Literal(row["from"], datatype=date), graph)
+            if row["until"]:
+                until = ox.Literal(row["until"], datatype=date)
+                yield ox.Quad(node, _nn(TM.memberUntil), until, graph)
+            yield ox.Quad(node, source, ox.Literal(row["source"], language="en"), graph)
 
 
 def _parse_into(name: str, graph: ox.NamedNode) -> Iterator[ox.Quad]:
@@ -151,7 +224,8 @@ def reference_quads() -> tuple[ox.Quad, ...]:
         (ONTOLOGY_GRAPH, "tmkg ontology"),
         (
             REFERENCE_GRAPH,
-            "tmkg reference data: ISO 3166-1 jurisdictions, Nice classes, mark statuses",
+            "tmkg reference data: ISO 3166-1 jurisdictions, regional systems and their members, "
+            "Nice classes, mark statuses",
         ),
     ):
         node = _nn(graph_iri)
@@ -165,7 +239,9 @@ def reference_quads() -> tuple[ox.Quad, ...]:
         *_jurisdiction_quads(),
         *_parse_into("nice.ttl", graph),
         *_parse_into("status.ttl", graph),
+        *_parse_into("mark-features.ttl", graph),
         *_uspto_status_quads(),
+        *_regional_quads(),
         *described,
     ]
     # Oxigraph stores literals in canonical form ("0.90" becomes "0.9"); hand out the same form

@@ -22,6 +22,8 @@ COMMANDS = [
     "priority",
     "timeline",
     "contradictions",
+    "case",
+    "proceedings",
     "report",
     "export",
     "import",

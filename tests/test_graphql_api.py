@@ -38,11 +38,20 @@ def client(server: GraphQLServer) -> Iterator[Client]:
         yield session  # type: ignore[misc]
 
 
+# Root fields whose data the seed case does not hold (its dispute was in court, not before an
+# office): their examples must run without errors; their answers are tested on fixtures
+# (tests/test_proceedings.py).
+EMPTY_ON_THE_SEED = {"proceedings"}
+
+
 @pytest.mark.parametrize("example", example_queries(), ids=lambda q: q.name)
 def test_every_example_query_answers_the_seed(server: GraphQLServer, example) -> None:
     answer = post(server.graphql, example.query, example.variables)
     assert "errors" not in answer, answer.get("errors")
     value = answer["data"][example.root_field]
+    if example.root_field in EMPTY_ON_THE_SEED:
+        assert value == [], f"{example.name}: the seed case has no such data"
+        return
     assert value, f"{example.name} gave an empty answer on the seed"
 
 

@@ -417,9 +417,9 @@ BAD_XML = [
         'registry.xml:7: ApplicationDate: "2019-02-29" is not a date',
     ),
     (
-        "office-em",
-        st66(trademark(GOOD_FIELDS.replace(">CN<", ">EM<"))),
-        'registry.xml:6: RegistrationOfficeCode: unknown jurisdiction "EM": EU trade marks (EUIPO) are not a tmkg jurisdiction yet',
+        "office-eu",
+        st66(trademark(GOOD_FIELDS.replace(">CN<", ">EU<"))),
+        'registry.xml:6: RegistrationOfficeCode: unknown jurisdiction "EU": the WIPO ST.3 code of EU trade marks (EUIPO) is EM',
     ),
     (
         "no-office",

@@ -54,6 +54,13 @@ BAD = [
     # Python's re (pyshacl) lets $ match before a final newline, XPath (SPARQL) does not
     '<https://w3id.org/tmkg/id/event/j> a tm:Judgment ; tm:currency "CNY\\n" .',
     '<https://w3id.org/tmkg/id/jurisdiction/QQ> a tm:Jurisdiction ; tm:code "QQ\\n" .',
+    # kind of mark, Vienna codes, verbal element, goods and services, national classes
+    'reg:x a tm:Registration ; tm:mark mark:m ; tm:owner party:p ; tm:jurisdiction cc:TW ; tm:viennaCode "26.1.3" .',
+    'reg:x a tm:Registration ; tm:mark mark:m ; tm:owner party:p ; tm:jurisdiction cc:TW ; tm:viennaCode "26.01.03\\n" .',
+    "reg:x a tm:Registration ; tm:mark mark:m ; tm:owner party:p ; tm:jurisdiction cc:TW ; tm:markFeature <https://w3id.org/tmkg/id/mark-feature/wordmark> .",
+    'reg:x a tm:Registration ; tm:mark mark:m ; tm:owner party:p ; tm:jurisdiction cc:TW ; tm:verbalElement "" .',
+    'reg:x a tm:Registration ; tm:mark mark:m ; tm:owner party:p ; tm:jurisdiction cc:TW ; tm:goodsServices <https://w3id.org/tmkg/id/goods-services/x> . <https://w3id.org/tmkg/id/goods-services/x> a tm:GoodsServices ; tm:goodsServicesText "beer" .',
+    '<https://w3id.org/tmkg/id/nice/32x> a tm:NationalClass ; <http://www.w3.org/2004/02/skos/core#notation> "032" .',
     # subclass links in the data, however they loop
     "<https://example.org/A> <http://www.w3.org/2000/01/rdf-schema#subClassOf> <https://example.org/B> . "
     "<https://example.org/B> <http://www.w3.org/2000/01/rdf-schema#subClassOf> <https://example.org/A>, tm:Mark . "

@@ -36,7 +36,7 @@ MISSPELT = [
     ),
     pytest.param(
         REGISTRATION + 'tm:registeredOn "2003-04-05"^^xsd:date .',
-        "tm:registeredOn is not a tmkg term; did you mean tm:registrationDate or tm:registrationNumber?",
+        "tm:registeredOn is not a tmkg term; did you mean tm:registration or tm:registrationDate or tm:registrationNumber?",
         id="property",
     ),
     pytest.param(

@@ -12,8 +12,9 @@ Rules, by argument name (`RULES`):
   most `MAX_TEXT_CHARS` characters — no control character (newline, tab, ESC, NUL), no
   line or paragraph separator (U+2028, U+2029), no surrogate or non-character, no
   bidirectional override;
-- ``jurisdiction``: an ISO 3166-1 alpha-2 code (any case) or tmkg's jurisdiction IRI
-  (``https://w3id.org/tmkg/id/jurisdiction/CN``); returned as the upper-case code;
+- ``jurisdiction``: an ISO 3166-1 alpha-2 code (any case), a regional system's WIPO ST.3 code
+  (EM, BX, OA, WO), or tmkg's jurisdiction IRI (``https://w3id.org/tmkg/id/jurisdiction/CN``);
+  returned as the upper-case code;
 - ``nice_class``: a whole number from 1 to 45;
 - ``as_of``: a day, a month or a year, as the data gives dates (``YYYY-MM-DD``, ``YYYY-MM``,
   ``YYYY``; any XSD 1.1 year, e.g. ``-0044``); returned as a `PartialDate`;

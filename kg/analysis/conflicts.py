@@ -20,6 +20,10 @@ with the brand owner. Candidates are found by blocking: only marks sharing a blo
 (`kg.analysis.similarity.blocking_keys`) are compared, never all pairs, and each distinct pair
 of texts is compared once.
 
+A regional or international right (EM, BX, OA, WO) meets others in every jurisdiction it covers
+on the date (`kg.analysis.coverage`): an EU trade mark and a French mark conflict in FR, the
+reasons say so; two EU trade marks meet once, in EM (or in the jurisdiction asked).
+
 Dead rights (expired, abandoned, refused, cancelled... on the date asked) are left out before
 (`kg.analysis.lifecycle.on_date`); kept on request, a pair with one is marked ``lapsed`` and
 its reasons say when and why the right ended.
@@ -34,7 +38,9 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from kg.analysis.coverage import covers, pair_in_place, places, route_notes
 from kg.analysis.dates import PartialDate
+from kg.analysis.mark_kinds import compared_label, compared_text
 from kg.analysis.model import ConflictPair, Holding, HoldingKind, PartyRef, SourceRef
 from kg.analysis.similarity import (
     DEFAULT_MIN_SIMILARITY,
@@ -134,7 +140,7 @@ def score_pair(
     time_factor, time_reason = _time_factor(left, right)
     score = similarity.score * class_factor * role_factor * time_factor
     reasons = [
-        f"marks {left.mark.text!r} and {right.mark.text!r}: "
+        f"marks {compared_label(left)} and {compared_label(right)}: "
         f"{', '.join(similarity.reasons) or 'similar'} ({similarity.score:.2f})",
         class_reason,
         role_reason,
@@ -174,9 +180,10 @@ def find_conflicts(
     for holding in holdings:
         if holding.jurisdiction is None:
             continue  # a use stated for no jurisdiction cannot conflict "in one jurisdiction"
-        if jurisdiction is not None and holding.jurisdiction != jurisdiction:
+        if jurisdiction is not None and not covers(holding, jurisdiction):
             continue
-        by_place[holding.jurisdiction].append(holding)
+        for place in places(holding, jurisdiction):  # its own, and those its EM/WO right covers
+            by_place[place].append(holding)
     best: dict[tuple[str, str, str], ConflictPair] = {}
     similarity_cache: dict[tuple[str, str], MarkSimilarity] = {}
     # Below PREFILTER_SIMILARITY a pair can score without its spellings overlapping at all.
@@ -184,7 +191,9 @@ def find_conflicts(
     for place, group in by_place.items():
         by_text: dict[str, list[Holding]] = defaultdict(list)
         for holding in group:
-            by_text[holding.mark.text].append(holding)
+            text = compared_text(holding)  # the verbal element where stated
+            if text is not None:  # a wordless (figurative...) mark is never compared as words
+                by_text[text].append(holding)
         pairs = candidate_text_pairs(by_text) | {(t, t) for t in by_text}
         for left_text, right_text in pairs:
             similarity = similarity_cache.get((left_text, right_text))
@@ -198,6 +207,8 @@ def find_conflicts(
                 continue
             for left in by_text[left_text]:
                 for right in by_text[right_text]:
+                    if not pair_in_place(left, right, place, jurisdiction):
+                        continue  # two EM rights conflict in EM, not again in each member
                     _consider(
                         left,
                         right,
@@ -238,6 +249,7 @@ def _consider(
     if scored is None or scored[0] < min_score:
         return
     score, class_factor, reasons = scored
+    reasons = [*reasons, *route_notes((left, right), place)]
     key = (left.party, right.party, place or "")
     current = best.get(key)
     if current is not None and current.score >= score:

@@ -7,6 +7,7 @@ every party and holding is known by one canonical IRI with all its records merge
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
@@ -15,6 +16,12 @@ from kg.analysis.dates import PartialDate
 from kg.analysis.lifecycle import StatusScheme, status_name
 from kg.analysis.lookups import BatchedLookups, HoldingRecord
 from kg.analysis.mark_index import MarkIndex
+from kg.analysis.mark_kinds import (
+    KIND_PROPERTIES,
+    goods_services_of,
+    kind_fields,
+    with_goods_services_classes,
+)
 from kg.analysis.model import (
     Holding,
     HoldingKind,
@@ -22,7 +29,12 @@ from kg.analysis.model import (
     PartyRef,
     SourceRef,
 )
+from kg.analysis.ownership_facts import attach_ownership, with_recorded_owners
 from kg.analysis.priority import ClaimRecord
+from kg.analysis.registration_claims import (
+    REGISTRATION_CLAIM_PROPERTIES,
+    with_registration_claims,
+)
 from kg.analysis.sparql_text import (
     RDF_TYPE,
     TM,
@@ -60,6 +72,8 @@ _HOLDING_PROPERTIES = {
     "statusCode": "status_code",
     "status": "status_text",
 }
+_HOLDING_PROPERTIES |= REGISTRATION_CLAIM_PROPERTIES  # read again by with_registration_claims
+_HOLDING_PROPERTIES |= {name: name for name in KIND_PROPERTIES}  # kg.analysis.mark_kinds
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
 
 
@@ -201,6 +215,7 @@ class FactBase(BatchedLookups, TimelineFacts):
         every = sorted({m for group in members.values() for m in group})
         names: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
         types: dict[str, set[str]] = defaultdict(set)
+        countries: dict[str, set[str]] = defaultdict(set)
         for batch in batches(every):
             rows = self.select(
                 f"""SELECT ?p ?kind ?name ?lang ?g WHERE {{
@@ -212,16 +227,26 @@ class FactBase(BatchedLookups, TimelineFacts):
                       UNION
                       {{ GRAPH ?g {{ ?p a ?type }}
                          BIND(STR(?type) AS ?name) BIND("type" AS ?kind) }}
+                      UNION
+                      {{ GRAPH ?g {{ ?p <{TM}nationality> ?country }}
+                         BIND(STR(?country) AS ?name) BIND("country" AS ?kind) }}
                       BIND(LANG(?name) AS ?lang)
                     }}"""
             )
             for row in rows:
                 if row["kind"] == "type":
                     types[row["p"]].add(row["name"].removeprefix(TM))  # type: ignore[union-attr,index]
+                elif row["kind"] == "country":
+                    countries[row["p"]].add(row["name"].rsplit("/", 1)[-1])  # type: ignore[union-attr,index]
                 else:
                     names[row["p"]].append((row["kind"], row["name"], row["lang"] or ""))  # type: ignore[index,arg-type]
         for canonical, group in members.items():
             self._parties[canonical] = _party_ref(canonical, group, names, types)
+            found = sorted({c for iri in group for c in countries.get(iri, ())})
+            if found:  # tm:nationality (several only when sources disagree: the first)
+                self._parties[canonical] = dataclasses.replace(
+                    self._parties[canonical], country=found[0]
+                )
 
     # ------------------------------------------------------------ marks
 
@@ -327,7 +352,8 @@ class FactBase(BatchedLookups, TimelineFacts):
         else:
             for batch in batches(sorted(set(mark_iris))):
                 self._collect_holdings(records, f"VALUES ?m {{ {iri_values(batch)} }}")
-        return self._holdings_from(records)
+        # the analyses as of a date need each registration's changes of owner (one query)
+        return attach_ownership(self, self._holdings_from(records))
 
     def _collect_holdings(self, records: dict[str, HoldingRecord], restriction: str) -> None:
         # Oxigraph evaluates this shape in well under a millisecond per mark; a sub-SELECT
@@ -360,6 +386,7 @@ class FactBase(BatchedLookups, TimelineFacts):
 
     def _holdings_from(self, records: dict[str, HoldingRecord]) -> list[Holding]:
         identities = self.identities
+        goods = goods_services_of(self.select, (r.values for r in records.values()))
         marks = self.marks
         holdings: list[Holding] = []
         for key, record in sorted(records.items()):
@@ -383,6 +410,8 @@ class FactBase(BatchedLookups, TimelineFacts):
                 else values.get("user", set())
             )
             life = self._life(values, jurisdictions) if record.kind == "Registration" else {}
+            if record.kind == "Registration":
+                life |= kind_fields(values, goods)  # kind of mark, Vienna codes, goods
             for party in sorted({identities.canonical(h) for h in holders}):
                 if record.kind == "Registration":
                     kind = HoldingKind.REGISTERED_OWNER
@@ -410,7 +439,8 @@ class FactBase(BatchedLookups, TimelineFacts):
                         **life,
                     )
                 )
-        return holdings
+        holdings = [with_goods_services_classes(h) for h in holdings]  # issue 13, D
+        return with_registration_claims(self, with_recorded_owners(holdings), records)
 
     def _life(self, values: dict[str, set[str]], jurisdictions: list[str]) -> dict:
         """A registration's numbers, dates and status, the status normalized to the scheme."""

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 
 from kg.analysis.dates import PartialDate
 from kg.analysis.model import Holding, HoldingKind
+from kg.analysis.ownership import owners_on
 
 __all__ = [
     "ENDED",
@@ -61,7 +62,8 @@ def on_date(
     ['APPLICANT']
     """
     kept = []
-    for holding in holdings:
+    # the owners of that date, after any chain of title (kg.analysis.ownership)
+    for holding in owners_on(holdings, as_of, include_lapsed=include_lapsed):
         if holding.kind is not HoldingKind.REGISTERED_OWNER:
             kept.append(holding)
             continue

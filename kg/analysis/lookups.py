@@ -15,6 +15,10 @@ from kg.analysis.sparql_text import KEY_BATCH, RDF_TYPE, TM, batches, iri_values
 
 __all__ = ["BatchedLookups", "HoldingRecord"]
 
+# tm:Case and its subclasses (a proceeding before an office is a case: schema/ontology.ttl).
+_CASE_TYPES = {TM + name for name in ("Case", "Proceeding", "Opposition", "Cancellation")}
+_A_CASE = f"a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{TM}Case>"
+
 
 @dataclass
 class HoldingRecord:
@@ -127,7 +131,7 @@ class BatchedLookups:
         """Every case: canonical IRI -> its case number (None when no source gives one)."""
         rows = self.select(
             f"""SELECT DISTINCT ?c ?n WHERE {{
-                  ?c a <{TM}Case> . OPTIONAL {{ ?c <{TM}caseNumber> ?n }} }}"""
+                  ?c {_A_CASE} . OPTIONAL {{ ?c <{TM}caseNumber> ?n }} }}"""
         )
         found: dict[str, str | None] = {}
         for row in rows:
@@ -149,7 +153,7 @@ class BatchedLookups:
             rows = self.select(
                 f"""SELECT DISTINCT ?who ?c ?role WHERE {{
                       VALUES ?who {{ {iri_values(batch)} }} VALUES ?role {{ {roles} }}
-                      ?c ?role ?who . ?c a <{TM}Case> }}"""
+                      ?c ?role ?who . ?c {_A_CASE} }}"""
             )
             for row in rows:
                 role = row["role"].removeprefix(TM)  # type: ignore[union-attr]
@@ -167,6 +171,7 @@ class BatchedLookups:
         values: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         graphs: dict[str, set[str]] = defaultdict(set)
         is_case: set[str] = set()
+        proceedings: set[str] = set()  # oppositions, cancellations (kg.analysis.proceedings)
         fields = {
             TM + "caseNumber": "number",
             TM + "jurisdiction": "jurisdiction",
@@ -186,8 +191,10 @@ class BatchedLookups:
             for row in rows:
                 case = identities.canonical(row["c"])  # type: ignore[arg-type]
                 graphs[case].add(row["g"])  # type: ignore[arg-type]
-                if row["p"] == RDF_TYPE and row["o"] == TM + "Case":
+                if row["p"] == RDF_TYPE and row["o"] in _CASE_TYPES:
                     is_case.add(case)
+                    if row["o"] != TM + "Case":
+                        proceedings.add(case)
                 elif row["p"] in fields:
                     values[case][fields[row["p"]]].add(row["o"])  # type: ignore[index,arg-type]
         party_roles = ("courts", "plaintiffs", "defendants")
@@ -218,6 +225,12 @@ class BatchedLookups:
                 currency=min(v["currency"]) if v["currency"] else None,
                 sources=self.source_refs(graphs[case]),
             )
+        if proceedings:
+            from kg.analysis.proceedings import read_proceedings, with_proceeding
+
+            every = read_proceedings(self)  # type: ignore[arg-type]
+            for case in proceedings & found.keys():
+                found[case] = with_proceeding(found[case], every)
         return found
 
     def events_by_case(self, case_iris: Iterable[str]) -> dict[str, list[TimelineEntry]]:
@@ -245,6 +258,12 @@ class BatchedLookups:
         for entry in self._event_entries(rows):
             for case in cases_of_event[entry.subject]:
                 found[case].append(entry)
+        from kg.analysis.proceedings import proceeding_timeline, read_proceedings
+
+        # a proceeding's own filing and decision dates (kg.analysis.proceedings)
+        by_id = {p.id: p for p in read_proceedings(self)}  # type: ignore[arg-type]
+        for case in wanted & by_id.keys():
+            found[case] += proceeding_timeline([by_id[case]], case=case)
         return found
 
     def sources_of(self, iris: Iterable[str]) -> dict[str, tuple[SourceRef, ...]]:

@@ -9,7 +9,10 @@ import dataclasses
 import json
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from kg.analysis.registration_claims import RegistrationClaims
 
 __all__ = [
     "CaseSummary",
@@ -18,10 +21,15 @@ __all__ = [
     "ConflictPath",
     "Contradiction",
     "ContradictionSide",
+    "CoveredJurisdiction",
+    "Designation",
+    "GoodsServicesEntry",
     "Holding",
     "HoldingKind",
     "MarkRef",
     "MarkUsage",
+    "OwnerPeriod",
+    "OwnershipChange",
     "PartyRef",
     "PathStep",
     "PriorityFinding",
@@ -131,6 +139,8 @@ class PartyRef(Result):
     aliases: tuple[str, ...] = ()
     iris: tuple[str, ...] = ()
     types: tuple[str, ...] = ()
+    country: str | None = None
+    """The party's tm:nationality as an ISO 3166-1 code (incorporation or nationality)."""
 
 
 @dataclass(frozen=True)
@@ -175,6 +185,27 @@ class Holding(Result):
     """Set by `kg.analysis.lifecycle.on_date`: a dead right on the date asked."""
     ended: str | None = None
     end_reason: str | None = None
+    owner_since: str | None = None
+    """Set by `kg.analysis.ownership.owners_on`: the date the holder acquired the right by a
+    recorded ownership change (None: it held it from the filing)."""
+    recorded_owners: tuple[str, ...] = ()
+    """Every party the registration's records name as tm:owner (canonical IRIs)."""
+    ownership: tuple[OwnershipChange, ...] = ()
+    """The recorded ownership changes and security interests of the registration, by date."""
+    mark_feature: str | None = None
+    """The kind of mark (``schema/mark-features.ttl``: "word", "figurative"), None if unstated."""
+    vienna_codes: tuple[str, ...] = ()
+    """Vienna Classification codes of the mark's figurative elements ("26.01.03")."""
+    verbal_element: str | None = None
+    """The mark's words as the office records them (tm:verbalElement), None if unstated."""
+    goods_services: tuple[GoodsServicesEntry, ...] = ()
+    """Goods and services per class (Nice or national), with their texts."""
+    coverage: tuple[CoveredJurisdiction, ...] = ()
+    """Set by `kg.analysis.coverage.with_coverage`: the jurisdictions a regional (EM, BX, OA)
+    or international (WO) right covers on the date asked, besides its own `jurisdiction`."""
+    application_claims: RegistrationClaims | None = None
+    """Set by `kg.analysis.registration_claims`: the application's Paris priority claims,
+    first-use dates, translations, transliterations and disclaimers (None: it states none)."""
 
 
 @dataclass(frozen=True)
@@ -200,6 +231,19 @@ class MarkUsage(Result):
     """A dead right on the date asked (shown only on request)."""
     ended: str | None = None
     end_reason: str | None = None
+    mark_feature: str | None = None
+    """The kind of mark of the holdings ("word", "combined"...), None if unstated."""
+    verbal_element: str | None = None
+    """The verbal element compared, where a registration states one apart from its text."""
+    national_classes: tuple[str, ...] = ()
+    """Classes of an office's own scheme, as "{scheme} {code}" ("tw-national 032"): never Nice."""
+    vienna_codes: tuple[str, ...] = ()
+    """Vienna Classification codes of the holdings' marks."""
+    goods_services: tuple[GoodsServicesEntry, ...] = ()
+    """The holdings' goods and services per class (Nice or national), with their texts."""
+    via: str | None = None
+    """The regional or international right through which the hit counts in the jurisdiction
+    asked: "EM", "BX", "OA", "WO/DE" (a Madrid designation of DE), "WO/EM"; None if national."""
 
 
 @dataclass(frozen=True)
@@ -217,6 +261,8 @@ class ConflictPair(Result):
     sources: tuple[SourceRef, ...]
     lapsed: bool = False
     """One side is a dead right on the date asked (shown only on request)."""
+    proceedings: tuple[str, ...] = ()
+    """IRIs of the oppositions or cancellations between the two parties behind the conflict."""
 
 
 @dataclass(frozen=True)
@@ -256,6 +302,11 @@ class CompetingClaim(Result):
     """A dead right on the date asked: listed on request, never deciding priority."""
     ended: str | None = None
     end_reason: str | None = None
+    effective_date: str | None = None
+    """The date the claim counts from under the rule (None: it does not count)."""
+    effective_basis: str | None = None
+    """Why it counts from then: filing, Paris priority, first use in commerce, use,
+    constructive use (filing / Paris priority); or why it does not count."""
 
 
 @dataclass(frozen=True)
@@ -273,6 +324,9 @@ class PriorityFinding(Result):
     explanation: str
     competing_claims: tuple[CompetingClaim, ...] = field(default=())
     sources: tuple[SourceRef, ...] = field(default=())
+    date_basis: str | None = None
+    """Why the holder counts from `date`: filing, registration, Paris priority, first use in
+    commerce, use, or constructive use (filing / Paris priority)."""
 
 
 @dataclass(frozen=True)
@@ -318,6 +372,12 @@ class CaseSummary(Result):
     claim_amount: str | None
     currency: str | None
     sources: tuple[SourceRef, ...]
+    kind: str | None = None
+    """For a proceeding before an office: "opposition", "cancellation" or "proceeding"."""
+    outcome: str | None = None
+    """For a proceeding: its outcome (pending, upheld, partly upheld, rejected...)."""
+    office: PartyRef | None = None
+    """For a proceeding: the trademark office it is before."""
 
 
 @dataclass(frozen=True)
@@ -329,3 +389,82 @@ class SearchHit(Result):
     label: str
     matched: str
     score: float
+
+
+@dataclass(frozen=True)
+class OwnershipChange(Result):
+    """A recorded change of owner (or a security interest, which changes none) of a
+    registration: `kind` is the tm: class's local name ("Assignment", "Merger", "NameChange",
+    "OwnershipChange", "SecurityInterest"); parties are canonical IRIs; `sources` graphs."""
+
+    id: str
+    kind: str
+    registration: str
+    date: str | None
+    assignors: tuple[str, ...] = ()
+    assignees: tuple[str, ...] = ()
+    conveyance: str | None = None
+    recorded: str | None = None
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OwnerPeriod(Result):
+    """One party's time as an owner of a registration: `since` the change that made it owner
+    (None: from the filing, an original owner), `until` the change that ended it (None: still
+    the owner). Dates as the sources give them."""
+
+    party: str
+    since: str | None
+    until: str | None
+    acquired_by: OwnershipChange | None = None
+    ended_by: OwnershipChange | None = None
+
+
+@dataclass(frozen=True)
+class GoodsServicesEntry(Result):
+    """The goods or services of a registration in one class (ST.96 ClassDescription).
+
+    `scheme` is "nice" for a Nice class (`nice_class` its number) or a national scheme's name
+    ("tw-national", `nice_class` None); `code` is the class as written ("25", "032");
+    `edition` the classification version ("12-2025"); `texts` (language tag, text) pairs.
+    """
+
+    id: str
+    scheme: str
+    code: str
+    nice_class: int | None = None
+    edition: str | None = None
+    texts: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class CoveredJurisdiction(Result):
+    """A jurisdiction a regional or international right covers on a date, and through what.
+
+    `via` is the route: "EM" (an EU trade mark covers its member states), "BX", "OA", "WO/DE"
+    (an international registration's designation of DE), "WO/EM" (its designation of EM, so
+    EM's members). `since` is the first day of coverage: the membership's start or the
+    designation's date, when known.
+    """
+
+    code: str
+    via: str
+    since: str | None = None
+
+
+@dataclass(frozen=True)
+class Designation(Result):
+    """A designation of an international registration (Madrid): where, and its own status."""
+
+    id: str
+    registration: str
+    jurisdiction: str
+    designation_date: str | None = None
+    status: str | None = None
+    """The normalized status (``schema/status.ttl``), None if unstated (read as in force)."""
+    status_stage: str | None = None
+    status_date: str | None = None
+    status_code: str | None = None
+    status_text: str | None = None
+    sources: tuple[str, ...] = ()

@@ -36,6 +36,8 @@ PATH_PREDICATES = tuple(
         "payee",
         "case",
         "grantedBy",
+        "contestedRegistration",
+        "earlierRight",
     )
 )
 MAX_NEIGHBOURS = 200
@@ -101,4 +103,4 @@ def neighbourhood_edges(
     return {e for e in edges if e[0] != e[2]}, truncated
 
 
-SIMILAR_MARK = "https://w3id.org/tmkg/ontology#similarMark"
+SIMILAR_MARK = TM + "similarMark"

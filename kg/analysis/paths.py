@@ -33,6 +33,8 @@ _SENTENCES = {
     "payee": "the {s} awards {o} damages",
     "case": "the {s} belongs to {o}",
     "grantedBy": "{o} granted {s}",
+    "contestedRegistration": "the {s} contests the {o}",
+    "earlierRight": "the {s} invokes the earlier {o}",
     "similarMark": "the {s} and the {o} are confusingly similar",
 }
 

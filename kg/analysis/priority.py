@@ -7,6 +7,12 @@ for. Every other claim — later filings, uses, a party's own claim of first use
 beside the finding, with its date and sources. A pending application is a filing (its filing
 date counts); a dead right (`kg.analysis.lifecycle.on_date`) never decides priority, and is
 listed only when asked for, marked lapsed with the date and reason it ended.
+
+What an application claims moves its date (`kg.analysis.registration_claims`): a Paris
+priority claim made within six months, the stated first use in commerce under first-to-use,
+the filing as constructive use (Lanham Act §7(c)) where no dated use is recorded. Each
+competing claim carries the date it counts from and why; a claim of prior use under
+first-to-file is named with the provision it rests on (the jurisdiction's tm:priorUseBasis).
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from kg.analysis.coverage import covers, route_note
 from kg.analysis.dates import PartialDate
 from kg.analysis.model import (
     CompetingClaim,
@@ -22,6 +29,13 @@ from kg.analysis.model import (
     PartyRef,
     PriorityFinding,
     SourceRef,
+)
+from kg.analysis.registration_claims import (
+    EffectiveDate,
+    claim_notes,
+    constructive_use,
+    filing_effective,
+    first_use_in_commerce,
 )
 from kg.analysis.usage import MIN_CLASS_RELATEDNESS, class_match
 
@@ -57,9 +71,17 @@ def priority(
     parties: Mapping[str, PartyRef],
     sources: Mapping[str, SourceRef],
     relatedness: Mapping[frozenset[int], float],
+    prior_use_basis: str | None = None,
 ) -> PriorityFinding:
-    """Decide priority among `holdings` (similar marks, any place) for a class and place."""
-    local = [h for h in holdings if h.jurisdiction == jurisdiction]
+    """Decide priority among `holdings` (similar marks, any place) for a class and place.
+
+    A registration counts from its effective date (`kg.analysis.registration_claims`): under
+    first-to-file its valid Paris priority date, else its filing date; under first-to-use its
+    stated first use in commerce, and its filing (or priority) date as constructive use where
+    no dated use is recorded at all. `prior_use_basis` is the provision a claim of prior use
+    rests on in a first-to-file jurisdiction (tm:priorUseBasis), named in the explanation.
+    """
+    local = [h for h in holdings if covers(h, jurisdiction)]  # own, or through EM/WO coverage
     in_class = [
         h
         for h in local
@@ -69,7 +91,7 @@ def priority(
         (d, h)
         for h in in_class
         if h.kind in _FILED and not h.lapsed
-        if (d := _date(h.filing_date or h.registration_date)) is not None
+        if (d := filing_effective(h).date) is not None
     ]
     uses = [
         (d, h)
@@ -77,22 +99,58 @@ def priority(
         if h.kind not in _FILED and not h.lapsed
         if (d := _date(h.start_date)) is not None
     ]
+    # An application's stated first use in commerce is use; its filing, constructive use.
+    uses += [
+        (found.date, h)
+        for h in in_class
+        if h.kind in _FILED and not h.lapsed
+        if (found := first_use_in_commerce(h)) is not None and found.date is not None
+    ]
+    constructive = [
+        (d, h)
+        for h in in_class
+        if h.kind in _FILED and not h.lapsed
+        if (d := constructive_use(h).date) is not None
+    ]
 
     winner: tuple[PartialDate, Holding] | None = None
     if rule == "FirstToFile" and filings:
         winner = min(filings, key=lambda item: item[0])
     elif rule == "FirstToUse" and uses:
         winner = min(uses, key=lambda item: item[0])
+    elif rule == "FirstToUse" and constructive:
+        winner = min(constructive, key=lambda item: item[0])
 
     holder_iri = None
     if winner is not None:
         holding = winner[1]
         holder_iri = holding.on_behalf_of or holding.party
     competing = _competing(
-        local, claims, holder_iri, winner, parties, sources, jurisdiction, nice_class, relatedness
+        local,
+        claims,
+        holder_iri,
+        winner,
+        parties,
+        sources,
+        jurisdiction,
+        nice_class,
+        relatedness,
+        rule=rule,
     )
     explanation = _explain(
         mark_text, nice_class, jurisdiction, rule, rule_basis, winner, parties, filings, uses
+    ) + claim_notes(
+        in_class,
+        [
+            c.claimant
+            for c in claims
+            if c.kind == "FirstUseClaim" and c.jurisdiction in (None, jurisdiction)
+        ],
+        rule=rule,
+        jurisdiction=jurisdiction,
+        prior_use=prior_use_basis,
+        names={iri: ref.name for iri, ref in parties.items()},
+        decided=winner,
     )
     return PriorityFinding(
         mark=mark_text,
@@ -108,11 +166,23 @@ def priority(
         sources=tuple(
             sources.get(g, SourceRef(graph=g)) for g in (winner[1].sources if winner else ())
         ),
+        date_basis=_effective(winner[1], rule).basis if winner else None,
     )
 
 
 def _date(text: str | None) -> PartialDate | None:
     return PartialDate.try_parse(text)
+
+
+def _effective(holding: Holding, rule: str | None) -> EffectiveDate:
+    """The date a holding counts from under the rule, and why."""
+    if holding.kind not in _FILED and rule == "FirstToFile":
+        return EffectiveDate(None, "use: does not decide under first-to-file")
+    if holding.kind not in _FILED:
+        return EffectiveDate(_date(holding.start_date), "use")
+    if rule == "FirstToUse":
+        return first_use_in_commerce(holding) or constructive_use(holding)
+    return filing_effective(holding)
 
 
 def _describe(holding: Holding) -> str:
@@ -141,6 +211,8 @@ def _competing(
     jurisdiction: str,
     nice_class: int,
     relatedness: Mapping[frozenset[int], float],
+    *,
+    rule: str | None = None,
 ) -> tuple[CompetingClaim, ...]:
     listed: list[tuple[PartialDate | None, CompetingClaim]] = []
     for holding in local:
@@ -163,6 +235,7 @@ def _competing(
         if holding.lapsed:
             when = f" on {holding.ended}" if holding.ended else ""
             description += f"; lapsed{when}: {holding.end_reason}"
+        effective = _effective(holding, rule)
         claim = CompetingClaim(
             party=parties[holding.party],
             basis=basis,
@@ -172,6 +245,8 @@ def _competing(
             lapsed=holding.lapsed,
             ended=holding.ended,
             end_reason=holding.end_reason,
+            effective_date=None if holding.lapsed else effective.text,
+            effective_basis="lapsed: does not count" if holding.lapsed else effective.basis,
         )
         listed.append((_date(text), claim))
     for record in claims:
@@ -184,6 +259,7 @@ def _competing(
             date=record.date,
             description=record.description,
             sources=tuple(sources.get(g, SourceRef(graph=g)) for g in record.sources),
+            effective_basis="a claim the source reports: does not count",
         )
         listed.append((_date(record.date), claim))
     listed.sort(
@@ -226,9 +302,29 @@ def _explain(
     holder = parties[holding.on_behalf_of or holding.party].name
     if rule == "FirstToFile":
         how = f"{holder} filed the earliest: {_describe(holding)}, filed {date}"
+        if filing_effective(holding).basis == "Paris priority":
+            how = (
+                f"{holder} filed the earliest: {_describe(holding)}, filed "
+                f"{holding.filing_date} with a valid Paris Convention priority claim "
+                f"(Art. 4), so it counts from the priority date {date}"
+            )
+    elif holding.kind in _FILED and first_use_in_commerce(holding) is not None:
+        how = (
+            f"{holder} used it first: {_describe(holding)}, in use in commerce since {date} "
+            "(the first use its application states)"
+        )
+    elif holding.kind in _FILED:
+        found = constructive_use(holding)
+        how = (
+            f"No dated use is recorded; {holder}'s {_describe(holding)} is the earliest "
+            f"{found.basis}, {date} (Lanham Act §7(c), 15 U.S.C. §1057(c): filing is "
+            "constructive use, contingent on registration)"
+        )
     else:
         via = f" (through {parties[holding.party].name})" if holding.on_behalf_of else ""
         how = f"{holder}{via} used it first: {_describe(holding)}, since {date}"
+    if (covered := route_note(holding, jurisdiction)) is not None:
+        how = f"{how}; it {covered}"  # an earlier right there though not national
     return (
         f"Under {jurisdiction}'s {name} rule{cited}, priority to {subject} "
         f"goes to {holder.rstrip('.')}. {how}."

@@ -16,10 +16,12 @@ from rapidfuzz import fuzz, process
 from kg.analysis import arguments
 from kg.analysis.conflicts import DEFAULT_MIN_SCORE, find_conflicts
 from kg.analysis.contradictions import ONE_PARTY_PER_SOURCE, SINGLE_VALUED, find_contradictions
+from kg.analysis.coverage import read_coverage
 from kg.analysis.dates import PartialDate
 from kg.analysis.facts import FactBase
 from kg.analysis.lifecycle import on_date
 from kg.analysis.mark_index import MarkIndex, index_path_for
+from kg.analysis.mark_kinds import verbal_candidates, word_similarities
 from kg.analysis.model import (
     CaseSummary,
     ConflictPair,
@@ -37,6 +39,16 @@ from kg.analysis.model import (
 from kg.analysis.neighbourhood import neighbourhood_edges
 from kg.analysis.paths import all_paths, build_graph, shortest_paths
 from kg.analysis.priority import priority
+from kg.analysis.proceedings import (
+    Proceeding,
+    check_kind,
+    check_outcome,
+    proceeding_timeline,
+    read_proceedings,
+    select_proceedings,
+    with_proceeding_conflicts,
+)
+from kg.analysis.registration_claims import prior_use_basis
 from kg.analysis.search import DEFAULT_MIN_SCORE as DEFAULT_MIN_SEARCH_SCORE
 from kg.analysis.search import search_hits
 from kg.analysis.similarity import (
@@ -151,7 +163,7 @@ class Analyst:
         if not self.facts.jurisdiction_exists(code):
             raise NotFound(
                 f"unknown jurisdiction {code!r}",
-                suggestion="use an ISO 3166-1 alpha-2 code such as CN",
+                suggestion="use an ISO 3166-1 alpha-2 code such as CN, or EM, BX, OA, WO",
             )
         return code
 
@@ -182,7 +194,11 @@ class Analyst:
         similar = self._similar_marks(mark, min_similarity)
         facts = self.facts
         when = _as_date(as_of)
-        holdings = on_date(facts.holdings(similar), when or _today(), include_lapsed=include_lapsed)
+        found = {*similar, *verbal_candidates(facts, facts.select, mark, min_similarity)}
+        holdings = on_date(facts.holdings(found), when or _today(), include_lapsed=include_lapsed)
+        # verbal elements where stated; wordless figurative marks take no part
+        holdings, similar = word_similarities(mark, holdings, similar, min_similarity)
+        holdings = read_coverage(facts, holdings, when or _today())  # EM members, WO designations
         parties = facts.parties(self._party_iris(holdings))
         return ResultList(
             who_else_uses(
@@ -213,13 +229,24 @@ class Analyst:
         facts = self.facts
         when = _as_date(as_of) or _today()
         holdings = on_date(facts.holdings(), when, include_lapsed=include_lapsed)
+        holdings = read_coverage(facts, holdings, when)  # EM members, WO designations
+        pairs = find_conflicts(
+            holdings,
+            parties=facts.parties(self._party_iris(holdings)),
+            sources=facts.sources,
+            relatedness=facts.relatedness,
+            cases=facts.case_parties(),
+            jurisdiction=jurisdiction,
+            nice_class=nice_class,
+            min_score=min_score,
+        )
+        # Oppositions and cancellations are conflicts too (kg.analysis.proceedings).
         return ResultList(
-            find_conflicts(
-                holdings,
-                parties=facts.parties(self._party_iris(holdings)),
-                sources=facts.sources,
-                relatedness=facts.relatedness,
-                cases=facts.case_parties(),
+            with_proceeding_conflicts(
+                facts,
+                pairs,
+                as_of=when,
+                include_lapsed=include_lapsed,
                 jurisdiction=jurisdiction,
                 nice_class=nice_class,
                 min_score=min_score,
@@ -279,7 +306,10 @@ class Analyst:
         facts = self.facts
         similar = self._similar_marks(mark, DEFAULT_MIN_SIMILARITY)
         when = _as_date(as_of) or _today()
-        holdings = on_date(facts.holdings(similar), when, include_lapsed=include_lapsed)
+        found = {*similar, *verbal_candidates(facts, facts.select, mark, DEFAULT_MIN_SIMILARITY)}
+        holdings = on_date(facts.holdings(found), when, include_lapsed=include_lapsed)
+        holdings, _ = word_similarities(mark, holdings, similar, DEFAULT_MIN_SIMILARITY)
+        holdings = read_coverage(facts, holdings, when)  # EM members, WO designations
         claims = facts.claims(similar)
         rule, basis = facts.priority_rule(code)  # type: ignore[arg-type]
         iris = self._party_iris(holdings) | {c.claimant for c in claims}
@@ -294,6 +324,7 @@ class Analyst:
             parties=facts.parties(iris),
             sources=facts.sources,
             relatedness=facts.relatedness,
+            prior_use_basis=prior_use_basis(facts, code),  # type: ignore[arg-type]
         )
 
     def timeline(self, party: str | None = None, case: str | None = None) -> list[TimelineEntry]:
@@ -301,15 +332,44 @@ class Analyst:
         if (party is None) == (case is None):
             raise KGError("name a party or a case (not both)")
         if party is not None:
-            entries = self.facts.timeline_entries(parties=[self.find_party(party).id])
+            who = self.find_party(party).id
+            entries = self.facts.timeline_entries(parties=[who])
+            entries += proceeding_timeline(read_proceedings(self.facts), parties=[who])
         else:
-            entries = self.facts.timeline_entries(case=self._find_case(case))  # type: ignore[arg-type]
+            iri = self.facts.identities.canonical(self._find_case(case))  # type: ignore[arg-type]
+            entries = self.facts.timeline_entries(case=iri)
+            entries += proceeding_timeline(read_proceedings(self.facts), case=iri)
         return ResultList(order_timeline(entries))
 
     def case(self, case: str) -> CaseSummary:
         """A case by IRI, IRI tail (``aws-cn-2018``) or case number; else NotFound."""
         iri = self._find_case(case)
         return self.facts.case_summaries([iri])[self.facts.identities.canonical(iri)]
+
+    def proceedings(
+        self,
+        party: str | None = None,
+        mark: str | None = None,
+        kind: str | None = None,
+        outcome: str | None = None,
+        registration: str | None = None,
+    ) -> list[Proceeding]:
+        """Oppositions and cancellations, by filing date; filters: a party on either side (a
+        name), a mark (its text, contested or invoked), a kind ("opposition",
+        "cancellation"), an outcome (`kg.analysis.proceedings.OUTCOMES`), a contested
+        registration (IRI). An unknown party, mark, kind or outcome raises an error."""
+        return ResultList(
+            select_proceedings(
+                read_proceedings(self.facts),
+                parties=[self.find_party(party).id] if party else (),
+                marks=self.find_mark(mark) if mark else (),
+                registrations=[self.facts.identities.canonical(registration)]
+                if registration
+                else (),
+                kind=check_kind(kind),
+                outcome=check_outcome(outcome),
+            )
+        )
 
     def search(
         self, text: str, limit: int = 10, min_score: float = DEFAULT_MIN_SEARCH_SCORE
@@ -343,7 +403,8 @@ class Analyst:
     def _find_case(self, case: str) -> str:
         rows = self.facts.select(
             f"""SELECT DISTINCT ?c ?n WHERE {{
-                  ?c a <{TM}Case> . OPTIONAL {{ ?c <{TM}caseNumber> ?n }} }}"""
+                  ?c a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{TM}Case> .
+                  OPTIONAL {{ ?c <{TM}caseNumber> ?n }} }}"""
         )
         for row in rows:
             iri = row["c"] or ""
@@ -368,6 +429,9 @@ class Analyst:
         for holding in facts.holdings(marks):
             if holding.id in nodes:
                 labels[holding.id] = _holding_label(holding)
+        for proceeding in read_proceedings(facts):
+            if proceeding.id in nodes:
+                labels[proceeding.id] = proceeding.label
         return labels
 
 

@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from kg.analysis.model import TimelineEntry
+from kg.analysis.ownership_facts import CHANGE_KINDS, describe_changes
 from kg.analysis.sparql_text import TM, batches, camel_words, iri_values
 
 __all__ = ["TimelineFacts"]
@@ -26,7 +27,7 @@ class TimelineFacts:
         if members:
             patterns.append(
                 f"{{ VALUES ?who {{ {iri_values(members)} }} "
-                f"?e <{TM}involves>|<{TM}payer>|<{TM}payee> ?who }}"
+                f"?e <{TM}involves>|<{TM}payer>|<{TM}payee>|<{TM}assignor>|<{TM}assignee> ?who }}"
             )
         if case is not None:
             cases = iri_values(sorted(self.identities.members(case)))
@@ -49,14 +50,19 @@ class TimelineFacts:
         by_event: dict[str, dict[str | None, set[str]]] = defaultdict(lambda: defaultdict(set))
         kinds: dict[str, str] = {}
         descriptions: dict[tuple[str, str | None], str] = {}
+        changes_of_owner: set[str] = set()
         for row in rows:
             event = row["e"]
+            if row["type"].removeprefix(TM) in CHANGE_KINDS:  # type: ignore[union-attr]
+                changes_of_owner.add(event)  # type: ignore[arg-type]
             by_event[event][row["date"]].add(row["g"])  # type: ignore[index,arg-type]
             kinds[event] = camel_words(row["type"].removeprefix(TM))  # type: ignore[index,union-attr]
             if row["desc"]:
                 descriptions.setdefault((event, row["date"]), row["desc"])  # type: ignore[arg-type]
                 descriptions.setdefault((event, None), row["desc"])  # type: ignore[arg-type]
         involved = self._involved(sorted(by_event))
+        # Only changes of owner need their registration's words (no query when there are none).
+        changes = describe_changes(self, sorted(changes_of_owner)) if changes_of_owner else {}
         entries = []
         for event, dates in by_event.items():
             dated = {d: g for d, g in dates.items() if d}
@@ -70,7 +76,8 @@ class TimelineFacts:
                         kind=kinds[event],
                         subject=event,
                         description=descriptions.get((event, date))
-                        or descriptions.get((event, None), ""),
+                        or descriptions.get((event, None))
+                        or changes.get(event, ""),
                         parties=tuple(involved.get(event, ())),
                         sources=self.source_refs(graphs),
                     )
@@ -82,7 +89,8 @@ class TimelineFacts:
         for batch in batches(events):
             rows = self.select(
                 f"""SELECT DISTINCT ?e ?p WHERE {{ VALUES ?e {{ {iri_values(batch)} }}
-                      ?e <{TM}involves>|<{TM}payer>|<{TM}payee> ?p }}"""
+                      ?e <{TM}involves>|<{TM}payer>|<{TM}payee>|<{TM}assignor>|<{TM}assignee>
+                         ?p }}"""
             )
             parties = self.parties(row["p"] for row in rows)  # type: ignore[misc]
             canonical = self.identities.canonical

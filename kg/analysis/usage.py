@@ -5,10 +5,13 @@ Pure functions over holdings (see `kg.analysis.facts`); no store access here.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 
+from kg.analysis.coverage import covers, route, route_note
 from kg.analysis.dates import PartialDate
+from kg.analysis.mark_kinds import only_national_classes, usage_kind_fields
 from kg.analysis.model import Holding, HoldingKind, MarkUsage, PartyRef, SourceRef
 from kg.analysis.similarity import MarkSimilarity
 
@@ -23,12 +26,14 @@ _FILED = (HoldingKind.REGISTERED_OWNER, HoldingKind.APPLICANT)
 
 
 def holding_since(holding: Holding) -> str | None:
-    """When a holding began: registration (else filing) date, an application's filing date,
-    or a use's start date."""
+    """When a holding began: the date its holder acquired it by a recorded ownership change,
+    else the registration (else filing) date, an application's filing date, or a use's start
+    date."""
     if holding.kind is HoldingKind.APPLICANT:
-        return holding.filing_date
+        return holding.owner_since or holding.filing_date
     if holding.kind is HoldingKind.REGISTERED_OWNER:
-        return holding.registration_date or holding.filing_date
+        # an owner after a recorded change holds it since it acquired it (kg.analysis.ownership)
+        return holding.owner_since or holding.registration_date or holding.filing_date
     return holding.start_date
 
 
@@ -89,7 +94,9 @@ def who_else_uses(
     holdings
         Registrations and uses of the candidate marks (canonical IRIs, sameAs merged).
     similarities
-        Mark IRI -> its similarity to the asked mark; marks not in it are ignored.
+        Mark IRI -> its similarity to the asked mark; marks not in it are ignored. A holding
+        IRI key overrides its mark's (a registration's verbal element, `kg.analysis.mark_kinds`).
+        A holding whose classes are all national (pre-Nice) is left out when a class is asked.
     excluding
         Canonical party IRIs to leave out (e.g. the asker's own company).
     as_of
@@ -98,24 +105,32 @@ def who_else_uses(
         before (`kg.analysis.lifecycle.on_date`); a dead right kept on request is its own
         hit, marked ``lapsed`` with the date and reason it ended.
 
-    Holdings in another jurisdiction, or with no jurisdiction when one is asked, are left out;
+    Holdings in another jurisdiction, or with no jurisdiction when one is asked, are left out,
+    unless a regional or international right covers the one asked on the date (`Holding.coverage`,
+    `kg.analysis.coverage`): such a hit says through what (`via`, and a reason);
     so are holdings whose classes are known and unrelated to `nice_class`. Holdings that state
     no class are kept, marked "class not stated".
     """
     groups: dict[tuple, list[tuple[Holding, float | None, str]]] = defaultdict(list)
     for holding in holdings:
-        if holding.mark.id not in similarities or holding.party in excluding:
+        if _similarity(holding, similarities) is None or holding.party in excluding:
             continue
-        if jurisdiction is not None and holding.jurisdiction != jurisdiction:
-            continue
+        if jurisdiction is not None and not covers(holding, jurisdiction):
+            continue  # neither its own jurisdiction nor one its EM/WO right covers
         if as_of is not None and not holding_active(holding, as_of):
             continue
+        if nice_class is not None and only_national_classes(holding):
+            continue  # a national (pre-Nice) class is never a Nice class (kg.analysis.mark_kinds)
         strength, note = class_match(holding.classes, nice_class, relatedness)
         if strength is not None and strength < min_class_relatedness:
             continue
         key = (holding.party, holding.kind, holding.mark.id, holding.on_behalf_of, holding.lapsed)
+        key += (_via(holding, jurisdiction),)  # a national right and an EM right: two hits
         groups[key].append((holding, strength, note))
-    usages = [_usage(group, similarities, parties, sources) for group in groups.values()]
+    usages = [
+        _routed(_usage(group, similarities, parties, sources), group[0][0], jurisdiction)
+        for group in groups.values()
+    ]
     usages.sort(
         key=lambda u: (
             -u.similarity,
@@ -134,7 +149,7 @@ def _usage(
     sources: Mapping[str, SourceRef],
 ) -> MarkUsage:
     first = group[0][0]
-    similarity = similarities[first.mark.id]
+    similarity = similarities.get(first.id) or similarities[first.mark.id]
     strengths = [s for _, s, _ in group if s is not None]
     notes = sorted({note for _, _, note in group if note})
     dates = sorted(
@@ -165,4 +180,29 @@ def _usage(
         lapsed=first.lapsed,
         ended=endings[-1][1] if endings else None,
         end_reason=endings[-1][2] if endings else None,
+        **usage_kind_fields([h for h, _, _ in group]),  # type: ignore[arg-type]
+    )
+
+
+def _similarity(
+    holding: Holding, similarities: Mapping[str, MarkSimilarity]
+) -> MarkSimilarity | None:
+    """A holding's similarity: its own (by holding IRI, e.g. from its verbal element), else its
+    mark's."""
+    return similarities.get(holding.id) or similarities.get(holding.mark.id)
+
+
+def _via(holding: Holding, jurisdiction: str | None) -> str | None:
+    found = route(holding, jurisdiction)
+    return found.via if found else None
+
+
+def _routed(usage: MarkUsage, holding: Holding, jurisdiction: str | None) -> MarkUsage:
+    """The hit saying through which regional or international right it counts in the
+    jurisdiction asked (`kg.analysis.coverage.route`), when not through its own."""
+    note = route_note(holding, jurisdiction)
+    if note is None:
+        return usage
+    return dataclasses.replace(
+        usage, via=_via(holding, jurisdiction), reasons=(*usage.reasons, note)
     )

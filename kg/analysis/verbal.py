@@ -6,9 +6,10 @@ Compared as words, every "設計圖" is an exact match of every other, so such t
 aside: a placeholder has no verbal element (``None``), and a descriptor is removed from the
 words it accompanies. The texts are data, per office, in ``schema/mark-placeholders.csv``.
 
-A mark's text is ``tm:text``; should the model get a verbal-element property of its own
-(TIPO's API has ``tmark-draft-c``, ST.66 ``MarkVerbalElementText``), `verbal_element` is where
-that value comes in.
+A mark's text is ``tm:text``. Where a registration states its verbal element apart
+(``tm:verbalElement``: ST.66 ``MarkVerbalElementText``, TIPO's ``tmark-draft-c``), that is what
+is compared instead, and a figurative mark stating none takes no part in word similarity
+(`kg.analysis.mark_kinds`).
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from kg.analysis.model import Result
 from kg.analysis.service import Analyst
 from kg.analysis.similarity import DEFAULT_MIN_SIMILARITY
 from kg.cli.output import printable, render_table
+from kg.cli.proceedings import PROCEEDING_COMMANDS, add_proceeding_commands
 from kg.errors import NotFound
 from kg.graph import KnowledgeGraph
 
@@ -124,6 +125,7 @@ def add_analysis_commands(
         description="The same fact given incompatible values by one or several sources, each "
         "side with its sources.",
     )
+    add_proceeding_commands(commands, parents)  # kg case, kg proceedings
 
 
 def _sources(result: Result) -> str:
@@ -167,7 +169,7 @@ def _who(
             "; ".join(u.party.aliases),
             u.mark.text,
             held,
-            ", ".join(map(str, u.classes)),
+            ", ".join([*map(str, u.classes), *u.national_classes]),  # national: "tw-national 032"
             u.jurisdiction or "",
             u.since or "",
             f"{u.similarity:.2f}",
@@ -261,6 +263,7 @@ ANALYSIS_COMMANDS = {
     "priority": _priority,
     "timeline": _timeline,
     "contradictions": _contradictions,
+    **PROCEEDING_COMMANDS,
 }
 
 
@@ -297,7 +300,8 @@ def _render_priority(finding: Any) -> str:
         f"rule: {finding.rule or 'unknown'}"
         + (f" — {finding.rule_basis}" if finding.rule_basis else ""),
         f"holder: {finding.holder.name if finding.holder else '(undecided)'}"
-        + (f", {finding.date}" if finding.date else ""),
+        + (f", {finding.date}" if finding.date else "")
+        + (f" ({finding.date_basis})" if finding.date_basis else ""),
         finding.explanation,
     ]
     if finding.sources:
@@ -306,8 +310,13 @@ def _render_priority(finding: Any) -> str:
         lines.append("competing claims:")
         for claim in finding.competing_claims:
             sources = "; ".join(s.title or s.graph for s in claim.sources)
+            counts = (
+                f"; counts from {claim.effective_date} ({claim.effective_basis})"
+                if claim.effective_date
+                else (f"; {claim.effective_basis}" if claim.effective_basis else "")
+            )
             lines.append(
-                f"  - {claim.party.name}: {claim.basis} {claim.date or '(undated)'} — "
+                f"  - {claim.party.name}: {claim.basis} {claim.date or '(undated)'}{counts} — "
                 f"{claim.description} [{sources}]"
             )
     return "\n".join(lines) + "\n"

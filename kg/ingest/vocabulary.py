@@ -76,7 +76,7 @@ def similar_terms(name: str, kind: str | None = None) -> list[str]:
     >>> similar_terms("Compnay", "class")
     ['Company']
     >>> similar_terms("registeredOn", "property")
-    ['registrationDate', 'registrationNumber']
+    ['registration', 'registrationDate', 'registrationNumber']
     >>> similar_terms("zzzz")
     []
     """

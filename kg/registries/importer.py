@@ -30,6 +30,7 @@ from kg.errors import KGError, NotFound, ParseError
 from kg.ingest.load import load_quads
 from kg.namespaces import GRAPH, ID, TM
 from kg.registries.csv import read_csv
+from kg.registries.kinds import kind_quads
 from kg.registries.records import (
     FieldError,
     RegistryRecord,
@@ -256,6 +257,7 @@ def registry_quads(
         if record.status:
             status = ox.Literal(record.status)
             quads.append(ox.Quad(registration, _TERM["status"], status, target))
+        quads += kind_quads(registration, record, target)  # kind of mark, national classes
     errors.raise_if_any()
     return ImportedFile(
         name=name,

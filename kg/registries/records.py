@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg.errors import ParseError
-from kg.reference import jurisdiction_codes
+from kg.reference import jurisdiction_codes, regional_codes
 
 __all__ = [
     "OWNER_KINDS",
@@ -37,10 +37,7 @@ _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:Z|[+-]\d{2}:\d{2})?")
 # Office codes that are not ISO 3166-1 countries, with what to do about them.
 _NOT_COUNTRIES = {
     "UK": "the ISO 3166-1 code of the United Kingdom is GB",
-    "EM": "EU trade marks (EUIPO) are not a tmkg jurisdiction yet",
-    "EU": "EU trade marks (EUIPO) are not a tmkg jurisdiction yet",
-    "WO": "international registrations (WIPO Madrid) are not a tmkg jurisdiction yet",
-    "BX": "Benelux marks (BOIP) are not a tmkg jurisdiction yet",
+    "EU": "the WIPO ST.3 code of EU trade marks (EUIPO) is EM",
 }
 
 
@@ -78,6 +75,13 @@ class RegistryRecord:
     status: str | None = None
     registration_number: str | None = None
     """The office's registration number where it differs from `number` (ST.66)."""
+    national_classes: tuple[str, ...] = ()
+    """Class codes of the office's own scheme (ST.66 ClassificationKindCode other than Nice),
+    as written ("032"): never Nice classes."""
+    mark_feature: str | None = None
+    """The kind of mark as the file writes it (ST.66 MarkFeature: "Word", "Figurative")."""
+    vienna_codes: tuple[str, ...] = ()
+    """Vienna Classification codes (ST.66 MarkImageCategory/CategoryCodeDetails/CategoryCode)."""
 
 
 class RowErrors:
@@ -163,16 +167,16 @@ def nice_classes(text: str) -> tuple[int, ...]:
 
 
 def jurisdiction_code(text: str) -> str:
-    """An ISO 3166-1 alpha-2 code that tmkg knows, upper-cased.
+    """An ISO 3166-1 alpha-2 code, or the WIPO ST.3 code of a regional system, upper-cased.
 
-    >>> jurisdiction_code(" cn ")
-    'CN'
+    >>> jurisdiction_code(" cn "), jurisdiction_code("em"), jurisdiction_code("WO")
+    ('CN', 'EM', 'WO')
     >>> jurisdiction_code("XX")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     kg.registries.records.FieldError: unknown jurisdiction "XX": not an ISO 3166-1 alpha-2 ...
     """
     code = text.strip().upper()
-    if code in jurisdiction_codes():
+    if code in jurisdiction_codes() or code in regional_codes():
         return code
     hint = _NOT_COUNTRIES.get(code, "not an ISO 3166-1 alpha-2 country code")
     raise FieldError(f'unknown jurisdiction "{text.strip()}": {hint}')

@@ -58,7 +58,14 @@ _FIELDS = {
     ("RegistrationDate",): "registration_date",
     ("MarkCurrentStatusCode",): "status",
     ("WordMarkSpecification", "MarkVerbalElementText"): "mark",
+    ("MarkFeature",): "mark_feature",
 }
+# A GoodsServices names its classification (ClassificationKindCode): a kind other than "Nice"
+# is an office's own (pre-Nice) scheme, whose class numbers are never read as Nice classes.
+_GOODS_SERVICES = ("GoodsServicesDetails", "GoodsServices")
+_CLASS_KIND = (*_GOODS_SERVICES, "ClassificationKindCode")
+_VIENNA = ("MarkImageDetails", "MarkImage", "MarkImageCategory", "CategoryCodeDetails")
+_VIENNA += ("CategoryCode",)
 _CLASS_NUMBER = (
     "GoodsServicesDetails",
     "GoodsServices",
@@ -108,6 +115,10 @@ class _TradeMark:
     values: dict[str, tuple[str, int]] = field(default_factory=dict)
     classes: list[tuple[str, int]] = field(default_factory=list)
     applicants: list[_Applicant] = field(default_factory=list)
+    national: list[tuple[str, int]] = field(default_factory=list)
+    pending: list[tuple[str, int]] = field(default_factory=list)  # this GoodsServices' numbers
+    class_kind: str | None = None
+    vienna: list[str] = field(default_factory=list)
 
 
 class _Handler(ContentHandler):
@@ -214,7 +225,13 @@ class _Handler(ContentHandler):
             if key is not None and text:
                 self.trademark.values.setdefault(key, (text, self.line))
             elif relative == _CLASS_NUMBER and text:
-                self.trademark.classes.append((text, self.line))
+                self.trademark.pending.append((text, self.line))
+            elif relative == _CLASS_KIND:
+                self.trademark.class_kind = text
+            elif relative == _GOODS_SERVICES:
+                _file_classes(self.trademark)
+            elif relative == _VIENNA and text:
+                self.trademark.vienna.append(text)
         elif local == "TransactionData" and self.transaction is not None:
             for trademark in self.transaction:
                 self.emit(trademark, self.transaction_applicants)
@@ -361,7 +378,17 @@ def _record(
         registration_date=granted,
         status=text.get("status"),
         registration_number=text.get("registration_number"),
+        national_classes=tuple(sorted({code for code, _ in trademark.national})),
+        mark_feature=text.get("mark_feature"),
+        vienna_codes=tuple(sorted(set(trademark.vienna))),
     )
+
+
+def _file_classes(trademark: _TradeMark) -> None:
+    """Put the class numbers of the GoodsServices just read with Nice or national classes."""
+    kind = (trademark.class_kind or "Nice").casefold()
+    (trademark.classes if kind == "nice" else trademark.national).extend(trademark.pending)
+    trademark.pending, trademark.class_kind = [], None
 
 
 def _current_owners(chain: list[_Applicant]) -> list[_Applicant]:

@@ -18,6 +18,7 @@ from strawberry.dataloader import DataLoader
 
 from kg.analysis.facts import FactBase
 from kg.analysis.model import CaseSummary, Holding, PartyRef, SourceRef, TimelineEntry
+from kg.analysis.ownership_facts import registration_ownership
 from kg.analysis.timeline import order_timeline
 from kg.api.graphql.runner import AnalysisRunner
 
@@ -63,6 +64,10 @@ class Loaders:
         )
         self.sources: DataLoader[str, tuple[SourceRef, ...]] = self._loader(
             lambda facts, keys: facts.sources_of(keys), ()
+        )
+        # a registration's (ownership changes, representatives): kg.analysis.ownership_facts
+        self.ownership: DataLoader[str, tuple[tuple, tuple[str, ...]]] = self._loader(
+            lambda facts, keys: registration_ownership(facts, keys), ((), ())
         )
 
     def _loader(

@@ -56,8 +56,10 @@ from kg.api.graphql.types import (
     PageInfo,
     Party,
     Priority,
+    Proceeding,
     SearchHit,
     TimelineEntry,
+    proceedings_matching,
 )
 from kg.config import Settings
 from kg.errors import (
@@ -304,6 +306,23 @@ class Query:
         check(id=str(id))
         analyst = info.context.runner.analyst
         return Case.of(await _call(info, lambda: analyst.case(str(id))))
+
+    @strawberry.field(
+        description="Oppositions and cancellations before trademark offices, by filing date. "
+        "Filters: a party on either side (a name), a mark (its text, contested or invoked), a "
+        "kind (opposition, cancellation), an outcome (pending, upheld, partly upheld, rejected, "
+        "withdrawn, settled; an unstated outcome is pending)."
+    )
+    async def proceedings(
+        self,
+        info: Info,
+        party: str | None = None,
+        mark: str | None = None,
+        kind: str | None = None,
+        outcome: str | None = None,
+    ) -> list[Proceeding]:
+        check(name=party, mark=mark)
+        return await proceedings_matching(info, party=party, mark=mark, kind=kind, outcome=outcome)
 
     @strawberry.field(
         description="Parties, marks and cases whose names, texts or case numbers match the "

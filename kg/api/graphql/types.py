@@ -9,12 +9,27 @@ Dates are strings because sources give partial dates (``2004``, ``2004-09``).
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
 import pycountry
 import strawberry
 
 from kg.analysis import model
+from kg.analysis.ownership import owner_periods
+from kg.api.graphql.coverage_types import (
+    CoveredJurisdiction,
+    Designation,
+    coverage_of,
+    designations_of,
+)
 from kg.api.graphql.loaders import Context, SourcedHolding
+from kg.api.graphql.mark_kind_types import GoodsServices
+from kg.api.graphql.registration_claims import (
+    MarkStatement,
+    PriorityClaim,
+    registration_claim_fields,
+)
+from kg.reference import regional_systems
 
 __all__ = [
     "Case",
@@ -30,16 +45,20 @@ __all__ = [
     "Jurisdiction",
     "Mark",
     "MarkUsage",
+    "OwnerPeriod",
+    "OwnershipChange",
     "PageInfo",
     "Party",
     "PathStep",
     "Priority",
+    "Proceeding",
     "Registration",
     "SearchHit",
     "SearchKind",
     "Source",
     "TimelineEntry",
     "Use",
+    "proceedings_matching",
 ]
 
 Info = strawberry.Info[Context, None]
@@ -93,14 +112,17 @@ def _sources(refs: tuple[model.SourceRef, ...]) -> list[Source]:
     return [Source.of(ref) for ref in refs]
 
 
-@strawberry.type(description="A jurisdiction: an ISO 3166-1 country.")
+@strawberry.type(
+    description="A jurisdiction: an ISO 3166-1 country, or a regional or international "
+    "system (WIPO ST.3 code: EM, BX, OA, WO)."
+)
 class Jurisdiction:
-    code: str = strawberry.field(description="ISO 3166-1 alpha-2 code, e.g. CN")
+    code: str = strawberry.field(description="ISO 3166-1 alpha-2 code, e.g. CN, or ST.3 EM")
 
-    @strawberry.field(description="The country's English name.")
+    @strawberry.field(description="The country's (or the system's) English name.")
     def name(self) -> str | None:
         country = pycountry.countries.get(alpha_2=self.code)
-        return country.name if country else None
+        return country.name if country else regional_systems().get(self.code)
 
     @classmethod
     def of(cls, code: str | None) -> Jurisdiction | None:
@@ -123,6 +145,11 @@ class Party:
     aliases: list[str] = strawberry.field(description="every other name, in any language")
     iris: list[str] = strawberry.field(description="IRIs of every record merged into this one")
     types: list[str] = strawberry.field(description="ontology classes, e.g. Company, Court")
+    country: Jurisdiction | None = strawberry.field(
+        default=None,
+        description="the party's country (tm:nationality): where a company is incorporated, "
+        "of which a person is a national",
+    )
 
     @classmethod
     def of(cls, ref: model.PartyRef) -> Party:
@@ -132,6 +159,7 @@ class Party:
             aliases=list(ref.aliases),
             iris=list(ref.iris),
             types=list(ref.types),
+            country=Jurisdiction.of(ref.country),
         )
 
     @strawberry.field(description="Registrations the party owns.")
@@ -230,6 +258,46 @@ class Registration:
     status_text: str | None = strawberry.field(
         default=None, description="the office's own status text (or the USPTO table's)"
     )
+    holding: strawberry.Private[model.Holding | None] = None
+    mark_feature: str | None = strawberry.field(
+        default=None,
+        description="the kind of mark (schema/mark-features.ttl, after ST.66 MarkFeature): "
+        "word, stylized-characters, figurative, combined, three-dimensional, colour, sound, "
+        "hologram, olfactory, motion, position, pattern, multimedia, other; null if unstated",
+    )
+    vienna_codes: list[str] = strawberry.field(
+        default_factory=list,
+        description='Vienna Classification codes of the figurative elements ("26.01.03")',
+    )
+    verbal_element: str | None = strawberry.field(
+        default=None,
+        description="the mark's words as the office records them (ST.96 "
+        "MarkVerbalElementText), apart from placeholder text; compared instead of the mark's "
+        "text where stated",
+    )
+    goods_services: list[GoodsServices] = strawberry.field(
+        default_factory=list,
+        description="goods and services per class (Nice or national), with their texts",
+    )
+    priority_claims: list[PriorityClaim] = strawberry.field(
+        default_factory=list,
+        description="Paris Convention priority claims of the application (ST.96 Priority)",
+    )
+    first_used_date: str | None = strawberry.field(
+        default=None, description="first use anywhere, as the application states it"
+    )
+    first_used_commerce_date: str | None = strawberry.field(
+        default=None, description="first use in commerce, as the application states it"
+    )
+    translations: list[MarkStatement] = strawberry.field(
+        default_factory=list, description="translations of the mark's words"
+    )
+    transliterations: list[MarkStatement] = strawberry.field(
+        default_factory=list, description="transliterations of the mark's words"
+    )
+    disclaimers: list[MarkStatement] = strawberry.field(
+        default_factory=list, description="parts of the mark no exclusive right is claimed in"
+    )
 
     @classmethod
     def of(cls, sourced: SourcedHolding) -> Registration:
@@ -253,11 +321,66 @@ class Registration:
             status_date=h.status_date,
             status_code=h.status_code,
             status_text=h.status_text,
+            holding=h,
+            **registration_claim_fields(h),
+            mark_feature=h.mark_feature,
+            vienna_codes=list(h.vienna_codes),
+            verbal_element=h.verbal_element,
+            goods_services=[GoodsServices.of(e) for e in h.goods_services],
         )
 
     @strawberry.field(description="The party that owns the registration.")
     async def owner(self, info: Info) -> Party | None:
         return await _party(info, self.owner_id)
+
+    @strawberry.field(
+        description="Every owner over time, in the order they became owners: since the change "
+        "that made each one owner (null: from the filing), until the change that ended it "
+        "(null: still the owner). Security interests change no owner."
+    )
+    async def owners_over_time(self, info: Info) -> list[OwnerPeriod]:
+        h = self.holding
+        if h is None:
+            return []
+        changes, _ = await info.context.loaders.ownership.load(h.id)
+        found = owner_periods(h.recorded_owners or (h.party,), changes)
+        return [OwnerPeriod.of(period) for period in found]
+
+    @strawberry.field(
+        description="Recorded changes of owner (assignments, mergers, changes of name) and "
+        "security interests, by date."
+    )
+    async def ownership_changes(self, info: Info) -> list[OwnershipChange]:
+        changes, _ = await info.context.loaders.ownership.load(str(self.id))
+        return [OwnershipChange.of(c) for c in changes]
+
+    @strawberry.field(description="Agents or attorneys representing the owner before the office.")
+    async def representatives(self, info: Info) -> list[Party]:
+        _, iris = await info.context.loaders.ownership.load(str(self.id))
+        found = await info.context.loaders.party.load_many(list(iris))
+        return [Party.of(ref) for ref in found if ref]
+
+    @strawberry.field(description="Oppositions and cancellations against this registration.")
+    async def proceedings(self, info: Info) -> list[Proceeding]:
+        return await proceedings_matching(info, registration=str(self.id))
+
+    @strawberry.field(
+        description="The jurisdictions this right covers on `asOf` (YYYY, YYYY-MM or "
+        "YYYY-MM-DD; default today) besides its own: an EU trade mark (EM), Benelux (BX) or "
+        "OAPI (OA) mark its system's member states then (schema/regional-members.csv), an "
+        "international registration (WO) each designation in force then; empty for a "
+        "national right. Territory only: whether the right itself is in force is `status`."
+    )
+    async def coverage(self, info: Info, as_of: str | None = None) -> list[CoveredJurisdiction]:
+        code = self.jurisdiction.code if self.jurisdiction else None
+        return await coverage_of(info, str(self.id), code, as_of)
+
+    @strawberry.field(
+        description="The designations of an international registration (WO), each with its "
+        "designated jurisdiction and its own status; empty for other registrations."
+    )
+    async def designations(self, info: Info) -> list[Designation]:
+        return await designations_of(info, str(self.id))
 
 
 @strawberry.type(description="A use of a mark by a party, perhaps on behalf of another.")
@@ -336,6 +459,18 @@ class Case:
     claim_amount: str | None = strawberry.field(description="amount claimed (a decimal)")
     currency: str | None
     sources: list[Source]
+    kind: str | None = strawberry.field(
+        default=None,
+        description="for a proceeding before an office: opposition, cancellation or proceeding",
+    )
+    outcome: str | None = strawberry.field(
+        default=None,
+        description="for a proceeding: pending, upheld, partly upheld, rejected, withdrawn or "
+        "settled",
+    )
+    office: Party | None = strawberry.field(
+        default=None, description="for a proceeding: the trademark office it is before"
+    )
 
     @classmethod
     def of(cls, summary: model.CaseSummary) -> Case:
@@ -351,12 +486,85 @@ class Case:
             claim_amount=summary.claim_amount,
             currency=summary.currency,
             sources=_sources(summary.sources),
+            kind=summary.kind,
+            outcome=summary.outcome,
+            office=Party.of(summary.office) if summary.office else None,
         )
 
     @strawberry.field(description="The case's events in date order, one entry per source date.")
     async def events(self, info: Info) -> list[TimelineEntry]:
         entries = await info.context.loaders.events_of_case.load(self.id)
         return [TimelineEntry.of(e) for e in entries]
+
+
+@strawberry.type(
+    description="An opposition or a cancellation before a trademark office (a case): the "
+    "plaintiffs (opponents, applicants for cancellation) against the holders of the contested "
+    "application or registration."
+)
+class Proceeding:
+    id: strawberry.ID
+    kind: str = strawberry.field(description="opposition, cancellation or proceeding")
+    number: str | None = strawberry.field(description="the office's number for it")
+    jurisdiction: Jurisdiction | None
+    office: Party | None
+    plaintiffs: list[Party] = strawberry.field(
+        description="opponents (for a cancellation, the applicants for cancellation)"
+    )
+    holders: list[Party] = strawberry.field(
+        description="defendants and owners of the contested application or registration"
+    )
+    contested: list[strawberry.ID] = strawberry.field(
+        description="IRIs of the contested applications or registrations"
+    )
+    contested_numbers: list[str] = strawberry.field(
+        description="their registration (else application) numbers"
+    )
+    marks: list[Mark] = strawberry.field(description="the contested marks")
+    earlier_rights: list[strawberry.ID] = strawberry.field(
+        description="IRIs of the earlier rights invoked (registrations, uses or marks)"
+    )
+    earlier_marks: list[Mark] = strawberry.field(description="the marks of the earlier rights")
+    nice_classes: list[int] = strawberry.field(description="the classes opposed")
+    filing_date: str | None
+    decision_date: str | None
+    outcome: str = strawberry.field(
+        description="pending (also when unstated), upheld, partly upheld, rejected, withdrawn "
+        "or settled"
+    )
+    description: str | None
+    sources: list[Source]
+
+    @classmethod
+    def of(cls, found: Any) -> Proceeding:
+        """From a `kg.analysis.proceedings.Proceeding`."""
+        return cls(
+            id=strawberry.ID(found.id),
+            kind=found.kind,
+            number=found.number,
+            jurisdiction=Jurisdiction.of(found.jurisdiction),
+            office=Party.of(found.office) if found.office else None,
+            plaintiffs=[Party.of(p) for p in found.plaintiffs],
+            holders=[Party.of(p) for p in found.holders],
+            contested=[strawberry.ID(r) for r in found.contested],
+            contested_numbers=list(found.contested_numbers),
+            marks=[Mark.of(m) for m in found.marks],
+            earlier_rights=[strawberry.ID(r) for r in found.earlier_rights],
+            earlier_marks=[Mark.of(m) for m in found.earlier_marks],
+            nice_classes=list(found.classes),
+            filing_date=found.filing_date,
+            decision_date=found.decision_date,
+            outcome=found.outcome or "pending",
+            description=found.description,
+            sources=_sources(found.sources),
+        )
+
+
+async def proceedings_matching(info: Info, **filters: Any) -> list[Proceeding]:
+    """The proceedings matching `Analyst.proceedings` filters, from the service."""
+    analyst = info.context.runner.analyst
+    found = await info.context.runner.run(lambda: analyst.proceedings(**filters))
+    return [Proceeding.of(p) for p in found]
 
 
 @strawberry.type(description="A party holding the same or a similar mark (a whoElseUses hit).")
@@ -386,6 +594,29 @@ class MarkUsage:
     )
     ended: str | None = strawberry.field(default=None, description="when the right ended")
     end_reason: str | None = strawberry.field(default=None, description="why the right ended")
+    mark_feature: str | None = strawberry.field(
+        default=None, description="the kind of mark of the registrations, null if unstated"
+    )
+    verbal_element: str | None = strawberry.field(
+        default=None, description="the registration's verbal element compared, where stated"
+    )
+    national_classes: list[str] = strawberry.field(
+        default_factory=list,
+        description='classes of an office\'s own scheme, "{scheme} {code}" ("tw-national 032")',
+    )
+    vienna_codes: list[str] = strawberry.field(
+        default_factory=list, description="Vienna Classification codes of the marks"
+    )
+    goods_services: list[GoodsServices] = strawberry.field(
+        default_factory=list,
+        description="goods and services per class (Nice or national), with their texts",
+    )
+    via: str | None = strawberry.field(
+        default=None,
+        description="the regional or international right through which the hit counts in the "
+        'jurisdiction asked: "EM", "BX", "OA", "WO/DE" (a Madrid designation of DE), "WO/EM"; '
+        "null for a national right",
+    )
 
     @classmethod
     def of(cls, usage: model.MarkUsage) -> MarkUsage:
@@ -407,6 +638,12 @@ class MarkUsage:
             lapsed=usage.lapsed,
             ended=usage.ended,
             end_reason=usage.end_reason,
+            mark_feature=usage.mark_feature,
+            verbal_element=usage.verbal_element,
+            national_classes=list(usage.national_classes),
+            vienna_codes=list(usage.vienna_codes),
+            goods_services=[GoodsServices.of(e) for e in usage.goods_services],
+            via=usage.via,
         )
 
 
@@ -424,6 +661,17 @@ class Conflict:
     lapsed: bool = strawberry.field(
         default=False, description="one side is a dead right (only with includeLapsed)"
     )
+    proceeding_ids: strawberry.Private[tuple[str, ...]] = ()
+
+    @strawberry.field(
+        description="The oppositions or cancellations between the two parties behind it."
+    )
+    async def proceedings(self, info: Info) -> list[Proceeding]:
+        if not self.proceeding_ids:
+            return []
+        wanted = set(self.proceeding_ids)
+        found = await proceedings_matching(info)
+        return [p for p in found if p.id in wanted]
 
     @classmethod
     def of(cls, pair: model.ConflictPair) -> Conflict:
@@ -438,6 +686,7 @@ class Conflict:
             holdings=[strawberry.ID(h) for h in pair.holdings],
             sources=_sources(pair.sources),
             lapsed=pair.lapsed,
+            proceeding_ids=pair.proceedings,
         )
 
 
@@ -516,6 +765,14 @@ class CompetingClaim:
     )
     ended: str | None = None
     end_reason: str | None = None
+    effective_date: str | None = strawberry.field(
+        default=None, description="the date the claim counts from under the rule (null: never)"
+    )
+    effective_basis: str | None = strawberry.field(
+        default=None,
+        description="why it counts from then (filing, Paris priority, first use in commerce, "
+        "use, constructive use) or why it does not count",
+    )
 
     @classmethod
     def of(cls, claim: model.CompetingClaim) -> CompetingClaim:
@@ -528,6 +785,8 @@ class CompetingClaim:
             lapsed=claim.lapsed,
             ended=claim.ended,
             end_reason=claim.end_reason,
+            effective_date=claim.effective_date,
+            effective_basis=claim.effective_basis,
         )
 
 
@@ -546,6 +805,11 @@ class Priority:
     explanation: str
     competing_claims: list[CompetingClaim]
     sources: list[Source]
+    date_basis: str | None = strawberry.field(
+        default=None,
+        description="why the holder counts from `date`: filing, registration, Paris "
+        "priority, first use in commerce, use, or constructive use",
+    )
 
     @classmethod
     def of(cls, finding: model.PriorityFinding) -> Priority:
@@ -561,6 +825,7 @@ class Priority:
             explanation=finding.explanation,
             competing_claims=[CompetingClaim.of(c) for c in finding.competing_claims],
             sources=_sources(finding.sources),
+            date_basis=finding.date_basis,
         )
 
 
@@ -625,3 +890,71 @@ class SearchHit:
             return None
         summary = await info.context.loaders.case.load(self.id)
         return Case.of(summary) if summary else None
+
+@strawberry.type(
+    description="A recorded change of a registration's owner (Assignment, Merger, NameChange) "
+    "or a SecurityInterest, which changes no owner."
+)
+class OwnershipChange:
+    id: strawberry.ID
+    kind: str = strawberry.field(
+        description="Assignment, Merger, NameChange, OwnershipChange or SecurityInterest"
+    )
+    date: str | None = strawberry.field(description="the day it took effect")
+    recordal_date: str | None = strawberry.field(description="the day the office recorded it")
+    conveyance: str | None = strawberry.field(description="the office's conveyance text")
+    assignor_ids: strawberry.Private[tuple[str, ...]] = ()
+    assignee_ids: strawberry.Private[tuple[str, ...]] = ()
+
+    @classmethod
+    def of(cls, change: model.OwnershipChange) -> OwnershipChange:
+        return cls(
+            id=strawberry.ID(change.id),
+            kind=change.kind,
+            date=change.date,
+            recordal_date=change.recorded,
+            conveyance=change.conveyance,
+            assignor_ids=change.assignors,
+            assignee_ids=change.assignees,
+        )
+
+    @strawberry.field(description="The parties the right passed from (a security's grantor).")
+    async def assignors(self, info: Info) -> list[Party]:
+        found = await info.context.loaders.party.load_many(list(self.assignor_ids))
+        return [Party.of(ref) for ref in found if ref]
+
+    @strawberry.field(description="The parties the right passed to (a security's secured party).")
+    async def assignees(self, info: Info) -> list[Party]:
+        found = await info.context.loaders.party.load_many(list(self.assignee_ids))
+        return [Party.of(ref) for ref in found if ref]
+
+    @strawberry.field(description="Sources that record the change.")
+    async def sources(self, info: Info) -> list[Source]:
+        return _sources(await info.context.loaders.sources.load(str(self.id)))
+
+
+@strawberry.type(description="One party's time as an owner of a registration.")
+class OwnerPeriod:
+    since: str | None = strawberry.field(
+        description="the date it acquired the right (null: an original owner, from the filing)"
+    )
+    until: str | None = strawberry.field(description="the date it lost it (null: still owner)")
+    acquired_by: OwnershipChange | None = strawberry.field(
+        description="the change that made it owner"
+    )
+    ended_by: OwnershipChange | None = strawberry.field(description="the change that ended it")
+    party_id: strawberry.Private[str] = ""
+
+    @classmethod
+    def of(cls, period: model.OwnerPeriod) -> OwnerPeriod:
+        return cls(
+            since=period.since,
+            until=period.until,
+            acquired_by=OwnershipChange.of(period.acquired_by) if period.acquired_by else None,
+            ended_by=OwnershipChange.of(period.ended_by) if period.ended_by else None,
+            party_id=period.party,
+        )
+
+    @strawberry.field(description="The owner.")
+    async def party(self, info: Info) -> Party | None:
+        return await _party(info, self.party_id)

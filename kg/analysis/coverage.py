@@ -1,0 +1,344 @@
+"""Regional and international rights: which jurisdictions a right covers on a date.
+
+A national right covers its own jurisdiction. A regional right (an EU trade mark, EM; a
+Benelux mark, BX; an OAPI mark, OA) covers the states that are members of its system on the
+date asked: ``schema/regional-members.csv``, loaded into the reference graph as tm:Membership
+nodes (an EU trade mark covers GB until 2020-12-31, Withdrawal Agreement Art. 54 and 126; HR
+from 2013-07-01). An international registration (WO, the Madrid system) covers the
+jurisdiction of each of its designations in force on that date (Madrid Protocol Art. 4(1): the
+protection in each designated Contracting Party is as if the mark had been filed there); a
+refused, withdrawn or otherwise ended designation drops out from its status date, and a
+designation of EM, BX or OA covers that system's members on the date.
+
+`with_coverage` sets `Holding.coverage`; `covers` and `route` answer whether, and through
+what, a holding counts in a jurisdiction. Reading (`memberships`, `designations`) takes a
+`FactBase`; everything else is pure.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from kg.analysis.dates import PartialDate
+from kg.analysis.lifecycle import ENDED, status_name
+from kg.analysis.model import CoveredJurisdiction, Designation, Holding, HoldingKind
+from kg.analysis.sparql_text import TM, batches, iri_values
+from kg.reference import regional_codes
+
+if TYPE_CHECKING:
+    from kg.analysis.facts import FactBase
+
+__all__ = [
+    "INTERNATIONAL",
+    "Membership",
+    "coverage_of",
+    "covered",
+    "covers",
+    "designation_in_force",
+    "designations",
+    "members_on",
+    "memberships",
+    "pair_in_place",
+    "places",
+    "read_coverage",
+    "registration_coverage",
+    "route",
+    "route_note",
+    "route_notes",
+    "with_coverage",
+]
+
+INTERNATIONAL = "WO"
+"""The WIPO ST.3 code of international registrations (Madrid): covered by designation."""
+_FILED = (HoldingKind.REGISTERED_OWNER, HoldingKind.APPLICANT)
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
+
+
+@dataclass(frozen=True, order=True)
+class Membership:
+    """A state's membership of a regional system: from `start` to `until` (None: open)."""
+
+    system: str
+    member: str
+    start: str
+    until: str | None = None
+
+
+def members_on(system: str, table: Iterable[Membership], as_of: PartialDate) -> dict[str, str]:
+    """The member states of `system` at some time in `as_of` (a day, month or year), each
+    with the day its membership began.
+
+    >>> table = [Membership("EM", "FR", "1996-04-01"),
+    ...          Membership("EM", "GB", "1996-04-01", "2020-12-31"),
+    ...          Membership("EM", "HR", "2013-07-01")]
+    >>> sorted(members_on("EM", table, PartialDate.parse("2021-06-01")))
+    ['FR', 'HR']
+    >>> sorted(members_on("EM", table, PartialDate.parse("2005")))
+    ['FR', 'GB']
+    """
+    found: dict[str, str] = {}
+    for row in table:
+        if row.system != system:
+            continue
+        start = PartialDate.try_parse(row.start)
+        until = PartialDate.try_parse(row.until)
+        if start is not None and start.first_day > as_of.last_day:
+            continue
+        if until is not None and until.last_day < as_of.first_day:
+            continue
+        found[row.member] = row.start
+    return found
+
+
+def designation_in_force(designation: Designation, as_of: PartialDate) -> bool:
+    """Whether a designation may be in force at some time in `as_of`.
+
+    Not yet, before its designation date; no longer, once an ended status (refused,
+    withdrawn, expired, cancelled...) took effect — from its status date, or always when it
+    gives none. A designation with no status counts as in force, as a registration does.
+    """
+    start = PartialDate.try_parse(designation.designation_date)
+    if start is not None and start.first_day > as_of.last_day:
+        return False
+    if designation.status_stage != ENDED:
+        return True
+    end = PartialDate.try_parse(designation.status_date)
+    return end is not None and end.last_day >= as_of.first_day
+
+
+def covered(
+    holding: Holding,
+    table: Sequence[Membership],
+    designated: Sequence[Designation],
+    as_of: PartialDate,
+) -> tuple[CoveredJurisdiction, ...]:
+    """The jurisdictions a registration covers on `as_of` besides its own, sorted by code.
+
+    >>> from kg.analysis.model import MarkRef
+    >>> eutm = Holding(id="r", kind=HoldingKind.REGISTERED_OWNER, mark=MarkRef("m", "X"),
+    ...     party="p", on_behalf_of=None, jurisdiction="EM", classes=(25,),
+    ...     filing_date="2015-01-05", registration_date=None, start_date=None, end_date=None,
+    ...     registration_number=None, region=None, sources=())
+    >>> table = [Membership("EM", "FR", "1996-04-01"),
+    ...          Membership("EM", "GB", "1996-04-01", "2020-12-31")]
+    >>> [(c.code, c.via) for c in covered(eutm, table, [], PartialDate.parse("2020-06-01"))]
+    [('FR', 'EM'), ('GB', 'EM')]
+    >>> [c.code for c in covered(eutm, table, [], PartialDate.parse("2021-06-01"))]
+    ['FR']
+    """
+    if holding.kind not in _FILED or holding.jurisdiction is None:
+        return ()
+    # a right covers a state from the later of its own filing and the state's coverage
+    filed = holding.filing_date or holding.registration_date
+    return tuple(
+        dataclasses.replace(found, since=_later(found.since, filed))
+        for found in coverage_of(holding.jurisdiction, table, designated, as_of)
+    )
+
+
+def coverage_of(
+    jurisdiction: str,
+    table: Sequence[Membership],
+    designated: Sequence[Designation],
+    as_of: PartialDate,
+) -> tuple[CoveredJurisdiction, ...]:
+    """The jurisdictions a right of `jurisdiction` covers on `as_of` besides its own: a
+    regional system's members, or an international registration's designations in force."""
+    found: dict[str, CoveredJurisdiction] = {}
+    if jurisdiction == INTERNATIONAL:
+        for designation in designated:
+            if not designation_in_force(designation, as_of):
+                continue
+            code = designation.jurisdiction
+            via = f"{INTERNATIONAL}/{code}"
+            found.setdefault(code, CoveredJurisdiction(code, via, designation.designation_date))
+            for member, since in members_on(code, table, as_of).items():
+                later = _later(since, designation.designation_date)
+                found.setdefault(member, CoveredJurisdiction(member, via, later))
+    else:
+        for member, since in members_on(jurisdiction, table, as_of).items():
+            found[member] = CoveredJurisdiction(member, jurisdiction, since)
+    found.pop(jurisdiction, None)
+    return tuple(found[code] for code in sorted(found))
+
+
+def covers(holding: Holding, code: str) -> bool:
+    """Whether a holding counts in jurisdiction `code`: its own, or one it covers."""
+    return holding.jurisdiction == code or any(c.code == code for c in holding.coverage)
+
+
+def route(holding: Holding, code: str | None) -> CoveredJurisdiction | None:
+    """Through what a holding counts in `code`: None for its own jurisdiction (or none asked)."""
+    if code is None or holding.jurisdiction == code:
+        return None
+    return next((c for c in holding.coverage if c.code == code), None)
+
+
+def places(holding: Holding, asked: str | None) -> list[str]:
+    """Where a holding may conflict: the jurisdiction asked, or its own and those it covers."""
+    if asked is not None:
+        return [asked] if covers(holding, asked) else []
+    own = [holding.jurisdiction] if holding.jurisdiction else []
+    return own + [c.code for c in holding.coverage]
+
+
+def pair_in_place(left: Holding, right: Holding, place: str | None, asked: str | None) -> bool:
+    """Whether to pair two holdings in `place`: always when it was asked for; otherwise only
+    when one of them is its own jurisdiction there (two EU trade marks meet once, in EM)."""
+    return asked is not None or place in (left.jurisdiction, right.jurisdiction)
+
+
+def route_notes(holdings: Iterable[Holding], place: str | None) -> list[str]:
+    """`route_note` for each holding that counts in `place` through a regional right."""
+    notes = []
+    for holding in holdings:
+        note = route_note(holding, place)
+        if note is not None:
+            notes.append(f"{holding.mark.text!r} ({holding.jurisdiction}) {note}")
+    return notes
+
+
+def route_note(holding: Holding, code: str | None) -> str | None:
+    """A line saying through which regional or international right a holding counts in `code`.
+
+    >>> from kg.analysis.model import MarkRef
+    >>> ir = Holding(id="r", kind=HoldingKind.REGISTERED_OWNER, mark=MarkRef("m", "X"),
+    ...     party="p", on_behalf_of=None, jurisdiction="WO", classes=(), filing_date=None,
+    ...     registration_date=None, start_date=None, end_date=None, registration_number="1",
+    ...     region=None, sources=(), coverage=(CoveredJurisdiction("FR", "WO/EM", "2018-03-01"),))
+    >>> route_note(ir, "FR")
+    'counts in FR through the international registration (WO) designating EM, since 2018-03-01'
+    """
+    found = route(holding, code)
+    if found is None:
+        return None
+    since = f", since {found.since}" if found.since else ""
+    if found.via.startswith(INTERNATIONAL + "/"):
+        designated = found.via.split("/", 1)[1]
+        return (
+            f"counts in {code} through the international registration ({INTERNATIONAL}) "
+            f"designating {designated}{since}"
+        )
+    return f"counts in {code} through the regional right ({found.via}) covering it{since}"
+
+
+def with_coverage(
+    holdings: Iterable[Holding],
+    table: Sequence[Membership],
+    designated: Mapping[str, Sequence[Designation]],
+    as_of: PartialDate,
+) -> list[Holding]:
+    """The holdings, each regional or international registration with its `coverage` on
+    `as_of` set; national rights and uses are returned as they are."""
+    systems = {row.system for row in table} | {INTERNATIONAL}
+    result = []
+    for holding in holdings:
+        if holding.jurisdiction in systems and holding.kind in _FILED:
+            found = covered(holding, table, designated.get(holding.id, ()), as_of)
+            holding = dataclasses.replace(holding, coverage=found)
+        result.append(holding)
+    return result
+
+
+def _later(first: str | None, second: str | None) -> str | None:
+    dates = [(d, t) for t in (first, second) if (d := PartialDate.try_parse(t)) is not None]
+    return max(dates)[1] if dates else None
+
+
+# ------------------------------------------------------------------ reading from the store
+
+
+def read_coverage(
+    facts: FactBase, holdings: Iterable[Holding], as_of: PartialDate
+) -> list[Holding]:
+    """`with_coverage` over the store's memberships and designations; no query at all when
+    no holding is a regional or international right (the seed case)."""
+    holdings = list(holdings)
+    if not any(h.jurisdiction in regional_codes() for h in holdings):
+        return holdings
+    international = [h.id for h in holdings if h.jurisdiction == INTERNATIONAL]
+    designated = designations(facts, international) if international else {}
+    return with_coverage(holdings, memberships(facts), designated, as_of)
+
+
+def registration_coverage(
+    facts: FactBase, registration: str, jurisdiction: str | None, as_of: PartialDate
+) -> tuple[CoveredJurisdiction, ...]:
+    """`coverage_of` one registration (IRI, its jurisdiction's code), read from the store:
+    what its right reaches on `as_of`, whatever its own status (that is the registration's)."""
+    if jurisdiction not in regional_codes():
+        return ()
+    designated: Sequence[Designation] = ()
+    if jurisdiction == INTERNATIONAL:
+        key = facts.identities.canonical(registration)
+        designated = designations(facts, [registration]).get(key, [])
+    return coverage_of(jurisdiction, memberships(facts), designated, as_of)
+
+
+def memberships(facts: FactBase) -> list[Membership]:
+    """Every tm:Membership the store holds (the reference graph's, from the CSV)."""
+    rows = facts.select(
+        f"""SELECT ?system ?member ?from ?until WHERE {{
+              ?m a <{TM}Membership> ; <{TM}regionalSystem>/<{TM}code> ?system ;
+                 <{TM}memberState>/<{TM}code> ?member ; <{TM}memberFrom> ?from .
+              OPTIONAL {{ ?m <{TM}memberUntil> ?until }} }}"""
+    )
+    return sorted(
+        Membership(row["system"], row["member"], row["from"], row["until"])  # type: ignore[arg-type]
+        for row in rows
+    )
+
+
+def designations(facts: FactBase, registrations: Iterable[str]) -> dict[str, list[Designation]]:
+    """The designations of the given registrations, keyed by canonical registration IRI.
+
+    A designation's status is normalized as a registration's is
+    (`kg.analysis.lifecycle.StatusScheme.normalize`): a stated tm:markStatus, else the office's
+    code or text read against the scheme.
+    """
+    canonical = facts.identities.canonical
+    wanted = sorted({m for r in registrations for m in facts.identities.members(canonical(r))})
+    values: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for batch in batches(wanted):
+        rows = facts.select(
+            f"""SELECT ?r ?d ?p ?o ?g WHERE {{ VALUES ?r {{ {iri_values(batch)} }}
+                  ?r <{TM}designation> ?d . GRAPH ?g {{ ?d ?p ?o }} }}"""
+        )
+        for row in rows:
+            predicate = row["p"] or ""
+            if predicate.startswith(TM):
+                slot = values[(canonical(row["r"]), row["d"])]  # type: ignore[index]
+                slot[predicate[len(TM) :]].add(row["o"])  # type: ignore[arg-type]
+                slot["_graph"].add(row["g"])  # type: ignore[arg-type]
+    scheme = facts.statuses
+    found: dict[str, list[Designation]] = defaultdict(list)
+    for (registration, node), slot in sorted(values.items()):
+        places = sorted(j.rsplit("/", 1)[-1] for j in slot.get("jurisdiction", ()))
+        if not places:
+            continue
+        code = min(slot["statusCode"]) if slot.get("statusCode") else None
+        text = min(slot["status"]) if slot.get("status") else None
+        concept, _ = scheme.normalize(slot.get("markStatus", set()), code, text, places[0] == "US")
+        found[registration].append(
+            Designation(
+                id=node,
+                registration=registration,
+                jurisdiction=places[0],
+                designation_date=_first(slot.get("designationDate")),
+                status=status_name(concept) if concept else None,
+                status_stage=scheme.stages.get(concept) if concept else None,
+                status_date=_first(slot.get("statusDate")),
+                status_code=code,
+                status_text=text,
+                sources=tuple(sorted(slot["_graph"])),
+            )
+        )
+    return dict(found)
+
+
+def _first(values: set[str] | None) -> str | None:
+    return min(values) if values else None

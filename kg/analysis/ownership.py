@@ -1,0 +1,193 @@
+"""Owners over time: who owns a registration on a date, since when, after a chain of title.
+
+A registration's recorded ownership changes (`OwnershipChange`: assignments, mergers, changes
+of name) are applied in date order to its original owners (the rule is documented in
+docs/ontology.md, "Owners over time"):
+
+- the original owners are the assignors of the first change, with any tm:owner party that no
+  change names at all (a co-owner that kept its share) where tm:owner names a party of the
+  chain too; where the first change names no assignor, the tm:owner parties that no change
+  names as an assignee; where that leaves none, every tm:owner;
+- a change replaces the assignors it names among the current owners by its assignees (one
+  co-owner can pass its share alone); where it names none of the current owners (a gap in the
+  chain), its assignees replace every current owner: the dated change wins over an undated
+  tm:owner;
+- an owner holds the right `since` the date of the change that made it owner; a change of
+  name, or a change between records of one entity (owl:sameAs), keeps the holder's date;
+- a security interest (``SecurityInterest``) and an undated change change nothing.
+
+A change counts on the date asked once its date's first day is no later than that date's
+last day (a change dated 2019 counts for 2019-06). Pure functions over `Holding`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from kg.analysis.dates import PartialDate
+from kg.analysis.model import Holding, HoldingKind, OwnerPeriod, OwnershipChange
+
+__all__ = ["OWNERSHIP_KINDS", "change_order", "owner_periods", "owners_on"]
+
+OWNERSHIP_KINDS = frozenset({"OwnershipChange", "Assignment", "Merger", "NameChange"})
+"""Kinds of recorded change that pass the right to another owner (tm:OwnershipChange and its
+subclasses); a ``SecurityInterest`` is not one."""
+
+_KEEPS_SINCE = frozenset({"NameChange"})
+_VERBS = {
+    "Assignment": "assigned",
+    "Merger": "merged into another entity",
+    "NameChange": "renamed",
+    "OwnershipChange": "transferred",
+}
+
+
+def change_order(changes: Iterable[OwnershipChange]) -> list[OwnershipChange]:
+    """The dated ownership changes in the order they took effect (security interests and
+    undated changes left out). On one date, a change whose assignors another change of that
+    date names as assignees comes after it; otherwise by IRI."""
+    dated = [
+        (d, c)
+        for c in changes
+        if c.kind in OWNERSHIP_KINDS and (d := PartialDate.try_parse(c.date)) is not None
+    ]
+    by_day: dict[int, list[OwnershipChange]] = defaultdict(list)
+    for date, change in dated:
+        by_day[date.first_day].append(change)
+    ordered: list[OwnershipChange] = []
+    for day in sorted(by_day):
+        pending = sorted(by_day[day], key=lambda c: c.id)
+        while pending:
+            receiving = {p for c in pending for p in c.assignees}
+            first = next(
+                (c for c in pending if not set(c.assignors) & (receiving - set(c.assignees))),
+                pending[0],
+            )
+            ordered.append(first)
+            pending.remove(first)
+    return ordered
+
+
+def owner_periods(
+    recorded_owners: Sequence[str], changes: Iterable[OwnershipChange]
+) -> list[OwnerPeriod]:
+    """Every owner of a registration over time, in the order they became owners.
+
+    >>> a = OwnershipChange(id="c1", kind="Assignment", registration="r", date="1990-05-01",
+    ...                     assignors=("p",), assignees=("q",))
+    >>> n = OwnershipChange(id="c2", kind="NameChange", registration="r", date="2001",
+    ...                     assignors=("q",), assignees=("q2",))
+    >>> [(p.party, p.since, p.until) for p in owner_periods(["q2"], [a, n])]
+    [('p', None, '1990-05-01'), ('q', '1990-05-01', '2001'), ('q2', '1990-05-01', None)]
+    """
+    ordered = change_order(changes)
+    current: dict[str, OwnerPeriod] = {
+        party: OwnerPeriod(party=party, since=None, until=None)
+        for party in _original_owners(recorded_owners, ordered)
+    }
+    ended: list[OwnerPeriod] = []
+    for change in ordered:
+        leaving = [p for p in change.assignors if p in current] or list(current)
+        renamed = change.kind in _KEEPS_SINCE
+        earlier = [current[p].since for p in leaving]
+        since = change.date
+        if renamed:  # the same holder under a new name keeps the date it acquired the right
+            dated = [d for s in earlier if (d := PartialDate.try_parse(s)) is not None]
+            since = None if None in earlier or not dated else str(min(dated))
+        for party in leaving:
+            period = current.pop(party)
+            if party in change.assignees and not renamed:
+                current[party] = period  # one entity on both sides: nothing changes for it
+            else:
+                ended.append(dataclasses.replace(period, until=change.date, ended_by=change))
+        for party in change.assignees:
+            if party not in current:
+                current[party] = OwnerPeriod(
+                    party=party, since=since, until=None, acquired_by=change
+                )
+    return [*ended, *current.values()]
+
+
+def owners_on(
+    holdings: Iterable[Holding], as_of: PartialDate, *, include_lapsed: bool = False
+) -> list[Holding]:
+    """The registrations' holdings with the owners of `as_of`: one holding per owner on that
+    date (``owner_since`` set to the date it acquired the right), and with `include_lapsed`
+    one per former owner, ``lapsed`` with the date and the change that ended its ownership.
+    Registrations without a dated ownership change, and uses, are returned as they are.
+
+    >>> from kg.analysis.model import MarkRef
+    >>> reg = Holding(id="r", kind=HoldingKind.REGISTERED_OWNER, mark=MarkRef("m", "MSG"),
+    ...     party="q", on_behalf_of=None, jurisdiction="US", classes=(41,),
+    ...     filing_date="1967-04-14", registration_date="1967-09-12", start_date=None,
+    ...     end_date=None, registration_number="0835284", region=None, sources=(),
+    ...     recorded_owners=("q",), ownership=(OwnershipChange(id="c", kind="Assignment",
+    ...     registration="r", date="1990-05-01", assignors=("p",), assignees=("q",)),))
+    >>> [(h.party, h.owner_since) for h in owners_on([reg], PartialDate.parse("2024"))]
+    [('q', '1990-05-01')]
+    >>> [(h.party, h.owner_since) for h in owners_on([reg], PartialDate.parse("1980"))]
+    [('p', None)]
+    >>> [(h.party, h.lapsed, h.ended) for h in owners_on([reg], PartialDate.parse("2024"),
+    ...                                                   include_lapsed=True)]
+    [('p', True, '1990-05-01'), ('q', False, None)]
+    """
+    result: list[Holding] = []
+    done: set[str] = set()
+    for holding in holdings:
+        if holding.kind is not HoldingKind.REGISTERED_OWNER or not change_order(holding.ownership):
+            result.append(holding)
+            continue
+        if holding.id in done:
+            continue
+        done.add(holding.id)
+        recorded = holding.recorded_owners or (holding.party,)
+        for period in owner_periods(recorded, holding.ownership):
+            acquired = period.acquired_by.date if period.acquired_by is not None else None
+            began = PartialDate.try_parse(acquired)
+            if began is not None and began.first_day > as_of.last_day:
+                continue  # not yet an owner on the date asked
+            ended = PartialDate.try_parse(period.until)
+            # the answer cites the record of the change that made the holder owner, too
+            sources = tuple(sorted({*holding.sources, *_sources(period.acquired_by)}))
+            if ended is None or ended.first_day > as_of.last_day:
+                result.append(
+                    dataclasses.replace(
+                        holding, party=period.party, owner_since=period.since, sources=sources
+                    )
+                )
+            elif include_lapsed and period.ended_by is not None:
+                change = period.ended_by
+                verb = _VERBS.get(change.kind, "transferred")
+                if change.kind in _KEEPS_SINCE:
+                    continue  # the same holder under its new name
+                result.append(
+                    dataclasses.replace(
+                        holding,
+                        party=period.party,
+                        owner_since=period.since,
+                        sources=tuple(sorted({*sources, *change.sources})),
+                        lapsed=True,
+                        ended=period.until,
+                        end_reason=f"no longer the owner: {verb} on {period.until}",
+                    )
+                )
+    return result
+
+
+def _original_owners(recorded: Sequence[str], ordered: Sequence[OwnershipChange]) -> list[str]:
+    if not ordered:
+        return sorted(set(recorded))
+    named = {p for change in ordered for p in (*change.assignors, *change.assignees)}
+    acquired = {p for change in ordered for p in change.assignees}
+    if ordered[0].assignors:
+        # where the record and the chain share an owner, a recorded owner that no change
+        # names kept its share throughout (a co-owner); where they share none, the chain wins
+        kept = set(recorded) - named if set(recorded) & named else set()
+        return sorted(set(ordered[0].assignors) | kept)
+    return sorted(set(recorded) - acquired) or sorted(set(recorded))
+
+
+def _sources(change: OwnershipChange | None) -> tuple[str, ...]:
+    return change.sources if change is not None else ()

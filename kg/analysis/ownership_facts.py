@@ -1,0 +1,229 @@
+"""Reading a registration's ownership changes, representatives and recorded owners.
+
+`with_recorded_owners` sets every tm:owner of a registration on its holdings (no query);
+`attach_ownership` adds its recorded `OwnershipChange`s and security interests (tm:registration
+pointing at it), which `kg.analysis.ownership` needs to name the owners on a date, in one
+query per batch of registrations; `registration_ownership` reads changes and
+tm:representative parties for GraphQL's DataLoaders. IRIs are canonical.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from kg.analysis.dates import PartialDate
+from kg.analysis.model import Holding, HoldingKind, OwnershipChange
+from kg.analysis.sparql_text import TM, batches, iri_values
+
+if TYPE_CHECKING:
+    from kg.analysis.facts import FactBase
+
+__all__ = [
+    "CHANGE_KINDS",
+    "attach_ownership",
+    "describe_changes",
+    "ownership_changes",
+    "registration_ownership",
+    "with_recorded_owners",
+]
+
+CHANGE_KINDS = ("OwnershipChange", "Assignment", "Merger", "NameChange", "SecurityInterest")
+"""The tm: classes of recorded changes read (tm:OwnershipChange, its subclasses, and
+tm:SecurityInterest)."""
+
+
+def with_recorded_owners(holdings: list[Holding]) -> list[Holding]:
+    """The holdings with ``recorded_owners`` (every tm:owner of the registration) set on each
+    registration; no store access."""
+    owners: dict[str, set[str]] = defaultdict(set)
+    for holding in holdings:
+        if holding.kind is HoldingKind.REGISTERED_OWNER:
+            owners[holding.id].add(holding.party)
+    return [
+        dataclasses.replace(h, recorded_owners=tuple(sorted(owners[h.id])))
+        if h.kind is HoldingKind.REGISTERED_OWNER
+        else h
+        for h in holdings
+    ]
+
+
+def attach_ownership(facts: FactBase, holdings: list[Holding]) -> list[Holding]:
+    """The holdings with ``ownership`` (the registration's recorded changes, by date) set on
+    each registration that has any (one query per batch of registrations)."""
+    members = sorted(
+        {i for h in holdings if h.kind is HoldingKind.REGISTERED_OWNER for i in h.iris or (h.id,)}
+    )
+    changes = ownership_changes(facts, members) if members else {}
+    return [
+        dataclasses.replace(h, ownership=tuple(changes[h.id]))
+        if h.kind is HoldingKind.REGISTERED_OWNER and h.id in changes
+        else h
+        for h in holdings
+    ]
+
+
+def registration_ownership(
+    facts: FactBase, registration_iris: Sequence[str]
+) -> dict[str, tuple[tuple[OwnershipChange, ...], tuple[str, ...]]]:
+    """Canonical registration IRI -> (its recorded changes, its representatives), for
+    DataLoaders: two queries per batch, whatever the number of registrations."""
+    canonical = facts.identities.canonical
+    members = sorted({m for r in registration_iris for m in facts.identities.members(r)})
+    changes = ownership_changes(facts, members)
+    representatives = _representatives(facts, members)
+    return {
+        key: (tuple(changes.get(key, ())), tuple(sorted(representatives.get(key, ()))))
+        for key in {canonical(r) for r in registration_iris}
+    }
+
+
+def ownership_changes(
+    facts: FactBase, registration_iris: Sequence[str]
+) -> dict[str, list[OwnershipChange]]:
+    """Canonical registration IRI -> its recorded changes, by date (undated last)."""
+    canonical = facts.identities.canonical
+    kinds = " ".join(f"<{TM}{k}>" for k in CHANGE_KINDS)
+    found: dict[str, dict] = {}
+    for batch in batches(list(registration_iris)):
+        rows = facts.select(
+            f"""SELECT ?c ?type ?r ?p ?o ?g WHERE {{
+                  VALUES ?r {{ {iri_values(batch)} }} VALUES ?type {{ {kinds} }}
+                  ?c <{TM}registration> ?r ; a ?type .
+                  GRAPH ?g {{ ?c ?p ?o }} }}"""
+        )
+        for row in rows:
+            change = found.setdefault(
+                row["c"],  # type: ignore[arg-type]
+                {
+                    "kinds": set(),
+                    "registration": canonical(row["r"]),
+                    "values": defaultdict(set),  # type: ignore[arg-type]
+                    "graphs": set(),
+                },
+            )
+            change["kinds"].add(row["type"].removeprefix(TM))  # type: ignore[union-attr]
+            change["graphs"].add(row["g"])
+            if row["p"].startswith(TM):  # type: ignore[union-attr]
+                change["values"][row["p"].removeprefix(TM)].add(row["o"])  # type: ignore[union-attr]
+    result: dict[str, list[OwnershipChange]] = defaultdict(list)
+    for iri, change in found.items():
+        values = change["values"]
+        result[change["registration"]].append(
+            OwnershipChange(
+                id=iri,
+                kind=_most_specific(change["kinds"]),
+                registration=change["registration"],
+                date=_earliest(values.get("date")),
+                assignors=tuple(sorted({canonical(p) for p in values.get("assignor", ())})),
+                assignees=tuple(sorted({canonical(p) for p in values.get("assignee", ())})),
+                conveyance=min(values["conveyanceText"]) if values.get("conveyanceText") else None,
+                recorded=_earliest(values.get("recordalDate")),
+                sources=tuple(sorted(change["graphs"])),
+            )
+        )
+    for changes in result.values():
+        changes.sort(key=lambda c: (_day(c.date), c.id))
+    return result
+
+
+def _representatives(facts: FactBase, iris: Sequence[str]) -> dict[str, set[str]]:
+    canonical = facts.identities.canonical
+    found: dict[str, set[str]] = defaultdict(set)
+    for batch in batches(list(iris)):
+        rows = facts.select(
+            f"""SELECT DISTINCT ?r ?p WHERE {{ VALUES ?r {{ {iri_values(batch)} }}
+                  ?r <{TM}representative> ?p }}"""
+        )
+        for row in rows:
+            found[canonical(row["r"])].add(canonical(row["p"]))  # type: ignore[arg-type]
+    return found
+
+
+def _most_specific(kinds: set[str]) -> str:
+    for kind in ("SecurityInterest", "Assignment", "Merger", "NameChange"):
+        if kind in kinds:
+            return kind
+    return "OwnershipChange"
+
+
+def _day(date: str | None) -> int:
+    parsed = PartialDate.try_parse(date)
+    return parsed.first_day if parsed is not None else 10**9
+
+
+def _earliest(values: set[str] | None) -> str | None:
+    if not values:
+        return None
+    return min(values, key=lambda v: (_day(v), v))
+
+
+def describe_changes(facts: FactBase, events: Sequence[str]) -> dict[str, str]:
+    """A line for each recorded change among `events` (others left out), for timelines:
+    "MSG SPORTS & ENTERTAINMENT, LLC assigns registration No. 0835284 of 'MADISON SQUARE
+    GARDEN' (US) to MSG ENTERTAINMENT GROUP, LLC"."""
+    kinds = " ".join(f"<{TM}{k}>" for k in CHANGE_KINDS)
+    lines: dict[str, str] = {}
+    for batch in batches(list(events)):
+        rows = facts.select(
+            f"""SELECT ?e ?type ?r ?role ?p ?number ?serial ?text ?j WHERE {{
+                  VALUES ?e {{ {iri_values(batch)} }} VALUES ?type {{ {kinds} }}
+                  ?e a ?type ; <{TM}registration> ?r .
+                  OPTIONAL {{ ?e ?role ?p FILTER(?role IN (<{TM}assignor>, <{TM}assignee>)) }}
+                  OPTIONAL {{ ?r <{TM}registrationNumber> ?number }}
+                  OPTIONAL {{ ?r <{TM}applicationNumber> ?serial }}
+                  OPTIONAL {{ ?r <{TM}mark>/<{TM}text> ?text }}
+                  OPTIONAL {{ ?r <{TM}jurisdiction> ?j }} }}"""
+        )
+        found: dict[str, dict] = {}
+        for row in rows:
+            event = found.setdefault(
+                row["e"],  # type: ignore[arg-type]
+                {"kinds": set(), "assignor": set(), "assignee": set(), "what": set()},
+            )
+            event["kinds"].add(row["type"].removeprefix(TM))  # type: ignore[union-attr]
+            if row["role"]:
+                event[row["role"].removeprefix(TM)].add(row["p"])
+            event["what"].add(
+                _registration_words(row["number"], row["serial"], row["text"], row["j"])
+            )
+        parties = facts.parties(p for e in found.values() for p in e["assignor"] | e["assignee"])
+        canonical = facts.identities.canonical
+        for iri, event in found.items():
+            names = {
+                role: " and ".join(sorted(parties[canonical(p)].name for p in event[role]))
+                or "its owner"
+                for role in ("assignor", "assignee")
+            }
+            what = max(event["what"], key=lambda w: (len(w), w))
+            lines[iri] = _line(_most_specific(event["kinds"]), names, what)
+    return lines
+
+
+def _line(kind: str, names: dict[str, str], what: str) -> str:
+    giver, taker = names["assignor"], names["assignee"]
+    if kind == "Assignment":
+        return f"{giver} assigns {what} to {taker}"
+    if kind == "Merger":
+        return f"{giver} merges into {taker}, which takes over {what}"
+    if kind == "NameChange":
+        return f"{giver} changes its name to {taker} ({what})"
+    if kind == "SecurityInterest":
+        return f"{giver} grants {taker} a security interest in {what} (no change of owner)"
+    return f"{what} passes from {giver} to {taker}"
+
+
+def _registration_words(
+    number: str | None, serial: str | None, text: str | None, place: str | None
+) -> str:
+    if number:
+        words = f"registration No. {number}"
+    else:
+        words = f"application No. {serial}" if serial else "the registration"
+    if text:
+        words += f" of {text!r}"
+    if place:
+        words += f" ({place.rsplit('/', 1)[-1]})"
+    return words

@@ -1,0 +1,380 @@
+"""Oppositions and cancellations: proceedings before an office, and the conflicts they are.
+
+A proceeding (``tm:Opposition``, ``tm:Cancellation``, both ``tm:Proceeding``, a ``tm:Case``)
+is an actual dispute: the plaintiff (the opponent, or the applicant for cancellation; ST.96
+``Plaintiff``) against the holder of the contested application or registration (the
+``tm:defendant`` and the owners of the ``tm:contestedRegistration``; ST.96 ``Defendant``).
+Every proceeding filed on or before the date asked is a conflict between each plaintiff and
+each holder, whether or not their marks would be paired by similarity. A party never
+conflicts with itself (owl:sameAs is followed).
+
+Score (0-1), by where the proceeding stands (`OUTCOME_SCORES`):
+
+- upheld 1.0: the office found the conflict;
+- pending (or no outcome stated) and partly upheld 0.95: a live or partly won dispute;
+- rejected 0.75, withdrawn and settled 0.7: the parties did dispute the mark, but the office
+  found no conflict or none was pursued.
+
+These rank an actual dispute at or above a similarity-only conflict between registrations
+(at most 0.9 without a case). When the pair is already a conflict by similarity in the same
+jurisdiction, the higher score wins and the reasons and sources of both are kept.
+
+As of a date: a proceeding filed later is not yet a conflict; one decided later was pending
+on that date; one whose contested rights are all dead on that date (refused after an upheld
+opposition, cancelled) is left out like any dead right, or kept lapsed on request.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from kg.analysis.arguments import ArgumentError
+from kg.analysis.dates import PartialDate
+from kg.analysis.lifecycle import on_date
+from kg.analysis.model import (
+    CaseSummary,
+    ConflictPair,
+    Holding,
+    MarkRef,
+    PartyRef,
+    TimelineEntry,
+)
+from kg.analysis.proceeding_facts import (
+    KINDS,
+    OUTCOMES,
+    PROCEEDING_KINDS,
+    Proceeding,
+    holdings_by_id,
+    read_proceedings,
+)
+from kg.analysis.similarity import compare
+
+if TYPE_CHECKING:
+    from kg.analysis.facts import FactBase
+
+__all__ = [
+    "KINDS",
+    "OUTCOMES",
+    "OUTCOME_SCORES",
+    "PROCEEDING_KINDS",
+    "Proceeding",
+    "check_kind",
+    "check_outcome",
+    "proceeding_conflicts",
+    "proceeding_timeline",
+    "read_proceedings",
+    "select_proceedings",
+    "with_proceeding",
+    "with_proceeding_conflicts",
+]
+
+OUTCOME_SCORES: Mapping[str, float] = {
+    "upheld": 1.0,
+    "pending": 0.95,
+    "partly upheld": 0.95,
+    "rejected": 0.75,
+    "withdrawn": 0.7,
+    "settled": 0.7,
+}
+
+
+def select_proceedings(
+    proceedings: Iterable[Proceeding],
+    *,
+    parties: Iterable[str] = (),
+    marks: Iterable[str] = (),
+    registrations: Iterable[str] = (),
+    kind: str | None = None,
+    outcome: str | None = None,
+) -> list[Proceeding]:
+    """The proceedings matching every filter given: a party on either side (canonical IRIs),
+    a contested or invoked mark, a contested registration, a kind, an outcome (unstated
+    outcomes match "pending")."""
+    party_set, mark_set, registration_set = set(parties), set(marks), set(registrations)
+    chosen = []
+    for proceeding in proceedings:
+        sides = {p.id for p in (*proceeding.plaintiffs, *proceeding.holders)}
+        mark_ids = {m.id for m in (*proceeding.marks, *proceeding.earlier_marks)}
+        if party_set and not party_set & sides:
+            continue
+        if mark_set and not mark_set & mark_ids:
+            continue
+        if registration_set and not registration_set & set(proceeding.contested):
+            continue
+        if kind is not None and proceeding.kind != kind:
+            continue
+        if outcome is not None and (proceeding.outcome or "pending") != outcome:
+            continue
+        chosen.append(proceeding)
+    return chosen
+
+
+def proceeding_conflicts(
+    conflicts: Sequence[ConflictPair],
+    proceedings: Iterable[Proceeding],
+    *,
+    as_of: PartialDate,
+    contested: Mapping[str, Sequence[Holding]] | None = None,
+    include_lapsed: bool = False,
+    jurisdiction: str | None = None,
+    nice_class: int | None = None,
+    min_score: float = 0.0,
+) -> list[ConflictPair]:
+    """`conflicts` with every proceeding filed by `as_of` added as a conflict (or merged into
+    the conflict already found for the same two parties and jurisdiction), highest risk first.
+
+    A proceeding filed within the day, month or year asked may have been filed by then and
+    counts; one with no filing date counts. A decision after `as_of` is not known yet: the
+    proceeding is pending on that date. `contested` maps a contested registration's IRI to its
+    holdings as `kg.analysis.lifecycle.on_date` gives them with ``include_lapsed``: when every
+    contested right is dead on `as_of` (an application refused after an upheld opposition, a
+    registration cancelled), the conflict is left out, or with `include_lapsed` kept, marked
+    lapsed, its reasons saying when and why the right ended. See the module docstring for
+    the score.
+    """
+    merged: dict[tuple[frozenset[str], str], ConflictPair] = {
+        (frozenset(p.id for p in c.parties), c.jurisdiction or ""): c for c in conflicts
+    }
+    for proceeding in proceedings:
+        filed = PartialDate.try_parse(proceeding.filing_date)
+        if filed is not None and filed.first_day > as_of.last_day:
+            continue  # not yet filed on the date asked
+        if jurisdiction is not None and proceeding.jurisdiction != jurisdiction:
+            continue
+        if nice_class is not None and nice_class not in proceeding.classes:
+            continue
+        decided = PartialDate.try_parse(proceeding.decision_date)
+        later = decided is not None and decided.first_day > as_of.last_day
+        if later:
+            proceeding = dataclasses.replace(proceeding, outcome="pending", decision_date=None)
+        score = OUTCOME_SCORES[proceeding.outcome or "pending"]
+        if score < min_score:
+            continue
+        rights = [h for r in proceeding.contested for h in (contested or {}).get(r, ())]
+        dead = [h for h in rights if h.lapsed]
+        lapsed = bool(rights) and len(dead) == len(rights)
+        if lapsed and not include_lapsed:
+            continue
+        for plaintiff in proceeding.plaintiffs:
+            for holder in proceeding.holders:
+                if plaintiff.id == holder.id:
+                    continue  # one party (or two records of it): never a conflict with itself
+                key = (frozenset((plaintiff.id, holder.id)), proceeding.jurisdiction or "")
+                pair = _conflict(
+                    proceeding, plaintiff, holder, score, dead if lapsed else [], later=later
+                )
+                current = merged.get(key)
+                merged[key] = pair if current is None else _merge(current, pair)
+    return sorted(merged.values(), key=lambda c: (-c.score, c.parties[0].name, c.parties[1].name))
+
+
+def with_proceeding_conflicts(
+    facts: FactBase,
+    conflicts: Sequence[ConflictPair],
+    *,
+    as_of: PartialDate,
+    include_lapsed: bool = False,
+    jurisdiction: str | None = None,
+    nice_class: int | None = None,
+    min_score: float = 0.0,
+) -> list[ConflictPair]:
+    """`proceeding_conflicts` over the store's proceedings, their contested rights judged on
+    `as_of` (`kg.analysis.lifecycle.on_date`)."""
+    proceedings = read_proceedings(facts)
+    held = holdings_by_id(facts, {r for p in proceedings for r in p.contested})
+    rights = on_date([h for group in held.values() for h in group], as_of, include_lapsed=True)
+    contested: dict[str, list[Holding]] = defaultdict(list)
+    for holding in rights:
+        contested[holding.id].append(holding)
+    return proceeding_conflicts(
+        conflicts,
+        proceedings,
+        as_of=as_of,
+        contested=contested,
+        include_lapsed=include_lapsed,
+        jurisdiction=jurisdiction,
+        nice_class=nice_class,
+        min_score=min_score,
+    )
+
+
+def proceeding_timeline(
+    proceedings: Iterable[Proceeding], *, parties: Iterable[str] = (), case: str | None = None
+) -> list[TimelineEntry]:
+    """Timeline entries (filed, decided) of the proceedings a party is in, or of one case."""
+    wanted = set(parties)
+    entries = []
+    for proceeding in proceedings:
+        sides = {p.id for p in (*proceeding.plaintiffs, *proceeding.holders)}
+        if not (wanted & sides or proceeding.id == case):
+            continue
+        names = tuple(sorted({p.name for p in (*proceeding.plaintiffs, *proceeding.holders)}))
+        against = _against(proceeding)
+        by = " and ".join(p.name for p in proceeding.plaintiffs) or "a party not named"
+        verb = "opposes" if proceeding.kind == "opposition" else "seeks the cancellation of"
+        if proceeding.kind == "opposition":
+            filed = f"{by} opposes {against} ({proceeding.label})"
+        else:
+            filed = f"{by} {verb} {against} ({proceeding.label})"
+        dated = [(proceeding.filing_date, f"{proceeding.kind} filed", filed)]
+        if proceeding.decision_date:
+            outcome = proceeding.outcome or "decided"
+            dated.append(
+                (
+                    proceeding.decision_date,
+                    f"{proceeding.kind} {outcome}",
+                    f"{proceeding.label} against {against}: {outcome}",
+                )
+            )
+        for date, kind, text in dated:
+            if date:
+                entries.append(
+                    TimelineEntry(
+                        date=date,
+                        kind=kind,
+                        subject=proceeding.id,
+                        description=text,
+                        parties=names,
+                        sources=proceeding.sources,
+                    )
+                )
+    return entries
+
+
+def check_kind(kind: str | None) -> str | None:
+    """A proceeding kind (`KINDS`, any case), or None; else `ArgumentError` naming them."""
+    return _one_of(kind, KINDS, "proceeding kind")
+
+
+def check_outcome(outcome: str | None) -> str | None:
+    """An outcome name (`OUTCOMES`; any case, "_" or "-" for a space), or None; else
+    `ArgumentError` naming them.
+
+    >>> check_outcome("Partly_Upheld")
+    'partly upheld'
+    """
+    return _one_of(outcome, OUTCOMES, "outcome")
+
+
+def with_proceeding(summary: CaseSummary, proceedings: Iterable[Proceeding]) -> CaseSummary:
+    """A case summary with its kind and outcome when the case is a proceeding; the
+    contested marks stand in for tm:concerns when none is stated."""
+    for proceeding in proceedings:
+        if proceeding.id == summary.id:
+            return dataclasses.replace(
+                summary,
+                kind=proceeding.kind,
+                outcome=proceeding.outcome or "pending",
+                office=proceeding.office,
+                marks=summary.marks or proceeding.marks,
+                jurisdiction=summary.jurisdiction or proceeding.jurisdiction,
+                defendants=tuple(
+                    sorted({*summary.defendants, *proceeding.holders}, key=lambda p: p.name)
+                ),
+            )
+    return summary
+
+
+# ---------------------------------------------------------------------------- internals
+
+
+def _one_of(value: str | None, allowed: Sequence[str], what: str) -> str | None:
+    if value is None:
+        return None
+    wanted = value.strip().casefold().replace("_", " ").replace("-", " ")
+    if wanted not in allowed:
+        raise ArgumentError(
+            what.rsplit(" ", 1)[-1],
+            f"unknown {what} {value!r}",
+            suggestion=f"one of: {', '.join(allowed)}",
+        )
+    return wanted
+
+
+def _against(proceeding: Proceeding) -> str:
+    what = "application" if proceeding.kind == "opposition" else "registration"
+    numbers = ", ".join(proceeding.contested_numbers)
+    marks = ", ".join(repr(m.text) for m in proceeding.marks)
+    text = f"{what} No. {numbers}" if numbers else f"the {what}"
+    if marks:
+        text += f" ({marks})"
+    return text
+
+
+def _conflict(
+    proceeding: Proceeding,
+    plaintiff: PartyRef,
+    holder: PartyRef,
+    score: float,
+    dead: Sequence[Holding],
+    *,
+    later: bool = False,
+) -> ConflictPair:
+    unknown = MarkRef(id="", text="")  # the plaintiff's mark, when no earlier right names one
+    contested_mark = proceeding.marks[0] if proceeding.marks else unknown
+    earlier_mark = proceeding.earlier_marks[0] if proceeding.earlier_marks else unknown
+    similarity = (
+        compare(earlier_mark.text, contested_mark.text)
+        if earlier_mark.text and contested_mark.text
+        else None
+    )
+    classes = ", ".join(map(str, proceeding.classes)) or "no class stated"
+    outcome = proceeding.outcome or "pending (no outcome stated)"
+    if later:
+        outcome = "pending on the date asked (decided later)"
+    decided = f" on {proceeding.decision_date}" if proceeding.decision_date else ""
+    filed = f", filed {proceeding.filing_date}" if proceeding.filing_date else ""
+    reasons = [
+        f"{proceeding.label}{filed}: {plaintiff.name} against {_against(proceeding)} "
+        f"held by {holder.name}, classes {classes}",
+        f"outcome: {outcome}{decided} (an actual dispute, scored {score:.2f})",
+    ]
+    if proceeding.earlier_marks:
+        invoked = ", ".join(repr(m.text) for m in proceeding.earlier_marks)
+        reasons.append(
+            f"earlier right invoked: {invoked}"
+            + (
+                f" ({', '.join(similarity.reasons) or 'similar'}, {similarity.score:.2f})"
+                if similarity and similarity.score > 0
+                else ""
+            )
+        )
+    else:
+        reasons.append("no earlier right stated")
+    for right in dead:
+        when = f" on {right.ended}" if right.ended else " (date not known)"
+        number = right.registration_number or right.application_number
+        what = f"No. {number}" if number else "the right"
+        reasons.append(f"{right.mark.text!r} ({what}) lapsed{when}: {right.end_reason}")
+    return ConflictPair(
+        parties=(plaintiff, holder),
+        marks=(earlier_mark, contested_mark),
+        jurisdiction=proceeding.jurisdiction,
+        score=score,
+        mark_similarity=round(similarity.score, 4) if similarity else 0.0,
+        class_relatedness=1.0 if proceeding.classes else 0.5,
+        reasons=tuple(reasons),
+        holdings=(
+            proceeding.earlier_rights[0] if proceeding.earlier_rights else proceeding.id,
+            proceeding.contested[0] if proceeding.contested else proceeding.id,
+        ),
+        sources=proceeding.sources,
+        lapsed=bool(dead),
+        proceedings=(proceeding.id,),
+    )
+
+
+def _merge(current: ConflictPair, added: ConflictPair) -> ConflictPair:
+    """One conflict for the pair: the higher score, every reason, source and proceeding."""
+    base, other = (current, added) if current.score >= added.score else (added, current)
+    sources = {s.graph: s for s in (*current.sources, *added.sources)}
+    return dataclasses.replace(
+        base,
+        reasons=tuple(dict.fromkeys((*base.reasons, *other.reasons))),
+        sources=tuple(sources[g] for g in sorted(sources)),
+        proceedings=tuple(sorted({*current.proceedings, *added.proceedings})),
+        lapsed=base.lapsed and other.lapsed,
+    )

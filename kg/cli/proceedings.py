@@ -1,0 +1,99 @@
+"""The `kg case` and `kg proceedings` subcommands: a case (a court case, an opposition or a
+cancellation) and the oppositions and cancellations. Thin: parse flags, call
+`kg.analysis.service.Analyst`, return rows for `kg.cli.analysis.run_analysis` to print."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from kg.analysis.arguments import check
+from kg.analysis.model import Result
+from kg.analysis.proceedings import KINDS, OUTCOMES
+from kg.analysis.service import Analyst
+
+__all__ = ["PROCEEDING_COMMANDS", "add_proceeding_commands"]
+
+Rows = tuple[list[Result], Callable[[Any], list[str]], list[str]]
+
+
+def add_proceeding_commands(
+    commands: argparse._SubParsersAction, parents: Sequence[argparse.ArgumentParser]
+) -> None:
+    """Register `kg case` and `kg proceedings` on the `kg` parser."""
+    case = commands.add_parser(
+        "case",
+        parents=list(parents),
+        help="a case: its parties by role, court or office, marks, kind and outcome",
+        description="A case by IRI, IRI tail or case number: a court case, or an opposition or "
+        "cancellation before an office (with its kind and outcome).",
+    )
+    case.add_argument("subject", metavar="CASE", help="a case id or number")
+    found = commands.add_parser(
+        "proceedings",
+        parents=list(parents),
+        help="oppositions and cancellations, by filing date",
+        description="Oppositions and cancellations before trademark offices, by filing date: "
+        "opponent, contested application, classes, outcome.",
+    )
+    found.add_argument("--party", metavar="PARTY", help="a party on either side")
+    found.add_argument("--mark", metavar="TEXT", help="a mark, contested or invoked")
+    found.add_argument("--kind", choices=KINDS[:2], help="opposition or cancellation")
+    found.add_argument(
+        "--outcome", choices=[o.replace(" ", "-") for o in OUTCOMES], help="where it stands"
+    )
+
+
+def _case(analyst: Analyst, args: argparse.Namespace) -> Rows:
+    summary = analyst.case(args.subject)
+    columns = ["case", "kind", "outcome", "plaintiffs", "defendants", "before", "marks", "sources"]
+
+    def row(s: Any) -> list[str]:
+        names = lambda refs: "; ".join(p.name for p in refs)  # noqa: E731
+        return [
+            s.number or s.id,
+            s.kind or "court case",
+            s.outcome or "",
+            names(s.plaintiffs),
+            names(s.defendants),
+            names(s.courts) or (s.office.name if s.office else ""),
+            "; ".join(m.text for m in s.marks),
+            "; ".join(src.title or src.graph for src in s.sources),
+        ]
+
+    return [summary], row, columns
+
+
+def _proceedings(analyst: Analyst, args: argparse.Namespace) -> Rows:
+    check(name=args.party, mark=args.mark)
+    results = analyst.proceedings(
+        party=args.party,
+        mark=args.mark,
+        kind=args.kind,
+        outcome=args.outcome.replace("-", " ") if args.outcome else None,
+    )
+    columns = ["filed", "proceeding", "opponent", "against", "classes", "outcome", "decided"]
+
+    def row(p: Any) -> list[str]:
+        against = ", ".join(
+            f"{number} {mark.text!r}".strip()
+            for number, mark in zip(p.contested_numbers, p.marks, strict=False)
+        )
+        return [
+            p.filing_date or "(undated)",
+            p.label,
+            "; ".join(x.name for x in p.plaintiffs),
+            f"{against} ({'; '.join(x.name for x in p.holders)})",
+            ", ".join(map(str, p.classes)),
+            p.outcome or "pending",
+            p.decision_date or "",
+        ]
+
+    return results, row, columns  # type: ignore[return-value]
+
+
+PROCEEDING_COMMANDS: dict[str, Callable[[Analyst, argparse.Namespace], Rows]] = {
+    "case": _case,
+    "proceedings": _proceedings,
+}

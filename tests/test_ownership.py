@@ -1,0 +1,308 @@
+"""Owners over time (issue 13): after a chain of title the owner on a date is the one who
+held it then, "since" it acquired it; a security interest changes nothing; owner country and
+representatives. Real-shaped records (tests/data/ownership.trig) through the service, the CLI
+(a real `kg` process) and GraphQL (over HTTP)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg import KnowledgeGraph, Settings
+from kg.analysis.model import OwnershipChange
+from kg.analysis.ownership import change_order, owner_periods
+from kg.analysis.ownership_facts import registration_ownership
+from kg.analysis.service import Analyst
+from kg.api.app import create_app
+from kg.resources import QUERIES_DIR
+from tests.conftest import DATA, run_kg
+from tests.graphql_support import ThreadedServer, post
+
+FIXTURE = DATA / "ownership.trig"
+MSG = "MADISON SQUARE GARDEN"
+HOLDINGS = "MSG ENTERTAINMENT HOLDINGS, LLC"
+GROUP = "MSG ENTERTAINMENT GROUP, LLC"
+SPORTS = "MSG SPORTS & ENTERTAINMENT, LLC"
+LP = "Madison Square Garden L.P."
+LP_RENAMED = "MSG HOLDINGS, L.P."
+ORIGINAL = "MADISON SQUARE GARDEN CORPORATION"
+ASSIGNMENTS = "https://w3id.org/tmkg/id/graph/uspto-assignments"
+WHO = """query($asOf: Date, $lapsed: Boolean) {
+  whoElseUses(mark: "MADISON SQUARE GARDEN", jurisdiction: "US", niceClass: 41, asOf: $asOf,
+              includeLapsed: $lapsed) { party { name country { code } } kind since lapsed ended }
+}"""
+REGISTRATION = """{ mark(text: "MADISON SQUARE GARDEN") { registrations {
+  owner { name }
+  ownersOverTime { party { name } since until
+                   acquiredBy { kind date conveyance assignors { name } sources { graph } } }
+  ownershipChanges { kind date }
+  representatives { name types }
+} } }"""
+
+
+@pytest.fixture(scope="module")
+def graph() -> Iterator[KnowledgeGraph]:
+    opened = KnowledgeGraph.open(Settings(memory=True))
+    opened.load([FIXTURE])
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("ownership") / "store"
+    run_kg("load", "--store", path, FIXTURE, check=True)
+    return path
+
+
+@pytest.fixture(scope="module")
+def graphql(graph: KnowledgeGraph) -> Iterator[str]:
+    with ThreadedServer(create_app(graph, Settings(memory=True))) as server:
+        yield server.graphql
+
+
+def _owners(graph: KnowledgeGraph, as_of: str, **options: bool) -> dict[str, tuple]:
+    hits = Analyst(graph).who_else_uses(MSG, 41, "US", as_of=as_of, **options)
+    return {h.party.name: (h.since, h.lapsed, h.ended) for h in hits if h.kind.value != "USER"}
+
+
+# ------------------------------------------------------------------ the owner on a date
+
+
+@pytest.mark.parametrize(
+    ("as_of", "owner", "since"),
+    [
+        ("2010", LP, "2007-05-30"),
+        ("2016-01", SPORTS, "2015-10-21"),
+        ("2021", GROUP, "2020-09-16"),
+        ("2024", HOLDINGS, "2023-05-03"),
+    ],
+)
+def test_the_owner_on_a_date_holds_it_since_it_acquired_it(
+    graph: KnowledgeGraph, as_of: str, owner: str, since: str
+) -> None:
+    assert _owners(graph, as_of) == {owner: (since, False, None)}
+
+
+def test_a_change_of_name_keeps_the_holders_date(graph: KnowledgeGraph) -> None:
+    assert _owners(graph, "2012") == {LP_RENAMED: ("2007-05-30", False, None)}
+
+
+def test_before_the_chain_the_original_owner_holds_it_since_registration(
+    graph: KnowledgeGraph,
+) -> None:
+    # the register record names only today's owner: the chain names the first one
+    assert _owners(graph, "1980") == {ORIGINAL: ("1967-09-12", False, None)}
+
+
+def test_a_former_owner_is_listed_only_on_request_until_it_assigned(graph: KnowledgeGraph) -> None:
+    assert SPORTS not in _owners(graph, "2024")
+    found = _owners(graph, "2024", include_lapsed=True)
+    assert found[SPORTS] == ("2015-10-21", True, "2020-09-16")
+    assert found[HOLDINGS] == ("2023-05-03", False, None)
+    assert LP not in found  # its old name: the same holder, renamed
+    hits = Analyst(graph).who_else_uses(MSG, 41, "US", as_of="2024", include_lapsed=True)
+    [sports] = [h for h in hits if h.party.name == SPORTS]
+    assert "assigned on 2020-09-16" in sports.end_reason  # type: ignore[operator]
+    [holder] = [h for h in hits if h.party.name == HOLDINGS]
+    assert ASSIGNMENTS in {s.graph for s in holder.sources}  # the change's record is cited
+
+
+def test_an_assignment_dated_by_year_only(graph: KnowledgeGraph) -> None:
+    analyst = Analyst(graph)
+    [old] = analyst.who_else_uses("SARGENT", 6, "US", as_of="1950")
+    assert (old.party.name, old.since) == ("SARGENT & CO.", "1914-07-28")
+    [today] = analyst.who_else_uses("SARGENT", 6, "US", as_of="2024")
+    assert (today.party.name, today.since) == ("SARGENT MANUFACTURING COMPANY", "1973")
+
+
+def test_a_security_agreement_changes_no_owner(graph: KnowledgeGraph) -> None:
+    # recorded 2021-11-12 with MSG ENTERTAINMENT GROUP as grantor, to a collateral agent
+    found = _owners(graph, "2022", include_lapsed=True)
+    assert found[GROUP] == ("2020-09-16", False, None)
+    assert "Example Bank, N.A., as Collateral Agent" not in found
+
+
+def test_a_co_owned_registration_is_assigned_by_both_owners(graph: KnowledgeGraph) -> None:
+    analyst = Analyst(graph)
+    before = analyst.who_else_uses("EXAMPLE ORCHARD", 31, "NZ", as_of="2018")
+    assert {(h.party.name, h.since) for h in before} == {
+        ("Ann Example", "2012-09-03"),
+        ("Ben Example", "2012-09-03"),
+    }
+    after = analyst.who_else_uses("EXAMPLE ORCHARD", 31, "NZ", as_of="2020")
+    assert [(h.party.name, h.since) for h in after] == [("Example Orchards Limited", "2019-03-01")]
+    assert after[0].party.country == "NZ"
+
+
+def test_conflicts_and_priority_name_the_owner_of_the_date(graph: KnowledgeGraph) -> None:
+    analyst = Analyst(graph)
+    for as_of, owner in (("2019", SPORTS), ("2024", HOLDINGS)):
+        [pair] = analyst.conflicts(jurisdiction="US", as_of=as_of)
+        assert {p.name for p in pair.parties} == {owner, "Garden Events Co."}
+        finding = analyst.priority(MSG, 41, "US", as_of=as_of)
+        claimants = {c.party.name for c in finding.competing_claims} | {
+            finding.holder.name if finding.holder else ""
+        }
+        assert owner in claimants and ORIGINAL not in claimants
+
+
+def test_owner_country_and_representative(graph: KnowledgeGraph) -> None:
+    analyst = Analyst(graph)
+    assert analyst.find_party("Ben Example").country == "AU"
+    [registration] = [h for h in analyst.facts.holdings() if h.registration_number == "0835284"]
+    _, representatives = registration_ownership(analyst.facts, [registration.id])[registration.id]
+    assert representatives == ("https://w3id.org/tmkg/id/party/morgan-example",)
+
+
+def test_the_timeline_lists_changes_of_owner(graph: KnowledgeGraph) -> None:
+    entries = Analyst(graph).timeline(party=SPORTS)
+    assert [(e.date, e.description) for e in entries if e.kind == "assignment"] == [
+        (
+            "2015-10-21",
+            f"{LP_RENAMED} assigns registration No. 0835284 of {MSG!r} (US) to {SPORTS}",
+        ),
+        ("2020-09-16", f"{SPORTS} assigns registration No. 0835284 of {MSG!r} (US) to {GROUP}"),
+    ]
+    [security] = [e for e in Analyst(graph).timeline(party=GROUP) if e.kind == "security interest"]
+    assert security.date == "2021-11-12" and "no change of owner" in security.description
+
+
+# ------------------------------------------------------------------ the CLI
+
+
+def test_cli_names_the_owner_of_the_date(store: Path) -> None:
+    def who(*extra: str) -> dict[str, dict]:
+        out = run_kg(
+            "who-else-uses", MSG, "--class", "41", "--jurisdiction", "US", "--format", "json",
+            "--store", store, *extra, check=True,
+        )  # fmt: skip
+        return {hit["party"]["name"]: hit for hit in json.loads(out.stdout)}
+
+    today = who("--as-of", "2024")
+    assert today[HOLDINGS]["since"] == "2023-05-03" and SPORTS not in today
+    assert who("--as-of", "2016")[SPORTS]["since"] == "2015-10-21"
+    lapsed = who("--as-of", "2024", "--include-lapsed")[SPORTS]
+    assert (lapsed["lapsed"], lapsed["ended"]) == (True, "2020-09-16")
+    table = run_kg(
+        "who-else-uses", MSG, "--class", "41", "--jurisdiction", "US", "--as-of", "2024",
+        "--store", store, check=True,
+    ).stdout  # fmt: skip
+    assert "2023-05-03" in table and "1967-09-12" not in table
+
+
+def test_cli_timeline_shows_the_assignment(store: Path) -> None:
+    out = run_kg("timeline", GROUP, "--store", store, check=True).stdout
+    assert "2023-05-03" in out and "2020-09-16" in out and "assigns" in out
+
+
+# ------------------------------------------------------------------ GraphQL over HTTP
+
+
+def test_graphql_who_else_uses_on_dates(graphql: str) -> None:
+    hits = post(graphql, WHO, {"asOf": "2024"})["data"]["whoElseUses"]
+    owners = {h["party"]["name"]: h for h in hits if h["kind"] == "REGISTERED_OWNER"}
+    assert list(owners) == [HOLDINGS]
+    assert owners[HOLDINGS]["since"] == "2023-05-03"
+    assert owners[HOLDINGS]["party"]["country"] == {"code": "US"}
+    hits = post(graphql, WHO, {"asOf": "2024", "lapsed": True})["data"]["whoElseUses"]
+    former = {h["party"]["name"]: h for h in hits if h["lapsed"]}
+    assert former[SPORTS]["ended"] == "2020-09-16"
+
+
+def test_graphql_owners_over_time_and_representatives(graphql: str) -> None:
+    [registration] = post(graphql, REGISTRATION)["data"]["mark"]["registrations"]
+    periods = registration["ownersOverTime"]
+    assert [(p["party"]["name"], p["since"], p["until"]) for p in periods] == [
+        (ORIGINAL, None, "1986"),
+        ("MADISON SQUARE GARDEN CORPORATION (DE)", "1986", "2007-05-30"),
+        (LP, "2007-05-30", "2011-05-18"),
+        (LP_RENAMED, "2007-05-30", "2015-10-21"),
+        (SPORTS, "2015-10-21", "2020-09-16"),
+        (GROUP, "2020-09-16", "2023-05-03"),
+        (HOLDINGS, "2023-05-03", None),
+    ]
+    last = periods[-1]["acquiredBy"]
+    assert (last["kind"], last["date"], last["assignors"]) == (
+        "Assignment",
+        "2023-05-03",
+        [{"name": GROUP}],
+    )
+    assert last["sources"] == [{"graph": ASSIGNMENTS}]
+    kinds = [c["kind"] for c in registration["ownershipChanges"]]
+    assert kinds.count("SecurityInterest") == 1 and kinds.count("NameChange") == 1
+    assert registration["representatives"] == [{"name": "Morgan T. Example", "types": ["Person"]}]
+
+
+# ------------------------------------------------------------------ validation, saved query
+
+
+def test_an_ownership_change_needs_a_date_and_a_new_owner(tmp_path: Path) -> None:
+    bad = tmp_path / "undated.trig"
+    bad.write_text(
+        FIXTURE.read_text(encoding="utf-8").replace(
+            'tm:date "2019-03-01"^^xsd:date .', "tm:nationality <https://w3id.org/tmkg/id/x> ."
+        ),
+        encoding="utf-8",
+    )
+    result = run_kg("validate", bad)
+    assert result.returncode != 0
+    assert "an ownership change needs a tm:date" in result.stdout + result.stderr
+
+
+def test_the_chain_of_title_query(graph: KnowledgeGraph) -> None:
+    query = (QUERIES_DIR / "chain-of-title.rq").read_text(encoding="utf-8")
+    answer = graph.query(query).serialize(format=ox.QueryResultsFormat.CSV).decode("utf-8")
+    rows = list(csv.DictReader(io.StringIO(answer)))
+    assert [(r["kind"], r["date"], r["assigneeName"]) for r in rows] == [
+        ("Merger", "1986", "MADISON SQUARE GARDEN CORPORATION (DE)"),
+        ("Assignment", "2007-05-30", LP),
+        ("NameChange", "2011-05-18", LP_RENAMED),
+        ("Assignment", "2015-10-21", SPORTS),
+        ("Assignment", "2020-09-16", GROUP),
+        ("Assignment", "2023-05-03", HOLDINGS),
+    ]
+
+
+# ------------------------------------------------------------------ the rule, as pure functions
+
+
+def _change(
+    iri: str, date: str, giving: tuple[str, ...], taking: tuple[str, ...], kind: str = "Assignment"
+) -> OwnershipChange:
+    return OwnershipChange(
+        id=iri, kind=kind, registration="r", date=date, assignors=giving, assignees=taking
+    )
+
+
+def test_one_co_owner_can_pass_its_share_alone() -> None:
+    periods = owner_periods(["a", "b"], [_change("c1", "2019-03-01", ("b",), ("c",))])
+    assert [(p.party, p.since, p.until) for p in periods] == [
+        ("b", None, "2019-03-01"),
+        ("a", None, None),
+        ("c", "2019-03-01", None),
+    ]
+
+
+def test_a_gap_in_the_chain_the_dated_change_wins() -> None:
+    # the record says x owns it; a change from y (never an owner here) to z is dated: z owns it
+    periods = owner_periods(["x"], [_change("c1", "2020", ("y",), ("z",))])
+    assert [(p.party, p.until) for p in periods] == [("y", "2020"), ("z", None)]
+    periods = owner_periods(["x"], [_change("c1", "2020", (), ("z",))])
+    assert [(p.party, p.until) for p in periods] == [("x", "2020"), ("z", None)]
+
+
+def test_changes_of_one_day_follow_the_chain_and_security_changes_nothing() -> None:
+    later = _change("a-later", "2020-01-01", ("q",), ("r",))
+    earlier = _change("z-earlier", "2020-01-01", ("p",), ("q",))
+    security = _change("s", "2019-01-01", ("p",), ("bank",), kind="SecurityInterest")
+    assert [c.id for c in change_order([later, earlier, security])] == ["z-earlier", "a-later"]
+    periods = owner_periods(["r"], [later, earlier, security])
+    assert [p.party for p in periods if p.until is None] == ["r"]
+    assert "bank" not in {p.party for p in periods}
