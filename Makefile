@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 
-.PHONY: setup fonts serve test test-all lint bench clean
+.PHONY: setup fonts serve test test-all lint docs bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -62,6 +62,10 @@ test: setup lint fonts /usr/bin/chromium /usr/bin/virtuoso-t
 
 test-all: setup lint fonts /usr/bin/chromium /usr/bin/virtuoso-t
 	$(BIN)/pytest $(ARGS)
+
+# The documentation site (MkDocs, strict): build/site/index.html.
+docs: setup
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 bench: setup
 	$(BIN)/python bench/store_load.py $(ARGS)

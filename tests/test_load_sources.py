@@ -332,8 +332,8 @@ def test_usage_errors_exit_2_as_the_readme_says(argv: list[str]) -> None:
     with pytest.raises(SystemExit) as caught:
         main(argv)
     assert caught.value.code == 2
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-    assert "Exit statuses: 2 usage" in readme  # argparse's, by Unix convention
+    docs = (Path(__file__).parent.parent / "docs" / "store.md").read_text(encoding="utf-8")
+    assert "Exit statuses: 2 usage" in docs  # argparse's, by Unix convention
 
 
 def test_a_file_loaded_through_a_symbolic_link_is_the_same_source(tmp_path: Path) -> None:
