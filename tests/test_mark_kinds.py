@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -18,10 +17,10 @@ import pytest
 from kg import KnowledgeGraph, Settings
 from kg.analysis.service import Analyst
 from kg.analysis.similarity import DEFAULT_MIN_SIMILARITY, compare
-from kg.api.app import create_app
 from kg.resources import QUERIES_DIR
 from tests.conftest import DATA, run_kg
-from tests.graphql_support import ThreadedServer, post
+from tests.fixture_world import fixture_world
+from tests.graphql_support import post
 
 FIXTURE = DATA / "mark-kinds.trig"
 HAIR_CREAM = "松鶴堂"  # 1951, Taiwan's national class 032
@@ -45,26 +44,7 @@ REGISTRATIONS = """query($name: String!) {
 }"""
 
 
-@pytest.fixture(scope="module")
-def graph() -> Iterator[KnowledgeGraph]:
-    opened = KnowledgeGraph.open(Settings(memory=True))
-    opened.load([FIXTURE])
-    yield opened
-    opened.close()
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("mark-kinds") / "store"
-    run_kg("load", "--store", path, FIXTURE, check=True)
-    return path
-
-
-@pytest.fixture(scope="module")
-def graphql(graph: KnowledgeGraph) -> Iterator[str]:
-    with ThreadedServer(create_app(graph, Settings(memory=True))) as server:
-        yield server.graphql
-
+graph, store, graphql = fixture_world(FIXTURE)
 
 def _names(hits: list) -> set[str]:
     return {h.party.name for h in hits}

@@ -5,17 +5,16 @@ the service, the CLI (a real `kg` process) and GraphQL (over HTTP)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from kg import KnowledgeGraph, Settings
 from kg.analysis.service import Analyst
-from kg.api.app import create_app
 from kg.errors import KGError
 from tests.conftest import DATA, run_kg
-from tests.graphql_support import ThreadedServer, post
+from tests.fixture_world import fixture_world
+from tests.graphql_support import post
 
 FIXTURE = DATA / "mark-life.trig"
 LA_PERLA = "GRUPPO LA PERLA S.P.A."
@@ -29,26 +28,7 @@ WHO = """query($mark: String!, $cc: String, $n: Int, $asOf: Date, $lapsed: Boole
 }"""
 
 
-@pytest.fixture(scope="module")
-def graph() -> Iterator[KnowledgeGraph]:
-    opened = KnowledgeGraph.open(Settings(memory=True))
-    opened.load([FIXTURE])
-    yield opened
-    opened.close()
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("mark-life") / "store"
-    run_kg("load", "--store", path, FIXTURE, check=True)
-    return path
-
-
-@pytest.fixture(scope="module")
-def graphql(graph: KnowledgeGraph) -> Iterator[str]:
-    with ThreadedServer(create_app(graph, Settings(memory=True))) as server:
-        yield server.graphql
-
+graph, store, graphql = fixture_world(FIXTURE)
 
 def _who(store: Path, *args: str) -> list[dict]:
     out = run_kg("who-else-uses", *args, "--format", "json", "--store", store, check=True)

@@ -8,21 +8,20 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from kg import KnowledgeGraph, Settings
+from kg import KnowledgeGraph
 from kg.analysis.model import OwnershipChange
 from kg.analysis.ownership import change_order, owner_periods
 from kg.analysis.ownership_facts import registration_ownership
 from kg.analysis.service import Analyst
-from kg.api.app import create_app
 from kg.resources import QUERIES_DIR
 from tests.conftest import DATA, run_kg
-from tests.graphql_support import ThreadedServer, post
+from tests.fixture_world import fixture_world
+from tests.graphql_support import post
 
 FIXTURE = DATA / "ownership.trig"
 MSG = "MADISON SQUARE GARDEN"
@@ -46,26 +45,7 @@ REGISTRATION = """{ mark(text: "MADISON SQUARE GARDEN") { registrations {
 } } }"""
 
 
-@pytest.fixture(scope="module")
-def graph() -> Iterator[KnowledgeGraph]:
-    opened = KnowledgeGraph.open(Settings(memory=True))
-    opened.load([FIXTURE])
-    yield opened
-    opened.close()
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("ownership") / "store"
-    run_kg("load", "--store", path, FIXTURE, check=True)
-    return path
-
-
-@pytest.fixture(scope="module")
-def graphql(graph: KnowledgeGraph) -> Iterator[str]:
-    with ThreadedServer(create_app(graph, Settings(memory=True))) as server:
-        yield server.graphql
-
+graph, store, graphql = fixture_world(FIXTURE)
 
 def _owners(graph: KnowledgeGraph, as_of: str, **options: bool) -> dict[str, tuple]:
     hits = Analyst(graph).who_else_uses(MSG, 41, "US", as_of=as_of, **options)

@@ -9,22 +9,20 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
-import pytest
 
-from kg import KnowledgeGraph, Settings
+from kg import KnowledgeGraph
 from kg.analysis.dates import PartialDate
 from kg.analysis.registration_claims import check_priority_claim, paris_deadline
 from kg.analysis.service import Analyst
-from kg.api.app import create_app
 from kg.report.document import build_report
 from kg.report.render import write_report
 from kg.resources import QUERIES_DIR
 from tests.conftest import DATA, run_kg
-from tests.graphql_support import ThreadedServer, post
+from tests.fixture_world import fixture_world
+from tests.graphql_support import post
 
 FIXTURE = DATA / "priority-claims.trig"
 GALE = "Gale Systems Inc."
@@ -41,26 +39,7 @@ PRIORITY = """query($mark: String!, $n: Int!, $cc: String!) {
 }"""
 
 
-@pytest.fixture(scope="module")
-def graph() -> Iterator[KnowledgeGraph]:
-    opened = KnowledgeGraph.open(Settings(memory=True))
-    opened.load([FIXTURE])
-    yield opened
-    opened.close()
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("priority-claims") / "store"
-    run_kg("load", "--store", path, FIXTURE, check=True)
-    return path
-
-
-@pytest.fixture(scope="module")
-def graphql(graph: KnowledgeGraph) -> Iterator[str]:
-    with ThreadedServer(create_app(graph, Settings(memory=True))) as server:
-        yield server.graphql
-
+graph, store, graphql = fixture_world(FIXTURE)
 
 def _by_party(claims: list) -> dict:
     return {(c["party"]["name"] if isinstance(c, dict) else c.party.name): c for c in claims}

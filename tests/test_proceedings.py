@@ -6,20 +6,19 @@ Records in the IPONZ shape (tests/data/oppositions.trig) through the service, th
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from kg import KnowledgeGraph, Settings
+from kg import KnowledgeGraph
 from kg.analysis.arguments import ArgumentError
 from kg.analysis.service import Analyst
-from kg.api.app import create_app
 from kg.api.graphql.playground import example_queries
 from kg.resources import QUERIES_DIR
 from tests.conftest import DATA, run_kg
-from tests.graphql_support import ThreadedServer, post
+from tests.fixture_world import fixture_world
+from tests.graphql_support import post
 
 FIXTURE = DATA / "oppositions.trig"
 KESTREL = "Kestrel Beverages Limited"
@@ -34,26 +33,7 @@ OPPOSITIONS_GRAPH = "https://w3id.org/tmkg/id/graph/iponz-oppositions"
 REGISTER_GRAPH = "https://w3id.org/tmkg/id/graph/iponz-register"
 
 
-@pytest.fixture(scope="module")
-def graph() -> Iterator[KnowledgeGraph]:
-    opened = KnowledgeGraph.open(Settings(memory=True))
-    opened.load([FIXTURE])
-    yield opened
-    opened.close()
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("oppositions") / "store"
-    run_kg("load", "--store", path, FIXTURE, check=True)
-    return path
-
-
-@pytest.fixture(scope="module")
-def graphql(graph: KnowledgeGraph) -> Iterator[str]:
-    with ThreadedServer(create_app(graph, Settings(memory=True))) as server:
-        yield server.graphql
-
+graph, store, graphql = fixture_world(FIXTURE)
 
 def _pairs(conflicts: list) -> dict[frozenset[str], object]:
     return {frozenset(p.name for p in c.parties): c for c in conflicts}

@@ -8,20 +8,18 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pycountry
-import pytest
 
-from kg import KnowledgeGraph, Settings
+from kg import KnowledgeGraph
 from kg.analysis.coverage import members_on, memberships
 from kg.analysis.dates import PartialDate
 from kg.analysis.service import Analyst
-from kg.api.app import create_app
 from kg.resources import SCHEMA_DIR
 from tests.conftest import DATA, run_kg
-from tests.graphql_support import ThreadedServer, post
+from tests.fixture_world import fixture_world
+from tests.graphql_support import post
 
 FIXTURE = DATA / "regional-rights.trig"
 NORDVIK = "Nordvik Outdoor AB"  # EUTM 017912345, filed 2018-06-14
@@ -44,26 +42,7 @@ REGISTRATIONS = """query($text: String!, $asOf: String) {
 }"""
 
 
-@pytest.fixture(scope="module")
-def graph() -> Iterator[KnowledgeGraph]:
-    opened = KnowledgeGraph.open(Settings(memory=True))
-    opened.load([FIXTURE])
-    yield opened
-    opened.close()
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("regional-rights") / "store"
-    run_kg("load", "--store", path, FIXTURE, check=True)
-    return path
-
-
-@pytest.fixture(scope="module")
-def graphql(graph: KnowledgeGraph) -> Iterator[str]:
-    with ThreadedServer(create_app(graph, Settings(memory=True))) as server:
-        yield server.graphql
-
+graph, store, graphql = fixture_world(FIXTURE)
 
 def _names(hits: list) -> set[str]:
     return {h.party.name for h in hits}
