@@ -207,7 +207,7 @@ def bad_files(canary: str) -> list[BadFile]:
             "unknown-country.ttl",
             REGISTRATION.replace("cc:US", "cc:XX") + ".",
             invalid,
-            "known ISO 3166-1 jurisdiction",
+            "known jurisdiction: an ISO 3166-1 country or EM",
             422,
         ),
         ttl(

@@ -116,7 +116,7 @@ def test_syntax_error_names_file_line_and_column(
         ),
         (
             "reg:x a tm:Registration ; tm:mark mark:acme ; tm:owner party:acme ; tm:jurisdiction cc:XX .",
-            "known ISO 3166-1 jurisdiction (https://w3id.org/tmkg/id/jurisdiction/{CODE}) (got id:jurisdiction/XX)",
+            "known jurisdiction: an ISO 3166-1 country or EM (EU trade marks), BX, OA, WO (https://w3id.org/tmkg/id/jurisdiction/{CODE}) (got id:jurisdiction/XX)",
         ),
         (
             "reg:x a tm:Registration ; tm:mark mark:acme ; tm:owner party:acme ; tm:jurisdiction cc:US ; "

@@ -112,6 +112,7 @@ def test_the_page_links_open_graphiql_and_yasgui_with_its_question(server: Graph
             ".CodeMirror.getValue().includes('whoElseUses')"
         )
         result = json.loads(page.evaluate(_EDITOR_TEXT, ".result-window .CodeMirror"))
+        assert "errors" not in result, result
         assert any(hit["party"]["name"] for hit in result["data"]["whoElseUses"]), result
         page.goto(server.url + "/id/mark/aws")
         page.click("#ask-sparql")
@@ -122,3 +123,9 @@ def test_the_page_links_open_graphiql_and_yasgui_with_its_question(server: Graph
         page.screenshot(path=str(ARTIFACTS / "resource-page-sparql.png"), full_page=True)
     assert "AWS" in text
     assert opened.blocked == [] and opened.errors == []
+
+
+def test_a_registration_page_links_to_its_marks_report_and_question(server: GraphQLServer) -> None:
+    page = _get(server, "/id/registration/cn-4249189", BROWSER).text
+    assert 'id="report" href="/report?mark=AWS"' in page
+    assert 'id="ask-graphql" href="/graphql#' in page

@@ -24,6 +24,8 @@ BAD = [
     'mark:two a tm:Mark ; tm:text "A", "B" .',
     "party:nobody a tm:Company .",
     "party:p a tm:Company ; schema:name 12 .",
+    'party:p a tm:Company ; schema:name "' + "Long Name " * 120 + '" .',
+    'party:p a tm:Company ; schema:name "P" ; schema:alternateName "' + "x" * 1001 + '"@en .',
     "<https://w3id.org/tmkg/id/nice/99> a tm:NiceClass ; tm:classNumber 99 .",
     '<https://example.org/j> a tm:Jurisdiction ; tm:code "xx" .',
     "<https://w3id.org/tmkg/id/claim/c> a tm:Claim ; tm:claimant party:p ; tm:claimKind tm:Nonsense .",

@@ -45,6 +45,18 @@ MISSPELT = [
         id="property-letter",
     ),
     pytest.param(
+        REGISTRATION + '<https://w3id.org/tmkg/ontology/filingDate> "2001-02-03"^^xsd:date .',
+        "<https://w3id.org/tmkg/ontology/filingDate> is not a tmkg term (the namespace is "
+        "<https://w3id.org/tmkg/ontology#>); did you mean tm:filingDate?",
+        id="namespace-slash",
+    ),
+    pytest.param(
+        'party:beta a <https://w3id.org/tmkg/ontologyCompany> ; schema:name "Beta" .',
+        "<https://w3id.org/tmkg/ontologyCompany> is not a tmkg term (the namespace is "
+        "<https://w3id.org/tmkg/ontology#>); did you mean tm:Company?",
+        id="namespace-glued",
+    ),
+    pytest.param(
         'party:beta a tm:Compnay ; schema:name "Beta" .',
         "id:party/beta: tm:Compnay is not a tmkg term; did you mean tm:Company?",
         id="class",

@@ -163,7 +163,8 @@ class Analyst:
         if not self.facts.jurisdiction_exists(code):
             raise NotFound(
                 f"unknown jurisdiction {code!r}",
-                suggestion="use an ISO 3166-1 alpha-2 code such as CN, or EM, BX, OA, WO",
+                suggestion=_CODE_HINTS.get(code)
+                or "use an ISO 3166-1 alpha-2 code such as CN, or EM, BX, OA, WO",
             )
         return code
 
@@ -457,6 +458,15 @@ class _Shared:
                 self._facts = FactBase(self.graph.store, self.index)
                 self._generation = self.graph.generation
             return self._facts
+
+
+_CODE_HINTS = {
+    "EU": "EU trade marks are EM (EUIPO's WIPO ST.3 code): use --jurisdiction EM, or a member "
+    "state such as FR to see every right that counts there",
+    "UK": "the United Kingdom is GB (ISO 3166-1)",
+    "EP": "EP is the European Patent Office; EU trade marks are EM",
+}
+"""Codes users reach for that tmkg names otherwise (WIPO ST.3 / ISO 3166-1)."""
 
 
 def _holding_label(holding: Holding) -> str:

@@ -33,11 +33,15 @@ class Examples:
 
 
 def examples_from(graph: KnowledgeGraph) -> Examples:
-    """The first mark by text, and a case with a plaintiff and a defendant, from the store."""
+    """The mark the most registrations and uses name, and a case with a plaintiff and a
+    defendant, from the store."""
     mark = next(
         iter(
             graph.query(  # type: ignore[call-overload]
-                "SELECT ?m ?t WHERE { ?m tm:text ?t } ORDER BY ?t ?m LIMIT 1"
+                # the mark most registrations and uses name: the data's own centre, not
+                # whichever text sorts first
+                """SELECT ?m ?t (COUNT(DISTINCT ?h) AS ?n) WHERE { ?h tm:mark ?m . ?m tm:text ?t }
+                   GROUP BY ?m ?t ORDER BY DESC(?n) ?t ?m LIMIT 1"""
             )
         ),
         None,

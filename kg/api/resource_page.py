@@ -80,7 +80,10 @@ def resource_routes(graph: KnowledgeGraph) -> list[Route]:
                 headers=headers,
             )
         if answer == "html":
-            return HTMLResponse(_page(found), headers=headers)
+            marks = analyst.facts.marks
+            named = [s.value for s in found.statements if s.predicate == _TM + "mark"]
+            mark_text = next((marks[m] for m in named if m in marks), None)
+            return HTMLResponse(_page(found, mark_text), headers=headers)
         media, rdf_format = _RDF[answer]
         body = _serialize(graph, iri, rdf_format)
         return Response(body, media_type=media, headers=headers)
@@ -111,7 +114,7 @@ th { background: #f6f8fa; } .source { color: #57606a; font-size: 13px; }
 code { font-size: 13px; }"""
 
 
-def _page(found: Description) -> str:
+def _page(found: Description, mark_text: str | None = None) -> str:
     name = found.label
     kinds = ", ".join(_short(t) for t in found.types) or "resource"
     rows = _rows(found.statements, outgoing=True)
@@ -131,7 +134,7 @@ def _page(found: Description) -> str:
         '<a href="/sparql">SPARQL</a></nav>\n'
         f"<h1>{html.escape(name)}</h1>\n"
         f'<p><span class="iri">{html.escape(found.iri)}</span> — {html.escape(kinds)}</p>\n'
-        f"<p>{_actions(found)}</p>\n"
+        f"<p>{_actions(found, mark_text)}</p>\n"
         "<h2>What the sources say about it</h2>\n"
         f"{rows}\n"
         "<h2>What points at it</h2>\n"
@@ -190,8 +193,9 @@ def _sources_html(group: list[Statement]) -> str:
     )
 
 
-def _actions(found: Description) -> str:
-    """Links to the same resource's report, a GraphQL query and the SPARQL behind the page."""
+def _actions(found: Description, mark_text: str | None = None) -> str:
+    """Links to the same resource's report, a GraphQL query and the SPARQL behind the page;
+    for a registration, use or claim (`mark_text`: its mark's text), those of its mark."""
     kinds = {t.removeprefix(_TM) for t in found.types}
     links = []
     report = None
@@ -201,15 +205,17 @@ def _actions(found: Description) -> str:
             "query($name: String!) { party(name: $name) { name aliases } }",
             {"name": found.label},
         )
-    elif "Mark" in kinds:
-        text = next((s.value for s in found.statements if s.predicate == _TM + "text"), "")
+    elif "Mark" in kinds or mark_text:
+        text = mark_text or next(
+            (s.value for s in found.statements if s.predicate == _TM + "text"), ""
+        )
         report = {"mark": text}
         graphql = (
             "query($mark: String!) { whoElseUses(mark: $mark) "
-            "{ party { name } kind jurisdiction since } }",
+            "{ party { name } kind jurisdiction { code } since similarity } }",
             {"mark": text},
         )
-    elif kinds & {"Case", "Opposition", "Cancellation"}:
+    elif kinds & {"Case", "Proceeding", "Opposition", "Cancellation"}:
         report = {"case": found.iri.rsplit("/", 1)[-1]}
         graphql = (
             "query($case: ID!) { timeline(case: $case) { date kind description } }",

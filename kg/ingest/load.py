@@ -163,7 +163,29 @@ def parse_bytes(
     finally:
         if bar is not None:
             bar.close()
+    if not quads and rdf_format == ox.RdfFormat.JSON_LD and _plain_json(data):
+        raise ParseError(
+            "JSON with no JSON-LD in it: its keys map to no IRIs (no @context), so it states "
+            "nothing",
+            path=name,
+            suggestion="a register's JSON export is not RDF; kg import reads the registers it "
+            "knows (kg import --help), and JSON-LD needs an @context",
+        )
     return ParsedFile(name=name, quads=quads, digest=digest, graph=graph)
+
+
+def _plain_json(data: bytes) -> bool:
+    """True when `data` is JSON with members none of which is a JSON-LD keyword: plain JSON
+    that JSON-LD processing drops entirely (an empty document ``{}``/``[]`` is not)."""
+    import json
+
+    try:
+        document = json.loads(data)
+    except ValueError:
+        return False
+    items = document if isinstance(document, list) else [document]
+    keys = {k for item in items if isinstance(item, dict) for k in item}
+    return bool(keys) and not any(k.startswith("@") for k in keys)
 
 
 def _graph_name(iri: str, name: str) -> ox.NamedNode:

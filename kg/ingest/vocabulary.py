@@ -112,11 +112,16 @@ class UndefinedTerm:
     """How many statements use it."""
     suggestions: tuple[str, ...]
     """The closest defined local names (`similar_terms`)."""
+    iri: str | None = None
+    """The IRI as written when it is not in tmkg's namespace at all but next to it
+    (``…/ontology/filingDate``: a slash for the ``#``)."""
 
     @property
     def message(self) -> str:
         """``tm:filingdate is not a tmkg term; did you mean tm:filingDate?``"""
         text = f"tm:{self.name} is not a tmkg term"
+        if self.iri is not None:
+            text = f"<{self.iri}> is not a tmkg term (the namespace is <{TM_NAMESPACE}>)"
         if self.suggestions:
             text += "; did you mean " + " or ".join(f"tm:{t}" for t in self.suggestions) + "?"
         else:
@@ -140,22 +145,21 @@ def undefined_terms(quads: Sequence[ox.Quad]) -> list[UndefinedTerm]:
     objects = {q.object for q in quads}
     candidates |= {o.datatype if isinstance(o, ox.Literal) else o for o in objects}
     defined = defined_terms()
-    unknown = set()
+    unknown = {}
     for term in candidates:
         name = _local_name(term)
         if name is not None and name not in defined:
-            unknown.add(term)
+            unknown[term] = (name, None)
+        elif (near := _next_to_namespace(term)) is not None:
+            unknown[term] = (near, term.value)  # type: ignore[union-attr]
     if not unknown:
         return []
-    return [
-        UndefinedTerm(
-            term.value[len(TM_NAMESPACE) :],
-            quad.subject,
-            count,
-            tuple(similar_terms(term.value[len(TM_NAMESPACE) :], kind)),
-        )
-        for term, (quad, kind, count) in _occurrences(quads, unknown).items()
-    ]
+    found = []
+    for term, (quad, kind, count) in _occurrences(quads, set(unknown)).items():
+        name, iri = unknown[term]
+        suggestions = [name] if iri is not None and name in defined else similar_terms(name, kind)
+        found.append(UndefinedTerm(name, quad.subject, count, tuple(suggestions), iri))
+    return found
 
 
 def _occurrences(
@@ -174,6 +178,29 @@ def _occurrences(
             first, first_kind, count = found.get(term, (quad, kind, 0))
             found[term] = (first, first_kind, count + 1)
     return found
+
+
+_NEXT_TO = TM_NAMESPACE.rstrip("#")
+"""The ontology's own IRI: ``…/ontology/x`` or ``…/ontologyx`` is a misspelled namespace."""
+
+
+def _next_to_namespace(term: object) -> str | None:
+    """The name in an IRI that misspells tmkg's namespace (``…/ontology/filingDate``,
+    ``…/ontology#/filingDate``), else None. The ontology's own IRI is not a term.
+
+    >>> _next_to_namespace(ox.NamedNode("https://w3id.org/tmkg/ontology/filingDate"))
+    'filingDate'
+    >>> _next_to_namespace(ox.NamedNode("https://w3id.org/tmkg/ontology")) is None
+    True
+    """
+    if not isinstance(term, ox.NamedNode) or term.value == _NEXT_TO:
+        return None
+    value = term.value
+    if value.startswith(TM_NAMESPACE + "/"):
+        return value[len(TM_NAMESPACE) + 1 :] or None
+    if value.startswith(_NEXT_TO) and not value.startswith(TM_NAMESPACE):
+        return value[len(_NEXT_TO) :].lstrip("/") or None
+    return None
 
 
 def _local_name(term: object) -> str | None:
