@@ -337,7 +337,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if settings.debug:
             raise
         # The message may quote the data or the arguments: no control character goes raw.
-        print(f"kg: error: {printable(str(error), lines=True)}", file=sys.stderr)
+        print(f"kg: error: {printable(_as_flag(error, argv), lines=True)}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print("kg: interrupted", file=sys.stderr)
@@ -528,3 +528,21 @@ _COMMANDS = {
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _as_flag(error: KGError, argv: Sequence[str] | None) -> str:
+    """The error's text, naming a refused argument by the flag the user typed (``--as-of``,
+    not the service's ``as_of``).
+
+    >>> from kg.analysis.arguments import ArgumentError
+    >>> _as_flag(ArgumentError("as_of", "as_of 'soon' is not a date"), ["x", "--as-of", "soon"])
+    "--as-of 'soon' is not a date"
+    """
+    text = str(error)
+    argument = getattr(error, "argument", None)
+    if isinstance(argument, str):
+        flag = "--" + argument.replace("_", "-")
+        given = sys.argv[1:] if argv is None else argv
+        if any(a == flag or a.startswith(flag + "=") for a in given) and text.startswith(argument):
+            return flag + text[len(argument) :]
+    return text
