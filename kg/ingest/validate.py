@@ -24,6 +24,7 @@ from rdflib.namespace import SH
 
 from kg.errors import ValidationError
 from kg.ingest.date_literals import DATE_TYPES, DateStandIns, is_valid_date
+from kg.ingest.date_order import date_order_warnings
 from kg.ingest.shacl_sparql import Check, Finding, compile_shapes, mark_ill_formed, run_checks
 from kg.ingest.vocabulary import undefined_terms
 from kg.namespaces import JURISDICTION, NICE, TM
@@ -136,6 +137,7 @@ def validate_quads(
     # checked here, not in an engine, so that both engines give one verdict
     report.violations += _undefined_terms(quads, origins or {})
     report.violations += _ill_typed(quads, origins or {})
+    report.warnings += date_order_warnings(quads, origins or {})
     restated = _ill_typed_statements(quads)
     judged = {q.subject for q in quads if isinstance(q.subject, ox.NamedNode)}
     if not judged:

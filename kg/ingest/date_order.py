@@ -1,0 +1,110 @@
+"""Dates that cannot all be true: a registration granted before it was filed, a term that ends
+before it began, a change of owner before the application existed, an owner assigning to
+itself. Each is a warning (the data is loaded: a source may have a date wrong, and tmkg keeps
+what sources say), naming the node and both dates.
+
+Dates are compared as the spans they name (``2010`` is 2010-01-01 to 2010-12-31): two dates
+are out of order only when the whole of one lies after the whole of the other. Only the new
+data is judged, as for the shapes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+
+import pyoxigraph as ox
+
+from kg.namespaces import PREFIXES, TM
+
+__all__ = ["ORDERS", "date_order_warnings"]
+
+_TM = str(TM._NS)
+ORDERS = (
+    ("filingDate", "registrationDate", "granted before it was filed"),
+    ("filingDate", "publicationDate", "published before it was filed"),
+    ("registrationDate", "expiryDate", "its term ends before it was granted"),
+    ("filingDate", "expiryDate", "its term ends before it was filed"),
+    ("startDate", "endDate", "a use that ends before it began"),
+    ("memberFrom", "memberUntil", "a membership that ends before it began"),
+)
+"""(earlier, later, what it would mean): pairs of tm: date properties of one node."""
+
+_DATE = re.compile(r"^(-?\d{4,})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def _span(text: str) -> tuple[tuple[int, int, int], tuple[int, int, int]] | None:
+    """The first and last day a date names, as (year, month, day) tuples.
+
+    >>> _span("2010"), _span("2010-05-05")
+    (((2010, 1, 1), (2010, 12, 31)), ((2010, 5, 5), (2010, 5, 5)))
+    """
+    match = _DATE.match(text)
+    if match is None:
+        return None
+    year, month, day = int(match[1]), match[2], match[3]
+    first = (year, int(month or 1), int(day or 1))
+    last = (year, int(month or 12), int(day or 31))
+    return first, last
+
+
+def _before(later: str, earlier: str) -> bool:
+    """True when every day `later` names lies before every day `earlier` names."""
+    a, b = _span(later), _span(earlier)
+    return a is not None and b is not None and a[1] < b[0]
+
+
+def date_order_warnings(quads: Sequence[ox.Quad], origins: Mapping[object, str]) -> list[str]:
+    """A line for each pair of a node's dates out of order (`ORDERS`), for each change of
+    owner dated before the registration it concerns was filed, and for each party that
+    assigns to itself."""
+    dates: dict[ox.NamedNode | ox.BlankNode, dict[str, set[str]]] = defaultdict(
+        lambda: defaultdict(set)
+    )
+    links: dict[ox.NamedNode | ox.BlankNode, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+    for quad in quads:
+        name = quad.predicate.value.removeprefix(_TM)
+        if name == quad.predicate.value:
+            continue
+        if isinstance(quad.object, ox.Literal):
+            dates[quad.subject][name].add(quad.object.value)
+        else:
+            links[quad.subject][name].add(quad.object)
+    lines = []
+
+    def where(node: object) -> str:
+        origin = origins.get(node)
+        return f"{origin}: {_short(node)}" if origin else _short(node)
+
+    for node, values in dates.items():
+        for early, late, meaning in ORDERS:
+            for first in sorted(values.get(early, ())):
+                for second in sorted(values.get(late, ())):
+                    if _before(second, first):
+                        lines.append(
+                            f"{where(node)}: tm:{late} {second} is before tm:{early} {first} "
+                            f"({meaning}: check the dates)"
+                        )
+    for node, linked in links.items():
+        for registration in linked.get("registration", ()):
+            for when in sorted(dates[node].get("date", ())):
+                for filed in sorted(dates.get(registration, {}).get("filingDate", ())):
+                    if _before(when, filed):
+                        lines.append(
+                            f"{where(node)}: a change of owner dated {when}, before the "
+                            f"application it concerns was filed ({filed})"
+                        )
+        for party in linked.get("assignor", set()) & linked.get("assignee", set()):
+            lines.append(f"{where(node)}: {_short(party)} assigns to itself (check the parties)")
+    return lines
+
+
+def _short(node: object) -> str:
+    """An IRI as a prefixed name where tmkg declares its namespace (``id:registration/x``)."""
+    if not isinstance(node, ox.NamedNode):
+        return str(node)
+    for prefix, namespace in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if node.value.startswith(namespace):
+            return f"{prefix}:{node.value[len(namespace):]}"
+    return f"<{node.value}>"
