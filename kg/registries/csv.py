@@ -1,10 +1,12 @@
 """Reading CSV/TSV register extracts into checked `RegistryRecord`s.
 
-The columns (header row required, UTF-8, any order) are ``mark, owner, owner_kind, classes,
-jurisdiction, filing_date, registration_date, number, status``; ``mark``, ``owner`` and
-``number`` are required, ``jurisdiction`` too unless ``--jurisdiction`` gives a default. A
-registration with several owners takes one row per owner, its other cells the same. Every
-bad value is reported with its file, line and column (see ``docs/registry-import.md``).
+The columns (header row required, UTF-8, any order) are ``mark, owner, owner_kind,
+owner_country, classes, jurisdiction, filing_date, registration_date, number,
+application_number, registration_number, status, status_date, expiry_date, renewal_date``;
+``mark``, ``owner`` and ``number`` are required, ``jurisdiction`` too unless
+``--jurisdiction`` gives a default. A registration with several owners takes one row per owner,
+its other cells the same. Every bad value is reported with its file, line and column (see
+``docs/registry-import.md``).
 """
 
 from __future__ import annotations
@@ -38,12 +40,18 @@ COLUMNS = (
     "mark",
     "owner",
     "owner_kind",
+    "owner_country",
     "classes",
     "jurisdiction",
     "filing_date",
     "registration_date",
     "number",
+    "application_number",
+    "registration_number",
     "status",
+    "status_date",
+    "expiry_date",
+    "renewal_date",
 )
 REQUIRED = ("mark", "owner", "number")
 _PROGRESS_MIN_BYTES = 1 << 20
@@ -173,21 +181,57 @@ def _record(
         errors.add(line, header["jurisdiction"] + 1, "jurisdiction: empty (or pass --jurisdiction)")
     classes = check("classes", nice_classes, ())
     kind = check("owner_kind", _owner_kind)
+    country = check("owner_country", jurisdiction_code)
     filed = check("filing_date", date_literal)
     granted = check("registration_date", date_literal)
+    dates = {column: check(column, date_literal) for column in _LIFE_DATES}
     if len(errors.errors) > before or code is None:
         return None
+    application, registration = _numbers(
+        cell("number"), cell("application_number"), cell("registration_number"), granted
+    )
     return RegistryRecord(
         line=line,
         mark=cell("mark"),
-        owners=(Owner(" ".join(cell("owner").split()), kind),),
+        owners=(Owner(" ".join(cell("owner").split()), kind, country),),
         jurisdiction=code,
         number=cell("number"),
         classes=classes,
         filing_date=filed,
         registration_date=granted,
         status=cell("status") or None,
+        registration_number=registration,
+        application_number=application,
+        status_date=dates["status_date"],
+        expiry_date=dates["expiry_date"],
+        renewal_date=dates["renewal_date"],
     )
+
+
+_LIFE_DATES = ("status_date", "expiry_date", "renewal_date")
+
+
+def _numbers(
+    number: str, application: str, registration: str, granted: object
+) -> tuple[str | None, str | None]:
+    """(application number, registration number) of a row.
+
+    The ``application_number`` and ``registration_number`` cells say which is which. A row
+    with neither has only ``number``: it is the registration number where the row has a
+    registration date, else the number of an application (which has no registration number).
+
+    >>> _numbers("5000001", "", "", "2009-02-14")
+    (None, '5000001')
+    >>> _numbers("302016000123", "", "", None)
+    ('302016000123', None)
+    >>> _numbers("78002299", "78002299", "", None)
+    ('78002299', None)
+    """
+    if application or registration:
+        return application or None, registration or None
+    if granted is not None:
+        return None, number
+    return number, None
 
 
 def _owner_kind(text: str) -> str:

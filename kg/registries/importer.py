@@ -4,8 +4,10 @@ Each file becomes one named graph (default ``id/graph/import/{file stem}``), lin
 default graph to a ``tm:Source`` by ``prov:wasDerivedFrom``. Each record becomes a
 ``tm:Registration`` ``id/registration/{cc}-{number}`` with its ``tm:Mark`` (one per distinct
 text, ``id/mark/{slug}-{hash}``), its owners (``tm:Person`` or ``tm:Company``,
-``id/party/{slug}-{hash}``), Nice
-classes, dates typed by their precision and ``tm:status``. The readers (`kg.registries.csv`,
+``id/party/{slug}-{hash}``, with ``tm:nationality`` where the file gives the owner's country),
+Nice classes, ``tm:applicationNumber`` and (only where the file gives one: a pending application
+has none) ``tm:registrationNumber``, dates typed by their precision, ``tm:status`` and its
+``tm:statusDate``, ``tm:expiryDate`` and ``tm:renewalDate``. The readers (`kg.registries.csv`,
 `kg.registries.st66`) check every value as they read it, so a bad value is reported with its file,
 line and column; the quads then go through the same SHACL validation and single transaction as
 `kg load` (`kg.ingest.load.load_quads`): an import is all or nothing, and importing the same file
@@ -74,7 +76,8 @@ _TERM = {
     for local in (
         *("SourceGraph", "Source", "Registration", "Mark", "Company", "mark", "jurisdiction"),
         *("registrationNumber", "text", "owner", "niceClass", "filingDate", "registrationDate"),
-        *("status", "Person"),
+        *("status", "Person", "applicationNumber", "statusDate", "expiryDate", "renewalDate"),
+        "nationality",
     )
 }
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -181,6 +184,7 @@ def registry_quads(
     seen: dict[str, RegistryRecord] = {}
     owned: dict[str, set[str]] = {}
     kinds: dict[str, tuple[str, int]] = {}
+    countries: dict[str, tuple[str, int]] = {}
     count = 0
 
     def add_owners(registration: ox.NamedNode, record: RegistryRecord) -> None:
@@ -206,6 +210,17 @@ def registry_quads(
                     ox.Quad(node, _NAME, ox.Literal(owner.name), target),
                 )
             )
+            if owner.country:
+                first = countries.setdefault(owner.name, (owner.country, record.line))
+                if first[0] != owner.country:
+                    errors.add(
+                        record.line,
+                        None,
+                        f'owner "{owner.name}" is of {owner.country} here, of {first[0]} on '
+                        f"line {first[1]}",
+                    )
+                country = _node(f"{ID}jurisdiction/{owner.country}")
+                quads.append(ox.Quad(node, _TERM["nationality"], country, target))
 
     for record in records:
         iri = registration_iri(record.jurisdiction, record.number)
@@ -236,24 +251,30 @@ def registry_quads(
                 _node(f"{ID}jurisdiction/{record.jurisdiction}"),
                 target,
             ),
-            ox.Quad(
-                registration,
-                _TERM["registrationNumber"],
-                ox.Literal(record.registration_number or record.number),
-                target,
-            ),
             ox.Quad(mark, _RDF_TYPE, _TERM["Mark"], target),
             ox.Quad(mark, _TERM["text"], ox.Literal(record.mark), target),
         ]
+        # A pending application has no registration number: only the numbers the file gives.
+        for term, number in (
+            ("applicationNumber", record.application_number),
+            ("registrationNumber", record.registration_number),
+        ):
+            if number:
+                quads.append(ox.Quad(registration, _TERM[term], ox.Literal(number), target))
         add_owners(registration, record)
         for number in record.classes:
             nice = _node(f"{ID}nice/{number}")
             quads.append(ox.Quad(registration, _TERM["niceClass"], nice, target))
         if record.filing_date is not None:
             quads.append(ox.Quad(registration, _TERM["filingDate"], record.filing_date, target))
-        if record.registration_date is not None:
-            date = record.registration_date
-            quads.append(ox.Quad(registration, _TERM["registrationDate"], date, target))
+        for term, date in (
+            ("registrationDate", record.registration_date),
+            ("statusDate", record.status_date),
+            ("expiryDate", record.expiry_date),
+            ("renewalDate", record.renewal_date),
+        ):
+            if date is not None:
+                quads.append(ox.Quad(registration, _TERM[term], date, target))
         if record.status:
             status = ox.Literal(record.status)
             quads.append(ox.Quad(registration, _TERM["status"], status, target))
@@ -281,6 +302,10 @@ def _content(record: RegistryRecord) -> tuple:
         record.registration_date,
         record.status,
         record.registration_number,
+        record.application_number,
+        record.status_date,
+        record.expiry_date,
+        record.renewal_date,
     )
 
 
@@ -297,13 +322,26 @@ def detect_registry_format(name: str, format_name: str | None = None) -> str:
         if format_name not in FORMATS:
             raise KGError(f"unknown registry format {format_name!r}", suggestion=_FORMAT_HINT)
         return format_name
-    found = _EXTENSIONS.get(Path(name).suffix.lower())
-    if found is None:
-        raise ParseError("unknown registry format", path=name, suggestion=_FORMAT_HINT)
-    return found
+    suffix = Path(name).suffix.lower()
+    found = _EXTENSIONS.get(suffix)
+    if found is not None:
+        return found
+    if suffix == ".json":
+        raise ParseError(
+            f"JSON registers (such as IPONZ's or KIPRIS's) are not read yet (issue 14); {_READ}",
+            path=name,
+        )
+    what = f'extension "{suffix}"' if suffix else "no extension"
+    raise ParseError(
+        f"unknown registry format ({what}); {_READ}",
+        path=name,
+        suggestion="if the file is CSV, TSV or ST.66 XML under another name, pass --format "
+        "csv, tsv or st66",
+    )
 
 
 _FORMAT_HINT = "pass --format csv, tsv or st66 (by extension: .csv, .tsv/.tab, .xml)"
+_READ = "tmkg reads CSV (.csv), TSV (.tsv, .tab) and WIPO ST.66 XML (.xml) register extracts"
 
 
 def read_registry(
@@ -321,6 +359,12 @@ def read_registry(
     ``RegistrationOfficeCode`` that is absent).
     """
     name = str(path)
+    if Path(path).is_dir():
+        raise ParseError(
+            "is a directory, not a register extract",
+            path=name,
+            suggestion=f"name the files in it, e.g. {Path(name) / '*.xml'}",
+        )
     kind = detect_registry_format(name, format_name)
     default = None
     if jurisdiction is not None:

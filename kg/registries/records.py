@@ -57,6 +57,9 @@ class Owner:
 
     name: str
     kind: str | None = None
+    country: str | None = None
+    """The owner's country (`tm:nationality`), a checked code: for a company the country of
+    incorporation, for a person of nationality; None where the file does not say."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,17 @@ class RegistryRecord:
     registration_date: ox.Literal | None = None
     status: str | None = None
     registration_number: str | None = None
-    """The office's registration number where it differs from `number` (ST.66)."""
+    """The number the office gave the registration when it granted it (`tm:registrationNumber`);
+    None for a pending application, which has none."""
+    application_number: str | None = None
+    """The application's (serial) number (`tm:applicationNumber`), where the file gives it."""
+    status_date: ox.Literal | None = None
+    """The day the current status took effect (`tm:statusDate`): for an ended right, the day
+    it ended."""
+    expiry_date: ox.Literal | None = None
+    """The day the current term ends (`tm:expiryDate`)."""
+    renewal_date: ox.Literal | None = None
+    """The day the last renewal took effect (`tm:renewalDate`)."""
     national_classes: tuple[str, ...] = ()
     """Class codes of the office's own scheme (ST.66 ClassificationKindCode other than Nice),
     as written ("032"): never Nice classes."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -57,6 +58,8 @@ _FIELDS = {
     ("RegistrationNumber",): "registration_number",
     ("RegistrationDate",): "registration_date",
     ("MarkCurrentStatusCode",): "status",
+    ("MarkCurrentStatusDate",): "status_date",
+    ("ExpiryDate",): "expiry_date",
     ("WordMarkSpecification", "MarkVerbalElementText"): "mark",
     ("MarkFeature",): "mark_feature",
 }
@@ -74,11 +77,22 @@ _CLASS_NUMBER = (
     "ClassNumber",
 )
 _NAME = ("ApplicantAddressBook", "FormattedNameAddress", "Name")
+# An Applicant's country (tm:nationality): ST.66 writes ApplicantIncorporationCountryCode (a
+# company's) and ApplicantNationalityCode (a person's); ST.96's names are read as well.
+_COUNTRY = {
+    "ApplicantIncorporationCountryCode": "incorporation",
+    "IncorporationCountryCode": "incorporation",
+    "ApplicantNationalityCode": "nationality",
+    "NationalityCode": "nationality",
+}
 # USPTO's extension of an Applicant: its place in the chain of title (10 original applicant …
 # 30 original registrant, 4x assignees) and its legal entity type code (01 individual).
 _USPTO = "urn:us:gov:doc:uspto:trademark:status"
 _USPTO_APPLICANT = {"PartyTypeCode": "party_type", "ApplicantLegalEntityCode": "entity_code"}
 _PROGRESS_MIN_BYTES = 1 << 20
+# TMview's per-office exports: ST.66 element names in an office's own namespace
+# (http://gb.tmview.europa.eu/trademark/data, …/trademark/applicant); not read yet (issue 14).
+_TMVIEW = re.compile(r"https?://(?:[\w-]+\.)*tmview\.europa\.eu/", re.IGNORECASE)
 T = TypeVar("T")
 
 
@@ -91,6 +105,8 @@ class _Applicant:
     legal_entity: str | None = None
     entity_code: str | None = None
     party_type: str | None = None
+    countries: dict[str, tuple[str, str, int]] = field(default_factory=dict)
+    """"incorporation" / "nationality" -> (element, code as written, line)."""
 
     @property
     def name(self) -> str:
@@ -107,6 +123,14 @@ class _Applicant:
         if self.organisations:
             return "company"
         return "person" if self.person_parts else None
+
+    def country(self) -> tuple[str, str, int] | None:
+        """The element that says the owner's country, its code and line: a person's
+        nationality, a company's country of incorporation, else whichever the file gives."""
+        order = ("nationality", "incorporation")
+        if self.kind != "person":
+            order = order[::-1]
+        return next((self.countries[key] for key in order if key in self.countries), None)
 
 
 @dataclass
@@ -205,6 +229,8 @@ class _Handler(ContentHandler):
                 self.applicant = None
             elif depth == self.applicant_depth + 1 and local == "ApplicantLegalEntity" and text:
                 self.applicant.legal_entity = text
+            elif depth == self.applicant_depth + 1 and local in _COUNTRY and text:
+                self.applicant.countries.setdefault(_COUNTRY[local], (local, text, self.line))
             elif tuple(self.path[self.applicant_depth : self.applicant_depth + 3]) == _NAME:
                 if local == "FreeFormatNameLine" and text:
                     self.applicant.lines.append(text)
@@ -241,13 +267,22 @@ class _Handler(ContentHandler):
         if local == "Transaction" and uri in NAMESPACES:
             self.namespace = uri
             return
+        read = "ST.66 namespaces read: " + ", ".join(n for n in NAMESPACES if n)
+        if _TMVIEW.match(uri or ""):
+            raise ParseError(
+                f"a TMview per-office file (namespace {uri}): these files are not read yet "
+                "(issue 14)",
+                path=self.name,
+                line=self.line,
+                suggestion=read,
+            )
         hint = "ST.96 files are not supported yet" if "ST96" in (uri or "") else None
         found = f"{{{uri}}}{local}" if uri else local
         raise ParseError(
             f"not an ST.66 file: the root element is {found}, not Transaction",
             path=self.name,
             line=self.line,
-            suggestion=hint or "ST.66 namespaces read: " + ", ".join(n for n in NAMESPACES if n),
+            suggestion=hint or read,
         )
 
 
@@ -365,12 +400,24 @@ def _record(
             )
     filed = parsed("application_date", "ApplicationDate", date_literal)
     granted = parsed("registration_date", "RegistrationDate", date_literal)
+    status_date = parsed("status_date", "MarkCurrentStatusDate", date_literal)
+    expiry = parsed("expiry_date", "ExpiryDate", date_literal)
+    owners = []
+    for applicant in applicants:
+        country = None
+        found = applicant.country()
+        if found is not None:
+            try:
+                country = jurisdiction_code(found[1])
+            except FieldError as error:
+                errors.add(found[2], None, f"{found[0]}: {error}")
+        owners.append(Owner(applicant.name, applicant.kind, country))
     if len(errors.errors) > before or code is None or "mark" not in text:
         return None
     return RegistryRecord(
         line=trademark.line,
         mark=text["mark"],
-        owners=tuple(Owner(applicant.name, applicant.kind) for applicant in applicants),
+        owners=tuple(owners),
         jurisdiction=code,
         number=text["application_number"],
         classes=tuple(sorted(classes)),
@@ -378,6 +425,9 @@ def _record(
         registration_date=granted,
         status=text.get("status"),
         registration_number=text.get("registration_number"),
+        application_number=text["application_number"],
+        status_date=status_date,
+        expiry_date=expiry,
         national_classes=tuple(sorted({code for code, _ in trademark.national})),
         mark_feature=text.get("mark_feature"),
         vienna_codes=tuple(sorted(set(trademark.vienna))),
