@@ -53,3 +53,19 @@ def test_the_two_commands_and_the_url_come_first() -> None:
     assert "make serve" in first_screen
     assert "make test" in first_screen
     assert "http://127.0.0.1:8000/" in first_screen
+
+
+def test_every_endpoint_is_documented() -> None:
+    """Each route the server answers (its path up to the first parameter) is in the docs."""
+    from kg import KnowledgeGraph, Settings
+    from kg.api.app import create_app
+
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    try:
+        app = create_app(graph, Settings(memory=True))
+        paths = {route.path.split("{")[0].rstrip("/") or "/" for route in app.routes}
+    finally:
+        graph.close()
+    missing = sorted(p for p in paths if p != "/" and f"`{p}" not in DOCS and f"{p}`" not in DOCS)
+    assert not missing, f"endpoints missing from the documentation: {missing}"
+    assert "http://127.0.0.1:8000/" in DOCS  # the landing page, by its URL
