@@ -88,11 +88,13 @@ def jurisdiction_codes() -> frozenset[str]:
     return frozenset(country.alpha_2 for country in pycountry.countries)
 
 
+@cache
 def _priority_rules() -> dict[str, tuple[str, str]]:
     with (SCHEMA_DIR / "priority-rules.csv").open(encoding="utf-8", newline="") as handle:
         return {row["code"]: (row["rule"], row["basis"]) for row in csv.DictReader(handle)}
 
 
+@cache
 def _prior_use_bases() -> dict[str, str]:
     """Code -> the provision a claim of prior use rests on (column prior_use_basis)."""
     with (SCHEMA_DIR / "priority-rules.csv").open(encoding="utf-8", newline="") as handle:
@@ -102,8 +104,6 @@ def _prior_use_bases() -> dict[str, str]:
 
 def _jurisdiction_quads() -> Iterator[ox.Quad]:
     graph = _nn(REFERENCE_GRAPH)
-    rules = _priority_rules()
-    prior_use = _prior_use_bases()
     for country in pycountry.countries:
         node = _nn(JURISDICTION[country.alpha_2])
         yield ox.Quad(node, _RDF_TYPE, _nn(TM.Jurisdiction), graph)
@@ -115,13 +115,19 @@ def _jurisdiction_quads() -> Iterator[ox.Quad]:
         if official and official != country.name:
             alternate = ox.Literal(official, language="en")
             yield ox.Quad(node, _nn("https://schema.org/alternateName"), alternate, graph)
-        if country.alpha_2 in rules:
-            rule, basis = rules[country.alpha_2]
-            yield ox.Quad(node, _nn(TM.priorityRule), _nn(TM[rule]), graph)
-            yield ox.Quad(node, _nn(TM.priorityRuleBasis), ox.Literal(basis, language="en"), graph)
-        if country.alpha_2 in prior_use:
-            text = ox.Literal(prior_use[country.alpha_2], language="en")
-            yield ox.Quad(node, _nn(TM.priorUseBasis), text, graph)
+        yield from _rule_quads(node, country.alpha_2, graph)
+
+
+def _rule_quads(node: ox.NamedNode, code: str, graph: ox.NamedNode) -> Iterator[ox.Quad]:
+    """A jurisdiction's priority rule, its basis and prior-use basis (priority-rules.csv)."""
+    rules, prior_use = _priority_rules(), _prior_use_bases()
+    if code in rules:
+        rule, basis = rules[code]
+        yield ox.Quad(node, _nn(TM.priorityRule), _nn(TM[rule]), graph)
+        yield ox.Quad(node, _nn(TM.priorityRuleBasis), ox.Literal(basis, language="en"), graph)
+    if code in prior_use:
+        text = ox.Literal(prior_use[code], language="en")
+        yield ox.Quad(node, _nn(TM.priorUseBasis), text, graph)
 
 
 def _uspto_status_quads() -> Iterator[ox.Quad]:
@@ -186,6 +192,7 @@ def _regional_quads() -> Iterator[ox.Quad]:
             office = ox.Literal(row["office"], language="en")
             yield ox.Quad(node, _nn("https://schema.org/alternateName"), office, graph)
             yield ox.Quad(node, source, ox.Literal(row["source"], language="en"), graph)
+            yield from _rule_quads(node, row["code"], graph)  # EM's rule, from priority-rules.csv
     with (SCHEMA_DIR / "regional-members.csv").open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             node = _nn(f"{ID}membership/{row['system']}-{row['member']}-{row['from']}")

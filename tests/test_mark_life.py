@@ -122,7 +122,8 @@ def test_an_expired_registration_is_not_listed_after_expiry(graph: KnowledgeGrap
 
 def test_priority_leaves_out_the_expired_registration(graph: KnowledgeGraph) -> None:
     analyst = Analyst(graph)
-    assert analyst.priority("THE TWISTED TAILOR", 25, "GB", as_of="2027").competing_claims
+    in_force = analyst.priority("THE TWISTED TAILOR", 25, "GB", as_of="2027")
+    assert in_force.holder is not None and in_force.holder.name == UTOPIA  # GB: first-to-file
     assert not analyst.priority("THE TWISTED TAILOR", 25, "GB", as_of="2030").competing_claims
     listed = analyst.priority("THE TWISTED TAILOR", 25, "GB", as_of="2030", include_lapsed=True)
     [claim] = listed.competing_claims

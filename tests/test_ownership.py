@@ -200,7 +200,7 @@ def test_graphql_owners_over_time_and_representatives(graphql: str) -> None:
     [registration] = post(graphql, REGISTRATION)["data"]["mark"]["registrations"]
     periods = registration["ownersOverTime"]
     assert [(p["party"]["name"], p["since"], p["until"]) for p in periods] == [
-        (ORIGINAL, None, "1986"),
+        (ORIGINAL, "1967-09-12", "1986"),  # the registration date, as the CLI's "since"
         ("MADISON SQUARE GARDEN CORPORATION (DE)", "1986", "2007-05-30"),
         (LP, "2007-05-30", "2011-05-18"),
         (LP_RENAMED, "2007-05-30", "2015-10-21"),

@@ -80,8 +80,9 @@ def test_a_claim_outside_six_months_is_shown_but_moves_nothing(graph: KnowledgeG
     assert nordwind.effective_date == "2022-09-01"  # not the claimed 2022-01-05
     assert "priority claim does not count" in (nordwind.effective_basis or "")
     assert (
-        f"{NORDWIND}'s priority claim to EM application No. 018600001 of 2022-01-05 was "
-        "claimed more than six months after the first filing (the period ended 2022-07-05"
+        f"{NORDWIND}'s priority claim to an EM application No. 018600001 of 2022-01-05 does "
+        "not move its filing date: the application was filed more than six months after the "
+        "first filing (the period ended 2022-07-05"
     ) in finding.explanation
     [holding] = [
         h for h in Analyst(graph).facts.holdings() if h.id.endswith("cn-northwind-nordwind")

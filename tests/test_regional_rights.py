@@ -63,9 +63,10 @@ def test_an_eu_trade_mark_counts_in_a_member_state(graph: KnowledgeGraph) -> Non
     eutm = by_party[NORDVIK]
     assert (eutm.jurisdiction, eutm.via) == ("EM", "EM")
     assert any(
-        "counts in FR through the regional right (EM) covering it, since 2018-06-14" in r
+        "counts in FR through the regional right (EM) covering it, since 2018-10-02" in r
         for r in eutm.reasons
-    )  # since its own filing, not since the EU's opening in 1996
+    )  # since its owner holds it registered (as the hit's since), not the EU's opening in 1996
+    assert eutm.since == "2018-10-02"
     assert by_party[NORDVIC].via is None  # the national right counts as its own
 
 

@@ -13,7 +13,8 @@ Risk score (0-1), each factor explained in the result's reasons:
   office judged them apart once), 0.7 when neither holds a registration (no registered right).
   A pending application counts as a filing here, and the reasons say it is one.
 - time factor: 0.8 when both holdings have known periods that never overlap, else 1.0.
-- case bonus: +0.1 (capped at 1.0) when a case between the two parties exists in the graph.
+- case bonus: +0.1 (capped at 1.0) when a case between the two parties exists in the graph
+  on the date asked (filed by then: `TimelineFacts.case_parties_on`).
 
 A party operating a mark on another's behalf (a licensee or local partner) is not in conflict
 with the brand owner. Candidates are found by blocking: only marks sharing a blocking key
@@ -24,8 +25,9 @@ A regional or international right (EM, BX, OA, WO) meets others in every jurisdi
 on the date (`kg.analysis.coverage`): an EU trade mark and a French mark conflict in FR, the
 reasons say so; two EU trade marks meet once, in EM (or in the jurisdiction asked).
 
-Dead rights (expired, abandoned, refused, cancelled... on the date asked) are left out before
-(`kg.analysis.lifecycle.on_date`); kept on request, a pair with one is marked ``lapsed`` and
+Dead rights (expired, abandoned, refused, cancelled... on the date asked), and rights that do
+not exist yet then (not filed, a use not begun, an owner not yet the owner), are left out
+before (`kg.analysis.lifecycle.on_date`); kept on request, a pair with one is marked ``lapsed`` and
 its reasons say when and why the right ended.
 """
 
@@ -50,6 +52,7 @@ from kg.analysis.similarity import (
     comparable_form,
     compare,
 )
+from kg.analysis.usage import held_coverage
 
 __all__ = ["DEFAULT_MIN_SCORE", "candidate_text_pairs", "find_conflicts", "score_pair"]
 
@@ -249,7 +252,8 @@ def _consider(
     if scored is None or scored[0] < min_score:
         return
     score, class_factor, reasons = scored
-    reasons = [*reasons, *route_notes((left, right), place)]
+    # dated as who-else-uses dates them: from when each holder holds the right
+    reasons = [*reasons, *route_notes((held_coverage(left), held_coverage(right)), place)]
     key = (left.party, right.party, place or "")
     current = best.get(key)
     if current is not None and current.score >= score:

@@ -10,6 +10,14 @@ protection in each designated Contracting Party is as if the mark had been filed
 refused, withdrawn or otherwise ended designation drops out from its status date, and a
 designation of EM, BX or OA covers that system's members on the date.
 
+A designation made after the international registration (a subsequent designation, Madrid
+Protocol Art. 3bis) takes effect from the date it is recorded in the International Register
+(Art. 3ter(2)): the covered jurisdiction's `since` is the later of the designation's date and
+the registration's filing date. `counted_in` gives a holding as it counts in one jurisdiction
+(its coverage narrowed to the route there), so that `kg.analysis.registration_claims`
+counts an international registration in that jurisdiction from its designation's date when
+that is later than its own filing (or priority) date.
+
 `with_coverage` sets `Holding.coverage`; `covers` and `route` answer whether, and through
 what, a holding counts in a jurisdiction. Reading (`memberships`, `designations`) takes a
 `FactBase`; everything else is pure.
@@ -35,6 +43,8 @@ if TYPE_CHECKING:
 __all__ = [
     "INTERNATIONAL",
     "Membership",
+    "counted_in",
+    "counted_since",
     "coverage_of",
     "covered",
     "covers",
@@ -176,6 +186,44 @@ def route(holding: Holding, code: str | None) -> CoveredJurisdiction | None:
     if code is None or holding.jurisdiction == code:
         return None
     return next((c for c in holding.coverage if c.code == code), None)
+
+
+def counted_in(holdings: Iterable[Holding], code: str) -> list[Holding]:
+    """The holdings as they count in jurisdiction `code`: one that counts there through a
+    regional or international right keeps only that route in its `coverage` (so
+    `counted_since` knows which designation it counts through); others are unchanged.
+
+    >>> from kg.analysis.model import MarkRef
+    >>> ir = Holding(id="r", kind=HoldingKind.REGISTERED_OWNER, mark=MarkRef("m", "X"),
+    ...     party="p", on_behalf_of=None, jurisdiction="WO", classes=(), filing_date="2018-01-01",
+    ...     registration_date=None, start_date=None, end_date=None, registration_number="1",
+    ...     region=None, sources=(), coverage=(CoveredJurisdiction("CN", "WO/CN", "2020-05-01"),
+    ...     CoveredJurisdiction("FR", "WO/EM", "2018-01-01")))
+    >>> [c.code for c in counted_in([ir], "CN")[0].coverage]
+    ['CN']
+    """
+    found = []
+    for holding in holdings:
+        way = route(holding, code)
+        if way is not None and len(holding.coverage) > 1:
+            holding = dataclasses.replace(holding, coverage=(way,))
+        found.append(holding)
+    return found
+
+
+def counted_since(holding: Holding) -> CoveredJurisdiction | None:
+    """The designation an international registration counts through, when `counted_in` has
+    narrowed its coverage to one route and that designation dates from after the
+    registration's filing (a subsequent designation, Madrid Protocol Art. 3ter(2)); else None.
+    """
+    if holding.jurisdiction != INTERNATIONAL or len(holding.coverage) != 1:
+        return None
+    [way] = holding.coverage
+    since = PartialDate.try_parse(way.since)
+    filed = PartialDate.try_parse(holding.filing_date or holding.registration_date)
+    if since is None or (filed is not None and since.first_day <= filed.last_day):
+        return None
+    return way
 
 
 def places(holding: Holding, asked: str | None) -> list[str]:

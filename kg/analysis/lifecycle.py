@@ -9,7 +9,11 @@ cancelled, invalidated). On a date (``as of``, default today):
   later, is expired on the expiry date;
 - a pending application, or a registration asked about before its registration date, is held
   by an applicant, never by a registered owner;
-- a registration with no status data counts as registered and in force, as tmkg always read it.
+- a registration with no status data counts as registered and in force, as tmkg always read it;
+- a right that did not exist yet is no right on that date, lapsed or not: a registration counts
+  from its filing date (else its registration date), a use from its start date, an owner after
+  a recorded change from the day it acquired the right (`kg.analysis.ownership`) — the rule
+  who-else-uses, conflicts and priority share (`begun`).
 
 A right that ended in the period asked (a day, a month or a year) may still have existed in it
 and is kept. Pure functions over `Holding`; uses are left as they are.
@@ -29,7 +33,9 @@ __all__ = [
     "PENDING",
     "RENEWAL_WINDOW_DAYS",
     "StatusScheme",
+    "begun",
     "on_date",
+    "start_of",
     "status_name",
 ]
 
@@ -60,10 +66,17 @@ def on_date(
     [('APPLICANT', True, '2001-09-20')]
     >>> [h.kind.value for h in on_date([old], PartialDate.parse("1995"))]
     ['APPLICANT']
+
+    A right not filed yet on the date is left out, even with `include_lapsed`:
+
+    >>> on_date([old], PartialDate.parse("1986"), include_lapsed=True)
+    []
     """
     kept = []
     # the owners of that date, after any chain of title (kg.analysis.ownership)
     for holding in owners_on(holdings, as_of, include_lapsed=include_lapsed):
+        if not begun(holding, as_of):
+            continue  # not filed (or used, or acquired) yet: no claim on that date
         if holding.kind is not HoldingKind.REGISTERED_OWNER:
             kept.append(holding)
             continue
@@ -79,6 +92,35 @@ def on_date(
             changes.update(lapsed=True, ended=ended, end_reason=reason)
         kept.append(dataclasses.replace(holding, **changes) if changes else holding)
     return kept
+
+
+def start_of(holding: Holding) -> str | None:
+    """The date a holding began to exist: a registration's (or application's) filing date,
+    else its registration date; a use's start date. None when no source dates it."""
+    if holding.kind in (HoldingKind.REGISTERED_OWNER, HoldingKind.APPLICANT):
+        return holding.filing_date or holding.registration_date
+    return holding.start_date
+
+
+def begun(holding: Holding, as_of: PartialDate) -> bool:
+    """Whether a holding may exist at some time in `as_of` (a day, a month or a year) as far
+    as its start goes: it began (was filed, first used) no later than the last day of `as_of`,
+    and its holder had acquired it by then (``owner_since``, after a recorded change). An
+    unknown date does not exclude it; a partial date counts from its first day.
+
+    >>> from kg.analysis.model import MarkRef
+    >>> app = Holding(id="r", kind=HoldingKind.APPLICANT, mark=MarkRef("m", "X"), party="p",
+    ...     on_behalf_of=None, jurisdiction="US", classes=(25,), filing_date="2023-06-01",
+    ...     registration_date=None, start_date=None, end_date=None, registration_number=None,
+    ...     region=None, sources=())
+    >>> [begun(app, PartialDate.parse(d)) for d in ("2023-05-31", "2023-06", "2023", "2024")]
+    [False, True, True, True]
+    """
+    for text in (start_of(holding), holding.owner_since):
+        start = PartialDate.try_parse(text)
+        if start is not None and start.first_day > as_of.last_day:
+            return False
+    return True
 
 
 def _end(holding: Holding) -> tuple[str | None, str | None]:

@@ -251,7 +251,10 @@ class ConflictPair(Result):
     """Two parties holding similar marks in related classes in one jurisdiction."""
 
     parties: tuple[PartyRef, PartyRef]
-    marks: tuple[MarkRef, MarkRef]
+    marks: tuple[MarkRef | None, MarkRef | None]
+    """Each party's mark, in the order of `parties`; None only for the opponent of an
+    opposition or cancellation that states no earlier right (and has no similarity conflict
+    with the holder to take its mark from): the reasons say "no earlier right stated"."""
     jurisdiction: str | None
     score: float
     mark_similarity: float

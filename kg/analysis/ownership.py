@@ -71,9 +71,16 @@ def change_order(changes: Iterable[OwnershipChange]) -> list[OwnershipChange]:
 
 
 def owner_periods(
-    recorded_owners: Sequence[str], changes: Iterable[OwnershipChange]
+    recorded_owners: Sequence[str],
+    changes: Iterable[OwnershipChange],
+    *,
+    began: str | None = None,
 ) -> list[OwnerPeriod]:
     """Every owner of a registration over time, in the order they became owners.
+
+    An original owner holds it `since` `began` when given — the registration date, else the
+    filing date, as every answer's "since" reads it (`kg.analysis.usage.holding_since`) —
+    else None; a renamed holder keeps that date.
 
     >>> a = OwnershipChange(id="c1", kind="Assignment", registration="r", date="1990-05-01",
     ...                     assignors=("p",), assignees=("q",))
@@ -81,10 +88,12 @@ def owner_periods(
     ...                     assignors=("q",), assignees=("q2",))
     >>> [(p.party, p.since, p.until) for p in owner_periods(["q2"], [a, n])]
     [('p', None, '1990-05-01'), ('q', '1990-05-01', '2001'), ('q2', '1990-05-01', None)]
+    >>> [(p.party, p.since) for p in owner_periods(["q2"], [a, n], began="1980-02-01")][:1]
+    [('p', '1980-02-01')]
     """
     ordered = change_order(changes)
     current: dict[str, OwnerPeriod] = {
-        party: OwnerPeriod(party=party, since=None, until=None)
+        party: OwnerPeriod(party=party, since=began, until=None)
         for party in _original_owners(recorded_owners, ordered)
     }
     ended: list[OwnerPeriod] = []

@@ -6,7 +6,9 @@ registrations of the same or a similar mark in the class or a related class. Fir
 for. Every other claim — later filings, uses, a party's own claim of first use — is listed
 beside the finding, with its date and sources. A pending application is a filing (its filing
 date counts); a dead right (`kg.analysis.lifecycle.on_date`) never decides priority, and is
-listed only when asked for, marked lapsed with the date and reason it ended.
+listed only when asked for, marked lapsed with the date and reason it ended. A right not yet
+filed (or used, or acquired) on the date asked is no claim on it and is not listed at all,
+lapsed or not (`kg.analysis.lifecycle.begun`, applied before).
 
 What an application claims moves its date (`kg.analysis.registration_claims`): a Paris
 priority claim made within six months, the stated first use in commerce under first-to-use,

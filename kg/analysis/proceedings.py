@@ -19,6 +19,13 @@ These rank an actual dispute at or above a similarity-only conflict between regi
 (at most 0.9 without a case). When the pair is already a conflict by similarity in the same
 jurisdiction, the higher score wins and the reasons and sources of both are kept.
 
+The opponent's mark is the earlier right the proceeding invokes (tm:earlierRight). A
+proceeding that names none (a cancellation for non-use, say) gives the opponent no mark:
+merged with a similarity conflict, the opponent's mark (and holding) is the one that
+conflict found; otherwise it is None (`ConflictPair.marks`), shown as "(earlier right not
+stated)" in tables and null in JSON and GraphQL, and the reasons say "no earlier right
+stated". It is never an empty mark.
+
 As of a date: a proceeding filed later is not yet a conflict; one decided later was pending
 on that date; one whose contested rights are all dead on that date (refused after an upheld
 opposition, cancelled) is left out like any dead right, or kept lapsed on request.
@@ -38,7 +45,6 @@ from kg.analysis.model import (
     CaseSummary,
     ConflictPair,
     Holding,
-    MarkRef,
     PartyRef,
     TimelineEntry,
 )
@@ -313,12 +319,11 @@ def _conflict(
     *,
     later: bool = False,
 ) -> ConflictPair:
-    unknown = MarkRef(id="", text="")  # the plaintiff's mark, when no earlier right names one
-    contested_mark = proceeding.marks[0] if proceeding.marks else unknown
-    earlier_mark = proceeding.earlier_marks[0] if proceeding.earlier_marks else unknown
+    contested_mark = proceeding.marks[0] if proceeding.marks else None
+    earlier_mark = proceeding.earlier_marks[0] if proceeding.earlier_marks else None
     similarity = (
         compare(earlier_mark.text, contested_mark.text)
-        if earlier_mark.text and contested_mark.text
+        if earlier_mark and contested_mark and earlier_mark.text and contested_mark.text
         else None
     )
     classes = ", ".join(map(str, proceeding.classes)) or "no class stated"
@@ -368,11 +373,26 @@ def _conflict(
 
 
 def _merge(current: ConflictPair, added: ConflictPair) -> ConflictPair:
-    """One conflict for the pair: the higher score, every reason, source and proceeding."""
+    """One conflict for the pair: the higher score, every reason, source and proceeding; a
+    side with no mark (a proceeding naming no earlier right) takes the other's mark and
+    holding for the same party."""
     base, other = (current, added) if current.score >= added.score else (added, current)
     sources = {s.graph: s for s in (*current.sources, *added.sources)}
+    marks, holdings = list(base.marks), list(base.holdings)
+    similarity = base.mark_similarity
+    for side, party in enumerate(base.parties):
+        if marks[side] is not None:
+            continue
+        for index, (found, mark) in enumerate(zip(other.parties, other.marks, strict=True)):
+            if found.id == party.id and mark is not None:
+                marks[side], holdings[side] = mark, other.holdings[index]
+                similarity = max(similarity, other.mark_similarity)
+                break
     return dataclasses.replace(
         base,
+        marks=(marks[0], marks[1]),
+        holdings=(holdings[0], holdings[1]),
+        mark_similarity=similarity,
         reasons=tuple(dict.fromkeys((*base.reasons, *other.reasons))),
         sources=tuple(sources[g] for g in sorted(sources)),
         proceedings=tuple(sorted({*current.proceedings, *added.proceedings})),

@@ -31,8 +31,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kg.analysis.coverage import counted_since
 from kg.analysis.dates import PartialDate
-from kg.analysis.model import Holding, HoldingKind, Result
+from kg.analysis.model import Holding, HoldingKind, PriorityFinding, Result
 from kg.analysis.sparql_text import TM, batches, escape_literal, iri_values
 
 if TYPE_CHECKING:
@@ -51,9 +52,12 @@ __all__ = [
     "constructive_use",
     "filing_effective",
     "first_use_in_commerce",
+    "known_office",
     "paris_deadline",
     "prior_use_basis",
+    "priority_claim_sentence",
     "with_registration_claims",
+    "with_wordless_note",
 ]
 
 PARIS_PRIORITY_MONTHS = 6  # Paris Convention Art. 4C(1): six months for trademarks
@@ -149,38 +153,69 @@ def paris_deadline(first_filing: PartialDate) -> PartialDate | None:
     return PartialDate(year, month, day)
 
 
-def check_priority_claim(priority_date: str | None, filing_date: str | None) -> tuple[bool, str]:
-    """Whether a priority claim moves the filing date, and a sentence saying why.
+def known_office(country: str | None) -> bool:
+    """Whether `country` is a WIPO ST.3 code of a Paris Union country or office that takes
+    trade mark filings: an ISO 3166-1 alpha-2 code, or a regional or international system's
+    code (EM for the EUIPO, BX, OA, WO; `kg.reference.regional_codes`).
 
-    >>> check_priority_claim("2022-01-10", "2022-05-20")[0]
+    >>> known_office("US"), known_office("EM"), known_office("EU"), known_office(None)
+    (True, True, False, False)
+    """
+    from kg.reference import jurisdiction_codes, regional_codes
+
+    return country is not None and (country in jurisdiction_codes() or country in regional_codes())
+
+
+def check_priority_claim(
+    priority_date: str | None, filing_date: str | None, country: str | None = None
+) -> tuple[bool, str]:
+    """Whether a priority claim moves the filing date, and a clause saying why (it reads on
+    its own and after "does not move the filing date: ").
+
+    `country` is the office of first filing (``""``: none stated); one that is no ST.3 office
+    code (``EU``) makes the claim count for nothing. ``None`` leaves it unchecked.
+
+    >>> check_priority_claim("2022-01-10", "2022-05-20", "US")[0]
     True
-    >>> valid, note = check_priority_claim("2022-01-05", "2022-09-01")
+    >>> valid, note = check_priority_claim("2022-01-05", "2022-09-01", "US")
     >>> valid, note[:60]
-    (False, 'claimed more than six months after the first filing (the per')
+    (False, 'the application was filed more than six months after the fir')
+    >>> check_priority_claim("2022-01-10", "2022-05-20", "EU")[1][:48]
+    '"EU" is not a WIPO ST.3 code of a country or off'
     """
     first = PartialDate.try_parse(priority_date)
     filed = PartialDate.try_parse(filing_date)
+    if country is not None and not known_office(country):
+        if not country:
+            return False, "the claim names no country or office of first filing"
+        hint = " (the EUIPO's code is EM)" if country.upper() in ("EU", "EUIPO", "OHIM") else ""
+        return False, (
+            f'"{country}" is not a WIPO ST.3 code of a country or office of first filing{hint}'
+        )
     if first is None:
-        return False, "the priority date is missing or unreadable, so it moves nothing"
+        return False, "the priority date is missing or unreadable"
     if filed is None:
         return False, (
             "the application's filing date is not stated, so the six-month period "
-            f"({_PARIS_4C}) cannot be checked and the claim moves nothing"
+            f"({_PARIS_4C}) cannot be checked"
         )
     deadline = paris_deadline(first)
     if deadline is None:
-        return False, "the priority date is not known to the day, so it moves nothing"
+        return False, f"the priority date {first} is not known to the day"
     if filed.last_day < first.first_day:
-        return False, "the priority date is after the filing date, so it moves nothing"
+        return False, (
+            f"the priority date {first} is after the application's filing date {filed}, "
+            "and a first filing must come before the application that claims it"
+        )
     if filed.first_day > deadline.last_day:
         return False, (
-            "claimed more than six months after the first filing (the period ended "
-            f"{deadline}; {_PARIS_4C}), so it does not move the filing date"
+            "the application was filed more than six months after the first filing (the "
+            f"period ended {deadline}; {_PARIS_4C})"
         )
     if filed.last_day > deadline.last_day:
         return False, (
-            f"the filing date {filed} may fall after the six-month period (ended {deadline}; "
-            f"{_PARIS_4C}), so it does not move the filing date"
+            f"the filing date {filed} may fall after the six-month period (it ended "
+            f"{deadline}; {_PARIS_4C})"
         )
     return True, (
         f"filed within six months of the first filing ({_PARIS_4C}), so the application "
@@ -206,7 +241,21 @@ def _valid_priority(holding: Holding) -> PartialDate | None:
 
 def filing_effective(holding: Holding) -> EffectiveDate:
     """The date a registration counts from under first-to-file: its earliest valid Paris
-    priority date, else its filing date, else its registration date."""
+    priority date, else its filing date, else its registration date; an international
+    registration counted in a jurisdiction it designated later (`kg.analysis.coverage.
+    counted_in`), from that designation's date (Madrid Protocol Art. 3ter(2))."""
+    found = _filing_effective(holding)
+    later = counted_since(holding)
+    if later is not None and (found.date is None or found.date < PartialDate.parse(later.since)):  # type: ignore[arg-type]
+        designated = later.via.split("/", 1)[-1]
+        return EffectiveDate(
+            PartialDate.parse(later.since),  # type: ignore[arg-type]
+            f"subsequent designation of {designated}, Madrid Protocol Art. 3ter(2)",
+        )
+    return found
+
+
+def _filing_effective(holding: Holding) -> EffectiveDate:
     priority = _valid_priority(holding)
     if priority is not None:
         return EffectiveDate(priority, "Paris priority")
@@ -227,7 +276,8 @@ def constructive_use(holding: Holding) -> EffectiveDate:
     found = filing_effective(holding)
     if found.date is None or found.basis == "registration":
         return EffectiveDate(None, "constructive use: no filing date stated")
-    basis = "Paris priority" if found.basis == "Paris priority" else "filing"
+    basis = found.basis if found.basis.startswith("subsequent designation") else "filing"
+    basis = "Paris priority" if found.basis == "Paris priority" else basis
     return EffectiveDate(found.date, f"constructive use ({basis})")
 
 
@@ -239,6 +289,34 @@ def first_use_in_commerce(holding: Holding) -> EffectiveDate | None:
 
 
 # ------------------------------------------------------------------ explanation
+
+
+def priority_claim_sentence(claim: PriorityClaimRef, party: str) -> str:
+    """One sentence on a priority claim that moves nothing: whose, to which first filing,
+    and why.
+
+    >>> claim = PriorityClaimRef("US", "2021-03-01", None, False, "the priority date is late")
+    >>> priority_claim_sentence(claim, "Beifeng")[:62]
+    "Beifeng's priority claim to a US application of 2021-03-01 doe"
+    >>> priority_claim_sentence(claim, "Beifeng")[62:]
+    's not move its filing date: the priority date is late.'
+    """
+    office = (
+        f"{_article(claim.country)} {claim.country} application"
+        if claim.country
+        else "a first filing"
+    )
+    number = f" No. {claim.application_number}" if claim.application_number else ""
+    date = f" of {claim.date}" if claim.date else ""
+    return (
+        f"{party}'s priority claim to {office}{number}{date} does not move its filing date: "
+        f"{claim.note.rstrip('.')}."
+    )
+
+
+def _article(code: str) -> str:
+    """ "a" or "an" before a code read letter by letter ("an EM", "an FR", "a US")."""
+    return "an" if code[:1].upper() in "AEFHILMNORSX" else "a"
 
 
 def claim_notes(
@@ -279,11 +357,8 @@ def claim_notes(
         for claim in claims.priority_claims if claims else ():
             if claim.valid:
                 continue
-            number = f" No. {claim.application_number}" if claim.application_number else ""
             notes.append(
-                f"{names.get(holding.party, holding.party)}'s priority claim to "
-                f"{claim.country or 'an unnamed office'} application{number} of {claim.date} "
-                f"was {claim.note}."
+                f"{priority_claim_sentence(claim, names.get(holding.party, holding.party))}"
             )
     if rule == "FirstToFile":
         claimants = list(dict.fromkeys(first_use_claimants))
@@ -308,6 +383,29 @@ def claim_notes(
                     f"in {jurisdiction}."
                 )
     return "".join(f" {n}" for n in notes)
+
+
+def with_wordless_note(
+    finding: PriorityFinding, mark_text: str, nice_class: int, jurisdiction: str
+) -> PriorityFinding:
+    """The finding, its explanation made true when the mark asked about has no words (its
+    text only names a figure, `kg.analysis.verbal.verbal_element`): such a mark is compared
+    with nothing, so no registration competes — not because none is recorded."""
+    from kg.analysis.verbal import verbal_element
+
+    if finding.holder is not None or finding.competing_claims:
+        return finding
+    if verbal_element(mark_text, jurisdiction) is not None:
+        return finding
+    return dataclasses.replace(
+        finding,
+        explanation=(
+            f"{mark_text!r} has no words to compare: its text only names a figure "
+            "(schema/mark-placeholders.csv), and marks are compared by their words, so no "
+            f"registration, of that text or another, competes for it in class {nice_class} "
+            f"in {jurisdiction} and tmkg decides no priority."
+        ),
+    )
 
 
 # ------------------------------------------------------------------ reading the store
@@ -389,10 +487,11 @@ def _registration_claims(
     claims = []
     for parts in priority.values():
         date = min(parts.get("priorityDate") or {""}) or None
-        valid, note = check_priority_claim(date, holding.filing_date)
+        country = min(parts.get("priorityCountryCode") or {""}) or None
+        valid, note = check_priority_claim(date, holding.filing_date, country or "")
         claims.append(
             PriorityClaimRef(
-                country=min(parts.get("priorityCountryCode") or {""}) or None,
+                country=country,
                 date=date,
                 application_number=min(parts.get("priorityApplicationNumber") or {""}) or None,
                 valid=valid,

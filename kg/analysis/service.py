@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 from kg.analysis import arguments
 from kg.analysis.conflicts import DEFAULT_MIN_SCORE, find_conflicts
 from kg.analysis.contradictions import ONE_PARTY_PER_SOURCE, SINGLE_VALUED, find_contradictions
-from kg.analysis.coverage import read_coverage
+from kg.analysis.coverage import counted_in, read_coverage
 from kg.analysis.dates import PartialDate
 from kg.analysis.facts import FactBase
 from kg.analysis.lifecycle import on_date
@@ -48,7 +48,7 @@ from kg.analysis.proceedings import (
     select_proceedings,
     with_proceeding_conflicts,
 )
-from kg.analysis.registration_claims import prior_use_basis
+from kg.analysis.registration_claims import prior_use_basis, with_wordless_note
 from kg.analysis.search import DEFAULT_MIN_SCORE as DEFAULT_MIN_SEARCH_SCORE
 from kg.analysis.search import search_hits
 from kg.analysis.similarity import (
@@ -224,7 +224,9 @@ class Analyst:
         include_lapsed: bool = False,
     ) -> list[ConflictPair]:
         """Pairs of parties in conflict, highest risk first, among the rights in force on
-        `as_of` (default today; dead rights too with `include_lapsed`)."""
+        `as_of` (default today; dead rights too with `include_lapsed`). A right not filed (a
+        use not begun, an owner not yet the owner) on `as_of` takes no part
+        (`kg.analysis.lifecycle.on_date`), and only cases begun by then add the case bonus."""
         nice_class = self._check_class(nice_class)
         jurisdiction = self._check_jurisdiction(jurisdiction)
         facts = self.facts
@@ -236,7 +238,7 @@ class Analyst:
             parties=facts.parties(self._party_iris(holdings)),
             sources=facts.sources,
             relatedness=facts.relatedness,
-            cases=facts.case_parties(),
+            cases=facts.case_parties_on(when),  # a case filed later is no case yet
             jurisdiction=jurisdiction,
             nice_class=nice_class,
             min_score=min_score,
@@ -310,11 +312,11 @@ class Analyst:
         found = {*similar, *verbal_candidates(facts, facts.select, mark, DEFAULT_MIN_SIMILARITY)}
         holdings = on_date(facts.holdings(found), when, include_lapsed=include_lapsed)
         holdings, _ = word_similarities(mark, holdings, similar, DEFAULT_MIN_SIMILARITY)
-        holdings = read_coverage(facts, holdings, when)  # EM members, WO designations
+        holdings = counted_in(read_coverage(facts, holdings, when), code)  # EM, WO: route to code
         claims = facts.claims(similar)
         rule, basis = facts.priority_rule(code)  # type: ignore[arg-type]
         iris = self._party_iris(holdings) | {c.claimant for c in claims}
-        return priority(
+        found = priority(
             mark,
             nice_class,  # type: ignore[arg-type]
             code,  # type: ignore[arg-type]
@@ -327,6 +329,7 @@ class Analyst:
             relatedness=facts.relatedness,
             prior_use_basis=prior_use_basis(facts, code),  # type: ignore[arg-type]
         )
+        return with_wordless_note(found, mark, nice_class, code)  # type: ignore[arg-type]
 
     def timeline(self, party: str | None = None, case: str | None = None) -> list[TimelineEntry]:
         """Dated facts about a party or a case, in date order, each with its sources."""

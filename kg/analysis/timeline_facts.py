@@ -8,7 +8,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from kg.analysis.model import TimelineEntry
+from kg.analysis.dates import PartialDate
+from kg.analysis.model import HoldingKind, TimelineEntry
+from kg.analysis.ownership import change_order, owners_on
 from kg.analysis.ownership_facts import CHANGE_KINDS, describe_changes
 from kg.analysis.sparql_text import TM, batches, camel_words, iri_values
 
@@ -45,6 +47,42 @@ class TimelineFacts:
         if members:
             entries += self._holding_entries(set(members))
         return entries
+
+    def case_started(self) -> dict[str, str | None]:
+        """Canonical case IRI -> the first date its sources give it: a proceeding's filing
+        date (tm:proceedingFilingDate), else the earliest date of its events (a court case's
+        filing, tm:LawsuitFiled, comes first); None when nothing dates it."""
+        rows = self.select(
+            f"""SELECT ?c ?date WHERE {{ ?c <{TM}plaintiff>|<{TM}defendant> ?who .
+                  OPTIONAL {{ {{ ?c <{TM}proceedingFilingDate> ?date }}
+                              UNION {{ ?e <{TM}case> ?c ; <{TM}date> ?date }} }} }}"""
+        )
+        found: dict[str, PartialDate | None] = {}
+        texts: dict[str, str | None] = {}
+        for row in rows:
+            case = self.identities.canonical(row["c"])  # type: ignore[arg-type]
+            date = PartialDate.try_parse(row["date"])
+            found.setdefault(case, None)
+            texts.setdefault(case, None)
+            if date is not None and (found[case] is None or date < found[case]):  # type: ignore[operator]
+                found[case], texts[case] = date, row["date"]
+        return texts
+
+    def case_parties_on(self, as_of: PartialDate) -> list[tuple[str, str]]:
+        """(plaintiff, defendant) pairs of every case begun by `as_of` (its first date no later
+        than the last day of `as_of`; an undated case counts), canonical IRIs."""
+        started = self.case_started()
+        rows = self.select(
+            f"SELECT DISTINCT ?c ?p ?d WHERE {{ ?c <{TM}plaintiff> ?p ; <{TM}defendant> ?d }}"
+        )
+        canonical = self.identities.canonical
+        pairs = set()
+        for row in rows:
+            first = PartialDate.try_parse(started.get(canonical(row["c"])))  # type: ignore[arg-type]
+            if first is not None and first.first_day > as_of.last_day:
+                continue  # filed after the date asked: not a case yet
+            pairs.add((canonical(row["p"]), canonical(row["d"])))  # type: ignore[arg-type]
+        return sorted(pairs)
 
     def _event_entries(self, rows: list[dict[str, str | None]]) -> list[TimelineEntry]:
         by_event: dict[str, dict[str | None, set[str]]] = defaultdict(lambda: defaultdict(set))
@@ -99,51 +137,69 @@ class TimelineFacts:
         return {event: sorted(names) for event, names in found.items()}
 
     def _holding_entries(self, members: set[str]) -> list[TimelineEntry]:
+        """Filings, grants and uses of the parties' holdings. A filing or a grant names the
+        owners on its date (docs/ontology.md, "Owners over time"): a registration assigned
+        later is filed by its original owner, in the original owner's timeline, not in the
+        assignee's (whose timeline has the assignment)."""
         canonical = {self.identities.canonical(m) for m in members}
         rows = self.select(
             f"""SELECT DISTINCT ?m WHERE {{ VALUES ?who {{ {iri_values(sorted(members))} }}
-                  ?h <{TM}owner>|<{TM}user>|<{TM}onBehalfOf> ?who ; <{TM}mark> ?m }}"""
+                  {{ ?h <{TM}owner>|<{TM}user>|<{TM}onBehalfOf> ?who ; <{TM}mark> ?m }}
+                  UNION {{ ?c <{TM}assignor>|<{TM}assignee> ?who ; <{TM}registration> ?h .
+                           ?h <{TM}mark> ?m }} }}"""
         )
-        holdings = [
-            h
-            for h in self.holdings(r["m"] for r in rows)  # type: ignore[misc]
-            if h.party in canonical or h.on_behalf_of in canonical
-        ]
         entries = []
-        for holding in holdings:
-            name = self.party(holding.party).name
+        done: set[str] = set()
+        for holding in self.holdings(r["m"] for r in rows):  # type: ignore[misc]
             what = f"{holding.mark.text!r} in {holding.jurisdiction or 'no stated jurisdiction'}"
             if holding.classes:
                 what += f", class {', '.join(map(str, holding.classes))}"
             number = f" No. {holding.registration_number}" if holding.registration_number else ""
-            for date, kind, text in (
-                (holding.filing_date, "filing", f"{name} files for{number} {what}"),
-                (
-                    holding.registration_date,
-                    "registration",
-                    f"{name}'s registration{number} of {what} is granted",
-                ),
-                (
-                    holding.start_date,
-                    "use begins",
-                    f"{name} starts using {what}"
+            if holding.kind is HoldingKind.REGISTERED_OWNER and change_order(holding.ownership):
+                if holding.id in done:
+                    continue  # one holding per recorded owner: the chain names them all
+                done.add(holding.id)
+                dated = [
+                    (date, kind, owner.party)
+                    for date, kind in (
+                        (holding.filing_date, "filing"),
+                        (holding.registration_date, "registration"),
+                    )
+                    if (on := PartialDate.try_parse(date)) is not None
+                    for owner in owners_on([holding], on)
+                ]
+            elif holding.party in canonical or holding.on_behalf_of in canonical:
+                dated = [
+                    (holding.filing_date, "filing", holding.party),
+                    (holding.registration_date, "registration", holding.party),
+                    (holding.start_date, "use begins", holding.party),
+                    (holding.end_date, "use ends", holding.party),
+                ]
+            else:
+                continue
+            for date, kind, party in dated:
+                if not date or (party not in canonical and holding.on_behalf_of not in canonical):
+                    continue
+                name = self.party(party).name
+                text = {
+                    "filing": f"{name} files for{number} {what}",
+                    "registration": f"{name}'s registration{number} of {what} is granted",
+                    "use begins": f"{name} starts using {what}"
                     + (
                         f" on behalf of {self.party(holding.on_behalf_of).name}"
                         if holding.on_behalf_of
                         else ""
                     ),
-                ),
-                (holding.end_date, "use ends", f"{name} stops using {what}"),
-            ):
-                if date:
-                    entries.append(
-                        TimelineEntry(
-                            date=date,
-                            kind=kind,
-                            subject=holding.id,
-                            description=text,
-                            parties=(name,),
-                            sources=self.source_refs(holding.sources),
-                        )
+                    "use ends": f"{name} stops using {what}",
+                }[kind]
+                entries.append(
+                    TimelineEntry(
+                        date=date,
+                        kind=kind,
+                        subject=holding.id,
+                        description=text,
+                        parties=(name,),
+                        sources=self.source_refs(holding.sources),
                     )
+                )
         return entries

@@ -11,11 +11,18 @@ from collections.abc import Collection, Mapping, Sequence
 
 from kg.analysis.coverage import covers, route, route_note
 from kg.analysis.dates import PartialDate
+from kg.analysis.lifecycle import begun
 from kg.analysis.mark_kinds import only_national_classes, usage_kind_fields
 from kg.analysis.model import Holding, HoldingKind, MarkUsage, PartyRef, SourceRef
 from kg.analysis.similarity import MarkSimilarity
 
-__all__ = ["MIN_CLASS_RELATEDNESS", "holding_active", "holding_since", "who_else_uses"]
+__all__ = [
+    "MIN_CLASS_RELATEDNESS",
+    "held_coverage",
+    "holding_active",
+    "holding_since",
+    "who_else_uses",
+]
 
 MIN_CLASS_RELATEDNESS = 0.4
 """Classes at least this related count as "related" (the lower bound of the "complementary"
@@ -41,18 +48,13 @@ def holding_active(holding: Holding, as_of: PartialDate) -> bool:
     """Whether a holding may exist at some time in `as_of` (a day, a month or a year).
 
     Unknown dates do not exclude it. A registration counts from its filing date (an
-    application is a right in waiting); a partial date counts from its first day, and an end
-    date to its last.
+    application is a right in waiting), an owner after a change from its acquisition: the
+    rule conflicts and priority share (`kg.analysis.lifecycle.begun`); a partial date counts
+    from its first day, and an end date to its last.
     """
-    start_text = (
-        holding.filing_date or holding.registration_date
-        if holding.kind in _FILED
-        else holding.start_date
-    )
-    start = PartialDate.try_parse(start_text)
-    end = PartialDate.try_parse(holding.end_date)
-    if start is not None and start.first_day > as_of.last_day:
+    if not begun(holding, as_of):
         return False
+    end = PartialDate.try_parse(holding.end_date)
     return not (end is not None and end.last_day < as_of.first_day)
 
 
@@ -197,10 +199,29 @@ def _via(holding: Holding, jurisdiction: str | None) -> str | None:
     return found.via if found else None
 
 
+def held_coverage(holding: Holding) -> Holding:
+    """The holding with each jurisdiction it covers dated from the later of the coverage's
+    start (membership, designation) and the day its holder holds it (`holding_since`), so
+    that "counts in FR through the regional right (EM) ..., since D" and the hit's "since"
+    give one date: a registered owner's from its registration date, an applicant's from its
+    filing, an assignee's from its acquisition."""
+    held = holding_since(holding)
+    if not holding.coverage or held is None:
+        return holding
+    coverage = tuple(dataclasses.replace(c, since=_later(c.since, held)) for c in holding.coverage)
+    return dataclasses.replace(holding, coverage=coverage)
+
+
+def _later(first: str | None, second: str) -> str:
+    dates = [(d, t) for t in (first, second) if (d := PartialDate.try_parse(t)) is not None]
+    return max(dates)[1] if dates else second
+
+
 def _routed(usage: MarkUsage, holding: Holding, jurisdiction: str | None) -> MarkUsage:
     """The hit saying through which regional or international right it counts in the
-    jurisdiction asked (`kg.analysis.coverage.route`), when not through its own."""
-    note = route_note(holding, jurisdiction)
+    jurisdiction asked (`kg.analysis.coverage.route`), when not through its own, since when
+    its holder holds it there (`held_coverage`)."""
+    note = route_note(held_coverage(holding), jurisdiction)
     if note is None:
         return usage
     return dataclasses.replace(

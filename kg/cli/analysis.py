@@ -197,7 +197,7 @@ def _conflicts(
             f"{c.score:.2f}",
             c.parties[0].name,
             c.parties[1].name,
-            " / ".join(m.text for m in c.marks),
+            " / ".join(m.text if m else "(earlier right not stated)" for m in c.marks),
             c.jurisdiction or "",
             "; ".join(c.reasons),
         ]
@@ -315,8 +315,10 @@ def _render_priority(finding: Any) -> str:
                 if claim.effective_date
                 else (f"; {claim.effective_basis}" if claim.effective_basis else "")
             )
+            described = f" — {claim.description}" if claim.description else ""
+            cited = f" [{sources}]" if sources else ""
             lines.append(
-                f"  - {claim.party.name}: {claim.basis} {claim.date or '(undated)'}{counts} — "
-                f"{claim.description} [{sources}]"
+                f"  - {claim.party.name}: {claim.basis} {claim.date or '(undated)'}{counts}"
+                f"{described}{cited}"
             )
     return "\n".join(lines) + "\n"

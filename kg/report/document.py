@@ -201,7 +201,7 @@ def _mark_report(
     conflicts = [
         c
         for c in analyst.conflicts(jurisdiction=code, nice_class=nice_class, **when.arguments())
-        if {m.id for m in c.marks} & similar
+        if {m.id for m in c.marks if m} & similar
     ][:MAX_CONFLICTS]
     findings, note = _priorities(analyst, mark, usages, code, nice_class, when)
     cases = case_facts(
@@ -267,9 +267,11 @@ def _party_report(analyst: Analyst, name: str, nodes: int, when: _When) -> Repor
         if not conflict.jurisdiction:
             continue
         mine = [
-            m for p, m in zip(conflict.parties, conflict.marks, strict=True) if p.id == party.id
+            m
+            for p, m in zip(conflict.parties, conflict.marks, strict=True)
+            if p.id == party.id and m
         ]
-        text = mine[0].text if mine else conflict.marks[0].text
+        text = mine[0].text if mine else next(m.text for m in conflict.marks if m)
         classes = sorted({c for h in own if h.mark.text == text for c in h.classes})
         if not classes:
             continue
@@ -325,7 +327,7 @@ def _case_report(analyst: Analyst, case: str, nodes: int, when: _When) -> Report
         c
         for c in analyst.conflicts(jurisdiction=code, **when.arguments())
         if {p.id for p in c.parties} & involved
-        and {m.id for m in c.marks} & (marks | {u.mark.id for u in usages})
+        and {m.id for m in c.marks if m} & (marks | {u.mark.id for u in usages})
     ][:MAX_CONFLICTS]
     findings: list[PriorityFinding] = []
     note = None
@@ -521,7 +523,11 @@ def _summary(report: Report, what: str, *, others: bool = False) -> list[str]:
             f"between parties; the riskiest: {top.parties[0].name} and {top.parties[1].name} "
             f"(score {top.score:.2f})."
         )
+    as_of = PartialDate.try_parse(report.parameters.get("as of"))
+    later = [c for c in report.cases if _filed_after(c, report.timeline, as_of)]
     for case in report.cases:
+        if case in later:
+            continue  # filed after the date asked: history (Cases, Timeline), not the answer's
         court = ", ".join(c.name for c in case.summary.courts)
         amounts = [f.value for f in case.facts if "damages" in f.label and "USD" not in f.label]
         claim = [f.value for f in case.facts if f.label == "claim"]
@@ -533,6 +539,12 @@ def _summary(report: Report, what: str, *, others: bool = False) -> list[str]:
             if len(amounts) > 1:
                 sentence += " (the sources differ)"
         lines.append(sentence + ".")
+    if later:
+        titles = ", ".join(c.title for c in later)
+        lines.append(
+            f"Filed after {as_of}, so not part of this answer (listed under Cases as later "
+            f"history): case{'s' if len(later) != 1 else ''} {titles}."
+        )
     if report.contradictions:
         n = len(report.contradictions)
         lines.append(
@@ -540,6 +552,20 @@ def _summary(report: Report, what: str, *, others: bool = False) -> list[str]:
             "(see Contradictions)."
         )
     return lines
+
+
+def _filed_after(
+    case: CaseFacts, timeline: Sequence[TimelineEntry], as_of: PartialDate | None
+) -> bool:
+    """Whether a case began after `as_of`: its first dated fact (a proceeding's filing, a
+    court case's first event, as `Analyst.conflicts` counts cases) falls after its last day.
+    An undated case counts as begun."""
+    if as_of is None:
+        return False
+    texts = [fact.value for fact in case.facts if fact.label.endswith(" date")]
+    texts += [entry.date for entry in timeline if entry.subject == case.summary.id]
+    dates = [d for text in texts if (d := PartialDate.try_parse(text)) is not None]
+    return bool(dates) and min(dates).first_day > as_of.last_day
 
 
 def _aliases(party: PartyRef) -> str:

@@ -162,14 +162,12 @@ class Party:
             country=Jurisdiction.of(ref.country),
         )
 
-    @strawberry.field(description="Registrations the party owns.")
+    @strawberry.field(
+        description="Registrations the party owns (alone or with co-owners), each once."
+    )
     async def registrations(self, info: Info) -> list[Registration]:
         held = await info.context.loaders.holdings_of_party.load(self.id)
-        return [
-            Registration.of(h)
-            for h in held
-            if h.holding.kind is model.HoldingKind.REGISTERED_OWNER and h.holding.party == self.id
-        ]
+        return _registrations(held, party=self.id)
 
     @strawberry.field(description="Uses of marks by the party, or by others on its behalf.")
     async def uses(self, info: Info) -> list[Use]:
@@ -204,12 +202,13 @@ class Mark:
     def of(cls, ref: model.MarkRef) -> Mark:
         return cls(id=strawberry.ID(ref.id), text=ref.text)
 
-    @strawberry.field(description="Registrations of the mark, in every jurisdiction.")
+    @strawberry.field(
+        description="Registrations of the mark, in every jurisdiction, each once (a co-owned "
+        "registration lists its owners in `owners`)."
+    )
     async def registrations(self, info: Info) -> list[Registration]:
         held = await info.context.loaders.holdings_of_mark.load(self.id)
-        return [
-            Registration.of(h) for h in held if h.holding.kind is model.HoldingKind.REGISTERED_OWNER
-        ]
+        return _registrations(held)
 
     @strawberry.field(description="Uses of the mark, in every jurisdiction.")
     async def uses(self, info: Info) -> list[Use]:
@@ -219,6 +218,26 @@ class Mark:
     @strawberry.field(description="Sources that state anything about the mark.")
     async def sources(self, info: Info) -> list[Source]:
         return _sources(await info.context.loaders.sources.load(self.id))
+
+
+def _registrations(held: list[SourcedHolding], party: str | None = None) -> list[Registration]:
+    """One `Registration` per registration among `held` (the analyses give a co-owned
+    registration one holding per owner), in the order first met, with every owner and the
+    sources of all its holdings; with `party`, only the registrations it owns."""
+    grouped: dict[str, list[SourcedHolding]] = {}
+    for sourced in held:
+        if sourced.holding.kind is model.HoldingKind.REGISTERED_OWNER:
+            grouped.setdefault(sourced.holding.id, []).append(sourced)
+    found = []
+    for group in grouped.values():
+        owners = [s.holding.party for s in group]
+        owners += [o for s in group for o in s.holding.recorded_owners]
+        if party is not None and party not in owners:
+            continue
+        sources = {ref.graph: ref for s in group for ref in s.sources}
+        first = SourcedHolding(group[0].holding, tuple(sources[g] for g in sorted(sources)))
+        found.append(Registration.of(first, owners=tuple(dict.fromkeys(owners))))
+    return found
 
 
 @strawberry.type(
@@ -235,6 +254,7 @@ class Registration:
     iris: list[str] = strawberry.field(description="IRIs of every record merged into this one")
     sources: list[Source]
     owner_id: strawberry.Private[str]
+    owner_ids: strawberry.Private[tuple[str, ...]]
     application_number: str | None = strawberry.field(
         default=None, description="the office's application (serial) number"
     )
@@ -300,8 +320,10 @@ class Registration:
     )
 
     @classmethod
-    def of(cls, sourced: SourcedHolding) -> Registration:
+    def of(cls, sourced: SourcedHolding, owners: tuple[str, ...] = ()) -> Registration:
+        """The registration of a holding; `owners` its owners (default: the holding's)."""
         h = sourced.holding
+        owners = owners or (h.party,)
         return cls(
             id=strawberry.ID(h.id),
             number=h.registration_number,
@@ -312,7 +334,8 @@ class Registration:
             registration_date=h.registration_date,
             iris=list(h.iris),
             sources=_sources(sourced.sources),
-            owner_id=h.party,
+            owner_id=owners[0],
+            owner_ids=owners,
             application_number=h.application_number,
             publication_date=h.publication_date,
             expiry_date=h.expiry_date,
@@ -329,13 +352,26 @@ class Registration:
             goods_services=[GoodsServices.of(e) for e in h.goods_services],
         )
 
-    @strawberry.field(description="The party that owns the registration.")
+    @strawberry.field(
+        description="The first of `owners`, kept for clients written before co-ownership was "
+        "shown: a co-owned registration has more owners than this one."
+    )
     async def owner(self, info: Info) -> Party | None:
         return await _party(info, self.owner_id)
 
     @strawberry.field(
+        description="Every party the sources record as owner (tm:owner): one, or the "
+        "co-owners of a co-owned registration, each once. Who owned it on a date, after "
+        "assignments, is `ownersOverTime`."
+    )
+    async def owners(self, info: Info) -> list[Party]:
+        found = await info.context.loaders.party.load_many(list(self.owner_ids))
+        return [Party.of(ref) for ref in found if ref]
+
+    @strawberry.field(
         description="Every owner over time, in the order they became owners: since the change "
-        "that made each one owner (null: from the filing), until the change that ended it "
+        "that made each one owner (an original owner: since the registration date, else the "
+        "filing date; null when neither is known), until the change that ended it "
         "(null: still the owner). Security interests change no owner."
     )
     async def owners_over_time(self, info: Info) -> list[OwnerPeriod]:
@@ -343,7 +379,8 @@ class Registration:
         if h is None:
             return []
         changes, _ = await info.context.loaders.ownership.load(h.id)
-        found = owner_periods(h.recorded_owners or (h.party,), changes)
+        began = h.registration_date or h.filing_date  # an original owner's "since"
+        found = owner_periods(h.recorded_owners or (h.party,), changes, began=began)
         return [OwnerPeriod.of(period) for period in found]
 
     @strawberry.field(
@@ -650,7 +687,11 @@ class MarkUsage:
 @strawberry.type(description="Two parties holding similar marks in related classes.")
 class Conflict:
     parties: list[Party]
-    marks: list[Mark] = strawberry.field(description="each party's mark, in the same order")
+    marks: list[Mark | None] = strawberry.field(
+        description="each party's mark, in the same order; null for the opponent of an "
+        'opposition or cancellation that states no earlier right (reasons: "no earlier right '
+        'stated") and has no similar mark of its own in the conflict'
+    )
     jurisdiction: Jurisdiction | None
     score: float = strawberry.field(description="risk score, 0-1 (see reasons)")
     mark_similarity: float
@@ -677,7 +718,7 @@ class Conflict:
     def of(cls, pair: model.ConflictPair) -> Conflict:
         return cls(
             parties=[Party.of(p) for p in pair.parties],
-            marks=[Mark.of(m) for m in pair.marks],
+            marks=[Mark.of(m) if m else None for m in pair.marks],
             jurisdiction=Jurisdiction.of(pair.jurisdiction),
             score=pair.score,
             mark_similarity=pair.mark_similarity,
@@ -891,6 +932,7 @@ class SearchHit:
         summary = await info.context.loaders.case.load(self.id)
         return Case.of(summary) if summary else None
 
+
 @strawberry.type(
     description="A recorded change of a registration's owner (Assignment, Merger, NameChange) "
     "or a SecurityInterest, which changes no owner."
@@ -936,7 +978,8 @@ class OwnershipChange:
 @strawberry.type(description="One party's time as an owner of a registration.")
 class OwnerPeriod:
     since: str | None = strawberry.field(
-        description="the date it acquired the right (null: an original owner, from the filing)"
+        description="the date it acquired the right (an original owner: the registration "
+        "date, else the filing date)"
     )
     until: str | None = strawberry.field(description="the date it lost it (null: still owner)")
     acquired_by: OwnershipChange | None = strawberry.field(
