@@ -153,17 +153,28 @@ def test_priority_in_cn_goes_to_the_earliest_filing(analyst: Analyst) -> None:
     assert any(c.basis == "use" and c.date == "2014" for c in claims)
 
 
-def test_priority_in_us_goes_to_the_first_user(analyst: Analyst) -> None:
+def test_priority_in_us_counts_a_registrations_filing_as_use(analyst: Analyst) -> None:
+    """First-to-use, with Lanham Act §7(c): Nova Lux GmbH's registered mark counts from its
+    filing (2011-09-01), before Novalux Lighting's first use (2012-05)."""
     finding = analyst.priority("NOVALUX", 11, "US")
     assert finding.rule == "first-to-use"
-    assert finding.holder is not None and finding.holder.name == "Novalux Lighting Inc."
-    assert finding.date == "2012-05"
-    earlier_filing = [
+    assert finding.holder is not None and finding.holder.name == "Nova Lux GmbH"
+    assert finding.date == "2011-09-01"
+    assert "constructive use" in finding.explanation and "§1057(c)" in finding.explanation
+    later_use = [
         c
         for c in finding.competing_claims
-        if c.basis == "filing" and c.party.name == "Nova Lux GmbH"
+        if c.basis == "use" and c.party.name == "Novalux Lighting Inc."
     ]
-    assert earlier_filing and earlier_filing[0].date == "2011-09-01"
+    assert later_use and later_use[0].date == "2012-05"
+
+
+def test_an_earlier_use_beats_a_registrations_filing(analyst: Analyst) -> None:
+    """Before Nova Lux GmbH's registration (2012-08-14) its application was pending: its filing
+    decides nothing yet, and the first user holds priority."""
+    finding = analyst.priority("NOVALUX", 11, "US", as_of="2012-06")
+    assert finding.holder is not None and finding.holder.name == "Novalux Lighting Inc."
+    assert "once the application is registered" in finding.explanation
 
 
 def test_priority_without_a_known_rule_decides_nothing(analyst: Analyst) -> None:

@@ -165,7 +165,9 @@ def test_graphql_conflicts_as_of(graphql: str) -> None:
         ("2011-01", BETA),  # Delta's application (2010-05-05) competes
         ("2020", DELTA),  # Beta expired 2016; Gamma not filed
         ("2022", OMEGA),  # the assignee takes the right with its date
-        ("2024", GAMMA),  # Gamma's application states use since 2021-04-01
+        # Omega's registration counts from its 2010 filing (Lanham Act §7(c)), before
+        # Gamma's stated use since 2021-04-01
+        ("2024", OMEGA),
     ],
 )
 def test_priority_only_among_rights_that_exist(

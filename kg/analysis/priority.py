@@ -12,7 +12,9 @@ lapsed or not (`kg.analysis.lifecycle.begun`, applied before).
 
 What an application claims moves its date (`kg.analysis.registration_claims`): a Paris
 priority claim made within six months, the stated first use in commerce under first-to-use,
-the filing as constructive use (Lanham Act §7(c)) where no dated use is recorded. Each
+a registered mark's filing as constructive use (Lanham Act §7(c)): it counts from that date
+against all but earlier users; a pending application's filing only where no dated use is
+recorded (contingent on registration). Each
 competing claim carries the date it counts from and why; a claim of prior use under
 first-to-file is named with the provision it rests on (the jurisdiction's tm:priorUseBasis).
 """
@@ -115,11 +117,19 @@ def priority(
         if (d := constructive_use(h).date) is not None
     ]
 
+    # A registered mark's filing is use from that date, nationwide, against all but those who
+    # used it before (Lanham Act §7(c)); a pending application's is contingent on registration.
+    registered = [(d, h) for d, h in constructive if h.kind is HoldingKind.REGISTERED_OWNER]
+
     winner: tuple[PartialDate, Holding] | None = None
+    by_filing = False
     if rule == "FirstToFile" and filings:
         winner = min(filings, key=lambda item: item[0])
-    elif rule == "FirstToUse" and uses:
-        winner = min(uses, key=lambda item: item[0])
+    elif rule == "FirstToUse" and (uses or registered):
+        # on a tie, use first: an actual use is not later than a filing on the same day
+        ranked = [(d, 0, h) for d, h in uses] + [(d, 1, h) for d, h in registered]
+        date, kind, holding = min(ranked, key=lambda item: (item[0], item[1]))
+        winner, by_filing = (date, holding), kind == 1
     elif rule == "FirstToUse" and constructive:
         winner = min(constructive, key=lambda item: item[0])
 
@@ -140,7 +150,16 @@ def priority(
         rule=rule,
     )
     explanation = _explain(
-        mark_text, nice_class, jurisdiction, rule, rule_basis, winner, parties, filings, uses
+        mark_text,
+        nice_class,
+        jurisdiction,
+        rule,
+        rule_basis,
+        winner,
+        parties,
+        filings,
+        uses,
+        by_filing=by_filing,
     ) + claim_notes(
         in_class,
         [
@@ -280,6 +299,8 @@ def _explain(
     parties: Mapping[str, PartyRef],
     filings: list,
     uses: list,
+    *,
+    by_filing: bool = False,
 ) -> str:
     subject = f"{mark_text!r} in class {nice_class} (or a related class) in {jurisdiction}"
     if rule is None:
@@ -310,6 +331,12 @@ def _explain(
                 f"{holding.filing_date} with a valid Paris Convention priority claim "
                 f"(Art. 4), so it counts from the priority date {date}"
             )
+    elif by_filing:
+        how = (
+            f"{holder}'s {_describe(holding)} counts from its filing, {date}: a registered "
+            "mark's filing is constructive use of it, nationwide, against anyone who did not "
+            "use it before that date (Lanham Act §7(c), 15 U.S.C. §1057(c))"
+        )
     elif holding.kind in _FILED and first_use_in_commerce(holding) is not None:
         how = (
             f"{holder} used it first: {_describe(holding)}, in use in commerce since {date} "

@@ -13,9 +13,10 @@ The rules, and where they come from:
 - **Constructive use** (Lanham Act §7(c), 15 U.S.C. §1057(c)): in a first-to-use
   jurisdiction, filing an application is constructive use of the mark from its filing date,
   contingent on registration; with a valid priority claim, from the priority date (Lanham
-  Act §44(d), 15 U.S.C. §1126(d)). Actual use — a tm:Use, or the application's stated first
-  use in commerce (ST.96 FirstUsedCommerceDate) — decides; constructive use decides where no
-  dated use is recorded, and is listed beside the finding otherwise.
+  Act §44(d), 15 U.S.C. §1126(d)). A registered mark counts from it against anyone who did
+  not use the mark earlier (actual use — a tm:Use, or an application's stated first use in
+  commerce, ST.96 FirstUsedCommerceDate); a pending application's constructive use decides
+  only where no dated use is recorded, and is noted beside the finding otherwise.
 - **Prior use in a first-to-file jurisdiction**: a party's claim of earlier use does not
   decide; the provision such a claim rests on is data, the jurisdiction's tm:priorUseBasis
   (schema/priority-rules.csv, column ``prior_use_basis``).
@@ -342,15 +343,15 @@ def claim_notes(
         earlier = sorted(
             (found.date, h)
             for h in in_class
-            if h.kind in _FILED and not h.lapsed and h.id != winner.id
+            if h.kind is HoldingKind.APPLICANT and not h.lapsed and h.id != winner.id
             if (found := constructive_use(h)).date is not None and found.date < date
         )
         for when, holding in earlier[:1]:
             notes.append(
                 f"{names.get(holding.party, holding.party)}'s filing of {holding.filing_date} "
-                f"is constructive use from {when}, earlier than that use "
-                f"({_LANHAM_7C}, contingent on registration, and not against a user from "
-                "before that date); tmkg lets recorded use decide and lists it."
+                f"would be constructive use from {when}, earlier than that use, once the "
+                f"application is registered ({_LANHAM_7C}: contingent on registration, and "
+                "not against a user from before that date); pending, it decides nothing yet."
             )
     for holding in in_class:
         claims = _claims(holding)
