@@ -330,7 +330,7 @@ def _conflict(
     outcome = proceeding.outcome or "pending (no outcome stated)"
     if later:
         outcome = "pending on the date asked (decided later)"
-    decided = f" on {proceeding.decision_date}" if proceeding.decision_date else ""
+    decided = f" on {proceeding.decision_date}" if proceeding.decision_date and not later else ""
     filed = f", filed {proceeding.filing_date}" if proceeding.filing_date else ""
     reasons = [
         f"{proceeding.label}{filed}: {plaintiff.name} against {_against(proceeding)} "

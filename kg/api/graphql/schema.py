@@ -181,7 +181,10 @@ class Query:
         )
         page = ranked[start : start + size]
         edges = [
-            ConflictEdge(cursor=_cursor(start + i), node=Conflict.of(pair))
+            ConflictEdge(
+                cursor=_cursor(start + i),
+                node=Conflict.of(pair, str(as_of) if as_of is not None else None),
+            )
             for i, pair in enumerate(page)
         ]
         return ConflictConnection(

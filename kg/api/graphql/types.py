@@ -8,6 +8,7 @@ Dates are strings because sources give partial dates (``2004``, ``2004-09``).
 
 from __future__ import annotations
 
+import dataclasses
 from enum import Enum
 from typing import Any
 
@@ -15,6 +16,7 @@ import pycountry
 import strawberry
 
 from kg.analysis import model
+from kg.analysis.dates import PartialDate
 from kg.analysis.ownership import owner_periods
 from kg.api.graphql.coverage_types import (
     CoveredJurisdiction,
@@ -597,6 +599,15 @@ class Proceeding:
         )
 
 
+def _as_it_stood(proceeding: Proceeding, as_of: str | None) -> Proceeding:
+    """`proceeding` on `as_of`: decided after that date, it was pending (no decision yet)."""
+    decided = PartialDate.try_parse(proceeding.decision_date)
+    asked = PartialDate.try_parse(as_of)
+    if decided is None or asked is None or decided.first_day <= asked.last_day:
+        return proceeding
+    return dataclasses.replace(proceeding, outcome="pending", decision_date=None)
+
+
 async def proceedings_matching(info: Info, **filters: Any) -> list[Proceeding]:
     """The proceedings matching `Analyst.proceedings` filters, from the service."""
     analyst = info.context.runner.analyst
@@ -703,20 +714,23 @@ class Conflict:
         default=False, description="one side is a dead right (only with includeLapsed)"
     )
     proceeding_ids: strawberry.Private[tuple[str, ...]] = ()
+    as_of: strawberry.Private[str | None] = None
 
     @strawberry.field(
-        description="The oppositions or cancellations between the two parties behind it."
+        description="The oppositions or cancellations between the two parties behind it, as "
+        "they stood on the date asked: one decided later is pending, with no decision date."
     )
     async def proceedings(self, info: Info) -> list[Proceeding]:
         if not self.proceeding_ids:
             return []
         wanted = set(self.proceeding_ids)
         found = await proceedings_matching(info)
-        return [p for p in found if p.id in wanted]
+        return [_as_it_stood(p, self.as_of) for p in found if p.id in wanted]
 
     @classmethod
-    def of(cls, pair: model.ConflictPair) -> Conflict:
+    def of(cls, pair: model.ConflictPair, as_of: str | None = None) -> Conflict:
         return cls(
+            as_of=as_of,
             parties=[Party.of(p) for p in pair.parties],
             marks=[Mark.of(m) if m else None for m in pair.marks],
             jurisdiction=Jurisdiction.of(pair.jurisdiction),
