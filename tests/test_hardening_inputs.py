@@ -151,7 +151,7 @@ def test_loader_refuses_bad_file_and_changes_nothing(
     ("case", "error", "message"),
     [
         ("missing file", NotFound, "no such file"),
-        ("a directory", ParseError, "cannot read"),
+        ("a directory", ParseError, "is a directory"),
         ("unknown extension", ParseError, "pass --format"),
         ("graph not an IRI", ParseError, "is not an absolute IRI"),
         ("wrong --format", ParseError, ""),

@@ -41,3 +41,51 @@ def test_once_decided_it_shows_its_outcome(graphql: str) -> None:
         found = _cancellation(graphql, as_of)
         assert found and all(p["outcome"] == "rejected" and p["decisionDate"] == "2023-02-01"
                              for p in found), (as_of, found)
+
+
+REGISTERS = {
+    "st66.xml": (
+        '<?xml version="1.0"?><Transaction xmlns="http://www.wipo.int/standards/XMLSchema/'
+        'trademarks"><TradeMarkTransactionBody/></Transaction>',
+        "this is a WIPO ST.66 trademark file, not RDF/XML",
+    ),
+    "tmview.xml": (
+        '<Transaction xmlns="http://ro.tmview.europa.eu/trademark/data"><A>RO</A></Transaction>',
+        "this is a TMview per-office ST.66 file, not RDF/XML",
+    ),
+    "st96.xml": (
+        '<tmk:TrademarkTransaction xmlns:tmk="http://www.wipo.int/standards/XMLSchema/ST96/'
+        'Trademark"><x>2018-04-17-04:00</x></tmk:TrademarkTransaction>',
+        "this is a WIPO ST.96 trademark file, not RDF/XML",
+    ),
+    "daily.xml": (
+        "<trademark-applications-daily><version>2.0</version></trademark-applications-daily>",
+        "this is a USPTO Trademark Daily XML file, not RDF/XML",
+    ),
+    "register.csv": ("number,mark,owner\n1,ACME,Acme Inc\n", "kg import reads it"),
+}
+
+
+def test_register_files_given_to_kg_load_point_to_kg_import(tmp_path) -> None:
+    from tests.conftest import run_kg
+
+    for name, (content, message) in REGISTERS.items():
+        path = tmp_path / name
+        path.write_text(content, encoding="utf-8")
+        for command in ("validate", "load"):
+            args = [command, path] + (["--store", tmp_path / "s"] if command == "load" else [])
+            result = run_kg(*args)
+            assert result.returncode == 4 and message in result.stderr, (name, result.stderr)
+            assert "Traceback" not in result.stderr
+    folder = run_kg("validate", tmp_path)
+    assert folder.returncode == 4 and "is a directory" in folder.stderr
+
+
+def test_a_broken_rdf_xml_file_keeps_its_own_error(tmp_path) -> None:
+    from tests.conftest import run_kg
+
+    path = tmp_path / "broken.rdf"
+    path.write_text('<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><x>',
+                    encoding="utf-8")
+    result = run_kg("validate", path)
+    assert result.returncode == 4 and "not RDF/XML" not in result.stderr

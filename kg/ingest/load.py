@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -109,9 +110,34 @@ def detect_format(name: str, format_name: str | None = None) -> ox.RdfFormat:
     except KeyError:
         known = ", ".join(sorted(FORMATS))
         what = f"format {format_name!r}" if format_name else f"extension of {name}"
-        raise ParseError(
-            f"unknown RDF {what}", path=name, suggestion=f"pass --format, one of: {known}"
-        ) from None
+        suggestion = f"pass --format, one of: {known}"
+        if key in _REGISTER_EXTENSIONS:
+            suggestion = f"a {key.upper()} register is not RDF: kg import reads it; or {suggestion}"
+        raise ParseError(f"unknown RDF {what}", path=name, suggestion=suggestion) from None
+
+
+_REGISTER_EXTENSIONS = {"csv", "tsv"}
+"""Extensions of the register files `kg import` reads (`kg.registries`), never RDF."""
+_REGISTER_ROOTS = {
+    "Transaction": "a WIPO ST.66 trademark file",
+    "TrademarkTransaction": "a WIPO ST.96 trademark file",
+    "trademark-applications-daily": "a USPTO Trademark Daily XML file",
+    "case-file": "a USPTO Trademark Daily XML record",
+}
+"""Root elements of trademark register XML (not RDF/XML), and what they are."""
+
+
+def _register_file(data: bytes) -> str | None:
+    """What register `data` is when its root element is a trademark register's, else None.
+    Reads the first start tag with a plain pattern (no XML parser: the file is not parsed)."""
+    head = without_bom(data[:4096]).decode("utf-8", errors="replace")
+    match = re.search(r"<(?![?!])(?:[\w.-]+:)?([\w.-]+)[\s/>]", head)
+    if match is None:
+        return None
+    what = _REGISTER_ROOTS.get(match.group(1))
+    if what and "tmview.europa.eu" in head:
+        what = "a TMview per-office ST.66 file"
+    return what
 
 
 def parse_bytes(
@@ -221,6 +247,8 @@ def parse_file(
 ) -> ParsedFile:
     """Parse one file, its format from `format_name` or its extension."""
     file = Path(path)
+    if file.is_dir():
+        raise ParseError("is a directory", path=str(path), suggestion="name the files to load")
     rdf_format = detect_format(str(path), format_name)
     try:
         data = file.read_bytes()
@@ -228,6 +256,13 @@ def parse_file(
         raise NotFound(f"no such file: {path}") from None
     except OSError as error:
         raise ParseError(f"cannot read: {error.strerror}", path=str(path)) from None
+    # A register's XML may even parse as RDF/XML (into nonsense): refuse it by its root first.
+    if rdf_format == ox.RdfFormat.RDF_XML and (register := _register_file(data)) is not None:
+        raise ParseError(
+            f"this is {register}, not RDF/XML",
+            path=str(path),
+            suggestion="kg import reads trademark registers (kg import --help says which)",
+        )
     return parse_bytes(
         data,
         name=str(path),
