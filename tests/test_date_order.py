@@ -42,8 +42,26 @@ REGISTRATION = (
             'tm:date "2021-01-01"^^xsd:date .',
             "id:party/acme assigns to itself",
         ),
+        (
+            REGISTRATION + 'tm:firstUsedDate "2021-01-01"^^xsd:date ; '
+            'tm:firstUsedCommerceDate "2020-01-01"^^xsd:date .',
+            "tm:firstUsedCommerceDate 2020-01-01 is before tm:firstUsedDate 2021-01-01",
+        ),
+        (
+            REGISTRATION + 'tm:filingDate "2021-02-01"^^xsd:date ; tm:priorityClaim '
+            '[ a tm:PriorityClaim ; tm:priorityCountryCode "US" ; '
+            'tm:priorityDate "2021-04-01"^^xsd:date ] .',
+            "a priority claim dated 2021-04-01, after the application's filing (2021-02-01)",
+        ),
     ],
-    ids=["granted-before-filed", "ends-before-granted", "assigned-before-filed", "self"],
+    ids=[
+        "granted-before-filed",
+        "ends-before-granted",
+        "assigned-before-filed",
+        "self",
+        "commerce-before-any-use",
+        "priority-after-filing",
+    ],
 )
 def test_impossible_dates_are_warned_about_and_loaded(
     fragment: str, warning: str, tmp_path: Path

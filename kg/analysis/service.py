@@ -464,8 +464,8 @@ class _Shared:
 
 
 _CODE_HINTS = {
-    "EU": "EU trade marks are EM (EUIPO's WIPO ST.3 code): use --jurisdiction EM, or a member "
-    "state such as FR to see every right that counts there",
+    "EU": "EU trade marks are EM (EUIPO's WIPO ST.3 code): ask for EM, or for a member state "
+    "such as FR to see every right that counts there",
     "UK": "the United Kingdom is GB (ISO 3166-1)",
     "EP": "EP is the European Patent Office; EU trade marks are EM",
 }

@@ -76,7 +76,9 @@ h1 { margin: 0 0 .3rem; } .lead { color: #424a53; margin-top: 0; }
 .card h2 { font-size: 1.05rem; margin: 0 0 .3rem; } .card p { margin: 0; font-size: 14px; }
 ol li { margin: .35rem 0; } code { font-size: 14px; }
 table { border-collapse: collapse; font-size: 14px; }
-td, th { padding: .2rem .6rem; border-bottom: 1px solid #eaeef2; text-align: left; }
+td, th { padding: .2rem .6rem; border-bottom: 1px solid #eaeef2; text-align: left;
+  overflow-wrap: anywhere; }
+a { overflow-wrap: anywhere; }
 .muted { color: #57606a; font-size: 14px; }"""
 
 

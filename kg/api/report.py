@@ -160,7 +160,8 @@ def _parse(request: Request) -> tuple[dict[str, object], str, bool]:
     if unknown:
         raise BadReportRequest(
             f"unknown parameter {', '.join(unknown)}",
-            suggestion="use mark (with jurisdiction, class), party or case; format; download",
+            suggestion="use mark (with jurisdiction, class), party or case; as_of, include_lapsed; "
+            "format; download; max_nodes",
         )
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:

@@ -109,7 +109,8 @@ _STYLE = """body { font: 15px/1.5 system-ui, sans-serif; margin: 2rem auto; max-
 h1 { margin-bottom: .2rem; } .iri { color: #57606a; font-family: monospace; word-break: break-all; }
 nav a { margin-right: 1rem; } table { border-collapse: collapse; width: 100%; margin: 1rem 0; }
 th, td { text-align: left; vertical-align: top; padding: .35rem .5rem;
-  border-bottom: 1px solid #d0d7de; }
+  border-bottom: 1px solid #d0d7de; overflow-wrap: anywhere; }
+h1 { overflow-wrap: anywhere; }
 th { background: #f6f8fa; } .source { color: #57606a; font-size: 13px; }
 code { font-size: 13px; }"""
 

@@ -1,7 +1,8 @@
 """Dates that cannot all be true: a registration granted before it was filed, a term that ends
 before it began, a change of owner before the application existed, an owner assigning to
-itself. Each is a warning (the data is loaded: a source may have a date wrong, and tmkg keeps
-what sources say), naming the node and both dates.
+itself, a priority claim dated after the filing it is claimed for, first use in commerce
+before any use. Each is a warning (the data is loaded: a source may have a date wrong, and
+tmkg keeps what sources say), naming the node and both dates.
 
 Dates are compared as the spans they name (``2010`` is 2010-01-01 to 2010-12-31): two dates
 are out of order only when the whole of one lies after the whole of the other. Only the new
@@ -28,6 +29,7 @@ ORDERS = (
     ("filingDate", "expiryDate", "its term ends before it was filed"),
     ("startDate", "endDate", "a use that ends before it began"),
     ("memberFrom", "memberUntil", "a membership that ends before it began"),
+    ("firstUsedDate", "firstUsedCommerceDate", "in commerce before any use at all"),
 )
 """(earlier, later, what it would mean): pairs of tm: date properties of one node."""
 
@@ -57,8 +59,8 @@ def _before(later: str, earlier: str) -> bool:
 
 def date_order_warnings(quads: Sequence[ox.Quad], origins: Mapping[object, str]) -> list[str]:
     """A line for each pair of a node's dates out of order (`ORDERS`), for each change of
-    owner dated before the registration it concerns was filed, and for each party that
-    assigns to itself."""
+    owner dated before the registration it concerns was filed, each priority claim dated after
+    its application's filing, and each party that assigns to itself."""
     dates: dict[ox.NamedNode | ox.BlankNode, dict[str, set[str]]] = defaultdict(
         lambda: defaultdict(set)
     )
@@ -94,6 +96,15 @@ def date_order_warnings(quads: Sequence[ox.Quad], origins: Mapping[object, str])
                         lines.append(
                             f"{where(node)}: a change of owner dated {when}, before the "
                             f"application it concerns was filed ({filed})"
+                        )
+        for claim in linked.get("priorityClaim", ()):
+            for claimed in sorted(dates.get(claim, {}).get("priorityDate", ())):
+                for filed in sorted(dates[node].get("filingDate", ())):
+                    if _before(filed, claimed):
+                        lines.append(
+                            f"{where(node)}: a priority claim dated {claimed}, after the "
+                            f"application's filing ({filed}): a Paris priority date is that of "
+                            "an earlier filing"
                         )
         for party in linked.get("assignor", set()) & linked.get("assignee", set()):
             lines.append(f"{where(node)}: {_short(party)} assigns to itself (check the parties)")

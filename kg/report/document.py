@@ -500,8 +500,12 @@ def _summary(report: Report, what: str, *, others: bool = False) -> list[str]:
     holdings = len(report.usages)
     if holdings:
         other = "other " if others else ""
-        who = f"1 {other}party owns" if parties == 1 else f"{parties} {other}parties own"
-        lines.append(f"{who} or use {what} ({holdings} holding{'s' if holdings != 1 else ''}).")
+        who = (
+            f"1 {other}party owns or uses"
+            if parties == 1
+            else f"{parties} {other}parties own or use"
+        )
+        lines.append(f"{who} {what} ({holdings} holding{'s' if holdings != 1 else ''}).")
     else:
         lines.append(f"No party is known to own or use {what}.")
     for finding in report.priority:

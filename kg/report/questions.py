@@ -1,6 +1,9 @@
 """Each section of a report as the same question asked live: a GraphQL query (with its
 variables) for the playground, and the saved SPARQL queries (``queries/*.rq``) that list the
-facts the section rests on, their parameters set to the report's subject.
+facts of the section's subject, their parameters set to it. The SPARQL lists the raw facts
+(e.g. registrations of the mark's exact text, in every jurisdiction, at every date); the
+section's table is what the analyses make of them (similar marks, the date asked), so each
+link says what it lists.
 
 Links open on a running ``kg serve``: `links` builds ``{server}/graphql#query=…&variables=…``
 and ``{server}/sparql#query=…`` (the pages open a question carried in the fragment as their
@@ -86,8 +89,8 @@ def section_questions(
                 {"mark": mark, "niceClass": nice_class, "jurisdiction": jurisdiction, **when},
             ),
             (
-                _sparql(server, "Registrations", saved_query("mark-registrations", text=mark)),
-                _sparql(server, "Uses", saved_query("mark-uses", text=mark)),
+                _sparql(server, "Registrations of this exact text", saved_query("mark-registrations", text=mark)),
+                _sparql(server, "Uses of this exact text", saved_query("mark-uses", text=mark)),
             ),
         )
         if nice_class and jurisdiction:
@@ -101,7 +104,7 @@ def section_questions(
                     "$includeLapsed) { rule holder { name } explanation } }",
                     {"mark": mark, "niceClass": nice_class, "jurisdiction": jurisdiction, **when},
                 ),
-                (_sparql(server, "Claims", saved_query("mark-claims", text=mark)),),
+                (_sparql(server, "Claims about this exact text", saved_query("mark-claims", text=mark)),),
             )
     if mark or party or case:
         found["conflicts"] = SectionQuestions(
@@ -142,7 +145,7 @@ def section_questions(
                 " { date kind description sources { title } } }",
                 timeline_variables,
             ),
-            (_sparql(server, "Events", saved_query("timeline")),),
+            (_sparql(server, "Every dated event", saved_query("timeline")),),
         )
     found["contradictions"] = SectionQuestions(
         _graphql(
