@@ -13,6 +13,7 @@ from kg.analysis.service import Analyst
 from tests.conftest import DATA
 from tests.test_analysis import (  # noqa: F401 (collected and run here, on Virtuoso)
     test_all_paths_include_the_path_through_the_mark,
+    test_an_earlier_use_beats_a_registrations_filing,
     test_case_timeline_keeps_each_sources_date,
     test_conflict_scores_are_ordered_and_explained,
     test_conflicts_rank_registered_owner_against_user,
@@ -22,7 +23,7 @@ from tests.test_analysis import (  # noqa: F401 (collected and run here, on Virt
     test_path_amazon_to_actionsoft_is_found_and_explained,
     test_path_in_the_second_case_and_cluster,
     test_priority_in_cn_goes_to_the_earliest_filing,
-    test_priority_in_us_goes_to_the_first_user,
+    test_priority_in_us_counts_a_registrations_filing_as_use,
     test_priority_without_a_known_rule_decides_nothing,
     test_results_convert_to_json_and_rows,
     test_unknown_names_are_errors_with_suggestions,
