@@ -247,7 +247,7 @@ def test_filing_and_grant_name_the_owner_of_their_date(graph: KnowledgeGraph) ->
     assert [kind for _, kind, _ in omega][:1] == ["assignment"]
     assert not any(kind in ("filing", "registration") for _, kind, _ in omega)
     delta = {(e.date, e.kind): e.description for e in analyst.timeline(party="Delta Textiles")}
-    assert delta[("2010-05-05", "filing")].startswith("Delta Textiles Inc. files for No. 2000004")
+    assert delta[("2010-05-05", "filing")].startswith("Delta Textiles Inc. files application No. 2000004")
     assert delta[("2011-06-07", "registration")].startswith("Delta Textiles Inc.'s registration")
     assert ("2021-03-15", "assignment") in delta
     # a registration never assigned keeps its entries, one per co-owner
@@ -258,9 +258,9 @@ def test_filing_and_grant_name_the_owner_of_their_date(graph: KnowledgeGraph) ->
 def test_cli_timeline(store: Path) -> None:
     out = run_kg("timeline", "Omega Brand", "--store", store, "--format", "json", check=True)
     entries = json.loads(out.stdout)
-    assert not any(OMEGA in e["description"] and "files for" in e["description"] for e in entries)
+    assert not any(OMEGA in e["description"] and " files " in e["description"] for e in entries)
     out = run_kg("timeline", "Delta Textiles", "--store", store, "--format", "json", check=True)
-    assert any(e["description"].startswith(f"{DELTA} files for") for e in json.loads(out.stdout))
+    assert any(e["description"].startswith(f"{DELTA} files application") for e in json.loads(out.stdout))
 
 
 # ------------------------------------------------------------------ "since", one date

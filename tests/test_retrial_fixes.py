@@ -89,3 +89,16 @@ def test_a_broken_rdf_xml_file_keeps_its_own_error(tmp_path) -> None:
                     encoding="utf-8")
     result = run_kg("validate", path)
     assert result.returncode == 4 and "not RDF/XML" not in result.stderr
+
+
+def test_timelines_show_a_rights_end_and_its_application_number(graph) -> None:
+    from kg.analysis.service import Analyst
+
+    analyst = Analyst(graph)
+    alpha = [e.description for e in analyst.timeline(party="Alpha Apparel")]
+    assert "Alpha Apparel LLC files application No. 90000001 for 'ZEPHYRA' in US, class 25" in alpha
+    assert any("90000001" in d and "ends: abandoned" in d for d in alpha)
+    beta = {e.date: e.description for e in analyst.timeline(party="Beta Wear")}
+    assert "ends: expired" in beta["2016-02-01"]  # its term ended, no renewal recorded
+    gamma = [e.description for e in analyst.timeline(party="Gamma Sports")]
+    assert not any("ends:" in d for d in gamma)  # a pending application has not ended

@@ -34,6 +34,7 @@ __all__ = [
     "RENEWAL_WINDOW_DAYS",
     "StatusScheme",
     "begun",
+    "end_of",
     "on_date",
     "start_of",
     "status_name",
@@ -121,6 +122,12 @@ def begun(holding: Holding, as_of: PartialDate) -> bool:
         if start is not None and start.first_day > as_of.last_day:
             return False
     return True
+
+
+def end_of(holding: Holding) -> tuple[str | None, str | None]:
+    """(the date a registration ended or will end, why) — (None, None) while nothing ends it:
+    an ended status from its status date, else an expiry date with no renewal recorded."""
+    return _end(holding)
 
 
 def _end(holding: Holding) -> tuple[str | None, str | None]:

@@ -5,10 +5,12 @@ A mixin of `kg.analysis.facts.FactBase`; `kg.analysis.timeline` orders what it r
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from kg.analysis.dates import PartialDate
+from kg.analysis.lifecycle import end_of
 from kg.analysis.model import HoldingKind, TimelineEntry
 from kg.analysis.ownership import change_order, owners_on
 from kg.analysis.ownership_facts import CHANGE_KINDS, describe_changes
@@ -155,23 +157,31 @@ class TimelineFacts:
             if holding.classes:
                 what += f", class {', '.join(map(str, holding.classes))}"
             number = f" No. {holding.registration_number}" if holding.registration_number else ""
+            serial = holding.application_number or holding.registration_number
+            application = f" application No. {serial}" if serial else ""
+            # a right's life: filed, published, granted, and (for a dead right) its end
+            life = [
+                (holding.filing_date, "filing"),
+                (holding.publication_date, "publication"),
+                (holding.registration_date, "registration"),
+            ]
+            ended, why = end_of(holding) if holding.kind in _FILED else (None, None)
+            when = PartialDate.try_parse(ended)
+            if why and when is not None and when.first_day <= _today().first_day:
+                life.append((ended, "ended"))  # a right's end that has happened, not a future one
             if holding.kind is HoldingKind.REGISTERED_OWNER and change_order(holding.ownership):
                 if holding.id in done:
                     continue  # one holding per recorded owner: the chain names them all
                 done.add(holding.id)
                 dated = [
                     (date, kind, owner.party)
-                    for date, kind in (
-                        (holding.filing_date, "filing"),
-                        (holding.registration_date, "registration"),
-                    )
+                    for date, kind in life
                     if (on := PartialDate.try_parse(date)) is not None
                     for owner in owners_on([holding], on)
                 ]
             elif holding.party in canonical or holding.on_behalf_of in canonical:
                 dated = [
-                    (holding.filing_date, "filing", holding.party),
-                    (holding.registration_date, "registration", holding.party),
+                    *((date, kind, holding.party) for date, kind in life),
                     (holding.start_date, "use begins", holding.party),
                     (holding.end_date, "use ends", holding.party),
                 ]
@@ -181,8 +191,13 @@ class TimelineFacts:
                 if not date or (party not in canonical and holding.on_behalf_of not in canonical):
                     continue
                 name = self.party(party).name
+                right = "registration" if holding.registration_number else "application"
                 text = {
-                    "filing": f"{name} files for{number} {what}",
+                    "filing": f"{name} files{application} for {what}",
+                    "publication": f"{name}'s application{application.removeprefix(' application')}"
+                    f" for {what} is published for opposition",
+                    "ended": f"{name}'s {right}{number or application.removeprefix(' application')}"
+                    f" of {what} ends: {why}",
                     "registration": f"{name}'s registration{number} of {what} is granted",
                     "use begins": f"{name} starts using {what}"
                     + (
@@ -203,3 +218,10 @@ class TimelineFacts:
                     )
                 )
         return entries
+
+
+_FILED = (HoldingKind.REGISTERED_OWNER, HoldingKind.APPLICANT)
+
+
+def _today() -> PartialDate:
+    return PartialDate.parse(dt.date.today().isoformat())

@@ -89,7 +89,11 @@ def section_questions(
                 {"mark": mark, "niceClass": nice_class, "jurisdiction": jurisdiction, **when},
             ),
             (
-                _sparql(server, "Registrations of this exact text", saved_query("mark-registrations", text=mark)),
+                _sparql(
+                    server,
+                    "Registrations of this exact text",
+                    saved_query("mark-registrations", text=mark),
+                ),
                 _sparql(server, "Uses of this exact text", saved_query("mark-uses", text=mark)),
             ),
         )
@@ -104,7 +108,13 @@ def section_questions(
                     "$includeLapsed) { rule holder { name } explanation } }",
                     {"mark": mark, "niceClass": nice_class, "jurisdiction": jurisdiction, **when},
                 ),
-                (_sparql(server, "Claims about this exact text", saved_query("mark-claims", text=mark)),),
+                (
+                    _sparql(
+                        server,
+                        "Claims about this exact text",
+                        saved_query("mark-claims", text=mark),
+                    ),
+                ),
             )
     if mark or party or case:
         found["conflicts"] = SectionQuestions(
