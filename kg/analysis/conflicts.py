@@ -43,7 +43,7 @@ from rapidfuzz.distance import OSA
 from kg.analysis.coverage import covers, pair_in_place, places, route_notes
 from kg.analysis.dates import PartialDate
 from kg.analysis.mark_kinds import compared_label, compared_text
-from kg.analysis.model import ConflictPair, Holding, HoldingKind, PartyRef, SourceRef
+from kg.analysis.model import FILED_KINDS, ConflictPair, Holding, HoldingKind, PartyRef, SourceRef
 from kg.analysis.similarity import (
     DEFAULT_MIN_SIMILARITY,
     PHONETIC_MIN_EDIT,
@@ -62,7 +62,6 @@ PREFILTER_SIMILARITY = PHONETIC_MIN_EDIT - 1e-6  # float32 scores must not drop 
 _SMALL_BUCKET = 24
 UNKNOWN_CLASS_FACTOR = 0.5
 CASE_BONUS = 0.1
-_FILED = (HoldingKind.REGISTERED_OWNER, HoldingKind.APPLICANT)
 
 
 def candidate_text_pairs(
@@ -122,7 +121,7 @@ def score_pair(
     class_factor, class_reason = _class_factor(left.classes, right.classes, relatedness)
     if class_factor == 0.0:
         return None
-    filed = {h.kind in _FILED for h in (left, right)}
+    filed = {h.kind in FILED_KINDS for h in (left, right)}
     applied = any(h.kind is HoldingKind.APPLICANT for h in (left, right))
     if filed == {True, False}:
         role_factor = 1.0

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 from kg.analysis.dates import PartialDate
 from kg.analysis.lifecycle import ENDED, status_name
-from kg.analysis.model import CoveredJurisdiction, Designation, Holding, HoldingKind
+from kg.analysis.model import FILED_KINDS, CoveredJurisdiction, Designation, Holding
 from kg.analysis.sparql_text import TM, batches, iri_values
 from kg.reference import regional_codes
 
@@ -64,7 +64,6 @@ __all__ = [
 
 INTERNATIONAL = "WO"
 """The WIPO ST.3 code of international registrations (Madrid): covered by designation."""
-_FILED = (HoldingKind.REGISTERED_OWNER, HoldingKind.APPLICANT)
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
 
 
@@ -128,7 +127,7 @@ def covered(
 ) -> tuple[CoveredJurisdiction, ...]:
     """The jurisdictions a registration covers on `as_of` besides its own, sorted by code.
 
-    >>> from kg.analysis.model import MarkRef
+    >>> from kg.analysis.model import HoldingKind, MarkRef
     >>> eutm = Holding(id="r", kind=HoldingKind.REGISTERED_OWNER, mark=MarkRef("m", "X"),
     ...     party="p", on_behalf_of=None, jurisdiction="EM", classes=(25,),
     ...     filing_date="2015-01-05", registration_date=None, start_date=None, end_date=None,
@@ -140,7 +139,7 @@ def covered(
     >>> [c.code for c in covered(eutm, table, [], PartialDate.parse("2021-06-01"))]
     ['FR']
     """
-    if holding.kind not in _FILED or holding.jurisdiction is None:
+    if holding.kind not in FILED_KINDS or holding.jurisdiction is None:
         return ()
     # a right covers a state from the later of its own filing and the state's coverage
     filed = holding.filing_date or holding.registration_date
@@ -193,7 +192,7 @@ def counted_in(holdings: Iterable[Holding], code: str) -> list[Holding]:
     regional or international right keeps only that route in its `coverage` (so
     `counted_since` knows which designation it counts through); others are unchanged.
 
-    >>> from kg.analysis.model import MarkRef
+    >>> from kg.analysis.model import HoldingKind, MarkRef
     >>> ir = Holding(id="r", kind=HoldingKind.REGISTERED_OWNER, mark=MarkRef("m", "X"),
     ...     party="p", on_behalf_of=None, jurisdiction="WO", classes=(), filing_date="2018-01-01",
     ...     registration_date=None, start_date=None, end_date=None, registration_number="1",
@@ -253,7 +252,7 @@ def route_notes(holdings: Iterable[Holding], place: str | None) -> list[str]:
 def route_note(holding: Holding, code: str | None) -> str | None:
     """A line saying through which regional or international right a holding counts in `code`.
 
-    >>> from kg.analysis.model import MarkRef
+    >>> from kg.analysis.model import HoldingKind, MarkRef
     >>> ir = Holding(id="r", kind=HoldingKind.REGISTERED_OWNER, mark=MarkRef("m", "X"),
     ...     party="p", on_behalf_of=None, jurisdiction="WO", classes=(), filing_date=None,
     ...     registration_date=None, start_date=None, end_date=None, registration_number="1",
@@ -285,7 +284,7 @@ def with_coverage(
     systems = {row.system for row in table} | {INTERNATIONAL}
     result = []
     for holding in holdings:
-        if holding.jurisdiction in systems and holding.kind in _FILED:
+        if holding.jurisdiction in systems and holding.kind in FILED_KINDS:
             found = covered(holding, table, designated.get(holding.id, ()), as_of)
             holding = dataclasses.replace(holding, coverage=found)
         result.append(holding)

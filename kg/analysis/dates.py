@@ -127,6 +127,11 @@ class PartialDate:
         return cls(value.year, value.month, value.day)
 
     @classmethod
+    def today(cls) -> PartialDate:
+        """Today's date (the machine's local day): the default "as of" of every answer."""
+        return cls.of(dt.date.today())
+
+    @classmethod
     def from_day_number(cls, number: int) -> PartialDate:
         """The day with this `day_number`."""
         # The inverse of `day_number` (H. Hinnant's civil_from_days).

@@ -25,7 +25,7 @@ import dataclasses
 from collections.abc import Iterable
 
 from kg.analysis.dates import PartialDate
-from kg.analysis.model import Holding, HoldingKind
+from kg.analysis.model import FILED_KINDS, Holding, HoldingKind
 from kg.analysis.ownership import owners_on
 
 __all__ = [
@@ -98,7 +98,7 @@ def on_date(
 def start_of(holding: Holding) -> str | None:
     """The date a holding began to exist: a registration's (or application's) filing date,
     else its registration date; a use's start date. None when no source dates it."""
-    if holding.kind in (HoldingKind.REGISTERED_OWNER, HoldingKind.APPLICANT):
+    if holding.kind in FILED_KINDS:
         return holding.filing_date or holding.registration_date
     return holding.start_date
 

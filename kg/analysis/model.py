@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from kg.analysis.registration_claims import RegistrationClaims
 
 __all__ = [
+    "FILED_KINDS",
     "CaseSummary",
     "CompetingClaim",
     "ConflictPair",
@@ -116,6 +117,10 @@ class HoldingKind(StrEnum):
     APPLICANT = "APPLICANT"
     USER = "USER"
     OPERATOR = "OPERATOR"
+
+
+FILED_KINDS = frozenset({HoldingKind.REGISTERED_OWNER, HoldingKind.APPLICANT})
+"""The holdings that rest on a filing (a registration or an application), not on use."""
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from kg.analysis.coverage import covers, route_note
 from kg.analysis.dates import PartialDate
 from kg.analysis.model import (
+    FILED_KINDS,
     CompetingClaim,
     Holding,
     HoldingKind,
@@ -46,7 +47,6 @@ from kg.analysis.usage import MIN_CLASS_RELATEDNESS, class_match
 __all__ = ["RULE_NAMES", "ClaimRecord", "priority"]
 
 RULE_NAMES = {"FirstToFile": "first-to-file", "FirstToUse": "first-to-use"}
-_FILED = (HoldingKind.REGISTERED_OWNER, HoldingKind.APPLICANT)
 
 
 @dataclass(frozen=True)
@@ -94,26 +94,26 @@ def priority(
     filings = [
         (d, h)
         for h in in_class
-        if h.kind in _FILED and not h.lapsed
+        if h.kind in FILED_KINDS and not h.lapsed
         if (d := filing_effective(h).date) is not None
     ]
     uses = [
         (d, h)
         for h in in_class
-        if h.kind not in _FILED and not h.lapsed
+        if h.kind not in FILED_KINDS and not h.lapsed
         if (d := _date(h.start_date)) is not None
     ]
     # An application's stated first use in commerce is use; its filing, constructive use.
     uses += [
         (found.date, h)
         for h in in_class
-        if h.kind in _FILED and not h.lapsed
+        if h.kind in FILED_KINDS and not h.lapsed
         if (found := first_use_in_commerce(h)) is not None and found.date is not None
     ]
     constructive = [
         (d, h)
         for h in in_class
-        if h.kind in _FILED and not h.lapsed
+        if h.kind in FILED_KINDS and not h.lapsed
         if (d := constructive_use(h).date) is not None
     ]
 
@@ -197,9 +197,9 @@ def _date(text: str | None) -> PartialDate | None:
 
 def _effective(holding: Holding, rule: str | None) -> EffectiveDate:
     """The date a holding counts from under the rule, and why."""
-    if holding.kind not in _FILED and rule == "FirstToFile":
+    if holding.kind not in FILED_KINDS and rule == "FirstToFile":
         return EffectiveDate(None, "use: does not decide under first-to-file")
-    if holding.kind not in _FILED:
+    if holding.kind not in FILED_KINDS:
         return EffectiveDate(_date(holding.start_date), "use")
     if rule == "FirstToUse":
         return first_use_in_commerce(holding) or constructive_use(holding)
@@ -242,7 +242,7 @@ def _competing(
         strength, note = class_match(holding.classes, nice_class, relatedness)
         if strength is not None and strength < MIN_CLASS_RELATEDNESS:
             continue
-        registered = holding.kind in _FILED
+        registered = holding.kind in FILED_KINDS
         text = (
             holding.filing_date or holding.registration_date if registered else holding.start_date
         )
@@ -337,12 +337,12 @@ def _explain(
             "mark's filing is constructive use of it, nationwide, against anyone who did not "
             "use it before that date (Lanham Act §7(c), 15 U.S.C. §1057(c))"
         )
-    elif holding.kind in _FILED and first_use_in_commerce(holding) is not None:
+    elif holding.kind in FILED_KINDS and first_use_in_commerce(holding) is not None:
         how = (
             f"{holder} used it first: {_describe(holding)}, in use in commerce since {date} "
             "(the first use its application states)"
         )
-    elif holding.kind in _FILED:
+    elif holding.kind in FILED_KINDS:
         found = constructive_use(holding)
         how = (
             f"No dated use is recorded; {holder}'s {_describe(holding)} is the earliest "

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 from kg.analysis.coverage import counted_since
 from kg.analysis.dates import PartialDate
-from kg.analysis.model import Holding, HoldingKind, PriorityFinding, Result
+from kg.analysis.model import FILED_KINDS, Holding, HoldingKind, PriorityFinding, Result
 from kg.analysis.sparql_text import TM, batches, escape_literal, iri_values
 
 if TYPE_CHECKING:
@@ -70,7 +70,6 @@ _STATEMENTS = {
     "markDisclaimer": "disclaimers",
 }
 _DATES = {"firstUsedDate": "first_used_date", "firstUsedCommerceDate": "first_used_commerce_date"}
-_FILED = (HoldingKind.REGISTERED_OWNER, HoldingKind.APPLICANT)
 REGISTRATION_CLAIM_PROPERTIES = {
     "priorityClaim": "priority_claims",
     **_DATES,
@@ -434,7 +433,7 @@ def with_registration_claims(
     claim are read again, in one store query per batch of their IRIs, and none at all when no
     registration states one. Without `records` every registration is read.
     """
-    wanted = {h.id for h in holdings if h.kind in _FILED}
+    wanted = {h.id for h in holdings if h.kind in FILED_KINDS}
     if records is not None:
         wanted = {
             key

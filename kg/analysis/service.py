@@ -195,11 +195,12 @@ class Analyst:
         similar = self._similar_marks(mark, min_similarity)
         facts = self.facts
         when = _as_date(as_of)
+        on = when or PartialDate.today()
         found = {*similar, *verbal_candidates(facts, facts.select, mark, min_similarity)}
-        holdings = on_date(facts.holdings(found), when or _today(), include_lapsed=include_lapsed)
+        holdings = on_date(facts.holdings(found), on, include_lapsed=include_lapsed)
         # verbal elements where stated; wordless figurative marks take no part
         holdings, similar = word_similarities(mark, holdings, similar, min_similarity)
-        holdings = read_coverage(facts, holdings, when or _today())  # EM members, WO designations
+        holdings = read_coverage(facts, holdings, on)  # EM members, WO designations
         parties = facts.parties(self._party_iris(holdings))
         return ResultList(
             who_else_uses(
@@ -230,7 +231,7 @@ class Analyst:
         nice_class = self._check_class(nice_class)
         jurisdiction = self._check_jurisdiction(jurisdiction)
         facts = self.facts
-        when = _as_date(as_of) or _today()
+        when = _as_date(as_of) or PartialDate.today()
         holdings = on_date(facts.holdings(), when, include_lapsed=include_lapsed)
         holdings = read_coverage(facts, holdings, when)  # EM members, WO designations
         pairs = find_conflicts(
@@ -308,7 +309,7 @@ class Analyst:
         code = self._check_jurisdiction(jurisdiction)
         facts = self.facts
         similar = self._similar_marks(mark, DEFAULT_MIN_SIMILARITY)
-        when = _as_date(as_of) or _today()
+        when = _as_date(as_of) or PartialDate.today()
         found = {*similar, *verbal_candidates(facts, facts.select, mark, DEFAULT_MIN_SIMILARITY)}
         holdings = on_date(facts.holdings(found), when, include_lapsed=include_lapsed)
         holdings, _ = word_similarities(mark, holdings, similar, DEFAULT_MIN_SIMILARITY)
@@ -497,7 +498,3 @@ def _suggest(wanted: str, choices: dict[str, set[str]]) -> str | None:
 
 def _as_date(value: PartialDate | dt.date | str | None) -> PartialDate | None:
     return None if value is None else arguments.date(value)
-
-
-def _today() -> PartialDate:
-    return PartialDate.of(dt.date.today())

@@ -5,13 +5,12 @@ A mixin of `kg.analysis.facts.FactBase`; `kg.analysis.timeline` orders what it r
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from kg.analysis.dates import PartialDate
 from kg.analysis.lifecycle import end_of
-from kg.analysis.model import HoldingKind, TimelineEntry
+from kg.analysis.model import FILED_KINDS, HoldingKind, TimelineEntry
 from kg.analysis.ownership import change_order, owners_on
 from kg.analysis.ownership_facts import CHANGE_KINDS, describe_changes
 from kg.analysis.sparql_text import TM, batches, camel_words, iri_values
@@ -152,22 +151,24 @@ class TimelineFacts:
         )
         entries = []
         done: set[str] = set()
+        today = PartialDate.today()
         for holding in self.holdings(r["m"] for r in rows):  # type: ignore[misc]
             what = f"{holding.mark.text!r} in {holding.jurisdiction or 'no stated jurisdiction'}"
             if holding.classes:
                 what += f", class {', '.join(map(str, holding.classes))}"
             number = f" No. {holding.registration_number}" if holding.registration_number else ""
             serial = holding.application_number or holding.registration_number
-            application = f" application No. {serial}" if serial else ""
+            serial_number = f" No. {serial}" if serial else ""
+            application = f" application{serial_number}" if serial else ""
             # a right's life: filed, published, granted, and (for a dead right) its end
             life = [
                 (holding.filing_date, "filing"),
                 (holding.publication_date, "publication"),
                 (holding.registration_date, "registration"),
             ]
-            ended, why = end_of(holding) if holding.kind in _FILED else (None, None)
+            ended, why = end_of(holding) if holding.kind in FILED_KINDS else (None, None)
             when = PartialDate.try_parse(ended)
-            if why and when is not None and when.first_day <= _today().first_day:
+            if why and when is not None and when.first_day <= today.first_day:
                 life.append((ended, "ended"))  # a right's end that has happened, not a future one
             if holding.kind is HoldingKind.REGISTERED_OWNER and change_order(holding.ownership):
                 if holding.id in done:
@@ -194,10 +195,9 @@ class TimelineFacts:
                 right = "registration" if holding.registration_number else "application"
                 text = {
                     "filing": f"{name} files{application} for {what}",
-                    "publication": f"{name}'s application{application.removeprefix(' application')}"
-                    f" for {what} is published for opposition",
-                    "ended": f"{name}'s {right}{number or application.removeprefix(' application')}"
-                    f" of {what} ends: {why}",
+                    "publication": f"{name}'s application{serial_number} for {what} is "
+                    "published for opposition",
+                    "ended": f"{name}'s {right}{number or serial_number} of {what} ends: {why}",
                     "registration": f"{name}'s registration{number} of {what} is granted",
                     "use begins": f"{name} starts using {what}"
                     + (
@@ -218,10 +218,3 @@ class TimelineFacts:
                     )
                 )
         return entries
-
-
-_FILED = (HoldingKind.REGISTERED_OWNER, HoldingKind.APPLICANT)
-
-
-def _today() -> PartialDate:
-    return PartialDate.parse(dt.date.today().isoformat())

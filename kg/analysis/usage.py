@@ -29,9 +29,6 @@ MIN_CLASS_RELATEDNESS = 0.4
 band in ``schema/nice.ttl``)."""
 
 
-_FILED = (HoldingKind.REGISTERED_OWNER, HoldingKind.APPLICANT)
-
-
 def holding_since(holding: Holding) -> str | None:
     """When a holding began: the date its holder acquired it by a recorded ownership change,
     else the registration (else filing) date, an application's filing date, or a use's start
