@@ -99,11 +99,13 @@ def test_stats_during_a_bulk_load_leaves_the_load_alone(tmp_path: Path) -> None:
         text=True,
     )
     readings = []
-    while load.poll() is None:
-        stats = run_kg("stats", "--store", path)
-        assert stats.returncode == 0, stats.stderr
-        readings.append(_total(stats.stdout))
-    out, err = load.communicate()
+    try:
+        while load.poll() is None:
+            stats = run_kg("stats", "--store", path)
+            assert stats.returncode == 0, stats.stderr
+            readings.append(_total(stats.stdout))
+    finally:  # a failed reading must not leave the load's pipes open for a later test
+        out, err = load.communicate()
     assert load.returncode == 0, err
     added = int(out.split(", ")[-1].split()[0])
     assert added > 50_000  # big enough for the staged bulk path (BULK_MIN_QUADS)
