@@ -20,7 +20,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,14 +32,19 @@ from kg.errors import KGError, NotFound, ParseError
 from kg.ingest.load import load_quads
 from kg.namespaces import GRAPH, ID, TM
 from kg.registries.csv import read_csv
+from kg.registries.details import detail_quads
 from kg.registries.kinds import kind_quads
 from kg.registries.records import (
     FieldError,
     RegistryRecord,
     RowErrors,
+    WarningTally,
     jurisdiction_code,
 )
+from kg.registries.sniff import xml_format
 from kg.registries.st66 import read_st66
+from kg.registries.st96 import read_st96
+from kg.registries.uspto_daily import read_uspto_daily
 
 if TYPE_CHECKING:
     from kg.graph import KnowledgeGraph
@@ -58,8 +63,8 @@ __all__ = [
     "registry_quads",
 ]
 
-FORMATS = ("csv", "tsv", "st66")
-_EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".xml": "st66"}
+FORMATS = ("csv", "tsv", "st66", "st96", "uspto")
+_EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".xml": "xml", ".zip": "xml"}
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _NAME = ox.NamedNode("https://schema.org/name")
 _TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
@@ -166,7 +171,7 @@ def registry_quads(
     errors: RowErrors,
     graph: str | None = None,
     source_title: str | None = None,
-    warnings: Sequence[str] = (),
+    warnings: Sequence[str] | WarningTally = (),
 ) -> ImportedFile:
     """Map checked records onto the ontology, in one named graph derived from one source.
 
@@ -279,6 +284,7 @@ def registry_quads(
             status = ox.Literal(record.status)
             quads.append(ox.Quad(registration, _TERM["status"], status, target))
         quads += kind_quads(registration, record, target)  # kind of mark, national classes
+        quads += detail_quads(registration, record, target)  # claims, texts, events...
     errors.raise_if_any()
     return ImportedFile(
         name=name,
@@ -286,7 +292,7 @@ def registry_quads(
         records=count,
         quads=tuple(quads),
         origins=origins,
-        warnings=tuple(warnings),
+        warnings=tuple(warnings.lines() if isinstance(warnings, WarningTally) else warnings),
     )
 
 
@@ -295,17 +301,10 @@ _PARTY_TYPE = {"person": "Person", "company": "Company", None: "Company"}
 
 def _content(record: RegistryRecord) -> tuple:
     """What two statements of one registration must agree on (owners may add up)."""
-    return (
-        record.mark,
-        record.classes,
-        record.filing_date,
-        record.registration_date,
-        record.status,
-        record.registration_number,
-        record.application_number,
-        record.status_date,
-        record.expiry_date,
-        record.renewal_date,
+    return tuple(
+        getattr(record, field.name)
+        for field in fields(record)
+        if field.name not in {"line", "owners", "record_id"}
     )
 
 
@@ -313,7 +312,8 @@ def _content(record: RegistryRecord) -> tuple:
 
 
 def detect_registry_format(name: str, format_name: str | None = None) -> str:
-    """``csv``, ``tsv`` or ``st66``, from `format_name` or else the file extension.
+    """``csv``, ``tsv``, ``st66``, ``st96`` or ``uspto``, from `format_name` or else the file
+    extension; for ``.xml`` and ``.zip`` files, their root element (`kg.registries.sniff`).
 
     >>> detect_registry_format("extract.TSV")
     'tsv'
@@ -324,6 +324,8 @@ def detect_registry_format(name: str, format_name: str | None = None) -> str:
         return format_name
     suffix = Path(name).suffix.lower()
     found = _EXTENSIONS.get(suffix)
+    if found == "xml":
+        return _xml_format(name)
     if found is not None:
         return found
     if suffix == ".json":
@@ -340,8 +342,29 @@ def detect_registry_format(name: str, format_name: str | None = None) -> str:
     )
 
 
-_FORMAT_HINT = "pass --format csv, tsv or st66 (by extension: .csv, .tsv/.tab, .xml)"
-_READ = "tmkg reads CSV (.csv), TSV (.tsv, .tab) and WIPO ST.66 XML (.xml) register extracts"
+_FORMAT_HINT = (
+    "pass --format csv, tsv, st66, st96 or uspto (by extension: .csv, .tsv/.tab; .xml and .zip "
+    "by their root element)"
+)
+_READ = (
+    "tmkg reads CSV (.csv), TSV (.tsv, .tab), WIPO ST.66 and ST.96 XML and USPTO Trademark "
+    "Daily XML (.xml, or zipped) register extracts"
+)
+
+
+def _xml_format(name: str) -> str:
+    path = Path(name)
+    if not path.is_file():
+        return "st66"  # the caller says the file is missing
+    found = xml_format(path)
+    if found is None:
+        raise ParseError(
+            "not a register file tmkg reads: its root element is none of ST.66 Transaction, "
+            "ST.96 TrademarkTransaction or USPTO trademark-applications-daily",
+            path=name,
+            suggestion="check that the file is XML from a trademark office; " + _READ,
+        )
+    return found
 
 
 def read_registry(
@@ -375,8 +398,8 @@ def read_registry(
     if not Path(path).is_file():
         raise NotFound(f"no such file: {path}")
     errors = RowErrors(name)
-    if kind == "st66":
-        records, warnings = read_st66(Path(path), default, errors, progress=progress)
+    if kind in _XML_READERS:
+        records, warnings = _XML_READERS[kind](Path(path), default, errors, progress=progress)
     else:
         delimiter = "\t" if kind == "tsv" else ","
         records, warnings = read_csv(Path(path), delimiter, default, errors, progress=progress)
@@ -388,6 +411,9 @@ def read_registry(
         source_title=source_title,
         warnings=warnings,
     )
+
+
+_XML_READERS = {"st66": read_st66, "st96": read_st96, "uspto": read_uspto_daily}
 
 
 @dataclass(frozen=True)

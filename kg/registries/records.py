@@ -19,10 +19,17 @@ from kg.reference import jurisdiction_codes, regional_codes
 
 __all__ = [
     "OWNER_KINDS",
+    "Designation",
     "FieldError",
+    "GoodsServices",
     "Owner",
+    "OwnershipChange",
+    "PriorityClaim",
+    "RegisterEvent",
     "RegistryRecord",
     "RowErrors",
+    "TaggedText",
+    "WarningTally",
     "date_literal",
     "jurisdiction_code",
     "nice_classes",
@@ -63,6 +70,84 @@ class Owner:
 
 
 @dataclass(frozen=True)
+class TaggedText:
+    """A statement in one language or script: a translation, transliteration, disclaimer or
+    goods-and-services text. `language` is a BCP 47 tag ("en", "ro", "zh-Latn-pinyin")."""
+
+    text: str
+    language: str
+
+
+@dataclass(frozen=True)
+class GoodsServices:
+    """The goods and services of one class as the register states them (ST.66/ST.96
+    ``ClassDescription``; USPTO ``case-file-statement`` GS0nn and ``classification``).
+
+    `nice` is the Nice class (1-45) where the class is a Nice class; `national` the code of
+    the office's own scheme as written ("032", a USPTO US class "038") where it is not; one of
+    the two is set. `texts` holds the statement in each language the file gives."""
+
+    nice: int | None = None
+    national: str | None = None
+    texts: tuple[TaggedText, ...] = ()
+    version: str | None = None
+    """The classification's edition, e.g. "12-2025" (NCL 12-2025), where the file says."""
+    first_used_date: ox.Literal | None = None
+    """First use anywhere for these goods (USPTO ``first-use-anywhere-date``)."""
+    first_used_commerce_date: ox.Literal | None = None
+    """First use in commerce for these goods (USPTO ``first-use-in-commerce-date``)."""
+
+
+@dataclass(frozen=True)
+class PriorityClaim:
+    """A Paris Convention priority claim (ST.96 ``Priority``; USPTO ``foreign-application``):
+    the office of first filing (a checked code), its date (day-precise) and number."""
+
+    country: str
+    date: ox.Literal
+    number: str | None = None
+
+
+@dataclass(frozen=True)
+class RegisterEvent:
+    """A dated step of the record's prosecution history (USPTO ``case-file-event-statement``,
+    ST.66/ST.96 ``MarkEvent``), as the office words it."""
+
+    date: ox.Literal
+    code: str | None = None
+    """The office's event code ("NWAP", "PUBO")."""
+    description: str | None = None
+    kind: str | None = None
+    """What the step is, where the reader knows: "filing", "publication", "registration",
+    "opposition", "renewal", "cancellation", "abandonment"; None for any other step."""
+
+
+@dataclass(frozen=True)
+class OwnershipChange:
+    """A recorded change of owner (docs/ontology.md "Owners over time"): "assignment",
+    "merger", "name-change" or "security-interest", from `assignors` to `assignees`."""
+
+    kind: str
+    assignees: tuple[Owner, ...]
+    assignors: tuple[Owner, ...] = ()
+    date: ox.Literal | None = None
+    """The day the change took effect (`tm:date`)."""
+    recordal_date: ox.Literal | None = None
+    conveyance_text: str | None = None
+
+
+@dataclass(frozen=True)
+class Designation:
+    """A designated Contracting Party of an international registration (Madrid): a checked
+    country code (or EM, BX, OA), its designation date and its own status."""
+
+    jurisdiction: str
+    date: ox.Literal | None = None
+    status: str | None = None
+    status_date: ox.Literal | None = None
+
+
+@dataclass(frozen=True)
 class RegistryRecord:
     """One registration as a register extract states it, its values already checked."""
 
@@ -95,6 +180,37 @@ class RegistryRecord:
     """The kind of mark as the file writes it (ST.66 MarkFeature: "Word", "Figurative")."""
     vienna_codes: tuple[str, ...] = ()
     """Vienna Classification codes (ST.66 MarkImageCategory/CategoryCodeDetails/CategoryCode)."""
+    record_id: str | None = None
+    """How the file names the record (a serial number, an ApplicationNumber), for messages."""
+    as_of: ox.Literal | None = None
+    """The day the file states the record as of (USPTO ``transaction-date``, a transaction's
+    date): a later state of the same registration replaces its current facts, and this one
+    stays as history (`kg.registries.versions`). None: the import's order decides."""
+    status_code: str | None = None
+    """The office's own status code as written (`tm:statusCode`: the USPTO's "602")."""
+    verbal_element: TaggedText | str | None = None
+    """The mark's words where they differ from `mark` (ST.66 MarkVerbalElementText in a
+    language); None where `mark` says it."""
+    goods_services: tuple[GoodsServices, ...] = ()
+    """Goods and services per class, with their texts (`tm:goodsServices`)."""
+    priority_claims: tuple[PriorityClaim, ...] = ()
+    first_used_date: ox.Literal | None = None
+    """First use anywhere (`tm:firstUsedDate`), for the whole application."""
+    first_used_commerce_date: ox.Literal | None = None
+    """First use in commerce (`tm:firstUsedCommerceDate`), for the whole application."""
+    translations: tuple[TaggedText, ...] = ()
+    transliterations: tuple[TaggedText, ...] = ()
+    disclaimers: tuple[TaggedText, ...] = ()
+    representatives: tuple[Owner, ...] = ()
+    """Agents and attorneys (`tm:representative`)."""
+    publication_date: ox.Literal | None = None
+    """Published for opposition (`tm:publicationDate`)."""
+    opposition_period: tuple[ox.Literal | None, ox.Literal | None] | None = None
+    """The opposition period's first and last day as the file states them."""
+    events: tuple[RegisterEvent, ...] = ()
+    ownership_changes: tuple[OwnershipChange, ...] = ()
+    designations: tuple[Designation, ...] = ()
+    """For an international registration (jurisdiction WO): its designations."""
 
 
 class RowErrors:
@@ -124,6 +240,47 @@ class RowErrors:
         if more:
             message += f"\n{len(self.errors) - 1} more error(s):\n" + "\n".join(more)
         raise ParseError(message, path=self.path, line=line, column=column)
+
+
+class WarningTally:
+    """Warnings of one file counted by kind, each kind with its first few examples, so an
+    import that meets one oddity 17,981 times says so in one line, not 17,981.
+
+    >>> tally = WarningTally("r.xml")
+    >>> for line in (3, 9, 12, 20):
+    ...     tally.add("figurative mark without words: not imported", line, f"serial {line}")
+    >>> print(tally.lines()[0])  # doctest: +NORMALIZE_WHITESPACE
+    r.xml: 4 records: figurative mark without words: not imported (e.g. line 3 serial 3;
+    line 9 serial 9; line 12 serial 12; ...)
+    """
+
+    def __init__(self, path: str, examples: int = 3) -> None:
+        self.path, self.examples = path, examples
+        self._kinds: dict[str, list] = {}
+
+    def add(self, kind: str, line: int | None = None, example: str = "") -> None:
+        """Count one more record of `kind` (fixed wording: no values in it), at `line`."""
+        entry = self._kinds.setdefault(kind, [0, []])
+        entry[0] += 1
+        if len(entry[1]) < self.examples:
+            entry[1].append(" ".join(p for p in (f"line {line}" if line else "", example) if p))
+
+    def note(self, message: str) -> None:
+        """A warning about the whole file (no count)."""
+        self._kinds.setdefault(message, [0, []])
+
+    def lines(self) -> list[str]:
+        """One line per kind: the count, the kind and the first examples."""
+        out = []
+        for kind, (count, examples) in self._kinds.items():
+            if not count:
+                out.append(f"{self.path}: {kind}")
+                continue
+            more = "; ..." if count > len(examples) else ""
+            shown = f" (e.g. {'; '.join(examples)}{more})" if any(examples) else ""
+            noun = "record" if count == 1 else "records"
+            out.append(f"{self.path}: {count} {noun}: {kind}{shown}")
+        return out
 
 
 def date_literal(text: str) -> ox.Literal:
