@@ -253,7 +253,7 @@ def test_tmview_per_office_files_are_named_as_such(
     [
         (
             "register.json",
-            "JSON registers (such as IPONZ's or KIPRIS's) are not read yet (issue 14)",
+            "JSON registers (such as IPONZ's or KIPRIS's) have no standard layout",
         ),
         ("register.JSON", "JSON registers"),
         ("register.xlsx", 'unknown registry format (extension ".xlsx")'),
@@ -264,7 +264,7 @@ def test_formats_not_read_say_what_is(tmp_path: Path, name: str, needle: str) ->
     with pytest.raises(ParseError) as caught:
         read_registry(write(tmp_path, name, "{}"))
     assert needle in str(caught.value)
-    assert "tmkg reads CSV (.csv), TSV (.tsv, .tab) and WIPO ST.66 XML (.xml)" in str(caught.value)
+    assert "tmkg reads CSV (.csv), TSV (.tsv, .tab), WIPO ST.66 and ST.96 XML" in str(caught.value)
     if name.lower().endswith(".json"):
         assert "--format" not in str(caught.value)
 
@@ -277,7 +277,7 @@ def test_kg_import_messages_name_the_file_without_a_traceback(
     cases = [
         (folder, "is a directory"),
         (tmp_path, "is a directory"),
-        (write(tmp_path, "x.json", "{}"), "not read yet (issue 14)"),
+        (write(tmp_path, "x.json", "{}"), "have no standard layout"),
         (write(tmp_path, "gb.xml", TMVIEW.format("http://gb.tmview.europa.eu/trademark/data")),
          "a TMview per-office file"),
     ]  # fmt: skip

@@ -16,12 +16,8 @@ twice adds nothing. See ``docs/registry-import.md``.
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -33,6 +29,8 @@ from kg.ingest.load import load_quads
 from kg.namespaces import GRAPH, ID, TM
 from kg.registries.csv import read_csv
 from kg.registries.details import detail_quads
+from kg.registries.iris import mark_iri, party_iri, registration_iri
+from kg.registries.iris import node as _node
 from kg.registries.kinds import kind_quads
 from kg.registries.records import (
     FieldError,
@@ -85,58 +83,6 @@ _TERM = {
         "nationality",
     )
 }
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
-
-# ------------------------------------------------------------------ IRIs
-
-
-def _slug(text: str) -> str:
-    if _CJK.search(text):
-        from pypinyin import lazy_pinyin
-
-        text = " ".join(lazy_pinyin(text))
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")[:40].rstrip("-") or "x"
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
-
-
-@lru_cache(maxsize=65536)
-def mark_iri(text: str) -> str:
-    """The mark with this exact text: a readable slug and a hash, so texts never collide.
-
-    >>> mark_iri("AWS")
-    'https://w3id.org/tmkg/id/mark/aws-32fd72a0'
-    >>> mark_iri("特斯拉").rsplit("/", 1)[1][:-9]
-    'te-si-la'
-    """
-    return f"{ID}mark/{_slug(text)}-{_digest(text)}"
-
-
-@lru_cache(maxsize=65536)
-def party_iri(name: str) -> str:
-    """The company of this exact name (whitespace collapsed): ``id/party/{slug}-{hash}``."""
-    return f"{ID}party/{_slug(name)}-{_digest(name)}"
-
-
-@lru_cache(maxsize=65536)
-def _node(iri: str) -> ox.NamedNode:
-    """A node for an IRI that recurs (marks, owners, classes, jurisdictions): made once."""
-    return ox.NamedNode(iri)
-
-
-def registration_iri(jurisdiction: str, number: str) -> str:
-    """``id/registration/{cc}-{number}``, the number percent-encoded where needed.
-
-    >>> registration_iri("CN", "4249189")
-    'https://w3id.org/tmkg/id/registration/cn-4249189'
-    >>> registration_iri("US", "2018/12 3")
-    'https://w3id.org/tmkg/id/registration/us-2018%2F12%203'
-    """
-    return f"{ID}registration/{jurisdiction.lower()}-{quote(number, safe='-._~')}"
 
 
 def import_graph(name: str) -> str:
@@ -330,15 +276,18 @@ def detect_registry_format(name: str, format_name: str | None = None) -> str:
         return found
     if suffix == ".json":
         raise ParseError(
-            f"JSON registers (such as IPONZ's or KIPRIS's) are not read yet (issue 14); {_READ}",
+            "JSON registers (such as IPONZ's or KIPRIS's) have no standard layout: map one to "
+            f"the CSV columns first; {_READ}",
             path=name,
+            suggestion="docs/registry-import.md, section \"Registers in other layouts\", maps "
+            "KIPRIS, IPONZ, TIPO and EUIPO files to CSV step by step",
         )
     what = f'extension "{suffix}"' if suffix else "no extension"
     raise ParseError(
         f"unknown registry format ({what}); {_READ}",
         path=name,
-        suggestion="if the file is CSV, TSV or ST.66 XML under another name, pass --format "
-        "csv, tsv or st66",
+        suggestion="if the file is CSV, TSV or register XML under another name, pass --format "
+        "csv, tsv, st66, st96 or uspto",
     )
 
 
