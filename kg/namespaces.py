@@ -181,6 +181,16 @@ class TM(DefinedNamespace):
     goodsServicesClass: URIRef
     goodsServicesText: URIRef
     classificationVersion: URIRef
+    # section F: register details: prosecution history, opposition period, design search codes
+    ProsecutionEvent: URIRef
+    eventCode: URIRef
+    eventKind: URIRef
+    oppositionPeriodStartDate: URIRef
+    oppositionPeriodEndDate: URIRef
+    designSearchCode: URIRef
+    # section H: a register record's states over time (kg.registries.versions)
+    recordDate: URIRef
+    RegisterRecordVersion: URIRef
 
 
 ID = Namespace("https://w3id.org/tmkg/id/")

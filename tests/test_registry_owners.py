@@ -189,11 +189,12 @@ def test_csv_repeated_rows_are_co_owners(disk_graph: KnowledgeGraph, tmp_path: P
 
 
 def test_csv_owner_rows_that_disagree_are_refused(tmp_path: Path) -> None:
-    """A second row with other values than the owner, an unknown owner kind, and one name
-    given two kinds are errors naming their lines; nothing is imported."""
+    """A second row with another single value (a registration date; classes add up), an
+    unknown owner kind, and one name given two kinds are errors naming their lines; nothing is
+    imported."""
     text = CSV_HEADER + (
         "NOVELLO,Novello Ltd,company,25,GB,2020-01-01,UK1\n"
-        "NOVELLO,Ann Novello,person,26,GB,2020-01-01,UK1\n"
+        "NOVELLO,Ann Novello,person,26,GB,2021-01-01,UK1\n"
         "NOVELLO,Ann Novello,human,25,GB,2020-01-01,UK2\n"
         "NOVELLA,Novello Ltd,person,25,GB,2020-01-01,UK3\n"
     )

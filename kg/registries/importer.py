@@ -16,7 +16,8 @@ twice adds nothing. See ``docs/registry-import.md``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,7 +26,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from kg.errors import KGError, NotFound, ParseError
-from kg.ingest.load import load_quads
+from kg.ingest.load import LoadReport, load_quads
 from kg.namespaces import GRAPH, ID, TM
 from kg.registries.csv import read_csv
 from kg.registries.details import detail_quads
@@ -34,6 +35,7 @@ from kg.registries.iris import node as _node
 from kg.registries.kinds import kind_quads
 from kg.registries.records import (
     FieldError,
+    Owner,
     RegistryRecord,
     RowErrors,
     WarningTally,
@@ -43,6 +45,19 @@ from kg.registries.sniff import xml_format
 from kg.registries.st66 import read_st66
 from kg.registries.st96 import read_st96
 from kg.registries.uspto_daily import read_uspto_daily
+from kg.registries.versions import (
+    OWNED_LINKS,
+    RecordStates,
+    current_state,
+    is_import_graph,
+    make_history,
+    newer,
+    newer_or_same,
+    version_quads,
+    was_replaced,
+)
+from kg.store import Store
+from kg.store.oxigraph import OxigraphStore, Stage
 
 if TYPE_CHECKING:
     from kg.graph import KnowledgeGraph
@@ -80,7 +95,7 @@ _TERM = {
         *("SourceGraph", "Source", "Registration", "Mark", "Company", "mark", "jurisdiction"),
         *("registrationNumber", "text", "owner", "niceClass", "filingDate", "registrationDate"),
         *("status", "Person", "applicationNumber", "statusDate", "expiryDate", "renewalDate"),
-        "nationality",
+        *("nationality", "recordDate"),
     )
 }
 
@@ -110,90 +125,65 @@ class ImportedFile:
     warnings: tuple[str, ...] = ()
 
 
-def registry_quads(
-    records: Iterable[RegistryRecord],
-    *,
-    name: str,
-    errors: RowErrors,
-    graph: str | None = None,
-    source_title: str | None = None,
-    warnings: Sequence[str] | WarningTally = (),
-) -> ImportedFile:
-    """Map checked records onto the ontology, in one named graph derived from one source.
+class _Mapper:
+    """Maps one file's checked records onto the ontology, one record at a time, in one named
+    graph derived from one source. Remembers only what it must to check the file as a whole
+    (each registration's single values, each owner's kind and country), never the quads."""
 
-    A registration stated twice with different values is an error naming both lines.
-    """
-    target = ox.NamedNode(graph or import_graph(name))
-    source = ox.NamedNode(f"{ID}source/import/{quote(Path(name).stem, safe='')}")
-    quads = [
-        ox.Quad(target, _RDF_TYPE, _TERM["SourceGraph"], _DEFAULT),
-        ox.Quad(target, _DERIVED, source, _DEFAULT),
-        ox.Quad(source, _RDF_TYPE, _TERM["Source"], _DEFAULT),
-        ox.Quad(source, _TITLE, ox.Literal(source_title or Path(name).name), _DEFAULT),
-    ]
-    origins: dict[ox.NamedNode, str] = {target: name, source: name}
-    seen: dict[str, RegistryRecord] = {}
-    owned: dict[str, set[str]] = {}
-    kinds: dict[str, tuple[str, int]] = {}
-    countries: dict[str, tuple[str, int]] = {}
-    count = 0
+    def __init__(
+        self,
+        name: str,
+        errors: RowErrors,
+        graph: str | None = None,
+        source_title: str | None = None,
+    ) -> None:
+        self.name, self.errors = name, errors
+        self.target = ox.NamedNode(graph or import_graph(name))
+        self.source = ox.NamedNode(f"{ID}source/import/{quote(Path(name).stem, safe='')}")
+        self.title = ox.Literal(source_title or Path(name).name)
+        self.seen: dict[str, tuple[int, int]] = {}
+        self.kinds: dict[str, tuple[str, int]] = {}
+        self.countries: dict[str, tuple[str, int]] = {}
+        self.count = 0
 
-    def add_owners(registration: ox.NamedNode, record: RegistryRecord) -> None:
-        names = owned.setdefault(registration.value, set())
-        for owner in record.owners:
-            if owner.name in names:
-                continue
-            names.add(owner.name)
-            node = _node(party_iri(owner.name))
-            origins.setdefault(node, f"{name}:{record.line}")
-            stated = kinds.setdefault(owner.name, (owner.kind, record.line)) if owner.kind else None
-            if stated is not None and stated[0] != owner.kind:
-                errors.add(
-                    record.line,
-                    None,
-                    f'owner "{owner.name}" is a {owner.kind} here, a {stated[0]} on line '
-                    f"{stated[1]}",
-                )
-            quads.extend(
-                (
-                    ox.Quad(registration, _TERM["owner"], node, target),
-                    ox.Quad(node, _RDF_TYPE, _TERM[_PARTY_TYPE[owner.kind]], target),
-                    ox.Quad(node, _NAME, ox.Literal(owner.name), target),
-                )
-            )
-            if owner.country:
-                first = countries.setdefault(owner.name, (owner.country, record.line))
-                if first[0] != owner.country:
-                    errors.add(
-                        record.line,
-                        None,
-                        f'owner "{owner.name}" is of {owner.country} here, of {first[0]} on '
-                        f"line {first[1]}",
-                    )
-                country = _node(f"{ID}jurisdiction/{owner.country}")
-                quads.append(ox.Quad(node, _TERM["nationality"], country, target))
+    def header(self) -> list[ox.Quad]:
+        """The graph's link to its source, in the default graph."""
+        return [
+            ox.Quad(self.target, _RDF_TYPE, _TERM["SourceGraph"], _DEFAULT),
+            ox.Quad(self.target, _DERIVED, self.source, _DEFAULT),
+            ox.Quad(self.source, _RDF_TYPE, _TERM["Source"], _DEFAULT),
+            ox.Quad(self.source, _TITLE, self.title, _DEFAULT),
+        ]
 
-    for record in records:
-        iri = registration_iri(record.jurisdiction, record.number)
-        first = seen.setdefault(iri, record)
-        if first is not record:
-            if _content(first) != _content(record):
-                errors.add(
+    def registration(self, record: RegistryRecord) -> ox.NamedNode:
+        return ox.NamedNode(registration_iri(record.jurisdiction, record.number))
+
+    def record(self, record: RegistryRecord) -> list[ox.Quad] | None:
+        """The quads of `record`; None where it states a registration this file stated before
+        with other single values (an error is added naming both lines). A registration stated
+        again with the same single values adds its multi-valued facts (co-owners, classes,
+        goods and services: one row per owner or class)."""
+        registration = self.registration(record)
+        key = hash(_content(record))
+        first = self.seen.setdefault(registration.value, (record.line, key))
+        if first[0] != record.line or first[1] != key:
+            if first[1] != key:
+                self.errors.add(
                     record.line,
                     None,
                     f"registration {record.jurisdiction}-{record.number} is already on line "
-                    f"{first.line} with other values",
+                    f"{first[0]} with other values",
                 )
-            else:  # the same registration again: one more co-owner (one row per owner)
-                add_owners(ox.NamedNode(iri), record)
-            continue
-        count += 1
-        where = f"{name}:{record.line}"
-        registration = ox.NamedNode(iri)
+                return None
+        else:
+            self.count += 1
+        return self.quads(registration, record)
+
+    def quads(self, registration: ox.NamedNode, record: RegistryRecord) -> list[ox.Quad]:
+        """`record` stated about `registration` (the registration's IRI, or a version's)."""
+        target = self.target
         mark = _node(mark_iri(record.mark))
-        origins[registration] = where
-        origins.setdefault(mark, where)
-        quads += [
+        quads = [
             ox.Quad(registration, _RDF_TYPE, _TERM["Registration"], target),
             ox.Quad(registration, _TERM["mark"], mark, target),
             ox.Quad(
@@ -212,17 +202,18 @@ def registry_quads(
         ):
             if number:
                 quads.append(ox.Quad(registration, _TERM[term], ox.Literal(number), target))
-        add_owners(registration, record)
+        for owner in record.owners:
+            quads += self.owner(registration, owner, record.line)
         for number in record.classes:
             nice = _node(f"{ID}nice/{number}")
             quads.append(ox.Quad(registration, _TERM["niceClass"], nice, target))
-        if record.filing_date is not None:
-            quads.append(ox.Quad(registration, _TERM["filingDate"], record.filing_date, target))
         for term, date in (
+            ("filingDate", record.filing_date),
             ("registrationDate", record.registration_date),
             ("statusDate", record.status_date),
             ("expiryDate", record.expiry_date),
             ("renewalDate", record.renewal_date),
+            ("recordDate", record.as_of),
         ):
             if date is not None:
                 quads.append(ox.Quad(registration, _TERM[term], date, target))
@@ -231,26 +222,102 @@ def registry_quads(
             quads.append(ox.Quad(registration, _TERM["status"], status, target))
         quads += kind_quads(registration, record, target)  # kind of mark, national classes
         quads += detail_quads(registration, record, target)  # claims, texts, events...
+        return quads
+
+    def owner(self, registration: ox.NamedNode, owner: Owner, line: int) -> list[ox.Quad]:
+        node = _node(party_iri(owner.name))
+        if owner.kind:
+            stated = self.kinds.setdefault(owner.name, (owner.kind, line))
+            if stated[0] != owner.kind:
+                self.errors.add(
+                    line,
+                    None,
+                    f'owner "{owner.name}" is a {owner.kind} here, a {stated[0]} on line '
+                    f"{stated[1]}",
+                )
+        quads = [
+            ox.Quad(registration, _TERM["owner"], node, self.target),
+            ox.Quad(node, _RDF_TYPE, _TERM[_PARTY_TYPE[owner.kind]], self.target),
+            ox.Quad(node, _NAME, ox.Literal(owner.name), self.target),
+        ]
+        if owner.country:
+            first = self.countries.setdefault(owner.name, (owner.country, line))
+            if first[0] != owner.country:
+                self.errors.add(
+                    line,
+                    None,
+                    f'owner "{owner.name}" is of {owner.country} here, of {first[0]} on '
+                    f"line {first[1]}",
+                )
+            country = _node(f"{ID}jurisdiction/{owner.country}")
+            quads.append(ox.Quad(node, _TERM["nationality"], country, self.target))
+        return quads
+
+    def where(self, record: RegistryRecord) -> str:
+        return f"{self.name}:{record.line}"
+
+
+def registry_quads(
+    records: Iterable[RegistryRecord],
+    *,
+    name: str,
+    errors: RowErrors,
+    graph: str | None = None,
+    source_title: str | None = None,
+    warnings: Sequence[str] | WarningTally = (),
+) -> ImportedFile:
+    """Map checked records onto the ontology, in one named graph derived from one source, all
+    in memory (`import_registry` streams instead).
+
+    A registration stated twice with different single values is an error naming both lines.
+    """
+    mapper = _Mapper(name, errors, graph, source_title)
+    quads = mapper.header()
+    origins: dict[ox.NamedNode, str] = {mapper.target: name, mapper.source: name}
+    for record in records:
+        stated = mapper.record(record)
+        if stated is None:
+            continue
+        for quad in stated:
+            origins.setdefault(quad.subject, mapper.where(record))  # type: ignore[arg-type]
+        quads += stated
     errors.raise_if_any()
     return ImportedFile(
         name=name,
-        graph=target.value,
-        records=count,
-        quads=tuple(quads),
+        graph=mapper.target.value,
+        records=mapper.count,
+        quads=tuple(dict.fromkeys(quads)),
         origins=origins,
         warnings=tuple(warnings.lines() if isinstance(warnings, WarningTally) else warnings),
     )
 
 
 _PARTY_TYPE = {"person": "Person", "company": "Company", None: "Company"}
+_MULTI_VALUED = {
+    "line",
+    "owners",
+    "record_id",
+    "classes",
+    "national_classes",
+    "vienna_codes",
+    "goods_services",
+    "priority_claims",
+    "translations",
+    "transliterations",
+    "disclaimers",
+    "representatives",
+    "events",
+    "ownership_changes",
+    "designations",
+    "design_codes",
+}
+"""Fields a registration stated on several rows (one per owner, per class) may add up."""
 
 
 def _content(record: RegistryRecord) -> tuple:
-    """What two statements of one registration must agree on (owners may add up)."""
+    """What two statements of one registration must agree on (its single values)."""
     return tuple(
-        getattr(record, field.name)
-        for field in fields(record)
-        if field.name not in {"line", "owners", "record_id"}
+        getattr(record, field.name) for field in fields(record) if field.name not in _MULTI_VALUED
     )
 
 
@@ -279,7 +346,7 @@ def detect_registry_format(name: str, format_name: str | None = None) -> str:
             "JSON registers (such as IPONZ's or KIPRIS's) have no standard layout: map one to "
             f"the CSV columns first; {_READ}",
             path=name,
-            suggestion="docs/registry-import.md, section \"Registers in other layouts\", maps "
+            suggestion='docs/registry-import.md, section "Registers in other layouts", maps '
             "KIPRIS, IPONZ, TIPO and EUIPO files to CSV step by step",
         )
     what = f'extension "{suffix}"' if suffix else "no extension"
@@ -316,6 +383,50 @@ def _xml_format(name: str) -> str:
     return found
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """A file to import, checked before anything is read: it exists and its format is known."""
+
+    path: Path
+    kind: str
+
+    @property
+    def name(self) -> str:
+        return str(self.path)
+
+
+def _plan(path: str | Path, format_name: str | None) -> _Plan:
+    name = str(path)
+    if Path(path).is_dir():
+        raise ParseError(
+            "is a directory, not a register extract",
+            path=name,
+            suggestion=f"name the files in it, e.g. {Path(name) / '*.xml'}",
+        )
+    kind = detect_registry_format(name, format_name)
+    if not Path(path).is_file():
+        raise NotFound(f"no such file: {path}")
+    return _Plan(Path(path), kind)
+
+
+def _default_jurisdiction(jurisdiction: str | None) -> str | None:
+    if jurisdiction is None:
+        return None
+    try:
+        return jurisdiction_code(jurisdiction)
+    except FieldError as error:
+        raise KGError(f"--jurisdiction: {error}") from None
+
+
+def _read(
+    plan: _Plan, default: str | None, errors: RowErrors, progress: bool
+) -> tuple[Iterable[RegistryRecord], Sequence[str] | WarningTally]:
+    if plan.kind in _XML_READERS:
+        return _XML_READERS[plan.kind](plan.path, default, errors, progress=progress)
+    delimiter = "\t" if plan.kind == "tsv" else ","
+    return read_csv(plan.path, delimiter, default, errors, progress=progress)
+
+
 def read_registry(
     path: str | Path,
     *,
@@ -325,36 +436,19 @@ def read_registry(
     source_title: str | None = None,
     progress: bool = False,
 ) -> ImportedFile:
-    """Read and map one register extract; raise `ParseError` naming the first bad value.
+    """Read and map one register extract in memory; raise `ParseError` naming the first bad
+    value (`import_registry` streams files into the store instead).
 
     `jurisdiction` is used where a record names none (an empty cell, a column or an ST.66
     ``RegistrationOfficeCode`` that is absent).
     """
-    name = str(path)
-    if Path(path).is_dir():
-        raise ParseError(
-            "is a directory, not a register extract",
-            path=name,
-            suggestion=f"name the files in it, e.g. {Path(name) / '*.xml'}",
-        )
-    kind = detect_registry_format(name, format_name)
-    default = None
-    if jurisdiction is not None:
-        try:
-            default = jurisdiction_code(jurisdiction)
-        except FieldError as error:
-            raise KGError(f"--jurisdiction: {error}") from None
-    if not Path(path).is_file():
-        raise NotFound(f"no such file: {path}")
-    errors = RowErrors(name)
-    if kind in _XML_READERS:
-        records, warnings = _XML_READERS[kind](Path(path), default, errors, progress=progress)
-    else:
-        delimiter = "\t" if kind == "tsv" else ","
-        records, warnings = read_csv(Path(path), delimiter, default, errors, progress=progress)
+    plan = _plan(path, format_name)
+    default = _default_jurisdiction(jurisdiction)
+    errors = RowErrors(plan.name)
+    records, warnings = _read(plan, default, errors, progress)
     return registry_quads(
         records,
-        name=name,
+        name=plan.name,
         errors=errors,
         graph=graph,
         source_title=source_title,
@@ -374,6 +468,8 @@ class ImportReport:
     quads_read: int
     quads_added: int
     warnings: tuple[str, ...] = ()
+    history: int = 0
+    """Registrations whose earlier state from another file became history (`versions`)."""
 
 
 def import_registry(
@@ -387,41 +483,245 @@ def import_registry(
     check: bool = False,
     progress: bool = False,
 ) -> ImportReport:
-    """Read, validate and commit register extracts as one transaction (nothing on error).
+    """Read, validate and commit register extracts as one unit: all of them or nothing.
 
-    With ``check=True`` everything is read and validated against the store, and nothing is
-    written.
+    Records stream from each file in batches of `BATCH_QUADS` quads, each validated (SHACL,
+    with what the store holds about the nodes it touches) and written into a private copy of
+    the store (`OxigraphStore.staged`) that replaces the store only once every file is read
+    and valid: memory stays flat whatever the files' size. A store that cannot stage (a
+    remote SPARQL store, a server's store) gets the files' quads in one transaction at the
+    end. A registration an earlier import stated is updated by `kg.registries.versions`. With
+    ``check=True`` everything is read and validated, and nothing is written. Raises
+    `ParseError` (bad values, by file and line), `ValidationError` or `StoreError`.
     """
     if not paths:
         raise KGError("nothing to import", suggestion="name one or more files")
-    files = [
-        read_registry(
-            path,
-            format_name=format_name,
-            jurisdiction=jurisdiction,
-            graph=graph_iri,
-            source_title=source_title,
-            progress=progress,
-        )
-        for path in paths
-    ]
-    origins: dict[object, str] = {}
-    for file in files:
-        for node, where in file.origins.items():
-            origins.setdefault(node, where)
-    report = load_quads(
-        graph.store,
-        (quad for file in files for quad in file.quads),
-        files=[file.name for file in files],
-        origins=origins,
-        commit=not check,
-    )
-    if report.quads_added:
+    plans = [_plan(path, format_name) for path in paths]
+    default = _default_jurisdiction(jurisdiction)
+    run = _Run(default, graph_iri, source_title, progress)
+    store = graph.store
+    if isinstance(store, OxigraphStore) and store.can_stage:
+        try:
+            with store.staged() as stage:
+                run.files(plans, _Staged(stage))
+                if check:
+                    raise _CheckDone
+        except _CheckDone:
+            pass
+    else:
+        buffer = _Buffered(store)
+        run.files(plans, buffer)
+        buffer.commit(run, write=not check)
+    if run.added:
         graph.changed()
     return ImportReport(
-        files=report.files,
-        records=sum(file.records for file in files),
-        quads_read=report.quads_read,
-        quads_added=report.quads_added,
-        warnings=tuple(w for file in files for w in file.warnings) + report.warnings,
+        files=tuple(plan.name for plan in plans),
+        records=run.records,
+        quads_read=run.read,
+        quads_added=0 if check else run.added,
+        warnings=tuple(run.warnings) + _summary(run.validation_warnings),
+        history=run.history,
     )
+
+
+BATCH_QUADS = 200_000
+"""Quads validated and written at a time by `import_registry`."""
+
+
+class _CheckDone(Exception):
+    """Ends a ``--check`` import inside the staged copy, so the copy is thrown away."""
+
+
+class _Run:
+    """One import: reads each file's records, maps them, keeps versions, writes batches."""
+
+    def __init__(
+        self, default: str | None, graph_iri: str | None, title: str | None, progress: bool
+    ) -> None:
+        self.default, self.graph_iri, self.title, self.progress = (
+            default,
+            graph_iri,
+            title,
+            progress,
+        )
+        self.records = self.read = self.added = self.history = 0
+        self.warnings: list[str] = []
+        self.validation_warnings: list[str] = []
+
+    def files(self, plans: Sequence[_Plan], sink: _Sink) -> None:
+        for plan in plans:
+            self.file(plan, sink)
+
+    def file(self, plan: _Plan, sink: _Sink) -> None:
+        errors = RowErrors(plan.name)
+        mapper = _Mapper(plan.name, errors, self.graph_iri, self.title)
+        records, warnings = _read(plan, self.default, errors, self.progress)
+        batch = mapper.header()
+        origins: dict[object, str] = {mapper.target: plan.name, mapper.source: plan.name}
+        for record in records:
+            stated = mapper.record(record)
+            if stated is None or errors:
+                continue  # read on, to report every bad value; nothing more is written
+            registration = mapper.registration(record)
+            if not self.current(sink, registration, mapper.target, record.as_of):
+                owned = {q.object for q in stated if q.predicate in OWNED_LINKS}
+                stated = list(version_quads(stated, registration, mapper.target, owned))
+            where = mapper.where(record)
+            for quad in stated:
+                origins.setdefault(quad.subject, where)
+            batch += stated
+            if len(batch) >= BATCH_QUADS:
+                self.write(sink, batch, origins, plan.name)
+                batch, origins = [], {}
+        errors.raise_if_any()
+        self.write(sink, batch, origins, plan.name)
+        self.records += mapper.count
+        self.warnings += warnings.lines() if isinstance(warnings, WarningTally) else warnings
+
+    def current(
+        self,
+        sink: _Sink,
+        registration: ox.NamedNode,
+        graph: ox.NamedNode,
+        as_of: ox.Literal | None,
+    ) -> bool:
+        """Whether a record of `registration` dated `as_of`, from `graph`, is its current
+        state; an earlier import's state it replaces becomes history. A graph whose state was
+        already replaced stays history when it is imported again (unless it is now dated later
+        than the current state), so importing a file twice changes nothing."""
+        if not is_import_graph(graph):
+            return True  # a graph the user named: its facts add up, as `kg load`'s do
+        others = current_state(sink, registration, graph)
+        stale = as_of is None or any(d is None or not newer(as_of, d) for _, d in others)
+        if others and stale and was_replaced(sink, registration, graph):
+            return False
+        for other, date in others:
+            if not newer_or_same(as_of, date):
+                return False
+            make_history(sink, registration, other)
+            self.history += 1
+        return True
+
+    def write(
+        self, sink: _Sink, batch: list[ox.Quad], origins: dict[object, str], name: str
+    ) -> None:
+        if not batch:
+            return
+        report = sink.write(batch, origins, name)
+        self.read += report.quads_read
+        self.added += report.quads_added
+        self.validation_warnings += report.warnings
+
+
+class _Sink(RecordStates):
+    def write(self, batch: list[ox.Quad], origins: dict[object, str], name: str) -> LoadReport:
+        """Validate `batch` with what the store holds, then write it; raise on a violation."""
+        ...
+
+
+class _Staged:
+    """Writes into a private copy of an Oxigraph store (`OxigraphStore.staged`)."""
+
+    def __init__(self, stage: Stage) -> None:
+        self.stage = stage
+
+    @property
+    def store(self) -> ox.Store:
+        return self.stage.store
+
+    def quads(
+        self,
+        subject: ox.NamedNode | None,
+        predicate: ox.NamedNode | None,
+        obj: object | None,
+        graph: ox.NamedNode | None,
+    ) -> Iterator[ox.Quad]:
+        return iter(self.store.quads_for_pattern(subject, predicate, obj, graph))  # type: ignore[arg-type]
+
+    def replace(self, removed: list[ox.Quad], added: list[ox.Quad]) -> None:
+        for quad in removed:
+            self.store.remove(quad)
+        self.store.extend(added)
+
+    def query(self, sparql: str, **_options: object) -> object:
+        return self.store.query(sparql, use_default_graph_as_union=True)
+
+    def write(self, batch: list[ox.Quad], origins: dict[object, str], name: str) -> LoadReport:
+        return load_quads(self, batch, files=[name], origins=origins)  # type: ignore[arg-type]
+
+    def add(self, quads: Sequence[ox.Quad]) -> int:
+        new = [quad for quad in quads if quad not in self.store]
+        if len(new) >= 50_000:
+            self.store.bulk_extend(new)
+        else:
+            self.store.extend(new)
+        return len(new)
+
+
+class _Buffered:
+    """For a store that cannot stage: every quad kept, validated and written at the end."""
+
+    def __init__(self, store: Store) -> None:
+        self.base = store
+        self.overlay = ox.Store()
+        self.removed: set[ox.Quad] = set()
+        self.origins: dict[object, str] = {}
+        self.names: list[str] = []
+
+    def quads(
+        self,
+        subject: ox.NamedNode | None,
+        predicate: ox.NamedNode | None,
+        obj: object | None,
+        graph: ox.NamedNode | None,
+    ) -> Iterator[ox.Quad]:
+        for quad in self.base.quads(subject, predicate, obj, graph):
+            if quad not in self.removed:
+                yield quad
+        yield from self.overlay.quads_for_pattern(subject, predicate, obj, graph)
+
+    def replace(self, removed: list[ox.Quad], added: list[ox.Quad]) -> None:
+        for quad in removed:
+            self.overlay.remove(quad)
+            self.removed.add(quad)
+        self.overlay.extend(added)
+
+    def write(self, batch: list[ox.Quad], origins: dict[object, str], name: str) -> LoadReport:
+        self.overlay.extend(batch)
+        for node, where in origins.items():
+            self.origins.setdefault(node, where)
+        if name not in self.names:
+            self.names.append(name)
+        return LoadReport(files=(name,), quads_read=0, quads_added=0)
+
+    def commit(self, run: _Run, *, write: bool) -> None:
+        added = list(self.overlay.quads_for_pattern(None, None, None, None))
+        report = load_quads(self.base, added, files=self.names, origins=self.origins, commit=False)
+        run.read, run.validation_warnings = report.quads_read, list(report.warnings)
+        new = [quad for quad in added if not any(self.base.quads(*_pattern(quad)))]
+        run.added = len(new)
+        if write and (new or self.removed):
+            self.base.replace(sorted(self.removed, key=str), new)
+
+
+def _pattern(quad: ox.Quad) -> tuple:
+    return (quad.subject, quad.predicate, quad.object, quad.graph_name)
+
+
+_MASK = re.compile(r'"[^"]*"|<[^>]*>|\b[\w.-]+:[\w./%~#-]+|\d[\d.-]*')
+
+
+def _summary(lines: Sequence[str], examples: int = 3) -> tuple[str, ...]:
+    """Validation warnings grouped by kind (the line with its places and values masked): one
+    line per kind with its count and first examples."""
+    groups: dict[str, list[str]] = {}
+    for line in lines:
+        groups.setdefault(_MASK.sub("…", line), []).append(line)
+    out = []
+    for members in groups.values():
+        if len(members) == 1:
+            out.append(members[0])
+            continue
+        shown = "; ".join(members[:examples])
+        out.append(f"{len(members)} times: {shown}{'; ...' if len(members) > examples else ''}")
+    return tuple(out)

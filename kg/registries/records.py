@@ -211,6 +211,9 @@ class RegistryRecord:
     ownership_changes: tuple[OwnershipChange, ...] = ()
     designations: tuple[Designation, ...] = ()
     """For an international registration (jurisdiction WO): its designations."""
+    design_codes: tuple[str, ...] = ()
+    """USPTO design search codes as dd.dd.dd ("23.03.08", TDXF ``design-search/code``): the
+    USPTO's own figurative scheme, based on the Vienna Classification but not Vienna codes."""
 
 
 class RowErrors:

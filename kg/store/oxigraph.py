@@ -11,6 +11,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import ClassVar
 
@@ -21,7 +22,7 @@ from kg.store.base import GraphName, QueryResult, Term
 from kg.store.crashpoints import reached
 from kg.store.writer_lock import WriterLock
 
-__all__ = ["MemoryStore", "OxigraphStore"]
+__all__ = ["MemoryStore", "OxigraphStore", "Stage"]
 
 
 class OxigraphStore:
@@ -118,22 +119,64 @@ class OxigraphStore:
             return len(new)
 
     def _bulk_add(self, quads: list[ox.Quad]) -> None:
-        assert self._path is not None
-        staging, old = _staging_paths(self._path)
-        shutil.rmtree(staging, ignore_errors=True)
-        try:
-            self._store.flush()
-            self._store.backup(str(staging))
-            stage = ox.Store(str(staging))
+        with self.staged() as stage:
             reached("bulk:extend")
-            stage.bulk_extend(quads)
-            stage.flush()
-            del stage
-        except OSError as error:
+            stage.store.bulk_extend(quads)
+
+    @property
+    def can_stage(self) -> bool:
+        """Whether `staged` can give a private copy (not read-only; on disk, not in a server
+        that set `bulk_swap` to False)."""
+        return not self.read_only and (self._path is None or self.bulk_swap)
+
+    @contextmanager
+    def staged(self) -> Iterator[Stage]:
+        """A private copy of the store (`Stage.store`) to write into freely (``bulk_extend``,
+        ``remove``), which replaces the store when the block ends normally and is thrown away,
+        leaving the store exactly as it was, when the block raises. On disk the copy is a
+        RocksDB checkpoint (hard links: milliseconds) swapped in by two renames (crash-safe,
+        see the class docstring); in memory, a copy. Other writes wait until the block ends.
+        Keep no reference to `Stage.store` beyond the block: the copy is closed when it ends.
+
+        Raises `StoreError` when the copy cannot be made or written.
+        """
+        self._check_writable()
+        with self._write_lock:
+            if self._path is None:
+                stage = Stage(ox.Store())
+                stage.store.bulk_extend(self._store)
+                yield stage
+                self._store, stage.store = stage.store, None  # type: ignore[assignment]
+                return
+            staging, old = _staging_paths(self._path)
             shutil.rmtree(staging, ignore_errors=True)
-            raise StoreError(
-                f"bulk write to the store at {self.location} failed: {error}"
-            ) from error
+            try:
+                self._store.flush()
+                self._store.backup(str(staging))
+                stage = Stage(ox.Store(str(staging)))
+            except OSError as error:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise StoreError(
+                    f"bulk write to the store at {self.location} failed: {error}"
+                ) from error
+            try:
+                yield stage
+                stage.store.flush()
+            except OSError as error:
+                stage.close()
+                shutil.rmtree(staging, ignore_errors=True)
+                raise StoreError(
+                    f"bulk write to the store at {self.location} failed: {error}"
+                ) from error
+            except BaseException:
+                stage.close()
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
+            stage.close()
+            self._swap(staging, old)
+
+    def _swap(self, staging: Path, old: Path) -> None:
+        assert self._path is not None
         # The staging copy is complete and closed: swap it in. Our handle on the old copy is
         # dropped first (RocksDB will not open the new copy while this process holds the lock
         # file of that path); renaming a directory does not disturb handles still open on it.
@@ -253,6 +296,17 @@ class OxigraphStore:
             operation(quads)
         except OSError as error:
             raise StoreError(f"writing to the store at {self.location} failed: {error}") from error
+
+
+class Stage:
+    """A private copy of an `OxigraphStore` being written (`OxigraphStore.staged`)."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    def close(self) -> None:
+        """Drop the handle, so RocksDB releases the copy (pyoxigraph closes on collection)."""
+        self.store = None  # type: ignore[assignment]
 
 
 class MemoryStore(OxigraphStore):

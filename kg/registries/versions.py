@@ -1,0 +1,167 @@
+"""A register record's states over time: the newest file's state is current, older ones history.
+
+An office publishes the same case again and again (a USPTO daily file holds every case that
+changed that day; an annual file holds all of them). Each imported file is its own named graph
+(`kg.registries.importer.import_graph`). When a file states a registration that an earlier
+import graph already states, the two states are compared by their record date
+(`tm:recordDate`: the USPTO's transaction date, a transaction's date; without one, the later
+import is the newer state):
+
+- the **newer** state is *current*: its facts are stated about the registration itself
+  (``id/registration/us-74800000``), which every analysis reads;
+- the **older** state becomes *history* in its own graph: its facts about the registration,
+  and the nodes it owns (goods and services, priority claims, designations: the objects of
+  `OWNED_LINKS`), move to a version node ``{registration}~{graph tail}`` typed
+  `tm:RegisterRecordVersion`, ``dcterms:isVersionOf`` the registration. Dated facts that stay
+  true (prosecution events, ownership changes: they point *to* the registration) stay.
+
+So "what did the register say on date D" is the version (or current state) with the latest
+record date on or before D (``queries/register-history.rq``), and importing the same file
+twice changes nothing. Only graphs `kg import` made (``id/graph/import/…``) take part:
+curated facts and loaded files are never moved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Protocol
+from urllib.parse import quote
+
+import pyoxigraph as ox
+
+from kg.namespaces import GRAPH, TM
+
+__all__ = [
+    "OWNED_LINKS",
+    "RecordStates",
+    "is_import_graph",
+    "newer",
+    "newer_or_same",
+    "version_iri",
+    "version_quads",
+    "was_replaced",
+]
+
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_IS_VERSION_OF = ox.NamedNode("http://purl.org/dc/terms/isVersionOf")
+_REGISTRATION = ox.NamedNode(f"{TM}Registration")
+_VERSION = ox.NamedNode(f"{TM}RegisterRecordVersion")
+_RECORD_DATE = ox.NamedNode(f"{TM}recordDate")
+OWNED_LINKS = frozenset(
+    ox.NamedNode(f"{TM}{local}") for local in ("goodsServices", "priorityClaim", "designation")
+)
+"""Links from a registration to nodes that belong to one state of its record (they move with
+it into history); kept in step with `kg.registries.details`."""
+_IMPORT_PREFIX = f"{GRAPH}import/"
+
+
+class RecordStates(Protocol):
+    """Where the states live: the store being written (a staged copy, or a buffer)."""
+
+    def quads(
+        self,
+        subject: ox.NamedNode | None,
+        predicate: ox.NamedNode | None,
+        obj: object | None,
+        graph: ox.NamedNode | None,
+    ) -> Iterable[ox.Quad]: ...
+
+    def replace(self, removed: list[ox.Quad], added: list[ox.Quad]) -> None: ...
+
+
+def is_import_graph(graph: object) -> bool:
+    """Whether `graph` is one `kg import` made by default (``id/graph/import/…``)."""
+    return isinstance(graph, ox.NamedNode) and graph.value.startswith(_IMPORT_PREFIX)
+
+
+def version_iri(node: ox.NamedNode, graph: ox.NamedNode) -> ox.NamedNode:
+    """The node `node` as the state of graph `graph`: ``{node}~{graph's last segment}``.
+
+    >>> version_iri(ox.NamedNode("https://w3id.org/tmkg/id/registration/us-74800000"),
+    ...     ox.NamedNode("https://w3id.org/tmkg/id/graph/import/apc240914")).value
+    'https://w3id.org/tmkg/id/registration/us-74800000~apc240914'
+    """
+    tail = graph.value.rstrip("/").rsplit("/", 1)[1]
+    return ox.NamedNode(f"{node.value}~{quote(tail, safe='-._~%')}")
+
+
+def newer_or_same(new: ox.Literal | None, old: ox.Literal | None) -> bool:
+    """Whether a state dated `new` replaces one dated `old`: a later or equal record date, or
+    an undated side (then the later import wins). Dates compare by their first day.
+
+    >>> date = lambda text: ox.Literal(text, datatype=ox.NamedNode(
+    ...     "http://www.w3.org/2001/XMLSchema#date"))
+    >>> newer_or_same(date("2024-09-25"), date("2024-09-14")), newer_or_same(
+    ...     date("2024-09-14"), date("2024-09-25")), newer_or_same(None, date("2024-09-25"))
+    (True, False, True)
+    """
+    if new is None or old is None:
+        return True
+    return _first_day(new.value) >= _first_day(old.value)
+
+
+def newer(new: ox.Literal, old: ox.Literal) -> bool:
+    """Whether record date `new` is later than `old` (by their first day)."""
+    return _first_day(new.value) > _first_day(old.value)
+
+
+def was_replaced(states: RecordStates, registration: ox.NamedNode, graph: ox.NamedNode) -> bool:
+    """Whether `graph`'s state of `registration` is already history (a version node)."""
+    version = version_iri(registration, graph)
+    return next(iter(states.quads(version, _RDF_TYPE, _VERSION, graph)), None) is not None
+
+
+def _first_day(text: str) -> str:
+    parts = text.split("-")
+    if text.startswith("-") or not parts[0].isdigit():
+        return text
+    return "-".join(([*parts, "01", "01"])[:3])
+
+
+def current_state(
+    states: RecordStates, registration: ox.NamedNode, graph: ox.NamedNode
+) -> list[tuple[ox.NamedNode, ox.Literal | None]]:
+    """The other import graphs that state `registration` as current, with their record date."""
+    found = []
+    for quad in states.quads(registration, _RDF_TYPE, _REGISTRATION, None):
+        other = quad.graph_name
+        if other == graph or not is_import_graph(other):
+            continue
+        date = next(iter(states.quads(registration, _RECORD_DATE, None, other)), None)
+        found.append((other, date.object if date is not None else None))  # type: ignore[arg-type]
+    return found
+
+
+def make_history(states: RecordStates, registration: ox.NamedNode, graph: ox.NamedNode) -> None:
+    """Move `graph`'s statement of `registration` (and the nodes it owns) to its version node."""
+    stated = list(states.quads(registration, None, None, graph))
+    owned = {q.object for q in stated if q.predicate in OWNED_LINKS}
+    removed = stated + [
+        q
+        for node in owned
+        for q in states.quads(node, None, None, graph)  # type: ignore[arg-type]
+    ]
+    states.replace(removed, list(version_quads(removed, registration, graph, owned)))
+
+
+def version_quads(
+    quads: Iterable[ox.Quad],
+    registration: ox.NamedNode,
+    graph: ox.NamedNode,
+    owned: set | frozenset = frozenset(),
+) -> Iterator[ox.Quad]:
+    """`quads` (a state of `registration` and its `owned` nodes, in `graph`) restated about the
+    version node: the registration and its owned nodes renamed, typed a version, not a
+    `tm:Registration`."""
+    renamed = {node: version_iri(node, graph) for node in (registration, *owned)}
+    version = renamed[registration]
+    yield ox.Quad(version, _RDF_TYPE, _VERSION, graph)
+    yield ox.Quad(version, _IS_VERSION_OF, registration, graph)
+    for quad in quads:
+        subject = renamed.get(quad.subject, quad.subject)  # type: ignore[arg-type]
+        if quad.subject == registration and quad.predicate == _RDF_TYPE:
+            continue  # typed a version above: history is not a registration any more
+        obj = (
+            renamed.get(quad.object, quad.object) if quad.predicate in OWNED_LINKS else quad.object
+        )
+        yield ox.Quad(subject, quad.predicate, obj, graph)  # type: ignore[arg-type]

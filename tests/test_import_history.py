@@ -1,0 +1,182 @@
+"""A register record's states over time (`kg.registries.versions`): a newer file's state of a
+registration is current, the older one stays as history in its own graph; re-imports change
+nothing; an import streams through a private copy of the store, all or nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg import Analyst, KnowledgeGraph, ParseError
+from kg.registries import importer
+from kg.registries.importer import import_registry
+from kg.resources import QUERIES_DIR
+from tests.conftest import all_quads
+
+HEADER = "mark,owner,classes,jurisdiction,filing_date,registration_date,number,status\n"
+REG = "https://w3id.org/tmkg/id/registration/"
+GRAPH = "https://w3id.org/tmkg/id/graph/import/"
+
+
+def write(tmp_path: Path, name: str, rows: str) -> Path:
+    path = tmp_path / name
+    path.write_text(HEADER + rows, encoding="utf-8")
+    return path
+
+
+def current(graph: KnowledgeGraph, registration: str) -> list[tuple[str, str, str]]:
+    """(graph, owner, status) of the registration as every analysis reads it."""
+    rows = graph.query(
+        f"SELECT ?g ?name ?status WHERE {{ GRAPH ?g {{ <{REG}{registration}> a tm:Registration ;"
+        f" tm:owner ?o . OPTIONAL {{ <{REG}{registration}> tm:status ?status }} }}"
+        " ?o schema:name ?name }"
+    )
+    return sorted(
+        (row["g"].value.rsplit("/", 1)[1], row["name"].value, row["status"].value) for row in rows
+    )
+
+
+def history(graph: KnowledgeGraph, registration: str) -> list[tuple[str, str, str]]:
+    """(graph, owner, status) of each earlier state, from its version node."""
+    rows = graph.query(
+        "SELECT ?g ?name ?status WHERE { GRAPH ?g { ?v a tm:RegisterRecordVersion ; "
+        f"dcterms:isVersionOf <{REG}{registration}> ; tm:owner ?o . "
+        "OPTIONAL { ?v tm:status ?status } } ?o schema:name ?name }"
+    )
+    return sorted(
+        (row["g"].value.rsplit("/", 1)[1], row["name"].value, row["status"].value) for row in rows
+    )
+
+
+@pytest.fixture
+def two_states(disk_graph: KnowledgeGraph, tmp_path: Path) -> tuple[KnowledgeGraph, Path, Path]:
+    older = write(tmp_path, "monday.csv", "ZORBO,Zorbo Ltd,25,GB,2020-01-01,,UK1,pending\n")
+    newer = write(
+        tmp_path,
+        "tuesday.csv",
+        "ZORBO,Zorbo Holdings plc,25;35,GB,2020-01-01,2021-03-01,UK1,registered\n",
+    )
+    import_registry(disk_graph, [older])
+    report = import_registry(disk_graph, [newer])
+    assert report.history == 1
+    return disk_graph, older, newer
+
+
+def test_a_newer_file_replaces_the_current_state_and_keeps_the_older_as_history(
+    two_states: tuple[KnowledgeGraph, Path, Path],
+) -> None:
+    graph, _, _ = two_states
+    assert current(graph, "gb-UK1") == [("tuesday", "Zorbo Holdings plc", "registered")]
+    assert history(graph, "gb-UK1") == [("monday", "Zorbo Ltd", "pending")]
+    # every analysis reads the current state only: one hit, the new owner, both classes
+    [hit] = Analyst(graph).who_else_uses("ZORBO", 35, "GB")
+    assert hit.party.name == "Zorbo Holdings plc"
+    assert Analyst(graph).who_else_uses("ZORBO", 25, "GB", as_of="2019") == []
+
+
+def test_importing_either_file_again_changes_nothing(
+    two_states: tuple[KnowledgeGraph, Path, Path],
+) -> None:
+    graph, older, newer = two_states
+    before = all_quads(graph)
+    for path in (newer, older, newer):
+        report = import_registry(graph, [path])
+        assert (report.quads_added, report.history) == (0, 0), path.name
+    assert all_quads(graph) == before
+
+
+def test_several_states_in_one_import_keep_their_order(
+    disk_graph: KnowledgeGraph, tmp_path: Path
+) -> None:
+    files = [
+        write(tmp_path, f"day{n}.csv", f"ZORBO,Owner {n} Ltd,25,GB,2020-01-01,,UK1,pending\n")
+        for n in (1, 2, 3)
+    ]
+    report = import_registry(disk_graph, files)
+    assert report.history == 2
+    assert current(disk_graph, "gb-UK1") == [("day3", "Owner 3 Ltd", "pending")]
+    assert [row[0:2] for row in history(disk_graph, "gb-UK1")] == [
+        ("day1", "Owner 1 Ltd"),
+        ("day2", "Owner 2 Ltd"),
+    ]
+
+
+def test_curated_and_loaded_facts_are_never_moved(
+    disk_graph: KnowledgeGraph, tmp_path: Path
+) -> None:
+    """Only graphs `kg import` made take part: an import into a named graph of the user's own
+    choosing adds beside the other states, as before."""
+    own = "https://example.org/my-extract"
+    import_registry(disk_graph, [write(tmp_path, "a.csv", "ZORBO,A Ltd,25,GB,,,UK1,pending\n")])
+    report = import_registry(
+        disk_graph, [write(tmp_path, "b.csv", "ZORBO,B Ltd,25,GB,,,UK1,pending\n")], graph_iri=own
+    )
+    assert report.history == 0
+    assert [name for _, name, _ in current(disk_graph, "gb-UK1")] == ["A Ltd", "B Ltd"]
+
+
+def test_a_bad_value_in_a_later_file_writes_nothing_and_moves_nothing(
+    two_states: tuple[KnowledgeGraph, Path, Path], tmp_path: Path
+) -> None:
+    graph, _, _ = two_states
+    before = all_quads(graph)
+    good = write(tmp_path, "wednesday.csv", "ZORBO,Zorbo Three plc,25,GB,2020-01-01,,UK1,pending\n")
+    bad = write(tmp_path, "thursday.csv", "ZORBO,Zorbo Four plc,46,GB,2020-01-01,,UK1,pending\n")
+    with pytest.raises(ParseError, match='"46" is not a Nice class'):
+        import_registry(graph, [good, bad])
+    assert all_quads(graph) == before
+    # --check reads and validates everything, and writes nothing
+    report = import_registry(graph, [good], check=True)
+    assert (report.records, report.quads_added) == (1, 0)
+    assert all_quads(graph) == before
+
+
+def test_batches_of_a_big_file_are_validated_with_what_came_before(
+    disk_graph: KnowledgeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tiny batches: each is validated with the store copy holding the earlier ones, so a
+    registration that repeats a mark and owners of an earlier batch validates, and a file
+    whose later batch breaks a shape writes nothing at all."""
+    monkeypatch.setattr(importer, "BATCH_QUADS", 10)
+    rows = "".join(
+        f"MARK {n},Owner {n % 3} Ltd,9,GB,2020-01-01,,UK{n},pending\n" for n in range(40)
+    )
+    report = import_registry(disk_graph, [write(tmp_path, "big.csv", rows)])
+    assert report.records == 40
+    [count] = disk_graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?r a tm:Registration }")
+    assert int(count["n"].value) == 40
+    before = all_quads(disk_graph)
+    # a second import that states a registration of big.csv with another mark, in the same
+    # (user-chosen) graph, breaks "exactly one tm:mark" in its last batch
+    own = "https://example.org/big"
+    import_registry(disk_graph, [write(tmp_path, "own.csv", rows)], graph_iri=own)
+    before = all_quads(disk_graph)
+    clash = "".join(
+        f"MARK {n},Owner {n % 3} Ltd,9,GB,2020-01-01,,UK{n},pending\n" for n in range(100, 130)
+    )
+    clash += "CLASHING,Owner 1 Ltd,9,GB,2020-01-01,,UK5,pending\n"
+    with pytest.raises(Exception, match="exactly one tm:mark"):
+        import_registry(disk_graph, [write(tmp_path, "own2.csv", clash)], graph_iri=own)
+    assert all_quads(disk_graph) == before
+
+
+def test_warnings_are_summarized_by_kind(disk_graph: KnowledgeGraph, tmp_path: Path) -> None:
+    rows = "".join(f"MARK {n},Owner Ltd,,GB,2020-01-01,,UK{n},pending\n" for n in range(30))
+    report = import_registry(disk_graph, [write(tmp_path, "noclass.csv", rows)])
+    noted = [w for w in report.warnings if "Nice class" in w]
+    assert len(noted) == 1, report.warnings
+    assert noted[0].startswith("30 times: ")
+
+
+def test_the_saved_query_lists_each_state_oldest_first(
+    two_states: tuple[KnowledgeGraph, Path, Path],
+) -> None:
+    graph, _, _ = two_states
+    text = (QUERIES_DIR / "register-history.rq").read_text(encoding="utf-8")
+    rows = graph.query(text.replace('"87881347"', '"UK1"'))
+    states = [(row["current"].value, row["source"].value, row["owners"].value) for row in rows]
+    assert states == [
+        ("false", "monday.csv", "Zorbo Ltd"),
+        ("true", "tuesday.csv", "Zorbo Holdings plc"),
+    ]
