@@ -177,16 +177,13 @@ def match_parties(
     """
     same = identities.canonical if identities is not None else (lambda iri: iri)
     names: list[tuple[PartyRecord, str, NormalizedName]] = []
-    blocks: dict[str, list[int]] = defaultdict(list)
     for party in parties:
         for name in party.names:
             normalized = normalize_party_name(name)
-            if not normalized.key:
-                continue
-            blocks[normalized.key.replace(" ", "")[:3]].append(len(names))
-            names.append((party, name, normalized))
+            if normalized.key:
+                names.append((party, name, normalized))
     best: dict[tuple[str, str], PartyMatch] = {}
-    for members in blocks.values():
+    for members in _blocks(names):
         for position, i in enumerate(members):
             for j in members[position + 1 :]:
                 match = _compare(names[i], names[j], min_score)
@@ -196,6 +193,30 @@ def match_parties(
                 if pair not in best or best[pair].score < match.score:
                     best[pair] = match
     return sorted(best.values(), key=lambda m: (-m.score, m.left, m.right))
+
+
+BLOCK_MAX = 500
+"""Names compared pairwise at most in one block: a bigger block is split by a longer prefix."""
+
+
+def _blocks(names: list[tuple[PartyRecord, str, NormalizedName]]) -> Iterable[list[int]]:
+    """Groups of names to compare pairwise: names that share the first three characters of
+    their key (spaces removed), a group of more than `BLOCK_MAX` split again by a longer
+    prefix (so a register with 100,000 owners is not 10^10 comparisons; spellings that differ
+    within the first characters of a crowded prefix are then not proposed). Names with the
+    same key always share a group (the automatic matches are never lost)."""
+    keys = [name[2].key.replace(" ", "") for name in names]
+    pending = [(3, list(range(len(names))))]
+    while pending:
+        length, members = pending.pop()
+        groups: dict[str, list[int]] = defaultdict(list)
+        for index in members:
+            groups[keys[index][:length]].append(index)
+        for prefix, group in groups.items():
+            if len(group) <= BLOCK_MAX or len(prefix) < length:
+                yield group  # small enough, or every key in it is this prefix: no longer one
+            else:
+                pending.append((length + 2, group))
 
 
 def _compare(
