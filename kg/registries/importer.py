@@ -33,6 +33,7 @@ from kg.registries.details import detail_quads
 from kg.registries.iris import mark_iri, party_iri, registration_iri
 from kg.registries.iris import node as _node
 from kg.registries.kinds import kind_quads
+from kg.registries.madrid import read_madrid
 from kg.registries.records import (
     FieldError,
     Owner,
@@ -42,7 +43,7 @@ from kg.registries.records import (
     jurisdiction_code,
 )
 from kg.registries.sniff import xml_format
-from kg.registries.st66 import read_st66
+from kg.registries.st66 import gather_st66_parties, read_st66
 from kg.registries.st96 import read_st96
 from kg.registries.uspto_daily import read_uspto_daily
 from kg.registries.versions import (
@@ -76,7 +77,7 @@ __all__ = [
     "registry_quads",
 ]
 
-FORMATS = ("csv", "tsv", "st66", "st96", "uspto")
+FORMATS = ("csv", "tsv", "st66", "st96", "uspto", "madrid")
 _EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".xml": "xml", ".zip": "xml"}
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _NAME = ox.NamedNode("https://schema.org/name")
@@ -354,17 +355,17 @@ def detect_registry_format(name: str, format_name: str | None = None) -> str:
         f"unknown registry format ({what}); {_READ}",
         path=name,
         suggestion="if the file is CSV, TSV or register XML under another name, pass --format "
-        "csv, tsv, st66, st96 or uspto",
+        "csv, tsv, st66, st96, uspto or madrid",
     )
 
 
 _FORMAT_HINT = (
-    "pass --format csv, tsv, st66, st96 or uspto (by extension: .csv, .tsv/.tab; .xml and .zip "
-    "by their root element)"
+    "pass --format csv, tsv, st66, st96, uspto or madrid (by extension: .csv, .tsv/.tab; .xml "
+    "and .zip by their root element)"
 )
 _READ = (
-    "tmkg reads CSV (.csv), TSV (.tsv, .tab), WIPO ST.66 and ST.96 XML and USPTO Trademark "
-    "Daily XML (.xml, or zipped) register extracts"
+    "tmkg reads CSV (.csv), TSV (.tsv, .tab), WIPO ST.66 and ST.96 XML, USPTO Trademark "
+    "Daily XML and WIPO Madrid (ROMARIN) XML (.xml, or zipped) register extracts"
 )
 
 
@@ -376,7 +377,7 @@ def _xml_format(name: str) -> str:
     if found is None:
         raise ParseError(
             "not a register file tmkg reads: its root element is none of ST.66 Transaction, "
-            "ST.96 TrademarkTransaction or USPTO trademark-applications-daily",
+            "ST.96 TrademarkTransaction, USPTO trademark-applications-daily or WIPO MARKGR",
             path=name,
             suggestion="check that the file is XML from a trademark office; " + _READ,
         )
@@ -419,8 +420,14 @@ def _default_jurisdiction(jurisdiction: str | None) -> str | None:
 
 
 def _read(
-    plan: _Plan, default: str | None, errors: RowErrors, progress: bool
+    plan: _Plan,
+    default: str | None,
+    errors: RowErrors,
+    progress: bool,
+    parties: dict[str, tuple[str, Owner]] | None = None,
 ) -> tuple[Iterable[RegistryRecord], Sequence[str] | WarningTally]:
+    if plan.kind == "st66":
+        return read_st66(plan.path, default, errors, progress=progress, parties=parties)
     if plan.kind in _XML_READERS:
         return _XML_READERS[plan.kind](plan.path, default, errors, progress=progress)
     delimiter = "\t" if plan.kind == "tsv" else ","
@@ -456,7 +463,12 @@ def read_registry(
     )
 
 
-_XML_READERS = {"st66": read_st66, "st96": read_st96, "uspto": read_uspto_daily}
+_XML_READERS = {
+    "st66": read_st66,
+    "st96": read_st96,
+    "uspto": read_uspto_daily,
+    "madrid": read_madrid,
+}
 
 
 @dataclass(frozen=True)
@@ -499,6 +511,10 @@ def import_registry(
     plans = [_plan(path, format_name) for path in paths]
     default = _default_jurisdiction(jurisdiction)
     run = _Run(default, graph_iri, source_title, progress)
+    # ST.66 marks may name their applicants and representatives by a key that another file
+    # of the same import defines (UKIPO's TMview answers): gather them all first.
+    st66 = [plan.path for plan in plans if plan.kind == "st66"]
+    run.parties = gather_st66_parties(st66) if st66 else None
     store = graph.store
     if isinstance(store, OxigraphStore) and store.can_stage:
         try:
@@ -547,6 +563,7 @@ class _Run:
         self.records = self.read = self.added = self.history = 0
         self.warnings: list[str] = []
         self.validation_warnings: list[str] = []
+        self.parties: dict[str, tuple[str, Owner]] | None = None
 
     def files(self, plans: Sequence[_Plan], sink: _Sink) -> None:
         for plan in plans:
@@ -555,7 +572,7 @@ class _Run:
     def file(self, plan: _Plan, sink: _Sink) -> None:
         errors = RowErrors(plan.name)
         mapper = _Mapper(plan.name, errors, self.graph_iri, self.title)
-        records, warnings = _read(plan, self.default, errors, self.progress)
+        records, warnings = _read(plan, self.default, errors, self.progress, self.parties)
         batch = mapper.header()
         origins: dict[object, str] = {mapper.target: plan.name, mapper.source: plan.name}
         for record in records:

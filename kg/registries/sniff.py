@@ -17,7 +17,10 @@ ROOTS = {
     "trademark-applications-daily": "uspto",
     "case-file": "uspto",
     "TrademarkTransaction": "st96",
+    "TrademarkApplication": "st96",  # CIPO's ST.96 bulk files: one per application
     "Transaction": "st66",
+    "MARKGR": "madrid",  # WIPO's Madrid (ROMARIN) XML: one international registration
+    "ROMARIN": "madrid",  # … or several under one root
 }
 """Root element local names of the register formats `kg import` reads, and their format."""
 
