@@ -1,6 +1,6 @@
 """The registry subcommands of `kg`: `import` (register extracts) and `synth` (a synthetic
-registry as N-Quads). Thin: parse flags, call `kg.registries.importer` /
-`kg.registries.synth`, print."""
+registry as N-Quads, or a USPTO Trademark Daily XML file). Thin: parse flags, call
+`kg.registries.importer` / `kg.registries.synth` / `kg.registries.synth_uspto`, print."""
 
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ def add_registry_commands(
     synth = commands.add_parser(
         "synth",
         parents=[common],
-        help="write a synthetic trademark registry as N-Quads",
+        help="write a synthetic trademark registry as N-Quads (or a USPTO daily XML file)",
         description="Write a synthetic registry (owners, marks with near-duplicates, "
         "registrations, uses, courts and a few cases) in the ontology's terms, deterministic "
         "by seed: the same --marks and --seed give the same bytes.",
@@ -76,11 +76,18 @@ def add_registry_commands(
     )
     synth.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
     synth.add_argument(
+        "--format",
+        choices=("nq", "uspto"),
+        default="nq",
+        help="nq: the registry as N-Quads (default); uspto: a USPTO Trademark Daily XML file "
+        "of --marks case-files, for kg import",
+    )
+    synth.add_argument(
         "-o",
         "--output",
         required=True,
-        metavar="FILE.nq",
-        help="where to write the N-Quads ('-' for standard output)",
+        metavar="FILE",
+        help="where to write the N-Quads or the XML ('-' for standard output)",
     )
 
 
@@ -120,9 +127,14 @@ def run_registry(args: argparse.Namespace, settings: Settings) -> int:
             "conform to the shapes (nothing written)"
         )
     else:
+        history = (
+            f"; {report.history} registration(s) updated, their earlier state kept as history"
+            if report.history
+            else ""
+        )
         print(
             f"imported {files}: {report.records} registrations, {report.quads_read} quads "
-            f"read, {report.quads_added} new"
+            f"read, {report.quads_added} new{history}"
         )
     if note:
         print(note)
@@ -132,6 +144,8 @@ def run_registry(args: argparse.Namespace, settings: Settings) -> int:
 def _synth(args: argparse.Namespace) -> int:
     if args.marks < 1:
         raise KGError("--marks must be at least 1")
+    if args.format == "uspto":
+        return _synth_uspto(args)
     counted = _Counter(generate(args.marks, seed=args.seed))
     if args.output == "-":
         _write(counted, sys.stdout.buffer)
@@ -144,6 +158,26 @@ def _synth(args: argparse.Namespace) -> int:
             raise KGError(f"cannot write {args.output}: {error.strerror}") from None
     print(
         f"wrote {counted.count} quads ({args.marks} marks, seed {args.seed}) to {args.output}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _synth_uspto(args: argparse.Namespace) -> int:
+    from kg.registries.synth_uspto import generate_daily
+
+    chunks = (chunk.encode("utf-8") for chunk in generate_daily(args.marks, seed=args.seed))
+    if args.output == "-":
+        sys.stdout.buffer.writelines(chunks)
+        sys.stdout.flush()
+    else:
+        try:
+            with open(args.output, "wb") as output:
+                output.writelines(chunks)
+        except OSError as error:
+            raise KGError(f"cannot write {args.output}: {error.strerror}") from None
+    print(
+        f"wrote a USPTO daily file of {args.marks} case-files (seed {args.seed}) to {args.output}",
         file=sys.stderr,
     )
     return 0

@@ -57,6 +57,12 @@ def _before(later: str, earlier: str) -> bool:
     return a is not None and b is not None and a[1] < b[0]
 
 
+_LINKS = frozenset({"registration", "priorityClaim", "assignor", "assignee"})
+"""The links the checks below follow."""
+_DATED = frozenset({name for pair in ORDERS for name in pair[:2]} | {"date", "priorityDate"})
+"""The dates the checks below compare."""
+
+
 def date_order_warnings(quads: Sequence[ox.Quad], origins: Mapping[object, str]) -> list[str]:
     """A line for each pair of a node's dates out of order (`ORDERS`), for each change of
     owner dated before the registration it concerns was filed, each priority claim dated after
@@ -65,14 +71,20 @@ def date_order_warnings(quads: Sequence[ox.Quad], origins: Mapping[object, str])
         lambda: defaultdict(set)
     )
     links: dict[ox.NamedNode | ox.BlankNode, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+    names: dict[ox.NamedNode, str] = {}  # a predicate's tm: name, "" outside tm: (made once)
     for quad in quads:
-        name = quad.predicate.value.removeprefix(_TM)
-        if name == quad.predicate.value:
+        predicate = quad.predicate
+        name = names.get(predicate)
+        if name is None:
+            value = predicate.value
+            name = names[predicate] = value[len(_TM) :] if value.startswith(_TM) else ""
+        if not name or (name not in _DATED and name not in _LINKS):
             continue
-        if isinstance(quad.object, ox.Literal):
-            dates[quad.subject][name].add(quad.object.value)
+        obj = quad.object
+        if isinstance(obj, ox.Literal):
+            dates[quad.subject][name].add(obj.value)
         else:
-            links[quad.subject][name].add(quad.object)
+            links[quad.subject][name].add(obj)
     lines = []
 
     def where(node: object) -> str:

@@ -339,16 +339,18 @@ def load_quads(
     files: Sequence[str],
     origins: Mapping[object, str] | None = None,
     commit: bool = True,
+    engine: str | None = None,
 ) -> LoadReport:
     """Validate quads that another reader made (e.g. `kg.registries.importer`) exactly as a file
     load is validated, then commit them in one transaction; raise and write nothing on error.
 
     `origins` maps a subject to where it came from (``file:line``) for the messages. With
-    ``commit=False`` only validate: nothing is written and ``quads_added`` is 0.
+    ``commit=False`` only validate: nothing is written and ``quads_added`` is 0. `engine` is
+    `validate_quads`'s (by default chosen by size).
     """
     read = _unique(quads)
     unique = _as_stored(read)
-    report = validate_quads(unique, store, origins=origins)
+    report = validate_quads(unique, store, origins=origins, engine=engine)
     report.source = ", ".join(files)  # origins may name lines; the summary names the files
     report.raise_for_violations()
     added = store.add(unique) if commit else 0

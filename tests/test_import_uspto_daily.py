@@ -1,0 +1,450 @@
+"""USPTO Trademark Daily XML (TDXF v2.0): the reader's values, the owner rule, dates with 00,
+warnings that do not stop a real file, errors that do (file, line, serial), XML safety, zipped
+files, the synthetic generator, and the real excerpt when ``../shared`` is there."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kg import KnowledgeGraph, ParseError, Settings
+from kg.registries.importer import import_registry
+from kg.registries.records import FieldError, RegistryRecord, RowErrors
+from kg.registries.synth_uspto import generate_daily
+from kg.registries.uspto_daily import read_uspto_daily, uspto_date
+from tests.conftest import DATA, all_quads, run_kg
+
+SAMPLE = DATA / "uspto-daily-sample.xml"
+REAL = Path(__file__).resolve().parents[1].parent / "shared" / "real-registers"
+EXCERPT = REAL / "uspto-tdxf-apc-excerpt.xml"
+REG = "https://w3id.org/tmkg/id/registration/us-"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def read(path: Path) -> tuple[dict[str, RegistryRecord], list[str], RowErrors]:
+    errors = RowErrors(str(path))
+    records, tally = read_uspto_daily(path, None, errors)
+    by_serial = {record.number: record for record in records}
+    return by_serial, tally.lines(), errors
+
+
+def case_file(serial: str = "90000100", header: str = "", body: str = "") -> str:
+    """One case-file: a word mark with an owner, `header` and `body` added."""
+    return (
+        f"<case-file><serial-number>{serial}</serial-number>"
+        "<registration-number>0000000</registration-number>"
+        "<transaction-date>20250107</transaction-date>\n<case-file-header>"
+        "<mark-identification>ZEPHYRINE</mark-identification>"
+        f"<mark-drawing-code>4000</mark-drawing-code>{header}</case-file-header>\n{body}"
+        "<case-file-owners><case-file-owner><party-type>10</party-type>"
+        "<legal-entity-type-code>03</legal-entity-type-code>"
+        "<party-name>ZEPHYRINE INC.</party-name></case-file-owner></case-file-owners>"
+        "</case-file>\n"
+    )
+
+
+def daily(*cases: str, prolog: str = "") -> str:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n{prolog}<trademark-applications-daily>\n'
+        "<application-information><file-segments><action-keys>\n"
+        + "".join(cases)
+        + "</action-keys></file-segments></application-information>\n"
+        "</trademark-applications-daily>\n"
+    )
+
+
+def write(tmp_path: Path, text: str, name: str = "apc250107.xml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def sample() -> tuple[dict[str, RegistryRecord], list[str], RowErrors]:
+    return read(SAMPLE)
+
+
+@pytest.fixture(scope="module")
+def imported() -> Iterator[KnowledgeGraph]:
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    report = import_registry(graph, [SAMPLE])
+    assert report.records == 7 and report.quads_added > 0
+    yield graph
+    graph.close()
+
+
+def values(graph: KnowledgeGraph, serial: str, term: str) -> list[str]:
+    rows = graph.query(f"SELECT ?v WHERE {{ <{REG}{serial}> tm:{term} ?v }}")
+    return sorted(row["v"].value for row in rows)
+
+
+# ------------------------------------------------------------------ dates
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "kind"),
+    [
+        ("19870000", "1987", "gYear"),
+        ("19870300", "1987-03", "gYearMonth"),
+        ("19870315", "1987-03-15", "date"),
+        ("18790000", "1879", "gYear"),
+        (" 20240229 ", "2024-02-29", "date"),
+    ],
+)
+def test_uspto_dates_are_as_precise_as_written(text: str, value: str, kind: str) -> None:
+    literal = uspto_date(text)
+    assert literal is not None
+    assert (literal.value, literal.datatype.value) == (value, XSD + kind)
+
+
+@pytest.mark.parametrize("text", ["10101", "2024-01-01", "20231301", "20230230", "20230015"])
+def test_what_is_not_a_uspto_date_is_refused(text: str) -> None:
+    with pytest.raises(FieldError):
+        uspto_date(text)
+
+
+def test_an_all_zero_date_is_no_date() -> None:
+    assert uspto_date("00000000") is None
+
+
+# ------------------------------------------------------------------ the reader's values
+
+
+def test_records_are_yielded_lazily() -> None:
+    records, _ = read_uspto_daily(SAMPLE, None, RowErrors(str(SAMPLE)))
+    assert isinstance(records, Iterator)
+    assert next(records).number == "90000001"
+
+
+def test_a_registered_case(sample) -> None:
+    record = sample[0]["90000001"]
+    assert (record.jurisdiction, record.number, record.record_id) == (
+        "US",
+        "90000001",
+        "serial 90000001",
+    )
+    assert (record.application_number, record.registration_number) == ("90000001", "6001234")
+    assert record.mark == "NORTHWIND LANTERN" and record.mark_feature == "Word"
+    assert (record.filing_date.value, record.registration_date.value) == (
+        "2019-03-04",
+        "2020-01-14",
+    )
+    assert (record.status, record.status_code, record.status_date.value) == (
+        None,
+        "800",
+        "2020-01-14",
+    )
+    assert record.publication_date.value == "2019-10-29" and record.as_of.value == "2025-01-07"
+    assert record.owners[0].name == "NORTHWIND LANTERN CO."
+    assert (record.owners[0].kind, record.owners[0].country) == ("company", "US")  # state DE
+    assert record.ownership_changes == ()  # 10 and 30 are the same company
+    assert [r.name for r in record.representatives] == ["Robin Q. Testlawyer"]
+    assert [e.kind for e in record.events] == ["filing", "publication", "registration"]
+
+
+def test_classes_goods_texts_and_us_classes(sample) -> None:
+    record = sample[0]["90000001"]
+    assert record.classes == (9, 11)
+    assert record.national_classes == ("013", "021", "038", "100")  # never Nice classes
+    by_class = {(g.nice, g.national): g for g in record.goods_services}
+    assert [t.text for t in by_class[9, None].texts] == [
+        "Downloadable software for controlling lamps"
+    ]
+    assert [t.text for t in by_class[11, None].texts] == ["Lanterns; electric lamps"]  # not GS0112
+    assert {t.language for g in record.goods_services for t in g.texts} == {"en"}
+    assert by_class[None, "021"].texts == () and by_class[None, "021"].nice is None
+    # a classification with a US class only: its statement goes to the US class
+    assert [t.text for t in by_class[None, "100"].texts] == [
+        "Lantern rental, a pre-1973 US class service"
+    ]
+    assert by_class[11, None].first_used_date.value == "2017-06-12"
+
+
+def test_first_use_dates_with_00_parts(sample) -> None:
+    northwind, old_mill = sample[0]["90000001"], sample[0]["90000005"]
+    # the application's first use: the earliest of its classes' (class 11: 2017-06-12)
+    assert (northwind.first_used_date.value, northwind.first_used_commerce_date.value) == (
+        "2017-06-12",
+        "2017-07-01",
+    )
+    nine = next(g for g in northwind.goods_services if g.nice == 9)
+    assert (nine.first_used_date.value, nine.first_used_commerce_date.value) == ("2018-05", "2018")
+    assert nine.first_used_date.datatype.value == XSD + "gYearMonth"
+    assert nine.first_used_commerce_date.datatype.value == XSD + "gYear"
+    assert old_mill.first_used_date.datatype.value == XSD + "gYear"
+    assert old_mill.first_used_commerce_date.value == "1987-03"
+
+
+def test_a_pending_application_of_a_person(sample) -> None:
+    record = sample[0]["90000002"]
+    assert record.registration_number is None and record.registration_date is None
+    assert record.mark_feature == "Stylized characters"
+    # a person's nationality, not the address's country; spaces collapsed
+    assert record.owners[0].name == "Dana Sample"
+    assert (record.owners[0].kind, record.owners[0].country) == ("person", "CA")
+
+
+def test_an_abandoned_application(sample) -> None:
+    record = sample[0]["90000003"]
+    assert (record.status_code, record.status_date.value) == ("602", "2023-03-15")
+    assert [(e.code, e.kind) for e in record.events] == [("ABN2", "abandonment")]
+    assert record.classes == (6, 20) and record.national_classes == ("025",)
+
+
+def test_co_owners_share_a_party_type(sample) -> None:
+    owners = sample[0]["90000004"].owners
+    assert [(o.name, o.kind, o.country) for o in owners] == [
+        ("Harbor Fig LLC", "company", "US"),
+        ("Ola Example Nordmann", "person", "NO"),
+    ]
+
+
+def test_the_latest_party_type_owns_and_the_earlier_ones_are_the_chain_of_title(sample) -> None:
+    record = sample[0]["90000005"]
+    assert [o.name for o in record.owners] == ["GRAINFIELD BRANDS LLC"]
+    changes = [
+        (c.kind, [o.name for o in c.assignors], [o.name for o in c.assignees], c.date)
+        for c in record.ownership_changes
+    ]
+    assert changes == [
+        ("assignment", ["OLD MILL BAKERS INC."], ["GRAINFIELD HOLDINGS LLC"], None),
+        ("name-change", ["GRAINFIELD HOLDINGS LLC"], ["GRAINFIELD BRANDS LLC"], None),
+    ]
+    assert record.renewal_date.value == "2021-02-08"
+    assert record.mark_feature == "Combined"
+    assert record.design_codes == ("05.01.01", "26.11.01")
+
+
+def test_a_bad_optional_date_is_left_out_with_a_warning(sample) -> None:
+    record = sample[0]["90000006"]
+    assert record.first_used_date is None  # 20191345
+    assert record.first_used_commerce_date.value == "2020-01-02"
+    assert [e.code for e in record.events] == ["NWAP"]  # the CNRT dated 2024022 is left out
+    warning = next(line for line in sample[1] if "optional date" in line)
+    assert "2 records" in warning and "serial 90000006" in warning
+    assert "'20191345'" in warning and "'2024022'" in warning
+    assert not sample[2]
+
+
+def test_priority_claims_translations_and_transliterations(sample) -> None:
+    record = sample[0]["90000007"]
+    claims = [(c.country, c.date.value, c.number) for c in record.priority_claims]
+    assert claims == [("DE", "2023-08-10", "30 2023 123 456.7")]  # not XQ, not the unclaimed GB
+    assert any("priority claim from an office" in line and "'XQ'" in line for line in sample[1])
+    assert [(t.text[:28], t.language) for t in record.translations] == [
+        ('The English translation of "', "en")
+    ]
+    assert [t.language for t in record.transliterations] == ["und-Latn"]
+    assert [r.name for r in record.representatives] == ["Casey R. Example"]
+    assert sample[0]["90000001"].disclaimers[0].text.startswith("NO CLAIM IS MADE")
+
+
+def test_a_design_only_mark_is_skipped_and_counted(sample) -> None:
+    assert "90000008" not in sample[0] and len(sample[0]) == 7
+    warning = next(line for line in sample[1] if "design-only" in line)
+    assert "1 record:" in warning and "serial 90000008" in warning
+
+
+# ------------------------------------------------------------------ stored values
+
+
+def test_stored_core_facts(imported: KnowledgeGraph) -> None:
+    assert values(imported, "90000001", "applicationNumber") == ["90000001"]
+    assert values(imported, "90000001", "registrationNumber") == ["6001234"]
+    assert values(imported, "90000002", "registrationNumber") == []
+    assert values(imported, "90000001", "filingDate") == ["2019-03-04"]
+    assert values(imported, "90000001", "niceClass") == [
+        "https://w3id.org/tmkg/id/nice/11",
+        "https://w3id.org/tmkg/id/nice/9",
+    ]
+    assert values(imported, "90000003", "statusDate") == ["2023-03-15"]
+    assert values(imported, "90000001", "markFeature") == [
+        "https://w3id.org/tmkg/id/mark-feature/word"
+    ]
+    rows = imported.query(
+        f"SELECT ?name ?type ?country WHERE {{ <{REG}90000004> tm:owner ?o . ?o a ?type ; "
+        "schema:name ?name . OPTIONAL { ?o tm:nationality ?country } "
+        "FILTER(?type IN (tm:Person, tm:Company)) } ORDER BY ?name"
+    )
+    assert [
+        (r["name"].value, r["type"].value.rsplit("#")[1], r["country"].value[-2:]) for r in rows
+    ] == [
+        ("Harbor Fig LLC", "Company", "US"),
+        ("Ola Example Nordmann", "Person", "NO"),
+    ]
+    assert not imported.ask(f"ASK {{ <{REG}90000008> ?p ?o }}")
+
+
+def test_stored_details(imported: KnowledgeGraph) -> None:
+    assert values(imported, "90000001", "statusCode") == ["800"]
+    assert values(imported, "90000005", "firstUsedDate") == ["1987"]
+    texts = imported.query(
+        f"SELECT ?text WHERE {{ <{REG}90000001> tm:goodsServices ?gs . "
+        "?gs tm:goodsServicesText ?text ; tm:goodsServicesClass <https://w3id.org/tmkg/id/nice/11> }"
+    )
+    assert [row["text"].value for row in texts] == ["Lanterns; electric lamps"]
+    rows = imported.query(
+        f"SELECT ?c ?d WHERE {{ <{REG}90000007> tm:priorityClaim ?p . "
+        "?p tm:priorityCountryCode ?c ; tm:priorityDate ?d }"
+    )
+    assert [(r["c"].value, r["d"].value) for r in rows] == [("DE", "2023-08-10")]
+
+
+def test_a_zipped_file_reads_the_same(tmp_path: Path, sample) -> None:
+    archive = tmp_path / "apc250107.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.write(SAMPLE, "apc250107.xml")
+    from_zip, warnings, errors = read(archive)
+    assert from_zip == sample[0] and not errors
+    assert len(warnings) == len(sample[1])
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    assert import_registry(graph, [archive]).records == 7
+
+
+def test_importing_twice_adds_nothing_with_the_real_kg(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    first = run_kg("import", "--store", store, SAMPLE, check=True)
+    assert "7 registrations" in first.stdout and "design-only" in first.stderr
+    again = run_kg("import", "--store", store, SAMPLE, check=True)
+    assert again.stdout.rstrip().endswith(", 0 new")
+
+
+# ------------------------------------------------------------------ errors and safety
+
+
+@pytest.mark.parametrize(
+    ("case", "line", "said"),
+    [
+        (case_file(header="<filing-date>20231301</filing-date>"), 8, 'filing-date: "20231301"'),
+        (case_file(header="<registration-date>2023-01-01</registration-date>"), 8, "registration"),
+        (case_file(header="<status-date>2023010</status-date>"), 8, 'status-date: "2023010"'),
+        (case_file(serial="9000010"), 7, '"9000010" is not an 8-digit serial number'),
+        (
+            case_file().replace("<party-name>ZEPHYRINE INC.</party-name>", ""),
+            7,
+            "no case-file-owner with a party-name",
+        ),
+    ],
+)
+def test_a_bad_core_value_names_file_line_and_serial_and_writes_nothing(
+    tmp_path: Path, case: str, line: int, said: str
+) -> None:
+    path = write(tmp_path, daily(case_file(serial="90000099"), case))
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    before = all_quads(graph)
+    with pytest.raises(ParseError) as raised:
+        import_registry(graph, [path])
+    assert raised.value.path == str(path) and raised.value.line == line
+    assert said in str(raised.value)
+    if "serial number" not in said:
+        assert "serial 90000100" in str(raised.value)
+    assert all_quads(graph) == before
+
+
+@pytest.mark.parametrize(
+    ("declaration", "use"),
+    [
+        ('<!ENTITY mark "EVIL">', "&mark;"),
+        ('<!ENTITY mark SYSTEM "file:///etc/passwd">', "&mark;"),
+        ("<!ENTITY % part \"<!ENTITY mark 'x'>\">", "ZEPHYRINE"),
+    ],
+)
+def test_a_doctype_declaring_entities_is_refused(
+    tmp_path: Path, declaration: str, use: str
+) -> None:
+    prolog = f"<!DOCTYPE trademark-applications-daily [\n{declaration}\n]>\n"
+    body = case_file().replace("ZEPHYRINE</mark", f"{use}</mark")
+    path = write(tmp_path, daily(body, prolog=prolog))
+    with pytest.raises(ParseError, match="declares entities") as raised:
+        list(read_uspto_daily(path, None, RowErrors(str(path)))[0])
+    assert raised.value.line == 3 and raised.value.path == str(path)
+
+
+def test_an_external_dtd_is_named_never_loaded(tmp_path: Path) -> None:
+    prolog = (
+        '<!DOCTYPE trademark-applications-daily SYSTEM "http://127.0.0.1:9/applications.dtd">\n'
+    )
+    records, warnings, errors = read(write(tmp_path, daily(case_file(), prolog=prolog)))
+    assert list(records) == ["90000100"] and not errors and not warnings
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        (daily(case_file()).replace("</case-file>", "</case-files>"), 6),
+        (daily(case_file())[:-40], 7),
+        (daily(case_file().replace("ZEPHYRINE</mark", "&mark;</mark")), 5),
+    ],
+)
+def test_xml_that_is_not_well_formed_names_its_line(tmp_path: Path, text: str, line: int) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ParseError) as raised:
+        list(read_uspto_daily(path, None, RowErrors(str(path)))[0])
+    assert raised.value.line == line and "not well-formed" in str(raised.value)
+
+
+def test_a_file_of_one_case_file_reads(tmp_path: Path) -> None:
+    path = write(tmp_path, '<?xml version="1.0"?>\n' + case_file(serial="90000321"))
+    records, warnings, errors = read(path)
+    assert list(records) == ["90000321"] and not warnings and not errors
+    assert records["90000321"].owners[0].name == "ZEPHYRINE INC."
+
+
+def test_another_root_element_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, '<?xml version="1.0"?>\n<Transaction><a/></Transaction>\n')
+    with pytest.raises(ParseError, match="not a USPTO Trademark Daily XML file"):
+        list(read_uspto_daily(path, None, RowErrors(str(path)))[0])
+
+
+# ------------------------------------------------------------------ synthetic files
+
+
+def test_synthetic_files_are_deterministic_and_import(tmp_path: Path) -> None:
+    assert "".join(generate_daily(30, seed=5)) == "".join(generate_daily(30, seed=5))
+    assert "".join(generate_daily(30, seed=5)) != "".join(generate_daily(30, seed=6))
+    path = tmp_path / "synthetic.xml"
+    run_kg("synth", "--format", "uspto", "--marks", 200, "--seed", 4, "-o", path, check=True)
+    records, _, errors = read(path)
+    skipped = path.read_text(encoding="utf-8").count("<mark-drawing-code>2000")
+    assert len(records) == 200 - skipped and not errors
+    assert any(r.ownership_changes for r in records.values())
+    assert any(len(r.owners) > 1 for r in records.values())
+    assert any(r.priority_claims for r in records.values())
+    assert any(
+        r.first_used_date is not None and r.first_used_date.datatype.value == XSD + "gYear"
+        for r in records.values()
+    )
+    result = run_kg("import", "--store", tmp_path / "store", path, check=True)
+    assert f"{200 - skipped} registrations" in result.stdout
+
+
+# ------------------------------------------------------------------ the real excerpt
+
+
+@pytest.mark.skipif(not EXCERPT.exists(), reason=f"real register files not found at {REAL}")
+def test_the_real_excerpt_imports_and_three_records_match_the_file() -> None:
+    records, _, errors = read(EXCERPT)
+    assert not errors and len(records) == 5
+    expected = {
+        # serial: mark, filing date, status code, Nice classes, owner (latest party type)
+        "98763166": ("SUVENEER", "2024-09-24", "630", (16,), "Tran Van Example"),
+        "71060608": ("SARGENT", "1912-01-04", "800", (6, 20), "SARGENT MANUFACTURING COMPANY"),
+        "74800000": ("GRIGIOPERLA", "1987-02-10", "602", (25,), "GRUPPO LA PERLA S.P.A."),
+    }
+    for serial, (mark, filed, status, classes, owner) in expected.items():
+        record = records[serial]
+        assert (record.mark, record.filing_date.value, record.status_code) == (mark, filed, status)
+        assert record.classes == classes and [o.name for o in record.owners] == [owner]
+    # the record with a malformed class status date (10101) imports as published
+    assert records["74800000"].priority_claims[0].country == "IT"
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    report = import_registry(graph, [EXCERPT])
+    assert report.records == 5
+    assert graph.ask(
+        f"ASK {{ <{REG}72269147> tm:firstUsedDate ?d FILTER(datatype(?d) = xsd:gYear) }}"
+    )
+    owners = graph.query(f"SELECT ?n WHERE {{ <{REG}72269147> tm:owner/schema:name ?n }}")
+    assert [row["n"].value for row in owners] == ["MSG ENTERTAINMENT HOLDINGS, LLC"]
