@@ -180,3 +180,135 @@ def test_the_saved_query_lists_each_state_oldest_first(
         ("false", "monday.csv", "Zorbo Ltd"),
         ("true", "tuesday.csv", "Zorbo Holdings plc"),
     ]
+
+
+DAILY = """<?xml version="1.0" encoding="UTF-8"?>
+<trademark-applications-daily>
+  <version><version-no>2.0</version-no><version-date>20041108</version-date></version>
+  <creation-datetime>{day}2300</creation-datetime>
+  <application-information><file-segments><file-segment>TRMK</file-segment><action-keys>
+  <action-key>TX</action-key>
+{cases}
+  </action-keys></file-segments></application-information>
+</trademark-applications-daily>
+"""
+CASE = """<case-file><serial-number>{serial}</serial-number>
+<registration-number>{registration}</registration-number><transaction-date>{day}</transaction-date>
+<case-file-header><filing-date>20240102</filing-date><status-code>{status}</status-code>
+<status-date>{day}</status-date><mark-identification>{mark}</mark-identification>
+<mark-drawing-code>4000</mark-drawing-code></case-file-header>
+<classifications><classification><international-code-total-no>1</international-code-total-no>
+<international-code>009</international-code><primary-code>009</primary-code></classification>
+</classifications>
+<case-file-owners><case-file-owner><entry-number>1</entry-number><party-type>{party}</party-type>
+<nationality><country>{country}</country></nationality>
+<legal-entity-type-code>{entity}</legal-entity-type-code><party-name>{owner}</party-name>
+</case-file-owner></case-file-owners></case-file>"""
+
+
+def daily(tmp_path: Path, day: str, *cases: dict[str, str]) -> Path:
+    """A USPTO daily file of `day` (YYYYMMDD) holding `cases`."""
+    defaults = {"registration": "0000000", "status": "630", "party": "10", "country": "US"}
+    defaults |= {"entity": "03", "day": day}
+    text = "\n".join(CASE.format(**(defaults | case)) for case in cases)
+    path = tmp_path / f"apc{day[2:]}.xml"
+    path.write_text(DAILY.format(day=day, cases=text), encoding="utf-8")
+    return path
+
+
+def status(graph: KnowledgeGraph, registration: str) -> list[tuple[str, str]]:
+    rows = graph.query(
+        f"SELECT DISTINCT ?code ?name WHERE {{ <{REG}{registration}> a tm:Registration ; "
+        "tm:statusCode ?code ; tm:owner/schema:name ?name }"
+    )
+    return sorted((row["code"].value, row["name"].value) for row in rows)
+
+
+def test_daily_files_keep_the_latest_transaction_whatever_the_order_of_import(
+    disk_graph: KnowledgeGraph, tmp_path: Path
+) -> None:
+    """A case filed on Monday (630 new application) and registered with a new owner on Friday
+    (800): imported Friday first, Monday's file goes straight to history; both re-imported,
+    nothing changes."""
+    monday = daily(tmp_path, "20250106", {"serial": "98000001", "mark": "QUILLIVER", "owner": "A"})
+    friday = daily(
+        tmp_path,
+        "20250110",
+        {
+            "serial": "98000001",
+            "mark": "QUILLIVER",
+            "owner": "B",
+            "status": "800",
+            "registration": "7000001",
+            "party": "30",
+        },
+        {"serial": "98000002", "mark": "OTHER", "owner": "C"},
+    )
+    import_registry(disk_graph, [friday])
+    report = import_registry(disk_graph, [monday])
+    assert (report.records, report.history) == (1, 0)
+    assert status(disk_graph, "us-98000001") == [("800", "B")]
+    before = all_quads(disk_graph)
+    for path in (monday, friday):
+        assert import_registry(disk_graph, [path]).quads_added == 0
+    assert all_quads(disk_graph) == before
+    text = (QUERIES_DIR / "register-history.rq").read_text(encoding="utf-8")
+    rows = disk_graph.query(text.replace('"87881347"', '"98000001"'))
+    assert [(r["recordDate"].value, r["status"].value, r["owners"].value) for r in rows] == [
+        ("2025-01-06", "630", "A"),
+        ("2025-01-10", "800", "B"),
+    ]
+
+
+def test_a_newer_daily_file_updates_the_cases_it_holds(
+    disk_graph: KnowledgeGraph, tmp_path: Path
+) -> None:
+    monday = daily(
+        tmp_path,
+        "20250106",
+        {"serial": "98000001", "mark": "QUILLIVER", "owner": "A"},
+        {"serial": "98000002", "mark": "OTHER", "owner": "C"},
+    )
+    tuesday = daily(
+        tmp_path,
+        "20250107",
+        {"serial": "98000001", "mark": "QUILLIVER", "owner": "A", "status": "602"},
+    )
+    import_registry(disk_graph, [monday])
+    report = import_registry(disk_graph, [tuesday])
+    assert report.history == 1
+    assert status(disk_graph, "us-98000001") == [("602", "A")]  # abandoned: a dead right now
+    assert status(disk_graph, "us-98000002") == [("630", "C")]  # untouched by Tuesday's file
+    assert Analyst(disk_graph).who_else_uses("QUILLIVER", 9, "US") == []
+
+
+def test_an_office_file_that_names_one_owner_two_ways_warns_and_keeps_the_first(
+    disk_graph: KnowledgeGraph, tmp_path: Path
+) -> None:
+    """Across an annual file the same name is an individual here, a company there: a warning,
+    not an import refused; a CSV the user wrote stays strict (test_registry_owners.py)."""
+    path = daily(
+        tmp_path,
+        "20250106",
+        {"serial": "98000001", "mark": "ONE", "owner": "Kim Example", "entity": "01"},
+        {
+            "serial": "98000002",
+            "mark": "TWO",
+            "owner": "Kim Example",
+            "entity": "03",
+            "country": "CA",
+        },
+    )
+    report = import_registry(disk_graph, [path])
+    assert report.records == 2
+    [kinds] = [w for w in report.warnings if "two kinds" in w]
+    assert ": 1 record: one owner name given two kinds: the first kept" in kinds
+    assert 'owner "Kim Example" is a company here, a person on line' in kinds
+    [countries] = [w for w in report.warnings if "two countries" in w]
+    assert 'owner "Kim Example" is of CA here, of US on line' in countries
+    rows = disk_graph.query(
+        "SELECT ?t ?c WHERE { ?p schema:name 'Kim Example' ; a ?t . OPTIONAL { ?p tm:nationality ?c } }"
+    )
+    assert {(row["t"].value.rsplit("#", 1)[1], row["c"].value[-2:]) for row in rows} == {
+        ("Person", "US")
+    }

@@ -146,6 +146,8 @@ class _Mapper:
         self.kinds: dict[str, tuple[str, int]] = {}
         self.countries: dict[str, tuple[str, int]] = {}
         self.count = 0
+        self.lenient: WarningTally | None = None
+        """Where owners that disagree go in an office's file (None: a CSV's errors)."""
 
     def header(self) -> list[ox.Quad]:
         """The graph's link to its source, in the default graph."""
@@ -226,33 +228,44 @@ class _Mapper:
         return quads
 
     def owner(self, registration: ox.NamedNode, owner: Owner, line: int) -> list[ox.Quad]:
+        """An owner's quads. One name given two kinds or two countries in a file is an error
+        in a CSV the user wrote; in an office's file (ST.66, ST.96, USPTO, Madrid: hundreds of
+        thousands of records, where the same name is an individual here and a sole
+        proprietorship there) it is a warning, and the kind or country first stated is kept."""
         node = _node(party_iri(owner.name))
-        if owner.kind:
-            stated = self.kinds.setdefault(owner.name, (owner.kind, line))
-            if stated[0] != owner.kind:
-                self.errors.add(
+        kind = owner.kind
+        if kind:
+            stated = self.kinds.setdefault(owner.name, (kind, line))
+            if stated[0] != kind:
+                self.disagree(
                     line,
-                    None,
-                    f'owner "{owner.name}" is a {owner.kind} here, a {stated[0]} on line '
-                    f"{stated[1]}",
+                    "kinds",
+                    f'owner "{owner.name}" is a {kind} here, a {stated[0]} on line {stated[1]}',
                 )
+                kind = stated[0]
         quads = [
             ox.Quad(registration, _TERM["owner"], node, self.target),
-            ox.Quad(node, _RDF_TYPE, _TERM[_PARTY_TYPE[owner.kind]], self.target),
+            ox.Quad(node, _RDF_TYPE, _TERM[_PARTY_TYPE[kind]], self.target),
             ox.Quad(node, _NAME, ox.Literal(owner.name), self.target),
         ]
         if owner.country:
             first = self.countries.setdefault(owner.name, (owner.country, line))
             if first[0] != owner.country:
-                self.errors.add(
+                self.disagree(
                     line,
-                    None,
+                    "countries",
                     f'owner "{owner.name}" is of {owner.country} here, of {first[0]} on '
                     f"line {first[1]}",
                 )
-            country = _node(f"{ID}jurisdiction/{owner.country}")
+            country = _node(f"{ID}jurisdiction/{first[0]}")
             quads.append(ox.Quad(node, _TERM["nationality"], country, self.target))
         return quads
+
+    def disagree(self, line: int, what: str, message: str) -> None:
+        if self.lenient is None:
+            self.errors.add(line, None, message)
+        else:
+            self.lenient.add(f"one owner name given two {what}: the first kept", line, message)
 
     def where(self, record: RegistryRecord) -> str:
         return f"{self.name}:{record.line}"
@@ -266,13 +279,18 @@ def registry_quads(
     graph: str | None = None,
     source_title: str | None = None,
     warnings: Sequence[str] | WarningTally = (),
+    lenient: bool = False,
 ) -> ImportedFile:
     """Map checked records onto the ontology, in one named graph derived from one source, all
     in memory (`import_registry` streams instead).
 
-    A registration stated twice with different single values is an error naming both lines.
+    A registration stated twice with different single values is an error naming both lines;
+    so is an owner name given two kinds or countries, unless `lenient` (an office's file: a
+    warning, see `_Mapper.owner`).
     """
     mapper = _Mapper(name, errors, graph, source_title)
+    if lenient:
+        mapper.lenient = WarningTally(name)
     quads = mapper.header()
     origins: dict[ox.NamedNode, str] = {mapper.target: name, mapper.source: name}
     for record in records:
@@ -289,7 +307,8 @@ def registry_quads(
         records=mapper.count,
         quads=tuple(dict.fromkeys(quads)),
         origins=origins,
-        warnings=tuple(warnings.lines() if isinstance(warnings, WarningTally) else warnings),
+        warnings=tuple(warnings.lines() if isinstance(warnings, WarningTally) else warnings)
+        + tuple(mapper.lenient.lines() if mapper.lenient is not None else ()),
     )
 
 
@@ -460,6 +479,7 @@ def read_registry(
         graph=graph,
         source_title=source_title,
         warnings=warnings,
+        lenient=plan.kind in _XML_READERS,
     )
 
 
@@ -573,6 +593,8 @@ class _Run:
         errors = RowErrors(plan.name)
         mapper = _Mapper(plan.name, errors, self.graph_iri, self.title)
         records, warnings = _read(plan, self.default, errors, self.progress, self.parties)
+        if plan.kind in _XML_READERS:
+            mapper.lenient = WarningTally(plan.name)
         batch = mapper.header()
         origins: dict[object, str] = {mapper.target: plan.name, mapper.source: plan.name}
         for record in records:
@@ -594,6 +616,8 @@ class _Run:
         self.write(sink, batch, origins, plan.name)
         self.records += mapper.count
         self.warnings += warnings.lines() if isinstance(warnings, WarningTally) else warnings
+        if mapper.lenient is not None:
+            self.warnings += mapper.lenient.lines()
 
     def current(
         self,

@@ -528,7 +528,11 @@ class _Handler(ContentHandler):
         if local == "Transaction":
             self.namespace = uri
             return
-        hint = "ST.96 files are not supported yet" if "ST96" in (uri or "") else None
+        hint = (
+            "this is a WIPO ST.96 file: import it with --format st96, or without --format"
+            if "ST96" in (uri or "")
+            else None
+        )
         found = f"{{{uri}}}{local}" if uri else local
         raise ParseError(
             f"not an ST.66 file: the root element is {found}, not Transaction",
