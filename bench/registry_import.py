@@ -21,9 +21,11 @@ from pathlib import Path
 
 from kg import KnowledgeGraph, Settings
 from kg.ingest.validate import validate_quads
-from kg.registries.csv import COLUMNS
 from kg.registries.importer import read_registry
 from kg.registries.synth import TM, generate
+
+HEADER = ("mark", "owner", "classes", "jurisdiction", "filing_date", "registration_date")
+HEADER += ("number", "status")
 
 
 def write_extract(path: Path, rows: int, seed: int) -> int:
@@ -33,7 +35,7 @@ def write_extract(path: Path, rows: int, seed: int) -> int:
         facts[quad.subject.value][quad.predicate.value.removeprefix(TM)].append(quad.object.value)
     with path.open("w", encoding="utf-8", newline="") as handle:
         out = csv.writer(handle)
-        out.writerow(COLUMNS)
+        out.writerow(HEADER)
         written = 0
         for subject, fact in facts.items():
             if "/registration/" not in subject:
