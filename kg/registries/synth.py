@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-__all__ = ["SyntheticRegistry", "generate"]
+__all__ = ["SYLLABLES", "SyntheticRegistry", "generate"]
 
 ID = "https://w3id.org/tmkg/id/"
 TM = "https://w3id.org/tmkg/ontology#"
@@ -27,7 +27,7 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 NAME = ox.NamedNode("https://schema.org/name")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
-_SYLLABLES = [
+SYLLABLES = [
     "ka",
     "ri",
     "to",
@@ -120,7 +120,7 @@ class SyntheticRegistry:
 def _text(rng: random.Random) -> str:
     if rng.random() < 0.08:
         return "".join(rng.choice(_HANZI) for _ in range(rng.randint(2, 3)))
-    word = "".join(rng.choice(_SYLLABLES) for _ in range(rng.choice((2, 3, 3, 4))))
+    word = "".join(rng.choice(SYLLABLES) for _ in range(rng.choice((2, 3, 3, 4))))
     return word.upper() if rng.random() < 0.7 else word.capitalize()
 
 

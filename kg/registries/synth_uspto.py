@@ -27,64 +27,12 @@ import random
 from collections.abc import Iterator
 from xml.sax.saxutils import escape
 
+from kg.registries.synth import SYLLABLES
 from kg.resources import SCHEMA_DIR
 
 __all__ = ["generate_daily"]
 
-_SYLLABLES = tuple(
-    [
-        "ka",
-        "ri",
-        "to",
-        "na",
-        "mi",
-        "so",
-        "lu",
-        "ve",
-        "ra",
-        "zen",
-        "tek",
-        "lo",
-        "max",
-        "on",
-        "ix",
-        "ar",
-        "el",
-        "no",
-        "va",
-        "sol",
-        "neo",
-        "bit",
-        "ora",
-        "pix",
-        "qua",
-        "fin",
-        "dex",
-        "tri",
-        "mo",
-        "sky",
-        "lum",
-        "cor",
-        "vox",
-        "ly",
-        "ta",
-        "ge",
-        "fa",
-        "bo",
-        "da",
-        "ben",
-        "cal",
-        "dor",
-        "eth",
-        "fu",
-        "gal",
-        "hex",
-        "jo",
-        "kel",
-        "mar",
-        "nim",
-    ]
-)
+_SYLLABLES = tuple(SYLLABLES)  # the N-Quads registry's syllables: the same look of marks
 _SUFFIXES = ("INC.", "LLC", "CORPORATION", "CO., LTD.", "GMBH", "S.P.A.", "LIMITED", "L.P.")
 _FIRST = ("AVERY", "JORDAN", "MORGAN", "CASEY", "RILEY", "QUINN", "DREW", "SKYLER", "REESE")
 _LAST = ("EXAMPLE", "SAMPLE", "SPECIMEN", "PLACEHOLDER", "MODEL", "PATTERN", "TEMPLATE")
