@@ -17,7 +17,7 @@ from kg.ingest.load import parse_bytes, parse_file
 from kg.ingest.validate import validate_quads
 from kg.ingest.vocabulary import TM_NAMESPACE, defined_terms, similar_terms
 from kg.reference import reference_quads
-from kg.registries import importer
+from kg.registries import mapping
 from kg.registries.importer import import_registry
 from tests.conftest import DATA, all_quads, run_kg
 from tests.test_load import GOOD, PREFIXES
@@ -198,8 +198,8 @@ def test_an_import_mapping_onto_an_undefined_term_is_refused(
     disk_graph: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # a register mapping (status codes, kinds of mark) that names a term the ontology lacks
-    terms = dict(importer._TERM, filingDate=ox.NamedNode(TM_NAMESPACE + "filingdate"))
-    monkeypatch.setattr(importer, "_TERM", terms)
+    terms = dict(mapping._TERM, filingDate=ox.NamedNode(TM_NAMESPACE + "filingdate"))
+    monkeypatch.setattr(mapping, "_TERM", terms)
     before = all_quads(disk_graph)
     with pytest.raises(ValidationError) as raised:
         import_registry(disk_graph, [DATA / "registry-sample.csv"])

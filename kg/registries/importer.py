@@ -1,39 +1,31 @@
-"""Importing trademark register extracts (CSV/TSV, WIPO ST.66 XML) onto the ontology.
+"""Importing trademark register files onto the ontology: `kg import`.
 
-Each file becomes one named graph (default ``id/graph/import/{file stem}``), linked in the
-default graph to a ``tm:Source`` by ``prov:wasDerivedFrom``. Each record becomes a
-``tm:Registration`` ``id/registration/{cc}-{number}`` with its ``tm:Mark`` (one per distinct
-text, ``id/mark/{slug}-{hash}``), its owners (``tm:Person`` or ``tm:Company``,
-``id/party/{slug}-{hash}``, with ``tm:nationality`` where the file gives the owner's country),
-Nice classes, ``tm:applicationNumber`` and (only where the file gives one: a pending application
-has none) ``tm:registrationNumber``, dates typed by their precision, ``tm:status`` and its
-``tm:statusDate``, ``tm:expiryDate`` and ``tm:renewalDate``. The readers (`kg.registries.csv`,
-`kg.registries.st66`) check every value as they read it, so a bad value is reported with its file,
-line and column; the quads then go through the same SHACL validation and single transaction as
-`kg load` (`kg.ingest.load.load_quads`): an import is all or nothing, and importing the same file
-twice adds nothing. See ``docs/registry-import.md``.
+`import_registry` recognises each file's format (CSV/TSV by extension; ST.66, ST.96, USPTO
+Trademark Daily XML and WIPO Madrid XML by their root element, `kg.registries.sniff`), streams
+its records from the format's reader (`kg.registries.csv`, `.st66`, `.st96`, `.uspto_daily`,
+`.madrid`; each checks every value as it reads it, so a bad value is reported with its file,
+line and column), maps them onto the ontology (`kg.registries.mapping`), keeps one current
+state per registration (`kg.registries.versions`) and writes them batch by batch, each batch
+validated with the SHACL shapes, into a private copy of the store that replaces it only when
+every file is read and valid (`kg.registries.sinks`): an import is all or nothing, and importing
+the same file twice adds nothing. See ``docs/registry-import.md``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
 import pyoxigraph as ox
 
 from kg.errors import KGError, NotFound, ParseError
-from kg.ingest.load import LoadReport, load_quads
-from kg.namespaces import GRAPH, ID, TM
 from kg.registries.csv import read_csv
-from kg.registries.details import detail_quads
 from kg.registries.iris import mark_iri, party_iri, registration_iri
-from kg.registries.iris import node as _node
-from kg.registries.kinds import kind_quads
 from kg.registries.madrid import read_madrid
+from kg.registries.mapping import ImportedFile, Mapper, import_graph, registry_quads
 from kg.registries.records import (
     FieldError,
     Owner,
@@ -42,13 +34,13 @@ from kg.registries.records import (
     WarningTally,
     jurisdiction_code,
 )
+from kg.registries.sinks import Buffered, Sink, Staged
 from kg.registries.sniff import xml_format
 from kg.registries.st66 import gather_st66_parties, read_st66
 from kg.registries.st96 import read_st96
 from kg.registries.uspto_daily import read_uspto_daily
 from kg.registries.versions import (
     OWNED_LINKS,
-    RecordStates,
     current_state,
     is_import_graph,
     make_history,
@@ -57,8 +49,7 @@ from kg.registries.versions import (
     version_quads,
     was_replaced,
 )
-from kg.store import Store
-from kg.store.oxigraph import OxigraphStore, Stage
+from kg.store.oxigraph import OxigraphStore
 
 if TYPE_CHECKING:
     from kg.graph import KnowledgeGraph
@@ -79,268 +70,6 @@ __all__ = [
 
 FORMATS = ("csv", "tsv", "st66", "st96", "uspto", "madrid")
 _EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".xml": "xml", ".zip": "xml"}
-_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-_NAME = ox.NamedNode("https://schema.org/name")
-_TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
-_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
-_DEFAULT = ox.DefaultGraph()
-
-
-def _tm(local: str) -> ox.NamedNode:
-    return ox.NamedNode(str(getattr(TM, local)))  # TM is closed: a typo raises at import
-
-
-_TERM = {
-    local: _tm(local)
-    for local in (
-        *("SourceGraph", "Source", "Registration", "Mark", "Company", "mark", "jurisdiction"),
-        *("registrationNumber", "text", "owner", "niceClass", "filingDate", "registrationDate"),
-        *("status", "Person", "applicationNumber", "statusDate", "expiryDate", "renewalDate"),
-        *("nationality", "recordDate"),
-    )
-}
-
-
-def import_graph(name: str) -> str:
-    """The default named graph of an imported file: ``id/graph/import/{file stem}``.
-
-    >>> import_graph("data/registry 2024.csv")
-    'https://w3id.org/tmkg/id/graph/import/registry%202024'
-    """
-    return f"{GRAPH}import/{quote(Path(name).stem, safe='')}"
-
-
-# ------------------------------------------------------------------ records -> quads
-
-
-@dataclass(frozen=True)
-class ImportedFile:
-    """The quads of one register extract, ready to validate and commit."""
-
-    name: str
-    graph: str
-    records: int
-    quads: tuple[ox.Quad, ...]
-    origins: dict[ox.NamedNode, str]
-    """Where each subject was first stated (``file:line``), for validation messages."""
-    warnings: tuple[str, ...] = ()
-
-
-class _Mapper:
-    """Maps one file's checked records onto the ontology, one record at a time, in one named
-    graph derived from one source. Remembers only what it must to check the file as a whole
-    (each registration's single values, each owner's kind and country), never the quads."""
-
-    def __init__(
-        self,
-        name: str,
-        errors: RowErrors,
-        graph: str | None = None,
-        source_title: str | None = None,
-    ) -> None:
-        self.name, self.errors = name, errors
-        self.target = ox.NamedNode(graph or import_graph(name))
-        self.source = ox.NamedNode(f"{ID}source/import/{quote(Path(name).stem, safe='')}")
-        self.title = ox.Literal(source_title or Path(name).name)
-        self.seen: dict[str, tuple[int, int]] = {}
-        self.kinds: dict[str, tuple[str, int]] = {}
-        self.countries: dict[str, tuple[str, int]] = {}
-        self.count = 0
-        self.lenient: WarningTally | None = None
-        """Where owners that disagree go in an office's file (None: a CSV's errors)."""
-
-    def header(self) -> list[ox.Quad]:
-        """The graph's link to its source, in the default graph."""
-        return [
-            ox.Quad(self.target, _RDF_TYPE, _TERM["SourceGraph"], _DEFAULT),
-            ox.Quad(self.target, _DERIVED, self.source, _DEFAULT),
-            ox.Quad(self.source, _RDF_TYPE, _TERM["Source"], _DEFAULT),
-            ox.Quad(self.source, _TITLE, self.title, _DEFAULT),
-        ]
-
-    def registration(self, record: RegistryRecord) -> ox.NamedNode:
-        return ox.NamedNode(registration_iri(record.jurisdiction, record.number))
-
-    def record(self, record: RegistryRecord) -> list[ox.Quad] | None:
-        """The quads of `record`; None where it states a registration this file stated before
-        with other single values (an error is added naming both lines). A registration stated
-        again with the same single values adds its multi-valued facts (co-owners, classes,
-        goods and services: one row per owner or class)."""
-        registration = self.registration(record)
-        key = hash(_content(record))
-        first = self.seen.setdefault(registration.value, (record.line, key))
-        if first[0] != record.line or first[1] != key:
-            if first[1] != key:
-                self.errors.add(
-                    record.line,
-                    None,
-                    f"registration {record.jurisdiction}-{record.number} is already on line "
-                    f"{first[0]} with other values",
-                )
-                return None
-        else:
-            self.count += 1
-        return self.quads(registration, record)
-
-    def quads(self, registration: ox.NamedNode, record: RegistryRecord) -> list[ox.Quad]:
-        """`record` stated about `registration` (the registration's IRI, or a version's)."""
-        target = self.target
-        mark = _node(mark_iri(record.mark))
-        quads = [
-            ox.Quad(registration, _RDF_TYPE, _TERM["Registration"], target),
-            ox.Quad(registration, _TERM["mark"], mark, target),
-            ox.Quad(
-                registration,
-                _TERM["jurisdiction"],
-                _node(f"{ID}jurisdiction/{record.jurisdiction}"),
-                target,
-            ),
-            ox.Quad(mark, _RDF_TYPE, _TERM["Mark"], target),
-            ox.Quad(mark, _TERM["text"], ox.Literal(record.mark), target),
-        ]
-        # A pending application has no registration number: only the numbers the file gives.
-        for term, number in (
-            ("applicationNumber", record.application_number),
-            ("registrationNumber", record.registration_number),
-        ):
-            if number:
-                quads.append(ox.Quad(registration, _TERM[term], ox.Literal(number), target))
-        for owner in record.owners:
-            quads += self.owner(registration, owner, record.line)
-        for number in record.classes:
-            nice = _node(f"{ID}nice/{number}")
-            quads.append(ox.Quad(registration, _TERM["niceClass"], nice, target))
-        for term, date in (
-            ("filingDate", record.filing_date),
-            ("registrationDate", record.registration_date),
-            ("statusDate", record.status_date),
-            ("expiryDate", record.expiry_date),
-            ("renewalDate", record.renewal_date),
-            ("recordDate", record.as_of),
-        ):
-            if date is not None:
-                quads.append(ox.Quad(registration, _TERM[term], date, target))
-        if record.status:
-            status = ox.Literal(record.status)
-            quads.append(ox.Quad(registration, _TERM["status"], status, target))
-        quads += kind_quads(registration, record, target)  # kind of mark, national classes
-        quads += detail_quads(registration, record, target)  # claims, texts, events...
-        return quads
-
-    def owner(self, registration: ox.NamedNode, owner: Owner, line: int) -> list[ox.Quad]:
-        """An owner's quads. One name given two kinds or two countries in a file is an error
-        in a CSV the user wrote; in an office's file (ST.66, ST.96, USPTO, Madrid: hundreds of
-        thousands of records, where the same name is an individual here and a sole
-        proprietorship there) it is a warning, and the kind or country first stated is kept."""
-        node = _node(party_iri(owner.name))
-        kind = owner.kind
-        if kind:
-            stated = self.kinds.setdefault(owner.name, (kind, line))
-            if stated[0] != kind:
-                self.disagree(
-                    line,
-                    "kinds",
-                    f'owner "{owner.name}" is a {kind} here, a {stated[0]} on line {stated[1]}',
-                )
-                kind = stated[0]
-        quads = [
-            ox.Quad(registration, _TERM["owner"], node, self.target),
-            ox.Quad(node, _RDF_TYPE, _TERM[_PARTY_TYPE[kind]], self.target),
-            ox.Quad(node, _NAME, ox.Literal(owner.name), self.target),
-        ]
-        if owner.country:
-            first = self.countries.setdefault(owner.name, (owner.country, line))
-            if first[0] != owner.country:
-                self.disagree(
-                    line,
-                    "countries",
-                    f'owner "{owner.name}" is of {owner.country} here, of {first[0]} on '
-                    f"line {first[1]}",
-                )
-            country = _node(f"{ID}jurisdiction/{first[0]}")
-            quads.append(ox.Quad(node, _TERM["nationality"], country, self.target))
-        return quads
-
-    def disagree(self, line: int, what: str, message: str) -> None:
-        if self.lenient is None:
-            self.errors.add(line, None, message)
-        else:
-            self.lenient.add(f"one owner name given two {what}: the first kept", line, message)
-
-    def where(self, record: RegistryRecord) -> str:
-        return f"{self.name}:{record.line}"
-
-
-def registry_quads(
-    records: Iterable[RegistryRecord],
-    *,
-    name: str,
-    errors: RowErrors,
-    graph: str | None = None,
-    source_title: str | None = None,
-    warnings: Sequence[str] | WarningTally = (),
-    lenient: bool = False,
-) -> ImportedFile:
-    """Map checked records onto the ontology, in one named graph derived from one source, all
-    in memory (`import_registry` streams instead).
-
-    A registration stated twice with different single values is an error naming both lines;
-    so is an owner name given two kinds or countries, unless `lenient` (an office's file: a
-    warning, see `_Mapper.owner`).
-    """
-    mapper = _Mapper(name, errors, graph, source_title)
-    if lenient:
-        mapper.lenient = WarningTally(name)
-    quads = mapper.header()
-    origins: dict[ox.NamedNode, str] = {mapper.target: name, mapper.source: name}
-    for record in records:
-        stated = mapper.record(record)
-        if stated is None:
-            continue
-        for quad in stated:
-            origins.setdefault(quad.subject, mapper.where(record))  # type: ignore[arg-type]
-        quads += stated
-    errors.raise_if_any()
-    return ImportedFile(
-        name=name,
-        graph=mapper.target.value,
-        records=mapper.count,
-        quads=tuple(dict.fromkeys(quads)),
-        origins=origins,
-        warnings=tuple(warnings.lines() if isinstance(warnings, WarningTally) else warnings)
-        + tuple(mapper.lenient.lines() if mapper.lenient is not None else ()),
-    )
-
-
-_PARTY_TYPE = {"person": "Person", "company": "Company", None: "Company"}
-_MULTI_VALUED = {
-    "line",
-    "owners",
-    "record_id",
-    "classes",
-    "national_classes",
-    "vienna_codes",
-    "goods_services",
-    "priority_claims",
-    "translations",
-    "transliterations",
-    "disclaimers",
-    "representatives",
-    "events",
-    "ownership_changes",
-    "designations",
-    "design_codes",
-}
-"""Fields a registration stated on several rows (one per owner, per class) may add up."""
-
-
-def _content(record: RegistryRecord) -> tuple:
-    """What two statements of one registration must agree on (its single values)."""
-    return tuple(
-        getattr(record, field.name) for field in fields(record) if field.name not in _MULTI_VALUED
-    )
-
-
 # ------------------------------------------------------------------ files
 
 
@@ -539,15 +268,17 @@ def import_registry(
     if isinstance(store, OxigraphStore) and store.can_stage:
         try:
             with store.staged() as stage:
-                run.files(plans, _Staged(stage))
+                run.files(plans, Staged(stage))
                 if check:
                     raise _CheckDone
         except _CheckDone:
             pass
     else:
-        buffer = _Buffered(store)
+        buffer = Buffered(store)
         run.files(plans, buffer)
-        buffer.commit(run, write=not check)
+        done = buffer.commit(write=not check)
+        run.read, run.added = done.quads_read, done.quads_added
+        run.validation_warnings = list(done.warnings)
     if run.added:
         graph.changed()
     return ImportReport(
@@ -585,13 +316,13 @@ class _Run:
         self.validation_warnings: list[str] = []
         self.parties: dict[str, tuple[str, Owner]] | None = None
 
-    def files(self, plans: Sequence[_Plan], sink: _Sink) -> None:
+    def files(self, plans: Sequence[_Plan], sink: Sink) -> None:
         for plan in plans:
             self.file(plan, sink)
 
-    def file(self, plan: _Plan, sink: _Sink) -> None:
+    def file(self, plan: _Plan, sink: Sink) -> None:
         errors = RowErrors(plan.name)
-        mapper = _Mapper(plan.name, errors, self.graph_iri, self.title)
+        mapper = Mapper(plan.name, errors, self.graph_iri, self.title)
         records, warnings = _read(plan, self.default, errors, self.progress, self.parties)
         if plan.kind in _XML_READERS:
             mapper.lenient = WarningTally(plan.name)
@@ -621,7 +352,7 @@ class _Run:
 
     def current(
         self,
-        sink: _Sink,
+        sink: Sink,
         registration: ox.NamedNode,
         graph: ox.NamedNode,
         as_of: ox.Literal | None,
@@ -644,7 +375,7 @@ class _Run:
         return True
 
     def write(
-        self, sink: _Sink, batch: list[ox.Quad], origins: dict[object, str], name: str
+        self, sink: Sink, batch: list[ox.Quad], origins: dict[object, str], name: str
     ) -> None:
         if not batch:
             return
@@ -652,110 +383,6 @@ class _Run:
         self.read += report.quads_read
         self.added += report.quads_added
         self.validation_warnings += report.warnings
-
-
-class _Sink(RecordStates):
-    def write(self, batch: list[ox.Quad], origins: dict[object, str], name: str) -> LoadReport:
-        """Validate `batch` with what the store holds, then write it; raise on a violation."""
-        ...
-
-
-class _Staged:
-    """Writes into a private copy of an Oxigraph store (`OxigraphStore.staged`)."""
-
-    def __init__(self, stage: Stage) -> None:
-        self.stage = stage
-
-    @property
-    def store(self) -> ox.Store:
-        return self.stage.store
-
-    def quads(
-        self,
-        subject: ox.NamedNode | None,
-        predicate: ox.NamedNode | None,
-        obj: object | None,
-        graph: ox.NamedNode | None,
-    ) -> Iterator[ox.Quad]:
-        return iter(self.store.quads_for_pattern(subject, predicate, obj, graph))  # type: ignore[arg-type]
-
-    def replace(self, removed: list[ox.Quad], added: list[ox.Quad]) -> None:
-        for quad in removed:
-            self.store.remove(quad)
-        self.store.extend(added)
-
-    def write(self, batch: list[ox.Quad], origins: dict[object, str], name: str) -> LoadReport:
-        # The compiled SHACL checks (the same verdicts as pyshacl, tests/test_validation_engines.py)
-        # for every batch: pyshacl on a file's last, small batch would cost more than the rest.
-        # (Running them in the store copy itself, limited to the batch's nodes, was 4x slower.)
-        return load_quads(
-            self,  # type: ignore[arg-type]
-            batch,
-            files=[name],
-            origins=origins,
-            engine="sparql",
-        )
-
-    def query(self, sparql: str, **_options: object) -> object:
-        return self.store.query(sparql, use_default_graph_as_union=True)
-
-    def add(self, quads: Sequence[ox.Quad]) -> int:
-        new = [quad for quad in quads if quad not in self.store]
-        if len(new) >= 50_000:
-            self.store.bulk_extend(new)
-        else:
-            self.store.extend(new)
-        return len(new)
-
-
-class _Buffered:
-    """For a store that cannot stage: every quad kept, validated and written at the end."""
-
-    def __init__(self, store: Store) -> None:
-        self.base = store
-        self.overlay = ox.Store()
-        self.removed: set[ox.Quad] = set()
-        self.origins: dict[object, str] = {}
-        self.names: list[str] = []
-
-    def quads(
-        self,
-        subject: ox.NamedNode | None,
-        predicate: ox.NamedNode | None,
-        obj: object | None,
-        graph: ox.NamedNode | None,
-    ) -> Iterator[ox.Quad]:
-        for quad in self.base.quads(subject, predicate, obj, graph):
-            if quad not in self.removed:
-                yield quad
-        yield from self.overlay.quads_for_pattern(subject, predicate, obj, graph)
-
-    def replace(self, removed: list[ox.Quad], added: list[ox.Quad]) -> None:
-        for quad in removed:
-            self.overlay.remove(quad)
-            self.removed.add(quad)
-        self.overlay.extend(added)
-
-    def write(self, batch: list[ox.Quad], origins: dict[object, str], name: str) -> LoadReport:
-        self.overlay.extend(batch)
-        for node, where in origins.items():
-            self.origins.setdefault(node, where)
-        if name not in self.names:
-            self.names.append(name)
-        return LoadReport(files=(name,), quads_read=0, quads_added=0)
-
-    def commit(self, run: _Run, *, write: bool) -> None:
-        added = list(self.overlay.quads_for_pattern(None, None, None, None))
-        report = load_quads(self.base, added, files=self.names, origins=self.origins, commit=False)
-        run.read, run.validation_warnings = report.quads_read, list(report.warnings)
-        new = [quad for quad in added if not any(self.base.quads(*_pattern(quad)))]
-        run.added = len(new)
-        if write and (new or self.removed):
-            self.base.replace(sorted(self.removed, key=str), new)
-
-
-def _pattern(quad: ox.Quad) -> tuple:
-    return (quad.subject, quad.predicate, quad.object, quad.graph_name)
 
 
 _MASK = re.compile(r'"[^"]*"|<[^>]*>|\b[\w.-]+:[\w./%~#-]+|\d[\d.-]*')
