@@ -1,0 +1,211 @@
+"""The applicants and representatives of ST.66 trademark XML (`kg.registries.st66`): a party
+as read (`Party`, inline ``Applicant`` / ``Representative``), a reference to one
+(`Key`, ``ApplicantKey`` / ``RepresentativeKey``) resolved against the `Parties` of the files
+imported together, and the owners and representatives of a ``TradeMark`` made from them
+(`trademark_owners`, `trademark_representatives`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from kg.registries.records import (
+    FieldError,
+    Owner,
+    RowErrors,
+    WarningTally,
+    jurisdiction_code,
+    owner_kind,
+)
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from kg.registries.st66_trademark import TradeMark
+
+__all__ = ["Key", "Parties", "Party", "trademark_owners", "trademark_representatives"]
+
+Parties = Mapping[str, tuple[str, Owner]]
+"""Parties by key ("applicant/507772", "representative/9865") -> (role, owner)."""
+
+
+@dataclass
+class Party:
+    """An Applicant or Representative being read."""
+
+    role: str
+    line: int
+    identifier: str | None = None
+    lines: list[str] = field(default_factory=list)
+    organisations: list[str] = field(default_factory=list)
+    person_parts: list[str] = field(default_factory=list)
+    legal_entity: str | None = None
+    entity_code: str | None = None
+    party_type: str | None = None
+    countries: dict[str, tuple[str, str, int]] = field(default_factory=dict)
+    """"incorporation" / "nationality" -> (element, code as written, line)."""
+
+    @property
+    def name(self) -> str:
+        """``OrganizationName`` where given, else the ``FreeFormatNameLine``s joined, else a
+        person's ``FirstName`` and ``LastName``."""
+        named = self.organisations[:1] or self.lines or self.person_parts
+        return " ".join(" ".join(named).split())
+
+    @property
+    def kind(self) -> str | None:
+        """ "person" or "company" as the file says (legal entity, its code, the name's form)."""
+        if self.legal_entity or self.entity_code:
+            return owner_kind(self.legal_entity or self.entity_code or "")
+        if self.organisations:
+            return "company"
+        return "person" if self.person_parts else None
+
+    def country(self) -> tuple[str, str, int] | None:
+        """The element that says the party's country, its code and line: a person's
+        nationality, a company's country of incorporation, else whichever the file gives."""
+        order = ("nationality", "incorporation")
+        if self.kind != "person":
+            order = order[::-1]
+        return next((self.countries[key] for key in order if key in self.countries), None)
+
+    def owner(self, errors: RowErrors, suffix: str = "") -> Owner:
+        """The party as an `Owner`, its country checked (a bad code goes to `errors`)."""
+        country = None
+        found = self.country()
+        if found is not None:
+            try:
+                country = jurisdiction_code(found[1])
+            except FieldError as error:
+                errors.add(found[2], None, f"{found[0]}: {error}{suffix}")
+        return Owner(self.name, self.kind, country)
+
+
+@dataclass
+class Key:
+    """An ApplicantKey / RepresentativeKey: its Identifier and URI as written."""
+
+    role: str
+    line: int
+    identifier: str | None = None
+    uri: str | None = None
+
+    def candidates(self) -> list[str]:
+        """The keys it may be defined under: "{role}/{Identifier}", "{role}/{last segment of
+        the URI}" (UKIPO's mark names applicant 507772 as ``…/trademark/applicant/507772``)."""
+        found = []
+        if self.identifier:
+            found.append(f"{self.role}/{self.identifier}")
+        if self.uri:
+            tail = self.uri.rstrip("/").rsplit("/", 1)[-1]
+            if tail:
+                found.append(f"{self.role}/{tail}")
+        return found
+
+    def shown(self) -> str:
+        return self.uri or self.identifier or "(empty)"
+
+
+def trademark_owners(
+    trademark: TradeMark,
+    fallback: list[Party],
+    parties: Parties,
+    errors: RowErrors,
+    suffix: str,
+    path: Path,
+) -> tuple[Owner, ...]:
+    """Inline Applicants; else those the ApplicantKeys name; else those beside the
+    TradeMarkDetails (USPTO)."""
+    applicants = trademark.applicants
+    keys = [key for key in trademark.keys if key.role == "applicant"]
+    if not applicants and keys:
+        owners = []
+        for key in keys:
+            found = _resolve(key, parties)
+            if found is None:
+                errors.add(
+                    key.line,
+                    None,
+                    f'ApplicantKey "{key.shown()}" names no applicant of the files imported'
+                    f"{suffix}: import the file that defines it in the same command, e.g. "
+                    f"kg import {path.name} applicants.xml",
+                )
+            elif found not in owners:
+                owners.append(found)
+        return tuple(owners)
+    applicants = applicants or _current_owners(fallback)
+    if not applicants:
+        errors.add(trademark.line, None, f"TradeMark without an Applicant{suffix}")
+    owners = []
+    for applicant in applicants:
+        if not applicant.name:
+            errors.add(
+                applicant.line,
+                None,
+                f"Applicant without FreeFormatNameLine or OrganizationName{suffix}",
+            )
+            continue
+        owner = applicant.owner(errors, suffix)
+        if owner not in owners:
+            owners.append(owner)
+    return tuple(owners)
+
+
+def _resolve(key: Key, parties: Parties) -> Owner | None:
+    for candidate in key.candidates():
+        found = parties.get(candidate)
+        if found is not None and found[0] == key.role:
+            return found[1]
+    return None
+
+
+def trademark_representatives(
+    trademark: TradeMark,
+    parties: Parties,
+    errors: RowErrors,
+    tally: WarningTally,
+    suffix: str,
+) -> tuple[Owner, ...]:
+    """Inline Representatives with a name (USPTO writes empty ones); else those the
+    RepresentativeKeys name (one naming none is a warning: the representative is left out)."""
+    found: list[Owner] = []
+    for party in trademark.representatives:
+        if party.name:
+            owner = party.owner(errors, suffix)
+            if owner not in found:
+                found.append(owner)
+    if trademark.representatives:
+        return tuple(found)
+    for key in trademark.keys:
+        if key.role != "representative":
+            continue
+        owner = _resolve(key, parties)
+        if owner is None:
+            tally.add(
+                "RepresentativeKey names no representative of the files imported: "
+                "representative left out",
+                key.line,
+                f"{key.shown()}{suffix}",
+            )
+        elif owner not in found:
+            found.append(owner)
+    return tuple(found)
+
+
+def _current_owners(chain: list[Party]) -> list[Party]:
+    """The current owners among applicants beside TradeMarkDetails, as USPTO writes them.
+
+    They list the chain of title, the current owner's party type first; co-owners share a
+    party type. Without USPTO's ``PartyTypeCode`` only the first can be told to be current.
+    """
+    if not chain or chain[0].party_type is None:
+        return chain[:1]
+    current = chain[0].party_type
+    found = []
+    for applicant in chain:
+        if applicant.party_type != current:
+            break
+        found.append(applicant)
+    return found
