@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -58,6 +58,7 @@ _DESIGN_CODE = re.compile(r"(0[1-9]|1[0-9]|2[0-9])(\.?)([0-9]{2})\2([0-9]{2})")
 _SAFE = "-._~"
 
 
+@cache
 def _tm(local: str) -> ox.NamedNode:
     return ox.NamedNode(str(getattr(TM, local)))  # TM is closed: a typo raises at import
 

@@ -35,6 +35,7 @@ _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _VIENNA = re.compile(r"(?:0[1-9]|1[0-9]|2[0-9])\.[0-9]{2}\.[0-9]{2}")
 
 
+@cache
 def _tm(local: str) -> ox.NamedNode:
     return ox.NamedNode(str(getattr(TM, local)))
 
