@@ -11,7 +11,9 @@ import pytest
 from kg import KnowledgeGraph, Settings
 from kg.analysis.resolution import (
     RESOLUTION_GRAPH,
+    PartyRecord,
     duplicate_candidates,
+    match_parties,
     normalize_party_name,
     resolve_parties,
 )
@@ -141,3 +143,13 @@ def test_post_load_links_an_owner_to_the_party_already_in_the_graph() -> None:
         assert {"Nike, Inc", "Nike Incorporated"} <= {nike.name, *nike.aliases}
     finally:
         graph.close()
+
+
+def test_names_that_differ_in_their_numbers_are_other_parties() -> None:
+    """Placeholder owners a mapping writes per record, numbered firms: never proposed, so a
+    register of 50,000 numbered owners does not produce millions of candidate pairs."""
+    parties = [PartyRecord(f"p{n}", (f"Owner not in the sample (EM {n:09d})",)) for n in range(300)]
+    parties += [PartyRecord("s54", ("Studio 54 Ltd",)), PartyRecord("s55", ("Studio 55 Ltd",))]
+    parties += [PartyRecord("a", ("Studio 54 Limited",))]
+    found = [(m.left, m.right) for m in match_parties(parties)]
+    assert found == [("a", "s54")]

@@ -168,7 +168,9 @@ def match_parties(
     """Pairs of parties whose names match, best first; pairs already one identity are left out.
 
     Candidates come from blocking keys (the normalized key, and its first three characters
-    for close spellings), never from all pairs.
+    for close spellings), never from all pairs. Names whose numbers differ ("Studio 54",
+    "Studio 55"; a register's placeholder owners "owner of EM 0123" and "owner of EM 0124")
+    name other parties and are never proposed.
 
     >>> found = match_parties([PartyRecord("a", ("Nike, Inc.",)), PartyRecord("b", ("NIKE INC",)),
     ...                        PartyRecord("c", ("Nike Ltd",)), PartyRecord("d", ("Apple Bank",))])
@@ -195,6 +197,7 @@ def match_parties(
     return sorted(best.values(), key=lambda m: (-m.score, m.left, m.right))
 
 
+_DIGITS = re.compile(r"\d+")
 BLOCK_MAX = 500
 """Names compared pairwise at most in one block: a bigger block is split by a longer prefix."""
 
@@ -234,6 +237,8 @@ def _compare(
             score, method = AUTOMATIC_SCORE, "normalized-name"
         else:
             score, method = _OTHER_FORM_SCORE, "normalized-name, legal form differs"
+    elif _DIGITS.findall(left_norm.key) != _DIGITS.findall(right_norm.key):
+        return None  # "Studio 54" and "Studio 55", "Owner 12" and "Owner 13": other parties
     else:
         score = fuzz.ratio(left_norm.key, right_norm.key) / 100
         method = "similar-name"
