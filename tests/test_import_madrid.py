@@ -212,3 +212,18 @@ def test_a_bad_file_writes_nothing(disk_graph: KnowledgeGraph, tmp_path: Path) -
     with pytest.raises(ParseError, match='IR 1600002: NICCLAI: "0" is not a Nice class'):
         importer.import_registry(disk_graph, [MADRID, bad])
     assert all_quads(disk_graph) == before
+
+
+def test_each_designation_counts_by_the_status_wipo_gives_it(disk_graph: KnowledgeGraph) -> None:
+    """WIPO's transaction names are read through the status scheme (schema/status.ttl): the
+    CN designation totally refused on 2012-03-01 counts in CN before and not after; the EM
+    designation granted protection counts in EM's member states."""
+    from kg import Analyst
+
+    importer.import_registry(disk_graph, [MADRID])
+    analyst = Analyst(disk_graph)
+    assert analyst.who_else_uses("VALLORBIA", jurisdiction="CN") == []
+    [before] = analyst.who_else_uses("VALLORBIA", jurisdiction="CN", as_of="2012-02")
+    assert before.party.name == "Vallorbe Horlogerie Exemple SA"
+    [in_france] = analyst.who_else_uses("VALLORBIA", jurisdiction="FR")
+    assert in_france.party.name == "Vallorbe Horlogerie Exemple SA"
