@@ -24,7 +24,7 @@ from kg.errors import ValidationError
 from kg.ingest.load import load_quads
 from kg.ingest.validate import validate_quads
 from kg.registries.details import EVENT_LINK, OWNED_LINKS, design_search_code, detail_quads
-from kg.registries.importer import registry_quads
+from kg.registries.importer import import_registry, registry_quads
 from kg.registries.records import (
     Designation,
     GoodsServices,
@@ -707,3 +707,46 @@ def test_both_validation_engines_pass_the_details_and_refuse_a_bad_one(engine: s
     for term in ("designSearchCode", "eventKind", "tm:date", "firstUsedDate"):
         assert term in found, (term, found)
     fresh.close()
+
+
+FIGURATIVE_ST66 = """<?xml version="1.0" encoding="UTF-8"?>
+<Transaction xmlns="http://www.wipo.int/standards/XMLSchema/ST66"><TradeMarkTransactionBody>
+<TransactionContentDetails><TransactionData><TradeMarkDetails>{marks}</TradeMarkDetails>
+</TransactionData></TransactionContentDetails></TradeMarkTransactionBody></Transaction>"""
+FIGURATIVE_MARK = """<TradeMark><RegistrationOfficeCode>EM</RegistrationOfficeCode>
+<ApplicationNumber>{number}</ApplicationNumber><ApplicationDate>2019-01-02</ApplicationDate>
+<MarkFeature>{feature}</MarkFeature>
+<WordMarkSpecification><MarkVerbalElementText>{text}</MarkVerbalElementText></WordMarkSpecification>
+<GoodsServicesDetails><GoodsServices><ClassDescriptionDetails><ClassDescription>
+<ClassNumber>30</ClassNumber></ClassDescription></ClassDescriptionDetails></GoodsServices>
+</GoodsServicesDetails><ApplicantDetails><Applicant><ApplicantAddressBook><FormattedNameAddress>
+<Name><OrganizationName>{owner}</OrganizationName></Name></FormattedNameAddress>
+</ApplicantAddressBook></Applicant></ApplicantDetails></TradeMark>"""
+
+
+@pytest.mark.parametrize("feature", ["Figurative", "figurative", "Colour"])
+def test_words_an_office_records_for_a_figurative_mark_are_its_verbal_element(
+    disk_graph: KnowledgeGraph, tmp_path: Path, feature: str
+) -> None:
+    """EUIPO files a "figurative mark with word elements" as Figurative with its words in
+    MarkVerbalElementText: the words count in word similarity (a CSV title of a figure does not,
+    tests/data/mark-kinds.trig's STAR, unless its verbal_element column says so)."""
+    marks = FIGURATIVE_MARK.format(
+        number="018000001", feature=feature, text="SOLVANTO", owner="Solvanto Foods SA"
+    )
+    path = tmp_path / "euipo.xml"
+    path.write_text(FIGURATIVE_ST66.format(marks=marks), encoding="utf-8")
+    import_registry(disk_graph, [path])
+    [hit] = Analyst(disk_graph).who_else_uses("SOLVANTO", 30, "FR")
+    assert hit.party.name == "Solvanto Foods SA"
+    csv = tmp_path / "titled.csv"
+    csv.write_text(
+        "mark,owner,classes,jurisdiction,number,mark_feature,verbal_element\n"
+        "STARFIGURE,Star Co,30,EM,1,Figurative,\n"
+        "ORBELLO TITLE,Orbello Co,30,EM,2,Figurative,ORBELLO\n",
+        encoding="utf-8",
+    )
+    import_registry(disk_graph, [csv])
+    assert Analyst(disk_graph).who_else_uses("STARFIGURE", 30, "EM") == []
+    [orbello] = Analyst(disk_graph).who_else_uses("ORBELLO", 30, "EM")
+    assert orbello.party.name == "Orbello Co"

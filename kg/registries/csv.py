@@ -48,7 +48,7 @@ COLUMNS = (
     *("goods_services", "goods_services_language", "first_used_date"),
     *("first_used_commerce_date", "priority_country", "priority_date", "priority_number"),
     *("translation", "translation_language", "transliteration", "transliteration_language"),
-    *("disclaimer", "disclaimer_language", "representative"),
+    *("disclaimer", "disclaimer_language", "representative", "verbal_element"),
 )
 REQUIRED = ("mark", "owner", "number")
 DEFAULT_LANGUAGE = "und"
@@ -307,4 +307,5 @@ def _record(
         disclaimers=claims["disclaimer"],
         representatives=tuple(Owner(agent) for agent in agents),
         publication_date=dates["publication_date"],
+        verbal_element=cell("verbal_element") or None,
     )

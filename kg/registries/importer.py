@@ -291,6 +291,8 @@ def import_registry(
     )
 
 
+_VERBAL_TEXTS = {"st66", "st96", "madrid"}
+"""Formats whose mark text is the standard's verbal element (MarkVerbalElementText)."""
 BATCH_QUADS = 200_000
 """Quads validated and written at a time by `import_registry`."""
 
@@ -326,6 +328,7 @@ class _Run:
         records, warnings = _read(plan, self.default, errors, self.progress, self.parties)
         if plan.kind in _XML_READERS:
             mapper.lenient = WarningTally(plan.name)
+            mapper.texts_are_words = plan.kind in _VERBAL_TEXTS
         batch = mapper.header()
         origins: dict[object, str] = {mapper.target: plan.name, mapper.source: plan.name}
         for record in records:

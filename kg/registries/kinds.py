@@ -28,7 +28,7 @@ from kg.namespaces import ID, TM
 from kg.registries.records import RegistryRecord
 from kg.resources import SCHEMA_DIR
 
-__all__ = ["kind_quads", "mark_feature_iri", "national_scheme"]
+__all__ = ["is_wordless", "kind_quads", "mark_feature_iri", "national_scheme"]
 
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -60,6 +60,27 @@ def mark_feature_iri(text: str) -> str | None:
     True
     """
     return _feature_labels().get(" ".join(text.split()).casefold())
+
+
+@cache
+def _wordless() -> frozenset[str]:
+    store = ox.Store()
+    store.load(path=str(SCHEMA_DIR / "mark-features.ttl"), format=ox.RdfFormat.TURTLE)
+    collection = ox.NamedNode(f"{ID}mark-feature/wordless")
+    member = ox.NamedNode(_SKOS + "member")
+    return frozenset(q.object.value for q in store.quads_for_pattern(collection, member, None))
+
+
+def is_wordless(feature: str | None) -> bool:
+    """Whether an office's MarkFeature value names a kind of mark without words by definition
+    (the collection ``mark-feature/wordless`` of ``schema/mark-features.ttl``: figurative,
+    colour, sound, olfactory).
+
+    >>> is_wordless("Figurative"), is_wordless("Word"), is_wordless(None)
+    (True, False, False)
+    """
+    iri = mark_feature_iri(feature) if feature else None
+    return iri is not None and iri in _wordless()
 
 
 def national_scheme(jurisdiction: str) -> str:

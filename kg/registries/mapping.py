@@ -24,7 +24,7 @@ from kg.namespaces import GRAPH, ID, TM
 from kg.registries.details import detail_quads
 from kg.registries.iris import mark_iri, party_iri, registration_iri
 from kg.registries.iris import node as _node
-from kg.registries.kinds import kind_quads
+from kg.registries.kinds import is_wordless, kind_quads
 from kg.registries.records import Owner, RegistryRecord, RowErrors, WarningTally
 
 __all__ = ["ImportedFile", "Mapper", "import_graph", "registry_quads"]
@@ -46,7 +46,7 @@ _TERM = {
         *("SourceGraph", "Source", "Registration", "Mark", "Company", "mark", "jurisdiction"),
         *("registrationNumber", "text", "owner", "niceClass", "filingDate", "registrationDate"),
         *("status", "Person", "applicationNumber", "statusDate", "expiryDate", "renewalDate"),
-        *("nationality", "recordDate"),
+        *("nationality", "recordDate", "verbalElement"),
     )
 }
 
@@ -96,6 +96,9 @@ class Mapper:
         self.kinds: dict[str, tuple[str, int]] = {}
         self.countries: dict[str, tuple[str, int]] = {}
         self.count = 0
+        self.texts_are_words = False
+        """Whether the file's mark texts are the standard's verbal element (ST.66, ST.96,
+        Madrid), not a register's title for a figure (a CSV may hold either)."""
         self.lenient: WarningTally | None = None
         """Where owners that disagree go in an office's file (None: a CSV's errors)."""
 
@@ -173,6 +176,14 @@ class Mapper:
         if record.status:
             status = ox.Literal(record.status)
             quads.append(ox.Quad(registration, _TERM["status"], status, target))
+        if self.texts_are_words and record.verbal_element is None and is_wordless(
+            record.mark_feature
+        ):
+            # ST.66/ST.96 MarkVerbalElementText of a Figurative mark (EUIPO's "figurative mark
+            # with word elements"): the office records these words as the mark's, so they are
+            # its verbal element, compared by word similarity (docs/ontology.md, section D).
+            verbal = ox.Literal(record.mark)
+            quads.append(ox.Quad(registration, _TERM["verbalElement"], verbal, target))
         quads += kind_quads(registration, record, target)  # kind of mark, national classes
         quads += detail_quads(registration, record, target)  # claims, texts, events...
         return quads
