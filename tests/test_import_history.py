@@ -4,6 +4,7 @@ nothing; an import streams through a private copy of the store, all or nothing."
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -167,6 +168,8 @@ def test_warnings_are_summarized_by_kind(disk_graph: KnowledgeGraph, tmp_path: P
     noted = [w for w in report.warnings if "Nice class" in w]
     assert len(noted) == 1, report.warnings
     assert noted[0].startswith("30 times: ")
+    lines = [int(n) for n in re.findall(r"noclass\.csv:(\d+):", noted[0])]
+    assert lines == [2, 3, 4]  # the first three, in the file's order
 
 
 def test_the_saved_query_lists_each_state_oldest_first(
@@ -246,7 +249,7 @@ def test_daily_files_keep_the_latest_transaction_whatever_the_order_of_import(
     )
     import_registry(disk_graph, [friday])
     report = import_registry(disk_graph, [monday])
-    assert (report.records, report.history) == (1, 0)
+    assert (report.records, report.history, report.older) == (1, 0, 1)
     assert status(disk_graph, "us-98000001") == [("800", "B")]
     before = all_quads(disk_graph)
     for path in (monday, friday):
@@ -312,3 +315,13 @@ def test_an_office_file_that_names_one_owner_two_ways_warns_and_keeps_the_first(
     assert {(row["t"].value.rsplit("#", 1)[1], row["c"].value[-2:]) for row in rows} == {
         ("Person", "US")
     }
+
+
+def test_a_file_with_no_records_writes_nothing(disk_graph: KnowledgeGraph, tmp_path: Path) -> None:
+    """A header-only CSV (and an ST.66 file of applicants only) states nothing: no source, no
+    graph; the import says so."""
+    before = all_quads(disk_graph)
+    report = import_registry(disk_graph, [write(tmp_path, "empty.csv", "")])
+    assert (report.records, report.quads_added) == (0, 0)
+    assert any("no rows" in warning for warning in report.warnings)
+    assert all_quads(disk_graph) == before

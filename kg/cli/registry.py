@@ -29,23 +29,29 @@ def add_registry_commands(
     importer = commands.add_parser(
         "import",
         parents=[common],
-        help="import register extracts (CSV/TSV, WIPO ST.66 XML), all or nothing",
-        description="Map register extracts onto the ontology (one named graph per file, linked "
-        "to a tm:Source), validate them with the SHACL shapes and load them in one transaction: "
-        "a bad row or element is reported with its file, line and column and nothing is "
-        "written. Importing the same file twice adds nothing. See docs/registry-import.md.",
+        help="import register files (CSV/TSV, WIPO ST.66 and ST.96, USPTO daily XML, WIPO "
+        "Madrid XML), all or nothing",
+        description="Map register files as offices publish them onto the ontology (one named "
+        "graph per file, linked to a tm:Source): CSV/TSV extracts, WIPO ST.66 in any namespace "
+        "(EUIPO, TMview per-office services, USPTO TSDR), WIPO ST.96, USPTO Trademark Daily XML "
+        "(plain or zipped) and WIPO Madrid (ROMARIN) XML. Files are streamed, validated with "
+        "the SHACL shapes and written all or nothing: a bad row or element is reported with its "
+        "file, line and column and nothing is written. Importing the same file twice adds "
+        "nothing; a newer file's state of a registration is current and the older one stays as "
+        "history. See docs/registry-import.md.",
     )
     importer.add_argument("files", nargs="+", type=Path, metavar="FILE")
     importer.add_argument(
         "--format",
         choices=FORMATS,
-        help="csv, tsv or st66 (default: from the extension: .csv, .tsv/.tab, .xml)",
+        help="the file format (default: .csv, .tsv/.tab by extension; .xml and .zip by their "
+        "root element)",
     )
     importer.add_argument(
         "--jurisdiction",
         metavar="CC",
-        help="ISO 3166-1 code for records that name none (empty cell, no column, no "
-        "RegistrationOfficeCode)",
+        help="ISO 3166-1 code (or EM, BX, OA, WO) for records that name none (empty cell, no "
+        "column, no RegistrationOfficeCode)",
     )
     importer.add_argument(
         "--graph",
@@ -132,6 +138,11 @@ def run_registry(args: argparse.Namespace, settings: Settings) -> int:
             if report.history
             else ""
         )
+        if report.older:
+            history += (
+                f"; {report.older} record(s) older than the registration's current state, "
+                "kept as history"
+            )
         print(
             f"imported {files}: {report.records} registrations, {report.quads_read} quads "
             f"read, {report.quads_added} new{history}"

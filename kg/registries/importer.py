@@ -231,6 +231,8 @@ class ImportReport:
     warnings: tuple[str, ...] = ()
     history: int = 0
     """Registrations whose earlier state from another file became history (`versions`)."""
+    older: int = 0
+    """Records older than the registration's current state, written as history at once."""
 
 
 def import_registry(
@@ -288,6 +290,7 @@ def import_registry(
         quads_added=0 if check else run.added,
         warnings=tuple(run.warnings) + _summary(run.validation_warnings),
         history=run.history,
+        older=run.older,
     )
 
 
@@ -313,7 +316,7 @@ class _Run:
             title,
             progress,
         )
-        self.records = self.read = self.added = self.history = 0
+        self.records = self.read = self.added = self.history = self.older = 0
         self.warnings: list[str] = []
         self.validation_warnings: list[str] = []
         self.parties: dict[str, tuple[str, Owner]] | None = None
@@ -329,7 +332,10 @@ class _Run:
         if plan.kind in _XML_READERS:
             mapper.lenient = WarningTally(plan.name)
             mapper.texts_are_words = plan.kind in _VERBAL_TEXTS
-        batch = mapper.header()
+        # the graph's link to its source only once the file states something: a file with no
+        # records (a header-only CSV, an ST.66 file of applicants only) writes nothing at all
+        batch: list[ox.Quad] = []
+        stated_any = False
         origins: dict[object, str] = {mapper.target: plan.name, mapper.source: plan.name}
         for record in records:
             stated = mapper.record(record)
@@ -337,11 +343,15 @@ class _Run:
                 continue  # read on, to report every bad value; nothing more is written
             registration = mapper.registration(record)
             if not self.current(sink, registration, mapper.target, record.as_of):
+                self.older += 1
                 owned = {q.object for q in stated if q.predicate in OWNED_LINKS}
                 stated = list(version_quads(stated, registration, mapper.target, owned))
             where = mapper.where(record)
             for quad in stated:
                 origins.setdefault(quad.subject, where)
+            if not stated_any:
+                batch += mapper.header()
+                stated_any = True
             batch += stated
             if len(batch) >= BATCH_QUADS:
                 self.write(sink, batch, origins, plan.name)
@@ -399,9 +409,14 @@ def _summary(lines: Sequence[str], examples: int = 3) -> tuple[str, ...]:
         groups.setdefault(_MASK.sub("…", line), []).append(line)
     out = []
     for members in groups.values():
+        members.sort(key=_natural)  # line 4 before line 17 before line 100
         if len(members) == 1:
             out.append(members[0])
             continue
         shown = "; ".join(members[:examples])
         out.append(f"{len(members)} times: {shown}{'; ...' if len(members) > examples else ''}")
     return tuple(out)
+
+
+def _natural(text: str) -> list:
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
