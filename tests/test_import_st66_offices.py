@@ -7,7 +7,10 @@ tests/data/st66-tmview-gb-{mark,applicant,representative}.xml (UKIPO's TMview an
 mark names its applicant and representative only by key), st66-osim-ro-inline.xml (OSIM:
 parties inline, repeated Vienna codes, goods texts in two languages), st66-euipo-em-
 {marks,parties}.xml (EUIPO, office EM, parties by Identifier), st66-claims-events.xml (a Madrid
-WO record and a USPTO TSDR one: priority, designations, renewal, events, translations)."""
+WO record and a USPTO TSDR one: priority, designations, renewal, events, translations),
+st66-uspto-tsdr-use.xml (USPTO TSDR: US classes and first-use dates per class, the status in
+words, attorneys beside correspondents), st66-euipo-em-deleted.xml (EUIPO: TradeMarks and
+parties marked operationCode Delete)."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from kg import KnowledgeGraph, ParseError
+from kg.analysis.service import Analyst
 from kg.registries import st66
 from kg.registries.importer import import_registry, read_registry
 from kg.registries.records import Owner, RegistryRecord, RowErrors
@@ -30,6 +34,8 @@ RO = DATA / "st66-osim-ro-inline.xml"
 EM_MARKS = DATA / "st66-euipo-em-marks.xml"
 EM_PARTIES = DATA / "st66-euipo-em-parties.xml"
 CLAIMS = DATA / "st66-claims-events.xml"
+USE = DATA / "st66-uspto-tsdr-use.xml"
+EM_DELETED = DATA / "st66-euipo-em-deleted.xml"
 REAL = Path(__file__).resolve().parents[1].parent / "shared" / "real-registers"
 REG = "https://w3id.org/tmkg/id/registration/"
 
@@ -302,6 +308,143 @@ def test_detail_fields_reach_the_store(disk_graph: KnowledgeGraph) -> None:
     assert values(disk_graph, "us-97990001", "tm:publicationDate") == ["2022-08-16"]
 
 
+# ------------------------------------------------------------------ USPTO's extension, deletions
+
+
+def day(literal) -> str | None:
+    return None if literal is None else literal.value
+
+
+def test_uspto_us_classes_and_first_use_dates_per_class() -> None:
+    """ns2:DomesticClassNumbers are national (US) classes; ns2:FirstUseDateNumber /
+    FirstUseDate and FirstUseInCommerceDate / …DateNumber (YYYYMMDD, 00 unknown) the class's
+    first use; the record's first use is the earliest class's."""
+    records, errors, warnings = read(USE)
+    assert errors == []
+    kettle, ladle = by_number(records)["97990101"], by_number(records)["97990102"]
+    assert (kettle.classes, kettle.national_classes) == ((30, 43), ("046", "100", "101"))
+    assert (ladle.classes, ladle.national_classes) == ((21,), ("002", "013"))
+    assert [
+        (g.nice, g.national, day(g.first_used_date), day(g.first_used_commerce_date))
+        for g in kettle.goods_services
+    ] == [(30, None, "2019-03", "2019-04-15"), (43, None, "2018-06-01", "2018-07")]
+    assert (day(kettle.first_used_date), day(kettle.first_used_commerce_date)) == (
+        "2018-06-01",
+        "2018-07",
+    )
+    # "20200000": the year only; "20201345" is no date: left out with a warning.
+    assert [
+        (day(g.first_used_date), day(g.first_used_commerce_date)) for g in ladle.goods_services
+    ] == [("2020", None)]
+    assert (day(ladle.first_used_date), day(ladle.first_used_commerce_date)) == ("2020", None)
+    assert warnings == [
+        f"{USE}: 1 record: bad FirstUseInCommerceDateNumber: left out "
+        '(e.g. line 113 "20201345" (application 97990102))'
+    ]
+    # The status in words (TradeMarkExt), whitespace as one space; the number as status code.
+    assert (kettle.status, kettle.status_code) == (
+        "Approved for publication. Not yet published.",
+        "680",
+    )
+    assert (ladle.status, ladle.status_code) == ("700", "700")
+    # Files without USPTO's extension state no first use and no national class.
+    for record in read(EM_MARKS, read_st66_parties(EM_PARTIES))[0] + read(CLAIMS)[0]:
+        assert (record.first_used_date, record.first_used_commerce_date) == (None, None)
+        assert record.national_classes == ()
+
+
+def test_uspto_first_use_and_us_classes_reach_the_store(disk_graph: KnowledgeGraph) -> None:
+    assert import_registry(disk_graph, [USE]).records == 2
+    assert values(disk_graph, "us-97990101", "tm:firstUsedDate") == ["2018-06-01"]
+    assert values(disk_graph, "us-97990101", "tm:firstUsedCommerceDate") == ["2018-07"]
+    assert values(disk_graph, "us-97990102", "tm:firstUsedCommerceDate") == []
+    rows = disk_graph.query(
+        f"SELECT ?code WHERE {{ <{REG}us-97990101> tm:goodsServices/tm:goodsServicesClass ?c . "
+        "?c a tm:NationalClass ; skos:notation ?code }"
+    )
+    assert sorted(row["code"].value for row in rows) == ["046", "100", "101"]
+    rows = disk_graph.query(
+        f"SELECT ?date WHERE {{ <{REG}us-97990101> tm:goodsServices ?gs . ?gs "
+        "tm:goodsServicesClass <https://w3id.org/tmkg/id/nice/30> ; tm:firstUsedDate ?date }"
+    )
+    assert [row["date"].value for row in rows] == ["2019-03"]
+
+
+def test_a_correspondent_is_not_a_representative() -> None:
+    """USPTO writes its correspondence address as a Representative whose Comment says
+    "Domestic Correspondent" (or "Correspondent"): an address, not the owner's agent."""
+    records = by_number(read(USE)[0])
+    assert records["97990101"].representatives == (Owner("Jordan P. Example", None, None),)
+    assert records["97990102"].representatives == ()
+    # Representatives without a Comment (TMview, EUIPO) and attorneys of record stay.
+    assert read(RO)[0][0].representatives == (
+        Owner("EXEMPLU PROPRIETATE INDUSTRIALA SRL", "company", None),
+    )
+    us = by_number(read(CLAIMS)[0])["97990001"]
+    assert us.representatives == (Owner("Alex Q. Example", None, None),)
+
+
+def test_a_correspondent_is_no_party_in_the_store(disk_graph: KnowledgeGraph) -> None:
+    import_registry(disk_graph, [USE])
+    assert values(disk_graph, "us-97990101", "tm:representative/schema:name") == [
+        "Jordan P. Example"
+    ]
+    assert values(disk_graph, "us-97990102", "tm:representative/schema:name") == []
+    rows = disk_graph.query(
+        'SELECT ?p WHERE { ?p schema:name ?n FILTER(CONTAINS(?n, "Legal LLP") '
+        '|| CONTAINS(?n, "Silver Ladle Example Co.")) }'
+    )
+    assert list(rows) == []
+
+
+def test_records_and_parties_the_office_deleted_are_not_imported() -> None:
+    records, errors, warnings = read(EM_DELETED)
+    assert errors == []  # a deletion with only its number is no error either
+    assert [(r.number, r.mark) for r in records] == [("018990012", "LICHTTURM")]
+    assert warnings == [
+        f"{EM_DELETED}: 2 records: a record the office deleted (operationCode Delete): not "
+        "imported (e.g. line 35 application 018990011; line 57 application 018990013)"
+    ]
+    assert read_st66_parties(EM_DELETED) == {
+        "applicant/770021": ("applicant", Owner("Lichtturm Beispiel AG", "company", None))
+    }
+
+
+@pytest.mark.parametrize(
+    ("opening", "closing"),
+    [
+        ('<TradeMark operationCode="delete">', "</TradeMark>"),
+        ('<TradeMarkDetails operationCode="Delete"><TradeMark>', "</TradeMark></TradeMarkDetails>"),
+    ],
+)
+def test_a_deletion_on_the_trademark_or_around_it(
+    tmp_path: Path, opening: str, closing: str
+) -> None:
+    """The operation code is read on the TradeMark or on an element around it, any case."""
+    owner = f"<ApplicantDetails>{applicant('1', 'Harbour Example Ltd')}</ApplicantDetails>"
+    mark = TRADEMARK.format(mark="HARBOUR LIGHT")
+    body = mark.replace("<TradeMark>", opening, 1).replace("</TradeMark>", closing, 1)
+    path = write(tmp_path, "deleted.xml", transaction(GB_DATA, owner + body))
+    records, errors, warnings = read(path)
+    assert (records, errors) == ([], [])
+    assert warnings == [
+        f"{path}: 1 record: a record the office deleted (operationCode Delete): not imported "
+        "(e.g. line 4 application UK1)"
+    ]
+    kept = write(tmp_path, "kept.xml", transaction(GB_DATA, owner + mark))
+    assert [(r.mark, r.owners) for r in read(kept)[0]] == [
+        ("HARBOUR LIGHT", (Owner("Harbour Example Ltd"),))
+    ]
+
+
+def test_a_deleted_record_through_kg_import(disk_graph: KnowledgeGraph) -> None:
+    report = import_registry(disk_graph, [EM_DELETED])
+    assert report.records == 1
+    assert any("operationCode Delete" in line for line in report.warnings)
+    assert values(disk_graph, "em-018990011", "tm:mark/tm:text") == []
+    assert values(disk_graph, "em-018990012", "tm:mark/tm:text") == ["LICHTTURM"]
+
+
 def test_a_zipped_st66_file_is_read(tmp_path: Path) -> None:
     archive = tmp_path / "ro.zip"
     with zipfile.ZipFile(archive, "w") as zipped:
@@ -539,9 +682,77 @@ def test_real_uspto_st66_file() -> None:
     [record], errors, _warnings = read(real("uspto-tsdr-sn87881347-ST66.xml"))
     assert errors == []
     assert (record.mark, record.status_code) == ("BURGER ADDICT", "680")
+    assert record.status.startswith("Approved by the examining attorney for publication")
     assert record.owners == (Owner("Burger Addict Renton LLC", "company", "US"),)
     assert texts(record.disclaimers) == [('"BURGER"', "en")]
     assert len(record.events) == 14 and record.events[-1].code == "NWAP"
+    # The attorney of record only: the "Domestic Correspondent" is an address.
+    assert record.representatives == (Owner("Sam B. Example", None, None),)
+    assert (record.classes, record.national_classes) == ((43,), ("100", "101"))
+    [services] = record.goods_services
+    assert (day(services.first_used_date), day(services.first_used_commerce_date)) == (
+        "2015-05-25",
+        "2015-05-25",
+    )
+    assert day(record.first_used_date) == day(record.first_used_commerce_date) == "2015-05-25"
+
+
+TWINS = ("uspto-tsdr-sn87881347-ST66.xml", "uspto-tsdr-sn87881347-ST96.xml")
+TWIN_FACTS = (
+    "tm:status",
+    "tm:statusCode",
+    "tm:firstUsedDate",
+    "tm:firstUsedCommerceDate",
+    "tm:goodsServices/tm:goodsServicesClass",
+    "tm:goodsServices/tm:firstUsedDate",
+    "tm:goodsServices/tm:firstUsedCommerceDate",
+    "tm:representative/schema:name",
+    "tm:owner/schema:name",
+)
+
+
+def twin_answers(graph: KnowledgeGraph) -> dict[str, list[str]]:
+    found = {path: values(graph, "us-87881347", path) for path in TWIN_FACTS}
+    finding = Analyst(graph).priority("BURGER ADDICT", 43, "US")
+    found["priority"] = [
+        finding.holder.name if finding.holder else "",
+        finding.date or "",
+        finding.date_basis or "",
+        finding.explanation,
+    ]
+    return found
+
+
+def test_real_uspto_twins_alone_give_one_answer(tmp_path: Path) -> None:
+    """The ST.66 and the ST.96 file of one USPTO case, each imported alone into its own store,
+    state the same first use, US classes, status, representatives; and `kg priority` (the
+    Analyst's) answers alike."""
+    from kg.config import Settings
+
+    answers = []
+    for index, name in enumerate(TWINS):
+        path = real(name)
+        graph = KnowledgeGraph.open(Settings(store_path=tmp_path / f"store-{index}"))
+        try:
+            assert import_registry(graph, [path]).records == 1
+            answers.append(twin_answers(graph))
+        finally:
+            graph.close()
+    st66_answer, st96_answer = answers
+    assert st66_answer == st96_answer
+    assert st66_answer["tm:firstUsedDate"] == ["2015-05-25"]
+    assert st66_answer["tm:firstUsedCommerceDate"] == ["2015-05-25"]
+    assert st66_answer["tm:representative/schema:name"] == ["Sam B. Example"]
+    assert sorted(st66_answer["tm:goodsServices/tm:goodsServicesClass"]) == [
+        "https://w3id.org/tmkg/id/class-scheme/us-national/100",
+        "https://w3id.org/tmkg/id/class-scheme/us-national/101",
+        "https://w3id.org/tmkg/id/nice/43",
+    ]
+    assert st66_answer["priority"][:3] == [
+        "Burger Addict Renton LLC",
+        "2015-05-25",
+        "first use in commerce",
+    ]
 
 
 def test_real_files_import(disk_graph: KnowledgeGraph) -> None:

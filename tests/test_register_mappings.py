@@ -17,13 +17,20 @@ from pathlib import Path
 import pytest
 from defusedxml.ElementTree import parse
 
-from kg import KnowledgeGraph, Settings
+from kg import Analyst, KnowledgeGraph, Settings
 from tests.conftest import DATA, run_kg
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT.parent / "shared" / "real-registers"
 REG = "https://w3id.org/tmkg/id/registration/"
 NICE = "https://w3id.org/tmkg/id/nice/"
+KR_STATUS = {
+    "등록": "registered",
+    "실효": "ended",
+    "거절": "refused",
+    "출원": "pending",
+    "공고": "published",
+}
 
 
 def section() -> str:
@@ -77,6 +84,7 @@ def kipris_markcloud(path: Path) -> list[Expected]:
                 NICE + str(int(c)) for c in record["asignProductMainCodeList"] if len(c) == 2
             ),
             "tm:owner/schema:name": [f"owner not in the KIPRIS sample (KR {number})"],
+            "tm:status": [KR_STATUS[record["registerStatus"]]],
         }
         if record["registrationNumber"]:
             values["tm:registrationNumber"] = [record["registrationNumber"][0]]
@@ -97,7 +105,7 @@ def kipris_plus(path: Path) -> list[Expected]:
             "tm:niceClass": sorted(
                 NICE + str(int(c)) for c in re.findall("[0-9]+", field["GoodClassificationCode"])
             ),
-            "tm:status": ["registered" if field["ApplicationStatus"] == "등록" else "pending"],
+            "tm:status": [KR_STATUS[field["ApplicationStatus"]]],
         }
         if field["RegistrationNumber"]:
             values["tm:registrationNumber"] = [field["RegistrationNumber"]]
@@ -120,6 +128,9 @@ def iponz(path: Path) -> list[Expected]:
                     "tm:goodsServices/tm:goodsServicesText": sorted(
                         " ".join(c["description"].split()) for c in classes
                     ),
+                    # opposed applications: a pending status, never read as registered
+                    "tm:status": ["opposed"],
+                    "tm:registrationNumber": [],
                 },
             )
         )
@@ -170,6 +181,7 @@ def tipo_api(path: Path) -> list[Expected]:
                     ),
                     "tm:goodsServices/tm:goodsServicesClass/skos:notation": sorted(codes),
                     "tm:niceClass": [],
+                    "tm:status": [],  # unknown: left empty, as the docs say
                 },
             )
         )
@@ -190,6 +202,7 @@ def euipo(path: Path) -> list[Expected]:
                     "tm:viennaCode": sorted(set(codes)),
                     "tm:markFeature": ["https://w3id.org/tmkg/id/mark-feature/figurative"],
                     "tm:owner/schema:name": [f"owner not in the EUIPO dataset (EM {number})"],
+                    "tm:status": [],
                 },
             )
         )
@@ -205,6 +218,9 @@ class Layout:
     fixture_count: int
     real_count: int
     """Registrations imported from the real file, as the docs say."""
+    fixture_report: tuple[str, ...]
+    real_report: tuple[str, ...]
+    """Lines the script prints (what it skipped and why, what it left unstated), with counts."""
 
 
 LAYOUTS = [
@@ -213,8 +229,20 @@ LAYOUTS = [
         "mapping-kipris-markcloud.json",
         "kipris-kr-markcloud-trademark_sample.json",
         kipris_markcloud,
-        3,
+        4,
         335,
+        (
+            ": 4 of 6 records",
+            "skipped: 1 without a name; 1 not a mark application (type of right not 40-45",
+            "not stated: 1 later registration numbers",
+            "owners: none in the file; all 4 records have a placeholder owner",
+        ),
+        (
+            ": 335 of 500 records",
+            "skipped: 31 without a name; 134 not a mark application",
+            "not stated: 2 later registration numbers",
+            "all 335 records have a placeholder owner",
+        ),
     ),
     Layout(
         "kipris_plus_to_csv.py",
@@ -223,8 +251,25 @@ LAYOUTS = [
         kipris_plus,
         2,
         1,
+        (": 2 records; skipped: 0 without a title",),
+        (": 1 records; skipped: 0 without a title",),
     ),
-    Layout("iponz_to_csv.py", "mapping-iponz.json", "iponz-nz-oppositions-230.json", iponz, 2, 210),
+    Layout(
+        "iponz_to_csv.py",
+        "mapping-iponz.json",
+        "iponz-nz-oppositions-230.json",
+        iponz,
+        3,
+        210,
+        (
+            ": 3 of 4 applications, status opposed",
+            "skipped: 1 without words (Image marks); 1 written without a class",
+        ),
+        (
+            ": 210 of 230 applications, status opposed",
+            "skipped: 20 without words (Image marks); 0 written without a class",
+        ),
+    ),
     Layout(
         "tipo_gazette_to_csv.py",
         "mapping-tipo-gazette.xml",
@@ -232,6 +277,11 @@ LAYOUTS = [
         tipo_gazette,
         2,
         2366,
+        (": 2 registrations", "skipped: 1 device marks without words (設計圖, 標章圖); 0 written"),
+        (
+            ": 2366 registrations",
+            "skipped: 68 device marks without words (設計圖, 標章圖); 1 written",
+        ),
     ),
     Layout(
         "tipo_api_to_csv.py",
@@ -240,6 +290,15 @@ LAYOUTS = [
         tipo_api,
         3,
         25,
+        (
+            ": 3 applications; skipped: 0 without a name",
+            "not stated: owner_country of 1 (an applicant without one); 1 classes without a text",
+            "status: none in the answer; tmkg will read these 3 applications as registered",
+        ),
+        (
+            ": 25 applications; skipped: 0 without a name",
+            "status: none in the answer; tmkg will read these 25 applications as registered",
+        ),
     ),
     Layout(
         "euipo_figurative_to_csv.py",
@@ -248,6 +307,15 @@ LAYOUTS = [
         euipo,
         3,
         17_981,
+        (
+            ": 3 of 4 marks; skipped: 1 without words",
+            "not stated: 1 Vienna division codes (four digits)",
+            "status: none in the dataset; tmkg will read these 3 marks as registered",
+        ),
+        (
+            ": 17981 of 20000 marks; skipped: 2019 without words",
+            "not stated: 515 Vienna division codes (four digits)",
+        ),
     ),
 ]
 
@@ -291,9 +359,11 @@ def check_records(store: Path, expected: list[Expected]) -> None:
 @pytest.mark.parametrize("layout", LAYOUTS, ids=[layout.script for layout in LAYOUTS])
 def test_the_script_maps_a_file_of_the_layout(layout: Layout, tmp_path: Path) -> None:
     source = DATA / layout.fixture
-    store, count, _ = map_and_import(layout, source, tmp_path)
+    store, count, printed = map_and_import(layout, source, tmp_path)
     assert count == layout.fixture_count
     check_records(store, layout.expected(source))
+    for line in layout.fixture_report:
+        assert line in printed, (line, printed)
 
 
 @pytest.mark.parametrize("layout", LAYOUTS, ids=[layout.script for layout in LAYOUTS])
@@ -301,21 +371,37 @@ def test_the_script_maps_the_real_file(layout: Layout, tmp_path: Path) -> None:
     source = REAL / layout.real
     if not source.is_file():
         pytest.skip(f"{source} is not there: the real office files are not on this machine")
-    store, count, _ = map_and_import(layout, source, tmp_path)
+    store, count, printed = map_and_import(layout, source, tmp_path)
     assert count == layout.real_count
     check_records(store, layout.expected(source))
+    for line in layout.real_report:
+        assert line in printed, (line, printed)
 
 
 def test_what_the_fixtures_hold_that_the_scripts_must_handle(tmp_path: Path) -> None:
     """Skips, second rows, joins and placeholders, on the invented files."""
     kipris = next(layout for layout in LAYOUTS if layout.script.startswith("kipris_markcloud"))
     owners = tmp_path / "owners.csv"
-    owners.write_text("application_number,owner\n4020150000101,바람숲 주식회사\n", "utf-8")
+    # one number written with dashes (as KIPRIS shows it), one of a mark not in the sample
+    owners.write_text(
+        "application_number,owner\n40-2015-0000101,바람숲 주식회사\n4099990000999,Elsewhere Co.\n",
+        "utf-8",
+    )
     script = tmp_path / kipris.script
     script.write_text(snippets()[kipris.script], encoding="utf-8")
     out = tmp_path / "kr.csv"
     source = DATA / kipris.fixture
-    subprocess.run([sys.executable, str(script), source, out, owners], check=True, timeout=120)
+    mapped = subprocess.run(
+        [sys.executable, str(script), source, out, owners],
+        check=True,
+        timeout=120,
+        capture_output=True,
+        text=True,
+    )
+    assert (
+        f"owners joined from {owners}: 1 records; 3 kept the placeholder;"
+        " 1 of its 2 application numbers matched no record written\n"
+    ) in mapped.stdout
     store = tmp_path / "store"
     run_kg("import", "--store", store, out, check=True)
     graph = KnowledgeGraph.open(Settings(store_path=store))
@@ -338,5 +424,93 @@ def test_what_the_fixtures_hold_that_the_scripts_must_handle(tmp_path: Path) -> 
         assert values("kr-4019940000202", "tm:status") == ["ended"]
         assert values("kr-4520200000303", "tm:status") == ["refused"]
         assert values("kr-4020210000404", "tm:mark") == []  # no words: skipped
+        assert values("kr-5020160000606", "tm:mark") == []  # a later request: skipped
+        assert values("kr-4020220000505", "tm:owner/schema:name") == [
+            "owner not in the KIPRIS sample (KR 4020220000505)"
+        ]
+    finally:
+        graph.close()
+
+
+def test_a_join_that_matches_nothing_says_so(tmp_path: Path) -> None:
+    """The KIPRIS Plus example's one mark is not in the sample: the script says it joined none."""
+    kipris = next(layout for layout in LAYOUTS if layout.script.startswith("kipris_markcloud"))
+    owners = tmp_path / "owners.csv"
+    owners.write_text("application_number,owner\n4020190000011,Nobody Here Co.\n", "utf-8")
+    script = tmp_path / kipris.script
+    script.write_text(snippets()[kipris.script], encoding="utf-8")
+    mapped = subprocess.run(
+        [sys.executable, str(script), DATA / kipris.fixture, tmp_path / "kr.csv", owners],
+        check=True,
+        timeout=120,
+        capture_output=True,
+        text=True,
+    )
+    assert (
+        ": 0 records; 4 kept the placeholder; 1 of its 1 application numbers matched no record"
+        " written (is it the same register?)"
+    ) in mapped.stdout
+
+
+HOLDERS = [
+    # (script, mark asked, party, how who-else-uses holds it): applications by applicants
+    ("iponz_to_csv.py", "RED CAT", "Red Cat Studio Limited", "APPLICANT"),
+    ("iponz_to_csv.py", "KOWHAI GOLD", "Kowhai Example Limited", "APPLICANT"),
+    ("kipris_plus_to_csv.py", "별무리", None, "APPLICANT"),
+    (
+        "kipris_markcloud_to_csv.py",
+        "물결소리",
+        "owner not in the KIPRIS sample (KR 4020220000505)",
+        "APPLICANT",
+    ),
+    # registrations by registered owners
+    (
+        "kipris_plus_to_csv.py",
+        "솔밭국수",
+        "주식회사 예시식품 Example Foods Co., Ltd.",
+        "REGISTERED_OWNER",
+    ),
+    ("tipo_gazette_to_csv.py", "青山茶坊", None, "REGISTERED_OWNER"),
+    # no status in the source: what tmkg assumes, as the docs and the script say
+    ("tipo_api_to_csv.py", "白鶴牌", None, "REGISTERED_OWNER"),
+]
+
+
+@pytest.mark.parametrize(("script", "mark", "party", "held"), HOLDERS, ids=[h[1] for h in HOLDERS])
+def test_who_else_uses_holds_an_application_by_its_applicant(
+    script: str, mark: str, party: str | None, held: str, tmp_path: Path
+) -> None:
+    layout = next(layout for layout in LAYOUTS if layout.script == script)
+    store, _, _ = map_and_import(layout, DATA / layout.fixture, tmp_path)
+    graph = KnowledgeGraph.open(Settings(store_path=store))
+    try:
+        hits = [hit for hit in Analyst(graph).who_else_uses(mark) if hit.mark.text == mark]
+    finally:
+        graph.close()
+    assert hits, mark
+    assert {hit.kind.value for hit in hits} == {held}
+    if party is not None:
+        assert {hit.party.name for hit in hits} == {party}
+
+
+@pytest.mark.parametrize(
+    ("script", "held"),
+    [("iponz_to_csv.py", "APPLICANT"), ("tipo_api_to_csv.py", "REGISTERED_OWNER")],
+)
+def test_who_else_uses_on_the_real_file(script: str, held: str, tmp_path: Path) -> None:
+    """The first records of the real file: IPONZ's opposed applications are held by their
+    applicants; TIPO's 1951 applications, with no status, are read as registered (docs)."""
+    layout = next(layout for layout in LAYOUTS if layout.script == script)
+    source = REAL / layout.real
+    if not source.is_file():
+        pytest.skip(f"{source} is not there: the real office files are not on this machine")
+    store, _, _ = map_and_import(layout, source, tmp_path)
+    graph = KnowledgeGraph.open(Settings(store_path=store))
+    try:
+        analyst = Analyst(graph)
+        for record in layout.expected(source):
+            [mark] = record.values["tm:mark/tm:text"]
+            hits = [hit for hit in analyst.who_else_uses(mark) if hit.mark.text == mark]
+            assert {hit.kind.value for hit in hits} == {held}, mark
     finally:
         graph.close()

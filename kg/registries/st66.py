@@ -55,6 +55,7 @@ _PROGRESS_MIN_BYTES = 1 << 20
 _FIGURATIVE = (
     "skipped: a TradeMark without WordMarkSpecification/MarkVerbalElementText (figurative)"
 )
+_DELETED = "a record the office deleted (operationCode Delete): not imported"
 
 
 # ------------------------------------------------------------------ reading
@@ -77,6 +78,9 @@ def read_st66(
     that names no Applicant inline) is an error in `errors` naming the key, line and
     application number; an unresolved RepresentativeKey is a warning (the representative is
     left out). A file that defines only parties (no TradeMark) yields nothing, silently.
+    A TradeMark marked ``operationCode="Delete"`` (EUIPO's download files; on it or on an
+    element around it) is not yielded: the warnings count it ("a record the office deleted
+    (operationCode Delete): not imported").
 
     Bad values go to `errors` (file, line, record id "application NNN"); a file that is not
     ST.66, not well-formed or has a DOCTYPE raises `ParseError` (file, line, column) while
@@ -101,6 +105,10 @@ def _records(
     handlers: list[Handler] = []
 
     def emit(trademark: TradeMark, fallback: list[Party]) -> None:
+        if trademark.deleted:
+            number = trademark.values.get("application_number")
+            tally.add(_DELETED, trademark.line, f"application {number[0]}" if number else "")
+            return
         before = len(errors.errors)
         record = trademark_record(
             trademark, fallback, handlers[-1].as_of, jurisdiction, parties, errors, tally, path
@@ -202,7 +210,8 @@ def read_st66_parties(path: Path) -> dict[str, tuple[str, Owner]]:
     and "representative/{RepresentativeIdentifier}" (a key's ``Identifier``, or the last
     segment of its ``URI``: UKIPO's ``http://www.ipo.gov.uk/trademark/applicant/507772``
     names the applicant whose ApplicantIdentifier is 507772). Each value is (role, owner),
-    role "applicant" or "representative".
+    role "applicant" or "representative". A party marked ``operationCode="Delete"`` (EUIPO)
+    is not defined.
 
     Raises `ParseError` where the file is not ST.66 XML, or defines one key twice with
     different names (naming both lines); the same party written twice is one.
@@ -212,6 +221,8 @@ def read_st66_parties(path: Path) -> dict[str, tuple[str, Owner]]:
     errors = RowErrors(str(path))
 
     def define(party: Party) -> None:
+        if party.deleted:
+            return
         key = f"{party.role}/{party.identifier}"
         owner = party.owner(errors, f" ({party.role} {party.identifier})")
         if not owner.name:

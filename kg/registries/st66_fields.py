@@ -34,7 +34,8 @@ from kg.registries.st66_parties import (
     trademark_owners,
     trademark_representatives,
 )
-from kg.registries.st66_trademark import Group, TradeMark, file_classes
+from kg.registries.st66_trademark import GoodsClass, Group, TradeMark, file_classes
+from kg.registries.st96_parts import loose_date
 
 __all__ = ["trademark_record"]
 
@@ -104,7 +105,7 @@ def trademark_record(
             )
     owners = trademark_owners(trademark, fallback, parties, errors, suffix, path)
     representatives = trademark_representatives(trademark, parties, errors, tally, suffix)
-    classes, national, goods = _goods_services(trademark, code, text, errors, suffix)
+    classes, national, goods = _goods_services(trademark, code, text, errors, tally, suffix)
     filed = parsed("application_date", "ApplicationDate", date_literal)
     granted = parsed("registration_date", "RegistrationDate", date_literal)
     status_date = parsed("status_date", "MarkCurrentStatusDate", date_literal)
@@ -126,7 +127,14 @@ def trademark_record(
     }
     if len(errors.errors) > before or code is None or "mark" not in text or number is None:
         return None
-    status = text.get("status")
+    code_written = text.get("status")
+    # USPTO: the status in words where its extension gives it, the number as the status code
+    # (as its ST.96 files are read).
+    status = trademark.status_text or code_written
+    first_used = {
+        name: _earliest_date([d for entry in goods if (d := getattr(entry, name)) is not None])
+        for name in ("first_used_date", "first_used_commerce_date")
+    }
     return RegistryRecord(
         line=trademark.line,
         mark=text["mark"],
@@ -147,7 +155,7 @@ def trademark_record(
         vienna_codes=tuple(sorted(set(trademark.vienna))),
         record_id=f"application {number}",
         as_of=_as_of(as_of),
-        status_code=status if status and status.isdigit() else None,
+        status_code=code_written if code_written and code_written.isdigit() else None,
         goods_services=goods,
         priority_claims=priorities,
         translations=texts["translations"],
@@ -158,6 +166,8 @@ def trademark_record(
         opposition_period=(start, end) if start is not None or end is not None else None,
         events=events,
         designations=designations,
+        first_used_date=first_used["first_used_date"],
+        first_used_commerce_date=first_used["first_used_commerce_date"],
     )
 
 
@@ -166,16 +176,26 @@ def _goods_services(
     code: str | None,
     text: dict[str, str],
     errors: RowErrors,
+    tally: WarningTally,
     suffix: str,
 ) -> tuple[tuple[int, ...], tuple[str, ...], tuple[GoodsServices, ...]]:
     """Nice classes, national class codes and goods/services per class (texts merged per
-    class; a class of a ClassificationKindCode other than Nice is national, as written)."""
+    class; a class of a ClassificationKindCode other than Nice is national, as written).
+
+    USPTO's extension of a ``ClassDescription`` adds its US classes
+    (``ns2:DomesticClassNumbers``: national class codes, as its ST.96 files'
+    ``GoodsServicesClassification`` of kind ``Domestic``) and the class's first-use dates
+    (``ns2:FilingBasisDetails/ns2:FirstUseDateNumber``, ``ns2:FirstUseInCommerceDate``,
+    written ``YYYYMMDD`` with ``00`` for an unknown day or month), the earliest where one
+    class is given twice; a date that cannot be read is left out with a warning."""
     file_classes(trademark)
     language = _language(text.get("language"), code)
     nice: set[int] = set()
     national: set[str] = set()
     merged: dict[tuple[int | None, str | None], tuple[list[TaggedText], str | None]] = {}
+    first_use: dict[tuple[int | None, str | None], dict[str, list[ox.Literal]]] = {}
     for klass, (kind, version) in zip(trademark.classes, trademark.kinds, strict=True):
+        national.update(klass.domestic)
         if klass.number is None:
             continue
         key: tuple[int | None, str | None]
@@ -199,11 +219,40 @@ def _goods_services(
                 texts.append(tagged)
         if first_version is None and version is not None:
             merged[key] = (texts, version)
+        for name, found in _first_use(klass, tally, suffix).items():
+            first_use.setdefault(key, {}).setdefault(name, []).append(found)
     goods = tuple(
-        GoodsServices(nice=key[0], national=key[1], texts=tuple(texts), version=version)
+        GoodsServices(
+            nice=key[0],
+            national=key[1],
+            texts=tuple(texts),
+            version=version,
+            first_used_date=_earliest_date(first_use.get(key, {}).get("first_used", [])),
+            first_used_commerce_date=_earliest_date(
+                first_use.get(key, {}).get("first_used_commerce", [])
+            ),
+        )
         for key, (texts, version) in merged.items()
     )
     return tuple(sorted(nice)), tuple(sorted(national)), goods
+
+
+def _first_use(klass: GoodsClass, tally: WarningTally, suffix: str) -> dict[str, ox.Literal]:
+    """A class's USPTO first-use dates by kind ("first_used", "first_used_commerce"); one
+    that is not a date (`kg.registries.st96_parts.loose_date`) is left out with a warning."""
+    found = {}
+    for name, (element, value, line) in klass.first_use.items():
+        try:
+            found[name] = loose_date(value)
+        except FieldError:
+            tally.add(f"bad {element}: left out", line, f'"{value}"{suffix}')
+    return found
+
+
+def _earliest_date(dates: list[ox.Literal]) -> ox.Literal | None:
+    """The date whose first day is earliest ("1996" before "1996-01" before "1996-01-05"):
+    `kg.registries.details` states the earliest class's first use for the whole mark."""
+    return min(dates, key=lambda date: date.value) if dates else None
 
 
 def _language(application: str | None, office: str | None) -> str:

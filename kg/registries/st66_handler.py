@@ -73,8 +73,23 @@ _ROLES = {"Applicant": "applicant", "Representative": "representative"}
 # entity type (ApplicantLegalEntityCode, 01 individual); a priority's date
 # (ForeignApplicationFilingDate), an event's wording (MarkEventInternalDescriptionText) and
 # the last renewal (AdditionalMarkDetails/RenewalDate), for which ST.66 has no element there.
+# Per class (ClassDescription/ClassDescriptionExt): the US classes (DomesticClassNumbers) and
+# the first-use dates (FilingBasisDetails/FirstUseDateNumber, FirstUseInCommerceDate; the
+# other spellings as a fallback), which USPTO's ST.96 writes as GoodsServicesClassification
+# of kind Domestic and NationalFilingBasis/FirstUsedDate, FirstUsedCommerceDate; and the
+# status in words (TradeMarkExt/MarkCurrentStatusExternalDescriptionText), ST.96's status.
 _USPTO = "urn:us:gov:doc:uspto:trademark:status"
 _USPTO_PARTY = {"PartyTypeCode": "party_type", "ApplicantLegalEntityCode": "entity_code"}
+_USPTO_FIRST_USE = {
+    "FirstUseDateNumber": "first_used",
+    "FirstUseDate": "first_used",
+    "FirstUseInCommerceDate": "first_used_commerce",
+    "FirstUseInCommerceDateNumber": "first_used_commerce",
+}
+# EUIPO's download files (TM-XML's CTM-Download data dictionary) mark each TradeMark,
+# Applicant and Representative with an operationCode: Insert, or Delete for a record the
+# office removed from its data.
+_OPERATION = (None, "operationCode")
 
 
 class Handler(ContentHandler):
@@ -112,6 +127,8 @@ class Handler(ContentHandler):
         self.klass: GoodsClass | None = None
         self.transaction: list[TradeMark] | None = None
         self.transaction_applicants: list[Party] = []
+        self.deleted_depth: int | None = None
+        """The depth of the element outside any TradeMark marked operationCode Delete."""
 
     def setDocumentLocator(self, locator: Locator) -> None:
         self.locator = locator
@@ -151,6 +168,13 @@ class Handler(ContentHandler):
         self.language = attrs.get((None, "languageCode"))
         if not self.path:
             self._check_root(uri, local)
+        if (
+            self.deleted_depth is None
+            and self.trademark is None
+            and self.party is None
+            and (attrs.get(_OPERATION) or "").strip().casefold() == "delete"
+        ):
+            self.deleted_depth = len(self.path) + 1
         if uri != self.namespace:
             self.path.append(None)
             return
@@ -160,9 +184,11 @@ class Handler(ContentHandler):
             self.transaction, self.transaction_applicants = [], []
         elif local == "TradeMark" and self.trademark is None:
             self.trademark, self.trademark_depth = TradeMark(self.line), len(self.path)
+            self.trademark.deleted = self.deleted_depth is not None
             self.trademarks += 1
         elif local in _ROLES and parent == f"{local}Details" and self.party is None:
             self.party, self.party_depth = Party(_ROLES[local], self.line), len(self.path)
+            self.party.deleted = self.trademark is None and self.deleted_depth is not None
             if self.trademark is None:
                 if local == "Applicant":
                     self.transaction_applicants.append(self.party)
@@ -196,6 +222,8 @@ class Handler(ContentHandler):
 
     def endElementNS(self, name: tuple[str | None, str], qname: str | None) -> None:
         local = self.path.pop()
+        if self.deleted_depth is not None and len(self.path) < self.deleted_depth:
+            self.deleted_depth = None
         if self.parties_only and self.trademark is not None:
             if len(self.path) + 1 == self.trademark_depth:
                 self.trademark = None
@@ -242,6 +270,13 @@ class Handler(ContentHandler):
             attribute = _USPTO_PARTY.get(name[1])
             if attribute:
                 setattr(self.party, attribute, text)
+        elif self.klass is not None:
+            if name[1] == "DomesticClassNumbers":
+                self.klass.domestic.append(text)
+            elif name[1] in _USPTO_FIRST_USE:
+                self.klass.first_use.setdefault(
+                    _USPTO_FIRST_USE[name[1]], (name[1], text, self.line)
+                )
         elif self.group is not None and name[1] in (
             "ForeignApplicationFilingDate",
             "MarkEventInternalDescriptionText",
@@ -249,6 +284,12 @@ class Handler(ContentHandler):
             self.group.values.setdefault(name[1], (text, self.line))
         elif self.trademark is not None and name[1] == "RenewalDate":
             self.trademark.renewal = (text, self.line)
+        elif (
+            self.trademark is not None
+            and name[1] == "MarkCurrentStatusExternalDescriptionText"
+            and self.trademark.status_text is None
+        ):
+            self.trademark.status_text = " ".join(text.split())
 
     def _party_value(self, local: str, depth: int, text: str) -> None:
         party = self.party
@@ -263,6 +304,8 @@ class Handler(ContentHandler):
                 party.legal_entity = text
             elif local == f"{prefix}Identifier":
                 party.identifier = text
+            elif local == "Comment":
+                party.comment = text
             elif local.removeprefix(prefix) in _COUNTRY:
                 party.countries.setdefault(
                     _COUNTRY[local.removeprefix(prefix)], (local, text, self.line)

@@ -46,6 +46,17 @@ class Party:
     party_type: str | None = None
     countries: dict[str, tuple[str, str, int]] = field(default_factory=dict)
     """"incorporation" / "nationality" -> (element, code as written, line)."""
+    comment: str | None = None
+    """Its ``Comment``: USPTO says the role there ("Attorney of Record", "Domestic
+    Representative", "Domestic Correspondent")."""
+    deleted: bool = False
+    """Marked ``operationCode="Delete"`` (EUIPO's download files): not a party any more."""
+
+    @property
+    def correspondent(self) -> bool:
+        """A correspondent (USPTO's ``Comment`` "Domestic Correspondent"): the address the
+        office writes to, not a representative of the owner."""
+        return "correspondent" in (self.comment or "").casefold()
 
     @property
     def name(self) -> str:
@@ -168,11 +179,14 @@ def trademark_representatives(
     tally: WarningTally,
     suffix: str,
 ) -> tuple[Owner, ...]:
-    """Inline Representatives with a name (USPTO writes empty ones); else those the
+    """Inline Representatives with a name (USPTO writes empty ones), correspondents left out
+    (USPTO writes its correspondence address as a ``Representative`` whose ``Comment`` is
+    "Domestic Correspondent": an address, not a representative; its ST.96 and daily XML
+    files keep it apart, as ``NationalCorrespondent`` and ``correspondent``); else those the
     RepresentativeKeys name (one naming none is a warning: the representative is left out)."""
     found: list[Owner] = []
     for party in trademark.representatives:
-        if party.name:
+        if party.name and not party.correspondent:
             owner = party.owner(errors, suffix)
             if owner not in found:
                 found.append(owner)

@@ -19,6 +19,10 @@ class GoodsClass:
     line: int
     number: str | None = None
     texts: list[tuple[str, str | None, int]] = field(default_factory=list)
+    domestic: list[str] = field(default_factory=list)
+    """USPTO's US classes of this class (``ClassDescriptionExt/ns2:DomesticClassNumbers``)."""
+    first_use: dict[str, tuple[str, str, int]] = field(default_factory=dict)
+    """USPTO's first-use dates: "first_used" / "first_used_commerce" -> (element, text, line)."""
 
 
 @dataclass
@@ -51,6 +55,8 @@ class TradeMark:
     records: list[Group] = field(default_factory=list)
     designations: list[Group] = field(default_factory=list)
     renewal: tuple[str, int] | None = None  # USPTO's RenewalDate
+    status_text: str | None = None  # USPTO's MarkCurrentStatusExternalDescriptionText
+    deleted: bool = False  # operationCode "Delete" on the TradeMark or an element around it
 
 
 def file_classes(trademark: TradeMark) -> None:
