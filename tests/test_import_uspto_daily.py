@@ -4,6 +4,7 @@ files, the synthetic generator, and the real excerpt when ``../shared`` is there
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from kg import KnowledgeGraph, ParseError, Settings
+from kg.analysis.service import Analyst
 from kg.registries.importer import import_registry
 from kg.registries.records import FieldError, RegistryRecord, RowErrors
 from kg.registries.synth_uspto import generate_daily
@@ -18,6 +20,7 @@ from kg.registries.uspto_daily import read_uspto_daily, uspto_date
 from tests.conftest import DATA, all_quads, run_kg
 
 SAMPLE = DATA / "uspto-daily-sample.xml"
+OWNERS = DATA / "uspto-daily-owners.xml"
 REAL = Path(__file__).resolve().parents[1].parent / "shared" / "real-registers"
 EXCERPT = REAL / "uspto-tdxf-apc-excerpt.xml"
 REG = "https://w3id.org/tmkg/id/registration/us-"
@@ -206,12 +209,13 @@ def test_the_latest_party_type_owns_and_the_earlier_ones_are_the_chain_of_title(
     record = sample[0]["90000005"]
     assert [o.name for o in record.owners] == ["GRAINFIELD BRANDS LLC"]
     changes = [
-        (c.kind, [o.name for o in c.assignors], [o.name for o in c.assignees], c.date)
+        (c.kind, [o.name for o in c.assignors], [o.name for o in c.assignees], c.date.value)
         for c in record.ownership_changes
     ]
+    # owners after registration (41, 42): dated by the record's transaction-date, a bound
     assert changes == [
-        ("assignment", ["OLD MILL BAKERS INC."], ["GRAINFIELD HOLDINGS LLC"], None),
-        ("name-change", ["GRAINFIELD HOLDINGS LLC"], ["GRAINFIELD BRANDS LLC"], None),
+        ("assignment", ["OLD MILL BAKERS INC."], ["GRAINFIELD HOLDINGS LLC"], "2025-01-07"),
+        ("name-change", ["GRAINFIELD HOLDINGS LLC"], ["GRAINFIELD BRANDS LLC"], "2025-01-07"),
     ]
     assert record.renewal_date.value == "2021-02-08"
     assert record.mark_feature == "Combined"
@@ -448,3 +452,330 @@ def test_the_real_excerpt_imports_and_three_records_match_the_file() -> None:
     )
     owners = graph.query(f"SELECT ?n WHERE {{ <{REG}72269147> tm:owner/schema:name ?n }}")
     assert [row["n"].value for row in owners] == ["MSG ENTERTAINMENT HOLDINGS, LLC"]
+
+
+# ------------------------------------------------------------------ owners over time
+
+
+@pytest.fixture(scope="module")
+def owners_graph() -> Iterator[KnowledgeGraph]:
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    assert import_registry(graph, [OWNERS]).records == 4
+    yield graph
+    graph.close()
+
+
+@pytest.mark.parametrize(
+    ("serial", "changes"),
+    [
+        (  # 10 -> 20 by publication, -> 30 by registration, -> 41 by the transaction-date
+            "91000001",
+            [
+                ("assignment", "Ilse Example Brandt", "BRISKWATER SPRINGS LLC", "2016-02-02"),
+                ("assignment", "BRISKWATER SPRINGS LLC", "BRISKWATER HOLDINGS LLC", "2016-04-19"),
+                ("assignment", "BRISKWATER HOLDINGS LLC", "TIDEWELL BEVERAGES INC.", "2025-01-08"),
+            ],
+        ),
+        (  # 11 and 13, new owners before publication: by the publication date; 20 = 13
+            "91000002",
+            [
+                ("assignment", "FERRO TESSILE S.P.A.", "MOSSLANE APPAREL S.R.L.", "2023-11-14"),
+                ("name-change", "MOSSLANE APPAREL S.R.L.", "MOSSLANE APPAREL S.P.A.", "2023-11-14"),
+            ],
+        ),
+        (  # 21, a new owner after publication: by the registration date
+            "91000003",
+            [("merger", "NORDAX SOFTWARE AG", "CORVALIS SYSTEMS GMBH", "2019-03-12")],
+        ),
+        (  # no applicant entry: the registrant (30) is the first owner; 40 = 30
+            "71000004",
+            [
+                (
+                    "assignment",
+                    "HALVERSTONE POTTERY COMPANY",
+                    "HALVERSTONE GROUP, L.P.",
+                    "2025-01-08",
+                ),
+                ("assignment", "HALVERSTONE GROUP, L.P.", "HALVERSTONE BRANDS, LLC", "2025-01-08"),
+            ],
+        ),
+    ],
+)
+def test_changes_of_owner_are_dated_by_the_date_that_bounds_them(
+    serial: str, changes: list[tuple[str, str, str, str]]
+) -> None:
+    records, warnings, errors = read(OWNERS)
+    assert not errors and not warnings
+    found = records[serial].ownership_changes
+    assert [
+        (c.kind, *(o.name for o in c.assignors), *(o.name for o in c.assignees), c.date.value)
+        for c in found
+    ] == changes
+    assert [o.name for o in records[serial].owners] == [changes[-1][2]]
+    assert all("on or before that day" in c.conveyance_text for c in found)
+
+
+def test_the_conveyance_text_names_the_party_type_the_bound_and_the_offices_words() -> None:
+    records, _, _ = read(OWNERS)
+    texts = [c.conveyance_text for c in records["91000001"].ownership_changes]
+    assert "party type 20 (owner at publication)" in texts[0]
+    assert "published-for-opposition date, 2016-02-02" in texts[0]
+    assert "party type 30 (original registrant)" in texts[1] and "registration date" in texts[1]
+    assert texts[2].startswith('the office\'s words "ASSIGNEE OF"; USPTO party type 41')
+    assert "transaction-date of the record" in texts[2]
+
+
+@pytest.mark.parametrize(
+    ("mark", "as_of", "owner"),
+    [
+        ("BRISKWATER", "2015-06", "Ilse Example Brandt"),
+        ("BRISKWATER", "2016-03", "BRISKWATER SPRINGS LLC"),
+        ("BRISKWATER", "2017", "BRISKWATER HOLDINGS LLC"),
+        ("BRISKWATER", "2025-02-01", "TIDEWELL BEVERAGES INC."),
+        ("MOSSLANE", "2023-06", "FERRO TESSILE S.P.A."),
+        ("MOSSLANE", "2024", "MOSSLANE APPAREL S.P.A."),
+        ("CORVALIS", "2018-12-31", "NORDAX SOFTWARE AG"),
+        ("CORVALIS", "2019-06", "CORVALIS SYSTEMS GMBH"),
+        ("HALVERSTONE", "1990", "HALVERSTONE POTTERY COMPANY"),
+        ("HALVERSTONE", None, "HALVERSTONE BRANDS, LLC"),
+    ],
+)
+def test_who_else_uses_names_the_owner_of_the_date_asked(
+    owners_graph: KnowledgeGraph, mark: str, as_of: str | None, owner: str
+) -> None:
+    found = Analyst(owners_graph).who_else_uses(mark, as_of=as_of)
+    assert [u.party.name for u in found if u.mark.text == mark] == [owner]
+
+
+@pytest.mark.parametrize(
+    ("party", "filed"),
+    [
+        ("Ilse Example Brandt", "91000001"),
+        ("FERRO TESSILE S.P.A.", "91000002"),
+        ("NORDAX SOFTWARE AG", "91000003"),
+        ("HALVERSTONE POTTERY COMPANY", "71000004"),
+        ("TIDEWELL BEVERAGES INC.", None),
+        ("MOSSLANE APPAREL S.P.A.", None),
+        ("HALVERSTONE BRANDS, LLC", None),
+    ],
+)
+def test_the_timeline_names_the_applicant_as_filer(
+    owners_graph: KnowledgeGraph, party: str, filed: str | None
+) -> None:
+    entries = Analyst(owners_graph).timeline(party=party)
+    filings = [e.description for e in entries if e.kind == "filing"]
+    if filed is None:
+        assert filings == []  # a later owner never filed
+    else:
+        (filing,) = filings
+        assert filing.startswith(f"{party} files application No. {filed} for ")
+
+
+def test_a_change_with_no_date_to_bound_it_is_left_undated_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    owners = (
+        "<case-file-owners><case-file-owner><party-type>40</party-type>"
+        "<party-name>NEW HOLDER LLC</party-name></case-file-owner>"
+        "<case-file-owner><party-type>30</party-type><party-name>ZEPHYRINE INC.</party-name>"
+        "</case-file-owner></case-file-owners></case-file>"
+    )
+    text = case_file(header="<registration-date>20010101</registration-date>")
+    text = text.replace("<transaction-date>20250107</transaction-date>", "")
+    text = text[: text.index("<case-file-owners>")] + owners + "\n"
+    records, warnings, errors = read(write(tmp_path, daily(text)))
+    (change,) = records["90000100"].ownership_changes
+    assert change.date is None and "gives no date" in change.conveyance_text and not errors
+    assert any("no date to bound it" in line for line in warnings)
+
+
+# ------------------------------------------------------------------ files the parser refuses
+
+
+def laughs(levels: int) -> str:
+    """A "billion laughs" internal subset: each entity ten of the one before."""
+    lines = ['<!ENTITY lol0 "lol">']
+    lines += [f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, levels)]
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    ("subset", "line"),
+    [
+        (laughs(10), 3),  # billion laughs: refused before anything is expanded
+        ("<!-- a note -->\n<!ELEMENT x ANY>\n" + laughs(3), 5),
+        # a parameter entity that declares another, which declares a third
+        ("<!ENTITY % outer \"<!ENTITY &#37; inner '<!ENTITY mark &#34;x&#34;>'>\">\n%outer;", 3),
+        ('<!ENTITY logo SYSTEM "logo.png" NDATA png>', 3),
+    ],
+)
+def test_every_doctype_declaring_entities_gets_the_same_message(
+    tmp_path: Path, subset: str, line: int
+) -> None:
+    prolog = f'<!DOCTYPE trademark-applications-daily SYSTEM "applications.dtd" [\n{subset}\n]>\n'
+    path = write(tmp_path, daily(case_file(), prolog=prolog))
+    with pytest.raises(ParseError) as raised:
+        list(read_uspto_daily(path, None, RowErrors(str(path)))[0])
+    said = str(raised.value)
+    assert "the DOCTYPE declares entities" in said and raised.value.line == line
+    assert "amplification" not in said and "xmlCtxt" not in said
+
+
+def test_a_doctype_declaring_entities_in_a_zip_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "apc250107.zip"
+    prolog = f"<!DOCTYPE trademark-applications-daily [\n{laughs(10)}\n]>\n"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("apc250107.xml", daily(case_file(), prolog=prolog))
+    with pytest.raises(ParseError, match="the DOCTYPE declares entities") as raised:
+        list(read_uspto_daily(path, None, RowErrors(str(path)))[0])
+    assert raised.value.line == 3
+
+
+@pytest.mark.parametrize(
+    ("where", "line"),
+    [
+        ("ZEPHYRINE</mark-identification>", 5),  # a text node
+        ("ZEPHYRINE INC.</party-name>", 6),
+        ("<![CDATA[ZEPHYRINE]]></mark-identification>", 5),  # a CDATA section
+    ],
+)
+def test_a_value_past_the_parsers_limit_is_named_in_the_users_words(
+    tmp_path: Path, where: str, line: int
+) -> None:
+    long = "W" * 10_000_001
+    text = daily(case_file()).replace("ZEPHYRINE</mark", "<![CDATA[ZEPHYRINE]]></mark")
+    if "CDATA" not in where:
+        text = daily(case_file())
+    path = write(tmp_path, text.replace(where, long + where, 1))
+    with pytest.raises(ParseError) as raised:
+        list(read_uspto_daily(path, None, RowErrors(str(path)))[0])
+    said = str(raised.value)
+    assert "longer than 10,000,000 bytes" in said and raised.value.line == line
+    assert "XML_PARSE_HUGE" not in said and "Resource limit" not in said
+
+
+def test_nesting_past_the_parsers_limit_is_named_in_the_users_words(tmp_path: Path) -> None:
+    deep = "<note>" * 300 + "</note>" * 300
+    path = write(tmp_path, daily(case_file(body=deep + "\n")))
+    with pytest.raises(ParseError, match="nested more than 256 deep") as raised:
+        list(read_uspto_daily(path, None, RowErrors(str(path)))[0])
+    assert raised.value.line == 6 and "XML_PARSE_HUGE" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "said"), [("", "is empty (0 bytes)"), ("  \n\n", "holds only white space")]
+)
+def test_an_empty_file_says_it_is_empty(tmp_path: Path, text: str, said: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ParseError, match=re.escape(said)):
+        list(read_uspto_daily(path, None, RowErrors(str(path)))[0])
+    archive_path = tmp_path / "apc250107.zip"
+    with zipfile.ZipFile(archive_path, "w") as archive:
+        archive.writestr("apc250107.xml", text)
+    with pytest.raises(ParseError, match=re.escape(said)):
+        list(read_uspto_daily(archive_path, None, RowErrors(str(archive_path)))[0])
+
+
+# ------------------------------------------------------------------ classes and nationalities
+
+
+@pytest.mark.parametrize("code", ["046", "46", "000", "C", "99"])
+def test_an_international_code_that_is_no_class_is_an_error(tmp_path: Path, code: str) -> None:
+    body = (
+        "<classifications><classification>"
+        f"<international-code>{code}</international-code><primary-code>009</primary-code>"
+        "</classification></classifications>\n"
+    )
+    records, _, errors = read(write(tmp_path, daily(case_file(body=body))))
+    assert records == {}
+    assert errors.errors[0][0] == 6
+    assert errors.errors[0][2] == (
+        f'serial 90000100: international-code: "{code}" is not a Nice class (1-45) nor a US '
+        "class the USPTO writes there (A, B, 200)"
+    )
+
+
+@pytest.mark.parametrize(("code", "nice", "national"), [("A", (), ("A",)), ("009", (9,), ())])
+def test_documented_international_codes_import(
+    tmp_path: Path, code: str, nice: tuple[int, ...], national: tuple[str, ...]
+) -> None:
+    body = (
+        f"<classifications><classification><international-code>{code}</international-code>"
+        "</classification></classifications>\n"
+    )
+    records, warnings, errors = read(write(tmp_path, daily(case_file(body=body))))
+    record = records["90000100"]
+    assert (
+        (record.classes, record.national_classes) == (nice, national)
+        and not errors
+        and not warnings
+    )
+
+
+def nationality_case(country: str) -> str:
+    return case_file().replace(
+        "<legal-entity-type-code>",
+        f"<nationality><country>{country}</country></nationality><legal-entity-type-code>",
+    )
+
+
+@pytest.mark.parametrize("country", ["XX", "UK", "EU", "Q1"])
+def test_an_unknown_owner_nationality_is_an_error_as_in_st96(tmp_path: Path, country: str) -> None:
+    records, _, errors = read(write(tmp_path, daily(nationality_case(country))))
+    assert records == {}
+    (error,) = errors.errors
+    assert error[0] == 6 and error[2].startswith(
+        f'serial 90000100: owner nationality: unknown jurisdiction "{country}"'
+    )
+
+
+@pytest.mark.parametrize("country", ["YU", "SU", "DD", "CS"])
+def test_a_former_country_is_left_out_with_a_warning(tmp_path: Path, country: str) -> None:
+    records, warnings, errors = read(write(tmp_path, daily(nationality_case(country))))
+    assert not errors and records["90000100"].owners[0].country is None
+    assert any("former country (ISO 3166-3)" in line and repr(country) in line for line in warnings)
+
+
+@pytest.mark.skipif(not EXCERPT.exists(), reason=f"real register files not found at {REAL}")
+@pytest.mark.parametrize(
+    ("mark", "as_of", "owner"),
+    [
+        ("MADISON SQUARE GARDEN", "1967-05", "MADISON SQUARE GARDEN CORPORATION"),
+        ("MADISON SQUARE GARDEN", "1990", "MADISON SQUARE GARDEN CORPORATION"),
+        ("MADISON SQUARE GARDEN", "2024-12", "MSG ENTERTAINMENT HOLDINGS, LLC"),
+        ("SARGENT", "1950", "SARGENT & CO."),
+        ("SARGENT", None, "SARGENT MANUFACTURING COMPANY"),
+    ],
+)
+def test_the_real_excerpt_names_the_owner_of_the_date_asked(
+    mark: str, as_of: str | None, owner: str
+) -> None:
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    assert import_registry(graph, [EXCERPT]).records == 5
+    found = Analyst(graph).who_else_uses(mark, as_of=as_of)
+    assert [u.party.name for u in found if u.mark.text == mark] == [owner]
+    graph.close()
+
+
+@pytest.mark.skipif(not EXCERPT.exists(), reason=f"real register files not found at {REAL}")
+def test_the_real_excerpt_names_the_applicants_as_filers() -> None:
+    records, warnings, errors = read(EXCERPT)
+    assert not errors and not warnings
+    changes = records["74800000"].ownership_changes
+    assert [(c.kind, c.date.value) for c in changes] == [
+        ("assignment", "2016-03-16"),  # 10 -> 11, bounded by the transaction-date
+        ("name-change", "2016-03-16"),  # 11 -> 13 "By change of name from"
+    ]
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    import_registry(graph, [EXCERPT])
+    analyst = Analyst(graph)
+    for party, serial in [
+        ("DALMAS S.P.A.", "74800000"),
+        ("MADISON SQUARE GARDEN CORPORATION", "72269147"),
+        ("SARGENT & CO.", "71060608"),
+    ]:
+        (filing,) = [e.description for e in analyst.timeline(party=party) if e.kind == "filing"]
+        assert filing.startswith(f"{party} files application No. {serial} for ")
+    for later in ("GRUPPO LA PERLA S.P.A.", "MSG ENTERTAINMENT HOLDINGS, LLC"):
+        assert not [e for e in analyst.timeline(party=later) if e.kind == "filing"]
+    graph.close()

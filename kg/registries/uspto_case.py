@@ -29,7 +29,7 @@ from kg.registries.records import (
     WarningTally,
 )
 from kg.registries.uspto_classes import goods_and_classes
-from kg.registries.uspto_owners import owners_and_changes
+from kg.registries.uspto_owners import OwnerDateBounds, owners_and_changes
 from kg.registries.uspto_values import (
     CaseFile,
     cached_jurisdiction_code,
@@ -131,7 +131,9 @@ def case_record(
         "published-for-opposition-date", values.get("published-for-opposition-date")
     )
     renewed = case_file.core_date("renewal-date", values.get("renewal-date"))
-    current, changes = owners_and_changes(case_file, owners)
+    current, changes = owners_and_changes(
+        case_file, owners, OwnerDateBounds(published, granted, as_of)
+    )
     if not current:
         errors.add(line, None, f"serial {serial}: no case-file-owner with a party-name")
     goods_texts, texts = _statements(statements)

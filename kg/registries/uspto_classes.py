@@ -49,8 +49,10 @@ def goods_and_classes(
     tuple[ox.Literal | None, ox.Literal | None],
 ]:
     """Goods and services per class (Nice from ``international-code``, US classes as
-    national codes), the Nice classes, the US classes and the application's first-use
-    dates (the earliest of its classes': the mark was first used then, for some goods).
+    national codes; any other ``international-code``, e.g. 046 or 000, is an error, as in
+    the CSV, ST.66 and ST.96 readers: the class of a right is a core value), the Nice
+    classes, the US classes and the application's first-use dates (the earliest of its
+    classes': the mark was first used then, for some goods).
 
     `goods_texts` are the ``GSnnnX`` statements (code, text, line): each goes to the
     classification whose prime class is nnn, on its Nice classes (on its US classes
@@ -71,10 +73,11 @@ def goods_and_classes(
                 elif code in _US_ONLY:
                     national.append(code)
                 elif code:
-                    case_file.tally.add(
-                        "international-code that is not a Nice class: left out",
-                        element.sourceline,
-                        f"serial {case_file.serial} {code!r}",
+                    case_file.errors.add(
+                        element.sourceline or case_file.line,
+                        None,
+                        f'serial {case_file.serial}: international-code: "{code}" is not a '
+                        "Nice class (1-45) nor a US class the USPTO writes there (A, B, 200)",
                     )
             elif tag == "us-code":
                 code = element_code(element)

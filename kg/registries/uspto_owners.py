@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
+import pyoxigraph as ox
 from lxml import etree
 
 from kg.registries.records import FieldError, Owner, OwnershipChange, owner_kind
@@ -26,9 +28,18 @@ from kg.registries.uspto_values import (
     element_text,
 )
 
-__all__ = ["owners_and_changes"]
+__all__ = [
+    "FORMER_COUNTRIES",
+    "OwnerDateBounds",
+    "change_bound",
+    "owners_and_changes",
+    "party_type",
+]
 
 _CORRESPONDENT_PARTY = 70
+_UNKNOWN_PARTY = 99  # a party-type that is not a number: read as the latest
+# "NC43000001ASSIGNEE OF": the code before the office's words of a name-change-explanation
+_NC_CODE = re.compile(r"^NC\d+")
 # The children of an owner that are read (lxml skips the others without making Python objects
 # of them).
 _OWNER = (
@@ -43,14 +54,19 @@ _MERGER = re.compile(r"MERGE", re.IGNORECASE)
 
 
 def owners_and_changes(
-    case_file: CaseFile, owners: etree._Element | None
+    case_file: CaseFile,
+    owners: etree._Element | None,
+    bounds: OwnerDateBounds | None = None,
 ) -> tuple[tuple[Owner, ...], tuple[OwnershipChange, ...]]:
     """The current owners (the highest party-type's) and the changes of owner before them.
 
     Party types count up the chain of title (10 original applicant ... 30 original
-    registrant, 4x later owners), co-owners share one; each step to a group of other names
+    registrant, 31-69 later owners), co-owners share one; each step to a group of other names
     is a change: a name change or merger where the new owner's name-change-explanation
-    says so, else an assignment."""
+    says so, else an assignment. The file gives no change a date: each is dated by the first
+    of `bounds` it cannot be later than (`change_bound`), so the owner on every date before
+    it is the earlier owner (the original applicant at filing); a change no bound covers is
+    left undated (and is not stored) with a warning."""
     groups: dict[int, list[tuple[Owner, str]]] = {}
     for entry in owners if owners is not None else ():
         if entry.tag != "case-file-owner":
@@ -72,7 +88,7 @@ def owners_and_changes(
                 entry.sourceline,
                 f"serial {case_file.serial} {party!r}",
             )
-        rank = int(party) if party.isdigit() else 99
+        rank = int(party) if party.isdigit() else _UNKNOWN_PARTY
         if rank == _CORRESPONDENT_PARTY:
             continue
         entity_code = fields.get("legal-entity-type-code")
@@ -86,12 +102,13 @@ def owners_and_changes(
         )
     if not groups:
         return (), ()
-    chain = [groups[rank] for rank in sorted(groups)]
+    ranks = sorted(groups)
     changes = []
-    for earlier, later in itertools.pairwise(chain):
-        if {o.name for o, _ in earlier} == {o.name for o, _ in later}:
+    for earlier, later in itertools.pairwise(ranks):
+        before, after = groups[earlier], groups[later]
+        if {o.name for o, _ in before} == {o.name for o, _ in after}:
             continue
-        said = " ".join(text for _, text in later)
+        said = " ".join(_NC_CODE.sub("", text).strip() for _, text in after).strip()
         kind = (
             "name-change"
             if _NAME_CHANGE.search(said)
@@ -99,12 +116,98 @@ def owners_and_changes(
             if _MERGER.search(said)
             else "assignment"
         )
+        date, why = change_bound(later, bounds or OwnerDateBounds())
+        if date is None:
+            case_file.tally.add(
+                "change of owner with no date to bound it (no transaction-date): not stored, "
+                "the earlier owner stays the owner on every date",
+                case_file.line,
+                f"serial {case_file.serial} party type {later}",
+            )
+        words = f'the office\'s words "{said}"; ' if said else ""
         changes.append(
             OwnershipChange(
-                kind, tuple(o for o, _ in later), assignors=tuple(o for o, _ in earlier)
+                kind,
+                tuple(o for o, _ in after),
+                assignors=tuple(o for o, _ in before),
+                date=date,
+                conveyance_text=f"{words}USPTO party type {later} ({party_type(later)}); {why}",
             )
         )
-    return tuple(owner for owner, _ in chain[-1]), tuple(changes)
+    return tuple(owner for owner, _ in groups[ranks[-1]]), tuple(changes)
+
+
+@dataclass(frozen=True)
+class OwnerDateBounds:
+    """The dates of a case-file that bound its changes of owner (None where it has none):
+    ``published-for-opposition-date``, ``registration-date`` and the case-file's
+    ``transaction-date`` (the day of the record: its owners held the right then)."""
+
+    published: ox.Literal | None = None
+    registered: ox.Literal | None = None
+    recorded: ox.Literal | None = None
+
+
+def change_bound(rank: int, bounds: OwnerDateBounds) -> tuple[ox.Literal | None, str]:
+    """The date a change to the owners of party type `rank` took effect on or before, and why.
+
+    The party-type table (USPTO TDXF v2.0 documentation, ``party-type``) says when each owner
+    held the right: the owners up to type 20 (the original applicant, new owners before
+    publication, the owner at publication) by the published-for-opposition date; up to type
+    30 (new owners after publication, the original registrant) by the registration date;
+    every owner, later ones too, by the record's transaction-date, the day the file names
+    the current owners. The first of these dates the case-file has is the bound: the change
+    may have taken effect earlier, never later.
+
+    >>> from kg.registries.uspto_values import uspto_date
+    >>> bounds = OwnerDateBounds(uspto_date("19670627"), uspto_date("19670912"),
+    ...                          uspto_date("20240925"))
+    >>> [change_bound(rank, bounds)[0].value for rank in (11, 20, 21, 30, 40, 45)]
+    ['1967-06-27', '1967-06-27', '1967-09-12', '1967-09-12', '2024-09-25', '2024-09-25']
+    >>> change_bound(13, OwnerDateBounds(recorded=uspto_date("20160316")))[0].value
+    '2016-03-16'
+    >>> change_bound(45, OwnerDateBounds(uspto_date("19670627")))
+    (None, 'the daily file gives no date of this change')
+    """
+    for limit, date, what in (
+        (20, bounds.published, "published-for-opposition date"),
+        (30, bounds.registered, "registration date"),
+        (
+            _UNKNOWN_PARTY,
+            bounds.recorded,
+            "transaction-date of the record (its owners held it then)",
+        ),
+    ):
+        if date is not None and rank <= limit:
+            return date, (
+                f"the daily file gives no date of this change: dated by the {what}, "
+                f"{date.value}; it took effect on or before that day"
+            )
+    return None, "the daily file gives no date of this change"
+
+
+def party_type(rank: int) -> str:
+    """What a USPTO ``party-type`` code means (TDXF v2.0 documentation; 31-39 are not used
+    in legacy records, where 40-49 are the 1st-10th new owners entered after registration).
+
+    >>> [party_type(n) for n in (10, 13, 20, 25, 30, 45, 99)]  # doctest: +NORMALIZE_WHITESPACE
+    ['original applicant', 'new owner before publication', 'owner at publication',
+     'new owner after publication', 'original registrant', 'owner after registration',
+     'not a USPTO party type']
+    """
+    if rank == 10:
+        return "original applicant"
+    if 11 <= rank <= 19:
+        return "new owner before publication"
+    if rank == 20:
+        return "owner at publication"
+    if 21 <= rank <= 29:
+        return "new owner after publication"
+    if rank == 30:
+        return "original registrant"
+    if 31 <= rank <= 69:
+        return "owner after registration"
+    return "not a USPTO party type"
 
 
 def _country(case_file: CaseFile, nationality: etree._Element | None) -> str | None:
@@ -122,13 +225,31 @@ def _country(case_file: CaseFile, nationality: etree._Element | None) -> str | N
         return "US" if state else None
     try:
         return cached_jurisdiction_code(country)
-    except FieldError:
-        case_file.tally.add(
-            "owner nationality that is not a country tmkg knows: left out",
-            nationality.sourceline,
-            f"serial {case_file.serial} {country!r}",
-        )
+    except FieldError as problem:
+        if country.upper() in FORMER_COUNTRIES:
+            case_file.tally.add(
+                "owner nationality of a former country (ISO 3166-3): left out",
+                nationality.sourceline,
+                f"serial {case_file.serial} {country!r}",
+            )
+        else:
+            case_file.errors.add(
+                nationality.sourceline or case_file.line,
+                None,
+                f"serial {case_file.serial}: owner nationality: {problem}",
+            )
         return None
+
+
+FORMER_COUNTRIES = frozenset(
+    {"AN", "BU", "CS", "CT", "DD", "DY", "FQ", "FX", "HV", "JT", "MI", "NH", "NQ"}
+    | {"NT", "PC", "PU", "PZ", "RH", "SU", "TP", "VD", "WK", "YD", "YU", "ZR"}
+)
+"""ISO 3166-3 codes of former countries (e.g. YU Yugoslavia, SU the USSR, DD the German
+Democratic Republic, CS Czechoslovakia, AN the Netherlands Antilles, ZR Zaire): the USPTO's
+backfile, from 1884, names owners of countries that no longer exist. tmkg has no jurisdiction
+for them, so the nationality is left out with a warning; any other unknown code (``XX``,
+``UK``) is an error, as in the ST.96 and ST.66 readers."""
 
 
 # The same few codes recur on every case-file: checked once each.
