@@ -227,3 +227,15 @@ def test_each_designation_counts_by_the_status_wipo_gives_it(disk_graph: Knowled
     assert before.party.name == "Vallorbe Horlogerie Exemple SA"
     [in_france] = analyst.who_else_uses("VALLORBIA", jurisdiction="FR")
     assert in_france.party.name == "Vallorbe Horlogerie Exemple SA"
+
+
+def test_a_refused_designation_is_listed_as_lapsed_when_asked(disk_graph: KnowledgeGraph) -> None:
+    from kg import Analyst
+
+    importer.import_registry(disk_graph, [MADRID])
+    [hit] = Analyst(disk_graph).who_else_uses("VALLORBIA", jurisdiction="CN", include_lapsed=True)
+    assert (hit.lapsed, hit.ended) == (True, "2012-03-01")
+    assert hit.end_reason == "designation of CN refused (Total Refusal)"
+    assert any("until 2012-03-01" in reason for reason in hit.reasons)
+    [live] = Analyst(disk_graph).who_else_uses("VALLORBIA", jurisdiction="FR", include_lapsed=True)
+    assert not live.lapsed

@@ -124,6 +124,7 @@ def covered(
     table: Sequence[Membership],
     designated: Sequence[Designation],
     as_of: PartialDate,
+    include_lapsed: bool = False,
 ) -> tuple[CoveredJurisdiction, ...]:
     """The jurisdictions a registration covers on `as_of` besides its own, sorted by code.
 
@@ -145,7 +146,7 @@ def covered(
     filed = holding.filing_date or holding.registration_date
     return tuple(
         dataclasses.replace(found, since=_later(found.since, filed))
-        for found in coverage_of(holding.jurisdiction, table, designated, as_of)
+        for found in coverage_of(holding.jurisdiction, table, designated, as_of, include_lapsed)
     )
 
 
@@ -154,25 +155,46 @@ def coverage_of(
     table: Sequence[Membership],
     designated: Sequence[Designation],
     as_of: PartialDate,
+    include_lapsed: bool = False,
 ) -> tuple[CoveredJurisdiction, ...]:
     """The jurisdictions a right of `jurisdiction` covers on `as_of` besides its own: a
-    regional system's members, or an international registration's designations in force."""
+    regional system's members, or an international registration's designations in force.
+    With `include_lapsed`, a designation that ended before `as_of` (refused, renounced…) is
+    kept too, its `ended` date and reason set, so answers can show it marked lapsed."""
     found: dict[str, CoveredJurisdiction] = {}
     if jurisdiction == INTERNATIONAL:
-        for designation in designated:
+        for designation in sorted(designated, key=lambda d: not designation_in_force(d, as_of)):
+            ended: dict[str, str | None] = {}
             if not designation_in_force(designation, as_of):
-                continue
+                if not include_lapsed or not _ended_before(designation, as_of):
+                    continue
+                ended = {"ended": designation.status_date, "end_reason": _end_reason(designation)}
             code = designation.jurisdiction
             via = f"{INTERNATIONAL}/{code}"
-            found.setdefault(code, CoveredJurisdiction(code, via, designation.designation_date))
+            date = designation.designation_date
+            found.setdefault(code, CoveredJurisdiction(code, via, date, **ended))
             for member, since in members_on(code, table, as_of).items():
                 later = _later(since, designation.designation_date)
-                found.setdefault(member, CoveredJurisdiction(member, via, later))
+                found.setdefault(member, CoveredJurisdiction(member, via, later, **ended))
     else:
         for member, since in members_on(jurisdiction, table, as_of).items():
             found[member] = CoveredJurisdiction(member, jurisdiction, since)
     found.pop(jurisdiction, None)
     return tuple(found[code] for code in sorted(found))
+
+
+def _ended_before(designation: Designation, as_of: PartialDate) -> bool:
+    """Whether a designation out of force on `as_of` ended (rather than not yet began)."""
+    start = PartialDate.try_parse(designation.designation_date)
+    return designation.status_stage == ENDED and not (
+        start is not None and start.first_day > as_of.last_day
+    )
+
+
+def _end_reason(designation: Designation) -> str:
+    status = designation.status or "ended"
+    said = f" ({designation.status_text})" if designation.status_text else ""
+    return f"designation of {designation.jurisdiction} {status}{said}"
 
 
 def covers(holding: Holding, code: str) -> bool:
@@ -264,6 +286,10 @@ def route_note(holding: Holding, code: str | None) -> str | None:
     if found is None:
         return None
     since = f", since {found.since}" if found.since else ""
+    if found.ended is not None:
+        since = (
+            f", from {found.since} until {found.ended}" if found.since else f" until {found.ended}"
+        )
     if found.via.startswith(INTERNATIONAL + "/"):
         designated = found.via.split("/", 1)[1]
         return (
@@ -278,6 +304,7 @@ def with_coverage(
     table: Sequence[Membership],
     designated: Mapping[str, Sequence[Designation]],
     as_of: PartialDate,
+    include_lapsed: bool = False,
 ) -> list[Holding]:
     """The holdings, each regional or international registration with its `coverage` on
     `as_of` set; national rights and uses are returned as they are."""
@@ -285,7 +312,8 @@ def with_coverage(
     result = []
     for holding in holdings:
         if holding.jurisdiction in systems and holding.kind in FILED_KINDS:
-            found = covered(holding, table, designated.get(holding.id, ()), as_of)
+            designations_ = designated.get(holding.id, ())
+            found = covered(holding, table, designations_, as_of, include_lapsed)
             holding = dataclasses.replace(holding, coverage=found)
         result.append(holding)
     return result
@@ -300,7 +328,7 @@ def _later(first: str | None, second: str | None) -> str | None:
 
 
 def read_coverage(
-    facts: FactBase, holdings: Iterable[Holding], as_of: PartialDate
+    facts: FactBase, holdings: Iterable[Holding], as_of: PartialDate, include_lapsed: bool = False
 ) -> list[Holding]:
     """`with_coverage` over the store's memberships and designations; no query at all when
     no holding is a regional or international right (the seed case)."""
@@ -309,7 +337,7 @@ def read_coverage(
         return holdings
     international = [h.id for h in holdings if h.jurisdiction == INTERNATIONAL]
     designated = designations(facts, international) if international else {}
-    return with_coverage(holdings, memberships(facts), designated, as_of)
+    return with_coverage(holdings, memberships(facts), designated, as_of, include_lapsed)
 
 
 def registration_coverage(

@@ -459,6 +459,10 @@ class CoveredJurisdiction(Result):
     code: str
     via: str
     since: str | None = None
+    ended: str | None = None
+    """Set only where lapsed rights were asked for: the day the designation ended (refused,
+    renounced…) before the date asked, so the right no longer covers `code`."""
+    end_reason: str | None = None
 
 
 @dataclass(frozen=True)

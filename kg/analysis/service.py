@@ -200,7 +200,8 @@ class Analyst:
         holdings = on_date(facts.holdings(found), on, include_lapsed=include_lapsed)
         # verbal elements where stated; wordless figurative marks take no part
         holdings, similar = word_similarities(mark, holdings, similar, min_similarity)
-        holdings = read_coverage(facts, holdings, on)  # EM members, WO designations
+        # EM members, WO designations (ended ones too, marked, when lapsed rights are asked)
+        holdings = read_coverage(facts, holdings, on, include_lapsed)
         parties = facts.parties(self._party_iris(holdings))
         return ResultList(
             who_else_uses(

@@ -116,6 +116,12 @@ def who_else_uses(
             continue
         if jurisdiction is not None and not covers(holding, jurisdiction):
             continue  # neither its own jurisdiction nor one its EM/WO right covers
+        way = route(holding, jurisdiction)
+        if way is not None and way.ended is not None and not holding.lapsed:
+            # counted through a designation that ended (kept only when lapsed rights are asked)
+            holding = dataclasses.replace(
+                holding, lapsed=True, ended=way.ended, end_reason=way.end_reason
+            )
         if as_of is not None and not holding_active(holding, as_of):
             continue
         if nice_class is not None and only_national_classes(holding):
