@@ -13,7 +13,7 @@ from kg import Analyst, KnowledgeGraph, ParseError
 from kg.registries import importer
 from kg.registries.importer import import_registry
 from kg.resources import QUERIES_DIR
-from tests.conftest import DATA, all_quads
+from tests.conftest import all_quads
 
 HEADER = "mark,owner,classes,jurisdiction,filing_date,registration_date,number,status\n"
 REG = "https://w3id.org/tmkg/id/registration/"
@@ -325,28 +325,3 @@ def test_a_file_with_no_records_writes_nothing(disk_graph: KnowledgeGraph, tmp_p
     assert (report.records, report.quads_added) == (0, 0)
     assert any("no rows" in warning for warning in report.warnings)
     assert all_quads(disk_graph) == before
-
-
-def test_a_newer_file_restating_a_chain_of_title_does_not_double_it(
-    disk_graph: KnowledgeGraph, tmp_path: Path
-) -> None:
-    """USPTO dates a change to a later owner by the file's transaction date, so each daily file
-    states the same change on another day: the older file's changes and events move into its
-    history with the rest of its state, and the current chain stays as the newest file says."""
-    text = (DATA / "uspto-daily-owners.xml").read_text(encoding="utf-8")
-    later = tmp_path / "apc250112.xml"
-    later.write_text(text.replace("20250108", "20250112"), encoding="utf-8")
-
-    def changes() -> list[tuple[str, str]]:
-        rows = disk_graph.query(
-            "SELECT ?r (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c tm:registration ?r ; a ?t . "
-            "?t rdfs:subClassOf* tm:OwnershipChange . ?r a tm:Registration } GROUP BY ?r"
-        )
-        return sorted((row["r"].value.rsplit("/", 1)[1], row["n"].value) for row in rows)
-
-    import_registry(disk_graph, [DATA / "uspto-daily-owners.xml"])
-    first = changes()
-    assert first
-    report = import_registry(disk_graph, [later])
-    assert report.history == len(first)
-    assert changes() == first

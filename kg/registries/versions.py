@@ -12,9 +12,8 @@ import is the newer state):
 - the **older** state becomes *history* in its own graph: its facts about the registration,
   and the nodes it owns (goods and services, priority claims, designations: the objects of
   `OWNED_LINKS`), move to a version node ``{registration}~{graph tail}`` typed
-  `tm:RegisterRecordVersion`, ``dcterms:isVersionOf`` the registration, with the events and
-  changes of owner that file stated about it (the newer file restates them: a USPTO case-file
-  lists its whole history).
+  `tm:RegisterRecordVersion`, ``dcterms:isVersionOf`` the registration. Dated facts that stay
+  true (prosecution events, ownership changes: they point *to* the registration) stay.
 
 So "what did the register say on date D" is the version (or current state) with the latest
 record date on or before D (``queries/register-history.rq``), and importing the same file
@@ -48,8 +47,6 @@ _IS_VERSION_OF = ox.NamedNode("http://purl.org/dc/terms/isVersionOf")
 _REGISTRATION = ox.NamedNode(f"{TM}Registration")
 _VERSION = ox.NamedNode(f"{TM}RegisterRecordVersion")
 _RECORD_DATE = ox.NamedNode(f"{TM}recordDate")
-_REGISTRATION_LINK = ox.NamedNode(f"{TM}registration")
-"""How events and changes of owner name the registration they concern (details.EVENT_LINK)."""
 OWNED_LINKS = frozenset(
     ox.NamedNode(f"{TM}{local}") for local in ("goodsServices", "priorityClaim", "designation")
 )
@@ -136,13 +133,9 @@ def current_state(
 
 
 def make_history(states: RecordStates, registration: ox.NamedNode, graph: ox.NamedNode) -> None:
-    """Move `graph`'s statement of `registration` — its own facts, the nodes it owns and the
-    events and changes of owner that name it (a newer file restates them: a USPTO case-file
-    lists its whole history, and dates a change of owner by its own transaction date) — to
-    its version node."""
+    """Move `graph`'s statement of `registration` (and the nodes it owns) to its version node."""
     stated = list(states.quads(registration, None, None, graph))
     owned = {q.object for q in stated if q.predicate in OWNED_LINKS}
-    owned |= {q.subject for q in states.quads(None, _REGISTRATION_LINK, registration, graph)}
     removed = stated + [
         q
         for node in owned
@@ -158,13 +151,9 @@ def version_quads(
     owned: set | frozenset = frozenset(),
 ) -> Iterator[ox.Quad]:
     """`quads` (a state of `registration` and its `owned` nodes, in `graph`) restated about the
-    version node: the registration, its owned nodes and the events naming it renamed, typed a
-    version, not a `tm:Registration`."""
-    quads = list(quads)
-    linked = {
-        q.subject for q in quads if q.predicate == _REGISTRATION_LINK and q.object == registration
-    }
-    renamed = {node: version_iri(node, graph) for node in (registration, *owned, *linked)}
+    version node: the registration and its owned nodes renamed, typed a version, not a
+    `tm:Registration`."""
+    renamed = {node: version_iri(node, graph) for node in (registration, *owned)}
     version = renamed[registration]
     yield ox.Quad(version, _RDF_TYPE, _VERSION, graph)
     yield ox.Quad(version, _IS_VERSION_OF, registration, graph)
@@ -172,6 +161,7 @@ def version_quads(
         subject = renamed.get(quad.subject, quad.subject)  # type: ignore[arg-type]
         if quad.subject == registration and quad.predicate == _RDF_TYPE:
             continue  # typed a version above: history is not a registration any more
-        moved = quad.predicate in OWNED_LINKS or quad.predicate == _REGISTRATION_LINK
-        obj = renamed.get(quad.object, quad.object) if moved else quad.object
+        obj = (
+            renamed.get(quad.object, quad.object) if quad.predicate in OWNED_LINKS else quad.object
+        )
         yield ox.Quad(subject, quad.predicate, obj, graph)  # type: ignore[arg-type]
