@@ -13,7 +13,7 @@ from kg import Analyst, KnowledgeGraph, ParseError
 from kg.registries import importer
 from kg.registries.importer import import_registry
 from kg.resources import QUERIES_DIR
-from tests.conftest import all_quads
+from tests.conftest import DATA, all_quads
 
 HEADER = "mark,owner,classes,jurisdiction,filing_date,registration_date,number,status\n"
 REG = "https://w3id.org/tmkg/id/registration/"
@@ -325,3 +325,22 @@ def test_a_file_with_no_records_writes_nothing(disk_graph: KnowledgeGraph, tmp_p
     assert (report.records, report.quads_added) == (0, 0)
     assert any("no rows" in warning for warning in report.warnings)
     assert all_quads(disk_graph) == before
+
+
+def test_an_older_file_with_events_and_owner_changes_imports_again_into_history(
+    disk_graph: KnowledgeGraph, tmp_path: Path
+) -> None:
+    """Events and changes of owner name the registration itself (they stay true whatever state
+    is current): importing an older daily file after a newer one, or again, is valid and leaves
+    the newer state current (trial: it failed SHACL when events were moved to the version)."""
+    text = (DATA / "uspto-daily-owners.xml").read_text(encoding="utf-8")
+    later = tmp_path / "apc250112.xml"
+    later.write_text(text.replace("20250108", "20250112"), encoding="utf-8")
+    import_registry(disk_graph, [later])
+    report = import_registry(disk_graph, [DATA / "uspto-daily-owners.xml"])
+    assert report.older == report.records > 0
+    assert import_registry(disk_graph, [DATA / "uspto-daily-owners.xml"]).quads_added == 0
+    rows = disk_graph.query(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?e tm:registration ?v . ?v a tm:RegisterRecordVersion }"
+    )
+    assert next(iter(rows))["n"].value == "0"
