@@ -521,3 +521,15 @@ def test_kg_import_executable(store_path: Path, tmp_path: Path) -> None:
     failed = run_kg("import", "--store", store_path, bad)
     assert failed.returncode == 4
     assert failed.stderr.startswith(f'kg: error: {bad}:2:3: classes: "46" is not a Nice class')
+
+
+@pytest.mark.parametrize("format_name", [None, "st66", "st96", "uspto", "madrid"])
+@pytest.mark.parametrize("content", ["", "  \n\t"])
+def test_an_empty_xml_file_is_refused_whatever_its_format(
+    disk_graph: KnowledgeGraph, tmp_path: Path, format_name: str | None, content: str
+) -> None:
+    path = write(tmp_path, "empty.xml", content)
+    before = all_quads(disk_graph)
+    with pytest.raises(ParseError, match=r"the file is empty \((0 bytes|only white space)\)"):
+        import_registry(disk_graph, [path], format_name=format_name)
+    assert all_quads(disk_graph) == before

@@ -121,6 +121,7 @@ def _xml_format(name: str) -> str:
     path = Path(name)
     if not path.is_file():
         return "st66"  # the caller says the file is missing
+    _refuse_empty(path)
     found = xml_format(path)
     if found is None:
         raise ParseError(
@@ -155,7 +156,25 @@ def _plan(path: str | Path, format_name: str | None) -> _Plan:
     kind = detect_registry_format(name, format_name)
     if not Path(path).is_file():
         raise NotFound(f"no such file: {path}")
+    if kind in _XML_READERS:
+        _refuse_empty(Path(path))
     return _Plan(Path(path), kind)
+
+
+def _refuse_empty(path: Path) -> None:
+    """An empty XML file (no bytes, or only white space) is an error, whatever its format:
+    it states nothing, and an import that reads nothing from it would look like success."""
+    size = path.stat().st_size
+    if size > 65536:
+        return
+    data = path.read_bytes()
+    if not data.strip():
+        what = "0 bytes" if not data else "only white space"
+        raise ParseError(
+            f"the file is empty ({what}): a register file holds XML",
+            path=str(path),
+            suggestion="check that the download or export completed",
+        )
 
 
 def _default_jurisdiction(jurisdiction: str | None) -> str | None:
