@@ -763,8 +763,8 @@ def test_the_real_excerpt_names_the_applicants_as_filers() -> None:
     assert not errors and not warnings
     changes = records["74800000"].ownership_changes
     assert [(c.kind, c.date.value) for c in changes] == [
-        ("assignment", "2016-03-16"),  # 10 -> 11, bounded by the transaction-date
-        ("name-change", "2016-03-16"),  # 11 -> 13 "By change of name from"
+        ("assignment", "1989-11-27"),  # 10 -> 11, bounded by the notice of publication (NPUB)
+        ("name-change", "1989-11-27"),  # 11 -> 13 "By change of name from"
     ]
     graph = KnowledgeGraph.open(Settings(memory=True))
     import_registry(graph, [EXCERPT])
@@ -779,3 +779,315 @@ def test_the_real_excerpt_names_the_applicants_as_filers() -> None:
     for later in ("GRUPPO LA PERLA S.P.A.", "MSG ENTERTAINMENT HOLDINGS, LLC"):
         assert not [e for e in analyst.timeline(party=later) if e.kind == "filing"]
     graph.close()
+
+
+# ------------------------------------------------------------------ dates the case's history gives
+
+
+def history_case(
+    owners: list[tuple[int, str]],
+    events: list[tuple[str, str]] = (),
+    header: str = "",
+    serial: str = "90000500",
+    transaction: str = "20250107",
+) -> str:
+    """A case-file with the given owners (party type, name), events (code, YYYYMMDD) and
+    header values."""
+    listed = "".join(
+        f"<case-file-event-statement><code>{code}</code><type>I</type>"
+        f"<description-text>EVENT {code}</description-text><date>{day}</date>"
+        f"<number>{n}</number></case-file-event-statement>"
+        for n, (code, day) in enumerate(events, 1)
+    )
+    parties = "".join(
+        f"<case-file-owner><party-type>{rank}</party-type>"
+        f"<legal-entity-type-code>03</legal-entity-type-code><party-name>{name}</party-name>"
+        "</case-file-owner>"
+        for rank, name in owners
+    )
+    return (
+        f"<case-file><serial-number>{serial}</serial-number>"
+        "<registration-number>0000000</registration-number>"
+        f"<transaction-date>{transaction}</transaction-date>\n<case-file-header>"
+        "<filing-date>19990104</filing-date>"
+        "<mark-identification>QUILLMERE</mark-identification>"
+        f"<mark-drawing-code>4000</mark-drawing-code>{header}</case-file-header>\n"
+        f"<case-file-event-statements>{listed}</case-file-event-statements>\n"
+        f"<case-file-owners>{parties}</case-file-owners></case-file>\n"
+    )
+
+
+REGISTERED = "<registration-date>20000606</registration-date><status-code>800</status-code>"
+LATER = [(30, "QUILL ONE INC."), (40, "QUILL TWO LLC"), (41, "QUILL THREE LP")]
+
+
+@pytest.mark.parametrize(
+    ("events", "dates", "recorded"),
+    [
+        ([("ASGN", "20070530"), ("ASGN", "20110518")], ["2007-05-30", "2011-05-18"], True),
+        # the manual update counts; an assignment "not updated" and any other event do not
+        (
+            [
+                ("AOUM", "20090101"),
+                ("ASCK", "20100101"),
+                ("CFIT", "20100202"),
+                ("ASGN", "20120303"),
+            ],
+            ["2009-01-01", "2012-03-03"],
+            True,
+        ),
+        # an assignment recorded before the registration dated a change before it: not counted
+        (
+            [("ASGN", "19990505"), ("ASGN", "20030303"), ("ASGN", "20050505")],
+            ["2003-03-03", "2005-05-05"],
+            True,
+        ),
+        # one event for two changes: which is which is unknown, the transaction-date dates both
+        ([("ASGN", "20070530")], ["2025-01-07", "2025-01-07"], False),
+        # three events for two changes: the same
+        (
+            [("ASGN", "20010101"), ("ASGN", "20020202"), ("ASGN", "20030303")],
+            ["2025-01-07"] * 2,
+            False,
+        ),
+        ([], ["2025-01-07", "2025-01-07"], False),
+    ],
+)
+def test_later_changes_are_dated_by_the_assignments_recorded_when_they_match(
+    tmp_path: Path, events: list[tuple[str, str]], dates: list[str], recorded: bool
+) -> None:
+    path = write(tmp_path, daily(history_case(LATER, events, REGISTERED)))
+    records, warnings, errors = read(path)
+    assert not errors and not warnings
+    changes = records["90000500"].ownership_changes
+    assert [(c.assignees[0].name, c.date.value) for c in changes] == [
+        ("QUILL TWO LLC", dates[0]),
+        ("QUILL THREE LP", dates[1]),
+    ]
+    for n, change in enumerate(changes, 1):
+        said = change.conveyance_text
+        assert ("the office recorded it that day" in said) is recorded
+        assert (f"assignment-recording event {n} of 2 after the registration date" in said) is (
+            recorded
+        )
+        assert ("transaction-date" in said) is not recorded
+        assert (change.recordal_date.value if change.recordal_date else None) == (
+            dates[n - 1] if recorded else None
+        )
+
+
+@pytest.mark.parametrize(
+    ("events", "distinct"),
+    [
+        ([("ASGN", "20070530"), ("ASGN", "20110518")], 2),  # dated by the case's history
+        ([("AOUM", "20070530"), ("CFIT", "20090909"), ("ASGN", "20110518")], 2),
+    ],
+)
+def test_two_daily_files_restating_a_case_do_not_double_its_changes(
+    tmp_path: Path, events: list[tuple[str, str]], distinct: int
+) -> None:
+    first = write(
+        tmp_path, daily(history_case(LATER, events, REGISTERED, transaction="20240914")), "a.xml"
+    )
+    second = write(
+        tmp_path, daily(history_case(LATER, events, REGISTERED, transaction="20240925")), "b.xml"
+    )
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    import_registry(graph, [first])
+    import_registry(graph, [second])
+    rows = graph.query(
+        f"SELECT DISTINCT ?c WHERE {{ GRAPH ?g {{ ?c tm:registration <{REG}90000500> ; "
+        "tm:assignee ?to } }"
+    )
+    assert len(list(rows)) == distinct
+    timeline = Analyst(graph).timeline(party="QUILL THREE LP")
+    assert [e.date for e in timeline if "QUILL THREE LP" in e.description].count("2011-05-18") == 1
+    graph.close()
+
+
+@pytest.mark.parametrize(
+    ("header", "events", "owners", "dates"),
+    [
+        # no published-for-opposition-date: the notice of publication (NPUB) bounds 11-20
+        (
+            "<status-code>686</status-code>",
+            [("CNSA", "20000101"), ("NPUB", "20000215"), ("ASGN", "20010101")],
+            [(10, "QUILL ONE INC."), (11, "QUILL TWO LLC"), (13, "QUILL THREE LP")],
+            ["2000-02-15", "2000-02-15"],
+        ),
+        (  # the publication event of a Madrid-based case (PUBO) alike
+            "<status-code>686</status-code>",
+            [("PUBO", "20010315")],
+            [(10, "QUILL ONE INC."), (20, "QUILL TWO LLC")],
+            ["2001-03-15"],
+        ),
+        (  # abandoned before publication: never after the abandonment date
+            "<status-code>602</status-code><status-date>20030401</status-date>"
+            "<abandonment-date>20021130</abandonment-date>",
+            [],
+            [(10, "QUILL ONE INC."), (11, "QUILL TWO LLC")],
+            ["2002-11-30"],
+        ),
+        (  # a cancelled registration: later owners never after the cancellation date
+            "<registration-date>20000606</registration-date><status-code>710</status-code>"
+            "<status-date>20080101</status-date><cancellation-date>20070707</cancellation-date>",
+            [],
+            [(30, "QUILL ONE INC."), (40, "QUILL TWO LLC")],
+            ["2007-07-07"],
+        ),
+        (  # an ended status with neither date: the transaction-date, as before
+            "<status-code>602</status-code><status-date>20030401</status-date>",
+            [],
+            [(10, "QUILL ONE INC."), (11, "QUILL TWO LLC")],
+            ["2025-01-07"],
+        ),
+    ],
+)
+def test_changes_are_bounded_by_the_publication_event_and_the_end_of_the_right(
+    tmp_path: Path,
+    header: str,
+    events: list[tuple[str, str]],
+    owners: list[tuple[int, str]],
+    dates: list[str],
+) -> None:
+    records, warnings, errors = read(write(tmp_path, daily(history_case(owners, events, header))))
+    assert not errors and not warnings
+    changes = records["90000500"].ownership_changes
+    assert [c.date.value for c in changes] == dates
+    assert all("on or before that day" in c.conveyance_text for c in changes)
+    if "NPUB" in str(events):
+        assert "publication event NPUB, 2000-02-15" in changes[0].conveyance_text
+    if "abandonment-date" in header:
+        assert "day the right ended" in changes[0].conveyance_text
+
+
+@pytest.mark.parametrize(
+    ("header", "status_date"),
+    [
+        (
+            "<status-code>602</status-code><status-date>20030401</status-date>"
+            "<abandonment-date>20021130</abandonment-date>",
+            "2002-11-30",
+        ),
+        (
+            "<status-code>601</status-code><status-date>20030401</status-date>"
+            "<abandonment-date>20030315</abandonment-date>",
+            "2003-03-15",
+        ),  # withdrawn
+        (
+            "<status-code>603</status-code><status-date>20030401</status-date>"
+            "<abandonment-date>20030101</abandonment-date>",
+            "2003-01-01",
+        ),  # refused
+        (
+            "<registration-date>20000606</registration-date><status-code>710</status-code>"
+            "<status-date>20080101</status-date><cancellation-date>20070707</cancellation-date>",
+            "2007-07-07",
+        ),
+        (
+            "<registration-date>20000606</registration-date><status-code>900</status-code>"
+            "<status-date>20110101</status-date><cancellation-date>20100606</cancellation-date>",
+            "2010-06-06",
+        ),  # expired
+        # the file gives no day the right ended: the status-date
+        ("<status-code>602</status-code><status-date>20030401</status-date>", "2003-04-01"),
+        # a live status keeps its status-date whatever else the header says
+        (
+            REGISTERED + "<status-date>20100101</status-date>"
+            "<abandonment-date>19991231</abandonment-date>",
+            "2010-01-01",
+        ),
+    ],
+)
+def test_an_ended_right_is_dated_by_the_day_it_ended(
+    tmp_path: Path, header: str, status_date: str
+) -> None:
+    owners = [(10, "QUILL ONE INC.")]
+    records, warnings, errors = read(write(tmp_path, daily(history_case(owners, [], header))))
+    assert not errors and not warnings
+    assert records["90000500"].status_date.value == status_date
+
+
+@pytest.mark.skipif(not EXCERPT.exists(), reason=f"real register files not found at {REAL}")
+def test_the_real_excerpt_dates_changes_by_the_cases_history() -> None:
+    records, _, _ = read(EXCERPT)
+    msg = records["72269147"].ownership_changes
+    assert [c.date.value for c in msg] == [
+        "2007-05-30",
+        "2011-05-18",
+        "2015-10-21",
+        "2020-09-16",
+        "2023-05-03",
+    ]
+    grigio = records["74800000"]
+    assert grigio.status_date.value == "2001-09-20"
+    assert [c.date.value for c in grigio.ownership_changes] == ["1989-11-27", "1989-11-27"]
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    import_registry(graph, [EXCERPT])
+    analyst = Analyst(graph)
+    for mark, as_of, owners in [
+        ("MADISON SQUARE GARDEN", "2008", ["Madison Square Garden L.P."]),
+        ("MADISON SQUARE GARDEN", "2016", ["MSG SPORTS & ENTERTAINMENT, LLC"]),
+        ("MADISON SQUARE GARDEN", "2006", ["MADISON SQUARE GARDEN CORPORATION"]),
+        ("GRIGIOPERLA", "2001-09-01", ["GRUPPO LA PERLA S.P.A."]),
+        ("GRIGIOPERLA", "2001-12-01", []),
+    ]:
+        found = analyst.who_else_uses(mark, as_of=as_of)
+        assert [u.party.name for u in found if u.mark.text == mark] == owners, (mark, as_of)
+    graph.close()
+
+
+# ------------------------------------------------------------------ what the reader warns of
+
+
+@pytest.mark.parametrize("code", ["611", "999", "X12"])
+def test_a_status_code_not_in_the_table_is_counted_with_its_serial(
+    tmp_path: Path, code: str
+) -> None:
+    header = f"<registration-date>20000606</registration-date><status-code>{code}</status-code>"
+    path = write(tmp_path, daily(history_case([(30, "QUILL ONE INC.")], [], header)))
+    records, warnings, errors = read(path)
+    assert not errors and records["90000500"].status_code == code
+    assert any(
+        "status code not in the USPTO's table: read as live" in line
+        and f"serial 90000500 status-code '{code}'" in line
+        for line in warnings
+    ), warnings
+
+
+@pytest.mark.parametrize("code", ["602", "800", "630", "710"])
+def test_a_status_code_in_the_table_is_no_warning(tmp_path: Path, code: str) -> None:
+    header = f"<status-code>{code}</status-code>"
+    path = write(tmp_path, daily(history_case([(10, "QUILL ONE INC.")], [], header)))
+    assert read(path)[1] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        # cut inside the second case-file: it is named
+        (
+            daily(case_file(serial="90000101"), case_file(serial="90000102"))[:-150],
+            "(in the case-file of serial 90000102)",
+        ),
+        (daily(case_file(serial="90000103"))[:-200], "(in the case-file of serial 90000103)"),
+        (  # an undeclared entity in the first and only case-file
+            daily(case_file(serial="90000104").replace("ZEPHYRINE</mark", "&mark;</mark")),
+            "(in the case-file of serial 90000104)",
+        ),
+        (  # a broken element between two case-files: the last one completed
+            daily(case_file(serial="90000105"), "<broken></brokn>", case_file(serial="90000106")),
+            "(after the case-file of serial 90000105)",
+        ),
+        (  # before any serial-number
+            daily(case_file(serial="90000107").replace("<serial-number>", "<serial-numbr>")),
+            "(before the first case-file's serial-number)",
+        ),
+    ],
+)
+def test_an_xml_error_names_the_case_file_being_read(tmp_path: Path, text: str, said: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ParseError) as raised:
+        list(read_uspto_daily(path, None, RowErrors(str(path)))[0])
+    assert "not well-formed XML" in str(raised.value) and said in str(raised.value)
+    assert raised.value.path == str(path) and raised.value.line

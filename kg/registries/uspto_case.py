@@ -16,6 +16,9 @@ with their source pages in ``_sources.json``), read, not copied.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import pyoxigraph as ox
 from lxml import etree
 
 from kg.registries.records import (
@@ -29,12 +32,14 @@ from kg.registries.records import (
     WarningTally,
 )
 from kg.registries.uspto_classes import goods_and_classes
-from kg.registries.uspto_owners import OwnerDateBounds, owners_and_changes
+from kg.registries.uspto_owners import ASSIGNMENT_RECORDED, OwnerDateBounds, owners_and_changes
 from kg.registries.uspto_values import (
+    ENDED_STATUSES,
     CaseFile,
     cached_jurisdiction_code,
     element_code,
     element_text,
+    status_of_code,
 )
 
 __all__ = ["DRAWING_FEATURES", "EVENT_KINDS", "case_record"]
@@ -77,6 +82,8 @@ _HEADER = (
     "mark-drawing-code",
     "published-for-opposition-date",
     "renewal-date",
+    "abandonment-date",
+    "cancellation-date",
     "attorney-name",
     "domestic-representative-name",
 )
@@ -131,9 +138,26 @@ def case_record(
         "published-for-opposition-date", values.get("published-for-opposition-date")
     )
     renewed = case_file.core_date("renewal-date", values.get("renewal-date"))
-    current, changes = owners_and_changes(
-        case_file, owners, OwnerDateBounds(published, granted, as_of)
+    status_code = values.get("status-code", (None, 0))[0]
+    ended = _ended(case_file, status_code, values)
+    events = _events(case_file, event_list)
+    bounds = OwnerDateBounds(
+        published,
+        granted,
+        as_of,
+        tuple(e.date for e in events if e.code in ASSIGNMENT_RECORDED),
+        ended,
     )
+    publication = next((e for e in events if e.kind == "publication"), None)
+    if published is None and publication is not None:
+        # no published-for-opposition-date: the publication event (NPUB, PUBO) bounds types
+        # 11-20 in its place
+        bounds = replace(
+            bounds,
+            published=publication.date,
+            published_by=f"date of the publication event {publication.code}",
+        )
+    current, changes = owners_and_changes(case_file, owners, bounds)
     if not current:
         errors.add(line, None, f"serial {serial}: no case-file-owner with a party-name")
     goods_texts, texts = _statements(statements)
@@ -168,13 +192,13 @@ def case_record(
             registration_date=granted,
             registration_number=registration_number if registration_number.strip("0") else None,
             application_number=serial,
-            status_date=status_date,
+            status_date=ended or status_date,
             renewal_date=renewed,
             national_classes=national,
             mark_feature=DRAWING_FEATURES.get(drawing[:1]),
             record_id=f"serial {serial}",
             as_of=as_of,
-            status_code=values.get("status-code", (None, 0))[0],
+            status_code=status_code,
             goods_services=goods,
             priority_claims=_priority_claims(case_file, foreign, header),
             first_used_date=first_use[0],
@@ -184,12 +208,46 @@ def case_record(
             disclaimers=texts["D"],
             representatives=tuple(representatives),
             publication_date=published,
-            events=_events(case_file, event_list),
+            events=events,
             ownership_changes=changes,
             design_codes=_design_codes(case_file, designs),
         ),
         serial,
     )
+
+
+def _ended(
+    case_file: CaseFile, code: str | None, values: dict[str, tuple[str, int]]
+) -> ox.Literal | None:
+    """The day an ended right ended, where the file gives it: for a status of
+    ``schema/status-uspto.csv`` under ``st:ended`` (`ENDED_STATUSES`), the header's
+    ``abandonment-date`` (an application abandoned, withdrawn or refused) or
+    ``cancellation-date`` (a registration cancelled, expired or invalidated), else the
+    other one. The ``status-date`` is the day the status was entered, often months later
+    (GRIGIOPERLA: abandoned 2001-09-20, entered 2002-08-15), so it is not used for it
+    (docs/ontology.md "A mark's life"). None for a live status or an unknown code; a code
+    the table does not hold is counted as a warning."""
+    if not code:
+        return None
+    status = status_of_code(code)
+    if status is None:
+        case_file.tally.add(
+            "status code not in the USPTO's table: read as live, with no status "
+            "(a registration if it has a registration-date)",
+            case_file.line,
+            f"serial {case_file.serial} status-code {code!r}",
+        )
+        return None
+    if status not in ENDED_STATUSES:
+        return None
+    order = ("abandonment-date", "cancellation-date")
+    if status in ("cancelled", "expired", "invalidated", "ended"):
+        order = order[::-1]
+    for element in order:
+        day = case_file.core_date(element, values.get(element))
+        if day is not None:
+            return day
+    return None
 
 
 def _statements(

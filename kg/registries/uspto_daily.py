@@ -91,7 +91,7 @@ def _records(
         context = etree.iterparse(
             stream,
             events=("end",),
-            tag="case-file",
+            tag=("case-file", "serial-number"),
             resolve_entities=False,
             no_network=True,
             load_dtd=False,
@@ -99,12 +99,19 @@ def _records(
             remove_pis=True,
         )
         serial, count = None, 0
+        reading: str | None = None  # the serial of the case-file being read, once seen
         try:
             for _, case in context:
+                if case.tag == "serial-number":
+                    parent = case.getparent()
+                    if parent is not None and parent.tag == "case-file":
+                        reading = (case.text or "").strip() or None
+                    continue
                 if count == 0:
                     _check_doctype(case.getroottree(), path)
                 count += 1
                 record, serial = case_record(case, errors, tally)
+                reading = None
                 # Free the case-file and what precedes it: memory stays flat.
                 case.clear(keep_tail=False)
                 parent = case.getparent()
@@ -114,7 +121,7 @@ def _records(
                 if record is not None:
                     yield record
         except etree.XMLSyntaxError as error:
-            raise _syntax_error(error, name, serial) from None
+            raise _syntax_error(error, name, serial, reading) from None
         root = getattr(context, "root", None)
         if root is not None and count == 0:
             _check_doctype(root.getroottree(), path)
@@ -237,12 +244,21 @@ _WHERE = re.compile(r",? line \d+, column \d+\.?$")
 _ADVICE = re.compile(r",? ?(try XML_PARSE_HUGE|use XML_PARSE_HUGE option|see \w+)\.?$")
 
 
-def _syntax_error(error: etree.XMLSyntaxError, name: str, serial: str | None) -> ParseError:
+def _syntax_error(
+    error: etree.XMLSyntaxError, name: str, serial: str | None, reading: str | None = None
+) -> ParseError:
+    """The parse error in the user's words, naming the case-file being read (its serial, once
+    read) or else the last one completed."""
     message, line, column = error.msg, error.lineno, error.position[1] if error.position else None
     last = error.error_log.last_error
     if not line and last is not None:  # iterparse reports some errors (an entity) as line 0
         message, line, column = last.message, last.line, last.column
-    after = f" (after the case-file of serial {serial})" if serial else ""
+    if reading:
+        after = f" (in the case-file of serial {reading})"
+    elif serial:
+        after = f" (after the case-file of serial {serial})"
+    else:
+        after = " (before the first case-file's serial-number)"
     for pattern, said in _LIMITS:
         if pattern.search(message):
             return ParseError(f"{said}{after}", path=name, line=line or None, column=column)

@@ -29,6 +29,7 @@ from kg.registries.uspto_values import (
 )
 
 __all__ = [
+    "ASSIGNMENT_RECORDED",
     "FORMER_COUNTRIES",
     "OwnerDateBounds",
     "change_bound",
@@ -103,11 +104,16 @@ def owners_and_changes(
     if not groups:
         return (), ()
     ranks = sorted(groups)
+    bounds = bounds or OwnerDateBounds()
+    steps = [
+        (earlier, later)
+        for earlier, later in itertools.pairwise(ranks)
+        if {o.name for o, _ in groups[earlier]} != {o.name for o, _ in groups[later]}
+    ]
+    recorded_on = _recording_dates([later for _, later in steps], bounds)
     changes = []
-    for earlier, later in itertools.pairwise(ranks):
+    for earlier, later in steps:
         before, after = groups[earlier], groups[later]
-        if {o.name for o, _ in before} == {o.name for o, _ in after}:
-            continue
         said = " ".join(_NC_CODE.sub("", text).strip() for _, text in after).strip()
         kind = (
             "name-change"
@@ -116,7 +122,11 @@ def owners_and_changes(
             if _MERGER.search(said)
             else "assignment"
         )
-        date, why = change_bound(later, bounds or OwnerDateBounds())
+        recordal = recorded_on.get(later)
+        if recordal is not None:
+            date, why = recordal
+        else:
+            date, why = change_bound(later, bounds)
         if date is None:
             case_file.tally.add(
                 "change of owner with no date to bound it (no transaction-date): not stored, "
@@ -131,6 +141,7 @@ def owners_and_changes(
                 tuple(o for o, _ in after),
                 assignors=tuple(o for o, _ in before),
                 date=date,
+                recordal_date=recordal[0] if recordal is not None else None,
                 conveyance_text=f"{words}USPTO party type {later} ({party_type(later)}); {why}",
             )
         )
@@ -140,12 +151,27 @@ def owners_and_changes(
 @dataclass(frozen=True)
 class OwnerDateBounds:
     """The dates of a case-file that bound its changes of owner (None where it has none):
-    ``published-for-opposition-date``, ``registration-date`` and the case-file's
-    ``transaction-date`` (the day of the record: its owners held the right then)."""
+    ``published-for-opposition-date`` (else the date of its notice-of-publication event),
+    ``registration-date`` and the case-file's ``transaction-date`` (the day of the record: its
+    owners held the right then); `recordings`, the dates of its assignment-recording events
+    (`ASSIGNMENT_RECORDED`), in the file's order; `ended`, the day an ended right ended
+    (abandonment or cancellation date): no change is dated after it."""
 
     published: ox.Literal | None = None
     registered: ox.Literal | None = None
     recorded: ox.Literal | None = None
+    recordings: tuple[ox.Literal, ...] = ()
+    ended: ox.Literal | None = None
+    published_by: str = "published-for-opposition date"
+    """What `published` is: the ``published-for-opposition-date``, or the event that stands
+    for it."""
+
+
+ASSIGNMENT_RECORDED = frozenset({"ASGN", "AOUM"})
+"""USPTO event codes (TDXF v2.0, Table 5, event codes) of an assignment of ownership recorded
+in the case: ``ASGN`` "AUTOMATIC UPDATE OF ASSIGNMENT OF OWNERSHIP", ``AOUM`` "ASSIGNMENT OF
+OWNERSHIP UPDATED MANUALLY" (not ``ASCK`` "... NOT UPDATED AUTOMATICALLY" or ``AORN``
+"... REVIEWED NOT UPDATED": nothing was recorded)."""
 
 
 def change_bound(rank: int, bounds: OwnerDateBounds) -> tuple[ox.Literal | None, str]:
@@ -157,7 +183,8 @@ def change_bound(rank: int, bounds: OwnerDateBounds) -> tuple[ox.Literal | None,
     30 (new owners after publication, the original registrant) by the registration date;
     every owner, later ones too, by the record's transaction-date, the day the file names
     the current owners. The first of these dates the case-file has is the bound: the change
-    may have taken effect earlier, never later.
+    may have taken effect earlier, never later. An ended right's changes are bounded by the
+    day it ended (``bounds.ended``) too.
 
     >>> from kg.registries.uspto_values import uspto_date
     >>> bounds = OwnerDateBounds(uspto_date("19670627"), uspto_date("19670912"),
@@ -166,11 +193,14 @@ def change_bound(rank: int, bounds: OwnerDateBounds) -> tuple[ox.Literal | None,
     ['1967-06-27', '1967-06-27', '1967-09-12', '1967-09-12', '2024-09-25', '2024-09-25']
     >>> change_bound(13, OwnerDateBounds(recorded=uspto_date("20160316")))[0].value
     '2016-03-16'
+    >>> ended = OwnerDateBounds(recorded=uspto_date("20160316"), ended=uspto_date("20010920"))
+    >>> change_bound(13, ended)[0].value
+    '2001-09-20'
     >>> change_bound(45, OwnerDateBounds(uspto_date("19670627")))
     (None, 'the daily file gives no date of this change')
     """
     for limit, date, what in (
-        (20, bounds.published, "published-for-opposition date"),
+        (20, bounds.published, bounds.published_by),
         (30, bounds.registered, "registration date"),
         (
             _UNKNOWN_PARTY,
@@ -179,11 +209,63 @@ def change_bound(rank: int, bounds: OwnerDateBounds) -> tuple[ox.Literal | None,
         ),
     ):
         if date is not None and rank <= limit:
+            if bounds.ended is not None and _later(date, bounds.ended):
+                date, what = bounds.ended, f"day the right ended (before the {what})"
             return date, (
                 f"the daily file gives no date of this change: dated by the {what}, "
                 f"{date.value}; it took effect on or before that day"
             )
     return None, "the daily file gives no date of this change"
+
+
+def _later(one: ox.Literal, other: ox.Literal) -> bool:
+    """True if date `one` (xsd:date, gYearMonth or gYear) falls after all of `other`."""
+    return one.value[: len(other.value)] > other.value
+
+
+def _recording_dates(
+    later: list[int], bounds: OwnerDateBounds
+) -> dict[int, tuple[ox.Literal, str]]:
+    """The party types of the changes only the transaction-date bounds, each with the date of
+    the assignment recorded for it, and why: the k-th such change is dated by the k-th
+    assignment-recording event after the previous bound (publication or registration),
+    where there are as many such events as such changes (the office recorded the change
+    that day: it took effect on or before it). Otherwise none ({}): they keep the
+    transaction-date. The case's own history dates them, so every daily file that restates
+    the case gives them the same dates (and the same IRIs: no duplicates)."""
+    covered = [
+        (20, bounds.published, bounds.published_by),
+        (30, bounds.registered, "registration date"),
+    ]
+    previous = None
+    for limit, date, what in covered:
+        if date is not None:
+            later = [rank for rank in later if rank > limit]
+            previous = (date, what)
+    if not later or bounds.recorded is None:
+        return {}
+    upper = bounds.recorded
+    if bounds.ended is not None and _later(upper, bounds.ended):
+        upper = bounds.ended
+    events = [
+        day
+        for day in bounds.recordings
+        if (previous is None or _later(day, previous[0])) and not _later(day, upper)
+    ]
+    if len(events) != len(later):
+        return {}
+    since = f" after the {previous[1]}, {previous[0].value}" if previous else ""
+    return {
+        rank: (
+            day,
+            f"dated by assignment-recording event {k} of {len(events)}{since} "
+            f"(USPTO event codes {'/'.join(sorted(ASSIGNMENT_RECORDED))}), {day.value}: the "
+            "office recorded it that day; it took effect on or before that day",
+        )
+        for k, (rank, day) in enumerate(
+            zip(later, sorted(events, key=lambda event: event.value), strict=True), 1
+        )
+    }
 
 
 def party_type(rank: int) -> str:

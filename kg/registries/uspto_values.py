@@ -9,6 +9,7 @@ TRTDXFAP: dates as 8 digits YYYYMMDD. Used by the readers of a case-file's parts
 
 from __future__ import annotations
 
+import csv
 from functools import lru_cache
 
 import pyoxigraph as ox
@@ -21,8 +22,23 @@ from kg.registries.records import (
     date_literal,
     jurisdiction_code,
 )
+from kg.resources import SCHEMA_DIR
 
-__all__ = ["CaseFile", "cached_jurisdiction_code", "element_code", "element_text", "uspto_date"]
+__all__ = [
+    "ENDED_STATUSES",
+    "CaseFile",
+    "cached_jurisdiction_code",
+    "element_code",
+    "element_text",
+    "status_of_code",
+    "uspto_date",
+]
+
+ENDED_STATUSES = frozenset(
+    {"expired", "abandoned", "withdrawn", "refused", "cancelled", "invalidated", "ended"}
+)
+"""The statuses of ``schema/status.ttl`` under ``st:ended`` (and ``ended`` itself): a right of
+one of them has ended."""
 
 
 @lru_cache(maxsize=1 << 16)
@@ -102,6 +118,23 @@ class CaseFile:
                 f"serial {self.serial} {element.tag} {text!r}",
             )
             return None
+
+
+@lru_cache(maxsize=1)
+def _status_table() -> dict[str, str]:
+    with (SCHEMA_DIR / "status-uspto.csv").open(encoding="utf-8", newline="") as table:
+        return {row["code"].strip(): row["status"].strip() for row in csv.DictReader(table)}
+
+
+def status_of_code(code: str) -> str | None:
+    """The tmkg status (``schema/status.ttl``) of a USPTO ``status-code``, as
+    ``schema/status-uspto.csv`` maps it (the USPTO's Table 1, Trademark Status Codes), or None
+    for a code that table does not hold.
+
+    >>> status_of_code("602"), status_of_code("800"), status_of_code("611")
+    ('abandoned', 'registered', None)
+    """
+    return _status_table().get(code.strip())
 
 
 # The same few codes recur on every case-file: checked once each.
