@@ -344,3 +344,25 @@ def test_an_older_file_with_events_and_owner_changes_imports_again_into_history(
         "SELECT (COUNT(*) AS ?n) WHERE { ?e tm:registration ?v . ?v a tm:RegisterRecordVersion }"
     )
     assert next(iter(rows))["n"].value == "0"
+
+
+def test_a_store_that_cannot_stage_gets_the_same_history_in_one_transaction(
+    disk_graph: KnowledgeGraph, tmp_path: Path
+) -> None:
+    """A server's store (bulk_swap off) or a remote one takes everything in one transaction at
+    the end (kg.registries.sinks.Buffered): the same current state, history and refusals."""
+    disk_graph.store.bulk_swap = False  # type: ignore[attr-defined]
+    older = write(tmp_path, "monday.csv", "ZORBO,Zorbo Ltd,25,GB,2020-01-01,,UK1,pending\n")
+    newer = write(tmp_path, "tuesday.csv", "ZORBO,Zorbo plc,25,GB,2020-01-01,,UK1,registered\n")
+    import_registry(disk_graph, [older])
+    report = import_registry(disk_graph, [newer])
+    assert (report.history, report.quads_added > 0) == (1, True)
+    assert current(disk_graph, "gb-UK1") == [("tuesday", "Zorbo plc", "registered")]
+    assert history(disk_graph, "gb-UK1") == [("monday", "Zorbo Ltd", "pending")]
+    before = all_quads(disk_graph)
+    assert import_registry(disk_graph, [newer]).quads_added == 0
+    assert import_registry(disk_graph, [older], check=True).quads_added == 0
+    bad = write(tmp_path, "bad.csv", "ZORBO,Zorbo plc,46,GB,2020-01-01,,UK1,registered\n")
+    with pytest.raises(ParseError):
+        import_registry(disk_graph, [bad])
+    assert all_quads(disk_graph) == before

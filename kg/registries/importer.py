@@ -300,7 +300,7 @@ def import_registry(
         done = buffer.commit(write=not check)
         run.read, run.added = done.quads_read, done.quads_added
         run.validation_warnings = list(done.warnings)
-    if run.added:
+    if run.added and not check:
         graph.changed()
     return ImportReport(
         files=tuple(plan.name for plan in plans),
