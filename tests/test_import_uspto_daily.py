@@ -1091,3 +1091,18 @@ def test_an_xml_error_names_the_case_file_being_read(tmp_path: Path, text: str, 
         list(read_uspto_daily(path, None, RowErrors(str(path)))[0])
     assert "not well-formed XML" in str(raised.value) and said in str(raised.value)
     assert raised.value.path == str(path) and raised.value.line
+
+
+def test_the_timeline_shows_the_last_renewal(disk_graph: KnowledgeGraph, tmp_path: Path) -> None:
+    """A registration's renewal date (USPTO renewal-date) is a dated step of its owner's
+    timeline, worded as a renewal of that registration."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    renewed = "<registration-date>20200114</registration-date><renewal-date>20240114</renewal-date>"
+    path = tmp_path / "renewed.xml"
+    path.write_text(text.replace("<registration-date>20200114</registration-date>", renewed, 1))
+    import_registry(disk_graph, [path])
+    entries = Analyst(disk_graph).timeline("NORTHWIND LANTERN CO.")
+    renewals = [(e.date, e.description) for e in entries if e.kind == "renewal"]
+    assert len(renewals) == 1 and renewals[0][0] == "2024-01-14"
+    assert "registration No. 6001234 of 'NORTHWIND LANTERN'" in renewals[0][1]
+    assert renewals[0][1].endswith("is renewed")

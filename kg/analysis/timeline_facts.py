@@ -165,6 +165,7 @@ class TimelineFacts:
                 (holding.filing_date, "filing"),
                 (holding.publication_date, "publication"),
                 (holding.registration_date, "registration"),
+                (holding.renewal_date, "renewal"),  # the last renewal the sources give
             ]
             ended, why = end_of(holding) if holding.kind in FILED_KINDS else (None, None)
             when = PartialDate.try_parse(ended)
@@ -199,6 +200,7 @@ class TimelineFacts:
                     "published for opposition",
                     "ended": f"{name}'s {right}{number or serial_number} of {what} ends: {why}",
                     "registration": f"{name}'s registration{number} of {what} is granted",
+                    "renewal": f"{name}'s registration{number} of {what} is renewed",
                     "use begins": f"{name} starts using {what}"
                     + (
                         f" on behalf of {self.party(holding.on_behalf_of).name}"
