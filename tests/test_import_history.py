@@ -366,3 +366,23 @@ def test_a_store_that_cannot_stage_gets_the_same_history_in_one_transaction(
     with pytest.raises(ParseError):
         import_registry(disk_graph, [bad])
     assert all_quads(disk_graph) == before
+
+
+def test_a_store_that_cannot_stage_validates_the_state_it_will_hold(
+    disk_graph: KnowledgeGraph, tmp_path: Path
+) -> None:
+    """The newer daily file's record date and status replace the older ones in one transaction:
+    the older state's values, moving into history, are not judged as a second record date
+    (review: the buffered path validated against the store before the move and refused it)."""
+    disk_graph.store.bulk_swap = False  # type: ignore[attr-defined]
+    monday = daily(tmp_path, "20250106", {"serial": "98000001", "mark": "QUILLIVER", "owner": "A"})
+    tuesday = daily(
+        tmp_path,
+        "20250107",
+        {"serial": "98000001", "mark": "QUILLIVER", "owner": "A", "status": "602"},
+    )
+    import_registry(disk_graph, [monday])
+    report = import_registry(disk_graph, [tuesday])
+    assert (report.history, report.quads_added > 0) == (1, True)
+    assert status(disk_graph, "us-98000001") == [("602", "A")]
+    assert import_registry(disk_graph, [tuesday]).quads_added == 0

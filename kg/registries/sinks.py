@@ -109,20 +109,71 @@ class Buffered:
         return LoadReport(files=(name,), quads_read=0, quads_added=0)
 
     def commit(self, *, write: bool) -> LoadReport:
-        """Validate everything buffered with the store's content, then (with `write`) write it
-        in one transaction; raise `ValidationError` and write nothing on a violation."""
+        """Validate everything buffered with the store's content as it will be (the states
+        moved into history no longer stated about the registration), then (with `write`)
+        write it: the moved quads removed and the new ones added, the removal undone if the
+        addition fails. Raises `ValidationError` and writes nothing on a violation."""
         added = list(self.overlay.quads_for_pattern(None, None, None, None))
-        report = load_quads(self.base, added, files=self.names, origins=self.origins, commit=False)
-        new = [quad for quad in added if not any(self.base.quads(*_pattern(quad)))]
-        if write and (new or self.removed):
-            self.base.replace(sorted(self.removed, key=str), new)
+        view = _AfterRemoval(self.base, self._gone())
+        report = load_quads(view, added, files=self.names, origins=self.origins, commit=False)  # type: ignore[arg-type]
+        new = 0
+        if write:
+            removed = sorted(self.removed, key=str)
+            self.base.remove(removed)
+            try:
+                new = self.base.add(added)
+            except BaseException:
+                self.base.add(removed)
+                raise
         return LoadReport(
             files=report.files,
             quads_read=report.quads_read,
-            quads_added=len(new),
+            quads_added=new,
             warnings=report.warnings,
         )
 
+    def _gone(self) -> set[tuple]:
+        """The triples the removals take out of the store's union: stated in no graph that
+        keeps them, nor by the buffered quads. One lookup per subject moved."""
+        removed: dict[tuple, set] = {}
+        for quad in self.removed:
+            removed.setdefault((quad.subject, quad.predicate, quad.object), set()).add(
+                quad.graph_name
+            )
+        gone = set()
+        for subject in {triple[0] for triple in removed}:
+            graphs: dict[tuple, set] = {}
+            for quad in self.base.quads(subject, None, None, None):
+                triple = (quad.subject, quad.predicate, quad.object)
+                graphs.setdefault(triple, set()).add(quad.graph_name)
+            for triple, moved in removed.items():
+                if triple[0] != subject or not graphs.get(triple, set()) <= moved:
+                    continue
+                if next(iter(self.overlay.quads_for_pattern(*triple, None)), None) is None:
+                    gone.add(triple)
+        return gone
 
-def _pattern(quad: ox.Quad) -> tuple:
-    return (quad.subject, quad.predicate, quad.object, quad.graph_name)
+
+class _AfterRemoval:
+    """The store's context for validation as it will be after `Buffered.commit`'s removals:
+    rows naming a triple that goes are left out (statements about nodes, and their types)."""
+
+    def __init__(self, base: Store, gone: set[tuple]) -> None:
+        self.base, self.gone = base, gone
+
+    def query(self, sparql: str, **options: object) -> list:
+        result = self.base.query(sparql, **options)  # type: ignore[arg-type]
+        rows = list(result)  # type: ignore[call-overload]
+        names = {variable.value for variable in result.variables}  # type: ignore[union-attr]
+        if not self.gone or not ({"s", "p", "o"} <= names or {"s", "t"} <= names):
+            return rows
+        predicate = "p" in names
+        return [
+            row
+            for row in rows
+            if (row["s"], row["p"] if predicate else _RDF_TYPE, row["o" if predicate else "t"])
+            not in self.gone
+        ]
+
+
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
