@@ -24,7 +24,7 @@ from kg.errors import ValidationError
 from kg.ingest.load import load_quads
 from kg.ingest.validate import validate_quads
 from kg.registries.details import EVENT_LINK, OWNED_LINKS, design_search_code, detail_quads
-from kg.registries.importer import import_registry, registry_quads
+from kg.registries.importer import import_registry, read_registry, registry_quads
 from kg.registries.records import (
     Designation,
     GoodsServices,
@@ -709,6 +709,7 @@ def test_both_validation_engines_pass_the_details_and_refuse_a_bad_one(engine: s
     fresh.close()
 
 
+TM_VERBAL = "https://w3id.org/tmkg/ontology#verbalElement"
 FIGURATIVE_ST66 = """<?xml version="1.0" encoding="UTF-8"?>
 <Transaction xmlns="http://www.wipo.int/standards/XMLSchema/ST66"><TradeMarkTransactionBody>
 <TransactionContentDetails><TransactionData><TradeMarkDetails>{marks}</TradeMarkDetails>
@@ -736,6 +737,9 @@ def test_words_an_office_records_for_a_figurative_mark_are_its_verbal_element(
     )
     path = tmp_path / "euipo.xml"
     path.write_text(FIGURATIVE_ST66.format(marks=marks), encoding="utf-8")
+    # the in-memory reader maps it the same way as the streamed import
+    words = [q.object.value for q in read_registry(path).quads if q.predicate.value == TM_VERBAL]
+    assert words == ["SOLVANTO"]
     import_registry(disk_graph, [path])
     [hit] = Analyst(disk_graph).who_else_uses("SOLVANTO", 30, "FR")
     assert hit.party.name == "Solvanto Foods SA"

@@ -228,6 +228,7 @@ def read_registry(
         source_title=source_title,
         warnings=warnings,
         lenient=plan.kind in _XML_READERS,
+        texts_are_words=plan.kind in _VERBAL_TEXTS,
     )
 
 

@@ -241,15 +241,17 @@ def registry_quads(
     source_title: str | None = None,
     warnings: Sequence[str] | WarningTally = (),
     lenient: bool = False,
+    texts_are_words: bool = False,
 ) -> ImportedFile:
     """Map checked records onto the ontology, in one named graph derived from one source, all
     in memory (`import_registry` streams instead).
 
     A registration stated twice with different single values is an error naming both lines;
     so is an owner name given two kinds or countries, unless `lenient` (an office's file: a
-    warning, see `_Mapper.owner`).
+    warning, see `Mapper.owner`). `texts_are_words`: see `Mapper.texts_are_words`.
     """
     mapper = Mapper(name, errors, graph, source_title)
+    mapper.texts_are_words = texts_are_words
     if lenient:
         mapper.lenient = WarningTally(name)
     quads = mapper.header()

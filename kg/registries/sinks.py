@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from kg.ingest.load import LoadReport, load_quads
 from kg.registries.versions import RecordStates
 from kg.store import Store
-from kg.store.oxigraph import Stage
+from kg.store.oxigraph import BULK_MIN_QUADS, Stage
 
 __all__ = ["Buffered", "Sink", "Staged"]
 
@@ -65,7 +65,7 @@ class Staged:
 
     def add(self, quads: Sequence[ox.Quad]) -> int:
         new = [quad for quad in quads if quad not in self.store]
-        if len(new) >= 50_000:
+        if len(new) >= BULK_MIN_QUADS:
             self.store.bulk_extend(new)
         else:
             self.store.extend(new)
