@@ -109,3 +109,29 @@ def test_engines_agree_on_a_synthetic_registry() -> None:
     assert reference.conforms
     assert compiled.violations == reference.violations
     assert compiled.warnings == reference.warnings
+
+
+@pytest.mark.parametrize("fragment", BAD)
+@pytest.mark.parametrize("union", [False, True])
+def test_scans_find_what_the_per_constraint_queries_find(fragment: str, union: bool) -> None:
+    """kg.ingest.shacl_scan (a few scans, what loads use) against one query per constraint
+    (kg.ingest.shacl_sparql), over the default graph and over the union of named graphs."""
+    from kg.ingest.shacl_scan import plan_scans, run_scans
+    from kg.ingest.shacl_sparql import run_checks
+    from kg.reference import reference_quads
+
+    parsed = parse_bytes(
+        (PREFIXES + CONTEXT + fragment).encode(), name="bad.ttl", rdf_format=ox.RdfFormat.TURTLE
+    )
+    shapes = rdflib.Graph().parse(shapes_path())
+    flat, named = ox.Store(), ox.Store()
+    for number, quad in enumerate([*reference_quads(), *parsed.quads]):
+        flat.add(ox.Quad(quad.subject, quad.predicate, quad.object))
+        graph = ox.NamedNode(f"https://example.org/g{number % 3}")
+        named.add(ox.Quad(quad.subject, quad.predicate, quad.object, graph))
+    judged = {q.subject.value for q in parsed.quads}
+    expected = set(run_checks(compile_shapes(shapes), flat, judged))
+    scanned = run_scans(plan_scans(shapes), named if union else flat, judged, union=union)
+    assert len(scanned) == len(set(scanned))
+    assert set(scanned) == expected
+    assert expected or "subClassOf" in fragment or "nice/32x" in fragment

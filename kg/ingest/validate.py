@@ -25,7 +25,8 @@ from rdflib.namespace import SH
 from kg.errors import ValidationError
 from kg.ingest.date_literals import DATE_TYPES, DateStandIns, is_valid_date
 from kg.ingest.date_order import date_order_warnings
-from kg.ingest.shacl_sparql import Check, Finding, compile_shapes, mark_ill_formed, run_checks
+from kg.ingest.shacl_scan import ScanPlan, plan_scans, run_scans
+from kg.ingest.shacl_sparql import Finding, mark_ill_formed
 from kg.ingest.vocabulary import undefined_terms
 from kg.namespaces import JURISDICTION, NICE, TM
 from kg.reference import ontology_quads, reference_quads, shapes_path
@@ -204,8 +205,8 @@ def _pyshacl_results(
 
 
 @cache
-def _compiled_checks() -> list[Check]:
-    return compile_shapes(_shapes())
+def _scan_plan() -> ScanPlan:
+    return plan_scans(_shapes())
 
 
 def _sparql_results(
@@ -220,7 +221,7 @@ def _sparql_results(
     mark_ill_formed(
         scratch, (term for term in objects if isinstance(term, ox.Literal) and _ill_formed(term))
     )
-    findings = run_checks(_compiled_checks(), scratch, judged)
+    findings = run_scans(_scan_plan(), scratch, judged)
     stated = _stated_values(findings, quads, context)
     return [
         (
@@ -367,8 +368,18 @@ def _store_context(
         for term in (quad.subject, quad.object)
         if isinstance(term, ox.NamedNode) and not _is_reference_node(term)
     }
+    return _store_context_of(touched, _classes(quads), store)
+
+
+def _store_context_of(
+    touched: set[ox.NamedNode], classes: set[ox.NamedNode], store: Store
+) -> Iterable[
+    tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]
+]:
+    """Statements `store` holds about the `touched` nodes, the types of the nodes those point
+    to, and every subclass chain above `classes` or a class met on the way."""
     pointed: set[ox.NamedNode] = set()
-    classes = _classes(quads)
+    classes = set(classes)
     for batch in _batches(sorted(touched, key=str)):
         values = " ".join(str(node) for node in batch)
         rows = store.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}")

@@ -1,0 +1,287 @@
+"""SHACL shapes as a few scans of a store: one query per predicate instead of one per constraint.
+
+`kg.ingest.shacl_sparql` compiles each constraint of ``schema/shapes.ttl`` into its own SELECT,
+which starts from every instance of the shape's target class: ~200 queries, each joining the
+class's instances with a property. Over a registry of a million quads that is ~45 s. This
+module runs the same constraints, with the same results (`Finding`s), as a few scans:
+
+- **values** (sh:class, sh:datatype, sh:or, sh:node, sh:in, sh:pattern, sh:min/maxInclusive,
+  sh:min/maxLength): one query per predicate, over that predicate's statements only, with one
+  flag per constraint of every shape that constrains the predicate; a flag is true when the
+  value violates the constraint *and* the subject is an instance of the shape's target class
+  (tested only for values that violate: `&&` short-circuits);
+- **sh:maxCount**: per property shape, subjects of the predicate grouped and counted first,
+  then kept when an instance of the class;
+- **sh:minCount**: one query per node shape, over the class's instances, a flag per property;
+- **sh:pattern on the focus node**: one query per node shape.
+
+The SHACL instances of a class (``rdf:type/rdfs:subClassOf*`` in the data graph, SHACL 1.0
+§2.1.3.1) are found first, in the store being validated, and listed in ``VALUES``: a subclass
+the data declares counts, as with pyshacl. tests/test_validation_engines.py checks that these
+scans, the per-constraint queries and pyshacl agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Container, Iterator
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.namespace import RDFS, SH
+
+from kg.ingest.shacl_sparql import _KNOWN, Finding, _n3, _regex, _severity, _value_filter
+
+__all__ = ["ScanPlan", "plan_scans", "run_scans"]
+
+_SUBCLASS = _n3(RDFS.subClassOf)
+_BATCH = 5_000  # nodes per VALUES list
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """One constraint on the values of one property shape."""
+
+    target: str  # the shape's target class (an IRI)
+    path: str
+    condition: str  # a SPARQL expression over ?v: true when ?v violates the constraint
+    message: str
+    severity: str
+
+
+@dataclass(frozen=True)
+class _Count:
+    target: str
+    path: str
+    bound: int  # at least (minCount) or at most (maxCount) this many values
+    message: str
+    severity: str
+
+
+@dataclass(frozen=True)
+class _NodePattern:
+    target: str
+    pattern: str  # REGEX arguments
+    message: str
+    severity: str
+
+
+@dataclass(frozen=True)
+class ScanPlan:
+    """The shapes sorted by what a scan needs: value rules by predicate, counts, patterns."""
+
+    values: dict[str, tuple[_Rule, ...]]
+    min_counts: dict[str, tuple[_Count, ...]]  # by target class
+    max_counts: tuple[_Count, ...]
+    node_patterns: tuple[_NodePattern, ...]
+
+
+def plan_scans(shapes: rdflib.Graph) -> ScanPlan:
+    """Sort every constraint of `shapes` into scans. Raises ValueError on a constraint
+    `kg.ingest.shacl_sparql` cannot compile (the same set is supported)."""
+    values: dict[str, list[_Rule]] = {}
+    min_counts: dict[str, list[_Count]] = {}
+    max_counts: list[_Count] = []
+    patterns: list[_NodePattern] = []
+    for shape in sorted(shapes.subjects(SH.targetClass, None), key=str):
+        target = str(shapes.value(shape, SH.targetClass))
+        for predicate in set(shapes.predicates(shape)) - _KNOWN:
+            raise ValueError(f"cannot compile {predicate} on {shape}")
+        pattern = shapes.value(shape, SH.pattern)
+        if pattern is not None:
+            patterns.append(
+                _NodePattern(
+                    target,
+                    _regex(pattern, shapes.value(shape, SH.flags)),
+                    str(shapes.value(shape, SH.message) or ""),
+                    _severity(shapes, shape),
+                )
+            )
+        for prop in shapes.objects(shape, SH.property):
+            path = shapes.value(prop, SH.path)
+            if not isinstance(path, rdflib.URIRef):
+                raise ValueError(f"cannot compile a complex sh:path on {shape}")
+            message = str(shapes.value(prop, SH.message) or "")
+            severity = _severity(shapes, prop)
+            for predicate, value in shapes.predicate_objects(prop):
+                if predicate not in _KNOWN:
+                    raise ValueError(f"cannot compile {predicate} on {shape}")
+                if predicate == SH.minCount:
+                    count = _Count(target, str(path), int(value), message, severity)
+                    min_counts.setdefault(target, []).append(count)
+                elif predicate == SH.maxCount:
+                    max_counts.append(_Count(target, str(path), int(value), message, severity))
+                else:
+                    condition = _value_filter(shapes, prop, predicate, value)
+                    if condition is not None:
+                        rule = _Rule(target, str(path), condition, message, severity)
+                        values.setdefault(str(path), []).append(rule)
+    return ScanPlan(
+        {path: tuple(rules) for path, rules in values.items()},
+        {target: tuple(counts) for target, counts in min_counts.items()},
+        tuple(max_counts),
+        tuple(patterns),
+    )
+
+
+def run_scans(
+    plan: ScanPlan,
+    store: ox.Store,
+    judged: Container[str] | Callable[[str], bool],
+    *,
+    union: bool = False,
+) -> list[Finding]:
+    """Run `plan` over `store` (its default graph; with `union`, the union of all its graphs)
+    and return the findings about `judged` nodes (a set of IRIs, or a test of one).
+
+    The findings are those `kg.ingest.shacl_sparql.run_checks` gives for the same shapes and
+    store, without duplicates."""
+    keep = judged if callable(judged) else judged.__contains__
+    options = {"use_default_graph_as_union": True} if union else {}
+
+    def select(sparql: str) -> Iterator[ox.QuerySolution]:
+        return iter(store.query(sparql, **options))  # type: ignore[arg-type]
+
+    instances = _Instances(select)
+    found: dict[tuple, Finding] = {}
+
+    def add(focus: ox.Term | None, path: str | None, value: object, rule: object) -> None:
+        if focus is None or not keep(focus.value):
+            return
+        finding = Finding(focus.value, path, value, rule.message, rule.severity)  # type: ignore[attr-defined, arg-type]
+        found.setdefault((finding.focus, path, value, finding.message, finding.severity), finding)
+
+    for path, rules in plan.values.items():
+        # each distinct condition once per statement; the class of the subject is then looked
+        # up only for the statements whose value violates some condition
+        conditions = list(dict.fromkeys(rule.condition for rule in rules))
+        binds = " ".join(
+            f"BIND(COALESCE({_class_bound(condition, instances)}, false) AS ?k{i})"
+            for i, condition in enumerate(conditions)
+        )
+        names = " ".join(f"?k{i}" for i in range(len(conditions)))
+        any_flag = " || ".join(f"?k{i}" for i in range(len(conditions)))
+        rows = [
+            (row["f"], row["v"], [i for i in range(len(conditions)) if _true(row[f"k{i}"])])
+            for row in select(
+                f"SELECT ?f ?v {names} WHERE {{ ?f <{path}> ?v {binds} FILTER({any_flag}) }}"
+            )
+        ]
+        if not rows:
+            continue
+        types = instances.types_of({focus for focus, _, _ in rows})
+        for focus, value, violated in rows:
+            broken = {conditions[i] for i in violated}
+            for rule in rules:
+                if rule.condition in broken and instances.is_a(types, focus, rule.target):
+                    add(focus, path, value, rule)
+    for count in plan.max_counts:
+        for row in select(
+            f"SELECT ?f WHERE {{ {{ SELECT ?f (COUNT(DISTINCT ?o) AS ?n) WHERE {{ "
+            f"?f <{count.path}> ?o }} GROUP BY ?f }} FILTER(?n > {count.bound}) "
+            f"{instances.pattern('?f', count.target, 'ft')} }}"
+        ):
+            add(row["f"], count.path, None, count)
+    for target, counts in plan.min_counts.items():
+        if any(count.bound != 1 for count in counts):
+            _min_counts_grouped(select, instances, target, counts, add)
+            continue
+        flags = " ".join(
+            f"BIND(NOT EXISTS {{ ?f <{count.path}> ?any{i} }} AS ?m{i})"
+            for i, count in enumerate(counts)
+        )
+        any_flag = " || ".join(f"?m{i}" for i in range(len(counts)))
+        for row in select(
+            f"SELECT DISTINCT ?f {' '.join(f'?m{i}' for i in range(len(counts)))} WHERE {{ "
+            f"{instances.pattern('?f', target, 'ft')} {flags} FILTER({any_flag}) }}"
+        ):
+            for i, count in enumerate(counts):
+                if _true(row[f"m{i}"]):
+                    add(row["f"], count.path, None, count)
+    for node in plan.node_patterns:
+        for row in select(
+            f"SELECT DISTINCT ?f WHERE {{ {instances.pattern('?f', node.target, 'ft')} "
+            f"FILTER(isBlank(?f) || !REGEX(STR(?f), {node.pattern})) }}"
+        ):
+            add(row["f"], None, row["f"], node)
+    return list(found.values())
+
+
+def _min_counts_grouped(
+    select: Callable[[str], Iterator[ox.QuerySolution]],
+    instances: _Instances,
+    target: str,
+    counts: tuple[_Count, ...],
+    add: Callable[..., None],
+) -> None:
+    """sh:minCount above 1: each property counted over the class's instances (rare)."""
+    for count in counts:
+        if count.bound == 1:
+            sparql = (
+                f"SELECT DISTINCT ?f WHERE {{ {instances.pattern('?f', target, 'ft')} "
+                f"FILTER NOT EXISTS {{ ?f <{count.path}> ?any }} }}"
+            )
+        else:
+            sparql = (
+                f"SELECT ?f WHERE {{ {{ SELECT ?f (COUNT(DISTINCT ?o) AS ?n) WHERE {{ "
+                f"{instances.pattern('?f', target, 'ft')} OPTIONAL {{ ?f <{count.path}> ?o }} "
+                f"}} GROUP BY ?f }} FILTER(?n < {count.bound}) }}"
+            )
+        for row in select(sparql):
+            add(row["f"], count.path, None, count)
+
+
+class _Instances:
+    """The classes whose instances are SHACL instances of a class, read from the store once."""
+
+    def __init__(self, select: Callable[[str], Iterator[ox.QuerySolution]]) -> None:
+        self._select = select
+        self._below: dict[str, str] = {}
+        self._members: dict[str, set[str]] = {}
+
+    def below(self, cls: str) -> str:
+        """`cls` and every class below it in the data, as ``VALUES`` members."""
+        if cls not in self._below:
+            rows = self._select(f"SELECT DISTINCT ?c WHERE {{ ?c {_SUBCLASS}* <{cls}> }}")
+            members = {str(row["c"]) for row in rows if isinstance(row["c"], ox.NamedNode)}
+            members.add(f"<{cls}>")
+            self._below[cls] = " ".join(sorted(members))
+        return self._below[cls]
+
+    def types_of(self, nodes: set[ox.Term]) -> dict[ox.Term, set[str]]:
+        """The types of `nodes` (each IRI in angle brackets), read in batches."""
+        types: dict[ox.Term, set[str]] = {}
+        listed = sorted((node for node in nodes if not isinstance(node, ox.Literal)), key=str)
+        for start in range(0, len(listed), _BATCH):
+            values = " ".join(str(node) for node in listed[start : start + _BATCH])
+            for row in self._select(f"SELECT ?s ?t WHERE {{ VALUES ?s {{ {values} }} ?s a ?t }}"):
+                types.setdefault(row["s"], set()).add(str(row["t"]))
+        return types
+
+    def is_a(self, types: dict[ox.Term, set[str]], node: ox.Term, cls: str) -> bool:
+        """Whether `node`, of `types`, is a SHACL instance of `cls`."""
+        below = self._members.get(cls)
+        if below is None:
+            below = self._members[cls] = set(self.below(cls).split())
+        return not types.get(node, set()).isdisjoint(below)
+
+    def pattern(self, term: str, cls: str, var: str) -> str:
+        """A pattern matching when `term` is a SHACL instance of `cls`."""
+        return f"VALUES ?{var} {{ {self.below(cls)} }} {term} a ?{var} ."
+
+
+def _class_bound(condition: str, instances: _Instances) -> str:
+    """`condition` with its sh:class test (``?v a ?vt . ?vt rdfs:subClassOf* C``) turned into
+    a ``VALUES`` list of the classes below C found in the store."""
+    marker = f" . ?vt {_SUBCLASS}* "
+    if marker not in condition:
+        return condition
+    head, tail = condition.split(marker, 1)
+    cls, rest = tail.split(" .", 1)
+    assert head.endswith("?v a ?vt"), condition
+    head = head[: -len("?v a ?vt")]
+    return f"{head}{instances.pattern('?v', cls.strip('<>'), 'vt')}{rest}"
+
+
+def _true(term: object) -> bool:
+    return isinstance(term, ox.Literal) and term.value == "true"
