@@ -307,7 +307,16 @@ def load_files(
     graph: str | None = None,
     progress: bool = False,
 ) -> LoadReport:
-    """Parse, validate and commit files as one transaction; raise and write nothing on error."""
+    """Parse, validate and commit files as one transaction; raise and write nothing on error.
+
+    Into an on-disk Oxigraph store, Turtle, TriG, N-Triples and N-Quads files without blank
+    nodes are streamed (`kg.ingest.stream_load`): same checks, same messages, flat memory."""
+    from kg.ingest.stream_load import can_stream, stream_files
+
+    if can_stream(store):
+        report = stream_files(store, paths, format_name=format_name, graph=graph, progress=progress)
+        if report is not None:
+            return report
     reached("load:parse")
     parsed = parse_files(paths, format_name=format_name, graph=graph, progress=progress)
     return load_parsed(store, parsed)

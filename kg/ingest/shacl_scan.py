@@ -152,21 +152,14 @@ def run_scans(
         found.setdefault((finding.focus, path, value, finding.message, finding.severity), finding)
 
     for path, rules in plan.values.items():
-        # each distinct condition once per statement; the class of the subject is then looked
-        # up only for the statements whose value violates some condition
+        # each distinct condition once per distinct value; the class of the subject is then
+        # looked up only for the statements whose value violates some condition
         conditions = list(dict.fromkeys(rule.condition for rule in rules))
         binds = " ".join(
             f"BIND(COALESCE({_class_bound(condition, instances)}, false) AS ?k{i})"
             for i, condition in enumerate(conditions)
         )
-        names = " ".join(f"?k{i}" for i in range(len(conditions)))
-        any_flag = " || ".join(f"?k{i}" for i in range(len(conditions)))
-        rows = [
-            (row["f"], row["v"], [i for i in range(len(conditions)) if _true(row[f"k{i}"])])
-            for row in select(
-                f"SELECT ?f ?v {names} WHERE {{ ?f <{path}> ?v {binds} FILTER({any_flag}) }}"
-            )
-        ]
+        rows = _violating_statements(select, path, binds, len(conditions))
         if not rows:
             continue
         types = instances.types_of({focus for focus, _, _ in rows})
@@ -205,6 +198,37 @@ def run_scans(
         ):
             add(row["f"], None, row["f"], node)
     return list(found.values())
+
+
+def _violating_statements(
+    select: Callable[[str], Iterator[ox.QuerySolution]], path: str, binds: str, conditions: int
+) -> list[tuple[ox.Term, ox.Term, list[int]]]:
+    """The statements of `path` whose value violates one of the `conditions` bound by `binds`
+    (to ?k0, ?k1...), with the indexes of those violated. The conditions are judged once per
+    distinct value; the statements holding a violating value are then looked up."""
+    names = " ".join(f"?k{i}" for i in range(conditions))
+    any_flag = " || ".join(f"?k{i}" for i in range(conditions))
+    violated: dict[ox.Term, list[int]] = {}
+    for row in select(
+        f"SELECT ?v {names} WHERE {{ {{ SELECT DISTINCT ?v WHERE {{ ?x <{path}> ?v }} }} "
+        f"{binds} FILTER({any_flag}) }}"
+    ):
+        violated[row["v"]] = [i for i in range(conditions) if _true(row[f"k{i}"])]
+    if not violated:
+        return []
+    values = list(violated)
+    if any(isinstance(value, ox.BlankNode) for value in values):  # not nameable in VALUES
+        return [
+            (row["f"], row["v"], violated[row["v"]])
+            for row in select(f"SELECT ?f ?v WHERE {{ ?f <{path}> ?v {binds} FILTER({any_flag}) }}")
+            if row["v"] in violated
+        ]
+    found = []
+    for start in range(0, len(values), _BATCH):
+        listed = " ".join(str(value) for value in values[start : start + _BATCH])
+        for row in select(f"SELECT ?f ?v WHERE {{ VALUES ?v {{ {listed} }} ?f <{path}> ?v }}"):
+            found.append((row["f"], row["v"], violated[row["v"]]))
+    return found
 
 
 def _min_counts_grouped(

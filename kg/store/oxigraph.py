@@ -153,7 +153,7 @@ class OxigraphStore:
             try:
                 self._store.flush()
                 self._store.backup(str(staging))
-                stage = Stage(ox.Store(str(staging)))
+                stage = Stage(ox.Store(str(staging)), staging)
             except OSError as error:
                 shutil.rmtree(staging, ignore_errors=True)
                 raise StoreError(
@@ -174,6 +174,21 @@ class OxigraphStore:
                 raise
             stage.close()
             self._swap(staging, old)
+
+    @contextmanager
+    def scratch(self) -> Iterator[ox.Store]:
+        """A private, empty store to stage data in before it is judged (a streamed load):
+        on disk beside the store (``.<name>.incoming``, removed when the block ends, and by
+        the next writer if a crash left it), in memory for an in-memory store."""
+        if self._path is None:
+            yield ox.Store()
+            return
+        path = _scratch_path(self._path)
+        shutil.rmtree(path, ignore_errors=True)
+        try:
+            yield ox.Store(str(path))
+        finally:
+            shutil.rmtree(path, ignore_errors=True)
 
     def _swap(self, staging: Path, old: Path) -> None:
         assert self._path is not None
@@ -301,8 +316,11 @@ class OxigraphStore:
 class Stage:
     """A private copy of an `OxigraphStore` being written (`OxigraphStore.staged`)."""
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, path: Path | None = None) -> None:
         self.store = store
+        self.path = path
+        """Where the copy is on disk (None in memory): another process may open it read-only
+        while nothing writes to it (flush first)."""
 
     def close(self) -> None:
         """Drop the handle, so RocksDB releases the copy (pyoxigraph closes on collection)."""
@@ -320,6 +338,10 @@ class MemoryStore(OxigraphStore):
 
 BULK_MIN_QUADS = 50_000
 """Batches at least this big go through the staged bulk load instead of one transaction."""
+
+
+def _scratch_path(path: Path) -> Path:
+    return path.parent / f".{path.name}.incoming"
 
 
 def _staging_paths(path: Path) -> tuple[Path, Path]:
@@ -345,6 +367,7 @@ def _recover(path: Path) -> None:
     if path.exists():
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(_scratch_path(path), ignore_errors=True)
 
 
 _READ_ATTEMPTS = 12

@@ -1,0 +1,99 @@
+"""The SHACL scans of a streamed load, run in a second process beside the rest of the checks.
+
+pyoxigraph holds the GIL while it evaluates a query, so two threads take as long as one. A
+streamed load (`kg.ingest.stream_load`) judges a file with two independent sets of reads: the
+shapes (`kg.ingest.shacl_scan`, ~6 s for a million statements) and the inventory of terms and
+dates (`kg.ingest.validate_store.inventory`, about as long). This module runs the first in a
+child process that opens the staged store read-only (nothing writes to it meanwhile), so the
+two use both cores. The child prints its findings as JSON lines; if it fails for any reason,
+`ScanWorker.findings` returns None and the caller runs the scans itself.
+
+    python -m kg.ingest.scan_worker STORE_PATH
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.ingest.shacl_sparql import Finding
+
+__all__ = ["ScanWorker"]
+
+_TIMEOUT_S = 3600.0
+
+
+class ScanWorker:
+    """The scans of the store at `path`, running in a child process from construction on."""
+
+    def __init__(self, path: Path) -> None:
+        self._process: subprocess.Popen[bytes] | None
+        try:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "kg.ingest.scan_worker", str(path)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+        except OSError:
+            self._process = None
+
+    def findings(self) -> list[Finding] | None:
+        """Every finding about every node (the caller keeps those it judges), or None when
+        the child could not run (the caller then runs the scans itself)."""
+        if self._process is None:
+            return None
+        try:
+            out, _ = self._process.communicate(timeout=_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            self.stop()
+            return None
+        if self._process.returncode != 0:
+            return None
+        try:
+            return [_finding(json.loads(line)) for line in out.decode().splitlines() if line]
+        except (ValueError, KeyError, SyntaxError):
+            return None
+
+    def stop(self) -> None:
+        """End the child (a load that failed before it needed the findings)."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+
+
+def _finding(row: dict) -> Finding:
+    value = row["value"]
+    return Finding(
+        row["focus"], row["path"], _term(value) if value else None, row["message"], row["severity"]
+    )
+
+
+def _term(text: str) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+    """A term from its N-Triples form."""
+    document = f"<urn:tmkg:s> <urn:tmkg:p> {text} .".encode()
+    return next(iter(ox.parse(document, ox.RdfFormat.N_TRIPLES))).object  # type: ignore[return-value]
+
+
+def main(argv: list[str]) -> int:
+    from kg.ingest.shacl_scan import run_scans
+    from kg.ingest.validate import _scan_plan
+
+    store = ox.Store.read_only(argv[0])
+    for finding in run_scans(_scan_plan(), store, lambda _: True, union=True):
+        row = {
+            "focus": finding.focus,
+            "path": finding.path,
+            "value": str(finding.value) if finding.value is not None else None,
+            "message": finding.message,
+            "severity": finding.severity,
+        }
+        sys.stdout.write(json.dumps(row) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

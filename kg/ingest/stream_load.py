@@ -1,0 +1,265 @@
+"""Streamed loads: RDF files go from disk into the store without becoming Python objects.
+
+`kg.ingest.load.load_files` parses a file into Python quads, validates them and commits them:
+fine for a case file, but a register of a million marks is 12 million quads (~0.9 KB each in
+Python). For an on-disk Oxigraph store that can stage a copy (`OxigraphStore.staged`), files in
+Turtle, TriG, N-Triples or N-Quads are instead bulk-loaded by Oxigraph's own parser:
+
+- into a store holding only the reference data tmkg installs (a first load): straight into
+  the staged copy, judged there, then swapped in;
+- into a store with data: into a scratch store beside it (`OxigraphStore.scratch`), judged
+  there with the statements the store holds about the nodes the files touch
+  (`kg.ingest.validate_store.context_of`), then bulk-loaded into the staged copy and swapped in.
+
+Judging (`kg.ingest.validate_store.validate_in_store`) applies the same rules and messages as
+a load through Python; any violation, parse error or crash leaves the store as it was (the
+staged copy is thrown away; a crash before the swap leaves the copy, which the next writer
+removes). Memory stays flat whatever the size: Python holds only distinct typed literals,
+dated statements, and the nodes at fault.
+
+Files the engine cannot take as they are go through Python (`load_files` does that when
+`stream_files` returns None): blank nodes (tmkg names them from the file's bytes, which a
+native parser does not expose), RDF-star triple terms (refused with a message), RDF/XML and
+JSON-LD (their safety checks read the bytes first), and loads into other stores.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import sys
+import tempfile
+import traceback
+from collections.abc import Sequence
+from itertools import islice
+from pathlib import Path
+
+import pyoxigraph as ox
+from tqdm import tqdm
+
+from kg.errors import NotFound, ParseError
+from kg.ingest.load import (
+    MAX_LITERAL_CHARS,
+    LoadReport,
+    _graph_name,
+    _parse_error,
+    _ProgressReader,
+    detect_format,
+    file_graph,
+)
+from kg.ingest.scan_worker import ScanWorker
+from kg.ingest.shacl_sparql import ILL_FORMED
+from kg.ingest.validate import ValidationReport
+from kg.ingest.validate_store import (
+    CONTEXT_GRAPH,
+    REFERENCE_GRAPH,
+    context_of,
+    inventory,
+    validate_in_store,
+)
+from kg.reference import REFERENCE_GRAPHS, reference_quads
+from kg.store import Store
+from kg.store.crashpoints import reached
+from kg.store.oxigraph import OxigraphStore
+from kg.store.oxigraph_input import require_utf8
+
+__all__ = ["STREAMED_FORMATS", "can_stream", "stream_files"]
+
+STREAMED_FORMATS = frozenset(
+    {ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS}
+)
+"""The formats Oxigraph's parser loads straight into the store."""
+_BOM = b"\xef\xbb\xbf"
+_PROGRESS_MIN_BYTES = 1 << 20
+_UTF8_CHECK_MAX_BYTES = 256 << 20  # on a parse error, bigger files are not re-read for it
+
+
+class _NeedsPython(Exception):
+    """The files hold something only the Python load handles (blank nodes, triple terms)."""
+
+
+def can_stream(store: Store) -> bool:
+    """Whether loads into `store` can be streamed: an Oxigraph store that can stage a copy."""
+    return isinstance(store, OxigraphStore) and store.persistent and store.can_stage
+
+
+def stream_files(
+    store: OxigraphStore,
+    paths: Sequence[str | Path],
+    *,
+    format_name: str | None = None,
+    graph: str | None = None,
+    progress: bool = False,
+) -> LoadReport | None:
+    """Load `paths` into `store` as one transaction, streamed (see the module docstring);
+    return None, having written nothing, when the files must go through Python instead.
+
+    Raises `ParseError` (file, line, column) or `ValidationError` (every violation), having
+    written nothing; `NotFound` for a missing file.
+    """
+    inputs = [_Input.of(path, format_name, graph) for path in paths]
+    if any(item is None for item in inputs):
+        return None
+    names = ", ".join(str(path) for path in paths)
+    reached("load:parse")
+    fresh = _holds_reference_only(store)
+    try:
+        with store.staged() as stage:
+            if fresh:
+                before = len(stage.store)
+                _, report = _judge(stage.store, inputs, names, None, progress, stage.path)
+                read = added = len(stage.store) - before
+            else:
+                with store.scratch() as scratch:
+                    read, report = _judge(scratch, inputs, names, store, progress)
+                    reached("load:commit")
+                    before = len(stage.store)
+                    _transfer(scratch, stage.store, Path(store.location).parent)
+                    added = len(stage.store) - before
+    except _NeedsPython:
+        return None
+    except BaseException as error:
+        # The frames of the traceback hold the staged copy's handle, and RocksDB refuses a
+        # second handle on a path this process still holds (the next load would fail):
+        # drop their locals; the error keeps its message and its place.
+        traceback.clear_frames(error.__traceback__)
+        raise
+    reached("load:committed")
+    return LoadReport(
+        files=tuple(str(path) for path in paths),
+        quads_read=read,
+        quads_added=added,
+        warnings=tuple(report.warnings),
+    )
+
+
+def _holds_reference_only(store: OxigraphStore) -> bool:
+    """Whether `store` holds nothing but the reference data tmkg installs (`kg.reference`):
+    then new files touch nothing stored but reference nodes, and are judged in the staged copy
+    itself, with no scratch store and no second bulk load."""
+    if not set(store.named_graphs()) <= set(REFERENCE_GRAPHS):
+        return False
+    wanted = {q for q in reference_quads() if isinstance(q.graph_name, ox.DefaultGraph)}
+    default = store.quads(graph=ox.DefaultGraph())
+    return all(quad in wanted for quad in islice(default, len(wanted) + 1))
+
+
+class _Input:
+    """One file to stream: its path, format and the graph for its triples."""
+
+    def __init__(self, path: Path, rdf_format: ox.RdfFormat, graph: ox.NamedNode | None) -> None:
+        self.path, self.format, self.graph = path, rdf_format, graph
+
+    @classmethod
+    def of(cls, path: str | Path, format_name: str | None, graph: str | None) -> _Input | None:
+        """The file to stream, None when only the Python load can take it; raises as
+        `kg.ingest.load.parse_file` does for a missing file, a folder or an unknown format."""
+        file = Path(path)
+        if file.is_dir():
+            raise ParseError("is a directory", path=str(path), suggestion="name the files to load")
+        rdf_format = detect_format(str(path), format_name)
+        if not file.exists():
+            raise NotFound(f"no such file: {path}")
+        if rdf_format not in STREAMED_FORMATS:
+            return None
+        if graph is None and not rdf_format.supports_datasets:
+            graph = file_graph(path)
+        return cls(file, rdf_format, _graph_name(graph, str(path)) if graph else None)
+
+    def load_into(self, store: ox.Store, progress: bool) -> None:
+        """Bulk-load the file into `store`; raises `ParseError` (the store is then partial:
+        the caller throws it away)."""
+        name = str(self.path)
+        try:
+            with self.path.open("rb") as raw:
+                if raw.read(len(_BOM)) != _BOM:
+                    raw.seek(0)
+                stream: io.RawIOBase | io.BufferedReader = raw
+                bar = None
+                size = self.path.stat().st_size
+                if progress and size >= _PROGRESS_MIN_BYTES:
+                    bar = tqdm(
+                        total=size, unit="B", unit_scale=True, desc=self.path.name, file=sys.stderr
+                    )
+                    stream = _ProgressReader(raw, bar)  # type: ignore[arg-type]
+                try:
+                    store.bulk_load(
+                        stream,
+                        format=self.format,
+                        base_iri=self.path.resolve().as_uri(),
+                        to_graph=self.graph,
+                    )
+                finally:
+                    if bar is not None:
+                        bar.close()
+        except SyntaxError as error:
+            if self.path.stat().st_size <= _UTF8_CHECK_MAX_BYTES:
+                require_utf8(self.path.read_bytes(), name)
+            raise _parse_error(error, name) from None
+        except OSError as error:
+            raise ParseError(f"cannot read: {error.strerror or error}", path=name) from None
+
+
+def _judge(
+    data: ox.Store,
+    inputs: Sequence[_Input | None],
+    names: str,
+    existing: OxigraphStore | None,
+    progress: bool,
+    beside: Path | None = None,
+) -> tuple[int, ValidationReport]:
+    """Load the files into `data`, validate them there (with `existing`'s context) and leave
+    only their quads; return how many quads it holds and the validation report. With
+    `beside` (where `data` is on disk; a first load, no context to add) the shapes are checked
+    in a second process (`kg.ingest.scan_worker`) while this one takes stock."""
+    for item in inputs:
+        assert item is not None
+        item.load_into(data, progress)
+    reached("load:validate")
+    scans = None
+    if beside is not None:
+        _add_reference(data)
+        data.flush()
+        scans = ScanWorker(beside)
+    try:
+        stock = inventory(data)
+        if stock.needs_python:
+            raise _NeedsPython
+        if stock.longest_literal > MAX_LITERAL_CHARS:
+            raise ParseError(
+                f"a literal of {stock.longest_literal} characters is longer than the "
+                f"{MAX_LITERAL_CHARS:,} allowed",
+                path=names,
+                suggestion="store large documents elsewhere and link them by IRI",
+            )
+        if scans is None:
+            _add_reference(data)
+            if existing is not None:
+                context_of(data, existing)
+        report = validate_in_store(data, stock, origin=names, scans=scans)
+    finally:
+        if scans is not None:
+            scans.stop()
+    report.raise_for_violations()
+    for graph in (REFERENCE_GRAPH, CONTEXT_GRAPH, ox.NamedNode(ILL_FORMED)):
+        data.remove_graph(graph)
+    return len(data), report
+
+
+def _add_reference(data: ox.Store) -> None:
+    data.bulk_extend(
+        ox.Quad(q.subject, q.predicate, q.object, REFERENCE_GRAPH) for q in reference_quads()
+    )
+
+
+def _transfer(source: ox.Store, target: ox.Store, beside: Path) -> None:
+    """Every quad of `source` into `target`, by Oxigraph's own writer and bulk loader (an
+    N-Quads file in a temporary folder in `beside`: no Python object per quad)."""
+    folder = Path(tempfile.mkdtemp(prefix=".tmkg-transfer-", dir=beside))
+    try:
+        dump = folder / "data.nq"
+        source.dump(output=str(dump), format=ox.RdfFormat.N_QUADS)
+        reached("bulk:extend")
+        target.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

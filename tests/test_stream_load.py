@@ -1,0 +1,280 @@
+"""Streamed loads (kg.ingest.stream_load) store and refuse exactly what loads through Python do.
+
+Each test loads the same file into an on-disk store (streamed: Oxigraph parses it into the
+store, checks run there) and into an in-memory store (parsed into Python, validated by
+`validate_quads`), and compares what was stored, the report, or the error.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.errors import NotFound, ParseError, ValidationError
+from kg.ingest.load import load_files
+from kg.ingest.stream_load import can_stream, stream_files
+from kg.registries.synth import generate
+from kg.store.oxigraph import MemoryStore, OxigraphStore
+from tests.test_load import PREFIXES
+from tests.test_validation_engines import BAD, CONTEXT
+
+OWNER = PREFIXES + 'party:p a tm:Company ; schema:name "P" . mark:m a tm:Mark ; tm:text "M" .\n'
+
+
+def write(folder: Path, name: str, text: str | bytes) -> Path:
+    path = folder / name
+    path.write_bytes(text.encode() if isinstance(text, str) else text)
+    return path
+
+
+@pytest.fixture
+def disk(tmp_path: Path):
+    store = OxigraphStore(tmp_path / "store")
+    yield store
+    store.close()
+
+
+def both(disk: OxigraphStore, files: list[Path], **options):
+    """Load `files` streamed into `disk` and through Python into a fresh memory store; return
+    (streamed report or error, Python report or error, disk quads, memory quads)."""
+    memory = MemoryStore()
+    results = []
+    for store in (disk, memory):
+        try:
+            results.append(load_files(store, files, **options))
+        except (ValidationError, ParseError) as error:
+            results.append(error)
+    return results[0], results[1], set(disk.quads()), set(memory.quads())
+
+
+def test_only_on_disk_stores_that_can_stage_stream(disk: OxigraphStore) -> None:
+    assert can_stream(disk)
+    assert not can_stream(MemoryStore())
+    disk.bulk_swap = False  # a server's store: readers hold the handle
+    assert not can_stream(disk)
+
+
+def test_a_registry_is_stored_as_through_python(disk: OxigraphStore, tmp_path: Path) -> None:
+    path = tmp_path / "registry.nq"
+    with path.open("wb") as handle:
+        ox.serialize(generate(300, seed=5), handle, ox.RdfFormat.N_QUADS)
+    streamed, python, on_disk, in_memory = both(disk, [path])
+    assert on_disk == in_memory and len(on_disk) > 3_000
+    assert (streamed.quads_read, streamed.quads_added) == (python.quads_read, python.quads_added)
+    assert streamed.warnings == python.warnings
+    again = load_files(disk, [path])
+    assert (again.quads_read, again.quads_added) == (len(on_disk), 0)
+    assert set(disk.quads()) == on_disk
+
+
+@pytest.mark.parametrize(
+    ("name", "options"),
+    [("case.ttl", {}), ("case.ttl", {"graph": "https://example.org/g"}), ("case.nt", {})],
+)
+def test_triples_go_to_the_file_graph_or_the_one_named(
+    disk: OxigraphStore, tmp_path: Path, name: str, options: dict
+) -> None:
+    text = OWNER if name.endswith(".ttl") else ""
+    if name.endswith(".nt"):
+        text = '<https://w3id.org/tmkg/id/party/q> <https://schema.org/name> "Q" .\n'
+    path = write(tmp_path, name, text)
+    streamed, python, on_disk, in_memory = both(disk, [path], **options)
+    assert on_disk == in_memory
+    assert {q.graph_name for q in on_disk} != {ox.DefaultGraph()}
+    assert streamed.quads_added == python.quads_added > 0
+
+
+@pytest.mark.parametrize("fragment", BAD)
+def test_bad_data_is_refused_with_the_same_messages(
+    disk: OxigraphStore, tmp_path: Path, fragment: str
+) -> None:
+    path = write(tmp_path, "bad.ttl", PREFIXES + CONTEXT + fragment + "\n")
+    streamed, python, on_disk, _ = both(disk, [path])
+    assert isinstance(python, ValidationError), python
+    assert isinstance(streamed, ValidationError), streamed
+    assert streamed.violations == python.violations
+    assert on_disk == set()
+    assert not (tmp_path / ".store.staging").exists()
+
+
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        'reg:x a tm:Registration ; tm:mark mark:m ; tm:owner party:p ; tm:jurisdiction cc:US ; tm:niceClass nice:9 ; tm:filingDate "2012-05-01"^^xsd:date ; tm:registrationDate "2011"^^xsd:gYear .',
+        'reg:x a tm:Registration ; tm:mark mark:m ; tm:owner party:p ; tm:jurisdiction cc:US ; tm:niceClass nice:9 ; tm:filingDate "2012"^^xsd:gYear ; tm:registrationDate "2012-01"^^xsd:gYearMonth .',
+        'reg:x a tm:Registration ; tm:mark mark:m ; tm:owner party:p ; tm:jurisdiction cc:US ; tm:niceClass nice:9 ; tm:filingDate "-0002-04-12"^^xsd:date ; tm:registrationDate "-0003"^^xsd:gYear .',
+        'reg:x a tm:Registration ; tm:mark mark:m ; tm:owner party:p ; tm:jurisdiction cc:US ; tm:niceClass nice:9 ; tm:filingDate "2012-05"^^xsd:gYearMonth ; tm:registrationDate "2012-04-30"^^xsd:date .',
+        'reg:x a tm:Registration ; tm:mark mark:m ; tm:owner party:p ; tm:jurisdiction cc:US ; tm:niceClass nice:9 ; tm:filingDate "2012-05-01Z"^^xsd:date ; tm:registrationDate "2012-04-30+05:00"^^xsd:date .',
+        'reg:x a tm:Registration ; tm:mark mark:m ; tm:owner party:p ; tm:jurisdiction cc:US ; tm:niceClass nice:9 ; tm:filingDate "12012-01-01"^^xsd:date ; tm:registrationDate "2012-04-30"^^xsd:date .',
+        'reg:x a tm:Registration ; tm:mark mark:m ; tm:owner party:p ; tm:jurisdiction cc:US ; tm:niceClass nice:9 ; tm:filingDate "2012-05-01"^^xsd:date ; tm:registrationDate "2013-04-30"^^xsd:date ; tm:expiryDate "2012"^^xsd:gYear .',
+        '<https://w3id.org/tmkg/id/change/c> a tm:Assignment ; tm:registration reg:x ; tm:assignor party:p ; tm:assignee party:p ; tm:date "2001-01-01"^^xsd:date . reg:x a tm:Registration ; tm:mark mark:m ; tm:owner party:p ; tm:jurisdiction cc:US ; tm:filingDate "2002-01-01"^^xsd:date .',
+        'reg:x a tm:Registration ; tm:mark mark:m ; tm:owner party:p ; tm:jurisdiction cc:US ; tm:niceClass nice:9 ; tm:filingDate "2012-05-01"^^xsd:date ; tm:priorityClaim <https://w3id.org/tmkg/id/priority/p> . <https://w3id.org/tmkg/id/priority/p> a tm:PriorityClaim ; tm:priorityDate "2012-06-01"^^xsd:date ; tm:priorityCountryCode "DE" .',
+        'reg:x a tm:Registration ; tm:mark mark:m ; tm:owner party:p ; tm:jurisdiction cc:US ; tm:niceClass nice:9 ; tm:filingDate "2012-05-01"^^xsd:date ; tm:registrationDate "2012-05"^^xsd:gYearMonth .',
+    ],
+)
+def test_dates_out_of_order_give_the_same_warnings(
+    disk: OxigraphStore, tmp_path: Path, fragment: str
+) -> None:
+    path = write(tmp_path, "dates.ttl", PREFIXES + CONTEXT + fragment + "\n")
+    streamed, python, on_disk, in_memory = both(disk, [path])
+    if isinstance(python, ValidationError):  # a date the shapes refuse
+        assert isinstance(streamed, ValidationError) and streamed.violations == python.violations
+        return
+    assert streamed.warnings == python.warnings
+    overlapping = (
+        '"2012"^^xsd:gYear ; tm:registrationDate "2012-01"',
+        '"2012-05"^^xsd:gYearMonth .',
+    )
+    assert bool(streamed.warnings) != any(dates in fragment for dates in overlapping)
+    assert on_disk == in_memory
+
+
+def test_a_file_joining_a_store_is_judged_with_what_the_store_holds(
+    disk: OxigraphStore, tmp_path: Path
+) -> None:
+    load_files(disk, [write(tmp_path, "owner.ttl", OWNER)])
+    later = PREFIXES + (
+        "reg:m a tm:Registration ; tm:mark mark:m ; tm:owner party:p ; tm:jurisdiction cc:CN ; "
+        "tm:niceClass nice:42 ."
+    )
+    report = load_files(disk, [write(tmp_path, "later.ttl", later)])
+    assert report.quads_added == 5
+    # the old nodes are context, not judged again; a new node pointing at a missing one is
+    wrong = PREFIXES + "reg:n a tm:Registration ; tm:mark mark:nothing ; tm:owner party:p ; "
+    wrong += "tm:jurisdiction cc:CN ; tm:niceClass nice:42 ."
+    before = set(disk.quads())
+    with pytest.raises(ValidationError) as caught:
+        load_files(disk, [write(tmp_path, "wrong.ttl", wrong)])
+    assert "id:registration/n tm:mark" in str(caught.value)
+    assert set(disk.quads()) == before
+    assert not (tmp_path / ".store.incoming").exists()
+
+
+def test_blank_nodes_go_through_python_and_are_named_the_same(
+    disk: OxigraphStore, tmp_path: Path
+) -> None:
+    text = OWNER + "party:p schema:address [ schema:addressCountry cc:US ] .\n"
+    path = write(tmp_path, "blank.ttl", text)
+    assert stream_files(disk, [path]) is None
+    assert set(disk.quads()) == set()
+    _, _, on_disk, in_memory = both(disk, [path])
+    assert on_disk == in_memory
+    assert not any(isinstance(q.object, ox.BlankNode) for q in on_disk)
+
+
+def test_a_literal_too_long_is_refused(disk: OxigraphStore, tmp_path: Path) -> None:
+    text = OWNER + f'party:p schema:description "{"x" * 1_000_001}" .\n'
+    streamed, python, on_disk, _ = both(disk, [write(tmp_path, "long.ttl", text)])
+    assert isinstance(streamed, ParseError) and isinstance(python, ParseError)
+    assert "1,000,000 allowed" in str(streamed) and str(streamed) == str(python)
+    assert on_disk == set()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        OWNER + "party:p schema:name 'unterminated .\n",
+        OWNER + "party:p schema:name .\n",
+        b"\xef\xbb\xbf" + OWNER.encode() + b'party:q a tm:Company ; schema:name "\xff" .\n',
+        OWNER.encode("utf-16"),
+        OWNER.encode("latin-1")
+        + 'party:q a tm:Company ; schema:name "Müller" .\n'.encode("latin-1"),
+    ],
+)
+def test_parse_errors_name_the_same_place(disk: OxigraphStore, tmp_path: Path, content) -> None:
+    streamed, python, on_disk, _ = both(disk, [write(tmp_path, "broken.ttl", content)])
+    assert isinstance(python, ParseError), python
+    assert isinstance(streamed, ParseError), streamed
+    assert (streamed.line, streamed.column) == (python.line, python.column)
+    assert str(streamed) == str(python)
+    assert on_disk == set()
+
+
+def test_a_byte_order_mark_is_skipped(disk: OxigraphStore, tmp_path: Path) -> None:
+    path = write(tmp_path, "bom.ttl", b"\xef\xbb\xbf" + OWNER.encode())
+    streamed, python, on_disk, in_memory = both(disk, [path])
+    assert on_disk == in_memory and streamed.quads_added == python.quads_added == 4
+
+
+def test_missing_files_and_folders(disk: OxigraphStore, tmp_path: Path) -> None:
+    with pytest.raises(NotFound):
+        stream_files(disk, [tmp_path / "nowhere.nq"])
+    with pytest.raises(ParseError, match="is a directory"):
+        stream_files(disk, [tmp_path])
+
+
+def test_a_multi_file_load_is_all_or_nothing(disk: OxigraphStore, tmp_path: Path) -> None:
+    good = write(tmp_path, "good.ttl", OWNER)
+    bad = write(tmp_path, "bad.ttl", PREFIXES + "party:nobody a tm:Company .")
+    with pytest.raises(ValidationError) as caught:
+        load_files(disk, [good, bad])
+    assert str(bad) in str(caught.value)
+    assert set(disk.quads()) == set()
+    assert load_files(disk, [good]).quads_added == 4
+
+
+def test_formats_it_cannot_stream_go_through_python(disk: OxigraphStore, tmp_path: Path) -> None:
+    rdfxml = write(
+        tmp_path,
+        "case.rdf",
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        'xmlns:s="https://schema.org/"><rdf:Description '
+        'rdf:about="https://w3id.org/tmkg/id/party/x"><s:name>X</s:name></rdf:Description>'
+        "</rdf:RDF>",
+    )
+    assert stream_files(disk, [rdfxml]) is None
+    assert load_files(disk, [rdfxml]).quads_added == 1
+
+
+def test_progress_is_shown_for_big_files(
+    disk: OxigraphStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "registry.nq"
+    buffer = io.BytesIO()
+    ox.serialize(generate(1_500, seed=2), buffer, ox.RdfFormat.N_QUADS)
+    path.write_bytes(buffer.getvalue())
+    assert path.stat().st_size > 1 << 20
+    load_files(disk, [path], progress=True)
+    assert "registry.nq" in capsys.readouterr().err
+
+
+def test_the_scan_worker_finds_what_the_scans_find(tmp_path: Path) -> None:
+    """The second process's findings (kg.ingest.scan_worker) are the in-process scans'."""
+    from kg.ingest.scan_worker import ScanWorker
+    from kg.ingest.shacl_scan import run_scans
+    from kg.ingest.validate import _scan_plan
+    from kg.reference import reference_quads
+
+    path = tmp_path / "scanned"
+    store = ox.Store(str(path))
+    text = PREFIXES + CONTEXT + "\n".join(BAD[:6]) + "\n"
+    store.bulk_load(text.encode(), ox.RdfFormat.TURTLE, to_graph=ox.NamedNode("urn:x:g"))
+    store.bulk_extend(reference_quads())
+    store.flush()
+    expected = run_scans(_scan_plan(), store, lambda _: True, union=True)
+    found = ScanWorker(path).findings()
+    assert found is not None
+    assert sorted(found, key=repr) == sorted(expected, key=repr) and len(expected) >= 6
+
+
+def test_a_first_load_into_a_knowledge_graph_streams(tmp_path: Path) -> None:
+    """A store holding only the reference data takes the first-load path (no scratch store)."""
+    from kg import KnowledgeGraph, Settings
+    from kg.ingest import stream_load
+
+    path = tmp_path / "registry.nq"
+    with path.open("wb") as handle:
+        ox.serialize(generate(200, seed=3), handle, ox.RdfFormat.N_QUADS)
+    with KnowledgeGraph.open(Settings(store_path=tmp_path / "store")) as graph:
+        assert stream_load._holds_reference_only(graph.store)
+        before = set(graph.store.quads())
+        report = graph.load([path])
+        assert not stream_load._holds_reference_only(graph.store)
+        added = set(graph.store.quads()) - before
+    memory = MemoryStore()
+    python = load_files(memory, [path])
+    assert added == set(memory.quads())
+    assert report.quads_added == python.quads_added == len(added)
