@@ -59,10 +59,13 @@ class ScanWorker:
             return None
 
     def stop(self) -> None:
-        """End the child (a load that failed before it needed the findings)."""
-        if self._process is not None and self._process.poll() is None:
+        """End the child (a load that failed before it needed the findings) and close its
+        pipes."""
+        if self._process is None:
+            return
+        if self._process.poll() is None:
             self._process.kill()
-            self._process.wait()
+        self._process.communicate()
 
 
 def _finding(row: dict) -> Finding:

@@ -102,27 +102,15 @@ def stream_files(
         return None
     names = ", ".join(str(path) for path in paths)
     reached("load:parse")
-    fresh = _holds_reference_only(store)
     try:
-        with store.staged() as stage:
-            if fresh:
-                before = len(stage.store)
-                _, report = _judge(stage.store, inputs, names, None, progress, stage.path)
-                read = added = len(stage.store) - before
-            else:
-                with store.scratch() as scratch:
-                    read, report = _judge(scratch, inputs, names, store, progress)
-                    reached("load:commit")
-                    before = len(stage.store)
-                    _transfer(scratch, stage.store, Path(store.location).parent)
-                    added = len(stage.store) - before
-    except _NeedsPython:
-        return None
+        read, added, report = _stream(store, inputs, names, progress)
     except BaseException as error:
-        # The frames of the traceback hold the staged copy's handle, and RocksDB refuses a
-        # second handle on a path this process still holds (the next load would fail):
-        # drop their locals; the error keeps its message and its place.
+        # The frames of the traceback hold the handle of the staged copy or the scratch store,
+        # and RocksDB refuses a second handle on a path this process still holds (the next
+        # load would fail): drop their locals; the error keeps its message and its place.
         traceback.clear_frames(error.__traceback__)
+        if isinstance(error, _NeedsPython):
+            return None
         raise
     reached("load:committed")
     return LoadReport(
@@ -142,6 +130,24 @@ def _holds_reference_only(store: OxigraphStore) -> bool:
     wanted = {q for q in reference_quads() if isinstance(q.graph_name, ox.DefaultGraph)}
     default = store.quads(graph=ox.DefaultGraph())
     return all(quad in wanted for quad in islice(default, len(wanted) + 1))
+
+
+def _stream(
+    store: OxigraphStore, inputs: Sequence[_Input | None], names: str, progress: bool
+) -> tuple[int, int, ValidationReport]:
+    """Stream the files into `store`; return the quads they hold, those new, the report."""
+    with store.staged() as stage:
+        if _holds_reference_only(store):
+            before = len(stage.store)
+            _, report = _judge(stage.store, inputs, names, None, progress, stage.path)
+            read = added = len(stage.store) - before
+            return read, added, report
+        with store.scratch() as scratch:
+            read, report = _judge(scratch, inputs, names, store, progress)
+            reached("load:commit")
+            before = len(stage.store)
+            _transfer(scratch, stage.store, Path(store.location).parent)
+            return read, len(stage.store) - before, report
 
 
 class _Input:
