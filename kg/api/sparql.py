@@ -9,6 +9,7 @@ client with the SPARQL 1.1 Service Description. The work is done by `kg.sparql.s
 from __future__ import annotations
 
 import codecs
+import functools
 from urllib.parse import parse_qsl
 
 import anyio.to_thread
@@ -133,6 +134,21 @@ def negotiate(accept: str | None, offers: dict[str, str]) -> str | None:
     return best
 
 
+@functools.lru_cache(maxsize=64)
+def _negotiated(accept: str | None) -> tuple[str | None, str | None]:
+    return negotiate(accept, RESULTS_MEDIA_TYPES), negotiate(accept, GRAPH_MEDIA_TYPES)
+
+
+def _answer_formats(accept: str | None) -> tuple[str | None, str | None]:
+    """The results format and the graph format an Accept header picks (`negotiate`).
+
+    Clients send the same few headers again and again: short ones are remembered.
+    """
+    if accept is not None and len(accept) > 512:
+        return negotiate(accept, RESULTS_MEDIA_TYPES), negotiate(accept, GRAPH_MEDIA_TYPES)
+    return _negotiated(accept)
+
+
 def accepted_quality(accept: str, media_type: str) -> float:
     """The quality an Accept header gives a media type: that of the most specific matching
     range, 0 when none matches.
@@ -225,10 +241,11 @@ class _Endpoint:
     async def _query(
         self, request: Request, sparql: str, params: list[tuple[str, str]]
     ) -> Response:
-        form = self.service.scan(sparql).form
+        sparql = sparql.removeprefix("\ufeff")
+        scan = self.service.scan(sparql)
+        form = scan.form
         accept = request.headers.get("accept")
-        results_format = negotiate(accept, RESULTS_MEDIA_TYPES)
-        graph_format = negotiate(accept, GRAPH_MEDIA_TYPES)
+        results_format, graph_format = _answer_formats(accept)
         wanted = {"SELECT": results_format, "ASK": results_format}.get(form or "", graph_format)
         if form is not None and wanted is None:
             offered = RESULTS_MEDIA_TYPES if form in ("SELECT", "ASK") else GRAPH_MEDIA_TYPES
@@ -239,15 +256,14 @@ class _Endpoint:
             )
         default_graphs = _values(params, "default-graph-uri")
         named_graphs = _values(params, "named-graph-uri")
-        answer = await anyio.to_thread.run_sync(
-            lambda: self.service.query(
-                sparql,
-                results_format=results_format or "json",
-                graph_format=graph_format or "turtle",
-                default_graphs=default_graphs if default_graphs or named_graphs else None,
-                named_graphs=named_graphs if default_graphs or named_graphs else None,
-                base_iri=_endpoint_url(request),
-            )
+        answer = await self.service.query_async(
+            sparql,
+            results_format=results_format or "json",
+            graph_format=graph_format or "turtle",
+            default_graphs=default_graphs if default_graphs or named_graphs else None,
+            named_graphs=named_graphs if default_graphs or named_graphs else None,
+            base_iri=_endpoint_url(request),
+            scan=scan,
         )
         headers = {"Vary": "Accept", "X-Result-Rows": str(answer.rows)}
         if answer.truncated:

@@ -35,12 +35,14 @@ kg.errors.Forbidden: SERVICE <http://127.0.0.1/sparql> is refused: ...
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import socket
 import threading
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
+import anyio.to_thread
 import pyoxigraph as ox
 
 from kg.config import Settings
@@ -89,7 +91,12 @@ class SparqlService:
             self._pool = self._federating_pool = None
 
     def scan(self, sparql: str) -> SparqlScan:
-        """The form and the SERVICE/LOAD/FROM IRIs of a query or update."""
+        """The form and the SERVICE/LOAD/FROM IRIs of a query or update.
+
+        Raises `QueryError` for a text past the scanner's complexity limits.
+        """
+        if len(sparql) <= _REMEMBERED_SCAN_CHARS:
+            return _remembered_scan(sparql)
         return scan_sparql(sparql, PREFIXES)
 
     def query(
@@ -121,6 +128,50 @@ class SparqlService:
             timeout=self.settings.query_timeout,
         )
 
+    async def query_async(
+        self,
+        sparql: str,
+        *,
+        results_format: str = "json",
+        graph_format: str = "turtle",
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
+        scan: SparqlScan | None = None,
+    ) -> QueryAnswer:
+        """`query` for the event loop (the endpoint): the same checks, limits and answers.
+
+        A query that names no other graph or server goes to a worker straight from the loop
+        (no thread hop; the time limit is a timer on the loop); others, whose checks resolve
+        host names or read the store, and remote stores, run `query` in a thread. `scan` is
+        the text's `scan`, when the caller has it already.
+        """
+        sparql = sparql.removeprefix("\ufeff")
+        scan = scan or self.scan(sparql)
+        pool = self._pool
+        if self._remote or pool is None or scan.services or scan.loads or scan.from_graphs:
+            return await anyio.to_thread.run_sync(
+                lambda: self.query(
+                    sparql,
+                    results_format=results_format,
+                    graph_format=graph_format,
+                    default_graphs=default_graphs,
+                    named_graphs=named_graphs,
+                    base_iri=base_iri,
+                )
+            )
+        job = _query_job(
+            sparql,
+            scan,
+            results_format=results_format,
+            graph_format=graph_format,
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
+            base_iri=base_iri,
+            max_rows=self.settings.max_rows,
+        )
+        return await pool.run_async(job, timeout=self.settings.query_timeout)
+
     def _query(
         self,
         sparql: str,
@@ -145,16 +196,15 @@ class SparqlService:
         except Forbidden:
             self._check_syntax(sparql, update=False, base_iri=base_iri)
             raise
-        job = QueryJob(
-            sparql=sparql,
+        job = _query_job(
+            sparql,
+            scan,
             results_format=results_format,
             graph_format=graph_format,
-            max_rows=max_rows,
-            union_default_graph=not scan.from_graphs,
-            default_graphs=tuple(default_graphs or ()) if protocol_dataset else None,
-            named_graphs=tuple(named_graphs or ()) if protocol_dataset else None,
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
             base_iri=base_iri,
-            prefixes=tuple(PREFIXES.items()),
+            max_rows=max_rows,
         )
         if self._remote:
             # answer_query serializes, with the row limit, as a worker would.
@@ -317,6 +367,41 @@ class SparqlService:
                     suggestion="FROM and FROM NAMED select stored graphs only; list them with "
                     "SELECT DISTINCT ?g { GRAPH ?g {} }",
                 )
+
+
+_PREFIXES = tuple(PREFIXES.items())
+_REMEMBERED_SCAN_CHARS = 4096  # the scans of up to 256 such texts: at most ~1 MB
+
+
+@functools.lru_cache(maxsize=256)
+def _remembered_scan(sparql: str) -> SparqlScan:
+    # Applications send the same queries again and again; the scan is a pure function.
+    return scan_sparql(sparql, PREFIXES)
+
+
+def _query_job(
+    sparql: str,
+    scan: SparqlScan,
+    *,
+    results_format: str,
+    graph_format: str,
+    default_graphs: Sequence[str] | None,
+    named_graphs: Sequence[str] | None,
+    base_iri: str | None,
+    max_rows: int,
+) -> QueryJob:
+    protocol_dataset = default_graphs is not None or named_graphs is not None
+    return QueryJob(
+        sparql=sparql,
+        results_format=results_format,
+        graph_format=graph_format,
+        max_rows=max_rows,
+        union_default_graph=not scan.from_graphs,
+        default_graphs=tuple(default_graphs or ()) if protocol_dataset else None,
+        named_graphs=tuple(named_graphs or ()) if protocol_dataset else None,
+        base_iri=base_iri,
+        prefixes=_PREFIXES,
+    )
 
 
 class _RemoteQuery:

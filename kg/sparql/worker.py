@@ -2,8 +2,8 @@
 
 Run as a script by path (``python kg/sparql/worker.py READ_FD WRITE_FD [--memory-mb N]
 [--network]``), so a worker starts in ~50 ms: it imports only the standard library,
-pyoxigraph and pyseccomp, never the `kg` package. Jobs and answers cross the pipe as plain
-dicts and tuples.
+pyoxigraph and pyseccomp, never the `kg` package. Jobs cross the pipe as plain tuples;
+answers come back as raw bytes behind a small pickled head (`send_reply`).
 
 Before it reads a job, a worker `confine`s itself: a seccomp filter makes every attempt to
 open an IPv4, IPv6, packet or netlink socket fail with EACCES (and refuses io_uring, which can
@@ -21,10 +21,12 @@ import hashlib
 import importlib.util
 import json
 import os
+import pickle
 import re
 import resource
 import signal
 import socket
+import struct
 import sys
 import threading
 import time
@@ -48,6 +50,7 @@ __all__ = [
     "check_syntax",
     "confine",
     "run_update",
+    "send_reply",
     "serve",
 ]
 
@@ -317,14 +320,16 @@ def _term_json(term: object) -> dict[str, object]:
     raise TypeError(f"cannot write {term!r} as SPARQL JSON")
 
 
-def serve(jobs: Connection, answers: Connection) -> None:
+def serve(jobs: Connection, answers: int) -> None:
     """A worker's loop: answer each job, reply; until the pipe closes.
 
-    A job is ``("query", snapshot_folder, QueryJob fields as a dict)``, ``("update",
-    copy_folder, UpdateJob fields)`` or ``("check", "", SyntaxJob fields)``; a reply is
-    ``("ok", QueryAnswer fields as a tuple)`` (an update: ``("ok", (removed_nquads,
-    added_nquads))``; a check: ``("ok", None)``), ``("syntax", message)``,
-    ``(NETWORK_REFUSED, message)`` or ``("failed", message)``.
+    A job is ``(kind, folder, fields)``: ``("query", snapshot_folder, QueryJob fields as a
+    tuple)``, ``("update", copy_folder, UpdateJob fields)`` or ``("check", "", SyntaxJob
+    fields)``. Each reply is one frame (`send_reply`) on the `answers` pipe: head ``("ok",
+    (kind, format, rows, truncated))`` and the answer's bytes for a query; ``("ok",
+    len(removed))`` and the removed then added N-Quads for an update; ``("ok", None)`` for a
+    check; ``("syntax", message)``, ``("memory", message)``, ``(NETWORK_REFUSED, message)`` or
+    ``("failed", message)`` with no body when a job failed.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
     store: ox.Store | None = None
@@ -334,28 +339,50 @@ def serve(jobs: Connection, answers: Connection) -> None:
             kind, snapshot, fields = jobs.recv()
         except (EOFError, OSError):
             return
+        body = b""
         try:
             if kind == "update":
                 store = opened = None  # never hold a snapshot open across a write
-                reply: tuple[str, object] = ("ok", run_update(UpdateJob(**fields), snapshot))
+                removed, added = run_update(UpdateJob(*fields), snapshot)
+                head: tuple[str, object] = ("ok", len(removed))
+                body = removed + added
             elif kind == "check":
-                check_syntax(SyntaxJob(**fields))
-                reply = ("ok", None)
+                check_syntax(SyntaxJob(*fields))
+                head = ("ok", None)
             else:
                 if snapshot != opened:
                     store = None
                     store = ox.Store.read_only(snapshot)
                     opened = snapshot
-                answer = answer_query(store, QueryJob(**fields))  # type: ignore[arg-type]
-                reply = ("ok", tuple(answer.__dict__.values()))
+                answer = answer_query(store, QueryJob(*fields))  # type: ignore[arg-type]
+                head = ("ok", (answer.kind, answer.format, answer.rows, answer.truncated))
+                body = answer.body
         except SyntaxError as error:
-            reply = ("syntax", str(error))
+            head = ("syntax", str(error))
         except MemoryError:
-            reply = ("memory", "the query needed more memory than its worker may use")
+            head = ("memory", "the query needed more memory than its worker may use")
         except Exception as error:  # reported to the requester; the worker lives on
             text = f"{type(error).__name__}: {error}"
-            reply = (NETWORK_REFUSED if _REFUSED_TEXT in text else "failed", text)
-        answers.send(reply)
+            head = (NETWORK_REFUSED if _REFUSED_TEXT in text else "failed", text)
+        try:
+            send_reply(answers, head, body)
+        except OSError:
+            return  # the parent is gone or gave up on this worker
+
+
+def send_reply(fd: int, head: object, body: bytes = b"") -> None:
+    """Write one reply frame: the lengths of the pickled `head` and of `body` (two unsigned
+    64-bit big-endian integers), the head, then `body` as it is (no pickling, no copy)."""
+    pickled = pickle.dumps(head, protocol=pickle.HIGHEST_PROTOCOL)
+    parts = [struct.pack("!QQ", len(pickled), len(body)), pickled, body]
+    views = [memoryview(part) for part in parts if part]
+    while views:
+        written = os.writev(fd, views)
+        while views and written >= len(views[0]):
+            written -= len(views[0])
+            views.pop(0)
+        if views and written:
+            views[0] = views[0][written:]
 
 
 def _exit_with_parent(interval: float = 0.2) -> None:
@@ -377,7 +404,7 @@ def _main(argv: list[str]) -> None:
     jobs_fd, answers_fd = int(argv[0]), int(argv[1])
     memory_mb = int(argv[argv.index("--memory-mb") + 1]) if "--memory-mb" in argv else None
     confine(network="--network" in argv, memory_mb=memory_mb)
-    serve(Connection(jobs_fd, writable=False), Connection(answers_fd, readable=False))
+    serve(Connection(jobs_fd, writable=False), answers_fd)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,10 @@ one query at a time. A query past its time limit is stopped by killing its worke
 replaced in the background; so is a worker the engine crashed in (a parser segfault, a panic)
 or that passed its memory limit, and the requester gets one line saying which. Workers are
 confined (`kg.sparql.worker.confine`): unless the pool is made with ``network=True`` they
-cannot open a network socket at all. After each committed write the owner calls
+cannot open a network socket at all. The endpoint hands a query over from its event loop
+(`QueryWorkerPool.run_async`: no thread per query, the time limit a timer on the loop); the
+CLI and updates wait in a thread (`run`, `update`); both take from the same free workers
+(`kg.sparql.handoff`). After each committed write the owner calls
 `QueryWorkerPool.refresh`, which makes a new snapshot; each worker moves to it at its next
 query, and old snapshots are deleted once no worker holds them. A SPARQL Update runs the same
 way on a writable copy (`QueryWorkerPool.update`), which answers with the quads to remove and
@@ -20,10 +23,9 @@ a temporary folder instead (O(size) per refresh; in-memory stores are for tests 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-import dataclasses
 import os
-import queue
 import shutil
 import signal
 import subprocess
@@ -37,9 +39,18 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from kg.errors import Forbidden, QueryCrashed, QueryError, QueryMemoryExceeded, QueryTimeout
+from kg.errors import Forbidden, QueryCrashed, QueryError, QueryTimeout
 from kg.sparql import worker as sparql_worker
-from kg.sparql.worker import NETWORK_REFUSED, QueryAnswer, QueryJob, SyntaxJob, UpdateJob
+from kg.sparql.handoff import (
+    OUT_OF_MEMORY,
+    IdleWorkers,
+    ReplyReader,
+    ReplyTimeout,
+    outcome,
+    timeout_error,
+    worker_memory_error,
+)
+from kg.sparql.worker import QueryAnswer, QueryJob, SyntaxJob, UpdateJob
 from kg.store import Store
 from kg.store.writer_lock import process_identity as _process_identity
 
@@ -70,7 +81,8 @@ class _Worker:
         os.close(job_read)
         os.close(answer_write)
         self.jobs = Connection(job_write, readable=False)
-        self.answers = Connection(answer_read, writable=False)
+        os.set_blocking(answer_read, False)  # read as bytes come, never waiting on the loop
+        self.answers = answer_read  # reply frames (`kg.sparql.handoff.ReplyReader`)
         self.snapshot: str | None = None
 
     def kill(self) -> None:
@@ -79,7 +91,8 @@ class _Worker:
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(5)
         self.jobs.close()
-        self.answers.close()
+        with contextlib.suppress(OSError):
+            os.close(self.answers)
         self.stderr.close()
 
     def death(self, what: str) -> QueryError:
@@ -90,7 +103,7 @@ class _Worker:
         self.stderr.seek(0, os.SEEK_END)
         self.stderr.seek(max(0, self.stderr.tell() - 8192))
         said = self.stderr.read().decode("utf-8", "replace")
-        if any(sign in said for sign in _OUT_OF_MEMORY):
+        if any(sign in said for sign in OUT_OF_MEMORY):
             return worker_memory_error(what)
         how = (
             f"signal {signal.Signals(-status).name}"
@@ -137,7 +150,7 @@ class QueryWorkerPool:
         self._generation = 0
         self._snapshot = ""
         self._workers: set[_Worker] = set()
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: IdleWorkers[_Worker] = IdleWorkers()
         self._closed = False
         self.refresh()
         for _ in range(self._size):
@@ -163,13 +176,56 @@ class QueryWorkerPool:
         Waits at most `timeout` seconds for a free worker first. Raises `QueryTimeout`,
         `QueryError` (malformed or failed query) or `StoreError` (a worker died).
         """
-        worker = self._idle_worker(timeout)
-        with self._lock:
-            snapshot = worker.snapshot = self._snapshot
-        payload = self._exchange(worker, ("query", snapshot, dataclasses.asdict(job)), timeout)
-        with self._lock:
-            self._delete_unused_snapshots()
-        return QueryAnswer(*payload)  # type: ignore[misc]
+        worker = self._idle_worker(self._idle.take(timeout), timeout)
+        moved = self._assign_snapshot(worker)
+        head, body = self._exchange(worker, ("query", worker.snapshot, _fields(job)), timeout)
+        return self._answer(head, body, moved)
+
+    async def run_async(self, job: QueryJob, *, timeout: float | None) -> QueryAnswer:
+        """`run` on the running event loop: no thread waits for the worker, and the time
+        limit is a timer on the loop. Raises as `run` does; a cancelled call kills the
+        worker, so a query nobody waits for does not run on."""
+        worker = self._idle_worker(await self._idle.take_async(timeout), timeout)
+        moved = self._assign_snapshot(worker)
+        message = ("query", worker.snapshot, _fields(job))
+        started = time.monotonic()
+        loop = asyncio.get_running_loop()
+        reply: asyncio.Future[tuple[object, bytes]] = loop.create_future()
+        reader = ReplyReader(worker.answers)
+
+        def readable() -> None:
+            try:
+                complete = reader.feed()
+            except Exception as error:  # EOF: the worker died; anything else: as good as dead
+                loop.remove_reader(worker.answers)
+                if not reply.done():
+                    reply.set_exception(EOFError(str(error)))
+                return
+            if complete is not None:
+                loop.remove_reader(worker.answers)
+                if not reply.done():
+                    reply.set_result(complete)
+
+        try:
+            worker.jobs.send(message)  # a free worker is blocked reading: this never waits long
+            loop.add_reader(worker.answers, readable)
+        except OSError:
+            raise await asyncio.to_thread(self._died, worker, "query") from None
+        try:
+            async with asyncio.timeout(timeout):
+                head, body = await reply
+        except TimeoutError:
+            loop.remove_reader(worker.answers)
+            await asyncio.to_thread(self._replace, worker)
+            raise timeout_error("query", time.monotonic() - started, timeout) from None
+        except EOFError:
+            raise await asyncio.to_thread(self._died, worker, "query") from None
+        except BaseException:  # cancelled: nobody waits for this query any more
+            loop.remove_reader(worker.answers)
+            self._replace(worker)
+            raise
+        self._idle.put(worker)
+        return self._answer(head, body, moved)
 
     def update(
         self, job: UpdateJob, *, timeout: float | None
@@ -183,79 +239,79 @@ class QueryWorkerPool:
         """
         if getattr(self._store, "read_only", False):
             raise Forbidden("the store was opened read-only: it takes no update")
-        worker = self._idle_worker(timeout)
+        worker = self._idle_worker(self._idle.take(timeout), timeout)
         with self._lock:
             self._updates += 1
             copy = self._folder / f"update-{self._updates}"
         try:
             _snapshot(self._store, copy)
-            removed, added = self._exchange(
-                worker, ("update", str(copy), dataclasses.asdict(job)), timeout, what="update"
+            head, body = self._exchange(
+                worker, ("update", str(copy), _fields(job)), timeout, what="update"
             )
         finally:
             shutil.rmtree(copy, ignore_errors=True)
-        return _parse_nquads(removed), _parse_nquads(added)
+        split = outcome(head, "update")
+        assert isinstance(split, int)
+        return _parse_nquads(body[:split]), _parse_nquads(body[split:])
 
     def check_syntax(self, job: SyntaxJob, *, timeout: float | None) -> None:
         """Parse a query or update in a worker (it runs nothing on the store); raise
         `QueryError` when it is malformed, as `run` and `update` would."""
-        worker = self._idle_worker(timeout)
+        worker = self._idle_worker(self._idle.take(timeout), timeout)
         what = "update" if job.update else "query"
-        self._exchange(worker, ("check", "", dataclasses.asdict(job)), timeout, what=what)
+        head, _ = self._exchange(worker, ("check", "", _fields(job)), timeout, what=what)
+        outcome(head, what)
 
-    def _idle_worker(self, timeout: float | None) -> _Worker:
-        try:
-            return self._idle.get(timeout=timeout)
-        except queue.Empty:
+    @staticmethod
+    def _idle_worker(worker: _Worker | None, timeout: float | None) -> _Worker:
+        if worker is None:
             raise QueryTimeout(
                 f"every query worker stayed busy for {timeout:g} s",
                 suggestion="retry later, or start the server with more --query-workers",
-            ) from None
+            )
+        return worker
+
+    def _assign_snapshot(self, worker: _Worker) -> bool:
+        """Point the worker at the current snapshot; whether it moved from an older one."""
+        with self._lock:
+            moved = worker.snapshot != self._snapshot
+            worker.snapshot = self._snapshot
+        return moved
+
+    def _answer(self, head: object, body: bytes, moved: bool) -> QueryAnswer:
+        if moved:  # the worker let go of its older snapshot: delete those no one holds
+            with self._lock:
+                self._delete_unused_snapshots()
+        kind, answer_format, rows, truncated = outcome(head, "query")  # type: ignore[misc]
+        return QueryAnswer(kind, answer_format, body, rows, truncated)
 
     def _exchange(
-        self, worker: _Worker, job: tuple[str, str, dict[str, object]], timeout: float | None,
-        *, what: str = "query",
-    ) -> tuple:  # type: ignore[type-arg]
+        self,
+        worker: _Worker,
+        job: tuple[str, str | None, tuple[object, ...]],
+        timeout: float | None,
+        *,
+        what: str = "query",
+    ) -> tuple[object, bytes]:
         """Send a job to a worker that is not idle, wait for its reply; free or replace it."""
         started = time.monotonic()
+        deadline = None if timeout is None else started + timeout
         try:
             worker.jobs.send(job)
-            if not worker.answers.poll(timeout):
-                self._replace(worker)
-                unchanged = ", and nothing was changed" if what == "update" else ""
-                raise QueryTimeout(
-                    f"the {what} was stopped after {time.monotonic() - started:.1f} s, "
-                    f"past the {timeout:g} s limit{unchanged}",
-                    suggestion=f"narrow the {what} with LIMIT or more specific patterns, or "
-                    "ask the operator for a longer --query-timeout",
-                )
-            status, payload = worker.answers.recv()
-        except (EOFError, OSError):
-            error = worker.death(what)
+            reply = ReplyReader(worker.answers).read(deadline)
+        except ReplyTimeout:
             self._replace(worker)
-            raise error from None
+            raise timeout_error(what, time.monotonic() - started, timeout) from None
+        except (EOFError, OSError):
+            raise self._died(worker, what) from None
         self._idle.put(worker)
-        if status == "ok":
-            return payload  # type: ignore[no-any-return]
-        label = "SPARQL Update" if what == "update" else "SPARQL"
-        if status == "syntax":
-            from kg.store.oxigraph import _syntax_message
+        return reply
 
-            raise QueryError(f"{label} syntax error {_syntax_message(SyntaxError(payload))}")
-        if status == NETWORK_REFUSED:
-            raise Forbidden(
-                f"the {what} tried to reach another server (SERVICE, LOAD, or FROM of a graph "
-                "not stored here), and SPARQL here never opens a network connection",
-                suggestion="query the stored graphs only; list them with "
-                "SELECT DISTINCT ?g { GRAPH ?g {} }",
-            )
-        if status == "memory":
-            raise worker_memory_error(what)
-        raise QueryError(
-            f"{label} {'update' if what == 'update' else 'query'} failed"
-            + (", nothing was changed" if what == "update" else "")
-            + f": {payload}"
-        )
+    def _died(self, worker: _Worker, what: str) -> QueryError:
+        """Replace a worker that died; the error that says why."""
+        error = worker.death(what)
+        self._replace(worker)
+        return error
 
     def close(self) -> None:
         """Stop every worker and delete the snapshots."""
@@ -317,34 +373,9 @@ def _snapshot(store: Store, target: Path) -> str:
     return str(target)
 
 
-_OUT_OF_MEMORY = (
-    "memory allocation of",  # Rust's allocation-failure handler, before it aborts
-    "MemoryError",
-    "bad_alloc",  # RocksDB (C++)
-    "Cannot allocate memory",
-    "out of memory",
-)
-"""What a worker says on stderr when it died for want of memory (then SIGABRT, not a crash)."""
-
-
-def worker_memory_error(what: str) -> QueryMemoryExceeded:
-    """The error for a query or update that passed a worker's memory limit."""
-    if what == "update":
-        suggestion = (
-            "an update compares a copy of the whole store, so its memory grows with the "
-            "store (about 80 bytes per quad, besides the engine's own): ask the operator for a "
-            "larger --query-memory, or send big changes with POST /load"
-        )
-    else:
-        suggestion = (
-            "narrow it with LIMIT or more specific patterns, or ask the operator for a "
-            "larger --query-memory"
-        )
-    return QueryMemoryExceeded(
-        f"the {what} needed more memory than a query worker may use; it was stopped and "
-        "nothing was changed",
-        suggestion=suggestion,
-    )
+def _fields(job: QueryJob | UpdateJob | SyntaxJob) -> tuple[object, ...]:
+    """A job's fields in order, as the worker rebuilds it (``QueryJob(*fields)``)."""
+    return tuple(job.__dict__.values())
 
 
 def _parse_nquads(data: bytes) -> list[ox.Quad]:
