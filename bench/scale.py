@@ -62,13 +62,16 @@ def dataset(marks: int, seed: int) -> Path:
 
 
 def run_child(args: list[str], timeout: float = 7200) -> tuple[float, int, str]:
-    """Run a command; return (seconds, its own peak RSS in MB, stdout)."""
-    started = time.perf_counter()
-    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    stdout = process.stdout.read() if process.stdout else ""
-    stderr = process.stderr.read() if process.stderr else ""
+    """Run a command; return (seconds, its own peak RSS in MB, stdout). Its output goes to
+    temporary files, never to pipes it could fill while this process waits for it."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(args, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
     if status != 0:
         raise RuntimeError(f"{args[:3]} failed:\n{stderr[-2000:]}")
     return elapsed, usage.ru_maxrss // 1024, stdout

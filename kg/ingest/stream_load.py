@@ -14,8 +14,9 @@ Turtle, TriG, N-Triples or N-Quads are instead bulk-loaded by Oxigraph's own par
 Judging (`kg.ingest.validate_store.validate_in_store`) applies the same rules and messages as
 a load through Python; any violation, parse error or crash leaves the store as it was (the
 staged copy is thrown away; a crash before the swap leaves the copy, which the next writer
-removes). Memory stays flat whatever the size: Python holds only distinct typed literals,
-dated statements, and the nodes at fault.
+removes). Memory stays flat whatever the size of a first load: Python holds only the terms
+at fault and the pairs of dates that may be out of order; a load into a store with data also
+holds the IRIs of the nodes the files touch, to fetch their context.
 
 Files the engine cannot take as they are go through Python (`load_files` does that when
 `stream_files` returns None): blank nodes (tmkg names them from the file's bytes, which a

@@ -4,12 +4,12 @@
 (`kg.ingest.stream_load`) bulk-loads a file straight into a store and judges it there, with the
 same rules and the same messages:
 
-- terms in tmkg's namespace the ontology does not define (`kg.ingest.vocabulary`): the store
-  is asked for its distinct predicates, datatypes and IRIs near the namespace;
-- literals not valid for their datatype: the store's distinct typed literals are judged in
-  Python (a register has far fewer distinct dates and numbers than statements);
-- dates out of order (`kg.ingest.date_order`): only the dated statements and the links those
-  checks follow are read;
+- terms in tmkg's namespace the ontology does not define (`kg.ingest.vocabulary`), and
+  literals not valid for their datatype: the store's distinct subjects, predicates and, per
+  predicate, objects are read (`inventory`) and judged in Python (a register has far fewer
+  distinct terms than statements), then the statements using a term at fault are read;
+- dates out of order (`kg.ingest.date_order`): pairs of dates are compared in SPARQL as text
+  spans, and the few pairs that may be out of order are judged in Python;
 - the SHACL shapes, as a few scans of the store (`kg.ingest.shacl_scan`).
 
 The store must hold, besides the new data, the reference data (`REFERENCE_GRAPH`) and, when
