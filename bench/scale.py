@@ -301,6 +301,30 @@ def http_rows(store: Path, texts: list[str]) -> dict[str, float]:
     return figures
 
 
+def sparql_row(marks: int, seed: int) -> dict[str, object]:
+    """`/sparql` beside `oxigraph serve-read-only`, 4 clients, selective queries: the figures of
+    bench/sparql_endpoint.py (one round) on the same registry."""
+    script = Path(__file__).resolve().parent / "sparql_endpoint.py"
+    _, _, out = run_child(
+        [sys.executable, str(script), "--marks", str(marks), "--seed", str(seed), "--rounds", "1"]
+    )
+    ours, theirs, ratio = [], [], "?"
+    for line in out.splitlines():
+        cells = line.split()
+        if line.startswith("q/s ratio"):
+            ratio = cells[-1]
+        elif len(cells) >= 9 and cells[-1].endswith("%") and cells[-2].endswith("%"):
+            ours.append(float(cells[-8]))  # label, q/s, p50, CPU, theirs: q/s, p50, CPU, ratio
+            theirs.append(float(cells[-5]))
+    figure = f"{statistics.mean(ours):,.0f} q/s against {statistics.mean(theirs):,.0f} q/s: "
+    return {
+        "marks": marks,
+        "row": "/sparql, 4 clients, selective queries, beside `oxigraph serve-read-only`",
+        "figure": figure + f"{ratio} (geometric mean of the per-query ratios)",
+        "peak RSS MB": "",
+    }
+
+
 # ------------------------------------------------------------------ orchestration
 
 
@@ -455,6 +479,7 @@ def run(marks: int, seed: int, sample: int, parts: set[str]) -> list[dict[str, o
                 "figure": f"{figures['sparql_qps']:.0f}",
                 "peak RSS MB": "",
             },
+            sparql_row(marks, seed),
             {
                 "marks": marks,
                 "row": "reference: same query in-process, queries/s",

@@ -35,6 +35,8 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
+from scale import dataset  # bench/scale.py: the registry file, generated once per size
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 BIN = Path(sys.executable).parent
@@ -61,22 +63,6 @@ SELECT ?mark ?registration WHERE {{
   ?mark tm:text "{{text}}" . ?registration tm:mark ?mark .
 }}""",
 }
-
-
-def dataset(marks: int, seed: int) -> Path:
-    """The registry as N-Quads, generated once per (size, seed) (the name bench/scale.py uses)."""
-    import pyoxigraph as ox
-
-    from kg.registries.synth import generate
-
-    OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"registry-{marks}-s{seed}.nq"
-    if not path.exists():
-        partial = path.with_suffix(".part")
-        with partial.open("wb") as handle:
-            ox.serialize(generate(marks, seed=seed), handle, ox.RdfFormat.N_QUADS)
-        partial.rename(path)
-    return path
 
 
 def store(marks: int, seed: int) -> Path:
