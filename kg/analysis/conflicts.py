@@ -19,7 +19,11 @@ Risk score (0-1), each factor explained in the result's reasons:
 A party operating a mark on another's behalf (a licensee or local partner) is not in conflict
 with the brand owner. Candidates are found by blocking: only marks sharing a blocking key
 (`kg.analysis.similarity.blocking_keys`) are compared, never all pairs, and each distinct pair
-of texts is compared once.
+of texts is compared once. The mark index (`kg.analysis.mark_index`) keeps those similar pairs
+as marks are loaded, so a search reads them and reads only the holdings that meet another
+(`conflict_marks`); without an index, or below its floor, they are computed, with the same
+result. Of two holding pairs scoring the same for one pair of parties in one place, the one
+with the smaller holding IRIs is shown, whichever is met first.
 
 A regional or international right (EM, BX, OA, WO) meets others in every jurisdiction it covers
 on the date (`kg.analysis.coverage`): an EU trade mark and a French mark conflict in FR, the
@@ -34,7 +38,8 @@ its reasons say when and why the right ended.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from typing import Protocol
 
 import numpy as np
 from rapidfuzz import process
@@ -54,13 +59,22 @@ from kg.analysis.similarity import (
 )
 from kg.analysis.usage import held_coverage
 
-__all__ = ["DEFAULT_MIN_SCORE", "candidate_text_pairs", "find_conflicts", "score_pair"]
+__all__ = [
+    "DEFAULT_MIN_SCORE",
+    "SimilarTexts",
+    "candidate_text_pairs",
+    "conflict_marks",
+    "find_conflicts",
+    "score_pair",
+]
 
 DEFAULT_MIN_SCORE = 0.5
 PREFILTER_SIMILARITY = PHONETIC_MIN_EDIT - 1e-6  # float32 scores must not drop a pair at 0.6
 """The lowest romanized-form similarity at which `compare` can still reach 0.8 (phonetic)."""
 _SMALL_BUCKET = 24
 UNKNOWN_CLASS_FACTOR = 0.5
+RELATED_CLASSES = 0.4
+"""The relatedness (``schema/nice.ttl``) below which two holdings' classes are unrelated."""
 CASE_BONUS = 0.1
 
 
@@ -161,6 +175,21 @@ def score_pair(
     return round(score, 4), class_factor, reasons
 
 
+class SimilarTexts(Protocol):
+    """Stored similar pairs of texts (`kg.analysis.mark_index.MarkIndex`)."""
+
+    similar_floor: float
+    """The lowest similarity stored: a lower floor cannot be read from the store."""
+
+    def similar_pairs(self, min_similarity: float) -> Iterable[tuple[str, str, MarkSimilarity]]:
+        """Each pair of distinct texts sharing a blocking key, scoring `min_similarity` or more."""
+        ...
+
+    def unknown_texts(self, texts: Iterable[str]) -> set[str]:
+        """The texts with blocking keys that the store does not hold."""
+        ...
+
+
 def find_conflicts(
     holdings: Sequence[Holding],
     *,
@@ -172,30 +201,189 @@ def find_conflicts(
     nice_class: int | None = None,
     min_score: float = DEFAULT_MIN_SCORE,
     min_similarity: float = DEFAULT_MIN_SIMILARITY,
+    similar: SimilarTexts | None = None,
 ) -> list[ConflictPair]:
     """Every pair of parties in conflict, best-scoring holding pair each, highest risk first.
 
     `cases` holds (party, party) pairs (canonical IRIs) that already face each other in a case.
+    With `similar` (the mark index, synced), similar pairs of distinct texts are read from it
+    instead of being found by blocking and `compare`; the result is the same. It is not used
+    when `min_similarity` is below its floor or it lacks a text (then pairs are computed).
+    Ties keep the pair of holdings with the smaller IRIs, so the result never depends on the
+    order in which pairs are met.
     """
     litigants = {frozenset(pair) for pair in cases}
-    by_place: dict[str | None, list[Holding]] = defaultdict(list)
+    by_place: dict[str | None, dict[str, list[Holding]]] = defaultdict(lambda: defaultdict(list))
     for holding in holdings:
         if holding.jurisdiction is None:
             continue  # a use stated for no jurisdiction cannot conflict "in one jurisdiction"
         if jurisdiction is not None and not covers(holding, jurisdiction):
             continue
+        text = compared_text(holding)  # the verbal element where stated
+        if text is None:
+            continue  # a wordless (figurative...) mark is never compared as words
         for place in places(holding, jurisdiction):  # its own, and those its EM/WO right covers
-            by_place[place].append(holding)
+            by_place[place][text].append(holding)
     best: dict[tuple[str, str, str], ConflictPair] = {}
+
+    def pair_up(
+        place: str | None,
+        lefts: Sequence[Holding],
+        rights: Sequence[Holding],
+        similarity: MarkSimilarity,
+    ) -> None:
+        for left in lefts:
+            for right in rights:
+                if not pair_in_place(left, right, place, jurisdiction):
+                    continue  # two EM rights conflict in EM, not again in each member
+                _consider(
+                    left,
+                    right,
+                    similarity,
+                    place,
+                    best,
+                    parties,
+                    sources,
+                    relatedness,
+                    litigants,
+                    nice_class,
+                    min_score,
+                )
+
+    texts = {text for by_text in by_place.values() for text in by_text}
+    if (
+        similar is not None
+        and min_similarity >= similar.similar_floor
+        and not similar.unknown_texts(texts)
+    ):
+        _stored_pairs(by_place, similar.similar_pairs(min_similarity), min_similarity, pair_up)
+    else:
+        _computed_pairs(by_place, min_similarity, pair_up)
+    return sorted(
+        best.values(),
+        key=lambda c: (
+            -c.score,
+            c.parties[0].name,
+            c.parties[1].name,
+            c.parties[0].id,
+            c.parties[1].id,
+            c.jurisdiction or "",
+        ),
+    )
+
+
+_EVERYWHERE = ""  # the place of a regional or international right: it meets every place
+_ANY_CLASS = -1  # a holding whose goods and services may add Nice classes
+_STATED = ("mark", "jurisdiction", "verbalElement", "niceClass", "goodsServices")
+
+
+def conflict_marks(
+    statements: Iterable[tuple[str, str, str]],
+    texts: Mapping[str, str],
+    similar: SimilarTexts,
+    canonical: Callable[[str], str],
+    wide: Container[str],
+    relatedness: Mapping[frozenset[int], float],
+) -> set[str] | None:
+    """The marks whose holdings may take part in a conflict, chosen before reading any
+    holding: those meeting another holding in one jurisdiction (a code in `wide`, such as EM
+    or WO, meets all) by an equal text or a stored similar pair, in classes that are not
+    known to be unrelated (`score_pair`).
+
+    `statements` are (subject, tm: local name, value) of the holdings' ``mark``,
+    ``jurisdiction``, ``verbalElement``, ``niceClass`` and ``goodsServices`` statements
+    (`kg.analysis.facts.FactBase.holding_statements`), `texts` the marks' texts, `canonical`
+    resolves owl:sameAs. Every text a holding may be compared by counts (its marks', its
+    verbal elements) and goods and services may add any class, so the choice is a superset of
+    what `find_conflicts` pairs. None when `similar` lacks a text (not synced): read them all.
+    """
+    stated: dict[str, dict[str, set[str]]] = {name: defaultdict(set) for name in _STATED}
+    for subject, name, value in statements:
+        stated[name][subject].add(value)
+    holdings: dict[str, set[str]] = defaultdict(set)  # canonical IRI -> its IRIs
+    for subject in stated["mark"]:
+        holdings[canonical(subject)].add(subject)
+    at: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    classes: dict[str, set[int]] = {}
+    marks: dict[str, set[str]] = {}
+    places: dict[str, str] = {}  # jurisdiction IRI -> place (few: read each once)
+    numbers: dict[str, int | None] = {}  # class IRI -> Nice class, as FactBase reads them
+    for key, iris in holdings.items():
+        codes = set()
+        for iri in iris:
+            for j in stated["jurisdiction"].get(iri, ()):
+                if j not in places:
+                    code = j.rsplit("/", 1)[-1]
+                    places[j] = _EVERYWHERE if code in wide else code
+                codes.add(places[j])
+        if not codes:
+            continue  # in no jurisdiction: never in a conflict
+        marks[key] = {m for iri in iris for m in stated["mark"][iri]}
+        found = classes[key] = set()
+        for iri in iris:
+            for c in stated["niceClass"].get(iri, ()):
+                if c not in numbers:
+                    tail = c.rsplit("/", 1)[-1]
+                    numbers[c] = int(tail) if tail.isdigit() else None
+                if numbers[c] is not None:
+                    found.add(numbers[c])  # type: ignore[arg-type]
+            if iri in stated["goodsServices"]:  # its goods and services may add any class
+                found.add(_ANY_CLASS)
+        compared = {v for iri in iris for v in stated["verbalElement"].get(iri, ())}
+        for mark in marks[key]:
+            compared.update(t for t in (texts.get(mark), texts.get(canonical(mark))) if t)
+        for text in compared:
+            for code in codes:
+                at[text][code].append(key)
+    if similar.unknown_texts(at):
+        return None
+    chosen: set[str] = set()
+
+    def related(left: set[int], right: set[int]) -> bool:
+        if not left or not right or _ANY_CLASS in left or _ANY_CLASS in right or left & right:
+            return True
+        return any(
+            relatedness.get(frozenset((a, b)), 0.0) >= RELATED_CLASSES for a in left for b in right
+        )
+
+    def meet(left: Mapping[str, list[str]], right: Mapping[str, list[str]]) -> None:
+        for place, group in left.items():
+            pools = (
+                right.values()
+                if place == _EVERYWHERE
+                else (right.get(place), right.get(_EVERYWHERE))
+            )
+            for pool in pools:  # the holdings of `right` in `place`
+                for one in group:
+                    for other in pool or ():
+                        if (
+                            other != one
+                            and (one not in chosen or other not in chosen)
+                            and related(classes[one], classes[other])
+                        ):
+                            chosen.update((one, other))
+
+    for by_place in at.values():  # one text
+        meet(by_place, by_place)
+    for left_text, right_text, _ in similar.similar_pairs(similar.similar_floor):
+        if left_text in at and right_text in at:
+            meet(at[left_text], at[right_text])
+    return {mark for key in chosen for mark in marks[key]}
+
+
+_PairUp = Callable[[str | None, Sequence[Holding], Sequence[Holding], MarkSimilarity], None]
+
+
+def _computed_pairs(
+    by_place: Mapping[str | None, Mapping[str, list[Holding]]],
+    min_similarity: float,
+    pair_up: _PairUp,
+) -> None:
+    """Find the similar texts of each place by blocking and `compare`, and pair their holdings."""
     similarity_cache: dict[tuple[str, str], MarkSimilarity] = {}
     # Below PREFILTER_SIMILARITY a pair can score without its spellings overlapping at all.
     prefilter = min_similarity >= PREFILTER_SIMILARITY
-    for place, group in by_place.items():
-        by_text: dict[str, list[Holding]] = defaultdict(list)
-        for holding in group:
-            text = compared_text(holding)  # the verbal element where stated
-            if text is not None:  # a wordless (figurative...) mark is never compared as words
-                by_text[text].append(holding)
+    for place, by_text in by_place.items():
         pairs = candidate_text_pairs(by_text) | {(t, t) for t in by_text}
         for left_text, right_text in pairs:
             similarity = similarity_cache.get((left_text, right_text))
@@ -205,26 +393,34 @@ def find_conflicts(
                 similarity = similarity_cache[(left_text, right_text)] = compare(
                     left_text, right_text
                 )
-            if similarity.score < min_similarity:
-                continue
-            for left in by_text[left_text]:
-                for right in by_text[right_text]:
-                    if not pair_in_place(left, right, place, jurisdiction):
-                        continue  # two EM rights conflict in EM, not again in each member
-                    _consider(
-                        left,
-                        right,
-                        similarity,
-                        place,
-                        best,
-                        parties,
-                        sources,
-                        relatedness,
-                        litigants,
-                        nice_class,
-                        min_score,
-                    )
-    return sorted(best.values(), key=lambda c: (-c.score, c.parties[0].name, c.parties[1].name))
+            if similarity.score >= min_similarity:
+                pair_up(place, by_text[left_text], by_text[right_text], similarity)
+
+
+def _stored_pairs(
+    by_place: Mapping[str | None, Mapping[str, list[Holding]]],
+    stored: Iterable[tuple[str, str, MarkSimilarity]],
+    min_similarity: float,
+    pair_up: _PairUp,
+) -> None:
+    """Pair the holdings of each place whose texts are equal or a stored similar pair."""
+    text_places: dict[str, list[str | None]] = defaultdict(list)
+    for place, by_text in by_place.items():
+        for text, group in by_text.items():
+            text_places[text].append(place)
+            if len(group) > 1:  # holdings of one text: the pair (t, t)
+                similarity = compare(text, text)
+                if similarity.score >= min_similarity:
+                    pair_up(place, group, group, similarity)
+    for left_text, right_text, similarity in stored:
+        left_places = text_places.get(left_text)
+        right_places = text_places.get(right_text)
+        if not left_places or not right_places:
+            continue
+        for place in left_places:
+            if place in right_places:
+                by_text = by_place[place]
+                pair_up(place, by_text[left_text], by_text[right_text], similarity)
 
 
 def _consider(
@@ -255,8 +451,8 @@ def _consider(
     reasons = [*reasons, *route_notes((held_coverage(left), held_coverage(right)), place)]
     key = (left.party, right.party, place or "")
     current = best.get(key)
-    if current is not None and current.score >= score:
-        return
+    if current is not None and (-current.score, current.holdings) <= (-score, (left.id, right.id)):
+        return  # a tie keeps the smaller holdings' IRIs, whichever pair came first
     graphs = sorted(set(left.sources) | set(right.sources))
     best[key] = ConflictPair(
         parties=(parties[left.party], parties[right.party]),
@@ -305,7 +501,7 @@ def _class_factor(
             strength = relatedness.get(frozenset((a, b)), 0.0)
             if strength > best:
                 best, pair = strength, (a, b)
-    if best < 0.4:
+    if best < RELATED_CLASSES:
         return 0.0, "unrelated classes"
     return best, f"related Nice classes {pair[0]} and {pair[1]} ({best:.2f})"
 

@@ -268,9 +268,22 @@ class FactBase(BatchedLookups, TimelineFacts):
     def sync_mark_index(self) -> int:
         """Bring the mark index up to date with the store; return how many marks were keyed."""
         index = self._shared_index if self._shared_index is not None else MarkIndex(None)
-        keyed = index.sync(self.marks)
+        # verbal elements too: conflicts read the similar pairs of every compared text
+        rows = self.select(f"SELECT DISTINCT ?v WHERE {{ ?h <{TM}verbalElement> ?v }}")
+        keyed = index.sync(self.marks, (row["v"] for row in rows if row["v"]))
         self._index = index
         return keyed
+
+    def holding_statements(self) -> list[tuple[str, str, str]]:
+        """(subject, local name, value) of every tm:mark, jurisdiction, verbalElement,
+        niceClass and goodsServices statement, so a conflict search can choose the holdings
+        to read (`kg.analysis.conflicts.conflict_marks`)."""
+        names = ("mark", "jurisdiction", "verbalElement", "niceClass", "goodsServices")
+        rows = self.select(
+            f"""SELECT ?h ?p ?o WHERE {{
+                  VALUES ?p {{ {" ".join(f"<{TM}{name}>" for name in names)} }} ?h ?p ?o }}"""
+        )
+        return [(r["h"], r["p"][len(TM) :], r["o"]) for r in rows]  # type: ignore[index,misc]
 
     # ------------------------------------------------------------ Nice classes, jurisdictions
 

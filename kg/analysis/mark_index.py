@@ -1,4 +1,4 @@
-"""The mark index: blocking keys -> marks, kept in SQLite beside the store.
+"""The mark index: blocking keys -> marks, and the similar pairs of texts, in SQLite.
 
 Finding the marks similar to a text must not compare it with every mark, so each mark is
 indexed under its blocking keys (`kg.analysis.similarity.blocking_keys`); a query looks up
@@ -7,34 +7,86 @@ minute for a million, so the index is kept on disk (``<store>.marks.sqlite`` bes
 on-disk store; in memory otherwise) and brought up to date incrementally: `sync` computes
 keys only for marks that are new or whose text changed, and drops removed ones.
 
+The index also keeps, for `kg conflicts`, every pair of distinct compared texts (the marks'
+texts and the registrations' verbal elements) that share a blocking key and score at least
+`SIMILAR_FLOOR` with `kg.analysis.similarity.compare`, with the score and reasons. A text is
+compared once, after it first appears (`compare_new_texts`: `kg load` and `kg import` call it,
+else the first conflict search does), with the texts sharing one of its keys only; a text no
+mark or registration uses any more drops its pairs. So a conflict search reads pairs instead
+of comparing, and a day's import compares only the day's new texts.
+
 The index grows linearly with the marks' lengths (`blocking_keys`), also for marks longer
 than `kg.analysis.similarity.MAX_MARK_LENGTH` that a store held before that limit. An index
 written by an older tmkg whose keys grew with the square of the length (a 20,000-letter mark
 took 810 MB) has those marks re-keyed when it is opened (``PRAGMA user_version``), and so do
 marks keyed on their whole text before keys were taken from the verbal element (a figure's
-placeholder such as ``設計圖`` has no keys, ``ACME & Design`` those of ``ACME``).
+placeholder such as ``設計圖`` has no keys, ``ACME & Design`` those of ``ACME``). An index
+without similar pairs (tmkg before version 4 of the index) gets them at its next `sync`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import cache
 from pathlib import Path
 
-from kg.analysis.similarity import DELETION_MAX_LENGTH, blocking_keys
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from kg.analysis.similarity import (
+    DEFAULT_MIN_SIMILARITY,
+    DELETION_MAX_LENGTH,
+    FUZZY_MIN_EDIT,
+    PHONETIC_MIN_EDIT,
+    MarkSimilarity,
+    _vowels,  # compare's phonetic rule asks for the same vowels; one definition of them
+    blocking_keys,
+    comparable_form,
+    compare,
+)
 from kg.analysis.verbal import verbal_element
 
-__all__ = ["MarkIndex", "index_path_for"]
+__all__ = ["SIMILAR_FLOOR", "MarkIndex", "index_path_for"]
+
+SIMILAR_FLOOR = DEFAULT_MIN_SIMILARITY
+"""The lowest similarity of the pairs the index keeps (a lower floor is computed, not read)."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS marks (iri TEXT PRIMARY KEY, text TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS keys (key TEXT NOT NULL, iri TEXT NOT NULL, PRIMARY KEY (key, iri))
     WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS keys_by_iri ON keys (iri);
+CREATE TABLE IF NOT EXISTS texts (id INTEGER PRIMARY KEY AUTOINCREMENT, text TEXT NOT NULL UNIQUE,
+    roman TEXT NOT NULL, vowels TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS text_keys (key TEXT NOT NULL, id INTEGER NOT NULL,
+    PRIMARY KEY (key, id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS similar (a INTEGER NOT NULL, b INTEGER NOT NULL, score REAL NOT NULL,
+    reasons TEXT NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS similar_by_b ON similar (b);
+CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 """
 _CHUNK = 500
-_KEYS_VERSION = 3  # 2: no one-deletion keys past DELETION_MAX_LENGTH; 3: verbal elements
+_CACHE_KIB = 256 * 1024
+# 2: no one-deletion keys past DELETION_MAX_LENGTH; 3: verbal elements; 4: similar text pairs
+# (which are also forgotten whenever `compare` or `blocking_keys` change: `_rules_fingerprint`)
+_KEYS_VERSION = 4
+# compare reaches 0.8 only with equal romanized forms (edit similarity 1), e >= 0.8 (fuzzy)
+# or e >= 0.6 with a shared phonetic key and the same vowels (phonetic): see its module docs.
+# The margins keep float32 rounding in cdist from dropping a pair at the bound.
+_FUZZY_CUTOFF = FUZZY_MIN_EDIT - 1e-6
+_PHONETIC_CUTOFF = PHONETIC_MIN_EDIT - 1e-6
+# 1 - 1 / 5 = 1 - 2 / 10 = 0.8: one edit needs five letters, two need ten (int() rounds
+# the bounds down: safe)
+_ONE_EDIT_LENGTH = int(1 / (1 - FUZZY_MIN_EDIT))
+_TWO_EDITS_LENGTH = int(2 / (1 - FUZZY_MIN_EDIT))
+_FUZZY_PAIR_LENGTH = int(FUZZY_MIN_EDIT * _TWO_EDITS_LENGTH)  # the shorter of such a pair
+_CDIST_CELLS = 4_000_000  # scores computed per rapidfuzz call: 16 MB of float32
+_THREADED_CELLS = 100_000  # below this, starting threads costs more than it saves
+_BULK_SHARE = 0.25  # more new texts than this share of the index: read every bucket in order
 
 
 def index_path_for(location: str) -> Path | None:
@@ -61,25 +113,37 @@ class MarkIndex:
     ['m1']
     >>> sorted(index.candidates("Tesla"))
     ['m2', 'm3']
+    >>> [(a, b, s.reasons) for a, b, s in index.similar_pairs()]
+    [('TESLA', '特斯拉', ('transliteration', 'fuzzy'))]
     >>> index.sync({"m1": "AWS", "m2": "TESLA"})  # m3 removed: nothing to recompute
     0
+    >>> list(index.similar_pairs())
+    []
     >>> index.sync({"m1": "AWS", "m2": "TESLA", "m4": "設計圖", "m5": "AWS & Device"})
     2
     >>> sorted(index.candidates("AWS")), index.candidates("設計圖")
     (['m1', 'm5'], set())
     """
 
+    similar_floor = SIMILAR_FLOOR
+
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self._lock = threading.Lock()
+        self._pending_keys: dict[str, frozenset[str]] = {}
         self._db = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
+        # keys arrive in random order: a bigger page cache than the 2 MB default keeps
+        # inserting them from going to disk for every row once the index outgrows it
+        self._db.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
         self._db.executescript(_SCHEMA)
         self._upgrade()
+        self._check_rules()
 
     def _upgrade(self) -> None:
-        """Forget marks keyed by an older `blocking_keys`; the next `sync` re-keys them."""
+        """Forget marks keyed by an older `blocking_keys`; the next `sync` re-keys them (and
+        compares every text, the similar pairs being new in version 4)."""
         (version,) = self._db.execute("PRAGMA user_version").fetchone()
         if version >= _KEYS_VERSION:
             return
@@ -101,32 +165,144 @@ class MarkIndex:
             self._db.execute("DELETE FROM keys WHERE iri IN (SELECT iri FROM outdated)")
             self._db.execute("DELETE FROM marks WHERE iri IN (SELECT iri FROM outdated)")
             self._db.execute("DROP TABLE outdated")
+            for table in ("similar", "text_keys", "texts", "state"):
+                self._db.execute(f"DELETE FROM {table}")
             self._db.execute(f"PRAGMA user_version = {_KEYS_VERSION}")
 
-    def sync(self, marks: Mapping[str, str]) -> int:
-        """Make the index hold exactly `marks` (IRI -> text); return how many were (re)keyed."""
+    def _check_rules(self) -> None:
+        """Forget the similar pairs if `compare` or `blocking_keys` now answer otherwise (a
+        newer tmkg): the next `compare_new_texts` compares every text again."""
+        row = self._db.execute("SELECT value FROM state WHERE name = 'rules'").fetchone()
+        if row is not None and row[0] == _rules_fingerprint():
+            return
+        with self._db:
+            for table in ("similar", "text_keys", "texts", "state"):
+                self._db.execute(f"DELETE FROM {table}")
+            self._db.execute("INSERT INTO state VALUES ('rules', ?)", (_rules_fingerprint(),))
+
+    def sync(self, marks: Mapping[str, str], verbal_elements: Iterable[str] = ()) -> int:
+        """Make the index hold exactly `marks` (IRI -> text) and, for similar pairs, their
+        texts and `verbal_elements`; return how many marks were (re)keyed."""
         with self._lock:
             current = dict(self._db.execute("SELECT iri, text FROM marks"))
             stale = [iri for iri, text in current.items() if marks.get(iri) != text]
             fresh = {iri: text for iri, text in marks.items() if current.get(iri) != text}
+            texts = set(marks.values())
+            texts.update(verbal_elements)
+            known = dict(self._db.execute("SELECT text, id FROM texts"))
+            gone = {text: known[text] for text in known.keys() - texts}
+            added = sorted(texts.difference(known))
+            keys: dict[str, frozenset[str]] = {}  # a text's keys, computed once per sync
             with self._db:  # one transaction: a crash leaves the old index, which sync repairs
                 for start in range(0, len(stale), _CHUNK):
                     chunk = stale[start : start + _CHUNK]
                     marks_sql = ",".join("?" * len(chunk))
                     self._db.execute(f"DELETE FROM keys WHERE iri IN ({marks_sql})", chunk)
                     self._db.execute(f"DELETE FROM marks WHERE iri IN ({marks_sql})", chunk)
-                self._insert(fresh.items())
+                self._insert(fresh.items(), keys)
+                self._drop_texts(gone)
+                self._db.executemany(
+                    "INSERT INTO texts (text, roman, vowels) VALUES (?, ?, ?)",
+                    (
+                        (text, roman, _vowels(roman))
+                        for text in added
+                        for roman in [comparable_form(text)]
+                    ),
+                )
+            # compare_new_texts needs the new texts' keys: computed once
+            self._pending_keys = {text: keys[text] for text in added if text in keys}
             return len(fresh)
 
-    def _insert(self, marks: Iterable[tuple[str, str]]) -> None:
-        rows = []
-        for iri, text in marks:
-            rows.append((iri, text))
+    def compare_new_texts(self) -> int:
+        """Compare the texts added since the last time with the texts sharing a key with
+        them and keep the similar pairs (`similar_pairs` does it first); return how many.
+        `kg load` and `kg import` call it after `sync`, so a question does not pay for it."""
+        with self._lock, self._db:
+            return self._compare_new_texts()
+
+    def _insert(self, marks: Iterable[tuple[str, str]], keys: dict[str, frozenset[str]]) -> None:
+        rows = list(marks)
         self._db.executemany("INSERT OR REPLACE INTO marks VALUES (?, ?)", rows)
         self._db.executemany(
             "INSERT OR IGNORE INTO keys VALUES (?, ?)",
-            ((key, iri) for iri, text in rows for key in blocking_keys(text)),
+            ((key, iri) for iri, text in rows for key in _keys_of(text, keys)),
         )
+
+    def _drop_texts(self, gone: Mapping[str, int]) -> None:
+        ids = sorted(gone.values())
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            placeholders = ",".join("?" * len(chunk))
+            forms: dict[int, tuple[str, str, str]] = {}
+            self._read_forms(forms, f"id IN ({placeholders})", chunk)
+            self._db.executemany(
+                "DELETE FROM text_keys WHERE key = ? AND id = ?",
+                (
+                    (key, id_)
+                    for id_, (text, roman, vowels) in forms.items()
+                    for key in _pair_keys(blocking_keys(text), roman, vowels)
+                ),
+            )
+            self._db.execute(f"DELETE FROM similar WHERE a IN ({placeholders})", chunk)
+            self._db.execute(f"DELETE FROM similar WHERE b IN ({placeholders})", chunk)
+            self._db.execute(f"DELETE FROM texts WHERE id IN ({placeholders})", chunk)
+
+    def _compare_new_texts(self) -> int:
+        row = self._db.execute("SELECT value FROM state WHERE name = 'compared'").fetchone()
+        last = row[0] if row else 0  # texts up to this id are compared
+        forms: dict[int, tuple[str, str, str]] = {}
+        self._read_forms(forms, "id > ?", (last,))
+        if not forms:
+            return 0
+        compared, newest = len(forms), max(forms)
+        keys, self._pending_keys = self._pending_keys, {}
+        new_keys = sorted(
+            (key, id_)
+            for id_, (text, roman, vowels) in forms.items()
+            for key in _pair_keys(_keys_of(text, keys), roman, vowels)
+        )
+        self._db.executemany("INSERT OR IGNORE INTO text_keys VALUES (?, ?)", new_keys)
+        (known,) = self._db.execute("SELECT COUNT(*) FROM texts WHERE id <= ?", (last,)).fetchone()
+        bulk = len(forms) > _BULK_SHARE * known
+        if bulk:  # every bucket, in key order: one pass over the table
+            self._read_forms(forms, "id <= ?", (last,))
+            rows: Iterable[tuple[str, int]] = self._db.execute(
+                "SELECT key, id FROM text_keys ORDER BY key"
+            )
+            buckets: Iterable[tuple[str, list[int]]] = _buckets(rows, last)
+        else:  # only the buckets the new texts are in, and only their texts
+            buckets = list(_buckets(self._bucket_rows(sorted({k for k, _ in new_keys})), last))
+            members = sorted({i for _, ids in buckets for i in ids}.difference(forms))
+            for start in range(0, len(members), _CHUNK):
+                chunk = members[start : start + _CHUNK]
+                self._read_forms(forms, f"id IN ({','.join('?' * len(chunk))})", chunk)
+        pairs = set()
+        for key, members in buckets:
+            kept = [i for i in members if i in forms]  # a key left by a text since dropped
+            pairs.update(_bucket_pairs(key, kept, forms, last))
+        similar = []
+        for a, b in pairs:
+            left, right = sorted((forms[a][0], forms[b][0]))
+            found = compare(left, right)
+            if found.score >= SIMILAR_FLOOR:
+                ids = (a, b) if forms[a][0] == left else (b, a)
+                similar.append((*ids, found.score, ",".join(found.reasons)))
+        self._db.executemany("INSERT OR REPLACE INTO similar VALUES (?, ?, ?, ?)", similar)
+        self._db.execute("INSERT OR REPLACE INTO state VALUES ('compared', ?)", (newest,))
+        return compared
+
+    def _bucket_rows(self, keys: list[str]) -> Iterator[tuple[str, int]]:
+        for key in keys:
+            for (id_,) in self._db.execute("SELECT id FROM text_keys WHERE key = ?", (key,)):
+                yield key, id_
+
+    def _read_forms(
+        self, forms: dict[int, tuple[str, str, str]], where: str, parameters: Sequence[object]
+    ) -> None:
+        rows = self._db.execute(
+            f"SELECT id, text, roman, vowels FROM texts WHERE {where}", parameters
+        )
+        forms.update((id_, (text, roman, vowels)) for id_, text, roman, vowels in rows)
 
     def candidates(self, text: str) -> set[str]:
         """Marks sharing at least one blocking key with `text`."""
@@ -140,6 +316,37 @@ class MarkIndex:
             )
             return {iri for (iri,) in rows}
 
+    def similar_pairs(
+        self, min_similarity: float = SIMILAR_FLOOR
+    ) -> Iterator[tuple[str, str, MarkSimilarity]]:
+        """Pairs of distinct indexed texts sharing a blocking key and scoring at least
+        `min_similarity` (not below `SIMILAR_FLOOR`: ValueError), each once, texts sorted."""
+        if min_similarity < SIMILAR_FLOOR:
+            raise ValueError(f"the index keeps pairs from {SIMILAR_FLOOR}, not {min_similarity}")
+        with self._lock:
+            with self._db:
+                self._compare_new_texts()
+            rows = self._db.execute(
+                "SELECT ta.text, tb.text, s.score, s.reasons FROM similar s "
+                "JOIN texts ta ON ta.id = s.a JOIN texts tb ON tb.id = s.b WHERE s.score >= ?",
+                (min_similarity,),
+            ).fetchall()
+        for left, right, score, reasons in rows:
+            yield left, right, MarkSimilarity(score, tuple(reasons.split(",")) if reasons else ())
+
+    def unknown_texts(self, texts: Iterable[str]) -> set[str]:
+        """Those of `texts` with blocking keys that the index does not hold (not synced)."""
+        wanted = sorted(set(texts))
+        found: set[str] = set()
+        with self._lock:
+            for start in range(0, len(wanted), _CHUNK):
+                chunk = wanted[start : start + _CHUNK]
+                rows = self._db.execute(
+                    f"SELECT text FROM texts WHERE text IN ({','.join('?' * len(chunk))})", chunk
+                )
+                found.update(text for (text,) in rows)
+        return {text for text in wanted if text not in found and blocking_keys(text)}
+
     def __len__(self) -> int:
         with self._lock:
             return self._db.execute("SELECT COUNT(*) FROM marks").fetchone()[0]
@@ -147,3 +354,110 @@ class MarkIndex:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+_PROBES = (
+    "AWS", "A.W.S.", "TESLA", "特斯拉", "Nike", "Nyke", "GOOGLE", "GOGGLE", "MICROSOFT",
+    "MICROSOFTT", "STARBUCKS", "STARBOCKS", "ACME & Design", "ACME", "設計圖", "COCA-COLA",
+    "Koka Kola", "SUPERMARKETPLACE", "SUPERMARKETPALACE", "LEGO", "LOGO", "KODAK", "CODAC",
+)  # fmt: skip
+
+
+@cache
+def _rules_fingerprint() -> int:
+    """A digest of what `compare` and `blocking_keys` answer for a few texts of every kind:
+    stored pairs are only valid under the rules that found them."""
+    digest = hashlib.sha256()
+    for left in _PROBES:
+        digest.update(repr(sorted(blocking_keys(left))).encode())
+        for right in _PROBES:
+            digest.update(repr(compare(left, right)).encode())
+    return int.from_bytes(digest.digest()[:7], "big")
+
+
+def _keys_of(text: str, cache: dict[str, frozenset[str]]) -> frozenset[str]:
+    found = cache.get(text)
+    if found is None:
+        found = cache[text] = blocking_keys(text)
+    return found
+
+
+def _buckets(rows: Iterable[tuple[str, int]], last: int) -> Iterator[tuple[str, list[int]]]:
+    """(key, text ids) per key of `rows` (sorted by key), for the keys with a new text (id
+    above `last`) and another."""
+    key, members, fresh = "", [], False
+    for row_key, id_ in rows:
+        if row_key != key:
+            if fresh and len(members) > 1:
+                yield key, members
+            key, members, fresh = row_key, [], False
+        members.append(id_)
+        fresh = fresh or id_ > last
+    if fresh and len(members) > 1:
+        yield key, members
+
+
+def _pair_keys(keys: frozenset[str], roman: str, vowels: str) -> set[str]:
+    """The buckets a text is compared in: its blocking keys but those no similar pair needs,
+    and its phonetic keys with its vowels (``VM:TSL|EA``).
+
+    A pair sharing a blocking key scores `SIMILAR_FLOOR` (0.8) or more (see
+    `kg.analysis.similarity`) only with equal romanized forms (they share ``R:``), at edit
+    similarity ``e >= 0.8`` or at ``e >= 0.6`` with a shared phonetic key and the same vowels
+    (they share a ``V`` key). At ``e >= 0.8`` one edit apart the longer form has five letters
+    or more and, up to 64, they share a ``D:`` key of four letters or more; two edits or more
+    (or more than 64 letters) need ten letters in the longer form, so eight in the shorter,
+    whose ``P:``/``S:``/``M:``/``N:`` keys are kept.
+    """
+    found = set()
+    for key in keys:
+        kind = key[:2]
+        if kind == "D:" and len(key) - len(kind) < _ONE_EDIT_LENGTH - 1:
+            continue
+        if kind in ("M:", "N:"):
+            found.add(f"V{key}|{vowels}")
+            if len(roman) < _FUZZY_PAIR_LENGTH:
+                continue
+        found.add(key)
+    return found
+
+
+def _bucket_pairs(
+    key: str, members: list[int], forms: Mapping[int, tuple[str, str, str]], last: int
+) -> Iterator[tuple[int, int]]:
+    """Pairs (smaller id first) of a new text (id above `last`) and another in one bucket
+    of `_pair_keys` that `compare` may score at `SIMILAR_FLOOR` or more."""
+    new = [i for i in members if i > last]
+    if key.startswith("R:"):  # one romanized form: e = 1
+        yield from ((min(n, m), max(n, m)) for n in new for m in members if m != n)
+    else:
+        yield from _alike(new, members, forms, _PHONETIC_CUTOFF if key[0] == "V" else _FUZZY_CUTOFF)
+
+
+def _alike(
+    queries: list[int], choices: list[int], forms: Mapping[int, tuple[str, str, str]], cutoff: float
+) -> Iterator[tuple[int, int]]:
+    """Pairs of a query and another choice whose romanized forms are `cutoff` alike (OSA)."""
+    if len(queries) * len(choices) <= 64:
+        for q in queries:
+            roman = forms[q][1]
+            for c in choices:
+                if c != q and OSA.normalized_similarity(roman, forms[c][1], score_cutoff=cutoff):
+                    yield (q, c) if q < c else (c, q)
+        return
+    targets = [forms[c][1] for c in choices]
+    step = max(1, _CDIST_CELLS // len(choices))
+    for start in range(0, len(queries), step):
+        rows = queries[start : start + step]
+        scores = process.cdist(
+            [forms[q][1] for q in rows],
+            targets,
+            scorer=OSA.normalized_similarity,
+            score_cutoff=cutoff,
+            dtype=np.float32,
+            workers=-1 if len(rows) * len(targets) > _THREADED_CELLS else 1,
+        )
+        for r, c in zip(*np.nonzero(scores), strict=True):
+            q, other = rows[r], choices[c]
+            if q != other:
+                yield (q, other) if q < other else (other, q)

@@ -14,9 +14,9 @@ from collections.abc import Iterable
 from rapidfuzz import fuzz, process
 
 from kg.analysis import arguments
-from kg.analysis.conflicts import DEFAULT_MIN_SCORE, find_conflicts
+from kg.analysis.conflicts import DEFAULT_MIN_SCORE, conflict_marks, find_conflicts
 from kg.analysis.contradictions import ONE_PARTY_PER_SOURCE, SINGLE_VALUED, find_contradictions
-from kg.analysis.coverage import counted_in, read_coverage
+from kg.analysis.coverage import counted_in, memberships, read_coverage
 from kg.analysis.dates import PartialDate
 from kg.analysis.facts import FactBase
 from kg.analysis.lifecycle import on_date
@@ -61,6 +61,7 @@ from kg.analysis.timeline import order_timeline
 from kg.analysis.usage import who_else_uses
 from kg.errors import KGError, NotFound
 from kg.graph import KnowledgeGraph
+from kg.reference import regional_codes
 
 __all__ = ["Analyst", "index_marks"]
 
@@ -233,7 +234,18 @@ class Analyst:
         jurisdiction = self._check_jurisdiction(jurisdiction)
         facts = self.facts
         when = _as_date(as_of) or PartialDate.today()
-        holdings = on_date(facts.holdings(), when, include_lapsed=include_lapsed)
+        index = facts.mark_index  # similar pairs of texts, kept as marks are loaded
+        # only the holdings that meet another by their texts (all if the index lacks some)
+        wide = regional_codes() | {m.system for m in memberships(facts)}  # rights covering others
+        wanted = conflict_marks(
+            facts.holding_statements(),
+            facts.marks,
+            index,
+            facts.identities.canonical,
+            wide,
+            facts.relatedness,
+        )
+        holdings = on_date(facts.holdings(wanted), when, include_lapsed=include_lapsed)
         holdings = read_coverage(facts, holdings, when)  # EM members, WO designations
         pairs = find_conflicts(
             holdings,
@@ -244,6 +256,7 @@ class Analyst:
             jurisdiction=jurisdiction,
             nice_class=nice_class,
             min_score=min_score,
+            similar=index,
         )
         # Oppositions and cancellations are conflicts too (kg.analysis.proceedings).
         return ResultList(
@@ -443,8 +456,12 @@ class Analyst:
 
 def index_marks(graph: KnowledgeGraph) -> int:
     """Update the graph's mark index now (after a load, before serving), so the first
-    question does not pay for it; only new or changed marks are keyed. Returns that count."""
-    return Analyst(graph).facts.sync_mark_index()
+    question does not pay for it; only new or changed marks are keyed, and only new texts are
+    compared for the similar pairs `conflicts` reads. Returns how many marks were keyed."""
+    facts = Analyst(graph).facts
+    keyed = facts.sync_mark_index()
+    facts.mark_index.compare_new_texts()
+    return keyed
 
 
 class _Shared:
