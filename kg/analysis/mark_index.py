@@ -70,6 +70,8 @@ CREATE INDEX IF NOT EXISTS similar_by_b ON similar (b);
 CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 """
 _CHUNK = 500
+_KEYED_CHUNK = 50_000  # texts whose comparison keys are written at once
+_PAIR_CHUNK = 1_000_000  # candidate pairs packed and deduplicated at once
 _CACHE_KIB = 256 * 1024
 # 2: no one-deletion keys past DELETION_MAX_LENGTH; 3: verbal elements; 4: similar text pairs
 # (which are also forgotten whenever `compare` or `blocking_keys` change: `_rules_fingerprint`)
@@ -256,14 +258,20 @@ class MarkIndex:
             return 0
         compared, newest = len(forms), max(forms)
         keys, self._pending_keys = self._pending_keys, {}
-        new_keys = sorted(
-            (key, id_)
-            for id_, (text, roman, vowels) in forms.items()
-            for key in _pair_keys(_keys_of(text, keys), roman, vowels)
-        )
-        self._db.executemany("INSERT OR IGNORE INTO text_keys VALUES (?, ?)", new_keys)
         (known,) = self._db.execute("SELECT COUNT(*) FROM texts WHERE id <= ?", (last,)).fetchone()
         bulk = len(forms) > _BULK_SHARE * known
+        new_keys: set[str] = set()  # the buckets to read (not needed when reading them all)
+        ids = sorted(forms)
+        for start in range(0, len(ids), _KEYED_CHUNK):  # a million texts have ~20M keys
+            rows = sorted(
+                (key, id_)
+                for id_ in ids[start : start + _KEYED_CHUNK]
+                for key in _pair_keys(_keys_of(forms[id_][0], keys), *forms[id_][1:])
+            )
+            self._db.executemany("INSERT OR IGNORE INTO text_keys VALUES (?, ?)", rows)
+            if not bulk:
+                new_keys.update(key for key, _ in rows)
+        del keys
         if bulk:  # every bucket, in key order: one pass over the table
             self._read_forms(forms, "id <= ?", (last,))
             rows: Iterable[tuple[str, int]] = self._db.execute(
@@ -271,17 +279,16 @@ class MarkIndex:
             )
             buckets: Iterable[tuple[str, list[int]]] = _buckets(rows, last)
         else:  # only the buckets the new texts are in, and only their texts
-            buckets = list(_buckets(self._bucket_rows(sorted({k for k, _ in new_keys})), last))
+            buckets = list(_buckets(self._bucket_rows(sorted(new_keys)), last))
             members = sorted({i for _, ids in buckets for i in ids}.difference(forms))
             for start in range(0, len(members), _CHUNK):
                 chunk = members[start : start + _CHUNK]
                 self._read_forms(forms, f"id IN ({','.join('?' * len(chunk))})", chunk)
-        pairs = set()
-        for key, members in buckets:
-            kept = [i for i in members if i in forms]  # a key left by a text since dropped
-            pairs.update(_bucket_pairs(key, kept, forms, last))
         similar = []
-        for a, b in pairs:
+        for a, b in _distinct_pairs(
+            _bucket_pairs(key, [i for i in members if i in forms], forms, last)
+            for key, members in buckets  # (a key left by a text since dropped is skipped)
+        ):
             left, right = sorted((forms[a][0], forms[b][0]))
             found = compare(left, right)
             if found.score >= SIMILAR_FLOOR:
@@ -420,6 +427,28 @@ def _pair_keys(keys: frozenset[str], roman: str, vowels: str) -> set[str]:
                 continue
         found.add(key)
     return found
+
+
+def _distinct_pairs(groups: Iterable[Iterable[tuple[int, int]]]) -> Iterator[tuple[int, int]]:
+    """The distinct pairs of ids in `groups`, in order. Pairs are packed into 64-bit integers
+    in numpy arrays (8 bytes a pair, against ~150 in a Python set of tuples: a whole
+    register's first comparison meets tens of millions of candidate pairs), deduplicated as
+    they accumulate."""
+    packed: list[np.ndarray] = []
+    pending: list[int] = []
+    held = 0
+    for group in groups:
+        pending.extend((a << 32) | b for a, b in group)
+        if len(pending) >= _PAIR_CHUNK:
+            packed.append(np.unique(np.array(pending, dtype=np.int64)))
+            held += len(packed[-1])
+            pending = []
+            if held >= 8 * _PAIR_CHUNK:
+                packed = [np.unique(np.concatenate(packed))]
+                held = len(packed[0])
+    packed.append(np.array(pending, dtype=np.int64))
+    for value in np.unique(np.concatenate(packed)).tolist():
+        yield value >> 32, value & 0xFFFFFFFF
 
 
 def _bucket_pairs(
