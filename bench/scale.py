@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 KG = Path(sys.executable).parent / "kg"
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"  # the `bench` extra: pip install -e '.[bench]'
+ADDED_MARKS = 10_000  # "a day's file" added after the registry, for the incremental rows
 RDFLIB_MAX_QUADS = 3_000_000  # rdflib needs ~1.8 GB per million quads
 WHO = """query($mark: String!) { whoElseUses(mark: $mark) {
   party { name } mark { text } kind similarity } }"""
@@ -146,6 +147,20 @@ def child_analyses(store: str, seed: int, sample: int) -> None:
     began = time.perf_counter()
     conflicts = analyst.conflicts()
     conflicts_s = time.perf_counter() - began
+    # a day's file: 10,000 more marks (renamed, so they add), then what kg load does after
+    from conflicts import _renamed  # bench/conflicts.py
+
+    from kg.analysis.service import index_marks
+    from kg.registries.synth import generate
+
+    graph.store.add(_renamed(generate(ADDED_MARKS, seed=seed + 1), "added"))
+    graph.changed()
+    began = time.perf_counter()
+    index_marks(graph)
+    added_index_s = time.perf_counter() - began
+    began = time.perf_counter()
+    analyst.conflicts()
+    added_conflicts_s = time.perf_counter() - began
     path_ms = []
     for conflict in rng.sample(conflicts, min(20, len(conflicts))):
         began = time.perf_counter()
@@ -165,6 +180,8 @@ def child_analyses(store: str, seed: int, sample: int) -> None:
                 "who_p50": statistics.median(latencies),
                 "who_p99": _percentile(latencies, 0.99),
                 "conflicts_s": conflicts_s,
+                "added_index_s": added_index_s,
+                "added_conflicts_s": added_conflicts_s,
                 "conflicts": len(conflicts),
                 "path_p50": statistics.median(path_ms) if path_ms else None,
                 "recall": len(brute & blocked) / len(brute) if brute else 1.0,
@@ -444,6 +461,12 @@ def run(marks: int, seed: int, sample: int, parts: set[str]) -> list[dict[str, o
                 "marks": marks,
                 "row": "conflicts, whole registry",
                 "figure": f"{found['conflicts_s']:.1f} s, {found['conflicts']:,} pairs",
+                "peak RSS MB": "",
+            },
+            {
+                "marks": marks,
+                "row": f"after {ADDED_MARKS:,} more marks: mark index update + conflicts",
+                "figure": f"{found['added_index_s']:.1f} s + {found['added_conflicts_s']:.1f} s",
                 "peak RSS MB": "",
             },
             {
