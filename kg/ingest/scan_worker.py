@@ -13,7 +13,10 @@ two use both cores. The child prints its findings as JSON lines; if it fails for
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import json
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +28,7 @@ from kg.ingest.shacl_sparql import Finding
 __all__ = ["ScanWorker"]
 
 _TIMEOUT_S = 3600.0
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 class ScanWorker:
@@ -37,6 +41,7 @@ class ScanWorker:
                 [sys.executable, "-m", "kg.ingest.scan_worker", str(path)],
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
+                preexec_fn=_die_with_parent,
             )
         except OSError:
             self._process = None
@@ -66,6 +71,16 @@ class ScanWorker:
         if self._process.poll() is None:
             self._process.kill()
         self._process.communicate()
+
+
+def _die_with_parent() -> None:
+    """In the child, before it runs: be killed when the loading process dies (a load killed
+    mid-way must not leave its scans running; Linux ``prctl(PR_SET_PDEATHSIG)``)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # elsewhere the child ends when its scans do
 
 
 def _finding(row: dict) -> Finding:
