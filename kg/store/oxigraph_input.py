@@ -53,6 +53,13 @@ def require_utf8(data: bytes, name: str, what: str = "RDF") -> None:
     Traceback (most recent call last):
     ...
     kg.errors.ParseError: x.ttl:1:13: byte 0xe9 is not UTF-8: tmkg reads RDF as UTF-8 only ...
+
+    A file that ends inside a character is valid UTF-8 cut short, not another encoding:
+
+    >>> require_utf8('<a> <b> "caf'.encode() + "é".encode()[:1], "cut.ttl")
+    Traceback (most recent call last):
+    ...
+    kg.errors.ParseError: cut.ttl:1:13: the file ends inside a UTF-8 character: ...
     """
     for bom, encoding in _FOREIGN_BOMS:
         if data.startswith(bom):
@@ -60,14 +67,25 @@ def require_utf8(data: bytes, name: str, what: str = "RDF") -> None:
             convert = f"iconv -f {encoding} -t UTF-8"
             break
     else:
+        cut = False
         try:
             data.decode("utf-8")
             bad = len(data)
         except UnicodeDecodeError as error:
             bad = error.start
+            cut = error.reason == "unexpected end of data"
         nul = data.find(b"\0", 0, bad)
         if nul >= 0:
             bad, problem = nul, "a NUL byte (UTF-16 or UTF-32?)"
+        elif cut:
+            start = data.rfind(b"\n", 0, bad) + 1
+            raise ParseError(
+                "the file ends inside a UTF-8 character: it looks cut short",
+                path=name,
+                line=data.count(b"\n", 0, bad) + 1,
+                column=len(data[start:bad].decode("utf-8", errors="replace")) + 1,
+                suggestion="check that the file is complete (a download or copy cut short?)",
+            )
         elif bad < len(data):
             problem = f"byte 0x{data[bad]:02x} is not UTF-8"
         else:
