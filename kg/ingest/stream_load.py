@@ -98,8 +98,9 @@ def stream_files(
     Raises `ParseError` (file, line, column) or `ValidationError` (every violation), having
     written nothing; `NotFound` for a missing file.
     """
-    inputs = [_Input.of(path, format_name, graph) for path in paths]
-    if any(item is None for item in inputs):
+    maybe = [_Input.of(path, format_name, graph) for path in paths]
+    inputs = [item for item in maybe if item is not None]
+    if len(inputs) < len(maybe):
         return None
     names = ", ".join(str(path) for path in paths)
     reached("load:parse")
@@ -134,17 +135,19 @@ def _holds_reference_only(store: OxigraphStore) -> bool:
 
 
 def _stream(
-    store: OxigraphStore, inputs: Sequence[_Input | None], names: str, progress: bool
+    store: OxigraphStore, inputs: Sequence[_Input], names: str, progress: bool
 ) -> tuple[int, int, ValidationReport]:
-    """Stream the files into `store`; return the quads they hold, those new, the report."""
+    """Stream the files into `store`; return the quads they hold, those new, the report.
+    (Counting a store's quads reads all of them: each count here is one that is needed.)"""
     with store.staged() as stage:
         if _holds_reference_only(store):
             before = len(stage.store)
-            _, report = _judge(stage.store, inputs, names, None, progress, stage.path)
+            report = _judge(stage.store, inputs, names, None, progress, stage.path)
             read = added = len(stage.store) - before
             return read, added, report
         with store.scratch() as scratch:
-            read, report = _judge(scratch, inputs, names, store, progress)
+            report = _judge(scratch, inputs, names, store, progress)
+            read = len(scratch)
             reached("load:commit")
             before = len(stage.store)
             _transfer(scratch, stage.store, Path(store.location).parent)
@@ -209,18 +212,17 @@ class _Input:
 
 def _judge(
     data: ox.Store,
-    inputs: Sequence[_Input | None],
+    inputs: Sequence[_Input],
     names: str,
     existing: OxigraphStore | None,
     progress: bool,
     beside: Path | None = None,
-) -> tuple[int, ValidationReport]:
+) -> ValidationReport:
     """Load the files into `data`, validate them there (with `existing`'s context) and leave
-    only their quads; return how many quads it holds and the validation report. With
+    only their quads; return the validation report. With
     `beside` (where `data` is on disk; a first load, no context to add) the shapes are checked
     in a second process (`kg.ingest.scan_worker`) while this one takes stock."""
     for item in inputs:
-        assert item is not None
         item.load_into(data, progress)
     reached("load:validate")
     scans = None
@@ -250,7 +252,7 @@ def _judge(
     report.raise_for_violations()
     for graph in (REFERENCE_GRAPH, CONTEXT_GRAPH, ox.NamedNode(ILL_FORMED)):
         data.remove_graph(graph)
-    return len(data), report
+    return report
 
 
 def _add_reference(data: ox.Store) -> None:

@@ -74,7 +74,7 @@ class Inventory:
     blank_nodes: bool = False
     triple_terms: bool = False
     longest_literal: int = 0
-    bad_literals: list[ox.Literal] = field(default_factory=list)
+    bad_literals: set[ox.Literal] = field(default_factory=set)
     """Typed literals not valid for their datatype (`is_well_typed`, or as rdflib reads them)."""
     near_terms: set[ox.NamedNode] = field(default_factory=set)
     """IRIs (and datatypes) in or next to tmkg's namespace."""
@@ -125,10 +125,8 @@ def _note_literal(found: Inventory, literal: ox.Literal) -> None:
         found.near_terms.add(datatype)
     if datatype.value in _UNCHECKED:
         return
-    if (not is_well_typed(literal) or _shapes_ill_formed(literal)) and (
-        literal not in found.bad_literals
-    ):
-        found.bad_literals.append(literal)
+    if not is_well_typed(literal) or _shapes_ill_formed(literal):
+        found.bad_literals.add(literal)
 
 
 def _shapes_ill_formed(literal: ox.Literal) -> bool:
@@ -268,11 +266,12 @@ def _term_statements(store: ox.Store, stock: Inventory) -> list[ox.Quad]:
     return _statements(store, body)
 
 
-def _literal_statements(store: ox.Store, literals: list[ox.Literal]) -> list[ox.Quad]:
+def _literal_statements(store: ox.Store, literals: set[ox.Literal]) -> list[ox.Quad]:
     """The statements whose object is one of `literals`."""
     found: list[ox.Quad] = []
-    for start in range(0, len(literals), _BATCH):
-        values = " ".join(str(literal) for literal in literals[start : start + _BATCH])
+    listed = sorted(literals, key=str)
+    for start in range(0, len(listed), _BATCH):
+        values = " ".join(str(literal) for literal in listed[start : start + _BATCH])
         found += _statements(store, f"VALUES ?o {{ {values} }} ?s ?p ?o")
     return found
 
