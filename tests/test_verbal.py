@@ -95,7 +95,7 @@ def test_placeholders_match_nothing_by_words(text: str) -> None:
 def test_descriptor_marks_compare_by_their_words() -> None:
     assert compare("ACME & Design", "ACME").best_reason == "folded"
     assert compare("旺得富及圖", "旺得富").best_reason == "folded"
-    assert compare("TAICHIN 及圖", "TAICHI").best_reason == "fuzzy"
+    assert "fuzzy" in compare("TAICHIN 及圖", "TAICHI").reasons
     assert compare("Lamborghini (device)", "LAMBORGINI").score >= 0.8
     # Before, the descriptor made these alike: the words differ, the descriptor does not.
     assert not is_similar("P及圖", "y及圖")

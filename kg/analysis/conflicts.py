@@ -49,6 +49,7 @@ from kg.analysis.coverage import covers, pair_in_place, places, route_notes
 from kg.analysis.dates import PartialDate
 from kg.analysis.mark_kinds import compared_label, compared_text
 from kg.analysis.model import FILED_KINDS, ConflictPair, Holding, HoldingKind, PartyRef, SourceRef
+from kg.analysis.rule_blocking import ANCHOR_KINDS, RULE_KEY_KINDS, bucket_pairs
 from kg.analysis.similarity import (
     DEFAULT_MIN_SIMILARITY,
     PHONETIC_MIN_EDIT,
@@ -69,8 +70,9 @@ __all__ = [
 ]
 
 DEFAULT_MIN_SCORE = 0.5
-PREFILTER_SIMILARITY = PHONETIC_MIN_EDIT - 1e-6  # float32 scores must not drop a pair at 0.6
-"""The lowest romanized-form similarity at which `compare` can still reach 0.8 (phonetic)."""
+PREFILTER_SIMILARITY = PHONETIC_MIN_EDIT - 1e-6  # float32 scores must not drop a pair at 0.5
+"""The lowest romanized-form similarity at which `compare`'s spelling and sound reasons
+(``phonetic``, ``fuzzy``) can still reach 0.8."""
 _SMALL_BUCKET = 24
 UNKNOWN_CLASS_FACTOR = 0.5
 RELATED_CLASSES = 0.4
@@ -83,10 +85,10 @@ def candidate_text_pairs(
 ) -> set[tuple[str, str]]:
     """Pairs of distinct texts that share a blocking key (each pair once, sorted).
 
-    A big bucket (marks sharing a common prefix, say) is not expanded into all its pairs:
-    its romanized forms are compared in C++ (rapidfuzz ``cdist``) and only pairs at or above
-    `PREFILTER_SIMILARITY` are kept. That loses nothing: `compare` scores a pair at 0.8 or more
-    only if its romanized forms are equal or at least that similar.
+    In a bucket of a spelling or sound key only pairs whose romanized forms are at least
+    `PREFILTER_SIMILARITY` alike are kept (a big bucket's in C++, rapidfuzz ``cdist``):
+    `compare`'s spelling and sound reasons need that much. A bucket of a rule key
+    (`kg.analysis.rule_blocking`) gives the pairs its rule can fire on.
 
     >>> sorted(candidate_text_pairs(["AWS", "A.W.S.", "TESLA"]))
     [('A.W.S.', 'AWS')]
@@ -98,14 +100,19 @@ def candidate_text_pairs(
             buckets[key].append(position)
     roman = [comparable_form(text) for text in unique] if unique else []
     pairs: set[tuple[int, int]] = set()
-    for bucket in buckets.values():
-        if len(bucket) < 2:
+    for key, bucket in buckets.items():
+        if len(bucket) < 2 or key[:2] in ANCHOR_KINDS:
+            continue
+        if key[:2] in RULE_KEY_KINDS:
+            pairs.update(bucket_pairs(key, bucket, unique.__getitem__, _always))
             continue
         if len(bucket) <= _SMALL_BUCKET:
             pairs.update(
                 (bucket[i], bucket[j])
                 for i in range(len(bucket))
                 for j in range(i + 1, len(bucket))
+                if OSA.normalized_similarity(roman[bucket[i]], roman[bucket[j]])
+                >= PREFILTER_SIMILARITY
             )
             continue
         forms = [roman[position] for position in bucket]
@@ -381,14 +388,10 @@ def _computed_pairs(
 ) -> None:
     """Find the similar texts of each place by blocking and `compare`, and pair their holdings."""
     similarity_cache: dict[tuple[str, str], MarkSimilarity] = {}
-    # Below PREFILTER_SIMILARITY a pair can score without its spellings overlapping at all.
-    prefilter = min_similarity >= PREFILTER_SIMILARITY
     for place, by_text in by_place.items():
         pairs = candidate_text_pairs(by_text) | {(t, t) for t in by_text}
         for left_text, right_text in pairs:
             similarity = similarity_cache.get((left_text, right_text))
-            if similarity is None and prefilter and not _may_be_similar(left_text, right_text):
-                continue
             if similarity is None:
                 similarity = similarity_cache[(left_text, right_text)] = compare(
                     left_text, right_text
@@ -468,14 +471,8 @@ def _consider(
     )
 
 
-def _may_be_similar(left: str, right: str) -> bool:
-    """A cheap (C++) necessary condition for `compare` to reach 0.8: see `PREFILTER_SIMILARITY`."""
-    if left == right:
-        return True
-    roman_left, roman_right = comparable_form(left), comparable_form(right)
-    return roman_left == roman_right or (
-        OSA.normalized_similarity(roman_left, roman_right) >= PREFILTER_SIMILARITY
-    )
+def _always(_: int) -> bool:
+    return True
 
 
 def _partners(left: Holding, right: Holding) -> bool:

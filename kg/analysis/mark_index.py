@@ -37,13 +37,15 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from kg.analysis.phonetics import PHONETIC_TAGS
+from kg.analysis.phonetics import vowels as _vowels  # compare's phonetic rule asks for them
+from kg.analysis.rule_blocking import ANCHOR_KINDS, RULE_KEY_KINDS, bucket_pairs, lookup_keys
 from kg.analysis.similarity import (
     DEFAULT_MIN_SIMILARITY,
     DELETION_MAX_LENGTH,
     FUZZY_MIN_EDIT,
     PHONETIC_MIN_EDIT,
     MarkSimilarity,
-    _vowels,  # compare's phonetic rule asks for the same vowels; one definition of them
     blocking_keys,
     comparable_form,
     compare,
@@ -75,7 +77,7 @@ _PAIR_CHUNK = 1_000_000  # candidate pairs packed and deduplicated at once
 _CACHE_KIB = 256 * 1024
 # 2: no one-deletion keys past DELETION_MAX_LENGTH; 3: verbal elements; 4: similar text pairs
 # (which are also forgotten whenever `compare` or `blocking_keys` change: `_rules_fingerprint`)
-_KEYS_VERSION = 4
+_KEYS_VERSION = 5
 # compare reaches 0.8 only with equal romanized forms (edit similarity 1), e >= 0.8 (fuzzy)
 # or e >= 0.6 with a shared phonetic key and the same vowels (phonetic): see its module docs.
 # The margins keep float32 rounding in cdist from dropping a pair at the bound.
@@ -116,7 +118,7 @@ class MarkIndex:
     >>> sorted(index.candidates("Tesla"))
     ['m2', 'm3']
     >>> [(a, b, s.reasons) for a, b, s in index.similar_pairs()]
-    [('TESLA', '特斯拉', ('transliteration', 'fuzzy'))]
+    [('TESLA', '特斯拉', ('transliteration', 'sound-transliteration', 'fuzzy'))]
     >>> index.sync({"m1": "AWS", "m2": "TESLA"})  # m3 removed: nothing to recompute
     0
     >>> list(index.similar_pairs())
@@ -312,8 +314,9 @@ class MarkIndex:
         forms.update((id_, (text, roman, vowels)) for id_, text, roman, vowels in rows)
 
     def candidates(self, text: str) -> set[str]:
-        """Marks sharing at least one blocking key with `text`."""
-        keys = sorted(blocking_keys(text))
+        """Marks that may be similar to `text`: sharing a blocking key with it, a rule key
+        only with its anchor (`kg.analysis.rule_blocking.lookup_keys`)."""
+        keys = sorted(lookup_keys(blocking_keys(text)))
         if not keys:
             return set()
         with self._lock:
@@ -367,6 +370,8 @@ _PROBES = (
     "AWS", "A.W.S.", "TESLA", "特斯拉", "Nike", "Nyke", "GOOGLE", "GOGGLE", "MICROSOFT",
     "MICROSOFTT", "STARBUCKS", "STARBOCKS", "ACME & Design", "ACME", "設計圖", "COCA-COLA",
     "Koka Kola", "SUPERMARKETPLACE", "SUPERMARKETPALACE", "LEGO", "LOGO", "KODAK", "CODAC",
+    "UBER", "UBER EATS", "AWZ", "亚马逊", "AMAZON", "LUTEX", "LUTEXAL", "MAGNOLIA BAY",
+    "MAGNOLIA GROVE", "銀行", "银行", "小米科技", "小米", "KWIK", "QUIK", "ŁADA", "LADA",
 )  # fmt: skip
 
 
@@ -419,9 +424,11 @@ def _pair_keys(keys: frozenset[str], roman: str, vowels: str) -> set[str]:
     found = set()
     for key in keys:
         kind = key[:2]
+        if kind in ANCHOR_KINDS:  # looked up by questions, no bucket of their own
+            continue
         if kind == "D:" and len(key) - len(kind) < _ONE_EDIT_LENGTH - 1:
             continue
-        if kind in ("M:", "N:"):
+        if kind in PHONETIC_TAGS:
             found.add(f"V{key}|{vowels}")
             if len(roman) < _FUZZY_PAIR_LENGTH:
                 continue
@@ -456,6 +463,9 @@ def _bucket_pairs(
 ) -> Iterator[tuple[int, int]]:
     """Pairs (smaller id first) of a new text (id above `last`) and another in one bucket
     of `_pair_keys` that `compare` may score at `SIMILAR_FLOOR` or more."""
+    if key[:2] in RULE_KEY_KINDS:
+        yield from bucket_pairs(key, members, lambda i: forms[i][0], lambda i: i > last)
+        return
     new = [i for i in members if i > last]
     if key.startswith("R:"):  # one romanized form: e = 1
         yield from ((min(n, m), max(n, m)) for n in new for m in members if m != n)

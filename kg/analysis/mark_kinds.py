@@ -25,6 +25,7 @@ from weakref import WeakKeyDictionary
 import pyoxigraph as ox
 
 from kg.analysis.model import GoodsServicesEntry, Holding
+from kg.analysis.rule_blocking import lookup_keys
 from kg.analysis.similarity import MarkSimilarity, blocking_keys, compare
 from kg.analysis.sparql_text import TM, batches, iri_values
 from kg.resources import SCHEMA_DIR
@@ -259,7 +260,8 @@ class _VerbalIndex:
                 self.buckets.setdefault(key, set()).add(verbal)
 
     def candidates(self, text: str, min_similarity: float) -> set[str]:
-        verbals = {v for key in blocking_keys(text) for v in self.buckets.get(key, ())}
+        keys = lookup_keys(blocking_keys(text))
+        verbals = {v for key in keys for v in self.buckets.get(key, ())}
         return {
             mark
             for verbal in verbals

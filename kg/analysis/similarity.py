@@ -53,16 +53,16 @@ visual similarity of logos are out of scope.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-import jellyfish
-from pypinyin import Style, lazy_pinyin
 from rapidfuzz.distance import OSA
 
+from kg.analysis import similarity_rules as rules
+from kg.analysis.phonetics import phonetic_codes, vowels
+from kg.analysis.rule_blocking import rule_keys
+from kg.analysis.scripts import HAN, normalize, romanize, words
 from kg.analysis.verbal import verbal_element
 
 __all__ = [
@@ -97,23 +97,29 @@ validation refuse longer texts (`schema/shapes.ttl`) and the analyses refuse the
 question (`kg.analysis.service`): each comparison costs time in the product of the lengths.
 """
 
-REASONS = ("exact", "folded", "transliteration", "phonetic", "fuzzy")
+REASONS = (
+    "exact",
+    "folded",
+    "transliteration",
+    "containment",
+    "phonetic",
+    "sound-transliteration",
+    "beginning",
+    "short",
+    "shared-element",
+    "fuzzy",
+)
 """Every reason :func:`compare` can give, strongest first."""
 
 FOLDED_SCORE = 0.97
 TRANSLITERATION_SCORE = 0.93
 PHONETIC_BASE, PHONETIC_SPAN = 0.82, 0.1
-PHONETIC_MIN_EDIT = 0.6  # same sound, but the spelling must still overlap
+PHONETIC_MIN_EDIT = 0.5  # same sound, but the spelling must still overlap
 FUZZY_MIN_EDIT = DEFAULT_MIN_SIMILARITY
 AFFIX_LENGTH = 5  # prefix/suffix blocking keys, long enough to be selective in a big index
 AFFIX_MIN_LENGTH = 8  # two edits need max length >= 10, so min length >= 8
 # One-deletion keys cost the square of the length; past this, P:/S: catch one edit alone.
 DELETION_MAX_LENGTH = 64
-
-# Trademark symbols carry no distinctiveness, and NFKC would spell "™" out as "TM".
-_MARK_SYMBOLS = dict.fromkeys(map(ord, "™®©℠℗"))
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
-_NOT_LATIN = re.compile(r"[^A-Z]")
 
 
 @dataclass(frozen=True)
@@ -137,93 +143,6 @@ class MarkSimilarity:
         return self.reasons[0] if self.reasons else None
 
 
-def _fold_char(char: str) -> str:
-    """Strip diacritics from a Latin letter (``É`` -> ``E``); leave other scripts alone."""
-    if char.isascii():
-        return char
-    base, *marks = unicodedata.normalize("NFD", char)
-    if base.isascii() and all(unicodedata.combining(m) for m in marks):
-        return base
-    return char
-
-
-@lru_cache(maxsize=65536)
-def normalize(text: str) -> str:
-    """Fold case, width, Latin diacritics, punctuation and whitespace out of a mark.
-
-    Examples
-    --------
-    >>> normalize("A.W.S.")
-    'AWS'
-    >>> normalize("i-Pad")
-    'IPAD'
-    >>> normalize("Ａｍａｚｏｎ")
-    'AMAZON'
-    >>> normalize("Nestlé Nescafé™")
-    'NESTLENESCAFE'
-    >>> normalize("特斯拉 Tesla")
-    '特斯拉TESLA'
-    """
-    text = unicodedata.normalize("NFKC", text.translate(_MARK_SYMBOLS))
-    return "".join(_fold_char(c) for c in text.casefold() if c.isalnum()).upper()
-
-
-@lru_cache(maxsize=65536)
-def romanize(text: str) -> str:
-    """The normalized mark with Chinese characters spelled as toneless pinyin.
-
-    Polyphonic characters are read in context (pypinyin's phrase dictionary); ``ü`` is
-    written ``V``. Text without Chinese characters is returned as :func:`normalize` gives it.
-
-    Examples
-    --------
-    >>> romanize("特斯拉")
-    'TESILA'
-    >>> romanize("亚马逊")
-    'YAMAXUN'
-    >>> romanize("小米 SU7")
-    'XIAOMISU7'
-    >>> romanize("A.W.S.")
-    'AWS'
-    """
-    folded = normalize(text)
-    if not _HAN.search(folded):
-        return folded
-    return "".join(lazy_pinyin(folded, style=Style.NORMAL)).upper()
-
-
-@lru_cache(maxsize=65536)
-def phonetic_keys(text: str) -> frozenset[str]:
-    """Sound-alike keys of a mark: Metaphone (``M:``) and NYSIIS (``N:``) codes.
-
-    Codes are taken over the Latin letters of :func:`romanize`; codes shorter than two
-    characters say too little and are left out, so very short marks may have no keys.
-
-    Examples
-    --------
-    >>> sorted(phonetic_keys("Nike"))
-    ['M:NK', 'N:NAC']
-    >>> sorted(phonetic_keys("Nyke"))
-    ['M:NK', 'N:NYC']
-    >>> sorted(phonetic_keys("特斯拉")), sorted(phonetic_keys("Tesla"))
-    (['M:TSL', 'N:TASAL'], ['M:TSL', 'N:TASL'])
-    >>> phonetic_keys("42")
-    frozenset()
-    """
-    letters = _NOT_LATIN.sub("", romanize(text))
-    if not letters:
-        return frozenset()
-    codes = (("M", jellyfish.metaphone(letters)), ("N", jellyfish.nysiis(letters)))
-    return frozenset(f"{tag}:{code.upper()}" for tag, code in codes if len(code) >= 2)
-
-
-def _vowels(roman: str) -> str:
-    """The vowels of a romanized mark in order, a non-initial ``Y`` read as ``I``."""
-    return "".join(
-        "I" if c == "Y" else c for i, c in enumerate(roman) if c in "AEIOU" or (c == "Y" and i)
-    )
-
-
 def comparable_form(text: str, jurisdiction: str | None = None) -> str:
     """The romanized verbal element, whose edits :func:`compare` counts; ``""`` if it has none.
 
@@ -232,6 +151,21 @@ def comparable_form(text: str, jurisdiction: str | None = None) -> str:
     """
     verbal = verbal_element(text, jurisdiction)
     return "" if verbal is None else romanize(verbal)
+
+
+def phonetic_keys(text: str) -> frozenset[str]:
+    """Sound-alike keys of a mark: `kg.analysis.phonetics.phonetic_codes` of its romanized form.
+
+    Examples
+    --------
+    >>> sorted(phonetic_keys("Nike"))
+    ['E:NK', 'K:64', 'M:NK', 'N:NAC']
+    >>> sorted(phonetic_keys("特斯拉") & phonetic_keys("Tesla"))
+    ['E:TSL', 'K:285', 'M:TSL']
+    >>> phonetic_keys("42")
+    frozenset()
+    """
+    return phonetic_codes(romanize(text))
 
 
 def compare(a: str, b: str, jurisdiction: str | None = None) -> MarkSimilarity:
@@ -248,13 +182,13 @@ def compare(a: str, b: str, jurisdiction: str | None = None) -> MarkSimilarity:
     >>> compare("特斯拉", "TESILA")
     MarkSimilarity(score=0.93, reasons=('transliteration',))
     >>> compare("特斯拉", "Tesla").reasons
-    ('transliteration', 'fuzzy')
-    >>> compare("Nike", "Nyke").best_reason
-    'phonetic'
+    ('transliteration', 'sound-transliteration', 'fuzzy')
+    >>> compare("Nike", "Nyke").best_reason, compare("UBER", "UBER EATS").best_reason
+    ('phonetic', 'containment')
     >>> round(compare("MICROSOFT", "MICROSOFTT").score, 2)
     0.91
-    >>> compare("AWS", "AWB").best_reason is None
-    True
+    >>> compare("AWS", "AWZ").best_reason, compare("AWS", "SWA").best_reason
+    ('short', None)
     >>> compare("ACME & Design", "ACME")
     MarkSimilarity(score=0.97, reasons=('folded',))
     >>> compare("設計圖", "設計圖")
@@ -265,34 +199,68 @@ def compare(a: str, b: str, jurisdiction: str | None = None) -> MarkSimilarity:
         return MarkSimilarity(0.0)
     if a == b:
         return MarkSimilarity(1.0, ("exact",))
-    a, b = verbal_a, verbal_b
+    return _compare_verbal(verbal_a, verbal_b)
+
+
+@lru_cache(maxsize=65536)
+def _compare_verbal(a: str, b: str) -> MarkSimilarity:
     folded_a, folded_b = normalize(a), normalize(b)
     if not folded_a or not folded_b:  # nothing but punctuation or symbols left
         return MarkSimilarity(0.0)
     if folded_a == folded_b:
         return MarkSimilarity(FOLDED_SCORE, ("folded",))
     roman_a, roman_b = romanize(a), romanize(b)
-    chinese = roman_a != folded_a or roman_b != folded_b
-    if chinese and roman_a == roman_b:
+    other_script = not (folded_a.isascii() and folded_b.isascii())
+    if other_script and roman_a == roman_b:
         return MarkSimilarity(TRANSLITERATION_SCORE, ("transliteration",))
 
     edit = OSA.normalized_similarity(roman_a, roman_b)
-    if min(len(roman_a), len(roman_b)) <= SHORT_MARK_LENGTH:
-        return MarkSimilarity(edit)
-    reasons: list[str] = []
-    score = edit
-    if (
-        edit >= PHONETIC_MIN_EDIT
-        and phonetic_keys(a) & phonetic_keys(b)
-        and _vowels(roman_a) == _vowels(roman_b)
-    ):
-        reasons.append("phonetic")
-        score = max(score, PHONETIC_BASE + PHONETIC_SPAN * edit)
-    if edit >= FUZZY_MIN_EDIT:
-        reasons.append("fuzzy")
-    if chinese and reasons:
-        reasons.insert(0, "transliteration")
-    return MarkSimilarity(score, tuple(reasons))
+    fired: dict[str, float] = {}
+    if min(len(roman_a), len(roman_b)) > SHORT_MARK_LENGTH:
+        if (
+            edit >= PHONETIC_MIN_EDIT
+            and phonetic_codes(roman_a) & phonetic_codes(roman_b)
+            and vowels(roman_a) == vowels(roman_b)
+        ):
+            fired["phonetic"] = PHONETIC_BASE + PHONETIC_SPAN * edit
+        if edit >= FUZZY_MIN_EDIT:
+            fired["fuzzy"] = edit
+    _structure_rules(a, b, roman_a, roman_b, fired)
+    if other_script and folded_a.isascii() != folded_b.isascii():
+        latin, other = (roman_a, folded_b) if folded_a.isascii() else (roman_b, folded_a)
+        found = rules.sound_transliteration(romanize(other), latin, HAN.search(other) is not None)
+        if found is not None:
+            fired["sound-transliteration"] = found
+    spelled = [fired[r] for r in ("phonetic", "sound-transliteration", "fuzzy") if r in fired]
+    if other_script and spelled:  # the romanized forms were compared
+        fired["transliteration"] = max(spelled)
+    reasons = tuple(r for r in REASONS if r in fired)
+    return MarkSimilarity(max([edit, *fired.values()]), reasons)
+
+
+def _han(text: str) -> str:
+    folded = normalize(text)
+    return "" if folded.isascii() else "".join(HAN.findall(folded))
+
+
+def _structure_rules(a: str, b: str, roman_a: str, roman_b: str, fired: dict[str, float]) -> None:
+    """The rules of `kg.analysis.similarity_rules` on words, beginnings and short marks."""
+    words_a, words_b = words(a), words(b)
+    han_a, han_b = _han(a), _han(b)
+    contained = None
+    if len(words_a) > 1 or len(words_b) > 1 or (han_a and han_b):  # else: equal or not
+        contained = rules.containment(words_a, words_b, han_a, han_b)
+        if rules.shared_element(words_a, words_b) is not None:
+            fired["shared-element"] = rules.SHARED_ELEMENT_SCORE
+    contained = contained or rules.affix_containment(roman_a, roman_b, words_a, words_b)
+    if contained is not None:
+        fired["containment"] = contained[0]
+    begun = rules.beginning(roman_a, roman_b)
+    if begun is not None:
+        fired["beginning"] = begun
+    short = rules.short_change(roman_a, roman_b)
+    if short is not None:
+        fired["short"] = short
 
 
 def is_similar(
@@ -302,7 +270,7 @@ def is_similar(
 
     Examples
     --------
-    >>> is_similar("GOOGLE", "GOGGLE"), is_similar("AWS", "AWB")
+    >>> is_similar("GOOGLE", "GOGGLE"), is_similar("AWS", "SWA")
     (True, False)
     >>> is_similar("SONY", "SONG"), is_similar("SONY", "SONG", min_similarity=0.75)
     (False, True)
@@ -349,21 +317,21 @@ def blocking_keys(text: str, jurisdiction: str | None = None) -> frozenset[str]:
     Examples
     --------
     >>> sorted(blocking_keys("A.W.S."))
-    ['M:AS', 'R:AWS']
+    ['E:AUS', 'K:038', 'M:AS', 'Q:?WS', 'Q:A?S', 'Q:AW?', 'R:AWS']
     >>> bool(blocking_keys("GOOGLE") & blocking_keys("GOGGLE"))
     True
     >>> bool(blocking_keys("特斯拉") & blocking_keys("Tesla"))
     True
     >>> bool(blocking_keys("APPLE") & blocking_keys("AMAZON"))
     False
-    >>> blocking_keys("標章圖"), sorted(blocking_keys("AWS & Device"))
-    (frozenset(), ['M:AS', 'R:AWS'])
+    >>> blocking_keys("標章圖"), sorted(blocking_keys("AWS & Device"))[-2:]
+    (frozenset(), ['W:AWS', 'w:AWS'])
     """
     verbal = verbal_element(text, jurisdiction)
     if verbal is None:
         return frozenset()
     roman = romanize(verbal)
-    keys = {"R:" + roman} | phonetic_keys(verbal)
+    keys = {"R:" + roman} | phonetic_keys(verbal) | rule_keys(verbal)
     if SHORT_MARK_LENGTH < len(roman) <= DELETION_MAX_LENGTH:
         keys |= {"D:" + k for k in _deletion_neighbourhood(roman)}
     if len(roman) >= AFFIX_MIN_LENGTH:

@@ -1,0 +1,215 @@
+"""Blocking keys for the structural rules of `kg.analysis.similarity_rules`, and which pairs
+of a key's bucket can fire them.
+
+`kg.analysis.similarity.blocking_keys` gives every mark its spelling and sound keys
+(``R:``, ``D:``, ``P:``, ``S:``, phonetic codes) and these:
+
+==========  ==================================================  ===========================
+key         a mark has it when                                  a bucket's candidate pairs
+==========  ==================================================  ===========================
+``W:``      a run of its distinctive words (``W:UBER``,         a mark whose distinctive
+            ``W:UBER|EATS``), the first six considered, up to   words are the key, with
+            64 characters                                       every other: ``containment``
+``H:``      two or more of its Chinese characters in a row      a mark whose characters are
+            (one, in a mark of one or two)                      the key, with every other
+``F:``      its first distinctive word, in a mark of two or     every pair:
+            more (``F:MAGNOLIA``)                               ``shared-element``
+``C:``      its romanized form (4 to 64 characters) and         a mark whose form is the
+            the beginnings and ends of it and of its words      key, with every other:
+            (`kg.analysis.similarity_rules.affixes`)            ``containment`` closed up,
+                                                                ``beginning``
+``Q:``      its form with one character made a wildcard (2-3    every pair: ``short``
+            characters) or a consonant made its Soundex class
+            (4 characters)
+``X:``      its consonant skeleton and syllables (other         a mark in another script
+            scripts), the skeletons it may be transcribed       with a Latin one:
+            with (Latin)                                        ``sound-transliteration``
+==========  ==================================================  ===========================
+
+A mark also has a lowercase twin (``c:``, ``w:``, ``h:``, ``x:``) of the key it anchors (its
+whole form, its whole distinctive words, all its Chinese characters, its skeleton in another
+script), so that a question about one mark looks up only what can pair with it
+(:func:`lookup_keys`); the twins form no buckets of their own.
+
+Every pair that fires one of these rules shares the rule's key (but for marks of more than
+64 characters found inside others), so blocking loses none of
+them; within a bucket only the pairs in the last column go on to `compare`.
+
+A ``F:`` bucket of more than :data:`MAX_SHARED_FIRST_WORD` marks is not expanded: a first
+word that so many marks of the register begin with is diluted, as examiners weigh a shared
+element that many third parties use (USPTO TMEP 1207.01(d)(iii)). `compare` alone still
+scores such a pair as ``shared-element``; a register-wide search does not propose it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import lru_cache
+
+from kg.analysis.elements import distinctive_words
+from kg.analysis.scripts import HAN, normalize, romanize, words
+from kg.analysis.similarity_rules import (
+    AFFIX_MAX_LENGTH,
+    AFFIX_MIN_LENGTH,
+    SHARED_ELEMENT_MIN_LENGTH,
+    SKELETON_MIN_LENGTH,
+    affixes,
+    skeleton_variants,
+    transcribed_skeleton,
+)
+from kg.analysis.verbal import verbal_element
+
+__all__ = [
+    "ANCHOR_KINDS",
+    "MAX_SHARED_FIRST_WORD",
+    "RULE_KEY_KINDS",
+    "bucket_pairs",
+    "lookup_keys",
+    "rule_keys",
+]
+
+RULE_KEY_KINDS = ("W:", "H:", "F:", "C:", "Q:", "X:")
+ANCHOR_KINDS = ("w:", "h:", "c:", "x:")
+"""Keys a mark has as the anchor of a ``W:``, ``H:``, ``C:`` or ``X:`` bucket (module docs)."""
+MAX_SHARED_FIRST_WORD = 1000
+_MAX_RUN_WORDS = 6
+_MAX_HAN = 12
+_SOUNDEX_CLASS = {
+    **dict.fromkeys("BFPV", "1"),
+    **dict.fromkeys("CGJKQSXZ", "2"),
+    **dict.fromkeys("DT", "3"),
+    **dict.fromkeys("MN", "5"),
+}
+
+
+def rule_keys(verbal: str) -> set[str]:
+    """The keys of a mark's verbal element for the structural rules (module docs).
+
+    >>> sorted(k for k in rule_keys("UBER EATS") if k[0] in "WF")
+    ['F:UBER', 'W:EATS', 'W:UBER', 'W:UBER|EATS']
+    >>> sorted(rule_keys("AWS"))
+    ['Q:?WS', 'Q:A?S', 'Q:AW?', 'W:AWS', 'w:AWS']
+    """
+    keys: set[str] = set()
+    core = distinctive_words(verbal)[:_MAX_RUN_WORDS]
+    runs = ("|".join(core[i:j]) for i in range(len(core)) for j in range(i + 1, len(core) + 1))
+    keys.update("W:" + run for run in runs if len(run) <= AFFIX_MAX_LENGTH)
+    if core and len(whole := "|".join(core)) <= AFFIX_MAX_LENGTH:
+        keys.add("w:" + whole)
+    if len(core) >= 2 and len(core[0]) >= SHARED_ELEMENT_MIN_LENGTH:
+        keys.add("F:" + core[0])
+    folded = normalize(verbal)
+    han = "".join(HAN.findall(folded))[:_MAX_HAN]
+    least = 1 if len(han) <= 2 else 2  # one character inside a mark of two (茅 in 金茅)
+    keys.update("H:" + han[i:j] for i in range(len(han)) for j in range(i + least, len(han) + 1))
+    if han:
+        keys.add("h:" + han)
+    roman = romanize(verbal)
+    if AFFIX_MIN_LENGTH <= len(roman) <= AFFIX_MAX_LENGTH:
+        keys.update(("C:" + roman, "c:" + roman))
+    if len(roman) > AFFIX_MIN_LENGTH:
+        keys.update("C:" + affix for affix in affixes(roman, words(verbal)))
+    keys.update(_short_patterns(roman))
+    if folded.isascii():
+        keys.update("X:" + v for v in skeleton_variants(roman))
+    else:
+        skeleton = transcribed_skeleton(roman, bool(han))
+        if len(skeleton) >= SKELETON_MIN_LENGTH:
+            keys.update(("X:" + skeleton, "x:" + skeleton))
+    return keys
+
+
+def lookup_keys(keys: Iterable[str]) -> set[str]:
+    """The keys to look a mark up by in an index of every mark's `blocking_keys`.
+
+    In a ``W:``, ``H:``, ``C:`` or ``X:`` bucket only pairs with an anchor can be similar.
+    A mark that is the anchor of its key (it has the lowercase twin, ``c:UBER`` beside
+    ``C:UBER``) looks the key up as it is: every mark in the bucket; otherwise it looks up
+    the twin, which only anchors have. A ``SWAT`` is then not proposed for every other mark
+    beginning with ``SWAT``, only for ``SWAT`` itself and the marks that contain it.
+
+    >>> sorted(lookup_keys(["C:UBER", "c:UBER", "C:UBERE", "R:UBEREATS"]))
+    ['C:UBER', 'R:UBEREATS', 'c:UBERE']
+    """
+    given = set(keys)
+    found = set()
+    for key in given:
+        kind = key[:2]
+        if kind in ANCHOR_KINDS:
+            continue
+        twin = kind.lower() + key[2:]
+        if kind.lower() in ANCHOR_KINDS and twin not in given:
+            found.add(twin)
+        else:
+            found.add(key)
+    return found
+
+
+def _short_patterns(roman: str) -> Iterator[str]:
+    if 2 <= len(roman) <= 3:
+        yield from ("Q:" + roman[:i] + "?" + roman[i + 1 :] for i in range(len(roman)))
+    elif len(roman) == 4:
+        for i, char in enumerate(roman):
+            if char in _SOUNDEX_CLASS:
+                yield "Q:" + roman[:i] + "#" + _SOUNDEX_CLASS[char] + roman[i + 1 :]
+
+
+@lru_cache(maxsize=65536)
+def _verbal(text: str) -> str:
+    """A mark's verbal element (the text itself where it names only a figure)."""
+    verbal = verbal_element(text)
+    return text if verbal is None else verbal
+
+
+def _whole_words(text: str) -> str:
+    return "|".join(distinctive_words(_verbal(text))[:_MAX_RUN_WORDS])
+
+
+def _han(text: str) -> str:
+    return "".join(HAN.findall(normalize(_verbal(text))))[:_MAX_HAN]
+
+
+def _other_script(text: str) -> bool:
+    return not normalize(_verbal(text)).isascii()
+
+
+def bucket_pairs(
+    key: str, members: Sequence[int], text_of: Callable[[int], str], new: Callable[[int], bool]
+) -> Iterator[tuple[int, int]]:
+    """Candidate pairs (smaller id first) in the bucket of a rule key, each with a member
+    for which `new` holds (pass ``lambda _: True`` for all pairs).
+
+    `members` are ids; `text_of` gives an id's text (its verbal element is what counts).
+    """
+    kind, value = key[:2], key[2:]
+    if kind == "W:":
+        anchors = [m for m in members if _whole_words(text_of(m)) == value]
+        yield from _anchored(anchors, members, new)
+    elif kind == "H:":
+        anchors = [m for m in members if _han(text_of(m)) == value]
+        yield from _anchored(anchors, members, new)
+    elif kind == "X:":
+        others = [m for m in members if _other_script(text_of(m))]
+        yield from _anchored(others, members, new, skip=set(others))
+    elif kind == "C:":
+        anchors = [m for m in members if romanize(_verbal(text_of(m))) == value]
+        yield from _anchored(anchors, members, new)
+    elif kind == "F:" and len(members) > MAX_SHARED_FIRST_WORD:
+        return
+    else:  # F: and Q: buckets: every pair
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                if new(a) or new(b):
+                    yield (a, b) if a < b else (b, a)
+
+
+def _anchored(
+    anchors: Sequence[int],
+    members: Sequence[int],
+    new: Callable[[int], bool],
+    skip: set[int] | None = None,
+) -> Iterator[tuple[int, int]]:
+    for a in anchors:
+        for b in members:
+            if b != a and (skip is None or b not in skip) and (new(a) or new(b)):
+                yield (a, b) if a < b else (b, a)

@@ -1,0 +1,154 @@
+"""Writing systems: fold a mark's text and spell it in Latin letters for comparison.
+
+Two functions, both pure and cached, used by `kg.analysis.similarity`:
+
+* :func:`normalize` folds what does not tell marks apart: case, width (NFKC), Latin
+  diacritics and letters without a decomposition (``Ł`` -> ``L``, ``Ø`` -> ``O``, ``ß`` ->
+  ``SS``), traditional Chinese characters (-> simplified, OpenCC's ``t2s`` conversion),
+  punctuation and spaces. The marks of other scripts are kept: a Devanagari vowel sign or
+  a Hangul syllable is part of the word, not a diacritic (``मोती`` and ``माता`` stay apart).
+* :func:`romanize` spells the folded text in Latin capitals: Chinese as toneless pinyin
+  read in context (pypinyin), every other script by `anyascii` (Hangul by the Revised
+  Romanization, kana by Hepburn, Cyrillic, Greek, Devanagari, Arabic, Thai ...).
+
+:func:`words` gives the same forms word by word (the elements of a composite mark).
+
+Sources: OpenCC (https://github.com/BYVoid/OpenCC) for traditional -> simplified; pypinyin's
+phrase dictionary for polyphonic characters; anyascii (https://github.com/anyascii/anyascii)
+for every other script. No transliteration table is written here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache, lru_cache
+
+from anyascii import anyascii
+from pypinyin import Style, lazy_pinyin
+
+__all__ = ["HAN", "has_han", "is_latin_text", "normalize", "romanize", "words"]
+
+# Trademark symbols carry no distinctiveness, and NFKC would spell "™" out as "TM".
+_MARK_SYMBOLS = dict.fromkeys(map(ord, "™®©℠℗"))
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+"""A Chinese character (CJK Unified Ideographs and their extensions, compatibility forms)."""
+_NOT_ROMAN = re.compile(r"[^A-Z0-9]")
+_NOT_ALNUM_ASCII = re.compile(r"[^0-9A-Za-z]+")
+_SCRIPT_RUN = re.compile(
+    r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+"
+    r"|[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+"
+)
+_WORD_BREAK = re.compile(r"[\s\-_/.,:;&+·・、]+")
+
+
+@cache
+def _to_simplified():  # noqa: ANN202 - OpenCC's converter object
+    import opencc  # a C++ library with its dictionaries: loaded on first use
+
+    return opencc.OpenCC("t2s")
+
+
+def _fold_latin(char: str) -> str:
+    """A Latin letter without diacritics (``É`` -> ``E``, ``Ł`` -> ``L``); other scripts kept."""
+    if char.isascii():
+        return char
+    base, *marks = unicodedata.normalize("NFD", char)
+    if base.isascii() and all(unicodedata.combining(m) for m in marks):
+        return base
+    if "LATIN" in unicodedata.name(char, ""):
+        return anyascii(char)  # letters with no decomposition: Ł Ø Đ Þ ß Æ Œ
+    return char
+
+
+@lru_cache(maxsize=65536)
+def normalize(text: str) -> str:
+    """Fold case, width, Latin diacritics, traditional characters, punctuation and spaces.
+
+    Examples
+    --------
+    >>> normalize("A.W.S."), normalize("i-Pad"), normalize("Ａｍａｚｏｎ")
+    ('AWS', 'IPAD', 'AMAZON')
+    >>> normalize("Nestlé Nescafé™"), normalize("ŁADA"), normalize("Ørsted")
+    ('NESTLENESCAFE', 'LADA', 'ORSTED')
+    >>> normalize("特斯拉 Tesla"), normalize("銀行")
+    ('特斯拉TESLA', '银行')
+    >>> normalize("मोती") == normalize("माता")
+    False
+    """
+    if text.isascii():  # the common case, without the per-character work below
+        return _NOT_ALNUM_ASCII.sub("", text).upper()
+    text = unicodedata.normalize("NFKC", text.translate(_MARK_SYMBOLS))
+    kept: list[str] = []
+    for char in text.casefold():
+        if char.isalnum():
+            kept.append(_fold_latin(char))
+        elif unicodedata.category(char).startswith("M") and kept and not kept[-1].isascii():
+            kept.append(char)  # a vowel sign or other mark of a non-Latin letter
+    folded = "".join(kept)
+    if HAN.search(folded):
+        folded = _to_simplified().convert(folded)
+    return unicodedata.normalize("NFC", folded.upper())
+
+
+def has_han(text: str) -> bool:
+    """Whether `text` has a Chinese character."""
+    return HAN.search(text) is not None
+
+
+def is_latin_text(folded: str) -> bool:
+    """Whether a :func:`normalize` d text is plain Latin letters and digits."""
+    return folded.isascii()
+
+
+@lru_cache(maxsize=65536)
+def romanize(text: str) -> str:
+    """The normalized mark in Latin capitals and digits.
+
+    Chinese characters are toneless pinyin read in context (``ü`` written ``V``); every
+    other script is spelled by anyascii. Text in Latin letters is returned as
+    :func:`normalize` gives it.
+
+    Examples
+    --------
+    >>> romanize("特斯拉"), romanize("亚马逊"), romanize("銀行"), romanize("小米 SU7")
+    ('TESILA', 'YAMAXUN', 'YINHANG', 'XIAOMISU7')
+    >>> romanize("모나미"), romanize("ソニー"), romanize("Москва"), romanize("मोती")
+    ('MONAMI', 'SONI', 'MOSKVA', 'MOTI')
+    """
+    folded = normalize(text)
+    if folded.isascii():
+        return folded
+    return _NOT_ROMAN.sub("", _spell(folded).upper())
+
+
+def _spell(folded: str) -> str:
+    if not HAN.search(folded):
+        return anyascii(folded)
+    return "".join(
+        part if part.isascii() else anyascii(part)
+        for part in lazy_pinyin(folded, style=Style.NORMAL, v_to_u=False, errors=lambda s: s)
+    )
+
+
+@lru_cache(maxsize=65536)
+def words(text: str) -> tuple[str, ...]:
+    """The romanized words of a mark, in order: its elements for comparison.
+
+    A word is what spaces or punctuation separate; a run of Chinese characters is one word
+    (Chinese writes no spaces), as is a run of kana or Hangul.
+
+    >>> words("UBER EATS"), words("Coca-Cola"), words("星巴克 STARBUCKS"), words("!!")
+    (('UBER', 'EATS'), ('COCA', 'COLA'), ('XINGBAKE', 'STARBUCKS'), ())
+    """
+    if text.isascii():
+        parts = (_NOT_ALNUM_ASCII.sub("", part) for part in _WORD_BREAK.split(text))
+        return tuple(part.upper() for part in parts if part)
+    plain = unicodedata.normalize("NFKC", text.translate(_MARK_SYMBOLS))
+    found = []
+    for part in _WORD_BREAK.split(plain):
+        for run in _SCRIPT_RUN.findall(part):
+            roman = romanize(run)
+            if roman:
+                found.append(roman)
+    return tuple(found)

@@ -1,0 +1,298 @@
+"""The rules `kg.analysis.similarity.compare` applies beyond spelling distance.
+
+Each rule takes forms already computed (romanized text, words) and returns a score in
+[0.8, 1) when it fires, else ``None``; `compare` takes the largest and lists every rule that
+fired. The rules follow how examiners compare marks:
+
+``containment``
+    An earlier mark (its distinctive words) wholly contained in a later one keeps an
+    independent role there (UBER / UBER EATS, NIKE / NIKE AIR): USPTO TMEP 1207.01(b)(iii)
+    ("comparing marks that contain additional matter"); CJEU C-120/04 *Medion* (THOMSON
+    LIFE). Weak words (`kg.analysis.elements`) neither count as the shared part nor as
+    what tells the marks apart. Chinese marks, written without spaces, are compared by
+    characters (``小米`` in ``小米科技``).
+    The same holds where a whole mark begins or ends the other or one of its words
+    (CONFIRM / CONFIRMCELLS, MAXX / NARAMAXX): marks are often written closed up.
+``shared-element``
+    Two composite marks that begin with the same distinctive word (MAGNOLIA BAY / MAGNOLIA
+    GROVE): the first word is the one read and remembered (EUIPO Guidelines, Part C,
+    Section 2, Chapter 4, "beginning of signs"; General Court T-183/02 *MUNDICOR*).
+``beginning``
+    A coined word that is the whole beginning of the other (LUTEX / LUTEXAL, MARLBORO /
+    MARLBOROUGH): the other adds a syllable or two at the end, where it is heard least.
+``short``
+    A mark of two to four characters changed in one character, the others kept in their
+    order (AWS / AWZ, TMM / TMS; USPTO TMEP 1207.01(b)(ii) cites *Weiss Assocs. v. HRL
+    Assocs.*, TMM / TMS). In a mark of four characters the change must keep the sound:
+    a consonant for one of its Soundex class (S/Z, C/K, D/T, M/N, B/P/F/V).
+``sound-transliteration``
+    A mark in another script and a Latin mark with the same consonant skeleton
+    (`kg.analysis.phonetics.consonant_skeleton`), a Chinese mark with about as many
+    syllables as the Latin one: how foreign
+    brands are transcribed in Chinese, Japanese or Korean (``亚马逊`` / AMAZON, ``乔丹`` /
+    JORDAN, ``飞利浦`` / PHILIPS). Transcription drops what the other language lacks: an
+    ``R`` after a vowel, a final ``S``, and makes no ``R``/``L`` contrast. The romanized
+    forms must also share letters (Indel similarity >= 0.55, the share of letters kept in
+    order): a skeleton of three classes alone is shared by too many unrelated marks.
+"""
+
+from __future__ import annotations
+
+from rapidfuzz.distance import Indel
+
+from kg.analysis.elements import is_weak
+from kg.analysis.phonetics import consonant_skeleton, syllable_count
+
+__all__ = [
+    "AFFIX_MIN_LENGTH",
+    "BEGINNING_MIN_LENGTH",
+    "SKELETON_MIN_LENGTH",
+    "affix_containment",
+    "affixes",
+    "beginning",
+    "containment",
+    "shared_element",
+    "short_change",
+    "skeleton_variants",
+    "sound_transliteration",
+]
+
+CONTAINMENT_TOP, CONTAINMENT_SPAN = 0.95, 0.1
+SHARED_ELEMENT_SCORE = 0.82
+SHARED_ELEMENT_MIN_LENGTH = 4
+BEGINNING_MIN_LENGTH = 5
+BEGINNING_MAX_ADDED = 0.6  # the added end, as a share of the shorter form's length
+BEGINNING_BASE, BEGINNING_SPAN = 0.8, 0.1
+SHORT_SCORE = 0.82
+SOUND_SCORE = 0.85
+SOUND_MIN_LETTERS = 0.55  # Indel similarity of the romanized forms: the letters overlap too
+SKELETON_MIN_LENGTH = 3
+_SAME_SOUND = {
+    **dict.fromkeys("BFPV", "1"),
+    **dict.fromkeys("CGJKQSXZ", "2"),
+    **dict.fromkeys("DT", "3"),
+    **dict.fromkeys("MN", "5"),
+}
+
+
+def _weight(words: tuple[str, ...]) -> int:
+    """How much a run of words counts: the letters of its distinctive words."""
+    return sum(len(w) for w in words if not is_weak(w))
+
+
+def _find(part: tuple[str, ...], whole: tuple[str, ...]) -> int:
+    """Where `part` starts as a run of `whole`, or -1."""
+    n = len(part)
+    for start in range(len(whole) - n + 1):
+        if whole[start : start + n] == part:
+            return start
+    return -1
+
+
+def containment(
+    words_a: tuple[str, ...], words_b: tuple[str, ...], han_a: str = "", han_b: str = ""
+) -> tuple[float, str] | None:
+    """(score, shared part) when one mark's distinctive words lie wholly in the other.
+
+    The score is 0.95 when the rest of the longer mark is weak words only and falls
+    linearly to 0.85 as the added distinctive letters reach the shared ones (and stays
+    there beyond). `han_a` and
+    `han_b` are the marks' Chinese characters (normalized), compared as strings.
+
+    >>> containment(("UBER",), ("UBER", "EATS")), containment(("MONSTER",), ("MONSTER", "ENERGY"))
+    ((0.85, 'UBER'), (0.8577, 'MONSTER'))
+    >>> containment(("ACME",), ("ACME", "GROUP", "INC"))
+    (0.95, 'ACME')
+    >>> containment(("GROUP",), ("ACME", "GROUP")) is None
+    True
+    """
+    found = _word_containment(words_a, words_b) or _word_containment(words_b, words_a)
+    if found is None and han_a and han_b:
+        found = _han_containment(han_a, han_b) or _han_containment(han_b, han_a)
+    return found
+
+
+def _word_containment(short: tuple[str, ...], long: tuple[str, ...]) -> tuple[float, str] | None:
+    core = tuple(w for w in short if not is_weak(w))
+    if not core or len(short) > len(long) or short == long:
+        return None
+    long_core = tuple(w for w in long if not is_weak(w))
+    start = _find(core, long_core)
+    if start < 0:
+        return None
+    shared = _weight(core)
+    added = _weight(long_core) - shared
+    return _contained_score(shared, added), " ".join(core)
+
+
+def _han_containment(short: str, long: str) -> tuple[float, str] | None:
+    """A Chinese mark inside another: two characters or more, or one of at most two."""
+    if short not in long or len(short) >= len(long) or (len(short) < 2 and len(long) > 2):
+        return None
+    from kg.analysis.scripts import romanize  # the rest of the longer mark, as pinyin
+
+    rest = long.replace(short, " ", 1).split()
+    added = sum(len(part) for part in rest if not is_weak(romanize(part)))
+    return _contained_score(len(short), added), short
+
+
+def _contained_score(shared: int, added: int) -> float:
+    share = added / (shared + added) if shared + added else 0.0
+    return round(CONTAINMENT_TOP - CONTAINMENT_SPAN * 2 * min(share, 0.5), 4)
+
+
+AFFIX_MIN_LENGTH = 4
+AFFIX_MIN_SHARE = 0.3
+AFFIX_BASE, AFFIX_SPAN = 0.8, 0.1
+
+
+AFFIX_MAX_LENGTH = 64  # the longest mark found inside another by its keys
+
+
+def affixes(roman: str, roman_words: tuple[str, ...]) -> set[str]:
+    """Where another mark may stand whole inside this one (``CONFIRM`` in ``CONFIRMCELLS``,
+    ``MAXX`` in ``NARAMAXX``): the beginnings and ends of its romanized form and of its words
+    that `affix_containment` accepts, up to `AFFIX_MAX_LENGTH` characters (the keys'
+    total size stays linear in the mark's length).
+
+    >>> sorted(affixes("NARAMAXX", ("NARAMAXX",)))
+    ['AMAXX', 'ARAMAXX', 'MAXX', 'NARA', 'NARAM', 'NARAMA', 'NARAMAX', 'RAMAXX']
+    """
+    least = max(AFFIX_MIN_LENGTH, -(-len(roman) * 3 // 10))
+    found: set[str] = set()
+    for form in {roman, *roman_words}:
+        most = min(len(form) - (form == roman), AFFIX_MAX_LENGTH)
+        for size in range(least, most + 1):
+            found.add(form[:size])
+            found.add(form[-size:])
+    return found
+
+
+def affix_containment(
+    roman_a: str, roman_b: str, words_a: tuple[str, ...], words_b: tuple[str, ...]
+) -> tuple[float, str] | None:
+    """(score, shared part) when one whole romanized form (four characters or more, not a
+    weak word) begins or ends the other or one of its words, or is one of its words, and
+    makes up at least 30% of it; the score grows from 0.8 with that share.
+
+    >>> affix_containment("CONFIRM", "CONFIRMCELLS", ("CONFIRM",), ("CONFIRMCELLS",))
+    (0.8583, 'CONFIRM')
+    >>> affix_containment("BOXMASTER", "THEBOXMASTERS", ("BOXMASTER",), ("THE", "BOXMASTERS"))
+    (0.8692, 'BOXMASTER')
+    >>> affix_containment("POLO", "DIPOLON", ("POLO",), ("DIPOLON",)) is None
+    True
+    """
+    (short, _), (long, long_words) = sorted(
+        ((roman_a, words_a), (roman_b, words_b)), key=lambda pair: len(pair[0])
+    )
+    if len(short) < AFFIX_MIN_LENGTH or len(short) == len(long) or is_weak(short):
+        return None
+    share = len(short) / len(long)
+    if share < AFFIX_MIN_SHARE:
+        return None
+    if not any(form.startswith(short) or form.endswith(short) for form in (long, *long_words)):
+        return None
+    return round(AFFIX_BASE + AFFIX_SPAN * share, 4), short
+
+
+def shared_element(words_a: tuple[str, ...], words_b: tuple[str, ...]) -> str | None:
+    """The first distinctive word when two composite marks both begin with it.
+
+    >>> shared_element(("MAGNOLIA", "BAY"), ("MAGNOLIA", "GROVE"))
+    'MAGNOLIA'
+    >>> shared_element(("THE", "MAGNOLIA", "BAY"), ("MAGNOLIA", "GROVE"))
+    'MAGNOLIA'
+    >>> shared_element(("BAY", "MAGNOLIA"), ("MAGNOLIA", "GROVE")) is None
+    True
+    """
+    core_a = [w for w in words_a if not is_weak(w)]
+    core_b = [w for w in words_b if not is_weak(w)]
+    if len(core_a) < 2 or len(core_b) < 2 or core_a[0] != core_b[0]:
+        return None
+    return core_a[0] if len(core_a[0]) >= SHARED_ELEMENT_MIN_LENGTH else None
+
+
+def beginning(roman_a: str, roman_b: str) -> float | None:
+    """A score when the shorter romanized form is the whole beginning of the longer.
+
+    The shorter form has at least five characters and the longer adds at most 60% of its
+    length; the score grows with the shared share, from 0.8.
+
+    >>> beginning("LUTEX", "LUTEXAL"), beginning("MARLBORO", "MARLBOROUGH")
+    (0.8714, 0.8727)
+    >>> beginning("APPLE", "APPLEBEES") is None, beginning("NIKE", "NIKEA") is None
+    (True, True)
+    """
+    short, long = sorted((roman_a, roman_b), key=len)
+    if len(short) < BEGINNING_MIN_LENGTH or len(long) == len(short):
+        return None
+    if len(long) - len(short) > BEGINNING_MAX_ADDED * len(short) or not long.startswith(short):
+        return None
+    return round(BEGINNING_BASE + BEGINNING_SPAN * len(short) / len(long), 4)
+
+
+def short_change(roman_a: str, roman_b: str) -> float | None:
+    """A score when two marks of 2-4 characters differ in one character (module docs).
+
+    >>> short_change("AWS", "AWZ"), short_change("TMM", "TMS"), short_change("AWS", "SWA")
+    (0.82, 0.82, None)
+    >>> short_change("SONY", "SONG"), short_change("KODA", "CODA")
+    (None, 0.82)
+    """
+    if len(roman_a) != len(roman_b) or not 2 <= len(roman_a) <= 4:
+        return None
+    changed = [i for i, (x, y) in enumerate(zip(roman_a, roman_b, strict=True)) if x != y]
+    if len(changed) != 1:
+        return None
+    if len(roman_a) == 4:
+        x, y = roman_a[changed[0]], roman_b[changed[0]]
+        if _SAME_SOUND.get(x) is None or _SAME_SOUND.get(x) != _SAME_SOUND.get(y):
+            return None
+    return SHORT_SCORE
+
+
+def skeleton_variants(roman: str) -> frozenset[str]:
+    """The consonant skeletons a Latin mark may be transcribed with (module docs): as
+    spelled, without a final S/Z class, without ``R``; ``R`` and ``L`` both written ``4``.
+
+    >>> sorted(skeleton_variants("PHILIPS")), sorted(skeleton_variants("JORDAN"))
+    (['141', '1412'], ['235', '2435'])
+    """
+    full = consonant_skeleton(roman)
+    variants = {full, consonant_skeleton(roman.replace("R", ""))}
+    variants |= {v[:-1] for v in variants if v.endswith("2") and roman[-1] in "SZ"}
+    return frozenset(v.replace("6", "4") for v in variants if len(v) >= SKELETON_MIN_LENGTH)
+
+
+def transcribed_skeleton(roman: str, han: bool) -> str:
+    """The consonant skeleton of a mark in another script (``R`` written ``4``); pinyin's
+    ``NG`` is a nasal, not a ``G``.
+
+    >>> transcribed_skeleton("XINGBAKE", True), transcribed_skeleton("MAKUDONARUDO", False)
+    ('2512', '523543')
+    """
+    if han:
+        roman = roman.replace("NG", "N")
+    return consonant_skeleton(roman).replace("6", "4")
+
+
+def sound_transliteration(other_script: str, latin: str, han: bool) -> float | None:
+    """A score when a romanized mark of another script sounds like a Latin mark.
+
+    >>> sound_transliteration("YAMAXUN", "AMAZON", True)
+    0.85
+    >>> sound_transliteration("QIAODAN", "JORDAN", True)
+    0.85
+    >>> sound_transliteration("FEILIPU", "PHILIPS", True)
+    0.85
+    >>> sound_transliteration("XINGBAKE", "STARBUCKS", True) is None
+    True
+    """
+    if Indel.normalized_similarity(other_script, latin) < SOUND_MIN_LETTERS:
+        return None
+    skeleton = transcribed_skeleton(other_script, han)
+    if len(skeleton) < SKELETON_MIN_LENGTH or skeleton not in skeleton_variants(latin):
+        return None
+    if han and abs(syllable_count(other_script) - syllable_count(latin)) > 1:
+        return None  # a Chinese character is a syllable; kana and Hangul add vowels
+    return SOUND_SCORE
