@@ -313,18 +313,44 @@ class MarkIndex:
         )
         forms.update((id_, (text, roman, vowels)) for id_, text, roman, vowels in rows)
 
-    def candidates(self, text: str) -> set[str]:
+    def candidates(self, text: str, min_similarity: float = SIMILAR_FLOOR) -> set[str]:
         """Marks that may be similar to `text`: sharing a blocking key with it, a rule key
-        only with its anchor (`kg.analysis.rule_blocking.lookup_keys`)."""
-        keys = sorted(lookup_keys(blocking_keys(text)))
+        only with its anchor (`kg.analysis.rule_blocking.lookup_keys`). Those met by a
+        spelling or sound key only are kept when their romanized forms are equal or at least
+        `PHONETIC_MIN_EDIT` alike (all of them when `min_similarity` is lower): `compare`'s
+        spelling and sound reasons need that much, its other rules have keys of their own."""
+        keys = lookup_keys(blocking_keys(text))
         if not keys:
             return set()
+        rules = sorted(k for k in keys if k[:2] in RULE_KEY_KINDS or k[:2] in ANCHOR_KINDS)
+        spelling = sorted(keys.difference(rules))
+        roman = comparable_form(text)
+        prefilter = min_similarity >= _PHONETIC_CUTOFF
+        found: set[str] = set()
         with self._lock:
-            placeholders = ",".join("?" * len(keys))
-            rows = self._db.execute(
-                f"SELECT DISTINCT iri FROM keys WHERE key IN ({placeholders})", keys
-            )
-            return {iri for (iri,) in rows}
+            for start in range(0, len(rules), _CHUNK):
+                chunk = rules[start : start + _CHUNK]
+                rows = self._db.execute(
+                    f"SELECT DISTINCT iri FROM keys WHERE key IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                )
+                found.update(iri for (iri,) in rows)
+            for start in range(0, len(spelling), _CHUNK):
+                chunk = spelling[start : start + _CHUNK]
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(
+                    "SELECT DISTINCT k.iri, t.roman FROM keys k JOIN marks m ON m.iri = k.iri "
+                    f"JOIN texts t ON t.text = m.text WHERE k.key IN ({marks})",
+                    chunk,
+                )
+                found.update(
+                    iri
+                    for iri, other in rows
+                    if not prefilter
+                    or other == roman
+                    or OSA.normalized_similarity(roman, other, score_cutoff=_PHONETIC_CUTOFF)
+                )
+        return found
 
     def similar_pairs(
         self, min_similarity: float = SIMILAR_FLOOR

@@ -213,6 +213,7 @@ def word_similarities(
     holdings: Sequence[Holding],
     by_mark: Mapping[str, MarkSimilarity],
     min_similarity: float,
+    stated: Mapping[str, MarkSimilarity] | None = None,
 ) -> tuple[list[Holding], dict[str, MarkSimilarity]]:
     """The holdings that take part in word similarity with `text`, and each one's similarity
     (keyed by holding IRI, and by mark IRI where it comes from the mark's text, as
@@ -220,7 +221,9 @@ def word_similarities(
 
     A holding whose registration states a verbal element is scored on it (a mark found by its
     text but whose verbal element is not similar drops out); a wordless one drops out; any
-    other keeps its mark's similarity from `by_mark`.
+    other keeps its mark's similarity from `by_mark`. A registration in `stated` (by IRI: its
+    stated translation or transliteration is similar, `kg.analysis.stated_texts`) takes that
+    similarity where its words score lower.
     """
     kept: list[Holding] = []
     scores: dict[str, MarkSimilarity] = {}
@@ -232,6 +235,9 @@ def word_similarities(
             similarity = compare(text, compared)
         else:
             similarity = by_mark.get(holding.mark.id)  # type: ignore[assignment]
+        evidence = (stated or {}).get(holding.id)
+        if evidence is not None and (similarity is None or similarity.score < evidence.score):
+            similarity = evidence
         if similarity is None or similarity.score < min_similarity:
             continue
         kept.append(holding)

@@ -57,6 +57,7 @@ from kg.analysis.similarity import (
     MarkSimilarity,
     compare,
 )
+from kg.analysis.stated_texts import stated_matches
 from kg.analysis.timeline import order_timeline
 from kg.analysis.usage import who_else_uses
 from kg.errors import KGError, NotFound
@@ -151,7 +152,7 @@ class Analyst:
         self._check_mark_text(text)
         facts = self.facts
         found = {}
-        for iri in facts.mark_index.candidates(text):
+        for iri in facts.mark_index.candidates(text, min_similarity):
             similarity = compare(text, facts.marks[iri])
             if similarity.score >= min_similarity:
                 found[iri] = similarity
@@ -197,10 +198,14 @@ class Analyst:
         facts = self.facts
         when = _as_date(as_of)
         on = when or PartialDate.today()
+        stated = stated_matches(facts, facts.select, mark, min_similarity)
         found = {*similar, *verbal_candidates(facts, facts.select, mark, min_similarity)}
+        found.update(match.mark for match in stated)
         holdings = on_date(facts.holdings(found), on, include_lapsed=include_lapsed)
-        # verbal elements where stated; wordless figurative marks take no part
-        holdings, similar = word_similarities(mark, holdings, similar, min_similarity)
+        # verbal elements where stated; wordless figurative marks take no part; a stated
+        # translation or transliteration counts for its registration
+        evidence = {match.registration: match.similarity for match in stated}
+        holdings, similar = word_similarities(mark, holdings, similar, min_similarity, evidence)
         # EM members, WO designations (ended ones too, marked, when lapsed rights are asked)
         holdings = read_coverage(facts, holdings, on, include_lapsed)
         parties = facts.parties(self._party_iris(holdings))

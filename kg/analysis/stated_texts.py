@@ -1,0 +1,110 @@
+"""What a registration states its mark means or reads as: evidence of similarity in the graph.
+
+A comparison of texts cannot see that ``LUPO`` is Italian for ``WOLF`` or that ``北风`` reads
+``BEI FENG``; an application often says so itself (`tm:markTranslation`,
+`tm:markTransliteration`: ST.96 ``MarkTranslationText`` and ``MarkTransliteration``, the
+USPTO's translation and transliteration statements). who-else-uses counts a registration
+whose stated translation or transliteration is similar to the mark asked about, with the
+reason ``stated-translation`` or ``stated-transliteration`` and a score of at most
+:data:`STATED_SCORE`: the office's file, not the marks' texts, makes them alike.
+
+The USPTO writes its statements as sentences (USPTO TMEP 809.03, e.g. 'The English
+translation of "LUZ CLARA" in the mark is "clear light".'): where a statement quotes words,
+each quoted part is an equivalent; otherwise the whole statement is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from weakref import WeakKeyDictionary
+
+from kg.analysis.rule_blocking import lookup_keys
+from kg.analysis.similarity import MarkSimilarity, blocking_keys, compare
+from kg.namespaces import TM
+
+__all__ = ["STATED_REASONS", "STATED_SCORE", "StatedMatch", "equivalents", "stated_matches"]
+
+STATED_SCORE = 0.9
+"""The highest score a stated equivalent gives: below ``folded`` and ``transliteration``."""
+STATED_REASONS = {
+    "markTranslation": "stated-translation",
+    "markTransliteration": "stated-transliteration",
+}
+_QUOTED = re.compile(r"[\"“”„«»「」『』]([^\"“”„«»「」『』]{1,200})[\"“”„«»「」『』]")
+
+
+def equivalents(statement: str) -> list[str]:
+    """The words a statement gives as the mark's equivalents.
+
+    >>> equivalents('The English translation of "LUZ CLARA" in the mark is "clear light".')
+    ['LUZ CLARA', 'clear light']
+    >>> equivalents("NORTH WIND")
+    ['NORTH WIND']
+    """
+    quoted = [part.strip() for part in _QUOTED.findall(statement) if part.strip()]
+    return quoted or [statement.strip()]
+
+
+@dataclass(frozen=True)
+class StatedMatch:
+    """A registration whose stated equivalent of its mark is similar to the text asked."""
+
+    registration: str
+    mark: str
+    similarity: MarkSimilarity
+
+
+class _StatedIndex:
+    def __init__(self, select: Callable[[str], list[dict[str, str | None]]]) -> None:
+        rows = select(
+            f"""SELECT DISTINCT ?r ?m ?p ?t WHERE {{
+                  VALUES ?p {{ <{TM}markTranslation> <{TM}markTransliteration> }}
+                  ?r ?p ?t ; <{TM}mark> ?m }}"""
+        )
+        self.entries: list[tuple[str, str, str, str]] = []  # registration, mark, reason, text
+        self.buckets: dict[str, set[int]] = {}
+        for row in rows:
+            registration, mark, predicate, statement = row["r"], row["m"], row["p"], row["t"]
+            if not (registration and mark and predicate and statement):
+                continue
+            reason = STATED_REASONS[predicate.removeprefix(str(TM))]
+            for text in equivalents(statement):
+                self.entries.append((registration, mark, reason, text))
+                for key in blocking_keys(text):
+                    self.buckets.setdefault(key, set()).add(len(self.entries) - 1)
+
+    def matches(self, text: str, min_similarity: float) -> list[StatedMatch]:
+        best: dict[str, StatedMatch] = {}
+        keys = lookup_keys(blocking_keys(text))
+        for at in sorted({i for key in keys for i in self.buckets.get(key, ())}):
+            registration, mark, reason, stated = self.entries[at]
+            found = compare(text, stated)
+            score = min(found.score, STATED_SCORE)
+            if score < min_similarity:
+                continue
+            known = best.get(registration)
+            if known is None or known.similarity.score < score:
+                best[registration] = StatedMatch(
+                    registration, mark, MarkSimilarity(score, (reason,))
+                )
+        return list(best.values())
+
+
+_INDEXES: WeakKeyDictionary[object, _StatedIndex] = WeakKeyDictionary()
+
+
+def stated_matches(
+    facts: object,
+    select: Callable[[str], list[dict[str, str | None]]],
+    text: str,
+    min_similarity: float,
+) -> list[StatedMatch]:
+    """Registrations stating a translation or transliteration of their mark similar to
+    `text` (by `compare`, found through blocking keys), each once with its best match. The
+    index is built once per `facts` (a FactBase: one state of the store)."""
+    index = _INDEXES.get(facts)
+    if index is None:
+        index = _INDEXES[facts] = _StatedIndex(select)
+    return index.matches(text, min_similarity)

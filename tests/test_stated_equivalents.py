@@ -1,0 +1,78 @@
+"""A registration's stated translation or transliteration counts as similarity evidence in
+who-else-uses (kg.analysis.stated_texts), the same through the API, the CLI and GraphQL."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from kg import KnowledgeGraph
+from kg.analysis.service import Analyst
+from kg.analysis.stated_texts import STATED_SCORE, equivalents
+from tests.conftest import DATA, run_kg
+from tests.fixture_world import fixture_world
+from tests.graphql_support import post
+
+FIXTURE = DATA / "priority-claims.trig"
+GALE = "Gale Systems Inc."
+CASA = "Casa Clara Iluminación S.L."
+WHO = """query($mark: String!) {
+  whoElseUses(mark: $mark) { party { name } mark { text } similarity reasons }
+}"""
+
+graph, store, graphql = fixture_world(FIXTURE)
+
+
+def _hits(analyst: Analyst, text: str) -> dict[tuple[str, str], tuple[float, tuple[str, ...]]]:
+    return {
+        (u.party.name, u.mark.text): (u.similarity, tuple(u.reasons))
+        for u in analyst.who_else_uses(text)
+    }
+
+
+def test_statements_give_their_quoted_words() -> None:
+    sentence = 'The English translation of "LUZ CLARA" in the mark is "clear light".'
+    assert equivalents(sentence) == ["LUZ CLARA", "clear light"]
+    assert equivalents("NORTH WIND") == ["NORTH WIND"]
+    transliteration = (
+        'The non-Latin characters in the mark transliterate to "BEI FENG" and this means '
+        '"north wind" in English.'
+    )
+    assert equivalents(transliteration) == ["BEI FENG", "north wind"]
+
+
+def test_a_stated_translation_finds_the_mark(graph: KnowledgeGraph) -> None:
+    analyst = Analyst(graph)
+    # 北风 states the translation NORTH WIND: its words alone are not alike
+    assert _hits(analyst, "NORTH WIND")[GALE, "北风"] == (STATED_SCORE, ("stated-translation",))
+    # the USPTO sentence's quoted translation
+    assert _hits(analyst, "CLEAR LIGHT")[CASA, "LUZ CLARA"] == (
+        STATED_SCORE,
+        ("stated-translation",),
+    )
+    # a near spelling of the stated words too, and nothing for other words
+    assert (CASA, "LUZ CLARA") in _hits(analyst, "CLEAR LITE")
+    assert (CASA, "LUZ CLARA") not in _hits(analyst, "DARK ROOM")
+
+
+def test_the_marks_own_words_win_over_the_statement(graph: KnowledgeGraph) -> None:
+    hits = _hits(Analyst(graph), "LUZ CLARA")
+    assert hits[CASA, "LUZ CLARA"] == (1.0, ("exact",))
+    assert _hits(Analyst(graph), "BEI FENG")[GALE, "北风"][1] == ("transliteration",)
+
+
+def test_graphql_and_cli_give_the_same_hit(graphql: str, store: Path) -> None:
+    answer = post(graphql, WHO, {"mark": "NORTH WIND"})
+    assert "errors" not in answer, answer
+    hits = {
+        (h["party"]["name"], h["mark"]["text"]): (h["similarity"], tuple(h["reasons"]))
+        for h in answer["data"]["whoElseUses"]
+    }
+    assert hits[GALE, "北风"] == (STATED_SCORE, ("stated-translation",))
+    result = run_kg("who-else-uses", "NORTH WIND", "--store", store, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert any(
+        "北风" in json.dumps(row, ensure_ascii=False) and "stated-translation" in json.dumps(row)
+        for row in rows
+    ), rows
