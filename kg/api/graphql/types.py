@@ -630,7 +630,11 @@ class MarkUsage:
     until: str | None
     similarity: float = strawberry.field(description="mark similarity, 0-1")
     reasons: list[str] = strawberry.field(
-        description="why the marks match: exact, folded, fuzzy, phonetic, transliteration"
+        description=(
+            "why the marks match (docs/similarity.md): exact, folded, transliteration, "
+            "containment, phonetic, sound-transliteration, beginning, short, shared-element, "
+            "fuzzy; stated-translation, stated-transliteration (the registration says so)"
+        )
     )
     holdings: list[strawberry.ID] = strawberry.field(description="IRIs of the holdings")
     sources: list[Source]
