@@ -77,7 +77,11 @@ PAIRS: list[tuple[str, str, bool, str]] = [
     ("AWS", "AWZ", MATCH, "3-letter acronym, S/Z"),
     ("IBM", "IBN", MATCH, "3-letter acronym, one letter changed"),
     ("BMW", "BMV", MATCH, "3-letter acronym, one letter changed"),
-    ("HP", "HB", MATCH, "2-letter mark, one letter changed"),
+    ("HP", "HB", NO_MATCH, "2-letter mark: one letter is half of it"),
+    ("山", "SHANGHAI", NO_MATCH, "pinyin is not searched for Latin words: SHAN"),
+    ("上昇", "SHAN", NO_MATCH, "pinyin SHANGSHENG does not contain the word SHAN"),
+    ("ONE 33(一)", "一初", NO_MATCH, "a series label's character inside another mark"),
+    ("LESS IS MORE及LESS", "KUAGLOBAL及跨", NO_MATCH, "only 及 (and) shared, as pinyin JI"),
     ("KODA", "CODA", MATCH, "4 letters, C/K: the same sound"),
     # an earlier mark contained in a later one
     ("UBER", "UBER EATS", MATCH, "whole earlier mark, one added word"),

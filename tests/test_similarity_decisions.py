@@ -6,17 +6,32 @@ README, "Mark similarity"): a change that loses decided pairs fails here.
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from collections import Counter
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from kg.analysis.conflicts import candidate_text_pairs
 from kg.analysis.similarity import DEFAULT_MIN_SIMILARITY, compare
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-from decisions_table import decisions, measure
+
+def _bench_module(name: str) -> ModuleType:
+    """A module of bench/ by its file: bench/ is not put on sys.path, where its graphql.py
+    would hide the graphql library from every test collected later."""
+    path = Path(__file__).resolve().parents[1] / "bench" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+_table = _bench_module("decisions_table")
+decisions, measure = _table.decisions, _table.measure
 
 ROWS = decisions()
 

@@ -11,16 +11,17 @@ key         a mark has it when                                  a bucket's candi
             ``W:UBER|EATS``), the first six considered, up to   words are the key, with
             64 characters                                       every other: ``containment``
 ``H:``      two or more of its Chinese characters in a row      a mark whose characters are
-            (one, in a mark of one or two)                      the key, with every other
+            (one, in a mark of one or two), in a mark of        the key, with every other
+            Chinese characters alone
 ``F:``      its first distinctive word, in a mark of two or     every pair:
             more (``F:MAGNOLIA``)                               ``shared-element``
-``C:``      its romanized form (4 to 64 characters) and         a mark whose form is the
+``C:``      its Latin form (4 to 64 characters) and             a mark whose form is the
             the beginnings and ends of it and of its words      key, with every other:
             (`kg.analysis.similarity_rules.affixes`)            ``containment`` closed up,
                                                                 ``beginning``
-``Q:``      its form with one character made a wildcard (2-3    every pair: ``short``
-            characters) or a consonant made its Soundex class
-            (4 characters)
+``Q:``      its Latin form with one character made a wildcard   every pair: ``short``
+            (3 characters) or a consonant made its Soundex
+            class (4 characters)
 ``X:``      its consonant skeleton and syllables (other         a mark in another script
             scripts), the skeletons it may be transcribed       with a Latin one:
             with (Latin)                                        ``sound-transliteration``
@@ -99,18 +100,18 @@ def rule_keys(verbal: str) -> set[str]:
     if len(core) >= 2 and len(core[0]) >= SHARED_ELEMENT_MIN_LENGTH:
         keys.add("F:" + core[0])
     folded = normalize(verbal)
-    han = "".join(HAN.findall(folded))[:_MAX_HAN]
+    han = _whole_han(folded)
     least = 1 if len(han) <= 2 else 2  # one character inside a mark of two (茅 in 金茅)
     keys.update("H:" + han[i:j] for i in range(len(han)) for j in range(i + least, len(han) + 1))
     if han:
         keys.add("h:" + han)
     roman = romanize(verbal)
-    if AFFIX_MIN_LENGTH <= len(roman) <= AFFIX_MAX_LENGTH:
-        keys.update(("C:" + roman, "c:" + roman))
-    if len(roman) > AFFIX_MIN_LENGTH:
-        keys.update("C:" + affix for affix in affixes(roman, words(verbal)))
-    keys.update(_short_patterns(roman))
-    if folded.isascii():
+    if folded.isascii():  # beginnings, ends and short marks: Latin forms only
+        if AFFIX_MIN_LENGTH <= len(roman) <= AFFIX_MAX_LENGTH:
+            keys.update(("C:" + roman, "c:" + roman))
+        if len(roman) > AFFIX_MIN_LENGTH:
+            keys.update("C:" + affix for affix in affixes(roman, words(verbal)))
+        keys.update(_short_patterns(roman))
         keys.update("X:" + v for v in skeleton_variants(roman))
     else:
         skeleton = transcribed_skeleton(roman, bool(han))
@@ -145,8 +146,15 @@ def lookup_keys(keys: Iterable[str]) -> set[str]:
     return found
 
 
+def _whole_han(folded: str) -> str:
+    """The folded text when it is Chinese characters alone (at most 12), else ``""``."""
+    if folded.isascii() or not all(HAN.match(c) for c in folded):
+        return ""
+    return folded[:_MAX_HAN]
+
+
 def _short_patterns(roman: str) -> Iterator[str]:
-    if 2 <= len(roman) <= 3:
+    if len(roman) == 3:
         yield from ("Q:" + roman[:i] + "?" + roman[i + 1 :] for i in range(len(roman)))
     elif len(roman) == 4:
         for i, char in enumerate(roman):
@@ -166,7 +174,7 @@ def _whole_words(text: str) -> str:
 
 
 def _han(text: str) -> str:
-    return "".join(HAN.findall(normalize(_verbal(text))))[:_MAX_HAN]
+    return _whole_han(normalize(_verbal(text)))
 
 
 def _other_script(text: str) -> bool:

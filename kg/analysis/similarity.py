@@ -238,29 +238,36 @@ def _compare_verbal(a: str, b: str) -> MarkSimilarity:
     return MarkSimilarity(max([edit, *fired.values()]), reasons)
 
 
-def _han(text: str) -> str:
+def _whole_han(text: str) -> str:
+    """A mark's Chinese characters, where it is written in them alone (after folding)."""
     folded = normalize(text)
-    return "" if folded.isascii() else "".join(HAN.findall(folded))
+    return folded if not folded.isascii() and all(HAN.match(c) for c in folded) else ""
 
 
 def _structure_rules(a: str, b: str, roman_a: str, roman_b: str, fired: dict[str, float]) -> None:
-    """The rules of `kg.analysis.similarity_rules` on words, beginnings and short marks."""
+    """The rules of `kg.analysis.similarity_rules` on words, beginnings and short marks.
+
+    Beginnings, ends and single characters are compared between Latin forms only: the pinyin
+    of ``上昇`` (SHANGSHENG) does not begin with the word ``SHAN``; Chinese marks are compared
+    by their characters, a wholly Chinese mark inside another."""
     words_a, words_b = words(a), words(b)
-    han_a, han_b = _han(a), _han(b)
+    han_a, han_b = _whole_han(a), _whole_han(b)
+    latin = roman_a == normalize(a) and roman_b == normalize(b)
     contained = None
     if len(words_a) > 1 or len(words_b) > 1 or (han_a and han_b):  # else: equal or not
         contained = rules.containment(words_a, words_b, han_a, han_b)
         if rules.shared_element(words_a, words_b) is not None:
             fired["shared-element"] = rules.SHARED_ELEMENT_SCORE
-    contained = contained or rules.affix_containment(roman_a, roman_b, words_a, words_b)
+    if latin:
+        contained = contained or rules.affix_containment(roman_a, roman_b, words_a, words_b)
+        begun = rules.beginning(roman_a, roman_b)
+        if begun is not None:
+            fired["beginning"] = begun
+        short = rules.short_change(roman_a, roman_b)
+        if short is not None:
+            fired["short"] = short
     if contained is not None:
         fired["containment"] = contained[0]
-    begun = rules.beginning(roman_a, roman_b)
-    if begun is not None:
-        fired["beginning"] = begun
-    short = rules.short_change(roman_a, roman_b)
-    if short is not None:
-        fired["short"] = short
 
 
 def is_similar(
