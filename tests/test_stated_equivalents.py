@@ -76,3 +76,12 @@ def test_graphql_and_cli_give_the_same_hit(graphql: str, store: Path) -> None:
         "北风" in json.dumps(row, ensure_ascii=False) and "stated-translation" in json.dumps(row)
         for row in rows
     ), rows
+
+
+def test_the_statement_works_the_other_way_round(graph: KnowledgeGraph) -> None:
+    # asked about 北风, its registration's statement (NORTH WIND) finds the NORTHWIND marks
+    hits = _hits(Analyst(graph), "北风")
+    assert hits[GALE, "北风"] == (1.0, ("exact",))
+    assert hits["Nordwind Technik GmbH", "NORTHWIND"] == (STATED_SCORE, ("stated-translation",))
+    # a mark only like 北风 (not nearly the same) does not speak through its statements
+    assert ("Nordwind Technik GmbH", "NORTHWIND") not in _hits(Analyst(graph), "北方")

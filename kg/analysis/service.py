@@ -57,7 +57,7 @@ from kg.analysis.similarity import (
     MarkSimilarity,
     compare,
 )
-from kg.analysis.stated_texts import stated_matches
+from kg.analysis.stated_texts import STATED_SCORE, equivalents_of, stated_matches
 from kg.analysis.timeline import order_timeline
 from kg.analysis.usage import who_else_uses
 from kg.errors import KGError, NotFound
@@ -199,6 +199,11 @@ class Analyst:
         when = _as_date(as_of)
         on = when or PartialDate.today()
         stated = stated_matches(facts, facts.select, mark, min_similarity)
+        for reason, equivalent in equivalents_of(facts, facts.select, similar):
+            for iri, found in self._similar_marks(equivalent, min_similarity).items():
+                score = min(found.score, STATED_SCORE)
+                if iri not in similar or similar[iri].score < score:
+                    similar[iri] = MarkSimilarity(score, (reason,))
         found = {*similar, *verbal_candidates(facts, facts.select, mark, min_similarity)}
         found.update(match.mark for match in stated)
         holdings = on_date(facts.holdings(found), on, include_lapsed=include_lapsed)

@@ -6,7 +6,9 @@ A comparison of texts cannot see that ``LUPO`` is Italian for ``WOLF`` or that `
 USPTO's translation and transliteration statements). who-else-uses counts a registration
 whose stated translation or transliteration is similar to the mark asked about, with the
 reason ``stated-translation`` or ``stated-transliteration`` and a score of at most
-:data:`STATED_SCORE`: the office's file, not the marks' texts, makes them alike.
+:data:`STATED_SCORE`: the office's file, not the marks' texts, makes them alike. It works
+both ways: asked about ``北风``, the statement of a registration of ``北风`` (NORTH WIND) finds
+the marks similar to NORTH WIND (:func:`equivalents_of`).
 
 The USPTO writes its statements as sentences (USPTO TMEP 809.03, e.g. 'The English
 translation of "LUZ CLARA" in the mark is "clear light".'): where a statement quotes words,
@@ -24,7 +26,14 @@ from kg.analysis.rule_blocking import lookup_keys
 from kg.analysis.similarity import MarkSimilarity, blocking_keys, compare
 from kg.namespaces import TM
 
-__all__ = ["STATED_REASONS", "STATED_SCORE", "StatedMatch", "equivalents", "stated_matches"]
+__all__ = [
+    "STATED_REASONS",
+    "STATED_SCORE",
+    "StatedMatch",
+    "equivalents",
+    "equivalents_of",
+    "stated_matches",
+]
 
 STATED_SCORE = 0.9
 """The highest score a stated equivalent gives: below ``folded`` and ``transliteration``."""
@@ -65,6 +74,7 @@ class _StatedIndex:
         )
         self.entries: list[tuple[str, str, str, str]] = []  # registration, mark, reason, text
         self.buckets: dict[str, set[int]] = {}
+        self.by_mark: dict[str, list[int]] = {}
         for row in rows:
             registration, mark, predicate, statement = row["r"], row["m"], row["p"], row["t"]
             if not (registration and mark and predicate and statement):
@@ -72,6 +82,7 @@ class _StatedIndex:
             reason = STATED_REASONS[predicate.removeprefix(str(TM))]
             for text in equivalents(statement):
                 self.entries.append((registration, mark, reason, text))
+                self.by_mark.setdefault(mark, []).append(len(self.entries) - 1)
                 for key in blocking_keys(text):
                     self.buckets.setdefault(key, set()).add(len(self.entries) - 1)
 
@@ -94,6 +105,38 @@ class _StatedIndex:
 
 _INDEXES: WeakKeyDictionary[object, _StatedIndex] = WeakKeyDictionary()
 
+SAME_MARK = 0.93
+"""How alike the mark asked about and a registered mark must be for that registration's
+statements to speak for the mark asked about (``transliteration`` and above)."""
+
+
+def _index(facts: object, select: Callable[[str], list[dict[str, str | None]]]) -> _StatedIndex:
+    index = _INDEXES.get(facts)
+    if index is None:
+        index = _INDEXES[facts] = _StatedIndex(select)
+    return index
+
+
+def equivalents_of(
+    facts: object,
+    select: Callable[[str], list[dict[str, str | None]]],
+    similar: dict[str, MarkSimilarity],
+) -> list[tuple[str, str]]:
+    """(reason, text) of what the registrations of the marks in `similar` (mark IRI ->
+    similarity to the mark asked about) state their mark means or reads as, for the marks
+    nearly the same as the one asked about (`SAME_MARK`): the other way round, ``北风``
+    asked about, the registration of ``北风`` stating NORTH WIND says to look for NORTH WIND.
+    Each (reason, text) once, in a stable order."""
+    index = _index(facts, select)
+    found: dict[tuple[str, str], None] = {}
+    for mark in sorted(similar):
+        if similar[mark].score < SAME_MARK:
+            continue
+        for at in index.by_mark.get(mark, ()):
+            _, _, reason, text = index.entries[at]
+            found[reason, text] = None
+    return list(found)
+
 
 def stated_matches(
     facts: object,
@@ -104,7 +147,4 @@ def stated_matches(
     """Registrations stating a translation or transliteration of their mark similar to
     `text` (by `compare`, found through blocking keys), each once with its best match. The
     index is built once per `facts` (a FactBase: one state of the store)."""
-    index = _INDEXES.get(facts)
-    if index is None:
-        index = _INDEXES[facts] = _StatedIndex(select)
-    return index.matches(text, min_similarity)
+    return _index(facts, select).matches(text, min_similarity)
