@@ -85,3 +85,16 @@ def test_the_statement_works_the_other_way_round(graph: KnowledgeGraph) -> None:
     assert hits["Nordwind Technik GmbH", "NORTHWIND"] == (STATED_SCORE, ("stated-translation",))
     # a mark only like 北风 (not nearly the same) does not speak through its statements
     assert ("Nordwind Technik GmbH", "NORTHWIND") not in _hits(Analyst(graph), "北方")
+
+
+def test_a_mark_without_letters_or_digits_is_refused(graph: KnowledgeGraph, store: Path) -> None:
+    import pytest
+
+    from kg.analysis.arguments import ArgumentError
+
+    for text in ("!!!", "\u0301\u0301", "😀", "\u200d" * 5):
+        with pytest.raises(ArgumentError, match="no letters or digits to compare"):
+            Analyst(graph).who_else_uses(text)
+    result = run_kg("who-else-uses", "!!!", "--store", store)
+    assert result.returncode == 2 and "no letters or digits" in result.stderr
+    assert "Traceback" not in result.stderr

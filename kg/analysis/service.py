@@ -56,6 +56,7 @@ from kg.analysis.similarity import (
     MAX_MARK_LENGTH,
     MarkSimilarity,
     compare,
+    normalize,
 )
 from kg.analysis.stated_texts import STATED_SCORE, equivalents_of, stated_matches
 from kg.analysis.timeline import order_timeline
@@ -150,6 +151,12 @@ class Analyst:
 
     def _similar_marks(self, text: str, min_similarity: float) -> dict[str, MarkSimilarity]:
         self._check_mark_text(text)
+        if not normalize(text):  # "!!!", emoji, joiners or combining marks alone
+            raise arguments.ArgumentError(
+                "mark",
+                f"the mark {text!r} has no letters or digits to compare",
+                suggestion="give the mark's words (its verbal element)",
+            )
         facts = self.facts
         found = {}
         for iri in facts.mark_index.candidates(text, min_similarity):
