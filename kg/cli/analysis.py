@@ -53,7 +53,11 @@ def add_analysis_commands(
     )
     who.add_argument("mark", help="the mark's text, e.g. AWS")
     who.add_argument("--class", dest="nice_class", type=int, metavar="N", help="Nice class 1-45")
-    who.add_argument("--jurisdiction", metavar="CC", help="ISO 3166-1 alpha-2 code, e.g. CN")
+    who.add_argument(
+        "--jurisdiction",
+        metavar="CC",
+        help="ISO 3166-1 alpha-2 code (e.g. CN), or EM, BX, OA, WO for regional systems",
+    )
     who.add_argument("--excluding", metavar="PARTY", help="leave out this party (name or alias)")
     who.add_argument(
         "--as-of",
