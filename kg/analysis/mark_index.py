@@ -76,10 +76,11 @@ _KEYED_CHUNK = 50_000  # texts whose comparison keys are written at once
 _PAIR_CHUNK = 1_000_000  # candidate pairs packed and deduplicated at once
 _CACHE_KIB = 256 * 1024
 # 2: no one-deletion keys past DELETION_MAX_LENGTH; 3: verbal elements; 4: similar text pairs
-# (which are also forgotten whenever `compare` or `blocking_keys` change: `_rules_fingerprint`)
+# (which are also forgotten whenever `compare` or `blocking_keys` change: `_rules_fingerprint`);
+# 5: the rule keys of kg.analysis.rule_blocking and their anchor twins
 _KEYS_VERSION = 5
 # compare reaches 0.8 only with equal romanized forms (edit similarity 1), e >= 0.8 (fuzzy)
-# or e >= 0.6 with a shared phonetic key and the same vowels (phonetic): see its module docs.
+# or e >= 0.5 with a shared phonetic key and the same vowels (phonetic): see its module docs.
 # The margins keep float32 rounding in cdist from dropping a pair at the bound.
 _FUZZY_CUTOFF = FUZZY_MIN_EDIT - 1e-6
 _PHONETIC_CUTOFF = PHONETIC_MIN_EDIT - 1e-6
@@ -439,13 +440,15 @@ def _pair_keys(keys: frozenset[str], roman: str, vowels: str) -> set[str]:
     """The buckets a text is compared in: its blocking keys but those no similar pair needs,
     and its phonetic keys with its vowels (``VM:TSL|EA``).
 
-    A pair sharing a blocking key scores `SIMILAR_FLOOR` (0.8) or more (see
-    `kg.analysis.similarity`) only with equal romanized forms (they share ``R:``), at edit
-    similarity ``e >= 0.8`` or at ``e >= 0.6`` with a shared phonetic key and the same vowels
+    A pair scores `SIMILAR_FLOOR` (0.8) or more (see `kg.analysis.similarity`) by spelling
+    or sound only with equal romanized forms (they share ``R:``), at edit similarity
+    ``e >= 0.8`` or at ``e >= 0.5`` with a shared phonetic code and the same vowel sounds
     (they share a ``V`` key). At ``e >= 0.8`` one edit apart the longer form has five letters
     or more and, up to 64, they share a ``D:`` key of four letters or more; two edits or more
     (or more than 64 letters) need ten letters in the longer form, so eight in the shorter,
-    whose ``P:``/``S:``/``M:``/``N:`` keys are kept.
+    whose ``P:``/``S:`` and phonetic keys are kept. The rule keys
+    (`kg.analysis.rule_blocking`) are kept as they are; their anchor twins are left out (a
+    question looks them up, no bucket pairs by them).
     """
     found = set()
     for key in keys:
