@@ -124,6 +124,10 @@ def test_bad_arguments_are_bad_request(server: GraphQLServer) -> None:
         "suggestion": "classes run from 1 to 45",
         "argument": "niceClass",
     }
+    # the message names the argument as the query wrote it (trial finding)
+    low = post(server.graphql, '{ whoElseUses(mark: "AWS", minSimilarity: 1.5) { kind } }')
+    (error,) = low["errors"]
+    assert "minSimilarity" in error["message"] and "min_similarity" not in error["message"]
     invalid = post(server.graphql, "{ party { name } }")
     assert invalid["errors"][0]["extensions"]["code"] == "INVALID_QUERY"
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
+import re
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any, NewType, TypeVar
 
@@ -434,8 +435,10 @@ def coded(error: GraphQLError, debug: bool = False) -> GraphQLError:
     """
     original = error.original_error
     if isinstance(original, ArgumentError):
-        extra = {"argument": _graphql_name(original.argument)}
-        return _with(error, str(original), error_code(original), original.suggestion, extra)
+        name = _graphql_name(original.argument)
+        extra = {"argument": name}
+        message = re.sub(rf"\b{re.escape(original.argument)}\b", name, str(original), count=1)
+        return _with(error, message, error_code(original), original.suggestion, extra)
     if isinstance(original, KGError):
         return _with(error, str(original), error_code(original), original.suggestion)
     if error.extensions and "code" in error.extensions:
