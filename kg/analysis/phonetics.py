@@ -36,6 +36,7 @@ import jellyfish
 
 __all__ = [
     "PHONETIC_TAGS",
+    "SOUNDEX_CLASSES",
     "consonant_skeleton",
     "phonetic_codes",
     "syllable_count",
@@ -46,7 +47,7 @@ PHONETIC_TAGS = ("M:", "N:", "K:", "E:")
 """The key prefixes of :func:`phonetic_codes`, one per algorithm family (module docs)."""
 
 _VOWELS = frozenset("AEIOU")
-_SOUNDEX = {
+SOUNDEX_CLASSES = {
     **dict.fromkeys("BFPV", "1"),
     **dict.fromkeys("CGJKQSXZ", "2"),
     **dict.fromkeys("DT", "3"),
@@ -54,6 +55,7 @@ _SOUNDEX = {
     **dict.fromkeys("MN", "5"),
     "R": "6",
 }
+"""Soundex's consonant classes (Russell 1918, as the US National Archives describe it)."""
 
 
 @cache
@@ -127,7 +129,7 @@ def consonant_skeleton(roman: str) -> str:
     """
     out: list[str] = []
     for char in roman:
-        code = _SOUNDEX.get(char)
+        code = SOUNDEX_CLASSES.get(char)
         if code is None:
             if char in _VOWELS:
                 out.append("")  # a vowel separates two consonants of one class

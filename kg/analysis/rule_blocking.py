@@ -52,6 +52,7 @@ from kg.analysis.scripts import HAN, normalize, romanize, words
 from kg.analysis.similarity_rules import (
     AFFIX_MAX_LENGTH,
     AFFIX_MIN_LENGTH,
+    SAME_SOUND,
     SHARED_ELEMENT_MIN_LENGTH,
     SKELETON_MIN_LENGTH,
     affixes,
@@ -75,12 +76,6 @@ ANCHOR_KINDS = ("w:", "h:", "c:", "x:")
 MAX_SHARED_FIRST_WORD = 1000
 _MAX_RUN_WORDS = 6
 _MAX_HAN = 12
-_SOUNDEX_CLASS = {
-    **dict.fromkeys("BFPV", "1"),
-    **dict.fromkeys("CGJKQSXZ", "2"),
-    **dict.fromkeys("DT", "3"),
-    **dict.fromkeys("MN", "5"),
-}
 
 
 def rule_keys(verbal: str) -> set[str]:
@@ -158,8 +153,8 @@ def _short_patterns(roman: str) -> Iterator[str]:
         yield from ("Q:" + roman[:i] + "?" + roman[i + 1 :] for i in range(len(roman)))
     elif len(roman) == 4:
         for i, char in enumerate(roman):
-            if char in _SOUNDEX_CLASS:
-                yield "Q:" + roman[:i] + "#" + _SOUNDEX_CLASS[char] + roman[i + 1 :]
+            if char in SAME_SOUND:
+                yield "Q:" + roman[:i] + "#" + SAME_SOUND[char] + roman[i + 1 :]
 
 
 @lru_cache(maxsize=65536)

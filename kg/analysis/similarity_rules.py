@@ -46,11 +46,12 @@ from __future__ import annotations
 from rapidfuzz.distance import Indel
 
 from kg.analysis.elements import is_weak
-from kg.analysis.phonetics import consonant_skeleton, syllable_count
+from kg.analysis.phonetics import SOUNDEX_CLASSES, consonant_skeleton, syllable_count
 
 __all__ = [
     "AFFIX_MIN_LENGTH",
     "BEGINNING_MIN_LENGTH",
+    "SAME_SOUND",
     "SKELETON_MIN_LENGTH",
     "affix_containment",
     "affixes",
@@ -72,12 +73,8 @@ SHORT_SCORE = 0.82
 SOUND_SCORE = 0.85
 SOUND_MIN_LETTERS = 0.55  # Indel similarity of the romanized forms: the letters overlap too
 SKELETON_MIN_LENGTH = 3
-_SAME_SOUND = {
-    **dict.fromkeys("BFPV", "1"),
-    **dict.fromkeys("CGJKQSXZ", "2"),
-    **dict.fromkeys("DT", "3"),
-    **dict.fromkeys("MN", "5"),
-}
+# Letters that share a Soundex class with another letter (L and R are classes of their own).
+SAME_SOUND = {char: code for char, code in SOUNDEX_CLASSES.items() if code not in "46"}
 
 
 def _weight(words: tuple[str, ...]) -> int:
@@ -253,7 +250,7 @@ def short_change(roman_a: str, roman_b: str) -> float | None:
         return None
     if len(roman_a) == 4:
         x, y = roman_a[changed[0]], roman_b[changed[0]]
-        if _SAME_SOUND.get(x) is None or _SAME_SOUND.get(x) != _SAME_SOUND.get(y):
+        if SAME_SOUND.get(x) is None or SAME_SOUND.get(x) != SAME_SOUND.get(y):
             return None
     return SHORT_SCORE
 
