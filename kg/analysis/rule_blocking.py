@@ -48,7 +48,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 
 from kg.analysis.elements import distinctive_words
-from kg.analysis.scripts import HAN, normalize, romanize, words
+from kg.analysis.scripts import normalize, romanize, whole_han, words
 from kg.analysis.similarity_rules import (
     AFFIX_MAX_LENGTH,
     AFFIX_MIN_LENGTH,
@@ -142,10 +142,8 @@ def lookup_keys(keys: Iterable[str]) -> set[str]:
 
 
 def _whole_han(folded: str) -> str:
-    """The folded text when it is Chinese characters alone (at most 12), else ``""``."""
-    if folded.isascii() or not all(HAN.match(c) for c in folded):
-        return ""
-    return folded[:_MAX_HAN]
+    """The folded text when it is Chinese characters alone, its first 12, else ``""``."""
+    return whole_han(folded)[:_MAX_HAN]
 
 
 def _short_patterns(roman: str) -> Iterator[str]:

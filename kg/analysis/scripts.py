@@ -27,7 +27,7 @@ from functools import cache, lru_cache
 from anyascii import anyascii
 from pypinyin import Style, lazy_pinyin
 
-__all__ = ["HAN", "has_han", "is_latin_text", "normalize", "romanize", "words"]
+__all__ = ["HAN", "normalize", "romanize", "whole_han", "words"]
 
 # Trademark symbols carry no distinctiveness, and NFKC would spell "™" out as "TM".
 _MARK_SYMBOLS = dict.fromkeys(map(ord, "™®©℠℗"))
@@ -91,14 +91,15 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFC", folded.upper())
 
 
-def has_han(text: str) -> bool:
-    """Whether `text` has a Chinese character."""
-    return HAN.search(text) is not None
+def whole_han(folded: str) -> str:
+    """A :func:`normalize` d text when it is Chinese characters alone, else ``""``.
 
-
-def is_latin_text(folded: str) -> bool:
-    """Whether a :func:`normalize` d text is plain Latin letters and digits."""
-    return folded.isascii()
+    >>> whole_han("小米"), whole_han("小米SU7"), whole_han("AWS")
+    ('小米', '', '')
+    """
+    if folded.isascii() or not all(HAN.match(c) for c in folded):
+        return ""
+    return folded
 
 
 @lru_cache(maxsize=65536)

@@ -66,7 +66,7 @@ from rapidfuzz.distance import OSA
 from kg.analysis import similarity_rules as rules
 from kg.analysis.phonetics import phonetic_codes, vowels
 from kg.analysis.rule_blocking import rule_keys
-from kg.analysis.scripts import HAN, normalize, romanize, words
+from kg.analysis.scripts import HAN, normalize, romanize, whole_han, words
 from kg.analysis.verbal import verbal_element
 
 __all__ = [
@@ -229,7 +229,7 @@ def _compare_verbal(a: str, b: str) -> MarkSimilarity:
             fired["phonetic"] = PHONETIC_BASE + PHONETIC_SPAN * edit
         if edit >= FUZZY_MIN_EDIT:
             fired["fuzzy"] = edit
-    _structure_rules(a, b, roman_a, roman_b, fired)
+    _structure_rules(a, b, (folded_a, folded_b), roman_a, roman_b, fired)
     if other_script and folded_a.isascii() != folded_b.isascii():
         latin, other = (roman_a, folded_b) if folded_a.isascii() else (roman_b, folded_a)
         found = rules.sound_transliteration(romanize(other), latin, HAN.search(other) is not None)
@@ -242,21 +242,18 @@ def _compare_verbal(a: str, b: str) -> MarkSimilarity:
     return MarkSimilarity(max([edit, *fired.values()]), reasons)
 
 
-def _whole_han(text: str) -> str:
-    """A mark's Chinese characters, where it is written in them alone (after folding)."""
-    folded = normalize(text)
-    return folded if not folded.isascii() and all(HAN.match(c) for c in folded) else ""
-
-
-def _structure_rules(a: str, b: str, roman_a: str, roman_b: str, fired: dict[str, float]) -> None:
-    """The rules of `kg.analysis.similarity_rules` on words, beginnings and short marks.
+def _structure_rules(
+    a: str, b: str, folded: tuple[str, str], roman_a: str, roman_b: str, fired: dict[str, float]
+) -> None:
+    """The rules of `kg.analysis.similarity_rules` on words, beginnings and short marks;
+    `folded` are the two :func:`normalize` d texts.
 
     Beginnings, ends and single characters are compared between Latin forms only: the pinyin
     of ``上昇`` (SHANGSHENG) does not begin with the word ``SHAN``; Chinese marks are compared
     by their characters, a wholly Chinese mark inside another."""
     words_a, words_b = words(a), words(b)
-    han_a, han_b = _whole_han(a), _whole_han(b)
-    latin = roman_a == normalize(a) and roman_b == normalize(b)
+    han_a, han_b = whole_han(folded[0]), whole_han(folded[1])
+    latin = folded[0].isascii() and folded[1].isascii()
     contained = None
     if len(words_a) > 1 or len(words_b) > 1 or (han_a and han_b):  # else: equal or not
         contained = rules.containment(words_a, words_b, han_a, han_b)
