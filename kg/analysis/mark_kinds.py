@@ -25,8 +25,7 @@ from weakref import WeakKeyDictionary
 import pyoxigraph as ox
 
 from kg.analysis.model import GoodsServicesEntry, Holding
-from kg.analysis.rule_blocking import lookup_keys
-from kg.analysis.similarity import MarkSimilarity, blocking_keys, compare
+from kg.analysis.similarity import KeyedTexts, MarkSimilarity, compare
 from kg.analysis.sparql_text import TM, batches, iri_values
 from kg.resources import SCHEMA_DIR
 
@@ -256,24 +255,17 @@ class _VerbalIndex:
                   ?h <{TM}verbalElement> ?v ; <{TM}mark> ?m }}"""
         )
         self.marks: dict[str, set[str]] = {}
-        self.buckets: dict[str, set[str]] = {}
+        self.texts = KeyedTexts()
         for row in rows:
             verbal, mark = row["v"], row["m"]
             if not verbal or not mark:
                 continue
             self.marks.setdefault(verbal, set()).add(mark)
-            for key in blocking_keys(verbal):
-                self.buckets.setdefault(key, set()).add(verbal)
+            self.texts.add(verbal)
 
     def candidates(self, text: str, min_similarity: float) -> set[str]:
-        keys = lookup_keys(blocking_keys(text))
-        verbals = {v for key in keys for v in self.buckets.get(key, ())}
-        return {
-            mark
-            for verbal in verbals
-            if compare(text, verbal).score >= min_similarity
-            for mark in self.marks[verbal]
-        }
+        similar = self.texts.similar(text, min_similarity)
+        return {mark for verbal in similar for mark in self.marks[verbal]}
 
 
 _INDEXES: WeakKeyDictionary[object, _VerbalIndex] = WeakKeyDictionary()

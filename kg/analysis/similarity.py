@@ -65,7 +65,7 @@ from rapidfuzz.distance import OSA
 
 from kg.analysis import similarity_rules as rules
 from kg.analysis.phonetics import phonetic_codes, vowels
-from kg.analysis.rule_blocking import rule_keys
+from kg.analysis.rule_blocking import lookup_keys, rule_keys
 from kg.analysis.scripts import HAN, normalize, romanize, whole_han, words
 from kg.analysis.verbal import verbal_element
 
@@ -74,6 +74,7 @@ __all__ = [
     "MAX_MARK_LENGTH",
     "REASONS",
     "SHORT_MARK_LENGTH",
+    "KeyedTexts",
     "MarkSimilarity",
     "blocking_keys",
     "comparable_form",
@@ -284,6 +285,33 @@ def is_similar(
     (False, True)
     """
     return compare(a, b, jurisdiction).score >= min_similarity
+
+
+class KeyedTexts:
+    """Texts indexed by their :func:`blocking_keys`, for questions about one text at a time
+    (a registration's verbal elements, its stated translations).
+
+    >>> texts = KeyedTexts(["UBER EATS", "TESLA", "APPLE"])
+    >>> sorted(texts.similar("UBER", 0.8))
+    ['UBER EATS']
+    """
+
+    def __init__(self, texts: Iterable[str] = ()) -> None:
+        self._buckets: dict[str, set[str]] = {}
+        for text in texts:
+            self.add(text)
+
+    def add(self, text: str) -> None:
+        for key in blocking_keys(text):
+            self._buckets.setdefault(key, set()).add(text)
+
+    def similar(self, text: str, min_similarity: float) -> dict[str, MarkSimilarity]:
+        """The indexed texts `compare` scores `min_similarity` or more against `text`, among
+        those a question meets (`kg.analysis.rule_blocking.lookup_keys`)."""
+        keys = lookup_keys(blocking_keys(text))
+        near = {other for key in keys for other in self._buckets.get(key, ())}
+        scored = {other: compare(text, other) for other in near}
+        return {other: found for other, found in scored.items() if found.score >= min_similarity}
 
 
 def _deletion_neighbourhood(text: str) -> set[str]:

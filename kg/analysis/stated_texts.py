@@ -22,8 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
-from kg.analysis.rule_blocking import lookup_keys
-from kg.analysis.similarity import MarkSimilarity, blocking_keys, compare
+from kg.analysis.similarity import KeyedTexts, MarkSimilarity
 from kg.namespaces import TM
 
 __all__ = [
@@ -73,8 +72,9 @@ class _StatedIndex:
                   ?r ?p ?t ; <{TM}mark> ?m }}"""
         )
         self.entries: list[tuple[str, str, str, str]] = []  # registration, mark, reason, text
-        self.buckets: dict[str, set[int]] = {}
+        self.by_text: dict[str, list[int]] = {}
         self.by_mark: dict[str, list[int]] = {}
+        self.texts = KeyedTexts()
         for row in rows:
             registration, mark, predicate, statement = row["r"], row["m"], row["p"], row["t"]
             if not (registration and mark and predicate and statement):
@@ -82,17 +82,16 @@ class _StatedIndex:
             reason = STATED_REASONS[predicate.removeprefix(str(TM))]
             for text in equivalents(statement):
                 self.entries.append((registration, mark, reason, text))
+                self.by_text.setdefault(text, []).append(len(self.entries) - 1)
                 self.by_mark.setdefault(mark, []).append(len(self.entries) - 1)
-                for key in blocking_keys(text):
-                    self.buckets.setdefault(key, set()).add(len(self.entries) - 1)
+                self.texts.add(text)
 
     def matches(self, text: str, min_similarity: float) -> list[StatedMatch]:
         best: dict[str, StatedMatch] = {}
-        keys = lookup_keys(blocking_keys(text))
-        for at in sorted({i for key in keys for i in self.buckets.get(key, ())}):
+        similar = self.texts.similar(text, min_similarity)
+        for at in sorted(at for stated in similar for at in self.by_text[stated]):
             registration, mark, reason, stated = self.entries[at]
-            found = compare(text, stated)
-            score = min(found.score, STATED_SCORE)
+            score = min(similar[stated].score, STATED_SCORE)
             if score < min_similarity:
                 continue
             known = best.get(registration)
