@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from kg.analysis.contradictions import Statement
 from kg.analysis.dates import PartialDate
+from kg.analysis.holding_statements import HOLDER_FIELD, HolderView, holder_view
 from kg.analysis.lifecycle import StatusScheme, status_name
 from kg.analysis.lookups import BatchedLookups, HoldingRecord
 from kg.analysis.mark_index import MarkIndex
@@ -85,10 +86,16 @@ class Identities:
     ('a', ['a', 'b', 'c'])
     """
 
-    def __init__(self, links: Iterable[tuple[str, str]] = ()) -> None:
+    def __init__(
+        self,
+        links: Iterable[tuple[str, str]] = (),
+        stated: Iterable[tuple[str, str, str]] = (),
+    ) -> None:
         self._parent: dict[str, str] = {}
         for left, right in links:
             self._union(left, right)
+        self._stated = list(stated)  # (a, b, named graph stating a owl:sameAs b)
+        self._link_graphs: dict[str, frozenset[str]] | None = None
 
     def _find(self, iri: str) -> str:
         parent = self._parent.get(iri, iri)
@@ -107,6 +114,19 @@ class Identities:
 
     def canonical(self, iri: str) -> str:
         return self._find(iri)
+
+    def link_graphs(self, iri: str) -> frozenset[str]:
+        """The named graphs stating the owl:sameAs links of `iri`'s group (empty if alone).
+
+        >>> Identities([("a", "b")], [("a", "b", "g1"), ("c", "d", "g2")]).link_graphs("b")
+        frozenset({'g1'})
+        """
+        if self._link_graphs is None:
+            found: dict[str, set[str]] = defaultdict(set)
+            for left, _right, graph in self._stated:
+                found[self._find(left)].add(graph)
+            self._link_graphs = {root: frozenset(g) for root, g in found.items()}
+        return self._link_graphs.get(self._find(iri), frozenset())
 
     def members(self, iri: str) -> set[str]:
         root = self._find(iri)
@@ -146,10 +166,13 @@ class FactBase(BatchedLookups, TimelineFacts):
     @property
     def identities(self) -> Identities:
         if self._identities is None:
-            rows = self.select(
-                "SELECT DISTINCT ?a ?b WHERE { ?a <http://www.w3.org/2002/07/owl#sameAs> ?b }"
+            same = "<http://www.w3.org/2002/07/owl#sameAs>"
+            rows = self.select(f"SELECT DISTINCT ?a ?b WHERE {{ ?a {same} ?b }}")
+            stated = self.select(f"SELECT ?a ?b ?g WHERE {{ GRAPH ?g {{ ?a {same} ?b }} }}")
+            self._identities = Identities(
+                ((row["a"], row["b"]) for row in rows),  # type: ignore[misc]
+                ((row["a"], row["b"], row["g"]) for row in stated),  # type: ignore[misc]
             )
-            self._identities = Identities((row["a"], row["b"]) for row in rows)  # type: ignore[misc]
         return self._identities
 
     @property
@@ -396,6 +419,8 @@ class FactBase(BatchedLookups, TimelineFacts):
             record.iris.add(holding)
             record.values[field_name].add(obj)
             record.graphs.add(graph)
+            record.stated[(field_name, obj)].add(graph)
+            record.subjects[graph].add(holding)
 
     def _holdings_from(self, records: dict[str, HoldingRecord]) -> list[Holding]:
         identities = self.identities
@@ -403,57 +428,67 @@ class FactBase(BatchedLookups, TimelineFacts):
         marks = self.marks
         holdings: list[Holding] = []
         for key, record in sorted(records.items()):
-            values = record.values
-            mark_iri = identities.canonical(min(values.get("mark", {""})))
+            mark_iri = identities.canonical(min(record.values.get("mark", {""})))
             mark = MarkRef(id=mark_iri, text=marks.get(mark_iri, ""))
-            classes = tuple(
-                sorted(
-                    {
-                        int(c.rsplit("/", 1)[1])
-                        for c in values.get("niceClass", ())
-                        if c.rsplit("/", 1)[1].isdigit()
-                    }
-                )
-            )
-            jurisdictions = sorted(values.get("jurisdiction", ()))
-            behalf = sorted({identities.canonical(b) for b in values.get("onBehalfOf", ())})
-            holders = (
-                values.get("owner", set())
-                if record.kind == "Registration"
-                else values.get("user", set())
-            )
-            life = self._life(values, jurisdictions) if record.kind == "Registration" else {}
-            if record.kind == "Registration":
-                life |= kind_fields(values, goods)  # kind of mark, Vienna codes, goods
+            holders = record.values.get(HOLDER_FIELD[record.kind], set())
             for party in sorted({identities.canonical(h) for h in holders}):
-                if record.kind == "Registration":
-                    kind = HoldingKind.REGISTERED_OWNER
-                else:
-                    kind = HoldingKind.OPERATOR if behalf else HoldingKind.USER
-                holdings.append(
-                    Holding(
-                        id=key,
-                        kind=kind,
-                        mark=mark,
-                        party=party,
-                        on_behalf_of=behalf[0] if behalf else None,
-                        jurisdiction=jurisdictions[0].rsplit("/", 1)[1] if jurisdictions else None,
-                        classes=classes,
-                        filing_date=_most_precise(values.get("filingDate")),
-                        registration_date=_most_precise(values.get("registrationDate")),
-                        start_date=_most_precise(values.get("startDate")),
-                        end_date=_most_precise(values.get("endDate")),
-                        registration_number=min(values["registrationNumber"])
-                        if values.get("registrationNumber")
-                        else None,
-                        region=min(values["region"]) if values.get("region") else None,
-                        sources=tuple(sorted(record.graphs)),
-                        iris=tuple(sorted(record.iris)),
-                        **life,
-                    )
-                )
+                view = holder_view(record, key, party, mark_iri, identities)
+                holdings.append(self._holding(key, record, view, party, mark, goods))
         holdings = [with_goods_services_classes(h) for h in holdings]  # issue 13, D
         return with_registration_claims(self, with_recorded_owners(holdings), records)
+
+    def _holding(
+        self,
+        key: str,
+        record: HoldingRecord,
+        view: HolderView,
+        party: str,
+        mark: MarkRef,
+        goods: Mapping,
+    ) -> Holding:
+        """One holder's registration or use, from the facts its sources state
+        (`kg.analysis.holding_statements`)."""
+        identities = self.identities
+        values = view.values
+        classes = tuple(
+            sorted(
+                {
+                    int(c.rsplit("/", 1)[1])
+                    for c in values.get("niceClass", ())
+                    if c.rsplit("/", 1)[1].isdigit()
+                }
+            )
+        )
+        jurisdictions = sorted(values.get("jurisdiction", ()))
+        behalf = sorted({identities.canonical(b) for b in values.get("onBehalfOf", ())})
+        registration = record.kind == "Registration"
+        life = self._life(values, jurisdictions) if registration else {}
+        if registration:
+            life |= kind_fields(values, goods)  # kind of mark, Vienna codes, goods
+            kind = HoldingKind.REGISTERED_OWNER
+        else:
+            kind = HoldingKind.OPERATOR if behalf else HoldingKind.USER
+        return Holding(
+            id=key,
+            kind=kind,
+            mark=mark,
+            party=party,
+            on_behalf_of=behalf[0] if behalf else None,
+            jurisdiction=jurisdictions[0].rsplit("/", 1)[1] if jurisdictions else None,
+            classes=classes,
+            filing_date=_most_precise(values.get("filingDate")),
+            registration_date=_most_precise(values.get("registrationDate")),
+            start_date=_most_precise(values.get("startDate")),
+            end_date=_most_precise(values.get("endDate")),
+            registration_number=min(values["registrationNumber"])
+            if values.get("registrationNumber")
+            else None,
+            region=min(values["region"]) if values.get("region") else None,
+            sources=view.sources,
+            iris=tuple(sorted(record.iris)),
+            statements=view.statements,
+            **life,
+        )
 
     def _life(self, values: dict[str, set[str]], jurisdictions: list[str]) -> dict:
         """A registration's numbers, dates and status, the status normalized to the scheme."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kg.analysis.model import CaseSummary, Holding, MarkRef, PartyRef, SourceRef, TimelineEntry
 from kg.analysis.sparql_text import KEY_BATCH, RDF_TYPE, TM, batches, iri_values
@@ -28,6 +28,10 @@ class HoldingRecord:
     kind: str
     values: dict[str, set[str]]
     graphs: set[str]
+    stated: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
+    """(field, value as stated) -> the named graphs stating it (kg.analysis.holding_statements)."""
+    subjects: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    """Named graph -> the IRIs of the record it states facts about (owl:sameAs members)."""
 
 
 class BatchedLookups:

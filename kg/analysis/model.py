@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FILED_KINDS",
     "CaseSummary",
+    "Cited",
     "CompetingClaim",
     "ConflictPair",
     "ConflictPath",
@@ -136,6 +137,26 @@ class SourceRef(Result):
 
 
 @dataclass(frozen=True)
+class Cited(Result):
+    """One statement of an answer, with exactly the sources that state it.
+
+    A statement is one or more facts about one subject read together: ``facts`` are
+    (property IRI, value) pairs, each value an IRI (canonical, owl:sameAs resolved) or a
+    literal's lexical form. Every graph in ``sources`` states all of them about the subject
+    or about a record owl:sameAs it, and no other graph does; ``identities`` are the graphs
+    stating the owl:sameAs links that reading rests on (empty when each source names the
+    subject and values as the answer does). A use's date, say, is read together with its
+    user (``((tm:user, P), (tm:startDate, D))``): a source dating the use of another user
+    is not a source for P's (docs/provenance.md).
+    """
+
+    subject: str
+    facts: tuple[tuple[str, str], ...]
+    sources: tuple[str, ...]
+    identities: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class PartyRef(Result):
     """A party, with the IRIs and names of every record linked to it by owl:sameAs."""
 
@@ -211,6 +232,8 @@ class Holding(Result):
     application_claims: RegistrationClaims | None = None
     """Set by `kg.analysis.registration_claims`: the application's Paris priority claims,
     first-use dates, translations, transliterations and disclaimers (None: it states none)."""
+    statements: tuple[Cited, ...] = ()
+    """Each fact shown, with the sources that state it (a use's facts read with its user)."""
 
 
 @dataclass(frozen=True)
@@ -249,6 +272,8 @@ class MarkUsage(Result):
     via: str | None = None
     """The regional or international right through which the hit counts in the jurisdiction
     asked: "EM", "BX", "OA", "WO/DE" (a Madrid designation of DE), "WO/EM"; None if national."""
+    statements: tuple[Cited, ...] = ()
+    """Each fact the hit rests on (holder, mark, place, class, dates), with its own sources."""
 
 
 @dataclass(frozen=True)
@@ -315,6 +340,8 @@ class CompetingClaim(Result):
     effective_basis: str | None = None
     """Why it counts from then: filing, Paris priority, first use in commerce, use,
     constructive use (filing / Paris priority); or why it does not count."""
+    statements: tuple[Cited, ...] = ()
+    """Each fact the claim rests on, with its own sources."""
 
 
 @dataclass(frozen=True)
@@ -335,6 +362,8 @@ class PriorityFinding(Result):
     date_basis: str | None = None
     """Why the holder counts from `date`: filing, registration, Paris priority, first use in
     commerce, use, or constructive use (filing / Paris priority)."""
+    statements: tuple[Cited, ...] = ()
+    """Each fact the finding rests on (the holder's filing, its date...), with its own sources."""
 
 
 @dataclass(frozen=True)
@@ -345,6 +374,9 @@ class TimelineEntry(Result):
     description: str
     parties: tuple[str, ...]
     sources: tuple[SourceRef, ...]
+    statements: tuple[Cited, ...] = ()
+    """What the entry states (the event's type, date and description, or a holding's facts),
+    with the sources that state it: every cited source states the date and the words shown."""
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,10 @@ from dataclasses import dataclass
 
 from kg.analysis.coverage import covers, route_note
 from kg.analysis.dates import PartialDate
+from kg.analysis.holding_statements import stated_values, statement_sources
 from kg.analysis.model import (
     FILED_KINDS,
+    Cited,
     CompetingClaim,
     Holding,
     HoldingKind,
@@ -42,6 +44,7 @@ from kg.analysis.registration_claims import (
     filing_effective,
     first_use_in_commerce,
 )
+from kg.analysis.sparql_text import TM
 from kg.analysis.usage import MIN_CLASS_RELATEDNESS, class_match
 
 __all__ = ["RULE_NAMES", "ClaimRecord", "priority"]
@@ -149,29 +152,37 @@ def priority(
         relatedness,
         rule=rule,
     )
-    explanation = _explain(
-        mark_text,
-        nice_class,
-        jurisdiction,
-        rule,
-        rule_basis,
-        winner,
-        parties,
-        filings,
-        uses,
-        by_filing=by_filing,
-    ) + claim_notes(
-        in_class,
-        [
-            c.claimant
-            for c in claims
-            if c.kind == "FirstUseClaim" and c.jurisdiction in (None, jurisdiction)
-        ],
-        rule=rule,
-        jurisdiction=jurisdiction,
-        prior_use=prior_use_basis,
-        names={iri: ref.name for iri, ref in parties.items()},
-        decided=winner,
+    winner_statements: tuple[Cited, ...] = ()
+    winner_graphs: tuple[str, ...] = ()
+    if winner is not None:
+        winner_statements, winner_graphs = _cited(winner[1], _date_property(winner[1], rule))
+    explanation = (
+        _explain(
+            mark_text,
+            nice_class,
+            jurisdiction,
+            rule,
+            rule_basis,
+            winner,
+            parties,
+            filings,
+            uses,
+            by_filing=by_filing,
+        )
+        + _disagreement(winner, rule, sources)
+        + claim_notes(
+            in_class,
+            [
+                c.claimant
+                for c in claims
+                if c.kind == "FirstUseClaim" and c.jurisdiction in (None, jurisdiction)
+            ],
+            rule=rule,
+            jurisdiction=jurisdiction,
+            prior_use=prior_use_basis,
+            names={iri: ref.name for iri, ref in parties.items()},
+            decided=winner,
+        )
     )
     return PriorityFinding(
         mark=mark_text,
@@ -184,11 +195,84 @@ def priority(
         holding=winner[1].id if winner else None,
         explanation=explanation,
         competing_claims=competing,
-        sources=tuple(
-            sources.get(g, SourceRef(graph=g)) for g in (winner[1].sources if winner else ())
-        ),
+        sources=_refs(winner_graphs, sources),
+        statements=winner_statements,
         date_basis=_effective(winner[1], rule).basis if winner else None,
     )
+
+
+_SHOWN = (
+    "mark",
+    "registrationNumber",
+    "applicationNumber",
+    "jurisdiction",
+    "niceClass",
+    "region",
+    "onBehalfOf",
+)
+"""The facts of a holding a priority answer shows besides its date (`_describe`)."""
+
+
+def _date_property(holding: Holding, rule: str | None) -> str | None:
+    """The tm: property a holding's date in the answer comes from (None: no date shown)."""
+    if holding.kind not in FILED_KINDS:
+        return "startDate"
+    if rule == "FirstToUse" and first_use_in_commerce(holding) is not None:
+        return None  # the application's first-use statement (kg.analysis.registration_claims)
+    return "filingDate" if holding.filing_date else "registrationDate"
+
+
+def _cited(
+    holding: Holding, date_property: str | None
+) -> tuple[tuple[Cited, ...], tuple[str, ...]]:
+    """The statements a priority answer shows of a holding, and the graphs they cite: the
+    holder, its number, place, classes and the date used, each from the sources that state
+    it, not every source of the record (issue 16)."""
+    shown = (*_SHOWN, date_property) if date_property else _SHOWN
+    wanted = {TM + name for name in shown}
+    statements = tuple(s for s in holding.statements if s.facts and s.facts[-1][0] in wanted)
+    return statements, statement_sources(holding.statements, *shown)
+
+
+def _refs(graphs: Sequence[str], sources: Mapping[str, SourceRef]) -> tuple[SourceRef, ...]:
+    return tuple(sources.get(g, SourceRef(graph=g)) for g in graphs)
+
+
+def _disagreement(
+    winner: tuple[PartialDate, Holding] | None,
+    rule: str | None,
+    sources: Mapping[str, SourceRef],
+) -> str:
+    """A sentence naming the other dates sources give the deciding date, each with its
+    sources, where they disagree (the rule: the most precise date, the earliest of equally
+    precise ones, `kg.analysis.facts`; `kg contradictions` lists the disagreement)."""
+    if winner is None:
+        return ""
+    holding = winner[1]
+    prop = _date_property(holding, rule)
+    values = stated_values(holding.statements, prop) if prop else []
+    dates = [PartialDate.try_parse(value) for value, _ in values]
+    if not any(
+        a is not None and b is not None and not a.compatible(b)
+        for i, a in enumerate(dates)
+        for b in dates[i + 1 :]
+    ):
+        return ""  # one value, or values that refine one another (2004 and 2004-09)
+    label = {"filingDate": "filing date", "registrationDate": "registration date"}.get(
+        prop or "", "start date"
+    )
+    stated = "; ".join(
+        f"{value} ({', '.join(_title(g, sources) for g in graphs)})" for value, graphs in values
+    )
+    return (
+        f" Sources disagree on its {label}: {stated}. The most precise date (the earliest of "
+        "equally precise ones) counts; `kg contradictions` lists the disagreement."
+    )
+
+
+def _title(graph: str, sources: Mapping[str, SourceRef]) -> str:
+    ref = sources.get(graph)
+    return (ref.title if ref and ref.title else None) or graph.rsplit("/", 1)[-1]
 
 
 def _date(text: str | None) -> PartialDate | None:
@@ -257,12 +341,19 @@ def _competing(
             when = f" on {holding.ended}" if holding.ended else ""
             description += f"; lapsed{when}: {holding.end_reason}"
         effective = _effective(holding, rule)
+        prop = (
+            ("filingDate" if holding.filing_date else "registrationDate")
+            if registered
+            else "startDate"
+        )
+        cited, graphs = _cited(holding, prop)
         claim = CompetingClaim(
             party=parties[holding.party],
             basis=basis,
             date=text,
             description=description,
-            sources=tuple(sources.get(g, SourceRef(graph=g)) for g in holding.sources),
+            sources=_refs(graphs, sources),
+            statements=cited,
             lapsed=holding.lapsed,
             ended=holding.ended,
             end_reason=holding.end_reason,

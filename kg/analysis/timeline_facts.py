@@ -10,12 +10,19 @@ from collections.abc import Iterable, Sequence
 
 from kg.analysis.dates import PartialDate
 from kg.analysis.lifecycle import end_of
-from kg.analysis.model import FILED_KINDS, HoldingKind, TimelineEntry
+from kg.analysis.model import FILED_KINDS, Cited, HoldingKind, TimelineEntry
 from kg.analysis.ownership import change_order, owners_on
 from kg.analysis.ownership_facts import CHANGE_KINDS, describe_changes
-from kg.analysis.sparql_text import TM, batches, camel_words, iri_values
+from kg.analysis.sparql_text import RDF_TYPE, TM, batches, camel_words, iri_values
 
 __all__ = ["TimelineFacts"]
+
+_DESCRIPTION = "http://purl.org/dc/terms/description"
+
+
+def _by_date_text(item: tuple[tuple[str | None, str | None], set[str]]) -> tuple:
+    (date, description), _graphs = item
+    return (date is None, date or "", description or "")
 
 
 class TimelineFacts:
@@ -86,39 +93,55 @@ class TimelineFacts:
         return sorted(pairs)
 
     def _event_entries(self, rows: list[dict[str, str | None]]) -> list[TimelineEntry]:
-        by_event: dict[str, dict[str | None, set[str]]] = defaultdict(lambda: defaultdict(set))
-        kinds: dict[str, str] = {}
-        descriptions: dict[tuple[str, str | None], str] = {}
+        """One entry per date and description the sources give an event together, citing
+        exactly the graphs that state that date with that description (issue 16): a
+        source's words never describe a date another source gives. A graph stating neither
+        date nor description counts only when no graph states either."""
+        said: dict[str, dict[str, tuple[set[str], set[str]]]] = defaultdict(
+            lambda: defaultdict(lambda: (set(), set()))
+        )
+        types: dict[str, set[str]] = defaultdict(set)
         changes_of_owner: set[str] = set()
         for row in rows:
-            event = row["e"]
-            if row["type"].removeprefix(TM) in CHANGE_KINDS:  # type: ignore[union-attr]
-                changes_of_owner.add(event)  # type: ignore[arg-type]
-            by_event[event][row["date"]].add(row["g"])  # type: ignore[index,arg-type]
-            kinds[event] = camel_words(row["type"].removeprefix(TM))  # type: ignore[index,union-attr]
+            event: str = row["e"]  # type: ignore[assignment]
+            kind = row["type"].removeprefix(TM)  # type: ignore[union-attr]
+            if kind in CHANGE_KINDS:
+                changes_of_owner.add(event)
+            if row["type"].startswith(TM):  # type: ignore[union-attr]
+                types[event].add(kind)
+            dates, descriptions = said[event][row["g"]]  # type: ignore[index]
+            if row["date"]:
+                dates.add(row["date"])
             if row["desc"]:
-                descriptions.setdefault((event, row["date"]), row["desc"])  # type: ignore[arg-type]
-                descriptions.setdefault((event, None), row["desc"])  # type: ignore[arg-type]
-        involved = self._involved(sorted(by_event))
+                descriptions.add(row["desc"])
+        involved = self._involved(sorted(said))
         # Only changes of owner need their registration's words (no query when there are none).
         changes = describe_changes(self, sorted(changes_of_owner)) if changes_of_owner else {}
         entries = []
-        for event, dates in by_event.items():
-            dated = {d: g for d, g in dates.items() if d}
-            undated_graphs = dates.get(None, set())
-            if not dated:
-                dated = {None: undated_graphs}  # type: ignore[dict-item]
-            for date, graphs in dated.items():
+        for event, graphs in said.items():
+            grouped: dict[tuple[str | None, str | None], set[str]] = defaultdict(set)
+            for graph, (dates, descriptions) in graphs.items():
+                for date in dates or {None}:
+                    for description in descriptions or {None}:
+                        grouped[(date, description)].add(graph)
+            if len(grouped) > 1:
+                grouped.pop((None, None), None)
+            kind = min(types.get(event) or {"Event"})
+            for (date, description), cited in sorted(grouped.items(), key=_by_date_text):
+                facts = [(RDF_TYPE, TM + kind)]
+                if date:
+                    facts.append((TM + "date", date))
+                if description:
+                    facts.append((_DESCRIPTION, description))
                 entries.append(
                     TimelineEntry(
                         date=date,
-                        kind=kinds[event],
+                        kind=camel_words(kind),
                         subject=event,
-                        description=descriptions.get((event, date))
-                        or descriptions.get((event, None))
-                        or changes.get(event, ""),
+                        description=description or changes.get(event, ""),
                         parties=tuple(involved.get(event, ())),
-                        sources=self.source_refs(graphs),
+                        sources=self.source_refs(cited),
+                        statements=(Cited(event, tuple(facts), tuple(sorted(cited))),),
                     )
                 )
         return entries

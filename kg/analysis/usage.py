@@ -130,6 +130,7 @@ def who_else_uses(
         if strength is not None and strength < min_class_relatedness:
             continue
         key = (holding.party, holding.kind, holding.mark.id, holding.on_behalf_of, holding.lapsed)
+        key += (holding.jurisdiction,)  # a use with no place is not a use in CN (issue 16)
         key += (_via(holding, jurisdiction),)  # a national right and an EM right: two hits
         groups[key].append((holding, strength, note))
     usages = [
@@ -185,6 +186,7 @@ def _usage(
         lapsed=first.lapsed,
         ended=endings[-1][1] if endings else None,
         end_reason=endings[-1][2] if endings else None,
+        statements=tuple(dict.fromkeys(s for h, _, _ in group for s in h.statements)),
         **usage_kind_fields([h for h, _, _ in group]),  # type: ignore[arg-type]
     )
 

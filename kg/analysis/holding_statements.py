@@ -1,0 +1,147 @@
+"""Which source states which fact of a registration or a use (statement-level provenance).
+
+A **registration** is a record of its own: its number, dates, classes and status are its
+facts whoever holds it, each cited to the named graphs that state it; its holder is one more
+statement, ``((tm:owner, P), (tm:mark, M))``.
+
+A **use** is a relation of its user to a mark: its place, classes and dates are read *with
+its user*, so each of its statements is ``((tm:user, P), (tm:xxx, value))`` and cites only the
+graphs that state both. A source that gives the same use node another user (the seed
+article's "Huanghuanxin.com" runs AWS Ningxia, the AWS blog's NWCD runs it from 2017) states
+that user's use, and its date is not a date of this one.
+
+Values stated differently by different sources stay apart: two filing dates are two
+statements, each with its own sources (`stated_values`). IRIs of parties and marks are
+canonical (owl:sameAs resolved); a statement read through an identity lists the graphs that
+state the owl:sameAs links in ``Cited.identities``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from kg.analysis.model import Cited
+from kg.analysis.sparql_text import TM
+
+if TYPE_CHECKING:
+    from kg.analysis.facts import Identities
+    from kg.analysis.lookups import HoldingRecord
+
+__all__ = ["HolderView", "holder_view", "stated_values", "statement_sources"]
+
+_CANONICAL_FIELDS = frozenset({"mark", "owner", "user", "onBehalfOf"})
+HOLDER_FIELD = {"Registration": "owner", "Use": "user"}
+
+
+@dataclass(frozen=True)
+class HolderView:
+    """One holder's view of a registration or use record.
+
+    ``values``: field -> the values as stated (a use's: only those its user's sources state);
+    ``statements``: each fact with its sources; ``sources``: every graph cited, identity
+    graphs included.
+    """
+
+    values: dict[str, set[str]]
+    statements: tuple[Cited, ...]
+    sources: tuple[str, ...]
+
+
+def holder_view(
+    record: HoldingRecord, key: str, party: str, mark: str, identities: Identities
+) -> HolderView:
+    """The statements of the record `key` (canonical IRI) as held by `party`, of `mark`."""
+    canonical = identities.canonical
+    holder_field = HOLDER_FIELD[record.kind]
+    graphs_of: dict[tuple[str, str], set[str]] = defaultdict(set)
+    raws: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for (name, raw), graphs in record.stated.items():
+        value = canonical(raw) if name in _CANONICAL_FIELDS else raw
+        graphs_of[(name, value)] |= graphs
+        raws[(name, value)].add(raw)
+    holder = graphs_of.get((holder_field, party), set())
+    use = record.kind == "Use"
+
+    def cite(facts: tuple[tuple[str, str], ...], graphs: set[str]) -> Cited:
+        return Cited(
+            subject=key,
+            facts=tuple((TM + name, value) for name, value in facts),
+            sources=tuple(sorted(graphs)),
+            identities=_identity_graphs(record, facts, graphs, raws, identities),
+        )
+
+    core = ((holder_field, party), ("mark", mark))
+    statements = [cite(core, holder & graphs_of.get(("mark", mark), set()))]
+    values: dict[str, set[str]] = defaultdict(set)
+    for (name, value), graphs in sorted(graphs_of.items()):
+        if name == holder_field:
+            if value == party:
+                values[name] |= raws[(name, value)]
+            elif not use:
+                values[name] |= raws[(name, value)]  # a registration's other owners
+            continue
+        if use:
+            graphs = graphs & holder
+            if not graphs:
+                continue  # stated only by sources that name another user
+        values[name] |= raws[(name, value)]
+        if name != "mark":
+            facts = ((holder_field, party), (name, value)) if use else ((name, value),)
+            statements.append(cite(facts, graphs))
+    cited = {g for s in statements for g in (*s.sources, *s.identities)}
+    return HolderView(dict(values), tuple(statements), tuple(sorted(cited)))
+
+
+def _identity_graphs(
+    record: HoldingRecord,
+    facts: Sequence[tuple[str, str]],
+    graphs: Iterable[str],
+    raws: dict[tuple[str, str], set[str]],
+    identities: Identities,
+) -> tuple[str, ...]:
+    """The graphs stating the owl:sameAs links by which `graphs` state `facts` of `key`."""
+    found: set[str] = set()
+    for graph in graphs:
+        named = set(record.subjects.get(graph, ()))
+        for name, value in facts:
+            named |= {r for r in raws.get((name, value), ()) if graph in record.stated[(name, r)]}
+        # a record or party named by another member of its owl:sameAs group than the
+        # canonical IRI is read through the identity
+        found |= {
+            g
+            for iri in named
+            if iri != identities.canonical(iri)
+            for g in identities.link_graphs(iri)
+        }
+    return tuple(sorted(found))
+
+
+def stated_values(statements: Iterable[Cited], prop: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Each value the statements give `prop` (a tm: local name or an IRI) with its sources,
+    in the order of the values (dates sort as text, so earliest first)."""
+    iri = prop if ":" in prop else TM + prop
+    found: dict[str, set[str]] = defaultdict(set)
+    for statement in statements:
+        for name, value in statement.facts[-1:]:
+            if name == iri:
+                found[value] |= set(statement.sources)
+    return [(value, tuple(sorted(graphs))) for value, graphs in sorted(found.items())]
+
+
+def statement_sources(statements: Iterable[Cited], *props: str) -> tuple[str, ...]:
+    """The graphs citing the statements whose last fact is one of `props` (tm: local names),
+    identity graphs included: the sources of what an answer shows of a holding."""
+    wanted = {TM + p for p in props}
+    return tuple(
+        sorted(
+            {
+                g
+                for s in statements
+                if s.facts and s.facts[-1][0] in wanted
+                for g in (*s.sources, *s.identities)
+            }
+        )
+    )
