@@ -275,6 +275,17 @@ def _title(graph: str, sources: Mapping[str, SourceRef]) -> str:
     return (ref.title if ref and ref.title else None) or graph.rsplit("/", 1)[-1]
 
 
+def _claim_statement(record: ClaimRecord) -> Cited:
+    """What a tm:Claim states, as its sources state it together (`FactBase.claims` keeps one
+    record per claimant, kind, date and words)."""
+    facts = [(TM + "claimant", record.claimant), (TM + "claimKind", TM + record.kind)]
+    if record.date:
+        facts.append((TM + "claimedDate", record.date))
+    if record.description:
+        facts.append(("http://purl.org/dc/terms/description", record.description))
+    return Cited(subject=record.id, facts=tuple(facts), sources=record.sources)
+
+
 def _date(text: str | None) -> PartialDate | None:
     return PartialDate.try_parse(text)
 
@@ -370,7 +381,8 @@ def _competing(
             basis=f"claim of {'first use' if kind == 'firstuse' else kind}",
             date=record.date,
             description=record.description,
-            sources=tuple(sources.get(g, SourceRef(graph=g)) for g in record.sources),
+            sources=_refs(record.sources, sources),
+            statements=(_claim_statement(record),),
             effective_basis="a claim the source reports: does not count",
         )
         listed.append((_date(record.date), claim))

@@ -9,8 +9,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from kg.analysis.dates import PartialDate
+from kg.analysis.holding_statements import stated_values
 from kg.analysis.lifecycle import end_of
-from kg.analysis.model import FILED_KINDS, Cited, HoldingKind, TimelineEntry
+from kg.analysis.model import FILED_KINDS, Cited, Holding, HoldingKind, TimelineEntry
 from kg.analysis.ownership import change_order, owners_on
 from kg.analysis.ownership_facts import CHANGE_KINDS, describe_changes
 from kg.analysis.sparql_text import RDF_TYPE, TM, batches, camel_words, iri_values
@@ -18,6 +19,36 @@ from kg.analysis.sparql_text import RDF_TYPE, TM, batches, camel_words, iri_valu
 __all__ = ["TimelineFacts"]
 
 _DESCRIPTION = "http://purl.org/dc/terms/description"
+
+
+_LIFE = (
+    ("filingDate", "filing"),
+    ("publicationDate", "publication"),
+    ("registrationDate", "registration"),
+    ("renewalDate", "renewal"),
+)
+_DATE_OF = {kind: prop for prop, kind in _LIFE} | {"use begins": "startDate", "use ends": "endDate"}
+_SHOWN = ("mark", "jurisdiction", "niceClass", "registrationNumber", "applicationNumber")
+_ENDED = ("markStatus", "statusDate", "statusCode", "status", "expiryDate", "endDate")
+
+
+def _entry_statements(holding: Holding, kind: str, date: str) -> tuple[Cited, ...]:
+    """What a holding's timeline entry states: the holder, mark, place, classes and number,
+    and the date as the sources giving that date give it (or, for its end, its status)."""
+    shown = {TM + p for p in _SHOWN}
+    if kind == "use begins" and holding.on_behalf_of:
+        shown.add(TM + "onBehalfOf")
+    prop = _DATE_OF.get(kind)
+    found = []
+    for statement in holding.statements:
+        last, value = statement.facts[-1]
+        if (
+            last in shown
+            or (last == TM + str(prop) and value == date)
+            or (prop is None and last.removeprefix(TM) in _ENDED)
+        ):
+            found.append(statement)
+    return tuple(found)
 
 
 def _by_date_text(item: tuple[tuple[str | None, str | None], set[str]]) -> tuple:
@@ -176,7 +207,9 @@ class TimelineFacts:
         done: set[str] = set()
         today = PartialDate.today()
         for holding in self.holdings(r["m"] for r in rows):  # type: ignore[misc]
-            what = f"{holding.mark.text!r} in {holding.jurisdiction or 'no stated jurisdiction'}"
+            what = repr(holding.mark.text)
+            if holding.jurisdiction:
+                what += f" in {holding.jurisdiction}"
             if holding.classes:
                 what += f", class {', '.join(map(str, holding.classes))}"
             number = f" No. {holding.registration_number}" if holding.registration_number else ""
@@ -184,11 +217,11 @@ class TimelineFacts:
             serial_number = f" No. {serial}" if serial else ""
             application = f" application{serial_number}" if serial else ""
             # a right's life: filed, published, granted, and (for a dead right) its end
+            # each date as each source gives it (two sources, two filing dates: two entries)
             life = [
-                (holding.filing_date, "filing"),
-                (holding.publication_date, "publication"),
-                (holding.registration_date, "registration"),
-                (holding.renewal_date, "renewal"),  # the last renewal the sources give
+                (date, kind)
+                for prop, kind in _LIFE
+                for date, _graphs in stated_values(holding.statements, prop)
             ]
             ended, why = end_of(holding) if holding.kind in FILED_KINDS else (None, None)
             when = PartialDate.try_parse(ended)
@@ -207,8 +240,11 @@ class TimelineFacts:
             elif holding.party in canonical or holding.on_behalf_of in canonical:
                 dated = [
                     *((date, kind, holding.party) for date, kind in life),
-                    (holding.start_date, "use begins", holding.party),
-                    (holding.end_date, "use ends", holding.party),
+                    *(
+                        (date, kind, holding.party)
+                        for prop, kind in (("startDate", "use begins"), ("endDate", "use ends"))
+                        for date, _graphs in stated_values(holding.statements, prop)
+                    ),
                 ]
             else:
                 continue
@@ -232,6 +268,7 @@ class TimelineFacts:
                     ),
                     "use ends": f"{name} stops using {what}",
                 }[kind]
+                statements = _entry_statements(holding, kind, date)
                 entries.append(
                     TimelineEntry(
                         date=date,
@@ -239,7 +276,10 @@ class TimelineFacts:
                         subject=holding.id,
                         description=text,
                         parties=(name,),
-                        sources=self.source_refs(holding.sources),
+                        sources=self.source_refs(
+                            g for c in statements for g in (*c.sources, *c.identities)
+                        ),
+                        statements=statements,
                     )
                 )
         return entries
