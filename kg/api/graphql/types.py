@@ -31,6 +31,7 @@ from kg.api.graphql.registration_claims import (
     PriorityClaim,
     registration_claim_fields,
 )
+from kg.api.graphql.source_types import Source, Statement, statements_of
 from kg.reference import regional_systems
 
 __all__ = [
@@ -85,29 +86,6 @@ class SearchKind(Enum):
     PARTY = "party"
     MARK = "mark"
     CASE = "case"
-
-
-@strawberry.type(description="A source of facts: the document, and the named graph holding them.")
-class Source:
-    id: strawberry.ID = strawberry.field(
-        description="IRI of the source (of the named graph when no source is described)"
-    )
-    graph: str = strawberry.field(description="IRI of the named graph holding the facts")
-    title: str | None
-    publisher: str | None
-    date: str | None
-    kind: str | None = strawberry.field(description="primary or secondary")
-
-    @classmethod
-    def of(cls, ref: model.SourceRef) -> Source:
-        return cls(
-            id=strawberry.ID(ref.id or ref.graph),
-            graph=ref.graph,
-            title=ref.title,
-            publisher=ref.publisher,
-            date=ref.date,
-            kind=ref.kind,
-        )
 
 
 def _sources(refs: tuple[model.SourceRef, ...]) -> list[Source]:
@@ -472,6 +450,10 @@ class TimelineEntry:
     description: str
     parties: list[str] = strawberry.field(description="names of the parties involved")
     sources: list[Source]
+    statements: list[Statement] = strawberry.field(
+        default_factory=list,
+        description="what it states, each statement with exactly the sources that state it",
+    )
 
     @classmethod
     def of(cls, entry: model.TimelineEntry) -> TimelineEntry:
@@ -482,6 +464,7 @@ class TimelineEntry:
             description=entry.description,
             parties=list(entry.parties),
             sources=_sources(entry.sources),
+            statements=statements_of(entry.statements, entry.sources),
         )
 
 
@@ -670,6 +653,11 @@ class MarkUsage:
         "null for a national right",
     )
 
+    statements: list[Statement] = strawberry.field(
+        default_factory=list,
+        description="what it states, each statement with exactly the sources that state it",
+    )
+
     @classmethod
     def of(cls, usage: model.MarkUsage) -> MarkUsage:
         return cls(
@@ -686,6 +674,7 @@ class MarkUsage:
             reasons=list(usage.reasons),
             holdings=[strawberry.ID(h) for h in usage.holdings],
             sources=_sources(usage.sources),
+            statements=statements_of(usage.statements, usage.sources),
             status=usage.status,
             lapsed=usage.lapsed,
             ended=usage.ended,
@@ -833,6 +822,11 @@ class CompetingClaim:
         "use, constructive use) or why it does not count",
     )
 
+    statements: list[Statement] = strawberry.field(
+        default_factory=list,
+        description="what it states, each statement with exactly the sources that state it",
+    )
+
     @classmethod
     def of(cls, claim: model.CompetingClaim) -> CompetingClaim:
         return cls(
@@ -841,6 +835,7 @@ class CompetingClaim:
             date=claim.date,
             description=claim.description,
             sources=_sources(claim.sources),
+            statements=statements_of(claim.statements, claim.sources),
             lapsed=claim.lapsed,
             ended=claim.ended,
             end_reason=claim.end_reason,
@@ -870,6 +865,11 @@ class Priority:
         "priority, first use in commerce, use, or constructive use",
     )
 
+    statements: list[Statement] = strawberry.field(
+        default_factory=list,
+        description="what it states, each statement with exactly the sources that state it",
+    )
+
     @classmethod
     def of(cls, finding: model.PriorityFinding) -> Priority:
         return cls(
@@ -884,6 +884,7 @@ class Priority:
             explanation=finding.explanation,
             competing_claims=[CompetingClaim.of(c) for c in finding.competing_claims],
             sources=_sources(finding.sources),
+            statements=statements_of(finding.statements, finding.sources),
             date_basis=finding.date_basis,
         )
 
