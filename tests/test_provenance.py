@@ -11,7 +11,7 @@ import pytest
 from kg import KnowledgeGraph, Settings
 from kg.analysis.model import Cited
 from kg.analysis.service import Analyst
-from tests.conftest import DATA
+from tests.conftest import DATA, run_kg
 from tests.provenance_support import check_answer, check_statement
 
 GRAPH = "https://w3id.org/tmkg/id/graph/"
@@ -191,3 +191,15 @@ def test_timeline_words_come_from_the_sources_cited(analyst: Analyst) -> None:
     # WSJ and The Register date the judgment and describe it with no words of their own
     assert _names(dated.sources) == {"curation/theregister", "curation/wsj"}
     assert "Beijing High People's Court found" not in dated.description
+
+
+def test_priority_of_an_unknown_mark_is_an_error_with_close_matches(analyst: Analyst) -> None:
+    from kg import NotFound
+
+    with pytest.raises(NotFound, match="no mark the same as or similar to 'QXQXQ'"):
+        analyst.priority("QXQXQ", 11, "CN")
+    result = run_kg(
+        "priority", "Zzzzyphr Fanzz", "--memory", "--class", "11", "--jurisdiction", "US"
+    )
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "no mark the same as or similar to" in result.stderr

@@ -342,6 +342,15 @@ class Analyst:
         similar = self._similar_marks(mark, DEFAULT_MIN_SIMILARITY)
         when = _as_date(as_of) or PartialDate.today()
         found = {*similar, *verbal_candidates(facts, facts.select, mark, DEFAULT_MIN_SIMILARITY)}
+        if not found:  # an unknown or misspelled mark: an error with close matches (issue 16)
+            texts: dict[str, set[str]] = {}
+            for iri, text in facts.marks.items():
+                texts.setdefault(text, set()).add(iri)
+            raise NotFound(
+                f"no mark the same as or similar to {mark!r} is recorded",
+                suggestion=_suggest(mark, texts)
+                or "`kg who-else-uses` lists the marks that are similar to a text",
+            )
         holdings = on_date(facts.holdings(found), when, include_lapsed=include_lapsed)
         holdings, _ = word_similarities(mark, holdings, similar, DEFAULT_MIN_SIMILARITY)
         holdings = counted_in(read_coverage(facts, holdings, when), code)  # EM, WO: route to code
