@@ -203,3 +203,31 @@ def test_priority_of_an_unknown_mark_is_an_error_with_close_matches(analyst: Ana
     )
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "no mark the same as or similar to" in result.stderr
+
+
+# ------------------------------------------------------------------ wording
+
+
+def test_contradictions_read_as_plain_sentences(analyst: Analyst) -> None:
+    found = {c.explanation for c in analyst.contradictions()}
+    assert (
+        "Sources disagree on the user of the use of 'AWS' in CN (Ningxia): Beijing Sinnet "
+        "Technology Co., Ltd. and Ningxia Western Cloud Data Technology Co., Ltd." in found
+    )
+    assert (
+        "The filing date of registration No. 5012345 is given incompatible values: "
+        "2007-04-26 vs 2007-05-10." in found
+    )
+    for text in found:
+        assert ".." not in text and "tm:" not in text and "aws-cn-" not in text, text
+
+
+def test_lists_of_names_read_as_a_list() -> None:
+    from kg.analysis.wording import joined, sentence
+
+    assert joined([]) == ""
+    assert joined(["A Ltd."]) == "A Ltd."
+    assert joined(["A Ltd.", "B Co., Ltd."]) == "A Ltd. and B Co., Ltd."
+    assert joined(["A", "B", "C"], "or") == "A, B or C"
+    assert sentence("Paid by A Ltd.") == "Paid by A Ltd."
+    assert sentence("Paid by A ") == "Paid by A."

@@ -21,6 +21,8 @@ from itertools import combinations
 
 from kg.analysis.dates import PartialDate
 from kg.analysis.model import Contradiction, ContradictionSide, SourceRef
+from kg.analysis.sparql_text import camel_words
+from kg.analysis.wording import joined, sentence
 
 __all__ = [
     "ONE_PARTY_PER_SOURCE",
@@ -138,6 +140,11 @@ def _label(iri: str, labels: Mapping[str, str]) -> str:
     return labels.get(iri) or iri.rsplit("/", 1)[-1]
 
 
+def _words(prop: str) -> str:
+    """A property in words: tm:filingDate -> "filing date", schema:name -> "name"."""
+    return camel_words(prop.rsplit("#", 1)[-1].rsplit("/", 1)[-1]) or prop
+
+
 def _short(prop: str) -> str:
     return prop.replace(TM, "tm:").replace("https://schema.org/", "schema:")
 
@@ -174,7 +181,7 @@ def _conflicting_values(
         return []
     pairs = "; ".join(f"{a} vs {b}" for a, b in clashes)
     name = _label(subject, labels)
-    explanation = f"{_short(prop)} of {name} is given incompatible values: {pairs}."
+    explanation = sentence(f"The {_words(prop)} of {name} is given incompatible values: {pairs}")
     return [
         _contradiction(
             subject, prop, group, "conflicting values", explanation, labels, sources, iris=False
@@ -196,8 +203,8 @@ def _different_parties(
     if not any(not (a & b) for a, b in combinations(sets, 2)):
         return []
     name = _label(subject, labels)
-    names = ", ".join(sorted({_label(s.value, labels) for s in group}))
-    explanation = f"Sources disagree on the {_short(prop)} of {name}: {names}."
+    names = joined(sorted({_label(s.value, labels) for s in group}))
+    explanation = sentence(f"Sources disagree on the {_words(prop)} of {name}: {names}")
     return [
         _contradiction(
             subject, prop, group, "different parties", explanation, labels, sources, iris=True
@@ -272,8 +279,8 @@ def _payer_is_payee(
                 subject_label=name,
                 property="tm:payer / tm:payee",
                 kind="payer is also payee",
-                explanation=(
-                    f"{titles} has {', '.join(both)} both pay and receive the award of {name}."
+                explanation=sentence(
+                    f"{titles} has {joined(both)} both pay and receive the award of {name}"
                 ),
                 sides=tuple(
                     ContradictionSide(

@@ -558,8 +558,14 @@ class FactBase(BatchedLookups, TimelineFacts):
             rows = self.select(
                 f"""SELECT ?x (SAMPLE(?name) AS ?n) (SAMPLE(?text) AS ?t) (SAMPLE(?num) AS ?r)
                            (SAMPLE(?case) AS ?k) (SAMPLE(?label) AS ?l)
-                           (SAMPLE(?type) AS ?y) WHERE {{
+                           (SAMPLE(?type) AS ?y) (SAMPLE(?marktext) AS ?mt)
+                           (SAMPLE(?where) AS ?j) (SAMPLE(?region) AS ?rg)
+                           (SAMPLE(?casenumber) AS ?cn) WHERE {{
                       VALUES ?x {{ {iri_values(batch)} }}
+                      OPTIONAL {{ ?x <{TM}mark>/<{TM}text> ?marktext }}
+                      OPTIONAL {{ ?x <{TM}jurisdiction> ?where }}
+                      OPTIONAL {{ ?x <{TM}region> ?region }}
+                      OPTIONAL {{ ?x <{TM}case>/<{TM}caseNumber> ?casenumber }}
                       OPTIONAL {{ ?x <https://schema.org/name> ?name
                                   FILTER(LANG(?name) IN ("", "en")) }}
                       OPTIONAL {{ ?x <{TM}text> ?text }}
@@ -582,6 +588,10 @@ class FactBase(BatchedLookups, TimelineFacts):
                     labels[iri] = f"case {row['k']}"  # type: ignore[index]
                 elif row["n"] or row["l"]:
                     labels[iri] = row["n"] or row["l"]  # type: ignore[index,assignment]
+                elif row["mt"]:  # a use, or a registration with no number
+                    labels[iri] = _holding_label(kind, row)  # type: ignore[arg-type]
+                elif row["cn"]:  # an event of a numbered case
+                    labels[iri] = f"the {camel_words(kind) or 'event'} in case {row['cn']}"
                 else:
                     tail = iri.rsplit("/", 1)[-1]  # type: ignore[union-attr]
                     labels[iri] = f"{camel_words(kind)} {tail}".strip()  # type: ignore[index]
@@ -634,6 +644,18 @@ def _party_ref(
         sorted({t for iri in group for t in types.get(iri, ()) if not t.startswith("http")})
     )
     return PartyRef(id=canonical, name=display, aliases=aliases, iris=tuple(group), types=kinds)
+
+
+def _holding_label(kind: str, row: dict[str, str | None]) -> str:
+    """ "the use of 'AWS' in CN (Ningxia)", "a registration of 'AWS' in CN": a record with no
+    number or name, labelled by what it is of, never by its IRI."""
+    what = "the use" if kind == "Use" else f"a {camel_words(kind) or 'record'}"
+    label = f"{what} of {row['mt']!r}"
+    if row["j"]:
+        label += f" in {row['j'].rsplit('/', 1)[-1]}"
+    if row["rg"]:
+        label += f" ({row['rg']})"
+    return label
 
 
 def _latest(values: set[str] | None) -> str | None:

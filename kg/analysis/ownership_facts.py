@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from kg.analysis.dates import PartialDate
 from kg.analysis.model import Holding, HoldingKind, OwnershipChange
 from kg.analysis.sparql_text import TM, batches, iri_values
+from kg.analysis.wording import joined
 
 if TYPE_CHECKING:
     from kg.analysis.facts import FactBase
@@ -193,7 +194,7 @@ def describe_changes(facts: FactBase, events: Sequence[str]) -> dict[str, str]:
         canonical = facts.identities.canonical
         for iri, event in found.items():
             names = {
-                role: " and ".join(sorted(parties[canonical(p)].name for p in event[role]))
+                role: joined(sorted(parties[canonical(p)].name for p in event[role]))
                 or "its owner"
                 for role in ("assignor", "assignee")
             }

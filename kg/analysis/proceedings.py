@@ -57,6 +57,7 @@ from kg.analysis.proceeding_facts import (
     read_proceedings,
 )
 from kg.analysis.similarity import compare
+from kg.analysis.wording import joined
 
 if TYPE_CHECKING:
     from kg.analysis.facts import FactBase
@@ -219,7 +220,7 @@ def proceeding_timeline(
             continue
         names = tuple(sorted({p.name for p in (*proceeding.plaintiffs, *proceeding.holders)}))
         against = _against(proceeding)
-        by = " and ".join(p.name for p in proceeding.plaintiffs) or "a party not named"
+        by = joined(p.name for p in proceeding.plaintiffs) or "a party not named"
         verb = "opposes" if proceeding.kind == "opposition" else "seeks the cancellation of"
         if proceeding.kind == "opposition":
             filed = f"{by} opposes {against} ({proceeding.label})"

@@ -31,6 +31,7 @@ from kg.analysis.model import (
 )
 from kg.analysis.service import Analyst
 from kg.analysis.timeline import order_timeline
+from kg.analysis.wording import joined
 from kg.errors import KGError
 from kg.graph import KnowledgeGraph
 from kg.report.cases import CaseFacts, case_facts
@@ -580,9 +581,9 @@ def _aliases(party: PartyRef) -> str:
 def _case_scope(summary: CaseSummary) -> str:
     parts = []
     if summary.plaintiffs:
-        parts.append(" and ".join(p.name for p in summary.plaintiffs))
+        parts.append(joined(p.name for p in summary.plaintiffs))
     if summary.defendants:
-        parts.append("v. " + " and ".join(p.name for p in summary.defendants))
+        parts.append("v. " + joined(p.name for p in summary.defendants))
     if summary.jurisdiction:
         parts.append(f"({summary.jurisdiction})")
     return " ".join(parts)
