@@ -231,3 +231,14 @@ def test_lists_of_names_read_as_a_list() -> None:
     assert joined(["A", "B", "C"], "or") == "A, B or C"
     assert sentence("Paid by A Ltd.") == "Paid by A Ltd."
     assert sentence("Paid by A ") == "Paid by A."
+
+
+def test_a_party_timeline_has_the_events_of_its_cases(analyst: Analyst) -> None:
+    # the publication of the judgment names no party; Sinnet is a defendant in the case
+    sinnet = {(e.date, e.kind) for e in analyst.timeline(party="Sinnet")}
+    assert ("2020-12-30", "publication") in sinnet
+    assert ("2018-07-12", "lawsuit filed") in sinnet
+    assert all(
+        kind != "publication"
+        for _, kind in {(e.date, e.kind) for e in analyst.timeline(party="Zephyr Fans")}
+    )

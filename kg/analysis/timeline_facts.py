@@ -70,6 +70,11 @@ class TimelineFacts:
                 f"{{ VALUES ?who {{ {iri_values(members)} }} "
                 f"?e <{TM}involves>|<{TM}payer>|<{TM}payee>|<{TM}assignor>|<{TM}assignee> ?who }}"
             )
+            # the events of the cases the party is a party to (a judgment names no plaintiff)
+            patterns.append(
+                f"{{ VALUES ?who {{ {iri_values(members)} }} "
+                f"?partyto <{TM}plaintiff>|<{TM}defendant> ?who . ?e <{TM}case> ?partyto }}"
+            )
         if case is not None:
             cases = iri_values(sorted(self.identities.members(case)))
             patterns.append(f"{{ VALUES ?case {{ {cases} }} ?e <{TM}case> ?case }}")
