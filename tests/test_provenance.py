@@ -242,3 +242,21 @@ def test_a_party_timeline_has_the_events_of_its_cases(analyst: Analyst) -> None:
         kind != "publication"
         for _, kind in {(e.date, e.kind) for e in analyst.timeline(party="Zephyr Fans")}
     )
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_case_summary_cites_each_value(analyst: Analyst, case: str) -> None:
+    summary = analyst.case(case)
+    assert summary.statements
+    assert _faults(analyst, summary) == []
+
+
+def test_a_case_cites_no_source_that_only_names_it(analyst: Analyst) -> None:
+    # The Register, WSJ, stheadline... state only that the case exists (and its events)
+    cited = _names(analyst.case("aws-cn-2018").sources)
+    assert cited == {
+        "aws-trademark-article",
+        "curation/chinaiplawupdate",
+        "curation/codercto",
+        "curation/identities",
+    }

@@ -30,7 +30,14 @@ if TYPE_CHECKING:
     from kg.analysis.facts import Identities
     from kg.analysis.lookups import HoldingRecord
 
-__all__ = ["HolderView", "holder_view", "stated_values", "statement_sources"]
+__all__ = [
+    "HolderView",
+    "cite_each",
+    "cited_graphs",
+    "holder_view",
+    "stated_values",
+    "statement_sources",
+]
 
 _CANONICAL_FIELDS = frozenset({"mark", "owner", "user", "onBehalfOf"})
 HOLDER_FIELD = {"Registration": "owner", "Use": "user"}
@@ -145,3 +152,30 @@ def statement_sources(statements: Iterable[Cited], *props: str) -> tuple[str, ..
             }
         )
     )
+
+
+def cite_each(
+    subject: str, said: Iterable[tuple[str, str, str, str]], identities: Identities
+) -> tuple[Cited, ...]:
+    """One statement per property and value of a record that stands alone (a case, an
+    event): `said` holds (property IRI, value as stated, graph, subject IRI as stated);
+    IRI values are made canonical, and a graph naming the subject or the value by another
+    member of its owl:sameAs group adds that group's identity graphs."""
+    canonical = identities.canonical
+    graphs_of: dict[tuple[str, str], set[str]] = defaultdict(set)
+    links: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for prop, raw, graph, named in said:
+        value = canonical(raw) if raw.startswith(("http://", "https://")) else raw
+        graphs_of[(prop, value)].add(graph)
+        for iri in (named, raw):
+            if iri != canonical(iri):
+                links[(prop, value)] |= identities.link_graphs(iri)
+    return tuple(
+        Cited(subject, ((prop, value),), tuple(sorted(graphs)), tuple(sorted(links[(prop, value)])))
+        for (prop, value), graphs in sorted(graphs_of.items())
+    )
+
+
+def cited_graphs(statements: Iterable[Cited]) -> tuple[str, ...]:
+    """Every graph the statements cite, identity graphs included."""
+    return tuple(sorted({g for s in statements for g in (*s.sources, *s.identities)}))

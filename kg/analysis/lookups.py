@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from kg.analysis.holding_statements import cite_each, cited_graphs
 from kg.analysis.model import CaseSummary, Holding, MarkRef, PartyRef, SourceRef, TimelineEntry
 from kg.analysis.sparql_text import KEY_BATCH, RDF_TYPE, TM, batches, iri_values
 
@@ -173,7 +174,7 @@ class BatchedLookups:
         wanted = {identities.canonical(c) for c in case_iris}
         members = sorted({m for c in wanted for m in identities.members(c)})
         values: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        graphs: dict[str, set[str]] = defaultdict(set)
+        said: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
         is_case: set[str] = set()
         proceedings: set[str] = set()  # oppositions, cancellations (kg.analysis.proceedings)
         fields = {
@@ -194,18 +195,19 @@ class BatchedLookups:
             )
             for row in rows:
                 case = identities.canonical(row["c"])  # type: ignore[arg-type]
-                graphs[case].add(row["g"])  # type: ignore[arg-type]
                 if row["p"] == RDF_TYPE and row["o"] in _CASE_TYPES:
                     is_case.add(case)
                     if row["o"] != TM + "Case":
                         proceedings.add(case)
                 elif row["p"] in fields:
                     values[case][fields[row["p"]]].add(row["o"])  # type: ignore[index,arg-type]
+                    said[case].append((row["p"], row["o"], row["g"], row["c"]))  # type: ignore[arg-type]
         party_roles = ("courts", "plaintiffs", "defendants")
         parties = self.parties(
             iri for case in is_case for role in party_roles for iri in values[case][role]
         )
         marks = self.marks
+        statements = {case: cite_each(case, said[case], identities) for case in is_case}
         found: dict[str, CaseSummary] = {}
         for case in sorted(is_case):
             v = values[case]
@@ -227,7 +229,8 @@ class BatchedLookups:
                 description=min(v["description"]) if v["description"] else None,
                 claim_amount=min(v["claim_amount"]) if v["claim_amount"] else None,
                 currency=min(v["currency"]) if v["currency"] else None,
-                sources=self.source_refs(graphs[case]),
+                sources=self.source_refs(cited_graphs(statements[case])),
+                statements=statements[case],
             )
         if proceedings:
             from kg.analysis.proceedings import read_proceedings, with_proceeding

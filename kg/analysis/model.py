@@ -418,6 +418,8 @@ class CaseSummary(Result):
     """For a proceeding: its outcome (pending, upheld, partly upheld, rejected...)."""
     office: PartyRef | None = None
     """For a proceeding: the trademark office it is before."""
+    statements: tuple[Cited, ...] = ()
+    """Each value shown (number, party by role, court, mark, amount...) with its sources."""
 
 
 @dataclass(frozen=True)

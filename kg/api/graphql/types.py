@@ -493,6 +493,10 @@ class Case:
     office: Party | None = strawberry.field(
         default=None, description="for a proceeding: the trademark office it is before"
     )
+    statements: list[Statement] = strawberry.field(
+        default_factory=list,
+        description="each value shown, with exactly the sources that state it",
+    )
 
     @classmethod
     def of(cls, summary: model.CaseSummary) -> Case:
@@ -508,6 +512,7 @@ class Case:
             claim_amount=summary.claim_amount,
             currency=summary.currency,
             sources=_sources(summary.sources),
+            statements=statements_of(summary.statements, summary.sources),
             kind=summary.kind,
             outcome=summary.outcome,
             office=Party.of(summary.office) if summary.office else None,
