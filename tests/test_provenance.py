@@ -260,3 +260,12 @@ def test_a_case_cites_no_source_that_only_names_it(analyst: Analyst) -> None:
         "curation/codercto",
         "curation/identities",
     }
+
+
+@pytest.mark.parametrize("jurisdiction", [None, "CN", "US"])
+def test_conflicts_cite_what_they_show_of_each_right(
+    analyst: Analyst, jurisdiction: str | None
+) -> None:
+    pairs = analyst.conflicts(jurisdiction=jurisdiction)
+    assert pairs and all(p.statements for p in pairs)
+    assert _faults(analyst, pairs) == []

@@ -47,6 +47,7 @@ from rapidfuzz.distance import OSA
 
 from kg.analysis.coverage import covers, pair_in_place, places, route_notes
 from kg.analysis.dates import PartialDate
+from kg.analysis.holding_statements import cited_graphs, shown
 from kg.analysis.mark_kinds import compared_label, compared_text
 from kg.analysis.model import FILED_KINDS, ConflictPair, Holding, HoldingKind, PartyRef, SourceRef
 from kg.analysis.rule_blocking import ANCHOR_KINDS, RULE_KEY_KINDS, bucket_pairs
@@ -456,7 +457,9 @@ def _consider(
     current = best.get(key)
     if current is not None and (-current.score, current.holdings) <= (-score, (left.id, right.id)):
         return  # a tie keeps the smaller holdings' IRIs, whichever pair came first
-    graphs = sorted(set(left.sources) | set(right.sources))
+    # what the pair shows of each right: its holder and mark, place, classes, operator
+    statements = (*shown(left.statements, *_SHOWN), *shown(right.statements, *_SHOWN))
+    graphs = cited_graphs(statements)
     best[key] = ConflictPair(
         parties=(parties[left.party], parties[right.party]),
         marks=(left.mark, right.mark),
@@ -468,7 +471,11 @@ def _consider(
         holdings=(left.id, right.id),
         sources=tuple(sources.get(g, SourceRef(graph=g)) for g in graphs),
         lapsed=left.lapsed or right.lapsed,
+        statements=statements,
     )
+
+
+_SHOWN = ("mark", "jurisdiction", "niceClass", "onBehalfOf")
 
 
 def _always(_: int) -> bool:

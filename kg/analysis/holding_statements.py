@@ -35,6 +35,7 @@ __all__ = [
     "cite_each",
     "cited_graphs",
     "holder_view",
+    "shown",
     "stated_values",
     "statement_sources",
 ]
@@ -179,3 +180,10 @@ def cite_each(
 def cited_graphs(statements: Iterable[Cited]) -> tuple[str, ...]:
     """Every graph the statements cite, identity graphs included."""
     return tuple(sorted({g for s in statements for g in (*s.sources, *s.identities)}))
+
+
+def shown(statements: Iterable[Cited], *props: str) -> tuple[Cited, ...]:
+    """The statements whose last fact is one of `props` (tm: local names): what an answer
+    shows of a holding ("mark" is its holder statement, ``((tm:owner, P), (tm:mark, M))``)."""
+    wanted = {TM + p for p in props}
+    return tuple(s for s in statements if s.facts and s.facts[-1][0] in wanted)

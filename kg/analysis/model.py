@@ -296,6 +296,8 @@ class ConflictPair(Result):
     """One side is a dead right on the date asked (shown only on request)."""
     proceedings: tuple[str, ...] = ()
     """IRIs of the oppositions or cancellations between the two parties behind the conflict."""
+    statements: tuple[Cited, ...] = ()
+    """What the pair shows of each right (holder and mark, place, classes), with its sources."""
 
 
 @dataclass(frozen=True)

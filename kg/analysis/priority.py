@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from kg.analysis.coverage import covers, route_note
 from kg.analysis.dates import PartialDate
-from kg.analysis.holding_statements import stated_values, statement_sources
+from kg.analysis.holding_statements import cited_graphs, shown, stated_values
 from kg.analysis.model import (
     FILED_KINDS,
     Cited,
@@ -228,10 +228,9 @@ def _cited(
     """The statements a priority answer shows of a holding, and the graphs they cite: the
     holder, its number, place, classes and the date used, each from the sources that state
     it, not every source of the record (issue 16)."""
-    shown = (*_SHOWN, date_property) if date_property else _SHOWN
-    wanted = {TM + name for name in shown}
-    statements = tuple(s for s in holding.statements if s.facts and s.facts[-1][0] in wanted)
-    return statements, statement_sources(holding.statements, *shown)
+    props = (*_SHOWN, date_property) if date_property else _SHOWN
+    statements = shown(holding.statements, *props)
+    return statements, cited_graphs(statements)
 
 
 def _refs(graphs: Sequence[str], sources: Mapping[str, SourceRef]) -> tuple[SourceRef, ...]:
