@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from kg.config import Settings
 from kg.errors import KGError, StoreLocked
 from kg.ingest.load import LoadReport, ParsedFile, check_files, load_files, parse_file
+from kg.ingest.source_header import SourceDescription
 from kg.ingest.validate import ValidationReport
 from kg.namespaces import PREFIXES, TM
 from kg.reference import REFERENCE_GRAPHS, reference_quads
@@ -104,12 +105,20 @@ class KnowledgeGraph:
         format_name: str | None = None,
         graph: str | None = None,
         progress: bool = False,
+        source: SourceDescription | None = None,
     ) -> LoadReport:
-        """Load files atomically after SHACL validation (see `kg.ingest.load.load_files`)."""
+        """Load files atomically after SHACL validation (see `kg.ingest.load.load_files`);
+        `source` describes where a triples-only file's graph comes from
+        (`kg.ingest.source_header`)."""
         if self.read_only:
             raise KGError("this knowledge graph was opened read-only: it loads nothing")
         report = load_files(
-            self.store, paths, format_name=format_name, graph=graph, progress=progress
+            self.store,
+            paths,
+            format_name=format_name,
+            graph=graph,
+            progress=progress,
+            source=source,
         )
         if report.quads_added:
             self.changed()

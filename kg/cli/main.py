@@ -21,6 +21,7 @@ from kg.config import Settings
 from kg.errors import KGError, QueryError
 from kg.graph import KnowledgeGraph
 from kg.ingest.load import FORMATS
+from kg.ingest.source_header import SourceDescription
 
 __all__ = ["build_parser", "main"]
 
@@ -91,6 +92,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=sorted(FORMATS), help="RDF format (default: from extension)"
     )
     load.add_argument("--graph", metavar="IRI", help="named graph for triples outside any graph")
+    described = load.add_argument_group(
+        "the file's source (for Turtle, N-Triples, RDF/XML: docs/writing.md)"
+    )
+    described.add_argument(
+        "--source-title",
+        metavar="TITLE",
+        help="title of the document the file's facts come from; answers cite it",
+    )
+    described.add_argument("--source-publisher", metavar="NAME", help="who published it")
+    described.add_argument(
+        "--source-date", metavar="DATE", help="when: 2021, 2021-03 or 2021-03-02"
+    )
+    described.add_argument(
+        "--source-kind", choices=("primary", "secondary"), help="the document itself, or a report"
+    )
 
     validate = commands.add_parser(
         "validate",
@@ -374,7 +390,11 @@ def _cmd_load(args: argparse.Namespace, settings: Settings) -> int:
             _print_load("seed", report.quads_read, report.quads_added, report.warnings)
         if args.files:
             report = graph.load(
-                args.files, format_name=args.format, graph=args.graph, progress=progress
+                args.files,
+                format_name=args.format,
+                graph=args.graph,
+                progress=progress,
+                source=_source_description(args),
             )
             _print_load(
                 ", ".join(report.files), report.quads_read, report.quads_added, report.warnings
@@ -384,6 +404,24 @@ def _cmd_load(args: argparse.Namespace, settings: Settings) -> int:
         if not settings.memory:
             _index_marks(graph)
     return 0
+
+
+def _source_description(args: argparse.Namespace) -> SourceDescription | None:
+    """The --source-* options as a description (None: no title, so no description)."""
+    if args.source_title is None:
+        given = [o for o in ("publisher", "date", "kind") if getattr(args, f"source_{o}")]
+        if given:
+            raise KGError(
+                f"--source-{given[0]} describes a source: give its --source-title too",
+                suggestion="a source needs a title, which answers cite",
+            )
+        return None
+    return SourceDescription(
+        title=args.source_title,
+        publisher=args.source_publisher,
+        date=args.source_date,
+        kind=args.source_kind,
+    )
 
 
 def _index_marks(graph: KnowledgeGraph) -> None:

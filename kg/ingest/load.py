@@ -10,6 +10,7 @@ Literals are counted and validated in the form the store keeps (`stored_forms`).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import re
@@ -23,6 +24,7 @@ import pyoxigraph as ox
 from tqdm import tqdm
 
 from kg.errors import NotFound, ParseError
+from kg.ingest.source_header import SourceDescription, described_graph, source_file
 from kg.ingest.validate import ValidationReport, validate_quads
 from kg.namespaces import GRAPH, ID
 from kg.store import Store
@@ -306,20 +308,45 @@ def load_files(
     format_name: str | None = None,
     graph: str | None = None,
     progress: bool = False,
+    source: SourceDescription | None = None,
 ) -> LoadReport:
     """Parse, validate and commit files as one transaction; raise and write nothing on error.
 
     Into an on-disk Oxigraph store, Turtle, TriG, N-Triples and N-Quads files without blank
-    nodes are streamed (`kg.ingest.stream_load`): same checks, same messages, flat memory."""
+    nodes are streamed (`kg.ingest.stream_load`): same checks, same messages, flat memory.
+    `source` describes the graph each triples-only file goes to (`kg.ingest.source_header`),
+    in the same transaction."""
+    if source is not None:
+        formats = [detect_format(str(p), format_name).supports_datasets for p in paths]
+        graphs = described_graph(paths, graph, formats)
+        with source_file(graphs, source) as header:
+            return _load_files(store, paths, format_name, graph, progress, header)
+    return _load_files(store, paths, format_name, graph, progress, None)
+
+
+def _load_files(
+    store: Store,
+    paths: Sequence[str | Path],
+    format_name: str | None,
+    graph: str | None,
+    progress: bool,
+    header: Path | None,
+) -> LoadReport:
     from kg.ingest.stream_load import can_stream, stream_files
 
     if can_stream(store):
-        report = stream_files(store, paths, format_name=format_name, graph=graph, progress=progress)
+        report = stream_files(
+            store, paths, format_name=format_name, graph=graph, progress=progress, header=header
+        )
         if report is not None:
             return report
     reached("load:parse")
     parsed = parse_files(paths, format_name=format_name, graph=graph, progress=progress)
-    return load_parsed(store, parsed)
+    if header is None:
+        return load_parsed(store, parsed)
+    described = dataclasses.replace(parse_file(header), name="the --source-* description")
+    report = load_parsed(store, [*parsed, described])
+    return dataclasses.replace(report, files=report.files[:-1])
 
 
 def load_parsed(store: Store, parsed: Sequence[ParsedFile]) -> LoadReport:

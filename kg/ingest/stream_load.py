@@ -91,14 +91,19 @@ def stream_files(
     format_name: str | None = None,
     graph: str | None = None,
     progress: bool = False,
+    header: Path | None = None,
 ) -> LoadReport | None:
     """Load `paths` into `store` as one transaction, streamed (see the module docstring);
     return None, having written nothing, when the files must go through Python instead.
+    `header` is an N-Quads file loaded with them whatever `format_name` and `graph` say (a
+    source description, `kg.ingest.source_header`); it is not among the report's files.
 
     Raises `ParseError` (file, line, column) or `ValidationError` (every violation), having
     written nothing; `NotFound` for a missing file.
     """
     maybe = [_Input.of(path, format_name, graph) for path in paths]
+    if header is not None:
+        maybe.append(_Input.of(header, None, None))
     inputs = [item for item in maybe if item is not None]
     if len(inputs) < len(maybe):
         return None
