@@ -54,10 +54,12 @@ class Result:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
 
     def row(self) -> dict[str, Any]:
-        """A flat dict for a table row or a pandas DataFrame (lists joined with '; ')."""
+        """A flat dict for a table row or a pandas DataFrame (lists joined with '; '); the
+        statements, one per fact with its sources, stay in `to_dict()` and JSON."""
         flat: dict[str, Any] = {}
         for key, value in self.to_dict().items():
-            flat[key] = _cell(value)
+            if key != "statements":
+                flat[key] = _cell(value)
         return flat
 
     # Notebook display (kg.analysis.display), imported only when called so that importing
