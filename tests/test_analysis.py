@@ -125,9 +125,10 @@ def test_path_amazon_to_actionsoft_is_found_and_explained(analyst: Analyst) -> N
 def test_all_paths_include_the_path_through_the_mark(analyst: Analyst) -> None:
     paths = analyst.conflict_paths("Amazon", "ActionSoft", 4, every=True)
     assert len(paths) > 1
-    assert [p.length for p in paths] == sorted(p.length for p in paths)
-    through_mark = [p for p in paths if any("for the mark 'AWS'" in s.explanation for s in p.steps)]
-    assert through_mark
+    order = [("mark conflict", "proceeding", "business tie", "other").index(p.kind) for p in paths]
+    assert order == sorted(order)
+    through_mark = [p for p in paths if p.kind == "mark conflict"]
+    assert through_mark and through_mark[0] is paths[0]
     assert any("owns registration" in s.explanation for s in through_mark[0].steps)
 
 

@@ -23,6 +23,7 @@ COMMANDS = [
     "timeline",
     "contradictions",
     "case",
+    "judgments",
     "proceedings",
     "report",
     "export",

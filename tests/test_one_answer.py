@@ -202,3 +202,97 @@ def test_case_timeline_is_one_answer(
     for entry in analyst.timeline(case=case):
         if entry.description:
             assert entry.description[:40] in text.replace("\\", "")
+
+
+CONFLICTS = f"""query($jurisdiction: String) {{
+  conflicts(jurisdiction: $jurisdiction, first: 100) {{ edges {{ node {{
+    parties {{ name }} marks {{ text }} jurisdiction {{ code }} score reasons
+    sources {{ graph }} {_STATEMENTS} }} }} }} }}"""
+CASE = f"""query($id: ID!) {{ case(id: $id) {{
+    number plaintiffs {{ name }} defendants {{ name }} courts {{ name }} description
+    sources {{ graph }} {_STATEMENTS} }} }}"""
+
+
+def _pair(item: dict[str, Any]) -> tuple:
+    where = item["jurisdiction"]
+    return (
+        tuple(p["name"] for p in item["parties"]),
+        tuple(m["text"] if m else None for m in item["marks"]),
+        where["code"] if isinstance(where, dict) else where,
+        item["score"],
+        tuple(item["reasons"]),
+        tuple(s["graph"] for s in item["sources"]),
+        tuple(_statements(item["statements"])),
+    )
+
+
+def _case(item: dict[str, Any]) -> tuple:
+    return (
+        item["number"],
+        tuple(p["name"] for p in item["plaintiffs"]),
+        tuple(p["name"] for p in item["defendants"]),
+        tuple(p["name"] for p in item["courts"]),
+        item["description"],
+        tuple(s["graph"] for s in item["sources"]),
+        tuple(_statements(item["statements"])),
+    )
+
+
+@pytest.mark.parametrize("jurisdiction", ["CN", "US"])
+def test_conflicts_are_one_answer(
+    analyst: Analyst, store: Path, graphql: str, jurisdiction: str
+) -> None:
+    api = [_pair(p.to_dict()) for p in analyst.conflicts(jurisdiction=jurisdiction)]
+    assert api
+    cli = [_pair(p) for p in _cli(store, "conflicts", "--jurisdiction", jurisdiction)]
+    answer = post(graphql, CONFLICTS, {"jurisdiction": jurisdiction})
+    assert "errors" not in answer, answer
+    over_http = [_pair(e["node"]) for e in answer["data"]["conflicts"]["edges"]]
+    assert cli == api
+    assert over_http == api
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_a_case_is_one_answer(analyst: Analyst, store: Path, graphql: str, case: str) -> None:
+    api = _case(analyst.case(case).to_dict())
+    (cli,) = [_case(c) for c in _cli(store, "case", case)]
+    answer = post(graphql, CASE, {"id": case})
+    assert "errors" not in answer, answer
+    assert cli == api
+    assert _case(answer["data"]["case"]) == api
+
+
+_VALUE = "{ value text sources { graph } identities { graph } }"
+JUDGMENTS = f"""query($case: String!) {{ judgments(case: $case) {{
+    dates {_VALUE} damages {_VALUE} payers {_VALUE} sources {{ graph }} }} }}"""
+
+
+def _judgment(item: dict[str, Any]) -> tuple:
+    def graphs(sources: list[Any]) -> tuple[str, ...]:
+        return tuple(s["graph"] if isinstance(s, dict) else s for s in sources)
+
+    def values(name: str) -> tuple:
+        found = []
+        for v in item[name]:
+            cited = v.get("statement", v)  # the Python API nests them in the statement
+            found.append(
+                (v["value"], v["text"], graphs(cited["sources"]), graphs(cited["identities"]))
+            )
+        return tuple(found)
+
+    return (values("dates"), values("damages"), values("payers"), graphs(item["sources"]))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_judgments_are_one_answer(analyst: Analyst, store: Path, graphql: str, case: str) -> None:
+    api = [_judgment(j.to_dict()) for j in analyst.judgments(case)]
+    assert api
+    cli = [_judgment(j) for j in _cli(store, "judgments", case)]
+    answer = post(graphql, JUDGMENTS, {"case": case})
+    assert "errors" not in answer, answer
+    assert cli == api
+    assert [_judgment(j) for j in answer["data"]["judgments"]] == api
+    table = run_kg("judgments", case, "--store", store, check=True).stdout
+    for judgment in analyst.judgments(case):
+        for value in judgment.damages:
+            assert value.text in table

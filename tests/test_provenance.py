@@ -269,3 +269,69 @@ def test_conflicts_cite_what_they_show_of_each_right(
     pairs = analyst.conflicts(jurisdiction=jurisdiction)
     assert pairs and all(p.statements for p in pairs)
     assert _faults(analyst, pairs) == []
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_judgments_cite_each_value(analyst: Analyst, case: str) -> None:
+    judgments = analyst.judgments(case)
+    assert bool(judgments) is (case != "novalux-v-nova-lux")  # that case has none
+    assert _faults(analyst, judgments) == []
+
+
+def test_claims_cite_each_value(analyst: Analyst) -> None:
+    claims = analyst.claims()
+    assert claims and _faults(analyst, claims) == []
+
+
+def test_report_figure_edges_cite_their_sources_and_mark_disputes(analyst: Analyst) -> None:
+    from kg.report.document import build_report
+
+    report = build_report(analyst, case="aws-cn-2018")
+    shown = report.network.shown
+    number = {s.graph.removeprefix(GRAPH): n for n, s in enumerate(report.sources, 1)}
+    labels = {
+        frozenset((shown.nodes[a]["label"], shown.nodes[b]["label"])): data["label"]
+        for a, b, data in shown.edges(data=True)
+    }
+    case = "(2018)京民初127号"
+    actionsoft = "Beijing ActionSoft Science & Technology Development Co., Ltd."
+    article, chinaip = number["aws-trademark-article"], number["curation/chinaiplawupdate"]
+    label = labels[frozenset((case, actionsoft))]
+    assert f"plaintiff [{', '.join(map(str, sorted((article, chinaip))))}]" in label
+    assert f"pays [{article}] (disputed)" in label  # only the article makes ActionSoft pay
+    # the Supreme People's Court is where The Register says Amazon appealed, not the first
+    # instance's court
+    assert labels[frozenset((case, "Supreme People's Court"))] == (
+        f"appeal before [{number['curation/theregister']}]"
+    )
+    assert labels[frozenset((case, "Beijing High People's Court"))].startswith("before [")
+    # every relation's sources are in the report's list
+    for _a, _b, data in shown.edges(data=True):
+        for relation in data["relations"]:
+            assert all(s.graph.removeprefix(GRAPH) in number for s in relation.sources)
+
+
+def test_contradictions_cite_each_side(analyst: Analyst) -> None:
+    found = analyst.contradictions()
+    assert len(found) >= 5 and all(s.statements for c in found for s in c.sides)
+    assert _faults(analyst, found) == []
+
+
+@pytest.fixture(scope="module")
+def proceedings_analyst() -> Iterator[Analyst]:
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    graph.load([DATA / "oppositions.trig"])
+    yield Analyst(graph)
+    graph.close()
+
+
+def test_proceedings_and_their_conflicts_cite_each_value(proceedings_analyst: Analyst) -> None:
+    analyst = proceedings_analyst
+    found = analyst.proceedings()
+    assert found and all(p.statements for p in found)
+    assert check_answer(analyst.graph, analyst.facts, found) == []
+    pairs = [p for p in analyst.conflicts() if p.proceedings]
+    assert pairs and check_answer(analyst.graph, analyst.facts, pairs) == []
+    for proceeding in found:
+        entries = analyst.timeline(case=proceeding.id)
+        assert check_answer(analyst.graph, analyst.facts, entries) == []

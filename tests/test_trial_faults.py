@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import rdflib
 
-from kg import KnowledgeGraph
+from kg import KnowledgeGraph, NotFound
 from kg.analysis.registration_claims import (
     PriorityClaimRef,
     check_priority_claim,
@@ -323,11 +323,13 @@ def test_priority_for_a_mark_with_no_words_says_so(
     assert "is recorded" not in finding.explanation  # two registrations of it are recorded
 
 
-def test_priority_for_an_unknown_word_mark_still_says_none_is_recorded(
+def test_priority_for_an_unknown_word_mark_is_an_error_with_close_matches(
     graph: KnowledgeGraph, store: Path
 ) -> None:
-    finding = Analyst(graph).priority("NOSUCHMARK", 25, "TW")
-    assert "no dated registration of 'NOSUCHMARK'" in finding.explanation
+    # issue 16: an unknown or misspelled mark is an error that suggests close ones, not an
+    # "undecided" finding
+    with pytest.raises(NotFound, match="no mark the same as or similar to 'NOSUCHMARK'"):
+        Analyst(graph).priority("NOSUCHMARK", 25, "TW")
     out = run_kg("priority", "設計圖", "--class", "25", "--jurisdiction", "TW", "--store", store)
     assert out.returncode == 0, out.stderr
     assert "'設計圖' has no words to compare" in out.stdout

@@ -20,7 +20,7 @@ from decimal import Decimal, InvalidOperation
 from itertools import combinations
 
 from kg.analysis.dates import PartialDate
-from kg.analysis.model import Contradiction, ContradictionSide, SourceRef
+from kg.analysis.model import Cited, Contradiction, ContradictionSide, SourceRef
 from kg.analysis.sparql_text import camel_words
 from kg.analysis.wording import joined, sentence
 
@@ -154,11 +154,14 @@ def _sides(
     labels: Mapping[str, str],
     sources: Mapping[str, SourceRef],
     iris: bool,
+    subject: str,
+    prop: str,
 ) -> tuple[ContradictionSide, ...]:
     return tuple(
         ContradictionSide(
             value=_label(value, labels) if iris else value,
             sources=tuple(sources.get(g, SourceRef(graph=g)) for g in sorted(graphs)),
+            statements=(Cited(subject, ((prop, value),), tuple(sorted(graphs))),),
         )
         for value, graphs in sorted(values.items())
     )
@@ -233,7 +236,7 @@ def _contradiction(
         property=_short(prop),
         kind=kind,
         explanation=explanation,
-        sides=_sides(values, labels, sources, iris=iris),
+        sides=_sides(values, labels, sources, iris, subject, prop),
     )
 
 
@@ -258,9 +261,12 @@ def _payer_is_payee(
         if not clashing_graphs:
             continue
         values: dict[str, set[str]] = defaultdict(set)
+        stated: dict[str, tuple[str, str]] = {}
         for statement in [*payers, *payees]:
             role = "payer" if statement.property == TM + "payer" else "payee"
-            values[f"{role}: {_label(statement.value, labels)}"].add(statement.graph)
+            side = f"{role}: {_label(statement.value, labels)}"
+            values[side].add(statement.graph)
+            stated[side] = (statement.property, statement.value)
         both = sorted(
             {
                 _label(p.value, labels)
@@ -286,6 +292,7 @@ def _payer_is_payee(
                     ContradictionSide(
                         value=value,
                         sources=tuple(sources.get(g, SourceRef(graph=g)) for g in sorted(graphs)),
+                        statements=(Cited(subject, (stated[value],), tuple(sorted(graphs))),),
                     )
                     for value, graphs in sorted(values.items())
                 ),

@@ -181,8 +181,11 @@ class FactBase(BatchedLookups, TimelineFacts):
         if self._sources is None:
             rows = self.select(
                 """SELECT ?g ?s (SAMPLE(?t) AS ?title) (SAMPLE(?p) AS ?publisher)
-                          (SAMPLE(?d) AS ?date) (SAMPLE(?k) AS ?kind) WHERE {
+                          (SAMPLE(?d) AS ?date) (SAMPLE(?k) AS ?kind) (SAMPLE(?c) AS ?curated)
+                   WHERE {
                      ?g <http://www.w3.org/ns/prov#wasDerivedFrom> ?s .
+                     OPTIONAL { ?g a <https://w3id.org/tmkg/ontology#CurationGraph>
+                                BIND("yes" AS ?c) }
                      OPTIONAL { ?s <http://purl.org/dc/terms/title> ?t }
                      OPTIONAL { ?s <http://purl.org/dc/terms/publisher> ?p }
                      OPTIONAL { ?s <http://purl.org/dc/terms/date> ?d }
@@ -197,6 +200,7 @@ class FactBase(BatchedLookups, TimelineFacts):
                     publisher=row["publisher"],
                     date=row["date"],
                     kind=row["kind"],
+                    curated=row["curated"] is not None,
                 )
                 for row in rows
             }

@@ -136,6 +136,9 @@ class SourceRef(Result):
     publisher: str | None = None
     date: str | None = None
     kind: str | None = None
+    curated: bool = False
+    """The graph is a curation graph (tm:CurationGraph): curators' additions from the source,
+    in their words, not the source's own statements."""
 
 
 @dataclass(frozen=True)
@@ -304,22 +307,47 @@ class ConflictPair(Result):
 
 @dataclass(frozen=True)
 class PathStep(Result):
+    """One link of a conflict path, from `source` to `target`, as a plain sentence.
+
+    `predicate` is the linking property's IRI: tm:owner or tm:user for a party holding or
+    using a mark (through the registration or use `via`), tm:onBehalfOf for a brand owner whose
+    mark a partner uses (or the partner's tie to it), tm:similarMark for two similar marks
+    (`similarity` in [0, 1] and its `reasons`, from `kg.analysis.similarity.compare`), else
+    the fact's own property (tm:plaintiff, tm:payer...). Labels are names, never identifiers.
+    `statements` are what the link rests on, each with exactly the graphs stating it (a
+    similarity link, derived by tmkg, cites the graphs stating the two marks' texts);
+    `sources` are the graphs its statements cite, identity graphs included.
+    """
+
     source: str
     source_label: str
     predicate: str
     target: str
     target_label: str
     explanation: str
+    sources: tuple[SourceRef, ...] = ()
+    statements: tuple[Cited, ...] = ()
+    via: str | None = None
+    """IRI of the registration or use a holding link or partner tie goes through."""
+    via_label: str | None = None
+    similarity: float | None = None
+    reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class ConflictPath(Result):
-    """A chain of facts linking two parties, each step explained."""
+    """A chain of facts linking two parties, each step explained and cited.
+
+    `kind` is "mark conflict" (A holds or uses a mark that is, or is similar to, one B holds
+    or uses), "proceeding" (through a case, its events, an opposition or cancellation),
+    "business tie" (a partner operating a use on behalf of a brand owner) or "other"
+    (`kg.analysis.paths`)."""
 
     origin: PartyRef
     destination: PartyRef
     steps: tuple[PathStep, ...]
     summary: str
+    kind: str = "other"
 
     @property
     def length(self) -> int:
@@ -387,6 +415,8 @@ class TimelineEntry(Result):
 class ContradictionSide(Result):
     value: str
     sources: tuple[SourceRef, ...]
+    statements: tuple[Cited, ...] = ()
+    """The value as its sources state it (the property and the value's IRI or text)."""
 
 
 @dataclass(frozen=True)

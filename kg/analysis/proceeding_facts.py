@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kg.analysis.dates import PartialDate
-from kg.analysis.model import Holding, MarkRef, PartyRef, Result, SourceRef
+from kg.analysis.holding_statements import cite_each, cited_graphs, shown
+from kg.analysis.model import Cited, Holding, MarkRef, PartyRef, Result, SourceRef
 from kg.analysis.sparql_text import TM, iri_values
 
 if TYPE_CHECKING:
@@ -70,6 +71,8 @@ class Proceeding(Result):
     outcome: str | None
     description: str | None
     sources: tuple[SourceRef, ...]
+    statements: tuple[Cited, ...] = ()
+    """Each value shown, with exactly the graphs stating it (kg.analysis.holding_statements)."""
 
     @property
     def label(self) -> str:
@@ -90,17 +93,20 @@ def read_proceedings(facts: FactBase) -> list[Proceeding]:
               GRAPH ?g {{ ?c ?p ?o }} }}"""
     )
     values: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    graphs: dict[str, set[str]] = defaultdict(set)
+    said: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
     for row in rows:
         key = canonical(row["c"])  # type: ignore[arg-type]
         prop = (row["p"] or "").removeprefix(TM)
-        graphs[key].add(row["g"])  # type: ignore[arg-type]
         if prop == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type":
             values[key]["type"].add((row["o"] or "").removeprefix(TM))
-        elif prop == _DESCRIPTION:
+            continue
+        if prop == _DESCRIPTION:
             values[key]["description"].add(row["o"])  # type: ignore[arg-type]
         elif not prop.startswith("http"):
             values[key][prop].add(row["o"])  # type: ignore[arg-type]
+        else:
+            continue
+        said[key].append((row["p"], row["o"], row["g"], row["c"]))  # type: ignore[arg-type]
     contested = {canonical(r) for v in values.values() for r in v["contestedRegistration"]}
     earlier = {canonical(r) for v in values.values() for r in v["earlierRight"]}
     holdings = holdings_by_id(facts, contested | earlier)
@@ -112,8 +118,7 @@ def read_proceedings(facts: FactBase) -> list[Proceeding]:
     } | {h.party for group in holdings.values() for h in group}
     parties = facts.parties(party_iris)
     found = [
-        _proceeding(facts, key, values[key], graphs[key], holdings, parties)
-        for key in sorted(values)
+        _proceeding(facts, key, values[key], said[key], holdings, parties) for key in sorted(values)
     ]
     found.sort(key=lambda p: (PartialDate.try_parse(p.filing_date) or _NEVER, p.id))
     facts.__dict__["_proceedings"] = found
@@ -140,7 +145,7 @@ def _proceeding(
     facts: FactBase,
     key: str,
     v: Mapping[str, set[str]],
-    graphs: set[str],
+    said: list[tuple[str, str, str, str]],
     holdings: Mapping[str, list[Holding]],
     parties: Mapping[str, PartyRef],
 ) -> Proceeding:
@@ -161,10 +166,16 @@ def _proceeding(
     )
     outcomes = sorted(_OUTCOME_NAMES[o] for o in v["outcome"] if o in _OUTCOME_NAMES)
     offices = sorted({canonical(o) for o in v["office"]})
-    # Cited: the sources stating the proceeding, the contested right and the earlier rights.
-    source_graphs = set(graphs) | {
-        g for r in (*contested, *earlier) for h in holdings.get(r, []) for g in h.sources
-    }
+    # Cited: the proceeding's own values, and the holder, mark and number of the contested
+    # right and of the earlier rights, each with the graphs that state it (issue 16)
+    statements = cite_each(key, said, facts.identities) + tuple(
+        dict.fromkeys(
+            c
+            for r in (*contested, *earlier)
+            for h in holdings.get(r, [])
+            for c in shown(h.statements, *_RIGHT_SHOWN)
+        )
+    )
 
     def refs(iris: Iterable[str]) -> tuple[PartyRef, ...]:
         chosen = {canonical(i) for i in iris}
@@ -197,8 +208,12 @@ def _proceeding(
         decision_date=_first(v["decisionDate"]),
         outcome=outcomes[0] if outcomes else None,
         description=min(v["description"]) if v["description"] else None,
-        sources=facts.source_refs(source_graphs),
+        sources=facts.source_refs(cited_graphs(statements)),
+        statements=statements,
     )
+
+
+_RIGHT_SHOWN = ("mark", "registrationNumber", "applicationNumber")
 
 
 def _first(values: set[str]) -> str | None:

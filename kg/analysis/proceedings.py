@@ -246,6 +246,7 @@ def proceeding_timeline(
                         description=text,
                         parties=names,
                         sources=proceeding.sources,
+                        statements=proceeding.statements,
                     )
                 )
     return entries
@@ -370,6 +371,7 @@ def _conflict(
         sources=proceeding.sources,
         lapsed=bool(dead),
         proceedings=(proceeding.id,),
+        statements=proceeding.statements,
     )
 
 
@@ -398,4 +400,5 @@ def _merge(current: ConflictPair, added: ConflictPair) -> ConflictPair:
         sources=tuple(sources[g] for g in sorted(sources)),
         proceedings=tuple(sorted({*current.proceedings, *added.proceedings})),
         lapsed=base.lapsed and other.lapsed,
+        statements=tuple(dict.fromkeys((*base.statements, *other.statements))),
     )

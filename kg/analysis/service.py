@@ -19,6 +19,8 @@ from kg.analysis.contradictions import ONE_PARTY_PER_SOURCE, SINGLE_VALUED, find
 from kg.analysis.coverage import counted_in, memberships, read_coverage
 from kg.analysis.dates import PartialDate
 from kg.analysis.facts import FactBase
+from kg.analysis.judgment_facts import read_claims, read_judgments
+from kg.analysis.judgments import Claim, Judgment
 from kg.analysis.lifecycle import on_date
 from kg.analysis.mark_index import MarkIndex, index_path_for
 from kg.analysis.mark_kinds import verbal_candidates, word_similarities
@@ -28,7 +30,6 @@ from kg.analysis.model import (
     ConflictPath,
     Contradiction,
     Holding,
-    HoldingKind,
     MarkUsage,
     PartyRef,
     PriorityFinding,
@@ -36,8 +37,7 @@ from kg.analysis.model import (
     SearchHit,
     TimelineEntry,
 )
-from kg.analysis.neighbourhood import neighbourhood_edges
-from kg.analysis.paths import all_paths, build_graph, shortest_paths
+from kg.analysis.paths import conflict_paths as find_paths
 from kg.analysis.priority import priority
 from kg.analysis.proceedings import (
     Proceeding,
@@ -291,20 +291,18 @@ class Analyst:
     def conflict_paths(
         self, origin: str, destination: str, max_length: int = 6, *, every: bool = False
     ) -> list[ConflictPath]:
-        """Shortest paths between two parties (or, with `every`, all simple paths)."""
+        """Paths between two parties, each step cited: the best mark conflicts first, then the
+        shortest other paths (or, with `every`, all simple paths), each with its kind
+        (`kg.analysis.paths`)."""
         arguments.check(max_length=max_length)
         start, end = self.find_party(origin), self.find_party(destination)
-        facts = self.facts
-        edges, _ = neighbourhood_edges(facts, [start.id, end.id], depth=(max_length + 1) // 2)
-        nodes = {n for e in edges for n in (e[0], e[2])}
-        graph = build_graph(edges, self._node_labels(nodes))
-        finder = all_paths if every else shortest_paths
-        return ResultList(finder(graph, start, end, max_length))
+        return ResultList(find_paths(self.facts, start, end, max_length, every))
 
     def conflict_path(
         self, origin: str, destination: str, max_length: int = 6
     ) -> ConflictPath | None:
-        """The shortest path between two parties, or None if none is that short."""
+        """The first of `conflict_paths` (the closest mark conflict when there is one), or
+        None if no path is that short."""
         paths = self.conflict_paths(origin, destination, max_length)
         return paths[0] if paths else None
 
@@ -342,7 +340,9 @@ class Analyst:
         similar = self._similar_marks(mark, DEFAULT_MIN_SIMILARITY)
         when = _as_date(as_of) or PartialDate.today()
         found = {*similar, *verbal_candidates(facts, facts.select, mark, DEFAULT_MIN_SIMILARITY)}
-        if not found:  # an unknown or misspelled mark: an error with close matches (issue 16)
+        if not found and mark not in facts.marks.values():
+            # an unknown or misspelled mark: an error with close matches (issue 16); a
+            # recorded text with no words ("DEVICE") gets its note (with_wordless_note)
             texts: dict[str, set[str]] = {}
             for iri, text in facts.marks.items():
                 texts.setdefault(text, set()).add(iri)
@@ -390,6 +390,22 @@ class Analyst:
         """A case by IRI, IRI tail (``aws-cn-2018``) or case number; else NotFound."""
         iri = self._find_case(case)
         return self.facts.case_summaries([iri])[self.facts.identities.canonical(iri)]
+
+    def judgments(self, case: str) -> list[Judgment]:
+        """The judgments of a case (by IRI, IRI tail or case number, as `case`), earliest
+        first: each field's values as the sources state them, each value with exactly its
+        sources (`kg.analysis.judgments`). An unknown case raises NotFound with close ids."""
+        iri = self.facts.identities.canonical(self._find_case(case))
+        return ResultList(read_judgments(self.facts, [iri])[iri])
+
+    def claims(self, mark: str | None = None, party: str | None = None) -> list[Claim]:
+        """Claims to marks (tm:Claim: first use, ownership, filing) that sources report, one
+        per claim and claimant, each value with exactly its sources; filters: a mark (its
+        text, as `find_mark`) and a claimant (a name, as `find_party`). An unknown mark or
+        party raises NotFound with close matches."""
+        marks = self.find_mark(mark) if mark is not None else None
+        parties = [self.find_party(party).id] if party is not None else None
+        return ResultList(read_claims(self.facts, marks, parties))
 
     def proceedings(
         self,
@@ -467,18 +483,6 @@ class Analyst:
                 iris.add(holding.on_behalf_of)
         return iris
 
-    def _node_labels(self, nodes: set[str]) -> dict[str, str]:
-        facts = self.facts
-        labels = facts.labels(nodes)
-        marks = [n for n in nodes if n in facts.marks]
-        for holding in facts.holdings(marks):
-            if holding.id in nodes:
-                labels[holding.id] = _holding_label(holding)
-        for proceeding in read_proceedings(facts):
-            if proceeding.id in nodes:
-                labels[proceeding.id] = proceeding.label
-        return labels
-
 
 def index_marks(graph: KnowledgeGraph) -> int:
     """Update the graph's mark index now (after a load, before serving), so the first
@@ -515,18 +519,6 @@ _CODE_HINTS = {
     "EP": "EP is the European Patent Office; EU trade marks are EM",
 }
 """Codes users reach for that tmkg names otherwise (WIPO ST.3 / ISO 3166-1)."""
-
-
-def _holding_label(holding: Holding) -> str:
-    where = holding.jurisdiction or "no stated jurisdiction"
-    classes = f", class {', '.join(map(str, holding.classes))}" if holding.classes else ""
-    region = f", {holding.region} region" if holding.region else ""
-    if holding.kind is HoldingKind.REGISTERED_OWNER:
-        number = f" No. {holding.registration_number}" if holding.registration_number else ""
-        what = "application" if holding.status_stage == "pending" else "registration"
-        return f"{what}{number} of {holding.mark.text!r} ({where}{classes})"
-    since = f" since {holding.start_date}" if holding.start_date else ""
-    return f"use of {holding.mark.text!r} ({where}{classes}{region}){since}"
 
 
 def _tokens(text: str) -> list[str]:

@@ -89,14 +89,15 @@ def add_analysis_commands(
     path = commands.add_parser(
         "path",
         parents=parents,
-        help="how two parties are connected, step by step",
-        description="Shortest paths between two parties through marks, registrations, uses, "
-        "cases, courts and partners, each step explained.",
+        help="why two parties conflict, step by step, each step cited",
+        description="Paths between two parties, mark conflicts first (A holds or uses a mark "
+        "that is, or is similar to, one B holds or uses), then the shortest through cases, "
+        "partners, courts: each path with its kind, each step a sentence with its sources.",
     )
     path.add_argument("origin", metavar="PARTY_A")
     path.add_argument("destination", metavar="PARTY_B")
     path.add_argument("--max-length", type=int, default=6, metavar="N", help="default 6")
-    path.add_argument("--all", action="store_true", help="all simple paths up to --max-length")
+    path.add_argument("--all", action="store_true", help="every path up to --max-length")
 
     prio = commands.add_parser(
         "priority",
@@ -291,10 +292,16 @@ def _render_paths(paths: Sequence[Any]) -> str:
     lines = []
     for number, path in enumerate(paths, 1):
         lines.append(
-            f"path {number} ({path.length} steps): {path.origin.name} -> {path.destination.name}"
+            f"path {number}, {path.kind} ({path.length} step{'' if path.length == 1 else 's'}): "
+            f"{path.origin.name} -> {path.destination.name}"
         )
         for index, step in enumerate(path.steps, 1):
             lines.append(f"  {index}. {step.explanation}")
+            cited = "; ".join(s.title or s.graph for s in step.sources)
+            # a similarity is tmkg's own finding: its sources are those of the texts compared
+            lines.append(
+                f"     {'texts from' if step.similarity is not None else 'sources'}: {cited}"
+            )
     return "\n".join(lines) + ("\n" if lines else "")
 
 

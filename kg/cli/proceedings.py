@@ -1,5 +1,6 @@
-"""The `kg case` and `kg proceedings` subcommands: a case (a court case, an opposition or a
-cancellation) and the oppositions and cancellations. Thin: parse flags, call
+"""The `kg case`, `kg judgments` and `kg proceedings` subcommands: a case (a court case, an
+opposition or a cancellation), its judgments (each value with its sources), and the
+oppositions and cancellations. Thin: parse flags, call
 `kg.analysis.service.Analyst`, return rows for `kg.cli.analysis.run_analysis` to print."""
 
 from __future__ import annotations
@@ -30,6 +31,14 @@ def add_proceeding_commands(
         "cancellation before an office (with its kind and outcome).",
     )
     case.add_argument("subject", metavar="CASE", help="a case id or number")
+    judged = commands.add_parser(
+        "judgments",
+        parents=list(parents),
+        help="a case's judgments: damages, costs, payers, payees, orders, each with its sources",
+        description="The judgments of a case (by IRI tail or case number): every value as its "
+        "sources state it, with those sources; values sources give differently stay apart.",
+    )
+    judged.add_argument("subject", metavar="CASE", help="a case id or number")
     found = commands.add_parser(
         "proceedings",
         parents=list(parents),
@@ -65,6 +74,38 @@ def _case(analyst: Analyst, args: argparse.Namespace) -> Rows:
     return [summary], row, columns
 
 
+_JUDGMENT_COLUMNS = (
+    ("date", "dates"),
+    ("court", "courts"),
+    ("damages", "damages"),
+    ("costs", "costs"),
+    ("currency", "currencies"),
+    ("payers", "payers"),
+    ("payees", "payees"),
+    ("orders", "orders"),
+    ("description", "descriptions"),
+)
+
+
+def _judgments(analyst: Analyst, args: argparse.Namespace) -> Rows:
+    found = analyst.judgments(args.subject)
+    titles = {s.graph: s.title or s.graph for j in found for s in j.sources}
+    numbers = {graph: n for n, graph in enumerate(sorted(titles, key=titles.get), 1)}
+
+    def cell(values: Any) -> str:
+        return "; ".join(
+            f"{v.text} [{', '.join(str(numbers[g]) for g in v.statement.sources)}]"
+            for v in values
+        )
+
+    def row(j: Any) -> list[str]:
+        ordered = sorted(j.sources, key=lambda s: numbers[s.graph])
+        cited = "; ".join(f"[{numbers[s.graph]}] {titles[s.graph]}" for s in ordered)
+        return [cell(getattr(j, name)) for _, name in _JUDGMENT_COLUMNS] + [cited]
+
+    return found, row, [title for title, _ in _JUDGMENT_COLUMNS] + ["sources"]
+
+
 def _proceedings(analyst: Analyst, args: argparse.Namespace) -> Rows:
     check(name=args.party, mark=args.mark)
     results = analyst.proceedings(
@@ -95,5 +136,6 @@ def _proceedings(analyst: Analyst, args: argparse.Namespace) -> Rows:
 
 PROCEEDING_COMMANDS: dict[str, Callable[[Analyst, argparse.Namespace], Rows]] = {
     "case": _case,
+    "judgments": _judgments,
     "proceedings": _proceedings,
 }

@@ -35,7 +35,7 @@ from kg.analysis.wording import joined
 from kg.errors import KGError
 from kg.graph import KnowledgeGraph
 from kg.report.cases import CaseFacts, case_facts
-from kg.report.network import DEFAULT_MAX_NODES, ConflictNetwork, conflict_network
+from kg.report.network import DEFAULT_MAX_NODES, ConflictNetwork, cite_edges, conflict_network
 from kg.report.questions import DEFAULT_SERVER, SectionQuestions, section_questions
 
 if TYPE_CHECKING:
@@ -86,6 +86,13 @@ class Report:
         if not self.sources:
             self.sources = _collect_sources(self)
         self._numbers = {source.graph: n for n, source in enumerate(self.sources, 1)}
+        # each figure edge cites its relations' sources; one sources contradict is marked
+        disputed = {
+            (c.subject, prop.strip().removeprefix("tm:"))
+            for c in self.contradictions
+            for prop in c.property.split("/")
+        }
+        cite_edges(self.network, self.cite, disputed)
 
     def cite(self, sources: Iterable[SourceRef]) -> list[int]:
         """The numbers of some sources in the report's source list."""
@@ -491,6 +498,9 @@ def _collect_sources(report: Report) -> list[SourceRef]:
     for contradiction in report.contradictions:
         for side in contradiction.sides:
             add(side.sources)
+    for _a, _b, data in report.network.shown.edges(data=True):  # the figure's edges
+        for relation in data.get("relations", ()):
+            add(relation.sources)
     return list(seen.values())
 
 

@@ -64,6 +64,10 @@ __all__ = [
 
 DEFAULT_LIST_SIZE = 10
 """How many items the cost estimate assumes a list field returns when no argument says."""
+INLINE_LIST_TYPES = frozenset({"Statement", "StatedFact", "Source", "StatedValue"})
+"""Types whose lists are data the answer already holds (a statement's facts and sources,
+bounded by the answer): such a list counts once, not `DEFAULT_LIST_SIZE` times, so asking
+each answer's statements does not multiply its cost tenfold (docs/graphql.md, limits)."""
 MAX_ALIASES = 30
 MAX_TOKENS = 5_000
 _PAGE_ARGUMENTS = ("first", "limit")
@@ -345,10 +349,13 @@ class _CostWalk:
         if is_non_null_type(field_type):
             field_type = field_type.of_type  # type: ignore[attr-defined]
         multiplier = _page_size(node, definition, self.variables)
+        element = get_named_type(field_type)
         if multiplier is None:
             in_connection = parent.name.endswith("Connection")
-            multiplier = self.list_size if is_list_type(field_type) and not in_connection else 1
-        children = self.selection(node.selection_set, get_named_type(field_type), costs)
+            inline = element.name in INLINE_LIST_TYPES
+            listed = is_list_type(field_type) and not in_connection and not inline
+            multiplier = self.list_size if listed else 1
+        children = self.selection(node.selection_set, element, costs)
         return 1 + multiplier * children
 
 

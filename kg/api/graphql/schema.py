@@ -35,6 +35,7 @@ from kg.analysis.arguments import ArgumentError, check
 from kg.analysis.conflicts import DEFAULT_MIN_SCORE
 from kg.analysis.similarity import DEFAULT_MIN_SIMILARITY
 from kg.api.graphql.input_guard import InputGuard
+from kg.api.graphql.judgment_types import Claim, Judgment
 from kg.api.graphql.limits import (
     LIMIT_CODES,
     MAX_ALIASES,
@@ -200,8 +201,9 @@ class Query:
         )
 
     @strawberry.field(
-        description="The shortest chain of facts linking two parties (named by any name or "
-        "alias), each step a sentence; null when none is at most `maxLength` steps."
+        description="The first chain of facts linking two parties (named by any name or "
+        "alias): the closest mark conflict when there is one, else the shortest path; each "
+        "step a sentence with its sources; null when none is at most `maxLength` steps."
     )
     async def conflict_path(
         self,
@@ -218,7 +220,8 @@ class Query:
         return ConflictPath.of(path) if path else None
 
     @strawberry.field(
-        description="Every simple path of at most `maxLength` steps between two parties, "
+        description="Every mark conflict and simple path of at most `maxLength` steps between "
+        "two parties: mark conflicts first, then proceedings, business ties and others, "
         "shortest first."
     )
     async def conflict_paths(
@@ -310,6 +313,31 @@ class Query:
         check(id=str(id))
         analyst = info.context.runner.analyst
         return Case.of(await _call(info, lambda: analyst.case(str(id))))
+
+    @strawberry.field(
+        description="The judgments of a case (by IRI, IRI tail or case number), earliest first: "
+        "dates, court, damages, costs, currencies, payers, payees, orders, descriptions, each "
+        "value with exactly the sources that state it; values sources give differently are "
+        "listed apart. An unknown case is an error that suggests close ones."
+    )
+    async def judgments(self, info: Info, case: str) -> list[Judgment]:
+        check(case=case)
+        analyst = info.context.runner.analyst
+        found = await _call(info, lambda: analyst.judgments(case))
+        return [Judgment.of(j) for j in found]
+
+    @strawberry.field(
+        description="Claims to marks that sources report (first use, ownership, filing), one "
+        "per claim and claimant, each value with exactly the sources that state it. Filters: "
+        "a mark (its text) and a claimant (a name); an unknown one is an error."
+    )
+    async def claims(
+        self, info: Info, mark: str | None = None, party: str | None = None
+    ) -> list[Claim]:
+        check(mark=mark, party=party)
+        analyst = info.context.runner.analyst
+        found = await _call(info, lambda: analyst.claims(mark=mark, party=party))
+        return [Claim.of(c) for c in found]
 
     @strawberry.field(
         description="Oppositions and cancellations before trademark offices, by filing date. "

@@ -25,6 +25,10 @@ class Source:
     publisher: str | None
     date: str | None
     kind: str | None = strawberry.field(description="primary or secondary")
+    curated: bool = strawberry.field(
+        default=False,
+        description="a curation graph: curators' additions from the source, in their words",
+    )
 
     @classmethod
     def of(cls, ref: model.SourceRef) -> Source:
@@ -35,6 +39,7 @@ class Source:
             publisher=ref.publisher,
             date=ref.date,
             kind=ref.kind,
+            curated=ref.curated,
         )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import pycountry
 import strawberry
@@ -33,6 +33,9 @@ from kg.api.graphql.registration_claims import (
 )
 from kg.api.graphql.source_types import Source, Statement, statements_of
 from kg.reference import regional_systems
+
+if TYPE_CHECKING:
+    from kg.api.graphql.judgment_types import Judgment
 
 __all__ = [
     "Case",
@@ -523,6 +526,17 @@ class Case:
         entries = await info.context.loaders.events_of_case.load(self.id)
         return [TimelineEntry.of(e) for e in entries]
 
+    @strawberry.field(
+        description="The case's judgments, earliest first: damages, costs, payers, payees, "
+        "orders, court..., each value with exactly the sources that state it."
+    )
+    async def judgments(
+        self, info: Info
+    ) -> list[Annotated[Judgment, strawberry.lazy("kg.api.graphql.judgment_types")]]:
+        from kg.api.graphql.judgment_types import judgments_of_case
+
+        return await judgments_of_case(info, self.id)
+
 
 @strawberry.type(
     description="An opposition or a cancellation before a trademark office (a case): the "
@@ -561,6 +575,10 @@ class Proceeding:
     )
     description: str | None
     sources: list[Source]
+    statements: list[Statement] = strawberry.field(
+        default_factory=list,
+        description="each value shown, with exactly the sources that state it",
+    )
 
     @classmethod
     def of(cls, found: Any) -> Proceeding:
@@ -584,6 +602,7 @@ class Proceeding:
             outcome=found.outcome or "pending",
             description=found.description,
             sources=_sources(found.sources),
+            statements=statements_of(found.statements, found.sources),
         )
 
 
@@ -711,6 +730,11 @@ class Conflict:
     lapsed: bool = strawberry.field(
         default=False, description="one side is a dead right (only with includeLapsed)"
     )
+    statements: list[Statement] = strawberry.field(
+        default_factory=list,
+        description="what it shows of each right (holder and mark, place, classes), each "
+        "statement with exactly the sources that state it",
+    )
     proceeding_ids: strawberry.Private[tuple[str, ...]] = ()
     as_of: strawberry.Private[str | None] = None
 
@@ -739,6 +763,7 @@ class Conflict:
             holdings=[strawberry.ID(h) for h in pair.holdings],
             sources=_sources(pair.sources),
             lapsed=pair.lapsed,
+            statements=statements_of(pair.statements, pair.sources),
             proceeding_ids=pair.proceedings,
         )
 
@@ -768,12 +793,30 @@ class ConflictConnection:
         return [edge.node for edge in self.edges]
 
 
-@strawberry.type(description="One link of a conflict path, as a sentence.")
+@strawberry.type(description="One link of a conflict path, as a sentence, with its sources.")
 class PathStep:
     from_: Entity = strawberry.field(name="from")
-    predicate: str = strawberry.field(description="IRI of the linking property")
+    predicate: str = strawberry.field(
+        description="IRI of the linking property: tm:owner or tm:user (a party holding or "
+        "using a mark, through `via`), tm:onBehalfOf (a mark used on a brand owner's behalf, "
+        "or the partner's tie to it), tm:similarMark (two similar marks), else the fact's own"
+    )
     to: Entity
     explanation: str
+    sources: list[Source] = strawberry.field(
+        description="the sources of the step's statements, identity sources included"
+    )
+    statements: list[Statement] = strawberry.field(
+        description="what the step rests on, each with exactly the sources stating it (a "
+        "similarity step: the two marks' texts)"
+    )
+    via: Entity | None = strawberry.field(
+        description="the registration or use a holding step or partner tie goes through"
+    )
+    similarity: float | None = strawberry.field(
+        description="for two similar marks: their similarity in [0, 1]"
+    )
+    reasons: list[str] = strawberry.field(description="for two similar marks: why, strongest first")
 
     @classmethod
     def of(cls, step: model.PathStep) -> PathStep:
@@ -782,6 +825,13 @@ class PathStep:
             predicate=step.predicate,
             to=Entity(id=strawberry.ID(step.target), label=step.target_label),
             explanation=step.explanation,
+            sources=_sources(step.sources),
+            statements=statements_of(step.statements, step.sources),
+            via=Entity(id=strawberry.ID(step.via), label=step.via_label or "")
+            if step.via
+            else None,
+            similarity=step.similarity,
+            reasons=list(step.reasons),
         )
 
 
@@ -791,6 +841,10 @@ class ConflictPath:
     destination: Party
     steps: list[PathStep]
     summary: str
+    kind: str = strawberry.field(
+        description='"mark conflict", "proceeding", "business tie" or "other"; mark '
+        "conflicts come first"
+    )
 
     @strawberry.field(description="Number of steps.")
     def length(self) -> int:
@@ -803,6 +857,7 @@ class ConflictPath:
             destination=Party.of(path.destination),
             steps=[PathStep.of(s) for s in path.steps],
             summary=path.summary,
+            kind=path.kind,
         )
 
 
@@ -898,6 +953,9 @@ class Priority:
 class ContradictionSide:
     value: str
     sources: list[Source]
+    statements: list[Statement] = strawberry.field(
+        default_factory=list, description="the value as its sources state it"
+    )
 
 
 @strawberry.type(description="One fact given incompatible values, each with its sources.")
@@ -916,7 +974,12 @@ class Contradiction:
             kind=found.kind,
             explanation=found.explanation,
             sides=[
-                ContradictionSide(value=s.value, sources=_sources(s.sources)) for s in found.sides
+                ContradictionSide(
+                    value=s.value,
+                    sources=_sources(s.sources),
+                    statements=statements_of(s.statements, s.sources),
+                )
+                for s in found.sides
             ],
         )
 
