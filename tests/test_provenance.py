@@ -335,3 +335,20 @@ def test_proceedings_and_their_conflicts_cite_each_value(proceedings_analyst: An
     for proceeding in found:
         entries = analyst.timeline(case=proceeding.id)
         assert check_answer(analyst.graph, analyst.facts, entries) == []
+
+
+def test_a_holding_entry_cites_only_the_sources_giving_its_date(analyst: Analyst) -> None:
+    begins = {
+        (e.date, frozenset(_names(e.sources)))
+        for e in analyst.timeline(party="Sinnet")
+        if e.kind == "use begins"
+    }
+    assert ("2016", frozenset({"curation/aws-enterprise-strategy-blog"})) in begins
+    assert ("2016-08", frozenset({"curation/idcquan"})) in begins
+    lumora = {(e.date, e.kind): e for e in analyst.timeline(party="Lumora Lighting")}
+    first, second = lumora[("2007-04-26", "filing")], lumora[("2007-05-10", "filing")]
+    assert _names(first.sources) == {"lumora-extract"}
+    assert "No. 5012345" in first.description
+    # the news report gives no number: its filing date's entry does not borrow the extract's
+    assert _names(second.sources) == {"lumora-news", "lumora-notes"}
+    assert "No." not in second.description

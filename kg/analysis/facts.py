@@ -491,6 +491,7 @@ class FactBase(BatchedLookups, TimelineFacts):
             sources=view.sources,
             iris=tuple(sorted(record.iris)),
             statements=view.statements,
+            graph_identities=view.graph_identities,
             **life,
         )
 

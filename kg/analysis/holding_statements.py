@@ -56,6 +56,8 @@ class HolderView:
     values: dict[str, set[str]]
     statements: tuple[Cited, ...]
     sources: tuple[str, ...]
+    graph_identities: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(graph, the identity graphs its naming of the record, holder and mark rests on)."""
 
 
 def holder_view(
@@ -100,7 +102,11 @@ def holder_view(
             facts = ((holder_field, party), (name, value)) if use else ((name, value),)
             statements.append(cite(facts, graphs))
     cited = {g for s in statements for g in (*s.sources, *s.identities)}
-    return HolderView(dict(values), tuple(statements), tuple(sorted(cited)))
+    per_graph = tuple(
+        (graph, _identity_graphs(record, core, (graph,), raws, identities))
+        for graph in sorted(holder)
+    )
+    return HolderView(dict(values), tuple(statements), tuple(sorted(cited)), per_graph)
 
 
 def _identity_graphs(

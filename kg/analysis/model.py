@@ -239,6 +239,9 @@ class Holding(Result):
     first-use dates, translations, transliterations and disclaimers (None: it states none)."""
     statements: tuple[Cited, ...] = ()
     """Each fact shown, with the sources that state it (a use's facts read with its user)."""
+    graph_identities: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(graph naming the holder, the graphs stating the owl:sameAs links that naming rests
+    on): which identity a statement from some of the sources needs."""
 
 
 @dataclass(frozen=True)

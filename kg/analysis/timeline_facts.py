@@ -11,10 +11,11 @@ from collections.abc import Iterable, Sequence
 from kg.analysis.dates import PartialDate
 from kg.analysis.holding_statements import stated_values
 from kg.analysis.lifecycle import end_of
-from kg.analysis.model import FILED_KINDS, Cited, Holding, HoldingKind, TimelineEntry
+from kg.analysis.model import FILED_KINDS, Cited, HoldingKind, TimelineEntry
 from kg.analysis.ownership import change_order, owners_on
 from kg.analysis.ownership_facts import CHANGE_KINDS, describe_changes
 from kg.analysis.sparql_text import RDF_TYPE, TM, batches, camel_words, iri_values
+from kg.analysis.timeline_holdings import EntryView, entry_view
 
 __all__ = ["TimelineFacts"]
 
@@ -27,28 +28,32 @@ _LIFE = (
     ("registrationDate", "registration"),
     ("renewalDate", "renewal"),
 )
-_DATE_OF = {kind: prop for prop, kind in _LIFE} | {"use begins": "startDate", "use ends": "endDate"}
-_SHOWN = ("mark", "jurisdiction", "niceClass", "registrationNumber", "applicationNumber")
-_ENDED = ("markStatus", "statusDate", "statusCode", "status", "expiryDate", "endDate")
 
 
-def _entry_statements(holding: Holding, kind: str, date: str) -> tuple[Cited, ...]:
-    """What a holding's timeline entry states: the holder, mark, place, classes and number,
-    and the date as the sources giving that date give it (or, for its end, its status)."""
-    shown = {TM + p for p in _SHOWN}
-    if kind == "use begins" and holding.on_behalf_of:
-        shown.add(TM + "onBehalfOf")
-    prop = _DATE_OF.get(kind)
-    found = []
-    for statement in holding.statements:
-        last, value = statement.facts[-1]
-        if (
-            last in shown
-            or (last == TM + str(prop) and value == date)
-            or (prop is None and last.removeprefix(TM) in _ENDED)
-        ):
-            found.append(statement)
-    return tuple(found)
+def _entry_text(
+    kind: str, name: str, mark: str, view: EntryView, why: str | None, behalf: str | None
+) -> str:
+    """The entry in words, from what its sources state (`kg.analysis.timeline_holdings`)."""
+    what = repr(mark)
+    if view.jurisdiction:
+        what += f" in {view.jurisdiction}"
+    if view.classes:
+        what += f", class {', '.join(map(str, view.classes))}"
+    number = f" No. {view.registration_number}" if view.registration_number else ""
+    serial = view.application_number or view.registration_number
+    serial_number = f" No. {serial}" if serial else ""
+    right = "registration" if view.registration_number else "application"
+    return {
+        "filing": f"{name} files {f'application{serial_number}' if serial else 'an application'} "
+        f"for {what}",
+        "publication": f"{name}'s application{serial_number} for {what} is published for "
+        "opposition",
+        "ended": f"{name}'s {right}{number or serial_number} of {what} ends: {why}",
+        "registration": f"{name}'s registration{number} of {what} is granted",
+        "renewal": f"{name}'s registration{number} of {what} is renewed",
+        "use begins": f"{name} starts using {what}" + (f" on behalf of {behalf}" if behalf else ""),
+        "use ends": f"{name} stops using {what}",
+    }[kind]
 
 
 def _by_date_text(item: tuple[tuple[str | None, str | None], set[str]]) -> tuple:
@@ -211,16 +216,9 @@ class TimelineFacts:
         entries = []
         done: set[str] = set()
         today = PartialDate.today()
-        for holding in self.holdings(r["m"] for r in rows):  # type: ignore[misc]
-            what = repr(holding.mark.text)
-            if holding.jurisdiction:
-                what += f" in {holding.jurisdiction}"
-            if holding.classes:
-                what += f", class {', '.join(map(str, holding.classes))}"
-            number = f" No. {holding.registration_number}" if holding.registration_number else ""
-            serial = holding.application_number or holding.registration_number
-            serial_number = f" No. {serial}" if serial else ""
-            application = f" application{serial_number}" if serial else ""
+        holdings = self.holdings(r["m"] for r in rows)  # type: ignore[misc]
+        held_by = {(h.id, h.party): h for h in holdings}
+        for holding in holdings:
             # a right's life: filed, published, granted, and (for a dead right) its end
             # each date as each source gives it (two sources, two filing dates: two entries)
             life = [
@@ -256,35 +254,23 @@ class TimelineFacts:
             for date, kind, party in dated:
                 if not date or (party not in canonical and holding.on_behalf_of not in canonical):
                     continue
+                # the owner on that date's own statements (kg.analysis.holding_statements)
+                view = entry_view(held_by.get((holding.id, party), holding), kind, date)
+                if not view.statements:
+                    continue
                 name = self.party(party).name
-                right = "registration" if holding.registration_number else "application"
-                text = {
-                    "filing": f"{name} files{application} for {what}",
-                    "publication": f"{name}'s application{serial_number} for {what} is "
-                    "published for opposition",
-                    "ended": f"{name}'s {right}{number or serial_number} of {what} ends: {why}",
-                    "registration": f"{name}'s registration{number} of {what} is granted",
-                    "renewal": f"{name}'s registration{number} of {what} is renewed",
-                    "use begins": f"{name} starts using {what}"
-                    + (
-                        f" on behalf of {self.party(holding.on_behalf_of).name}"
-                        if holding.on_behalf_of
-                        else ""
-                    ),
-                    "use ends": f"{name} stops using {what}",
-                }[kind]
-                statements = _entry_statements(holding, kind, date)
+                behalf = self.party(view.on_behalf_of).name if view.on_behalf_of else None
                 entries.append(
                     TimelineEntry(
                         date=date,
                         kind=kind,
                         subject=holding.id,
-                        description=text,
+                        description=_entry_text(kind, name, holding.mark.text, view, why, behalf),
                         parties=(name,),
                         sources=self.source_refs(
-                            g for c in statements for g in (*c.sources, *c.identities)
+                            g for c in view.statements for g in (*c.sources, *c.identities)
                         ),
-                        statements=statements,
+                        statements=view.statements,
                     )
                 )
         return entries
