@@ -286,3 +286,14 @@ def test_changes_of_one_day_follow_the_chain_and_security_changes_nothing() -> N
     periods = owner_periods(["r"], [later, earlier, security])
     assert [p.party for p in periods if p.until is None] == ["r"]
     assert "bank" not in {p.party for p in periods}
+
+
+def test_a_former_owners_filing_cites_no_later_owner(graph: KnowledgeGraph) -> None:
+    # issue 16 (trial): the original owner's filing entry must not state that the current
+    # owner (the only tm:owner the registration's sources name) filed it
+    analyst = Analyst(graph)
+    [filing] = [e for e in analyst.timeline(party=ORIGINAL) if e.kind == "filing"]
+    assert filing.description.startswith(ORIGINAL)
+    owners = {v for s in filing.statements for p, v in s.facts if p.endswith("#owner")}
+    original = analyst.find_party(ORIGINAL).id
+    assert owners <= {original}

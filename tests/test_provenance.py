@@ -5,6 +5,7 @@ sources that state it, on the seed and on two cases whose sources disagree
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -215,7 +216,7 @@ def test_contradictions_read_as_plain_sentences(analyst: Analyst) -> None:
         "Technology Co., Ltd. and Ningxia Western Cloud Data Technology Co., Ltd." in found
     )
     assert (
-        "The filing date of registration No. 5012345 is given incompatible values: "
+        "Sources give registration No. 5012345 incompatible filing date values: "
         "2007-04-26 vs 2007-05-10." in found
     )
     for text in found:
@@ -352,3 +353,66 @@ def test_a_holding_entry_cites_only_the_sources_giving_its_date(analyst: Analyst
     # the news report gives no number: its filing date's entry does not borrow the extract's
     assert _names(second.sources) == {"lumora-news", "lumora-notes"}
     assert "No." not in second.description
+
+
+def test_records_with_no_number_are_named_by_what_they_are(tmp_path: Path) -> None:
+    path = tmp_path / "unnumbered.trig"
+    path.write_text(
+        """@prefix tm: <https://w3id.org/tmkg/ontology#> . @prefix ex: <https://example.org/> .
+@prefix schema: <https://schema.org/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix prov: <http://www.w3.org/ns/prov#> . @prefix dcterms: <http://purl.org/dc/terms/> .
+ex:g1 prov:wasDerivedFrom ex:s1 . ex:s1 dcterms:title "One" .
+ex:g2 prov:wasDerivedFrom ex:s2 . ex:s2 dcterms:title "Two" .
+ex:g1 { ex:a a tm:Company ; schema:name "Alpha Ltd." . ex:b a tm:Company ; schema:name "Beta Co." .
+        ex:case1 a tm:Case ; tm:plaintiff ex:a ; tm:defendant ex:b .
+        ex:judg1 a tm:Judgment ; tm:case ex:case1 ; tm:damages "100"^^xsd:decimal . }
+ex:g2 { ex:judg1 a tm:Judgment ; tm:case ex:case1 ; tm:damages "200"^^xsd:decimal . }
+""",
+        encoding="utf-8",
+    )
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    graph.load([path])
+    [found] = Analyst(graph).contradictions()
+    assert found.explanation == (
+        "Sources give the judgment in case Alpha Ltd. v. Beta Co. incompatible damages "
+        "values: 100 vs 200."
+    )
+    graph.close()
+
+
+def test_a_case_with_no_number_is_named_by_its_parties(tmp_path: Path) -> None:
+    path = tmp_path / "unnumbered.trig"
+    path.write_text(
+        """@prefix tm: <https://w3id.org/tmkg/ontology#> . @prefix ex: <https://example.org/> .
+@prefix schema: <https://schema.org/> . @prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+ex:g1 prov:wasDerivedFrom ex:s1 . ex:s1 dcterms:title "One" .
+ex:g1 { ex:a a tm:Company ; schema:name "Alpha Ltd." . ex:b a tm:Company ; schema:name "Beta Co." .
+        ex:c a tm:Company ; schema:name "Gamma AG" .
+        ex:case1 a tm:Case ; tm:plaintiff ex:a ; tm:defendant ex:b , ex:c . }
+""",
+        encoding="utf-8",
+    )
+    store = tmp_path / "store"
+    run_kg("load", path, "--store", store, check=True)
+    out = run_kg("case", "https://example.org/case1", "--store", store, check=True).stdout
+    assert "Alpha Ltd. v. Beta Co. and Gamma AG" in out and "example.org" not in out
+    report = tmp_path / "case.md"
+    run_kg("report", "--case", "https://example.org/case1", "--store", store, "-o", report)
+    text = report.read_text(encoding="utf-8")
+    assert "Case Alpha Ltd. v. Beta Co. and Gamma AG" in text
+    assert "tmkg/id/case/https" not in text  # the SPARQL question names the case's own IRI
+    missing = run_kg("timeline", "nosuchthing", "--store", store)
+    assert missing.returncode != 0 and "no party or case named 'nosuchthing'" in missing.stderr
+
+
+def test_report_path_steps_cite_their_sources(analyst: Analyst) -> None:
+    from kg.report.document import build_report
+    from kg.report.markdown import render_markdown
+
+    report = build_report(analyst, party="Amazon")
+    assert report.paths and all(step.sources for p in report.paths for step in p.steps)
+    text = render_markdown(report)
+    section = text.split("## Conflict paths", 1)[1].split("\n## ", 1)[0]
+    steps = [line for line in section.splitlines() if line[:2] in ("1.", "2.", "3.")]
+    assert steps and all("](#source-" in line for line in steps)

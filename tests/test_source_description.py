@@ -24,7 +24,7 @@ TURTLE = f"""@prefix tm: <{TM}> .
     tm:niceClass <{ID}nice/11> ; tm:filingDate "2019-02-03"^^xsd:date .
 """
 NTRIPLES = (
-    f'<{ID}party/glowco> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{TM}Company> .\n'
+    f"<{ID}party/glowco> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{TM}Company> .\n"
     f'<{ID}party/glowco> <https://schema.org/name> "Glowco"@en .\n'
 )
 RDFXML = f"""<?xml version="1.0"?>
@@ -44,9 +44,7 @@ def _sources(store: Path) -> dict[str, dict[str, str]]:
       OPTIONAL { ?s <https://w3id.org/tmkg/ontology#sourceKind> ?k } }"""
     out = run_kg("query", query, "--store", store, "--format", "json", check=True)
     rows = json.loads(out.stdout)["results"]["bindings"]
-    return {
-        row["g"]["value"]: {k: v["value"] for k, v in row.items() if k != "g"} for row in rows
-    }
+    return {row["g"]["value"]: {k: v["value"] for k, v in row.items() if k != "g"} for row in rows}
 
 
 @pytest.mark.parametrize(
@@ -65,7 +63,12 @@ def test_a_triples_file_gets_its_source(tmp_path: Path, name: str, text: str) ->
     from kg.ingest.load import file_graph
 
     assert found == {
-        file_graph(path): {"t": "UKIPO register extract", "p": "UKIPO", "d": "2024-05", "k": "primary"}
+        file_graph(path): {
+            "t": "UKIPO register extract",
+            "p": "UKIPO",
+            "d": "2024-05",
+            "k": "primary",
+        }
     }
     again = run_kg("load", path, "--store", store, "--source-title", "UKIPO register extract")
     assert again.returncode == 0 and "0 new" in again.stdout  # the same file, the same quads
@@ -127,3 +130,16 @@ def test_a_quad_file_describes_its_own_graphs(tmp_path: Path) -> None:
     assert result.returncode != 0 and "names its own graphs" in result.stderr
     with_graph = run_kg("load", path, "--memory", "--source-title", "X", "--graph", f"{ID}graph/y")
     assert with_graph.returncode == 0, with_graph.stderr
+
+
+def test_a_file_without_a_source_is_loaded_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "extract.ttl"
+    path.write_text(TURTLE, encoding="utf-8")
+    store = tmp_path / "store"
+    plain = run_kg("load", path, "--store", store)
+    assert plain.returncode == 0
+    assert "which no source describes" in plain.stderr and "--source-title" in plain.stderr
+    described = run_kg("load", path, "--store", store, "--source-title", "UKIPO register extract")
+    assert described.returncode == 0 and "no source describes" not in described.stderr
+    again = run_kg("load", path, "--store", store)  # described now: no warning
+    assert "no source describes" not in again.stderr

@@ -184,7 +184,7 @@ def _conflicting_values(
         return []
     pairs = "; ".join(f"{a} vs {b}" for a, b in clashes)
     name = _label(subject, labels)
-    explanation = sentence(f"The {_words(prop)} of {name} is given incompatible values: {pairs}")
+    explanation = sentence(f"Sources give {name} incompatible {_words(prop)} values: {pairs}")
     return [
         _contradiction(
             subject, prop, group, "conflicting values", explanation, labels, sources, iris=False

@@ -559,6 +559,7 @@ class FactBase(BatchedLookups, TimelineFacts):
         """Readable labels: names for parties, texts for marks, numbers for registrations."""
         wanted = sorted(set(iris))
         labels: dict[str, str] = {}
+        unnamed: set[str] = set()
         for batch in batches(wanted):
             rows = self.select(
                 f"""SELECT ?x (SAMPLE(?name) AS ?n) (SAMPLE(?text) AS ?t) (SAMPLE(?num) AS ?r)
@@ -598,8 +599,12 @@ class FactBase(BatchedLookups, TimelineFacts):
                 elif row["cn"]:  # an event of a numbered case
                     labels[iri] = f"the {camel_words(kind) or 'event'} in case {row['cn']}"
                 else:
-                    tail = iri.rsplit("/", 1)[-1]  # type: ignore[union-attr]
-                    labels[iri] = f"{camel_words(kind)} {tail}".strip()  # type: ignore[index]
+                    unnamed.add(iri)  # type: ignore[arg-type]
+        if unnamed:  # a case with no number, its events: "case A v. B" (kg.analysis.path_labels)
+            from kg.analysis.path_labels import path_labels
+
+            named = path_labels(self, unnamed, ()).nodes
+            labels |= {i: named.get(i, i) for i in unnamed}
         return labels
 
     def statements(self, properties: Iterable[str]) -> list[Statement]:

@@ -458,6 +458,18 @@ class CaseSummary(Result):
     statements: tuple[Cited, ...] = ()
     """Each value shown (number, party by role, court, mark, amount...) with its sources."""
 
+    @property
+    def label(self) -> str:
+        """Its number, else "Alpha Ltd. v. Beta Co.": never its IRI."""
+        from kg.analysis.wording import joined
+
+        if self.number:
+            return self.number
+        sides = [joined(p.name for p in side) for side in (self.plaintiffs, self.defendants)]
+        if not any(sides):
+            return "a case with no number or parties stated"
+        return " v. ".join(side or "(not stated)" for side in sides)
+
 
 @dataclass(frozen=True)
 class SearchHit(Result):

@@ -349,7 +349,7 @@ class Analyst:
             raise NotFound(
                 f"no mark the same as or similar to {mark!r} is recorded",
                 suggestion=_suggest(mark, texts)
-                or "`kg who-else-uses` lists the marks that are similar to a text",
+                or "who-else-uses lists the marks similar to a text",
             )
         holdings = on_date(facts.holdings(found), when, include_lapsed=include_lapsed)
         holdings, _ = word_similarities(mark, holdings, similar, DEFAULT_MIN_SIMILARITY)

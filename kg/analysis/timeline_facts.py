@@ -255,7 +255,8 @@ class TimelineFacts:
                 if not date or (party not in canonical and holding.on_behalf_of not in canonical):
                     continue
                 # the owner on that date's own statements (kg.analysis.holding_statements)
-                view = entry_view(held_by.get((holding.id, party), holding), kind, date)
+                own = held_by.get((holding.id, party))
+                view = entry_view(own or holding, kind, date, holder=own is not None)
                 if not view.statements:
                     continue
                 name = self.party(party).name

@@ -44,8 +44,10 @@ class EntryView:
     on_behalf_of: str | None = None
 
 
-def entry_view(holding: Holding, kind: str, date: str) -> EntryView:
-    """The entry of `holding` (as held by the party it names) of `kind` on `date`."""
+def entry_view(holding: Holding, kind: str, date: str, *, holder: bool = True) -> EntryView:
+    """The entry of `holding` (as held by the party it names) of `kind` on `date`; with
+    `holder` False (an owner before a recorded change, whom no source of the registration
+    names as owner: the change names it) the statements leave the holder out."""
     prop = DATE_PROPERTY.get(kind)
     if prop is None:  # a right's end: what it is and its status, each with its sources
         wanted = {"mark", *_SHOWN, *_ENDED}
@@ -63,15 +65,19 @@ def entry_view(holding: Holding, kind: str, date: str) -> EntryView:
         if name != "mark" and name not in _SHOWN:
             continue
         if graphs <= set(statement.sources):  # every source of the date states it too
-            facts += [f for f in statement.facts if f not in facts]
-        elif name == "mark":
+            facts += [f for f in statement.facts if f not in facts and _kept(f, holder)]
+        elif name == "mark" and holder:
             separate.append(statement)  # a holder the date's sources do not name
     # the identities the date's own sources need to name this holder (not other sources')
     per_graph = dict(holding.graph_identities)
     identities = {i for g in graphs for i in per_graph.get(g, ())} or set(dated[0].identities)
-    facts += [f for f in dated[0].facts if f not in facts]
+    facts += [f for f in dated[0].facts if f not in facts and _kept(f, holder)]
     together = Cited(holding.id, tuple(facts), tuple(sorted(graphs)), tuple(sorted(identities)))
     return _view(holding, (together, *separate))
+
+
+def _kept(fact: tuple[str, str], holder: bool) -> bool:
+    return holder or fact[0] != TM + "owner"
 
 
 def _view(holding: Holding, statements: tuple[Cited, ...]) -> EntryView:

@@ -240,7 +240,10 @@ def _timeline(
         try:
             entries = analyst.timeline(case=args.subject)
         except NotFound:
-            raise party_error from None
+            raise NotFound(
+                f"no party or case named {args.subject!r}",
+                suggestion=party_error.suggestion or "name a party, or a case by id or number",
+            ) from None
     columns = ["date", "what", "description", "sources"]
     return entries, lambda e: [e.date or "(undated)", e.kind, e.description, _sources(e)], columns  # type: ignore[return-value]
 

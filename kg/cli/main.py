@@ -20,7 +20,7 @@ from kg.cli.report import REPORT_COMMANDS, add_report_commands
 from kg.config import Settings
 from kg.errors import KGError, QueryError
 from kg.graph import KnowledgeGraph
-from kg.ingest.load import FORMATS
+from kg.ingest.load import FORMATS, detect_format, file_graph
 from kg.ingest.source_header import SourceDescription
 
 __all__ = ["build_parser", "main"]
@@ -397,13 +397,34 @@ def _cmd_load(args: argparse.Namespace, settings: Settings) -> int:
                 source=_source_description(args),
             )
             _print_load(
-                ", ".join(report.files), report.quads_read, report.quads_added, report.warnings
+                ", ".join(report.files),
+                report.quads_read,
+                report.quads_added,
+                (*report.warnings, *_undescribed(graph, args)),
             )
             if report.quads_added and (note := resolution_note(graph)):
                 print(note)
         if not settings.memory:
             _index_marks(graph)
     return 0
+
+
+def _undescribed(graph: KnowledgeGraph, args: argparse.Namespace) -> list[str]:
+    """A warning per triples-only file whose graph no source describes: answers would cite
+    it by the graph's name (docs/provenance.md, giving a file its source)."""
+    found = []
+    for path in args.files:
+        if detect_format(str(path), args.format).supports_datasets:
+            continue  # a TriG or N-Quads file names and describes its own graphs
+        target = args.graph or file_graph(path)
+        ask = f"ASK {{ <{target}> <http://www.w3.org/ns/prov#wasDerivedFrom> ?source }}"
+        if not graph.ask(ask):
+            found.append(
+                f"{path}: its facts are in the graph {target}, which no source describes, so "
+                "answers cite it by that name; give the file's source with --source-title "
+                "TITLE (docs/provenance.md)"
+            )
+    return found
 
 
 def _source_description(args: argparse.Namespace) -> SourceDescription | None:

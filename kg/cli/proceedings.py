@@ -61,7 +61,7 @@ def _case(analyst: Analyst, args: argparse.Namespace) -> Rows:
     def row(s: Any) -> list[str]:
         names = lambda refs: "; ".join(p.name for p in refs)  # noqa: E731
         return [
-            s.number or s.id,
+            s.label,
             s.kind or "court case",
             s.outcome or "",
             names(s.plaintiffs),
@@ -93,10 +93,12 @@ def _judgments(analyst: Analyst, args: argparse.Namespace) -> Rows:
     numbers = {graph: n for n, graph in enumerate(sorted(titles, key=titles.get), 1)}
 
     def cell(values: Any) -> str:
-        return "; ".join(
-            f"{v.text} [{', '.join(str(numbers[g]) for g in v.statement.sources)}]"
-            for v in values
-        )
+        def cited(v: Any) -> str:  # "[1, 5]", or "[1 via 7]" when read through an identity
+            stated = ", ".join(str(numbers[g]) for g in v.statement.sources)
+            via = ", ".join(str(numbers[g]) for g in v.statement.identities if g in numbers)
+            return f"[{stated} via {via}]" if via else f"[{stated}]"
+
+        return "; ".join(f"{v.text} {cited(v)}" for v in values)
 
     def row(j: Any) -> list[str]:
         ordered = sorted(j.sources, key=lambda s: numbers[s.graph])

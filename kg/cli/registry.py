@@ -129,12 +129,12 @@ def run_registry(args: argparse.Namespace, settings: Settings) -> int:
     files = ", ".join(report.files)
     if args.check:
         print(
-            f"valid: {files}: {report.records} registrations, {report.quads_read} quads "
+            f"valid: {files}: {_registrations(report.records)}, {report.quads_read} quads "
             "conform to the shapes (nothing written)"
         )
     else:
         history = (
-            f"; {report.history} registration(s) updated, their earlier state kept as history"
+            f"; {_registrations(report.history)} updated, their earlier state kept as history"
             if report.history
             else ""
         )
@@ -144,7 +144,7 @@ def run_registry(args: argparse.Namespace, settings: Settings) -> int:
                 "kept as history"
             )
         print(
-            f"imported {files}: {report.records} registrations, {report.quads_read} quads "
+            f"imported {files}: {_registrations(report.records)}, {report.quads_read} quads "
             f"read, {report.quads_added} new{history}"
         )
     if note:
@@ -211,3 +211,7 @@ class _Counter:
         quad = next(self._quads)  # type: ignore[call-overload]
         self.count += 1
         return quad
+
+
+def _registrations(count: int) -> str:
+    return f"{count:,} registration{'' if count == 1 else 's'}"

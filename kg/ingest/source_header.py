@@ -3,7 +3,7 @@
 A Turtle, N-Triples or RDF/XML file has no named graphs; `kg load` puts its triples in one
 graph (``--graph IRI``, else `kg.ingest.load.file_graph`: ``id/graph/file/{stem}-{hash}``).
 With a source description, the default graph also says where that graph comes from, as the
-seed does for each of its sources (docs/writing.md, "Giving a file its source"):
+seed does for each of its sources (docs/provenance.md, "Giving your own file its source"):
 
     <graph> a tm:SourceGraph ; prov:wasDerivedFrom <source> .
     <source> a tm:Source ; dcterms:title "..." ; dcterms:publisher "..." ; dcterms:date "..." .
@@ -136,8 +136,9 @@ def described_graph(
             raise KGError(
                 f"{path}: a TriG, N-Quads or JSON-LD file names its own graphs, so "
                 "--source-title cannot say which one it describes",
-                suggestion="describe each graph's source in the file (docs/writing.md, "
-                "'Giving a file its source'), or pass --graph IRI for its default-graph triples",
+                suggestion="describe each graph's source in the file (docs/provenance.md, "
+                "'Giving your own file its source'), or pass --graph IRI for its default-graph "
+                "triples",
             )
         found.append(graph or file_graph(path))
     return found

@@ -38,7 +38,7 @@ class CaseFacts:
 
     @property
     def title(self) -> str:
-        return self.summary.number or self.summary.id.rsplit("/", 1)[-1]
+        return self.summary.label
 
 
 def case_facts(analyst: Analyst, summaries: Sequence[CaseSummary]) -> list[CaseFacts]:

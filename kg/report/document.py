@@ -182,7 +182,7 @@ def build_report(
         nice_class=nice_class,
         jurisdiction=jurisdiction.upper() if jurisdiction else None,
         party=built.subject if party else None,
-        case=built.cases[0].summary.id.rsplit("/", 1)[-1] if case and built.cases else case,
+        case=built.cases[0].summary.id if case and built.cases else case,
         as_of=str(when.as_of) if when.as_of else None,
         include_lapsed=include_lapsed,
     )
@@ -365,10 +365,10 @@ def _case_report(analyst: Analyst, case: str, nodes: int, when: _When) -> Report
         ]
     )
     network = conflict_network(analyst, [summary.id, *involved], depth=2, max_nodes=nodes)
-    title = f"Case {summary.number}" if summary.number else f"Case {case}"
+    title = f"Case {summary.label}"
     report = Report(
         kind="case",
-        subject=summary.number or case,
+        subject=summary.number or summary.id,
         title=title,
         scope=_case_scope(summary),
         generated=dt.date.today().isoformat(),
@@ -498,6 +498,9 @@ def _collect_sources(report: Report) -> list[SourceRef]:
     for contradiction in report.contradictions:
         for side in contradiction.sides:
             add(side.sources)
+    for path in report.paths:
+        for step in path.steps:
+            add(step.sources)
     for _a, _b, data in report.network.shown.edges(data=True):  # the figure's edges
         for relation in data.get("relations", ()):
             add(relation.sources)

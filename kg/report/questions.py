@@ -141,7 +141,7 @@ def section_questions(
                 _sparql(
                     server,
                     "Parties of the case",
-                    saved_query("case-parties", case=f"<https://w3id.org/tmkg/id/case/{case}>"),
+                    saved_query("case-parties", case=f"<{_case_iri(case)}>"),
                 ),
             ),
         )
@@ -192,3 +192,12 @@ def _string(value: str) -> str:
         value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
     )
     return f'"{escaped}"'
+
+
+def _case_iri(case: str) -> str:
+    """The case's IRI: as given when it is one, else tmkg's for an id (``aws-cn-2018``)."""
+    return (
+        case
+        if case.startswith(("http://", "https://"))
+        else f"https://w3id.org/tmkg/id/case/{case}"
+    )
