@@ -297,3 +297,17 @@ def test_a_former_owners_filing_cites_no_later_owner(graph: KnowledgeGraph) -> N
     owners = {v for s in filing.statements for p, v in s.facts if p.endswith("#owner")}
     original = analyst.find_party(ORIGINAL).id
     assert owners <= {original}
+
+
+def test_each_owners_hit_states_that_owner_with_its_sources(graph: KnowledgeGraph) -> None:
+    # issue 16 (trial): a former owner's hit cites the change that made it owner and the
+    # one that ended its time, never the current owner's holder statement
+    from tests.provenance_support import check_answer
+
+    analyst = Analyst(graph)
+    hits = analyst.who_else_uses(MSG, include_lapsed=True, as_of="2024")
+    assert len({h.party.id for h in hits}) >= 4
+    for hit in hits:
+        owners = {v for s in hit.statements for p, v in s.facts if p.endswith("#owner")}
+        assert owners <= {hit.party.id}, (hit.party.name, owners)
+    assert check_answer(graph, analyst.facts, hits) == []

@@ -27,7 +27,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from kg.analysis.dates import PartialDate
-from kg.analysis.model import Holding, HoldingKind, OwnerPeriod, OwnershipChange
+from kg.analysis.model import Cited, Holding, HoldingKind, OwnerPeriod, OwnershipChange
+from kg.analysis.sparql_text import TM
 
 __all__ = ["OWNERSHIP_KINDS", "change_order", "owner_periods", "owners_on"]
 
@@ -144,6 +145,7 @@ def owners_on(
     """
     result: list[Holding] = []
     done: set[str] = set()
+    held_by = {(h.id, h.party): h for h in holdings}
     for holding in holdings:
         if holding.kind is not HoldingKind.REGISTERED_OWNER or not change_order(holding.ownership):
             result.append(holding)
@@ -158,12 +160,20 @@ def owners_on(
             if began is not None and began.first_day > as_of.last_day:
                 continue  # not yet an owner on the date asked
             ended = PartialDate.try_parse(period.until)
-            # the answer cites the record of the change that made the holder owner, too
-            sources = tuple(sorted({*holding.sources, *_sources(period.acquired_by)}))
+            # the answer cites the record of the change that made the holder owner, too, and
+            # states what the sources state of this owner, not of another (issue 16)
+            statements = _period_statements(
+                holding, held_by.get((holding.id, period.party)), period
+            )
+            sources = _cited(statements)
             if ended is None or ended.first_day > as_of.last_day:
                 result.append(
                     dataclasses.replace(
-                        holding, party=period.party, owner_since=period.since, sources=sources
+                        holding,
+                        party=period.party,
+                        owner_since=period.since,
+                        sources=sources,
+                        statements=statements,
                     )
                 )
             elif include_lapsed and period.ended_by is not None:
@@ -176,13 +186,48 @@ def owners_on(
                         holding,
                         party=period.party,
                         owner_since=period.since,
-                        sources=tuple(sorted({*sources, *change.sources})),
+                        sources=_cited(ended_by := _ended_by(statements, change, period.party)),
+                        statements=ended_by,
                         lapsed=True,
                         ended=period.until,
                         end_reason=f"no longer the owner: {verb} on {period.until}",
                     )
                 )
     return result
+
+
+def _period_statements(
+    holding: Holding, own: Holding | None, period: OwnerPeriod
+) -> tuple[Cited, ...]:
+    """What the answer states of one owner's time: its own holding's statements where the
+    registration's sources name it as owner, else the registration's facts without another
+    owner's holder statement; and the change that made it owner (as its assignee)."""
+    if own is not None:
+        found = list(own.statements)
+    else:
+        found = [s for s in holding.statements if s.facts[0][0] != TM + "owner"]
+    change = period.acquired_by
+    if change is not None and period.party in change.assignees:
+        found.append(_change(change, "assignee", period.party))
+    return tuple(found)
+
+
+def _ended_by(
+    statements: tuple[Cited, ...], change: OwnershipChange, party: str
+) -> tuple[Cited, ...]:
+    """The owner's statements and the change that ended its time (naming it as assignor)."""
+    if party in change.assignors:
+        return (*statements, _change(change, "assignor", party))
+    return statements
+
+
+def _change(change: OwnershipChange, role: str, party: str) -> Cited:
+    """The recorded change naming `party` in `role` (tm:assignor or tm:assignee)."""
+    return Cited(change.id, ((TM + role, party),), change.sources)
+
+
+def _cited(statements: Sequence[Cited]) -> tuple[str, ...]:
+    return tuple(sorted({g for s in statements for g in (*s.sources, *s.identities)}))
 
 
 def _original_owners(recorded: Sequence[str], ordered: Sequence[OwnershipChange]) -> list[str]:
