@@ -24,6 +24,7 @@ COMMANDS = [
     "contradictions",
     "case",
     "judgments",
+    "claims",
     "proceedings",
     "report",
     "export",

@@ -296,3 +296,69 @@ def test_judgments_are_one_answer(analyst: Analyst, store: Path, graphql: str, c
     for judgment in analyst.judgments(case):
         for value in judgment.damages:
             assert value.text in table
+
+
+CONTRADICTIONS = """{ contradictions { subject { id label } property kind explanation
+    sides { value sources { graph } statements { subject facts { property value }
+            sources { graph } identities { graph } } } } }"""
+PARTY_TIMELINE = f"""query($party: String) {{ timeline(party: $party) {{
+    date kind description sources {{ graph }} {_STATEMENTS} }} }}"""
+CLAIMS = """query($mark: String) { claims(mark: $mark) {
+    id dates { value text sources { graph } identities { graph } }
+    descriptions { value text sources { graph } identities { graph } } sources { graph } } }"""
+
+
+def _contradiction(item: dict[str, Any]) -> tuple:
+    subject = item["subject"]
+    return (
+        subject["id"] if isinstance(subject, dict) else subject,
+        subject["label"] if isinstance(subject, dict) else item["subject_label"],
+        item["property"],
+        item["kind"],
+        item["explanation"],
+        tuple(
+            (
+                side["value"],
+                tuple(s["graph"] for s in side["sources"]),
+                tuple(_statements(side["statements"])),
+            )
+            for side in item["sides"]
+        ),
+    )
+
+
+def _claim_record(item: dict[str, Any]) -> tuple:
+    return (item["id"], *_judgment({**item, "damages": [], "payers": item["descriptions"]}))
+
+
+def test_contradictions_are_one_answer(analyst: Analyst, store: Path, graphql: str) -> None:
+    api = [_contradiction(c.to_dict()) for c in analyst.contradictions()]
+    assert len(api) >= 5
+    cli = [_contradiction(c) for c in _cli(store, "contradictions")]
+    answer = post(graphql, CONTRADICTIONS)
+    assert "errors" not in answer, answer
+    assert cli == api
+    assert [_contradiction(c) for c in answer["data"]["contradictions"]] == api
+
+
+@pytest.mark.parametrize("party", ["Amazon", "Sinnet", "Lumora Lighting"])
+def test_party_timeline_is_one_answer(
+    analyst: Analyst, store: Path, graphql: str, party: str
+) -> None:
+    api = [_entry(e.to_dict()) for e in analyst.timeline(party=party)]
+    assert api
+    cli = [_entry(e) for e in _cli(store, "timeline", party)]
+    answer = post(graphql, PARTY_TIMELINE, {"party": party})
+    assert "errors" not in answer, answer
+    assert cli == api
+    assert [_entry(e) for e in answer["data"]["timeline"]] == api
+
+
+def test_claims_are_one_answer(analyst: Analyst, store: Path, graphql: str) -> None:
+    api = [_claim_record(c.to_dict()) for c in analyst.claims(mark="AWS")]
+    assert len(api) >= 3
+    cli = [_claim_record(c) for c in _cli(store, "claims", "--mark", "AWS")]
+    answer = post(graphql, CLAIMS, {"mark": "AWS"})
+    assert "errors" not in answer, answer
+    assert cli == api
+    assert [_claim_record(c) for c in answer["data"]["claims"]] == api

@@ -1,6 +1,6 @@
-"""The `kg case`, `kg judgments` and `kg proceedings` subcommands: a case (a court case, an
-opposition or a cancellation), its judgments (each value with its sources), and the
-oppositions and cancellations. Thin: parse flags, call
+"""The `kg case`, `kg judgments`, `kg claims` and `kg proceedings` subcommands: a case (a
+court case, an opposition or a cancellation), its judgments and the claims sources report
+(each value with its sources), and the oppositions and cancellations. Thin: parse flags, call
 `kg.analysis.service.Analyst`, return rows for `kg.cli.analysis.run_analysis` to print."""
 
 from __future__ import annotations
@@ -39,6 +39,16 @@ def add_proceeding_commands(
         "sources state it, with those sources; values sources give differently stay apart.",
     )
     judged.add_argument("subject", metavar="CASE", help="a case id or number")
+    claimed = commands.add_parser(
+        "claims",
+        parents=list(parents),
+        help="claims to marks that sources report (first use, filing...), each with its sources",
+        description="Claims to marks (tm:Claim) as their sources report them, one per claim and "
+        "claimant: what is claimed, for which mark, where, from when, each value with its "
+        "sources.",
+    )
+    claimed.add_argument("--mark", metavar="TEXT", help="claims to this mark")
+    claimed.add_argument("--party", metavar="PARTY", help="claims this party makes")
     found = commands.add_parser(
         "proceedings",
         parents=list(parents),
@@ -92,13 +102,7 @@ def _judgments(analyst: Analyst, args: argparse.Namespace) -> Rows:
     titles = {s.graph: s.title or s.graph for j in found for s in j.sources}
     numbers = {graph: n for n, graph in enumerate(sorted(titles, key=titles.get), 1)}
 
-    def cell(values: Any) -> str:
-        def cited(v: Any) -> str:  # "[1, 5]", or "[1 via 7]" when read through an identity
-            stated = ", ".join(str(numbers[g]) for g in v.statement.sources)
-            via = ", ".join(str(numbers[g]) for g in v.statement.identities if g in numbers)
-            return f"[{stated} via {via}]" if via else f"[{stated}]"
-
-        return "; ".join(f"{v.text} {cited(v)}" for v in values)
+    cell = _stated_cell(numbers)
 
     def row(j: Any) -> list[str]:
         ordered = sorted(j.sources, key=lambda s: numbers[s.graph])
@@ -106,6 +110,40 @@ def _judgments(analyst: Analyst, args: argparse.Namespace) -> Rows:
         return [cell(getattr(j, name)) for _, name in _JUDGMENT_COLUMNS] + [cited]
 
     return found, row, [title for title, _ in _JUDGMENT_COLUMNS] + ["sources"]
+
+
+def _claims(analyst: Analyst, args: argparse.Namespace) -> Rows:
+    check(name=args.party, mark=args.mark)
+    found = analyst.claims(mark=args.mark, party=args.party)
+    titles = {s.graph: s.title or s.graph for c in found for s in c.sources}
+    numbers = {graph: n for n, graph in enumerate(sorted(titles, key=titles.get), 1)}
+    cell = _stated_cell(numbers)
+
+    def row(c: Any) -> list[str]:
+        ordered = sorted(c.sources, key=lambda s: numbers[s.graph])
+        return [
+            cell((c.claimant,)),
+            cell(c.kinds),
+            cell(c.marks),
+            cell(c.jurisdictions),
+            cell(c.dates),
+            cell(c.descriptions),
+            "; ".join(f"[{numbers[s.graph]}] {titles[s.graph]}" for s in ordered),
+        ]
+
+    columns = ["claimant", "claim", "mark", "where", "date", "description", "sources"]
+    return found, row, columns
+
+
+def _stated_cell(numbers: dict[str, int]) -> Callable[[Any], str]:
+    """Values as "text [1, 5]", or "text [1 via 7]" when read through an identity."""
+
+    def cited(v: Any) -> str:
+        stated = ", ".join(str(numbers[g]) for g in v.statement.sources)
+        via = ", ".join(str(numbers[g]) for g in v.statement.identities if g in numbers)
+        return f"[{stated} via {via}]" if via else f"[{stated}]"
+
+    return lambda values: "; ".join(f"{v.text} {cited(v)}" for v in values)
 
 
 def _proceedings(analyst: Analyst, args: argparse.Namespace) -> Rows:
@@ -139,5 +177,6 @@ def _proceedings(analyst: Analyst, args: argparse.Namespace) -> Rows:
 PROCEEDING_COMMANDS: dict[str, Callable[[Analyst, argparse.Namespace], Rows]] = {
     "case": _case,
     "judgments": _judgments,
+    "claims": _claims,
     "proceedings": _proceedings,
 }
