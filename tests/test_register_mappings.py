@@ -339,9 +339,9 @@ def map_and_import(layout: Layout, source: Path, tmp_path: Path) -> tuple[Path, 
     assert mapped.returncode == 0, mapped.stderr
     store = tmp_path / "store"
     imported = run_kg("import", "--store", store, out, check=True)
-    count = re.search(r"imported .*: (\d+) registrations", imported.stdout)
+    count = re.search(r"imported .*: ([\d,]+) registrations?", imported.stdout)
     assert count, imported.stdout + imported.stderr
-    return store, int(count[1]), mapped.stdout
+    return store, int(count[1].replace(",", "")), mapped.stdout
 
 
 def check_records(store: Path, expected: list[Expected]) -> None:
