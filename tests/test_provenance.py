@@ -416,3 +416,15 @@ def test_report_path_steps_cite_their_sources(analyst: Analyst) -> None:
     section = text.split("## Conflict paths", 1)[1].split("\n## ", 1)[0]
     steps = [line for line in section.splitlines() if line[:2] in ("1.", "2.", "3.")]
     assert steps and all("](#source-" in line for line in steps)
+
+
+def test_a_hit_says_which_sources_give_its_since_date(analyst: Analyst) -> None:
+    hits = analyst.who_else_uses("AWS", nice_class=42, jurisdiction="CN")
+    sinnet = next(h for h in hits if h.party.name.startswith("Beijing Sinnet") and h.since)
+    assert (sinnet.since, _names(sinnet.since_sources)) == ("2016-08", {"curation/idcquan"})
+    lumora = next(
+        h
+        for h in analyst.who_else_uses("LUMORA", nice_class=11)
+        if h.kind.value == "REGISTERED_OWNER"
+    )
+    assert (lumora.since, _names(lumora.since_sources)) == ("2007-04-26", {"lumora-extract"})

@@ -282,6 +282,9 @@ class MarkUsage(Result):
     asked: "EM", "BX", "OA", "WO/DE" (a Madrid designation of DE), "WO/EM"; None if national."""
     statements: tuple[Cited, ...] = ()
     """Each fact the hit rests on (holder, mark, place, class, dates), with its own sources."""
+    since_sources: tuple[SourceRef, ...] = ()
+    """The sources stating the `since` date (of the holding that gives it), not the row's
+    other facts."""
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,14 @@ from kg.analysis.lifecycle import begun
 from kg.analysis.mark_kinds import only_national_classes, usage_kind_fields
 from kg.analysis.model import Holding, HoldingKind, MarkUsage, PartyRef, SourceRef
 from kg.analysis.similarity import MarkSimilarity
+from kg.analysis.sparql_text import TM
 
 __all__ = [
     "MIN_CLASS_RELATEDNESS",
     "held_coverage",
     "holding_active",
     "holding_since",
+    "since_sources",
     "who_else_uses",
 ]
 
@@ -39,6 +41,31 @@ def holding_since(holding: Holding) -> str | None:
         # an owner after a recorded change holds it since it acquired it (kg.analysis.ownership)
         return holding.owner_since or holding.registration_date or holding.filing_date
     return holding.start_date
+
+
+def since_sources(holding: Holding) -> tuple[str, ...]:
+    """The graphs stating the date `holding_since` gives (with the holder, for a use; for an
+    owner after a recorded change, the change's), identity graphs included."""
+    since = holding_since(holding)
+    if since is None:
+        return ()
+    if holding.owner_since is not None and since == holding.owner_since:
+        props = ("assignee",)  # the recorded change that made it owner (kg.analysis.ownership)
+        return tuple(
+            sorted(
+                {
+                    g
+                    for s in holding.statements
+                    if s.facts[-1][0].removeprefix(TM) in props
+                    for g in s.sources
+                }
+            )
+        )
+    for prop in ("registrationDate", "filingDate", "startDate"):
+        found = [s for s in holding.statements if s.facts[-1] == (TM + prop, since)]
+        if found:
+            return tuple(sorted({g for s in found for g in (*s.sources, *s.identities)}))
+    return ()
 
 
 def holding_active(holding: Holding, as_of: PartialDate) -> bool:
@@ -161,6 +188,14 @@ def _usage(
     dates = sorted(
         (d for d in (PartialDate.try_parse(holding_since(h)) for h, _, _ in group) if d),
     )
+    since_graphs = sorted(
+        {
+            g
+            for h, _, _ in group
+            if dates and PartialDate.try_parse(holding_since(h)) == dates[0]
+            for g in since_sources(h)
+        }
+    )
     ends = [PartialDate.try_parse(h.end_date) for h, _, _ in group]
     graphs = sorted({g for h, _, _ in group for g in h.sources})
     statuses = sorted({h.status for h, _, _ in group if h.status})
@@ -187,6 +222,7 @@ def _usage(
         ended=endings[-1][1] if endings else None,
         end_reason=endings[-1][2] if endings else None,
         statements=tuple(dict.fromkeys(s for h, _, _ in group for s in h.statements)),
+        since_sources=tuple(sources.get(g, SourceRef(graph=g)) for g in since_graphs),
         **usage_kind_fields([h for h, _, _ in group]),  # type: ignore[arg-type]
     )
 

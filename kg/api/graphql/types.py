@@ -677,6 +677,9 @@ class MarkUsage:
         "null for a national right",
     )
 
+    since_sources: list[Source] = strawberry.field(
+        default_factory=list, description="the sources stating the `since` date"
+    )
     statements: list[Statement] = strawberry.field(
         default_factory=list,
         description="what it states, each statement with exactly the sources that state it",
@@ -699,6 +702,7 @@ class MarkUsage:
             holdings=[strawberry.ID(h) for h in usage.holdings],
             sources=_sources(usage.sources),
             statements=statements_of(usage.statements, usage.sources),
+            since_sources=_sources(usage.since_sources),
             status=usage.status,
             lapsed=usage.lapsed,
             ended=usage.ended,
