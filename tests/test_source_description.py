@@ -98,6 +98,13 @@ def test_the_graph_option_names_the_graph_described(tmp_path: Path) -> None:
     assert _sources(store) == {graph: {"t": "UKIPO"}}
 
 
+@pytest.fixture(scope="module")
+def seeded_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    store = tmp_path_factory.mktemp("refused") / "store"
+    run_kg("load", "--seed", "--store", store, check=True)
+    return store
+
+
 @pytest.mark.parametrize(
     ("options", "message"),
     [
@@ -109,12 +116,11 @@ def test_the_graph_option_names_the_graph_described(tmp_path: Path) -> None:
     ],
 )
 def test_bad_source_options_are_errors_that_write_nothing(
-    tmp_path: Path, options: list[str], message: str
+    seeded_store: Path, tmp_path: Path, options: list[str], message: str
 ) -> None:
     path = tmp_path / "extract.ttl"
     path.write_text(TURTLE, encoding="utf-8")
-    store = tmp_path / "store"
-    run_kg("load", "--seed", "--store", store, check=True)
+    store = seeded_store  # shared: a refused load writes nothing
     before = run_kg("stats", "--store", store, check=True).stdout
     result = run_kg("load", path, "--store", store, *options)
     assert result.returncode != 0 and message in result.stderr, result.stderr
