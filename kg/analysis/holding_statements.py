@@ -37,7 +37,6 @@ __all__ = [
     "holder_view",
     "shown",
     "stated_values",
-    "statement_sources",
 ]
 
 _CANONICAL_FIELDS = frozenset({"mark", "owner", "user", "onBehalfOf"})
@@ -101,12 +100,11 @@ def holder_view(
         if name != "mark":
             facts = ((holder_field, party), (name, value)) if use else ((name, value),)
             statements.append(cite(facts, graphs))
-    cited = {g for s in statements for g in (*s.sources, *s.identities)}
     per_graph = tuple(
         (graph, _identity_graphs(record, core, (graph,), raws, identities))
         for graph in sorted(holder)
     )
-    return HolderView(dict(values), tuple(statements), tuple(sorted(cited)), per_graph)
+    return HolderView(dict(values), tuple(statements), cited_graphs(statements), per_graph)
 
 
 def _identity_graphs(
@@ -143,22 +141,6 @@ def stated_values(statements: Iterable[Cited], prop: str) -> list[tuple[str, tup
             if name == iri:
                 found[value] |= set(statement.sources)
     return [(value, tuple(sorted(graphs))) for value, graphs in sorted(found.items())]
-
-
-def statement_sources(statements: Iterable[Cited], *props: str) -> tuple[str, ...]:
-    """The graphs citing the statements whose last fact is one of `props` (tm: local names),
-    identity graphs included: the sources of what an answer shows of a holding."""
-    wanted = {TM + p for p in props}
-    return tuple(
-        sorted(
-            {
-                g
-                for s in statements
-                if s.facts and s.facts[-1][0] in wanted
-                for g in (*s.sources, *s.identities)
-            }
-        )
-    )
 
 
 def cite_each(

@@ -37,6 +37,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
+from kg.analysis.holding_statements import cited_graphs
 from kg.analysis.model import Cited, Result, SourceRef
 from kg.analysis.sparql_text import TM
 
@@ -195,8 +196,7 @@ def _stated(
 
 
 def _refs(statements: Iterable[Cited], sources: Mapping[str, SourceRef]) -> tuple[SourceRef, ...]:
-    graphs = sorted({g for s in statements for g in (*s.sources, *s.identities)})
-    return tuple(sources.get(g) or SourceRef(graph=g) for g in graphs)
+    return tuple(sources.get(g) or SourceRef(graph=g) for g in cited_graphs(statements))
 
 
 def judgment_from(

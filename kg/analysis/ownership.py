@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from kg.analysis.dates import PartialDate
+from kg.analysis.holding_statements import cited_graphs
 from kg.analysis.model import Cited, Holding, HoldingKind, OwnerPeriod, OwnershipChange
 from kg.analysis.sparql_text import TM
 
@@ -165,7 +166,7 @@ def owners_on(
             statements = _period_statements(
                 holding, held_by.get((holding.id, period.party)), period
             )
-            sources = _cited(statements)
+            sources = cited_graphs(statements)
             if ended is None or ended.first_day > as_of.last_day:
                 result.append(
                     dataclasses.replace(
@@ -181,12 +182,13 @@ def owners_on(
                 verb = _VERBS.get(change.kind, "transferred")
                 if change.kind in _KEEPS_SINCE:
                     continue  # the same holder under its new name
+                ended_by = _ended_by(statements, change, period.party)
                 result.append(
                     dataclasses.replace(
                         holding,
                         party=period.party,
                         owner_since=period.since,
-                        sources=_cited(ended_by := _ended_by(statements, change, period.party)),
+                        sources=cited_graphs(ended_by),
                         statements=ended_by,
                         lapsed=True,
                         ended=period.until,
@@ -224,10 +226,6 @@ def _ended_by(
 def _change(change: OwnershipChange, role: str, party: str) -> Cited:
     """The recorded change naming `party` in `role` (tm:assignor or tm:assignee)."""
     return Cited(change.id, ((TM + role, party),), change.sources)
-
-
-def _cited(statements: Sequence[Cited]) -> tuple[str, ...]:
-    return tuple(sorted({g for s in statements for g in (*s.sources, *s.identities)}))
 
 
 def _original_owners(recorded: Sequence[str], ordered: Sequence[OwnershipChange]) -> list[str]:

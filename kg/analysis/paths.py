@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
+from kg.analysis.holding_statements import cited_graphs
 from kg.analysis.model import Cited, ConflictPath, PartyRef, PathStep, SourceRef
 from kg.analysis.neighbourhood import (
     HOLDING_PREDICATES,
@@ -119,7 +120,7 @@ class Link:
 
     @property
     def graphs(self) -> tuple[str, ...]:
-        return tuple(sorted({g for s in self.statements for g in (*s.sources, *s.identities)}))
+        return cited_graphs(self.statements)
 
 
 def conflict_paths(
@@ -488,7 +489,7 @@ def explain(labels: PathLabels, link: Link, source: str, target: str) -> PathSte
         elif local in _BEFORE_OFFICE and labels.kinds.get(subject) in _PROCEEDINGS:
             template = _BEFORE_OFFICE[local]
         sentence = template.format(s=name(subject), o=name(obj))
-    graphs = sorted({g for c in statements for g in (*c.sources, *c.identities)})
+    graphs = cited_graphs(statements)
     return PathStep(
         source=source,
         source_label=name(source, ""),

@@ -9,25 +9,23 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from kg.analysis.dates import PartialDate
-from kg.analysis.holding_statements import stated_values
+from kg.analysis.holding_statements import cited_graphs, stated_values
 from kg.analysis.lifecycle import end_of
 from kg.analysis.model import FILED_KINDS, Cited, HoldingKind, TimelineEntry
 from kg.analysis.ownership import change_order, owners_on
 from kg.analysis.ownership_facts import CHANGE_KINDS, describe_changes
 from kg.analysis.sparql_text import RDF_TYPE, TM, batches, camel_words, iri_values
-from kg.analysis.timeline_holdings import EntryView, entry_view
+from kg.analysis.timeline_holdings import DATE_PROPERTY, EntryView, entry_view
 
 __all__ = ["TimelineFacts"]
 
 _DESCRIPTION = "http://purl.org/dc/terms/description"
 
 
-_LIFE = (
-    ("filingDate", "filing"),
-    ("publicationDate", "publication"),
-    ("registrationDate", "registration"),
-    ("renewalDate", "renewal"),
+_LIFE = tuple(
+    (DATE_PROPERTY[kind], kind) for kind in ("filing", "publication", "registration", "renewal")
 )
+_USE = tuple((DATE_PROPERTY[kind], kind) for kind in ("use begins", "use ends"))
 
 
 def _entry_text(
@@ -245,7 +243,7 @@ class TimelineFacts:
                     *((date, kind, holding.party) for date, kind in life),
                     *(
                         (date, kind, holding.party)
-                        for prop, kind in (("startDate", "use begins"), ("endDate", "use ends"))
+                        for prop, kind in _USE
                         for date, _graphs in stated_values(holding.statements, prop)
                     ),
                 ]
@@ -268,9 +266,7 @@ class TimelineFacts:
                         subject=holding.id,
                         description=_entry_text(kind, name, holding.mark.text, view, why, behalf),
                         parties=(name,),
-                        sources=self.source_refs(
-                            g for c in view.statements for g in (*c.sources, *c.identities)
-                        ),
+                        sources=self.source_refs(cited_graphs(view.statements)),
                         statements=view.statements,
                     )
                 )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kg.analysis.holding_statements import shown
 from kg.analysis.model import Cited, Holding
 from kg.analysis.sparql_text import TM
 
@@ -50,10 +51,7 @@ def entry_view(holding: Holding, kind: str, date: str, *, holder: bool = True) -
     names as owner: the change names it) the statements leave the holder out."""
     prop = DATE_PROPERTY.get(kind)
     if prop is None:  # a right's end: what it is and its status, each with its sources
-        wanted = {"mark", *_SHOWN, *_ENDED}
-        return _view(
-            holding, tuple(s for s in holding.statements if s.facts[-1][0][len(TM) :] in wanted)
-        )
+        return _view(holding, shown(holding.statements, "mark", *_SHOWN, *_ENDED))
     dated = [s for s in holding.statements if s.facts[-1] == (TM + prop, date)]
     if not dated:
         return EntryView(())

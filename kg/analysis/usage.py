@@ -11,6 +11,7 @@ from collections.abc import Collection, Mapping, Sequence
 
 from kg.analysis.coverage import covers, route, route_note
 from kg.analysis.dates import PartialDate
+from kg.analysis.holding_statements import cited_graphs, shown
 from kg.analysis.lifecycle import begun
 from kg.analysis.mark_kinds import only_national_classes, usage_kind_fields
 from kg.analysis.model import Holding, HoldingKind, MarkUsage, PartyRef, SourceRef
@@ -50,21 +51,12 @@ def since_sources(holding: Holding) -> tuple[str, ...]:
     if since is None:
         return ()
     if holding.owner_since is not None and since == holding.owner_since:
-        props = ("assignee",)  # the recorded change that made it owner (kg.analysis.ownership)
-        return tuple(
-            sorted(
-                {
-                    g
-                    for s in holding.statements
-                    if s.facts[-1][0].removeprefix(TM) in props
-                    for g in s.sources
-                }
-            )
-        )
+        # the recorded change that made it owner (kg.analysis.ownership)
+        return cited_graphs(shown(holding.statements, "assignee"))
     for prop in ("registrationDate", "filingDate", "startDate"):
         found = [s for s in holding.statements if s.facts[-1] == (TM + prop, since)]
         if found:
-            return tuple(sorted({g for s in found for g in (*s.sources, *s.identities)}))
+            return cited_graphs(found)
     return ()
 
 

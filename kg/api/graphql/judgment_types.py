@@ -7,10 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import strawberry
-from strawberry.dataloader import DataLoader
 
 from kg.analysis import judgments as stated
-from kg.analysis.judgment_facts import read_judgments
 from kg.analysis.model import SourceRef
 from kg.api.graphql.loaders import Context
 from kg.api.graphql.source_types import Source, Statement, statements_of
@@ -173,20 +171,4 @@ class Claim:
 
 async def judgments_of_case(info: Info, case: str) -> list[Judgment]:
     """The judgments of a case (canonical IRI), read for every case of the request at once."""
-    context = info.context
-    # one loader per request, kept on its context (Loaders holds the shared ones)
-    loader: DataLoader[str, list[stated.Judgment]] | None = getattr(context, "_judgments", None)
-    if loader is None:
-        runner = context.runner
-
-        def batch(keys: list[str]) -> list[list[stated.Judgment]]:
-            facts = runner.analyst.facts
-            found = read_judgments(facts, keys)
-            return [found.get(facts.identities.canonical(k), []) for k in keys]
-
-        async def load(keys: list[str]) -> list[list[stated.Judgment]]:
-            return await runner.run(lambda: batch(keys))
-
-        loader = DataLoader(load_fn=load)
-        context._judgments = loader  # type: ignore[attr-defined]
-    return [Judgment.of(j) for j in await loader.load(case)]
+    return [Judgment.of(j) for j in await info.context.loaders.judgments_of_case.load(case)]

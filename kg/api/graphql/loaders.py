@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 from strawberry.dataloader import DataLoader
 
 from kg.analysis.facts import FactBase
+from kg.analysis.judgment_facts import read_judgments
+from kg.analysis.judgments import Judgment
 from kg.analysis.model import CaseSummary, Holding, PartyRef, SourceRef, TimelineEntry
 from kg.analysis.ownership_facts import registration_ownership
 from kg.analysis.timeline import order_timeline
@@ -65,6 +67,8 @@ class Loaders:
         self.sources: DataLoader[str, tuple[SourceRef, ...]] = self._loader(
             lambda facts, keys: facts.sources_of(keys), ()
         )
+        # a case's judgments, each value with its sources (kg.analysis.judgments)
+        self.judgments_of_case: DataLoader[str, list[Judgment]] = self._loader(read_judgments, [])
         # a registration's (ownership changes, representatives): kg.analysis.ownership_facts
         self.ownership: DataLoader[str, tuple[tuple, tuple[str, ...]]] = self._loader(
             lambda facts, keys: registration_ownership(facts, keys), ((), ())
