@@ -69,10 +69,12 @@ class SourceDescription:
                 "a report about it",
             )
 
-    def quads(self, graph: str) -> list[ox.Quad]:
-        """The default graph's description of `graph` and of its source."""
+    def quads(self, graph: str, source_iri: str | None = None) -> list[ox.Quad]:
+        """The default graph's description of `graph` and of its source (`source_iri`, else
+        derived from the graph's IRI): the one shape `kg load`, `kg import` and `kg synth`
+        write."""
         target = ox.NamedNode(graph)
-        source = ox.NamedNode(_source_iri(graph))
+        source = ox.NamedNode(source_iri or _source_iri(graph))
         default = ox.DefaultGraph()
         rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
         quads = [

@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
+from kg.ingest.source_header import SourceDescription
 from kg.namespaces import GRAPH, ID, TM
 from kg.registries.details import detail_quads
 from kg.registries.iris import mark_iri, party_iri, registration_iri
@@ -31,8 +32,6 @@ __all__ = ["ImportedFile", "Mapper", "import_graph", "registry_quads"]
 
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _NAME = ox.NamedNode("https://schema.org/name")
-_TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
-_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
 _DEFAULT = ox.DefaultGraph()
 
 
@@ -91,7 +90,7 @@ class Mapper:
         self.name, self.errors = name, errors
         self.target = ox.NamedNode(graph or import_graph(name))
         self.source = ox.NamedNode(f"{ID}source/import/{quote(Path(name).stem, safe='')}")
-        self.title = ox.Literal(source_title or Path(name).name)
+        self.title = source_title or Path(name).name
         self.seen: dict[str, tuple[int, int]] = {}
         self.kinds: dict[str, tuple[str, int]] = {}
         self.countries: dict[str, tuple[str, int]] = {}
@@ -104,12 +103,7 @@ class Mapper:
 
     def header(self) -> list[ox.Quad]:
         """The graph's link to its source, in the default graph."""
-        return [
-            ox.Quad(self.target, _RDF_TYPE, _TERM["SourceGraph"], _DEFAULT),
-            ox.Quad(self.target, _DERIVED, self.source, _DEFAULT),
-            ox.Quad(self.source, _RDF_TYPE, _TERM["Source"], _DEFAULT),
-            ox.Quad(self.source, _TITLE, self.title, _DEFAULT),
-        ]
+        return SourceDescription(self.title).quads(self.target.value, self.source.value)
 
     def registration(self, record: RegistryRecord) -> ox.NamedNode:
         return ox.NamedNode(registration_iri(record.jurisdiction, record.number))

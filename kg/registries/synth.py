@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from kg.ingest.source_header import SourceDescription
+
 __all__ = ["SYLLABLES", "SyntheticRegistry", "generate"]
 
 ID = "https://w3id.org/tmkg/id/"
@@ -169,21 +171,9 @@ def generate(
     held: list[tuple[int, str, str]] = []  # per mark: owner, jurisdiction, filing date
     look_alikes: list[tuple[int, int]] = []  # (mark, the earlier mark it imitates)
     for code in sorted(set(_JURISDICTIONS)):
-        graph = ox.NamedNode(f"{ID}graph/synthetic/{code.lower()}")
-        yield ox.Quad(graph, RDF_TYPE, ox.NamedNode(TM + "SourceGraph"), ox.DefaultGraph())
-        yield ox.Quad(
-            graph,
-            ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"),
-            ox.NamedNode(f"{ID}source/synthetic-{code.lower()}"),
-            ox.DefaultGraph(),
-        )
-        source = ox.NamedNode(f"{ID}source/synthetic-{code.lower()}")
-        yield ox.Quad(source, RDF_TYPE, ox.NamedNode(TM + "Source"), ox.DefaultGraph())
-        yield ox.Quad(
-            source,
-            ox.NamedNode("http://purl.org/dc/terms/title"),
-            ox.Literal(f"Synthetic {code} register extract (seed {seed})"),
-            ox.DefaultGraph(),
+        described = SourceDescription(f"Synthetic {code} register extract (seed {seed})")
+        yield from described.quads(
+            f"{ID}graph/synthetic/{code.lower()}", f"{ID}source/synthetic-{code.lower()}"
         )
     owner_graph = ox.NamedNode(f"{ID}graph/synthetic/owners")
     for index in range(owners):
