@@ -73,13 +73,17 @@ def holder_view(
         raws[(name, value)].add(raw)
     holder = graphs_of.get((holder_field, party), set())
     use = record.kind == "Use"
+    # the IRIs named otherwise than by their canonical IRI: only these need an identity
+    aliased = {i for i in record.iris if i != canonical(i)} | {
+        raw for _, raw in record.stated if raw != canonical(raw)
+    }
 
     def cite(facts: tuple[tuple[str, str], ...], graphs: set[str]) -> Cited:
         return Cited(
             subject=key,
             facts=tuple((TM + name, value) for name, value in facts),
             sources=tuple(sorted(graphs)),
-            identities=_identity_graphs(record, facts, graphs, raws, identities),
+            identities=_identity_graphs(record, facts, graphs, raws, identities, aliased),
         )
 
     core = ((holder_field, party), ("mark", mark))
@@ -101,7 +105,7 @@ def holder_view(
             facts = ((holder_field, party), (name, value)) if use else ((name, value),)
             statements.append(cite(facts, graphs))
     per_graph = tuple(
-        (graph, _identity_graphs(record, core, (graph,), raws, identities))
+        (graph, _identity_graphs(record, core, (graph,), raws, identities, aliased))
         for graph in sorted(holder)
     )
     return HolderView(dict(values), tuple(statements), cited_graphs(statements), per_graph)
@@ -113,21 +117,19 @@ def _identity_graphs(
     graphs: Iterable[str],
     raws: dict[tuple[str, str], set[str]],
     identities: Identities,
+    aliased: set[str],
 ) -> tuple[str, ...]:
-    """The graphs stating the owl:sameAs links by which `graphs` state `facts` of `key`."""
+    """The graphs stating the owl:sameAs links by which `graphs` state `facts` of the record:
+    a record or party named by another member of its owl:sameAs group than the canonical
+    IRI (one of `aliased`) is read through the identity."""
+    if not aliased:
+        return ()  # every IRI the record's sources use is canonical: no identity read
     found: set[str] = set()
     for graph in graphs:
         named = set(record.subjects.get(graph, ()))
         for name, value in facts:
             named |= {r for r in raws.get((name, value), ()) if graph in record.stated[(name, r)]}
-        # a record or party named by another member of its owl:sameAs group than the
-        # canonical IRI is read through the identity
-        found |= {
-            g
-            for iri in named
-            if iri != identities.canonical(iri)
-            for g in identities.link_graphs(iri)
-        }
+        found |= {g for iri in named & aliased for g in identities.link_graphs(iri)}
     return tuple(sorted(found))
 
 
