@@ -253,6 +253,9 @@ class ImportReport:
     """Registrations whose earlier state from another file became history (`versions`)."""
     older: int = 0
     """Records older than the registration's current state, written as history at once."""
+    graphs: tuple[str, ...] = ()
+    """The named graphs the import wrote records into (one per file, `import_graph`), in
+    file order: what a watch (`kg watch`) reads the new and changed records from."""
 
 
 def import_registry(
@@ -311,6 +314,7 @@ def import_registry(
         warnings=tuple(run.warnings) + _summary(run.validation_warnings),
         history=run.history,
         older=run.older,
+        graphs=tuple(dict.fromkeys(run.graphs)),
     )
 
 
@@ -340,6 +344,7 @@ class _Run:
         self.warnings: list[str] = []
         self.validation_warnings: list[str] = []
         self.parties: dict[str, tuple[str, Owner]] | None = None
+        self.graphs: list[str] = []
 
     def files(self, plans: Sequence[_Plan], sink: Sink) -> None:
         for plan in plans:
@@ -372,6 +377,7 @@ class _Run:
             if not stated_any:
                 batch += mapper.header()
                 stated_any = True
+                self.graphs.append(mapper.target.value)
             batch += stated
             if len(batch) >= BATCH_QUADS:
                 self.write(sink, batch, origins, plan.name)
