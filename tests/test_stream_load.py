@@ -272,10 +272,10 @@ def test_a_first_load_into_a_knowledge_graph_streams(tmp_path: Path) -> None:
     with path.open("wb") as handle:
         ox.serialize(generate(200, seed=3), handle, ox.RdfFormat.N_QUADS)
     with KnowledgeGraph.open(Settings(store_path=tmp_path / "store")) as graph:
-        assert stream_load._holds_reference_only(graph.store)
+        assert stream_load.holds_reference_only(graph.store)
         before = set(graph.store.quads())
         report = graph.load([path])
-        assert not stream_load._holds_reference_only(graph.store)
+        assert not stream_load.holds_reference_only(graph.store)
         added = set(graph.store.quads()) - before
     memory = MemoryStore()
     python = load_files(memory, [path])

@@ -54,6 +54,7 @@ from kg.ingest.validate import ValidationReport
 from kg.ingest.validate_store import (
     CONTEXT_GRAPH,
     REFERENCE_GRAPH,
+    Locate,
     context_of,
     inventory,
     validate_in_store,
@@ -64,7 +65,14 @@ from kg.store.crashpoints import reached
 from kg.store.oxigraph import OxigraphStore
 from kg.store.oxigraph_input import require_utf8
 
-__all__ = ["STREAMED_FORMATS", "can_stream", "stream_files"]
+__all__ = [
+    "STREAMED_FORMATS",
+    "NeedsPython",
+    "can_stream",
+    "holds_reference_only",
+    "judge_loaded",
+    "stream_files",
+]
 
 STREAMED_FORMATS = frozenset(
     {ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS}
@@ -75,8 +83,8 @@ _PROGRESS_MIN_BYTES = 1 << 20
 _UTF8_CHECK_MAX_BYTES = 256 << 20  # on a parse error, bigger files are not re-read for it
 
 
-class _NeedsPython(Exception):
-    """The files hold something only the Python load handles (blank nodes, triple terms)."""
+class NeedsPython(Exception):
+    """The data holds something only the Python load handles (blank nodes, triple terms)."""
 
 
 def can_stream(store: Store) -> bool:
@@ -116,7 +124,7 @@ def stream_files(
         # and RocksDB refuses a second handle on a path this process still holds (the next
         # load would fail): drop their locals; the error keeps its message and its place.
         traceback.clear_frames(error.__traceback__)
-        if isinstance(error, _NeedsPython):
+        if isinstance(error, NeedsPython):
             return None
         raise
     reached("load:committed")
@@ -128,7 +136,7 @@ def stream_files(
     )
 
 
-def _holds_reference_only(store: OxigraphStore) -> bool:
+def holds_reference_only(store: OxigraphStore) -> bool:
     """Whether `store` holds nothing but the reference data tmkg installs (`kg.reference`):
     then new files touch nothing stored but reference nodes, and are judged in the staged copy
     itself, with no scratch store and no second bulk load."""
@@ -145,7 +153,7 @@ def _stream(
     """Stream the files into `store`; return the quads they hold, those new, the report.
     (Counting a store's quads reads all of them: each count here is one that is needed.)"""
     with store.staged() as stage:
-        if _holds_reference_only(store):
+        if holds_reference_only(store):
             before = len(stage.store)
             report = _judge(stage.store, inputs, names, None, progress, stage.path)
             read = added = len(stage.store) - before
@@ -229,16 +237,42 @@ def _judge(
     in a second process (`kg.ingest.scan_worker`) while this one takes stock."""
     for item in inputs:
         item.load_into(data, progress)
+    return judge_loaded(data, names, existing, beside)
+
+
+def judge_loaded(
+    data: ox.Store,
+    names: str,
+    existing: OxigraphStore | None = None,
+    beside: Path | None = None,
+    locate: Locate | None = None,
+) -> ValidationReport:
+    """Validate everything `data` holds as new data (with `existing`'s context), then remove
+    the validation graphs; return the report (its warnings). `names` names the file(s) in the
+    messages, or `locate` the place each node came from (`validate_in_store`). With `beside`
+    (the folder of `data` on disk, nothing else writing to it) the shapes are checked in a
+    second process while this one takes stock of the terms.
+
+    Raises `ValidationError` (every violation), `ParseError` for a literal over
+    `MAX_LITERAL_CHARS`, and `NeedsPython` when `data` holds blank nodes or triple terms."""
     reached("load:validate")
     scans = None
-    if beside is not None:
+    snapshot = Path(f"{beside}.scan") if beside is not None else None
+    if snapshot is not None:
         _add_reference(data)
         data.flush()
-        scans = ScanWorker(beside)
+        # The worker reads a checkpoint (hard links: milliseconds), not `data` itself: RocksDB
+        # compacts `data` in the background after bulk loads and deletes files a read-only
+        # handle still needs ("No such file or directory" in the worker, which then failed
+        # and left the scans to this process). A crash leaves the checkpoint for the next
+        # judge to remove.
+        shutil.rmtree(snapshot, ignore_errors=True)
+        data.backup(str(snapshot))
+        scans = ScanWorker(snapshot)
     try:
         stock = inventory(data)
         if stock.needs_python:
-            raise _NeedsPython
+            raise NeedsPython
         if stock.longest_literal > MAX_LITERAL_CHARS:
             raise ParseError(
                 f"a literal of {stock.longest_literal} characters is longer than the "
@@ -250,10 +284,12 @@ def _judge(
             _add_reference(data)
             if existing is not None:
                 context_of(data, existing)
-        report = validate_in_store(data, stock, origin=names, scans=scans)
+        report = validate_in_store(data, stock, origin=names, scans=scans, locate=locate)
     finally:
         if scans is not None:
             scans.stop()
+        if snapshot is not None:
+            shutil.rmtree(snapshot, ignore_errors=True)
     report.raise_for_violations()
     for graph in (REFERENCE_GRAPH, CONTEXT_GRAPH, ox.NamedNode(ILL_FORMED)):
         data.remove_graph(graph)

@@ -20,6 +20,7 @@ classes it belongs to. Only nodes the new data states something about are judged
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -52,6 +53,7 @@ __all__ = [
     "CONTEXT_GRAPH",
     "REFERENCE_GRAPH",
     "Inventory",
+    "Locate",
     "context_of",
     "inventory",
     "validate_in_store",
@@ -149,14 +151,77 @@ def _note_node(found: Inventory, term: object) -> None:
 
 
 def validate_in_store(
-    store: ox.Store, stock: Inventory, *, origin: str | None, scans: ScanWorker | None = None
+    store: ox.Store,
+    stock: Inventory,
+    *,
+    origin: str | None,
+    scans: ScanWorker | None = None,
+    locate: Locate | None = None,
 ) -> ValidationReport:
     """Validate the data in `store` (all its graphs but the validation graphs), taken stock of
     by `stock`, in the context of the reference data and of `CONTEXT_GRAPH`; `origin` names
     the file(s) in the messages. `scans`, when given, is already running the shapes over this
-    store in another process (`kg.ingest.scan_worker`); else they run here. Raises nothing for
-    bad data: the report says what is wrong."""
-    origins = _Everywhere(origin)
+    store in another process (`kg.ingest.scan_worker`); else they run here. `locate`, when
+    given, is asked once, at the end, where the nodes the messages name came from (a node ->
+    ``file:line`` map; `origin` for those it leaves out). Raises nothing for bad data: the
+    report says what is wrong."""
+    if locate is not None:
+        placed = _Placeholders(origin)
+        report = _validate_in_store(store, stock, origin, scans, placed)
+        placed.fill(report, locate)
+        return report
+    return _validate_in_store(store, stock, origin, scans, _Everywhere(origin))
+
+
+Locate = Callable[[set[str]], Mapping[str, str]]
+"""Where nodes came from: their IRIs -> ``file:line`` (`validate_in_store`)."""
+
+
+class _Placeholders(Mapping[object, str]):
+    """Origins not known yet: each node asked for gets a placeholder in the messages, which
+    `fill` replaces once the nodes are located together (one pass over the files)."""
+
+    _MARK = re.compile("\x00(\\d+)\x00")
+
+    def __init__(self, origin: str | None) -> None:
+        self._origin = origin
+        self._nodes: list[str] = []
+
+    def __getitem__(self, key: object) -> str:
+        self._nodes.append(str(getattr(key, "value", key)))
+        return f"\x00{len(self._nodes) - 1}\x00"
+
+    def get(self, key: object, default: object = None) -> str:  # type: ignore[override]
+        return self[key]
+
+    def __iter__(self) -> Iterator[object]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def fill(self, report: ValidationReport, locate: Locate) -> None:
+        where = locate(set(self._nodes)) if self._nodes else {}
+
+        def place(match: re.Match[str]) -> str:
+            found = where.get(self._nodes[int(match.group(1))], self._origin)
+            return found or ""
+
+        def placed(lines: list[str]) -> list[str]:
+            # a node of unknown origin loses its placeholder and the ": " after it
+            return sorted({self._MARK.sub(place, line).lstrip(": ") for line in lines})
+
+        report.violations = placed(report.violations)
+        report.warnings = placed(report.warnings)
+
+
+def _validate_in_store(
+    store: ox.Store,
+    stock: Inventory,
+    origin: str | None,
+    scans: ScanWorker | None,
+    origins: Mapping[object, str],
+) -> ValidationReport:
     report = ValidationReport(source=origin)
     report.violations += _undefined_terms(_term_statements(store, stock), origins)
     typed = _literal_statements(store, stock.bad_literals)

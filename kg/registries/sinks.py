@@ -6,16 +6,21 @@ states already written (`quads`) and move a state into history (`replace`).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 
 import pyoxigraph as ox
 
+from kg.errors import StoreError
 from kg.ingest.load import LoadReport, load_quads
+from kg.ingest.stream_load import judge_loaded
+from kg.ingest.validate_store import Locate
+from kg.ingest.vocabulary import TM_NAMESPACE
 from kg.registries.versions import RecordStates
 from kg.store import Store
 from kg.store.oxigraph import BULK_MIN_QUADS, Stage
 
-__all__ = ["Buffered", "Sink", "Staged"]
+__all__ = ["Buffered", "Fresh", "Sink", "Staged"]
 
 
 class Sink(RecordStates):
@@ -70,6 +75,93 @@ class Staged:
         else:
             self.store.extend(new)
         return len(new)
+
+
+class Fresh(Staged):
+    """Writes into the staged copy of a store that held only tmkg's reference data (a first
+    import): batches go in unchecked, by the engine's bulk loader in a thread of their own
+    (it releases the GIL) while the next batch is read and mapped, and `judge` validates
+    everything at the end where it lies (`kg.ingest.stream_load.judge_loaded`, the checks of
+    a streamed first load), with the shapes scanned in a second process. Everything in the
+    copy but the reference data is this import's, so everything is judged; the messages name
+    the files, not lines (`kg.registries.importer` then finds the lines).
+
+    `kg.registries.versions` asks whether a registration already has a state: one this
+    import has not written cannot (the copy held none), so that question is answered without
+    waiting for the batch being loaded; any other waits for it."""
+
+    def __init__(self, stage: Stage) -> None:
+        super().__init__(stage)
+        self.before = len(stage.store)  # the reference data only: a few thousand quads
+        self._registrations: set[int] = set()  # hashes of the registrations written
+        self._loading: threading.Thread | None = None
+        self._failure: BaseException | None = None
+
+    def quads(
+        self,
+        subject: ox.NamedNode | None,
+        predicate: ox.NamedNode | None,
+        obj: object | None,
+        graph: ox.NamedNode | None,
+    ) -> Iterator[ox.Quad]:
+        if (
+            predicate == _RDF_TYPE
+            and obj == _REGISTRATION
+            and subject is not None
+            and hash(subject.value) not in self._registrations
+        ):
+            return iter(())
+        self.settle()
+        return super().quads(subject, predicate, obj, graph)
+
+    def replace(self, removed: list[ox.Quad], added: list[ox.Quad]) -> None:
+        self.settle()
+        super().replace(removed, added)
+
+    def write(self, batch: list[ox.Quad], origins: dict[object, str], name: str) -> LoadReport:
+        unique = list(dict.fromkeys(batch))
+        self._registrations.update(
+            hash(q.subject.value)
+            for q in unique
+            if q.predicate == _RDF_TYPE and q.object == _REGISTRATION
+        )
+        data = ox.serialize(unique, format=ox.RdfFormat.N_QUADS)
+        self.settle()  # one batch in flight at most: memory stays bounded
+        self._loading = threading.Thread(target=self._load, args=(data,), name="tmkg-import-load")
+        self._loading.start()
+        return LoadReport(files=(name,), quads_read=len(unique), quads_added=0)
+
+    def _load(self, data: bytes) -> None:
+        try:
+            self.store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+        except BaseException as error:  # raised again in the importing thread by settle()
+            self._failure = error
+
+    def settle(self) -> None:
+        """Wait for the batch being loaded; raise what its load raised."""
+        if self._loading is not None:
+            self._loading.join()
+            self._loading = None
+        if self._failure is not None:
+            failure, self._failure = self._failure, None
+            raise StoreError(f"cannot write the import into the staged copy: {failure}")
+
+    def judge(self, names: str, locate: Locate | None = None) -> LoadReport:
+        """Validate what the copy holds; raise `ValidationError` (or `NeedsPython`), else
+        return the report's warnings and the quads the import added (the copy's count).
+        `locate` says where the nodes the messages name came from (`validate_in_store`)."""
+        self.settle()
+        report = judge_loaded(self.store, names, None, self.stage.path, locate)
+        return LoadReport(
+            files=(names,),
+            quads_read=0,
+            quads_added=len(self.store) - self.before,
+            warnings=tuple(report.warnings),
+        )
+
+
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_REGISTRATION = ox.NamedNode(TM_NAMESPACE + "Registration")
 
 
 class Buffered:
@@ -174,6 +266,3 @@ class _AfterRemoval:
             if (row["s"], row["p"] if predicate else _RDF_TYPE, row["o" if predicate else "t"])
             not in self.gone
         ]
-
-
-_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")

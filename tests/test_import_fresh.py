@@ -1,0 +1,124 @@
+"""A first import (a store holding only the reference data) is written unchecked into the
+staged copy and judged there at the end (`kg.registries.sinks.Fresh`); an import into a store
+with data judges each batch from Python (`Staged`). Both must leave the same quads, refuse
+the same data with the same located messages, and write nothing on error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg import KnowledgeGraph
+from kg.config import Settings
+from kg.errors import ValidationError
+from kg.registries import sinks
+from kg.registries.importer import import_registry
+from tests.conftest import DATA, all_quads
+
+HEADER = "mark,owner,classes,jurisdiction,filing_date,registration_date,number,status\n"
+ELSEWHERE = ox.Quad(
+    ox.NamedNode("https://example.org/note"),
+    ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"),
+    ox.Literal("a store that holds something: imports into it are judged batch by batch"),
+    ox.NamedNode("https://example.org/notes"),
+)
+FILES = [
+    DATA / "uspto-daily-sample.xml",
+    DATA / "registry-sample.csv",
+    DATA / "registry-sample-st66.xml",
+    DATA / "registry-st96.xml",
+    DATA / "registry-madrid.xml",
+]
+
+
+def _graph(path: Path, *, holding_something: bool) -> KnowledgeGraph:
+    graph = KnowledgeGraph.open(Settings(store_path=path))
+    if holding_something:
+        graph.store.add([ELSEWHERE])
+    return graph
+
+
+def _sinks_used(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    used: list[str] = []
+    for kind in (sinks.Fresh, sinks.Staged):
+        original = kind.write
+
+        def spy(self, *args, _original=original, **kwargs):  # type: ignore[no-untyped-def]
+            used.append(type(self).__name__)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(kind, "write", spy)
+    return used
+
+
+@pytest.mark.parametrize("source", FILES, ids=lambda path: path.name)
+def test_a_first_import_leaves_the_quads_the_batch_checks_leave(
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    used = _sinks_used(monkeypatch)
+    fresh = _graph(tmp_path / "fresh", holding_something=False)
+    other = _graph(tmp_path / "other", holding_something=True)
+    try:
+        first = import_registry(fresh, [source])
+        second = import_registry(other, [source])
+        assert used == ["Fresh"] * used.count("Fresh") + ["Staged"] * used.count("Staged")
+        assert "Fresh" in used and "Staged" in used
+        assert all_quads(fresh) == all_quads(other) - {ELSEWHERE}
+        assert (first.records, first.quads_added) == (second.records, second.quads_added)
+        assert first.warnings == second.warnings
+        assert first.graphs == second.graphs
+    finally:
+        fresh.close()
+        other.close()
+
+
+def test_a_violation_in_a_first_import_names_its_file_and_line_and_writes_nothing(
+    disk_graph: KnowledgeGraph, tmp_path: Path
+) -> None:
+    # two files into one named graph state registration UK7 with two marks: no reader sees
+    # both, the shapes do ("exactly one tm:mark"), in the judge of the staged copy
+    first = tmp_path / "first.csv"
+    first.write_text(HEADER + "ALPHA,Alpha Ltd,9,GB,2020-01-01,,UK7,pending\n", encoding="utf-8")
+    second = tmp_path / "second.csv"
+    rows = "".join(f"MARK {n},Owner Ltd,9,GB,2020-01-01,,UK{n},pending\n" for n in range(20, 25))
+    second.write_text(
+        HEADER + rows + "OMEGA,Alpha Ltd,9,GB,2020-01-01,,UK7,pending\n", encoding="utf-8"
+    )
+    before = all_quads(disk_graph)
+    with pytest.raises(ValidationError) as caught:
+        import_registry(disk_graph, [first, second], graph_iri="https://example.org/own")
+    message = str(caught.value)
+    assert "exactly one tm:mark" in message
+    assert f"{first}:2" in message or f"{second}:7" in message, message
+    assert all_quads(disk_graph) == before
+
+
+def test_a_checked_first_import_writes_nothing(disk_graph: KnowledgeGraph) -> None:
+    before = all_quads(disk_graph)
+    report = import_registry(disk_graph, [DATA / "uspto-daily-sample.xml"], check=True)
+    assert report.records > 0 and report.quads_added == 0
+    assert all_quads(disk_graph) == before
+    # and the store is still a fresh one: the next import takes the fast path again
+    report = import_registry(disk_graph, [DATA / "uspto-daily-sample.xml"])
+    assert report.quads_added > 0
+
+
+def test_a_file_repeating_a_case_keeps_one_current_state(
+    disk_graph: KnowledgeGraph, tmp_path: Path
+) -> None:
+    # the same registration twice in one first import (two files, the second dated later):
+    # the version check must see the first file's state although it may still be loading
+    first = tmp_path / "day1.csv"
+    second = tmp_path / "day2.csv"
+    first.write_text(HEADER + "GAMMA,Gamma Ltd,9,GB,2020-01-01,,UK9,pending\n", encoding="utf-8")
+    second.write_text(
+        HEADER + "GAMMA,Gamma Ltd,9,GB,2020-01-01,2021-02-03,UK9,registered\n", encoding="utf-8"
+    )
+    report = import_registry(disk_graph, [first, second])
+    assert report.history == 1
+    rows = disk_graph.query(
+        "SELECT ?g WHERE { GRAPH ?g { ?r a tm:Registration ; tm:registrationNumber 'UK9' } }"
+    )
+    assert [row["g"].value for row in rows] == [report.graphs[1]]
