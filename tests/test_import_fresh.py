@@ -1,7 +1,8 @@
-"""A first import (a store holding only the reference data) is written unchecked into the
-staged copy and judged there at the end (`kg.registries.sinks.Fresh`); an import into a store
-with data judges each batch from Python (`Staged`). Both must leave the same quads, refuse
-the same data with the same located messages, and write nothing on error."""
+"""An import into a store holding little besides the reference data (a first import, a store
+with the seed case) is written unchecked into the staged copy and judged there at the end
+(`kg.registries.sinks.Fresh`); an import into a bigger store judges each batch from Python
+(`Staged`). Both must leave the same quads, refuse the same data with the same located
+messages, report warnings about the import's nodes only, and write nothing on error."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ HEADER = "mark,owner,classes,jurisdiction,filing_date,registration_date,number,s
 ELSEWHERE = ox.Quad(
     ox.NamedNode("https://example.org/note"),
     ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"),
-    ox.Literal("a store that holds something: imports into it are judged batch by batch"),
+    ox.Literal("a store that holds something besides the reference data"),
     ox.NamedNode("https://example.org/notes"),
 )
 FILES = [
@@ -59,19 +60,48 @@ def test_a_first_import_leaves_the_quads_the_batch_checks_leave(
 ) -> None:
     used = _sinks_used(monkeypatch)
     fresh = _graph(tmp_path / "fresh", holding_something=False)
+    small = _graph(tmp_path / "small", holding_something=True)
     other = _graph(tmp_path / "other", holding_something=True)
     try:
         first = import_registry(fresh, [source])
-        second = import_registry(other, [source])
-        assert used == ["Fresh"] * used.count("Fresh") + ["Staged"] * used.count("Staged")
+        second = import_registry(small, [source])
+        # a store holding more than SMALL_STORE_QUADS quads: each batch judged from Python
+        monkeypatch.setattr(sinks.Fresh, "SMALL_STORE_QUADS", 0)
+        third = import_registry(other, [source])
         assert "Fresh" in used and "Staged" in used
-        assert all_quads(fresh) == all_quads(other) - {ELSEWHERE}
-        assert (first.records, first.quads_added) == (second.records, second.quads_added)
-        assert first.warnings == second.warnings
-        assert first.graphs == second.graphs
+        assert used == ["Fresh"] * used.count("Fresh") + ["Staged"] * used.count("Staged")
+        assert all_quads(fresh) == all_quads(small) - {ELSEWHERE}
+        assert all_quads(small) == all_quads(other)
+        for report in (second, third):
+            assert (first.records, first.quads_added) == (report.records, report.quads_added)
+            assert first.warnings == report.warnings
+            assert first.graphs == report.graphs
     finally:
         fresh.close()
+        small.close()
         other.close()
+
+
+def test_an_import_into_a_small_store_reports_only_its_own_warnings(
+    disk_graph: KnowledgeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    used = _sinks_used(monkeypatch)
+    unclassed = tmp_path / "unclassed.csv"
+    unclassed.write_text(
+        HEADER + "DELTA,Delta Ltd,,GB,2020-01-01,,UK31,pending\n", encoding="utf-8"
+    )
+    first = import_registry(disk_graph, [unclassed])
+    assert any("Nice class" in warning for warning in first.warnings), first.warnings
+    classed = tmp_path / "classed.csv"
+    classed.write_text(HEADER + "EPSILON,Eps Ltd,9,GB,2020-01-01,,UK32,pending\n", encoding="utf-8")
+    second = import_registry(disk_graph, [classed])
+    assert used == ["Fresh", "Fresh"]
+    assert not any("Nice class" in warning for warning in second.warnings), second.warnings
+    # a new record about the unclassed registration is judged with the store's statements
+    again = tmp_path / "again.csv"
+    again.write_text(HEADER + "DELTA,Delta Ltd,,GB,2020-01-01,,UK31,pending\n", encoding="utf-8")
+    third = import_registry(disk_graph, [again])
+    assert any("again.csv:2" in warning and "Nice class" in warning for warning in third.warnings)
 
 
 def test_a_violation_in_a_first_import_names_its_file_and_line_and_writes_nothing(

@@ -31,7 +31,7 @@ import shutil
 import sys
 import tempfile
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import islice
 from pathlib import Path
 
@@ -69,6 +69,7 @@ __all__ = [
     "STREAMED_FORMATS",
     "NeedsPython",
     "can_stream",
+    "holds_little",
     "holds_reference_only",
     "judge_loaded",
     "stream_files",
@@ -145,6 +146,23 @@ def holds_reference_only(store: OxigraphStore) -> bool:
     wanted = {q for q in reference_quads() if isinstance(q.graph_name, ox.DefaultGraph)}
     default = store.quads(graph=ox.DefaultGraph())
     return all(quad in wanted for quad in islice(default, len(wanted) + 1))
+
+
+def holds_little(store: OxigraphStore, limit: int) -> bool:
+    """Whether `store` holds at most `limit` quads besides the reference data tmkg installs
+    (a seed case, a few files): then data written into its staged copy can be judged there,
+    the copy's every statement at hand, in about the time its own quads take. Reads at most
+    `limit` quads and the reference data."""
+    reference = set(REFERENCE_GRAPHS)
+    wanted = {q for q in reference_quads() if isinstance(q.graph_name, ox.DefaultGraph)}
+    other = 0
+    for quad in store.quads():
+        if quad.graph_name in reference or quad in wanted:
+            continue
+        other += 1
+        if other > limit:
+            return False
+    return True
 
 
 def _stream(
@@ -246,10 +264,12 @@ def judge_loaded(
     existing: OxigraphStore | None = None,
     beside: Path | None = None,
     locate: Locate | None = None,
+    judged: Callable[[str], bool] | None = None,
 ) -> ValidationReport:
     """Validate everything `data` holds as new data (with `existing`'s context), then remove
     the validation graphs; return the report (its warnings). `names` names the file(s) in the
-    messages, or `locate` the place each node came from (`validate_in_store`). With `beside`
+    messages, or `locate` the place each node came from; `judged` which nodes are new
+    (`validate_in_store`; by default all). With `beside`
     (the folder of `data` on disk, nothing else writing to it) the shapes are checked in a
     second process while this one takes stock of the terms.
 
@@ -284,7 +304,9 @@ def judge_loaded(
             _add_reference(data)
             if existing is not None:
                 context_of(data, existing)
-        report = validate_in_store(data, stock, origin=names, scans=scans, locate=locate)
+        report = validate_in_store(
+            data, stock, origin=names, scans=scans, locate=locate, judged=judged
+        )
     finally:
         if scans is not None:
             scans.stop()

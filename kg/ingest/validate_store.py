@@ -21,7 +21,7 @@ classes it belongs to. Only nodes the new data states something about are judged
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -56,6 +56,7 @@ __all__ = [
     "Locate",
     "context_of",
     "inventory",
+    "judged_in_graphs",
     "validate_in_store",
 ]
 
@@ -157,20 +158,24 @@ def validate_in_store(
     origin: str | None,
     scans: ScanWorker | None = None,
     locate: Locate | None = None,
+    judged: Callable[[str], bool] | None = None,
 ) -> ValidationReport:
     """Validate the data in `store` (all its graphs but the validation graphs), taken stock of
     by `stock`, in the context of the reference data and of `CONTEXT_GRAPH`; `origin` names
     the file(s) in the messages. `scans`, when given, is already running the shapes over this
     store in another process (`kg.ingest.scan_worker`); else they run here. `locate`, when
     given, is asked once, at the end, where the nodes the messages name came from (a node ->
-    ``file:line`` map; `origin` for those it leaves out). Raises nothing for bad data: the
-    report says what is wrong."""
+    ``file:line`` map; `origin` for those it leaves out). `judged` tells the nodes the new
+    data states something about (by default: every node of every graph but the validation
+    graphs); only those are judged. Raises nothing for bad data: the report says what is
+    wrong."""
+    judged = judged or _judged(store)
     if locate is not None:
         placed = _Placeholders(origin)
-        report = _validate_in_store(store, stock, origin, scans, placed)
+        report = _validate_in_store(store, stock, origin, scans, placed, judged)
         placed.fill(report, locate)
         return report
-    return _validate_in_store(store, stock, origin, scans, _Everywhere(origin))
+    return _validate_in_store(store, stock, origin, scans, _Everywhere(origin), judged)
 
 
 Locate = Callable[[set[str]], Mapping[str, str]]
@@ -221,14 +226,15 @@ def _validate_in_store(
     origin: str | None,
     scans: ScanWorker | None,
     origins: Mapping[object, str],
+    judged: Callable[[str], bool],
 ) -> ValidationReport:
     report = ValidationReport(source=origin)
-    report.violations += _undefined_terms(_term_statements(store, stock), origins)
-    typed = _literal_statements(store, stock.bad_literals)
+    stated = [q for q in _term_statements(store, stock) if _about(q, judged)]
+    report.violations += _undefined_terms(stated, origins)
+    typed = [q for q in _literal_statements(store, stock.bad_literals) if _about(q, judged)]
     report.violations += _ill_typed(typed, origins)
     restated = _ill_typed_statements(typed)
-    report.warnings += date_order_warnings(stock.dated, origins)
-    judged = _judged(store)
+    report.warnings += date_order_warnings(_dated_about(stock.dated, judged), origins)
     ill_formed = {q.object for q in typed if _shapes_ill_formed(q.object)}  # type: ignore[arg-type]
     findings = scans.findings() if scans is not None else None
     if findings is None or ill_formed:  # the worker's scans knew of no ill-formed literal
@@ -398,6 +404,29 @@ def _dated_candidates(store: ox.Store) -> list[ox.Quad]:
             for subject, predicate, obj in statements(row):
                 found[ox.Quad(subject, ox.NamedNode(predicate), obj)] = None
     return list(found)
+
+
+def _about(quad: ox.Quad, judged: Callable[[str], bool]) -> bool:
+    return isinstance(quad.subject, ox.NamedNode) and judged(quad.subject.value)
+
+
+def _dated_about(dated: list[ox.Quad], judged: Callable[[str], bool]) -> list[ox.Quad]:
+    """The dated statements about judged nodes, and those about the nodes they link to (an
+    event's registration and its filing date): the pairs the date-order checks compare."""
+    kept = [quad for quad in dated if _about(quad, judged)]
+    linked = {quad.object for quad in kept if isinstance(quad.object, ox.NamedNode)}
+    return kept + [quad for quad in dated if quad.subject in linked and quad not in kept]
+
+
+def judged_in_graphs(store: ox.Store, graphs: Iterable[str]) -> Callable[[str], bool]:
+    """Whether a node is the subject of a statement in one of `graphs` (the graphs new data
+    was written into, in a store that also holds older data)."""
+    listed = " ".join(f"<{graph}>" for graph in graphs)
+
+    def judged(iri: str) -> bool:
+        return bool(store.query(f"ASK {{ VALUES ?g {{ {listed} }} GRAPH ?g {{ <{iri}> ?p ?o }} }}"))
+
+    return judged
 
 
 def _judged(store: ox.Store) -> Callable[[str], bool]:

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from kg.errors import StoreError
 from kg.ingest.load import LoadReport, load_quads
 from kg.ingest.stream_load import judge_loaded
-from kg.ingest.validate_store import Locate
+from kg.ingest.validate_store import Locate, judged_in_graphs
 from kg.ingest.vocabulary import TM_NAMESPACE
 from kg.registries.versions import RecordStates
 from kg.store import Store
@@ -78,22 +78,31 @@ class Staged:
 
 
 class Fresh(Staged):
-    """Writes into the staged copy of a store that held only tmkg's reference data (a first
-    import): batches go in unchecked, by the engine's bulk loader in a thread of their own
-    (it releases the GIL) while the next batch is read and mapped, and `judge` validates
-    everything at the end where it lies (`kg.ingest.stream_load.judge_loaded`, the checks of
-    a streamed first load), with the shapes scanned in a second process. Everything in the
-    copy but the reference data is this import's, so everything is judged; the messages name
-    the files, not lines (`kg.registries.importer` then finds the lines).
+    """Writes into the staged copy of a store that holds little besides tmkg's reference data
+    (a first import; a store holding the seed case): batches go in unchecked, by the engine's
+    bulk loader in a thread of their own (it releases the GIL) while the next batch is read
+    and mapped, and `judge` validates the nodes the import's graphs state at the end, where
+    they lie (`kg.ingest.stream_load.judge_loaded`, the checks of a streamed first load),
+    every statement of the small store at hand as context, the shapes scanned in a second
+    process; the messages name the files, not lines (`kg.registries.importer` then finds
+    the lines).
 
-    `kg.registries.versions` asks whether a registration already has a state: one this
-    import has not written cannot (the copy held none), so that question is answered without
-    waiting for the batch being loaded; any other waits for it."""
+    `kg.registries.versions` asks whether a registration already has a state: one neither
+    the store held nor this import wrote cannot, so that question is answered without waiting
+    for the batch being loaded; any other waits for it."""
+
+    SMALL_STORE_QUADS = 100_000
+    """Stores holding at most this many quads besides the reference data are written this
+    way (`kg.ingest.stream_load.holds_little`): judging the whole copy costs about as much
+    as judging the import alone."""
 
     def __init__(self, stage: Stage) -> None:
         super().__init__(stage)
-        self.before = len(stage.store)  # the reference data only: a few thousand quads
-        self._registrations: set[int] = set()  # hashes of the registrations written
+        self.before = len(stage.store)  # small: the reference data and a few files
+        self._registrations: set[int] = {  # hashes of the registrations held or written
+            hash(quad.subject.value)
+            for quad in stage.store.quads_for_pattern(None, _RDF_TYPE, _REGISTRATION, None)
+        }
         self._loading: threading.Thread | None = None
         self._failure: BaseException | None = None
 
@@ -146,12 +155,14 @@ class Fresh(Staged):
             failure, self._failure = self._failure, None
             raise StoreError(f"cannot write the import into the staged copy: {failure}")
 
-    def judge(self, names: str, locate: Locate | None = None) -> LoadReport:
-        """Validate what the copy holds; raise `ValidationError` (or `NeedsPython`), else
-        return the report's warnings and the quads the import added (the copy's count).
-        `locate` says where the nodes the messages name came from (`validate_in_store`)."""
+    def judge(self, names: str, graphs: Sequence[str], locate: Locate | None = None) -> LoadReport:
+        """Validate the nodes `graphs` (those the import wrote into) state; raise
+        `ValidationError` (or `NeedsPython`), else return the report's warnings and the quads
+        the import added (the copy's count). `locate` says where the nodes the messages name
+        came from (`validate_in_store`)."""
         self.settle()
-        report = judge_loaded(self.store, names, None, self.stage.path, locate)
+        judged = judged_in_graphs(self.store, graphs)
+        report = judge_loaded(self.store, names, None, self.stage.path, locate, judged)
         return LoadReport(
             files=(names,),
             quads_read=0,
