@@ -361,7 +361,7 @@ def _staged_run(
             run.files(plans, sink)
             if isinstance(sink, Fresh):
                 names = ", ".join(plan.name for plan in plans)
-                done = sink.judge(names, run.graphs, lambda nodes: run.locate(plans, nodes))
+                done = sink.judge(names, lambda nodes: run.locate(plans, nodes))
                 run.added = done.quads_added
                 run.validation_warnings += done.warnings
             if check:
@@ -465,21 +465,24 @@ class _Run:
         graph: ox.NamedNode,
         as_of: ox.Literal | None,
     ) -> bool:
-        """Whether a record of `registration` dated `as_of`, from `graph`, is its current
-        state; an earlier import's state it replaces becomes history. A graph whose state was
-        already replaced stays history when it is imported again (unless it is now dated later
-        than the current state), so importing a file twice changes nothing."""
+        """Whether a record of `registration` dated `as_of`, from `graph`, is a current state
+        (`kg.registries.versions`): only a strictly later record date (or, undated, a later
+        import) replaces a current state, which becomes history; states of the same record
+        date are all current; a record older than a current state is history at once. A graph
+        whose state was already replaced stays history when it is imported again (unless it
+        is now newer than every current state), so importing a file twice changes nothing."""
         if not is_import_graph(graph):
             return True  # a graph the user named: its facts add up, as `kg load`'s do
         others = current_state(sink, registration, graph)
+        if any(not newer_or_same(as_of, date) for _, date in others):
+            return False  # a current state is strictly newer: this one is history
         stale = as_of is None or any(d is None or not newer(as_of, d) for _, d in others)
         if others and stale and was_replaced(sink, registration, graph):
             return False
         for other, date in others:
-            if not newer_or_same(as_of, date):
-                return False
-            make_history(sink, registration, other)
-            self.history += 1
+            if newer(as_of, date):
+                make_history(sink, registration, other)
+                self.history += 1
         return True
 
     def write(

@@ -9,12 +9,17 @@ date; `kg.registries.kinds` adds the kind of mark, Vienna codes and national cla
 `kg.registries.details` everything else (claims, goods and services, events…). It keeps only
 what it needs to check the file as a whole (each registration's single values, each owner's
 kind and country), never the quads. See ``docs/registry-import.md``, "What an import writes".
+
+A party a record names by reference (an ST.66 ``ApplicantKey``) whose facts another file
+defines (`ReferringRecord`, `PartyReference`) is stated where each file states it: the
+record's graph links the registration to the party, the defining file's own graph (with its
+source description) states the party's kind, name and country.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from urllib.parse import quote
 
@@ -28,7 +33,15 @@ from kg.registries.iris import node as _node
 from kg.registries.kinds import is_wordless, kind_quads
 from kg.registries.records import Owner, RegistryRecord, RowErrors, WarningTally
 
-__all__ = ["ImportedFile", "Mapper", "import_graph", "registry_quads"]
+__all__ = [
+    "ImportedFile",
+    "Mapper",
+    "PartyReference",
+    "ReferringRecord",
+    "import_graph",
+    "import_source",
+    "registry_quads",
+]
 
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _NAME = ox.NamedNode("https://schema.org/name")
@@ -45,7 +58,7 @@ _TERM = {
         *("SourceGraph", "Source", "Registration", "Mark", "Company", "mark", "jurisdiction"),
         *("registrationNumber", "text", "owner", "niceClass", "filingDate", "registrationDate"),
         *("status", "Person", "applicationNumber", "statusDate", "expiryDate", "renewalDate"),
-        *("nationality", "recordDate", "verbalElement"),
+        *("nationality", "recordDate", "verbalElement", "representative", "Party"),
     )
 }
 
@@ -57,6 +70,36 @@ def import_graph(name: str) -> str:
     'https://w3id.org/tmkg/id/graph/import/registry%202024'
     """
     return f"{GRAPH}import/{quote(Path(name).stem, safe='')}"
+
+
+def import_source(name: str) -> str:
+    """The source an imported file's graph is derived from: ``id/source/import/{file stem}``.
+
+    >>> import_source("data/registry 2024.csv")
+    'https://w3id.org/tmkg/id/source/import/registry%202024'
+    """
+    return f"{ID}source/import/{quote(Path(name).stem, safe='')}"
+
+
+@dataclass(frozen=True)
+class PartyReference:
+    """A party a record names by reference (ST.66 ``ApplicantKey``, ``RepresentativeKey``),
+    as the file that defines it (`source`, its name as imported) states it.
+
+    `role` is "owner" (it is one of the record's `owners`) or "representative" (one of its
+    `representatives`); `party` is the party as defined (name, kind, country)."""
+
+    role: str
+    party: Owner
+    source: str
+
+
+@dataclass(frozen=True)
+class ReferringRecord(RegistryRecord):
+    """A record some of whose owners or representatives are named by reference: each is
+    stated by the file that defines it (`PartyReference`), the record states only the link."""
+
+    references: tuple[PartyReference, ...] = ()
 
 
 # ------------------------------------------------------------------ records -> quads
@@ -88,9 +131,15 @@ class Mapper:
         source_title: str | None = None,
     ) -> None:
         self.name, self.errors = name, errors
+        self.graph_iri, self.source_title = graph, source_title
         self.target = ox.NamedNode(graph or import_graph(name))
-        self.source = ox.NamedNode(f"{ID}source/import/{quote(Path(name).stem, safe='')}")
+        self.source = ox.NamedNode(import_source(name))
         self.title = source_title or Path(name).name
+        self.elsewhere: set[tuple[ox.NamedNode, str, Owner]] = set()
+        """The parties defined in other files whose facts this mapper stated in their graphs
+        (each once: later records only link to them)."""
+        self.described: set[ox.NamedNode] = set()
+        """The other files' graphs whose source description this mapper stated."""
         self.seen: dict[str, tuple[int, int]] = {}
         self.kinds: dict[str, tuple[str, int]] = {}
         self.countries: dict[str, tuple[str, int]] = {}
@@ -152,8 +201,16 @@ class Mapper:
         ):
             if number:
                 quads.append(ox.Quad(registration, _TERM[term], ox.Literal(number), target))
+        elsewhere, here = self.defined_elsewhere(record)
         for owner in record.owners:
-            quads += self.owner(registration, owner, record.line)
+            others = elsewhere.get(("owner", owner), [])
+            if ("owner", owner) in here or not others:
+                quads += self.owner(registration, owner, record.line)
+            else:  # only other files state it: the link here, the party there
+                link = _TERM["owner"]
+                quads.append(ox.Quad(registration, link, _node(party_iri(owner.name)), target))
+            for source in others:
+                quads += self.defined_party("owner", owner, source)
         for number in record.classes:
             nice = _node(f"{ID}nice/{number}")
             quads.append(ox.Quad(registration, _TERM["niceClass"], nice, target))
@@ -170,8 +227,10 @@ class Mapper:
         if record.status:
             status = ox.Literal(record.status)
             quads.append(ox.Quad(registration, _TERM["status"], status, target))
-        if self.texts_are_words and record.verbal_element is None and is_wordless(
-            record.mark_feature
+        if (
+            self.texts_are_words
+            and record.verbal_element is None
+            and is_wordless(record.mark_feature)
         ):
             # ST.66/ST.96 MarkVerbalElementText of a Figurative mark (EUIPO's "figurative mark
             # with word elements"): the office records these words as the mark's, so they are
@@ -179,7 +238,69 @@ class Mapper:
             verbal = ox.Literal(record.mark)
             quads.append(ox.Quad(registration, _TERM["verbalElement"], verbal, target))
         quads += kind_quads(registration, record, target)  # kind of mark, national classes
+        if elsewhere:  # representatives other files define: stated there, linked here
+            named = [r for r in record.representatives if ("representative", r) in elsewhere]
+            linked = [r for r in named if ("representative", r) not in here]
+            record = replace(
+                record,
+                representatives=tuple(r for r in record.representatives if r not in linked),
+            )
+            for party in linked:
+                node = _node(party_iri(party.name))
+                quads.append(ox.Quad(registration, _TERM["representative"], node, target))
+            for party in named:
+                for source in elsewhere[("representative", party)]:
+                    quads += self.defined_party("representative", party, source)
         quads += detail_quads(registration, record, target)  # claims, texts, events...
+        return quads
+
+    def defined_elsewhere(
+        self, record: RegistryRecord
+    ) -> tuple[dict[tuple[str, Owner], list[str]], set[tuple[str, Owner]]]:
+        """The parties `record` names by reference, as (role, party): those other files
+        define, with those files, and those this file defines too (EUIPO gives marks and
+        parties in one transaction; with ``--graph IRI`` every file shares one graph), which
+        this file's graph states as it states inline parties."""
+        if not isinstance(record, ReferringRecord):
+            return {}, set()
+        elsewhere: dict[tuple[str, Owner], list[str]] = {}
+        here: set[tuple[str, Owner]] = set()
+        for reference in record.references:
+            key = (reference.role, reference.party)
+            if self.graph_of(reference.source) == self.target:
+                here.add(key)
+            else:
+                elsewhere.setdefault(key, []).append(reference.source)
+        return elsewhere, here
+
+    def graph_of(self, name: str) -> ox.NamedNode:
+        """The graph the file `name` of the same import states its facts in."""
+        return ox.NamedNode(self.graph_iri or import_graph(name))
+
+    def defined_party(self, role: str, party: Owner, source: str) -> list[ox.Quad]:
+        """The party's kind, name and country in the graph of `source`, a file that defines
+        it, with that graph's source description (`header`); nothing where this mapper stated
+        them before (each is stated once, later records only link to it)."""
+        graph = self.graph_of(source)
+        if (graph, role, party) in self.elsewhere:
+            return []
+        self.elsewhere.add((graph, role, party))
+        quads = []
+        if graph not in self.described:
+            self.described.add(graph)
+            title = self.source_title or Path(source).name
+            quads += SourceDescription(title).quads(graph.value, import_source(source))
+        # an applicant the file does not call a person is a company, as an inline owner is; a
+        # representative of no stated kind a party (an attorney may be either)
+        kind = _PARTY_TYPE[party.kind] if role == "owner" else _REPRESENTATIVE_TYPE[party.kind]
+        node = _node(party_iri(party.name))
+        quads += [
+            ox.Quad(node, _RDF_TYPE, _TERM[kind], graph),
+            ox.Quad(node, _NAME, ox.Literal(party.name), graph),
+        ]
+        if party.country:
+            country = _node(f"{ID}jurisdiction/{party.country}")
+            quads.append(ox.Quad(node, _TERM["nationality"], country, graph))
         return quads
 
     def owner(self, registration: ox.NamedNode, owner: Owner, line: int) -> list[ox.Quad]:
@@ -270,6 +391,7 @@ def registry_quads(
 
 
 _PARTY_TYPE = {"person": "Person", "company": "Company", None: "Company"}
+_REPRESENTATIVE_TYPE = {"person": "Person", "company": "Company", None: "Party"}
 _MULTI_VALUED = {
     "line",
     "owners",
@@ -287,6 +409,7 @@ _MULTI_VALUED = {
     "ownership_changes",
     "designations",
     "design_codes",
+    "references",
 }
 """Fields a registration stated on several rows (one per owner, per class) may add up."""
 

@@ -103,6 +103,8 @@ class Fresh(Staged):
             hash(quad.subject.value)
             for quad in stage.store.quads_for_pattern(None, _RDF_TYPE, _REGISTRATION, None)
         }
+        self._graphs: set[str] = set()  # the graphs written into
+        self._described: set[str] = set()  # the nodes written into the default graph
         self._loading: threading.Thread | None = None
         self._failure: BaseException | None = None
 
@@ -129,6 +131,11 @@ class Fresh(Staged):
 
     def write(self, batch: list[ox.Quad], origins: dict[object, str], name: str) -> LoadReport:
         unique = list(dict.fromkeys(batch))
+        for quad in unique:
+            if isinstance(quad.graph_name, ox.NamedNode):
+                self._graphs.add(quad.graph_name.value)
+            else:  # the source descriptions: a few statements per file
+                self._described.add(quad.subject.value)  # type: ignore[union-attr]
         self._registrations.update(
             hash(q.subject.value)
             for q in unique
@@ -155,13 +162,18 @@ class Fresh(Staged):
             failure, self._failure = self._failure, None
             raise StoreError(f"cannot write the import into the staged copy: {failure}")
 
-    def judge(self, names: str, graphs: Sequence[str], locate: Locate | None = None) -> LoadReport:
-        """Validate the nodes `graphs` (those the import wrote into) state; raise
-        `ValidationError` (or `NeedsPython`), else return the report's warnings and the quads
-        the import added (the copy's count). `locate` says where the nodes the messages name
-        came from (`validate_in_store`)."""
+    def judge(self, names: str, locate: Locate | None = None) -> LoadReport:
+        """Validate the nodes the import stated something about (in the graphs it wrote
+        into, and the sources it described in the default graph); raise `ValidationError` (or
+        `NeedsPython`), else return the report's warnings and the quads the import added (the
+        copy's count). `locate` says where the nodes the messages name came from
+        (`validate_in_store`)."""
         self.settle()
-        judged = judged_in_graphs(self.store, graphs)
+        in_graphs = judged_in_graphs(self.store, sorted(self._graphs))
+
+        def judged(iri: str) -> bool:
+            return iri in self._described or in_graphs(iri)
+
         report = judge_loaded(self.store, names, None, self.stage.path, locate, judged)
         return LoadReport(
             files=(names,),

@@ -13,7 +13,9 @@ extensions) are ignored, except the few of USPTO's that ST.66 has no element for
 Applicants and representatives are given inline (``ApplicantDetails/Applicant``) or by
 reference (``ApplicantDetails/ApplicantKey``, ``RepresentativeDetails/RepresentativeKey``):
 a reference is resolved against the parties `read_st66_parties` found in the files imported
-together (UKIPO publishes a mark and its applicant as two TMview transactions).
+together (UKIPO publishes a mark and its applicant as two TMview transactions). The record
+then names the files defining each (`kg.registries.mapping.ReferringRecord`): the mark's graph
+states the link, theirs the party.
 
 The file is streamed: a SAX parser from `defusedxml` is fed 64 KiB at a time (expat's
 incremental ``feed``) and the records completed by each chunk are yielded, so memory stays flat
@@ -41,10 +43,10 @@ from defusedxml import DefusedXmlException, DTDForbidden
 from tqdm import tqdm
 
 from kg.errors import ParseError
-from kg.registries.records import Owner, RegistryRecord, RowErrors, WarningTally
+from kg.registries.records import RegistryRecord, RowErrors, WarningTally
 from kg.registries.st66_fields import trademark_record
 from kg.registries.st66_handler import Handler
-from kg.registries.st66_parties import Parties, Party
+from kg.registries.st66_parties import Parties, Party, PartyBook
 from kg.registries.st66_trademark import TradeMark
 from kg.store.rdfxml_check import DTD_SUGGESTION, doctype_refusal
 
@@ -203,20 +205,20 @@ def _parse(handler: Handler, stream: IO[bytes], size: int, progress: bool) -> It
 # ------------------------------------------------------------------ parties
 
 
-def read_st66_parties(path: Path) -> dict[str, tuple[str, Owner]]:
+def read_st66_parties(path: Path) -> PartyBook:
     """The applicants and representatives `path` defines outside any TradeMark (a TMview
     applicant transaction, EUIPO's applicant and representative files), by the keys a mark's
     ``ApplicantKey`` / ``RepresentativeKey`` names them with: "applicant/{ApplicantIdentifier}"
     and "representative/{RepresentativeIdentifier}" (a key's ``Identifier``, or the last
     segment of its ``URI``: UKIPO's ``http://www.ipo.gov.uk/trademark/applicant/507772``
     names the applicant whose ApplicantIdentifier is 507772). Each value is (role, owner),
-    role "applicant" or "representative". A party marked ``operationCode="Delete"`` (EUIPO)
-    is not defined.
+    role "applicant" or "representative"; `PartyBook.defined_in` names `path` for each. A
+    party marked ``operationCode="Delete"`` (EUIPO) is not defined.
 
     Raises `ParseError` where the file is not ST.66 XML, or defines one key twice with
     different names (naming both lines); the same party written twice is one.
     """
-    found: dict[str, tuple[str, Owner]] = {}
+    found = PartyBook()
     lines: dict[str, int] = {}
     errors = RowErrors(str(path))
 
@@ -229,6 +231,7 @@ def read_st66_parties(path: Path) -> dict[str, tuple[str, Owner]]:
             errors.add(party.line, None, f"{party.role} {party.identifier} without a name")
             return
         first = found.setdefault(key, (party.role, owner))
+        found.defined_in.setdefault(key, (str(path),))
         lines.setdefault(key, party.line)
         if first[1] != owner:
             errors.add(
@@ -247,15 +250,19 @@ def read_st66_parties(path: Path) -> dict[str, tuple[str, Owner]]:
     return found
 
 
-def gather_st66_parties(paths: Iterable[Path]) -> dict[str, tuple[str, Owner]]:
-    """The parties of every file in `paths` (`read_st66_parties`), merged. Raises
-    `ParseError` where two files define one key with different names, naming both files."""
-    merged: dict[str, tuple[str, Owner]] = {}
+def gather_st66_parties(paths: Iterable[Path]) -> PartyBook:
+    """The parties of every file in `paths` (`read_st66_parties`), merged; `defined_in` names
+    every file defining each, in the order given (a mark naming one by key states the link,
+    those files the party: `kg.registries.mapping.PartyReference`). Raises `ParseError`
+    where two files define one key with different names, naming both files."""
+    merged = PartyBook()
     where: dict[str, Path] = {}
     for path in paths:
         for key, value in read_st66_parties(path).items():
             first = merged.setdefault(key, value)
             where.setdefault(key, path)
+            if first == value and str(path) not in merged.defined_in.get(key, ()):
+                merged.defined_in[key] = (*merged.defined_in.get(key, ()), str(path))
             if first != value:
                 raise ParseError(
                     f'{key.replace("/", " ")} is "{value[1].name}" here and "{first[1].name}" '

@@ -14,6 +14,7 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
+from kg.registries.mapping import ReferringRecord
 from kg.registries.records import (
     Designation,
     FieldError,
@@ -31,6 +32,7 @@ from kg.registries.records import (
 from kg.registries.st66_parties import (
     Parties,
     Party,
+    referenced_parties,
     trademark_owners,
     trademark_representatives,
 )
@@ -135,7 +137,8 @@ def trademark_record(
         name: _earliest_date([d for entry in goods if (d := getattr(entry, name)) is not None])
         for name in ("first_used_date", "first_used_commerce_date")
     }
-    return RegistryRecord(
+    references = referenced_parties(trademark, parties)
+    return (ReferringRecord if references else RegistryRecord)(
         line=trademark.line,
         mark=text["mark"],
         owners=owners,
@@ -168,6 +171,7 @@ def trademark_record(
         designations=designations,
         first_used_date=first_used["first_used_date"],
         first_used_commerce_date=first_used["first_used_commerce_date"],
+        **({"references": references} if references else {}),
     )
 
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from kg.registries.mapping import PartyReference
 from kg.registries.records import (
     FieldError,
     Owner,
@@ -25,10 +26,29 @@ if TYPE_CHECKING:
 
     from kg.registries.st66_trademark import TradeMark
 
-__all__ = ["Key", "Parties", "Party", "trademark_owners", "trademark_representatives"]
+__all__ = [
+    "Key",
+    "Parties",
+    "Party",
+    "PartyBook",
+    "referenced_parties",
+    "trademark_owners",
+    "trademark_representatives",
+]
 
 Parties = Mapping[str, tuple[str, Owner]]
 """Parties by key ("applicant/507772", "representative/9865") -> (role, owner)."""
+
+
+class PartyBook(dict[str, tuple[str, Owner]]):
+    """`Parties` with the files that define each (`defined_in`), so that a mark naming one
+    by key states only the link and the defining files state the party
+    (`kg.registries.mapping.PartyReference`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.defined_in: dict[str, tuple[str, ...]] = {}
+        """Key -> the files defining it (their names as imported), in the order read."""
 
 
 @dataclass
@@ -165,11 +185,40 @@ def trademark_owners(
 
 
 def _resolve(key: Key, parties: Parties) -> Owner | None:
+    found = _resolve_key(key, parties)
+    return None if found is None else found[1]
+
+
+def _resolve_key(key: Key, parties: Parties) -> tuple[str, Owner] | None:
+    """(the key it is defined under, the party) of the party `key` names, if any."""
     for candidate in key.candidates():
         found = parties.get(candidate)
         if found is not None and found[0] == key.role:
-            return found[1]
+            return candidate, found[1]
     return None
+
+
+def referenced_parties(trademark: TradeMark, parties: Parties) -> tuple[PartyReference, ...]:
+    """The owners and representatives `trademark` names by key (those `trademark_owners` and
+    `trademark_representatives` take from keys: none where it names them inline), each with
+    the file that defines it; none where `parties` does not say which file that is (a plain
+    mapping: the mark's own file states them, as inline parties)."""
+    defined_in = getattr(parties, "defined_in", None)
+    if not defined_in:
+        return ()
+    found: list[PartyReference] = []
+    for key in trademark.keys:
+        if trademark.applicants if key.role == "applicant" else trademark.representatives:
+            continue  # parties given inline: the keys are not read
+        resolved = _resolve_key(key, parties)
+        if resolved is None:
+            continue
+        role = "owner" if key.role == "applicant" else "representative"
+        for source in defined_in.get(resolved[0], ()):
+            reference = PartyReference(role, resolved[1], source)
+            if reference not in found:
+                found.append(reference)
+    return tuple(found)
 
 
 def trademark_representatives(

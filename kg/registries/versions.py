@@ -1,19 +1,24 @@
-"""A register record's states over time: the newest file's state is current, older ones history.
+"""A register record's states over time: the newest files' states are current, older ones history.
 
 An office publishes the same case again and again (a USPTO daily file holds every case that
-changed that day; an annual file holds all of them). Each imported file is its own named graph
+changed that day; an annual file holds all of them), and in several formats (USPTO TSDR gives
+a case as ST.66 and as ST.96). Each imported file is its own named graph
 (`kg.registries.importer.import_graph`). When a file states a registration that an earlier
 import graph already states, the two states are compared by their record date
-(`tm:recordDate`: the USPTO's transaction date, a transaction's date; without one, the later
-import is the newer state):
+(`tm:recordDate`: the USPTO's transaction date, a transaction's date):
 
-- the **newer** state is *current*: its facts are stated about the registration itself
-  (``id/registration/us-74800000``), which every analysis reads;
-- the **older** state becomes *history* in its own graph: its facts about the registration,
-  and the nodes it owns (goods and services, priority claims, designations: the objects of
-  `OWNED_LINKS`), move to a version node ``{registration}~{graph tail}`` typed
+- a **strictly later** record date makes the other state *history*: its facts about the
+  registration, and the nodes it owns (goods and services, priority claims, designations: the
+  objects of `OWNED_LINKS`), move to a version node ``{registration}~{graph tail}`` typed
   `tm:RegisterRecordVersion`, ``dcterms:isVersionOf`` the registration. Dated facts that stay
-  true (prosecution events, ownership changes: they point *to* the registration) stay.
+  true (prosecution events, ownership changes: they point *to* the registration) stay;
+- the **same** record date: both states are current, stated about the registration itself
+  (``id/registration/us-74800000``), which every analysis reads: each file is cited for what
+  it states, and where they disagree the answer shows two statements, as for any two sources;
+- an **earlier** record date: the new state goes straight into history;
+- **undated** (either side has no record date: CSV rows, files without a transaction date):
+  nothing says which is newer, and the import's order is taken for time: the later import is
+  current (`newer`). Importing extracts oldest first keeps their history in order.
 
 So "what did the register say on date D" is the version (or current state) with the latest
 record date on or before D (``queries/register-history.rq``), and importing the same file
@@ -34,7 +39,9 @@ from kg.namespaces import GRAPH, TM
 __all__ = [
     "OWNED_LINKS",
     "RecordStates",
+    "current_state",
     "is_import_graph",
+    "make_history",
     "newer",
     "newer_or_same",
     "version_iri",
@@ -86,8 +93,9 @@ def version_iri(node: ox.NamedNode, graph: ox.NamedNode) -> ox.NamedNode:
 
 
 def newer_or_same(new: ox.Literal | None, old: ox.Literal | None) -> bool:
-    """Whether a state dated `new` replaces one dated `old`: a later or equal record date, or
-    an undated side (then the later import wins). Dates compare by their first day.
+    """Whether a state dated `new` is at least as recent as one dated `old`: not older. An
+    undated side is never older (the later import is current). Dates compare by their first
+    day.
 
     >>> date = lambda text: ox.Literal(text, datatype=ox.NamedNode(
     ...     "http://www.w3.org/2001/XMLSchema#date"))
@@ -100,8 +108,21 @@ def newer_or_same(new: ox.Literal | None, old: ox.Literal | None) -> bool:
     return _first_day(new.value) >= _first_day(old.value)
 
 
-def newer(new: ox.Literal, old: ox.Literal) -> bool:
-    """Whether record date `new` is later than `old` (by their first day)."""
+def newer(new: ox.Literal | None, old: ox.Literal | None) -> bool:
+    """Whether a state dated `new`, imported after one dated `old`, replaces it: a strictly
+    later record date (by their first day). The same date: both states are current. An undated
+    side: nothing says which is newer, and the later import is taken as newer.
+
+    >>> date = lambda text: ox.Literal(text, datatype=ox.NamedNode(
+    ...     "http://www.w3.org/2001/XMLSchema#date"))
+    >>> newer(date("2024-09-25"), date("2024-09-14")), newer(date("2024-09-14"), date(
+    ...     "2024-09-14"))
+    (True, False)
+    >>> newer(None, date("2024-09-25")), newer(date("2024-09-14"), None)
+    (True, True)
+    """
+    if new is None or old is None:
+        return True
     return _first_day(new.value) > _first_day(old.value)
 
 
@@ -152,12 +173,16 @@ def version_quads(
 ) -> Iterator[ox.Quad]:
     """`quads` (a state of `registration` and its `owned` nodes, in `graph`) restated about the
     version node: the registration and its owned nodes renamed, typed a version, not a
-    `tm:Registration`."""
+    `tm:Registration`. Quads of another graph (the facts of a party another file defines, in
+    that file's graph, and its source description) are no part of the state: unchanged."""
     renamed = {node: version_iri(node, graph) for node in (registration, *owned)}
     version = renamed[registration]
     yield ox.Quad(version, _RDF_TYPE, _VERSION, graph)
     yield ox.Quad(version, _IS_VERSION_OF, registration, graph)
     for quad in quads:
+        if quad.graph_name != graph:
+            yield quad
+            continue
         subject = renamed.get(quad.subject, quad.subject)  # type: ignore[arg-type]
         if quad.subject == registration and quad.predicate == _RDF_TYPE:
             continue  # typed a version above: history is not a registration any more
