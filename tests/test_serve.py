@@ -30,6 +30,18 @@ def test_serve_loads_seed_once_and_answers_health(store_path: Path) -> None:
     assert "loaded the seed case" not in again.stderr
 
 
+def test_serve_without_the_seed_serves_only_what_the_store_holds(store_path: Path) -> None:
+    with ServerProcess("--store", store_path, "--no-seed") as server:
+        health = httpx.get(server.url + "/health").json()
+        assert health["seed_loaded"] is False
+        answer = httpx.post(
+            server.url + "/graphql",
+            json={"query": '{ whoElseUses(mark: "AWS") { party { name } } }'},
+        ).json()
+        assert answer == {"data": {"whoElseUses": []}}, answer
+    assert "loaded the seed case" not in server.stderr
+
+
 def test_serve_refuses_a_store_in_use(store_path: Path) -> None:
     with ServerProcess("--store", store_path):
         second = ServerProcess("--store", store_path)

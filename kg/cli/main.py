@@ -171,10 +171,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser(
         "serve",
         parents=[common],
-        help="start the HTTP server (loads the seed case on first start)",
+        help="start the HTTP server (loads the seed case on first start, unless --no-seed)",
         description="Start uvicorn on the store (the embedded one, or a remote SPARQL store "
         "with --endpoint): /graphql, /sparql, /report, /load. The seed case is loaded when "
-        "the store does not hold it yet.",
+        "the store does not hold it yet, unless --no-seed.",
+    )
+    serve.add_argument(
+        "--no-seed",
+        action="store_true",
+        help="do not load the seed case (the AWS dispute): serve only what the store holds, "
+        "e.g. a register imported with kg import",
     )
     serve.add_argument("--host", default=None, help="interface to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port (default 8000)")
@@ -549,7 +555,7 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     settings = settings.with_update_token_file()  # a bad token file fails before anything starts
     graph = KnowledgeGraph.open(settings)
-    if not graph.has_seed():
+    if not args.no_seed and not graph.has_seed():
         report = graph.load_seed()
         print(f"kg: loaded the seed case ({report.quads_added} new quads)", file=sys.stderr)
     _index_marks(graph)
