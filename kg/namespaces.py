@@ -191,6 +191,29 @@ class TM(DefinedNamespace):
     # section H: a register record's states over time (kg.registries.versions)
     recordDate: URIRef
     RegisterRecordVersion: URIRef
+    # section W: watches and their hits (kg.analysis.watch_definitions, kg.analysis.watch_hits)
+    Watch: URIRef
+    WatchHit: URIRef
+    watchText: URIRef
+    watchedRegistration: URIRef
+    watchClass: URIRef
+    watchRelatedClasses: URIRef
+    watchJurisdiction: URIRef
+    watchMinScore: URIRef
+    watchOwner: URIRef
+    watch: URIRef
+    hitRegistration: URIRef
+    hitKind: URIRef
+    hitScore: URIRef
+    hitReason: URIRef
+    hitStatus: URIRef
+    detectedAt: URIRef
+    oppositionWindowStart: URIRef
+    oppositionWindowEnd: URIRef
+    oppositionWindowExtendable: URIRef
+    oppositionWindowStated: URIRef
+    oppositionRule: URIRef
+    oppositionRuleSource: URIRef
 
 
 ID = Namespace("https://w3id.org/tmkg/id/")

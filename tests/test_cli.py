@@ -31,6 +31,7 @@ COMMANDS = [
     "import",
     "synth",
     "parties",
+    "watch",
 ]
 
 

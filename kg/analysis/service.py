@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from rapidfuzz import fuzz, process
 
 from kg.analysis import arguments
+from kg.analysis import watch as watch_reading
 from kg.analysis.conflicts import DEFAULT_MIN_SCORE, conflict_marks, find_conflicts
 from kg.analysis.contradictions import ONE_PARTY_PER_SOURCE, SINGLE_VALUED, find_contradictions
 from kg.analysis.coverage import counted_in, memberships, read_coverage
@@ -61,6 +62,7 @@ from kg.analysis.similarity import (
 from kg.analysis.stated_texts import STATED_SCORE, equivalents_of, stated_matches
 from kg.analysis.timeline import order_timeline
 from kg.analysis.usage import who_else_uses
+from kg.analysis.watch_model import Watch, WatchHit
 from kg.errors import KGError, NotFound
 from kg.graph import KnowledgeGraph
 from kg.reference import regional_codes
@@ -458,6 +460,26 @@ class Analyst:
         iris = {s.subject for s in statements} | {s.value for s in statements if s.datatype is None}
         found = find_contradictions(statements, labels=facts.labels(iris), sources=facts.sources)
         return ResultList(found)
+
+    # ------------------------------------------------------------ watches (kg.analysis.watch)
+
+    def watches(self) -> list[Watch]:
+        """Every watch (`kg watch add`), by id."""
+        return ResultList(watch_reading.read_watches(self.graph))
+
+    def watch(self, watch_id: str) -> Watch:
+        """One watch by id or IRI; `NotFound` naming the closest ids."""
+        return watch_reading.read_watch(self.graph, watch_id)
+
+    def watch_hits(self, since: str | None = None, watch: str | None = None) -> list[WatchHit]:
+        """Hits recorded by imports and loads, newest first: of one watch (id) or all, detected
+        on or after the day `since` (YYYY-MM-DD; another text raises `KGError`)."""
+        return ResultList(watch_reading.read_hits(self.graph, since=since, watch=watch))
+
+    def watches_due(self, within_days: int = 14, today: str | None = None) -> list[WatchHit]:
+        """Hits whose opposition window ends from `today` (default: the UTC date) to
+        `within_days` days later, soonest first."""
+        return ResultList(watch_reading.due_hits(self.graph, within_days, today))
 
     # ------------------------------------------------------------ helpers
 

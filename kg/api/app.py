@@ -1,5 +1,5 @@
 """The ASGI app `kg serve` runs: the landing page, a health check, SPARQL, GraphQL, reports,
-``POST /load`` and the resource pages (``/id/…``)."""
+``POST /load``, the resource pages (``/id/…``) and the watches' feeds (``/watch/{id}.atom``)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from kg.api.load import load_routes
 from kg.api.report import report_routes
 from kg.api.resource_page import resource_routes
 from kg.api.sparql import cors_middleware, error_response, sparql_routes
+from kg.api.watch_feed import watch_feed_routes
 from kg.config import Settings
 from kg.errors import KGError
 from kg.graph import KnowledgeGraph
@@ -85,6 +86,7 @@ def create_app(graph: KnowledgeGraph, settings: Settings | None = None) -> Starl
             *report_routes(graph, settings),
             *load_routes(sparql),
             *resource_routes(graph),
+            *watch_feed_routes(graph),
         ],
         middleware=[
             # A Host the server does not go by is 400 before anything reads or echoes it

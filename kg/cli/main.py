@@ -17,6 +17,13 @@ from kg.cli.output import printable, render_query_result
 from kg.cli.parties import PARTIES_COMMANDS, add_parties_commands, resolution_note, run_parties
 from kg.cli.registry import REGISTRY_COMMANDS, add_registry_commands, run_registry
 from kg.cli.report import REPORT_COMMANDS, add_report_commands
+from kg.cli.watch import (
+    WATCH_COMMANDS,
+    add_watch_commands,
+    loaded_graphs,
+    run_watch_command,
+    watch_note,
+)
 from kg.config import Settings
 from kg.errors import KGError, QueryError
 from kg.graph import KnowledgeGraph
@@ -303,6 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_commands(commands, common)
     add_registry_commands(commands, common)
     add_parties_commands(commands, common)
+    add_watch_commands(commands, common)
     return parser
 
 
@@ -354,6 +362,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in REPORT_COMMANDS:
             with _open(settings) as graph:
                 return REPORT_COMMANDS[args.command](args, graph)
+        if args.command in WATCH_COMMANDS:
+            return run_watch_command(args, settings)
         return _COMMANDS[args.command](args, settings)
     except KGError as error:
         if settings.debug:
@@ -376,6 +386,8 @@ def _reads_only(args: argparse.Namespace) -> bool:
         return bool(getattr(args, "check", False))
     if args.command == "parties":
         return not args.resolve
+    if args.command == "watch":
+        return args.watch_command in ("list", "due", "report")
     return args.command in ("query", "stats", "validate", *ANALYSIS_COMMANDS, *REPORT_COMMANDS)
 
 
@@ -410,6 +422,10 @@ def _cmd_load(args: argparse.Namespace, settings: Settings) -> int:
             )
             if report.quads_added and (note := resolution_note(graph)):
                 print(note)
+            if report.quads_added:  # record the watch hits of the loaded graphs (kg watch)
+                loaded = loaded_graphs(graph, args.files, args.format, args.graph)
+                if loaded and (note := watch_note(graph, loaded)):
+                    print(note)
         if not settings.memory:
             _index_marks(graph)
     return 0

@@ -115,7 +115,7 @@ def run_registry(args: argparse.Namespace, settings: Settings) -> int:
             check=args.check,
             progress=sys.stderr.isatty(),
         )
-        note = None
+        note = hits = None
         if not args.check and report.quads_added:
             from kg.cli.parties import resolution_note
 
@@ -124,6 +124,10 @@ def run_registry(args: argparse.Namespace, settings: Settings) -> int:
             from kg.analysis.service import index_marks
 
             index_marks(graph)  # keep the mark index beside the store current on load
+        if not args.check and report.quads_added and report.graphs:
+            from kg.cli.watch import watch_note
+
+            hits = watch_note(graph, report.graphs)  # what newly conflicts with a watch
     for warning in report.warnings:
         print(f"kg: warning: {warning}", file=sys.stderr)
     files = ", ".join(report.files)
@@ -149,6 +153,8 @@ def run_registry(args: argparse.Namespace, settings: Settings) -> int:
         )
     if note:
         print(note)
+    if hits:
+        print(hits)
     return 0
 
 

@@ -37,6 +37,7 @@ from kg.graph import KnowledgeGraph
 from kg.report.cases import CaseFacts, case_facts
 from kg.report.network import DEFAULT_MAX_NODES, ConflictNetwork, cite_edges, conflict_network
 from kg.report.questions import DEFAULT_SERVER, SectionQuestions, section_questions
+from kg.report.watch import WatchSection, newest_hits
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -81,6 +82,9 @@ class Report:
     questions: dict[str, SectionQuestions] = field(default_factory=dict)
     """Section id -> the same question in GraphiQL and the SPARQL behind it
     (`kg.report.questions`)."""
+    watches: list[WatchSection] = field(default_factory=list)
+    """The "Watches" section: each watch the graph keeps and its newest hits (`add_watches`);
+    empty, and the section left out, when the graph keeps none."""
 
     def __post_init__(self) -> None:
         if not self.sources:
@@ -93,6 +97,15 @@ class Report:
             for prop in c.property.split("/")
         }
         cite_edges(self.network, self.cite, disputed)
+
+    def add_watches(self, sections: Sequence[WatchSection]) -> None:
+        """Add the "Watches" section; the sources of its hits are numbered after the others
+        (it is the last section before the sources)."""
+        self.watches = list(sections)
+        for source in (s for section in sections for h in section.hits for s in h.sources):
+            if source.graph not in self._numbers:
+                self.sources.append(source)
+                self._numbers[source.graph] = len(self.sources)
 
     def cite(self, sources: Iterable[SourceRef]) -> list[int]:
         """The numbers of some sources in the report's source list."""
@@ -186,6 +199,7 @@ def build_report(
         as_of=str(when.as_of) if when.as_of else None,
         include_lapsed=include_lapsed,
     )
+    built.add_watches(newest_hits(analyst))
     return built
 
 

@@ -5,9 +5,8 @@
   short, and the similarity search over a 100 KB "mark" ran past the time limit while its
   thread (which cannot be stopped) kept a core busy.
 - **Writes need the update token.** A mutation is refused (``FORBIDDEN``) unless the request
-  carries ``Authorization: Bearer TOKEN`` (`kg.api.access`). The schema has no mutations
-  today, so with the token a mutation is an ordinary ``INVALID_QUERY``; any mutation added
-  later is guarded from the start.
+  carries ``Authorization: Bearer TOKEN`` (`kg.api.access`), before it is validated: the
+  watch mutations (``addWatch``, ``removeWatch``) and any added later are guarded alike.
 """
 
 from __future__ import annotations

@@ -34,6 +34,7 @@ from strawberry.types import ExecutionContext
 from kg.analysis.arguments import ArgumentError, check
 from kg.analysis.conflicts import DEFAULT_MIN_SCORE
 from kg.analysis.similarity import DEFAULT_MIN_SIMILARITY
+from kg.api.graphql import watch_types
 from kg.api.graphql.input_guard import InputGuard
 from kg.api.graphql.judgment_types import Claim, Judgment
 from kg.api.graphql.limits import (
@@ -63,6 +64,7 @@ from kg.api.graphql.types import (
     TimelineEntry,
     proceedings_matching,
 )
+from kg.api.graphql.watch_types import Watch, WatchHit
 from kg.config import Settings
 from kg.errors import (
     Forbidden,
@@ -75,7 +77,16 @@ from kg.errors import (
     ValidationError,
 )
 
-__all__ = ["ROOT_FIELDS", "Query", "build_schema", "coded", "error_code", "schema", "sdl"]
+__all__ = [
+    "ROOT_FIELDS",
+    "Mutation",
+    "Query",
+    "build_schema",
+    "coded",
+    "error_code",
+    "schema",
+    "sdl",
+]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -390,6 +401,70 @@ class Query:
         found = await _call(info, analyst.contradictions)
         return [Contradiction.of(c) for c in found]
 
+    @strawberry.field(description="Every watch kept in the graph (kg watch add, addWatch).")
+    async def watches(self, info: Info) -> list[Watch]:
+        return await watch_types.watches(info)
+
+    @strawberry.field(description="A watch by its id; an unknown id is an error.")
+    async def watch(self, info: Info, id: strawberry.ID) -> Watch:
+        return await watch_types.find_watch(info, str(id))
+
+    @strawberry.field(
+        description="What watches found, newest first: hits detected on or after `since` "
+        "(a day, month or year), of one `watch` (its id) or of all, at most `limit` "
+        f"(default {watch_types.DEFAULT_HITS}, at most 100)."
+    )
+    async def watch_hits(
+        self,
+        info: Info,
+        since: DateArgument | None = None,
+        watch: strawberry.ID | None = None,
+        limit: int | None = watch_types.DEFAULT_HITS,
+    ) -> list[WatchHit]:
+        return await watch_types.watch_hits(
+            info,
+            None if since is None else str(since),
+            None if watch is None else str(watch),
+            limit,
+        )
+
+
+@strawberry.type(
+    description="Writes; each needs the update token (Authorization: Bearer TOKEN), as POST "
+    "/load does."
+)
+class Mutation:
+    @strawberry.mutation(
+        description="Add a watch: a mark's text and who it is for, optionally the watching "
+        "party's own registration (IRI), Nice classes (and related ones), jurisdictions and "
+        "the least similarity for a hit (default 0.8). Hits are recorded from the next import."
+    )
+    async def add_watch(
+        self,
+        info: Info,
+        text: str,
+        owner: str,
+        registration: str | None = None,
+        nice_classes: list[int] | None = None,
+        related_classes: bool | None = False,
+        jurisdictions: list[str] | None = None,
+        min_score: float | None = 0.8,
+    ) -> Watch:
+        return await watch_types.add_watch(
+            info,
+            text=text,
+            owner=owner,
+            registration=registration,
+            nice_classes=nice_classes,
+            related_classes=related_classes,
+            jurisdictions=jurisdictions,
+            min_score=min_score,
+        )
+
+    @strawberry.mutation(description="Remove a watch and its hits; the watch as it was.")
+    async def remove_watch(self, info: Info, id: strawberry.ID) -> Watch:
+        return await watch_types.remove_watch(info, str(id))
+
 
 async def _marks(info: Info, text: str) -> list[Mark]:
     analyst = info.context.runner.analyst
@@ -549,6 +624,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     validators = anyio.CapacityLimiter(VALIDATION_THREADS)
     return TmkgSchema(
         query=Query,
+        mutation=Mutation,
         extensions=[
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
             lambda: ParserCache(maxsize=CACHED_DOCUMENTS),
