@@ -133,7 +133,7 @@ def run_registry(args: argparse.Namespace, settings: Settings) -> int:
     files = ", ".join(report.files)
     if args.check:
         print(
-            f"valid: {files}: {_registrations(report.records)}, {report.quads_read} quads "
+            f"valid: {files}: {_registrations(report.records)}, {report.quads_read:,} quads "
             "conform to the shapes (nothing written)"
         )
     else:
@@ -148,8 +148,8 @@ def run_registry(args: argparse.Namespace, settings: Settings) -> int:
                 "kept as history"
             )
         print(
-            f"imported {files}: {_registrations(report.records)}, {report.quads_read} quads "
-            f"read, {report.quads_added} new{history}"
+            f"imported {files}: {_registrations(report.records)}, {report.quads_read:,} quads "
+            f"read, {report.quads_added:,} new{history}"
         )
     if note:
         print(note)

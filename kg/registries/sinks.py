@@ -104,6 +104,7 @@ class Fresh(Staged):
             for quad in stage.store.quads_for_pattern(None, _RDF_TYPE, _REGISTRATION, None)
         }
         self._graphs: set[str] = set()  # the graphs written into
+        self._moved = 0  # the copy's growth from states moved into history (`replace`)
         self._described: set[str] = set()  # the nodes written into the default graph
         self._loading: threading.Thread | None = None
         self._failure: BaseException | None = None
@@ -128,6 +129,7 @@ class Fresh(Staged):
     def replace(self, removed: list[ox.Quad], added: list[ox.Quad]) -> None:
         self.settle()
         super().replace(removed, added)
+        self._moved += len(added) - len(removed)  # not the files' quads: kept out of the count
 
     def write(self, batch: list[ox.Quad], origins: dict[object, str], name: str) -> LoadReport:
         unique = list(dict.fromkeys(batch))
@@ -178,7 +180,7 @@ class Fresh(Staged):
         return LoadReport(
             files=(names,),
             quads_read=0,
-            quads_added=len(self.store) - self.before,
+            quads_added=len(self.store) - self.before - self._moved,
             warnings=tuple(report.warnings),
         )
 
