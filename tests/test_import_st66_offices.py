@@ -575,7 +575,10 @@ def test_an_undeclared_entity_names_the_trademark(tmp_path: Path) -> None:
 
 def test_an_unknown_root_through_kg_import(disk_graph: KnowledgeGraph, tmp_path: Path) -> None:
     path = write(tmp_path, "other.xml", '<Register xmlns="urn:example:register"/>\n')
-    with pytest.raises(ParseError, match=r"its root element is none of ST\.66 Transaction"):
+    with pytest.raises(
+        ParseError,
+        match=r"the root element is <Register> in namespace urn:example:register, none of ST\.66 Transaction",
+    ):
         import_registry(disk_graph, [path])
 
 

@@ -381,7 +381,8 @@ BAD_XML = [
     (
         "other-namespace-root",  # any namespace is read, but the root must be Transaction
         '<?xml version="1.0"?>\n<Register xmlns="urn:example"><TradeMark/></Register>\n',
-        "registry.xml: not a register file tmkg reads: its root element is none of",
+        "registry.xml: not a register file tmkg reads: the root element is <Register> in namespace "
+        "urn:example, none of",
     ),
     (
         "no-application-number",
@@ -533,3 +534,38 @@ def test_an_empty_xml_file_is_refused_whatever_its_format(
     with pytest.raises(ParseError, match=r"the file is empty \((0 bytes|only white space)\)"):
         import_registry(disk_graph, [path], format_name=format_name)
     assert all_quads(disk_graph) == before
+
+
+def _zip(path: Path, members: dict[str, str]) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, text in members.items():
+            archive.writestr(name, text)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "said"),
+    [
+        ("plain.xml", lambda p: p.write_text("hello, not XML"), "the content is not XML"),
+        ("data.xml", lambda p: p.write_bytes(b"\x00\x01binary"), "the content is not XML"),
+        ("fake.zip", lambda p: p.write_text("not a zip"), "named .zip but is not a zip archive"),
+        ("noxml.zip", lambda p: _zip(p, {"a.txt": "x"}), "a zip archive with no .xml member"),
+        (
+            "other.zip",
+            lambda p: _zip(p, {"b.xml": '<foo xmlns="urn:x"/>'}),
+            "the root element of its member b.xml is <foo> in namespace urn:x, none of",
+        ),
+        ("gazette.xml", lambda p: p.write_text("<RegContent/>"), "root element is <RegContent>"),
+    ],
+)
+def test_a_file_that_is_no_register_says_what_it_is(
+    tmp_path: Path, name: str, make: object, said: str
+) -> None:
+    path = tmp_path / name
+    make(path)  # type: ignore[operator]
+    with pytest.raises(ParseError) as caught:
+        read_registry(path)
+    assert said in str(caught.value)
+    assert "Registers in other layouts" in str(caught.value)

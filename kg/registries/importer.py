@@ -37,7 +37,7 @@ from kg.registries.records import (
     jurisdiction_code,
 )
 from kg.registries.sinks import Buffered, Fresh, Sink, Staged
-from kg.registries.sniff import xml_format
+from kg.registries.sniff import inspect_root
 from kg.registries.st66 import gather_st66_parties, read_st66
 from kg.registries.st96 import read_st96
 from kg.registries.uspto_daily import read_uspto_daily
@@ -124,13 +124,20 @@ def _xml_format(name: str) -> str:
     if not path.is_file():
         return "st66"  # the caller says the file is missing
     _refuse_empty(path)
-    found = xml_format(path)
+    found, what = inspect_root(path)
     if found is None:
+        roots = (
+            ", none of ST.66 Transaction, ST.96 TrademarkTransaction, USPTO "
+            "trademark-applications-daily or WIPO MARKGR"
+            if what.startswith("the root element")
+            else ""
+        )
         raise ParseError(
-            "not a register file tmkg reads: its root element is none of ST.66 Transaction, "
-            "ST.96 TrademarkTransaction, USPTO trademark-applications-daily or WIPO MARKGR",
+            f"not a register file tmkg reads: {what}{roots}",
             path=name,
-            suggestion="check that the file is XML from a trademark office; " + _READ,
+            suggestion="check that the file is XML from a trademark office; " + _READ + "; "
+            "registers in other layouts (KIPRIS, TIPO, IPONZ...) map onto the CSV columns: "
+            'docs/registry-import.md, "Registers in other layouts"',
         )
     return found
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import BinaryIO
 from xml.parsers import expat
 
-__all__ = ["ROOTS", "root_element", "xml_format"]
+__all__ = ["ROOTS", "inspect_root", "root_element", "xml_format"]
 
 ROOTS = {
     "trademark-applications-daily": "uspto",
@@ -57,16 +57,31 @@ def root_element(stream: BinaryIO, limit: int = 1 << 20) -> tuple[str | None, st
 
 
 def xml_format(path: Path) -> str | None:
-    """"uspto", "st96" or "st66" from the root element of `path` (for a zip archive, of its
+    """ "uspto", "st96" or "st66" from the root element of `path` (for a zip archive, of its
     first ``.xml`` member), else None."""
+    return inspect_root(path)[0]
+
+
+def inspect_root(path: Path) -> tuple[str | None, str]:
+    """The register format of `path` as `xml_format` finds it, and what was found, in words
+    for a message: ``"its root element is <Register>"``, ``"it is a zip archive with no .xml
+    member"``, ``"it is not XML (no element in its first 1 MB)"``..."""
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
             members = [m for m in archive.namelist() if m.lower().endswith(".xml")]
             if not members:
-                return None
+                return None, "it is a zip archive with no .xml member"
             with archive.open(members[0]) as stream:
                 found = root_element(stream)
+            where = f" of its member {members[0]}"
+    elif path.suffix.lower() == ".zip":
+        return None, "it is named .zip but is not a zip archive"
     else:
         with path.open("rb") as stream:
             found = root_element(stream)
-    return ROOTS.get(found[1]) if found else None
+        where = ""
+    if found is None:
+        return None, f"the content{where} is not XML (no element in its first 1 MB)"
+    namespace, local = found
+    shown = f"<{local}> in namespace {namespace}" if namespace else f"<{local}>"
+    return ROOTS.get(local), f"the root element{where} is {shown}"
