@@ -28,6 +28,7 @@ from kg.errors import KGError, NotFound
 from kg.graph import KnowledgeGraph
 from kg.ingest.load import load_quads
 from kg.namespaces import GRAPH, ID, JURISDICTION, NICE, TM
+from kg.registries.records import NOT_COUNTRIES
 
 __all__ = [
     "HIT_GRAPH_PREFIX",
@@ -233,24 +234,24 @@ def _check_text(value: object) -> str:
 
 
 def _check_score(value: object) -> float:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not 0 < value <= 1  # NaN fails too
-    ):
+    # the range check every other min_score has (so GraphQL's input guard and the CLI say the
+    # same), then the one a watch adds: at 0, every mark would be a hit
+    score = arguments.fraction(value, "min_score")
+    if score == 0:
         raise arguments.ArgumentError(
             "min_score",
-            f"min_score must be above 0 and at most 1, not {value!r}",
+            "min_score must be above 0 for a watch (at 0 every mark is a hit), not 0",
             suggestion="0.8 finds close marks; 1.0 only the same text",
         )
-    return float(value)
+    return score
 
 
 def _check_jurisdiction(graph: KnowledgeGraph, value: object) -> str:
     code = arguments.jurisdiction(value)
     if not graph.ask(f'ASK {{ <{JURISDICTION[code]}> a ?type ; <{TM.code}> "{code}" }}'):
+        hint = NOT_COUNTRIES.get(code)  # UK, EU: the codes people try first
         raise NotFound(
-            f"unknown jurisdiction {code!r}",
+            f"unknown jurisdiction {code!r}" + (f": {hint}" if hint else ""),
             suggestion="use an ISO 3166-1 alpha-2 code such as CN, or EM, BX, OA, WO",
         )
     return code

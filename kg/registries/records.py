@@ -18,6 +18,7 @@ from kg.errors import ParseError
 from kg.reference import jurisdiction_codes, regional_codes
 
 __all__ = [
+    "NOT_COUNTRIES",
     "OWNER_KINDS",
     "Designation",
     "FieldError",
@@ -42,7 +43,7 @@ _YEAR_MONTH_TYPE = ox.NamedNode(_XSD + "gYearMonth")
 _YEAR_TYPE = ox.NamedNode(_XSD + "gYear")
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:Z|[+-]\d{2}:\d{2})?")
 # Office codes that are not ISO 3166-1 countries, with what to do about them.
-_NOT_COUNTRIES = {
+NOT_COUNTRIES = {  # codes people try that are not ISO 3166-1 codes, with the right one
     "UK": "the ISO 3166-1 code of the United Kingdom is GB",
     "EU": "the WIPO ST.3 code of EU trade marks (EUIPO) is EM",
 }
@@ -351,7 +352,7 @@ def jurisdiction_code(text: str) -> str:
     code = text.strip().upper()
     if code in jurisdiction_codes() or code in regional_codes():
         return code
-    hint = _NOT_COUNTRIES.get(code, "not an ISO 3166-1 alpha-2 country code")
+    hint = NOT_COUNTRIES.get(code, "not an ISO 3166-1 alpha-2 country code")
     raise FieldError(f'unknown jurisdiction "{text.strip()}": {hint}')
 
 
