@@ -69,8 +69,10 @@ def hit_graph(watch_id: str) -> str:
 
 
 def watch_id_of(value: str) -> str:
-    """A watch's id from its id or IRI (``".../id/watch/acme-1a2b3c"`` -> ``"acme-1a2b3c"``)."""
-    return value.strip().removeprefix(WATCH_PREFIX)
+    """A watch's id from its id or IRI (``".../id/watch/acme-1a2b3c"`` -> ``"acme-1a2b3c"``);
+    ids are lower case, so ``ACME-1A2B3C`` names the same watch."""
+    value = value.strip()
+    return value.removeprefix(WATCH_PREFIX) if value.startswith(WATCH_PREFIX) else value.lower()
 
 
 def graph_description(named: str, title: str) -> list[ox.Quad]:
