@@ -569,3 +569,9 @@ def test_a_file_that_is_no_register_says_what_it_is(
         read_registry(path)
     assert said in str(caught.value)
     assert "Registers in other layouts" in str(caught.value)
+
+
+def test_every_xml_format_has_a_reader() -> None:
+    from kg.registries import importer, plans
+
+    assert set(importer._XML_READERS) == plans.XML_FORMATS

@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from kg.errors import KGError, NotFound, ParseError, ValidationError
+from kg.errors import KGError, ValidationError
 from kg.ingest.stream_load import NeedsPython, holds_little
 from kg.registries.csv import read_csv
 from kg.registries.iris import mark_iri, party_iri, registration_iri
 from kg.registries.madrid import read_madrid
 from kg.registries.mapping import ImportedFile, Mapper, import_graph, registry_quads
+from kg.registries.plans import FORMATS, Plan, detect_registry_format, plan_file
 from kg.registries.records import (
     FieldError,
     Owner,
@@ -37,7 +38,6 @@ from kg.registries.records import (
     jurisdiction_code,
 )
 from kg.registries.sinks import Buffered, Fresh, Sink, Staged
-from kg.registries.sniff import inspect_root
 from kg.registries.st66 import gather_st66_parties, read_st66
 from kg.registries.st96 import read_st96
 from kg.registries.uspto_daily import read_uspto_daily
@@ -70,121 +70,6 @@ __all__ = [
     "registry_quads",
 ]
 
-FORMATS = ("csv", "tsv", "st66", "st96", "uspto", "madrid")
-_EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".xml": "xml", ".zip": "xml"}
-# ------------------------------------------------------------------ files
-
-
-def detect_registry_format(name: str, format_name: str | None = None) -> str:
-    """``csv``, ``tsv``, ``st66``, ``st96`` or ``uspto``, from `format_name` or else the file
-    extension; for ``.xml`` and ``.zip`` files, their root element (`kg.registries.sniff`).
-
-    >>> detect_registry_format("extract.TSV")
-    'tsv'
-    """
-    if format_name:
-        if format_name not in FORMATS:
-            raise KGError(f"unknown registry format {format_name!r}", suggestion=_FORMAT_HINT)
-        return format_name
-    suffix = Path(name).suffix.lower()
-    found = _EXTENSIONS.get(suffix)
-    if found == "xml":
-        return _xml_format(name)
-    if found is not None:
-        return found
-    if suffix == ".json":
-        raise ParseError(
-            "JSON registers (such as IPONZ's or KIPRIS's) have no standard layout: map one to "
-            f"the CSV columns first; {_READ}",
-            path=name,
-            suggestion='docs/registry-import.md, section "Registers in other layouts", maps '
-            "KIPRIS, IPONZ, TIPO and EUIPO files to CSV step by step",
-        )
-    what = f'extension "{suffix}"' if suffix else "no extension"
-    raise ParseError(
-        f"unknown registry format ({what}); {_READ}",
-        path=name,
-        suggestion="if the file is CSV, TSV or register XML under another name, pass --format "
-        "csv, tsv, st66, st96, uspto or madrid",
-    )
-
-
-_FORMAT_HINT = (
-    "pass --format csv, tsv, st66, st96, uspto or madrid (by extension: .csv, .tsv/.tab; .xml "
-    "and .zip by their root element)"
-)
-_READ = (
-    "tmkg reads CSV (.csv), TSV (.tsv, .tab), WIPO ST.66 and ST.96 XML, USPTO Trademark "
-    "Daily XML and WIPO Madrid (ROMARIN) XML (.xml, or zipped) register extracts"
-)
-
-
-def _xml_format(name: str) -> str:
-    path = Path(name)
-    if not path.is_file():
-        return "st66"  # the caller says the file is missing
-    _refuse_empty(path)
-    found, what = inspect_root(path)
-    if found is None:
-        roots = (
-            ", none of ST.66 Transaction, ST.96 TrademarkTransaction, USPTO "
-            "trademark-applications-daily or WIPO MARKGR"
-            if what.startswith("the root element")
-            else ""
-        )
-        raise ParseError(
-            f"not a register file tmkg reads: {what}{roots}",
-            path=name,
-            suggestion="check that the file is XML from a trademark office; " + _READ + "; "
-            "registers in other layouts (KIPRIS, TIPO, IPONZ...) map onto the CSV columns: "
-            'docs/registry-import.md, "Registers in other layouts"',
-        )
-    return found
-
-
-@dataclass(frozen=True)
-class _Plan:
-    """A file to import, checked before anything is read: it exists and its format is known."""
-
-    path: Path
-    kind: str
-
-    @property
-    def name(self) -> str:
-        return str(self.path)
-
-
-def _plan(path: str | Path, format_name: str | None) -> _Plan:
-    name = str(path)
-    if Path(path).is_dir():
-        raise ParseError(
-            "is a directory, not a register extract",
-            path=name,
-            suggestion=f"name the files in it, e.g. {Path(name) / '*.xml'}",
-        )
-    kind = detect_registry_format(name, format_name)
-    if not Path(path).is_file():
-        raise NotFound(f"no such file: {path}")
-    if kind in _XML_READERS:
-        _refuse_empty(Path(path))
-    return _Plan(Path(path), kind)
-
-
-def _refuse_empty(path: Path) -> None:
-    """An empty XML file (no bytes, or only white space) is an error, whatever its format:
-    it states nothing, and an import that reads nothing from it would look like success."""
-    size = path.stat().st_size
-    if size > 65536:
-        return
-    data = path.read_bytes()
-    if not data.strip():
-        what = "0 bytes" if not data else "only white space"
-        raise ParseError(
-            f"the file is empty ({what}): a register file holds XML",
-            path=str(path),
-            suggestion="check that the download or export completed",
-        )
-
 
 def _default_jurisdiction(jurisdiction: str | None) -> str | None:
     if jurisdiction is None:
@@ -196,7 +81,7 @@ def _default_jurisdiction(jurisdiction: str | None) -> str | None:
 
 
 def _read(
-    plan: _Plan,
+    plan: Plan,
     default: str | None,
     errors: RowErrors,
     progress: bool,
@@ -225,7 +110,7 @@ def read_registry(
     `jurisdiction` is used where a record names none (an empty cell, a column or an ST.66
     ``RegistrationOfficeCode`` that is absent).
     """
-    plan = _plan(path, format_name)
+    plan = plan_file(path, format_name)
     default = _default_jurisdiction(jurisdiction)
     errors = RowErrors(plan.name)
     records, warnings = _read(plan, default, errors, progress)
@@ -291,7 +176,7 @@ def import_registry(
     """
     if not paths:
         raise KGError("nothing to import", suggestion="name one or more files")
-    plans = [_plan(path, format_name) for path in paths]
+    plans = [plan_file(path, format_name) for path in paths]
     default = _default_jurisdiction(jurisdiction)
     # ST.66 marks may name their applicants and representatives by a key that another file
     # of the same import defines (UKIPO's TMview answers): gather them all first.
@@ -334,7 +219,7 @@ class _CheckDone(Exception):
 
 
 def _into_stage(
-    store: OxigraphStore, plans: Sequence[_Plan], new_run: Callable[[], _Run], check: bool
+    store: OxigraphStore, plans: Sequence[Plan], new_run: Callable[[], _Run], check: bool
 ) -> _Run:
     """Import into a staged copy of `store`; return the run (its counts and warnings).
 
@@ -360,7 +245,7 @@ def _into_stage(
 
 
 def _staged_run(
-    store: OxigraphStore, plans: Sequence[_Plan], run: _Run, check: bool, fresh: bool
+    store: OxigraphStore, plans: Sequence[Plan], run: _Run, check: bool, fresh: bool
 ) -> _Run:
     try:
         with store.staged() as stage:
@@ -401,18 +286,18 @@ class _Run:
         self.parties = parties
         self.graphs: list[str] = []
 
-    def files(self, plans: Sequence[_Plan], sink: Sink) -> None:
+    def files(self, plans: Sequence[Plan], sink: Sink) -> None:
         for plan in plans:
             self.file(plan, sink)
 
-    def mapper(self, plan: _Plan, errors: RowErrors) -> Mapper:
+    def mapper(self, plan: Plan, errors: RowErrors) -> Mapper:
         mapper = Mapper(plan.name, errors, self.graph_iri, self.title)
         if plan.kind in _XML_READERS:
             mapper.lenient = WarningTally(plan.name)
             mapper.texts_are_words = plan.kind in _VERBAL_TEXTS
         return mapper
 
-    def locate(self, plans: Sequence[_Plan], nodes: set[str]) -> dict[str, str]:
+    def locate(self, plans: Sequence[Plan], nodes: set[str]) -> dict[str, str]:
         """Where each of `nodes` (IRIs) was first stated (``file:line``), by reading the
         files again (a fresh import's messages need it only when the checks found something)."""
         found: dict[str, str] = {}
@@ -429,7 +314,7 @@ class _Run:
                     return found
         return found
 
-    def file(self, plan: _Plan, sink: Sink) -> None:
+    def file(self, plan: Plan, sink: Sink) -> None:
         errors = RowErrors(plan.name)
         mapper = self.mapper(plan, errors)
         records, warnings = _read(plan, self.default, errors, self.progress, self.parties)
