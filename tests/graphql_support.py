@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from typing import Any
@@ -38,6 +39,11 @@ class ThreadedServer:
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self) -> ThreadedServer:
+        # every cycle earlier tests and this module's fixtures left, collected here on the main
+        # thread: a collection in the server's thread would drop their pyoxigraph query
+        # results there, which pyoxigraph reports as an unraisable exception in a random test
+        # (tests/conftest.py collects the young generations before each test)
+        gc.collect()
         self.thread.start()
         deadline = time.monotonic() + 20
         while not self.server.started:

@@ -62,7 +62,7 @@ from kg.ingest.validate_store import (
 from kg.reference import REFERENCE_GRAPHS, reference_quads
 from kg.store import Store
 from kg.store.crashpoints import reached
-from kg.store.oxigraph import OxigraphStore
+from kg.store.oxigraph import OxigraphStore, scan_checkpoint_path
 from kg.store.oxigraph_input import require_utf8
 
 __all__ = [
@@ -277,15 +277,15 @@ def judge_loaded(
     `MAX_LITERAL_CHARS`, and `NeedsPython` when `data` holds blank nodes or triple terms."""
     reached("load:validate")
     scans = None
-    snapshot = Path(f"{beside}.scan") if beside is not None else None
+    snapshot = scan_checkpoint_path(beside) if beside is not None else None
     if snapshot is not None:
         _add_reference(data)
         data.flush()
         # The worker reads a checkpoint (hard links: milliseconds), not `data` itself: RocksDB
         # compacts `data` in the background after bulk loads and deletes files a read-only
         # handle still needs ("No such file or directory" in the worker, which then failed
-        # and left the scans to this process). A crash leaves the checkpoint for the next
-        # judge to remove.
+        # and left the scans to this process). A crash leaves the checkpoint for the store's
+        # recovery to remove.
         shutil.rmtree(snapshot, ignore_errors=True)
         data.backup(str(snapshot))
         scans = ScanWorker(snapshot)

@@ -22,7 +22,7 @@ from kg.store.base import GraphName, QueryResult, Term
 from kg.store.crashpoints import reached
 from kg.store.writer_lock import WriterLock
 
-__all__ = ["MemoryStore", "OxigraphStore", "Stage"]
+__all__ = ["MemoryStore", "OxigraphStore", "Stage", "scan_checkpoint_path"]
 
 
 class OxigraphStore:
@@ -344,6 +344,12 @@ def _scratch_path(path: Path) -> Path:
     return path.parent / f".{path.name}.incoming"
 
 
+def scan_checkpoint_path(stage: Path) -> Path:
+    """Where a checkpoint of the staged copy at `stage` is kept while a second process reads
+    it (`kg.ingest.stream_load.judge_loaded`); a crash's leftover is removed on recovery."""
+    return stage.parent / f"{stage.name}.scan"
+
+
 def _staging_paths(path: Path) -> tuple[Path, Path]:
     return path.parent / f".{path.name}.staging", path.parent / f".{path.name}.old"
 
@@ -368,6 +374,7 @@ def _recover(path: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(old, ignore_errors=True)
     shutil.rmtree(_scratch_path(path), ignore_errors=True)
+    shutil.rmtree(scan_checkpoint_path(staging), ignore_errors=True)
 
 
 _READ_ATTEMPTS = 12
