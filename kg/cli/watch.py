@@ -247,13 +247,13 @@ def loaded_graphs(
 
     if not read_watches(graph):
         return []
-    found: list[str] = []
+    found: dict[str, None] = {}  # in order, each once (a file states millions of quads)
     for path in paths:
         rdf_format = detect_format(str(path), format_name)
         if not rdf_format.supports_datasets:
-            found.append(target or file_graph(path))
+            found.setdefault(target or file_graph(path))
             continue
         for quad in ox.parse(path=str(path), format=rdf_format):
             if isinstance(quad.graph_name, ox.NamedNode):
-                found.append(quad.graph_name.value)
-    return list(dict.fromkeys(found))
+                found.setdefault(quad.graph_name.value)
+    return list(found)

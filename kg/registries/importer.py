@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from kg.errors import KGError, ValidationError
+from kg.errors import KGError
 from kg.ingest.stream_load import NeedsPython, holds_little
 from kg.registries.csv import read_csv
 from kg.registries.iris import mark_iri, party_iri, registration_iri
@@ -226,22 +226,17 @@ def _into_stage(
     An import into a store holding little besides tmkg's reference data (a first import, a
     store with the seed case) writes its batches unchecked and judges them at the end where
     they lie (`Fresh`): the checks of a streamed first load, about 1.5 times as fast as
-    judging each batch from Python. Their messages name
-    files, not records, so when they find a violation the files are read again through the
-    per-batch checks (`Staged`), whose messages give each record's file, line and id, and
-    that error is raised (the one found first if the second pass finds none)."""
+    judging each batch from Python, with the same messages (the files are read a second time
+    to name each node's file and line, only when the checks found something). Data only the
+    Python checks can judge (`NeedsPython`: blank nodes, triple terms) goes through the
+    per-batch checks (`Staged`)."""
     fresh = holds_little(store, Fresh.SMALL_STORE_QUADS)
     try:
         return _staged_run(store, plans, new_run(), check, fresh)
-    except (ValidationError, NeedsPython) as error:
-        if not fresh:
-            raise
+    except NeedsPython as error:
         # the frames hold the first copy's handle, which RocksDB must release first
         traceback.clear_frames(error.__traceback__)
-        if isinstance(error, NeedsPython):
-            return _staged_run(store, plans, new_run(), check, False)
-        _staged_run(store, plans, new_run(), True, False)  # raises the located error
-        raise
+        return _staged_run(store, plans, new_run(), check, False)
 
 
 def _staged_run(

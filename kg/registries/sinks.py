@@ -138,11 +138,8 @@ class Fresh(Staged):
                 self._graphs.add(quad.graph_name.value)
             else:  # the source descriptions: a few statements per file
                 self._described.add(quad.subject.value)  # type: ignore[union-attr]
-        self._registrations.update(
-            hash(q.subject.value)
-            for q in unique
-            if q.predicate == _RDF_TYPE and q.object == _REGISTRATION
-        )
+            if quad.predicate == _RDF_TYPE and quad.object == _REGISTRATION:
+                self._registrations.add(hash(quad.subject.value))  # type: ignore[union-attr]
         data = ox.serialize(unique, format=ox.RdfFormat.N_QUADS)
         self.settle()  # one batch in flight at most: memory stays bounded
         self._loading = threading.Thread(target=self._load, args=(data,), name="tmkg-import-load")
