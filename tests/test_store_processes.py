@@ -165,3 +165,43 @@ def _quad(name: str) -> ox.Quad:
     return ox.Quad(
         ox.NamedNode(f"http://example.org/{name}"), ox.NamedNode("http://p"), ox.Literal(name)
     )
+
+
+@pytest.mark.parametrize("kind", [OSError, RuntimeError], ids=["OSError", "RuntimeError"])
+def test_a_reader_tries_again_when_a_writer_removes_a_file_it_was_opening(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: type[Exception]
+) -> None:
+    # RocksDB compaction may delete a table file between the reader's reading of the manifest
+    # and its opening of the file; pyoxigraph raises either class for it ("Corruption: ...
+    # No such file or directory"). The next attempt sees the new manifest.
+    path = tmp_path / "db"
+    store = open_store("oxigraph", path)
+    store.add([_quad("a")])
+    store.close()
+    real = ox.Store.read_only
+    failures = [kind(f"Corruption: IO error: No such file or directory: {path}/000060.sst")]
+
+    def racing(location: str) -> ox.Store:
+        if failures:
+            raise failures.pop()
+        return real(location)
+
+    monkeypatch.setattr(ox.Store, "read_only", racing)
+    reader = open_store("oxigraph", path, read_only=True)
+    assert list(reader.quads()) == [_quad("a")] and failures == []
+    reader.close()
+
+
+def test_a_reader_of_a_store_that_stays_unreadable_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "db"
+    open_store("oxigraph", path).close()
+
+    def broken(location: str) -> ox.Store:
+        raise RuntimeError("Corruption: bad block")
+
+    monkeypatch.setattr(ox.Store, "read_only", broken)
+    monkeypatch.setattr("kg.store.oxigraph.time.sleep", lambda seconds: None)
+    with pytest.raises(StoreError, match=r"cannot open the store at .*Corruption: bad block"):
+        open_store("oxigraph", path, read_only=True)

@@ -385,10 +385,11 @@ def _open_read_only(path: Path) -> ox.Store:
 
     Opening can fail for a moment while a writer works: between the two renames of a bulk
     write the folder is missing, and RocksDB may delete a file that the opening is reading
-    ("Corruption: ... No such file"); so it is tried again. Once open, the view keeps its
-    files open: a bulk write that replaces the folder does not disturb it.
+    ("Corruption: ... No such file", raised by pyoxigraph as OSError or RuntimeError); so it
+    is tried again. Once open, the view keeps its files open: a bulk write that replaces the
+    folder does not disturb it.
     """
-    error: OSError | None = None
+    error: Exception | None = None
     for attempt in range(_READ_ATTEMPTS):
         if not path.exists() and not _staging_paths(path)[1].exists():
             break  # no store and no interrupted write: nothing to wait for
@@ -396,7 +397,7 @@ def _open_read_only(path: Path) -> ox.Store:
             _recover_if_abandoned(path)
         try:
             return ox.Store.read_only(str(path))
-        except OSError as failure:
+        except (OSError, RuntimeError) as failure:
             error = failure
             time.sleep(0.02 * (attempt + 1))
     if error is None:
