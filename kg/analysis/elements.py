@@ -15,7 +15,7 @@ from functools import cache
 from kg.analysis.scripts import romanize, words
 from kg.resources import SCHEMA_DIR
 
-__all__ = ["WEAK_WORDS_FILE", "distinctive_words", "is_weak", "weak_words"]
+__all__ = ["WEAK_WORDS_FILE", "distinctive_words", "element_form", "is_weak", "weak_words"]
 
 WEAK_WORDS_FILE = SCHEMA_DIR / "weak-words.csv"
 
@@ -40,10 +40,30 @@ def is_weak(word: str) -> bool:
     return len(word) < MIN_ELEMENT_LENGTH or word in weak_words()
 
 
-def distinctive_words(text: str) -> tuple[str, ...]:
-    """The romanized words of a mark that are not weak, in order.
+def element_form(word: str) -> str:
+    """The form a romanized word is compared in as an element of a composite mark: without
+    one final ``S`` (a plural or a possessive) when four letters or more remain and it does
+    not end in ``SS``.
 
-    >>> distinctive_words("The ACME Group, Inc."), distinctive_words("UBER EATS")
-    (('ACME',), ('UBER', 'EATS'))
+    A plural does not tell two marks apart: "no material difference, in a trademark sense,
+    between the singular and plural forms" (*Wilson v. Delaunay*, 245 F.2d 877 (C.C.P.A.
+    1957), ZOMBIE / ZOMBIES), nor does a possessive (DOMINO / DOMINO'S, written ``DOMINOS``
+    once punctuation is gone). The rule is the letter, not a dictionary's plural: it is the
+    same for coined words and for every language, and both marks are folded alike.
+
+    >>> element_form("THUNDERBOLTS"), element_form("BOSS"), element_form("GAS")
+    ('THUNDERBOLT', 'BOSS', 'GAS')
     """
-    return tuple(w for w in words(text) if not is_weak(w))
+    if len(word) >= 5 and word[-1] == "S" and word[-2] != "S":
+        return word[:-1]
+    return word
+
+
+def distinctive_words(text: str) -> tuple[str, ...]:
+    """The romanized words of a mark that are not weak, in order, in their
+    :func:`element_form`.
+
+    >>> distinctive_words("The ACME Group, Inc."), distinctive_words("PUEBLOS MEXICAN")
+    (('ACME',), ('PUEBLO', 'MEXICAN'))
+    """
+    return tuple(element_form(w) for w in words(text) if not is_weak(w))

@@ -399,6 +399,7 @@ _PROBES = (
     "Koka Kola", "SUPERMARKETPLACE", "SUPERMARKETPALACE", "LEGO", "LOGO", "KODAK", "CODAC",
     "UBER", "UBER EATS", "AWZ", "亚马逊", "AMAZON", "LUTEX", "LUTEXAL", "MAGNOLIA BAY",
     "MAGNOLIA GROVE", "銀行", "银行", "小米科技", "小米", "KWIK", "QUIK", "ŁADA", "LADA",
+    "NITE", "NIGHT", "SLEEPEEZ", "SLEEPEASE", "CAREER IMAGE", "CREST CAREER IMAGES",
 )  # fmt: skip
 
 

@@ -32,8 +32,10 @@ reason                     when                                           score
 ``transliteration``        another script, the romanized forms equal      0.93
 ``containment``            one mark inside the other                      0.85-0.95
                            (`kg.analysis.similarity_rules`)
-``phonetic``               a sound code shared, the same vowel sounds,    0.82 + 0.1·e
-                           ``e >= 0.5``
+``phonetic``               a sound code shared, and the same vowel        0.82 + 0.1·e
+                           sounds with ``e >= 0.5`` or the same
+                           pronunciation (`kg.analysis.pronunciation`)
+                           with ``e >= 0.3``
 ``sound-transliteration``  another script, the same consonant skeleton    0.85
 ``beginning``              a Latin form the whole beginning of the other  0.8-0.9
 ``short``                  3-4 Latin characters, one changed              0.82
@@ -65,6 +67,7 @@ from rapidfuzz.distance import OSA
 
 from kg.analysis import similarity_rules as rules
 from kg.analysis.phonetics import phonetic_codes, vowels
+from kg.analysis.pronunciation import heard_alike
 from kg.analysis.rule_blocking import lookup_keys, rule_keys
 from kg.analysis.scripts import HAN, normalize, romanize, whole_han, words
 from kg.analysis.verbal import verbal_element
@@ -119,7 +122,8 @@ REASONS = (
 FOLDED_SCORE = 0.97
 TRANSLITERATION_SCORE = 0.93
 PHONETIC_BASE, PHONETIC_SPAN = 0.82, 0.1
-PHONETIC_MIN_EDIT = 0.5  # same sound, but the spelling must still overlap
+PHONETIC_MIN_EDIT = 0.5  # same sound codes and vowels, but the spelling must still overlap
+HEARD_MIN_EDIT = 0.3  # pronounced the same: NITE / NIGHT share 2 of 5 letters in place
 FUZZY_MIN_EDIT = DEFAULT_MIN_SIMILARITY
 AFFIX_LENGTH = 5  # prefix/suffix blocking keys, long enough to be selective in a big index
 AFFIX_MIN_LENGTH = 8  # two edits need max length >= 10, so min length >= 8
@@ -222,11 +226,7 @@ def _compare_verbal(a: str, b: str) -> MarkSimilarity:
     edit = OSA.normalized_similarity(roman_a, roman_b)
     fired: dict[str, float] = {}
     if min(len(roman_a), len(roman_b)) > SHORT_MARK_LENGTH:
-        if (
-            edit >= PHONETIC_MIN_EDIT
-            and phonetic_codes(roman_a) & phonetic_codes(roman_b)
-            and vowels(roman_a) == vowels(roman_b)
-        ):
+        if _sound_alike(roman_a, roman_b, edit):
             fired["phonetic"] = PHONETIC_BASE + PHONETIC_SPAN * edit
         if edit >= FUZZY_MIN_EDIT:
             fired["fuzzy"] = edit
@@ -241,6 +241,17 @@ def _compare_verbal(a: str, b: str) -> MarkSimilarity:
         fired["transliteration"] = max(spelled)
     reasons = tuple(r for r in REASONS if r in fired)
     return MarkSimilarity(max([edit, *fired.values()]), reasons)
+
+
+def _sound_alike(roman_a: str, roman_b: str, edit: float) -> bool:
+    """The ``phonetic`` rule: a sound code shared, and the same vowels as spelled
+    (`kg.analysis.phonetics.vowels`) with ``edit >= 0.5``, or the same pronunciation in one
+    language (`kg.analysis.pronunciation.heard_alike`) with ``edit >= 0.3``."""
+    if edit < HEARD_MIN_EDIT or not phonetic_codes(roman_a) & phonetic_codes(roman_b):
+        return False
+    if edit >= PHONETIC_MIN_EDIT and vowels(roman_a) == vowels(roman_b):
+        return True
+    return heard_alike(roman_a, roman_b) is not None
 
 
 def _structure_rules(

@@ -45,7 +45,7 @@ from __future__ import annotations
 
 from rapidfuzz.distance import Indel
 
-from kg.analysis.elements import is_weak
+from kg.analysis.elements import element_form, is_weak
 from kg.analysis.phonetics import SOUNDEX_CLASSES, consonant_skeleton, syllable_count
 
 __all__ = [
@@ -77,9 +77,9 @@ SKELETON_MIN_LENGTH = 3
 SAME_SOUND = {char: code for char, code in SOUNDEX_CLASSES.items() if code not in "46"}
 
 
-def _weight(words: tuple[str, ...]) -> int:
-    """How much a run of words counts: the letters of its distinctive words."""
-    return sum(len(w) for w in words if not is_weak(w))
+def _weight(core: tuple[str, ...]) -> int:
+    """How much a run of distinctive words (`_core`) counts: its letters."""
+    return sum(len(w) for w in core)
 
 
 def _find(part: tuple[str, ...], whole: tuple[str, ...]) -> int:
@@ -114,11 +114,16 @@ def containment(
     return found
 
 
+def _core(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The distinctive words, in their `kg.analysis.elements.element_form` (no plural S)."""
+    return tuple(element_form(w) for w in words if not is_weak(w))
+
+
 def _word_containment(short: tuple[str, ...], long: tuple[str, ...]) -> tuple[float, str] | None:
-    core = tuple(w for w in short if not is_weak(w))
+    core = _core(short)
     if not core or len(short) > len(long) or short == long:
         return None
-    long_core = tuple(w for w in long if not is_weak(w))
+    long_core = _core(long)
     start = _find(core, long_core)
     if start < 0:
         return None
@@ -207,8 +212,7 @@ def shared_element(words_a: tuple[str, ...], words_b: tuple[str, ...]) -> str | 
     >>> shared_element(("BAY", "MAGNOLIA"), ("MAGNOLIA", "GROVE")) is None
     True
     """
-    core_a = [w for w in words_a if not is_weak(w)]
-    core_b = [w for w in words_b if not is_weak(w)]
+    core_a, core_b = _core(words_a), _core(words_b)
     if len(core_a) < 2 or len(core_b) < 2 or core_a[0] != core_b[0]:
         return None
     return core_a[0] if len(core_a[0]) >= SHARED_ELEMENT_MIN_LENGTH else None
