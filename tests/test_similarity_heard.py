@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -124,3 +125,52 @@ def test_element_form_drops_one_plural_s(word: str, form: str) -> None:
 def test_distinctive_words_are_in_element_form() -> None:
     assert distinctive_words("The Pueblos Group") == ("PUEBLO",)
     assert distinctive_words("SWISS BOSS") == ("SWISS", "BOSS")
+
+
+# Every path that proposes pairs finds the ones pronounced alike, also below e = 0.5
+# (NITE / NIGHT share 2 of 5 letters in place): the A: key and its bucket cutoff.
+LOW_EDIT = {"m1": "NITE", "m2": "NIGHT", "m3": "QUICK", "m4": "KWIK", "m5": "KLEEN", "m6": "CLEAN"}
+LOW_EDIT_PAIRS = {("NIGHT", "NITE"), ("KWIK", "QUICK"), ("CLEAN", "KLEEN")}
+
+
+def test_a_register_wide_search_proposes_marks_pronounced_alike() -> None:
+    from kg.analysis.conflicts import candidate_text_pairs
+
+    assert candidate_text_pairs(LOW_EDIT.values()) >= LOW_EDIT_PAIRS
+
+
+def test_the_mark_index_keeps_and_finds_marks_pronounced_alike() -> None:
+    from kg.analysis.mark_index import MarkIndex
+
+    index = MarkIndex(None)
+    index.sync(LOW_EDIT)
+    assert {(a, b) for a, b, _ in index.similar_pairs()} >= LOW_EDIT_PAIRS
+    assert {"m1", "m2"} <= index.candidates("NIGHT") and "m4" in index.candidates("QUICK")
+    index.close()
+
+
+def test_keyed_texts_find_marks_pronounced_alike() -> None:
+    from kg.analysis.similarity import KeyedTexts
+
+    texts = KeyedTexts(LOW_EDIT.values())
+    assert set(texts.similar("NITE", DEFAULT_MIN_SIMILARITY)) == {"NITE", "NIGHT"}
+
+
+def test_an_index_built_under_older_rules_keys_its_marks_again(tmp_path: Path) -> None:
+    """A store's index written before a rule's keys existed (here: before the A: keys) is
+    re-keyed when the rules' fingerprint differs, so questions meet the new pairs."""
+    import sqlite3
+
+    from kg.analysis.mark_index import MarkIndex
+
+    path = tmp_path / "store.marks.sqlite"
+    index = MarkIndex(path)
+    index.sync(LOW_EDIT)
+    index.close()
+    with sqlite3.connect(path) as db:  # as an older tmkg left it
+        db.execute("DELETE FROM keys WHERE key LIKE 'A:%'")
+        db.execute("UPDATE state SET value = 0 WHERE name = 'rules'")
+    index = MarkIndex(path)
+    assert index.sync(LOW_EDIT) == len(LOW_EDIT)  # every mark keyed again
+    assert "m1" in index.candidates("NIGHT")
+    index.close()

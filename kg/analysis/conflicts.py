@@ -53,7 +53,9 @@ from kg.analysis.model import FILED_KINDS, ConflictPair, Holding, HoldingKind, P
 from kg.analysis.rule_blocking import ANCHOR_KINDS, RULE_KEY_KINDS, bucket_pairs
 from kg.analysis.similarity import (
     DEFAULT_MIN_SIMILARITY,
+    HEARD_MIN_EDIT,
     PHONETIC_MIN_EDIT,
+    SOUND_KEY,
     MarkSimilarity,
     blocking_keys,
     comparable_form,
@@ -73,7 +75,9 @@ __all__ = [
 DEFAULT_MIN_SCORE = 0.5
 PREFILTER_SIMILARITY = PHONETIC_MIN_EDIT - 1e-6  # float32 scores must not drop a pair at 0.5
 """The lowest romanized-form similarity at which `compare`'s spelling and sound reasons
-(``phonetic``, ``fuzzy``) can still reach 0.8."""
+(``phonetic``, ``fuzzy``) can still reach 0.8, but for marks pronounced the same."""
+HEARD_PREFILTER = HEARD_MIN_EDIT - 1e-6
+"""The same for two marks in one pronunciation bucket (``A:``): ``phonetic`` from 0.3."""
 _SMALL_BUCKET = 24
 UNKNOWN_CLASS_FACTOR = 0.5
 RELATED_CLASSES = 0.4
@@ -88,7 +92,8 @@ def candidate_text_pairs(
 
     In a bucket of a spelling or sound key only pairs whose romanized forms are at least
     `PREFILTER_SIMILARITY` alike are kept (a big bucket's in C++, rapidfuzz ``cdist``):
-    `compare`'s spelling and sound reasons need that much. A bucket of a rule key
+    `compare`'s spelling and sound reasons need that much (`HEARD_PREFILTER` in a bucket of
+    one pronunciation). A bucket of a rule key
     (`kg.analysis.rule_blocking`) gives the pairs its rule can fire on.
 
     >>> sorted(candidate_text_pairs(["AWS", "A.W.S.", "TESLA"]))
@@ -107,13 +112,13 @@ def candidate_text_pairs(
         if key[:2] in RULE_KEY_KINDS:
             pairs.update(bucket_pairs(key, bucket, unique.__getitem__, _always))
             continue
+        cutoff = HEARD_PREFILTER if key.startswith(SOUND_KEY) else PREFILTER_SIMILARITY
         if len(bucket) <= _SMALL_BUCKET:
             pairs.update(
                 (bucket[i], bucket[j])
                 for i in range(len(bucket))
                 for j in range(i + 1, len(bucket))
-                if OSA.normalized_similarity(roman[bucket[i]], roman[bucket[j]])
-                >= PREFILTER_SIMILARITY
+                if OSA.normalized_similarity(roman[bucket[i]], roman[bucket[j]]) >= cutoff
             )
             continue
         forms = [roman[position] for position in bucket]
@@ -121,7 +126,7 @@ def candidate_text_pairs(
             forms,
             forms,
             scorer=OSA.normalized_similarity,
-            score_cutoff=PREFILTER_SIMILARITY,
+            score_cutoff=cutoff,
             dtype=np.float32,
             workers=-1,
         )

@@ -44,7 +44,9 @@ from kg.analysis.similarity import (
     DEFAULT_MIN_SIMILARITY,
     DELETION_MAX_LENGTH,
     FUZZY_MIN_EDIT,
+    HEARD_MIN_EDIT,
     PHONETIC_MIN_EDIT,
+    SOUND_KEY,
     MarkSimilarity,
     blocking_keys,
     comparable_form,
@@ -84,6 +86,7 @@ _KEYS_VERSION = 5
 # The margins keep float32 rounding in cdist from dropping a pair at the bound.
 _FUZZY_CUTOFF = FUZZY_MIN_EDIT - 1e-6
 _PHONETIC_CUTOFF = PHONETIC_MIN_EDIT - 1e-6
+_HEARD_CUTOFF = HEARD_MIN_EDIT - 1e-6  # pronounced the same (an A: key): phonetic from 0.3
 # 1 - 1 / 5 = 1 - 2 / 10 = 0.8: one edit needs five letters, two need ten (int() rounds
 # the bounds down: safe)
 _ONE_EDIT_LENGTH = int(1 / (1 - FUZZY_MIN_EDIT))
@@ -175,13 +178,14 @@ class MarkIndex:
             self._db.execute(f"PRAGMA user_version = {_KEYS_VERSION}")
 
     def _check_rules(self) -> None:
-        """Forget the similar pairs if `compare` or `blocking_keys` now answer otherwise (a
-        newer tmkg): the next `compare_new_texts` compares every text again."""
+        """Forget the similar pairs and the marks' keys if `compare` or `blocking_keys` now
+        answer otherwise (a newer tmkg): the next `sync` keys every mark again and the next
+        `compare_new_texts` compares every text again."""
         row = self._db.execute("SELECT value FROM state WHERE name = 'rules'").fetchone()
         if row is not None and row[0] == _rules_fingerprint():
             return
-        with self._db:
-            for table in ("similar", "text_keys", "texts", "state"):
+        with self._db:  # the marks' keys too: the next sync keys every mark again
+            for table in ("similar", "text_keys", "texts", "state", "keys", "marks"):
                 self._db.execute(f"DELETE FROM {table}")
             self._db.execute("INSERT INTO state VALUES ('rules', ?)", (_rules_fingerprint(),))
 
@@ -318,8 +322,9 @@ class MarkIndex:
         """Marks that may be similar to `text`: sharing a blocking key with it, a rule key
         only with its anchor (`kg.analysis.rule_blocking.lookup_keys`). Those met by a
         spelling or sound key only are kept when their romanized forms are equal or at least
-        `PHONETIC_MIN_EDIT` alike (all of them when `min_similarity` is lower): `compare`'s
-        spelling and sound reasons need that much, its other rules have keys of their own."""
+        `PHONETIC_MIN_EDIT` alike (`HEARD_MIN_EDIT` by a pronunciation key; all of them when
+        `min_similarity` is lower): `compare`'s spelling and sound reasons need that much,
+        its other rules have keys of their own."""
         keys = lookup_keys(blocking_keys(text))
         if not keys:
             return set()
@@ -340,16 +345,22 @@ class MarkIndex:
                 chunk = spelling[start : start + _CHUNK]
                 marks = ",".join("?" * len(chunk))
                 rows = self._db.execute(
-                    "SELECT DISTINCT k.iri, t.roman FROM keys k JOIN marks m ON m.iri = k.iri "
-                    f"JOIN texts t ON t.text = m.text WHERE k.key IN ({marks})",
+                    "SELECT DISTINCT k.key, k.iri, t.roman FROM keys k JOIN marks m "
+                    f"ON m.iri = k.iri JOIN texts t ON t.text = m.text WHERE k.key IN ({marks})",
                     chunk,
                 )
                 found.update(
                     iri
-                    for iri, other in rows
+                    for key, iri, other in rows
                     if not prefilter
                     or other == roman
-                    or OSA.normalized_similarity(roman, other, score_cutoff=_PHONETIC_CUTOFF)
+                    or OSA.normalized_similarity(
+                        roman,
+                        other,
+                        score_cutoff=_HEARD_CUTOFF
+                        if key.startswith(SOUND_KEY)
+                        else _PHONETIC_CUTOFF,
+                    )
                 )
         return found
 
@@ -500,7 +511,15 @@ def _bucket_pairs(
     if key.startswith("R:"):  # one romanized form: e = 1
         yield from ((min(n, m), max(n, m)) for n in new for m in members if m != n)
     else:
-        yield from _alike(new, members, forms, _PHONETIC_CUTOFF if key[0] == "V" else _FUZZY_CUTOFF)
+        yield from _alike(new, members, forms, _cutoff(key))
+
+
+def _cutoff(key: str) -> float:
+    """The least edit similarity at which two texts of a bucket can score 0.8 (module docs of
+    `kg.analysis.similarity`): pronounced the same, the same sound and vowels, else fuzzy."""
+    if key.startswith(SOUND_KEY):
+        return _HEARD_CUTOFF
+    return _PHONETIC_CUTOFF if key[0] == "V" else _FUZZY_CUTOFF
 
 
 def _alike(

@@ -25,12 +25,21 @@ key         a mark has it when                                  a bucket's candi
 ``X:``      its consonant skeleton and syllables (other         a mark in another script
             scripts), the skeletons it may be transcribed       with a Latin one:
             with (Latin)                                        ``sound-transliteration``
+``Y:``      its whole reading in syllables (Chinese characters, a mark whose reading is the
+            Hangul, kana: `kg.analysis.syllable_rules`) and     key, with every other:
+            the beginnings and ends of its words that may hold  ``containment`` by syllables
+            another's (two syllables or more, 30% of the mark)
+``J:``      its reading of 3-12 syllables, final consonants     every pair: ``short`` by
+            dropped, one syllable but the first a wildcard      syllables
+``L:``      the first three syllables of a word of three or     every pair:
+            more, in a mark of four or more                     ``shared-element`` by
+                                                                syllables
 ==========  ==================================================  ===========================
 
-A mark also has a lowercase twin (``c:``, ``w:``, ``h:``, ``x:``) of the key it anchors (its
-whole form, its whole distinctive words, all its Chinese characters, its skeleton in another
-script), so that a question about one mark looks up only what can pair with it
-(:func:`lookup_keys`); the twins form no buckets of their own.
+A mark also has a lowercase twin (``c:``, ``w:``, ``h:``, ``x:``, ``y:``) of the key it anchors
+(its whole form, its whole distinctive words, all its Chinese characters, its skeleton in
+another script, its whole reading in syllables), so that a question about one mark looks up
+only what can pair with it (:func:`lookup_keys`); the twins form no buckets of their own.
 
 Every pair that fires one of these rules shares the rule's key (but for marks of more than
 64 characters found inside others), so blocking loses none of
@@ -39,7 +48,8 @@ them; within a bucket only the pairs in the last column go on to `compare`.
 A ``F:`` bucket of more than :data:`MAX_SHARED_FIRST_WORD` marks is not expanded: a first
 word that so many marks of the register begin with is diluted, as examiners weigh a shared
 element that many third parties use (USPTO TMEP 1207.01(d)(iii)). `compare` alone still
-scores such a pair as ``shared-element``; a register-wide search does not propose it.
+scores such a pair as ``shared-element``; a register-wide search does not propose it. The
+same holds for an ``L:`` bucket (three syllables that so many marks begin with).
 """
 
 from __future__ import annotations
@@ -59,6 +69,13 @@ from kg.analysis.similarity_rules import (
     skeleton_variants,
     transcribed_skeleton,
 )
+from kg.analysis.syllable_rules import (
+    LEADING_SYLLABLES,
+    contained_affixes,
+    one_change_patterns,
+    syllable_runs,
+    whole_reading,
+)
 from kg.analysis.verbal import verbal_element
 
 __all__ = [
@@ -70,9 +87,10 @@ __all__ = [
     "rule_keys",
 ]
 
-RULE_KEY_KINDS = ("W:", "H:", "F:", "C:", "Q:", "X:")
-ANCHOR_KINDS = ("w:", "h:", "c:", "x:")
-"""Keys a mark has as the anchor of a ``W:``, ``H:``, ``C:`` or ``X:`` bucket (module docs)."""
+RULE_KEY_KINDS = ("W:", "H:", "F:", "C:", "Q:", "X:", "Y:", "J:", "L:")
+ANCHOR_KINDS = ("w:", "h:", "c:", "x:", "y:")
+"""Keys a mark has as the anchor of a ``W:``, ``H:``, ``C:``, ``X:`` or ``Y:`` bucket (module
+docs)."""
 MAX_SHARED_FIRST_WORD = 1000
 _MAX_RUN_WORDS = 6
 _MAX_HAN = 12
@@ -112,6 +130,22 @@ def rule_keys(verbal: str) -> set[str]:
         skeleton = transcribed_skeleton(roman, bool(han))
         if len(skeleton) >= SKELETON_MIN_LENGTH:
             keys.update(("X:" + skeleton, "x:" + skeleton))
+        keys.update(_syllable_keys(verbal))
+    return keys
+
+
+def _syllable_keys(verbal: str) -> set[str]:
+    """The ``Y:``, ``J:`` and ``L:`` keys of a mark in scripts written a syllable per
+    character (module docs)."""
+    runs = syllable_runs(verbal)
+    keys = {"Y:" + affix for affix in contained_affixes(runs)}
+    reading = whole_reading(verbal)
+    if len(reading) >= 2:
+        keys.update(("Y:" + "".join(reading), "y:" + "".join(reading)))
+    keys.update("J:" + pattern for pattern in one_change_patterns(reading))
+    if sum(map(len, runs)) > LEADING_SYLLABLES:
+        runs = [run for run in runs if len(run) >= LEADING_SYLLABLES]
+        keys.update("L:" + "".join(run[:LEADING_SYLLABLES]) for run in runs)
     return keys
 
 
@@ -174,6 +208,10 @@ def _other_script(text: str) -> bool:
     return not normalize(_verbal(text)).isascii()
 
 
+def _reading(text: str) -> str:
+    return "".join(whole_reading(_verbal(text)))
+
+
 def bucket_pairs(
     key: str, members: Sequence[int], text_of: Callable[[int], str], new: Callable[[int], bool]
 ) -> Iterator[tuple[int, int]]:
@@ -195,9 +233,12 @@ def bucket_pairs(
     elif kind == "C:":
         anchors = [m for m in members if romanize(_verbal(text_of(m))) == value]
         yield from _anchored(anchors, members, new)
-    elif kind == "F:" and len(members) > MAX_SHARED_FIRST_WORD:
+    elif kind == "Y:":
+        anchors = [m for m in members if _reading(text_of(m)) == value]
+        yield from _anchored(anchors, members, new)
+    elif kind in ("F:", "L:") and len(members) > MAX_SHARED_FIRST_WORD:
         return
-    else:  # F: and Q: buckets: every pair
+    else:  # F:, L:, Q: and J: buckets: every pair
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
                 if new(a) or new(b):

@@ -38,8 +38,11 @@ reason                     when                                           score
                            with ``e >= 0.3``
 ``sound-transliteration``  another script, the same consonant skeleton    0.85
 ``beginning``              a Latin form the whole beginning of the other  0.8-0.9
-``short``                  3-4 Latin characters, one changed              0.82
-``shared-element``         composite marks with the same first word       0.82
+``short``                  3-4 Latin characters, one changed; or 3+       0.82
+                           syllables (Han, Hangul, kana), one changed
+                           after the first (`kg.analysis.syllable_rules`)
+``shared-element``         composite marks with the same first word, or   0.82
+                           words beginning with the same 3+ syllables
 ``fuzzy``                  ``e >= 0.8``                                   ``e``
 (none)                     nothing above holds                            ``e``
 =========================  =============================================  ==============
@@ -66,17 +69,20 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA
 
 from kg.analysis import similarity_rules as rules
+from kg.analysis import syllable_rules as syllabic
 from kg.analysis.phonetics import phonetic_codes, vowels
-from kg.analysis.pronunciation import heard_alike
+from kg.analysis.pronunciation import heard
 from kg.analysis.rule_blocking import lookup_keys, rule_keys
 from kg.analysis.scripts import HAN, normalize, romanize, whole_han, words
 from kg.analysis.verbal import verbal_element
 
 __all__ = [
     "DEFAULT_MIN_SIMILARITY",
+    "HEARD_MIN_EDIT",
     "MAX_MARK_LENGTH",
     "REASONS",
     "SHORT_MARK_LENGTH",
+    "SOUND_KEY",
     "KeyedTexts",
     "MarkSimilarity",
     "blocking_keys",
@@ -124,6 +130,8 @@ TRANSLITERATION_SCORE = 0.93
 PHONETIC_BASE, PHONETIC_SPAN = 0.82, 0.1
 PHONETIC_MIN_EDIT = 0.5  # same sound codes and vowels, but the spelling must still overlap
 HEARD_MIN_EDIT = 0.3  # pronounced the same: NITE / NIGHT share 2 of 5 letters in place
+SOUND_KEY = "A:"
+"""The blocking key of a mark's English pronunciation (:func:`blocking_keys`)."""
 FUZZY_MIN_EDIT = DEFAULT_MIN_SIMILARITY
 AFFIX_LENGTH = 5  # prefix/suffix blocking keys, long enough to be selective in a big index
 AFFIX_MIN_LENGTH = 8  # two edits need max length >= 10, so min length >= 8
@@ -245,13 +253,14 @@ def _compare_verbal(a: str, b: str) -> MarkSimilarity:
 
 def _sound_alike(roman_a: str, roman_b: str, edit: float) -> bool:
     """The ``phonetic`` rule: a sound code shared, and the same vowels as spelled
-    (`kg.analysis.phonetics.vowels`) with ``edit >= 0.5``, or the same pronunciation in one
-    language (`kg.analysis.pronunciation.heard_alike`) with ``edit >= 0.3``."""
+    (`kg.analysis.phonetics.vowels`) with ``edit >= 0.5``, or the same English pronunciation
+    (`kg.analysis.pronunciation.heard`, the ``A:`` key) with ``edit >= 0.3``."""
     if edit < HEARD_MIN_EDIT or not phonetic_codes(roman_a) & phonetic_codes(roman_b):
         return False
     if edit >= PHONETIC_MIN_EDIT and vowels(roman_a) == vowels(roman_b):
         return True
-    return heard_alike(roman_a, roman_b) is not None
+    sound = heard(roman_a)
+    return bool(sound) and sound == heard(roman_b)
 
 
 def _structure_rules(
@@ -262,7 +271,9 @@ def _structure_rules(
 
     Beginnings, ends and single characters are compared between Latin forms only: the pinyin
     of ``上昇`` (SHANGSHENG) does not begin with the word ``SHAN``; Chinese marks are compared
-    by their characters, a wholly Chinese mark inside another."""
+    by their characters, a wholly Chinese mark inside another. Two marks both with Chinese
+    characters, Hangul or kana are compared by syllables too (`kg.analysis.syllable_rules`:
+    ``containment``, ``short``, ``shared-element``)."""
     words_a, words_b = words(a), words(b)
     han_a, han_b = whole_han(folded[0]), whole_han(folded[1])
     latin = folded[0].isascii() and folded[1].isascii()
@@ -279,6 +290,15 @@ def _structure_rules(
         short = rules.short_change(roman_a, roman_b)
         if short is not None:
             fired["short"] = short
+    elif not (folded[0].isascii() or folded[1].isascii()):  # by syllables, both marks:
+        # Chinese characters, Hangul, kana (`kg.analysis.syllable_rules`)
+        by_syllable = syllabic.syllable_containment(a, b)
+        if by_syllable is not None and (contained is None or by_syllable[0] > contained[0]):
+            contained = by_syllable
+        if syllabic.syllable_change(a, b) is not None:
+            fired["short"] = syllabic.CHANGE_SCORE
+        if syllabic.shared_beginning(a, b) is not None:
+            fired["shared-element"] = syllabic.SHARED_SCORE
     if contained is not None:
         fired["containment"] = contained[0]
 
@@ -341,6 +361,9 @@ def blocking_keys(text: str, jurisdiction: str | None = None) -> frozenset[str]:
     ==========  =================================================================
     ``R:``      the romanized form: ``exact``, ``folded`` and ``transliteration`` pairs
     ``M:/N:``   :func:`phonetic_keys`: every ``phonetic`` pair
+    ``A:``      the English pronunciation (`kg.analysis.pronunciation.heard`) of
+                marks over :data:`SHORT_MARK_LENGTH` characters: every pair
+                ``phonetic`` by pronunciation, also at ``e < 0.5``
     ``D:``      the romanized form and its one-deletion variants (marks over
                 :data:`SHORT_MARK_LENGTH`, up to ``DELETION_MAX_LENGTH`` (64)
                 characters): every pair at one edit, including a swap
@@ -379,6 +402,8 @@ def blocking_keys(text: str, jurisdiction: str | None = None) -> frozenset[str]:
         return frozenset()
     roman = romanize(verbal)
     keys = {"R:" + roman} | phonetic_keys(verbal) | rule_keys(verbal)
+    if len(roman) > SHORT_MARK_LENGTH and (sound := heard(roman)):
+        keys.add(SOUND_KEY + sound)
     if SHORT_MARK_LENGTH < len(roman) <= DELETION_MAX_LENGTH:
         keys |= {"D:" + k for k in _deletion_neighbourhood(roman)}
     if len(roman) >= AFFIX_MIN_LENGTH:
