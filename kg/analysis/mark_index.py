@@ -74,8 +74,9 @@ CREATE INDEX IF NOT EXISTS similar_by_b ON similar (b);
 CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 """
 _CHUNK = 500
-_KEYED_CHUNK = 50_000  # texts whose comparison keys are written at once
+_KEYED_CHUNK = 10_000  # texts keyed at once (their keys ~4 KB each, their rows ~15 KB)
 _PAIR_CHUNK = 1_000_000  # candidate pairs packed and deduplicated at once
+_SIMILAR_CHUNK = 100_000  # similar pairs written at once
 _CACHE_KIB = 256 * 1024
 # 2: no one-deletion keys past DELETION_MAX_LENGTH; 3: verbal elements; 4: similar text pairs
 # (which are also forgotten whenever `compare` or `blocking_keys` change: `_rules_fingerprint`);
@@ -138,7 +139,8 @@ class MarkIndex:
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self._lock = threading.Lock()
-        self._pending_keys: dict[str, frozenset[str]] = {}
+        # the buckets of the texts keyed since the last comparison (None: unknown, read them)
+        self._pending: set[str] | None = None
         self._db = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
@@ -148,6 +150,12 @@ class MarkIndex:
         self._db.executescript(_SCHEMA)
         self._upgrade()
         self._check_rules()
+        (uncompared,) = self._db.execute(
+            "SELECT EXISTS (SELECT 1 FROM texts WHERE id > COALESCE("
+            "(SELECT value FROM state WHERE name = 'compared'), 0))"
+        ).fetchone()
+        if not uncompared:  # else: keyed by an earlier process and not compared
+            self._pending = set()
 
     def _upgrade(self) -> None:
         """Forget marks keyed by an older `blocking_keys`; the next `sync` re-keys them (and
@@ -195,32 +203,73 @@ class MarkIndex:
         with self._lock:
             current = dict(self._db.execute("SELECT iri, text FROM marks"))
             stale = [iri for iri, text in current.items() if marks.get(iri) != text]
-            fresh = {iri: text for iri, text in marks.items() if current.get(iri) != text}
+            fresh: dict[str, list[str]] = {}  # text -> the marks (re)keyed with it
+            for iri, text in marks.items():
+                if current.get(iri) != text:
+                    fresh.setdefault(text, []).append(iri)
+            keyed = sum(len(iris) for iris in fresh.values())
+            del current
             texts = set(marks.values())
             texts.update(verbal_elements)
             known = dict(self._db.execute("SELECT text, id FROM texts"))
             gone = {text: known[text] for text in known.keys() - texts}
-            added = sorted(texts.difference(known))
-            keys: dict[str, frozenset[str]] = {}  # a text's keys, computed once per sync
+            added = texts.difference(known)
+            remaining = len(known) - len(gone)
+            del known, texts
             with self._db:  # one transaction: a crash leaves the old index, which sync repairs
                 for start in range(0, len(stale), _CHUNK):
                     chunk = stale[start : start + _CHUNK]
                     marks_sql = ",".join("?" * len(chunk))
                     self._db.execute(f"DELETE FROM keys WHERE iri IN ({marks_sql})", chunk)
                     self._db.execute(f"DELETE FROM marks WHERE iri IN ({marks_sql})", chunk)
-                self._insert(fresh.items(), keys)
                 self._drop_texts(gone)
-                self._db.executemany(
-                    "INSERT INTO texts (text, roman, vowels) VALUES (?, ?, ?)",
-                    (
-                        (text, roman, _vowels(roman))
-                        for text in added
-                        for roman in [comparable_form(text)]
-                    ),
-                )
-            # compare_new_texts needs the new texts' keys: computed once
-            self._pending_keys = {text: keys[text] for text in added if text in keys}
-            return len(fresh)
+                # a bulk comparison reads every bucket; else it needs the new texts' buckets
+                if self._pending is not None and len(added) <= _BULK_SHARE * remaining:
+                    pending: set[str] | None = self._pending
+                else:
+                    pending = None
+                todo = sorted(added.union(fresh))
+                for start in range(0, len(todo), _KEYED_CHUNK):
+                    self._key_texts(todo[start : start + _KEYED_CHUNK], fresh, added, pending)
+            self._pending = pending
+            return keyed
+
+    def _key_texts(
+        self,
+        chunk: list[str],
+        fresh: Mapping[str, list[str]],
+        added: set[str],
+        pending: set[str] | None,
+    ) -> None:
+        """Key one chunk of texts: the marks (re)keyed with them (``marks``, ``keys``) and
+        the new texts (``texts``, their buckets in ``text_keys``); each text's
+        `blocking_keys` are computed once and dropped with the chunk, so memory stays
+        bounded whatever the number of marks. The new texts' buckets join `pending`."""
+        keys = {text: blocking_keys(text) for text in chunk}
+        rows = [(iri, text) for text in chunk for iri in fresh.get(text, ())]
+        self._db.executemany("INSERT OR REPLACE INTO marks VALUES (?, ?)", rows)
+        self._db.executemany(
+            "INSERT OR IGNORE INTO keys VALUES (?, ?)",
+            sorted((key, iri) for iri, text in rows for key in keys[text]),
+        )
+        new = [text for text in chunk if text in added]
+        if not new:
+            return
+        (before,) = self._db.execute("SELECT COALESCE(MAX(id), 0) FROM texts").fetchone()
+        self._db.executemany(
+            "INSERT INTO texts (text, roman, vowels) VALUES (?, ?, ?)",
+            ((text, roman, _vowels(roman)) for text in new for roman in [comparable_form(text)]),
+        )
+        buckets = sorted(
+            (key, id_)
+            for id_, text, roman, vowels in self._db.execute(
+                "SELECT id, text, roman, vowels FROM texts WHERE id > ?", (before,)
+            )
+            for key in _pair_keys(keys[text], roman, vowels)
+        )
+        self._db.executemany("INSERT OR IGNORE INTO text_keys VALUES (?, ?)", buckets)
+        if pending is not None:
+            pending.update(key for key, _ in buckets)
 
     def compare_new_texts(self) -> int:
         """Compare the texts added since the last time with the texts sharing a key with
@@ -228,14 +277,6 @@ class MarkIndex:
         `kg load` and `kg import` call it after `sync`, so a question does not pay for it."""
         with self._lock, self._db:
             return self._compare_new_texts()
-
-    def _insert(self, marks: Iterable[tuple[str, str]], keys: dict[str, frozenset[str]]) -> None:
-        rows = list(marks)
-        self._db.executemany("INSERT OR REPLACE INTO marks VALUES (?, ?)", rows)
-        self._db.executemany(
-            "INSERT OR IGNORE INTO keys VALUES (?, ?)",
-            ((key, iri) for iri, text in rows for key in _keys_of(text, keys)),
-        )
 
     def _drop_texts(self, gone: Mapping[str, int]) -> None:
         ids = sorted(gone.values())
@@ -261,32 +302,27 @@ class MarkIndex:
         last = row[0] if row else 0  # texts up to this id are compared
         forms: dict[int, tuple[str, str, str]] = {}
         self._read_forms(forms, "id > ?", (last,))
+        pending, self._pending = self._pending, set()
         if not forms:
             return 0
         compared, newest = len(forms), max(forms)
-        keys, self._pending_keys = self._pending_keys, {}
         (known,) = self._db.execute("SELECT COUNT(*) FROM texts WHERE id <= ?", (last,)).fetchone()
-        bulk = len(forms) > _BULK_SHARE * known
-        new_keys: set[str] = set()  # the buckets to read (not needed when reading them all)
-        ids = sorted(forms)
-        for start in range(0, len(ids), _KEYED_CHUNK):  # a million texts have ~20M keys
-            rows = sorted(
-                (key, id_)
-                for id_ in ids[start : start + _KEYED_CHUNK]
-                for key in _pair_keys(_keys_of(forms[id_][0], keys), *forms[id_][1:])
-            )
-            self._db.executemany("INSERT OR IGNORE INTO text_keys VALUES (?, ?)", rows)
-            if not bulk:
-                new_keys.update(key for key, _ in rows)
-        del keys
-        if bulk:  # every bucket, in key order: one pass over the table
+        if len(forms) > _BULK_SHARE * known:  # every bucket, in key order: one pass
             self._read_forms(forms, "id <= ?", (last,))
             rows: Iterable[tuple[str, int]] = self._db.execute(
                 "SELECT key, id FROM text_keys ORDER BY key"
             )
             buckets: Iterable[tuple[str, list[int]]] = _buckets(rows, last)
         else:  # only the buckets the new texts are in, and only their texts
-            buckets = list(_buckets(self._bucket_rows(sorted(new_keys)), last))
+            if pending is None:  # texts keyed by another process (or a bulk sync): ask
+                pending = {
+                    key
+                    for (key,) in self._db.execute(
+                        "SELECT DISTINCT key FROM text_keys WHERE id > ?", (last,)
+                    )
+                }
+            buckets = list(_buckets(self._bucket_rows(sorted(pending)), last))
+            del pending
             members = sorted({i for _, ids in buckets for i in ids}.difference(forms))
             for start in range(0, len(members), _CHUNK):
                 chunk = members[start : start + _CHUNK]
@@ -301,9 +337,16 @@ class MarkIndex:
             if found.score >= SIMILAR_FLOOR:
                 ids = (a, b) if forms[a][0] == left else (b, a)
                 similar.append((*ids, found.score, ",".join(found.reasons)))
-        self._db.executemany("INSERT OR REPLACE INTO similar VALUES (?, ?, ?, ?)", similar)
+                if len(similar) >= _SIMILAR_CHUNK:
+                    self._keep_similar(similar)
+        self._keep_similar(similar)
         self._db.execute("INSERT OR REPLACE INTO state VALUES ('compared', ?)", (newest,))
         return compared
+
+    def _keep_similar(self, similar: list[tuple[int, int, float, str]]) -> None:
+        """Write the similar pairs found so far and forget them (bounded memory)."""
+        self._db.executemany("INSERT OR REPLACE INTO similar VALUES (?, ?, ?, ?)", similar)
+        similar.clear()
 
     def _bucket_rows(self, keys: list[str]) -> Iterator[tuple[str, int]]:
         for key in keys:
@@ -426,13 +469,6 @@ def _rules_fingerprint() -> int:
     return int.from_bytes(digest.digest()[:7], "big")
 
 
-def _keys_of(text: str, cache: dict[str, frozenset[str]]) -> frozenset[str]:
-    found = cache.get(text)
-    if found is None:
-        found = cache[text] = blocking_keys(text)
-    return found
-
-
 def _buckets(rows: Iterable[tuple[str, int]], last: int) -> Iterator[tuple[str, list[int]]]:
     """(key, text ids) per key of `rows` (sorted by key), for the keys with a new text (id
     above `last`) and another."""
@@ -495,8 +531,12 @@ def _distinct_pairs(groups: Iterable[Iterable[tuple[int, int]]]) -> Iterator[tup
                 packed = [np.unique(np.concatenate(packed))]
                 held = len(packed[0])
     packed.append(np.array(pending, dtype=np.int64))
-    for value in np.unique(np.concatenate(packed)).tolist():
-        yield value >> 32, value & 0xFFFFFFFF
+    del pending
+    unique = np.unique(np.concatenate(packed))
+    del packed
+    for start in range(0, len(unique), _PAIR_CHUNK):  # Python ints a chunk at a time
+        for value in unique[start : start + _PAIR_CHUNK].tolist():
+            yield value >> 32, value & 0xFFFFFFFF
 
 
 def _bucket_pairs(

@@ -79,6 +79,7 @@ CHANGE_SCORE = 0.82
 LEADING_SYLLABLES = 3
 SHARED_SCORE = 0.82
 MAX_SYLLABLES = 12
+MAX_CONTAINED_SYLLABLES = 64  # the longest reading found inside another by its keys
 """The most syllables of a mark its one-syllable-change keys are made for (as the ``H:``
 keys of `kg.analysis.rule_blocking`: a mark of more is a phrase, compared by spelling)."""
 
@@ -292,7 +293,10 @@ def one_change_patterns(form: tuple[str, ...]) -> set[str]:
 
 def contained_affixes(runs: tuple[tuple[str, ...], ...]) -> set[str]:
     """Where a whole reading may stand in a mark of these `runs` (`syllable_containment`):
-    the beginnings and ends of its words of two syllables or more and 30% of the mark.
+    the beginnings and ends of its words of two syllables or more and 30% of the mark, up to
+    `MAX_CONTAINED_SYLLABLES` (the keys' total size stays linear in the mark's length; a
+    longer reading inside another is scored by `compare` but not proposed by its keys, as
+    Latin marks of more than 64 characters, `kg.analysis.similarity_rules.AFFIX_MAX_LENGTH`).
 
     >>> sorted(contained_affixes((("홍", "초", "불", "닭"),)))
     ['불닭', '초불닭', '홍초', '홍초불']
@@ -301,6 +305,6 @@ def contained_affixes(runs: tuple[tuple[str, ...], ...]) -> set[str]:
     least = max(CONTAINED_MIN_SYLLABLES, -(-total * 3 // 10))
     found: set[str] = set()
     for run in runs:
-        for n in range(least, min(len(run), total - 1) + 1):
+        for n in range(least, min(len(run), total - 1, MAX_CONTAINED_SYLLABLES) + 1):
             found.update(("".join(run[:n]), "".join(run[-n:])))
     return found
