@@ -205,3 +205,33 @@ def test_a_reader_of_a_store_that_stays_unreadable_says_so(
     monkeypatch.setattr("kg.store.oxigraph.time.sleep", lambda seconds: None)
     with pytest.raises(StoreError, match=r"cannot open the store at .*Corruption: bad block"):
         open_store("oxigraph", path, read_only=True)
+
+
+def test_a_bulk_write_succeeds_when_a_failed_ones_copy_could_not_be_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A failed write's copy can still be held open (its traceback keeps the handle) and be
+    # written by RocksDB's background threads while it is removed: the folder stays. The
+    # next write must still get a fresh copy, not "Directory exists".
+    from kg.store import oxigraph
+
+    path = tmp_path / "db"
+    store = open_store("oxigraph", path)
+    store.add([_quad("a")])
+    staging = tmp_path / ".db.staging"
+    staging.mkdir()
+    (staging / "000009.sst").write_bytes(b"left by a live handle")
+    real = shutil.rmtree
+    calls: list[Path] = []
+
+    def stubborn(target: Path, ignore_errors: bool = False) -> None:
+        calls.append(Path(target))
+        if Path(target) != staging or len(calls) > 1:  # the first removal leaves it
+            real(target, ignore_errors=ignore_errors)
+
+    monkeypatch.setattr(oxigraph.shutil, "rmtree", stubborn)
+    with store.staged() as stage:  # type: ignore[attr-defined]
+        stage.store.add(_quad("b"))
+    assert sorted(q.object.value for q in store.quads()) == ["a", "b"]
+    assert not list(tmp_path.glob(".db.staging*"))  # the renamed copy was removed too
+    store.close()

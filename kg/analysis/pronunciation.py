@@ -50,7 +50,10 @@ def _backend(language: str) -> Any:  # phonemizer's EspeakBackend
     quiet = logging.getLogger("tmkg.phonemizer")
     quiet.addHandler(logging.NullHandler())
     quiet.propagate = False
-    return EspeakBackend(language, language_switch="remove-flags", logger=quiet)
+    quiet.setLevel(logging.ERROR)  # a word read as two ("4EVER") is no news
+    return EspeakBackend(
+        language, language_switch="remove-flags", words_mismatch="ignore", logger=quiet
+    )
 
 
 @lru_cache(maxsize=1 << 18)  # ~30 MB: a register's texts are read once each, not per pair

@@ -130,6 +130,7 @@ TRANSLITERATION_SCORE = 0.93
 PHONETIC_BASE, PHONETIC_SPAN = 0.82, 0.1
 PHONETIC_MIN_EDIT = 0.5  # same sound codes and vowels, but the spelling must still overlap
 HEARD_MIN_EDIT = 0.3  # pronounced the same: NITE / NIGHT share 2 of 5 letters in place
+HEARD_MAX_LENGTH = 64  # a longer mark is a phrase: read aloud it differs by its words
 SOUND_KEY = "A:"
 """The blocking key of a mark's English pronunciation (:func:`blocking_keys`)."""
 FUZZY_MIN_EDIT = DEFAULT_MIN_SIMILARITY
@@ -254,11 +255,14 @@ def _compare_verbal(a: str, b: str) -> MarkSimilarity:
 def _sound_alike(roman_a: str, roman_b: str, edit: float) -> bool:
     """The ``phonetic`` rule: a sound code shared, and the same vowels as spelled
     (`kg.analysis.phonetics.vowels`) with ``edit >= 0.5``, or the same English pronunciation
-    (`kg.analysis.pronunciation.heard`, the ``A:`` key) with ``edit >= 0.3``."""
+    (`kg.analysis.pronunciation.heard`, the ``A:`` key; forms of 64 characters at most) with
+    ``edit >= 0.3``."""
     if edit < HEARD_MIN_EDIT or not phonetic_codes(roman_a) & phonetic_codes(roman_b):
         return False
     if edit >= PHONETIC_MIN_EDIT and vowels(roman_a) == vowels(roman_b):
         return True
+    if max(len(roman_a), len(roman_b)) > HEARD_MAX_LENGTH:
+        return False
     sound = heard(roman_a)
     return bool(sound) and sound == heard(roman_b)
 
@@ -362,8 +366,8 @@ def blocking_keys(text: str, jurisdiction: str | None = None) -> frozenset[str]:
     ``R:``      the romanized form: ``exact``, ``folded`` and ``transliteration`` pairs
     ``M:/N:``   :func:`phonetic_keys`: every ``phonetic`` pair
     ``A:``      the English pronunciation (`kg.analysis.pronunciation.heard`) of
-                marks over :data:`SHORT_MARK_LENGTH` characters: every pair
-                ``phonetic`` by pronunciation, also at ``e < 0.5``
+                marks of 4 to 64 characters: every pair ``phonetic`` by
+                pronunciation, also at ``e < 0.5``
     ``D:``      the romanized form and its one-deletion variants (marks over
                 :data:`SHORT_MARK_LENGTH`, up to ``DELETION_MAX_LENGTH`` (64)
                 characters): every pair at one edit, including a swap
@@ -402,7 +406,7 @@ def blocking_keys(text: str, jurisdiction: str | None = None) -> frozenset[str]:
         return frozenset()
     roman = romanize(verbal)
     keys = {"R:" + roman} | phonetic_keys(verbal) | rule_keys(verbal)
-    if len(roman) > SHORT_MARK_LENGTH and (sound := heard(roman)):
+    if SHORT_MARK_LENGTH < len(roman) <= HEARD_MAX_LENGTH and (sound := heard(roman)):
         keys.add(SOUND_KEY + sound)
     if SHORT_MARK_LENGTH < len(roman) <= DELETION_MAX_LENGTH:
         keys |= {"D:" + k for k in _deletion_neighbourhood(roman)}

@@ -61,7 +61,7 @@ from kg.ingest.validate_store import (
 from kg.reference import REFERENCE_GRAPHS, reference_quads
 from kg.store import Store
 from kg.store.crashpoints import reached
-from kg.store.oxigraph import OxigraphStore, scan_checkpoint_path
+from kg.store.oxigraph import OxigraphStore, make_room, scan_checkpoint_path
 from kg.store.oxigraph_input import require_utf8
 
 __all__ = [
@@ -281,7 +281,7 @@ def judge_loaded(
         # handle still needs ("No such file or directory" in the worker, which then failed
         # and left the scans to this process). A crash leaves the checkpoint for the store's
         # recovery to remove.
-        shutil.rmtree(snapshot, ignore_errors=True)
+        make_room(snapshot)
         data.backup(str(snapshot))
         scans = ScanWorker(snapshot)
     try:

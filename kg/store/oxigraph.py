@@ -22,7 +22,7 @@ from kg.store.base import GraphName, QueryResult, Term
 from kg.store.crashpoints import reached
 from kg.store.writer_lock import WriterLock
 
-__all__ = ["MemoryStore", "OxigraphStore", "Stage", "scan_checkpoint_path"]
+__all__ = ["MemoryStore", "OxigraphStore", "Stage", "make_room", "scan_checkpoint_path"]
 
 
 class OxigraphStore:
@@ -149,12 +149,12 @@ class OxigraphStore:
                 self._store, stage.store = stage.store, None  # type: ignore[assignment]
                 return
             staging, old = _staging_paths(self._path)
-            shutil.rmtree(staging, ignore_errors=True)
+            make_room(staging)
             try:
                 self._store.flush()
                 self._store.backup(str(staging))
                 stage = Stage(ox.Store(str(staging)), staging)
-            except OSError as error:
+            except (OSError, RuntimeError) as error:  # RocksDB's errors arrive as either
                 shutil.rmtree(staging, ignore_errors=True)
                 raise StoreError(
                     f"bulk write to the store at {self.location} failed: {error}"
@@ -375,6 +375,21 @@ def _recover(path: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
     shutil.rmtree(_scratch_path(path), ignore_errors=True)
     shutil.rmtree(scan_checkpoint_path(staging), ignore_errors=True)
+    for trash in path.parent.glob(f"{staging.name}.trash-*"):
+        shutil.rmtree(trash, ignore_errors=True)
+
+
+def make_room(path: Path) -> None:
+    """Make room at `path` for a new copy. A copy that a failed write left may still be held
+    open (an exception's traceback keeps its handle alive) and written by RocksDB's
+    background threads while it is removed, so removing can leave the folder behind; then
+    it is renamed aside (``<name>.trash-<pid>-<n>``, removed now if it can be, else by the
+    next recovery)."""
+    shutil.rmtree(path, ignore_errors=True)
+    if path.exists():
+        trash = path.with_name(f"{path.name}.trash-{os.getpid()}-{time.monotonic_ns()}")
+        os.rename(path, trash)
+        shutil.rmtree(trash, ignore_errors=True)
 
 
 _READ_ATTEMPTS = 12
