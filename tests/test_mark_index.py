@@ -6,6 +6,7 @@ from pathlib import Path
 
 from kg import Analyst, KnowledgeGraph, Settings
 from kg.analysis.mark_index import MarkIndex
+from kg.analysis.similarity import compare
 from tests.conftest import DATA
 
 
@@ -41,3 +42,25 @@ def test_kg_load_keeps_the_index_current(store_path: Path) -> None:
     run_kg("load", "--store", store_path, DATA / "second-case.trig", check=True)
     index = MarkIndex(store_path.parent / f"{store_path.name}.marks.sqlite")
     assert index.candidates("NOVALUX")  # keyed at load time, before any question
+
+
+def test_questions_leave_out_marks_an_edit_key_alone_meets_below_the_bound() -> None:
+    # P:/S:/D: keys stand for compare's "fuzzy" reason only: a mark they alone meet scores
+    # its edit similarity, so below the asked bound it is not compared at all
+    marks = {
+        "near": "STARBLAZINOVA",  # one edit: D:, sound keys
+        "two-edits": "STARBLAZENOVUS",  # 0.86, met by P: and sound keys
+        "sounds": "STARBLAZEXYQUM",  # 0.64 but shares a sound key: compared
+        "prefix-only": "STARBQUIMOVA",  # 0.62, P: only
+        "suffix-only": "QRTBLAZENOVA",  # 0.69, S: only
+        "inside": "STARBLAZENOVA GROUP",  # containment, by its rule keys
+    }
+    index = MarkIndex(None)
+    index.sync(marks)
+    found = index.candidates("STARBLAZENOVA")
+    assert found == {"near", "two-edits", "sounds", "inside"}
+    assert index.candidates("STARBLAZENOVA", 0.6) == found | {"prefix-only", "suffix-only"}
+    assert index.candidates("STARBLAZENOVA", 0.4) == set(marks)
+    for text in ("STARBLAZENOVA", "STARBLAZINOVA", "QRTBLAZENOVA", "STARBLAZENOVA GROUP"):
+        similar = {iri for iri, other in marks.items() if compare(text, other).score >= 0.8}
+        assert similar <= index.candidates(text), text

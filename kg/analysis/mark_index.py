@@ -52,6 +52,7 @@ from kg.analysis.similarity import (
     comparable_form,
     compare,
 )
+from kg.analysis.similarity_rules import AFFIX_MAX_LENGTH
 from kg.analysis.verbal import verbal_element
 
 __all__ = ["SIMILAR_FLOOR", "MarkIndex", "index_path_for"]
@@ -96,6 +97,7 @@ _FUZZY_PAIR_LENGTH = int(FUZZY_MIN_EDIT * _TWO_EDITS_LENGTH)  # the shorter of s
 _CDIST_CELLS = 4_000_000  # scores computed per rapidfuzz call: 16 MB of float32
 _THREADED_CELLS = 100_000  # below this, starting threads costs more than it saves
 _BULK_SHARE = 0.25  # more new texts than this share of the index: read every bucket in order
+_EDIT_KINDS = ("D:", "P:", "S:")  # keys for compare's "fuzzy" reason alone (blocking_keys)
 
 
 def index_path_for(location: str) -> Path | None:
@@ -367,7 +369,10 @@ class MarkIndex:
         spelling or sound key only are kept when their romanized forms are equal or at least
         `PHONETIC_MIN_EDIT` alike (`HEARD_MIN_EDIT` by a pronunciation key; all of them when
         `min_similarity` is lower): `compare`'s spelling and sound reasons need that much,
-        its other rules have keys of their own."""
+        its other rules have keys of their own. So a mark met by an edit key alone (``D:``,
+        ``P:``, ``S:``) scores no more than its edit similarity, and is kept when that reaches
+        `min_similarity` (its buckets grow with the register, and `compare` costs ~25 µs a
+        mark); past `AFFIX_MAX_LENGTH`, where the rule keys stop, as any spelling."""
         keys = lookup_keys(blocking_keys(text))
         if not keys:
             return set()
@@ -375,6 +380,15 @@ class MarkIndex:
         spelling = sorted(keys.difference(rules))
         roman = comparable_form(text)
         prefilter = min_similarity >= _PHONETIC_CUTOFF
+        edit_cutoff = max(_PHONETIC_CUTOFF, min_similarity - 1e-6)  # as _FUZZY_CUTOFF
+
+        def cutoff(key: str, other: str) -> float:
+            if key.startswith(SOUND_KEY):
+                return _HEARD_CUTOFF
+            if key[:2] in _EDIT_KINDS and max(len(roman), len(other)) <= AFFIX_MAX_LENGTH:
+                return edit_cutoff
+            return _PHONETIC_CUTOFF
+
         found: set[str] = set()
         with self._lock:
             for start in range(0, len(rules), _CHUNK):
@@ -397,13 +411,7 @@ class MarkIndex:
                     for key, iri, other in rows
                     if not prefilter
                     or other == roman
-                    or OSA.normalized_similarity(
-                        roman,
-                        other,
-                        score_cutoff=_HEARD_CUTOFF
-                        if key.startswith(SOUND_KEY)
-                        else _PHONETIC_CUTOFF,
-                    )
+                    or OSA.normalized_similarity(roman, other, score_cutoff=cutoff(key, other))
                 )
         return found
 
