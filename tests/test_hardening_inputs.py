@@ -537,6 +537,13 @@ def hostile_requests(canary: str) -> list[Hostile]:
             "parse",
             status=400,
         ),
+        _graphql(
+            "body not UTF-8",
+            b'{"query": "{ __typename }", "variables": {"mark": "\xff\xfe"}}',
+            "",
+            "parse",
+            status=400,
+        ),
         _graphql("batch", b'[{"query": "{ __typename }"}]', "", "Batching", status=400),
         _graphql(
             "10 MB body",

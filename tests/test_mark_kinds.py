@@ -46,6 +46,7 @@ REGISTRATIONS = """query($name: String!) {
 
 graph, store, graphql = fixture_world(FIXTURE)
 
+
 def _names(hits: list) -> set[str]:
     return {h.party.name for h in hits}
 
@@ -365,3 +366,16 @@ def test_saved_goods_and_services_query_on_the_fixture(graph: KnowledgeGraph) ->
         ("25", "10-2012", "en"),
         ("25", "10-2012", "ro"),
     ]
+
+
+def test_only_verbal_elements_other_than_the_text_are_keyed_again(graph: KnowledgeGraph) -> None:
+    """A verbal element equal to its mark's text (whatever its language tag) is found with
+    the mark through the mark index; keying it again cost seconds on a register."""
+    from kg.analysis.mark_kinds import _VerbalIndex
+
+    analyst = Analyst(graph)
+    index = _VerbalIndex(analyst.facts.select)
+    assert "GOLDEN DEER" in index.marks  # the text is "GOLDEN DEER 及鹿圖"
+    assert "VULTUR" not in index.marks  # "VULTUR"@ro of the mark "VULTUR"
+    hits = analyst.who_else_uses("VULTUR", include_lapsed=True)
+    assert any(h.party.name == "Vultur Textile SRL" for h in hits)

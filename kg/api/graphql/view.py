@@ -47,11 +47,16 @@ class GraphQLView(GraphQL[Context, None]):
         self.assets = assets
 
     def decode_json(self, data: str | bytes) -> object:
-        # Python's JSON decoder recurses: a body nested 100,000 deep was a 500, now a 400.
+        # Python's JSON decoder recurses: a body nested 100,000 deep was a 500, now a 400;
+        # so was a body that is not UTF-8 (RFC 8259 8.1: JSON exchanged is UTF-8).
         try:
             return super().decode_json(data)
         except RecursionError:
             raise json.JSONDecodeError("nested too deeply", "", 0) from None
+        except UnicodeDecodeError as error:
+            raise json.JSONDecodeError(
+                f"not UTF-8 (byte {error.object[error.start]:#04x})", "", error.start
+            ) from None
 
     async def run(self, request: Request, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]
         try:
