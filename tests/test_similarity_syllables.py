@@ -254,3 +254,28 @@ def test_decided_pairs_in_hangul_and_kana_are_found_without_more_false_alarms() 
     assert (similar, dissimilar) == (12, 18)
     assert found >= 11  # 5 before these rules
     assert flagged <= 3  # 2 before: 천옥정 / 천녹정, 바람의 핫도그; now 민들레 / 민들레영토 too
+
+
+# A mark in Chinese characters alone is compared by its characters, not only their reading,
+# where the other mark writes Chinese characters too (a trial's false alarms, 2026-12-01).
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("羊", "XYZ楊"),
+        ("王", "ABC旺"),
+        ("美", "MAX每"),
+        ("暘", "から揚げの天才"),
+        ("羊", "揚"),
+        ("王", "汪"),
+    ],
+)
+def test_a_reading_alone_does_not_put_one_character_inside_another(a: str, b: str) -> None:
+    assert compare(a, b).score < DEFAULT_MIN_SIMILARITY, compare(a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("星", "スター星"), ("茅", "金茅"), ("乔丹", "QIAODAN SPORTS"), ("联通LT", "联通回收")],
+)
+def test_characters_or_a_latin_spelling_inside_another_still_count(a: str, b: str) -> None:
+    assert "containment" in compare(a, b).reasons

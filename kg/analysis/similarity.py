@@ -229,6 +229,8 @@ def _compare_verbal(a: str, b: str) -> MarkSimilarity:
         return MarkSimilarity(FOLDED_SCORE, ("folded",))
     roman_a, roman_b = romanize(a), romanize(b)
     other_script = not (folded_a.isascii() and folded_b.isascii())
+    if _one_character_homophones(folded_a, folded_b):
+        return MarkSimilarity(0.0)  # compared as characters: different
     if other_script and roman_a == roman_b:
         return MarkSimilarity(TRANSLITERATION_SCORE, ("transliteration",))
 
@@ -303,8 +305,31 @@ def _structure_rules(
             fired["short"] = syllabic.CHANGE_SCORE
         if syllabic.shared_beginning(a, b) is not None:
             fired["shared-element"] = syllabic.SHARED_SCORE
+    if contained is not None and not _characters_kept(folded, (roman_a, roman_b), han_a, han_b):
+        contained = None
     if contained is not None:
         fired["containment"] = contained[0]
+
+
+def _one_character_homophones(folded_a: str, folded_b: str) -> bool:
+    """Two different Chinese characters alone (``羊`` / ``揚``, both read YANG): Mandarin has
+    a dozen characters for most syllables, so one shared reading says nothing; such marks
+    are compared as characters, and differ (folded forms equal were matched before)."""
+    return len(folded_a) == len(folded_b) == 1 and bool(whole_han(folded_a) and whole_han(folded_b))
+
+
+def _characters_kept(
+    folded: tuple[str, str], roman: tuple[str, str], han_a: str, han_b: str
+) -> bool:
+    """Whether a mark in Chinese characters alone, found inside a longer mark that writes
+    Chinese characters too (beside kana or Latin letters), is there in its own characters
+    and not only in their reading (``星`` in ``スター星``, not ``羊`` in ``XYZ楊``)."""
+    if bool(han_a) == bool(han_b):  # both (compared by characters) or neither
+        return True
+    whole, other = (0, 1) if han_a else (1, 0)
+    if len(roman[whole]) >= len(roman[other]):  # the other mark is the one inside
+        return True
+    return HAN.search(folded[other]) is None or folded[whole] in folded[other]
 
 
 def is_similar(
