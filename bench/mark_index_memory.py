@@ -1,0 +1,70 @@
+"""Peak memory and time of building the mark index for N synthetic marks (issue 19).
+
+    .venv/bin/python bench/mark_index_memory.py 100000
+
+The marks (`kg synth`'s registry, seed 7) are generated once and kept as JSON in bench/out/;
+the process then starts again, so that its baseline holds no store. It prints the resident
+memory before, the peak while `MarkIndex.sync` keys the marks and while `compare_new_texts`
+finds the similar pairs (a thread samples /proc/self/status every 50 ms, Linux). Not a test:
+it prints figures; run it at two commits one after the other to compare.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from kg.analysis.mark_index import MarkIndex
+from kg.analysis.service import Analyst
+from kg.graph import KnowledgeGraph
+from kg.registries.synth import generate
+from kg.store import open_store
+
+
+def _rss_mb() -> int:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS"):
+                return int(line.split()[1]) // 1024
+    return 0
+
+
+def main() -> None:
+    marks_count = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    cached = Path(__file__).parent / "out" / f"marks-{marks_count}-s7.json"
+    if not cached.exists():
+        cached.parent.mkdir(exist_ok=True)
+        store = open_store("memory")
+        store.add(generate(marks_count, seed=7))
+        cached.write_text(json.dumps(dict(Analyst(KnowledgeGraph(store)).facts.marks)))
+        os.execv(sys.executable, [sys.executable, *sys.argv])  # a baseline without the store
+    marks = json.loads(cached.read_text())
+    peak, done = [0], threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], _rss_mb())
+            time.sleep(0.05)
+
+    threading.Thread(target=sample, daemon=True).start()
+    base = _rss_mb()
+    index = MarkIndex(Path(tempfile.mkdtemp()) / "bench.marks.sqlite")
+    started = time.perf_counter()
+    index.sync(marks)
+    synced, synced_peak = time.perf_counter(), peak[0]
+    index.compare_new_texts()
+    compared = time.perf_counter()
+    done.set()
+    print(
+        f"{len(marks):,} marks: baseline {base} MB; sync {synced - started:.1f} s, peak "
+        f"{synced_peak} MB; compare {compared - synced:.1f} s, peak {max(peak[0], synced_peak)} MB"
+    )
+
+
+if __name__ == "__main__":
+    main()
