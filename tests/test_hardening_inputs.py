@@ -537,6 +537,13 @@ def hostile_requests(canary: str) -> list[Hostile]:
             "parse",
             status=400,
         ),
+        Hostile(
+            "GraphQL URL not UTF-8",
+            "GET",
+            "/graphql?query=%7B%20whoElseUses(mark%3A%20%22%FF%22)%20%7B%20score%20%7D%20%7D",
+            400,
+            "not UTF-8",
+        ),
         _graphql(
             "body not UTF-8",
             b'{"query": "{ __typename }", "variables": {"mark": "\xff\xfe"}}',

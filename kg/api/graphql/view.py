@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 from typing import Any
+from urllib.parse import parse_qsl
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError, OperationDefinitionNode, parse
@@ -28,6 +29,21 @@ from kg.api.graphql.runner import AnalysisRunner
 from kg.config import Settings
 
 __all__ = ["GraphQLView"]
+
+
+def _not_utf8(request: Request) -> JSONResponse | None:
+    """A 400 for a URL whose query string is not UTF-8 once percent-decoded (as /sparql
+    answers), instead of decoding it with U+FFFD in place of the bytes."""
+    try:
+        parse_qsl(request.scope["query_string"].decode("utf-8"), errors="strict")
+    except UnicodeDecodeError as error:
+        byte = error.object[error.start : error.start + 1]
+        message = f"the URL's query string is not UTF-8 (cannot decode byte 0x{byte.hex().upper()})"
+        return JSONResponse(
+            {"errors": [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]},
+            status_code=400,
+        )
+    return None
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -59,6 +75,9 @@ class GraphQLView(GraphQL[Context, None]):
             ) from None
 
     async def run(self, request: Request, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]
+        refused = _not_utf8(request)
+        if refused is not None:
+            return refused
         try:
             return await super().run(request, *args, **kwargs)
         except HTTPException as error:  # strawberry would answer it as text/plain
