@@ -64,3 +64,62 @@ def test_questions_leave_out_marks_an_edit_key_alone_meets_below_the_bound() -> 
     for text in ("STARBLAZENOVA", "STARBLAZINOVA", "QRTBLAZENOVA", "STARBLAZENOVA GROUP"):
         similar = {iri for iri, other in marks.items() if compare(text, other).score >= 0.8}
         assert similar <= index.candidates(text), text
+
+
+def _random_groups(seed: int) -> list[list[tuple[int, int]]]:
+    import random
+
+    rng = random.Random(seed)
+    groups = []
+    for _ in range(rng.randint(1, 60)):
+        size = rng.randint(0, 400)
+        groups.append([tuple(sorted(rng.sample(range(1, 300), 2))) for _ in range(size)])
+    return groups  # type: ignore[return-value]
+
+
+def test_candidate_pairs_are_each_met_once_whether_or_not_they_spill_to_disk(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from kg.analysis import mark_index
+
+    for seed in range(12):
+        groups = _random_groups(seed)
+        expected = {pair for group in groups for pair in group}
+        in_memory = list(mark_index._distinct_pairs(groups, tmp_path))
+        monkeypatch.setattr(mark_index, "_PAIR_CHUNK", 7)
+        monkeypatch.setattr(mark_index, "_HELD_PAIRS", 20)  # spills every few groups
+        spilled = list(mark_index._distinct_pairs(groups, tmp_path))
+        monkeypatch.undo()
+        assert in_memory == sorted(expected)  # in order when nothing spilled
+        assert len(spilled) == len(expected) and set(spilled) == expected
+        assert list(tmp_path.iterdir()) == []  # the temporary files are gone
+
+
+def test_a_register_compared_through_temporary_files_keeps_the_same_similar_pairs(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from kg.analysis import mark_index
+    from kg.registries.synth import generate
+
+    store_marks = {
+        str(q.subject.value): str(q.object.value)
+        for q in generate(1500, seed=3)
+        if q.predicate.value.endswith("#text")
+    }
+    assert len(store_marks) > 1000
+    whole = MarkIndex(tmp_path / "whole.sqlite")
+    whole.sync(store_marks)
+    expected = sorted((a, b, s.score) for a, b, s in whole.similar_pairs())
+    monkeypatch.setattr(mark_index, "_PAIR_CHUNK", 500)
+    monkeypatch.setattr(mark_index, "_HELD_PAIRS", 2_000)  # the first comparison spills
+    spills = []
+    spill = mark_index._spill
+    monkeypatch.setattr(mark_index, "_spill", lambda *a: spills.append(1) or spill(*a))
+    parted = MarkIndex(tmp_path / "parted.sqlite")
+    parted.sync(store_marks)
+    assert sorted((a, b, s.score) for a, b, s in parted.similar_pairs()) == expected
+    assert expected and len(spills) > 1  # similar marks, found through temporary files
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(("-wal", "-shm"))) == [
+        "parted.sqlite",
+        "whole.sqlite",
+    ]

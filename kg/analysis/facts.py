@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from kg.analysis.contradictions import Statement
 from kg.analysis.dates import PartialDate
@@ -161,6 +161,13 @@ class FactBase(BatchedLookups, TimelineFacts):
             rows.append(dict(zip(variables, values, strict=True)))
         return rows
 
+    def tuples(self, sparql: str) -> Iterator[tuple[str | None, ...]]:
+        """The rows of a SELECT one at a time, as tuples of plain strings in the order of its
+        variables: for answers of a million rows, which a list of dicts would hold at ~0.4 KB
+        a row (`select`)."""
+        for solution in self.store.query(sparql):  # type: ignore[union-attr]
+            yield tuple(None if term is None else term.value for term in solution)
+
     # ------------------------------------------------------------ identities, sources
 
     @property
@@ -281,8 +288,8 @@ class FactBase(BatchedLookups, TimelineFacts):
     def marks(self) -> dict[str, str]:
         """Mark IRI -> its text."""
         if self._marks is None:
-            rows = self.select(f"SELECT DISTINCT ?m ?t WHERE {{ ?m <{TM}text> ?t }}")
-            self._marks = {row["m"]: row["t"] for row in rows}  # type: ignore[misc]
+            rows = self.tuples(f"SELECT DISTINCT ?m ?t WHERE {{ ?m <{TM}text> ?t }}")
+            self._marks = dict(rows)  # type: ignore[arg-type]
         return self._marks
 
     @property
@@ -296,8 +303,8 @@ class FactBase(BatchedLookups, TimelineFacts):
         """Bring the mark index up to date with the store; return how many marks were keyed."""
         index = self._shared_index if self._shared_index is not None else MarkIndex(None)
         # verbal elements too: conflicts read the similar pairs of every compared text
-        rows = self.select(f"SELECT DISTINCT ?v WHERE {{ ?h <{TM}verbalElement> ?v }}")
-        keyed = index.sync(self.marks, (row["v"] for row in rows if row["v"]))
+        rows = self.tuples(f"SELECT DISTINCT ?v WHERE {{ ?h <{TM}verbalElement> ?v }}")
+        keyed = index.sync(self.marks, (value for (value,) in rows if value))
         self._index = index
         return keyed
 
@@ -306,11 +313,11 @@ class FactBase(BatchedLookups, TimelineFacts):
         niceClass and goodsServices statement, so a conflict search can choose the holdings
         to read (`kg.analysis.conflicts.conflict_marks`)."""
         names = ("mark", "jurisdiction", "verbalElement", "niceClass", "goodsServices")
-        rows = self.select(
+        rows = self.tuples(
             f"""SELECT ?h ?p ?o WHERE {{
                   VALUES ?p {{ {" ".join(f"<{TM}{name}>" for name in names)} }} ?h ?p ?o }}"""
         )
-        return [(r["h"], r["p"][len(TM) :], r["o"]) for r in rows]  # type: ignore[index,misc]
+        return [(h, p[len(TM) :], o) for h, p, o in rows]  # type: ignore[index,misc]
 
     # ------------------------------------------------------------ Nice classes, jurisdictions
 

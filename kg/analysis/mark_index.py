@@ -28,10 +28,13 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import ExitStack
 from functools import cache
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 from rapidfuzz import process
@@ -77,6 +80,8 @@ CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value INTEGER NOT NULL)
 _CHUNK = 500
 _KEYED_CHUNK = 10_000  # texts keyed at once (their keys ~4 KB each, their rows ~15 KB)
 _PAIR_CHUNK = 1_000_000  # candidate pairs packed and deduplicated at once
+_HELD_PAIRS = 8 * _PAIR_CHUNK  # past this many held (64 MB), they go to temporary files
+_PARTS = 16  # the temporary files
 _SIMILAR_CHUNK = 100_000  # similar pairs written at once
 _CACHE_KIB = 64 * 1024
 # 2: no one-deletion keys past DELETION_MAX_LENGTH; 3: verbal elements; 4: similar text pairs
@@ -331,10 +336,11 @@ class MarkIndex:
                 chunk = members[start : start + _CHUNK]
                 self._read_forms(forms, f"id IN ({','.join('?' * len(chunk))})", chunk)
         similar = []
-        for a, b in _distinct_pairs(
+        candidates = (
             _bucket_pairs(key, [i for i in members if i in forms], forms, last)
             for key, members in buckets  # (a key left by a text since dropped is skipped)
-        ):
+        )
+        for a, b in _distinct_pairs(candidates, self.path.parent if self.path else None):
             left, right = sorted((forms[a][0], forms[b][0]))
             found = compare(left, right)
             if found.score >= SIMILAR_FLOOR:
@@ -523,29 +529,61 @@ def _pair_keys(keys: frozenset[str], roman: str, vowels: str) -> set[str]:
     return found
 
 
-def _distinct_pairs(groups: Iterable[Iterable[tuple[int, int]]]) -> Iterator[tuple[int, int]]:
-    """The distinct pairs of ids in `groups`, in order. Pairs are packed into 64-bit integers
-    in numpy arrays (8 bytes a pair, against ~150 in a Python set of tuples: a whole
-    register's first comparison meets tens of millions of candidate pairs), deduplicated as
-    they accumulate."""
+def _distinct_pairs(
+    groups: Iterable[Iterable[tuple[int, int]]], folder: Path | None = None
+) -> Iterator[tuple[int, int]]:
+    """The distinct pairs of ids in `groups`. Pairs are packed into 64-bit integers in numpy
+    arrays (8 bytes a pair, against ~150 in a Python set of tuples) and deduplicated as they
+    accumulate. A whole register's first comparison meets tens of millions of candidate
+    pairs (~50 million for a million synthetic marks): past `_HELD_PAIRS` they are spread
+    over `_PARTS` temporary files in `folder` by their first id and each part is
+    deduplicated alone, so memory holds a part, not them all. In order within a part."""
     packed: list[np.ndarray] = []
     pending: list[int] = []
     held = 0
-    for group in groups:
-        pending.extend((a << 32) | b for a, b in group)
-        if len(pending) >= _PAIR_CHUNK:
+    parts: list[IO[bytes]] = []
+    with ExitStack() as files:
+        for group in groups:
+            pending.extend((a << 32) | b for a, b in group)
+            if len(pending) < _PAIR_CHUNK:
+                continue
             packed.append(np.unique(np.array(pending, dtype=np.int64)))
             held += len(packed[-1])
             pending = []
-            if held >= 8 * _PAIR_CHUNK:
-                packed = [np.unique(np.concatenate(packed))]
-                held = len(packed[0])
-    packed.append(np.array(pending, dtype=np.int64))
-    del pending
-    unique = np.unique(np.concatenate(packed))
-    del packed
-    for start in range(0, len(unique), _PAIR_CHUNK):  # Python ints a chunk at a time
-        for value in unique[start : start + _PAIR_CHUNK].tolist():
+            if held >= _HELD_PAIRS:
+                if not parts:
+                    parts = [
+                        files.enter_context(tempfile.TemporaryFile(dir=folder))
+                        for _ in range(_PARTS)
+                    ]
+                _spill(packed, parts)
+                held = 0
+        packed.append(np.array(pending, dtype=np.int64))
+        del pending
+        if not parts:
+            unique = np.unique(np.concatenate(packed))
+            del packed
+            yield from _unpacked(unique)
+            return
+        _spill(packed, parts)
+        for part in parts:
+            part.seek(0)
+            yield from _unpacked(np.unique(np.fromfile(part, dtype=np.int64)))
+            part.truncate(0)  # its disk space back now
+
+
+def _spill(packed: list[np.ndarray], parts: Sequence[IO[bytes]]) -> None:
+    """Append the packed pairs to the part of their first id, and forget them."""
+    values = np.concatenate(packed)
+    packed.clear()
+    which = (values >> 32) % len(parts)
+    for number, part in enumerate(parts):
+        values[which == number].tofile(part)
+
+
+def _unpacked(values: np.ndarray) -> Iterator[tuple[int, int]]:
+    for start in range(0, len(values), _PAIR_CHUNK):  # Python ints a chunk at a time
+        for value in values[start : start + _PAIR_CHUNK].tolist():
             yield value >> 32, value & 0xFFFFFFFF
 
 
