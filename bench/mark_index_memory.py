@@ -1,12 +1,14 @@
 """Peak memory and time of building the mark index for N synthetic marks (issue 19).
 
     .venv/bin/python bench/mark_index_memory.py 100000
+    .venv/bin/python bench/mark_index_memory.py --store STORE   # the marks of an on-disk store
 
-The marks (`kg synth`'s registry, seed 7) are generated once and kept as JSON in bench/out/;
-the process then starts again, so that its baseline holds no store. It prints the resident
-memory before, the peak while `MarkIndex.sync` keys the marks and while `compare_new_texts`
-finds the similar pairs (a thread samples /proc/self/status every 50 ms, Linux). Not a test:
-it prints figures; run it at two commits one after the other to compare.
+The marks (`kg synth`'s registry, seed 7, or those of the store named) are read once and kept
+as JSON in bench/out/; the process then starts again, so that its baseline holds no store.
+It prints the resident memory before, the peak while `MarkIndex.sync` keys the marks and
+while `compare_new_texts` finds the similar pairs (a thread samples /proc/self/status every
+50 ms, Linux). Not a test: it prints figures; run it at two commits one after the other to
+compare.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 
 from kg.analysis.mark_index import MarkIndex
 from kg.analysis.service import Analyst
+from kg.config import Settings
 from kg.graph import KnowledgeGraph
 from kg.registries.synth import generate
 from kg.store import open_store
@@ -35,13 +38,22 @@ def _rss_mb() -> int:
 
 
 def main() -> None:
-    marks_count = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    cached = Path(__file__).parent / "out" / f"marks-{marks_count}-s7.json"
+    if sys.argv[1:2] == ["--store"]:
+        store_path = Path(sys.argv[2]).resolve()
+        cached = Path(__file__).parent / "out" / f"marks-{store_path.name}.json"
+    else:
+        store_path = None
+        marks_count = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+        cached = Path(__file__).parent / "out" / f"marks-{marks_count}-s7.json"
     if not cached.exists():
         cached.parent.mkdir(exist_ok=True)
-        store = open_store("memory")
-        store.add(generate(marks_count, seed=7))
-        cached.write_text(json.dumps(dict(Analyst(KnowledgeGraph(store)).facts.marks)))
+        if store_path is not None:
+            graph = KnowledgeGraph.open(Settings(store_path=store_path, read_only=True))
+        else:
+            store = open_store("memory")
+            store.add(generate(marks_count, seed=7))
+            graph = KnowledgeGraph(store)
+        cached.write_text(json.dumps(dict(Analyst(graph).facts.marks)))
         os.execv(sys.executable, [sys.executable, *sys.argv])  # a baseline without the store
     marks = json.loads(cached.read_text())
     peak, done = [0], threading.Event()
