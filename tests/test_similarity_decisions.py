@@ -69,7 +69,7 @@ def test_recall_and_precision_do_not_fall() -> None:
     scored = [(d, compare(d.earlier, d.later).score) for d in ROWS]
     figures = measure(scored, DEFAULT_MIN_SIMILARITY)
     print(f"\ndecided pairs: recall {figures.recall:.3f}, precision {figures.precision:.3f}")
-    assert figures.recall >= 0.56
+    assert figures.recall >= 0.58
     assert figures.precision >= 0.75
 
 

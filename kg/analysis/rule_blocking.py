@@ -22,6 +22,11 @@ key         a mark has it when                                  a bucket's candi
 ``Q:``      its Latin form with one character made a wildcard   every pair: ``short``
             (3 characters) or a consonant made its Soundex
             class (4 characters)
+``T:``      its one distinctive Latin word of 7 letters or      the pairs ``ending`` fires
+            more: its vowel groups, the length of the longer    on (a check of two words,
+            word of a pair (its own, or one more) and the half  cheaper than `compare`)
+            of that length it ends with (``T:2.8.KERS``,
+            `kg.analysis.similarity_rules.ending_patterns`)
 ``X:``      its consonant skeleton and syllables (other         a mark in another script
             scripts), the skeletons it may be transcribed       with a Latin one:
             with (Latin)                                        ``sound-transliteration``
@@ -49,7 +54,11 @@ A ``F:`` bucket of more than :data:`MAX_SHARED_FIRST_WORD` marks is not expanded
 word that so many marks of the register begin with is diluted, as examiners weigh a shared
 element that many third parties use (USPTO TMEP 1207.01(d)(iii)). `compare` alone still
 scores such a pair as ``shared-element``; a register-wide search does not propose it. The
-same holds for an ``L:`` bucket (three syllables that so many marks begin with).
+same holds for an ``L:`` bucket (three syllables that so many marks begin with), and for a
+``T:`` bucket of more than :data:`MAX_SHARED_ENDING` marks: an ending that so many words of
+one length and rhythm share is a common suffix (``-ATION``, ``-LINE``), a weak element that
+does not make marks alike (EUIPO Guidelines, Part C, Section 2, Chapter 4, "distinctive and
+dominant elements"), and its bucket's pairs grow with its square.
 """
 
 from __future__ import annotations
@@ -66,6 +75,9 @@ from kg.analysis.similarity_rules import (
     SHARED_ELEMENT_MIN_LENGTH,
     SKELETON_MIN_LENGTH,
     affixes,
+    ending,
+    ending_patterns,
+    ending_word,
     skeleton_variants,
     transcribed_skeleton,
 )
@@ -80,6 +92,7 @@ from kg.analysis.verbal import verbal_element
 
 __all__ = [
     "ANCHOR_KINDS",
+    "MAX_SHARED_ENDING",
     "MAX_SHARED_FIRST_WORD",
     "RULE_KEY_KINDS",
     "bucket_pairs",
@@ -87,11 +100,12 @@ __all__ = [
     "rule_keys",
 ]
 
-RULE_KEY_KINDS = ("W:", "H:", "F:", "C:", "Q:", "X:", "Y:", "J:", "L:")
+RULE_KEY_KINDS = ("W:", "H:", "F:", "C:", "Q:", "T:", "X:", "Y:", "J:", "L:")
 ANCHOR_KINDS = ("w:", "h:", "c:", "x:", "y:")
 """Keys a mark has as the anchor of a ``W:``, ``H:``, ``C:``, ``X:`` or ``Y:`` bucket (module
 docs)."""
 MAX_SHARED_FIRST_WORD = 1000
+MAX_SHARED_ENDING = 200
 _MAX_RUN_WORDS = 6
 _MAX_HAN = 12
 
@@ -125,6 +139,8 @@ def rule_keys(verbal: str) -> set[str]:
         if len(roman) > AFFIX_MIN_LENGTH:
             keys.update("C:" + affix for affix in affixes(roman, words(verbal)))
         keys.update(_short_patterns(roman))
+        if (word := ending_word(words(verbal))) is not None:
+            keys.update("T:" + pattern for pattern in ending_patterns(word))
         keys.update("X:" + v for v in skeleton_variants(roman))
     else:
         skeleton = transcribed_skeleton(roman, bool(han))
@@ -212,6 +228,12 @@ def _reading(text: str) -> str:
     return "".join(whole_reading(_verbal(text)))
 
 
+@lru_cache(maxsize=65536)
+def _ending_word(text: str) -> str | None:
+    verbal = _verbal(text)
+    return ending_word(words(verbal)) if normalize(verbal).isascii() else None
+
+
 def bucket_pairs(
     key: str, members: Sequence[int], text_of: Callable[[int], str], new: Callable[[int], bool]
 ) -> Iterator[tuple[int, int]]:
@@ -238,11 +260,24 @@ def bucket_pairs(
         yield from _anchored(anchors, members, new)
     elif kind in ("F:", "L:") and len(members) > MAX_SHARED_FIRST_WORD:
         return
+    elif kind == "T:":
+        if len(members) <= MAX_SHARED_ENDING:
+            yield from _ending_pairs(members, text_of, new)
     else:  # F:, L:, Q: and J: buckets: every pair
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
                 if new(a) or new(b):
                     yield (a, b) if a < b else (b, a)
+
+
+def _ending_pairs(
+    members: Sequence[int], text_of: Callable[[int], str], new: Callable[[int], bool]
+) -> Iterator[tuple[int, int]]:
+    ended = [(m, _ending_word(text_of(m))) for m in members]
+    for i, (a, word_a) in enumerate(ended):
+        for b, word_b in ended[i + 1 :]:
+            if (new(a) or new(b)) and ending(word_a, word_b) is not None:
+                yield (a, b) if a < b else (b, a)
 
 
 def _anchored(

@@ -43,6 +43,9 @@ reason                     when                                           score
                            after the first (`kg.analysis.syllable_rules`)
 ``shared-element``         composite marks with the same first word, or   0.82
                            words beginning with the same 3+ syllables
+``ending``                 two long words differing at the beginning,     0.82
+                           sharing half the longer's end or more, as
+                           many vowel groups, the words' ``e >= 0.7``
 ``fuzzy``                  ``e >= 0.8``                                   ``e``
 (none)                     nothing above holds                            ``e``
 =========================  =============================================  ==============
@@ -121,6 +124,7 @@ REASONS = (
     "beginning",
     "short",
     "shared-element",
+    "ending",
     "fuzzy",
 )
 """Every reason :func:`compare` can give, strongest first."""
@@ -279,7 +283,8 @@ def _structure_rules(
     of ``上昇`` (SHANGSHENG) does not begin with the word ``SHAN``; Chinese marks are compared
     by their characters, a wholly Chinese mark inside another. Two marks both with Chinese
     characters, Hangul or kana are compared by syllables too (`kg.analysis.syllable_rules`:
-    ``containment``, ``short``, ``shared-element``)."""
+    ``containment``, ``short``, ``shared-element``). ``ending`` compares each Latin mark's
+    one distinctive word."""
     words_a, words_b = words(a), words(b)
     han_a, han_b = whole_han(folded[0]), whole_han(folded[1])
     latin = folded[0].isascii() and folded[1].isascii()
@@ -296,6 +301,9 @@ def _structure_rules(
         short = rules.short_change(roman_a, roman_b)
         if short is not None:
             fired["short"] = short
+        ended = rules.ending(rules.ending_word(words_a), rules.ending_word(words_b))
+        if ended is not None:
+            fired["ending"] = ended
     elif not (folded[0].isascii() or folded[1].isascii()):  # by syllables, both marks:
         # Chinese characters, Hangul, kana (`kg.analysis.syllable_rules`)
         by_syllable = syllabic.syllable_containment(a, b)

@@ -23,6 +23,17 @@ fired. The rules follow how examiners compare marks:
     A coined word of five letters or more that is the whole beginning of the other, which
     adds at most 60% of its length (LUTEX / LUTEXAL, MARLBORO / MARLBOROUGH): a syllable or
     two at the end, where it is heard least. Latin forms only.
+``ending``
+    Two long coined words, each a mark's one distinctive word, that differ at the
+    beginning but share an ending of half the longer word or more (FAVOLIZIA / RAGOLIZIA,
+    KICKERS / SNICKERS): the beginning usually weighs more, but where most letters and the
+    sequence of syllables coincide the overall impression is alike (EUIPO Guidelines, Part C,
+    Section 2, Chapter 4, "Comparison of signs": beginning of signs, overall impression;
+    General Court T-462/09 *Ragolizia*, T-537/11 *Snickers*, T-603/23 *Kingsbury*, T-543/21
+    *Rejeunesse*; UK IPO O/208/02 *Oropram*). Both words are of letters alone, seven or
+    more, their lengths differ by one letter at most, they have as many vowel groups, and
+    their spellings are at least 70% alike by edit distance. Thresholds chosen on every
+    decided pair of ``bench/decisions`` (docs/similarity.md). Latin forms only.
 ``short``
     A mark of three or four characters changed in one character, the others kept in their
     order (AWS / AWZ, TMM / TMS; USPTO TMEP 1207.01(b)(ii) cites *Weiss Assocs. v. HRL
@@ -43,7 +54,9 @@ fired. The rules follow how examiners compare marks:
 
 from __future__ import annotations
 
-from rapidfuzz.distance import Indel
+import math
+
+from rapidfuzz.distance import OSA, Indel
 
 from kg.analysis.elements import element_form, is_weak
 from kg.analysis.phonetics import SOUNDEX_CLASSES, consonant_skeleton, syllable_count
@@ -57,6 +70,9 @@ __all__ = [
     "affixes",
     "beginning",
     "containment",
+    "ending",
+    "ending_patterns",
+    "ending_word",
     "shared_element",
     "short_change",
     "skeleton_variants",
@@ -70,6 +86,11 @@ BEGINNING_MIN_LENGTH = 5
 BEGINNING_MAX_ADDED = 0.6  # the added end, as a share of the shorter form's length
 BEGINNING_BASE, BEGINNING_SPAN = 0.8, 0.1
 SHORT_SCORE = 0.82
+ENDING_MIN_LENGTH = 7
+ENDING_MAX_GAP = 1  # letters the two words' lengths may differ by
+ENDING_MIN_SHARE = 0.5  # of the longer word
+ENDING_MIN_EDIT = 0.7
+ENDING_SCORE = 0.82
 SOUND_SCORE = 0.85
 SOUND_MIN_LETTERS = 0.55  # Indel similarity of the romanized forms: the letters overlap too
 SKELETON_MIN_LENGTH = 3
@@ -235,6 +256,67 @@ def beginning(roman_a: str, roman_b: str) -> float | None:
     if len(long) - len(short) > BEGINNING_MAX_ADDED * len(short) or not long.startswith(short):
         return None
     return round(BEGINNING_BASE + BEGINNING_SPAN * len(short) / len(long), 4)
+
+
+def ending_word(words: tuple[str, ...]) -> str | None:
+    """The one distinctive word of a mark (weak words set aside), as written, when it is
+    of letters alone and at least `ENDING_MIN_LENGTH` long; else ``None``.
+
+    >>> ending_word(("THE", "KINGSBURY")), ending_word(("RIO", "MARE")), ending_word(("NASH360",))
+    ('KINGSBURY', None, None)
+    """
+    core = [w for w in words if not is_weak(w)]
+    if len(core) != 1 or len(core[0]) < ENDING_MIN_LENGTH or not core[0].isalpha():
+        return None
+    return core[0]
+
+
+def _shared_end(a: str, b: str) -> int:
+    """How many letters `a` and `b` end with in common."""
+    n = 0
+    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    return n
+
+
+def _ending_size(longer: int) -> int:
+    """The letters the shared ending needs in a pair whose longer word has `longer`."""
+    return math.ceil(ENDING_MIN_SHARE * longer)
+
+
+def ending(word_a: str | None, word_b: str | None) -> float | None:
+    """A score when two long words (`ending_word`) differ at the beginning but share most of
+    their ending, with as many vowel groups (module docs).
+
+    >>> ending("FAVOLIZIA", "RAGOLIZIA"), ending("KICKERS", "SNICKERS")
+    (0.82, 0.82)
+    >>> ending("GOFETCH", "GLOWFETCH") is None, ending("CHEROKEE", "CHORKEE") is None
+    (True, True)
+    """
+    if word_a is None or word_b is None or word_a == word_b:
+        return None
+    if abs(len(word_a) - len(word_b)) > ENDING_MAX_GAP:
+        return None
+    if _shared_end(word_a, word_b) < _ending_size(max(len(word_a), len(word_b))):
+        return None
+    if syllable_count(word_a) != syllable_count(word_b):
+        return None
+    if OSA.normalized_similarity(word_a, word_b) < ENDING_MIN_EDIT:
+        return None
+    return ENDING_SCORE
+
+
+def ending_patterns(word: str) -> set[str]:
+    """What `ending` pairs share, as blocking key values: for each length the longer word
+    of a pair may have (this word's, or up to `ENDING_MAX_GAP` more), the vowel groups, that
+    length and the ending it needs.
+
+    >>> sorted(ending_patterns("KICKERS")), sorted(ending_patterns("SNICKERS"))
+    (['2.7.KERS', '2.8.KERS'], ['2.8.KERS', '2.9.CKERS'])
+    """
+    syllables = syllable_count(word)
+    longer = range(len(word), len(word) + ENDING_MAX_GAP + 1)
+    return {f"{syllables}.{n}.{word[-_ending_size(n) :]}" for n in longer}
 
 
 def short_change(roman_a: str, roman_b: str) -> float | None:

@@ -640,7 +640,8 @@ class MarkUsage:
         description=(
             "why the marks match (docs/similarity.md): exact, folded, transliteration, "
             "containment, phonetic, sound-transliteration, beginning, short, shared-element, "
-            "fuzzy; stated-translation, stated-transliteration (the registration says so)"
+            "ending, fuzzy; stated-translation, stated-transliteration (the registration says "
+            "so)"
         )
     )
     holdings: list[strawberry.ID] = strawberry.field(description="IRIs of the holdings")
