@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from kg import Analyst, KnowledgeGraph, Settings
 from kg.analysis.mark_index import MarkIndex
 from kg.analysis.similarity import compare
@@ -123,3 +125,76 @@ def test_a_register_compared_through_temporary_files_keeps_the_same_similar_pair
         "parted.sqlite",
         "whole.sqlite",
     ]
+
+
+def _tables(index: MarkIndex) -> dict[str, list[tuple]]:
+    db = index._db
+    names = ("marks", "keys", "texts", "text_keys", "similar")
+    found = {name: sorted(db.execute(f"SELECT * FROM {name}")) for name in names}
+    found["schema"] = sorted(db.execute("SELECT type, name FROM sqlite_master"))
+    return found
+
+
+def _synthetic_marks(count: int, seed: int) -> dict[str, str]:
+    from kg.registries.synth import generate
+
+    return {
+        str(q.subject.value): str(q.object.value)
+        for q in generate(count, seed=seed)
+        if q.predicate.value.endswith("#text")
+    }
+
+
+def test_a_bulk_sync_staged_and_sorted_keeps_what_row_by_row_keying_keeps(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from kg.analysis import mark_index
+
+    marks = _synthetic_marks(800, seed=5)
+    monkeypatch.setattr(mark_index, "_KEYED_CHUNK", 97)  # many chunks, interleaved keys
+    staged = MarkIndex(tmp_path / "staged.sqlite")
+    staged.sync(marks)
+    staged.compare_new_texts()
+    monkeypatch.setattr(mark_index, "_BULK_SHARE", float("inf"))  # never staged
+    direct = MarkIndex(tmp_path / "direct.sqlite")
+    direct.sync(marks)
+    direct.compare_new_texts()
+    assert _tables(staged) == _tables(direct)
+    assert _tables(staged)["similar"]
+    # a day's marks after the bulk: keyed row by row into the same tables
+    more = {**marks, **{f"{iri}-more": f"{text} PLUS" for iri, text in list(marks.items())[:40]}}
+    monkeypatch.undo()
+    for index in (staged, direct):
+        index.sync(more)
+        index.compare_new_texts()
+    assert _tables(staged) == _tables(direct)
+
+
+def test_a_bulk_sync_that_fails_midway_leaves_the_index_as_it_was(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from kg.analysis import mark_index
+
+    index = MarkIndex(tmp_path / "index.sqlite")
+    index.sync({"m1": "AWS", "m2": "TESLA"})
+    index.compare_new_texts()
+    before = _tables(index)
+    marks = _synthetic_marks(300, seed=9)
+    monkeypatch.setattr(mark_index, "_KEYED_CHUNK", 50)
+    calls = []
+    key_texts = MarkIndex._key_texts
+
+    def failing(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("the machine stopped")
+        return key_texts(self, *args, **kwargs)
+
+    monkeypatch.setattr(MarkIndex, "_key_texts", failing)
+    with pytest.raises(RuntimeError, match="stopped"):
+        index.sync({**marks, "m1": "AWS", "m2": "TESLA"})
+    assert _tables(index) == before  # no staged table left, no key of the new marks
+    monkeypatch.undo()
+    reopened = MarkIndex(tmp_path / "index.sqlite")
+    assert reopened.sync({**marks, "m1": "AWS", "m2": "TESLA"}) == len(marks)  # only the new
+    assert "m1" in reopened.candidates("AWS")
