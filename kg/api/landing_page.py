@@ -4,7 +4,9 @@ It names the questions tmkg answers and links each to a runnable example built f
 the store holds (a mark, a case and its two sides): the GraphQL playground with the question
 as its first tab (``/graphql#query=…``), the SPARQL query page, a report, and a resource page
 (``/id/…``). The store's figures (quads, graphs) close the page. The examples and figures are
-read once per state of the data (`KnowledgeGraph.generation`).
+read once per state of the data (`KnowledgeGraph.generation`). Every value from the data is
+escaped and isolated in ``<bdi>`` (`kg.report.bidi`): a mark or name written right to left
+cannot reorder the sentence around it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from urllib.parse import quote, urlencode
 
 from kg.graph import GraphStats, KnowledgeGraph
 from kg.namespaces import ID
+from kg.report.bidi import isolate
 
 __all__ = ["Examples", "examples_from", "landing_page"]
 
@@ -83,10 +86,10 @@ a { overflow-wrap: anywhere; }
 
 
 def landing_page(examples: Examples, stats: GraphStats, location: str) -> str:
-    """The page's HTML. Every value from the data is escaped."""
+    """The page's HTML. Every value from the data is escaped and isolated (`isolate`)."""
     questions = "".join(f"<li>{item}</li>" for item in _questions(examples))
     report = (
-        f'<a href="/report?{_q({"mark": examples.mark})}">/report?mark={_e(examples.mark)}</a>'
+        f'<a href="/report?{_q({"mark": examples.mark})}">/report?mark={isolate(examples.mark)}</a>'
         if examples.mark
         else "<code>/report?mark=TEXT</code>"
     )
@@ -96,7 +99,7 @@ def landing_page(examples: Examples, stats: GraphStats, location: str) -> str:
         else "<code>/id/party/NAME</code>"
     )
     rows = "".join(
-        f"<tr><td>{count}</td><td>{_e(name)}</td></tr>" for name, count in stats.per_graph
+        f"<tr><td>{count}</td><td>{isolate(name)}</td></tr>" for name, count in stats.per_graph
     )
     return (
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -132,7 +135,7 @@ def _questions(examples: Examples) -> list[str]:
     if examples.mark:
         asks.append(
             _ask(
-                f"Who else uses a mark like {examples.mark!r}, and since when?",
+                f"Who else uses a mark like {isolate(repr(examples.mark))}, and since when?",
                 "query($mark: String!) { whoElseUses(mark: $mark) "
                 "{ party { name } mark { text } kind jurisdiction { code } niceClasses since "
                 "similarity } }",
@@ -142,7 +145,8 @@ def _questions(examples: Examples) -> list[str]:
     if examples.plaintiff and examples.defendant:
         asks.append(
             _ask(
-                f"How are {examples.plaintiff} and {examples.defendant} connected?",
+                f"How are {isolate(examples.plaintiff)} and {isolate(examples.defendant)} "
+                "connected?",
                 "query($from: String!, $to: String!) { conflictPath(from: $from, to: $to) "
                 "{ summary steps { explanation } } }",
                 {"from": examples.plaintiff, "to": examples.defendant},
@@ -151,7 +155,7 @@ def _questions(examples: Examples) -> list[str]:
     if examples.case:
         asks.append(
             _ask(
-                f"What happened in the case {examples.case}, and when?",
+                f"What happened in the case {isolate(examples.case)}, and when?",
                 "query($case: ID!) { timeline(case: $case) { date kind description } }",
                 {"case": examples.case},
             )
@@ -174,8 +178,9 @@ def _questions(examples: Examples) -> list[str]:
 
 
 def _ask(question: str, query: str, variables: dict[str, str]) -> str:
+    """A link opening `query` in GraphiQL; `question` is HTML (its values already isolated)."""
     target = urlencode({"query": query, "variables": json.dumps(variables, ensure_ascii=False)})
-    return f'<a href="/graphql#{_e(target)}">{_e(question)}</a>'
+    return f'<a href="/graphql#{_e(target)}">{question}</a>'
 
 
 def _id_path(iri: str | None) -> str:

@@ -7,6 +7,8 @@ that name it, to its report, to a GraphQL query and to the SPARQL behind the pag
 statements as RDF: Turtle (triples), TriG or N-Quads (each in its source's named graph),
 JSON-LD (with graphs). With no Accept header the answer is Turtle. An IRI the graph says
 nothing about is 404; a media type the page cannot give is 406. ``HEAD`` answers the headers.
+On the HTML page every value from the data is escaped and isolated in ``<bdi>``
+(`kg.report.bidi`), so a right-to-left name or a bidi control cannot reorder the page around it.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from kg.analysis.describe import Description, Statement, describe, local_iri
 from kg.analysis.service import Analyst
 from kg.graph import KnowledgeGraph
 from kg.namespaces import ID, PREFIXES
+from kg.report.bidi import isolate, isolate_text
 
 __all__ = ["RESOURCE_MEDIA_TYPES", "resource_routes"]
 
@@ -117,7 +120,7 @@ code { font-size: 13px; }"""
 
 def _page(found: Description, mark_text: str | None = None) -> str:
     name = found.label
-    kinds = ", ".join(_short(t) for t in found.types) or "resource"
+    kinds = ", ".join(isolate(_short(t)) for t in found.types) or "resource"
     rows = _rows(found.statements, outgoing=True)
     links_in = _rows(found.links_in, outgoing=False)
     more = (
@@ -128,13 +131,14 @@ def _page(found: Description, mark_text: str | None = None) -> str:
     return (
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f'<link rel="icon" href="data:,">\n<title>{html.escape(name)} — tmkg</title>\n'
+        '<link rel="icon" href="data:,">\n'
+        f"<title>{html.escape(isolate_text(name))} — tmkg</title>\n"
         f'<link rel="alternate" type="text/turtle" href="{html.escape(_path(found.iri))}">\n'
         f"<style>\n{_STYLE}\n</style>\n</head>\n<body>\n"
         '<nav><a href="/">tmkg</a><a href="/graphql">GraphQL</a>'
         '<a href="/sparql">SPARQL</a></nav>\n'
-        f"<h1>{html.escape(name)}</h1>\n"
-        f'<p><span class="iri">{html.escape(found.iri)}</span> — {html.escape(kinds)}</p>\n'
+        f"<h1>{isolate(name)}</h1>\n"
+        f'<p><span class="iri">{isolate(found.iri)}</span> — {kinds}</p>\n'
         f"<p>{_actions(found, mark_text)}</p>\n"
         "<h2>What the sources say about it</h2>\n"
         f"{rows}\n"
@@ -152,9 +156,9 @@ def _rows(statements: tuple[Statement, ...], *, outgoing: bool) -> str:
     for (predicate, _value, _iri, _dt, _lang), group in grouped.items():
         first = group[0]
         cells = (
-            f"<td>{html.escape(_short(predicate))}</td><td>{_value_html(first)}</td>"
+            f"<td>{isolate(_short(predicate))}</td><td>{_value_html(first)}</td>"
             if outgoing
-            else f"<td>{_value_html(first)}</td><td>{html.escape(_short(predicate))}</td>"
+            else f"<td>{_value_html(first)}</td><td>{isolate(_short(predicate))}</td>"
         )
         body.append(f"<tr>{cells}<td>{_sources_html(group)}</td></tr>")
     head = "<th>property</th><th>value</th>" if outgoing else "<th>resource</th><th>property</th>"
@@ -168,14 +172,14 @@ def _value_html(statement: Statement) -> str:
     if statement.is_iri:
         shown = statement.label or _short(statement.value)
         if statement.value.startswith(str(ID)):
-            return f'<a href="{html.escape(_path(statement.value))}">{html.escape(shown)}</a>'
-        return f'<a href="{html.escape(statement.value)}">{html.escape(shown)}</a>'
-    text = html.escape(statement.value)
+            return f'<a href="{html.escape(_path(statement.value))}">{isolate(shown)}</a>'
+        return f'<a href="{html.escape(statement.value)}">{isolate(shown)}</a>'
+    text = isolate(statement.value, lang=statement.language)
     if statement.language:
-        language = html.escape(statement.language)
-        return f'<span lang="{language}">{text}</span> <span class="source">@{language}</span>'
+        language = isolate(statement.language)
+        return f'{text} <span class="source">@{language}</span>'
     if statement.datatype and not statement.datatype.endswith("#string"):
-        return f'{text} <span class="source">{html.escape(_short(statement.datatype))}</span>'
+        return f'{text} <span class="source">{isolate(_short(statement.datatype))}</span>'
     return text
 
 
@@ -189,7 +193,7 @@ def _sources_html(group: list[Statement]) -> str:
         else:
             seen.setdefault("", "default graph")
     return "; ".join(
-        f'<span class="source" title="{html.escape(g)}">{html.escape(t)}</span>'
+        f'<span class="source" title="{html.escape(isolate_text(g))}">{isolate(t)}</span>'
         for g, t in sorted(seen.items(), key=lambda kv: kv[1])
     )
 

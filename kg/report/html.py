@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
+from kg.report.bidi import isolate, isolate_text
 from kg.report.figures import network_figure, svg, timeline_figure, timeline_selection
 
 if TYPE_CHECKING:
@@ -28,8 +29,10 @@ def rule_name(rule: str | None) -> str:
 
 @cache
 def environment(markdown: bool = False) -> jinja2.Environment:
-    """The template environment: autoescaped HTML, or Markdown where every ``{{ … }}`` is
-    escaped by `kg.report.markdown.escape` (the `md` filter is the same function)."""
+    """The template environment: autoescaped HTML, with the filters `bdi` (a value from the
+    data escaped and in ``<bdi>``) and `bdi_text` (in ``<title>``), or Markdown where every
+    ``{{ … }}`` is escaped by `kg.report.markdown.escape` (the `md` filter is the same
+    function)."""
     finalize = None
     if markdown:
         from kg.report.markdown import escape as finalize
@@ -43,6 +46,10 @@ def environment(markdown: bool = False) -> jinja2.Environment:
     env.globals["rule_name"] = rule_name
     if finalize is not None:
         env.filters["md"] = finalize
+    else:
+        # every value from the data, isolated from the text around it (kg.report.bidi)
+        env.filters["bdi"] = isolate
+        env.filters["bdi_text"] = isolate_text
     return env
 
 
@@ -52,8 +59,12 @@ def render_html(report: Report, *, fragment: bool = False) -> str:
     text = template.render(
         report=report,
         fragment=fragment,
-        network_svg=svg(network_figure(report.network), f"Conflict network: {report.title}"),
-        timeline_svg=svg(timeline_figure(report.timeline), f"Timeline: {report.title}")
+        network_svg=svg(
+            network_figure(report.network), f"Conflict network: {isolate_text(report.title)}"
+        ),
+        timeline_svg=svg(
+            timeline_figure(report.timeline), f"Timeline: {isolate_text(report.title)}"
+        )
         if report.timeline
         else "",
         timeline_note=timeline_selection(report.timeline).note,
