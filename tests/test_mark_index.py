@@ -198,3 +198,110 @@ def test_a_bulk_sync_that_fails_midway_leaves_the_index_as_it_was(
     reopened = MarkIndex(tmp_path / "index.sqlite")
     assert reopened.sync({**marks, "m1": "AWS", "m2": "TESLA"}) == len(marks)  # only the new
     assert "m1" in reopened.candidates("AWS")
+
+
+# ---------------------------------------------------------------- readers beside a writer
+
+
+def _index_file(store_path: Path) -> Path:
+    return store_path.parent / f"{store_path.name}.marks.sqlite"
+
+
+def _file_tables(path: Path) -> dict[str, list[tuple]]:
+    import sqlite3
+
+    db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+    try:
+        return {
+            table: sorted(db.execute(f"SELECT * FROM {table}"))
+            for table in ("marks", "keys", "texts", "text_keys", "similar", "state")
+        }
+    finally:
+        db.close()
+
+
+def _written_store(store_path: Path) -> None:
+    """A store with the seed and the second case, its index keyed and compared (kg load)."""
+    from kg.analysis.service import index_marks
+
+    with KnowledgeGraph.open(Settings(store_path=store_path)) as graph:
+        graph.load_seed()
+        graph.load([DATA / "second-case.trig"])
+        index_marks(graph)
+
+
+def _reader(store_path: Path) -> Analyst:
+    return Analyst(KnowledgeGraph.open(Settings(store_path=store_path, read_only=True)))
+
+
+def _answer(analyst: Analyst, text: str) -> list[tuple[str, str]]:
+    return sorted((u.mark.text, u.party.id) for u in analyst.who_else_uses(text))
+
+
+def test_a_reader_reads_the_writers_index_and_never_writes_it(store_path: Path) -> None:
+    _written_store(store_path)
+    before = _file_tables(_index_file(store_path))
+    reader = _reader(store_path)
+    assert reader.facts.mark_index.read_only  # the file serves as it is
+    assert {"NOVALUX", "Nova-Lux"} <= {t for t, _ in _answer(reader, "NOVALUX")}
+    assert reader.conflicts()  # similar pairs read, not computed
+    assert _file_tables(_index_file(store_path)) == before
+
+
+def test_a_reader_answers_while_a_writer_holds_the_index(store_path: Path) -> None:
+    # a kg load keying a register holds one write transaction on the index for minutes: a
+    # reader beside it must neither wait for it nor fail ("database is locked")
+    import sqlite3
+
+    _written_store(store_path)
+    writer = sqlite3.connect(_index_file(store_path), timeout=0)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("DELETE FROM keys")  # mid-rewrite: not committed, not seen
+    try:
+        reader = _reader(store_path)
+        assert "NOVALUX" in {t for t, _ in _answer(reader, "Nova Lux")}
+        assert reader.conflicts()
+    finally:
+        writer.rollback()
+        writer.close()
+
+
+def test_a_reader_keys_privately_what_the_writers_index_lacks(store_path: Path) -> None:
+    from kg.analysis.service import index_marks
+
+    with KnowledgeGraph.open(Settings(store_path=store_path)) as graph:
+        graph.load_seed()
+        index_marks(graph)
+        graph.load([DATA / "second-case.trig"])  # in the store, not yet in the index
+    before = _file_tables(_index_file(store_path))
+    reader = _reader(store_path)
+    assert {"NOVALUX", "Nova-Lux"} <= {t for t, _ in _answer(reader, "NOVALUX")}
+    assert not reader.facts.mark_index.read_only  # private, in memory
+    assert _file_tables(_index_file(store_path)) == before
+    with KnowledgeGraph.open(Settings(store_path=store_path)) as graph:  # the writer's view
+        assert _answer(Analyst(graph), "NOVALUX") == _answer(reader, "NOVALUX")
+
+
+@pytest.mark.parametrize("change", ["rules", "version", "not an index"])
+def test_a_reader_leaves_an_index_of_other_rules_to_its_writer(
+    store_path: Path, change: str
+) -> None:
+    # another tmkg wrote the index (its rules or key version differ): a writer re-keys it,
+    # a reader must not clear it under the writer (it keys the marks in memory instead)
+    import sqlite3
+
+    _written_store(store_path)
+    path = _index_file(store_path)
+    with sqlite3.connect(path) as db:
+        if change == "rules":
+            db.execute("UPDATE state SET value = value + 1 WHERE name = 'rules'")
+        elif change == "version":
+            db.execute("PRAGMA user_version = 1")
+        else:
+            db.execute("DROP TABLE state")
+    before = _file_tables(path) if change != "not an index" else path.read_bytes()
+    reader = _reader(store_path)
+    assert {"NOVALUX", "Nova-Lux"} <= {t for t, _ in _answer(reader, "NOVALUX")}
+    assert not reader.facts.mark_index.read_only
+    after = _file_tables(path) if change != "not an index" else path.read_bytes()
+    assert after == before

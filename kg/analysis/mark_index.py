@@ -143,11 +143,29 @@ class MarkIndex:
 
     similar_floor = SIMILAR_FLOOR
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, *, read_only: bool = False) -> None:
+        """Open (creating if needed) the index at `path`, or one in memory for None.
+
+        With `read_only` (a reader beside a server or a `kg load` that writes the index) the
+        file is only read, never changed: it serves as long as it holds exactly the store's
+        marks under today's rules, fully compared (`sync` checks); otherwise (another process
+        is keying it, or it was written by another tmkg) this reader keys the store's marks
+        into a private index in memory, so its answers are right and the writer's work is
+        left alone. `read_only` names the mode in use (False once private)."""
         self.path = path
         self._lock = threading.Lock()
         # the buckets of the texts keyed since the last comparison (None: unknown, read them)
         self._pending: set[str] | None = None
+        self.read_only = False
+        if read_only and path is not None:
+            reader = _read_only_connection(path)
+            if reader is not None:
+                self._db, self.read_only, self._pending = reader, True, set()
+                return
+            self.path = None  # no usable file: a private index in memory
+        self._open(self.path)
+
+    def _open(self, path: Path | None) -> None:
         self._db = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
@@ -164,6 +182,30 @@ class MarkIndex:
         ).fetchone()
         if not uncompared:  # else: keyed by an earlier process and not compared
             self._pending = set()
+
+    def _go_private(self) -> None:
+        """Leave a read-only file for a new private index in memory (its owner keeps it)."""
+        self._db.close()
+        self.path, self.read_only, self._pending = None, False, None
+        self._open(None)
+
+    def _holds_exactly(self, marks: Mapping[str, str], texts: set[str]) -> bool:
+        """Whether the index holds `marks` and no other, and exactly `texts`, all compared."""
+        (count,) = self._db.execute("SELECT COUNT(*) FROM marks").fetchone()
+        if count != len(marks):
+            return False
+        for iri, text in self._db.execute("SELECT iri, text FROM marks"):
+            if marks.get(iri) != text:
+                return False
+        (count,) = self._db.execute("SELECT COUNT(*) FROM texts").fetchone()
+        if count != len(texts):
+            return False
+        if any(text not in texts for (text,) in self._db.execute("SELECT text FROM texts")):
+            return False
+        return not self._db.execute(
+            "SELECT EXISTS (SELECT 1 FROM texts WHERE id > COALESCE("
+            "(SELECT value FROM state WHERE name = 'compared'), 0))"
+        ).fetchone()[0]
 
     def _upgrade(self) -> None:
         """Forget marks keyed by an older `blocking_keys`; the next `sync` re-keys them (and
@@ -207,8 +249,16 @@ class MarkIndex:
 
     def sync(self, marks: Mapping[str, str], verbal_elements: Iterable[str] = ()) -> int:
         """Make the index hold exactly `marks` (IRI -> text) and, for similar pairs, their
-        texts and `verbal_elements`; return how many marks were (re)keyed."""
+        texts and `verbal_elements`; return how many marks were (re)keyed. A read-only
+        index that does not hold them exactly becomes private first (see `MarkIndex`)."""
         with self._lock:
+            if self.read_only:
+                texts = set(marks.values())
+                texts.update(verbal_elements)
+                if self._holds_exactly(marks, texts):
+                    return 0
+                self._go_private()
+                verbal_elements = texts
             current = dict(self._db.execute("SELECT iri, text FROM marks"))
             stale = [iri for iri, text in current.items() if marks.get(iri) != text]
             fresh: dict[str, list[str]] = {}  # text -> the marks (re)keyed with it
@@ -510,6 +560,29 @@ _PROBES = (
 
 
 @cache
+def _read_only_connection(path: Path) -> sqlite3.Connection | None:
+    """The index file opened for reading only, if it exists and was written under today's
+    `_KEYS_VERSION` and rules (`_rules_fingerprint`); else None."""
+    if not path.exists():
+        return None
+    try:
+        db = sqlite3.connect(
+            f"{path.absolute().as_uri()}?mode=ro", uri=True, check_same_thread=False
+        )
+    except sqlite3.Error:
+        return None
+    version = 0
+    try:
+        (version,) = db.execute("PRAGMA user_version").fetchone()
+        row = db.execute("SELECT value FROM state WHERE name = 'rules'").fetchone()
+    except sqlite3.Error:  # not an index, or one being created
+        row = None
+    if version == _KEYS_VERSION and row is not None and row[0] == _rules_fingerprint():
+        return db
+    db.close()
+    return None
+
+
 def _rules_fingerprint() -> int:
     """A digest of what `compare` and `blocking_keys` answer for a few texts of every kind:
     stored pairs are only valid under the rules that found them."""

@@ -521,7 +521,8 @@ class _Shared:
 
     def __init__(self, graph: KnowledgeGraph) -> None:
         self.graph = graph
-        self.index = MarkIndex(index_path_for(graph.store.location))
+        # a reader beside a writer (kg serve, kg load) reads the writer's index, never writes it
+        self.index = MarkIndex(index_path_for(graph.store.location), read_only=graph.read_only)
         self._facts: FactBase | None = None
         self._generation = -1
         self._lock = threading.Lock()
