@@ -12,22 +12,14 @@ from kg.analysis.stated_texts import STATED_SCORE, equivalents
 from tests.conftest import DATA, run_kg
 from tests.fixture_world import fixture_world
 from tests.graphql_support import post
+from tests.hits_support import WHO, graphql_hits
+from tests.hits_support import hits as _hits
 
 FIXTURE = DATA / "priority-claims.trig"
 GALE = "Gale Systems Inc."
 CASA = "Casa Clara Iluminación S.L."
-WHO = """query($mark: String!) {
-  whoElseUses(mark: $mark) { party { name } mark { text } similarity reasons }
-}"""
 
 graph, store, graphql = fixture_world(FIXTURE)
-
-
-def _hits(analyst: Analyst, text: str) -> dict[tuple[str, str], tuple[float, tuple[str, ...]]]:
-    return {
-        (u.party.name, u.mark.text): (u.similarity, tuple(u.reasons))
-        for u in analyst.who_else_uses(text)
-    }
 
 
 def test_statements_give_their_quoted_words() -> None:
@@ -63,11 +55,7 @@ def test_the_marks_own_words_win_over_the_statement(graph: KnowledgeGraph) -> No
 
 def test_graphql_and_cli_give_the_same_hit(graphql: str, store: Path) -> None:
     answer = post(graphql, WHO, {"mark": "NORTH WIND"})
-    assert "errors" not in answer, answer
-    hits = {
-        (h["party"]["name"], h["mark"]["text"]): (h["similarity"], tuple(h["reasons"]))
-        for h in answer["data"]["whoElseUses"]
-    }
+    hits = graphql_hits(answer)
     assert hits[GALE, "北风"] == (STATED_SCORE, ("stated-translation",))
     result = run_kg("who-else-uses", "NORTH WIND", "--store", store, "--format", "json")
     assert result.returncode == 0, result.stderr

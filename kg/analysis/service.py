@@ -15,6 +15,7 @@ from rapidfuzz import fuzz, process
 
 from kg.analysis import arguments
 from kg.analysis import watch as watch_reading
+from kg.analysis.combined_marks import COMBINED_REASON, COMBINED_SCORE, combined_equivalents
 from kg.analysis.conflicts import DEFAULT_MIN_SCORE, conflict_marks, find_conflicts
 from kg.analysis.contradictions import ONE_PARTY_PER_SOURCE, SINGLE_VALUED, find_contradictions
 from kg.analysis.coverage import counted_in, memberships, read_coverage
@@ -208,9 +209,15 @@ class Analyst:
         when = _as_date(as_of)
         on = when or PartialDate.today()
         stated = stated_matches(facts, facts.select, mark, min_similarity)
-        for reason, equivalent in equivalents_of(facts, facts.select, similar):
+        # what the graph says the mark matches: stated translations, combined marks
+        evidence = [
+            *equivalents_of(facts, facts.select, similar),
+            *combined_equivalents(mark, similar, facts.marks),
+        ]
+        for reason, equivalent in evidence:
+            cap = COMBINED_SCORE if reason == COMBINED_REASON else STATED_SCORE
             for iri, found in self._similar_marks(equivalent, min_similarity).items():
-                score = min(found.score, STATED_SCORE)
+                score = min(found.score, cap)
                 if iri not in similar or similar[iri].score < score:
                     similar[iri] = MarkSimilarity(score, (reason,))
         found = {*similar, *verbal_candidates(facts, facts.select, mark, min_similarity)}

@@ -1,0 +1,117 @@
+"""Marks that show a name in two scripts side by side: evidence in the graph that they match.
+
+A comparison of texts cannot tell that ``佳能`` is Canon's Chinese name, or ``骆驼`` the
+Chinese for CAMEL; a register often can. Brand owners (and those copying them) file the two
+names together as one sign — ``佳能 Canon``, ``骆驼 CAMEL``, ``스타벅스 STARBUCKS``,
+``雪中梅 설중매`` — and such a mark says that its two parts name the same thing. So
+who-else-uses, asked about one part, also looks for the marks similar to the other part,
+with the reason ``combined-mark`` and a score of at most `COMBINED_SCORE` (below a stated
+translation, `kg.analysis.stated_texts.STATED_SCORE`: the pairing is read from the sign,
+not stated by its owner).
+
+Which marks count: a verbal element made of exactly two runs of letters in two different
+scripts (Unicode script property, through the `regex` package), each run at least
+`MIN_RUN_LETTERS` letters. Han with kana does not count: Japanese writes one word in both
+(``ソニー銀行`` is "Sony Bank", not Sony's name twice). The part asked about must match its
+run nearly exactly (`kg.analysis.stated_texts.SAME_MARK`).
+
+Sources: CNIPA and Chinese courts read a Chinese mark and its Latin counterpart as one brand
+when the public links them (e.g. 佳能 / Canon, 米其林 / MICHELIN, decided pairs in
+``bench/decisions/asia.csv``); EUIPO Guidelines, Part C, Section 2, Chapter 4, 3.4
+"Conceptual comparison" (marks in different scripts compared by meaning where the public
+understands it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+
+import regex
+
+from kg.analysis.similarity import MarkSimilarity, compare
+from kg.analysis.stated_texts import SAME_MARK
+from kg.analysis.verbal import verbal_element
+
+__all__ = ["COMBINED_REASON", "COMBINED_SCORE", "MIN_RUN_LETTERS", "combined_equivalents", "runs"]
+
+COMBINED_SCORE = 0.85
+"""The highest score the other part of a combined mark gives (the threshold is 0.8)."""
+COMBINED_REASON = "combined-mark"
+MIN_RUN_LETTERS = 2
+"""Letters a run needs: a lone letter beside a name is an initial or a device, not a name."""
+
+_SCRIPTS = (
+    "Latin", "Han", "Hangul", "Kana", "Cyrillic", "Greek", "Arabic", "Hebrew", "Devanagari",
+    "Thai", "Georgian", "Armenian",
+)  # fmt: skip
+_KANA = r"[\p{Hiragana}\p{Katakana}\u30FC]"  # with the prolonged sound mark, which is both
+_CLASSES = {name: _KANA if name == "Kana" else rf"\p{{{name}}}" for name in _SCRIPTS}
+_LETTER = regex.compile("|".join(f"(?P<{name}>{cls})" for name, cls in _CLASSES.items()))
+_MIXED_IN_ONE_WORD = frozenset({"Han", "Kana"})
+
+
+@lru_cache(maxsize=65536)
+def runs(text: str) -> tuple[tuple[str, str], ...]:
+    """The text's (script, run) stretches: a run is the text from a letter of one script to
+    the last letter of that script before a letter of another; spaces, digits and marks in
+    between stay in the run.
+
+    >>> runs("佳能 Canon Inc.")
+    (('Han', '佳能'), ('Latin', 'Canon Inc'))
+    >>> runs("スターバックス STARBUCKS")
+    (('Kana', 'スターバックス'), ('Latin', 'STARBUCKS'))
+    >>> runs("123")
+    ()
+    """
+    found: list[tuple[str, int, int]] = []  # script, start, end
+    for letter in _LETTER.finditer(text):
+        script = letter.lastgroup or ""
+        if found and found[-1][0] == script:
+            found[-1] = (script, found[-1][1], letter.end())
+        else:
+            found.append((script, letter.start(), letter.end()))
+    return tuple((script, text[start:end]) for script, start, end in found)
+
+
+def _pair(text: str) -> tuple[str, str] | None:
+    """The two parts of a combined mark, or None when `text` is not one."""
+    parts = runs(verbal_element(text))
+    if len(parts) != 2:
+        return None
+    (first_script, first), (second_script, second) = parts
+    if {first_script, second_script} == _MIXED_IN_ONE_WORD:
+        return None
+    if min(_letters(first), _letters(second)) < MIN_RUN_LETTERS:
+        return None
+    return first, second
+
+
+def _letters(run: str) -> int:
+    return sum(1 for _ in _LETTER.finditer(run))
+
+
+def combined_equivalents(
+    text: str, similar: Mapping[str, MarkSimilarity], marks: Mapping[str, str]
+) -> list[tuple[str, str]]:
+    """(reason, text) for each other part of the combined marks among `similar` (mark IRI ->
+    similarity to `text`, the mark asked about; `marks`: IRI -> text) whose one part is
+    nearly `text` (`SAME_MARK`): asked about CANON, the mark ``佳能 Canon`` says to look for
+    ``佳能`` too. Each text once, in a stable order.
+
+    >>> marks = {"m1": "佳能 Canon", "m2": "APPLE PAY", "m3": "佳能"}
+    >>> similar = {iri: compare("CANON", t) for iri, t in marks.items()}
+    >>> combined_equivalents("CANON", similar, marks)
+    [('combined-mark', '佳能')]
+    >>> combined_equivalents("APPLE", {"m2": compare("APPLE", "APPLE PAY")}, marks)
+    []
+    """
+    found: dict[tuple[str, str], None] = {}
+    for iri in sorted(similar):
+        pair = _pair(marks.get(iri, ""))
+        if pair is None:
+            continue
+        first, second = (compare(text, part).score >= SAME_MARK for part in pair)
+        if first != second:  # (both: a transliteration, such as МИР MIR; nothing new)
+            found[COMBINED_REASON, pair[1] if first else pair[0]] = None
+    return list(found)
