@@ -69,7 +69,7 @@ def test_recall_and_precision_do_not_fall() -> None:
     scored = [(d, compare(d.earlier, d.later).score) for d in ROWS]
     figures = measure(scored, DEFAULT_MIN_SIMILARITY)
     print(f"\ndecided pairs: recall {figures.recall:.3f}, precision {figures.precision:.3f}")
-    assert figures.recall >= 0.58
+    assert figures.recall >= 0.62
     assert figures.precision >= 0.75
 
 
@@ -80,7 +80,7 @@ def test_each_kind_of_pair_is_found_more_than_before() -> None:
     for d in ROWS:
         if d.similar and compare(d.earlier, d.later).score >= DEFAULT_MIN_SIMILARITY:
             found[d.kind] += 1
-    for kind, least in (("containment", 30), ("syllable", 15), ("short", 3), ("sound-alike", 9)):
+    for kind, least in (("containment", 30), ("syllable", 15), ("short", 3), ("sound-alike", 15)):
         assert found[kind] >= least, (kind, found[kind])
 
 

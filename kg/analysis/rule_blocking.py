@@ -39,12 +39,21 @@ key         a mark has it when                                  a bucket's candi
 ``L:``      the first three syllables of a word of three or     every pair:
             more, in a mark of four or more                     ``shared-element`` by
                                                                 syllables
+``O:``      its English sound form (Latin marks,                the pairs ``sound`` fires
+            `kg.analysis.sound_rules.sound_form`) and that      on (a check of two sound
+            form with one vowel left out, of four phonemes or   forms, cheaper than
+            more (`kg.analysis.sound_rules`)                    `compare`)
+``I:``      its sound form (four phonemes or more) and, in a    a mark whose sound form is
+            mark of one distinctive word, the beginnings of     the key, with every other:
+            it that `sound-beginning` accepts                   ``sound-beginning``
+            (`kg.analysis.sound_rules.sound_beginnings`)
 ==========  ==================================================  ===========================
 
-A mark also has a lowercase twin (``c:``, ``w:``, ``h:``, ``x:``, ``y:``) of the key it anchors
-(its whole form, its whole distinctive words, all its Chinese characters, its skeleton in
-another script, its whole reading in syllables), so that a question about one mark looks up
-only what can pair with it (:func:`lookup_keys`); the twins form no buckets of their own.
+A mark also has a lowercase twin (``c:``, ``w:``, ``h:``, ``x:``, ``y:``, ``i:``) of the key it
+anchors (its whole form, its whole distinctive words, all its Chinese characters, its skeleton
+in another script, its whole reading in syllables, its whole sound form), so that a question
+about one mark looks up only what can pair with it (:func:`lookup_keys`); the twins form no
+buckets of their own.
 
 Every pair that fires one of these rules shares the rule's key (but for marks of more than
 64 characters found inside others), so blocking loses none of
@@ -81,6 +90,14 @@ from kg.analysis.similarity_rules import (
     skeleton_variants,
     transcribed_skeleton,
 )
+from kg.analysis.sound_rules import (
+    BEGINNING_MIN_SOUNDS,
+    one_vowel_variants,
+    sound_beginnings,
+    sound_form,
+    sound_word,
+    vowel_change,
+)
 from kg.analysis.syllable_rules import (
     LEADING_SYLLABLES,
     contained_affixes,
@@ -100,10 +117,10 @@ __all__ = [
     "rule_keys",
 ]
 
-RULE_KEY_KINDS = ("W:", "H:", "F:", "C:", "Q:", "T:", "X:", "Y:", "J:", "L:")
-ANCHOR_KINDS = ("w:", "h:", "c:", "x:", "y:")
-"""Keys a mark has as the anchor of a ``W:``, ``H:``, ``C:``, ``X:`` or ``Y:`` bucket (module
-docs)."""
+RULE_KEY_KINDS = ("W:", "H:", "F:", "C:", "Q:", "T:", "X:", "Y:", "J:", "L:", "O:", "I:")
+ANCHOR_KINDS = ("w:", "h:", "c:", "x:", "y:", "i:")
+"""Keys a mark has as the anchor of a ``W:``, ``H:``, ``C:``, ``X:``, ``Y:`` or ``I:`` bucket
+(module docs)."""
 MAX_SHARED_FIRST_WORD = 1000
 MAX_SHARED_ENDING = 200
 _MAX_RUN_WORDS = 6
@@ -142,11 +159,22 @@ def rule_keys(verbal: str) -> set[str]:
         if (word := ending_word(words(verbal))) is not None:
             keys.update("T:" + pattern for pattern in ending_patterns(word))
         keys.update("X:" + v for v in skeleton_variants(roman))
+        keys.update(_sound_keys(verbal))
     else:
         skeleton = transcribed_skeleton(roman, bool(han))
         if len(skeleton) >= SKELETON_MIN_LENGTH:
             keys.update(("X:" + skeleton, "x:" + skeleton))
         keys.update(_syllable_keys(verbal))
+    return keys
+
+
+def _sound_keys(verbal: str) -> set[str]:
+    """The ``O:`` and ``I:`` keys of a Latin mark's sound form (module docs)."""
+    sound = sound_form(verbal)
+    keys = {"O:" + variant for variant in one_vowel_variants(sound)}
+    if len(sound) >= BEGINNING_MIN_SOUNDS:
+        keys.update(("I:" + sound, "i:" + sound))
+    keys.update("I:" + beginning for beginning in sound_beginnings(sound_word(verbal)))
     return keys
 
 
@@ -258,6 +286,11 @@ def bucket_pairs(
     elif kind == "Y:":
         anchors = [m for m in members if _reading(text_of(m)) == value]
         yield from _anchored(anchors, members, new)
+    elif kind == "I:":
+        anchors = [m for m in members if _sound(text_of(m)) == value]
+        yield from _anchored(anchors, members, new)
+    elif kind == "O:":
+        yield from _vowel_change_pairs(members, text_of, new)
     elif kind in ("F:", "L:") and len(members) > MAX_SHARED_FIRST_WORD:
         return
     elif kind == "T:":
@@ -277,6 +310,20 @@ def _ending_pairs(
     for i, (a, word_a) in enumerate(ended):
         for b, word_b in ended[i + 1 :]:
             if (new(a) or new(b)) and ending(word_a, word_b) is not None:
+                yield (a, b) if a < b else (b, a)
+
+
+def _sound(text: str) -> str:
+    return sound_form(_verbal(text))
+
+
+def _vowel_change_pairs(
+    members: Sequence[int], text_of: Callable[[int], str], new: Callable[[int], bool]
+) -> Iterator[tuple[int, int]]:
+    sounds = [(m, _sound(text_of(m))) for m in members]
+    for i, (a, sound_a) in enumerate(sounds):
+        for b, sound_b in sounds[i + 1 :]:
+            if (new(a) or new(b)) and vowel_change(sound_a, sound_b) is not None:
                 yield (a, b) if a < b else (b, a)
 
 

@@ -38,6 +38,9 @@ reason                     when                                           score
                            with ``e >= 0.3``
 ``sound-transliteration``  another script, the same consonant skeleton    0.85
 ``beginning``              a Latin form the whole beginning of the other  0.8-0.9
+``sound-beginning``        a Latin mark's pronunciation the whole         0.8-0.9
+                           beginning of a one-word mark's, not spelled
+                           inside it (`kg.analysis.sound_rules`)
 ``short``                  3-4 Latin characters, one changed; or 3+       0.82
                            syllables (Han, Hangul, kana), one changed
                            after the first (`kg.analysis.syllable_rules`)
@@ -47,6 +50,9 @@ reason                     when                                           score
                            sharing half the longer's end or more, as
                            many vowel groups, the words' ``e >= 0.7``
 ``fuzzy``                  ``e >= 0.8``                                   ``e``
+``sound``                  Latin marks pronounced with the same           0.82
+                           consonants, one vowel sound apart at most
+                           (`kg.analysis.sound_rules`)
 (none)                     nothing above holds                            ``e``
 =========================  =============================================  ==============
 
@@ -55,8 +61,8 @@ mark in another script was compared by its romanized form (``phonetic``,
 ``sound-transliteration`` or ``fuzzy``), ``transliteration`` is listed first too. A pair
 scores at least :data:`DEFAULT_MIN_SIMILARITY` (0.8) exactly when it has a reason, because
 ``e < 0.8`` without one. Marks of at most :data:`SHORT_MARK_LENGTH` (3) characters take no
-part in ``phonetic`` and ``fuzzy``: one letter off in a three-letter acronym is the
-``short`` rule's to judge, ``AWS`` vs ``SWA`` is nothing.
+part in ``phonetic``, ``fuzzy``, ``sound`` and ``sound-beginning``: one letter off in a
+three-letter acronym is the ``short`` rule's to judge, ``AWS`` vs ``SWA`` is nothing.
 
 Limits: Japanese kanji are read as Mandarin; meaning (translation, ``APPLE`` vs ``苹果``) is
 out of reach of texts (a registration's stated translation counts in who-else-uses:
@@ -72,6 +78,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA
 
 from kg.analysis import similarity_rules as rules
+from kg.analysis import sound_rules as heard_rules
 from kg.analysis import syllable_rules as syllabic
 from kg.analysis.phonetics import phonetic_codes, vowels
 from kg.analysis.pronunciation import heard
@@ -122,10 +129,12 @@ REASONS = (
     "phonetic",
     "sound-transliteration",
     "beginning",
+    "sound-beginning",
     "short",
     "shared-element",
     "ending",
     "fuzzy",
+    "sound",
 )
 """Every reason :func:`compare` can give, strongest first."""
 
@@ -211,6 +220,8 @@ def compare(a: str, b: str, jurisdiction: str | None = None) -> MarkSimilarity:
     0.91
     >>> compare("AWS", "AWZ").best_reason, compare("AWS", "SWA").best_reason
     ('short', None)
+    >>> compare("SEIKO", "SEYCOS").reasons, compare("Gecko", "GEKKOART").reasons
+    (('sound',), ('sound-beginning',))
     >>> compare("ACME & Design", "ACME")
     MarkSimilarity(score=0.97, reasons=('folded',))
     >>> compare("設計圖", "設計圖")
@@ -284,7 +295,8 @@ def _structure_rules(
     by their characters, a wholly Chinese mark inside another. Two marks both with Chinese
     characters, Hangul or kana are compared by syllables too (`kg.analysis.syllable_rules`:
     ``containment``, ``short``, ``shared-element``). ``ending`` compares each Latin mark's
-    one distinctive word."""
+    one distinctive word; ``sound`` and ``sound-beginning`` the English pronunciations
+    of two Latin marks of four characters or more."""
     words_a, words_b = words(a), words(b)
     han_a, han_b = whole_han(folded[0]), whole_han(folded[1])
     latin = folded[0].isascii() and folded[1].isascii()
@@ -304,6 +316,8 @@ def _structure_rules(
         ended = rules.ending(rules.ending_word(words_a), rules.ending_word(words_b))
         if ended is not None:
             fired["ending"] = ended
+        if min(len(roman_a), len(roman_b)) > SHORT_MARK_LENGTH:
+            _sound_rules(a, b, fired)
     elif not (folded[0].isascii() or folded[1].isascii()):  # by syllables, both marks:
         # Chinese characters, Hangul, kana (`kg.analysis.syllable_rules`)
         by_syllable = syllabic.syllable_containment(a, b)
@@ -317,6 +331,23 @@ def _structure_rules(
         contained = None
     if contained is not None:
         fired["containment"] = contained[0]
+
+
+def _sound_rules(a: str, b: str, fired: dict[str, float]) -> None:
+    """The rules of `kg.analysis.sound_rules` on two Latin marks' pronunciations, read only
+    when their spelled consonants nearly agree (`kg.analysis.sound_rules.may_sound_alike`)."""
+    spelled_a, spelled_b = heard_rules.spelled_form(a), heard_rules.spelled_form(b)
+    if not heard_rules.may_sound_alike(spelled_a, spelled_b):
+        return
+    sound_a, sound_b = heard_rules.sound_form(a), heard_rules.sound_form(b)
+    if not sound_a or not sound_b:
+        return
+    if heard_rules.vowel_change(sound_a, sound_b) is not None:
+        fired["sound"] = heard_rules.SOUND_SCORE
+    words_a, words_b = heard_rules.sound_word(a), heard_rules.sound_word(b)
+    begun = heard_rules.sound_beginning(sound_a, sound_b, words_a, words_b, spelled_a, spelled_b)
+    if begun is not None:
+        fired["sound-beginning"] = begun[0]
 
 
 def _one_character_homophones(folded_a: str, folded_b: str) -> bool:

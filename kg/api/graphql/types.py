@@ -639,9 +639,10 @@ class MarkUsage:
     reasons: list[str] = strawberry.field(
         description=(
             "why the marks match (docs/similarity.md): exact, folded, transliteration, "
-            "containment, phonetic, sound-transliteration, beginning, short, shared-element, "
-            "ending, fuzzy; stated-translation, stated-transliteration (the registration says "
-            "so)"
+            "containment, phonetic, sound-transliteration, beginning, sound-beginning, short, "
+            "shared-element, ending, fuzzy, sound; stated-translation, stated-transliteration "
+            "(the registration says so); combined-mark (a mark in the graph shows both names "
+            "in two scripts side by side)"
         )
     )
     holdings: list[strawberry.ID] = strawberry.field(description="IRIs of the holdings")
