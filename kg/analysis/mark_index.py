@@ -555,7 +555,7 @@ _PROBES = (
     "UBER", "UBER EATS", "AWZ", "亚马逊", "AMAZON", "LUTEX", "LUTEXAL", "MAGNOLIA BAY",
     "MAGNOLIA GROVE", "銀行", "银行", "小米科技", "小米", "KWIK", "QUIK", "ŁADA", "LADA",
     "NITE", "NIGHT", "SLEEPEEZ", "SLEEPEASE", "CAREER IMAGE", "CREST CAREER IMAGES",
-    "羊", "揚", "XYZ楊", "불닭", "홍초불닭", "스타벅스", "스타밥스",
+    "羊", "揚", "XYZ楊", "불닭", "홍초불닭", "스타벅스", "스타밥스", "주식회사 불닭",
 )  # fmt: skip
 
 
