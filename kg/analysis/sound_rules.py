@@ -129,6 +129,7 @@ def sound_form(verbal: str) -> str:
     return fold(heard(closed))
 
 
+@lru_cache(maxsize=65536)
 def sound_word(verbal: str) -> str:
     """The :func:`sound_form` of a mark of one distinctive word, the only marks
     `sound_beginning` finds another at the beginning of; else ``""``.
@@ -211,6 +212,7 @@ def one_vowel_variants(sound: str) -> set[str]:
     return {v for v in variants | {sound} if len(v) >= SOUND_SHORTER_MIN}
 
 
+@lru_cache(maxsize=65536)  # compare asks for it for every pair of Latin marks
 def spelled_form(verbal: str) -> str:
     """The distinctive words of a mark closed up: what its :func:`sound_form` reads.
 
