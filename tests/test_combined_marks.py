@@ -50,7 +50,7 @@ def test_a_text_splits_into_runs_of_one_script(text: str, expected: tuple) -> No
 def _equivalents(asked: str, *texts: str) -> list[str]:
     marks = {f"m{i}": text for i, text in enumerate(texts)}
     similar = {iri: compare(asked, text) for iri, text in marks.items()}
-    return [other for _, other in combined_equivalents(asked, similar, marks)]
+    return [other for _, other, _ in combined_equivalents(asked, similar, marks)]
 
 
 def test_either_part_of_a_combined_mark_speaks_for_the_other() -> None:
@@ -118,3 +118,51 @@ def test_graphql_and_cli_give_the_same_hit(graphql: str, store: Path) -> None:
         "金鹤" in json.dumps(row, ensure_ascii=False) and COMBINED_REASON in json.dumps(row)
         for row in rows
     ), rows
+
+
+def _usage(analyst: Analyst, asked: str, party: str, text: str):  # type: ignore[no-untyped-def]
+    (found,) = [
+        u for u in analyst.who_else_uses(asked) if (u.party.name, u.mark.text) == (party, text)
+    ]
+    return found
+
+
+def test_a_hit_found_through_a_combined_mark_cites_that_mark(graph: KnowledgeGraph) -> None:
+    analyst = Analyst(graph)
+    usage = _usage(analyst, "GOLDEN CRANE", "Jinhe Trading Co., Ltd.", "金鹤")
+    combined = "https://w3id.org/tmkg/id/mark/jinhe-golden-crane"
+    (shown,) = [s for s in usage.statements if s.subject == combined]
+    assert shown.facts == (("https://w3id.org/tmkg/ontology#text", "金鹤 GOLDEN CRANE"),)
+    assert shown.sources == (SIGNS,)
+    assert SIGNS in {ref.graph for ref in usage.sources}
+    # the other way round, and a hit of its own words cites no combined mark
+    usage = _usage(analyst, "金鹤", "Crane Valley Tea LLC", "GOLDEN CRANE")
+    assert combined in {s.subject for s in usage.statements}
+    usage = _usage(analyst, "GOLDEN CRANE", "Crane Valley Tea LLC", "GOLDEN CRANE")
+    assert combined not in {s.subject for s in usage.statements}
+    assert SIGNS not in {ref.graph for ref in usage.sources}
+
+
+def test_graphql_cites_the_combined_mark(graphql: str) -> None:
+    query = """query($mark: String!) {
+      whoElseUses(mark: $mark) {
+        party { name } mark { text } sources { graph title }
+        statements { subject facts { property value } sources { graph } }
+      }
+    }"""
+    answer = post(graphql, query, {"mark": "GOLDEN CRANE"})
+    assert "errors" not in answer, answer
+    (hit,) = [
+        h for h in answer["data"]["whoElseUses"] if h["party"]["name"] == "Jinhe Trading Co., Ltd."
+    ]
+    assert {
+        "graph": SIGNS,
+        "title": "Filings of signs in two scripts (fictional test records)",
+    } in (hit["sources"])
+    assert {
+        "subject": "https://w3id.org/tmkg/id/mark/jinhe-golden-crane",
+        "facts": [
+            {"property": "https://w3id.org/tmkg/ontology#text", "value": "金鹤 GOLDEN CRANE"}
+        ],
+        "sources": [{"graph": SIGNS}],
+    } in hit["statements"]

@@ -86,3 +86,22 @@ def test_a_mark_without_letters_or_digits_is_refused(graph: KnowledgeGraph, stor
     result = run_kg("who-else-uses", "!!!", "--store", store)
     assert result.returncode == 2 and "no letters or digits" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_mark_found_through_another_registrations_statement_cites_it(
+    graph: KnowledgeGraph,
+) -> None:
+    # asked about 北风, NORTHWIND is found through the statement of the 北风 registration: the
+    # hit rests on that statement, so it cites it (kg.analysis.evidence)
+    statement = (
+        "https://w3id.org/tmkg/id/registration/us-beifeng-gale",
+        (("https://w3id.org/tmkg/ontology#markTranslation", "NORTH WIND"),),
+    )
+    uspto = "https://w3id.org/tmkg/id/graph/uspto-daily-fictional"
+    for usage in Analyst(graph).who_else_uses("北风"):
+        cited = {(s.subject, s.facts): s.sources for s in usage.statements}
+        if usage.mark.text == "NORTHWIND":
+            assert cited[statement] == (uspto,)
+            assert uspto in {ref.graph for ref in usage.sources}
+        else:  # 北风 itself, by its own words
+            assert statement not in cited or usage.holdings == (statement[0],)

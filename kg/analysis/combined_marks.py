@@ -29,11 +29,19 @@ from functools import lru_cache
 
 import regex
 
+from kg.analysis.evidence import Statement
 from kg.analysis.similarity import MarkSimilarity, compare
 from kg.analysis.stated_texts import SAME_MARK
 from kg.analysis.verbal import verbal_element
+from kg.namespaces import TM
 
-__all__ = ["COMBINED_REASON", "COMBINED_SCORE", "MIN_RUN_LETTERS", "combined_equivalents", "runs"]
+__all__ = [
+    "COMBINED_REASON",
+    "COMBINED_SCORE",
+    "MIN_RUN_LETTERS",
+    "combined_equivalents",
+    "runs",
+]
 
 COMBINED_SCORE = 0.85
 """The highest score the other part of a combined mark gives (the threshold is 0.8)."""
@@ -49,6 +57,7 @@ _KANA = r"[\p{Hiragana}\p{Katakana}\u30FC]"  # with the prolonged sound mark, wh
 _CLASSES = {name: _KANA if name == "Kana" else rf"\p{{{name}}}" for name in _SCRIPTS}
 _LETTER = regex.compile("|".join(f"(?P<{name}>{cls})" for name, cls in _CLASSES.items()))
 _MIXED_IN_ONE_WORD = frozenset({"Han", "Kana"})
+_TEXT = f"{TM}text"
 
 
 @lru_cache(maxsize=65536)
@@ -93,25 +102,29 @@ def _letters(run: str) -> int:
 
 def combined_equivalents(
     text: str, similar: Mapping[str, MarkSimilarity], marks: Mapping[str, str]
-) -> list[tuple[str, str]]:
-    """(reason, text) for each other part of the combined marks among `similar` (mark IRI ->
-    similarity to `text`, the mark asked about; `marks`: IRI -> text) whose one part is
-    nearly `text` (`SAME_MARK`): asked about CANON, the mark ``佳能 Canon`` says to look for
-    ``佳能`` too. Each text once, in a stable order.
+) -> list[tuple[str, str, tuple[Statement, ...]]]:
+    """(reason, text, the combined marks' texts saying so) for each other part of the combined
+    marks among `similar` (mark IRI -> similarity to `text`, the mark asked about; `marks`:
+    IRI -> text) whose one part is nearly `text` (`SAME_MARK`): asked about CANON, the mark
+    ``佳能 Canon`` says to look for ``佳能`` too. Each text once, in a stable order; a
+    statement is (mark IRI, ``tm:text``, its text), for the hits to cite
+    (`kg.analysis.evidence`).
 
-    >>> marks = {"m1": "佳能 Canon", "m2": "APPLE PAY", "m3": "佳能"}
+    >>> marks = {"m1": "佳能 Canon", "m2": "APPLE PAY", "m3": "佳能", "m4": "CANON 佳能 & Design"}
     >>> similar = {iri: compare("CANON", t) for iri, t in marks.items()}
-    >>> combined_equivalents("CANON", similar, marks)
-    [('combined-mark', '佳能')]
+    >>> [(reason, other, [s[0] for s in said])
+    ...  for reason, other, said in combined_equivalents("CANON", similar, marks)]
+    [('combined-mark', '佳能', ['m1', 'm4'])]
     >>> combined_equivalents("APPLE", {"m2": compare("APPLE", "APPLE PAY")}, marks)
     []
     """
-    found: dict[tuple[str, str], None] = {}
+    found: dict[str, list[Statement]] = {}
     for iri in sorted(similar):
-        pair = _pair(marks.get(iri, ""))
+        shown = marks.get(iri, "")
+        pair = _pair(shown)
         if pair is None:
             continue
         first, second = (compare(text, part).score >= SAME_MARK for part in pair)
         if first != second:  # (both: a transliteration, such as МИР MIR; nothing new)
-            found[COMBINED_REASON, pair[1] if first else pair[0]] = None
-    return list(found)
+            found.setdefault(pair[1] if first else pair[0], []).append((iri, _TEXT, shown))
+    return [(COMBINED_REASON, other, tuple(said)) for other, said in found.items()]

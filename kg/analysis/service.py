@@ -20,6 +20,7 @@ from kg.analysis.conflicts import DEFAULT_MIN_SCORE, conflict_marks, find_confli
 from kg.analysis.contradictions import ONE_PARTY_PER_SOURCE, SINGLE_VALUED, find_contradictions
 from kg.analysis.coverage import counted_in, memberships, read_coverage
 from kg.analysis.dates import PartialDate
+from kg.analysis.evidence import Statement, with_evidence
 from kg.analysis.facts import FactBase
 from kg.analysis.judgment_facts import read_claims, read_judgments
 from kg.analysis.judgments import Claim, Judgment
@@ -209,17 +210,22 @@ class Analyst:
         when = _as_date(as_of)
         on = when or PartialDate.today()
         stated = stated_matches(facts, facts.select, mark, min_similarity)
-        # what the graph says the mark matches: stated translations, combined marks
+        # what the graph says the mark matches: stated translations, combined marks (the
+        # marks showing both names are cited by the hits they find)
         evidence = [
             *equivalents_of(facts, facts.select, similar),
             *combined_equivalents(mark, similar, facts.marks),
         ]
-        for reason, equivalent in evidence:
+        said: dict[str, tuple[Statement, ...]] = {}  # mark found -> the statements behind it
+        for reason, equivalent, saying in evidence:
             cap = COMBINED_SCORE if reason == COMBINED_REASON else STATED_SCORE
             for iri, found in self._similar_marks(equivalent, min_similarity).items():
                 score = min(found.score, cap)
                 if iri not in similar or similar[iri].score < score:
                     similar[iri] = MarkSimilarity(score, (reason,))
+                    said[iri] = saying
+                elif iri in said and similar[iri] == MarkSimilarity(score, (reason,)):
+                    said[iri] = tuple(dict.fromkeys((*said[iri], *saying)))
         found = {*similar, *verbal_candidates(facts, facts.select, mark, min_similarity)}
         found.update(match.mark for match in stated)
         holdings = on_date(facts.holdings(found), on, include_lapsed=include_lapsed)
@@ -230,19 +236,18 @@ class Analyst:
         # EM members, WO designations (ended ones too, marked, when lapsed rights are asked)
         holdings = read_coverage(facts, holdings, on, include_lapsed)
         parties = facts.parties(self._party_iris(holdings))
-        return ResultList(
-            who_else_uses(
-                holdings,
-                similar,
-                parties=parties,
-                sources=facts.sources,
-                relatedness=facts.relatedness,
-                nice_class=nice_class,
-                jurisdiction=jurisdiction,
-                excluding={excluded} if excluded else set(),
-                as_of=when,
-            )
+        usages = who_else_uses(
+            holdings,
+            similar,
+            parties=parties,
+            sources=facts.sources,
+            relatedness=facts.relatedness,
+            nice_class=nice_class,
+            jurisdiction=jurisdiction,
+            excluding={excluded} if excluded else set(),
+            as_of=when,
         )
+        return ResultList(with_evidence(usages, said, facts.select, facts.sources))
 
     def conflicts(
         self,

@@ -71,7 +71,8 @@ class _StatedIndex:
                   VALUES ?p {{ <{TM}markTranslation> <{TM}markTransliteration> }}
                   ?r ?p ?t ; <{TM}mark> ?m }}"""
         )
-        self.entries: list[tuple[str, str, str, str]] = []  # registration, mark, reason, text
+        # registration, mark, reason, text, the statement (its property and lexical form)
+        self.entries: list[tuple[str, str, str, str, tuple[str, str]]] = []
         self.by_text: dict[str, list[int]] = {}
         self.by_mark: dict[str, list[int]] = {}
         self.texts = KeyedTexts()
@@ -81,7 +82,7 @@ class _StatedIndex:
                 continue
             reason = STATED_REASONS[predicate.removeprefix(str(TM))]
             for text in equivalents(statement):
-                self.entries.append((registration, mark, reason, text))
+                self.entries.append((registration, mark, reason, text, (predicate, statement)))
                 self.by_text.setdefault(text, []).append(len(self.entries) - 1)
                 self.by_mark.setdefault(mark, []).append(len(self.entries) - 1)
                 self.texts.add(text)
@@ -90,7 +91,7 @@ class _StatedIndex:
         best: dict[str, StatedMatch] = {}
         similar = self.texts.similar(text, min_similarity)
         for at in sorted(at for stated in similar for at in self.by_text[stated]):
-            registration, mark, reason, stated = self.entries[at]
+            registration, mark, reason, stated, _ = self.entries[at]
             score = min(similar[stated].score, STATED_SCORE)
             if score < min_similarity:
                 continue
@@ -120,21 +121,26 @@ def equivalents_of(
     facts: object,
     select: Callable[[str], list[dict[str, str | None]]],
     similar: dict[str, MarkSimilarity],
-) -> list[tuple[str, str]]:
-    """(reason, text) of what the registrations of the marks in `similar` (mark IRI ->
-    similarity to the mark asked about) state their mark means or reads as, for the marks
-    nearly the same as the one asked about (`SAME_MARK`): the other way round, ``北风``
-    asked about, the registration of ``北风`` stating NORTH WIND says to look for NORTH WIND.
-    Each (reason, text) once, in a stable order."""
+) -> list[tuple[str, str, tuple[Statement, ...]]]:
+    """(reason, text, the statements saying so) of what the registrations of the marks in
+    `similar` (mark IRI -> similarity to the mark asked about) state their mark means or
+    reads as, for the marks nearly the same as the one asked about (`SAME_MARK`): the other
+    way round, ``北风`` asked about, the registration of ``北风`` stating NORTH WIND says to
+    look for NORTH WIND. Each (reason, text) once, in a stable order; a statement is
+    (registration IRI, property IRI, its lexical form)."""
     index = _index(facts, select)
-    found: dict[tuple[str, str], None] = {}
+    found: dict[tuple[str, str], list[Statement]] = {}
     for mark in sorted(similar):
         if similar[mark].score < SAME_MARK:
             continue
         for at in index.by_mark.get(mark, ()):
-            _, _, reason, text = index.entries[at]
-            found[reason, text] = None
-    return list(found)
+            registration, _, reason, text, (prop, statement) = index.entries[at]
+            found.setdefault((reason, text), []).append((registration, prop, statement))
+    return [(reason, text, tuple(said)) for (reason, text), said in found.items()]
+
+
+Statement = tuple[str, str, str]
+"""(subject IRI, property IRI, value): what a piece of evidence in the graph says."""
 
 
 def stated_matches(
