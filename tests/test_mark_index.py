@@ -305,3 +305,36 @@ def test_a_reader_leaves_an_index_of_other_rules_to_its_writer(
     assert not reader.facts.mark_index.read_only
     after = _file_tables(path) if change != "not an index" else path.read_bytes()
     assert after == before
+
+
+def test_a_reader_keys_in_memory_only_the_few_marks_the_file_lacks(tmp_path: Path) -> None:
+    # a load committed its data and is keying it: the reader reads the file for the marks it
+    # holds rightly and keys the others in memory (an overlay), until it needs similar pairs
+    path = tmp_path / "index.sqlite"
+    marks = _synthetic_marks(400, seed=3)
+    writer = MarkIndex(path)
+    writer.sync(marks)
+    writer.compare_new_texts()
+    writer.close()
+    before = _file_tables(path)
+    changed, removed = sorted(marks)[:2]
+    now = {**marks, "new:1": "NOVALUX", "new:2": "ZYQUORA", changed: "QWANTIX"}
+    del now[removed]
+
+    reader = MarkIndex(path, read_only=True)
+    assert reader.sync(now) == 3  # the two new marks and the changed one, in memory
+    assert reader.read_only and len(reader) == len(now)
+    assert "new:1" in reader.candidates("NOVALUX") and "new:1" in reader.candidates("Nova-Lux")
+    assert changed in reader.candidates("QWANTIX")
+    assert changed not in reader.candidates(marks[changed])  # its old text is gone
+    assert removed not in reader.candidates(marks[removed])
+    private = MarkIndex(None)
+    private.sync(now)
+    for text in ("NOVALUX", marks[removed], sorted(now.values())[7], "QWANTIX"):
+        assert reader.candidates(text) == private.candidates(text)
+    assert _file_tables(path) == before
+
+    pairs = sorted(reader.similar_pairs())  # needs every pair: keyed privately now
+    assert not reader.read_only
+    assert pairs == sorted(private.similar_pairs())
+    assert _file_tables(path) == before

@@ -102,6 +102,7 @@ _FUZZY_PAIR_LENGTH = int(FUZZY_MIN_EDIT * _TWO_EDITS_LENGTH)  # the shorter of s
 _CDIST_CELLS = 4_000_000  # scores computed per rapidfuzz call: 16 MB of float32
 _THREADED_CELLS = 100_000  # below this, starting threads costs more than it saves
 _BULK_SHARE = 0.25  # more new texts than this share of the index: read every bucket in order
+_OVERLAY_SHARE = 0.05  # a read-only index lacking more of the marks is not used (MarkIndex)
 _EDIT_KINDS = ("D:", "P:", "S:")  # keys for compare's "fuzzy" reason alone (blocking_keys)
 
 
@@ -151,12 +152,21 @@ class MarkIndex:
         marks under today's rules, fully compared (`sync` checks); otherwise (another process
         is keying it, or it was written by another tmkg) this reader keys the store's marks
         into a private index in memory, so its answers are right and the writer's work is
-        left alone. `read_only` names the mode in use (False once private)."""
+        left alone. When the file lacks only a few of the marks (at most `_OVERLAY_SHARE`: a
+        load that committed its data and is keying it), `candidates` reads the file and keys
+        only those marks in memory (an overlay); the other questions, which read similar
+        pairs, key every mark privately the first time they are asked. `read_only` names the
+        mode in use (False once private)."""
         self.path = path
         self._lock = threading.Lock()
         # the buckets of the texts keyed since the last comparison (None: unknown, read them)
         self._pending: set[str] | None = None
         self.read_only = False
+        # a read-only file's overlay: the marks it lacks, keyed in memory; its marks to hide;
+        # and what a later private index is synced with (marks, texts)
+        self._overlay: MarkIndex | None = None
+        self._hidden: set[str] = set()
+        self._synced: tuple[Mapping[str, str], set[str]] | None = None
         if read_only and path is not None:
             reader = _read_only_connection(path)
             if reader is not None:
@@ -187,16 +197,32 @@ class MarkIndex:
         """Leave a read-only file for a new private index in memory (its owner keeps it)."""
         self._db.close()
         self.path, self.read_only, self._pending = None, False, None
+        self._overlay, self._hidden = None, set()
         self._open(None)
 
-    def _holds_exactly(self, marks: Mapping[str, str], texts: set[str]) -> bool:
-        """Whether the index holds `marks` and no other, and exactly `texts`, all compared."""
-        (count,) = self._db.execute("SELECT COUNT(*) FROM marks").fetchone()
-        if count != len(marks):
-            return False
+    def _privately(self) -> None:
+        """A read-only index with an overlay: key every mark in a private index now (a
+        question that reads similar pairs needs them all). Call with the lock held."""
+        if self._overlay is None or self._synced is None:
+            return
+        marks, texts = self._synced
+        self._go_private()
+        self._sync(marks, texts)
+
+    def _difference(self, marks: Mapping[str, str]) -> tuple[set[str], set[str]]:
+        """(the file's marks that `marks` lacks or give another text, the marks of `marks`
+        the file lacks or gives another text)."""
+        hidden: set[str] = set()
+        held: set[str] = set()
         for iri, text in self._db.execute("SELECT iri, text FROM marks"):
-            if marks.get(iri) != text:
-                return False
+            if marks.get(iri) == text:
+                held.add(iri)
+            else:
+                hidden.add(iri)
+        return hidden, {iri for iri in marks if iri not in held}
+
+    def _holds_texts(self, texts: set[str]) -> bool:
+        """Whether the file holds exactly `texts`, all compared."""
         (count,) = self._db.execute("SELECT COUNT(*) FROM texts").fetchone()
         if count != len(texts):
             return False
@@ -250,50 +276,61 @@ class MarkIndex:
     def sync(self, marks: Mapping[str, str], verbal_elements: Iterable[str] = ()) -> int:
         """Make the index hold exactly `marks` (IRI -> text) and, for similar pairs, their
         texts and `verbal_elements`; return how many marks were (re)keyed. A read-only
-        index that does not hold them exactly becomes private first (see `MarkIndex`)."""
+        index that does not hold them exactly keys the few it lacks in an overlay, or all of
+        them in a private index (see `MarkIndex`)."""
         with self._lock:
-            if self.read_only:
-                texts = set(marks.values())
-                texts.update(verbal_elements)
-                if self._holds_exactly(marks, texts):
-                    return 0
-                self._go_private()
-                verbal_elements = texts
-            current = dict(self._db.execute("SELECT iri, text FROM marks"))
-            stale = [iri for iri, text in current.items() if marks.get(iri) != text]
-            fresh: dict[str, list[str]] = {}  # text -> the marks (re)keyed with it
-            for iri, text in marks.items():
-                if current.get(iri) != text:
-                    fresh.setdefault(text, []).append(iri)
-            keyed = sum(len(iris) for iris in fresh.values())
-            del current
+            if not self.read_only:
+                return self._sync(marks, verbal_elements)
             texts = set(marks.values())
             texts.update(verbal_elements)
-            known = dict(self._db.execute("SELECT text, id FROM texts"))
-            gone = {text: known[text] for text in known.keys() - texts}
-            added = texts.difference(known)
-            remaining = len(known) - len(gone)
-            del known, texts
-            with self._db:  # one transaction: a crash leaves the old index, which sync repairs
-                for start in range(0, len(stale), _CHUNK):
-                    chunk = stale[start : start + _CHUNK]
-                    marks_sql = ",".join("?" * len(chunk))
-                    self._db.execute(f"DELETE FROM keys WHERE iri IN ({marks_sql})", chunk)
-                    self._db.execute(f"DELETE FROM marks WHERE iri IN ({marks_sql})", chunk)
-                self._drop_texts(gone)
-                # a bulk comparison reads every bucket; else it needs the new texts' buckets
-                if self._pending is not None and len(added) <= _BULK_SHARE * remaining:
-                    pending: set[str] | None = self._pending
-                else:
-                    pending = None
-                todo = sorted(added.union(fresh))
-                staged = len(todo) > _BULK_SHARE * remaining  # a register at once: see _staged
-                with self._staged(staged):
-                    for start in range(0, len(todo), _KEYED_CHUNK):
-                        chunk = todo[start : start + _KEYED_CHUNK]
-                        self._key_texts(chunk, fresh, added, pending, staged)
-            self._pending = pending
-            return keyed
+            hidden, fresh = self._difference(marks)
+            if not hidden and not fresh and self._holds_texts(texts):
+                self._overlay, self._hidden, self._synced = None, set(), None
+                return 0
+            if len(hidden) + len(fresh) <= _OVERLAY_SHARE * len(marks):
+                self._overlay, self._hidden = MarkIndex(None), hidden
+                self._synced = (marks, texts)
+                return self._overlay.sync({iri: marks[iri] for iri in fresh})
+            self._go_private()
+            return self._sync(marks, texts)
+
+    def _sync(self, marks: Mapping[str, str], verbal_elements: Iterable[str]) -> int:
+        """`sync` of a file this process writes, or of a private index (lock held)."""
+        current = dict(self._db.execute("SELECT iri, text FROM marks"))
+        stale = [iri for iri, text in current.items() if marks.get(iri) != text]
+        fresh: dict[str, list[str]] = {}  # text -> the marks (re)keyed with it
+        for iri, text in marks.items():
+            if current.get(iri) != text:
+                fresh.setdefault(text, []).append(iri)
+        keyed = sum(len(iris) for iris in fresh.values())
+        del current
+        texts = set(marks.values())
+        texts.update(verbal_elements)
+        known = dict(self._db.execute("SELECT text, id FROM texts"))
+        gone = {text: known[text] for text in known.keys() - texts}
+        added = texts.difference(known)
+        remaining = len(known) - len(gone)
+        del known, texts
+        with self._db:  # one transaction: a crash leaves the old index, which sync repairs
+            for start in range(0, len(stale), _CHUNK):
+                chunk = stale[start : start + _CHUNK]
+                marks_sql = ",".join("?" * len(chunk))
+                self._db.execute(f"DELETE FROM keys WHERE iri IN ({marks_sql})", chunk)
+                self._db.execute(f"DELETE FROM marks WHERE iri IN ({marks_sql})", chunk)
+            self._drop_texts(gone)
+            # a bulk comparison reads every bucket; else it needs the new texts' buckets
+            if self._pending is not None and len(added) <= _BULK_SHARE * remaining:
+                pending: set[str] | None = self._pending
+            else:
+                pending = None
+            todo = sorted(added.union(fresh))
+            staged = len(todo) > _BULK_SHARE * remaining  # a register at once: see _staged
+            with self._staged(staged):
+                for start in range(0, len(todo), _KEYED_CHUNK):
+                    chunk = todo[start : start + _KEYED_CHUNK]
+                    self._key_texts(chunk, fresh, added, pending, staged)
+        self._pending = pending
+        return keyed
 
     @contextmanager
     def _staged(self, staged: bool) -> Iterator[None]:
@@ -369,8 +406,10 @@ class MarkIndex:
         """Compare the texts added since the last time with the texts sharing a key with
         them and keep the similar pairs (`similar_pairs` does it first); return how many.
         `kg load` and `kg import` call it after `sync`, so a question does not pay for it."""
-        with self._lock, self._db:
-            return self._compare_new_texts()
+        with self._lock:
+            self._privately()
+            with self._db:
+                return self._compare_new_texts()
 
     def _drop_texts(self, gone: Mapping[str, int]) -> None:
         ids = sorted(gone.values())
@@ -457,6 +496,15 @@ class MarkIndex:
         forms.update((id_, (text, roman, vowels)) for id_, text, roman, vowels in rows)
 
     def candidates(self, text: str, min_similarity: float = SIMILAR_FLOOR) -> set[str]:
+        """Marks that may be similar to `text` (see `_candidates`); with an overlay, the
+        file's less the marks it holds wrongly, and the overlay's."""
+        found = self._candidates(text, min_similarity)
+        if self._overlay is not None:
+            found.difference_update(self._hidden)
+            found.update(self._overlay.candidates(text, min_similarity))
+        return found
+
+    def _candidates(self, text: str, min_similarity: float) -> set[str]:
         """Marks that may be similar to `text`: sharing a blocking key with it, a rule key
         only with its anchor (`kg.analysis.rule_blocking.lookup_keys`). Those met by a
         spelling or sound key only are kept when their romanized forms are equal or at least
@@ -516,6 +564,7 @@ class MarkIndex:
         if min_similarity < SIMILAR_FLOOR:
             raise ValueError(f"the index keeps pairs from {SIMILAR_FLOOR}, not {min_similarity}")
         with self._lock:
+            self._privately()
             with self._db:
                 self._compare_new_texts()
             rows = self._db.execute(
@@ -531,6 +580,7 @@ class MarkIndex:
         wanted = sorted(set(texts))
         found: set[str] = set()
         with self._lock:
+            self._privately()
             for start in range(0, len(wanted), _CHUNK):
                 chunk = wanted[start : start + _CHUNK]
                 rows = self._db.execute(
@@ -541,7 +591,10 @@ class MarkIndex:
 
     def __len__(self) -> int:
         with self._lock:
-            return self._db.execute("SELECT COUNT(*) FROM marks").fetchone()[0]
+            (count,) = self._db.execute("SELECT COUNT(*) FROM marks").fetchone()
+            if self._overlay is not None:
+                count += len(self._overlay) - len(self._hidden)
+            return count
 
     def close(self) -> None:
         with self._lock:
