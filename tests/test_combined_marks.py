@@ -166,3 +166,41 @@ def test_graphql_cites_the_combined_mark(graphql: str) -> None:
         ],
         "sources": [{"graph": SIGNS}],
     } in hit["statements"]
+
+
+@pytest.mark.parametrize("mark", ["凤凰 TM", "星辰 DESIGN", "龙腾 LT", "飞马 CO. LTD."])
+def test_a_descriptor_initials_or_a_legal_form_is_no_name(mark: str) -> None:
+    han = mark.split()[0]
+    assert _equivalents(han, mark) == []
+
+
+def test_marks_found_through_the_other_part_match_it_closely() -> None:
+    # one step of likeness, not two: 金鹤 GOLDEN CRANE makes GOLDEN CRANE find 金鹤 and the
+    # marks containing it, not 银河 (pinyin YINHE, only near JINHE) nor GOLDEN STATE
+    opened = KnowledgeGraph.open(Settings(memory=True))
+    opened.load([FIXTURE])
+    opened.store.update(
+        """PREFIX tm: <https://w3id.org/tmkg/ontology#>
+        PREFIX cc: <https://w3id.org/tmkg/id/jurisdiction/>
+        PREFIX nice: <https://w3id.org/tmkg/id/nice/>
+        PREFIX party: <https://w3id.org/tmkg/id/party/>
+        INSERT DATA { GRAPH <https://w3id.org/tmkg/id/graph/combined-register-fictional> {
+          <urn:x:m1> a tm:Mark ; tm:text "银河" .
+          <urn:x:m2> a tm:Mark ; tm:text "GOLDEN STATE" .
+          <urn:x:m3> a tm:Mark ; tm:text "金鹤食品" .
+          <urn:x:r1> a tm:Registration ; tm:mark <urn:x:m1> ; tm:owner party:jinhe-trading ;
+            tm:jurisdiction cc:CN ; tm:niceClass nice:30 .
+          <urn:x:r2> a tm:Registration ; tm:mark <urn:x:m2> ; tm:owner party:harbor-inns ;
+            tm:jurisdiction cc:US ; tm:niceClass nice:30 .
+          <urn:x:r3> a tm:Registration ; tm:mark <urn:x:m3> ; tm:owner party:midori-bank ;
+            tm:jurisdiction cc:CN ; tm:niceClass nice:30 . } }"""
+    )
+    opened.changed()
+    try:
+        found = _hits(Analyst(opened), "GOLDEN CRANE")
+        assert ("Midori Bank Ltd.", "金鹤食品") in found  # contains 金鹤
+        assert ("Jinhe Trading Co., Ltd.", "银河") not in found
+        found = _hits(Analyst(opened), "金鹤")
+        assert ("Harbor Inns LLC", "GOLDEN STATE") not in found
+    finally:
+        opened.close()

@@ -11,9 +11,13 @@ not stated by its owner).
 
 Which marks count: a verbal element made of exactly two runs of letters in two different
 scripts (Unicode script property, through the `regex` package), each run at least
-`MIN_RUN_LETTERS` letters. Han with kana does not count: Japanese writes one word in both
-(``ソニー銀行`` is "Sony Bank", not Sony's name twice). The part asked about must match its
-run nearly exactly (`kg.analysis.stated_texts.SAME_MARK`).
+`MIN_RUN_LETTERS` letters and a distinctive word (`kg.analysis.elements`: not ``TM``,
+``DESIGN``, a legal form or initials alone). Han with kana does not count: Japanese writes one
+word in both (``ソニー銀行`` is "Sony Bank", not Sony's name twice). The part asked about must match
+its run nearly exactly (`kg.analysis.stated_texts.SAME_MARK`), and so must the marks found
+through the other part, unless they contain it (`kg.analysis.service`: one step of likeness,
+not two — ``金鹤 GOLDEN CRANE`` does not make GOLDEN CRANE find ``银河``, whose pinyin YINHE is
+only near JINHE).
 
 Sources: CNIPA and Chinese courts read a Chinese mark and its Latin counterpart as one brand
 when the public links them (e.g. 佳能 / Canon, 米其林 / MICHELIN, decided pairs in
@@ -29,6 +33,7 @@ from functools import lru_cache
 
 import regex
 
+from kg.analysis.elements import distinctive_words
 from kg.analysis.evidence import Statement
 from kg.analysis.similarity import MarkSimilarity, compare
 from kg.analysis.stated_texts import SAME_MARK
@@ -93,6 +98,8 @@ def _pair(text: str) -> tuple[str, str] | None:
         return None
     if min(_letters(first), _letters(second)) < MIN_RUN_LETTERS:
         return None
+    if not (distinctive_words(first) and distinctive_words(second)):
+        return None  # "凤凰 TM", "星辰 DESIGN", "龙腾 LT": a descriptor or initials, no name
     return first, second
 
 

@@ -61,7 +61,7 @@ from kg.analysis.similarity import (
     compare,
     normalize,
 )
-from kg.analysis.stated_texts import STATED_SCORE, equivalents_of, stated_matches
+from kg.analysis.stated_texts import SAME_MARK, STATED_SCORE, equivalents_of, stated_matches
 from kg.analysis.timeline import order_timeline
 from kg.analysis.usage import who_else_uses
 from kg.analysis.watch_model import Watch, WatchHit
@@ -220,6 +220,8 @@ class Analyst:
         for reason, equivalent, saying in evidence:
             cap = COMBINED_SCORE if reason == COMBINED_REASON else STATED_SCORE
             for iri, found in self._similar_marks(equivalent, min_similarity).items():
+                if found.score < SAME_MARK and "containment" not in found.reasons:
+                    continue  # one step of likeness, not two (kg.analysis.combined_marks)
                 score = min(found.score, cap)
                 if iri not in similar or similar[iri].score < score:
                     similar[iri] = MarkSimilarity(score, (reason,))
