@@ -338,3 +338,41 @@ def test_a_reader_keys_in_memory_only_the_few_marks_the_file_lacks(tmp_path: Pat
     assert not reader.read_only
     assert pairs == sorted(private.similar_pairs())
     assert _file_tables(path) == before
+
+
+# ------------------------------------------------- a read-only command whose files vanish
+
+
+@pytest.mark.parametrize("failures", [1, 2, 3])
+def test_a_read_only_command_runs_again_when_a_compaction_deletes_files_under_it(
+    store_path: Path, monkeypatch, capsys, failures: int
+) -> None:
+    # RocksDB opens a read-only store's files as it reads them: a writer's compaction can
+    # delete one first ("IO error: No such file or directory ... .sst", seen beside a kg
+    # load); the command then runs again on the store as it is now, with no traceback
+    import importlib
+
+    cli = importlib.import_module("kg.cli.main")  # (kg.cli.main is also the function)
+    with KnowledgeGraph.open(Settings(store_path=store_path)) as graph:
+        graph.load_seed()
+    real = cli.run_analysis
+    calls = []
+
+    def vanishing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) <= failures:
+            raise FileNotFoundError(
+                "IO error: No such file or directory: While open a file for random read: "
+                f"{store_path}/000701.sst: No such file or directory"
+            )
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cli, "run_analysis", vanishing)
+    status = cli.main(["who-else-uses", "AWS", "--store", str(store_path)])
+    out, err = capsys.readouterr()
+    if failures < 3:
+        assert status == 0 and "AWS" in out and not err
+    else:  # still changing: a clear error, no traceback
+        assert status != 0 and "the store changed under this read-only command" in err
+        assert "Traceback" not in err
+    assert len(calls) == min(failures + 1, 3)

@@ -351,20 +351,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise KGError(
                 "--memory and --endpoint exclude each other", suggestion="choose one store"
             )
-        if args.command in ANALYSIS_COMMANDS:
-            return _cmd_analysis(args, settings)
-        if args.command in REGISTRY_COMMANDS:
-            return run_registry(args, settings)
-        if args.command in PARTIES_COMMANDS:
-            with _open(settings) as graph:
-                sys.stdout.write(run_parties(args, graph))
-            return 0
-        if args.command in REPORT_COMMANDS:
-            with _open(settings) as graph:
-                return REPORT_COMMANDS[args.command](args, graph)
-        if args.command in WATCH_COMMANDS:
-            return run_watch_command(args, settings)
-        return _COMMANDS[args.command](args, settings)
+        return _dispatch_reading(args, settings)
     except KGError as error:
         if settings.debug:
             raise
@@ -378,6 +365,50 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (`kg stats | head`): stop quietly, as other Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+
+
+_READ_ATTEMPTS = 3
+
+
+def _dispatch_reading(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the command; a read-only one again, on the store as it is now, when a writer's
+    compaction deleted files of the store under it (RocksDB opens a read-only store's files
+    as it reads them: "IO error: No such file or directory ... .sst"), so that the answer
+    comes from one state of the store."""
+    for attempt in range(_READ_ATTEMPTS):
+        try:
+            return _dispatch(args, settings)
+        except (OSError, RuntimeError) as error:
+            if isinstance(error, BrokenPipeError) or not settings.read_only:
+                raise
+            if "No such file" not in str(error):
+                raise
+            if attempt == _READ_ATTEMPTS - 1:
+                if settings.debug:
+                    raise
+                raise KGError(
+                    f"the store changed under this read-only command {_READ_ATTEMPTS} times "
+                    f"(a load or a server writing it compacted its files): {error}",
+                    suggestion="run it again, or when the load has ended",
+                ) from error
+    raise AssertionError("unreachable")
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command in ANALYSIS_COMMANDS:
+        return _cmd_analysis(args, settings)
+    if args.command in REGISTRY_COMMANDS:
+        return run_registry(args, settings)
+    if args.command in PARTIES_COMMANDS:
+        with _open(settings) as graph:
+            sys.stdout.write(run_parties(args, graph))
+        return 0
+    if args.command in REPORT_COMMANDS:
+        with _open(settings) as graph:
+            return REPORT_COMMANDS[args.command](args, graph)
+    if args.command in WATCH_COMMANDS:
+        return run_watch_command(args, settings)
+    return _COMMANDS[args.command](args, settings)
 
 
 def _reads_only(args: argparse.Namespace) -> bool:
