@@ -376,3 +376,36 @@ def test_a_read_only_command_runs_again_when_a_compaction_deletes_files_under_it
         assert status != 0 and "the store changed under this read-only command" in err
         assert "Traceback" not in err
     assert len(calls) == min(failures + 1, 3)
+
+
+def test_post_load_keys_and_compares_the_new_marks_in_the_index(store_path: Path) -> None:
+    # as kg load does: after POST /load the index beside the store holds the new marks, all
+    # compared, so a read-only command beside the server reads it as it is (no private keying)
+    import httpx
+
+    from tests.sparql_support import SparqlServer
+    from tests.traffic import batch_turtle
+
+    with KnowledgeGraph.open(Settings(store_path=store_path)) as graph:
+        graph.load_seed()
+    with SparqlServer("--store", store_path, env={"KG_UPDATE_TOKEN": "t0ken"}) as server:
+        answer = httpx.post(
+            server.url + "/load",
+            content=batch_turtle(7),
+            headers={"Content-Type": "application/trig", "Authorization": "Bearer t0ken"},
+            timeout=60,
+        )
+        assert answer.status_code == 200, answer.text
+        index = MarkIndex(_index_file(store_path), read_only=True)
+        assert index.read_only
+        (held,) = index._db.execute(
+            "SELECT COUNT(*) FROM marks WHERE iri LIKE 'https://example.org/loadtest/%'"
+        ).fetchone()
+        assert held == 20
+        (uncompared,) = index._db.execute(
+            "SELECT COUNT(*) FROM texts WHERE id > (SELECT value FROM state WHERE name = 'compared')"
+        ).fetchone()
+        assert uncompared == 0
+        reader = _reader(store_path)
+        assert "LT 7-3" in {t for t, _ in _answer(reader, "LT 7-3")}
+        assert reader.facts.mark_index.read_only  # the file, as the server left it

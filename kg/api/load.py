@@ -31,6 +31,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from kg.analysis.resolution import resolve_parties
+from kg.analysis.service import index_marks
 from kg.api.access import authorize_write, bearer_token
 from kg.errors import KGError
 from kg.ingest.load import LoadReport, load_parsed, parse_bytes
@@ -95,6 +96,9 @@ def load_routes(service: SparqlService) -> list[Route]:
                 if report.quads_added:
                     graph.changed()
                     resolved = len(resolve_parties(graph))
+                    # as kg load does: the mark index beside the store keyed and compared
+                    # now, so neither a question here nor a reader beside us pays for it
+                    index_marks(graph)
             return report, resolved
 
         report, resolved = await anyio.to_thread.run_sync(run)
