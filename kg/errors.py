@@ -78,12 +78,25 @@ class ValidationError(KGError):
     exit_code = 5
     http_status = 422
 
-    def __init__(self, violations: list[str], *, source: str | None = None) -> None:
+    def __init__(
+        self,
+        violations: list[str],
+        *,
+        source: str | None = None,
+        shown: int | None = None,
+        rest: str = "",
+    ) -> None:
+        """`shown`: list only the first that many in the message, then say how many more
+        (and `rest`, where to see them all)."""
         head = f"{source}: " if source else ""
         count = len(violations)
         summary = f"{head}{count} SHACL violation{'s' if count != 1 else ''}"
-        super().__init__(summary + ":\n  " + "\n  ".join(violations))
+        lines = violations if shown is None else violations[:shown]
+        if len(lines) < count:
+            lines = [*lines, f"... and {count - len(lines)} more{rest}"]
+        super().__init__(summary + ":\n  " + "\n  ".join(lines))
         self.violations = violations
+        self.source = source
 
 
 class QueryError(KGError):

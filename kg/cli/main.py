@@ -25,7 +25,7 @@ from kg.cli.watch import (
     watch_note,
 )
 from kg.config import Settings
-from kg.errors import KGError, QueryError
+from kg.errors import KGError, QueryError, ValidationError
 from kg.graph import KnowledgeGraph
 from kg.ingest.load import FORMATS, detect_format, file_graph
 from kg.ingest.source_header import SourceDescription
@@ -368,6 +368,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 _READ_ATTEMPTS = 3
+_SHOWN_VIOLATIONS = 20  # kg load lists the first ones, as kg import does
 
 
 def _dispatch_reading(args: argparse.Namespace, settings: Settings) -> int:
@@ -438,13 +439,23 @@ def _cmd_load(args: argparse.Namespace, settings: Settings) -> int:
             report = graph.load_seed()
             _print_load("seed", report.quads_read, report.quads_added, report.warnings)
         if args.files:
-            report = graph.load(
-                args.files,
-                format_name=args.format,
-                graph=args.graph,
-                progress=progress,
-                source=_source_description(args),
-            )
+            try:
+                report = graph.load(
+                    args.files,
+                    format_name=args.format,
+                    graph=args.graph,
+                    progress=progress,
+                    source=_source_description(args),
+                )
+            except ValidationError as error:  # the first ones, as kg import shows them
+                if len(error.violations) <= _SHOWN_VIOLATIONS:
+                    raise
+                raise ValidationError(
+                    error.violations,
+                    source=error.source,
+                    shown=_SHOWN_VIOLATIONS,
+                    rest=": `kg validate` with the same files lists them all",
+                ) from None
             _print_load(
                 ", ".join(report.files),
                 report.quads_read,
