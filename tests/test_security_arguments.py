@@ -184,3 +184,14 @@ def test_line_and_paragraph_separators_are_refused(separator: str) -> None:
 
     with pytest.raises(ArgumentError, match="control character"):
         text(f"AWS{separator}X", "mark")
+
+
+@pytest.mark.parametrize("value", ["BAD\udcff", "A\ud800B"])
+def test_a_lone_surrogate_is_named_as_such(value: str) -> None:
+    # invalid UTF-8 on the command line reaches Python as lone surrogates: not a "control
+    # character" (found by a trial: 'BAD\\udcff' holds a control character (U+DCFF))
+    from kg.analysis.arguments import ArgumentError, text
+
+    with pytest.raises(ArgumentError, match="lone surrogate") as raised:
+        text(value, "mark")
+    assert "control character" not in str(raised.value)

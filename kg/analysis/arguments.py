@@ -93,6 +93,13 @@ def text(value: object, argument: str = "text") -> str:
             suggestion="names, marks and case numbers are short",
         )
     bad = _UNPRINTABLE.search(value)
+    if bad and "\ud800" <= bad[0] <= "\udfff":  # how Python reads argv bytes not UTF-8
+        raise ArgumentError(
+            argument,
+            f"{argument} {_shown(value)} holds a lone surrogate (U+{ord(bad[0]):04X}), which is "
+            "not text",
+            suggestion="give the text as UTF-8 (bytes that are not UTF-8 read as such)",
+        )
     if bad:
         raise ArgumentError(
             argument,
