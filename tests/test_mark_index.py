@@ -409,3 +409,17 @@ def test_post_load_keys_and_compares_the_new_marks_in_the_index(store_path: Path
         reader = _reader(store_path)
         assert "LT 7-3" in {t for t, _ in _answer(reader, "LT 7-3")}
         assert reader.facts.mark_index.read_only  # the file, as the server left it
+
+
+def test_readers_of_one_file_each_have_their_own_connection(tmp_path: Path) -> None:
+    # one reader leaving the file for a private index closes its connection; another reader
+    # of the same file must not have been handed that connection
+    path = tmp_path / "index.sqlite"
+    writer = MarkIndex(path)
+    writer.sync({"m1": "AWS", "m2": "TESLA"})
+    writer.compare_new_texts()
+    writer.close()
+    first, second = MarkIndex(path, read_only=True), MarkIndex(path, read_only=True)
+    first.sync({"m3": "NOVALUX"})  # nothing the file holds: private
+    assert not first.read_only
+    assert second.read_only and "m1" in second.candidates("AWS")

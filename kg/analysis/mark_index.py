@@ -612,7 +612,6 @@ _PROBES = (
 )  # fmt: skip
 
 
-@cache
 def _read_only_connection(path: Path) -> sqlite3.Connection | None:
     """The index file opened for reading only, if it exists and was written under today's
     `_KEYS_VERSION` and rules (`_rules_fingerprint`); else None."""
@@ -636,6 +635,7 @@ def _read_only_connection(path: Path) -> sqlite3.Connection | None:
     return None
 
 
+@cache
 def _rules_fingerprint() -> int:
     """A digest of what `compare` and `blocking_keys` answer for a few texts of every kind:
     stored pairs are only valid under the rules that found them."""
