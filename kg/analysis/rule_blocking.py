@@ -74,6 +74,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
+from typing import TypeVar
 
 from kg.analysis.elements import distinctive_words
 from kg.analysis.scripts import normalize, romanize, whole_han, words
@@ -121,6 +122,7 @@ RULE_KEY_KINDS = ("W:", "H:", "F:", "C:", "Q:", "T:", "X:", "Y:", "J:", "L:", "O
 ANCHOR_KINDS = ("w:", "h:", "c:", "x:", "y:", "i:")
 """Keys a mark has as the anchor of a ``W:``, ``H:``, ``C:``, ``X:``, ``Y:`` or ``I:`` bucket
 (module docs)."""
+_V = TypeVar("_V")  # what `_checked_pairs` reads of each member
 MAX_SHARED_FIRST_WORD = 1000
 MAX_SHARED_ENDING = 200
 _MAX_RUN_WORDS = 6
@@ -306,11 +308,7 @@ def bucket_pairs(
 def _ending_pairs(
     members: Sequence[int], text_of: Callable[[int], str], new: Callable[[int], bool]
 ) -> Iterator[tuple[int, int]]:
-    ended = [(m, _ending_word(text_of(m))) for m in members]
-    for i, (a, word_a) in enumerate(ended):
-        for b, word_b in ended[i + 1 :]:
-            if (new(a) or new(b)) and ending(word_a, word_b) is not None:
-                yield (a, b) if a < b else (b, a)
+    return _checked_pairs(members, lambda m: _ending_word(text_of(m)), ending, new)
 
 
 def _sound(text: str) -> str:
@@ -320,10 +318,22 @@ def _sound(text: str) -> str:
 def _vowel_change_pairs(
     members: Sequence[int], text_of: Callable[[int], str], new: Callable[[int], bool]
 ) -> Iterator[tuple[int, int]]:
-    sounds = [(m, _sound(text_of(m))) for m in members]
-    for i, (a, sound_a) in enumerate(sounds):
-        for b, sound_b in sounds[i + 1 :]:
-            if (new(a) or new(b)) and vowel_change(sound_a, sound_b) is not None:
+    return _checked_pairs(members, lambda m: _sound(text_of(m)), vowel_change, new)
+
+
+def _checked_pairs(
+    members: Sequence[int],
+    value_of: Callable[[int], _V],
+    rule: Callable[[_V, _V], object],
+    new: Callable[[int], bool],
+) -> Iterator[tuple[int, int]]:
+    """The pairs of a bucket (one member new) whose values `rule` scores (not None): a
+    bucket whose key alone does not decide the rule (``T:``, ``O:``), checked cheaply here
+    before `compare`."""
+    valued = [(m, value_of(m)) for m in members]
+    for i, (a, value_a) in enumerate(valued):
+        for b, value_b in valued[i + 1 :]:
+            if (new(a) or new(b)) and rule(value_a, value_b) is not None:
                 yield (a, b) if a < b else (b, a)
 
 

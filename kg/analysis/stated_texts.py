@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
+from kg.analysis.evidence import Statement
 from kg.analysis.similarity import KeyedTexts, MarkSimilarity
 from kg.namespaces import TM
 
@@ -137,10 +138,6 @@ def equivalents_of(
             registration, _, reason, text, (prop, statement) = index.entries[at]
             found.setdefault((reason, text), []).append((registration, prop, statement))
     return [(reason, text, tuple(said)) for (reason, text), said in found.items()]
-
-
-Statement = tuple[str, str, str]
-"""(subject IRI, property IRI, value): what a piece of evidence in the graph says."""
 
 
 def stated_matches(
