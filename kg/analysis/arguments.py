@@ -8,10 +8,11 @@ A refused argument raises `ArgumentError`: exit status 2 in the CLI, ``BAD_REQUE
 
 Rules, by argument name (`RULES`):
 
-- names, marks, case ids and numbers, search text: one line of printable text, not blank, at
-  most `MAX_TEXT_CHARS` characters — no control character (newline, tab, ESC, NUL), no
-  line or paragraph separator (U+2028, U+2029), no surrogate or non-character, no
-  bidirectional override;
+- names, marks, case ids and numbers, search text: one line of printable text, not blank
+  (it holds a letter, digit, punctuation mark or symbol), at most `MAX_TEXT_CHARS`
+  characters — no control character (newline, tab, ESC, NUL), no line or paragraph
+  separator (U+2028, U+2029), no surrogate or noncharacter, no bidirectional formatting
+  character: `kg.text_characters`, the rule the store's texts follow too;
 - ``jurisdiction``: an ISO 3166-1 alpha-2 code (any case), a regional system's WIPO ST.3 code
   (EM, BX, OA, WO), or tmkg's jurisdiction IRI (``https://w3id.org/tmkg/id/jurisdiction/CN``);
   returned as the upper-case code;
@@ -28,11 +29,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
 from kg.analysis.dates import PartialDate
 from kg.errors import KGError
+from kg.text_characters import BIDI_FORMATTING, LINE_BREAKS, REFUSED, character_name, is_visible
 
 __all__ = [
     "JURISDICTION_IRI",
@@ -52,9 +55,8 @@ MAX_TEXT_CHARS = 500
 JURISDICTION_IRI = "https://w3id.org/tmkg/id/jurisdiction/"
 
 _UNPRINTABLE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u200e\u200f\u2028\u2029\u202a-\u202e"
-    "\u2066-\u2069]"
-)
+    f"{REFUSED.pattern}|{BIDI_FORMATTING.pattern}|{LINE_BREAKS.pattern}"
+)  # kg.text_characters: what no stored text holds either
 _CODE = re.compile(r"[A-Za-z]{2}")
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`\x00-\x20]+")
 
@@ -103,11 +105,20 @@ def text(value: object, argument: str = "text") -> str:
     if bad:
         raise ArgumentError(
             argument,
-            f"{argument} {_shown(value)} holds a control character (U+{ord(bad[0]):04X})",
+            f"{argument} {_shown(value)} holds {_what(bad[0])}",
         )
-    if not value.strip():
+    if not is_visible(value):
         raise ArgumentError(argument, f"{argument} is blank")
     return value
+
+
+def _what(char: str) -> str:
+    """A refused character as messages name it: ``a control character (U+000A)``."""
+    if BIDI_FORMATTING.fullmatch(char):
+        return f"a bidirectional formatting character ({character_name(char)})"
+    if unicodedata.category(char) in ("Cc", "Zl", "Zp"):
+        return f"a control character (U+{ord(char):04X})"
+    return character_name(char)
 
 
 def jurisdiction(value: object, argument: str = "jurisdiction") -> str:

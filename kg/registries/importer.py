@@ -342,6 +342,7 @@ class _Run:
         self.write(sink, batch, origins, plan.name)
         self.records += mapper.count
         self.warnings += warnings.lines() if isinstance(warnings, WarningTally) else warnings
+        self.warnings += mapper.tidied.lines()
         if mapper.lenient is not None:
             self.warnings += mapper.lenient.lines()
 

@@ -31,7 +31,9 @@ from kg.registries.details import detail_quads
 from kg.registries.iris import mark_iri, party_iri, registration_iri
 from kg.registries.iris import node as _node
 from kg.registries.kinds import is_wordless, kind_quads
-from kg.registries.records import Owner, RegistryRecord, RowErrors, WarningTally
+from kg.registries.record_text import tidy_record
+from kg.registries.records import FieldError, Owner, RegistryRecord, RowErrors, WarningTally
+from kg.text_characters import character_name
 
 __all__ = [
     "ImportedFile",
@@ -147,6 +149,8 @@ class Mapper:
         self.texts_are_words = False
         """Whether the file's mark texts are the standard's verbal element (ST.66, ST.96,
         Madrid), not a register's title for a figure (a CSV may hold either)."""
+        self.tidied = WarningTally(name)
+        """Characters removed from the records' texts (`kg.registries.record_text`)."""
         self.lenient: WarningTally | None = None
         """Where owners that disagree go in an office's file (None: a CSV's errors)."""
 
@@ -162,6 +166,18 @@ class Mapper:
         with other single values (an error is added naming both lines). A registration stated
         again with the same single values adds its multi-valued facts (co-owners, classes,
         goods and services: one row per owner or class)."""
+        try:
+            record, removed = tidy_record(record)
+        except FieldError as error:
+            self.errors.add(record.line, None, f"{self.record_name(record)}{error}")
+            return None
+        if removed:
+            self.tidied.add(
+                "bidirectional formatting characters removed from their texts",
+                record.line,
+                self.record_name(record)
+                + ", ".join(f"{field} {character_name(char)}" for field, char in removed),
+            )
         registration = self.registration(record)
         key = hash(_content(record))
         first = self.seen.setdefault(registration.value, (record.line, key))
@@ -343,6 +359,11 @@ class Mapper:
         else:
             self.lenient.add(f"one owner name given two {what}: the first kept", line, message)
 
+    @staticmethod
+    def record_name(record: RegistryRecord) -> str:
+        """How messages name `record` before what they say of it: ``"record 87881347: "``."""
+        return f"record {record.record_id}: " if record.record_id else ""
+
     def where(self, record: RegistryRecord) -> str:
         return f"{self.name}:{record.line}"
 
@@ -386,6 +407,7 @@ def registry_quads(
         quads=tuple(dict.fromkeys(quads)),
         origins=origins,
         warnings=tuple(warnings.lines() if isinstance(warnings, WarningTally) else warnings)
+        + tuple(mapper.tidied.lines())
         + tuple(mapper.lenient.lines() if mapper.lenient is not None else ()),
     )
 
