@@ -266,3 +266,29 @@ def test_kg_query_says_an_update_is_an_update() -> None:
         result = run_kg("query", "--memory", update)
         assert result.returncode == 6, result.stderr
         assert "this is an update" in result.stderr and "POST /sparql" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "store", "memory"),
+    [
+        (["--store", "A", "stats"], "A", None),
+        (["stats", "--store", "B"], "B", None),
+        (["--store", "A", "stats", "--store", "B"], "B", None),
+        (["--memory", "who-else-uses", "AWS"], None, True),
+        (["--store", "A", "--debug", "load", "f.ttl"], "A", None),
+        (["stats"], None, None),
+    ],
+)
+def test_store_options_go_before_or_after_the_command(
+    argv: list[str], store: str | None, memory: bool | None
+) -> None:
+    args = build_parser().parse_args(argv)
+    assert (str(args.store) if args.store else None, args.memory) == (store, memory)
+    assert args.debug == ("--debug" in argv or None)
+
+
+def test_kg_store_before_load_loads_into_that_store(tmp_path: Path) -> None:
+    store = tmp_path / "before"
+    run_kg("--store", store, "load", "--seed", check=True)
+    stats = run_kg("stats", "--store", store, check=True)
+    assert str(store) in stats.stdout

@@ -36,53 +36,62 @@ SELECT_FORMATS = ("table", "json", "csv", "tsv", "xml")
 GRAPH_FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml")
 
 
-def _store_options() -> argparse.ArgumentParser:
+def _store_options(default: object = None) -> argparse.ArgumentParser:
+    """The store options, which `kg` takes before the command or after it (``kg --store S
+    load F`` or ``kg load --store S F``; after it wins). Each command's copy has `default`
+    ``argparse.SUPPRESS``, so an option left out there keeps what was given before it."""
     common = argparse.ArgumentParser(add_help=False)
     group = common.add_argument_group("store")
     group.add_argument(
         "--store",
         type=Path,
         metavar="PATH",
+        default=default,
         help="folder of the embedded store (default: $KG_STORE, else the per-user data folder)",
     )
     group.add_argument(
         "--memory",
         action="store_true",
-        default=None,
+        default=default,
         help="use a throwaway in-memory store holding the reference data and the seed case",
     )
     group.add_argument(
         "--endpoint",
+        default=default,
         metavar="URL",
         help="use a remote SPARQL 1.1 endpoint as the store instead (default: $KG_ENDPOINT)",
     )
     group.add_argument(
         "--update-endpoint",
+        default=default,
         metavar="URL",
         help="its SPARQL Update endpoint, if not the same (default: $KG_UPDATE_ENDPOINT)",
     )
     group.add_argument(
         "--endpoint-user",
+        default=default,
         metavar="USER",
         help="user for the endpoints, Digest or Basic auth (default: $KG_ENDPOINT_USER)",
     )
     group.add_argument(
         "--endpoint-password",
+        default=default,
         metavar="PASSWORD",
         help="password for the endpoints (prefer $KG_ENDPOINT_PASSWORD, which ps does not show)",
     )
     group.add_argument(
-        "--debug", action="store_true", default=None, help="show tracebacks on errors"
+        "--debug", action="store_true", default=default, help="show tracebacks on errors"
     )
     return common
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for `kg` and its subcommands."""
-    common = _store_options()
+    common = _store_options(argparse.SUPPRESS)
     parser = argparse.ArgumentParser(
         prog="kg",
         description="tmkg: a knowledge graph of trademark conflicts (RDF, SPARQL, analyses).",
+        parents=[_store_options()],
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
