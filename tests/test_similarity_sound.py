@@ -13,7 +13,7 @@ from kg.analysis.conflicts import candidate_text_pairs
 from kg.analysis.mark_index import MarkIndex
 from kg.analysis.rule_blocking import lookup_keys
 from kg.analysis.similarity import DEFAULT_MIN_SIMILARITY, REASONS, blocking_keys, compare
-from kg.analysis.sound_rules import fold, sound_form
+from kg.analysis.sound_rules import different_words, fold, is_ordinary_word, sound_form
 
 # The same consonants heard in the same order, one vowel sound apart at most, spelled too far
 # apart for `fuzzy`. Decided similar (bench/decisions) and made-up marks of the same kind.
@@ -26,7 +26,7 @@ SOUND = [
     ("KLEERON", "CLEERAN"),
     ("SAIKO", "SYCOS"),
     ("QUANTO", "KWANTOS"),
-    ("DOLLAR", "DOLOR"),
+    ("DOLLAR", "DOLLOR"),
 ]
 
 # One mark's pronunciation the whole beginning of a one-word mark's, which adds a syllable or
@@ -55,6 +55,39 @@ APART = [
     ("特斯拉", "TESLA"),  # another script: not read by an English voice
     ("PAY", "IPAY"),  # three letters: the short rule's
 ]
+
+
+# Ordinary English words of different meanings, one vowel apart: the conceptual difference
+# counteracts the aural similarity (CJEU C-361/04 P Ruiz-Picasso; EUIPO Guidelines, Part C,
+# Section 2, Chapter 4, "conceptual comparison"), so `sound` does not hold.
+DIFFERENT_WORDS = [
+    ("BASKET", "BISCUIT"),
+    ("LADDER", "LEADER"),
+    ("COTTON", "KITTEN"),
+    ("CANON", "CANYON"),  # still 0.83 by `fuzzy`: one letter added to five
+    ("IDEAL", "IDOL"),  # EUIPO sample register
+    ("LION", "X-LINE"),  # EUIPO sample register: X- is not a word
+    ("MASTER", "MISTER GO"),  # EUIPO sample register: GO is weak
+    ("DOLLAR", "DOLOR"),  # DOLOR, grief, is a word too; `phonetic`: pronounced alike
+]
+
+
+@pytest.mark.parametrize(("a", "b"), DIFFERENT_WORDS, ids=[f"{a}|{b}" for a, b in DIFFERENT_WORDS])
+def test_words_of_different_meanings_are_not_sound_matches(a: str, b: str) -> None:
+    found = compare(a, b)
+    assert "sound" not in found.reasons, found
+    assert different_words(a, b)
+    if found.reasons not in ((), ("fuzzy",), ("phonetic",)):  # spelled or pronounced alike
+        pytest.fail(f"{a} / {b}: {found}")
+    if a not in ("CANON", "DOLLAR"):
+        assert found.score < DEFAULT_MIN_SIMILARITY, found
+
+
+def test_coined_words_and_names_are_not_ordinary_words() -> None:
+    for word in ("SEIKO", "SEYCOS", "SERTUN", "IPAYED", "GORDON", "KWIK"):
+        assert not is_ordinary_word(word), word
+    assert not different_words("CERTAIN", "SERTUN")  # one coined word: `sound` holds
+    assert not different_words("LION", "LIONS INTERNATIONAL")  # a shared word
 
 
 @pytest.mark.parametrize(("a", "b"), SOUND, ids=[f"{a}|{b}" for a, b in SOUND])

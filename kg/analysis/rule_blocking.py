@@ -27,9 +27,12 @@ key         a mark has it when                                  a bucket's candi
             word of a pair (its own, or one more) and the half  cheaper than `compare`)
             of that length it ends with (``T:2.8.KERS``,
             `kg.analysis.similarity_rules.ending_patterns`)
-``X:``      its consonant skeleton and syllables (other         a mark in another script
-            scripts), the skeletons it may be transcribed       with a Latin one:
-            with (Latin)                                        ``sound-transliteration``
+``X:``      its consonant skeleton (Chinese characters,         a mark in another script
+            scripts of few vowels) or its consonant classes     with a Latin one:
+            (katakana or Hangul alone: `kg.analysis.            ``sound-transliteration``
+            transcription`), the skeletons and classes it may
+            be transcribed with (Latin); none for Cyrillic,
+            Greek, hiragana (compared by spelling)
 ``Y:``      its whole reading in syllables (Chinese characters, a mark whose reading is the
             Hangul, kana: `kg.analysis.syllable_rules`) and     key, with every other:
             the beginnings and ends of its words that may hold  ``containment`` by syllables
@@ -77,7 +80,7 @@ from functools import lru_cache
 from typing import TypeVar
 
 from kg.analysis.elements import distinctive_words
-from kg.analysis.scripts import normalize, romanize, whole_han, words
+from kg.analysis.scripts import HAN, normalize, romanize, whole_han, words
 from kg.analysis.similarity_rules import (
     AFFIX_MAX_LENGTH,
     AFFIX_MIN_LENGTH,
@@ -97,6 +100,7 @@ from kg.analysis.sound_rules import (
     sound_beginnings,
     sound_form,
     sound_word,
+    spelled_form,
     vowel_change,
 )
 from kg.analysis.syllable_rules import (
@@ -105,6 +109,12 @@ from kg.analysis.syllable_rules import (
     one_change_patterns,
     syllable_runs,
     whole_reading,
+)
+from kg.analysis.transcription import (
+    TRANSCRIPTION_MIN_CONSONANTS,
+    compared_by,
+    reading,
+    transcription_keys,
 )
 from kg.analysis.verbal import verbal_element
 
@@ -161,11 +171,10 @@ def rule_keys(verbal: str) -> set[str]:
         if (word := ending_word(words(verbal))) is not None:
             keys.update("T:" + pattern for pattern in ending_patterns(word))
         keys.update("X:" + v for v in skeleton_variants(roman))
+        keys.update("X:" + k for k in transcription_keys(roman, spelled_form(verbal)))
         keys.update(_sound_keys(verbal))
     else:
-        skeleton = transcribed_skeleton(roman, bool(han))
-        if len(skeleton) >= SKELETON_MIN_LENGTH:
-            keys.update(("X:" + skeleton, "x:" + skeleton))
+        keys.update(_transcription_keys(folded, roman))
         keys.update(_syllable_keys(verbal))
     return keys
 
@@ -178,6 +187,20 @@ def _sound_keys(verbal: str) -> set[str]:
         keys.update(("I:" + sound, "i:" + sound))
     keys.update("I:" + beginning for beginning in sound_beginnings(sound_word(verbal)))
     return keys
+
+
+def _transcription_keys(folded: str, roman: str) -> set[str]:
+    """The ``X:`` key and its ``x:`` twin of a mark in another script (module docs)."""
+    kind = "skeleton" if HAN.search(folded) else compared_by(folded)
+    if kind == "skeleton":
+        skeleton = transcribed_skeleton(roman, bool(HAN.search(folded)))
+        ok = len(skeleton) >= SKELETON_MIN_LENGTH
+    elif kind == "transcription" and (read := reading(folded)) is not None:
+        skeleton = read.consonants
+        ok = len(skeleton) >= TRANSCRIPTION_MIN_CONSONANTS
+    else:
+        return set()
+    return {"X:" + skeleton, "x:" + skeleton} if ok else set()
 
 
 def _syllable_keys(verbal: str) -> set[str]:

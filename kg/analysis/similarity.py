@@ -36,7 +36,9 @@ reason                     when                                           score
                            sounds with ``e >= 0.5`` or the same
                            pronunciation (`kg.analysis.pronunciation`)
                            with ``e >= 0.3``
-``sound-transliteration``  another script, the same consonant skeleton    0.85
+``sound-transliteration``  another script: Chinese, the same consonant    0.85
+                           skeleton; katakana, Hangul, the same sounds
+                           (`kg.analysis.transcription`)
 ``beginning``              a Latin form the whole beginning of the other  0.8-0.9
 ``sound-beginning``        a Latin mark's pronunciation the whole         0.8-0.9
                            beginning of a one-word mark's, not spelled
@@ -259,7 +261,9 @@ def _compare_verbal(a: str, b: str) -> MarkSimilarity:
     _structure_rules(a, b, (folded_a, folded_b), roman_a, roman_b, fired)
     if other_script and folded_a.isascii() != folded_b.isascii():
         latin, other = (roman_a, folded_b) if folded_a.isascii() else (roman_b, folded_a)
-        found = rules.sound_transliteration(romanize(other), latin, HAN.search(other) is not None)
+        spoken = heard_rules.spelled_form(a if folded_a.isascii() else b)
+        han = HAN.search(other) is not None
+        found = rules.sound_transliteration(romanize(other), latin, han, other, spoken)
         if found is not None:
             fired["sound-transliteration"] = found
     spelled = [fired[r] for r in ("phonetic", "sound-transliteration", "fuzzy") if r in fired]
@@ -335,14 +339,17 @@ def _structure_rules(
 
 def _sound_rules(a: str, b: str, fired: dict[str, float]) -> None:
     """The rules of `kg.analysis.sound_rules` on two Latin marks' pronunciations, read only
-    when their spelled consonants nearly agree (`kg.analysis.sound_rules.may_sound_alike`)."""
+    when their spelled consonants nearly agree (`kg.analysis.sound_rules.may_sound_alike`),
+    ``sound`` set aside between two marks of ordinary, different words
+    (`kg.analysis.sound_rules.different_words`)."""
     spelled_a, spelled_b = heard_rules.spelled_form(a), heard_rules.spelled_form(b)
     if not heard_rules.may_sound_alike(spelled_a, spelled_b):
         return
     sound_a, sound_b = heard_rules.sound_form(a), heard_rules.sound_form(b)
     if not sound_a or not sound_b:
         return
-    if heard_rules.vowel_change(sound_a, sound_b) is not None:
+    changed = heard_rules.vowel_change(sound_a, sound_b) is not None
+    if changed and not heard_rules.different_words(a, b):  # different meanings: not alike
         fired["sound"] = heard_rules.SOUND_SCORE
     words_a, words_b = heard_rules.sound_word(a), heard_rules.sound_word(b)
     begun = heard_rules.sound_beginning(sound_a, sound_b, words_a, words_b, spelled_a, spelled_b)

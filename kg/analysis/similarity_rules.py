@@ -42,14 +42,26 @@ fired. The rules follow how examiners compare marks:
     are left out: one letter is half the mark, and in a register of 21,000 marks (TIPO, KIPRIS,
     EUIPO, IPONZ samples) ``LF`` met 30 others and ``AB`` 47. Latin forms only.
 ``sound-transliteration``
-    A mark in another script and a Latin mark with the same consonant skeleton
-    (`kg.analysis.phonetics.consonant_skeleton`), a Chinese mark with about as many
-    syllables as the Latin one: how foreign
-    brands are transcribed in Chinese, Japanese or Korean (``亚马逊`` / AMAZON, ``乔丹`` /
-    JORDAN, ``飞利浦`` / PHILIPS). Transcription drops what the other language lacks: an
-    ``R`` after a vowel, a final ``S``, and makes no ``R``/``L`` contrast. The romanized
-    forms must also share letters (Indel similarity >= 0.55, the share of letters kept in
-    order): a skeleton of three classes alone is shared by too many unrelated marks.
+    A mark in another script that transcribes a Latin mark's sounds: how foreign brands
+    are written in Chinese, Japanese or Korean. The romanized forms must share letters
+    (Indel similarity >= 0.55, the share of letters kept in order), and then, by script
+    (`kg.analysis.transcription.compared_by`):
+
+    - Chinese characters (and scripts that write few vowels, such as Arabic): the same
+      consonant skeleton (`kg.analysis.phonetics.consonant_skeleton`, Soundex classes) and,
+      for Chinese, about as many syllables (``亚马逊`` / AMAZON, ``乔丹`` / JORDAN,
+      ``飞利浦`` / PHILIPS). Transcription drops what the other language lacks: an ``R``
+      after a vowel, a final ``S``, and makes no ``R``/``L`` contrast. A character is a
+      syllable, chosen for its sound among many: the skeleton is all that can be asked.
+    - katakana or Hangul alone: the mark's consonants and vowels, the vowels the
+      transcription rules add set aside, agree with the Latin mark's English reading or its
+      spelling (`kg.analysis.transcription.transcribes`: ``エリクソン`` / ERICSSON,
+      ``맥도날드`` / MCDONALDS; not ``リスーモ`` / ERICSSON, ``ミドリ`` / HUMIDOR, whose Soundex
+      skeletons agree), three consonant classes or more, and the letters, written by those
+      classes without the added vowels, 75% alike.
+    - Cyrillic, Greek, Armenian, Georgian, hiragana (native Japanese words), kana or Hangul
+      beside other letters: never; they are compared by their romanized spelling
+      (``СОКОЛ`` is SOKOL, not a skeleton shared with SCORKL).
 """
 
 from __future__ import annotations
@@ -60,6 +72,14 @@ from rapidfuzz.distance import OSA, Indel
 
 from kg.analysis.elements import element_form, is_weak
 from kg.analysis.phonetics import SOUNDEX_CLASSES, consonant_skeleton, syllable_count
+from kg.analysis.transcription import (
+    TRANSCRIPTION_MIN_CONSONANTS,
+    TRANSCRIPTION_MIN_LETTERS,
+    compared_by,
+    reading,
+    transcribes,
+    transcription_letters,
+)
 
 __all__ = [
     "AFFIX_MIN_LENGTH",
@@ -366,8 +386,13 @@ def transcribed_skeleton(roman: str, han: bool) -> str:
     return consonant_skeleton(roman).replace("6", "4")
 
 
-def sound_transliteration(other_script: str, latin: str, han: bool) -> float | None:
-    """A score when a romanized mark of another script sounds like a Latin mark.
+def sound_transliteration(
+    other_script: str, latin: str, han: bool, folded: str | None = None, spoken: str = ""
+) -> float | None:
+    """A score when a romanized mark of another script sounds like a Latin mark (module
+    docs); `folded` is the other mark as `kg.analysis.scripts.normalize` gives it, which
+    tells its script (without it, the consonant skeletons are compared), `spoken` the
+    Latin mark's words to read aloud (`kg.analysis.transcription.latin_readings`).
 
     >>> sound_transliteration("YAMAXUN", "AMAZON", True)
     0.85
@@ -377,7 +402,19 @@ def sound_transliteration(other_script: str, latin: str, han: bool) -> float | N
     0.85
     >>> sound_transliteration("XINGBAKE", "STARBUCKS", True) is None
     True
+    >>> sound_transliteration("ERIKUSON", "ERICSSON", False, "エリクソン")
+    0.85
+    >>> sound_transliteration("RISUMO", "ERICSSON", False, "リスーモ") is None
+    True
+    >>> sound_transliteration("SOKOL", "SCORKL", False, "СОКОЛ") is None
+    True
     """
+    if folded is not None and not han:
+        kind = compared_by(folded)
+        if kind == "spelling":
+            return None
+        if kind == "transcription":
+            return _transcription(folded, latin, spoken)
     if Indel.normalized_similarity(other_script, latin) < SOUND_MIN_LETTERS:
         return None
     skeleton = transcribed_skeleton(other_script, han)
@@ -386,3 +423,17 @@ def sound_transliteration(other_script: str, latin: str, han: bool) -> float | N
     if han and abs(syllable_count(other_script) - syllable_count(latin)) > 1:
         return None  # a Chinese character is a syllable; kana and Hangul add vowels
     return SOUND_SCORE
+
+
+def _transcription(folded: str, latin: str, spoken: str = "") -> float | None:
+    """The ``sound-transliteration`` score of a katakana or Hangul mark (module docs); the
+    letters compared are `kg.analysis.transcription.transcription_letters`."""
+    letters = Indel.normalized_similarity(
+        transcription_letters(folded), transcription_letters(latin)
+    )
+    if letters < TRANSCRIPTION_MIN_LETTERS:
+        return None
+    read = reading(folded)
+    if read is None or len(read.consonants) < TRANSCRIPTION_MIN_CONSONANTS:
+        return None
+    return SOUND_SCORE if transcribes(folded, latin, spoken) else None

@@ -34,6 +34,19 @@ romanized Chinese, Korean or Japanese mark read by an English voice is not how i
     the other (then the spelled rules judge the pair: GO FETCH / GLOWFETCH, PULSE /
     PULSPORTS).
 
+``sound`` does not hold between two marks that are each ordinary English words, none shared
+(:func:`different_words`: BASKET / BISCUIT, LADDER / LEADER, COTTON / KITTEN, IDEAL / IDOL):
+where both marks have a clear and different meaning the public grasps at once, the
+conceptual difference counteracts the aural similarity (CJEU C-361/04 P *Ruiz-Picasso*,
+PICASSO / PICARO, para. 20; General Court T-292/01 *Phillips-Van Heusen*, BASS / PASH; EUIPO
+Guidelines, Part C, Section 2, Chapter 4, "conceptual comparison", neutralisation). A
+listed word is a lowercase entry of Webster's Second International (1934, public domain: the
+``web2`` list of the PyPI package ``english-words``, MIT), so proper names (``Gordon``) and
+coined words (SEIKO, SERTUN) are not; the test stays one of texts: a word the list holds in
+another sense (FLITE, STILE) or spelled otherwise (ADVISER / ADVISOR) counts as a different
+word. ``sound-beginning`` keeps such pairs: a word heard at the beginning of another is
+mostly of its family (TASTE / TASTY, CREATE / CREATIVE, ATRIUM / ATRIA in the EUIPO sample).
+
 Only pairs whose spelled consonants nearly agree are read (:func:`may_sound_alike`): eSpeak
 NG costs ~100 µs a mark it has not read yet, and `compare` is called for many pairs. Both
 thresholds were chosen on every decided pair of ``bench/decisions`` (docs/similarity.md).
@@ -44,14 +57,15 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
+import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from kg.analysis.elements import distinctive_words
+from kg.analysis.elements import distinctive_words, element_form, is_weak
 from kg.analysis.phonetics import consonant_skeleton
 from kg.analysis.pronunciation import heard
-from kg.analysis.scripts import normalize
+from kg.analysis.scripts import normalize, words
 from kg.analysis.similarity_rules import BEGINNING_MAX_ADDED, BEGINNING_MIN_LENGTH
 
 __all__ = [
@@ -59,7 +73,9 @@ __all__ = [
     "SOUND_MAX_LENGTH",
     "SOUND_MIN_SOUNDS",
     "SOUND_SCORE",
+    "different_words",
     "fold",
+    "is_ordinary_word",
     "may_sound_alike",
     "one_vowel_variants",
     "sound_beginning",
@@ -261,3 +277,52 @@ def sound_beginnings(word: str) -> set[str]:
     """
     least = max(BEGINNING_MIN_SOUNDS, math.ceil(len(word) / (1 + BEGINNING_MAX_ADDED)))
     return {word[:size] for size in range(least, len(word))}
+
+
+@cache
+def _ordinary_word_hashes() -> np.ndarray:
+    """The sorted hashes (Python's, of 64 bits, for this process) of the lowercase,
+    alphabetic entries of the ``web2`` word list (module docs), in capitals: 210,768 words
+    in 1.7 MB instead of ~22 MB as strings. Built on first use."""
+    from english_words import get_english_words_set
+
+    listed = get_english_words_set(["web2"], lower=False)
+    found = (hash(w.upper()) for w in listed if w.islower() and w.isalpha())
+    return np.unique(np.fromiter(found, dtype=np.int64))
+
+
+def is_ordinary_word(word: str) -> bool:
+    """Whether a word (in capitals) is an ordinary English word (module docs); a hash of
+    64 bits stands for it, so an unlisted word is taken for a listed one about once in
+    10^14 look-ups.
+
+    >>> is_ordinary_word("BASKET"), is_ordinary_word("GORDON"), is_ordinary_word("SEIKO")
+    (True, False, False)
+    """
+    table = _ordinary_word_hashes()
+    key = np.int64(hash(word))
+    at = int(np.searchsorted(table, key))
+    return bool(at < len(table) and table[at] == key)
+
+
+def different_words(verbal_a: str, verbal_b: str) -> bool:
+    """Whether two Latin marks are each ordinary English words (every word that is not
+    weak is listed, as written or in its `kg.analysis.elements.element_form`), and share
+    none: marks of clear and different meanings (module docs).
+
+    >>> different_words("BASKET", "BISCUIT"), different_words("IDEAL", "IDOL")
+    (True, True)
+    >>> different_words("CERTAIN", "SERTUN"), different_words("ICE SHINE", "ISHINE")
+    (False, False)
+    >>> different_words("LION", "LIONS INTERNATIONAL")  # LION in both
+    False
+    """
+    forms = []
+    for verbal in (verbal_a, verbal_b):
+        kept = [w for w in words(verbal) if not is_weak(w)]
+        if not kept or not all(
+            w.isalpha() and (is_ordinary_word(w) or is_ordinary_word(element_form(w))) for w in kept
+        ):
+            return False
+        forms.append({element_form(w) for w in kept})
+    return not forms[0] & forms[1]
