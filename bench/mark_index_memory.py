@@ -7,8 +7,8 @@ The marks (`kg synth`'s registry, seed 7, or those of the store named) are read 
 as JSON in bench/out/; the process then starts again, so that its baseline holds no store.
 It prints the resident memory before, the peak while `MarkIndex.sync` keys the marks and
 while `compare_new_texts` finds the similar pairs (a thread samples /proc/self/status every
-50 ms, Linux). Not a test: it prints figures; run it at two commits one after the other to
-compare.
+50 ms, Linux), and the size of the index file written. Not a test: it prints figures; run
+it at two commits one after the other (or side by side, from two worktrees) to compare.
 """
 
 from __future__ import annotations
@@ -66,17 +66,24 @@ def main() -> None:
 
     threading.Thread(target=sample, daemon=True).start()
     base = _rss_mb()
-    index = MarkIndex(Path(tempfile.mkdtemp()) / "bench.marks.sqlite")
+    index_file = Path(tempfile.mkdtemp()) / "bench.marks.sqlite"
+    index = MarkIndex(index_file)
     started = time.perf_counter()
     index.sync(marks)
     synced, synced_peak = time.perf_counter(), peak[0]
     index.compare_new_texts()
     compared = time.perf_counter()
     done.set()
+    index.close()  # checkpoints the write-ahead log into the file
+    size = sum(f.stat().st_size for f in index_file.parent.glob(f"{index_file.name}*"))
     print(
         f"{len(marks):,} marks: baseline {base} MB; sync {synced - started:.1f} s, peak "
-        f"{synced_peak} MB; compare {compared - synced:.1f} s, peak {max(peak[0], synced_peak)} MB"
+        f"{synced_peak} MB; compare {compared - synced:.1f} s, peak {max(peak[0], synced_peak)} "
+        f"MB; index file {size / 1e6:.0f} MB"
     )
+    for leftover in index_file.parent.iterdir():
+        leftover.unlink()
+    index_file.parent.rmdir()
 
 
 if __name__ == "__main__":

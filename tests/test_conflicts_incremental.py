@@ -287,7 +287,9 @@ def test_an_index_written_by_the_previous_version_gets_its_pairs(
         found = _read_from_index(analyst, monkeypatch)
         assert found and found == _from_scratch(analyst)
     with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA user_version").fetchone() == (5,)
+        assert db.execute("PRAGMA user_version").fetchone() == (6,)
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
+        assert "keys" not in tables and "keys_by_iri" not in tables  # kept per text now
         assert db.execute("SELECT COUNT(*) FROM similar").fetchone()[0] > 0
     db.close()
 

@@ -129,7 +129,7 @@ def test_a_register_compared_through_temporary_files_keeps_the_same_similar_pair
 
 def _tables(index: MarkIndex) -> dict[str, list[tuple]]:
     db = index._db
-    names = ("marks", "keys", "texts", "text_keys", "similar")
+    names = ("marks", "text_lookup", "texts", "text_keys", "similar")
     found = {name: sorted(db.execute(f"SELECT * FROM {name}")) for name in names}
     found["schema"] = sorted(db.execute("SELECT type, name FROM sqlite_master"))
     return found
@@ -214,7 +214,7 @@ def _file_tables(path: Path) -> dict[str, list[tuple]]:
     try:
         return {
             table: sorted(db.execute(f"SELECT * FROM {table}"))
-            for table in ("marks", "keys", "texts", "text_keys", "similar", "state")
+            for table in ("marks", "text_lookup", "texts", "text_keys", "similar", "state")
         }
     finally:
         db.close()
@@ -256,7 +256,7 @@ def test_a_reader_answers_while_a_writer_holds_the_index(store_path: Path) -> No
     _written_store(store_path)
     writer = sqlite3.connect(_index_file(store_path), timeout=0)
     writer.execute("BEGIN IMMEDIATE")
-    writer.execute("DELETE FROM keys")  # mid-rewrite: not committed, not seen
+    writer.execute("DELETE FROM text_lookup")  # mid-rewrite: not committed, not seen
     try:
         reader = _reader(store_path)
         assert "NOVALUX" in {t for t, _ in _answer(reader, "Nova Lux")}
@@ -423,3 +423,17 @@ def test_readers_of_one_file_each_have_their_own_connection(tmp_path: Path) -> N
     first.sync({"m3": "NOVALUX"})  # nothing the file holds: private
     assert not first.read_only
     assert second.read_only and "m1" in second.candidates("AWS")
+
+
+def test_closing_a_written_index_leaves_no_large_write_ahead_log(tmp_path: Path) -> None:
+    path = tmp_path / "store.marks.sqlite"
+    index = MarkIndex(path)
+    index.sync(_synthetic_marks(3000, seed=9))
+    index.compare_new_texts()
+    wal = path.with_name(path.name + "-wal")
+    assert wal.exists() and wal.stat().st_size > 1_000_000  # the sync went through the log
+    index.close()
+    assert not wal.exists() or wal.stat().st_size == 0
+    reopened = MarkIndex(path)
+    assert reopened.candidates("NOVALUX") is not None and len(reopened) == 3000
+    reopened.close()

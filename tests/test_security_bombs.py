@@ -501,7 +501,9 @@ def _index_bytes(index: MarkIndex) -> int:
     """What the index stores: the marks' texts and their keys."""
     db = index._db
     (texts,) = db.execute("SELECT COALESCE(SUM(LENGTH(text)), 0) FROM marks").fetchone()
-    (keys,) = db.execute("SELECT COALESCE(SUM(LENGTH(key) + LENGTH(iri)), 0) FROM keys").fetchone()
+    (keys,) = db.execute(
+        "SELECT COALESCE(SUM(LENGTH(key) + LENGTH(id)), 0) FROM text_lookup"
+    ).fetchone()
     return texts + keys
 
 
@@ -543,6 +545,11 @@ def test_an_index_keyed_by_an_older_tmkg_is_rekeyed(tmp_path: Path) -> None:
     text = "".join(chr(ord("A") + i % 26) for i in range(2_000))
     MarkIndex(path).close()
     old = sqlite3.connect(path)
+    # before version 6 of the index, keys were kept per mark, in this table
+    old.execute(
+        "CREATE TABLE keys (key TEXT NOT NULL, iri TEXT NOT NULL, PRIMARY KEY (key, iri)) "
+        "WITHOUT ROWID"
+    )
     deletions = [f"D:{text[:i]}{text[i + 1 :]}" for i in range(len(text))] + [f"D:{text}"]
     old.executemany("INSERT INTO keys VALUES (?, 'm')", [(key,) for key in deletions])
     old.execute("INSERT INTO marks VALUES ('m', ?)", (text,))
@@ -552,6 +559,8 @@ def test_an_index_keyed_by_an_older_tmkg_is_rekeyed(tmp_path: Path) -> None:
     index = MarkIndex(path)
     assert index.sync({"m": text}) == 1  # re-keyed
     assert _index_bytes(index) < 40 * len(text)
+    tables = {name for (name,) in index._db.execute("SELECT name FROM sqlite_master")}
+    assert "keys" not in tables  # the quadratic keys are gone with it
     assert MarkIndex(path).sync({"m": text}) == 0  # and only once
 
 

@@ -168,7 +168,7 @@ def test_an_index_built_under_older_rules_keys_its_marks_again(tmp_path: Path) -
     index.sync(LOW_EDIT)
     index.close()
     with sqlite3.connect(path) as db:  # as an older tmkg left it
-        db.execute("DELETE FROM keys WHERE key LIKE 'A:%'")
+        db.execute("DELETE FROM text_lookup WHERE key LIKE 'A:%'")
         db.execute("UPDATE state SET value = 0 WHERE name = 'rules'")
     index = MarkIndex(path)
     assert index.sync(LOW_EDIT) == len(LOW_EDIT)  # every mark keyed again

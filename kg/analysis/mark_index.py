@@ -1,11 +1,13 @@
 """The mark index: blocking keys -> marks, and the similar pairs of texts, in SQLite.
 
-Finding the marks similar to a text must not compare it with every mark, so each mark is
-indexed under its blocking keys (`kg.analysis.similarity.blocking_keys`); a query looks up
-the text's keys and compares only the marks found. Computing keys costs ~50 µs a mark, a
-minute for a million, so the index is kept on disk (``<store>.marks.sqlite`` beside an
-on-disk store; in memory otherwise) and brought up to date incrementally: `sync` computes
-keys only for marks that are new or whose text changed, and drops removed ones.
+Finding the marks similar to a text must not compare it with every mark, so each distinct
+text is indexed under its blocking keys (`kg.analysis.similarity.blocking_keys`, table
+``text_lookup``) and each mark under its text (``marks``); a query looks up the text's keys
+and compares only the marks of the texts found. Computing keys costs ~0.4 ms a text, minutes
+for a million, so the index is kept on disk (``<store>.marks.sqlite`` beside an on-disk
+store; in memory otherwise) and brought up to date incrementally: `sync` computes keys only
+for texts it has not keyed, records new marks and marks whose text changed, and drops
+removed ones (and the texts no mark or verbal element uses any more).
 
 The index also keeps, for `kg conflicts`, every pair of distinct compared texts (the marks'
 texts and the registrations' verbal elements) that share a blocking key and score at least
@@ -15,13 +17,12 @@ else the first conflict search does), with the texts sharing one of its keys onl
 mark or registration uses any more drops its pairs. So a conflict search reads pairs instead
 of comparing, and a day's import compares only the day's new texts.
 
-The index grows linearly with the marks' lengths (`blocking_keys`), also for marks longer
+The index grows linearly with the texts' lengths (`blocking_keys`), also for marks longer
 than `kg.analysis.similarity.MAX_MARK_LENGTH` that a store held before that limit. An index
-written by an older tmkg whose keys grew with the square of the length (a 20,000-letter mark
-took 810 MB) has those marks re-keyed when it is opened (``PRAGMA user_version``), and so do
-marks keyed on their whole text before keys were taken from the verbal element (a figure's
-placeholder such as ``設計圖`` has no keys, ``ACME & Design`` those of ``ACME``). An index
-without similar pairs (tmkg before version 4 of the index) gets them at its next `sync`.
+written by an older tmkg (``PRAGMA user_version`` below `_KEYS_VERSION`: keys kept per mark
+before version 6, keys that grew with the square of the length before version 2) or under
+other rules (`_rules_fingerprint`) is emptied when opened for writing, and the next `sync`
+keys every text again.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import sqlite3
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from functools import cache
 from pathlib import Path
 from typing import IO
@@ -45,7 +46,6 @@ from kg.analysis.phonetics import vowels as _vowels  # compare's phonetic rule a
 from kg.analysis.rule_blocking import ANCHOR_KINDS, RULE_KEY_KINDS, bucket_pairs, lookup_keys
 from kg.analysis.similarity import (
     DEFAULT_MIN_SIMILARITY,
-    DELETION_MAX_LENGTH,
     FUZZY_MIN_EDIT,
     HEARD_MIN_EDIT,
     PHONETIC_MIN_EDIT,
@@ -56,7 +56,6 @@ from kg.analysis.similarity import (
     compare,
 )
 from kg.analysis.similarity_rules import AFFIX_MAX_LENGTH
-from kg.analysis.verbal import verbal_element
 
 __all__ = ["SIMILAR_FLOOR", "MarkIndex", "index_path_for"]
 
@@ -65,9 +64,9 @@ SIMILAR_FLOOR = DEFAULT_MIN_SIMILARITY
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS marks (iri TEXT PRIMARY KEY, text TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS keys (key TEXT NOT NULL, iri TEXT NOT NULL, PRIMARY KEY (key, iri))
-    WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS keys_by_iri ON keys (iri);
+CREATE INDEX IF NOT EXISTS marks_by_text ON marks (text);
+CREATE TABLE IF NOT EXISTS text_lookup (key TEXT NOT NULL, id INTEGER NOT NULL,
+    PRIMARY KEY (key, id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS texts (id INTEGER PRIMARY KEY AUTOINCREMENT, text TEXT NOT NULL UNIQUE,
     roman TEXT NOT NULL, vowels TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS text_keys (key TEXT NOT NULL, id INTEGER NOT NULL,
@@ -77,6 +76,7 @@ CREATE TABLE IF NOT EXISTS similar (a INTEGER NOT NULL, b INTEGER NOT NULL, scor
 CREATE INDEX IF NOT EXISTS similar_by_b ON similar (b);
 CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 """
+_TABLES = ("similar", "text_keys", "text_lookup", "texts", "state", "marks")
 _CHUNK = 500
 _KEYED_CHUNK = 10_000  # texts keyed at once (their keys ~4 KB each, their rows ~15 KB)
 _PAIR_CHUNK = 1_000_000  # candidate pairs packed and deduplicated at once
@@ -84,10 +84,13 @@ _HELD_PAIRS = 8 * _PAIR_CHUNK  # past this many held (64 MB), they go to tempora
 _PARTS = 16  # the temporary files
 _SIMILAR_CHUNK = 100_000  # similar pairs written at once
 _CACHE_KIB = 64 * 1024
+_WAL_LIMIT_BYTES = 64 * 1024 * 1024
 # 2: no one-deletion keys past DELETION_MAX_LENGTH; 3: verbal elements; 4: similar text pairs
 # (which are also forgotten whenever `compare` or `blocking_keys` change: `_rules_fingerprint`);
-# 5: the rule keys of kg.analysis.rule_blocking and their anchor twins
-_KEYS_VERSION = 5
+# 5: the rule keys of kg.analysis.rule_blocking and their anchor twins; 6: a text's keys kept
+# once by text id (``text_lookup``), not once per mark by IRI (``keys``, ``keys_by_iri``:
+# 83% of a 100k-mark index, bench/mark_index_memory.py)
+_KEYS_VERSION = 6
 # compare reaches 0.8 only with equal romanized forms (edit similarity 1), e >= 0.8 (fuzzy)
 # or e >= 0.5 with a shared phonetic key and the same vowels (phonetic): see its module docs.
 # The margins keep float32 rounding in cdist from dropping a pair at the bound.
@@ -104,6 +107,7 @@ _THREADED_CELLS = 100_000  # below this, starting threads costs more than it sav
 _BULK_SHARE = 0.25  # more new texts than this share of the index: read every bucket in order
 _OVERLAY_SHARE = 0.05  # a read-only index lacking more of the marks is not used (MarkIndex)
 _EDIT_KINDS = ("D:", "P:", "S:")  # keys for compare's "fuzzy" reason alone (blocking_keys)
+_STAGED = ("text_lookup", "text_keys")  # the key tables a bulk sync stages (MarkIndex._staged)
 
 
 def index_path_for(location: str) -> Path | None:
@@ -183,6 +187,9 @@ class MarkIndex:
         # cache than the 2 MB default keeps inserting them from reading a page for every row
         # (64 MB: bench/mark_index_memory.py, 100k marks, 4% slower than 256 MB for 210 MB less)
         self._db.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
+        # after each checkpoint the log is cut back to this size: a bulk sync's log (~the size
+        # of the index) would otherwise stay on disk for as long as the file is used
+        self._db.execute(f"PRAGMA journal_size_limit = {_WAL_LIMIT_BYTES}")
         self._db.executescript(_SCHEMA)
         self._upgrade()
         self._check_rules()
@@ -234,30 +241,16 @@ class MarkIndex:
         ).fetchone()[0]
 
     def _upgrade(self) -> None:
-        """Forget marks keyed by an older `blocking_keys`; the next `sync` re-keys them (and
-        compares every text, the similar pairs being new in version 4)."""
+        """Forget an index written by an older tmkg (``PRAGMA user_version`` below
+        `_KEYS_VERSION`): the next `sync` keys every mark and compares every text again.
+        Before version 6 the keys were kept per mark (``keys``): that table goes."""
         (version,) = self._db.execute("PRAGMA user_version").fetchone()
         if version >= _KEYS_VERSION:
             return
         with self._db:
-            self._db.execute(
-                "CREATE TEMP TABLE outdated AS SELECT DISTINCT iri FROM keys "
-                "WHERE key >= 'D:' AND key < 'D;' AND length(key) > ?",
-                (DELETION_MAX_LENGTH + len("D:"),),
-            )
-            # Only marks with placeholder or descriptor text have other keys than before.
-            self._db.executemany(
-                "INSERT INTO outdated VALUES (?)",
-                (
-                    (iri,)
-                    for iri, text in self._db.execute("SELECT iri, text FROM marks").fetchall()
-                    if verbal_element(text) != text
-                ),
-            )
-            self._db.execute("DELETE FROM keys WHERE iri IN (SELECT iri FROM outdated)")
-            self._db.execute("DELETE FROM marks WHERE iri IN (SELECT iri FROM outdated)")
-            self._db.execute("DROP TABLE outdated")
-            for table in ("similar", "text_keys", "texts", "state"):
+            self._db.execute("DROP INDEX IF EXISTS keys_by_iri")
+            self._db.execute("DROP TABLE IF EXISTS keys")
+            for table in _TABLES:
                 self._db.execute(f"DELETE FROM {table}")
             self._db.execute(f"PRAGMA user_version = {_KEYS_VERSION}")
 
@@ -268,8 +261,8 @@ class MarkIndex:
         row = self._db.execute("SELECT value FROM state WHERE name = 'rules'").fetchone()
         if row is not None and row[0] == _rules_fingerprint():
             return
-        with self._db:  # the marks' keys too: the next sync keys every mark again
-            for table in ("similar", "text_keys", "texts", "state", "keys", "marks"):
+        with self._db:  # the texts' keys too: the next sync keys every mark again
+            for table in _TABLES:
                 self._db.execute(f"DELETE FROM {table}")
             self._db.execute("INSERT INTO state VALUES ('rules', ?)", (_rules_fingerprint(),))
 
@@ -315,7 +308,6 @@ class MarkIndex:
             for start in range(0, len(stale), _CHUNK):
                 chunk = stale[start : start + _CHUNK]
                 marks_sql = ",".join("?" * len(chunk))
-                self._db.execute(f"DELETE FROM keys WHERE iri IN ({marks_sql})", chunk)
                 self._db.execute(f"DELETE FROM marks WHERE iri IN ({marks_sql})", chunk)
             self._drop_texts(gone)
             # a bulk comparison reads every bucket; else it needs the new texts' buckets
@@ -323,81 +315,70 @@ class MarkIndex:
                 pending: set[str] | None = self._pending
             else:
                 pending = None
-            todo = sorted(added.union(fresh))
+            self._db.executemany(
+                "INSERT OR REPLACE INTO marks VALUES (?, ?)",
+                ((iri, text) for text, iris in fresh.items() for iri in iris),
+            )
+            todo = sorted(added)  # a known text is keyed already, whatever its new marks
             staged = len(todo) > _BULK_SHARE * remaining  # a register at once: see _staged
             with self._staged(staged):
                 for start in range(0, len(todo), _KEYED_CHUNK):
-                    chunk = todo[start : start + _KEYED_CHUNK]
-                    self._key_texts(chunk, fresh, added, pending, staged)
+                    self._key_texts(todo[start : start + _KEYED_CHUNK], pending, staged)
         self._pending = pending
         return keyed
 
     @contextmanager
     def _staged(self, staged: bool) -> Iterator[None]:
         """Where a bulk sync's keys go: rows appended to unindexed tables, then written into
-        ``keys`` and ``text_keys`` in their order, ``keys_by_iri`` built after. Inserted a
-        chunk at a time, each chunk's rows land all over tables of tens of millions of rows
-        (a million marks: ~40 keys each), and SQLite rewrote pages at random through its
-        bounded page cache (1M marks: 78 GB written in 35 minutes for a 5 GB index); sorted
-        once by SQLite's external sorter, the rows are appended. Inside the sync's
-        transaction: a crash leaves the index as it was."""
+        ``text_lookup`` and ``text_keys`` in their order. Inserted a chunk at a time, each
+        chunk's rows land all over tables of tens of millions of rows (a million marks: ~40
+        keys each), and SQLite rewrote pages at random through its bounded page cache (1M
+        marks: 78 GB written in 35 minutes for a 5 GB index); sorted once by SQLite's
+        external sorter, the rows are appended. The staged tables are TEMP tables (SQLite's
+        temporary file), so their pages do not stay in the index file as free pages once
+        dropped. Inside the sync's transaction: a crash leaves the index as it was."""
         if not staged:
             yield
             return
         if not self._db.in_transaction:  # sqlite3 begins none before DDL: begin it here
             self._db.execute("BEGIN")
-        for table, column in (("staged_keys", "iri TEXT"), ("staged_text_keys", "id INTEGER")):
-            self._db.execute(f"DROP TABLE IF EXISTS {table}")
-            self._db.execute(f"CREATE TABLE {table} (key TEXT NOT NULL, {column} NOT NULL)")
+        for table in _STAGED:
+            self._db.execute(f"DROP TABLE IF EXISTS staged_{table}")
+            self._db.execute(
+                f"CREATE TEMP TABLE staged_{table} (key TEXT NOT NULL, id INTEGER NOT NULL)"
+            )
         yield
-        self._db.execute("DROP INDEX IF EXISTS keys_by_iri")
-        self._db.execute(
-            "INSERT OR IGNORE INTO keys SELECT key, iri FROM staged_keys ORDER BY key, iri"
-        )
-        self._db.execute("CREATE INDEX keys_by_iri ON keys (iri)")
-        self._db.execute(
-            "INSERT OR IGNORE INTO text_keys SELECT key, id FROM staged_text_keys ORDER BY key, id"
-        )
-        self._db.execute("DROP TABLE staged_keys")
-        self._db.execute("DROP TABLE staged_text_keys")
+        for table in _STAGED:
+            self._db.execute(
+                f"INSERT OR IGNORE INTO {table} SELECT key, id FROM staged_{table} ORDER BY key, id"
+            )
+            self._db.execute(f"DROP TABLE staged_{table}")
 
-    def _key_texts(
-        self,
-        chunk: list[str],
-        fresh: Mapping[str, list[str]],
-        added: set[str],
-        pending: set[str] | None,
-        staged: bool = False,
-    ) -> None:
-        """Key one chunk of texts: the marks (re)keyed with them (``marks``, ``keys``) and
-        the new texts (``texts``, their buckets in ``text_keys``); each text's
-        `blocking_keys` are computed once and dropped with the chunk, so memory stays
-        bounded whatever the number of marks. The new texts' buckets join `pending`."""
-        keys = {text: blocking_keys(text) for text in chunk}
-        rows = [(iri, text) for text in chunk for iri in fresh.get(text, ())]
-        self._db.executemany("INSERT OR REPLACE INTO marks VALUES (?, ?)", rows)
-        keys_table, text_keys_table = (
-            ("staged_keys", "staged_text_keys") if staged else ("keys", "text_keys")
+    def _key_texts(self, chunk: list[str], pending: set[str] | None, staged: bool) -> None:
+        """Key one chunk of new texts (``texts``): the keys a question looks them up by
+        (``text_lookup``: every `blocking_keys`) and the buckets they are compared in
+        (``text_keys``: `_pair_keys`). Each text's keys are computed once and dropped with
+        the chunk, so memory stays bounded whatever the number of marks. The new texts'
+        buckets join `pending`."""
+        lookup_table, text_keys_table = (
+            ("staged_text_lookup", "staged_text_keys") if staged else ("text_lookup", "text_keys")
         )
-        self._db.executemany(
-            f"INSERT OR IGNORE INTO {keys_table} VALUES (?, ?)",
-            sorted((key, iri) for iri, text in rows for key in keys[text]),
-        )
-        new = [text for text in chunk if text in added]
-        if not new:
-            return
         (before,) = self._db.execute("SELECT COALESCE(MAX(id), 0) FROM texts").fetchone()
         self._db.executemany(
             "INSERT INTO texts (text, roman, vowels) VALUES (?, ?, ?)",
-            ((text, roman, _vowels(roman)) for text in new for roman in [comparable_form(text)]),
+            ((text, roman, _vowels(roman)) for text in chunk for roman in [comparable_form(text)]),
         )
-        buckets = sorted(
-            (key, id_)
-            for id_, text, roman, vowels in self._db.execute(
-                "SELECT id, text, roman, vowels FROM texts WHERE id > ?", (before,)
-            )
-            for key in _pair_keys(keys[text], roman, vowels)
-        )
+        lookup: list[tuple[str, int]] = []
+        buckets: list[tuple[str, int]] = []
+        for id_, text, roman, vowels in self._db.execute(
+            "SELECT id, text, roman, vowels FROM texts WHERE id > ?", (before,)
+        ):
+            keys = blocking_keys(text)
+            lookup += ((key, id_) for key in keys)
+            buckets += ((key, id_) for key in _pair_keys(keys, roman, vowels))
+        lookup.sort()
+        buckets.sort()
+        self._db.executemany(f"INSERT OR IGNORE INTO {lookup_table} VALUES (?, ?)", lookup)
         self._db.executemany(f"INSERT OR IGNORE INTO {text_keys_table} VALUES (?, ?)", buckets)
         if pending is not None:
             pending.update(key for key, _ in buckets)
@@ -418,12 +399,17 @@ class MarkIndex:
             placeholders = ",".join("?" * len(chunk))
             forms: dict[int, tuple[str, str, str]] = {}
             self._read_forms(forms, f"id IN ({placeholders})", chunk)
+            keys = {id_: blocking_keys(text) for id_, (text, _, _) in forms.items()}
+            self._db.executemany(
+                "DELETE FROM text_lookup WHERE key = ? AND id = ?",
+                ((key, id_) for id_, found in keys.items() for key in found),
+            )
             self._db.executemany(
                 "DELETE FROM text_keys WHERE key = ? AND id = ?",
                 (
                     (key, id_)
-                    for id_, (text, roman, vowels) in forms.items()
-                    for key in _pair_keys(blocking_keys(text), roman, vowels)
+                    for id_, (_, roman, vowels) in forms.items()
+                    for key in _pair_keys(keys[id_], roman, vowels)
                 ),
             )
             self._db.execute(f"DELETE FROM similar WHERE a IN ({placeholders})", chunk)
@@ -535,7 +521,9 @@ class MarkIndex:
             for start in range(0, len(rules), _CHUNK):
                 chunk = rules[start : start + _CHUNK]
                 rows = self._db.execute(
-                    f"SELECT DISTINCT iri FROM keys WHERE key IN ({','.join('?' * len(chunk))})",
+                    "SELECT DISTINCT m.iri FROM text_lookup k JOIN texts t ON t.id = k.id "
+                    "JOIN marks m ON m.text = t.text "
+                    f"WHERE k.key IN ({','.join('?' * len(chunk))})",
                     chunk,
                 )
                 found.update(iri for (iri,) in rows)
@@ -543,8 +531,8 @@ class MarkIndex:
                 chunk = spelling[start : start + _CHUNK]
                 marks = ",".join("?" * len(chunk))
                 rows = self._db.execute(
-                    "SELECT DISTINCT k.key, k.iri, t.roman FROM keys k JOIN marks m "
-                    f"ON m.iri = k.iri JOIN texts t ON t.text = m.text WHERE k.key IN ({marks})",
+                    "SELECT DISTINCT k.key, m.iri, t.roman FROM text_lookup k JOIN texts t "
+                    f"ON t.id = k.id JOIN marks m ON m.text = t.text WHERE k.key IN ({marks})",
                     chunk,
                 )
                 found.update(
@@ -597,7 +585,13 @@ class MarkIndex:
             return count
 
     def close(self) -> None:
+        """Close the index; a writer first checkpoints its write-ahead log into the file and
+        truncates it (else a log grown by a bulk sync, ~the index's size, stays on disk)."""
         with self._lock:
+            if not self.read_only:
+                # a reader may hold the log: then the next writer's checkpoint truncates it
+                with suppress(sqlite3.Error):
+                    self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self._db.close()
 
 
