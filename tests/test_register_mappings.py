@@ -197,7 +197,8 @@ def euipo(path: Path) -> list[Expected]:
             Expected(
                 REG + f"em-{number}",
                 {
-                    "tm:mark/tm:text": [mark["Text"].strip()],
+                    # runs of spaces read as one, in every format (kg.registries.record_text)
+                    "tm:mark/tm:text": [" ".join(mark["Text"].split())],
                     "tm:filingDate": [mark["Date"]],
                     "tm:viennaCode": sorted(set(codes)),
                     "tm:markFeature": ["https://w3id.org/tmkg/id/mark-feature/figurative"],
