@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -295,6 +296,7 @@ def test_a_reader_leaves_an_index_of_other_rules_to_its_writer(
     with sqlite3.connect(path) as db:
         if change == "rules":
             db.execute("UPDATE state SET value = value + 1 WHERE name = 'rules'")
+            db.execute("UPDATE state SET value = value + 1 WHERE name = 'code'")
         elif change == "version":
             db.execute("PRAGMA user_version = 1")
         else:
@@ -437,3 +439,37 @@ def test_closing_a_written_index_leaves_no_large_write_ahead_log(tmp_path: Path)
     reopened = MarkIndex(path)
     assert reopened.candidates("NOVALUX") is not None and len(reopened) == 3000
     reopened.close()
+
+
+def test_the_rules_are_probed_only_under_other_code(tmp_path: Path, monkeypatch) -> None:
+    # probing the rules costs ~1 s a process: every kg question paid it on opening the index
+    from kg.analysis import mark_index
+
+    path = tmp_path / "store.marks.sqlite"
+    index = MarkIndex(path)
+    index.sync({"m1": "NOVALUX", "m2": "NOVA-LUX"})
+    index.close()
+
+    def probed() -> int:
+        raise AssertionError("the rules were probed")
+
+    fingerprint = mark_index._rules_fingerprint.__wrapped__  # type: ignore[attr-defined]
+    monkeypatch.setattr(mark_index, "_rules_fingerprint", probed)
+    for read_only in (False, True):  # the same code: its stored key says the rules hold
+        reopened = MarkIndex(path, read_only=read_only)
+        assert reopened.read_only == read_only and reopened.candidates("NOVALUX")
+        reopened.close()
+    MarkIndex(None).close()  # an index in memory is never opened again: nothing to probe
+
+    # other code, the same rules: probed once, kept, and the new code recorded
+    monkeypatch.setattr(mark_index, "_rules_fingerprint", cache(fingerprint))
+    monkeypatch.setattr(mark_index, "_code_key", lambda: 7)
+    reader = MarkIndex(path, read_only=True)
+    assert reader.read_only and reader.candidates("NOVALUX") == {"m1", "m2"}
+    reader.close()
+    writer = MarkIndex(path)
+    assert writer.sync({"m1": "NOVALUX", "m2": "NOVA-LUX"}) == 0  # nothing keyed again
+    assert dict(writer._db.execute("SELECT name, value FROM state"))["code"] == 7
+    writer.close()
+    monkeypatch.setattr(mark_index, "_rules_fingerprint", probed)
+    MarkIndex(path, read_only=True).close()  # the new code's key is recorded now

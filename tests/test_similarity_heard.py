@@ -170,6 +170,7 @@ def test_an_index_built_under_older_rules_keys_its_marks_again(tmp_path: Path) -
     with sqlite3.connect(path) as db:  # as an older tmkg left it
         db.execute("DELETE FROM text_lookup WHERE key LIKE 'A:%'")
         db.execute("UPDATE state SET value = 0 WHERE name = 'rules'")
+        db.execute("DELETE FROM state WHERE name = 'code'")  # nor was its code this code
     index = MarkIndex(path)
     assert index.sync(LOW_EDIT) == len(LOW_EDIT)  # every mark keyed again
     assert "m1" in index.candidates("NIGHT")

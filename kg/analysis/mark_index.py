@@ -29,11 +29,13 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import sys
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 from typing import IO
 
@@ -56,6 +58,7 @@ from kg.analysis.similarity import (
     compare,
 )
 from kg.analysis.similarity_rules import AFFIX_MAX_LENGTH
+from kg.resources import SCHEMA_DIR
 
 __all__ = ["SIMILAR_FLOOR", "MarkIndex", "index_path_for"]
 
@@ -76,6 +79,12 @@ CREATE TABLE IF NOT EXISTS similar (a INTEGER NOT NULL, b INTEGER NOT NULL, scor
 CREATE INDEX IF NOT EXISTS similar_by_b ON similar (b);
 CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 """
+_RULE_LIBRARIES = (
+    "anyascii", "cleanco", "english-words", "espeakng-loader", "jellyfish", "opencc",
+    "phonemizer", "pypinyin", "rapidfuzz", "regex",
+)  # fmt: skip
+"""The distributions whose versions `_code_key` includes: those the similarity rules call
+(pyproject.toml says what each is for)."""
 _TABLES = ("similar", "text_keys", "text_lookup", "texts", "state", "marks")
 _CHUNK = 500
 _KEYED_CHUNK = 10_000  # texts keyed at once (their keys ~4 KB each, their rows ~15 KB)
@@ -257,14 +266,22 @@ class MarkIndex:
     def _check_rules(self) -> None:
         """Forget the similar pairs and the marks' keys if `compare` or `blocking_keys` now
         answer otherwise (a newer tmkg): the next `sync` keys every mark again and the next
-        `compare_new_texts` compares every text again."""
-        row = self._db.execute("SELECT value FROM state WHERE name = 'rules'").fetchone()
-        if row is not None and row[0] == _rules_fingerprint():
+        `compare_new_texts` compares every text again. The rules are probed only when the
+        code is not the code that probed them last (`_same_rules`); an index in memory,
+        never opened again, is not probed at all."""
+        if self.path is None:
             return
-        with self._db:  # the texts' keys too: the next sync keys every mark again
-            for table in _TABLES:
-                self._db.execute(f"DELETE FROM {table}")
-            self._db.execute("INSERT INTO state VALUES ('rules', ?)", (_rules_fingerprint(),))
+        same = _same_rules(self._db)
+        if same is True:
+            return
+        with self._db:
+            if same is None:  # another code, the same rules: remember this code too
+                self._db.execute("DELETE FROM state WHERE name = 'code'")
+            else:  # the texts' keys too: the next sync keys every mark again
+                for table in _TABLES:
+                    self._db.execute(f"DELETE FROM {table}")
+                self._db.execute("INSERT INTO state VALUES ('rules', ?)", (_rules_fingerprint(),))
+            self._db.execute("INSERT INTO state VALUES ('code', ?)", (_code_key(),))
 
     def sync(self, marks: Mapping[str, str], verbal_elements: Iterable[str] = ()) -> int:
         """Make the index hold exactly `marks` (IRI -> text) and, for similar pairs, their
@@ -619,16 +636,48 @@ def _read_only_connection(path: Path) -> sqlite3.Connection | None:
         )
     except sqlite3.Error:
         return None
-    version = 0
     try:
         (version,) = db.execute("PRAGMA user_version").fetchone()
-        row = db.execute("SELECT value FROM state WHERE name = 'rules'").fetchone()
+        usable = version == _KEYS_VERSION and _same_rules(db) is not False
     except sqlite3.Error:  # not an index, or one being created
-        row = None
-    if version == _KEYS_VERSION and row is not None and row[0] == _rules_fingerprint():
+        usable = False
+    if usable:
         return db
     db.close()
     return None
+
+
+def _same_rules(db: sqlite3.Connection) -> bool | None:
+    """Whether the index of `db` was written under today's rules: True when the code that
+    last checked it is this code (`_code_key`: nothing to probe), else whether the rules'
+    probes answer as they did (`_rules_fingerprint`, ~1 s): None for the same rules under
+    another code (the writer records this code), False for other rules or none recorded."""
+    state = dict(db.execute("SELECT name, value FROM state WHERE name IN ('rules', 'code')"))
+    if "rules" not in state:
+        return False
+    if state.get("code") == _code_key():
+        return True
+    return None if state["rules"] == _rules_fingerprint() else False
+
+
+@cache
+def _code_key() -> int:
+    """A digest of what `compare` and `blocking_keys` are made of: tmkg's sources, its
+    ``schema/`` data, Python's version (its Unicode tables) and the versions of the
+    libraries the rules call (`_RULE_LIBRARIES`). An index written under the same key was
+    written by the same code, so its rules need no probing (~10 ms, against ~1 s for
+    `_rules_fingerprint` — which every `kg` question paid before)."""
+    digest = hashlib.sha256(sys.version.encode())
+    package = Path(__file__).resolve().parents[1]
+    for path in sorted([*package.rglob("*.py"), *SCHEMA_DIR.glob("*")]):
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for name in _RULE_LIBRARIES:
+        try:
+            digest.update(f"{name}=={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name} absent".encode())
+    return int.from_bytes(digest.digest()[:7], "big")
 
 
 @cache
