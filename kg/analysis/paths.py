@@ -31,8 +31,6 @@ from dataclasses import dataclass
 from itertools import islice, pairwise, product
 from typing import TYPE_CHECKING
 
-import networkx as nx
-
 from kg.analysis.holding_statements import cited_graphs
 from kg.analysis.model import Cited, ConflictPath, PartyRef, PathStep, SourceRef
 from kg.analysis.neighbourhood import (
@@ -44,6 +42,9 @@ from kg.analysis.neighbourhood import (
 from kg.analysis.path_labels import HoldingLabel, PathLabels, path_labels
 from kg.analysis.similarity import MarkSimilarity
 from kg.analysis.sparql_text import TM
+from kg.lazy import lazy_module
+
+nx = lazy_module("networkx")  # loaded on first use: kg.lazy
 
 if TYPE_CHECKING:
     from kg.analysis.facts import FactBase, Identities

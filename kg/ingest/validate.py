@@ -18,7 +18,6 @@ from functools import cache, lru_cache
 from itertools import chain
 
 import pyoxigraph as ox
-import pyshacl
 import rdflib
 from rdflib.namespace import SH
 
@@ -171,6 +170,8 @@ _Result = tuple[object, object, object, str, str]
 def _pyshacl_results(
     quads: Sequence[ox.Quad], context: Sequence[tuple], judged: set
 ) -> list[_Result]:
+    import pyshacl  # imported here: ~0.4 s a process, and only small loads use it
+
     data = rdflib.Graph()
     data += _ontology_graph()
     for quad in quads:

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-import networkx as nx
 import pyoxigraph as ox
 
 from kg.analysis.arguments import check
@@ -29,10 +28,13 @@ from kg.analysis.neighbourhood import neighbourhood_edges
 from kg.analysis.service import Analyst
 from kg.errors import KGError, NotFound
 from kg.graph import KnowledgeGraph
+from kg.lazy import lazy_module
 from kg.namespaces import PREFIXES
 from kg.reference import REFERENCE_GRAPHS
 from kg.resources import SCHEMA_DIR
 from kg.xml_text import xml_safe_count
+
+nx = lazy_module("networkx")  # loaded on first use: kg.lazy
 
 __all__ = [
     "CONTEXT_URL",

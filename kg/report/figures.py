@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib as mpl
-import networkx as nx
 import wcwidth
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -31,8 +30,11 @@ from matplotlib.text import Text
 
 from kg.analysis.dates import PartialDate
 from kg.analysis.model import TimelineEntry
+from kg.lazy import lazy_module
 from kg.report.network import ConflictNetwork
 from kg.xml_text import xml_safe
+
+nx = lazy_module("networkx")  # loaded on first use: kg.lazy
 
 __all__ = [
     "FONT_FAMILIES",

@@ -20,12 +20,13 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
-import networkx as nx
-
 from kg.analysis.model import SourceRef
 from kg.analysis.neighbourhood import SIMILAR_MARK, Edge, neighbourhood
 from kg.analysis.service import Analyst
 from kg.analysis.sparql_text import camel_words
+from kg.lazy import lazy_module
+
+nx = lazy_module("networkx")  # loaded on first use: kg.lazy
 
 __all__ = ["NODE_KINDS", "ConflictNetwork", "Relation", "conflict_network", "most_relevant"]
 
