@@ -18,17 +18,25 @@ asked about by its text, and a text that cannot be asked about is never stored:
   ``kg load`` (RDF, which tmkg does not rewrite) and questions refuse them.
 - `LINE_BREAKS`: tab, line feed, vertical tab, form feed, carriage return, NEL, U+2028,
   U+2029: an import reads them as a space (runs of spaces become one); a question, one
-  line of text, refuses them.
+  line of text, refuses them, and so do the shapes in names and mark texts.
 
 A text is *visible* when it holds a letter, digit, punctuation mark or symbol (Unicode
-general categories L, N, P, S): ``!!!`` and an emoji are marks, a text of only zero-width
-spaces or joiners is blank.
+general categories L, N, P, S) that is not a default-ignorable code point (Unicode's
+``Default_Ignorable_Code_Point`` property, read through the ``regex`` package: the Hangul
+fillers are letters that show nothing): ``!!!`` and an emoji are marks, a text of only
+zero-width spaces, joiners or fillers is blank. Names and mark texts must be visible: an
+import refuses the others (also when removing bidirectional characters left nothing), and
+``kg load``'s shapes refuse a name or mark of only spaces, controls and default-ignorable
+characters (`shacl_visible_pattern`).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
+
+import regex
 
 __all__ = [
     "BIDI_FORMATTING",
@@ -37,6 +45,7 @@ __all__ = [
     "character_name",
     "is_visible",
     "shacl_pattern",
+    "shacl_visible_pattern",
 ]
 
 _C0_C1 = "\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f"
@@ -72,19 +81,25 @@ def character_name(char: str) -> str:
     return f"{code} (a noncharacter)" if REFUSED.fullmatch(char) else code
 
 
+_VISIBLE = regex.compile(r"[[\p{L}\p{N}\p{P}\p{S}]--\p{Default_Ignorable_Code_Point}]", regex.V1)
+_NOTHING_SHOWN = regex.compile(r"[\s\p{Cc}\p{Default_Ignorable_Code_Point}]")
+
+
 def is_visible(text: str) -> bool:
-    """Whether `text` holds a letter, digit, punctuation mark or symbol.
+    """Whether `text` holds a letter, digit, punctuation mark or symbol that shows.
 
     >>> is_visible("!!!"), is_visible("\\U0001f600"), is_visible("\\u200b\\u200d "), is_visible("")
     (True, True, False, False)
+    >>> is_visible("\\u3164"), is_visible("\\u0301\\u0301")  # a Hangul filler; accents alone
+    (False, False)
     """
-    return any(unicodedata.category(char)[0] in "LNPS" for char in text)
+    return _VISIBLE.search(text) is not None
 
 
 def shacl_pattern() -> str:
     r"""A SHACL ``sh:pattern`` (a SPARQL/XPath regular expression) that matches the texts
-    holding none of `REFUSED` (but surrogates, which no RDF literal holds) or
-    `BIDI_FORMATTING`; line breaks are whitespace in RDF, kept as the data gives them. The
+    holding none of `REFUSED` (but surrogates, which no RDF literal holds),
+    `BIDI_FORMATTING` or `LINE_BREAKS` (a name or a mark is one line, as a question is). The
     characters are written as themselves, so every regex engine
     (Oxigraph's, Python's, a remote server's) reads the class alike. ``schema/shapes.ttl``
     holds its output; a test checks they agree.
@@ -93,5 +108,29 @@ def shacl_pattern() -> str:
     >>> bool(pattern.search("AWS")), bool(pattern.search("Evil\u202eCorp"))
     (True, False)
     """
-    banned = f"{_C0_C1}{_NONCHARACTERS}{_BIDI}"
+    banned = f"{_C0_C1}{_NONCHARACTERS}{_BIDI}{_BREAKS}"
     return f"^[^{banned}]*$"
+
+
+@cache
+def shacl_visible_pattern() -> str:
+    """A SHACL ``sh:pattern`` that a text matches when it holds a character other than
+    whitespace, a control character or a default-ignorable code point: not blank. (Marks
+    of accents or private-use characters alone pass it, and a question still refuses them.)
+    Built from Unicode's properties (``regex``), written as ranges of the characters
+    themselves, as `shacl_pattern`; ``schema/shapes.ttl`` holds its output.
+
+    >>> import re; pattern = re.compile(shacl_visible_pattern())
+    >>> bool(pattern.search("AWS")), bool(pattern.search("\u200b \u3164")), bool(pattern.search(""))
+    (True, False, False)
+    """
+    ranges: list[list[int]] = []
+    for code in range(0x110000):
+        if 0xD800 <= code <= 0xDFFF or not _NOTHING_SHOWN.match(chr(code)):
+            continue
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    shown = "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in ranges)
+    return f"[^{shown}]"

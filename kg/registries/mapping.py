@@ -31,7 +31,7 @@ from kg.registries.details import detail_quads
 from kg.registries.iris import mark_iri, party_iri, registration_iri
 from kg.registries.iris import node as _node
 from kg.registries.kinds import is_wordless, kind_quads
-from kg.registries.record_text import tidy_record
+from kg.registries.record_text import label, tidy_record
 from kg.registries.records import FieldError, Owner, RegistryRecord, RowErrors, WarningTally
 from kg.text_characters import character_name
 
@@ -176,7 +176,7 @@ class Mapper:
                 "bidirectional formatting characters removed from their texts",
                 record.line,
                 self.record_name(record)
-                + ", ".join(f"{field} {character_name(char)}" for field, char in removed),
+                + ", ".join(f"{label(field)} {character_name(char)}" for field, char in removed),
             )
         registration = self.registration(record)
         key = hash(_content(record))

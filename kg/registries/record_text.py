@@ -10,8 +10,12 @@ descriptions, numbers), so an import stores only text a question can ask about:
 - a bidirectional formatting character (`BIDI_FORMATTING`) is removed and counted;
 - tabs and line breaks read as a space, and runs of spaces as one, as XML readers already
   read element text;
-- a mark text left with no visible character (only zero-width spaces or joiners) is an
-  error, as a blank one is.
+- a mark text, verbal element or party name left with no visible character
+  (`kg.text_characters.is_visible`: only zero-width spaces, joiners, fillers, or
+  bidirectional characters now removed) is an error, as a blank one is.
+
+Messages name a field as the CSV column that holds it (``owner``, ``representative``,
+``translation``), else by its path in the record (``ownership_changes.assignees.name``).
 """
 
 from __future__ import annotations
@@ -26,6 +30,22 @@ from kg.text_characters import BIDI_FORMATTING, LINE_BREAKS, REFUSED, character_
 __all__ = ["Removed", "tidy_record"]
 
 T = TypeVar("T")
+_MUST_SHOW = ("mark", "verbal_element", "verbal_element.text")
+"""Texts that must be visible, besides every party's ``name``."""
+_LABELS = {
+    "owners.name": "owner",
+    "owners.country": "owner_country",
+    "representatives.name": "representative",
+    "goods_services.texts.text": "goods_services",
+    "translations.text": "translation",
+    "transliterations.text": "transliteration",
+    "disclaimers.text": "disclaimer",
+    "verbal_element": "verbal element",
+    "verbal_element.text": "verbal element",
+    "mark_feature": "mark_feature",
+    "record_id": "number",
+    "references.party.name": "owner",
+}
 _SPACES = re.compile(" {2,}")
 Removed = tuple[str, str]
 """A character removed from a text: (the field, e.g. ``owners.name``; the character)."""
@@ -47,14 +67,7 @@ def tidy_record(record: T) -> tuple[T, list[Removed]]:
     kg.registries.records.FieldError: name 'ACME\\x1bCORP' holds U+001B (a control character), ...
     """
     removed: list[Removed] = []
-    tidied = _tidy(record, "", removed)
-    mark = getattr(tidied, "mark", None)
-    if isinstance(mark, str) and mark and not is_visible(mark):
-        raise FieldError(
-            f"the mark text {_shown(mark)} holds no visible character (only spaces, "
-            "zero-width or formatting characters)"
-        )
-    return tidied, removed
+    return _tidy(record, "", removed), removed
 
 
 def _tidy(value: Any, path: str, removed: list[Removed]) -> Any:
@@ -78,7 +91,7 @@ def _text(text: str, path: str, removed: list[Removed]) -> str:
     bad = REFUSED.search(text)
     if bad:
         raise FieldError(
-            f"{path} {_shown(text)} holds {character_name(bad[0])}, which no text may hold"
+            f"{label(path)} {_shown(text)} holds {character_name(bad[0])}, which no text may hold"
         )
     tidied = text
     if BIDI_FORMATTING.search(tidied):
@@ -86,7 +99,21 @@ def _text(text: str, path: str, removed: list[Removed]) -> str:
         tidied = BIDI_FORMATTING.sub("", tidied)
     if LINE_BREAKS.search(tidied) or "  " in tidied:
         tidied = _SPACES.sub(" ", LINE_BREAKS.sub(" ", tidied)).strip(" ")
+    if not is_visible(tidied) and (path in _MUST_SHOW or path.endswith(".name")):
+        raise FieldError(
+            f"{label(path)} {_shown(text)} holds no visible character (only spaces, "
+            "zero-width, filler or formatting characters)"
+        )
     return text if tidied == text else tidied
+
+
+def label(path: str) -> str:
+    """How messages name the field at `path`: its CSV column where it has one.
+
+    >>> label("owners.name"), label("goods_services.texts.text"), label("events.description")
+    ('owner', 'goods_services', 'events.description')
+    """
+    return _LABELS.get(path, path)
 
 
 def _shown(text: str) -> str:
