@@ -473,3 +473,30 @@ def test_the_rules_are_probed_only_under_other_code(tmp_path: Path, monkeypatch)
     writer.close()
     monkeypatch.setattr(mark_index, "_rules_fingerprint", probed)
     MarkIndex(path, read_only=True).close()  # the new code's key is recorded now
+
+
+def test_an_older_index_is_named_to_a_reader_and_shrunk_by_a_writer(store_path: Path) -> None:
+    # found by a trial: a store whose index an older tmkg wrote answered every question
+    # slowly with no word of why, and the rebuilt file kept its size (81% free pages)
+    import sqlite3
+
+    from tests.conftest import run_kg
+
+    _written_store(store_path)
+    path = _index_file(store_path)
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE keys (key TEXT NOT NULL, iri TEXT NOT NULL)")  # before v6
+        db.executemany("INSERT INTO keys VALUES (?, 'm')", [(f"D:{i}" * 500,) for i in range(2000)])
+        db.execute("PRAGMA user_version = 5")
+    db.close()
+    asked = run_kg("who-else-uses", "NOVALUX", "--store", store_path)
+    assert asked.returncode == 0, asked.stderr
+    assert "NOVALUX" in asked.stdout
+    assert f"the mark index {path} was written by another version of tmkg" in asked.stderr
+    size = path.stat().st_size
+    assert size > 8_000_000
+    writer = MarkIndex(path)  # a writer empties it and gives the pages back
+    writer.close()
+    assert path.stat().st_size < size / 10
+    again = run_kg("who-else-uses", "NOVALUX", "--store", store_path)
+    assert "the mark index" not in again.stderr  # rebuilt by kg's next writer: no warning

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 
 from kg.analysis.contradictions import Statement
 from kg.analysis.dates import PartialDate
@@ -298,6 +299,13 @@ class FactBase(BatchedLookups, TimelineFacts):
         if self._index is None:
             self.sync_mark_index()
         return self._index  # type: ignore[return-value]
+
+    def unusable_mark_index(self) -> Path | None:
+        """The index file beside the store that this reader could not use (written by
+        another version of tmkg or under other rules: `MarkIndex.unusable_file`), if the
+        index was opened; else None."""
+        index = self._index if self._index is not None else self._shared_index
+        return None if index is None else index.unusable_file
 
     def sync_mark_index(self) -> int:
         """Bring the mark index up to date with the store; return how many marks were keyed."""

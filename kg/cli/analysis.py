@@ -275,11 +275,25 @@ ANALYSIS_COMMANDS = {
 }
 
 
-def run_analysis(command: str, args: argparse.Namespace, graph: KnowledgeGraph) -> str:
-    """Run one analysis subcommand and return its printed output."""
+def run_analysis(
+    command: str,
+    args: argparse.Namespace,
+    graph: KnowledgeGraph,
+    warn: Callable[[str], None] | None = None,
+) -> str:
+    """Run one analysis subcommand and return its printed output; `warn` gets what the user
+    should know about how it was answered (a mark index that could not be used)."""
     check(**{name: getattr(args, name) for name in ARGUMENTS if hasattr(args, name)})
     analyst = Analyst(graph)
     results, row, columns = ANALYSIS_COMMANDS[command](analyst, args)
+    unusable = analyst.facts.unusable_mark_index()
+    if unusable is not None and warn is not None:
+        warn(
+            f"the mark index {unusable} was written by another version of tmkg (or under "
+            "other similarity rules), so this question keyed the store's marks in memory, "
+            "which is slow for a large register; any command that writes the store (kg "
+            "import, kg load, or starting kg serve) rebuilds it"
+        )
     if args.format == "json":
         return json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2) + "\n"
     if command == "path":

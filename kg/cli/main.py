@@ -597,7 +597,7 @@ def _warn(message: str) -> None:
 
 def _cmd_analysis(args: argparse.Namespace, settings: Settings) -> int:
     with _open(settings) as graph:
-        sys.stdout.write(run_analysis(args.command, args, graph))
+        sys.stdout.write(run_analysis(args.command, args, graph, warn=_warn))
     return 0
 
 
