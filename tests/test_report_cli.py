@@ -75,6 +75,8 @@ def test_report_endpoint_download_and_errors(server: ServerProcess) -> None:
         ("", 400, "one mark, party or case"),
         ("mark=AWS&colour=red", 400, "unknown parameter colour"),
         ("mark=AWS&mark=NWCD", 400, "repeated parameter mark"),
+        ("mark=AC%FFME", 400, "the query string is not UTF-8 (byte 0xFF after 'mark=AC')"),
+        ("party=%C3", 400, "the query string is not UTF-8 (byte 0xC3"),
     ):
         response = httpx.get(f"{server.url}/report?{query}", timeout=60)
         assert response.status_code == status, (query, response.text)

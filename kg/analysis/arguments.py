@@ -100,7 +100,7 @@ def text(value: object, argument: str = "text") -> str:
             argument,
             f"{argument} {_shown(value)} holds a lone surrogate (U+{ord(bad[0]):04X}), which is "
             "not text",
-            suggestion="give the text as UTF-8 (bytes that are not UTF-8 read as such)",
+            suggestion="give the text as UTF-8: bytes that are not UTF-8 read as surrogates",
         )
     if bad:
         raise ArgumentError(

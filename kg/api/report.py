@@ -19,6 +19,7 @@ import asyncio
 import re
 import threading
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 import anyio
 import anyio.to_thread
@@ -154,6 +155,17 @@ def _retrieve(task: asyncio.Future[Any]) -> None:
 
 
 def _parse(request: Request) -> tuple[dict[str, object], str, bool]:
+    raw = unquote_to_bytes(request.scope.get("query_string", b""))
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        # Starlette would read each such byte as U+FFFD: a report on another text than sent
+        raise BadReportRequest(
+            f"the query string is not UTF-8 (byte 0x{raw[error.start]:02X} after "
+            f"{raw[: error.start][-20:].decode('utf-8', 'replace')!r})",
+            suggestion="percent-encode the UTF-8 bytes of the text (the CLI refuses such "
+            "bytes too)",
+        ) from None
     items = request.query_params.multi_items()
     names = [key for key, _ in items]
     unknown = sorted(set(names) - _PARAMETERS)

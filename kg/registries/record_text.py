@@ -117,5 +117,7 @@ def label(path: str) -> str:
 
 
 def _shown(text: str) -> str:
-    shown = repr(text)
+    """`text` as a message quotes it: escaped wholly when nothing of it shows (accents or
+    variation selectors alone would print as nothing, or onto the quote)."""
+    shown = repr(text) if is_visible(text) else ascii(text)
     return shown if len(shown) <= 60 else shown[:56] + "…" + shown[-3:]
