@@ -21,6 +21,7 @@ import wcwidth
 from kg.errors import QueryError
 from kg.namespaces import PREFIXES
 from kg.store import QueryResult
+from kg.text_characters import BIDI_FORMATTING, LINE_BREAKS, REFUSED
 from kg.xml_text import xml_safe_bytes
 
 __all__ = [
@@ -46,8 +47,11 @@ _GRAPH_FORMATS = {
     "rdfxml": ox.RdfFormat.RDF_XML,
 }
 _MAX_CELL = 70
-# C0 and C1 controls, DEL, and the bidirectional overrides and isolates ("Trojan Source").
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls, DEL, line and paragraph separators, surrogates, noncharacters and the
+# bidirectional formatting characters ("Trojan Source"): kg.text_characters' classes.
+_UNPRINTABLE = re.compile(
+    f"{REFUSED.pattern}|{BIDI_FORMATTING.pattern}|{LINE_BREAKS.pattern}|[\x00-\x1f\x7f-\x9f]"
+)
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # OWASP's list of what makes a spreadsheet read a cell as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -85,15 +89,23 @@ def printable(text: str, *, lines: bool = False) -> str:
 
     >>> print(printable("AWS\x1b[2J\nnext\u202e"))
     AWS\x1b[2J\nnext\u202e
+    >>> print(printable("ACME\ufdd0 \U0001fffe \u061c \u2028"))
+    ACME\ufdd0 \U0001fffe \u061c \u2028
     """
     if lines:
         return "\n".join(printable(line) for line in text.split("\n"))
-    return _UNPRINTABLE.sub(
-        lambda m: (
-            _ESCAPES.get(m[0])
-            or (f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}")
-        ),
-        text,
+    return _UNPRINTABLE.sub(lambda m: _ESCAPES.get(m[0]) or _escape(m[0]), text)
+
+
+def _escape(char: str) -> str:
+    r"""A character as Python writes it in a string: ``\x1b``, ``\u202e``, ``\U0001fffe``."""
+    code = ord(char)
+    return (
+        f"\\x{code:02x}"
+        if code < 0x100
+        else f"\\u{code:04x}"
+        if code <= 0xFFFF
+        else f"\\U{code:08x}"
     )
 
 
