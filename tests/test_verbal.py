@@ -142,6 +142,7 @@ def test_an_older_index_rekeys_figurative_marks(tmp_path: Path) -> None:
     MarkIndex(path).close()
     with sqlite3.connect(path) as db:  # as tmkg 2 wrote it: the whole text's keys
         db.execute("INSERT INTO marks VALUES ('m1', '設計圖'), ('m2', 'AWS')")
+        db.execute("CREATE TABLE keys (key TEXT NOT NULL, iri TEXT NOT NULL)")  # before v6
         db.execute("INSERT INTO keys VALUES ('R:SHEJITU', 'm1'), ('R:AWS', 'm2')")
         db.execute("PRAGMA user_version = 2")
     db.close()
