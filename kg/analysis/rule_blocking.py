@@ -128,7 +128,7 @@ __all__ = [
     "rule_keys",
 ]
 
-RULE_KEY_KINDS = ("W:", "H:", "F:", "C:", "Q:", "T:", "X:", "Y:", "J:", "L:", "O:", "I:")
+RULE_KEY_KINDS = ("W:", "H:", "F:", "C:", "Q:", "T:", "X:", "Y:", "J:", "L:", "O:", "I:", "G:")
 ANCHOR_KINDS = ("w:", "h:", "c:", "x:", "y:", "i:")
 """Keys a mark has as the anchor of a ``W:``, ``H:``, ``C:``, ``X:``, ``Y:`` or ``I:`` bucket
 (module docs)."""
@@ -321,7 +321,7 @@ def bucket_pairs(
     elif kind == "T:":
         if len(members) <= MAX_SHARED_ENDING:
             yield from _ending_pairs(members, text_of, new)
-    else:  # F:, L:, Q: and J: buckets: every pair
+    else:  # F:, L:, Q:, J: and G: (kg.analysis.homoglyphs) buckets: every pair
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
                 if new(a) or new(b):

@@ -29,6 +29,9 @@ reason                     when                                           score
 =========================  =============================================  ==============
 ``exact``                  the raw strings are equal (and have words)     1.0
 ``folded``                 equal after :func:`normalize`                  0.97
+``homoglyph``              another script, the same look: letters that    0.95
+                           look alike taken as one (`kg.analysis.
+                           homoglyphs`: ``РОСТ`` / ``POCT``)
 ``transliteration``        another script, the romanized forms equal      0.93
 ``containment``            one mark inside the other                      0.85-0.95
                            (`kg.analysis.similarity_rules`)
@@ -82,6 +85,8 @@ from rapidfuzz.distance import OSA
 from kg.analysis import similarity_rules as rules
 from kg.analysis import sound_rules as heard_rules
 from kg.analysis import syllable_rules as syllabic
+from kg.analysis.homoglyphs import HOMOGLYPH_SCORE, look_alike
+from kg.analysis.homoglyphs import blocking_key as homoglyph_key
 from kg.analysis.phonetics import phonetic_codes, vowels
 from kg.analysis.pronunciation import heard
 from kg.analysis.rule_blocking import lookup_keys, rule_keys
@@ -126,6 +131,7 @@ question (`kg.analysis.service`): each comparison costs time in the product of t
 REASONS = (
     "exact",
     "folded",
+    "homoglyph",
     "transliteration",
     "containment",
     "phonetic",
@@ -248,6 +254,8 @@ def _compare_verbal(a: str, b: str) -> MarkSimilarity:
     other_script = not (folded_a.isascii() and folded_b.isascii())
     if _one_character_homophones(folded_a, folded_b):
         return MarkSimilarity(0.0)  # compared as characters: different
+    if other_script and look_alike(folded_a, folded_b):
+        return MarkSimilarity(HOMOGLYPH_SCORE, ("homoglyph",))
     if other_script and roman_a == roman_b:
         return MarkSimilarity(TRANSLITERATION_SCORE, ("transliteration",))
 
@@ -435,6 +443,7 @@ def blocking_keys(text: str, jurisdiction: str | None = None) -> frozenset[str]:
     key         catches
     ==========  =================================================================
     ``R:``      the romanized form: ``exact``, ``folded`` and ``transliteration`` pairs
+    ``G:``      the look (`kg.analysis.homoglyphs.skeleton`): ``homoglyph`` pairs
     ``M:/N:``   :func:`phonetic_keys`: every ``phonetic`` pair
     ``A:``      the English pronunciation (`kg.analysis.pronunciation.heard`) of
                 marks of 4 to 64 characters: every pair ``phonetic`` by
@@ -462,7 +471,7 @@ def blocking_keys(text: str, jurisdiction: str | None = None) -> frozenset[str]:
     Examples
     --------
     >>> sorted(blocking_keys("A.W.S."))
-    ['E:AUS', 'K:038', 'M:AS', 'Q:?WS', 'Q:A?S', 'Q:AW?', 'R:AWS']
+    ['E:AUS', 'G:AWS', 'K:038', 'M:AS', 'Q:?WS', 'Q:A?S', 'Q:AW?', 'R:AWS']
     >>> bool(blocking_keys("GOOGLE") & blocking_keys("GOGGLE"))
     True
     >>> bool(blocking_keys("特斯拉") & blocking_keys("Tesla"))
@@ -477,6 +486,8 @@ def blocking_keys(text: str, jurisdiction: str | None = None) -> frozenset[str]:
         return frozenset()
     roman = romanize(verbal)
     keys = {"R:" + roman} | phonetic_keys(verbal) | rule_keys(verbal)
+    if (look := homoglyph_key(normalize(verbal))) is not None:
+        keys.add(look)
     if SHORT_MARK_LENGTH < len(roman) <= HEARD_MAX_LENGTH and (sound := heard(roman)):
         keys.add(SOUND_KEY + sound)
     if SHORT_MARK_LENGTH < len(roman) <= DELETION_MAX_LENGTH:

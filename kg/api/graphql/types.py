@@ -638,7 +638,7 @@ class MarkUsage:
     similarity: float = strawberry.field(description="mark similarity, 0-1")
     reasons: list[str] = strawberry.field(
         description=(
-            "why the marks match (docs/similarity.md): exact, folded, transliteration, "
+            "why the marks match (docs/similarity.md): exact, folded, homoglyph, transliteration, "
             "containment, phonetic, sound-transliteration, beginning, sound-beginning, short, "
             "shared-element, ending, fuzzy, sound; stated-translation, stated-transliteration "
             "(the registration says so); combined-mark (a mark in the graph shows both names "

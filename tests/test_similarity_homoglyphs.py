@@ -1,0 +1,57 @@
+"""Marks that look the same in different scripts (`kg.analysis.homoglyphs`): found as
+``homoglyph`` at 0.95, by their ``G:`` blocking key too; marks whose letters only sound or
+romanize alike are not homoglyphs. Found by a trial on the EUIPO sample register: the stored
+``Kиc-Kиc`` (Latin K and c) was not found by ``Кис-Кис``."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.analysis.homoglyphs import HOMOGLYPH_SCORE, skeleton
+from kg.analysis.mark_index import MarkIndex
+from kg.analysis.scripts import normalize
+from kg.analysis.similarity import blocking_keys, compare
+
+LOOK_ALIKE = [
+    ("Kиc-Kиc", "Кис-Кис"),  # Latin K, c among Cyrillic letters
+    ("Tерритория качества", "Территория качества"),  # a Latin T
+    ("МОBBI", "МОВВI"),  # Latin B against Cyrillic В
+    ("PАYPAL", "PayPal"),  # a Cyrillic А in a Latin mark
+    ("РОСТ", "POCT"),  # all Cyrillic against all Latin: read ROST and POCT
+    ("СОСО", "COCO"),
+    ("ВАР", "BAP"),
+    ("ΚΑΡΟ", "KAPO"),  # Greek
+]
+NOT_ALIKE = [
+    ("МИР", "MIP"),  # И looks like no Latin letter
+    ("ΣΟΦΙΑ", "SOFIA"),  # read alike, not seen alike
+    ("ЖУК", "XYK"),
+    ("AWS", "AWZ"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), LOOK_ALIKE)
+def test_marks_that_look_the_same_are_homoglyphs(a: str, b: str) -> None:
+    found = compare(a, b)
+    assert (found.score, found.reasons) == (HOMOGLYPH_SCORE, ("homoglyph",))
+    assert any(k.startswith("G:") for k in blocking_keys(a) & blocking_keys(b))
+
+
+@pytest.mark.parametrize(("a", "b"), NOT_ALIKE)
+def test_marks_that_only_sound_alike_are_not(a: str, b: str) -> None:
+    assert "homoglyph" not in compare(a, b).reasons
+    assert skeleton(normalize(a)) != skeleton(normalize(b))
+
+
+def test_the_index_finds_the_look_alike_whichever_is_asked() -> None:
+    texts = [text for pair in LOOK_ALIKE for text in pair]
+    marks = {f"m{i}": text for i, text in enumerate(texts)}
+    marks |= {"other1": "KISKIS", "other2": "ROST"}
+    index = MarkIndex(None)
+    index.sync(marks)
+    for a, b in LOOK_ALIKE:
+        for asked, other in ((a, b), (b, a)):
+            wanted = {iri for iri, text in marks.items() if text == other}
+            assert wanted <= index.candidates(asked), (asked, other)
+    pairs = {(x, y) for x, y, s in index.similar_pairs() if "homoglyph" in s.reasons}
+    assert {tuple(sorted(pair)) for pair in LOOK_ALIKE} <= pairs
