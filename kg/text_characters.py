@@ -41,6 +41,7 @@ import regex
 __all__ = [
     "BIDI_FORMATTING",
     "LINE_BREAKS",
+    "NOT_ONE_LINE",
     "REFUSED",
     "character_name",
     "is_visible",
@@ -62,6 +63,9 @@ BIDI_FORMATTING = re.compile(f"[{_BIDI}]")
 """The explicit bidirectional formatting characters (UAX #9)."""
 LINE_BREAKS = re.compile(f"[{_BREAKS}]")
 """Tabs and line breaks: a space in an imported text, refused in a question."""
+NOT_ONE_LINE = re.compile(f"[{_C0_C1}{_SURROGATES}{_NONCHARACTERS}{_BIDI}{_BREAKS}]")
+"""Any of `REFUSED`, `BIDI_FORMATTING` and `LINE_BREAKS`: what one line of text a question
+takes (`kg.analysis.arguments`) must not hold, and what the CLI shows as an escape."""
 
 
 def character_name(char: str) -> str:

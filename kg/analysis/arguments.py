@@ -35,7 +35,7 @@ from typing import Any
 
 from kg.analysis.dates import PartialDate
 from kg.errors import KGError
-from kg.text_characters import BIDI_FORMATTING, LINE_BREAKS, REFUSED, character_name, is_visible
+from kg.text_characters import BIDI_FORMATTING, NOT_ONE_LINE, character_name, is_visible
 
 __all__ = [
     "JURISDICTION_IRI",
@@ -54,9 +54,7 @@ MAX_TEXT_CHARS = 500
 """The longest name, mark, case id or search text accepted (real ones are far shorter)."""
 JURISDICTION_IRI = "https://w3id.org/tmkg/id/jurisdiction/"
 
-_UNPRINTABLE = re.compile(
-    f"{REFUSED.pattern}|{BIDI_FORMATTING.pattern}|{LINE_BREAKS.pattern}"
-)  # kg.text_characters: what no stored text holds either
+_UNPRINTABLE = NOT_ONE_LINE  # kg.text_characters: what no stored text holds either
 _CODE = re.compile(r"[A-Za-z]{2}")
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`\x00-\x20]+")
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Callable
 
 import pyoxigraph as ox
@@ -21,7 +20,7 @@ import wcwidth
 from kg.errors import QueryError
 from kg.namespaces import PREFIXES
 from kg.store import QueryResult
-from kg.text_characters import BIDI_FORMATTING, LINE_BREAKS, REFUSED
+from kg.text_characters import NOT_ONE_LINE
 from kg.xml_text import xml_safe_bytes
 
 __all__ = [
@@ -49,9 +48,7 @@ _GRAPH_FORMATS = {
 _MAX_CELL = 70
 # C0 and C1 controls, DEL, line and paragraph separators, surrogates, noncharacters and the
 # bidirectional formatting characters ("Trojan Source"): kg.text_characters' classes.
-_UNPRINTABLE = re.compile(
-    f"{REFUSED.pattern}|{BIDI_FORMATTING.pattern}|{LINE_BREAKS.pattern}|[\x00-\x1f\x7f-\x9f]"
-)
+_UNPRINTABLE = NOT_ONE_LINE
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # OWASP's list of what makes a spreadsheet read a cell as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
