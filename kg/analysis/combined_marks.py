@@ -28,13 +28,13 @@ understands it).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 import regex
 
 from kg.analysis.elements import distinctive_words
-from kg.analysis.evidence import Statement
+from kg.analysis.evidence import EvidencePair, Statement, keep_pair
 from kg.analysis.similarity import MarkSimilarity, compare
 from kg.analysis.stated_texts import SAME_MARK
 from kg.analysis.verbal import verbal_element
@@ -45,6 +45,7 @@ __all__ = [
     "COMBINED_SCORE",
     "MIN_RUN_LETTERS",
     "combined_equivalents",
+    "combined_pairs",
     "runs",
 ]
 
@@ -90,7 +91,10 @@ def runs(text: str) -> tuple[tuple[str, str], ...]:
 
 def _pair(text: str) -> tuple[str, str] | None:
     """The two parts of a combined mark, or None when `text` is not one."""
-    parts = runs(verbal_element(text))
+    verbal = verbal_element(text)
+    if verbal is None:  # an office's placeholder for a figure: no names at all
+        return None
+    parts = runs(verbal)
     if len(parts) != 2:
         return None
     (first_script, first), (second_script, second) = parts
@@ -135,3 +139,67 @@ def combined_equivalents(
         if first != second:  # (both: a transliteration, such as МИР MIR; nothing new)
             found.setdefault(pair[1] if first else pair[0], []).append((iri, _TEXT, shown))
     return [(COMBINED_REASON, other, tuple(said)) for other, said in found.items()]
+
+
+SimilarMarks = Callable[[str, float], Mapping[str, MarkSimilarity]]
+"""(text, floor) -> mark IRI -> its similarity to the text, for every mark at the floor or
+above (`kg.analysis.service.Analyst`: the mark index's candidates, scored by `compare`)."""
+
+
+def combined_pairs(
+    marks: Mapping[str, str],
+    similar_marks: SimilarMarks,
+    min_similarity: float,
+    canonical: Callable[[str], str] = str,
+) -> list[EvidencePair]:
+    """The pairs of marks (canonical IRIs) that the combined marks among `marks` (IRI ->
+    text) make alike, as who-else-uses reads them (`combined_equivalents`): for each combined
+    mark and each of its parts, a mark X nearly that part (`SAME_MARK`) but not the other,
+    which the combined mark is similar to (so who-else-uses, asked about X, reads it), meets
+    every mark F nearly the other part or containing it, with the reason ``combined-mark``
+    and the score of F against that part, at most `COMBINED_SCORE`. Each pair once (the
+    better score; at equal scores, the statements of every combined mark saying so).
+
+    Costs two searches of the mark index per combined mark (a few per cent of a register's
+    marks: two runs of letters in two scripts).
+    """
+    found: dict[tuple[str, str, str], EvidencePair] = {}
+    combined = sorted(
+        (iri, text, pair)
+        for iri, text in marks.items()
+        if not text.isascii() and (pair := _pair(text)) is not None
+    )
+    for iri, text, pair in combined:
+        said: Statement = (iri, _TEXT, text)
+        explanation = f"the mark {text!r} shows both names"
+        for asked, other in (pair, pair[::-1]):
+            askers = [
+                x
+                for x in similar_marks(asked, SAME_MARK)
+                if compare(marks[x], other).score < SAME_MARK
+                and compare(marks[x], text).score >= min_similarity
+            ]
+            if not askers:
+                continue
+            hits = {
+                f: found_
+                for f, found_ in similar_marks(other, min_similarity).items()
+                if found_.score >= SAME_MARK or "containment" in found_.reasons
+            }
+            for x in askers:
+                for f, similarity in hits.items():
+                    left, right = canonical(x), canonical(f)
+                    if left == right:
+                        continue
+                    score = min(similarity.score, COMBINED_SCORE)
+                    keep_pair(
+                        found,
+                        EvidencePair(
+                            left,
+                            right,
+                            MarkSimilarity(score, (COMBINED_REASON,)),
+                            (said,),
+                            explanation,
+                        ),
+                    )
+    return list(found.values())

@@ -47,6 +47,7 @@ from rapidfuzz.distance import OSA
 
 from kg.analysis.coverage import covers, pair_in_place, places, route_notes
 from kg.analysis.dates import PartialDate
+from kg.analysis.evidence import EvidencePair
 from kg.analysis.holding_statements import cited_graphs, shown
 from kg.analysis.mark_kinds import compared_label, compared_text
 from kg.analysis.model import FILED_KINDS, ConflictPair, Holding, HoldingKind, PartyRef, SourceRef
@@ -215,6 +216,7 @@ def find_conflicts(
     min_score: float = DEFAULT_MIN_SCORE,
     min_similarity: float = DEFAULT_MIN_SIMILARITY,
     similar: SimilarTexts | None = None,
+    evidence: Sequence[EvidencePair] = (),
 ) -> list[ConflictPair]:
     """Every pair of parties in conflict, best-scoring holding pair each, highest risk first.
 
@@ -223,7 +225,9 @@ def find_conflicts(
     instead of being found by blocking and `compare`; the result is the same. It is not used
     when `min_similarity` is below its floor or it lacks a text (then pairs are computed).
     Ties keep the pair of holdings with the smaller IRIs, so the result never depends on the
-    order in which pairs are met.
+    order in which pairs are met. `evidence` pairs marks the graph says match (a combined
+    mark, a stated translation: `kg.analysis.evidence.EvidencePair`) whose holdings meet in
+    one place; such a conflict cites what the evidence rests on and says it in its reasons.
     """
     litigants = {frozenset(pair) for pair in cases}
     by_place: dict[str | None, dict[str, list[Holding]]] = defaultdict(lambda: defaultdict(list))
@@ -244,6 +248,7 @@ def find_conflicts(
         lefts: Sequence[Holding],
         rights: Sequence[Holding],
         similarity: MarkSimilarity,
+        because: EvidencePair | None = None,
     ) -> None:
         for left in lefts:
             for right in rights:
@@ -261,6 +266,7 @@ def find_conflicts(
                     litigants,
                     nice_class,
                     min_score,
+                    because,
                 )
 
     texts = {text for by_text in by_place.values() for text in by_text}
@@ -272,6 +278,8 @@ def find_conflicts(
         _stored_pairs(by_place, similar.similar_pairs(min_similarity), min_similarity, pair_up)
     else:
         _computed_pairs(by_place, min_similarity, pair_up)
+    if evidence:
+        _evidence_pairs(by_place, evidence, min_similarity, pair_up)
     return sorted(
         best.values(),
         key=lambda c: (
@@ -297,6 +305,7 @@ def conflict_marks(
     canonical: Callable[[str], str],
     wide: Container[str],
     relatedness: Mapping[frozenset[int], float],
+    evidence: Iterable[tuple[str, str]] = (),
 ) -> set[str] | None:
     """The marks whose holdings may take part in a conflict, chosen before reading any
     holding: those meeting another holding in one jurisdiction (a code in `wide`, such as EM
@@ -308,8 +317,12 @@ def conflict_marks(
     (`kg.analysis.facts.FactBase.holding_statements`), `texts` the marks' texts, `canonical`
     resolves owl:sameAs. Every text a holding may be compared by counts (its marks', its
     verbal elements) and goods and services may add any class, so the choice is a superset of
-    what `find_conflicts` pairs. None when `similar` lacks a text (not synced): read them all.
+    what `find_conflicts` pairs. `evidence` adds pairs of marks (canonical IRIs) the graph
+    says match (`kg.analysis.evidence.EvidencePair`). None when `similar` lacks a text (not
+    synced): read them all.
     """
+    evidence = list(evidence)
+    at_mark: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     stated: dict[str, dict[str, set[str]]] = {name: defaultdict(set) for name in _STATED}
     for subject, name, value in statements:
         stated[name][subject].add(value)
@@ -348,6 +361,10 @@ def conflict_marks(
         for text in compared:
             for code in codes:
                 at[text][code].append(key)
+        if evidence:
+            for mark in marks[key]:
+                for code in codes:
+                    at_mark[canonical(mark)][code].append(key)
     if similar.unknown_texts(at):
         return None
     chosen: set[str] = set()
@@ -381,10 +398,14 @@ def conflict_marks(
     for left_text, right_text, _ in similar.similar_pairs(similar.similar_floor):
         if left_text in at and right_text in at:
             meet(at[left_text], at[right_text])
+    for left_mark, right_mark in evidence:
+        if left_mark in at_mark and right_mark in at_mark:
+            meet(at_mark[left_mark], at_mark[right_mark])
     return {mark for key in chosen for mark in marks[key]}
 
 
-_PairUp = Callable[[str | None, Sequence[Holding], Sequence[Holding], MarkSimilarity], None]
+_PairUp = Callable[..., None]
+"""pair_up(place, lefts, rights, similarity, because=None) of `find_conflicts`."""
 
 
 def _computed_pairs(
@@ -432,6 +453,33 @@ def _stored_pairs(
                 pair_up(place, by_text[left_text], by_text[right_text], similarity)
 
 
+def _evidence_pairs(
+    by_place: Mapping[str | None, Mapping[str, list[Holding]]],
+    evidence: Sequence[EvidencePair],
+    min_similarity: float,
+    pair_up: _PairUp,
+) -> None:
+    """Pair the holdings of each place whose marks the graph says match (`evidence`): a
+    pair's registration, where it names one, alone on its left."""
+    by_mark: dict[str, dict[str | None, list[Holding]]] = defaultdict(lambda: defaultdict(list))
+    for place, by_text in by_place.items():
+        for group in by_text.values():
+            for holding in group:
+                by_mark[holding.mark.id][place].append(holding)
+    for pair in evidence:
+        if pair.similarity.score < min_similarity:
+            continue
+        lefts, rights = by_mark.get(pair.left), by_mark.get(pair.right)
+        if not lefts or not rights:
+            continue
+        for place, group in lefts.items():
+            if place not in rights:
+                continue
+            if pair.registration is not None:
+                group = [h for h in group if pair.registration in (h.id, *h.iris)]
+            pair_up(place, group, rights[place], pair.similarity, pair)
+
+
 def _consider(
     left: Holding,
     right: Holding,
@@ -444,6 +492,7 @@ def _consider(
     litigants: set[frozenset[str]],
     nice_class: int | None,
     min_score: float,
+    because: EvidencePair | None = None,
 ) -> None:
     if left.party == right.party or left.id == right.id:
         return  # co-owners of one registration hold the same right, they do not conflict
@@ -458,12 +507,16 @@ def _consider(
     score, class_factor, reasons = scored
     # dated as who-else-uses dates them: from when each holder holds the right
     reasons = [*reasons, *route_notes((held_coverage(left), held_coverage(right)), place)]
+    if because is not None:
+        reasons.insert(1, because.explanation)
     key = (left.party, right.party, place or "")
     current = best.get(key)
     if current is not None and (-current.score, current.holdings) <= (-score, (left.id, right.id)):
         return  # a tie keeps the smaller holdings' IRIs, whichever pair came first
     # what the pair shows of each right: its holder and mark, place, classes, operator
     statements = (*shown(left.statements, *_SHOWN), *shown(right.statements, *_SHOWN))
+    if because is not None:  # what the graph's evidence for the match rests on
+        statements = tuple(dict.fromkeys((*statements, *because.cited)))
     graphs = cited_graphs(statements)
     best[key] = ConflictPair(
         parties=(parties[left.party], parties[right.party]),

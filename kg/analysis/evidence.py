@@ -8,21 +8,77 @@ WIND finds the NORTHWIND marks) or a mark showing both names
 much as on its own holding's, so it cites it: the statement is added to the hit's
 ``statements`` with exactly the graphs that state it, and those graphs to its ``sources``
 (docs/provenance.md: every answer cites the sources that state what it rests on).
+
+Conflicts read the same evidence as pairs of marks (`EvidencePair`, made by
+`kg.analysis.combined_marks.combined_pairs` and `kg.analysis.stated_texts.stated_pairs`):
+two holders are in conflict through it exactly where who-else-uses, asked about one of the
+two marks, names the other holder.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from kg.analysis.model import Cited, MarkUsage, SourceRef
+from kg.analysis.similarity import MarkSimilarity
 
-__all__ = ["Statement", "cite", "with_evidence"]
+__all__ = ["EvidencePair", "Statement", "cite", "cite_pairs", "keep_pair", "with_evidence"]
 
 Statement = tuple[str, str, str]
 """(subject IRI, property IRI, value: an IRI or a literal's lexical form)."""
 
 _BATCH = 500
+
+
+@dataclass(frozen=True)
+class EvidencePair:
+    """Two marks the graph says match though their texts do not (or less than it says).
+
+    `left` and `right` are mark IRIs (canonical), `similarity` the score the evidence gives
+    (capped: `kg.analysis.combined_marks.COMBINED_SCORE`,
+    `kg.analysis.stated_texts.STATED_SCORE`) with its one reason, `statements` what it rests
+    on ((subject, property, value): the combined mark's text, the registration's statement),
+    `explanation` those statements in words for a conflict's reasons. With `registration`,
+    only that registration's holding stands on the left (its statement speaks for it alone).
+    `cited` is filled by `cite` (the statements with the graphs stating them).
+    """
+
+    left: str
+    right: str
+    similarity: MarkSimilarity
+    statements: tuple[Statement, ...]
+    explanation: str
+    registration: str | None = None
+    cited: tuple[Cited, ...] = ()
+
+
+def keep_pair(found: dict[tuple[str, str, str], EvidencePair], pair: EvidencePair) -> None:
+    """Keep in `found` (keyed by (left, right) and registration) the better of two pairs of
+    the same marks; of equal ones, what both rest on."""
+    key = (pair.left, pair.right, pair.registration or "")
+    known = found.get(key)
+    if known is None or known.similarity.score < pair.similarity.score:
+        found[key] = pair
+    elif known.similarity == pair.similarity and not set(pair.statements) <= set(known.statements):
+        found[key] = replace(
+            known,
+            statements=tuple(dict.fromkeys((*known.statements, *pair.statements))),
+            explanation=f"{known.explanation}; {pair.explanation}",
+        )
+
+
+def cite_pairs(
+    select: Callable[[str], list[dict[str, str | None]]], pairs: Iterable[EvidencePair]
+) -> list[EvidencePair]:
+    """`pairs` with `EvidencePair.cited` filled: the statements some graph states, with
+    exactly the graphs stating them (one query per 500 statements)."""
+    pairs = list(pairs)
+    cited = cite(select, (s for pair in pairs for s in pair.statements))
+    return [
+        replace(pair, cited=tuple(cited[s] for s in pair.statements if s in cited))
+        for pair in pairs
+    ]
 
 
 def cite(

@@ -308,7 +308,9 @@ class ConflictPair(Result):
     proceedings: tuple[str, ...] = ()
     """IRIs of the oppositions or cancellations between the two parties behind the conflict."""
     statements: tuple[Cited, ...] = ()
-    """What the pair shows of each right (holder and mark, place, classes), with its sources."""
+    """What the pair shows of each right (holder and mark, place, classes), with its sources;
+    for marks matched through the graph's evidence (`kg.analysis.evidence.EvidencePair`),
+    the statement that evidence rests on too."""
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,17 @@ from rapidfuzz import fuzz, process
 
 from kg.analysis import arguments
 from kg.analysis import watch as watch_reading
-from kg.analysis.combined_marks import COMBINED_REASON, COMBINED_SCORE, combined_equivalents
+from kg.analysis.combined_marks import (
+    COMBINED_REASON,
+    COMBINED_SCORE,
+    combined_equivalents,
+    combined_pairs,
+)
 from kg.analysis.conflicts import DEFAULT_MIN_SCORE, conflict_marks, find_conflicts
 from kg.analysis.contradictions import ONE_PARTY_PER_SOURCE, SINGLE_VALUED, find_contradictions
 from kg.analysis.coverage import counted_in, memberships, read_coverage
 from kg.analysis.dates import PartialDate
-from kg.analysis.evidence import Statement, with_evidence
+from kg.analysis.evidence import EvidencePair, Statement, cite_pairs, with_evidence
 from kg.analysis.facts import FactBase
 from kg.analysis.judgment_facts import read_claims, read_judgments
 from kg.analysis.judgments import Claim, Judgment
@@ -61,7 +66,13 @@ from kg.analysis.similarity import (
     compare,
     normalize,
 )
-from kg.analysis.stated_texts import SAME_MARK, STATED_SCORE, equivalents_of, stated_matches
+from kg.analysis.stated_texts import (
+    SAME_MARK,
+    STATED_SCORE,
+    equivalents_of,
+    stated_matches,
+    stated_pairs,
+)
 from kg.analysis.timeline import order_timeline
 from kg.analysis.usage import who_else_uses
 from kg.analysis.watch_model import Watch, WatchHit
@@ -169,6 +180,19 @@ class Analyst:
                 found[iri] = similarity
         return found
 
+    def _evidence_pairs(self, min_similarity: float) -> list[EvidencePair]:
+        """The pairs of marks the graph says match, as who-else-uses reads them (combined
+        marks, stated translations and transliterations), with the statements cited."""
+        facts = self.facts
+        canonical = facts.identities.canonical
+        pairs = [
+            *combined_pairs(facts.marks, self._similar_marks, min_similarity, canonical),
+            *stated_pairs(
+                facts, facts.select, facts.marks, self._similar_marks, min_similarity, canonical
+            ),
+        ]
+        return cite_pairs(facts.select, pairs)
+
     def _check_jurisdiction(self, code: str | None) -> str | None:
         if code is None:
             return None
@@ -268,6 +292,8 @@ class Analyst:
         facts = self.facts
         when = _as_date(as_of) or PartialDate.today()
         index = facts.mark_index  # similar pairs of texts, kept as marks are loaded
+        # the marks the graph says match: combined marks, stated translations
+        evidence = self._evidence_pairs(DEFAULT_MIN_SIMILARITY)
         # only the holdings that meet another by their texts (all if the index lacks some)
         wide = regional_codes() | {m.system for m in memberships(facts)}  # rights covering others
         wanted = conflict_marks(
@@ -277,6 +303,7 @@ class Analyst:
             facts.identities.canonical,
             wide,
             facts.relatedness,
+            ((pair.left, pair.right) for pair in evidence),
         )
         holdings = on_date(facts.holdings(wanted), when, include_lapsed=include_lapsed)
         holdings = read_coverage(facts, holdings, when)  # EM members, WO designations
@@ -290,6 +317,7 @@ class Analyst:
             nice_class=nice_class,
             min_score=min_score,
             similar=index,
+            evidence=evidence,
         )
         # Oppositions and cancellations are conflicts too (kg.analysis.proceedings).
         return ResultList(

@@ -18,11 +18,11 @@ each quoted part is an equivalent; otherwise the whole statement is.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
-from kg.analysis.evidence import Statement
+from kg.analysis.evidence import EvidencePair, Statement, keep_pair
 from kg.analysis.similarity import KeyedTexts, MarkSimilarity
 from kg.namespaces import TM
 
@@ -33,6 +33,7 @@ __all__ = [
     "equivalents",
     "equivalents_of",
     "stated_matches",
+    "stated_pairs",
 ]
 
 STATED_SCORE = 0.9
@@ -150,3 +151,42 @@ def stated_matches(
     `text` (by `compare`, found through blocking keys), each once with its best match. The
     index is built once per `facts` (a FactBase: one state of the store)."""
     return _index(facts, select).matches(text, min_similarity)
+
+
+_SAID = {"stated-translation": "translation", "stated-transliteration": "transliteration"}
+
+
+def stated_pairs(
+    facts: object,
+    select: Callable[[str], list[dict[str, str | None]]],
+    marks: Mapping[str, str],
+    similar_marks: Callable[[str, float], Mapping[str, MarkSimilarity]],
+    min_similarity: float,
+    canonical: Callable[[str], str] = str,
+) -> list[EvidencePair]:
+    """The pairs of marks (canonical IRIs) the registrations' statements make alike, as
+    who-else-uses reads them, both ways: the registration stating an equivalent meets every
+    mark F similar to it (`stated_matches`: only that registration, on the left), and every
+    mark nearly its own (`SAME_MARK`) meets each F nearly the equivalent or containing it
+    (`equivalents_of`). The reason is ``stated-translation`` or ``stated-transliteration``,
+    the score F's against the equivalent, at most `STATED_SCORE`. `marks`: IRI -> text;
+    `similar_marks`: (text, floor) -> mark IRI -> similarity (the mark index's candidates
+    scored by `compare`). Costs two searches of the mark index per statement."""
+    found: dict[tuple[str, str, str], EvidencePair] = {}
+    for registration, mark, reason, text, (prop, statement) in _index(facts, select).entries:
+        own = marks.get(mark)
+        said: Statement = (registration, prop, statement)
+        explanation = f"a registration of {own!r} states its {_SAID[reason]} {text!r}"
+        hits = similar_marks(text, min_similarity)
+        askers = set(similar_marks(own, SAME_MARK)) if own is not None else set()
+        for f, similarity in hits.items():
+            evidence = MarkSimilarity(min(similarity.score, STATED_SCORE), (reason,))
+            right = canonical(f)
+            sides = [(canonical(mark), registration)]  # the registration itself
+            if similarity.score >= SAME_MARK or "containment" in similarity.reasons:
+                sides += [(canonical(x), None) for x in askers]  # marks nearly its mark
+            for left, only in sides:
+                if left != right:
+                    pair = EvidencePair(left, right, evidence, (said,), explanation, only)
+                    keep_pair(found, pair)
+    return list(found.values())

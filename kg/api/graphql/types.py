@@ -738,7 +738,9 @@ class Conflict:
     )
     statements: list[Statement] = strawberry.field(
         default_factory=list,
-        description="what it shows of each right (holder and mark, place, classes), each "
+        description="what it shows of each right (holder and mark, place, classes), and "
+        "where the marks match through the graph's evidence (reasons combined-mark, "
+        "stated-translation, stated-transliteration) the statement it rests on; each "
         "statement with exactly the sources that state it",
     )
     proceeding_ids: strawberry.Private[tuple[str, ...]] = ()
