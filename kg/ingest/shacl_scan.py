@@ -10,9 +10,11 @@ module runs the same constraints, with the same results (`Finding`s), as a few s
   flag per constraint of every shape that constrains the predicate; a flag is true when the
   value violates the constraint *and* the subject is an instance of the shape's target class
   (tested only for values that violate: `&&` short-circuits);
-- **sh:maxCount**: per property shape, subjects of the predicate grouped and counted first,
-  then kept when an instance of the class;
-- **sh:minCount**: one query per node shape, over the class's instances, a flag per property;
+- **sh:maxCount**: per property and bound, subjects of the predicate grouped and counted
+  first, then kept when an instance of a shape's class;
+- **sh:minCount**: one query per node shape, over the class's instances, the instances
+  lacking each property found by ``MINUS`` (a hash join in Oxigraph, where ``NOT EXISTS``
+  looks each instance up: 0.25 s against 1.0 s a property for 100,000 registrations);
 - **sh:pattern on the focus node**: one query per node shape.
 
 The SHACL instances of a class (``rdf:type/rdfs:subClassOf*`` in the data graph, SHACL 1.0
@@ -168,29 +170,41 @@ def run_scans(
             for rule in rules:
                 if rule.condition in broken and instances.is_a(types, focus, rule.target):
                     add(focus, path, value, rule)
+    # sh:maxCount: the subjects with too many values of a property, counted once per property
+    # and bound (shapes of several classes share them: tm:mark), their classes then looked
+    # up for the few found (joined in the query, the class test cost as much as the count)
+    by_bound: dict[tuple[str, int], list[_Count]] = {}
     for count in plan.max_counts:
-        for row in select(
-            f"SELECT ?f WHERE {{ {{ SELECT ?f (COUNT(DISTINCT ?o) AS ?n) WHERE {{ "
-            f"?f <{count.path}> ?o }} GROUP BY ?f }} FILTER(?n > {count.bound}) "
-            f"{instances.pattern('?f', count.target, 'ft')} }}"
-        ):
-            add(row["f"], count.path, None, count)
+        by_bound.setdefault((count.path, count.bound), []).append(count)
+    for (path, bound), counts in by_bound.items():
+        rows = [
+            row["f"]
+            for row in select(
+                f"SELECT ?f WHERE {{ {{ SELECT ?f (COUNT(DISTINCT ?o) AS ?n) WHERE {{ "
+                f"?f <{path}> ?o }} GROUP BY ?f }} FILTER(?n > {bound}) }}"
+            )
+        ]
+        if not rows:
+            continue
+        types = instances.types_of(set(rows))
+        for focus in rows:
+            for count in counts:
+                if instances.is_a(types, focus, count.target):
+                    add(focus, count.path, None, count)
     for target, counts in plan.min_counts.items():
         if any(count.bound != 1 for count in counts):
             _min_counts_grouped(select, instances, target, counts, add)
             continue
-        flags = " ".join(
-            f"BIND(NOT EXISTS {{ ?f <{count.path}> ?any{i} }} AS ?m{i})"
+        # Each property's instances lacking it, as MINUS: Oxigraph reads the property's
+        # subjects once into a hash set, where NOT EXISTS looks each instance up (4x slower).
+        parts = " UNION ".join(
+            f"{{ {instances.pattern('?f', target, 'ft')} MINUS {{ ?f <{count.path}> ?any }} "
+            f"BIND({i} AS ?m) }}"
             for i, count in enumerate(counts)
         )
-        any_flag = " || ".join(f"?m{i}" for i in range(len(counts)))
-        for row in select(
-            f"SELECT DISTINCT ?f {' '.join(f'?m{i}' for i in range(len(counts)))} WHERE {{ "
-            f"{instances.pattern('?f', target, 'ft')} {flags} FILTER({any_flag}) }}"
-        ):
-            for i, count in enumerate(counts):
-                if _true(row[f"m{i}"]):
-                    add(row["f"], count.path, None, count)
+        for row in select(f"SELECT DISTINCT ?f ?m WHERE {{ {parts} }}"):
+            count = counts[int(row["m"].value)]  # type: ignore[union-attr]
+            add(row["f"], count.path, None, count)
     for node in plan.node_patterns:
         for row in select(
             f"SELECT DISTINCT ?f WHERE {{ {instances.pattern('?f', node.target, 'ft')} "

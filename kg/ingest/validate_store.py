@@ -21,6 +21,7 @@ classes it belongs to. Only nodes the new data states something about are judged
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -349,9 +350,36 @@ def _literal_statements(store: ox.Store, literals: set[ox.Literal]) -> list[ox.Q
 
 def _dated_candidates(store: ox.Store) -> list[ox.Quad]:
     """The statements behind every date-order warning `store` can give, and a few more: dates
-    are compared in SPARQL as text spans (``2010`` as 2010-01-01 to 2010-12-31), which holds
-    for years of four digits without time zones; other forms are all passed on, and
-    `date_order_warnings` judges what is returned exactly."""
+    are compared as text spans (``2010`` as 2010-01-01 to 2010-12-31), which holds for years of
+    four digits without time zones; other forms are all passed on, and
+    `date_order_warnings` judges what is returned exactly.
+
+    A node's two dates (`ORDERS`) are paired in Python from one scan of each date property
+    (~4 µs a statement): Oxigraph joins two properties of one subject in the order written, a
+    lookup of the second for each statement of the first (1.2 s for 100,000 filing dates
+    even when no node has the other date; measured on a synthetic register of 1.2M quads)."""
+    found: dict[ox.Quad, None] = {}
+    dates: dict[str, dict[ox.NamedNode | ox.BlankNode, list[ox.Literal]]] = {}
+    for name in sorted({name for early, late, _ in ORDERS for name in (early, late)}):
+        by_node: dict[ox.NamedNode | ox.BlankNode, list[ox.Literal]] = defaultdict(list)
+        rows = store.query(
+            f"SELECT ?n ?d WHERE {{ ?n <{_TM}{name}> ?d }}", use_default_graph_as_union=True
+        )
+        for node, value in rows:  # type: ignore[union-attr,misc]
+            by_node[node].append(value)
+        dates[name] = by_node
+    for early, late, _ in ORDERS:
+        firsts, lasts = dates[early], dates[late]
+        if len(lasts) < len(firsts):
+            nodes = [node for node in lasts if node in firsts]
+        else:
+            nodes = [node for node in firsts if node in lasts]
+        for node in nodes:
+            for a in firsts[node]:
+                for b in lasts[node]:
+                    if _may_precede(b.value, a.value):
+                        found[ox.Quad(node, ox.NamedNode(f"{_TM}{early}"), a)] = None
+                        found[ox.Quad(node, ox.NamedNode(f"{_TM}{late}"), b)] = None
 
     def before(later: str, earlier: str) -> str:
         plain = f"STRLEN(STR({later})) IN (4, 7, 10) && STRLEN(STR({earlier})) IN (4, 7, 10)"
@@ -361,17 +389,6 @@ def _dated_candidates(store: ox.Store) -> list[ox.Quad]:
 
     tm = f"<{_TM}"
     queries = [
-        (
-            f"SELECT ?n ?a ?b WHERE {{ ?n {tm}{early}> ?a ; {tm}{late}> ?b "
-            f"FILTER({before('?b', '?a')}) }}",
-            lambda row, early=early, late=late: [
-                (row["n"], f"{_TM}{early}", row["a"]),
-                (row["n"], f"{_TM}{late}", row["b"]),
-            ],
-        )
-        for early, late, _ in ORDERS
-    ]
-    queries += [
         (
             f"SELECT ?n ?r ?a ?b WHERE {{ ?n {tm}registration> ?r ; {tm}date> ?b . "
             f"?r {tm}filingDate> ?a FILTER({before('?b', '?a')}) }}",
@@ -398,12 +415,23 @@ def _dated_candidates(store: ox.Store) -> list[ox.Quad]:
             ],
         ),
     ]
-    found: dict[ox.Quad, None] = {}
     for sparql, statements in queries:
         for row in store.query(sparql, use_default_graph_as_union=True):  # type: ignore[union-attr]
             for subject, predicate, obj in statements(row):
                 found[ox.Quad(subject, ox.NamedNode(predicate), obj)] = None
     return list(found)
+
+
+_PLAIN_DATE_LENGTHS = (4, 7, 10)  # 2010, 2010-05, 2010-05-05: no time zone, four-digit year
+
+
+def _may_precede(later: str, earlier: str) -> bool:
+    """Whether `later` may name a day before `earlier`: the last day of its span lies before
+    the first of the other's, compared as text (``2010`` ends 2010-12-31, ``2010-05`` begins
+    2010-05-01); any other form may, and is passed on to be judged."""
+    if len(later) not in _PLAIN_DATE_LENGTHS or len(earlier) not in _PLAIN_DATE_LENGTHS:
+        return True
+    return later + "-12-31"[len(later) - 4 :] < earlier + "-01-01"[len(earlier) - 4 :]
 
 
 def _about(quad: ox.Quad, judged: Callable[[str], bool]) -> bool:
