@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from kg import KnowledgeGraph, ParseError, Settings, ValidationError
 from kg.analysis.similarity import FOLDED_SCORE, blocking_keys, compare, is_similar, normalize
 from kg.ingest.load import file_graph
-from kg.text_characters import shacl_visible_pattern
+from kg.text_characters import shacl_pattern, shacl_visible_pattern
 from tests.hardening_support import record
 
 _EXAMPLES = itertools.count()
@@ -45,13 +45,17 @@ _CHARACTERS = st.characters(blacklist_categories=("Cs", "Cc", "Cn")) | st.sample
     list("\"'\\\t\n<>{}@#;,.:_-^ ")
 )
 texts = st.text(alphabet=_CHARACTERS, min_size=1, max_size=12)
-# Names and mark texts are one line of visible text (kg.text_characters: the shapes refuse
-# line breaks, bidirectional formatting characters and blank names), any script or symbol.
+# Names and mark texts are one tidy line of visible text (kg.text_characters: the shapes refuse
+# line breaks, runs of spaces, bidirectional formatting and invisible characters, and names
+# of nothing visible), any script or symbol.
 _NAME_CHARACTERS = st.characters(
     blacklist_categories=("Cs", "Cc", "Cn", "Cf", "Zl", "Zp")
 ) | st.sampled_from(list("\"'\\<>{}@#;,.:_-^ "))
 names = st.text(alphabet=_NAME_CHARACTERS, min_size=1, max_size=12).filter(
-    lambda text: re.search(shacl_visible_pattern(), text) is not None
+    lambda text: (
+        re.search(shacl_visible_pattern(), text) is not None
+        and re.search(shacl_pattern(), text) is not None
+    )
 )
 
 

@@ -9,10 +9,13 @@ A refused argument raises `ArgumentError`: exit status 2 in the CLI, ``BAD_REQUE
 Rules, by argument name (`RULES`):
 
 - names, marks, case ids and numbers, search text: one line of printable text, not blank
-  (it holds a letter, digit, punctuation mark or symbol), at most `MAX_TEXT_CHARS`
-  characters — no control character (newline, tab, ESC, NUL), no line or paragraph
-  separator (U+2028, U+2029), no surrogate or noncharacter, no bidirectional formatting
-  character: `kg.text_characters`, the rule the store's texts follow too;
+  (it holds a letter, digit, punctuation mark or symbol, not only accents or private-use
+  characters), at most `MAX_TEXT_CHARS` characters — no control character (newline, tab,
+  ESC, NUL), no line or paragraph separator (U+2028, U+2029), no surrogate or
+  noncharacter, no bidirectional formatting or invisible character (soft hyphen, zero
+  width space, word joiner, tag character...): `kg.text_characters`, the rule the store's
+  texts follow too. Returned as an import reads it: a run of spaces as one, none at either
+  end (``"ACME  WIDGETS "`` asks about ``ACME WIDGETS``);
 - ``jurisdiction``: an ISO 3166-1 alpha-2 code (any case), a regional system's WIPO ST.3 code
   (EM, BX, OA, WO), or tmkg's jurisdiction IRI (``https://w3id.org/tmkg/id/jurisdiction/CN``);
   returned as the upper-case code;
@@ -35,7 +38,16 @@ from typing import Any
 
 from kg.analysis.dates import PartialDate
 from kg.errors import KGError
-from kg.text_characters import BIDI_FORMATTING, NOT_ONE_LINE, character_name, is_visible
+from kg.text_characters import (
+    BIDI_FORMATTING,
+    LINE_BREAKS,
+    REFUSED,
+    character_name,
+    invisible_characters,
+    is_visible,
+    one_line,
+    quoted,
+)
 
 __all__ = [
     "JURISDICTION_IRI",
@@ -54,7 +66,6 @@ MAX_TEXT_CHARS = 500
 """The longest name, mark, case id or search text accepted (real ones are far shorter)."""
 JURISDICTION_IRI = "https://w3id.org/tmkg/id/jurisdiction/"
 
-_UNPRINTABLE = NOT_ONE_LINE  # kg.text_characters: what no stored text holds either
 _CODE = re.compile(r"[A-Za-z]{2}")
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`\x00-\x20]+")
 
@@ -70,44 +81,40 @@ class ArgumentError(KGError):
         self.argument = argument
 
 
-def _shown(value: object) -> str:
-    shown = repr(value)
-    return shown if len(shown) <= 60 else shown[:56] + "…" + shown[-3:]
-
-
 def text(value: object, argument: str = "text") -> str:
-    """One line of printable text, not blank, at most `MAX_TEXT_CHARS` characters.
+    """One line of printable text, not blank, at most `MAX_TEXT_CHARS` characters; returned
+    as an import reads it (`kg.text_characters.one_line`: a run of spaces as one, none at
+    either end).
 
-    >>> text("AWS")
-    'AWS'
+    >>> text(" ACME  WIDGETS ")
+    'ACME WIDGETS'
     >>> text("C\\nN", "jurisdiction")
     Traceback (most recent call last):
     kg.analysis.arguments.ArgumentError: jurisdiction 'C\\nN' holds a control character (U+000A)
     """
     if not isinstance(value, str):
-        raise ArgumentError(argument, f"{argument} must be text, not {_shown(value)}")
+        raise ArgumentError(argument, f"{argument} must be text, not {quoted(value)}")
     if len(value) > MAX_TEXT_CHARS:
         raise ArgumentError(
             argument,
             f"{argument} is {len(value)} characters long, more than the {MAX_TEXT_CHARS} allowed",
             suggestion="names, marks and case numbers are short",
         )
-    bad = _UNPRINTABLE.search(value)
-    if bad and "\ud800" <= bad[0] <= "\udfff":  # how Python reads argv bytes not UTF-8
+    found = REFUSED.search(value) or LINE_BREAKS.search(value)
+    bad = found[0] if found else next(iter(invisible_characters(value)), None)
+    if bad and "\ud800" <= bad <= "\udfff":  # how Python reads argv bytes not UTF-8
         raise ArgumentError(
             argument,
-            f"{argument} {_shown(value)} holds a lone surrogate (U+{ord(bad[0]):04X}), which is "
+            f"{argument} {quoted(value)} holds a lone surrogate (U+{ord(bad):04X}), which is "
             "not text",
             suggestion="give the text as UTF-8: bytes that are not UTF-8 read as surrogates",
         )
     if bad:
-        raise ArgumentError(
-            argument,
-            f"{argument} {_shown(value)} holds {_what(bad[0])}",
-        )
-    if not is_visible(value):
+        raise ArgumentError(argument, f"{argument} {quoted(value)} holds {_what(bad)}")
+    tidied = one_line(value)
+    if not is_visible(tidied):
         raise ArgumentError(argument, f"{argument} is blank")
-    return value
+    return tidied
 
 
 def _what(char: str) -> str:
@@ -116,7 +123,9 @@ def _what(char: str) -> str:
         return f"a bidirectional formatting character ({character_name(char)})"
     if unicodedata.category(char) in ("Cc", "Zl", "Zp"):
         return f"a control character (U+{ord(char):04X})"
-    return character_name(char)
+    if REFUSED.fullmatch(char):
+        return character_name(char)
+    return f"an invisible character ({character_name(char)}), which a register would not show"
 
 
 def jurisdiction(value: object, argument: str = "jurisdiction") -> str:
@@ -129,7 +138,7 @@ def jurisdiction(value: object, argument: str = "jurisdiction") -> str:
     if not _CODE.fullmatch(code):
         raise ArgumentError(
             argument,
-            f"{argument} {_shown(value)} is not a jurisdiction code",
+            f"{argument} {quoted(value)} is not a jurisdiction code",
             suggestion="use an ISO 3166-1 alpha-2 code such as CN",
         )
     return code.upper()
@@ -140,7 +149,7 @@ def nice_class(value: object, argument: str = "nice_class") -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 45:
         raise ArgumentError(
             argument,
-            f"Nice class {_shown(value)} does not exist",
+            f"Nice class {quoted(value)} does not exist",
             suggestion="classes run from 1 to 45",
         )
     return value
@@ -161,7 +170,7 @@ def date(value: object, argument: str = "as_of") -> PartialDate:
     except ValueError:
         raise ArgumentError(
             argument,
-            f"{argument} {_shown(value)} is not a date",
+            f"{argument} {quoted(value)} is not a date",
             suggestion="write YYYY-MM-DD, YYYY-MM or YYYY",
         ) from None
 
@@ -170,7 +179,7 @@ def fraction(value: object, argument: str = "min_score") -> float:
     """A number from 0 to 1."""
     # NaN fails the range test too.
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-        raise ArgumentError(argument, f"{argument} must be between 0 and 1, not {_shown(value)}")
+        raise ArgumentError(argument, f"{argument} must be between 0 and 1, not {quoted(value)}")
     return float(value)
 
 
@@ -178,7 +187,7 @@ def _between(low: int, high: int) -> Callable[[object, str], int]:
     def count(value: object, argument: str) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise ArgumentError(
-                argument, f"{argument} must be between {low} and {high}, not {_shown(value)}"
+                argument, f"{argument} must be between {low} and {high}, not {quoted(value)}"
             )
         return value
 
@@ -190,7 +199,7 @@ def _iri(value: object, argument: str) -> str:
     if not _IRI.fullmatch(iri):
         raise ArgumentError(
             argument,
-            f"{argument} {_shown(value)} is not an absolute IRI",
+            f"{argument} {quoted(value)} is not an absolute IRI",
             suggestion="see `kg stats` for the graphs' IRIs",
         )
     return iri

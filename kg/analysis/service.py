@@ -79,6 +79,7 @@ from kg.analysis.watch_model import Watch, WatchHit
 from kg.errors import KGError, NotFound
 from kg.graph import KnowledgeGraph
 from kg.reference import regional_codes
+from kg.text_characters import one_line
 
 __all__ = ["Analyst", "index_marks"]
 
@@ -145,6 +146,7 @@ class Analyst:
 
     def find_mark(self, text: str) -> list[str]:
         """IRIs of marks with this text, folded (``"a.w.s."`` finds ``"AWS"``); else NotFound."""
+        text = one_line(text)  # as an import reads a mark
         facts = self.facts
         same = [iri for iri, t in facts.marks.items() if t == text]
         if same:
@@ -226,6 +228,7 @@ class Analyst:
         `as_of` (default today) decides which rights are in force: dead ones are left out
         unless `include_lapsed`, then marked lapsed with the date and reason they ended.
         """
+        mark = one_line(mark)  # as an import reads a mark: "ACME  WIDGETS" is ACME WIDGETS
         nice_class = self._check_class(nice_class)
         jurisdiction = self._check_jurisdiction(jurisdiction)
         excluded = self.find_party(excluding).id if excluding else None
@@ -378,6 +381,7 @@ class Analyst:
         Dead rights on `as_of` (default today) never decide; with `include_lapsed` they are
         listed among the competing claims, marked lapsed.
         """
+        mark = one_line(mark)  # as an import reads a mark
         nice_class = self._check_class(nice_class)  # type: ignore[assignment]
         code = self._check_jurisdiction(jurisdiction)
         facts = self.facts

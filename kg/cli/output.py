@@ -20,7 +20,7 @@ import wcwidth
 from kg.errors import QueryError
 from kg.namespaces import PREFIXES
 from kg.store import QueryResult
-from kg.text_characters import NOT_ONE_LINE
+from kg.text_characters import escaped
 from kg.xml_text import xml_safe_bytes
 
 __all__ = [
@@ -48,8 +48,6 @@ _GRAPH_FORMATS = {
 _MAX_CELL = 70
 # C0 and C1 controls, DEL, line and paragraph separators, surrogates, noncharacters and the
 # bidirectional formatting characters ("Trojan Source"): kg.text_characters' classes.
-_UNPRINTABLE = NOT_ONE_LINE
-_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # OWASP's list of what makes a spreadsheet read a cell as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -81,8 +79,9 @@ def compact(term: object) -> str:
 
 
 def printable(text: str, *, lines: bool = False) -> str:
-    r"""`text` for a terminal: control and bidi-override characters as escapes (with
-    `lines`, newlines are kept: a message of several lines).
+    r"""`text` for a terminal: control, bidi-override and invisible characters as escapes
+    (`kg.text_characters.escaped`; with `lines`, newlines are kept: a message of several
+    lines).
 
     >>> print(printable("AWS\x1b[2J\nnext\u202e"))
     AWS\x1b[2J\nnext\u202e
@@ -91,19 +90,7 @@ def printable(text: str, *, lines: bool = False) -> str:
     """
     if lines:
         return "\n".join(printable(line) for line in text.split("\n"))
-    return _UNPRINTABLE.sub(lambda m: _ESCAPES.get(m[0]) or _escape(m[0]), text)
-
-
-def _escape(char: str) -> str:
-    r"""A character as Python writes it in a string: ``\x1b``, ``\u202e``, ``\U0001fffe``."""
-    code = ord(char)
-    return (
-        f"\\x{code:02x}"
-        if code < 0x100
-        else f"\\u{code:04x}"
-        if code <= 0xFFFF
-        else f"\\U{code:08x}"
-    )
+    return escaped(text)
 
 
 def spreadsheet_safe(cell: str) -> str:

@@ -31,6 +31,7 @@ from kg.namespaces import JURISDICTION, NICE, TM
 from kg.reference import ontology_quads, reference_quads, shapes_path
 from kg.store import Store
 from kg.store.rdflib_memory import to_rdflib
+from kg.text_characters import escaped, is_visible
 
 __all__ = ["ValidationReport", "is_well_typed", "validate_quads"]
 
@@ -95,6 +96,19 @@ class ValidationReport:
 @cache
 def _shapes() -> rdflib.Graph:
     return rdflib.Graph().parse(shapes_path(), format="turtle")
+
+
+@cache
+def _python_shapes() -> rdflib.Graph:
+    """The shapes as pyshacl must read them: Python's ``$`` also matches before a final line
+    feed, XPath's (SPARQL's, the compiled checks') only at the end, so a pattern's final ``$``
+    is Python's ``\\Z`` (``"ACME\\n"`` is not a one-line mark in either engine)."""
+    shapes = rdflib.Graph()
+    for subject, predicate, obj in _shapes():
+        if predicate == SH.pattern and str(obj).endswith("$") and not str(obj).endswith("\\$"):
+            obj = rdflib.Literal(str(obj)[:-1] + "\\Z")
+        shapes.add((subject, predicate, obj))
+    return shapes
 
 
 @cache
@@ -185,7 +199,7 @@ def _pyshacl_results(
     # pyshacl's focus_nodes option skips nested shapes (sh:or, sh:node) on value nodes, so the
     # whole graph is validated and results are kept for the judged nodes only.
     _, results, _ = pyshacl.validate(
-        data, shacl_graph=_shapes(), inference="none", allow_warnings=True
+        data, shacl_graph=_python_shapes(), inference="none", allow_warnings=True
     )
     found: list[_Result] = []
     for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
@@ -343,7 +357,8 @@ def _ill_typed(quads: Sequence[ox.Quad], origins: Mapping[object, str]) -> list[
             subject = _compact(to_rdflib(quad.subject))
             predicate = _compact(to_rdflib(quad.predicate))
             datatype = _compact(rdflib.URIRef(term.datatype.value))
-            lines.append(f'{where}{subject} {predicate}: "{term.value}" is not a valid {datatype}')
+            value = escaped(_shortened(term.value))
+            lines.append(f'{where}{subject} {predicate}: "{value}" is not a valid {datatype}')
     return lines
 
 
@@ -430,20 +445,25 @@ def _batches(items: list, size: int = _BATCH) -> Iterable[list]:
 
 
 def _compact(term: object) -> str:
+    """A term as a violation line names it: a prefixed name, an IRI, or a literal cut to its
+    start, with every character that would not show escaped as the CLI escapes it
+    (`kg.text_characters.escaped`: ``"Y\\ufdd0"``; a literal nothing of which shows, all but
+    ASCII), so a message says what a value holds."""
     if isinstance(term, rdflib.URIRef):
         text = str(term)
         for namespace, prefix in _PREFIXES.items():
             if text.startswith(namespace):
-                return prefix + text[len(namespace) :]
-        return f"<{text}>"
+                return escaped(prefix + text[len(namespace) :])
+        return escaped(f"<{text}>")
     if isinstance(term, rdflib.Literal):
         lexical = _shortened(str(term))
+        lexical = escaped(lexical, wholly=not is_visible(lexical))
         if term.language:
             return f'"{lexical}"@{term.language}'
         if term.datatype is not None:
             return f'"{lexical}"^^{_compact(term.datatype)}'
         return f'"{lexical}"'
-    return str(term)
+    return escaped(str(term))
 
 
 def _shortened(text: str, keep: int = 60) -> str:

@@ -173,7 +173,7 @@ class Mapper:
             return None
         if removed:
             self.tidied.add(
-                "bidirectional formatting characters removed from their texts",
+                "bidirectional formatting and invisible characters removed from their texts",
                 record.line,
                 self.record_name(record)
                 + ", ".join(f"{label(field)} {character_name(char)}" for field, char in removed),

@@ -7,12 +7,13 @@ descriptions, numbers), so an import stores only text a question can ask about:
 
 - a control character, surrogate or noncharacter (`REFUSED`) is an error naming the field,
   the character and the record: nothing of the import is written;
-- a bidirectional formatting character (`BIDI_FORMATTING`) is removed and counted;
-- tabs and line breaks read as a space, and runs of spaces as one, as XML readers already
-  read element text;
+- a bidirectional formatting character (`BIDI_FORMATTING`) or an invisible one (`INVISIBLE`:
+  a soft hyphen, zero width space, word joiner, tag character...) is removed and counted;
+- the text is read as one line (`one_line`): tabs and line breaks as a space, runs of
+  spaces as one, as XML readers already read element text, and no space at either end;
 - a mark text, verbal element or party name left with no visible character
-  (`kg.text_characters.is_visible`: only zero-width spaces, joiners, fillers, or
-  bidirectional characters now removed) is an error, as a blank one is.
+  (`kg.text_characters.is_visible`: only zero-width joiners, fillers, combining accents,
+  private-use characters, or characters now removed) is an error, as a blank one is.
 
 Messages name a field as the CSV column that holds it (``owner``, ``representative``,
 ``translation``), else by its path in the record (``ownership_changes.assignees.name``).
@@ -20,18 +21,25 @@ Messages name a field as the CSV column that holds it (``owner``, ``representati
 
 from __future__ import annotations
 
-import re
 from dataclasses import fields, is_dataclass, replace
 from typing import Any, TypeVar
 
 from kg.registries.records import FieldError
-from kg.text_characters import BIDI_FORMATTING, LINE_BREAKS, REFUSED, character_name, is_visible
+from kg.text_characters import (
+    REFUSED,
+    character_name,
+    invisible_characters,
+    is_visible,
+    one_line,
+    quoted,
+    without_invisible,
+)
 
 __all__ = ["Removed", "tidy_record"]
 
 T = TypeVar("T")
 _MUST_SHOW = ("mark", "verbal_element", "verbal_element.text")
-"""Texts that must be visible, besides every party's ``name``."""
+"""Texts that must be visible, besides every party's ``name`` (an `Owner` tidied alone too)."""
 _LABELS = {
     "owners.name": "owner",
     "owners.country": "owner_country",
@@ -46,7 +54,6 @@ _LABELS = {
     "record_id": "number",
     "references.party.name": "owner",
 }
-_SPACES = re.compile(" {2,}")
 Removed = tuple[str, str]
 """A character removed from a text: (the field, e.g. ``owners.name``; the character)."""
 
@@ -91,18 +98,15 @@ def _text(text: str, path: str, removed: list[Removed]) -> str:
     bad = REFUSED.search(text)
     if bad:
         raise FieldError(
-            f"{label(path)} {_shown(text)} holds {character_name(bad[0])}, which no text may hold"
+            f"{label(path)} {quoted(text)} holds {character_name(bad[0])}, which no text may hold"
         )
-    tidied = text
-    if BIDI_FORMATTING.search(tidied):
-        removed += [(path, char) for char in BIDI_FORMATTING.findall(tidied)]
-        tidied = BIDI_FORMATTING.sub("", tidied)
-    if LINE_BREAKS.search(tidied) or "  " in tidied:
-        tidied = _SPACES.sub(" ", LINE_BREAKS.sub(" ", tidied)).strip(" ")
-    if not is_visible(tidied) and (path in _MUST_SHOW or path.endswith(".name")):
+    hidden = invisible_characters(text)
+    removed += [(path, char) for char in hidden]
+    tidied = one_line(without_invisible(text) if hidden else text)
+    if not is_visible(tidied) and (path in _MUST_SHOW or path.rsplit(".")[-1] == "name"):
         raise FieldError(
-            f"{label(path)} {_shown(text)} holds no visible character (only spaces, "
-            "zero-width, filler or formatting characters)"
+            f"{label(path)} {quoted(text)} holds no visible character (only spaces, "
+            "zero-width, filler, formatting characters or accents)"
         )
     return text if tidied == text else tidied
 
@@ -114,10 +118,3 @@ def label(path: str) -> str:
     ('owner', 'goods_services', 'events.description')
     """
     return _LABELS.get(path, path)
-
-
-def _shown(text: str) -> str:
-    """`text` as a message quotes it: escaped wholly when nothing of it shows (accents or
-    variation selectors alone would print as nothing, or onto the quote)."""
-    shown = repr(text) if is_visible(text) else ascii(text)
-    return shown if len(shown) <= 60 else shown[:56] + "…" + shown[-3:]
