@@ -36,6 +36,11 @@ BAD = [
     'mark:empty a tm:Mark ; tm:text "" .',
     f'mark:long a tm:Mark ; tm:text "{"A" * 501}" .',
     f'mark:long a tm:Mark ; tm:text "{"特" * 501}" .',
+    # sh:class alone (found as MINUS): a literal, a node of another class, a blank node
+    'reg:x a tm:Registration ; tm:mark mark:m ; tm:owner "ACME" ; tm:jurisdiction cc:US .',
+    'mark:m a tm:Mark ; tm:text "M" . reg:x a tm:Registration ; tm:mark mark:m ; '
+    "tm:owner mark:m ; tm:jurisdiction cc:US .",
+    "reg:x a tm:Registration ; tm:mark [ a tm:Company ] ; tm:owner party:p ; tm:jurisdiction cc:US .",
     # a comparison that fails with an error is a violation (SHACL 1.0 §4.4)
     '<https://w3id.org/tmkg/id/event/j> a tm:Judgment ; tm:damages "abc" .',
     '<https://w3id.org/tmkg/id/event/j> a tm:Judgment ; tm:damages "5"@en .',

@@ -9,7 +9,9 @@ module runs the same constraints, with the same results (`Finding`s), as a few s
   sh:min/maxLength): one query per predicate, over that predicate's statements only, with one
   flag per constraint of every shape that constrains the predicate; a flag is true when the
   value violates the constraint *and* the subject is an instance of the shape's target class
-  (tested only for values that violate: `&&` short-circuits);
+  (tested only for values that violate: `&&` short-circuits); a property whose constraints
+  are all sh:class tests (tm:mark, tm:owner...) has its values not of the class found by
+  ``MINUS`` instead;
 - **sh:maxCount**: per property and bound, subjects of the predicate grouped and counted
   first, then kept when an instance of a shape's class;
 - **sh:minCount**: one query per node shape, over the class's instances, the instances
@@ -25,6 +27,7 @@ scans, the per-constraint queries and pyshacl agree.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass
 
@@ -157,11 +160,16 @@ def run_scans(
         # each distinct condition once per distinct value; the class of the subject is then
         # looked up only for the statements whose value violates some condition
         conditions = list(dict.fromkeys(rule.condition for rule in rules))
-        binds = " ".join(
-            f"BIND(COALESCE({_class_bound(condition, instances)}, false) AS ?k{i})"
-            for i, condition in enumerate(conditions)
-        )
-        rows = _violating_statements(select, path, binds, len(conditions))
+        classes = [_class_only(condition) for condition in conditions]
+        if all(classes):  # sh:class alone (tm:mark, tm:owner...): the values not of the class
+            violated = _values_of_other_classes(select, path, classes, instances)  # type: ignore[arg-type]
+            rows = _statements_holding(select, path, violated, "", "")
+        else:
+            binds = " ".join(
+                f"BIND(COALESCE({_class_bound(condition, instances)}, false) AS ?k{i})"
+                for i, condition in enumerate(conditions)
+            )
+            rows = _violating_statements(select, path, binds, len(conditions))
         if not rows:
             continue
         types = instances.types_of({focus for focus, _, _ in rows})
@@ -228,13 +236,29 @@ def _violating_statements(
         f"{binds} FILTER({any_flag}) }}"
     ):
         violated[row["v"]] = [i for i in range(conditions) if _true(row[f"k{i}"])]
+    return _statements_holding(select, path, violated, binds, any_flag)
+
+
+def _statements_holding(
+    select: Callable[[str], Iterator[ox.QuerySolution]],
+    path: str,
+    violated: dict[ox.Term, list[int]],
+    binds: str,
+    any_flag: str,
+) -> list[tuple[ox.Term, ox.Term, list[int]]]:
+    """The statements of `path` holding a value of `violated` (value -> the conditions it
+    violates); where a value is a blank node (not nameable in ``VALUES``), those whose value
+    `binds` flags (`any_flag`), or all (no flags) kept when their value is in `violated`."""
     if not violated:
         return []
     values = list(violated)
     if any(isinstance(value, ox.BlankNode) for value in values):  # not nameable in VALUES
         return [
             (row["f"], row["v"], violated[row["v"]])
-            for row in select(f"SELECT ?f ?v WHERE {{ ?f <{path}> ?v {binds} FILTER({any_flag}) }}")
+            for row in select(
+                f"SELECT ?f ?v WHERE {{ ?f <{path}> ?v {binds} "
+                f"{f'FILTER({any_flag})' if any_flag else ''} }}"
+            )
             if row["v"] in violated
         ]
     found = []
@@ -243,6 +267,42 @@ def _violating_statements(
         for row in select(f"SELECT ?f ?v WHERE {{ VALUES ?v {{ {listed} }} ?f <{path}> ?v }}"):
             found.append((row["f"], row["v"], violated[row["v"]]))
     return found
+
+
+_CLASS_ONLY = re.compile(
+    rf"NOT EXISTS \{{ \?v a \?vt \. \?vt {re.escape(_SUBCLASS)}\* <([^>]+)> \. \}}"
+)
+
+
+def _class_only(condition: str) -> str | None:
+    """The class of a condition that is an sh:class test alone (`kg.ingest.shacl_sparql`
+    writes it ``NOT EXISTS { ?v a ?vt . ?vt rdfs:subClassOf* <C> . }``), else None."""
+    found = _CLASS_ONLY.fullmatch(condition.strip())
+    return found[1] if found else None
+
+
+def _values_of_other_classes(
+    select: Callable[[str], Iterator[ox.QuerySolution]],
+    path: str,
+    classes: list[str],
+    instances: _Instances,
+) -> dict[ox.Term, list[int]]:
+    """The distinct values of `path` that are not SHACL instances of `classes[i]`, with the
+    indexes `i`: as ``MINUS`` (Oxigraph reads the class's instances once into a hash set;
+    ``NOT EXISTS`` looked each value up: 1.05 s against ~0.3 s for 100,000 marks)."""
+    parts = " UNION ".join(
+        f"{{ {{ SELECT DISTINCT ?v WHERE {{ ?x <{path}> ?v }} }} "
+        f"MINUS {{ {instances.pattern('?v', cls, 'vt')} }} BIND({i} AS ?k) }}"
+        for i, cls in enumerate(dict.fromkeys(classes))
+    )
+    index = {cls: i for i, cls in enumerate(dict.fromkeys(classes))}
+    violated: dict[ox.Term, list[int]] = {}
+    for row in select(f"SELECT ?v ?k WHERE {{ {parts} }}"):
+        cls = list(index)[int(row["k"].value)]  # type: ignore[union-attr]
+        violated.setdefault(row["v"], []).extend(
+            i for i, other in enumerate(classes) if other == cls
+        )
+    return violated
 
 
 def _min_counts_grouped(
