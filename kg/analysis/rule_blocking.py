@@ -42,6 +42,10 @@ key         a mark has it when                                  a bucket's candi
 ``L:``      the first three syllables of a word of three or     every pair:
             more, in a mark of four or more                     ``shared-element`` by
                                                                 syllables
+``V:``      two or more of its distinctive words (the first     a mark whose words (or
+            six), sorted, each choice of them; its Chinese      characters), sorted, are
+            characters (two or more, the first twelve), sorted  the key, with every other:
+                                                                ``transposition``
 ``O:``      its English sound form (Latin marks,                the pairs ``sound`` fires
             `kg.analysis.sound_rules.sound_form`) and that      on (a check of two sound
             form with one vowel left out, of four phonemes or   forms, cheaper than
@@ -52,9 +56,10 @@ key         a mark has it when                                  a bucket's candi
             (`kg.analysis.sound_rules.sound_beginnings`)
 ==========  ==================================================  ===========================
 
-A mark also has a lowercase twin (``c:``, ``w:``, ``h:``, ``x:``, ``y:``, ``i:``) of the key it
-anchors (its whole form, its whole distinctive words, all its Chinese characters, its skeleton
-in another script, its whole reading in syllables, its whole sound form), so that a question
+A mark also has a lowercase twin (``c:``, ``w:``, ``h:``, ``x:``, ``y:``, ``i:``, ``v:``) of the
+key it anchors (its whole form, its whole distinctive words, all its Chinese characters, its
+skeleton in another script, its whole reading in syllables, its whole sound form, its words
+or characters sorted), so that a question
 about one mark looks up only what can pair with it (:func:`lookup_keys`); the twins form no
 buckets of their own.
 
@@ -77,6 +82,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
+from itertools import combinations
 from typing import TypeVar
 
 from kg.analysis.elements import distinctive_words
@@ -128,10 +134,12 @@ __all__ = [
     "rule_keys",
 ]
 
-RULE_KEY_KINDS = ("W:", "H:", "F:", "C:", "Q:", "T:", "X:", "Y:", "J:", "L:", "O:", "I:", "G:")
-ANCHOR_KINDS = ("w:", "h:", "c:", "x:", "y:", "i:")
-"""Keys a mark has as the anchor of a ``W:``, ``H:``, ``C:``, ``X:``, ``Y:`` or ``I:`` bucket
-(module docs)."""
+RULE_KEY_KINDS = (
+    "W:", "H:", "F:", "C:", "Q:", "T:", "X:", "Y:", "J:", "L:", "O:", "I:", "G:", "V:",
+)  # fmt: skip
+ANCHOR_KINDS = ("w:", "h:", "c:", "x:", "y:", "i:", "v:")
+"""Keys a mark has as the anchor of a ``W:``, ``H:``, ``C:``, ``X:``, ``Y:``, ``I:`` or ``V:``
+bucket (module docs)."""
 _V = TypeVar("_V")  # what `_checked_pairs` reads of each member
 MAX_SHARED_FIRST_WORD = 1000
 MAX_SHARED_ENDING = 200
@@ -157,6 +165,7 @@ def rule_keys(verbal: str) -> set[str]:
         keys.add("F:" + core[0])
     folded = normalize(verbal)
     han = _whole_han(folded)
+    keys.update(_transposition_keys(core, han))
     least = 1 if len(han) <= 2 else 2  # one character inside a mark of two (茅 in 金茅)
     keys.update("H:" + han[i:j] for i in range(len(han)) for j in range(i + least, len(han) + 1))
     if han:
@@ -176,6 +185,28 @@ def rule_keys(verbal: str) -> set[str]:
     else:
         keys.update(_transcription_keys(folded, roman))
         keys.update(_syllable_keys(verbal))
+    return keys
+
+
+def _transposition_keys(core: tuple[str, ...], han: str) -> set[str]:
+    """The ``V:`` keys (module docs): each choice of two or more of the distinctive words,
+    sorted, and all of them as the ``v:`` anchor; a Chinese mark's characters, sorted.
+
+    >>> sorted(_transposition_keys(("ZERO", "HANGOVER", "LAST"), ""))[:2]
+    ['V:HANGOVER|LAST', 'V:HANGOVER|LAST|ZERO']
+    >>> sorted(_transposition_keys((), "肌優"))
+    ['V:優肌', 'v:優肌']
+    """
+    keys: set[str] = set()
+    if len(core) >= 2:
+        for size in range(2, len(core) + 1):
+            for chosen in combinations(core, size):
+                if len(key := "|".join(sorted(chosen))) <= AFFIX_MAX_LENGTH:
+                    keys.add("V:" + key)
+        if len(whole := "|".join(sorted(core))) <= AFFIX_MAX_LENGTH:
+            keys.add("v:" + whole)
+    if len(han) >= 2:
+        keys.update(("V:" + "".join(sorted(han)), "v:" + "".join(sorted(han))))
     return keys
 
 
@@ -269,6 +300,18 @@ def _whole_words(text: str) -> str:
     return "|".join(distinctive_words(_verbal(text))[:_MAX_RUN_WORDS])
 
 
+def _sorted_forms(text: str) -> tuple[str, ...]:
+    """A mark's distinctive words (two or more) and its Chinese characters (two or more),
+    each sorted, as its ``v:`` anchors are written."""
+    return tuple(
+        key[2:] for key in _transposition_keys(_core_words(text), _han(text)) if key[0] == "v"
+    )
+
+
+def _core_words(text: str) -> tuple[str, ...]:
+    return distinctive_words(_verbal(text))[:_MAX_RUN_WORDS]
+
+
 def _han(text: str) -> str:
     return _whole_han(normalize(_verbal(text)))
 
@@ -307,6 +350,9 @@ def bucket_pairs(
         yield from _anchored(others, members, new, skip=set(others))
     elif kind == "C:":
         anchors = [m for m in members if romanize(_verbal(text_of(m))) == value]
+        yield from _anchored(anchors, members, new)
+    elif kind == "V:":
+        anchors = [m for m in members if value in _sorted_forms(text_of(m))]
         yield from _anchored(anchors, members, new)
     elif kind == "Y:":
         anchors = [m for m in members if _reading(text_of(m)) == value]

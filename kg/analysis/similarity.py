@@ -35,6 +35,9 @@ reason                     when                                           score
 ``transliteration``        another script, the romanized forms equal      0.93
 ``containment``            one mark inside the other                      0.85-0.95
                            (`kg.analysis.similarity_rules`)
+``transposition``          the same words (two or more) in another        0.85-0.9
+                           order, or inside the other so; Chinese marks
+                           of the same characters in another order
 ``phonetic``               a sound code shared, and the same vowel        0.82 + 0.1·e
                            sounds with ``e >= 0.5`` or the same
                            pronunciation (`kg.analysis.pronunciation`)
@@ -134,6 +137,7 @@ REASONS = (
     "homoglyph",
     "transliteration",
     "containment",
+    "transposition",
     "phonetic",
     "sound-transliteration",
     "beginning",
@@ -315,6 +319,9 @@ def _structure_rules(
     contained = None
     if len(words_a) > 1 or len(words_b) > 1 or (han_a and han_b):  # else: equal or not
         contained = rules.containment(words_a, words_b, han_a, han_b)
+        moved = rules.transposition(words_a, words_b, han_a, han_b)
+        if moved is not None:
+            fired["transposition"] = moved[0]
         if rules.shared_element(words_a, words_b) is not None:
             fired["shared-element"] = rules.SHARED_ELEMENT_SCORE
     if latin:

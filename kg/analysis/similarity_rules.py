@@ -15,6 +15,16 @@ fired. The rules follow how examiners compare marks:
     (CONFIRM / CONFIRMCELLS, MAXX / NARAMAXX): marks are often written closed up (Latin
     forms only: the pinyin of ``上昇``, SHANGSHENG, does not contain the word SHAN). A
     Chinese mark counts inside another only when it is written in Chinese characters alone.
+``transposition``
+    The same distinctive words in another order (RUST BUSTER / BUST RUST), or all the
+    distinctive words of one mark (two or more) inside the other in another order (HANGOVER
+    ZERO / ZERO HANGOVER THE LAST DEFENSE): USPTO TMEP 1207.01(b)(vii), "Transposition of
+    Terms" (confusion is likely where the transposed marks create the same commercial
+    impression; *In re Nationwide Industries*, RUST BUSTER / BUST RUST). Chinese marks of the
+    same characters in another order (``優肌`` / ``肌優``): CNIPA's trademark examination
+    guidelines count Chinese marks of the same characters, arranged in another order, as
+    similar where they may be taken for each other. Scored as ``containment`` is, at most 0.9:
+    the order is the difference an examiner weighs.
 ``shared-element``
     Two composite marks that begin with the same distinctive word (MAGNOLIA BAY / MAGNOLIA
     GROVE): the first word is the one read and remembered (EUIPO Guidelines, Part C,
@@ -67,6 +77,7 @@ fired. The rules follow how examiners compare marks:
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 from rapidfuzz.distance import OSA, Indel
 
@@ -97,6 +108,7 @@ __all__ = [
     "short_change",
     "skeleton_variants",
     "sound_transliteration",
+    "transposition",
 ]
 
 CONTAINMENT_TOP, CONTAINMENT_SPAN = 0.95, 0.1
@@ -171,6 +183,51 @@ def _word_containment(short: tuple[str, ...], long: tuple[str, ...]) -> tuple[fl
     shared = _weight(core)
     added = _weight(long_core) - shared
     return _contained_score(shared, added), " ".join(core)
+
+
+TRANSPOSITION_TOP = 0.9
+
+
+def transposition(
+    words_a: tuple[str, ...], words_b: tuple[str, ...], han_a: str = "", han_b: str = ""
+) -> tuple[float, str] | None:
+    """(score, shared words) when one mark's distinctive words (two or more) are the other's,
+    or among the other's, in another order (not a subsequence of them); or two Chinese marks
+    are the same characters in another order (`han_a`, `han_b`: the marks' Chinese
+    characters when written in them alone). The score is `containment`'s, at most
+    `TRANSPOSITION_TOP`.
+
+    >>> transposition(("HANGOVER", "ZERO"), ("ZERO", "HANGOVER", "THE", "LAST", "DEFENSE"))
+    (0.8543, 'HANGOVER ZERO')
+    >>> transposition(("RUST", "BUSTER"), ("BUST", "RUST")) is None  # other words: not this rule
+    True
+    >>> transposition(("SILKY", "TOUCH"), ("TOUCH", "SILKY")), transposition((), (), "優肌", "肌優")
+    ((0.9, 'SILKY TOUCH'), (0.9, '優肌'))
+    >>> transposition(("UBER", "EATS"), ("UBER", "EATS", "NOW")) is None  # in order: containment
+    True
+    >>> transposition(("PENFOLDS", "SUPERBLEND"), ("PENFOLDS", "802B", "SUPERBLEND")) is None
+    True
+    """
+    if han_a and han_b:
+        if han_a != han_b and len(han_a) >= 2 and sorted(han_a) == sorted(han_b):
+            return TRANSPOSITION_TOP, han_a
+        return None
+    core_a, core_b = _core(words_a), _core(words_b)
+    short, long = sorted((core_a, core_b), key=len)
+    if len(short) < 2 or short == long or _in_order(short, long):
+        return None  # in the same order: containment's (or another rule's) to judge
+    if Counter(short) - Counter(long):  # a word of the shorter mark is not in the longer
+        return None
+    shared = _weight(short)
+    score = _contained_score(shared, _weight(long) - shared)
+    return min(score, TRANSPOSITION_TOP), " ".join(short)
+
+
+def _in_order(part: tuple[str, ...], whole: tuple[str, ...]) -> bool:
+    """Whether `part` is a subsequence of `whole`: its words there in its order, other
+    words between them or not."""
+    rest = iter(whole)
+    return all(word in rest for word in part)
 
 
 def _han_containment(short: str, long: str) -> tuple[float, str] | None:
