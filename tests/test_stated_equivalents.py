@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kg import KnowledgeGraph
+from kg import KnowledgeGraph, Settings
 from kg.analysis.service import Analyst
 from kg.analysis.stated_texts import STATED_SCORE, equivalents
 from tests.conftest import DATA, run_kg
@@ -105,3 +105,59 @@ def test_a_mark_found_through_another_registrations_statement_cites_it(
             assert uspto in {ref.graph for ref in usage.sources}
         else:  # 北风 itself, by its own words
             assert statement not in cited or usage.holdings == (statement[0],)
+
+
+def test_a_statement_translating_each_word_gives_the_whole_mark_translated() -> None:
+    # found by a trial: each quoted word was taken for the whole mark's translation
+    sentence = (
+        'The English translation of "CASA" in the mark is "house" and "BELLA" is "beautiful".'
+    )
+    assert equivalents(sentence, "CASA BELLA") == ["house beautiful"]
+    assert equivalents(sentence, "Casa  Bella") == ["house beautiful"]
+    assert equivalents('The English translation of "LUZ" in the mark is "light".', "LUZ CLARA") == [
+        "light CLARA"
+    ]
+    # the whole mark quoted: what follows is its translation, and the mark is not its own
+    whole = 'The English translation of "LUZ CLARA" in the mark is "clear light".'
+    assert equivalents(whole, "LUZ CLARA") == ["clear light"]
+    assert (
+        equivalents('The wording "SOL Y MAR" has no meaning in a foreign language.', "SOL Y MAR")
+        == []
+    )
+    # a transliteration and its meaning both speak for the whole mark
+    transliteration = (
+        'The non-Latin characters in the mark transliterate to "BEI FENG" and this means '
+        '"north wind" in English.'
+    )
+    assert equivalents(transliteration, "北风") == ["BEI FENG", "north wind"]
+
+
+def test_the_marks_own_words_are_not_its_stated_translation() -> None:
+    opened = KnowledgeGraph.open(Settings(memory=True))
+    try:
+        opened.load([FIXTURE])
+        opened.store.update(
+            """PREFIX tm: <https://w3id.org/tmkg/ontology#>
+            PREFIX cc: <https://w3id.org/tmkg/id/jurisdiction/>
+            PREFIX nice: <https://w3id.org/tmkg/id/nice/>
+            INSERT DATA { GRAPH <urn:x:g> {
+              <urn:x:casa> a tm:Mark ; tm:text "CASA BELLA" .
+              <urn:x:p> a tm:Company ; <https://schema.org/name> "Casa Bella Muebles S.A." .
+              <urn:x:r> a tm:Registration ; tm:mark <urn:x:casa> ; tm:owner <urn:x:p> ;
+                tm:jurisdiction cc:US ; tm:niceClass nice:20 ;
+                tm:markTranslation "The English translation of \\"CASA\\" in the mark is \\"house\\" and \\"BELLA\\" is \\"beautiful\\"." } }"""
+        )
+        opened.changed()
+        analyst = Analyst(opened)
+        found = _hits(analyst, "HOUSE BEAUTIFUL")
+        assert found["Casa Bella Muebles S.A.", "CASA BELLA"] == (
+            STATED_SCORE,
+            ("stated-translation",),
+        )
+        # BELLA is a word of the mark: found by containment, not through the statement
+        assert (
+            "stated-translation"
+            not in _hits(analyst, "BELLA")["Casa Bella Muebles S.A.", "CASA BELLA"][1]
+        )
+    finally:
+        opened.close()

@@ -25,7 +25,8 @@ TW_GAZETTE = REAL_REGISTERS / "tipo-tw-gazette-regcontent-index.xml"
 
 # Names as the TIPO gazette of 2022-03-16, the EUIPO and the USPTO write them.
 PLACEHOLDERS = ["設計圖", "標章圖", "圖形", "圖形(彩)", "設計圖(一)", "圖形（二）", "Device",
-                "Device (2)", "DEVICE MARK", "設計圖 B", "標章", "及圖", "(logo)"]  # fmt: skip
+                "Device (2)", "DEVICE MARK", "設計圖 B", "標章", "及圖", "(logo)",
+                "Figurative mark", "FIGURATIVE MARK (2)"]  # fmt: skip
 VERBAL = [
     ("TAICHIN 及圖", "TAICHIN"),
     ("華紘及圖HUA HUNG", "華紘 HUA HUNG"),
@@ -40,12 +41,15 @@ VERBAL = [
     ("SHOEI(LOGO)", "SHOEI"),
     ("cash7back ((fig.))", "cash7back"),
     ("MATUSE (stylised)", "MATUSE"),
+    ("IVECO DRIVER PAL figurative in colour", "IVECO DRIVER PAL"),  # found by a trial
+    ("6.ZERO SEIPUNTOZERO figurative", "6.ZERO SEIPUNTOZERO"),
     # Words stay words: a word mark LOGO or DESIGN, a logo inside a word, 埃及 (Egypt).
     ("LOGO", "LOGO"),
     ("DESIGN", "DESIGN"),
     ("CARLOGO", "CARLOGO"),
     ("埃及", "埃及"),
     ("IRONMAN DESIGN", "IRONMAN DESIGN"),
+    ("FIGURATIVE", "FIGURATIVE"),
     ("Ａｍａｚｏｎ", "Ａｍａｚｏｎ"),
 ]
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
 from kg.analysis.evidence import EvidencePair, Statement, keep_pair
+from kg.analysis.scripts import words as words_of
 from kg.analysis.similarity import KeyedTexts, MarkSimilarity
 from kg.namespaces import TM
 
@@ -45,16 +46,68 @@ STATED_REASONS = {
 _QUOTED = re.compile(r"[\"“”„«»「」『』]([^\"“”„«»「」『』]{1,200})[\"“”„«»「」『』]")
 
 
-def equivalents(statement: str) -> list[str]:
+def equivalents(statement: str, mark: str | None = None) -> list[str]:
     """The words a statement gives as the mark's equivalents.
+
+    Where a statement quotes words, each quoted part is an equivalent; otherwise the whole
+    statement is. Given the `mark`'s text, a quoted part that is the mark itself or words of
+    it is not an equivalent: the part after the whole mark is its translation, and the parts
+    after words of it translate those words, so the mark with them put in their place is
+    the equivalent (TMEP 809.03 writes one sentence per mark, translating each word:
+    'The English translation of "CASA" in the mark is "house" and "BELLA" is "beautiful".').
 
     >>> equivalents('The English translation of "LUZ CLARA" in the mark is "clear light".')
     ['LUZ CLARA', 'clear light']
     >>> equivalents("NORTH WIND")
     ['NORTH WIND']
+    >>> equivalents('The English translation of "LUZ CLARA" in the mark is "clear light".',
+    ...             "LUZ CLARA")
+    ['clear light']
+    >>> equivalents('The English translation of "CASA" in the mark is "house" and "BELLA" is '
+    ...             '"beautiful".', "Casa Bella")
+    ['house beautiful']
+    >>> equivalents('The English translation of "LUZ" in the mark is "light".', "LUZ CLARA")
+    ['light CLARA']
     """
     quoted = [part.strip() for part in _QUOTED.findall(statement) if part.strip()]
-    return quoted or [statement.strip()]
+    if not quoted:
+        return [statement.strip()]
+    if mark is None:
+        return quoted
+    found: list[str] = []
+    whole, replaced = _words_of(mark), mark
+    parts = iter(quoted)
+    for part in parts:
+        words = _words_of(part)
+        if not words or not _within(words, whole):
+            found.append(part)  # not the mark's own words: an equivalent
+            continue
+        meaning = next(parts, None)  # what the mark's words mean, when the statement says
+        if meaning is None:
+            break
+        if words == whole:
+            found.append(meaning)
+        else:
+            replaced = _replace_words(replaced, part, meaning)
+    if replaced != mark:
+        found.append(" ".join(replaced.split()))
+    return list(dict.fromkeys(found))
+
+
+def _words_of(text: str) -> tuple[str, ...]:
+    return words_of(text)
+
+
+def _within(part: tuple[str, ...], whole: tuple[str, ...]) -> bool:
+    """Whether `part` is a run of `whole`'s words."""
+    n = len(part)
+    return any(whole[i : i + n] == part for i in range(len(whole) - n + 1))
+
+
+def _replace_words(text: str, words: str, meaning: str) -> str:
+    """`text` with its words `words` (as written or otherwise cased) replaced by `meaning`."""
+    pattern = r"(?<!\w)" + r"\W+".join(map(re.escape, words.split())) + r"(?!\w)"
+    return re.sub(pattern, lambda _: meaning, text, count=1, flags=re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -69,9 +122,9 @@ class StatedMatch:
 class _StatedIndex:
     def __init__(self, select: Callable[[str], list[dict[str, str | None]]]) -> None:
         rows = select(
-            f"""SELECT DISTINCT ?r ?m ?p ?t WHERE {{
+            f"""SELECT DISTINCT ?r ?m ?p ?t ?text WHERE {{
                   VALUES ?p {{ <{TM}markTranslation> <{TM}markTransliteration> }}
-                  ?r ?p ?t ; <{TM}mark> ?m }}"""
+                  ?r ?p ?t ; <{TM}mark> ?m OPTIONAL {{ ?m <{TM}text> ?text }} }}"""
         )
         # registration, mark, reason, text, the statement (its property and lexical form)
         self.entries: list[tuple[str, str, str, str, tuple[str, str]]] = []
@@ -83,7 +136,7 @@ class _StatedIndex:
             if not (registration and mark and predicate and statement):
                 continue
             reason = STATED_REASONS[predicate.removeprefix(str(TM))]
-            for text in equivalents(statement):
+            for text in equivalents(statement, row.get("text")):
                 self.entries.append((registration, mark, reason, text, (predicate, statement)))
                 self.by_text.setdefault(text, []).append(len(self.entries) - 1)
                 self.by_mark.setdefault(mark, []).append(len(self.entries) - 1)
