@@ -140,6 +140,31 @@ def one_line(text: str) -> str:
     return _SPACES.sub(" ", LINE_BREAKS.sub(" ", text)).strip(" ")
 
 
+def fault(text: str) -> str | None:
+    """What keeps `text` from being a name or a mark text as questions and imports read them,
+    in words (the first fault found), or None: the character no text may hold, the
+    bidirectional or invisible character, the line break, the run of spaces, the space at an
+    end, or nothing visible. `kg load`'s messages name it beside the value.
+
+    >>> fault("ACME\\u00adWIDGETS"), fault("ACME  WIDGETS"), fault("ACME")
+    ('it holds U+00AD SOFT HYPHEN', 'it has a run of spaces', None)
+    >>> fault(" ACME")
+    'it begins or ends with a space'
+    >>> fault("A\\nB"), fault("\\u0301")
+    ('it holds U+000A (a control character)', 'it holds nothing visible')
+    """
+    found = NOT_ONE_LINE.search(text)
+    if found:
+        return f"it holds {character_name(found[0])}"
+    if _SPACES.search(text):
+        return "it has a run of spaces"
+    if text != text.strip(" "):
+        return "it begins or ends with a space"
+    if not is_visible(text):
+        return "it holds nothing visible"
+    return None
+
+
 def character_name(char: str) -> str:
     """``U+XXXX`` and the character's Unicode name, or what it is where it has none.
 

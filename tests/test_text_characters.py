@@ -566,19 +566,21 @@ def test_both_validation_engines_read_names_and_marks_alike(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("literal", "shown"),
+    ("literal", "shown", "said"),
     [
-        ("Y\\uFDD0", "Y\\ufdd0"),
-        ("ACME\\u00ADCORP", "ACME\\xadCORP"),
-        ("ACME\\U000E0041", "ACME\\U000e0041"),
-        ("A\\u2060\\u200BB", "A\\u2060\\u200bB"),
-        ("\\u0301\\u0301", "\\u0301\\u0301"),
-        ("\\uE000", "\\ue000"),
+        ("Y\\uFDD0", "Y\\ufdd0", "it holds U+FDD0 (a noncharacter)"),
+        ("ACME\\u00ADCORP", "ACME\\xadCORP", "it holds U+00AD SOFT HYPHEN"),
+        ("ACME\\U000E0041", "ACME\\U000e0041", "it holds U+E0041 TAG LATIN CAPITAL LETTER A"),
+        ("A\\u2060\\u200BB", "A\\u2060\\u200bB", "it holds U+2060 WORD JOINER"),
+        ("\\u0301\\u0301", "\\u0301\\u0301", "it holds nothing visible"),
+        ("\\uE000", "\\ue000", "it holds nothing visible"),
+        ("ACME  CORP", "ACME  CORP", "it has a run of spaces"),
+        ("ACME ", "ACME ", "it begins or ends with a space"),
     ],
     ids=repr,
 )
 def test_kg_load_messages_show_what_a_refused_value_holds(
-    literal: str, shown: str, tmp_path: Path
+    literal: str, shown: str, said: str, tmp_path: Path
 ) -> None:
     data = tmp_path / "bad.ttl"
     data.write_text(
@@ -588,7 +590,7 @@ def test_kg_load_messages_show_what_a_refused_value_holds(
     )
     result = run_kg("load", "--memory", data)
     assert result.returncode == 5, result.stderr
-    assert f'(got "{shown}")' in result.stderr, result.stderr
+    assert f'(got "{shown}": {said})' in result.stderr, result.stderr
     raw = literal.encode().decode("unicode_escape")
     assert not any(char in result.stderr for char in raw if not char.isascii())
     # the same line, however the data is validated (kg.ingest.validate)
@@ -605,7 +607,7 @@ def test_kg_load_messages_show_what_a_refused_value_holds(
     ]
     for engine in ("pyshacl", "sparql"):
         (line,) = validate_quads(quads, engine=engine).violations
-        assert line.endswith(f'(got "{shown}")') and line == escaped(line), line
+        assert line.endswith(f'(got "{shown}": {said})') and line == escaped(line), line
 
 
 def test_invisible_is_the_default_ignorable_characters_that_steer_nothing() -> None:

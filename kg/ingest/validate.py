@@ -31,7 +31,7 @@ from kg.namespaces import JURISDICTION, NICE, TM
 from kg.reference import ontology_quads, reference_quads, shapes_path
 from kg.store import Store
 from kg.store.rdflib_memory import to_rdflib
-from kg.text_characters import escaped, is_visible
+from kg.text_characters import escaped, fault, is_visible
 
 __all__ = ["ValidationReport", "is_well_typed", "validate_quads"]
 
@@ -280,6 +280,17 @@ def _stored(literal: ox.Literal) -> ox.Literal:
     return next(iter(store)).object  # type: ignore[return-value]
 
 
+_ONE_LINE_TEXTS = frozenset(
+    (
+        "https://w3id.org/tmkg/ontology#text",
+        "https://w3id.org/tmkg/ontology#verbalElement",
+        "https://schema.org/name",
+        "https://schema.org/alternateName",
+    )
+)
+"""The properties whose values the shapes hold to `kg.text_characters`' one-line rule."""
+
+
 def _line(
     focus: object, path: object, value: object, message: str, origins: Mapping[object, str]
 ) -> str:
@@ -290,7 +301,9 @@ def _line(
         text += f" {_compact(path)}"
     text += f": {message}"
     if value is not None and value != focus:
-        text += f" (got {_compact(value)})"
+        named = isinstance(value, rdflib.Literal) and str(path) in _ONE_LINE_TEXTS
+        said = fault(str(value)) if named else None  # what is wrong with a name, in words
+        text += f" (got {_compact(value)}{f': {said}' if said else ''})"
     return text
 
 
