@@ -34,7 +34,7 @@ from functools import lru_cache
 import regex
 
 from kg.analysis.elements import distinctive_words
-from kg.analysis.evidence import EvidencePair, Statement, keep_pair
+from kg.analysis.evidence import EvidencePair, Statement, keep_pair, second_step
 from kg.analysis.similarity import MarkSimilarity, compare
 from kg.analysis.stated_texts import SAME_MARK
 from kg.analysis.verbal import verbal_element
@@ -199,7 +199,7 @@ def combined_pairs(
                             right,
                             MarkSimilarity(score, (COMBINED_REASON,)),
                             (said,),
-                            explanation,
+                            explanation + second_step(other, marks[f], similarity, SAME_MARK),
                         ),
                     )
     return list(found.values())

@@ -23,7 +23,15 @@ from dataclasses import dataclass, replace
 from kg.analysis.model import Cited, MarkUsage, SourceRef
 from kg.analysis.similarity import MarkSimilarity
 
-__all__ = ["EvidencePair", "Statement", "cite", "cite_pairs", "keep_pair", "with_evidence"]
+__all__ = [
+    "EvidencePair",
+    "Statement",
+    "cite",
+    "cite_pairs",
+    "keep_pair",
+    "second_step",
+    "with_evidence",
+]
 
 Statement = tuple[str, str, str]
 """(subject IRI, property IRI, value: an IRI or a literal's lexical form)."""
@@ -51,6 +59,22 @@ class EvidencePair:
     explanation: str
     registration: str | None = None
     cited: tuple[Cited, ...] = ()
+
+
+def second_step(equivalent: str, found: str, similarity: MarkSimilarity, same: float) -> str:
+    """How a mark found through evidence meets the equivalent it was found by, for an
+    explanation, where it is not the same mark (`similarity` below `same`): the second step
+    of likeness, said (``; 'SEA' and 'sun and sea': containment (0.87)``); else ``""``.
+
+    >>> second_step("sun and sea", "SEA", MarkSimilarity(0.87, ("containment",)), 0.93)
+    "; 'SEA' and 'sun and sea': containment (0.87)"
+    >>> second_step("NORTH WIND", "North Wind", MarkSimilarity(0.97, ("folded",)), 0.93)
+    ''
+    """
+    if similarity.score >= same:
+        return ""
+    how = ", ".join(similarity.reasons) or "similar"
+    return f"; {found!r} and {equivalent!r}: {how} ({similarity.score:.2f})"
 
 
 def keep_pair(found: dict[tuple[str, str, str], EvidencePair], pair: EvidencePair) -> None:

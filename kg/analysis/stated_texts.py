@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
-from kg.analysis.evidence import EvidencePair, Statement, keep_pair
+from kg.analysis.evidence import EvidencePair, Statement, keep_pair, second_step
 from kg.analysis.scripts import words as words_of
 from kg.analysis.similarity import KeyedTexts, MarkSimilarity
 from kg.namespaces import TM
@@ -240,6 +240,7 @@ def stated_pairs(
                 sides += [(canonical(x), None) for x in askers]  # marks nearly its mark
             for left, only in sides:
                 if left != right:
-                    pair = EvidencePair(left, right, evidence, (said,), explanation, only)
+                    why = explanation + second_step(text, marks[f], similarity, SAME_MARK)
+                    pair = EvidencePair(left, right, evidence, (said,), why, only)
                     keep_pair(found, pair)
     return list(found.values())
