@@ -208,14 +208,28 @@ def test_bidirectional_formatting_and_invisible_characters_are_removed_with_a_wa
     assert "line 2" in warned
 
 
+OFFICE_FILE_CHARACTERS = {
+    # kind: (put into the mark, into the owner; the characters, as the warning names them)
+    "bidi": ("&#x202E;", "&#x200F;", ("\u202e", "\u200f"), ("U+202E RIGHT-TO-LEFT OVERRIDE",)),
+    "invisible": (
+        "&#xAD;&#xE0041;",
+        "&#x200B;",
+        ("\xad", "\U000e0041", "\u200b"),
+        ("U+00AD SOFT HYPHEN", "U+E0041 TAG LATIN CAPITAL LETTER A"),
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(OFFICE_FILE_CHARACTERS))
 @pytest.mark.parametrize("fmt", list(FORMATS))
-def test_office_files_lose_bidirectional_formatting_characters_too(
-    fmt: str, tmp_path: Path
+def test_office_files_lose_bidirectional_and_invisible_characters_too(
+    fmt: str, kind: str, tmp_path: Path
 ) -> None:
     source, mark, owner = FORMATS[fmt]
+    in_mark, in_owner, removed, named = OFFICE_FILE_CHARACTERS[kind]
     text = source.read_text(encoding="utf-8")
-    text = text.replace(mark, mark[:2] + "&#x202E;" + mark[2:], 1)
-    text = text.replace(owner, owner[:3] + "&#x200F;" + owner[3:], 1)
+    text = text.replace(mark, mark[:2] + in_mark + mark[2:], 1)
+    text = text.replace(owner, owner[:3] + in_owner + owner[3:], 1)
     path = tmp_path / source.name
     path.write_text(text, encoding="utf-8")
     graph = _store(tmp_path / "store")
@@ -224,9 +238,10 @@ def test_office_files_lose_bidirectional_formatting_characters_too(
         marks, names = _texts(graph, TM + "text"), _texts(graph, NAME)
     finally:
         graph.close()
-    assert mark in marks and not any("\u202e" in m for m in marks)
-    assert any(owner in n for n in names) and not any("\u200f" in n for n in names)
-    assert "U+202E RIGHT-TO-LEFT OVERRIDE" in "\n".join(report.warnings)
+    assert mark in marks and not any(char in m for m in marks for char in removed)
+    assert any(owner in n for n in names) and not any(char in n for n in names for char in removed)
+    warned = "\n".join(report.warnings)
+    assert all(name in warned for name in named), warned
 
 
 @pytest.mark.parametrize(
@@ -471,26 +486,6 @@ def test_imports_and_questions_quote_a_refused_text_alike() -> None:
 
 
 # ------------------------------------------------------------------ invisible characters
-
-
-@pytest.mark.parametrize("fmt", list(FORMATS))
-def test_office_files_lose_invisible_characters_too(fmt: str, tmp_path: Path) -> None:
-    source, mark, owner = FORMATS[fmt]
-    text = source.read_text(encoding="utf-8")
-    text = text.replace(mark, mark[:2] + "&#xAD;&#xE0041;" + mark[2:], 1)
-    text = text.replace(owner, owner[:3] + "&#x200B;" + owner[3:], 1)
-    path = tmp_path / source.name
-    path.write_text(text, encoding="utf-8")
-    graph = _store(tmp_path / "store")
-    try:
-        report = import_registry(graph, [path])
-        marks, names = _texts(graph, TM + "text"), _texts(graph, NAME)
-    finally:
-        graph.close()
-    assert mark in marks and not any("\xad" in m or "\U000e0041" in m for m in marks)
-    assert any(owner in n for n in names) and not any("\u200b" in n for n in names)
-    warned = "\n".join(report.warnings)
-    assert "U+00AD SOFT HYPHEN" in warned and "U+E0041 TAG LATIN CAPITAL LETTER A" in warned
 
 
 @pytest.mark.parametrize("text", list(KEPT.values()), ids=list(KEPT))

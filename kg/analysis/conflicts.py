@@ -322,6 +322,7 @@ def conflict_marks(
     synced): read them all.
     """
     evidence = list(evidence)
+    evidenced = {mark for pair in evidence for mark in pair}  # the marks evidence pairs
     at_mark: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     stated: dict[str, dict[str, set[str]]] = {name: defaultdict(set) for name in _STATED}
     for subject, name, value in statements:
@@ -361,10 +362,10 @@ def conflict_marks(
         for text in compared:
             for code in codes:
                 at[text][code].append(key)
-        if evidence:
-            for mark in marks[key]:
+        for mark in marks[key] if evidenced else ():
+            if (mark := canonical(mark)) in evidenced:
                 for code in codes:
-                    at_mark[canonical(mark)][code].append(key)
+                    at_mark[mark][code].append(key)
     if similar.unknown_texts(at):
         return None
     chosen: set[str] = set()
@@ -461,11 +462,13 @@ def _evidence_pairs(
 ) -> None:
     """Pair the holdings of each place whose marks the graph says match (`evidence`): a
     pair's registration, where it names one, alone on its left."""
+    evidenced = {mark for pair in evidence for mark in (pair.left, pair.right)}
     by_mark: dict[str, dict[str | None, list[Holding]]] = defaultdict(lambda: defaultdict(list))
     for place, by_text in by_place.items():
         for group in by_text.values():
             for holding in group:
-                by_mark[holding.mark.id][place].append(holding)
+                if holding.mark.id in evidenced:
+                    by_mark[holding.mark.id][place].append(holding)
     for pair in evidence:
         if pair.similarity.score < min_similarity:
             continue

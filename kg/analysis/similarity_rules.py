@@ -104,6 +104,7 @@ __all__ = [
     "ending",
     "ending_patterns",
     "ending_word",
+    "find_run",
     "shared_element",
     "short_change",
     "skeleton_variants",
@@ -135,7 +136,7 @@ def _weight(core: tuple[str, ...]) -> int:
     return sum(len(w) for w in core)
 
 
-def _find(part: tuple[str, ...], whole: tuple[str, ...]) -> int:
+def find_run(part: tuple[str, ...], whole: tuple[str, ...]) -> int:
     """Where `part` starts as a run of `whole`, or -1."""
     n = len(part)
     for start in range(len(whole) - n + 1):
@@ -177,7 +178,7 @@ def _word_containment(short: tuple[str, ...], long: tuple[str, ...]) -> tuple[fl
     if not core or len(short) > len(long) or short == long:
         return None
     long_core = _core(long)
-    start = _find(core, long_core)
+    start = find_run(core, long_core)
     if start < 0:
         return None
     shared = _weight(core)

@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
 from kg.analysis.evidence import EvidencePair, Statement, keep_pair, second_step
-from kg.analysis.scripts import words as words_of
+from kg.analysis.scripts import words
 from kg.analysis.similarity import KeyedTexts, MarkSimilarity
+from kg.analysis.similarity_rules import find_run
 from kg.namespaces import TM
 
 __all__ = [
@@ -75,17 +76,17 @@ def equivalents(statement: str, mark: str | None = None) -> list[str]:
     if mark is None:
         return quoted
     found: list[str] = []
-    whole, replaced = _words_of(mark), mark
+    whole, replaced = words(mark), mark
     parts = iter(quoted)
     for part in parts:
-        words = _words_of(part)
-        if not words or not _within(words, whole):
+        own = words(part)
+        if not own or find_run(own, whole) < 0:
             found.append(part)  # not the mark's own words: an equivalent
             continue
         meaning = next(parts, None)  # what the mark's words mean, when the statement says
         if meaning is None:
             break
-        if words == whole:
+        if own == whole:
             found.append(meaning)
         else:
             replaced = _replace_words(replaced, part, meaning)
@@ -94,19 +95,9 @@ def equivalents(statement: str, mark: str | None = None) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _words_of(text: str) -> tuple[str, ...]:
-    return words_of(text)
-
-
-def _within(part: tuple[str, ...], whole: tuple[str, ...]) -> bool:
-    """Whether `part` is a run of `whole`'s words."""
-    n = len(part)
-    return any(whole[i : i + n] == part for i in range(len(whole) - n + 1))
-
-
-def _replace_words(text: str, words: str, meaning: str) -> str:
-    """`text` with its words `words` (as written or otherwise cased) replaced by `meaning`."""
-    pattern = r"(?<!\w)" + r"\W+".join(map(re.escape, words.split())) + r"(?!\w)"
+def _replace_words(text: str, part: str, meaning: str) -> str:
+    """`text` with its words `part` (as written or otherwise cased) replaced by `meaning`."""
+    pattern = r"(?<!\w)" + r"\W+".join(map(re.escape, part.split())) + r"(?!\w)"
     return re.sub(pattern, lambda _: meaning, text, count=1, flags=re.IGNORECASE)
 
 
@@ -238,9 +229,8 @@ def stated_pairs(
             sides = [(canonical(mark), registration)]  # the registration itself
             if similarity.score >= SAME_MARK or "containment" in similarity.reasons:
                 sides += [(canonical(x), None) for x in askers]  # marks nearly its mark
+            why = explanation + second_step(text, marks[f], similarity, SAME_MARK)
             for left, only in sides:
                 if left != right:
-                    why = explanation + second_step(text, marks[f], similarity, SAME_MARK)
-                    pair = EvidencePair(left, right, evidence, (said,), why, only)
-                    keep_pair(found, pair)
+                    keep_pair(found, EvidencePair(left, right, evidence, (said,), why, only))
     return list(found.values())

@@ -290,15 +290,15 @@ def _values_of_other_classes(
     """The distinct values of `path` that are not SHACL instances of `classes[i]`, with the
     indexes `i`: as ``MINUS`` (Oxigraph reads the class's instances once into a hash set;
     ``NOT EXISTS`` looked each value up: 1.05 s against ~0.3 s for 100,000 marks)."""
+    distinct = list(dict.fromkeys(classes))
     parts = " UNION ".join(
         f"{{ {{ SELECT DISTINCT ?v WHERE {{ ?x <{path}> ?v }} }} "
         f"MINUS {{ {instances.pattern('?v', cls, 'vt')} }} BIND({i} AS ?k) }}"
-        for i, cls in enumerate(dict.fromkeys(classes))
+        for i, cls in enumerate(distinct)
     )
-    index = {cls: i for i, cls in enumerate(dict.fromkeys(classes))}
     violated: dict[ox.Term, list[int]] = {}
     for row in select(f"SELECT ?v ?k WHERE {{ {parts} }}"):
-        cls = list(index)[int(row["k"].value)]  # type: ignore[union-attr]
+        cls = distinct[int(row["k"].value)]  # type: ignore[union-attr]
         violated.setdefault(row["v"], []).extend(
             i for i, other in enumerate(classes) if other == cls
         )
