@@ -62,6 +62,7 @@ from kg.analysis.similarity import (
     comparable_form,
     compare,
 )
+from kg.analysis.translations import meaning_note
 from kg.analysis.usage import held_coverage
 
 __all__ = [
@@ -169,12 +170,15 @@ def score_pair(
         role_factor, role_reason = 0.7, "neither side holds a registration"
     time_factor, time_reason = _time_factor(left, right)
     score = similarity.score * class_factor * role_factor * time_factor
-    reasons = [
+    compared = (
         f"marks {compared_label(left)} and {compared_label(right)}: "
-        f"{', '.join(similarity.reasons) or 'similar'} ({similarity.score:.2f})",
-        class_reason,
-        role_reason,
-    ]
+        f"{', '.join(similarity.reasons) or 'similar'} ({similarity.score:.2f})"
+    )
+    texts = compared_text(left), compared_text(right)
+    if "translation" in similarity.reasons and texts[0] and texts[1]:  # whose meaning is it
+        note = meaning_note(texts[0], texts[1])
+        compared += f"; {note}" if note else ""
+    reasons = [compared, class_reason, role_reason]
     if time_reason:
         reasons.append(time_reason)
     if has_case:

@@ -9,7 +9,8 @@ key         a mark has it when                                  a bucket's candi
 ==========  ==================================================  ===========================
 ``W:``      a run of its distinctive words (``W:UBER``,         a mark whose distinctive
             ``W:UBER|EATS``), the first six considered, up to   words are the key, with
-            64 characters                                       every other: ``containment``
+            64 characters; a Chinese mark's of its English      every other: ``containment``,
+            equivalents (`kg.analysis.translations`)            ``translation``
 ``H:``      two or more of its Chinese characters in a row      a mark whose characters are
             (one, in a mark of one or two), in a mark of        the key, with every other
             Chinese characters alone
@@ -122,6 +123,7 @@ from kg.analysis.transcription import (
     reading,
     transcription_keys,
 )
+from kg.analysis.translations import english_equivalents
 from kg.analysis.verbal import verbal_element
 
 __all__ = [
@@ -155,12 +157,8 @@ def rule_keys(verbal: str) -> set[str]:
     >>> sorted(rule_keys("AWS"))
     ['Q:?WS', 'Q:A?S', 'Q:AW?', 'W:AWS', 'w:AWS']
     """
-    keys: set[str] = set()
     core = distinctive_words(verbal)[:_MAX_RUN_WORDS]
-    runs = ("|".join(core[i:j]) for i in range(len(core)) for j in range(i + 1, len(core) + 1))
-    keys.update("W:" + run for run in runs if len(run) <= AFFIX_MAX_LENGTH)
-    if core and len(whole := "|".join(core)) <= AFFIX_MAX_LENGTH:
-        keys.add("w:" + whole)
+    keys = _run_keys(core)
     if len(core) >= 2 and len(core[0]) >= SHARED_ELEMENT_MIN_LENGTH:
         keys.add("F:" + core[0])
     folded = normalize(verbal)
@@ -170,6 +168,8 @@ def rule_keys(verbal: str) -> set[str]:
     keys.update("H:" + han[i:j] for i in range(len(han)) for j in range(i + least, len(han) + 1))
     if han:
         keys.add("h:" + han)
+        for meaning in _meanings(verbal):
+            keys.update(_run_keys(meaning))
     roman = romanize(verbal)
     if folded.isascii():  # beginnings, ends and short marks: Latin forms only
         if AFFIX_MIN_LENGTH <= len(roman) <= AFFIX_MAX_LENGTH:
@@ -186,6 +186,23 @@ def rule_keys(verbal: str) -> set[str]:
         keys.update(_transcription_keys(folded, roman))
         keys.update(_syllable_keys(verbal))
     return keys
+
+
+def _run_keys(core: tuple[str, ...]) -> set[str]:
+    """The ``W:`` keys of distinctive words (each run of them) and the ``w:`` anchor of all."""
+    runs = ("|".join(core[i:j]) for i in range(len(core)) for j in range(i + 1, len(core) + 1))
+    keys = {"W:" + run for run in runs if len(run) <= AFFIX_MAX_LENGTH}
+    if core and len(whole := "|".join(core)) <= AFFIX_MAX_LENGTH:
+        keys.add("w:" + whole)
+    return keys
+
+
+def _meanings(verbal: str) -> list[tuple[str, ...]]:
+    """The distinctive words (the first six) of each English equivalent of a Chinese mark
+    (`kg.analysis.translations`): it has their ``W:`` keys as a Latin mark of those words
+    would, for ``translation``."""
+    found = (distinctive_words(meaning)[:_MAX_RUN_WORDS] for meaning in english_equivalents(verbal))
+    return [core for core in found if core]
 
 
 def _transposition_keys(core: tuple[str, ...], han: str) -> set[str]:
@@ -296,8 +313,15 @@ def _verbal(text: str) -> str:
     return text if verbal is None else verbal
 
 
-def _whole_words(text: str) -> str:
-    return "|".join(distinctive_words(_verbal(text))[:_MAX_RUN_WORDS])
+@lru_cache(maxsize=65536)
+def _whole_words(text: str) -> tuple[str, ...]:
+    """What a mark anchors ``W:`` buckets by: its distinctive words, and a Chinese mark's
+    English equivalents' (`_meanings`)."""
+    verbal = _verbal(text)
+    own = "|".join(distinctive_words(verbal)[:_MAX_RUN_WORDS])
+    if not _han(text):
+        return (own,)
+    return (own, *("|".join(core) for core in _meanings(verbal)))
 
 
 def _sorted_forms(text: str) -> tuple[str, ...]:
@@ -340,7 +364,7 @@ def bucket_pairs(
     """
     kind, value = key[:2], key[2:]
     if kind == "W:":
-        anchors = [m for m in members if _whole_words(text_of(m)) == value]
+        anchors = [m for m in members if value in _whole_words(text_of(m))]
         yield from _anchored(anchors, members, new)
     elif kind == "H:":
         anchors = [m for m in members if _han(text_of(m)) == value]

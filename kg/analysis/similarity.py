@@ -38,6 +38,9 @@ reason                     when                                           score
 ``transposition``          the same words (two or more) in another        0.85-0.9
                            order, or inside the other so; Chinese marks
                            of the same characters in another order
+``translation``            a Chinese mark and a Latin one that says its   0.8-0.9
+                           meaning in English, or holds it (CC-CEDICT:
+                           `kg.analysis.translations`)
 ``phonetic``               a sound code shared, and the same vowel        0.82 + 0.1·e
                            sounds with ``e >= 0.5`` or the same
                            pronunciation (`kg.analysis.pronunciation`)
@@ -72,9 +75,10 @@ scores at least :data:`DEFAULT_MIN_SIMILARITY` (0.8) exactly when it has a reaso
 part in ``phonetic``, ``fuzzy``, ``sound`` and ``sound-beginning``: one letter off in a
 three-letter acronym is the ``short`` rule's to judge, ``AWS`` vs ``SWA`` is nothing.
 
-Limits: Japanese kanji are read as Mandarin; meaning (translation, ``APPLE`` vs ``苹果``) is
-out of reach of texts (a registration's stated translation counts in who-else-uses:
-`kg.analysis.stated_texts`); visual similarity of logos is out of scope.
+Limits: Japanese kanji are read as Mandarin; meaning is read from a dictionary for Chinese
+marks only (``苹果`` / ``APPLE``; not ``LUPO`` / ``WOLF``: a registration's stated translation
+counts in who-else-uses and conflicts, `kg.analysis.stated_texts`); visual similarity of logos
+is out of scope.
 """
 
 from __future__ import annotations
@@ -94,6 +98,7 @@ from kg.analysis.phonetics import phonetic_codes, vowels
 from kg.analysis.pronunciation import heard
 from kg.analysis.rule_blocking import lookup_keys, rule_keys
 from kg.analysis.scripts import HAN, normalize, romanize, whole_han, words
+from kg.analysis.translations import translation
 from kg.analysis.verbal import verbal_element
 
 __all__ = [
@@ -138,6 +143,7 @@ REASONS = (
     "transliteration",
     "containment",
     "transposition",
+    "translation",
     "phonetic",
     "sound-transliteration",
     "beginning",
@@ -225,7 +231,7 @@ def compare(a: str, b: str, jurisdiction: str | None = None) -> MarkSimilarity:
     >>> compare("特斯拉", "TESILA")
     MarkSimilarity(score=0.93, reasons=('transliteration',))
     >>> compare("特斯拉", "Tesla").reasons
-    ('transliteration', 'sound-transliteration', 'fuzzy')
+    ('transliteration', 'translation', 'sound-transliteration', 'fuzzy')
     >>> compare("Nike", "Nyke").best_reason, compare("UBER", "UBER EATS").best_reason
     ('phonetic', 'containment')
     >>> round(compare("MICROSOFT", "MICROSOFTT").score, 2)
@@ -278,6 +284,9 @@ def _compare_verbal(a: str, b: str) -> MarkSimilarity:
         found = rules.sound_transliteration(romanize(other), latin, han, other, spoken)
         if found is not None:
             fired["sound-transliteration"] = found
+        meant = translation(*((b, a) if folded_a.isascii() else (a, b))) if han else None
+        if meant is not None:
+            fired["translation"] = meant[0]
     spelled = [fired[r] for r in ("phonetic", "sound-transliteration", "fuzzy") if r in fired]
     if other_script and spelled:  # the romanized forms were compared
         fired["transliteration"] = max(spelled)

@@ -639,7 +639,7 @@ class MarkUsage:
     reasons: list[str] = strawberry.field(
         description=(
             "why the marks match (docs/similarity.md): exact, folded, homoglyph, transliteration, "
-            "containment, transposition, phonetic, sound-transliteration, beginning, "
+            "containment, transposition, translation, phonetic, sound-transliteration, beginning, "
             "sound-beginning, short, "
             "shared-element, ending, fuzzy, sound; stated-translation, stated-transliteration "
             "(the registration says so); combined-mark (a mark in the graph shows both names "

@@ -1,0 +1,160 @@
+"""The ``translation`` rule (kg.analysis.translations): a mark in Chinese characters and a
+Latin mark that says its meaning in English (the doctrine of foreign equivalents), or holds
+it, read from CC-CEDICT — scored, explained and found by the register-wide search and by a
+question about either mark."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kg import KnowledgeGraph
+from kg.analysis.conflicts import candidate_text_pairs
+from kg.analysis.mark_index import MarkIndex
+from kg.analysis.model import ConflictPair
+from kg.analysis.service import Analyst
+from kg.analysis.similarity import KeyedTexts, compare, recall_of_blocking
+from kg.analysis.translations import english_equivalents, translation
+from tests.conftest import DATA, run_kg
+from tests.fixture_world import fixture_world
+
+MEANT = [  # (Chinese mark, Latin mark, least score)
+    ("桂冠", "LAUREL", 0.9),  # CNIPA 2023, 第67685517号“桂冠”
+    ("房地美", "FREDDIE MAC", 0.9),  # a name the dictionary gives
+    ("佳能", "Canon", 0.9),
+    ("苹果", "APPLE", 0.9),
+    ("蘋果", "apple", 0.9),  # traditional characters
+    ("長城", "GREAT WALL", 0.9),  # the dictionary's "the Great Wall": THE is weak
+    ("熊猫", "PANDA", 0.9),
+    ("红牛", "RED BULL", 0.9),
+]
+
+HELD = [  # a meaning inside the Latin mark, or the Latin mark inside a meaning
+    ("骆驼", "Camel Active", 0.8),  # Worldwide Brands v. TRAB
+    ("苹果", "APPLE PAY", 0.8),
+    ("熊猫", "PANDA EXPRESS", 0.85),
+    ("四季山莊", "FOUR SEASONS", 0.8),  # compound: 四季 + 山莊; Taiwan IP Court 2014
+    ("乔丹", "MICHAEL JORDAN", 0.8),
+]
+
+NOT_MEANT = [
+    ("桂冠", "LAURA"),  # another word
+    ("骆驼", "CAMEO"),
+    ("金", "GOLDEN CRANE"),  # GOLD is not GOLDEN
+    ("集团", "GROUP"),  # a weak word means nothing distinctive
+    ("茶裏王", "TEA KING"),  # no dictionary word, nor two or three of them
+    ("사과", "APPLE"),  # Hangul: no dictionary
+    ("りんご", "APPLE"),  # kana: no dictionary
+    ("LAUREL", "LORBEER"),  # two Latin marks are never translated
+    ("苹果 APPLE", "APPLE"),  # a combined mark is compared by its parts (combined_marks)
+]
+
+
+@pytest.mark.parametrize(("chinese", "latin", "score"), MEANT + HELD, ids=repr)
+def test_a_latin_mark_saying_what_a_chinese_mark_means(
+    chinese: str, latin: str, score: float
+) -> None:
+    found = compare(chinese, latin)
+    assert "translation" in found.reasons, found
+    assert found.score >= score
+    assert compare(latin, chinese) == found  # symmetric
+
+
+@pytest.mark.parametrize(("chinese", "latin", "score"), MEANT, ids=repr)
+def test_the_whole_meaning_scores_the_top(chinese: str, latin: str, score: float) -> None:
+    assert translation(chinese, latin) is not None
+    assert translation(chinese, latin)[0] == 0.9  # type: ignore[index]
+
+
+@pytest.mark.parametrize(("a", "b"), NOT_MEANT, ids=repr)
+def test_not_a_translation(a: str, b: str) -> None:
+    assert "translation" not in compare(a, b).reasons
+
+
+def test_the_meanings_a_mark_can_have() -> None:
+    # senses of each entry, in order; explanations, classifiers, surnames, variants left out
+    assert english_equivalents("骆驼")[0] == "CAMEL"
+    assert english_equivalents("马")[0] == "HORSE"  # "surname Ma", "abbr. for Malaysia": out
+    assert not {"MA", "MALAYSIA", "SURNAME MA"} & set(english_equivalents("马"))
+    assert "RED RIVER" in english_equivalents("红河")  # "Red River in China"
+    assert english_equivalents("永恒印记")[0] == "ETERNAL IMPRINT"  # two words, read in order
+    assert english_equivalents("LAUREL") == english_equivalents("桂冠 LAUREL") == ()
+    assert english_equivalents("") == english_equivalents("!!!") == ()
+    assert all(meaning == meaning.upper() for meaning in english_equivalents("星"))
+
+
+def test_a_register_search_and_a_question_find_them() -> None:
+    pairs = [(a, b) for a, b, _ in MEANT + HELD]
+    assert recall_of_blocking(pairs) == 1.0
+    texts = sorted({text for pair in pairs for text in pair})
+    proposed = candidate_text_pairs([*texts, "ACME", "LAURA", "CAMEO", "茶裏王"])
+    assert all(tuple(sorted(pair)) in proposed for pair in pairs)
+    chinese = KeyedTexts(a for a, _, _ in MEANT + HELD)
+    latin = KeyedTexts(b for _, b, _ in MEANT + HELD)
+    for a, b, _ in MEANT + HELD:
+        assert a in chinese.similar(b, 0.8), (b, a)  # asked in Latin letters
+        assert b in latin.similar(a, 0.8), (a, b)  # asked in Chinese characters
+    assert not latin.similar("茶裏王", 0.8)
+
+
+def test_the_mark_index_keeps_translated_pairs_both_ways() -> None:
+    marks = {f"m{i}": text for i, text in enumerate(["骆驼", "CAMEL ACTIVE", "桂冠", "LAUREL"])}
+    index = MarkIndex(None)
+    try:
+        index.sync({**marks, "x": "ACME", "y": "茶裏王"})
+        pairs = {frozenset((a, b)): found for a, b, found in index.similar_pairs()}
+        assert "translation" in pairs[frozenset(("骆驼", "CAMEL ACTIVE"))].reasons
+        assert "translation" in pairs[frozenset(("桂冠", "LAUREL"))].reasons
+        assert not any("ACME" in pair or "茶裏王" in pair for pair in pairs)
+        # a question's candidates are marks (IRIs): m0 骆驼, m1 CAMEL ACTIVE, m2 桂冠, m3 LAUREL
+        assert {"m0", "m1"} <= index.candidates("CAMEL")
+        assert "m0" in index.candidates("CAMEL ACTIVE")
+        assert "m1" in index.candidates("駱駝")
+        assert "m2" in index.candidates("LAUREL") and "m3" in index.candidates("桂冠")
+    finally:
+        index.close()
+
+
+FIXTURE = DATA / "translation-conflicts.trig"
+graph, store, graphql = fixture_world(FIXTURE)
+LUOTUO, CAMEL_OUTDOOR = "Luotuo Apparel Co., Ltd.", "Camel Outdoor GmbH"
+
+
+def _conflicts(analyst: Analyst) -> dict[frozenset[str], ConflictPair]:
+    return {frozenset(p.name for p in c.parties): c for c in analyst.conflicts()}
+
+
+def test_conflicts_say_the_meaning_and_its_dictionary(graph: KnowledgeGraph) -> None:
+    pairs = _conflicts(Analyst(graph))
+    found = pairs[frozenset((LUOTUO, CAMEL_OUTDOOR))]
+    assert found.jurisdiction == "CN"
+    assert "translation" in found.reasons[0]
+    assert "'骆驼' means 'CAMEL' in English (CC-CEDICT)" in found.reasons[0]
+    laurel = pairs[frozenset(("Guiguan Winery Co.", "Laurel Spirits Ltd."))]
+    assert "'桂冠' means 'LAUREL' in English (CC-CEDICT)" in laurel.reasons[0]
+    assert laurel.mark_similarity == 0.9
+    # another place, an unrelated class, no dictionary word: no conflict
+    assert frozenset((LUOTUO, "Desert Camel LLC")) not in pairs
+    assert frozenset((LUOTUO, "Camel Circuits Co.")) not in pairs
+    assert frozenset(("Chali Tea Co.", "Tea King Ltd.")) not in pairs
+
+
+def test_who_else_uses_asked_in_either_script(graph: KnowledgeGraph) -> None:
+    analyst = Analyst(graph)
+    hits = {u.party.name: u for u in analyst.who_else_uses("CAMEL ACTIVE", 25, "CN")}
+    assert LUOTUO in hits and "translation" in hits[LUOTUO].reasons
+    hits = {u.party.name: u for u in analyst.who_else_uses("駱駝", 25, "CN")}  # traditional
+    assert {LUOTUO, CAMEL_OUTDOOR} <= set(hits)
+    assert "Desert Camel LLC" not in hits and "Camel Circuits Co." not in hits
+    hits = {u.party.name for u in analyst.who_else_uses("LAUREL", 33, "CN")}
+    assert "Guiguan Winery Co." in hits
+
+
+def test_the_cli_gives_the_same_conflict(store: Path) -> None:
+    result = run_kg("conflicts", "--store", store, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    said = [row for row in rows if "means 'CAMEL' in English (CC-CEDICT)" in json.dumps(row)]
+    assert len(said) == 1, rows
