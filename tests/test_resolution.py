@@ -10,10 +10,13 @@ import pytest
 
 from kg import KnowledgeGraph, Settings
 from kg.analysis.resolution import (
+    BLOCK_MAX,
     RESOLUTION_GRAPH,
     PartyRecord,
+    _blocks,
     duplicate_candidates,
     match_parties,
+    name_match,
     normalize_party_name,
     resolve_parties,
 )
@@ -153,3 +156,77 @@ def test_names_that_differ_in_their_numbers_are_other_parties() -> None:
     parties += [PartyRecord("a", ("Studio 54 Limited",))]
     found = [(m.left, m.right) for m in match_parties(parties)]
     assert found == [("a", "s54")]
+
+
+MISTYPED_AT_THE_START = [  # the first characters differ, the rest agree
+    ("日商日商松下電器產業股份有限公司", "日商松下電器產業股份有限公司"),  # TIPO gazette 2022-03-16
+    ("XAcme Widget Works Ltd", "Acme Widget Works Ltd"),
+    ("Globex Kitchen Appliances Inc", "Glbex Kitchen Appliances Inc"),  # a letter left out
+    ("Ｔｈｅ Sunrise Orchard Holdings", "Sunrise Orchard Holdings"),
+]
+
+
+@pytest.mark.parametrize(("one", "other"), MISTYPED_AT_THE_START, ids=repr)
+def test_a_name_mistyped_at_its_start_is_a_candidate(one: str, other: str) -> None:
+    """Names are blocked by their first and by their last characters: a name whose beginning
+    is mistyped (a word doubled, a letter left out) still meets its twin."""
+    found = match_parties([PartyRecord("a", (one,)), PartyRecord("b", (other,))])
+    assert [(m.left, m.right, m.automatic) for m in found] == [("a", "b", False)]
+    assert name_match(one, other) == round(found[0].score, 4)
+
+
+def test_blocks_by_the_end_stay_small() -> None:
+    """A register's owners ending alike (a common legal form is split off first; a common
+    last word is not) are split by a longer suffix, as by a longer prefix."""
+    parties = [PartyRecord(f"p{n}", (f"Firm {n:04x} Trading House",)) for n in range(1200)]
+    blocks = list(_blocks([(p, p.names[0], normalize_party_name(p.names[0])) for p in parties]))
+    assert max(len(block) for block in blocks) <= BLOCK_MAX
+
+
+def test_name_match_leaves_other_names_alone() -> None:
+    assert name_match("Acme Widget Works Ltd", "Globex Kitchen Appliances Inc") is None
+    assert name_match("Studio 54 Ltd", "Studio 55 Ltd") is None  # other numbers
+    assert name_match("NIKE, INC.", "Nike Incorporated") == 1.0
+
+
+_NEAR_NAMES = """
+@prefix tm: <https://w3id.org/tmkg/ontology#> . @prefix schema: <https://schema.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix party: <https://w3id.org/tmkg/id/party/> . @prefix mark: <https://w3id.org/tmkg/id/mark/> .
+@prefix reg: <https://w3id.org/tmkg/id/registration/> .
+@prefix cc: <https://w3id.org/tmkg/id/jurisdiction/> . @prefix nice: <https://w3id.org/tmkg/id/nice/> .
+@prefix status: <https://w3id.org/tmkg/id/status/> .
+<https://w3id.org/tmkg/id/graph/near-names-fictional> {
+  party:a a tm:Company ; schema:name "Sunrise Orchard Holdings Ltd." .
+  party:b a tm:Company ; schema:name "XSunrise Orchard Holdings Ltd." .
+  party:c a tm:Company ; schema:name "Moonrise Farms Ltd." .
+  mark:m a tm:Mark ; tm:text "SUNRISE ORCHARD" .
+  reg:a a tm:Registration ; tm:mark mark:m ; tm:owner party:a ; tm:jurisdiction cc:US ;
+    tm:niceClass nice:31 ; tm:applicationNumber "97500001" ;
+    tm:filingDate "2019-01-10"^^xsd:date ; tm:markStatus status:registered .
+  reg:b a tm:Registration ; tm:mark mark:m ; tm:owner party:b ; tm:jurisdiction cc:US ;
+    tm:niceClass nice:31 ; tm:applicationNumber "97500002" ;
+    tm:filingDate "2020-01-10"^^xsd:date ; tm:markStatus status:registered .
+  reg:c a tm:Registration ; tm:mark mark:m ; tm:owner party:c ; tm:jurisdiction cc:US ;
+    tm:niceClass nice:31 ; tm:applicationNumber "97500003" ;
+    tm:filingDate "2021-01-10"^^xsd:date ; tm:markStatus status:registered .
+}
+"""
+
+
+def test_a_conflict_between_near_identical_names_says_so(tmp_path: Path) -> None:
+    """Two holders whose names are one typo apart are in conflict as the register reads, but
+    the conflict says they may be one party (and `kg parties --duplicates` lists them)."""
+    trig = tmp_path / "near-names.trig"
+    trig.write_text(_NEAR_NAMES, encoding="utf-8")
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    try:
+        graph.load([trig])
+        found = {frozenset(p.name for p in c.parties): c for c in Analyst(graph).conflicts()}
+    finally:
+        graph.close()
+    near = found[frozenset(("Sunrise Orchard Holdings Ltd.", "XSunrise Orchard Holdings Ltd."))]
+    assert any("names are nearly the same (0.98)" in r for r in near.reasons), near.reasons
+    assert any("kg parties --duplicates" in r for r in near.reasons)
+    other = found[frozenset(("Sunrise Orchard Holdings Ltd.", "Moonrise Farms Ltd."))]
+    assert not any("nearly the same" in r for r in other.reasons)

@@ -51,6 +51,7 @@ from kg.analysis.evidence import EvidencePair
 from kg.analysis.holding_statements import cited_graphs, shown
 from kg.analysis.mark_kinds import compared_label, compared_text
 from kg.analysis.model import FILED_KINDS, ConflictPair, Holding, HoldingKind, PartyRef, SourceRef
+from kg.analysis.resolution import name_match
 from kg.analysis.rule_blocking import ANCHOR_KINDS, RULE_KEY_KINDS, bucket_pairs
 from kg.analysis.similarity import (
     DEFAULT_MIN_SIMILARITY,
@@ -525,6 +526,12 @@ def _consider(
     if because is not None:  # what the graph's evidence for the match rests on
         statements = tuple(dict.fromkeys((*statements, *because.cited)))
     graphs = cited_graphs(statements)
+    alike = name_match(parties[left.party].name, parties[right.party].name)
+    if alike is not None:  # a typo or a variant of one owner's name, not two owners
+        reasons.append(
+            f"the holders' names are nearly the same ({alike:.2f}): perhaps one party under "
+            "two spellings (kg parties --duplicates)"
+        )
     best[key] = ConflictPair(
         parties=(parties[left.party], parties[right.party]),
         marks=(left.mark, right.mark),

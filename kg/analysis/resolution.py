@@ -167,8 +167,8 @@ def match_parties(
 ) -> list[PartyMatch]:
     """Pairs of parties whose names match, best first; pairs already one identity are left out.
 
-    Candidates come from blocking keys (the normalized key, and its first three characters
-    for close spellings), never from all pairs. Names whose numbers differ ("Studio 54",
+    Candidates come from blocking keys (the normalized key, and its first and its last three
+    characters for close spellings), never from all pairs. Names whose numbers differ ("Studio 54",
     "Studio 55"; a register's placeholder owners "owner of EM 0123" and "owner of EM 0124")
     name other parties and are never proposed.
 
@@ -197,6 +197,27 @@ def match_parties(
     return sorted(best.values(), key=lambda m: (-m.score, m.left, m.right))
 
 
+def name_match(left: str, right: str, min_score: float = CANDIDATE_MIN_SCORE) -> float | None:
+    """The score `match_parties` gives two names of different parties (None below
+    `min_score`): 1.0 for the same normalized name, else their similarity. Names less than
+    80% alike as written, the shorter against its best place in the longer (a legal form
+    spelled out), are not normalized: cheap enough for every pair of a conflict list.
+
+    >>> name_match("日商日商松下電器產業股份有限公司", "日商松下電器產業股份有限公司")
+    0.8889
+    >>> name_match("NIKE, INC.", "Nike Inc"), name_match("Studio 54", "Studio 55")
+    (1.0, None)
+    """
+    if fuzz.partial_ratio(left.casefold(), right.casefold(), score_cutoff=80) == 0:
+        return None
+    found = _compare(
+        (PartyRecord("left", (left,)), left, normalize_party_name(left)),
+        (PartyRecord("right", (right,)), right, normalize_party_name(right)),
+        min_score,
+    )
+    return None if found is None else round(found.score, 4)
+
+
 _DIGITS = re.compile(r"\d+")
 BLOCK_MAX = 500
 """Names compared pairwise at most in one block: a bigger block is split by a longer prefix."""
@@ -204,22 +225,33 @@ BLOCK_MAX = 500
 
 def _blocks(names: list[tuple[PartyRecord, str, NormalizedName]]) -> Iterable[list[int]]:
     """Groups of names to compare pairwise: names that share the first three characters of
-    their key (spaces removed), a group of more than `BLOCK_MAX` split again by a longer
-    prefix (so a register with 100,000 owners is not 10^10 comparisons; spellings that differ
-    within the first characters of a crowded prefix are then not proposed). Names with the
-    same key always share a group (the automatic matches are never lost)."""
+    their key (spaces removed), and names that share its last three (a name mistyped at its
+    beginning: ``日商日商松下電器產業`` / ``日商松下電器產業``, a word added in front); a group of
+    more than `BLOCK_MAX` split again by a longer prefix (or suffix), so a register with
+    100,000 owners is not 10^10 comparisons (spellings that differ within the first and the
+    last characters of crowded groups are then not proposed). Names with the same key always
+    share a group (the automatic matches are never lost)."""
     keys = [name[2].key.replace(" ", "") for name in names]
-    pending = [(3, list(range(len(names))))]
-    while pending:
-        length, members = pending.pop()
-        groups: dict[str, list[int]] = defaultdict(list)
-        for index in members:
-            groups[keys[index][:length]].append(index)
-        for prefix, group in groups.items():
-            if len(group) <= BLOCK_MAX or len(prefix) < length:
-                yield group  # small enough, or every key in it is this prefix: no longer one
-            else:
-                pending.append((length + 2, group))
+    for affix in (_prefix, _suffix):
+        pending = [(3, list(range(len(names))))]
+        while pending:
+            length, members = pending.pop()
+            groups: dict[str, list[int]] = defaultdict(list)
+            for index in members:
+                groups[affix(keys[index], length)].append(index)
+            for shared, group in groups.items():
+                if len(group) <= BLOCK_MAX or len(shared) < length:
+                    yield group  # small enough, or every key in it is this affix: no longer one
+                else:
+                    pending.append((length + 2, group))
+
+
+def _prefix(key: str, length: int) -> str:
+    return key[:length]
+
+
+def _suffix(key: str, length: int) -> str:
+    return key[-length:]
 
 
 def _compare(
