@@ -1,7 +1,9 @@
 """The ``transposition`` rule (kg.analysis.similarity_rules.transposition): the same
 distinctive words in another order (USPTO TMEP 1207.01(b)(vii)), or all of one mark's inside
-the other in another order, and Chinese marks of the same characters in another order
-(CNIPA's examination guidelines) — scored, explained and found by the register-wide search."""
+the other in another order, Chinese marks of the same characters in another order (CNIPA's
+examination guidelines), and Hangul or kana closed up with its two parts swapped
+(kg.analysis.syllable_rules.syllable_rotation) — scored, explained and found by the
+register-wide search."""
 
 from __future__ import annotations
 
@@ -20,6 +22,14 @@ TRANSPOSED = [
     ("優肌", "肌優", 0.9),  # 知財高判平成21年(行ケ)10071
     ("蜜蜂", "蜂蜜", 0.9),
     ("可口可乐", "乐可口可", 0.9),
+    # Hangul and kana closed up, the two parts swapped (syllable_rules.syllable_rotation)
+    ("바다별빛", "별빛바다", 0.9),  # the trial's example
+    ("하늘바다", "바다하늘", 0.9),
+    ("초록나무숲", "나무숲초록", 0.9),  # parts of two and three syllables
+    ("ヒカリソラ", "ソラヒカリ", 0.9),
+    ("ひかりそら", "ソラヒカリ", 0.9),  # hiragana read as katakana
+    ("シャブキング", "キングシャブ", 0.9),  # a small kana stays with its syllable
+    ("바다 별빛", "별빛 바다", 0.9),  # written apart: words
 ]
 
 NOT_TRANSPOSED = [
@@ -30,6 +40,10 @@ NOT_TRANSPOSED = [
     ("NIKE", "EKIN"),  # one word: letters reordered are another word
     ("大森林", "木林森"),  # other characters
     ("羊", "羊羊"),
+    ("바다별", "별바다"),  # three syllables: a part of one syllable is not a word
+    ("별빛바다", "빛바다별"),  # one syllable moved
+    ("스타벅스", "벅스스타스"),  # another syllable
+    ("바다별빛", "바다빛별"),  # the second part's syllables swapped
 ]
 
 

@@ -45,8 +45,8 @@ key         a mark has it when                                  a bucket's candi
                                                                 syllables
 ``V:``      two or more of its distinctive words (the first     a mark whose words (or
             six), sorted, each choice of them; its Chinese      characters), sorted, are
-            characters (two or more, the first twelve), sorted  the key, with every other:
-                                                                ``transposition``
+            characters (two or more, the first twelve), sorted; the key, with every other:
+            a one-word Hangul or kana mark's syllables, sorted  ``transposition``
 ``O:``      its English sound form (Latin marks,                the pairs ``sound`` fires
             `kg.analysis.sound_rules.sound_form`) and that      on (a check of two sound
             form with one vowel left out, of four phonemes or   forms, cheaper than
@@ -114,6 +114,7 @@ from kg.analysis.syllable_rules import (
     LEADING_SYLLABLES,
     contained_affixes,
     one_change_patterns,
+    rotation_key,
     syllable_runs,
     whole_reading,
 )
@@ -256,6 +257,8 @@ def _syllable_keys(verbal: str) -> set[str]:
     character (module docs)."""
     runs = syllable_runs(verbal)
     keys = {"Y:" + affix for affix in contained_affixes(runs)}
+    if (rotated := rotation_key(verbal)) is not None:  # closed-up transposition
+        keys.update(("V:" + rotated, "v:" + rotated))
     reading = whole_reading(verbal)
     if len(reading) >= 2:
         keys.update(("Y:" + "".join(reading), "y:" + "".join(reading)))
@@ -327,9 +330,10 @@ def _whole_words(text: str) -> tuple[str, ...]:
 def _sorted_forms(text: str) -> tuple[str, ...]:
     """A mark's distinctive words (two or more) and its Chinese characters (two or more),
     each sorted, as its ``v:`` anchors are written."""
-    return tuple(
-        key[2:] for key in _transposition_keys(_core_words(text), _han(text)) if key[0] == "v"
-    )
+    found = [key[2:] for key in _transposition_keys(_core_words(text), _han(text)) if key[0] == "v"]
+    if (rotated := rotation_key(_verbal(text))) is not None:
+        found.append(rotated)
+    return tuple(found)
 
 
 def _core_words(text: str) -> tuple[str, ...]:

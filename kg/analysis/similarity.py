@@ -37,7 +37,8 @@ reason                     when                                           score
                            (`kg.analysis.similarity_rules`)
 ``transposition``          the same words (two or more) in another        0.85-0.9
                            order, or inside the other so; Chinese marks
-                           of the same characters in another order
+                           of the same characters in another order;
+                           Hangul or kana closed up, its two parts swapped
 ``translation``            a Chinese mark and a Latin one that says its   0.8-0.9
                            meaning in English, or holds it (CC-CEDICT:
                            `kg.analysis.translations`)
@@ -355,6 +356,8 @@ def _structure_rules(
             fired["short"] = syllabic.CHANGE_SCORE
         if syllabic.shared_beginning(a, b) is not None:
             fired["shared-element"] = syllabic.SHARED_SCORE
+        if "transposition" not in fired and syllabic.syllable_rotation(a, b) is not None:
+            fired["transposition"] = rules.TRANSPOSITION_TOP  # closed up: 바다별빛 / 별빛바다
     if contained is not None and not _characters_kept(folded, (roman_a, roman_b), han_a, han_b):
         contained = None
     if contained is not None:

@@ -37,6 +37,13 @@ syllabic runs (`syllable_runs`: each word's runs of these scripts, folded by
     ``처가방``), or alone in any place (``이차돌`` / ``일차돌``; not ``하우웰`` / ``한우리``).
     Two-syllable marks are left out: one syllable is half the mark, and two-character words
     are the commonest Chinese marks (``乐高`` / ``乐拼`` is not found).
+``transposition``
+    Two one-word marks in Hangul or kana of four syllables or more, one the other with its
+    two parts (two syllables or more each) in the other order: ``바다별빛`` / ``별빛바다``,
+    ``ヒカリソラ`` / ``ソラヒカリ``. Korean and Japanese write a compound closed up, so the
+    words' order is the syllables' (USPTO TMEP 1207.01(b)(vii), "Transposition of Terms";
+    for Chinese characters, any other order of the same characters:
+    `kg.analysis.similarity_rules.transposition`).
 ``shared-element``
     Two marks one of whose words begin with the same three syllables or more, neither mark
     being only those (``ヒルドイド`` / ``ヒルドマイルド``, ``순창궁전전통식품`` / ``해표 순창궁``):
@@ -63,9 +70,11 @@ __all__ = [
     "MAX_SYLLABLES",
     "contained_affixes",
     "one_change_patterns",
+    "rotation_key",
     "shared_beginning",
     "syllable_change",
     "syllable_containment",
+    "syllable_rotation",
     "syllable_runs",
     "syllables",
     "whole_reading",
@@ -76,6 +85,7 @@ CONTAINED_MIN_SHARE = 0.3  # of the longer mark's syllables, as the Latin closed
 CONTAINMENT_TOP, CONTAINMENT_SPAN = 0.95, 0.1
 CHANGE_MIN_SYLLABLES = 3
 CHANGE_SCORE = 0.82
+ROTATION_MIN_PART = 2  # syllables of each part of a closed-up transposition
 LEADING_SYLLABLES = 3
 SHARED_SCORE = 0.82
 MAX_SYLLABLES = 12
@@ -249,6 +259,46 @@ def syllable_change(a: str, b: str) -> float | None:
     if changed and form_a[0] != form_b[0]:  # the first syllable, heard most, is kept
         return None
     return CHANGE_SCORE
+
+
+def syllable_rotation(a: str, b: str) -> str | None:
+    """The first mark's part that the second puts last, when both are one word of Hangul or
+    kana, four syllables or more, one the other with its two parts swapped (module docs).
+
+    >>> syllable_rotation("바다별빛", "별빛바다"), syllable_rotation("ヒカリソラ", "そらひかり")
+    ('바다', 'ヒカリ')
+    >>> [syllable_rotation(*pair) for pair in [("바다별빛", "바다별빛"), ("바다별", "별바다")]]
+    [None, None]
+    >>> [syllable_rotation(*pair) for pair in [("스타벅스", "벅스스타스"), ("優肌優", "肌優優")]]
+    [None, None]
+    """
+    one, other = _rotatable(a), _rotatable(b)
+    if not one or len(one) != len(other) or one == other:
+        return None
+    for cut in range(ROTATION_MIN_PART, len(one) - ROTATION_MIN_PART + 1):
+        if one[cut:] + one[:cut] == other:
+            return "".join(one[:cut])
+    return None
+
+
+def rotation_key(text: str) -> str | None:
+    """A mark's syllables sorted, where `syllable_rotation` may pair it (blocking), else None.
+
+    >>> rotation_key("바다별빛") == rotation_key("별빛바다"), rotation_key("小米科技")
+    (True, None)
+    """
+    found = _rotatable(text)
+    return "".join(sorted(found)) if found else None
+
+
+def _rotatable(text: str) -> tuple[str, ...]:
+    """A one-word mark's syllables in Hangul or kana (not Chinese characters: compared by
+    `kg.analysis.similarity_rules.transposition`), four to `MAX_SYLLABLES`; else ``()``."""
+    form = _form(text)
+    if len(form.runs) != 1 or form.han or form.total != len(form.reading):
+        return ()
+    found = form.runs[0]
+    return found if 2 * ROTATION_MIN_PART <= len(found) <= MAX_SYLLABLES else ()
 
 
 def shared_beginning(a: str, b: str) -> str | None:
