@@ -20,7 +20,6 @@ TRANSPOSED = [
     ("NIKE AIR", "AIR NIKE MAX", 0.89),
     ("HiNet hiDefender", "hiDefender HiNet", 0.9),  # TIPO gazette 2022-03-16
     ("優肌", "肌優", 0.9),  # 知財高判平成21年(行ケ)10071
-    ("蜜蜂", "蜂蜜", 0.9),
     ("可口可乐", "乐可口可", 0.9),
     # Hangul and kana closed up, the two parts swapped (syllable_rules.syllable_rotation)
     ("바다별빛", "별빛바다", 0.9),  # the trial's example
@@ -30,6 +29,7 @@ TRANSPOSED = [
     ("ひかりそら", "ソラヒカリ", 0.9),  # hiragana read as katakana
     ("シャブキング", "キングシャブ", 0.9),  # a small kana stays with its syllable
     ("바다 별빛", "별빛 바다", 0.9),  # written apart: words
+    ("바다별빛", "별빛 바다", 0.9),  # one closed up, one apart (the trial of 2026-12-02)
 ]
 
 NOT_TRANSPOSED = [
@@ -40,6 +40,9 @@ NOT_TRANSPOSED = [
     ("NIKE", "EKIN"),  # one word: letters reordered are another word
     ("大森林", "木林森"),  # other characters
     ("羊", "羊羊"),
+    ("蜜蜂", "蜂蜜"),  # bee / honey: two dictionary words of other meanings (CC-CEDICT)
+    ("上海", "海上"),  # Shanghai / at sea
+    ("牛奶", "奶牛"),  # milk / dairy cow
     ("바다별", "별바다"),  # three syllables: a part of one syllable is not a word
     ("별빛바다", "빛바다별"),  # one syllable moved
     ("스타벅스", "벅스스타스"),  # another syllable

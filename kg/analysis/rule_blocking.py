@@ -171,6 +171,7 @@ def rule_keys(verbal: str) -> set[str]:
         keys.add("h:" + han)
         for meaning in _meanings(verbal):
             keys.update(_run_keys(meaning))
+            keys.update(_run_keys(("".join(meaning),)) if len(meaning) > 1 else ())  # closed up
     roman = romanize(verbal)
     if folded.isascii():  # beginnings, ends and short marks: Latin forms only
         if AFFIX_MIN_LENGTH <= len(roman) <= AFFIX_MAX_LENGTH:
@@ -201,7 +202,7 @@ def _run_keys(core: tuple[str, ...]) -> set[str]:
 def _meanings(verbal: str) -> list[tuple[str, ...]]:
     """The distinctive words (the first six) of each English equivalent of a Chinese mark
     (`kg.analysis.translations`): it has their ``W:`` keys as a Latin mark of those words
-    would, for ``translation``."""
+    would, and of them closed up (``GREATWALL``), for ``translation``."""
     found = (distinctive_words(meaning)[:_MAX_RUN_WORDS] for meaning in english_equivalents(verbal))
     return [core for core in found if core]
 
@@ -324,7 +325,8 @@ def _whole_words(text: str) -> tuple[str, ...]:
     own = "|".join(distinctive_words(verbal)[:_MAX_RUN_WORDS])
     if not _han(text):
         return (own,)
-    return (own, *("|".join(core) for core in _meanings(verbal)))
+    meanings = _meanings(verbal)
+    return (own, *("|".join(core) for core in meanings), *("".join(core) for core in meanings))
 
 
 def _sorted_forms(text: str) -> tuple[str, ...]:

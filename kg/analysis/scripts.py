@@ -39,6 +39,8 @@ _SCRIPT_RUN = re.compile(
     r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+"
     r"|[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+"
 )
+# Variation selectors (Unicode Standard, 23.4): FE00-FE0F, E0100-E01EF, Mongolian FVS1-4
+_VARIATION_SELECTOR = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef\u180b-\u180d\u180f]")
 _WORD_BREAK = re.compile(r"[\s\-_/.,:;&+·・、]+")
 
 
@@ -75,6 +77,8 @@ def normalize(text: str) -> str:
     ('特斯拉TESLA', '银行')
     >>> normalize("मोती") == normalize("माता")
     False
+    >>> normalize("桂\U000e0100冠") == normalize("桂冠")  # an ideographic variation selector
+    True
     """
     if text.isascii():  # the common case, without the per-character work below
         return _NOT_ALNUM_ASCII.sub("", text).upper()
@@ -83,6 +87,8 @@ def normalize(text: str) -> str:
     for char in text.casefold():
         if char.isalnum():
             kept.append(_fold_latin(char))
+        elif _VARIATION_SELECTOR.match(char):
+            continue  # it picks a glyph of the character before, not another character
         elif unicodedata.category(char).startswith("M") and kept and not kept[-1].isascii():
             kept.append(char)  # a vowel sign or other mark of a non-Latin letter
     folded = "".join(kept)

@@ -37,7 +37,8 @@ reason                     when                                           score
                            (`kg.analysis.similarity_rules`)
 ``transposition``          the same words (two or more) in another        0.85-0.9
                            order, or inside the other so; Chinese marks
-                           of the same characters in another order;
+                           of the same characters in another order (not
+                           two dictionary words of other meanings);
                            Hangul or kana closed up, its two parts swapped
 ``translation``            a Chinese mark and a Latin one that says its   0.8-0.9
                            meaning in English, or holds it (CC-CEDICT:
@@ -99,7 +100,7 @@ from kg.analysis.phonetics import phonetic_codes, vowels
 from kg.analysis.pronunciation import heard
 from kg.analysis.rule_blocking import lookup_keys, rule_keys
 from kg.analysis.scripts import HAN, normalize, romanize, whole_han, words
-from kg.analysis.translations import translation
+from kg.analysis.translations import english_equivalents, translation
 from kg.analysis.verbal import verbal_element
 
 __all__ = [
@@ -330,7 +331,7 @@ def _structure_rules(
     if len(words_a) > 1 or len(words_b) > 1 or (han_a and han_b):  # else: equal or not
         contained = rules.containment(words_a, words_b, han_a, han_b)
         moved = rules.transposition(words_a, words_b, han_a, han_b)
-        if moved is not None:
+        if moved is not None and not _different_words(han_a, han_b):
             fired["transposition"] = moved[0]
         if rules.shared_element(words_a, words_b) is not None:
             fired["shared-element"] = rules.SHARED_ELEMENT_SCORE
@@ -382,6 +383,17 @@ def _sound_rules(a: str, b: str, fired: dict[str, float]) -> None:
     begun = heard_rules.sound_beginning(sound_a, sound_b, words_a, words_b, spelled_a, spelled_b)
     if begun is not None:
         fired["sound-beginning"] = begun[0]
+
+
+def _different_words(han_a: str, han_b: str) -> bool:
+    """Two Chinese marks that are both dictionary words of different meanings
+    (`kg.analysis.translations`): ``蜂蜜`` honey / ``蜜蜂`` bee, ``上海`` / ``海上``. The same
+    characters in another order make marks alike unless the meaning clearly differs (CNIPA
+    商标审查审理指南 on Chinese word marks), so such a pair is no ``transposition``."""
+    if not (han_a and han_b):
+        return False
+    meant_a, meant_b = english_equivalents(han_a), english_equivalents(han_b)
+    return bool(meant_a and meant_b) and not set(meant_a) & set(meant_b)
 
 
 def _one_character_homophones(folded_a: str, folded_b: str) -> bool:

