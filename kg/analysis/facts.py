@@ -8,7 +8,8 @@ every party and holding is known by one canonical IRI with all its records merge
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
@@ -31,7 +32,7 @@ from kg.analysis.model import (
     PartyRef,
     SourceRef,
 )
-from kg.analysis.ownership_facts import attach_ownership, with_recorded_owners
+from kg.analysis.ownership_facts import attach_ownership
 from kg.analysis.priority import ClaimRecord
 from kg.analysis.registration_claims import (
     REGISTRATION_CLAIM_PROPERTIES,
@@ -76,6 +77,8 @@ _HOLDING_PROPERTIES = {
 }
 _HOLDING_PROPERTIES |= REGISTRATION_CLAIM_PROPERTIES  # read again by with_registration_claims
 _HOLDING_PROPERTIES |= {name: name for name in KIND_PROPERTIES}  # kg.analysis.mark_kinds
+_HOLDING_FIELDS = {TM + name: name for name in _HOLDING_PROPERTIES}
+"""Property IRI -> the local name a holding record keeps its values under."""
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
 
 
@@ -97,6 +100,7 @@ class Identities:
             self._union(left, right)
         self._stated = list(stated)  # (a, b, named graph stating a owl:sameAs b)
         self._link_graphs: dict[str, frozenset[str]] | None = None
+        self._groups: dict[str, set[str]] | None = None  # root -> its group (`members`)
 
     def _find(self, iri: str) -> str:
         parent = self._parent.get(iri, iri)
@@ -116,6 +120,15 @@ class Identities:
     def canonical(self, iri: str) -> str:
         return self._find(iri)
 
+    def alone(self, iri: str) -> bool:
+        """Whether no owl:sameAs link names `iri`: its group is itself alone.
+
+        >>> ids = Identities([("a", "b")])
+        >>> ids.alone("a"), ids.alone("b"), ids.alone("c")
+        (False, False, True)
+        """
+        return iri not in self._parent
+
     def link_graphs(self, iri: str) -> frozenset[str]:
         """The named graphs stating the owl:sameAs links of `iri`'s group (empty if alone).
 
@@ -130,13 +143,29 @@ class Identities:
         return self._link_graphs.get(self._find(iri), frozenset())
 
     def members(self, iri: str) -> set[str]:
-        root = self._find(iri)
-        found = {other for other in self._parent if self._find(other) == root}
-        return found | {iri}
+        """Every IRI of `iri`'s group, itself included (the groups are found once, not by a
+        pass over every link per call).
+
+        >>> ids = Identities([("b", "c"), ("a", "b"), ("x", "y")])
+        >>> sorted(ids.members("c")), sorted(ids.members("y")), ids.members("z")
+        (['a', 'b', 'c'], ['x', 'y'], {'z'})
+        """
+        if self._groups is None:
+            groups: dict[str, set[str]] = defaultdict(set)
+            for other in self._parent:
+                groups[self._find(other)].add(other)
+            self._groups = dict(groups)
+        return self._groups.get(self._find(iri), set()) | {iri}
 
 
 class FactBase(BatchedLookups, TimelineFacts):
     """The facts of one store, read on demand and cached; build a new one after writes."""
+
+    HOLDINGS_KEPT = 20_000
+    """How many holdings `marks_holdings` keeps in memory for the next questions, whatever
+    the size of the register: ~5.8 KB each with their statements on the synthetic register
+    (tracemalloc), so ~115 MB (more where goods and services texts are long). The marks used
+    longest ago are dropped first."""
 
     def __init__(self, store: Store, mark_index: MarkIndex | None = None) -> None:
         self.store = store
@@ -149,6 +178,11 @@ class FactBase(BatchedLookups, TimelineFacts):
         self._index: MarkIndex | None = None
         self._relatedness: dict[frozenset[int], float] | None = None
         self._statuses: StatusScheme | None = None
+        self._records_changes: bool | None = None  # any tm:registration (_with_ownership)
+        # mark IRI -> (record key, its holdings) of each record it finds (marks_holdings)
+        self._kept: OrderedDict[str, tuple[tuple[str, tuple[Holding, ...]], ...]] = OrderedDict()
+        self._kept_count = 0
+        self._kept_lock = threading.Lock()
 
     # ------------------------------------------------------------ plumbing
 
@@ -408,30 +442,102 @@ class FactBase(BatchedLookups, TimelineFacts):
             for batch in batches(sorted(set(mark_iris))):
                 self._collect_holdings(records, f"VALUES ?m {{ {iri_values(batch)} }}")
         # the analyses as of a date need each registration's changes of owner (one query)
-        return attach_ownership(self, self._holdings_from(records))
+        return self._with_ownership(self._holdings_from(records))
+
+    def marks_holdings(self, mark_iris: Iterable[str]) -> list[Holding]:
+        """`holdings(mark_iris)` for the few marks of one question (who-else-uses, priority),
+        the same list in the same order; the holdings of each mark are kept in memory for the
+        next questions (up to `HOLDINGS_KEPT`), so a mark asked again, or met again by
+        another question, costs no store read.
+
+        Only a mark whose every registration and use is named by one IRI (no owl:sameAs) is
+        kept: such a record reads the same whatever other marks are asked with it, while one
+        with several IRIs merges the statements of those found by the marks asked together.
+        Each mark's holdings are those of a FactBase, one state of the store: a new FactBase
+        (after any write) starts empty.
+        """
+        wanted = sorted(set(mark_iris))
+        groups: dict[str, tuple[Holding, ...]] = {}  # record key -> its holdings
+        missing = []
+        with self._kept_lock:
+            for mark in wanted:
+                kept = self._kept.get(mark)
+                if kept is None:
+                    missing.append(mark)
+                    continue
+                self._kept.move_to_end(mark)
+                groups.update(kept)
+        if missing:
+            records: dict[str, HoldingRecord] = {}
+            for batch in batches(missing):
+                self._collect_holdings(records, f"VALUES ?m {{ {iri_values(batch)} }}")
+            read: dict[str, list[Holding]] = defaultdict(list)
+            for holding in self._with_ownership(self._holdings_from(records)):
+                read[holding.id].append(holding)
+            found = {key: tuple(read.get(key, ())) for key in records}
+            groups.update(found)
+            self._keep(missing, records, found)
+        return [holding for key in sorted(groups) for holding in groups[key]]
+
+    def _keep(
+        self,
+        marks: Sequence[str],
+        records: Mapping[str, HoldingRecord],
+        found: Mapping[str, tuple[Holding, ...]],
+    ) -> None:
+        """Keep the records each of `marks` found (those read together), for the marks whose
+        records all stand alone (`marks_holdings`)."""
+        alone = self.identities.alone
+        by_mark: dict[str, list[str]] = {mark: [] for mark in marks}
+        shared: set[str] = set()  # marks finding a record merged from several IRIs
+        for key, record in records.items():
+            named = record.values.get("mark", set()) & by_mark.keys()
+            if not alone(key):
+                shared |= named
+            for mark in named:
+                by_mark[mark].append(key)
+        with self._kept_lock:
+            for mark, keys in by_mark.items():
+                if mark in shared or mark in self._kept:
+                    continue
+                self._kept[mark] = tuple((key, found[key]) for key in keys)
+                self._kept_count += sum(len(found[key]) for key in keys)
+            while self._kept_count > self.HOLDINGS_KEPT and self._kept:
+                _, dropped = self._kept.popitem(last=False)
+                self._kept_count -= sum(len(holdings) for _, holdings in dropped)
+
+    def _with_ownership(self, holdings: list[Holding]) -> list[Holding]:
+        """`attach_ownership`, with no query per question where the store records no change
+        of owner at all (nothing is the tm:registration of anything: one ASK per FactBase)."""
+        if self._records_changes is None:
+            self._records_changes = bool(self.store.query(f"ASK {{ ?c <{TM}registration> ?r }}"))
+        return attach_ownership(self, holdings) if self._records_changes else holdings
 
     def _collect_holdings(self, records: dict[str, HoldingRecord], restriction: str) -> None:
         # Oxigraph evaluates this shape in well under a millisecond per mark; a sub-SELECT
         # or a trailing VALUES for the predicates made it scan the whole store (measured).
-        rows = self.select(
+        rows = self.tuples(
             f"""SELECT ?h ?p ?o ?g WHERE {{
                   {restriction} GRAPH ?mg {{ ?h <{TM}mark> ?m }}
                   GRAPH ?g {{ ?h ?p ?o }} }}"""
         )
-        identities = self.identities
+        canonical = self.identities.canonical
         kinds: dict[str, str] = {}
         facts: list[tuple[str, str, str, str]] = []
-        for row in rows:
-            holding, predicate, obj, graph = row["h"], row["p"], row["o"], row["g"]
-            if predicate == RDF_TYPE and obj in _HOLDING_TYPES:
+        for holding, predicate, obj, graph in rows:
+            field_name = _HOLDING_FIELDS.get(predicate)  # type: ignore[arg-type]
+            if field_name is not None:
+                facts.append((holding, field_name, obj, graph))  # type: ignore[arg-type]
+            elif predicate == RDF_TYPE and obj in _HOLDING_TYPES:
                 kinds[holding] = obj.removeprefix(TM)  # type: ignore[union-attr,index]
-            elif predicate.startswith(TM) and predicate[len(TM) :] in _HOLDING_PROPERTIES:  # type: ignore[union-attr]
-                facts.append((holding, predicate[len(TM) :], obj, graph))  # type: ignore[arg-type,index]
+        keys: dict[str, str] = {}  # holding IRI -> its canonical IRI, looked up once
         for holding, field_name, obj, graph in facts:
             kind = kinds.get(holding)
             if kind is None:
                 continue  # something with a tm:mark that is neither a registration nor a use
-            key = identities.canonical(holding)
+            key = keys.get(holding)
+            if key is None:
+                key = keys[holding] = canonical(holding)
             record = records.get(key)
             if record is None:
                 record = records[key] = HoldingRecord(set(), kind, defaultdict(set), set())
@@ -450,11 +556,15 @@ class FactBase(BatchedLookups, TimelineFacts):
             mark_iri = identities.canonical(min(record.values.get("mark", {""})))
             mark = MarkRef(id=mark_iri, text=marks.get(mark_iri, ""))
             holders = record.values.get(HOLDER_FIELD[record.kind], set())
-            for party in sorted({identities.canonical(h) for h in holders}):
+            parties = tuple(sorted({identities.canonical(h) for h in holders}))
+            # a registration's every tm:owner, on each of its holdings (as with_recorded_owners
+            # sets them, without copying each holding again)
+            owners = parties if record.kind == "Registration" else ()
+            for party in parties:
                 view = holder_view(record, key, party, mark_iri, identities)
-                holdings.append(self._holding(key, record, view, party, mark, goods))
+                holdings.append(self._holding(key, record, view, party, mark, goods, owners))
         holdings = [with_goods_services_classes(h) for h in holdings]  # issue 13, D
-        return with_registration_claims(self, with_recorded_owners(holdings), records)
+        return with_registration_claims(self, holdings, records)
 
     def _holding(
         self,
@@ -464,9 +574,10 @@ class FactBase(BatchedLookups, TimelineFacts):
         party: str,
         mark: MarkRef,
         goods: Mapping,
+        owners: tuple[str, ...] = (),
     ) -> Holding:
         """One holder's registration or use, from the facts its sources state
-        (`kg.analysis.holding_statements`)."""
+        (`kg.analysis.holding_statements`); `owners` are a registration's recorded owners."""
         identities = self.identities
         values = view.values
         classes = tuple(
@@ -507,6 +618,7 @@ class FactBase(BatchedLookups, TimelineFacts):
             iris=tuple(sorted(record.iris)),
             statements=view.statements,
             graph_identities=view.graph_identities,
+            recorded_owners=owners,
             **life,
         )
 
@@ -687,6 +799,8 @@ def _latest(values: set[str] | None) -> str | None:
     """The latest date among the values (unparseable ones only when nothing parses)."""
     if not values:
         return None
+    if len(values) == 1:
+        return next(iter(values))  # the latest and the least of one value alike
     dated = [(d, v) for v in values if (d := PartialDate.try_parse(v)) is not None]
     return max(dated)[1] if dated else min(values)
 
@@ -695,6 +809,8 @@ def _most_precise(values: set[str] | None) -> str | None:
     """The most precise date among the values (ties: the earliest)."""
     if not values:
         return None
+    if len(values) == 1:
+        return next(iter(values))  # the most precise and the least of one value alike
     parsed = [(PartialDate.try_parse(v), v) for v in values]
     dated = [(d, v) for d, v in parsed if d is not None]
     if not dated:

@@ -257,7 +257,8 @@ class Analyst:
                     said[iri] = tuple(dict.fromkeys((*said[iri], *saying)))
         found = {*similar, *verbal_candidates(facts, facts.select, mark, min_similarity)}
         found.update(match.mark for match in stated)
-        holdings = on_date(facts.holdings(found), on, include_lapsed=include_lapsed)
+        # the marks' holdings, kept for the next questions (FactBase.marks_holdings)
+        holdings = on_date(facts.marks_holdings(found), on, include_lapsed=include_lapsed)
         # verbal elements where stated; wordless figurative marks take no part; a stated
         # translation or transliteration counts for its registration
         evidence = {match.registration: match.similarity for match in stated}
@@ -399,7 +400,7 @@ class Analyst:
                 suggestion=_suggest(mark, texts)
                 or "who-else-uses lists the marks similar to a text",
             )
-        holdings = on_date(facts.holdings(found), when, include_lapsed=include_lapsed)
+        holdings = on_date(facts.marks_holdings(found), when, include_lapsed=include_lapsed)
         holdings, _ = word_similarities(mark, holdings, similar, DEFAULT_MIN_SIMILARITY)
         holdings = counted_in(read_coverage(facts, holdings, when), code)  # EM, WO: route to code
         claims = facts.claims(similar)

@@ -177,16 +177,10 @@ def _usage(
     similarity = similarities.get(first.id) or similarities[first.mark.id]
     strengths = [s for _, s, _ in group if s is not None]
     notes = sorted({note for _, _, note in group if note})
-    dates = sorted(
-        (d for d in (PartialDate.try_parse(holding_since(h)) for h, _, _ in group) if d),
-    )
+    starts = [(h, PartialDate.try_parse(holding_since(h))) for h, _, _ in group]
+    dates = sorted(d for _, d in starts if d)
     since_graphs = sorted(
-        {
-            g
-            for h, _, _ in group
-            if dates and PartialDate.try_parse(holding_since(h)) == dates[0]
-            for g in since_sources(h)
-        }
+        {g for h, d in starts if dates and d == dates[0] for g in since_sources(h)}
     )
     ends = [PartialDate.try_parse(h.end_date) for h, _, _ in group]
     graphs = sorted({g for h, _, _ in group for g in h.sources})
@@ -254,6 +248,8 @@ def _routed(usage: MarkUsage, holding: Holding, jurisdiction: str | None) -> Mar
     """The hit saying through which regional or international right it counts in the
     jurisdiction asked (`kg.analysis.coverage.route`), when not through its own, since when
     its holder holds it there (`held_coverage`)."""
+    if route(holding, jurisdiction) is None:
+        return usage  # its own jurisdiction, or none asked: no route to tell
     note = route_note(held_coverage(holding), jurisdiction)
     if note is None:
         return usage
