@@ -44,6 +44,7 @@ REGISTRATIONS = """query($text: String!, $asOf: String) {
 
 graph, store, graphql = fixture_world(FIXTURE)
 
+
 def _names(hits: list) -> set[str]:
     return {h.party.name for h in hits}
 
@@ -296,3 +297,32 @@ def test_members_on_a_date_follow_the_table(seeded: KnowledgeGraph) -> None:
     assert "HR" not in members_on("EM", table, on("2013-06-30"))  # Croatia: from 2013-07-01
     assert set(members_on("BX", table, on("1970"))) == set()  # Benelux law: from 1971-01-01
     assert set(members_on("BX", table, on("1971-01-01"))) == {"BE", "LU", "NL"}
+
+
+def test_a_systems_rights_share_its_members_each_from_its_own_filing() -> None:
+    """`with_coverage` finds a regional system's members once and dates each right's coverage
+    from its own filing: the same as `covered` right by right (filed before and after a
+    state joined or left, year-only, undated, two rights filed the same day)."""
+    from kg.analysis.coverage import Membership, covered, with_coverage
+    from kg.analysis.model import Holding, HoldingKind, MarkRef
+
+    table = [
+        Membership("EM", "FR", "1996-04-01"),
+        Membership("EM", "GB", "1996-04-01", "2020-12-31"),
+        Membership("EM", "HR", "2013-07-01"),
+        Membership("BX", "NL", "1971-01-01"),
+    ]
+    filed = ["1995-01-05", "2010-03-01", "2013", "2013-07-01", None, "2019-05-05", "2019-05-05"]
+    rights = [
+        Holding(id=f"r{i}", kind=HoldingKind.REGISTERED_OWNER, mark=MarkRef("m", "X"),
+                party=f"p{i}", on_behalf_of=None, jurisdiction=system, classes=(25,),
+                filing_date=day, registration_date="1999-02-02" if day is None else None,
+                start_date=None, end_date=None, registration_number=None, region=None,
+                sources=())
+        for i, (day, system) in enumerate((d, s) for d in filed for s in ("EM", "BX"))
+    ]  # fmt: skip
+    for as_of in ("2020-06-01", "2014", "2022-01-01"):
+        on = PartialDate.parse(as_of)
+        found = with_coverage(rights, table, {}, on)
+        assert [h.coverage for h in found] == [covered(h, table, [], on) for h in rights]
+    assert {c.code: c.since for c in found[2].coverage} == {"FR": "2010-03-01", "HR": "2013-07-01"}

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import total_ordering
+from functools import lru_cache, total_ordering
 
 __all__ = ["PartialDate", "day_number"]
 
@@ -113,9 +113,15 @@ class PartialDate:
 
     @classmethod
     def try_parse(cls, text: str | None) -> PartialDate | None:
-        """Like `parse`, but ``None`` for missing or unreadable text."""
+        """Like `parse`, but ``None`` for missing or unreadable text. The dates of a register
+        repeat (a filing day, a member state's accession): the last 65,536 texts read are
+        remembered (the dates are immutable)."""
         if not text:
             return None
+        return _try_parse(text) if cls is PartialDate else cls._try_parse_uncached(text)
+
+    @classmethod
+    def _try_parse_uncached(cls, text: str) -> PartialDate | None:
         try:
             return cls.parse(text)
         except ValueError:
@@ -176,13 +182,15 @@ class PartialDate:
         """Whether both can describe the same day (one refines the other)."""
         return self.first_day <= other.last_day and other.first_day <= self.last_day
 
-    def _key(self) -> tuple[int, int]:
+    @property
+    def sort_key(self) -> tuple[int, int]:
+        """What dates are ordered by: the first day, then the less precise first."""
         return (self.first_day, _PRECISION_RANK[self.precision])
 
     def __lt__(self, other: object) -> bool:
         if not isinstance(other, PartialDate):
             return NotImplemented
-        return self._key() < other._key()
+        return self.sort_key < other.sort_key
 
     def __str__(self) -> str:
         """The XSD lexical form: at least four year digits, a minus sign before BCE years."""
@@ -193,3 +201,8 @@ class PartialDate:
             if self.day:
                 text += f"-{self.day:02d}"
         return text
+
+
+@lru_cache(maxsize=65536)
+def _try_parse(text: str) -> PartialDate | None:
+    return PartialDate._try_parse_uncached(text)
