@@ -86,8 +86,8 @@ def test_candidate_pairs_are_each_met_once_whether_or_not_they_spill_to_disk(
     from kg.analysis import mark_index
 
     for seed in range(12):
-        groups = _random_groups(seed)
-        expected = {pair for group in groups for pair in group}
+        groups = [mark_index._packed(group) for group in _random_groups(seed)]
+        expected = {pair for group in _random_groups(seed) for pair in group}
         in_memory = list(mark_index._distinct_pairs(groups, tmp_path))
         monkeypatch.setattr(mark_index, "_PAIR_CHUNK", 7)
         monkeypatch.setattr(mark_index, "_HELD_PAIRS", 20)  # spills every few groups
@@ -113,8 +113,9 @@ def test_a_register_compared_through_temporary_files_keeps_the_same_similar_pair
     whole = MarkIndex(tmp_path / "whole.sqlite")
     whole.sync(store_marks)
     expected = sorted((a, b, s.score) for a, b, s in whole.similar_pairs())
-    monkeypatch.setattr(mark_index, "_PAIR_CHUNK", 500)
-    monkeypatch.setattr(mark_index, "_HELD_PAIRS", 2_000)  # the first comparison spills
+    monkeypatch.setattr(mark_index, "_PAIR_CHUNK", 100)
+    monkeypatch.setattr(mark_index, "_HELD_PAIRS", 400)  # the first comparison spills
+    monkeypatch.setattr(mark_index, "_BATCH_MEMBERS", 50)  # many batches, each deduplicated alone
     spills = []
     spill = mark_index._spill
     monkeypatch.setattr(mark_index, "_spill", lambda *a: spills.append(1) or spill(*a))

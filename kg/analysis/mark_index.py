@@ -17,6 +17,12 @@ else the first conflict search does), with the texts sharing one of its keys onl
 mark or registration uses any more drops its pairs. So a conflict search reads pairs instead
 of comparing, and a day's import compares only the day's new texts.
 
+A register's keys and comparisons (`_POOL_MIN_TEXTS` new texts or more, on a machine of two
+cores or more) are computed by worker processes (`kg.analysis.index_workers`), a chunk of
+texts or candidate pairs at a time, while this process writes what they return: the same
+rows as in process, which is where a day's file or a question is keyed (starting a worker
+costs ~1 s). The keys reach SQLite as JSON (`MarkIndex._insert_keys`).
+
 The index grows linearly with the texts' lengths (`blocking_keys`), also for marks longer
 than `kg.analysis.similarity.MAX_MARK_LENGTH` that a store held before that limit. An index
 written by an older tmkg (``PRAGMA user_version`` below `_KEYS_VERSION`: keys kept per mark
@@ -28,21 +34,24 @@ keys every text again.
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 import sys
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from functools import cache
 from importlib import metadata
+from itertools import groupby
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from kg.analysis.index_workers import IndexWorkerError, IndexWorkers, worker_count
 from kg.analysis.phonetics import PHONETIC_TAGS
 from kg.analysis.phonetics import vowels as _vowels  # compare's phonetic rule asks for them
 from kg.analysis.rule_blocking import ANCHOR_KINDS, RULE_KEY_KINDS, bucket_pairs, lookup_keys
@@ -88,6 +97,16 @@ _RULE_LIBRARIES = (
 _TABLES = ("similar", "text_keys", "text_lookup", "texts", "state", "marks")
 _CHUNK = 500
 _KEYED_CHUNK = 10_000  # texts keyed at once (their keys ~4 KB each, their rows ~15 KB)
+_KEYING_PART = 1_000  # texts keyed in one task (~0.6 s): a worker's share of a chunk
+# a register's new texts from which keying and comparing go to IndexWorkers (worker_count):
+# a worker costs ~1.2 s of CPU to start (imports, eSpeak, word lists) and recomputes what
+# the process that keyed a text had cached (its pronunciation): at 10,000 texts the workers
+# took 6.3 + 5.5 s of CPU against 4.2 + 1.7 s in process (sync + compare); at 100,000 marks
+# on 2 cores, back to back, 49 + 39 s against 51 + 55 s in process before the keys went to
+# SQLite as JSON (88 + 139 against 105 + 164 with another process busy on one core)
+_POOL_MIN_TEXTS = 20_000
+_BATCH_MEMBERS = 20_000  # bucket members paired in one task (~0.1 s)
+_COMPARED_CHUNK = 2_000  # candidate pairs compared in one task (~0.1 s)
 _PAIR_CHUNK = 1_000_000  # candidate pairs packed and deduplicated at once
 _HELD_PAIRS = 8 * _PAIR_CHUNK  # past this many held (64 MB), they go to temporary files
 _PARTS = 16  # the temporary files
@@ -119,6 +138,10 @@ _EDIT_KINDS = ("D:", "P:", "S:")  # keys for compare's "fuzzy" reason alone (blo
 _STAGED = ("text_lookup", "text_keys")  # the key tables a bulk sync stages (MarkIndex._staged)
 
 
+_KeyedTexts = tuple[list[tuple[str, str]], str, str]
+"""Texts' romanized forms and vowels, and their keys and buckets as JSON (`_keyed_texts`)."""
+
+
 def index_path_for(location: str) -> Path | None:
     """Where the index of a store lives: beside an on-disk store, else nowhere (memory).
 
@@ -144,7 +167,7 @@ class MarkIndex:
     >>> sorted(index.candidates("Tesla"))
     ['m2', 'm3']
     >>> [(a, b, s.reasons) for a, b, s in index.similar_pairs()]
-    [('TESLA', '特斯拉', ('transliteration', 'sound-transliteration', 'fuzzy'))]
+    [('TESLA', '特斯拉', ('transliteration', 'translation', 'sound-transliteration', 'fuzzy'))]
     >>> index.sync({"m1": "AWS", "m2": "TESLA"})  # m3 removed: nothing to recompute
     0
     >>> list(index.similar_pairs())
@@ -355,9 +378,18 @@ class MarkIndex:
             )
             todo = sorted(added)  # a known text is keyed already, whatever its new marks
             staged = len(todo) > _BULK_SHARE * remaining  # a register at once: see _staged
-            with self._staged(staged):
-                for start in range(0, len(todo), _KEYED_CHUNK):
-                    self._key_texts(todo[start : start + _KEYED_CHUNK], pending, staged)
+            with self._staged(staged), _mapper(len(todo)) as mapped:
+                chunks = [todo[i : i + _KEYED_CHUNK] for i in range(0, len(todo), _KEYED_CHUNK)]
+                parts = [
+                    (number, chunk[i : i + _KEYING_PART])
+                    for number, chunk in enumerate(chunks)
+                    for i in range(0, len(chunk), _KEYING_PART)
+                ]
+                answers = mapped(_keyed_texts, (part for _, part in parts))
+                for number, group in groupby(
+                    zip(parts, answers, strict=True), lambda answer: answer[0][0]
+                ):
+                    self._key_texts(chunks[number], [found for _, found in group], pending, staged)
         self._pending = pending
         return keyed
 
@@ -390,34 +422,50 @@ class MarkIndex:
             )
             self._db.execute(f"DROP TABLE staged_{table}")
 
-    def _key_texts(self, chunk: list[str], pending: set[str] | None, staged: bool) -> None:
-        """Key one chunk of new texts (``texts``): the keys a question looks them up by
-        (``text_lookup``: every `blocking_keys`) and the buckets they are compared in
-        (``text_keys``: `_pair_keys`). Each text's keys are computed once and dropped with
-        the chunk, so memory stays bounded whatever the number of marks. The new texts'
-        buckets join `pending`."""
+    def _key_texts(
+        self, chunk: list[str], keyed: list[_KeyedTexts], pending: set[str] | None, staged: bool
+    ) -> None:
+        """Write one chunk of new texts (``texts``) with their keys (`_keyed_texts` of its
+        parts, in order): the keys a question looks them up by (``text_lookup``: every
+        `blocking_keys`) and the buckets they are compared in (``text_keys``: `_pair_keys`).
+        Each text's keys are computed once and dropped with the chunk, so memory stays
+        bounded whatever the number of marks. The new texts' buckets join `pending`."""
         lookup_table, text_keys_table = (
             ("staged_text_lookup", "staged_text_keys") if staged else ("text_lookup", "text_keys")
         )
+        forms = [form for found in keyed for form in found[0]]
         (before,) = self._db.execute("SELECT COALESCE(MAX(id), 0) FROM texts").fetchone()
         self._db.executemany(
             "INSERT INTO texts (text, roman, vowels) VALUES (?, ?, ?)",
-            ((text, roman, _vowels(roman)) for text in chunk for roman in [comparable_form(text)]),
+            ((text, roman, vowels) for text, (roman, vowels) in zip(chunk, forms, strict=True)),
         )
-        lookup: list[tuple[str, int]] = []
-        buckets: list[tuple[str, int]] = []
-        for id_, text, roman, vowels in self._db.execute(
-            "SELECT id, text, roman, vowels FROM texts WHERE id > ?", (before,)
-        ):
-            keys = blocking_keys(text)
-            lookup += ((key, id_) for key in keys)
-            buckets += ((key, id_) for key in _pair_keys(keys, roman, vowels))
-        lookup.sort()
-        buckets.sort()
-        self._db.executemany(f"INSERT OR IGNORE INTO {lookup_table} VALUES (?, ?)", lookup)
-        self._db.executemany(f"INSERT OR IGNORE INTO {text_keys_table} VALUES (?, ?)", buckets)
+        # the ids in the order the rows went in (AUTOINCREMENT: rising)
+        ids = [i for (i,) in self._db.execute("SELECT id FROM texts WHERE id > ?", (before,))]
+        for table, column in ((lookup_table, 1), (text_keys_table, 2)):
+            self._insert_keys(table, ids, [found[column] for found in keyed], not staged)
         if pending is not None:
-            pending.update(key for key, _ in buckets)
+            for found in keyed:
+                pending.update(key for keys in json.loads(found[2]) for key in keys)
+
+    def _insert_keys(self, table: str, ids: list[int], keys: list[str], ordered: bool) -> None:
+        """Insert the rows (key, id) of `keys`, JSON arrays of each text's keys (`_keyed_texts`,
+        one array a part), the texts' `ids` in order; sorted when `ordered` (a table with its
+        primary key: else each row lands on another page). SQLite reads the keys from JSON
+        (``json_each``: 8 million rows at 100,000 marks in ~3 s, against ~17 s to make, sort
+        and bind them as Python tuples), unless the ids are not consecutive or a key holds
+        U+0000 (SQLite's JSON ends a string there): then as tuples."""
+        whole = "[" + ",".join(part[1:-1] for part in keys if part != "[]") + "]"
+        if ids == list(range(ids[0], ids[0] + len(ids))) and "\\u0000" not in whole:
+            self._db.execute(
+                f"INSERT OR IGNORE INTO {table} SELECT k.value, ? + t.key "
+                "FROM json_each(?) t, json_each(t.value) k" + (" ORDER BY 1, 2" if ordered else ""),
+                (ids[0], whole),
+            )
+            return
+        rows = [(key, i) for i, found in zip(ids, json.loads(whole), strict=True) for key in found]
+        if ordered:
+            rows.sort()
+        self._db.executemany(f"INSERT OR IGNORE INTO {table} VALUES (?, ?)", rows)
 
     def compare_new_texts(self) -> int:
         """Compare the texts added since the last time with the texts sharing a key with
@@ -482,17 +530,12 @@ class MarkIndex:
             for start in range(0, len(members), _CHUNK):
                 chunk = members[start : start + _CHUNK]
                 self._read_forms(forms, f"id IN ({','.join('?' * len(chunk))})", chunk)
-        similar = []
-        candidates = (
-            _bucket_pairs(key, [i for i in members if i in forms], forms, last)
-            for key, members in buckets  # (a key left by a text since dropped is skipped)
-        )
-        for a, b in _distinct_pairs(candidates, self.path.parent if self.path else None):
-            left, right = sorted((forms[a][0], forms[b][0]))
-            found = compare(left, right)
-            if found.score >= SIMILAR_FLOOR:
-                ids = (a, b) if forms[a][0] == left else (b, a)
-                similar.append((*ids, found.score, ",".join(found.reasons)))
+        similar: list[tuple[int, int, float, str]] = []
+        with _mapper(compared) as mapped:
+            candidates = mapped(_candidate_pairs, _bucket_batches(buckets, forms, last))
+            pairs = _distinct_pairs(candidates, self.path.parent if self.path else None)
+            for found in mapped(_similar_of, _pair_chunks(pairs, forms)):
+                similar += found
                 if len(similar) >= _SIMILAR_CHUNK:
                     self._keep_similar(similar)
         self._keep_similar(similar)
@@ -755,26 +798,28 @@ def _pair_keys(keys: frozenset[str], roman: str, vowels: str) -> set[str]:
 
 
 def _distinct_pairs(
-    groups: Iterable[Iterable[tuple[int, int]]], folder: Path | None = None
+    groups: Iterable[np.ndarray], folder: Path | None = None
 ) -> Iterator[tuple[int, int]]:
-    """The distinct pairs of ids in `groups`. Pairs are packed into 64-bit integers in numpy
-    arrays (8 bytes a pair, against ~150 in a Python set of tuples) and deduplicated as they
+    """The distinct pairs of ids in `groups`, arrays of pairs packed into 64-bit integers
+    (`_packed`: 8 bytes a pair, against ~150 in a Python set of tuples), deduplicated as they
     accumulate. A whole register's first comparison meets tens of millions of candidate
     pairs (~50 million for a million synthetic marks): past `_HELD_PAIRS` they are spread
     over `_PARTS` temporary files in `folder` by their first id and each part is
-    deduplicated alone, so memory holds a part, not them all. In order within a part."""
+    deduplicated alone, so memory holds a part, not them all. In order within a part. Reads
+    every group before it gives the first pair."""
     packed: list[np.ndarray] = []
-    pending: list[int] = []
-    held = 0
+    pending: list[np.ndarray] = []
+    count = held = 0
     parts: list[IO[bytes]] = []
     with ExitStack() as files:
         for group in groups:
-            pending.extend((a << 32) | b for a, b in group)
-            if len(pending) < _PAIR_CHUNK:
+            pending.append(group)
+            count += len(group)
+            if count < _PAIR_CHUNK:
                 continue
-            packed.append(np.unique(np.array(pending, dtype=np.int64)))
+            packed.append(np.unique(np.concatenate(pending)))
             held += len(packed[-1])
-            pending = []
+            pending, count = [], 0
             if held >= _HELD_PAIRS:
                 if not parts:
                     parts = [
@@ -783,7 +828,7 @@ def _distinct_pairs(
                     ]
                 _spill(packed, parts)
                 held = 0
-        packed.append(np.array(pending, dtype=np.int64))
+        packed.append(np.concatenate([np.empty(0, dtype=np.int64), *pending]))
         del pending
         if not parts:
             unique = np.unique(np.concatenate(packed))
@@ -862,3 +907,102 @@ def _alike(
             q, other = rows[r], choices[c]
             if q != other:
                 yield (q, other) if q < other else (other, q)
+
+
+def _packed(pairs: Iterable[tuple[int, int]]) -> np.ndarray:
+    """Pairs of ids as 64-bit integers (first id in the high half), distinct and sorted."""
+    return np.unique(np.fromiter(((a << 32) | b for a, b in pairs), dtype=np.int64))
+
+
+def _bucket_batches(
+    buckets: Iterable[tuple[str, list[int]]], forms: Mapping[int, tuple[str, str, str]], last: int
+) -> Iterator[tuple[int, list[tuple[str, list[int]]], dict[int, tuple[str, str, str]]]]:
+    """The buckets to pair a batch at a time (`_candidate_pairs`), each batch with the forms
+    of its texts and `last` (the last compared id); a bucket's members no longer in `forms`
+    (a text since dropped) are left out."""
+    batch: list[tuple[str, list[int]]] = []
+    size = 0
+    for key, members in buckets:
+        kept = [i for i in members if i in forms]
+        batch.append((key, kept))
+        size += len(kept)
+        if size >= _BATCH_MEMBERS:
+            yield last, batch, {i: forms[i] for _, ids in batch for i in ids}
+            batch, size = [], 0
+    if batch:
+        yield last, batch, {i: forms[i] for _, ids in batch for i in ids}
+
+
+def _candidate_pairs(
+    batch: tuple[int, list[tuple[str, list[int]]], dict[int, tuple[str, str, str]]],
+) -> np.ndarray:
+    """The pairs (`_packed`) of a batch of `_bucket_batches` that `compare` may score
+    `SIMILAR_FLOOR` or more (`_bucket_pairs`). Run by `IndexWorkers` for a register."""
+    last, buckets, forms = batch
+    return _packed(pair for key, ids in buckets for pair in _bucket_pairs(key, ids, forms, last))
+
+
+def _pair_chunks(
+    pairs: Iterable[tuple[int, int]], forms: Mapping[int, tuple[str, str, str]]
+) -> Iterator[list[tuple[int, int, str, str]]]:
+    """The pairs with their texts, `_COMPARED_CHUNK` at a time, for `_similar_of`."""
+    chunk: list[tuple[int, int, str, str]] = []
+    for a, b in pairs:
+        chunk.append((a, b, forms[a][0], forms[b][0]))
+        if len(chunk) >= _COMPARED_CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _similar_of(pairs: list[tuple[int, int, str, str]]) -> list[tuple[int, int, float, str]]:
+    """The rows of ``similar`` for those of `pairs` (two ids, their texts) that `compare`
+    scores `SIMILAR_FLOOR` or more: the id of the text that sorts first, the other's, the
+    score and the reasons. Run by `IndexWorkers` for a register."""
+    found = []
+    for a, b, text_a, text_b in pairs:
+        left, right = sorted((text_a, text_b))
+        similarity = compare(left, right)
+        if similarity.score >= SIMILAR_FLOOR:
+            ids = (a, b) if text_a == left else (b, a)
+            found.append((*ids, similarity.score, ",".join(similarity.reasons)))
+    return found
+
+
+def _keyed_texts(texts: list[str]) -> _KeyedTexts:
+    """What `MarkIndex._key_texts` writes for `texts`: each one's romanized form
+    (`comparable_form`) and that form's vowels; the JSON array of their `blocking_keys` and
+    that of their `_pair_keys` (an array of keys a text, in the order of `texts`). Run by
+    `IndexWorkers` for a register."""
+    forms, lookup, buckets = [], [], []
+    for text in texts:
+        roman = comparable_form(text)
+        vowels = _vowels(roman)
+        keys = blocking_keys(text)
+        forms.append((roman, vowels))
+        lookup.append(list(keys))
+        buckets.append(list(_pair_keys(keys, roman, vowels)))
+    return forms, _json(lookup), _json(buckets)
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+@contextmanager
+def _mapper(texts: int) -> Iterator[Callable[[Callable[[Any], Any], Iterable[Any]], Iterator[Any]]]:
+    """How to map work over chunks for `texts` new texts: in `IndexWorkers` for a register
+    (`_POOL_MIN_TEXTS` or more, and more than one core), else in this process (a day's file,
+    a question: starting a worker costs ~1 s)."""
+    count = worker_count()
+    workers = None
+    if texts >= _POOL_MIN_TEXTS and count > 1:
+        # no workers where no interpreter can be started (an embedded or frozen Python)
+        with suppress(OSError, IndexWorkerError):
+            workers = IndexWorkers(count)
+    if workers is None:
+        yield map
+        return
+    with workers:
+        yield workers.map
