@@ -19,6 +19,7 @@ from kg.analysis.similarity import KeyedTexts, compare, recall_of_blocking
 from kg.analysis.translations import english_equivalents, meaning_note, readings
 from tests.conftest import DATA, run_kg
 from tests.fixture_world import fixture_world
+from tests.graphql_support import post
 
 MEANT = [  # (Chinese mark, Latin mark, least score)
     ("桂冠", "LAUREL", 0.9),  # CNIPA 2023, 第67685517号“桂冠”
@@ -180,11 +181,18 @@ def test_who_else_uses_asked_in_either_script(graph: KnowledgeGraph) -> None:
     analyst = Analyst(graph)
     hits = {u.party.name: u for u in analyst.who_else_uses("CAMEL ACTIVE", 25, "CN")}
     assert LUOTUO in hits and "translation" in hits[LUOTUO].reasons
+    # the hit says the meaning and its dictionary, as a conflict does
+    assert "'骆驼' means 'CAMEL' in English (CC-CEDICT)" in hits[LUOTUO].reasons
     hits = {u.party.name: u for u in analyst.who_else_uses("駱駝", 25, "CN")}  # traditional
     assert {LUOTUO, CAMEL_OUTDOOR} <= set(hits)
     assert "Desert Camel LLC" not in hits and "Camel Circuits Co." not in hits
-    hits = {u.party.name for u in analyst.who_else_uses("LAUREL", 33, "CN")}
-    assert "Guiguan Winery Co." in hits
+    hits = {u.party.name: u for u in analyst.who_else_uses("LAUREL", 33, "CN")}
+    assert "'桂冠' means 'LAUREL' in English (CC-CEDICT)" in hits["Guiguan Winery Co."].reasons
+    # asked in Chinese: the Latin hit's reasons say what the question means
+    hits = {u.party.name: u for u in analyst.who_else_uses("桂冠", 33, "CN")}
+    assert "'桂冠' means 'LAUREL' in English (CC-CEDICT)" in hits["Laurel Spirits Ltd."].reasons
+    # another reason: no note
+    assert not any("CC-CEDICT" in r for r in hits["Guiguan Winery Co."].reasons)
 
 
 def test_the_cli_gives_the_same_conflict(store: Path) -> None:
@@ -193,3 +201,12 @@ def test_the_cli_gives_the_same_conflict(store: Path) -> None:
     rows = json.loads(result.stdout)
     said = [row for row in rows if "means 'CAMEL' in English (CC-CEDICT)" in json.dumps(row)]
     assert len(said) == 1, rows
+
+
+def test_graphql_gives_the_meaning_with_the_hit(graphql: str) -> None:
+    query = """{ whoElseUses(mark: "CAMEL ACTIVE", niceClass: 25, jurisdiction: "CN") {
+                 party { name } reasons } }"""
+    answer = post(graphql, query)
+    hits = {h["party"]["name"]: h["reasons"] for h in answer["data"]["whoElseUses"]}
+    assert hits[LUOTUO][:1] == ["translation"]
+    assert "'骆驼' means 'CAMEL' in English (CC-CEDICT)" in hits[LUOTUO]

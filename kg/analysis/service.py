@@ -6,6 +6,7 @@ names, and hands plain data to the pure analysis functions.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import threading
@@ -74,6 +75,7 @@ from kg.analysis.stated_texts import (
     stated_pairs,
 )
 from kg.analysis.timeline import order_timeline
+from kg.analysis.translations import meaning_note
 from kg.analysis.usage import who_else_uses
 from kg.analysis.watch_model import Watch, WatchHit
 from kg.errors import KGError, NotFound
@@ -277,6 +279,7 @@ class Analyst:
             excluding={excluded} if excluded else set(),
             as_of=when,
         )
+        usages = [_said_meaning(usage, mark) for usage in usages]  # translation: what it means
         return ResultList(with_evidence(usages, said, facts.select, facts.sources))
 
     def conflicts(
@@ -589,6 +592,16 @@ _CODE_HINTS = {
     "EP": "EP is the European Patent Office; EU trade marks are EM",
 }
 """Codes users reach for that tmkg names otherwise (WIPO ST.3 / ISO 3166-1)."""
+
+
+def _said_meaning(usage: MarkUsage, question: str) -> MarkUsage:
+    """A hit found by ``translation`` says the meaning and its dictionary after its reasons
+    ("'骆驼' means 'CAMEL' in English (CC-CEDICT)": `kg.analysis.translations.meaning_note`),
+    as a conflict does."""
+    if "translation" not in usage.reasons:
+        return usage
+    note = meaning_note(question, usage.verbal_element or usage.mark.text)
+    return dataclasses.replace(usage, reasons=(*usage.reasons, note)) if note else usage
 
 
 def _tokens(text: str) -> list[str]:
