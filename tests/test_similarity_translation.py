@@ -30,6 +30,8 @@ MEANT = [  # (Chinese mark, Latin mark, least score)
     ("長城", "GREAT WALL", 0.9),  # the dictionary's "the Great Wall": THE is weak
     ("熊猫", "PANDA", 0.9),
     ("红牛", "RED BULL", 0.9),
+    ("黄河", "YELLOW RIVER", 0.9),
+    ("富士山", "MT FUJI", 0.9),
     ("长城", "GREATWALL", 0.9),  # the meaning closed up
     ("桂\U000e0100冠", "LAUREL", 0.9),  # an ideographic variation selector picks a glyph
     ("微笑設計圖", "SMILE", 0.9),  # TIPO's descriptor 設計圖 (a design) set aside
@@ -67,6 +69,9 @@ NOT_MEANT = [
     # a composed reading counts whole or by its beginning
     ("四季山莊", "MANOR HOUSE"),
     ("东亚生技", "BIOTECHNOLOGY"),
+    # a part of a dictionary meaning is not the meaning (the second trial of 2026-12-02)
+    ("长城", "GREAT"),
+    ("长城", "THE WALL"),
 ]
 
 
@@ -101,7 +106,9 @@ def test_the_meanings_a_mark_can_have() -> None:
     assert english_equivalents("上海") == ("SHANGHAI MUNICIPALITY",)  # ", central east China"
     assert english_equivalents("永恒印记") == ("ETERNAL IMPRINT",)  # two words, read in order
     assert english_equivalents("马") == english_equivalents("星") == ()  # one character
-    assert english_equivalents("米奇") == ()  # "Mickey or Mitch": alternatives
+    assert english_equivalents("米奇") == ("MICKEY",)  # "Mickey or Mitch": the first
+    assert english_equivalents("黄河") == ("YELLOW RIVER",)  # "Yellow River or Huang He"
+    assert english_equivalents("富士山") == ("MT. FUJI",)  # "Mt. Fuji, Japan"
     assert english_equivalents("LAUREL") == english_equivalents("桂冠 LAUREL") == ()
     assert english_equivalents("") == english_equivalents("!!!") == ()
     (composed,) = readings("四季山莊")

@@ -21,7 +21,8 @@ words it is written with, in order (``四季`` + ``山莊``: ``FOUR SEASONS MANO
 *composed* reading). A sense counts when it is plain English of at most
 :data:`MAX_SENSE_WORDS` words; explanations in brackets are dropped, and senses marked by
 usage (``(old)``, ``(coll.)``), classifiers, cross-references, surnames, abbreviations,
-affixes, variants and alternatives (``Mickey or Mitch``) are left out (`_senses`).
+affixes and variants are left out, and of alternatives the first is read (``Yellow River or
+Huang He``) (`_senses`).
 
 A single character is not read: each has a dozen senses (``中``: middle, hit, suffer), and
 as a mark it is a figure of speech more than a word. A composed reading counts whole, or by
@@ -72,7 +73,7 @@ _MAX_COMBINATIONS = 4  # composed readings of a mark: its words' entries combine
 _LONGEST_WORD = 8  # characters of the longest dictionary word tried in a compound
 
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
-_PLAIN = re.compile(r"[A-Za-z][A-Za-z' -]*")
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z'. -]*")
 _NOT_A_MEANING = re.compile(
     r"^(?:CL|abbr|variant|old variant|see|used|also|surname|lit|fig|erhua|Japanese|"
     r"Korean|pr|classifier|archaic|onom|particle|radical|Kangxi)\b|^\(",
@@ -80,7 +81,7 @@ _NOT_A_MEANING = re.compile(
 )
 _LEXICOGRAPHY = re.compile(
     r"\b(?:abbr|suffix|prefix|particle|diminutive|radical|classifier|variant|syllable|"
-    r"character|or)\b",
+    r"character)\b",
     re.IGNORECASE,
 )  # words that describe a word instead of meaning something
 
@@ -124,16 +125,19 @@ def translation(chinese: str, latin: str) -> tuple[float, str] | None:
 
     The score is :data:`TRANSLATION_TOP` (0.9) when the Latin mark's distinctive words are
     a meaning's (``桂冠`` / ``LAUREL``, ``長城`` / ``GREAT WALL`` or ``GREATWALL`` closed up);
-    when a meaning lies wholly in the Latin mark or the Latin mark in a meaning, the words'
+    when a meaning lies wholly in the Latin mark, the words'
     `kg.analysis.similarity_rules.containment` score less 0.05 (0.8-0.9: ``骆驼`` / ``CAMEL
-    ACTIVE``); a composed meaning counts whole or by its beginning (``四季山莊`` / ``FOUR
-    SEASONS``). The best meaning wins.
+    ACTIVE``); a Latin mark that is only part of a meaning is not it (``长城`` / ``GREAT``),
+    but for the beginning of a composed meaning (``四季山莊`` / ``FOUR SEASONS``). The best
+    meaning wins.
 
     >>> translation("桂冠", "LAUREL"), translation("骆驼", "Camel Active")
     ((0.9, 'LAUREL'), (0.8, 'CAMEL'))
     >>> translation("四季山莊", "FOUR SEASONS")
     (0.8, 'FOUR SEASONS MANOR HOUSE')
     >>> translation("家的味道", "FLAVOR") is None, translation("桂冠", "LAURA") is None
+    (True, True)
+    >>> translation("长城", "GREAT") is None, translation("长城", "THE WALL") is None
     (True, True)
     """
     core = distinctive_words(latin)
@@ -144,8 +148,9 @@ def translation(chinese: str, latin: str) -> tuple[float, str] | None:
         meant = distinctive_words(reading.meaning)
         if meant == core or "".join(meant) == "".join(core):
             return TRANSLATION_TOP, reading.meaning
-        if reading.parts and meant[: len(core)] != core and not _within(meant, core):
-            continue  # a composed reading: whole, or by its beginning (module docs)
+        begins = bool(reading.parts) and meant[: len(core)] == core
+        if not begins and not _within(meant, core):
+            continue  # a fragment of a meaning is not the meaning (长城 / GREAT): module docs
         found = containment(words(reading.meaning), words(latin))
         if found is not None and (best is None or found[0] - _CONTAINED_DROP > best[0]):
             best = round(found[0] - _CONTAINED_DROP, 4), reading.meaning
@@ -233,15 +238,17 @@ def _senses(definitions: list[str]) -> list[str]:
     ['RED RIVER', 'KNIGHT', 'FALL IN LOVE']
     >>> _senses(["surname Ma", "abbr. for Malaysia", "variant of 馬|马[ma3]", "a b c d e"])
     []
-    >>> _senses(["(old) wife", "(coll.) blockhead", "Mickey or Mitch", "diminutive suffix"])
+    >>> _senses(["(old) wife", "(coll.) blockhead", "diminutive suffix", "abbr. for X"])
     []
+    >>> _senses(["Yellow River or Huang He"]), _senses(["Mt. Fuji, Japan"])
+    (['YELLOW RIVER'], ['MT. FUJI'])
     """
     kept: list[str] = []
     for definition in definitions:
         if _NOT_A_MEANING.match(definition.strip()):
             continue
         sense = _BRACKETS.sub("", definition)
-        sense = re.split(r"[,;:.]| in [A-Z]", sense, maxsplit=1)[0].strip()
+        sense = re.split(r"[,;:]| in [A-Z]| or ", sense, maxsplit=1)[0].strip().rstrip(".")
         if _LEXICOGRAPHY.search(sense):
             continue
         if sense.startswith("to "):
