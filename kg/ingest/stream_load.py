@@ -282,6 +282,7 @@ def judge_loaded(
         # and left the scans to this process). A crash leaves the checkpoint for the store's
         # recovery to remove.
         make_room(snapshot)
+        make_room(snapshot.with_name(f"{snapshot.name}.tmp"))  # RocksDB's, while it writes
         data.backup(str(snapshot))
         scans = ScanWorker(snapshot)
     try:

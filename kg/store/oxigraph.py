@@ -346,7 +346,8 @@ def _scratch_path(path: Path) -> Path:
 
 def scan_checkpoint_path(stage: Path) -> Path:
     """Where a checkpoint of the staged copy at `stage` is kept while a second process reads
-    it (`kg.ingest.stream_load.judge_loaded`); a crash's leftover is removed on recovery."""
+    it (`kg.ingest.stream_load.judge_loaded`); a crash's leftover (the checkpoint, or the
+    ``.tmp`` folder RocksDB writes it into) is removed on recovery."""
     return stage.parent / f"{stage.name}.scan"
 
 
@@ -374,7 +375,11 @@ def _recover(path: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(old, ignore_errors=True)
     shutil.rmtree(_scratch_path(path), ignore_errors=True)
-    shutil.rmtree(scan_checkpoint_path(staging), ignore_errors=True)
+    checkpoint = scan_checkpoint_path(staging)
+    shutil.rmtree(checkpoint, ignore_errors=True)
+    # RocksDB writes a checkpoint into "<name>.tmp" and renames it when complete: a crash
+    # during the checkpoint leaves that folder instead
+    shutil.rmtree(checkpoint.with_name(f"{checkpoint.name}.tmp"), ignore_errors=True)
     for trash in path.parent.glob(f"{staging.name}.trash-*"):
         shutil.rmtree(trash, ignore_errors=True)
 
