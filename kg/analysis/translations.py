@@ -45,7 +45,7 @@ from typing import NamedTuple
 
 from kg.analysis.elements import distinctive_words
 from kg.analysis.scripts import normalize, whole_han, words
-from kg.analysis.similarity_rules import containment
+from kg.analysis.similarity_rules import containment, find_run
 from kg.analysis.verbal import verbal_element
 from kg.text_characters import quoted
 
@@ -149,16 +149,12 @@ def translation(chinese: str, latin: str) -> tuple[float, str] | None:
         if meant == core or "".join(meant) == "".join(core):
             return TRANSLATION_TOP, reading.meaning
         begins = bool(reading.parts) and meant[: len(core)] == core
-        if not begins and not _within(meant, core):
+        if not begins and find_run(meant, core) < 0:
             continue  # a fragment of a meaning is not the meaning (长城 / GREAT): module docs
         found = containment(words(reading.meaning), words(latin))
         if found is not None and (best is None or found[0] - _CONTAINED_DROP > best[0]):
             best = round(found[0] - _CONTAINED_DROP, 4), reading.meaning
     return best
-
-
-def _within(part: tuple[str, ...], whole: tuple[str, ...]) -> bool:
-    return any(whole[i : i + len(part)] == part for i in range(len(whole) - len(part) + 1))
 
 
 def meaning_note(a: str, b: str) -> str | None:
