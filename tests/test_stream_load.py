@@ -265,6 +265,63 @@ def test_the_scan_worker_finds_what_the_scans_find(tmp_path: Path) -> None:
     assert sorted(found, key=repr) == sorted(expected, key=repr) and len(expected) >= 6
 
 
+_ORPHAN = """
+import os, subprocess, sys
+child = subprocess.Popen(
+    [sys.executable, "-c",
+     "import os, sys, time; from kg.ingest.scan_worker import _die_with_parent; "
+     "_die_with_parent(int(sys.argv[1])); print(os.getpid(), flush=True); time.sleep(120)",
+     str(os.getpid())],
+    stdout=subprocess.PIPE,
+)
+print(child.stdout.readline().decode().strip(), flush=True)
+child.wait()
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("parent", ["killed", "gone before"])
+def test_the_scan_worker_ends_with_the_load_that_started_it(parent: str) -> None:
+    """A scan worker whose loading process is killed ends too, and one whose parent died
+    before it could ask for that ends at once. It asks for its death signal itself, after
+    ``exec``: a ``preexec_fn`` made `subprocess` fork a Python copy that held the parent's
+    descriptors (the store's writer lock among them) while it ran."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    if parent == "gone before":  # the id of a process that is not the child's parent
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from kg.ingest.scan_worker import _die_with_parent; "
+                f"_die_with_parent({os.getppid()}); print('ran on')",
+            ],
+            capture_output=True,
+            timeout=60,
+        )
+        assert done.returncode == 1 and b"ran on" not in done.stdout
+        return
+    with subprocess.Popen([sys.executable, "-c", _ORPHAN], stdout=subprocess.PIPE) as middle:
+        assert middle.stdout is not None
+        worker = int(middle.stdout.readline())
+        assert _running(worker)
+        middle.kill()
+    deadline = time.monotonic() + 30
+    while _running(worker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(worker)
+
+
 def test_a_first_load_into_a_knowledge_graph_streams(tmp_path: Path) -> None:
     """A store holding only the reference data takes the first-load path (no scratch store)."""
     from kg import KnowledgeGraph, Settings

@@ -8,7 +8,13 @@ child process that opens the staged store read-only (nothing writes to it meanwh
 two use both cores. The child prints its findings as JSON lines; if it fails for any reason,
 `ScanWorker.findings` returns None and the caller runs the scans itself.
 
-    python -m kg.ingest.scan_worker STORE_PATH
+    python -m kg.ingest.scan_worker STORE_PATH PARENT_PID
+
+The child asks the kernel to kill it when the parent dies, itself, first thing: a
+``preexec_fn`` would make `subprocess` fork and run Python in the copy before ``exec``, and
+that copy holds every descriptor of the parent meanwhile, the store's writer lock among them
+(`kg.store.writer_lock`): a load killed in that window left its lock held for as long as the
+copy took (seen in CI, `test_a_killed_first_load_leaves_the_store_empty_or_whole`).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -38,10 +45,9 @@ class ScanWorker:
         self._process: subprocess.Popen[bytes] | None
         try:
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "kg.ingest.scan_worker", str(path)],
+                [sys.executable, "-m", "kg.ingest.scan_worker", str(path), str(os.getpid())],
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
-                preexec_fn=_die_with_parent,
             )
         except OSError:
             self._process = None
@@ -73,14 +79,17 @@ class ScanWorker:
         self._process.communicate()
 
 
-def _die_with_parent() -> None:
-    """In the child, before it runs: be killed when the loading process dies (a load killed
-    mid-way must not leave its scans running; Linux ``prctl(PR_SET_PDEATHSIG)``)."""
+def _die_with_parent(parent: int) -> None:
+    """In the child, first thing: be killed when the loading process `parent` dies (a load
+    killed mid-way must not leave its scans running; Linux ``prctl(PR_SET_PDEATHSIG)``), and
+    end now if it died before that was asked."""
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):
         pass  # elsewhere the child ends when its scans do
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _finding(row: dict) -> Finding:
@@ -100,6 +109,8 @@ def main(argv: list[str]) -> int:
     from kg.ingest.shacl_scan import run_scans
     from kg.ingest.validate import _scan_plan
 
+    if len(argv) > 1:
+        _die_with_parent(int(argv[1]))
     store = ox.Store.read_only(argv[0])
     for finding in run_scans(_scan_plan(), store, lambda _: True, union=True):
         row = {
