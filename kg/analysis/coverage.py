@@ -31,7 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kg.analysis.dates import PartialDate
+from kg.analysis.dates import PartialDate, later_date
 from kg.analysis.lifecycle import ENDED, status_name
 from kg.analysis.model import FILED_KINDS, CoveredJurisdiction, Designation, Holding
 from kg.analysis.sparql_text import TM, batches, iri_values
@@ -152,7 +152,7 @@ def _since_filed(
     days: Sequence[tuple[tuple[int, int], str] | None] | None = None,
 ) -> tuple[CoveredJurisdiction, ...]:
     """`found` (a right's coverage), each from the later of the right's own filing and the
-    day the state's coverage began: `_later(state.since, filed)`, with the filing read once;
+    day the state's coverage began: `later_date(state.since, filed)`, with the filing read once;
     `days` are the states' `_day_keys`, when already found for this coverage."""
     filed = holding.filing_date or holding.registration_date
     filed_day = PartialDate.try_parse(filed)
@@ -200,7 +200,7 @@ def coverage_of(
             date = designation.designation_date
             found.setdefault(code, CoveredJurisdiction(code, via, date, **ended))
             for member, since in members_on(code, table, as_of).items():
-                later = _later(since, designation.designation_date)
+                later = later_date(since, designation.designation_date)
                 found.setdefault(member, CoveredJurisdiction(member, via, later, **ended))
     else:
         for member, since in members_on(jurisdiction, table, as_of).items():
@@ -357,11 +357,6 @@ def with_coverage(
             holding = dataclasses.replace(holding, coverage=found)
         result.append(holding)
     return result
-
-
-def _later(first: str | None, second: str | None) -> str | None:
-    dates = [(d, t) for t in (first, second) if (d := PartialDate.try_parse(t)) is not None]
-    return max(dates)[1] if dates else None
 
 
 # ------------------------------------------------------------------ reading from the store

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache, total_ordering
 
-__all__ = ["PartialDate", "day_number"]
+__all__ = ["PartialDate", "day_number", "later_date"]
 
 # XSD 1.1 Part 2, appendix D: a year has at least four digits, and no leading zero past four.
 _YEAR = r"-?(?:[1-9]\d{3,}|0\d{3})"
@@ -201,6 +201,18 @@ class PartialDate:
             if self.day:
                 text += f"-{self.day:02d}"
         return text
+
+
+def later_date(first: str | None, second: str | None) -> str | None:
+    """Of two date texts (xsd:date, xsd:gYearMonth or xsd:gYear), the later by
+    `PartialDate.sort_key` (of equal keys, the greater text); a text that is not a date is
+    passed over; None when neither is one.
+
+    >>> later_date("2019-05", "2019-05-02"), later_date(None, "2020"), later_date("x", None)
+    ('2019-05-02', '2020', None)
+    """
+    dates = [(d, t) for t in (first, second) if (d := PartialDate.try_parse(t)) is not None]
+    return max(dates)[1] if dates else None
 
 
 @lru_cache(maxsize=65536)

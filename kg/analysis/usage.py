@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 
 from kg.analysis.coverage import covers, route, route_note
-from kg.analysis.dates import PartialDate
+from kg.analysis.dates import PartialDate, later_date
 from kg.analysis.holding_statements import cited_graphs, shown
 from kg.analysis.lifecycle import begun
 from kg.analysis.mark_kinds import only_national_classes, usage_kind_fields
@@ -235,13 +235,10 @@ def held_coverage(holding: Holding) -> Holding:
     held = holding_since(holding)
     if not holding.coverage or held is None:
         return holding
-    coverage = tuple(dataclasses.replace(c, since=_later(c.since, held)) for c in holding.coverage)
+    coverage = tuple(
+        dataclasses.replace(c, since=later_date(c.since, held) or held) for c in holding.coverage
+    )
     return dataclasses.replace(holding, coverage=coverage)
-
-
-def _later(first: str | None, second: str) -> str:
-    dates = [(d, t) for t in (first, second) if (d := PartialDate.try_parse(t)) is not None]
-    return max(dates)[1] if dates else second
 
 
 def _routed(usage: MarkUsage, holding: Holding, jurisdiction: str | None) -> MarkUsage:
