@@ -47,6 +47,7 @@ from rapidfuzz.distance import OSA
 
 from kg.analysis.coverage import covers, pair_in_place, places, route_notes
 from kg.analysis.dates import PartialDate
+from kg.analysis.designations import designation_note
 from kg.analysis.evidence import EvidencePair
 from kg.analysis.holding_statements import cited_graphs, shown
 from kg.analysis.mark_kinds import compared_label, compared_text
@@ -178,6 +179,9 @@ def score_pair(
     texts = compared_text(left), compared_text(right)
     if "translation" in similarity.reasons and texts[0] and texts[1]:  # whose meaning is it
         note = meaning_note(texts[0], texts[1])
+        compared += f"; {note}" if note else ""
+    if similarity.reasons and texts[0] and texts[1]:  # INC., .COM: compared without
+        note = designation_note(texts[0], texts[1])
         compared += f"; {note}" if note else ""
     reasons = [compared, class_reason, role_reason]
     if time_reason:

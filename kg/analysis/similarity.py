@@ -14,7 +14,9 @@ Pipeline
 3. :func:`compare` scores a pair and says why; :func:`is_similar` applies a threshold.
    Both compare verbal elements (`kg.analysis.verbal.verbal_element`): an office's
    placeholder for a figure (``設計圖``, ``Device``) has none and matches nothing, and
-   descriptors are set aside (``ACME & Design`` is compared as ``ACME``).
+   descriptors are set aside (``ACME & Design`` is compared as ``ACME``), as are legal forms
+   and a domain name's top-level domain (``STEELCARE INC.`` and ``USAPARK.NET`` are compared
+   as ``STEELCARE`` and ``USAPARK``: `kg.analysis.designations`; :func:`compared_element`).
 4. :func:`blocking_keys` lets a conflict search over a million marks compare only pairs
    that share a key instead of all pairs (the rule keys: `kg.analysis.rule_blocking`); a
    mark without words has no keys.
@@ -94,6 +96,7 @@ from rapidfuzz.distance import OSA
 from kg.analysis import similarity_rules as rules
 from kg.analysis import sound_rules as heard_rules
 from kg.analysis import syllable_rules as syllabic
+from kg.analysis.designations import without_designations
 from kg.analysis.homoglyphs import HOMOGLYPH_SCORE, look_alike
 from kg.analysis.homoglyphs import blocking_key as homoglyph_key
 from kg.analysis.phonetics import phonetic_codes, vowels
@@ -115,6 +118,7 @@ __all__ = [
     "blocking_keys",
     "comparable_form",
     "compare",
+    "compared_element",
     "is_similar",
     "normalize",
     "phonetic_keys",
@@ -194,13 +198,26 @@ class MarkSimilarity:
         return self.reasons[0] if self.reasons else None
 
 
-def comparable_form(text: str, jurisdiction: str | None = None) -> str:
-    """The romanized verbal element, whose edits :func:`compare` counts; ``""`` if it has none.
+def compared_element(text: str, jurisdiction: str | None = None) -> str | None:
+    """What :func:`compare` compares of a mark: its verbal element
+    (`kg.analysis.verbal.verbal_element`) without the legal forms, URL beginning and
+    top-level domain that name no source (`kg.analysis.designations`); None for a figure.
 
-    >>> comparable_form("特斯拉及圖"), comparable_form("設計圖")
-    ('TESILA', '')
+    >>> compared_element("ACME & Design"), compared_element("USAPARK.NET")
+    ('ACME', 'USAPARK')
     """
     verbal = verbal_element(text, jurisdiction)
+    return None if verbal is None else without_designations(verbal)
+
+
+def comparable_form(text: str, jurisdiction: str | None = None) -> str:
+    """The romanized :func:`compared_element`, whose edits :func:`compare` counts; ``""`` if
+    the mark has none.
+
+    >>> comparable_form("特斯拉及圖"), comparable_form("設計圖"), comparable_form("Acme, Inc.")
+    ('TESILA', '', 'ACME')
+    """
+    verbal = compared_element(text, jurisdiction)
     return "" if verbal is None else romanize(verbal)
 
 
@@ -247,7 +264,7 @@ def compare(a: str, b: str, jurisdiction: str | None = None) -> MarkSimilarity:
     >>> compare("設計圖", "設計圖")
     MarkSimilarity(score=0.0, reasons=())
     """
-    verbal_a, verbal_b = verbal_element(a, jurisdiction), verbal_element(b, jurisdiction)
+    verbal_a, verbal_b = compared_element(a, jurisdiction), compared_element(b, jurisdiction)
     if verbal_a is None or verbal_b is None:  # a figure, named by placeholder text
         return MarkSimilarity(0.0)
     if a == b:
@@ -512,7 +529,7 @@ def blocking_keys(text: str, jurisdiction: str | None = None) -> frozenset[str]:
     >>> blocking_keys("標章圖"), sorted(blocking_keys("AWS & Device"))[-2:]
     (frozenset(), ['W:AWS', 'w:AWS'])
     """
-    verbal = verbal_element(text, jurisdiction)
+    verbal = compared_element(text, jurisdiction)
     if verbal is None:
         return frozenset()
     roman = romanize(verbal)

@@ -1,0 +1,170 @@
+"""Words of a mark that name no source: entity designations and a domain name's address parts.
+
+A company's legal form ("INC.", "GmbH", "S.p.A.", "有限公司", "주식회사") says what kind of entity
+the owner is, and the beginning of a URL ("http://", "www.") and a domain name's top-level
+domain (".COM", ".NET", ".CO.UK") say that the mark is an address: none of them says whose
+goods these are. Examiners compare marks without them: USPTO TMEP 1213.03(d) (entity
+designations have no source-indicating capacity), TMEP 1215.02 (neither the beginning of a
+URL nor the top-level domain has source-indicating significance) and 1215.09 (little weight
+to the TLD when weighing confusion). A Latin legal form is set aside where it ends a mark; one
+in Chinese characters, Hangul or kana (株式会社, 주식회사) also where it begins one.
+`kg.analysis.similarity.compare` therefore compares ``STEELCASE`` with ``STEELCARE INC.`` as
+``STEELCARE``, and ``USA PARKING`` with ``USAPARK.NET`` as ``USAPARK``.
+
+The legal forms are the ``legal-form`` rows of ``schema/weak-words.csv`` (its header gives
+their sources); a top-level domain is an ICANN public suffix of the Public Suffix List, read
+through the `publicsuffixlist` package (no network: the list ships with it).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import cache, lru_cache
+
+from publicsuffixlist import PublicSuffixList
+
+from kg.analysis.elements import WEAK_WORDS_FILE
+from kg.analysis.scripts import romanize
+from kg.analysis.verbal import verbal_element
+
+__all__ = ["designation_note", "legal_forms", "without_designations"]
+
+_URL_START = re.compile(r"^\s*(?:https?://)?www\.(?=\w)|^\s*https?://(?=\w)", re.IGNORECASE)
+# a domain name closing the text: a host name's labels (a letter among the last label's 3+
+# characters), then a suffix
+_DOMAIN = re.compile(
+    r"^(?P<name>.*?(?:[\w-]+\.)*(?=[\w-]*[^\W\d_])[\w-]{3,})"
+    r"\.(?P<suffix>[A-Za-z]{2,}(?:\.[A-Za-z]{2,})?)\.?\s*$"
+)
+_WORD = re.compile(r"\w+")
+_INITIALS = re.compile(r"(?<![\w.])(?:\w\.\s?){1,4}\w\.?\s*$")  # S.p.A., S.A.R.L., L.L.C.
+_SEPARATORS = " \t,.&+/-·、,"
+_MIN_ATTACHED_REST = 2  # characters left of a CJK word with its legal form written on
+
+
+@cache
+def legal_forms() -> tuple[frozenset[str], tuple[str, ...]]:
+    """The legal forms of ``schema/weak-words.csv``: (romanized words, the forms written in
+    Chinese characters, Hangul or kana, longest first — also found written on a word).
+
+    >>> words, attached = legal_forms()
+    >>> {"INC", "GMBH", "SPA"} <= words, attached[:2]
+    (True, ('유한책임회사', '有限公司'))
+    """
+    with WEAK_WORDS_FILE.open(encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
+        forms = [row["word"] for row in rows if row["kind"] == "legal-form"]
+    attached = sorted((f for f in forms if not f.isascii()), key=lambda f: (-len(f), f))
+    return frozenset(romanize(f) for f in forms), tuple(attached)
+
+
+@cache
+def _suffixes() -> PublicSuffixList:
+    return PublicSuffixList(only_icann=True)
+
+
+def without_designations(text: str) -> str:
+    """`text` without the URL beginning, the top-level domain and the legal forms that begin
+    or end it; `text` itself when it has none, or when nothing but them would be left.
+
+    >>> without_designations("STEELCARE INC."), without_designations("ACME Co., Ltd.")
+    ('STEELCARE', 'ACME')
+    >>> without_designations("USAPARK.NET"), without_designations("www.booking.com")
+    ('USAPARK', 'booking')
+    >>> without_designations("주식회사 불닭"), without_designations("小米科技有限公司")
+    ('불닭', '小米科技')
+    >>> without_designations("INC."), without_designations("A.W.S."), without_designations("SPA")
+    ('INC.', 'A.W.S.', 'SPA')
+    """
+    return _split(text)[0]
+
+
+def designation_note(*texts: str) -> str | None:
+    """What :func:`without_designations` set aside of the verbal elements of `texts` (marks'
+    texts, `kg.analysis.verbal.verbal_element`), for the reasons of a hit or a conflict;
+    None when nothing was.
+
+    >>> designation_note("STEELCASE", "STEELCARE INC.")
+    "'INC.' of 'STEELCARE INC.' set aside (a legal form names no source: TMEP 1213.03(d))"
+    >>> designation_note("USA PARKING", "www.usapark.net")
+    "'www.', '.net' of 'www.usapark.net' set aside (an address names no source: TMEP 1215.02)"
+    >>> designation_note("ACME", "APEX") is None, designation_note("ACME INC. & Design")
+    (True, "'INC.' of 'ACME INC.' set aside (a legal form names no source: TMEP 1213.03(d))")
+    """
+    notes = []
+    verbal = (verbal_element(text) for text in texts)
+    for text in dict.fromkeys(v for v in verbal if v is not None):
+        core, legal, address = _split(text)
+        parts = [*address, *legal]
+        if core == text or not parts:
+            continue
+        why = [
+            *(["a legal form names no source: TMEP 1213.03(d)"] if legal else []),
+            *(["an address names no source: TMEP 1215.02"] if address else []),
+        ]
+        quoted = ", ".join(f"'{part}'" for part in parts)
+        notes.append(f"{quoted} of '{text}' set aside ({'; '.join(why)})")
+    return "; ".join(notes) or None
+
+
+@lru_cache(maxsize=65536)
+def _split(text: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """(the core, the legal forms set aside, the URL beginning and top-level domain set
+    aside) of a mark's text; the core is `text` when nothing distinctive would be left."""
+    address: list[str] = []
+    core = text
+    start = _URL_START.match(core)
+    if start is not None:
+        address.append(start.group().strip())
+        core = core[start.end() :]
+    domain = _DOMAIN.match(core)
+    if domain is not None:
+        suffix = domain["suffix"].lower()
+        if _suffixes().publicsuffix("x." + suffix, accept_unknown=False) == suffix:
+            address.append("." + domain["suffix"])
+            core = domain["name"]
+    legal: list[str] = []
+    core = _without_legal_forms(core, legal)
+    if core == text or not _WORD.search(core):
+        return text, (), ()
+    return core, tuple(legal), tuple(address)
+
+
+def _without_legal_forms(text: str, removed: list[str]) -> str:
+    words, attached = legal_forms()
+    while True:
+        found = list(_WORD.finditer(text))
+        if len(found) < 2:
+            return _attached(text, attached, removed) if found else text
+        first, last = found[0], found[-1]
+        initials = _INITIALS.search(text)
+        if (
+            initials is not None
+            and initials.start() > first.start()
+            and romanize("".join(_WORD.findall(initials.group()))) in words
+        ):
+            removed.insert(0, initials.group().strip())
+            text = text[: initials.start()].rstrip(_SEPARATORS)
+            continue
+        if romanize(last.group()) in words:
+            removed.insert(0, text[last.start() :].strip())
+            text = text[: last.start()].rstrip(_SEPARATORS)
+        elif not first.group().isascii() and romanize(first.group()) in words:
+            removed.append(first.group())
+            text = text[first.end() :].lstrip(_SEPARATORS)
+        else:
+            return _attached(text, attached, removed)
+
+
+def _attached(text: str, attached: tuple[str, ...], removed: list[str]) -> str:
+    """A legal form written on a word of Chinese characters, Hangul or kana (``小米有限公司``)."""
+    stripped = text.strip()
+    for form in attached:
+        if stripped.endswith(form) and len(stripped) - len(form) >= _MIN_ATTACHED_REST:
+            removed.append(form)
+            return stripped[: -len(form)].rstrip(_SEPARATORS)
+        if stripped.startswith(form) and len(stripped) - len(form) >= _MIN_ATTACHED_REST:
+            removed.append(form)
+            return stripped[len(form) :].lstrip(_SEPARATORS)
+    return text
