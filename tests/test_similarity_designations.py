@@ -37,6 +37,8 @@ SET_ASIDE = [
     ("주식회사 불닭", "불닭"),
     ("불닭 주식회사", "불닭"),
     ("小米科技有限公司", "小米科技"),
+    ("世基生物醫學股份有限公司", "世基生物醫學"),
+    ("WATX AND CO", "WATX"),  # and the "AND" it leaves
     ("株式会社 ソニー", "ソニー"),
     # a domain name: the top-level domain, and the URL beginning
     ("USAPARK.NET", "USAPARK"),
@@ -44,6 +46,8 @@ SET_ASIDE = [
     ("www.booking.com", "booking"),
     ("https://www.zalando.de", "zalando"),
     ("SHOP-RITE.CO.UK", "SHOP-RITE"),
+    ("6 www.pegi.info", "6 pegi"),  # an address after words
+    ("doxy.me", "doxy"),  # a country's domain
 ]
 
 KEPT = [
@@ -57,6 +61,10 @@ KEPT = [
     "COMPANY STORE",  # a Latin legal form is set aside where it ends a mark only
     "ACME .COM",  # written apart: not a domain name
     "AGCO",  # a word that begins with a legal form
+    "NIZUC RESORT & SPA",  # a spa: the società per azioni is written S.p.A.
+    "easy.KIDS",  # a generic TLD opened since 2012 is a word that may name a source
+    "AXENT.ONE",
+    "prix €co",  # "co" is not written apart
     "P.S.",  # initials alone
 ]
 

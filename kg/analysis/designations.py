@@ -37,16 +37,23 @@ _DOMAIN = re.compile(
     r"^(?P<name>.*?(?:[\w-]+\.)*(?=[\w-]*[^\W\d_])[\w-]{3,})"
     r"\.(?P<suffix>[A-Za-z]{2,}(?:\.[A-Za-z]{2,})?)\.?\s*$"
 )
+_HOST_START = re.compile(r"(?:^|\s)(?:https?://)?www\.(?=[\w-]+(?:\.[\w-]+)*$)", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
 _INITIALS = re.compile(r"(?<![\w.])(?:\w\.\s?){1,4}\w\.?\s*$")  # S.p.A., S.A.R.L., L.L.C.
 _SEPARATORS = " \t,.&+/-·、,"
 _MIN_ATTACHED_REST = 2  # characters left of a CJK word with its legal form written on
+_DANGLING = re.compile(r"(?:\s+(?:AND|UND|ET|Y|E)|[\s,&+/\-·、]+)+$", re.IGNORECASE)
+
+INITIALS_ONLY = frozenset({"SPA", "SAS"})
+"""Legal forms that are also words (a spa, "SAS"): set aside only written as initials with
+their points (``S.p.A.``, ``S.A.S.``), not in ``NIZUC RESORT & SPA``."""
 
 
 @cache
 def legal_forms() -> tuple[frozenset[str], tuple[str, ...]]:
     """The legal forms of ``schema/weak-words.csv``: (romanized words, the forms written in
     Chinese characters, Hangul or kana, longest first — also found written on a word).
+    Of them, `INITIALS_ONLY` count only written as initials (``S.p.A.``).
 
     >>> words, attached = legal_forms()
     >>> {"INC", "GMBH", "SPA"} <= words, attached[:2]
@@ -62,6 +69,23 @@ def legal_forms() -> tuple[frozenset[str], tuple[str, ...]]:
 @cache
 def _suffixes() -> PublicSuffixList:
     return PublicSuffixList(only_icann=True)
+
+
+GENERIC_TLDS = frozenset({"com", "net", "org", "info", "biz", "edu", "gov", "int", "mil"})
+"""The generic top-level domains set aside: those of TMEP 1215.01 (.com, .edu, .gov, .int,
+.mil, .net, .org) and the two opened beside them in 2001 (.info, .biz). The gTLDs ICANN
+opened since 2012 are words (``.kids``, ``.solutions``, ``.one``) that TMEP 1215.02 says may
+identify a source: ``easy.KIDS`` and ``AXENT.ONE`` are kept whole."""
+
+
+def _top_level_domain(suffix: str) -> bool:
+    """Whether `suffix` (lower case, ``net`` or ``co.uk``) is a generic top-level domain of
+    `GENERIC_TLDS` or a country's (two letters, and what the country opens below it),
+    as the Public Suffix List has it."""
+    if _suffixes().publicsuffix("x." + suffix, accept_unknown=False) != suffix:
+        return False
+    top = suffix.rsplit(".", 1)[-1]
+    return len(top) == 2 or top in GENERIC_TLDS
 
 
 def without_designations(text: str) -> str:
@@ -121,9 +145,13 @@ def _split(text: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     domain = _DOMAIN.match(core)
     if domain is not None:
         suffix = domain["suffix"].lower()
-        if _suffixes().publicsuffix("x." + suffix, accept_unknown=False) == suffix:
+        if _top_level_domain(suffix):
             address.append("." + domain["suffix"])
             core = domain["name"]
+            host = _HOST_START.search(core)  # "6 www.pegi.info": the address after words
+            if host is not None:
+                address.insert(0, host.group().strip())
+                core = core[: host.start()] + " " + core[host.end() :]
     legal: list[str] = []
     core = _without_legal_forms(core, legal)
     if core == text or not _WORD.search(core):
@@ -145,11 +173,12 @@ def _without_legal_forms(text: str, removed: list[str]) -> str:
             and romanize("".join(_WORD.findall(initials.group()))) in words
         ):
             removed.insert(0, initials.group().strip())
-            text = text[: initials.start()].rstrip(_SEPARATORS)
+            text = _DANGLING.sub("", text[: initials.start()].rstrip(_SEPARATORS))
             continue
-        if romanize(last.group()) in words:
+        form = romanize(last.group())
+        if _apart(text, last.start()) and form in words and form not in INITIALS_ONLY:
             removed.insert(0, text[last.start() :].strip())
-            text = text[: last.start()].rstrip(_SEPARATORS)
+            text = _DANGLING.sub("", text[: last.start()].rstrip(_SEPARATORS))
         elif not first.group().isascii() and romanize(first.group()) in words:
             removed.append(first.group())
             text = text[first.end() :].lstrip(_SEPARATORS)
@@ -157,14 +186,19 @@ def _without_legal_forms(text: str, removed: list[str]) -> str:
             return _attached(text, attached, removed)
 
 
+def _apart(text: str, start: int) -> bool:
+    """Whether the word at `start` is written apart: "ACME CO", "ACME, Inc.", not "€co"."""
+    return text[start - 1].isspace() or text[start - 1] in ",&"
+
+
 def _attached(text: str, attached: tuple[str, ...], removed: list[str]) -> str:
     """A legal form written on a word of Chinese characters, Hangul or kana (``小米有限公司``)."""
     stripped = text.strip()
-    for form in attached:
+    for form in attached:  # 股份有限公司: 有限公司, then 股份
         if stripped.endswith(form) and len(stripped) - len(form) >= _MIN_ATTACHED_REST:
-            removed.append(form)
-            return stripped[: -len(form)].rstrip(_SEPARATORS)
+            removed.insert(0, form)
+            return _attached(stripped[: -len(form)].rstrip(_SEPARATORS), attached, removed)
         if stripped.startswith(form) and len(stripped) - len(form) >= _MIN_ATTACHED_REST:
             removed.append(form)
-            return stripped[len(form) :].lstrip(_SEPARATORS)
+            return _attached(stripped[len(form) :].lstrip(_SEPARATORS), attached, removed)
     return text
