@@ -15,13 +15,15 @@ import io
 from collections.abc import Callable
 
 import pyoxigraph as ox
-import wcwidth
 
 from kg.errors import QueryError
+from kg.lazy import lazy_module
 from kg.namespaces import PREFIXES
 from kg.store import QueryResult
 from kg.text_characters import escaped
 from kg.xml_text import xml_safe_bytes
+
+wcwidth = lazy_module("wcwidth")  # ~0.06 s of width tables: read at a first table
 
 __all__ = [
     "compact",

@@ -1,0 +1,32 @@
+"""A `kg` command starts without the libraries only some commands need (`kg.lazy`): each
+command is a fresh process, and their tables cost more than most answers (pypinyin's phrase
+dictionary ~0.2 s, wcwidth's width tables ~0.05 s, networkx ~0.3 s)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+LOADED_ON_USE = ("pypinyin.phrases_dict", "wcwidth.table_ambiguous", "networkx.classes")
+
+
+def test_the_cli_starts_without_what_only_some_commands_need() -> None:
+    script = (
+        "import sys, kg.cli.main; "
+        f"print(' '.join(m for m in {LOADED_ON_USE!r} if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == []
+
+
+def test_they_load_when_used() -> None:
+    from kg.analysis.scripts import romanize
+    from kg.cli.output import render_table
+
+    assert romanize("银行") == "YINHANG"
+    # two display columns a character: "AB" is padded to the width of "银行"
+    assert render_table(["mark", "n"], [["银行", "1"], ["AB", "2"]]).splitlines()[2:] == [
+        "银行 | 1",
+        "AB   | 2",
+    ]
