@@ -57,11 +57,14 @@ serve: setup fonts
 lint: setup
 	$(BIN)/ruff check kg tests bench
 
+# Test processes (pytest-xdist; the tests of one file stay in one process, with its fixtures).
+WORKERS ?= 2
+
 test: setup lint fonts /usr/bin/chromium /usr/bin/virtuoso-t
-	$(BIN)/pytest -m "not slow" $(ARGS)
+	$(BIN)/pytest -m "not slow" -n $(WORKERS) --dist loadfile $(ARGS)
 
 test-all: setup lint fonts /usr/bin/chromium /usr/bin/virtuoso-t
-	$(BIN)/pytest $(ARGS)
+	$(BIN)/pytest -n $(WORKERS) --dist loadfile $(ARGS)
 
 # The documentation site (MkDocs, strict): build/site/index.html.
 docs: setup

@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.hardening_support import summary, summary_lines  # noqa: E402
+from tests.hardening_support import read_records, summary, summary_lines  # noqa: E402
 
 
 def main() -> int:
@@ -71,10 +71,7 @@ def main() -> int:
                     records.write(json.dumps({"kind": "load", **figures}) + "\n")
         else:
             loaded = None
-        lines = (
-            records_file.read_text(encoding="utf-8").splitlines() if records_file.exists() else []
-        )
-    records = [json.loads(line) for line in lines]
+        records = read_records(records_file)
     print("\nhardening summary")
     print("\n".join("  " + line for line in summary_lines(records)))
     if args.json:

@@ -6,6 +6,7 @@ import gc
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from kg import KnowledgeGraph, Settings
 from tests.virtuoso import virtuoso  # noqa: F401 (a session fixture: a private Virtuoso server)
 
 DATA = Path(__file__).parent / "data"
+_OWN_RECORDS = pytest.StashKey[str]()
 KG = Path(sys.executable).parent / "kg"
 
 
@@ -126,13 +128,38 @@ class ServerProcess:
         self.stop()
 
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """After a run that included the hardening tests, print their figures."""
-    from tests.hardening_support import RECORDS, summary_lines
+_RECORDS_FILE = "KG_HARDENING_RECORDS"
 
-    if RECORDS:
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Name the file the hardening figures go to (`tests.hardening_support.record`) before
+    any test runs: with pytest-xdist (``make test``: ``-n 2``) the tests run in worker
+    processes, which inherit it, and the summary is printed by this one. A file named by the
+    caller (``bench/hardening_summary.py``) is kept."""
+    if hasattr(config, "workerinput") or os.environ.get(_RECORDS_FILE):
+        return
+    descriptor, path = tempfile.mkstemp(prefix="kg-hardening-", suffix=".jsonl")
+    os.close(descriptor)
+    os.environ[_RECORDS_FILE] = path
+    config.stash[_OWN_RECORDS] = path
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    path = config.stash.get(_OWN_RECORDS, None)
+    if path is not None:
+        Path(path).unlink(missing_ok=True)
+        os.environ.pop(_RECORDS_FILE, None)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """After a run that included the hardening tests, print their figures (every worker's)."""
+    from tests.hardening_support import RECORDS, read_records, summary_lines
+
+    path = os.environ.get(_RECORDS_FILE)
+    records = read_records(Path(path)) if path else RECORDS
+    if records:
         terminalreporter.write_sep("=", "hardening")
-        for line in summary_lines(RECORDS):
+        for line in summary_lines(records):
             terminalreporter.write_line(line)
 
 

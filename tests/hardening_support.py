@@ -11,9 +11,18 @@ import socket
 import statistics
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-__all__ = ["RECORDS", "Canary", "raw_http", "record", "summary", "summary_lines"]
+__all__ = [
+    "RECORDS",
+    "Canary",
+    "raw_http",
+    "read_records",
+    "record",
+    "summary",
+    "summary_lines",
+]
 
 RECORDS: list[dict[str, Any]] = []
 """What this session's hardening tests recorded (see `record`)."""
@@ -29,6 +38,13 @@ def record(kind: str, **figures: Any) -> None:
     if path:
         with open(path, "a", encoding="utf-8") as file:
             file.write(json.dumps(entry) + "\n")
+
+
+def read_records(path: Path) -> list[dict[str, Any]]:
+    """The outcomes `record` appended to the file at `path` (none if it does not exist)."""
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
 def summary(records: list[dict[str, Any]]) -> dict[str, Any]:
