@@ -111,6 +111,9 @@ PAIRS: list[tuple[str, str, bool, str]] = [
     ("亚马逊", "AMAZON", MATCH, "phonetic transcription: the same consonants"),
     ("乔丹", "JORDAN", MATCH, "phonetic transcription: R dropped"),
     ("飞利浦", "PHILIPS", MATCH, "phonetic transcription: final S dropped"),
+    ("大众", "DRAGON", NO_MATCH, "a velar G is not the sibilant ZH (DAZHONG)"),
+    ("淬鍊", "CLARION", NO_MATCH, "a hard C is not the sibilant C (CUILIAN)"),
+    ("杏克醣", "KINGSTON", NO_MATCH, "a velar K is not the sibilant X (XINGKETANG)"),
     ("マクドナルド", "McDonalds", MATCH, "katakana transcription, R/L"),
     # sound-alikes
     ("Quik", "Kwik", MATCH, "QU and KW sound alike"),
@@ -424,3 +427,30 @@ def test_case_and_punctuation_variants_are_folded(pair: tuple[str, str]) -> None
     kept = without_designations(a) == a and without_designations(b) == b
     if normalize(a) == normalize(b) and a != b and normalize(a) and kept:
         assert compare(a, b).best_reason == "folded"
+
+
+@pytest.mark.parametrize(
+    ("chinese", "latin", "heard"),
+    [
+        ("亚马逊", "AMAZON", True),  # X / Z: both hissing
+        ("乔丹", "JORDAN", True),  # Q / J
+        ("奔驰", "BENZ", True),  # CH / Z
+        ("迪士尼", "DISNEY", True),  # SH / S
+        ("西门子", "SIEMENS", True),  # X, Z / S, final S
+        ("凯迪拉克", "CADILLAC", True),  # K / hard C, K / C
+        ("西铁城", "CITIZEN", True),  # X / C before I, CH / Z
+        ("大众", "DRAGON", False),  # ZH / velar G
+        ("淬鍊", "CLARION", False),  # C (ts) / hard C
+        ("杏克醣", "KINGSTON", False),  # X / K
+    ],
+)
+def test_a_transcription_keeps_velars_and_sibilants_apart(
+    chinese: str, latin: str, heard: bool
+) -> None:
+    """Soundex puts G, K, C, S, Z, J, Q, X in one class; a Chinese transcription keeps the
+    velar stops (g, k) apart from the hissing and hushing sounds (z, zh, c, ch, s, sh, j, q,
+    x), so the sound-transliteration rule does too (大众 DAZHONG is not DRAGON)."""
+    from kg.analysis.similarity_rules import sound_transliteration
+
+    found = sound_transliteration(romanize(chinese), romanize(latin), True)
+    assert (found is not None) is heard

@@ -480,7 +480,72 @@ def sound_transliteration(
         return None
     if han and abs(syllable_count(other_script) - syllable_count(latin)) > 1:
         return None  # a Chinese character is a syllable; kana and Hangul add vowels
+    if han and not _same_articulation(other_script, latin):
+        return None
     return SOUND_SCORE
+
+
+_PINYIN_SIBILANTS = frozenset("ZCSJQX")  # z zh c ch s sh j q x: hissing and hushing sounds
+_EITHER = "?"
+
+
+def _articulations(roman: str, pinyin: bool) -> list[frozenset[str]]:
+    """What each run of Soundex class 2 consonants (`consonant_skeleton`'s ``2``) sounds
+    like: ``K`` a velar stop, ``S`` a sibilant, ``?`` either. In pinyin ``g``/``k`` are
+    velars and ``z c s zh ch sh j q x`` sibilants (the ``g`` of ``ng`` is a nasal); in a
+    Latin mark ``C`` and ``G`` before ``E I Y`` are soft (``G`` either: GEORGE, GIFT), ``CH``
+    and ``X`` either, ``J`` a sibilant as transcribed (JORDAN 乔丹 QIAODAN).
+
+    >>> _articulations("DAZHONG", True), _articulations("DRAGON", False)
+    ([frozenset({'S'})], [frozenset({'K'})])
+    """
+    if pinyin:
+        roman = roman.replace("NG", "N")
+    runs: list[set[str]] = []
+    joined = False  # the last letter was of class 2: a neighbour of it joins its run
+    for i, char in enumerate(roman):
+        code = SOUNDEX_CLASSES.get(char)
+        if code is None:
+            if char in "AEIOUY":
+                joined = False
+            continue
+        if code != "2":
+            joined = False
+            continue
+        after = roman[i + 1 : i + 2]
+        if pinyin:
+            kind = "S" if char in _PINYIN_SIBILANTS else "K"
+        elif char == "C":
+            kind = "S" if after and after in "EIY" else _EITHER if after == "H" else "K"
+        elif char == "G":
+            kind = _EITHER if after and after in "EIY" else "K"
+        else:
+            kind = {"K": "K", "Q": "K", "X": _EITHER}.get(char, "S")
+        if not joined:
+            runs.append(set())
+        runs[-1].add(kind)
+        joined = True
+    return [frozenset(run) for run in runs]
+
+
+def _same_articulation(pinyin: str, latin: str) -> bool:
+    """Whether a Chinese mark's pinyin and a Latin mark it shares a consonant skeleton with
+    agree on how their class-2 consonants are made, run by run: Soundex puts the velars and
+    the sibilants in one class, but a transcription keeps them apart (``GOOGLE`` 谷歌 GUGE,
+    ``BENZ`` 奔驰 BENCHI), so ``DRAGON`` is not heard in 大众 DAZHONG. A final ``S`` the
+    skeleton drops may be missing; runs that do not line up decide nothing.
+
+    >>> _same_articulation("YAMAXUN", "AMAZON"), _same_articulation("QIAODAN", "JORDAN")
+    (True, True)
+    >>> _same_articulation("GUGE", "GOOGLE"), _same_articulation("DAZHONG", "DRAGON")
+    (True, False)
+    """
+    heard, written = _articulations(pinyin, True), _articulations(latin, False)
+    if len(written) == len(heard) + 1 and written[-1] == {"S"} and latin.endswith(("S", "Z")):
+        written = written[:-1]
+    if len(written) != len(heard):
+        return True
+    return all(a & b or _EITHER in a | b for a, b in zip(heard, written, strict=True))
 
 
 def _transcription(folded: str, latin: str, spoken: str = "") -> float | None:
