@@ -29,9 +29,12 @@ SET_ASIDE = [
     ("LUMINA S.p.A.", "LUMINA"),  # SPA: the Italian società per azioni
     ("QUORVEX L.L.C.", "QUORVEX"),
     ("TULPEN B.V.", "TULPEN"),
-    ("NORDLYS AG", "NORDLYS"),
+    ("NORDLYS GmbH & Co. KG", "NORDLYS"),
+    ("SMITH A.G.", "SMITH"),
+    ("J. HIRSCH & CO.", "J. HIRSCH"),
+    ("ACME CO LTD", "ACME"),  # CO beside another legal form
     ("KORVEX CORPORATION", "KORVEX"),
-    ("PAPELERA SL", "PAPELERA"),
+    ("PAPELERA S.L.", "PAPELERA"),
     # a legal form in Chinese characters or Hangul, written apart or on the name, at the
     # beginning or the end
     ("주식회사 불닭", "불닭"),
@@ -46,6 +49,10 @@ SET_ASIDE = [
     ("www.booking.com", "booking"),
     ("https://www.zalando.de", "zalando"),
     ("SHOP-RITE.CO.UK", "SHOP-RITE"),
+    ("ACME.COM.CN", "ACME"),  # the longest public suffix
+    ("BOOKING.COM INC.", "BOOKING"),
+    ("AMAZON.COM/SHOP", "AMAZON"),  # a path
+    ("https://www.booking.com/hotels", "booking"),
     ("6 www.pegi.info", "6 pegi"),  # an address after words
     ("doxy.me", "doxy"),  # a country's domain
 ]
@@ -61,6 +68,21 @@ KEPT = [
     "COMPANY STORE",  # a Latin legal form is set aside where it ends a mark only
     "ACME .COM",  # written apart: not a domain name
     "AGCO",  # a word that begins with a legal form
+    # a bare two-letter legal form is also a word: kept after a name alone
+    "PRECISION AG",  # agriculture
+    "BOULDER CO",  # Colorado
+    "RENO NV",  # Nevada
+    "MERCEDES SL",  # a model
+    "PROTEIN 5 KG",  # kilograms
+    "NORDLYS AG",
+    "LO CO",  # and what would be left is no word (two letters)
+    "VI SA",
+    # nothing distinctive would be left
+    "THE LIMITED",
+    "BEST COMPANY",
+    # not a domain name
+    "info@acme.com",
+    "WWW.COM",
     "NIZUC RESORT & SPA",  # a spa: the società per azioni is written S.p.A.
     "easy.KIDS",  # a generic TLD opened since 2012 is a word that may name a source
     "AXENT.ONE",
@@ -98,6 +120,11 @@ FOUND = [
     ("ZALANDO", "www.zalandos.de", "containment"),
     ("불닭", "주식회사 불닭", "folded"),
     ("ACME", "ACME, Inc.", "folded"),
+    # the same letters whole, whatever is set aside: still folded
+    ("LOCO", "LO CO", "folded"),
+    ("VISA", "VI SA", "folded"),
+    ("MEGASA", "MEGA SA", "folded"),
+    ("ACMECORPORATION", "ACME CORPORATION", "folded"),
     ("AMAZON", "AMAZON.COM", "folded"),
 ]
 
@@ -111,7 +138,7 @@ def test_marks_alike_once_set_aside(earlier: str, later: str, reason: str) -> No
 
 NOT_FOUND = [
     ("ACME INC.", "APEX INC."),  # one legal form shared says nothing
-    ("NORDLYS AG", "SOLSKIN AG"),
+    ("NORDLYS A.G.", "SOLSKIN A.G."),
     ("booking.com", "hotels.com"),
     ("주식회사 불닭", "주식회사 홍초"),
 ]
@@ -137,12 +164,13 @@ def test_the_mark_index_keeps_them() -> None:
     marks = {f"m{i}": text for i, text in enumerate(["STEELCASE", "STEELCARE INC.", "ACME"])}
     index = MarkIndex(None)
     try:
-        index.sync({**marks, "x": "APEX INC.", "y": "USAPARK.NET"})
+        index.sync({**marks, "x": "APEX INC.", "y": "USAPARK.NET", "z": "ACME CORPORATION"})
         pairs = {frozenset((a, b)) for a, b, _ in index.similar_pairs()}
         assert frozenset(("STEELCASE", "STEELCARE INC.")) in pairs
         assert frozenset(("ACME", "APEX INC.")) not in pairs
         assert {"m0", "m1"} <= index.candidates("STEELCARE")
         assert "y" in index.candidates("USA PARKING")
+        assert "z" in index.candidates("ACMECORPORATION")  # one form whole, no edit filter
     finally:
         index.close()
 
@@ -155,6 +183,7 @@ def test_the_note_says_what_was_set_aside() -> None:
         "'.NET' of 'USAPARK.NET' set aside (an address names no source: TMEP 1215.02)"
     )
     assert designation_note("STEELCASE", "STEELCARE") is None
+    assert designation_note("ACMECORPORATION", "ACME CORPORATION") is None  # compared whole
 
 
 FIXTURE = DATA / "designation-conflicts.trig"

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from itertools import combinations
 from typing import Protocol
 
 import numpy as np
@@ -115,6 +116,9 @@ def candidate_text_pairs(
             continue
         if key[:2] in RULE_KEY_KINDS:
             pairs.update(bucket_pairs(key, bucket, unique.__getitem__, _always))
+            continue
+        if key.startswith("R:"):  # one romanized form (of the whole, or without INC.)
+            pairs.update(combinations(bucket, 2))
             continue
         cutoff = HEARD_PREFILTER if key.startswith(SOUND_KEY) else PREFILTER_SIMILARITY
         if len(bucket) <= _SMALL_BUCKET:

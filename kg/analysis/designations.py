@@ -24,20 +24,21 @@ from functools import cache, lru_cache
 
 from publicsuffixlist import PublicSuffixList
 
-from kg.analysis.elements import WEAK_WORDS_FILE
+from kg.analysis.elements import WEAK_WORDS_FILE, distinctive_words
 from kg.analysis.scripts import romanize
 from kg.analysis.verbal import verbal_element
 
 __all__ = ["designation_note", "legal_forms", "without_designations"]
 
-_URL_START = re.compile(r"^\s*(?:https?://)?www\.(?=\w)|^\s*https?://(?=\w)", re.IGNORECASE)
-# a domain name closing the text: a host name's labels (a letter among the last label's 3+
-# characters), then a suffix
-_DOMAIN = re.compile(
-    r"^(?P<name>.*?(?:[\w-]+\.)*(?=[\w-]*[^\W\d_])[\w-]{3,})"
-    r"\.(?P<suffix>[A-Za-z]{2,}(?:\.[A-Za-z]{2,})?)\.?\s*$"
+# an address closing the text: a URL's beginning, a host name (labels, the last a suffix), a
+# path; not an e-mail address (an @ before it)
+_ADDRESS = re.compile(
+    r"(?:^|(?<=\s))(?P<start>(?:https?://)?(?:www\.)?)"
+    r"(?P<host>(?:[\w-]+\.)+[A-Za-z]{2,})\.?(?P<path>/\S*)?\s*$",
+    re.IGNORECASE,
 )
-_HOST_START = re.compile(r"(?:^|\s)(?:https?://)?www\.(?=[\w-]+(?:\.[\w-]+)*$)", re.IGNORECASE)
+_HOST_NAME = re.compile(r"[\w-]*[^\W\d_][\w-]*")  # a letter among them
+_MIN_HOST_NAME = 3  # characters of the label before the suffix (not A.W.S., not U.S.A.)
 _WORD = re.compile(r"\w+")
 _INITIALS = re.compile(r"(?<![\w.])(?:\w\.\s?){1,4}\w\.?\s*$")  # S.p.A., S.A.R.L., L.L.C.
 _SEPARATORS = " \t,.&+/-·、,"
@@ -116,9 +117,11 @@ def designation_note(*texts: str) -> str | None:
     >>> designation_note("ACME", "APEX") is None, designation_note("ACME INC. & Design")
     (True, "'INC.' of 'ACME INC.' set aside (a legal form names no source: TMEP 1213.03(d))")
     """
-    notes = []
-    verbal = (verbal_element(text) for text in texts)
-    for text in dict.fromkeys(v for v in verbal if v is not None):
+    notes: list[str] = []
+    verbal = list(dict.fromkeys(v for v in map(verbal_element, texts) if v is not None))
+    if len(verbal) > 1 and len({romanize(text) for text in verbal}) == 1:
+        return None  # the same letters whole (LO CO / LOCO): compared so, nothing set aside
+    for text in verbal:
         core, legal, address = _split(text)
         parts = [*address, *legal]
         if core == text or not parts:
@@ -136,30 +139,40 @@ def designation_note(*texts: str) -> str | None:
 def _split(text: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     """(the core, the legal forms set aside, the URL beginning and top-level domain set
     aside) of a mark's text; the core is `text` when nothing distinctive would be left."""
-    address: list[str] = []
-    core = text
-    start = _URL_START.match(core)
-    if start is not None:
-        address.append(start.group().strip())
-        core = core[start.end() :]
-    domain = _DOMAIN.match(core)
-    if domain is not None:
-        suffix = domain["suffix"].lower()
-        if _top_level_domain(suffix):
-            address.append("." + domain["suffix"])
-            core = domain["name"]
-            host = _HOST_START.search(core)  # "6 www.pegi.info": the address after words
-            if host is not None:
-                address.insert(0, host.group().strip())
-                core = core[: host.start()] + " " + core[host.end() :]
     legal: list[str] = []
-    core = _without_legal_forms(core, legal)
-    if core == text or not _WORD.search(core):
+    core = _without_legal_forms(text, legal)  # BOOKING.COM INC.
+    core, address = _without_address(core)
+    core = _without_legal_forms(core, legal)  # www.acme-gmbh.de: not the host's words
+    if core == text or not distinctive_words(core):  # THE LIMITED, BEST COMPANY, INC.
         return text, (), ()
-    return core, tuple(legal), tuple(address)
+    return core, tuple(legal), address
+
+
+def _without_address(text: str) -> tuple[str, tuple[str, ...]]:
+    """`text` without the address that ends it (its URL beginning, top-level domain and
+    path), and what was set aside: ``6 www.pegi.info`` is ``6 pegi``."""
+    found = _ADDRESS.search(text)
+    if found is None:
+        return text, ()
+    host = found["host"]
+    suffix = _suffixes().publicsuffix(host.lower(), accept_unknown=False)
+    if suffix is None or not _top_level_domain(suffix) or len(suffix) >= len(host):
+        return text, ()
+    name = host[: -len(suffix) - 1]
+    label = name.rsplit(".", 1)[-1]
+    if len(label) < _MIN_HOST_NAME or not _HOST_NAME.fullmatch(label) or label.upper() == "WWW":
+        return text, ()
+    parts = [found["start"]] if found["start"] else []
+    parts.append(host[len(name) :] + (found["path"] or ""))
+    return (text[: found.start()] + name).strip(), tuple(parts)
 
 
 def _without_legal_forms(text: str, removed: list[str]) -> str:
+    """`text` without the legal forms that end it (and, in Chinese characters, Hangul or kana,
+    begin it), each added to `removed` in order. A legal form of two letters written bare
+    (``AG``, ``CO``, ``KG``, ``NV``, ``SA``) is also a word (PRECISION AG, BOULDER CO, 5 KG):
+    it counts with its point (``Co.``), after ``&`` (``& CO``) or beside another legal form
+    (``GMBH & CO KG``, ``CO LTD``)."""
     words, attached = legal_forms()
     while True:
         found = list(_WORD.finditer(text))
@@ -176,7 +189,12 @@ def _without_legal_forms(text: str, removed: list[str]) -> str:
             text = _DANGLING.sub("", text[: initials.start()].rstrip(_SEPARATORS))
             continue
         form = romanize(last.group())
-        if _apart(text, last.start()) and form in words and form not in INITIALS_ONLY:
+        if (
+            _apart(text, last.start())
+            and form in words
+            and form not in INITIALS_ONLY
+            and (len(form) > 2 or _marked(text, found, removed, words))
+        ):
             removed.insert(0, text[last.start() :].strip())
             text = _DANGLING.sub("", text[: last.start()].rstrip(_SEPARATORS))
         elif not first.group().isascii() and romanize(first.group()) in words:
@@ -184,6 +202,22 @@ def _without_legal_forms(text: str, removed: list[str]) -> str:
             text = text[first.end() :].lstrip(_SEPARATORS)
         else:
             return _attached(text, attached, removed)
+
+
+def _marked(
+    text: str, found: list[re.Match[str]], removed: list[str], words: frozenset[str]
+) -> bool:
+    """Whether the bare two-letter word ending `text` is written as a legal form: with its
+    point, after ``&`` or ``AND``, or beside another legal form (one set aside after it)."""
+    last, before = found[-1], found[-2]
+    between = text[before.end() : last.start()]
+    return (
+        text[last.end() : last.end() + 1] == "."
+        or "&" in between
+        or before.group().upper() == "AND"
+        or bool(removed)
+        or romanize(before.group()) in words
+    )
 
 
 def _apart(text: str, start: int) -> bool:

@@ -620,6 +620,7 @@ class MarkIndex:
                     for key, iri, other in rows
                     if not prefilter
                     or other == roman
+                    or key.startswith("R:")  # one form whole (LO CO / LOCO)
                     or OSA.normalized_similarity(roman, other, score_cutoff=cutoff(key, other))
                 )
         return found

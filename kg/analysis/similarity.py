@@ -264,12 +264,15 @@ def compare(a: str, b: str, jurisdiction: str | None = None) -> MarkSimilarity:
     >>> compare("設計圖", "設計圖")
     MarkSimilarity(score=0.0, reasons=())
     """
-    verbal_a, verbal_b = compared_element(a, jurisdiction), compared_element(b, jurisdiction)
+    verbal_a, verbal_b = verbal_element(a, jurisdiction), verbal_element(b, jurisdiction)
     if verbal_a is None or verbal_b is None:  # a figure, named by placeholder text
         return MarkSimilarity(0.0)
     if a == b:
         return MarkSimilarity(1.0, ("exact",))
-    return _compare_verbal(verbal_a, verbal_b)
+    core_a, core_b = without_designations(verbal_a), without_designations(verbal_b)
+    if (core_a, core_b) != (verbal_a, verbal_b) and romanize(verbal_a) == romanize(verbal_b):
+        return _compare_verbal(verbal_a, verbal_b)  # LO CO / LOCO: the same letters whole
+    return _compare_verbal(core_a, core_b)
 
 
 @lru_cache(maxsize=65536)
@@ -490,7 +493,9 @@ def blocking_keys(text: str, jurisdiction: str | None = None) -> frozenset[str]:
     ==========  =================================================================
     key         catches
     ==========  =================================================================
-    ``R:``      the romanized form: ``exact``, ``folded`` and ``transliteration`` pairs
+    ``R:``      the romanized form: ``exact``, ``folded`` and ``transliteration`` pairs;
+                with legal forms or an address set aside, of the whole too (``LO CO``
+                / ``LOCO``): a bucket of one form needs no edit prefilter
     ``G:``      the look (`kg.analysis.homoglyphs.skeleton`): ``homoglyph`` pairs
     ``M:/N:``   :func:`phonetic_keys`: every ``phonetic`` pair
     ``A:``      the English pronunciation (`kg.analysis.pronunciation.heard`) of
@@ -529,11 +534,12 @@ def blocking_keys(text: str, jurisdiction: str | None = None) -> frozenset[str]:
     >>> blocking_keys("標章圖"), sorted(blocking_keys("AWS & Device"))[-2:]
     (frozenset(), ['W:AWS', 'w:AWS'])
     """
-    verbal = compared_element(text, jurisdiction)
-    if verbal is None:
+    whole = verbal_element(text, jurisdiction)
+    if whole is None:
         return frozenset()
+    verbal = without_designations(whole)
     roman = romanize(verbal)
-    keys = {"R:" + roman} | phonetic_keys(verbal) | rule_keys(verbal)
+    keys = {"R:" + roman, "R:" + romanize(whole)} | phonetic_keys(verbal) | rule_keys(verbal)
     if (look := homoglyph_key(normalize(verbal))) is not None:
         keys.add(look)
     if SHORT_MARK_LENGTH < len(roman) <= HEARD_MAX_LENGTH and (sound := heard(roman)):
