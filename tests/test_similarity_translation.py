@@ -217,3 +217,41 @@ def test_graphql_gives_the_meaning_with_the_hit(graphql: str) -> None:
     hits = {h["party"]["name"]: h["reasons"] for h in answer["data"]["whoElseUses"]}
     assert hits[LUOTUO][:1] == ["translation"]
     assert "'骆驼' means 'CAMEL' in English (CC-CEDICT)" in hits[LUOTUO]
+
+
+_LOOKUP = """
+import sys, time
+from kg.analysis.translations import _dictionary, english_equivalents
+started = time.perf_counter()
+print(english_equivalents("骆驼"), type(_dictionary()).__name__, time.perf_counter() - started)
+"""
+
+
+def test_the_dictionary_is_read_from_a_table_built_once(tmp_path: Path) -> None:
+    """A `kg` process reads CC-CEDICT from a lookup table in the user's cache folder
+    (XDG_CACHE_HOME): the first builds it (parsing the dictionary, ~1.3 s), the next open it;
+    where the folder cannot be written, the entries are parsed in memory instead."""
+    import os
+    import subprocess
+    import sys
+
+    def run(cache: Path) -> list[str]:
+        done = subprocess.run(
+            [sys.executable, "-c", _LOOKUP],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "XDG_CACHE_HOME": str(cache)},
+            check=True,
+        )
+        return done.stdout.split()
+
+    first = run(tmp_path / "cache")
+    table = next((tmp_path / "cache" / "tmkg").glob("cccedict-*.sqlite"))
+    built = table.stat().st_mtime_ns
+    second = run(tmp_path / "cache")
+    assert first[:2] == second[:2] == ["('CAMEL',)", "_Table"]
+    assert table.stat().st_mtime_ns == built  # opened, not built again
+    assert not list((tmp_path / "cache" / "tmkg").glob("*.tmp"))
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache folder would be", encoding="utf-8")
+    assert run(blocked)[:2] == ["('CAMEL',)", "_InMemory"]
