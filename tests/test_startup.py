@@ -30,3 +30,13 @@ def test_they_load_when_used() -> None:
         "银行 | 1",
         "AB   | 2",
     ]
+
+
+def test_kg_version() -> None:
+    from importlib import metadata
+
+    from tests.conftest import KG
+
+    done = subprocess.run([str(KG), "--version"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"kg (tmkg) {metadata.version('tmkg')}"

@@ -85,6 +85,16 @@ def _store_options(default: object = None) -> argparse.ArgumentParser:
     return common
 
 
+def _version() -> str:
+    """The installed distribution's version (``unknown`` when run from a bare checkout)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("tmkg")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for `kg` and its subcommands."""
     common = _store_options(argparse.SUPPRESS)
@@ -93,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="tmkg: a knowledge graph of trademark conflicts (RDF, SPARQL, analyses).",
         parents=[_store_options()],
     )
+    parser.add_argument("--version", action="version", version=f"kg (tmkg) {_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     load = commands.add_parser(
