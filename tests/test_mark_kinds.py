@@ -25,7 +25,7 @@ from tests.graphql_support import post
 FIXTURE = DATA / "mark-kinds.trig"
 HAIR_CREAM = "松鶴堂"  # 1951, Taiwan's national class 032
 BREWERY = "Songhe Brewery Co., Ltd."  # Nice class 32
-COMBINED = "Golden Deer Foods Co., Ltd."  # "GOLDEN DEER 及鹿圖", verbal element "GOLDEN DEER"
+COMBINED = "Golden Deer Foods Co., Ltd."  # "GOLDEN DEER 及奔鹿於山林之圖", verbal element "GOLDEN DEER"
 DEER_WORD = "Deer Trading Co., Ltd."  # word mark GOLDEN DEER
 FIGURE = "Star Figure Co., Ltd."  # a figure its register titles "STAR", no verbal element
 STAR_WORD = "Star Word Co., Ltd."  # word mark STAR
@@ -166,11 +166,11 @@ def test_the_verbal_element_is_compared_not_the_text(graph: KnowledgeGraph) -> N
     # The office's name for the combined mark carries a figure description the placeholder
     # list does not know: as text it is only "contained" in the name; the registration's
     # stated verbal element is the same words.
-    assert compare("GOLDEN DEER", "GOLDEN DEER 及鹿圖").best_reason == "containment"
+    assert compare("GOLDEN DEER", "GOLDEN DEER 及奔鹿於山林之圖").best_reason == "containment"
     hits = Analyst(graph).who_else_uses("GOLDEN DEER", 30, "TW", as_of="2020")
     [hit] = [h for h in hits if h.party.name == COMBINED]
     assert (hit.mark.text, hit.verbal_element, hit.mark_feature) == (
-        "GOLDEN DEER 及鹿圖",
+        "GOLDEN DEER 及奔鹿於山林之圖",
         "GOLDEN DEER",
         "combined",
     )
@@ -375,7 +375,7 @@ def test_only_verbal_elements_other_than_the_text_are_keyed_again(graph: Knowled
 
     analyst = Analyst(graph)
     index = _VerbalIndex(analyst.facts.select)
-    assert "GOLDEN DEER" in index.marks  # the text is "GOLDEN DEER 及鹿圖"
+    assert "GOLDEN DEER" in index.marks  # the text is "GOLDEN DEER 及奔鹿於山林之圖"
     assert "VULTUR" not in index.marks  # "VULTUR"@ro of the mark "VULTUR"
     hits = analyst.who_else_uses("VULTUR", include_lapsed=True)
     assert any(h.party.name == "Vultur Textile SRL" for h in hits)

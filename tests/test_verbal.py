@@ -43,11 +43,18 @@ VERBAL = [
     ("MATUSE (stylised)", "MATUSE"),
     ("IVECO DRIVER PAL figurative in colour", "IVECO DRIVER PAL"),  # found by a trial
     ("6.ZERO SEIPUNTOZERO figurative", "6.ZERO SEIPUNTOZERO"),
+    # after Latin letters, 及 ("and") adds a figure it describes, or a part in Chinese
+    ("G GOLF及球圖", "G GOLF"),  # and a ball figure
+    ("FSK Plus及鑽石圖", "FSK Plus"),  # and a diamond figure
+    ("龜記GUIJI及龜設計圖", "龜記GUIJI"),  # and a turtle design
+    ("KUAGLOBAL及跨設計字", "KUAGLOBAL 跨"),  # and the character 跨 drawn: a word
+    ("PharmiGENE及世基生物醫學", "PharmiGENE 世基生物醫學"),  # found by a trial
     # Words stay words: a word mark LOGO or DESIGN, a logo inside a word, 埃及 (Egypt).
     ("LOGO", "LOGO"),
     ("DESIGN", "DESIGN"),
     ("CARLOGO", "CARLOGO"),
     ("埃及", "埃及"),
+    ("韓屋及其韓文", "韓屋及其韓文"),  # 及 between Chinese characters
     ("IRONMAN DESIGN", "IRONMAN DESIGN"),
     ("FIGURATIVE", "FIGURATIVE"),
     ("Ａｍａｚｏｎ", "Ａｍａｚｏｎ"),

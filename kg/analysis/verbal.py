@@ -33,6 +33,13 @@ _SERIES_LABEL = re.compile(
 )
 # Left dangling once a descriptor is gone: "COZY及" (及 "and"), "ACME &", "X /".
 _DANGLING = re.compile(r"(?:[\s&+/,、・·:：;\-]|(?<=\s)及)+$")  # "埃及" (Egypt) keeps its 及
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# After Latin letters, 及 ("and") joins the words to what follows: a figure it describes
+# ("G GOLF及球圖": and a ball figure; "龜記GUIJI及龜設計圖": and a turtle design), or a
+# second part in Chinese characters ("PharmiGENE及世基生物醫學"; "KUAGLOBAL及跨設計字": and
+# the character 跨 drawn, a word).
+_DESCRIBED_FIGURE = re.compile(rf"(?<=[A-Za-z0-9.\s])及[{_HAN}]{{1,4}}?(?:設計)?圖$")
+_CONNECTOR = re.compile(rf"(?<=[A-Za-z0-9.])及(?=[{_HAN}])")
 
 
 @dataclass(frozen=True)
@@ -125,14 +132,20 @@ def verbal_element(text: str, jurisdiction: str | None = None) -> str | None:
     ('JWC', 'JWC Logo')
     >>> verbal_element("TESLA")
     'TESLA'
+    >>> verbal_element("G GOLF及球圖"), verbal_element("PharmiGENE及世基生物醫學")
+    ('G GOLF', 'PharmiGENE 世基生物醫學')
+    >>> verbal_element("埃及"), verbal_element("韓屋及其韓文")
+    ('埃及', '韓屋及其韓文')
     """
     rules = _rules(jurisdiction)
     plain = _fold(text)
     if _key(_SERIES_LABEL.sub("", plain)) in rules.placeholders:
         return None
-    rest = plain if rules.anywhere is None else rules.anywhere.sub(" ", plain)
+    rest = _DESCRIBED_FIGURE.sub("", plain)
+    rest = rest if rules.anywhere is None else rules.anywhere.sub(" ", rest)
     while rules.end is not None and (shorter := rules.end.sub("", rest)) != rest:
         rest = _DANGLING.sub("", shorter)
+    rest = _CONNECTOR.sub(" ", rest)
     if rest == plain:
         return text  # nothing removed: keep the office's own spelling
     rest = " ".join(_DANGLING.sub("", rest).split())
