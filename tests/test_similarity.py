@@ -126,6 +126,7 @@ PAIRS: list[tuple[str, str, bool, str]] = [
     ("주식회사 별빛", "주식회사 불닭", NO_MATCH, "only a Korean legal form shared"),
     ("합자회사 다온", "합자회사 나래", NO_MATCH, "only a Korean legal form shared"),
     ("THE WIDGET", "THE GADGET", NO_MATCH, "only an article shared"),
+    ("EI STUDIO", "ART HA STUDIO", NO_MATCH, "only a trade word shared (TIPO gazette)"),
     ("BAY MAGNOLIA", "MAGNOLIA GROVE", NO_MATCH, "shared word, but not first in both"),
     ("POLO", "DIPOLON", NO_MATCH, "inside a word, neither its beginning nor its end"),
     ("星巴克", "STARBUCKS", MATCH, "the dictionary's meaning (CC-CEDICT): translation"),

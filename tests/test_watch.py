@@ -104,7 +104,8 @@ def test_containment_and_related_classes_and_a_class_filter(case: Case) -> None:
         ("91000001", HitKind.OWN_RIGHT_LAPSED),
     }
     studio = own["91000004", HitKind.NEW_FILING]
-    assert studio.mark.text == "BRIGHTWAVE STUDIO" and studio.score == pytest.approx(0.875)
+    # STUDIO names a trade (schema/weak-words.csv): BRIGHTWAVE STUDIO adds nothing distinctive
+    assert studio.mark.text == "BRIGHTWAVE STUDIO" and studio.score == pytest.approx(0.95)
     assert "similar mark: containment" in studio.reasons and studio.reasons[0] == "new filing"
     related = case.hits(case.related)
     # class 28 is related to 9 (0.55); class 30 (coffee) is not: us-91000006 is never a hit
