@@ -18,13 +18,12 @@ through the `publicsuffixlist` package (no network: the list ships with it).
 
 from __future__ import annotations
 
-import csv
 import re
 from functools import cache, lru_cache
 
 from publicsuffixlist import PublicSuffixList
 
-from kg.analysis.elements import WEAK_WORDS_FILE, distinctive_words
+from kg.analysis.elements import distinctive_words, weak_word_rows
 from kg.analysis.scripts import romanize
 from kg.analysis.verbal import verbal_element
 
@@ -60,9 +59,7 @@ def legal_forms() -> tuple[frozenset[str], tuple[str, ...]]:
     >>> {"INC", "GMBH", "SPA"} <= words, attached[:2]
     (True, ('유한책임회사', '有限公司'))
     """
-    with WEAK_WORDS_FILE.open(encoding="utf-8", newline="") as handle:
-        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
-        forms = [row["word"] for row in rows if row["kind"] == "legal-form"]
+    forms = [row["word"] for row in weak_word_rows() if row["kind"] == "legal-form"]
     attached = sorted((f for f in forms if not f.isascii()), key=lambda f: (-len(f), f))
     return frozenset(romanize(f) for f in forms), tuple(attached)
 

@@ -15,7 +15,14 @@ from functools import cache
 from kg.analysis.scripts import romanize, words
 from kg.resources import SCHEMA_DIR
 
-__all__ = ["WEAK_WORDS_FILE", "distinctive_words", "element_form", "is_weak", "weak_words"]
+__all__ = [
+    "WEAK_WORDS_FILE",
+    "distinctive_words",
+    "element_form",
+    "is_weak",
+    "weak_word_rows",
+    "weak_words",
+]
 
 WEAK_WORDS_FILE = SCHEMA_DIR / "weak-words.csv"
 
@@ -24,15 +31,25 @@ MIN_ELEMENT_LENGTH = 3
 
 
 @cache
+def weak_word_rows() -> tuple[dict[str, str], ...]:
+    """The rows of ``schema/weak-words.csv`` (``language``, ``kind``, ``word``; ``#`` lines
+    are its documentation).
+
+    >>> {"language": "en", "kind": "legal-form", "word": "INC"} in weak_word_rows()
+    True
+    """
+    with WEAK_WORDS_FILE.open(encoding="utf-8", newline="") as handle:
+        return tuple(csv.DictReader(line for line in handle if not line.startswith("#")))
+
+
+@cache
 def weak_words() -> frozenset[str]:
-    """The romanized words of ``schema/weak-words.csv`` (``#`` lines are its documentation).
+    """The romanized words of ``schema/weak-words.csv``.
 
     >>> {"GROUP", "GMBH", "GONGSI"} <= weak_words()
     True
     """
-    with WEAK_WORDS_FILE.open(encoding="utf-8", newline="") as handle:
-        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
-        return frozenset(romanize(row["word"]) for row in rows)
+    return frozenset(romanize(row["word"]) for row in weak_word_rows())
 
 
 def is_weak(word: str) -> bool:
