@@ -254,4 +254,4 @@ def test_the_dictionary_is_read_from_a_table_built_once(tmp_path: Path) -> None:
     assert not list((tmp_path / "cache" / "tmkg").glob("*.tmp"))
     blocked = tmp_path / "blocked"
     blocked.write_text("a file where the cache folder would be", encoding="utf-8")
-    assert run(blocked)[:2] == ["('CAMEL',)", "_InMemory"]
+    assert run(blocked)[:2] == ["('CAMEL',)", "dict"]

@@ -280,21 +280,13 @@ def _dictionary() -> _Definitions:
     try:
         return _table()
     except (OSError, sqlite3.Error):
-        return _InMemory(_entries())
+        return _entries()  # a dict answers `get` as the table does
 
 
 class _Definitions(Protocol):
     def get(self, form: str, default: Sequence[list[str]] = ()) -> Sequence[list[str]]:
         """The definitions of each entry written `form`, or `default`."""
         ...
-
-
-class _InMemory:
-    def __init__(self, by_form: dict[str, list[list[str]]]) -> None:
-        self._by_form = by_form
-
-    def get(self, form: str, default: Sequence[list[str]] = ()) -> Sequence[list[str]]:
-        return self._by_form.get(form, default)
 
 
 class _Table:
