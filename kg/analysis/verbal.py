@@ -20,6 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from kg.analysis.scripts import HAN
 from kg.resources import SCHEMA_DIR
 
 __all__ = ["PLACEHOLDERS_FILE", "MarkTextRule", "mark_text_rules", "verbal_element"]
@@ -33,13 +34,12 @@ _SERIES_LABEL = re.compile(
 )
 # Left dangling once a descriptor is gone: "COZY及" (及 "and"), "ACME &", "X /".
 _DANGLING = re.compile(r"(?:[\s&+/,、・·:：;\-]|(?<=\s)及)+$")  # "埃及" (Egypt) keeps its 及
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # After Latin letters, 及 ("and") joins the words to what follows: a figure it describes
 # ("G GOLF及球圖": and a ball figure; "龜記GUIJI及龜設計圖": and a turtle design), or a
 # second part in Chinese characters ("PharmiGENE及世基生物醫學"; "KUAGLOBAL及跨設計字": and
 # the character 跨 drawn, a word).
-_DESCRIBED_FIGURE = re.compile(rf"(?<=[A-Za-z0-9.\s])及[{_HAN}]{{1,4}}?(?:設計)?圖$")
-_CONNECTOR = re.compile(rf"(?<=[A-Za-z0-9.])及(?=[{_HAN}])")
+_DESCRIBED_FIGURE = re.compile(rf"(?<=[A-Za-z0-9.\s])及{HAN.pattern}{{1,4}}?(?:設計)?圖$")
+_CONNECTOR = re.compile(rf"(?<=[A-Za-z0-9.])及(?={HAN.pattern})")
 
 
 @dataclass(frozen=True)
