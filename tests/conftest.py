@@ -70,6 +70,16 @@ def all_quads(graph: KnowledgeGraph) -> set:
     return set(graph.store.quads())
 
 
+def process_running(pid: int) -> bool:
+    """Whether process `pid` runs: it exists and has not ended (a zombie, ``Z``, has ended
+    and waits for its parent to reap it; ``X`` is dead)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     import socket

@@ -18,6 +18,7 @@ from kg.analysis.index_workers import IndexWorkerError, IndexWorkers
 from kg.analysis.mark_index import MarkIndex, _pair_keys
 from kg.analysis.phonetics import vowels
 from kg.analysis.similarity import blocking_keys, comparable_form
+from tests.conftest import process_running
 
 
 def _synthetic_marks(count: int, seed: int) -> dict[str, str]:
@@ -139,14 +140,6 @@ def _killing_map(monkeypatch, after: int, pids: list[int]) -> None:
     monkeypatch.setattr(IndexWorkers, "map", killing)
 
 
-def _gone(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
-    except FileNotFoundError:
-        return True
-    return state in ("Z", "X")  # a zombie has ended: its parent has not reaped it yet
-
-
 @pytest.mark.parametrize("killed_in", ["sync", "compare"])
 def test_a_worker_killed_midway_leaves_the_index_as_it_was(
     killed_in: str, tmp_path: Path, monkeypatch
@@ -171,7 +164,9 @@ def test_a_worker_killed_midway_leaves_the_index_as_it_was(
         else:
             index.compare_new_texts()
     assert _tables(index) == before  # no key, text or pair of the new marks
-    assert pids and all(_gone(pid) for pid in pids)  # the other worker was stopped too
+    assert pids and not any(
+        process_running(pid) for pid in pids
+    )  # the other worker was stopped too
     monkeypatch.undo()
     index.close()
     again = MarkIndex(path)  # the next run does the work
@@ -212,13 +207,13 @@ def test_workers_end_when_the_process_that_started_them_is_killed(tmp_path: Path
     try:
         assert parent.stdout is not None
         pids = [int(pid) for pid in parent.stdout.readline().split()]
-        assert len(pids) == 2 and not any(_gone(pid) for pid in pids)
+        assert len(pids) == 2 and all(process_running(pid) for pid in pids)
         parent.kill()
         parent.wait()
         deadline = time.monotonic() + 20
-        while not all(_gone(pid) for pid in pids) and time.monotonic() < deadline:
+        while any(process_running(pid) for pid in pids) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert all(_gone(pid) for pid in pids)
+        assert not any(process_running(pid) for pid in pids)
     finally:
         if parent.poll() is None:
             parent.kill()

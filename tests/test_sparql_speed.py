@@ -18,7 +18,6 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
@@ -28,6 +27,7 @@ from kg.errors import QueryTimeout
 from kg.sparql.handoff import IdleWorkers, ReplyReader, ReplyTimeout
 from kg.sparql.workers import QueryJob, QueryWorkerPool
 from kg.store import open_store
+from tests.conftest import process_running
 from tests.sparql_support import SparqlServer
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -40,11 +40,6 @@ def _marker_query(number: int) -> QueryJob:
 def _marker(body: bytes) -> str:
     (binding,) = json.loads(body)["results"]["bindings"]
     return binding["x"]["value"]
-
-
-def _alive(pid: int) -> bool:
-    stat = Path(f"/proc/{pid}/stat")
-    return stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def _wait_for_workers(pool: QueryWorkerPool, count: int) -> None:
@@ -108,7 +103,7 @@ def test_the_time_limit_stops_a_runaway_query_by_killing_its_worker(
         asyncio.run(pool.run_async(QueryJob(RUNAWAY), timeout=0.5))
     assert time.monotonic() - started < 3
     (killed,) = before - set(pool.worker_pids)
-    assert not _alive(killed)
+    assert not process_running(killed)
     answer = asyncio.run(pool.run_async(_marker_query(1), timeout=30))
     assert _marker(answer.body) == "marker-1"  # the other worker answers meanwhile
     _wait_for_workers(pool, 2)  # and the killed one is replaced
@@ -127,7 +122,7 @@ def test_a_query_nobody_waits_for_does_not_run_on(pool: QueryWorkerPool) -> None
 
     asyncio.run(give_up())
     (killed,) = before - set(pool.worker_pids)
-    assert not _alive(killed)
+    assert not process_running(killed)
     _wait_for_workers(pool, 2)
     assert _marker(pool.run(_marker_query(2), timeout=30).body) == "marker-2"
 

@@ -18,6 +18,7 @@ from kg.ingest.load import load_files
 from kg.ingest.stream_load import can_stream, stream_files
 from kg.registries.synth import generate
 from kg.store.oxigraph import MemoryStore, OxigraphStore
+from tests.conftest import process_running
 from tests.test_load import PREFIXES
 from tests.test_validation_engines import BAD, CONTEXT
 
@@ -279,14 +280,6 @@ child.wait()
 """
 
 
-def _running(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
 @pytest.mark.parametrize("parent", ["killed", "gone before"])
 def test_the_scan_worker_ends_with_the_load_that_started_it(parent: str) -> None:
     """A scan worker whose loading process is killed ends too, and one whose parent died
@@ -314,12 +307,12 @@ def test_the_scan_worker_ends_with_the_load_that_started_it(parent: str) -> None
     with subprocess.Popen([sys.executable, "-c", _ORPHAN], stdout=subprocess.PIPE) as middle:
         assert middle.stdout is not None
         worker = int(middle.stdout.readline())
-        assert _running(worker)
+        assert process_running(worker)
         middle.kill()
     deadline = time.monotonic() + 30
-    while _running(worker) and time.monotonic() < deadline:
+    while process_running(worker) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not _running(worker)
+    assert not process_running(worker)
 
 
 def test_a_first_load_into_a_knowledge_graph_streams(tmp_path: Path) -> None:
