@@ -59,6 +59,7 @@ from kg.analysis.similarity import (
     DEFAULT_MIN_SIMILARITY,
     HEARD_MIN_EDIT,
     PHONETIC_MIN_EDIT,
+    ROMAN_KEY,
     SOUND_KEY,
     MarkSimilarity,
     blocking_keys,
@@ -117,7 +118,7 @@ def candidate_text_pairs(
         if key[:2] in RULE_KEY_KINDS:
             pairs.update(bucket_pairs(key, bucket, unique.__getitem__, _always))
             continue
-        if key.startswith("R:"):  # one romanized form (of the whole, or without INC.)
+        if key.startswith(ROMAN_KEY):  # one romanized form (of the whole, or without INC.)
             pairs.update(combinations(bucket, 2))
             continue
         cutoff = HEARD_PREFILTER if key.startswith(SOUND_KEY) else PREFILTER_SIMILARITY

@@ -60,6 +60,7 @@ from kg.analysis.similarity import (
     FUZZY_MIN_EDIT,
     HEARD_MIN_EDIT,
     PHONETIC_MIN_EDIT,
+    ROMAN_KEY,
     SOUND_KEY,
     MarkSimilarity,
     blocking_keys,
@@ -620,7 +621,7 @@ class MarkIndex:
                     for key, iri, other in rows
                     if not prefilter
                     or other == roman
-                    or key.startswith("R:")  # one form whole (LO CO / LOCO)
+                    or key.startswith(ROMAN_KEY)  # one form whole (LO CO / LOCO)
                     or OSA.normalized_similarity(roman, other, score_cutoff=cutoff(key, other))
                 )
         return found
@@ -870,7 +871,7 @@ def _bucket_pairs(
         yield from bucket_pairs(key, members, lambda i: forms[i][0], lambda i: i > last)
         return
     new = [i for i in members if i > last]
-    if key.startswith("R:"):  # one romanized form: e = 1
+    if key.startswith(ROMAN_KEY):  # one romanized form: e = 1
         yield from ((min(n, m), max(n, m)) for n in new for m in members if m != n)
     else:
         yield from _alike(new, members, forms, _cutoff(key))

@@ -111,6 +111,7 @@ __all__ = [
     "HEARD_MIN_EDIT",
     "MAX_MARK_LENGTH",
     "REASONS",
+    "ROMAN_KEY",
     "SHORT_MARK_LENGTH",
     "SOUND_KEY",
     "KeyedTexts",
@@ -170,6 +171,9 @@ HEARD_MIN_EDIT = 0.3  # pronounced the same: NITE / NIGHT share 2 of 5 letters i
 HEARD_MAX_LENGTH = 64  # a longer mark is a phrase: read aloud it differs by its words
 SOUND_KEY = "A:"
 """The blocking key of a mark's English pronunciation (:func:`blocking_keys`)."""
+ROMAN_KEY = "R:"
+"""The blocking key of a mark's romanized form (:func:`blocking_keys`): the texts of one such
+bucket are one form, so a search pairs them with no edit-distance prefilter."""
 FUZZY_MIN_EDIT = DEFAULT_MIN_SIMILARITY
 AFFIX_LENGTH = 5  # prefix/suffix blocking keys, long enough to be selective in a big index
 AFFIX_MIN_LENGTH = 8  # two edits need max length >= 10, so min length >= 8
@@ -539,7 +543,8 @@ def blocking_keys(text: str, jurisdiction: str | None = None) -> frozenset[str]:
         return frozenset()
     verbal = without_designations(whole)
     roman = romanize(verbal)
-    keys = {"R:" + roman, "R:" + romanize(whole)} | phonetic_keys(verbal) | rule_keys(verbal)
+    keys = {ROMAN_KEY + roman, ROMAN_KEY + romanize(whole)}
+    keys |= phonetic_keys(verbal) | rule_keys(verbal)
     if (look := homoglyph_key(normalize(verbal))) is not None:
         keys.add(look)
     if SHORT_MARK_LENGTH < len(roman) <= HEARD_MAX_LENGTH and (sound := heard(roman)):
