@@ -280,7 +280,7 @@ class Analyst:
             excluding={excluded} if excluded else set(),
             as_of=when,
         )
-        usages = [_said_meaning(usage, mark) for usage in usages]  # translation: what it means
+        usages = [_with_notes(usage, mark) for usage in usages]  # a meaning, a legal form set aside
         return ResultList(with_evidence(usages, said, facts.select, facts.sources))
 
     def conflicts(
@@ -595,7 +595,7 @@ _CODE_HINTS = {
 """Codes users reach for that tmkg names otherwise (WIPO ST.3 / ISO 3166-1)."""
 
 
-def _said_meaning(usage: MarkUsage, question: str) -> MarkUsage:
+def _with_notes(usage: MarkUsage, question: str) -> MarkUsage:
     """A hit says after its reasons, as a conflict does, what was compared beyond the
     letters: the meaning and its dictionary when found by ``translation`` ("'骆驼' means
     'CAMEL' in English (CC-CEDICT)": `kg.analysis.translations.meaning_note`), and what of
