@@ -78,6 +78,14 @@ def reference_version() -> str:
     return digest.hexdigest()[:16]
 
 
+NOT_COUNTRIES = {  # codes people try that are neither ISO 3166-1 nor WIPO ST.3 regional ones
+    "UK": "the ISO 3166-1 code of the United Kingdom is GB",
+    "EU": "the WIPO ST.3 code of EU trade marks (EUIPO) is EM",
+    "EP": "EP is the European Patent Office; the WIPO ST.3 code of EU trade marks (EUIPO) is EM",
+}
+"""Codes that are not jurisdictions but look like them, with the right one (for messages)."""
+
+
 @cache
 def jurisdiction_codes() -> frozenset[str]:
     """Every ISO 3166-1 alpha-2 code.

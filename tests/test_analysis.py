@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from kg import KnowledgeGraph, NotFound, Settings
+from kg.analysis.arguments import ArgumentError
 from kg.analysis.model import HoldingKind
 from kg.analysis.service import Analyst
 from tests.conftest import DATA
@@ -73,8 +74,8 @@ def test_who_else_uses_filters_by_date_place_and_class(analyst: Analyst) -> None
 def test_unknown_names_are_errors_with_suggestions(analyst: Analyst) -> None:
     with pytest.raises(NotFound, match=r"no party named 'Amazn'.*Amazon"):
         analyst.who_else_uses("AWS", excluding="Amazn")
-    with pytest.raises(NotFound, match="unknown jurisdiction 'XX'"):
-        analyst.who_else_uses("AWS", jurisdiction="XX")
+    with pytest.raises(ArgumentError, match="unknown jurisdiction 'XX'"):
+        analyst.who_else_uses("AWS", jurisdiction="XX")  # no ISO 3166-1 code: a usage error
     with pytest.raises(NotFound, match="no party named"):
         analyst.conflict_path("Amazon", "Nobody Ltd")
 

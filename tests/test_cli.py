@@ -131,6 +131,22 @@ def test_errors_are_one_line_with_exit_codes(store_path: Path, tmp_path: Path) -
             "for SELECT/ASK",
         ),
         (("load", "--store", store_path), 1, "nothing to load"),
+        # a jurisdiction code that is no code at all is a usage error, as a bad class is
+        (("who-else-uses", "--store", store_path, "AWS", "--class", "99"), 2, "Nice class 99"),
+        *(
+            (("who-else-uses", "--store", store_path, "AWS", "--jurisdiction", code), 2, said)
+            for code, said in (
+                ("UK", "'UK': the ISO 3166-1 code of the United Kingdom is GB"),
+                ("EU", "'EU': the WIPO ST.3 code of EU trade marks (EUIPO) is EM"),
+                ("XX", "'XX' (use an ISO 3166-1 alpha-2 code such as CN"),
+                ("usa", "'usa' is not a jurisdiction code"),
+            )
+        ),
+        (
+            ("priority", "--store", store_path, "AWS", "--class", "42", "--jurisdiction", "EP"),
+            2,
+            "European Patent",
+        ),
     ]
     for args, code, message in cases:
         result = run_kg(*args)

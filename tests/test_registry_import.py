@@ -313,7 +313,31 @@ BAD_CSV = [
         (HEADER + "A,B,9,CN,,,1,\nCaf\xe9,B,9,CN,,,2,\n").encode("latin-1"),
         "registry.csv:3:4: byte 0xe9 is not UTF-8: tmkg reads CSV as UTF-8 only",
     ),
-    ("unterminated-quote", HEADER + 'A,"B,9,CN,,,1,\n', "registry.csv:2: malformed CSV"),
+    (
+        "unterminated-quote",
+        HEADER + 'A,"B,9,CN,,,1,\n',
+        "registry.csv:2: a quoted field opened in the record starting on this line is never closed",
+    ),
+    (  # named where it opened, not at the end of the file it swallowed
+        "unterminated-quote-inside",
+        HEADER + 'A,B,9,CN,,,1,\nC,"D\nE,9,CN,,,2,\nF,G,9,CN,,,3,\nH,I,9,CN,,,4,\n',
+        "registry.csv:3: a quoted field opened in the record starting on this line is never closed",
+    ),
+    (
+        "quote-then-text",
+        HEADER + 'A,"B" Ltd,9,CN,,,1,\n',
+        "registry.csv:2: malformed CSV: ',' expected after '\"'",
+    ),
+    *(
+        (
+            f"{encoding}-without-bom",
+            (HEADER + "A,B,9,CN,,,1,\n").encode(encoding.lower()),
+            f"registry.csv:1:{column}: NUL bytes between the characters: the text looks"
+            f" {encoding}: tmkg reads CSV as UTF-8 only (save the file as UTF-8, e.g. with"
+            f" iconv -f {encoding} -t UTF-8)",
+        )
+        for encoding, column in (("UTF-16LE", 2), ("UTF-16BE", 1), ("UTF-32LE", 2))
+    ),
 ]
 
 

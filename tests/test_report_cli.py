@@ -67,7 +67,7 @@ def test_report_endpoint_download_and_errors(server: ServerProcess) -> None:
     for query, status, message in (
         ("party=Nobody%20Inc", 404, "no party named 'Nobody Inc'"),
         ("case=no-such-case", 404, "no case 'no-such-case'"),
-        ("mark=AWS&jurisdiction=XX", 404, "unknown jurisdiction 'XX'"),
+        ("mark=AWS&jurisdiction=XX", 400, "unknown jurisdiction 'XX'"),
         ("mark=AWS&class=x", 400, "class must be a whole number"),
         ("mark=AWS&class=46", 400, "Nice class 46 does not exist"),
         ("mark=AWS&format=pdf", 400, "unknown format 'pdf'"),

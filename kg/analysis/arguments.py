@@ -37,7 +37,8 @@ from collections.abc import Callable
 from typing import Any
 
 from kg.analysis.dates import PartialDate
-from kg.errors import KGError
+from kg.errors import KGError, NotFound
+from kg.reference import NOT_COUNTRIES, jurisdiction_codes, regional_codes
 from kg.text_characters import (
     BIDI_FORMATTING,
     LINE_BREAKS,
@@ -142,6 +143,26 @@ def jurisdiction(value: object, argument: str = "jurisdiction") -> str:
             suggestion="use an ISO 3166-1 alpha-2 code such as CN",
         )
     return code.upper()
+
+
+def unknown_jurisdiction(code: str, argument: str = "jurisdiction") -> KGError:
+    """The error for a well-formed jurisdiction `code` (`jurisdiction`) that the store holds no
+    facts of: `ArgumentError` (a usage error: exit 2, HTTP 400) when it is neither an ISO
+    3166-1 alpha-2 code nor a WIPO ST.3 regional one (UK, EU, XX), else `NotFound` (exit 7,
+    HTTP 404) — a real code the data does not name. Codes people confuse say which is meant
+    (`kg.reference.NOT_COUNTRIES`).
+
+    >>> [type(unknown_jurisdiction(code)).__name__ for code in ("UK", "XX", "FR", "EM")]
+    ['ArgumentError', 'ArgumentError', 'NotFound', 'NotFound']
+    >>> str(unknown_jurisdiction("UK"))
+    "unknown jurisdiction 'UK': the ISO 3166-1 code of the United Kingdom is GB"
+    """
+    hint = NOT_COUNTRIES.get(code)
+    message = f"unknown jurisdiction {code!r}" + (f": {hint}" if hint else "")
+    suggestion = None if hint else "use an ISO 3166-1 alpha-2 code such as CN, or EM, BX, OA, WO"
+    if code in jurisdiction_codes() or code in regional_codes():
+        return NotFound(message, suggestion=suggestion)
+    return ArgumentError(argument, message, suggestion=suggestion)
 
 
 def nice_class(value: object, argument: str = "nice_class") -> int:

@@ -203,11 +203,7 @@ class Analyst:
             return None
         code = arguments.jurisdiction(code)  # a well-formed code before any query sees it
         if not self.facts.jurisdiction_exists(code):
-            raise NotFound(
-                f"unknown jurisdiction {code!r}",
-                suggestion=_CODE_HINTS.get(code)
-                or "use an ISO 3166-1 alpha-2 code such as CN, or EM, BX, OA, WO",
-            )
+            raise arguments.unknown_jurisdiction(code)
         return code
 
     @staticmethod
@@ -586,12 +582,6 @@ class _Shared:
             return self._facts
 
 
-_CODE_HINTS = {
-    "EU": "EU trade marks are EM (EUIPO's WIPO ST.3 code): ask for EM, or for a member state "
-    "such as FR to see every right that counts there",
-    "UK": "the United Kingdom is GB (ISO 3166-1)",
-    "EP": "EP is the European Patent Office; EU trade marks are EM",
-}
 """Codes users reach for that tmkg names otherwise (WIPO ST.3 / ISO 3166-1)."""
 
 

@@ -28,7 +28,6 @@ from kg.errors import KGError, NotFound
 from kg.graph import KnowledgeGraph
 from kg.ingest.load import load_quads
 from kg.namespaces import GRAPH, ID, JURISDICTION, NICE, TM
-from kg.registries.records import NOT_COUNTRIES
 
 __all__ = [
     "HIT_GRAPH_PREFIX",
@@ -251,11 +250,7 @@ def _check_score(value: object) -> float:
 def _check_jurisdiction(graph: KnowledgeGraph, value: object) -> str:
     code = arguments.jurisdiction(value)
     if not graph.ask(f'ASK {{ <{JURISDICTION[code]}> a ?type ; <{TM.code}> "{code}" }}'):
-        hint = NOT_COUNTRIES.get(code)  # UK, EU: the codes people try first
-        raise NotFound(
-            f"unknown jurisdiction {code!r}" + (f": {hint}" if hint else ""),
-            suggestion="use an ISO 3166-1 alpha-2 code such as CN, or EM, BX, OA, WO",
-        )
+        raise arguments.unknown_jurisdiction(code)
     return code
 
 

@@ -36,7 +36,7 @@ from kg.registries.records import (
     date_literal,
     jurisdiction_code,
 )
-from kg.store.oxigraph_input import require_utf8, without_bom
+from kg.store.oxigraph_input import require_utf8, wide_encoding, without_bom
 
 __all__ = ["COLUMNS", "DEFAULT_LANGUAGE", "REQUIRED", "SEPARATOR", "read_csv"]
 
@@ -99,7 +99,9 @@ def _lines(raw: BinaryIO, name: str, delimiter: str, bar: tqdm | None = None) ->
             require_utf8(data[:4], name, _kind(delimiter))  # a UTF-16/32 byte-order mark
         try:
             text = data.decode("utf-8")
-            bad = "\0" in text
+            # a stray NUL is a control character, reported with the field holding it
+            # (`kg.registries.record_text`); NULs between the characters are another encoding
+            bad = "\0" in text and wide_encoding(data) is not None
         except UnicodeDecodeError:
             bad = True
         if bad:
@@ -146,6 +148,14 @@ def _records(
                 if record is not None:
                     yield record
         except csv.Error as error:
+            if str(error) == "unexpected end of data":  # a quoted field never closed
+                raise ParseError(
+                    "a quoted field opened in the record starting on this line is never closed"
+                    " (the file ends inside it)",
+                    path=name,
+                    line=start,
+                    suggestion='close the quote, or write a quote inside a field as ""',
+                ) from None
             raise ParseError(
                 f"malformed {_kind(delimiter)}: {error}", path=name, line=reader.line_num
             ) from None

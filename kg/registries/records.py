@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg.errors import ParseError
-from kg.reference import jurisdiction_codes, regional_codes
+from kg.reference import NOT_COUNTRIES, jurisdiction_codes, regional_codes
 
 __all__ = [
     "NOT_COUNTRIES",
@@ -42,11 +42,6 @@ _DATE_TYPE = ox.NamedNode(_XSD + "date")
 _YEAR_MONTH_TYPE = ox.NamedNode(_XSD + "gYearMonth")
 _YEAR_TYPE = ox.NamedNode(_XSD + "gYear")
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:Z|[+-]\d{2}:\d{2})?")
-# Office codes that are not ISO 3166-1 countries, with what to do about them.
-NOT_COUNTRIES = {  # codes people try that are not ISO 3166-1 codes, with the right one
-    "UK": "the ISO 3166-1 code of the United Kingdom is GB",
-    "EU": "the WIPO ST.3 code of EU trade marks (EUIPO) is EM",
-}
 
 
 class FieldError(ValueError):

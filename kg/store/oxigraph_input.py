@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from kg.errors import ParseError
 
-__all__ = ["require_utf8", "stored_forms", "without_bom"]
+__all__ = ["require_utf8", "stored_forms", "wide_encoding", "without_bom"]
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 # Text the store keeps as it was read; every other literal goes through the engine once.
@@ -47,7 +47,9 @@ def without_bom(data: bytes) -> bytes:
 def require_utf8(data: bytes, name: str, what: str = "RDF") -> None:
     r"""Raise `ParseError` at the first byte that is not UTF-8 (or is NUL), else nothing.
 
-    The message names the line and column (in characters) of that byte, and how to convert.
+    The message names the line and column (in characters) of that byte, and how to convert;
+    a NUL byte is named as the text of another encoding only where `wide_encoding` finds one,
+    else as the stray control character it is.
 
     >>> require_utf8('<a> <b> "café" .'.encode("latin-1"), "x.ttl")
     Traceback (most recent call last):
@@ -75,30 +77,64 @@ def require_utf8(data: bytes, name: str, what: str = "RDF") -> None:
             bad = error.start
             cut = error.reason == "unexpected end of data"
         nul = data.find(b"\0", 0, bad)
-        if nul >= 0:
-            bad, problem = nul, "a NUL byte (UTF-16 or UTF-32?)"
+        wide = wide_encoding(data) if nul >= 0 else None
+        if nul >= 0 and wide is None:
+            raise ParseError(
+                "a NUL byte (U+0000), a control character no text may hold",
+                path=name,
+                **_position(data, nul),
+                suggestion="remove it, e.g. with tr -d '\\000' < FILE > NEW",
+            )
+        if wide is not None:
+            bad, problem = nul, f"NUL bytes between the characters: the text looks {wide}"
+            convert = f"iconv -f {wide} -t UTF-8"
         elif cut:
-            start = data.rfind(b"\n", 0, bad) + 1
             raise ParseError(
                 "the file ends inside a UTF-8 character: it looks cut short",
                 path=name,
-                line=data.count(b"\n", 0, bad) + 1,
-                column=len(data[start:bad].decode("utf-8", errors="replace")) + 1,
+                **_position(data, bad),
                 suggestion="check that the file is complete (a download or copy cut short?)",
             )
         elif bad < len(data):
             problem = f"byte 0x{data[bad]:02x} is not UTF-8"
         else:
             return
-        convert = "iconv -f OLD -t UTF-8, OLD being its encoding: LATIN1, CP1252, GBK…"
-    start = data.rfind(b"\n", 0, bad) + 1
+        if wide is None:
+            convert = "iconv -f OLD -t UTF-8, OLD being its encoding: LATIN1, CP1252, GBK…"
     raise ParseError(
         f"{problem}: tmkg reads {what} as UTF-8 only",
         path=name,
-        line=data.count(b"\n", 0, bad) + 1,
-        column=len(data[start:bad].decode("utf-8", errors="replace")) + 1,
+        **_position(data, bad),
         suggestion=f"save the file as UTF-8, e.g. with {convert}",
     )
+
+
+def _position(data: bytes, offset: int) -> dict[str, int]:
+    """The 1-based line and column (in characters) of the byte at `offset`."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    return {
+        "line": data.count(b"\n", 0, offset) + 1,
+        "column": len(data[start:offset].decode("utf-8", errors="replace")) + 1,
+    }
+
+
+def wide_encoding(data: bytes, sample: int = 4096) -> str | None:
+    r"""The encoding `data` reads as when it is UTF-16 or UTF-32 text without a byte-order
+    mark, else None: NUL bytes are a quarter or more of its first `sample` bytes (UTF-16
+    gives every Latin character one NUL byte, UTF-32 three), where UTF-8 text holds a NUL only
+    as a stray control character. The byte order is where the first character's NULs are.
+
+    >>> [wide_encoding("mark,owner".encode(e)) for e in ("utf-16-le", "utf-16-be", "utf-32-le")]
+    ['UTF-16LE', 'UTF-16BE', 'UTF-32LE']
+    >>> wide_encoding(b"mark,ow\0ner") is None
+    True
+    """
+    head = data[:sample]
+    if not head or head.count(0) * 4 < len(head):
+        return None
+    width = 4 if head.count(0) * 3 >= len(head) * 2 else 2
+    order = "BE" if head[0] == 0 else "LE"
+    return f"UTF-{8 * width}{order}"
 
 
 def stored_forms(literals: Iterable[ox.Literal]) -> dict[ox.Literal, ox.Literal]:
