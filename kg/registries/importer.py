@@ -13,6 +13,7 @@ the same file twice adds nothing. See ``docs/registry-import.md``.
 
 from __future__ import annotations
 
+import os
 import re
 import traceback
 from collections.abc import Callable, Iterable, Sequence
@@ -389,7 +390,14 @@ _MASK = re.compile(r'"[^"]*"|<[^>]*>|\b[\w.-]+:[\w./%~#-]+|\d[\d.-]*')
 
 def _summary(lines: Sequence[str], examples: int = 3) -> tuple[str, ...]:
     """Validation warnings grouped by kind (the line with its places and values masked): one
-    line per kind with its count and first examples."""
+    line per kind with its count, what the kind's lines all say, and where the first
+    examples are.
+
+    >>> _summary([f"r.csv:{n}: id:registration/gb-{n} tm:niceClass: no Nice class" for n in
+    ...     (12, 3, 4, 5)])
+    ('4 times: no Nice class (r.csv:3: id:registration/gb-3 tm:niceClass; r.csv:4: \
+id:registration/gb-4 tm:niceClass; r.csv:5: id:registration/gb-5 tm:niceClass; ...)',)
+    """
     groups: dict[str, list[str]] = {}
     for line in lines:
         groups.setdefault(_MASK.sub("…", line), []).append(line)
@@ -399,9 +407,26 @@ def _summary(lines: Sequence[str], examples: int = 3) -> tuple[str, ...]:
         if len(members) == 1:
             out.append(members[0])
             continue
-        shown = "; ".join(members[:examples])
-        out.append(f"{len(members)} times: {shown}{'; ...' if len(members) > examples else ''}")
+        said = _said_by_all(members)
+        cut = len(said) + 2 if said else 0  # the message and its ": "
+        shown = "; ".join(member[: len(member) - cut] for member in members[:examples])
+        more = "; ..." if len(members) > examples else ""
+        out.append(
+            f"{len(members)} times: {said} ({shown}{more})"
+            if said
+            else f"{len(members)} times: {shown}{more}"
+        )
     return tuple(out)
+
+
+def _said_by_all(members: Sequence[str]) -> str:
+    """The message ending every member: the text they all end with, after its first ": "
+    (before it each member says its place and subject), so a whole message, never the end
+    of a value; "" when they share no such text."""
+    # character by character on purpose: the members are messages, not paths
+    common = os.path.commonprefix([member[::-1] for member in members])[::-1]  # noqa: RUF071
+    cut = common.find(": ")
+    return common[cut + 2 :] if cut >= 0 else ""
 
 
 def _natural(text: str) -> list:
