@@ -27,7 +27,7 @@ from kg.analysis.elements import distinctive_words, weak_word_rows
 from kg.analysis.scripts import romanize
 from kg.analysis.verbal import verbal_element
 
-__all__ = ["designation_note", "legal_forms", "without_designations"]
+__all__ = ["designation_note", "legal_forms", "set_aside_notes", "without_designations"]
 
 # an address closing the text: a URL's beginning, a host name (labels, the last a suffix), a
 # path; not an e-mail address (an @ before it)
@@ -105,7 +105,7 @@ def without_designations(text: str) -> str:
 def designation_note(*texts: str) -> str | None:
     """What :func:`without_designations` set aside of the verbal elements of `texts` (marks'
     texts, `kg.analysis.verbal.verbal_element`), for the reasons of a hit or a conflict;
-    None when nothing was.
+    None when nothing was (`set_aside_notes`, joined).
 
     >>> designation_note("STEELCASE", "STEELCARE INC.")
     "'INC.' of 'STEELCARE INC.' set aside (a legal form names no source: TMEP 1213.03(d))"
@@ -114,10 +114,24 @@ def designation_note(*texts: str) -> str | None:
     >>> designation_note("ACME", "APEX") is None, designation_note("ACME INC. & Design")
     (True, "'INC.' of 'ACME INC.' set aside (a legal form names no source: TMEP 1213.03(d))")
     """
+    return "; ".join(set_aside_notes(*texts)) or None
+
+
+def set_aside_notes(*texts: str) -> tuple[str, ...]:
+    """One note per text of `texts` something of which :func:`without_designations` set
+    aside, in their order; none when their verbal elements romanize alike whole (`LO CO` /
+    `LOCO` are compared so).
+
+    >>> set_aside_notes("STEELCASE INC.", "STEELCARE LLC")  # doctest: +NORMALIZE_WHITESPACE
+    ("'INC.' of 'STEELCASE INC.' set aside (a legal form names no source: TMEP 1213.03(d))",
+     "'LLC' of 'STEELCARE LLC' set aside (a legal form names no source: TMEP 1213.03(d))")
+    >>> set_aside_notes("LO CO", "LOCO")
+    ()
+    """
     notes: list[str] = []
     verbal = list(dict.fromkeys(v for v in map(verbal_element, texts) if v is not None))
     if len(verbal) > 1 and len({romanize(text) for text in verbal}) == 1:
-        return None  # the same letters whole (LO CO / LOCO): compared so, nothing set aside
+        return ()  # the same letters whole (LO CO / LOCO): compared so, nothing set aside
     for text in verbal:
         core, legal, address = _split(text)
         parts = [*address, *legal]
@@ -129,7 +143,7 @@ def designation_note(*texts: str) -> str | None:
         ]
         quoted = ", ".join(f"'{part}'" for part in parts)
         notes.append(f"{quoted} of '{text}' set aside ({'; '.join(why)})")
-    return "; ".join(notes) or None
+    return tuple(notes)
 
 
 @lru_cache(maxsize=65536)

@@ -26,7 +26,7 @@ from kg.analysis.conflicts import DEFAULT_MIN_SCORE, conflict_marks, find_confli
 from kg.analysis.contradictions import ONE_PARTY_PER_SOURCE, SINGLE_VALUED, find_contradictions
 from kg.analysis.coverage import counted_in, memberships, read_coverage
 from kg.analysis.dates import PartialDate
-from kg.analysis.designations import designation_note
+from kg.analysis.designations import set_aside_notes
 from kg.analysis.evidence import EvidencePair, Statement, cite_pairs, with_evidence
 from kg.analysis.facts import FactBase
 from kg.analysis.judgment_facts import read_claims, read_judgments
@@ -211,6 +211,13 @@ class Analyst:
         return None if nice_class is None else arguments.nice_class(nice_class)
 
     # ------------------------------------------------------------ questions
+
+    @staticmethod
+    def set_aside(mark: str) -> tuple[str, ...]:
+        """What comparing `mark` sets aside as naming no source (a legal form, an address),
+        as the reasons of every hit of `who_else_uses(mark)` say it: one note, or none
+        (`kg.analysis.designations.set_aside_notes`)."""
+        return set_aside_notes(arguments.text(mark, "mark"))
 
     def who_else_uses(
         self,
@@ -590,13 +597,12 @@ def _with_notes(usage: MarkUsage, question: str) -> MarkUsage:
     letters: the meaning and its dictionary when found by ``translation`` ("'骆驼' means
     'CAMEL' in English (CC-CEDICT)": `kg.analysis.translations.meaning_note`), and what of
     either mark was set aside as naming no source ("'INC.' of 'STEELCARE INC.' set aside
-    ...": `kg.analysis.designations.designation_note`)."""
+    ...": `kg.analysis.designations.set_aside_notes`, one reason per mark, so that what the
+    question's own text lost reads the same on every hit and a table can say it once)."""
     text = usage.verbal_element or usage.mark.text
-    notes = [
-        meaning_note(question, text) if "translation" in usage.reasons else None,
-        designation_note(question, text) if usage.reasons else None,
-    ]
-    said = tuple(note for note in notes if note)
+    meaning = meaning_note(question, text) if "translation" in usage.reasons else None
+    set_aside = set_aside_notes(question, text) if usage.reasons else ()
+    said = (*([meaning] if meaning else []), *set_aside)
     return dataclasses.replace(usage, reasons=(*usage.reasons, *said)) if said else usage
 
 

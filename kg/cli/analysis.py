@@ -4,6 +4,7 @@ contradictions. Thin: parse flags, call `kg.analysis.service.Analyst`, print."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -302,7 +303,26 @@ def run_analysis(
         return printable(_render_priority(results[0]), lines=True)
     if not results:
         return "(no results)\n"
-    return render_table(columns, [row(r) for r in results], wrap=True)
+    shared = (
+        _shared_notes(results, analyst.set_aside(args.mark)) if command == "who-else-uses" else ()
+    )
+    if shared:
+        results = [dataclasses.replace(r, reasons=_unshared(r.reasons, shared)) for r in results]
+    said = "".join(f"every hit: {printable(note)}\n" for note in shared)
+    return said + render_table(columns, [row(r) for r in results], wrap=True)
+
+
+def _shared_notes(hits: Sequence[Any], notes: Sequence[str]) -> tuple[str, ...]:
+    """Of `notes` on what the question's own text lost (`'INC.' of 'STEELCASE INC.' set aside
+    ...`: `Analyst.set_aside`), those every one of two or more hits gives: said once above
+    the table instead of on every row."""
+    if len(hits) < 2:
+        return ()
+    return tuple(note for note in notes if all(note in hit.reasons for hit in hits))
+
+
+def _unshared(reasons: Sequence[str], shared: Sequence[str]) -> tuple[str, ...]:
+    return tuple(reason for reason in reasons if reason not in shared)
 
 
 def _render_paths(paths: Sequence[Any]) -> str:
