@@ -184,7 +184,8 @@ def import_registry(
     st66 = [plan.path for plan in plans if plan.kind == "st66"]
     parties = gather_st66_parties(st66) if st66 else None
     store = graph.store
-    if isinstance(store, OxigraphStore) and store.can_stage:
+    # a check imports into a throwaway copy, from a read-only handle too (`throwaway`)
+    if isinstance(store, OxigraphStore) and (store.can_stage or check):
         run = _into_stage(
             store, plans, lambda: _Run(default, graph_iri, source_title, progress, parties), check
         )
@@ -215,10 +216,6 @@ BATCH_QUADS = 200_000
 """Quads validated and written at a time by `import_registry`."""
 
 
-class _CheckDone(Exception):
-    """Ends a ``--check`` import inside the staged copy, so the copy is thrown away."""
-
-
 def _into_stage(
     store: OxigraphStore, plans: Sequence[Plan], new_run: Callable[[], _Run], check: bool
 ) -> _Run:
@@ -243,19 +240,14 @@ def _into_stage(
 def _staged_run(
     store: OxigraphStore, plans: Sequence[Plan], run: _Run, check: bool, fresh: bool
 ) -> _Run:
-    try:
-        with store.staged() as stage:
-            sink = Fresh(stage) if fresh else Staged(stage)
-            run.files(plans, sink)
-            if isinstance(sink, Fresh):
-                names = ", ".join(plan.name for plan in plans)
-                done = sink.judge(names, lambda nodes: run.locate(plans, nodes))
-                run.added = done.quads_added
-                run.validation_warnings += done.warnings
-            if check:
-                raise _CheckDone
-    except _CheckDone:
-        pass
+    with store.throwaway() if check else store.staged() as stage:
+        sink = Fresh(stage) if fresh else Staged(stage)
+        run.files(plans, sink)
+        if isinstance(sink, Fresh):
+            names = ", ".join(plan.name for plan in plans)
+            done = sink.judge(names, lambda nodes: run.locate(plans, nodes))
+            run.added = done.quads_added
+            run.validation_warnings += done.warnings
     return run
 
 

@@ -5,6 +5,7 @@ Oxigraph is a Rust SPARQL engine: loading and querying run natively, not in Pyth
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -174,6 +175,43 @@ class OxigraphStore:
                 raise
             stage.close()
             self._swap(staging, old)
+
+    @contextmanager
+    def throwaway(self) -> Iterator[Stage]:
+        """A private copy of the store to write into and judge, then throw away: what
+        ``kg import --check`` imports into, so that checking a file costs the memory an import
+        does, whatever its size (not the file's quads held in Python). Works from a read-only
+        handle too, which neither writes the store nor takes its writer lock: a check runs
+        beside a server or a load. On disk the copy is a RocksDB checkpoint (hard links:
+        milliseconds) beside the store, ``.<name>.check-<pid>-<n>``, removed when the block
+        ends (and by the next writer's recovery, once its process is gone, after a crash);
+        in memory, a copy. Raises `StoreError` when the copy cannot be made."""
+        if self._path is None:
+            stage = Stage(ox.Store())
+            stage.store.bulk_extend(self._store)
+            try:
+                yield stage
+            finally:
+                stage.close()
+            return
+        copy = _check_path(self._path)
+        try:
+            if not self.read_only:
+                self._store.flush()
+            self._store.backup(str(copy))
+            stage = Stage(ox.Store(str(copy)), copy)
+        except (OSError, RuntimeError) as error:  # RocksDB's errors arrive as either
+            shutil.rmtree(copy, ignore_errors=True)
+            raise StoreError(
+                f"cannot copy the store at {self.location} to check the files against: {error}",
+                suggestion="the store's folder must be writable for a check (it holds a "
+                "throwaway copy for the check's duration)",
+            ) from error
+        try:
+            yield stage
+        finally:
+            stage.close()
+            make_room(copy)
 
     @contextmanager
     def scratch(self) -> Iterator[ox.Store]:
@@ -351,6 +389,33 @@ def scan_checkpoint_path(stage: Path) -> Path:
     return stage.parent / f"{stage.name}.scan"
 
 
+def _check_path(path: Path) -> Path:
+    """A folder beside the store for one `OxigraphStore.throwaway` copy: its process id and
+    a counter make it this process's own."""
+    return path.parent / f".{path.name}.check-{os.getpid()}-{next(_CHECK_COPIES)}"
+
+
+_CHECK_COPIES = itertools.count()
+
+
+def _abandoned_checks(path: Path) -> Iterator[Path]:
+    """The `throwaway` copies beside the store whose process is gone (a crashed check)."""
+    for copy in path.parent.glob(f".{path.name}.check-*"):
+        pid = copy.name.rsplit(".check-", 1)[1].split("-", 1)[0]
+        if not pid.isdigit() or not _alive(int(pid)):
+            yield copy
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
+
+
 def _staging_paths(path: Path) -> tuple[Path, Path]:
     return path.parent / f".{path.name}.staging", path.parent / f".{path.name}.old"
 
@@ -382,6 +447,8 @@ def _recover(path: Path) -> None:
     shutil.rmtree(checkpoint.with_name(f"{checkpoint.name}.tmp"), ignore_errors=True)
     for trash in path.parent.glob(f"{staging.name}.trash-*"):
         shutil.rmtree(trash, ignore_errors=True)
+    for copy in _abandoned_checks(path):  # a check's copy, or its trash: never the store's
+        shutil.rmtree(copy, ignore_errors=True)
 
 
 def make_room(path: Path) -> None:
