@@ -16,7 +16,14 @@ import pyoxigraph as ox
 
 from kg.config import Settings
 from kg.errors import KGError, StoreLocked
-from kg.ingest.load import LoadReport, ParsedFile, check_files, load_files, parse_file
+from kg.ingest.load import (
+    LoadReport,
+    ParsedFile,
+    check_files,
+    check_load,
+    load_files,
+    parse_file,
+)
 from kg.ingest.source_header import SourceDescription
 from kg.ingest.validate import ValidationReport
 from kg.namespaces import PREFIXES, TM
@@ -144,6 +151,17 @@ class KnowledgeGraph:
     ) -> tuple[list[ParsedFile], ValidationReport]:
         """Parse and validate files against the shapes and this graph, changing nothing."""
         return check_files(self.store, paths, format_name=format_name, graph=graph)
+
+    def check(
+        self,
+        paths: Sequence[str | Path],
+        *,
+        format_name: str | None = None,
+        graph: str | None = None,
+    ) -> LoadReport:
+        """Judge files as `load` would, changing nothing (`kg.ingest.load.check_load`:
+        streamed where a load would be, so a register's file is checked in flat memory)."""
+        return check_load(self.store, paths, format_name=format_name, graph=graph)
 
     def load_seed(self) -> LoadReport:
         """Load the seed case (the AWS trademark dispute)."""

@@ -129,3 +129,63 @@ def test_a_crashed_checks_copy_goes_with_the_next_writer_a_live_one_stays(
     KnowledgeGraph.open(Settings(store_path=store_path)).close()  # a writer recovers
     assert not dead.exists()
     assert live.exists()  # this process is alive: its check may be running
+
+
+# ------------------------------------------------------------------ kg validate, streamed
+
+REG = "https://w3id.org/tmkg/id/registration/"
+ONTOLOGY = "https://w3id.org/tmkg/ontology#"
+OWNERLESS = f"<{REG}r> a <{ONTOLOGY}Registration> .\n"
+
+
+def _refuse_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail on the path that parses the files into Python quads."""
+
+    def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("a check parsed the files into Python quads")
+
+    monkeypatch.setattr("kg.ingest.load.check_files", refuse)
+
+
+@pytest.mark.parametrize("holding_data", [False, True], ids=["reference-only", "with-data"])
+def test_validate_streams_from_a_read_only_store_and_says_what_a_load_says(
+    store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, holding_data: bool
+) -> None:
+    writable = KnowledgeGraph.open(Settings(store_path=store_path))
+    if holding_data:  # the other path: judged with the statements the store holds
+        writable.load([DATA / "own-case.ttl"])
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(OWNERLESS, encoding="utf-8")
+    with pytest.raises(ValidationError) as by_load:
+        writable.load([bad])
+    writable.close()
+    _refuse_python(monkeypatch)
+    graph = KnowledgeGraph.open(Settings(store_path=store_path, read_only=True))
+    try:
+        before = all_quads(graph)
+        report = graph.check([DATA / "own-case.ttl"])  # Turtle: streamed
+        assert report.quads_read > 0 and report.quads_added == 0
+        with pytest.raises(ValidationError) as by_check:
+            graph.check([bad])
+        assert str(by_check.value) == str(by_load.value)
+        assert all_quads(graph) == before
+    finally:
+        graph.close()
+    assert _copies(store_path) == []
+
+
+def test_the_cli_validates_beside_a_writer(store_path: Path, tmp_path: Path) -> None:
+    run_kg("load", "--store", store_path, DATA / "own-case.ttl", check=True)
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(OWNERLESS, encoding="utf-8")
+    lock = WriterLock(store_path)
+    assert lock.try_acquire(str(store_path))
+    try:
+        good = run_kg("validate", "--store", store_path, DATA / "own-case.ttl")
+        refused = run_kg("validate", "--store", store_path, bad)
+    finally:
+        lock.release()
+    assert good.returncode == 0 and "valid: 1 file(s)" in good.stdout, good.stderr
+    assert refused.returncode == 5
+    assert "id:registration/r tm:owner: a registration needs a tm:owner" in refused.stderr
+    assert _copies(store_path) == []

@@ -45,10 +45,15 @@ def test_an_empty_json_ld_document_still_loads(document: object, tmp_path: Path)
 
 @pytest.mark.parametrize(
     ("code", "hint"),
-    [("EU", "EU trade marks are EM"), ("UK", "the United Kingdom is GB"), ("EP", "are EM")],
+    [
+        ("EU", "EU trade marks (EUIPO) is EM (ask for EM, or for a member state such as FR"),
+        ("UK", "the United Kingdom is GB"),
+        ("EP", "European Patent Office; the WIPO ST.3 code of EU trade marks (EUIPO) is EM"),
+    ],
 )
 @pytest.mark.parametrize("command", ["who-else-uses", "conflicts"])
 def test_codes_users_reach_for_get_the_one_tmkg_uses(command: str, code: str, hint: str) -> None:
     args = [command, "AWS"] if command == "who-else-uses" else [command]
     result = run_kg(*args, "--jurisdiction", code, "--memory")
-    assert result.returncode == 7 and hint in result.stderr, result.stderr
+    # no jurisdiction code at all: a usage error, as a class outside 1-45 (exit 7 before)
+    assert result.returncode == 2 and hint in result.stderr, result.stderr

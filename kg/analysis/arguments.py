@@ -145,6 +145,11 @@ def jurisdiction(value: object, argument: str = "jurisdiction") -> str:
     return code.upper()
 
 
+_ASK_INSTEAD = {
+    "EU": "ask for EM, or for a member state such as FR to see every right that counts there"
+}
+
+
 def unknown_jurisdiction(code: str, argument: str = "jurisdiction") -> KGError:
     """The error for a well-formed jurisdiction `code` (`jurisdiction`) that the store holds no
     facts of: `ArgumentError` (a usage error: exit 2, HTTP 400) when it is neither an ISO
@@ -159,7 +164,9 @@ def unknown_jurisdiction(code: str, argument: str = "jurisdiction") -> KGError:
     """
     hint = NOT_COUNTRIES.get(code)
     message = f"unknown jurisdiction {code!r}" + (f": {hint}" if hint else "")
-    suggestion = None if hint else "use an ISO 3166-1 alpha-2 code such as CN, or EM, BX, OA, WO"
+    suggestion = _ASK_INSTEAD.get(code) or (
+        None if hint else "use an ISO 3166-1 alpha-2 code such as CN, or EM, BX, OA, WO"
+    )
     if code in jurisdiction_codes() or code in regional_codes():
         return NotFound(message, suggestion=suggestion)
     return ArgumentError(argument, message, suggestion=suggestion)

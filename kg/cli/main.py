@@ -544,12 +544,10 @@ def _print_load(what: str, read: int, added: int, warnings: Sequence[str]) -> No
 
 def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     with _open(settings) as graph:
-        parsed, report = graph.validate(args.files, format_name=args.format, graph=args.graph)
+        report = graph.check(args.files, format_name=args.format, graph=args.graph)
     for warning in report.warnings:
         print(f"kg: warning: {warning}", file=sys.stderr)
-    report.raise_for_violations()
-    quads = sum(len(file.quads) for file in parsed)
-    print(f"valid: {len(parsed)} file(s), {quads} quads conform to the shapes")
+    print(f"valid: {len(report.files)} file(s), {report.quads_read} quads conform to the shapes")
     return 0
 
 

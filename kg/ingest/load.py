@@ -301,6 +301,44 @@ def check_files(
     return parsed, report
 
 
+def check_load(
+    store: Store,
+    paths: Sequence[str | Path],
+    *,
+    format_name: str | None = None,
+    graph: str | None = None,
+    progress: bool = False,
+) -> LoadReport:
+    """Judge files as `load_files` would, against the shapes and the store, writing nothing
+    (``kg validate``): streamed into a private scratch store where a load would be streamed,
+    also from a read-only store, so memory stays flat whatever the files' size; else parsed
+    and validated in Python. The report's ``quads_added`` is 0. Raises `ParseError`,
+    `ValidationError` (every violation) or `NotFound` as `load_files` does."""
+    from kg.ingest.stream_load import can_check_streamed, stream_files
+
+    if can_check_streamed(store):
+        report = stream_files(
+            store,  # type: ignore[arg-type]
+            paths,
+            format_name=format_name,
+            graph=graph,
+            progress=progress,
+            check=True,
+        )
+        if report is not None:
+            return report
+    parsed, validation = check_files(
+        store, paths, format_name=format_name, graph=graph, progress=progress
+    )
+    validation.raise_for_violations()
+    return LoadReport(
+        files=tuple(file.name for file in parsed),
+        quads_read=sum(len(file.quads) for file in parsed),
+        quads_added=0,
+        warnings=tuple(validation.warnings),
+    )
+
+
 def load_files(
     store: Store,
     paths: Sequence[str | Path],

@@ -67,6 +67,7 @@ from kg.store.oxigraph_input import require_utf8
 __all__ = [
     "STREAMED_FORMATS",
     "NeedsPython",
+    "can_check_streamed",
     "can_stream",
     "holds_little",
     "holds_reference_only",
@@ -92,6 +93,12 @@ def can_stream(store: Store) -> bool:
     return isinstance(store, OxigraphStore) and store.persistent and store.can_stage
 
 
+def can_check_streamed(store: Store) -> bool:
+    """Whether files can be checked against `store` streamed (`stream_files` with
+    ``check=True``): an on-disk Oxigraph store, also one opened read-only."""
+    return isinstance(store, OxigraphStore) and store.persistent
+
+
 def stream_files(
     store: OxigraphStore,
     paths: Sequence[str | Path],
@@ -100,11 +107,15 @@ def stream_files(
     graph: str | None = None,
     progress: bool = False,
     header: Path | None = None,
+    check: bool = False,
 ) -> LoadReport | None:
     """Load `paths` into `store` as one transaction, streamed (see the module docstring);
     return None, having written nothing, when the files must go through Python instead.
     `header` is an N-Quads file loaded with them whatever `format_name` and `graph` say (a
     source description, `kg.ingest.source_header`); it is not among the report's files.
+    With ``check=True`` the files are loaded and judged in a private scratch store
+    (`OxigraphStore.check_scratch`, from a read-only handle too) and the store is not
+    written: the report's ``quads_added`` is 0.
 
     Raises `ParseError` (file, line, column) or `ValidationError` (every violation), having
     written nothing; `NotFound` for a missing file.
@@ -118,7 +129,10 @@ def stream_files(
     names = ", ".join(str(path) for path in paths)
     reached("load:parse")
     try:
-        read, added, report = _stream(store, inputs, names, progress)
+        if check:
+            read, added, report = _check(store, inputs, names, progress)
+        else:
+            read, added, report = _stream(store, inputs, names, progress)
     except BaseException as error:
         # The frames of the traceback hold the handle of the staged copy or the scratch store,
         # and RocksDB refuses a second handle on a path this process still holds (the next
@@ -127,7 +141,8 @@ def stream_files(
         if isinstance(error, NeedsPython):
             return None
         raise
-    reached("load:committed")
+    if not check:
+        reached("load:committed")
     return LoadReport(
         files=tuple(str(path) for path in paths),
         quads_read=read,
@@ -158,6 +173,22 @@ def holds_little(store: OxigraphStore, limit: int) -> bool:
         if other > limit:
             return False
     return True
+
+
+def _check(
+    store: OxigraphStore, inputs: Sequence[_Input], names: str, progress: bool
+) -> tuple[int, int, ValidationReport]:
+    """Judge the files as `_stream` would, in a private scratch store, writing nothing; return
+    the quads they hold, 0 and the report. A store of the reference data alone adds no
+    context (the scratch store gets the reference data), so the shapes are checked in a
+    second process as in a first load; else with the statements the store holds about the
+    nodes the files touch."""
+    with store.check_scratch() as scratch:
+        if holds_reference_only(store):
+            report = _judge(scratch.store, inputs, names, None, progress, scratch.path)
+        else:
+            report = _judge(scratch.store, inputs, names, store, progress)
+        return len(scratch.store), 0, report
 
 
 def _stream(

@@ -214,6 +214,34 @@ class OxigraphStore:
             make_room(copy)
 
     @contextmanager
+    def check_scratch(self) -> Iterator[Stage]:
+        """A private, empty store to load files into and judge them there against this one,
+        then throw away (``kg validate``): on disk beside the store as a `throwaway` copy is
+        (``.<name>.check-<pid>-<n>``, so it is this process's own even beside a writer, and
+        recovery removes a crashed check's), in memory for an in-memory store."""
+        if self._path is None:
+            stage = Stage(ox.Store())
+            try:
+                yield stage
+            finally:
+                stage.close()
+            return
+        path = _check_path(self._path)
+        try:
+            stage = Stage(ox.Store(str(path)), path)
+        except (OSError, RuntimeError) as error:
+            shutil.rmtree(path, ignore_errors=True)
+            raise StoreError(
+                f"cannot make a scratch store beside {self.location} to check files in: {error}",
+                suggestion="the store's folder must be writable for a check",
+            ) from error
+        try:
+            yield stage
+        finally:
+            stage.close()
+            make_room(path)
+
+    @contextmanager
     def scratch(self) -> Iterator[ox.Store]:
         """A private, empty store to stage data in before it is judged (a streamed load):
         on disk beside the store (``.<name>.incoming``, removed when the block ends, and by
