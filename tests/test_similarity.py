@@ -455,3 +455,29 @@ def test_a_transcription_keeps_velars_and_sibilants_apart(
 
     found = sound_transliteration(romanize(chinese), romanize(latin), True)
     assert (found is not None) is heard
+
+
+# A number beside a mark's words is part of what must lie inside the other mark: the
+# TIPO gazette's ONE 33 and ONE OR 2 were "contained" in every mark with ONE (2026-12-02).
+NUMBERS_KEPT = [
+    ("ONE 33", "DAY ONE", False),
+    ("ONE OR 2", "ONE WORLD, CONNECTING SMILES.", False),
+    ("7 STARS", "DONAU STAR", False),
+    ("CARE 3 PLUS", "ROSA HERBAL SKIN CARE", False),
+    ("4 SPORTS", "SFR SPORT 4K", False),
+    ("GOLDEN 4", "ULKER GOLDEN", False),
+    ("NO. 5", "CHANEL NO. 5", False),  # numbers alone: no core to find
+    ("ONE 33", "ONE 33 WORLD", True),
+    ("ONE 33", "THE ONE 33 CLUB", True),
+    ("ONE", "ONE OR 2", True),  # ONE is wholly inside; the 2 is what the other adds
+    ("ACME", "ACME 2000", True),
+    ("4711", "4711 ECHT KOELNISCH WASSER", True),  # a number of four digits stands alone
+]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "contained"), NUMBERS_KEPT, ids=[f"{a}|{b}" for a, b, _ in NUMBERS_KEPT]
+)
+def test_a_number_beside_words_must_be_inside_too(a: str, b: str, contained: bool) -> None:
+    for left, right in ((a, b), (b, a)):
+        assert ("containment" in compare(left, right).reasons) is contained, (left, right)

@@ -687,7 +687,7 @@ _PROBES = (
     "羊", "揚", "XYZ楊", "불닭", "홍초불닭", "스타벅스", "스타밥스", "주식회사 불닭",
     "РОСТ", "POCT", "桂冠", "LAUREL", "CAMEL ACTIVE", "骆驼", "STEELCASE", "STEELCARE INC.",
     "USAPARK.NET", "大众", "DRAGON", "G GOLF及球圖", "G GOLF",
-    "EI STUDIO", "ART HA STUDIO",
+    "EI STUDIO", "ART HA STUDIO", "ONE 33", "DAY ONE",
 )  # fmt: skip
 
 

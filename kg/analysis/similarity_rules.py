@@ -168,16 +168,27 @@ def containment(
     return found
 
 
-def _core(words: tuple[str, ...]) -> tuple[str, ...]:
-    """The distinctive words, in their `kg.analysis.elements.element_form` (no plural S)."""
-    return tuple(element_form(w) for w in words if not is_weak(w))
+def _core(words: tuple[str, ...], numbers: bool = False) -> tuple[str, ...]:
+    """The distinctive words, in their `kg.analysis.elements.element_form` (no plural S).
+
+    With `numbers` (``containment``), beside them the numbers too short to stand alone as an
+    element (``33``, ``2``): still part of the mark, so ``ONE 33`` is not wholly inside ``DAY
+    ONE`` nor ``ONE OR 2`` inside ``ONE WORLD`` (TIPO gazette, 2026-12-02 trial); a mark of
+    such numbers alone has no core (``NO. 5`` is not inside every mark holding a 5).
+
+    >>> _core(("ONE", "OR", "2")), _core(("ONE", "OR", "2"), True), _core(("NO", "5"), True)
+    (('ONE',), ('ONE', '2'), ())
+    """
+    if not numbers or all(is_weak(w) for w in words):
+        return tuple(element_form(w) for w in words if not is_weak(w))
+    return tuple(element_form(w) for w in words if not is_weak(w) or w.isdigit())
 
 
 def _word_containment(short: tuple[str, ...], long: tuple[str, ...]) -> tuple[float, str] | None:
-    core = _core(short)
+    core = _core(short, numbers=True)
     if not core or len(short) > len(long) or short == long:
         return None
-    long_core = _core(long)
+    long_core = _core(long, numbers=True)
     start = find_run(core, long_core)
     if start < 0:
         return None
