@@ -194,8 +194,7 @@ def describe_changes(facts: FactBase, events: Sequence[str]) -> dict[str, str]:
         canonical = facts.identities.canonical
         for iri, event in found.items():
             names = {
-                role: joined(sorted(parties[canonical(p)].name for p in event[role]))
-                or "its owner"
+                role: joined(sorted(parties[canonical(p)].name for p in event[role])) or "its owner"
                 for role in ("assignor", "assignee")
             }
             what = max(event["what"], key=lambda w: (len(w), w))

@@ -33,6 +33,7 @@ from rapidfuzz import fuzz
 
 from kg.analysis.facts import Identities
 from kg.analysis.sparql_text import TM
+from kg.analysis.thresholds import CANDIDATE_MIN_SCORE
 from kg.graph import KnowledgeGraph
 
 __all__ = [
@@ -52,7 +53,6 @@ __all__ = [
 RESOLUTION_GRAPH = "https://w3id.org/tmkg/id/graph/resolution"
 RESOLUTION_SOURCE = "https://w3id.org/tmkg/id/source/tmkg-party-resolution"
 AUTOMATIC_SCORE = 1.0  # only an exact normalized match (name and legal form) links by itself
-CANDIDATE_MIN_SCORE = 0.85
 _OTHER_FORM_SCORE = 0.9  # same name, another legal form: a candidate, never automatic
 
 # Spelled-out and abbreviated forms that are one legal form; cleanco finds them, it does not

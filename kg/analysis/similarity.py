@@ -103,6 +103,7 @@ from kg.analysis.phonetics import phonetic_codes, vowels
 from kg.analysis.pronunciation import heard
 from kg.analysis.rule_blocking import lookup_keys, rule_keys
 from kg.analysis.scripts import HAN, normalize, romanize, whole_han, words
+from kg.analysis.thresholds import DEFAULT_MIN_SIMILARITY
 from kg.analysis.translations import english_equivalents, translation
 from kg.analysis.verbal import verbal_element
 
@@ -127,8 +128,6 @@ __all__ = [
     "romanize",
 ]
 
-DEFAULT_MIN_SIMILARITY = 0.8
-"""Score at or above which two marks count as confusingly similar (one edit in five letters)."""
 
 SHORT_MARK_LENGTH = 3
 """Marks this short (after romanizing) only match when equal after folding."""

@@ -14,7 +14,7 @@ __all__ = ["joined", "sentence"]
 
 
 def joined(items: Iterable[str], conjunction: str = "and") -> str:
-    """"A", "A and B", "A, B and C" (no serial comma: names hold commas of their own)."""
+    """ "A", "A and B", "A, B and C" (no serial comma: names hold commas of their own)."""
     names = list(items)
     if len(names) < 2:
         return "".join(names)

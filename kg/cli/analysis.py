@@ -7,16 +7,18 @@ import argparse
 import dataclasses
 import json
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.analysis.arguments import check
-from kg.analysis.model import Result
-from kg.analysis.service import Analyst
-from kg.analysis.similarity import DEFAULT_MIN_SIMILARITY
+from kg.analysis.thresholds import DEFAULT_MIN_SIMILARITY
 from kg.cli.output import printable, render_table
 from kg.cli.proceedings import PROCEEDING_COMMANDS, add_proceeding_commands
 from kg.errors import NotFound
 from kg.graph import KnowledgeGraph
+
+if TYPE_CHECKING:  # the service and its rules load when a question runs, not for --help
+    from kg.analysis.model import Result
+    from kg.analysis.service import Analyst
 
 __all__ = ["ANALYSIS_COMMANDS", "add_analysis_commands"]
 
@@ -285,6 +287,8 @@ def run_analysis(
     """Run one analysis subcommand and return its printed output; `warn` gets what the user
     should know about how it was answered (a mark index that could not be used)."""
     check(**{name: getattr(args, name) for name in ARGUMENTS if hasattr(args, name)})
+    from kg.analysis.service import Analyst
+
     analyst = Analyst(graph)
     results, row, columns = ANALYSIS_COMMANDS[command](analyst, args)
     unusable = analyst.facts.unusable_mark_index()

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
-from kg.analysis.resolution import (
-    CANDIDATE_MIN_SCORE,
-    PartyMatch,
-    duplicate_candidates,
-    resolve_parties,
-)
+from kg.analysis.thresholds import CANDIDATE_MIN_SCORE
 from kg.cli.output import render_table
 from kg.errors import KGError
 from kg.graph import KnowledgeGraph
+
+if TYPE_CHECKING:  # loaded when a command runs
+    from kg.analysis.resolution import PartyMatch
 
 __all__ = ["PARTIES_COMMANDS", "add_parties_commands", "resolution_note", "run_parties"]
 
@@ -51,6 +50,8 @@ def add_parties_commands(
 
 def run_parties(args: argparse.Namespace, graph: KnowledgeGraph) -> str:
     """Run `kg parties`; return what to print."""
+    from kg.analysis.resolution import duplicate_candidates, resolve_parties
+
     if args.resolve:
         matches = resolve_parties(graph)
         summary = f"linked {len(matches)} pair(s) of parties in id/graph/resolution\n"
@@ -80,6 +81,8 @@ def _row(match: PartyMatch) -> list[str]:
 
 def resolution_note(graph: KnowledgeGraph) -> str | None:
     """After a load: link new exact matches; a line saying what was linked, or None."""
+    from kg.analysis.resolution import resolve_parties
+
     matches = resolve_parties(graph)
     if not matches:
         return None

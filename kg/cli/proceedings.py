@@ -7,16 +7,18 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.analysis.arguments import check
-from kg.analysis.model import Result
-from kg.analysis.proceedings import KINDS, OUTCOMES
-from kg.analysis.service import Analyst
+from kg.analysis.proceeding_facts import KINDS, OUTCOMES
 
 __all__ = ["PROCEEDING_COMMANDS", "add_proceeding_commands"]
 
-Rows = tuple[list[Result], Callable[[Any], list[str]], list[str]]
+if TYPE_CHECKING:  # loaded when a question runs
+    from kg.analysis.model import Result
+    from kg.analysis.service import Analyst
+
+Rows = tuple["list[Result]", Callable[[Any], list[str]], list[str]]
 
 
 def add_proceeding_commands(

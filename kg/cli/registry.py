@@ -14,8 +14,7 @@ import pyoxigraph as ox
 from kg.config import Settings
 from kg.errors import KGError
 from kg.graph import KnowledgeGraph
-from kg.registries.importer import FORMATS, import_registry
-from kg.registries.synth import generate
+from kg.registries.plans import FORMATS
 
 __all__ = ["REGISTRY_COMMANDS", "add_registry_commands", "run_registry"]
 
@@ -105,6 +104,8 @@ def run_registry(args: argparse.Namespace, settings: Settings) -> int:
     with graph:
         if settings.memory:
             graph.load_seed()
+        from kg.registries.importer import import_registry
+
         report = import_registry(
             graph,
             args.files,
@@ -163,6 +164,8 @@ def _synth(args: argparse.Namespace) -> int:
         raise KGError("--marks must be at least 1")
     if args.format == "uspto":
         return _synth_uspto(args)
+    from kg.registries.synth import generate
+
     counted = _Counter(generate(args.marks, seed=args.seed))
     if args.output == "-":
         _write(counted, sys.stdout.buffer)

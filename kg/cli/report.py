@@ -8,8 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kg.graph import KnowledgeGraph
-from kg.report.export import EXPORT_FORMATS, export, format_for
-from kg.report.network import DEFAULT_MAX_NODES
+from kg.report.options import DEFAULT_MAX_NODES, EXPORT_FORMATS
 
 __all__ = ["REPORT_COMMANDS", "add_report_commands"]
 
@@ -143,6 +142,7 @@ def _run_report(args: argparse.Namespace, graph: KnowledgeGraph) -> int:
 
 def _run_export(args: argparse.Namespace, graph: KnowledgeGraph) -> int:
     from kg.errors import KGError
+    from kg.report.export import export, format_for
 
     _stdout_dash(args)
     fmt = args.format or (format_for(args.output) if args.output else None)

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.analysis.service import Analyst
 from kg.analysis.watch_model import WatchHit
 from kg.cli.output import printable, render_table
 from kg.config import Settings
@@ -130,6 +129,7 @@ def add_watch_commands(
 
 def run_watch(args: argparse.Namespace, graph: KnowledgeGraph) -> str:
     """Run one `kg watch` action; return what to print."""
+    from kg.analysis.service import Analyst
     from kg.analysis.watch_definitions import add_watch, remove_watch
 
     analyst = Analyst(graph)

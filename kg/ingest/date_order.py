@@ -129,5 +129,5 @@ def _short(node: object) -> str:
         return str(node)
     for prefix, namespace in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
         if node.value.startswith(namespace):
-            return f"{prefix}:{node.value[len(namespace):]}"
+            return f"{prefix}:{node.value[len(namespace) :]}"
     return f"<{node.value}>"

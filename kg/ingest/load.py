@@ -21,16 +21,18 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pyoxigraph as ox
-from tqdm import tqdm
 
 from kg.errors import NotFound, ParseError
 from kg.ingest.source_header import SourceDescription, described_graph, source_file
 from kg.ingest.validate import ValidationReport, validate_quads
+from kg.lazy import lazy_module
 from kg.namespaces import GRAPH, ID
 from kg.store import Store
 from kg.store.crashpoints import reached
 from kg.store.oxigraph_input import require_utf8, stored_forms, without_bom
 from kg.store.rdfxml_check import check_rdfxml, rdfxml_error_position
+
+_tqdm = lazy_module("tqdm")  # progress bars: only a load of a big file on a terminal
 
 __all__ = [
     "FORMATS",
@@ -173,7 +175,7 @@ def parse_bytes(
     stream: io.BufferedIOBase = io.BytesIO(data)
     bar = None
     if progress and len(data) >= _PROGRESS_MIN_BYTES:
-        bar = tqdm(
+        bar = _tqdm.tqdm(
             total=len(data), unit="B", unit_scale=True, desc=Path(name).name, file=sys.stderr
         )
         stream = _ProgressReader(stream, bar)
@@ -520,7 +522,7 @@ def _parse_error(error: SyntaxError, name: str) -> ParseError:
 class _ProgressReader(io.RawIOBase):
     """A readable stream that advances a progress bar as the parser reads."""
 
-    def __init__(self, inner: io.BufferedIOBase, bar: tqdm) -> None:
+    def __init__(self, inner: io.BufferedIOBase, bar: _tqdm.tqdm) -> None:
         self._inner, self._bar = inner, bar
 
     def readable(self) -> bool:

@@ -35,7 +35,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
-from tqdm import tqdm
 
 from kg.errors import NotFound, ParseError
 from kg.ingest.load import (
@@ -58,11 +57,14 @@ from kg.ingest.validate_store import (
     inventory,
     validate_in_store,
 )
+from kg.lazy import lazy_module
 from kg.reference import REFERENCE_GRAPHS, reference_quads
 from kg.store import Store
 from kg.store.crashpoints import reached
 from kg.store.oxigraph import OxigraphStore, make_room, scan_checkpoint_path
 from kg.store.oxigraph_input import require_utf8
+
+_tqdm = lazy_module("tqdm")  # progress bars: only a load of a big file on a terminal
 
 __all__ = [
     "STREAMED_FORMATS",
@@ -245,7 +247,7 @@ class _Input:
                 bar = None
                 size = self.path.stat().st_size
                 if progress and size >= _PROGRESS_MIN_BYTES:
-                    bar = tqdm(
+                    bar = _tqdm.tqdm(
                         total=size, unit="B", unit_scale=True, desc=self.path.name, file=sys.stderr
                     )
                     stream = _ProgressReader(raw, bar)  # type: ignore[arg-type]

@@ -31,6 +31,7 @@ from kg.graph import KnowledgeGraph
 from kg.lazy import lazy_module
 from kg.namespaces import PREFIXES
 from kg.reference import REFERENCE_GRAPHS
+from kg.report.options import EXPORT_FORMATS
 from kg.resources import SCHEMA_DIR
 from kg.xml_text import xml_safe_count
 
@@ -46,7 +47,6 @@ __all__ = [
     "property_graph",
 ]
 
-EXPORT_FORMATS = ("graphml", "gexf", "cytoscape", "jsonld", "turtle", "nquads")
 EXTENSIONS = {
     ".graphml": "graphml",
     ".gexf": "gexf",

@@ -25,14 +25,13 @@ from kg.analysis.neighbourhood import SIMILAR_MARK, Edge, neighbourhood
 from kg.analysis.service import Analyst
 from kg.analysis.sparql_text import camel_words
 from kg.lazy import lazy_module
+from kg.report.options import DEFAULT_MAX_NODES
 
 nx = lazy_module("networkx")  # loaded on first use: kg.lazy
 
 __all__ = ["NODE_KINDS", "ConflictNetwork", "Relation", "conflict_network", "most_relevant"]
 
 TM = "https://w3id.org/tmkg/ontology#"
-DEFAULT_MAX_NODES = 24
-"""How many nodes a figure shows before it cuts the rest (readable on a page)."""
 
 NODE_KINDS = ("party", "court", "mark", "case")
 _KIND_OF_CLASS = {

@@ -266,8 +266,11 @@ def _glued_keyword(
         return "NAMED"
     if upper.startswith("SERVICE") and following == "{":
         return "SERVICE"
-    if upper.startswith("LOAD") and depth == 0 and (not before or before[-1].text == ";"
-                                                    or _after_prologue(before)):
+    if (
+        upper.startswith("LOAD")
+        and depth == 0
+        and (not before or before[-1].text == ";" or _after_prologue(before))
+    ):
         return "LOAD"
     # A dataset clause: after SELECT/ASK's projection, or after CONSTRUCT's template.
     template_done = groups >= 1 if form == "CONSTRUCT" else groups == 0

@@ -65,9 +65,7 @@ class Statement:
     )
 
 
-def statements_of(
-    cited: Iterable[model.Cited], refs: Iterable[model.SourceRef]
-) -> list[Statement]:
+def statements_of(cited: Iterable[model.Cited], refs: Iterable[model.SourceRef]) -> list[Statement]:
     """GraphQL statements, each source described as the answer's own `sources` describe it."""
     known = {ref.graph: ref for ref in refs}
 
