@@ -70,6 +70,23 @@ def all_quads(graph: KnowledgeGraph) -> set:
     return set(graph.store.quads())
 
 
+def sinks_used(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record the name of each import sink written (`kg.registries.sinks.Fresh`, `Staged`),
+    one entry per batch, in the list returned."""
+    from kg.registries import sinks
+
+    used: list[str] = []
+    for kind in (sinks.Fresh, sinks.Staged):
+        original = kind.write
+
+        def spy(self, *args, _original=original, **kwargs):  # type: ignore[no-untyped-def]
+            used.append(type(self).__name__)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(kind, "write", spy)
+    return used
+
+
 def process_running(pid: int) -> bool:
     """Whether process `pid` runs: it exists and has not ended (a zombie, ``Z``, has ended
     and waits for its parent to reap it; ``X`` is dead)."""

@@ -19,7 +19,7 @@ from kg.errors import ParseError, ValidationError
 from kg.registries import sinks
 from kg.registries.importer import import_registry
 from kg.store.writer_lock import WriterLock
-from tests.conftest import DATA, all_quads, run_kg
+from tests.conftest import DATA, all_quads, run_kg, sinks_used
 
 FILES = [
     DATA / "registry-sample.csv",
@@ -43,21 +43,12 @@ def read_only(store_path: Path) -> KnowledgeGraph:
 
 def _no_buffering(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Fail on the path that holds every quad in Python; record the sinks written."""
-    used: list[str] = []
 
     def refuse(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise AssertionError("a check held the files' quads in Python (Buffered)")
 
     monkeypatch.setattr(sinks.Buffered, "write", refuse)
-    for kind in (sinks.Fresh, sinks.Staged):
-        original = kind.write
-
-        def spy(self, *args, _original=original, **kwargs):  # type: ignore[no-untyped-def]
-            used.append(type(self).__name__)
-            return _original(self, *args, **kwargs)
-
-        monkeypatch.setattr(kind, "write", spy)
-    return used
+    return sinks_used(monkeypatch)
 
 
 @pytest.mark.parametrize("source", FILES, ids=lambda path: path.name)

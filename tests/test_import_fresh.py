@@ -16,7 +16,7 @@ from kg.config import Settings
 from kg.errors import ValidationError
 from kg.registries import sinks
 from kg.registries.importer import import_registry
-from tests.conftest import DATA, all_quads
+from tests.conftest import DATA, all_quads, sinks_used
 
 HEADER = "mark,owner,classes,jurisdiction,filing_date,registration_date,number,status\n"
 ELSEWHERE = ox.Quad(
@@ -41,24 +41,11 @@ def _graph(path: Path, *, holding_something: bool) -> KnowledgeGraph:
     return graph
 
 
-def _sinks_used(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    used: list[str] = []
-    for kind in (sinks.Fresh, sinks.Staged):
-        original = kind.write
-
-        def spy(self, *args, _original=original, **kwargs):  # type: ignore[no-untyped-def]
-            used.append(type(self).__name__)
-            return _original(self, *args, **kwargs)
-
-        monkeypatch.setattr(kind, "write", spy)
-    return used
-
-
 @pytest.mark.parametrize("source", FILES, ids=lambda path: path.name)
 def test_a_first_import_leaves_the_quads_the_batch_checks_leave(
     source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    used = _sinks_used(monkeypatch)
+    used = sinks_used(monkeypatch)
     fresh = _graph(tmp_path / "fresh", holding_something=False)
     small = _graph(tmp_path / "small", holding_something=True)
     other = _graph(tmp_path / "other", holding_something=True)
@@ -85,7 +72,7 @@ def test_a_first_import_leaves_the_quads_the_batch_checks_leave(
 def test_an_import_into_a_small_store_reports_only_its_own_warnings(
     disk_graph: KnowledgeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    used = _sinks_used(monkeypatch)
+    used = sinks_used(monkeypatch)
     unclassed = tmp_path / "unclassed.csv"
     unclassed.write_text(
         HEADER + "DELTA,Delta Ltd,,GB,2020-01-01,,UK31,pending\n", encoding="utf-8"

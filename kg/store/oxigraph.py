@@ -151,15 +151,7 @@ class OxigraphStore:
                 return
             staging, old = _staging_paths(self._path)
             make_room(staging)
-            try:
-                self._store.flush()
-                self._store.backup(str(staging))
-                stage = Stage(ox.Store(str(staging)), staging)
-            except (OSError, RuntimeError) as error:  # RocksDB's errors arrive as either
-                shutil.rmtree(staging, ignore_errors=True)
-                raise StoreError(
-                    f"bulk write to the store at {self.location} failed: {error}"
-                ) from error
+            stage = self._checkpoint(staging, f"bulk write to the store at {self.location} failed")
             try:
                 yield stage
                 stage.store.flush()
@@ -175,6 +167,18 @@ class OxigraphStore:
                 raise
             stage.close()
             self._swap(staging, old)
+
+    def _checkpoint(self, path: Path, failure: str, suggestion: str | None = None) -> Stage:
+        """A RocksDB checkpoint of the store (hard links: milliseconds) at `path`, opened; on
+        failure the folder is removed and `StoreError` raised ("`failure`: the error")."""
+        try:
+            if not self.read_only:
+                self._store.flush()
+            self._store.backup(str(path))
+            return Stage(ox.Store(str(path)), path)
+        except (OSError, RuntimeError) as error:  # RocksDB's errors arrive as either
+            shutil.rmtree(path, ignore_errors=True)
+            raise StoreError(f"{failure}: {error}", suggestion=suggestion) from error
 
     @contextmanager
     def throwaway(self) -> Iterator[Stage]:
@@ -195,18 +199,12 @@ class OxigraphStore:
                 stage.close()
             return
         copy = _check_path(self._path)
-        try:
-            if not self.read_only:
-                self._store.flush()
-            self._store.backup(str(copy))
-            stage = Stage(ox.Store(str(copy)), copy)
-        except (OSError, RuntimeError) as error:  # RocksDB's errors arrive as either
-            shutil.rmtree(copy, ignore_errors=True)
-            raise StoreError(
-                f"cannot copy the store at {self.location} to check the files against: {error}",
-                suggestion="the store's folder must be writable for a check (it holds a "
-                "throwaway copy for the check's duration)",
-            ) from error
+        stage = self._checkpoint(
+            copy,
+            f"cannot copy the store at {self.location} to check the files against",
+            suggestion="the store's folder must be writable for a check (it holds a "
+            "throwaway copy for the check's duration)",
+        )
         try:
             yield stage
         finally:
