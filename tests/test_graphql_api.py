@@ -137,6 +137,12 @@ def test_bad_arguments_are_bad_request(server: GraphQLServer) -> None:
     assert "minSimilarity" in error["message"] and "min_similarity" not in error["message"]
     invalid = post(server.graphql, "{ party { name } }")
     assert invalid["errors"][0]["extensions"]["code"] == "INVALID_QUERY"
+    # a jurisdiction that is no code at all is a bad argument, not a missing one
+    uk = post(server.graphql, '{ whoElseUses(mark: "AWS", jurisdiction: "UK") { kind } }')
+    (error,) = uk["errors"]
+    assert error["message"].endswith("the ISO 3166-1 code of the United Kingdom is GB")
+    assert error["extensions"]["code"] == "BAD_REQUEST"
+    assert error["extensions"]["argument"] == "jurisdiction"
 
 
 def test_conflicts_pages_follow_the_cursor(server: GraphQLServer) -> None:
