@@ -7,15 +7,17 @@ the outcome; a crashed check's copy is removed by the next writer, a live one's 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from kg import KnowledgeGraph
 from kg.config import Settings
-from kg.errors import ParseError, ValidationError
+from kg.errors import ParseError, StoreError, ValidationError
 from kg.registries import sinks
 from kg.registries.importer import import_registry
 from kg.store.writer_lock import WriterLock
@@ -180,3 +182,89 @@ def test_the_cli_validates_beside_a_writer(store_path: Path, tmp_path: Path) -> 
     assert refused.returncode == 5
     assert "id:registration/r tm:owner: a registration needs a tm:owner" in refused.stderr
     assert _copies(store_path) == []
+
+
+# ------------------------------------------------------------------ beside a writer, killed
+
+
+class _RacedOnce:
+    """A store handle whose first checkpoint fails as one racing a writer's compaction does."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner, self.failed = inner, 0
+
+    def backup(self, path: str) -> None:
+        if not self.failed:
+            self.failed += 1
+            raise RuntimeError(
+                f"IO error: No such file or directory: while link file to {path}.tmp/000464.sst"
+            )
+        self.inner.backup(path)  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+
+def test_a_check_copies_again_when_a_writer_deleted_a_file_meanwhile(
+    read_only: KnowledgeGraph, store_path: Path
+) -> None:
+    store = read_only.store
+    raced = store._store = _RacedOnce(store._store)  # type: ignore[attr-defined]
+    report = import_registry(read_only, [FILES[0]], check=True)
+    assert raced.failed == 1 and report.records > 0
+    assert _copies(store_path) == []
+
+
+def test_a_checks_failure_other_than_a_race_is_one_error_saying_so(
+    read_only: KnowledgeGraph, store_path: Path
+) -> None:
+    class Broken(_RacedOnce):
+        def backup(self, path: str) -> None:
+            raise RuntimeError("IO error: disk quota exceeded")
+
+    read_only.store._store = Broken(read_only.store._store)  # type: ignore[attr-defined]
+    with pytest.raises(StoreError, match=r"cannot copy the store .* disk quota") as caught:
+        import_registry(read_only, [FILES[0]], check=True)
+    assert caught.value.suggestion == "try again"
+    assert _copies(store_path) == []
+
+
+def test_a_check_ended_by_sigterm_leaves_nothing_and_says_so(
+    store_path: Path, tmp_path: Path
+) -> None:
+    run_kg("stats", "--store", store_path, check=True)
+    big = tmp_path / "big.csv"
+    rows = "".join(f"MARK {n},Owner {n % 97} Ltd,9,GB,2020-01-01,,UK{n},registered\n" for n in range(60_000))
+    big.write_text(HEADER + rows, encoding="utf-8")
+    from tests.conftest import KG
+
+    process = subprocess.Popen(
+        [str(KG), "import", "--store", str(store_path), "--check", str(big)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        for _ in range(600):  # until the check's copy exists (or the check is over)
+            if _copies(store_path) or process.poll() is not None:
+                break
+            time.sleep(0.05)
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    if process.returncode == 0:
+        pytest.skip("the check ended before the signal came")
+    assert process.returncode == 143, err
+    assert err.strip().endswith("kg: terminated") and "Traceback" not in err
+    assert _copies(store_path) == []
+
+
+def test_a_check_removes_the_copies_of_killed_checks(
+    read_only: KnowledgeGraph, store_path: Path
+) -> None:
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    dead = store_path.parent / f".{store_path.name}.check-{gone.stdout.strip()}-0"
+    dead.mkdir()
+    import_registry(read_only, [FILES[0]], check=True)  # a reader: no writer's recovery
+    assert not dead.exists()

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -366,12 +368,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         allowed_hosts=tuple(getattr(args, "allowed_host", None) or ()) or None,
         read_only=_reads_only(args) or None,
     )
+    previous = _end_on_sigterm()
     try:
         if settings.endpoint and settings.memory:
             raise KGError(
                 "--memory and --endpoint exclude each other", suggestion="choose one store"
             )
         return _dispatch_reading(args, settings)
+    except _Terminated:
+        print("kg: terminated", file=sys.stderr)
+        return 143  # 128 + SIGTERM, as the shell reports a process it ended
     except KGError as error:
         if settings.debug:
             raise
@@ -385,6 +391,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (`kg stats | head`): stop quietly, as other Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+class _Terminated(BaseException):
+    """SIGTERM (``kill``, ``timeout``, a CI job cancelled) raised in the main thread, so that
+    the command ends as it does on Ctrl-C: every ``finally`` runs (a check's throwaway copy,
+    a load's staged copy are removed) instead of the process vanishing mid-way."""
+
+
+def _end_on_sigterm() -> signal.Handlers | None:
+    """Make SIGTERM raise `_Terminated` in this thread, where it is the main thread and the
+    signal has its default action (`kg serve` installs its own on start); return the handler
+    it replaced, to put back, or None when nothing was changed."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        return None
+
+    def terminated(signum: int, frame: object) -> None:
+        raise _Terminated
+
+    return signal.signal(signal.SIGTERM, terminated)  # type: ignore[return-value]
 
 
 _READ_ATTEMPTS = 3

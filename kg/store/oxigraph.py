@@ -170,15 +170,36 @@ class OxigraphStore:
 
     def _checkpoint(self, path: Path, failure: str, suggestion: str | None = None) -> Stage:
         """A RocksDB checkpoint of the store (hard links: milliseconds) at `path`, opened; on
-        failure the folder is removed and `StoreError` raised ("`failure`: the error")."""
-        try:
-            if not self.read_only:
-                self._store.flush()
-            self._store.backup(str(path))
-            return Stage(ox.Store(str(path)), path)
-        except (OSError, RuntimeError) as error:  # RocksDB's errors arrive as either
-            shutil.rmtree(path, ignore_errors=True)
-            raise StoreError(f"{failure}: {error}", suggestion=suggestion) from error
+        failure the folder is removed and `StoreError` raised ("`failure`: the error").
+
+        From a read-only handle the checkpoint races with the writer beside it: a compaction
+        or a commit deletes files (an ``.sst``, the ``MANIFEST``) that the handle's view still
+        names ("No such file or directory: while link file"), so each attempt takes a fresh
+        read-only view of the store as it is then (`_open_read_only`), `_READ_ATTEMPTS`
+        times (a session-15 trial: 7 of 20 checks beside a writing server failed)."""
+        attempts = _READ_ATTEMPTS if self.read_only and self._path is not None else 1
+        for attempt in range(attempts):
+            make_room(path)
+            make_room(path.with_name(f"{path.name}.tmp"))  # RocksDB writes the copy there first
+            try:
+                if self.read_only:
+                    source = self._store if attempt == 0 else _open_read_only(self._path)
+                else:
+                    self._store.flush()
+                    source = self._store
+                source.backup(str(path))
+                return Stage(ox.Store(str(path)), path)
+            except (OSError, RuntimeError) as error:  # RocksDB's errors arrive as either
+                shutil.rmtree(path, ignore_errors=True)
+                if attempt + 1 < attempts and "No such file" in str(error):
+                    time.sleep(0.02 * (attempt + 1))
+                    continue
+                denied = isinstance(error, PermissionError) or "Permission denied" in str(error)
+                raise StoreError(
+                    f"{failure}: {error}",
+                    suggestion=suggestion if denied else "try again",
+                ) from error
+        raise AssertionError("unreachable")  # the last attempt returns or raises
 
     @contextmanager
     def throwaway(self) -> Iterator[Stage]:
@@ -198,18 +219,22 @@ class OxigraphStore:
             finally:
                 stage.close()
             return
+        _remove_abandoned_checks(self._path)
         copy = _check_path(self._path)
-        stage = self._checkpoint(
-            copy,
-            f"cannot copy the store at {self.location} to check the files against",
-            suggestion="the store's folder must be writable for a check (it holds a "
-            "throwaway copy for the check's duration)",
-        )
-        try:
-            yield stage
+        try:  # whatever ends the check, even while the copy is made (SIGTERM), removes it
+            stage = self._checkpoint(
+                copy,
+                f"cannot copy the store at {self.location} to check the files against",
+                suggestion="the store's folder must be writable for a check (it holds a "
+                "throwaway copy for the check's duration)",
+            )
+            try:
+                yield stage
+            finally:
+                stage.close()
         finally:
-            stage.close()
             make_room(copy)
+            make_room(copy.with_name(f"{copy.name}.tmp"))
 
     @contextmanager
     def check_scratch(self) -> Iterator[Stage]:
@@ -224,19 +249,22 @@ class OxigraphStore:
             finally:
                 stage.close()
             return
+        _remove_abandoned_checks(self._path)
         path = _check_path(self._path)
-        try:
-            stage = Stage(ox.Store(str(path)), path)
-        except (OSError, RuntimeError) as error:
-            shutil.rmtree(path, ignore_errors=True)
-            raise StoreError(
-                f"cannot make a scratch store beside {self.location} to check files in: {error}",
-                suggestion="the store's folder must be writable for a check",
-            ) from error
-        try:
-            yield stage
+        try:  # whatever ends the check removes the scratch store
+            try:
+                stage = Stage(ox.Store(str(path)), path)
+            except (OSError, RuntimeError) as error:
+                raise StoreError(
+                    f"cannot make a scratch store beside {self.location} to check files in: "
+                    f"{error}",
+                    suggestion="the store's folder must be writable for a check",
+                ) from error
+            try:
+                yield stage
+            finally:
+                stage.close()
         finally:
-            stage.close()
             make_room(path)
 
     @contextmanager
@@ -432,6 +460,13 @@ def _abandoned_checks(path: Path) -> Iterator[Path]:
             yield copy
 
 
+def _remove_abandoned_checks(path: Path) -> None:
+    """Remove the copies of checks whose process is gone (killed), before a check makes its
+    own: beside a server that holds the writer lock for weeks, no writer's recovery would."""
+    for copy in _abandoned_checks(path):
+        shutil.rmtree(copy, ignore_errors=True)
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -473,8 +508,7 @@ def _recover(path: Path) -> None:
     shutil.rmtree(checkpoint.with_name(f"{checkpoint.name}.tmp"), ignore_errors=True)
     for trash in path.parent.glob(f"{staging.name}.trash-*"):
         shutil.rmtree(trash, ignore_errors=True)
-    for copy in _abandoned_checks(path):  # a check's copy, or its trash: never the store's
-        shutil.rmtree(copy, ignore_errors=True)
+    _remove_abandoned_checks(path)  # a check's copy, or its trash: never the store's
 
 
 def make_room(path: Path) -> None:
