@@ -44,6 +44,8 @@ from kg.analysis.registration_claims import (
     filing_effective,
     first_use_in_commerce,
 )
+from kg.analysis.scripts import normalize
+from kg.analysis.similarity import compare
 from kg.analysis.sparql_text import TM
 from kg.analysis.usage import MIN_CLASS_RELATEDNESS, class_match
 
@@ -151,6 +153,7 @@ def priority(
         nice_class,
         relatedness,
         rule=rule,
+        mark_text=mark_text,
     )
     winner_statements: tuple[Cited, ...] = ()
     winner_graphs: tuple[str, ...] = ()
@@ -300,7 +303,19 @@ def _effective(holding: Holding, rule: str | None) -> EffectiveDate:
     return filing_effective(holding)
 
 
-def _describe(holding: Holding) -> str:
+def _similar_note(holding: Holding, asked: str | None) -> str:
+    """``; a mark similar to 'LANXESS' (sound-transliteration 0.85)`` when the holding's mark
+    is not the mark asked about but one found similar to it, else ``""``: priority to a mark
+    may go to another, similar one, and the answer must say so (session-15 trial: 力安莎 took
+    priority to LANXESS without a word of it)."""
+    if asked is None or normalize(asked) == normalize(holding.mark.text):
+        return ""
+    found = compare(asked, holding.mark.text)
+    why = ", ".join(found.reasons) or "similar"
+    return f"; a mark similar to {asked!r} ({why} {found.score:.2f}), not the same"
+
+
+def _describe(holding: Holding, asked: str | None = None) -> str:
     what = {HoldingKind.REGISTERED_OWNER: "registration", HoldingKind.APPLICANT: "application"}
     number_text = holding.registration_number
     if holding.kind is HoldingKind.APPLICANT:
@@ -313,7 +328,11 @@ def _describe(holding: Holding) -> str:
     )
     region = f", {holding.region}" if holding.region else ""
     kind = what.get(holding.kind, "use")
-    return f"{kind}{number} of {holding.mark.text!r} ({holding.jurisdiction}{classes}{region})"
+    similar = _similar_note(holding, asked)
+    return (
+        f"{kind}{number} of {holding.mark.text!r} ({holding.jurisdiction}{classes}{region}"
+        f"{similar})"
+    )
 
 
 def _competing(
@@ -328,11 +347,12 @@ def _competing(
     relatedness: Mapping[frozenset[int], float],
     *,
     rule: str | None = None,
+    mark_text: str | None = None,
 ) -> tuple[CompetingClaim, ...]:
     listed: list[tuple[PartialDate | None, CompetingClaim]] = []
     for holding in local:
-        if winner is not None and holding.id == winner[1].id and holding.party == winner[1].party:
-            continue
+        if winner is not None and holding.id == winner[1].id:
+            continue  # the winning right itself, held alone or jointly (its co-owners)
         strength, note = class_match(holding.classes, nice_class, relatedness)
         if strength is not None and strength < MIN_CLASS_RELATEDNESS:
             continue
@@ -344,7 +364,7 @@ def _competing(
         behalf = ""
         if holding.on_behalf_of:
             behalf = f", operated on behalf of {parties[holding.on_behalf_of].name}"
-        description = f"{_describe(holding)}{behalf}" + (
+        description = f"{_describe(holding, mark_text)}{behalf}" + (
             f"; {note}" if note and strength != 1.0 else ""
         )
         if holding.lapsed:
@@ -425,35 +445,47 @@ def _explain(
         return f"Under {jurisdiction}'s {name} rule{cited}, no {wanted} of {subject} is recorded."
     date, holding = winner
     holder = parties[holding.on_behalf_of or holding.party].name
+    joint = sorted(
+        {
+            parties[other.party].name
+            for _, other in (*filings, *uses)
+            if other.id == holding.id and other.party != holding.party
+        }
+    )
+    if joint:  # co-owners hold the right together
+        holder = f"{holder} jointly with {', '.join(joint)}"
     if rule == "FirstToFile":
-        how = f"{holder} filed the earliest: {_describe(holding)}, filed {date}"
+        how = f"{holder} filed the earliest: {_describe(holding, mark_text)}, filed {date}"
         if filing_effective(holding).basis == "Paris priority":
             how = (
-                f"{holder} filed the earliest: {_describe(holding)}, filed "
+                f"{holder} filed the earliest: {_describe(holding, mark_text)}, filed "
                 f"{holding.filing_date} with a valid Paris Convention priority claim "
                 f"(Art. 4), so it counts from the priority date {date}"
             )
     elif by_filing:
         how = (
-            f"{holder}'s {_describe(holding)} counts from its filing, {date}: a registered "
+            f"{holder}'s {_describe(holding, mark_text)} counts from its filing, {date}: a "
+            "registered "
             "mark's filing is constructive use of it, nationwide, against anyone who did not "
             "use it before that date (Lanham Act §7(c), 15 U.S.C. §1057(c))"
         )
     elif holding.kind in FILED_KINDS and first_use_in_commerce(holding) is not None:
         how = (
-            f"{holder} used it first: {_describe(holding)}, in use in commerce since {date} "
+            f"{holder} used it first: {_describe(holding, mark_text)}, in use in commerce "
+            f"since {date} "
             "(the first use its application states)"
         )
     elif holding.kind in FILED_KINDS:
         found = constructive_use(holding)
         how = (
-            f"No dated use is recorded; {holder}'s {_describe(holding)} is the earliest "
+            f"No dated use is recorded; {holder}'s {_describe(holding, mark_text)} is the "
+            "earliest "
             f"{found.basis}, {date} (Lanham Act §7(c), 15 U.S.C. §1057(c): filing is "
             "constructive use, contingent on registration)"
         )
     else:
         via = f" (through {parties[holding.party].name})" if holding.on_behalf_of else ""
-        how = f"{holder}{via} used it first: {_describe(holding)}, since {date}"
+        how = f"{holder}{via} used it first: {_describe(holding, mark_text)}, since {date}"
     if (covered := route_note(holding, jurisdiction)) is not None:
         how = f"{how}; it {covered}"  # an earlier right there though not national
     return (

@@ -1,0 +1,54 @@
+"""Priority to a mark can go to another, similar mark's holder, and to co-owners together: the
+answer says which (session-15 trial: 力安莎 took priority to LANXESS in silence; a co-owner
+of the winning registration was listed as its own competitor)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg import KnowledgeGraph, Settings
+from kg.analysis.service import Analyst
+from kg.registries.importer import import_registry
+
+HEADER = "mark,owner,classes,jurisdiction,filing_date,registration_date,number,status\n"
+ROWS = (
+    "7 STARS,Early Bird Ltd,9,GB,2019-03-01,,UK1,registered\n"
+    "SEVEN STARS,Late Comer Ltd,9,GB,2020-05-01,,UK2,registered\n"
+    "NORTHWIND,Alpha Co.|Beta Co.,9,GB,2018-01-01,,UK3,registered\n"
+    "NORTH WIND,Gamma Co.,9,GB,2021-01-01,,UK4,registered\n"
+)
+
+
+@pytest.fixture(scope="module")
+def analyst(tmp_path_factory: pytest.TempPathFactory) -> Analyst:
+    folder = tmp_path_factory.mktemp("priority")
+    path = Path(folder / "register.csv")
+    path.write_text(HEADER + ROWS, encoding="utf-8")
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    import_registry(graph, [path])
+    return Analyst(graph)
+
+
+def test_a_similar_marks_holder_is_named_with_how_similar(analyst: Analyst) -> None:
+    found = analyst.priority("SEVEN STARS", 9, "GB")
+    assert found.holder is not None and found.holder.name == "Early Bird Ltd"
+    assert (
+        "of '7 STARS' (GB, class 9; a mark similar to 'SEVEN STARS' (numeral 0.95), not the same)"
+        in found.explanation
+    )
+
+
+def test_the_same_mark_says_nothing_more(analyst: Analyst) -> None:
+    found = analyst.priority("7 STARS", 9, "GB")
+    assert "a mark similar to" not in found.explanation
+    later = [c for c in found.competing_claims if c.party.name == "Late Comer Ltd"]
+    assert later and "a mark similar to '7 STARS' (numeral 0.95)" in later[0].description
+
+
+def test_co_owners_hold_priority_together_and_do_not_compete(analyst: Analyst) -> None:
+    found = analyst.priority("NORTHWIND", 9, "GB")
+    assert "jointly with" in found.explanation
+    assert "Alpha Co." in found.explanation and "Beta Co." in found.explanation
+    assert {c.party.name for c in found.competing_claims} == {"Gamma Co."}
