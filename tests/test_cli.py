@@ -308,3 +308,30 @@ def test_kg_store_before_load_loads_into_that_store(tmp_path: Path) -> None:
     run_kg("--store", store, "load", "--seed", check=True)
     stats = run_kg("stats", "--store", store, check=True)
     assert str(store) in stats.stdout
+
+
+def test_a_question_to_a_store_that_does_not_exist_warns(tmp_path: Path) -> None:
+    typo = tmp_path / "stor1-typo"
+    first = run_kg("who-else-uses", "AWS", "--store", typo)
+    assert first.returncode == 0 and first.stdout.strip() == "(no results)"
+    assert first.stderr.startswith(f"kg: warning: there is no store at {typo}: created an empty")
+    again = run_kg("who-else-uses", "AWS", "--store", typo)
+    assert again.returncode == 0 and again.stderr == ""  # it exists now: nothing to say
+
+
+def test_a_file_or_a_damaged_folder_as_store_is_one_line(tmp_path: Path) -> None:
+    data = tmp_path / "data.csv"
+    data.write_text("mark,owner\n", encoding="utf-8")
+    damaged = tmp_path / "damaged"
+    damaged.mkdir()
+    (damaged / "CURRENT").write_text("junk\n", encoding="utf-8")
+    for command in (("stats",), ("import", data), ("load", "--seed")):
+        for store, said in (
+            (data, f"{data} is a file, not the folder of a store"),
+            (damaged, f"the store at {damaged} is damaged: Corruption"),
+        ):
+            result = run_kg(*command, "--store", store)
+            assert result.returncode == 3, (command, store, result.stderr)
+            assert result.stderr.startswith(f"kg: error: {said}"), result.stderr
+            assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+    assert data.read_text(encoding="utf-8") == "mark,owner\n"

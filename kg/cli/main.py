@@ -374,6 +374,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise KGError(
                 "--memory and --endpoint exclude each other", suggestion="choose one store"
             )
+        _warn_of_a_new_store(settings)
         return _dispatch_reading(args, settings)
     except _Terminated:
         print("kg: terminated", file=sys.stderr)
@@ -628,6 +629,19 @@ def _looks_like_update(sparql: str) -> bool:
             continue
         return token.keyword in _UPDATE_KEYWORDS
     return False
+
+
+def _warn_of_a_new_store(settings: Settings) -> None:
+    """A command that only reads, asked about a store folder that does not exist, creates it
+    (reference data only) and answers from it: say so, for "(no results)" from a mistyped
+    --store would read as "nobody else uses this mark" (session-15 trial)."""
+    path = settings.resolved_store_path
+    if settings.read_only and path is not None and not path.exists():
+        _warn(
+            f"there is no store at {path}: created an empty one (reference data only), so "
+            "the answer knows no marks; check --store (or KG_STORE), or load data first "
+            "(kg load, kg import)"
+        )
 
 
 def _warn(message: str) -> None:

@@ -52,6 +52,12 @@ class OxigraphStore:
         """Opened without the writer lock, on the store as it was at opening; writes fail."""
         self.bulk_swap = True
         """Whether big batches go through the staged bulk load (see the class docstring)."""
+        if self._path is not None and self._path.exists() and not self._path.is_dir():
+            raise StoreError(
+                f"{self._path} is a file, not the folder of a store",
+                suggestion="name a store's folder with --store (or KG_STORE); the files to "
+                "load or import go after the command",
+            )
         if self._path is None:
             self._store = ox.Store()
         elif self.read_only:
@@ -63,7 +69,7 @@ class OxigraphStore:
                 _recover(self._path)  # we hold the writer lock: no live write owns those files
                 self._path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self._path))
-            except OSError as error:
+            except (OSError, RuntimeError) as error:  # RocksDB's errors arrive as either
                 self._writer.release()
                 raise _open_error(self._path, error) from error
 
@@ -552,6 +558,8 @@ def _open_read_only(path: Path) -> ox.Store:
             f"there is no store at {path}",
             suggestion="load data first (kg load --seed --store PATH), or name another --store",
         )
+    if "Corruption" in str(error) and "No such file" not in str(error):
+        raise StoreError(f"the store at {path} is damaged: {error}", suggestion=_DAMAGED_SUGGESTION)
     raise StoreError(
         f"cannot open the store at {path} for reading: {error}",
         suggestion="try again; if it persists, run a writing command (kg load) on it once",
@@ -568,14 +576,22 @@ def _recover_if_abandoned(path: Path) -> None:
             lock.release()
 
 
-def _open_error(path: Path, error: OSError) -> StoreError:
+def _open_error(path: Path, error: Exception) -> StoreError:
     text = str(error)
     if "lock" in text.lower():  # RocksDB's own lock: a writer of an older tmkg, or no flock
         return StoreLocked(
             f"the store at {path} is open in another process",
             suggestion="stop the other `kg serve`/`kg load`, or pass --store elsewhere",
         )
+    if "Corruption" in text:
+        return StoreError(f"the store at {path} is damaged: {text}", suggestion=_DAMAGED_SUGGESTION)
     return StoreError(f"cannot open the store at {path}: {text}")
+
+
+_DAMAGED_SUGGESTION = (
+    "restore the folder from a backup, or load its data again into a new store (--store "
+    "elsewhere); is it a store's folder at all?"
+)
 
 
 def _ntriples_quad(quad: ox.Quad) -> str:
