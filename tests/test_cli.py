@@ -139,7 +139,10 @@ def test_errors_are_one_line_with_exit_codes(store_path: Path, tmp_path: Path) -
                 ("UK", "'UK': the ISO 3166-1 code of the United Kingdom is GB"),
                 ("EU", "'EU': the WIPO ST.3 code of EU trade marks (EUIPO) is EM"),
                 ("XX", "'XX' (use an ISO 3166-1 alpha-2 code such as CN"),
-                ("usa", "'usa' is not a jurisdiction code"),
+                (
+                    "usa",
+                    "'usa' is not a jurisdiction code (USA is the ISO 3166-1 alpha-3 code of United States: ask for US)",
+                ),
             )
         ),
         (

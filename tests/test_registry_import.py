@@ -599,3 +599,26 @@ def test_every_xml_format_has_a_reader() -> None:
     from kg.registries import importer, plans
 
     assert set(importer._XML_READERS) == plans.XML_FORMATS
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            HEADER + "A\\rB,B,9,CN,,,1,\n",
+            "registry.csv:2: malformed CSV: a carriage return (CR) alone",
+        ),
+        (
+            HEADER + 'A,B,9,CN,,,1,\nC,"' + "x" * 140_000 + '\nD",9,CN,,,2,\n',
+            "registry.csv:3: malformed CSV: a field of the record starting on this line is longer than 131,072 characters",
+        ),
+    ],
+    ids=["bare-cr", "huge-field"],
+)
+def test_csv_errors_say_what_and_where_in_words(tmp_path: Path, text: str, message: str) -> None:
+    bad = write(tmp_path, "registry.csv", text.replace("\\r", "\r"))
+    with pytest.raises(ParseError) as caught:
+        read_registry(bad)
+        records, _ = read_registry(bad)
+        list(records)
+    assert message in str(caught.value).replace(str(tmp_path) + "/", "")

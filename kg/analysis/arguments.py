@@ -140,9 +140,24 @@ def jurisdiction(value: object, argument: str = "jurisdiction") -> str:
         raise ArgumentError(
             argument,
             f"{argument} {quoted(value)} is not a jurisdiction code",
-            suggestion="use an ISO 3166-1 alpha-2 code such as CN",
+            suggestion=_alpha_2_of(code) or "use an ISO 3166-1 alpha-2 code such as CN",
         )
     return code.upper()
+
+
+def _alpha_2_of(code: str) -> str | None:
+    """What to ask for instead of an ISO 3166-1 alpha-3 code (``usa``: US), if `code` is one.
+
+    >>> _alpha_2_of("usa"), _alpha_2_of("xyz")
+    ('USA is the ISO 3166-1 alpha-3 code of United States: ask for US', None)
+    """
+    import pycountry
+
+    country = pycountry.countries.get(alpha_3=code.upper()) if len(code) == 3 else None
+    if country is None:
+        return None
+    name, alpha_2 = country.name, country.alpha_2
+    return f"{code.upper()} is the ISO 3166-1 alpha-3 code of {name}: ask for {alpha_2}"
 
 
 _ASK_INSTEAD = {

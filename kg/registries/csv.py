@@ -156,6 +156,23 @@ def _records(
                     line=start,
                     suggestion='close the quote, or write a quote inside a field as ""',
                 ) from None
+            text = str(error)
+            if text.startswith("new-line character seen in unquoted field"):
+                raise ParseError(
+                    f"malformed {_kind(delimiter)}: a carriage return (CR) alone inside an "
+                    "unquoted field",
+                    path=name,
+                    line=reader.line_num,
+                    suggestion="end lines with LF or CR LF, or quote the field that holds it",
+                ) from None
+            if text.startswith("field larger than field limit"):
+                raise ParseError(
+                    f"malformed {_kind(delimiter)}: a field of the record starting on this "
+                    f"line is longer than {csv.field_size_limit():,} characters",
+                    path=name,
+                    line=start,
+                    suggestion="a quote left open makes the rest of the file one field",
+                ) from None
             raise ParseError(
                 f"malformed {_kind(delimiter)}: {error}", path=name, line=reader.line_num
             ) from None
