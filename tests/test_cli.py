@@ -338,3 +338,15 @@ def test_a_file_or_a_damaged_folder_as_store_is_one_line(tmp_path: Path) -> None
             assert result.stderr.startswith(f"kg: error: {said}"), result.stderr
             assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
     assert data.read_text(encoding="utf-8") == "mark,owner\n"
+
+
+def test_an_empty_rdf_file_loads_with_a_warning(store_path: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.nq"
+    empty.write_bytes(b"")
+    for command in ("load", "validate"):
+        result = run_kg(command, "--store", store_path, empty)
+        assert result.returncode == 0, result.stderr
+        assert (
+            result.stderr
+            == f"kg: warning: {empty} is empty (0 bytes): it states nothing (a download or export cut short?)\n"
+        )

@@ -484,6 +484,7 @@ def _open(settings: Settings) -> KnowledgeGraph:
 def _cmd_load(args: argparse.Namespace, settings: Settings) -> int:
     if not args.files and not args.seed:
         raise KGError("nothing to load", suggestion="name files, or pass --seed")
+    _warn_of_empty_files(args.files)
     with _open(settings) as graph:
         progress = sys.stderr.isatty()
         if args.seed and not settings.memory:
@@ -573,7 +574,17 @@ def _print_load(what: str, read: int, added: int, warnings: Sequence[str]) -> No
     print(f"loaded {what}: {read} quads read, {added} new")
 
 
+def _warn_of_empty_files(files: Sequence[str | Path]) -> None:
+    """An RDF file of 0 bytes is valid (no statements), but more likely a download or an
+    export cut short: say so (an empty CSV or XML register is an error of its own)."""
+    for file in files:
+        path = Path(file)
+        if path.is_file() and path.stat().st_size == 0:
+            _warn(f"{file} is empty (0 bytes): it states nothing (a download or export cut short?)")
+
+
 def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
+    _warn_of_empty_files(args.files)
     with _open(settings) as graph:
         report = graph.check(args.files, format_name=args.format, graph=args.graph)
     for warning in report.warnings:
