@@ -228,3 +228,13 @@ def test_results_convert_to_json_and_rows(analyst: Analyst) -> None:
     assert data["kind"] in {"REGISTERED_OWNER", "USER", "OPERATOR"}
     row = hit.row()
     assert isinstance(row["party"], str) and isinstance(row["sources"], str)
+
+
+def test_a_hit_of_several_rights_gives_the_class_note_of_the_closest(analyst: Analyst) -> None:
+    """ActionSoft's hit merges its registrations in classes 9, 42 and one stating none: the
+    hit says why its relatedness is 1.0 ("same class 42"), not every right's note."""
+    hits = analyst.who_else_uses("AWS", nice_class=42, jurisdiction="CN")
+    actionsoft = next(h for h in hits if "ActionSoft" in h.party.name)
+    assert len(actionsoft.holdings) > 1 and actionsoft.class_relatedness == 1.0
+    notes = [r for r in actionsoft.reasons if "class" in r]
+    assert notes == ["same class 42"], actionsoft.reasons

@@ -176,7 +176,11 @@ def _usage(
     first = group[0][0]
     similarity = similarities.get(first.id) or similarities[first.mark.id]
     strengths = [s for _, s, _ in group if s is not None]
-    notes = sorted({note for _, _, note in group if note})
+    # the class note of the closest right only: it says why `class_relatedness` is what it
+    # is ("same class 42"), where the notes of every right merged into the hit read as a
+    # contradiction ("class 9 related to 42 (0.90), class not stated, same class 42")
+    best = max(strengths) if strengths else None
+    notes = sorted({note for _, s, note in group if note and s == best})
     starts = [(h, PartialDate.try_parse(holding_since(h))) for h, _, _ in group]
     dates = sorted(d for _, d in starts if d)
     since_graphs = sorted(
