@@ -12,7 +12,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import ClassVar
 
@@ -207,49 +207,40 @@ class OxigraphStore:
                 ) from error
         raise AssertionError("unreachable")  # the last attempt returns or raises
 
-    @contextmanager
-    def throwaway(self) -> Iterator[Stage]:
+    def throwaway(self) -> AbstractContextManager[Stage]:
         """A private copy of the store to write into and judge, then throw away: what
         ``kg import --check`` imports into, so that checking a file costs the memory an import
         does, whatever its size (not the file's quads held in Python). Works from a read-only
         handle too, which neither writes the store nor takes its writer lock: a check runs
         beside a server or a load. On disk the copy is a RocksDB checkpoint (hard links:
-        milliseconds) beside the store, ``.<name>.check-<pid>-<n>``, removed when the block
-        ends (and by the next writer's recovery, once its process is gone, after a crash);
-        in memory, a copy. Raises `StoreError` when the copy cannot be made."""
-        if self._path is None:
-            stage = Stage(ox.Store())
-            stage.store.bulk_extend(self._store)
-            try:
-                yield stage
-            finally:
-                stage.close()
-            return
-        _remove_abandoned_checks(self._path)
-        copy = _check_path(self._path)
-        try:  # whatever ends the check, even while the copy is made (SIGTERM), removes it
-            stage = self._checkpoint(
-                copy,
+        milliseconds) beside the store, ``.<name>.check-<pid>-<n>`` (`_check_stage`); in
+        memory, a copy. Raises `StoreError` when the copy cannot be made."""
+        return self._check_stage(
+            lambda path: self._checkpoint(
+                path,
                 f"cannot copy the store at {self.location} to check the files against",
                 suggestion="the store's folder must be writable for a check (it holds a "
                 "throwaway copy for the check's duration)",
-            )
-            try:
-                yield stage
-            finally:
-                stage.close()
-        finally:
-            make_room(copy)
-            make_room(copy.with_name(f"{copy.name}.tmp"))
+            ),
+            copy=True,
+        )
 
-    @contextmanager
-    def check_scratch(self) -> Iterator[Stage]:
+    def check_scratch(self) -> AbstractContextManager[Stage]:
         """A private, empty store to load files into and judge them there against this one,
         then throw away (``kg validate``): on disk beside the store as a `throwaway` copy is
-        (``.<name>.check-<pid>-<n>``, so it is this process's own even beside a writer, and
-        recovery removes a crashed check's), in memory for an in-memory store."""
+        (`_check_stage`), in memory for an in-memory store."""
+        return self._check_stage(_empty_store, copy=False)
+
+    @contextmanager
+    def _check_stage(self, make: Callable[[Path], Stage], *, copy: bool) -> Iterator[Stage]:
+        """A store of this process's own for a check: `make` opens it at a folder beside the
+        store, ``.<name>.check-<pid>-<n>``, removed whatever ends the block, even a signal
+        while it is being made (and a killed check's by the next check or writer, once its
+        process is gone); in memory a new store, holding this one's quads when `copy`."""
         if self._path is None:
             stage = Stage(ox.Store())
+            if copy:
+                stage.store.bulk_extend(self._store)
             try:
                 yield stage
             finally:
@@ -257,21 +248,15 @@ class OxigraphStore:
             return
         _remove_abandoned_checks(self._path)
         path = _check_path(self._path)
-        try:  # whatever ends the check removes the scratch store
-            try:
-                stage = Stage(ox.Store(str(path)), path)
-            except (OSError, RuntimeError) as error:
-                raise StoreError(
-                    f"cannot make a scratch store beside {self.location} to check files in: "
-                    f"{error}",
-                    suggestion="the store's folder must be writable for a check",
-                ) from error
+        try:
+            stage = make(path)
             try:
                 yield stage
             finally:
                 stage.close()
         finally:
             make_room(path)
+            make_room(path.with_name(f"{path.name}.tmp"))  # RocksDB's, while it copies
 
     @contextmanager
     def scratch(self) -> Iterator[ox.Store]:
@@ -447,6 +432,17 @@ def scan_checkpoint_path(stage: Path) -> Path:
     it (`kg.ingest.stream_load.judge_loaded`); a crash's leftover (the checkpoint, or the
     ``.tmp`` folder RocksDB writes it into) is removed on recovery."""
     return stage.parent / f"{stage.name}.scan"
+
+
+def _empty_store(path: Path) -> Stage:
+    """A new, empty store at `path` (`OxigraphStore.check_scratch`)."""
+    try:
+        return Stage(ox.Store(str(path)), path)
+    except (OSError, RuntimeError) as error:
+        raise StoreError(
+            f"cannot make a scratch store at {path} to check files in: {error}",
+            suggestion="the store's folder must be writable for a check",
+        ) from error
 
 
 def _check_path(path: Path) -> Path:
