@@ -63,12 +63,16 @@ def dataset(marks: int, seed: int) -> Path:
     return path
 
 
-def run_child(args: list[str], timeout: float = 7200) -> tuple[float, int, str]:
+def run_child(
+    args: list[str], timeout: float = 7200, *, echo: bool = False
+) -> tuple[float, int, str]:
     """Run a command; return (seconds, its own peak RSS in MB, stdout). Its output goes to
-    temporary files, never to pipes it could fill while this process waits for it."""
+    temporary files, never to pipes it could fill while this process waits for it; with
+    `echo` its standard error goes to this process's own, as it comes (a child that reports
+    each figure as it gets it: a run killed midway keeps what it measured)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        process = subprocess.Popen(args, stdout=out, stderr=err)
+        process = subprocess.Popen(args, stdout=out, stderr=None if echo else err)
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - started
         out.seek(0)
@@ -132,21 +136,27 @@ def child_analyses(store: str, seed: int, sample: int) -> None:
     from kg.analysis.conflicts import candidate_text_pairs
     from kg.analysis.similarity import DEFAULT_MIN_SIMILARITY, compare
 
+    def said(figure: str) -> None:  # each figure as soon as it is measured (stderr)
+        print(f"    {figure} (peak RSS so far {_peak_mb()} MB)", file=sys.stderr, flush=True)
+
     started = time.perf_counter()
     graph = KnowledgeGraph.open(Settings(store_path=Path(store)))
     analyst = Analyst(graph)
     texts = sorted(set(analyst.facts.marks.values()))
     analyst.who_else_uses(texts[0])
     cold = time.perf_counter() - started
+    said(f"cold start {cold:.1f} s")
     rng = random.Random(seed)
     latencies = []
     for text in rng.sample(texts, 200):
         began = time.perf_counter()
         analyst.who_else_uses(text)
         latencies.append((time.perf_counter() - began) * 1000)
+    said(f"who_else_uses p50 {statistics.median(latencies):.2f} ms")
     began = time.perf_counter()
     conflicts = analyst.conflicts()
     conflicts_s = time.perf_counter() - began
+    said(f"conflicts {conflicts_s:.1f} s, {len(conflicts):,} pairs")
     # a day's file: 10,000 more marks (renamed, so they add), then what kg load does after
     from conflicts import _renamed  # bench/conflicts.py
 
@@ -158,9 +168,11 @@ def child_analyses(store: str, seed: int, sample: int) -> None:
     began = time.perf_counter()
     index_marks(graph)
     added_index_s = time.perf_counter() - began
+    said(f"{ADDED_MARKS:,} more marks indexed in {added_index_s:.1f} s")
     began = time.perf_counter()
     analyst.conflicts()
     added_conflicts_s = time.perf_counter() - began
+    said(f"conflicts after them {added_conflicts_s:.1f} s")
     path_ms = []
     for conflict in rng.sample(conflicts, min(20, len(conflicts))):
         began = time.perf_counter()
@@ -189,6 +201,11 @@ def child_analyses(store: str, seed: int, sample: int) -> None:
             }
         )
     )
+
+
+def _peak_mb() -> int:
+    """This process's peak resident memory so far, in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
 def child_plain(store: str, port: int) -> None:
@@ -435,7 +452,8 @@ def run(marks: int, seed: int, sample: int, parts: set[str]) -> list[dict[str, o
             return rows
         print("  analyses ...", file=sys.stderr)
         _, rss, out = run_child(
-            [sys.executable, __file__, "--child", "analyses", str(store), str(seed), str(sample)]
+            [sys.executable, __file__, "--child", "analyses", str(store), str(seed), str(sample)],
+            echo=True,
         )
         found = json.loads(out)
         rows += [
