@@ -317,7 +317,7 @@ def test_a_question_to_a_store_that_does_not_exist_warns(tmp_path: Path) -> None
     typo = tmp_path / "stor1-typo"
     first = run_kg("who-else-uses", "AWS", "--store", typo)
     assert first.returncode == 0 and first.stdout.strip() == "(no results)"
-    assert first.stderr.startswith(f"kg: warning: there is no store at {typo}: created an empty")
+    assert first.stderr.startswith(f"kg: warning: there was no store at {typo}: created an empty")
     again = run_kg("who-else-uses", "AWS", "--store", typo)
     assert again.returncode == 0 and again.stderr == ""  # it exists now: nothing to say
 
@@ -350,3 +350,16 @@ def test_an_empty_rdf_file_loads_with_a_warning(store_path: Path, tmp_path: Path
             result.stderr
             == f"kg: warning: {empty} is empty (0 bytes): it states nothing (a download or export cut short?)\n"
         )
+
+
+def test_a_store_that_cannot_be_made_is_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "afile"
+    blocker.write_text("x", encoding="utf-8")
+    for store in (blocker / "sub", Path("/proc/nonexistent/x")):
+        for command in (("who-else-uses", "AWS"), ("stats",), ("load", "--seed")):
+            result = run_kg(*command, "--store", store)
+            assert result.returncode == 3, (store, command, result.stderr)
+            assert result.stderr.startswith(
+                f"kg: error: cannot create or open the store at {store}"
+            )
+            assert len(result.stderr.splitlines()) == 1 and "warning" not in result.stderr

@@ -374,8 +374,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise KGError(
                 "--memory and --endpoint exclude each other", suggestion="choose one store"
             )
-        _warn_of_a_new_store(settings)
-        return _dispatch_reading(args, settings)
+        missing = _missing_store(settings)
+        status = _dispatch_reading(args, settings)
+        if missing is not None and missing.exists():
+            _warn_of_a_new_store(missing, args.command)
+        return status
     except _Terminated:
         print("kg: terminated", file=sys.stderr)
         return 143  # 128 + SIGTERM, as the shell reports a process it ended
@@ -642,17 +645,25 @@ def _looks_like_update(sparql: str) -> bool:
     return False
 
 
-def _warn_of_a_new_store(settings: Settings) -> None:
-    """A command that only reads, asked about a store folder that does not exist, creates it
-    (reference data only) and answers from it: say so, for "(no results)" from a mistyped
-    --store would read as "nobody else uses this mark" (session-15 trial)."""
+def _missing_store(settings: Settings) -> Path | None:
+    """The store folder a command that only reads names, when it does not exist (yet)."""
     path = settings.resolved_store_path
-    if settings.read_only and path is not None and not path.exists():
-        _warn(
-            f"there is no store at {path}: created an empty one (reference data only), so "
-            "the answer knows no marks; check --store (or KG_STORE), or load data first "
-            "(kg load, kg import)"
-        )
+    return path if settings.read_only and path is not None and not path.exists() else None
+
+
+def _warn_of_a_new_store(path: Path, command: str) -> None:
+    """A command that only reads, asked about a store folder that did not exist, created it
+    (reference data only) and answered from it: say so, for "(no results)" from a mistyped
+    --store would read as "nobody else uses this mark" (session-15 trial)."""
+    answered = (
+        "the files were checked against no data"
+        if command in ("import", "validate")
+        else ("the answer knows no marks")
+    )
+    _warn(
+        f"there was no store at {path}: created an empty one (reference data only), so "
+        f"{answered}; check --store (or KG_STORE), or load data first (kg load, kg import)"
+    )
 
 
 def _warn(message: str) -> None:

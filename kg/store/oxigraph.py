@@ -64,7 +64,14 @@ class OxigraphStore:
             self._store = _open_read_only(self._path)
         else:
             self._writer = WriterLock(self._path)
-            self._writer.acquire(str(self._path))
+            try:
+                self._writer.acquire(str(self._path))
+            except OSError as error:  # a parent that is a file, a folder not writable...
+                raise StoreError(
+                    f"cannot create or open the store at {self._path}: "
+                    f"{error.strerror or error}: {error.filename or self._path}",
+                    suggestion="name a folder that exists or can be made, with --store",
+                ) from error
             try:
                 _recover(self._path)  # we hold the writer lock: no live write owns those files
                 self._path.mkdir(parents=True, exist_ok=True)
