@@ -95,3 +95,22 @@ def test_the_mark_index_keeps_them() -> None:
         assert "m1" in index.candidates("7 STARS")
     finally:
         index.close()
+
+
+# A number in words is a number too: a mark of numbers alone is found whole or not at all
+# (second trial: SEVEN UP "contained" in SEVEN STARS, UP being weak, while 7UP was not).
+WORDS_ALONE = [
+    ("SEVEN UP", "SEVEN STARS", False),
+    ("FIVE UP", "FIVE NATIONS", False),
+    ("ONE 33", "THE ONE 33 CLUB", True),
+    ("ONE", "ONE OR 2", True),
+    ("SEVEN STARS", "SEVEN STARS HOTEL", True),
+]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "contained"), WORDS_ALONE, ids=[f"{a}|{b}" for a, b, _ in WORDS_ALONE]
+)
+def test_numbers_in_words_alone_are_found_whole(a: str, b: str, contained: bool) -> None:
+    for left, right in ((a, b), (b, a)):
+        assert ("containment" in compare(left, right).reasons) is contained, (left, right)

@@ -82,6 +82,7 @@ from collections import Counter
 from rapidfuzz.distance import OSA, Indel
 
 from kg.analysis.elements import element_form, is_weak
+from kg.analysis.numerals import number_words
 from kg.analysis.phonetics import SOUNDEX_CLASSES, consonant_skeleton, syllable_count
 from kg.analysis.transcription import (
     TRANSCRIPTION_MIN_CONSONANTS,
@@ -184,9 +185,19 @@ def _core(words: tuple[str, ...], numbers: bool = False) -> tuple[str, ...]:
     return tuple(element_form(w) for w in words if not is_weak(w) or w.isdigit())
 
 
+def _forms(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(map(element_form, words))
+
+
 def _word_containment(short: tuple[str, ...], long: tuple[str, ...]) -> tuple[float, str] | None:
     core = _core(short, numbers=True)
     if not core or len(short) > len(long) or short == long:
+        return None
+    # numbers alone, in digits or words: the whole mark must be there, every word of it
+    # (SEVEN UP, UP being weak, is not in SEVEN STARS, as 7UP is not; ONE 33 is in THE ONE 33
+    # CLUB): a second trial of 2026-12-02
+    numbers_alone = all((w.isdigit() and is_weak(w)) or w in number_words() for w in core)
+    if numbers_alone and find_run(_forms(short), _forms(long)) < 0:
         return None
     long_core = _core(long, numbers=True)
     start = find_run(core, long_core)
