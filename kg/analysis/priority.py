@@ -465,22 +465,19 @@ def _explain(
     elif by_filing:
         how = (
             f"{holder}'s {_describe(holding, mark_text)} counts from its filing, {date}: a "
-            "registered "
-            "mark's filing is constructive use of it, nationwide, against anyone who did not "
-            "use it before that date (Lanham Act §7(c), 15 U.S.C. §1057(c))"
+            "registered mark's filing is constructive use of it, nationwide, against anyone "
+            "who did not use it before that date (Lanham Act §7(c), 15 U.S.C. §1057(c))"
         )
     elif holding.kind in FILED_KINDS and first_use_in_commerce(holding) is not None:
         how = (
             f"{holder} used it first: {_describe(holding, mark_text)}, in use in commerce "
-            f"since {date} "
-            "(the first use its application states)"
+            f"since {date} (the first use its application states)"
         )
     elif holding.kind in FILED_KINDS:
         found = constructive_use(holding)
         how = (
             f"No dated use is recorded; {holder}'s {_describe(holding, mark_text)} is the "
-            "earliest "
-            f"{found.basis}, {date} (Lanham Act §7(c), 15 U.S.C. §1057(c): filing is "
+            f"earliest {found.basis}, {date} (Lanham Act §7(c), 15 U.S.C. §1057(c): filing is "
             "constructive use, contingent on registration)"
         )
     else:

@@ -169,8 +169,8 @@ FOLDED_SCORE = 0.97
 TRANSLITERATION_SCORE = 0.93
 NUMERAL_SCORE = 0.95
 """Two Latin marks the same once a number is read as its word (``7 STARS`` / ``SEVEN
-STARS``: `kg.analysis.numerals`); a rule of `_structure_rules` on the readings scores as it
-does, at most this."""
+STARS``: `kg.analysis.numerals`); one reading inside the other mark scores as ``containment``
+does, at most this (`_numeral`)."""
 PHONETIC_BASE, PHONETIC_SPAN = 0.82, 0.1
 PHONETIC_MIN_EDIT = 0.5  # same sound codes and vowels, but the spelling must still overlap
 HEARD_MIN_EDIT = 0.3  # pronounced the same: NITE / NIGHT share 2 of 5 letters in place

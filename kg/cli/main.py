@@ -655,11 +655,8 @@ def _warn_of_a_new_store(path: Path, command: str) -> None:
     """A command that only reads, asked about a store folder that did not exist, created it
     (reference data only) and answered from it: say so, for "(no results)" from a mistyped
     --store would read as "nobody else uses this mark" (session-15 trial)."""
-    answered = (
-        "the files were checked against no data"
-        if command in ("import", "validate")
-        else ("the answer knows no marks")
-    )
+    checked = command in ("import", "validate")
+    answered = "the files were checked against no data" if checked else "the answer knows no marks"
     _warn(
         f"there was no store at {path}: created an empty one (reference data only), so "
         f"{answered}; check --store (or KG_STORE), or load data first (kg load, kg import)"

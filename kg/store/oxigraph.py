@@ -461,19 +461,14 @@ def _check_path(path: Path) -> Path:
 _CHECK_COPIES = itertools.count()
 
 
-def _abandoned_checks(path: Path) -> Iterator[Path]:
-    """The `throwaway` copies beside the store whose process is gone (a crashed check)."""
+def _remove_abandoned_checks(path: Path) -> None:
+    """Remove the check copies beside the store (`_check_path`) whose process is gone (a
+    killed check), before a check makes its own and when a writer recovers: beside a server
+    that holds the writer lock for weeks, no writer's recovery would."""
     for copy in path.parent.glob(f".{path.name}.check-*"):
         pid = copy.name.rsplit(".check-", 1)[1].split("-", 1)[0]
         if not pid.isdigit() or not _alive(int(pid)):
-            yield copy
-
-
-def _remove_abandoned_checks(path: Path) -> None:
-    """Remove the copies of checks whose process is gone (killed), before a check makes its
-    own: beside a server that holds the writer lock for weeks, no writer's recovery would."""
-    for copy in _abandoned_checks(path):
-        shutil.rmtree(copy, ignore_errors=True)
+            shutil.rmtree(copy, ignore_errors=True)
 
 
 def _alive(pid: int) -> bool:
