@@ -148,7 +148,8 @@ def _records(
                 if record is not None:
                     yield record
         except csv.Error as error:
-            if str(error) == "unexpected end of data":  # a quoted field never closed
+            text = str(error)
+            if text == "unexpected end of data":  # a quoted field never closed
                 raise ParseError(
                     "a quoted field opened in the record starting on this line is never closed"
                     " (the file ends inside it)",
@@ -156,7 +157,6 @@ def _records(
                     line=start,
                     suggestion='close the quote, or write a quote inside a field as ""',
                 ) from None
-            text = str(error)
             if text.startswith("new-line character seen in unquoted field"):
                 raise ParseError(
                     f"malformed {_kind(delimiter)}: a carriage return (CR) alone inside an "
