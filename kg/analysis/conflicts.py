@@ -38,7 +38,7 @@ its reasons say when and why the right ended.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from itertools import combinations
 from typing import Protocol
 
@@ -70,12 +70,16 @@ from kg.analysis.translations import meaning_note
 from kg.analysis.usage import held_coverage
 
 __all__ = [
+    "CONFLICT_BATCH_MARKS",
     "DEFAULT_MIN_SCORE",
     "SimilarTexts",
     "candidate_text_pairs",
     "compared_reason",
     "conflict_marks",
+    "conflict_marks_by_place",
     "find_conflicts",
+    "merge_conflicts",
+    "place_batches",
     "score_pair",
 ]
 
@@ -90,6 +94,9 @@ UNKNOWN_CLASS_FACTOR = 0.5
 RELATED_CLASSES = 0.4
 """The relatedness (``schema/nice.ttl``) below which two holdings' classes are unrelated."""
 CASE_BONUS = 0.1
+CONFLICT_BATCH_MARKS = 50_000
+"""Marks whose holdings a register-wide search reads at once (`place_batches`): their
+holdings take ~4 KB each in memory while the batch's conflicts are found."""
 
 
 def candidate_text_pairs(
@@ -243,6 +250,7 @@ def find_conflicts(
     min_similarity: float = DEFAULT_MIN_SIMILARITY,
     similar: SimilarTexts | None = None,
     evidence: Sequence[EvidencePair] = (),
+    places_only: Container[str] | None = None,
 ) -> list[ConflictPair]:
     """Every pair of parties in conflict, best-scoring holding pair each, highest risk first.
 
@@ -254,6 +262,9 @@ def find_conflicts(
     order in which pairs are met. `evidence` pairs marks the graph says match (a combined
     mark, a stated translation: `kg.analysis.evidence.EvidencePair`) whose holdings meet in
     one place; such a conflict cites what the evidence rests on and says it in its reasons.
+    With `places_only` (jurisdiction codes), only the conflicts in those places are found, as
+    they are found with every place (a register's places a few at a time:
+    `merge_conflicts` joins the lists).
     """
     litigants = {frozenset(pair) for pair in cases}
     by_place: dict[str | None, dict[str, list[Holding]]] = defaultdict(lambda: defaultdict(list))
@@ -266,7 +277,8 @@ def find_conflicts(
         if text is None:
             continue  # a wordless (figurative...) mark is never compared as words
         for place in places(holding, jurisdiction):  # its own, and those its EM/WO right covers
-            by_place[place][text].append(holding)
+            if places_only is None or place in places_only:
+                by_place[place][text].append(holding)
     best: dict[tuple[str, str, str], ConflictPair] = {}
 
     def pair_up(
@@ -306,6 +318,20 @@ def find_conflicts(
         _computed_pairs(by_place, min_similarity, pair_up)
     if evidence:
         _evidence_pairs(by_place, evidence, min_similarity, pair_up)
+    return merge_conflicts([list(best.values())])
+
+
+def merge_conflicts(lists: Iterable[Sequence[ConflictPair]]) -> list[ConflictPair]:
+    """Conflict lists of `find_conflicts` joined as one search would give them: for a pair
+    of parties in one place the best-scoring pair of holdings (of a tie, the one with the
+    smaller holding IRIs), highest risk first."""
+    best: dict[tuple[str, str, str], ConflictPair] = {}
+    for pairs in lists:
+        for pair in pairs:
+            key = (pair.parties[0].id, pair.parties[1].id, pair.jurisdiction or "")
+            current = best.get(key)
+            if current is None or (-pair.score, pair.holdings) < (-current.score, current.holdings):
+                best[key] = pair
     return sorted(
         best.values(),
         key=lambda c: (
@@ -332,11 +358,49 @@ def conflict_marks(
     wide: Container[str],
     relatedness: Mapping[frozenset[int], float],
     evidence: Iterable[tuple[str, str]] = (),
+    *,
+    jurisdiction: str | None = None,
+    nice_class: int | None = None,
 ) -> set[str] | None:
+    """The marks whose holdings may take part in a conflict (`conflict_marks_by_place`, all
+    places together), or None when `similar` lacks a text."""
+    found = conflict_marks_by_place(
+        statements,
+        texts,
+        similar,
+        canonical,
+        wide,
+        relatedness,
+        evidence,
+        jurisdiction=jurisdiction,
+        nice_class=nice_class,
+    )
+    return None if found is None else {mark for marks in found.values() for mark in marks}
+
+
+def conflict_marks_by_place(
+    statements: Iterable[tuple[str, str, str]],
+    texts: Mapping[str, str],
+    similar: SimilarTexts,
+    canonical: Callable[[str], str],
+    wide: Container[str],
+    relatedness: Mapping[frozenset[int], float],
+    evidence: Iterable[tuple[str, str]] = (),
+    *,
+    jurisdiction: str | None = None,
+    nice_class: int | None = None,
+) -> dict[str, set[str]] | None:
     """The marks whose holdings may take part in a conflict, chosen before reading any
-    holding: those meeting another holding in one jurisdiction (a code in `wide`, such as EM
-    or WO, meets all) by an equal text or a stored similar pair, in classes that are not
-    known to be unrelated (`score_pair`).
+    holding, by the place where they may meet: those meeting another holding in one
+    jurisdiction (a code in `wide`, such as EM or WO, meets all) by an equal text or a stored
+    similar pair, in classes that are not known to be unrelated (`score_pair`).
+
+    Keys are jurisdiction codes (``"CN"``), and ``""`` for marks that meet others only by a
+    right of a code in `wide` on both sides (their place is only known once the coverage of
+    the rights is read: read them with every place). With `jurisdiction`, only holdings of
+    that code or of a `wide` code count; with `nice_class`, only meetings where one side
+    states that class (or goods and services, which may add it): the filters of
+    `find_conflicts`, applied before any holding is read.
 
     `statements` are (subject, tm: local name, value) of the holdings' ``mark``,
     ``jurisdiction``, ``verbalElement``, ``niceClass`` and ``goodsServices`` statements
@@ -349,6 +413,7 @@ def conflict_marks(
     """
     evidence = list(evidence)
     evidenced = {mark for pair in evidence for mark in pair}  # the marks evidence pairs
+    kept_codes = None if jurisdiction is None else {jurisdiction, _EVERYWHERE}
     at_mark: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     stated: dict[str, dict[str, set[str]]] = {name: defaultdict(set) for name in _STATED}
     for subject, name, value in statements:
@@ -369,6 +434,8 @@ def conflict_marks(
                     code = j.rsplit("/", 1)[-1]
                     places[j] = _EVERYWHERE if code in wide else code
                 codes.add(places[j])
+        if kept_codes is not None:
+            codes &= kept_codes  # only where the question asks
         if not codes:
             continue  # in no jurisdiction: never in a conflict
         marks[key] = {m for iri in iris for m in stated["mark"][iri]}
@@ -394,9 +461,13 @@ def conflict_marks(
                     at_mark[mark][code].append(key)
     if similar.unknown_texts(at):
         return None
-    chosen: set[str] = set()
+    chosen: dict[str, set[str]] = defaultdict(set)  # place -> holdings meeting another there
 
     def related(left: set[int], right: set[int]) -> bool:
+        if nice_class is not None and not (
+            nice_class in left or nice_class in right or _ANY_CLASS in left | right
+        ):
+            return False  # the class asked is on neither side
         if not left or not right or _ANY_CLASS in left or _ANY_CLASS in right or left & right:
             return True
         return any(
@@ -406,19 +477,20 @@ def conflict_marks(
     def meet(left: Mapping[str, list[str]], right: Mapping[str, list[str]]) -> None:
         for place, group in left.items():
             pools = (
-                right.values()
+                right.items()
                 if place == _EVERYWHERE
-                else (right.get(place), right.get(_EVERYWHERE))
+                else ((place, right.get(place)), (place, right.get(_EVERYWHERE)))
             )
-            for pool in pools:  # the holdings of `right` in `place`
+            for where, pool in pools:  # the holdings of `right` in `place`
+                met = chosen[where]
                 for one in group:
                     for other in pool or ():
                         if (
                             other != one
-                            and (one not in chosen or other not in chosen)
+                            and (one not in met or other not in met)
                             and related(classes[one], classes[other])
                         ):
-                            chosen.update((one, other))
+                            met.update((one, other))
 
     for by_place in at.values():  # one text
         meet(by_place, by_place)
@@ -428,7 +500,34 @@ def conflict_marks(
     for left_mark, right_mark in evidence:
         if left_mark in at_mark and right_mark in at_mark:
             meet(at_mark[left_mark], at_mark[right_mark])
-    return {mark for key in chosen for mark in marks[key]}
+    return {place: {m for k in keys for m in marks[k]} for place, keys in chosen.items() if keys}
+
+
+def place_batches(
+    by_place: Mapping[str, set[str]], budget: int, wide: Iterable[str]
+) -> Iterator[tuple[set[str], set[str]]]:
+    """(marks, places) to search together, from `conflict_marks_by_place`: places packed,
+    biggest first, until their marks would pass `budget` (a place over it alone), each with
+    the marks of ``""`` (regional or international rights, which meet others in any place).
+    Two such rights meet in the own place of one (EM, WO: `wide`), searched with the first
+    batch. Every place is in one batch, so each conflict is found once (`find_conflicts`'s
+    ``places_only``).
+
+    >>> batches = place_batches({"CN": {"a", "b"}, "US": {"c"}, "GB": {"d"}}, 3, ["EM"])
+    >>> [sorted(places) for _, places in batches]
+    [['CN', 'EM', 'US'], ['GB']]
+    """
+    everywhere = by_place.get(_EVERYWHERE, set())
+    marks: set[str] = set()
+    places: set[str] = set(wide)
+    for place in sorted((p for p in by_place if p != _EVERYWHERE), key=lambda p: -len(by_place[p])):
+        if marks and len(marks | by_place[place]) > budget:
+            yield marks | everywhere, places
+            marks, places = set(), set()
+        marks |= by_place[place]
+        places.add(place)
+    if marks or everywhere:
+        yield marks | everywhere, places
 
 
 _PairUp = Callable[..., None]

@@ -524,9 +524,14 @@ class FactBase(BatchedLookups, TimelineFacts):
         canonical = self.identities.canonical
         kinds: dict[str, str] = {}
         facts: list[tuple[str, str, str, str]] = []
+        # one string per graph and per value: a register's holdings name few graphs, classes,
+        # jurisdictions and dates, each millions of times (as many copies, read as rows)
+        shared: dict[str, str] = {}
         for holding, predicate, obj, graph in rows:
             field_name = _HOLDING_FIELDS.get(predicate)  # type: ignore[arg-type]
             if field_name is not None:
+                obj = shared.setdefault(obj, obj)  # type: ignore[arg-type]
+                graph = shared.setdefault(graph, graph)  # type: ignore[arg-type]
                 facts.append((holding, field_name, obj, graph))  # type: ignore[arg-type]
             elif predicate == RDF_TYPE and obj in _HOLDING_TYPES:
                 kinds[holding] = obj.removeprefix(TM)  # type: ignore[union-attr,index]

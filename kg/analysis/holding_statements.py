@@ -40,6 +40,17 @@ __all__ = [
 ]
 
 _CANONICAL_FIELDS = frozenset({"mark", "owner", "user", "onBehalfOf"})
+_PROPERTIES: dict[str, str] = {}
+"""tm: local name -> property IRI, one string each (a register's holdings cite millions)."""
+
+
+def _property(name: str) -> str:
+    iri = _PROPERTIES.get(name)
+    if iri is None:
+        iri = _PROPERTIES[name] = TM + name
+    return iri
+
+
 HOLDER_FIELD = {"Registration": "owner", "Use": "user"}
 
 
@@ -81,7 +92,7 @@ def holder_view(
     def cite(facts: tuple[tuple[str, str], ...], graphs: set[str]) -> Cited:
         return Cited(
             subject=key,
-            facts=tuple((TM + name, value) for name, value in facts),
+            facts=tuple((_property(name), value) for name, value in facts),
             sources=tuple(sorted(graphs)),
             identities=_identity_graphs(record, facts, graphs, raws, identities, aliased),
         )

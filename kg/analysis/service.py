@@ -22,7 +22,14 @@ from kg.analysis.combined_marks import (
     combined_equivalents,
     combined_pairs,
 )
-from kg.analysis.conflicts import DEFAULT_MIN_SCORE, conflict_marks, find_conflicts
+from kg.analysis.conflicts import (
+    CONFLICT_BATCH_MARKS,
+    DEFAULT_MIN_SCORE,
+    conflict_marks_by_place,
+    find_conflicts,
+    merge_conflicts,
+    place_batches,
+)
 from kg.analysis.contradictions import ONE_PARTY_PER_SOURCE, SINGLE_VALUED, find_contradictions
 from kg.analysis.coverage import counted_in, memberships, read_coverage
 from kg.analysis.dates import PartialDate
@@ -307,7 +314,7 @@ class Analyst:
         evidence = self._evidence_pairs(DEFAULT_MIN_SIMILARITY)
         # only the holdings that meet another by their texts (all if the index lacks some)
         wide = regional_codes() | {m.system for m in memberships(facts)}  # rights covering others
-        wanted = conflict_marks(
+        by_place = conflict_marks_by_place(
             facts.holding_statements(),
             facts.marks,
             index,
@@ -315,21 +322,35 @@ class Analyst:
             wide,
             facts.relatedness,
             ((pair.left, pair.right) for pair in evidence),
-        )
-        holdings = on_date(facts.holdings(wanted), when, include_lapsed=include_lapsed)
-        holdings = read_coverage(facts, holdings, when)  # EM members, WO designations
-        pairs = find_conflicts(
-            holdings,
-            parties=facts.parties(self._party_iris(holdings)),
-            sources=facts.sources,
-            relatedness=facts.relatedness,
-            cases=facts.case_parties_on(when),  # a case filed later is no case yet
             jurisdiction=jurisdiction,
             nice_class=nice_class,
-            min_score=min_score,
-            similar=index,
-            evidence=evidence,
         )
+        cases = facts.case_parties_on(when)  # a case filed later is no case yet
+
+        def search(wanted: set[str] | None, places_only: set[str] | None) -> list[ConflictPair]:
+            holdings = on_date(facts.holdings(wanted), when, include_lapsed=include_lapsed)
+            holdings = read_coverage(facts, holdings, when)  # EM members, WO designations
+            return find_conflicts(
+                holdings,
+                parties=facts.parties(self._party_iris(holdings)),
+                sources=facts.sources,
+                relatedness=facts.relatedness,
+                cases=cases,
+                jurisdiction=jurisdiction,
+                nice_class=nice_class,
+                min_score=min_score,
+                similar=index,
+                evidence=evidence,
+                places_only=places_only,
+            )
+
+        if by_place is None:  # the index lacks some texts: read every holding
+            pairs = search(None, None)
+        else:  # a register's places a few at a time: memory for the holdings of the biggest
+            pairs = merge_conflicts(
+                search(wanted, places_only)
+                for wanted, places_only in place_batches(by_place, CONFLICT_BATCH_MARKS, wide)
+            )
         # Oppositions and cancellations are conflicts too (kg.analysis.proceedings).
         return ResultList(
             with_proceeding_conflicts(
