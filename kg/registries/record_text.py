@@ -83,18 +83,52 @@ def _tidy(value: Any, path: str, removed: list[Removed]) -> Any:
     if isinstance(value, tuple):
         items = tuple(_tidy(item, path, removed) for item in value)
         return value if all(a is b for a, b in zip(items, value, strict=True)) else items
-    if is_dataclass(value) and not isinstance(value, type):
-        changes = {}
-        for field in fields(value):
-            old = getattr(value, field.name)
-            new = _tidy(old, f"{path}.{field.name}" if path else field.name, removed)
-            if new is not old:
-                changes[field.name] = new
-        return replace(value, **changes) if changes else value
-    return value  # dates, numbers, IRIs
+    paths = _field_paths(type(value), path)
+    if paths is None:
+        return value  # dates, numbers, IRIs
+    changes = {}
+    for name, inner in paths:
+        old = getattr(value, name)
+        if old is None:
+            continue
+        new = _tidy(old, inner, removed)
+        if new is not old:
+            changes[name] = new
+    return replace(value, **changes) if changes else value
+
+
+_PATHS: dict[tuple[type, str], tuple[tuple[str, str], ...] | None] = {}
+"""(a record type, the path to it) -> (field name, path to the field) of each field, or None
+for a type that is no dataclass: looked up once per record type and place, not per record."""
+
+
+def _field_paths(kind: type, path: str) -> tuple[tuple[str, str], ...] | None:
+    key = (kind, path)
+    if key not in _PATHS:
+        _PATHS[key] = (
+            tuple((f.name, f"{path}.{f.name}" if path else f.name) for f in fields(kind))
+            if is_dataclass(kind)
+            else None
+        )
+    return _PATHS[key]
+
+
+def _plain(text: str) -> bool:
+    """Whether `text` is printable ASCII on one line with single spaces and none at either
+    end: nothing to refuse, remove or tidy (most texts of a register; checked in C)."""
+    return (
+        text.isascii()
+        and text.isprintable()
+        and text[:1] != " "
+        and text[-1:] != " "
+        and "  " not in text
+        and text != ""
+    )
 
 
 def _text(text: str, path: str, removed: list[Removed]) -> str:
+    if _plain(text):
+        return text
     bad = REFUSED.search(text)
     if bad:
         raise FieldError(
