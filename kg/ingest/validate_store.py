@@ -359,15 +359,10 @@ def _dated_candidates(store: ox.Store) -> list[ox.Quad]:
     lookup of the second for each statement of the first (1.2 s for 100,000 filing dates
     even when no node has the other date; measured on a synthetic register of 1.2M quads)."""
     found: dict[ox.Quad, None] = {}
-    dates: dict[str, dict[ox.NamedNode | ox.BlankNode, list[ox.Literal]]] = {}
-    for name in sorted({name for early, late, _ in ORDERS for name in (early, late)}):
-        by_node: dict[ox.NamedNode | ox.BlankNode, list[ox.Literal]] = defaultdict(list)
-        rows = store.query(
-            f"SELECT ?n ?d WHERE {{ ?n <{_TM}{name}> ?d }}", use_default_graph_as_union=True
-        )
-        for node, value in rows:  # type: ignore[union-attr,misc]
-            by_node[node].append(value)
-        dates[name] = by_node
+    dates = {
+        name: _objects(store, name)
+        for name in sorted({name for early, late, _ in ORDERS for name in (early, late)})
+    }
     for early, late, _ in ORDERS:
         firsts, lasts = dates[early], dates[late]
         if len(lasts) < len(firsts):
@@ -378,8 +373,8 @@ def _dated_candidates(store: ox.Store) -> list[ox.Quad]:
             for a in firsts[node]:
                 for b in lasts[node]:
                     if _may_precede(b.value, a.value):
-                        found[ox.Quad(node, ox.NamedNode(f"{_TM}{early}"), a)] = None
-                        found[ox.Quad(node, ox.NamedNode(f"{_TM}{late}"), b)] = None
+                        found[ox.Quad(node, _property(early), a)] = None
+                        found[ox.Quad(node, _property(late), b)] = None
 
     def before(later: str, earlier: str) -> str:
         plain = f"STRLEN(STR({later})) IN (4, 7, 10) && STRLEN(STR({earlier})) IN (4, 7, 10)"
@@ -387,17 +382,20 @@ def _dated_candidates(store: ox.Store) -> list[ox.Quad]:
         first = f'CONCAT(STR({earlier}), SUBSTR("-01-01", STRLEN(STR({earlier})) - 3))'
         return f"(!({plain}) || {last} < {first})"
 
+    # an event dated before the filing of its registration: joined here too (4.8 s for the
+    # 286k events of 100,000 USPTO case files as one query, 2.6 s as two scans)
+    events, on = _objects(store, "registration"), _objects(store, "date")
+    filed = dates["filingDate"]
+    for node in events.keys() & on.keys():
+        for registration in events[node]:
+            for a in filed.get(registration, ()):  # type: ignore[call-overload]
+                for b in on[node]:
+                    if _may_precede(b.value, a.value):
+                        found[ox.Quad(node, _property("registration"), registration)] = None
+                        found[ox.Quad(node, _property("date"), b)] = None
+                        found[ox.Quad(registration, _property("filingDate"), a)] = None
     tm = f"<{_TM}"
     queries = [
-        (
-            f"SELECT ?n ?r ?a ?b WHERE {{ ?n {tm}registration> ?r ; {tm}date> ?b . "
-            f"?r {tm}filingDate> ?a FILTER({before('?b', '?a')}) }}",
-            lambda row: [
-                (row["n"], f"{_TM}registration", row["r"]),
-                (row["n"], f"{_TM}date", row["b"]),
-                (row["r"], f"{_TM}filingDate", row["a"]),
-            ],
-        ),
         (
             f"SELECT ?n ?c ?a ?b WHERE {{ ?n {tm}priorityClaim> ?c ; {tm}filingDate> ?b . "
             f"?c {tm}priorityDate> ?a FILTER({before('?b', '?a')}) }}",
@@ -420,6 +418,21 @@ def _dated_candidates(store: ox.Store) -> list[ox.Quad]:
             for subject, predicate, obj in statements(row):
                 found[ox.Quad(subject, ox.NamedNode(predicate), obj)] = None
     return list(found)
+
+
+def _objects(store: ox.Store, name: str) -> dict[ox.NamedNode | ox.BlankNode, list[ox.Term]]:
+    """Node -> the objects of its tm:`name` statements, in every graph (one scan)."""
+    by_node: dict[ox.NamedNode | ox.BlankNode, list[ox.Term]] = defaultdict(list)
+    rows = store.query(
+        f"SELECT ?n ?d WHERE {{ ?n <{_TM}{name}> ?d }}", use_default_graph_as_union=True
+    )
+    for node, value in rows:  # type: ignore[union-attr,misc]
+        by_node[node].append(value)
+    return by_node
+
+
+def _property(name: str) -> ox.NamedNode:
+    return ox.NamedNode(f"{_TM}{name}")
 
 
 _PLAIN_DATE_LENGTHS = (4, 7, 10)  # 2010, 2010-05, 2010-05-05: no time zone, four-digit year
