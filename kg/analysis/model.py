@@ -382,6 +382,13 @@ class CompetingClaim(Result):
     constructive use (filing / Paris priority); or why it does not count."""
     statements: tuple[Cited, ...] = ()
     """Each fact the claim rests on, with its own sources."""
+    holders: tuple[PartyRef, ...] = ()
+    """Every holder of the claim's right, `party` first, then its co-owners by name: a
+    co-owned registration is one claim; left empty, `party` alone."""
+
+    def __post_init__(self) -> None:
+        if not self.holders:
+            object.__setattr__(self, "holders", (self.party,))
 
 
 @dataclass(frozen=True)
@@ -404,6 +411,13 @@ class PriorityFinding(Result):
     commerce, use, or constructive use (filing / Paris priority)."""
     statements: tuple[Cited, ...] = ()
     """Each fact the finding rests on (the holder's filing, its date...), with its own sources."""
+    holders: tuple[PartyRef, ...] = ()
+    """Every holder of the deciding right, `holder` first, then its co-owners by name: they
+    hold priority jointly. Left empty, `holder` alone (none when undecided)."""
+
+    def __post_init__(self) -> None:
+        if not self.holders and self.holder is not None:
+            object.__setattr__(self, "holders", (self.holder,))
 
 
 @dataclass(frozen=True)

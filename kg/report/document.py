@@ -31,7 +31,7 @@ from kg.analysis.model import (
 )
 from kg.analysis.service import Analyst
 from kg.analysis.timeline import order_timeline
-from kg.analysis.wording import joined
+from kg.analysis.wording import joined, jointly
 from kg.errors import KGError
 from kg.graph import KnowledgeGraph
 from kg.report.cases import CaseFacts, case_facts
@@ -543,8 +543,8 @@ def _summary(report: Report, what: str, *, others: bool = False) -> list[str]:
             )
             lines.append(
                 f"Priority to {finding.mark!r} in class {finding.nice_class} in "
-                f"{finding.jurisdiction} goes to {finding.holder.name} under the {rule} rule"
-                + (f" ({finding.date})." if finding.date else ".")
+                f"{finding.jurisdiction} goes to {jointly(p.name for p in finding.holders)} "
+                f"under the {rule} rule" + (f" ({finding.date})." if finding.date else ".")
             )
         else:
             lines.append(finding.explanation)
