@@ -311,6 +311,17 @@ class ConflictPair(Result):
     """What the pair shows of each right (holder and mark, place, classes), with its sources;
     for marks matched through the graph's evidence (`kg.analysis.evidence.EvidencePair`),
     the statement that evidence rests on too."""
+    holders: tuple[tuple[PartyRef, ...], tuple[PartyRef, ...]] = ((), ())
+    """Every holder of each side's right, in the order of `parties`: the co-owners of a
+    co-owned registration, each side's party first, then the others by name. A conflict is
+    one pair of rights, so co-owners are named here, not in rows of their own; left empty,
+    each side is its party alone."""
+
+    def __post_init__(self) -> None:
+        if not all(self.holders):  # one holder a side: its party
+            pairs = zip(self.holders, self.parties, strict=True)
+            filled = tuple(group or (party,) for group, party in pairs)
+            object.__setattr__(self, "holders", filled)
 
 
 @dataclass(frozen=True)

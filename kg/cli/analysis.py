@@ -204,8 +204,8 @@ def _conflicts(
     def row(c: Any) -> list[str]:
         return [
             f"{c.score:.2f}",
-            c.parties[0].name,
-            c.parties[1].name,
+            jointly(p.name for p in c.holders[0]),  # "A jointly with B": co-owners
+            jointly(p.name for p in c.holders[1]),
             " / ".join(m.text if m else "(earlier right not stated)" for m in c.marks),
             c.jurisdiction or "",
             "; ".join(c.reasons),

@@ -124,7 +124,7 @@ def section_questions(
                 "query Conflicts($jurisdiction: String, $niceClass: Int, $asOf: Date, "
                 "$includeLapsed: Boolean) { conflicts(jurisdiction: $jurisdiction, niceClass: "
                 "$niceClass, asOf: $asOf, includeLapsed: $includeLapsed) { edges { node { "
-                "parties { name } marks { text } score reasons } } } }",
+                "parties { name } holders { name } marks { text } score reasons } } } }",
                 {"jurisdiction": jurisdiction, "niceClass": nice_class, **when},
             )
         )

@@ -721,7 +721,9 @@ class MarkUsage:
 
 @strawberry.type(description="Two parties holding similar marks in related classes.")
 class Conflict:
-    parties: list[Party]
+    parties: list[Party] = strawberry.field(
+        description="one holder of each side's right (the first of `holders`)"
+    )
     marks: list[Mark | None] = strawberry.field(
         description="each party's mark, in the same order; null for the opponent of an "
         'opposition or cancellation that states no earlier right (reasons: "no earlier right '
@@ -744,6 +746,12 @@ class Conflict:
         "stated-translation, stated-transliteration) the statement it rests on; each "
         "statement with exactly the sources that state it",
     )
+    holders: list[list[Party]] = strawberry.field(
+        default_factory=list,
+        description="every holder of each side's right, in the order of `parties`: the "
+        "co-owners of a co-owned registration, that side's party first, then the others by "
+        "name (one conflict per pair of rights, not one per pair of co-owners)",
+    )
     proceeding_ids: strawberry.Private[tuple[str, ...]] = ()
     as_of: strawberry.Private[str | None] = None
 
@@ -763,6 +771,7 @@ class Conflict:
         return cls(
             as_of=as_of,
             parties=[Party.of(p) for p in pair.parties],
+            holders=[[Party.of(p) for p in side] for side in pair.holders],
             marks=[Mark.of(m) if m else None for m in pair.marks],
             jurisdiction=Jurisdiction.of(pair.jurisdiction),
             score=pair.score,
