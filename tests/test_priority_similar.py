@@ -52,3 +52,7 @@ def test_co_owners_hold_priority_together_and_do_not_compete(analyst: Analyst) -
     assert "jointly with" in found.explanation
     assert "Alpha Co." in found.explanation and "Beta Co." in found.explanation
     assert {c.party.name for c in found.competing_claims} == {"Gamma Co."}
+    # every structured output names both, not one co-owner (session-16 trial)
+    assert [p.name for p in found.holders] == ["Alpha Co.", "Beta Co."]
+    assert found.holder == found.holders[0]
+    assert "goes to Alpha Co. jointly with Beta Co." in found.explanation

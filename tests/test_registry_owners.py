@@ -77,7 +77,7 @@ def test_co_owners_do_not_conflict_with_each_other(
     disk_graph: KnowledgeGraph, tmp_path: Path
 ) -> None:
     """Two co-owners of one registration hold the same right: no conflict between them,
-    while a third party's similar mark conflicts with each of them."""
+    while a third party's similar mark conflicts with their right, one conflict naming both."""
     text = st66(
         st66_trademark(
             "UK00000001", "LUMAVERA", applicant("Lumavera Ltd"), applicant("Orvanta Ltd")
@@ -86,8 +86,10 @@ def test_co_owners_do_not_conflict_with_each_other(
     )
     import_registry(disk_graph, [write(tmp_path, "co-owned.xml", text)])
     pairs = Analyst(disk_graph).conflicts(jurisdiction="GB")
-    named = sorted(tuple(sorted(p.name for p in pair.parties)) for pair in pairs)
-    assert named == [("Lumavera Ltd", "Quessly Ltd"), ("Orvanta Ltd", "Quessly Ltd")]
+    [pair] = pairs
+    named = sorted(tuple(sorted(p.name for p in side)) for side in pair.holders)
+    assert named == [("Lumavera Ltd", "Orvanta Ltd"), ("Quessly Ltd",)]
+    assert [side[0] for side in pair.holders] == list(pair.parties)
 
 
 # ------------------------------------------------------------------ ST.66

@@ -17,7 +17,11 @@ Risk score (0-1), each factor explained in the result's reasons:
   on the date asked (filed by then: `TimelineFacts.case_parties_on`).
 
 A party operating a mark on another's behalf (a licensee or local partner) is not in conflict
-with the brand owner. Candidates are found by blocking: only marks sharing a blocking key
+with the brand owner. The co-owners of one registration hold one right: they never conflict
+with each other, and a conflict between two rights names every holder of each
+(`ConflictPair.holders`), not one row per pair of co-owners.
+
+Candidates are found by blocking: only marks sharing a blocking key
 (`kg.analysis.similarity.blocking_keys`) are compared, never all pairs, and each distinct pair
 of texts is compared once. The mark index (`kg.analysis.mark_index`) keeps those similar pairs
 as marks are loaded, so a search reads them and reads only the holdings that meet another
@@ -37,6 +41,7 @@ its reasons say when and why the right ended.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from itertools import combinations
@@ -252,7 +257,9 @@ def find_conflicts(
     evidence: Sequence[EvidencePair] = (),
     places_only: Container[str] | None = None,
 ) -> list[ConflictPair]:
-    """Every pair of parties in conflict, best-scoring holding pair each, highest risk first.
+    """Every pair of parties in conflict, best-scoring holding pair each, highest risk first;
+    the pairs of co-owners of the same two rights in one place are one conflict naming them
+    all (`ConflictPair.holders`; `parties`, the best-scoring pair of them).
 
     `cases` holds (party, party) pairs (canonical IRIs) that already face each other in a case.
     With `similar` (the mark index, synced), similar pairs of distinct texts are read from it
@@ -318,31 +325,93 @@ def find_conflicts(
         _computed_pairs(by_place, min_similarity, pair_up)
     if evidence:
         _evidence_pairs(by_place, evidence, min_similarity, pair_up)
-    return merge_conflicts([list(best.values())])
+    return sorted(_per_rights(best.values(), holdings, parties, sources), key=_rank)
 
 
 def merge_conflicts(lists: Iterable[Sequence[ConflictPair]]) -> list[ConflictPair]:
-    """Conflict lists of `find_conflicts` joined as one search would give them: for a pair
-    of parties in one place the best-scoring pair of holdings (of a tie, the one with the
-    smaller holding IRIs), highest risk first."""
-    best: dict[tuple[str, str, str], ConflictPair] = {}
-    for pairs in lists:
-        for pair in pairs:
-            key = (pair.parties[0].id, pair.parties[1].id, pair.jurisdiction or "")
-            current = best.get(key)
-            if current is None or (-pair.score, pair.holdings) < (-current.score, current.holdings):
-                best[key] = pair
-    return sorted(
-        best.values(),
-        key=lambda c: (
-            -c.score,
-            c.parties[0].name,
-            c.parties[1].name,
-            c.parties[0].id,
-            c.parties[1].id,
-            c.jurisdiction or "",
-        ),
+    """The conflict lists of `find_conflicts` over disjoint places (``places_only``, as
+    `place_batches` gives them) as one search of every place gives them: a conflict is in
+    one place, so in one list; highest risk first."""
+    return sorted((pair for pairs in lists for pair in pairs), key=_rank)
+
+
+def _rank(c: ConflictPair) -> tuple:
+    """Highest risk first, then by the parties' names and IRIs, then the place."""
+    return (
+        -c.score,
+        c.parties[0].name,
+        c.parties[1].name,
+        c.parties[0].id,
+        c.parties[1].id,
+        c.jurisdiction or "",
     )
+
+
+_Right = tuple[str, bool, str | None, str | None]
+"""A right as its holders hold it on the date: (holding IRI, lapsed, ended, end reason); a
+former owner's holding, lapsed, is not the current owners' right."""
+
+
+def _right(holding: Holding) -> _Right:
+    return (holding.id, holding.lapsed, holding.ended, holding.end_reason)
+
+
+def _per_rights(
+    found: Iterable[ConflictPair],
+    holdings: Iterable[Holding],
+    parties: Mapping[str, PartyRef],
+    sources: Mapping[str, SourceRef],
+) -> list[ConflictPair]:
+    """One conflict per pair of rights and place: the conflicts of the co-owners of one
+    registration (`find_conflicts` pairs parties, each co-owner holding the right alone)
+    merged into one naming every holder of each side (`ConflictPair.holders`), the
+    best-scoring pair of parties (the first by name on a tie) as its `parties`.
+
+    Each pair of parties keeps its best pair of rights before, so a party holding a right
+    alone and another with co-owners is named in the conflicts of both. Without co-owners,
+    the conflicts are those found."""
+    right_of: dict[tuple[str, str], _Right] = {}
+    holders_of: dict[_Right, set[str]] = defaultdict(set)
+    for holding in holdings:
+        right_of[(holding.id, holding.party)] = _right(holding)
+        holders_of[_right(holding)].add(holding.party)
+    groups: dict[tuple[frozenset[_Right], str], list[ConflictPair]] = defaultdict(list)
+    for pair in found:
+        rights = frozenset(
+            right_of.get((held, party.id), (held, pair.lapsed, None, None))
+            for held, party in zip(pair.holdings, pair.parties, strict=True)
+        )
+        groups[(rights, pair.jurisdiction or "")].append(pair)
+    merged = []
+    for group in groups.values():
+        best, *others = sorted(group, key=_rank)
+        sides = []
+        for held, party in zip(best.holdings, best.parties, strict=True):
+            others_held = holders_of.get(right_of.get((held, party.id), ("", False, None, None)))
+            rest = sorted(
+                (parties[iri] for iri in others_held or () if iri != party.id),
+                key=lambda ref: (ref.name, ref.id),
+            )
+            sides.append((party, *rest))
+        if not others and all(len(side) == 1 for side in sides):
+            merged.append(best)
+            continue
+        reasons = list(best.reasons)
+        for other in others:  # their first reason, the marks compared, is the best's
+            reasons += [r for r in other.reasons[1:] if r not in reasons]
+        shared = {p.id for p in sides[0]} & {p.id for p in sides[1]}
+        reasons += [f"{parties[iri].name} holds both rights" for iri in sorted(shared)]
+        statements = tuple(dict.fromkeys(s for pair in (best, *others) for s in pair.statements))
+        merged.append(
+            dataclasses.replace(
+                best,
+                holders=(sides[0], sides[1]),
+                reasons=tuple(reasons),
+                statements=statements,
+                sources=tuple(sources.get(g, SourceRef(graph=g)) for g in cited_graphs(statements)),
+            )
+        )
+    return merged
 
 
 _EVERYWHERE = ""  # the place of a regional or international right: it meets every place

@@ -311,6 +311,17 @@ class ConflictPair(Result):
     """What the pair shows of each right (holder and mark, place, classes), with its sources;
     for marks matched through the graph's evidence (`kg.analysis.evidence.EvidencePair`),
     the statement that evidence rests on too."""
+    holders: tuple[tuple[PartyRef, ...], tuple[PartyRef, ...]] = ((), ())
+    """Every holder of each side's right, in the order of `parties`: the co-owners of a
+    co-owned registration, each side's party first, then the others by name. A conflict is
+    one pair of rights, so co-owners are named here, not in rows of their own; left empty,
+    each side is its party alone."""
+
+    def __post_init__(self) -> None:
+        if not all(self.holders):  # one holder a side: its party
+            pairs = zip(self.holders, self.parties, strict=True)
+            filled = tuple(group or (party,) for group, party in pairs)
+            object.__setattr__(self, "holders", filled)
 
 
 @dataclass(frozen=True)
@@ -382,6 +393,13 @@ class CompetingClaim(Result):
     constructive use (filing / Paris priority); or why it does not count."""
     statements: tuple[Cited, ...] = ()
     """Each fact the claim rests on, with its own sources."""
+    holders: tuple[PartyRef, ...] = ()
+    """Every holder of the claim's right, `party` first, then its co-owners by name: a
+    co-owned registration is one claim; left empty, `party` alone."""
+
+    def __post_init__(self) -> None:
+        if not self.holders:
+            object.__setattr__(self, "holders", (self.party,))
 
 
 @dataclass(frozen=True)
@@ -404,6 +422,13 @@ class PriorityFinding(Result):
     commerce, use, or constructive use (filing / Paris priority)."""
     statements: tuple[Cited, ...] = ()
     """Each fact the finding rests on (the holder's filing, its date...), with its own sources."""
+    holders: tuple[PartyRef, ...] = ()
+    """Every holder of the deciding right, `holder` first, then its co-owners by name: they
+    hold priority jointly. Left empty, `holder` alone (none when undecided)."""
+
+    def __post_init__(self) -> None:
+        if not self.holders and self.holder is not None:
+            object.__setattr__(self, "holders", (self.holder,))
 
 
 @dataclass(frozen=True)

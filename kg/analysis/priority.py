@@ -21,6 +21,8 @@ first-to-file is named with the provision it rests on (the jurisdiction's tm:pri
 
 from __future__ import annotations
 
+import dataclasses
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -48,6 +50,7 @@ from kg.analysis.scripts import normalize
 from kg.analysis.similarity import compare
 from kg.analysis.sparql_text import TM
 from kg.analysis.usage import MIN_CLASS_RELATEDNESS, class_match
+from kg.analysis.wording import jointly
 
 __all__ = ["RULE_NAMES", "ClaimRecord", "priority"]
 
@@ -139,9 +142,11 @@ def priority(
         winner = min(constructive, key=lambda item: item[0])
 
     holder_iri = None
+    holders: tuple[str, ...] = ()
     if winner is not None:
         holding = winner[1]
         holder_iri = holding.on_behalf_of or holding.party
+        holders = _co_holders(holder_iri, holding, in_class, parties)
     competing = _competing(
         local,
         claims,
@@ -171,6 +176,7 @@ def priority(
             filings,
             uses,
             by_filing=by_filing,
+            co_holders=[parties[iri].name for iri in holders[1:]],
         )
         + _disagreement(winner, rule, sources)
         + claim_notes(
@@ -194,6 +200,7 @@ def priority(
         rule=RULE_NAMES.get(rule or "", rule),
         rule_basis=rule_basis,
         holder=parties[holder_iri] if holder_iri else None,
+        holders=tuple(parties[iri] for iri in holders),
         date=str(winner[0]) if winner else None,
         holding=winner[1].id if winner else None,
         explanation=explanation,
@@ -214,6 +221,17 @@ _SHOWN = (
     "onBehalfOf",
 )
 """The facts of a holding a priority answer shows besides its date (`_describe`)."""
+
+
+def _co_holders(
+    holder: str, holding: Holding, in_class: Sequence[Holding], parties: Mapping[str, PartyRef]
+) -> tuple[str, ...]:
+    """`holder` and every other holder of the deciding right on the date (its co-owners: one
+    holding each, of one IRI), the others by name: they hold priority jointly."""
+    others = {
+        h.on_behalf_of or h.party for h in in_class if h.id == holding.id and not h.lapsed
+    } - {holder}
+    return (holder, *sorted(others, key=lambda iri: (parties[iri].name, iri)))
 
 
 def _date_property(holding: Holding, rule: str | None) -> str | None:
@@ -350,6 +368,9 @@ def _competing(
     mark_text: str | None = None,
 ) -> tuple[CompetingClaim, ...]:
     listed: list[tuple[PartialDate | None, CompetingClaim]] = []
+    # a co-owned right is one claim: its co-owners' holdings (one each) are merged below
+    held: dict[tuple, list[CompetingClaim]] = defaultdict(list)
+    dates: dict[str, PartialDate | None] = {}
     for holding in local:
         if winner is not None and holding.id == winner[1].id:
             continue  # the winning right itself, held alone or jointly (its co-owners)
@@ -390,7 +411,9 @@ def _competing(
             effective_date=None if holding.lapsed else effective.text,
             effective_basis="lapsed: does not count" if holding.lapsed else effective.basis,
         )
-        listed.append((_date(text), claim))
+        held[(holding.id, holding.lapsed, holding.ended, holding.end_reason)].append(claim)
+        dates[holding.id] = _date(text)
+    listed += [(dates[key[0]], _joint_claim(group)) for key, group in held.items()]
     for record in claims:
         if record.jurisdiction not in (None, jurisdiction):
             continue
@@ -411,6 +434,23 @@ def _competing(
     return tuple(claim for _, claim in listed)
 
 
+def _joint_claim(group: Sequence[CompetingClaim]) -> CompetingClaim:
+    """One claim for the holdings of one right by its co-owners: the first holder by name
+    as its `party`, every holder in `holders`, the statements and sources of them all."""
+    ordered = sorted(group, key=lambda claim: (claim.party.name, claim.party.id))
+    if len(ordered) == 1:
+        return ordered[0]
+    first = ordered[0]
+    statements = tuple(dict.fromkeys(s for claim in ordered for s in claim.statements))
+    sources = {ref.graph: ref for claim in ordered for ref in claim.sources}
+    return dataclasses.replace(
+        first,
+        holders=tuple(claim.party for claim in ordered),
+        statements=statements,
+        sources=tuple(sources[g] for g in sorted(sources)),  # as `cited_graphs` orders them
+    )
+
+
 def _explain(
     mark_text: str,
     nice_class: int,
@@ -423,7 +463,10 @@ def _explain(
     uses: list,
     *,
     by_filing: bool = False,
+    co_holders: Sequence[str] = (),
 ) -> str:
+    """The finding in words; `co_holders` names the deciding right's other holders (its
+    co-owners), who hold priority jointly with its holder."""
     subject = f"{mark_text!r} in class {nice_class} (or a related class) in {jurisdiction}"
     if rule is None:
         earliest = []
@@ -444,16 +487,8 @@ def _explain(
         wanted = "dated registration" if rule == "FirstToFile" else "dated use"
         return f"Under {jurisdiction}'s {name} rule{cited}, no {wanted} of {subject} is recorded."
     date, holding = winner
-    holder = parties[holding.on_behalf_of or holding.party].name
-    joint = sorted(
-        {
-            parties[other.party].name
-            for _, other in (*filings, *uses)
-            if other.id == holding.id and other.party != holding.party
-        }
-    )
-    if joint:  # co-owners hold the right together
-        holder = f"{holder} jointly with {', '.join(joint)}"
+    # co-owners hold the right together
+    holder = jointly([parties[holding.on_behalf_of or holding.party].name, *co_holders])
     if rule == "FirstToFile":
         how = f"{holder} filed the earliest: {_describe(holding, mark_text)}, filed {date}"
         if filing_effective(holding).basis == "Paris priority":

@@ -4,8 +4,10 @@ A proceeding (``tm:Opposition``, ``tm:Cancellation``, both ``tm:Proceeding``, a 
 is an actual dispute: the plaintiff (the opponent, or the applicant for cancellation; ST.96
 ``Plaintiff``) against the holder of the contested application or registration (the
 ``tm:defendant`` and the owners of the ``tm:contestedRegistration``; ST.96 ``Defendant``).
-Every proceeding filed on or before the date asked is a conflict between each plaintiff and
-each holder, whether or not their marks would be paired by similarity. A party never
+Every proceeding filed on or before the date asked is a conflict between its plaintiffs and
+its holders, whether or not their marks would be paired by similarity: one conflict, named
+by the first plaintiff and holder (by name) that are two parties, naming every plaintiff and
+holder (co-owners of the contested registration) in `ConflictPair.holders`. A party never
 conflicts with itself (owl:sameAs is followed).
 
 Score (0-1), by where the proceeding stands (`OUTCOME_SCORES`):
@@ -57,7 +59,7 @@ from kg.analysis.proceeding_facts import (
     read_proceedings,
 )
 from kg.analysis.similarity import compare
-from kg.analysis.wording import joined
+from kg.analysis.wording import joined, jointly
 
 if TYPE_CHECKING:
     from kg.analysis.facts import FactBase
@@ -142,9 +144,15 @@ def proceeding_conflicts(
     lapsed, its reasons saying when and why the right ended. See the module docstring for
     the score.
     """
-    merged: dict[tuple[frozenset[str], str], ConflictPair] = {
-        (frozenset(p.id for p in c.parties), c.jurisdiction or ""): c for c in conflicts
-    }
+    merged = list(conflicts)
+    # a conflict of co-owned rights stands for every pair of its holders: a proceeding
+    # between any two of them merges into it (`ConflictPair.holders`)
+    slots: dict[tuple[frozenset[str], str], int] = {}
+    for slot, conflict in enumerate(merged):
+        for a in conflict.holders[0]:
+            for b in conflict.holders[1]:
+                if a.id != b.id:
+                    slots.setdefault((frozenset((a.id, b.id)), conflict.jurisdiction or ""), slot)
     for proceeding in proceedings:
         filed = PartialDate.try_parse(proceeding.filing_date)
         if filed is not None and filed.first_day > as_of.last_day:
@@ -165,17 +173,22 @@ def proceeding_conflicts(
         lapsed = bool(rights) and len(dead) == len(rights)
         if lapsed and not include_lapsed:
             continue
-        for plaintiff in proceeding.plaintiffs:
-            for holder in proceeding.holders:
-                if plaintiff.id == holder.id:
-                    continue  # one party (or two records of it): never a conflict with itself
-                key = (frozenset((plaintiff.id, holder.id)), proceeding.jurisdiction or "")
-                pair = _conflict(
-                    proceeding, plaintiff, holder, score, dead if lapsed else [], later=later
-                )
-                current = merged.get(key)
-                merged[key] = pair if current is None else _merge(current, pair)
-    return sorted(merged.values(), key=lambda c: (-c.score, c.parties[0].name, c.parties[1].name))
+        # one party (or two records of it) is never in conflict with itself
+        pairs = [(p, h) for p in proceeding.plaintiffs for h in proceeding.holders if p.id != h.id]
+        if not pairs:
+            continue
+        # one conflict a proceeding, naming every plaintiff and holder (co-owners)
+        pair = _conflict(proceeding, *pairs[0], score, dead if lapsed else [], later=later)
+        keys = [(frozenset((p.id, h.id)), proceeding.jurisdiction or "") for p, h in pairs]
+        slot = next((slots[key] for key in keys if key in slots), None)
+        if slot is None:
+            slot = len(merged)
+            merged.append(pair)
+        else:
+            merged[slot] = _merge(merged[slot], pair)
+        for key in keys:
+            slots.setdefault(key, slot)
+    return sorted(merged, key=lambda c: (-c.score, c.parties[0].name, c.parties[1].name))
 
 
 def with_proceeding_conflicts(
@@ -334,9 +347,12 @@ def _conflict(
         outcome = "pending on the date asked (decided later)"
     decided = f" on {proceeding.decision_date}" if proceeding.decision_date and not later else ""
     filed = f", filed {proceeding.filing_date}" if proceeding.filing_date else ""
+    # every plaintiff and holder, the pair the conflict is named by first
+    plaintiffs = (plaintiff, *(p for p in proceeding.plaintiffs if p.id != plaintiff.id))
+    holders = (holder, *(h for h in proceeding.holders if h.id != holder.id))
     reasons = [
-        f"{proceeding.label}{filed}: {plaintiff.name} against {_against(proceeding)} "
-        f"held by {holder.name}, classes {classes}",
+        f"{proceeding.label}{filed}: {joined(p.name for p in plaintiffs)} against "
+        f"{_against(proceeding)} held by {jointly(h.name for h in holders)}, classes {classes}",
         f"outcome: {outcome}{decided} (an actual dispute, scored {score:.2f})",
     ]
     if proceeding.earlier_marks:
@@ -358,12 +374,13 @@ def _conflict(
         reasons.append(f"{right.mark.text!r} ({what}) lapsed{when}: {right.end_reason}")
     return ConflictPair(
         parties=(plaintiff, holder),
+        holders=(plaintiffs, holders),
         marks=(earlier_mark, contested_mark),
         jurisdiction=proceeding.jurisdiction,
         score=score,
         mark_similarity=round(similarity.score, 4) if similarity else 0.0,
         class_relatedness=1.0 if proceeding.classes else 0.5,
-        reasons=tuple(reasons),
+        reasons=tuple(dict.fromkeys(reasons)),  # a co-owned right lapsed: said once
         holdings=(
             proceeding.earlier_rights[0] if proceeding.earlier_rights else proceeding.id,
             proceeding.contested[0] if proceeding.contested else proceeding.id,
@@ -391,8 +408,17 @@ def _merge(current: ConflictPair, added: ConflictPair) -> ConflictPair:
                 marks[side], holdings[side] = mark, other.holdings[index]
                 similarity = max(similarity, other.mark_similarity)
                 break
+    # every holder of each side, of either conflict: a co-owner is named once, the party first
+    holders = []
+    for side, party in enumerate(base.parties):
+        names = {p.id: p for p in base.holders[side]}
+        for group in other.holders:
+            if party.id in {p.id for p in group}:
+                names.update((p.id, p) for p in group if p.id not in names)
+        holders.append(tuple(names.values()))
     return dataclasses.replace(
         base,
+        holders=(holders[0], holders[1]),
         marks=(marks[0], marks[1]),
         holdings=(holdings[0], holdings[1]),
         mark_similarity=similarity,

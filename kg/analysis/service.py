@@ -383,7 +383,8 @@ class Analyst:
         return paths[0] if paths else None
 
     def conflict_cluster(self, party: str, min_score: float = DEFAULT_MIN_SCORE) -> list[PartyRef]:
-        """Parties connected to `party` through conflicts, directly or through others."""
+        """Parties connected to `party` through conflicts, directly or through others: every
+        holder of each side of a conflict (co-owners, `ConflictPair.holders`) takes part."""
         start = self.find_party(party)
         import networkx as nx
 
@@ -391,9 +392,11 @@ class Analyst:
         graph.add_node(start.id)
         names = {start.id: start}
         for pair in self.conflicts(min_score=min_score):
-            left, right = pair.parties
-            names[left.id], names[right.id] = left, right
-            graph.add_edge(left.id, right.id)
+            for left in pair.holders[0]:
+                for right in pair.holders[1]:
+                    names[left.id], names[right.id] = left, right
+                    if left.id != right.id:
+                        graph.add_edge(left.id, right.id)
         members = (names[n] for n in nx.node_connected_component(graph, start.id))
         return ResultList(sorted(members, key=lambda p: p.name))
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg.analysis.arguments import check
 from kg.analysis.thresholds import DEFAULT_MIN_SIMILARITY
+from kg.analysis.wording import jointly
 from kg.cli.output import printable, render_table
 from kg.cli.proceedings import PROCEEDING_COMMANDS, add_proceeding_commands
 from kg.errors import NotFound
@@ -203,8 +204,8 @@ def _conflicts(
     def row(c: Any) -> list[str]:
         return [
             f"{c.score:.2f}",
-            c.parties[0].name,
-            c.parties[1].name,
+            jointly(p.name for p in c.holders[0]),  # "A jointly with B": co-owners
+            jointly(p.name for p in c.holders[1]),
             " / ".join(m.text if m else "(earlier right not stated)" for m in c.marks),
             c.jurisdiction or "",
             "; ".join(c.reasons),
@@ -351,7 +352,7 @@ def _render_priority(finding: Any) -> str:
         f"mark: {finding.mark!r}, class {finding.nice_class}, {finding.jurisdiction}",
         f"rule: {finding.rule or 'unknown'}"
         + (f" — {finding.rule_basis}" if finding.rule_basis else ""),
-        f"holder: {finding.holder.name if finding.holder else '(undecided)'}"
+        f"holder: {jointly(p.name for p in finding.holders) if finding.holder else '(undecided)'}"
         + (f", {finding.date}" if finding.date else "")
         + (f" ({finding.date_basis})" if finding.date_basis else ""),
         finding.explanation,
@@ -369,8 +370,9 @@ def _render_priority(finding: Any) -> str:
             )
             described = f" — {claim.description}" if claim.description else ""
             cited = f" [{sources}]" if sources else ""
+            holders = jointly(p.name for p in claim.holders)  # a co-owned right: all
             lines.append(
-                f"  - {claim.party.name}: {claim.basis} {claim.date or '(undated)'}{counts}"
+                f"  - {holders}: {claim.basis} {claim.date or '(undated)'}{counts}"
                 f"{described}{cited}"
             )
     return "\n".join(lines) + "\n"

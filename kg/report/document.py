@@ -31,7 +31,7 @@ from kg.analysis.model import (
 )
 from kg.analysis.service import Analyst
 from kg.analysis.timeline import order_timeline
-from kg.analysis.wording import joined
+from kg.analysis.wording import joined, jointly
 from kg.errors import KGError
 from kg.graph import KnowledgeGraph
 from kg.report.cases import CaseFacts, case_facts
@@ -281,7 +281,9 @@ def _party_report(analyst: Analyst, name: str, nodes: int, when: _When) -> Repor
         for u in analyst.who_else_uses(text, excluding=party.id, **when.arguments())
     )
     conflicts = [
-        c for c in analyst.conflicts(**when.arguments()) if party.id in {p.id for p in c.parties}
+        c
+        for c in analyst.conflicts(**when.arguments())
+        if party.id in {p.id for side in c.holders for p in side}  # a co-owner's too
     ][:MAX_CONFLICTS]
     findings: list[PriorityFinding] = []
     seen: set[tuple[str, int, str]] = set()
@@ -290,8 +292,8 @@ def _party_report(analyst: Analyst, name: str, nodes: int, when: _When) -> Repor
             continue
         mine = [
             m
-            for p, m in zip(conflict.parties, conflict.marks, strict=True)
-            if p.id == party.id and m
+            for side, m in zip(conflict.holders, conflict.marks, strict=True)
+            if party.id in {p.id for p in side} and m
         ]
         text = mine[0].text if mine else next(m.text for m in conflict.marks if m)
         classes = sorted({c for h in own if h.mark.text == text for c in h.classes})
@@ -348,7 +350,7 @@ def _case_report(analyst: Analyst, case: str, nodes: int, when: _When) -> Report
     conflicts = [
         c
         for c in analyst.conflicts(jurisdiction=code, **when.arguments())
-        if {p.id for p in c.parties} & involved
+        if {p.id for side in c.holders for p in side} & involved
         and {m.id for m in c.marks if m} & (marks | {u.mark.id for u in usages})
     ][:MAX_CONFLICTS]
     findings: list[PriorityFinding] = []
@@ -521,6 +523,12 @@ def _collect_sources(report: Report) -> list[SourceRef]:
     return list(seen.values())
 
 
+def _side(holders: Sequence[PartyRef]) -> str:
+    """A conflict's side in a sentence: "A", or "(A jointly with B)" for co-owners."""
+    named = jointly(p.name for p in holders)
+    return f"({named})" if len(holders) > 1 else named
+
+
 def _summary(report: Report, what: str, *, others: bool = False) -> list[str]:
     """The report's opening sentences: counts, the priority finding, cases, disagreements."""
     lines = []
@@ -543,8 +551,8 @@ def _summary(report: Report, what: str, *, others: bool = False) -> list[str]:
             )
             lines.append(
                 f"Priority to {finding.mark!r} in class {finding.nice_class} in "
-                f"{finding.jurisdiction} goes to {finding.holder.name} under the {rule} rule"
-                + (f" ({finding.date})." if finding.date else ".")
+                f"{finding.jurisdiction} goes to {jointly(p.name for p in finding.holders)} "
+                f"under the {rule} rule" + (f" ({finding.date})." if finding.date else ".")
             )
         else:
             lines.append(finding.explanation)
@@ -552,7 +560,7 @@ def _summary(report: Report, what: str, *, others: bool = False) -> list[str]:
         top = report.conflicts[0]
         lines.append(
             f"{len(report.conflicts)} conflict{'s' if len(report.conflicts) != 1 else ''} "
-            f"between parties; the riskiest: {top.parties[0].name} and {top.parties[1].name} "
+            f"between parties; the riskiest: {_side(top.holders[0])} and {_side(top.holders[1])} "
             f"(score {top.score:.2f})."
         )
     as_of = PartialDate.try_parse(report.parameters.get("as of"))

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
+from kg.analysis.wording import jointly
 from kg.report.bidi import isolate, isolate_text
 from kg.report.figures import network_figure, svg, timeline_figure, timeline_selection
 
@@ -44,6 +45,7 @@ def environment(markdown: bool = False) -> jinja2.Environment:
         finalize=finalize,
     )
     env.globals["rule_name"] = rule_name
+    env.globals["jointly"] = jointly  # co-owners: "A jointly with B"
     if finalize is not None:
         env.filters["md"] = finalize
     else:

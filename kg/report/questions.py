@@ -105,7 +105,7 @@ def section_questions(
                     "query Priority($mark: String!, $niceClass: Int!, $jurisdiction: String!, "
                     "$asOf: Date, $includeLapsed: Boolean) { priority(mark: $mark, niceClass: "
                     "$niceClass, jurisdiction: $jurisdiction, asOf: $asOf, includeLapsed: "
-                    "$includeLapsed) { rule holder { name } explanation } }",
+                    "$includeLapsed) { rule holder { name } holders { name } explanation } }",
                     {"mark": mark, "niceClass": nice_class, "jurisdiction": jurisdiction, **when},
                 ),
                 (
@@ -124,7 +124,7 @@ def section_questions(
                 "query Conflicts($jurisdiction: String, $niceClass: Int, $asOf: Date, "
                 "$includeLapsed: Boolean) { conflicts(jurisdiction: $jurisdiction, niceClass: "
                 "$niceClass, asOf: $asOf, includeLapsed: $includeLapsed) { edges { node { "
-                "parties { name } marks { text } score reasons } } } }",
+                "parties { name } holders { name } marks { text } score reasons } } } }",
                 {"jurisdiction": jurisdiction, "niceClass": nice_class, **when},
             )
         )

@@ -721,7 +721,9 @@ class MarkUsage:
 
 @strawberry.type(description="Two parties holding similar marks in related classes.")
 class Conflict:
-    parties: list[Party]
+    parties: list[Party] = strawberry.field(
+        description="one holder of each side's right (the first of `holders`)"
+    )
     marks: list[Mark | None] = strawberry.field(
         description="each party's mark, in the same order; null for the opponent of an "
         'opposition or cancellation that states no earlier right (reasons: "no earlier right '
@@ -744,6 +746,12 @@ class Conflict:
         "stated-translation, stated-transliteration) the statement it rests on; each "
         "statement with exactly the sources that state it",
     )
+    holders: list[list[Party]] = strawberry.field(
+        default_factory=list,
+        description="every holder of each side's right, in the order of `parties`: the "
+        "co-owners of a co-owned registration, that side's party first, then the others by "
+        "name (one conflict per pair of rights, not one per pair of co-owners)",
+    )
     proceeding_ids: strawberry.Private[tuple[str, ...]] = ()
     as_of: strawberry.Private[str | None] = None
 
@@ -763,6 +771,7 @@ class Conflict:
         return cls(
             as_of=as_of,
             parties=[Party.of(p) for p in pair.parties],
+            holders=[[Party.of(p) for p in side] for side in pair.holders],
             marks=[Mark.of(m) if m else None for m in pair.marks],
             jurisdiction=Jurisdiction.of(pair.jurisdiction),
             score=pair.score,
@@ -872,7 +881,7 @@ class ConflictPath:
 
 @strawberry.type(description="A claim to the mark that the priority rule does not favour.")
 class CompetingClaim:
-    party: Party
+    party: Party = strawberry.field(description="the claimant (the first of `holders`)")
     basis: str
     date: str | None
     description: str
@@ -895,11 +904,17 @@ class CompetingClaim:
         default_factory=list,
         description="what it states, each statement with exactly the sources that state it",
     )
+    holders: list[Party] = strawberry.field(
+        default_factory=list,
+        description="every holder of the right claimed, `party` first, then its co-owners "
+        "by name: a co-owned registration is one claim",
+    )
 
     @classmethod
     def of(cls, claim: model.CompetingClaim) -> CompetingClaim:
         return cls(
             party=Party.of(claim.party),
+            holders=[Party.of(p) for p in claim.holders],
             basis=claim.basis,
             date=claim.date,
             description=claim.description,
@@ -922,7 +937,13 @@ class Priority:
         description="first-to-file or first-to-use; null where tmkg knows no rule"
     )
     rule_basis: str | None = strawberry.field(description="the rule's legal basis")
-    holder: Party | None = strawberry.field(description="null when no rule decides")
+    holder: Party | None = strawberry.field(
+        description="null when no rule decides; a co-owned right's first holder (all in `holders`)"
+    )
+    holders: list[Party] = strawberry.field(
+        description="every holder of the deciding right, `holder` first, then its co-owners "
+        "by name: they hold priority jointly; empty when no rule decides"
+    )
     date: str | None
     holding: strawberry.ID | None = strawberry.field(description="IRI of the deciding holding")
     explanation: str
@@ -948,6 +969,7 @@ class Priority:
             rule=finding.rule,
             rule_basis=finding.rule_basis,
             holder=Party.of(finding.holder) if finding.holder else None,
+            holders=[Party.of(p) for p in finding.holders],
             date=finding.date,
             holding=strawberry.ID(finding.holding) if finding.holding else None,
             explanation=finding.explanation,

@@ -1,0 +1,336 @@
+"""Co-owned registrations (one registration, several tm:owner parties) in conflicts and
+priority (tests/data/co-owners.ttl): one conflict per pair of rights naming every holder of
+each side, not one row per pair of co-owners; a priority holder named with its co-owners in
+every output, and a co-owned competing right listed once. Two and three co-owners, on both
+sides or one, single owners beside them. Through the service, a real `kg` process and
+GraphQL over HTTP (user trial, session 16)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kg import KnowledgeGraph
+from kg.analysis.model import ConflictPair
+from kg.analysis.service import Analyst
+from kg.report.document import build_report
+from kg.report.markdown import render_markdown
+from tests.conftest import DATA, run_kg
+from tests.fixture_world import fixture_world
+from tests.graphql_support import post
+
+FIXTURE = DATA / "co-owners.ttl"
+graph, store, graphql = fixture_world(FIXTURE)
+
+AS_OF = "2024-01-01"
+REG = "https://w3id.org/tmkg/id/registration/"
+OWNER = "https://w3id.org/tmkg/ontology#owner"
+
+# mark, class, the holders of the earlier right, those of the later one (names sorted)
+RIGHTS = [
+    ("VANTORIQ", 9, ["Alder Works Ltd", "Birch Labs Ltd"], ["Elm Systems Ltd", "Fir Devices Ltd"]),
+    ("SOLVENNA", 25, ["Kite One Ltd", "Kite Three Ltd", "Kite Two Ltd"], ["Sole Trader Ltd"]),
+    (
+        "MIRABELT",
+        41,
+        ["Wren Media Ltd"],
+        ["Xeno Films Ltd", "Yarrow Studios Ltd", "Zinnia Pictures Ltd"],
+    ),
+    ("QUORVEX", 12, ["Pike Motors Ltd"], ["Quill Cars Ltd"]),
+]
+
+
+@pytest.fixture(scope="module")
+def analyst(graph: KnowledgeGraph) -> Analyst:
+    return Analyst(graph)
+
+
+def conflicts_in(analyst: Analyst, nice_class: int) -> list[ConflictPair]:
+    return analyst.conflicts(jurisdiction="GB", nice_class=nice_class, as_of=AS_OF)
+
+
+def sides(pair: ConflictPair) -> set[tuple[str, ...]]:
+    """Each side's holders, names sorted, whatever the order of the sides."""
+    return {tuple(sorted(p.name for p in side)) for side in pair.holders}
+
+
+def owners_stated(pair_or_claim) -> set[tuple[str, str]]:
+    """(registration tail, owner tail) of every owner statement an answer cites."""
+    return {
+        (s.subject.rsplit("/", 1)[-1], value.rsplit("/", 1)[-1])
+        for s in pair_or_claim.statements
+        for prop, value in s.facts
+        if prop == OWNER
+    }
+
+
+# ------------------------------------------------------------------ conflicts
+
+
+@pytest.mark.parametrize(("mark", "nice_class", "earlier", "later"), RIGHTS)
+def test_two_rights_are_one_conflict_naming_every_holder(
+    analyst: Analyst, mark: str, nice_class: int, earlier: list[str], later: list[str]
+) -> None:
+    [pair] = conflicts_in(analyst, nice_class)
+    assert sides(pair) == {tuple(earlier), tuple(later)}
+    # `parties` stays one holder of each side: the first of its holders
+    assert [side[0] for side in pair.holders] == list(pair.parties)
+    assert pair.parties[0].id != pair.parties[1].id
+    for side, held in zip(pair.holders, pair.holdings, strict=True):
+        rest = [p.name for p in side[1:]]
+        assert rest == sorted(rest)  # then the others by name
+        assert held.startswith(REG)
+    assert {m.text for m in pair.marks if m} == {mark}
+
+
+def test_a_conflict_of_co_owned_rights_cites_every_owner(analyst: Analyst) -> None:
+    [pair] = conflicts_in(analyst, 25)
+    assert owners_stated(pair) == {
+        ("gb-r3", "kite-1"),
+        ("gb-r3", "kite-2"),
+        ("gb-r3", "kite-3"),
+        ("gb-r4", "sole"),
+    }
+    assert {s.graph for s in pair.sources}  # each owner's statement has its source
+
+
+def test_single_owners_keep_their_best_pair_of_rights(analyst: Analyst) -> None:
+    """Pike holds QUORVEX and QUORVEXX, Quill QUORVEX: one conflict, the exact marks."""
+    [pair] = conflicts_in(analyst, 12)
+    assert pair.holdings == (REG + "gb-r7", REG + "gb-r9")
+    assert pair.holders == ((pair.parties[0],), (pair.parties[1],))
+
+
+def test_a_co_owner_holding_a_similar_right_alone(analyst: Analyst) -> None:
+    """Gorse co-owns HALDRIX with Hazel and holds another HALDRIX alone: the two rights are
+    one conflict (Hazel against Gorse, as before), saying Gorse holds both; the co-owners of
+    one right are never in conflict over it."""
+    found = [c for c in conflicts_in(analyst, 3) if not c.proceedings]
+    [pair] = found
+    assert sides(pair) == {("Gorse Cosmetics Ltd",), ("Gorse Cosmetics Ltd", "Hazel Beauty Ltd")}
+    assert {p.name for p in pair.parties} == {"Gorse Cosmetics Ltd", "Hazel Beauty Ltd"}
+    assert "Gorse Cosmetics Ltd holds both rights" in pair.reasons
+    assert REG + "gb-r10" in pair.holdings and REG + "gb-r11" in pair.holdings
+
+
+def test_a_proceeding_between_co_owners_joins_the_conflict_of_their_rights(
+    analyst: Analyst,
+) -> None:
+    """Birch (co-owner of R1) opposes R2 (Elm and Fir): one conflict, not one per pair."""
+    [pair] = conflicts_in(analyst, 9)
+    assert pair.proceedings == ("https://w3id.org/tmkg/id/case/gb-opp-500001",)
+    assert any("held by Elm Systems Ltd jointly with Fir Devices Ltd" in r for r in pair.reasons)
+    assert "a case between the two parties exists" in pair.reasons
+    assert {p.name for p in pair.parties} == {"Birch Labs Ltd", "Fir Devices Ltd"}
+
+
+def test_a_proceeding_against_a_co_owned_right_names_every_owner(analyst: Analyst) -> None:
+    """A cancellation naming one defendant, against a registration of two owners, with no
+    similarity conflict to join: one conflict naming both owners."""
+    [pair] = [c for c in conflicts_in(analyst, 3) if c.proceedings]
+    assert sides(pair) == {("Nonuse Watch LLC",), ("Gorse Cosmetics Ltd", "Hazel Beauty Ltd")}
+    assert pair.parties[0].name == "Nonuse Watch LLC"
+    assert any(
+        "held by Gorse Cosmetics Ltd jointly with Hazel Beauty Ltd" in r for r in pair.reasons
+    )
+
+
+@pytest.mark.parametrize(
+    ("party", "cluster"),
+    [
+        (
+            "Birch Labs Ltd",
+            ["Alder Works Ltd", "Birch Labs Ltd", "Elm Systems Ltd", "Fir Devices Ltd"],
+        ),
+        (
+            "Elm Systems Ltd",
+            ["Alder Works Ltd", "Birch Labs Ltd", "Elm Systems Ltd", "Fir Devices Ltd"],
+        ),
+        ("Kite Three Ltd", ["Kite One Ltd", "Kite Three Ltd", "Kite Two Ltd", "Sole Trader Ltd"]),
+        (
+            "Zinnia Pictures Ltd",
+            ["Wren Media Ltd", "Xeno Films Ltd", "Yarrow Studios Ltd", "Zinnia Pictures Ltd"],
+        ),
+        ("Quill Cars Ltd", ["Pike Motors Ltd", "Quill Cars Ltd"]),
+    ],
+)
+def test_every_co_owner_is_in_the_conflict_cluster(
+    analyst: Analyst, party: str, cluster: list[str]
+) -> None:
+    assert [p.name for p in analyst.conflict_cluster(party)] == cluster
+
+
+@pytest.mark.parametrize(
+    ("origin", "destination"),
+    [("Alder Works Ltd", "Elm Systems Ltd"), ("Kite Two Ltd", "Sole Trader Ltd")],
+)
+def test_co_owners_not_named_first_still_have_a_mark_conflict_path(
+    analyst: Analyst, origin: str, destination: str
+) -> None:
+    paths = analyst.conflict_paths(origin, destination, max_length=4)
+    assert paths and paths[0].kind == "mark conflict", [p.summary for p in paths]
+
+
+def test_co_owners_of_one_right_have_no_mark_conflict_path(analyst: Analyst) -> None:
+    paths = analyst.conflict_paths("Kite One Ltd", "Kite Two Ltd", max_length=4)
+    assert all(p.kind != "mark conflict" for p in paths)
+
+
+# ------------------------------------------------------------------ priority
+
+
+@pytest.mark.parametrize(("mark", "nice_class", "earlier", "later"), RIGHTS)
+def test_priority_names_every_holder_and_one_claim_per_competing_right(
+    analyst: Analyst, mark: str, nice_class: int, earlier: list[str], later: list[str]
+) -> None:
+    found = analyst.priority(mark, nice_class, "GB", as_of=AS_OF)
+    assert [p.name for p in found.holders] == earlier
+    assert found.holder == found.holders[0]
+    if len(earlier) > 1:
+        joint = f"{earlier[0]} jointly with {' and '.join(earlier[1:])}"
+        assert f"goes to {joint}." in found.explanation
+    else:
+        assert "jointly" not in found.explanation
+    rights = [
+        c for c in found.competing_claims if c.description.count(mark) and c.party.name in later
+    ]
+    [claim] = rights  # the later right, once, whatever its number of owners
+    assert [p.name for p in claim.holders] == later
+    assert claim.party == claim.holders[0]
+    assert len({p.id for p in claim.holders}) == len(later)
+
+
+def test_a_co_owned_competing_right_cites_every_owner(analyst: Analyst) -> None:
+    found = analyst.priority("MIRABELT", 41, "GB", as_of=AS_OF)
+    [claim] = found.competing_claims
+    assert owners_stated(claim) == {("gb-r6", "xeno"), ("gb-r6", "yarrow"), ("gb-r6", "zinnia")}
+    assert claim.effective_date == "2014-02-01"
+
+
+def test_a_single_owner_with_two_rights_keeps_two_claims(analyst: Analyst) -> None:
+    """Claims are merged per right, not per party: Pike's later QUORVEXX stays a claim."""
+    found = analyst.priority("QUORVEX", 12, "GB", as_of=AS_OF)
+    assert sorted((c.party.name, c.date) for c in found.competing_claims) == [
+        ("Pike Motors Ltd", "2013-01-01"),
+        ("Quill Cars Ltd", "2017-01-01"),
+    ]
+    assert all(len(c.holders) == 1 for c in found.competing_claims)
+
+
+def test_a_winning_co_owner_that_holds_a_later_right_alone(analyst: Analyst) -> None:
+    found = analyst.priority("HALDRIX", 3, "GB", as_of=AS_OF)
+    assert sorted(p.name for p in found.holders) == ["Gorse Cosmetics Ltd", "Hazel Beauty Ltd"]
+    [claim] = found.competing_claims  # Gorse's own later registration, alone
+    assert [p.name for p in claim.holders] == ["Gorse Cosmetics Ltd"]
+
+
+# ------------------------------------------------------------------ the CLI
+
+
+def test_kg_priority_names_every_holder(store: Path) -> None:
+    args = ("priority", "SOLVENNA", "--class", "25", "--jurisdiction", "GB", "--as-of", AS_OF)
+    out = run_kg(*args, "--store", store, check=True).stdout
+    assert "holder: Kite One Ltd jointly with Kite Three Ltd and Kite Two Ltd, 2016-01-04" in out
+    listed = json.loads(run_kg(*args, "--store", store, "--format", "json", check=True).stdout)
+    [finding] = listed
+    assert finding["holder"]["name"] == "Kite One Ltd"
+    assert [p["name"] for p in finding["holders"]] == [
+        "Kite One Ltd",
+        "Kite Three Ltd",
+        "Kite Two Ltd",
+    ]
+    assert [[p["name"] for p in c["holders"]] for c in finding["competing_claims"]] == [
+        ["Sole Trader Ltd"]
+    ]
+
+
+def test_kg_priority_lists_a_co_owned_competing_right_once(store: Path) -> None:
+    args = ("priority", "MIRABELT", "--class", "41", "--jurisdiction", "GB", "--as-of", AS_OF)
+    out = run_kg(*args, "--store", store, check=True).stdout
+    assert "holder: Wren Media Ltd, 2010-02-01" in out
+    claims = [line for line in out.splitlines() if line.startswith("  - ")]
+    assert len(claims) == 1
+    assert claims[0].startswith(
+        "  - Xeno Films Ltd jointly with Yarrow Studios Ltd and Zinnia Pictures Ltd: filing"
+    )
+
+
+def test_kg_conflicts_names_the_co_owners(store: Path) -> None:
+    args = ("conflicts", "--jurisdiction", "GB", "--as-of", AS_OF, "--store", store)
+    listed = json.loads(run_kg(*args, "--format", "json", check=True).stdout)
+    by_marks = {}
+    for conflict in listed:
+        if not conflict["proceedings"] or conflict["marks"][0]:
+            by_marks.setdefault(conflict["marks"][1]["text"], []).append(conflict)
+    assert {mark: len(found) for mark, found in by_marks.items()} == {
+        "VANTORIQ": 1,
+        "SOLVENNA": 1,
+        "MIRABELT": 1,
+        "QUORVEX": 1,
+        "HALDRIX": 1,
+    }
+    [kites] = by_marks["SOLVENNA"]
+    assert sorted(sorted(p["name"] for p in side) for side in kites["holders"]) == [
+        ["Kite One Ltd", "Kite Three Ltd", "Kite Two Ltd"],
+        ["Sole Trader Ltd"],
+    ]
+    assert [side[0] for side in kites["holders"]] == kites["parties"]
+    table = " ".join(run_kg(*args, check=True).stdout.split())  # cells wrap: words only
+    assert "Kite One Ltd jointly with Kite Three Ltd" in table
+    assert "Xeno Films Ltd jointly with Yarrow" in table
+
+
+# ------------------------------------------------------------------ GraphQL
+
+CONFLICTS = """query($class: Int) {
+  conflicts(jurisdiction: "GB", niceClass: $class, asOf: "2024-01-01") {
+    nodes { parties { name } holders { name } holdings proceedings { id } }
+  }
+}"""
+
+PRIORITY = """query($mark: String!, $class: Int!) {
+  priority(mark: $mark, niceClass: $class, jurisdiction: "GB", asOf: "2024-01-01") {
+    holder { name } holders { name } explanation
+    competingClaims { party { name } holders { name } date }
+  }
+}"""
+
+
+@pytest.mark.parametrize(("mark", "nice_class", "earlier", "later"), RIGHTS)
+def test_graphql_conflicts_and_priority_name_every_holder(
+    graphql: str, mark: str, nice_class: int, earlier: list[str], later: list[str]
+) -> None:
+    answer = post(graphql, CONFLICTS, {"class": nice_class})
+    assert "errors" not in answer, answer
+    [node] = answer["data"]["conflicts"]["nodes"]
+    named = sorted(sorted(p["name"] for p in side) for side in node["holders"])
+    assert named == sorted([earlier, later])
+    assert [side[0] for side in node["holders"]] == node["parties"]
+
+    answer = post(graphql, PRIORITY, {"mark": mark, "class": nice_class})
+    assert "errors" not in answer, answer
+    found = answer["data"]["priority"]
+    assert [p["name"] for p in found["holders"]] == earlier
+    assert found["holder"] == found["holders"][0]
+    claims = [c for c in found["competingClaims"] if c["party"]["name"] in later]
+    assert [[p["name"] for p in c["holders"]] for c in claims] == [later]
+
+
+# ------------------------------------------------------------------ reports
+
+
+def test_a_report_names_the_co_owners_and_a_co_owners_report_has_the_conflict(
+    graph: KnowledgeGraph,
+) -> None:
+    report = build_report(graph, mark="VANTORIQ", jurisdiction="GB", nice_class=9, as_of=AS_OF)
+    text = render_markdown(report)
+    assert "goes to Alder Works Ltd jointly with Birch Labs Ltd under the first-to-file" in text
+    assert "| Elm Systems Ltd jointly with Fir Devices Ltd | filing" in text
+    assert "Fir Devices Ltd jointly with Elm Systems Ltd" in text  # the conflicts table
+    # a co-owner not named first among `parties` still finds the conflict of its right
+    for party in ("Alder Works Ltd", "Elm Systems Ltd"):
+        mine = build_report(graph, party=party, as_of=AS_OF, max_nodes=10)
+        assert len(mine.conflicts) == 1, party
+        assert [f.mark for f in mine.priority] == ["VANTORIQ"]
