@@ -334,3 +334,63 @@ def test_a_report_names_the_co_owners_and_a_co_owners_report_has_the_conflict(
         mine = build_report(graph, party=party, as_of=AS_OF, max_nodes=10)
         assert len(mine.conflicts) == 1, party
         assert [f.mark for f in mine.priority] == ["VANTORIQ"]
+
+
+USES = """@prefix tm: <https://w3id.org/tmkg/ontology#> .
+@prefix schema: <https://schema.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix party: <https://w3id.org/tmkg/id/party/> .
+@prefix mark: <https://w3id.org/tmkg/id/mark/> .
+@prefix reg: <https://w3id.org/tmkg/id/registration/> .
+@prefix use: <https://w3id.org/tmkg/id/use/> .
+@prefix cc: <https://w3id.org/tmkg/id/jurisdiction/> .
+@prefix nice: <https://w3id.org/tmkg/id/nice/> .
+@prefix graph: <https://w3id.org/tmkg/id/graph/> .
+graph:register {
+  party:owner a tm:Company ; schema:name "Orla Registered Ltd" .
+  mark:tavlo a tm:Mark ; tm:text "TAVLO" .
+  reg:gb-1 a tm:Registration ; tm:mark mark:tavlo ; tm:owner party:owner ;
+    tm:jurisdiction cc:GB ; tm:niceClass nice:9 ; tm:filingDate "2010-01-01"^^xsd:date .
+}
+graph:news-a {
+  party:user-a a tm:Company ; schema:name "Ash Users Ltd" .
+  use:shop a tm:Use ; tm:mark mark:tavlo ; tm:user party:user-a ; tm:jurisdiction cc:GB ;
+    tm:niceClass nice:9 ; tm:startDate "2015"^^xsd:gYear .
+}
+graph:news-b {
+  party:user-b a tm:Company ; schema:name "Beech Users Ltd" .
+  use:shop a tm:Use ; tm:mark mark:tavlo ; tm:user party:user-b ; tm:jurisdiction cc:GB ;
+    tm:niceClass nice:9 ; tm:startDate "2016"^^xsd:gYear .
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def uses_graph(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
+    """One use IRI given a different user by each of two sources: not co-owners."""
+    from kg import Settings
+
+    folder = tmp_path_factory.mktemp("uses")
+    (folder / "uses.trig").write_text(USES, encoding="utf-8")
+    opened = KnowledgeGraph.open(Settings(store_path=folder / "store"))
+    opened.load([folder / "uses.trig"])
+    return opened
+
+
+def test_users_of_one_use_named_by_two_sources_are_not_co_owners(
+    uses_graph: KnowledgeGraph,
+) -> None:
+    analyst = Analyst(uses_graph)
+    pairs = analyst.conflicts(jurisdiction="GB", as_of=AS_OF)
+    users = sorted(
+        name for pair in pairs for side in pair.holders for name in (p.name for p in side)
+    )
+    # one conflict per user, each user alone on its side
+    assert len(pairs) == 2
+    assert all(len(side) == 1 for pair in pairs for side in pair.holders)
+    assert users == sorted(["Ash Users Ltd", "Beech Users Ltd"] + ["Orla Registered Ltd"] * 2)
+    finding = analyst.priority("TAVLO", 9, "GB", as_of=AS_OF)
+    claims = {claim.party.name: claim for claim in finding.competing_claims}
+    assert {"Ash Users Ltd", "Beech Users Ltd"} <= set(claims)
+    assert all(len(claim.holders) == 1 for claim in finding.competing_claims)
+    assert [p.name for p in finding.holders] == ["Orla Registered Ltd"]

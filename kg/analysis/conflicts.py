@@ -347,13 +347,15 @@ def _rank(c: ConflictPair) -> tuple:
     )
 
 
-_Right = tuple[str, bool, str | None, str | None]
-"""A right as its holders hold it on the date: (holding IRI, lapsed, ended, end reason); a
-former owner's holding, lapsed, is not the current owners' right."""
+_Right = tuple[str, str | None, bool, str | None, str | None]
+"""A right as its holders hold it on the date: (holding IRI, its user for a use, lapsed,
+ended, end reason); a former owner's holding, lapsed, is not the current owners' right, and
+the users of one use stated by different sources are not co-owners."""
 
 
 def _right(holding: Holding) -> _Right:
-    return (holding.id, holding.lapsed, holding.ended, holding.end_reason)
+    user = None if holding.kind in FILED_KINDS else holding.party
+    return (holding.id, user, holding.lapsed, holding.ended, holding.end_reason)
 
 
 def _per_rights(
@@ -378,7 +380,7 @@ def _per_rights(
     groups: dict[tuple[frozenset[_Right], str], list[ConflictPair]] = defaultdict(list)
     for pair in found:
         rights = frozenset(
-            right_of.get((held, party.id), (held, pair.lapsed, None, None))
+            right_of.get((held, party.id), (held, party.id, pair.lapsed, None, None))
             for held, party in zip(pair.holdings, pair.parties, strict=True)
         )
         groups[(rights, pair.jurisdiction or "")].append(pair)
@@ -387,7 +389,8 @@ def _per_rights(
         best, *others = sorted(group, key=_rank)
         sides = []
         for held, party in zip(best.holdings, best.parties, strict=True):
-            others_held = holders_of.get(right_of.get((held, party.id), ("", False, None, None)))
+            right = right_of.get((held, party.id))
+            others_held = holders_of.get(right) if right is not None else None
             rest = sorted(
                 (parties[iri] for iri in others_held or () if iri != party.id),
                 key=lambda ref: (ref.name, ref.id),

@@ -226,10 +226,16 @@ _SHOWN = (
 def _co_holders(
     holder: str, holding: Holding, in_class: Sequence[Holding], parties: Mapping[str, PartyRef]
 ) -> tuple[str, ...]:
-    """`holder` and every other holder of the deciding right on the date (its co-owners: one
-    holding each, of one IRI), the others by name: they hold priority jointly."""
+    """`holder` and every other holder of the deciding right on the date (the co-owners of a
+    registration or application: one holding each, of one IRI), the others by name: they
+    hold priority jointly. The users of one use stated by different sources are not
+    co-owners: each use is its user's alone."""
+    if holding.kind not in FILED_KINDS:
+        return (holder,)
     others = {
-        h.on_behalf_of or h.party for h in in_class if h.id == holding.id and not h.lapsed
+        h.on_behalf_of or h.party
+        for h in in_class
+        if h.id == holding.id and h.kind in FILED_KINDS and not h.lapsed
     } - {holder}
     return (holder, *sorted(others, key=lambda iri: (parties[iri].name, iri)))
 
@@ -411,7 +417,9 @@ def _competing(
             effective_date=None if holding.lapsed else effective.text,
             effective_basis="lapsed: does not count" if holding.lapsed else effective.basis,
         )
-        held[(holding.id, holding.lapsed, holding.ended, holding.end_reason)].append(claim)
+        # a use is its user's: another source's user of the same use IRI is another claim
+        owner = None if holding.kind in FILED_KINDS else holding.party
+        held[(holding.id, owner, holding.lapsed, holding.ended, holding.end_reason)].append(claim)
         dates[holding.id] = _date(text)
     listed += [(dates[key[0]], _joint_claim(group)) for key, group in held.items()]
     for record in claims:
