@@ -108,6 +108,9 @@ _KEYING_PART = 1_000  # texts keyed in one task (~0.6 s): a worker's share of a 
 # SQLite as JSON (88 + 139 against 105 + 164 with another process busy on one core)
 _POOL_MIN_TEXTS = 20_000
 _BATCH_MEMBERS = 20_000  # bucket members paired in one task (~0.1 s)
+_COMPARED_ON_QUESTION = 1_000
+"""Texts keyed and not yet compared that a question compares before reading similar marks
+(`MarkIndex.similar_marks`; ~1 ms a text): more, and it compares the candidates itself."""
 _COMPARED_CHUNK = 2_000  # candidate pairs compared in one task (~0.1 s)
 _PAIR_CHUNK = 1_000_000  # candidate pairs packed and deduplicated at once
 _HELD_PAIRS = 8 * _PAIR_CHUNK  # past this many held (64 MB), they go to temporary files
@@ -624,6 +627,55 @@ class MarkIndex:
                     or key.startswith(ROMAN_KEY)  # one form whole (LO CO / LOCO)
                     or OSA.normalized_similarity(roman, other, score_cutoff=cutoff(key, other))
                 )
+        return found
+
+    def similar_marks(
+        self, text: str, min_similarity: float = SIMILAR_FLOOR
+    ) -> dict[str, MarkSimilarity] | None:
+        """The marks (IRI -> similarity) of `text` and of the texts stored as similar to it,
+        scoring `min_similarity` or more, as `compare(text, theirs)` scores them (`compare`
+        is symmetric; the pairs were compared texts sorted): what `candidates` and `compare`
+        find, read instead of computed. None when the index cannot answer from what it
+        stores: `text` is no indexed text (a question's own words), more than
+        `_COMPARED_ON_QUESTION` texts are keyed but not yet compared (fewer are compared
+        now; a reader compares none), `min_similarity` is below `SIMILAR_FLOOR`, or a
+        read-only index uses an overlay. Then ask `candidates` and compare."""
+        if min_similarity < SIMILAR_FLOOR:
+            return None
+        with self._lock:
+            if self._overlay is not None:
+                return None
+            row = self._db.execute("SELECT id FROM texts WHERE text = ?", (text,)).fetchone()
+            if row is None:
+                return None
+            (uncompared,) = self._db.execute(
+                "SELECT COUNT(*) FROM texts WHERE id > COALESCE("
+                "(SELECT value FROM state WHERE name = 'compared'), 0)"
+            ).fetchone()
+            if uncompared and (self.read_only or uncompared > _COMPARED_ON_QUESTION):
+                return None  # a big load's texts are compared by `kg load`, not by a question
+            if uncompared:  # a few marks added through the API: compared now
+                with self._db:
+                    self._compare_new_texts()
+            (id_,) = row
+            rows = self._db.execute(
+                "SELECT m.iri, s.score, s.reasons FROM ("
+                "SELECT b AS other, score, reasons FROM similar WHERE a = ? AND score >= ? "
+                "UNION ALL SELECT a, score, reasons FROM similar WHERE b = ? AND score >= ?"
+                ") s JOIN texts t ON t.id = s.other JOIN marks m ON m.text = t.text",
+                (id_, min_similarity, id_, min_similarity),
+            ).fetchall()
+            same = [
+                iri for (iri,) in self._db.execute("SELECT iri FROM marks WHERE text = ?", (text,))
+            ]
+        found = {
+            iri: MarkSimilarity(score, tuple(reasons.split(",")) if reasons else ())
+            for iri, score, reasons in rows
+        }
+        if same:
+            itself = compare(text, text)
+            if itself.score >= min_similarity:
+                found.update(dict.fromkeys(same, itself))
         return found
 
     def similar_pairs(

@@ -185,6 +185,10 @@ class Analyst:
                 suggestion="give the mark's words (its verbal element)",
             )
         facts = self.facts
+        # a mark of the register asked about: its similar marks were compared as it was loaded
+        stored = facts.mark_index.similar_marks(text, min_similarity)
+        if stored is not None:
+            return stored
         found = {}
         for iri in facts.mark_index.candidates(text, min_similarity):
             similarity = compare(text, facts.marks[iri])
