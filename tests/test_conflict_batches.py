@@ -114,6 +114,8 @@ ASKED = [
     {"jurisdiction": "EM"},
     {"jurisdiction": "CN"},
     {"jurisdiction": "US"},
+    {"jurisdiction": "IT"},  # no national right: EU trade marks meet each other there
+    {"jurisdiction": "DE"},
     {"nice_class": 9},
     {"nice_class": 25, "jurisdiction": "FR"},
     {"nice_class": 12},
@@ -162,6 +164,8 @@ def test_the_fixture_has_each_kind_of_meeting(
     assert met("wo-1", "cn-1", "CN") and met("wo-1", "cn-2", "CN")  # designated CN
     assert not any(reg + "us-1" in h and reg + "wo-1" in h for h, _ in found)  # US not designated
     assert met("us-2", "us-3", "US") and met("jp-1", "jp-2", "JP")
+    in_italy = {frozenset(p.holdings) for p in Analyst(graph).conflicts(jurisdiction="IT")}
+    assert frozenset((reg + "em-1", reg + "em-2")) in in_italy  # EU trade marks cover IT
 
 
 def _chosen(graph: KnowledgeGraph, **asked: object) -> dict[str, set[str]]:

@@ -350,6 +350,8 @@ class Analyst:
 
         if by_place is None:  # the index lacks some texts: read every holding
             pairs = search(None, None)
+        elif jurisdiction is not None:  # one place: its holdings, and the rights covering it
+            pairs = search(set().union(*by_place.values()), None)
         else:  # a register's places a few at a time: memory for the holdings of the biggest
             pairs = merge_conflicts(
                 search(wanted, places_only)
