@@ -51,6 +51,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from kg.analysis.co_owners import co_owners
 from kg.analysis.coverage import covers, pair_in_place, places, route_notes
 from kg.analysis.dates import PartialDate
 from kg.analysis.designations import designation_note
@@ -257,8 +258,9 @@ def find_conflicts(
     evidence: Sequence[EvidencePair] = (),
     places_only: Container[str] | None = None,
 ) -> list[ConflictPair]:
-    """Every pair of parties in conflict, best-scoring holding pair each, highest risk first;
-    the pairs of co-owners of the same two rights in one place are one conflict naming them
+    """Every pair of parties in conflict, best-scoring holding pair each (and, where dead
+    rights are kept, the best pair with a dead right beside it), highest risk first; the
+    pairs of co-owners of the same two rights in one place are one conflict naming them
     all (`ConflictPair.holders`; `parties`, the best-scoring pair of them).
 
     `cases` holds (party, party) pairs (canonical IRIs) that already face each other in a case.
@@ -286,7 +288,7 @@ def find_conflicts(
         for place in places(holding, jurisdiction):  # its own, and those its EM/WO right covers
             if places_only is None or place in places_only:
                 by_place[place][text].append(holding)
-    best: dict[tuple[str, str, str], ConflictPair] = {}
+    best: dict[tuple[str, str, str, bool], ConflictPair] = {}
 
     def pair_up(
         place: str | None,
@@ -347,17 +349,6 @@ def _rank(c: ConflictPair) -> tuple:
     )
 
 
-_Right = tuple[str, str | None, bool, str | None, str | None]
-"""A right as its holders hold it on the date: (holding IRI, its user for a use, lapsed,
-ended, end reason); a former owner's holding, lapsed, is not the current owners' right, and
-the users of one use stated by different sources are not co-owners."""
-
-
-def _right(holding: Holding) -> _Right:
-    user = None if holding.kind in FILED_KINDS else holding.party
-    return (holding.id, user, holding.lapsed, holding.ended, holding.end_reason)
-
-
 def _per_rights(
     found: Iterable[ConflictPair],
     holdings: Iterable[Holding],
@@ -365,45 +356,42 @@ def _per_rights(
     sources: Mapping[str, SourceRef],
 ) -> list[ConflictPair]:
     """One conflict per pair of rights and place: the conflicts of the co-owners of one
-    registration (`find_conflicts` pairs parties, each co-owner holding the right alone)
-    merged into one naming every holder of each side (`ConflictPair.holders`), the
-    best-scoring pair of parties (the first by name on a tie) as its `parties`.
+    registration (`find_conflicts` pairs parties, each co-owner holding the right alone;
+    `kg.analysis.co_owners`) merged into one naming every holder of each side
+    (`ConflictPair.holders`), the best-scoring pair of parties (the first by name on a tie)
+    as its `parties`. Owners that different sources give the same registration are not
+    co-owners: each is in a conflict of its own. Two rights one party holds (alone or with
+    others) are no conflict: its co-owners are its partners.
 
-    Each pair of parties keeps its best pair of rights before, so a party holding a right
-    alone and another with co-owners is named in the conflicts of both. Without co-owners,
-    the conflicts are those found."""
-    right_of: dict[tuple[str, str], _Right] = {}
-    holders_of: dict[_Right, set[str]] = defaultdict(set)
-    for holding in holdings:
-        right_of[(holding.id, holding.party)] = _right(holding)
-        holders_of[_right(holding)].add(holding.party)
-    groups: dict[tuple[frozenset[_Right], str], list[ConflictPair]] = defaultdict(list)
+    Each pair of parties keeps its best pair of rights before. Without co-owners, the
+    conflicts are those found."""
+    held_with = co_owners(holdings)
+    groups: dict[tuple[frozenset, str], list[ConflictPair]] = defaultdict(list)
     for pair in found:
-        rights = frozenset(
-            right_of.get((held, party.id), (held, party.id, pair.lapsed, None, None))
+        sides = frozenset(
+            (held, held_with.get((held, party.id), frozenset((party.id,))))
             for held, party in zip(pair.holdings, pair.parties, strict=True)
         )
-        groups[(rights, pair.jurisdiction or "")].append(pair)
+        groups[(sides, pair.jurisdiction or "")].append(pair)
     merged = []
     for group in groups.values():
         best, *others = sorted(group, key=_rank)
         sides = []
         for held, party in zip(best.holdings, best.parties, strict=True):
-            right = right_of.get((held, party.id))
-            others_held = holders_of.get(right) if right is not None else None
+            jointly = held_with.get((held, party.id), frozenset())
             rest = sorted(
-                (parties[iri] for iri in others_held or () if iri != party.id),
+                (parties[iri] for iri in jointly if iri != party.id),
                 key=lambda ref: (ref.name, ref.id),
             )
             sides.append((party, *rest))
+        if {p.id for p in sides[0]} & {p.id for p in sides[1]}:
+            continue  # a holder of both rights: its co-owners are its partners, not rivals
         if not others and all(len(side) == 1 for side in sides):
             merged.append(best)
             continue
         reasons = list(best.reasons)
         for other in others:  # their first reason, the marks compared, is the best's
             reasons += [r for r in other.reasons[1:] if r not in reasons]
-        shared = {p.id for p in sides[0]} & {p.id for p in sides[1]}
-        reasons += [f"{parties[iri].name} holds both rights" for iri in sorted(shared)]
         statements = tuple(dict.fromkeys(s for pair in (best, *others) for s in pair.statements))
         merged.append(
             dataclasses.replace(
@@ -685,7 +673,7 @@ def _consider(
     right: Holding,
     similarity: MarkSimilarity,
     place: str | None,
-    best: dict[tuple[str, str, str], ConflictPair],
+    best: dict[tuple[str, str, str, bool], ConflictPair],
     parties: Mapping[str, PartyRef],
     sources: Mapping[str, SourceRef],
     relatedness: Mapping[frozenset[int], float],
@@ -705,7 +693,8 @@ def _consider(
     if scored is None or scored[0] < min_score:
         return
     score, class_factor, reasons = scored
-    key = (left.party, right.party, place or "")
+    # a dead right's pair (kept on request) is listed beside the live one, never instead
+    key = (left.party, right.party, place or "", left.lapsed or right.lapsed)
     current = best.get(key)
     if current is not None and (-current.score, current.holdings) <= (-score, (left.id, right.id)):
         return  # a tie keeps the smaller holdings' IRIs, whichever pair came first

@@ -26,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from kg.analysis.co_owners import co_owners, right
 from kg.analysis.coverage import covers, route_note
 from kg.analysis.dates import PartialDate
 from kg.analysis.holding_statements import cited_graphs, shown, stated_values
@@ -227,16 +228,11 @@ def _co_holders(
     holder: str, holding: Holding, in_class: Sequence[Holding], parties: Mapping[str, PartyRef]
 ) -> tuple[str, ...]:
     """`holder` and every other holder of the deciding right on the date (the co-owners of a
-    registration or application: one holding each, of one IRI), the others by name: they
-    hold priority jointly. The users of one use stated by different sources are not
-    co-owners: each use is its user's alone."""
-    if holding.kind not in FILED_KINDS:
-        return (holder,)
-    others = {
-        h.on_behalf_of or h.party
-        for h in in_class
-        if h.id == holding.id and h.kind in FILED_KINDS and not h.lapsed
-    } - {holder}
+    registration or application a source names together: `kg.analysis.co_owners`), the
+    others by name: they hold priority jointly. Owners that different sources give it, and
+    the users of one use, are not co-owners."""
+    jointly = co_owners(h for h in in_class if h.id == holding.id)
+    others = set(jointly.get((holding.id, holding.party), ())) - {holder, holding.party}
     return (holder, *sorted(others, key=lambda iri: (parties[iri].name, iri)))
 
 
@@ -376,6 +372,7 @@ def _competing(
     listed: list[tuple[PartialDate | None, CompetingClaim]] = []
     # a co-owned right is one claim: its co-owners' holdings (one each) are merged below
     held: dict[tuple, list[CompetingClaim]] = defaultdict(list)
+    jointly = co_owners(local)
     dates: dict[str, PartialDate | None] = {}
     for holding in local:
         if winner is not None and holding.id == winner[1].id:
@@ -417,11 +414,11 @@ def _competing(
             effective_date=None if holding.lapsed else effective.text,
             effective_basis="lapsed: does not count" if holding.lapsed else effective.basis,
         )
-        # a use is its user's: another source's user of the same use IRI is another claim
-        owner = None if holding.kind in FILED_KINDS else holding.party
-        held[(holding.id, owner, holding.lapsed, holding.ended, holding.end_reason)].append(claim)
+        # one claim a right and its co-owners (`kg.analysis.co_owners`): a use's user, or an
+        # owner another source gives the registration, is a claim of its own
+        held[(right(holding), jointly.get((holding.id, holding.party)))].append(claim)
         dates[holding.id] = _date(text)
-    listed += [(dates[key[0]], _joint_claim(group)) for key, group in held.items()]
+    listed += [(dates[key[0][0]], _joint_claim(group)) for key, group in held.items()]
     for record in claims:
         if record.jurisdiction not in (None, jurisdiction):
             continue
