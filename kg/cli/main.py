@@ -395,6 +395,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (`kg stats | head`): stop quietly, as other Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except OSError as error:
+        # a file the command itself reads or writes (`-o` in a missing folder, a full disk)
+        if settings.debug or not getattr(error, "filename", None):
+            raise
+        failed = KGError(
+            f"cannot open or write {error.filename}: {error.strerror or error}",
+            suggestion="check that its folder exists and can be written",
+        )
+        print(f"kg: error: {printable(str(failed), lines=True)}", file=sys.stderr)
+        return failed.exit_code
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
@@ -436,8 +446,8 @@ def _dispatch_reading(args: argparse.Namespace, settings: Settings) -> int:
         except (OSError, RuntimeError) as error:
             if isinstance(error, BrokenPipeError) or not settings.read_only:
                 raise
-            if "No such file" not in str(error):
-                raise
+            if "No such file" not in str(error) or getattr(error, "filename", None):
+                raise  # a file the command itself opens (a report's output): not the store
             if attempt == _READ_ATTEMPTS - 1:
                 if settings.debug:
                     raise

@@ -1,0 +1,40 @@
+"""A command's own output file that cannot be written (`-o` in a missing folder, under a
+file, in /proc) is one error line naming the file, exit 1, no traceback; a read-only
+command does not take it for the store changing under it (a user trial, session 16)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_kg
+
+
+@pytest.fixture
+def places(tmp_path: Path) -> list[Path]:
+    afile = tmp_path / "afile"
+    afile.write_text("x", encoding="utf-8")
+    return [tmp_path / "missing" / "out", afile / "out", Path("/proc/kg-test-out")]
+
+
+@pytest.mark.parametrize(
+    ("command", "suffix"),
+    [
+        (("report", "--mark", "AWS"), ".md"),
+        (("export",), ".ttl"),
+        (("synth", "--marks", "5"), ".nq"),
+    ],
+)
+def test_an_output_file_that_cannot_be_written_is_one_error_line(
+    places: list[Path], command: tuple[str, ...], suffix: str
+) -> None:
+    for place in places:
+        target = place.with_suffix(suffix)
+        result = run_kg(*command, "--memory", "-o", target)
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr
+        assert result.stderr.startswith("kg: error: ")
+        assert str(target.parent) in result.stderr
+        assert "store changed" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
