@@ -328,6 +328,13 @@ def test_a_report_names_the_co_owners_and_a_co_owners_report_has_the_conflict(
         mine = build_report(graph, party=party, as_of=AS_OF, max_nodes=10)
         assert len(mine.conflicts) == 1, party
         assert [f.mark for f in mine.priority] == ["VANTORIQ"]
+        # its co-owner holds the same right: not one of the others who use the mark
+        co_owner, rivals = {
+            "Alder Works Ltd": ("Birch Labs Ltd", {"Elm Systems Ltd", "Fir Devices Ltd"}),
+            "Elm Systems Ltd": ("Fir Devices Ltd", {"Alder Works Ltd", "Birch Labs Ltd"}),
+        }[party]
+        others = {u.party.name for u in mine.usages}
+        assert co_owner not in others and rivals <= others, (party, others)
 
 
 USES = """@prefix tm: <https://w3id.org/tmkg/ontology#> .

@@ -275,10 +275,12 @@ def _party_report(analyst: Analyst, name: str, nodes: int, when: _When) -> Repor
     facts = analyst.facts
     own = facts.holdings_of([party.id]).get(party.id, [])
     texts = sorted({h.mark.text for h in own if h.mark.text})[:MAX_MARKS]
+    held = {h.id for h in own}
     usages = _unique_usages(
         u
         for text in texts
         for u in analyst.who_else_uses(text, excluding=party.id, **when.arguments())
+        if not set(u.holdings) <= held  # its co-owners of the party's own rights: not others
     )
     conflicts = [
         c
