@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from kg.analysis.arguments import check
 from kg.analysis.dates import PartialDate
 from kg.analysis.model import (
+    FILED_KINDS,
     CaseSummary,
     ConflictPair,
     ConflictPath,
@@ -275,7 +276,7 @@ def _party_report(analyst: Analyst, name: str, nodes: int, when: _When) -> Repor
     facts = analyst.facts
     own = facts.holdings_of([party.id]).get(party.id, [])
     texts = sorted({h.mark.text for h in own if h.mark.text})[:MAX_MARKS]
-    held = {h.id for h in own}
+    held = {h.id for h in own if h.kind in FILED_KINDS and h.party == party.id}
     usages = _unique_usages(
         u
         for text in texts
