@@ -495,3 +495,18 @@ def test_owners_two_sources_give_one_registration_are_not_co_owners(trial: Analy
 def test_two_rights_of_the_same_co_owners_are_no_conflict(trial: Analyst) -> None:
     assert trial.conflicts(jurisdiction="FR", as_of=AS_OF) == []
     assert trial.conflicts(jurisdiction="FR", as_of=AS_OF, nice_class=9) == []
+
+
+def test_a_co_owned_filing_is_one_timeline_entry_naming_every_owner(
+    analyst: Analyst, graph: KnowledgeGraph
+) -> None:
+    for party in ("Kite One Ltd", "Kite Two Ltd", "Kite Three Ltd"):
+        [filing] = [e for e in analyst.timeline(party=party) if "SOLVENNA" in e.description]
+        assert filing.description.startswith(f"{party} jointly with ")
+        assert sorted(filing.parties) == ["Kite One Ltd", "Kite Three Ltd", "Kite Two Ltd"]
+    ids = {analyst.find_party(n).id for n in ("Kite One Ltd", "Kite Two Ltd", "Kite Three Ltd")}
+    entries = [e for e in analyst.facts._holding_entries(ids) if "SOLVENNA" in e.description]
+    assert len(entries) == 1  # one filing, not one per co-owner
+    report = build_report(graph, mark="SOLVENNA", jurisdiction="GB", as_of=AS_OF)
+    filings = [e for e in report.timeline if "SOLVENNA" in e.description and e.kind == "filing"]
+    assert len({e.subject for e in filings}) == len(filings)  # each right's filing once

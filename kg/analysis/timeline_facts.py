@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
+from kg.analysis.co_owners import co_owners
 from kg.analysis.dates import PartialDate
 from kg.analysis.holding_statements import cited_graphs, stated_values
 from kg.analysis.lifecycle import end_of
@@ -16,6 +17,7 @@ from kg.analysis.ownership import change_order, owners_on
 from kg.analysis.ownership_facts import CHANGE_KINDS, describe_changes
 from kg.analysis.sparql_text import RDF_TYPE, TM, batches, camel_words, iri_values
 from kg.analysis.timeline_holdings import DATE_PROPERTY, EntryView, entry_view
+from kg.analysis.wording import jointly
 
 __all__ = ["TimelineFacts"]
 
@@ -216,6 +218,8 @@ class TimelineFacts:
         today = PartialDate.today()
         holdings = self.holdings(r["m"] for r in rows)  # type: ignore[misc]
         held_by = {(h.id, h.party): h for h in holdings}
+        held_with = co_owners(holdings)  # a co-owned filing is one entry naming them all
+        merged: dict[tuple, int] = {}  # (right, kind, date, its holders) -> entry index
         for holding in holdings:
             # a right's life: filed, published, granted, and (for a dead right) its end
             # each date as each source gives it (two sources, two filing dates: two entries)
@@ -257,17 +261,30 @@ class TimelineFacts:
                 view = entry_view(own or holding, kind, date, holder=own is not None)
                 if not view.statements:
                     continue
-                name = self.party(party).name
+                together = held_with.get((holding.id, party), frozenset((party,)))
+                names = [
+                    self.party(party).name,
+                    *sorted(self.party(o).name for o in together if o != party),
+                ]
+                key = (holding.id, kind, date, together)
                 behalf = self.party(view.on_behalf_of).name if view.on_behalf_of else None
-                entries.append(
-                    TimelineEntry(
-                        date=date,
-                        kind=kind,
-                        subject=holding.id,
-                        description=_entry_text(kind, name, holding.mark.text, view, why, behalf),
-                        parties=(name,),
-                        sources=self.source_refs(cited_graphs(view.statements)),
-                        statements=view.statements,
-                    )
+                statements = view.statements
+                if key in merged:  # another co-owner's view of the same filing
+                    earlier = entries[merged[key]]
+                    statements = tuple(dict.fromkeys((*earlier.statements, *statements)))
+                    names = list(earlier.parties)
+                else:
+                    merged[key] = len(entries)
+                    entries.append(None)  # type: ignore[arg-type]
+                entries[merged[key]] = TimelineEntry(
+                    date=date,
+                    kind=kind,
+                    subject=holding.id,
+                    description=_entry_text(
+                        kind, jointly(names), holding.mark.text, view, why, behalf
+                    ),
+                    parties=tuple(names),
+                    sources=self.source_refs(cited_graphs(statements)),
+                    statements=statements,
                 )
         return entries

@@ -32,6 +32,7 @@ from kg.analysis.model import (
 )
 from kg.analysis.service import Analyst
 from kg.analysis.timeline import order_timeline
+from kg.analysis.timeline_holdings import DATE_PROPERTY
 from kg.analysis.wording import joined, jointly
 from kg.errors import KGError
 from kg.graph import KnowledgeGraph
@@ -456,8 +457,22 @@ def _event_cases(analyst: Analyst, party: PartyRef) -> set[str]:
     }
 
 
+_RIGHT_ENTRIES = frozenset({*DATE_PROPERTY, "ended"})
+"""The kinds of timeline entry about a right (`kg.analysis.timeline_holdings`)."""
+
+
 def _merge_timelines(entries: Iterable[TimelineEntry]) -> list[TimelineEntry]:
-    unique = {(e.date, e.kind, e.subject, e.description): e for e in entries}
+    # a co-owned right's filing, grant... is in each co-owner's timeline, each naming itself
+    # first: one entry (events and cases keep each description)
+    unique = {
+        (
+            e.date,
+            e.kind,
+            e.subject,
+            frozenset(e.parties) if e.kind in _RIGHT_ENTRIES and e.parties[1:] else e.description,
+        ): e
+        for e in entries
+    }
     return order_timeline(unique.values())
 
 
