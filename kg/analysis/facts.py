@@ -359,7 +359,14 @@ class FactBase(BatchedLookups, TimelineFacts):
             f"""SELECT ?h ?p ?o WHERE {{
                   VALUES ?p {{ {" ".join(f"<{TM}{name}>" for name in names)} }} ?h ?p ?o }}"""
         )
-        return [(h, p[len(TM) :], o) for h, p, o in rows]  # type: ignore[index,misc]
+        # one string per holding, property and value (a holding has ~5 statements; classes
+        # and jurisdictions recur across the register): rows give each a copy of its own
+        shared: dict[str, str] = {}
+        local = {f"{TM}{name}": name for name in names}
+        found = []
+        for h, p, o in rows:
+            found.append((shared.setdefault(h, h), local[p], shared.setdefault(o, o)))  # type: ignore[arg-type,index]
+        return found
 
     # ------------------------------------------------------------ Nice classes, jurisdictions
 
