@@ -1,6 +1,7 @@
 """A command's own output file that cannot be written (`-o` in a missing folder, under a
 file, in /proc) is one error line naming the file, exit 1, no traceback; a read-only
-command does not take it for the store changing under it (a user trial, session 16)."""
+command does not take it for the store changing under it; a report's `--max-nodes` outside
+5-200 is refused before anything is written, 0 too (a user trial, session 16)."""
 
 from __future__ import annotations
 
@@ -38,3 +39,14 @@ def test_an_output_file_that_cannot_be_written_is_one_error_line(
         assert str(target.parent) in result.stderr
         assert "store changed" not in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("nodes", ["0", "4", "201", "-5"])
+def test_max_nodes_outside_5_to_200_is_refused(nodes: str, tmp_path: Path) -> None:
+    """0 was taken for the default (a trial): every count outside the range is refused."""
+    result = run_kg(
+        "report", "--memory", "--mark", "AWS", "--max-nodes", nodes, "-o", tmp_path / "r.md"
+    )
+    assert result.returncode == 2, result.stderr
+    assert "between 5 and 200" in result.stderr
+    assert not (tmp_path / "r.md").exists()

@@ -181,7 +181,7 @@ def build_report(
         nice_class=nice_class,
         party=party,
         case=case,
-        max_nodes=max_nodes or DEFAULT_MAX_NODES,
+        max_nodes=DEFAULT_MAX_NODES if max_nodes is None else max_nodes,
     )
     jurisdiction, nodes = given["jurisdiction"], given["max_nodes"]
     when = _When(_as_of(as_of), include_lapsed)
