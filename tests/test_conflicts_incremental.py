@@ -295,7 +295,7 @@ def test_an_index_written_by_the_previous_version_gets_its_pairs(
 
 
 class _Pairs:
-    """Stored pairs for `conflict_marks`, without SQLite."""
+    """Stored pairs for `conflict_marks_by_place`, without SQLite."""
 
     similar_floor = 0.8
 
@@ -381,7 +381,7 @@ def test_conflict_marks_are_those_whose_holdings_meet_another(
     holdings: list, pairs: list, chosen: set[str]
 ) -> None:
     texts = {"m1": "GOOGLE", "m2": "GOOGLE", "m3": "GOOGLE", "m4": "APPLE", "m5": "GOGGLE"}
-    found = conflicts.conflict_marks(
+    by_place = conflicts.conflict_marks_by_place(
         _statements(*holdings),
         texts,
         _Pairs(*pairs),
@@ -389,6 +389,8 @@ def test_conflict_marks_are_those_whose_holdings_meet_another(
         {"EM", "WO"},
         {frozenset((9, 42)): 0.7, frozenset((9, 30)): 0.2},
     )
+    assert by_place is not None
+    found = set().union(*by_place.values())
     assert found == chosen
 
 

@@ -25,7 +25,7 @@ Candidates are found by blocking: only marks sharing a blocking key
 (`kg.analysis.similarity.blocking_keys`) are compared, never all pairs, and each distinct pair
 of texts is compared once. The mark index (`kg.analysis.mark_index`) keeps those similar pairs
 as marks are loaded, so a search reads them and reads only the holdings that meet another
-(`conflict_marks`); without an index, or below its floor, they are computed, with the same
+(`conflict_marks_by_place`); without an index, or below its floor, they are computed, with the same
 result. Of two holding pairs scoring the same for one pair of parties in one place, the one
 with the smaller holding IRIs is shown, whichever is met first.
 
@@ -81,7 +81,6 @@ __all__ = [
     "SimilarTexts",
     "candidate_text_pairs",
     "compared_reason",
-    "conflict_marks",
     "conflict_marks_by_place",
     "find_conflicts",
     "merge_conflicts",
@@ -408,34 +407,6 @@ def _per_rights(
 _EVERYWHERE = ""  # the place of a regional or international right: it meets every place
 _ANY_CLASS = -1  # a holding whose goods and services may add Nice classes
 _STATED = ("mark", "jurisdiction", "verbalElement", "niceClass", "goodsServices")
-
-
-def conflict_marks(
-    statements: Iterable[tuple[str, str, str]],
-    texts: Mapping[str, str],
-    similar: SimilarTexts,
-    canonical: Callable[[str], str],
-    wide: Container[str],
-    relatedness: Mapping[frozenset[int], float],
-    evidence: Iterable[tuple[str, str]] = (),
-    *,
-    jurisdiction: str | None = None,
-    nice_class: int | None = None,
-) -> set[str] | None:
-    """The marks whose holdings may take part in a conflict (`conflict_marks_by_place`, all
-    places together), or None when `similar` lacks a text."""
-    found = conflict_marks_by_place(
-        statements,
-        texts,
-        similar,
-        canonical,
-        wide,
-        relatedness,
-        evidence,
-        jurisdiction=jurisdiction,
-        nice_class=nice_class,
-    )
-    return None if found is None else {mark for marks in found.values() for mark in marks}
 
 
 def conflict_marks_by_place(

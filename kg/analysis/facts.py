@@ -353,7 +353,7 @@ class FactBase(BatchedLookups, TimelineFacts):
     def holding_statements(self) -> list[tuple[str, str, str]]:
         """(subject, local name, value) of every tm:mark, jurisdiction, verbalElement,
         niceClass and goodsServices statement, so a conflict search can choose the holdings
-        to read (`kg.analysis.conflicts.conflict_marks`)."""
+        to read (`kg.analysis.conflicts.conflict_marks_by_place`)."""
         names = ("mark", "jurisdiction", "verbalElement", "niceClass", "goodsServices")
         rows = self.tuples(
             f"""SELECT ?h ?p ?o WHERE {{
