@@ -236,12 +236,17 @@ class MarkIndex:
         self._db.executescript(_SCHEMA)
         self._upgrade()
         self._check_rules()
-        (uncompared,) = self._db.execute(
-            "SELECT EXISTS (SELECT 1 FROM texts WHERE id > COALESCE("
-            "(SELECT value FROM state WHERE name = 'compared'), 0))"
-        ).fetchone()
-        if not uncompared:  # else: keyed by an earlier process and not compared
+        if not self._uncompared(1):  # else: keyed by an earlier process and not compared
             self._pending = set()
+
+    def _uncompared(self, at_most: int) -> int:
+        """How many texts are keyed but not yet compared, counted up to `at_most`."""
+        (count,) = self._db.execute(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM texts WHERE id > COALESCE("
+            "(SELECT value FROM state WHERE name = 'compared'), 0) LIMIT ?)",
+            (at_most,),
+        ).fetchone()
+        return count
 
     def _go_private(self) -> None:
         """Leave a read-only file for a new private index in memory (its owner keeps it)."""
@@ -648,10 +653,7 @@ class MarkIndex:
             row = self._db.execute("SELECT id FROM texts WHERE text = ?", (text,)).fetchone()
             if row is None:
                 return None
-            (uncompared,) = self._db.execute(
-                "SELECT COUNT(*) FROM texts WHERE id > COALESCE("
-                "(SELECT value FROM state WHERE name = 'compared'), 0)"
-            ).fetchone()
+            uncompared = self._uncompared(_COMPARED_ON_QUESTION + 1)
             if uncompared and (self.read_only or uncompared > _COMPARED_ON_QUESTION):
                 return None  # a big load's texts are compared by `kg load`, not by a question
             if uncompared:  # a few marks added through the API: compared now
