@@ -213,13 +213,12 @@ class TimelineFacts:
                   UNION {{ ?c <{TM}assignor>|<{TM}assignee> ?who ; <{TM}registration> ?h .
                            ?h <{TM}mark> ?m }} }}"""
         )
-        entries = []
+        entries: dict[tuple, TimelineEntry] = {}  # (right, kind, date, its holders) -> entry
         done: set[str] = set()
         today = PartialDate.today()
         holdings = self.holdings(r["m"] for r in rows)  # type: ignore[misc]
         held_by = {(h.id, h.party): h for h in holdings}
         held_with = co_owners(holdings)  # a co-owned filing is one entry naming them all
-        merged: dict[tuple, int] = {}  # (right, kind, date, its holders) -> entry index
         for holding in holdings:
             # a right's life: filed, published, granted, and (for a dead right) its end
             # each date as each source gives it (two sources, two filing dates: two entries)
@@ -269,14 +268,11 @@ class TimelineFacts:
                 key = (holding.id, kind, date, together)
                 behalf = self.party(view.on_behalf_of).name if view.on_behalf_of else None
                 statements = view.statements
-                if key in merged:  # another co-owner's view of the same filing
-                    earlier = entries[merged[key]]
+                earlier = entries.get(key)
+                if earlier is not None:  # another co-owner's view of the same filing
                     statements = tuple(dict.fromkeys((*earlier.statements, *statements)))
                     names = list(earlier.parties)
-                else:
-                    merged[key] = len(entries)
-                    entries.append(None)  # type: ignore[arg-type]
-                entries[merged[key]] = TimelineEntry(
+                entries[key] = TimelineEntry(
                     date=date,
                     kind=kind,
                     subject=holding.id,
@@ -287,4 +283,4 @@ class TimelineFacts:
                     sources=self.source_refs(cited_graphs(statements)),
                     statements=statements,
                 )
-        return entries
+        return list(entries.values())
