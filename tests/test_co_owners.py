@@ -337,7 +337,7 @@ def test_a_report_names_the_co_owners_and_a_co_owners_report_has_the_conflict(
         assert co_owner not in others and rivals <= others, (party, others)
 
 
-USES = """@prefix tm: <https://w3id.org/tmkg/ontology#> .
+PREFIXES = """@prefix tm: <https://w3id.org/tmkg/ontology#> .
 @prefix schema: <https://schema.org/> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 @prefix party: <https://w3id.org/tmkg/id/party/> .
@@ -346,8 +346,23 @@ USES = """@prefix tm: <https://w3id.org/tmkg/ontology#> .
 @prefix use: <https://w3id.org/tmkg/id/use/> .
 @prefix cc: <https://w3id.org/tmkg/id/jurisdiction/> .
 @prefix nice: <https://w3id.org/tmkg/id/nice/> .
+@prefix status: <https://w3id.org/tmkg/id/status/> .
 @prefix graph: <https://w3id.org/tmkg/id/graph/> .
-graph:register {
+"""
+
+
+def _loaded(tmp_path_factory: pytest.TempPathFactory, name: str, trig: str) -> KnowledgeGraph:
+    """A store on disk holding `trig` (after `PREFIXES`), loaded as a user's file."""
+    from kg import Settings
+
+    folder = tmp_path_factory.mktemp(name)
+    (folder / f"{name}.trig").write_text(PREFIXES + trig, encoding="utf-8")
+    opened = KnowledgeGraph.open(Settings(store_path=folder / "store"))
+    opened.load([folder / f"{name}.trig"])
+    return opened
+
+
+USES = """graph:register {
   party:owner a tm:Company ; schema:name "Orla Registered Ltd" .
   mark:tavlo a tm:Mark ; tm:text "TAVLO" .
   reg:gb-1 a tm:Registration ; tm:mark mark:tavlo ; tm:owner party:owner ;
@@ -369,13 +384,7 @@ graph:news-b {
 @pytest.fixture(scope="module")
 def uses_graph(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
     """One use IRI given a different user by each of two sources: not co-owners."""
-    from kg import Settings
-
-    folder = tmp_path_factory.mktemp("uses")
-    (folder / "uses.trig").write_text(USES, encoding="utf-8")
-    opened = KnowledgeGraph.open(Settings(store_path=folder / "store"))
-    opened.load([folder / "uses.trig"])
-    return opened
+    return _loaded(tmp_path_factory, "uses", USES)
 
 
 def test_users_of_one_use_named_by_two_sources_are_not_co_owners(
@@ -397,17 +406,7 @@ def test_users_of_one_use_named_by_two_sources_are_not_co_owners(
     assert [p.name for p in finding.holders] == ["Orla Registered Ltd"]
 
 
-TRIAL = """@prefix tm: <https://w3id.org/tmkg/ontology#> .
-@prefix schema: <https://schema.org/> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-@prefix party: <https://w3id.org/tmkg/id/party/> .
-@prefix mark: <https://w3id.org/tmkg/id/mark/> .
-@prefix reg: <https://w3id.org/tmkg/id/registration/> .
-@prefix cc: <https://w3id.org/tmkg/id/jurisdiction/> .
-@prefix nice: <https://w3id.org/tmkg/id/nice/> .
-@prefix status: <https://w3id.org/tmkg/id/status/> .
-@prefix graph: <https://w3id.org/tmkg/id/graph/> .
-# a dead right and a live one of one holder, each similar to another party's
+TRIAL = """# a dead right and a live one of one holder, each similar to another party's
 graph:gb {
   party:zeta a tm:Company ; schema:name "Zeta Corp" .
   party:delta a tm:Company ; schema:name "Delta Ltd" .
@@ -456,13 +455,7 @@ graph:register-fr {
 @pytest.fixture(scope="module")
 def trial(tmp_path_factory: pytest.TempPathFactory) -> Analyst:
     """The user trial's cases (session 16)."""
-    from kg import Settings
-
-    folder = tmp_path_factory.mktemp("trial")
-    (folder / "trial.trig").write_text(TRIAL, encoding="utf-8")
-    opened = KnowledgeGraph.open(Settings(store_path=folder / "store"))
-    opened.load([folder / "trial.trig"])
-    return Analyst(opened)
+    return Analyst(_loaded(tmp_path_factory, "trial", TRIAL))
 
 
 def _listed(pairs: list[ConflictPair]) -> set[tuple]:
