@@ -23,8 +23,8 @@ Rules, by argument name (`RULES`):
 - ``as_of``: a day, a month or a year, as the data gives dates (``YYYY-MM-DD``, ``YYYY-MM``,
   ``YYYY``; any XSD 1.1 year, e.g. ``-0044``); returned as a `PartialDate`;
 - ``min_similarity``, ``min_score``: a number from 0 to 1;
-- counts (``limit``, ``max_length``, ``first``, ``depth``, ``max_nodes``): whole numbers in
-  their ranges;
+- counts (``limit``, ``top``, ``max_length``, ``first``, ``depth``, ``max_nodes``): whole
+  numbers in their ranges;
 - ``named_graph``: an absolute IRI.
 """
 
@@ -53,6 +53,7 @@ from kg.text_characters import (
 __all__ = [
     "JURISDICTION_IRI",
     "MAX_TEXT_CHARS",
+    "MAX_TOP",
     "RULES",
     "ArgumentError",
     "check",
@@ -248,6 +249,9 @@ def _iri(value: object, argument: str) -> str:
     return iri
 
 
+MAX_TOP = 1_000_000_000
+"""The most conflicts a search may be asked to keep (``top``): any register's."""
+
 _TEXT_ARGUMENTS = (
     "mark", "text", "name", "party", "excluding", "origin", "destination", "from_", "to",
     "case", "id", "subject", "after",
@@ -261,6 +265,7 @@ RULES: dict[str, Callable[[Any, str], Any]] = {
     "min_similarity": fraction,
     "min_score": fraction,
     "limit": _between(1, 100),
+    "top": _between(1, MAX_TOP),
     "max_length": _between(1, 12),
     "first": _between(0, 100),
     "depth": _between(1, 4),

@@ -42,9 +42,10 @@ its reasons say when and why the right ended.
 from __future__ import annotations
 
 import dataclasses
+import heapq
 from collections import defaultdict
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
-from itertools import combinations
+from itertools import chain, combinations
 from typing import Protocol
 
 import numpy as np
@@ -86,6 +87,7 @@ __all__ = [
     "merge_conflicts",
     "place_batches",
     "score_pair",
+    "top_conflicts",
 ]
 
 DEFAULT_MIN_SCORE = 0.5
@@ -334,6 +336,33 @@ def merge_conflicts(lists: Iterable[Sequence[ConflictPair]]) -> list[ConflictPai
     `place_batches` gives them) as one search of every place gives them: a conflict is in
     one place, so in one list; highest risk first."""
     return sorted((pair for pairs in lists for pair in pairs), key=_rank)
+
+
+def top_conflicts(
+    lists: Iterable[Sequence[ConflictPair]],
+    limit: int,
+    keep: Callable[[ConflictPair], bool] = lambda _: False,
+) -> tuple[list[ConflictPair], int]:
+    """`merge_conflicts` keeping only what its first `limit` conflicts can come from, and
+    how many conflicts there are in all: (the kept conflicts, highest risk first; the total).
+
+    The kept are the `limit` highest-ranked of all, and every conflict `keep` is true of (the
+    conflicts a later step may raise: those a proceeding merges into, `proceeding_keys`). Each
+    list is cut as it comes, so memory holds at most `limit` conflicts (plus the kept) beside
+    the list being read, not a register's millions.
+
+    Raises ValueError for a `limit` below 1.
+    """
+    if limit < 1:
+        raise ValueError(f"limit must be 1 or more, not {limit}")
+    best: list[ConflictPair] = []
+    kept: list[ConflictPair] = []
+    total = 0
+    for pairs in lists:
+        total += len(pairs)
+        kept.extend(pair for pair in pairs if keep(pair))
+        best = heapq.nsmallest(limit, chain(best, (p for p in pairs if not keep(p))), key=_rank)
+    return sorted([*best, *kept], key=_rank), total
 
 
 def _rank(c: ConflictPair) -> tuple:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -40,6 +41,7 @@ __all__ = [
     "SearchHit",
     "SourceRef",
     "TimelineEntry",
+    "TopResults",
 ]
 
 
@@ -93,6 +95,15 @@ class ResultList(list[_R], Generic[_R]):
         from kg.analysis.display import results_html
 
         return results_html(self)
+
+
+class TopResults(ResultList[_R]):
+    """The highest-ranked results of an analysis asked for at most a number of them, and how
+    many there are in all: `total` (>= ``len(self)``; equal when nothing was left out)."""
+
+    def __init__(self, results: Iterable[_R] = (), total: int | None = None) -> None:
+        super().__init__(results)
+        self.total = len(self) if total is None else total
 
 
 def _plain(value: Any) -> Any:

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from kg.analysis.arguments import ArgumentError
@@ -73,6 +73,7 @@ __all__ = [
     "check_kind",
     "check_outcome",
     "proceeding_conflicts",
+    "proceeding_keys",
     "proceeding_timeline",
     "read_proceedings",
     "select_proceedings",
@@ -149,32 +150,19 @@ def proceeding_conflicts(
     # between any two of them merges into it (`ConflictPair.holders`)
     slots: dict[tuple[frozenset[str], str], int] = {}
     for slot, conflict in enumerate(merged):
-        for a in conflict.holders[0]:
-            for b in conflict.holders[1]:
-                if a.id != b.id:
-                    slots.setdefault((frozenset((a.id, b.id)), conflict.jurisdiction or ""), slot)
-    for proceeding in proceedings:
-        filed = PartialDate.try_parse(proceeding.filing_date)
-        if filed is not None and filed.first_day > as_of.last_day:
-            continue  # not yet filed on the date asked
-        if jurisdiction is not None and proceeding.jurisdiction != jurisdiction:
+        for key in _conflict_keys(conflict):
+            slots.setdefault(key, slot)
+    for asked in proceedings:
+        counted = _counted(asked, as_of, jurisdiction, nice_class, min_score)
+        if counted is None:
             continue
-        if nice_class is not None and nice_class not in proceeding.classes:
-            continue
-        decided = PartialDate.try_parse(proceeding.decision_date)
-        later = decided is not None and decided.first_day > as_of.last_day
-        if later:
-            proceeding = dataclasses.replace(proceeding, outcome="pending", decision_date=None)
-        score = OUTCOME_SCORES[proceeding.outcome or "pending"]
-        if score < min_score:
-            continue
+        proceeding, score, later = counted
         rights = [h for r in proceeding.contested for h in (contested or {}).get(r, ())]
         dead = [h for h in rights if h.lapsed]
         lapsed = bool(rights) and len(dead) == len(rights)
         if lapsed and not include_lapsed:
             continue
-        # one party (or two records of it) is never in conflict with itself
-        pairs = [(p, h) for p in proceeding.plaintiffs for h in proceeding.holders if p.id != h.id]
+        pairs = _opposed(proceeding)
         if not pairs:
             continue
         # one conflict a proceeding, naming every plaintiff and holder (co-owners)
@@ -189,6 +177,67 @@ def proceeding_conflicts(
         for key in keys:
             slots.setdefault(key, slot)
     return sorted(merged, key=lambda c: (-c.score, c.parties[0].name, c.parties[1].name))
+
+
+def proceeding_keys(
+    proceedings: Iterable[Proceeding],
+    *,
+    as_of: PartialDate,
+    jurisdiction: str | None = None,
+    nice_class: int | None = None,
+    min_score: float = 0.0,
+) -> Callable[[ConflictPair], bool]:
+    """Whether `proceeding_conflicts` (asked the same) may merge a proceeding into a
+    conflict: true of every conflict between two parties of one proceeding it counts, in its
+    jurisdiction (and of a few more: the proceedings whose rights all lapsed are not set
+    apart). What a conflict search keeping only its best conflicts keeps besides
+    (`kg.analysis.conflicts.top_conflicts`): a proceeding may raise any of them."""
+    keys: set[tuple[frozenset[str], str]] = set()
+    for asked in proceedings:
+        counted = _counted(asked, as_of, jurisdiction, nice_class, min_score)
+        if counted is not None:
+            place = counted[0].jurisdiction or ""
+            keys.update((frozenset((p.id, h.id)), place) for p, h in _opposed(counted[0]))
+    return lambda conflict: not keys.isdisjoint(_conflict_keys(conflict))
+
+
+def _counted(
+    proceeding: Proceeding,
+    as_of: PartialDate,
+    jurisdiction: str | None,
+    nice_class: int | None,
+    min_score: float,
+) -> tuple[Proceeding, float, bool] | None:
+    """A proceeding as it stood on `as_of` (pending if decided later), its score, and
+    whether it was decided later; None when it does not count (filed later, another
+    jurisdiction or class, a score below `min_score`)."""
+    filed = PartialDate.try_parse(proceeding.filing_date)
+    if filed is not None and filed.first_day > as_of.last_day:
+        return None  # not yet filed on the date asked
+    if jurisdiction is not None and proceeding.jurisdiction != jurisdiction:
+        return None
+    if nice_class is not None and nice_class not in proceeding.classes:
+        return None
+    decided = PartialDate.try_parse(proceeding.decision_date)
+    later = decided is not None and decided.first_day > as_of.last_day
+    if later:
+        proceeding = dataclasses.replace(proceeding, outcome="pending", decision_date=None)
+    score = OUTCOME_SCORES[proceeding.outcome or "pending"]
+    return None if score < min_score else (proceeding, score, later)
+
+
+def _opposed(proceeding: Proceeding) -> list[tuple[PartyRef, PartyRef]]:
+    """The (plaintiff, holder) pairs of a proceeding: one party (or two records of it) is
+    never in conflict with itself."""
+    return [(p, h) for p in proceeding.plaintiffs for h in proceeding.holders if p.id != h.id]
+
+
+def _conflict_keys(conflict: ConflictPair) -> Iterator[tuple[frozenset[str], str]]:
+    """(two holders, jurisdiction) for every pair of a conflict's holders, one a side."""
+    for a in conflict.holders[0]:
+        for b in conflict.holders[1]:
+            if a.id != b.id:
+                yield frozenset((a.id, b.id)), conflict.jurisdiction or ""
 
 
 def with_proceeding_conflicts(

@@ -29,6 +29,7 @@ from kg.analysis.conflicts import (
     find_conflicts,
     merge_conflicts,
     place_batches,
+    top_conflicts,
 )
 from kg.analysis.contradictions import ONE_PARTY_PER_SOURCE, SINGLE_VALUED, find_contradictions
 from kg.analysis.coverage import counted_in, memberships, read_coverage
@@ -53,6 +54,7 @@ from kg.analysis.model import (
     ResultList,
     SearchHit,
     TimelineEntry,
+    TopResults,
 )
 from kg.analysis.paths import conflict_paths as find_paths
 from kg.analysis.priority import priority
@@ -60,6 +62,7 @@ from kg.analysis.proceedings import (
     Proceeding,
     check_kind,
     check_outcome,
+    proceeding_keys,
     proceeding_timeline,
     read_proceedings,
     select_proceedings,
@@ -304,13 +307,20 @@ class Analyst:
         min_score: float = DEFAULT_MIN_SCORE,
         as_of: PartialDate | dt.date | str | None = None,
         include_lapsed: bool = False,
-    ) -> list[ConflictPair]:
+        top: int | None = None,
+    ) -> TopResults[ConflictPair]:
         """Pairs of parties in conflict, highest risk first, among the rights in force on
         `as_of` (default today; dead rights too with `include_lapsed`). A right not filed (a
         use not begun, an owner not yet the owner) on `as_of` takes no part
-        (`kg.analysis.lifecycle.on_date`), and only cases begun by then add the case bonus."""
+        (`kg.analysis.lifecycle.on_date`), and only cases begun by then add the case bonus.
+
+        With `top` (1 or more) only the first `top` conflicts of that list are kept, as they
+        are found (memory for `top` conflicts, not a register's millions); the answer's
+        ``total`` counts them all. Raises `kg.analysis.arguments.ArgumentError` for a `top`
+        below 1."""
         nice_class = self._check_class(nice_class)
         jurisdiction = self._check_jurisdiction(jurisdiction)
+        arguments.check(top=top)
         facts = self.facts
         when = _as_date(as_of) or PartialDate.today()
         index = facts.mark_index  # similar pairs of texts, kept as marks are loaded
@@ -349,26 +359,28 @@ class Analyst:
             )
 
         if by_place is None:  # the index lacks some texts: read every holding
-            pairs = search(None, None)
+            lists: Iterable[list[ConflictPair]] = [search(None, None)]
         elif jurisdiction is not None:  # one place: its holdings, and the rights covering it
-            pairs = search(set().union(*by_place.values()), None)
+            lists = [search(set().union(*by_place.values()), None)]
         else:  # a register's places a few at a time: memory for the holdings of the biggest
-            pairs = merge_conflicts(
+            lists = (
                 search(wanted, places_only)
                 for wanted, places_only in place_batches(by_place, CONFLICT_BATCH_MARKS, wide)
             )
+        asked = {"jurisdiction": jurisdiction, "nice_class": nice_class, "min_score": min_score}
+        if top is None:
+            pairs, total = merge_conflicts(lists), None
+        else:  # the best `top`, and those a proceeding may raise past them
+            raised = proceeding_keys(read_proceedings(facts), as_of=when, **asked)
+            pairs, total = top_conflicts(lists, top, raised)
         # Oppositions and cancellations are conflicts too (kg.analysis.proceedings).
-        return ResultList(
-            with_proceeding_conflicts(
-                facts,
-                pairs,
-                as_of=when,
-                include_lapsed=include_lapsed,
-                jurisdiction=jurisdiction,
-                nice_class=nice_class,
-                min_score=min_score,
-            )
+        found = with_proceeding_conflicts(
+            facts, pairs, as_of=when, include_lapsed=include_lapsed, **asked
         )
+        if total is None:
+            return TopResults(found)
+        # a proceeding merged into a conflict kept adds none; one between other parties does
+        return TopResults(found[:top], total + len(found) - len(pairs))
 
     def conflict_paths(
         self, origin: str, destination: str, max_length: int = 6, *, every: bool = False

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from kg.analysis.arguments import check
+from kg.analysis.model import TopResults
 from kg.analysis.thresholds import DEFAULT_MIN_SIMILARITY
 from kg.analysis.wording import jointly
 from kg.cli.output import printable, render_table
@@ -26,7 +27,7 @@ __all__ = ["ANALYSIS_COMMANDS", "add_analysis_commands"]
 # The analysis commands' own arguments (argparse dests), checked by `kg.analysis.arguments`.
 ARGUMENTS = (
     "mark", "nice_class", "jurisdiction", "excluding", "as_of", "min_similarity", "min_score",
-    "origin", "destination", "max_length", "subject",
+    "origin", "destination", "max_length", "subject", "top",
 )  # fmt: skip
 _LAPSED_HELP = (
     "also list dead rights (expired, abandoned, refused, cancelled, withdrawn) on the date, "
@@ -89,6 +90,13 @@ def add_analysis_commands(
     conflicts.add_argument("--min-score", type=float, default=0.5, metavar="X", help="default 0.5")
     conflicts.add_argument("--as-of", metavar="DATE", help=_AS_OF_HELP)
     conflicts.add_argument("--include-lapsed", action="store_true", help=_LAPSED_HELP)
+    conflicts.add_argument(
+        "--top",
+        type=int,
+        metavar="N",
+        help="only the N highest-risk conflicts (memory for N, not a register's millions); "
+        "a last line says how many there are in all",
+    )
 
     path = commands.add_parser(
         "path",
@@ -198,6 +206,7 @@ def _conflicts(
         args.min_score,
         as_of=args.as_of,
         include_lapsed=args.include_lapsed,
+        top=args.top,
     )
     columns = ["score", "party A", "party B", "marks", "in", "why"]
 
@@ -300,7 +309,10 @@ def run_analysis(
             "which is slow for a large register; any command that writes the store (kg "
             "import, kg load, or starting kg serve) rebuilds it"
         )
+    left_out = _left_out(results)
     if args.format == "json":
+        if left_out and warn is not None:
+            warn(left_out)
         return json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2) + "\n"
     if command == "path":
         return printable(_render_paths(results), lines=True) or "no path within the length limit\n"
@@ -314,7 +326,15 @@ def run_analysis(
     if shared:
         results = [dataclasses.replace(r, reasons=_unshared(r.reasons, shared)) for r in results]
     said = "".join(f"every hit: {printable(note)}\n" for note in shared)
-    return said + render_table(columns, [row(r) for r in results], wrap=True)
+    table = render_table(columns, [row(r) for r in results], wrap=True)
+    return said + table + (f"({left_out})\n" if left_out else "")
+
+
+def _left_out(results: Sequence[Any]) -> str | None:
+    """What a `TopResults` answer left out, in words (None when nothing was)."""
+    if not isinstance(results, TopResults) or results.total <= len(results):
+        return None
+    return f"{len(results):,} of {results.total:,} conflicts shown, the highest-risk: --top"
 
 
 def _shared_notes(hits: Sequence[Any], notes: Sequence[str]) -> tuple[str, ...]:

@@ -5,9 +5,11 @@ while; run on the event loop it would stall every other request, and the per-req
 limit could not fire. So every call runs in a worker thread (at most `threads` at once).
 
 Ranked conflicts are cached per `KnowledgeGraph.generation` (any write through the graph
-bumps it), so the pages of one ranking are cut from the same list and turning a page does
-not recompute it. Other answers are not cached here: the `Analyst` already keeps the facts
-it read until the graph changes.
+bumps it), so the pages of one ranking are cut from the same list and turning back a page
+does not recompute it. A search keeps only the conflicts up to the page asked
+(`Analyst.conflicts`' ``top``) and counts the rest, so a register's millions are never held;
+a page past the cached ones searches again. Other answers are not cached here: the `Analyst`
+already keeps the facts it read until the graph changes.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import TypeVar
 import anyio
 import anyio.to_thread
 
-from kg.analysis.model import ConflictPair
+from kg.analysis.model import ConflictPair, TopResults
 from kg.analysis.service import Analyst
 from kg.graph import KnowledgeGraph
 
@@ -44,7 +46,7 @@ class AnalysisRunner:
         self._limiter = anyio.CapacityLimiter(threads)
         self._cached = cached
         self._lock = threading.Lock()
-        self._conflicts: OrderedDict[Hashable, list[ConflictPair]] = OrderedDict()
+        self._conflicts: OrderedDict[Hashable, TopResults[ConflictPair]] = OrderedDict()
         self._generation = graph.generation
 
     async def run(self, call: Callable[[], T]) -> T:
@@ -58,13 +60,17 @@ class AnalysisRunner:
         min_score: float,
         as_of: str | None = None,
         include_lapsed: bool = False,
-    ) -> list[ConflictPair]:
-        """`Analyst.conflicts`, cached until the graph changes (and per day asked)."""
+        top: int | None = None,
+    ) -> TopResults[ConflictPair]:
+        """`Analyst.conflicts`, cached until the graph changes (and per day asked): the first
+        `top` conflicts (all with None) and how many there are in all. A cached answer that
+        holds at least `top` conflicts (or all of them) is given again, else the search runs
+        for `top` and its answer replaces the cached one."""
         day = as_of or dt.date.today().isoformat()  # what is in force changes with the day
         key = (jurisdiction.upper() if jurisdiction else None, nice_class, min_score, day)
         key += (include_lapsed,)
         found = self._cache_get(key)
-        if found is None:
+        if found is None or not _holds(found, top):
             generation = self.graph.generation
             found = await self.run(
                 lambda: self.analyst.conflicts(
@@ -73,12 +79,13 @@ class AnalysisRunner:
                     min_score=min_score,
                     as_of=day,
                     include_lapsed=include_lapsed,
+                    top=top,
                 )
             )
             self._cache_put(key, found, generation)
         return found
 
-    def _cache_get(self, key: Hashable) -> list[ConflictPair] | None:
+    def _cache_get(self, key: Hashable) -> TopResults[ConflictPair] | None:
         with self._lock:
             if self._generation != self.graph.generation:
                 self._conflicts.clear()
@@ -88,10 +95,15 @@ class AnalysisRunner:
                 self._conflicts.move_to_end(key)
             return found
 
-    def _cache_put(self, key: Hashable, value: list[ConflictPair], generation: int) -> None:
+    def _cache_put(self, key: Hashable, value: TopResults[ConflictPair], generation: int) -> None:
         with self._lock:
             if generation != self.graph.generation or generation != self._generation:
                 return  # computed on data that has changed since: do not keep it
             self._conflicts[key] = value
             while len(self._conflicts) > self._cached:
                 self._conflicts.popitem(last=False)
+
+
+def _holds(found: TopResults[ConflictPair], top: int | None) -> bool:
+    """Whether an answer has the first `top` conflicts (None: all of them)."""
+    return len(found) == found.total or (top is not None and len(found) >= top)

@@ -191,6 +191,7 @@ class Query:
             _given(min_score, DEFAULT_MIN_SCORE),
             as_of=str(as_of) if as_of is not None else None,
             include_lapsed=bool(include_lapsed),
+            top=max(1, start + size),  # the pages up to this one, never a register's millions
         )
         page = ranked[start : start + size]
         edges = [
@@ -203,12 +204,12 @@ class Query:
         return ConflictConnection(
             edges=edges,
             page_info=PageInfo(
-                has_next_page=start + size < len(ranked),
+                has_next_page=start + size < ranked.total,
                 has_previous_page=start > 0,
                 start_cursor=edges[0].cursor if edges else None,
                 end_cursor=edges[-1].cursor if edges else None,
             ),
-            total_count=len(ranked),
+            total_count=ranked.total,
         )
 
     @strawberry.field(
