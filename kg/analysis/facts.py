@@ -79,6 +79,13 @@ _HOLDING_PROPERTIES |= REGISTRATION_CLAIM_PROPERTIES  # read again by with_regis
 _HOLDING_PROPERTIES |= {name: name for name in KIND_PROPERTIES}  # kg.analysis.mark_kinds
 _HOLDING_FIELDS = {TM + name: name for name in _HOLDING_PROPERTIES}
 """Property IRI -> the local name a holding record keeps its values under."""
+_PARTY_FIELDS = {
+    "https://schema.org/name": "name",
+    "https://schema.org/alternateName": "alias",
+    RDF_TYPE: "type",
+    TM + "nationality": "country",
+}
+"""A party's properties `FactBase.parties` reads, by kind."""
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
 
 
@@ -286,29 +293,22 @@ class FactBase(BatchedLookups, TimelineFacts):
         types: dict[str, set[str]] = defaultdict(set)
         countries: dict[str, set[str]] = defaultdict(set)
         for batch in batches(every):
-            rows = self.select(
-                f"""SELECT ?p ?kind ?name ?lang ?g WHERE {{
-                      VALUES ?p {{ {iri_values(batch)} }}
-                      {{ GRAPH ?g {{ ?p <https://schema.org/name> ?name }} BIND("name" AS ?kind) }}
-                      UNION
-                      {{ GRAPH ?g {{ ?p <https://schema.org/alternateName> ?name }}
-                         BIND("alias" AS ?kind) }}
-                      UNION
-                      {{ GRAPH ?g {{ ?p a ?type }}
-                         BIND(STR(?type) AS ?name) BIND("type" AS ?kind) }}
-                      UNION
-                      {{ GRAPH ?g {{ ?p <{TM}nationality> ?country }}
-                         BIND(STR(?country) AS ?name) BIND("country" AS ?kind) }}
-                      BIND(LANG(?name) AS ?lang)
-                    }}"""
-            )
-            for row in rows:
-                if row["kind"] == "type":
-                    types[row["p"]].add(row["name"].removeprefix(TM))  # type: ignore[union-attr,index]
-                elif row["kind"] == "country":
-                    countries[row["p"]].add(row["name"].rsplit("/", 1)[-1])  # type: ignore[union-attr,index]
-                else:
-                    names[row["p"]].append((row["kind"], row["name"], row["lang"] or ""))  # type: ignore[index,arg-type]
+            # every statement of the records, the four properties picked here: a UNION of
+            # four patterns joined the VALUES four times (2.2x as long at 100,000 marks)
+            for subject, predicate, obj, _ in self.store.query(
+                f"SELECT ?p ?q ?o ?g WHERE {{ VALUES ?p {{ {iri_values(batch)} }} "
+                "GRAPH ?g { ?p ?q ?o } }"
+            ):
+                kind = _PARTY_FIELDS.get(predicate.value)
+                if kind is None:
+                    continue
+                party, value = subject.value, obj.value
+                if kind == "type":
+                    types[party].add(value.removeprefix(TM))
+                elif kind == "country":
+                    countries[party].add(value.rsplit("/", 1)[-1])
+                else:  # a name's language tag ("" for none, and for an IRI given as a name)
+                    names[party].append((kind, value, getattr(obj, "language", None) or ""))
         for canonical, group in members.items():
             self._parties[canonical] = _party_ref(canonical, group, names, types)
             found = sorted({c for iri in group for c in countries.get(iri, ())})
