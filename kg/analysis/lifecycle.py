@@ -33,8 +33,10 @@ __all__ = [
     "PENDING",
     "RENEWAL_WINDOW_DAYS",
     "StatusScheme",
+    "applicant_on",
     "begun",
     "end_of",
+    "ended_by",
     "on_date",
     "start_of",
     "status_name",
@@ -81,16 +83,14 @@ def on_date(
         if holding.kind is not HoldingKind.REGISTERED_OWNER:
             kept.append(holding)
             continue
-        ended, reason = _end(holding)
-        end = PartialDate.try_parse(ended)
-        lapsed = reason is not None and (end is None or end.last_day < as_of.first_day)
-        if lapsed and not include_lapsed:
+        end = ended_by(holding, as_of)
+        if end is not None and not include_lapsed:
             continue
         changes: dict = {}
-        if _applicant(holding, as_of):
+        if applicant_on(holding, as_of):
             changes["kind"] = HoldingKind.APPLICANT
-        if lapsed:
-            changes.update(lapsed=True, ended=ended, end_reason=reason)
+        if end is not None:
+            changes.update(lapsed=True, ended=end[0], end_reason=end[1])
         kept.append(dataclasses.replace(holding, **changes) if changes else holding)
     return kept
 
@@ -124,6 +124,28 @@ def begun(holding: Holding, as_of: PartialDate) -> bool:
     return True
 
 
+def ended_by(holding: Holding, as_of: PartialDate) -> tuple[str | None, str] | None:
+    """(when, why) a registration or application had ended by `as_of` (when: None if no
+    source dates the end); None while it is in force then, and for a use (a use has no
+    status: its end date is not a lapse). The rule of `on_date`.
+
+    >>> from kg.analysis.model import MarkRef
+    >>> old = Holding(id="r", kind=HoldingKind.REGISTERED_OWNER, mark=MarkRef("m", "X"),
+    ...     party="p", on_behalf_of=None, jurisdiction="GB", classes=(9,), filing_date=None,
+    ...     registration_date=None, start_date=None, end_date=None, registration_number=None,
+    ...     region=None, sources=(), expiry_date="2020-06-01")
+    >>> ended_by(old, PartialDate.parse("2024")), ended_by(old, PartialDate.parse("2020"))
+    (('2020-06-01', 'expired (its term ended, no renewal recorded)'), None)
+    """
+    if holding.kind is not HoldingKind.REGISTERED_OWNER:
+        return None
+    ended, reason = _end(holding)
+    if reason is None:
+        return None
+    end = PartialDate.try_parse(ended)
+    return (ended, reason) if end is None or end.last_day < as_of.first_day else None
+
+
 def end_of(holding: Holding) -> tuple[str | None, str | None]:
     """(the date a registration ended or will end, why) — (None, None) while nothing ends it:
     an ended status from its status date, else an expiry date with no renewal recorded."""
@@ -153,8 +175,9 @@ def _reason(holding: Holding) -> str:
     return holding.status or "ended"
 
 
-def _applicant(holding: Holding, as_of: PartialDate) -> bool:
-    """Whether the holder was an applicant on `as_of`: the application was pending then."""
+def applicant_on(holding: Holding, as_of: PartialDate) -> bool:
+    """Whether the holder of a registration record was an applicant on `as_of`: the
+    application was pending then, or it ended without ever being registered."""
     if holding.status_stage == PENDING:
         return True
     registered = PartialDate.try_parse(holding.registration_date)

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from kg.analysis.dates import PartialDate
+from kg.analysis.lifecycle import applicant_on, ended_by
 from kg.analysis.model import Cited, Holding, HoldingKind, SourceRef
 from kg.analysis.proceedings import read_proceedings
 from kg.analysis.sparql_text import RDF_TYPE, TM, batches, camel_words, iri_values
@@ -63,6 +65,9 @@ class HoldingLabel:
     classes: tuple[int, ...]
     registration: bool
     application: bool = False
+    lapsed: str | None = None
+    """For a registration or application dead today, when and why it ended ("on 2020-06-01:
+    expired (its term ended, no renewal recorded)"; `kg.analysis.lifecycle.ended_by`)."""
 
 
 @dataclass
@@ -82,8 +87,9 @@ class PathLabels:
     sources: dict[str, SourceRef] = field(default_factory=dict)
 
 
-def holding_label(holding: Holding) -> HoldingLabel:
-    """How a path names one holder's registration or use.
+def holding_label(holding: Holding, as_of: PartialDate | None = None) -> HoldingLabel:
+    """How a path names one holder's registration or use; with `as_of`, a registration or
+    application dead on that date says when and why it ended (``lapsed``).
 
     >>> from kg.analysis.model import MarkRef
     >>> h = Holding(id="r", kind=HoldingKind.REGISTERED_OWNER, mark=MarkRef("m", "AWS"),
@@ -92,19 +98,36 @@ def holding_label(holding: Holding) -> HoldingLabel:
     ...     registration_number="4249189", region=None, sources=())
     >>> holding_label(h).label
     "registration No. 4249189 of 'AWS' (CN, class 42)"
+    >>> import dataclasses
+    >>> old = dataclasses.replace(h, expiry_date="2020-06-01")
+    >>> holding_label(old, PartialDate.parse("2024")).lapsed
+    'on 2020-06-01: expired (its term ended, no renewal recorded)'
     """
     text = repr(holding.mark.text)
     classes = _classes(holding.classes)
     if holding.kind is HoldingKind.REGISTERED_OWNER:
-        application = holding.status_stage == "pending"
+        # an application pending, or one that ended unregistered (refused, withdrawn)
+        application = (
+            applicant_on(holding, as_of) if as_of is not None else holding.status_stage == "pending"
+        )
         what = "application" if application else "registration"
         number = f" No. {holding.registration_number}" if holding.registration_number else ""
         details = ", ".join(d for d in (holding.jurisdiction, classes) if d)
         where = f" ({details})" if details else ""
         article = "" if number else ("an " if application else "a ")
         label = f"{article}{what}{number} of {text}{where}"
+        end = ended_by(holding, as_of) if as_of is not None else None
+        lapsed = None
+        if end is not None:
+            lapsed = f"on {end[0] or 'a date not stated'}: {end[1]}"
         return HoldingLabel(
-            label, label, holding.jurisdiction, holding.classes, True, application=application
+            label,
+            label,
+            holding.jurisdiction,
+            holding.classes,
+            True,
+            application=application,
+            lapsed=lapsed,
         )
     place = f" in {holding.jurisdiction}" if holding.jurisdiction else ""
     details = ", ".join(
@@ -130,11 +153,13 @@ def path_labels(facts: FactBase, nodes: Iterable[str], holdings: Iterable[str]) 
         found.nodes[mark] = f"the mark {facts.marks[mark]!r}"
         found.kinds[mark] = "Mark"
     wanted = set(holdings)
+    today = PartialDate.today()  # a path is told as things stand: a dead right says so
     for holding in facts.holdings(marks) if wanted else ():
         if holding.id in wanted:
-            found.holdings[(holding.id, holding.party)] = holding_label(holding)
+            label = holding_label(holding, today)
+            found.holdings[(holding.id, holding.party)] = label
             found.kinds[holding.id] = "Registration" if holding.kind in _FILED else "Use"
-            found.nodes.setdefault(holding.id, holding_label(holding).label)
+            found.nodes.setdefault(holding.id, label.label)
     found.texts = _texts(facts, marks)
     others = nodes - marks - {h for h, _ in found.holdings}
     values = _values(facts, others)

@@ -393,7 +393,8 @@ def _closeness(labels: PathLabels, left: Link, similar: Link | None, right: Link
     shared = 0 if classes[0] & classes[1] else (1 if not all(classes) else 2)
     operated = sum(link.predicate == _BEHALF for link in (left, right))
     score = similar.similarity.score if similar and similar.similarity else 1.0
-    return (place, shared, operated, -score, l_view.label, r_view.label)
+    dead = (l_view.lapsed is not None) + (r_view.lapsed is not None)  # in force first
+    return (place, dead, shared, operated, -score, l_view.label, r_view.label)
 
 
 def _view(labels: PathLabels, link: Link) -> HoldingLabel:
@@ -472,8 +473,10 @@ def explain(labels: PathLabels, link: Link, source: str, target: str) -> PathSte
         holder = name(link.holder or "", "")
         if link.ends[0] == link.holder and labels.kinds.get(obj) == "Mark":
             if view.registration:
-                verb = "filed" if view.application else "owns"
+                verb = "filed" if view.application else ("owned" if view.lapsed else "owns")
                 sentence = f"{holder} {verb} {view.label}"
+                if view.lapsed:
+                    sentence += f", which lapsed {view.lapsed}"
             else:
                 sentence = f"{holder} uses {view.use}"
         elif labels.kinds.get(obj) == "Mark":

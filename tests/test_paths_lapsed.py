@@ -1,0 +1,111 @@
+"""A conflict path through a right that is dead today says so, and comes after the paths
+through rights in force: "Zeta Corp owned registration No. GB-2 of 'ZEPHYRANTA' (GB, class
+9), which lapsed on 2020-06-01: expired ...", never "owns" (a trial of 2026-12-02 found a
+report's first conflict path leading with an expired registration and not saying so)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg import KnowledgeGraph, Settings
+from kg.analysis.service import Analyst
+from tests.test_conflict_batches import PREFIXES
+
+# (registration, holder, text, jurisdiction, class, expiry, status)
+RIGHTS = [
+    ("gb-1", "alpha", "ZEPHYRANTO", "GB", 9, None, None),
+    ("us-1", "alpha", "ZEPHYRANTO", "US", 42, None, None),
+    ("gb-2", "zeta", "ZEPHYRANTA", "GB", 9, "2020-06-01", None),  # expired, no renewal
+    ("us-2", "zeta", "ZEPHYRANTA", "US", 9, None, None),
+    ("fr-1", "omega", "ZEPHYRANTE", "FR", 9, None, "abandoned"),  # ended by its status
+    ("fr-2", "alpha", "ZEPHYRANTO", "FR", 9, None, None),
+    ("fr-3", "kappa", "ZEPHYRANTU", "FR", 9, None, "refused"),  # never registered
+]
+
+
+def _trig() -> str:
+    lines = [PREFIXES, "@prefix status: <https://w3id.org/tmkg/id/status/> ."]
+    for number, holder, text, place, nice, expiry, status in RIGHTS:
+        extra = f' ; tm:expiryDate "{expiry}"^^xsd:date' if expiry else ""
+        if status:
+            extra += f' ; tm:markStatus status:{status} ; tm:statusDate "2021-03-01"^^xsd:date'
+        lines.append(
+            f"graph:{number} {{\n"
+            f'  party:{holder} a tm:Company ; schema:name "{holder.title()} Corp" .\n'
+            f'  mark:{text.lower()} a tm:Mark ; tm:text "{text}" .\n'
+            f"  reg:{number} a tm:Registration ; tm:mark mark:{text.lower()} ;\n"
+            f"    tm:owner party:{holder} ; tm:jurisdiction cc:{place} ; tm:niceClass nice:{nice} ;\n"
+            + (
+                ""  # an application the office refused: no number, never registered
+                if status == "refused"
+                else f'    tm:registrationNumber "{number.upper()}" ;'
+                ' tm:registrationDate "2010-06-01"^^xsd:date ;\n'
+            )
+            + f'    tm:filingDate "2010-01-01"^^xsd:date{extra} .\n}}\n'
+            f'source:{number} a tm:Source ; dcterms:title "register record {number}" .\n'
+            f"graph:{number} a tm:SourceGraph ; prov:wasDerivedFrom source:{number} ."
+        )
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="module")
+def analyst(tmp_path_factory: pytest.TempPathFactory) -> Analyst:
+    path = tmp_path_factory.mktemp("lapsed-paths") / "rights.trig"
+    path.write_text(_trig(), encoding="utf-8")
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    graph.load([path])
+    return Analyst(graph)
+
+
+def test_a_path_through_an_expired_registration_says_it_lapsed(analyst: Analyst) -> None:
+    paths = [
+        p
+        for p in analyst.conflict_paths("Alpha Corp", "Zeta Corp", every=True)
+        if p.kind == "mark conflict"
+    ]
+    told = [step.explanation for path in paths for step in path.steps]
+    expired = [s for s in told if "GB-2" in s]
+    assert expired, told
+    said = (
+        "Zeta Corp owned registration No. GB-2 of 'ZEPHYRANTA' (GB, class 9), which lapsed on "
+        "2020-06-01: expired (its term ended, no renewal recorded)"
+    )
+    assert all(s == said for s in expired), expired
+    assert not any("owns registration No. GB-2" in s for s in told)
+    live = [s for s in told if "US-2" in s]
+    assert live and all(s.startswith("Zeta Corp owns registration No. US-2") for s in live)
+
+
+def test_paths_through_rights_in_force_come_first(analyst: Analyst) -> None:
+    """The GB pair (same place, same class) led before; the live US pair (one place, classes
+    42 and 9) leads now, then the expired GB pair (one place), then the live pairs of rights
+    in different places."""
+    paths = [
+        p
+        for p in analyst.conflict_paths("Alpha Corp", "Zeta Corp", every=True)
+        if p.kind == "mark conflict"
+    ]
+    first, *others = paths
+    assert "US-2" in first.summary and "lapsed" not in first.summary
+    assert "GB-1" in others[0].summary and "GB-2" in others[0].summary
+    assert "which lapsed on 2020-06-01" in others[0].summary
+    assert all("lapsed" not in p.summary for p in others[1:3])  # FR-2 or GB-1 with US-2
+    assert analyst.conflict_path("Alpha Corp", "Zeta Corp") == first
+
+
+def test_a_registration_ended_by_its_status_says_why(analyst: Analyst) -> None:
+    path = analyst.conflict_path("Alpha Corp", "Omega Corp")
+    assert path is not None
+    assert (
+        "Omega Corp owned registration No. FR-1 of 'ZEPHYRANTE' (FR, class 9), which lapsed on "
+        "2021-03-01: abandoned" in path.summary
+    )
+
+
+def test_an_application_refused_is_told_as_an_application(analyst: Analyst) -> None:
+    path = analyst.conflict_path("Alpha Corp", "Kappa Corp")
+    assert path is not None
+    assert (
+        "Kappa Corp filed an application of 'ZEPHYRANTU' (FR, class 9), which lapsed on "
+        "2021-03-01: refused" in path.summary
+    ), path.summary
