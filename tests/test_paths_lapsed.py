@@ -93,19 +93,24 @@ def test_paths_through_rights_in_force_come_first(analyst: Analyst) -> None:
     assert analyst.conflict_path("Alpha Corp", "Zeta Corp") == first
 
 
-def test_a_registration_ended_by_its_status_says_why(analyst: Analyst) -> None:
-    path = analyst.conflict_path("Alpha Corp", "Omega Corp")
+@pytest.mark.parametrize(
+    ("other", "said"),
+    [
+        # a registration ended by its status
+        (
+            "Omega Corp",
+            "Omega Corp owned registration No. FR-1 of 'ZEPHYRANTE' (FR, class 9), which lapsed "
+            "on 2021-03-01: abandoned",
+        ),
+        # an application refused before it was registered is told as an application
+        (
+            "Kappa Corp",
+            "Kappa Corp filed an application of 'ZEPHYRANTU' (FR, class 9), which lapsed on "
+            "2021-03-01: refused",
+        ),
+    ],
+)
+def test_a_right_ended_by_its_status_says_why(analyst: Analyst, other: str, said: str) -> None:
+    path = analyst.conflict_path("Alpha Corp", other)
     assert path is not None
-    assert (
-        "Omega Corp owned registration No. FR-1 of 'ZEPHYRANTE' (FR, class 9), which lapsed on "
-        "2021-03-01: abandoned" in path.summary
-    )
-
-
-def test_an_application_refused_is_told_as_an_application(analyst: Analyst) -> None:
-    path = analyst.conflict_path("Alpha Corp", "Kappa Corp")
-    assert path is not None
-    assert (
-        "Kappa Corp filed an application of 'ZEPHYRANTU' (FR, class 9), which lapsed on "
-        "2021-03-01: refused" in path.summary
-    ), path.summary
+    assert said in path.summary, path.summary
