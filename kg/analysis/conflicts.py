@@ -449,6 +449,7 @@ def conflict_marks_by_place(
     *,
     jurisdiction: str | None = None,
     nice_class: int | None = None,
+    focus: Container[str] | None = None,
 ) -> dict[str, set[str]] | None:
     """The marks whose holdings may take part in a conflict, chosen before reading any
     holding, by the place where they may meet: those meeting another holding in one
@@ -460,7 +461,8 @@ def conflict_marks_by_place(
     the rights is read: read them with every place). With `jurisdiction`, only holdings of
     that code or of a `wide` code count; with `nice_class`, only meetings where one side
     states that class (or goods and services, which may add it): the filters of
-    `find_conflicts`, applied before any holding is read.
+    `find_conflicts`, applied before any holding is read. With `focus` (canonical mark IRIs:
+    a party's), only meetings where one side holds one of those marks count.
 
     `statements` are (subject, tm: local name, value) of the holdings' ``mark``,
     ``jurisdiction``, ``verbalElement``, ``niceClass`` and ``goodsServices`` statements
@@ -522,6 +524,11 @@ def conflict_marks_by_place(
     if similar.unknown_texts(at):
         return None
     chosen: dict[str, set[str]] = defaultdict(set)  # place -> holdings meeting another there
+    focused = (  # the holdings of the marks in focus: every meeting counted has one
+        None
+        if focus is None
+        else {key for key, held in marks.items() if any(canonical(m) in focus for m in held)}
+    )
 
     def related(left: set[int], right: set[int]) -> bool:
         if nice_class is not None and not (
@@ -548,6 +555,7 @@ def conflict_marks_by_place(
                         if (
                             other != one
                             and (one not in met or other not in met)
+                            and (focused is None or one in focused or other in focused)
                             and related(classes[one], classes[other])
                         ):
                             met.update((one, other))

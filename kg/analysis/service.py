@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from rapidfuzz import fuzz, process
 
@@ -78,6 +78,7 @@ from kg.analysis.similarity import (
     compare,
     normalize,
 )
+from kg.analysis.sparql_text import iri_values
 from kg.analysis.stated_texts import (
     SAME_MARK,
     STATED_SCORE,
@@ -308,6 +309,7 @@ class Analyst:
         as_of: PartialDate | dt.date | str | None = None,
         include_lapsed: bool = False,
         top: int | None = None,
+        party: str | None = None,
     ) -> TopResults[ConflictPair]:
         """Pairs of parties in conflict, highest risk first, among the rights in force on
         `as_of` (default today; dead rights too with `include_lapsed`). A right not filed (a
@@ -317,10 +319,24 @@ class Analyst:
         With `top` (1 or more) only the first `top` conflicts of that list are kept, as they
         are found (memory for `top` conflicts, not a register's millions); the answer's
         ``total`` counts them all. Raises `kg.analysis.arguments.ArgumentError` for a `top`
-        below 1."""
+        below 1.
+
+        With `party` (a name, alias or IRI: `find_party`) only the conflicts where it holds a
+        side (alone or with co-owners) are listed, the same as the whole list keeps for it:
+        only the holdings of its marks and of the marks meeting them are read. Raises
+        `kg.errors.NotFound` for a party the store does not know."""
         nice_class = self._check_class(nice_class)
         jurisdiction = self._check_jurisdiction(jurisdiction)
         arguments.check(top=top)
+        involved: Callable[[ConflictPair], bool] | None = None
+        focus: set[str] | None = None
+        if party is not None:
+            chosen = self.find_party(party).id
+            focus = self._marks_held_by(chosen)
+
+            def involved(conflict: ConflictPair) -> bool:
+                return any(holder.id == chosen for side in conflict.holders for holder in side)
+
         facts = self.facts
         when = _as_date(as_of) or PartialDate.today()
         index = facts.mark_index  # similar pairs of texts, kept as marks are loaded
@@ -338,6 +354,7 @@ class Analyst:
             ((pair.left, pair.right) for pair in evidence),
             jurisdiction=jurisdiction,
             nice_class=nice_class,
+            focus=focus,
         )
         cases = facts.case_parties_on(when)  # a case filed later is no case yet
 
@@ -360,13 +377,15 @@ class Analyst:
 
         if by_place is None:  # the index lacks some texts: read every holding
             lists: Iterable[list[ConflictPair]] = [search(None, None)]
-        elif jurisdiction is not None:  # one place: its holdings, and the rights covering it
+        elif jurisdiction is not None or focus is not None:  # one place, or one party's marks
             lists = [search(set().union(*by_place.values()), None)]
         else:  # a register's places a few at a time: memory for the holdings of the biggest
             lists = (
                 search(wanted, places_only)
                 for wanted, places_only in place_batches(by_place, CONFLICT_BATCH_MARKS, wide)
             )
+        if involved is not None:  # the conflicts among the holdings read that are not its own
+            lists = ([pair for pair in pairs if involved(pair)] for pairs in lists)
         asked = {"jurisdiction": jurisdiction, "nice_class": nice_class, "min_score": min_score}
         if top is None:
             pairs, total = merge_conflicts(lists), None
@@ -377,6 +396,8 @@ class Analyst:
         found = with_proceeding_conflicts(
             facts, pairs, as_of=when, include_lapsed=include_lapsed, **asked
         )
+        if involved is not None:  # proceedings between other parties
+            found = [conflict for conflict in found if involved(conflict)]
         if total is None:
             return TopResults(found)
         # a proceeding merged into a conflict kept adds none; one between other parties does
@@ -591,6 +612,19 @@ class Analyst:
                 return iri
         known = {r["c"].rsplit("/", 1)[-1]: {r["c"]} for r in rows if r["c"]}  # type: ignore[union-attr]
         raise NotFound(f"no case {case!r}", suggestion=_suggest(case, known))
+
+    def _marks_held_by(self, party: str) -> set[str]:
+        """The marks (canonical IRIs) of every registration or use naming `party` (any IRI
+        of it) in any role, or named with it by a recorded change of owner (a superset of
+        those it holds on any date)."""
+        facts = self.facts
+        members = iri_values(sorted(facts.identities.members(party)))
+        rows = facts.tuples(
+            f"""SELECT DISTINCT ?m WHERE {{ VALUES ?p {{ {members} }}
+                  {{ ?h ?role ?p }} UNION {{ ?e <{TM}registration> ?h ; ?role ?p }}
+                  ?h <{TM}mark> ?m }}"""
+        )
+        return {facts.identities.canonical(mark) for (mark,) in rows if mark}
 
     @staticmethod
     def _party_iris(holdings: Iterable[Holding]) -> set[str]:

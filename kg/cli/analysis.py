@@ -27,7 +27,7 @@ __all__ = ["ANALYSIS_COMMANDS", "add_analysis_commands"]
 # The analysis commands' own arguments (argparse dests), checked by `kg.analysis.arguments`.
 ARGUMENTS = (
     "mark", "nice_class", "jurisdiction", "excluding", "as_of", "min_similarity", "min_score",
-    "origin", "destination", "max_length", "subject", "top",
+    "origin", "destination", "max_length", "subject", "top", "party",
 )  # fmt: skip
 _LAPSED_HELP = (
     "also list dead rights (expired, abandoned, refused, cancelled, withdrawn) on the date, "
@@ -90,6 +90,12 @@ def add_analysis_commands(
     conflicts.add_argument("--min-score", type=float, default=0.5, metavar="X", help="default 0.5")
     conflicts.add_argument("--as-of", metavar="DATE", help=_AS_OF_HELP)
     conflicts.add_argument("--include-lapsed", action="store_true", help=_LAPSED_HELP)
+    conflicts.add_argument(
+        "--party",
+        metavar="NAME",
+        help="only the conflicts where this party (a name, alias or IRI) holds a side, "
+        "alone or with co-owners",
+    )
     conflicts.add_argument(
         "--top",
         type=int,
@@ -207,6 +213,7 @@ def _conflicts(
         as_of=args.as_of,
         include_lapsed=args.include_lapsed,
         top=args.top,
+        party=args.party,
     )
     columns = ["score", "party A", "party B", "marks", "in", "why"]
 

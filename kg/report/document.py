@@ -284,11 +284,8 @@ def _party_report(analyst: Analyst, name: str, nodes: int, when: _When) -> Repor
         for u in analyst.who_else_uses(text, excluding=party.id, **when.arguments())
         if not set(u.holdings) <= held  # its co-owners of the party's own rights: not others
     )
-    conflicts = [
-        c
-        for c in analyst.conflicts(**when.arguments())
-        if party.id in {p.id for side in c.holders for p in side}  # a co-owner's too
-    ][:MAX_CONFLICTS]
+    # where it holds a side, alone or with co-owners: only its marks' meetings are searched
+    conflicts = analyst.conflicts(party=party.id, top=MAX_CONFLICTS, **when.arguments())
     findings: list[PriorityFinding] = []
     seen: set[tuple[str, int, str]] = set()
     for conflict in conflicts:

@@ -61,6 +61,7 @@ class AnalysisRunner:
         as_of: str | None = None,
         include_lapsed: bool = False,
         top: int | None = None,
+        party: str | None = None,
     ) -> TopResults[ConflictPair]:
         """`Analyst.conflicts`, cached until the graph changes (and per day asked): the first
         `top` conflicts (all with None) and how many there are in all. A cached answer that
@@ -68,7 +69,7 @@ class AnalysisRunner:
         for `top` and its answer replaces the cached one."""
         day = as_of or dt.date.today().isoformat()  # what is in force changes with the day
         key = (jurisdiction.upper() if jurisdiction else None, nice_class, min_score, day)
-        key += (include_lapsed,)
+        key += (include_lapsed, party)
         found = self._cache_get(key)
         if found is None or not _holds(found, top):
             generation = self.graph.generation
@@ -80,6 +81,7 @@ class AnalysisRunner:
                     as_of=day,
                     include_lapsed=include_lapsed,
                     top=top,
+                    party=party,
                 )
             )
             self._cache_put(key, found, generation)

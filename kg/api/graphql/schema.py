@@ -162,7 +162,8 @@ class Query:
     @strawberry.field(
         description="Pairs of parties holding similar marks in related classes in one "
         "jurisdiction, highest risk first; a Relay connection (`first`, `after`). Among the "
-        "rights in force on `asOf` (default today); dead ones too with `includeLapsed`."
+        "rights in force on `asOf` (default today); dead ones too with `includeLapsed`; with "
+        "`party` (a name, alias or IRI), only those where that party holds a side."
     )
     async def conflicts(
         self,
@@ -174,6 +175,7 @@ class Query:
         after: str | None = None,
         as_of: DateArgument | None = None,
         include_lapsed: bool | None = False,
+        party: str | None = None,
     ) -> ConflictConnection:
         check(
             jurisdiction=jurisdiction,
@@ -182,6 +184,7 @@ class Query:
             first=first,
             after=after,
             as_of=as_of,
+            party=party,
         )
         size = _given(first, DEFAULT_PAGE_SIZE)
         start = _offset(after) + 1 if after else 0
@@ -192,6 +195,7 @@ class Query:
             as_of=str(as_of) if as_of is not None else None,
             include_lapsed=bool(include_lapsed),
             top=max(1, start + size),  # the pages up to this one, never a register's millions
+            party=party,
         )
         page = ranked[start : start + size]
         edges = [

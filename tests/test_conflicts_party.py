@@ -1,0 +1,148 @@
+"""One party's conflicts (issue 19: a party's report over a register must not search the
+whole register): `Analyst.conflicts(party=P)`, `kg conflicts --party P` and GraphQL's
+`conflicts(party:)` list exactly the conflicts of the whole list where P holds a side (alone
+or with co-owners), over every test fixture of conflicts, co-owners, proceedings, regional
+rights, ownership changes, evidence and translations, as of dates and with lapsed rights; and
+only the holdings of P's marks and of the marks meeting them are read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg import KnowledgeGraph, Settings
+from kg.analysis.service import Analyst
+from kg.errors import NotFound
+from kg.resources import SEED_DIR
+from tests.conftest import DATA, run_kg
+from tests.test_conflict_batches import _trig as batches_trig
+from tests.test_conflicts_top import _trig as top_trig
+
+FIXTURES = [
+    *(
+        DATA / name
+        for name in (
+            "co-owners.ttl",
+            "combined-marks.trig",
+            "conflicting-sources.trig",
+            "designation-conflicts.trig",
+            "evidence-conflicts.trig",
+            "mark-life.trig",
+            "oppositions.trig",
+            "ownership.trig",
+            "regional-rights.trig",
+            "translation-conflicts.trig",
+            "as-of-life.ttl",
+        )
+    ),
+    "batches",
+    "top",
+    "seed",
+]
+ASKED = [
+    {},
+    {"include_lapsed": True},
+    {"as_of": "2019"},
+    {"min_score": 0.3},
+    {"jurisdiction": "CN"},
+]
+
+
+def _graph(fixture: Path | str, tmp_path: Path) -> KnowledgeGraph:
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    if fixture == "seed":
+        graph.load(sorted(SEED_DIR.glob("*.trig")))
+    elif isinstance(fixture, str):
+        path = tmp_path / f"{fixture}.trig"
+        path.write_text(batches_trig() if fixture == "batches" else top_trig(), encoding="utf-8")
+        graph.load([path])
+    else:
+        graph.load([fixture])
+    return graph
+
+
+def _rows(pairs: list) -> list[tuple]:
+    return [
+        (p.parties[0].id, p.parties[1].id, p.jurisdiction, p.score, p.holdings, p.reasons)
+        for p in pairs
+    ]
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=lambda f: f if isinstance(f, str) else f.name)
+def test_a_partys_conflicts_are_those_of_the_whole_list(
+    fixture: Path | str, tmp_path: Path
+) -> None:
+    graph = _graph(fixture, tmp_path)
+    analyst = Analyst(graph)
+    parties = sorted(analyst.facts.all_parties())
+    assert parties
+    seen = 0
+    for asked in ASKED:
+        whole = analyst.conflicts(**asked)  # type: ignore[arg-type]
+        for party in parties:
+            expected = [c for c in whole if party in {p.id for side in c.holders for p in side}]
+            found = analyst.conflicts(party=party, **asked)  # type: ignore[arg-type]
+            assert _rows(found) == _rows(expected), (party, asked)
+            assert found.total == len(expected)
+            seen += bool(expected)
+    if fixture not in (DATA / "as-of-life.ttl",):
+        assert seen, "the fixture has no conflict: the comparison proves nothing"
+
+
+def test_only_the_marks_meeting_the_partys_are_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    graph = _graph("batches", tmp_path)
+    analyst = Analyst(graph)
+    asked: list[set[str]] = []
+    holdings = analyst.facts.holdings
+
+    def recorded(marks: object = None) -> object:
+        asked.append(set(marks) if marks is not None else {"every mark"})  # type: ignore[call-overload]
+        return holdings(marks)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(analyst.facts, "holdings", recorded)
+    found = analyst.conflicts(party="Orbix Ltd")
+    assert {c.parties[0].name for c in found} | {c.parties[1].name for c in found} >= {"Orbix Ltd"}
+    read = {iri.rsplit("/", 1)[-1] for marks in asked for iri in marks}
+    assert read == {"orbix", "orbixx", "orbics"}, read  # not NORDVIK, KALDERA, SUNMOTO...
+
+
+def test_an_unknown_party_is_refused(tmp_path: Path) -> None:
+    analyst = Analyst(_graph("batches", tmp_path))
+    with pytest.raises(NotFound, match="Nobody Ltd"):
+        analyst.conflicts(party="Nobody Ltd")
+
+
+def test_cli_party(tmp_path: Path) -> None:
+    trig = tmp_path / "top.trig"
+    trig.write_text(top_trig(), encoding="utf-8")
+    store = tmp_path / "store"
+    run_kg("load", "--store", store, trig, check=True)
+    shown = run_kg("conflicts", "--store", store, "--party", "Kestrel Ltd", check=True).stdout
+    rows = [line for line in shown.splitlines() if line[:4].replace(".", "").isdigit()]
+    assert rows and all("Kestrel Ltd" in row for row in rows), shown
+    assert "Orbix" not in shown and "Sunmoto" not in shown
+    unknown = run_kg("conflicts", "--store", store, "--party", "Nobody Ltd")
+    assert unknown.returncode != 0 and "Nobody Ltd" in unknown.stderr
+    assert "Traceback" not in unknown.stderr
+
+
+def test_graphql_party(tmp_path: Path) -> None:
+    from kg.api.app import create_app
+    from tests.graphql_support import ThreadedServer, post
+
+    graph = _graph("top", tmp_path)
+    expected = Analyst(graph).conflicts(party="Kestrel Ltd")
+    query = """query($party: String) { conflicts(party: $party, first: 50) {
+        totalCount edges { node { score parties { name } } } } }"""
+    with ThreadedServer(create_app(graph, Settings(memory=True))) as server:
+        answer = post(server.graphql, query, {"party": "Kestrel Ltd"})
+        everyone = post(server.graphql, query, {"party": None})["data"]["conflicts"]
+        unknown = post(server.graphql, query, {"party": "Nobody Ltd"})
+    found = answer["data"]["conflicts"]
+    assert found["totalCount"] == len(expected) < everyone["totalCount"]
+    assert [e["node"]["score"] for e in found["edges"]] == [c.score for c in expected]
+    assert all("Kestrel Ltd" in {p["name"] for p in e["node"]["parties"]} for e in found["edges"])
+    assert unknown["errors"] and "Nobody Ltd" in unknown["errors"][0]["message"]
