@@ -86,6 +86,11 @@ def test_a_partys_conflicts_are_those_of_the_whole_list(
             assert _rows(found) == _rows(expected), (party, asked)
             assert found.total == len(expected)
             seen += bool(expected)
+        for pair in zip(parties, parties[1:] + parties[:1], strict=True):  # several at once
+            expected = [c for c in whole if set(pair) & {p.id for s in c.holders for p in s}]
+            found = analyst.conflicts(party=list(pair), **asked)  # type: ignore[arg-type]
+            assert _rows(found) == _rows(expected), (pair, asked)
+        assert analyst.conflicts(party=[], **asked) == []  # type: ignore[arg-type]
     if fixture not in (DATA / "as-of-life.ttl",):
         assert seen, "the fixture has no conflict: the comparison proves nothing"
 

@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 import re
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from rapidfuzz import fuzz, process
 
@@ -309,7 +309,7 @@ class Analyst:
         as_of: PartialDate | dt.date | str | None = None,
         include_lapsed: bool = False,
         top: int | None = None,
-        party: str | None = None,
+        party: str | Sequence[str] | None = None,
     ) -> TopResults[ConflictPair]:
         """Pairs of parties in conflict, highest risk first, among the rights in force on
         `as_of` (default today; dead rights too with `include_lapsed`). A right not filed (a
@@ -321,21 +321,22 @@ class Analyst:
         ``total`` counts them all. Raises `kg.analysis.arguments.ArgumentError` for a `top`
         below 1.
 
-        With `party` (a name, alias or IRI: `find_party`) only the conflicts where it holds a
-        side (alone or with co-owners) are listed, the same as the whole list keeps for it:
-        only the holdings of its marks and of the marks meeting them are read. Raises
-        `kg.errors.NotFound` for a party the store does not know."""
+        With `party` (a name, alias or IRI: `find_party`; or several) only the conflicts where
+        it (one of them) holds a side, alone or with co-owners, are listed, the same as the
+        whole list keeps for it: only the holdings of its marks and of the marks meeting them
+        are read. Raises `kg.errors.NotFound` for a party the store does not know."""
         nice_class = self._check_class(nice_class)
         jurisdiction = self._check_jurisdiction(jurisdiction)
         arguments.check(top=top)
         involved: Callable[[ConflictPair], bool] | None = None
         focus: set[str] | None = None
         if party is not None:
-            chosen = self.find_party(party).id
-            focus = self._marks_held_by(chosen)
+            named = [party] if isinstance(party, str) else party
+            chosen = {self.find_party(one).id for one in named}
+            focus = {mark for one in chosen for mark in self._marks_held_by(one)}
 
             def involved(conflict: ConflictPair) -> bool:
-                return any(holder.id == chosen for side in conflict.holders for holder in side)
+                return any(holder.id in chosen for side in conflict.holders for holder in side)
 
         facts = self.facts
         when = _as_date(as_of) or PartialDate.today()

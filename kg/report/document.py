@@ -349,10 +349,9 @@ def _case_report(analyst: Analyst, case: str, nodes: int, when: _When) -> Report
     involved = {p.id for p in (*summary.plaintiffs, *summary.defendants)}
     marks = {m.id for m in summary.marks}
     conflicts = [
-        c
-        for c in analyst.conflicts(jurisdiction=code, **when.arguments())
-        if {p.id for side in c.holders for p in side} & involved
-        and {m.id for m in c.marks if m} & (marks | {u.mark.id for u in usages})
+        c  # the parties' conflicts (kg conflicts --party: their marks' meetings searched)
+        for c in analyst.conflicts(jurisdiction=code, party=sorted(involved), **when.arguments())
+        if {m.id for m in c.marks if m} & (marks | {u.mark.id for u in usages})
     ][:MAX_CONFLICTS]
     findings: list[PriorityFinding] = []
     note = None
