@@ -34,6 +34,12 @@ FIXTURES = [
             "regional-rights.trig",
             "translation-conflicts.trig",
             "as-of-life.ttl",
+            "mark-kinds.trig",
+            "figurative-marks.trig",
+            "party-names.trig",
+            "priority-claims.trig",
+            "second-case.trig",
+            "trial-faults.ttl",
         )
     ),
     "batches",

@@ -350,15 +350,27 @@ class FactBase(BatchedLookups, TimelineFacts):
         self._index = index
         return keyed
 
-    def holding_statements(self) -> list[tuple[str, str, str]]:
+    def holding_statements(self, marks: Iterable[str] | None = None) -> list[tuple[str, str, str]]:
         """(subject, local name, value) of every tm:mark, jurisdiction, verbalElement,
         niceClass and goodsServices statement, so a conflict search can choose the holdings
-        to read (`kg.analysis.conflicts.conflict_marks_by_place`)."""
+        to read (`kg.analysis.conflicts.conflict_marks_by_place`); with `marks` (IRIs, any
+        member of their owl:sameAs groups), only those of the holdings of these marks."""
         names = ("mark", "jurisdiction", "verbalElement", "niceClass", "goodsServices")
-        rows = self.tuples(
-            f"""SELECT ?h ?p ?o WHERE {{
-                  VALUES ?p {{ {" ".join(f"<{TM}{name}>" for name in names)} }} ?h ?p ?o }}"""
-        )
+        properties = " ".join(f"<{TM}{name}>" for name in names)
+        if marks is None:
+            rows: Iterable[tuple[str | None, ...]] = self.tuples(
+                f"SELECT ?h ?p ?o WHERE {{ VALUES ?p {{ {properties} }} ?h ?p ?o }}"
+            )
+        else:
+            members = sorted({m for mark in marks for m in self.identities.members(mark)})
+            rows = (
+                row
+                for batch in batches(members)
+                for row in self.tuples(
+                    f"""SELECT ?h ?p ?o WHERE {{ VALUES ?m {{ {iri_values(batch)} }}
+                          ?h <{TM}mark> ?m . VALUES ?p {{ {properties} }} ?h ?p ?o }}"""
+                )
+            )
         # one string per holding, property and value (a holding has ~5 statements; classes
         # and jurisdictions recur across the register): rows give each a copy of its own
         shared: dict[str, str] = {}

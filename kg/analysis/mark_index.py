@@ -681,26 +681,51 @@ class MarkIndex:
         return found
 
     def similar_pairs(
-        self, min_similarity: float = SIMILAR_FLOOR
+        self, min_similarity: float = SIMILAR_FLOOR, texts: Iterable[str] | None = None
     ) -> Iterator[tuple[str, str, MarkSimilarity]]:
         """Pairs of distinct indexed texts sharing a blocking key and scoring at least
-        `min_similarity` (not below `SIMILAR_FLOOR`: ValueError), each once, texts sorted."""
+        `min_similarity` (not below `SIMILAR_FLOOR`: ValueError), each once, texts sorted;
+        with `texts`, only the pairs one of them is in (two indexed lookups a text)."""
         if min_similarity < SIMILAR_FLOOR:
             raise ValueError(f"the index keeps pairs from {SIMILAR_FLOOR}, not {min_similarity}")
+        query = (
+            "SELECT ta.text, tb.text, s.score, s.reasons FROM similar s "
+            "JOIN texts ta ON ta.id = s.a JOIN texts tb ON tb.id = s.b WHERE s.score >= ?"
+        )
         with self._lock:
             self._privately()
             with self._db:
                 self._compare_new_texts()
-            rows = self._db.execute(
-                "SELECT ta.text, tb.text, s.score, s.reasons FROM similar s "
-                "JOIN texts ta ON ta.id = s.a JOIN texts tb ON tb.id = s.b WHERE s.score >= ?",
-                (min_similarity,),
-            ).fetchall()
+            if texts is None:
+                rows = self._db.execute(query, (min_similarity,)).fetchall()
+            else:
+                found = set()  # a pair of two of the texts is met from both sides
+                wanted = sorted(set(texts))
+                for start in range(0, len(wanted), _CHUNK):
+                    chunk = wanted[start : start + _CHUNK]
+                    ids = f"SELECT id FROM texts WHERE text IN ({','.join('?' * len(chunk))})"
+                    for side in ("a", "b"):
+                        found.update(
+                            self._db.execute(
+                                f"{query} AND s.{side} IN ({ids})", (min_similarity, *chunk)
+                            )
+                        )
+                rows = sorted(found)
         for left, right, score, reasons in rows:
             yield left, right, MarkSimilarity(score, tuple(reasons.split(",")) if reasons else ())
 
+    def marks_with_texts(self, texts: Iterable[str]) -> set[str]:
+        """The indexed marks (IRIs) whose text is one of `texts`."""
+        return self._column_of("SELECT iri FROM marks", texts)
+
     def unknown_texts(self, texts: Iterable[str]) -> set[str]:
         """Those of `texts` with blocking keys that the index does not hold (not synced)."""
+        found = self._column_of("SELECT text FROM texts", texts)
+        return {text for text in set(texts) if text not in found and blocking_keys(text)}
+
+    def _column_of(self, select: str, texts: Iterable[str]) -> set[str]:
+        """The one column `select` (a SELECT of marks or texts) gives for the rows whose
+        ``text`` is one of `texts`, asked a chunk of texts at a time."""
         wanted = sorted(set(texts))
         found: set[str] = set()
         with self._lock:
@@ -708,10 +733,10 @@ class MarkIndex:
             for start in range(0, len(wanted), _CHUNK):
                 chunk = wanted[start : start + _CHUNK]
                 rows = self._db.execute(
-                    f"SELECT text FROM texts WHERE text IN ({','.join('?' * len(chunk))})", chunk
+                    f"{select} WHERE text IN ({','.join('?' * len(chunk))})", chunk
                 )
-                found.update(text for (text,) in rows)
-        return {text for text in wanted if text not in found and blocking_keys(text)}
+                found.update(value for (value,) in rows)
+        return found
 
     def __len__(self) -> int:
         with self._lock:

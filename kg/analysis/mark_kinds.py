@@ -44,6 +44,7 @@ __all__ = [
     "only_national_classes",
     "usage_kind_fields",
     "verbal_candidates",
+    "verbal_element_marks",
     "with_goods_services_classes",
     "word_similarities",
     "wordless_features",
@@ -285,10 +286,25 @@ def verbal_candidates(
     """IRIs of marks with a registration whose verbal element is similar to `text`
     (blocked by `kg.analysis.similarity.blocking_keys`, then scored by `compare`). The index
     is built once per `facts` (a FactBase: one state of the store)."""
+    return _verbal_index(facts, select).candidates(text, min_similarity)
+
+
+def verbal_element_marks(
+    facts: object, select: Callable[[str], list[dict[str, str | None]]], texts: Iterable[str]
+) -> set[str]:
+    """IRIs of marks with a registration whose verbal element is one of `texts` and differs
+    from the mark's text (a verbal element equal to its mark's text is found by the text)."""
+    marks = _verbal_index(facts, select).marks
+    return {mark for text in texts for mark in marks.get(text, ())}
+
+
+def _verbal_index(
+    facts: object, select: Callable[[str], list[dict[str, str | None]]]
+) -> _VerbalIndex:
     index = _INDEXES.get(facts)
     if index is None:
         index = _INDEXES[facts] = _VerbalIndex(select)
-    return index.candidates(text, min_similarity)
+    return index
 
 
 def usage_kind_fields(holdings: Sequence[Holding]) -> dict[str, object]:

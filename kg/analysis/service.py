@@ -25,6 +25,7 @@ from kg.analysis.combined_marks import (
 from kg.analysis.conflicts import (
     CONFLICT_BATCH_MARKS,
     DEFAULT_MIN_SCORE,
+    SimilarTexts,
     conflict_marks_by_place,
     find_conflicts,
     merge_conflicts,
@@ -41,7 +42,7 @@ from kg.analysis.judgment_facts import read_claims, read_judgments
 from kg.analysis.judgments import Claim, Judgment
 from kg.analysis.lifecycle import on_date
 from kg.analysis.mark_index import MarkIndex, index_path_for
-from kg.analysis.mark_kinds import verbal_candidates, word_similarities
+from kg.analysis.mark_kinds import verbal_candidates, verbal_element_marks, word_similarities
 from kg.analysis.model import (
     CaseSummary,
     ConflictPair,
@@ -345,10 +346,15 @@ class Analyst:
         evidence = self._evidence_pairs(DEFAULT_MIN_SIMILARITY)
         # only the holdings that meet another by their texts (all if the index lacks some)
         wide = regional_codes() | {m.system for m in memberships(facts)}  # rights covering others
+        pairs_read: SimilarTexts = index
+        if focus is None:
+            statements = facts.holding_statements()
+        else:  # a party's marks: the holdings that may meet them, not the register's
+            statements, pairs_read = self._near(focus, evidence)
         by_place = conflict_marks_by_place(
-            facts.holding_statements(),
+            statements,
             facts.marks,
-            index,
+            pairs_read,
             facts.identities.canonical,
             wide,
             facts.relatedness,
@@ -614,6 +620,27 @@ class Analyst:
         known = {r["c"].rsplit("/", 1)[-1]: {r["c"]} for r in rows if r["c"]}  # type: ignore[union-attr]
         raise NotFound(f"no case {case!r}", suggestion=_suggest(case, known))
 
+    def _near(
+        self, focus: set[str], evidence: Iterable[EvidencePair]
+    ) -> tuple[list[tuple[str, str, str]], SimilarTexts]:
+        """The holding statements `conflict_marks_by_place` needs to choose the marks that
+        may meet the marks of `focus` (canonical IRIs), and the stored similar pairs of their
+        texts: those of the holdings of `focus`, and of the marks with the same or a similar
+        text (their own, or a registration's verbal element) or paired by evidence."""
+        facts = self.facts
+        index = facts.mark_index
+        canonical = facts.identities.canonical
+        own = facts.holding_statements(focus)
+        texts = {v for _, name, v in own if name == "verbalElement"}
+        for mark in (v for _, name, v in own if name == "mark"):
+            texts.update(t for t in (facts.marks.get(mark), facts.marks.get(canonical(mark))) if t)
+        pairs = list(index.similar_pairs(index.similar_floor, texts=texts))
+        texts |= {text for left, right, _ in pairs for text in (left, right)}
+        near = set(focus) | index.marks_with_texts(texts)
+        near |= {canonical(m) for m in verbal_element_marks(facts, facts.select, texts)}
+        near |= {m for p in evidence if {p.left, p.right} & focus for m in (p.left, p.right)}
+        return facts.holding_statements(near), _StoredPairs(index, pairs)
+
     def _marks_held_by(self, party: str) -> set[str]:
         """The marks (canonical IRIs) of every registration or use naming `party` (any IRI
         of it) in any role, or named with it by a recorded change of owner (a superset of
@@ -635,6 +662,21 @@ class Analyst:
             if holding.on_behalf_of:
                 iris.add(holding.on_behalf_of)
         return iris
+
+
+class _StoredPairs:
+    """Some of a mark index's similar pairs (`kg.analysis.conflicts.SimilarTexts`): those of
+    a few texts, read once (`MarkIndex.similar_pairs` with ``texts``)."""
+
+    def __init__(self, index: MarkIndex, pairs: list[tuple[str, str, MarkSimilarity]]) -> None:
+        self.similar_floor = index.similar_floor
+        self._index, self._pairs = index, pairs
+
+    def similar_pairs(self, min_similarity: float) -> list[tuple[str, str, MarkSimilarity]]:
+        return [pair for pair in self._pairs if pair[2].score >= min_similarity]
+
+    def unknown_texts(self, texts: Iterable[str]) -> set[str]:
+        return self._index.unknown_texts(texts)
 
 
 def index_marks(graph: KnowledgeGraph) -> int:
