@@ -503,3 +503,43 @@ def test_a_co_owned_filing_is_one_timeline_entry_naming_every_owner(
     report = build_report(graph, mark="SOLVENNA", jurisdiction="GB", as_of=AS_OF)
     filings = [e for e in report.timeline if "SOLVENNA" in e.description and e.kind == "filing"]
     assert len({e.subject for e in filings}) == len(filings)  # each right's filing once
+
+
+# two co-owners of one right each hold a similar right alone (the trial of 12-02, F13): their
+# own rights conflict whichever of their pairs scores best; the pairs through the co-owned
+# right never do (a holder of both rights)
+SOLO = """graph:register {{
+  party:kappa a tm:Company ; schema:name "Kappa Inc" .
+  party:lambda a tm:Company ; schema:name "Lambda Co" .
+  mark:joint a tm:Mark ; tm:text "{joint}" .
+  mark:kappa a tm:Mark ; tm:text "{kappa}" .
+  mark:lambda a tm:Mark ; tm:text "{lambda_}" .
+  reg:us-joint a tm:Registration ; tm:mark mark:joint ; tm:owner party:kappa , party:lambda ;
+    tm:jurisdiction cc:US ; tm:niceClass nice:12 ; tm:filingDate "2010-01-01"^^xsd:date .
+  reg:us-kappa a tm:Registration ; tm:mark mark:kappa ; tm:owner party:kappa ;
+    tm:jurisdiction cc:US ; tm:niceClass nice:12 ; tm:filingDate "2011-01-01"^^xsd:date .
+  reg:us-lambda a tm:Registration ; tm:mark mark:lambda ; tm:owner party:lambda ;
+    tm:jurisdiction cc:US ; tm:niceClass nice:12 ; tm:filingDate "2012-01-01"^^xsd:date .
+}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("joint", "kappa", "lambda_"),
+    [
+        ("VELMORIQ", "VELMORIX", "VELMORIX"),  # the solo pair is the best pair
+        ("KORVANTIX", "KORVANTIX", "KORVANTIQ"),  # a pair through the co-owned right is best
+        ("ZIGGURATI", "ZIGGURATU", "ZIGGURATA"),
+        ("TRELLOVAN", "TRELLOVAN", "TRELLOVAN"),  # all three the same text
+    ],
+)
+def test_co_owners_own_rights_conflict_whichever_pair_is_best(
+    tmp_path_factory: pytest.TempPathFactory, joint: str, kappa: str, lambda_: str
+) -> None:
+    graph = _loaded(
+        tmp_path_factory, "solo", SOLO.format(joint=joint, kappa=kappa, lambda_=lambda_)
+    )
+    pairs = Analyst(graph).conflicts(as_of=AS_OF)
+    reg = "https://w3id.org/tmkg/id/registration/"
+    assert [sorted(p.holdings) for p in pairs] == [[reg + "us-kappa", reg + "us-lambda"]]
+    assert [sorted(p.name for p in pair.parties) for pair in pairs] == [["Kappa Inc", "Lambda Co"]]

@@ -277,6 +277,7 @@ def find_conflicts(
     `merge_conflicts` joins the lists).
     """
     litigants = {frozenset(pair) for pair in cases}
+    held_with = co_owners(holdings)
     by_place: dict[str | None, dict[str, list[Holding]]] = defaultdict(lambda: defaultdict(list))
     for holding in holdings:
         if holding.jurisdiction is None:
@@ -302,6 +303,8 @@ def find_conflicts(
             for right in rights:
                 if not pair_in_place(left, right, place, jurisdiction):
                     continue  # two EM rights conflict in EM, not again in each member
+                if _held(held_with, left) & _held(held_with, right):
+                    continue  # a holder of both rights: its co-owners are partners, not rivals
                 _consider(
                     left,
                     right,
@@ -328,7 +331,12 @@ def find_conflicts(
         _computed_pairs(by_place, min_similarity, pair_up)
     if evidence:
         _evidence_pairs(by_place, evidence, min_similarity, pair_up)
-    return sorted(_per_rights(best.values(), holdings, parties, sources), key=_rank)
+    return sorted(_per_rights(best.values(), held_with, parties, sources), key=_rank)
+
+
+def _held(held_with: Mapping[tuple[str, str], frozenset[str]], holding: Holding) -> frozenset[str]:
+    """The holders of a holding's right: its party and the co-owners a source names with it."""
+    return held_with.get((holding.id, holding.party), frozenset((holding.party,)))
 
 
 def merge_conflicts(lists: Iterable[Sequence[ConflictPair]]) -> list[ConflictPair]:
@@ -379,7 +387,7 @@ def _rank(c: ConflictPair) -> tuple:
 
 def _per_rights(
     found: Iterable[ConflictPair],
-    holdings: Iterable[Holding],
+    held_with: Mapping[tuple[str, str], frozenset[str]],
     parties: Mapping[str, PartyRef],
     sources: Mapping[str, SourceRef],
 ) -> list[ConflictPair]:
@@ -391,9 +399,9 @@ def _per_rights(
     co-owners: each is in a conflict of its own. Two rights one party holds (alone or with
     others) are no conflict: its co-owners are its partners.
 
-    Each pair of parties keeps its best pair of rights before. Without co-owners, the
-    conflicts are those found."""
-    held_with = co_owners(holdings)
+    Each pair of parties keeps its best pair of rights before (`held_with`: `co_owners`),
+    never one a holder of both rights holds. Without co-owners, the conflicts are those
+    found."""
     groups: dict[tuple[frozenset, str], list[ConflictPair]] = defaultdict(list)
     for pair in found:
         sides = frozenset(
