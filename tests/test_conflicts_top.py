@@ -168,10 +168,20 @@ def test_cli_top_prints_the_first_n_and_says_how_many_in_all(
     assert "top must be between 1 and" in refused.stderr and "Traceback" not in refused.stderr
 
 
-def test_graphql_pages_are_cut_from_the_whole_ranking(store: Path, graph: KnowledgeGraph) -> None:
+def test_graphql_pages_are_cut_from_the_whole_ranking(
+    store: Path, graph: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from kg.api.app import create_app
 
     whole = Analyst(graph).conflicts()
+    searches: list[int | None] = []
+    search = Analyst.conflicts
+
+    def counted(self: Analyst, *args: object, **asked: object) -> object:
+        searches.append(asked.get("top"))  # type: ignore[arg-type]
+        return search(self, *args, **asked)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Analyst, "conflicts", counted)
     query = """query($first: Int, $after: String) { conflicts(first: $first, after: $after) {
         totalCount pageInfo { hasNextPage endCursor }
         edges { node { score parties { name } } } } }"""
@@ -191,4 +201,5 @@ def test_graphql_pages_are_cut_from_the_whole_ranking(store: Path, graph: Knowle
             after = answer["pageInfo"]["endCursor"]
         first_page = post(url, query, {"first": 2})["data"]["conflicts"]  # cached: cut again
     assert seen == [(c.score, _names(c)) for c in whole]
+    assert searches == [1_000]  # every page, and the first again, from one search
     assert [e["node"]["score"] for e in first_page["edges"]] == [c.score for c in whole[:2]]

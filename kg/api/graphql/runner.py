@@ -6,10 +6,10 @@ limit could not fire. So every call runs in a worker thread (at most `threads` a
 
 Ranked conflicts are cached per `KnowledgeGraph.generation` (any write through the graph
 bumps it), so the pages of one ranking are cut from the same list and turning back a page
-does not recompute it. A search keeps only the conflicts up to the page asked
-(`Analyst.conflicts`' ``top``) and counts the rest, so a register's millions are never held;
-a page past the cached ones searches again. Other answers are not cached here: the `Analyst`
-already keeps the facts it read until the graph changes.
+does not recompute it. A search keeps only the conflicts up to the page asked and the pages
+after it, at least 1,000, doubling as pages go further (`search_budget`: `Analyst.conflicts`'
+``top``), and counts the rest, so a register's millions are never held. Other answers are
+not cached here: the `Analyst` already keeps the facts it read until the graph changes.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from kg.analysis.model import ConflictPair, TopResults
 from kg.analysis.service import Analyst
 from kg.graph import KnowledgeGraph
 
-__all__ = ["AnalysisRunner"]
+__all__ = ["SEARCH_BUDGET_MIN", "AnalysisRunner", "search_budget"]
 
 T = TypeVar("T")
 
@@ -104,6 +104,24 @@ class AnalysisRunner:
             self._conflicts[key] = value
             while len(self._conflicts) > self._cached:
                 self._conflicts.popitem(last=False)
+
+
+SEARCH_BUDGET_MIN = 1_000
+"""The fewest conflicts a paged search keeps (`search_budget`)."""
+
+
+def search_budget(needed: int) -> int:
+    """How many conflicts to keep for a page that ends at the `needed`-th: `SEARCH_BUDGET_MIN`
+    doubled until it holds them, so the pages to come are cut from the same search and
+    paging through n conflicts searches about log2(n / 1,000) times, not once a page.
+
+    >>> search_budget(20), search_budget(1_000), search_budget(1_001), search_budget(5_000)
+    (1000, 1000, 2000, 8000)
+    """
+    budget = SEARCH_BUDGET_MIN
+    while budget < needed:
+        budget *= 2
+    return budget
 
 
 def _holds(found: TopResults[ConflictPair], top: int | None) -> bool:

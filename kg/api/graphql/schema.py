@@ -46,6 +46,7 @@ from kg.api.graphql.limits import (
     aliases_limit_rule,
     depth_limit_rule,
 )
+from kg.api.graphql.runner import search_budget
 from kg.api.graphql.types import (
     Case,
     Conflict,
@@ -194,7 +195,7 @@ class Query:
             _given(min_score, DEFAULT_MIN_SCORE),
             as_of=str(as_of) if as_of is not None else None,
             include_lapsed=bool(include_lapsed),
-            top=max(1, start + size),  # the pages up to this one, never a register's millions
+            top=search_budget(start + size),  # pages to come too, never a register's millions
             party=party,
         )
         page = ranked[start : start + size]
