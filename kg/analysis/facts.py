@@ -363,12 +363,14 @@ class FactBase(BatchedLookups, TimelineFacts):
             )
         else:
             members = sorted({m for mark in marks for m in self.identities.members(mark)})
+            # each holding's every statement, the five properties picked below: a VALUES of
+            # the properties after the join made Oxigraph scan the store (as `_collect_holdings`)
             rows = (
                 row
                 for batch in batches(members)
                 for row in self.tuples(
                     f"""SELECT ?h ?p ?o WHERE {{ VALUES ?m {{ {iri_values(batch)} }}
-                          ?h <{TM}mark> ?m . VALUES ?p {{ {properties} }} ?h ?p ?o }}"""
+                          ?h <{TM}mark> ?m . ?h ?p ?o }}"""
                 )
             )
         # one string per holding, property and value (a holding has ~5 statements; classes
@@ -377,7 +379,9 @@ class FactBase(BatchedLookups, TimelineFacts):
         local = {f"{TM}{name}": name for name in names}
         found = []
         for h, p, o in rows:
-            found.append((shared.setdefault(h, h), local[p], shared.setdefault(o, o)))  # type: ignore[arg-type,index]
+            name = local.get(p)  # type: ignore[arg-type]
+            if name is not None:
+                found.append((shared.setdefault(h, h), name, shared.setdefault(o, o)))  # type: ignore[arg-type]
         return found
 
     # ------------------------------------------------------------ Nice classes, jurisdictions

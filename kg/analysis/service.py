@@ -377,7 +377,7 @@ class Analyst:
                 jurisdiction=jurisdiction,
                 nice_class=nice_class,
                 min_score=min_score,
-                similar=index,
+                similar=pairs_read,  # the index, or the pairs of a party's texts
                 evidence=evidence,
                 places_only=places_only,
             )
