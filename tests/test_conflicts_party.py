@@ -157,3 +157,29 @@ def test_graphql_party(tmp_path: Path) -> None:
     assert [e["node"]["score"] for e in found["edges"]] == [c.score for c in expected]
     assert all("Kestrel Ltd" in {p["name"] for p in e["node"]["parties"]} for e in found["edges"])
     assert unknown["errors"] and "Nobody Ltd" in unknown["errors"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "named"),
+    [
+        ("韓商LG生活健康股份有限公司", "韓商ＬＧ生活健康股份有限公司"),  # half-width for full-width
+        ("韓商ＬＧ生活健康股份有限公司", "韓商LG生活健康股份有限公司"),  # and the other way
+        ("Ｂｅｔａ Ｃｏ", "Beta Co"),
+        ("beta co", "Beta Co"),
+        ("ＢＥＴＡ", "Beta Co"),  # a word of the name, full-width capitals
+    ],
+)
+def test_a_party_is_found_by_its_name_in_either_width(
+    tmp_path: Path, typed: str, named: str
+) -> None:
+    """NFKC, as party resolution reads names (the trial of 12-02, F5: TIPO writes ＬＧ)."""
+    trig = tmp_path / "names.ttl"  # a Turtle file: its own graph, as a source
+    trig.write_text(
+        "@prefix schema: <https://schema.org/> . @prefix tm: <https://w3id.org/tmkg/ontology#> .\n"
+        f'<https://w3id.org/tmkg/id/party/p1> a tm:Company ; schema:name "{named}" .\n'
+        '<https://w3id.org/tmkg/id/party/p2> a tm:Company ; schema:name "Gamma Holdings" .\n',
+        encoding="utf-8",
+    )
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    graph.load([trig])
+    assert Analyst(graph).find_party(typed).name == named

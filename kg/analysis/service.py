@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import re
 import threading
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 
 from rapidfuzz import fuzz, process
@@ -126,7 +127,7 @@ class Analyst:
     # ------------------------------------------------------------ lookups
 
     def find_party(self, name: str) -> PartyRef:
-        """A party by IRI, name or alias (case-insensitive, whole words); else NotFound.
+        """A party by IRI, name or alias (NFKC, case-insensitive, whole words); else NotFound.
 
         An exact name wins; otherwise the party whose name the words cover best. An unknown
         name raises `NotFound` naming it and suggesting close names.
@@ -136,12 +137,12 @@ class Analyst:
         wanted = name.strip()
         if wanted in parties or facts.identities.canonical(wanted) in parties:
             return parties[facts.identities.canonical(wanted)]
-        folded = wanted.casefold()
+        folded = _folded(wanted)
         by_name: dict[str, set[str]] = {}
         for party in parties.values():
             for text in (party.name, *party.aliases, *(i.rsplit("/", 1)[-1] for i in party.iris)):
                 by_name.setdefault(text, set()).add(party.id)
-        exact = {pid for text, ids in by_name.items() if text.casefold() == folded for pid in ids}
+        exact = {pid for text, ids in by_name.items() if _folded(text) == folded for pid in ids}
         if len(exact) == 1:
             return parties[exact.pop()]
         words = set(_tokens(wanted))
@@ -725,8 +726,14 @@ def _with_notes(usage: MarkUsage, question: str) -> MarkUsage:
     return dataclasses.replace(usage, reasons=(*usage.reasons, *said)) if said else usage
 
 
+def _folded(text: str) -> str:
+    """A name as `find_party` compares it: NFKC (full-width ＬＧ is LG, as party resolution
+    reads names), case folded."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
 def _tokens(text: str) -> list[str]:
-    return [t for t in _WORD.split(text.casefold()) if t]
+    return [t for t in _WORD.split(_folded(text)) if t]
 
 
 def _suggest(wanted: str, choices: dict[str, set[str]]) -> str | None:
