@@ -5,6 +5,8 @@ report's first conflict path leading with an expired registration and not saying
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kg import KnowledgeGraph, Settings
@@ -23,9 +25,9 @@ RIGHTS = [
 ]
 
 
-def _trig() -> str:
+def _trig(rights: list[tuple] = RIGHTS) -> str:
     lines = [PREFIXES, "@prefix status: <https://w3id.org/tmkg/id/status/> ."]
-    for number, holder, text, place, nice, expiry, status in RIGHTS:
+    for number, holder, text, place, nice, expiry, status in rights:
         extra = f' ; tm:expiryDate "{expiry}"^^xsd:date' if expiry else ""
         if status:
             extra += f' ; tm:markStatus status:{status} ; tm:statusDate "2021-03-01"^^xsd:date'
@@ -114,3 +116,20 @@ def test_a_right_ended_by_its_status_says_why(analyst: Analyst, other: str, said
     path = analyst.conflict_path("Alpha Corp", other)
     assert path is not None
     assert said in path.summary, path.summary
+
+
+def test_a_live_pair_ranks_before_a_dead_pair_of_the_same_score(tmp_path: Path) -> None:
+    """`kg conflicts --include-lapsed`: the same parties, place and score, one pair through an
+    expired registration: the pair in force first (the trial of 12-02, F11)."""
+    rights = [
+        ("gb-1", "alpha", "ZEPHYRANTO", "GB", 9, None, None),
+        ("gb-2", "zeta", "ZEPHYRANTA", "GB", 9, "2020-06-01", None),  # expired
+        ("gb-3", "zeta", "ZEPHYRANTA", "GB", 9, None, None),  # in force, the same text
+    ]
+    path = tmp_path / "tie.trig"
+    path.write_text(_trig(rights), encoding="utf-8")
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    graph.load([path])
+    pairs = Analyst(graph).conflicts(include_lapsed=True)
+    assert [(p.score, p.lapsed) for p in pairs] == [(pairs[0].score, False), (pairs[0].score, True)]
+    assert [p.holdings[1].rsplit("/", 1)[-1] for p in pairs] == ["gb-3", "gb-2"]

@@ -374,7 +374,8 @@ def top_conflicts(
 
 
 def _rank(c: ConflictPair) -> tuple:
-    """Highest risk first, then by the parties' names and IRIs, then the place."""
+    """Highest risk first, then by the parties' names and IRIs, then the place, then a
+    pair of rights in force before a pair with a dead right (`include_lapsed`)."""
     return (
         -c.score,
         c.parties[0].name,
@@ -382,6 +383,7 @@ def _rank(c: ConflictPair) -> tuple:
         c.parties[0].id,
         c.parties[1].id,
         c.jurisdiction or "",
+        c.lapsed,
     )
 
 

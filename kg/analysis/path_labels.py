@@ -67,7 +67,8 @@ class HoldingLabel:
     application: bool = False
     lapsed: str | None = None
     """For a registration or application dead today, when and why it ended ("on 2020-06-01:
-    expired (its term ended, no renewal recorded)"; `kg.analysis.lifecycle.ended_by`)."""
+    expired (its term ended, no renewal recorded)", "(date not known): withdrawn";
+    `kg.analysis.lifecycle.ended_by`)."""
 
 
 @dataclass
@@ -102,6 +103,9 @@ def holding_label(holding: Holding, as_of: PartialDate | None = None) -> Holding
     >>> old = dataclasses.replace(h, expiry_date="2020-06-01")
     >>> holding_label(old, PartialDate.parse("2024")).lapsed
     'on 2020-06-01: expired (its term ended, no renewal recorded)'
+    >>> gone = dataclasses.replace(h, status="withdrawn", status_stage="ended")
+    >>> holding_label(gone, PartialDate.parse("2024")).lapsed
+    '(date not known): withdrawn'
     """
     text = repr(holding.mark.text)
     classes = _classes(holding.classes)
@@ -119,7 +123,7 @@ def holding_label(holding: Holding, as_of: PartialDate | None = None) -> Holding
         end = ended_by(holding, as_of) if as_of is not None else None
         lapsed = None
         if end is not None:
-            lapsed = f"on {end[0] or 'a date not stated'}: {end[1]}"
+            lapsed = f"{f'on {end[0]}' if end[0] else '(date not known)'}: {end[1]}"  # as conflicts
         return HoldingLabel(
             label,
             label,
