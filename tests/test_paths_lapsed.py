@@ -133,3 +133,26 @@ def test_a_live_pair_ranks_before_a_dead_pair_of_the_same_score(tmp_path: Path) 
     pairs = Analyst(graph).conflicts(include_lapsed=True)
     assert [(p.score, p.lapsed) for p in pairs] == [(pairs[0].score, False), (pairs[0].score, True)]
     assert [p.holdings[1].rsplit("/", 1)[-1] for p in pairs] == ["gb-3", "gb-2"]
+
+
+def test_a_party_report_gives_each_pair_of_parties_its_paths_once(tmp_path: Path) -> None:
+    """With --include-lapsed one pair of parties has several conflicts (a live pair, a dead
+    pair, other places): the report's paths were repeated once per conflict (trial of
+    12-02, F9)."""
+    from kg.report.document import build_report
+
+    rights = [
+        ("gb-1", "alpha", "ZEPHYRANTO", "GB", 9, None, None),
+        ("gb-2", "zeta", "ZEPHYRANTA", "GB", 9, "2020-06-01", None),
+        ("gb-3", "zeta", "ZEPHYRANTA", "GB", 9, None, None),
+        ("us-1", "alpha", "ZEPHYRANTO", "US", 9, None, None),
+        ("us-2", "zeta", "ZEPHYRANTA", "US", 9, None, "refused"),
+    ]
+    path = tmp_path / "report.trig"
+    path.write_text(_trig(rights), encoding="utf-8")
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    graph.load([path])
+    report = build_report(graph, party="Alpha Corp", include_lapsed=True)
+    assert len(report.conflicts) >= 3  # one pair of parties, three conflicts
+    summaries = [p.summary for p in report.paths]
+    assert summaries and len(summaries) == len(set(summaries)), summaries

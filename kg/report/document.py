@@ -438,10 +438,16 @@ def _priorities(
 
 
 def _paths(analyst: Analyst, conflicts: Sequence[ConflictPair]) -> list[ConflictPath]:
-    found = []
-    for conflict in conflicts:
+    """The paths between the parties of the conflicts, once per pair of parties (several
+    conflicts of one pair, in several places or a dead right's beside a live one, share
+    their paths), in the order of the conflicts."""
+    pairs: dict[frozenset[str], tuple[str, str]] = {}
+    for conflict in conflicts:  # each pair as its first conflict names it, A to B
         a, b = conflict.parties
-        found += analyst.conflict_paths(a.id, b.id, max_length=4)[:MAX_PATHS_PER_PAIR]
+        pairs.setdefault(frozenset((a.id, b.id)), (a.id, b.id))
+    found = []
+    for a_id, b_id in pairs.values():
+        found += analyst.conflict_paths(a_id, b_id, max_length=4)[:MAX_PATHS_PER_PAIR]
     return found
 
 
