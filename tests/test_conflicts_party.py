@@ -135,6 +135,12 @@ def test_cli_party(tmp_path: Path) -> None:
     rows = [line for line in shown.splitlines() if line[:4].replace(".", "").isdigit()]
     assert rows and all("Kestrel Ltd" in row for row in rows), shown
     assert "Orbix" not in shown and "Sunmoto" not in shown
+    assert "is " not in run_kg("conflicts", "--store", store, "--party", "Kestrel Ltd").stderr
+    partial = run_kg("conflicts", "--store", store, "--party", "kestrel", check=True)
+    assert "kg: --party 'kestrel' is Kestrel Ltd (https://w3id.org/tmkg/id/party/kestrel)" in (
+        partial.stderr
+    )  # a name not given whole: the answer says whose conflicts these are
+    assert partial.stdout == shown
     unknown = run_kg("conflicts", "--store", store, "--party", "Nobody Ltd")
     assert unknown.returncode != 0 and "Nobody Ltd" in unknown.stderr
     assert "Traceback" not in unknown.stderr

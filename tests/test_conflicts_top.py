@@ -156,13 +156,16 @@ def test_cli_top_prints_the_first_n_and_says_how_many_in_all(
 ) -> None:
     whole = Analyst(graph).conflicts()
     shown = run_kg("conflicts", "--store", store, "--top", "2", check=True).stdout
-    assert f"(2 of {len(whole)} conflicts shown, the highest-risk: --top)" in shown
+    assert f"(2 of {len(whole)} conflicts shown, the highest-risk: --top 2)" in shown
     assert "Kestril Ltd" in shown  # the raised pair second
     as_json = run_kg("conflicts", "--store", store, "--top", "3", "--format", "json", check=True)
     assert [c["score"] for c in json.loads(as_json.stdout)] == [c.score for c in whole[:3]]
-    assert f"3 of {len(whole)} conflicts shown" in as_json.stderr
+    assert f"kg: 3 of {len(whole)} conflicts shown" in as_json.stderr
+    assert "warning" not in as_json.stderr  # a note, not a fault
     every = run_kg("conflicts", "--store", store, "--top", "1000", check=True).stdout
-    assert "conflicts shown" not in every  # nothing left out: nothing said
+    assert f"(all {len(whole)} conflicts shown: --top 1000)" in every
+    plain = run_kg("conflicts", "--store", store, check=True).stdout
+    assert "conflicts shown" not in plain  # without --top: nothing said
     refused = run_kg("conflicts", "--store", store, "--top", "0")
     assert refused.returncode == 2
     assert "top must be between 1 and" in refused.stderr and "Traceback" not in refused.stderr

@@ -300,6 +300,7 @@ def run_analysis(
     args: argparse.Namespace,
     graph: KnowledgeGraph,
     warn: Callable[[str], None] | None = None,
+    note: Callable[[str], None] | None = None,
 ) -> str:
     """Run one analysis subcommand and return its printed output; `warn` gets what the user
     should know about how it was answered (a mark index that could not be used)."""
@@ -316,10 +317,14 @@ def run_analysis(
             "which is slow for a large register; any command that writes the store (kg "
             "import, kg load, or starting kg serve) rebuilds it"
         )
-    left_out = _left_out(results)
+    left_out = _shown(results, getattr(args, "top", None))
+    if command == "conflicts" and args.party and note is not None:
+        chosen = analyst.find_party(args.party)  # read once already: no store read
+        if args.party.strip() not in (chosen.name, chosen.id):  # an alias, a part of a name
+            note(f"--party {args.party!r} is {chosen.name} ({chosen.id})")
     if args.format == "json":
-        if left_out and warn is not None:
-            warn(left_out)
+        if left_out and note is not None:
+            note(left_out)
         return json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2) + "\n"
     if command == "path":
         return printable(_render_paths(results), lines=True) or "no path within the length limit\n"
@@ -337,11 +342,14 @@ def run_analysis(
     return said + table + (f"({left_out})\n" if left_out else "")
 
 
-def _left_out(results: Sequence[Any]) -> str | None:
-    """What a `TopResults` answer left out, in words (None when nothing was)."""
-    if not isinstance(results, TopResults) or results.total <= len(results):
+def _shown(results: Sequence[Any], top: int | None) -> str | None:
+    """How much of a `TopResults` answer asked with ``--top`` is shown, in words (None
+    without ``--top``)."""
+    if top is None or not isinstance(results, TopResults):
         return None
-    return f"{len(results):,} of {results.total:,} conflicts shown, the highest-risk: --top"
+    if results.total <= len(results):
+        return f"all {results.total:,} conflicts shown: --top {top}"
+    return f"{len(results):,} of {results.total:,} conflicts shown, the highest-risk: --top {top}"
 
 
 def _shared_notes(hits: Sequence[Any], notes: Sequence[str]) -> tuple[str, ...]:

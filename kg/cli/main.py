@@ -677,9 +677,14 @@ def _warn(message: str) -> None:
     print(f"kg: warning: {message}", file=sys.stderr)
 
 
+def _note(message: str) -> None:
+    """What the user should know about an answer that is not a fault (stderr)."""
+    print(f"kg: {message}", file=sys.stderr)
+
+
 def _cmd_analysis(args: argparse.Namespace, settings: Settings) -> int:
     with _open(settings) as graph:
-        sys.stdout.write(run_analysis(args.command, args, graph, warn=_warn))
+        sys.stdout.write(run_analysis(args.command, args, graph, warn=_warn, note=_note))
     return 0
 
 
