@@ -173,6 +173,8 @@ def test_graphql_party(tmp_path: Path) -> None:
         ("Ｂｅｔａ Ｃｏ", "Beta Co"),
         ("beta co", "Beta Co"),
         ("ＢＥＴＡ", "Beta Co"),  # a word of the name, full-width capitals
+        ("韓商LG生活健康", "韓商ＬＧ生活健康股份有限公司"),  # without its legal form (no spaces)
+        ("Kestrel Beverages", "Kestrel Beverages Limited"),
     ],
 )
 def test_a_party_is_found_by_its_name_in_either_width(

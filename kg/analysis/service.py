@@ -36,7 +36,7 @@ from kg.analysis.conflicts import (
 from kg.analysis.contradictions import ONE_PARTY_PER_SOURCE, SINGLE_VALUED, find_contradictions
 from kg.analysis.coverage import counted_in, memberships, read_coverage
 from kg.analysis.dates import PartialDate
-from kg.analysis.designations import set_aside_notes
+from kg.analysis.designations import set_aside_notes, without_designations
 from kg.analysis.evidence import EvidencePair, Statement, cite_pairs, with_evidence
 from kg.analysis.facts import FactBase
 from kg.analysis.judgment_facts import read_claims, read_judgments
@@ -129,8 +129,11 @@ class Analyst:
     def find_party(self, name: str) -> PartyRef:
         """A party by IRI, name or alias (NFKC, case-insensitive, whole words); else NotFound.
 
-        An exact name wins; otherwise the party whose name the words cover best. An unknown
-        name raises `NotFound` naming it and suggesting close names.
+        An exact name wins; then one equal once legal forms are set aside on both sides
+        (`kg.analysis.designations.without_designations`: ``韓商LG生活健康`` finds
+        ``韓商ＬＧ生活健康股份有限公司``, ``Kestrel Beverages`` finds ``Kestrel Beverages
+        Limited``); otherwise the party whose name the words cover best. An unknown name
+        raises `NotFound` naming it and suggesting close names.
         """
         facts = self.facts
         parties = facts.all_parties()
@@ -145,6 +148,16 @@ class Analyst:
         exact = {pid for text, ids in by_name.items() if _folded(text) == folded for pid in ids}
         if len(exact) == 1:
             return parties[exact.pop()]
+        bare = _folded(without_designations(wanted))
+        if bare and not exact:  # a name without its legal form (Chinese names have no spaces)
+            found = {
+                pid
+                for text, ids in by_name.items()
+                if _folded(without_designations(text)) == bare
+                for pid in ids
+            }
+            if len(found) == 1:
+                return parties[found.pop()]
         words = set(_tokens(wanted))
         coverage: dict[str, float] = {}
         for text, ids in by_name.items():
