@@ -156,3 +156,55 @@ def test_a_party_report_gives_each_pair_of_parties_its_paths_once(tmp_path: Path
     assert len(report.conflicts) >= 3  # one pair of parties, three conflicts
     summaries = [p.summary for p in report.paths]
     assert summaries and len(summaries) == len(set(summaries)), summaries
+
+
+@pytest.mark.parametrize(
+    ("joint", "alder", "birch"),
+    [
+        ("ALDERWICK", "ALDERWICK", "ALDERWICK"),  # all three the same text
+        ("ALDERWICK", "ALDERWICK", "ALDERWICO"),  # the co-owned right is Alder's text
+        ("ALDERWICO", "ALDERWICK", "ALDERWICO"),  # ... Birch's
+        ("ALDERWIKA", "ALDERWICK", "ALDERWICK"),  # the solo rights the same
+    ],
+)
+def test_a_path_never_pairs_a_right_both_parties_hold(
+    tmp_path: Path, joint: str, alder: str, birch: str
+) -> None:
+    """Alder and Birch co-own GB-1 and each holds a similar right alone: the only mark
+    conflict is between their own rights, as `kg conflicts` lists it (trial of 12-02)."""
+    rights = [
+        ("gb-1", "alder", joint, "GB", 9, None, None),
+        ("gb-2", "alder", alder, "GB", 9, None, None),
+        ("gb-3", "birch", birch, "GB", 9, None, None),
+    ]
+    trig = _trig(rights).replace(  # GB-1 co-owned: one source names both
+        "reg:gb-1 a tm:Registration ; tm:mark mark:"
+        + joint.lower()
+        + " ;\n    tm:owner party:alder",
+        "reg:gb-1 a tm:Registration ; tm:mark mark:"
+        + joint.lower()
+        + " ;\n    tm:owner party:alder , party:birch",
+    )
+    assert "party:alder , party:birch" in trig
+    trig = trig.replace(  # Birch named in GB-1's graph too
+        'party:alder a tm:Company ; schema:name "Alder Corp" .\n  mark:' + joint.lower(),
+        'party:alder a tm:Company ; schema:name "Alder Corp" .\n'
+        '  party:birch a tm:Company ; schema:name "Birch Corp" .\n  mark:' + joint.lower(),
+        1,
+    )
+    path = tmp_path / "co.trig"
+    path.write_text(trig, encoding="utf-8")
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    graph.load([path])
+    analyst = Analyst(graph)
+    conflicts = analyst.conflicts()
+    assert [sorted(h.rsplit("/", 1)[-1] for h in c.holdings) for c in conflicts] == [
+        ["gb-2", "gb-3"]
+    ]
+    marks = [
+        p
+        for p in analyst.conflict_paths("Alder Corp", "Birch Corp", every=True)
+        if p.kind == "mark conflict"
+    ]
+    assert marks and all("GB-1" not in p.summary for p in marks), [p.summary for p in marks]
+    assert "GB-2" in marks[0].summary and "GB-3" in marks[0].summary

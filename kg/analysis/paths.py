@@ -26,7 +26,7 @@ Each path has a kind (`KINDS`), and paths come mark conflicts first:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice, pairwise, product
 from typing import TYPE_CHECKING
@@ -339,6 +339,7 @@ def _mark_routes(
     """A's holding of X (~ Y) and B's holding of Y, the closest pairs first."""
     if max_length < 2:
         return []
+    held = {party: _rights_of(graph, party) for party in (a, b)}
     routes: list[tuple[Link, Link | None, Link]] = []
     for x in sorted(n for n in graph[a] if graph.nodes[n]["mark"]):
         steps: list[tuple[str, Link | None]] = [(x, None)]
@@ -350,8 +351,10 @@ def _mark_routes(
             if y not in graph[b]:
                 continue
             for left, right in product(_held(graph, a, x), _held(graph, b, y)):
-                if not _tied(left, right, a, b):
-                    routes.append((left, similar, right))
+                partners = _co_owned(left, held[b]) or _co_owned(right, held[a])
+                if partners or _tied(left, right, a, b):
+                    continue  # a registration both own: co-owners are partners (as in conflicts)
+                routes.append((left, similar, right))
     if not routes:
         return []
     marks = {n for left, _, right in routes for n in (left.ends[1], right.ends[1])}
@@ -376,6 +379,24 @@ def _held(graph: nx.MultiGraph, party: str, mark: str) -> list[Link]:
         (d["link"] for d in graph.get_edge_data(party, mark, default={}).values() if d["link"].via),
         key=_key,
     )
+
+
+def _rights_of(graph: nx.MultiGraph, party: str) -> dict[str, set[str]]:
+    """The registrations a party owns itself (its tm:owner links' `via`), each with the
+    graphs naming it an owner."""
+    owned: dict[str, set[str]] = defaultdict(set)
+    for _, _, data in graph.edges(party, data=True):
+        link = data["link"]
+        if link.via and link.holder == party and link.predicate == _OWNER:
+            owned[link.via].update(link.graphs)
+    return owned
+
+
+def _co_owned(link: Link, owned: Mapping[str, set[str]]) -> bool:
+    """Whether a holding link goes through a registration the other party owns with its
+    holder: one source naming both owners (`kg.analysis.co_owners`; owners that different
+    sources give one registration disagree, and are rivals)."""
+    return link.predicate == _OWNER and bool(owned.get(link.via or "", set()) & set(link.graphs))
 
 
 def _tied(left: Link, right: Link, a: str, b: str) -> bool:
