@@ -156,6 +156,10 @@ def test_a_party_report_gives_each_pair_of_parties_its_paths_once(tmp_path: Path
     assert len(report.conflicts) >= 3  # one pair of parties, three conflicts
     summaries = [p.summary for p in report.paths]
     assert summaries and len(summaries) == len(set(summaries)), summaries
+    assert any(step.lapsed for p in report.paths for step in p.steps)  # dead rights asked
+    live = build_report(graph, party="Alpha Corp")  # not asked: no path through a dead right
+    assert live.paths and not any(step.lapsed for p in live.paths for step in p.steps)
+    assert all("lapsed" not in p.summary for p in live.paths)
 
 
 @pytest.mark.parametrize(

@@ -362,6 +362,9 @@ class PathStep(Result):
     via_label: str | None = None
     similarity: float | None = None
     reasons: tuple[str, ...] = ()
+    lapsed: str | None = None
+    """When and why the registration or application `via` ended, if it is dead today ("on
+    2020-06-01: expired (its term ended, no renewal recorded)")."""
 
 
 @dataclass(frozen=True)

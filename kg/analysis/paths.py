@@ -480,6 +480,7 @@ def explain(labels: PathLabels, link: Link, source: str, target: str) -> PathSte
     reasons: tuple[str, ...] = ()
     score = None
     via_label = None
+    lapsed = None
     statements = link.statements
     if link.predicate == SIMILAR_MARK:
         # derived by tmkg: it rests on the two texts compared, each as its graphs state it
@@ -490,7 +491,7 @@ def explain(labels: PathLabels, link: Link, source: str, target: str) -> PathSte
         sentence = f"{name(source)} is similar to {name(target)} (similarity {score:.2f}{why})"
     elif link.via is not None:
         view = _view(labels, link)
-        via_label = view.label
+        via_label, lapsed = view.label, view.lapsed
         holder = name(link.holder or "", "")
         if link.ends[0] == link.holder and labels.kinds.get(obj) == "Mark":
             if view.registration:
@@ -526,6 +527,7 @@ def explain(labels: PathLabels, link: Link, source: str, target: str) -> PathSte
         statements=statements,
         via=link.via,
         via_label=via_label,
+        lapsed=lapsed,
         similarity=score,
         reasons=reasons,
     )

@@ -261,7 +261,7 @@ def _mark_report(
         priority=findings,
         priority_note=note,
         conflicts=conflicts,
-        paths=_paths(analyst, conflicts),
+        paths=_paths(analyst, conflicts, when.include_lapsed),
         cases=cases,
         timeline=timeline,
         contradictions=_relevant_contradictions(analyst, network, holdings, timeline, cases),
@@ -326,7 +326,7 @@ def _party_report(analyst: Analyst, name: str, nodes: int, when: _When) -> Repor
         else "No conflict of this party calls for a priority "
         "finding (priority is decided per mark, class and jurisdiction).",
         conflicts=conflicts,
-        paths=_paths(analyst, conflicts),
+        paths=_paths(analyst, conflicts, when.include_lapsed),
         cases=cases,
         timeline=timeline,
         contradictions=_relevant_contradictions(analyst, network, holdings, timeline, cases),
@@ -437,17 +437,23 @@ def _priorities(
     ], note
 
 
-def _paths(analyst: Analyst, conflicts: Sequence[ConflictPair]) -> list[ConflictPath]:
+def _paths(
+    analyst: Analyst, conflicts: Sequence[ConflictPair], include_lapsed: bool = False
+) -> list[ConflictPath]:
     """The paths between the parties of the conflicts, once per pair of parties (several
     conflicts of one pair, in several places or a dead right's beside a live one, share
-    their paths), in the order of the conflicts."""
+    their paths), in the order of the conflicts; through a right dead today only when the
+    report shows dead rights (`include_lapsed`), as its conflicts do."""
     pairs: dict[frozenset[str], tuple[str, str]] = {}
     for conflict in conflicts:  # each pair as its first conflict names it, A to B
         a, b = conflict.parties
         pairs.setdefault(frozenset((a.id, b.id)), (a.id, b.id))
     found = []
     for a_id, b_id in pairs.values():
-        found += analyst.conflict_paths(a_id, b_id, max_length=4)[:MAX_PATHS_PER_PAIR]
+        paths = analyst.conflict_paths(a_id, b_id, max_length=4)
+        if not include_lapsed:
+            paths = [p for p in paths if not any(step.lapsed for step in p.steps)]
+        found += paths[:MAX_PATHS_PER_PAIR]
     return found
 
 

@@ -835,6 +835,10 @@ class PathStep:
         description="for two similar marks: their similarity in [0, 1]"
     )
     reasons: list[str] = strawberry.field(description="for two similar marks: why, strongest first")
+    lapsed: str | None = strawberry.field(
+        description="when and why the registration or application `via` ended, if it is dead "
+        "today ('on 2020-06-01: expired (its term ended, no renewal recorded)')"
+    )
 
     @classmethod
     def of(cls, step: model.PathStep) -> PathStep:
@@ -850,6 +854,7 @@ class PathStep:
             else None,
             similarity=step.similarity,
             reasons=list(step.reasons),
+            lapsed=step.lapsed,
         )
 
 
