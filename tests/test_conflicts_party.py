@@ -153,7 +153,7 @@ def test_graphql_party(tmp_path: Path) -> None:
     graph = _graph("top", tmp_path)
     expected = Analyst(graph).conflicts(party="Kestrel Ltd")
     query = """query($party: String) { conflicts(party: $party, first: 50) {
-        totalCount edges { node { score parties { name } } } } }"""
+        totalCount party { name } edges { node { score parties { name } } } } }"""
     with ThreadedServer(create_app(graph, Settings(memory=True))) as server:
         answer = post(server.graphql, query, {"party": "Kestrel Ltd"})
         everyone = post(server.graphql, query, {"party": None})["data"]["conflicts"]
@@ -163,6 +163,7 @@ def test_graphql_party(tmp_path: Path) -> None:
     assert [e["node"]["score"] for e in found["edges"]] == [c.score for c in expected]
     assert all("Kestrel Ltd" in {p["name"] for p in e["node"]["parties"]} for e in found["edges"])
     assert unknown["errors"] and "Nobody Ltd" in unknown["errors"][0]["message"]
+    assert found["party"] == {"name": "Kestrel Ltd"} and everyone["party"] is None
 
 
 @pytest.mark.parametrize(

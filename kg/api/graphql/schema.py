@@ -215,6 +215,9 @@ class Query:
                 end_cursor=edges[-1].cursor if edges else None,
             ),
             total_count=ranked.total,
+            party=None
+            if party is None
+            else Party.of(info.context.runner.analyst.find_party(party)),
         )
 
     @strawberry.field(

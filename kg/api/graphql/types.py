@@ -805,6 +805,11 @@ class ConflictConnection:
     edges: list[ConflictEdge]
     page_info: PageInfo
     total_count: int = strawberry.field(description="conflicts on all pages")
+    party: Party | None = strawberry.field(
+        default=None,
+        description="the party `party` named (a name, alias or IRI), as it was found; null "
+        "when no party was asked",
+    )
 
     @strawberry.field(description="The conflicts of this page (the edges' nodes).")
     def nodes(self) -> list[Conflict]:
