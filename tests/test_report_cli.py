@@ -35,6 +35,11 @@ def test_kg_report_prints_markdown_and_reports_errors() -> None:
     assert "| claim | CNY 300,000,000 |" in printed.stdout
     unknown = run_kg("report", "--memory", "--party", "Nobody Inc")
     assert unknown.returncode == 7 and "no party named 'Nobody Inc'" in unknown.stderr
+    for spelled in ("markdown", "MD", "Markdown"):  # Markdown by its name too (a trial)
+        named = run_kg("report", "--memory", "--case", "aws-cn-2018", "--format", spelled)
+        assert named.returncode == 0 and named.stdout.startswith("# Case (2018)京民初127号")
+    refused = run_kg("report", "--memory", "--case", "aws-cn-2018", "--format", "docx")
+    assert refused.returncode == 2 and "invalid choice: 'docx'" in refused.stderr
 
 
 @pytest.fixture(scope="module")

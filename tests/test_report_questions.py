@@ -50,9 +50,15 @@ def test_every_link_of_a_served_report_answers(server: GraphQLServer, params: di
     for path, fragment in links:
         query = fragment["query"][0]
         if path == "/graphql":
-            answer = post(server.graphql, query, json.loads(fragment["variables"][0]))
+            variables = json.loads(fragment["variables"][0])
+            answer = post(server.graphql, query, variables)
             assert not answer.get("errors"), (query, answer)
             assert answer["data"], query
+            if "conflicts(" in query and "party" in params:  # the party's conflicts, not all
+                assert variables.get("party")
+                named = answer["data"]["conflicts"]
+                everyone = post(server.graphql, query, {**variables, "party": None})["data"]
+                assert named["totalCount"] < everyone["conflicts"]["totalCount"]
         else:
             answer = httpx.post(
                 server.url + "/sparql",

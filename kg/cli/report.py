@@ -47,7 +47,8 @@ def add_report_commands(
     report.add_argument(
         "--format",
         choices=("html", "md", "pdf"),
-        help="output format (default: from the file's extension, else md)",
+        type=lambda given: {"markdown": "md"}.get(given.lower(), given.lower()),  # md's name
+        help="output format, md (or markdown) (default: from the file's extension, else md)",
     )
     report.add_argument(
         "--as-of",

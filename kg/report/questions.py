@@ -122,10 +122,12 @@ def section_questions(
                 server,
                 "Conflicts",
                 "query Conflicts($jurisdiction: String, $niceClass: Int, $asOf: Date, "
-                "$includeLapsed: Boolean) { conflicts(jurisdiction: $jurisdiction, niceClass: "
-                "$niceClass, asOf: $asOf, includeLapsed: $includeLapsed) { edges { node { "
-                "parties { name } holders { name } marks { text } score reasons } } } }",
-                {"jurisdiction": jurisdiction, "niceClass": nice_class, **when},
+                "$includeLapsed: Boolean, $party: String) { conflicts(jurisdiction: "
+                "$jurisdiction, niceClass: $niceClass, asOf: $asOf, includeLapsed: "
+                "$includeLapsed, party: $party) { totalCount edges { node { parties { name } "
+                "holders { name } marks { text } score reasons } } } }",
+                # a party's report: its conflicts, as the report lists them
+                {"jurisdiction": jurisdiction, "niceClass": nice_class, "party": party, **when},
             )
         )
     if case:
