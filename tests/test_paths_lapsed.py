@@ -212,3 +212,28 @@ def test_a_path_never_pairs_a_right_both_parties_hold(
     ]
     assert marks and all("GB-1" not in p.summary for p in marks), [p.summary for p in marks]
     assert "GB-2" in marks[0].summary and "GB-3" in marks[0].summary
+
+
+def test_two_parties_owning_one_registration_together_are_a_business_tie(tmp_path: Path) -> None:
+    """Two co-owners of one registration and nothing else: a business tie, as the docs say
+    (the paths said "no path within the length limit"; second trial of 12-02)."""
+    trig = (
+        _trig([("gb-1", "alder", "ALDERWICK", "GB", 9, None, None)])
+        .replace("tm:owner party:alder", "tm:owner party:alder , party:birch")
+        .replace(
+            'party:alder a tm:Company ; schema:name "Alder Corp" .',
+            'party:alder a tm:Company ; schema:name "Alder Corp" .\n'
+            '  party:birch a tm:Company ; schema:name "Birch Corp" .',
+        )
+    )
+    path = tmp_path / "tie.trig"
+    path.write_text(trig, encoding="utf-8")
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    graph.load([path])
+    paths = Analyst(graph).conflict_paths("Alder Corp", "Birch Corp")
+    assert [p.kind for p in paths] == ["business tie"]
+    assert paths[0].summary == (
+        "Alder Corp owns registration No. GB-1 of 'ALDERWICK' (GB, class 9); "
+        "Birch Corp owns registration No. GB-1 of 'ALDERWICK' (GB, class 9)."
+    )
+    assert Analyst(graph).conflicts() == []  # and no conflict

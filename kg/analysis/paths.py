@@ -427,6 +427,8 @@ def _route(graph: nx.MultiGraph, nodes: list[str]) -> list[Link] | None:
     """The links along a node path, the best where two nodes are linked several ways; None
     for a route through marks alone (a mark conflict, found as such) or one that enters a
     registration or use only to pass from its holder to its mark."""
+    if len(nodes) == 3 and graph.nodes[nodes[1]]["mark"]:  # A - mark - B: one right both hold?
+        return _shared_right(graph, *nodes)
     if len(nodes) > 2 and all(graph.nodes[n]["mark"] for n in nodes[1:-1]):
         return None
     core = graph.graph["core"]
@@ -444,7 +446,22 @@ def _route(graph: nx.MultiGraph, nodes: list[str]) -> list[Link] | None:
     return route
 
 
+def _shared_right(graph: nx.MultiGraph, a: str, mark: str, b: str) -> list[Link] | None:
+    """A's and B's holding of one registration or use of `mark` (co-owners, or the users two
+    sources name): a business tie, not a mark conflict; None when they hold none together
+    (their holdings of the mark are a mark conflict, found as such)."""
+    pairs = [
+        (left, right)
+        for left in _held(graph, a, mark)
+        for right in _held(graph, b, mark)
+        if left.via == right.via
+    ]
+    return list(min(pairs, key=lambda pair: (_key(pair[0]), _key(pair[1])))) if pairs else None
+
+
 def _kind(graph: nx.MultiGraph, route: list[Link]) -> str:
+    if len(route) == 2 and route[0].via and route[0].via == route[1].via:
+        return "business tie"  # one right the two parties hold together
     predicates = {link.predicate for link in route}
     if predicates & _AUTHORITY:
         return "other"
