@@ -198,6 +198,8 @@ class Query:
             top=search_budget(start + size),  # pages to come too, never a register's millions
             party=party,
         )
+        found = info.context.runner.analyst.find_party  # the party named, as the search found it
+        named = None if party is None else Party.of(await _call(info, lambda: found(party)))
         page = ranked[start : start + size]
         edges = [
             ConflictEdge(
@@ -215,9 +217,7 @@ class Query:
                 end_cursor=edges[-1].cursor if edges else None,
             ),
             total_count=ranked.total,
-            party=None
-            if party is None
-            else Party.of(info.context.runner.analyst.find_party(party)),
+            party=named,
         )
 
     @strawberry.field(
