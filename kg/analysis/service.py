@@ -658,10 +658,12 @@ class Analyst:
             texts.update(t for t in (facts.marks.get(mark), facts.marks.get(canonical(mark))) if t)
         pairs = list(index.similar_pairs(index.similar_floor, texts=texts))
         texts |= {text for left, right, _ in pairs for text in (left, right)}
-        near = set(focus) | index.marks_with_texts(texts)
+        near = index.marks_with_texts(texts)
         near |= {canonical(m) for m in verbal_element_marks(facts, facts.select, texts)}
         near |= {m for p in evidence if {p.left, p.right} & focus for m in (p.left, p.right)}
-        return facts.holding_statements(near), _StoredPairs(index, pairs)
+        # the focus's own statements are read already (a holding of two marks may come twice:
+        # conflict_marks_by_place reads statements into sets)
+        return own + facts.holding_statements(near - focus), _StoredPairs(index, pairs)
 
     def _marks_held_by(self, party: str) -> set[str]:
         """The marks (canonical IRIs) of every registration or use naming `party` (any IRI
