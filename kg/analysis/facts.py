@@ -87,6 +87,8 @@ _PARTY_FIELDS = {
 }
 """A party's properties `FactBase.parties` reads, by kind."""
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
+_A_PARTY = f"?p a ?t . ?t <http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{TM}Party>"
+"""A SPARQL pattern: ?p is a party (typed as tm:Party or a subclass)."""
 
 
 class Identities:
@@ -279,12 +281,18 @@ class FactBase(BatchedLookups, TimelineFacts):
     def all_parties(self) -> dict[str, PartyRef]:
         """Every party in the store (anything typed as a tm:Party subclass), read once."""
         if self._all_parties is None:
-            rows = self.select(
-                f"""SELECT DISTINCT ?p WHERE {{
-                  ?p a ?t . ?t <http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{TM}Party> }}"""
-            )
+            rows = self.select(f"SELECT DISTINCT ?p WHERE {{ {_A_PARTY} }}")
             self._all_parties = self.parties(row["p"] for row in rows)  # type: ignore[misc]
         return self._all_parties
+
+    def known_party(self, iri: str) -> PartyRef | None:
+        """The party an IRI names (any record of its owl:sameAs group typed as a tm:Party
+        subclass, as `all_parties` counts them), without reading every party; else None."""
+        canonical = self.identities.canonical(iri)
+        members = iri_values(sorted(self.identities.members(canonical)))
+        if self.store.query(f"ASK {{ VALUES ?p {{ {members} }} {_A_PARTY} }}"):
+            return self.party(canonical)
+        return None
 
     def _load_parties(self, canonicals: Sequence[str]) -> None:
         members = {c: sorted(self.identities.members(c)) for c in canonicals}

@@ -138,13 +138,9 @@ class Analyst:
         facts = self.facts
         wanted = name.strip()
         if wanted.startswith(("http://", "https://")):  # an IRI: no need to read every party
-            canonical = facts.identities.canonical(wanted)
-            members = iri_values(sorted(facts.identities.members(canonical)))
-            if facts.store.query(
-                f"""ASK {{ VALUES ?p {{ {members} }} ?p a ?t .
-                      ?t <http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{TM}Party> }}"""
-            ):
-                return facts.party(canonical)
+            known = facts.known_party(wanted)
+            if known is not None:
+                return known
         parties = facts.all_parties()
         if wanted in parties or facts.identities.canonical(wanted) in parties:
             return parties[facts.identities.canonical(wanted)]
