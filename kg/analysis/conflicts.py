@@ -422,8 +422,6 @@ def _per_rights(
                 key=lambda ref: (ref.name, ref.id),
             )
             sides.append((party, *rest))
-        if {p.id for p in sides[0]} & {p.id for p in sides[1]}:
-            continue  # a holder of both rights: its co-owners are its partners, not rivals
         if not others and all(len(side) == 1 for side in sides):
             merged.append(best)
             continue
