@@ -167,7 +167,7 @@ def proceeding_conflicts(
             continue
         # one conflict a proceeding, naming every plaintiff and holder (co-owners)
         pair = _conflict(proceeding, *pairs[0], score, dead if lapsed else [], later=later)
-        keys = [(frozenset((p.id, h.id)), proceeding.jurisdiction or "") for p, h in pairs]
+        keys = _proceeding_keys(proceeding, pairs)
         slot = next((slots[key] for key in keys if key in slots), None)
         if slot is None:
             slot = len(merged)
@@ -196,8 +196,7 @@ def proceeding_keys(
     for asked in proceedings:
         counted = _counted(asked, as_of, jurisdiction, nice_class, min_score)
         if counted is not None:
-            place = counted[0].jurisdiction or ""
-            keys.update((frozenset((p.id, h.id)), place) for p, h in _opposed(counted[0]))
+            keys.update(_proceeding_keys(counted[0], _opposed(counted[0])))
     return lambda conflict: not keys.isdisjoint(_conflict_keys(conflict))
 
 
@@ -230,6 +229,14 @@ def _opposed(proceeding: Proceeding) -> list[tuple[PartyRef, PartyRef]]:
     """The (plaintiff, holder) pairs of a proceeding: one party (or two records of it) is
     never in conflict with itself."""
     return [(p, h) for p in proceeding.plaintiffs for h in proceeding.holders if p.id != h.id]
+
+
+def _proceeding_keys(
+    proceeding: Proceeding, pairs: Iterable[tuple[PartyRef, PartyRef]]
+) -> list[tuple[frozenset[str], str]]:
+    """(plaintiff and holder, jurisdiction) for each of a proceeding's `_opposed` pairs: the
+    keys of the conflicts it merges into (`_conflict_keys`)."""
+    return [(frozenset((p.id, h.id)), proceeding.jurisdiction or "") for p, h in pairs]
 
 
 def _conflict_keys(conflict: ConflictPair) -> Iterator[tuple[frozenset[str], str]]:
