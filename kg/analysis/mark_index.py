@@ -700,10 +700,8 @@ class MarkIndex:
                 rows = self._db.execute(query, (min_similarity,)).fetchall()
             else:
                 found = set()  # a pair of two of the texts is met from both sides
-                wanted = sorted(set(texts))
-                for start in range(0, len(wanted), _CHUNK):
-                    chunk = wanted[start : start + _CHUNK]
-                    ids = f"SELECT id FROM texts WHERE text IN ({','.join('?' * len(chunk))})"
+                for chunk, marks in _text_chunks(texts):
+                    ids = f"SELECT id FROM texts WHERE text IN ({marks})"
                     for side in ("a", "b"):
                         found.update(
                             self._db.execute(
@@ -720,21 +718,18 @@ class MarkIndex:
 
     def unknown_texts(self, texts: Iterable[str]) -> set[str]:
         """Those of `texts` with blocking keys that the index does not hold (not synced)."""
-        found = self._column_of("SELECT text FROM texts", texts)
-        return {text for text in set(texts) if text not in found and blocking_keys(text)}
+        wanted = set(texts)
+        found = self._column_of("SELECT text FROM texts", wanted)
+        return {text for text in wanted if text not in found and blocking_keys(text)}
 
     def _column_of(self, select: str, texts: Iterable[str]) -> set[str]:
         """The one column `select` (a SELECT of marks or texts) gives for the rows whose
         ``text`` is one of `texts`, asked a chunk of texts at a time."""
-        wanted = sorted(set(texts))
         found: set[str] = set()
         with self._lock:
             self._privately()
-            for start in range(0, len(wanted), _CHUNK):
-                chunk = wanted[start : start + _CHUNK]
-                rows = self._db.execute(
-                    f"{select} WHERE text IN ({','.join('?' * len(chunk))})", chunk
-                )
+            for chunk, marks in _text_chunks(texts):
+                rows = self._db.execute(f"{select} WHERE text IN ({marks})", chunk)
                 found.update(value for (value,) in rows)
         return found
 
@@ -769,6 +764,15 @@ _PROBES = (
     "EI STUDIO", "ART HA STUDIO", "ONE 33", "DAY ONE", "7 STARS", "SEVEN STARS",
     "SEVEN UP",
 )  # fmt: skip
+
+
+def _text_chunks(texts: Iterable[str]) -> Iterator[tuple[list[str], str]]:
+    """`texts`, distinct and sorted, `_CHUNK` at a time, each chunk with the ``?`` marks of
+    its SQL ``IN (...)``."""
+    wanted = sorted(set(texts))
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        yield chunk, ",".join("?" * len(chunk))
 
 
 def _read_only_connection(path: Path) -> sqlite3.Connection | None:
