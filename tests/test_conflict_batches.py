@@ -75,11 +75,16 @@ def _trig() -> str:
                 ' tm:designationDate "2019-01-01"^^xsd:date .'
             )
         lines.append("}")
-        lines.append(
-            f'source:{number} a tm:Source ; dcterms:title "register record {number}" .\n'
-            f"graph:{number} a tm:SourceGraph ; prov:wasDerivedFrom source:{number} ."
-        )
+        lines.append(source_of(number, f"register record {number}"))
     return "\n".join(lines) + "\n"
+
+
+def source_of(graph: str, title: str) -> str:
+    """TriG stating that graph:`graph` is derived from a source titled `title`."""
+    return (
+        f'source:{graph} a tm:Source ; dcterms:title "{title}" .\n'
+        f"graph:{graph} a tm:SourceGraph ; prov:wasDerivedFrom source:{graph} ."
+    )
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from kg.analysis.conflicts import top_conflicts
 from kg.analysis.service import Analyst
 from tests.conftest import run_kg
 from tests.graphql_support import ThreadedServer, post
-from tests.test_conflict_batches import PREFIXES
+from tests.test_conflict_batches import PREFIXES, source_of
 
 # (registration, holder, mark text, jurisdiction, classes, kind of holding)
 RIGHTS = [
@@ -61,8 +61,7 @@ def _trig() -> str:
                 else '    tm:startDate "2019-01-01"^^xsd:date .\n'
             )
             + "}\n"
-            f'source:{number} a tm:Source ; dcterms:title "register record {number}" .\n'
-            f"graph:{number} a tm:SourceGraph ; prov:wasDerivedFrom source:{number} ."
+            + source_of(number, f"register record {number}")
         )
     for case, plaintiff, defendant, contested, earlier, place, nice in OPPOSITIONS:
         lines.append(
@@ -72,9 +71,7 @@ def _trig() -> str:
             f"    tm:contestedRegistration reg:{contested} ; tm:earlierRight reg:{earlier} ;\n"
             f'    tm:niceClass nice:{nice} ; tm:proceedingFilingDate "2024-03-01"^^xsd:date ;\n'
             "    tm:outcome tm:OutcomePending .\n"
-            "}\n"
-            f'source:{case} a tm:Source ; dcterms:title "opposition {case}" .\n'
-            f"graph:{case} a tm:SourceGraph ; prov:wasDerivedFrom source:{case} ."
+            "}\n" + source_of(case, f"opposition {case}")
         )
     return "\n".join(lines) + "\n"
 

@@ -11,7 +11,7 @@ import pytest
 
 from kg import KnowledgeGraph, Settings
 from kg.analysis.service import Analyst
-from tests.test_conflict_batches import PREFIXES
+from tests.test_conflict_batches import PREFIXES, source_of
 
 # (registration, holder, text, jurisdiction, class, expiry, status)
 RIGHTS = [
@@ -44,8 +44,7 @@ def _trig(rights: list[tuple] = RIGHTS) -> str:
                 ' tm:registrationDate "2010-06-01"^^xsd:date ;\n'
             )
             + f'    tm:filingDate "2010-01-01"^^xsd:date{extra} .\n}}\n'
-            f'source:{number} a tm:Source ; dcterms:title "register record {number}" .\n'
-            f"graph:{number} a tm:SourceGraph ; prov:wasDerivedFrom source:{number} ."
+            + source_of(number, f"register record {number}")
         )
     return "\n".join(lines) + "\n"
 
