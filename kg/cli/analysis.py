@@ -347,6 +347,8 @@ def _shown(results: Sequence[Any], top: int | None) -> str | None:
     without ``--top``)."""
     if top is None or not isinstance(results, TopResults):
         return None
+    if results.total == 1:
+        return f"the one conflict shown: --top {top}"
     if results.total <= len(results):
         return f"all {results.total:,} conflicts shown: --top {top}"
     return f"{len(results):,} of {results.total:,} conflicts shown, the highest-risk: --top {top}"
