@@ -203,3 +203,8 @@ def test_graphql_pages_are_cut_from_the_whole_ranking(
     assert seen == [(c.score, _names(c)) for c in whole]
     assert searches == [1_000]  # every page, and the first again, from one search
     assert [e["node"]["score"] for e in first_page["edges"]] == [c.score for c in whole[:2]]
+
+
+def test_cli_top_names_a_single_conflict_in_the_singular() -> None:
+    shown = run_kg("--memory", "conflicts", "--party", "Amazon", "--top", "20", check=True)
+    assert shown.stdout.rstrip().endswith("(the one conflict shown: --top 20)"), shown.stdout
