@@ -302,8 +302,8 @@ class _Pairs:
     def __init__(self, *pairs: tuple[str, str]) -> None:
         self.pairs = [(a, b, compare(a, b)) for a, b in pairs]
 
-    def similar_pairs(self, min_similarity: float) -> list:
-        return self.pairs
+    def similar_pairs(self, min_similarity: float, among: object = None) -> list:
+        return [(a, b, s) for a, b, s in self.pairs if among is None or (a in among and b in among)]
 
     def unknown_texts(self, texts: object) -> set[str]:
         return set()

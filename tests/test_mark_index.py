@@ -501,3 +501,52 @@ def test_an_older_index_is_named_to_a_reader_and_shrunk_by_a_writer(store_path: 
     assert path.stat().st_size < size / 10
     again = run_kg("who-else-uses", "NOVALUX", "--store", store_path)
     assert "the mark index" not in again.stderr  # rebuilt by kg's next writer: no warning
+
+
+_TABLE_MARKS = {
+    f"m{n}": text
+    for n, text in enumerate(
+        (
+            "AWS", "AWZ", "A.W.S.", "TESLA", "特斯拉", "NIKE", "NIKE AIR", "UBER", "UBER EATS",
+            "KWIK", "QUIK", "LEGO", "LOGO", "MAGNOLIA BAY", "MAGNOLIA GROVE", "STARBUCKS",
+            "STARBOCKS", "銀行", "银行", "ŁADA", "LADA", "SEVEN STARS", "7 STARS",
+        )
+    )
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("floor", [0.8, 0.85, 0.9, 0.97])
+def test_the_similar_table_holds_the_index_pairs(floor: float) -> None:
+    # a register-wide search reads the pairs once into arrays: the same pairs, the same
+    # scores and reasons, and `among` keeps exactly the pairs of two of its texts
+    index = MarkIndex(None)
+    index.sync(_TABLE_MARKS)
+    table = index.similar_table()
+    stored = sorted(index.similar_pairs(floor))
+    assert stored and len(table) == len(list(index.similar_pairs()))
+    assert sorted(table.similar_pairs(floor)) == stored
+    texts = sorted(set(_TABLE_MARKS.values()))
+    for start in range(len(texts)):
+        among = set(texts[start::3]) | {"NOT INDEXED"}
+        expected = [(a, b, s) for a, b, s in stored if a in among and b in among]
+        assert sorted(table.similar_pairs(floor, among=among)) == expected
+        assert sorted(index.similar_pairs(floor, among=among)) == expected
+    assert table.unknown_texts([*texts, "ZYXWV"]) == index.unknown_texts([*texts, "ZYXWV"])
+    with pytest.raises(ValueError, match=r"0\.8, not 0\.7"):
+        next(table.similar_pairs(0.7))
+    with pytest.raises(ValueError, match=r"0\.8, not 0\.7"):
+        index.similar_table(0.7)
+
+
+def test_the_similar_table_of_an_empty_index_and_a_reader(tmp_path: Path) -> None:
+    assert list(MarkIndex(None).similar_table().similar_pairs(0.8)) == []
+    path = tmp_path / "index.sqlite"
+    writer = MarkIndex(path)
+    writer.sync(_TABLE_MARKS)
+    writer.compare_new_texts()
+    expected = sorted(writer.similar_pairs())
+    writer.close()
+    reader = MarkIndex(path, read_only=True)
+    reader.sync(_TABLE_MARKS)
+    assert sorted(reader.similar_table().similar_pairs(0.8)) == expected
+    reader.close()

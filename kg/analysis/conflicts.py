@@ -44,7 +44,15 @@ from __future__ import annotations
 import dataclasses
 import heapq
 from collections import defaultdict
-from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import (
+    Callable,
+    Collection,
+    Container,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from itertools import chain, combinations
 from typing import Protocol
 
@@ -235,8 +243,11 @@ class SimilarTexts(Protocol):
     similar_floor: float
     """The lowest similarity stored: a lower floor cannot be read from the store."""
 
-    def similar_pairs(self, min_similarity: float) -> Iterable[tuple[str, str, MarkSimilarity]]:
-        """Each pair of distinct texts sharing a blocking key, scoring `min_similarity` or more."""
+    def similar_pairs(
+        self, min_similarity: float, among: Collection[str] | None = None
+    ) -> Iterable[tuple[str, str, MarkSimilarity]]:
+        """Each pair of distinct texts sharing a blocking key, scoring `min_similarity` or
+        more; with `among`, only the pairs of two of those texts."""
         ...
 
     def unknown_texts(self, texts: Iterable[str]) -> set[str]:
@@ -326,7 +337,8 @@ def find_conflicts(
         and min_similarity >= similar.similar_floor
         and not similar.unknown_texts(texts)
     ):
-        _stored_pairs(by_place, similar.similar_pairs(min_similarity), min_similarity, pair_up)
+        stored = similar.similar_pairs(min_similarity, among=texts)
+        _stored_pairs(by_place, stored, min_similarity, pair_up)
     else:
         _computed_pairs(by_place, min_similarity, pair_up)
     if evidence:
@@ -570,9 +582,8 @@ def conflict_marks_by_place(
 
     for by_place in at.values():  # one text
         meet(by_place, by_place)
-    for left_text, right_text, _ in similar.similar_pairs(similar.similar_floor):
-        if left_text in at and right_text in at:
-            meet(at[left_text], at[right_text])
+    for left_text, right_text, _ in similar.similar_pairs(similar.similar_floor, among=at):
+        meet(at[left_text], at[right_text])
     for left_mark, right_mark in evidence:
         if left_mark in at_mark and right_mark in at_mark:
             meet(at_mark[left_mark], at_mark[right_mark])

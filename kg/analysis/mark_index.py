@@ -39,7 +39,7 @@ import sqlite3
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from functools import cache
 from importlib import metadata
@@ -55,6 +55,7 @@ from kg.analysis.index_workers import IndexWorkerError, IndexWorkers, worker_cou
 from kg.analysis.phonetics import PHONETIC_TAGS
 from kg.analysis.phonetics import vowels as _vowels  # compare's phonetic rule asks for them
 from kg.analysis.rule_blocking import ANCHOR_KINDS, RULE_KEY_KINDS, bucket_pairs, lookup_keys
+from kg.analysis.similar_table import SimilarTable
 from kg.analysis.similarity import (
     DEFAULT_MIN_SIMILARITY,
     FUZZY_MIN_EDIT,
@@ -115,7 +116,7 @@ _COMPARED_CHUNK = 2_000  # candidate pairs compared in one task (~0.1 s)
 _PAIR_CHUNK = 1_000_000  # candidate pairs packed and deduplicated at once
 _HELD_PAIRS = 8 * _PAIR_CHUNK  # past this many held (64 MB), they go to temporary files
 _PARTS = 16  # the temporary files
-_SIMILAR_CHUNK = 100_000  # similar pairs written at once
+_SIMILAR_CHUNK = 100_000  # similar pairs written, or read into arrays, at once
 _CACHE_KIB = 64 * 1024
 _WAL_LIMIT_BYTES = 64 * 1024 * 1024
 # 2: no one-deletion keys past DELETION_MAX_LENGTH; 3: verbal elements; 4: similar text pairs
@@ -670,10 +671,7 @@ class MarkIndex:
             same = [
                 iri for (iri,) in self._db.execute("SELECT iri FROM marks WHERE text = ?", (text,))
             ]
-        found = {
-            iri: MarkSimilarity(score, tuple(reasons.split(",")) if reasons else ())
-            for iri, score, reasons in rows
-        }
+        found = {iri: MarkSimilarity(score, _reason_list(reasons)) for iri, score, reasons in rows}
         if same:
             itself = compare(text, text)
             if itself.score >= min_similarity:
@@ -681,11 +679,17 @@ class MarkIndex:
         return found
 
     def similar_pairs(
-        self, min_similarity: float = SIMILAR_FLOOR, texts: Iterable[str] | None = None
+        self,
+        min_similarity: float = SIMILAR_FLOOR,
+        among: Collection[str] | None = None,
+        *,
+        texts: Iterable[str] | None = None,
     ) -> Iterator[tuple[str, str, MarkSimilarity]]:
         """Pairs of distinct indexed texts sharing a blocking key and scoring at least
         `min_similarity` (not below `SIMILAR_FLOOR`: ValueError), each once, texts sorted;
-        with `texts`, only the pairs one of them is in (two indexed lookups a text)."""
+        with `among`, only the pairs of two of those texts; with `texts`, only the pairs one
+        of them is in (two indexed lookups a text). A search over many texts reads
+        `similar_table` once instead."""
         if min_similarity < SIMILAR_FLOOR:
             raise ValueError(f"the index keeps pairs from {SIMILAR_FLOOR}, not {min_similarity}")
         query = (
@@ -710,7 +714,47 @@ class MarkIndex:
                         )
                 rows = sorted(found)
         for left, right, score, reasons in rows:
-            yield left, right, MarkSimilarity(score, tuple(reasons.split(",")) if reasons else ())
+            if among is None or (left in among and right in among):
+                yield left, right, MarkSimilarity(score, _reason_list(reasons))
+
+    def similar_table(self, min_similarity: float = SIMILAR_FLOOR) -> SimilarTable:
+        """Every similar pair scoring at least `min_similarity` (not below `SIMILAR_FLOOR`:
+        ValueError), read once into arrays (`kg.analysis.similar_table`: a register-wide
+        search reads them for each batch of places); new texts are compared first."""
+        if min_similarity < SIMILAR_FLOOR:
+            raise ValueError(f"the index keeps pairs from {SIMILAR_FLOOR}, not {min_similarity}")
+        kinds = (np.int32, np.int32, np.float64, np.int32)  # text ids, score, reasons' code
+        columns: tuple[list[np.ndarray], ...] = ([], [], [], [])
+        codes: dict[str, int] = {}  # the reasons as stored -> their code
+        with self._lock:
+            self._privately()
+            with self._db:
+                self._compare_new_texts()
+            rows = self._db.execute("SELECT id, text FROM texts")
+            texts = {text: number for number, text in rows}
+            rows = self._db.execute(
+                "SELECT a, b, score, reasons FROM similar WHERE score >= ?", (min_similarity,)
+            )
+            while chunk := rows.fetchmany(_SIMILAR_CHUNK):
+                left, right, scores, reasons = zip(*chunk, strict=True)
+                coded = [codes.setdefault(r, len(codes)) for r in reasons]
+                for column, values, kind in zip(
+                    columns, (left, right, scores, coded), kinds, strict=True
+                ):
+                    column.append(np.array(values, dtype=kind))
+        left, right, scores, reasons = (
+            np.concatenate(column) if column else np.zeros(0, dtype=kind)
+            for column, kind in zip(columns, kinds, strict=True)
+        )
+        return SimilarTable(
+            texts,
+            left=left,
+            right=right,
+            scores=scores,
+            reasons=reasons,
+            reason_lists=[_reason_list(r) for r in codes],
+            similar_floor=self.similar_floor,
+        )
 
     def marks_with_texts(self, texts: Iterable[str]) -> set[str]:
         """The indexed marks (IRIs) whose text is one of `texts`."""
@@ -764,6 +808,11 @@ _PROBES = (
     "EI STUDIO", "ART HA STUDIO", "ONE 33", "DAY ONE", "7 STARS", "SEVEN STARS",
     "SEVEN UP",
 )  # fmt: skip
+
+
+def _reason_list(stored: str) -> tuple[str, ...]:
+    """A pair's reasons as the ``similar`` table stores them (comma-separated)."""
+    return tuple(stored.split(",")) if stored else ()
 
 
 def _text_chunks(texts: Iterable[str]) -> Iterator[tuple[list[str], str]]:

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 
 from rapidfuzz import fuzz, process
 
@@ -364,8 +364,9 @@ class Analyst:
         evidence = self._evidence_pairs(DEFAULT_MIN_SIMILARITY)
         # only the holdings that meet another by their texts (all if the index lacks some)
         wide = regional_codes() | {m.system for m in memberships(facts)}  # rights covering others
-        pairs_read: SimilarTexts = index
-        if focus is None:
+        pairs_read: SimilarTexts
+        if focus is None:  # the index's pairs, read once for every batch of places
+            pairs_read = index.similar_table()
             statements = facts.holding_statements()
         else:  # a party's marks: the holdings that may meet them, not the register's
             statements, pairs_read = self._near(focus, evidence)
@@ -395,7 +396,7 @@ class Analyst:
                 jurisdiction=jurisdiction,
                 nice_class=nice_class,
                 min_score=min_score,
-                similar=pairs_read,  # the index, or the pairs of a party's texts
+                similar=pairs_read,  # the index's pairs, or those of a party's texts
                 evidence=evidence,
                 places_only=places_only,
             )
@@ -692,8 +693,15 @@ class _StoredPairs:
         self.similar_floor = index.similar_floor
         self._index, self._pairs = index, pairs
 
-    def similar_pairs(self, min_similarity: float) -> list[tuple[str, str, MarkSimilarity]]:
-        return [pair for pair in self._pairs if pair[2].score >= min_similarity]
+    def similar_pairs(
+        self, min_similarity: float, among: Collection[str] | None = None
+    ) -> list[tuple[str, str, MarkSimilarity]]:
+        return [
+            (left, right, similarity)
+            for left, right, similarity in self._pairs
+            if similarity.score >= min_similarity
+            and (among is None or (left in among and right in among))
+        ]
 
     def unknown_texts(self, texts: Iterable[str]) -> set[str]:
         return self._index.unknown_texts(texts)
