@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from kg.analysis.conflicts import candidate_text_pairs
 from kg.analysis.mark_index import MarkIndex
 from kg.analysis.numerals import readings
-from kg.analysis.similarity import KeyedTexts, compare, recall_of_blocking
+from kg.analysis.similarity import compare
+from tests.similarity_support import assert_searches_find
 
 # (a mark with digits, the same said in words, the language)
 SAID_ALIKE = [
@@ -74,13 +74,7 @@ def test_marks_without_such_numbers_are_compared_as_before() -> None:
 
 def test_a_register_search_and_a_question_find_them() -> None:
     pairs = [(a, b) for a, b, _ in SAID_ALIKE] + READ_INSIDE
-    assert recall_of_blocking(pairs) == 1.0
-    texts = sorted({text for pair in pairs for text in pair} | {t for p in NOT_ALIKE for t in p})
-    proposed = candidate_text_pairs(texts)
-    assert all(tuple(sorted(pair)) in proposed for pair in pairs)
-    later = KeyedTexts(b for _, b in pairs)
-    for a, b in pairs:
-        assert b in later.similar(a, 0.8), (a, b)
+    assert_searches_find(pairs, [t for p in NOT_ALIKE for t in p])
 
 
 def test_the_mark_index_keeps_them() -> None:

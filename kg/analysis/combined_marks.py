@@ -29,11 +29,8 @@ understands it).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from functools import lru_cache
 
-import regex
-
-from kg.analysis.elements import distinctive_words
+from kg.analysis.elements import MIN_RUN_LETTERS, runs, script_elements
 from kg.analysis.evidence import EvidencePair, Statement, keep_pair, second_step
 from kg.analysis.similarity import MarkSimilarity, compare
 from kg.analysis.stated_texts import SAME_MARK
@@ -52,41 +49,7 @@ __all__ = [
 COMBINED_SCORE = 0.85
 """The highest score the other part of a combined mark gives (the threshold is 0.8)."""
 COMBINED_REASON = "combined-mark"
-MIN_RUN_LETTERS = 2
-"""Letters a run needs: a lone letter beside a name is an initial or a device, not a name."""
-
-_SCRIPTS = (
-    "Latin", "Han", "Hangul", "Kana", "Cyrillic", "Greek", "Arabic", "Hebrew", "Devanagari",
-    "Thai", "Georgian", "Armenian",
-)  # fmt: skip
-_KANA = r"[\p{Hiragana}\p{Katakana}\u30FC]"  # with the prolonged sound mark, which is both
-_CLASSES = {name: _KANA if name == "Kana" else rf"\p{{{name}}}" for name in _SCRIPTS}
-_LETTER = regex.compile("|".join(f"(?P<{name}>{cls})" for name, cls in _CLASSES.items()))
-_MIXED_IN_ONE_WORD = frozenset({"Han", "Kana"})
 _TEXT = f"{TM}text"
-
-
-@lru_cache(maxsize=65536)
-def runs(text: str) -> tuple[tuple[str, str], ...]:
-    """The text's (script, run) stretches: a run is the text from a letter of one script to
-    the last letter of that script before a letter of another; spaces, digits and marks in
-    between stay in the run.
-
-    >>> runs("佳能 Canon Inc.")
-    (('Han', '佳能'), ('Latin', 'Canon Inc'))
-    >>> runs("スターバックス STARBUCKS")
-    (('Kana', 'スターバックス'), ('Latin', 'STARBUCKS'))
-    >>> runs("123")
-    ()
-    """
-    found: list[tuple[str, int, int]] = []  # script, start, end
-    for letter in _LETTER.finditer(text):
-        script = letter.lastgroup or ""
-        if found and found[-1][0] == script:
-            found[-1] = (script, found[-1][1], letter.end())
-        else:
-            found.append((script, letter.start(), letter.end()))
-    return tuple((script, text[start:end]) for script, start, end in found)
 
 
 def _pair(text: str) -> tuple[str, str] | None:
@@ -94,21 +57,8 @@ def _pair(text: str) -> tuple[str, str] | None:
     verbal = verbal_element(text)
     if verbal is None:  # an office's placeholder for a figure: no names at all
         return None
-    parts = runs(verbal)
-    if len(parts) != 2:
-        return None
-    (first_script, first), (second_script, second) = parts
-    if {first_script, second_script} == _MIXED_IN_ONE_WORD:
-        return None
-    if min(_letters(first), _letters(second)) < MIN_RUN_LETTERS:
-        return None
-    if not (distinctive_words(first) and distinctive_words(second)):
-        return None  # "凤凰 TM", "星辰 DESIGN", "龙腾 LT": a descriptor or initials, no name
-    return first, second
-
-
-def _letters(run: str) -> int:
-    return sum(1 for _ in _LETTER.finditer(run))
+    parts = script_elements(verbal)
+    return (parts[0], parts[1]) if parts else None
 
 
 def combined_equivalents(

@@ -80,6 +80,7 @@ from kg.analysis.similarity import (
     blocking_keys,
     comparable_form,
     compare,
+    element_note,
 )
 from kg.analysis.translations import meaning_note
 from kg.analysis.usage import held_coverage
@@ -169,8 +170,9 @@ def candidate_text_pairs(
 
 def compared_reason(left: Holding, right: Holding, similarity: MarkSimilarity) -> str:
     """A conflict's first reason: the marks compared, the rules that found them alike, and
-    what the comparison read beyond the letters (a meaning: `meaning_note`; a legal form or
-    an address set aside: `designation_note`). Written only for the pairs kept (~30 µs a
+    what the comparison read beyond the letters (a meaning: `meaning_note`; the element of
+    a mark in two scripts: `element_note`; a legal form or an address set aside:
+    `designation_note`). Written only for the pairs kept (~30 µs a
     pair: most scored pairs are dropped)."""
     compared = (
         f"marks {compared_label(left)} and {compared_label(right)}: "
@@ -179,6 +181,9 @@ def compared_reason(left: Holding, right: Holding, similarity: MarkSimilarity) -
     texts = compared_text(left), compared_text(right)
     if "translation" in similarity.reasons and texts[0] and texts[1]:  # whose meaning is it
         note = meaning_note(texts[0], texts[1])
+        compared += f"; {note}" if note else ""
+    if "script-element" in similarity.reasons and texts[0] and texts[1]:  # which element
+        note = element_note(texts[0], texts[1])
         compared += f"; {note}" if note else ""
     if similarity.reasons and texts[0] and texts[1]:  # INC., .COM: compared without
         note = designation_note(texts[0], texts[1])

@@ -10,16 +10,21 @@ marks alike nor tells them apart. The weak words are data, per language, in
 from __future__ import annotations
 
 import csv
-from functools import cache
+from functools import cache, lru_cache
+
+import regex
 
 from kg.analysis.scripts import romanize, words
 from kg.resources import SCHEMA_DIR
 
 __all__ = [
+    "MIN_RUN_LETTERS",
     "WEAK_WORDS_FILE",
     "distinctive_words",
     "element_form",
     "is_weak",
+    "runs",
+    "script_elements",
     "weak_word_rows",
     "weak_words",
 ]
@@ -84,3 +89,76 @@ def distinctive_words(text: str) -> tuple[str, ...]:
     (('ACME',), ('PUEBLO', 'MEXICAN'))
     """
     return tuple(element_form(w) for w in words(text) if not is_weak(w))
+
+
+MIN_RUN_LETTERS = 2
+"""Letters a run needs: a lone letter beside a name is an initial or a device, not a name."""
+
+_SCRIPTS = (
+    "Latin", "Han", "Hangul", "Kana", "Cyrillic", "Greek", "Arabic", "Hebrew", "Devanagari",
+    "Thai", "Georgian", "Armenian",
+)  # fmt: skip
+_KANA = r"[\p{Hiragana}\p{Katakana}\u30FC]"  # with the prolonged sound mark, which is both
+_CLASSES = {name: _KANA if name == "Kana" else rf"\p{{{name}}}" for name in _SCRIPTS}
+_LETTER = regex.compile("|".join(f"(?P<{name}>{cls})" for name, cls in _CLASSES.items()))
+_MIXED_IN_ONE_WORD = frozenset({"Han", "Kana"})
+
+
+@lru_cache(maxsize=65536)
+def runs(text: str) -> tuple[tuple[str, str], ...]:
+    """The text's (script, run) stretches: a run is the text from a letter of one script to
+    the last letter of that script before a letter of another; spaces, digits and marks in
+    between stay in the run (scripts: the Unicode script property, through `regex`).
+
+    >>> runs("佳能 Canon Inc.")
+    (('Han', '佳能'), ('Latin', 'Canon Inc'))
+    >>> runs("スターバックス STARBUCKS")
+    (('Kana', 'スターバックス'), ('Latin', 'STARBUCKS'))
+    >>> runs("123")
+    ()
+    """
+    found: list[tuple[str, int, int]] = []  # script, start, end
+    for letter in _LETTER.finditer(text):
+        script = letter.lastgroup or ""
+        if found and found[-1][0] == script:
+            found[-1] = (script, found[-1][1], letter.end())
+        else:
+            found.append((script, letter.start(), letter.end()))
+    return tuple((script, text[start:end]) for script, start, end in found)
+
+
+@lru_cache(maxsize=65536)
+def script_elements(verbal: str) -> tuple[str, ...]:
+    """The two elements of a verbal element that shows a name in two scripts side by side
+    (``金鹤 GOLDEN CRANE``, ``佳能 Canon``, ``스타벅스 STARBUCKS``), in their order; ``()`` for any
+    other: one script, three runs or more (:func:`runs`), a run of fewer than
+    `MIN_RUN_LETTERS` letters, a run without a distinctive word (``凤凰 TM``, ``星辰 DESIGN``),
+    or Chinese characters with kana (Japanese writes one word in both: ``ソニー銀行`` is
+    "Sony Bank").
+
+    Such a mark says its two parts name one thing (`kg.analysis.combined_marks`), and each
+    public reads it by the part in its own script, so each part is compared on its own too
+    (`kg.analysis.similarity.compare`'s ``script-element`` rule), as CNIPA's examination
+    guidelines (商标审查审理指南) compare the Chinese and the foreign part of a combined mark
+    each with the earlier mark.
+
+    >>> script_elements("金鹤 GOLDEN CRANE"), script_elements("GOLDEN CRANE")
+    (('金鹤', 'GOLDEN CRANE'), ())
+    >>> script_elements("凤凰 TM"), script_elements("ソニー銀行"), script_elements("A 金鹤 B")
+    ((), (), ())
+    """
+    parts = runs(verbal)
+    if len(parts) != 2:
+        return ()
+    (first_script, first), (second_script, second) = parts
+    if {first_script, second_script} == _MIXED_IN_ONE_WORD:
+        return ()
+    if min(_letters(first), _letters(second)) < MIN_RUN_LETTERS:
+        return ()
+    if not (distinctive_words(first) and distinctive_words(second)):
+        return ()  # "凤凰 TM", "星辰 DESIGN", "龙腾 LT": a descriptor or initials, no name
+    return first, second
+
+
+def _letters(run: str) -> int:
+    return sum(1 for _ in _LETTER.finditer(run))

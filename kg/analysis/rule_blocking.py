@@ -87,7 +87,7 @@ from itertools import combinations
 from typing import TypeVar
 
 from kg.analysis.designations import without_designations
-from kg.analysis.elements import distinctive_words
+from kg.analysis.elements import distinctive_words, script_elements
 from kg.analysis.scripts import HAN, normalize, romanize, whole_han, words
 from kg.analysis.similarity_rules import (
     AFFIX_MAX_LENGTH,
@@ -372,25 +372,25 @@ def bucket_pairs(
     """
     kind, value = key[:2], key[2:]
     if kind == "W:":
-        anchors = [m for m in members if value in _whole_words(text_of(m))]
+        anchors = _anchors(members, text_of, lambda t: value in _whole_words(t))
         yield from _anchored(anchors, members, new)
     elif kind == "H:":
-        anchors = [m for m in members if _han(text_of(m)) == value]
+        anchors = _anchors(members, text_of, lambda t: _han(t) == value)
         yield from _anchored(anchors, members, new)
     elif kind == "X:":
         others = [m for m in members if _other_script(text_of(m))]
         yield from _anchored(others, members, new, skip=set(others))
     elif kind == "C:":
-        anchors = [m for m in members if romanize(_verbal(text_of(m))) == value]
+        anchors = _anchors(members, text_of, lambda t: romanize(_verbal(t)) == value)
         yield from _anchored(anchors, members, new)
     elif kind == "V:":
-        anchors = [m for m in members if value in _sorted_forms(text_of(m))]
+        anchors = _anchors(members, text_of, lambda t: value in _sorted_forms(t))
         yield from _anchored(anchors, members, new)
     elif kind == "Y:":
-        anchors = [m for m in members if _reading(text_of(m)) == value]
+        anchors = _anchors(members, text_of, lambda t: _reading(t) == value)
         yield from _anchored(anchors, members, new)
     elif kind == "I:":
-        anchors = [m for m in members if _sound(text_of(m)) == value]
+        anchors = _anchors(members, text_of, lambda t: _sound(t) == value)
         yield from _anchored(anchors, members, new)
     elif kind == "O:":
         yield from _vowel_change_pairs(members, text_of, new)
@@ -404,6 +404,24 @@ def bucket_pairs(
             for b in members[i + 1 :]:
                 if new(a) or new(b):
                     yield (a, b) if a < b else (b, a)
+
+
+def _anchors(
+    members: Sequence[int], text_of: Callable[[int], str], anchors: Callable[[str], bool]
+) -> list[int]:
+    """The members that anchor a bucket: whose text, or one element of it when it is a mark
+    in two scripts (`kg.analysis.elements.script_elements`: the ``script-element`` rule
+    compares each alone), is what the key's rule starts from."""
+    found = []
+    for member in members:
+        text = text_of(member)
+        if anchors(text) or any(anchors(part) for part in _script_parts(text)):
+            found.append(member)
+    return found
+
+
+def _script_parts(text: str) -> tuple[str, ...]:
+    return script_elements(_verbal(text))
 
 
 def _ending_pairs(

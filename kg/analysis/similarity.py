@@ -35,6 +35,12 @@ reason                     when                                           score
                            look alike taken as one (`kg.analysis.
                            homoglyphs`: ``РОСТ`` / ``POCT``)
 ``transliteration``        another script, the romanized forms equal      0.93
+``script-element``         a mark in two scripts (``金鹤 GOLDEN CRANE``),   at most 0.9
+                           one of its elements (`kg.analysis.elements.
+                           script_elements`) alike by the rules here to
+                           the other mark or one of its elements
+                           (``GOLDEN CRANE TEA HOUSE``); the element's
+                           reasons follow (not ``exact``, ``folded``)
 ``containment``            one mark inside the other                      0.85-0.95
                            (`kg.analysis.similarity_rules`)
 ``transposition``          the same words (two or more) in another        0.85-0.9
@@ -97,7 +103,7 @@ from kg.analysis import similarity_rules as rules
 from kg.analysis import sound_rules as heard_rules
 from kg.analysis import syllable_rules as syllabic
 from kg.analysis.designations import without_designations
-from kg.analysis.elements import element_form
+from kg.analysis.elements import element_form, script_elements
 from kg.analysis.homoglyphs import HOMOGLYPH_SCORE, look_alike
 from kg.analysis.homoglyphs import blocking_key as homoglyph_key
 from kg.analysis.numerals import number_words, readings
@@ -150,6 +156,7 @@ REASONS = (
     "homoglyph",
     "transliteration",
     "numeral",
+    "script-element",
     "containment",
     "transposition",
     "translation",
@@ -168,6 +175,8 @@ REASONS = (
 FOLDED_SCORE = 0.97
 TRANSLITERATION_SCORE = 0.93
 NUMERAL_SCORE = 0.95
+SCRIPT_ELEMENT_TOP = 0.9
+"""The most a pair scores by one element of a mark in two scripts (``script-element``)."""
 """Two Latin marks the same once a number is read as its word (``7 STARS`` / ``SEVEN
 STARS``: `kg.analysis.numerals`); one reading inside the other mark scores as ``containment``
 does, at most this (`_numeral`)."""
@@ -282,7 +291,65 @@ def compare(a: str, b: str, jurisdiction: str | None = None) -> MarkSimilarity:
     core_a, core_b = without_designations(verbal_a), without_designations(verbal_b)
     if (core_a, core_b) != (verbal_a, verbal_b) and romanize(verbal_a) == romanize(verbal_b):
         return _compare_verbal(verbal_a, verbal_b)  # LO CO / LOCO: the same letters whole
-    return _compare_verbal(core_a, core_b)
+    whole = _compare_verbal(core_a, core_b)
+    if whole.score >= SCRIPT_ELEMENT_TOP:
+        return whole
+    by_element = _by_script_element(core_a, core_b)
+    return by_element[0] if by_element and by_element[0].score > whole.score else whole
+
+
+def matched_elements(a: str, b: str, jurisdiction: str | None = None) -> tuple[str, str] | None:
+    """The parts of two marks that the ``script-element`` rule found alike (one or both an
+    element of a mark in two scripts: `kg.analysis.elements.script_elements`), or None.
+
+    >>> matched_elements("金鹤 GOLDEN CRANE", "GOLDEN CRANE TEA HOUSE")
+    ('GOLDEN CRANE', 'GOLDEN CRANE TEA HOUSE')
+    """
+    verbal_a, verbal_b = verbal_element(a, jurisdiction), verbal_element(b, jurisdiction)
+    if verbal_a is None or verbal_b is None:
+        return None
+    found = _by_script_element(without_designations(verbal_a), without_designations(verbal_b))
+    return found[1] if found else None
+
+
+def element_note(a: str, b: str, jurisdiction: str | None = None) -> str | None:
+    """What the ``script-element`` rule compared of two marks, for the reasons of a hit or
+    a conflict; None when it found nothing.
+
+    >>> element_note("金鹤 GOLDEN CRANE", "GOLDEN CRANE TEA HOUSE")
+    "'GOLDEN CRANE' of '金鹤 GOLDEN CRANE' compared (a mark in two scripts: each element alone)"
+    """
+    parts = matched_elements(a, b, jurisdiction)
+    if parts is None:
+        return None
+    pairs = zip(parts, (a, b), strict=True)
+    named = [f"{part!r} of {whole!r}" for part, whole in pairs if part != whole]
+    return f"{' and '.join(named)} compared (a mark in two scripts: each element alone)"
+
+
+@lru_cache(maxsize=65536)
+def _by_script_element(a: str, b: str) -> tuple[MarkSimilarity, tuple[str, str]] | None:
+    """The ``script-element`` rule: the best of comparing each element of a mark in two
+    scripts (or the whole mark) with the other mark or its elements, where alike (a reason),
+    at most `SCRIPT_ELEMENT_TOP`; with the parts compared. None for marks in one script."""
+    parts_a, parts_b = script_elements(a), script_elements(b)
+    if not parts_a and not parts_b:
+        return None
+    best: tuple[MarkSimilarity, tuple[str, str]] | None = None
+    for left in (a, *parts_a):
+        for right in (b, *parts_b):
+            if (left, right) == (a, b):
+                continue
+            found = _compare_verbal(left, right)
+            if found.reasons and (best is None or found.score > best[0].score):
+                best = found, (left, right)
+    if best is None:
+        return None
+    found, parts = best
+    # an element equal to the other mark is the rule itself, not two equal marks
+    kept = set(found.reasons) - {"exact", "folded"}
+    reasons = tuple(r for r in REASONS if r == "script-element" or r in kept)
+    return MarkSimilarity(min(found.score, SCRIPT_ELEMENT_TOP), reasons), parts
 
 
 @lru_cache(maxsize=65536)
@@ -556,6 +623,8 @@ def blocking_keys(text: str, jurisdiction: str | None = None) -> frozenset[str]:
                 characters): every pair at one edit, including a swap
     ``P:/S:``   the first / last five characters and their one-deletion variants
                 (romanized forms of eight characters or more)
+    (each)      a mark in two scripts has the keys of each element too
+                (``script-element``)
     ==========  =================================================================
 
     A ``fuzzy`` pair at ``e >= 0.8`` is at most ``0.2 * max(len)`` edits apart. One edit
@@ -603,6 +672,8 @@ def blocking_keys(text: str, jurisdiction: str | None = None) -> frozenset[str]:
     if len(roman) >= AFFIX_MIN_LENGTH:
         keys |= {"P:" + k for k in _deletion_neighbourhood(roman[:AFFIX_LENGTH])}
         keys |= {"S:" + k for k in _deletion_neighbourhood(roman[-AFFIX_LENGTH:])}
+    for part in script_elements(verbal):  # the `script-element` rule compares each alone
+        keys |= blocking_keys(part)
     return frozenset(keys)
 
 
