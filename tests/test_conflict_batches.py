@@ -8,6 +8,8 @@ themselves; `--jurisdiction` and `--class` choose the marks before any holding i
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kg import KnowledgeGraph, Settings
@@ -236,3 +238,50 @@ def test_place_batches_cover_every_place_once() -> None:
     assert list(conflicts_module.place_batches({}, 5, ["EM"])) == []
     only_wide = list(conflicts_module.place_batches({"": {"w"}}, 5, ["EM"]))
     assert only_wide == [({"w"}, {"EM"})]  # two EUTMs alone still meet, in EM
+
+
+ALIASED = f"""{PREFIXES}@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix use: <https://w3id.org/tmkg/id/use/> .
+graph:alias-1 {{
+  party:quarrix a tm:Company ; schema:name "Quarrix Ltd" .
+  mark:quarrix a tm:Mark ; tm:text "QUARRIX" .
+  use:alias-1 a tm:Use ; tm:mark mark:quarrix ; tm:user party:quarrix ; tm:niceClass nice:9 ;
+    tm:startDate "2019-01-01"^^xsd:date .
+}}
+{source_of("alias-1", "a shop's catalogue")}
+graph:alias-2 {{
+  use:alias-1b a tm:Use ; tm:mark mark:quarrix ; tm:user party:quarrix ;
+    tm:jurisdiction cc:GB .
+  use:alias-1 owl:sameAs use:alias-1b .
+}}
+{source_of("alias-2", "a trade fair's list naming the use otherwise")}
+graph:alias-3 {{
+  party:quarix a tm:Company ; schema:name "Quarix Co" .
+  mark:quarix a tm:Mark ; tm:text "QUARIX" .
+  reg:alias-3 a tm:Registration ; tm:mark mark:quarix ; tm:owner party:quarix ;
+    tm:jurisdiction cc:GB ; tm:niceClass nice:42 ; tm:registrationNumber "AL-3" ;
+    tm:filingDate "2020-01-01"^^xsd:date .
+}}
+{source_of("alias-3", "register record AL-3")}
+"""
+
+
+def test_a_place_asked_reads_a_right_stated_there_under_another_iri(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a question about GB reads only the holdings stated in GB (or in EM, WO): one whose
+    # place is stated by another IRI of it (owl:sameAs) is among them with all its IRIs'
+    # statements (its class 9 is stated by the IRI that states no place: asked for class 9,
+    # the rights would seem not to meet without it)
+    (tmp_path / "aliased.trig").write_text(ALIASED, encoding="utf-8")
+    aliased = KnowledgeGraph.open(Settings(store_path=tmp_path / "store"))
+    try:
+        aliased.load([tmp_path / "aliased.trig"])
+        service.index_marks(aliased)
+        for asked in ({"jurisdiction": "GB"}, {"jurisdiction": "GB", "nice_class": 9}):
+            expected = _every_holding_at_once(aliased, monkeypatch, **asked)
+            assert len(expected) == 1
+            assert _rows(Analyst(aliased).conflicts(**asked)) == expected  # type: ignore[arg-type]
+        assert Analyst(aliased).conflicts(jurisdiction="FR") == []
+    finally:
+        aliased.close()

@@ -47,6 +47,7 @@ from kg.analysis.sparql_text import (
     iri_values,
 )
 from kg.analysis.timeline_facts import TimelineFacts
+from kg.namespaces import JURISDICTION
 from kg.reference import USPTO_STATUS_SCHEME
 from kg.store import Store
 
@@ -358,17 +359,24 @@ class FactBase(BatchedLookups, TimelineFacts):
         self._index = index
         return keyed
 
-    def holding_statements(self, marks: Iterable[str] | None = None) -> list[tuple[str, str, str]]:
+    def holding_statements(
+        self, marks: Iterable[str] | None = None, places: Iterable[str] | None = None
+    ) -> list[tuple[str, str, str]]:
         """(subject, local name, value) of every tm:mark, jurisdiction, verbalElement,
         niceClass and goodsServices statement, so a conflict search can choose the holdings
         to read (`kg.analysis.conflicts.conflict_marks_by_place`); with `marks` (IRIs, any
-        member of their owl:sameAs groups), only those of the holdings of these marks."""
+        member of their owl:sameAs groups), only those of the holdings of these marks; with
+        `places` (jurisdiction codes such as ``GB``, ``EM``), only those of the holdings
+        stated in one of them (by any IRI of their owl:sameAs groups): those a question
+        about a jurisdiction can pair, read without the register's."""
         names = ("mark", "jurisdiction", "verbalElement", "niceClass", "goodsServices")
         properties = " ".join(f"<{TM}{name}>" for name in names)
-        if marks is None:
-            rows: Iterable[tuple[str | None, ...]] = self.tuples(
-                f"SELECT ?h ?p ?o WHERE {{ VALUES ?p {{ {properties} }} ?h ?p ?o }}"
+        if places is not None:
+            rows: Iterable[tuple[str | None, ...]] = self._statements_of(
+                self._holdings_in(set(places))
             )
+        elif marks is None:
+            rows = self.tuples(f"SELECT ?h ?p ?o WHERE {{ VALUES ?p {{ {properties} }} ?h ?p ?o }}")
         else:
             members = sorted({m for mark in marks for m in self.identities.members(mark)})
             # each holding's every statement, the five properties picked below: a VALUES of
@@ -391,6 +399,26 @@ class FactBase(BatchedLookups, TimelineFacts):
             if name is not None:
                 found.append((shared.setdefault(h, h), name, shared.setdefault(o, o)))  # type: ignore[arg-type]
         return found
+
+    def _holdings_in(self, codes: set[str]) -> list[str]:
+        """Every IRI of the holdings (owl:sameAs groups) stated in a jurisdiction of `codes`:
+        its IRI (``id:jurisdiction/GB``) or any jurisdiction whose tm:code is one of them."""
+        literals = " ".join(f'"{escape_literal(code)}"' for code in sorted(codes))
+        rows = self.tuples(f"SELECT ?j WHERE {{ VALUES ?c {{ {literals} }} ?j <{TM}code> ?c }}")
+        places = {j for (j,) in rows if j} | {f"{JURISDICTION}{code}" for code in codes}
+        found = self.tuples(
+            f"""SELECT DISTINCT ?h WHERE {{ VALUES ?j {{ {iri_values(sorted(places))} }}
+                  ?h <{TM}jurisdiction> ?j }}"""
+        )
+        members = self.identities.members
+        return sorted({iri for (h,) in found if h for iri in members(h)})
+
+    def _statements_of(self, subjects: Sequence[str]) -> Iterator[tuple[str | None, ...]]:
+        """(subject, property, value) of every statement of `subjects`."""
+        for batch in batches(subjects):
+            yield from self.tuples(
+                f"SELECT ?h ?p ?o WHERE {{ VALUES ?h {{ {iri_values(batch)} }} ?h ?p ?o }}"
+            )
 
     # ------------------------------------------------------------ Nice classes, jurisdictions
 

@@ -368,7 +368,9 @@ class Analyst:
         pairs_read: SimilarTexts
         if focus is None:  # the index's pairs, read once for every batch of places
             pairs_read = index.similar_table()
-            statements = facts.holding_statements()
+            # one place: the holdings there and those of the rights covering it (EM, WO)
+            places = None if jurisdiction is None else {jurisdiction, *wide}
+            statements = facts.holding_statements(places=places)
         else:  # a party's marks: the holdings that may meet them, not the register's
             statements, pairs_read = self._near(focus, evidence)
         by_place = conflict_marks_by_place(
