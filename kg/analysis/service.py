@@ -39,6 +39,7 @@ from kg.analysis.dates import PartialDate
 from kg.analysis.designations import set_aside_notes, without_designations
 from kg.analysis.evidence import EvidencePair, Statement, cite_pairs, with_evidence
 from kg.analysis.facts import FactBase
+from kg.analysis.gc_pause import collector_paused
 from kg.analysis.judgment_facts import read_claims, read_judgments
 from kg.analysis.judgments import Claim, Judgment
 from kg.analysis.lifecycle import on_date
@@ -344,7 +345,25 @@ class Analyst:
         With `party` (a name, alias or IRI: `find_party`; or several) only the conflicts where
         it (one of them) holds a side, alone or with co-owners, are listed, the same as the
         whole list keeps for it: only the holdings of its marks and of the marks meeting them
-        are read. Raises `kg.errors.NotFound` for a party the store does not know."""
+        are read. Raises `kg.errors.NotFound` for a party the store does not know.
+
+        Python's cyclic collector is paused meanwhile (`kg.analysis.gc_pause`: a register's
+        search keeps millions of objects alive, which each collection walks)."""
+        with collector_paused():
+            return self._conflicts(
+                jurisdiction, nice_class, min_score, as_of, include_lapsed, top, party
+            )
+
+    def _conflicts(
+        self,
+        jurisdiction: str | None,
+        nice_class: int | None,
+        min_score: float,
+        as_of: PartialDate | dt.date | str | None,
+        include_lapsed: bool,
+        top: int | None,
+        party: str | Sequence[str] | None,
+    ) -> TopResults[ConflictPair]:
         nice_class = self._check_class(nice_class)
         jurisdiction = self._check_jurisdiction(jurisdiction)
         arguments.check(top=top)
