@@ -25,7 +25,7 @@ BY_ELEMENT = [
     ("苹果 APPLE", "APPLE PAY", "APPLE"),
     ("GOLDEN CRANE 金鹤", "金鹤茶楼", "金鹤"),
     ("ソニー SONY", "SONY MUSIC", "SONY"),
-    ("ЛАДА LADA", "LADA SPORT", "ЛАДА"),  # its Cyrillic reads LADA too: the best of two
+    ("ЛАДА LADA", "LADA SPORT", "LADA"),
     ("金鹤 GOLDEN CRANE", "金鹤 SILVER FOX", "金鹤"),  # two such marks, one element shared
 ]
 # an element is alike only by the rules, and a weak element is none
@@ -34,6 +34,13 @@ NOT_ALIKE = [
     ("金鹤 GOLDEN CRANE", "银狐 SILVER FOX"),
     ("金鹤 SHOP", "SHOP EXPRESS"),  # SHOP: a weak word, no element of its own
     ("스타벅스 STARBUCKS", "MOONBUCKET"),
+    # a part counts whole or by its same letters or reading, not by the looser rules (the
+    # TIPO sample: a shared weak word, a sound, a letter off pair short parts everywhere)
+    ("SUNRISE 曙光", "SUN RISEN"),
+    ("Nature House 自然屋精品", "Peggy's Yoga House"),
+    ("SHAN", "合善 HESHAN"),
+    ("TIMES", "泰脈紓Taxopine"),
+    ("GENKI設計", "但是設計BUT DESIGN"),  # 設計 is DESIGN: a descriptor, no part of its own
 ]
 
 

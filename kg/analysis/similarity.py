@@ -37,10 +37,12 @@ reason                     when                                           score
 ``transliteration``        another script, the romanized forms equal      0.93
 ``script-element``         a mark in two scripts (``金鹤 GOLDEN CRANE``),   at most 0.9
                            one of its elements (`kg.analysis.elements.
-                           script_elements`) alike by the rules here to
-                           the other mark or one of its elements
-                           (``GOLDEN CRANE TEA HOUSE``); the element's
-                           reasons follow (not ``exact``, ``folded``)
+                           script_elements`) lying whole in the other
+                           mark or one of its elements and alike by
+                           the rules here (``GOLDEN CRANE TEA HOUSE``),
+                           or the same letters or romanized form; the
+                           element's reasons follow (not ``exact``,
+                           ``folded``)
 ``containment``            one mark inside the other                      0.85-0.95
                            (`kg.analysis.similarity_rules`)
 ``transposition``          the same words (two or more) in another        0.85-0.9
@@ -312,6 +314,28 @@ def matched_elements(a: str, b: str, jurisdiction: str | None = None) -> tuple[s
     return found[1] if found else None
 
 
+_SAME_FORM = frozenset({"exact", "folded", "homoglyph", "transliteration"})
+"""Reasons a part of a mark in two scripts counts by when it does not lie whole in the other:
+the same letters, look or romanized form (``transliteration`` first only when the forms are
+equal or compared through them)."""
+
+
+def _lies_whole(part: str, other: str) -> bool:
+    """Whether `part` (an element of a mark in two scripts) lies whole in `other`: its
+    characters in a row where it is written in Chinese characters, Hangul or kana (written
+    without spaces), else all its words in a row.
+
+    >>> _lies_whole("GOLDEN CRANE", "GOLDEN CRANE TEA HOUSE"), _lies_whole("金鹤", "金鹤茶楼")
+    (True, True)
+    >>> _lies_whole("Nature House", "Peggy's Yoga House"), _lies_whole("SHAN", "HESHAN")
+    (False, False)
+    """
+    folded = normalize(part)
+    if not folded.isascii():
+        return folded in normalize(other)
+    return rules.find_run(words(part), words(other)) >= 0
+
+
 def element_note(a: str, b: str, jurisdiction: str | None = None) -> str | None:
     """What the ``script-element`` rule compared of two marks, for the reasons of a hit or
     a conflict; None when it found nothing.
@@ -341,7 +365,13 @@ def _by_script_element(a: str, b: str) -> tuple[MarkSimilarity, tuple[str, str]]
             if (left, right) == (a, b):
                 continue
             found = _compare_verbal(left, right)
-            if found.reasons and (best is None or found.score > best[0].score):
+            if not found.reasons or (best is not None and found.score <= best[0].score):
+                continue
+            # a part counts when it is the other (the same letters or their reading) or lies
+            # whole in it: a part is short, so the looser rules would pair it by a word or a
+            # sound alone (E-WIN / O WIN, Nature House / Peggy's Yoga House)
+            whole = _lies_whole(left, right) if left != a else _lies_whole(right, left)
+            if whole or (found.reasons[0] in _SAME_FORM and found.score >= TRANSLITERATION_SCORE):
                 best = found, (left, right)
     if best is None:
         return None
