@@ -238,3 +238,26 @@ def test_a_hit_of_several_rights_gives_the_class_note_of_the_closest(analyst: An
     assert len(actionsoft.holdings) > 1 and actionsoft.class_relatedness == 1.0
     notes = [r for r in actionsoft.reasons if "class" in r]
     assert notes == ["same class 42"], actionsoft.reasons
+
+
+def test_a_contradiction_within_one_source_says_one_source(tmp_path) -> None:
+    from tests.test_conflict_batches import PREFIXES, source_of
+
+    trig = f"""{PREFIXES}
+graph:one-record {{
+  party:solo a tm:Company ; schema:name "Solo Ltd" .
+  mark:solo a tm:Mark ; tm:text "SOLOMARK" .
+  reg:solo a tm:Registration ; tm:mark mark:solo ; tm:owner party:solo ;
+    tm:jurisdiction cc:GB ; tm:registrationNumber "SOLO-1" ;
+    tm:filingDate "2019-01-01"^^xsd:date , "2020-08-01"^^xsd:date .
+}}
+{source_of("one-record", "one register record")}
+"""
+    (tmp_path / "solo.trig").write_text(trig, encoding="utf-8")
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    try:
+        graph.load([tmp_path / "solo.trig"])
+        [found] = [c for c in Analyst(graph).contradictions() if "filingDate" in c.property]
+        assert found.explanation.startswith("One source gives registration No. SOLO-1")
+    finally:
+        graph.close()

@@ -184,7 +184,8 @@ def _conflicting_values(
         return []
     pairs = "; ".join(f"{a} vs {b}" for a, b in clashes)
     name = _label(subject, labels)
-    explanation = sentence(f"Sources give {name} incompatible {_words(prop)} values: {pairs}")
+    givers = "One source gives" if len({s.graph for s in group}) == 1 else "Sources give"
+    explanation = sentence(f"{givers} {name} incompatible {_words(prop)} values: {pairs}")
     return [
         _contradiction(
             subject, prop, group, "conflicting values", explanation, labels, sources, iris=False
