@@ -12,6 +12,7 @@ from kg import KnowledgeGraph, NotFound, Settings
 from kg.analysis.arguments import ArgumentError
 from kg.analysis.model import HoldingKind
 from kg.analysis.service import Analyst
+from kg.errors import KGError
 from tests.conftest import DATA
 
 
@@ -261,3 +262,41 @@ graph:one-record {{
         assert found.explanation.startswith("One source gives registration No. SOLO-1")
     finally:
         graph.close()
+
+
+def test_contradictions_about_some_subjects_are_the_whole_lists(analyst: Analyst) -> None:
+    """`contradictions(subjects=...)` reads only the statements about those subjects (any IRI
+    of their owl:sameAs groups) and finds what the whole list finds about them; what is not
+    an IRI names nothing."""
+    whole = analyst.contradictions()
+    canonical = analyst.facts.identities.canonical
+    subjects = sorted({canonical(c.subject) for c in whole})
+    assert len(subjects) >= 3
+    for subject in subjects:
+        expected = [c.to_dict() for c in whole if canonical(c.subject) == subject]
+        for named in analyst.facts.identities.members(subject):  # any IRI of it
+            found = analyst.contradictions(subjects=[named, "_:b0", "not an IRI> }"])
+            assert [c.to_dict() for c in found] == expected
+    both = analyst.contradictions(subjects=subjects[:2])
+    assert [c.to_dict() for c in both] == [
+        c.to_dict() for c in whole if canonical(c.subject) in subjects[:2]
+    ]
+    assert analyst.contradictions(subjects=[]) == []
+
+
+def test_a_party_timeline_of_some_marks_is_its_entries_about_them(analyst: Analyst) -> None:
+    """`timeline(party=..., marks=...)`: the entries of the party's whole timeline about its
+    rights and uses of those marks, read without its other rights."""
+    compared = 0
+    for party, text in (("ActionSoft", "AWS"), ("Amazon", "AWS"), ("Nova Lux GmbH", "NOVALUX")):
+        marks = {analyst.facts.identities.canonical(m) for m in analyst.find_mark(text)}
+        rights = {h.id for h in analyst.facts.holdings(marks)}
+        whole = analyst.timeline(party=party)
+        expected = [e.to_dict() for e in whole if e.subject in rights]
+        assert [e.to_dict() for e in analyst.timeline(party=party, marks=marks)] == expected
+        assert len(expected) < len(whole)  # its events, and any other right, left out
+        compared += len(expected)
+    assert compared >= 4
+    assert analyst.timeline(party="ActionSoft", marks=set()) == []
+    with pytest.raises(KGError):
+        analyst.timeline(case="aws-cn-2018", marks=marks)

@@ -16,6 +16,7 @@ from kg import KnowledgeGraph, Settings
 from kg.analysis import conflicts as conflicts_module
 from kg.analysis import service
 from kg.analysis.service import Analyst
+from kg.errors import KGError
 
 PREFIXES = """@prefix tm: <https://w3id.org/tmkg/ontology#> .
 @prefix schema: <https://schema.org/> .
@@ -285,3 +286,72 @@ def test_a_place_asked_reads_a_right_stated_there_under_another_iri(
         assert Analyst(aliased).conflicts(jurisdiction="FR") == []
     finally:
         aliased.close()
+
+
+MARK_SETS = [
+    {"nordvik"},
+    {"kaldera"},
+    {"caldera", "orbix"},
+    {"sunmoto", "nordwik"},
+    {"orbics"},
+]
+
+
+@pytest.mark.parametrize("marks", MARK_SETS, ids=lambda s: "+".join(sorted(s)))
+@pytest.mark.parametrize("asked", ASKED, ids=lambda asked: repr(asked))
+def test_the_conflicts_over_some_marks_are_those_of_every_holding(
+    graph: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch, marks: set[str], asked: dict
+) -> None:
+    """`conflicts(marks=...)` reads only the marks' holdings and those meeting them, and finds
+    what a search of every holding finds over those marks, in every place and class."""
+    iris = {f"https://w3id.org/tmkg/id/mark/{mark}" for mark in marks}
+    found = _rows(Analyst(graph).conflicts(marks=iris, **asked))
+    assert found == _every_holding_at_once(graph, monkeypatch, marks=iris, **asked)
+    for row in found:
+        assert {h.rsplit("/", 1)[-1] for h in row[4]} & {  # a right of one of the marks
+            number for number, _, text, *_ in RIGHTS if text.lower() in marks
+        }
+
+
+def test_the_conflicts_over_a_mark_weigh_the_rights_of_that_mark(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two parties meet over KASTRIX (identical) and over VELMORA / VELMORRA: the register's
+    list keeps their riskiest pair (KASTRIX), the conflicts over VELMORA their pair over it,
+    whether every holding is read or only VELMORA's neighbourhood; a party or marks, not
+    both."""
+    rights = [
+        ("us-a1", "alpha", "VELMORA"),
+        ("us-a2", "alpha", "KASTRIX"),
+        ("us-b1", "beta", "VELMORRA"),
+        ("us-b2", "beta", "KASTRIX"),
+    ]
+    lines = [PREFIXES]
+    for number, holder, text in rights:
+        lines.append(
+            f"graph:{number} {{\n"
+            f'  party:{holder} a tm:Company ; schema:name "{holder.title()} Ltd" .\n'
+            f'  mark:{text.lower()} a tm:Mark ; tm:text "{text}" .\n'
+            f"  reg:{number} a tm:Registration ; tm:mark mark:{text.lower()} ;\n"
+            f'    tm:owner party:{holder} ; tm:jurisdiction cc:US ; tm:registrationNumber "{number}" ;\n'
+            f'    tm:filingDate "2019-01-01"^^xsd:date ; tm:niceClass nice:9 .\n}}\n'
+            + source_of(number, f"register record {number}")
+        )
+    (tmp_path / "two.trig").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    opened = KnowledgeGraph.open(Settings(store_path=tmp_path / "store"))
+    try:
+        opened.load([tmp_path / "two.trig"])
+        service.index_marks(opened)
+        analyst = Analyst(opened)
+        [whole] = analyst.conflicts()
+        assert {m.text for m in whole.marks} == {"KASTRIX"}
+        velmora = ["https://w3id.org/tmkg/id/mark/velmora"]
+        [over] = analyst.conflicts(marks=velmora)
+        assert {m.text for m in over.marks} == {"VELMORA", "VELMORRA"}
+        assert _every_holding_at_once(opened, monkeypatch, marks=velmora) == _rows([over])
+        assert {p.name for p in over.parties} == {"Alpha Ltd", "Beta Ltd"}
+        assert analyst.conflicts(marks=[]) == []
+        with pytest.raises(KGError):
+            analyst.conflicts(party="Alpha Ltd", marks=velmora)
+    finally:
+        opened.close()

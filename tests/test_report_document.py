@@ -349,3 +349,35 @@ def render_html(report: Report) -> str:
     from kg.report.render import render
 
     return render(report, "html")
+
+
+@pytest.fixture(scope="module")
+def register() -> Iterator[Analyst]:
+    """A synthetic register of 1,500 marks (near-duplicates of other owners, a few cases)."""
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    graph.store.add(generate(1500, seed=5))
+    graph.changed()
+    yield Analyst(graph)
+    graph.close()
+
+
+def test_a_mark_reports_the_conflicts_over_it(register: Analyst) -> None:
+    """A mark report lists the conflicts over the mark and the marks like it (in its place and
+    class): for each pair of parties, their riskiest pair of rights one of which is of those
+    marks (`Analyst.conflicts(marks=...)`, which reads only those marks' neighbourhood)."""
+    everything = register.conflicts()
+    asked = []
+    for conflict in everything[:60:6]:  # marks of conflicts of several places and scores
+        mark = next(m for m in conflict.marks if m)
+        asked.append((mark.text, None, None))
+        asked.append((mark.text, conflict.jurisdiction, None))
+    asked.append((asked[0][0], None, 25))
+    compared = 0
+    for text, code, nice_class in asked:
+        report = build_report(register, mark=text, jurisdiction=code, nice_class=nice_class)
+        similar = {u.mark.id for u in report.usages} | set(register.find_mark(text))
+        over = register.conflicts(jurisdiction=code, nice_class=nice_class, marks=similar)
+        assert [c.to_dict() for c in report.conflicts] == [c.to_dict() for c in over[:5]]
+        assert all({m.id for m in c.marks if m} & similar for c in over)
+        compared += bool(over)
+    assert compared >= 10  # most questions have conflicts to compare

@@ -37,6 +37,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kg.analysis.dates import PartialDate
+from kg.analysis.sparql_text import is_iri
 from kg.errors import KGError, NotFound
 from kg.reference import NOT_COUNTRIES, jurisdiction_codes, regional_codes
 from kg.text_characters import (
@@ -69,7 +70,6 @@ MAX_TEXT_CHARS = 500
 JURISDICTION_IRI = "https://w3id.org/tmkg/id/jurisdiction/"
 
 _CODE = re.compile(r"[A-Za-z]{2}")
-_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`\x00-\x20]+")
 
 
 class ArgumentError(KGError):
@@ -240,7 +240,7 @@ def _between(low: int, high: int) -> Callable[[object, str], int]:
 
 def _iri(value: object, argument: str) -> str:
     iri = text(value, argument).strip()
-    if not _IRI.fullmatch(iri):
+    if not is_iri(iri):
         raise ArgumentError(
             argument,
             f"{argument} {quoted(value)} is not an absolute IRI",

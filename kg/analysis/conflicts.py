@@ -274,6 +274,7 @@ def find_conflicts(
     similar: SimilarTexts | None = None,
     evidence: Sequence[EvidencePair] = (),
     places_only: Container[str] | None = None,
+    marks: Container[str] | None = None,
 ) -> list[ConflictPair]:
     """Every pair of parties in conflict, best-scoring holding pair each (and, where dead
     rights are kept, the best pair with a dead right beside it), highest risk first; the
@@ -290,7 +291,9 @@ def find_conflicts(
     one place; such a conflict cites what the evidence rests on and says it in its reasons.
     With `places_only` (jurisdiction codes), only the conflicts in those places are found, as
     they are found with every place (a register's places a few at a time:
-    `merge_conflicts` joins the lists).
+    `merge_conflicts` joins the lists). With `marks` (canonical mark IRIs), only pairs of
+    rights one of which is of those marks are weighed: each pair of parties' best pair
+    over them (a mark's conflicts), not its best pair over all their rights.
     """
     litigants = {frozenset(pair) for pair in cases}
     held_with = co_owners(holdings)
@@ -317,6 +320,8 @@ def find_conflicts(
     ) -> None:
         for left in lefts:
             for right in rights:
+                if marks is not None and left.mark.id not in marks and right.mark.id not in marks:
+                    continue  # neither of the marks asked about
                 if not pair_in_place(left, right, place, jurisdiction):
                     continue  # two EM rights conflict in EM, not again in each member
                 if _held(held_with, left) & _held(held_with, right):

@@ -45,6 +45,7 @@ from kg.analysis.sparql_text import (
     camel_words,
     escape_literal,
     iri_values,
+    is_iri,
 )
 from kg.analysis.timeline_facts import TimelineFacts
 from kg.namespaces import JURISDICTION
@@ -798,14 +799,34 @@ class FactBase(BatchedLookups, TimelineFacts):
             labels |= {i: named.get(i, i) for i in unnamed}
         return labels
 
-    def statements(self, properties: Iterable[str]) -> list[Statement]:
-        """Every statement of the given properties, per graph, identities resolved."""
+    def statements(
+        self, properties: Iterable[str], subjects: Iterable[str] | None = None
+    ) -> list[Statement]:
+        """Every statement of the given properties, per graph, identities resolved; with
+        `subjects` (IRIs), only those about them, under any IRI of their owl:sameAs groups
+        (the statements whose canonical subject is one of theirs)."""
         canonical = self.identities.canonical
-        values = " ".join(f"<{p}>" for p in sorted(properties))
-        rows = self.select(
-            f"""SELECT ?s ?p ?o (DATATYPE(?o) AS ?dt) ?g WHERE {{
-                  VALUES ?p {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"""
-        )
+        wanted = sorted(properties)
+        if subjects is None:
+            rows = self.select(
+                f"""SELECT ?s ?p ?o (DATATYPE(?o) AS ?dt) ?g WHERE {{
+                      VALUES ?p {{ {iri_values(wanted)} }} GRAPH ?g {{ ?s ?p ?o }} }}"""
+            )
+        else:
+            members = self.identities.members
+            named = sorted({m for s in subjects for m in members(canonical(s)) if is_iri(m)})
+            # the properties as a FILTER: a second VALUES block made Oxigraph read every
+            # statement of the properties (9 s against 17 ms for 400 subjects at 100k marks)
+            listed = ", ".join(f"<{p}>" for p in wanted)
+            rows = [
+                row
+                for batch in batches(named)
+                for row in self.select(
+                    f"""SELECT ?s ?p ?o (DATATYPE(?o) AS ?dt) ?g WHERE {{
+                          VALUES ?s {{ {iri_values(batch)} }} GRAPH ?g {{ ?s ?p ?o }}
+                          FILTER(?p IN ({listed})) }}"""
+                )
+            ]
         return [
             Statement(
                 subject=canonical(r["s"]),  # type: ignore[arg-type]

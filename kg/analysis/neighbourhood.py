@@ -184,7 +184,13 @@ def _link_across(facts: FactBase, found: Neighbourhood, left: set[str], right: s
     else:
         few, many = sorted((left, right), key=len)
         index = facts.mark_index
-        pairs = [(a, b) for a in few for b in index.candidates(facts.marks[a]) & many]
+        pairs = []
+        for a in few:
+            text = facts.marks[a]
+            # the marks stored as similar to its text (a lookup), else its candidates (keys)
+            stored = index.similar_marks(text)
+            alike = index.candidates(text) if stored is None else stored.keys()
+            pairs += [(a, b) for b in many.intersection(alike)]
     for a, b in sorted(pairs):
         if a != b:
             _link(found, a, b, compare(facts.marks[a], facts.marks[b]))

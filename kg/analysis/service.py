@@ -331,6 +331,7 @@ class Analyst:
         include_lapsed: bool = False,
         top: int | None = None,
         party: str | Sequence[str] | None = None,
+        marks: Collection[str] | None = None,
     ) -> TopResults[ConflictPair]:
         """Pairs of parties in conflict, highest risk first, among the rights in force on
         `as_of` (default today; dead rights too with `include_lapsed`). A right not filed (a
@@ -347,11 +348,17 @@ class Analyst:
         whole list keeps for it: only the holdings of its marks and of the marks meeting them
         are read. Raises `kg.errors.NotFound` for a party the store does not know.
 
+        With `marks` (mark IRIs, any of an owl:sameAs group; not with `party`) only the
+        conflicts over those marks are listed: for each pair of parties, the riskiest pair of
+        their rights one of which is of those marks (`find_conflicts`' ``marks``), and the
+        proceedings naming one; only the holdings of the marks and of those meeting them are
+        read (a mark's report). Raises `kg.errors.KGError` with both `party` and `marks`.
+
         Python's cyclic collector is paused meanwhile (`kg.analysis.gc_pause`: a register's
         search keeps millions of objects alive, which each collection walks)."""
         with collector_paused():
             return self._conflicts(
-                jurisdiction, nice_class, min_score, as_of, include_lapsed, top, party
+                jurisdiction, nice_class, min_score, as_of, include_lapsed, top, party, marks
             )
 
     def _conflicts(
@@ -363,12 +370,24 @@ class Analyst:
         include_lapsed: bool,
         top: int | None,
         party: str | Sequence[str] | None,
+        marks: Collection[str] | None,
     ) -> TopResults[ConflictPair]:
         nice_class = self._check_class(nice_class)
         jurisdiction = self._check_jurisdiction(jurisdiction)
         arguments.check(top=top)
         involved: Callable[[ConflictPair], bool] | None = None
         focus: set[str] | None = None
+        over: set[str] | None = None  # the marks asked about
+        if party is not None and marks is not None:
+            raise KGError("name a party or marks, not both")
+        if marks is not None:
+            over = focus = {self.facts.identities.canonical(mark) for mark in marks}
+            if not over:
+                return TopResults([])
+
+            def involved(conflict: ConflictPair) -> bool:
+                return any(mark is not None and mark.id in over for mark in conflict.marks)
+
         if party is not None:
             named = [party] if isinstance(party, str) else party
             chosen = {self.find_party(one).id for one in named}
@@ -421,11 +440,12 @@ class Analyst:
                 similar=pairs_read,  # the index's pairs, or those of a party's texts
                 evidence=evidence,
                 places_only=places_only,
+                marks=over,
             )
 
         if by_place is None:  # the index lacks some texts: read every holding
             lists: Iterable[list[ConflictPair]] = [search(None, None)]
-        elif jurisdiction is not None or focus is not None:  # one place, or one party's marks
+        elif jurisdiction is not None or focus is not None:  # one place, or a few marks
             lists = [search(set().union(*by_place.values()), None)]
         else:  # a register's places a few at a time: memory for the holdings of the biggest
             lists = (
@@ -539,10 +559,28 @@ class Analyst:
         )
         return with_wordless_note(found, mark, nice_class, code)  # type: ignore[arg-type]
 
-    def timeline(self, party: str | None = None, case: str | None = None) -> list[TimelineEntry]:
-        """Dated facts about a party or a case, in date order, each with its sources."""
+    def timeline(
+        self,
+        party: str | None = None,
+        case: str | None = None,
+        *,
+        marks: Collection[str] | None = None,
+    ) -> list[TimelineEntry]:
+        """Dated facts about a party or a case, in date order, each with its sources.
+
+        With `marks` (canonical mark IRIs; a party's timeline only) only the entries of the
+        party's registrations and uses of those marks (filed, published, granted, ended,
+        used) are read: those of its whole timeline about them, without reading its other
+        rights (a mark report's parties may hold thousands)."""
         if (party is None) == (case is None):
             raise KGError("name a party or a case (not both)")
+        if marks is not None:
+            if party is None:
+                raise KGError("marks narrow a party's timeline, not a case's")
+            who = self.find_party(party).id
+            return ResultList(
+                order_timeline(self.facts.timeline_entries(parties=[who], marks=marks))
+            )
         if party is not None:
             who = self.find_party(party).id
             entries = self.facts.timeline_entries(parties=[who])
@@ -616,11 +654,14 @@ class Analyst:
             min_score=min_score,
         )
 
-    def contradictions(self) -> list[Contradiction]:
-        """Facts given incompatible values, each side with its sources."""
+    def contradictions(self, subjects: Iterable[str] | None = None) -> list[Contradiction]:
+        """Facts given incompatible values, each side with its sources; with `subjects`
+        (IRIs, any of an owl:sameAs group), only those about them — the same contradictions
+        the whole list gives for them, reading only their statements (a report's subjects,
+        not a register's)."""
         facts = self.facts
         statements = facts.statements(
-            SINGLE_VALUED | ONE_PARTY_PER_SOURCE | {TM + "payer", TM + "payee"}
+            SINGLE_VALUED | ONE_PARTY_PER_SOURCE | {TM + "payer", TM + "payee"}, subjects
         )
         iris = {s.subject for s in statements} | {s.value for s in statements if s.datatype is None}
         found = find_contradictions(statements, labels=facts.labels(iris), sources=facts.sources)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "camel_words",
     "escape_literal",
     "iri_values",
+    "is_iri",
 ]
 
 TM = "https://w3id.org/tmkg/ontology#"
@@ -34,6 +36,20 @@ def escape_literal(text: str) -> str:
     say \"hi\" \\ bye\nnow
     """
     return "".join(_ESCAPES.get(c, c) for c in text)
+
+
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`\x00-\x20]+")
+
+
+def is_iri(text: str) -> bool:
+    """Whether `text` is an absolute IRI that may be written between ``<`` and ``>`` in a
+    query (a scheme, then no space, ``<>"{}|\\^`` or control character; RFC 3987's IRIREF
+    as SPARQL 1.1 grammar rule 139 restricts it). A blank node's ``_:b0`` is not one.
+
+    >>> is_iri("https://w3id.org/tmkg/id/party/acme"), is_iri("_:b0"), is_iri("a> } <b")
+    (True, False, False)
+    """
+    return _IRI.fullmatch(text) is not None
 
 
 def iri_values(iris: Iterable[str]) -> str:

@@ -6,7 +6,7 @@ A mixin of `kg.analysis.facts.FactBase`; `kg.analysis.timeline` orders what it r
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from kg.analysis.co_owners import co_owners
 from kg.analysis.dates import PartialDate
@@ -65,10 +65,18 @@ class TimelineFacts:
     """Dated facts about parties and cases, one entry per date a source gives."""
 
     def timeline_entries(
-        self, *, parties: Iterable[str] = (), case: str | None = None
+        self,
+        *,
+        parties: Iterable[str] = (),
+        case: str | None = None,
+        marks: Collection[str] | None = None,
     ) -> list[TimelineEntry]:
-        """Events (and, for parties, registrations and uses) with dates, per source."""
+        """Events (and, for parties, registrations and uses) with dates, per source; with
+        `marks` (canonical mark IRIs), only the parties' registrations and uses of those
+        marks, no event."""
         members = sorted({m for p in parties for m in self.identities.members(p)})
+        if marks is not None:
+            return self._holding_entries(set(members), marks) if members else []
         patterns = []
         if members:
             patterns.append(
@@ -201,22 +209,28 @@ class TimelineFacts:
                 found[row["e"]].add(parties[canonical(row["p"])].name)  # type: ignore[index,arg-type]
         return {event: sorted(names) for event, names in found.items()}
 
-    def _holding_entries(self, members: set[str]) -> list[TimelineEntry]:
-        """Filings, grants and uses of the parties' holdings. A filing or a grant names the
-        owners on its date (docs/ontology.md, "Owners over time"): a registration assigned
-        later is filed by its original owner, in the original owner's timeline, not in the
-        assignee's (whose timeline has the assignment)."""
+    def _holding_entries(
+        self, members: set[str], marks: Collection[str] | None = None
+    ) -> list[TimelineEntry]:
+        """Filings, grants and uses of the parties' holdings (of `marks` only, if given). A
+        filing or a grant names the owners on its date (docs/ontology.md, "Owners over
+        time"): a registration assigned later is filed by its original owner, in the original
+        owner's timeline, not in the assignee's (whose timeline has the assignment)."""
         canonical = {self.identities.canonical(m) for m in members}
-        rows = self.select(
-            f"""SELECT DISTINCT ?m WHERE {{ VALUES ?who {{ {iri_values(sorted(members))} }}
-                  {{ ?h <{TM}owner>|<{TM}user>|<{TM}onBehalfOf> ?who ; <{TM}mark> ?m }}
-                  UNION {{ ?c <{TM}assignor>|<{TM}assignee> ?who ; <{TM}registration> ?h .
-                           ?h <{TM}mark> ?m }} }}"""
-        )
+        if marks is None:  # the marks of every right and use naming the parties
+            rows = self.select(
+                f"""SELECT DISTINCT ?m WHERE {{ VALUES ?who {{ {iri_values(sorted(members))} }}
+                      {{ ?h <{TM}owner>|<{TM}user>|<{TM}onBehalfOf> ?who ; <{TM}mark> ?m }}
+                      UNION {{ ?c <{TM}assignor>|<{TM}assignee> ?who ; <{TM}registration> ?h .
+                               ?h <{TM}mark> ?m }} }}"""
+            )
+            held: set[str] = {r["m"] for r in rows}  # type: ignore[misc]
+        else:  # the rights of those marks: only the parties' own give entries (below)
+            held = {iri for mark in marks for iri in self.identities.members(mark)}
         entries: dict[tuple, TimelineEntry] = {}  # (right, kind, date, its holders) -> entry
         done: set[str] = set()
         today = PartialDate.today()
-        holdings = self.holdings(r["m"] for r in rows)  # type: ignore[misc]
+        holdings = self.holdings(held)
         held_by = {(h.id, h.party): h for h in holdings}
         held_with = co_owners(holdings)  # a co-owned filing is one entry naming them all
         for holding in holdings:

@@ -222,11 +222,7 @@ def _mark_report(
     )
     code = jurisdiction.upper() if jurisdiction else None
     similar = {u.mark.id for u in usages} | set(mark_iris)
-    conflicts = [
-        c
-        for c in analyst.conflicts(jurisdiction=code, nice_class=nice_class, **when.arguments())
-        if {m.id for m in c.marks if m} & similar
-    ][:MAX_CONFLICTS]
+    conflicts = _mark_conflicts(analyst, similar, code, nice_class, when)
     findings, note = _priorities(analyst, mark, usages, code, nice_class, when)
     cases = case_facts(
         analyst,
@@ -238,7 +234,12 @@ def _mark_report(
     )
     holdings = {h for u in usages for h in u.holdings}
     timeline = _merge_timelines(
-        [e for p in _parties(usages) for e in analyst.timeline(party=p.id) if e.subject in holdings]
+        [
+            e
+            for p in _parties(usages)
+            for e in analyst.timeline(party=p.id, marks=similar)
+            if e.subject in holdings
+        ]
         + [e for c in cases for e in analyst.timeline(case=c.summary.id)]
     )
     starts = [*mark_iris, *(p.id for p in _parties(usages))]
@@ -270,6 +271,23 @@ def _mark_report(
     )
     report.summary = _summary(report, f"a mark like {mark!r} {scope}")
     return report
+
+
+def _mark_conflicts(
+    analyst: Analyst, similar: set[str], code: str | None, nice_class: int | None, when: _When
+) -> list[ConflictPair]:
+    """The first `MAX_CONFLICTS` conflicts over the `similar` marks (in `code` and
+    `nice_class`): for each pair of parties, the riskiest pair of their rights one of which
+    is of those marks (`Analyst.conflicts(marks=...)`: only those marks and the marks meeting
+    them are searched, not the register)."""
+    found = analyst.conflicts(
+        jurisdiction=code,
+        nice_class=nice_class,
+        marks=similar,
+        top=MAX_CONFLICTS,
+        **when.arguments(),
+    )
+    return list(found)
 
 
 def _party_report(analyst: Analyst, name: str, nodes: int, when: _When) -> Report:
@@ -512,7 +530,7 @@ def _relevant_contradictions(
         for c in facts.claims(n for n in network.graph if network.graph.nodes[n]["kind"] == "mark")
     }
     relevant |= {canonical(i) for i in claims}
-    return [c for c in analyst.contradictions() if canonical(c.subject) in relevant]
+    return list(analyst.contradictions(subjects=relevant))
 
 
 def _collect_sources(report: Report) -> list[SourceRef]:
