@@ -394,7 +394,7 @@ def _case_report(analyst: Analyst, case: str, nodes: int, when: _When) -> Report
         + [
             e
             for p in (*summary.plaintiffs, *summary.defendants)
-            for e in analyst.timeline(party=p.id)
+            for e in analyst.timeline(party=p.id, marks={u.mark.id for u in usages})
             if e.subject in holdings
         ]
     )
