@@ -381,3 +381,37 @@ def test_a_mark_reports_the_conflicts_over_it(register: Analyst) -> None:
         assert all({m.id for m in c.marks if m} & similar for c in over)
         compared += bool(over)
     assert compared >= 10  # most questions have conflicts to compare
+
+
+def _cluster_of_the_whole_list(analyst: Analyst, party: str) -> list[str]:
+    graph = nx.Graph()
+    start = analyst.find_party(party).id
+    graph.add_node(start)
+    for pair in analyst.conflicts():
+        graph.add_edges_from(
+            (left.id, right.id)
+            for left in pair.holders[0]
+            for right in pair.holders[1]
+            if left.id != right.id
+        )
+    return sorted(nx.node_connected_component(graph, start))
+
+
+@pytest.mark.parametrize("limit", [0.05, 0.5, 0.0])
+def test_a_conflict_cluster_searched_outwards_is_the_whole_lists(
+    register: Analyst, monkeypatch: pytest.MonkeyPatch, limit: float
+) -> None:
+    """`conflict_cluster` searches the conflicts of the parties reached so far, party by
+    party (or, past `CLUSTER_SEARCH_PARTIES`, the register's once): the cluster the whole
+    list's conflicts make, for parties of clusters small and big."""
+    from kg.analysis import service
+
+    monkeypatch.setattr(service, "CLUSTER_SEARCH_SHARE", limit)
+    parties = sorted({p.id for c in register.conflicts()[::40] for p in c.parties})[:8]
+    parties.append("https://w3id.org/tmkg/id/party/synthetic-0")  # the register's biggest
+    sizes = set()
+    for party in parties:
+        expected = _cluster_of_the_whole_list(register, party)
+        assert sorted(p.id for p in register.conflict_cluster(party)) == expected
+        sizes.add(len(expected))
+    assert len(sizes) >= 3  # clusters of several sizes
