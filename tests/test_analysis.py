@@ -335,3 +335,17 @@ def test_a_timeline_reads_its_events_as_one_query_would(analyst: Analyst) -> Non
         )
         compared += len(rows)
     assert compared >= 10
+
+
+def test_the_events_of_cases_read_together_are_each_cases_timeline(analyst: Analyst) -> None:
+    """`events_by_case` (GraphQL's case events, a party report's cases) reads the events of
+    many cases at once, by name: each case's entries are its timeline's."""
+    cases = sorted(analyst.facts.cases())
+    together = analyst.facts.events_by_case(cases)
+    canonical = analyst.facts.identities.canonical
+    compared = 0
+    for case in cases:
+        expected = sorted(str(e.to_dict()) for e in analyst.timeline(case=case))
+        assert sorted(str(e.to_dict()) for e in together[canonical(case)]) == expected
+        compared += len(expected)
+    assert compared >= 10

@@ -248,19 +248,16 @@ class BatchedLookups:
         identities = self.identities
         wanted = {identities.canonical(c) for c in case_iris}
         members = sorted({m for c in wanted for m in identities.members(c)})
-        rows: list[dict[str, str | None]] = []
-        for batch in batches(members, KEY_BATCH):
-            rows += self.select(
-                f"""SELECT ?case ?e ?type ?date ?desc ?g WHERE {{
-                      {{ SELECT DISTINCT ?case ?e WHERE {{
-                           VALUES ?case {{ {iri_values(batch)} }} ?e <{TM}case> ?case }} }}
-                      GRAPH ?g {{ ?e a ?type . OPTIONAL {{ ?e <{TM}date> ?date }}
-                                  OPTIONAL {{ ?e <http://purl.org/dc/terms/description> ?desc }} }}
-                    }}"""
-            )
         cases_of_event: dict[str, set[str]] = defaultdict(set)
-        for row in rows:
-            cases_of_event[row["e"]].add(identities.canonical(row["case"]))  # type: ignore[index,arg-type]
+        for batch in batches(members, KEY_BATCH):
+            for case, event in self.tuples(
+                f"""SELECT DISTINCT ?case ?e WHERE {{
+                      VALUES ?case {{ {iri_values(batch)} }} ?e <{TM}case> ?case }}"""
+            ):
+                if event:
+                    cases_of_event[event].add(identities.canonical(case))  # type: ignore[arg-type]
+        # the events read by name (`TimelineFacts._event_rows`: not one query joining them)
+        rows = self._event_rows_of(cases_of_event)  # type: ignore[attr-defined]
         found: dict[str, list[TimelineEntry]] = {c: [] for c in wanted}
         for entry in self._event_entries(rows):
             for case in cases_of_event[entry.subject]:
