@@ -252,6 +252,44 @@ def test_conflicts_are_one_answer(
     assert over_http == api
 
 
+CONFLICTS_OVER = f"""query($mark: String, $jurisdiction: String, $niceClass: Int) {{
+  conflicts(mark: $mark, jurisdiction: $jurisdiction, niceClass: $niceClass, first: 100) {{
+    edges {{ node {{ parties {{ name }} marks {{ text }} jurisdiction {{ code }} score reasons
+    sources {{ graph }} {_STATEMENTS} }} }} }} }}"""
+
+
+@pytest.mark.parametrize(("mark", "nice_class", "jurisdiction"), QUESTIONS)
+def test_the_conflicts_over_a_mark_are_one_answer(
+    analyst: Analyst, store: Path, graphql: str, mark: str, nice_class: int, jurisdiction: str
+) -> None:
+    """`kg conflicts --mark`, `conflicts(mark:)` over GraphQL, `Analyst.conflicts(mark=)` and
+    a mark's report list the same conflicts: over the mark and the marks like it."""
+    for asked in (
+        {},
+        {"jurisdiction": jurisdiction},
+        {"jurisdiction": jurisdiction, "nice_class": nice_class},
+    ):
+        api = [_pair(p.to_dict()) for p in analyst.conflicts(mark=mark, **asked)]
+        options = [
+            *(("--jurisdiction", asked["jurisdiction"]) if "jurisdiction" in asked else ()),
+            *(("--class", str(asked["nice_class"])) if "nice_class" in asked else ()),
+        ]
+        cli = [_pair(p) for p in _cli(store, "conflicts", "--mark", mark, *options)]
+        variables = {
+            "mark": mark,
+            "jurisdiction": asked.get("jurisdiction"),
+            "niceClass": asked.get("nice_class"),
+        }
+        answer = post(graphql, CONFLICTS_OVER, variables)
+        assert "errors" not in answer, answer
+        over_http = [_pair(e["node"]) for e in answer["data"]["conflicts"]["edges"]]
+        assert cli == api
+        assert over_http == api
+        report = build_report(analyst, mark=mark, **asked)
+        assert [_pair(c.to_dict()) for c in report.conflicts] == api[:5]
+    assert api  # the seed's and the fixtures' marks are in conflict where they are held
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_a_case_is_one_answer(analyst: Analyst, store: Path, graphql: str, case: str) -> None:
     api = _case(analyst.case(case).to_dict())

@@ -339,6 +339,7 @@ class Analyst:
         top: int | None = None,
         party: str | Sequence[str] | None = None,
         marks: Collection[str] | None = None,
+        mark: str | None = None,
     ) -> TopResults[ConflictPair]:
         """Pairs of parties in conflict, highest risk first, among the rights in force on
         `as_of` (default today; dead rights too with `include_lapsed`). A right not filed (a
@@ -359,10 +360,21 @@ class Analyst:
         conflicts over those marks are listed: for each pair of parties, the riskiest pair of
         their rights one of which is of those marks (`find_conflicts`' ``marks``), and the
         proceedings naming one; only the holdings of the marks and of those meeting them are
-        read (a mark's report). Raises `kg.errors.KGError` with both `party` and `marks`.
+        read (a mark's report). With `mark` (a text) those marks are the marks like it held
+        in the place and class asked on the date (`who_else_uses`' hits) and the marks of
+        that text (`find_mark`, which raises `kg.errors.NotFound` for a text no mark has):
+        the conflicts a mark's report lists. Raises `kg.errors.KGError` when more than one
+        of `party`, `marks` and `mark` is given.
 
         Python's cyclic collector is paused meanwhile (`kg.analysis.gc_pause`: a register's
         search keeps millions of objects alive, which each collection walks)."""
+        if mark is not None:
+            if party is not None or marks is not None:
+                raise KGError("ask for the conflicts of a party or over a mark, not both")
+            usages = self.who_else_uses(
+                mark, nice_class, jurisdiction, as_of=as_of, include_lapsed=include_lapsed
+            )
+            marks = {u.mark.id for u in usages} | set(self.find_mark(mark))
         with collector_paused():
             return self._conflicts(
                 jurisdiction, nice_class, min_score, as_of, include_lapsed, top, party, marks
@@ -386,7 +398,7 @@ class Analyst:
         focus: set[str] | None = None
         over: set[str] | None = None  # the marks asked about
         if party is not None and marks is not None:
-            raise KGError("name a party or marks, not both")
+            raise KGError("ask for the conflicts of a party or over a mark, not both")
         if marks is not None:
             over = focus = {self.facts.identities.canonical(mark) for mark in marks}
             if not over:

@@ -97,6 +97,12 @@ def add_analysis_commands(
         "alone or with co-owners",
     )
     conflicts.add_argument(
+        "--mark",
+        metavar="TEXT",
+        help="only the conflicts over this mark and the marks like it (who-else-uses' hits in "
+        "the place and class asked): each pair of parties' riskiest pair of rights over them",
+    )
+    conflicts.add_argument(
         "--top",
         type=int,
         metavar="N",
@@ -214,6 +220,7 @@ def _conflicts(
         include_lapsed=args.include_lapsed,
         top=args.top,
         party=args.party,
+        mark=args.mark,
     )
     columns = ["score", "party A", "party B", "marks", "in", "why"]
 

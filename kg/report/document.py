@@ -222,7 +222,17 @@ def _mark_report(
     )
     code = jurisdiction.upper() if jurisdiction else None
     similar = {u.mark.id for u in usages} | set(mark_iris)
-    conflicts = _mark_conflicts(analyst, similar, code, nice_class, when)
+    # the conflicts over the mark and the marks like it (kg conflicts --mark): for each pair
+    # of parties, their riskiest pair of rights over one of them; only those marks searched
+    conflicts = list(
+        analyst.conflicts(
+            jurisdiction=code,
+            nice_class=nice_class,
+            mark=mark,
+            top=MAX_CONFLICTS,
+            **when.arguments(),
+        )
+    )
     findings, note = _priorities(analyst, mark, usages, code, nice_class, when)
     cases = case_facts(
         analyst,
@@ -271,23 +281,6 @@ def _mark_report(
     )
     report.summary = _summary(report, f"a mark like {mark!r} {scope}")
     return report
-
-
-def _mark_conflicts(
-    analyst: Analyst, similar: set[str], code: str | None, nice_class: int | None, when: _When
-) -> list[ConflictPair]:
-    """The first `MAX_CONFLICTS` conflicts over the `similar` marks (in `code` and
-    `nice_class`): for each pair of parties, the riskiest pair of their rights one of which
-    is of those marks (`Analyst.conflicts(marks=...)`: only those marks and the marks meeting
-    them are searched, not the register)."""
-    found = analyst.conflicts(
-        jurisdiction=code,
-        nice_class=nice_class,
-        marks=similar,
-        top=MAX_CONFLICTS,
-        **when.arguments(),
-    )
-    return list(found)
 
 
 def _party_report(analyst: Analyst, name: str, nodes: int, when: _When) -> Report:

@@ -122,12 +122,19 @@ def section_questions(
                 server,
                 "Conflicts",
                 "query Conflicts($jurisdiction: String, $niceClass: Int, $asOf: Date, "
-                "$includeLapsed: Boolean, $party: String) { conflicts(jurisdiction: "
-                "$jurisdiction, niceClass: $niceClass, asOf: $asOf, includeLapsed: "
-                "$includeLapsed, party: $party) { totalCount edges { node { parties { name } "
-                "holders { name } marks { text } score reasons } } } }",
-                # a party's report: its conflicts, as the report lists them
-                {"jurisdiction": jurisdiction, "niceClass": nice_class, "party": party, **when},
+                "$includeLapsed: Boolean, $party: String, $mark: String) { conflicts("
+                "jurisdiction: $jurisdiction, niceClass: $niceClass, asOf: $asOf, "
+                "includeLapsed: $includeLapsed, party: $party, mark: $mark) { totalCount "
+                "edges { node { parties { name } holders { name } marks { text } score "
+                "reasons } } } }",
+                # a party's or a mark's report: its conflicts, as the report lists them
+                {
+                    "jurisdiction": jurisdiction,
+                    "niceClass": nice_class,
+                    "party": party,
+                    "mark": mark,
+                    **when,
+                },
             )
         )
     if case:

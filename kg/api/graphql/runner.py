@@ -62,6 +62,7 @@ class AnalysisRunner:
         include_lapsed: bool = False,
         top: int | None = None,
         party: str | None = None,
+        mark: str | None = None,
     ) -> TopResults[ConflictPair]:
         """`Analyst.conflicts`, cached until the graph changes (and per day asked): the first
         `top` conflicts (all with None) and how many there are in all. A cached answer that
@@ -69,7 +70,7 @@ class AnalysisRunner:
         for `top` and its answer replaces the cached one."""
         day = as_of or dt.date.today().isoformat()  # what is in force changes with the day
         key = (jurisdiction.upper() if jurisdiction else None, nice_class, min_score, day)
-        key += (include_lapsed, party)
+        key += (include_lapsed, party, mark)
         found = self._cache_get(key)
         if found is None or not _holds(found, top):
             generation = self.graph.generation
@@ -82,6 +83,7 @@ class AnalysisRunner:
                     include_lapsed=include_lapsed,
                     top=top,
                     party=party,
+                    mark=mark,
                 )
             )
             self._cache_put(key, found, generation)

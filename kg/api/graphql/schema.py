@@ -164,7 +164,9 @@ class Query:
         description="Pairs of parties holding similar marks in related classes in one "
         "jurisdiction, highest risk first; a Relay connection (`first`, `after`). Among the "
         "rights in force on `asOf` (default today); dead ones too with `includeLapsed`; with "
-        "`party` (a name, alias or IRI), only those where that party holds a side."
+        "`party` (a name, alias or IRI), only those where that party holds a side; with `mark` "
+        "(a text), only those over it and the marks like it (`whoElseUses`' hits in the place "
+        "and class asked): each pair of parties' riskiest pair of rights over them."
     )
     async def conflicts(
         self,
@@ -177,6 +179,7 @@ class Query:
         as_of: DateArgument | None = None,
         include_lapsed: bool | None = False,
         party: str | None = None,
+        mark: str | None = None,
     ) -> ConflictConnection:
         check(
             jurisdiction=jurisdiction,
@@ -186,6 +189,7 @@ class Query:
             after=after,
             as_of=as_of,
             party=party,
+            mark=mark,
         )
         size = _given(first, DEFAULT_PAGE_SIZE)
         start = _offset(after) + 1 if after else 0
@@ -197,6 +201,7 @@ class Query:
             include_lapsed=bool(include_lapsed),
             top=search_budget(start + size),  # pages to come too, never a register's millions
             party=party,
+            mark=mark,
         )
         found = info.context.runner.analyst.find_party  # the party named, as the search found it
         named = None if party is None else Party.of(await _call(info, lambda: found(party)))
