@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from kg.analysis.holding_statements import cite_each, cited_graphs
 from kg.analysis.model import CaseSummary, Holding, MarkRef, PartyRef, SourceRef, TimelineEntry
 from kg.analysis.sparql_text import KEY_BATCH, RDF_TYPE, TM, batches, iri_values
+from kg.analysis.timeline_facts import event_rows
 
 __all__ = ["BatchedLookups", "HoldingRecord"]
 
@@ -249,15 +250,18 @@ class BatchedLookups:
         wanted = {identities.canonical(c) for c in case_iris}
         members = sorted({m for c in wanted for m in identities.members(c)})
         cases_of_event: dict[str, set[str]] = defaultdict(set)
+        statements: list[tuple[str, str, str, str]] = []
         for batch in batches(members, KEY_BATCH):
-            for case, event in self.tuples(
-                f"""SELECT DISTINCT ?case ?e WHERE {{
-                      VALUES ?case {{ {iri_values(batch)} }} ?e <{TM}case> ?case }}"""
+            # the events' statements whole, sorted by `event_rows`: the type with OPTIONAL
+            # dates and descriptions made Oxigraph read the store (as in `_event_rows`)
+            for case, event, prop, value, graph in self.tuples(
+                f"""SELECT ?case ?e ?p ?o ?g WHERE {{
+                      VALUES ?case {{ {iri_values(batch)} }} ?e <{TM}case> ?case .
+                      GRAPH ?g {{ ?e ?p ?o }} }}"""
             ):
-                if event:
-                    cases_of_event[event].add(identities.canonical(case))  # type: ignore[arg-type]
-        # the events read by name (`TimelineFacts._event_rows`: not one query joining them)
-        rows = self._event_rows_of(cases_of_event)  # type: ignore[attr-defined]
+                cases_of_event[event].add(identities.canonical(case))  # type: ignore[arg-type,index]
+                statements.append((event, prop, value, graph))  # type: ignore[arg-type]
+        rows = event_rows(statements)
         found: dict[str, list[TimelineEntry]] = {c: [] for c in wanted}
         for entry in self._event_entries(rows):
             for case in cases_of_event[entry.subject]:
