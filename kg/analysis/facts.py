@@ -289,7 +289,10 @@ class FactBase(BatchedLookups, TimelineFacts):
 
     def known_party(self, iri: str) -> PartyRef | None:
         """The party an IRI names (any record of its owl:sameAs group typed as a tm:Party
-        subclass, as `all_parties` counts them), without reading every party; else None."""
+        subclass, as `all_parties` counts them), without reading every party; else None (a
+        text that is no IRI names none)."""
+        if not is_iri(iri):
+            return None
         canonical = self.identities.canonical(iri)
         members = iri_values(sorted(self.identities.members(canonical)))
         if self.store.query(f"ASK {{ VALUES ?p {{ {members} }} {_A_PARTY} }}"):

@@ -53,8 +53,14 @@ def is_iri(text: str) -> bool:
 
 
 def iri_values(iris: Iterable[str]) -> str:
-    """IRIs as the body of a VALUES block: ``<a> <b>``."""
-    return " ".join(f"<{iri}>" for iri in iris)
+    """IRIs as the body of a VALUES block: ``<a> <b>``. A text that is no IRI (`is_iri`: a
+    blank node's ``_:b0``, or a name given where an IRI may be, such as ``…/party/x> <…/y``)
+    names nothing: it is left out, never written into the query.
+
+    >>> iri_values(["https://e.org/a", "https://e.org/x> <https://e.org/b", "_:b0"])
+    '<https://e.org/a>'
+    """
+    return " ".join(f"<{iri}>" for iri in iris if is_iri(iri))
 
 
 def batches(items: Sequence[str], size: int = BATCH) -> Iterable[Sequence[str]]:
