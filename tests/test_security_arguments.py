@@ -227,3 +227,28 @@ def test_a_lone_surrogate_is_named_as_such(value: str) -> None:
     with pytest.raises(ArgumentError, match="lone surrogate") as raised:
         text(value, "mark")
     assert "control character" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("origin", "destination"),
+    [
+        ("Amazon", "Amazon"),
+        ("Amazon", "Amazon.com Inc."),
+        ("Amazon.com Inc.", "https://w3id.org/tmkg/id/party/amazon"),
+    ],
+)
+def test_a_path_from_a_party_to_itself_is_refused(
+    server: GraphQLServer, origin: str, destination: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A path joins two parties: one named twice (by name, alias or IRI) is a usage error,
+    from the CLI (exit 2) and over GraphQL (BAD_REQUEST), found by a trial
+    (three "mark conflict" paths from Amazon to itself)."""
+    assert main(["path", origin, destination, "--memory"]) == 2
+    err = capsys.readouterr().err
+    assert "are the same party" in err and "Traceback" not in err
+    for field in ("conflictPath", "conflictPaths"):
+        query = f'{{ {field}(from: "{origin}", to: "{destination}") {{ length }} }}'
+        answer = httpx.post(server.graphql, json={"query": query}, timeout=60).json()
+        (error,) = answer["errors"]
+        assert error["extensions"]["code"] == "BAD_REQUEST", error
+        assert "same party" in error["message"]

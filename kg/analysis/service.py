@@ -495,9 +495,17 @@ class Analyst:
     ) -> list[ConflictPath]:
         """Paths between two parties, each step cited: the best mark conflicts first, then the
         shortest other paths (or, with `every`, all simple paths), each with its kind
-        (`kg.analysis.paths`)."""
+        (`kg.analysis.paths`). Raises `kg.analysis.arguments.ArgumentError` (argument
+        ``destination``) when both name the same party: a party has no path to itself."""
         arguments.check(max_length=max_length)
         start, end = self.find_party(origin), self.find_party(destination)
+        if start.id == end.id:
+            raise arguments.ArgumentError(
+                "destination",
+                f"{origin!r} and {destination!r} are the same party ({start.name}): "
+                "a path joins two parties",
+                suggestion="name two different parties",
+            )
         return ResultList(find_paths(self.facts, start, end, max_length, every))
 
     def conflict_path(
