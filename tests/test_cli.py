@@ -363,3 +363,34 @@ def test_a_store_that_cannot_be_made_is_one_line(tmp_path: Path) -> None:
                 f"kg: error: cannot create or open the store at {store}"
             )
             assert len(result.stderr.splitlines()) == 1 and "warning" not in result.stderr
+
+
+def test_a_timeline_subject_naming_a_party_and_a_case_says_so(tmp_path: Path) -> None:
+    """`kg timeline twin` where ``twin`` is the IRI tail of a party and of a case (found by a
+    trial on a synthetic register: party and case ``synthetic-9``) shows the party and says
+    how to ask for the case; the case's IRI gives the case; the party's name, no note."""
+    from tests.test_conflict_batches import PREFIXES, source_of
+
+    trig = f"""{PREFIXES}
+@prefix case: <https://w3id.org/tmkg/id/case/> .
+graph:twins {{
+  party:twin a tm:Company ; schema:name "Gemini Trading Ltd" .
+  party:other a tm:Company ; schema:name "Other Trading Ltd" .
+  case:twin a tm:Case ; tm:plaintiff party:twin ; tm:defendant party:other ;
+    tm:caseNumber "T-9" .
+  case:twin-filed a tm:LawsuitFiled ; tm:case case:twin ; tm:date "2021-03-04"^^xsd:date .
+}}
+{source_of("twins", "a court's docket")}
+"""
+    data = tmp_path / "twins.trig"
+    data.write_text(trig, encoding="utf-8")
+    store = str(tmp_path / "store")
+    run_kg("load", str(data), "--store", store, check=True)
+    shown = run_kg("timeline", "twin", "--store", store, check=True)
+    assert "names the party Gemini Trading Ltd" in shown.stderr
+    assert "kg timeline https://w3id.org/tmkg/id/case/twin" in shown.stderr
+    case = run_kg("timeline", "https://w3id.org/tmkg/id/case/twin", "--store", store, check=True)
+    assert "lawsuit filed" in case.stdout and not case.stderr.strip()
+    for name in ("Gemini Trading Ltd", "T-9"):
+        plain = run_kg("timeline", name, "--store", store, check=True)
+        assert "names the party" not in plain.stderr

@@ -275,6 +275,23 @@ def _timeline(
     return entries, lambda e: [e.date or "(undated)", e.kind, e.description, _sources(e)], columns  # type: ignore[return-value]
 
 
+def _note_other_subject(analyst: Analyst, subject: str, note: Callable[[str], None]) -> None:
+    """A timeline's subject names a party first; where it also names a case (an IRI tail
+    both share, found by a trial: party and case ``synthetic-9``), say which was shown and
+    how to ask for the other."""
+    try:
+        party = analyst.find_party(subject)
+        case = analyst.case(subject)
+    except NotFound:
+        return  # one of them only
+    if subject.strip() in (party.name, *party.aliases):
+        return  # named by its name: the party is meant
+    note(
+        f"{subject!r} names the party {party.name} ({party.id}), shown, and the case "
+        f"{case.label} ({case.id}): `kg timeline {case.id}` for the case"
+    )
+
+
 def _contradictions(
     analyst: Analyst, args: argparse.Namespace
 ) -> tuple[list[Result], Callable[[Any], list[str]], list[str]]:
@@ -329,6 +346,8 @@ def run_analysis(
         chosen = analyst.find_party(args.party)  # read once already: no store read
         if args.party.strip() not in (chosen.name, chosen.id):  # an alias, a part of a name
             note(f"--party {args.party!r} is {chosen.name} ({chosen.id})")
+    if command == "timeline" and note is not None:
+        _note_other_subject(analyst, args.subject, note)
     if args.format == "json":
         if left_out and note is not None:
             note(left_out)
