@@ -415,3 +415,16 @@ def test_a_conflict_cluster_searched_outwards_is_the_whole_lists(
         assert sorted(p.id for p in register.conflict_cluster(party)) == expected
         sizes.add(len(expected))
     assert len(sizes) >= 3  # clusters of several sizes
+
+
+@pytest.mark.parametrize("as_of", ["2005", "2005-06", "2006-01-01"])
+def test_a_mark_report_finds_priority_where_an_application_is_filed(
+    seeded: KnowledgeGraph, as_of: str
+) -> None:
+    """On a date when a right is only an application (ActionSoft's class 42 application,
+    filed 2004-09, granted 2008), a mark's report still gives that class's priority finding,
+    as `kg priority` does (found by a trial: the report gave class 9 only)."""
+    analyst = Analyst(seeded)
+    report = build_report(analyst, mark="AWS", as_of=as_of)
+    found = {(f.jurisdiction, f.nice_class): f.to_dict() for f in report.priority}
+    assert found[("CN", 42)] == analyst.priority("AWS", 42, "CN", as_of=as_of).to_dict()

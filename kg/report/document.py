@@ -23,7 +23,6 @@ from kg.analysis.model import (
     ConflictPair,
     ConflictPath,
     Contradiction,
-    HoldingKind,
     MarkUsage,
     PartyRef,
     PriorityFinding,
@@ -426,21 +425,23 @@ def _priorities(
     nice_class: int | None,
     when: _When,
 ) -> tuple[list[PriorityFinding], str | None]:
-    """The finding asked for, or one per (jurisdiction, class) of the registered holdings."""
+    """The finding asked for, or one per (jurisdiction, class) of the registrations and
+    applications on the date (an application filed then competes for priority: a trial found
+    a 2004 application's class left out of a report as of 2005)."""
     if code and nice_class:
         return [analyst.priority(mark, nice_class, code, **when.arguments())], None
     wanted = sorted(
         {
             (u.jurisdiction, c)
             for u in usages
-            if u.kind is HoldingKind.REGISTERED_OWNER and u.jurisdiction
+            if u.kind in FILED_KINDS and u.jurisdiction
             for c in u.classes
             if (not code or u.jurisdiction == code) and (not nice_class or c == nice_class)
         }
     )[:3]
     note = (
         "Priority is decided per Nice class and jurisdiction: these are the ones the "
-        "registrations name; pass a class and a jurisdiction for one finding."
+        "registrations and applications name; pass a class and a jurisdiction for one finding."
     )
     return [
         analyst.priority(mark, c, j, **when.arguments())  # type: ignore[arg-type]
