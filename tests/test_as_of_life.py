@@ -260,7 +260,9 @@ def test_filing_and_grant_name_the_owner_of_their_date(graph: KnowledgeGraph) ->
     assert [kind for _, kind, _ in omega][:1] == ["assignment"]
     assert not any(kind in ("filing", "registration") for _, kind, _ in omega)
     delta = {(e.date, e.kind): e.description for e in analyst.timeline(party="Delta Textiles")}
-    assert delta[("2010-05-05", "filing")].startswith("Delta Textiles Inc. files application No. 2000004")
+    assert delta[("2010-05-05", "filing")].startswith(
+        "Delta Textiles Inc. files application No. 2000004"
+    )
     assert delta[("2011-06-07", "registration")].startswith("Delta Textiles Inc.'s registration")
     assert ("2021-03-15", "assignment") in delta
     # a registration never assigned keeps its entries, one per co-owner
@@ -273,7 +275,9 @@ def test_cli_timeline(store: Path) -> None:
     entries = json.loads(out.stdout)
     assert not any(OMEGA in e["description"] and " files " in e["description"] for e in entries)
     out = run_kg("timeline", "Delta Textiles", "--store", store, "--format", "json", check=True)
-    assert any(e["description"].startswith(f"{DELTA} files application") for e in json.loads(out.stdout))
+    assert any(
+        e["description"].startswith(f"{DELTA} files application") for e in json.loads(out.stdout)
+    )
 
 
 # ------------------------------------------------------------------ "since", one date
@@ -316,3 +320,24 @@ def test_cli_since_agrees_with_graphql(store: Path) -> None:
     ).stdout  # fmt: skip
     [hit] = [h for h in json.loads(out) if h["party"]["name"] == DELTA]
     assert hit["since"] == "2011-06-07"
+
+
+@pytest.mark.parametrize("as_of", [None, "2021-06", "2025"])
+def test_a_report_counts_the_holders_of_rights_in_force(graph: KnowledgeGraph, as_of) -> None:
+    """With dead rights shown (`include_lapsed`), a report's summary counts who owns or
+    uses the mark on the date, and the former holders (an expired right's, an assignor)
+    apart: a trial read six successive owners of one registration as "6 parties own or use"."""
+    from kg.report.document import build_report
+
+    analyst = Analyst(graph)
+    plain = build_report(analyst, mark="ZEPHYRA", jurisdiction="US", as_of=as_of)
+    shown = build_report(
+        analyst, mark="ZEPHYRA", jurisdiction="US", as_of=as_of, include_lapsed=True
+    )
+    assert shown.summary[0] == plain.summary[0]  # the same holders in force
+    former = {u.party.id for u in shown.usages if u.lapsed} - {
+        u.party.id for u in shown.usages if not u.lapsed
+    }
+    assert former  # Beta's expired right, Alpha's abandoned one, Delta before Omega ...
+    noun = "party" if len(former) == 1 else "parties"
+    assert f"{len(former)} more {noun} held one whose right has lapsed" in " ".join(shown.summary)
