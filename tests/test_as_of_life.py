@@ -341,3 +341,44 @@ def test_a_report_counts_the_holders_of_rights_in_force(graph: KnowledgeGraph, a
     assert former  # Beta's expired right, Alpha's abandoned one, Delta before Omega ...
     noun = "party" if len(former) == 1 else "parties"
     assert f"{len(former)} more {noun} held one whose right has lapsed" in " ".join(shown.summary)
+
+
+def test_a_former_owner_says_it_assigned_the_right_before_it_ended(tmp_path) -> None:
+    """An application assigned in 1989 and abandoned in 2001 (a real USPTO record's life,
+    GRIGIOPERLA): with dead rights shown, the assignor's hit ended in 1989 because it
+    assigned the application, the assignee's in 2001 because it was abandoned."""
+    world = tmp_path / "assigned.ttl"
+    world.write_text(
+        "\n".join(
+            line
+            for line in FIXTURE.read_text(encoding="utf-8").splitlines()
+            if line.startswith("@prefix")
+        )
+        + """
+party:dalmas a tm:Company ; schema:name "Dalmas S.p.A." .
+party:perla a tm:Company ; schema:name "Gruppo Perla S.p.A." .
+mark:grigio a tm:Mark ; tm:text "GRIGIOPERLO" .
+reg:us-7480 a tm:Registration ; tm:mark mark:grigio ; tm:owner party:perla ;
+  tm:jurisdiction cc:US ; tm:niceClass nice:25 ; tm:applicationNumber "7480" ;
+  tm:filingDate "1987-02-10"^^xsd:date ; tm:statusCode "602" ; tm:markStatus status:abandoned ;
+  tm:statusDate "2001-09-20"^^xsd:date .
+event:asgn-7480 a tm:Assignment ; tm:registration reg:us-7480 ;
+  tm:assignor party:dalmas ; tm:assignee party:perla ; tm:date "1989-11-27"^^xsd:date .
+""",
+        encoding="utf-8",
+    )
+    graph = KnowledgeGraph.open(kg.Settings(memory=True))
+    try:
+        graph.load([world])
+        hits = Analyst(graph).who_else_uses("GRIGIOPERLO", include_lapsed=True)
+        ends = {u.party.name: (u.ended, u.end_reason) for u in hits}
+        assert ends["Dalmas S.p.A."] == (
+            "1989-11-27",
+            "no longer the owner: assigned on 1989-11-27",
+        )
+        assert ends["Gruppo Perla S.p.A."][0] == "2001-09-20"
+        assert "abandoned" in ends["Gruppo Perla S.p.A."][1]
+        on_1995 = Analyst(graph).who_else_uses("GRIGIOPERLO", as_of="1995")
+        assert {u.party.name for u in on_1995} == {"Gruppo Perla S.p.A."}
+    finally:
+        graph.close()

@@ -89,10 +89,21 @@ def on_date(
         changes: dict = {}
         if applicant_on(holding, as_of):
             changes["kind"] = HoldingKind.APPLICANT
-        if end is not None:
+        if end is not None and not _ended_sooner(holding, end[0]):
             changes.update(lapsed=True, ended=end[0], end_reason=end[1])
         kept.append(dataclasses.replace(holding, **changes) if changes else holding)
     return kept
+
+
+def _ended_sooner(holding: Holding, right_ended: str | None) -> bool:
+    """Whether a former owner's holding (lapsed by a change of owner: `owners_on`) ended
+    before the right itself did: its holder then says why it holds it no longer ("no longer
+    the owner: assigned on 1989-11-27"), not the right's later end (a trial found a 1989
+    assignor shown as the applicant of an application abandoned in 2001)."""
+    if not holding.lapsed:
+        return False
+    own, right = PartialDate.try_parse(holding.ended), PartialDate.try_parse(right_ended)
+    return own is not None and (right is None or own.last_day < right.first_day)
 
 
 def start_of(holding: Holding) -> str | None:
