@@ -87,7 +87,7 @@ def serve(dataset: str, marks: int, seed: int, port: int) -> None:
         )
 
     app.router.routes.append(Route("/reference/who-else-uses", reference))
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off", http="h11")
 
 
 def mark_texts(dataset: str, marks: int, seed: int, count: int) -> list[str]:

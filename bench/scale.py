@@ -227,7 +227,7 @@ def child_plain(store: str, port: int) -> None:
         return JSONResponse({"status": "ok"})
 
     app = Starlette(routes=[Route("/who", who), Route("/health", health)])
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", http="h11")  # as kg serve
 
 
 # ------------------------------------------------------------------ HTTP measurements

@@ -33,8 +33,8 @@ class ThreadedServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.graphql = self.url + "/graphql"
         config = uvicorn.Config(
-            app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off"
-        )
+            app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off", http="h11"
+        )  # the HTTP stack of `kg serve`
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
