@@ -1079,6 +1079,21 @@ def test_a_status_code_in_the_table_is_no_warning(tmp_path: Path, code: str) -> 
             daily(case_file(serial="90000105"), "<broken></brokn>", case_file(serial="90000106")),
             "(after the case-file of serial 90000105)",
         ),
+        (  # two completed in the chunk the error is in: the later one is named
+            daily(case_file(serial="90000108"), case_file(serial="90000109"), "<a></b>"),
+            "(after the case-file of serial 90000109)",
+        ),
+        (  # the error in a later 64 KiB chunk than the case-file completed before it
+            daily(case_file(serial="90000110"), "<!--" + "x" * 70_000 + "-->", "<a></b>"),
+            "(after the case-file of serial 90000110)",
+        ),
+        (  # the error in the case-file after a completed one, in the same chunk
+            daily(
+                case_file(serial="90000111"),
+                case_file(serial="90000112").replace("</serial-number>", "</serial-number><a></b>"),
+            ),
+            "(in the case-file of serial 90000112)",
+        ),
         (  # before any serial-number
             daily(case_file(serial="90000107").replace("<serial-number>", "<serial-numbr>")),
             "(before the first case-file's serial-number)",

@@ -21,7 +21,7 @@ Sources followed:
 - Real records: ``../shared/real-registers/uspto-tdxf-apc-excerpt.xml`` (five case-files kept
   by merchbaseco/tmterminal from apc240914/apc240925 and the 2025 annual file).
 
-The file is streamed with lxml's ``iterparse`` (``resolve_entities=False``,
+The file is streamed through lxml's ``XMLPullParser`` (``resolve_entities=False``,
 ``no_network=True``, ``load_dtd=False``): a DOCTYPE naming an external DTD, as the USPTO's
 files may start, is accepted and nothing is loaded; a DOCTYPE whose internal subset declares
 entities is refused with its line before the document is parsed (expat reads the prolog), and
@@ -37,6 +37,7 @@ import sys
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 from xml.parsers import expat
@@ -88,8 +89,7 @@ def _records(
                 tqdm(total=size, unit="B", unit_scale=True, desc=path.name, file=sys.stderr)
             )
             stream = _Counted(stream, bar.update)
-        context = etree.iterparse(
-            stream,
+        parser = etree.XMLPullParser(
             events=("end",),
             tag=("case-file", "serial-number"),
             resolve_entities=False,
@@ -98,14 +98,13 @@ def _records(
             remove_comments=True,
             remove_pis=True,
         )
+        feed = _Feed(parser, stream)
         serial, count = None, 0
         reading: str | None = None  # the serial of the case-file being read, once seen
         try:
-            for _, case in context:
+            for case in feed.elements():
                 if case.tag == "serial-number":
-                    parent = case.getparent()
-                    if parent is not None and parent.tag == "case-file":
-                        reading = (case.text or "").strip() or None
+                    reading = _serial_of(case, reading)
                     continue
                 if count == 0:
                     _check_doctype(case.getroottree(), path)
@@ -121,8 +120,19 @@ def _records(
                 if record is not None:
                     yield record
         except etree.XMLSyntaxError as error:
+            # The elements the parser ended before it met the error in a chunk are still
+            # queued: the error is placed after them (lxml >= 6.2 raises before handing them
+            # out). At the end of the input the queue holds the elements the parser closed
+            # itself: they never ended in the file.
+            for case in () if feed.at_end else parser.read_events():
+                element = case[1]
+                if element.tag == "serial-number":
+                    reading = _serial_of(element, reading)
+                else:
+                    serial = (element.findtext("serial-number") or "").strip() or serial
+                    reading = None
             raise _syntax_error(error, name, serial, reading) from None
-        root = getattr(context, "root", None)
+        root = feed.root
         if root is not None and count == 0:
             _check_doctype(root.getroottree(), path)
             if root.tag not in ROOTS:
@@ -134,6 +144,37 @@ def _records(
                 )
         if count == 0:
             tally.note("no case-file element found")
+
+
+@dataclass
+class _Feed:
+    """`stream` fed to `parser` in 64 KiB chunks."""
+
+    parser: etree.XMLPullParser
+    stream: BinaryIO
+    at_end: bool = False  # the whole input was fed: an error now is at the end of the input
+    root: etree._Element | None = None  # the document's root, once the document is complete
+
+    def elements(self) -> Iterator[etree._Element]:
+        """The elements the parser ends, in document order. Raises `etree.XMLSyntaxError`
+        (the events queued before the error stay in the parser)."""
+        while chunk := self.stream.read(1 << 16):
+            self.parser.feed(chunk)
+            for _, element in self.parser.read_events():
+                yield element
+        self.at_end = True
+        self.root = self.parser.close()
+        for _, element in self.parser.read_events():
+            yield element
+
+
+def _serial_of(element: etree._Element, reading: str | None) -> str | None:
+    """The serial of the case-file being read, once its ``serial-number`` (a direct child of
+    the case-file; other elements of that name are not it) has ended."""
+    parent = element.getparent()
+    if parent is not None and parent.tag == "case-file":
+        return (element.text or "").strip() or None
+    return reading
 
 
 def _open(path: Path, stack: ExitStack) -> tuple[BinaryIO, int]:
