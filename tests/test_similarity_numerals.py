@@ -108,3 +108,51 @@ WORDS_ALONE = [
 def test_numbers_in_words_alone_are_found_whole(a: str, b: str, contained: bool) -> None:
     for left, right in ((a, b), (b, a)):
         assert ("containment" in compare(left, right).reasons) is contained, (left, right)
+
+
+# Read aloud alike, not the same: the readings compared by spelling and sound as marks are
+# (In re ABB Oy, TTAB 2020: TRUE1 / TRUONE, refusal affirmed; a miss of bench/decisions
+# until 2026-12-03). Digits inside a word are said as the word's sound (GR8 is GREAT).
+SAID_NEARLY_ALIKE = [
+    ("TRUE1", "TRUONE"),
+    ("GR8 TASTE", "GREAT TASTE"),
+    ("2GETHER", "TOGETHER"),
+    ("1DERFUL", "WONDERFUL"),
+    ("4GIVE", "FORGIVE"),
+    ("STR8", "STRAIGHT"),
+    ("UP2DATE", "UP TO DATE"),
+]
+SAID_OTHERWISE = [("TRUE1", "TRUANT"), ("2GETHER", "GATHER"), ("GR8", "GROUND"), ("STR8", "STRAW")]
+
+
+@pytest.mark.parametrize(("a", "b"), SAID_NEARLY_ALIKE, ids=[a for a, _ in SAID_NEARLY_ALIKE])
+def test_numbers_read_nearly_alike_are_found(a: str, b: str) -> None:
+    for left, right in ((a, b), (b, a)):
+        found = compare(left, right)
+        assert "numeral" in found.reasons and 0.8 <= found.score < 0.95, (left, right, found)
+
+
+@pytest.mark.parametrize(("a", "b"), SAID_OTHERWISE, ids=[f"{a}|{b}" for a, b in SAID_OTHERWISE])
+def test_numbers_read_otherwise_are_other_marks(a: str, b: str) -> None:
+    assert compare(a, b).score < 0.8
+
+
+def test_readings_alike_are_proposed_by_a_search_and_a_question() -> None:
+    pairs = SAID_NEARLY_ALIKE + [(b, a) for a, b in SAID_NEARLY_ALIKE]
+    assert_searches_find(pairs, [t for p in SAID_OTHERWISE for t in p])
+
+
+def test_the_mark_index_pairs_readings_alike() -> None:
+    texts = sorted({t for pair in SAID_NEARLY_ALIKE + SAID_OTHERWISE for t in pair})
+    marks = {f"m{i}": text for i, text in enumerate(texts)}
+    iri = {text: key for key, text in marks.items()}
+    index = MarkIndex(None)
+    try:
+        index.sync(marks)
+        pairs = {frozenset((a, b)) for a, b, _ in index.similar_pairs()}
+        assert {frozenset(pair) for pair in SAID_NEARLY_ALIKE} <= pairs
+        assert not {frozenset(pair) for pair in SAID_OTHERWISE} & pairs
+        for a, b in SAID_NEARLY_ALIKE:
+            assert iri[b] in index.candidates(a) and iri[a] in index.candidates(b), (a, b)
+    finally:
+        index.close()

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 import sys
 import tempfile
@@ -52,7 +53,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from kg.analysis.index_workers import IndexWorkerError, IndexWorkers, worker_count
-from kg.analysis.phonetics import PHONETIC_TAGS
+from kg.analysis.phonetics import PHONETIC_TAGS, phonetic_codes
 from kg.analysis.phonetics import vowels as _vowels  # compare's phonetic rule asks for them
 from kg.analysis.rule_blocking import ANCHOR_KINDS, RULE_KEY_KINDS, bucket_pairs, lookup_keys
 from kg.analysis.similar_table import SimilarTable
@@ -67,6 +68,7 @@ from kg.analysis.similarity import (
     blocking_keys,
     comparable_form,
     compare,
+    spoken_forms,
 )
 from kg.analysis.similarity_rules import AFFIX_MAX_LENGTH
 from kg.resources import SCHEMA_DIR
@@ -140,6 +142,7 @@ _CDIST_CELLS = 4_000_000  # scores computed per rapidfuzz call: 16 MB of float32
 _THREADED_CELLS = 100_000  # below this, starting threads costs more than it saves
 _BULK_SHARE = 0.25  # more new texts than this share of the index: read every bucket in order
 _OVERLAY_SHARE = 0.05  # a read-only index lacking more of the marks is not used (MarkIndex)
+_DIGIT = re.compile("[0-9]")  # a text that `spoken_forms` may read
 _EDIT_KINDS = ("D:", "P:", "S:")  # keys for compare's "fuzzy" reason alone (blocking_keys)
 _STAGED = ("text_lookup", "text_keys")  # the key tables a bulk sync stages (MarkIndex._staged)
 
@@ -596,6 +599,7 @@ class MarkIndex:
         rules = sorted(k for k in keys if k[:2] in RULE_KEY_KINDS or k[:2] in ANCHOR_KINDS)
         spelling = sorted(keys.difference(rules))
         roman = comparable_form(text)
+        forms = (roman, *spoken_forms(text))  # numbers said as words: the `numeral` rule
         prefilter = min_similarity >= _PHONETIC_CUTOFF
         edit_cutoff = max(_PHONETIC_CUTOFF, min_similarity - 1e-6)  # as _FUZZY_CUTOFF
 
@@ -621,17 +625,24 @@ class MarkIndex:
                 chunk = spelling[start : start + _CHUNK]
                 marks = ",".join("?" * len(chunk))
                 rows = self._db.execute(
-                    "SELECT DISTINCT k.key, m.iri, t.roman FROM text_lookup k JOIN texts t "
-                    f"ON t.id = k.id JOIN marks m ON m.text = t.text WHERE k.key IN ({marks})",
+                    "SELECT DISTINCT k.key, m.iri, t.roman, t.text FROM text_lookup k "
+                    "JOIN texts t ON t.id = k.id JOIN marks m ON m.text = t.text "
+                    f"WHERE k.key IN ({marks})",
                     chunk,
                 )
                 found.update(
                     iri
-                    for key, iri, other in rows
+                    for key, iri, other, other_text in rows
                     if not prefilter
                     or other == roman
                     or key.startswith(ROMAN_KEY)  # one form whole (LO CO / LOCO)
                     or OSA.normalized_similarity(roman, other, score_cutoff=cutoff(key, other))
+                    or (
+                        (len(forms) > 1 or _DIGIT.search(other) is not None)
+                        and _any_alike(
+                            forms, (other, *spoken_forms(other_text)), cutoff(key, other)
+                        )
+                    )
                 )
         return found
 
@@ -1021,7 +1032,9 @@ def _cutoff(key: str) -> float:
 def _alike(
     queries: list[int], choices: list[int], forms: Mapping[int, tuple[str, str, str]], cutoff: float
 ) -> Iterator[tuple[int, int]]:
-    """Pairs of a query and another choice whose romanized forms are `cutoff` alike (OSA)."""
+    """Pairs of a query and another choice whose romanized forms are `cutoff` alike (OSA),
+    or one's form and the other's `spoken_forms` (a text with numbers: the ``numeral`` rule)."""
+    yield from _spoken_pairs(queries, choices, forms, cutoff)
     if len(queries) * len(choices) <= 64:
         for q in queries:
             roman = forms[q][1]
@@ -1045,6 +1058,30 @@ def _alike(
             q, other = rows[r], choices[c]
             if q != other:
                 yield (q, other) if q < other else (other, q)
+
+
+def _spoken_pairs(
+    queries: list[int], choices: list[int], forms: Mapping[int, tuple[str, str, str]], cutoff: float
+) -> Iterator[tuple[int, int]]:
+    """The pairs of `_alike` that a text with numbers makes by its `spoken_forms`."""
+    spoken = {i: said for i in {*queries, *choices} if (said := spoken_forms(forms[i][0]))}
+    if not spoken:
+        return
+    for q in queries:
+        for c in choices:
+            if (
+                c != q
+                and (q in spoken or c in spoken)
+                and _any_alike(
+                    (forms[q][1], *spoken.get(q, ())), (forms[c][1], *spoken.get(c, ())), cutoff
+                )
+            ):
+                yield (q, c) if q < c else (c, q)
+
+
+def _any_alike(these: Sequence[str], those: Sequence[str], cutoff: float) -> bool:
+    """Whether a form of `these` and one of `those` are `cutoff` alike (OSA)."""
+    return any(OSA.normalized_similarity(x, y, score_cutoff=cutoff) for x in these for y in those)
 
 
 def _packed(pairs: Iterable[tuple[int, int]]) -> np.ndarray:
@@ -1120,7 +1157,10 @@ def _keyed_texts(texts: list[str]) -> _KeyedTexts:
         keys = blocking_keys(text)
         forms.append((roman, vowels))
         lookup.append(list(keys))
-        buckets.append(list(_pair_keys(keys, roman, vowels)))
+        paired = _pair_keys(keys, roman, vowels)
+        for spoken in spoken_forms(text):  # the `numeral` rule: its readings' sound and vowels
+            paired.update(f"V{code}|{_vowels(spoken)}" for code in phonetic_codes(spoken))
+        buckets.append(list(paired))
     return forms, _json(lookup), _json(buckets)
 
 

@@ -449,6 +449,7 @@ def _numeral(a: str, b: str) -> float | None:
         for y in read_b or (b,):
             if normalize(x) == normalize(y):
                 return NUMERAL_SCORE
+            best = max(best, _spoken_alike(romanize(x), romanize(y)))
             contained = rules.containment(words(x), words(y))
             if contained is None:
                 continue
@@ -456,6 +457,18 @@ def _numeral(a: str, b: str) -> float | None:
             if shared & numbers and shared & written:  # the number and a word besides
                 best = max(best, min(NUMERAL_SCORE, contained[0]))
     return best or None
+
+
+def _spoken_alike(x: str, y: str) -> float:
+    """How alike two romanized readings are by ``fuzzy`` and ``phonetic`` (as :func:`compare`
+    scores two marks by them), at most `NUMERAL_SCORE`; 0.0 when neither fires."""
+    if min(len(x), len(y)) <= SHORT_MARK_LENGTH:
+        return 0.0
+    edit = OSA.normalized_similarity(x, y)
+    found = [edit] if edit >= FUZZY_MIN_EDIT else []
+    if _sound_alike(x, y, edit):
+        found.append(PHONETIC_BASE + PHONETIC_SPAN * edit)
+    return min(NUMERAL_SCORE, max(found, default=0.0))
 
 
 def _has_word(text: str) -> bool:
@@ -691,10 +704,20 @@ def blocking_keys(text: str, jurisdiction: str | None = None) -> frozenset[str]:
     keys = {ROMAN_KEY + roman, ROMAN_KEY + romanize(whole)}
     keys |= phonetic_keys(verbal) | rule_keys(verbal)
     for reading in readings(verbal):  # numbers said as words: the `numeral` rule's pairs
-        keys.add(ROMAN_KEY + romanize(reading))
-        keys |= rule_keys(reading)
+        spoken = romanize(reading)
+        keys.add(ROMAN_KEY + spoken)
+        keys |= rule_keys(reading) | phonetic_codes(spoken) | _spelling_keys(spoken)
     if (look := homoglyph_key(normalize(verbal))) is not None:
         keys.add(look)
+    keys |= _spelling_keys(roman)
+    for part in script_elements(verbal):  # the `script-element` rule compares each alone
+        keys |= blocking_keys(part)
+    return frozenset(keys)
+
+
+def _spelling_keys(roman: str) -> set[str]:
+    """The ``A:``, ``D:``, ``P:`` and ``S:`` keys of a romanized form (:func:`blocking_keys`)."""
+    keys = set()
     if SHORT_MARK_LENGTH < len(roman) <= HEARD_MAX_LENGTH and (sound := heard(roman)):
         keys.add(SOUND_KEY + sound)
     if SHORT_MARK_LENGTH < len(roman) <= DELETION_MAX_LENGTH:
@@ -702,9 +725,23 @@ def blocking_keys(text: str, jurisdiction: str | None = None) -> frozenset[str]:
     if len(roman) >= AFFIX_MIN_LENGTH:
         keys |= {"P:" + k for k in _deletion_neighbourhood(roman[:AFFIX_LENGTH])}
         keys |= {"S:" + k for k in _deletion_neighbourhood(roman[-AFFIX_LENGTH:])}
-    for part in script_elements(verbal):  # the `script-element` rule compares each alone
-        keys |= blocking_keys(part)
-    return frozenset(keys)
+    return keys
+
+
+@lru_cache(maxsize=65536)
+def spoken_forms(text: str, jurisdiction: str | None = None) -> tuple[str, ...]:
+    """The romanized forms of a mark's :func:`compared_element` with its numbers of one or two
+    digits said as words (`kg.analysis.numerals.readings`, one per language, distinct); ``()``
+    when it has none. What the ``numeral`` rule compares by spelling and sound, and what
+    :func:`blocking_keys` gives spelling keys for.
+
+    >>> spoken_forms("TRUE1")[:3], spoken_forms("ACME")
+    (('TRUEONE', 'TRUEUN', 'TRUEEINS'), ())
+    """
+    verbal = compared_element(text, jurisdiction)
+    if verbal is None or not any(c.isdigit() for c in verbal):
+        return ()
+    return tuple(dict.fromkeys(romanize(reading) for reading in readings(verbal)))
 
 
 def recall_of_blocking(pairs: Iterable[tuple[str, str]]) -> float:
