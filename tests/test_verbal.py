@@ -59,21 +59,42 @@ VERBAL = [
     ("FIGURATIVE", "FIGURATIVE"),
     ("Ａｍａｚｏｎ", "Ａｍａｚｏｎ"),
 ]
+# CNIPA writes TIPO's conventions in simplified characters: names of four decided CN marks
+# (bench/decisions/asia.csv), and figures described after Latin letters
+PLACEHOLDERS_CN = ["图形", "及图", "图形 (2)"]
+VERBAL_CN = [
+    ("马及图", "马"),
+    ("义博会 YIWU FAIR及图", "义博会 YIWU FAIR"),
+    ("鼎能DINGNENG及图", "鼎能DINGNENG"),
+    ("马力对决 易车及图", "马力对决 易车"),
+    ("G GOLF及球图", "G GOLF"),  # and a ball figure
+    ("龙记LONGJI及龙设计图", "龙记LONGJI"),  # and a dragon design
+    ("埃及", "埃及"),  # Egypt
+    ("图形设计", "图形设计"),  # the words "graphic design", not a placeholder
+    ("地图", "地图"),  # a map
+]
 
 
-@pytest.mark.parametrize("text", PLACEHOLDERS)
-def test_a_placeholder_has_no_verbal_element(text: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "office"), [(t, "TW") for t in PLACEHOLDERS] + [(t, "CN") for t in PLACEHOLDERS_CN]
+)
+def test_a_placeholder_has_no_verbal_element(text: str, office: str) -> None:
     from kg.analysis.verbal import verbal_element
 
     assert verbal_element(text) is None
-    assert verbal_element(text, "TW") is None
+    assert verbal_element(text, office) is None
 
 
-@pytest.mark.parametrize(("text", "words"), VERBAL, ids=[t for t, _ in VERBAL])
-def test_the_verbal_element_is_the_words(text: str, words: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "words", "office"),
+    [(t, w, None) for t, w in VERBAL] + [(t, w, "CN") for t, w in VERBAL_CN],
+    ids=[t for t, _ in VERBAL + VERBAL_CN],
+)
+def test_the_verbal_element_is_the_words(text: str, words: str, office: str | None) -> None:
     from kg.analysis.verbal import verbal_element
 
     assert verbal_element(text) == words
+    assert verbal_element(text, office) == words
 
 
 def test_office_rows_apply_in_their_office() -> None:
@@ -82,6 +103,8 @@ def test_office_rows_apply_in_their_office() -> None:
     assert verbal_element("JWC Logo", "TW") == "JWC"  # seen in the TIPO gazette
     assert verbal_element("JWC Logo", "US") == "JWC Logo"
     assert verbal_element("ACME & Design", "US") == "ACME"  # a * row
+    assert verbal_element("马及图", "CN") == "马"  # a CNIPA row
+    assert verbal_element("马及图", "US") == "马及图"
 
 
 def test_the_data_file_is_well_formed() -> None:
@@ -96,7 +119,7 @@ def test_the_data_file_is_well_formed() -> None:
     assert len(keys) == len(set(keys))
 
 
-@pytest.mark.parametrize("text", PLACEHOLDERS)
+@pytest.mark.parametrize("text", PLACEHOLDERS + PLACEHOLDERS_CN)
 def test_placeholders_match_nothing_by_words(text: str) -> None:
     assert compare(text, text).score == 0.0
     assert not is_similar(text, "設計圖") and not is_similar(text, "Device")
@@ -113,6 +136,11 @@ def test_descriptor_marks_compare_by_their_words() -> None:
     assert not is_similar("三晰電工科技股份有限公司標章", "美商鏈通科技股份有限公司標章")
     assert blocking_keys("ACME & Design") == blocking_keys("ACME")
     assert compare("LEGO", "LOGO").best_reason is None  # a word mark LOGO is still a word
+    # 商评字[2023]第0000252303号: 马标 and 马及图 share their one distinctive character 马
+    assert compare("马标", "马及图").best_reason == "containment"
+    assert compare("马及图", "马").best_reason == "folded"
+    assert not is_similar("易车互联", "马力对决 易车及图")  # decided not similar
+    assert blocking_keys("马及图") == blocking_keys("马")
 
 
 # ------------------------------------------------------------------ through the analyses

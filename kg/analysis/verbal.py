@@ -35,10 +35,11 @@ _SERIES_LABEL = re.compile(
 # Left dangling once a descriptor is gone: "COZY及" (及 "and"), "ACME &", "X /".
 _DANGLING = re.compile(r"(?:[\s&+/,、・·:：;\-]|(?<=\s)及)+$")  # "埃及" (Egypt) keeps its 及
 # After Latin letters, 及 ("and") joins the words to what follows: a figure it describes
-# ("G GOLF及球圖": and a ball figure; "龜記GUIJI及龜設計圖": and a turtle design), or a
+# ("G GOLF及球圖": and a ball figure; "龜記GUIJI及龜設計圖": and a turtle design; the same in
+# simplified characters, as CNIPA writes them: "及球图"), or a
 # second part in Chinese characters ("PharmiGENE及世基生物醫學"; "KUAGLOBAL及跨設計字": and
 # the character 跨 drawn, a word).
-_DESCRIBED_FIGURE = re.compile(rf"(?<=[A-Za-z0-9.\s])及{HAN.pattern}{{1,4}}?(?:設計)?圖$")
+_DESCRIBED_FIGURE = re.compile(rf"(?<=[A-Za-z0-9.\s])及{HAN.pattern}{{1,4}}?(?:設計|设计)?[圖图]$")
 _CONNECTOR = re.compile(rf"(?<=[A-Za-z0-9.])及(?={HAN.pattern})")
 
 
