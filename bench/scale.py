@@ -338,12 +338,12 @@ def http_rows(store: Path, texts: list[str]) -> dict[str, float]:
     return figures
 
 
-def sparql_row(marks: int, seed: int) -> dict[str, object]:
+def sparql_row(marks: int, seed: int, store: Path) -> dict[str, object]:
     """`/sparql` beside `oxigraph serve-read-only`, 4 clients, selective queries: the figures of
-    bench/sparql_endpoint.py (one round) on the same registry."""
+    bench/sparql_endpoint.py (one round), both servers reading the store `kg load` made."""
     script = Path(__file__).resolve().parent / "sparql_endpoint.py"
     _, _, out = run_child(
-        [sys.executable, str(script), "--marks", str(marks), "--seed", str(seed), "--rounds", "1"]
+        [sys.executable, str(script), "--store", str(store), "--seed", str(seed), "--rounds", "1"]
     )
     ours, theirs, ratio = [], [], "?"
     for line in out.splitlines():
@@ -523,7 +523,7 @@ def run(marks: int, seed: int, sample: int, parts: set[str]) -> list[dict[str, o
                 "figure": f"{figures['sparql_qps']:.0f}",
                 "peak RSS MB": "",
             },
-            sparql_row(marks, seed),
+            sparql_row(marks, seed, store),
             {
                 "marks": marks,
                 "row": "reference: same query in-process, queries/s",

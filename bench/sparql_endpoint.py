@@ -13,10 +13,14 @@ same query run in-process.
 
 The synthetic registry (`kg.registries.synth`, as `kg synth`) is generated once into
 bench/out/ (gitignored) and loaded there once with ``oxigraph load`` and ``oxigraph
-optimize``; ``kg serve`` adds the seed case and its mark index on its first start.
+optimize``; ``kg serve`` adds the seed case and its mark index on its first start, which at
+a million marks keys every text first (~35 minutes). ``--store PATH`` serves a store made by
+``kg load`` instead (it holds its mark index; ``kg serve --no-seed`` starts in seconds), both
+servers reading it: bench/scale.py passes the store it loaded.
 
     .venv/bin/python bench/sparql_endpoint.py                  # 100,000 marks
     .venv/bin/python bench/sparql_endpoint.py --marks 10000 --rounds 1   # a quick check
+    .venv/bin/python bench/sparql_endpoint.py --store ~/.local/share/tmkg/store
 """
 
 from __future__ import annotations
@@ -317,9 +321,15 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8791)
     parser.add_argument("--rounds", type=int, default=3, help="turns of each server per query")
     parser.add_argument("--overhead-rounds", type=int, default=300)
+    parser.add_argument(
+        "--store",
+        type=Path,
+        help="serve this store, made by `kg load` (its mark index built), instead of "
+        "generating and bulk-loading --marks",
+    )
     args = parser.parse_args()
 
-    location = store(args.marks, args.seed)
+    location = args.store or store(args.marks, args.seed)
     values = parameters(location, 2000, args.seed)
     queries = {
         label: [fill(template, v) for v in values[label]] for label, template in QUERIES.items()
@@ -333,6 +343,7 @@ def main() -> None:
         str(args.port),
         "--query-workers",
         str(args.workers),
+        *(["--no-seed"] if args.store else []),
     ]
     oxigraph = [
         str(BIN / "oxigraph"),
@@ -345,7 +356,8 @@ def main() -> None:
     ]
     servers = [Server("tmkg", kg, args.port, "/sparql")]
     try:
-        wait_ready(args.port, "/sparql", servers[0].process, timeout=600)  # the seed, first time
+        # the seed and the mark index of every text, on a first start without --store
+        wait_ready(args.port, "/sparql", servers[0].process, timeout=3600)
         servers.append(Server("oxigraph", oxigraph, args.port + 1, "/query"))
         wait_ready(args.port + 1, "/query", servers[1].process, timeout=60)
         figures = compare(servers, queries, args)
@@ -354,7 +366,8 @@ def main() -> None:
             server.stop()
 
     print(
-        f"\n{args.marks:,} marks, {args.clients} keep-alive {args.client} clients, JSON results, "
+        f"\n{args.store or f'{args.marks:,} marks'}, {args.clients} keep-alive {args.client} "
+        "clients, JSON results, "
         f"--query-workers {args.workers}; medians of {args.rounds} rounds of {args.seconds:g} s, "
         "the servers taking turns"
     )
