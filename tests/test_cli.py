@@ -17,6 +17,7 @@ COMMANDS = [
     "stats",
     "serve",
     "who-else-uses",
+    "compare",
     "conflicts",
     "path",
     "priority",

@@ -288,3 +288,63 @@ def test_answers_follow_a_sparql_update() -> None:
     assert after["data"]["conflicts"]["totalCount"] > before["totalCount"]
     assert after["data"]["mark"]["id"] == "https://example.org/mark/zephyrq"
     assert after["data"]["party"]["registrations"] == [{"number": None, "mark": {"text": "AWS"}}]
+
+
+COMPARE = """query($earlier: String!, $later: String!, $jurisdiction: String,
+                   $minSimilarity: Float) {
+  compareMarks(earlier: $earlier, later: $later, jurisdiction: $jurisdiction,
+               minSimilarity: $minSimilarity) {
+    earlier later score similar minSimilarity reasons notes comparedEarlier comparedLater
+    romanizedEarlier romanizedLater jurisdiction
+  }
+}"""
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {"earlier": "UBER", "later": "UBER EATS"},
+        {"earlier": "CAMEL ACTIVE", "later": "骆驼", "minSimilarity": 0.5},
+        {"earlier": "圖形", "later": "ACME", "jurisdiction": "tw"},
+        {"earlier": "STEELCASE INC.", "later": "APPLE"},
+    ],
+)
+def test_compare_marks_matches_the_service(server: GraphQLServer, variables: dict) -> None:
+    answer = post(server.graphql, COMPARE, variables)["data"]["compareMarks"]
+    expected = Analyst.compare(
+        variables["earlier"],
+        variables["later"],
+        jurisdiction=variables.get("jurisdiction"),
+        min_similarity=variables.get("minSimilarity", 0.8),
+    )
+    assert answer == {
+        "earlier": expected.earlier,
+        "later": expected.later,
+        "score": expected.score,
+        "similar": expected.similar,
+        "minSimilarity": expected.min_similarity,
+        "reasons": list(expected.reasons),
+        "notes": list(expected.notes),
+        "comparedEarlier": expected.compared_earlier,
+        "comparedLater": expected.compared_later,
+        "romanizedEarlier": expected.romanized_earlier,
+        "romanizedLater": expected.romanized_later,
+        "jurisdiction": expected.jurisdiction,
+    }
+
+
+@pytest.mark.parametrize(
+    ("variables", "argument"),
+    [
+        ({"earlier": "AWS", "later": ""}, "later"),
+        ({"earlier": "!!!", "later": "AWS"}, "earlier"),
+        ({"earlier": "AWS", "later": "AWZ", "jurisdiction": "UK"}, "jurisdiction"),
+        ({"earlier": "AWS", "later": "AWZ", "minSimilarity": -1}, "minSimilarity"),
+    ],
+)
+def test_compare_marks_refuses_bad_arguments(
+    server: GraphQLServer, variables: dict, argument: str
+) -> None:
+    (error,) = post(server.graphql, COMPARE, variables)["errors"]
+    assert error["extensions"]["code"] == "BAD_REQUEST"
+    assert error["extensions"]["argument"] == argument

@@ -234,7 +234,9 @@ def test_a_check_ended_by_sigterm_leaves_nothing_and_says_so(
 ) -> None:
     run_kg("stats", "--store", store_path, check=True)
     big = tmp_path / "big.csv"
-    rows = "".join(f"MARK {n},Owner {n % 97} Ltd,9,GB,2020-01-01,,UK{n},registered\n" for n in range(60_000))
+    rows = "".join(
+        f"MARK {n},Owner {n % 97} Ltd,9,GB,2020-01-01,,UK{n},registered\n" for n in range(60_000)
+    )
     big.write_text(HEADER + rows, encoding="utf-8")
     from tests.conftest import KG
 

@@ -196,10 +196,14 @@ def test_json_ld_remote_context_is_not_fetched(disk_graph: KnowledgeGraph, tmp_p
     assert all_quads(disk_graph) == before
 
 
-def test_large_files_show_a_progress_bar(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_large_files_show_a_progress_bar(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from kg.ingest.load import parse_file
 
-    lines = "".join(f"<http://example.org/s{i}> <http://example.org/p> \"{i:0>40}\" .\n" for i in range(20000))
+    lines = "".join(
+        f'<http://example.org/s{i}> <http://example.org/p> "{i:0>40}" .\n' for i in range(20000)
+    )
     path = write(tmp_path, "big.nt", lines)
     assert path.stat().st_size > 1 << 20
     parsed = parse_file(path, progress=True)

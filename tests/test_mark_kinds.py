@@ -25,7 +25,9 @@ from tests.graphql_support import post
 FIXTURE = DATA / "mark-kinds.trig"
 HAIR_CREAM = "松鶴堂"  # 1951, Taiwan's national class 032
 BREWERY = "Songhe Brewery Co., Ltd."  # Nice class 32
-COMBINED = "Golden Deer Foods Co., Ltd."  # "GOLDEN DEER 及奔鹿於山林之圖", verbal element "GOLDEN DEER"
+COMBINED = (
+    "Golden Deer Foods Co., Ltd."  # "GOLDEN DEER 及奔鹿於山林之圖", verbal element "GOLDEN DEER"
+)
 DEER_WORD = "Deer Trading Co., Ltd."  # word mark GOLDEN DEER
 FIGURE = "Star Figure Co., Ltd."  # a figure its register titles "STAR", no verbal element
 STAR_WORD = "Star Word Co., Ltd."  # word mark STAR

@@ -30,6 +30,7 @@ WHO = """query($mark: String!, $cc: String, $n: Int, $asOf: Date, $lapsed: Boole
 
 graph, store, graphql = fixture_world(FIXTURE)
 
+
 def _who(store: Path, *args: str) -> list[dict]:
     out = run_kg("who-else-uses", *args, "--format", "json", "--store", store, check=True)
     return json.loads(out.stdout)

@@ -47,6 +47,7 @@ REGISTRATION = """{ mark(text: "MADISON SQUARE GARDEN") { registrations {
 
 graph, store, graphql = fixture_world(FIXTURE)
 
+
 def _owners(graph: KnowledgeGraph, as_of: str, **options: bool) -> dict[str, tuple]:
     hits = Analyst(graph).who_else_uses(MSG, 41, "US", as_of=as_of, **options)
     return {h.party.name: (h.since, h.lapsed, h.ended) for h in hits if h.kind.value != "USER"}

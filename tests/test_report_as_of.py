@@ -75,7 +75,11 @@ def test_cli_report_as_of(tmp_path: Path) -> None:
     )
     assert "lapsed 2001-09-20" in _holder_rows(lapsed.stdout)[0]
     bad = run_kg("report", "--store", store, "--mark", "GRIGIO PERLA", "--as-of", "soon")
-    assert bad.returncode != 0 and "Traceback" not in bad.stderr and "--as-of 'soon' is not a date" in bad.stderr
+    assert (
+        bad.returncode != 0
+        and "Traceback" not in bad.stderr
+        and "--as-of 'soon' is not a date" in bad.stderr
+    )
 
 
 def test_report_endpoint_as_of(graph: KnowledgeGraph) -> None:

@@ -32,15 +32,17 @@ def _cancellation(graphql: str, as_of: str) -> list[dict]:
 def test_a_proceeding_decided_later_is_pending_on_the_date_asked(graphql: str) -> None:
     for as_of in ("2022-06-01", "2023-01-31", "2023-01"):
         found = _cancellation(graphql, as_of)
-        assert found and all(p == {"number": "92000001", "outcome": "pending",
-                                   "decisionDate": None} for p in found), (as_of, found)
+        assert found and all(
+            p == {"number": "92000001", "outcome": "pending", "decisionDate": None} for p in found
+        ), (as_of, found)
 
 
 def test_once_decided_it_shows_its_outcome(graphql: str) -> None:
     for as_of in ("2023-02-01", "2023", "2024-06-01"):
         found = _cancellation(graphql, as_of)
-        assert found and all(p["outcome"] == "rejected" and p["decisionDate"] == "2023-02-01"
-                             for p in found), (as_of, found)
+        assert found and all(
+            p["outcome"] == "rejected" and p["decisionDate"] == "2023-02-01" for p in found
+        ), (as_of, found)
 
 
 REGISTERS = {
@@ -85,8 +87,9 @@ def test_a_broken_rdf_xml_file_keeps_its_own_error(tmp_path) -> None:
     from tests.conftest import run_kg
 
     path = tmp_path / "broken.rdf"
-    path.write_text('<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><x>',
-                    encoding="utf-8")
+    path.write_text(
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><x>', encoding="utf-8"
+    )
     result = run_kg("validate", path)
     assert result.returncode == 4 and "not RDF/XML" not in result.stderr
 

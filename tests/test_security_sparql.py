@@ -70,10 +70,16 @@ def _outbound_queries(url: str) -> list[tuple[str, str]]:
         ("SERVICE in OPTIONAL", glued + "SELECT * { OPTIONAL { SERVICE:y { ?a ?b ?c } } }"),
         ("SERVICE in an ASK", glued + "ASK { SERVICE:z {} }"),
         ("SERVICE through BASE", f"BASE <{url}/> SELECT * {{ SERVICE <s> {{}} }}"),
-        ("SERVICE with a \\u escape", "SELECT * { SERVICE <" + url.replace("1", "\\u0031") + "/e> {} }"),
+        (
+            "SERVICE with a \\u escape",
+            "SELECT * { SERVICE <" + url.replace("1", "\\u0031") + "/e> {} }",
+        ),
         ("FROM glued", glued + "SELECT * FROM:g { ?s ?p ?o }"),
         ("FROM NAMED glued", glued + "SELECT * FROMNAMED:g { GRAPH ?g { ?s ?p ?o } }"),
-        ("CONSTRUCT with SERVICE", glued + "CONSTRUCT { ?s ?p ?o } WHERE { SERVICE:c { ?s ?p ?o } }"),
+        (
+            "CONSTRUCT with SERVICE",
+            glued + "CONSTRUCT { ?s ?p ?o } WHERE { SERVICE:c { ?s ?p ?o } }",
+        ),
     ]
 
 
@@ -85,8 +91,14 @@ def _outbound_updates(url: str) -> list[tuple[str, str]]:
         ("LOAD SILENT glued", glued + "LOAD SILENT:x"),
         ("LOADSILENT glued", glued + "LOADSILENT:x INTO GRAPH :g"),
         ("LOAD after another operation", glued + "INSERT DATA { <a:b> <a:c> 1 } ;LOAD:x"),
-        ("SERVICE in an update's WHERE", glued + "INSERT { ?s ?p ?o } WHERE { SERVICE:x { ?s ?p ?o } }"),
-        ("SERVICE SILENT in an update", glued + "INSERT { <a:s> <a:p> ?o } WHERE { SERVICE SILENT:x { ?s ?p ?o } }"),
+        (
+            "SERVICE in an update's WHERE",
+            glued + "INSERT { ?s ?p ?o } WHERE { SERVICE:x { ?s ?p ?o } }",
+        ),
+        (
+            "SERVICE SILENT in an update",
+            glued + "INSERT { <a:s> <a:p> ?o } WHERE { SERVICE SILENT:x { ?s ?p ?o } }",
+        ),
     ]
 
 
@@ -130,8 +142,12 @@ def test_protocol_parameters_are_never_spliced(server, canary) -> None:
                 headers=AUTH,
                 timeout=60,
             )
-            record("input", surface="/sparql update (outbound)", name=f"{parameter} spliced",
-                   expected=response.status_code == 400 and not canary.hits)
+            record(
+                "input",
+                surface="/sparql update (outbound)",
+                name=f"{parameter} spliced",
+                expected=response.status_code == 400 and not canary.hits,
+            )
             assert response.status_code == 400, response.text
             assert "USING" in response.text
     for value in (f"{canary.url}/dataset", f"{canary.url}/named"):
@@ -181,7 +197,9 @@ def test_a_worker_cannot_open_a_socket_even_past_the_guard(canary, tmp_path) -> 
         r, w = os.pipe()
         print("unix and pipes ok")
     """)
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
     assert result.stdout.count("refused") == 3, result.stdout + result.stderr
     assert "unix and pipes ok" in result.stdout
     assert canary.hits == []
@@ -191,9 +209,14 @@ def _crashing_queries() -> list[tuple[str, str]]:
     chain = "+".join(["1"] * 20_000)
     return [
         ("a collection of 5,000 items", "SELECT * { ?s ?p (" + " 1" * 5000 + " ) }"),
-        ("ORDER BY over mixed terms", f"SELECT ?v WHERE {{ VALUES ?v {{ {_mixed_literals()} }} }} ORDER BY ?v LIMIT 1"),
-        ("20,000 chained + behind a language tag",
-         f'SELECT * {{ BIND("x"@values AS ?l) VALUES ?v {{ 1 }} BIND({chain} AS ?x) }}'),
+        (
+            "ORDER BY over mixed terms",
+            f"SELECT ?v WHERE {{ VALUES ?v {{ {_mixed_literals()} }} }} ORDER BY ?v LIMIT 1",
+        ),
+        (
+            "20,000 chained + behind a language tag",
+            f'SELECT * {{ BIND("x"@values AS ?l) VALUES ?v {{ 1 }} BIND({chain} AS ?x) }}',
+        ),
         ("nested lists 3,000 deep", "SELECT * { ?s ?p " + "(" * 3000 + " 1 " + ")" * 3000 + " }"),
     ]
 
@@ -232,25 +255,40 @@ def test_an_engine_crash_kills_only_its_worker(server) -> None:
 def test_an_engine_crash_in_an_update_leaves_the_server_and_store_as_they_were(server) -> None:
     before = _count(server)
     crashing = [
-        ("update with ORDER BY over mixed terms",
-         f"INSERT {{ <a:s> <a:p> ?v }} WHERE {{ SELECT ?v {{ VALUES ?v {{ {_mixed_literals()} }} }} "
-         "ORDER BY ?v LIMIT 1 }"),
-        ("update with a 5,000-item collection",
-         "INSERT { <a:s> <a:p> 1 } WHERE { ?s ?p (" + " 1" * 5000 + " ) }"),
-        ("update with nested lists 3,000 deep",
-         "INSERT DATA { <a:s> <a:p> " + "(" * 3000 + " 1 " + ")" * 3000 + " }"),
+        (
+            "update with ORDER BY over mixed terms",
+            f"INSERT {{ <a:s> <a:p> ?v }} WHERE {{ SELECT ?v {{ VALUES ?v {{ {_mixed_literals()} }} }} "
+            "ORDER BY ?v LIMIT 1 }",
+        ),
+        (
+            "update with a 5,000-item collection",
+            "INSERT { <a:s> <a:p> 1 } WHERE { ?s ?p (" + " 1" * 5000 + " ) }",
+        ),
+        (
+            "update with nested lists 3,000 deep",
+            "INSERT DATA { <a:s> <a:p> " + "(" * 3000 + " 1 " + ")" * 3000 + " }",
+        ),
     ]
     for name, update in crashing:
         response = httpx.post(server.endpoint, data={"update": update}, headers=AUTH, timeout=60)
-        alive = server.process.poll() is None and httpx.get(server.url + "/health").status_code == 200
-        record("input", surface="/sparql update (crash)", name=name,
-               expected=response.status_code in (400, 500) and alive)
+        alive = (
+            server.process.poll() is None and httpx.get(server.url + "/health").status_code == 200
+        )
+        record(
+            "input",
+            surface="/sparql update (crash)",
+            name=name,
+            expected=response.status_code in (400, 500) and alive,
+        )
         assert response.status_code in (400, 500), (name, response.status_code, response.text)
         assert alive, server.log()
     assert _count(server) == before
     # Updates still work afterwards.
-    ok = httpx.post(server.endpoint, data={"update": "INSERT DATA { GRAPH <urn:x:g> { <a:s> <a:p> 2 } }"},
-                    headers=AUTH)
+    ok = httpx.post(
+        server.endpoint,
+        data={"update": "INSERT DATA { GRAPH <urn:x:g> { <a:s> <a:p> 2 } }"},
+        headers=AUTH,
+    )
     assert ok.status_code == 204, ok.text
     assert _count(server) == before + 1
     httpx.post(server.endpoint, data={"update": "DROP GRAPH <urn:x:g>"}, headers=AUTH)
@@ -259,19 +297,28 @@ def test_an_engine_crash_in_an_update_leaves_the_server_and_store_as_they_were(s
 def test_memory_bombs_stop_at_the_worker_limit(server) -> None:
     values = " ".join(str(i) for i in range(100))
     bombs = [
-        ("cross product ORDER BY",
-         f"SELECT * {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} VALUES ?c {{ {values} }} "
-         f"VALUES ?d {{ {values} }} }} ORDER BY DESC(?a) ?b LIMIT 1"),
-        ("a string doubled 30 times",
-         "SELECT (STRLEN(?x30) AS ?n) { BIND(\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\" AS ?x0) "
-         + " ".join(f"BIND(CONCAT(?x{i}, ?x{i}) AS ?x{i + 1})" for i in range(30)) + " }"),
+        (
+            "cross product ORDER BY",
+            f"SELECT * {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} VALUES ?c {{ {values} }} "
+            f"VALUES ?d {{ {values} }} }} ORDER BY DESC(?a) ?b LIMIT 1",
+        ),
+        (
+            "a string doubled 30 times",
+            'SELECT (STRLEN(?x30) AS ?n) { BIND("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" AS ?x0) '
+            + " ".join(f"BIND(CONCAT(?x{i}, ?x{i}) AS ?x{i + 1})" for i in range(30))
+            + " }",
+        ),
     ]
     before = _count(server)
     for name, query in bombs:
         response = httpx.post(server.endpoint, data={"query": query}, timeout=120)
         alive = httpx.get(server.url + "/health").status_code == 200
-        record("input", surface="/sparql (memory)", name=name,
-               expected=response.status_code in (500, 503) and alive)
+        record(
+            "input",
+            surface="/sparql (memory)",
+            name=name,
+            expected=response.status_code in (500, 503) and alive,
+        )
         assert response.status_code in (500, 503), (name, response.status_code, response.text[:300])
         assert "memory" in response.text or "crashed" in response.text, response.text
         assert alive
@@ -282,7 +329,9 @@ def test_kg_query_reports_an_engine_crash_in_one_line(tmp_path, canary) -> None:
     for name, query in [*_crashing_queries()[:2], *_outbound_queries(canary.url)[:3]]:
         result = run_kg("query", "--memory", query)
         lines = result.stderr.strip().splitlines()
-        expected = result.returncode in (6, 8) and len(lines) == 1 and "Traceback" not in result.stderr
+        expected = (
+            result.returncode in (6, 8) and len(lines) == 1 and "Traceback" not in result.stderr
+        )
         record("input", surface="kg query", name=name, expected=expected)
         assert result.returncode in (6, 8), (name, result.returncode, result.stderr)
         assert len(lines) == 1 and lines[0].startswith("kg: error:"), result.stderr
@@ -340,15 +389,24 @@ def test_xml_answers_stay_well_formed_with_control_characters(server) -> None:
     try:
         for query, accept in (
             ("SELECT ?o { GRAPH <urn:x:ctl> { ?s ?p ?o } }", "application/sparql-results+xml"),
-            ("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <urn:x:ctl> { ?s ?p ?o } }", "application/rdf+xml"),
+            (
+                "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <urn:x:ctl> { ?s ?p ?o } }",
+                "application/rdf+xml",
+            ),
         ):
-            response = httpx.post(server.endpoint, data={"query": query}, headers={"Accept": accept})
+            response = httpx.post(
+                server.endpoint, data={"query": query}, headers={"Accept": accept}
+            )
             assert response.status_code == 200, response.text
             document = parseString(response.content)  # raises on a character XML 1.0 forbids
             text = "".join(node.data for node in _text_nodes(document))
             assert "a\ufffdb\ufffdc\ufffdd\ufffde" in text
-            record("input", surface="/sparql (output)", name=f"control characters as {accept}",
-                   expected=True)
+            record(
+                "input",
+                surface="/sparql (output)",
+                name=f"control characters as {accept}",
+                expected=True,
+            )
     finally:
         httpx.post(server.endpoint, data={"update": "DROP GRAPH <urn:x:ctl>"}, headers=AUTH)
 
@@ -374,13 +432,14 @@ def test_a_killed_kg_query_takes_its_worker_with_it(tmp_path, how) -> None:
     from tests.conftest import KG
 
     endless = (
-        "SELECT (COUNT(*) AS ?n) { " + " ".join(
-            f"VALUES ?v{i} {{ {' '.join(str(n) for n in range(60))} }}" for i in range(6)
-        ) + " }"
+        "SELECT (COUNT(*) AS ?n) { "
+        + " ".join(f"VALUES ?v{i} {{ {' '.join(str(n) for n in range(60))} }}" for i in range(6))
+        + " }"
     )
     command = subprocess.Popen(
         [str(KG), "query", "--memory", endless],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     workers: set[int] = set()
     deadline = time.monotonic() + 60
@@ -394,10 +453,18 @@ def test_a_killed_kg_query_takes_its_worker_with_it(tmp_path, how) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in workers):
         time.sleep(0.2)
-    alive = [pid for pid in workers if Path(f"/proc/{pid}/stat").exists()
-             and Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"]
+    alive = [
+        pid
+        for pid in workers
+        if Path(f"/proc/{pid}/stat").exists()
+        and Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    ]
     for pid in alive:
         os.kill(pid, signal.SIGKILL)
-    record("crash", what=f"kg query killed by {how.name} during a query", survived=not alive,
-           quads_lost=0)
+    record(
+        "crash",
+        what=f"kg query killed by {how.name} during a query",
+        survived=not alive,
+        quads_lost=0,
+    )
     assert alive == [], "the worker outlived kg query"

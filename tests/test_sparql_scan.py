@@ -168,8 +168,14 @@ def test_from_reads_as_the_engine_reads_it() -> None:
 
     base = "http://g.example/"
     store = ox.Store()
-    store.add(ox.Quad(ox.NamedNode(base + "s"), ox.NamedNode(base + "p"), ox.Literal("o"),
-                      ox.NamedNode(base + "g")))
+    store.add(
+        ox.Quad(
+            ox.NamedNode(base + "s"),
+            ox.NamedNode(base + "p"),
+            ox.Literal("o"),
+            ox.NamedNode(base + "g"),
+        )
+    )
     heads = ["SELECT *", "SELECT ?s", "SELECT (1 AS ?one)", "ASK", "CONSTRUCT { ?s ?p ?o }"]
     # FROM sets the default graph: the data shows in { ?s ?p ?o } only when :g is taken.
     defaults = ["FROM:g", "FROM :g", "from<g>", "FROM:h", "fromage:x", "#FROM:g\n", " "]
@@ -186,8 +192,11 @@ def test_from_reads_as_the_engine_reads_it() -> None:
     prologue = f"PREFIX : <{base}> PREFIX fromage: <{base}> BASE <{base}> "
 
     @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
-    @given(st.sampled_from(heads), st.lists(st.sampled_from(defaults), max_size=3),
-           st.sampled_from(["{ ?s ?p ?o }", "WHERE { ?s ?p ?o }"]))
+    @given(
+        st.sampled_from(heads),
+        st.lists(st.sampled_from(defaults), max_size=3),
+        st.sampled_from(["{ ?s ?p ?o }", "WHERE { ?s ?p ?o }"]),
+    )
     def check_default(head: str, dataset: list[str], body: str) -> None:
         query = f"{prologue}{head} {' '.join(dataset)} {body}"
         found = answer(query)

@@ -104,8 +104,11 @@ def test_a_byte_order_mark_before_a_query_or_update_is_dropped(service: SparqlSe
 
 def test_a_dropped_graph_is_gone_not_left_empty(service: SparqlService) -> None:
     token = service.settings.update_token
-    for drop in ("DROP GRAPH <urn:x:g2>", "CLEAR GRAPH <urn:x:g2>",
-                 "DELETE WHERE { GRAPH <urn:x:g2> { ?s ?p ?o } }"):
+    for drop in (
+        "DROP GRAPH <urn:x:g2>",
+        "CLEAR GRAPH <urn:x:g2>",
+        "DELETE WHERE { GRAPH <urn:x:g2> { ?s ?p ?o } }",
+    ):
         service.update("INSERT DATA { GRAPH <urn:x:g2> { <urn:x:s> <urn:x:p> 1 } }", token=token)
         service.update(drop, token=token)
         assert "urn:x:g2" not in {g.value for g in service.graph.store.named_graphs()}, drop

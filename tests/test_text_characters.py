@@ -55,7 +55,13 @@ FORMATS = {
 # Characters refused in any text, as XML 1.0 can carry them (a character reference); a CSV
 # carries C0 controls too.
 REFUSED_IN_XML = {"C1 CSI": "&#x9B;", "noncharacter": "&#xFDD0;", "plane-1 nonchar": "&#x1FFFE;"}
-REFUSED_IN_CSV = {"NUL": "\x00", "BEL": "\x07", "ESC": "\x1b[31m", "DEL": "\x7f", "NEL-less C1": "\x9b"}
+REFUSED_IN_CSV = {
+    "NUL": "\x00",
+    "BEL": "\x07",
+    "ESC": "\x1b[31m",
+    "DEL": "\x7f",
+    "NEL-less C1": "\x9b",
+}
 BIDI = {"RLO": "\u202e", "RLM": "\u200f", "LRI": "\u2066", "ALM": "\u061c"}
 # Default-ignorable characters that show nothing: removed by imports, refused elsewhere.
 HIDDEN = {

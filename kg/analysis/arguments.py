@@ -254,7 +254,7 @@ MAX_TOP = 1_000_000_000
 
 _TEXT_ARGUMENTS = (
     "mark", "text", "name", "party", "excluding", "origin", "destination", "from_", "to",
-    "case", "id", "subject", "after",
+    "case", "id", "subject", "after", "earlier", "later",
 )  # fmt: skip
 
 RULES: dict[str, Callable[[Any, str], Any]] = {

@@ -29,6 +29,7 @@ __all__ = [
     "GoodsServicesEntry",
     "Holding",
     "HoldingKind",
+    "MarkComparison",
     "MarkRef",
     "MarkUsage",
     "OwnerPeriod",
@@ -513,6 +514,39 @@ class CaseSummary(Result):
         if not any(sides):
             return "a case with no number or parties stated"
         return " v. ".join(side or "(not stated)" for side in sides)
+
+
+@dataclass(frozen=True)
+class MarkComparison(Result):
+    """Two marks compared as `who_else_uses` and `conflicts` compare them
+    (`kg.analysis.similarity.compare`): the score, whether it reaches the floor asked, the
+    rules that fired and what of each mark was compared."""
+
+    earlier: str
+    later: str
+    score: float
+    """0-1, symmetric; at or above `min_similarity` exactly when `reasons` is not empty at
+    the default floor (0.8)."""
+    similar: bool
+    """``score >= min_similarity``."""
+    min_similarity: float
+    reasons: tuple[str, ...]
+    """The rules that fired, strongest first (`kg.analysis.similarity.REASONS`)."""
+    notes: tuple[str, ...]
+    """What the comparison rests on beyond the letters, in words: a meaning and its
+    dictionary, the element of a mark in two scripts compared, what was set aside as naming
+    no source, a figure not compared."""
+    compared_earlier: str | None
+    """The earlier mark's verbal element as compared (legal forms, descriptors set aside);
+    None for a figure named by placeholder text."""
+    compared_later: str | None
+    romanized_earlier: str
+    """The compared element in capital Latin letters and digits (pinyin for Chinese,
+    anyascii for other scripts: `kg.analysis.scripts.romanize`), whose edits the score
+    counts; "" for a figure."""
+    romanized_later: str
+    jurisdiction: str | None = None
+    """The office whose conventions for naming figures were applied (None: every office's)."""
 
 
 @dataclass(frozen=True)

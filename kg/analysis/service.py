@@ -51,6 +51,7 @@ from kg.analysis.model import (
     ConflictPath,
     Contradiction,
     Holding,
+    MarkComparison,
     MarkUsage,
     PartyRef,
     PriorityFinding,
@@ -78,7 +79,9 @@ from kg.analysis.similarity import (
     DEFAULT_MIN_SIMILARITY,
     MAX_MARK_LENGTH,
     MarkSimilarity,
+    comparable_form,
     compare,
+    compared_element,
     element_note,
     normalize,
 )
@@ -210,12 +213,7 @@ class Analyst:
 
     def _similar_marks(self, text: str, min_similarity: float) -> dict[str, MarkSimilarity]:
         self._check_mark_text(text)
-        if not normalize(text):  # "!!!", emoji, joiners or combining marks alone
-            raise arguments.ArgumentError(
-                "mark",
-                f"the mark {text!r} has no letters or digits to compare",
-                suggestion="give the mark's words (its verbal element)",
-            )
+        _check_comparable(text, "mark")
         facts = self.facts
         # a mark of the register asked about: its similar marks were compared as it was loaded
         stored = facts.mark_index.similar_marks(text, min_similarity)
@@ -261,6 +259,80 @@ class Analyst:
         as the reasons of every hit of `who_else_uses(mark)` say it: one note, or none
         (`kg.analysis.designations.set_aside_notes`)."""
         return set_aside_notes(arguments.text(mark, "mark"))
+
+    @staticmethod
+    def compare(
+        earlier: str,
+        later: str,
+        jurisdiction: str | None = None,
+        min_similarity: float = DEFAULT_MIN_SIMILARITY,
+    ) -> MarkComparison:
+        """Two marks compared as `who_else_uses` and `conflicts` compare every pair
+        (`kg.analysis.similarity.compare`, rules and sources in docs/similarity.md), with
+        the rules that fired and notes on what was compared; the store is not read.
+
+        `jurisdiction` (ISO 3166-1 alpha-2, or EM, BX, OA, WO) names the office whose
+        placeholders for a figure apply (``圖形`` in TW, ``图形`` in CN); None: every
+        office's. Raises `ArgumentError` for a blank text, one of more than
+        `MAX_MARK_LENGTH` characters or without letters or digits, a jurisdiction that is
+        no ISO 3166-1 alpha-2 or WIPO ST.3 regional code (``UK``: GB is meant) or a
+        `min_similarity` outside 0-1.
+
+        >>> found = Analyst.compare("UBER", "UBER EATS")
+        >>> found.score, found.similar, found.reasons
+        (0.85, True, ('containment',))
+        >>> Analyst.compare("STEELCASE INC.", "STEELCARE LLC").compared_earlier
+        'STEELCASE'
+        """
+        checked = arguments.check(
+            earlier=earlier, later=later, jurisdiction=jurisdiction, min_similarity=min_similarity
+        )
+        earlier, later, jurisdiction = checked["earlier"], checked["later"], checked["jurisdiction"]
+        if jurisdiction is not None and not isinstance(
+            unknown := arguments.unknown_jurisdiction(jurisdiction), NotFound
+        ):
+            raise unknown  # no country or regional system (UK, EU, XX): a code of no office
+        for text, what in ((earlier, "earlier"), (later, "later")):
+            if len(text) > MAX_MARK_LENGTH:
+                raise arguments.ArgumentError(
+                    what,
+                    f"the {what} mark is {len(text):,} characters long, more than the "
+                    f"{MAX_MARK_LENGTH} a mark may have",
+                    suggestion="give the mark's text (a name or a slogan), not a document",
+                )
+            _check_comparable(text, what)
+        found = compare(earlier, later, jurisdiction)
+        elements = compared_element(earlier, jurisdiction), compared_element(later, jurisdiction)
+        figures = tuple(
+            f"{text!r} names a figure, not words: only verbal elements are compared"
+            for text, element in zip((earlier, later), elements, strict=True)
+            if element is None
+        )
+        meaning = meaning_note(earlier, later) if "translation" in found.reasons else None
+        element = (
+            element_note(earlier, later, jurisdiction)
+            if "script-element" in found.reasons
+            else None
+        )
+        notes = (
+            *figures,
+            *(note for note in (meaning, element) if note),
+            *set_aside_notes(earlier, later),
+        )
+        return MarkComparison(
+            earlier=earlier,
+            later=later,
+            score=found.score,
+            similar=found.score >= checked["min_similarity"],
+            min_similarity=checked["min_similarity"],
+            reasons=found.reasons,
+            notes=notes,
+            compared_earlier=elements[0],
+            compared_later=elements[1],
+            romanized_earlier=comparable_form(earlier, jurisdiction),
+            romanized_later=comparable_form(later, jurisdiction),
+            jurisdiction=jurisdiction,
+        )
 
     def who_else_uses(
         self,
@@ -865,6 +937,18 @@ def _with_notes(usage: MarkUsage, question: str) -> MarkUsage:
     set_aside = set_aside_notes(question, text) if usage.reasons else ()
     said = (*(note for note in (meaning, element) if note), *set_aside)
     return dataclasses.replace(usage, reasons=(*usage.reasons, *said)) if said else usage
+
+
+def _check_comparable(text: str, argument: str) -> None:
+    """Refuse a mark with nothing to compare: ``!!!``, emoji, joiners or combining marks
+    alone (`kg.analysis.scripts.normalize` leaves nothing)."""
+    if not normalize(text):
+        raise arguments.ArgumentError(
+            argument,
+            f"the {'mark' if argument == 'mark' else argument + ' mark'} {text!r} has no "
+            "letters or digits to compare",
+            suggestion="give the mark's words (its verbal element)",
+        )
 
 
 def _folded(text: str) -> str:

@@ -1,5 +1,5 @@
-"""The analysis subcommands of `kg`: who-else-uses, conflicts, path, priority, timeline,
-contradictions. Thin: parse flags, call `kg.analysis.service.Analyst`, print."""
+"""The analysis subcommands of `kg`: who-else-uses, compare, conflicts, path, priority,
+timeline, contradictions. Thin: parse flags, call `kg.analysis.service.Analyst`, print."""
 
 from __future__ import annotations
 
@@ -22,12 +22,12 @@ if TYPE_CHECKING:  # the service and its rules load when a question runs, not fo
     from kg.analysis.model import Result
     from kg.analysis.service import Analyst
 
-__all__ = ["ANALYSIS_COMMANDS", "add_analysis_commands"]
+__all__ = ["ANALYSIS_COMMANDS", "add_analysis_commands", "run_analysis", "run_compare"]
 
 # The analysis commands' own arguments (argparse dests), checked by `kg.analysis.arguments`.
 ARGUMENTS = (
     "mark", "nice_class", "jurisdiction", "excluding", "as_of", "min_similarity", "min_score",
-    "origin", "destination", "max_length", "subject", "top", "party",
+    "origin", "destination", "max_length", "subject", "top", "party", "earlier", "later",
 )  # fmt: skip
 _LAPSED_HELP = (
     "also list dead rights (expired, abandoned, refused, cancelled, withdrawn) on the date, "
@@ -70,13 +70,25 @@ def add_analysis_commands(
         help="only holdings that may exist then: a day, month or year (YYYY-MM-DD, YYYY-MM, YYYY)",
     )
     who.add_argument("--include-lapsed", action="store_true", help=_LAPSED_HELP)
-    who.add_argument(
-        "--min-similarity",
-        type=float,
-        default=DEFAULT_MIN_SIMILARITY,
-        metavar="X",
-        help=f"mark similarity floor, 0-1 (default {DEFAULT_MIN_SIMILARITY})",
+    _add_min_similarity(who, "mark similarity floor")
+
+    compare = commands.add_parser(
+        "compare",
+        parents=parents,
+        help="how alike two marks are, and why (the rules who-else-uses and conflicts apply)",
+        description="Compare two marks as who-else-uses and conflicts compare every pair: the "
+        "score (0-1), whether it reaches the floor, the rules that fired (docs/similarity.md) "
+        "and what of each mark was compared. Neither mark need be in the graph.",
     )
+    compare.add_argument("earlier", help="the earlier mark's text, e.g. UBER")
+    compare.add_argument("later", help="the later mark's text, e.g. 'UBER EATS'")
+    compare.add_argument(
+        "--jurisdiction",
+        metavar="CC",
+        help="the office whose names for a figure apply (圖形 in TW, 图形 in CN); default: "
+        "every office's",
+    )
+    _add_min_similarity(compare, "the floor for 'similar'")
 
     conflicts = commands.add_parser(
         "conflicts",
@@ -155,6 +167,16 @@ def add_analysis_commands(
         "side with its sources.",
     )
     add_proceeding_commands(commands, parents)  # kg case, kg proceedings
+
+
+def _add_min_similarity(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--min-similarity",
+        type=float,
+        default=DEFAULT_MIN_SIMILARITY,
+        metavar="X",
+        help=f"{what}, 0-1 (default {DEFAULT_MIN_SIMILARITY})",
+    )
 
 
 def _sources(result: Result) -> str:
@@ -368,6 +390,21 @@ def run_analysis(
     return said + table + (f"({left_out})\n" if left_out else "")
 
 
+def run_compare(args: argparse.Namespace) -> str:
+    """`kg compare`: two marks compared (`Analyst.compare`), printed; no store is opened."""
+    from kg.analysis.service import Analyst
+
+    found = Analyst.compare(
+        args.earlier,
+        args.later,
+        jurisdiction=args.jurisdiction,
+        min_similarity=args.min_similarity,
+    )
+    if args.format == "json":
+        return json.dumps(found.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    return printable(_render_comparison(found), lines=True)
+
+
 def _shown(results: Sequence[Any], top: int | None) -> str | None:
     """How much of a `TopResults` answer asked with ``--top`` is shown, in words (None
     without ``--top``)."""
@@ -438,4 +475,26 @@ def _render_priority(finding: Any) -> str:
                 f"  - {holders}: {claim.basis} {claim.date or '(undated)'}{counts}"
                 f"{described}{cited}"
             )
+    return "\n".join(lines) + "\n"
+
+
+def _render_comparison(found: Any) -> str:
+    verdict = "similar" if found.similar else "not similar"
+    sign = ">=" if found.similar else "<"
+    lines = []
+    for which in ("earlier", "later"):
+        text, element = getattr(found, which), getattr(found, f"compared_{which}")
+        romanized = getattr(found, f"romanized_{which}")
+        if element is None:
+            how = "a figure: not compared"
+        else:
+            how = f"compared as {element!r}" if element != text else "compared whole"
+            if romanized and romanized != element:
+                how += f", read {romanized}"
+        lines.append(f"{which + ':':<9}{text}  ({how})")
+    lines.append(f"score:   {found.score:.2f}: {verdict} ({sign} {found.min_similarity:g})")
+    lines.append(f"why:     {', '.join(found.reasons) or '(no rule fired)'}")
+    lines += [f"note:    {note}" for note in found.notes]
+    if found.jurisdiction:
+        lines.append(f"office:  {found.jurisdiction} (its names for a figure)")
     return "\n".join(lines) + "\n"

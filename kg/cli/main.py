@@ -14,7 +14,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from kg.cli.analysis import ANALYSIS_COMMANDS, add_analysis_commands, run_analysis
+from kg.cli.analysis import ANALYSIS_COMMANDS, add_analysis_commands, run_analysis, run_compare
 from kg.cli.output import printable, render_query_result
 from kg.cli.parties import PARTIES_COMMANDS, add_parties_commands, resolution_note, run_parties
 from kg.cli.registry import REGISTRY_COMMANDS, add_registry_commands, run_registry
@@ -460,6 +460,9 @@ def _dispatch_reading(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "compare":  # two texts: no store opened
+        sys.stdout.write(run_compare(args))
+        return 0
     if args.command in ANALYSIS_COMMANDS:
         return _cmd_analysis(args, settings)
     if args.command in REGISTRY_COMMANDS:

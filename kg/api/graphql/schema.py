@@ -35,6 +35,7 @@ from kg.analysis.arguments import ArgumentError, check
 from kg.analysis.conflicts import DEFAULT_MIN_SCORE
 from kg.analysis.similarity import DEFAULT_MIN_SIMILARITY
 from kg.api.graphql import watch_types
+from kg.api.graphql.comparison_types import MarkComparison
 from kg.api.graphql.input_guard import InputGuard
 from kg.api.graphql.judgment_types import Claim, Judgment
 from kg.api.graphql.limits import (
@@ -159,6 +160,35 @@ class Query:
             ),
         )
         return [MarkUsage.of(hit) for hit in hits]
+
+    @strawberry.field(
+        description="Two marks compared as `whoElseUses` and `conflicts` compare every pair: "
+        "the score (0-1), whether it reaches `minSimilarity` (default 0.8), the rules that "
+        "fired and what of each was compared. Neither need be in the graph; `jurisdiction` "
+        "names the office whose names for a figure apply (default: every office's)."
+    )
+    async def compare_marks(
+        self,
+        info: Info,
+        earlier: str,
+        later: str,
+        jurisdiction: str | None = None,
+        min_similarity: float | None = DEFAULT_MIN_SIMILARITY,
+    ) -> MarkComparison:
+        check(
+            earlier=earlier, later=later, jurisdiction=jurisdiction, min_similarity=min_similarity
+        )
+        analyst = info.context.runner.analyst
+        found = await _call(
+            info,
+            lambda: analyst.compare(
+                earlier,
+                later,
+                jurisdiction=jurisdiction,
+                min_similarity=_given(min_similarity, DEFAULT_MIN_SIMILARITY),
+            ),
+        )
+        return MarkComparison.of(found)
 
     @strawberry.field(
         description="Pairs of parties holding similar marks in related classes in one "
