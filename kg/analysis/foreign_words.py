@@ -1,0 +1,325 @@
+"""What a Latin mark in Spanish, French or Italian means in English: the doctrine of foreign
+equivalents beyond Chinese (`kg.analysis.translations` reads Chinese marks).
+
+The USPTO translates a mark in a common modern language before comparing it with an English
+one (TMEP 1207.01(b)(vi); *Palm Bay Imports v. Veuve Clicquot*, 396 F.3d 1369 (Fed. Cir.
+2005)): ``LUPO`` is ``WOLF`` (*In re Ithaca Industries*, 230 USPQ 702 (TTAB 1986)), ``EL
+SOL`` is ``SUN`` (*In re Hub Distributing*, 218 USPQ 284 (TTAB 1983)), ``BUENOS DIAS`` is
+``GOOD MORNING`` (*In re American Safety Razor*, 2 USPQ2d 1459 (TTAB 1987)), ``MARCHE NOIR``
+is ``BLACK MARKET`` (*In re Thomas*, 79 USPQ2d 1021 (TTAB 2006)); the EUIPO compares marks
+conceptually where the public understands the words (Guidelines, Part C, Section 2, Chapter
+4). A mark is read only when it is plainly in the language, not English: the translation
+must be what buyers would "stop and translate".
+
+The meanings come from the FreeDict dictionaries (GNU GPL 2.0 or later), as Debian packages
+them for dictd (``dict-freedict-spa-eng``, ``-fra-eng``, ``-ita-eng``: ``make
+dictionaries``), read from :data:`DICTD_FOLDER`; where they are not installed no mark is
+read (the rule never fires). How often a word is written in each language comes from
+``wordfreq`` (its Zipf scale: 6 is once per thousand words, 3 once per million). No word
+list of tmkg's own.
+
+A mark of one to :data:`MAX_WORDS` words is read in a language when each of its words, or
+runs of two or three (``buenos días``), is a headword of that language's dictionary
+(accents folded: ``MARCHE`` is ``marché`` or ``marche``), and the words together are
+written more in that language than in English by :data:`FOREIGN_MARGIN` or more on the Zipf
+scale (``SOL``: 5.1 in Spanish, 3.7 in English; ``CHAT NOIR``: French; ``CHAT``, ``PAIN``,
+``GIFT``: English words, not read; ``THE COYOTE`` is not French for tea, as ``THE`` is
+written in English far more than ``thé`` in French). A mark whose words are all of one or
+two letters is not read, nor one of stop words alone (the PyPI package ``stop-words``:
+``AVEC``, ``SIN``, ``CHEZ MOI`` mean WITH, WITHOUT, AT ME, which English marks hold by the
+thousand). Its meanings are each word's English equivalents
+(:data:`MAX_ALTERNATIVES` of each dictionary entry, of :data:`MAX_WORDS` words or fewer)
+combined in order, at most :data:`MAX_MEANINGS`; an article is ``THE``; a meaning of two
+words is also read the other way round, as an adjective follows its noun in these languages
+(``MARCHE NOIR``: ``MARKET BLACK`` and ``BLACK MARKET``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import hashlib
+import json
+import os
+import re
+import tempfile
+from functools import cache, lru_cache
+from importlib import metadata
+from itertools import islice, product
+from pathlib import Path
+from typing import NamedTuple
+
+import platformdirs
+
+from kg.analysis.scripts import words
+
+__all__ = [
+    "DICTD_FOLDER",
+    "FOREIGN_MARGIN",
+    "LANGUAGES",
+    "MAX_ALTERNATIVES",
+    "MAX_MEANINGS",
+    "MAX_WORDS",
+    "ForeignReading",
+    "Language",
+    "dictionaries_installed",
+    "foreign_readings",
+]
+
+
+class Language(NamedTuple):
+    """A language read, by its FreeDict (ISO 639-3) and wordfreq (ISO 639-1) codes."""
+
+    freedict: str
+    wordfreq: str
+    name: str
+
+
+LANGUAGES = (
+    Language("spa", "es", "Spanish"),
+    Language("fra", "fr", "French"),
+    Language("ita", "it", "Italian"),
+)
+"""The languages read: the commonest of US and EU filings after English (TMEP 1207.01(b)(vi)
+names Spanish, French, Italian and German; German's FreeDict dictionary is 20 MB of
+compounds and proper names, left out)."""
+DICTD_FOLDER = Path("/usr/share/dictd")
+"""Where Debian installs dictd dictionaries (``freedict-spa-eng.index``, ``.dict.dz``)."""
+FOREIGN_MARGIN = 1.0
+"""How much more (Zipf scale, summed over the words) a mark's words must be written in the
+language than in English to be read in it: ten times as often."""
+MAX_WORDS = 4
+"""The most words a mark may have to be read (a longer one is a phrase or slogan)."""
+MAX_ALTERNATIVES = 3
+"""English equivalents taken of each dictionary entry of a word, in the dictionary's order."""
+MAX_MEANINGS = 24
+"""The most meanings of one mark (its words' equivalents combined)."""
+_MAX_PHRASE = 3  # words of the longest headword tried (buenos días)
+_MIN_WORD = 3  # letters of the longest word of a mark read
+_ARTICLE = "THE"
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z' -]*")
+_BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]|<[^>]*>|\{[^}]*\}")
+_NUMBERED = re.compile(r"^\d+\.\s*")
+_DICTD_DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+
+class ForeignReading(NamedTuple):
+    """One English meaning of a Latin mark in another language: upper case, the language,
+    and the headwords it was read as, in order."""
+
+    meaning: str
+    language: Language
+    headwords: tuple[str, ...]
+
+
+@lru_cache(maxsize=65536)
+def foreign_readings(text: str) -> tuple[ForeignReading, ...]:
+    """The English meanings of a Latin mark in Spanish, French or Italian (module docs); ``()``
+    for a mark in English, in another script, of more than :data:`MAX_WORDS` words, or
+    when the dictionaries are not installed.
+
+    >>> [r.meaning for r in foreign_readings("LUPO")]  # doctest: +SKIP
+    ['WOLF']
+    """
+    found = words(text)
+    if not found or len(found) > MAX_WORDS or (not text.isascii() and not _latin(text)):
+        return ()
+    if max(map(len, found)) < _MIN_WORD:
+        return ()  # letters and particles (M M M M, A L M): no word to translate
+    if not _known_words().issuperset(found):
+        return ()  # a word no dictionary has: most marks, rejected in a few microseconds
+    readings: list[ForeignReading] = []
+    for language in LANGUAGES:
+        entries = _dictionary(language.freedict)
+        if not entries:
+            continue
+        segments = _segments(found, entries)
+        if segments is None or not _foreign(segments, language):
+            continue
+        if all(_stop_word(entries[segment], language) for segment in segments):
+            continue  # avec, sin, ¿dónde?, chez moi: words that name nothing
+        choices = [_equivalents(entries[segment]) for segment in segments]
+        for combination in islice(product(*choices), MAX_MEANINGS):
+            meaning = " ".join(english for english, _ in combination).split()
+            headwords = tuple(headword for _, headword in combination)
+            for variant in _orders(meaning):
+                if all(r.meaning != variant for r in readings):
+                    readings.append(ForeignReading(variant, language, headwords))
+    return tuple(readings[: MAX_MEANINGS * 2])
+
+
+def dictionaries_installed() -> tuple[tuple[str, int], ...]:
+    """Each FreeDict dictionary read, with the size of its data file in bytes (0 when
+    absent): what the rules read, for the mark index's record of them
+    (`kg.analysis.mark_index`)."""
+    found = []
+    for language in LANGUAGES:
+        path = DICTD_FOLDER / f"freedict-{language.freedict}-eng.dict.dz"
+        found.append((language.freedict, path.stat().st_size if path.is_file() else 0))
+    return tuple(found)
+
+
+def _latin(text: str) -> bool:
+    """Latin letters with diacritics (``días``, ``marché``): no other script."""
+    return all(ord(c) < 0x250 or not c.isalpha() for c in text)
+
+
+def _orders(meaning: list[str]) -> tuple[str, ...]:
+    """A meaning, and a two-word one the other way round too (module docs)."""
+    kept = [w for w in meaning if w != _ARTICLE] or meaning
+    forms = [" ".join(kept)]
+    if len(kept) == 2:
+        forms.append(" ".join(reversed(kept)))
+    return tuple(forms)
+
+
+def _segments(found: tuple[str, ...], entries: dict) -> list[str] | None:
+    """The mark's words as headwords (longest runs first, from the left), or None when one
+    is none."""
+    segments: list[str] = []
+    start = 0
+    while start < len(found):
+        for end in range(min(len(found), start + _MAX_PHRASE), start, -1):
+            key = " ".join(found[start:end])
+            if key in entries:
+                segments.append(key)
+                start = end
+                break
+        else:
+            return None
+    return segments
+
+
+def _foreign(segments: list[str], language: Language) -> bool:
+    """Whether the headwords are written more in `language` than in English by
+    :data:`FOREIGN_MARGIN` (module docs): each by its commonest spelling in the language
+    (``thé``), against the mark's word as written in English (``the``: not tea)."""
+    margins = _margins()[language.freedict]
+    return sum(margins[segment] for segment in segments) >= FOREIGN_MARGIN
+
+
+@cache
+def _margins() -> dict[str, dict[str, float]]:
+    """Each headword's Zipf frequency in its language less its folded form's in English
+    (`_foreign`), by dictionary code: read from a table in the user's cache folder, made
+    once per wordfreq version and dictionaries installed; wordfreq's word lists take ~1 s
+    and ~190 MB to load, which no question should pay (made in memory where the folder
+    cannot be written)."""
+    version = metadata.version("wordfreq")
+    stamp = hashlib.sha256(repr((version, dictionaries_installed())).encode()).hexdigest()[:12]
+    path = Path(platformdirs.user_cache_dir("tmkg", appauthor=False)) / f"freedict-{stamp}.json"
+    with contextlib.suppress(OSError, ValueError):
+        return json.loads(path.read_text(encoding="utf-8"))
+    margins = _measured_margins()
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            json.dump(margins, handle)
+        os.replace(temporary, path)  # a concurrent reader sees none or all of it
+    return margins
+
+
+def _measured_margins() -> dict[str, dict[str, float]]:
+    from wordfreq import zipf_frequency
+
+    return {
+        language.freedict: {
+            key: max(zipf_frequency(h, language.wordfreq) for h, _ in found)
+            - zipf_frequency(key.lower(), "en")
+            for key, found in _dictionary(language.freedict).items()
+        }
+        for language in LANGUAGES
+    }
+
+
+@cache
+def _known_words() -> frozenset[str]:
+    """Every word of every headword of the dictionaries read (folded)."""
+    return frozenset(
+        word
+        for language in LANGUAGES
+        for key in _dictionary(language.freedict)
+        for word in key.split()
+    )
+
+
+def _stop_word(found: list[tuple[str, tuple[str, ...]]], language: Language) -> bool:
+    """Whether a headword is a stop word of its language (``stop-words``: articles,
+    prepositions, pronouns, conjunctions)."""
+    stop = _stop_words(language.wordfreq)
+    return any(headword.casefold() in stop for headword, _ in found)
+
+
+@cache
+def _stop_words(code: str) -> frozenset[str]:
+    from stop_words import get_stop_words
+
+    return frozenset(word.casefold() for word in get_stop_words(code))
+
+
+def _equivalents(found: list[tuple[str, tuple[str, ...]]]) -> list[tuple[str, str]]:
+    """The English words a folded headword's entries give, in order, each with the headword
+    as its entry spells it (``marché``, ``marche``); an article's is ``THE`` alone."""
+    alternatives: dict[str, str] = {}
+    for headword, senses in found:
+        for english in senses[:MAX_ALTERNATIVES]:
+            alternatives.setdefault(english, headword)
+    if _ARTICLE in alternatives:
+        return [(_ARTICLE, alternatives[_ARTICLE])]
+    return list(alternatives.items())
+
+
+@cache
+def _dictionary(code: str) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+    """A FreeDict dictionary by folded headword (`kg.analysis.scripts.words`, joined by a
+    space): each entry's headword and English equivalents; empty when not installed."""
+    index = DICTD_FOLDER / f"freedict-{code}-eng.index"
+    data = DICTD_FOLDER / f"freedict-{code}-eng.dict.dz"
+    if not index.is_file() or not data.is_file():
+        return {}
+    with gzip.open(data) as handle:  # dictzip is gzip with a random-access table
+        text = handle.read()
+    entries: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for line in index.read_text(encoding="utf-8").splitlines():
+        fields = line.split("\t")
+        if len(fields) != 3 or fields[0].startswith("00-database"):
+            continue
+        headword, offset, length = fields[0], _number(fields[1]), _number(fields[2])
+        body = text[offset : offset + length].decode("utf-8", errors="replace")
+        written = body.split(" /", 1)[0].split("\n", 1)[0].strip()  # as the entry spells it
+        senses = _senses(body)
+        key = " ".join(words(headword))
+        if senses and key and written[:1].islower():  # a name (Noir: Negro) is no word
+            entries.setdefault(key, []).append((written, senses))
+    return entries
+
+
+def _number(digits: str) -> int:
+    """A dictd index number: base 64 in its own digits (dictd's ``b64_decode``)."""
+    value = 0
+    for digit in digits:
+        value = value * 64 + _DICTD_DIGITS.index(digit)
+    return value
+
+
+def _senses(body: str) -> tuple[str, ...]:
+    """The English equivalents of one entry, upper case, in order: every line after the
+    headword's, numbered or not, split at commas and semicolons; brackets dropped; only
+    plain English of :data:`MAX_WORDS` words or fewer.
+
+    >>> _senses("marché /maʀʃe/ <n, masc>\\n1. bazaar, fair, market\\n2. sales activity\\n")
+    ('BAZAAR', 'FAIR', 'MARKET', 'SALES ACTIVITY')
+    >>> _senses("buenos días /bwˈenos/\\n1. goodmorning\\n2. goodday\\n")
+    ('GOODMORNING', 'GOODDAY')
+    """
+    found: list[str] = []
+    for line in body.splitlines()[1:]:
+        line = _BRACKETS.sub("", _NUMBERED.sub("", line.strip()))
+        for part in re.split(r"[,;]", line):
+            sense = " ".join(part.split()).removeprefix("to ")
+            upper = sense.upper()
+            plain = bool(sense) and _PLAIN.fullmatch(sense) is not None
+            if plain and len(sense.split()) <= MAX_WORDS and upper not in found:
+                found.append(upper)
+    return tuple(found)
