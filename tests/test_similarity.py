@@ -254,8 +254,14 @@ def test_short_marks_allow_one_changed_character_only() -> None:
     assert compare("AWS", "A.W.S.").score >= DEFAULT_MIN_SIMILARITY
     for other in ("AWB", "AWZ", "AXS", "BWS"):
         assert compare("AWS", other).best_reason == "short", other
-    for other in ("SWA", "AW", "AWSX", "XAWS", "ABC", "WAS"):
+    for other in ("SWA", "AW", "AWSX", "XAWS", "ABC", "WAS", "WSA", "SAW"):
         assert compare("AWS", other).score < DEFAULT_MIN_SIMILARITY, other
+    # three characters: the two after the first swapped (I ZR 161/13, IPS / ISP)
+    for a, b in (("IPS", "ISP"), ("AWS", "ASW"), ("TMS", "T.S.M."), ("ABC", "acb")):
+        assert compare(a, b).best_reason == "short", (a, b)
+        assert blocking_keys(a) & blocking_keys(b), (a, b)
+    for a, b in (("WE", "EW"), ("SONY", "SNOY"), ("IPSO", "ISPO")):  # two or four characters
+        assert "short" not in compare(a, b).reasons, (a, b)
     # four characters: only a change that keeps the sound (a consonant of one Soundex class)
     assert "short" in compare("KODA", "CODA").reasons
     for a, b in (("SONY", "SONG"), ("PUMA", "PUMP"), ("LEGO", "LOGO"), ("KODA", "RODA")):

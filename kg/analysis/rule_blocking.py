@@ -23,7 +23,8 @@ key         a mark has it when                                  a bucket's candi
             (`kg.analysis.similarity_rules.affixes`)            ``containment`` closed up,
                                                                 ``beginning``
 ``Q:``      its Latin form with one character made a wildcard   every pair: ``short``
-            (3 characters) or a consonant made its Soundex
+            (3 characters; and its first character with the
+            other two sorted) or a consonant made its Soundex
             class (4 characters)
 ``T:``      its one distinctive Latin word of 7 letters or      the pairs ``ending`` fires
             more: its vowel groups, the length of the longer    on (a check of two words,
@@ -159,7 +160,7 @@ def rule_keys(verbal: str) -> set[str]:
     >>> sorted(k for k in rule_keys("UBER EATS") if k[0] in "WF")
     ['F:UBER', 'W:EATS', 'W:UBER', 'W:UBEREATS', 'W:UBER|EATS']
     >>> sorted(rule_keys("AWS"))
-    ['Q:?WS', 'Q:A?S', 'Q:AW?', 'W:AWS', 'w:AWS']
+    ['Q:?WS', 'Q:A?S', 'Q:AW?', 'Q:A~SW', 'W:AWS', 'w:AWS']
     """
     core = distinctive_words(verbal)[:_MAX_RUN_WORDS]
     keys = _run_keys(core)
@@ -314,6 +315,7 @@ def _whole_han(folded: str) -> str:
 def _short_patterns(roman: str) -> Iterator[str]:
     if len(roman) == 3:
         yield from ("Q:" + roman[:i] + "?" + roman[i + 1 :] for i in range(len(roman)))
+        yield "Q:" + roman[0] + "~" + "".join(sorted(roman[1:]))  # IPS / ISP: swapped
     elif len(roman) == 4:
         for i, char in enumerate(roman):
             if char in SAME_SOUND:

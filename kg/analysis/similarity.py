@@ -698,7 +698,7 @@ def blocking_keys(text: str, jurisdiction: str | None = None) -> frozenset[str]:
     Examples
     --------
     >>> sorted(blocking_keys("A.W.S."))
-    ['E:AUS', 'G:AWS', 'K:038', 'M:AS', 'Q:?WS', 'Q:A?S', 'Q:AW?', 'R:AWS']
+    ['E:AUS', 'G:AWS', 'K:038', 'M:AS', 'Q:?WS', 'Q:A?S', 'Q:AW?', 'Q:A~SW', 'R:AWS']
     >>> bool(blocking_keys("GOOGLE") & blocking_keys("GOGGLE"))
     True
     >>> bool(blocking_keys("特斯拉") & blocking_keys("Tesla"))

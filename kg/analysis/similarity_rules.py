@@ -420,18 +420,21 @@ def ending_patterns(word: str) -> set[str]:
 
 
 def short_change(roman_a: str, roman_b: str) -> float | None:
-    """A score when two marks of 3-4 characters differ in one character (module docs).
+    """A score when two marks of 3-4 characters differ in one character, or two of three
+    characters after the first swap places (module docs).
 
     >>> short_change("AWS", "AWZ"), short_change("TMM", "TMS"), short_change("AWS", "SWA")
     (0.82, 0.82, None)
-    >>> short_change("AB", "AC") is None
-    True
+    >>> short_change("IPS", "ISP"), short_change("AWS", "WAS"), short_change("AB", "AC")
+    (0.82, None, None)
     >>> short_change("SONY", "SONG"), short_change("KODA", "CODA")
     (None, 0.82)
     """
     if len(roman_a) != len(roman_b) or not 3 <= len(roman_a) <= 4:
         return None
     changed = [i for i, (x, y) in enumerate(zip(roman_a, roman_b, strict=True)) if x != y]
+    if changed == [1, 2] and len(roman_a) == 3 and roman_a[1:] == roman_b[:0:-1]:
+        return SHORT_SCORE  # IPS / ISP: the first letter kept, the two after it swapped
     if len(changed) != 1:
         return None
     if len(roman_a) == 4:
