@@ -235,3 +235,44 @@ def test_the_frequencies_are_measured_where_no_cache_can_be_written(
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))  # the cache folder cannot be made
     _clear_caches()
     assert [r.meaning for r in foreign_readings("IL LUPO")] == ["WOLF"]
+
+
+FOREIGN_REGISTER = """
+@prefix tm:     <https://w3id.org/tmkg/ontology#> .
+@prefix schema: <https://schema.org/> .
+@prefix xsd:    <http://www.w3.org/2001/XMLSchema#> .
+@prefix party:  <https://w3id.org/tmkg/id/party/> .
+@prefix mark:   <https://w3id.org/tmkg/id/mark/> .
+@prefix reg:    <https://w3id.org/tmkg/id/registration/> .
+@prefix cc:     <https://w3id.org/tmkg/id/jurisdiction/> .
+@prefix nice:   <https://w3id.org/tmkg/id/nice/> .
+
+party:lupo-srl a tm:Company ; schema:name "Lupo S.r.l."@it .
+party:wolf-inc a tm:Company ; schema:name "Wolf Apparel Inc."@en .
+mark:lupo a tm:Mark ; tm:text "LUPO" .
+mark:wolf a tm:Mark ; tm:text "WOLF" .
+reg:us-lupo a tm:Registration ; tm:mark mark:lupo ; tm:owner party:lupo-srl ;
+    tm:jurisdiction cc:US ; tm:niceClass nice:25 ; tm:filingDate "2019-03-01"^^xsd:date .
+reg:us-wolf a tm:Registration ; tm:mark mark:wolf ; tm:owner party:wolf-inc ;
+    tm:jurisdiction cc:US ; tm:niceClass nice:25 ; tm:filingDate "2021-05-02"^^xsd:date .
+"""
+
+
+@installed
+def test_who_else_uses_and_conflicts_say_what_the_foreign_mark_means(tmp_path: Path) -> None:
+    from kg import KnowledgeGraph, Settings
+
+    data = tmp_path / "foreign.ttl"
+    data.write_text(FOREIGN_REGISTER, encoding="utf-8")
+    graph = KnowledgeGraph.open(Settings(store_path=tmp_path / "store"))
+    try:
+        graph.load([data])
+        analyst = Analyst(graph)
+        note = "'LUPO' means 'WOLF' in English (FreeDict Italian-English)"
+        (hit,) = analyst.who_else_uses("WOLF", nice_class=25, jurisdiction="US", excluding="Wolf")
+        assert hit.party.name == "Lupo S.r.l." and hit.reasons[0] == "translation"
+        assert note in hit.reasons
+        (conflict,) = analyst.conflicts("US")
+        assert "translation" in conflict.reasons[0] and any(note in r for r in conflict.reasons)
+    finally:
+        graph.close()
