@@ -72,6 +72,25 @@ def test_notes_say_what_was_compared_beyond_the_letters(earlier: str, later: str
     assert note in Analyst.compare(earlier, later).notes
 
 
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("ACME & Design", "ACME"),
+        ("TAICHIN 及圖", "TAICHIN"),
+        ("马及图", "马"),
+        ("NIKE (stylized)", "NIKE"),
+    ],
+)
+def test_a_figure_beside_words_is_said_to_be_set_aside(text: str, words: str) -> None:
+    found = Analyst.compare(text, "ACME")
+    assert f"{text!r} is compared by its words {words!r}: the rest names its figure" in found.notes
+
+
+def test_a_note_is_said_once() -> None:
+    found = Analyst.compare("設計圖", "設計圖")
+    assert found.notes == ("'設計圖' names a figure, not words: only verbal elements are compared",)
+
+
 def test_what_each_mark_was_compared_as() -> None:
     found = Analyst.compare("特斯拉及圖", "USAPARK.NET")
     assert (found.compared_earlier, found.romanized_earlier) == ("特斯拉", "TESILA")
@@ -135,6 +154,12 @@ def test_the_cli_prints_the_comparison_and_opens_no_store(tmp_path: Path) -> Non
         "score:   0.85: similar (>= 0.8)",
         "why:     containment",
     ]
+    plain = run_kg("compare", "SONY", "SONG", "--min-similarity", "0.5", env=env, check=True)
+    assert "why:     (no rule fired: the score is the letters' edit similarity alone)" in (
+        plain.stdout.splitlines()
+    )
+    figure = run_kg("compare", "設計圖", "ACME", env=env, check=True).stdout
+    assert "why:     (nothing compared: a figure has no words)" in figure.splitlines()
     answer = run_kg(
         "compare", "圖形", "馬", "--jurisdiction", "tw", "--format", "json", env=env, check=True
     )

@@ -96,6 +96,7 @@ from kg.analysis.stated_texts import (
 from kg.analysis.timeline import order_timeline
 from kg.analysis.translations import meaning_note
 from kg.analysis.usage import who_else_uses
+from kg.analysis.verbal import verbal_element
 from kg.analysis.watch_model import Watch, WatchHit
 from kg.errors import KGError, NotFound
 from kg.graph import KnowledgeGraph
@@ -305,8 +306,10 @@ class Analyst:
         elements = compared_element(earlier, jurisdiction), compared_element(later, jurisdiction)
         figures = tuple(
             f"{text!r} names a figure, not words: only verbal elements are compared"
-            for text, element in zip((earlier, later), elements, strict=True)
-            if element is None
+            if verbal is None
+            else f"{text!r} is compared by its words {verbal!r}: the rest names its figure"
+            for text in dict.fromkeys((earlier, later))
+            if (verbal := verbal_element(text, jurisdiction)) != text
         )
         meaning = meaning_note(earlier, later) if "translation" in found.reasons else None
         element = (
@@ -314,10 +317,14 @@ class Analyst:
             if "script-element" in found.reasons
             else None
         )
-        notes = (
-            *figures,
-            *(note for note in (meaning, element) if note),
-            *set_aside_notes(earlier, later),
+        notes = tuple(
+            dict.fromkeys(
+                (
+                    *figures,
+                    *(note for note in (meaning, element) if note),
+                    *set_aside_notes(earlier, later),
+                )
+            )
         )
         return MarkComparison(
             earlier=earlier,

@@ -493,8 +493,14 @@ def _render_comparison(found: Any) -> str:
                 how += f", read {romanized}"
         lines.append(f"{which + ':':<9}{text}  ({how})")
     lines.append(f"score:   {found.score:.2f}: {verdict} ({sign} {found.min_similarity:g})")
-    lines.append(f"why:     {', '.join(found.reasons) or '(no rule fired)'}")
+    if found.reasons:
+        why = ", ".join(found.reasons)
+    elif found.compared_earlier is None or found.compared_later is None:
+        why = "(nothing compared: a figure has no words)"
+    else:
+        why = "(no rule fired: the score is the letters' edit similarity alone)"
+    lines.append(f"why:     {why}")
     lines += [f"note:    {note}" for note in found.notes]
     if found.jurisdiction:
-        lines.append(f"office:  {found.jurisdiction} (its names for a figure)")
+        lines.append(f"office:  {found.jurisdiction} (whose words for a figure were set aside)")
     return "\n".join(lines) + "\n"
