@@ -108,6 +108,7 @@ from kg.analysis import sound_rules as heard_rules
 from kg.analysis import syllable_rules as syllabic
 from kg.analysis.designations import without_designations
 from kg.analysis.elements import element_form, script_elements
+from kg.analysis.foreign_words import foreign_readings
 from kg.analysis.homoglyphs import HOMOGLYPH_SCORE, look_alike
 from kg.analysis.homoglyphs import blocking_key as homoglyph_key
 from kg.analysis.numerals import number_words, readings
@@ -434,7 +435,7 @@ def _compare_verbal(a: str, b: str) -> MarkSimilarity:
 def _foreign_translation(a: str, b: str) -> float | None:
     """The ``translation`` score of two Latin marks, one of them in Spanish, French or
     Italian meaning the other in English (`kg.analysis.foreign_words`), or None."""
-    found = [translation(x, y) for x, y in ((a, b), (b, a)) if english_equivalents(x)]
+    found = [translation(x, y) for x, y in ((a, b), (b, a)) if foreign_readings(x)]
     scores = [f[0] for f in found if f is not None]
     return max(scores) if scores else None
 
