@@ -182,3 +182,24 @@ def test_the_cli_refuses_bad_input_without_a_traceback(args: list[str], message:
     result = run_kg(*args)
     assert result.returncode == 2 and result.stdout == ""
     assert message in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later", "note"),
+    [
+        (
+            "PАYPAL",
+            "PAYPAL",
+            "'PАYPAL' writes 'А' (CYRILLIC CAPITAL LETTER A), which looks like 'A'",
+        ),
+        (
+            "GOOGLE",
+            "GΟOGLE",
+            "'GΟOGLE' writes 'Ο' (GREEK CAPITAL LETTER OMICRON), which looks like 'O'",
+        ),
+    ],
+)
+def test_a_homoglyph_names_the_letters_of_another_script(earlier: str, later: str, note: str):
+    found = Analyst.compare(earlier, later)
+    assert found.reasons == ("homoglyph",) and note in found.notes
+    assert len(found.notes) == 1  # the Latin mark has none to name

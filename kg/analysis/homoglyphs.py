@@ -18,10 +18,11 @@ that are not the same text score `HOMOGLYPH_SCORE`. The blocking key ``G:`` is t
 from __future__ import annotations
 
 import json
+import unicodedata
 from functools import cache, lru_cache
 from importlib import resources
 
-__all__ = ["HOMOGLYPH_SCORE", "blocking_key", "look_alike", "skeleton"]
+__all__ = ["HOMOGLYPH_SCORE", "blocking_key", "look_alike", "look_alike_note", "skeleton"]
 
 HOMOGLYPH_SCORE = 0.95
 """Above a transliteration (0.93): the marks are not only read alike, they look the same."""
@@ -75,3 +76,23 @@ def blocking_key(folded: str) -> str | None:
     if not any(char.isascii() and char.isalpha() for char in shown):
         return None
     return "G:" + shown
+
+
+def look_alike_note(text: str) -> str | None:
+    """Which letters of a mark look like ASCII ones but are not (`_prototypes`), in words,
+    for a ``homoglyph`` finding; None when it has none.
+
+    >>> print(look_alike_note("PАYPAL"))
+    'PАYPAL' writes 'А' (CYRILLIC CAPITAL LETTER A), which looks like 'A'
+    >>> look_alike_note("PAYPAL") is None
+    True
+    """
+    prototypes = _prototypes()
+    found = dict.fromkeys(c for c in text if c in prototypes)
+    if not found:
+        return None
+    named = ", ".join(
+        f"'{c}' ({unicodedata.name(c, f'U+{ord(c):04X}')}), which looks like '{prototypes[c]}'"
+        for c in found
+    )
+    return f"'{text}' writes {named}"

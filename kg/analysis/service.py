@@ -40,6 +40,7 @@ from kg.analysis.designations import set_aside_notes, without_designations
 from kg.analysis.evidence import EvidencePair, Statement, cite_pairs, with_evidence
 from kg.analysis.facts import FactBase
 from kg.analysis.gc_pause import collector_paused
+from kg.analysis.homoglyphs import look_alike_note
 from kg.analysis.judgment_facts import read_claims, read_judgments
 from kg.analysis.judgments import Claim, Judgment
 from kg.analysis.lifecycle import on_date
@@ -317,10 +318,16 @@ class Analyst:
             if "script-element" in found.reasons
             else None
         )
+        looks = (
+            (look_alike_note(earlier), look_alike_note(later))
+            if "homoglyph" in found.reasons
+            else ()
+        )
         notes = tuple(
             dict.fromkeys(
                 (
                     *figures,
+                    *(note for note in looks if note),
                     *(note for note in (meaning, element) if note),
                     *set_aside_notes(earlier, later),
                 )
