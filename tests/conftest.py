@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import subprocess
@@ -199,3 +200,17 @@ def recorder() -> Iterator[object]:
     server = RecordingServer()
     yield server
     server.close()
+
+
+@contextlib.contextmanager
+def graph_of(folder: Path, turtle: str) -> Iterator[KnowledgeGraph]:
+    """An on-disk knowledge graph in `folder` holding the Turtle `turtle` (and the reference
+    data), closed afterwards."""
+    data = folder / "data.ttl"
+    data.write_text(turtle, encoding="utf-8")
+    graph = KnowledgeGraph.open(Settings(store_path=folder / "store"))
+    try:
+        graph.load([data])
+        yield graph
+    finally:
+        graph.close()

@@ -260,13 +260,9 @@ reg:us-wolf a tm:Registration ; tm:mark mark:wolf ; tm:owner party:wolf-inc ;
 
 @installed
 def test_who_else_uses_and_conflicts_say_what_the_foreign_mark_means(tmp_path: Path) -> None:
-    from kg import KnowledgeGraph, Settings
+    from tests.conftest import graph_of
 
-    data = tmp_path / "foreign.ttl"
-    data.write_text(FOREIGN_REGISTER, encoding="utf-8")
-    graph = KnowledgeGraph.open(Settings(store_path=tmp_path / "store"))
-    try:
-        graph.load([data])
+    with graph_of(tmp_path, FOREIGN_REGISTER) as graph:
         analyst = Analyst(graph)
         note = "'LUPO' means 'WOLF' in English (FreeDict Italian-English)"
         (hit,) = analyst.who_else_uses("WOLF", nice_class=25, jurisdiction="US", excluding="Wolf")
@@ -274,5 +270,3 @@ def test_who_else_uses_and_conflicts_say_what_the_foreign_mark_means(tmp_path: P
         assert note in hit.reasons
         (conflict,) = analyst.conflicts("US")
         assert "translation" in conflict.reasons[0] and any(note in r for r in conflict.reasons)
-    finally:
-        graph.close()

@@ -55,3 +55,39 @@ def test_the_index_finds_the_look_alike_whichever_is_asked() -> None:
             assert wanted <= index.candidates(asked), (asked, other)
     pairs = {(x, y) for x, y, s in index.similar_pairs() if "homoglyph" in s.reasons}
     assert {tuple(sorted(pair)) for pair in LOOK_ALIKE} <= pairs
+
+
+LOOK_ALIKE_REGISTER = """
+@prefix tm:     <https://w3id.org/tmkg/ontology#> .
+@prefix schema: <https://schema.org/> .
+@prefix xsd:    <http://www.w3.org/2001/XMLSchema#> .
+@prefix party:  <https://w3id.org/tmkg/id/party/> .
+@prefix mark:   <https://w3id.org/tmkg/id/mark/> .
+@prefix reg:    <https://w3id.org/tmkg/id/registration/> .
+@prefix cc:     <https://w3id.org/tmkg/id/jurisdiction/> .
+@prefix nice:   <https://w3id.org/tmkg/id/nice/> .
+
+party:payments-inc a tm:Company ; schema:name "Payments Inc."@en .
+party:spoof-ltd a tm:Company ; schema:name "Spoof Ltd."@en .
+mark:paypal a tm:Mark ; tm:text "PAYPAL" .
+mark:paypal-cyrillic a tm:Mark ; tm:text "P\\u0410YPAL" .
+reg:em-paypal a tm:Registration ; tm:mark mark:paypal ; tm:owner party:payments-inc ;
+    tm:jurisdiction cc:DE ; tm:niceClass nice:36 ; tm:filingDate "2015-03-01"^^xsd:date .
+reg:em-spoof a tm:Registration ; tm:mark mark:paypal-cyrillic ; tm:owner party:spoof-ltd ;
+    tm:jurisdiction cc:DE ; tm:niceClass nice:36 ; tm:filingDate "2022-05-02"^^xsd:date .
+"""
+
+
+def test_hits_and_conflicts_name_the_letters_that_only_look_latin(tmp_path) -> None:
+    from kg.analysis.service import Analyst
+    from tests.conftest import graph_of
+
+    with graph_of(tmp_path, LOOK_ALIKE_REGISTER) as graph:
+        analyst = Analyst(graph)
+        note = "'P\u0410YPAL' writes '\u0410' (CYRILLIC CAPITAL LETTER A), which looks like 'A'"
+        (hit,) = analyst.who_else_uses(
+            "PAYPAL", nice_class=36, jurisdiction="DE", excluding="Payments"
+        )
+        assert hit.reasons[0] == "homoglyph" and note in hit.reasons
+        (conflict,) = analyst.conflicts("DE")
+        assert "homoglyph" in conflict.reasons[0] and note in conflict.reasons[0]

@@ -66,6 +66,7 @@ from kg.analysis.dates import PartialDate
 from kg.analysis.designations import designation_note
 from kg.analysis.evidence import EvidencePair
 from kg.analysis.holding_statements import cited_graphs, shown
+from kg.analysis.homoglyphs import look_alike_note
 from kg.analysis.mark_kinds import compared_label, compared_text
 from kg.analysis.model import FILED_KINDS, ConflictPair, Holding, HoldingKind, PartyRef, SourceRef
 from kg.analysis.resolution import name_match
@@ -171,9 +172,9 @@ def candidate_text_pairs(
 def compared_reason(left: Holding, right: Holding, similarity: MarkSimilarity) -> str:
     """A conflict's first reason: the marks compared, the rules that found them alike, and
     what the comparison read beyond the letters (a meaning: `meaning_note`; the element of
-    a mark in two scripts: `element_note`; a legal form or an address set aside:
-    `designation_note`). Written only for the pairs kept (~30 µs a
-    pair: most scored pairs are dropped)."""
+    a mark in two scripts: `element_note`; the letters of another script that look Latin:
+    `look_alike_note`; a legal form or an address set aside: `designation_note`). Written
+    only for the pairs kept (~30 µs a pair: most scored pairs are dropped)."""
     compared = (
         f"marks {compared_label(left)} and {compared_label(right)}: "
         f"{', '.join(similarity.reasons) or 'similar'} ({similarity.score:.2f})"
@@ -185,6 +186,10 @@ def compared_reason(left: Holding, right: Holding, similarity: MarkSimilarity) -
     if "script-element" in similarity.reasons and texts[0] and texts[1]:  # which element
         note = element_note(texts[0], texts[1])
         compared += f"; {note}" if note else ""
+    if "homoglyph" in similarity.reasons:  # which letters only look Latin
+        for text in texts:
+            note = look_alike_note(text) if text else None
+            compared += f"; {note}" if note else ""
     if similarity.reasons and texts[0] and texts[1]:  # INC., .COM: compared without
         note = designation_note(texts[0], texts[1])
         compared += f"; {note}" if note else ""

@@ -941,15 +941,18 @@ def _with_notes(usage: MarkUsage, question: str) -> MarkUsage:
     """A hit says after its reasons, as a conflict does, what was compared beyond the
     letters: the meaning and its dictionary when found by ``translation`` ("'骆驼' means
     'CAMEL' in English (CC-CEDICT)": `kg.analysis.translations.meaning_note`), the element
-    of a mark in two scripts compared (`kg.analysis.similarity.element_note`), and what of
+    of a mark in two scripts compared (`kg.analysis.similarity.element_note`), the letters
+    of another script that look Latin (`kg.analysis.homoglyphs.look_alike_note`), and what of
     either mark was set aside as naming no source ("'INC.' of 'STEELCARE INC.' set aside
     ...": `kg.analysis.designations.set_aside_notes`, one reason per mark, so that what the
     question's own text lost reads the same on every hit and a table can say it once)."""
     text = usage.verbal_element or usage.mark.text
     meaning = meaning_note(question, text) if "translation" in usage.reasons else None
     element = element_note(question, text) if "script-element" in usage.reasons else None
+    looks = (look_alike_note(question), look_alike_note(text))
+    looks = looks if "homoglyph" in usage.reasons else ()
     set_aside = set_aside_notes(question, text) if usage.reasons else ()
-    said = (*(note for note in (meaning, element) if note), *set_aside)
+    said = (*(note for note in (meaning, element, *looks) if note), *set_aside)
     return dataclasses.replace(usage, reasons=(*usage.reasons, *said)) if said else usage
 
 
