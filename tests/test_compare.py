@@ -158,6 +158,8 @@ def test_the_cli_prints_the_comparison_and_opens_no_store(tmp_path: Path) -> Non
     assert "why:     (no rule fired: the score is the letters' edit similarity alone)" in (
         plain.stdout.splitlines()
     )
+    close = run_kg("compare", "NIKE", "NYKE", "--min-similarity", "0.9", env=env, check=True)
+    assert "score:   0.895: not similar (< 0.9)" in close.stdout.splitlines()
     figure = run_kg("compare", "設計圖", "ACME", env=env, check=True).stdout
     assert "why:     (nothing compared: a figure has no words)" in figure.splitlines()
     answer = run_kg(

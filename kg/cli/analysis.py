@@ -492,7 +492,11 @@ def _render_comparison(found: Any) -> str:
             if romanized and romanized != element:
                 how += f", read {romanized}"
         lines.append(f"{which + ':':<9}{text}  ({how})")
-    lines.append(f"score:   {found.score:.2f}: {verdict} ({sign} {found.min_similarity:g})")
+    digits = 2  # more where rounding would cross the floor (0.895 is not 0.90 >= 0.9)
+    while digits < 6 and (round(found.score, digits) >= found.min_similarity) != found.similar:
+        digits += 1
+    shown = f"{found.score:.{digits}f}"
+    lines.append(f"score:   {shown}: {verdict} ({sign} {found.min_similarity:g})")
     if found.reasons:
         why = ", ".join(found.reasons)
     elif found.compared_earlier is None or found.compared_later is None:
@@ -502,5 +506,5 @@ def _render_comparison(found: Any) -> str:
     lines.append(f"why:     {why}")
     lines += [f"note:    {note}" for note in found.notes]
     if found.jurisdiction:
-        lines.append(f"office:  {found.jurisdiction} (whose words for a figure were set aside)")
+        lines.append(f"office:  {found.jurisdiction} (its words for a figure looked for)")
     return "\n".join(lines) + "\n"
