@@ -312,27 +312,8 @@ class Analyst:
             for text in dict.fromkeys((earlier, later))
             if (verbal := verbal_element(text, jurisdiction)) != text
         )
-        meaning = meaning_note(earlier, later) if "translation" in found.reasons else None
-        element = (
-            element_note(earlier, later, jurisdiction)
-            if "script-element" in found.reasons
-            else None
-        )
-        looks = (
-            (look_alike_note(earlier), look_alike_note(later))
-            if "homoglyph" in found.reasons
-            else ()
-        )
-        notes = tuple(
-            dict.fromkeys(
-                (
-                    *figures,
-                    *(note for note in looks if note),
-                    *(note for note in (meaning, element) if note),
-                    *set_aside_notes(earlier, later),
-                )
-            )
-        )
+        read = _rule_notes(earlier, later, found.reasons, jurisdiction)
+        notes = tuple(dict.fromkeys((*figures, *read, *set_aside_notes(earlier, later))))
         return MarkComparison(
             earlier=earlier,
             later=later,
@@ -947,13 +928,23 @@ def _with_notes(usage: MarkUsage, question: str) -> MarkUsage:
     ...": `kg.analysis.designations.set_aside_notes`, one reason per mark, so that what the
     question's own text lost reads the same on every hit and a table can say it once)."""
     text = usage.verbal_element or usage.mark.text
-    meaning = meaning_note(question, text) if "translation" in usage.reasons else None
-    element = element_note(question, text) if "script-element" in usage.reasons else None
-    looks = (look_alike_note(question), look_alike_note(text))
-    looks = looks if "homoglyph" in usage.reasons else ()
     set_aside = set_aside_notes(question, text) if usage.reasons else ()
-    said = (*(note for note in (meaning, element, *looks) if note), *set_aside)
+    said = (*_rule_notes(question, text, usage.reasons), *set_aside)
     return dataclasses.replace(usage, reasons=(*usage.reasons, *said)) if said else usage
+
+
+def _rule_notes(
+    a: str, b: str, reasons: Sequence[str], jurisdiction: str | None = None
+) -> tuple[str, ...]:
+    """What the rules that fired between two marks read beyond the letters, in words: the
+    meaning and its dictionary (``translation``), the element of a mark in two scripts
+    (``script-element``), the letters of another script that look Latin (``homoglyph``)."""
+    notes = (
+        meaning_note(a, b) if "translation" in reasons else None,
+        element_note(a, b, jurisdiction) if "script-element" in reasons else None,
+        *((look_alike_note(a), look_alike_note(b)) if "homoglyph" in reasons else ()),
+    )
+    return tuple(note for note in notes if note)
 
 
 def _check_comparable(text: str, argument: str) -> None:
