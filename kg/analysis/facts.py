@@ -16,6 +16,7 @@ from pathlib import Path
 from kg.analysis.contradictions import Statement
 from kg.analysis.dates import PartialDate
 from kg.analysis.holding_statements import HOLDER_FIELD, HolderView, holder_view
+from kg.analysis.holdings_projection import Groups, HoldingsProjection
 from kg.analysis.lifecycle import StatusScheme, status_name
 from kg.analysis.lookups import BatchedLookups, HoldingRecord
 from kg.analysis.mark_index import MarkIndex
@@ -178,9 +179,18 @@ class FactBase(BatchedLookups, TimelineFacts):
     (tracemalloc), so ~115 MB (more where goods and services texts are long). The marks used
     longest ago are dropped first."""
 
-    def __init__(self, store: Store, mark_index: MarkIndex | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        mark_index: MarkIndex | None = None,
+        projection: HoldingsProjection | None = None,
+    ) -> None:
         self.store = store
         self._shared_index = mark_index
+        self._projection = projection
+        # the state of the store this FactBase reads (kg.store.write_stamp): the projection's
+        # rows of that state only are read, and what is read is written for it
+        self._stamp: str | None = getattr(store, "write_stamp", None)
         self._all_parties: dict[str, PartyRef] | None = None
         self._identities: Identities | None = None
         self._sources: dict[str, SourceRef] | None = None
@@ -191,7 +201,7 @@ class FactBase(BatchedLookups, TimelineFacts):
         self._statuses: StatusScheme | None = None
         self._records_changes: bool | None = None  # any tm:registration (_with_ownership)
         # mark IRI -> (record key, its holdings) of each record it finds (marks_holdings)
-        self._kept: OrderedDict[str, tuple[tuple[str, tuple[Holding, ...]], ...]] = OrderedDict()
+        self._kept: OrderedDict[str, Groups] = OrderedDict()
         self._kept_count = 0
         self._kept_lock = threading.Lock()
 
@@ -497,13 +507,15 @@ class FactBase(BatchedLookups, TimelineFacts):
     # ------------------------------------------------------------ holdings
 
     def holdings(self, mark_iris: Iterable[str] | None = None) -> list[Holding]:
-        """Registrations and uses (of the given marks, or all), one per holder, sameAs merged."""
+        """Registrations and uses (of the given marks, or all), one per holder, sameAs merged.
+
+        Those of given marks are read from the holdings projection where it holds them (and
+        written there when read from the store: `kg.analysis.holdings_projection`), not kept
+        in memory (a conflict search reads a register's)."""
+        if mark_iris is not None:
+            return self._holdings_of(mark_iris, remember=False)
         records: dict[str, HoldingRecord] = {}
-        if mark_iris is None:
-            self._collect_holdings(records, "")
-        else:
-            for batch in batches(sorted(set(mark_iris))):
-                self._collect_holdings(records, f"VALUES ?m {{ {iri_values(batch)} }}")
+        self._collect_holdings(records, "")
         # the analyses as of a date need each registration's changes of owner (one query)
         return self._with_ownership(self._holdings_from(records))
 
@@ -511,7 +523,7 @@ class FactBase(BatchedLookups, TimelineFacts):
         """`holdings(mark_iris)` for the few marks of one question (who-else-uses, priority),
         the same list in the same order; the holdings of each mark are kept in memory for the
         next questions (up to `HOLDINGS_KEPT`), so a mark asked again, or met again by
-        another question, costs no store read.
+        another question, costs no store read (nor a read of the holdings projection).
 
         Only a mark whose every registration and use is named by one IRI (no owl:sameAs) is
         kept: such a record reads the same whatever other marks are asked with it, while one
@@ -519,17 +531,32 @@ class FactBase(BatchedLookups, TimelineFacts):
         Each mark's holdings are those of a FactBase, one state of the store: a new FactBase
         (after any write) starts empty.
         """
+        return self._holdings_of(mark_iris, remember=True)
+
+    def _holdings_of(self, mark_iris: Iterable[str], *, remember: bool) -> list[Holding]:
+        """The holdings of the marks, from memory (when `remember`), the projection, then the
+        store; those read from the store are written to the projection (and memory)."""
         wanted = sorted(set(mark_iris))
         groups: dict[str, tuple[Holding, ...]] = {}  # record key -> its holdings
         missing = []
-        with self._kept_lock:
-            for mark in wanted:
-                kept = self._kept.get(mark)
-                if kept is None:
-                    missing.append(mark)
-                    continue
-                self._kept.move_to_end(mark)
-                groups.update(kept)
+        if remember:
+            with self._kept_lock:
+                for mark in wanted:
+                    kept = self._kept.get(mark)
+                    if kept is None:
+                        missing.append(mark)
+                        continue
+                    self._kept.move_to_end(mark)
+                    groups.update(kept)
+        else:
+            missing = wanted
+        if missing and self._projection is not None:
+            projected = self._projection.get(self._stamp, missing)
+            for entry in projected.values():
+                groups.update(entry)
+            if remember:
+                self._remember(projected)
+            missing = [mark for mark in missing if mark not in projected]
         if missing:
             records: dict[str, HoldingRecord] = {}
             for batch in batches(missing):
@@ -539,17 +566,21 @@ class FactBase(BatchedLookups, TimelineFacts):
                 read[holding.id].append(holding)
             found = {key: tuple(read.get(key, ())) for key in records}
             groups.update(found)
-            self._keep(missing, records, found)
+            entries = self._alone(missing, records, found)
+            if remember:
+                self._remember(entries)
+            if self._projection is not None:
+                self._projection.put(self._stamp, entries)
         return [holding for key in sorted(groups) for holding in groups[key]]
 
-    def _keep(
+    def _alone(
         self,
         marks: Sequence[str],
         records: Mapping[str, HoldingRecord],
         found: Mapping[str, tuple[Holding, ...]],
-    ) -> None:
-        """Keep the records each of `marks` found (those read together), for the marks whose
-        records all stand alone (`marks_holdings`)."""
+    ) -> dict[str, Groups]:
+        """The records each of `marks` found (those read together), for the marks whose
+        records all stand alone: what may be kept (`marks_holdings`)."""
         alone = self.identities.alone
         by_mark: dict[str, list[str]] = {mark: [] for mark in marks}
         shared: set[str] = set()  # marks finding a record merged from several IRIs
@@ -559,12 +590,20 @@ class FactBase(BatchedLookups, TimelineFacts):
                 shared |= named
             for mark in named:
                 by_mark[mark].append(key)
+        return {
+            mark: tuple((key, found[key]) for key in keys)
+            for mark, keys in by_mark.items()
+            if mark not in shared
+        }
+
+    def _remember(self, entries: Mapping[str, Groups]) -> None:
+        """Keep the marks' records in memory, the marks used longest ago dropped first."""
         with self._kept_lock:
-            for mark, keys in by_mark.items():
-                if mark in shared or mark in self._kept:
+            for mark, groups in entries.items():
+                if mark in self._kept:
                     continue
-                self._kept[mark] = tuple((key, found[key]) for key in keys)
-                self._kept_count += sum(len(found[key]) for key in keys)
+                self._kept[mark] = groups
+                self._kept_count += sum(len(holdings) for _, holdings in groups)
             while self._kept_count > self.HOLDINGS_KEPT and self._kept:
                 _, dropped = self._kept.popitem(last=False)
                 self._kept_count -= sum(len(holdings) for _, holdings in dropped)

@@ -73,6 +73,7 @@ from kg.analysis.similarity import (
 )
 from kg.analysis.similarity_rules import AFFIX_MAX_LENGTH
 from kg.resources import SCHEMA_DIR
+from kg.store import beside_store
 
 __all__ = ["SIMILAR_FLOOR", "MarkIndex", "index_path_for"]
 
@@ -157,13 +158,8 @@ def index_path_for(location: str) -> Path | None:
 
     >>> index_path_for("/data/tmkg/store")
     PosixPath('/data/tmkg/store.marks.sqlite')
-    >>> index_path_for(":memory:") is None
-    True
     """
-    if location == ":memory:" or "://" in location:
-        return None
-    path = Path(location)
-    return path.parent / f"{path.name}.marks.sqlite"
+    return beside_store(location, ".marks.sqlite")
 
 
 class MarkIndex:

@@ -12,6 +12,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Sequence
+from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
@@ -40,6 +41,7 @@ from kg.analysis.designations import set_aside_notes, without_designations
 from kg.analysis.evidence import EvidencePair, Statement, cite_pairs, with_evidence
 from kg.analysis.facts import FactBase
 from kg.analysis.gc_pause import collector_paused
+from kg.analysis.holdings_projection import HoldingsProjection, projection_path_for
 from kg.analysis.homoglyphs import look_alike_note
 from kg.analysis.judgment_facts import read_claims, read_judgments
 from kg.analysis.judgments import Claim, Judgment
@@ -102,6 +104,7 @@ from kg.analysis.watch_model import Watch, WatchHit
 from kg.errors import KGError, NotFound
 from kg.graph import KnowledgeGraph
 from kg.reference import regional_codes
+from kg.store.write_stamp import WriteStamp
 from kg.text_characters import one_line
 
 __all__ = ["Analyst", "index_marks"]
@@ -903,6 +906,7 @@ class _Shared:
         self.graph = graph
         # a reader beside a writer (kg serve, kg load) reads the writer's index, never writes it
         self.index = MarkIndex(index_path_for(graph.store.location), read_only=graph.read_only)
+        self.projection = _projection_of(graph)
         self._facts: FactBase | None = None
         self._generation = -1
         self._lock = threading.Lock()
@@ -910,12 +914,22 @@ class _Shared:
     def facts(self) -> FactBase:
         with self._lock:
             if self._facts is None or self._generation != self.graph.generation:
-                self._facts = FactBase(self.graph.store, self.index)
+                self._facts = FactBase(self.graph.store, self.index, self.projection)
                 self._generation = self.graph.generation
             return self._facts
 
 
 """Codes users reach for that tmkg names otherwise (WIPO ST.3 / ISO 3166-1)."""
+
+
+def _projection_of(graph: KnowledgeGraph) -> HoldingsProjection | None:
+    """The holdings projection beside an on-disk store that keeps a write token (None
+    otherwise: memory, a remote store; `kg.analysis.holdings_projection`)."""
+    store = graph.store
+    path = projection_path_for(store.location)
+    if path is None or getattr(store, "write_stamp", None) is None:
+        return None
+    return HoldingsProjection(path, WriteStamp(Path(store.location)).read)
 
 
 def _with_notes(usage: MarkUsage, question: str) -> MarkUsage:

@@ -16,7 +16,7 @@ from pathlib import Path
 from kg.errors import StoreError
 from kg.store.base import GraphName, QueryResult, Store, Term
 
-__all__ = ["BACKENDS", "GraphName", "QueryResult", "Store", "Term", "open_store"]
+__all__ = ["BACKENDS", "GraphName", "QueryResult", "Store", "Term", "beside_store", "open_store"]
 
 # name -> "module:Class".
 BACKENDS: dict[str, str] = {
@@ -46,3 +46,18 @@ def open_store(
     if backend == "oxigraph" and path is None:
         raise StoreError("the oxigraph backend needs a path", suggestion="pass --store PATH")
     return store_class(path, **options) if path is not None else store_class(**options)
+
+
+def beside_store(location: str, suffix: str) -> Path | None:
+    """Where a file kept with an on-disk store lives: ``<store><suffix>`` beside its folder;
+    None for a store in memory or at a URL (nothing is kept beside it).
+
+    >>> beside_store("/data/tmkg/store", ".marks.sqlite")
+    PosixPath('/data/tmkg/store.marks.sqlite')
+    >>> beside_store(":memory:", ".marks.sqlite") is None
+    True
+    """
+    if location == ":memory:" or "://" in location:
+        return None
+    path = Path(location)
+    return path.parent / f"{path.name}{suffix}"

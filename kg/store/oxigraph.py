@@ -12,7 +12,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
 from typing import ClassVar
 
@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from kg.errors import QueryError, StoreError, StoreLocked
 from kg.store.base import GraphName, QueryResult, Term
 from kg.store.crashpoints import reached
+from kg.store.write_stamp import WriteStamp
 from kg.store.writer_lock import WriterLock
 
 __all__ = ["MemoryStore", "OxigraphStore", "Stage", "make_room", "scan_checkpoint_path"]
@@ -58,10 +59,15 @@ class OxigraphStore:
                 suggestion="name a store's folder with --store (or KG_STORE); the files to "
                 "load or import go after the command",
             )
+        self._stamp: WriteStamp | None = None
+        self._opened_stamp: str | None = None  # a read-only view's (`write_stamp`)
         if self._path is None:
             self._store = ox.Store()
         elif self.read_only:
+            before = WriteStamp(self._path).read()
             self._store = _open_read_only(self._path)
+            # a write between the two readings: which state the view shows is not known
+            self._opened_stamp = before if WriteStamp(self._path).read() == before else None
         else:
             self._writer = WriterLock(self._path)
             try:
@@ -76,6 +82,8 @@ class OxigraphStore:
                 _recover(self._path)  # we hold the writer lock: no live write owns those files
                 self._path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self._path))
+                self._stamp = WriteStamp(self._path)
+                self._stamp.settle()
             except (OSError, RuntimeError) as error:  # RocksDB's errors arrive as either
                 self._writer.release()
                 raise _open_error(self._path, error) from error
@@ -83,6 +91,37 @@ class OxigraphStore:
     @property
     def location(self) -> str:
         return str(self._path) if self._path is not None else ":memory:"
+
+    @property
+    def write_stamp(self) -> str | None:
+        """The token of the state of the store this handle reads (`kg.store.write_stamp`):
+        what a cache computed from it records. None in memory, during a write, after a write
+        that did not finish, and for a read-only view opened while a write went on."""
+        if self._path is None:
+            return None
+        if self.read_only:
+            return self._opened_stamp
+        assert self._stamp is not None
+        return None if self._stamp.writing else self._stamp.read()
+
+    @contextmanager
+    def _stamped(self) -> Iterator[None]:
+        """Around a write (call with the write lock held): the store's token replaced
+        before it begins, marked finished when it ends (`kg.store.write_stamp`)."""
+        if self._stamp is None:
+            yield
+            return
+        try:
+            self._stamp.begin()
+        except OSError as error:
+            raise StoreError(
+                f"cannot write beside the store at {self.location}: {error}"
+            ) from error
+        try:
+            yield
+        finally:
+            with suppress(OSError):  # left pending: nothing computed before is trusted
+                self._stamp.end()
 
     @property
     def native(self) -> ox.Store:
@@ -115,7 +154,7 @@ class OxigraphStore:
     def update(self, sparql: str) -> None:
         self._check_writable()
         try:
-            with self._write_lock:
+            with self._write_lock, self._stamped():
                 self._store.update(sparql)
         except SyntaxError as error:
             raise QueryError(f"SPARQL Update syntax error {_syntax_message(error)}") from None
@@ -129,7 +168,8 @@ class OxigraphStore:
             if len(new) >= BULK_MIN_QUADS and self._path is not None and self.bulk_swap:
                 self._bulk_add(new)
             elif new:
-                self._write(self._store.extend, new)
+                with self._stamped():
+                    self._write(self._store.extend, new)
             return len(new)
 
     def _bulk_add(self, quads: list[ox.Quad]) -> None:
@@ -162,24 +202,29 @@ class OxigraphStore:
                 yield stage
                 self._store, stage.store = stage.store, None  # type: ignore[assignment]
                 return
-            staging, old = _staging_paths(self._path)
-            make_room(staging)
-            stage = self._checkpoint(staging, f"bulk write to the store at {self.location} failed")
-            try:
-                yield stage
-                stage.store.flush()
-            except OSError as error:
-                stage.close()
-                shutil.rmtree(staging, ignore_errors=True)
-                raise StoreError(
-                    f"bulk write to the store at {self.location} failed: {error}"
-                ) from error
-            except BaseException:
-                stage.close()
-                shutil.rmtree(staging, ignore_errors=True)
-                raise
+            with self._stamped():
+                yield from self._staged_on_disk(self._path)
+
+    def _staged_on_disk(self, path: Path) -> Iterator[Stage]:
+        """`staged` on disk: a checkpoint copy written, then swapped in (or thrown away)."""
+        staging, old = _staging_paths(path)
+        make_room(staging)
+        stage = self._checkpoint(staging, f"bulk write to the store at {self.location} failed")
+        try:
+            yield stage
+            stage.store.flush()
+        except OSError as error:
             stage.close()
-            self._swap(staging, old)
+            shutil.rmtree(staging, ignore_errors=True)
+            raise StoreError(
+                f"bulk write to the store at {self.location} failed: {error}"
+            ) from error
+        except BaseException:
+            stage.close()
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        stage.close()
+        self._swap(staging, old)
 
     def _checkpoint(self, path: Path, failure: str, suggestion: str | None = None) -> Stage:
         """A RocksDB checkpoint of the store (hard links: milliseconds) at `path`, opened; on
@@ -310,8 +355,9 @@ class OxigraphStore:
                 return 0
             if any(_has_blank_node(quad) for quad in present):
                 # DELETE DATA cannot name blank nodes; tmkg skolemizes them on load: rare.
-                for quad in present:
-                    self._store.remove(quad)
+                with self._stamped():
+                    for quad in present:
+                        self._store.remove(quad)
                 return len(present)
             # One SPARQL Update is one transaction, so a failed removal removes nothing.
             body = "\n".join(_ntriples_quad(quad) for quad in present)
@@ -329,7 +375,7 @@ class OxigraphStore:
         written.
         """
         self._check_writable()
-        with self._write_lock:
+        with self._write_lock, self._stamped():
             named = [quad for quad in removed if not _has_blank_node(quad)]
             for quad in removed:
                 if _has_blank_node(quad):

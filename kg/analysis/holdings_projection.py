@@ -1,0 +1,267 @@
+"""The holdings projection: each mark's holdings as read from the store, kept beside it.
+
+Reading a mark's registrations and uses from an on-disk store costs ~130-230 µs a holding
+(the engine decodes every term it returns by a lookup of its own; docs/performance.md), and
+a conflict search over a register reads every holding, a `who_else_uses` question ~30-170.
+So the holdings a question reads (`FactBase.marks_holdings`, `FactBase.holdings` of given
+marks) are written to ``<store>.holdings.sqlite``, one row per mark, and read from there
+(~25 µs a holding) by the next question, in this process or the next.
+
+A row is only ever used for the state of the store it was read from: the file records the
+store's write token (`kg.store.write_stamp`), which every write replaces, and a projection
+whose token is not the store's is emptied before use (or, opened read-only, not used). It
+also records a fingerprint of the code that builds holdings (`_code_key`): another version
+of tmkg starts afresh rather than reading holdings it built otherwise. Like the in-memory
+cache, it keeps only marks whose records stand alone (no owl:sameAs: such a record reads the
+same whatever marks are asked with it).
+
+Rows are pickles of `kg.analysis.model` dataclasses read back by an unpickler that builds
+only the dataclasses and enums of `kg.analysis` (`_Unpickler`): a file that holds anything
+else (written by hand to run code when read) is refused and the projection emptied.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import hashlib
+import io
+import pickle
+import sqlite3
+import sys
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager, suppress
+from functools import cache
+from pathlib import Path
+
+from kg.analysis.model import Holding
+from kg.store import beside_store
+
+__all__ = ["Groups", "HoldingsProjection", "projection_path_for"]
+
+Groups = tuple[tuple[str, tuple[Holding, ...]], ...]
+"""A mark's records: (record key, the holdings read from it), as `FactBase` keeps them."""
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS holdings (mark TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+"""
+_BATCH = 500  # marks looked up in one statement (SQLite's default limit is 32,766 variables)
+
+
+def projection_path_for(location: str) -> Path | None:
+    """``<store>.holdings.sqlite`` beside an on-disk store; None for memory or a URL.
+
+    >>> projection_path_for("/data/tmkg/store")
+    PosixPath('/data/tmkg/store.holdings.sqlite')
+    """
+    return beside_store(location, ".holdings.sqlite")
+
+
+class HoldingsProjection:
+    """Holdings per mark for one state of a store (see the module docstring).
+
+    `stamp_of` reads the store's write token as it is on disk now (`WriteStamp.read`: None
+    while a write is under way); each call names the token of the state its caller reads
+    (`OxigraphStore.write_stamp` when its `FactBase` was made: a read-only view keeps the
+    token of its opening). Rows are written, and the file emptied for a new state, only for
+    the state the store is in now, each check and write in one SQLite write transaction,
+    so a reader beside a writer (`kg who-else-uses` beside `kg serve`) fills it too without
+    writing rows of a state gone. Where the file cannot be written (a read-only folder) it is
+    only read.
+    """
+
+    def __init__(self, path: Path, stamp_of: Callable[[], str | None]) -> None:
+        self.path = path
+        self._stamp_of = stamp_of
+        self.read_only = False
+        self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+
+    # ------------------------------------------------------------ reading
+
+    def get(self, stamp: str | None, marks: Iterable[str]) -> dict[str, Groups]:
+        """The kept records of those of `marks` the projection holds for state `stamp`."""
+        found: dict[str, Groups] = {}
+        wanted = list(marks)
+        if stamp is None or not wanted:
+            return found
+        with self._lock:
+            db = self._ready(stamp)
+            if db is None:
+                return found
+            try:
+                db.execute("BEGIN")  # the token and the rows read in one snapshot
+                try:
+                    if not _holds(db, stamp):
+                        return found  # a writer beside this reader moved on
+                    for start in range(0, len(wanted), _BATCH):
+                        batch = wanted[start : start + _BATCH]
+                        marks_sql = ",".join("?" * len(batch))
+                        rows = db.execute(
+                            f"SELECT mark, data FROM holdings WHERE mark IN ({marks_sql})", batch
+                        ).fetchall()
+                        for mark, data in rows:
+                            found[mark] = _loads(data)
+                finally:
+                    db.execute("COMMIT")
+            except (pickle.UnpicklingError, sqlite3.DatabaseError, *_DECODING):
+                if not self.read_only:  # not ours to read: start afresh (read-only: read none)
+                    with suppress(sqlite3.Error), _writing(db):
+                        _empty(db, None)
+                return {}
+        return found
+
+    # ------------------------------------------------------------ writing
+
+    def put(self, stamp: str | None, entries: Mapping[str, Groups]) -> None:
+        """Keep `entries` (mark -> its records) as read from state `stamp`, if the store is
+        still in that state (else they are dropped: the next question reads again)."""
+        if stamp is None or not entries or self.read_only:
+            return
+        rows = [(mark, pickle.dumps(groups, protocol=5)) for mark, groups in entries.items()]
+        with self._lock:
+            db = self._ready(stamp)
+            if db is None:
+                return
+            try:
+                with _writing(db):
+                    if self._stamp_of() != stamp or not _holds(db, stamp):
+                        return  # written meanwhile: what was read is of an older state
+                    db.executemany("INSERT OR REPLACE INTO holdings VALUES (?, ?)", rows)
+            except sqlite3.Error:
+                return  # a cache: a full disk or a locked file costs the next question a read
+
+    def __len__(self) -> int:
+        with self._lock:
+            db = self._connect()
+            return 0 if db is None else db.execute("SELECT COUNT(*) FROM holdings").fetchone()[0]
+
+    def close(self) -> None:
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+
+    # ------------------------------------------------------------ plumbing
+
+    def _ready(self, stamp: str) -> sqlite3.Connection | None:
+        """The connection, its rows emptied for state `stamp` when they are of another state
+        and the file may be written (and the store is in that state). Call with the lock."""
+        db = self._connect()
+        if db is None:
+            return None
+        try:
+            if not _holds(db, stamp) and not self.read_only:
+                with _writing(db):
+                    if not _holds(db, stamp) and self._stamp_of() == stamp:
+                        _empty(db, stamp)
+        except sqlite3.Error:
+            return None
+        return db
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._db is not None:
+            return self._db
+        try:
+            db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA busy_timeout=10000")
+            db.executescript(_SCHEMA)
+        except sqlite3.Error:
+            try:  # a folder this process may not write: read what a writer left, if anything
+                if not self.path.exists():
+                    return None
+                uri = f"{self.path.resolve().as_uri()}?mode=ro"
+                db = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+                db.execute("SELECT 1 FROM state LIMIT 1").fetchall()
+            except sqlite3.Error:
+                return None  # not a projection (or not readable): questions read the store
+            self.read_only = True
+        self._db = db
+        return db
+
+
+@contextmanager
+def _writing(db: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction, taken before anything is read (``BEGIN IMMEDIATE``): the
+    checks inside it hold until it commits, in any process."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _empty(db: sqlite3.Connection, stamp: str | None) -> None:
+    """No rows; the state `stamp` (None: of no state, until the next question sets one)."""
+    db.execute("DELETE FROM holdings")
+    db.execute("DELETE FROM state")
+    if stamp is not None:
+        db.executemany(
+            "INSERT INTO state VALUES (?, ?)", [("stamp", stamp), ("code", str(_code_key()))]
+        )
+
+
+def _holds(db: sqlite3.Connection, stamp: str) -> bool:
+    """Whether the rows are of state `stamp`, built by this code."""
+    return _state(db, "stamp") == stamp and _state(db, "code") == str(_code_key())
+
+
+def _state(db: sqlite3.Connection, name: str) -> str | None:
+    row = db.execute("SELECT value FROM state WHERE name = ?", (name,)).fetchone()
+    return None if row is None else row[0]
+
+
+_DECODING = (AttributeError, EOFError, ImportError, IndexError, TypeError, ValueError)
+"""What unpickling a damaged or foreign row may raise besides `pickle.UnpicklingError`."""
+
+
+class _Unpickler(pickle.Unpickler):
+    """Builds only the dataclasses and enums of ``kg.analysis`` modules: a row holding any
+    other global (``os.system``, ``builtins.eval``) is refused, as the Python documentation's
+    "Restricting Globals" advises for data that may not be one's own."""
+
+    def find_class(self, module: str, name: str) -> type:
+        if module.startswith("kg.analysis.") and module in sys.modules:
+            found = getattr(sys.modules[module], name, None)
+            if isinstance(found, type) and (
+                dataclasses.is_dataclass(found) or issubclass(found, enum.Enum)
+            ):
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not a holding's part")
+
+
+def _loads(data: bytes) -> Groups:
+    """A row's records; raises `pickle.UnpicklingError` for anything but `Groups`."""
+    groups = _Unpickler(io.BytesIO(data)).load()
+    if not (
+        isinstance(groups, tuple)
+        and all(
+            isinstance(group, tuple)
+            and len(group) == 2
+            and isinstance(group[0], str)
+            and isinstance(group[1], tuple)
+            and all(isinstance(holding, Holding) for holding in group[1])
+            for group in groups
+        )
+    ):
+        raise pickle.UnpicklingError("not a mark's holdings")
+    return groups
+
+
+@cache
+def _code_key() -> int:
+    """A fingerprint of the code that builds holdings: every module of ``kg.analysis`` and
+    the namespaces (their source bytes), and the Python version (how pickles read)."""
+    import kg
+
+    root = Path(kg.__file__).parent
+    digest = hashlib.sha256(sys.version.encode())
+    for path in sorted([*root.joinpath("analysis").glob("*.py"), root / "namespaces.py"]):
+        digest.update(path.name.encode() + path.read_bytes())
+    return int.from_bytes(digest.digest()[:8], "big") >> 1

@@ -1,0 +1,343 @@
+"""The holdings projection beside an on-disk store (issue 19, `kg.analysis.holdings_projection`)
+and the write token it is kept for (`kg.store.write_stamp`): a question reads the holdings the
+previous ones read, in this process or the next; the same holdings the store gives; never
+those of another state of the store, whichever way the store was written; and a file that is
+not the projection tmkg wrote is not trusted."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg import KnowledgeGraph, Settings
+from kg.analysis import holdings_projection
+from kg.analysis.facts import FactBase
+from kg.analysis.holdings_projection import projection_path_for
+from kg.analysis.service import Analyst
+from kg.errors import QueryError
+from kg.store.oxigraph import OxigraphStore
+from kg.store.write_stamp import stamp_path_for
+from tests.conftest import DATA, run_kg
+from tests.test_kept_holdings import ASSIGNED, FIXTURES, MORE, WORLD, _mark, _store_queries
+
+TM = "https://w3id.org/tmkg/ontology#"
+DE_REGISTRATION = "https://w3id.org/tmkg/id/registration/de-7100002"
+CANCELLED = (
+    f"<{DE_REGISTRATION}> <{TM}markStatus> <https://w3id.org/tmkg/id/status/cancelled> ; "
+    f'<{TM}statusDate> "2020-01-01"^^<http://www.w3.org/2001/XMLSchema#date>'
+)
+LATER_GRAPH = "https://w3id.org/tmkg/id/graph/kept-later"
+
+
+def _open(store: Path, *, read_only: bool = False) -> KnowledgeGraph:
+    return KnowledgeGraph.open(Settings(store_path=store, read_only=read_only))
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    world = tmp_path / "kept.trig"
+    world.write_text(WORLD, encoding="utf-8")
+    path = tmp_path / "store"
+    with _open(path) as graph:
+        graph.load([world])
+    return path
+
+
+def _holders(graph: KnowledgeGraph) -> list[str]:
+    return sorted(u.party.name for u in Analyst(graph).who_else_uses("LARKSPUR"))
+
+
+def _holding_reads(facts: FactBase, monkeypatch: pytest.MonkeyPatch) -> Callable[[], list[str]]:
+    """A function giving the store queries `facts` sent since that read holdings
+    (`FactBase._collect_holdings`)."""
+    sent = _store_queries(facts, monkeypatch)
+    return lambda: [q for q in sent if f"GRAPH ?mg {{ ?h <{TM}mark> ?m }}" in q]
+
+
+def test_the_next_process_reads_the_holdings_the_first_read(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with _open(store) as graph:
+        assert _holders(graph) == ["Lark One Ltd", "Lark Two GmbH"]
+    assert projection_path_for(str(store)).exists()  # type: ignore[union-attr]
+    with _open(store) as graph:
+        facts = Analyst(graph).facts
+        reads = _holding_reads(facts, monkeypatch)
+        larkspur = _mark(facts, "LARKSPUR")
+        projected = facts.holdings([larkspur])
+        assert reads() == []  # from the projection
+        assert [h.party.rsplit("/", 1)[1] for h in projected] == ["lark-two", "lark-one"]
+        assert _holders(graph) == ["Lark One Ltd", "Lark Two GmbH"]
+        assert reads() == []
+        heronsay = _mark(facts, "HERONSAY")  # its registration has two IRIs: never kept
+        facts.holdings([heronsay])
+        facts.holdings([heronsay])
+        assert len(reads()) == 2
+
+
+@pytest.mark.parametrize("fixture", FIXTURES)
+def test_projected_holdings_are_the_holdings_the_store_gives(fixture: str, tmp_path: Path) -> None:
+    """Every mark alone, in pairs and all together, read by a process whose projection is
+    empty, then by one reading what the first wrote: the same lists as a store in memory."""
+    with KnowledgeGraph.open(Settings(memory=True)) as memory:
+        memory.load([DATA / fixture])
+        facts = Analyst(memory).facts
+        marks = sorted(facts.marks)
+        asked = [[m] for m in marks] + [marks[i : i + 2] for i in range(len(marks))] + [marks]
+        expected = [facts.holdings(wanted) for wanted in asked]
+    path = tmp_path / "store"
+    with _open(path) as graph:
+        graph.load([DATA / fixture])
+    for _ in range(2):
+        with _open(path) as graph:
+            facts = Analyst(graph).facts
+            assert [facts.holdings(wanted) for wanted in asked] == expected
+            assert [facts.marks_holdings(wanted) for wanted in asked] == expected
+    with _open(path, read_only=True) as reader:
+        assert len(Analyst(reader).facts._projection or ()) > 0  # type: ignore[arg-type]
+
+
+def _load_file(graph: KnowledgeGraph, tmp_path: Path) -> None:
+    later = tmp_path / "later.trig"
+    later.write_text(MORE.replace("}\n", f"    {CANCELLED} .\n}}\n", 1), encoding="utf-8")
+    graph.load([later])
+
+
+def _update(graph: KnowledgeGraph, _: Path) -> None:
+    graph.store.update(f"INSERT DATA {{ GRAPH <{LATER_GRAPH}> {{ {CANCELLED} }} }}")
+
+
+def _quads() -> list[ox.Quad]:
+    graph = ox.NamedNode(LATER_GRAPH)
+    return [
+        ox.Quad(
+            ox.NamedNode(DE_REGISTRATION),
+            ox.NamedNode(TM + "markStatus"),
+            ox.NamedNode("https://w3id.org/tmkg/id/status/cancelled"),
+            graph,
+        ),
+        ox.Quad(
+            ox.NamedNode(DE_REGISTRATION),
+            ox.NamedNode(TM + "statusDate"),
+            ox.Literal(
+                "2020-01-01", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
+            ),
+            graph,
+        ),
+    ]
+
+
+def _add(graph: KnowledgeGraph, _: Path) -> None:
+    graph.store.add(_quads())
+
+
+def _replace(graph: KnowledgeGraph, _: Path) -> None:
+    graph.store.replace([], _quads())  # type: ignore[attr-defined]
+
+
+def _staged(graph: KnowledgeGraph, _: Path) -> None:
+    with graph.store.staged() as stage:  # type: ignore[attr-defined]
+        stage.store.bulk_extend(_quads())
+
+
+def _remove(graph: KnowledgeGraph, _: Path) -> None:
+    """The DE registration's owner statement removed: it has no holder left."""
+    owner = next(
+        q for q in graph.store.quads(ox.NamedNode(DE_REGISTRATION), ox.NamedNode(TM + "owner"))
+    )
+    graph.store.remove([owner])
+
+
+WRITES: dict[str, Callable[[KnowledgeGraph, Path], None]] = {
+    "load": _load_file,
+    "update": _update,
+    "add": _add,
+    "replace": _replace,
+    "staged": _staged,
+    "remove": _remove,
+}
+
+
+@pytest.mark.parametrize("how", sorted(WRITES))
+def test_no_answer_reads_holdings_of_another_state_of_the_store(
+    how: str, store: Path, tmp_path: Path
+) -> None:
+    """Asked (the projection filled), then the DE registration ended (or its owner removed)
+    by each way a store is written: the next answer, in this process and the next, has no
+    Lark Two."""
+    with _open(store) as graph:
+        assert _holders(graph) == ["Lark One Ltd", "Lark Two GmbH"]
+        WRITES[how](graph, tmp_path)
+        graph.changed()
+        after = _holders(graph)
+        assert "Lark Two GmbH" not in after
+    with _open(store) as graph:
+        assert _holders(graph) == after
+    with _open(store, read_only=True) as graph:
+        assert _holders(graph) == after
+
+
+def test_kg_import_and_the_cli_follow_the_store(store: Path, tmp_path: Path) -> None:
+    """Processes of their own: an answer, a load of an assignment and of a third holder, the
+    answer again (the projection of the first answer is of the old state)."""
+
+    def kg(*arguments: str) -> str:
+        return run_kg(*arguments, check=True, env={"KG_STORE": str(store)}).stdout
+
+    before = kg("who-else-uses", "LARKSPUR")
+    assert "Lark Three" not in before
+    with sqlite3.connect(projection_path_for(str(store))) as db:  # type: ignore[arg-type]
+        assert db.execute("SELECT COUNT(*) FROM holdings").fetchone()[0] > 0  # a reader wrote
+    assert "Lark Three" not in kg("who-else-uses", "LARKSPUR")  # from the projection
+    for text, name in ((ASSIGNED, "assigned.trig"), (MORE, "more.trig")):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        kg("load", str(tmp_path / name))
+    after = kg("who-else-uses", "LARKSPUR")
+    assert "Lark Three SARL" in after
+    assert "2020-09-16" in after  # Lark Two's since the assignment
+
+
+def test_a_reader_opened_before_a_write_reads_its_own_state(store: Path, tmp_path: Path) -> None:
+    """A read-only view shows the store as it was when opened: it does not read the rows a
+    writer wrote for the state after its write, nor writes rows of its own state then."""
+    with _open(store) as writer:
+        assert _holders(writer) == ["Lark One Ltd", "Lark Two GmbH"]
+        reader = _open(store, read_only=True)
+        try:
+            assert _holders(reader) == ["Lark One Ltd", "Lark Two GmbH"]
+            _update(writer, tmp_path)
+            writer.changed()
+            assert _holders(writer) == ["Lark One Ltd"]  # the projection now of the new state
+            assert _holders(reader) == ["Lark One Ltd", "Lark Two GmbH"]
+            reader.changed()
+            assert _holders(reader) == ["Lark One Ltd", "Lark Two GmbH"]
+            writer.changed()
+            assert _holders(writer) == ["Lark One Ltd"]
+        finally:
+            reader.close()
+    with _open(store, read_only=True) as reader:
+        assert _holders(reader) == ["Lark One Ltd"]
+
+
+def test_a_write_that_did_not_finish_trusts_no_projection(store: Path) -> None:
+    with _open(store) as graph:
+        _holders(graph)
+        token = graph.store.write_stamp  # type: ignore[attr-defined]
+        assert token
+    stamp = stamp_path_for(store)
+    stamp.write_text(f"pending {token}\n", encoding="ascii")  # a writer killed mid-write
+    with _open(store, read_only=True) as reader:
+        assert reader.store.write_stamp is None  # type: ignore[attr-defined]
+        assert Analyst(reader).facts._stamp is None
+        assert _holders(reader) == ["Lark One Ltd", "Lark Two GmbH"]
+    with _open(store) as graph:  # the next writer: a new token
+        assert graph.store.write_stamp not in (None, token)  # type: ignore[attr-defined]
+        assert _holders(graph) == ["Lark One Ltd", "Lark Two GmbH"]
+
+
+def test_every_write_replaces_the_token_even_one_that_fails(tmp_path: Path) -> None:
+    store = OxigraphStore(tmp_path / "s")
+    try:
+        seen = [store.write_stamp]
+        quad = ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.Literal("c"))
+        store.add([quad])
+        seen.append(store.write_stamp)
+        store.add([quad])  # nothing new: nothing written
+        assert store.write_stamp == seen[-1]
+        store.update("INSERT DATA { <urn:a> <urn:b> 'd' }")
+        seen.append(store.write_stamp)
+        with pytest.raises(QueryError):
+            store.update("INSERT DATA { <urn:a> <urn:b> }")  # malformed: the store unchanged
+        seen.append(store.write_stamp)
+        store.replace([quad], [])
+        seen.append(store.write_stamp)
+        with store.staged() as stage:
+            assert store.write_stamp is None  # a write under way
+            stage.store.add(quad)
+        seen.append(store.write_stamp)
+        assert None not in seen and len(set(seen)) == len(seen)
+    finally:
+        store.close()
+    in_memory = OxigraphStore(None)
+    assert in_memory.write_stamp is None
+    in_memory.close()
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        pickle.dumps(os.system),  # a global other than a holding's part
+        b"cos\nsystem\n(S'touch PWNED'\ntR.",  # a hand-written call, protocol 0
+        b"not a pickle",
+        pickle.dumps(("a", 1)),  # a pickle of the wrong shape
+    ],
+)
+def test_a_row_tmkg_did_not_write_is_refused_not_run(
+    payload: bytes, store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with _open(store) as graph:
+        _holders(graph)
+        larkspur = _mark(Analyst(graph).facts, "LARKSPUR")
+    with sqlite3.connect(projection_path_for(str(store))) as db:  # type: ignore[arg-type]
+        db.execute("UPDATE holdings SET data = ? WHERE mark = ?", (payload, larkspur))
+    monkeypatch.chdir(tmp_path)
+    with _open(store) as graph:
+        assert _holders(graph) == ["Lark One Ltd", "Lark Two GmbH"]
+    assert not (tmp_path / "PWNED").exists()
+
+
+def test_a_file_that_is_not_a_projection_is_left_aside(store: Path) -> None:
+    projection_path_for(str(store)).write_bytes(b"\0not sqlite" * 100)  # type: ignore[union-attr]
+    with _open(store) as graph:
+        assert _holders(graph) == ["Lark One Ltd", "Lark Two GmbH"]
+
+
+def test_rows_of_another_version_of_tmkg_are_not_read(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with _open(store) as graph:
+        _holders(graph)
+    holdings_projection._code_key.cache_clear()
+    monkeypatch.setattr(holdings_projection, "_code_key", lambda: 12345)
+    with _open(store) as graph:
+        facts = Analyst(graph).facts
+        reads = _holding_reads(facts, monkeypatch)
+        assert _holders(graph) == ["Lark One Ltd", "Lark Two GmbH"]
+        assert reads()  # read from the store, not from rows another code wrote
+
+
+@pytest.fixture
+def many_marks(tmp_path: Path) -> Iterator[Path]:
+    """A synthetic register on disk (`kg synth`), for answers compared over many marks."""
+    from kg.registries.synth import generate
+
+    path = tmp_path / "synthetic"
+    with _open(path) as graph:
+        graph.store.add(generate(600, seed=5))
+        graph.changed()
+    yield path
+
+
+def test_answers_over_a_register_are_those_of_the_store(many_marks: Path) -> None:
+    def answers(graph: KnowledgeGraph) -> list[object]:
+        analyst = Analyst(graph)
+        texts = sorted(set(analyst.facts.marks.values()))[::7]
+        return [[u.to_dict() for u in analyst.who_else_uses(text)] for text in texts] + [
+            [c.to_dict() for c in analyst.conflicts()]
+        ]
+
+    with KnowledgeGraph.open(Settings(memory=True)) as memory:
+        from kg.registries.synth import generate
+
+        memory.store.add(generate(600, seed=5))
+        memory.changed()
+        expected = answers(memory)
+    for _ in range(2):  # the projection empty, then filled by the first
+        with _open(many_marks) as graph:
+            assert answers(graph) == expected
