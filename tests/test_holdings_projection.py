@@ -21,10 +21,19 @@ from kg.analysis.facts import FactBase
 from kg.analysis.holdings_projection import projection_path_for
 from kg.analysis.service import Analyst
 from kg.errors import QueryError
+from kg.reference import REFERENCE_GRAPHS
 from kg.store.oxigraph import OxigraphStore
 from kg.store.write_stamp import stamp_path_for
 from tests.conftest import DATA, run_kg
-from tests.test_kept_holdings import ASSIGNED, FIXTURES, MORE, WORLD, _mark, _store_queries
+from tests.test_kept_holdings import (
+    ASSIGNED,
+    FIXTURES,
+    MORE,
+    PREFIXES,
+    WORLD,
+    _mark,
+    _store_queries,
+)
 
 TM = "https://w3id.org/tmkg/ontology#"
 DE_REGISTRATION = "https://w3id.org/tmkg/id/registration/de-7100002"
@@ -341,3 +350,122 @@ def test_answers_over_a_register_are_those_of_the_store(many_marks: Path) -> Non
     for _ in range(2):  # the projection empty, then filled by the first
         with _open(many_marks) as graph:
             assert answers(graph) == expected
+
+
+def _changes(graph: KnowledgeGraph) -> Iterator[tuple[str, Callable[[], object]]]:
+    """Each statement of the data (not the reference graphs) removed, then added back: every
+    kind of node a holding is read from, each way it is linked, touched in turn."""
+    reference = set(REFERENCE_GRAPHS)
+    for quad in sorted(graph.store.quads(), key=str):
+        if quad.graph_name in reference:
+            continue
+        yield f"remove {quad}", lambda q=quad: graph.store.replace([q], [])  # type: ignore[attr-defined]
+        yield f"add {quad}", lambda q=quad: graph.store.add([q])
+
+
+@pytest.mark.parametrize(
+    "fixture",
+    [
+        "mark-kinds.trig",
+        "priority-claims.trig",
+        "ownership.trig",
+        "as-of-life.ttl",
+        "oppositions.trig",
+    ],
+)
+def test_after_any_one_statement_changes_the_holdings_are_the_store_s(
+    fixture: str, tmp_path: Path
+) -> None:
+    """A write this process made says what it touched: the rows of the marks that depend on
+    those nodes are dropped, the others kept (`HoldingsProjection.catch_up`), and the
+    holdings read then are, for every mark, those the store gives without the projection."""
+    with _open(tmp_path / "store") as graph:
+        graph.load([DATA / fixture])
+        kept = 0
+        changes = list(_changes(graph))
+        for change, write in changes:
+            facts = Analyst(graph).facts
+            facts.holdings(sorted(facts.marks))  # the projection filled for this state
+            write()
+            graph.changed()
+            facts = Analyst(graph).facts
+            facts.catch_up_projection()
+            kept += len(facts._projection) > 0  # type: ignore[arg-type]
+            marks = sorted(FactBase(graph.store).marks)
+            assert facts.holdings(marks) == FactBase(graph.store).holdings(marks), change
+        assert kept > len(changes) / 2  # most writes left some marks' rows alone
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        f"<{DE_REGISTRATION}> <http://www.w3.org/2002/07/owl#sameAs> <urn:x:de> .",
+        "<https://w3id.org/tmkg/id/status/cancelled> "
+        '<http://www.w3.org/2004/02/skos/core#prefLabel> "void" .',
+        "<urn:x:a> <http://www.w3.org/2000/01/rdf-schema#subClassOf> "
+        "<https://w3id.org/tmkg/ontology#Party> .",
+    ],
+)
+def test_a_write_of_what_every_holding_reads_drops_every_row(store: Path, statement: str) -> None:
+    with _open(store) as graph:
+        _holders(graph)
+        assert len(Analyst(graph).facts._projection) > 0  # type: ignore[arg-type]
+        graph.store.update(f"INSERT DATA {{ GRAPH <{LATER_GRAPH}> {{ {statement} }} }}")
+        quads = list(graph.store.quads(graph=ox.NamedNode(LATER_GRAPH)))
+        graph.store.replace(quads, [])  # a write that says what it touched: still every row
+        graph.store.add(quads)
+        graph.changed()
+        facts = Analyst(graph).facts
+        facts.catch_up_projection()
+        assert len(facts._projection) == 0  # type: ignore[arg-type]
+
+
+def test_kg_import_keeps_the_rows_of_the_marks_it_did_not_touch(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`kg import` records what it writes (`kg.registries.sinks.Staged`): after importing a
+    USPTO daily file the next process still reads LARKSPUR's holdings from the projection."""
+    env = {"KG_STORE": str(store)}
+    run_kg("who-else-uses", "LARKSPUR", check=True, env=env)
+    run_kg("import", str(DATA / "uspto-daily-sample.xml"), check=True, env=env)
+    with _open(store) as graph:
+        facts = Analyst(graph).facts
+        larkspur = _mark(facts, "LARKSPUR")
+        truth = FactBase(graph.store).holdings([larkspur])  # read from the store
+        reads = _holding_reads(facts, monkeypatch)
+        assert facts.holdings([larkspur]) == truth
+        assert reads() == []
+
+
+UNRELATED = (
+    PREFIXES
+    + """
+graph:kept-unrelated {
+    mark:wrenfield a tm:Mark ; tm:text "WRENFIELD" .
+    party:wren a tm:Company ; schema:name "Wren Ltd" .
+    reg:gb-7100009 a tm:Registration ; tm:mark mark:wrenfield ; tm:owner party:wren ;
+        tm:jurisdiction cc:GB ; tm:niceClass nice:25 ; tm:filingDate "2019-01-02"^^xsd:date .
+}
+"""
+)
+
+
+@pytest.mark.parametrize("touching", [False, True])
+def test_kg_load_keeps_the_rows_of_the_marks_it_did_not_touch(
+    touching: bool, store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file `kg load` streams into a store with data says what it touched: LARKSPUR's row
+    stays when the file is about another mark, and goes when it adds a holder of LARKSPUR."""
+    env = {"KG_STORE": str(store)}
+    run_kg("who-else-uses", "LARKSPUR", check=True, env=env)
+    later = tmp_path / "later.trig"
+    later.write_text(MORE if touching else UNRELATED, encoding="utf-8")
+    run_kg("load", str(later), check=True, env=env)
+    with _open(store) as graph:
+        facts = Analyst(graph).facts
+        larkspur = _mark(facts, "LARKSPUR")
+        truth = FactBase(graph.store).holdings([larkspur])
+        reads = _holding_reads(facts, monkeypatch)
+        assert facts.holdings([larkspur]) == truth
+        assert bool(reads()) is touching
+        assert len({h.party for h in truth}) == (3 if touching else 2)

@@ -82,6 +82,23 @@ _HOLDING_PROPERTIES |= REGISTRATION_CLAIM_PROPERTIES  # read again by with_regis
 _HOLDING_PROPERTIES |= {name: name for name in KIND_PROPERTIES}  # kg.analysis.mark_kinds
 _HOLDING_FIELDS = {TM + name: name for name in _HOLDING_PROPERTIES}
 """Property IRI -> the local name a holding record keeps its values under."""
+_SHARED_FIELDS = frozenset(
+    {
+        "owner", "user", "onBehalfOf", "jurisdiction", "niceClass", "markStatus", "markFeature",
+        "viennaCode",
+    }
+)  # fmt: skip
+"""Record fields naming nodes many holdings share (parties, places, classes, statuses, kinds
+of mark), whose own statements no holding reads: a holding names the party; the schemes are
+reference data (`kg.analysis.holdings_projection` drops every row when they change)."""
+_LITERAL_FIELDS = frozenset(
+    {
+        *(name for name in _HOLDING_PROPERTIES if name.endswith(("Date", "Number"))),
+        "statusCode", "status", "verbalElement", "markTranslation", "markTransliteration",
+        "markDisclaimer",
+    }
+)  # fmt: skip
+"""Record fields whose values are literals (no node to depend on)."""
 _PARTY_FIELDS = {
     "https://schema.org/name": "name",
     "https://schema.org/alternateName": "alias",
@@ -373,6 +390,13 @@ class FactBase(BatchedLookups, TimelineFacts):
         self._index = index
         return keyed
 
+    def catch_up_projection(self) -> None:
+        """Bring the holdings projection to the state this FactBase reads, dropping only the
+        rows of the marks this process's writes touched where it can tell
+        (`HoldingsProjection.catch_up`)."""
+        if self._projection is not None:
+            self._projection.catch_up(self._stamp)
+
     def holding_statements(
         self, marks: Iterable[str] | None = None, places: Iterable[str] | None = None
     ) -> list[tuple[str, str, str]]:
@@ -559,8 +583,9 @@ class FactBase(BatchedLookups, TimelineFacts):
             missing = [mark for mark in missing if mark not in projected]
         if missing:
             records: dict[str, HoldingRecord] = {}
+            marked: dict[str, set[str]] = {}  # mark -> the nodes naming it
             for batch in batches(missing):
-                self._collect_holdings(records, f"VALUES ?m {{ {iri_values(batch)} }}")
+                self._collect_holdings(records, f"VALUES ?m {{ {iri_values(batch)} }}", marked)
             read: dict[str, list[Holding]] = defaultdict(list)
             for holding in self._with_ownership(self._holdings_from(records)):
                 read[holding.id].append(holding)
@@ -570,7 +595,9 @@ class FactBase(BatchedLookups, TimelineFacts):
             if remember:
                 self._remember(entries)
             if self._projection is not None:
-                self._projection.put(self._stamp, entries)
+                self._projection.put(
+                    self._stamp, entries, self._read_from(entries, records, marked)
+                )
         return [holding for key in sorted(groups) for holding in groups[key]]
 
     def _alone(
@@ -596,6 +623,60 @@ class FactBase(BatchedLookups, TimelineFacts):
             if mark not in shared
         }
 
+    def _read_from(
+        self,
+        entries: Mapping[str, Groups],
+        records: Mapping[str, HoldingRecord],
+        marked: Mapping[str, set[str]],
+    ) -> dict[str, set[str]]:
+        """Mark -> the nodes whose statements its kept records were read from, for the
+        holdings projection to drop the mark's row when a write touches one: the mark, every
+        node naming it with tm:mark (a holding, or one with no kind yet), the nodes its
+        records' values name (goods and services, priority claims, ...) but for the
+        parties, places, classes, statuses and kinds many holdings share (`_SHARED_FIELDS`),
+        the classes of its goods and services, and every node that is a change of owner of
+        its registrations (typed or not)."""
+        nodes: dict[str, set[str]] = {}
+        registrations: dict[str, set[str]] = defaultdict(set)  # registration IRI -> marks
+        goods: dict[str, set[str]] = defaultdict(set)  # goods-and-services node -> marks
+        for mark, groups in entries.items():
+            found = nodes[mark] = {mark, *marked.get(mark, ())}
+            for key, _ in groups:
+                record = records[key]
+                found |= record.iris
+                for name, values in record.values.items():
+                    if name not in _SHARED_FIELDS and name not in _LITERAL_FIELDS:
+                        found |= values
+                for node in record.values.get("goodsServices", ()):
+                    goods[node].add(mark)
+                if record.kind == "Registration":
+                    for iri in record.iris:
+                        registrations[iri].add(mark)
+        # the classes of their goods and services (a national class's notation is read)
+        self._link(nodes, goods, f"?k <{TM}goodsServicesClass> ?x")
+        if registrations and self._records_any_change():
+            self._link(nodes, registrations, f"?x <{TM}registration> ?k")
+        return nodes
+
+    def _link(
+        self, nodes: dict[str, set[str]], marks_of: Mapping[str, set[str]], pattern: str
+    ) -> None:
+        """Add to each mark's nodes the ?x that `pattern` links to its nodes ?k (`marks_of`:
+        node -> the marks it was read for)."""
+        for batch in batches(sorted(marks_of)):
+            rows = self.tuples(
+                f"SELECT ?k ?x WHERE {{ VALUES ?k {{ {iri_values(batch)} }} {pattern} }}"
+            )
+            for node, linked in rows:
+                for mark in marks_of[node]:  # type: ignore[index]
+                    nodes[mark].add(linked)  # type: ignore[arg-type]
+
+    def _records_any_change(self) -> bool:
+        """Whether anything is the tm:registration of anything (one ASK per FactBase)."""
+        if self._records_changes is None:
+            self._records_changes = bool(self.store.query(f"ASK {{ ?c <{TM}registration> ?r }}"))
+        return self._records_changes
+
     def _remember(self, entries: Mapping[str, Groups]) -> None:
         """Keep the marks' records in memory, the marks used longest ago dropped first."""
         with self._kept_lock:
@@ -611,11 +692,17 @@ class FactBase(BatchedLookups, TimelineFacts):
     def _with_ownership(self, holdings: list[Holding]) -> list[Holding]:
         """`attach_ownership`, with no query per question where the store records no change
         of owner at all (nothing is the tm:registration of anything: one ASK per FactBase)."""
-        if self._records_changes is None:
-            self._records_changes = bool(self.store.query(f"ASK {{ ?c <{TM}registration> ?r }}"))
-        return attach_ownership(self, holdings) if self._records_changes else holdings
+        return attach_ownership(self, holdings) if self._records_any_change() else holdings
 
-    def _collect_holdings(self, records: dict[str, HoldingRecord], restriction: str) -> None:
+    def _collect_holdings(
+        self,
+        records: dict[str, HoldingRecord],
+        restriction: str,
+        marked: dict[str, set[str]] | None = None,
+    ) -> None:
+        """Read the statements of the holdings the `restriction` names into `records`; with
+        `marked`, note under each mark every node that names it with tm:mark (a holding or
+        not yet one: a node with no kind of holding is read but makes no record)."""
         # Oxigraph evaluates this shape in well under a millisecond per mark; a sub-SELECT
         # or a trailing VALUES for the predicates made it scan the whole store (measured).
         rows = self.tuples(
@@ -631,6 +718,8 @@ class FactBase(BatchedLookups, TimelineFacts):
         shared: dict[str, str] = {}
         for holding, predicate, obj, graph in rows:
             field_name = _HOLDING_FIELDS.get(predicate)  # type: ignore[arg-type]
+            if field_name == "mark" and marked is not None:
+                marked.setdefault(obj, set()).add(holding)  # type: ignore[arg-type]
             if field_name is not None:
                 obj = shared.setdefault(obj, obj)  # type: ignore[arg-type]
                 graph = shared.setdefault(graph, graph)  # type: ignore[arg-type]

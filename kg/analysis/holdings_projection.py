@@ -35,8 +35,12 @@ from contextlib import contextmanager, suppress
 from functools import cache
 from pathlib import Path
 
+from kg.analysis.mark_kinds import CLASS_SCHEME
 from kg.analysis.model import Holding
+from kg.analysis.sparql_text import TM
+from kg.reference import REFERENCE_GRAPHS
 from kg.store import beside_store
+from kg.store.touched import Touched
 
 __all__ = ["Groups", "HoldingsProjection", "projection_path_for"]
 
@@ -46,7 +50,19 @@ Groups = tuple[tuple[str, tuple[Holding, ...]], ...]
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS holdings (mark TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS depends (term INTEGER NOT NULL, mark TEXT NOT NULL,
+    PRIMARY KEY (term, mark)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS depends_by_mark ON depends (mark);
 """
+_GLOBAL_PREDICATES = frozenset(
+    {"http://www.w3.org/2002/07/owl#sameAs", "http://www.w3.org/2000/01/rdf-schema#subClassOf"}
+)
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
+_VOCABULARY_CLASSES = frozenset(
+    {TM + "NationalClass", TM + "MarkStatus", _SKOS + "Concept", _SKOS + "ConceptScheme"}
+)
+"""Classes of the nodes holdings read as vocabulary (a national class of goods and services
+and its notation, statuses): a write typing a node as one may change any holding."""
 _BATCH = 500  # marks looked up in one statement (SQLite's default limit is 32,766 variables)
 
 
@@ -72,9 +88,15 @@ class HoldingsProjection:
     only read.
     """
 
-    def __init__(self, path: Path, stamp_of: Callable[[], str | None]) -> None:
+    def __init__(
+        self,
+        path: Path,
+        stamp_of: Callable[[], str | None],
+        touched_since: Callable[[str], Touched] | None = None,
+    ) -> None:
         self.path = path
         self._stamp_of = stamp_of
+        self._touched_since = touched_since
         self.read_only = False
         self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
@@ -115,12 +137,20 @@ class HoldingsProjection:
 
     # ------------------------------------------------------------ writing
 
-    def put(self, stamp: str | None, entries: Mapping[str, Groups]) -> None:
+    def put(
+        self,
+        stamp: str | None,
+        entries: Mapping[str, Groups],
+        depends: Mapping[str, Iterable[str]],
+    ) -> None:
         """Keep `entries` (mark -> its records) as read from state `stamp`, if the store is
-        still in that state (else they are dropped: the next question reads again)."""
+        still in that state (else they are dropped: the next question reads again).
+        `depends` names, for each mark, every node (IRI or blank-node id) whose statements
+        its records were read from: a write that touches one drops the mark's row."""
         if stamp is None or not entries or self.read_only:
             return
         rows = [(mark, pickle.dumps(groups, protocol=5)) for mark, groups in entries.items()]
+        links = [(_term_key(term), mark) for mark in entries for term in depends.get(mark, ())]
         with self._lock:
             db = self._ready(stamp)
             if db is None:
@@ -130,8 +160,18 @@ class HoldingsProjection:
                     if self._stamp_of() != stamp or not _holds(db, stamp):
                         return  # written meanwhile: what was read is of an older state
                     db.executemany("INSERT OR REPLACE INTO holdings VALUES (?, ?)", rows)
+                    db.executemany("INSERT OR IGNORE INTO depends VALUES (?, ?)", links)
             except sqlite3.Error:
                 return  # a cache: a full disk or a locked file costs the next question a read
+
+    def catch_up(self, stamp: str | None) -> None:
+        """Make the rows those of state `stamp` now (what a question would do first): a
+        writer calls it after its writes, while it still knows what they touched, so that
+        the next process finds the rows of the marks the writes left alone."""
+        if stamp is None:
+            return
+        with self._lock:
+            self._ready(stamp)
 
     def __len__(self) -> int:
         with self._lock:
@@ -156,10 +196,41 @@ class HoldingsProjection:
             if not _holds(db, stamp) and not self.read_only:
                 with _writing(db):
                     if not _holds(db, stamp) and self._stamp_of() == stamp:
-                        _empty(db, stamp)
+                        self._catch_up(db, stamp)
         except sqlite3.Error:
             return None
         return db
+
+    def _catch_up(self, db: sqlite3.Connection, stamp: str) -> None:
+        """Rows of an earlier state made rows of state `stamp`: those of the marks that
+        depend on a node the writes since touched are dropped when this process made those
+        writes and they say what they touched (`OxigraphStore.touched_since`), and none of
+        them touched what every holding reads (owl:sameAs, the status and other SKOS
+        schemes, the reference graphs); else every row is."""
+        earlier = _state(db, "stamp")
+        if earlier is None or self._touched_since is None or _state(db, "code") != str(_code_key()):
+            _empty(db, stamp)
+            return
+        touched = self._touched_since(earlier)
+        if not touched.known or _touches_every_holding(touched):
+            _empty(db, stamp)
+            return
+        keys = sorted({_term_key(term) for term in touched.terms})
+        marks: set[str] = set()
+        for start in range(0, len(keys), _BATCH):
+            batch = keys[start : start + _BATCH]
+            found = db.execute(
+                f"SELECT DISTINCT mark FROM depends WHERE term IN ({','.join('?' * len(batch))})",
+                batch,
+            )
+            marks.update(mark for (mark,) in found)
+        dropped = sorted(marks)
+        for start in range(0, len(dropped), _BATCH):
+            batch = dropped[start : start + _BATCH]
+            among = ",".join("?" * len(batch))
+            db.execute(f"DELETE FROM holdings WHERE mark IN ({among})", batch)
+            db.execute(f"DELETE FROM depends WHERE mark IN ({among})", batch)
+        db.execute("UPDATE state SET value = ? WHERE name = 'stamp'", (stamp,))
 
     def _connect(self) -> sqlite3.Connection | None:
         if self._db is not None:
@@ -200,11 +271,42 @@ def _writing(db: sqlite3.Connection) -> Iterator[None]:
 def _empty(db: sqlite3.Connection, stamp: str | None) -> None:
     """No rows; the state `stamp` (None: of no state, until the next question sets one)."""
     db.execute("DELETE FROM holdings")
+    db.execute("DELETE FROM depends")
     db.execute("DELETE FROM state")
     if stamp is not None:
         db.executemany(
             "INSERT INTO state VALUES (?, ?)", [("stamp", stamp), ("code", str(_code_key()))]
         )
+
+
+def _touches_every_holding(touched: Touched) -> bool:
+    """Whether a write changed what any holding may read: identities (owl:sameAs), a SKOS
+    scheme (statuses, kinds of mark: but the notation of a national class of goods and
+    services, which the holdings naming it depend on), the type of a node as such
+    vocabulary, the classes of things, tmkg's reference graphs."""
+    return (
+        not _GLOBAL_PREDICATES.isdisjoint(touched.predicates)
+        or any(
+            not subject.startswith(CLASS_SCHEME)  # a national class: its holdings depend on it
+            for predicate, subjects in touched.predicates.items()
+            if predicate.startswith(_SKOS)
+            for subject in subjects
+        )
+        or any(
+            not node.startswith(CLASS_SCHEME)
+            for cls in _VOCABULARY_CLASSES & touched.typed.keys()
+            for node in touched.typed[cls]
+        )
+        or bool(touched.graphs & {graph.value for graph in REFERENCE_GRAPHS})
+    )
+
+
+def _term_key(term: str) -> int:
+    """A node's key in ``depends``: 8 bytes of its BLAKE2b digest (a collision only drops a
+    row more)."""
+    return int.from_bytes(
+        hashlib.blake2b(term.encode(), digest_size=8).digest(), "big", signed=True
+    )
 
 
 def _holds(db: sqlite3.Connection, stamp: str) -> bool:

@@ -896,6 +896,7 @@ def index_marks(graph: KnowledgeGraph) -> int:
     facts = Analyst(graph).facts
     keyed = facts.sync_mark_index()
     facts.mark_index.compare_new_texts()
+    facts.catch_up_projection()  # while this process knows what its writes touched
     return keyed
 
 
@@ -929,7 +930,9 @@ def _projection_of(graph: KnowledgeGraph) -> HoldingsProjection | None:
     path = projection_path_for(store.location)
     if path is None or getattr(store, "write_stamp", None) is None:
         return None
-    return HoldingsProjection(path, WriteStamp(Path(store.location)).read)
+    return HoldingsProjection(
+        path, WriteStamp(Path(store.location)).read, getattr(store, "touched_since", None)
+    )
 
 
 def _with_notes(usage: MarkUsage, question: str) -> MarkUsage:

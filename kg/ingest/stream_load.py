@@ -62,7 +62,7 @@ from kg.lazy import lazy_module
 from kg.reference import REFERENCE_GRAPHS, reference_quads
 from kg.store import Store
 from kg.store.crashpoints import reached
-from kg.store.oxigraph import OxigraphStore, make_room, scan_checkpoint_path
+from kg.store.oxigraph import OxigraphStore, Stage, make_room, scan_checkpoint_path
 from kg.store.oxigraph_input import require_utf8
 
 _tqdm = lazy_module("tqdm")  # progress bars: only a load of a big file on a terminal
@@ -208,6 +208,7 @@ def _stream(
         with store.scratch() as scratch:
             report = _judge(scratch, inputs, names, store, progress)
             read = len(scratch)
+            _tell(stage, scratch)
             reached("load:commit")
             before = len(stage.store)
             _transfer(scratch, stage.store, Path(store.location).parent)
@@ -365,6 +366,16 @@ def _add_reference(data: ox.Store) -> None:
     data.bulk_extend(
         ox.Quad(q.subject, q.predicate, q.object, REFERENCE_GRAPH) for q in reference_quads()
     )
+
+
+def _tell(stage: Stage, loaded: ox.Store) -> None:
+    """Record on the stage what the load touches (`kg.store.touched`: caches beside the store
+    keep what it does not), reading the loaded quads until they name more nodes than
+    `Touched.MAX_TERMS` (then nothing is told: a register's load drops those caches)."""
+    stage.track()
+    quads = iter(loaded.quads_for_pattern(None, None, None, None))
+    while stage.touched.known and (chunk := list(islice(quads, 10_000))):
+        stage.record(chunk)
 
 
 def _transfer(source: ox.Store, target: ox.Store, beside: Path) -> None:

@@ -34,6 +34,7 @@ class Staged:
 
     def __init__(self, stage: Stage) -> None:
         self.stage = stage
+        stage.track()  # every quad written is recorded (caches beside the store keep the rest)
 
     @property
     def store(self) -> ox.Store:
@@ -49,6 +50,8 @@ class Staged:
         return iter(self.store.quads_for_pattern(subject, predicate, obj, graph))  # type: ignore[arg-type]
 
     def replace(self, removed: list[ox.Quad], added: list[ox.Quad]) -> None:
+        self.stage.record(removed)
+        self.stage.record(added)
         for quad in removed:
             self.store.remove(quad)
         self.store.extend(added)
@@ -70,6 +73,7 @@ class Staged:
 
     def add(self, quads: Sequence[ox.Quad]) -> int:
         new = [quad for quad in quads if quad not in self.store]
+        self.stage.record(new)
         if len(new) >= BULK_MIN_QUADS:
             self.store.bulk_extend(new)
         else:
@@ -140,6 +144,7 @@ class Fresh(Staged):
                 self._described.add(quad.subject.value)  # type: ignore[union-attr]
             if quad.predicate == _RDF_TYPE and quad.object == _REGISTRATION:
                 self._registrations.add(hash(quad.subject.value))  # type: ignore[union-attr]
+        self.stage.record(unique)
         data = ox.serialize(unique, format=ox.RdfFormat.N_QUADS)
         self.settle()  # one batch in flight at most: memory stays bounded
         self._loading = threading.Thread(target=self._load, args=(data,), name="tmkg-import-load")

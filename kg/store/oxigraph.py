@@ -11,7 +11,7 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
 from typing import ClassVar
@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from kg.errors import QueryError, StoreError, StoreLocked
 from kg.store.base import GraphName, QueryResult, Term
 from kg.store.crashpoints import reached
+from kg.store.touched import Touched
 from kg.store.write_stamp import WriteStamp
 from kg.store.writer_lock import WriterLock
 
@@ -61,6 +62,8 @@ class OxigraphStore:
             )
         self._stamp: WriteStamp | None = None
         self._opened_stamp: str | None = None  # a read-only view's (`write_stamp`)
+        # this handle's writes: (token before, token after, what it touched), oldest first
+        self._journal: list[tuple[str | None, str, Touched]] = []
         if self._path is None:
             self._store = ox.Store()
         elif self.read_only:
@@ -104,13 +107,41 @@ class OxigraphStore:
         assert self._stamp is not None
         return None if self._stamp.writing else self._stamp.read()
 
+    def touched_since(self, token: str | None) -> Touched:
+        """What this handle's writes touched since the store's write token was `token` (none
+        if it still is); not known (`Touched.known` False) when another process wrote
+        meanwhile, a write did not say, or this handle no longer remembers that far back
+        (it keeps what `Touched.MAX_TERMS` nodes and 64 writes hold)."""
+        current = self.write_stamp
+        if token is None or current is None:
+            return Touched.unknown()
+        touched = Touched()
+        if token == current:
+            return touched
+        starts = [i for i, (before, _, _) in enumerate(self._journal) if before == token]
+        if not starts:
+            return Touched.unknown()
+        expected = token
+        for before, after, told in self._journal[starts[-1] :]:
+            if before != expected:
+                return Touched.unknown()
+            touched.update(told)
+            expected = after
+        return touched if expected == current else Touched.unknown()
+
     @contextmanager
-    def _stamped(self) -> Iterator[None]:
+    def _stamped(self, quads: Sequence[ox.Quad] | None = None) -> Iterator[_Write]:
         """Around a write (call with the write lock held): the store's token replaced
-        before it begins, marked finished when it ends (`kg.store.write_stamp`)."""
+        before it begins, marked finished when it ends (`kg.store.write_stamp`), and what it
+        touched remembered (`touched_since`): the nodes of `quads`, or what the caller sets
+        on the `_Write` it is given (not known unless set)."""
+        write = _Write(Touched.unknown() if quads is None else Touched())
+        if quads is not None:
+            write.touched.record(quads)
         if self._stamp is None:
-            yield
+            yield write
             return
+        outer = not self._stamp.writing
         try:
             self._stamp.begin()
         except OSError as error:
@@ -118,10 +149,18 @@ class OxigraphStore:
                 f"cannot write beside the store at {self.location}: {error}"
             ) from error
         try:
-            yield
+            yield write
         finally:
             with suppress(OSError):  # left pending: nothing computed before is trusted
                 self._stamp.end()
+            if outer and self._stamp.token is not None:
+                self._remember(self._stamp.before, self._stamp.token, write.touched)
+
+    def _remember(self, before: str | None, after: str, touched: Touched) -> None:
+        self._journal.append((before, after, touched))
+        held = sum(len(told.terms) for _, _, told in self._journal)
+        while self._journal and (len(self._journal) > 64 or held > Touched.MAX_TERMS):
+            held -= len(self._journal.pop(0)[2].terms)
 
     @property
     def native(self) -> ox.Store:
@@ -168,12 +207,14 @@ class OxigraphStore:
             if len(new) >= BULK_MIN_QUADS and self._path is not None and self.bulk_swap:
                 self._bulk_add(new)
             elif new:
-                with self._stamped():
+                with self._stamped(new):
                     self._write(self._store.extend, new)
             return len(new)
 
     def _bulk_add(self, quads: list[ox.Quad]) -> None:
         with self.staged() as stage:
+            stage.track()
+            stage.record(quads)
             reached("bulk:extend")
             stage.store.bulk_extend(quads)
 
@@ -202,10 +243,11 @@ class OxigraphStore:
                 yield stage
                 self._store, stage.store = stage.store, None  # type: ignore[assignment]
                 return
-            with self._stamped():
-                yield from self._staged_on_disk(self._path)
+            with self._stamped() as write:
+                stage = yield from self._staged_on_disk(self._path)
+                write.touched = stage.touched
 
-    def _staged_on_disk(self, path: Path) -> Iterator[Stage]:
+    def _staged_on_disk(self, path: Path) -> Generator[Stage, None, Stage]:
         """`staged` on disk: a checkpoint copy written, then swapped in (or thrown away)."""
         staging, old = _staging_paths(path)
         make_room(staging)
@@ -225,6 +267,7 @@ class OxigraphStore:
             raise
         stage.close()
         self._swap(staging, old)
+        return stage
 
     def _checkpoint(self, path: Path, failure: str, suggestion: str | None = None) -> Stage:
         """A RocksDB checkpoint of the store (hard links: milliseconds) at `path`, opened; on
@@ -353,16 +396,16 @@ class OxigraphStore:
             present = [quad for quad in quads if quad in self._store]
             if not present:
                 return 0
-            if any(_has_blank_node(quad) for quad in present):
-                # DELETE DATA cannot name blank nodes; tmkg skolemizes them on load: rare.
-                with self._stamped():
+            with self._stamped(present):
+                if any(_has_blank_node(quad) for quad in present):
+                    # DELETE DATA cannot name blank nodes; tmkg skolemizes them on load: rare.
                     for quad in present:
                         self._store.remove(quad)
+                    return len(present)
+                # One SPARQL Update is one transaction, so a failed removal removes nothing.
+                body = "\n".join(_ntriples_quad(quad) for quad in present)
+                self.update(f"DELETE DATA {{ {body} }}")
                 return len(present)
-            # One SPARQL Update is one transaction, so a failed removal removes nothing.
-            body = "\n".join(_ntriples_quad(quad) for quad in present)
-            self.update(f"DELETE DATA {{ {body} }}")
-            return len(present)
 
     def replace(self, removed: Sequence[ox.Quad], added: Sequence[ox.Quad]) -> None:
         """Remove some quads and add others in one transaction (a SPARQL Update's effect).
@@ -375,7 +418,7 @@ class OxigraphStore:
         written.
         """
         self._check_writable()
-        with self._write_lock, self._stamped():
+        with self._write_lock, self._stamped([*removed, *added]):
             named = [quad for quad in removed if not _has_blank_node(quad)]
             for quad in removed:
                 if _has_blank_node(quad):
@@ -449,14 +492,34 @@ class OxigraphStore:
             raise StoreError(f"writing to the store at {self.location} failed: {error}") from error
 
 
+class _Write:
+    """A write under way (`OxigraphStore._stamped`): what it touched, as far as it is told."""
+
+    def __init__(self, touched: Touched) -> None:
+        self.touched = touched
+
+
 class Stage:
-    """A private copy of an `OxigraphStore` being written (`OxigraphStore.staged`)."""
+    """A private copy of an `OxigraphStore` being written (`OxigraphStore.staged`).
+
+    What the writes into it touched is not known (caches beside the store are dropped whole
+    when it is swapped in) unless its writer calls `track` first and then `record` with every
+    quad it adds or removes."""
 
     def __init__(self, store: ox.Store, path: Path | None = None) -> None:
         self.store = store
         self.path = path
         """Where the copy is on disk (None in memory): another process may open it read-only
         while nothing writes to it (flush first)."""
+        self.touched = Touched.unknown()
+
+    def track(self) -> None:
+        """From now on every quad written is `record`ed: what the write touched is known."""
+        self.touched = Touched()
+
+    def record(self, quads: Iterable[ox.Quad]) -> None:
+        """Note quads added to or removed from the copy (when tracking)."""
+        self.touched.record(quads)
 
     def close(self) -> None:
         """Drop the handle, so RocksDB releases the copy (pyoxigraph closes on collection)."""

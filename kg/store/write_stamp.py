@@ -49,7 +49,10 @@ class WriteStamp:
 
     def __init__(self, store_path: Path) -> None:
         self.path = stamp_path_for(store_path)
-        self._token: str | None = None
+        self.token: str | None = None
+        """The token of the write under way or last begun by this handle."""
+        self.before: str | None = None
+        """The finished token the store had when that write began (None: none)."""
         self._depth = 0  # writes nest: add() of a big batch stages a copy
 
     def read(self) -> str | None:
@@ -72,17 +75,22 @@ class WriteStamp:
         """Before a write: a new token, pending, on disk before the store changes."""
         self._depth += 1
         if self._depth == 1:
-            self._token = secrets.token_hex(16)
-            self._write(f"{_PENDING} {self._token}", durable=True)
+            self.before = self.read()
+            self.token = secrets.token_hex(16)
+            try:
+                self._write(f"{_PENDING} {self.token}", durable=True)
+            except OSError:
+                self._depth -= 1
+                raise
 
     def end(self) -> None:
         """After a write, whether it succeeded or not: its token, finished. A write that
         failed left the store as it was, yet what was computed before is dropped: nothing
         depends on telling the two apart."""
         self._depth -= 1
-        if self._depth == 0 and self._token is not None:
+        if self._depth == 0 and self.token is not None:
             # not made durable: lost in a crash, the token stays pending, which trusts nothing
-            self._write(f"{_DONE} {self._token}", durable=False)
+            self._write(f"{_DONE} {self.token}", durable=False)
 
     @property
     def writing(self) -> bool:
