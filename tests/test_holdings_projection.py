@@ -301,10 +301,49 @@ def test_a_row_tmkg_did_not_write_is_refused_not_run(
     assert not (tmp_path / "PWNED").exists()
 
 
-def test_a_file_that_is_not_a_projection_is_left_aside(store: Path) -> None:
-    projection_path_for(str(store)).write_bytes(b"\0not sqlite" * 100)  # type: ignore[union-attr]
+@pytest.mark.parametrize(
+    "schema",
+    [
+        None,  # not SQLite at all
+        "CREATE TABLE holdings (a, b, c); CREATE TABLE state (x);",
+        "CREATE VIEW holdings AS SELECT 1 AS mark, 2 AS data;",
+        "CREATE TABLE holdings (mark TEXT PRIMARY KEY, data BLOB); CREATE TABLE log (x);"
+        "CREATE TRIGGER t AFTER INSERT ON holdings BEGIN INSERT INTO log VALUES (1); END;",
+    ],
+)
+def test_a_file_that_is_not_a_projection_is_made_anew(
+    schema: str | None, store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = projection_path_for(str(store))
+    assert path is not None
+    if schema is None:
+        path.write_bytes(b"\0not sqlite" * 100)
+    else:
+        with sqlite3.connect(path) as db:
+            db.executescript(schema)
     with _open(store) as graph:
         assert _holders(graph) == ["Lark One Ltd", "Lark Two GmbH"]
+    with _open(store) as graph:  # the file made anew is the projection the next one reads
+        facts = Analyst(graph).facts
+        reads = _holding_reads(facts, monkeypatch)
+        assert _holders(graph) == ["Lark One Ltd", "Lark Two GmbH"]
+        assert reads() == []
+
+
+def test_rows_another_user_signed_are_read_from_the_store(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each user signs the rows with a key of their own: rows signed otherwise (by another
+    user of a shared store, or made up) are never unpickled; the store answers."""
+    with _open(store) as graph:
+        _holders(graph)
+    monkeypatch.setattr(holdings_projection, "user_key", lambda: b"k" * 32)
+    monkeypatch.setattr("kg.analysis.service.user_key", lambda: b"k" * 32)
+    with _open(store) as graph:
+        facts = Analyst(graph).facts
+        reads = _holding_reads(facts, monkeypatch)
+        assert _holders(graph) == ["Lark One Ltd", "Lark Two GmbH"]
+        assert reads()
 
 
 def test_rows_of_another_version_of_tmkg_are_not_read(
@@ -469,3 +508,22 @@ def test_kg_load_keeps_the_rows_of_the_marks_it_did_not_touch(
         assert facts.holdings([larkspur]) == truth
         assert bool(reads()) is touching
         assert len({h.party for h in truth}) == (3 if touching else 2)
+
+
+def test_a_store_named_by_two_paths_is_one_store(store: Path, tmp_path: Path) -> None:
+    """A symlink to the store: one writer lock, one write token, one projection, and a
+    staged write through the link writes the store, not a copy in the link's place."""
+    link = tmp_path / "link"
+    link.symlink_to(store)
+    with _open(link) as graph:
+        assert _holders(graph) == ["Lark One Ltd", "Lark Two GmbH"]  # the projection filled
+    with _open(store) as graph:
+        _staged(graph, tmp_path)  # the DE registration cancelled, through the real path
+    with _open(link) as graph:
+        assert _holders(graph) == ["Lark One Ltd"]
+        _add(graph, tmp_path)
+        with graph.store.staged() as stage:  # type: ignore[attr-defined]
+            stage.store.add(_quads()[0])
+    assert link.is_symlink()
+    assert not (tmp_path / ".link.old").exists()
+    assert stamp_path_for(store).exists() and not stamp_path_for(link).exists()

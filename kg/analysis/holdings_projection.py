@@ -15,9 +15,14 @@ of tmkg starts afresh rather than reading holdings it built otherwise. Like the 
 cache, it keeps only marks whose records stand alone (no owl:sameAs: such a record reads the
 same whatever marks are asked with it).
 
-Rows are pickles of `kg.analysis.model` dataclasses read back by an unpickler that builds
-only the dataclasses and enums of `kg.analysis` (`_Unpickler`): a file that holds anything
-else (written by hand to run code when read) is refused and the projection emptied.
+Rows are pickles of `kg.analysis.model` dataclasses, each signed (HMAC-SHA256 over the mark
+and the pickle) with a key of the user's own (``projection.key`` in tmkg's data folder, made
+on first use, readable by the user alone): a row is unpickled only when its signature is the
+user's, so rows written by anyone else (by hand, to run code when read or to answer with
+made-up holdings; or by another user of a shared store) are read again from the store, never
+built. The unpickler builds only the dataclasses and enums of `kg.analysis` besides
+(`_Unpickler`). A file that is not a projection (another schema, not SQLite) is removed and
+made anew.
 """
 
 from __future__ import annotations
@@ -25,8 +30,11 @@ from __future__ import annotations
 import dataclasses
 import enum
 import hashlib
+import hmac
 import io
+import os
 import pickle
+import secrets
 import sqlite3
 import sys
 import threading
@@ -35,14 +43,17 @@ from contextlib import contextmanager, suppress
 from functools import cache
 from pathlib import Path
 
+import platformdirs
+
 from kg.analysis.mark_kinds import CLASS_SCHEME
 from kg.analysis.model import Holding
 from kg.analysis.sparql_text import TM
 from kg.reference import REFERENCE_GRAPHS
+from kg.resources import SCHEMA_DIR
 from kg.store import beside_store
 from kg.store.touched import Touched
 
-__all__ = ["Groups", "HoldingsProjection", "projection_path_for"]
+__all__ = ["Groups", "HoldingsProjection", "projection_path_for", "user_key"]
 
 Groups = tuple[tuple[str, tuple[Holding, ...]], ...]
 """A mark's records: (record key, the holdings read from it), as `FactBase` keeps them."""
@@ -64,6 +75,8 @@ _VOCABULARY_CLASSES = frozenset(
 """Classes of the nodes holdings read as vocabulary (a national class of goods and services
 and its notation, statuses): a write typing a node as one may change any holding."""
 _BATCH = 500  # marks looked up in one statement (SQLite's default limit is 32,766 variables)
+_BUSY_MS = 2_000  # a question waits this long for another process's write, then reads the store
+_SIGNATURE_BYTES = 32
 
 
 def projection_path_for(location: str) -> Path | None:
@@ -93,8 +106,11 @@ class HoldingsProjection:
         path: Path,
         stamp_of: Callable[[], str | None],
         touched_since: Callable[[str], Touched] | None = None,
+        *,
+        key: bytes,
     ) -> None:
         self.path = path
+        self._key = key
         self._stamp_of = stamp_of
         self._touched_since = touched_since
         self.read_only = False
@@ -125,11 +141,14 @@ class HoldingsProjection:
                             f"SELECT mark, data FROM holdings WHERE mark IN ({marks_sql})", batch
                         ).fetchall()
                         for mark, data in rows:
-                            found[mark] = _loads(data)
+                            groups = self._loads(mark, data)
+                            if groups is not None:
+                                found[mark] = groups
                 finally:
                     db.execute("COMMIT")
             except (pickle.UnpicklingError, sqlite3.DatabaseError, *_DECODING):
-                if not self.read_only:  # not ours to read: start afresh (read-only: read none)
+                # signed by this user yet not readable (another tmkg's classes): start afresh
+                if not self.read_only:
                     with suppress(sqlite3.Error), _writing(db):
                         _empty(db, None)
                 return {}
@@ -149,7 +168,7 @@ class HoldingsProjection:
         its records were read from: a write that touches one drops the mark's row."""
         if stamp is None or not entries or self.read_only:
             return
-        rows = [(mark, pickle.dumps(groups, protocol=5)) for mark, groups in entries.items()]
+        rows = [(mark, self._signed(mark, groups)) for mark, groups in entries.items()]
         links = [(_term_key(term), mark) for mark in entries for term in depends.get(mark, ())]
         with self._lock:
             db = self._ready(stamp)
@@ -163,6 +182,19 @@ class HoldingsProjection:
                     db.executemany("INSERT OR IGNORE INTO depends VALUES (?, ?)", links)
             except sqlite3.Error:
                 return  # a cache: a full disk or a locked file costs the next question a read
+
+    def _signed(self, mark: str, groups: Groups) -> bytes:
+        data = pickle.dumps(groups, protocol=5)
+        return _signature(self._key, mark, data) + data
+
+    def _loads(self, mark: str, row: object) -> Groups | None:
+        """A row's records, if this user signed it (else None: read from the store again)."""
+        if not isinstance(row, bytes) or len(row) < _SIGNATURE_BYTES:
+            return None
+        signature, data = row[:_SIGNATURE_BYTES], row[_SIGNATURE_BYTES:]
+        if not hmac.compare_digest(signature, _signature(self._key, mark, data)):
+            return None
+        return _loads(data)
 
     def catch_up(self, stamp: str | None) -> None:
         """Make the rows those of state `stamp` now (what a question would do first): a
@@ -236,23 +268,63 @@ class HoldingsProjection:
         if self._db is not None:
             return self._db
         try:
-            db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.execute("PRAGMA busy_timeout=10000")
-            db.executescript(_SCHEMA)
+            db = _open_writable(self.path)
         except sqlite3.Error:
             try:  # a folder this process may not write: read what a writer left, if anything
                 if not self.path.exists():
                     return None
                 uri = f"{self.path.resolve().as_uri()}?mode=ro"
                 db = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
-                db.execute("SELECT 1 FROM state LIMIT 1").fetchall()
+                _check_schema(db)
             except sqlite3.Error:
                 return None  # not a projection (or not readable): questions read the store
             self.read_only = True
         self._db = db
         return db
+
+
+def _open_writable(path: Path) -> sqlite3.Connection:
+    """The projection at `path`, made if missing; a file that is not one (not SQLite, or
+    tables of other shapes: not tmkg's) is removed and made anew. Raises `sqlite3.Error`
+    when the folder or the file cannot be written."""
+    for attempt in range(2):
+        db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        try:
+            db.execute(f"PRAGMA busy_timeout={_BUSY_MS}")
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(_SCHEMA)
+            _check_schema(db)
+            return db
+        except sqlite3.DatabaseError:
+            db.close()
+            if attempt or not path.is_file():
+                raise
+            for leftover in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))):
+                with suppress(FileNotFoundError):
+                    leftover.unlink()
+    raise AssertionError("unreachable")
+
+
+def _check_schema(db: sqlite3.Connection) -> None:
+    """Raise `sqlite3.DatabaseError` unless the tables have the columns tmkg reads (and are
+    tables): an index file of another program, or tables written by hand."""
+    kinds = dict(
+        db.execute(
+            "SELECT name, type FROM sqlite_master WHERE name IN ('holdings', 'state', 'depends')"
+        ).fetchall()
+    )
+    columns = {
+        "holdings": ["mark", "data"],
+        "state": ["name", "value"],
+        "depends": ["term", "mark"],
+    }
+    for table, expected in columns.items():
+        found = [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
+        if kinds.get(table) != "table" or found != expected:
+            raise sqlite3.DatabaseError(f"{table} is not the projection's table")
+    if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'trigger' LIMIT 1").fetchone():
+        raise sqlite3.DatabaseError("a trigger: not tmkg's projection")
 
 
 @contextmanager
@@ -319,7 +391,10 @@ def _state(db: sqlite3.Connection, name: str) -> str | None:
     return None if row is None else row[0]
 
 
-_DECODING = (AttributeError, EOFError, ImportError, IndexError, TypeError, ValueError)
+_DECODING = (
+    AttributeError, EOFError, ImportError, IndexError, MemoryError, RecursionError, TypeError,
+    ValueError,
+)  # fmt: skip
 """What unpickling a damaged or foreign row may raise besides `pickle.UnpicklingError`."""
 
 
@@ -358,12 +433,46 @@ def _loads(data: bytes) -> Groups:
 
 @cache
 def _code_key() -> int:
-    """A fingerprint of the code that builds holdings: every module of ``kg.analysis`` and
-    the namespaces (their source bytes), and the Python version (how pickles read)."""
+    """A fingerprint of the code and data that build holdings: every module of tmkg and
+    every file of its ``schema`` folder (their bytes), and the Python version (how pickles
+    read): any other version of tmkg starts the projection afresh."""
     import kg
 
     root = Path(kg.__file__).parent
     digest = hashlib.sha256(sys.version.encode())
-    for path in sorted([*root.joinpath("analysis").glob("*.py"), root / "namespaces.py"]):
-        digest.update(path.name.encode() + path.read_bytes())
+    for path in sorted([*root.rglob("*.py"), *SCHEMA_DIR.rglob("*")]):
+        if path.is_file():
+            digest.update(path.name.encode() + path.read_bytes())
     return int.from_bytes(digest.digest()[:8], "big") >> 1
+
+
+def _signature(key: bytes, mark: str, data: bytes) -> bytes:
+    return hmac.new(key, mark.encode() + b"\0" + data, hashlib.sha256).digest()
+
+
+def user_key() -> bytes | None:
+    """This user's key for signing projection rows (``projection.key`` in tmkg's data
+    folder: 32 random bytes, made on first use with mode 0600); None when it cannot be read
+    or made (the projection is then not used)."""
+    folder = Path(platformdirs.user_data_dir("tmkg", appauthor=False))
+    path = folder / "projection.key"
+    try:
+        key = path.read_bytes()
+        if len(key) == 32:
+            return key
+    except OSError:
+        pass
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(secrets.token_bytes(32))
+        key = path.read_bytes()
+    except FileExistsError:  # another process made it meanwhile
+        with suppress(OSError):
+            key = path.read_bytes()
+            return key if len(key) == 32 else None
+        return None
+    except OSError:
+        return None
+    return key if len(key) == 32 else None

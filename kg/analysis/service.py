@@ -41,7 +41,7 @@ from kg.analysis.designations import set_aside_notes, without_designations
 from kg.analysis.evidence import EvidencePair, Statement, cite_pairs, with_evidence
 from kg.analysis.facts import FactBase
 from kg.analysis.gc_pause import collector_paused
-from kg.analysis.holdings_projection import HoldingsProjection, projection_path_for
+from kg.analysis.holdings_projection import HoldingsProjection, projection_path_for, user_key
 from kg.analysis.homoglyphs import look_alike_note
 from kg.analysis.judgment_facts import read_claims, read_judgments
 from kg.analysis.judgments import Claim, Judgment
@@ -930,8 +930,11 @@ def _projection_of(graph: KnowledgeGraph) -> HoldingsProjection | None:
     path = projection_path_for(store.location)
     if path is None or getattr(store, "write_stamp", None) is None:
         return None
+    key = user_key()  # rows are signed: none another user or program wrote is built
+    if key is None:
+        return None
     return HoldingsProjection(
-        path, WriteStamp(Path(store.location)).read, getattr(store, "touched_since", None)
+        path, WriteStamp(Path(store.location)).read, getattr(store, "touched_since", None), key=key
     )
 
 

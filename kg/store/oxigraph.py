@@ -47,7 +47,9 @@ class OxigraphStore:
     transactional: ClassVar[bool] = True
 
     def __init__(self, path: str | Path | None, *, read_only: bool = False) -> None:
-        self._path = Path(path) if path is not None else None
+        # one store whatever path names it (a symlink, a bind mount): the writer lock, the
+        # staged swap and the files kept beside the store go by the folder's real path
+        self._path = Path(os.path.realpath(path)) if path is not None else None
         self._write_lock = threading.RLock()
         self._writer: WriterLock | None = None
         self.read_only = read_only and self._path is not None

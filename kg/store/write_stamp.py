@@ -98,12 +98,16 @@ class WriteStamp:
 
     def _write(self, text: str, *, durable: bool) -> None:
         temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-        with open(temporary, "w", encoding="ascii") as out:
-            out.write(text + "\n")
-            if durable:
-                out.flush()
-                os.fsync(out.fileno())
-        os.replace(temporary, self.path)
+        try:
+            with open(temporary, "w", encoding="ascii") as out:
+                out.write(text + "\n")
+                if durable:
+                    out.flush()
+                    os.fsync(out.fileno())
+            os.replace(temporary, self.path)
+        except OSError:
+            temporary.unlink(missing_ok=True)
+            raise
         if durable:
             descriptor = os.open(self.path.parent, os.O_RDONLY)
             try:
