@@ -527,3 +527,99 @@ def test_a_store_named_by_two_paths_is_one_store(store: Path, tmp_path: Path) ->
     assert link.is_symlink()
     assert not (tmp_path / ".link.old").exists()
     assert stamp_path_for(store).exists() and not stamp_path_for(link).exists()
+
+
+STATUS_WORLD = (
+    PREFIXES
+    + """
+graph:status-world {
+    mark:zorblax a tm:Mark ; tm:text "ZORBLAX" .
+    party:zorblax-corp a tm:Company ; schema:name "Zorblax Corp" .
+    reg:us-7100020 a tm:Registration ; tm:mark mark:zorblax ; tm:owner party:zorblax-corp ;
+        tm:jurisdiction cc:US ; tm:niceClass nice:9 ; tm:filingDate "2015-01-05"^^xsd:date ;
+        tm:statusCode "999" ; tm:status "Kaput" .
+    <https://w3id.org/tmkg/id/class-scheme/odd/later> a tm:MarkStatus ;
+        <http://www.w3.org/2004/02/skos/core#broader> status:registered .
+}
+"""
+)
+_CS = "https://w3id.org/tmkg/id/class-scheme/odd/"
+_SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
+STATUS_WRITES = {
+    # a status code of the USPTO's scheme named under the class-scheme folder
+    "uspto code": f"<{_CS}uspto-999> <{_SKOS_NS}inScheme> <https://w3id.org/tmkg/id/status/uspto> ;"
+    f' <{_SKOS_NS}notation> "999" ; <{_SKOS_NS}broadMatch> status:cancelled .',
+    # a status typed there, its label the registration's status text
+    "status label": f'<{_CS}kaput> a tm:MarkStatus ; <{_SKOS_NS}prefLabel> "Kaput"@en ;'
+    f" <{_SKOS_NS}broader> status:cancelled .",
+    # a label added to a status that was there already
+    "label of a status": f'<{_CS}later> <{_SKOS_NS}prefLabel> "Kaput"@en .',
+}
+
+
+@pytest.mark.parametrize("how", ["load", "add"])
+@pytest.mark.parametrize("write", sorted(STATUS_WRITES))
+def test_statuses_named_among_the_class_schemes_change_every_holding(
+    write: str, how: str, tmp_path: Path
+) -> None:
+    """A national class's own statements change only the holdings naming it; a status (or a
+    USPTO status code) named under the same folder changes any holding's status."""
+    world = tmp_path / "status.trig"
+    world.write_text(STATUS_WORLD, encoding="utf-8")
+    later = tmp_path / "later.trig"
+    later.write_text(
+        PREFIXES + f"graph:status-later {{ {STATUS_WRITES[write]} }}\n", encoding="utf-8"
+    )
+    with _open(tmp_path / "store") as graph:
+        graph.load([world])
+        facts = Analyst(graph).facts
+        marks = sorted(facts.marks)
+        before = facts.holdings(marks)
+        if how == "load":
+            graph.load([later])
+        else:
+            parsed = ox.Dataset(ox.parse(path=str(later), format=ox.RdfFormat.TRIG))
+            graph.store.add(list(parsed))
+        graph.changed()
+        facts = Analyst(graph).facts
+        facts.catch_up_projection()
+        truth = FactBase(graph.store).holdings(marks)
+        assert truth != before  # the write changed the status read
+        assert facts.holdings(marks) == truth
+
+
+@pytest.mark.parametrize("kind", ["garbage", "empty", "symlink", "others may read", "folder"])
+def test_a_key_that_is_not_the_users_own_turns_the_projection_off(
+    kind: str, store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "xdg"
+    monkeypatch.setenv("XDG_DATA_HOME", str(data))
+    key = data / "tmkg" / "projection.key"
+    key.parent.mkdir(parents=True)
+    if kind == "garbage":
+        key.write_bytes(b"x" * 100)
+    elif kind == "empty":
+        key.write_bytes(b"")
+    elif kind == "symlink":
+        key.symlink_to("/dev/zero")
+    elif kind == "others may read":
+        key.write_bytes(b"k" * 32)
+        key.chmod(0o644)
+    else:
+        key.mkdir()
+    key.parent.chmod(0o700)
+    assert holdings_projection.user_key() is None
+    with _open(store) as graph:
+        assert Analyst(graph).facts._projection is None
+        assert _holders(graph) == ["Lark One Ltd", "Lark Two GmbH"]
+
+
+def test_the_key_is_made_once_for_the_user_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    first = holdings_projection.user_key()
+    assert first is not None and len(first) == 32
+    assert holdings_projection.user_key() == first
+    key = tmp_path / "xdg" / "tmkg" / "projection.key"
+    assert key.stat().st_mode & 0o777 == 0o600

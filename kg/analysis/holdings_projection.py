@@ -36,6 +36,7 @@ import os
 import pickle
 import secrets
 import sqlite3
+import stat
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -48,7 +49,7 @@ import platformdirs
 from kg.analysis.mark_kinds import CLASS_SCHEME
 from kg.analysis.model import Holding
 from kg.analysis.sparql_text import TM
-from kg.reference import REFERENCE_GRAPHS
+from kg.reference import REFERENCE_GRAPHS, USPTO_STATUS_SCHEME
 from kg.resources import SCHEMA_DIR
 from kg.store import beside_store
 from kg.store.touched import Touched
@@ -69,11 +70,15 @@ _GLOBAL_PREDICATES = frozenset(
     {"http://www.w3.org/2002/07/owl#sameAs", "http://www.w3.org/2000/01/rdf-schema#subClassOf"}
 )
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
-_VOCABULARY_CLASSES = frozenset(
-    {TM + "NationalClass", TM + "MarkStatus", _SKOS + "Concept", _SKOS + "ConceptScheme"}
-)
-"""Classes of the nodes holdings read as vocabulary (a national class of goods and services
-and its notation, statuses): a write typing a node as one may change any holding."""
+_VOCABULARY_CLASSES = frozenset({TM + "NationalClass", _SKOS + "Concept", _SKOS + "ConceptScheme"})
+"""Classes of the nodes holdings read as vocabulary beside statuses: a write typing a node
+outside the class schemes as one may change any holding."""
+_STATUS_VOCABULARY = frozenset({TM + "MarkStatus", USPTO_STATUS_SCHEME})
+"""Nodes a write names only to type something as a status or to put it in the USPTO's
+status codes: what every holding's status is read through."""
+_CLASS_STATEMENTS = frozenset({_SKOS + "notation", _SKOS + "inScheme", _SKOS + "prefLabel"})
+"""The SKOS statements of a national class of goods and services (`kg.analysis.mark_kinds`)."""
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _BATCH = 500  # marks looked up in one statement (SQLite's default limit is 32,766 variables)
 _BUSY_MS = 2_000  # a question waits this long for another process's write, then reads the store
 _SIGNATURE_BYTES = 32
@@ -108,9 +113,11 @@ class HoldingsProjection:
         touched_since: Callable[[str], Touched] | None = None,
         *,
         key: bytes,
+        status_like: Callable[[Iterable[str]], bool] = lambda _: True,
     ) -> None:
         self.path = path
         self._key = key
+        self._status_like = status_like
         self._stamp_of = stamp_of
         self._touched_since = touched_since
         self.read_only = False
@@ -244,7 +251,7 @@ class HoldingsProjection:
             _empty(db, stamp)
             return
         touched = self._touched_since(earlier)
-        if not touched.known or _touches_every_holding(touched):
+        if not touched.known or _touches_every_holding(touched, self._status_like):
             _empty(db, stamp)
             return
         keys = sorted({_term_key(term) for term in touched.terms})
@@ -351,26 +358,35 @@ def _empty(db: sqlite3.Connection, stamp: str | None) -> None:
         )
 
 
-def _touches_every_holding(touched: Touched) -> bool:
-    """Whether a write changed what any holding may read: identities (owl:sameAs), a SKOS
-    scheme (statuses, kinds of mark: but the notation of a national class of goods and
-    services, which the holdings naming it depend on), the type of a node as such
-    vocabulary, the classes of things, tmkg's reference graphs."""
-    return (
-        not _GLOBAL_PREDICATES.isdisjoint(touched.predicates)
-        or any(
-            not subject.startswith(CLASS_SCHEME)  # a national class: its holdings depend on it
-            for predicate, subjects in touched.predicates.items()
-            if predicate.startswith(_SKOS)
-            for subject in subjects
-        )
-        or any(
-            not node.startswith(CLASS_SCHEME)
-            for cls in _VOCABULARY_CLASSES & touched.typed.keys()
-            for node in touched.typed[cls]
-        )
-        or bool(touched.graphs & {graph.value for graph in REFERENCE_GRAPHS})
-    )
+def _touches_every_holding(touched: Touched, status_like: Callable[[Iterable[str]], bool]) -> bool:
+    """Whether a write changed what any holding may read: identities (owl:sameAs), the
+    classes of things, tmkg's reference graphs, a status scheme (a node typed or untyped as
+    a status, put in or out of the USPTO's status codes, any SKOS statement but those below),
+    or the type of a node as such vocabulary. A national class of goods and services is read
+    only by the holdings naming it (they depend on it): its type as one, its notation, scheme
+    and label change no other holding, unless the node is also a status (`status_like`, asked
+    of the store as it is after the write)."""
+    if not _GLOBAL_PREDICATES.isdisjoint(touched.predicates):
+        return True
+    if touched.graphs & {graph.value for graph in REFERENCE_GRAPHS}:
+        return True
+    if touched.terms & _STATUS_VOCABULARY:  # typed (or no longer) as a status, a status code
+        return True
+    classes: set[str] = set()  # national classes, by their own statements
+    for predicate, subjects in touched.predicates.items():
+        if not predicate.startswith(_SKOS):
+            continue
+        if predicate not in _CLASS_STATEMENTS or not all(
+            subject.startswith(CLASS_SCHEME) for subject in subjects
+        ):
+            return True
+        classes |= subjects
+    for cls in _VOCABULARY_CLASSES & touched.typed.keys():
+        nodes = touched.typed[cls]
+        if not all(node.startswith(CLASS_SCHEME) for node in nodes):
+            return True
+        classes |= nodes
+    return bool(classes) and status_like(classes)
 
 
 def _term_key(term: str) -> int:
@@ -452,27 +468,33 @@ def _signature(key: bytes, mark: str, data: bytes) -> bytes:
 
 def user_key() -> bytes | None:
     """This user's key for signing projection rows (``projection.key`` in tmkg's data
-    folder: 32 random bytes, made on first use with mode 0600); None when it cannot be read
-    or made (the projection is then not used)."""
+    folder: 32 random bytes, made on first use with mode 0600); None when it cannot be made
+    or is not such a file (a symlink, another owner's, readable by others, another size):
+    the projection is then not used."""
     folder = Path(platformdirs.user_data_dir("tmkg", appauthor=False))
     path = folder / "projection.key"
-    try:
-        key = path.read_bytes()
-        if len(key) == 32:
-            return key
-    except OSError:
-        pass
-    try:
+    with suppress(OSError):
         folder.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "wb") as out:
-            out.write(secrets.token_bytes(32))
-        key = path.read_bytes()
-    except FileExistsError:  # another process made it meanwhile
-        with suppress(OSError):
-            key = path.read_bytes()
-            return key if len(key) == 32 else None
-        return None
+        with suppress(FileExistsError):
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            with os.fdopen(descriptor, "wb") as out:
+                out.write(secrets.token_bytes(32))
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return None
+    try:
+        found = os.fstat(descriptor)
+        if (
+            not stat.S_ISREG(found.st_mode)
+            or found.st_uid != os.getuid()
+            or found.st_mode & 0o077
+            or found.st_size != 32
+        ):
+            return None
+        key = os.read(descriptor, 33)
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
     return key if len(key) == 32 else None

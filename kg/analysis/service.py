@@ -103,7 +103,8 @@ from kg.analysis.verbal import verbal_element
 from kg.analysis.watch_model import Watch, WatchHit
 from kg.errors import KGError, NotFound
 from kg.graph import KnowledgeGraph
-from kg.reference import regional_codes
+from kg.reference import USPTO_STATUS_SCHEME, regional_codes
+from kg.store import Store
 from kg.store.write_stamp import WriteStamp
 from kg.text_characters import one_line
 
@@ -934,8 +935,32 @@ def _projection_of(graph: KnowledgeGraph) -> HoldingsProjection | None:
     if key is None:
         return None
     return HoldingsProjection(
-        path, WriteStamp(Path(store.location)).read, getattr(store, "touched_since", None), key=key
+        path,
+        WriteStamp(Path(store.location)).read,
+        getattr(store, "touched_since", None),
+        key=key,
+        status_like=lambda nodes: _any_status(store, nodes),
     )
+
+
+def _any_status(store: Store, nodes: Iterable[str]) -> bool:
+    """Whether any of the nodes is a status, or a code in the USPTO's status scheme, in the
+    store as it is now (`HoldingsProjection`: such a node's statements change any holding)."""
+    named = sorted(nodes)
+    if not all(_IRI_SAFE.fullmatch(node) for node in named):
+        return True  # not an IRI a query may name: taken as a status (every row dropped)
+    values = " ".join(f"<{node}>" for node in named)
+    return bool(
+        store.query(
+            f"""ASK {{ VALUES ?s {{ {values} }}
+                  {{ ?s a <{TM}MarkStatus> }} UNION
+                  {{ ?s <{_SKOS_IN_SCHEME}> <{USPTO_STATUS_SCHEME}> }} }}"""
+        )
+    )
+
+
+_SKOS_IN_SCHEME = "http://www.w3.org/2004/02/skos/core#inScheme"
+_IRI_SAFE = re.compile(r"[^\s<>\"{}|^`\\]+")
 
 
 def _with_notes(usage: MarkUsage, question: str) -> MarkUsage:

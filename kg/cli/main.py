@@ -751,9 +751,6 @@ _COMMANDS = {
     "serve": _cmd_serve,
 }
 
-if __name__ == "__main__":
-    sys.exit(main())
-
 
 def _as_flag(error: KGError, argv: Sequence[str] | None) -> str:
     """The error's text, naming a refused argument by the flag the user typed (``--as-of``,
@@ -771,3 +768,7 @@ def _as_flag(error: KGError, argv: Sequence[str] | None) -> str:
         if any(a == flag or a.startswith(flag + "=") for a in given) and text.startswith(argument):
             return flag + text[len(argument) :]
     return text
+
+
+if __name__ == "__main__":  # last: every function above is defined by then
+    sys.exit(main())
