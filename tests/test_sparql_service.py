@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -113,3 +114,32 @@ def test_a_dropped_graph_is_gone_not_left_empty(service: SparqlService) -> None:
         service.update(drop, token=token)
         assert "urn:x:g2" not in {g.value for g in service.graph.store.named_graphs()}, drop
         service.update("CREATE GRAPH <urn:x:g2>", token=token)  # it does not exist any more
+
+
+@pytest.mark.parametrize("on_disk", [False, True])
+def test_an_update_of_a_blank_node_keeps_it_connected(on_disk: bool, tmp_path: Path) -> None:
+    """DELETE/INSERT on a blank node's statement: the new value is the same node's (the
+    effect is applied as quads, and INSERT DATA would make a new node of each label)."""
+    settings = Settings(
+        memory=not on_disk,
+        store_path=tmp_path / "store" if on_disk else None,
+        update_token="t",
+        query_timeout=5.0,
+    )
+    graph = KnowledgeGraph.open(settings)
+    running = SparqlService(graph, settings)
+    try:
+        running.update(
+            'INSERT DATA { GRAPH <urn:g> { <urn:r> <urn:pc> _:b . _:b <urn:n> "X1" ; <urn:d> "1" } }',
+            token="t",
+        )
+        running.update(
+            'DELETE { GRAPH ?g { ?c <urn:d> ?d } } INSERT { GRAPH ?g { ?c <urn:d> "2" } } '
+            'WHERE { GRAPH ?g { ?c <urn:n> "X1" ; <urn:d> ?d } }',
+            token="t",
+        )
+        assert _boolean(running, 'ASK { <urn:r> <urn:pc> ?c . ?c <urn:n> "X1" ; <urn:d> "2" }')
+        assert not _boolean(running, 'ASK { ?c <urn:d> "1" }')
+    finally:
+        running.close()
+        graph.close()

@@ -413,9 +413,10 @@ class OxigraphStore:
         """Remove some quads and add others in one transaction (a SPARQL Update's effect).
 
         The text is written here from parsed quads (``DELETE DATA``/``INSERT DATA``), never
-        from a user's text. Quads to remove that hold a blank node cannot be named in
-        ``DELETE DATA``: those (rare: the loader skolemizes blank nodes) are removed first, in
-        their own transaction. A named graph left without quads is removed from the list of
+        from a user's text. Quads that hold a blank node cannot be named in ``DELETE DATA`` or
+        ``INSERT DATA`` (which makes a new node of each label): those (rare: the loader
+        skolemizes blank nodes) are removed first and added last, each in a transaction of
+        their own. A named graph left without quads is removed from the list of
         graphs (tmkg's graphs exist by their quads). Raises `StoreError` if the store cannot be
         written.
         """
@@ -425,19 +426,26 @@ class OxigraphStore:
             for quad in removed:
                 if _has_blank_node(quad):
                     self._store.remove(quad)
+            # INSERT DATA makes a new blank node of each label: quads that hold one are added
+            # as they are, after the update, in a transaction of their own (rare, as above)
+            blank = [quad for quad in added if _has_blank_node(quad)]
+            inserted = [quad for quad in added if not _has_blank_node(quad)]
             operations = []
             if named:
                 operations.append(
                     "DELETE DATA { " + "\n".join(_ntriples_quad(q) for q in named) + " }"
                 )
-            if added:
+            if inserted:
                 operations.append(
-                    "INSERT DATA { " + "\n".join(_ntriples_quad(q) for q in added) + " }"
+                    "INSERT DATA { " + "\n".join(_ntriples_quad(q) for q in inserted) + " }"
                 )
-            if not operations:
+            if not operations and not blank:
                 return
             try:
-                self._store.update(" ;\n".join(operations))
+                if operations:
+                    self._store.update(" ;\n".join(operations))
+                if blank:
+                    self._store.extend(blank)
                 # A graph exists by its quads: one the update emptied is not left listed.
                 for name in {q.graph_name for q in removed} - {q.graph_name for q in added}:
                     if isinstance(name, ox.DefaultGraph):
