@@ -44,6 +44,14 @@ CANCELLED = (
 LATER_GRAPH = "https://w3id.org/tmkg/id/graph/kept-later"
 
 
+@pytest.fixture(autouse=True)
+def _own_data_folder(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The user's key in a folder of the test's own (a home that may not be written: CI)."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg")))
+
+
 def _open(store: Path, *, read_only: bool = False) -> KnowledgeGraph:
     return KnowledgeGraph.open(Settings(store_path=store, read_only=read_only))
 
