@@ -82,6 +82,7 @@ _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _BATCH = 500  # marks looked up in one statement (SQLite's default limit is 32,766 variables)
 _BUSY_MS = 2_000  # a question waits this long for another process's write, then reads the store
 _SIGNATURE_BYTES = 32
+_WAL_LIMIT_BYTES = 64 * 1024 * 1024
 
 
 def projection_path_for(location: str) -> Path | None:
@@ -300,6 +301,9 @@ def _open_writable(path: Path) -> sqlite3.Connection:
             db.execute(f"PRAGMA busy_timeout={_BUSY_MS}")
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
+            # after each checkpoint the log is cut back to this size: a register's rows (~3.7 KB
+            # a mark) would otherwise leave a log of gigabytes beside the file (1.7 GB at 1M)
+            db.execute(f"PRAGMA journal_size_limit = {_WAL_LIMIT_BYTES}")
             db.executescript(_SCHEMA)
             _check_schema(db)
             return db
