@@ -48,7 +48,7 @@ import platformdirs
 
 from kg.analysis.mark_kinds import CLASS_SCHEME
 from kg.analysis.model import Holding
-from kg.analysis.sparql_text import TM
+from kg.analysis.sparql_text import TM, batches
 from kg.reference import REFERENCE_GRAPHS, USPTO_STATUS_SCHEME
 from kg.resources import SCHEMA_DIR
 from kg.store import beside_store
@@ -142,8 +142,7 @@ class HoldingsProjection:
                 try:
                     if not _holds(db, stamp):
                         return found  # a writer beside this reader moved on
-                    for start in range(0, len(wanted), _BATCH):
-                        batch = wanted[start : start + _BATCH]
+                    for batch in batches(wanted, _BATCH):
                         marks_sql = ",".join("?" * len(batch))
                         rows = db.execute(
                             f"SELECT mark, data FROM holdings WHERE mark IN ({marks_sql})", batch
@@ -257,16 +256,13 @@ class HoldingsProjection:
             return
         keys = sorted({_term_key(term) for term in touched.terms})
         marks: set[str] = set()
-        for start in range(0, len(keys), _BATCH):
-            batch = keys[start : start + _BATCH]
+        for batch in batches(keys, _BATCH):  # type: ignore[arg-type]
             found = db.execute(
                 f"SELECT DISTINCT mark FROM depends WHERE term IN ({','.join('?' * len(batch))})",
                 batch,
             )
             marks.update(mark for (mark,) in found)
-        dropped = sorted(marks)
-        for start in range(0, len(dropped), _BATCH):
-            batch = dropped[start : start + _BATCH]
+        for batch in batches(sorted(marks), _BATCH):
             among = ",".join("?" * len(batch))
             db.execute(f"DELETE FROM holdings WHERE mark IN ({among})", batch)
             db.execute(f"DELETE FROM depends WHERE mark IN ({among})", batch)

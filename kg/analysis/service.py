@@ -88,7 +88,7 @@ from kg.analysis.similarity import (
     element_note,
     normalize,
 )
-from kg.analysis.sparql_text import iri_values
+from kg.analysis.sparql_text import iri_values, is_iri
 from kg.analysis.stated_texts import (
     SAME_MARK,
     STATED_SCORE,
@@ -947,9 +947,9 @@ def _any_status(store: Store, nodes: Iterable[str]) -> bool:
     """Whether any of the nodes is a status, or a code in the USPTO's status scheme, in the
     store as it is now (`HoldingsProjection`: such a node's statements change any holding)."""
     named = sorted(nodes)
-    if not all(_IRI_SAFE.fullmatch(node) for node in named):
+    if not all(is_iri(node) for node in named):
         return True  # not an IRI a query may name: taken as a status (every row dropped)
-    values = " ".join(f"<{node}>" for node in named)
+    values = iri_values(named)
     return bool(
         store.query(
             f"""ASK {{ VALUES ?s {{ {values} }}
@@ -960,7 +960,6 @@ def _any_status(store: Store, nodes: Iterable[str]) -> bool:
 
 
 _SKOS_IN_SCHEME = "http://www.w3.org/2004/02/skos/core#inScheme"
-_IRI_SAFE = re.compile(r"[^\s<>\"{}|^`\\]+")
 
 
 def _with_notes(usage: MarkUsage, question: str) -> MarkUsage:

@@ -11,12 +11,16 @@ default never imports the others.
 from __future__ import annotations
 
 import importlib
+import os
 from pathlib import Path
 
 from kg.errors import StoreError
 from kg.store.base import GraphName, QueryResult, Store, Term
 
-__all__ = ["BACKENDS", "GraphName", "QueryResult", "Store", "Term", "beside_store", "open_store"]
+__all__ = [
+    "BACKENDS", "GraphName", "QueryResult", "Store", "Term", "beside_folder", "beside_store",
+    "open_store",
+]  # fmt: skip
 
 # name -> "module:Class".
 BACKENDS: dict[str, str] = {
@@ -59,5 +63,22 @@ def beside_store(location: str, suffix: str) -> Path | None:
     """
     if location == ":memory:" or "://" in location:
         return None
-    path = Path(location)
-    return path.parent / f"{path.name}{suffix}"
+    return beside_folder(Path(location), suffix)
+
+
+def beside_folder(folder: Path, suffix: str) -> Path:
+    """``<folder><suffix>``, beside the folder (`beside_store` for a store's location).
+
+    >>> beside_folder(Path("/data/tmkg/store"), ".writes")
+    PosixPath('/data/tmkg/store.writes')
+    """
+    return folder.parent / f"{folder.name}{suffix}"
+
+
+def fsync_directory(path: Path) -> None:
+    """Make the entries of the directory at `path` durable (a rename into it, a new file)."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

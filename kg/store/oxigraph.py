@@ -19,6 +19,7 @@ from typing import ClassVar
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError, StoreLocked
+from kg.store import fsync_directory
 from kg.store.base import GraphName, QueryResult, Term
 from kg.store.crashpoints import reached
 from kg.store.touched import Touched
@@ -69,10 +70,11 @@ class OxigraphStore:
         if self._path is None:
             self._store = ox.Store()
         elif self.read_only:
-            before = WriteStamp(self._path).read()
+            stamp = WriteStamp(self._path)
+            before = stamp.read()
             self._store = _open_read_only(self._path)
             # a write between the two readings: which state the view shows is not known
-            self._opened_stamp = before if WriteStamp(self._path).read() == before else None
+            self._opened_stamp = before if stamp.read() == before else None
         else:
             self._writer = WriterLock(self._path)
             try:
@@ -380,7 +382,7 @@ class OxigraphStore:
         os.rename(self._path, old)
         reached("bulk:between-renames")
         os.rename(staging, self._path)
-        _fsync_directory(self._path.parent)
+        fsync_directory(self._path.parent)
         reached("bulk:swapped")
         try:
             self._store = ox.Store(str(self._path))
@@ -602,14 +604,6 @@ def _alive(pid: int) -> bool:
 
 def _staging_paths(path: Path) -> tuple[Path, Path]:
     return path.parent / f".{path.name}.staging", path.parent / f".{path.name}.old"
-
-
-def _fsync_directory(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def _recover(path: Path) -> None:

@@ -4,8 +4,9 @@ A cache kept beside a store for one state of it (`kg.store.write_stamp`) is drop
 after a write, unless the write says what it touched: then only what depends on those nodes
 is (`kg.analysis.holdings_projection`). `OxigraphStore` records it for the writes whose quads
 it is handed (`add`, `remove`, `replace`, a staged copy whose writer records its quads: `kg
-import`); a SPARQL Update's text, a file bulk-loaded by the engine, or more than
-`Touched.MAX_TERMS` nodes are not told (`Touched.known` False).
+import`, a streamed load into a store with data); a SPARQL Update's text, a first streamed
+load into an empty store, or more than `Touched.MAX_TERMS` nodes are not told
+(`Touched.known` False).
 """
 
 from __future__ import annotations

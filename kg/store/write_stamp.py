@@ -26,6 +26,8 @@ import os
 import secrets
 from pathlib import Path
 
+from kg.store import beside_folder, fsync_directory
+
 __all__ = ["WriteStamp", "stamp_path_for"]
 
 _DONE, _PENDING = "done", "pending"
@@ -37,7 +39,7 @@ def stamp_path_for(store_path: Path) -> Path:
     >>> stamp_path_for(Path("/data/tmkg/store"))
     PosixPath('/data/tmkg/store.writes')
     """
-    return store_path.parent / f"{store_path.name}.writes"
+    return beside_folder(store_path, ".writes")
 
 
 class WriteStamp:
@@ -109,8 +111,4 @@ class WriteStamp:
             temporary.unlink(missing_ok=True)
             raise
         if durable:
-            descriptor = os.open(self.path.parent, os.O_RDONLY)
-            try:
-                os.fsync(descriptor)
-            finally:
-                os.close(descriptor)
+            fsync_directory(self.path.parent)
