@@ -214,3 +214,20 @@ def graph_of(folder: Path, turtle: str) -> Iterator[KnowledgeGraph]:
         yield graph
     finally:
         graph.close()
+
+
+PREFIXES = """
+@prefix tm: <https://w3id.org/tmkg/ontology#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix schema: <https://schema.org/> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix party: <https://w3id.org/tmkg/id/party/> .
+@prefix mark: <https://w3id.org/tmkg/id/mark/> .
+@prefix reg: <https://w3id.org/tmkg/id/registration/> .
+@prefix use: <https://w3id.org/tmkg/id/use/> .
+@prefix cc: <https://w3id.org/tmkg/id/jurisdiction/> .
+@prefix nice: <https://w3id.org/tmkg/id/nice/> .
+@prefix status: <https://w3id.org/tmkg/id/status/> .
+@prefix graph: <https://w3id.org/tmkg/id/graph/> .
+"""
+"""The tmkg namespaces test data in Turtle or TriG name (`graph_of`, the worlds of tests)."""

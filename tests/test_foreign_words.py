@@ -16,6 +16,7 @@ from kg.analysis.foreign_words import DICTD_FOLDER, LANGUAGES, foreign_readings
 from kg.analysis.service import Analyst
 from kg.analysis.similarity import blocking_keys, compare
 from kg.analysis.translations import meaning_note, translation
+from tests.conftest import PREFIXES
 
 _DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
@@ -237,16 +238,9 @@ def test_the_frequencies_are_measured_where_no_cache_can_be_written(
     assert [r.meaning for r in foreign_readings("IL LUPO")] == ["WOLF"]
 
 
-FOREIGN_REGISTER = """
-@prefix tm:     <https://w3id.org/tmkg/ontology#> .
-@prefix schema: <https://schema.org/> .
-@prefix xsd:    <http://www.w3.org/2001/XMLSchema#> .
-@prefix party:  <https://w3id.org/tmkg/id/party/> .
-@prefix mark:   <https://w3id.org/tmkg/id/mark/> .
-@prefix reg:    <https://w3id.org/tmkg/id/registration/> .
-@prefix cc:     <https://w3id.org/tmkg/id/jurisdiction/> .
-@prefix nice:   <https://w3id.org/tmkg/id/nice/> .
-
+FOREIGN_REGISTER = (
+    PREFIXES
+    + """
 party:lupo-srl a tm:Company ; schema:name "Lupo S.r.l."@it .
 party:wolf-inc a tm:Company ; schema:name "Wolf Apparel Inc."@en .
 mark:lupo a tm:Mark ; tm:text "LUPO" .
@@ -256,6 +250,7 @@ reg:us-lupo a tm:Registration ; tm:mark mark:lupo ; tm:owner party:lupo-srl ;
 reg:us-wolf a tm:Registration ; tm:mark mark:wolf ; tm:owner party:wolf-inc ;
     tm:jurisdiction cc:US ; tm:niceClass nice:25 ; tm:filingDate "2021-05-02"^^xsd:date .
 """
+)
 
 
 @installed

@@ -24,12 +24,11 @@ from kg.errors import QueryError
 from kg.reference import REFERENCE_GRAPHS
 from kg.store.oxigraph import OxigraphStore
 from kg.store.write_stamp import stamp_path_for
-from tests.conftest import DATA, run_kg
+from tests.conftest import DATA, PREFIXES, run_kg
 from tests.test_kept_holdings import (
     ASSIGNED,
     FIXTURES,
     MORE,
-    PREFIXES,
     WORLD,
     _mark,
     _store_queries,

@@ -13,22 +13,7 @@ import pytest
 from kg import KnowledgeGraph, Settings
 from kg.analysis.facts import FactBase
 from kg.analysis.service import Analyst
-from tests.conftest import DATA
-
-PREFIXES = """
-@prefix tm: <https://w3id.org/tmkg/ontology#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-@prefix schema: <https://schema.org/> .
-@prefix owl: <http://www.w3.org/2002/07/owl#> .
-@prefix party: <https://w3id.org/tmkg/id/party/> .
-@prefix mark: <https://w3id.org/tmkg/id/mark/> .
-@prefix reg: <https://w3id.org/tmkg/id/registration/> .
-@prefix use: <https://w3id.org/tmkg/id/use/> .
-@prefix cc: <https://w3id.org/tmkg/id/jurisdiction/> .
-@prefix nice: <https://w3id.org/tmkg/id/nice/> .
-@prefix status: <https://w3id.org/tmkg/id/status/> .
-@prefix graph: <https://w3id.org/tmkg/id/graph/> .
-"""
+from tests.conftest import DATA, PREFIXES
 
 # LARKSPUR: two registrations with one IRI each (kept); HERONSAY: a registration named by two
 # IRIs in two sources (read again each time)

@@ -11,6 +11,7 @@ from kg.analysis.homoglyphs import HOMOGLYPH_SCORE, skeleton
 from kg.analysis.mark_index import MarkIndex
 from kg.analysis.scripts import normalize
 from kg.analysis.similarity import blocking_keys, compare
+from tests.conftest import PREFIXES
 
 LOOK_ALIKE = [
     ("Kиc-Kиc", "Кис-Кис"),  # Latin K, c among Cyrillic letters
@@ -57,16 +58,9 @@ def test_the_index_finds_the_look_alike_whichever_is_asked() -> None:
     assert {tuple(sorted(pair)) for pair in LOOK_ALIKE} <= pairs
 
 
-LOOK_ALIKE_REGISTER = """
-@prefix tm:     <https://w3id.org/tmkg/ontology#> .
-@prefix schema: <https://schema.org/> .
-@prefix xsd:    <http://www.w3.org/2001/XMLSchema#> .
-@prefix party:  <https://w3id.org/tmkg/id/party/> .
-@prefix mark:   <https://w3id.org/tmkg/id/mark/> .
-@prefix reg:    <https://w3id.org/tmkg/id/registration/> .
-@prefix cc:     <https://w3id.org/tmkg/id/jurisdiction/> .
-@prefix nice:   <https://w3id.org/tmkg/id/nice/> .
-
+LOOK_ALIKE_REGISTER = (
+    PREFIXES
+    + """
 party:payments-inc a tm:Company ; schema:name "Payments Inc."@en .
 party:spoof-ltd a tm:Company ; schema:name "Spoof Ltd."@en .
 mark:paypal a tm:Mark ; tm:text "PAYPAL" .
@@ -76,6 +70,7 @@ reg:em-paypal a tm:Registration ; tm:mark mark:paypal ; tm:owner party:payments-
 reg:em-spoof a tm:Registration ; tm:mark mark:paypal-cyrillic ; tm:owner party:spoof-ltd ;
     tm:jurisdiction cc:DE ; tm:niceClass nice:36 ; tm:filingDate "2022-05-02"^^xsd:date .
 """
+)
 
 
 def test_hits_and_conflicts_name_the_letters_that_only_look_latin(tmp_path) -> None:
