@@ -96,6 +96,7 @@ __all__ = [
     "find_conflicts",
     "merge_conflicts",
     "place_batches",
+    "rule_notes",
     "score_pair",
     "top_conflicts",
 ]
@@ -180,20 +181,27 @@ def compared_reason(left: Holding, right: Holding, similarity: MarkSimilarity) -
         f"{', '.join(similarity.reasons) or 'similar'} ({similarity.score:.2f})"
     )
     texts = compared_text(left), compared_text(right)
-    if "translation" in similarity.reasons and texts[0] and texts[1]:  # whose meaning is it
-        note = meaning_note(texts[0], texts[1])
-        compared += f"; {note}" if note else ""
-    if "script-element" in similarity.reasons and texts[0] and texts[1]:  # which element
-        note = element_note(texts[0], texts[1])
-        compared += f"; {note}" if note else ""
-    if "homoglyph" in similarity.reasons:  # which letters only look Latin
-        for text in texts:
-            note = look_alike_note(text) if text else None
-            compared += f"; {note}" if note else ""
-    if similarity.reasons and texts[0] and texts[1]:  # INC., .COM: compared without
-        note = designation_note(texts[0], texts[1])
-        compared += f"; {note}" if note else ""
+    if texts[0] and texts[1]:  # a meaning, an element, look-alike letters; INC., .COM
+        notes = rule_notes(texts[0], texts[1], similarity.reasons)
+        designation = designation_note(texts[0], texts[1]) if similarity.reasons else None
+        compared += "".join(f"; {note}" for note in (*notes, designation) if note)
     return compared
+
+
+def rule_notes(
+    a: str, b: str, reasons: Sequence[str], jurisdiction: str | None = None
+) -> tuple[str, ...]:
+    """What the rules that fired between two marks read beyond the letters, in words: the
+    meaning and its dictionary (``translation``: `meaning_note`), the element of a mark in
+    two scripts (``script-element``: `element_note`), the letters of another script that
+    look Latin (``homoglyph``: `look_alike_note`). Shared by conflicts, who-else-uses hits
+    and `kg compare`."""
+    notes = (
+        meaning_note(a, b) if "translation" in reasons else None,
+        element_note(a, b, jurisdiction) if "script-element" in reasons else None,
+        *((look_alike_note(a), look_alike_note(b)) if "homoglyph" in reasons else ()),
+    )
+    return tuple(note for note in notes if note)
 
 
 def score_pair(

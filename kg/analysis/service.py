@@ -32,6 +32,7 @@ from kg.analysis.conflicts import (
     find_conflicts,
     merge_conflicts,
     place_batches,
+    rule_notes,
     top_conflicts,
 )
 from kg.analysis.contradictions import ONE_PARTY_PER_SOURCE, SINGLE_VALUED, find_contradictions
@@ -42,7 +43,6 @@ from kg.analysis.evidence import EvidencePair, Statement, cite_pairs, with_evide
 from kg.analysis.facts import FactBase
 from kg.analysis.gc_pause import collector_paused
 from kg.analysis.holdings_projection import HoldingsProjection, projection_path_for, user_key
-from kg.analysis.homoglyphs import look_alike_note
 from kg.analysis.judgment_facts import read_claims, read_judgments
 from kg.analysis.judgments import Claim, Judgment
 from kg.analysis.lifecycle import on_date
@@ -85,7 +85,6 @@ from kg.analysis.similarity import (
     comparable_form,
     compare,
     compared_element,
-    element_note,
     normalize,
 )
 from kg.analysis.sparql_text import iri_values, is_iri
@@ -97,7 +96,6 @@ from kg.analysis.stated_texts import (
     stated_pairs,
 )
 from kg.analysis.timeline import order_timeline
-from kg.analysis.translations import meaning_note
 from kg.analysis.usage import who_else_uses
 from kg.analysis.verbal import verbal_element
 from kg.analysis.watch_model import Watch, WatchHit
@@ -316,7 +314,7 @@ class Analyst:
             for text in dict.fromkeys((earlier, later))
             if (verbal := verbal_element(text, jurisdiction)) != text
         )
-        read = _rule_notes(earlier, later, found.reasons, jurisdiction)
+        read = rule_notes(earlier, later, found.reasons, jurisdiction)
         notes = tuple(dict.fromkeys((*figures, *read, *set_aside_notes(earlier, later))))
         return MarkComparison(
             earlier=earlier,
@@ -973,22 +971,8 @@ def _with_notes(usage: MarkUsage, question: str) -> MarkUsage:
     question's own text lost reads the same on every hit and a table can say it once)."""
     text = usage.verbal_element or usage.mark.text
     set_aside = set_aside_notes(question, text) if usage.reasons else ()
-    said = (*_rule_notes(question, text, usage.reasons), *set_aside)
+    said = (*rule_notes(question, text, usage.reasons), *set_aside)
     return dataclasses.replace(usage, reasons=(*usage.reasons, *said)) if said else usage
-
-
-def _rule_notes(
-    a: str, b: str, reasons: Sequence[str], jurisdiction: str | None = None
-) -> tuple[str, ...]:
-    """What the rules that fired between two marks read beyond the letters, in words: the
-    meaning and its dictionary (``translation``), the element of a mark in two scripts
-    (``script-element``), the letters of another script that look Latin (``homoglyph``)."""
-    notes = (
-        meaning_note(a, b) if "translation" in reasons else None,
-        element_note(a, b, jurisdiction) if "script-element" in reasons else None,
-        *((look_alike_note(a), look_alike_note(b)) if "homoglyph" in reasons else ()),
-    )
-    return tuple(note for note in notes if note)
 
 
 def _check_comparable(text: str, argument: str) -> None:
