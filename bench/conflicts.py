@@ -26,11 +26,8 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from itertools import combinations
 from pathlib import Path
-
-import pyoxigraph as ox
 
 from kg.analysis.conflicts import candidate_text_pairs, find_conflicts
 from kg.analysis.coverage import read_coverage
@@ -41,7 +38,7 @@ from kg.analysis.model import ConflictPair
 from kg.analysis.service import Analyst, _Shared, index_marks
 from kg.analysis.similarity import DEFAULT_MIN_SIMILARITY, compare
 from kg.graph import KnowledgeGraph
-from kg.registries.synth import generate
+from kg.registries.synth import generate, renamed
 from kg.store import open_store
 
 
@@ -71,7 +68,7 @@ def run(size: int, seed: int, sample: int, added: int, folder: Path) -> dict[str
     again = analyst.conflicts()
     synced_s = time.perf_counter() - started
 
-    store.add(_renamed(generate(added, seed=seed + 1), "added"))
+    store.add(renamed(generate(added, seed=seed + 1), "added"))
     graph.changed()
     started = time.perf_counter()
     keyed = index_marks(graph)
@@ -139,23 +136,6 @@ def _from_scratch(analyst: Analyst) -> list[ConflictPair]:
         relatedness=facts.relatedness,
         cases=facts.case_parties_on(when),
     )
-
-
-def _renamed(quads: Iterator[ox.Quad], tag: str) -> Iterator[ox.Quad]:
-    """The quads with every synthetic IRI renamed, so a second registry adds, not replaces."""
-
-    def rename(term: object) -> object:
-        if isinstance(term, ox.NamedNode) and "/synthetic" in term.value:
-            return ox.NamedNode(term.value.replace("/synthetic", f"/{tag}"))
-        return term
-
-    for quad in quads:
-        yield ox.Quad(
-            rename(quad.subject),  # type: ignore[arg-type]
-            quad.predicate,
-            rename(quad.object),  # type: ignore[arg-type]
-            rename(quad.graph_name),  # type: ignore[arg-type]
-        )
 
 
 def main() -> None:

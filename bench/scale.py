@@ -175,12 +175,10 @@ def child_analyses(store: str, seed: int, sample: int) -> None:
     projected = who_else_uses()
     said(f"who_else_uses again p50 {statistics.median(projected):.2f} ms")
     # a day's file: 10,000 more marks (renamed, so they add), then what kg load does after
-    from conflicts import _renamed  # bench/conflicts.py
-
     from kg.analysis.service import index_marks
-    from kg.registries.synth import generate
+    from kg.registries.synth import generate, renamed
 
-    graph.store.add(_renamed(generate(ADDED_MARKS, seed=seed + 1), "added"))
+    graph.store.add(renamed(generate(ADDED_MARKS, seed=seed + 1), "added"))
     graph.changed()
     began = time.perf_counter()
     index_marks(graph)

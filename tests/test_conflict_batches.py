@@ -107,10 +107,16 @@ def _rows(pairs: list) -> list[tuple]:
     ]
 
 
+def _forget(graph: KnowledgeGraph) -> None:
+    """No conflicts kept from an earlier question (`kg.analysis.conflict_memo`): searched."""
+    Analyst(graph)._shared.kept_conflicts = None
+
+
 def _every_holding_at_once(
     graph: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch, **asked: object
 ) -> list[tuple]:
-    """The search reading every holding (as without a synced index)."""
+    """The search reading every holding (as without a synced index), none kept."""
+    _forget(graph)
     with monkeypatch.context() as patch:
         patch.setattr(service, "conflict_marks_by_place", lambda *a, **k: None)
         return _rows(Analyst(graph).conflicts(**asked))  # type: ignore[arg-type]
@@ -147,6 +153,7 @@ def test_batched_search_gives_the_answer_of_one_search(
 
     monkeypatch.setattr(service, "CONFLICT_BATCH_MARKS", budget)
     monkeypatch.setattr(service, "place_batches", counted)
+    _forget(graph)
     assert _rows(Analyst(graph).conflicts(**asked)) == expected
     if budget == 1 and not asked:
         assert len(batches) > 3  # one place a batch: CN, US, GB, JP, FR...

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from kg.analysis.contradictions import Statement
@@ -107,6 +107,7 @@ _PARTY_FIELDS = {
 }
 """A party's properties `FactBase.parties` reads, by kind."""
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
+_OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
 _A_PARTY = f"?p a ?t . ?t <http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{TM}Party>"
 """A SPARQL pattern: ?p is a party (typed as tm:Party or a subclass)."""
 
@@ -217,6 +218,7 @@ class FactBase(BatchedLookups, TimelineFacts):
         self._relatedness: dict[frozenset[int], float] | None = None
         self._statuses: StatusScheme | None = None
         self._records_changes: bool | None = None  # any tm:registration (_with_ownership)
+        self._holdings_merged: bool | None = None
         # mark IRI -> (record key, its holdings) of each record it finds (marks_holdings)
         self._kept: OrderedDict[str, Groups] = OrderedDict()
         self._kept_count = 0
@@ -389,6 +391,12 @@ class FactBase(BatchedLookups, TimelineFacts):
         keyed = index.sync(self.marks, (value for (value,) in rows if value))
         self._index = index
         return keyed
+
+    @property
+    def stamp(self) -> str | None:
+        """The store's write token of the state this FactBase reads (`kg.store.write_stamp`;
+        None for memory, a remote store, or a state not known)."""
+        return self._stamp
 
     def catch_up_projection(self) -> None:
         """Bring the holdings projection to the state this FactBase reads, dropping only the
@@ -657,6 +665,50 @@ class FactBase(BatchedLookups, TimelineFacts):
         if registrations and self._records_any_change():
             self._link(nodes, registrations, f"?x <{TM}registration> ?k")
         return nodes
+
+    def holdings_merged(self) -> bool:
+        """Whether owl:sameAs names a mark or a node naming one with tm:mark (records read
+        merged with others: what a write changes of them is not told by their own nodes)."""
+        if self._holdings_merged is None:
+            self._holdings_merged = bool(
+                self.store.query(
+                    f"""ASK {{ {{ ?a <{_OWL_SAME_AS}> ?b }} UNION {{ ?b <{_OWL_SAME_AS}> ?a }}
+                          {{ ?a <{TM}mark> ?x }} UNION {{ ?x <{TM}mark> ?a }} }}"""
+                )
+            )
+        return self._holdings_merged
+
+    def marks_reading(self, nodes: Collection[str]) -> set[str] | None:
+        """The marks (as named, not canonical) whose holdings, or what a question reads
+        beside them, read a statement of one of `nodes` (IRIs: the subjects of statements a
+        write added or removed) in the store as it is now: a mark itself; the mark of a
+        record the node is (it names it with tm:mark); of a record
+        naming the node as a value no other holding shares (goods and services, a priority
+        claim: the record fields but `_SHARED_FIELDS` and `_LITERAL_FIELDS`) or as a
+        designation of an international registration (`kg.analysis.coverage.designations`);
+        of a record whose goods and services name it as their class; of a registration it
+        records a change of owner of. The reverse of `_read_from`, found by removing and
+        adding back each statement of fixtures (`tests/test_conflict_memo.py`). None when a
+        node is no IRI (a blank node: its statements cannot be asked for)."""
+        if not all(is_iri(node) for node in nodes):
+            return None
+        marks = {node for node in nodes if node in self.marks}
+        linking = " ".join(
+            f"<{TM}{name}>"
+            for name in sorted({*_HOLDING_PROPERTIES, "designation"})
+            if name not in _SHARED_FIELDS and name not in _LITERAL_FIELDS and name != "mark"
+        )
+        for batch in batches(sorted(nodes)):
+            rows = self.tuples(
+                f"""SELECT DISTINCT ?m WHERE {{ VALUES ?t {{ {iri_values(batch)} }}
+                      {{ ?t <{TM}mark> ?m }}
+                      UNION {{ VALUES ?p {{ {linking} }} ?h ?p ?t ; <{TM}mark> ?m }}
+                      UNION {{ ?k <{TM}goodsServicesClass> ?t .
+                               ?h <{TM}goodsServices> ?k ; <{TM}mark> ?m }}
+                      UNION {{ ?t <{TM}registration> ?h . ?h <{TM}mark> ?m }} }}"""
+            )
+            marks.update(mark for (mark,) in rows if mark)
+        return marks
 
     def _link(
         self, nodes: dict[str, set[str]], marks_of: Mapping[str, set[str]], pattern: str

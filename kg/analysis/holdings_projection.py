@@ -54,7 +54,13 @@ from kg.resources import SCHEMA_DIR
 from kg.store import beside_store
 from kg.store.touched import Touched
 
-__all__ = ["Groups", "HoldingsProjection", "projection_path_for", "user_key"]
+__all__ = [
+    "Groups",
+    "HoldingsProjection",
+    "projection_path_for",
+    "touches_every_holding",
+    "user_key",
+]
 
 Groups = tuple[tuple[str, tuple[Holding, ...]], ...]
 """A mark's records: (record key, the holdings read from it), as `FactBase` keeps them."""
@@ -251,7 +257,7 @@ class HoldingsProjection:
             _empty(db, stamp)
             return
         touched = self._touched_since(earlier)
-        if not touched.known or _touches_every_holding(touched, self._status_like):
+        if not touched.known or touches_every_holding(touched, self._status_like):
             _empty(db, stamp)
             return
         keys = sorted({_term_key(term) for term in touched.terms})
@@ -358,7 +364,7 @@ def _empty(db: sqlite3.Connection, stamp: str | None) -> None:
         )
 
 
-def _touches_every_holding(touched: Touched, status_like: Callable[[Iterable[str]], bool]) -> bool:
+def touches_every_holding(touched: Touched, status_like: Callable[[Iterable[str]], bool]) -> bool:
     """Whether a write changed what any holding may read: identities (owl:sameAs), the
     classes of things, tmkg's reference graphs, a status scheme (a node typed or untyped as
     a status, put in or out of the USPTO's status codes, any SKOS statement but those below),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 import threading
 import unicodedata
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from kg.analysis import arguments
+from kg.analysis import arguments, conflict_memo
 from kg.analysis import watch as watch_reading
 from kg.analysis.combined_marks import (
     COMBINED_REASON,
@@ -24,6 +25,7 @@ from kg.analysis.combined_marks import (
     combined_equivalents,
     combined_pairs,
 )
+from kg.analysis.conflict_memo import KeptConflicts, kept_apart, parties_to_search
 from kg.analysis.conflicts import (
     CONFLICT_BATCH_MARKS,
     DEFAULT_MIN_SCORE,
@@ -42,7 +44,12 @@ from kg.analysis.designations import set_aside_notes, without_designations
 from kg.analysis.evidence import EvidencePair, Statement, cite_pairs, with_evidence
 from kg.analysis.facts import FactBase
 from kg.analysis.gc_pause import collector_paused
-from kg.analysis.holdings_projection import HoldingsProjection, projection_path_for, user_key
+from kg.analysis.holdings_projection import (
+    HoldingsProjection,
+    projection_path_for,
+    touches_every_holding,
+    user_key,
+)
 from kg.analysis.judgment_facts import read_claims, read_judgments
 from kg.analysis.judgments import Claim, Judgment
 from kg.analysis.lifecycle import on_date
@@ -87,7 +94,7 @@ from kg.analysis.similarity import (
     compared_element,
     normalize,
 )
-from kg.analysis.sparql_text import iri_values, is_iri
+from kg.analysis.sparql_text import batches, iri_values, is_iri
 from kg.analysis.stated_texts import (
     SAME_MARK,
     STATED_SCORE,
@@ -435,6 +442,12 @@ class Analyst:
         the conflicts a mark's report lists. Raises `kg.errors.KGError` when more than one
         of `party`, `marks` and `mark` is given.
 
+        The whole register's answer (no `party`, `marks`, `mark` or `top`) is kept for the
+        next question (`kg.analysis.conflict_memo`): asked again as it was, in the same state
+        of the store, it is given again; after writes this process made that say what they
+        touched, only the conflicts of the parties they may have changed are searched again;
+        otherwise the whole register is. A `top` question reads a kept answer too.
+
         Python's cyclic collector is paused meanwhile (`kg.analysis.gc_pause`: a register's
         search keeps millions of objects alive, which each collection walks)."""
         if mark is not None:
@@ -485,66 +498,39 @@ class Analyst:
                 return any(holder.id in chosen for side in conflict.holders for holder in side)
 
         facts = self.facts
+        stamp = facts.stamp  # the state searched: an answer is kept only for it
         when = _as_date(as_of) or PartialDate.today()
-        index = facts.mark_index  # similar pairs of texts, kept as marks are loaded
         # the marks the graph says match: combined marks, stated translations
         evidence = self._evidence_pairs(DEFAULT_MIN_SIMILARITY)
-        # only the holdings that meet another by their texts (all if the index lacks some)
         wide = regional_codes() | {m.system for m in memberships(facts)}  # rights covering others
-        pairs_read: SimilarTexts
-        if focus is None:  # the index's pairs, read once for every batch of places
-            pairs_read = index.similar_table()
-            # one place: the holdings there and those of the rights covering it (EM, WO)
-            places = None if jurisdiction is None else {jurisdiction, *wide}
-            statements = facts.holding_statements(places=places)
-        else:  # a party's marks: the holdings that may meet them, not the register's
-            statements, pairs_read = self._near(focus, evidence)
-        by_place = conflict_marks_by_place(
-            statements,
-            facts.marks,
-            pairs_read,
-            facts.identities.canonical,
-            wide,
-            facts.relatedness,
-            ((pair.left, pair.right) for pair in evidence),
+        cases = facts.case_parties_on(when)  # a case filed later is no case yet
+        search = functools.partial(
+            self._search,
             jurisdiction=jurisdiction,
             nice_class=nice_class,
-            focus=focus,
+            min_score=min_score,
+            when=when,
+            include_lapsed=include_lapsed,
+            evidence=evidence,
+            wide=wide,
+            cases=cases,
         )
-        cases = facts.case_parties_on(when)  # a case filed later is no case yet
-
-        def search(wanted: set[str] | None, places_only: set[str] | None) -> list[ConflictPair]:
-            holdings = on_date(facts.holdings(wanted), when, include_lapsed=include_lapsed)
-            holdings = read_coverage(facts, holdings, when)  # EM members, WO designations
-            return find_conflicts(
-                holdings,
-                parties=facts.parties(self._party_iris(holdings)),
-                sources=facts.sources,
-                relatedness=facts.relatedness,
-                cases=cases,
-                jurisdiction=jurisdiction,
-                nice_class=nice_class,
-                min_score=min_score,
-                similar=pairs_read,  # the index's pairs, or those of a party's texts
-                evidence=evidence,
-                places_only=places_only,
-                marks=over,
-            )
-
-        if by_place is None:  # the index lacks some texts: read every holding
-            lists: Iterable[list[ConflictPair]] = [search(None, None)]
-        elif jurisdiction is not None or focus is not None:  # one place, or a few marks
-            lists = [search(set().union(*by_place.values()), None)]
-        else:  # a register's places a few at a time: memory for the holdings of the biggest
-            lists = (
-                search(wanted, places_only)
-                for wanted, places_only in place_batches(by_place, CONFLICT_BATCH_MARKS, wide)
-            )
-        if involved is not None:  # the conflicts among the holdings read that are not its own
-            lists = ([pair for pair in pairs if involved(pair)] for pairs in lists)
+        asked_key = (jurisdiction, nice_class, min_score, str(when), include_lapsed)
+        known = None  # the register's conflicts, brought up to date from those kept
+        if focus is None:
+            known = self._kept_conflicts(asked_key, search, evidence, cases, wide)
+        lists: Iterable[Sequence[ConflictPair]]
+        if known is not None:
+            lists = [known]
+        else:
+            lists = search(focus=focus, over=over)
+            if involved is not None:  # the conflicts among the holdings read not its own
+                lists = ([pair for pair in pairs if involved(pair)] for pairs in lists)
         asked = {"jurisdiction": jurisdiction, "nice_class": nice_class, "min_score": min_score}
         if top is None:
-            pairs, total = merge_conflicts(lists), None
+            pairs, total = (known if known is not None else merge_conflicts(lists)), None
+            if known is None and focus is None:
+                self._keep_conflicts(asked_key, stamp, pairs, evidence, cases, wide)
         else:  # the best `top`, and those a proceeding may raise past them
             raised = proceeding_keys(read_proceedings(facts), as_of=when, **asked)
             pairs, total = top_conflicts(lists, top, raised)
@@ -820,6 +806,176 @@ class Analyst:
         known = {r["c"].rsplit("/", 1)[-1]: {r["c"]} for r in rows if r["c"]}  # type: ignore[union-attr]
         raise NotFound(f"no case {case!r}", suggestion=_suggest(case, known))
 
+    def _search(
+        self,
+        *,
+        jurisdiction: str | None,
+        nice_class: int | None,
+        min_score: float,
+        when: PartialDate,
+        include_lapsed: bool,
+        evidence: Sequence[EvidencePair],
+        wide: set[str],
+        cases: Sequence[tuple[str, str]],
+        focus: set[str] | None,
+        over: set[str] | None,
+    ) -> Iterable[list[ConflictPair]]:
+        """The conflicts among the holdings that may meet another (all marks', or with
+        `focus` those that may meet its marks), a list per batch of places (`place_batches`)
+        for a register, each `find_conflicts`' answer; with `over`, only those over its
+        marks."""
+        facts = self.facts
+        index = facts.mark_index  # similar pairs of texts, kept as marks are loaded
+        # only the holdings that meet another by their texts (all if the index lacks some)
+        pairs_read: SimilarTexts
+        if focus is None:  # the index's pairs, read once for every batch of places
+            pairs_read = index.similar_table()
+            # one place: the holdings there and those of the rights covering it (EM, WO)
+            places = None if jurisdiction is None else {jurisdiction, *wide}
+            statements = facts.holding_statements(places=places)
+        else:  # a party's marks: the holdings that may meet them, not the register's
+            statements, pairs_read = self._near(focus, evidence)
+        by_place = conflict_marks_by_place(
+            statements,
+            facts.marks,
+            pairs_read,
+            facts.identities.canonical,
+            wide,
+            facts.relatedness,
+            ((pair.left, pair.right) for pair in evidence),
+            jurisdiction=jurisdiction,
+            nice_class=nice_class,
+            focus=focus,
+        )
+
+        def search(wanted: set[str] | None, places_only: set[str] | None) -> list[ConflictPair]:
+            holdings = on_date(facts.holdings(wanted), when, include_lapsed=include_lapsed)
+            holdings = read_coverage(facts, holdings, when)  # EM members, WO designations
+            return find_conflicts(
+                holdings,
+                parties=facts.parties(self._party_iris(holdings)),
+                sources=facts.sources,
+                relatedness=facts.relatedness,
+                cases=cases,
+                jurisdiction=jurisdiction,
+                nice_class=nice_class,
+                min_score=min_score,
+                similar=pairs_read,  # the index's pairs, or those of a party's texts
+                evidence=evidence,
+                places_only=places_only,
+                marks=over,
+            )
+
+        if by_place is None:  # the index lacks some texts: read every holding
+            return [search(None, None)]
+        if jurisdiction is not None or focus is not None:  # one place, or a few marks
+            return [search(set().union(*by_place.values()), None)]
+        # a register's places a few at a time: memory for the holdings of the biggest
+        return (
+            search(wanted, places_only)
+            for wanted, places_only in place_batches(by_place, CONFLICT_BATCH_MARKS, wide)
+        )
+
+    def _kept_conflicts(
+        self,
+        asked: tuple[object, ...],
+        search: Callable[..., Iterable[list[ConflictPair]]],
+        evidence: Sequence[EvidencePair],
+        cases: Sequence[tuple[str, str]],
+        wide: set[str],
+    ) -> list[ConflictPair] | None:
+        """The register's conflicts asked as `asked`, from those kept for an earlier state
+        of the store with only the conflicts of the parties the writes since may have
+        changed searched again (`kg.analysis.conflict_memo`), kept in their turn; None when
+        none are kept for this question or what the writes changed cannot be told."""
+        facts = self.facts
+        with self._shared.lock:
+            kept = self._shared.kept_conflicts
+        if kept is None or kept.asked != asked or facts.stamp is None:
+            return None
+        if frozenset(wide) != kept.wide or facts.holdings_merged():
+            return None
+        touched: Collection[str] = ()
+        changed: set[str] = set()
+        if facts.stamp != kept.stamp:
+            told = getattr(self.graph.store, "touched_since", None)
+            said = told(kept.stamp) if told is not None else None
+            if said is None or not said.known:
+                return None
+            store = self.graph.store
+            if touches_every_holding(said, lambda nodes: _any_status(store, nodes)):
+                return None  # identities, classes of things, statuses, reference data
+            touched = said.terms
+            if not all(facts.identities.alone(node) for node in touched):
+                return None  # a node of an owl:sameAs group: read through its others
+            # the nodes whose own statements changed (a node only named by one, such as a
+            # class or a place, changed nothing another holding reads of it)
+            written = {node for nodes in said.predicates.values() for node in nodes}
+            reading = facts.marks_reading(written)
+            if reading is None:
+                return None
+            marks = facts.marks
+            named = {node for node in touched if node in marks}  # a mark now, newly named
+            changed = {facts.identities.canonical(mark) for mark in reading | named}
+        litigants = frozenset(frozenset(pair) for pair in cases)
+        parties = parties_to_search(
+            kept,
+            changed_marks=changed,
+            holders_of=lambda marks: {holding.party for holding in facts.holdings(marks)},
+            touched=touched,
+            cases=litigants,
+            evidence=evidence,
+            sources=facts.sources,
+        )
+        pairs: list[ConflictPair]
+        if not parties:
+            pairs = list(kept.pairs)
+        else:
+            focus = self._marks_held_by_all(parties)
+            if len(focus) > conflict_memo.SEARCH_SHARE * len(facts.marks):
+                return None  # a register's share: searched whole
+            fresh = [
+                pair
+                # only pairs with a side of theirs scored: each of their conflicts is their
+                # best pair with the other party, which has one side of theirs
+                for found in (search(focus=focus, over=focus) if focus else ())
+                for pair in found
+                if any(holder.id in parties for side in pair.holders for holder in side)
+            ]
+            pairs = merge_conflicts([kept_apart(kept.pairs, parties), fresh])
+        self._keep_conflicts(asked, facts.stamp, pairs, evidence, cases, wide)
+        return pairs
+
+    def _keep_conflicts(
+        self,
+        asked: tuple[object, ...],
+        stamp: str | None,
+        pairs: list[ConflictPair],
+        evidence: Sequence[EvidencePair],
+        cases: Sequence[tuple[str, str]],
+        wide: set[str],
+    ) -> None:
+        """Keep the register's conflicts found in state `stamp` for the next question
+        (`kg.analysis.conflict_memo`), when what a write changes of them can be told: the
+        store is still in that state, and no owl:sameAs merges holding records or marks."""
+        facts = self.facts
+        current = getattr(self.graph.store, "write_stamp", None)
+        keep = stamp is not None and current == stamp and not facts.holdings_merged()
+        with self._shared.lock:
+            self._shared.kept_conflicts = (
+                KeptConflicts(
+                    asked=asked,
+                    stamp=stamp,  # type: ignore[arg-type]
+                    pairs=tuple(pairs),  # never a list a caller may change
+                    cases=frozenset(frozenset(pair) for pair in cases),
+                    evidence=tuple(evidence),
+                    wide=frozenset(wide),
+                    sources=dict(facts.sources),
+                )
+                if keep
+                else None
+            )
+
     def _near(
         self, focus: set[str], evidence: Iterable[EvidencePair]
     ) -> tuple[list[tuple[str, str, str]], SimilarTexts]:
@@ -842,6 +998,20 @@ class Analyst:
         # the focus's own statements are read already (a holding of two marks may come twice:
         # conflict_marks_by_place reads statements into sets)
         return own + facts.holding_statements(near - focus), _StoredPairs(index, pairs)
+
+    def _marks_held_by_all(self, parties: Collection[str]) -> set[str]:
+        """`_marks_held_by` of each of `parties`, a batch of parties a query."""
+        facts = self.facts
+        members = sorted({iri for party in parties for iri in facts.identities.members(party)})
+        found: set[str] = set()
+        for batch in batches(members):
+            rows = facts.tuples(
+                f"""SELECT DISTINCT ?m WHERE {{ VALUES ?p {{ {iri_values(batch)} }}
+                      {{ ?h ?role ?p }} UNION {{ ?e <{TM}registration> ?h ; ?role ?p }}
+                      ?h <{TM}mark> ?m }}"""
+            )
+            found.update(facts.identities.canonical(mark) for (mark,) in rows if mark)
+        return found
 
     def _marks_held_by(self, party: str) -> set[str]:
         """The marks (canonical IRIs) of every registration or use naming `party` (any IRI
@@ -910,6 +1080,8 @@ class _Shared:
         self._facts: FactBase | None = None
         self._generation = -1
         self._lock = threading.Lock()
+        self.lock = threading.Lock()  # around kept_conflicts
+        self.kept_conflicts: KeptConflicts | None = None  # kg.analysis.conflict_memo
 
     def facts(self) -> FactBase:
         with self._lock:

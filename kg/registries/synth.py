@@ -14,14 +14,14 @@ them left the rest of a seed's output unchanged.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from kg.ingest.source_header import SourceDescription
 
-__all__ = ["SYLLABLES", "SyntheticRegistry", "generate"]
+__all__ = ["SYLLABLES", "SyntheticRegistry", "generate", "renamed"]
 
 ID = "https://w3id.org/tmkg/id/"
 TM = "https://w3id.org/tmkg/ontology#"
@@ -252,6 +252,30 @@ def generate(
                 graph,
             )
     yield from _cases(seed, held, look_alikes, case_rate)
+
+
+def renamed(quads: Iterable[ox.Quad], tag: str) -> Iterator[ox.Quad]:
+    """The quads with every synthetic IRI (parties, marks, records, graphs, sources: those
+    naming ``/synthetic``) renamed under `tag`, so that a second registry loaded beside the
+    first adds its marks and parties instead of replacing them (a day's file).
+
+    >>> quad = next(renamed(generate(1, seed=1), "added"))
+    >>> "/added" in quad.subject.value and "/synthetic" not in quad.subject.value
+    True
+    """
+
+    def rename(term: object) -> object:
+        if isinstance(term, ox.NamedNode) and "/synthetic" in term.value:
+            return ox.NamedNode(term.value.replace("/synthetic", f"/{tag}"))
+        return term
+
+    for quad in quads:
+        yield ox.Quad(
+            rename(quad.subject),  # type: ignore[arg-type]
+            quad.predicate,
+            rename(quad.object),  # type: ignore[arg-type]
+            rename(quad.graph_name),  # type: ignore[arg-type]
+        )
 
 
 def _cases(

@@ -1,0 +1,341 @@
+"""The register's conflicts kept between questions (issue 19, `kg.analysis.conflict_memo`): asked
+again in the same state of the store, the kept answer; after writes this process made that say
+what they touched, only the conflicts of the parties those writes may have changed are searched
+again; whatever was written, the answer is the one a whole search gives."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg import KnowledgeGraph, Settings
+from kg.analysis import conflict_memo
+from kg.analysis.model import ConflictPair
+from kg.analysis.service import Analyst, index_marks
+from kg.registries.synth import generate, renamed
+from tests.conftest import DATA, run_kg
+from tests.test_holdings_projection import _changes, _own_data_folder  # noqa: F401
+
+TM = "https://w3id.org/tmkg/ontology#"
+SYNTHETIC = "https://w3id.org/tmkg/id/"
+STATUS = "https://w3id.org/tmkg/id/status/"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def _open(store: Path) -> KnowledgeGraph:
+    return KnowledgeGraph.open(Settings(store_path=store))
+
+
+class _Searches:
+    """Counts the register-wide searches (`Analyst._search` without a focus) and the
+    searches of a few parties' conflicts."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.whole = self.parties = 0
+        search = Analyst._search
+
+        def counted(analyst: Analyst, **asked: object) -> object:
+            if asked["focus"] is None:
+                self.whole += 1
+            else:
+                self.parties += 1
+            return search(analyst, **asked)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Analyst, "_search", counted)
+
+
+def _whole(graph: KnowledgeGraph, **asked: object) -> list[ConflictPair]:
+    """The conflicts a whole search finds now (none kept)."""
+    analyst = Analyst(graph)
+    analyst._shared.kept_conflicts = None
+    graph.changed()
+    return list(analyst.conflicts(**asked))  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def register(tmp_path: Path) -> Iterator[KnowledgeGraph]:
+    """A synthetic register of 400 marks on disk (`kg synth`)."""
+    with _open(tmp_path / "store") as graph:
+        graph.store.add(generate(400, seed=3))
+        graph.changed()
+        index_marks(graph)
+        yield graph
+
+
+def test_asked_again_in_the_same_state_the_kept_answer_is_given(
+    register: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    searches = _Searches(monkeypatch)
+    analyst = Analyst(register)
+    first = list(analyst.conflicts())
+    assert first and searches.whole == 1
+    register.changed()  # a new FactBase for the same state (no write)
+    assert list(analyst.conflicts()) == first
+    top = analyst.conflicts(top=3)
+    assert list(top) == first[:3] and top.total == len(first)
+    assert searches.whole == 1 and searches.parties == 0
+    first[0] = first[-1]  # the caller's list is its own
+    assert next(iter(analyst.conflicts())) != first[-1] or len(first) == 1
+
+
+def test_another_question_is_searched_whole(
+    register: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    searches = _Searches(monkeypatch)
+    analyst = Analyst(register)
+    analyst.conflicts()
+    for asked in ({"min_score": 0.7}, {"include_lapsed": True}, {"as_of": "2015-06-01"}):
+        assert list(analyst.conflicts(**asked)) == _whole(register, **asked)  # type: ignore[arg-type]
+    assert searches.parties == 0
+
+
+def test_after_more_marks_only_their_parties_are_searched(
+    register: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    analyst = Analyst(register)
+    before = list(analyst.conflicts())
+    searches = _Searches(monkeypatch)
+    register.store.add(list(renamed(generate(40, seed=4), "added")))
+    register.changed()
+    index_marks(register)
+    after = list(analyst.conflicts())
+    assert searches.whole == 0 and searches.parties == 1
+    assert after == _whole(register)
+    assert len(after) > len(before)
+    assert set(before) <= set(after)  # new parties, new conflicts: none of the others changed
+
+
+def _node(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+def _graph_of(graph: KnowledgeGraph, node: str) -> ox.NamedNode:
+    rows = graph.store.query(f"SELECT ?g WHERE {{ GRAPH ?g {{ <{node}> ?p ?o }} }} LIMIT 1")
+    return next(iter(rows))[0]  # type: ignore[call-overload,index]
+
+
+def _statements(graph: KnowledgeGraph, node: str, predicate: str) -> list[ox.Quad]:
+    return list(graph.store.quads(_node(node), _node(TM + predicate), None))  # type: ignore[attr-defined]
+
+
+def _abandon(graph: KnowledgeGraph, conflict: ConflictPair) -> None:
+    """A side's registration abandoned (a dead right leaves the conflicts)."""
+    holding = next(h for h in conflict.holdings if "/registration/" in h)
+    graph.store.add(
+        [ox.Quad(_node(holding), _node(TM + "markStatus"), _node(STATUS + "abandoned"),
+                 _graph_of(graph, holding))]
+    )  # fmt: skip
+
+
+def _assign(graph: KnowledgeGraph, conflict: ConflictPair) -> None:
+    """The first side's right given to the second side's party (no conflict with itself)."""
+    holding = conflict.holdings[0]
+    old = [*_statements(graph, holding, "owner"), *_statements(graph, holding, "user")]
+    graph.store.replace(  # type: ignore[attr-defined]
+        old,
+        [ox.Quad(q.subject, q.predicate, _node(conflict.parties[1].id), q.graph_name) for q in old],
+    )
+
+
+def _rename_party(graph: KnowledgeGraph, conflict: ConflictPair) -> None:
+    """The first party's name changed (the order of the list and the names shown change)."""
+    party = conflict.parties[0].id
+    old = list(graph.store.quads(_node(party), None, None))  # type: ignore[attr-defined]
+    named = [q for q in old if isinstance(q.object, ox.Literal)]
+    graph.store.replace(  # type: ignore[attr-defined]
+        named,
+        [ox.Quad(q.subject, q.predicate, ox.Literal("AAA Renamed Holdings"), q.graph_name) for q in named],
+    )  # fmt: skip
+
+
+def _add_class(graph: KnowledgeGraph, conflict: ConflictPair) -> None:
+    """A class added to the first side's right (its class factor may change)."""
+    holding = conflict.holdings[0]
+    nice = _statements(graph, holding, "niceClass")[0]
+    graph.store.add(
+        [ox.Quad(nice.subject, nice.predicate, _node(nice.object.value.rsplit("/", 1)[0] + "/45"), nice.graph_name)]  # type: ignore[union-attr]
+    )  # fmt: skip
+
+
+def _retext(graph: KnowledgeGraph, conflict: ConflictPair) -> None:
+    """The first side's mark given a text like no other."""
+    mark = conflict.marks[0].id  # type: ignore[union-attr]
+    old = _statements(graph, mark, "text")
+    graph.store.replace(  # type: ignore[attr-defined]
+        old, [ox.Quad(q.subject, q.predicate, ox.Literal("QZXJVW"), q.graph_name) for q in old]
+    )
+
+
+def _sue(graph: KnowledgeGraph, conflict: ConflictPair) -> None:
+    """A case between the two parties of a conflict (its score takes the case bonus)."""
+    g = _graph_of(graph, conflict.holdings[0])
+    case = _node(SYNTHETIC + "case/memo-test")
+    graph.store.add(
+        [
+            ox.Quad(case, _node(RDF_TYPE), _node(TM + "Case"), g),
+            ox.Quad(case, _node(TM + "plaintiff"), _node(conflict.parties[0].id), g),
+            ox.Quad(case, _node(TM + "defendant"), _node(conflict.parties[1].id), g),
+        ]
+    )
+
+
+EDITS: dict[str, Callable[[KnowledgeGraph, ConflictPair], None]] = {
+    "a right abandoned": _abandon,
+    "a right assigned to the other side": _assign,
+    "a party renamed": _rename_party,
+    "a class added to a right": _add_class,
+    "a mark given another text": _retext,
+    "a case between the parties": _sue,
+}
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_after_an_edit_the_answer_is_a_whole_search_s(
+    edit: str, register: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    analyst = Analyst(register)
+    before = list(analyst.conflicts())
+    searches = _Searches(monkeypatch)
+    EDITS[edit](register, before[0])
+    register.changed()
+    index_marks(register)
+    after = list(analyst.conflicts())
+    assert searches.whole == 0, "searched whole: the write's changes should be told"
+    assert after == _whole(register)
+    assert after != before or edit == "a class added to a right"
+
+
+def test_writes_that_do_not_say_what_they_touched_are_searched_whole(
+    register: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    analyst = Analyst(register)
+    analyst.conflicts()
+    searches = _Searches(monkeypatch)
+    holding = analyst.conflicts()[0].holdings[0]
+    register.store.update(
+        f"INSERT {{ GRAPH ?g {{ <{holding}> <{TM}markStatus> <{STATUS}abandoned> }} }} "
+        f"WHERE {{ GRAPH ?g {{ <{holding}> <{TM}mark> ?m }} }}"
+    )
+    register.changed()
+    after = list(analyst.conflicts())
+    assert searches.whole == 1
+    assert after == _whole(register)
+
+
+def test_another_process_s_write_is_searched_whole(tmp_path: Path) -> None:
+    """`kg conflicts` in a process of its own after a load by another gives the whole
+    search's answer (nothing kept crosses processes)."""
+
+    store = tmp_path / "store"
+    with _open(store) as graph:
+        graph.store.add(generate(150, seed=3))
+        graph.changed()
+        analyst = Analyst(graph)
+        analyst.conflicts()
+        more = tmp_path / "more.nq"
+        more.write_text(
+            "".join(f"{quad} .\n" for quad in renamed(generate(30, seed=8), "added")),
+            encoding="utf-8",
+        )
+    result = run_kg("--store", str(store), "load", str(more))
+    assert result.returncode == 0, result.stderr
+    with _open(store) as graph:
+        assert list(Analyst(graph).conflicts()) == _whole(graph)
+
+
+@pytest.mark.parametrize(
+    "fixture",
+    [
+        "as-of-life.ttl",
+        "co-owners.ttl",
+        "party-names.trig",
+        "oppositions.trig",
+        "evidence-conflicts.trig",
+        "conflicting-sources.trig",
+    ],
+)
+def test_after_any_one_statement_changes_the_answer_is_a_whole_search_s(
+    fixture: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every statement of the data removed then added back, one at a time, each answer
+    brought up to date from the kept one and compared with a whole search's (however many
+    of the few marks the parties to search again hold)."""
+    monkeypatch.setattr(conflict_memo, "SEARCH_SHARE", 1.0)
+    searches = _Searches(monkeypatch)
+    with _open(tmp_path / "store") as graph:
+        graph.load([DATA / fixture])
+        analyst = Analyst(graph)
+        analyst.conflicts()
+        told = 0
+        changes = list(_changes(graph))
+        for change, write in changes:
+            whole = searches.whole
+            write()
+            graph.changed()
+            index_marks(graph)
+            brought = list(analyst.conflicts())
+            told += searches.whole == whole
+            assert brought == _whole(graph), change
+        assert told > len(changes) / 2  # most writes were followed, not searched whole
+
+
+SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
+
+
+def _same_parties(graph: KnowledgeGraph, conflict: ConflictPair) -> None:
+    """The two parties of a conflict said to be one (identities change every answer)."""
+    g = _graph_of(graph, conflict.holdings[0])
+    left, right = (_node(party.id) for party in conflict.parties)
+    graph.store.add([ox.Quad(left, _node(SAME_AS), right, g)])
+
+
+def _blank_goods(graph: KnowledgeGraph, conflict: ConflictPair) -> None:
+    """Goods and services as a blank node (its statements cannot be asked for by name)."""
+    holding = conflict.holdings[1]
+    g = _graph_of(graph, holding)
+    goods = ox.BlankNode()
+    graph.store.add(
+        [
+            ox.Quad(_node(holding), _node(TM + "goodsServices"), goods, g),
+            ox.Quad(goods, _node(TM + "goodsServicesText"), ox.Literal("shoes"), g),
+        ]
+    )
+
+
+@pytest.mark.parametrize("edit", [_same_parties, _blank_goods])
+def test_writes_it_cannot_follow_are_searched_whole(
+    edit: Callable[[KnowledgeGraph, ConflictPair], None],
+    register: KnowledgeGraph,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    analyst = Analyst(register)
+    before = list(analyst.conflicts())
+    searches = _Searches(monkeypatch)
+    edit(register, before[0])
+    register.changed()
+    index_marks(register)
+    after = list(analyst.conflicts())
+    assert searches.whole == 1 and searches.parties == 0
+    assert after == _whole(register)
+
+
+def test_marks_merged_by_identity_are_searched_whole_every_time(
+    register: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Records merged by owl:sameAs read each other's statements: what a write to one
+    changes is not told by its own nodes, so nothing is kept."""
+    conflict = Analyst(register).conflicts()[0]
+    left, right = (_node(mark.id) for mark in conflict.marks)  # type: ignore[union-attr]
+    register.store.add(
+        [ox.Quad(left, _node(SAME_AS), right, _graph_of(register, conflict.holdings[0]))]
+    )
+    register.changed()
+    searches = _Searches(monkeypatch)
+    analyst = Analyst(register)
+    first = list(analyst.conflicts())
+    register.changed()
+    assert list(analyst.conflicts()) == first
+    assert searches.whole == 2
