@@ -317,8 +317,8 @@ def find_conflicts(
         if jurisdiction is not None and not covers(holding, jurisdiction):
             continue
         text = compared_text(holding)  # the verbal element where stated
-        if text is None:
-            continue  # a wordless (figurative...) mark is never compared as words
+        if not text:
+            continue  # a wordless (figurative...) mark, or one with no text stated, has no words
         for place in places(holding, jurisdiction):  # its own, and those its EM/WO right covers
             if places_only is None or place in places_only:
                 by_place[place][text].append(holding)

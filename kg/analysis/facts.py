@@ -398,6 +398,13 @@ class FactBase(BatchedLookups, TimelineFacts):
         None for memory, a remote store, or a state not known)."""
         return self._stamp
 
+    def projected(self, mark_iris: Iterable[str]) -> set[str]:
+        """Those of the marks whose holdings the holdings projection holds for the state
+        this FactBase reads (read from it, not the store, by `holdings`)."""
+        if self._projection is None:
+            return set()
+        return self._projection.holds(self._stamp, mark_iris)
+
     def catch_up_projection(self) -> None:
         """Bring the holdings projection to the state this FactBase reads, dropping only the
         rows of the marks this process's writes touched where it can tell

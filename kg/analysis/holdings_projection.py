@@ -167,6 +167,34 @@ class HoldingsProjection:
                 return {}
         return found
 
+    def holds(self, stamp: str | None, marks: Iterable[str]) -> set[str]:
+        """Those of `marks` whose rows the projection holds for state `stamp` (rows not read:
+        one that fails its signature is still counted, and read from the store when asked)."""
+        wanted = list(marks)
+        if stamp is None or not wanted:
+            return set()
+        held: set[str] = set()
+        with self._lock:
+            db = self._ready(stamp)
+            if db is None:
+                return held
+            try:
+                db.execute("BEGIN")
+                try:
+                    if not _holds(db, stamp):
+                        return held
+                    for batch in batches(wanted, _BATCH):
+                        marks_sql = ",".join("?" * len(batch))
+                        rows = db.execute(
+                            f"SELECT mark FROM holdings WHERE mark IN ({marks_sql})", batch
+                        )
+                        held.update(mark for (mark,) in rows)
+                finally:
+                    db.execute("COMMIT")
+            except sqlite3.Error:
+                return set()
+        return held
+
     # ------------------------------------------------------------ writing
 
     def put(

@@ -819,16 +819,30 @@ class Analyst:
         cases: Sequence[tuple[str, str]],
         focus: set[str] | None,
         over: set[str] | None,
+        read_near: bool = False,
     ) -> Iterable[list[ConflictPair]]:
         """The conflicts among the holdings that may meet another (all marks', or with
         `focus` those that may meet its marks), a list per batch of places (`place_batches`)
         for a register, each `find_conflicts`' answer; with `over`, only those over its
-        marks."""
+        marks. With `read_near` (and `focus`), every holding of the marks near the focus
+        (`_near_marks`) is read, none chosen first by its statements: where the holdings of
+        those marks are in the holdings projection, reading them costs less than reading
+        their statements from the store to choose (the conflicts a kept answer searches
+        again: `kg.analysis.conflict_memo`)."""
         facts = self.facts
         index = facts.mark_index  # similar pairs of texts, kept as marks are loaded
         # only the holdings that meet another by their texts (all if the index lacks some)
         pairs_read: SimilarTexts
-        if focus is None:  # the index's pairs, read once for every batch of places
+        projected: set[str] = set()  # marks read whole, none chosen by their statements
+        if focus is not None and read_near:
+            # the marks near the focus whose holdings are in the holdings projection are read
+            # whole; the others are chosen first by their statements, read from the store
+            own = facts.holding_statements(focus)
+            verbal = {v for _, name, v in own if name == "verbalElement"}
+            near, pairs_read = self._near_marks(focus, verbal, evidence)
+            projected = facts.projected(near - focus)
+            statements = own + facts.holding_statements(near - focus - projected)
+        elif focus is None:  # the index's pairs, read once for every batch of places
             pairs_read = index.similar_table()
             # one place: the holdings there and those of the rights covering it (EM, WO)
             places = None if jurisdiction is None else {jurisdiction, *wide}
@@ -847,6 +861,8 @@ class Analyst:
             nice_class=nice_class,
             focus=focus,
         )
+        if by_place is not None and projected:
+            by_place[""] = by_place.get("", set()) | projected | focus  # type: ignore[operator]
 
         def search(wanted: set[str] | None, places_only: set[str] | None) -> list[ConflictPair]:
             holdings = on_date(facts.holdings(wanted), when, include_lapsed=include_lapsed)
@@ -938,7 +954,7 @@ class Analyst:
                 pair
                 # only pairs with a side of theirs scored: each of their conflicts is their
                 # best pair with the other party, which has one side of theirs
-                for found in (search(focus=focus, over=focus) if focus else ())
+                for found in (search(focus=focus, over=focus, read_near=True) if focus else ())
                 for pair in found
                 if any(holder.id in parties for side in pair.holders for holder in side)
             ]
@@ -981,23 +997,34 @@ class Analyst:
     ) -> tuple[list[tuple[str, str, str]], SimilarTexts]:
         """The holding statements `conflict_marks_by_place` needs to choose the marks that
         may meet the marks of `focus` (canonical IRIs), and the stored similar pairs of their
-        texts: those of the holdings of `focus`, and of the marks with the same or a similar
-        text (their own, or a registration's verbal element) or paired by evidence."""
+        texts: those of the holdings of `focus`, and of the marks `_near_marks` finds."""
+        facts = self.facts
+        own = facts.holding_statements(focus)
+        texts = {v for _, name, v in own if name == "verbalElement"}
+        near, pairs = self._near_marks(focus, texts, evidence)
+        # the focus's own statements are read already (a holding of two marks may come twice:
+        # conflict_marks_by_place reads statements into sets)
+        return own + facts.holding_statements(near - focus), pairs
+
+    def _near_marks(
+        self, focus: set[str], verbal: set[str], evidence: Iterable[EvidencePair]
+    ) -> tuple[set[str], _StoredPairs]:
+        """The marks that may meet the marks of `focus` (canonical IRIs; `verbal` the verbal
+        elements of their holdings), and the stored similar pairs of their texts: the marks
+        with the same or a similar text (their own, or a registration's verbal element) or
+        paired with one of them by evidence."""
         facts = self.facts
         index = facts.mark_index
         canonical = facts.identities.canonical
-        own = facts.holding_statements(focus)
-        texts = {v for _, name, v in own if name == "verbalElement"}
-        for mark in (v for _, name, v in own if name == "mark"):
+        texts = set(verbal)
+        for mark in focus:
             texts.update(t for t in (facts.marks.get(mark), facts.marks.get(canonical(mark))) if t)
         pairs = list(index.similar_pairs(index.similar_floor, texts=texts))
         texts |= {text for left, right, _ in pairs for text in (left, right)}
         near = index.marks_with_texts(texts)
         near |= {canonical(m) for m in verbal_element_marks(facts, facts.select, texts)}
         near |= {m for p in evidence if {p.left, p.right} & focus for m in (p.left, p.right)}
-        # the focus's own statements are read already (a holding of two marks may come twice:
-        # conflict_marks_by_place reads statements into sets)
-        return own + facts.holding_statements(near - focus), _StoredPairs(index, pairs)
+        return near, _StoredPairs(index, pairs)
 
     def _marks_held_by_all(self, parties: Collection[str]) -> set[str]:
         """`_marks_held_by` of each of `parties`, a batch of parties a query."""
