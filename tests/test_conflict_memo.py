@@ -339,3 +339,27 @@ def test_marks_merged_by_identity_are_searched_whole_every_time(
     register.changed()
     assert list(analyst.conflicts()) == first
     assert searches.whole == 2
+
+
+def test_bringing_up_to_date_orders_as_a_merge_does(register: KnowledgeGraph) -> None:
+    """`brought_up` (slices and binary search) gives `merge_conflicts`' list, and each
+    conflict's keys stay beside it."""
+    import random
+
+    from kg.analysis.conflict_memo import brought_up, row_keys
+    from kg.analysis.conflicts import conflict_rank, merge_conflicts
+
+    analyst = Analyst(register)
+    pairs = list(analyst.conflicts())
+    kept = analyst._shared.kept_conflicts
+    assert kept is not None and len(pairs) > 20
+    everyone = sorted({holder for holders in kept.holders for holder in holders})
+    rng = random.Random(7)
+    for size in (0, 1, 5, len(everyone) // 2):
+        parties = set(rng.sample(everyone, size))
+        fresh = sorted(rng.sample(pairs, 12), key=conflict_rank)  # some equal to kept ones
+        got, nodes, holders = brought_up(kept, parties, fresh)
+        left = [p for p in pairs if parties.isdisjoint(row_keys(p)[1])]
+        assert got == merge_conflicts([left, fresh])
+        assert nodes == [row_keys(p)[0] for p in got]
+        assert holders == [row_keys(p)[1] for p in got]

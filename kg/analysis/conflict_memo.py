@@ -29,13 +29,15 @@ more than `SEARCH_SHARE` of the register's marks.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from kg.analysis.conflicts import conflict_rank
 from kg.analysis.evidence import EvidencePair
 from kg.analysis.model import ConflictPair, SourceRef
 
-__all__ = ["SEARCH_SHARE", "KeptConflicts", "kept_apart", "parties_to_search"]
+__all__ = ["SEARCH_SHARE", "KeptConflicts", "brought_up", "parties_to_search", "row_keys"]
 
 SEARCH_SHARE = 0.25
 """Past this share of the register's marks held by the parties to search again, the whole
@@ -49,18 +51,35 @@ class KeptConflicts:
 
     `asked` is (jurisdiction, nice_class, min_score, date asked as ISO text, include_lapsed);
     `stamp` the store's write token then; `pairs` the conflicts before proceedings are
-    merged in (`with_proceeding_conflicts` runs on every answer), highest risk first;
-    `cases` the pairs of parties facing each other in a case begun by the date asked;
-    `evidence` the evidence pairs; `wide` the codes of rights covering others (EM, WO...);
-    `sources` named graph -> its source, as read then."""
+    merged in (`with_proceeding_conflicts` runs on every answer), highest risk first
+    (`conflict_rank`); `cases` the pairs of parties facing each other in a case begun by the
+    date asked; `evidence` the evidence pairs; `wide` the codes of rights covering others
+    (EM, WO...); `sources` named graph -> its source, as read then. `nodes` and `holders`
+    are, for each conflict in the order of `pairs`, the nodes it names (its marks, every IRI
+    of every holder, the graphs it cites) and its holders' IRIs (`row_keys`): a write's
+    nodes are looked up among a register's millions of conflicts at C speed."""
 
     asked: tuple[object, ...]
     stamp: str
-    pairs: Sequence[ConflictPair]
+    pairs: tuple[ConflictPair, ...]
     cases: frozenset[frozenset[str]]
     evidence: tuple[EvidencePair, ...]
     wide: frozenset[str]
     sources: Mapping[str, SourceRef]
+    nodes: tuple[tuple[str, ...], ...]
+    holders: tuple[tuple[str, ...], ...]
+
+
+def row_keys(pair: ConflictPair) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the nodes a conflict names: its marks, every IRI of its holders, the graphs it
+    cites; its holders' IRIs)."""
+    holders = tuple(holder.id for side in pair.holders for holder in side)
+    nodes = (
+        *(mark.id for mark in pair.marks if mark is not None),
+        *(iri for side in pair.holders for holder in side for iri in (holder.id, *holder.iris)),
+        *(source.graph for source in pair.sources),
+    )
+    return nodes, holders
 
 
 def parties_to_search(
@@ -88,31 +107,50 @@ def parties_to_search(
     for pair in cases ^ kept.cases:
         parties |= pair
     graphs = {g for g in {*kept.sources, *sources} if kept.sources.get(g) != sources.get(g)}
-    for conflict in kept.pairs:
-        if _meets(conflict, marks, touched, graphs):
-            parties |= {holder.id for side in conflict.holders for holder in side}
+    probe = marks | set(touched) | graphs
+    if probe:
+        for nodes, holders in zip(kept.nodes, kept.holders, strict=True):
+            if not probe.isdisjoint(nodes):
+                parties.update(holders)
     return parties
 
 
-def kept_apart(pairs: Iterable[ConflictPair], parties: Collection[str]) -> list[ConflictPair]:
-    """The conflicts none of whose holders is one of `parties`, in their order."""
-    if not parties:
-        return list(pairs)
-    return [
-        pair
-        for pair in pairs
-        if not any(holder.id in parties for side in pair.holders for holder in side)
-    ]
-
-
-def _meets(
-    conflict: ConflictPair, marks: Collection[str], touched: Collection[str], graphs: set[str]
-) -> bool:
-    for mark in conflict.marks:
-        if mark is not None and (mark.id in marks or mark.id in touched):
-            return True
-    for side in conflict.holders:
-        for holder in side:
-            if holder.id in touched or any(iri in touched for iri in holder.iris):
-                return True
-    return bool(graphs) and any(source.graph in graphs for source in conflict.sources)
+def brought_up(
+    kept: KeptConflicts, parties: Collection[str], fresh: Sequence[ConflictPair]
+) -> tuple[list[ConflictPair], list[tuple[str, ...]], list[tuple[str, ...]]]:
+    """The kept conflicts none of whose holders is one of `parties`, with `fresh` (their
+    conflicts searched again, highest risk first) put in their places: (conflicts, highest
+    risk first as `merge_conflicts` orders them, a conflict kept before a fresh one of the
+    same rank; their nodes; their holders). Only the positions that change are touched (the
+    rest is copied by slices), so a register's millions cost little more than a copy."""
+    wanted = set(parties)
+    dropped = [i for i, holders in enumerate(kept.holders) if not wanted.isdisjoint(holders)]
+    pairs: list[ConflictPair] = []
+    nodes: list[tuple[str, ...]] = []
+    holders: list[tuple[str, ...]] = []
+    start = 0
+    for position in (*dropped, len(kept.pairs)):
+        pairs += kept.pairs[start:position]
+        nodes += kept.nodes[start:position]
+        holders += kept.holders[start:position]
+        start = position + 1
+    if not fresh:
+        return pairs, nodes, holders
+    places = [bisect.bisect_right(pairs, conflict_rank(f), key=conflict_rank) for f in fresh]
+    merged: list[ConflictPair] = []
+    merged_nodes: list[tuple[str, ...]] = []
+    merged_holders: list[tuple[str, ...]] = []
+    start = 0
+    for place, pair in zip(places, fresh, strict=True):
+        merged += pairs[start:place]
+        merged_nodes += nodes[start:place]
+        merged_holders += holders[start:place]
+        merged.append(pair)
+        pair_nodes, pair_holders = row_keys(pair)
+        merged_nodes.append(pair_nodes)
+        merged_holders.append(pair_holders)
+        start = place
+    merged += pairs[start:]
+    merged_nodes += nodes[start:]
+    merged_holders += holders[start:]
+    return merged, merged_nodes, merged_holders

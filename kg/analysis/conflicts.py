@@ -93,6 +93,7 @@ __all__ = [
     "candidate_text_pairs",
     "compared_reason",
     "conflict_marks_by_place",
+    "conflict_rank",
     "find_conflicts",
     "merge_conflicts",
     "place_batches",
@@ -366,7 +367,7 @@ def find_conflicts(
         _computed_pairs(by_place, min_similarity, pair_up)
     if evidence:
         _evidence_pairs(by_place, evidence, min_similarity, pair_up)
-    return sorted(_per_rights(best.values(), held_with, parties, sources), key=_rank)
+    return sorted(_per_rights(best.values(), held_with, parties, sources), key=conflict_rank)
 
 
 def _held(held_with: Mapping[tuple[str, str], frozenset[str]], holding: Holding) -> frozenset[str]:
@@ -378,7 +379,7 @@ def merge_conflicts(lists: Iterable[Sequence[ConflictPair]]) -> list[ConflictPai
     """The conflict lists of `find_conflicts` over disjoint places (``places_only``, as
     `place_batches` gives them) as one search of every place gives them: a conflict is in
     one place, so in one list; highest risk first."""
-    return sorted((pair for pairs in lists for pair in pairs), key=_rank)
+    return sorted((pair for pairs in lists for pair in pairs), key=conflict_rank)
 
 
 def top_conflicts(
@@ -404,11 +405,13 @@ def top_conflicts(
     for pairs in lists:
         total += len(pairs)
         kept.extend(pair for pair in pairs if keep(pair))
-        best = heapq.nsmallest(limit, chain(best, (p for p in pairs if not keep(p))), key=_rank)
-    return sorted([*best, *kept], key=_rank), total
+        best = heapq.nsmallest(
+            limit, chain(best, (p for p in pairs if not keep(p))), key=conflict_rank
+        )
+    return sorted([*best, *kept], key=conflict_rank), total
 
 
-def _rank(c: ConflictPair) -> tuple:
+def conflict_rank(c: ConflictPair) -> tuple:
     """Highest risk first, then by the parties' names and IRIs, then the place, then a
     pair of rights in force before a pair with a dead right (`include_lapsed`)."""
     return (
@@ -448,7 +451,7 @@ def _per_rights(
         groups[(sides, pair.jurisdiction or "")].append(pair)
     merged = []
     for group in groups.values():
-        best, *others = sorted(group, key=_rank)
+        best, *others = sorted(group, key=conflict_rank)
         sides = []
         for held, party in zip(best.holdings, best.parties, strict=True):
             jointly = held_with.get((held, party.id), frozenset())

@@ -25,7 +25,7 @@ from kg.analysis.combined_marks import (
     combined_equivalents,
     combined_pairs,
 )
-from kg.analysis.conflict_memo import KeptConflicts, kept_apart, parties_to_search
+from kg.analysis.conflict_memo import KeptConflicts, brought_up, parties_to_search, row_keys
 from kg.analysis.conflicts import (
     CONFLICT_BATCH_MARKS,
     DEFAULT_MIN_SCORE,
@@ -943,9 +943,9 @@ class Analyst:
             evidence=evidence,
             sources=facts.sources,
         )
-        pairs: list[ConflictPair]
         if not parties:
-            pairs = list(kept.pairs)
+            self._keep_conflicts(asked, facts.stamp, kept.pairs, evidence, cases, wide, kept)
+            return list(kept.pairs)
         else:
             focus = self._marks_held_by_all(parties)
             if len(focus) > conflict_memo.SEARCH_SHARE * len(facts.marks):
@@ -958,25 +958,41 @@ class Analyst:
                 for pair in found
                 if any(holder.id in parties for side in pair.holders for holder in side)
             ]
-            pairs = merge_conflicts([kept_apart(kept.pairs, parties), fresh])
-        self._keep_conflicts(asked, facts.stamp, pairs, evidence, cases, wide)
+            pairs, nodes, holders = brought_up(kept, parties, merge_conflicts([fresh]))
+        self._keep_conflicts(asked, facts.stamp, pairs, evidence, cases, wide, (nodes, holders))
         return pairs
 
     def _keep_conflicts(
         self,
         asked: tuple[object, ...],
         stamp: str | None,
-        pairs: list[ConflictPair],
+        pairs: Sequence[ConflictPair],
         evidence: Sequence[EvidencePair],
         cases: Sequence[tuple[str, str]],
         wide: set[str],
+        keys: KeptConflicts
+        | tuple[Sequence[tuple[str, ...]], Sequence[tuple[str, ...]]]
+        | None = None,
     ) -> None:
         """Keep the register's conflicts found in state `stamp` for the next question
         (`kg.analysis.conflict_memo`), when what a write changes of them can be told: the
-        store is still in that state, and no owl:sameAs merges holding records or marks."""
+        store is still in that state, and no owl:sameAs merges holding records or marks.
+        `keys` gives each conflict's nodes and holders (`row_keys`) where they are known:
+        a kept answer's, or (nodes, holders)."""
         facts = self.facts
         current = getattr(self.graph.store, "write_stamp", None)
         keep = stamp is not None and current == stamp and not facts.holdings_merged()
+        if not keep:
+            nodes: tuple[tuple[str, ...], ...] = ()
+            holders: tuple[tuple[str, ...], ...] = ()
+        elif isinstance(keys, KeptConflicts):
+            nodes, holders = keys.nodes, keys.holders
+        elif keys is not None:
+            nodes, holders = tuple(keys[0]), tuple(keys[1])
+        else:
+            rows = [row_keys(pair) for pair in pairs]
+            nodes = tuple(row[0] for row in rows)
+            holders = tuple(row[1] for row in rows)
         with self._shared.lock:
             self._shared.kept_conflicts = (
                 KeptConflicts(
@@ -987,6 +1003,8 @@ class Analyst:
                     evidence=tuple(evidence),
                     wide=frozenset(wide),
                     sources=dict(facts.sources),
+                    nodes=nodes,
+                    holders=holders,
                 )
                 if keep
                 else None
