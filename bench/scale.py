@@ -7,8 +7,10 @@ For each size, each row runs in its own process (peak RSS is that process's own)
   atomic bulk commit), beside rdflib's in-memory `Dataset.parse` of the same file;
 - analyses in-process: cold start (facts + mark index), `who_else_uses` p50/p99 (the holdings
   projection beside the store empty, then again once filled: docs/store.md),
-  `conflict_path` p50, `conflicts` total time (and again, the projection filled) and its
-  recall against brute-force all-pairs comparison on a sample;
+  `conflict_path` p50, `conflicts` total time (again: the answer kept, then searched whole
+  with the projection filled; after 10,000 more marks, the kept answer brought up to date,
+  and up to `WHOLE_AFTER_MAX` marks the same by a whole search, the answers compared) and
+  its recall against brute-force all-pairs comparison on a sample;
 - HTTP: `kg serve` on the store; `whoElseUses` over GraphQL beside a plain Starlette JSON
   endpoint calling the same service function; SPARQL `/sparql` queries/s beside the same
   query in-process.
@@ -35,7 +37,7 @@ OUT = ROOT / "bench" / "out"
 KG = Path(sys.executable).parent / "kg"
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"  # the `bench` extra: pip install -e '.[bench]'
 ADDED_MARKS = 10_000  # "a day's file" added after the registry, for the incremental rows
-WHOLE_AFTER_MAX = 200_000
+WHOLE_AFTER_MAX = 500_000
 """Above this many marks the whole search after the day's file (to compare answers) is left out."""
 RDFLIB_MAX_QUADS = 3_000_000  # rdflib needs ~1.8 GB per million quads
 WHO = """query($mark: String!) { whoElseUses(mark: $mark) {
