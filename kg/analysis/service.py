@@ -500,25 +500,31 @@ class Analyst:
         facts = self.facts
         stamp = facts.stamp  # the state searched: an answer is kept only for it
         when = _as_date(as_of) or PartialDate.today()
-        # the marks the graph says match: combined marks, stated translations
-        evidence = self._evidence_pairs(DEFAULT_MIN_SIMILARITY)
-        wide = regional_codes() | {m.system for m in memberships(facts)}  # rights covering others
-        cases = facts.case_parties_on(when)  # a case filed later is no case yet
-        search = functools.partial(
-            self._search,
-            jurisdiction=jurisdiction,
-            nice_class=nice_class,
-            min_score=min_score,
-            when=when,
-            include_lapsed=include_lapsed,
-            evidence=evidence,
-            wide=wide,
-            cases=cases,
-        )
         asked_key = (jurisdiction, nice_class, min_score, str(when), include_lapsed)
-        known = None  # the register's conflicts, brought up to date from those kept
+        known = None  # the register's conflicts, kept or brought up to date from those kept
         if focus is None:
-            known = self._kept_conflicts(asked_key, search, evidence, cases, wide)
+            with self._shared.lock:
+                kept = self._shared.kept_conflicts
+            if kept is not None and kept.asked == asked_key and stamp == kept.stamp:
+                known = list(kept.pairs)  # the same state: nothing to read again
+        if known is None:
+            # the marks the graph says match: combined marks, stated translations
+            evidence = self._evidence_pairs(DEFAULT_MIN_SIMILARITY)
+            wide = regional_codes() | {m.system for m in memberships(facts)}  # covering others
+            cases = facts.case_parties_on(when)  # a case filed later is no case yet
+            search = functools.partial(
+                self._search,
+                jurisdiction=jurisdiction,
+                nice_class=nice_class,
+                min_score=min_score,
+                when=when,
+                include_lapsed=include_lapsed,
+                evidence=evidence,
+                wide=wide,
+                cases=cases,
+            )
+            if focus is None:
+                known = self._kept_conflicts(asked_key, search, evidence, cases, wide)
         lists: Iterable[Sequence[ConflictPair]]
         if known is not None:
             lists = [known]
