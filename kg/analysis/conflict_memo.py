@@ -7,37 +7,52 @@ date and choice of dead rights: `KeptConflicts.asked`), with the write token of 
 the store it was found in (`kg.store.write_stamp`). Asked again in that state, it is the
 answer. Asked after writes this process made that say what they touched
 (`OxigraphStore.touched_since`), only the conflicts of the parties the writes may have
-changed are searched again (the search of ``conflicts(party=...)``, which finds each of their
-conflicts as the whole list does) and put in place of their kept ones; the rest are kept.
+changed are searched again (their marks and the marks near them by text or evidence, only
+pairs with a side of theirs scored: `Analyst._search` with ``read_near``) and put in place of
+their kept ones; the rest are kept.
 
 A conflict is the best pair of rights of two parties in one place, so it changes only when
 a holding of either party changes, or either party's name, a case between them, a source it
 cites, or the graph's evidence (a combined mark, a stated translation) about its marks
-(`parties_to_search`). The marks a write may have changed are those it named and those whose
+(`parties_to_search`: every party that is a side of a changed mark's rights on some date,
+`holders_on_any_date`). The marks a write may have changed are those it named and those whose
 holdings read a node whose statements it changed, in the store as it is after
 (`FactBase.marks_reading`: the mark, its records, their goods and services and classes,
-priority claims, designations, changes of owner).
+priority claims, designations, changes of owner). A co-owned right's conflict names the
+co-owner whose best pair scores most, so the co-owners of the parties' rights are searched
+with them (`Analyst._with_co_owners`).
 
 The whole register is searched again (and its answer kept anew) when this cannot be told: a
 write by another process, or one that did not say what it touched (a SPARQL Update's text),
 touched a blank node, a node of an owl:sameAs group, or what every holding reads
 (owl:sameAs, rdfs:subClassOf, statuses and other vocabulary, the reference graphs:
-`kg.analysis.holdings_projection.touches_every_holding`); another date or choice; a store whose
-holding records or marks are merged by owl:sameAs; or when the parties to search again hold
-more than `SEARCH_SHARE` of the register's marks.
+`kg.analysis.holdings_projection.touches_every_holding`); the relatedness of Nice classes or
+the memberships of regional systems changed (any graph may state them, every conflict reads
+them); another date or choice; a store whose holding records or marks are merged by
+owl:sameAs; or when the parties to search again hold more than `SEARCH_SHARE` of the
+register's marks.
 """
 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from kg.analysis.conflicts import conflict_rank
+from kg.analysis.coverage import Membership
 from kg.analysis.evidence import EvidencePair
-from kg.analysis.model import ConflictPair, SourceRef
+from kg.analysis.model import ConflictPair, Holding, SourceRef
 
-__all__ = ["SEARCH_SHARE", "KeptConflicts", "brought_up", "parties_to_search", "row_keys"]
+__all__ = [
+    "SEARCH_SHARE",
+    "KeptConflicts",
+    "brought_up",
+    "holders_on_any_date",
+    "parties_to_search",
+    "row_keys",
+]
 
 SEARCH_SHARE = 0.25
 """Past this share of the register's marks held by the parties to search again, the whole
@@ -68,6 +83,26 @@ class KeptConflicts:
     sources: Mapping[str, SourceRef]
     nodes: tuple[tuple[str, ...], ...]
     holders: tuple[tuple[str, ...], ...]
+    memberships: frozenset[Membership] = frozenset()
+    relatedness: Mapping[frozenset[int], float] = dataclasses.field(default_factory=dict)
+    """The memberships of regional systems and the relatedness of Nice classes read then:
+    facts any graph may state, which every conflict reads."""
+
+
+def holders_on_any_date(holdings: Iterable[Holding]) -> set[str]:
+    """Every party a holding names as a side on some date (canonical IRIs): its holder, the
+    owners its records name, the assignors and assignees of its recorded changes of owner,
+    the party it is used on behalf of (`kg.analysis.ownership`: a right changes hands)."""
+    parties: set[str] = set()
+    for holding in holdings:
+        parties.add(holding.party)
+        parties.update(holding.recorded_owners)
+        if holding.on_behalf_of:
+            parties.add(holding.on_behalf_of)
+        for change in holding.ownership:
+            parties.update(change.assignors)
+            parties.update(change.assignees)
+    return parties
 
 
 def row_keys(pair: ConflictPair) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -95,11 +130,11 @@ def parties_to_search(
     """The parties (canonical IRIs) whose conflicts may differ from those `kept` holds.
 
     The marks that may have changed are `changed_marks` (canonical mark IRIs) and both marks
-    of each evidence pair found or gone; the parties are their holders now, on any date
-    (`holders_of` those marks), every holder of each side of a kept conflict over one of
-    them, or naming a party (any IRI of it) or a mark in `touched` (the nodes the writes
-    touched), or citing a source that changed; and the parties of a case begun or gone on
-    the date asked."""
+    of each evidence pair found or gone; the parties are those that are a side of their
+    rights on some date (`holders_of` those marks: `holders_on_any_date`), every holder of
+    each side of a kept conflict over one of them, or naming a party (any IRI of it) or a
+    mark in `touched` (the nodes the writes touched), or citing a source that changed; and
+    the parties of a case begun or gone on the date asked."""
     marks = set(changed_marks)
     for pair in set(evidence) ^ set(kept.evidence):
         marks |= {pair.left, pair.right}

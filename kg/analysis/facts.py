@@ -685,7 +685,7 @@ class FactBase(BatchedLookups, TimelineFacts):
             )
         return self._holdings_merged
 
-    def marks_reading(self, nodes: Collection[str]) -> set[str] | None:
+    def marks_reading(self, nodes: Collection[str], named: Collection[str] = ()) -> set[str] | None:
         """The marks (as named, not canonical) whose holdings, or what a question reads
         beside them, read a statement of one of `nodes` (IRIs: the subjects of statements a
         write added or removed) in the store as it is now: a mark itself; the mark of a
@@ -695,11 +695,20 @@ class FactBase(BatchedLookups, TimelineFacts):
         designation of an international registration (`kg.analysis.coverage.designations`);
         of a record whose goods and services name it as their class; of a registration it
         records a change of owner of. The reverse of `_read_from`, found by removing and
-        adding back each statement of fixtures (`tests/test_conflict_memo.py`). None when a
-        node is no IRI (a blank node: its statements cannot be asked for)."""
+        adding back each statement of fixtures (`tests/test_conflict_memo.py`). `named`
+        (IRIs: the objects of those statements) add the marks of the records they are (a
+        change of owner unlinked from its registration names the registration). None when a
+        node of `nodes` is no IRI (a blank node: its statements cannot be asked for)."""
         if not all(is_iri(node) for node in nodes):
             return None
-        marks = {node for node in nodes if node in self.marks}
+        marks = {node for node in (*nodes, *named) if node in self.marks}
+        objects = sorted({node for node in named if is_iri(node)} - set(nodes))
+        for batch in batches(objects):
+            rows = self.tuples(
+                f"SELECT DISTINCT ?m WHERE {{ VALUES ?t {{ {iri_values(batch)} }} "
+                f"?t <{TM}mark> ?m }}"
+            )
+            marks.update(mark for (mark,) in rows if mark)
         linking = " ".join(
             f"<{TM}{name}>"
             for name in sorted({*_HOLDING_PROPERTIES, "designation"})

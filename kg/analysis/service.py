@@ -25,7 +25,13 @@ from kg.analysis.combined_marks import (
     combined_equivalents,
     combined_pairs,
 )
-from kg.analysis.conflict_memo import KeptConflicts, brought_up, parties_to_search, row_keys
+from kg.analysis.conflict_memo import (
+    KeptConflicts,
+    brought_up,
+    holders_on_any_date,
+    parties_to_search,
+    row_keys,
+)
 from kg.analysis.conflicts import (
     CONFLICT_BATCH_MARKS,
     DEFAULT_MIN_SCORE,
@@ -917,6 +923,11 @@ class Analyst:
             return None
         if frozenset(wide) != kept.wide or facts.holdings_merged():
             return None
+        if (
+            frozenset(memberships(facts)) != kept.memberships
+            or facts.relatedness != kept.relatedness
+        ):
+            return None  # facts any graph may state that every conflict reads
         touched: Collection[str] = ()
         changed: set[str] = set()
         if facts.stamp != kept.stamp:
@@ -933,17 +944,15 @@ class Analyst:
             # the nodes whose own statements changed (a node only named by one, such as a
             # class or a place, changed nothing another holding reads of it)
             written = {node for nodes in said.predicates.values() for node in nodes}
-            reading = facts.marks_reading(written)
+            reading = facts.marks_reading(written, touched)
             if reading is None:
                 return None
-            marks = facts.marks
-            named = {node for node in touched if node in marks}  # a mark now, newly named
-            changed = {facts.identities.canonical(mark) for mark in reading | named}
+            changed = {facts.identities.canonical(mark) for mark in reading}
         litigants = frozenset(frozenset(pair) for pair in cases)
         parties = parties_to_search(
             kept,
             changed_marks=changed,
-            holders_of=lambda marks: {holding.party for holding in facts.holdings(marks)},
+            holders_of=lambda marks: holders_on_any_date(facts.holdings(marks)),
             touched=touched,
             cases=litigants,
             evidence=evidence,
@@ -953,7 +962,7 @@ class Analyst:
             self._keep_conflicts(asked, facts.stamp, kept.pairs, evidence, cases, wide, kept)
             return list(kept.pairs)
         else:
-            focus = self._marks_held_by_all(parties)
+            parties, focus = self._with_co_owners(parties)
             if len(focus) > conflict_memo.SEARCH_SHARE * len(facts.marks):
                 return None  # a register's share: searched whole
             fresh = [
@@ -1011,6 +1020,8 @@ class Analyst:
                     sources=dict(facts.sources),
                     nodes=nodes,
                     holders=holders,
+                    memberships=frozenset(memberships(facts)),
+                    relatedness=dict(facts.relatedness),
                 )
                 if keep
                 else None
@@ -1049,6 +1060,23 @@ class Analyst:
         near |= {canonical(m) for m in verbal_element_marks(facts, facts.select, texts)}
         near |= {m for p in evidence if {p.left, p.right} & focus for m in (p.left, p.right)}
         return near, _StoredPairs(index, pairs)
+
+    def _with_co_owners(self, parties: set[str]) -> tuple[set[str], set[str]]:
+        """The parties with every co-owner of a right one of them holds, and theirs in turn,
+        and the marks (canonical IRIs) they hold: a conflict over a co-owned right names the
+        co-owner whose best pair with the other side scores most, so each co-owner's
+        conflicts are searched over all its marks (`kg.analysis.conflicts._per_rights`)."""
+        facts = self.facts
+        found = set(parties)
+        while True:
+            focus = self._marks_held_by_all(found)
+            rights: dict[str, set[str]] = {}
+            for holding in facts.holdings(focus):
+                rights.setdefault(holding.id, set()).add(holding.party)
+            more = {p for holders in rights.values() if holders & found for p in holders}
+            if more <= found:
+                return found, focus
+            found |= more
 
     def _marks_held_by_all(self, parties: Collection[str]) -> set[str]:
         """`_marks_held_by` of each of `parties`, a batch of parties a query."""
