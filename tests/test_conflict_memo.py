@@ -465,17 +465,37 @@ graph:t {
 """
 
 
+CO_ASSIGNED = (
+    CO_OWNED.replace(
+        "tm:owner party:zed , party:aaron ;",
+        "tm:owner party:old ;",
+    )
+    .replace(
+        "party:quill a tm:Company ;",
+        """event:a1 a tm:Assignment ; tm:registration reg:r ; tm:assignor party:old ;
+    tm:assignee party:zed , party:aaron ; tm:date "2010-01-01"^^xsd:date .
+  party:old a tm:Company ; schema:name "Old Co" .
+  party:quill a tm:Company ;""",
+    )
+    .replace(
+        "@prefix status:",
+        "@prefix event: <https://w3id.org/tmkg/id/event/> . @prefix status:",
+    )
+)
+
+
+@pytest.mark.parametrize("world", [CO_OWNED, CO_ASSIGNED], ids=["by its record", "by assignment"])
 def test_a_co_owner_s_conflicts_are_searched_over_all_its_marks(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    world: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Zed Co's other mark changes, so Zed Co is searched again; the right it co-owns with
     Aaron Co names whichever co-owner's best pair with Quill Co scores most, which for Aaron
     Co is over a mark Zed Co does not hold: Aaron Co is searched too."""
     monkeypatch.setattr(conflict_memo, "SEARCH_SHARE", 1.0)
-    world = tmp_path / "co-owned.trig"
-    world.write_text(CO_OWNED, encoding="utf-8")
+    path = tmp_path / "co-owned.trig"
+    path.write_text(world, encoding="utf-8")
     with _open(tmp_path / "store") as graph:
-        graph.load([world])
+        graph.load([path])
         analyst = Analyst(graph)
         analyst.conflicts()
         searches = _Searches(monkeypatch)

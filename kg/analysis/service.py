@@ -1062,7 +1062,8 @@ class Analyst:
         return near, _StoredPairs(index, pairs)
 
     def _with_co_owners(self, parties: set[str]) -> tuple[set[str], set[str]]:
-        """The parties with every co-owner of a right one of them holds, and theirs in turn,
+        """The parties with every co-owner of a right one of them holds on some date (named
+        by its records or by a change of owner: `holders_on_any_date`), and theirs in turn,
         and the marks (canonical IRIs) they hold: a conflict over a co-owned right names the
         co-owner whose best pair with the other side scores most, so each co-owner's
         conflicts are searched over all its marks (`kg.analysis.conflicts._per_rights`)."""
@@ -1071,8 +1072,9 @@ class Analyst:
         while True:
             focus = self._marks_held_by_all(found)
             rights: dict[str, set[str]] = {}
-            for holding in facts.holdings(focus):
-                rights.setdefault(holding.id, set()).add(holding.party)
+            for holding in facts.holdings(focus):  # its holders on any date: co-owners by
+                # a change of owner naming several assignees (or assignors) too
+                rights.setdefault(holding.id, set()).update(holders_on_any_date([holding]))
             more = {p for holders in rights.values() if holders & found for p in holders}
             if more <= found:
                 return found, focus
