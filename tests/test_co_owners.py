@@ -17,7 +17,7 @@ from kg.analysis.model import ConflictPair
 from kg.analysis.service import Analyst
 from kg.report.document import build_report
 from kg.report.markdown import render_markdown
-from tests.conftest import DATA, run_kg
+from tests.conftest import DATA, PREFIXES, run_kg
 from tests.fixture_world import fixture_world
 from tests.graphql_support import post
 
@@ -335,20 +335,6 @@ def test_a_report_names_the_co_owners_and_a_co_owners_report_has_the_conflict(
         }[party]
         others = {u.party.name for u in mine.usages}
         assert co_owner not in others and rivals <= others, (party, others)
-
-
-PREFIXES = """@prefix tm: <https://w3id.org/tmkg/ontology#> .
-@prefix schema: <https://schema.org/> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-@prefix party: <https://w3id.org/tmkg/id/party/> .
-@prefix mark: <https://w3id.org/tmkg/id/mark/> .
-@prefix reg: <https://w3id.org/tmkg/id/registration/> .
-@prefix use: <https://w3id.org/tmkg/id/use/> .
-@prefix cc: <https://w3id.org/tmkg/id/jurisdiction/> .
-@prefix nice: <https://w3id.org/tmkg/id/nice/> .
-@prefix status: <https://w3id.org/tmkg/id/status/> .
-@prefix graph: <https://w3id.org/tmkg/id/graph/> .
-"""
 
 
 def _loaded(tmp_path_factory: pytest.TempPathFactory, name: str, trig: str) -> KnowledgeGraph:

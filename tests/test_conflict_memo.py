@@ -16,7 +16,7 @@ from kg.analysis import conflict_memo
 from kg.analysis.model import ConflictPair
 from kg.analysis.service import Analyst, index_marks
 from kg.registries.synth import generate, renamed
-from tests.conftest import DATA, run_kg
+from tests.conftest import DATA, PREFIXES, run_kg
 from tests.test_holdings_projection import _changes, _own_data_folder  # noqa: F401
 
 TM = "https://w3id.org/tmkg/ontology#"
@@ -433,14 +433,11 @@ def test_facts_every_conflict_reads_are_searched_whole(
         assert after == _whole(graph) and after != before
 
 
-CO_OWNED = """
-@prefix tm: <https://w3id.org/tmkg/ontology#> . @prefix schema: <https://schema.org/> .
+CO_OWNED = (
+    PREFIXES
+    + """
 @prefix prov: <http://www.w3.org/ns/prov#> . @prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-@prefix party: <https://w3id.org/tmkg/id/party/> . @prefix mark: <https://w3id.org/tmkg/id/mark/> .
-@prefix reg: <https://w3id.org/tmkg/id/registration/> . @prefix graph: <https://w3id.org/tmkg/id/graph/> .
-@prefix source: <https://w3id.org/tmkg/id/source/> . @prefix cc: <https://w3id.org/tmkg/id/jurisdiction/> .
-@prefix nice: <https://w3id.org/tmkg/id/nice/> . @prefix status: <https://w3id.org/tmkg/id/status/> .
+@prefix source: <https://w3id.org/tmkg/id/source/> .
 source:t a tm:Source ; dcterms:title "co-owned rights" .
 graph:t a tm:SourceGraph ; prov:wasDerivedFrom source:t .
 graph:t {
@@ -463,6 +460,7 @@ graph:t {
     tm:registrationDate "2016-01-01"^^xsd:date ; tm:markStatus status:registered .
 }
 """
+)
 
 
 CO_ASSIGNED = (

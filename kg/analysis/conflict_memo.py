@@ -68,18 +68,17 @@ class KeptConflicts:
     `stamp` the store's write token then; `pairs` the conflicts before proceedings are
     merged in (`with_proceeding_conflicts` runs on every answer), highest risk first
     (`conflict_rank`); `cases` the pairs of parties facing each other in a case begun by the
-    date asked; `evidence` the evidence pairs; `wide` the codes of rights covering others
-    (EM, WO...); `sources` named graph -> its source, as read then. `nodes` and `holders`
-    are, for each conflict in the order of `pairs`, the nodes it names (its marks, every IRI
-    of every holder, the graphs it cites) and its holders' IRIs (`row_keys`): a write's
-    nodes are looked up among a register's millions of conflicts at C speed."""
+    date asked; `evidence` the evidence pairs; `sources` named graph -> its source, as read
+    then (the rights covering others, EM or WO, follow from `memberships`). `nodes` and
+    `holders` are, for each conflict in the order of `pairs`, the nodes it names (its marks,
+    every IRI of every holder, the graphs it cites) and its holders' IRIs (`row_keys`): a
+    write's nodes are looked up among a register's millions of conflicts at C speed."""
 
     asked: tuple[object, ...]
     stamp: str
     pairs: tuple[ConflictPair, ...]
     cases: frozenset[frozenset[str]]
     evidence: tuple[EvidencePair, ...]
-    wide: frozenset[str]
     sources: Mapping[str, SourceRef]
     nodes: tuple[tuple[str, ...], ...]
     holders: tuple[tuple[str, ...], ...]

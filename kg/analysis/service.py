@@ -530,7 +530,7 @@ class Analyst:
                 cases=cases,
             )
             if focus is None:
-                known = self._kept_conflicts(asked_key, search, evidence, cases, wide)
+                known = self._kept_conflicts(asked_key, search, evidence, cases)
         lists: Iterable[Sequence[ConflictPair]]
         if known is not None:
             lists = [known]
@@ -542,7 +542,7 @@ class Analyst:
         if top is None:
             pairs, total = (known if known is not None else merge_conflicts(lists)), None
             if known is None and focus is None:
-                self._keep_conflicts(asked_key, stamp, pairs, evidence, cases, wide)
+                self._keep_conflicts(asked_key, stamp, pairs, evidence, cases)
         else:  # the best `top`, and those a proceeding may raise past them
             raised = proceeding_keys(read_proceedings(facts), as_of=when, **asked)
             pairs, total = top_conflicts(lists, top, raised)
@@ -910,7 +910,6 @@ class Analyst:
         search: Callable[..., Iterable[list[ConflictPair]]],
         evidence: Sequence[EvidencePair],
         cases: Sequence[tuple[str, str]],
-        wide: set[str],
     ) -> list[ConflictPair] | None:
         """The register's conflicts asked as `asked`, from those kept for an earlier state
         of the store with only the conflicts of the parties the writes since may have
@@ -921,9 +920,9 @@ class Analyst:
             kept = self._shared.kept_conflicts
         if kept is None or kept.asked != asked or facts.stamp is None:
             return None
-        if frozenset(wide) != kept.wide or facts.holdings_merged():
+        if facts.holdings_merged():
             return None
-        if (
+        if (  # the rights covering others (`wide`) are read from the memberships too
             frozenset(memberships(facts)) != kept.memberships
             or facts.relatedness != kept.relatedness
         ):
@@ -959,7 +958,7 @@ class Analyst:
             sources=facts.sources,
         )
         if not parties:
-            self._keep_conflicts(asked, facts.stamp, kept.pairs, evidence, cases, wide, kept)
+            self._keep_conflicts(asked, facts.stamp, kept.pairs, evidence, cases, kept)
             return list(kept.pairs)
         else:
             parties, focus = self._with_co_owners(parties)
@@ -974,7 +973,7 @@ class Analyst:
                 if any(holder.id in parties for side in pair.holders for holder in side)
             ]
             pairs, nodes, holders = brought_up(kept, parties, merge_conflicts([fresh]))
-        self._keep_conflicts(asked, facts.stamp, pairs, evidence, cases, wide, (nodes, holders))
+        self._keep_conflicts(asked, facts.stamp, pairs, evidence, cases, (nodes, holders))
         return pairs
 
     def _keep_conflicts(
@@ -984,7 +983,6 @@ class Analyst:
         pairs: Sequence[ConflictPair],
         evidence: Sequence[EvidencePair],
         cases: Sequence[tuple[str, str]],
-        wide: set[str],
         keys: KeptConflicts
         | tuple[Sequence[tuple[str, ...]], Sequence[tuple[str, ...]]]
         | None = None,
@@ -1016,7 +1014,6 @@ class Analyst:
                     pairs=tuple(pairs),  # never a list a caller may change
                     cases=frozenset(frozenset(pair) for pair in cases),
                     evidence=tuple(evidence),
-                    wide=frozenset(wide),
                     sources=dict(facts.sources),
                     nodes=nodes,
                     holders=holders,
@@ -1081,7 +1078,9 @@ class Analyst:
             found |= more
 
     def _marks_held_by_all(self, parties: Collection[str]) -> set[str]:
-        """`_marks_held_by` of each of `parties`, a batch of parties a query."""
+        """The marks (canonical IRIs) of every registration or use naming one of `parties`
+        (any IRI of it) in any role, or named with it by a recorded change of owner (a
+        superset of those it holds on any date); a batch of parties a query."""
         facts = self.facts
         members = sorted({iri for party in parties for iri in facts.identities.members(party)})
         found: set[str] = set()
@@ -1095,17 +1094,8 @@ class Analyst:
         return found
 
     def _marks_held_by(self, party: str) -> set[str]:
-        """The marks (canonical IRIs) of every registration or use naming `party` (any IRI
-        of it) in any role, or named with it by a recorded change of owner (a superset of
-        those it holds on any date)."""
-        facts = self.facts
-        members = iri_values(sorted(facts.identities.members(party)))
-        rows = facts.tuples(
-            f"""SELECT DISTINCT ?m WHERE {{ VALUES ?p {{ {members} }}
-                  {{ ?h ?role ?p }} UNION {{ ?e <{TM}registration> ?h ; ?role ?p }}
-                  ?h <{TM}mark> ?m }}"""
-        )
-        return {facts.identities.canonical(mark) for (mark,) in rows if mark}
+        """`_marks_held_by_all` of one party."""
+        return self._marks_held_by_all([party])
 
     @staticmethod
     def _party_iris(holdings: Iterable[Holding]) -> set[str]:
