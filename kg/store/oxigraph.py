@@ -23,6 +23,7 @@ from kg.store import fsync_directory
 from kg.store.base import GraphName, QueryResult, Term
 from kg.store.crashpoints import reached
 from kg.store.touched import Touched
+from kg.store.write_journal import WriteJournal
 from kg.store.write_stamp import WriteStamp
 from kg.store.writer_lock import WriterLock
 
@@ -91,6 +92,7 @@ class OxigraphStore:
                 self._store = ox.Store(str(self._path))
                 self._stamp = WriteStamp(self._path)
                 self._stamp.settle()
+                self._write_journal = WriteJournal(self._path)
             except (OSError, RuntimeError) as error:  # RocksDB's errors arrive as either
                 self._writer.release()
                 raise _open_error(self._path, error) from error
@@ -112,10 +114,12 @@ class OxigraphStore:
         return None if self._stamp.writing else self._stamp.read()
 
     def touched_since(self, token: str | None) -> Touched:
-        """What this handle's writes touched since the store's write token was `token` (none
-        if it still is); not known (`Touched.known` False) when another process wrote
-        meanwhile, a write did not say, or this handle no longer remembers that far back
-        (it keeps what `Touched.MAX_TERMS` nodes and 64 writes hold)."""
+        """What the store's writes touched since its write token was `token` (none if it
+        still is): this handle's own as it remembers them, others' (another process's, or
+        this handle's forgotten) as the journal kept beside the store tells them
+        (`kg.store.write_journal`); not known (`Touched.known` False) when a write did not
+        say, did not finish, or is older than what either keeps (`Touched.MAX_TERMS` nodes,
+        64 writes)."""
         current = self.write_stamp
         if token is None or current is None:
             return Touched.unknown()
@@ -123,8 +127,9 @@ class OxigraphStore:
         if token == current:
             return touched
         starts = [i for i, (before, _, _) in enumerate(self._journal) if before == token]
-        if not starts:
-            return Touched.unknown()
+        if not starts:  # another process's writes, or this one's forgotten: the journal's
+            assert self._path is not None
+            return WriteJournal(self._path).since(token, current)
         expected = token
         for before, after, told in self._journal[starts[-1] :]:
             if before != expected:
@@ -155,6 +160,9 @@ class OxigraphStore:
         try:
             yield write
         finally:
+            if outer and self._stamp.token is not None:
+                # for the processes that come after, before the token is finished
+                self._write_journal.append(self._stamp.before, self._stamp.token, write.touched)
             with suppress(OSError):  # left pending: nothing computed before is trusted
                 self._stamp.end()
             if outer and self._stamp.token is not None:
