@@ -8,9 +8,11 @@ For each size, each row runs in its own process (peak RSS is that process's own)
 - analyses in-process: cold start (facts + mark index), `who_else_uses` p50/p99 (the holdings
   projection beside the store empty, then again once filled: docs/store.md),
   `conflict_path` p50, `conflicts` total time (again: the answer kept, then searched whole
-  with the projection filled; after 10,000 more marks, the kept answer brought up to date,
-  and up to `WHOLE_AFTER_MAX` marks the same by a whole search, the answers compared) and
-  its recall against brute-force all-pairs comparison on a sample;
+  with the projection filled; the next process reading the answer kept beside the store,
+  `top` 20 and whole; after 10,000 more marks, the kept answer brought up to date in the
+  next process and in this one, and up to `WHOLE_AFTER_MAX` marks the same by a whole
+  search, the answers compared) and its recall against brute-force all-pairs comparison on
+  a sample;
 - HTTP: `kg serve` on the store; `whoElseUses` over GraphQL beside a plain Starlette JSON
   endpoint calling the same service function; SPARQL `/sparql` queries/s beside the same
   query in-process.
@@ -144,6 +146,27 @@ def child_analyses(store: str, seed: int, sample: int) -> None:
     def said(figure: str) -> None:  # each figure as soon as it is measured (stderr)
         print(f"    {figure} (peak RSS so far {_peak_mb()} MB)", file=sys.stderr, flush=True)
 
+    from kg.analysis.conflict_file import ConflictFile
+
+    saves: list[float] = []  # seconds each write of the kept conflicts' file took
+    save = ConflictFile.save
+
+    def timed_save(self: ConflictFile, *args: object, **kwargs: object) -> None:
+        began = time.perf_counter()
+        save(self, *args, **kwargs)  # type: ignore[arg-type]
+        saves.append(time.perf_counter() - began)
+
+    ConflictFile.save = timed_save  # type: ignore[method-assign]
+
+    def next_process(**asked: object) -> tuple[float, int]:
+        """Conflicts asked as a process opened now would (a read-only handle: its own
+        memory, the kept file and the journal of writes): (seconds, conflicts in all)."""
+        with KnowledgeGraph.open(Settings(store_path=Path(store), read_only=True)) as other:
+            began = time.perf_counter()
+            found = Analyst(other).conflicts(**asked)  # type: ignore[arg-type]
+            took = time.perf_counter() - began
+            return took, (found.total if found.total is not None else len(found))
+
     started = time.perf_counter()
     graph = KnowledgeGraph.open(Settings(store_path=Path(store)))
     analyst = Analyst(graph)
@@ -174,9 +197,17 @@ def child_analyses(store: str, seed: int, sample: int) -> None:
     analyst.conflicts()
     kept_conflicts_s = time.perf_counter() - began
     said(f"conflicts again, kept {kept_conflicts_s:.1f} s")
+    saved_s = saves[-1] if saves else None
+    file_mb = sum(
+        path.stat().st_size for path in Path(store).parent.glob(Path(store).name + ".conflicts.*")
+    ) / 1e6
+    stored_top_s, stored_total = next_process(top=20)
+    said(f"the next process: top 20 {stored_top_s:.2f} s of {stored_total:,}, {file_mb:.0f} MB")
+    stored_whole_s, _ = next_process()
+    said(f"the next process: the whole answer {stored_whole_s:.1f} s")
     # again, as the next process finds them: the holdings projection filled (no write), the
     # memory of this FactBase and the kept answer dropped (a new one for the same state)
-    analyst._shared.kept_conflicts = None
+    analyst._shared.forget_conflicts()
     graph.changed()
     began = time.perf_counter()
     analyst.conflicts()
@@ -195,13 +226,15 @@ def child_analyses(store: str, seed: int, sample: int) -> None:
     index_marks(graph)
     added_index_s = time.perf_counter() - began
     said(f"{ADDED_MARKS:,} more marks indexed in {added_index_s:.1f} s")
+    stored_added_s, _ = next_process()  # the kept file + the journal: brought up to date
+    said(f"the next process after them {stored_added_s:.1f} s")
     began = time.perf_counter()
     brought = analyst.conflicts()  # the kept answer, the new parties' conflicts searched
     added_conflicts_s = time.perf_counter() - began
     said(f"conflicts after them {added_conflicts_s:.1f} s")
     whole_after_s = same_after = None
     if len(texts) <= WHOLE_AFTER_MAX:  # the same by a whole search (~10 min more at 1M)
-        analyst._shared.kept_conflicts = None
+        analyst._shared.forget_conflicts()
         graph.changed()
         began = time.perf_counter()
         whole = analyst.conflicts()
@@ -232,6 +265,11 @@ def child_analyses(store: str, seed: int, sample: int) -> None:
                 "conflicts_s": conflicts_s,
                 "kept_conflicts_s": kept_conflicts_s,
                 "projected_conflicts_s": projected_conflicts_s,
+                "saved_s": saved_s,
+                "file_mb": file_mb,
+                "stored_top_s": stored_top_s,
+                "stored_whole_s": stored_whole_s,
+                "stored_added_s": stored_added_s,
                 "whole_after_s": whole_after_s,
                 "same_after": same_after,
                 "added_index_s": added_index_s,
@@ -537,6 +575,26 @@ def run(marks: int, seed: int, sample: int, parts: set[str]) -> list[dict[str, o
             },
             {
                 "marks": marks,
+                "row": "… its answer written beside the store (part of the whole search)",
+                "figure": f"{found['saved_s']:.1f} s, {found['file_mb']:.0f} MB"
+                if found["saved_s"] is not None
+                else "not written",
+                "peak RSS MB": "",
+            },
+            {
+                "marks": marks,
+                "row": "conflicts, the next process: --top 20 read from that file",
+                "figure": f"{found['stored_top_s']:.2f} s",
+                "peak RSS MB": "",
+            },
+            {
+                "marks": marks,
+                "row": "conflicts, the next process: the whole answer read from that file",
+                "figure": f"{found['stored_whole_s']:.1f} s",
+                "peak RSS MB": "",
+            },
+            {
+                "marks": marks,
                 "row": "conflicts again, the holdings projection filled",
                 "figure": f"{found['projected_conflicts_s']:.1f} s",
                 "peak RSS MB": "",
@@ -546,6 +604,12 @@ def run(marks: int, seed: int, sample: int, parts: set[str]) -> list[dict[str, o
                 "row": f"after {ADDED_MARKS:,} more marks: mark index update + conflicts "
                 "(the kept answer brought up to date)",
                 "figure": f"{found['added_index_s']:.1f} s + {found['added_conflicts_s']:.1f} s",
+                "peak RSS MB": "",
+            },
+            {
+                "marks": marks,
+                "row": "… in the next process (the file and the journal of writes)",
+                "figure": f"{found['stored_added_s']:.1f} s",
                 "peak RSS MB": "",
             },
             {

@@ -109,7 +109,7 @@ def _rows(pairs: list) -> list[tuple]:
 
 def _forget(graph: KnowledgeGraph) -> None:
     """No conflicts kept from an earlier question (`kg.analysis.conflict_memo`): searched."""
-    Analyst(graph)._shared.kept_conflicts = None
+    Analyst(graph)._shared.forget_conflicts()
 
 
 def _every_holding_at_once(

@@ -16,7 +16,7 @@ from kg.analysis import conflict_memo
 from kg.analysis.model import ConflictPair
 from kg.analysis.service import Analyst, index_marks
 from kg.registries.synth import generate, renamed
-from tests.conftest import DATA, PREFIXES, run_kg
+from tests.conftest import DATA, PREFIXES
 from tests.test_holdings_projection import _changes, _own_data_folder  # noqa: F401
 
 TM = "https://w3id.org/tmkg/ontology#"
@@ -50,7 +50,7 @@ class _Searches:
 def _whole(graph: KnowledgeGraph, **asked: object) -> list[ConflictPair]:
     """The conflicts a whole search finds now (none kept)."""
     analyst = Analyst(graph)
-    analyst._shared.kept_conflicts = None
+    analyst._shared.forget_conflicts()
     graph.changed()
     return list(analyst.conflicts(**asked))  # type: ignore[arg-type]
 
@@ -223,27 +223,6 @@ def test_writes_that_do_not_say_what_they_touched_are_searched_whole(
     after = list(analyst.conflicts())
     assert searches.whole == 1
     assert after == _whole(register)
-
-
-def test_another_process_s_write_is_searched_whole(tmp_path: Path) -> None:
-    """`kg conflicts` in a process of its own after a load by another gives the whole
-    search's answer (nothing kept crosses processes)."""
-
-    store = tmp_path / "store"
-    with _open(store) as graph:
-        graph.store.add(generate(150, seed=3))
-        graph.changed()
-        analyst = Analyst(graph)
-        analyst.conflicts()
-        more = tmp_path / "more.nq"
-        more.write_text(
-            "".join(f"{quad} .\n" for quad in renamed(generate(30, seed=8), "added")),
-            encoding="utf-8",
-        )
-    result = run_kg("--store", str(store), "load", str(more))
-    assert result.returncode == 0, result.stderr
-    with _open(store) as graph:
-        assert list(Analyst(graph).conflicts()) == _whole(graph)
 
 
 SWEEPS = [
@@ -510,3 +489,25 @@ def test_a_co_owner_s_conflicts_are_searched_over_all_its_marks(
             ("Aaron Co", "Quill Co"),
             ("Quill Co", "Zed Co"),
         ]
+
+
+def test_identities_no_right_reads_are_followed(
+    register: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """owl:sameAs between courts (parties of cases only, as `kg load`'s resolution links
+    them) changes no holding: not searched whole; between holders of rights it is."""
+    analyst = Analyst(register)
+    analyst.conflicts()
+    searches = _Searches(monkeypatch)
+    same = ox.NamedNode("http://www.w3.org/2002/07/owl#sameAs")
+    graph = ox.NamedNode(SYNTHETIC + "graph/resolution")
+    court = ox.NamedNode(SYNTHETIC + "party/synthetic-court-cn")
+    register.store.add([ox.Quad(ox.NamedNode(SYNTHETIC + "party/other-court"), same, court, graph)])
+    register.changed()
+    assert list(analyst.conflicts()) == _whole(register)
+    assert searches.whole == 1  # _whole's own
+    holder = analyst.conflicts()[0].parties[0].id
+    register.store.add([ox.Quad(ox.NamedNode(holder), same, court, graph)])
+    register.changed()
+    assert list(analyst.conflicts()) == _whole(register)
+    assert searches.whole == 3

@@ -5,8 +5,9 @@ pair of rights that meet (~170 µs a conflict; 3.6 million conflicts at 1M synth
 Its answer is kept in memory, one per graph (the last question's jurisdiction, class, floor,
 date and choice of dead rights: `KeptConflicts.asked`), with the write token of the state of
 the store it was found in (`kg.store.write_stamp`). Asked again in that state, it is the
-answer. Asked after writes this process made that say what they touched
-(`OxigraphStore.touched_since`), only the conflicts of the parties the writes may have
+answer. Asked after writes that say what they touched (`OxigraphStore.touched_since`: this
+process's, or another's as the journal beside the store tells, `kg.store.write_journal`),
+only the conflicts of the parties the writes may have
 changed are searched again (their marks and the marks near them by text or evidence, only
 pairs with a side of theirs scored: `Analyst._search` with ``read_near``) and put in place of
 their kept ones; the rest are kept.
@@ -22,10 +23,14 @@ priority claims, designations, changes of owner). A co-owned right's conflict na
 co-owner whose best pair scores most, so the co-owners of the parties' rights are searched
 with them (`Analyst._with_co_owners`).
 
+The answer is kept on disk too, for the processes that come after (`kg.analysis.conflict_file`).
+
 The whole register is searched again (and its answer kept anew) when this cannot be told: a
-write by another process, or one that did not say what it touched (a SPARQL Update's text),
-touched a blank node, a node of an owl:sameAs group, or what every holding reads
-(owl:sameAs, rdfs:subClassOf, statuses and other vocabulary, the reference graphs:
+write that did not say what it touched (a SPARQL Update's text, one that did not finish, one
+by a program other than tmkg),
+touched a blank node, the identity (owl:sameAs) of a node some holding reads (a party of a
+right: `identity_nodes`; courts and other parties of proceedings only are followed), or what
+every holding reads (rdfs:subClassOf, statuses and other vocabulary, the reference graphs:
 `kg.analysis.holdings_projection.touches_every_holding`); the relatedness of Nice classes or
 the memberships of regional systems changed (any graph may state them, every conflict reads
 them); another date or choice; a store whose holding records or marks are merged by
@@ -44,15 +49,20 @@ from kg.analysis.conflicts import conflict_rank
 from kg.analysis.coverage import Membership
 from kg.analysis.evidence import EvidencePair
 from kg.analysis.model import ConflictPair, Holding, SourceRef
+from kg.store.touched import Touched
 
 __all__ = [
     "SEARCH_SHARE",
     "KeptConflicts",
     "brought_up",
     "holders_on_any_date",
+    "identity_nodes",
     "parties_to_search",
     "row_keys",
+    "without_identities",
 ]
+
+OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
 
 SEARCH_SHARE = 0.25
 """Past this share of the register's marks held by the parties to search again, the whole
@@ -102,6 +112,25 @@ def holders_on_any_date(holdings: Iterable[Holding]) -> set[str]:
             parties.update(change.assignors)
             parties.update(change.assignees)
     return parties
+
+
+def without_identities(touched: Touched) -> Touched:
+    """`touched` but for its owl:sameAs statements (`identity_nodes` says whom they name)."""
+    quiet = Touched()
+    quiet.terms, quiet.graphs, quiet.typed = touched.terms, touched.graphs, touched.typed
+    quiet.predicates = {p: s for p, s in touched.predicates.items() if p != OWL_SAME_AS}
+    return quiet
+
+
+def identity_nodes(touched: Touched, alone: Callable[[str], bool]) -> set[str]:
+    """The nodes whose identity a write may have changed: the subjects of owl:sameAs
+    statements written, and the touched nodes that are in an owl:sameAs group now (`alone`
+    false). Merging or parting them changes a conflict only when a holding reads one of them
+    (a party of a right; the holdings of marks or records merged are never kept): else they
+    are parties of proceedings or cases only, which every answer reads afresh."""
+    nodes = set(touched.predicates.get(OWL_SAME_AS, ()))
+    nodes.update(node for node in touched.terms if not alone(node))
+    return nodes
 
 
 def row_keys(pair: ConflictPair) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -10,8 +10,8 @@ marks) are written to ``<store>.holdings.sqlite``, one row per mark, and read fr
 A row is only ever used for the state of the store it was read from: the file records the
 store's write token (`kg.store.write_stamp`), which every write replaces, and a projection
 whose token is not the store's is emptied before use (or, opened read-only, not used). It
-also records a fingerprint of the code that builds holdings (`_code_key`): another version
-of tmkg starts afresh rather than reading holdings it built otherwise. Like the in-memory
+also records a fingerprint of the code that builds holdings (`signed_rows.code_key`): another
+version of tmkg starts afresh rather than reading holdings it built otherwise. Like the in-memory
 cache, it keeps only marks whose records stand alone (no owl:sameAs: such a record reads the
 same whatever marks are asked with it).
 
@@ -21,36 +21,34 @@ on first use, readable by the user alone): a row is unpickled only when its sign
 user's, so rows written by anyone else (by hand, to run code when read or to answer with
 made-up holdings; or by another user of a shared store) are read again from the store, never
 built. The unpickler builds only the dataclasses and enums of `kg.analysis` besides
-(`_Unpickler`). A file that is not a projection (another schema, not SQLite) is removed and
-made anew.
+(`kg.analysis.signed_rows`). A file that is not a projection (another schema, not SQLite) is
+removed and made anew.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import enum
 import hashlib
-import hmac
-import io
-import os
 import pickle
-import secrets
 import sqlite3
-import stat
-import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager, suppress
-from functools import cache
+from collections.abc import Callable, Iterable, Mapping
+from contextlib import suppress
 from pathlib import Path
-
-import platformdirs
 
 from kg.analysis.mark_kinds import CLASS_SCHEME
 from kg.analysis.model import Holding
+from kg.analysis.signed_rows import (
+    DECODING,
+    RowsFile,
+    code_key,
+    restricted_loads,
+    signed,
+    unsigned,
+    user_key,
+    writing,
+)
 from kg.analysis.sparql_text import TM, batches
 from kg.reference import REFERENCE_GRAPHS, USPTO_STATUS_SCHEME
-from kg.resources import SCHEMA_DIR
 from kg.store import beside_store
 from kg.store.touched import Touched
 
@@ -72,6 +70,9 @@ CREATE TABLE IF NOT EXISTS depends (term INTEGER NOT NULL, mark TEXT NOT NULL,
     PRIMARY KEY (term, mark)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS depends_by_mark ON depends (mark);
 """
+_FILE = RowsFile(
+    _SCHEMA, {"holdings": ["mark", "data"], "state": ["name", "value"], "depends": ["term", "mark"]}
+)
 _GLOBAL_PREDICATES = frozenset(
     {"http://www.w3.org/2002/07/owl#sameAs", "http://www.w3.org/2000/01/rdf-schema#subClassOf"}
 )
@@ -86,9 +87,6 @@ _CLASS_STATEMENTS = frozenset({_SKOS + "notation", _SKOS + "inScheme", _SKOS + "
 """The SKOS statements of a national class of goods and services (`kg.analysis.mark_kinds`)."""
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _BATCH = 500  # marks looked up in one statement (SQLite's default limit is 32,766 variables)
-_BUSY_MS = 2_000  # a question waits this long for another process's write, then reads the store
-_SIGNATURE_BYTES = 32
-_WAL_LIMIT_BYTES = 64 * 1024 * 1024
 
 
 def projection_path_for(location: str) -> Path | None:
@@ -159,10 +157,10 @@ class HoldingsProjection:
                                 found[mark] = groups
                 finally:
                     db.execute("COMMIT")
-            except (pickle.UnpicklingError, sqlite3.DatabaseError, *_DECODING):
+            except (pickle.UnpicklingError, sqlite3.DatabaseError, *DECODING):
                 # signed by this user yet not readable (another tmkg's classes): start afresh
                 if not self.read_only:
-                    with suppress(sqlite3.Error), _writing(db):
+                    with suppress(sqlite3.Error), writing(db):
                         _empty(db, None)
                 return {}
         return found
@@ -216,7 +214,7 @@ class HoldingsProjection:
             if db is None:
                 return
             try:
-                with _writing(db):
+                with writing(db):
                     if self._stamp_of() != stamp or not _holds(db, stamp):
                         return  # written meanwhile: what was read is of an older state
                     db.executemany("INSERT OR REPLACE INTO holdings VALUES (?, ?)", rows)
@@ -225,17 +223,12 @@ class HoldingsProjection:
                 return  # a cache: a full disk or a locked file costs the next question a read
 
     def _signed(self, mark: str, groups: Groups) -> bytes:
-        data = pickle.dumps(groups, protocol=5)
-        return _signature(self._key, mark, data) + data
+        return signed(self._key, mark, pickle.dumps(groups, protocol=5))
 
     def _loads(self, mark: str, row: object) -> Groups | None:
         """A row's records, if this user signed it (else None: read from the store again)."""
-        if not isinstance(row, bytes) or len(row) < _SIGNATURE_BYTES:
-            return None
-        signature, data = row[:_SIGNATURE_BYTES], row[_SIGNATURE_BYTES:]
-        if not hmac.compare_digest(signature, _signature(self._key, mark, data)):
-            return None
-        return _loads(data)
+        data = unsigned(self._key, mark, row)
+        return None if data is None else _loads(data)
 
     def catch_up(self, stamp: str | None) -> None:
         """Make the rows those of state `stamp` now (what a question would do first): a
@@ -267,7 +260,7 @@ class HoldingsProjection:
             return None
         try:
             if not _holds(db, stamp) and not self.read_only:
-                with _writing(db):
+                with writing(db):
                     if not _holds(db, stamp) and self._stamp_of() == stamp:
                         self._catch_up(db, stamp)
         except sqlite3.Error:
@@ -303,82 +296,12 @@ class HoldingsProjection:
         db.execute("UPDATE state SET value = ? WHERE name = 'stamp'", (stamp,))
 
     def _connect(self) -> sqlite3.Connection | None:
-        if self._db is not None:
-            return self._db
-        try:
-            db = _open_writable(self.path)
-        except sqlite3.Error:
-            try:  # a folder this process may not write: read what a writer left, if anything
-                if not self.path.exists():
-                    return None
-                uri = f"{self.path.resolve().as_uri()}?mode=ro"
-                db = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
-                _check_schema(db)
-            except sqlite3.Error:
+        if self._db is None:
+            opened = _FILE.open(self.path)
+            if opened is None:
                 return None  # not a projection (or not readable): questions read the store
-            self.read_only = True
-        self._db = db
-        return db
-
-
-def _open_writable(path: Path) -> sqlite3.Connection:
-    """The projection at `path`, made if missing; a file that is not one (not SQLite, or
-    tables of other shapes: not tmkg's) is removed and made anew. Raises `sqlite3.Error`
-    when the folder or the file cannot be written."""
-    for attempt in range(2):
-        db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        try:
-            db.execute(f"PRAGMA busy_timeout={_BUSY_MS}")
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            # after each checkpoint the log is cut back to this size: a register's rows (~3.7 KB
-            # a mark) would otherwise leave a log of gigabytes beside the file (1.7 GB at 1M)
-            db.execute(f"PRAGMA journal_size_limit = {_WAL_LIMIT_BYTES}")
-            db.executescript(_SCHEMA)
-            _check_schema(db)
-            return db
-        except sqlite3.DatabaseError:
-            db.close()
-            if attempt or not path.is_file():
-                raise
-            for leftover in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))):
-                with suppress(FileNotFoundError):
-                    leftover.unlink()
-    raise AssertionError("unreachable")
-
-
-def _check_schema(db: sqlite3.Connection) -> None:
-    """Raise `sqlite3.DatabaseError` unless the tables have the columns tmkg reads (and are
-    tables): an index file of another program, or tables written by hand."""
-    kinds = dict(
-        db.execute(
-            "SELECT name, type FROM sqlite_master WHERE name IN ('holdings', 'state', 'depends')"
-        ).fetchall()
-    )
-    columns = {
-        "holdings": ["mark", "data"],
-        "state": ["name", "value"],
-        "depends": ["term", "mark"],
-    }
-    for table, expected in columns.items():
-        found = [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
-        if kinds.get(table) != "table" or found != expected:
-            raise sqlite3.DatabaseError(f"{table} is not the projection's table")
-    if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'trigger' LIMIT 1").fetchone():
-        raise sqlite3.DatabaseError("a trigger: not tmkg's projection")
-
-
-@contextmanager
-def _writing(db: sqlite3.Connection) -> Iterator[None]:
-    """One write transaction, taken before anything is read (``BEGIN IMMEDIATE``): the
-    checks inside it hold until it commits, in any process."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
+            self._db, self.read_only = opened
+        return self._db
 
 
 def _empty(db: sqlite3.Connection, stamp: str | None) -> None:
@@ -441,31 +364,9 @@ def _state(db: sqlite3.Connection, name: str) -> str | None:
     return None if row is None else row[0]
 
 
-_DECODING = (
-    AttributeError, EOFError, ImportError, IndexError, MemoryError, RecursionError, TypeError,
-    ValueError,
-)  # fmt: skip
-"""What unpickling a damaged or foreign row may raise besides `pickle.UnpicklingError`."""
-
-
-class _Unpickler(pickle.Unpickler):
-    """Builds only the dataclasses and enums of ``kg.analysis`` modules: a row holding any
-    other global (``os.system``, ``builtins.eval``) is refused, as the Python documentation's
-    "Restricting Globals" advises for data that may not be one's own."""
-
-    def find_class(self, module: str, name: str) -> type:
-        if module.startswith("kg.analysis.") and module in sys.modules:
-            found = getattr(sys.modules[module], name, None)
-            if isinstance(found, type) and (
-                dataclasses.is_dataclass(found) or issubclass(found, enum.Enum)
-            ):
-                return found
-        raise pickle.UnpicklingError(f"{module}.{name} is not a holding's part")
-
-
 def _loads(data: bytes) -> Groups:
     """A row's records; raises `pickle.UnpicklingError` for anything but `Groups`."""
-    groups = _Unpickler(io.BytesIO(data)).load()
+    groups = restricted_loads(data)
     if not (
         isinstance(groups, tuple)
         and all(
@@ -481,54 +382,4 @@ def _loads(data: bytes) -> Groups:
     return groups
 
 
-@cache
-def _code_key() -> int:
-    """A fingerprint of the code and data that build holdings: every module of tmkg and
-    every file of its ``schema`` folder (their bytes), and the Python version (how pickles
-    read): any other version of tmkg starts the projection afresh."""
-    import kg
-
-    root = Path(kg.__file__).parent
-    digest = hashlib.sha256(sys.version.encode())
-    for path in sorted([*root.rglob("*.py"), *SCHEMA_DIR.rglob("*")]):
-        if path.is_file():
-            digest.update(path.name.encode() + path.read_bytes())
-    return int.from_bytes(digest.digest()[:8], "big") >> 1
-
-
-def _signature(key: bytes, mark: str, data: bytes) -> bytes:
-    return hmac.new(key, mark.encode() + b"\0" + data, hashlib.sha256).digest()
-
-
-def user_key() -> bytes | None:
-    """This user's key for signing projection rows (``projection.key`` in tmkg's data
-    folder: 32 random bytes, made on first use with mode 0600); None when it cannot be made
-    or is not such a file (a symlink, another owner's, readable by others, another size):
-    the projection is then not used."""
-    folder = Path(platformdirs.user_data_dir("tmkg", appauthor=False))
-    path = folder / "projection.key"
-    with suppress(OSError):
-        folder.mkdir(parents=True, exist_ok=True)
-        with suppress(FileExistsError):
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-            with os.fdopen(descriptor, "wb") as out:
-                out.write(secrets.token_bytes(32))
-    try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError:
-        return None
-    try:
-        found = os.fstat(descriptor)
-        if (
-            not stat.S_ISREG(found.st_mode)
-            or found.st_uid != os.getuid()
-            or found.st_mode & 0o077
-            or found.st_size != 32
-        ):
-            return None
-        key = os.read(descriptor, 33)
-    except OSError:
-        return None
-    finally:
-        os.close(descriptor)
-    return key if len(key) == 32 else None
+_code_key = code_key  # the fingerprint a projection records (replaced in tests)

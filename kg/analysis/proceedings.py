@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from kg.analysis.arguments import ArgumentError
@@ -70,6 +70,7 @@ __all__ = [
     "OUTCOME_SCORES",
     "PROCEEDING_KINDS",
     "Proceeding",
+    "ProceedingKeys",
     "check_kind",
     "check_outcome",
     "proceeding_conflicts",
@@ -186,7 +187,7 @@ def proceeding_keys(
     jurisdiction: str | None = None,
     nice_class: int | None = None,
     min_score: float = 0.0,
-) -> Callable[[ConflictPair], bool]:
+) -> ProceedingKeys:
     """Whether `proceeding_conflicts` (asked the same) may merge a proceeding into a
     conflict: true of every conflict between two parties of one proceeding it counts, in its
     jurisdiction (and of a few more: the proceedings whose rights all lapsed are not set
@@ -197,7 +198,22 @@ def proceeding_keys(
         counted = _counted(asked, as_of, jurisdiction, nice_class, min_score)
         if counted is not None:
             keys.update(_proceeding_keys(counted[0], _opposed(counted[0])))
-    return lambda conflict: not keys.isdisjoint(_conflict_keys(conflict))
+    return ProceedingKeys(frozenset(keys))
+
+
+@dataclasses.dataclass(frozen=True)
+class ProceedingKeys:
+    """`proceeding_keys`' answer: called with a conflict, whether a proceeding may merge
+    into it; `parties` are the IRIs of every party such a conflict has a side of."""
+
+    keys: frozenset[tuple[frozenset[str], str]]
+
+    def __call__(self, conflict: ConflictPair) -> bool:
+        return not self.keys.isdisjoint(_conflict_keys(conflict))
+
+    @property
+    def parties(self) -> set[str]:
+        return {party for pair, _ in self.keys for party in pair}
 
 
 def _counted(

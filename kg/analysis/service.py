@@ -25,6 +25,7 @@ from kg.analysis.combined_marks import (
     combined_equivalents,
     combined_pairs,
 )
+from kg.analysis.conflict_file import ConflictFile, conflict_file_path_for
 from kg.analysis.conflict_memo import (
     KeptConflicts,
     brought_up,
@@ -80,6 +81,7 @@ from kg.analysis.paths import conflict_paths as find_paths
 from kg.analysis.priority import priority
 from kg.analysis.proceedings import (
     Proceeding,
+    ProceedingKeys,
     check_kind,
     check_outcome,
     proceeding_keys,
@@ -507,13 +509,22 @@ class Analyst:
         stamp = facts.stamp  # the state searched: an answer is kept only for it
         when = _as_date(as_of) or PartialDate.today()
         asked_key = (jurisdiction, nice_class, min_score, str(when), include_lapsed)
+        asked = {"jurisdiction": jurisdiction, "nice_class": nice_class, "min_score": min_score}
         known = None  # the register's conflicts, kept or brought up to date from those kept
+        stored: tuple[list[ConflictPair], int] | None = None  # the first, from the file
+        raised = None
         if focus is None:
             with self._shared.lock:
                 kept = self._shared.kept_conflicts
+            if kept is None or kept.asked != asked_key:
+                if top is not None:  # the best `top`, and those a proceeding may raise
+                    raised = proceeding_keys(read_proceedings(facts), as_of=when, **asked)
+                    stored = self._stored_top(asked_key, stamp, top, raised)
+                if stored is None:
+                    kept = self._stored_conflicts(asked_key, stamp)
             if kept is not None and kept.asked == asked_key and stamp == kept.stamp:
                 known = list(kept.pairs)  # the same state: nothing to read again
-        if known is None:
+        if known is None and stored is None:
             # the marks the graph says match: combined marks, stated translations
             evidence = self._evidence_pairs(DEFAULT_MIN_SIMILARITY)
             wide = regional_codes() | {m.system for m in memberships(facts)}  # covering others
@@ -532,20 +543,24 @@ class Analyst:
             if focus is None:
                 known = self._kept_conflicts(asked_key, search, evidence, cases)
         lists: Iterable[Sequence[ConflictPair]]
-        if known is not None:
+        if stored is not None:
+            lists = [stored[0]]
+        elif known is not None:
             lists = [known]
         else:
             lists = search(focus=focus, over=over)
             if involved is not None:  # the conflicts among the holdings read not its own
                 lists = ([pair for pair in pairs if involved(pair)] for pairs in lists)
-        asked = {"jurisdiction": jurisdiction, "nice_class": nice_class, "min_score": min_score}
         if top is None:
             pairs, total = (known if known is not None else merge_conflicts(lists)), None
             if known is None and focus is None:
                 self._keep_conflicts(asked_key, stamp, pairs, evidence, cases)
         else:  # the best `top`, and those a proceeding may raise past them
-            raised = proceeding_keys(read_proceedings(facts), as_of=when, **asked)
+            if raised is None:
+                raised = proceeding_keys(read_proceedings(facts), as_of=when, **asked)
             pairs, total = top_conflicts(lists, top, raised)
+            if stored is not None:
+                total = stored[1]  # the file's conflicts in all, not those read
         # Oppositions and cancellations are conflicts too (kg.analysis.proceedings).
         found = with_proceeding_conflicts(
             facts, pairs, as_of=when, include_lapsed=include_lapsed, **asked
@@ -904,6 +919,38 @@ class Analyst:
             for wanted, places_only in place_batches(by_place, CONFLICT_BATCH_MARKS, wide)
         )
 
+    def _stored_top(
+        self, asked: tuple[object, ...], stamp: str | None, top: int, raised: ProceedingKeys
+    ) -> tuple[list[ConflictPair], int] | None:
+        """From the register's conflicts kept on disk for the question `asked` in state
+        `stamp` (`kg.analysis.conflict_file`): the first `top`, those a proceeding may raise
+        (`raised`), and how many there are in all; None when none are kept for it."""
+        stored = self._shared.conflict_file
+        return None if stored is None else stored.top(asked, stamp, top, raised.parties)
+
+    def _stored_conflicts(
+        self, asked: tuple[object, ...], stamp: str | None
+    ) -> KeptConflicts | None:
+        """The register's conflicts kept on disk for the question `asked`, read whole and
+        kept in memory, when they are of state `stamp` or the writes since say what they
+        touched (`kg.store.write_journal`): what `_kept_conflicts` brings up to date."""
+        stored = self._shared.conflict_file
+        if stored is None or stamp is None:
+            return None
+        head = stored.head(asked)
+        if head is None:
+            return None
+        if head.stamp != stamp:
+            told = getattr(self.graph.store, "touched_since", None)
+            if told is None or not told(head.stamp).known:
+                return None  # searched whole: the answer kept is of a state gone
+        kept = stored.load(asked)
+        if kept is not None:
+            with self._shared.lock:
+                self._shared.kept_conflicts = kept
+                self._shared.stored_rows = kept
+        return kept
+
     def _kept_conflicts(
         self,
         asked: tuple[object, ...],
@@ -935,11 +982,15 @@ class Analyst:
             if said is None or not said.known:
                 return None
             store = self.graph.store
-            if touches_every_holding(said, lambda nodes: _any_status(store, nodes)):
-                return None  # identities, classes of things, statuses, reference data
+            if touches_every_holding(
+                conflict_memo.without_identities(said), lambda nodes: _any_status(store, nodes)
+            ):
+                return None  # classes of things, statuses, reference data
             touched = said.terms
-            if not all(facts.identities.alone(node) for node in touched):
-                return None  # a node of an owl:sameAs group: read through its others
+            identities = conflict_memo.identity_nodes(said, facts.identities.alone)
+            members = {m for node in identities for m in facts.identities.members(node)}
+            if members and self._marks_held_by_all(members):
+                return None  # a party of a right merged or parted: read through its others
             # the nodes whose own statements changed (a node only named by one, such as a
             # class or a place, changed nothing another holding reads of it)
             written = {node for nodes in said.predicates.values() for node in nodes}
@@ -1006,23 +1057,31 @@ class Analyst:
             rows = [row_keys(pair) for pair in pairs]
             nodes = tuple(row[0] for row in rows)
             holders = tuple(row[1] for row in rows)
-        with self._shared.lock:
-            self._shared.kept_conflicts = (
-                KeptConflicts(
-                    asked=asked,
-                    stamp=stamp,  # type: ignore[arg-type]
-                    pairs=tuple(pairs),  # never a list a caller may change
-                    cases=frozenset(frozenset(pair) for pair in cases),
-                    evidence=tuple(evidence),
-                    sources=dict(facts.sources),
-                    nodes=nodes,
-                    holders=holders,
-                    memberships=frozenset(memberships(facts)),
-                    relatedness=dict(facts.relatedness),
-                )
-                if keep
-                else None
+        answer = (
+            KeptConflicts(
+                asked=asked,
+                stamp=stamp,  # type: ignore[arg-type]
+                pairs=tuple(pairs),  # never a list a caller may change
+                cases=frozenset(frozenset(pair) for pair in cases),
+                evidence=tuple(evidence),
+                sources=dict(facts.sources),
+                nodes=nodes,
+                holders=holders,
+                memberships=frozenset(memberships(facts)),
+                relatedness=dict(facts.relatedness),
             )
+            if keep
+            else None
+        )
+        with self._shared.lock:
+            self._shared.kept_conflicts = answer
+            stored_rows = self._shared.stored_rows
+        stored = self._shared.conflict_file
+        if answer is not None and stored is not None:  # for the processes that come after
+            same = stored_rows if isinstance(keys, KeptConflicts) and keys is stored_rows else None
+            stored.save(answer, rows_of=same)
+            with self._shared.lock:
+                self._shared.stored_rows = answer
 
     def _near(
         self, focus: set[str], evidence: Iterable[EvidencePair]
@@ -1153,6 +1212,15 @@ class _Shared:
         self._lock = threading.Lock()
         self.lock = threading.Lock()  # around kept_conflicts
         self.kept_conflicts: KeptConflicts | None = None  # kg.analysis.conflict_memo
+        self.conflict_file = _conflict_file_of(graph)  # the kept conflicts, for the next process
+        self.stored_rows: KeptConflicts | None = None  # the answer whose rows the file holds
+
+    def forget_conflicts(self) -> None:
+        """No register's conflicts kept, in memory or on disk: the next question searches."""
+        with self.lock:
+            self.kept_conflicts = self.stored_rows = None
+        if self.conflict_file is not None:
+            self.conflict_file.clear()
 
     def facts(self) -> FactBase:
         with self._lock:
@@ -1165,23 +1233,37 @@ class _Shared:
 """Codes users reach for that tmkg names otherwise (WIPO ST.3 / ISO 3166-1)."""
 
 
-def _projection_of(graph: KnowledgeGraph) -> HoldingsProjection | None:
-    """The holdings projection beside an on-disk store that keeps a write token (None
-    otherwise: memory, a remote store; `kg.analysis.holdings_projection`)."""
-    store = graph.store
-    path = projection_path_for(store.location)
-    if path is None or getattr(store, "write_stamp", None) is None:
+def _beside(graph: KnowledgeGraph, path: Path | None) -> tuple[Path, bytes] | None:
+    """(`path`, the user's key) for a file of signed rows beside an on-disk store that keeps a
+    write token (`kg.analysis.signed_rows`); None otherwise (memory, a remote store, no key:
+    none another user or program wrote is ever built, so none is kept)."""
+    if path is None or getattr(graph.store, "write_stamp", None) is None:
         return None
-    key = user_key()  # rows are signed: none another user or program wrote is built
-    if key is None:
+    key = user_key()
+    return None if key is None else (path, key)
+
+
+def _projection_of(graph: KnowledgeGraph) -> HoldingsProjection | None:
+    """The holdings projection beside an on-disk store (`kg.analysis.holdings_projection`)."""
+    store = graph.store
+    found = _beside(graph, projection_path_for(store.location))
+    if found is None:
         return None
     return HoldingsProjection(
-        path,
+        found[0],
         WriteStamp(Path(store.location)).read,
         getattr(store, "touched_since", None),
-        key=key,
+        key=found[1],
         status_like=lambda nodes: _any_status(store, nodes),
     )
+
+
+def _conflict_file_of(graph: KnowledgeGraph) -> ConflictFile | None:
+    """The register's kept conflicts beside an on-disk store (`kg.analysis.conflict_file`)."""
+    found = _beside(graph, conflict_file_path_for(graph.store.location))
+    if found is None:
+        return None
+    return ConflictFile(found[0], WriteStamp(Path(graph.store.location)).read, key=found[1])
 
 
 def _any_status(store: Store, nodes: Iterable[str]) -> bool:

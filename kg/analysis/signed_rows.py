@@ -1,0 +1,228 @@
+"""Rows of answers kept in files beside a store, signed so that only the user's own are built.
+
+What tmkg keeps on disk and computed from a store (the holdings projection,
+`kg.analysis.holdings_projection`; the register's kept conflicts, `kg.analysis.conflict_file`)
+is pickles of `kg.analysis` dataclasses. A pickle runs code when read, so each row is signed
+(HMAC-SHA256 over the row's name and its bytes) with a key of the user's own (`user_key`) and
+unpickled only when the signature is the user's, by an unpickler that builds only the
+dataclasses and enums of `kg.analysis` (`RowUnpickler`). A file records `code_key`: another
+version of tmkg starts it afresh rather than reading rows it built otherwise. Such a file is a
+SQLite database of tables of known columns (`RowsFile`): one that is not (another program's,
+tables written by hand, triggers) is removed and made anew.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import hashlib
+import hmac
+import io
+import os
+import pickle
+import secrets
+import sqlite3
+import stat
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
+from functools import cache
+from pathlib import Path
+
+import platformdirs
+
+from kg.resources import SCHEMA_DIR
+
+__all__ = [
+    "DECODING",
+    "SIGNATURE_BYTES",
+    "RowUnpickler",
+    "RowsFile",
+    "code_key",
+    "restricted_loads",
+    "signature",
+    "signed",
+    "unsigned",
+    "user_key",
+    "writing",
+]
+
+SIGNATURE_BYTES = 32
+
+DECODING = (
+    AttributeError, EOFError, ImportError, IndexError, MemoryError, RecursionError, TypeError,
+    ValueError,
+)  # fmt: skip
+"""What unpickling a damaged or foreign row may raise besides `pickle.UnpicklingError`."""
+
+
+class RowUnpickler(pickle.Unpickler):
+    """Builds only the dataclasses and enums of ``kg.analysis`` modules: a row holding any
+    other global (``os.system``, ``builtins.eval``) is refused, as the Python documentation's
+    "Restricting Globals" advises for data that may not be one's own."""
+
+    def find_class(self, module: str, name: str) -> type:
+        if module.startswith("kg.analysis.") and module in sys.modules:
+            found = getattr(sys.modules[module], name, None)
+            if isinstance(found, type) and (
+                dataclasses.is_dataclass(found) or issubclass(found, enum.Enum)
+            ):
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not a part of tmkg's answers")
+
+
+
+@cache
+def code_key() -> int:
+    """A fingerprint of the code and data that build answers: every module of tmkg and
+    every file of its ``schema`` folder (their bytes), and the Python version (how pickles
+    read): any other version of tmkg starts a file of rows afresh."""
+    import kg
+
+    root = Path(kg.__file__).parent
+    digest = hashlib.sha256(sys.version.encode())
+    for path in sorted([*root.rglob("*.py"), *SCHEMA_DIR.rglob("*")]):
+        if path.is_file():
+            digest.update(path.name.encode() + path.read_bytes())
+    return int.from_bytes(digest.digest()[:8], "big") >> 1
+
+
+def signature(key: bytes, name: str, data: bytes) -> bytes:
+    return hmac.new(key, name.encode() + b"\0" + data, hashlib.sha256).digest()
+
+
+def user_key() -> bytes | None:
+    """This user's key for signing rows (``projection.key`` in tmkg's data folder: 32
+    random bytes, made on first use with mode 0600); None when it cannot be made or is not
+    such a file (a symlink, another owner's, readable by others, another size): the files
+    of rows are then not used."""
+    folder = Path(platformdirs.user_data_dir("tmkg", appauthor=False))
+    path = folder / "projection.key"
+    with suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+        with suppress(FileExistsError):
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            with os.fdopen(descriptor, "wb") as out:
+                out.write(secrets.token_bytes(32))
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        found = os.fstat(descriptor)
+        if (
+            not stat.S_ISREG(found.st_mode)
+            or found.st_uid != os.getuid()
+            or found.st_mode & 0o077
+            or found.st_size != 32
+        ):
+            return None
+        key = os.read(descriptor, 33)
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
+    return key if len(key) == 32 else None
+
+
+def signed(key: bytes, name: str, data: bytes) -> bytes:
+    """`data` with its signature in front (`unsigned` takes it off)."""
+    return signature(key, name, data) + data
+
+
+def unsigned(key: bytes, name: str, row: object) -> bytes | None:
+    """The data of a row `signed` with `key` under `name`; None for any other row."""
+    if not isinstance(row, bytes) or len(row) < SIGNATURE_BYTES:
+        return None
+    found, data = row[:SIGNATURE_BYTES], row[SIGNATURE_BYTES:]
+    return data if hmac.compare_digest(found, signature(key, name, data)) else None
+
+
+def restricted_loads(data: bytes) -> object:
+    """Unpickle `data` with `RowUnpickler`: raises `pickle.UnpicklingError` (or one of
+    `DECODING`) for a global that is not a `kg.analysis` dataclass or enum, or damage."""
+    return RowUnpickler(io.BytesIO(data)).load()
+
+
+_BUSY_MS = 2_000  # a question waits this long for another process's write, then goes on
+_WAL_LIMIT_BYTES = 64 * 1024 * 1024
+
+
+class RowsFile:
+    """How to open a SQLite file of rows: its `schema` (statements run at each opening) and
+    its `tables` (table name -> its columns, in order), which an opened file must have.
+
+    `open` gives a connection that may write, else (a folder this process may not write) one
+    that only reads what a writer left; None when neither can be had or the file is not one
+    of these (questions then read the store). Connections are in autocommit mode, shared
+    between threads (callers hold a lock of their own); `writing` takes a transaction.
+    """
+
+    def __init__(self, schema: str, tables: Mapping[str, list[str]]) -> None:
+        self.schema = schema
+        self.tables = dict(tables)
+
+    def open(self, path: Path) -> tuple[sqlite3.Connection, bool] | None:
+        """(a connection, whether it is read-only) or None."""
+        try:
+            return self._open_writable(path), False
+        except sqlite3.Error:
+            try:  # a folder this process may not write: read what a writer left, if anything
+                if not path.exists():
+                    return None
+                uri = f"{path.resolve().as_uri()}?mode=ro"
+                db = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+                self.check(db)
+            except sqlite3.Error:
+                return None  # not this file (or not readable)
+            return db, True
+
+    def _open_writable(self, path: Path) -> sqlite3.Connection:
+        """The file at `path`, made if missing; one that is not this file (not SQLite, or
+        tables of other shapes: not tmkg's) is removed and made anew. Raises `sqlite3.Error`
+        when the folder or the file cannot be written."""
+        for attempt in range(2):
+            db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+            try:
+                db.execute(f"PRAGMA busy_timeout={_BUSY_MS}")
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
+                # after each checkpoint the log is cut back to this size: a register's rows
+                # would otherwise leave a log of gigabytes beside the file (1.7 GB at 1M)
+                db.execute(f"PRAGMA journal_size_limit = {_WAL_LIMIT_BYTES}")
+                db.executescript(self.schema)
+                self.check(db)
+                return db
+            except sqlite3.DatabaseError:
+                db.close()
+                if attempt or not path.is_file():
+                    raise
+                for leftover in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))):
+                    with suppress(FileNotFoundError):
+                        leftover.unlink()
+        raise AssertionError("unreachable")
+
+    def check(self, db: sqlite3.Connection) -> None:
+        """Raise `sqlite3.DatabaseError` unless the tables have the columns tmkg reads (and
+        are tables) and there is no trigger: an index file of another program, or tables
+        written by hand."""
+        kinds = dict(db.execute("SELECT name, type FROM sqlite_master").fetchall())
+        for table, expected in self.tables.items():
+            found = [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
+            if kinds.get(table) != "table" or found != expected:
+                raise sqlite3.DatabaseError(f"{table} is not tmkg's table")
+        if "trigger" in kinds.values():
+            raise sqlite3.DatabaseError("a trigger: not tmkg's file")
+
+
+@contextmanager
+def writing(db: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction, taken before anything is read (``BEGIN IMMEDIATE``): the
+    checks inside it hold until it commits, in any process."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")

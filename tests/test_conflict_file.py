@@ -1,0 +1,248 @@
+"""The register's conflicts kept on disk for the next process (issue 19,
+`kg.analysis.conflict_file`): asked the same in the same state, the next process reads the
+answer (a ``top`` question only its first conflicts); after another process's writes it
+brings the answer up to date from the journal of writes; whatever happened, the answer is the
+one a whole search gives, and a file tmkg did not write is never built."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kg import KnowledgeGraph, Settings
+from kg.analysis import conflict_file, signed_rows
+from kg.analysis.conflict_file import ConflictFile, conflict_file_path_for
+from kg.analysis.model import ConflictPair
+from kg.analysis.service import Analyst, index_marks
+from kg.registries.synth import generate, renamed
+from tests.conftest import DATA, run_kg
+from tests.test_conflict_memo import _Searches, _whole
+from tests.test_holdings_projection import _own_data_folder  # noqa: F401
+
+
+def _open(store: Path, *, read_only: bool = False) -> KnowledgeGraph:
+    return KnowledgeGraph.open(Settings(store_path=store, read_only=read_only))
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Path]:
+    """A synthetic register of 400 marks on disk whose conflicts were asked once."""
+    path = tmp_path / "store"
+    with _open(path) as graph:
+        graph.store.add(generate(400, seed=3))
+        graph.changed()
+        index_marks(graph)
+        Analyst(graph).conflicts()
+    yield path
+
+
+def _truth(store: Path, **asked: object) -> list[ConflictPair]:
+    with _open(store) as graph:
+        return _whole(graph, **asked)
+
+
+def _more(tmp_path: Path, count: int = 30, seed: int = 8) -> Path:
+    more = tmp_path / f"more-{seed}.nq"
+    quads = renamed(generate(count, seed=seed), f"added{seed}")
+    more.write_text("".join(f"{quad} .\n" for quad in quads), encoding="utf-8")
+    return more
+
+
+class _Chunks:
+    """Counts the chunks of the file read."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.read = 0
+        chunk = ConflictFile._chunk
+
+        def counted(file: ConflictFile, n: int, data: object) -> object:
+            self.read += 1
+            return chunk(file, n, data)
+
+        monkeypatch.setattr(ConflictFile, "_chunk", counted)
+
+
+def test_the_next_process_reads_the_answer_kept(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(conflict_file, "CHUNK", 8)
+    with _open(store) as graph:
+        _whole(graph)  # kept anew in chunks of 8
+    truth = _truth(store)
+    searches = _Searches(monkeypatch)
+    chunks = _Chunks(monkeypatch)
+    with _open(store, read_only=True) as graph:
+        top = Analyst(graph).conflicts(top=10)
+        assert list(top) == truth[:10] and top.total == len(truth)
+        assert chunks.read == 2  # the first 16, not the register's
+        assert list(Analyst(graph).conflicts()) == truth
+    with _open(store) as graph:
+        assert list(Analyst(graph).conflicts(top=1)) == truth[:1]
+    assert searches.whole == searches.parties == 0
+
+
+def test_another_question_is_searched_and_kept_in_its_place(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    searches = _Searches(monkeypatch)
+    with _open(store) as graph:
+        found = list(Analyst(graph).conflicts(jurisdiction="GB"))
+    assert searches.whole == 1
+    with _open(store) as graph:
+        top = list(Analyst(graph).conflicts(jurisdiction="GB", top=5))
+        every = list(Analyst(graph).conflicts())  # the file keeps one question's answer
+    assert searches.whole == 2
+    assert found == _truth(store, jurisdiction="GB") and top == found[:5]
+    assert every == _truth(store) != found
+
+
+@pytest.mark.parametrize("top", [None, 5])
+def test_after_another_process_s_load_the_answer_is_brought_up_to_date(
+    top: int | None, store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for seed in (8, 9):  # two writes: the journal's chain followed
+        result = run_kg("--store", str(store), "load", str(_more(tmp_path, seed=seed)))
+        assert result.returncode == 0, result.stderr
+    searches = _Searches(monkeypatch)
+    with _open(store) as graph:
+        found = Analyst(graph).conflicts(top=top)
+    assert searches.whole == 0 and searches.parties == 1
+    truth = _truth(store)
+    assert list(found) == truth[:top]
+    assert len(truth) > 0 and (top is None or found.total == len(truth))
+
+
+def test_after_an_import_the_answer_is_brought_up_to_date(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = run_kg("--store", str(store), "import", str(DATA / "uspto-daily-sample.xml"))
+    assert result.returncode == 0, result.stderr
+    searches = _Searches(monkeypatch)
+    with _open(store) as graph:
+        found = list(Analyst(graph).conflicts())
+    assert searches.whole == 0
+    assert found == _truth(store)
+
+
+def test_writes_the_journal_cannot_tell_are_searched_whole(
+    store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    update = tmp_path / "update.ru"
+    update.write_text(
+        "DELETE { GRAPH ?g { ?r <https://w3id.org/tmkg/ontology#mark> ?m } } "
+        "WHERE { GRAPH ?g { ?r <https://w3id.org/tmkg/ontology#mark> ?m } "
+        'FILTER(STRENDS(STR(?r), "-7")) }',
+        encoding="utf-8",
+    )
+    with _open(store) as graph:  # a SPARQL Update's text says nothing of what it touched
+        graph.store.update(update.read_text(encoding="utf-8"))
+    searches = _Searches(monkeypatch)
+    with _open(store) as graph:
+        found = list(Analyst(graph).conflicts())
+    assert searches.whole == 1
+    assert found == _truth(store)
+
+
+def test_a_proceeding_raises_a_conflict_read_from_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`top` from the file keeps what a proceeding may raise past the first: the same
+    answer as the streamed search's."""
+    path = tmp_path / "store"
+    with _open(path) as graph:
+        graph.load([DATA / "oppositions.trig"])
+        index_marks(graph)
+        whole = list(Analyst(graph).conflicts())
+    for top in range(1, len(whole) + 2):
+        with _open(path) as graph:
+            analyst = Analyst(graph)
+            stored = analyst.conflicts(top=top)
+            analyst._shared.forget_conflicts()
+            streamed = analyst.conflicts(top=top)
+            analyst.conflicts()  # kept again for the next round
+        assert list(stored) == list(streamed) and stored.total == streamed.total
+
+
+def _damage_chunk(store: Path, data: bytes) -> None:
+    path = conflict_file_path_for(str(store))
+    assert path is not None
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE chunks SET data = ? WHERE n = 0", (data,))
+
+
+class _Planted:
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (Path.touch, (self.marker,))  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("kind", ["unsigned", "other key", "planted code", "not a pickle"])
+def test_a_chunk_tmkg_did_not_write_is_never_built(
+    kind: str, store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    marker = tmp_path / "ran"
+    payload = pickle.dumps(((_Planted(str(marker)), (), ()),))
+    data = {
+        "unsigned": payload,
+        "other key": signed_rows.signed(b"k" * 32, "conflicts:0", payload),
+        "planted code": signed_rows.signed(b"k" * 32, "conflicts:0", payload)[:32] + payload,
+        "not a pickle": b"\0" * 40,
+    }[kind]
+    _damage_chunk(store, data)
+    searches = _Searches(monkeypatch)
+    with _open(store) as graph:
+        found = list(Analyst(graph).conflicts())
+        top = list(Analyst(graph).conflicts(top=3))
+    assert not marker.exists()
+    assert searches.whole >= 1
+    truth = _truth(store)
+    assert found == truth and top == truth[:3]
+
+
+@pytest.mark.parametrize("damage", ["garbage", "other tables", "trigger"])
+def test_a_file_that_is_not_the_kept_conflicts_is_made_anew(damage: str, store: Path) -> None:
+    path = conflict_file_path_for(str(store))
+    assert path is not None
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    if damage == "garbage":
+        path.write_bytes(b"not a database" * 100)
+    else:
+        with sqlite3.connect(path) as db:
+            if damage == "other tables":
+                db.execute("CREATE TABLE chunks (n INTEGER, other TEXT)")
+            else:
+                db.executescript(conflict_file._SCHEMA)
+                db.execute(
+                    "CREATE TRIGGER t AFTER INSERT ON chunks BEGIN DELETE FROM state; END"
+                )
+    truth = _truth(store)
+    with _open(store) as graph:
+        assert list(Analyst(graph).conflicts(top=4)) == truth[:4]
+
+
+def test_another_version_of_tmkg_does_not_read_the_file(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    truth = _truth(store)
+    signed_rows.code_key.cache_clear()
+    monkeypatch.setattr(conflict_file, "code_key", lambda: 12345)
+    searches = _Searches(monkeypatch)
+    with _open(store) as graph:
+        assert list(Analyst(graph).conflicts()) == truth
+    assert searches.whole == 1
+
+
+def test_kg_conflicts_top_reads_what_kg_conflicts_kept(store: Path) -> None:
+    env = {"KG_STORE": str(store)}
+    every = json.loads(run_kg("conflicts", "--format", "json", check=True, env=env).stdout)
+    first = run_kg("conflicts", "--top", "3", "--format", "json", check=True, env=env)
+    assert json.loads(first.stdout) == every[:3]
+    assert f"3 of {len(every)} conflicts" in first.stderr
