@@ -5,6 +5,9 @@
 For each size, each row runs in its own process (peak RSS is that process's own):
 - load: `kg load` of the generated N-Quads into a fresh on-disk store (parse, SHACL checks,
   atomic bulk commit), beside rdflib's in-memory `Dataset.parse` of the same file;
+- cold (not by default): `kg conflicts` in processes of their own, the answer kept beside the
+  store read by the next (`--top 20`, whole), and brought up to date after `kg load` of a
+  day's file (before the analyses, which then search from nothing kept);
 - analyses in-process: cold start (facts + mark index), `who_else_uses` p50/p99 (the holdings
   projection beside the store empty, then again once filled: docs/store.md),
   `conflict_path` p50, `conflicts` total time (again: the answer kept, then searched whole
@@ -170,6 +173,7 @@ def child_analyses(store: str, seed: int, sample: int) -> None:
     started = time.perf_counter()
     graph = KnowledgeGraph.open(Settings(store_path=Path(store)))
     analyst = Analyst(graph)
+    analyst._shared.forget_conflicts()  # searched from nothing kept (the cold rows kept one)
     texts = sorted(set(analyst.facts.marks.values()))
     analyst.who_else_uses(texts[0])
     cold = time.perf_counter() - started
@@ -286,6 +290,102 @@ def child_analyses(store: str, seed: int, sample: int) -> None:
 def _peak_mb() -> int:
     """This process's peak resident memory so far, in MB."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+
+
+def child_conflicts(store: str) -> None:
+    """A whole-register `conflicts` in a process of its own (as a notebook asks it): searched,
+    or read from the answer kept beside the store; its answer is kept there."""
+    from kg import Analyst, KnowledgeGraph, Settings
+
+    with KnowledgeGraph.open(Settings(store_path=Path(store))) as graph:
+        began = time.perf_counter()
+        found = Analyst(graph).conflicts()
+        print(json.dumps({"seconds": time.perf_counter() - began, "conflicts": len(found)}))
+
+
+def cold_rows(marks: int, seed: int, store: Path) -> list[dict[str, object]]:
+    """`kg conflicts` as separate processes find it (docs/store.md: the answer kept beside the
+    store, the journal of writes): the whole search writing it, `kg conflicts --top 20` and
+    the whole answer read back, a day's file loaded by `kg load`, then `--top 20` brought up
+    to date and read again; up to `WHOLE_AFTER_MAX` marks the last compared with a search
+    of that state with no answer kept."""
+    from kg.registries.synth import generate, renamed
+
+    def forget() -> None:
+        for leftover in store.parent.glob(f"{store.name}.conflicts.sqlite*"):
+            leftover.unlink()
+
+    def top20() -> tuple[float, int, str]:
+        return run_child([str(KG), "--store", str(store), "conflicts", "--top", "20",
+                          "--format", "json"])  # fmt: skip
+
+    forget()  # searched from nothing kept (the analyses above may have kept an answer)
+    start_s, _, _ = run_child([str(KG), "--version"])
+    _, rss, out = run_child([sys.executable, __file__, "--child", "conflicts", str(store)])
+    first = json.loads(out)
+    top_s, top_rss, _ = top20()
+    _, whole_rss, out = run_child([sys.executable, __file__, "--child", "conflicts", str(store)])
+    again = json.loads(out)
+    day = OUT / f"day-{ADDED_MARKS}-s{seed + 2}.nq"
+    if not day.exists():
+        import pyoxigraph as ox
+
+        with day.open("wb") as handle:
+            quads = renamed(generate(ADDED_MARKS, seed=seed + 2), "day")
+            ox.serialize(quads, handle, ox.RdfFormat.N_QUADS)
+    load_s, load_rss, _ = run_child([str(KG), "--store", str(store), "load", str(day)])
+    after_s, after_rss, after = top20()
+    read_s, _, read = top20()
+    same = "not compared"
+    if marks <= WHOLE_AFTER_MAX:
+        forget()
+        searched_s, _, searched = top20()
+        same = (
+            f"the same top 20 as a search with nothing kept ({searched_s:.1f} s)"
+            if searched == after == read
+            else "A DIFFERENT ANSWER"
+        )
+    return [
+        {
+            "marks": marks,
+            "row": "`kg conflicts`, processes of their own: the whole search, its answer kept "
+            "beside the store (docs/store.md)",
+            "figure": f"{first['seconds']:.1f} s, {first['conflicts']:,} pairs",
+            "peak RSS MB": rss,
+        },
+        {
+            "marks": marks,
+            "row": "… the next process: `kg conflicts --top 20` (from cold, process start "
+            f"included; `kg --version` {start_s:.1f} s)",
+            "figure": f"{top_s:.1f} s",
+            "peak RSS MB": top_rss,
+        },
+        {
+            "marks": marks,
+            "row": "… the next process: the whole answer (read from the file)",
+            "figure": f"{again['seconds']:.1f} s, {again['conflicts']:,} pairs",
+            "peak RSS MB": whole_rss,
+        },
+        {
+            "marks": marks,
+            "row": f"… `kg load` of a day's file ({ADDED_MARKS:,} more marks: resolution, "
+            "mark index, the journal of writes)",
+            "figure": f"{load_s:.1f} s",
+            "peak RSS MB": load_rss,
+        },
+        {
+            "marks": marks,
+            "row": "… then `kg conflicts --top 20`: the kept answer brought up to date",
+            "figure": f"{after_s:.1f} s; {same}",
+            "peak RSS MB": after_rss,
+        },
+        {
+            "marks": marks,
+            "row": "… and `kg conflicts --top 20` again",
+            "figure": f"{read_s:.1f} s",
+            "peak RSS MB": "",
+        },
+    ]
 
 
 def child_plain(store: str, port: int) -> None:
@@ -528,6 +628,9 @@ def run(marks: int, seed: int, sample: int, parts: set[str]) -> list[dict[str, o
                     "peak RSS MB": "-",
                 }
             )
+        if "cold" in parts:
+            print("  cold ...", file=sys.stderr)
+            rows += cold_rows(marks, seed, store)
         if "analyses" not in parts:
             return rows
         print("  analyses ...", file=sys.stderr)
@@ -679,6 +782,8 @@ def main() -> None:
             child_load(rest[0], rest[1])
         elif kind == "analyses":
             child_analyses(rest[0], int(rest[1]), int(rest[2]))
+        elif kind == "conflicts":
+            child_conflicts(rest[0])
         elif kind == "plain":
             child_plain(rest[0], int(rest[1]))
         return
@@ -691,7 +796,7 @@ def main() -> None:
     parser.add_argument(
         "--parts",
         default="load,rdflib,analyses,http",
-        help="what to measure (comma-separated): load, rdflib, analyses, http",
+        help="what to measure (comma-separated): load, rdflib, cold, analyses, http",
     )
     args = parser.parse_args()
     parts = set(args.parts.split(","))

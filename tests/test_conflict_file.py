@@ -148,6 +148,42 @@ def test_writes_the_journal_cannot_tell_are_searched_whole(
     assert found == _truth(store)
 
 
+def test_a_top_question_keeps_the_answer_anew_when_one_was_kept(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with _open(store) as graph:  # a write the journal cannot follow
+        graph.store.update(
+            "INSERT DATA { GRAPH <https://example.org/g> { "
+            "<https://example.org/a> <https://example.org/p> 1 } }"
+        )
+    searches = _Searches(monkeypatch)
+    with _open(store) as graph:
+        first = Analyst(graph).conflicts(top=5)
+    with _open(store) as graph:
+        again = Analyst(graph).conflicts(top=5)
+    assert searches.whole == 1
+    truth = _truth(store)
+    assert list(first) == list(again) == truth[:5]
+    assert first.total == again.total == len(truth)
+
+
+def test_a_first_top_question_keeps_nothing(tmp_path: Path) -> None:
+    """With no answer kept, `top` keeps memory for its conflicts (not the register's)."""
+    path = tmp_path / "store"
+    with _open(path) as graph:
+        graph.store.add(generate(200, seed=4))
+        graph.changed()
+        index_marks(graph)
+        analyst = Analyst(graph)
+        assert len(analyst.conflicts(top=2)) == 2
+        assert analyst._shared.kept_conflicts is None
+    file = conflict_file_path_for(str(path))
+    assert file is not None
+    if file.exists():
+        with sqlite3.connect(file) as db:
+            assert db.execute("SELECT COUNT(*) FROM chunks").fetchone() == (0,)
+
+
 def test_a_proceeding_raises_a_conflict_read_from_the_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

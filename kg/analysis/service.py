@@ -451,10 +451,14 @@ class Analyst:
         of `party`, `marks` and `mark` is given.
 
         The whole register's answer (no `party`, `marks`, `mark` or `top`) is kept for the
-        next question (`kg.analysis.conflict_memo`): asked again as it was, in the same state
-        of the store, it is given again; after writes this process made that say what they
-        touched, only the conflicts of the parties they may have changed are searched again;
-        otherwise the whole register is. A `top` question reads a kept answer too.
+        next question, in this process and beside an on-disk store for the next ones
+        (`kg.analysis.conflict_memo`, `kg.analysis.conflict_file`): asked again as it was, in
+        the same state of the store, it is given again; after writes that say what they
+        touched (in any process: the journal of writes), only the conflicts of the parties
+        they may have changed are searched again; otherwise the whole register is. A `top`
+        question reads a kept answer too (from the file, only its first conflicts and those a
+        proceeding may raise), and keeps the register's answer anew when one was kept for it
+        before (a first `top` question keeps memory for `top` conflicts and writes nothing).
 
         Python's cyclic collector is paused meanwhile (`kg.analysis.gc_pause`: a register's
         search keeps millions of objects alive, which each collection walks)."""
@@ -513,15 +517,21 @@ class Analyst:
         known = None  # the register's conflicts, kept or brought up to date from those kept
         stored: tuple[list[ConflictPair], int] | None = None  # the first, from the file
         raised = None
+        # the register's answer is kept for the next question when it is asked whole, or a
+        # `top` of it was asked before (kept in memory or beside the store): not for a first
+        # `top`, which keeps memory for `top` conflicts, not a register's millions
+        keeping = focus is None and top is None
         if focus is None:
             with self._shared.lock:
                 kept = self._shared.kept_conflicts
+            keeping = keeping or (kept is not None and kept.asked == asked_key)
             if kept is None or kept.asked != asked_key:
                 if top is not None:  # the best `top`, and those a proceeding may raise
                     raised = proceeding_keys(read_proceedings(facts), as_of=when, **asked)
                     stored = self._stored_top(asked_key, stamp, top, raised)
                 if stored is None:
-                    kept = self._stored_conflicts(asked_key, stamp)
+                    kept, asked_before = self._stored_conflicts(asked_key, stamp)
+                    keeping = keeping or asked_before
             if kept is not None and kept.asked == asked_key and stamp == kept.stamp:
                 known = list(kept.pairs)  # the same state: nothing to read again
         if known is None and stored is None:
@@ -551,10 +561,12 @@ class Analyst:
             lists = search(focus=focus, over=over)
             if involved is not None:  # the conflicts among the holdings read not its own
                 lists = ([pair for pair in pairs if involved(pair)] for pairs in lists)
+            if keeping:
+                known = merge_conflicts(lists)
+                self._keep_conflicts(asked_key, stamp, known, evidence, cases)
+                lists = [known]
         if top is None:
             pairs, total = (known if known is not None else merge_conflicts(lists)), None
-            if known is None and focus is None:
-                self._keep_conflicts(asked_key, stamp, pairs, evidence, cases)
         else:  # the best `top`, and those a proceeding may raise past them
             if raised is None:
                 raised = proceeding_keys(read_proceedings(facts), as_of=when, **asked)
@@ -930,26 +942,27 @@ class Analyst:
 
     def _stored_conflicts(
         self, asked: tuple[object, ...], stamp: str | None
-    ) -> KeptConflicts | None:
-        """The register's conflicts kept on disk for the question `asked`, read whole and
+    ) -> tuple[KeptConflicts | None, bool]:
+        """(the register's conflicts kept on disk for the question `asked`, read whole and
         kept in memory, when they are of state `stamp` or the writes since say what they
-        touched (`kg.store.write_journal`): what `_kept_conflicts` brings up to date."""
+        touched (`kg.store.write_journal`): what `_kept_conflicts` brings up to date; whether
+        an answer to that question is kept there, of any state)."""
         stored = self._shared.conflict_file
         if stored is None or stamp is None:
-            return None
+            return None, False
         head = stored.head(asked)
         if head is None:
-            return None
+            return None, False
         if head.stamp != stamp:
             told = getattr(self.graph.store, "touched_since", None)
             if told is None or not told(head.stamp).known:
-                return None  # searched whole: the answer kept is of a state gone
+                return None, True  # searched whole: the answer kept is of a state gone
         kept = stored.load(asked)
         if kept is not None:
             with self._shared.lock:
                 self._shared.kept_conflicts = kept
                 self._shared.stored_rows = kept
-        return kept
+        return kept, True
 
     def _kept_conflicts(
         self,
