@@ -60,9 +60,9 @@ class _Chunks:
         self.read = 0
         chunk = ConflictFile._chunk
 
-        def counted(file: ConflictFile, n: int, data: object) -> object:
+        def counted(file: ConflictFile, *args: object) -> object:
             self.read += 1
-            return chunk(file, n, data)
+            return chunk(file, *args)  # type: ignore[arg-type]
 
         monkeypatch.setattr(ConflictFile, "_chunk", counted)
 
@@ -282,3 +282,33 @@ def test_kg_conflicts_top_reads_what_kg_conflicts_kept(store: Path) -> None:
     first = run_kg("conflicts", "--top", "3", "--format", "json", check=True, env=env)
     assert json.loads(first.stdout) == every[:3]
     assert f"3 of {len(every)} conflicts" in first.stderr
+
+
+@pytest.mark.parametrize("kind", ["an older answer's chunk", "a chunk missing"])
+def test_chunks_that_are_not_the_answer_s_own_are_never_mixed_in(
+    kind: str, store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same user's chunk of an earlier answer (a file put back after a write) or a
+    chunk removed: the head's digests and sizes tell, and the register is searched."""
+    monkeypatch.setattr(conflict_file, "CHUNK", 8)
+    path = conflict_file_path_for(str(store))
+    assert path is not None
+    with _open(store) as graph:
+        _whole(graph)
+    with sqlite3.connect(path) as db:
+        older = db.execute("SELECT data FROM chunks WHERE n = 1").fetchone()[0]
+    result = run_kg("--store", str(store), "load", str(_more(tmp_path)))
+    assert result.returncode == 0, result.stderr
+    with _open(store) as graph:
+        truth = _whole(graph)  # kept anew for the new state
+    with sqlite3.connect(path) as db:
+        if kind == "a chunk missing":
+            db.execute("DELETE FROM chunks WHERE n = 1")
+        else:
+            db.execute("UPDATE chunks SET data = ? WHERE n = 1", (older,))
+    searches = _Searches(monkeypatch)
+    with _open(store) as graph:
+        assert list(Analyst(graph).conflicts(top=12)) == truth[:12]
+    with _open(store) as graph:
+        assert list(Analyst(graph).conflicts()) == truth
+    assert searches.whole >= 1

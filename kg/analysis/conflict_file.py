@@ -16,14 +16,19 @@ One answer is kept (the last question's jurisdiction, class, floor, date and cho
 rights). Conflicts are stored highest risk first in chunks of `CHUNK` (pickles of `ConflictPair`
 with each one's nodes and holders), with a table of the chunks each holder appears in. Every
 chunk and the file's head are signed with the user's key and read by the restricted unpickler
-(`kg.analysis.signed_rows`): a file anyone else wrote is never built, only ignored; another
+(`kg.analysis.signed_rows`), and the head names the size and digest of every chunk of its
+answer (a chunk missing, or one of another answer the same user signed, is never mixed in):
+a file anyone else wrote is never built, only ignored; another
 version of tmkg (`signed_rows.code_key`) starts afresh; a file that is not this one is made
-anew. A write is one SQLite transaction that checks first that the store is still in the state
+anew. The table of the chunks each holder appears in is an index, not signed: changed by
+hand it can hide from a ``top`` question a conflict a proceeding would raise past the first,
+as changing the store could. A write is one SQLite transaction that checks first that the store is still in the state
 the answer was found in (a writer beside the reader may have moved on).
 """
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 import sqlite3
 import threading
@@ -65,6 +70,9 @@ _FILE = RowsFile(_SCHEMA, _TABLES)
 _HEAD = "conflicts:head"
 _ROWS = ("pairs", "nodes", "holders")
 Row = tuple[ConflictPair, tuple[str, ...], tuple[str, ...]]
+_Sealed = tuple[tuple[int, bytes], ...]
+"""The size and BLAKE2b digest of each chunk of an answer, in order, kept in its signed head:
+chunks of another answer (an older file's, signed by the same user) are not mixed in."""
 _T = TypeVar("_T")
 
 
@@ -99,22 +107,26 @@ class ConflictFile:
     def head(self, asked: tuple[object, ...]) -> KeptConflicts | None:
         """The kept answer's head for the question `asked` (its stamp, cases, evidence...;
         no conflicts: ``pairs``, ``nodes`` and ``holders`` empty), or None."""
-        return self._read(lambda db: self._head(db, asked))
+        found = self._read(lambda db: self._head(db, asked))
+        return None if found is None else found[0]
 
     def load(self, asked: tuple[object, ...]) -> KeptConflicts | None:
         """The kept answer for the question `asked`, whole, in whichever state of the store
         it was found (its ``stamp``); None when there is none, or it cannot be read."""
 
         def read(db: sqlite3.Connection) -> KeptConflicts | None:
-            head = self._head(db, asked)
-            if head is None:
+            found = self._head(db, asked)
+            if found is None:
                 return None
+            head, sealed = found
             rows: list[Row] = []
             for n, data in db.execute("SELECT n, data FROM chunks ORDER BY n"):
-                chunk = self._chunk(n, data)
+                chunk = self._chunk(n, data, sealed)
                 if chunk is None:
                     return None
                 rows += chunk
+            if len(rows) != sum(size for size, _ in sealed):
+                return None  # a chunk missing
             return replace(
                 head,
                 pairs=tuple(row[0] for row in rows),
@@ -134,13 +146,13 @@ class ConflictFile:
         named = set(parties)
 
         def read(db: sqlite3.Connection) -> tuple[list[ConflictPair], int] | None:
-            head = self._head(db, asked)
-            if head is None or head.stamp != stamp:
+            found = self._head(db, asked)
+            if found is None or found[0].stamp != stamp:
                 return None
-            total = db.execute("SELECT COALESCE(SUM(size), 0) FROM chunks").fetchone()[0]
+            sealed = found[1]
             wanted: set[int] = set()
             count = 0
-            for n, size in db.execute("SELECT n, size FROM chunks ORDER BY n"):
+            for n, (size, _) in enumerate(sealed):
                 if count >= limit:
                     break
                 wanted.add(n)
@@ -148,21 +160,25 @@ class ConflictFile:
             for batch in batches(sorted(named), 500):
                 among = ",".join("?" * len(batch))
                 query = f"SELECT DISTINCT n FROM parties WHERE party IN ({among})"
-                wanted.update(n for (n,) in db.execute(query, batch))
-            found: list[ConflictPair] = []
+                wanted.update(n for (n,) in db.execute(query, batch) if n < len(sealed))
+            pairs: list[ConflictPair] = []
+            read_chunks = 0
             for batch in batches(sorted(wanted), 500):
                 among = ",".join("?" * len(batch))
                 query = f"SELECT n, data FROM chunks WHERE n IN ({among}) ORDER BY n"
                 for n, data in db.execute(query, batch):
-                    chunk = self._chunk(n, data)
+                    chunk = self._chunk(n, data, sealed)
                     if chunk is None:
                         return None
-                    found += [
+                    read_chunks += 1
+                    pairs += [
                         pair
                         for place, (pair, _, holders) in enumerate(chunk, start=n * CHUNK)
                         if place < limit or not named.isdisjoint(holders)
                     ]
-            return found, total
+            if read_chunks != len(wanted):
+                return None  # a chunk missing
+            return pairs, sum(size for size, _ in sealed)
 
         return None if stamp is None else self._read(read)
 
@@ -174,10 +190,8 @@ class ConflictFile:
         same tuple): only the head is written."""
         if self.read_only:
             return
-        head = pickle.dumps(
-            replace(kept, pairs=(), nodes=(), holders=()), protocol=pickle.HIGHEST_PROTOCOL
-        )
         chunks: list[tuple[int, int, bytes]] = []
+        sealed: list[tuple[int, bytes]] = []
         members: list[tuple[str, int]] = []
         same_rows = rows_of is not None and all(
             getattr(rows_of, name) is getattr(kept, name) for name in _ROWS
@@ -189,6 +203,7 @@ class ConflictFile:
                                  kept.holders[start:end], strict=True))  # fmt: skip
                 data = pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
                 chunks.append((n, len(rows), signed(self._key, f"conflicts:{n}", data)))
+                sealed.append((len(rows), _digest(data)))
                 members += [(party, n) for party in {h for row in rows for h in row[2]}]
         with self._lock:
             db = self._connect()
@@ -198,16 +213,20 @@ class ConflictFile:
                 with writing(db):
                     if self._stamp_of() != kept.stamp:
                         return  # written meanwhile: the answer is of a state gone
-                    if same_rows and (
-                        (held := self._head(db, kept.asked)) is None
-                        or held.stamp != rows_of.stamp  # type: ignore[union-attr]
-                    ):
-                        return  # the file holds other rows than those kept unchanged
-                    if not same_rows:
+                    if same_rows:
+                        held = self._head(db, kept.asked)
+                        if held is None or held[0].stamp != rows_of.stamp:  # type: ignore[union-attr]
+                            return  # the file holds other rows than those kept unchanged
+                        sealed = list(held[1])
+                    else:
                         db.execute("DELETE FROM chunks")
                         db.execute("DELETE FROM parties")
                         db.executemany("INSERT INTO chunks VALUES (?, ?, ?)", chunks)
                         db.executemany("INSERT INTO parties VALUES (?, ?)", members)
+                    head = pickle.dumps(
+                        (replace(kept, pairs=(), nodes=(), holders=()), tuple(sealed)),
+                        protocol=pickle.HIGHEST_PROTOCOL,
+                    )
                     db.execute("DELETE FROM state")
                     db.executemany(
                         "INSERT INTO state VALUES (?, ?)",
@@ -255,14 +274,21 @@ class ConflictFile:
             except (sqlite3.Error, pickle.UnpicklingError, *DECODING):
                 return None
 
-    def _head(self, db: sqlite3.Connection, asked: tuple[object, ...]) -> KeptConflicts | None:
+    def _head(
+        self, db: sqlite3.Connection, asked: tuple[object, ...]
+    ) -> tuple[KeptConflicts, _Sealed] | None:
+        """(the answer's head for `asked`, the size and digest of each of its chunks, in
+        order) if this user signed it; else None."""
         state = dict(db.execute("SELECT name, value FROM state").fetchall())
         if state.get("code") != str(code_key()):
             return None
         data = unsigned(self._key, _HEAD, state.get("head"))
         if data is None:
             return None
-        head = restricted_loads(data)
+        found = restricted_loads(data)
+        if not (isinstance(found, tuple) and len(found) == 2):
+            return None
+        head, sealed = found
         if not isinstance(head, KeptConflicts) or head.asked != asked:
             return None
         if not isinstance(head.stamp, str) or any(
@@ -271,15 +297,24 @@ class ConflictFile:
             if f.name != "asked"
         ):
             return None
-        return head
+        if not isinstance(sealed, tuple) or not all(
+            isinstance(seal, tuple)
+            and len(seal) == 2
+            and isinstance(seal[0], int)
+            and isinstance(seal[1], bytes)
+            for seal in sealed
+        ):
+            return None
+        return head, sealed
 
-    def _chunk(self, n: int, data: object) -> list[Row] | None:
-        """A chunk's conflicts, if this user signed it and it holds what `save` writes."""
+    def _chunk(self, n: int, data: object, sealed: _Sealed) -> list[Row] | None:
+        """Chunk `n`'s conflicts, if this user signed it and it is the chunk the head
+        names (its digest: not a chunk of another answer) holding what `save` writes."""
         found = unsigned(self._key, f"conflicts:{n}", data)
-        if found is None:
+        if found is None or not 0 <= n < len(sealed) or _digest(found) != sealed[n][1]:
             return None
         rows = restricted_loads(found)
-        if not isinstance(rows, tuple) or not all(
+        if not isinstance(rows, tuple) or len(rows) != sealed[n][0] or not all(
             isinstance(row, tuple)
             and len(row) == 3
             and isinstance(row[0], ConflictPair)
@@ -297,3 +332,7 @@ class ConflictFile:
                 return None
             self._db, self.read_only = opened
         return self._db
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()

@@ -50,7 +50,7 @@ from kg.analysis.dates import PartialDate
 from kg.analysis.designations import set_aside_notes, without_designations
 from kg.analysis.evidence import EvidencePair, Statement, cite_pairs, with_evidence
 from kg.analysis.facts import FactBase
-from kg.analysis.gc_pause import collector_paused
+from kg.analysis.gc_pause import collector_paused, settle_long_lived, thaw_long_lived
 from kg.analysis.holdings_projection import (
     HoldingsProjection,
     projection_path_for,
@@ -411,7 +411,9 @@ class Analyst:
             as_of=when,
         )
         usages = [_with_notes(usage, mark) for usage in usages]  # a meaning, a legal form set aside
-        return ResultList(with_evidence(usages, said, facts.select, facts.sources))
+        answer = ResultList(with_evidence(usages, said, facts.select, facts.sources))
+        settle_long_lived()  # the facts this state's first question read: frozen
+        return answer
 
     def conflicts(
         self,
@@ -470,9 +472,11 @@ class Analyst:
             )
             marks = {u.mark.id for u in usages} | set(self.find_mark(mark))
         with collector_paused():
-            return self._conflicts(
+            answer = self._conflicts(
                 jurisdiction, nice_class, min_score, as_of, include_lapsed, top, party, marks
             )
+        settle_long_lived()
+        return answer
 
     def _conflicts(
         self,
@@ -1238,6 +1242,8 @@ class _Shared:
     def facts(self) -> FactBase:
         with self._lock:
             if self._facts is None or self._generation != self.graph.generation:
+                self._facts = None  # the old facts thawed for collection (kg.analysis.gc_pause)
+                thaw_long_lived()
                 self._facts = FactBase(self.graph.store, self.index, self.projection)
                 self._generation = self.graph.generation
             return self._facts
