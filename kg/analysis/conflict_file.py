@@ -22,8 +22,9 @@ a file anyone else wrote is never built, only ignored; another
 version of tmkg (`signed_rows.code_key`) starts afresh; a file that is not this one is made
 anew. The table of the chunks each holder appears in is an index, not signed: changed by
 hand it can hide from a ``top`` question a conflict a proceeding would raise past the first,
-as changing the store could. A write is one SQLite transaction that checks first that the store is still in the state
-the answer was found in (a writer beside the reader may have moved on).
+as changing the store could. A write is one SQLite transaction that checks first that the
+store is still in the state the answer was found in (a writer beside the reader may have
+moved on).
 """
 
 from __future__ import annotations

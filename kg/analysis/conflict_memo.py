@@ -27,10 +27,10 @@ The answer is kept on disk too, for the processes that come after (`kg.analysis.
 
 The whole register is searched again (and its answer kept anew) when this cannot be told: a
 write that did not say what it touched (a SPARQL Update's text, one that did not finish, one
-by a program other than tmkg),
-touched a blank node, the identity (owl:sameAs) of a node some holding reads (a party of a
-right: `identity_nodes`; courts and other parties of proceedings only are followed), or what
-every holding reads (rdfs:subClassOf, statuses and other vocabulary, the reference graphs:
+by a program other than tmkg), touched a blank node, the identity (owl:sameAs) of a node that
+is not a party (a place, a class: `identity_nodes`; parties merged or parted are followed:
+their groups, and every kept conflict naming one of them, are searched again), or what every
+holding reads (rdfs:subClassOf, statuses and other vocabulary, the reference graphs:
 `kg.analysis.holdings_projection.touches_every_holding`); the relatedness of Nice classes or
 the memberships of regional systems changed (any graph may state them, every conflict reads
 them); another date or choice; a store whose holding records or marks are merged by
@@ -125,9 +125,10 @@ def without_identities(touched: Touched) -> Touched:
 def identity_nodes(touched: Touched, alone: Callable[[str], bool]) -> set[str]:
     """The nodes whose identity a write may have changed: the subjects of owl:sameAs
     statements written, and the touched nodes that are in an owl:sameAs group now (`alone`
-    false). Merging or parting them changes a conflict only when a holding reads one of them
-    (a party of a right; the holdings of marks or records merged are never kept): else they
-    are parties of proceedings or cases only, which every answer reads afresh."""
+    false): parties merged or parted (`kg load`'s resolution links a new owner to one of the
+    same name), whose groups' conflicts and those naming them are searched again; a node of
+    another kind (a place, a class) is read through its group by any holding, and the whole
+    register is searched (marks or records merged are never kept: `holdings_merged`)."""
     nodes = set(touched.predicates.get(OWL_SAME_AS, ()))
     nodes.update(node for node in touched.terms if not alone(node))
     return nodes

@@ -53,7 +53,7 @@ from kg.namespaces import JURISDICTION
 from kg.reference import USPTO_STATUS_SCHEME
 from kg.store import Store
 
-__all__ = ["FactBase", "Identities"]
+__all__ = ["A_PARTY", "FactBase", "Identities"]
 
 _HOLDING_TYPES = {TM + "Registration", TM + "Use"}
 _HOLDING_PROPERTIES = {
@@ -108,7 +108,7 @@ _PARTY_FIELDS = {
 """A party's properties `FactBase.parties` reads, by kind."""
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
 _OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
-_A_PARTY = f"?p a ?t . ?t <http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{TM}Party>"
+A_PARTY = f"?p a ?t . ?t <http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{TM}Party>"
 """A SPARQL pattern: ?p is a party (typed as tm:Party or a subclass)."""
 
 
@@ -312,7 +312,7 @@ class FactBase(BatchedLookups, TimelineFacts):
     def all_parties(self) -> dict[str, PartyRef]:
         """Every party in the store (anything typed as a tm:Party subclass), read once."""
         if self._all_parties is None:
-            rows = self.select(f"SELECT DISTINCT ?p WHERE {{ {_A_PARTY} }}")
+            rows = self.select(f"SELECT DISTINCT ?p WHERE {{ {A_PARTY} }}")
             self._all_parties = self.parties(row["p"] for row in rows)  # type: ignore[misc]
         return self._all_parties
 
@@ -324,7 +324,7 @@ class FactBase(BatchedLookups, TimelineFacts):
             return None
         canonical = self.identities.canonical(iri)
         members = iri_values(sorted(self.identities.members(canonical)))
-        if self.store.query(f"ASK {{ VALUES ?p {{ {members} }} {_A_PARTY} }}"):
+        if self.store.query(f"ASK {{ VALUES ?p {{ {members} }} {A_PARTY} }}"):
             return self.party(canonical)
         return None
 

@@ -49,7 +49,7 @@ from kg.analysis.coverage import counted_in, memberships, read_coverage
 from kg.analysis.dates import PartialDate
 from kg.analysis.designations import set_aside_notes, without_designations
 from kg.analysis.evidence import EvidencePair, Statement, cite_pairs, with_evidence
-from kg.analysis.facts import FactBase
+from kg.analysis.facts import A_PARTY, FactBase
 from kg.analysis.gc_pause import collector_paused, settle_long_lived, thaw_long_lived
 from kg.analysis.holdings_projection import (
     HoldingsProjection,
@@ -993,6 +993,7 @@ class Analyst:
             return None  # facts any graph may state that every conflict reads
         touched: Collection[str] = ()
         changed: set[str] = set()
+        identified: set[str] = set()  # parties whose identity a write changed
         if facts.stamp != kept.stamp:
             told = getattr(self.graph.store, "touched_since", None)
             said = told(kept.stamp) if told is not None else None
@@ -1006,8 +1007,15 @@ class Analyst:
             touched = said.terms
             identities = conflict_memo.identity_nodes(said, facts.identities.alone)
             members = {m for node in identities for m in facts.identities.members(node)}
-            if members and self._marks_held_by_all(members):
-                return None  # a party of a right merged or parted: read through its others
+            others = self._not_parties(members)
+            if others and (
+                not all(is_iri(node) for node in others) or self._marks_held_by_all(others)
+            ):
+                return None  # a place, a class, goods merged or parted: read through others
+            # parties merged or parted (`kg load` links a new owner to one of the same name):
+            # their groups are searched again, and every conflict naming one of them
+            identified = {facts.identities.canonical(member) for member in members}
+            touched = set(touched) | members
             # the nodes whose own statements changed (a node only named by one, such as a
             # class or a place, changed nothing another holding reads of it)
             written = {node for nodes in said.predicates.values() for node in nodes}
@@ -1025,6 +1033,7 @@ class Analyst:
             evidence=evidence,
             sources=facts.sources,
         )
+        parties |= identified
         if not parties:
             self._keep_conflicts(asked, facts.stamp, kept.pairs, evidence, cases, kept)
             return list(kept.pairs)
@@ -1167,6 +1176,19 @@ class Analyst:
                       ?h <{TM}mark> ?m }}"""
             )
             found.update(facts.identities.canonical(mark) for (mark,) in rows if mark)
+        return found
+
+    def _not_parties(self, nodes: Collection[str]) -> set[str]:
+        """Those of `nodes` not typed as a party (tm:Party or a subclass)."""
+        facts = self.facts
+        named = sorted(nodes)
+        found = {node for node in named if not is_iri(node)}
+        for batch in batches([node for node in named if is_iri(node)]):
+            rows = facts.tuples(
+                f"""SELECT ?p WHERE {{ VALUES ?p {{ {iri_values(batch)} }}
+                      FILTER NOT EXISTS {{ {A_PARTY} }} }}"""
+            )
+            found.update(node for (node,) in rows if node)
         return found
 
     def _marks_held_by(self, party: str) -> set[str]:
