@@ -57,7 +57,8 @@ __all__ = ["CHUNK", "ConflictFile", "conflict_file_path_for"]
 
 CHUNK = 512
 """Conflicts in one stored chunk: a ``top`` question reads the first few (pickled together,
-the parties and sources they share are stored once: ~700 bytes a conflict)."""
+the parties and sources they share are stored once: ~2.4 KB a conflict with its nodes and
+holders, 132 MB for 55,511 conflicts at 100,000 synthetic marks)."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
