@@ -312,3 +312,33 @@ def test_chunks_that_are_not_the_answer_s_own_are_never_mixed_in(
     with _open(store) as graph:
         assert list(Analyst(graph).conflicts()) == truth
     assert searches.whole >= 1
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory", "dangling symlink"])
+def test_a_path_that_is_no_regular_file_is_passed_by(kind: str, store: Path) -> None:
+    """A FIFO where the file goes would block its opening for ever: not opened, searched."""
+    import os
+    import subprocess
+    import sys
+
+    path = conflict_file_path_for(str(store))
+    assert path is not None
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "directory":
+        path.mkdir()
+    else:
+        path.symlink_to(path.parent / "nowhere")
+    truth = _truth(store)
+    kg = Path(sys.executable).parent / "kg"
+    for asked in (["--top", "4"], []):
+        done = subprocess.run(
+            [str(kg), "--store", str(store), "conflicts", "--format", "json", *asked],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        assert len(json.loads(done.stdout)) == (4 if asked else len(truth))

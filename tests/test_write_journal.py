@@ -179,3 +179,38 @@ def test_an_entry_that_is_not_what_tmkg_writes_tells_nothing(entry: bytes, tmp_p
     with sqlite3.connect(journal_path_for(path)) as db:
         db.execute("UPDATE writes SET touched = ?", (zlib.compress(entry),))
     assert _told(path, token)[0] is False
+
+
+def test_an_entry_larger_than_any_tmkg_writes_is_not_inflated(tmp_path: Path) -> None:
+    """A zlib bomb among the entries: refused past the largest entry tmkg writes."""
+    import zlib
+
+    from kg.store import write_journal
+
+    path = tmp_path / "store"
+    token, _ = _write(path, _quad("a"))
+    _write(path, _quad("b"))
+    bomb = zlib.compress(b" " * (8 * 1024 * 1024), 9)
+    with sqlite3.connect(journal_path_for(path)) as db:
+        db.execute("UPDATE writes SET touched = ?", (bomb,))
+    original = write_journal._MAX_ENTRY_BYTES
+    write_journal._MAX_ENTRY_BYTES = 1024 * 1024
+    try:
+        assert _told(path, token)[0] is False
+    finally:
+        write_journal._MAX_ENTRY_BYTES = original
+
+
+def test_a_fifo_where_the_journal_goes_blocks_nothing(tmp_path: Path) -> None:
+    import os
+
+    path = tmp_path / "store"
+    token, _ = _write(path, _quad("a"))
+    journal = journal_path_for(path)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{journal}{suffix}").unlink(missing_ok=True)
+    os.mkfifo(journal)
+    assert _told(path, token)[0] is False  # read: not opened
+    _, after = _write(path, _quad("b"))  # written: set aside and made anew
+    _write(path, _quad("c"))
+    assert _told(path, after) == (True, {EX + "c"})

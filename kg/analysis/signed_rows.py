@@ -39,6 +39,7 @@ __all__ = [
     "RowUnpickler",
     "RowsFile",
     "code_key",
+    "regular_or_missing",
     "restricted_loads",
     "signature",
     "signed",
@@ -163,7 +164,11 @@ class RowsFile:
         self.tables = dict(tables)
 
     def open(self, path: Path) -> tuple[sqlite3.Connection, bool] | None:
-        """(a connection, whether it is read-only) or None."""
+        """(a connection, whether it is read-only) or None; None too for a path that is
+        there but no regular file (a FIFO would block the opening for ever, a directory or
+        a device is no file of rows)."""
+        if not regular_or_missing(path):
+            return None
         try:
             return self._open_writable(path), False
         except sqlite3.Error:
@@ -226,3 +231,13 @@ def writing(db: sqlite3.Connection) -> Iterator[None]:
         db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
+
+
+def regular_or_missing(path: Path) -> bool:
+    """Whether `path` (followed if a symlink) is a regular file or nothing at all."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return not os.path.lexists(path)  # a dangling symlink is no file to make
+    except OSError:
+        return False

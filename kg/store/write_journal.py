@@ -22,7 +22,9 @@ is.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import stat
 import zlib
 from contextlib import closing, suppress
 from pathlib import Path
@@ -45,6 +47,9 @@ CREATE TABLE IF NOT EXISTS writes (
 );
 """
 _BUSY_MS = 2_000
+_MAX_ENTRY_BYTES = 512 * 1024 * 1024
+"""An entry's JSON at most (`Touched.MAX_TERMS` nodes of ~100 bytes, each subject named again
+under its predicates: ~150 MB)."""
 
 
 def journal_path_for(store_path: Path) -> Path:
@@ -117,7 +122,7 @@ class WriteJournal:
             if before != expected or data is None:
                 return Touched.unknown()
             try:
-                touched.update(_decode(zlib.decompress(data)))
+                touched.update(_decode(_inflated(data)))
             except (zlib.error, ValueError, TypeError, KeyError, AttributeError):
                 return Touched.unknown()
             expected = after
@@ -126,6 +131,13 @@ class WriteJournal:
         return Touched.unknown()
 
     def _connect(self) -> sqlite3.Connection:
+        try:
+            if not stat.S_ISREG(os.stat(self.path).st_mode):  # a FIFO would block for ever
+                raise sqlite3.DatabaseError(f"{self.path} is no regular file")
+        except FileNotFoundError:
+            pass
+        except OSError as error:
+            raise sqlite3.DatabaseError(str(error)) from None
         db = sqlite3.connect(self.path, timeout=_BUSY_MS / 1000, isolation_level=None)
         try:
             db.execute("PRAGMA journal_mode=WAL")
@@ -142,6 +154,16 @@ class WriteJournal:
         for suffix in ("", "-wal", "-shm"):
             with suppress(OSError):
                 Path(f"{self.path}{suffix}").unlink()
+
+
+def _inflated(data: bytes) -> bytes:
+    """`data` decompressed; raises ValueError past `_MAX_ENTRY_BYTES` (not an entry tmkg
+    writes: its nodes are at most `Touched.MAX_TERMS`)."""
+    inflater = zlib.decompressobj()
+    found = inflater.decompress(data, _MAX_ENTRY_BYTES)
+    if inflater.unconsumed_tail:
+        raise ValueError("an entry larger than any tmkg writes")
+    return found
 
 
 def _encode(touched: Touched) -> bytes:
