@@ -342,3 +342,30 @@ def test_a_path_that_is_no_regular_file_is_passed_by(kind: str, store: Path) -> 
         )
         assert done.returncode == 0, done.stderr
         assert len(json.loads(done.stdout)) == (4 if asked else len(truth))
+
+
+def test_an_answer_too_big_to_read_whole_is_read_only_for_top(
+    store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past `LOAD_MAX` conflicts the kept answer is never read whole (memory: ~5.5 KB a
+    conflict read back): the whole list is searched, `top` in its state reads the first
+    chunks, and after a write `top` searches keeping memory for its conflicts."""
+    monkeypatch.setattr(conflict_file, "LOAD_MAX", 5)
+    truth = _truth(store)
+    searches = _Searches(monkeypatch)
+    loads = []
+    load = ConflictFile.load
+    monkeypatch.setattr(ConflictFile, "load", lambda *a: loads.append(1) or load(*a))
+    with _open(store) as graph:
+        assert list(Analyst(graph).conflicts(top=3)) == truth[:3]
+        assert searches.whole == 0
+        assert list(Analyst(graph).conflicts()) == truth
+        assert searches.whole == 1
+    result = run_kg("--store", str(store), "load", str(_more(tmp_path)))
+    assert result.returncode == 0, result.stderr
+    with _open(store) as graph:
+        analyst = Analyst(graph)
+        top = analyst.conflicts(top=3)
+        assert analyst._shared.kept_conflicts is None  # memory for 3
+    assert loads == [] and searches.whole == 2
+    assert list(top) == _truth(store)[:3]

@@ -53,12 +53,18 @@ from kg.analysis.signed_rows import (
 from kg.analysis.sparql_text import batches
 from kg.store import beside_store
 
-__all__ = ["CHUNK", "ConflictFile", "conflict_file_path_for"]
+__all__ = ["CHUNK", "LOAD_MAX", "ConflictFile", "conflict_file_path_for"]
 
 CHUNK = 512
 """Conflicts in one stored chunk: a ``top`` question reads the first few (pickled together,
 the parties and sources they share are stored once: ~2.4 KB a conflict with its nodes and
 holders, 132 MB for 55,511 conflicts at 100,000 synthetic marks)."""
+
+LOAD_MAX = 1_000_000
+"""Above this many conflicts a kept answer is not read whole (to answer the whole list, or to
+bring it up to date): in memory a conflict read back costs ~5.5 KB (20 GB for the 3.6 million
+of 1M synthetic marks, measured 2026-12-04), against what the search's own answer shares.
+`top` questions still read its first chunks in the state it was found in."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
@@ -111,6 +117,11 @@ class ConflictFile:
         no conflicts: ``pairs``, ``nodes`` and ``holders`` empty), or None."""
         found = self._read(lambda db: self._head(db, asked))
         return None if found is None else found[0]
+
+    def size(self, asked: tuple[object, ...]) -> int:
+        """How many conflicts the kept answer for `asked` holds (0: none kept)."""
+        found = self._read(lambda db: self._head(db, asked))
+        return 0 if found is None else sum(size for size, _ in found[1])
 
     def load(self, asked: tuple[object, ...]) -> KeptConflicts | None:
         """The kept answer for the question `asked`, whole, in whichever state of the store

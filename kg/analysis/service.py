@@ -17,7 +17,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from kg.analysis import arguments, conflict_memo
+from kg.analysis import arguments, conflict_file, conflict_memo
 from kg.analysis import watch as watch_reading
 from kg.analysis.combined_marks import (
     COMBINED_REASON,
@@ -950,12 +950,14 @@ class Analyst:
         """(the register's conflicts kept on disk for the question `asked`, read whole and
         kept in memory, when they are of state `stamp` or the writes since say what they
         touched (`kg.store.write_journal`): what `_kept_conflicts` brings up to date; whether
-        an answer to that question is kept there, of any state)."""
+        an answer to that question is kept there, of any state). An answer of more than
+        `conflict_file.LOAD_MAX` conflicts is never read whole (`top` questions read its first
+        chunks), and a `top` question then searches as if none were kept."""
         stored = self._shared.conflict_file
         if stored is None or stamp is None:
             return None, False
         head = stored.head(asked)
-        if head is None:
+        if head is None or stored.size(asked) > conflict_file.LOAD_MAX:
             return None, False
         if head.stamp != stamp:
             told = getattr(self.graph.store, "touched_since", None)
