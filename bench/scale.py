@@ -321,11 +321,17 @@ def cold_rows(marks: int, seed: int, store: Path) -> list[dict[str, object]]:
 
     forget()  # searched from nothing kept (the analyses above may have kept an answer)
     start_s, _, _ = run_child([str(KG), "--version"])
+    def said(figure: str) -> None:  # each figure as it is measured: a stopped run keeps it
+        print(f"    {figure}", file=sys.stderr, flush=True)
+
     _, rss, out = run_child([sys.executable, __file__, "--child", "conflicts", str(store)])
     first = json.loads(out)
+    said(f"whole search, answer kept: {first['seconds']:.1f} s, peak RSS {rss} MB")
     top_s, top_rss, _ = top20()
+    said(f"next process --top 20: {top_s:.1f} s, peak RSS {top_rss} MB")
     _, whole_rss, out = run_child([sys.executable, __file__, "--child", "conflicts", str(store)])
     again = json.loads(out)
+    said(f"next process, the whole answer: {again['seconds']:.1f} s, peak RSS {whole_rss} MB")
     day = OUT / f"day-{ADDED_MARKS}-s{seed + 2}.nq"
     if not day.exists():
         import pyoxigraph as ox
@@ -334,8 +340,11 @@ def cold_rows(marks: int, seed: int, store: Path) -> list[dict[str, object]]:
             quads = renamed(generate(ADDED_MARKS, seed=seed + 2), "day")
             ox.serialize(quads, handle, ox.RdfFormat.N_QUADS)
     load_s, load_rss, _ = run_child([str(KG), "--store", str(store), "load", str(day)])
+    said(f"kg load of the day's file: {load_s:.1f} s")
     after_s, after_rss, after = top20()
+    said(f"then --top 20: {after_s:.1f} s, peak RSS {after_rss} MB")
     read_s, _, read = top20()
+    said(f"--top 20 again: {read_s:.1f} s")
     same = "not compared"
     if marks <= WHOLE_AFTER_MAX:
         forget()
