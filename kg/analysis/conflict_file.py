@@ -112,16 +112,12 @@ class ConflictFile:
 
     # ------------------------------------------------------------ reading
 
-    def head(self, asked: tuple[object, ...]) -> KeptConflicts | None:
+    def head(self, asked: tuple[object, ...]) -> tuple[KeptConflicts, int] | None:
         """The kept answer's head for the question `asked` (its stamp, cases, evidence...;
-        no conflicts: ``pairs``, ``nodes`` and ``holders`` empty), or None."""
+        no conflicts: ``pairs``, ``nodes`` and ``holders`` empty) and how many conflicts it
+        holds, or None."""
         found = self._read(lambda db: self._head(db, asked))
-        return None if found is None else found[0]
-
-    def size(self, asked: tuple[object, ...]) -> int:
-        """How many conflicts the kept answer for `asked` holds (0: none kept)."""
-        found = self._read(lambda db: self._head(db, asked))
-        return 0 if found is None else sum(size for size, _ in found[1])
+        return None if found is None else (found[0], sum(size for size, _ in found[1]))
 
     def load(self, asked: tuple[object, ...]) -> KeptConflicts | None:
         """The kept answer for the question `asked`, whole, in whichever state of the store

@@ -956,9 +956,10 @@ class Analyst:
         stored = self._shared.conflict_file
         if stored is None or stamp is None:
             return None, False
-        head = stored.head(asked)
-        if head is None or stored.size(asked) > conflict_file.LOAD_MAX:
+        found = stored.head(asked)
+        if found is None or found[1] > conflict_file.LOAD_MAX:
             return None, False
+        head = found[0]
         if head.stamp != stamp:
             told = getattr(self.graph.store, "touched_since", None)
             if told is None or not told(head.stamp).known:
@@ -1106,8 +1107,7 @@ class Analyst:
             stored_rows = self._shared.stored_rows
         stored = self._shared.conflict_file
         if answer is not None and stored is not None:  # for the processes that come after
-            same = stored_rows if isinstance(keys, KeptConflicts) and keys is stored_rows else None
-            stored.save(answer, rows_of=same)
+            stored.save(answer, rows_of=keys if keys is stored_rows else None)
             with self._shared.lock:
                 self._shared.stored_rows = answer
 

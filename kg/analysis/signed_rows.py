@@ -32,6 +32,7 @@ from pathlib import Path
 import platformdirs
 
 from kg.resources import SCHEMA_DIR
+from kg.store import regular_or_missing
 
 __all__ = [
     "DECODING",
@@ -39,7 +40,6 @@ __all__ = [
     "RowUnpickler",
     "RowsFile",
     "code_key",
-    "regular_or_missing",
     "restricted_loads",
     "signature",
     "signed",
@@ -232,12 +232,3 @@ def writing(db: sqlite3.Connection) -> Iterator[None]:
         raise
     db.execute("COMMIT")
 
-
-def regular_or_missing(path: Path) -> bool:
-    """Whether `path` (followed if a symlink) is a regular file or nothing at all."""
-    try:
-        return stat.S_ISREG(os.stat(path).st_mode)
-    except FileNotFoundError:
-        return not os.path.lexists(path)  # a dangling symlink is no file to make
-    except OSError:
-        return False

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import stat
 from pathlib import Path
 
 from kg.errors import StoreError
@@ -19,7 +20,7 @@ from kg.store.base import GraphName, QueryResult, Store, Term
 
 __all__ = [
     "BACKENDS", "GraphName", "QueryResult", "Store", "Term", "beside_folder", "beside_store",
-    "open_store",
+    "open_store", "regular_or_missing",
 ]  # fmt: skip
 
 # name -> "module:Class".
@@ -73,6 +74,18 @@ def beside_folder(folder: Path, suffix: str) -> Path:
     PosixPath('/data/tmkg/store.writes')
     """
     return folder.parent / f"{folder.name}{suffix}"
+
+
+def regular_or_missing(path: Path) -> bool:
+    """Whether `path` (followed if a symlink) is a regular file or nothing at all: a file
+    kept beside a store is opened only then (SQLite opening a FIFO blocks for ever; a
+    directory or a device is no such file)."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return not os.path.lexists(path)  # a dangling symlink is no file to make
+    except OSError:
+        return False
 
 
 def fsync_directory(path: Path) -> None:

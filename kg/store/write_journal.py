@@ -22,14 +22,12 @@ is.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import stat
 import zlib
 from contextlib import closing, suppress
 from pathlib import Path
 
-from kg.store import beside_folder
+from kg.store import beside_folder, regular_or_missing
 from kg.store.touched import Touched
 
 __all__ = ["MAX_WRITES", "WriteJournal", "journal_path_for"]
@@ -131,13 +129,8 @@ class WriteJournal:
         return Touched.unknown()
 
     def _connect(self) -> sqlite3.Connection:
-        try:
-            if not stat.S_ISREG(os.stat(self.path).st_mode):  # a FIFO would block for ever
-                raise sqlite3.DatabaseError(f"{self.path} is no regular file")
-        except FileNotFoundError:
-            pass
-        except OSError as error:
-            raise sqlite3.DatabaseError(str(error)) from None
+        if not regular_or_missing(self.path):  # a FIFO would block the opening for ever
+            raise sqlite3.DatabaseError(f"{self.path} is no regular file")
         db = sqlite3.connect(self.path, timeout=_BUSY_MS / 1000, isolation_level=None)
         try:
             db.execute("PRAGMA journal_mode=WAL")
