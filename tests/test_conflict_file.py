@@ -86,6 +86,23 @@ def test_the_next_process_reads_the_answer_kept(
     assert searches.whole == searches.parties == 0
 
 
+def test_the_answer_read_back_shares_its_parties_across_chunks(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(conflict_file, "CHUNK", 4)
+    with _open(store) as graph:
+        _whole(graph)  # kept anew in chunks of 4
+    searches = _Searches(monkeypatch)
+    with _open(store, read_only=True) as graph:
+        found = list(Analyst(graph).conflicts())
+    assert searches.whole == searches.parties == 0  # read from the file
+    assert found == _truth(store)
+    parties = [party for pair in found for party in pair.parties]
+    by_id: dict[str, object] = {}
+    assert all(by_id.setdefault(party.id, party) is party for party in parties)
+    assert len(by_id) < len(parties) and len(found) > 3 * 4  # named again past a chunk
+
+
 def test_another_question_is_searched_and_kept_in_its_place(
     store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

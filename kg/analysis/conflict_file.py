@@ -40,10 +40,11 @@ from pathlib import Path
 from typing import TypeVar
 
 from kg.analysis.conflict_memo import KeptConflicts
-from kg.analysis.model import ConflictPair
+from kg.analysis.model import Cited, ConflictPair, MarkRef, PartyRef, SourceRef
 from kg.analysis.signed_rows import (
     DECODING,
     RowsFile,
+    Sharing,
     code_key,
     restricted_loads,
     signed,
@@ -57,14 +58,15 @@ __all__ = ["CHUNK", "LOAD_MAX", "ConflictFile", "conflict_file_path_for"]
 
 CHUNK = 512
 """Conflicts in one stored chunk: a ``top`` question reads the first few (pickled together,
-the parties and sources they share are stored once: ~2.4 KB a conflict with its nodes and
-holders, 132 MB for 55,511 conflicts at 100,000 synthetic marks)."""
+the parties, marks, sources and statements they share are stored once: ~1.1 KB a conflict
+with its nodes and holders, 58.8 MB for 55,511 conflicts at 100,000 synthetic marks)."""
 
 LOAD_MAX = 1_000_000
 """Above this many conflicts a kept answer is not read whole (to answer the whole list, or to
-bring it up to date): in memory a conflict read back costs ~5.5 KB (20 GB for the 3.6 million
-of 1M synthetic marks, measured 2026-12-04), against what the search's own answer shares.
-`top` questions still read its first chunks in the state it was found in."""
+bring it up to date): in memory a conflict read back costs ~3.9 KB with the values chunks
+share built once (`_SHARED`; 5.8 KB without: 20 GB for the 3.6 million of 1M synthetic marks,
+measured 2026-12-04), ~14 GB at 1M. `top` questions still read its first chunks in the
+state it was found in."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
@@ -82,6 +84,9 @@ _Sealed = tuple[tuple[int, bytes], ...]
 """The size and BLAKE2b digest of each chunk of an answer, in order, kept in its signed head:
 chunks of another answer (an older file's, signed by the same user) are not mixed in."""
 _T = TypeVar("_T")
+_SHARED = (PartyRef, MarkRef, SourceRef, Cited)
+"""The values conflicts share, stored by their fields and built once when read back
+(`signed_rows.Sharing`)."""
 
 
 def conflict_file_path_for(location: str) -> Path | None:
@@ -129,8 +134,9 @@ class ConflictFile:
                 return None
             head, sealed = found
             rows: list[Row] = []
+            sharing = Sharing(_SHARED)
             for n, data in db.execute("SELECT n, data FROM chunks ORDER BY n"):
-                chunk = self._chunk(n, data, sealed)
+                chunk = self._chunk(n, data, sealed, sharing)
                 if chunk is None:
                     return None
                 rows += chunk
@@ -172,11 +178,12 @@ class ConflictFile:
                 wanted.update(n for (n,) in db.execute(query, batch) if n < len(sealed))
             pairs: list[ConflictPair] = []
             read_chunks = 0
+            sharing = Sharing(_SHARED)
             for batch in batches(sorted(wanted), 500):
                 among = ",".join("?" * len(batch))
                 query = f"SELECT n, data FROM chunks WHERE n IN ({among}) ORDER BY n"
                 for n, data in db.execute(query, batch):
-                    chunk = self._chunk(n, data, sealed)
+                    chunk = self._chunk(n, data, sealed, sharing)
                     if chunk is None:
                         return None
                     read_chunks += 1
@@ -206,11 +213,12 @@ class ConflictFile:
             getattr(rows_of, name) is getattr(kept, name) for name in _ROWS
         )
         if not same_rows:
+            sharing = Sharing(_SHARED)
             for n, start in enumerate(range(0, len(kept.pairs), CHUNK)):
                 end = start + CHUNK
                 rows = tuple(zip(kept.pairs[start:end], kept.nodes[start:end],
                                  kept.holders[start:end], strict=True))  # fmt: skip
-                data = pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
+                data = sharing.dumps(rows)
                 chunks.append((n, len(rows), signed(self._key, f"conflicts:{n}", data)))
                 sealed.append((len(rows), _digest(data)))
                 members += [(party, n) for party in {h for row in rows for h in row[2]}]
@@ -316,13 +324,16 @@ class ConflictFile:
             return None
         return head, sealed
 
-    def _chunk(self, n: int, data: object, sealed: _Sealed) -> list[Row] | None:
+    def _chunk(
+        self, n: int, data: object, sealed: _Sealed, sharing: Sharing
+    ) -> list[Row] | None:
         """Chunk `n`'s conflicts, if this user signed it and it is the chunk the head
-        names (its digest: not a chunk of another answer) holding what `save` writes."""
+        names (its digest: not a chunk of another answer) holding what `save` writes; the
+        values they share with the chunks `sharing` read before are built once."""
         found = unsigned(self._key, f"conflicts:{n}", data)
         if found is None or not 0 <= n < len(sealed) or _digest(found) != sealed[n][1]:
             return None
-        rows = restricted_loads(found)
+        rows = sharing.loads(found)
         if not isinstance(rows, tuple) or len(rows) != sealed[n][0] or not all(
             isinstance(row, tuple)
             and len(row) == 3

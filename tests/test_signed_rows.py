@@ -1,0 +1,93 @@
+"""`kg.analysis.signed_rows.Sharing`: rows pickled one chunk at a time share their values
+when read back, and a persistent id that is not one of its own is refused."""
+
+from __future__ import annotations
+
+import io
+import pickle
+
+import pytest
+
+from kg.analysis.model import Cited, MarkRef, PartyRef, SourceRef
+from kg.analysis.signed_rows import DECODING, Sharing
+
+KINDS = (PartyRef, MarkRef, SourceRef, Cited)
+
+
+def _party(n: int) -> PartyRef:
+    return PartyRef(id=f"urn:party:{n}", name=f"Party {n}", iris=(f"urn:party:{n}",))
+
+
+def _chunks() -> list[tuple[object, ...]]:
+    source = SourceRef(graph="urn:graph:a", title="A register")
+    cited = Cited(subject="urn:reg:1", facts=(("urn:p", "urn:o"),), sources=("urn:graph:a",))
+    return [
+        ((_party(1), _party(2), MarkRef("urn:mark:1", "AWS"), source, cited),),
+        ((_party(2), _party(3), MarkRef("urn:mark:1", "AWS"), source, cited, 0.5),),
+        ((_party(1), "plain", 1, None, (source, (cited,))),),
+    ]
+
+
+def test_values_read_from_several_chunks_are_built_once() -> None:
+    writing = Sharing(KINDS)
+    data = [writing.dumps(chunk) for chunk in _chunks()]
+    reading = Sharing(KINDS)
+    first, second, third = (reading.loads(one) for one in data)
+    assert [first, second, third] == _chunks()
+    assert second[0][0] is first[0][1]  # party 2, in two chunks
+    assert third[0][0] is first[0][0]  # party 1
+    assert second[0][2] is first[0][2] and second[0][3] is first[0][3]
+    assert third[0][4][1][0] is second[0][4] is first[0][4]  # nested in tuples too
+    assert Sharing(KINDS).loads(data[1])[0][0] is not second[0][0]  # one Sharing, one load
+
+
+def test_values_are_stored_once_per_chunk_by_their_fields() -> None:
+    chunk = tuple(_party(n % 3) for n in range(300))
+    assert len(Sharing(KINDS).dumps(chunk)) < len(pickle.dumps(_party(1))) * 12
+    assert Sharing(KINDS).loads(Sharing(KINDS).dumps(chunk)) == chunk
+
+
+class _Forged(pickle.Pickler):
+    def __init__(self, file: io.BytesIO, pid: object) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.pid = pid
+
+    def persistent_id(self, obj: object) -> object:
+        return self.pid if obj == "forged" else None
+
+
+def _forged(pid: object) -> bytes:
+    buffer = io.BytesIO()
+    _Forged(buffer, pid).dump(("forged",))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "pid",
+    [
+        "a string",
+        (9, ("urn:x", "X")),  # no such kind
+        (-1, ("urn:x", "X")),
+        (1, ("urn:x",)),  # too few fields for a MarkRef
+        (1, ("urn:x", "X", "more")),
+        ("1", ("urn:x", "X")),
+        (1, ["urn:x", "X"]),  # unhashable
+        (1, ("urn:x", "X"), "third"),
+    ],
+)
+def test_a_persistent_id_of_another_shape_is_refused(pid: object) -> None:
+    with pytest.raises((pickle.UnpicklingError, *DECODING)):
+        Sharing(KINDS).loads(_forged(pid))
+
+
+def test_a_forbidden_global_inside_a_shared_value_is_refused() -> None:
+    import os
+
+    with pytest.raises(pickle.UnpicklingError):
+        Sharing(KINDS).loads(_forged((1, (os.system, "X"))))
+
+
+def test_a_shared_value_is_built_as_pickle_builds_it() -> None:
+    built = Sharing(KINDS).loads(_forged((1, ("urn:mark:9", "NIKE"))))
+    assert built == ("forged",) or built[0] == MarkRef("urn:mark:9", "NIKE")
+    assert isinstance(built[0], MarkRef) and built[0].text == "NIKE"
