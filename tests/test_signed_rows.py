@@ -91,3 +91,21 @@ def test_a_shared_value_is_built_as_pickle_builds_it() -> None:
     built = Sharing(KINDS).loads(_forged((1, ("urn:mark:9", "NIKE"))))
     assert built == ("forged",) or built[0] == MarkRef("urn:mark:9", "NIKE")
     assert isinstance(built[0], MarkRef) and built[0].text == "NIKE"
+
+
+def test_a_refused_class_is_not_remembered_as_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from kg.analysis import signed_rows
+
+    unpickler = signed_rows.RowUnpickler(io.BytesIO(b""))
+    with pytest.raises(pickle.UnpicklingError):
+        unpickler.find_class("builtins", "eval")
+    model = sys.modules.pop("kg.analysis.model")
+    monkeypatch.setattr(signed_rows, "_ANSWER_CLASSES", {})
+    try:
+        with pytest.raises(pickle.UnpicklingError):  # not loaded yet
+            unpickler.find_class("kg.analysis.model", "MarkRef")
+    finally:
+        sys.modules["kg.analysis.model"] = model
+    assert unpickler.find_class("kg.analysis.model", "MarkRef") is MarkRef  # loaded since
