@@ -272,3 +272,22 @@ def test_work_a_worker_cannot_import_is_an_error_not_a_wait(tmp_path: Path, monk
 
     with IndexWorkers(1) as workers, pytest.raises(ModuleNotFoundError, match="only_here"):
         list(workers.map(only_here.twice, [1, 2]))
+
+
+def test_a_worker_empties_the_rules_caches_past_its_share() -> None:
+    from kg.analysis import index_workers
+
+    texts = ["STARBLAZENOVA", "特斯拉汽車", "스타벅스 커피", "CAFE\u0301 ROYALE", "NORTH WIND"]
+    keys = [blocking_keys(text) for text in texts]
+
+    def cached() -> int:
+        return sum(found.cache_info().currsize for found in index_workers._caches())
+
+    held = cached()
+    assert held >= len(texts)  # blocking_keys and the rules under it keep what they found
+    index_workers._keep_caches_small(held)
+    assert cached() == held  # within its share: kept
+    index_workers._keep_caches_small(held - 1)
+    assert cached() == 0
+    assert [blocking_keys(text) for text in texts] == keys
+    assert cached() >= len(texts)

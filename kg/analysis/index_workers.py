@@ -19,6 +19,7 @@ rolls back). A worker starts in ~1 s and holds ~200 MB (the rules' caches, eSpea
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 import queue
@@ -39,6 +40,10 @@ IN_FLIGHT = 4
 while the parent writes what it returned or waits for a slower worker's answer (answers are
 read in order)."""
 MAX_WORKERS = 8  # each holds ~200 MB
+CACHED_MAX = 400_000
+"""Results a worker keeps in the rules' caches (``functools`` caches of tmkg's modules, each
+of up to 65,536) before it empties them between tasks: at a million marks the caches grew
+each worker from ~390 to ~660 MB, over issue 19's 2 GB for the load with its parent."""
 _GRACE_SECONDS = 10  # for a worker to end the task in hand once closed
 
 _T = TypeVar("_T")
@@ -192,6 +197,35 @@ def _serve(tasks: IO[bytes], answers: IO[bytes]) -> None:
             return
         task = waiting.get()
         answer = None if ended.is_set() else _answer(task)
+        _keep_caches_small(CACHED_MAX)
+
+
+def _keep_caches_small(at_most: int) -> None:
+    """Empty the caches of tmkg's functions when they hold more than `at_most` results in
+    all: the memory they free is reused as they fill again, so a worker's size levels off."""
+    caches = _caches()
+    if sum(cached.cache_info().currsize for cached in caches) > at_most:
+        for cached in caches:
+            cached.cache_clear()
+
+
+_CACHES: tuple[int, list[Any]] = (0, [])
+
+
+def _caches() -> list[Any]:
+    """The ``functools`` caches of the loaded ``kg`` modules' functions (found again when
+    modules have been loaded since)."""
+    global _CACHES
+    loaded = len(sys.modules)
+    if _CACHES[0] != loaded:
+        found: dict[int, Any] = {}  # a function imported by several modules is one cache
+        for name, module in list(sys.modules.items()):
+            if name == "kg" or name.startswith("kg."):
+                for value in list(vars(module).values()):
+                    if isinstance(value, functools._lru_cache_wrapper):
+                        found[id(value)] = value
+        _CACHES = (loaded, list(found.values()))
+    return _CACHES[1]
 
 
 def _answer(task: object) -> tuple[bool, object] | None:
