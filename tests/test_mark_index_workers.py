@@ -287,7 +287,13 @@ def test_a_worker_empties_the_rules_caches_past_its_share() -> None:
     assert held >= len(texts)  # blocking_keys and the rules under it keep what they found
     index_workers._keep_caches_small(held)
     assert cached() == held  # within its share: kept
+    from kg.analysis import foreign_words, pronunciation
+
+    backend = pronunciation._backend("en-us")
     index_workers._keep_caches_small(held - 1)
     assert cached() == 0
+    assert pronunciation._backend("en-us") is backend  # a resource built once is kept
+    assert pronunciation._backend not in index_workers._caches()
+    assert foreign_words._dictionary not in index_workers._caches()
     assert [blocking_keys(text) for text in texts] == keys
     assert cached() >= len(texts)

@@ -40,10 +40,11 @@ IN_FLIGHT = 4
 while the parent writes what it returned or waits for a slower worker's answer (answers are
 read in order)."""
 MAX_WORKERS = 8  # each holds ~200 MB
-CACHED_MAX = 400_000
-"""Results a worker keeps in the rules' caches (``functools`` caches of tmkg's modules, each
-of up to 65,536) before it empties them between tasks: at a million marks the caches grew
-each worker from ~390 to ~660 MB, over issue 19's 2 GB for the load with its parent."""
+CACHED_MAX = 1_000_000
+"""Results a worker keeps in the rules' caches (the bounded ``functools`` caches of tmkg's
+modules, each of up to 65,536 results per text) before it empties them between tasks: at a
+million marks the caches grew each worker from ~390 to ~660 MB, over issue 19's 2 GB for the
+load with its parent."""
 _GRACE_SECONDS = 10  # for a worker to end the task in hand once closed
 
 _T = TypeVar("_T")
@@ -210,11 +211,14 @@ def _keep_caches_small(at_most: int) -> None:
 
 
 _CACHES: tuple[int, list[Any]] = (0, [])
+_PER_TEXT_MIN = 4096  # the rules' caches of results per text hold 65,536
 
 
 def _caches() -> list[Any]:
-    """The ``functools`` caches of the loaded ``kg`` modules' functions (found again when
-    modules have been loaded since)."""
+    """The ``functools`` caches of results per text of the loaded ``kg`` modules (bounded,
+    of `_PER_TEXT_MIN` or more: not the ``@cache`` of a resource built once, such as an eSpeak
+    backend or a dictionary, which emptied would be built again and, for eSpeak, never
+    freed); found again when modules have been loaded since."""
     global _CACHES
     loaded = len(sys.modules)
     if _CACHES[0] != loaded:
@@ -222,7 +226,10 @@ def _caches() -> list[Any]:
         for name, module in list(sys.modules.items()):
             if name == "kg" or name.startswith("kg."):
                 for value in list(vars(module).values()):
-                    if isinstance(value, functools._lru_cache_wrapper):
+                    if (
+                        isinstance(value, functools._lru_cache_wrapper)
+                        and (value.cache_info().maxsize or 0) >= _PER_TEXT_MIN
+                    ):
                         found[id(value)] = value
         _CACHES = (loaded, list(found.values()))
     return _CACHES[1]
