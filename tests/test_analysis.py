@@ -349,3 +349,12 @@ def test_the_events_of_cases_read_together_are_each_cases_timeline(analyst: Anal
         assert sorted(str(e.to_dict()) for e in together[canonical(case)]) == expected
         compared += len(expected)
     assert compared >= 10
+
+
+def test_suggestions_do_not_depend_on_the_order_of_the_names() -> None:
+    from kg.analysis.service import _suggest
+
+    names = [f"Qqq Holdings {n}" for n in (10, 11, 12, 13, 14, 15, 16, 17, 18, 19)]
+    first = _suggest("Qqq Holdings 1", {name: set() for name in names})
+    again = _suggest("Qqq Holdings 1", {name: set() for name in reversed(names)})
+    assert first == again == "did you mean 'Qqq Holdings 10', 'Qqq Holdings 11', 'Qqq Holdings 12'?"

@@ -332,22 +332,29 @@ def test_chunks_that_are_not_the_answer_s_own_are_never_mixed_in(
 
 
 @pytest.mark.parametrize("kind", ["fifo", "directory", "dangling symlink"])
-def test_a_path_that_is_no_regular_file_is_passed_by(kind: str, store: Path) -> None:
-    """A FIFO where the file goes would block its opening for ever: not opened, searched."""
+@pytest.mark.parametrize("at", ["", "-wal", "-shm"])
+def test_a_path_that_is_no_regular_file_is_passed_by(kind: str, at: str, store: Path) -> None:
+    """A FIFO where the file (or its log) goes would block its opening for ever, a folder
+    there cannot be removed: not opened, searched, and the file itself left as it was."""
     import os
     import subprocess
     import sys
 
     path = conflict_file_path_for(str(store))
     assert path is not None
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    kept = path.read_bytes()
     for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
+        if suffix or not at:
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    odd = Path(f"{path}{at}")
     if kind == "fifo":
-        os.mkfifo(path)
+        os.mkfifo(odd)
     elif kind == "directory":
-        path.mkdir()
+        odd.mkdir()
     else:
-        path.symlink_to(path.parent / "nowhere")
+        odd.symlink_to(path.parent / "nowhere")
     truth = _truth(store)
     kg = Path(sys.executable).parent / "kg"
     for asked in (["--top", "4"], []):
@@ -359,6 +366,59 @@ def test_a_path_that_is_no_regular_file_is_passed_by(kind: str, store: Path) -> 
         )
         assert done.returncode == 0, done.stderr
         assert len(json.loads(done.stdout)) == (4 if asked else len(truth))
+    if at:
+        assert path.read_bytes() == kept
+
+
+def _chunk_0_twice(path: Path) -> None:
+    """The chunks table made anew without its primary key, chunk 1 out and chunk 0 in twice."""
+    db = sqlite3.connect(path, isolation_level=None)
+    db.executescript(
+        "BEGIN; CREATE TABLE c2 (n INTEGER, size INTEGER NOT NULL, data BLOB NOT NULL);"
+        "INSERT INTO c2 SELECT * FROM chunks WHERE n != 1;"
+        "INSERT INTO c2 SELECT * FROM chunks WHERE n = 0;"
+        "DROP TABLE chunks; ALTER TABLE c2 RENAME TO chunks; COMMIT;"
+    )
+    db.close()
+
+
+def test_a_chunks_table_made_anew_without_its_key_is_not_read(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunk 1 put out and chunk 0 in twice, in a table without its primary key: each
+    signed and sealed, yet not the answer."""
+    monkeypatch.setattr(conflict_file, "CHUNK", 8)
+    with _open(store) as graph:
+        truth = _whole(graph)  # kept anew in chunks of 8
+    path = conflict_file_path_for(str(store))
+    assert path is not None
+    _chunk_0_twice(path)
+    searches = _Searches(monkeypatch)
+    for read_only in (True, False):
+        with _open(store, read_only=read_only) as graph:
+            assert list(Analyst(graph).conflicts(top=12)) == truth[:12]
+            assert list(Analyst(graph).conflicts()) == truth
+        assert searches.whole >= 1
+
+
+def test_a_repeated_chunk_is_not_read(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The readers refuse a chunk met twice, whatever the table's shape lets through."""
+    monkeypatch.setattr(conflict_file, "CHUNK", 8)
+    with _open(store) as graph:
+        truth = _whole(graph)  # kept anew in chunks of 8
+    path = conflict_file_path_for(str(store))
+    assert path is not None
+    (chunks,) = sqlite3.connect(path).execute("SELECT COUNT(*) FROM chunks").fetchone()
+    assert chunks > 2
+    monkeypatch.setattr(
+        conflict_file.RowsFile, "check", lambda self, db: None  # a shape check passed by
+    )
+    _chunk_0_twice(path)
+    searches = _Searches(monkeypatch)
+    with _open(store, read_only=True) as graph:
+        assert list(Analyst(graph).conflicts(top=12)) == truth[:12]
+        assert list(Analyst(graph).conflicts()) == truth
+    assert searches.whole >= 1
 
 
 def test_an_answer_too_big_to_read_whole_is_read_only_for_top(

@@ -109,3 +109,33 @@ def test_a_refused_class_is_not_remembered_as_refused(monkeypatch: pytest.Monkey
     finally:
         sys.modules["kg.analysis.model"] = model
     assert unpickler.find_class("kg.analysis.model", "MarkRef") is MarkRef  # loaded since
+
+
+def test_a_persistent_id_nested_deep_is_refused_before_it_is_hashed() -> None:
+    import subprocess
+    import sys
+
+    deep = b")" + b"\x85" * 300_000  # a tuple in a tuple ... 300,000 deep, built without recursion
+    data = b"\x80\x05K\x01" + deep + b"\x8c\x01X\x86\x86Q."  # (1, (deep, "X")) as a persistent id
+    script = (
+        "import pickle, sys\n"
+        "from kg.analysis.model import Cited, MarkRef, PartyRef, SourceRef\n"
+        "from kg.analysis.signed_rows import Sharing\n"
+        "try:\n"
+        "    Sharing((PartyRef, MarkRef, SourceRef, Cited)).loads(sys.stdin.buffer.read())\n"
+        "except pickle.UnpicklingError:\n"
+        "    print('refused')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], input=data, capture_output=True, timeout=120
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, b"refused"), done.stderr[-500:]
+
+
+def test_a_value_too_deep_for_a_field_is_refused() -> None:
+    nested: object = "x"
+    for _ in range(5):
+        nested = (nested,)
+    with pytest.raises(pickle.UnpicklingError):
+        Sharing(KINDS).loads(_forged((1, (nested, "X"))))
+

@@ -135,7 +135,9 @@ class ConflictFile:
             head, sealed = found
             rows: list[Row] = []
             sharing = Sharing(_SHARED)
-            for n, data in db.execute("SELECT n, data FROM chunks ORDER BY n"):
+            for place, (n, data) in enumerate(db.execute("SELECT n, data FROM chunks ORDER BY n")):
+                if n != place:
+                    return None  # a chunk missing or repeated
                 chunk = self._chunk(n, data, sealed, sharing)
                 if chunk is None:
                     return None
@@ -178,14 +180,16 @@ class ConflictFile:
                 wanted.update(n for (n,) in db.execute(query, batch) if n < len(sealed))
             pairs: list[ConflictPair] = []
             read_chunks = 0
+            seen: set[int] = set()
             sharing = Sharing(_SHARED)
             for batch in batches(sorted(wanted), 500):
                 among = ",".join("?" * len(batch))
                 query = f"SELECT n, data FROM chunks WHERE n IN ({among}) ORDER BY n"
                 for n, data in db.execute(query, batch):
                     chunk = self._chunk(n, data, sealed, sharing)
-                    if chunk is None:
-                        return None
+                    if chunk is None or n in seen:
+                        return None  # not the answer's chunk, or one repeated
+                    seen.add(n)
                     read_chunks += 1
                     pairs += [
                         pair

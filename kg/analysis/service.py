@@ -1366,7 +1366,11 @@ def _tokens(text: str) -> list[str]:
 
 
 def _suggest(wanted: str, choices: dict[str, set[str]]) -> str | None:
-    matches = process.extract(wanted, list(choices), scorer=fuzz.WRatio, limit=3, score_cutoff=60)
+    """The three names of `choices` most like `wanted` (rapidfuzz's WRatio, 60 or more), the
+    best first and, at equal scores, in alphabetical order: the same whatever the order of
+    `choices` (a set's order changes from run to run)."""
+    found = process.extract(wanted, list(choices), scorer=fuzz.WRatio, limit=None, score_cutoff=60)
+    matches = sorted(found, key=lambda match: (-match[1], match[0]))[:3]
     if not matches:
         return None
     return "did you mean " + ", ".join(repr(m[0]) for m in matches) + "?"

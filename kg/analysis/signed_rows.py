@@ -197,24 +197,39 @@ class Sharing:
         return tag, tuple(getattr(value, name) for name in self._names[tag])
 
     def persistent_load(self, found: object) -> object:
-        built = self._built.get(found)  # type: ignore[call-overload]
-        if built is not None:
-            return built
         if not (
             isinstance(found, tuple)
             and len(found) == 2
-            and isinstance(found[0], int)
+            and type(found[0]) is int
             and 0 <= found[0] < len(self.kinds)
             and isinstance(found[1], tuple)
             and len(found[1]) == len(self._names[found[0]])
+            and all(_flat(value, _FIELD_DEPTH) for value in found[1])
         ):
             raise pickle.UnpicklingError("a shared value of no kind this file keeps")
+        built = self._built.get(found)  # type: ignore[call-overload]
+        if built is not None:
+            return built
         tag, values = found
         built = object.__new__(self.kinds[tag])
         for name, value in zip(self._names[tag], values, strict=True):
             object.__setattr__(built, name, value)
         self._built[found] = built
         return built
+
+
+_FIELD_DEPTH = 3
+"""Tuples within a shared value's field, at most (a statement's facts: pairs in a tuple)."""
+_LEAVES = (str, int, float, bool, type(None))
+
+
+def _flat(value: object, depth: int) -> bool:
+    """Whether `value` is a text, number, truth value or None, or a tuple of such nested at
+    most `depth` deep: what shared values' fields hold. Checked before a value is hashed (a
+    tuple nested a million deep would overflow the stack)."""
+    if isinstance(value, _LEAVES):
+        return True
+    return depth > 0 and isinstance(value, tuple) and all(_flat(v, depth - 1) for v in value)
 
 
 class _SharingPickler(pickle.Pickler):
@@ -257,12 +272,14 @@ class RowsFile:
     def __init__(self, schema: str, tables: Mapping[str, list[str]]) -> None:
         self.schema = schema
         self.tables = dict(tables)
+        self._made: dict[str, list[tuple[object, ...]]] | None = None
 
     def open(self, path: Path) -> tuple[sqlite3.Connection, bool] | None:
         """(a connection, whether it is read-only) or None; None too for a path that is
-        there but no regular file (a FIFO would block the opening for ever, a directory or
-        a device is no file of rows)."""
-        if not regular_or_missing(path):
+        there but no regular file, or whose ``-wal`` or ``-shm`` is not (a FIFO would block
+        the opening for ever, a directory or a device is no file of rows)."""
+        beside = (path.with_name(path.name + suffix) for suffix in ("", "-wal", "-shm"))
+        if not all(regular_or_missing(one) for one in beside):
             return None
         try:
             return self._open_writable(path), False
@@ -298,18 +315,41 @@ class RowsFile:
                 if attempt or not path.is_file():
                     raise
                 for leftover in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))):
-                    with suppress(FileNotFoundError):
-                        leftover.unlink()
+                    try:
+                        leftover.unlink(missing_ok=True)
+                    except OSError as error:  # made meanwhile into a folder, say: not used
+                        raise sqlite3.OperationalError(f"cannot remove {leftover}") from error
         raise AssertionError("unreachable")
+
+    def _shapes(self) -> dict[str, list[tuple[object, ...]]]:
+        """Each table's columns as the schema makes them (``PRAGMA table_info``: name, type,
+        NOT NULL, default, place in the primary key): a table made anew by hand without its
+        key would let rows repeat."""
+        if self._made is None:
+            made = sqlite3.connect(":memory:")
+            try:
+                made.executescript(self.schema)
+                self._made = {
+                    table: made.execute(f"PRAGMA table_info({table})").fetchall()
+                    for table in self.tables
+                }
+            finally:
+                made.close()
+        return self._made
 
     def check(self, db: sqlite3.Connection) -> None:
         """Raise `sqlite3.DatabaseError` unless the tables have the columns tmkg reads (and
         are tables) and there is no trigger: an index file of another program, or tables
         written by hand."""
         kinds = dict(db.execute("SELECT name, type FROM sqlite_master").fetchall())
+        shapes = self._shapes()
         for table, expected in self.tables.items():
-            found = [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
-            if kinds.get(table) != "table" or found != expected:
+            found = db.execute(f"PRAGMA table_info({table})").fetchall()
+            if (
+                kinds.get(table) != "table"
+                or [row[1] for row in found] != expected
+                or found != shapes[table]
+            ):
                 raise sqlite3.DatabaseError(f"{table} is not tmkg's table")
         if "trigger" in kinds.values():
             raise sqlite3.DatabaseError("a trigger: not tmkg's file")
