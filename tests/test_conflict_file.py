@@ -446,3 +446,40 @@ def test_an_answer_too_big_to_read_whole_is_read_only_for_top(
         assert analyst._shared.kept_conflicts is None  # memory for 3
     assert loads == [] and searches.whole == 2
     assert list(top) == _truth(store)[:3]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "<urn:a> <urn:b> .\n",  # a parse error
+        '<https://w3id.org/tmkg/id/registration/x> <https://w3id.org/tmkg/ontology#filingDate>'
+        ' "not a date"^^<http://www.w3.org/2001/XMLSchema#date> <urn:g> .\n',  # a violation
+        "\n".join(
+            f"<urn:s{n}> <urn:p> <urn:o> <urn:g> ." for n in range(200)
+        ) + "\n<urn:a> <urn:b> .\n",  # a parse error after many good lines
+    ],
+    ids=["parse-error", "violation", "late-parse-error"],
+)
+def test_a_refused_load_keeps_the_answer_and_the_projection(
+    bad: str, store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A load refused leaves the store as it was: what was kept for it stays usable (the
+    write touched nothing), not a whole search of the register."""
+    truth = _truth(store)
+    projection = Path(f"{store}.holdings.sqlite")
+
+    def rows() -> int:
+        with sqlite3.connect(projection) as db:
+            return db.execute("SELECT COUNT(*) FROM holdings").fetchone()[0]
+
+    held = rows()
+    file = tmp_path / "bad.nq"
+    file.write_text(bad, encoding="utf-8")
+    result = run_kg("--store", str(store), "load", str(file))
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert held > 0 and rows() == held
+    searches = _Searches(monkeypatch)
+    with _open(store, read_only=True) as graph:
+        assert list(Analyst(graph).conflicts(top=5)) == truth[:5]
+        assert list(Analyst(graph).conflicts()) == truth
+    assert searches.whole == searches.parties == 0

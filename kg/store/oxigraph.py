@@ -256,11 +256,13 @@ class OxigraphStore:
                 self._store, stage.store = stage.store, None  # type: ignore[assignment]
                 return
             with self._stamped() as write:
-                stage = yield from self._staged_on_disk(self._path)
+                stage = yield from self._staged_on_disk(self._path, write)
                 write.touched = stage.touched
 
-    def _staged_on_disk(self, path: Path) -> Generator[Stage, None, Stage]:
-        """`staged` on disk: a checkpoint copy written, then swapped in (or thrown away)."""
+    def _staged_on_disk(self, path: Path, write: _Write) -> Generator[Stage, None, Stage]:
+        """`staged` on disk: a checkpoint copy written, then swapped in (or thrown away: the
+        write then touched nothing, which `write` is told, so that what was kept beside the
+        store for it stays, as after a load refused for a parse error or a violation)."""
         staging, old = _staging_paths(path)
         make_room(staging)
         stage = self._checkpoint(staging, f"bulk write to the store at {self.location} failed")
@@ -270,12 +272,14 @@ class OxigraphStore:
         except OSError as error:
             stage.close()
             shutil.rmtree(staging, ignore_errors=True)
+            write.touched = Touched()
             raise StoreError(
                 f"bulk write to the store at {self.location} failed: {error}"
             ) from error
         except BaseException:
             stage.close()
             shutil.rmtree(staging, ignore_errors=True)
+            write.touched = Touched()
             raise
         stage.close()
         self._swap(staging, old)
