@@ -412,7 +412,7 @@ class Analyst:
         )
         usages = [_with_notes(usage, mark) for usage in usages]  # a meaning, a legal form set aside
         answer = ResultList(with_evidence(usages, said, facts.select, facts.sources))
-        settle_long_lived()  # the facts this state's first question read: frozen
+        settle_long_lived(collect=True)  # the facts this question read: frozen
         return answer
 
     def conflicts(
