@@ -53,6 +53,13 @@ def _more(tmp_path: Path, count: int = 30, seed: int = 8) -> Path:
     return more
 
 
+def _kept_in_chunks(store: Path, monkeypatch: pytest.MonkeyPatch, size: int = 8) -> list:
+    """The store's conflicts, searched whole and kept anew in chunks of `size`."""
+    monkeypatch.setattr(conflict_file, "CHUNK", size)
+    with _open(store) as graph:
+        return _whole(graph)
+
+
 class _Chunks:
     """Counts the chunks of the file read."""
 
@@ -70,9 +77,7 @@ class _Chunks:
 def test_the_next_process_reads_the_answer_kept(
     store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(conflict_file, "CHUNK", 8)
-    with _open(store) as graph:
-        _whole(graph)  # kept anew in chunks of 8
+    _kept_in_chunks(store, monkeypatch)
     truth = _truth(store)
     searches = _Searches(monkeypatch)
     chunks = _Chunks(monkeypatch)
@@ -89,9 +94,7 @@ def test_the_next_process_reads_the_answer_kept(
 def test_the_answer_read_back_shares_its_parties_across_chunks(
     store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(conflict_file, "CHUNK", 4)
-    with _open(store) as graph:
-        _whole(graph)  # kept anew in chunks of 4
+    _kept_in_chunks(store, monkeypatch, 4)
     searches = _Searches(monkeypatch)
     with _open(store, read_only=True) as graph:
         found = list(Analyst(graph).conflicts())
@@ -307,11 +310,9 @@ def test_chunks_that_are_not_the_answer_s_own_are_never_mixed_in(
 ) -> None:
     """The same user's chunk of an earlier answer (a file put back after a write) or a
     chunk removed: the head's digests and sizes tell, and the register is searched."""
-    monkeypatch.setattr(conflict_file, "CHUNK", 8)
+    _kept_in_chunks(store, monkeypatch)
     path = conflict_file_path_for(str(store))
     assert path is not None
-    with _open(store) as graph:
-        _whole(graph)
     with sqlite3.connect(path) as db:
         older = db.execute("SELECT data FROM chunks WHERE n = 1").fetchone()[0]
     result = run_kg("--store", str(store), "load", str(_more(tmp_path)))
@@ -387,9 +388,7 @@ def test_a_chunks_table_made_anew_without_its_key_is_not_read(
 ) -> None:
     """Chunk 1 put out and chunk 0 in twice, in a table without its primary key: each
     signed and sealed, yet not the answer."""
-    monkeypatch.setattr(conflict_file, "CHUNK", 8)
-    with _open(store) as graph:
-        truth = _whole(graph)  # kept anew in chunks of 8
+    truth = _kept_in_chunks(store, monkeypatch)
     path = conflict_file_path_for(str(store))
     assert path is not None
     _chunk_0_twice(path)
@@ -403,9 +402,7 @@ def test_a_chunks_table_made_anew_without_its_key_is_not_read(
 
 def test_a_repeated_chunk_is_not_read(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The readers refuse a chunk met twice, whatever the table's shape lets through."""
-    monkeypatch.setattr(conflict_file, "CHUNK", 8)
-    with _open(store) as graph:
-        truth = _whole(graph)  # kept anew in chunks of 8
+    truth = _kept_in_chunks(store, monkeypatch)
     path = conflict_file_path_for(str(store))
     assert path is not None
     (chunks,) = sqlite3.connect(path).execute("SELECT COUNT(*) FROM chunks").fetchone()

@@ -139,3 +139,12 @@ def test_a_value_too_deep_for_a_field_is_refused() -> None:
     with pytest.raises(pickle.UnpicklingError):
         Sharing(KINDS).loads(_forged((1, (nested, "X"))))
 
+
+
+def test_a_schema_that_does_not_make_the_columns_named_is_a_mistake(tmp_path) -> None:
+    from kg.analysis.signed_rows import RowsFile
+
+    schema = "CREATE TABLE IF NOT EXISTS rows (n INTEGER PRIMARY KEY, data BLOB NOT NULL);"
+    assert RowsFile(schema, {"rows": ["n", "data"]}).open(tmp_path / "a.sqlite") is not None
+    with pytest.raises(ValueError, match="other columns"):
+        RowsFile(schema, {"rows": ["n", "value"]}).open(tmp_path / "b.sqlite")

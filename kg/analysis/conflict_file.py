@@ -179,7 +179,6 @@ class ConflictFile:
                 query = f"SELECT DISTINCT n FROM parties WHERE party IN ({among})"
                 wanted.update(n for (n,) in db.execute(query, batch) if n < len(sealed))
             pairs: list[ConflictPair] = []
-            read_chunks = 0
             seen: set[int] = set()
             sharing = Sharing(_SHARED)
             for batch in batches(sorted(wanted), 500):
@@ -190,13 +189,12 @@ class ConflictFile:
                     if chunk is None or n in seen:
                         return None  # not the answer's chunk, or one repeated
                     seen.add(n)
-                    read_chunks += 1
                     pairs += [
                         pair
                         for place, (pair, _, holders) in enumerate(chunk, start=n * CHUNK)
                         if place < limit or not named.isdisjoint(holders)
                     ]
-            if read_chunks != len(wanted):
+            if len(seen) != len(wanted):
                 return None  # a chunk missing
             return pairs, sum(size for size, _ in sealed)
 

@@ -49,8 +49,8 @@ def settle_long_lived(*, collect: bool = False) -> None:
     then a freeze. At 1M marks the holdings each question reads and keeps in the facts
     otherwise grew the unfrozen set until collections of the oldest generation took 20-200
     ms, 14 in 200 questions (slowest 289 ms; 116 ms collecting after each, p50 15.2 -> 14.0
-    ms; /work/scratch-style script on a 1M store, 2026-12-04). Not while a search has the
-    collector paused (it would walk and freeze that search's objects)."""
+    ms; 200 questions on a 1M synthetic store, 2026-12-04, docs/performance.md). Not while
+    a search has the collector paused (it would walk and freeze that search's objects)."""
     global _to_settle
     with _lock:
         if collect and _pauses == 0:

@@ -255,6 +255,11 @@ class _SharingUnpickler(RowUnpickler):
         return self._sharing.persistent_load(pid)
 
 
+def _with_logs(path: Path) -> tuple[Path, Path, Path]:
+    """A SQLite file and the write-ahead log and shared memory beside it."""
+    return path, path.with_name(f"{path.name}-wal"), path.with_name(f"{path.name}-shm")
+
+
 _BUSY_MS = 2_000  # a question waits this long for another process's write, then goes on
 _WAL_LIMIT_BYTES = 64 * 1024 * 1024
 
@@ -278,8 +283,7 @@ class RowsFile:
         """(a connection, whether it is read-only) or None; None too for a path that is
         there but no regular file, or whose ``-wal`` or ``-shm`` is not (a FIFO would block
         the opening for ever, a directory or a device is no file of rows)."""
-        beside = (path.with_name(path.name + suffix) for suffix in ("", "-wal", "-shm"))
-        if not all(regular_or_missing(one) for one in beside):
+        if not all(regular_or_missing(one) for one in _with_logs(path)):
             return None
         try:
             return self._open_writable(path), False
@@ -314,7 +318,7 @@ class RowsFile:
                 db.close()
                 if attempt or not path.is_file():
                     raise
-                for leftover in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))):
+                for leftover in _with_logs(path):
                     try:
                         leftover.unlink(missing_ok=True)
                     except OSError as error:  # made meanwhile into a folder, say: not used
@@ -335,21 +339,19 @@ class RowsFile:
                 }
             finally:
                 made.close()
+            for table, shape in self._made.items():  # the columns tmkg reads are the schema's
+                if [column[1] for column in shape] != self.tables[table]:
+                    raise ValueError(f"the schema makes {table} with other columns")
         return self._made
 
     def check(self, db: sqlite3.Connection) -> None:
-        """Raise `sqlite3.DatabaseError` unless the tables have the columns tmkg reads (and
-        are tables) and there is no trigger: an index file of another program, or tables
-        written by hand."""
+        """Raise `sqlite3.DatabaseError` unless the tables are tables with the columns the
+        schema makes (names, types, constraints, keys: `_shapes`) and there is no trigger:
+        an index file of another program, or tables written by hand."""
         kinds = dict(db.execute("SELECT name, type FROM sqlite_master").fetchall())
-        shapes = self._shapes()
-        for table, expected in self.tables.items():
+        for table, shape in self._shapes().items():
             found = db.execute(f"PRAGMA table_info({table})").fetchall()
-            if (
-                kinds.get(table) != "table"
-                or [row[1] for row in found] != expected
-                or found != shapes[table]
-            ):
+            if kinds.get(table) != "table" or found != shape:
                 raise sqlite3.DatabaseError(f"{table} is not tmkg's table")
         if "trigger" in kinds.values():
             raise sqlite3.DatabaseError("a trigger: not tmkg's file")
