@@ -337,6 +337,33 @@ def test_a_file_that_is_not_a_projection_is_made_anew(
         assert reads() == []
 
 
+_EARLIER_LAYOUT = """
+CREATE TABLE holdings (mark TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE state (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE depends (term INTEGER NOT NULL, mark TEXT NOT NULL,
+    PRIMARY KEY (term, mark)) WITHOUT ROWID;
+CREATE INDEX depends_by_mark ON depends (mark);
+"""
+
+
+def test_a_projection_of_the_earlier_layout_is_made_anew(store: Path) -> None:
+    """The rows of a mark are kept in a table with its rowid (WITHOUT ROWID before
+    2026-12-04: a row of ~1.7 KB spilled out of its page, and reading it cost 2-4 times as
+    much): a file of that layout is made anew, not read as it is for ever."""
+    path = projection_path_for(str(store))
+    assert path is not None
+    with sqlite3.connect(path) as db:
+        db.executescript(_EARLIER_LAYOUT)
+    with _open(store) as graph:
+        assert _holders(graph) == ["Lark One Ltd", "Lark Two GmbH"]
+    with sqlite3.connect(path) as db:
+        layout = db.execute(
+            "SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = 'holdings'"
+        ).fetchone()
+        assert layout == (0,)
+        assert db.execute("SELECT count(*) FROM holdings").fetchone()[0] >= 1
+
+
 def test_rows_another_user_signed_are_read_from_the_store(
     store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -64,12 +64,16 @@ Groups = tuple[tuple[str, tuple[Holding, ...]], ...]
 """A mark's records: (record key, the holdings read from it), as `FactBase` keeps them."""
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS holdings (mark TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS holdings (mark TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS depends (term INTEGER NOT NULL, mark TEXT NOT NULL,
     PRIMARY KEY (term, mark)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS depends_by_mark ON depends (mark);
 """
+# `holdings` keeps its rowid: a row (~1.7 KB at 1M synthetic marks) is larger than a WITHOUT
+# ROWID table's b-tree keeps in its page (~1 KB of 4 KB), so each spilled to an overflow page
+# and a row read cost ~32 µs; with the rowid, ~8-15 µs (2026-12-04, 7,000 rows of the 1M
+# projection read in batches of 70, docs/performance.md)
 _FILE = RowsFile(
     _SCHEMA, {"holdings": ["mark", "data"], "state": ["name", "value"], "depends": ["term", "mark"]}
 )
