@@ -62,6 +62,13 @@ class Settings:
     # Host headers the server answers (DNS rebinding); empty: the bound address's names.
     allowed_hosts: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        # a path given as text (``Settings(store_path="data/store")``) is a Path like any
+        for name in ("store_path", "update_token_file"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, Path):
+                object.__setattr__(self, name, Path(value))
+
     @property
     def backend(self) -> str:
         """The store backend name: ``sparql`` (remote), ``memory`` or ``oxigraph`` (on disk)."""
