@@ -219,13 +219,17 @@ def _links(
     by_node: dict[str, dict[tuple[str, str, str], set[Stated]]] = defaultdict(
         lambda: defaultdict(set)
     )
+    # Two plain patterns, the predicates kept by a FILTER: Oxigraph answers these from its
+    # indexes, where a UNION with a VALUES list of predicates made it scan (measured); the
+    # FILTER compares the engine's own term ids, so the links not wanted are never decoded
+    # into text (the holdings of a party of 14,619 marks: 1.06 against 1.50 s, 29,238 rows
+    # kept of 81,345; 2026-12-04)
+    among = "FILTER(?p IN (" + ", ".join(f"<{p}>" for p in sorted(wanted)) + "))"
     for batch in batches(sorted(frontier)):
-        # Two plain patterns, predicates filtered here: Oxigraph answers these from its
-        # indexes, where a UNION with a VALUES list of predicates made it scan (measured).
         values = iri_values(batch)
         for anchor, pattern in (
-            ("s", f"VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} FILTER(isIRI(?o))"),
-            ("o", f"VALUES ?o {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} FILTER(isIRI(?s))"),
+            ("s", f"VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} FILTER(isIRI(?o)) {among}"),
+            ("o", f"VALUES ?o {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} FILTER(isIRI(?s)) {among}"),
         ):
             for row in facts.select(f"SELECT ?s ?p ?o ?g WHERE {{ {pattern} }}"):
                 if row["p"] in wanted:
