@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from kg import KnowledgeGraph, NotFound, ParseError, Settings, ValidationError
+from kg.namespaces import ONTOLOGY_GRAPH, REFERENCE_GRAPH
 from kg.store.oxigraph import OxigraphStore
 from tests.conftest import run_kg
 from tests.hardening_corpus import PREFIXES, REGISTRATION, BadFile, bad_files
@@ -154,6 +155,9 @@ def test_loader_refuses_bad_file_and_changes_nothing(
         ("a directory", ParseError, "is a directory"),
         ("unknown extension", ParseError, "pass --format"),
         ("graph not an IRI", ParseError, "is not an absolute IRI"),
+        ("graph a relative IRI", ParseError, "is not an absolute IRI"),
+        ("graph tmkg's reference data", ParseError, "tmkg's own reference data"),
+        ("graph tmkg's ontology", ParseError, "tmkg's own reference data"),
         ("wrong --format", ParseError, ""),
         ("one bad file of two", ValidationError, "a party needs at least one"),
     ],
@@ -172,6 +176,9 @@ def test_loader_refuses_bad_arguments_and_changes_nothing(
         "a directory": {"paths": [tmp_path / "folder.ttl"]},
         "unknown extension": {"paths": [tmp_path / "case.txt"]},
         "graph not an IRI": {"paths": [good], "graph": "my graph"},
+        "graph a relative IRI": {"paths": [good], "graph": "cases/my-case"},
+        "graph tmkg's reference data": {"paths": [good], "graph": str(REFERENCE_GRAPH)},
+        "graph tmkg's ontology": {"paths": [good], "graph": str(ONTOLOGY_GRAPH)},
         "wrong --format": {"paths": [good], "format_name": "nquads"},
         "one bad file of two": {"paths": [good, bad]},
     }
@@ -605,6 +612,17 @@ def hostile_requests(canary: str) -> list[Hostile]:
             "not an absolute IRI",
             body=b"<http://ex.org/a> <http://ex.org/p> 1 .",
             params={"graph": "my graph"},
+            headers={"Content-Type": "application/n-triples"},
+            token=True,
+        ),
+        Hostile(
+            "/load into the reference data",
+            "POST",
+            "/load",
+            400,
+            "tmkg's own reference data",
+            body=b"<http://ex.org/a> <http://ex.org/p> 1 .",
+            params={"graph": str(REFERENCE_GRAPH)},
             headers={"Content-Type": "application/n-triples"},
             token=True,
         ),

@@ -143,6 +143,33 @@ def test_graph_option_and_tsv(disk_graph: KnowledgeGraph, tmp_path: Path) -> Non
     )
 
 
+@pytest.mark.parametrize(
+    ("graph", "message"),
+    [
+        ("not an iri", "is not an absolute IRI"),
+        ("relative/path", "is not an absolute IRI"),
+        ("https://w3id.org/tmkg/id/graph/reference", "tmkg's own reference data"),
+        ("https://w3id.org/tmkg/id/graph/ontology", "tmkg's own reference data"),
+    ],
+)
+def test_a_graph_option_that_cannot_hold_the_facts_is_refused(
+    disk_graph: KnowledgeGraph, tmp_path: Path, graph: str, message: str
+) -> None:
+    """``--graph`` not an IRI (a traceback before), or one of the graphs tmkg brings back to
+    the shipped reference data at each opening (the import was accepted, then lost): a
+    `ParseError` naming the option, nothing written, and the same from `kg import`."""
+    path = write(tmp_path, "extract.csv", "mark,owner,classes,number\nBOMMARK,Bom Ltd,9,B1\n")
+    before = all_quads(disk_graph)
+    with pytest.raises(ParseError, match=message) as caught:
+        import_registry(disk_graph, [path], jurisdiction="GB", graph_iri=graph)
+    assert str(caught.value).startswith("--graph: ")
+    assert all_quads(disk_graph) == before
+    store = tmp_path / "cli-store"
+    result = run_kg("--store", store, "import", path, "--jurisdiction", "GB", "--graph", graph)
+    assert result.returncode == 4, result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
 def test_importing_twice_adds_nothing(disk_graph: KnowledgeGraph) -> None:
     first = import_registry(disk_graph, [CSV, ST66])
     before = all_quads(disk_graph)

@@ -33,8 +33,8 @@ from starlette.routing import Route
 from kg.analysis.resolution import resolve_parties
 from kg.analysis.service import index_marks
 from kg.api.access import authorize_write, bearer_token
-from kg.errors import KGError
-from kg.ingest.load import LoadReport, load_parsed, parse_bytes
+from kg.errors import KGError, ParseError
+from kg.ingest.load import LoadReport, load_parsed, parse_bytes, user_graph
 from kg.namespaces import GRAPH
 from kg.sparql.service import SparqlService
 
@@ -149,8 +149,14 @@ def _iri_parameter(items: list[tuple[str, str]], name: str) -> str | None:
     if not values:
         return None
     try:
-        return ox.NamedNode(values[0]).value
+        node = ox.NamedNode(values[0])
     except ValueError as error:
         raise LoadRequestError(
             400, f"{name}={values[0]!r} is not an absolute IRI ({error})"
         ) from None
+    if name == "graph":
+        try:  # not one of the graphs tmkg keeps itself (kg.ingest.load.user_graph)
+            user_graph(node.value, "the graph= parameter")
+        except ParseError as error:
+            raise LoadRequestError(400, error.message, suggestion=error.suggestion) from None
+    return node.value

@@ -26,7 +26,7 @@ from kg.errors import NotFound, ParseError
 from kg.ingest.source_header import SourceDescription, described_graph, source_file
 from kg.ingest.validate import ValidationReport, validate_quads
 from kg.lazy import lazy_module
-from kg.namespaces import GRAPH, ID
+from kg.namespaces import GRAPH, ID, ONTOLOGY_GRAPH, REFERENCE_GRAPH
 from kg.store import Store
 from kg.store.crashpoints import reached
 from kg.store.oxigraph_input import require_utf8, stored_forms, without_bom
@@ -47,6 +47,7 @@ __all__ = [
     "parse_bytes",
     "parse_file",
     "parse_files",
+    "user_graph",
 ]
 
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -168,7 +169,7 @@ def parse_bytes(
     digest = hashlib.sha256(data).hexdigest()
     if graph is None and not rdf_format.supports_datasets:
         graph = file_graph(name)
-    target = _graph_name(graph, name) if graph else None
+    target = user_graph(graph, name) if graph else None
     skolem = hashlib.sha256(f"{source or name}\n{graph or ''}\n{digest}".encode()).hexdigest()
     if rdf_format == ox.RdfFormat.RDF_XML:
         check_rdfxml(data, name)  # entity expansion, external entities, deep nesting
@@ -218,15 +219,29 @@ def _plain_json(data: bytes) -> bool:
     return bool(keys) and not any(k.startswith("@") for k in keys)
 
 
-def _graph_name(iri: str, name: str) -> ox.NamedNode:
+def user_graph(iri: str, name: str) -> ox.NamedNode:
+    """The named graph a user names for a file's facts (``--graph``, ``graph=``): an absolute
+    IRI, and not one of the graphs tmkg keeps itself (the ontology and the reference data of
+    ``schema/``, brought back to the shipped content each time a store is opened, so that
+    facts written there would be lost without a word). Raises `ParseError` naming `name`
+    (the file, or what the graph was given for)."""
     try:
-        return ox.NamedNode(iri)
+        node = ox.NamedNode(iri)
     except ValueError as error:
         raise ParseError(
             f"the graph name {iri!r} is not an absolute IRI ({error})",
             path=name,
             suggestion="name the graph with an IRI such as https://example.org/my-case",
         ) from None
+    if node.value in (str(ONTOLOGY_GRAPH), str(REFERENCE_GRAPH)):
+        raise ParseError(
+            f"the graph {iri} is tmkg's own reference data: it is brought back to the shipped "
+            "content each time the store is opened, so facts loaded into it would be lost",
+            path=name,
+            suggestion="name a graph of your own, such as https://example.org/my-case",
+        )
+    return node
+
 
 
 def file_graph(path: str | Path) -> str:

@@ -41,11 +41,11 @@ from kg.errors import NotFound, ParseError
 from kg.ingest.load import (
     MAX_LITERAL_CHARS,
     LoadReport,
-    _graph_name,
     _parse_error,
     _ProgressReader,
     detect_format,
     file_graph,
+    user_graph,
 )
 from kg.ingest.scan_worker import ScanWorker
 from kg.ingest.shacl_sparql import ILL_FORMED
@@ -235,7 +235,7 @@ class _Input:
             return None
         if graph is None and not rdf_format.supports_datasets:
             graph = file_graph(path)
-        return cls(file, rdf_format, _graph_name(graph, str(path)) if graph else None)
+        return cls(file, rdf_format, user_graph(graph, str(path)) if graph else None)
 
     def load_into(self, store: ox.Store, progress: bool) -> None:
         """Bulk-load the file into `store`; raises `ParseError` (the store is then partial:

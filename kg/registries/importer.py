@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from kg.errors import KGError
+from kg.ingest.load import user_graph
 from kg.ingest.stream_load import NeedsPython, holds_little
 from kg.registries.csv import read_csv
 from kg.registries.iris import mark_iri, party_iri, registration_iri
@@ -177,6 +178,8 @@ def import_registry(
     """
     if not paths:
         raise KGError("nothing to import", suggestion="name one or more files")
+    if graph_iri is not None:  # an IRI, and none of tmkg's own graphs: before any file is read
+        graph_iri = user_graph(graph_iri, "--graph").value
     plans = [plan_file(path, format_name) for path in paths]
     default = _default_jurisdiction(jurisdiction)
     # ST.66 marks may name their applicants and representatives by a key that another file
