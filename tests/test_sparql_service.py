@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from kg import KnowledgeGraph, Settings
@@ -52,6 +53,47 @@ def test_refused_and_failed_updates_change_nothing(service: SparqlService) -> No
     with pytest.raises(Forbidden, match="LOAD"):
         service.update("LOAD <http://example.org/data.ttl>", token="t")
     assert set(service.graph.store.quads()) == before
+
+
+REFERENCE = "https://w3id.org/tmkg/id/graph/reference"
+ONTOLOGY = "https://w3id.org/tmkg/id/graph/ontology"
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        f"INSERT DATA {{ GRAPH <{REFERENCE}> {{ <http://e/s> <http://e/p> 1 }} }}",
+        f"INSERT DATA {{ GRAPH <{ONTOLOGY}> {{ <http://e/s> <http://e/p> 1 }} }}",
+        f"INSERT {{ GRAPH <{REFERENCE}> {{ ?s <http://e/p> 1 }} }} WHERE {{ ?s a ?c }}",
+        f"COPY DEFAULT TO <{ONTOLOGY}>",
+    ],
+)
+def test_an_update_adding_to_tmkgs_own_graphs_is_refused(
+    service: SparqlService, update: str
+) -> None:
+    """tmkg brings its ontology and reference graphs back to the shipped content at each
+    opening: what an update adds there would be lost without a word."""
+    before = set(service.graph.store.quads())
+    with pytest.raises(Forbidden, match="tmkg's own reference data"):
+        service.update(update, token="t")
+    assert set(service.graph.store.quads()) == before
+
+
+def test_an_update_clearing_everything_keeps_tmkgs_own_graphs(service: SparqlService) -> None:
+    """CLEAR ALL empties the user's graphs; the ontology and reference data stay, as the next
+    opening would restore them."""
+    store = service.graph.store
+
+    def own(quad: ox.Quad) -> bool:
+        return isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value in (
+            REFERENCE,
+            ONTOLOGY,
+        )
+
+    kept = {quad for quad in store.quads() if own(quad)}
+    assert kept and any(not own(quad) for quad in store.quads())
+    service.update("CLEAR ALL", token="t")
+    assert set(store.quads()) == kept
 
 
 def test_timeout_and_row_limit(service: SparqlService) -> None:

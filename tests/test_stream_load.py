@@ -347,3 +347,45 @@ def test_a_scan_checkpoint_cut_short_is_removed_on_opening(tmp_path: Path, left:
     (leftover / "000001.sst").write_bytes(b"")
     OxigraphStore(path).close()
     assert not leftover.exists()
+
+
+_OWN = "https://w3id.org/tmkg/id/graph/reference"
+_ONTOLOGY = "https://w3id.org/tmkg/id/graph/ontology"
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("in-reference.nq", f'<http://ex.org/a> <http://ex.org/p> "x" <{_OWN}> .\n'),
+        ("in-ontology.trig", f'<{_ONTOLOGY}> {{ <http://ex.org/a> <http://ex.org/p> "y" . }}\n'),
+        (
+            "in-reference.jsonld",  # read by Python, not streamed
+            f'[{{"@id": "{_OWN}", "@graph": [{{"@id": "http://ex.org/a", "http://ex.org/p": "z"}}]}}]',
+        ),
+    ],
+)
+@pytest.mark.parametrize("holding", ["the reference data only", "data of its own"])
+def test_statements_in_tmkgs_own_graphs_are_refused(
+    tmp_path: Path, name: str, text: str, holding: str
+) -> None:
+    """A file stating something in tmkg's ontology or reference graph (brought back to the
+    shipped content at each opening, so the statement would be lost without a word) is
+    refused by file, streamed or not, into a store of the reference data alone or with data
+    of its own, and the store is left as it was; shipped reference quads read back pass."""
+    from kg import KnowledgeGraph, Settings
+    from kg.reference import reference_quads
+
+    path = tmp_path / "store"
+    with KnowledgeGraph.open(Settings(store_path=path)) as graph:
+        if holding != "the reference data only":
+            graph.load_seed()
+        before = set(graph.store.quads())
+        bad = write(tmp_path, name, text)
+        with pytest.raises(ParseError, match="tmkg's own reference data") as caught:
+            graph.load([bad])
+        assert name in str(caught.value)
+        assert set(graph.store.quads()) == before
+        shipped = [q for q in reference_quads() if isinstance(q.graph_name, ox.NamedNode)][:5]
+        dump = write(tmp_path, "dump.nq", "".join(f"{q} .\n" for q in shipped))
+        graph.load([dump])  # the shipped quads themselves: nothing changes
+        assert set(graph.store.quads()) == before

@@ -47,6 +47,7 @@ __all__ = [
     "parse_bytes",
     "parse_file",
     "parse_files",
+    "refuse_reference_quads",
     "user_graph",
 ]
 
@@ -244,6 +245,31 @@ def user_graph(iri: str, name: str) -> ox.NamedNode:
 
 
 
+def refuse_reference_quads(quads: Iterable[ox.Quad], names: str) -> None:
+    """Raise `ParseError` naming `names` when a quad is in tmkg's ontology or reference graph
+    and is not one tmkg ships there (`kg.reference.reference_quads`): each opening of the
+    store brings those graphs back to the shipped content, so it would be lost without a
+    word. A shipped quad (a dump of a whole store read back) is let through: it changes
+    nothing."""
+    own = {str(ONTOLOGY_GRAPH), str(REFERENCE_GRAPH)}
+    shipped: frozenset[ox.Quad] | None = None
+    for quad in quads:
+        graph = quad.graph_name
+        if isinstance(graph, ox.NamedNode) and graph.value in own:
+            if shipped is None:
+                from kg.reference import reference_quads
+
+                shipped = frozenset(reference_quads())
+            if quad not in shipped:
+                raise ParseError(
+                    f"a statement in the graph {graph.value}, tmkg's own reference data: it is "
+                    "brought back to the shipped content each time the store is opened, so "
+                    f"the statement would be lost ({quad.subject} {quad.predicate} ...)",
+                    path=names,
+                    suggestion="put your statements in a graph of your own",
+                )
+
+
 def file_graph(path: str | Path) -> str:
     """The named graph for a triples-only file loaded without ``--graph``: its stem, then
     12 hex digits of the SHA-256 of its resolved ``file:`` URI, so that ``a/x.ttl`` and
@@ -410,6 +436,7 @@ def load_parsed(store: Store, parsed: Sequence[ParsedFile]) -> LoadReport:
     """
     reached("load:validate")
     quads, report, merged = _validate_parsed(store, parsed)
+    refuse_reference_quads(quads, ", ".join(file.name for file in parsed))
     report.raise_for_violations()
     reached("load:commit")
     added = store.add(quads)
@@ -441,6 +468,7 @@ def load_quads(
     """
     read = _unique(quads)
     unique = _as_stored(read)
+    refuse_reference_quads(unique, ", ".join(files))
     report = validate_quads(unique, store, origins=origins, engine=engine)
     report.source = ", ".join(files)  # origins may name lines; the summary names the files
     report.raise_for_violations()

@@ -31,7 +31,7 @@ import shutil
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
 
@@ -45,6 +45,7 @@ from kg.ingest.load import (
     _ProgressReader,
     detect_format,
     file_graph,
+    refuse_reference_quads,
     user_graph,
 )
 from kg.ingest.scan_worker import ScanWorker
@@ -191,6 +192,7 @@ def _check(
             report = _judge(scratch.store, inputs, names, None, progress, scratch.path)
         else:
             report = _judge(scratch.store, inputs, names, store, progress)
+        refuse_reference_quads(_in_own_graphs(scratch.store), names)
         return len(scratch.store), 0, report
 
 
@@ -203,16 +205,24 @@ def _stream(
         if holds_reference_only(store):
             before = len(stage.store)
             report = _judge(stage.store, inputs, names, None, progress, stage.path)
+            refuse_reference_quads(_in_own_graphs(stage.store), names)
             read = added = len(stage.store) - before
             return read, added, report
         with store.scratch() as scratch:
             report = _judge(scratch, inputs, names, store, progress)
+            refuse_reference_quads(_in_own_graphs(scratch), names)
             read = len(scratch)
             _tell(stage, scratch)
             reached("load:commit")
             before = len(stage.store)
             _transfer(scratch, stage.store, Path(store.location).parent)
             return read, len(stage.store) - before, report
+
+
+def _in_own_graphs(store: ox.Store) -> Iterator[ox.Quad]:
+    """The quads of tmkg's ontology and reference graphs in `store` (a few thousand)."""
+    for graph in REFERENCE_GRAPHS:
+        yield from store.quads_for_pattern(None, None, None, graph)
 
 
 class _Input:

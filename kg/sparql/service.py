@@ -49,6 +49,7 @@ from kg.config import Settings
 from kg.errors import Forbidden, QueryError
 from kg.graph import KnowledgeGraph
 from kg.namespaces import PREFIXES
+from kg.reference import REFERENCE_GRAPHS
 from kg.sparql.worker import answer_query
 from kg.sparql.workers import QueryAnswer, QueryJob, QueryWorkerPool, SyntaxJob, UpdateJob
 from kg.sparql.write_token import authorize_write
@@ -322,6 +323,7 @@ class SparqlService:
             return
         job = UpdateJob(sparql=text, base_iri=base_iri, prefixes=tuple(PREFIXES.items()))
         removed, added = self._workers().update(job, timeout=self.settings.query_timeout)
+        removed = _own_graphs_kept(removed, added)
         replace = getattr(store, "replace", None)
         if replace is not None:
             replace(removed, added)  # one transaction
@@ -464,3 +466,21 @@ def check_public_endpoint(url: str, keyword: str = "SERVICE") -> None:
                 f"{keyword} <{url}> is refused: its host resolves to {address}, a private, "
                 "loopback or link-local address"
             )
+
+
+def _own_graphs_kept(removed: Sequence[ox.Quad], added: Sequence[ox.Quad]) -> list[ox.Quad]:
+    """What an update removes, but for tmkg's ontology and reference graphs, which it may
+    not change: each opening of the store brings them back to the shipped content
+    (`kg.reference`), so what it adds there would be lost without a word (`Forbidden`), and
+    what it removes there (``CLEAR ALL``, ``DELETE WHERE { ?s ?p ?o }``) is kept, as the
+    next opening would restore it."""
+    own = set(REFERENCE_GRAPHS)
+    for quad in added:
+        if quad.graph_name in own:
+            raise Forbidden(
+                f"the update adds to the graph {quad.graph_name.value}, tmkg's own reference "  # type: ignore[union-attr]
+                "data, which is brought back to the shipped content each time the store is "
+                "opened",
+                suggestion="write your statements in a graph of your own",
+            )
+    return [quad for quad in removed if quad.graph_name not in own]
