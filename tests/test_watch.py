@@ -21,6 +21,7 @@ from kg.errors import KGError, NotFound, ValidationError
 from kg.ingest.load import load_quads
 from kg.namespaces import TM
 from kg.registries.importer import import_registry
+from kg.registries.iris import registration_iri
 
 DATA = Path(__file__).parent / "data"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -241,6 +242,34 @@ def test_bad_arguments_are_refused_and_change_nothing(
     with pytest.raises(KGError, match=message):
         add_watch(case.graph, given.pop("text"), **given)
     assert set(case.graph.store.quads(graph=ox.NamedNode(WATCH_GRAPH))) == before
+
+
+@pytest.mark.parametrize(
+    ("number", "named"),
+    [
+        ("UK00003289573", ["gb-UK00003289573", "GB-UK00003289573"]),
+        ("M 2012 00091", ["gb-M 2012 00091", "gb-M%202012%2000091", "GB-M%202012%2000091"]),
+        ("2012/123 456", ["gb-2012/123 456", "gb-2012%2F123%20456"]),
+        ("W0000001", ["gb-W0000001"]),
+    ],
+)
+def test_a_registration_is_named_in_short_as_its_office_writes_its_number(
+    tmp_path: Path, number: str, named: list[str]
+) -> None:
+    """``{cc}-{number}``: the code in any case, the number as written (capitals kept: UK,
+    EU, TW and RO numbers hold letters), percent-encoded or not; every one was refused as
+    'no registration' when the whole text was lower-cased."""
+    extract = tmp_path / "gb.csv"
+    extract.write_text(f"mark,owner,classes,number\nBRIGHTWAVE,Brightwave Ltd,9,{number}\n")
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    import_registry(graph, [extract], jurisdiction="GB")
+    iri = registration_iri("GB", number)
+    for name in named:
+        watch = add_watch(graph, "Brightwave", owner="Brightwave Ltd", registration=name)
+        assert watch.registration == iri, name
+    with pytest.raises(NotFound, match="no registration"):
+        add_watch(graph, "Brightwave", owner="Brightwave Ltd", registration=f"gb-{number}X")
+    graph.close()
 
 
 def test_removing_a_watch_removes_its_hits() -> None:

@@ -17,6 +17,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Sequence
+from urllib.parse import unquote
 
 import pyoxigraph as ox
 from rapidfuzz import fuzz, process
@@ -28,6 +29,7 @@ from kg.errors import KGError, NotFound
 from kg.graph import KnowledgeGraph
 from kg.ingest.load import load_quads
 from kg.namespaces import GRAPH, ID, JURISDICTION, NICE, TM
+from kg.registries.iris import registration_iri
 
 __all__ = [
     "HIT_GRAPH_PREFIX",
@@ -255,17 +257,39 @@ def _check_jurisdiction(graph: KnowledgeGraph, value: object) -> str:
 
 
 def _check_registration(graph: KnowledgeGraph, value: object) -> str:
+    """The IRI of a registration the store holds, named by its IRI or in short as
+    ``{cc}-{number}`` (``gb-UK00003289573``, ``GB-UK00003289573``, ``ro-M 2012 00091`` or
+    ``ro-M%202012%2000091``: the country code in any case, the number as the office writes it,
+    percent-encoded or not, as `kg.registries.iris.registration_iri` writes it). Raises
+    `NotFound` for any other."""
     given = arguments.text(value, "registration").strip()
-    iri = given if ":" in given else f"{ID}registration/{given.lower()}"
-    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+", iri) or not graph.ask(
-        f"ASK {{ <{iri}> a <{TM.Registration}> }}"
-    ):
-        raise NotFound(
-            f"no registration {given!r}",
-            suggestion="name a registration the store holds, by IRI or as us-90000001 "
-            "(see `kg query`)",
-        )
-    return iri
+    for iri in _registration_iris(given):
+        if re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+", iri) and graph.ask(
+            f"ASK {{ <{iri}> a <{TM.Registration}> }}"
+        ):
+            return iri
+    raise NotFound(
+        f"no registration {given!r}",
+        suggestion="name a registration the store holds, by IRI or as us-90000001 "
+        "(see `kg query`)",
+    )
+
+
+def _registration_iris(given: str) -> list[str]:
+    """The IRIs `given` may name, in the order tried.
+
+    >>> _registration_iris("GB-UK00003289573")[-1]
+    'https://w3id.org/tmkg/id/registration/gb-UK00003289573'
+    >>> _registration_iris("ro-M 2012 00091")[-1]
+    'https://w3id.org/tmkg/id/registration/ro-M%202012%2000091'
+    """
+    if ":" in given:
+        return [given]
+    code, dash, number = given.partition("-")
+    found = [f"{ID}registration/{given}"]
+    if dash:
+        found.append(registration_iri(code, unquote(number)))
+    return list(dict.fromkeys(found))
 
 
 def _slug(text: str) -> str:
