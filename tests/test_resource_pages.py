@@ -129,3 +129,48 @@ def test_a_registration_page_links_to_its_marks_report_and_question(server: Grap
     page = _get(server, "/id/registration/cn-4249189", BROWSER).text
     assert 'id="report" href="/report?mark=AWS"' in page
     assert 'id="ask-graphql" href="/graphql#' in page
+
+
+def test_the_links_a_page_writes_open_their_pages(tmp_path) -> None:
+    """Registrations whose numbers hold a space, a slash or capitals (OSIM's `M 2012 00091`:
+    their IRIs keep the percent-escapes, `registration_iri`) and an IRI written with other
+    characters themselves: each page the party's page links to answers (the path was decoded
+    before it was looked up, so an escaped IRI was a 404), in HTML and as Turtle."""
+    import re
+
+    extract = tmp_path / "ro.csv"
+    extract.write_text(
+        "mark,owner,classes,number\n"
+        "MSR,Camo International SRL,16,M 2012 00091\n"
+        "MSRA,Camo International SRL,16,2012/123 456\n"
+        "MSRB,Camo International SRL,16,UK00003289573\n",
+        encoding="utf-8",
+    )
+    unicode_party = tmp_path / "party.ttl"
+    unicode_party.write_text(
+        "@prefix tm: <https://w3id.org/tmkg/ontology#> . @prefix schema: <https://schema.org/> .\n"
+        '<https://w3id.org/tmkg/id/party/華為-x> a tm:Company ; schema:name "華為" .\n',
+        encoding="utf-8",
+    )
+    store = tmp_path / "store"
+    run_kg("import", "--store", store, extract, "--jurisdiction", "RO", check=True)
+    run_kg("load", "--store", store, unicode_party, check=True)
+    with GraphQLServer("--store", store) as running:
+        page = _get(running, "/id/registration/ro-M%202012%2000091", BROWSER)
+        assert page.status_code == 200, page.text
+        links = set(re.findall(r'href="(/id/(?:registration|party)/[^"#]+)"', page.text))
+        owner = next(link for link in links if link.startswith("/id/party/"))
+        party = _get(running, owner, BROWSER)
+        assert party.status_code == 200
+        linked = set(re.findall(r'href="(/id/registration/[^"#]+)"', party.text))
+        assert {
+            "/id/registration/ro-M%202012%2000091",
+            "/id/registration/ro-2012%2F123%20456",
+            "/id/registration/ro-UK00003289573",
+        } <= linked
+        for link in linked:
+            for accept in (BROWSER, "text/turtle"):
+                assert _get(running, link, accept).status_code == 200, (link, accept)
+        assert _get(running, "/id/party/華為-x", BROWSER).status_code == 200
+        assert _get(running, "/id/party/%E8%8F%AF%E7%82%BA-x", "text/turtle").status_code == 200
+        assert _get(running, "/id/registration/ro-M%202012%2000092", BROWSER).status_code == 404

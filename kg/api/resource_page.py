@@ -74,9 +74,12 @@ def resource_routes(graph: KnowledgeGraph) -> list[Route]:
                 status_code=406,
                 headers=headers,
             )
-        iri = local_iri(request.path_params["path"])
-        found = await anyio.to_thread.run_sync(lambda: describe(graph, iri, analyst.facts))
-        if not found.exists:
+        found, iri = None, ""
+        for iri in _named_iris(request):
+            found = await anyio.to_thread.run_sync(describe, graph, iri, analyst.facts)
+            if found.exists:
+                break
+        if found is None or not found.exists:
             return PlainTextResponse(
                 f"the graph says nothing about {quote(iri, safe=':/#%-._~')}\n",
                 status_code=404,
@@ -92,6 +95,17 @@ def resource_routes(graph: KnowledgeGraph) -> list[Route]:
         return Response(body, media_type=media, headers=headers)
 
     return [Route("/id/{path:path}", resource, methods=["GET", "HEAD"], name="resource")]
+
+
+def _named_iris(request: Request) -> list[str]:
+    """The IRIs a ``/id/...`` request may name, in the order tried: the path as sent, its
+    percent-escapes kept (a registration number's space is ``%20`` in its IRI:
+    `kg.registries.iris.registration_iri`, and the pages link to it so), then as decoded (an
+    IRI written with the characters themselves, which a browser sends percent-encoded)."""
+    decoded = local_iri(request.path_params["path"])
+    raw = request.scope.get("raw_path") or b""
+    sent = raw.decode("latin-1").partition("/id/")[2] if isinstance(raw, bytes) else ""
+    return list(dict.fromkeys([local_iri(sent), decoded] if sent else [decoded]))
 
 
 def _serialize(graph: KnowledgeGraph, iri: str, rdf_format: ox.RdfFormat) -> bytes:
