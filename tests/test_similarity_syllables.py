@@ -279,3 +279,30 @@ def test_a_reading_alone_does_not_put_one_character_inside_another(a: str, b: st
 )
 def test_characters_or_a_latin_spelling_inside_another_still_count(a: str, b: str) -> None:
     assert "containment" in compare(a, b).reasons
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "below"),
+    [
+        ("长城", "上昇", False),  # CHANGCHENG / SHANGSHENG: 0.80 by spelling, no longer 0.90
+        ("鉅名", "豬酩", True),  # JUMING / ZHUMING: 0.89 by English sound codes
+        ("楊範丙例", "王範丙例", False),  # YANG / WANG read alike in English, not in Mandarin
+        ("青山", "金山", True),  # QINGSHAN / JINSHAN
+        ("西湖", "细胡", False),  # XIHU / XIHU: the same syllables, still 0.93
+    ],
+)
+def test_two_chinese_marks_are_not_read_with_english_sound_codes(
+    a: str, b: str, below: bool
+) -> None:
+    """Pinyin is not English: Q, X, C and ZH, the Y of YANG and the W of WANG sound otherwise.
+    Two marks in Chinese characters alone are compared by their syllables and spelling,
+    never ``phonetic`` (TIPO gazette sample, 2026-12-04 trial: 长城 / 上昇 scored 0.90 by it)."""
+    found = compare(a, b)
+    assert "phonetic" not in found.reasons
+    assert (found.score < DEFAULT_MIN_SIMILARITY) == below, (found.score, found.reasons)
+
+
+def test_a_chinese_mark_and_a_latin_one_still_meet_by_sound() -> None:
+    """Across scripts the romanized forms still meet by sound (乔丹 / JORDAN)."""
+    assert compare("乔丹", "JORDAN").score >= DEFAULT_MIN_SIMILARITY
+    assert compare("华为", "华威").reasons == ("transliteration",)

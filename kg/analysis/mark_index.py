@@ -814,7 +814,7 @@ _PROBES = (
     "РОСТ", "POCT", "桂冠", "LAUREL", "CAMEL ACTIVE", "骆驼", "STEELCASE", "STEELCARE INC.",
     "USAPARK.NET", "大众", "DRAGON", "G GOLF及球圖", "G GOLF",
     "EI STUDIO", "ART HA STUDIO", "ONE 33", "DAY ONE", "7 STARS", "SEVEN STARS",
-    "SEVEN UP", "LUPO", "WOLF", "EL SOL", "SUN", "MARCHE NOIR", "BLACK MARKET",
+    "SEVEN UP", "LUPO", "WOLF", "EL SOL", "SUN", "MARCHE NOIR", "BLACK MARKET", "鉅名", "豬酩",
 )  # fmt: skip
 
 

@@ -58,7 +58,9 @@ reason                     when                                           score
 ``phonetic``               a sound code shared, and the same vowel        0.82 + 0.1·e
                            sounds with ``e >= 0.5`` or the same
                            pronunciation (`kg.analysis.pronunciation`)
-                           with ``e >= 0.3``
+                           with ``e >= 0.3``; never between two marks
+                           in Chinese characters alone (pinyin is
+                           not English)
 ``sound-transliteration``  another script: Chinese, the same consonant    0.85
                            skeleton; katakana, Hangul, the same sounds
                            (`kg.analysis.transcription`)
@@ -404,7 +406,11 @@ def _compare_verbal(a: str, b: str) -> MarkSimilarity:
     edit = OSA.normalized_similarity(roman_a, roman_b)
     fired: dict[str, float] = {}
     if min(len(roman_a), len(roman_b)) > SHORT_MARK_LENGTH:
-        if _sound_alike(roman_a, roman_b, edit):
+        # English sound codes read pinyin's letters wrongly (Q, X, C, ZH, the Y and W of
+        # YANG / WANG): two marks in Chinese characters are compared by their syllables
+        if not (whole_han(folded_a) and whole_han(folded_b)) and _sound_alike(
+            roman_a, roman_b, edit
+        ):
             fired["phonetic"] = PHONETIC_BASE + PHONETIC_SPAN * edit
         if edit >= FUZZY_MIN_EDIT:
             fired["fuzzy"] = edit
