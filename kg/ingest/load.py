@@ -244,7 +244,6 @@ def user_graph(iri: str, name: str) -> ox.NamedNode:
     return node
 
 
-
 def refuse_reference_quads(quads: Iterable[ox.Quad], names: str) -> None:
     """Raise `ParseError` naming `names` when a quad is in tmkg's ontology or reference graph
     and is not one tmkg ships there (`kg.reference.reference_quads`): each opening of the
