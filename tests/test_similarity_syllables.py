@@ -289,14 +289,20 @@ def test_characters_or_a_latin_spelling_inside_another_still_count(a: str, b: st
         ("楊範丙例", "王範丙例", False),  # YANG / WANG read alike in English, not in Mandarin
         ("青山", "金山", True),  # QINGSHAN / JINSHAN
         ("西湖", "细胡", False),  # XIHU / XIHU: the same syllables, still 0.93
+        ("鉅名2", "豬酩2", True),  # a digit beside them changes nothing (0.90 by it before)
+        ("鉅名１", "豬酩１", True),
+        ("양지", "왕지", False),  # YANGJI / WANGJI: 0.83 by spelling, 0.90 by it before
+        ("ヤマ", "ワマ", True),  # YAMA / WAMA
+        ("チカ", "シカ", False),  # CHIKA / SHIKA: 0.80 by spelling, 0.90 by it before
     ],
 )
-def test_two_chinese_marks_are_not_read_with_english_sound_codes(
+def test_marks_of_syllables_are_not_read_with_english_sound_codes(
     a: str, b: str, below: bool
 ) -> None:
-    """Pinyin is not English: Q, X, C and ZH, the Y of YANG and the W of WANG sound otherwise.
-    Two marks in Chinese characters alone are compared by their syllables and spelling,
-    never ``phonetic`` (TIPO gazette sample, 2026-12-04 trial: 长城 / 上昇 scored 0.90 by it)."""
+    """Pinyin is not English: Q, X, C and ZH, the Y of YANG and the W of WANG sound otherwise,
+    and nor are Hangul's and kana's romanizations. Marks written in them are compared by
+    their syllables and spelling, never ``phonetic`` (TIPO gazette sample, 2026-12-04 trial:
+    长城 / 上昇 scored 0.90 by it; the second trial: digits beside them, Hangul, kana)."""
     found = compare(a, b)
     assert "phonetic" not in found.reasons
     assert (found.score < DEFAULT_MIN_SIMILARITY) == below, (found.score, found.reasons)

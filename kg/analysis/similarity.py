@@ -58,9 +58,9 @@ reason                     when                                           score
 ``phonetic``               a sound code shared, and the same vowel        0.82 + 0.1·e
                            sounds with ``e >= 0.5`` or the same
                            pronunciation (`kg.analysis.pronunciation`)
-                           with ``e >= 0.3``; never between two marks
-                           in Chinese characters alone (pinyin is
-                           not English)
+                           with ``e >= 0.3``; never for a mark with
+                           Chinese characters, Hangul or kana (their
+                           romanization is not English)
 ``sound-transliteration``  another script: Chinese, the same consonant    0.85
                            skeleton; katakana, Hangul, the same sounds
                            (`kg.analysis.transcription`)
@@ -103,6 +103,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+import regex
 from rapidfuzz.distance import OSA
 
 from kg.analysis import similarity_rules as rules
@@ -406,9 +407,9 @@ def _compare_verbal(a: str, b: str) -> MarkSimilarity:
     edit = OSA.normalized_similarity(roman_a, roman_b)
     fired: dict[str, float] = {}
     if min(len(roman_a), len(roman_b)) > SHORT_MARK_LENGTH:
-        # English sound codes read pinyin's letters wrongly (Q, X, C, ZH, the Y and W of
-        # YANG / WANG): two marks in Chinese characters are compared by their syllables
-        if not (whole_han(folded_a) and whole_han(folded_b)) and _sound_alike(
+        # English sound codes misread a romanization (pinyin's Q, X, C, ZH; the Y and W of
+        # YANG / WANG, 양 / 왕, ヤ / ワ): marks of syllables are compared by their syllables
+        if not (_syllabic(folded_a) or _syllabic(folded_b)) and _sound_alike(
             roman_a, roman_b, edit
         ):
             fired["phonetic"] = PHONETIC_BASE + PHONETIC_SPAN * edit
@@ -436,6 +437,15 @@ def _compare_verbal(a: str, b: str) -> MarkSimilarity:
         fired["transliteration"] = max(spelled)
     reasons = tuple(r for r in REASONS if r in fired)
     return MarkSimilarity(max([edit, *fired.values()]), reasons)
+
+
+_SYLLABIC = regex.compile(r"[\p{Han}\p{Hangul}\p{Hiragana}\p{Katakana}]")
+
+
+def _syllabic(folded: str) -> bool:
+    """Whether a mark writes Chinese characters, Hangul or kana (a digit or a symbol beside
+    them changes nothing: ``鉅名2``)."""
+    return _SYLLABIC.search(folded) is not None
 
 
 def _foreign_translation(a: str, b: str) -> float | None:
