@@ -148,6 +148,23 @@ def test_a_reader_rolls_forward_a_write_whose_writer_died(tmp_path: Path) -> Non
     assert not (tmp_path / ".db.old").exists()
 
 
+def test_the_next_writer_removes_a_copy_a_killed_write_was_making(tmp_path: Path) -> None:
+    """RocksDB writes a checkpoint into ``<name>.tmp`` and renames it when complete: a load
+    killed while its staged copy was being made left ``.db.staging.tmp`` (the crash suite
+    saw it once on a loaded machine); the next writer removes it, the store as it was."""
+    path = tmp_path / "db"
+    store = open_store("oxigraph", path)
+    store.add([_quad("a")])
+    store.close()
+    half = tmp_path / ".db.staging.tmp"
+    half.mkdir()
+    (half / "000009.sst").write_bytes(b"half a checkpoint")
+    store = open_store("oxigraph", path)
+    assert list(store.quads()) == [_quad("a")]
+    store.close()
+    assert not half.exists()
+
+
 def test_a_second_writer_in_one_process_names_the_holder(tmp_path: Path) -> None:
     first = open_store("oxigraph", tmp_path / "db")
     with pytest.raises(StoreLocked, match=f"process {os.getpid()} .*POST /load"):

@@ -633,8 +633,10 @@ def _recover(path: Path) -> None:
     checkpoint = scan_checkpoint_path(staging)
     shutil.rmtree(checkpoint, ignore_errors=True)
     # RocksDB writes a checkpoint into "<name>.tmp" and renames it when complete: a crash
-    # during the checkpoint leaves that folder instead
-    shutil.rmtree(checkpoint.with_name(f"{checkpoint.name}.tmp"), ignore_errors=True)
+    # during the checkpoint leaves that folder instead (the staged copy's own too: a load
+    # killed while its copy was being made, seen on a loaded machine 2026-12-04)
+    for copy in (checkpoint, staging):
+        shutil.rmtree(copy.with_name(f"{copy.name}.tmp"), ignore_errors=True)
     for trash in path.parent.glob(f"{staging.name}.trash-*"):
         shutil.rmtree(trash, ignore_errors=True)
     _remove_abandoned_checks(path)  # a check's copy, or its trash: never the store's
