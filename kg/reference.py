@@ -28,7 +28,9 @@ __all__ = [
     "STATUS",
     "USPTO_STATUS_SCHEME",
     "jurisdiction_codes",
+    "kept_by_tmkg",
     "ontology_quads",
+    "own_graph_quads",
     "reference_quads",
     "reference_version",
     "regional_codes",
@@ -267,3 +269,24 @@ def reference_quads() -> tuple[ox.Quad, ...]:
 
 
 REFERENCE_GRAPHS = (_nn(ONTOLOGY_GRAPH), _nn(REFERENCE_GRAPH))
+
+
+def kept_by_tmkg(quad: ox.Quad) -> bool:
+    """Whether `quad` is of what tmkg keeps itself (`KnowledgeGraph` brings it back to
+    `reference_quads` at each writable opening): a statement in the ontology or reference
+    graph, or one about either graph in the default graph (its type, label and version).
+
+    >>> kept_by_tmkg(ox.Quad(REFERENCE_GRAPHS[1], _RDFS_LABEL, ox.Literal("x"), ox.DefaultGraph()))
+    True
+    """
+    graph = quad.graph_name
+    if isinstance(graph, ox.DefaultGraph):
+        return quad.subject in REFERENCE_GRAPHS
+    return graph in REFERENCE_GRAPHS
+
+
+def own_graph_quads(store: ox.Store) -> Iterator[ox.Quad]:
+    """The quads of `store` that `kept_by_tmkg` (a few thousand)."""
+    for graph in REFERENCE_GRAPHS:
+        yield from store.quads_for_pattern(None, None, None, graph)
+        yield from store.quads_for_pattern(graph, None, None, ox.DefaultGraph())

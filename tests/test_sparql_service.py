@@ -12,6 +12,7 @@ import pytest
 
 from kg import KnowledgeGraph, Settings
 from kg.errors import Forbidden, QueryError, QueryTimeout
+from kg.reference import kept_by_tmkg
 from kg.sparql.service import SparqlService, check_public_endpoint
 
 
@@ -66,6 +67,8 @@ ONTOLOGY = "https://w3id.org/tmkg/id/graph/ontology"
         f"INSERT DATA {{ GRAPH <{ONTOLOGY}> {{ <http://e/s> <http://e/p> 1 }} }}",
         f"INSERT {{ GRAPH <{REFERENCE}> {{ ?s <http://e/p> 1 }} }} WHERE {{ ?s a ?c }}",
         f"COPY DEFAULT TO <{ONTOLOGY}>",
+        f'INSERT DATA {{ <{REFERENCE}> <http://www.w3.org/2000/01/rdf-schema#comment> "x" }}',
+        f'INSERT DATA {{ <{ONTOLOGY}> <http://www.w3.org/2000/01/rdf-schema#label> "y" }}',
     ],
 )
 def test_an_update_adding_to_tmkgs_own_graphs_is_refused(
@@ -80,18 +83,12 @@ def test_an_update_adding_to_tmkgs_own_graphs_is_refused(
 
 
 def test_an_update_clearing_everything_keeps_tmkgs_own_graphs(service: SparqlService) -> None:
-    """CLEAR ALL empties the user's graphs; the ontology and reference data stay, as the next
-    opening would restore them."""
+    """CLEAR ALL empties the user's graphs; the ontology and reference data stay, and their
+    descriptions in the default graph, as the next opening would restore them."""
     store = service.graph.store
-
-    def own(quad: ox.Quad) -> bool:
-        return isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value in (
-            REFERENCE,
-            ONTOLOGY,
-        )
-
-    kept = {quad for quad in store.quads() if own(quad)}
-    assert kept and any(not own(quad) for quad in store.quads())
+    kept = {quad for quad in store.quads() if kept_by_tmkg(quad)}
+    assert any(isinstance(quad.graph_name, ox.DefaultGraph) for quad in kept)
+    assert any(not kept_by_tmkg(quad) for quad in store.quads())
     service.update("CLEAR ALL", token="t")
     assert set(store.quads()) == kept
 

@@ -358,6 +358,11 @@ _ONTOLOGY = "https://w3id.org/tmkg/id/graph/ontology"
     [
         ("in-reference.nq", f'<http://ex.org/a> <http://ex.org/p> "x" <{_OWN}> .\n'),
         ("in-ontology.trig", f'<{_ONTOLOGY}> {{ <http://ex.org/a> <http://ex.org/p> "y" . }}\n'),
+        ("about-reference.nq", f'<{_OWN}> <http://purl.org/dc/terms/description> "mine" .\n'),
+        (
+            "about-ontology.ttl",  # triples: a graph of the file's own, the subject tmkg's
+            f'<{_ONTOLOGY}> <http://www.w3.org/2000/01/rdf-schema#label> "mine" .\n',
+        ),
         (
             "in-reference.jsonld",  # read by Python, not streamed
             f'[{{"@id": "{_OWN}", "@graph": [{{"@id": "http://ex.org/a", "http://ex.org/p": "z"}}]}}]',
@@ -381,6 +386,11 @@ def test_statements_in_tmkgs_own_graphs_are_refused(
             graph.load_seed()
         before = set(graph.store.quads())
         bad = write(tmp_path, name, text)
+        if name == "about-ontology.ttl":  # in a graph of its own: the statement is kept
+            graph.load([bad])
+            graph.store.remove([q for q in graph.store.quads() if q not in before])
+            assert set(graph.store.quads()) == before
+            return
         with pytest.raises(ParseError, match="tmkg's own reference data") as caught:
             graph.load([bad])
         assert name in str(caught.value)

@@ -245,28 +245,28 @@ def user_graph(iri: str, name: str) -> ox.NamedNode:
 
 
 def refuse_reference_quads(quads: Iterable[ox.Quad], names: str) -> None:
-    """Raise `ParseError` naming `names` when a quad is in tmkg's ontology or reference graph
-    and is not one tmkg ships there (`kg.reference.reference_quads`): each opening of the
-    store brings those graphs back to the shipped content, so it would be lost without a
-    word. A shipped quad (a dump of a whole store read back) is let through: it changes
-    nothing."""
-    own = {str(ONTOLOGY_GRAPH), str(REFERENCE_GRAPH)}
+    """Raise `ParseError` naming `names` when a quad is of what tmkg keeps itself (its
+    ontology and reference graphs and their descriptions: `kg.reference.kept_by_tmkg`) and
+    is not one tmkg ships (`kg.reference.reference_quads`): each opening of the store brings
+    them back to the shipped content, so it would be lost without a word. A shipped quad (a
+    dump of a whole store read back) is let through: it changes nothing."""
+    from kg.reference import kept_by_tmkg, reference_quads
+
     shipped: frozenset[ox.Quad] | None = None
     for quad in quads:
-        graph = quad.graph_name
-        if isinstance(graph, ox.NamedNode) and graph.value in own:
-            if shipped is None:
-                from kg.reference import reference_quads
-
-                shipped = frozenset(reference_quads())
-            if quad not in shipped:
-                raise ParseError(
-                    f"a statement in the graph {graph.value}, tmkg's own reference data: it is "
-                    "brought back to the shipped content each time the store is opened, so "
-                    f"the statement would be lost ({quad.subject} {quad.predicate} ...)",
-                    path=names,
-                    suggestion="put your statements in a graph of your own",
-                )
+        if not kept_by_tmkg(quad):
+            continue
+        if shipped is None:
+            shipped = frozenset(reference_quads())
+        if quad not in shipped:
+            where = quad.graph_name if isinstance(quad.graph_name, ox.NamedNode) else quad.subject
+            raise ParseError(
+                f"a statement in or about the graph {where.value}, tmkg's own reference "  # type: ignore[union-attr]
+                "data: it is brought back to the shipped content each time the store is "
+                f"opened, so the statement would be lost ({quad.subject} {quad.predicate} ...)",
+                path=names,
+                suggestion="put your statements in a graph of your own",
+            )
 
 
 def file_graph(path: str | Path) -> str:

@@ -31,7 +31,7 @@ import shutil
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from itertools import islice
 from pathlib import Path
 
@@ -60,7 +60,7 @@ from kg.ingest.validate_store import (
     validate_in_store,
 )
 from kg.lazy import lazy_module
-from kg.reference import REFERENCE_GRAPHS, reference_quads
+from kg.reference import REFERENCE_GRAPHS, own_graph_quads, reference_quads
 from kg.store import Store
 from kg.store.crashpoints import reached
 from kg.store.oxigraph import OxigraphStore, Stage, make_room, scan_checkpoint_path
@@ -192,7 +192,7 @@ def _check(
             report = _judge(scratch.store, inputs, names, None, progress, scratch.path)
         else:
             report = _judge(scratch.store, inputs, names, store, progress)
-        refuse_reference_quads(_in_own_graphs(scratch.store), names)
+        refuse_reference_quads(own_graph_quads(scratch.store), names)
         return len(scratch.store), 0, report
 
 
@@ -205,24 +205,18 @@ def _stream(
         if holds_reference_only(store):
             before = len(stage.store)
             report = _judge(stage.store, inputs, names, None, progress, stage.path)
-            refuse_reference_quads(_in_own_graphs(stage.store), names)
+            refuse_reference_quads(own_graph_quads(stage.store), names)
             read = added = len(stage.store) - before
             return read, added, report
         with store.scratch() as scratch:
             report = _judge(scratch, inputs, names, store, progress)
-            refuse_reference_quads(_in_own_graphs(scratch), names)
+            refuse_reference_quads(own_graph_quads(scratch), names)
             read = len(scratch)
             _tell(stage, scratch)
             reached("load:commit")
             before = len(stage.store)
             _transfer(scratch, stage.store, Path(store.location).parent)
             return read, len(stage.store) - before, report
-
-
-def _in_own_graphs(store: ox.Store) -> Iterator[ox.Quad]:
-    """The quads of tmkg's ontology and reference graphs in `store` (a few thousand)."""
-    for graph in REFERENCE_GRAPHS:
-        yield from store.quads_for_pattern(None, None, None, graph)
 
 
 class _Input:

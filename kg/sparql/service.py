@@ -49,7 +49,7 @@ from kg.config import Settings
 from kg.errors import Forbidden, QueryError
 from kg.graph import KnowledgeGraph
 from kg.namespaces import PREFIXES
-from kg.reference import REFERENCE_GRAPHS
+from kg.reference import kept_by_tmkg
 from kg.sparql.worker import answer_query
 from kg.sparql.workers import QueryAnswer, QueryJob, QueryWorkerPool, SyntaxJob, UpdateJob
 from kg.sparql.write_token import authorize_write
@@ -469,18 +469,18 @@ def check_public_endpoint(url: str, keyword: str = "SERVICE") -> None:
 
 
 def _own_graphs_kept(removed: Sequence[ox.Quad], added: Sequence[ox.Quad]) -> list[ox.Quad]:
-    """What an update removes, but for tmkg's ontology and reference graphs, which it may
-    not change: each opening of the store brings them back to the shipped content
-    (`kg.reference`), so what it adds there would be lost without a word (`Forbidden`), and
-    what it removes there (``CLEAR ALL``, ``DELETE WHERE { ?s ?p ?o }``) is kept, as the
-    next opening would restore it."""
-    own = set(REFERENCE_GRAPHS)
+    """What an update removes, but for what tmkg keeps itself (its ontology and reference
+    graphs and their descriptions: `kg.reference.kept_by_tmkg`), which it may not change:
+    each opening of the store brings them back to the shipped content, so what it adds there
+    would be lost without a word (`Forbidden`), and what it removes there (``CLEAR ALL``,
+    ``DELETE WHERE { ?s ?p ?o }``) is kept, as the next opening would restore it."""
     for quad in added:
-        if quad.graph_name in own:
+        if kept_by_tmkg(quad):
+            where = quad.graph_name if isinstance(quad.graph_name, ox.NamedNode) else quad.subject
             raise Forbidden(
-                f"the update adds to the graph {quad.graph_name.value}, tmkg's own reference "  # type: ignore[union-attr]
+                f"the update adds to or about the graph {where.value}, tmkg's own reference "  # type: ignore[union-attr]
                 "data, which is brought back to the shipped content each time the store is "
                 "opened",
                 suggestion="write your statements in a graph of your own",
             )
-    return [quad for quad in removed if quad.graph_name not in own]
+    return [quad for quad in removed if not kept_by_tmkg(quad)]
