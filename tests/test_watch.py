@@ -251,6 +251,8 @@ def test_bad_arguments_are_refused_and_change_nothing(
         ("M 2012 00091", ["gb-M 2012 00091", "gb-M%202012%2000091", "GB-M%202012%2000091"]),
         ("2012/123 456", ["gb-2012/123 456", "gb-2012%2F123%20456"]),
         ("W0000001", ["gb-W0000001"]),
+        ("A;B:C@D", ["gb-A;B:C@D", "gb-A%3BB%3AC%40D"]),  # a ":" is no IRI's scheme here
+        ("100%41", ["gb-100%41", "gb-100%2541"]),  # a "%" of the office's own
     ],
 )
 def test_a_registration_is_named_in_short_as_its_office_writes_its_number(
@@ -267,8 +269,9 @@ def test_a_registration_is_named_in_short_as_its_office_writes_its_number(
     for name in named:
         watch = add_watch(graph, "Brightwave", owner="Brightwave Ltd", registration=name)
         assert watch.registration == iri, name
-    with pytest.raises(NotFound, match="no registration"):
-        add_watch(graph, "Brightwave", owner="Brightwave Ltd", registration=f"gb-{number}X")
+    for wrong in (f"gb-{number}X", "gb-M%2", "gb-M%ZZ2012", "gb-", "-UK1", "urn:x:y z"):
+        with pytest.raises(NotFound, match="no registration"):
+            add_watch(graph, "Brightwave", owner="Brightwave Ltd", registration=wrong)
     graph.close()
 
 

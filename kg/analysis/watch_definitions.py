@@ -260,35 +260,39 @@ def _check_registration(graph: KnowledgeGraph, value: object) -> str:
     """The IRI of a registration the store holds, named by its IRI or in short as
     ``{cc}-{number}`` (``gb-UK00003289573``, ``GB-UK00003289573``, ``ro-M 2012 00091`` or
     ``ro-M%202012%2000091``: the country code in any case, the number as the office writes it,
-    percent-encoded or not, as `kg.registries.iris.registration_iri` writes it). Raises
-    `NotFound` for any other."""
+    percent-encoded or not, as `kg.registries.iris.registration_iri` writes it; a number
+    holding ``:`` or ``%`` itself too). Raises `NotFound` for any other."""
     given = arguments.text(value, "registration").strip()
     for iri in _registration_iris(given):
-        if re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+", iri) and graph.ask(
-            f"ASK {{ <{iri}> a <{TM.Registration}> }}"
-        ):
+        try:
+            node = ox.NamedNode(iri)
+        except ValueError:
+            continue  # not an IRI (a malformed escape, a space): another reading may be
+        if graph.ask(f"ASK {{ {node} a <{TM.Registration}> }}"):
             return iri
     raise NotFound(
         f"no registration {given!r}",
-        suggestion="name a registration the store holds, by IRI or as us-90000001 (see `kg query`)",
+        suggestion="name a registration the store holds, by IRI or as us-90000001 "
+        "(see `kg query`)",
     )
 
 
 def _registration_iris(given: str) -> list[str]:
-    """The IRIs `given` may name, in the order tried.
+    """The IRIs `given` may name, in the order tried: itself as an IRI, then as a short form
+    with its number percent-decoded, then as written (an office's number may hold ``%``).
 
     >>> _registration_iris("GB-UK00003289573")[-1]
     'https://w3id.org/tmkg/id/registration/gb-UK00003289573'
-    >>> _registration_iris("ro-M 2012 00091")[-1]
+    >>> _registration_iris("ro-M 2012 00091")[1]
     'https://w3id.org/tmkg/id/registration/ro-M%202012%2000091'
+    >>> _registration_iris("fr-100%41")[1:]
+    ['https://w3id.org/tmkg/id/registration/fr-100A', 'https://w3id.org/tmkg/id/registration/fr-100%2541']
     """
-    if ":" in given:
-        return [given]
+    found = [given, f"{ID}registration/{given}"]
     code, dash, number = given.partition("-")
-    found = [f"{ID}registration/{given}"]
-    if dash:
-        found.append(registration_iri(code, unquote(number)))
-    return list(dict.fromkeys(found))
+    if dash and code.isalpha():
+        found += [registration_iri(code, unquote(number)), registration_iri(code, number)]
+    return [iri for iri in dict.fromkeys(found) if ":" in iri and not iri.startswith("-")]
 
 
 def _slug(text: str) -> str:
