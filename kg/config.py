@@ -63,10 +63,14 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        # a path given as text (``Settings(store_path="data/store")``) is a Path like any
+        # a path given as text (``Settings(store_path="data/store")``) is a Path like any;
+        # an empty one is none given, as an empty $KG_STORE is (`from_env`): as a Path it
+        # would be the current folder, made a store beside whatever it holds
         for name in ("store_path", "update_token_file"):
             value = getattr(self, name)
-            if value is not None and not isinstance(value, Path):
+            if isinstance(value, str) and not value.strip():
+                object.__setattr__(self, name, None)
+            elif value is not None and not isinstance(value, Path):
                 object.__setattr__(self, name, Path(value))
 
     @property

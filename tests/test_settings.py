@@ -25,3 +25,21 @@ def test_an_update_token_file_given_as_text_is_a_path(tmp_path: Path) -> None:
     token = tmp_path / "token"
     settings = Settings(update_token_file=str(token))  # type: ignore[arg-type]
     assert settings.update_token_file == token
+
+
+def test_an_empty_store_path_is_none_given(tmp_path: Path, monkeypatch) -> None:
+    """``Settings(store_path="")`` is the default store, as an empty $KG_STORE is; `kg
+    --store ""` is refused: as a Path "" is the current folder, which became a store beside
+    whatever it held (helper-97)."""
+    from tests.conftest import run_kg
+
+    assert Settings(store_path="").store_path is None  # type: ignore[arg-type]
+    assert Settings(store_path=" ", update_token_file="").update_token_file is None  # type: ignore[arg-type]
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "README").write_text("hi", encoding="utf-8")
+    monkeypatch.chdir(folder)
+    result = run_kg("--store", "", "stats")
+    assert result.returncode == 2 and "the store's folder is empty" in result.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["README"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project"]

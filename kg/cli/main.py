@@ -38,6 +38,14 @@ SELECT_FORMATS = ("table", "json", "csv", "tsv", "xml")
 GRAPH_FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml")
 
 
+def _store_path(text: str) -> Path:
+    """``--store``'s folder; an empty text is refused (as a Path it is the current folder,
+    which would become a store beside whatever it holds)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the store's folder is empty: name a folder")
+    return Path(text)
+
+
 def _store_options(default: object = None) -> argparse.ArgumentParser:
     """The store options, which `kg` takes before the command or after it (``kg --store S
     load F`` or ``kg load --store S F``; after it wins). Each command's copy has `default`
@@ -46,7 +54,7 @@ def _store_options(default: object = None) -> argparse.ArgumentParser:
     group = common.add_argument_group("store")
     group.add_argument(
         "--store",
-        type=Path,
+        type=_store_path,
         metavar="PATH",
         default=default,
         help="folder of the embedded store (default: $KG_STORE, else the per-user data folder)",
