@@ -171,6 +171,8 @@ def test_the_links_a_page_writes_open_their_pages(tmp_path) -> None:
         for link in linked:
             for accept in (BROWSER, "text/turtle"):
                 assert _get(running, link, accept).status_code == 200, (link, accept)
+        lower = "/id/registration/ro-2012%2f123%20456"  # RFC 3986: the same as %2F
+        assert _get(running, lower, BROWSER).status_code == 200
         assert _get(running, "/id/party/華為-x", BROWSER).status_code == 200
         assert _get(running, "/id/party/%E8%8F%AF%E7%82%BA-x", "text/turtle").status_code == 200
         assert _get(running, "/id/registration/ro-M%202012%2000092", BROWSER).status_code == 404

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections import defaultdict
 from urllib.parse import quote, urlencode
 
@@ -105,7 +106,14 @@ def _named_iris(request: Request) -> list[str]:
     decoded = local_iri(request.path_params["path"])
     raw = request.scope.get("raw_path") or b""
     sent = raw.decode("latin-1").partition("/id/")[2] if isinstance(raw, bytes) else ""
-    return list(dict.fromkeys([local_iri(sent), decoded] if sent else [decoded]))
+    if not sent:
+        return [decoded]
+    # %2f and %2F are one character (RFC 3986, 2.1): IRIs are written with the upper case
+    upper = _ESCAPE.sub(lambda escape: escape[0].upper(), sent)
+    return list(dict.fromkeys([local_iri(sent), local_iri(upper), decoded]))
+
+
+_ESCAPE = re.compile(r"%[0-9a-fA-F]{2}")
 
 
 def _serialize(graph: KnowledgeGraph, iri: str, rdf_format: ox.RdfFormat) -> bytes:
