@@ -309,6 +309,8 @@ def test_marks_of_syllables_are_not_read_with_english_sound_codes(
 
 
 def test_a_chinese_mark_and_a_latin_one_still_meet_by_sound() -> None:
-    """Across scripts the romanized forms still meet by sound (乔丹 / JORDAN)."""
+    """Across scripts the romanized forms still meet by sound (乔丹 / JORDAN; ソニー / SONY by
+    ``phonetic``: the transcription of an English brand's sounds)."""
     assert compare("乔丹", "JORDAN").score >= DEFAULT_MIN_SIMILARITY
+    assert "phonetic" in compare("ソニー", "SONY").reasons
     assert compare("华为", "华威").reasons == ("transliteration",)

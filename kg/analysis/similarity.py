@@ -58,9 +58,9 @@ reason                     when                                           score
 ``phonetic``               a sound code shared, and the same vowel        0.82 + 0.1·e
                            sounds with ``e >= 0.5`` or the same
                            pronunciation (`kg.analysis.pronunciation`)
-                           with ``e >= 0.3``; never for a mark with
-                           Chinese characters, Hangul or kana (their
-                           romanization is not English)
+                           with ``e >= 0.3``; never between two marks
+                           with Chinese characters, Hangul or kana
+                           (their romanization is not English)
 ``sound-transliteration``  another script: Chinese, the same consonant    0.85
                            skeleton; katakana, Hangul, the same sounds
                            (`kg.analysis.transcription`)
@@ -408,8 +408,9 @@ def _compare_verbal(a: str, b: str) -> MarkSimilarity:
     fired: dict[str, float] = {}
     if min(len(roman_a), len(roman_b)) > SHORT_MARK_LENGTH:
         # English sound codes misread a romanization (pinyin's Q, X, C, ZH; the Y and W of
-        # YANG / WANG, 양 / 왕, ヤ / ワ): marks of syllables are compared by their syllables
-        if not (_syllabic(folded_a) or _syllabic(folded_b)) and _sound_alike(
+        # YANG / WANG, 양 / 왕, ヤ / ワ): two marks of syllables are compared by their
+        # syllables; one beside a Latin mark is the transcription of its sounds (ソニー / SONY)
+        if not (_syllabic(folded_a) and _syllabic(folded_b)) and _sound_alike(
             roman_a, roman_b, edit
         ):
             fired["phonetic"] = PHONETIC_BASE + PHONETIC_SPAN * edit
