@@ -103,7 +103,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-import regex
 from rapidfuzz.distance import OSA
 
 from kg.analysis import similarity_rules as rules
@@ -410,9 +409,9 @@ def _compare_verbal(a: str, b: str) -> MarkSimilarity:
         # English sound codes misread a romanization (pinyin's Q, X, C, ZH; the Y and W of
         # YANG / WANG, 양 / 왕, ヤ / ワ): two marks of syllables are compared by their
         # syllables; one beside a Latin mark is the transcription of its sounds (ソニー / SONY)
-        if not (_syllabic(folded_a) and _syllabic(folded_b)) and _sound_alike(
-            roman_a, roman_b, edit
-        ):
+        if not (
+            syllabic.writes_syllables(folded_a) and syllabic.writes_syllables(folded_b)
+        ) and _sound_alike(roman_a, roman_b, edit):
             fired["phonetic"] = PHONETIC_BASE + PHONETIC_SPAN * edit
         if edit >= FUZZY_MIN_EDIT:
             fired["fuzzy"] = edit
@@ -438,15 +437,6 @@ def _compare_verbal(a: str, b: str) -> MarkSimilarity:
         fired["transliteration"] = max(spelled)
     reasons = tuple(r for r in REASONS if r in fired)
     return MarkSimilarity(max([edit, *fired.values()]), reasons)
-
-
-_SYLLABIC = regex.compile(r"[\p{Han}\p{Hangul}\p{Hiragana}\p{Katakana}]")
-
-
-def _syllabic(folded: str) -> bool:
-    """Whether a mark writes Chinese characters, Hangul or kana (a digit or a symbol beside
-    them changes nothing: ``鉅名2``)."""
-    return _SYLLABIC.search(folded) is not None
 
 
 def _foreign_translation(a: str, b: str) -> float | None:

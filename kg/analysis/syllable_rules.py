@@ -79,6 +79,7 @@ __all__ = [
     "syllable_runs",
     "syllables",
     "whole_reading",
+    "writes_syllables",
 ]
 
 CONTAINED_MIN_SYLLABLES = 2
@@ -107,6 +108,16 @@ _WORD_BREAK = re.compile(r"[\W_]+")
 _SMALL_KANA = frozenset("ァィゥェォャュョヮ")  # they bend the kana before: one sound
 _HIRAGANA_TO_KATAKANA = {code: code + 0x60 for code in range(0x3041, 0x3097)}
 _HANGUL_FIRST, _HANGUL_LAST = 0xAC00, 0xD7A3
+
+
+def writes_syllables(text: str) -> bool:
+    """Whether `text` writes Chinese characters, Hangul syllables or kana (beside digits,
+    symbols or other letters or not): what this module compares syllable by syllable.
+
+    >>> writes_syllables("鉅名2"), writes_syllables("양지"), writes_syllables("SONY")
+    (True, True, False)
+    """
+    return _RUN.search(text) is not None
 
 
 def syllables(run: str) -> tuple[str, ...]:

@@ -288,11 +288,12 @@ def _registration_iris(given: str) -> list[str]:
     >>> _registration_iris("fr-100%41")[1:]
     ['https://w3id.org/tmkg/id/registration/fr-100A', 'https://w3id.org/tmkg/id/registration/fr-100%2541']
     """
-    found = [given, f"{ID}registration/{given}"]
+    found = [given] if ":" in given else []  # what is no IRI `_check_registration` skips
+    found.append(f"{ID}registration/{given}")
     code, dash, number = given.partition("-")
     if dash and code.isalpha():
         found += [registration_iri(code, unquote(number)), registration_iri(code, number)]
-    return [iri for iri in dict.fromkeys(found) if ":" in iri and not iri.startswith("-")]
+    return list(dict.fromkeys(found))
 
 
 def _slug(text: str) -> str:
