@@ -77,7 +77,7 @@ class KnowledgeGraph:
         self._listeners: list[Callable[[], None]] = []
         self._graphs: tuple[int, list[ox.NamedNode | ox.BlankNode]] | None = None
         if not read_only:
-            self._sync_reference_data()
+            self.restore_reference_data()
 
     @classmethod
     def open(cls, settings: Settings) -> KnowledgeGraph:
@@ -224,12 +224,14 @@ class KnowledgeGraph:
             per_class=tuple(per_class),
         )
 
-    # ----------------------------------------------------------- internals
-
-    def _sync_reference_data(self) -> None:
-        # Bring the reference graphs to exactly the shipped content: add what is missing,
-        # remove what is stale. What is stored is read first (a few pattern reads, cheap on a
-        # remote store too), so nothing is written or looked up quad by quad when it is current.
+    def restore_reference_data(self) -> tuple[int, int]:
+        """Bring what tmkg keeps itself (`kg.reference.kept_by_tmkg`: the ontology and
+        reference graphs and their descriptions in the default graph) to exactly the shipped
+        content; return (quads added back, quads removed). Done at each writable opening, and
+        after a SPARQL Update on a remote store, which cannot be checked quad by quad before it
+        runs (`kg.sparql.update_targets`). Raises `StoreError` as the store's writes do."""
+        # What is stored is read first (a few pattern reads, cheap on a remote store too), so
+        # nothing is written or looked up quad by quad when it is current.
         wanted = set(reference_quads())
         stored = {quad for graph in REFERENCE_GRAPHS for quad in self.store.quads(graph=graph)}
         for graph in REFERENCE_GRAPHS:  # each reference graph is described in the default graph
@@ -240,3 +242,4 @@ class KnowledgeGraph:
         stale = stored - wanted
         if stale:
             self.store.remove(stale)
+        return len(missing), len(stale)

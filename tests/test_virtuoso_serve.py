@@ -146,7 +146,7 @@ def test_authorised_updates_reach_the_remote_store(
     auth = {"Authorization": f"Bearer {TOKEN}"}
     check = "ASK { GRAPH <http://example.org/v> { <http://example.org/a> ?p ?o } }"
     bad = httpx.post(writable.endpoint, data={"update": "INSERT DATA { oops"}, headers=auth)
-    assert bad.status_code == 400 and "SP030" in bad.text
+    assert bad.status_code == 400 and "SPARQL Update not understood" in bad.text  # read first
     ok = httpx.post(
         writable.endpoint,
         content="INSERT DATA { GRAPH <http://example.org/v> { <http://example.org/a> tm:b 1 } }",
@@ -188,3 +188,64 @@ def test_post_load_writes_to_the_remote_store(writable: GraphQLServer, virtuoso:
         writable.url + "/load", params={"graph": graph}, content=body, headers=headers
     )
     assert again.json()["quads_added"] == 0
+
+
+REFERENCE = "https://w3id.org/tmkg/id/graph/reference"
+ONTOLOGY = "https://w3id.org/tmkg/id/graph/ontology"
+COMMENT = "<http://www.w3.org/2000/01/rdf-schema#comment>"
+
+
+def _own_graphs(virtuoso: Virtuoso) -> set[tuple[str, ...]]:
+    """tmkg's own graphs as Virtuoso holds them (asked directly, not through tmkg)."""
+    query = (
+        f"SELECT ?g ?s ?p ?o WHERE {{ {{ GRAPH ?g {{ ?s ?p ?o }} VALUES ?g {{ <{REFERENCE}> "
+        f"<{ONTOLOGY}> }} }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} VALUES ?s {{ <{REFERENCE}> "
+        f"<{ONTOLOGY}> }} }} }}"
+    )
+    answer = httpx.get(virtuoso.endpoint, params={"query": query, "format": "json"}).json()
+    rows = answer["results"]["bindings"]
+    return {tuple(row[key]["value"] for key in ("g", "s", "p", "o")) for row in rows}
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        f"INSERT DATA {{ GRAPH <{REFERENCE}> {{ <http://e/s> <http://e/p> 1 }} }}",
+        f"INSERT {{ GRAPH <{ONTOLOGY}> {{ ?s <http://e/p> 1 }} }} WHERE {{ ?s a tm:Mark }}",
+        f'INSERT DATA {{ <{REFERENCE}> {COMMENT} "mine" }}',
+        f"WITH <{ONTOLOGY}> INSERT {{ <http://e/s> <http://e/p> 1 }} WHERE {{}}",
+        f"COPY <http://example.org/v> TO <{REFERENCE}>",
+        "INSERT { GRAPH ?g { <http://e/s> <http://e/p> 1 } } WHERE { GRAPH ?g { ?s a tm:Mark } }",
+    ],
+)
+def test_a_remote_update_adding_to_tmkgs_own_graphs_is_refused(
+    writable: GraphQLServer, virtuoso: Virtuoso, update: str
+) -> None:
+    """The remote store runs the text itself: tmkg reads which graphs it writes first, and
+    refuses (403, nothing sent) what would be lost at the next opening (helper-97 fault 2)."""
+    before = _own_graphs(virtuoso)
+    assert len(before) > 1000
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    answer = httpx.post(writable.endpoint, data={"update": update}, headers=auth)
+    assert answer.status_code == 403, answer.text
+    assert "tmkg's own" in answer.text
+    assert _own_graphs(virtuoso) == before
+
+
+def test_a_remote_update_removing_tmkgs_own_graphs_leaves_them_as_shipped(
+    writable: GraphQLServer, virtuoso: Virtuoso
+) -> None:
+    """What an update removes from tmkg's graphs comes back at once, and what it writes about
+    them through a variable goes (the embedded store's update keeps them the same way)."""
+    before = _own_graphs(virtuoso)
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    for update in (
+        f"DELETE WHERE {{ GRAPH <{REFERENCE}> {{ ?s ?p ?o }} }}",  # Virtuoso: DROP needs CREATE
+        f"DELETE WHERE {{ GRAPH <{ONTOLOGY}> {{ ?s a ?c }} }}",
+        f'INSERT {{ ?g {COMMENT} "mine" }} WHERE {{ VALUES ?g {{ <{REFERENCE}> <urn:x:mine> }} }}',
+    ):
+        answer = httpx.post(writable.endpoint, data={"update": update}, headers=auth)
+        assert answer.status_code == 204, answer.text
+        assert _own_graphs(virtuoso) == before, update
+    mine = f'ASK {{ <urn:x:mine> {COMMENT} "mine" }}'
+    assert httpx.get(writable.endpoint, params={"query": mine}).json()["boolean"] is True

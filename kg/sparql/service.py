@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import logging
 import socket
 import threading
 from collections.abc import Sequence
@@ -50,6 +51,7 @@ from kg.errors import Forbidden, QueryError
 from kg.graph import KnowledgeGraph
 from kg.namespaces import PREFIXES
 from kg.reference import kept_by_tmkg
+from kg.sparql.update_targets import own_graph_write, parse_update
 from kg.sparql.worker import answer_query
 from kg.sparql.workers import QueryAnswer, QueryJob, QueryWorkerPool, SyntaxJob, UpdateJob
 from kg.sparql.write_token import authorize_write
@@ -58,6 +60,8 @@ from kg.store.crashpoints import reached
 from kg.store.sparql_scan import VARIABLE_ENDPOINT, SparqlScan, scan_sparql
 
 __all__ = ["SparqlService", "check_public_endpoint"]
+
+log = logging.getLogger(__name__)
 
 
 class SparqlService:
@@ -319,7 +323,19 @@ class SparqlService:
     def _run_update(self, text: str, base_iri: str | None) -> None:
         store = self.graph.store
         if self._remote:
+            written = own_graph_write(text, prefixes=PREFIXES, base_iri=base_iri)
+            if written is not None:
+                raise _own_graph_refused(written)
             store.update(text, prefixes=PREFIXES, base_iri=base_iri)  # type: ignore[call-arg]
+            # What it removed there (CLEAR ALL, DROP) comes back, and what a variable put there
+            # goes, as the next opening would do: now, so that no query sees it meanwhile.
+            _, removed = self.graph.restore_reference_data()
+            if removed:
+                log.warning(
+                    "the update wrote %d statement(s) about tmkg's own graphs through a "
+                    "variable; removed (tmkg keeps those graphs as shipped)",
+                    removed,
+                )
             return
         job = UpdateJob(sparql=text, base_iri=base_iri, prefixes=tuple(PREFIXES.items()))
         removed, added = self._workers().update(job, timeout=self.settings.query_timeout)
@@ -335,9 +351,12 @@ class SparqlService:
         """Raise `QueryError` if the text is malformed: a syntax error is told before a refusal.
 
         The text is parsed by the engine in a confined worker, so the refusal that follows is
-        still the worker's to enforce. A remote store has no workers: its refusal stands.
+        still the worker's to enforce. A remote store has no workers: an update is read by
+        rdflib's parser (`kg.sparql.update_targets`, as before it is sent), a query not at all.
         """
         if self._remote:
+            if update:
+                parse_update(sparql, prefixes=PREFIXES, base_iri=base_iri)
             return
         job = SyntaxJob(sparql, update, base_iri, tuple(PREFIXES.items()))
         self._workers().check_syntax(job, timeout=self.settings.query_timeout)
@@ -477,10 +496,13 @@ def _own_graphs_kept(removed: Sequence[ox.Quad], added: Sequence[ox.Quad]) -> li
     for quad in added:
         if kept_by_tmkg(quad):
             where = quad.graph_name if isinstance(quad.graph_name, ox.NamedNode) else quad.subject
-            raise Forbidden(
-                f"the update adds to or about the graph {where.value}, tmkg's own reference "  # type: ignore[union-attr]
-                "data, which is brought back to the shipped content each time the store is "
-                "opened",
-                suggestion="write your statements in a graph of your own",
-            )
+            raise _own_graph_refused(where.value)  # type: ignore[union-attr]
     return [quad for quad in removed if not kept_by_tmkg(quad)]
+
+
+def _own_graph_refused(graph: str) -> Forbidden:
+    return Forbidden(
+        f"the update adds to or about the graph {graph}, tmkg's own reference data, which is "
+        "brought back to the shipped content each time the store is opened",
+        suggestion="write your statements in a graph of your own",
+    )
