@@ -60,7 +60,7 @@ from kg.ingest.validate_store import (
     validate_in_store,
 )
 from kg.lazy import lazy_module
-from kg.reference import REFERENCE_GRAPHS, own_graph_quads, reference_quads
+from kg.reference import kept_by_tmkg, own_graph_quads, reference_quads
 from kg.store import Store
 from kg.store.crashpoints import reached
 from kg.store.oxigraph import OxigraphStore, Stage, make_room, scan_checkpoint_path
@@ -167,11 +167,9 @@ def holds_little(store: OxigraphStore, limit: int) -> bool:
     (a seed case, a few files): then data written into its staged copy can be judged there,
     the copy's every statement at hand, in about the time its own quads take. Reads at most
     `limit` quads and the reference data."""
-    reference = set(REFERENCE_GRAPHS)
-    wanted = {q for q in reference_quads() if isinstance(q.graph_name, ox.DefaultGraph)}
     other = 0
     for quad in store.quads():
-        if quad.graph_name in reference or quad in wanted:
+        if kept_by_tmkg(quad):
             continue
         other += 1
         if other > limit:
