@@ -7,6 +7,7 @@ sure the ontology and reference data (jurisdictions, Nice classes) are present a
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -30,6 +31,8 @@ from kg.namespaces import PREFIXES, TM
 from kg.reference import REFERENCE_GRAPHS, reference_quads
 from kg.resources import SEED_DIR
 from kg.store import QueryResult, Store, open_store
+
+log = logging.getLogger(__name__)
 
 __all__ = ["GraphStats", "KnowledgeGraph", "seed_files"]
 
@@ -229,17 +232,50 @@ class KnowledgeGraph:
         reference graphs and their descriptions in the default graph) to exactly the shipped
         content; return (quads added back, quads removed). Done at each writable opening, and
         after a SPARQL Update on a remote store, which cannot be checked quad by quad before it
-        runs (`kg.sparql.update_targets`). Raises `StoreError` as the store's writes do."""
-        # What is stored is read first (a few pattern reads, cheap on a remote store too), so
-        # nothing is written or looked up quad by quad when it is current.
+        runs (`kg.sparql.update_targets`). A remote store removes what is stale by subject,
+        predicate and graph (`RemoteSparqlStore.remove_matching`: it may hold a literal in
+        another form than the one read back, or a blank node), then gets back what that took
+        of the shipped content. Raises `StoreError` as the store's writes do."""
         wanted = set(reference_quads())
-        stored = {quad for graph in REFERENCE_GRAPHS for quad in self.store.quads(graph=graph)}
-        for graph in REFERENCE_GRAPHS:  # each reference graph is described in the default graph
-            stored.update(self.store.quads(subject=graph, graph=ox.DefaultGraph()))
+        stored = self._own_quads()
+        stale = stored - wanted
+        if stale:
+            remove_matching = getattr(self.store, "remove_matching", None)
+            if remove_matching is None:
+                self.store.remove(stale)
+            else:
+                stored = self._removed_remotely(stale, remove_matching)
+                left = stored - wanted
+                if left:  # Virtuoso matches no NaN, so it deletes none: in its default graph
+                    log.warning(
+                        "%d statement(s) about tmkg's own graphs could not be removed from "
+                        "the remote store (such as %s)",
+                        len(left),
+                        next(iter(left)),
+                    )
+                    stale -= left
         missing = wanted - stored
         if missing:
             self.store.add(missing)
-        stale = stored - wanted
-        if stale:
-            self.store.remove(stale)
         return len(missing), len(stale)
+
+    def _removed_remotely(
+        self, stale: set[ox.Quad], remove_matching: Callable[[object], None]
+    ) -> set[ox.Quad]:
+        """Remove `stale` from a remote store by pattern, and a reference graph still holding
+        some of it whole (CLEAR: Virtuoso deletes no NaN by matching it); return what tmkg's
+        graphs then hold."""
+        remove_matching({(q.subject, q.predicate, q.graph_name) for q in stale})
+        stored = self._own_quads()
+        kept = {q.graph_name for q in stored if q in stale} & set(REFERENCE_GRAPHS)
+        for graph in kept:
+            self.store.update(f"CLEAR SILENT GRAPH {graph}")
+        return self._own_quads() if kept else stored
+
+    def _own_quads(self) -> set[ox.Quad]:
+        # A few pattern reads, cheap on a remote store too: nothing is written or looked up
+        # quad by quad when the stored content is current.
+        stored = {quad for graph in REFERENCE_GRAPHS for quad in self.store.quads(graph=graph)}
+        for graph in REFERENCE_GRAPHS:  # each reference graph is described in the default graph
+            stored.update(self.store.quads(subject=graph, graph=ox.DefaultGraph()))
+        return stored

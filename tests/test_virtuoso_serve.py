@@ -16,6 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from kg import KnowledgeGraph
+from kg.store.sparql_remote import DEFAULT_GRAPH
 from tests.conftest import DATA
 from tests.graphql_support import GraphQLServer
 from tests.sparql_support import RecordingServer
@@ -216,6 +218,11 @@ def _own_graphs(virtuoso: Virtuoso) -> set[tuple[str, ...]]:
         f"WITH <{ONTOLOGY}> INSERT {{ <http://e/s> <http://e/p> 1 }} WHERE {{}}",
         f"COPY <http://example.org/v> TO <{REFERENCE}>",
         "INSERT { GRAPH ?g { <http://e/s> <http://e/p> 1 } } WHERE { GRAPH ?g { ?s a tm:Mark } }",
+        # helper-98: a prefix of an earlier operation; tmkg's default graph named
+        f"PREFIX rdfs: <{REFERENCE[:-9]}> INSERT DATA {{ GRAPH <urn:x> {{ <urn:a> <urn:p> 1 }} }}"
+        " ; INSERT DATA { GRAPH rdfs:reference { <urn:a> <urn:p> 2 } }",
+        f"INSERT DATA {{ GRAPH <{DEFAULT_GRAPH}> {{ <{REFERENCE}> {COMMENT} 'x' }} }}",
+        f"WITH <{DEFAULT_GRAPH}> INSERT {{ <{ONTOLOGY}> {COMMENT} 'x' }} WHERE {{}}",
     ],
 )
 def test_a_remote_update_adding_to_tmkgs_own_graphs_is_refused(
@@ -249,3 +256,58 @@ def test_a_remote_update_removing_tmkgs_own_graphs_leaves_them_as_shipped(
         assert _own_graphs(virtuoso) == before, update
     mine = f'ASK {{ <urn:x:mine> {COMMENT} "mine" }}'
     assert httpx.get(writable.endpoint, params={"query": mine}).json()["boolean"] is True
+
+
+def test_what_a_variable_writes_about_tmkgs_graphs_is_removed_in_any_form(
+    writable: GraphQLServer, virtuoso: Virtuoso
+) -> None:
+    """Literals Virtuoso keeps in another form than the one read back (``xsd:string``,
+    durations) and blank nodes cannot be removed quad by quad: they are removed by pattern, and
+    the next update and the next opening of the store work (helper-98 faults 3 and 4). Not
+    tried: a NaN, which Virtuoso 7.2.5 deletes by no pattern, and which even comes back after
+    CLEAR GRAPH once the graph is written again (docs/remote-stores.md)."""
+    before = _own_graphs(virtuoso)
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    for value in (
+        '"Evil"^^xsd:string',
+        '"P1Y"^^xsd:duration',
+        "_:b",
+        "[ rdfs:label 'nested' ]",
+    ):
+        update = f"INSERT {{ ?g {COMMENT} {value} }} WHERE {{ VALUES ?g {{ <{REFERENCE}> }} }}"
+        answer = httpx.post(writable.endpoint, data={"update": update}, headers=auth)
+        assert answer.status_code == 204, (value, answer.text)
+        assert _own_graphs(virtuoso) == before, value
+    mine = "INSERT DATA { GRAPH <urn:x:mine> { <urn:x:a> <urn:x:p> 1 } }"
+    answer = httpx.post(writable.endpoint, data={"update": mine}, headers=auth)
+    assert answer.status_code == 204, answer.text
+    KnowledgeGraph(virtuoso.store()).close()  # a writable opening restores, and starts
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        'INSERT DATA { GRAPH <urn:x> { <urn:a> <urn:p> "A\\u0022, " } } ; INSERT DATA { GRAPH '
+        f'<{REFERENCE}> {{ <urn:a> <urn:p> " }} }} #"^^xsd:string }} }}',
+        "INSERT INTO GRAPH <urn:x> { <urn:a> <urn:p> 1 }",
+        "INSERT DATA { " + " ".join(f"<urn:s{i}> <urn:p> {i} ." for i in range(4000)) + " }",
+    ],
+)
+def test_a_remote_update_tmkg_cannot_read_as_sent_is_400_and_not_sent(
+    writable: GraphQLServer, virtuoso: Virtuoso, update: str
+) -> None:
+    before = _own_graphs(virtuoso)
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    answer = httpx.post(writable.endpoint, data={"update": update}, headers=auth)
+    assert answer.status_code == 400, answer.text
+    assert _own_graphs(virtuoso) == before
+    sent = httpx.get(virtuoso.endpoint, params={"query": "ASK { <urn:a> ?p ?o }", "format": "json"})
+    assert sent.json()["boolean"] is False
+
+
+def test_without_the_token_a_remote_update_is_refused_unread(writable: GraphQLServer) -> None:
+    """Reading a large update takes seconds: refused first, so no one without the token can
+    make the server spend them (helper-98 fault 6); a text no parser reads is 403 too."""
+    for update in ("INSERT DATA { oops", "INSERT DATA { " + "<urn:a> <urn:p> 1 . " * 3000 + "}"):
+        answer = httpx.post(writable.endpoint, data={"update": update})
+        assert answer.status_code == 403, answer.text[:300]

@@ -175,8 +175,8 @@ class Virtuoso:
             for graph in store.named_graphs():
                 if graph.value not in kept:
                     store.update(f"DROP SILENT GRAPH {graph}")
-            if not kept:
-                store.update(f"DROP SILENT GRAPH <{DEFAULT_GRAPH}>")
+            if not kept:  # CLEAR: Virtuoso drops only graphs it was told to CREATE
+                store.update(f"CLEAR SILENT GRAPH <{DEFAULT_GRAPH}>")
                 return
             described = ", ".join(f"<{iri}>" for iri in sorted(kept))
             store.update(

@@ -51,12 +51,13 @@ from kg.errors import Forbidden, QueryError
 from kg.graph import KnowledgeGraph
 from kg.namespaces import PREFIXES
 from kg.reference import kept_by_tmkg
-from kg.sparql.update_targets import own_graph_write, parse_update
+from kg.sparql.update_targets import check_sendable, own_graph_write
 from kg.sparql.worker import answer_query
 from kg.sparql.workers import QueryAnswer, QueryJob, QueryWorkerPool, SyntaxJob, UpdateJob
 from kg.sparql.write_token import authorize_write
 from kg.store import QueryResult, Store
 from kg.store.crashpoints import reached
+from kg.store.sparql_remote import update_text
 from kg.store.sparql_scan import VARIABLE_ENDPOINT, SparqlScan, scan_sparql
 
 __all__ = ["SparqlService", "check_public_endpoint"]
@@ -323,17 +324,20 @@ class SparqlService:
     def _run_update(self, text: str, base_iri: str | None) -> None:
         store = self.graph.store
         if self._remote:
-            written = own_graph_write(text, prefixes=PREFIXES, base_iri=base_iri)
+            sent = update_text(text, PREFIXES, base_iri)  # read exactly what the server runs
+            check_sendable(sent)
+            default = getattr(store, "default_graph", None)
+            written = own_graph_write(sent, default_graph=default.value if default else None)
             if written is not None:
                 raise _own_graph_refused(written)
-            store.update(text, prefixes=PREFIXES, base_iri=base_iri)  # type: ignore[call-arg]
-            # What it removed there (CLEAR ALL, DROP) comes back, and what a variable put there
-            # goes, as the next opening would do: now, so that no query sees it meanwhile.
+            store.update(sent)
+            # What it removed there (CLEAR, DELETE) comes back, and what a variable put there
+            # goes, as the next opening would do: now, so that no query sees it for long.
             _, removed = self.graph.restore_reference_data()
             if removed:
                 log.warning(
-                    "the update wrote %d statement(s) about tmkg's own graphs through a "
-                    "variable; removed (tmkg keeps those graphs as shipped)",
+                    "the update wrote %d statement(s) in or about tmkg's own graphs that its "
+                    "text did not name; removed (tmkg keeps those graphs as shipped)",
                     removed,
                 )
             return
@@ -351,12 +355,11 @@ class SparqlService:
         """Raise `QueryError` if the text is malformed: a syntax error is told before a refusal.
 
         The text is parsed by the engine in a confined worker, so the refusal that follows is
-        still the worker's to enforce. A remote store has no workers: an update is read by
-        rdflib's parser (`kg.sparql.update_targets`, as before it is sent), a query not at all.
+        still the worker's to enforce. A remote store has no workers: the text is not read
+        before a refusal (rdflib's parser takes seconds for a large update: no one without the
+        token can make the server spend them).
         """
-        if self._remote:
-            if update:
-                parse_update(sparql, prefixes=PREFIXES, base_iri=base_iri)
+        if self._remote:  # the server's own check, once the update is sent (not when refused)
             return
         job = SyntaxJob(sparql, update, base_iri, tuple(PREFIXES.items()))
         self._workers().check_syntax(job, timeout=self.settings.query_timeout)

@@ -51,12 +51,14 @@ from kg.store.sparql_scan import scan_sparql, tokens
 from kg.store.sparql_split import SplitQuery, split_values
 
 __all__ = [
+    "BATCH_OPERATIONS",
     "BATCH_QUADS",
     "DEFAULT_GRAPH",
     "PAGE_ROWS",
     "VALUES_LIMIT",
     "VIRTUOSO_SYSTEM_GRAPHS",
     "RemoteSparqlStore",
+    "update_text",
 ]
 
 DEFAULT_GRAPH = str(GRAPH) + "default"
@@ -64,6 +66,7 @@ DEFAULT_GRAPH = str(GRAPH) + "default"
 # INSERT DATA of ~1,500 seed quads ("generated SQL text has exceeded 10000 lines"), and from
 # 100 to 1,000 the load time barely moves; a batch the server finds too big is split in two.
 BATCH_QUADS = 500
+BATCH_OPERATIONS = 100  # pattern deletions per request (remove_matching)
 # Entries of one VALUES block per query: Virtuoso 7.2.5 refuses ~4,095 (see sparql_split).
 VALUES_LIMIT = 2_000
 # Rows per page when listing quads; Virtuoso's default ResultSetMaxRows is 10,000.
@@ -258,6 +261,29 @@ class RemoteSparqlStore:
         self._write("DELETE DATA", list(_batches(present, self.batch_size)), undo="INSERT DATA")
         return len(present)
 
+    def remove_matching(
+        self, patterns: Iterable[tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, GraphName]]
+    ) -> None:
+        """Remove every quad with a pattern's subject, predicate and graph, whatever its object
+        (a blank-node subject stands for any blank node): for quads `remove` cannot name
+        exactly, blank nodes and literals the server keeps in another form than the one read
+        back (Virtuoso: ``"x"^^xsd:string``, ``NaN``, durations). Requests of
+        `BATCH_OPERATIONS` operations, each atomic at the server."""
+        operations = []
+        for subject, predicate, graph in dict.fromkeys(patterns):
+            where = _term_text(self._stored_graph(graph))
+            if isinstance(subject, ox.BlankNode):
+                operations.append(
+                    f"DELETE {{ GRAPH {where} {{ ?s {predicate} ?o }} }} WHERE {{ GRAPH "
+                    f"{where} {{ ?s {predicate} ?o }} FILTER(isBlank(?s)) }}"
+                )
+            else:
+                operations.append(
+                    f"DELETE WHERE {{ GRAPH {where} {{ {subject} {predicate} ?o }} }}"
+                )
+        for start in range(0, len(operations), BATCH_OPERATIONS):
+            self.update(" ;\n".join(operations[start : start + BATCH_OPERATIONS]))
+
     def close(self) -> None:
         self._client.close()
 
@@ -426,6 +452,12 @@ class RemoteSparqlStore:
         if quad.graph_name == self.default_graph:
             return ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph())
         return quad
+
+
+def update_text(sparql: str, prefixes: Mapping[str, str] | None, base_iri: str | None) -> str:
+    """The text `RemoteSparqlStore.update` sends for `sparql`: BASE and the PREFIX
+    declarations it does not make itself put in front (sent as is once it has them all)."""
+    return _prologue(sparql, prefixes, base_iri)
 
 
 def _prologue(sparql: str, prefixes: Mapping[str, str] | None, base_iri: str | None) -> str:
