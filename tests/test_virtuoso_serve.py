@@ -223,6 +223,7 @@ def _own_graphs(virtuoso: Virtuoso) -> set[tuple[str, ...]]:
         " ; INSERT DATA { GRAPH rdfs:reference { <urn:a> <urn:p> 2 } }",
         f"INSERT DATA {{ GRAPH <{DEFAULT_GRAPH}> {{ <{REFERENCE}> {COMMENT} 'x' }} }}",
         f"WITH <{DEFAULT_GRAPH}> INSERT {{ <{ONTOLOGY}> {COMMENT} 'x' }} WHERE {{}}",
+        f"BASE <{REFERENCE[:-9]}> INSERT DATA {{ GRAPH <reference> {{ <urn:a> <urn:p> 1 }} }}",
     ],
 )
 def test_a_remote_update_adding_to_tmkgs_own_graphs_is_refused(
@@ -311,3 +312,20 @@ def test_without_the_token_a_remote_update_is_refused_unread(writable: GraphQLSe
     for update in ("INSERT DATA { oops", "INSERT DATA { " + "<urn:a> <urn:p> 1 . " * 3000 + "}"):
         answer = httpx.post(writable.endpoint, data={"update": update})
         assert answer.status_code == 403, answer.text[:300]
+
+
+def test_a_text_with_its_own_base_reaches_virtuoso(
+    writable: GraphQLServer, virtuoso: Virtuoso
+) -> None:
+    """Virtuoso reads a BASE only before any PREFIX: a text's own leading BASE stays first,
+    tmkg's prefixes after it (helper-98 fault 7: both were a 400)."""
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    update = "BASE <http://example.org/based/> INSERT DATA { GRAPH <g> { <a> tm:b 1 } }"
+    answer = httpx.post(writable.endpoint, data={"update": update}, headers=auth)
+    assert answer.status_code == 204, answer.text
+    query = "BASE <http://example.org/based/> ASK { GRAPH <g> { <a> tm:b 1 } }"
+    answer = httpx.get(writable.endpoint, params={"query": query})
+    assert answer.status_code == 200 and answer.json()["boolean"] is True, answer.text
+    check = "ASK { GRAPH <http://example.org/based/g> { <http://example.org/based/a> ?p 1 } }"
+    direct = httpx.get(virtuoso.endpoint, params={"query": check, "format": "json"})
+    assert direct.json()["boolean"] is True

@@ -461,10 +461,21 @@ def update_text(sparql: str, prefixes: Mapping[str, str] | None, base_iri: str |
 
 
 def _prologue(sparql: str, prefixes: Mapping[str, str] | None, base_iri: str | None) -> str:
-    """`sparql` with BASE and the PREFIX declarations it does not make itself put in front."""
+    r"""`sparql` with BASE and the PREFIX declarations it does not make itself put in front.
+
+    A text that begins with its own BASE keeps it first, tmkg's declarations after it:
+    Virtuoso 7.2.5 reads a BASE only before any PREFIX (the standard's prologue takes both in
+    any order).
+
+    >>> _prologue("BASE <urn:b:> SELECT * { <x> ?p ?o }", {"tm": "urn:tm#"}, "http://h/sparql")
+    'BASE <urn:b:>\nPREFIX tm: <urn:tm#>\n SELECT * { <x> ?p ?o }'
+    """
+    items = list(islice(tokens(sparql), 2000))
     head = [f"BASE <{base_iri}>"] if base_iri else []
+    cut = 0  # where tmkg's declarations go: in front, or after the text's own leading BASE
+    if len(items) > 1 and items[0].keyword == "BASE" and items[1].kind == "iri":
+        head, cut = [], items[1].start + len(items[1].text)
     if prefixes:
-        items = list(islice(tokens(sparql), 2000))
         declared = {
             items[i + 1].text[:-1]
             for i, token in enumerate(items[:-1])
@@ -473,7 +484,11 @@ def _prologue(sparql: str, prefixes: Mapping[str, str] | None, base_iri: str | N
         head += [
             f"PREFIX {name}: <{iri}>" for name, iri in prefixes.items() if name not in declared
         ]
-    return "\n".join([*head, sparql]) if head else sparql
+    if not head:
+        return sparql
+    if cut:
+        return "\n".join([sparql[:cut], *head, sparql[cut:]])
+    return "\n".join([*head, sparql])
 
 
 def _term_text(term: object) -> str | None:
