@@ -235,9 +235,16 @@ class KnowledgeGraph:
         runs (`kg.sparql.update_targets`). A remote store removes what is stale by subject,
         predicate and graph (`RemoteSparqlStore.remove_matching`: it may hold a literal in
         another form than the one read back, or a blank node), then gets back what that took
-        of the shipped content. Raises `StoreError` as the store's writes do."""
+        of the shipped content; what it holds there and cannot be read back, it writes anew.
+        Raises `StoreError` as the store's writes do."""
         wanted = set(reference_quads())
-        stored = self._own_quads()
+        try:
+            stored = self._own_quads()
+        except (KGError, SyntaxError, ValueError) as error:
+            if not hasattr(self.store, "remove_matching"):
+                raise
+            self._rewrite_remote_reference_data(error)
+            return len(wanted), 0
         stale = stored - wanted
         if stale:
             remove_matching = getattr(self.store, "remove_matching", None)
@@ -258,6 +265,20 @@ class KnowledgeGraph:
         if missing:
             self.store.add(missing)
         return len(missing), len(stale)
+
+    def _rewrite_remote_reference_data(self, error: Exception) -> None:
+        """Empty tmkg's graphs on a remote store, and its statements about them in the
+        default graph, then write them as shipped: for when they cannot be read back (a value
+        Oxigraph refuses, such as a language tag of 11 letters or a relative IRI; more rows
+        than Virtuoso pages through: ``SR353``), rather than fail every update and every start
+        on them."""
+        log.warning("tmkg's own graphs could not be read back (%s): written anew", error)
+        for graph in REFERENCE_GRAPHS:
+            self.store.update(f"CLEAR SILENT GRAPH {graph}")
+        self.store.remove_matching(  # type: ignore[attr-defined]
+            (graph, None, ox.DefaultGraph()) for graph in REFERENCE_GRAPHS
+        )
+        self.store.add(reference_quads())
 
     def _removed_remotely(
         self, stale: set[ox.Quad], remove_matching: Callable[[object], None]

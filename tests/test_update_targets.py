@@ -7,7 +7,12 @@ import pytest
 
 from kg.errors import Forbidden, QueryError
 from kg.namespaces import PREFIXES
-from kg.sparql.update_targets import MAX_CHECKED_BYTES, check_sendable, own_graph_write
+from kg.sparql.update_targets import (
+    MAX_CHECKED_BYTES,
+    check_sendable,
+    own_graph_write,
+    update_targets,
+)
 from kg.store.sparql_remote import DEFAULT_GRAPH, update_text
 
 REFERENCE = "https://w3id.org/tmkg/id/graph/reference"
@@ -166,3 +171,110 @@ def test_a_large_update_is_read_whole() -> None:
     text = f"INSERT DATA {{ GRAPH <urn:g> {{ {body} }} <{REFERENCE}> {LABEL} 1 }}"
     check_sendable(update_text(text, PREFIXES, None))
     assert _written(text) == REFERENCE
+
+
+def _may_change(text: str) -> bool:
+    sent = update_text(text, PREFIXES, None)
+    return update_targets(sent, default_graph=DEFAULT_GRAPH).may_change
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        # removals that may reach them: by name, by a variable graph or subject, whole graphs
+        f"DELETE DATA {{ GRAPH <{REFERENCE}> {{ <urn:a> <urn:b> 1 }} }}",
+        f"DELETE DATA {{ <{ONTOLOGY}> {LABEL} 'x' }}",
+        "DELETE WHERE { ?s ?p ?o }",
+        "DELETE WHERE { GRAPH ?g { <urn:a> ?p ?o } }",
+        f"DELETE WHERE {{ GRAPH <{DEFAULT_GRAPH}> {{ ?s {LABEL} ?o }} }}",
+        "DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+        f"WITH <{REFERENCE}> DELETE {{ <urn:a> ?p ?o }} WHERE {{ <urn:a> ?p ?o }}",
+        "CLEAR ALL",
+        "CLEAR NAMED",
+        "DROP DEFAULT",
+        f"CLEAR GRAPH <{ONTOLOGY}>",
+        f"DROP SILENT GRAPH <{DEFAULT_GRAPH}>",
+        f"MOVE <{REFERENCE}> TO <urn:mine>",
+        "MOVE DEFAULT TO <urn:mine>",
+        "COPY <urn:mine> TO DEFAULT",
+        "ADD <urn:mine> TO DEFAULT",
+        "LOAD <https://example.org/x.ttl>",
+        # writes about them through a variable subject in the default graph
+        f"INSERT {{ ?g {LABEL} 'x' }} WHERE {{ ?g a tm:Mark }}",
+        f"WITH <{DEFAULT_GRAPH}> INSERT {{ ?g {LABEL} 'x' }} WHERE {{ ?g a tm:Mark }}",
+        # one such operation among harmless ones
+        "INSERT DATA { GRAPH <urn:mine> { <urn:a> <urn:b> 1 } } ; CLEAR DEFAULT",
+    ],
+)
+def test_updates_that_may_change_tmkgs_graphs_are_followed_by_a_restore(update: str) -> None:
+    assert _may_change(update) is True
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        "INSERT DATA { GRAPH <urn:mine> { <urn:a> <urn:b> 1 } }",
+        "INSERT DATA { <urn:a> <urn:b> 1 }",
+        "DELETE DATA { GRAPH <urn:mine> { <urn:a> <urn:b> 1 } <urn:x> <urn:y> 2 }",
+        "DELETE WHERE { GRAPH <urn:mine> { ?s ?p ?o } }",
+        "DELETE WHERE { <urn:a> ?p ?o }",
+        "DELETE { GRAPH <urn:mine> { ?s ?p ?o } } INSERT { GRAPH <urn:new> { ?s ?p ?o } } "
+        "WHERE { GRAPH <urn:mine> { ?s ?p ?o } }",
+        "WITH <urn:mine> DELETE { ?s ?p ?o } INSERT { ?s ?p 1 } WHERE { ?s ?p ?o }",
+        "INSERT { <urn:a> <urn:b> ?o } WHERE { ?s <urn:b> ?o }",
+        "INSERT { _:b <urn:b> ?o } WHERE { ?s <urn:b> ?o }",
+        "CLEAR GRAPH <urn:mine> ; DROP SILENT GRAPH <urn:old> ; CREATE GRAPH <urn:new>",
+        f"COPY <{REFERENCE}> TO <urn:mine>",
+        "MOVE <urn:a> TO <urn:b>",
+        "LOAD <https://example.org/x.ttl> INTO GRAPH <urn:mine>",
+    ],
+)
+def test_updates_naming_only_other_graphs_and_subjects_need_no_restore(update: str) -> None:
+    assert _may_change(update) is False
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        f"PREFIX t: <{REFERENCE[:-15]}> INSERT DATA {{ GRAPH t:graph\\/reference {{ <urn:a> <urn:p> 1 }} }}",
+        f"PREFIX t: <{REFERENCE[:-9]}> INSERT DATA {{ t:refer\\ence {LABEL} 'x' }}",
+        "INSERT DATA { GRAPH <urn:g> { <urn:a> tm:b\\-c 1 } }",
+    ],
+)
+def test_an_escaped_character_in_a_prefixed_name_is_not_sent(update: str) -> None:
+    """rdflib keeps the backslash of SPARQL's PN_LOCAL_ESC, the standard drops it: on an
+    Oxigraph or Fuseki server `t:graph\\/reference` is the reference graph (helper-99 fault 3)."""
+    with pytest.raises(QueryError, match="escaped character in the prefixed name"):
+        check_sendable(update)
+
+
+def test_a_backslash_in_a_string_or_iri_is_sent() -> None:
+    check_sendable('INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> "a\\\\b\\"c" } }')
+
+
+@pytest.mark.parametrize(
+    ("update", "sources"),
+    [
+        ("MOVE <urn:mv> TO DEFAULT", ("urn:mv",)),
+        ("ADD <urn:a> TO DEFAULT ; COPY SILENT GRAPH <urn:b> TO DEFAULT", ("urn:a", "urn:b")),
+        (f"COPY <urn:c> TO <{DEFAULT_GRAPH}>", ("urn:c",)),
+        ("COPY <urn:c> TO <urn:d> ; MOVE DEFAULT TO <urn:e>", ()),
+    ],
+)
+def test_graphs_brought_into_the_default_graph_are_named(
+    update: str, sources: tuple[str, ...]
+) -> None:
+    """The caller asks the store whether they hold statements about tmkg's graphs."""
+    sent = update_text(update, PREFIXES, None)
+    assert update_targets(sent, default_graph=DEFAULT_GRAPH).into_default == sources
+
+
+def test_tmkgs_prefixes_hold_until_the_text_declares_its_own() -> None:
+    """A prefix the text declares after its first operation holds from there on: tmkg's
+    declaration stays in front for the operations before (helper-99 fault 7)."""
+    text = "INSERT DATA { <urn:a> tm:b 1 } ; PREFIX tm: <urn:other#> INSERT DATA { <urn:a> tm:b 2 }"
+    sent = update_text(text, PREFIXES, None)
+    assert sent.startswith("PREFIX ") and f"PREFIX tm: <{PREFIXES['tm']}>" in sent
+    assert update_targets(sent).writes is None
+    leading = update_text("PREFIX tm: <urn:other#> INSERT DATA { <urn:a> tm:b 2 }", PREFIXES, None)
+    assert f"PREFIX tm: <{PREFIXES['tm']}>" not in leading

@@ -329,3 +329,57 @@ def test_a_text_with_its_own_base_reaches_virtuoso(
     check = "ASK { GRAPH <http://example.org/based/g> { <http://example.org/based/a> ?p 1 } }"
     direct = httpx.get(virtuoso.endpoint, params={"query": check, "format": "json"})
     assert direct.json()["boolean"] is True
+
+
+def test_statements_tmkg_cannot_read_back_are_written_anew(
+    writable: GraphQLServer, virtuoso: Virtuoso
+) -> None:
+    """A value Oxigraph refuses (an 11-letter language tag, a relative IRI) or more statements
+    than Virtuoso pages through (10,000) about tmkg's graphs: they cannot be read back, so
+    tmkg's graphs are written anew; later updates and the next start work (helper-99 faults
+    1 and 2: every later update was a 500 or 400, and kg serve did not start)."""
+    before = _own_graphs(virtuoso)
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    many = (
+        f"INSERT {{ ?g ?pp 1 }} USING <{REFERENCE}> WHERE {{ ?s ?p ?o VALUES ?k {{ 1 2 3 }} "
+        'BIND(IRI(CONCAT("urn:p", STR(?k), MD5(CONCAT(STR(?s), STR(?p), STR(?o))))) AS ?pp) '
+        f"VALUES ?g {{ <{REFERENCE}> }} }}"
+    )
+    for update in (
+        f'INSERT {{ ?g {COMMENT} "x"@abcdefghijk }} WHERE {{ VALUES ?g {{ <{REFERENCE}> }} }}',
+        f'INSERT {{ ?g <urn:p> ?o }} WHERE {{ VALUES ?g {{ <{ONTOLOGY}> }} BIND(IRI("foo") AS ?o) }}',
+        many,
+    ):
+        answer = httpx.post(writable.endpoint, data={"update": update}, headers=auth)
+        assert answer.status_code == 204, answer.text
+        assert _own_graphs(virtuoso) == before, update[:60]
+    mine = "INSERT DATA { GRAPH <urn:x:mine> { <urn:x:a> <urn:x:p> 2 } }"
+    answer = httpx.post(writable.endpoint, data={"update": mine}, headers=auth)
+    assert answer.status_code == 204, answer.text
+    KnowledgeGraph(virtuoso.store()).close()  # a writable opening: reads them, and starts
+
+
+def test_a_graph_about_tmkgs_graphs_is_not_moved_into_the_default_graph(
+    writable: GraphQLServer, virtuoso: Virtuoso
+) -> None:
+    """ADD/COPY/MOVE into the default graph of a graph holding statements about tmkg's graphs
+    is refused (403), the graph left as it was (helper-99 fault 4: they were dropped after)."""
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    setup = (
+        f'INSERT DATA {{ GRAPH <urn:x:mv> {{ <{REFERENCE}> {COMMENT} "my note" . '
+        "<urn:x:mv1> <urn:x:p> 1 } }"
+    )
+    assert httpx.post(writable.endpoint, data={"update": setup}, headers=auth).status_code == 204
+    before = _own_graphs(virtuoso)
+    for update in ("MOVE <urn:x:mv> TO DEFAULT", "ADD <urn:x:mv> TO DEFAULT"):
+        answer = httpx.post(writable.endpoint, data={"update": update}, headers=auth)
+        assert answer.status_code == 403, answer.text
+        assert "tmkg's own" in answer.text
+    assert _own_graphs(virtuoso) == before
+    check = f'ASK {{ GRAPH <urn:x:mv> {{ <{REFERENCE}> {COMMENT} "my note" }} }}'
+    assert httpx.get(virtuoso.endpoint, params={"query": check, "format": "json"}).json()["boolean"]
+    fine = (
+        "INSERT DATA { GRAPH <urn:x:mv2> { <urn:x:a> <urn:x:p> 1 } } ; ADD <urn:x:mv2> TO DEFAULT"
+    )
+    answer = httpx.post(writable.endpoint, data={"update": fine}, headers=auth)
+    assert answer.status_code == 204, answer.text

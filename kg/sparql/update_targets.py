@@ -32,6 +32,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
@@ -42,8 +43,16 @@ from rdflib.term import Node, URIRef, Variable
 
 from kg.errors import Forbidden, QueryError
 from kg.reference import REFERENCE_GRAPHS
+from kg.store.sparql_scan import tokens
 
-__all__ = ["MAX_CHECKED_BYTES", "check_sendable", "own_graph_write", "parse_update"]
+__all__ = [
+    "MAX_CHECKED_BYTES",
+    "UpdateTargets",
+    "check_sendable",
+    "own_graph_write",
+    "parse_update",
+    "update_targets",
+]
 
 MAX_CHECKED_BYTES = 64 * 1024
 """The largest update read before it is sent (rdflib's parser takes ~5 s for 64 KB)."""
@@ -54,8 +63,9 @@ _CODEPOINT_ESCAPE = re.compile(r"\\[uU]")
 
 def check_sendable(text: str) -> None:
     """Raise `QueryError` when `text` cannot be read before it is sent: over
-    `MAX_CHECKED_BYTES`, or holding a ``\\u``/``\\U`` escape (read differently by rdflib and
-    by servers such as Virtuoso)."""
+    `MAX_CHECKED_BYTES`, holding a ``\\u``/``\\U`` escape (read differently by rdflib and
+    by servers such as Virtuoso), or a prefixed name with an escaped character
+    (``t:graph\\/reference``: rdflib keeps the backslash, SPARQL's ``PN_LOCAL_ESC`` drops it)."""
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_CHECKED_BYTES:
         raise QueryError(
@@ -71,21 +81,68 @@ def check_sendable(text: str) -> None:
             "something else than tmkg reads in it",
             suggestion="write the character itself (the text is UTF-8)",
         )
+    escaped = next((t for t in tokens(text) if t.kind == "pname" and "\\" in t.text), None)
+    if escaped is not None:
+        raise QueryError(
+            f"an escaped character in the prefixed name {escaped.text} (character "
+            f"{escaped.start + 1}): rdflib keeps the backslash, the standard (and Oxigraph) "
+            "drops it, so the update could do something else than tmkg reads in it",
+            suggestion="write the IRI in full, <…>",
+        )
 
 
-def own_graph_write(text: str, *, default_graph: str | None = None) -> str | None:
-    """The IRI of the first of tmkg's own graphs `text` (the whole text sent, prologue
-    included) writes in or about, or None. `default_graph` is the named graph that holds
-    tmkg's default graph on the server (`kg.store.sparql_remote.DEFAULT_GRAPH`), if any.
+@dataclass(frozen=True)
+class UpdateTargets:
+    """What an update may do to tmkg's own graphs, read from its text (`update_targets`)."""
+
+    writes: str | None
+    """The first of tmkg's graphs it writes in or about by name (an IRI), or None."""
+    may_change: bool
+    """Whether it may change them otherwise: remove from them (``CLEAR ALL``, a pattern with a
+    variable graph or subject), or write about them through a variable; then the caller
+    restores them after it runs. False for updates naming only other graphs and subjects."""
+    into_default: tuple[str, ...] = ()
+    """Graphs it adds, copies or moves into the default graph (IRIs): statements about tmkg's
+    graphs among theirs would be statements kept by tmkg; the caller asks the store."""
+
+
+def update_targets(text: str, *, default_graph: str | None = None) -> UpdateTargets:
+    """What `text` (the whole text sent, prologue included) may do to tmkg's own graphs.
+    `default_graph` is the named graph that holds tmkg's default graph on the server
+    (`kg.store.sparql_remote.DEFAULT_GRAPH`), if any.
 
     Raises `QueryError` as `parse_update` does, and `Forbidden` when an ``INSERT`` template
     names its graph by a variable.
+
+    >>> update_targets("INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:p> 1 } }")
+    UpdateTargets(writes=None, may_change=False, into_default=())
+    >>> update_targets("DELETE WHERE { ?s ?p ?o }").may_change
+    True
     """
-    for operation in parse_update(text):
-        found = _written(operation, default_graph)
-        if found is not None:
-            return found
-    return None
+    operations = list(parse_update(text))
+    writes = next(
+        (found for op in operations if (found := _written(op, default_graph)) is not None), None
+    )
+    may_change = writes is not None or any(_may_change(op, default_graph) for op in operations)
+    into_default = tuple(
+        str(op["graph"][0])  # type: ignore[index]
+        for op in operations
+        if getattr(op, "name", "") in ("Add", "Copy", "Move")
+        and isinstance(op["graph"][0], URIRef)  # type: ignore[index]
+        and _is_default(_graph_term(op["graph"][1]), default_graph)  # type: ignore[index]
+    )
+    return UpdateTargets(writes, may_change, into_default)
+
+
+def _graph_term(target: object) -> Node | None:
+    """A graph of ADD/COPY/MOVE: None for DEFAULT."""
+    return target if isinstance(target, URIRef) else None
+
+
+def own_graph_write(text: str, *, default_graph: str | None = None) -> str | None:
+    """`update_targets(text).writes`: the IRI of the first of tmkg's own graphs `text` writes
+    in or about, or None."""
+    return update_targets(text, default_graph=default_graph).writes
 
 
 def parse_update(text: str) -> Iterator[Mapping[str, object]]:
@@ -132,16 +189,77 @@ def _written(operation: Mapping[str, object], default_graph: str | None) -> str 
     return None  # DELETE, CLEAR, DROP, CREATE: what they remove is restored afterwards
 
 
-def _template(quads: Any, with_graph: Node | None, default_graph: str | None) -> str | None:
-    """What a ``Quads`` parse node (triples outside GRAPH, then each GRAPH block) writes."""
+def _may_change(operation: Mapping[str, object], default_graph: str | None) -> bool:
+    """Whether `operation` may remove from tmkg's graphs, or write about them through a
+    variable subject (`_written` has found no write by name)."""
+    name = getattr(operation, "name", "")
+    if name in ("InsertData", "Create"):
+        return False
+    if name in ("DeleteData", "DeleteWhere"):
+        return _may_match(_field(operation, "quads"), None, default_graph)
+    if name == "Modify":
+        delete, insert = _field(operation, "delete"), _field(operation, "insert")
+        within = _field(operation, "withClause")
+        return (
+            delete is not None and _may_match(_field(delete, "quads"), within, default_graph)
+        ) or (
+            insert is not None
+            and _is_default(within, default_graph)
+            and any(isinstance(s, Variable) for s in _subjects(_block_triples(insert)))
+        )
+    if name in ("Clear", "Drop"):
+        target = _field(operation, "graphiri")
+        return not isinstance(target, URIRef) or _own(target) or str(target) == default_graph
+    if name in ("Add", "Copy", "Move"):
+        source, target = operation["graph"]  # type: ignore[index]
+        if name == "Move" and (not isinstance(source, URIRef) or _own(source)):
+            return True  # it empties its source
+        return not isinstance(target, URIRef) or str(target) == default_graph
+    if name == "Load":
+        target = _field(operation, "graphiri")
+        return target is None or str(target) == default_graph
+    return True
+
+
+def _block_triples(clause: Any) -> list[Any]:
+    """The triples outside GRAPH of a template clause (its ``Quads`` node)."""
+    quads = _field(clause, "quads")
+    return (_field(quads, "triples") or []) if quads is not None else []
+
+
+def _may_match(quads: Any, with_graph: Node | None, default_graph: str | None) -> bool:
+    """Whether a pattern or data block (a ``Quads`` node) may match statements of tmkg's
+    graphs: a variable or own graph, or in the default graph a variable or own subject."""
+    for graph, triples in _blocks(quads, with_graph):
+        if isinstance(graph, Variable) or _own(graph):
+            return True
+        if _is_default(graph, default_graph) and any(
+            isinstance(s, Variable) or _own(s) for s in _subjects(triples or ())
+        ):
+            return True
+    return False
+
+
+def _blocks(quads: Any, with_graph: Node | None) -> list[tuple[Node | None, Any]]:
+    """A ``Quads`` parse node's blocks, (graph, triples): the triples outside GRAPH (in the
+    ``WITH`` graph, None for the default graph), then each GRAPH block; none for None."""
     if quads is None:
-        return None
+        return []
     blocks: list[tuple[Node | None, Any]] = [(with_graph, _field(quads, "triples"))]
     blocks += [
         (_field(block, "term"), _field(block, "triples"))
         for block in _field(quads, "quadsNotTriples") or ()
     ]
-    for graph, triples in blocks:
+    return blocks
+
+
+def _is_default(graph: Node | None, default_graph: str | None) -> bool:
+    return graph is None or str(graph) == default_graph
+
+
+def _template(quads: Any, with_graph: Node | None, default_graph: str | None) -> str | None:
+    """What a ``Quads`` parse node (triples outside GRAPH, then each GRAPH block) writes."""
+    for graph, triples in _blocks(quads, with_graph):
         if isinstance(graph, Variable):
             raise Forbidden(
                 f"an INSERT template's GRAPH ?{graph}: on a remote store tmkg reads which "
@@ -151,7 +269,7 @@ def _template(quads: Any, with_graph: Node | None, default_graph: str | None) ->
             )
         if _own(graph):
             return str(graph)
-        if graph is None or str(graph) == default_graph:  # the default graph: about them?
+        if _is_default(graph, default_graph):  # the default graph: statements about them?
             found = next((str(s) for s in _subjects(triples or ()) if _own(s)), None)
             if found:
                 return found

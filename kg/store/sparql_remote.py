@@ -262,25 +262,26 @@ class RemoteSparqlStore:
         return len(present)
 
     def remove_matching(
-        self, patterns: Iterable[tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, GraphName]]
+        self,
+        patterns: Iterable[tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode | None, GraphName]],
     ) -> None:
         """Remove every quad with a pattern's subject, predicate and graph, whatever its object
-        (a blank-node subject stands for any blank node): for quads `remove` cannot name
-        exactly, blank nodes and literals the server keeps in another form than the one read
-        back (Virtuoso: ``"x"^^xsd:string``, ``NaN``, durations). Requests of
-        `BATCH_OPERATIONS` operations, each atomic at the server."""
+        (a blank-node subject stands for any blank node, a predicate None for any predicate):
+        for quads `remove` cannot name exactly, blank nodes and literals the server keeps in
+        another form than the one read back (Virtuoso: ``"x"^^xsd:string``, durations; it
+        deletes no ``NaN`` by any pattern). Requests of `BATCH_OPERATIONS` operations, each
+        atomic at the server."""
         operations = []
         for subject, predicate, graph in dict.fromkeys(patterns):
             where = _term_text(self._stored_graph(graph))
+            verb = "?p" if predicate is None else str(predicate)
             if isinstance(subject, ox.BlankNode):
                 operations.append(
-                    f"DELETE {{ GRAPH {where} {{ ?s {predicate} ?o }} }} WHERE {{ GRAPH "
-                    f"{where} {{ ?s {predicate} ?o }} FILTER(isBlank(?s)) }}"
+                    f"DELETE {{ GRAPH {where} {{ ?s {verb} ?o }} }} WHERE {{ GRAPH "
+                    f"{where} {{ ?s {verb} ?o }} FILTER(isBlank(?s)) }}"
                 )
             else:
-                operations.append(
-                    f"DELETE WHERE {{ GRAPH {where} {{ {subject} {predicate} ?o }} }}"
-                )
+                operations.append(f"DELETE WHERE {{ GRAPH {where} {{ {subject} {verb} ?o }} }}")
         for start in range(0, len(operations), BATCH_OPERATIONS):
             self.update(" ;\n".join(operations[start : start + BATCH_OPERATIONS]))
 
@@ -471,16 +472,24 @@ def _prologue(sparql: str, prefixes: Mapping[str, str] | None, base_iri: str | N
     'BASE <urn:b:>\nPREFIX tm: <urn:tm#>\n SELECT * { <x> ?p ?o }'
     """
     items = list(islice(tokens(sparql), 2000))
-    head = [f"BASE <{base_iri}>"] if base_iri else []
+    # a BASE anywhere in the text: none of tmkg's (Virtuoso takes one BASE a request)
+    head = (
+        [f"BASE <{base_iri}>"] if base_iri and not any(t.keyword == "BASE" for t in items) else []
+    )
     cut = 0  # where tmkg's declarations go: in front, or after the text's own leading BASE
     if len(items) > 1 and items[0].keyword == "BASE" and items[1].kind == "iri":
         head, cut = [], items[1].start + len(items[1].text)
     if prefixes:
-        declared = {
-            items[i + 1].text[:-1]
-            for i, token in enumerate(items[:-1])
-            if token.keyword == "PREFIX" and items[i + 1].kind == "pname"
-        }
+        declared = set()  # by the leading prologue: a later one holds only from there on
+        i = 0
+        while i + 1 < len(items):
+            if items[i].keyword == "BASE":
+                i += 2
+            elif items[i].keyword == "PREFIX" and items[i + 1].kind == "pname":
+                declared.add(items[i + 1].text[:-1])
+                i += 3
+            else:
+                break
         head += [
             f"PREFIX {name}: <{iri}>" for name, iri in prefixes.items() if name not in declared
         ]
