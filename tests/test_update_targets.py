@@ -278,3 +278,27 @@ def test_tmkgs_prefixes_hold_until_the_text_declares_its_own() -> None:
     assert update_targets(sent).writes is None
     leading = update_text("PREFIX tm: <urn:other#> INSERT DATA { <urn:a> tm:b 2 }", PREFIXES, None)
     assert f"PREFIX tm: <{PREFIXES['tm']}>" not in leading
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        f'INSERT DATA {{ GRAPH <urn:s> {{ <{REFERENCE}> {LABEL} "x" }} }} ; MOVE <urn:s> TO DEFAULT',
+        "INSERT { GRAPH <urn:s> { ?g <urn:p> 1 } } WHERE { ?g a tm:Mark } ; ADD <urn:s> TO DEFAULT",
+        "WITH <urn:s> INSERT { ?g <urn:p> 1 } WHERE { ?g a tm:Mark } ; COPY <urn:s> TO DEFAULT",
+        "LOAD <https://example.org/x.ttl> INTO GRAPH <urn:s> ; MOVE <urn:s> TO DEFAULT",
+        "COPY <urn:t> TO <urn:s> ; ADD <urn:s> TO DEFAULT",
+    ],
+)
+def test_a_graph_filled_then_brought_into_the_default_graph_in_one_update_is_refused(
+    update: str,
+) -> None:
+    """The store is asked about a graph brought into the default graph before the update
+    runs: what an earlier operation of the same update writes there is not seen."""
+    with pytest.raises(Forbidden, match="after writing into it"):
+        _written(update)
+
+
+def test_a_graph_filled_with_other_statements_then_moved_is_sent() -> None:
+    update = "INSERT DATA { GRAPH <urn:s> { <urn:a> <urn:p> 1 } } ; MOVE <urn:s> TO DEFAULT"
+    assert _written(update) is None

@@ -124,14 +124,46 @@ def update_targets(text: str, *, default_graph: str | None = None) -> UpdateTarg
         (found for op in operations if (found := _written(op, default_graph)) is not None), None
     )
     may_change = writes is not None or any(_may_change(op, default_graph) for op in operations)
-    into_default = tuple(
-        str(op["graph"][0])  # type: ignore[index]
-        for op in operations
-        if getattr(op, "name", "") in ("Add", "Copy", "Move")
-        and isinstance(op["graph"][0], URIRef)  # type: ignore[index]
-        and _is_default(_graph_term(op["graph"][1]), default_graph)  # type: ignore[index]
+    into_default = []
+    for number, op in enumerate(operations):
+        if getattr(op, "name", "") not in ("Add", "Copy", "Move"):
+            continue
+        source, target = op["graph"]  # type: ignore[index]
+        if isinstance(source, URIRef) and _is_default(_graph_term(target), default_graph):
+            if any(_may_fill(before, str(source)) for before in operations[:number]):
+                raise Forbidden(
+                    f"the update brings <{source}> into the default graph after writing into "
+                    "it: what it writes there may be about tmkg's own reference data, which "
+                    "the server is asked about before the update only",
+                    suggestion="write into the graph with one update, move it with the next",
+                )
+            into_default.append(str(source))
+    return UpdateTargets(writes, may_change, tuple(into_default))
+
+
+def _may_fill(operation: Mapping[str, object], graph: str) -> bool:
+    """Whether `operation` may write into `graph` a statement about tmkg's graphs: data with
+    one of them as subject, a template with a variable subject, or anything it cannot see
+    (LOAD, ADD/COPY/MOVE into it)."""
+    name = getattr(operation, "name", "")
+    if name == "Load":
+        return str(_field(operation, "graphiri")) == graph
+    if name in ("Add", "Copy", "Move"):
+        return str(operation["graph"][1]) == graph  # type: ignore[index]
+    if name == "InsertData":
+        quads, within = _field(operation, "quads"), None
+    elif name == "Modify" and _field(operation, "insert") is not None:
+        quads, within = (
+            _field(_field(operation, "insert"), "quads"),
+            _field(operation, "withClause"),
+        )
+    else:
+        return False
+    return any(
+        str(block) == graph
+        and any(isinstance(s, Variable) or _own(s) for s in _subjects(triples or ()))
+        for block, triples in _blocks(quads, within)
     )
-    return UpdateTargets(writes, may_change, into_default)
 
 
 def _graph_term(target: object) -> Node | None:
