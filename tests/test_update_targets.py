@@ -202,6 +202,8 @@ def _may_change(text: str) -> bool:
         # writes about them through a variable subject in the default graph
         f"INSERT {{ ?g {LABEL} 'x' }} WHERE {{ ?g a tm:Mark }}",
         f"WITH <{DEFAULT_GRAPH}> INSERT {{ ?g {LABEL} 'x' }} WHERE {{ ?g a tm:Mark }}",
+        f"INSERT {{ GRAPH <{DEFAULT_GRAPH}> {{ ?g {LABEL} 'x' }} }} WHERE {{ ?g a tm:Mark }}",
+        f"WITH <urn:w> INSERT {{ GRAPH <{DEFAULT_GRAPH}> {{ ?g {LABEL} 'x' }} }} WHERE {{}}",
         # one such operation among harmless ones
         "INSERT DATA { GRAPH <urn:mine> { <urn:a> <urn:b> 1 } } ; CLEAR DEFAULT",
     ],

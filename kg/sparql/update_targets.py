@@ -236,8 +236,11 @@ def _may_change(operation: Mapping[str, object], default_graph: str | None) -> b
             delete is not None and _may_match(_field(delete, "quads"), within, default_graph)
         ) or (
             insert is not None
-            and _is_default(within, default_graph)
-            and any(isinstance(s, Variable) for s in _subjects(_block_triples(insert)))
+            and any(
+                _is_default(graph, default_graph)
+                and any(isinstance(s, Variable) for s in _subjects(triples or ()))
+                for graph, triples in _blocks(_field(insert, "quads"), within)
+            )
         )
     if name in ("Clear", "Drop"):
         target = _field(operation, "graphiri")
@@ -251,12 +254,6 @@ def _may_change(operation: Mapping[str, object], default_graph: str | None) -> b
         target = _field(operation, "graphiri")
         return target is None or str(target) == default_graph
     return True
-
-
-def _block_triples(clause: Any) -> list[Any]:
-    """The triples outside GRAPH of a template clause (its ``Quads`` node)."""
-    quads = _field(clause, "quads")
-    return (_field(quads, "triples") or []) if quads is not None else []
 
 
 def _may_match(quads: Any, with_graph: Node | None, default_graph: str | None) -> bool:
