@@ -155,11 +155,17 @@ def test_a_text_not_read_as_sparql_11_update_is_a_query_error(update: str) -> No
         "INSERT DATA { GRAPH <urn:x> { <urn:a> <urn:p> '\\U0001F600' } }",
         f"INSERT DATA {{ GRAPH <{REFERENCE[:-9]}\\u0072eference> {{ <urn:a> <urn:p> 1 }} }}",
         "x" * (MAX_CHECKED_BYTES + 1),
+        # relative IRIs (helper-100 fault 1: rdflib's urljoin against RFC 3986)
+        f"BASE <{REFERENCE[:-9]}> INSERT DATA {{ GRAPH <./a:b/../reference> {{ <urn:a> <urn:p> 1 }} }}",
+        f"BASE <{REFERENCE}#x> INSERT DATA {{ GRAPH <> {{ <urn:a> <urn:p> 1 }} }}",
+        "INSERT DATA { GRAPH <g//../h> { <urn:a> <urn:p> 1 } }",
+        "PREFIX p: <rel/> INSERT DATA { GRAPH p:g { <urn:a> <urn:p> 1 } }",
+        "DELETE WHERE { GRAPH </./g> { ?s ?p ?o } }",
         "INSERT DATA { <urn:a> <urn:p> '" + "é" * (MAX_CHECKED_BYTES // 2) + "' }",
     ],
 )
 def test_what_two_parsers_could_read_differently_is_not_sent(update: str) -> None:
-    with pytest.raises(QueryError, match=r"\\u or \\U escape|bytes"):
+    with pytest.raises(QueryError, match=r"\\u or \\U escape|bytes|relative IRI"):
         check_sendable(update)
 
 

@@ -59,12 +59,14 @@ MAX_CHECKED_BYTES = 64 * 1024
 
 _OWN = frozenset(graph.value for graph in REFERENCE_GRAPHS)
 _CODEPOINT_ESCAPE = re.compile(r"\\[uU]")
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")  # RFC 3986 scheme ":"
 
 
 def check_sendable(text: str) -> None:
     """Raise `QueryError` when `text` cannot be read before it is sent: over
     `MAX_CHECKED_BYTES`, holding a ``\\u``/``\\U`` escape (read differently by rdflib and
-    by servers such as Virtuoso), or a prefixed name with an escaped character
+    by servers such as Virtuoso), a relative IRI (rdflib resolves them with ``urljoin``, not
+    as RFC 3986 section 5.2 says), or a prefixed name with an escaped character
     (``t:graph\\/reference``: rdflib keeps the backslash, SPARQL's ``PN_LOCAL_ESC`` drops it)."""
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_CHECKED_BYTES:
@@ -80,6 +82,17 @@ def check_sendable(text: str) -> None:
             "before parsing and some servers only inside strings, so the update could do "
             "something else than tmkg reads in it",
             suggestion="write the character itself (the text is UTF-8)",
+        )
+    relative = next(
+        (t for t in tokens(text) if t.kind == "iri" and not _ABSOLUTE.match(t.text[1:-1])), None
+    )
+    if relative is not None:
+        raise QueryError(
+            f"the relative IRI {relative.text} (character {relative.start + 1}): rdflib "
+            "resolves relative IRIs otherwise than RFC 3986 and the server (a colon in the "
+            "path, a base with a fragment, dot segments), so the update could do something "
+            "else than tmkg reads in it",
+            suggestion="write every IRI in full, <scheme:…>",
         )
     escaped = next((t for t in tokens(text) if t.kind == "pname" and "\\" in t.text), None)
     if escaped is not None:
