@@ -20,10 +20,11 @@ from functools import cache
 import pycountry
 import pyoxigraph as ox
 
-from kg.namespaces import ID, JURISDICTION, ONTOLOGY_GRAPH, REFERENCE_GRAPH, TM
+from kg.namespaces import GRAPH, ID, JURISDICTION, ONTOLOGY_GRAPH, REFERENCE_GRAPH, TM
 from kg.resources import SCHEMA_DIR
 
 __all__ = [
+    "DEFAULT_GRAPH_NAMED",
     "REFERENCE_GRAPHS",
     "STATUS",
     "USPTO_STATUS_SCHEME",
@@ -269,18 +270,21 @@ def reference_quads() -> tuple[ox.Quad, ...]:
 
 
 REFERENCE_GRAPHS = (_nn(ONTOLOGY_GRAPH), _nn(REFERENCE_GRAPH))
+DEFAULT_GRAPH_NAMED = ox.NamedNode(str(GRAPH) + "default")
+"""The named graph holding tmkg's default graph on a remote store (`kg.store.sparql_remote`)."""
 
 
 def kept_by_tmkg(quad: ox.Quad) -> bool:
     """Whether `quad` is of what tmkg keeps itself (`KnowledgeGraph` brings it back to
     `reference_quads` at each writable opening): a statement in the ontology or reference
-    graph, or one about either graph in the default graph (its type, label and version).
+    graph, or one about either graph in the default graph (its type, label and version), or
+    in `DEFAULT_GRAPH_NAMED`, which holds tmkg's default graph on a remote store.
 
     >>> kept_by_tmkg(ox.Quad(REFERENCE_GRAPHS[1], _RDFS_LABEL, ox.Literal("x"), ox.DefaultGraph()))
     True
     """
     graph = quad.graph_name
-    if isinstance(graph, ox.DefaultGraph):
+    if isinstance(graph, ox.DefaultGraph) or graph == DEFAULT_GRAPH_NAMED:
         return quad.subject in REFERENCE_GRAPHS
     return graph in REFERENCE_GRAPHS
 

@@ -314,3 +314,29 @@ def test_kg_refuses_memory_with_endpoint_and_a_write_without_the_password(
     store.update(f"INSERT DATA {{ GRAPH <{G1.value}> {{ <{EX}a> <{EX}p> 'x' }} }}")
     assert main(["load", str(DATA / "own-case.ttl"), *args]) == 3  # a store error
     assert "--endpoint-user" in capsys.readouterr().err
+
+
+def test_remove_matching_removes_by_pattern_in_named_graphs(store: RemoteSparqlStore) -> None:
+    """Whatever the object's form (a blank node, a literal Virtuoso keeps otherwise), in a
+    named graph too: Virtuoso matches GRAPH <g> only in the request's dataset (USING NAMED)."""
+    graph = ox.NamedNode("http://example.org/rm")
+    subject, predicate = ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p")
+    kept = ox.Quad(subject, ox.NamedNode("http://example.org/q"), ox.Literal("kept"), graph)
+    store.add([kept])
+    store.update(
+        "INSERT DATA { GRAPH <http://example.org/rm> { <http://example.org/s> "
+        '<http://example.org/p> "x"^^<http://www.w3.org/2001/XMLSchema#string>, 1 } '
+        '<http://example.org/s> <http://example.org/p> "d" }'
+    )
+    store.update(
+        "INSERT { GRAPH <http://example.org/rm> { _:b <http://example.org/p> 2 } } WHERE {}"
+    )
+    store.remove_matching(
+        [
+            (subject, predicate, graph),
+            (ox.BlankNode(), predicate, graph),
+            (subject, None, ox.DefaultGraph()),
+        ]
+    )
+    assert set(store.quads(graph=graph)) == {kept}
+    assert not list(store.quads(subject=subject, graph=ox.DefaultGraph()))

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
 import pytest
 
 from kg import KnowledgeGraph
@@ -343,7 +344,7 @@ def test_a_text_with_its_own_base_reaches_virtuoso(
 def test_statements_tmkg_cannot_read_back_are_written_anew(
     writable: GraphQLServer, virtuoso: Virtuoso
 ) -> None:
-    """A value Oxigraph refuses (an 11-letter language tag, a relative IRI) or more statements
+    """A value Oxigraph refuses (a relative IRI made by IRI()) or more statements
     than Virtuoso pages through (10,000) about tmkg's graphs: they cannot be read back, so
     tmkg's graphs are written anew; later updates and the next start work (helper-99 faults
     1 and 2: every later update was a 500 or 400, and kg serve did not start)."""
@@ -354,8 +355,7 @@ def test_statements_tmkg_cannot_read_back_are_written_anew(
         'BIND(IRI(CONCAT("urn:p", STR(?k), MD5(CONCAT(STR(?s), STR(?p), STR(?o))))) AS ?pp) '
         f"VALUES ?g {{ <{REFERENCE}> }} }}"
     )
-    for update in (
-        f'INSERT {{ ?g {COMMENT} "x"@abcdefghijk }} WHERE {{ VALUES ?g {{ <{REFERENCE}> }} }}',
+    for update in (  # a value made as the update runs (a literal one is refused first, 400)
         f'INSERT {{ ?g <urn:p> ?o }} WHERE {{ VALUES ?g {{ <{ONTOLOGY}> }} BIND(IRI("foo") AS ?o) }}',
         many,
     ):
@@ -392,3 +392,48 @@ def test_a_graph_about_tmkgs_graphs_is_not_moved_into_the_default_graph(
     )
     answer = httpx.post(writable.endpoint, data={"update": fine}, headers=auth)
     assert answer.status_code == 204, answer.text
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "params"),
+    [
+        (
+            "application/n-quads",
+            f'<{REFERENCE}> <urn:x:p> "2" <{DEFAULT_GRAPH}> .\n',
+            {},
+        ),
+        ("text/turtle", f'<{REFERENCE}> <urn:x:p> "5" .\n', {"graph": DEFAULT_GRAPH}),
+    ],
+)
+def test_post_load_writes_nothing_about_tmkgs_graphs_into_its_default_graph_named(
+    writable: GraphQLServer, virtuoso: Virtuoso, content_type: str, body: str, params: dict
+) -> None:
+    """On a remote store tmkg's default graph is a named graph (`DEFAULT_GRAPH`): statements
+    about tmkg's graphs sent there by name are refused like those in the default graph
+    (helper-101 fault 4: they were written)."""
+    before = _own_graphs(virtuoso)
+    headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": content_type}
+    answer = httpx.post(writable.url + "/load", params=params, content=body, headers=headers)
+    assert answer.status_code == 400, answer.text
+    assert "tmkg's own reference" in answer.text
+    assert _own_graphs(virtuoso) == before
+
+
+def test_a_move_out_of_tmkgs_default_graph_named_is_restored(
+    writable: GraphQLServer, virtuoso: Virtuoso
+) -> None:
+    """MOVE <…/graph/default> TO <g> empties tmkg's default graph: its statements about tmkg's
+    graphs come back at once (helper-101 fault 1: they stayed gone)."""
+    before = _own_graphs(virtuoso)
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    store = virtuoso.store()
+    default = list(store.quads(graph=ox.DefaultGraph()))
+    try:
+        update = f"MOVE <{DEFAULT_GRAPH}> TO <urn:x:moved>"
+        answer = httpx.post(writable.endpoint, data={"update": update}, headers=auth)
+        assert answer.status_code == 204, answer.text
+        kept = {row for row in _own_graphs(virtuoso) if row[0] != "urn:x:moved"}
+        assert kept == before  # and the user's copy of them stays in the user's graph
+    finally:  # the seed's statements in the default graph, back for the tests after
+        store.add(default)
+        store.close()

@@ -36,10 +36,11 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
-from pyparsing import ParseException
+import pyoxigraph as ox
+from pyparsing import ParseException, ParseResults
 from rdflib.plugins.sparql.algebra import translatePName, translatePrologue, traverse
 from rdflib.plugins.sparql.parser import parseUpdate
-from rdflib.term import Node, URIRef, Variable
+from rdflib.term import Literal, Node, URIRef, Variable
 
 from kg.errors import Forbidden, QueryError
 from kg.reference import REFERENCE_GRAPHS
@@ -58,7 +59,7 @@ MAX_CHECKED_BYTES = 64 * 1024
 """The largest update read before it is sent (rdflib's parser takes ~5 s for 64 KB)."""
 
 _OWN = frozenset(graph.value for graph in REFERENCE_GRAPHS)
-_CODEPOINT_ESCAPE = re.compile(r"\\[uU]")
+_CODEPOINT_ESCAPE = re.compile(r"\\[uU][0-9A-Fa-f]{4}")  # as rdflib expands, whatever is before
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")  # RFC 3986 scheme ":"
 
 
@@ -133,6 +134,13 @@ def update_targets(text: str, *, default_graph: str | None = None) -> UpdateTarg
     True
     """
     operations = list(parse_update(text))
+    unreadable = _unreadable(operations)
+    if unreadable is not None:
+        raise QueryError(
+            f"{unreadable}: tmkg reads the store through Oxigraph's terms, which refuse it, so "
+            "once written it would break the questions that meet it (and the server's start)",
+            suggestion="correct the term (an IRI by RFC 3987, a language tag by BCP 47)",
+        )
     writes = next(
         (found for op in operations if (found := _written(op, default_graph)) is not None), None
     )
@@ -177,6 +185,38 @@ def _may_fill(operation: Mapping[str, object], graph: str) -> bool:
         and any(isinstance(s, Variable) or _own(s) for s in _subjects(triples or ()))
         for block, triples in _blocks(quads, within)
     )
+
+
+def _unreadable(tree: object) -> str | None:
+    """The first IRI or language-tagged literal in a parse tree that pyoxigraph's term
+    constructors refuse (a control character in an IRI, a 9-letter language subtag), or None;
+    a remote server may store it, and tmkg could then not read it back."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, URIRef):
+            try:
+                ox.NamedNode(str(node))
+            except ValueError as error:
+                return f"the IRI <{_shown(str(node))}> ({_shown(str(error))})"
+        elif isinstance(node, Literal):
+            if node.language:
+                try:
+                    ox.Literal(str(node), language=node.language)
+                except ValueError as error:
+                    return f"the language tag @{_shown(node.language)} ({error})"
+            if node.datatype is not None:
+                stack.append(node.datatype)
+        elif isinstance(node, dict):
+            stack.extend(dict.values(node))
+        elif isinstance(node, (list, tuple, ParseResults)):
+            stack.extend(node)
+    return None
+
+
+def _shown(text: str) -> str:
+    """`text` with characters that do not print as \\uXXXX."""
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04X}" for c in text)
 
 
 def _graph_term(target: object) -> Node | None:
@@ -260,13 +300,12 @@ def _may_change(operation: Mapping[str, object], default_graph: str | None) -> b
         return not isinstance(target, URIRef) or _own(target) or str(target) == default_graph
     if name in ("Add", "Copy", "Move"):
         source, target = operation["graph"]  # type: ignore[index]
-        if name == "Move" and (not isinstance(source, URIRef) or _own(source)):
+        if name == "Move" and (
+            not isinstance(source, URIRef) or _own(source) or str(source) == default_graph
+        ):
             return True  # it empties its source
         return not isinstance(target, URIRef) or str(target) == default_graph
-    if name == "Load":
-        target = _field(operation, "graphiri")
-        return target is None or str(target) == default_graph
-    return True
+    return True  # LOAD too: an N-Quads or TriG document names its own graphs (INTO or not)
 
 
 def _may_match(quads: Any, with_graph: Node | None, default_graph: str | None) -> bool:

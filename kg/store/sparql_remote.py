@@ -275,13 +275,14 @@ class RemoteSparqlStore:
         for subject, predicate, graph in dict.fromkeys(patterns):
             where = _term_text(self._stored_graph(graph))
             verb = "?p" if predicate is None else str(predicate)
-            if isinstance(subject, ox.BlankNode):
-                operations.append(
-                    f"DELETE {{ GRAPH {where} {{ ?s {verb} ?o }} }} WHERE {{ GRAPH "
-                    f"{where} {{ ?s {verb} ?o }} FILTER(isBlank(?s)) }}"
-                )
-            else:
-                operations.append(f"DELETE WHERE {{ GRAPH {where} {{ {subject} {verb} ?o }} }}")
+            # USING NAMED: Virtuoso matches GRAPH <g> only in the graphs of the request's
+            # dataset, which default-graph-uri alone limits to tmkg's default graph
+            node = "?s" if isinstance(subject, ox.BlankNode) else str(subject)
+            keep = " FILTER(isBlank(?s))" if isinstance(subject, ox.BlankNode) else ""
+            operations.append(
+                f"DELETE {{ GRAPH {where} {{ {node} {verb} ?o }} }} USING NAMED {where} "
+                f"WHERE {{ GRAPH {where} {{ {node} {verb} ?o }}{keep} }}"
+            )
         for start in range(0, len(operations), BATCH_OPERATIONS):
             self.update(" ;\n".join(operations[start : start + BATCH_OPERATIONS]))
 
