@@ -294,3 +294,4 @@ def own_graph_quads(store: ox.Store) -> Iterator[ox.Quad]:
     for graph in REFERENCE_GRAPHS:
         yield from store.quads_for_pattern(None, None, None, graph)
         yield from store.quads_for_pattern(graph, None, None, ox.DefaultGraph())
+        yield from store.quads_for_pattern(graph, None, None, DEFAULT_GRAPH_NAMED)

@@ -359,6 +359,10 @@ _ONTOLOGY = "https://w3id.org/tmkg/id/graph/ontology"
         ("in-reference.nq", f'<http://ex.org/a> <http://ex.org/p> "x" <{_OWN}> .\n'),
         ("in-ontology.trig", f'<{_ONTOLOGY}> {{ <http://ex.org/a> <http://ex.org/p> "y" . }}\n'),
         ("about-reference.nq", f'<{_OWN}> <http://purl.org/dc/terms/description> "mine" .\n'),
+        (  # tmkg's default graph on a remote store, by name
+            "about-reference-in-default.nq",
+            f'<{_OWN}> <http://purl.org/dc/terms/description> "mine" <{_OWN[:-9]}default> .\n',
+        ),
         (
             "about-ontology.ttl",  # triples: a graph of the file's own, the subject tmkg's
             f'<{_ONTOLOGY}> <http://www.w3.org/2000/01/rdf-schema#label> "mine" .\n',
