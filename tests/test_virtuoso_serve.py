@@ -437,3 +437,53 @@ def test_a_move_out_of_tmkgs_default_graph_named_is_restored(
     finally:  # the seed's statements in the default graph, back for the tests after
         store.add(default)
         store.close()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        'SELECT (<bif:http_get>("{url}") AS ?r) {{}}',
+        'SELECT (bif:http_get("{url}") AS ?r) {{}}',
+        'SELECT (BIF:HTTP_GET("{url}") AS ?r) {{}}',
+        'PREFIX f: <bif:> SELECT (f:http_get("{url}") AS ?r) {{}}',
+        'SELECT (<http://www.openlinksw.com/schemas/bif#http_get>("{url}") AS ?r) {{}}',
+        'SELECT ?r {{ BIND(<bif:exec>("select 1") AS ?r) }}',
+        'DEFINE get:soft "replace" SELECT * FROM <{url}> {{ ?s ?p ?o }}',
+    ],
+)
+def test_virtuosos_own_functions_are_refused_and_nothing_is_fetched(
+    server: GraphQLServer, recorder: RecordingServer, query: str
+) -> None:
+    """Virtuoso runs bif: functions as SQL procedures: bif:http_get fetched a loopback URL for
+    an anonymous query (SSRF), bif:exec ran SQL as tmkg's user (helper-102 faults 1 and 4)."""
+    before = len(recorder.requests)
+    text = query.format(url=recorder.url + "/health")
+    answer = httpx.get(server.endpoint, params={"query": text})
+    assert answer.status_code == 403, answer.text
+    assert "refused" in answer.text
+    assert len(recorder.requests) == before
+
+
+def test_an_update_running_sql_is_refused(writable: GraphQLServer, virtuoso: Virtuoso) -> None:
+    before = _own_graphs(virtuoso)
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    update = (
+        "INSERT { GRAPH <urn:x:t> { <urn:x:a> <urn:x:p> ?r } } WHERE { "
+        f'BIND(<bif:exec>("SPARQL CLEAR GRAPH <{ONTOLOGY}>") AS ?r) }}'
+    )
+    answer = httpx.post(writable.endpoint, data={"update": update}, headers=auth)
+    assert answer.status_code == 403, answer.text
+    assert _own_graphs(virtuoso) == before
+
+
+def test_an_update_failing_part_way_leaves_tmkgs_graphs_as_shipped(
+    writable: GraphQLServer, virtuoso: Virtuoso
+) -> None:
+    """Virtuoso keeps what an update did before the operation that failed: tmkg's graphs are
+    restored all the same (helper-102 fault 2: the ontology stayed empty)."""
+    before = _own_graphs(virtuoso)
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    update = f"CLEAR GRAPH <{ONTOLOGY}> ; DROP GRAPH <urn:x:never-created>"
+    answer = httpx.post(writable.endpoint, data={"update": update}, headers=auth)
+    assert answer.status_code == 400, answer.text
+    assert _own_graphs(virtuoso) == before

@@ -59,8 +59,9 @@ from kg.store import QueryResult, Store
 from kg.store.crashpoints import reached
 from kg.store.sparql_remote import update_text
 from kg.store.sparql_scan import VARIABLE_ENDPOINT, SparqlScan, scan_sparql
+from kg.store.sparql_scan import tokens as scan_tokens
 
-__all__ = ["SparqlService", "check_public_endpoint"]
+__all__ = ["SparqlService", "check_public_endpoint", "server_extension"]
 
 log = logging.getLogger(__name__)
 
@@ -194,6 +195,7 @@ class SparqlService:
         scan = self.scan(sparql)
         protocol_dataset = default_graphs is not None or named_graphs is not None
         try:
+            self._check_server_extensions(sparql)
             self._check_remote_access(scan)
             # A protocol dataset naming a graph not stored selects an empty graph, as the
             # W3C protocol tests expect (query_post_form names data0.rdf, never loaded).
@@ -282,6 +284,7 @@ class SparqlService:
                 suggestion="write USING <iri> (or USING NAMED <iri>) before WHERE in the update",
             )
         try:
+            self._check_server_extensions(sparql)
             self._check_remote_access(self.scan(sparql))
         except Forbidden:
             self._check_syntax(sparql, update=True, base_iri=base_iri)
@@ -341,13 +344,16 @@ class SparqlService:
                         "are described in the default graph as shipped, and kept so)",
                         suggestion="remove those statements from the graph first",
                     )
-            store.update(sent)
+            try:
+                store.update(sent)
+            finally:  # an update failing part-way keeps what it did before, on Virtuoso
+                if targets.may_change:
+                    # What it removed there (CLEAR, DELETE) comes back, and what a variable
+                    # put there goes, as the next opening would do: now, so that no query
+                    # sees it for long (~0.1 s: a few pattern reads of ~4,300 quads).
+                    _, removed = self.graph.restore_reference_data()
             if not targets.may_change:  # it names only other graphs and subjects
                 return
-            # What it removed there (CLEAR, DELETE) comes back, and what a variable put there
-            # goes, as the next opening would do: now, so that no query sees it for long
-            # (~0.1 s: a few pattern reads of ~4,300 quads).
-            _, removed = self.graph.restore_reference_data()
             if removed:
                 log.warning(
                     "the update wrote %d statement(s) in or about tmkg's own graphs that its "
@@ -377,6 +383,18 @@ class SparqlService:
             return
         job = SyntaxJob(sparql, update, base_iri, tuple(PREFIXES.items()))
         self._workers().check_syntax(job, timeout=self.settings.query_timeout)
+
+    def _check_server_extensions(self, sparql: str) -> None:
+        """On a remote store, refuse the server's own extensions (`server_extension`)."""
+        if self._remote:
+            found = server_extension(sparql)
+            if found is not None:
+                raise Forbidden(
+                    f"{found} is refused: a server's own functions and pragmas (Virtuoso's "
+                    "bif:exec runs SQL, bif:http_get fetches URLs) are not sent on a user's "
+                    "behalf",
+                    suggestion="use SPARQL 1.1 functions only",
+                )
 
     def _check_remote_access(self, scan: SparqlScan) -> None:
         for keyword, targets in (("SERVICE", scan.services), ("LOAD", scan.loads)):
@@ -408,6 +426,36 @@ class SparqlService:
 
 
 _PREFIXES = tuple(PREFIXES.items())
+_SERVER_IRIS = (
+    "bif:",
+    "sql:",
+    "http://www.openlinksw.com/schemas/bif#",
+    "http://www.openlinksw.com/schemas/sql#",
+)
+"""Virtuoso's built-in functions (SQL procedures: exec, http_get, file_to_string, …)."""
+
+
+def server_extension(sparql: str) -> str | None:
+    """The first of a server's own extensions in `sparql`, as written, or None: an IRI in
+    Virtuoso's built-in function namespaces (``<bif:exec>``, ``bif:http_get`` with its
+    predeclared prefix, ``<sql:…>``), or a ``DEFINE`` pragma (``define get:soft`` makes
+    Virtuoso fetch a FROM graph from the web).
+
+    >>> server_extension('SELECT (bif:http_get("http://127.0.0.1/") AS ?r) {}')
+    'bif:http_get'
+    >>> server_extension("SELECT * { ?s <http://example.org/bif:x> ?o }") is None
+    True
+    """
+    for token in scan_tokens(sparql):
+        if token.kind == "iri" and token.text[1:].lower().startswith(_SERVER_IRIS):
+            return token.text
+        if token.kind == "pname" and token.text.split(":", 1)[0].lower() in ("bif", "sql"):
+            return token.text
+        if token.keyword == "DEFINE":
+            return "DEFINE"
+    return None
+
+
 _REMEMBERED_SCAN_CHARS = 4096  # the scans of up to 256 such texts: at most ~1 MB
 
 
