@@ -201,6 +201,16 @@ def child_analyses(store: str, seed: int, sample: int) -> None:
     analyst.conflicts()
     kept_conflicts_s = time.perf_counter() - began
     said(f"conflicts again, kept {kept_conflicts_s:.1f} s")
+    # The conflicts to draw paths from, then the answer dropped: "the next process" below
+    # searches again in this process, and at 1M two whole answers (~14.5 GB each) do not fit
+    # in 24 GB (the run of 2026-12-04 night was killed so)
+    found = len(conflicts)
+    paths = [
+        (conflict.parties[0].id, conflict.parties[1].id)
+        for conflict in rng.sample(conflicts, min(20, len(conflicts)))
+    ]
+    del conflicts
+    analyst._shared.forget_conflicts()
     saved_s = saves[-1] if saves else None
     file_mb = sum(
         path.stat().st_size for path in Path(store).parent.glob(Path(store).name + ".conflicts.*")
@@ -230,12 +240,19 @@ def child_analyses(store: str, seed: int, sample: int) -> None:
     index_marks(graph)
     added_index_s = time.perf_counter() - began
     said(f"{ADDED_MARKS:,} more marks indexed in {added_index_s:.1f} s")
-    stored_added_s, _ = next_process()  # the kept file + the journal: brought up to date
-    said(f"the next process after them {stored_added_s:.1f} s")
+    large = len(texts) > WHOLE_AFTER_MAX
+    if not large:  # the kept file + the journal of writes, before this process rewrites it
+        stored_added_s, _ = next_process()
+        said(f"the next process after them {stored_added_s:.1f} s")
     began = time.perf_counter()
     brought = analyst.conflicts()  # the kept answer, the new parties' conflicts searched
     added_conflicts_s = time.perf_counter() - began
     said(f"conflicts after them {added_conflicts_s:.1f} s")
+    if large:  # after dropping this process's answer: two whole answers do not fit at 1M
+        brought = None
+        analyst._shared.forget_conflicts()
+        stored_added_s, _ = next_process()
+        said(f"the next process after them {stored_added_s:.1f} s")
     whole_after_s = same_after = None
     if len(texts) <= WHOLE_AFTER_MAX:  # the same by a whole search (~10 min more at 1M)
         analyst._shared.forget_conflicts()
@@ -247,9 +264,9 @@ def child_analyses(store: str, seed: int, sample: int) -> None:
         said(f"whole search after them {whole_after_s:.1f} s, the same: {same_after}")
     del brought
     path_ms = []
-    for conflict in rng.sample(conflicts, min(20, len(conflicts))):
+    for left, right in paths:
         began = time.perf_counter()
-        analyst.conflict_path(conflict.parties[0].id, conflict.parties[1].id, 4)
+        analyst.conflict_path(left, right, 4)
         path_ms.append((time.perf_counter() - began) * 1000)
     picked = rng.sample(texts, min(sample, len(texts)))
     brute = {
@@ -278,7 +295,7 @@ def child_analyses(store: str, seed: int, sample: int) -> None:
                 "same_after": same_after,
                 "added_index_s": added_index_s,
                 "added_conflicts_s": added_conflicts_s,
-                "conflicts": len(conflicts),
+                "conflicts": found,
                 "path_p50": statistics.median(path_ms) if path_ms else None,
                 "recall": len(brute & blocked) / len(brute) if brute else 1.0,
                 "pairs": len(brute),
