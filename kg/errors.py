@@ -16,6 +16,7 @@ __all__ = [
     "QueryTimeout",
     "StoreError",
     "StoreLocked",
+    "UnreadableAnswer",
     "ValidationError",
 ]
 
@@ -122,6 +123,14 @@ class QueryCrashed(QueryError):
     """The SPARQL engine crashed on a query or update; only its worker process died."""
 
     http_status = 500
+
+
+class UnreadableAnswer(QueryError):
+    """A remote store answered with something tmkg cannot read: a malformed document, or a
+    value that is no RDF term (an IRI with a space, made by ``IRI()`` in an update the server
+    stored); the fault is at the server, not in the question (HTTP 502)."""
+
+    http_status = 502
 
 
 class Forbidden(KGError):

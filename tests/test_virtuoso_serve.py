@@ -487,3 +487,89 @@ def test_an_update_failing_part_way_leaves_tmkgs_graphs_as_shipped(
     answer = httpx.post(writable.endpoint, data={"update": update}, headers=auth)
     assert answer.status_code == 400, answer.text
     assert _own_graphs(virtuoso) == before
+
+
+# Values an update makes as it runs, which Virtuoso stores though they are no RDF term: one
+# per kind, each where tmkg's questions read (a mark's subject and text) or near them.
+_NO_TERMS = {
+    "a mark named by an IRI with a space": (
+        '?m a tm:Mark ; tm:text "AWS" .',
+        'BIND(IRI("urn:x:mark with space") AS ?m)',
+        "urn:x:mark with space",
+    ),
+    "a mark's text with a relative datatype": (
+        "<urn:x:m2> a tm:Mark ; tm:text ?t .",
+        'BIND(STRDT("AWZ", IRI("relative")) AS ?t)',
+        '"relative"',
+    ),
+    "a mark named by a relative IRI": (
+        '?m a tm:Mark ; tm:text "AWX" .',
+        'BIND(IRI("mark/3") AS ?m)',
+        "mark/3",
+    ),
+    "a value with braces in its IRI": (
+        '<urn:x:m4> a tm:Mark ; tm:text "AWS" ; tm:owner ?o .',
+        'BIND(IRI("urn:x:{owner}") AS ?o)',
+        "urn:x:{owner}",
+    ),
+}
+
+
+def test_values_no_rdf_term_leave_the_start_and_questions_working(
+    writable: GraphQLServer, virtuoso: Virtuoso
+) -> None:
+    """Virtuoso stores what an update's IRI()/STRDT()/STRLANG() made though it is no RDF term;
+    tmkg's own questions leave those rows out (logged), a user's query meeting them is a 502
+    naming the value (helper-102 fault 3: kg serve did not start, GraphQL INTERNAL, /sparql
+    500)."""
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    graphs = []
+    for number, (template, bind, _) in enumerate(_NO_TERMS.values()):
+        graphs.append(f"urn:x:odd{number}")
+        update = f"INSERT {{ GRAPH <{graphs[-1]}> {{ {template} }} }} WHERE {{ {bind} }}"
+        answer = httpx.post(writable.endpoint, data={"update": update}, headers=auth)
+        assert answer.status_code == 204, answer.text
+    # a graph name: refused through tmkg (GRAPH ?g), written by another client of Virtuoso
+    named = 'INSERT { GRAPH ?g { <urn:x:a> <urn:x:p> 1 } } WHERE { BIND(IRI("urn:x:g g") AS ?g) }'
+    direct = virtuoso.store()
+    direct.update(named)
+    direct.close()
+    try:
+        with GraphQLServer(*virtuoso.cli_args(), env=virtuoso.cli_env()) as started:
+            question = '{ whoElseUses(mark: "AWS") { mark { text } similarity } }'
+            answer = httpx.post(started.graphql, json={"query": question}, timeout=60)
+            assert answer.status_code == 200 and "errors" not in answer.json(), answer.text
+            assert answer.json()["data"]["whoElseUses"], answer.text
+            for graph, (_, _, shown) in zip(graphs, _NO_TERMS.values(), strict=True):
+                query = f"SELECT * WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+                answer = httpx.get(started.endpoint, params={"query": query})
+                assert answer.status_code == 502, answer.text
+                assert "no RDF term" in answer.text and shown in answer.text, answer.text
+            answer = httpx.get(
+                started.endpoint, params={"query": "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }"}
+            )
+            assert answer.status_code == 502 and "urn:x:g g" in answer.text, answer.text
+            query = "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"
+            assert httpx.get(started.endpoint, params={"query": query}).status_code == 200
+            assert "left out" in started.log()
+        # removed as docs/remote-stores.md says, through tmkg, matched by its text
+        update = (
+            f"DELETE {{ GRAPH <{graphs[0]}> {{ ?s ?p ?o }} }} USING NAMED <{graphs[0]}> WHERE "
+            f'{{ GRAPH <{graphs[0]}> {{ ?s ?p ?o }} FILTER(STR(?s) = "urn:x:mark with space") }}'
+        )
+        answer = httpx.post(writable.endpoint, data={"update": update}, headers=auth)
+        assert answer.status_code == 204, answer.text
+        query = f"SELECT * WHERE {{ GRAPH <{graphs[0]}> {{ ?s ?p ?o }} }}"
+        assert httpx.get(writable.endpoint, params={"query": query}).status_code == 200
+    finally:
+        cleanup = [f"CLEAR GRAPH <{graph}>" for graph in graphs]
+        cleanup.append(
+            "DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } "
+            'FILTER(STR(?g) = "urn:x:g g") }'
+        )
+        store = virtuoso.store()
+        for update in cleanup:
+            store.update(update)
+        store.close()
+    query = "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }"
+    assert httpx.get(writable.endpoint, params={"query": query}).status_code == 200

@@ -521,6 +521,7 @@ class _RemoteQuery:
             prefixes=prefixes,
             base_iri=base_iri,
             timeout=self.timeout,
+            skip_unreadable=False,  # a user's answer is whole or an error, never cut short
         )
 
 

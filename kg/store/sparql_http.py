@@ -8,6 +8,7 @@ within a deadline and turned into pyoxigraph results; a server's error becomes a
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 from collections.abc import Generator, Iterator, Mapping, Sequence
@@ -17,7 +18,7 @@ from typing import ClassVar
 import httpx
 import pyoxigraph as ox
 
-from kg.errors import ParseError, QueryError, QueryTimeout, StoreError
+from kg.errors import ParseError, QueryError, QueryTimeout, StoreError, UnreadableAnswer
 from kg.store.rdfxml_check import check_rdfxml
 
 __all__ = [
@@ -49,6 +50,9 @@ _GRAPH_FORMATS = {
     "application/ld+json": ox.RdfFormat.JSON_LD,
 }
 _MAX_MESSAGE = 400
+_CHUNK_ROWS = 1_000  # rows read together when looking for the unreadable ones
+
+log = logging.getLogger(__name__)
 # How Virtuoso says it stopped a query at its own time limit, or refused one as too slow.
 _SERVER_TIME_LIMITS = (
     "SR171: Transaction timed out",  # [SPARQL] MaxQueryExecutionTime
@@ -215,8 +219,19 @@ def _server_message(text: str) -> str:
     return text if len(text) <= _MAX_MESSAGE else text[:_MAX_MESSAGE].rsplit(" ", 1)[0] + " …"
 
 
-def parse_results(response: Answer) -> ox.QuerySolutions | ox.QueryBoolean:
-    """SELECT/ASK results as pyoxigraph's `QuerySolutions`/`QueryBoolean`."""
+def parse_results(
+    response: Answer, *, skip_unreadable: bool = False
+) -> ox.QuerySolutions | ox.QueryBoolean:
+    """SELECT/ASK results as pyoxigraph's `QuerySolutions`/`QueryBoolean`, read through once
+    here first: pyoxigraph reads lazily, so a value it refuses would otherwise fail whoever
+    iterates, far from here.
+
+    A row holding a value that is no RDF term (Virtuoso stores what an update's
+    ``IRI("a b")`` or ``STRDT("1", IRI("x"))`` made) raises `UnreadableAnswer` naming the
+    row, variable and value; with `skip_unreadable` such rows are left out and a warning
+    logged. Rows are looked at one by one in JSON answers only (an XML one raises). Raises
+    `QueryError` for an answer that is not results, `UnreadableAnswer` for a malformed one.
+    """
     media = response.media_type
     results_format = _RESULTS_FORMATS.get(media)
     if results_format is None:
@@ -225,9 +240,86 @@ def parse_results(response: Answer) -> ox.QuerySolutions | ox.QueryBoolean:
     if results_format == ox.QueryResultsFormat.JSON and b'"bnode"' in body:
         body = _valid_blank_labels(body)
     try:
-        return ox.parse_query_results(body, results_format)
+        return _read_through(body, results_format)
     except (SyntaxError, ValueError) as error:
-        raise QueryError(f"unreadable results from the SPARQL endpoint: {error}") from None
+        reason = str(error)
+        if results_format != ox.QueryResultsFormat.JSON:
+            message = f"unreadable results from the SPARQL endpoint: {reason}"
+            raise UnreadableAnswer(message) from None
+    return _read_through(_readable_rows(body, reason, skip_unreadable), results_format)
+
+
+def _read_through(body: bytes, results_format: ox.QueryResultsFormat) -> ox.QuerySolutions:
+    results = ox.parse_query_results(body, results_format)
+    if isinstance(results, ox.QuerySolutions):
+        for _ in results:
+            pass
+        results = ox.parse_query_results(body, results_format)
+    return results  # type: ignore[return-value]
+
+
+def _readable_rows(body: bytes, reason: str, skip: bool) -> bytes:
+    """The JSON results `body` without its rows pyoxigraph cannot read (`skip`), or raise
+    `UnreadableAnswer` naming the first; `reason`: pyoxigraph's error on the whole."""
+    try:
+        document = json.loads(body)
+        head, bindings = document["head"], list(document["results"]["bindings"])
+    except (ValueError, KeyError, TypeError):
+        raise UnreadableAnswer(f"unreadable results from the SPARQL endpoint: {reason}") from None
+    kept: list[object] = []
+    dropped: list[tuple[int, dict[str, object], str]] = []
+    for start in range(0, len(bindings), _CHUNK_ROWS):
+        chunk = bindings[start : start + _CHUNK_ROWS]
+        if _refusal(head, chunk) is None:
+            kept.extend(chunk)
+            continue
+        for number, binding in enumerate(chunk, start + 1):
+            refused = _refusal(head, [binding])
+            if refused is None:
+                kept.append(binding)
+            else:
+                dropped.append((number, binding, refused))
+    if not dropped:
+        raise UnreadableAnswer(f"unreadable results from the SPARQL endpoint: {reason}")
+    number, binding, refused = dropped[0]
+    where = f"row {number}, {_unreadable_value(head, binding)}"
+    if not skip:
+        raise UnreadableAnswer(
+            f"the SPARQL endpoint's answer holds a value that is no RDF term ({where}): {refused}",
+            suggestion="the server stored it as an update made it (IRI(), STRDT()); remove or "
+            "rewrite it at the server, or leave it out of the question",
+        )
+    log.warning(
+        "%d row(s) of the SPARQL endpoint's answer hold a value that is no RDF term and were "
+        "left out (%s: %s)",
+        len(dropped),
+        where,
+        refused,
+    )
+    document["results"]["bindings"] = kept
+    return json.dumps(document).encode()
+
+
+def _refusal(head: object, bindings: list[object]) -> str | None:
+    """pyoxigraph's reason for refusing these rows, or None when it reads them."""
+    document = json.dumps({"head": head, "results": {"bindings": bindings}}).encode()
+    try:
+        for _ in ox.parse_query_results(document, ox.QueryResultsFormat.JSON):  # type: ignore[union-attr]
+            pass
+    except (SyntaxError, ValueError) as error:
+        return str(error)
+    return None
+
+
+def _unreadable_value(head: object, binding: dict[str, object]) -> str:
+    """``?o = {"type": "uri", "value": "a b"}``: the first value of `binding` refused alone."""
+    for variable, term in binding.items():
+        if _refusal({"vars": [variable]}, [{variable: term}]) is not None:
+            shown = json.dumps(term, ensure_ascii=False)
+            if len(shown) > 200:
+                shown = shown[:200] + " …"
+            return f"?{variable} = {shown}"
+    return "a value"
 
 
 def parse_graph(response: Answer) -> RemoteTriples:
@@ -242,7 +334,7 @@ def parse_graph(response: Answer) -> RemoteTriples:
         quads = ox.parse(response.body, rdf_format)
         return RemoteTriples([ox.Triple(q.subject, q.predicate, q.object) for q in quads])
     except (SyntaxError, ValueError, ParseError) as error:
-        raise QueryError(f"unreadable RDF from the SPARQL endpoint: {error}") from None
+        raise UnreadableAnswer(f"unreadable RDF from the SPARQL endpoint: {error}") from None
 
 
 def _valid_blank_labels(body: bytes) -> bytes:

@@ -142,8 +142,14 @@ class RemoteSparqlStore:
         prefixes: dict[str, str] | None = None,
         base_iri: str | None = None,
         timeout: float | None = None,
+        skip_unreadable: bool = True,
     ) -> QueryResult:
-        """Run a query at the endpoint; `timeout` overrides the store's for this request."""
+        """Run a query at the endpoint; `timeout` overrides the store's for this request.
+
+        Rows holding a value that is no RDF term (which a server may store when an update
+        made it: ``IRI("a b")``) are left out with a warning, so tmkg's own questions answer
+        about the rest; `skip_unreadable=False` raises `UnreadableAnswer` instead (a user's
+        own query: `kg.sparql.service`)."""
         form: dict[str, str | list[str]] = {"query": _prologue(sparql, prefixes, base_iri)}
         if default_graphs:
             form["default-graph-uri"] = [g.value for g in default_graphs]
@@ -155,8 +161,10 @@ class RemoteSparqlStore:
         if kind == "SELECT" and len(sparql) > 4 * VALUES_LIMIT:
             split = split_values(sparql, limit=VALUES_LIMIT)
             if split is not None:
-                return self._select_split(form, split, prefixes, base_iri, timeout)
-        return self._ask_endpoint(form, kind in ("CONSTRUCT", "DESCRIBE"), timeout)
+                return self._select_split(form, split, prefixes, base_iri, timeout, skip_unreadable)
+        return self._ask_endpoint(
+            form, kind in ("CONSTRUCT", "DESCRIBE"), timeout, skip_unreadable=skip_unreadable
+        )
 
     def quads(
         self,
@@ -192,7 +200,8 @@ class RemoteSparqlStore:
 
     def named_graphs(self) -> list[ox.NamedNode | ox.BlankNode]:
         rows = self._select(
-            f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._graph_filter()} }}"
+            f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._graph_filter()} }}",
+            skip_unreadable=True,
         )
         return [row["g"] for row in rows]  # type: ignore[misc]
 
@@ -304,6 +313,8 @@ class RemoteSparqlStore:
         form: dict[str, str | list[str]],
         graph_form: bool = False,
         timeout: float | None = None,
+        *,
+        skip_unreadable: bool = False,
     ) -> QueryResult:
         answer = post(
             self._client,
@@ -314,7 +325,9 @@ class RemoteSparqlStore:
             what="query",
         )
         self._server = answer.headers.get("server", "")
-        return parse_graph(answer) if graph_form else parse_results(answer)  # type: ignore[return-value]
+        if graph_form:
+            return parse_graph(answer)  # type: ignore[return-value]
+        return parse_results(answer, skip_unreadable=skip_unreadable)
 
     def _select_split(
         self,
@@ -323,6 +336,7 @@ class RemoteSparqlStore:
         prefixes: dict[str, str] | None,
         base_iri: str | None,
         timeout: float | None,
+        skip_unreadable: bool,
     ) -> QueryResult:
         """One SELECT answered as several (`split_values`), their rows merged."""
         variables: list[str] = []
@@ -348,11 +362,15 @@ class RemoteSparqlStore:
                 bindings.append(binding)
         merged = {"head": {"vars": variables}, "results": {"bindings": bindings}}
         headers = httpx.Headers({"content-type": "application/sparql-results+json"})
-        return parse_results(Answer(200, headers, json.dumps(merged).encode()))
+        answer = Answer(200, headers, json.dumps(merged).encode())
+        return parse_results(answer, skip_unreadable=skip_unreadable)
 
-    def _select(self, sparql: str) -> list[ox.QuerySolution]:
-        """The rows of one of the store's own SELECTs (no prefixes, no scan needed)."""
-        return list(self._ask_endpoint({"query": sparql}))  # type: ignore[call-overload]
+    def _select(self, sparql: str, *, skip_unreadable: bool = False) -> list[ox.QuerySolution]:
+        """The rows of one of the store's own SELECTs (no prefixes, no scan needed). Rows
+        holding a value that is no RDF term raise `UnreadableAnswer` (paging counts rows),
+        or with `skip_unreadable` are left out."""
+        answer = self._ask_endpoint({"query": sparql}, skip_unreadable=skip_unreadable)
+        return list(answer)  # type: ignore[call-overload]
 
     def _graph_filter(self, *, keep_default: bool = False) -> str:
         hidden = [iri for iri in self._hidden if not (keep_default and iri == self._hidden[0])]
