@@ -10,11 +10,18 @@ conflicts` again, a server started later) reads it instead of searching again:
   proceeding may raise (`ConflictFile.top`), not the register's millions;
 - asked the same after writes (by any process: `OxigraphStore.touched_since` reads the journal
   of writes, `kg.store.write_journal`), the answer is read whole and brought up to date as
-  `kg.analysis.conflict_memo` says, then written anew.
+  `kg.analysis.conflict_memo` says, then written anew; one of more than `LOAD_MAX` conflicts
+  is brought up to date in the file instead (`ConflictFile.bring_up`, for ``top``
+  questions): what the writes may have changed is found from each chunk's keys (the nodes
+  and holders of its conflicts, read without building them), the conflicts of the parties
+  concerned are searched again and kept in chunks of their own beside the others (numbered
+  from `DELTA_BASE`), and those parties' conflicts among the others are hidden; readers merge
+  the two, highest risk first. A whole search writes the answer anew.
 
 One answer is kept (the last question's jurisdiction, class, floor, date and choice of dead
 rights). Conflicts are stored highest risk first in chunks of `CHUNK` (pickles of `ConflictPair`
-with each one's nodes and holders), with a table of the chunks each holder appears in. Every
+with each one's nodes and holders, and those keys again apart), with a table of the chunks each
+holder appears in. Every
 chunk and the file's head are signed with the user's key and read by the restricted unpickler
 (`kg.analysis.signed_rows`), and the head names the size and digest of every chunk of its
 answer (a chunk missing, or one of another answer the same user signed, is never mixed in):
@@ -30,16 +37,18 @@ moved on).
 from __future__ import annotations
 
 import hashlib
+import heapq
 import pickle
 import sqlite3
 import threading
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from contextlib import suppress
-from dataclasses import fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import TypeVar
 
-from kg.analysis.conflict_memo import KeptConflicts
+from kg.analysis.conflict_memo import KeptConflicts, row_keys
+from kg.analysis.conflicts import conflict_rank
 from kg.analysis.model import Cited, ConflictPair, MarkRef, PartyRef, SourceRef
 from kg.analysis.signed_rows import (
     DECODING,
@@ -65,28 +74,71 @@ LOAD_MAX = 1_000_000
 """Above this many conflicts a kept answer is not read whole (to answer the whole list, or to
 bring it up to date): in memory a conflict read back costs ~3.9 KB with the values chunks
 share built once (`_SHARED`; 5.8 KB without: 20 GB for the 3.6 million of 1M synthetic marks,
-measured 2026-12-04), ~14 GB at 1M. `top` questions still read its first chunks in the
-state it was found in."""
+measured 2026-12-04), ~14 GB at 1M. `top` questions read its first chunks, and after writes
+bring it up to date in the file (`ConflictFile.bring_up`)."""
+
+DELTA_BASE = 1 << 40
+"""The chunks of the conflicts searched again after writes (`ConflictFile.bring_up`) are
+numbered from here; those of the answer as a whole search found it, from 0."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS chunks (n INTEGER PRIMARY KEY, size INTEGER NOT NULL,
-    data BLOB NOT NULL);
+    data BLOB NOT NULL, keys BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS parties (party TEXT NOT NULL, n INTEGER NOT NULL,
     PRIMARY KEY (party, n)) WITHOUT ROWID;
 """
-_TABLES = {"state": ["name", "value"], "chunks": ["n", "size", "data"], "parties": ["party", "n"]}
+_TABLES = {
+    "state": ["name", "value"],
+    "chunks": ["n", "size", "data", "keys"],
+    "parties": ["party", "n"],
+}
 _FILE = RowsFile(_SCHEMA, _TABLES)
 _HEAD = "conflicts:head"
 _ROWS = ("pairs", "nodes", "holders")
 Row = tuple[ConflictPair, tuple[str, ...], tuple[str, ...]]
-_Sealed = tuple[tuple[int, bytes], ...]
-"""The size and BLAKE2b digest of each chunk of an answer, in order, kept in its signed head:
-chunks of another answer (an older file's, signed by the same user) are not mixed in."""
+Keys = tuple[tuple[str, ...], tuple[str, ...]]
+_Seal = tuple[int, bytes, bytes]
+_Sealed = tuple[_Seal, ...]
+"""The size and the BLAKE2b digests of the conflicts and of the keys of each chunk of an
+answer, in order, kept in its signed head: chunks of another answer (an older file's, signed
+by the same user) are not mixed in."""
 _T = TypeVar("_T")
 _SHARED = (PartyRef, MarkRef, SourceRef, Cited)
 """The values conflicts share, stored by their fields and built once when read back
 (`signed_rows.Sharing`)."""
+
+
+class _Damaged(Exception):
+    """A chunk missing, not signed by this user, or not the one the head names."""
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """A kept answer as the file holds it: its `head` (no conflicts), the chunks a whole
+    search wrote (`main`), the chunks of the conflicts searched again after writes since
+    (`delta`, numbered from `DELTA_BASE`), the parties whose conflicts in `main` those
+    replace (`dropped`) and how many conflicts of `main` that hides (`hidden`)."""
+
+    head: KeptConflicts
+    main: _Sealed
+    delta: _Sealed = ()
+    dropped: frozenset[str] = frozenset()
+    hidden: int = 0
+
+    @property
+    def total(self) -> int:
+        """How many conflicts the answer holds."""
+        return sum(seal[0] for seal in (*self.main, *self.delta)) - self.hidden
+
+    def chunks(self, part: str) -> list[tuple[int, _Seal]]:
+        """(number, seal) of each chunk of ``main`` or ``delta``, in order."""
+        base, seals = (0, self.main) if part == "main" else (DELTA_BASE, self.delta)
+        return [(base + place, seal) for place, seal in enumerate(seals)]
+
+    def shown(self, part: str, holders: tuple[str, ...]) -> bool:
+        """Whether a conflict of `part` with these holders is in the answer."""
+        return part == "delta" or self.dropped.isdisjoint(holders)
 
 
 def conflict_file_path_for(location: str) -> Path | None:
@@ -104,7 +156,7 @@ class ConflictFile:
     `stamp_of` reads the store's write token as it is on disk now (None during a write); an
     answer is written only while the store is in the state it was found in. Nothing here
     raises for the file: one that cannot be read or written (a read-only folder, a full disk,
-    another program's file) answers None, and the question is searched.
+    another program's file) answers None (or False), and the question is searched.
     """
 
     def __init__(self, path: Path, stamp_of: Callable[[], str | None], *, key: bytes) -> None:
@@ -121,31 +173,32 @@ class ConflictFile:
         """The kept answer's head for the question `asked` (its stamp, cases, evidence...;
         no conflicts: ``pairs``, ``nodes`` and ``holders`` empty) and how many conflicts it
         holds, or None."""
-        found = self._read(lambda db: self._head(db, asked))
-        return None if found is None else (found[0], sum(size for size, _ in found[1]))
+        found = self._read(lambda db: self._answer(db, asked))
+        return None if found is None else (found.head, found.total)
 
     def load(self, asked: tuple[object, ...]) -> KeptConflicts | None:
         """The kept answer for the question `asked`, whole, in whichever state of the store
         it was found (its ``stamp``); None when there is none, or it cannot be read."""
 
         def read(db: sqlite3.Connection) -> KeptConflicts | None:
-            found = self._head(db, asked)
-            if found is None:
+            answer = self._answer(db, asked)
+            if answer is None:
                 return None
-            head, sealed = found
-            rows: list[Row] = []
             sharing = Sharing(_SHARED)
-            for place, (n, data) in enumerate(db.execute("SELECT n, data FROM chunks ORDER BY n")):
-                if n != place:
-                    return None  # a chunk missing or repeated
-                chunk = self._chunk(n, data, sealed, sharing)
-                if chunk is None:
-                    return None
-                rows += chunk
-            if len(rows) != sum(size for size, _ in sealed):
-                return None  # a chunk missing
+            parts = [
+                [
+                    row
+                    for n, seal in answer.chunks(part)
+                    for row in self._rows(db, n, seal, sharing)
+                    if answer.shown(part, row[2])
+                ]
+                for part in ("main", "delta")
+            ]
+            rows = list(heapq.merge(*parts, key=_row_rank))
+            if len(rows) != answer.total:
+                return None  # the hidden count does not hold
             return replace(
-                head,
+                answer.head,
                 pairs=tuple(row[0] for row in rows),
                 nodes=tuple(row[1] for row in rows),
                 holders=tuple(row[2] for row in rows),
@@ -163,42 +216,59 @@ class ConflictFile:
         named = set(parties)
 
         def read(db: sqlite3.Connection) -> tuple[list[ConflictPair], int] | None:
-            found = self._head(db, asked)
-            if found is None or found[0].stamp != stamp:
+            answer = self._answer(db, asked)
+            if answer is None or answer.head.stamp != stamp:
                 return None
-            sealed = found[1]
-            wanted: set[int] = set()
-            count = 0
-            for n, (size, _) in enumerate(sealed):
-                if count >= limit:
-                    break
-                wanted.add(n)
-                count += size
+            theirs: set[int] = set()
             for batch in batches(sorted(named), 500):
                 among = ",".join("?" * len(batch))
                 query = f"SELECT DISTINCT n FROM parties WHERE party IN ({among})"
-                wanted.update(n for (n,) in db.execute(query, batch) if n < len(sealed))
-            pairs: list[ConflictPair] = []
-            seen: set[int] = set()
+                theirs.update(n for (n,) in db.execute(query, batch))
             sharing = Sharing(_SHARED)
-            for batch in batches(sorted(wanted), 500):
-                among = ",".join("?" * len(batch))
-                query = f"SELECT n, data FROM chunks WHERE n IN ({among}) ORDER BY n"
-                for n, data in db.execute(query, batch):
-                    chunk = self._chunk(n, data, sealed, sharing)
-                    if chunk is None or n in seen:
-                        return None  # not the answer's chunk, or one repeated
-                    seen.add(n)
-                    pairs += [
-                        pair
-                        for place, (pair, _, holders) in enumerate(chunk, start=n * CHUNK)
-                        if place < limit or not named.isdisjoint(holders)
-                    ]
-            if len(seen) != len(wanted):
-                return None  # a chunk missing
-            return pairs, sum(size for size, _ in sealed)
+            parts: list[list[Row]] = []
+            for part in ("main", "delta"):
+                taken: list[Row] = []
+                first = 0  # the part's conflicts taken as its first `limit`
+                for n, seal in answer.chunks(part):
+                    if first >= limit and n not in theirs:
+                        continue
+                    for row in self._rows(db, n, seal, sharing):
+                        if not answer.shown(part, row[2]):
+                            continue
+                        if first < limit:
+                            first += 1
+                            taken.append(row)
+                        elif not named.isdisjoint(row[2]):
+                            taken.append(row)
+                parts.append(taken)
+            pairs = [row[0] for row in heapq.merge(*parts, key=_row_rank)]
+            return pairs, answer.total
 
         return None if stamp is None else self._read(read)
+
+    def holders_naming(
+        self, asked: tuple[object, ...], stamp: str, nodes: Collection[str]
+    ) -> set[str] | None:
+        """The holders of every conflict of the answer to `asked` kept in state `stamp` that
+        names one of `nodes` (its marks, an IRI of a holder, a graph it cites: `row_keys`),
+        read from the chunks' keys, not their conflicts; None when no such answer is kept."""
+        probe = set(nodes)
+
+        def read(db: sqlite3.Connection) -> set[str] | None:
+            answer = self._answer(db, asked)
+            if answer is None or answer.head.stamp != stamp:
+                return None
+            found: set[str] = set()
+            if not probe:
+                return found
+            for part in ("main", "delta"):
+                for n, seal in answer.chunks(part):
+                    for row_nodes, holders in self._keys(db, n, seal):
+                        if answer.shown(part, holders) and not probe.isdisjoint(row_nodes):
+                            found.update(holders)
+            return found
+
+        return self._read(read)
 
     # ------------------------------------------------------------ writing
 
@@ -208,8 +278,8 @@ class ConflictFile:
         same tuple): only the head is written."""
         if self.read_only:
             return
-        chunks: list[tuple[int, int, bytes]] = []
-        sealed: list[tuple[int, bytes]] = []
+        chunks: list[tuple[int, int, bytes, bytes]] = []
+        sealed: list[_Seal] = []
         members: list[tuple[str, int]] = []
         same_rows = rows_of is not None and all(
             getattr(rows_of, name) is getattr(kept, name) for name in _ROWS
@@ -220,10 +290,7 @@ class ConflictFile:
                 end = start + CHUNK
                 rows = tuple(zip(kept.pairs[start:end], kept.nodes[start:end],
                                  kept.holders[start:end], strict=True))  # fmt: skip
-                data = sharing.dumps(rows)
-                chunks.append((n, len(rows), signed(self._key, f"conflicts:{n}", data)))
-                sealed.append((len(rows), _digest(data)))
-                members += [(party, n) for party in {h for row in rows for h in row[2]}]
+                self._chunk_out(n, rows, sharing, chunks, sealed, members)
         with self._lock:
             db = self._connect()
             if db is None:
@@ -233,29 +300,80 @@ class ConflictFile:
                     if self._stamp_of() != kept.stamp:
                         return  # written meanwhile: the answer is of a state gone
                     if same_rows:
-                        held = self._head(db, kept.asked)
-                        if held is None or held[0].stamp != rows_of.stamp:  # type: ignore[union-attr]
+                        held = self._answer(db, kept.asked)
+                        if held is None or held.head.stamp != rows_of.stamp:  # type: ignore[union-attr]
                             return  # the file holds other rows than those kept unchanged
-                        sealed = list(held[1])
+                        answer = replace(held, head=kept)
                     else:
                         db.execute("DELETE FROM chunks")
                         db.execute("DELETE FROM parties")
-                        db.executemany("INSERT INTO chunks VALUES (?, ?, ?)", chunks)
+                        db.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?)", chunks)
                         db.executemany("INSERT INTO parties VALUES (?, ?)", members)
-                    head = pickle.dumps(
-                        (replace(kept, pairs=(), nodes=(), holders=()), tuple(sealed)),
-                        protocol=pickle.HIGHEST_PROTOCOL,
-                    )
-                    db.execute("DELETE FROM state")
-                    db.executemany(
-                        "INSERT INTO state VALUES (?, ?)",
-                        [
-                            ("code", str(code_key())),
-                            ("head", signed(self._key, _HEAD, head)),
-                        ],
-                    )
-            except sqlite3.Error:
+                        answer = _Answer(kept, tuple(sealed))
+                    self._write_head(db, answer)
+            except (sqlite3.Error, _Damaged):
                 return  # kept in memory still; the next process searches
+
+    def bring_up(
+        self,
+        head: KeptConflicts,
+        was: str,
+        parties: Collection[str],
+        fresh: Sequence[ConflictPair],
+    ) -> bool:
+        """Bring the answer kept in state `was` to the state of `head` (its ``stamp``: the
+        store's now) without reading it whole: the conflicts any of `parties` holds a side of
+        are hidden, and `fresh` (their conflicts searched again, highest risk first) kept
+        beside them, the conflicts kept before first on a tie, as
+        `kg.analysis.conflict_memo.brought_up` orders them. Reads the keys of every chunk
+        (to count what it hides) and the conflicts searched again before; writes only
+        those. False when the file holds no answer in state `was`, the store has moved on,
+        or the file cannot be read or written."""
+        if self.read_only:
+            return False
+        wanted = frozenset(parties)
+        with self._lock:
+            db = self._connect()
+            if db is None:
+                return False
+            try:
+                with writing(db):
+                    if self._stamp_of() != head.stamp:
+                        return False
+                    answer = self._answer(db, head.asked)
+                    if answer is None or answer.head.stamp != was:
+                        return False
+                    hidden = answer.hidden + sum(
+                        1
+                        for n, seal in answer.chunks("main")
+                        for _, holders in self._keys(db, n, seal)
+                        if answer.shown("main", holders) and not wanted.isdisjoint(holders)
+                    )
+                    sharing = Sharing(_SHARED)
+                    before = [
+                        row
+                        for n, seal in answer.chunks("delta")
+                        for row in self._rows(db, n, seal, sharing)
+                        if wanted.isdisjoint(row[2])
+                    ]
+                    searched = [(pair, *row_keys(pair)) for pair in fresh]
+                    rows = list(heapq.merge(before, searched, key=_row_rank))
+                    chunks: list[tuple[int, int, bytes, bytes]] = []
+                    sealed: list[_Seal] = []
+                    members: list[tuple[str, int]] = []
+                    for place, start in enumerate(range(0, len(rows), CHUNK)):
+                        chunk = tuple(rows[start : start + CHUNK])
+                        n = DELTA_BASE + place
+                        self._chunk_out(n, chunk, sharing, chunks, sealed, members)
+                    db.execute("DELETE FROM chunks WHERE n >= ?", (DELTA_BASE,))
+                    db.execute("DELETE FROM parties WHERE n >= ?", (DELTA_BASE,))
+                    db.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?)", chunks)
+                    db.executemany("INSERT INTO parties VALUES (?, ?)", members)
+                    dropped = answer.dropped | wanted
+                    self._write_head(db, _Answer(head, answer.main, tuple(sealed), dropped, hidden))
+                    return True
+            except (sqlite3.Error, _Damaged, *DECODING):
+                return False
 
     def clear(self) -> None:
         """Keep no answer."""
@@ -290,14 +408,11 @@ class ConflictFile:
                     return read(db)
                 finally:
                     db.execute("COMMIT")
-            except (sqlite3.Error, pickle.UnpicklingError, *DECODING):
+            except (sqlite3.Error, pickle.UnpicklingError, _Damaged, *DECODING):
                 return None
 
-    def _head(
-        self, db: sqlite3.Connection, asked: tuple[object, ...]
-    ) -> tuple[KeptConflicts, _Sealed] | None:
-        """(the answer's head for `asked`, the size and digest of each of its chunks, in
-        order) if this user signed it; else None."""
+    def _answer(self, db: sqlite3.Connection, asked: tuple[object, ...]) -> _Answer | None:
+        """The answer the file holds for `asked`, if this user signed its head; else None."""
         state = dict(db.execute("SELECT name, value FROM state").fetchall())
         if state.get("code") != str(code_key()):
             return None
@@ -305,9 +420,9 @@ class ConflictFile:
         if data is None:
             return None
         found = restricted_loads(data)
-        if not (isinstance(found, tuple) and len(found) == 2):
+        if not (isinstance(found, tuple) and len(found) == 5):
             return None
-        head, sealed = found
+        head, main, delta, dropped, hidden = found
         if not isinstance(head, KeptConflicts) or head.asked != asked:
             return None
         if not isinstance(head.stamp, str) or any(
@@ -316,36 +431,96 @@ class ConflictFile:
             if f.name != "asked"
         ):
             return None
-        if not isinstance(sealed, tuple) or not all(
-            isinstance(seal, tuple)
-            and len(seal) == 2
-            and isinstance(seal[0], int)
-            and isinstance(seal[1], bytes)
-            for seal in sealed
+        if not (
+            _sealed(main)
+            and _sealed(delta)
+            and isinstance(dropped, frozenset)
+            and all(isinstance(party, str) for party in dropped)
+            and type(hidden) is int
+            and 0 <= hidden <= sum(seal[0] for seal in main)
         ):
             return None
-        return head, sealed
+        return _Answer(head, main, delta, dropped, hidden)
 
-    def _chunk(
-        self, n: int, data: object, sealed: _Sealed, sharing: Sharing
-    ) -> list[Row] | None:
+    def _write_head(self, db: sqlite3.Connection, answer: _Answer) -> None:
+        head = replace(answer.head, pairs=(), nodes=(), holders=())
+        data = pickle.dumps(
+            (head, answer.main, answer.delta, answer.dropped, answer.hidden),
+            protocol=pickle.HIGHEST_PROTOCOL,
+        )
+        db.execute("DELETE FROM state")
+        db.executemany(
+            "INSERT INTO state VALUES (?, ?)",
+            [("code", str(code_key())), ("head", signed(self._key, _HEAD, data))],
+        )
+
+    def _chunk_out(
+        self,
+        n: int,
+        rows: tuple[Row, ...],
+        sharing: Sharing,
+        chunks: list[tuple[int, int, bytes, bytes]],
+        sealed: list[_Seal],
+        members: list[tuple[str, int]],
+    ) -> None:
+        """Chunk `n` of `rows` signed, added to `chunks`, its seal to `sealed` and its
+        holders to `members`."""
+        data = sharing.dumps(rows)
+        keys = pickle.dumps(tuple((row[1], row[2]) for row in rows), pickle.HIGHEST_PROTOCOL)
+        chunks.append(
+            (n, len(rows), signed(self._key, f"conflicts:{n}", data),
+             signed(self._key, f"keys:{n}", keys))
+        )  # fmt: skip
+        sealed.append((len(rows), _digest(data), _digest(keys)))
+        members += [(party, n) for party in {h for row in rows for h in row[2]}]
+
+    def _fetch(self, db: sqlite3.Connection, n: int, column: str) -> bytes:
+        found = db.execute(f"SELECT {column} FROM chunks WHERE n = ?", (n,)).fetchone()
+        if found is None:
+            raise _Damaged(f"chunk {n} missing")
+        return found[0]  # type: ignore[no-any-return]
+
+    def _rows(self, db: sqlite3.Connection, n: int, seal: _Seal, sharing: Sharing) -> list[Row]:
         """Chunk `n`'s conflicts, if this user signed it and it is the chunk the head
         names (its digest: not a chunk of another answer) holding what `save` writes; the
-        values they share with the chunks `sharing` read before are built once."""
-        found = unsigned(self._key, f"conflicts:{n}", data)
-        if found is None or not 0 <= n < len(sealed) or _digest(found) != sealed[n][1]:
-            return None
+        values they share with the chunks `sharing` read before are built once. Raises
+        `_Damaged` otherwise."""
+        found = unsigned(self._key, f"conflicts:{n}", self._fetch(db, n, "data"))
+        if found is None or _digest(found) != seal[1]:
+            raise _Damaged(f"chunk {n} is not this answer's")
         rows = sharing.loads(found)
-        if not isinstance(rows, tuple) or len(rows) != sealed[n][0] or not all(
-            isinstance(row, tuple)
-            and len(row) == 3
-            and isinstance(row[0], ConflictPair)
-            and isinstance(row[1], tuple)
-            and isinstance(row[2], tuple)
-            for row in rows
+        if (
+            not isinstance(rows, tuple)
+            or len(rows) != seal[0]
+            or not all(
+                isinstance(row, tuple)
+                and len(row) == 3
+                and isinstance(row[0], ConflictPair)
+                and _strings(row[1])
+                and _strings(row[2])
+                for row in rows
+            )
         ):
-            return None
+            raise _Damaged(f"chunk {n} holds no conflicts")
         return list(rows)
+
+    def _keys(self, db: sqlite3.Connection, n: int, seal: _Seal) -> list[Keys]:
+        """The nodes and holders of chunk `n`'s conflicts (`row_keys`), checked as `_rows`
+        checks its conflicts; read without building them."""
+        found = unsigned(self._key, f"keys:{n}", self._fetch(db, n, "keys"))
+        if found is None or _digest(found) != seal[2]:
+            raise _Damaged(f"the keys of chunk {n} are not this answer's")
+        keys = restricted_loads(found)
+        if (
+            not isinstance(keys, tuple)
+            or len(keys) != seal[0]
+            or not all(
+                isinstance(key, tuple) and len(key) == 2 and _strings(key[0]) and _strings(key[1])
+                for key in keys
+            )
+        ):
+            raise _Damaged(f"the keys of chunk {n} are not keys")
+        return list(keys)
 
     def _connect(self) -> sqlite3.Connection | None:
         if self._db is None:
@@ -354,6 +529,27 @@ class ConflictFile:
                 return None
             self._db, self.read_only = opened
         return self._db
+
+
+def _row_rank(row: Row) -> tuple:
+    return conflict_rank(row[0])
+
+
+def _strings(value: object) -> bool:
+    return isinstance(value, tuple) and all(isinstance(item, str) for item in value)
+
+
+def _sealed(value: object) -> bool:
+    """Whether `value` is a tuple of seals: (size, digest of conflicts, digest of keys)."""
+    return isinstance(value, tuple) and all(
+        isinstance(seal, tuple)
+        and len(seal) == 3
+        and type(seal[0]) is int
+        and seal[0] >= 0
+        and isinstance(seal[1], bytes)
+        and isinstance(seal[2], bytes)
+        for seal in value
+    )
 
 
 def _digest(data: bytes) -> bytes:

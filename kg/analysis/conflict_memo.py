@@ -44,6 +44,7 @@ import bisect
 import dataclasses
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from kg.analysis.conflicts import conflict_rank
 from kg.analysis.coverage import Membership
@@ -155,6 +156,7 @@ def parties_to_search(
     cases: frozenset[frozenset[str]],
     evidence: Sequence[EvidencePair],
     sources: Mapping[str, SourceRef],
+    holders_naming: Callable[[set[str]], Iterable[str]] | None = None,
 ) -> set[str]:
     """The parties (canonical IRIs) whose conflicts may differ from those `kept` holds.
 
@@ -163,7 +165,10 @@ def parties_to_search(
     rights on some date (`holders_of` those marks: `holders_on_any_date`), every holder of
     each side of a kept conflict over one of them, or naming a party (any IRI of it) or a
     mark in `touched` (the nodes the writes touched), or citing a source that changed; and
-    the parties of a case begun or gone on the date asked."""
+    the parties of a case begun or gone on the date asked. `holders_naming` gives the
+    holders of the kept conflicts naming any of some nodes (by default read from
+    ``kept.nodes`` and ``kept.holders``; a kept answer too big to read whole reads them from
+    its file: `kg.analysis.conflict_file.ConflictFile.holders_naming`)."""
     marks = set(changed_marks)
     for pair in set(evidence) ^ set(kept.evidence):
         marks |= {pair.left, pair.right}
@@ -173,10 +178,17 @@ def parties_to_search(
     graphs = {g for g in {*kept.sources, *sources} if kept.sources.get(g) != sources.get(g)}
     probe = marks | set(touched) | graphs
     if probe:
-        for nodes, holders in zip(kept.nodes, kept.holders, strict=True):
-            if not probe.isdisjoint(nodes):
-                parties.update(holders)
+        parties.update((holders_naming or partial(_holders_naming, kept))(probe))
     return parties
+
+
+def _holders_naming(kept: KeptConflicts, probe: set[str]) -> set[str]:
+    """The holders of the conflicts of `kept` naming any of the nodes `probe`."""
+    found: set[str] = set()
+    for nodes, holders in zip(kept.nodes, kept.holders, strict=True):
+        if not probe.isdisjoint(nodes):
+            found.update(holders)
+    return found
 
 
 def brought_up(

@@ -556,6 +556,16 @@ class Analyst:
             )
             if focus is None:
                 known = self._kept_conflicts(asked_key, search, evidence, cases)
+            # an answer kept on disk, too big to read whole: brought up to date there
+            if (
+                known is None
+                and focus is None
+                and top is not None
+                and self._stored_brought_up(asked_key, search, evidence, cases)
+            ):
+                if raised is None:
+                    raised = proceeding_keys(read_proceedings(facts), as_of=when, **asked)
+                stored = self._stored_top(asked_key, stamp, top, raised)
         lists: Iterable[Sequence[ConflictPair]]
         if stored is not None:
             lists = [stored[0]]
@@ -951,8 +961,9 @@ class Analyst:
         kept in memory, when they are of state `stamp` or the writes since say what they
         touched (`kg.store.write_journal`): what `_kept_conflicts` brings up to date; whether
         an answer to that question is kept there, of any state). An answer of more than
-        `conflict_file.LOAD_MAX` conflicts is never read whole (`top` questions read its first
-        chunks), and a `top` question then searches as if none were kept."""
+        `conflict_file.LOAD_MAX` conflicts is never read whole: `top` questions read its
+        first chunks, after writes once `_stored_brought_up` has brought it up to date in the
+        file; a whole question searches."""
         stored = self._shared.conflict_file
         if stored is None or stamp is None:
             return None, False
@@ -987,6 +998,61 @@ class Analyst:
             kept = self._shared.kept_conflicts
         if kept is None or kept.asked != asked or facts.stamp is None:
             return None
+        parties = self._parties_changed(kept, evidence, cases)
+        if parties is None:
+            return None
+        if not parties:
+            self._keep_conflicts(asked, facts.stamp, kept.pairs, evidence, cases, kept)
+            return list(kept.pairs)
+        searched = self._searched_again(parties, search)
+        if searched is None:
+            return None
+        pairs, nodes, holders = brought_up(kept, *searched)
+        self._keep_conflicts(asked, facts.stamp, pairs, evidence, cases, (nodes, holders))
+        return pairs
+
+    def _stored_brought_up(
+        self,
+        asked: tuple[object, ...],
+        search: Callable[..., Iterable[list[ConflictPair]]],
+        evidence: Sequence[EvidencePair],
+        cases: Sequence[tuple[str, str]],
+    ) -> bool:
+        """Bring the register's conflicts kept on disk for `asked`, too many to read whole
+        (`conflict_file.LOAD_MAX`), up to the store's state as `_kept_conflicts` does in
+        memory: the parties the writes since may have changed are found from the chunks'
+        keys, their conflicts searched again and kept beside the others in the file
+        (`ConflictFile.bring_up`), none read whole. False when that cannot be done (nothing
+        kept, what the writes changed cannot be told, or a register's share to search)."""
+        stored, stamp = self._shared.conflict_file, self.facts.stamp
+        found = None if stored is None or stamp is None else stored.head(asked)
+        if found is None:
+            return False
+        head = found[0]
+        if head.stamp == stamp:
+            return True
+        parties = self._parties_changed(
+            head, evidence, cases, lambda nodes: stored.holders_naming(asked, head.stamp, nodes)
+        )
+        searched = None if parties is None else self._searched_again(parties, search)
+        if searched is None:
+            return False
+        now = self._kept_answer(asked, stamp, (), evidence, cases, ((), ()))
+        return stored.bring_up(now, head.stamp, *searched)  # type: ignore[union-attr]
+
+    def _parties_changed(
+        self,
+        kept: KeptConflicts,
+        evidence: Sequence[EvidencePair],
+        cases: Sequence[tuple[str, str]],
+        holders_naming: Callable[[set[str]], Iterable[str] | None] | None = None,
+    ) -> set[str] | None:
+        """The parties whose conflicts may differ from those `kept` holds (found in an
+        earlier state of the store: `conflict_memo.parties_to_search`, with the parties the
+        writes merged or parted); None when what the writes changed cannot be told, or
+        reaches every conflict. `holders_naming`: as `parties_to_search` takes it (None from
+        it: the kept answer could not be read)."""
+        facts = self.facts
         if facts.holdings_merged():
             return None
         if (  # the rights covering others (`wide`) are read from the memberships too
@@ -1026,35 +1092,46 @@ class Analyst:
             if reading is None:
                 return None
             changed = {facts.identities.canonical(mark) for mark in reading}
-        litigants = frozenset(frozenset(pair) for pair in cases)
+        unread = False
+
+        def naming(nodes: set[str]) -> Iterable[str]:
+            nonlocal unread
+            found = holders_naming(nodes)  # type: ignore[misc]
+            unread = unread or found is None
+            return found or ()
+
         parties = parties_to_search(
             kept,
             changed_marks=changed,
             holders_of=lambda marks: holders_on_any_date(facts.holdings(marks)),
             touched=touched,
-            cases=litigants,
+            cases=frozenset(frozenset(pair) for pair in cases),
             evidence=evidence,
             sources=facts.sources,
+            holders_naming=None if holders_naming is None else naming,
         )
-        parties |= identified
+        return None if unread else parties | identified
+
+    def _searched_again(
+        self, parties: set[str], search: Callable[..., Iterable[list[ConflictPair]]]
+    ) -> tuple[set[str], list[ConflictPair]] | None:
+        """(`parties` with their co-owners, their conflicts searched again, highest risk
+        first): only pairs with a side of theirs scored (each of their conflicts is their
+        best pair with the other party, which has one side of theirs); None when they hold
+        more than `conflict_memo.SEARCH_SHARE` of the register's marks (a whole search
+        then)."""
         if not parties:
-            self._keep_conflicts(asked, facts.stamp, kept.pairs, evidence, cases, kept)
-            return list(kept.pairs)
-        else:
-            parties, focus = self._with_co_owners(parties)
-            if len(focus) > conflict_memo.SEARCH_SHARE * len(facts.marks):
-                return None  # a register's share: searched whole
-            fresh = [
-                pair
-                # only pairs with a side of theirs scored: each of their conflicts is their
-                # best pair with the other party, which has one side of theirs
-                for found in (search(focus=focus, over=focus, read_near=True) if focus else ())
-                for pair in found
-                if any(holder.id in parties for side in pair.holders for holder in side)
-            ]
-            pairs, nodes, holders = brought_up(kept, parties, merge_conflicts([fresh]))
-        self._keep_conflicts(asked, facts.stamp, pairs, evidence, cases, (nodes, holders))
-        return pairs
+            return parties, []
+        parties, focus = self._with_co_owners(parties)
+        if len(focus) > conflict_memo.SEARCH_SHARE * len(self.facts.marks):
+            return None
+        fresh = [
+            pair
+            for found in (search(focus=focus, over=focus, read_near=True) if focus else ())
+            for pair in found
+            if any(holder.id in parties for side in pair.holders for holder in side)
+        ]
+        return parties, merge_conflicts([fresh])
 
     def _keep_conflicts(
         self,
@@ -1087,18 +1164,7 @@ class Analyst:
             nodes = tuple(row[0] for row in rows)
             holders = tuple(row[1] for row in rows)
         answer = (
-            KeptConflicts(
-                asked=asked,
-                stamp=stamp,  # type: ignore[arg-type]
-                pairs=tuple(pairs),  # never a list a caller may change
-                cases=frozenset(frozenset(pair) for pair in cases),
-                evidence=tuple(evidence),
-                sources=dict(facts.sources),
-                nodes=nodes,
-                holders=holders,
-                memberships=frozenset(memberships(facts)),
-                relatedness=dict(facts.relatedness),
-            )
+            self._kept_answer(asked, stamp, pairs, evidence, cases, (nodes, holders))  # type: ignore[arg-type]
             if keep
             else None
         )
@@ -1110,6 +1176,31 @@ class Analyst:
             stored.save(answer, rows_of=keys if keys is stored_rows else None)
             with self._shared.lock:
                 self._shared.stored_rows = answer
+
+    def _kept_answer(
+        self,
+        asked: tuple[object, ...],
+        stamp: str,
+        pairs: Sequence[ConflictPair],
+        evidence: Sequence[EvidencePair],
+        cases: Sequence[tuple[str, str]],
+        keys: tuple[Sequence[tuple[str, ...]], Sequence[tuple[str, ...]]],
+    ) -> KeptConflicts:
+        """The register's conflicts `pairs` found in state `stamp` with what they were found
+        with (`KeptConflicts`); `keys`: each one's (nodes, holders)."""
+        facts = self.facts
+        return KeptConflicts(
+            asked=asked,
+            stamp=stamp,
+            pairs=tuple(pairs),  # never a list a caller may change
+            cases=frozenset(frozenset(pair) for pair in cases),
+            evidence=tuple(evidence),
+            sources=dict(facts.sources),
+            nodes=tuple(keys[0]),
+            holders=tuple(keys[1]),
+            memberships=frozenset(memberships(facts)),
+            relatedness=dict(facts.relatedness),
+        )
 
     def _near(
         self, focus: set[str], evidence: Iterable[EvidencePair]
