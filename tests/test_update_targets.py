@@ -340,3 +340,34 @@ def test_a_term_oxigraph_refuses_is_not_sent(update: str) -> None:
     start, failed (helper-101 fault 2). The embedded store refuses them too."""
     with pytest.raises(QueryError, match="Oxigraph's terms"):
         _written(update)
+
+
+@pytest.mark.parametrize(
+    ("update", "graphs"),
+    [
+        ("INSERT { GRAPH <urn:h> { ?s <urn:q> ?o } } WHERE { GRAPH <urn:g> { ?s <urn:p> ?o } }",
+         ("urn:g",)),
+        ("DELETE WHERE { GRAPH <urn:g> { ?s ?p ?o } }", ("urn:g",)),
+        ("DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER EXISTS { GRAPH <urn:e> { ?s ?p 1 } } }",
+         ("urn:e",)),
+        ("INSERT { GRAPH <urn:h> { ?s <urn:q> ?o } } WHERE { { SELECT ?s ?o { GRAPH <urn:sub> "
+         "{ ?s ?p ?o } } } }", ("urn:sub",)),
+        ("PREFIX g: <urn:graph:> DELETE WHERE { GRAPH g:one { ?s ?p ?o } } ; "
+         "DELETE WHERE { GRAPH g:two { ?s ?p ?o } GRAPH g:one { ?s ?p ?o } }",
+         ("urn:graph:one", "urn:graph:two")),
+        # a variable, USING or WITH: the text says its dataset (or every graph), none added
+        ("INSERT { GRAPH <urn:h> { ?s <urn:q> ?o } } WHERE { GRAPH <urn:g> { ?s <urn:p> ?o } "
+         "OPTIONAL { GRAPH ?x { ?s ?p ?o } } }", ()),
+        ("DELETE { GRAPH <urn:g> { ?s ?p ?o } } USING NAMED <urn:g> WHERE { GRAPH <urn:g> "
+         "{ ?s ?p ?o } }", ()),
+        ("WITH <urn:w> DELETE { ?s ?p ?o } WHERE { GRAPH <urn:g> { ?s ?p ?o } }", ()),
+        ("DELETE WHERE { ?s ?p ?o }", ()),
+        ("INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> 1 } }", ()),
+    ],
+)  # fmt: skip
+def test_the_graphs_an_updates_patterns_read_are_named(
+    update: str, graphs: tuple[str, ...]
+) -> None:
+    """On Virtuoso tmkg sends an update with its default graph as the dataset, and GRAPH <g>
+    in a WHERE then matches only graphs named with it (helper-101's trial, session 29)."""
+    assert update_targets(update).graphs_read == graphs

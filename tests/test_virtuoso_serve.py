@@ -573,3 +573,47 @@ def test_values_no_rdf_term_leave_the_start_and_questions_working(
         store.close()
     query = "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }"
     assert httpx.get(writable.endpoint, params={"query": query}).status_code == 200
+
+
+def test_graph_iri_patterns_in_a_users_update_match_on_virtuoso(
+    writable: GraphQLServer, virtuoso: Virtuoso
+) -> None:
+    """tmkg sends an update with its default graph as Virtuoso's dataset; `GRAPH <g>` in a
+    WHERE matched nothing then (204, nothing changed: helper-101, session 29): the graphs the
+    patterns name are sent with it, and a `GRAPH ?g` still reads every graph."""
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+
+    def update(text: str) -> None:
+        answer = httpx.post(writable.endpoint, data={"update": text}, headers=auth)
+        assert answer.status_code == 204, answer.text
+
+    def rows(graph: str) -> set[tuple[str, str]]:
+        query = f"SELECT ?s ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        answer = httpx.get(writable.endpoint, params={"query": query, "format": "json"})
+        bindings = answer.json()["results"]["bindings"]
+        return {(row["s"]["value"], row["o"]["value"]) for row in bindings}
+
+    update(
+        "INSERT DATA { GRAPH <urn:x:src> { <urn:x:a> <urn:x:gip> 1 . <urn:x:b> <urn:x:gip> 2 } "
+        "GRAPH <urn:x:other> { <urn:x:c> <urn:x:gip> 3 } }"
+    )
+    try:
+        update(
+            "INSERT { GRAPH <urn:x:dst> { ?s <urn:x:q> ?o } } "
+            "WHERE { GRAPH <urn:x:src> { ?s <urn:x:gip> ?o } }"
+        )
+        assert rows("urn:x:dst") == {("urn:x:a", "1"), ("urn:x:b", "2")}
+        update(
+            "DELETE { GRAPH <urn:x:dst> { ?s ?p ?o } } WHERE { GRAPH <urn:x:dst> { ?s ?p ?o } "
+            "FILTER EXISTS { GRAPH <urn:x:src> { ?s ?q 1 } } }"
+        )
+        assert rows("urn:x:dst") == {("urn:x:b", "2")}
+        update("DELETE WHERE { GRAPH <urn:x:dst> { ?s ?p ?o } }")
+        assert rows("urn:x:dst") == set()
+        update(  # a variable: every graph, as before
+            "INSERT { GRAPH <urn:x:dst> { ?s <urn:x:q> ?o } } WHERE { GRAPH ?g { ?s <urn:x:gip> ?o } }"
+        )
+        assert rows("urn:x:dst") == {("urn:x:a", "1"), ("urn:x:b", "2"), ("urn:x:c", "3")}
+    finally:
+        for graph in ("urn:x:src", "urn:x:other", "urn:x:dst"):
+            update(f"DROP SILENT GRAPH <{graph}>")

@@ -345,7 +345,7 @@ class SparqlService:
                         suggestion="remove those statements from the graph first",
                     )
             try:
-                store.update(sent)
+                store.update(sent, graphs_read=targets.graphs_read)  # type: ignore[call-arg]
             finally:  # an update failing part-way keeps what it did before, on Virtuoso
                 if targets.may_change:
                     # What it removed there (CLEAR, DELETE) comes back, and what a variable

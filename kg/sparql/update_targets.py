@@ -118,6 +118,11 @@ class UpdateTargets:
     into_default: tuple[str, ...] = ()
     """Graphs it adds, copies or moves into the default graph (IRIs): statements about tmkg's
     graphs among theirs would be statements kept by tmkg; the caller asks the store."""
+    graphs_read: tuple[str, ...] = ()
+    """The graphs its patterns name by IRI (``GRAPH <g>`` in a ``WHERE``, in ``DELETE
+    WHERE``), when none is named by a variable and no operation says ``USING`` or ``WITH``:
+    what a server that takes tmkg's default graph as the update's dataset must be told of
+    (Virtuoso: `kg.store.sparql_remote.RemoteSparqlStore.update`); else empty."""
 
 
 def update_targets(text: str, *, default_graph: str | None = None) -> UpdateTargets:
@@ -159,7 +164,35 @@ def update_targets(text: str, *, default_graph: str | None = None) -> UpdateTarg
                     suggestion="write into the graph with one update, move it with the next",
                 )
             into_default.append(str(source))
-    return UpdateTargets(writes, may_change, tuple(into_default))
+    return UpdateTargets(writes, may_change, tuple(into_default), _graphs_read(operations))
+
+
+def _graphs_read(operations: Iterable[Mapping[str, object]]) -> tuple[str, ...]:
+    """`UpdateTargets.graphs_read` of these operations."""
+    named: list[str] = []
+    for operation in operations:
+        name = getattr(operation, "name", "")
+        if _field(operation, "using") or _field(operation, "withClause") is not None:
+            return ()
+        pattern = _field(operation, {"Modify": "where", "DeleteWhere": "quads"}.get(name, ""))
+        for term in _graph_names(pattern):
+            if not isinstance(term, URIRef):
+                return ()
+            named.append(str(term))
+    return tuple(dict.fromkeys(named))
+
+
+def _graph_names(node: object) -> Iterator[object]:
+    """The graph term of every ``GRAPH`` in a parse tree's pattern (subqueries and
+    ``EXISTS`` included)."""
+    if isinstance(node, Mapping):
+        if getattr(node, "name", "") in ("GraphGraphPattern", "QuadsNotTriples"):
+            yield _field(node, "term")
+        for value in dict.values(node):  # type: ignore[arg-type]
+            yield from _graph_names(value)
+    elif isinstance(node, list | tuple | ParseResults):
+        for value in node:
+            yield from _graph_names(value)
 
 
 def _may_fill(operation: Mapping[str, object], graph: str) -> bool:

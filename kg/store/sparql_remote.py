@@ -221,15 +221,20 @@ class RemoteSparqlStore:
         *,
         prefixes: dict[str, str] | None = None,
         base_iri: str | None = None,
+        graphs_read: Sequence[str] = (),
     ) -> None:
         """Send a SPARQL Update to the update endpoint; one request, atomic at the server.
 
         On Virtuoso the update's default graph is tmkg's (`DEFAULT_GRAPH`), as in the embedded
         store: triples outside ``GRAPH`` go there, and ``WHERE`` sees it rather than the union.
+        Virtuoso then matches ``GRAPH <g>`` in a ``WHERE`` only in graphs it is told of:
+        `graphs_read` are (``named-graph-uri``; `kg.sparql.update_targets.UpdateTargets`).
         """
         form: dict[str, str | list[str]] = {"update": _prologue(sparql, prefixes, base_iri)}
         if self._is_virtuoso():
             form["default-graph-uri"] = self.default_graph.value
+            if graphs_read:
+                form["named-graph-uri"] = list(graphs_read)
         post(
             self._client,
             self.update_endpoint,
