@@ -22,7 +22,7 @@ from kg.analysis.model import ConflictPair
 from kg.analysis.service import Analyst, index_marks
 from kg.registries.synth import generate, renamed
 from tests.conftest import DATA, run_kg
-from tests.test_conflict_memo import _Searches, _whole
+from tests.test_conflict_memo import EDITS, _Searches, _whole
 from tests.test_holdings_projection import _own_data_folder  # noqa: F401
 
 
@@ -475,6 +475,31 @@ def test_an_answer_too_big_to_read_whole_is_brought_up_to_date_in_its_file(
     with _open(store) as graph:
         assert list(Analyst(graph).conflicts()) == now  # whole: searched, and kept anew
     assert searches.whole == 1
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_an_edit_brings_an_answer_too_big_to_read_whole_up_to_date_in_its_file(
+    edit: str, store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each kind of edit `_kept_conflicts` follows in memory is followed in the file too:
+    the conflicts of the parties it concerns hidden and searched again, none read whole."""
+    monkeypatch.setattr(conflict_file, "LOAD_MAX", 5)
+    monkeypatch.setattr(conflict_file, "CHUNK", 8)
+    with _open(store) as graph:
+        before = list(Analyst(graph).conflicts())  # kept whole in the file
+    with _open(store) as graph:
+        EDITS[edit](graph, before[0])
+        graph.changed()
+        index_marks(graph)
+    searches = _Searches(monkeypatch)
+    loads = []
+    load = ConflictFile.load
+    monkeypatch.setattr(ConflictFile, "load", lambda *a: loads.append(1) or load(*a))
+    with _open(store) as graph:
+        every = Analyst(graph).conflicts(top=100_000)
+    assert searches.whole == 0 and loads == []
+    now = _truth_of_a_copy(store, tmp_path / "copy")
+    assert list(every) == now and every.total == len(now)
 
 
 @pytest.mark.parametrize("column", ["keys", "data"])

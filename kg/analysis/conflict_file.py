@@ -28,7 +28,8 @@ answer (a chunk missing, or one of another answer the same user signed, is never
 a file anyone else wrote is never built, only ignored; another
 version of tmkg (`signed_rows.code_key`) starts afresh; a file that is not this one is made
 anew. The table of the chunks each holder appears in is an index, not signed: changed by
-hand it can hide from a ``top`` question a conflict a proceeding would raise past the first,
+hand it can hide from a ``top`` question a conflict a proceeding would raise past the first
+(and miscount what a write hides: the total is then wrong, and the answer is not read whole),
 as changing the store could. A write is one SQLite transaction that checks first that the
 store is still in the state the answer was found in (a writer beside the reader may have
 moved on).
@@ -219,11 +220,7 @@ class ConflictFile:
             answer = self._answer(db, asked)
             if answer is None or answer.head.stamp != stamp:
                 return None
-            theirs: set[int] = set()
-            for batch in batches(sorted(named), 500):
-                among = ",".join("?" * len(batch))
-                query = f"SELECT DISTINCT n FROM parties WHERE party IN ({among})"
-                theirs.update(n for (n,) in db.execute(query, batch))
+            theirs = self._chunks_of(db, named)
             sharing = Sharing(_SHARED)
             parts: list[list[Row]] = []
             for part in ("main", "delta"):
@@ -343,9 +340,11 @@ class ConflictFile:
                     answer = self._answer(db, head.asked)
                     if answer is None or answer.head.stamp != was:
                         return False
+                    theirs = self._chunks_of(db, wanted)  # only those chunks hold theirs
                     hidden = answer.hidden + sum(
                         1
                         for n, seal in answer.chunks("main")
+                        if n in theirs
                         for _, holders in self._keys(db, n, seal)
                         if answer.shown("main", holders) and not wanted.isdisjoint(holders)
                     )
@@ -474,6 +473,16 @@ class ConflictFile:
         sealed.append((len(rows), _digest(data), _digest(keys)))
         members += [(party, n) for party in {h for row in rows for h in row[2]}]
 
+    def _chunks_of(self, db: sqlite3.Connection, parties: Collection[str]) -> set[int]:
+        """The chunks holding a conflict one of `parties` holds a side of (the table of the
+        chunks each holder appears in)."""
+        found: set[int] = set()
+        for batch in batches(sorted(parties), 500):
+            among = ",".join("?" * len(batch))
+            query = f"SELECT DISTINCT n FROM parties WHERE party IN ({among})"
+            found.update(n for (n,) in db.execute(query, batch))
+        return found
+
     def _fetch(self, db: sqlite3.Connection, n: int, column: str) -> bytes:
         found = db.execute(f"SELECT {column} FROM chunks WHERE n = ?", (n,)).fetchone()
         if found is None:
@@ -536,7 +545,7 @@ def _row_rank(row: Row) -> tuple:
 
 
 def _strings(value: object) -> bool:
-    return isinstance(value, tuple) and all(isinstance(item, str) for item in value)
+    return type(value) is tuple and all(type(item) is str for item in value)
 
 
 def _sealed(value: object) -> bool:
