@@ -134,7 +134,7 @@ def update_targets(text: str, *, default_graph: str | None = None) -> UpdateTarg
     names its graph by a variable.
 
     >>> update_targets("INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:p> 1 } }")
-    UpdateTargets(writes=None, may_change=False, into_default=())
+    UpdateTargets(writes=None, may_change=False, into_default=(), graphs_read=())
     >>> update_targets("DELETE WHERE { ?s ?p ?o }").may_change
     True
     """
