@@ -19,7 +19,7 @@ import pytest
 
 from kg import KnowledgeGraph
 from kg.store.sparql_remote import DEFAULT_GRAPH
-from tests.conftest import DATA
+from tests.conftest import DATA, run_kg
 from tests.graphql_support import GraphQLServer
 from tests.sparql_support import RecordingServer
 from tests.test_graphql_api import (  # noqa: F401 (collected and run here, on Virtuoso)
@@ -552,6 +552,13 @@ def test_values_no_rdf_term_leave_the_start_and_questions_working(
             query = "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"
             assert httpx.get(started.endpoint, params={"query": query}).status_code == 200
             assert "left out" in started.log()
+        # `kg query` the same: a clear error, exit 6, no traceback; `kg stats` answers
+        args, env = virtuoso.cli_args(), virtuoso.cli_env()
+        query = f"SELECT * WHERE {{ GRAPH <{graphs[0]}> {{ ?s ?p ?o }} }}"
+        result = run_kg("query", query, *args, env=env)
+        assert result.returncode == 6, result.stderr
+        assert "no RDF term" in result.stderr and "Traceback" not in result.stderr
+        assert run_kg("stats", *args, env=env).returncode == 0
         # removed as docs/remote-stores.md says, through tmkg, matched by its text
         update = (
             f"DELETE {{ GRAPH <{graphs[0]}> {{ ?s ?p ?o }} }} USING NAMED <{graphs[0]}> WHERE "
