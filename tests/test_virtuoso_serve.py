@@ -449,6 +449,13 @@ def test_a_move_out_of_tmkgs_default_graph_named_is_restored(
         'SELECT (<http://www.openlinksw.com/schemas/bif#http_get>("{url}") AS ?r) {{}}',
         'SELECT ?r {{ BIND(<bif:exec>("select 1") AS ?r) }}',
         'DEFINE get:soft "replace" SELECT * FROM <{url}> {{ ?s ?p ?o }}',
+        # XPath functions reading a URL (fn:doc of a loopback URL stopped Virtuoso 7.2.5),
+        # by IRI, by Virtuoso's predeclared fn: and by a prefix of the text's own
+        'SELECT (<http://www.w3.org/2005/xpath-functions#doc>("{url}") AS ?r) {{}}',
+        'SELECT (fn:doc("{url}") AS ?r) {{}}',
+        "PREFIX x: <http://www.w3.org/2005/xpath-functions#> "
+        'SELECT (x:unparsed-text("{url}") AS ?r) {{}}',
+        'SELECT (fn:collection("{url}") AS ?r) {{}}',
     ],
 )
 def test_virtuosos_own_functions_are_refused_and_nothing_is_fetched(
@@ -624,3 +631,36 @@ def test_graph_iri_patterns_in_a_users_update_match_on_virtuoso(
     finally:
         for graph in ("urn:x:src", "urn:x:other", "urn:x:dst"):
             update(f"DROP SILENT GRAPH <{graph}>")
+
+
+def test_xpath_functions_that_read_no_document_are_still_answered(server: GraphQLServer) -> None:
+    answer = httpx.get(server.endpoint, params={"query": 'SELECT (fn:upper-case("aws") AS ?r) {}'})
+    assert answer.status_code == 200 and '"AWS"' in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        'SELECT (<RDF_SPONGE_UP>("{url}", 0) AS ?r) {{}}',
+        'SELECT (<DB.DBA.RDF_SPONGE_UP>("{url}", 0) AS ?r) {{}}',
+        'SELECT (<bif%3Ahttp_get>("{url}") AS ?r) {{}}',
+        'SELECT (<\\u0062if:http_get>("{url}") AS ?r) {{}}',
+    ],
+)
+def test_a_function_named_by_a_relative_iri_is_no_sql_procedure(
+    server: GraphQLServer, recorder: RecordingServer, virtuoso: Virtuoso, query: str
+) -> None:
+    """Virtuoso calls a function named by an IRI as the SQL procedure DB.DBA.<IRI>:
+    ``<RDF_SPONGE_UP>`` with no base is DB.DBA.RDF_SPONGE_UP, which fetches a URL into the
+    store. Over HTTP the endpoint's URL is the base (the name becomes an absolute IRI, no
+    procedure: 400); with no base (`kg query`) such a text is refused, as Oxigraph refuses it."""
+    before = len(recorder.requests)
+    text = query.format(url=recorder.url + "/health")
+    answer = httpx.get(server.endpoint, params={"query": text})
+    assert answer.status_code in (400, 403), answer.text
+    assert len(recorder.requests) == before
+    if "RDF_SPONGE_UP>" in query and "DB.DBA" not in query:
+        result = run_kg("query", text, *virtuoso.cli_args(), env=virtuoso.cli_env())
+        assert result.returncode == 8 and "refused" in result.stderr, result.stderr
+        assert len(recorder.requests) == before
+    assert httpx.get(server.endpoint, params={"query": "ASK {}"}).status_code == 200

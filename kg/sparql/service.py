@@ -38,6 +38,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import logging
+import re
 import socket
 import threading
 from collections.abc import Sequence
@@ -195,7 +196,7 @@ class SparqlService:
         scan = self.scan(sparql)
         protocol_dataset = default_graphs is not None or named_graphs is not None
         try:
-            self._check_server_extensions(sparql)
+            self._check_server_extensions(sparql, base_iri)
             self._check_remote_access(scan)
             # A protocol dataset naming a graph not stored selects an empty graph, as the
             # W3C protocol tests expect (query_post_form names data0.rdf, never loaded).
@@ -284,7 +285,7 @@ class SparqlService:
                 suggestion="write USING <iri> (or USING NAMED <iri>) before WHERE in the update",
             )
         try:
-            self._check_server_extensions(sparql)
+            self._check_server_extensions(sparql, base_iri)
             self._check_remote_access(self.scan(sparql))
         except Forbidden:
             self._check_syntax(sparql, update=True, base_iri=base_iri)
@@ -384,16 +385,18 @@ class SparqlService:
         job = SyntaxJob(sparql, update, base_iri, tuple(PREFIXES.items()))
         self._workers().check_syntax(job, timeout=self.settings.query_timeout)
 
-    def _check_server_extensions(self, sparql: str) -> None:
+    def _check_server_extensions(self, sparql: str, base_iri: str | None = None) -> None:
         """On a remote store, refuse the server's own extensions (`server_extension`)."""
         if self._remote:
-            found = server_extension(sparql)
+            found = server_extension(sparql, based=base_iri is not None)
             if found is not None:
                 raise Forbidden(
                     f"{found} is refused: a server's own functions and pragmas (Virtuoso's "
-                    "bif:exec runs SQL, bif:http_get fetches URLs) are not sent on a user's "
-                    "behalf",
-                    suggestion="use SPARQL 1.1 functions only",
+                    "bif:exec runs SQL, bif:http_get fetches URLs, fn:doc reads a URL, a "
+                    "function named by a relative IRI is a SQL procedure) are not sent on a "
+                    "user's behalf",
+                    suggestion="use SPARQL 1.1 functions only, and write IRIs in full or "
+                    "declare a BASE",
                 )
 
     def _check_remote_access(self, scan: SparqlScan) -> None:
@@ -434,25 +437,66 @@ _SERVER_IRIS = (
 )
 """Virtuoso's built-in functions (SQL procedures: exec, http_get, file_to_string, …)."""
 
+_XPATH_FUNCTIONS = "http://www.w3.org/2005/xpath-functions#"
+_DOCUMENT_FUNCTIONS = frozenset(
+    _XPATH_FUNCTIONS + name
+    for name in (
+        "doc", "doc-available", "collection", "uri-collection", "unparsed-text",
+        "unparsed-text-lines", "unparsed-text-available", "json-doc", "document",
+        "environment-variable", "available-environment-variables",
+    )
+)  # fmt: skip
+"""XPath functions that read documents by URI or the server's environment (XPath and XQuery
+Functions 3.1, sections 14.6 and 14.8): Virtuoso runs XPath functions called by IRI, and
+``fn:doc("http://127.0.0.1:…/")`` in an anonymous query stopped Virtuoso 7.2.5 (measured
+2026-12-05); ``fn:upper-case`` and the like stay allowed."""
+_PREDECLARED = {"fn": _XPATH_FUNCTIONS}
+"""Prefixes Virtuoso declares for every query (its ``fn:`` is the XPath functions')."""
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
-def server_extension(sparql: str) -> str | None:
+
+def server_extension(sparql: str, *, based: bool = False) -> str | None:
     """The first of a server's own extensions in `sparql`, as written, or None: an IRI in
     Virtuoso's built-in function namespaces (``<bif:exec>``, ``bif:http_get`` with its
-    predeclared prefix, ``<sql:…>``), or a ``DEFINE`` pragma (``define get:soft`` makes
-    Virtuoso fetch a FROM graph from the web).
+    predeclared prefix, ``<sql:…>``), an XPath function reading documents by URI
+    (`_DOCUMENT_FUNCTIONS`, by IRI or prefixed name), a ``DEFINE`` pragma (``define
+    get:soft`` makes Virtuoso fetch a FROM graph from the web), or a relative IRI in a text
+    with no ``BASE`` (and not `based` on one the request gives): Virtuoso calls a function
+    named by one as the SQL procedure of that name (``<RDF_SPONGE_UP>("http://…", 0)`` is
+    ``DB.DBA.RDF_SPONGE_UP``), and Oxigraph refuses such a text (no base to resolve it by).
 
     >>> server_extension('SELECT (bif:http_get("http://127.0.0.1/") AS ?r) {}')
     'bif:http_get'
     >>> server_extension("SELECT * { ?s <http://example.org/bif:x> ?o }") is None
     True
+    >>> server_extension('SELECT (<RDF_SPONGE_UP>("http://127.0.0.1/", 0) AS ?r) {}')
+    '<RDF_SPONGE_UP>'
+    >>> server_extension('PREFIX x: <http://www.w3.org/2005/xpath-functions#> '
+    ...                  'SELECT (x:doc("http://127.0.0.1/") AS ?r) {}')
+    'x:doc'
     """
-    for token in scan_tokens(sparql):
-        if token.kind == "iri" and token.text[1:].lower().startswith(_SERVER_IRIS):
-            return token.text
-        if token.kind == "pname" and token.text.split(":", 1)[0].lower() in ("bif", "sql"):
-            return token.text
+    prefixes = dict(_PREDECLARED)
+    found = list(scan_tokens(sparql))
+    based = based or any(token.keyword == "BASE" for token in found)
+    for place, token in enumerate(found):
         if token.keyword == "DEFINE":
             return "DEFINE"
+        if token.kind == "iri":
+            iri = token.text[1:-1]
+            if iri.lower().startswith(_SERVER_IRIS) or iri in _DOCUMENT_FUNCTIONS:
+                return token.text
+            if not based and not _ABSOLUTE_IRI.match(iri):
+                return token.text
+        elif token.kind == "pname":
+            prefix, _, local = token.text.partition(":")
+            if prefix.lower() in ("bif", "sql"):
+                return token.text
+            if place and found[place - 1].keyword == "PREFIX":
+                following = found[place + 1] if place + 1 < len(found) else None
+                if following is not None and following.kind == "iri":
+                    prefixes[prefix] = following.text[1:-1]
+            elif prefixes.get(prefix, "") + local in _DOCUMENT_FUNCTIONS:
+                return token.text
     return None
 
 
