@@ -434,32 +434,39 @@ _SERVER_IRIS = (
     "sql:",
     "http://www.openlinksw.com/schemas/bif#",
     "http://www.openlinksw.com/schemas/sql#",
+    "http://www.w3.org/2005/xpath-functions",
+    "http://www.w3.org/2004/07/xpath-functions",
 )
-"""Virtuoso's built-in functions (SQL procedures: exec, http_get, file_to_string, …)."""
+"""Virtuoso's built-in functions (SQL procedures: exec, http_get, file_to_string, …) and the
+XPath functions it runs when called by IRI: ``fn:doc("http://127.0.0.1:…/")`` and
+``fn:id("x")`` in an anonymous query each stopped Virtuoso 7.2.5, in either namespace
+(measured 2026-12-05). SPARQL 1.1's own functions (UCASE, REGEX, …) do what users need."""
 
-_XPATH_FUNCTIONS = "http://www.w3.org/2005/xpath-functions#"
 _DOCUMENT_FUNCTIONS = frozenset(
-    _XPATH_FUNCTIONS + name
-    for name in (
-        "doc", "doc-available", "collection", "uri-collection", "unparsed-text",
-        "unparsed-text-lines", "unparsed-text-available", "json-doc", "document",
-        "environment-variable", "available-environment-variables",
+    (
+        "doc", "doc-available", "document", "collection", "uri-collection", "unparsed-text",
+        "unparsed-text-lines", "unparsed-text-available", "json-doc", "environment-variable",
+        "available-environment-variables",
     )
 )  # fmt: skip
-"""XPath functions that read documents by URI or the server's environment (XPath and XQuery
-Functions 3.1, sections 14.6 and 14.8): Virtuoso runs XPath functions called by IRI, and
-``fn:doc("http://127.0.0.1:…/")`` in an anonymous query stopped Virtuoso 7.2.5 (measured
-2026-12-05); ``fn:upper-case`` and the like stay allowed."""
-_PREDECLARED = {"fn": _XPATH_FUNCTIONS}
-"""Prefixes Virtuoso declares for every query (its ``fn:`` is the XPath functions')."""
+"""The local names of XPath functions that read documents by URI or the server's environment
+(XPath and XQuery Functions 3.1, sections 14.6 and 14.8; XSLT's ``document``), refused when
+called in any namespace too (Virtuoso runs XPath functions under more than one)."""
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def _local_name(name: str) -> str:
+    """The part of an IRI or prefixed name after its last ``#``, ``/`` or ``:``, lower case."""
+    return re.split(r"[#/:]", name)[-1].lower()
 
 
 def server_extension(sparql: str, *, based: bool = False) -> str | None:
     """The first of a server's own extensions in `sparql`, as written, or None: an IRI in
     Virtuoso's built-in function namespaces (``<bif:exec>``, ``bif:http_get`` with its
-    predeclared prefix, ``<sql:…>``), an XPath function reading documents by URI
-    (`_DOCUMENT_FUNCTIONS`, by IRI or prefixed name), a ``DEFINE`` pragma (``define
+    predeclared prefix, ``<sql:…>``), an XPath function (by IRI, or called by Virtuoso's
+    predeclared ``fn:``), a function named as the XPath functions reading
+    documents by URI are, called (`_DOCUMENT_FUNCTIONS`, in any namespace; a property of
+    such a name is sent), a ``DEFINE`` pragma (``define
     get:soft`` makes Virtuoso fetch a FROM graph from the web), or a relative IRI in a text
     with no ``BASE`` (and not `based` on one the request gives): Virtuoso calls a function
     named by one as the SQL procedure of that name (``<RDF_SPONGE_UP>("http://…", 0)`` is
@@ -471,31 +478,30 @@ def server_extension(sparql: str, *, based: bool = False) -> str | None:
     True
     >>> server_extension('SELECT (<RDF_SPONGE_UP>("http://127.0.0.1/", 0) AS ?r) {}')
     '<RDF_SPONGE_UP>'
-    >>> server_extension('PREFIX x: <http://www.w3.org/2005/xpath-functions#> '
-    ...                  'SELECT (x:doc("http://127.0.0.1/") AS ?r) {}')
-    'x:doc'
+    >>> server_extension('SELECT (fn:upper-case("a") AS ?r) {}')
+    'fn:upper-case'
+    >>> server_extension("SELECT * { ?s <http://example.org/document> ?o }") is None
+    True
     """
-    prefixes = dict(_PREDECLARED)
     found = list(scan_tokens(sparql))
     based = based or any(token.keyword == "BASE" for token in found)
     for place, token in enumerate(found):
+        called = place + 1 < len(found) and found[place + 1].text.startswith("(")
         if token.keyword == "DEFINE":
             return "DEFINE"
         if token.kind == "iri":
             iri = token.text[1:-1]
-            if iri.lower().startswith(_SERVER_IRIS) or iri in _DOCUMENT_FUNCTIONS:
+            if iri.lower().startswith(_SERVER_IRIS):
+                return token.text
+            if called and _local_name(iri) in _DOCUMENT_FUNCTIONS:
                 return token.text
             if not based and not _ABSOLUTE_IRI.match(iri):
                 return token.text
         elif token.kind == "pname":
             prefix, _, local = token.text.partition(":")
-            if prefix.lower() in ("bif", "sql"):
+            if prefix.lower() in ("bif", "sql") or (called and prefix.lower() == "fn"):
                 return token.text
-            if place and found[place - 1].keyword == "PREFIX":
-                following = found[place + 1] if place + 1 < len(found) else None
-                if following is not None and following.kind == "iri":
-                    prefixes[prefix] = following.text[1:-1]
-            elif prefixes.get(prefix, "") + local in _DOCUMENT_FUNCTIONS:
+            if called and _local_name(local) in _DOCUMENT_FUNCTIONS:
                 return token.text
     return None
 
