@@ -340,3 +340,27 @@ def test_remove_matching_removes_by_pattern_in_named_graphs(store: RemoteSparqlS
     )
     assert set(store.quads(graph=graph)) == {kept}
     assert not list(store.quads(subject=subject, graph=ox.DefaultGraph()))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://tmkg:secret-pw@127.0.0.1:8890/sparql",
+        "http://tmkg@127.0.0.1:8890/sparql",
+        "https://:secret-pw@example.org/sparql",
+    ],
+)
+def test_an_endpoint_url_holding_credentials_is_refused_unshown(url: str) -> None:
+    """helper-105 (session 30): `kg serve --endpoint http://user:pw@…` showed the password on
+    its health and landing pages and in its start line; such a URL is refused, and the
+    message does not repeat it."""
+    for options in (
+        {"endpoint": url},
+        {"endpoint": "http://127.0.0.1:1/sparql", "update_endpoint": url},
+    ):
+        with pytest.raises(StoreError, match="user name or password") as raised:
+            RemoteSparqlStore(**options)  # type: ignore[arg-type]
+        assert "secret-pw" not in str(raised.value)
+    result = run_kg("stats", "--endpoint", url)
+    assert result.returncode == 3 and "secret-pw" not in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr

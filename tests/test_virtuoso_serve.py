@@ -459,6 +459,18 @@ def test_a_move_out_of_tmkgs_default_graph_named_is_restored(
         # the same name in the older XPath namespace stopped Virtuoso too: any namespace
         'SELECT (<http://www.w3.org/2004/07/xpath-functions#doc>("{url}") AS ?r) {{}}',
         'SELECT (<urn:any:DOC> ("{url}") AS ?r) {{}}',
+        # helper-105 (session 30): "x"@base took for a BASE, and BASE <> resolving
+        # <SPARQL_EVAL> to the bare name DB.DBA.SPARQL_EVAL (which runs a text unread)
+        'SELECT (<SPARQL_EVAL>("SELECT (bif:http_get(\'{url}\') AS ?r) {{}}", "", 1) AS ?r) '
+        '{{ BIND("x"@base AS ?z) }}',
+        'BASE <> SELECT (<SPARQL_EVAL>("SELECT (bif:http_get(\'{url}\') AS ?r) {{}}", "", 1) '
+        "AS ?r) {{}}",
+        'BASE <http://h/> PREFIX p: <> SELECT (p:SPARQL_EVAL("ASK {{}}", "", 1) AS ?r) {{}}',
+        # a carriage return in a "…" string: Virtuoso reads the string, tmkg's scan did not
+        'SELECT * {{ BIND("a\r" AS ?z) BIND(bif:http_get(\'{url}\') AS ?r) BIND("" AS ?y) }}',
+        # Virtuoso's dataset options: FROM <g> OPTION (get:soft …) sponges a URL into <g>
+        'SELECT * FROM <https://w3id.org/tmkg/id/graph/ontology> OPTION (get:soft "replace", '
+        'get:uri "{url}") {{ ?s ?p ?o }} LIMIT 1',
     ],
 )
 def test_virtuosos_own_functions_are_refused_and_nothing_is_fetched(

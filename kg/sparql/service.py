@@ -59,7 +59,7 @@ from kg.sparql.write_token import authorize_write
 from kg.store import QueryResult, Store
 from kg.store.crashpoints import reached
 from kg.store.sparql_remote import update_text
-from kg.store.sparql_scan import VARIABLE_ENDPOINT, SparqlScan, scan_sparql
+from kg.store.sparql_scan import VARIABLE_ENDPOINT, SparqlScan, declares_base, scan_sparql
 from kg.store.sparql_scan import tokens as scan_tokens
 
 __all__ = ["SparqlService", "check_public_endpoint", "server_extension"]
@@ -483,19 +483,31 @@ def server_extension(sparql: str, *, based: bool = False) -> str | None:
     >>> server_extension("SELECT * { ?s <http://example.org/document> ?o }") is None
     True
     """
+    lone_return = re.search(r"\r(?!\n)", sparql)
+    if lone_return is not None:  # Virtuoso reads one inside a "…" string, SPARQL does not
+        where = lone_return.start() + 1
+        return f"a carriage return not followed by a line feed (character {where})"
     found = list(scan_tokens(sparql))
-    based = based or any(token.keyword == "BASE" for token in found)
+    based = based or declares_base(found)
     for place, token in enumerate(found):
         called = place + 1 < len(found) and found[place + 1].text.startswith("(")
-        if token.keyword == "DEFINE":
-            return "DEFINE"
+        declared = (place > 0 and found[place - 1].keyword in ("BASE", "PREFIX")) or (
+            place > 1 and found[place - 2].keyword == "PREFIX"
+        )
+        if token.keyword in ("DEFINE", "OPTION"):  # OPTION (get:soft …) after FROM, too
+            return token.keyword
+        if token.kind == "other" and token.text[0] in "\"'":
+            return f"an unmatched quote (character {token.start + 1})"
         if token.kind == "iri":
             iri = token.text[1:-1]
             if iri.lower().startswith(_SERVER_IRIS):
                 return token.text
             if called and _local_name(iri) in _DOCUMENT_FUNCTIONS:
                 return token.text
-            if not based and not _ABSOLUTE_IRI.match(iri):
+            absolute = _ABSOLUTE_IRI.match(iri) is not None
+            # a function or a declaration named by a relative IRI: resolved against <> it is
+            # a bare name, and Virtuoso calls DB.DBA.<name> (SPARQL_EVAL runs a text unread)
+            if not absolute and (called or declared or not based):
                 return token.text
         elif token.kind == "pname":
             prefix, _, local = token.text.partition(":")

@@ -31,6 +31,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 from typing import ClassVar, NoReturn
+from urllib.parse import urlsplit
 
 import httpx
 import pyoxigraph as ox
@@ -47,7 +48,7 @@ from kg.store.sparql_http import (
     parse_results,
     post,
 )
-from kg.store.sparql_scan import scan_sparql, tokens
+from kg.store.sparql_scan import declares_base, scan_sparql, tokens
 from kg.store.sparql_split import SplitQuery, split_values
 
 __all__ = [
@@ -115,6 +116,14 @@ class RemoteSparqlStore:
             raise StoreError(
                 "the sparql backend needs an endpoint URL", suggestion="pass --endpoint URL"
             )
+        for url in (endpoint, update_endpoint):
+            if url and "@" in urlsplit(str(url)).netloc:
+                raise StoreError(
+                    "the endpoint URL holds a user name or password, which tmkg would show "
+                    "wherever it names the store (its health page, messages): give them apart",
+                    suggestion="pass --endpoint-user USER and the password in "
+                    "$KG_ENDPOINT_PASSWORD (or --endpoint-password)",
+                )
         self.endpoint = str(endpoint)
         self.update_endpoint = str(update_endpoint or endpoint)
         self.timeout = timeout
@@ -497,9 +506,7 @@ def _prologue(sparql: str, prefixes: Mapping[str, str] | None, base_iri: str | N
     """
     items = list(islice(tokens(sparql), 2000))
     # a BASE anywhere in the text: none of tmkg's (Virtuoso takes one BASE a request)
-    head = (
-        [f"BASE <{base_iri}>"] if base_iri and not any(t.keyword == "BASE" for t in items) else []
-    )
+    head = [f"BASE <{base_iri}>"] if base_iri and not declares_base(items) else []
     cut = 0  # where tmkg's declarations go: in front, or after the text's own leading BASE
     if len(items) > 1 and items[0].keyword == "BASE" and items[1].kind == "iri":
         head, cut = [], items[1].start + len(items[1].text)

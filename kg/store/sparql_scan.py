@@ -98,6 +98,24 @@ def tokens(sparql: str) -> Iterator[Token]:
             yield Token(kind, match.group(), match.start())
 
 
+def declares_base(found: Sequence[Token]) -> bool:
+    """Whether the tokens `found` hold a ``BASE <iri>`` declaration (not the word ``base``
+    in a language tag, ``"x"@base``, or a prefixed name).
+
+    >>> declares_base(list(tokens('SELECT * { BIND("x"@base AS ?z) }')))
+    False
+    >>> declares_base(list(tokens("BASE <http://h/> SELECT * {}")))
+    True
+    """
+    return any(
+        token.keyword == "BASE"
+        and place + 1 < len(found)
+        and found[place + 1].kind == "iri"
+        and not (place and found[place - 1].text == "@")
+        for place, token in enumerate(found)
+    )
+
+
 @dataclass(frozen=True)
 class SparqlScan:
     """What a query or update names: its form, and every IRI the engine could fetch or select.
