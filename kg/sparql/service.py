@@ -491,9 +491,6 @@ def server_extension(sparql: str, *, based: bool = False) -> str | None:
     based = based or declares_base(found)
     for place, token in enumerate(found):
         called = place + 1 < len(found) and found[place + 1].text.startswith("(")
-        declared = (place > 0 and found[place - 1].keyword in ("BASE", "PREFIX")) or (
-            place > 1 and found[place - 2].keyword == "PREFIX"
-        )
         if token.keyword in ("DEFINE", "OPTION"):  # OPTION (get:soft …) after FROM, too
             return token.keyword
         if token.kind == "other" and token.text[0] in "\"'":
@@ -504,10 +501,12 @@ def server_extension(sparql: str, *, based: bool = False) -> str | None:
                 return token.text
             if called and _local_name(iri) in _DOCUMENT_FUNCTIONS:
                 return token.text
-            absolute = _ABSOLUTE_IRI.match(iri) is not None
             # a function or a declaration named by a relative IRI: resolved against <> it is
             # a bare name, and Virtuoso calls DB.DBA.<name> (SPARQL_EVAL runs a text unread)
-            if not absolute and (called or declared or not based):
+            declared = (place > 0 and found[place - 1].keyword in ("BASE", "PREFIX")) or (
+                place > 1 and found[place - 2].keyword == "PREFIX"
+            )
+            if not _ABSOLUTE_IRI.match(iri) and (called or declared or not based):
                 return token.text
         elif token.kind == "pname":
             prefix, _, local = token.text.partition(":")
