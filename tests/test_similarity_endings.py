@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from kg.analysis import rule_blocking
 from kg.analysis.conflicts import candidate_text_pairs
-from kg.analysis.mark_index import MarkIndex
 from kg.analysis.rule_blocking import bucket_pairs, lookup_keys
 from kg.analysis.similarity import DEFAULT_MIN_SIMILARITY, blocking_keys, compare
+from tests.similarity_support import assert_register_pairs_by
 
 # Found similar by the decisions cited in the rule's docstring, and made-up words of the
 # same kind: one distinctive word each, 7+ letters, one beginning for another.
@@ -60,20 +60,7 @@ def test_one_edit_apart_is_fuzzy_too() -> None:
 
 
 def test_a_register_proposes_every_ending_pair() -> None:
-    apart = [text for a, b, _ in APART for text in (a, b)]
-    texts = {text for pair in SIMILAR for text in pair} | set(apart)
-    proposed = candidate_text_pairs(texts)
-    for a, b in SIMILAR:
-        assert tuple(sorted((a, b))) in proposed, (a, b)
-    index = MarkIndex(None)
-    index.sync({f"m{i}": text for i, text in enumerate(sorted(texts))})
-    found = {(a, b): s.reasons for a, b, s in index.similar_pairs()}
-    for a, b in SIMILAR:
-        assert found.get(tuple(sorted((a, b)))) == ("ending",), (a, b)
-    for a, b, _ in APART:
-        assert tuple(sorted((a, b))) not in found, (a, b)
-    for a, b in SIMILAR:  # a question about one mark finds the other
-        assert lookup_keys(blocking_keys(a)) & blocking_keys(b), (a, b)
+    assert_register_pairs_by("ending", SIMILAR, [(a, b) for a, b, _ in APART])
 
 
 def test_a_common_ending_makes_no_bucket(monkeypatch: pytest.MonkeyPatch) -> None:

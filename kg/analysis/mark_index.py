@@ -815,7 +815,7 @@ _PROBES = (
     "USAPARK.NET", "大众", "DRAGON", "G GOLF及球圖", "G GOLF",
     "EI STUDIO", "ART HA STUDIO", "ONE 33", "DAY ONE", "7 STARS", "SEVEN STARS",
     "SEVEN UP", "LUPO", "WOLF", "EL SOL", "SUN", "MARCHE NOIR", "BLACK MARKET", "鉅名", "豬酩",
-    "양지", "왕지", "鉅名2", "豬酩2", "ソニー", "SONY",
+    "양지", "왕지", "鉅名2", "豬酩2", "ソニー", "SONY", "COMMCASH", "COMMUNICASH",
 )  # fmt: skip
 
 

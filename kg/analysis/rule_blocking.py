@@ -20,8 +20,10 @@ key         a mark has it when                                  a bucket's candi
             more (``F:MAGNOLIA``)                               ``shared-element``
 ``C:``      its Latin form (4 to 64 characters) and             a mark whose form is the
             the beginnings and ends of it and of its words      key, with every other:
-            (`kg.analysis.similarity_rules.affixes`)            ``containment`` closed up,
-                                                                ``beginning``
+            (`kg.analysis.similarity_rules.affixes`); one       ``containment`` closed up,
+            written as one word, its form with two or three     ``beginning``, ``middle``
+            letters taken out of the middle (`kg.analysis.
+            similarity_rules.middle_variants`)
 ``Q:``      its Latin form with one character made a wildcard   every pair: ``short``
             (3 characters; and its first character with the
             other two sorted) or a consonant made its Soundex
@@ -102,6 +104,7 @@ from kg.analysis.similarity_rules import (
     ending,
     ending_patterns,
     ending_word,
+    middle_variants,
     skeleton_variants,
     transcribed_skeleton,
 )
@@ -188,6 +191,8 @@ def rule_keys(verbal: str) -> set[str]:
             keys.update(("C:" + roman, "c:" + roman))
         if len(roman) > AFFIX_MIN_LENGTH:
             keys.update("C:" + affix for affix in affixes(roman, words(verbal)))
+        if len(roman) <= AFFIX_MAX_LENGTH:  # a syllable inserted in the middle: `middle`
+            keys.update("C:" + form for form in middle_variants(roman, words(verbal)))
         keys.update(_short_patterns(roman))
         if (word := ending_word(words(verbal))) is not None:
             keys.update("T:" + pattern for pattern in ending_patterns(word))

@@ -76,6 +76,10 @@ reason                     when                                           score
 ``ending``                 two long words differing at the beginning,     0.82
                            sharing half the longer's end or more, as
                            many vowel groups, the words' ``e >= 0.7``
+``middle``                 a one-word Latin mark the other with two or    0.82
+                           three letters inserted in its middle (its
+                           first two letters and its last kept), adding
+                           at most half (``COMMCASH`` / ``COMMUNICASH``)
 ``fuzzy``                  ``e >= 0.8``                                   ``e``
 ``sound``                  Latin marks pronounced with the same           0.82
                            consonants, one vowel sound apart at most
@@ -174,6 +178,7 @@ REASONS = (
     "short",
     "shared-element",
     "ending",
+    "middle",
     "fuzzy",
     "sound",
 )
@@ -546,6 +551,9 @@ def _structure_rules(
         ended = rules.ending(rules.ending_word(words_a), rules.ending_word(words_b))
         if ended is not None:
             fired["ending"] = ended
+        inserted = rules.middle(roman_a, roman_b, words_a, words_b)
+        if inserted is not None and not heard_rules.different_words(a, b):
+            fired["middle"] = inserted  # not two ordinary words: SHOCK / SHYLOCK
         if min(len(roman_a), len(roman_b)) > SHORT_MARK_LENGTH:
             _sound_rules(a, b, fired)
     elif not (folded[0].isascii() or folded[1].isascii()):  # by syllables, both marks:

@@ -44,6 +44,16 @@ fired. The rules follow how examiners compare marks:
     more, their lengths differ by one letter at most, they have as many vowel groups, and
     their spellings are at least 70% alike by edit distance. Thresholds chosen on every
     decided pair of ``bench/decisions`` (docs/similarity.md). Latin forms only.
+``middle``
+    A one-word mark that is the other with two or three letters inserted in its middle, the
+    beginning (two letters or more) and the end kept, into a form of five letters or more
+    that they add at most half to (COMMCASH / COMMUNICASH, *Canadian Imperial Bank of
+    Commerce v. Wells Fargo Bank*, Fed. Cir. 1987; NU VERUS / NUTRIVERUS, TTAB 2016; NIVEA /
+    NIVEOLA, Taiwan IP Court 2019; MUNDICOR / MUNDICOLOR, General Court T-183/02): the
+    beginning and the end of a word are what is seen and heard, an added syllable inside it
+    is easily missed, and imperfect recollection does the rest (EUIPO Guidelines, Part C,
+    Section 2, Chapter 4, visual and aural comparison; Chapter 7, imperfect recollection).
+    A shorter mark beginning or ending the longer is ``containment``'s. Latin forms only.
 ``short``
     A mark of three or four characters changed in one character, the others kept in their
     order (AWS / AWZ, TMM / TMS; USPTO TMEP 1207.01(b)(ii) cites *Weiss Assocs. v. HRL
@@ -106,6 +116,8 @@ __all__ = [
     "ending_patterns",
     "ending_word",
     "find_run",
+    "middle",
+    "middle_variants",
     "shared_element",
     "short_change",
     "skeleton_variants",
@@ -417,6 +429,65 @@ def ending_patterns(word: str) -> set[str]:
     syllables = syllable_count(word)
     longer = range(len(word), len(word) + ENDING_MAX_GAP + 1)
     return {f"{syllables}.{n}.{word[-_ending_size(n) :]}" for n in longer}
+
+
+MIDDLE_MIN_LENGTH = 5  # the shorter form's letters
+MIDDLE_RUN = (2, 3)  # letters inserted: one letter is the spelling rules' (`fuzzy`)
+MIDDLE_KEPT_BEFORE = 2  # letters kept before the inserted ones (one, at least, after)
+MIDDLE_SCORE = 0.82
+
+
+def middle(
+    roman_a: str, roman_b: str, words_a: tuple[str, ...], words_b: tuple[str, ...]
+) -> float | None:
+    """`MIDDLE_SCORE` when the longer romanized form, of a mark written as one word, is the
+    shorter one with two or three letters inserted after its first two letters or more and
+    before its last one or more, adding at most half its length (module docs), else None.
+
+    >>> middle("COMMCASH", "COMMUNICASH", ("COMMCASH",), ("COMMUNICASH",))
+    0.82
+    >>> middle("NUVERUS", "NUTRIVERUS", ("NU", "VERUS"), ("NUTRIVERUS",))
+    0.82
+    >>> middle("APIAL", "APIRETAL", ("APIAL",), ("APIRETAL",)) is None  # 3 letters into 5
+    True
+    >>> middle("BRAND", "BRANDED", ("BRAND",), ("BRANDED",)) is None  # containment's
+    True
+    """
+    (short, _), (long, long_words) = sorted(
+        ((roman_a, words_a), (roman_b, words_b)), key=lambda pair: len(pair[0])
+    )
+    added = len(long) - len(short)
+    if len(long_words) != 1 or len(short) < MIDDLE_MIN_LENGTH or added not in MIDDLE_RUN:
+        return None
+    if 2 * added > len(short) or long.startswith(short) or long.endswith(short):
+        return None
+    if is_weak(short):
+        return None
+    for kept in range(MIDDLE_KEPT_BEFORE, len(short)):
+        if long.startswith(short[:kept]) and long.endswith(short[kept:]):
+            return MIDDLE_SCORE
+    return None
+
+
+def middle_variants(roman: str, roman_words: tuple[str, ...]) -> set[str]:
+    """The forms a mark written as one word has with two or three letters taken out of its
+    middle, as `middle` accepts them: the shorter forms that `middle` pairs with this one
+    (blocking key values); none for a mark of two words or more.
+
+    >>> sorted(middle_variants("NIVEOLA", ("NIVEOLA",)))
+    ['NIOLA', 'NIVEA', 'NIVLA']
+    >>> middle_variants("NIVEOLA GROUP", ("NIVEOLA", "GROUP"))
+    set()
+    """
+    if len(roman_words) != 1:
+        return set()
+    found = set()
+    for added in MIDDLE_RUN:
+        if len(roman) - added < max(MIDDLE_MIN_LENGTH, 2 * added):
+            continue
+        for start in range(MIDDLE_KEPT_BEFORE, len(roman) - added):
+            found.add(roman[:start] + roman[start + added :])
+    return found
 
 
 def short_change(roman_a: str, roman_b: str) -> float | None:

@@ -18,6 +18,7 @@ import strawberry
 from kg.analysis import model
 from kg.analysis.dates import PartialDate
 from kg.analysis.ownership import owner_periods
+from kg.analysis.similarity import REASONS
 from kg.api.graphql.coverage_types import (
     CoveredJurisdiction,
     Designation,
@@ -638,10 +639,8 @@ class MarkUsage:
     similarity: float = strawberry.field(description="mark similarity, 0-1")
     reasons: list[str] = strawberry.field(
         description=(
-            "why the marks match (docs/similarity.md): exact, folded, homoglyph, transliteration, "
-            "containment, transposition, translation, phonetic, sound-transliteration, beginning, "
-            "sound-beginning, short, "
-            "shared-element, ending, fuzzy, sound; stated-translation, stated-transliteration "
+            f"why the marks match (docs/similarity.md): {', '.join(REASONS)}; "
+            "stated-translation, stated-transliteration "
             "(the registration says so); combined-mark (a mark in the graph shows both names "
             "in two scripts side by side)"
         )
