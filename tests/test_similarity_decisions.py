@@ -69,8 +69,8 @@ def test_recall_and_precision_do_not_fall() -> None:
     scored = [(d, compare(d.earlier, d.later).score) for d in ROWS]
     figures = measure(scored, DEFAULT_MIN_SIMILARITY)
     print(f"\ndecided pairs: recall {figures.recall:.3f}, precision {figures.precision:.3f}")
-    assert figures.recall >= 0.62
-    assert figures.precision >= 0.75
+    assert figures.recall >= 0.68  # 0.708 (0.690 without the FreeDict dictionaries)
+    assert figures.precision >= 0.78  # 0.791
 
 
 def test_each_kind_of_pair_is_found_more_than_before() -> None:
