@@ -85,15 +85,21 @@ reason                     when                                           score
                            consonants, one vowel sound apart at most
                            (`kg.analysis.sound_rules`)
 (none)                     nothing above holds                            ``e``
+(none)                     two Latin marks of ordinary English words,     ``e``, at most
+                           sharing none, alike by ``fuzzy``,              0.75
+                           ``phonetic``, ``middle`` or ``containment``
+                           inside a word alone (``CLOSED`` / ``CLOSET``:
+                           `_meanings_apart`)
 =========================  =============================================  ==============
 
 The score is the largest that applies and the reasons are listed in the order above. When a
 mark in another script was compared by its romanized form (``phonetic``,
 ``sound-transliteration`` or ``fuzzy``), ``transliteration`` is listed first too. A pair
 scores at least :data:`DEFAULT_MIN_SIMILARITY` (0.8) exactly when it has a reason, because
-``e < 0.8`` without one. Marks of at most :data:`SHORT_MARK_LENGTH` (3) characters take no
-part in ``phonetic``, ``fuzzy``, ``sound`` and ``sound-beginning``: one letter off in a
-three-letter acronym is the ``short`` rule's to judge, ``AWS`` vs ``SWA`` is nothing.
+``e < 0.8`` without one (and a pair whose meanings set it apart scores 0.75 at most).
+Marks of at most :data:`SHORT_MARK_LENGTH` (3) characters take no part in ``phonetic``,
+``fuzzy``, ``sound`` and ``sound-beginning``: one letter off in a three-letter acronym is
+the ``short`` rule's to judge, ``AWS`` vs ``SWA`` is nothing.
 
 Limits: Japanese kanji are read as Mandarin; meaning is read from a dictionary for Chinese,
 Spanish, French and Italian marks only (``苹果`` / ``APPLE``, ``LUPO`` / ``WOLF``; not Korean
@@ -185,6 +191,9 @@ REASONS = (
 """Every reason :func:`compare` can give, strongest first."""
 
 FOLDED_SCORE = 0.97
+MEANINGS_APART_TOP = 0.75
+"""The most two Latin marks score that only their letters or sounds make alike and whose
+meanings set them apart (``CLOSED`` / ``CLOSET``: `_meanings_apart`)."""
 TRANSLITERATION_SCORE = 0.93
 NUMERAL_SCORE = 0.95
 SCRIPT_ELEMENT_TOP = 0.9
@@ -440,8 +449,34 @@ def _compare_verbal(a: str, b: str) -> MarkSimilarity:
     spelled = [fired[r] for r in ("phonetic", "sound-transliteration", "fuzzy") if r in fired]
     if other_script and spelled:  # the romanized forms were compared
         fired["transliteration"] = max(spelled)
+    if not other_script and fired and _meanings_apart(a, b, roman_a, roman_b, fired):
+        return MarkSimilarity(min(edit, MEANINGS_APART_TOP))
     reasons = tuple(r for r in REASONS if r in fired)
     return MarkSimilarity(max([edit, *fired.values()]), reasons)
+
+
+_LETTERS_ONLY = frozenset({"fuzzy", "phonetic", "middle", "containment"})
+"""The reasons that compare letters and sounds alone, which a clear difference in meaning
+outweighs (`_meanings_apart`)."""
+
+
+def _meanings_apart(a: str, b: str, roman_a: str, roman_b: str, fired: dict[str, float]) -> bool:
+    """Whether two Latin marks alike only by their letters or sounds (`_LETTERS_ONLY`; a
+    ``containment`` only inside a word: one word each) are each ordinary English words
+    sharing none (`kg.analysis.sound_rules.different_words`: ``CLOSED`` / ``CLOSET``,
+    ``SWAT`` / ``SWATCH``, ``HEAD`` / ``STONEHEAD``): the conceptual difference counteracts the
+    visual and aural similarity (CJEU C-361/04 P *Ruiz-Picasso*; General Court T-292/01
+    *Phillips-Van Heusen*, BASS / PASH), as `sound` holds already. A pair that another rule
+    finds alike is kept (``beginning``: ``MATCH`` / ``MATCHING``, a word of the same family),
+    and so is a pair pronounced the same (``LITE`` / ``LIGHT``: a respelling evokes the word).
+    `roman_a`, `roman_b` are the romanized forms."""
+    if not set(fired) <= _LETTERS_ONLY:
+        return False
+    if "phonetic" in fired and (sound := heard(roman_a)) and sound == heard(roman_b):
+        return False
+    if "containment" in fired and (len(words(a)) > 1 or len(words(b)) > 1):
+        return False
+    return heard_rules.different_words(a, b)
 
 
 def _foreign_translation(a: str, b: str) -> float | None:
@@ -552,8 +587,8 @@ def _structure_rules(
         if ended is not None:
             fired["ending"] = ended
         inserted = rules.middle(roman_a, roman_b, words_a, words_b)
-        if inserted is not None and not heard_rules.different_words(a, b):
-            fired["middle"] = inserted  # not two ordinary words: SHOCK / SHYLOCK
+        if inserted is not None:
+            fired["middle"] = inserted
         if min(len(roman_a), len(roman_b)) > SHORT_MARK_LENGTH:
             _sound_rules(a, b, fired)
     elif not (folded[0].isascii() or folded[1].isascii()):  # by syllables, both marks:
