@@ -107,6 +107,10 @@ def _meanings(text: str) -> list[tuple[str, str]]:
         ("MARCHE NOIR", "BLACK MARKET", "French", ("marché", "noir")),
         ("Marché Noir", "MARKET BLACK", "French", ("marché", "noir")),
         ("CHAT NOIR", "BLACK CAT", "French", ("chat", "noir")),
+        ("CHATNOIR", "BLACK CAT", "French", ("chat", "noir")),  # two words closed up
+        ("MarcheNoir", "BLACK MARKET", "French", ("marché", "noir")),
+        ("BUENOSDIAS", "GOODMORNING", "Spanish", ("buenos días",)),
+        ("SOLTORO", "SUN BULL", "Spanish", ("sol", "toro")),
     ],
 )
 def test_a_foreign_mark_is_read_in_english(
@@ -131,6 +135,12 @@ def test_a_foreign_mark_is_read_in_english(
         "UBER EATS",
         "乐高",  # not Latin
         "EL SOL DE LA MAÑANA Y LA NOCHE",  # more than MAX_WORDS words: a phrase
+        "ELSOL",  # closed up, EL is under three letters
+        "AVECMOI",  # closed up, stop words
+        "CHEZTORO",  # closed up, a stop word beside a word
+        "CHATPAIN",  # closed up, English words
+        "LUPOTORO",  # closed up, two languages
+        "SOLTOROS",  # no split into two words of a dictionary
     ],
 )
 def test_english_mixed_and_unknown_marks_are_not_read(written: Path, text: str) -> None:
@@ -186,6 +196,9 @@ installed = pytest.mark.skipif(
         ("BLACK CAT", "CHAT NOIR"),
         ("WOLF PACK", "IL LUPO"),
         ("THE SEA", "IL MARE"),
+        ("BLUE SEA", "MARAZUL"),  # In re Aquamar, 115 USPQ2d 1122 (TTAB 2015): closed up
+        ("SUN SEA", "SOLMAR"),
+        ("GREEN MOUNTAIN", "MONTEVERDE"),
     ],
 )
 def test_decided_foreign_equivalents_are_found(english: str, foreign: str) -> None:
@@ -208,6 +221,9 @@ def test_decided_foreign_equivalents_are_found(english: str, foreign: str) -> No
         ("THE COYOTE", "COYOTE TEA"),  # THE is English, not thé
         ("M M M M", "ME ME ME ME"),  # letters are not words to translate
         ("PETER", "FART"),  # a name in English before a French verb (péter)
+        ("PACE SPORT", "PASSPORT"),  # an English word, not French PAS + SPORT closed up
+        ("KEY WORM", "CLEVER"),
+        ("MY CAT", "MIOGATTO"),  # MIO is a stop word: closed up, likelier a syllable
     ],
 )
 def test_english_words_and_partial_meanings_are_not_translated(a: str, b: str) -> None:

@@ -31,7 +31,10 @@ thousand). Its meanings are each word's English equivalents
 (:data:`MAX_ALTERNATIVES` of each dictionary entry, of :data:`MAX_WORDS` words or fewer)
 combined in order, at most :data:`MAX_MEANINGS`; an article is ``THE``; a meaning of two
 words is also read the other way round, as an adjective follows its noun in these languages
-(``MARCHE NOIR``: ``MARKET BLACK`` and ``BLACK MARKET``).
+(``MARCHE NOIR``: ``MARKET BLACK`` and ``BLACK MARKET``). A one-word mark no dictionary
+has is read as two words written closed up where it splits into two dictionary words of three
+letters or more, neither a stop word, unless it is an ordinary English word
+(``MARAZUL``: ``MAR AZUL``, BLUE SEA, *In re Aquamar*; not ``PASSPORT``), by the same tests.
 """
 
 from __future__ import annotations
@@ -96,6 +99,7 @@ MAX_MEANINGS = 24
 """The most meanings of one mark (its words' equivalents combined)."""
 _MAX_PHRASE = 3  # words of the longest headword tried (buenos días)
 _MIN_WORD = 3  # letters of the longest word of a mark read
+_MIN_PART = 3  # letters of each word of a mark written closed up (`_closed_up_readings`)
 _ARTICLE = "THE"
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z' -]*")
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]|<[^>]*>|\{[^}]*\}")
@@ -127,6 +131,8 @@ def foreign_readings(text: str) -> tuple[ForeignReading, ...]:
     if max(map(len, found)) < _MIN_WORD:
         return ()  # letters and particles (M M M M, A L M): no word to translate
     if not _known_words().issuperset(found):
+        if len(found) == 1:  # two words written closed up (MARAZUL): read as two
+            return _closed_up_readings(found[0])
         return ()  # a word no dictionary has: most marks, rejected in a few microseconds
     readings: list[ForeignReading] = []
     for language in LANGUAGES:
@@ -146,6 +152,37 @@ def foreign_readings(text: str) -> tuple[ForeignReading, ...]:
                 if all(r.meaning != variant for r in readings):
                     readings.append(ForeignReading(variant, language, headwords))
     return tuple(readings[: MAX_MEANINGS * 2])
+
+
+def _closed_up_readings(word: str) -> tuple[ForeignReading, ...]:
+    """The readings of a one-word mark no dictionary has as the two words it may be written
+    with, each of :data:`_MIN_PART` letters or more, a word of a dictionary and no stop
+    word, when the word is no ordinary English word (``MARAZUL``:
+    ``MAR AZUL``, BLUE SEA; *In re Aquamar*, 115 USPQ2d 1122 (TTAB 2015)), read as a mark of
+    those two words is (the language's margin over English included); every such split,
+    at most :data:`MAX_MEANINGS` readings each.
+
+    >>> [r.meaning for r in _closed_up_readings("MARAZUL")][:2]  # doctest: +SKIP
+    ['SEA BLUE', 'BLUE SEA']
+    """
+    from kg.analysis.sound_rules import is_ordinary_word
+
+    if is_ordinary_word(word):
+        return ()  # an English word (PASSPORT, CLEVER) is not two foreign ones
+    known = _known_words()
+    readings: list[ForeignReading] = []
+    for cut in range(_MIN_PART, len(word) - _MIN_PART + 1):
+        if word[:cut] in known and word[cut:] in known:
+            split = foreign_readings(f"{word[:cut]} {word[cut:]}")
+            readings.extend(r for r in split if not _holds_stop_word(r))
+    return tuple(readings[: MAX_MEANINGS * 2])
+
+
+def _holds_stop_word(reading: ForeignReading) -> bool:
+    """Whether a reading is of a stop word of its language (``MIO``, ``NON``, ``CAR``):
+    part of a word written closed up, it is likelier a syllable than a word."""
+    stop = _stop_words(reading.language.wordfreq)
+    return any(headword.casefold() in stop for headword in reading.headwords)
 
 
 def dictionaries_installed() -> tuple[tuple[str, int], ...]:
