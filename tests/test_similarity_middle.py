@@ -1,6 +1,6 @@
 """The ``middle`` rule: a one-word mark that is another with two or three letters inserted in
 its middle, its beginning and end kept (kg/analysis/similarity_rules.py; docs/similarity.md),
-and the ``C:`` blocking keys that let a register-wide search propose every pair it fires on."""
+and the ``B:`` blocking keys that let a register-wide search propose every pair it fires on."""
 
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ SIMILAR = [
     ("TRAVCITY", "TRAVELOCITY"),  # three letters into eight
     ("LOTUS", "LOTOMUS"),  # two letters into five: at most half
     ("KA-RELIA", "KAFARELIA"),  # punctuation set aside
+    ("NIVEA GROUP", "NIVEOLA"),  # weak words set aside
+    ("THE COMMCASH", "COMMUNICASH SHOP"),
 ]
 
 # Pairs that must stay apart, each with the reasons `compare` gives them.
@@ -33,7 +35,7 @@ APART = [
     ("APIAL", "APIRETAL", ()),  # three letters into five: more than half (decided not similar)
     ("VITAL", "VITRIOL", ()),  # two letters inserted and one changed
     ("ZENTO", "ZENORTOS", ()),  # inserted and added at the end
-    ("NIVEA", "NIVEOLA CARE", ()),  # the longer mark is two words
+    ("NIVEA", "NIVEOLA CARE", ()),  # the longer mark is two distinctive words
     ("FLOUR", "FLAVOUR", ()),  # two ordinary words of different meanings
     ("BRAND", "BRIGAND", ()),  # the same
     ("VELNA", "VEOLRINA", ()),  # four letters into five

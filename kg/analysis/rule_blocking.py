@@ -20,10 +20,8 @@ key         a mark has it when                                  a bucket's candi
             more (``F:MAGNOLIA``)                               ``shared-element``
 ``C:``      its Latin form (4 to 64 characters) and             a mark whose form is the
             the beginnings and ends of it and of its words      key, with every other:
-            (`kg.analysis.similarity_rules.affixes`); one       ``containment`` closed up,
-            written as one word, its form with two or three     ``beginning``, ``middle``
-            letters taken out of the middle (`kg.analysis.
-            similarity_rules.middle_variants`)
+            (`kg.analysis.similarity_rules.affixes`)            ``containment`` closed up,
+                                                                ``beginning``
 ``Q:``      its Latin form with one character made a wildcard   every pair: ``short``
             (3 characters; and its first character with the
             other two sorted) or a consonant made its Soundex
@@ -52,6 +50,14 @@ key         a mark has it when                                  a bucket's candi
             six), sorted, each choice of them; its Chinese      characters), sorted, are
             characters (two or more, the first twelve), sorted; the key, with every other:
             a one-word Hangul or kana mark's syllables, sorted  ``transposition``
+``B:``      each form of a Latin mark that ``middle`` compares  a mark whose form is the
+            (its romanized form; its distinctive words closed   key, with every other:
+            up, beside weak words: `kg.analysis.                ``middle``
+            similarity_rules.middle_forms`) of five letters
+            or more, and, of one written as one word, that
+            form with two or three letters taken out of its
+            middle (`kg.analysis.similarity_rules.
+            middle_variants`)
 ``O:``      its English sound form (Latin marks,                the pairs ``sound`` fires
             `kg.analysis.sound_rules.sound_form`) and that      on (a check of two sound
             form with one vowel left out, of four phonemes or   forms, cheaper than
@@ -65,7 +71,7 @@ key         a mark has it when                                  a bucket's candi
 A mark also has a lowercase twin (``c:``, ``w:``, ``h:``, ``x:``, ``y:``, ``i:``, ``v:``) of the
 key it anchors (its whole form, its whole distinctive words, all its Chinese characters, its
 skeleton in another script, its whole reading in syllables, its whole sound form, its words
-or characters sorted), so that a question
+or characters sorted, its forms for ``middle``), so that a question
 about one mark looks up only what can pair with it (:func:`lookup_keys`); the twins form no
 buckets of their own.
 
@@ -97,6 +103,7 @@ from kg.analysis.scripts import HAN, normalize, romanize, whole_han, words
 from kg.analysis.similarity_rules import (
     AFFIX_MAX_LENGTH,
     AFFIX_MIN_LENGTH,
+    MIDDLE_MIN_LENGTH,
     SAME_SOUND,
     SHARED_ELEMENT_MIN_LENGTH,
     SKELETON_MIN_LENGTH,
@@ -104,6 +111,7 @@ from kg.analysis.similarity_rules import (
     ending,
     ending_patterns,
     ending_word,
+    middle_forms,
     middle_variants,
     skeleton_variants,
     transcribed_skeleton,
@@ -145,11 +153,11 @@ __all__ = [
 ]
 
 RULE_KEY_KINDS = (
-    "W:", "H:", "F:", "C:", "Q:", "T:", "X:", "Y:", "J:", "L:", "O:", "I:", "G:", "V:",
+    "W:", "H:", "F:", "C:", "Q:", "T:", "X:", "Y:", "J:", "L:", "O:", "I:", "G:", "V:", "B:",
 )  # fmt: skip
-ANCHOR_KINDS = ("w:", "h:", "c:", "x:", "y:", "i:", "v:")
-"""Keys a mark has as the anchor of a ``W:``, ``H:``, ``C:``, ``X:``, ``Y:``, ``I:`` or ``V:``
-bucket (module docs)."""
+ANCHOR_KINDS = ("w:", "h:", "c:", "x:", "y:", "i:", "v:", "b:")
+"""Keys a mark has as the anchor of a ``W:``, ``H:``, ``C:``, ``X:``, ``Y:``, ``I:``, ``V:``
+or ``B:`` bucket (module docs)."""
 _V = TypeVar("_V")  # what `_checked_pairs` reads of each member
 MAX_SHARED_FIRST_WORD = 1000
 MAX_SHARED_ENDING = 200
@@ -191,8 +199,7 @@ def rule_keys(verbal: str) -> set[str]:
             keys.update(("C:" + roman, "c:" + roman))
         if len(roman) > AFFIX_MIN_LENGTH:
             keys.update("C:" + affix for affix in affixes(roman, words(verbal)))
-        if len(roman) <= AFFIX_MAX_LENGTH:  # a syllable inserted in the middle: `middle`
-            keys.update("C:" + form for form in middle_variants(roman, words(verbal)))
+        keys.update(_middle_keys(roman, words(verbal)))
         keys.update(_short_patterns(roman))
         if (word := ending_word(words(verbal))) is not None:
             keys.update("T:" + pattern for pattern in ending_patterns(word))
@@ -202,6 +209,20 @@ def rule_keys(verbal: str) -> set[str]:
     else:
         keys.update(_transcription_keys(folded, roman))
         keys.update(_syllable_keys(verbal))
+    return keys
+
+
+def _middle_keys(roman: str, roman_words: tuple[str, ...]) -> set[str]:
+    """The ``B:`` keys of a Latin mark (module docs): each form `middle` compares of it
+    (`kg.analysis.similarity_rules.middle_forms`) as an anchor, with its ``b:`` twin, and
+    the forms with two or three letters taken out of its middle."""
+    keys = set()
+    for form, form_words in middle_forms(roman, roman_words):
+        if len(form) > AFFIX_MAX_LENGTH:
+            continue
+        if len(form) >= MIDDLE_MIN_LENGTH:
+            keys.update(("B:" + form, "b:" + form))
+        keys.update("B:" + variant for variant in middle_variants(form, form_words))
     return keys
 
 
@@ -356,6 +377,15 @@ def _sorted_forms(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+@lru_cache(maxsize=65536)
+def _middle_anchors(text: str) -> tuple[str, ...]:
+    """The forms a Latin mark anchors ``B:`` buckets by (`_middle_keys`)."""
+    verbal = _verbal(text)
+    if not normalize(verbal).isascii():
+        return ()
+    return tuple(form for form, _ in middle_forms(romanize(verbal), words(verbal)))
+
+
 def _core_words(text: str) -> tuple[str, ...]:
     return distinctive_words(_verbal(text))[:_MAX_RUN_WORDS]
 
@@ -401,6 +431,9 @@ def bucket_pairs(
         yield from _anchored(anchors, members, new)
     elif kind == "V:":
         anchors = _anchors(members, text_of, lambda t: value in _sorted_forms(t))
+        yield from _anchored(anchors, members, new)
+    elif kind == "B:":
+        anchors = _anchors(members, text_of, lambda t: value in _middle_anchors(t))
         yield from _anchored(anchors, members, new)
     elif kind == "Y:":
         anchors = _anchors(members, text_of, lambda t: _reading(t) == value)

@@ -586,7 +586,7 @@ def _structure_rules(
         ended = rules.ending(rules.ending_word(words_a), rules.ending_word(words_b))
         if ended is not None:
             fired["ending"] = ended
-        inserted = rules.middle(roman_a, roman_b, words_a, words_b)
+        inserted = _middle(roman_a, roman_b, words_a, words_b)
         if inserted is not None:
             fired["middle"] = inserted
         if min(len(roman_a), len(roman_b)) > SHORT_MARK_LENGTH:
@@ -606,6 +606,19 @@ def _structure_rules(
         contained = None
     if contained is not None:
         fired["containment"] = contained[0]
+
+
+def _middle(
+    roman_a: str, roman_b: str, words_a: tuple[str, ...], words_b: tuple[str, ...]
+) -> float | None:
+    """The ``middle`` rule on each pair of the two marks' forms (their romanized forms, and
+    their distinctive words closed up: `kg.analysis.similarity_rules.middle_forms`)."""
+    for form_a, kept_a in rules.middle_forms(roman_a, words_a):
+        for form_b, kept_b in rules.middle_forms(roman_b, words_b):
+            found = rules.middle(form_a, form_b, kept_a, kept_b)
+            if found is not None:
+                return found
+    return None
 
 
 def _sound_rules(a: str, b: str, fired: dict[str, float]) -> None:

@@ -53,7 +53,8 @@ fired. The rules follow how examiners compare marks:
     beginning and the end of a word are what is seen and heard, an added syllable inside it
     is easily missed, and imperfect recollection does the rest (EUIPO Guidelines, Part C,
     Section 2, Chapter 4, visual and aural comparison; Chapter 7, imperfect recollection).
-    A shorter mark beginning or ending the longer is ``containment``'s. Latin forms only.
+    A shorter mark beginning or ending the longer is ``containment``'s. Weak words are set
+    aside too (`middle_forms`: NIVEA / NIVEOLA GROUP). Latin forms only.
 ``short``
     A mark of three or four characters changed in one character, the others kept in their
     order (AWS / AWZ, TMM / TMS; USPTO TMEP 1207.01(b)(ii) cites *Weiss Assocs. v. HRL
@@ -106,6 +107,7 @@ from kg.analysis.transcription import (
 __all__ = [
     "AFFIX_MIN_LENGTH",
     "BEGINNING_MIN_LENGTH",
+    "MIDDLE_MIN_LENGTH",
     "SAME_SOUND",
     "SKELETON_MIN_LENGTH",
     "affix_containment",
@@ -117,6 +119,7 @@ __all__ = [
     "ending_word",
     "find_run",
     "middle",
+    "middle_forms",
     "middle_variants",
     "shared_element",
     "short_change",
@@ -467,6 +470,24 @@ def middle(
         if long.startswith(short[:kept]) and long.endswith(short[kept:]):
             return MIDDLE_SCORE
     return None
+
+
+def middle_forms(
+    roman: str, roman_words: tuple[str, ...]
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The forms `middle` compares of a Latin mark, each with its words: its romanized form,
+    and, where weak words (`kg.analysis.elements.is_weak`) stand beside distinctive ones,
+    the distinctive words closed up (``NIVEOLA GROUP``: ``NIVEOLA``).
+
+    >>> middle_forms("NIVEOLAGROUP", ("NIVEOLA", "GROUP"))
+    (('NIVEOLAGROUP', ('NIVEOLA', 'GROUP')), ('NIVEOLA', ('NIVEOLA',)))
+    >>> middle_forms("NIVEOLA", ("NIVEOLA",))
+    (('NIVEOLA', ('NIVEOLA',)),)
+    """
+    kept = tuple(w for w in roman_words if not is_weak(w))
+    if not kept or kept == roman_words:
+        return ((roman, roman_words),)
+    return (roman, roman_words), ("".join(kept), kept)
 
 
 def middle_variants(roman: str, roman_words: tuple[str, ...]) -> set[str]:
