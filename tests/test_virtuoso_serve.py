@@ -471,6 +471,16 @@ def test_a_move_out_of_tmkgs_default_graph_named_is_restored(
         # Virtuoso's dataset options: FROM <g> OPTION (get:soft …) sponges a URL into <g>
         'SELECT * FROM <https://w3id.org/tmkg/id/graph/ontology> OPTION (get:soft "replace", '
         'get:uri "{url}") {{ ?s ?p ?o }} LIMIT 1',
+        # helper-107 (session 31): tmkg and Virtuoso read a text apart. A local name
+        # beginning with a minus: tm:-bif:http_get was one name for a
+        # lenient reading, for Virtuoso (and SPARQL) the name tm:, a minus and a call
+        "SELECT ?r WHERE {{ BIND(tm:-bif:http_get('{url}') AS ?r) }}",
+        "SELECT ?r WHERE {{ BIND(1 AS ?z) FILTER(?z != tm:-bif:http_get('{url}')) }}",
+        "SELECT ?r WHERE {{ BIND(tm:a:bif:http_get('{url}') AS ?r) }}",
+        "SELECT ?r WHERE {{ BIND(tm:.fn:doc('{url}') AS ?r) }}",
+        # such names are refused wherever they stand, in a string or a comment too
+        "SELECT ?r WHERE {{ BIND(\"bif:http_get('{url}')\" AS ?r) }}",
+        "SELECT ?r WHERE {{ ?s ?p ?r }} # <SPARQL_EVAL>('x')",
     ],
 )
 def test_virtuosos_own_functions_are_refused_and_nothing_is_fetched(
@@ -483,6 +493,33 @@ def test_virtuosos_own_functions_are_refused_and_nothing_is_fetched(
     answer = httpx.get(server.endpoint, params={"query": text})
     assert answer.status_code == 403, answer.text
     assert "refused" in answer.text
+    assert len(recorder.requests) == before
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        # helper-107 (session 31): for SPARQL <'\\u0041> is an IRI and a string follows;
+        # Virtuoso allows no backslash in an IRI, so < is less-than, '\\u0041> "' a string,
+        # and the call after it code (it fetched the URL; fn:id stopped Virtuoso)
+        "SELECT ?r WHERE {{ BIND(1 <'\\u0041> \"' AS ?a) BIND(bif:http_get('{url}') AS ?r) }} #\"",
+        "SELECT ?r WHERE {{ BIND(1 <'\\U00000041> \"' AS ?a) "
+        "BIND(<SPARQL_EVAL>('SELECT 1', '', 1) AS ?r) }} #\"",
+        "SELECT ?r WHERE {{ BIND(1 <'\\u0041> \"' AS ?a) "
+        "BIND(<http://www.w3.org/2005/xpath-functions#id>('x') AS ?r) }} #\"",
+        'SELECT ?r WHERE {{ BIND("caf\\u00e9" AS ?r) }}',
+    ],
+)
+def test_a_text_with_codepoint_escapes_is_400_and_nothing_is_fetched(
+    server: GraphQLServer, recorder: RecordingServer, query: str
+) -> None:
+    """SPARQL expands \\u escapes before parsing, Virtuoso only inside strings: a remote
+    store refuses them, as it does in updates."""
+    before = len(recorder.requests)
+    text = query.format(url=recorder.url + "/health")
+    answer = httpx.get(server.endpoint, params={"query": text})
+    assert answer.status_code == 400, answer.text
+    assert "escape" in answer.text
     assert len(recorder.requests) == before
 
 

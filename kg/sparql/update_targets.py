@@ -63,6 +63,22 @@ _CODEPOINT_ESCAPE = re.compile(r"\\[uU][0-9A-Fa-f]{4}")  # as rdflib expands, wh
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")  # RFC 3986 scheme ":"
 
 
+def check_codepoint_escapes(text: str, what: str) -> None:
+    """Raise `QueryError` when `text` (the `what`: "query", "update") holds a ``\\u`` or
+    ``\\U`` escape: SPARQL 1.1 (section 19.2) expands them before parsing, Virtuoso only
+    inside strings, so tmkg and the server would read the text apart (``<'\\u0041> "'`` is
+    an IRI and a string for SPARQL, a less-than and a string for Virtuoso: a call after it
+    went unseen, trial of 2026-12-05)."""
+    escape = _CODEPOINT_ESCAPE.search(text)
+    if escape is not None:
+        raise QueryError(
+            f"a \\u or \\U escape at character {escape.start() + 1}: SPARQL expands them "
+            f"before parsing and some servers only inside strings, so the {what} could do "
+            "something else than tmkg reads in it",
+            suggestion="write the character itself (the text is UTF-8)",
+        )
+
+
 def check_sendable(text: str) -> None:
     """Raise `QueryError` when `text` cannot be read before it is sent: over
     `MAX_CHECKED_BYTES`, holding a ``\\u``/``\\U`` escape (read differently by rdflib and
@@ -76,14 +92,7 @@ def check_sendable(text: str) -> None:
             f"sending it, up to {MAX_CHECKED_BYTES:,} bytes",
             suggestion="split it, or load the data as a file (kg load, POST /load)",
         )
-    escape = _CODEPOINT_ESCAPE.search(text)
-    if escape is not None:
-        raise QueryError(
-            f"a \\u or \\U escape at character {escape.start() + 1}: SPARQL expands them "
-            "before parsing and some servers only inside strings, so the update could do "
-            "something else than tmkg reads in it",
-            suggestion="write the character itself (the text is UTF-8)",
-        )
+    check_codepoint_escapes(text, "update")
     relative = next(
         (t for t in tokens(text) if t.kind == "iri" and not _ABSOLUTE.match(t.text[1:-1])), None
     )

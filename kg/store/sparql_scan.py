@@ -44,6 +44,9 @@ _PN_CHARS_BASE = (
 )
 _PN_CHARS = _PN_CHARS_BASE + r"_\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
 _VARNAME = _PN_CHARS_BASE + r"_0-9\u00b7\u0300-\u036f\u203f-\u2040"  # no "-", unlike names
+# A local name's first character (SPARQL 1.1 PN_LOCAL): no "-", "." or combining mark there;
+# `tm:-bif:http_get` is the name `tm:`, a minus and `bif:http_get` (as Virtuoso reads it).
+_PN_LOCAL_FIRST = _PN_CHARS_BASE + "_:0-9"
 _TOKEN = re.compile(
     rf"""
     (?P<ws>\s+)
@@ -53,7 +56,7 @@ _TOKEN = re.compile(
   | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{{4}}|\\U[0-9A-Fa-f]{{8}})*>)
   | (?P<var>[?$][{_VARNAME}]+)
   | (?P<pname>(?:[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)?:
-               (?:(?:[{_PN_CHARS}:]|%[0-9A-Fa-f]{{2}}|\\.)
+               (?:(?:[{_PN_LOCAL_FIRST}]|%[0-9A-Fa-f]{{2}}|\\.)
                   (?:(?:[{_PN_CHARS}.:]|%[0-9A-Fa-f]{{2}}|\\.)*(?:[{_PN_CHARS}:]|%[0-9A-Fa-f]{{2}}|\\.))?)?)
   | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<other>.)
