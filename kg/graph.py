@@ -296,7 +296,10 @@ class KnowledgeGraph:
     def _own_quads(self) -> set[ox.Quad]:
         # A few pattern reads, cheap on a remote store too: nothing is written or looked up
         # quad by quad when the stored content is current.
-        stored = {quad for graph in REFERENCE_GRAPHS for quad in self.store.quads(graph=graph)}
+        # A remote store's quads holding a value that is no RDF term raise here: what cannot
+        # be read back is written anew (`_rewrite_remote_reference_data`).
+        strict = {"skip_unreadable": False} if hasattr(self.store, "remove_matching") else {}
+        stored = {q for graph in REFERENCE_GRAPHS for q in self.store.quads(graph=graph, **strict)}
         for graph in REFERENCE_GRAPHS:  # each reference graph is described in the default graph
-            stored.update(self.store.quads(subject=graph, graph=ox.DefaultGraph()))
+            stored.update(self.store.quads(subject=graph, graph=ox.DefaultGraph(), **strict))
         return stored

@@ -555,6 +555,8 @@ def test_an_update_failing_part_way_leaves_tmkgs_graphs_as_shipped(
     assert _own_graphs(virtuoso) == before
 
 
+CASE = "https://w3id.org/tmkg/id/case/aws-cn-2018"
+
 # Values an update makes as it runs, which Virtuoso stores though they are no RDF term: one
 # per kind, each where tmkg's questions read (a mark's subject and text) or near them.
 _NO_TERMS = {
@@ -577,6 +579,11 @@ _NO_TERMS = {
         '<urn:x:m4> a tm:Mark ; tm:text "AWS" ; tm:owner ?o .',
         'BIND(IRI("urn:x:{owner}") AS ?o)',
         "urn:x:{owner}",
+    ),
+    "a value about the seed case, and from it": (
+        f"<{CASE}> tm:plaintiff ?p . ?p tm:case <{CASE}> .",
+        'BIND(IRI("urn:x:evil party") AS ?p)',
+        "urn:x:evil party",
     ),
 }
 
@@ -606,6 +613,13 @@ def test_values_no_rdf_term_leave_the_start_and_questions_working(
             answer = httpx.post(started.graphql, json={"query": question}, timeout=60)
             assert answer.status_code == 200 and "errors" not in answer.json(), answer.text
             assert answer.json()["data"]["whoElseUses"], answer.text
+            # a resource page leaves those rows out too (helper-107 F3: 502 for everyone)
+            for accept in ("text/html", "text/turtle", "application/n-quads"):
+                answer = httpx.get(f"{started.url}/id/case/aws-cn-2018", headers={"Accept": accept})
+                assert answer.status_code == 200, (accept, answer.text)
+                assert "actionsoft" in answer.text.lower() and "evil" not in answer.text, (
+                    answer.text
+                )
             for graph, (_, _, shown) in zip(graphs, _NO_TERMS.values(), strict=True):
                 query = f"SELECT * WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
                 answer = httpx.get(started.endpoint, params={"query": query})

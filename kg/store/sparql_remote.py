@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 import httpx
 import pyoxigraph as ox
 
-from kg.errors import KGError, QueryError, StoreError
+from kg.errors import KGError, QueryError, StoreError, UnreadableAnswer
 from kg.namespaces import GRAPH
 from kg.store.base import GraphName, QueryResult, Term
 from kg.store.sparql_http import (
@@ -181,7 +181,14 @@ class RemoteSparqlStore:
         predicate: ox.NamedNode | None = None,
         obj: Term | None = None,
         graph: GraphName | None = None,
+        *,
+        skip_unreadable: bool = True,
     ) -> Iterator[ox.Quad]:
+        """Quads matching a pattern (``None`` matches anything), read in pages.
+
+        Quads holding a value that is no RDF term (`query`) are left out with a warning, so
+        tmkg's own questions and resource pages answer about the rest; `skip_unreadable=False`
+        raises `UnreadableAnswer` instead (whether tmkg's own graphs can be read back)."""
         # Literals come back in the server's canonical form (Virtuoso: true as "1"); a pass
         # through Oxigraph gives Oxigraph's, the form the rest of tmkg compares against.
         pattern = (subject, predicate, obj, self._stored_graph(graph))
@@ -198,7 +205,7 @@ class RemoteSparqlStore:
                 yield ox.Quad(*pattern)  # type: ignore[arg-type,misc]
             return
         select = f"SELECT {' '.join('?' + v for v in wanted)} WHERE {{ {where} }}"
-        for rows in self._pages(select, wanted):
+        for rows in self._pages(select, wanted, skip_unreadable):
             canonical = ox.Store()
             for row in rows:
                 values = dict(zip(_QUAD_VARIABLES, pattern, strict=True))
@@ -330,6 +337,14 @@ class RemoteSparqlStore:
         *,
         skip_unreadable: bool = False,
     ) -> QueryResult:
+        answer = self._post_query(form, graph_form, timeout)
+        if graph_form:
+            return parse_graph(answer)  # type: ignore[return-value]
+        return parse_results(answer, skip_unreadable=skip_unreadable)
+
+    def _post_query(
+        self, form: dict[str, str | list[str]], graph_form: bool, timeout: float | None
+    ) -> Answer:
         answer = post(
             self._client,
             self.endpoint,
@@ -339,9 +354,7 @@ class RemoteSparqlStore:
             what="query",
         )
         self._server = answer.headers.get("server", "")
-        if graph_form:
-            return parse_graph(answer)  # type: ignore[return-value]
-        return parse_results(answer, skip_unreadable=skip_unreadable)
+        return answer
 
     def _select_split(
         self,
@@ -392,22 +405,41 @@ class RemoteSparqlStore:
             return ""
         return f" FILTER(?g NOT IN ({', '.join(f'<{iri}>' for iri in hidden)}))"
 
-    def _pages(self, select: str, variables: Sequence[str]) -> Iterator[list[ox.QuerySolution]]:
+    def _pages(
+        self, select: str, variables: Sequence[str], skip_unreadable: bool
+    ) -> Iterator[list[ox.QuerySolution]]:
         """The rows of a SELECT in pages of `PAGE_ROWS`: one unordered request when they fit,
-        else ordered pages from the start (only an ordered result pages stably). A server that
-        caps answers below `PAGE_ROWS` rows would cut this short unnoticed."""
-        rows = self._select(f"{select} LIMIT {PAGE_ROWS}")
-        if len(rows) < PAGE_ROWS:
+        else ordered pages from the start (only an ordered result pages stably). Rows holding
+        a value that is no RDF term raise `UnreadableAnswer`, or with `skip_unreadable` are
+        left out (logged) and counted still where pages end. A server that caps answers below
+        `PAGE_ROWS` rows would cut this short unnoticed."""
+        rows, sent = self._page(f"{select} LIMIT {PAGE_ROWS}", skip_unreadable)
+        if sent < PAGE_ROWS:
             yield rows
             return
         order = " ".join(f"?{v}" for v in variables)
         offset = 0
         while True:
-            rows = self._select(f"{select} ORDER BY {order} LIMIT {PAGE_ROWS} OFFSET {offset}")
+            page = f"{select} ORDER BY {order} LIMIT {PAGE_ROWS} OFFSET {offset}"
+            rows, sent = self._page(page, skip_unreadable)
             yield rows
-            if len(rows) < PAGE_ROWS:
+            if sent < PAGE_ROWS:
                 return
             offset += PAGE_ROWS
+
+    def _page(self, sparql: str, skip_unreadable: bool) -> tuple[list[ox.QuerySolution], int]:
+        """The rows of one of the store's own SELECTs and how many rows the server sent:
+        with `skip_unreadable`, those holding a value that is no RDF term are counted and left
+        out (logged); else they raise `UnreadableAnswer`."""
+        answer = self._post_query({"query": sparql}, False, None)
+        try:
+            rows = list(parse_results(answer))  # type: ignore[call-overload]
+        except UnreadableAnswer:
+            if not skip_unreadable:
+                raise
+            rows = list(parse_results(answer, skip_unreadable=True))  # type: ignore[call-overload]
+            return rows, len(json.loads(answer.body)["results"]["bindings"])
+        return rows, len(rows)
 
     def _missing(self, quads: list[ox.Quad]) -> list[ox.Quad]:
         """Those of `quads` the endpoint does not hold, asked `batch_size` at a time."""
