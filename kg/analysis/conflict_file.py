@@ -42,7 +42,7 @@ import heapq
 import pickle
 import sqlite3
 import threading
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -62,6 +62,7 @@ from kg.analysis.signed_rows import (
     writing,
 )
 from kg.analysis.sparql_text import batches
+from kg.errors import StoreError
 from kg.store import beside_store
 
 __all__ = ["CHUNK", "LOAD_MAX", "ConflictFile", "conflict_file_path_for"]
@@ -242,6 +243,60 @@ class ConflictFile:
             return pairs, answer.total
 
         return None if stamp is None else self._read(read)
+
+    def stream(
+        self, asked: tuple[object, ...], stamp: str | None
+    ) -> tuple[int, Iterator[ConflictPair]] | None:
+        """For the question `asked` in state `stamp`: how many conflicts the kept answer
+        holds, and those conflicts, highest risk first, read a chunk at a time (memory for a
+        chunk, not a register's millions: each chunk's parties and marks built anew) in one
+        read transaction, this file's lock held until the iterator ends or is closed; None
+        when the file holds no answer to that question in that state. The iterator raises
+        `kg.errors.StoreError` when a chunk turns out damaged or the answer changed part-way
+        (the file is then emptied, so the next question is searched)."""
+        found = self.head(asked)
+        if stamp is None or found is None or found[0].stamp != stamp:
+            return None
+        return found[1], self._streamed(asked, stamp)
+
+    def _streamed(self, asked: tuple[object, ...], stamp: str) -> Iterator[ConflictPair]:
+        failed: Exception | None = None
+        with self._lock:
+            db = self._connect()
+            if db is None:
+                failed = _Damaged("the file could not be opened again")
+            else:
+                db.execute("BEGIN")
+                try:
+                    answer = self._answer(db, asked)
+                    if answer is None or answer.head.stamp != stamp:
+                        raise _Damaged("another answer was kept meanwhile")
+                    parts = [self._part(db, answer, part) for part in ("main", "delta")]
+                    count = 0
+                    for row in heapq.merge(*parts, key=_row_rank):
+                        count += 1
+                        yield row[0]
+                    if count != answer.total:
+                        raise _Damaged(f"{count} conflicts read of the {answer.total} it names")
+                except (sqlite3.Error, _Damaged, *DECODING) as error:
+                    failed = error
+                finally:
+                    with suppress(sqlite3.Error):
+                        db.execute("COMMIT")
+        if failed is not None:
+            self.clear()
+            raise StoreError(
+                f"the conflicts kept beside the store ({self.path}) could not be read to the "
+                f"end: {failed}",
+                suggestion="ask again: the register is searched anew (the file was emptied)",
+            )
+
+    def _part(self, db: sqlite3.Connection, answer: _Answer, part: str) -> Iterator[Row]:
+        """The rows of `answer`'s `part` ("main", "delta") in the answer, a chunk at a time."""
+        for n, seal in answer.chunks(part):
+            for row in self._rows(db, n, seal, Sharing(_SHARED)):
+                if answer.shown(part, row[2]):
+                    yield row
 
     def holders_naming(
         self, asked: tuple[object, ...], stamp: str, nodes: Collection[str]

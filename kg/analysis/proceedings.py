@@ -41,6 +41,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from kg.analysis.arguments import ArgumentError
+from kg.analysis.conflicts import conflict_rank
 from kg.analysis.dates import PartialDate
 from kg.analysis.lifecycle import on_date
 from kg.analysis.model import (
@@ -135,7 +136,8 @@ def proceeding_conflicts(
     min_score: float = 0.0,
 ) -> list[ConflictPair]:
     """`conflicts` with every proceeding filed by `as_of` added as a conflict (or merged into
-    the conflict already found for the same two parties and jurisdiction), highest risk first.
+    the conflict already found for the same two parties and jurisdiction), highest risk first
+    (`kg.analysis.conflicts.conflict_rank`, as the search orders them).
 
     A proceeding filed within the day, month or year asked may have been filed by then and
     counts; one with no filing date counts. A decision after `as_of` is not known yet: the
@@ -177,7 +179,7 @@ def proceeding_conflicts(
             merged[slot] = _merge(merged[slot], pair)
         for key in keys:
             slots.setdefault(key, slot)
-    return sorted(merged, key=lambda c: (-c.score, c.parties[0].name, c.parties[1].name))
+    return sorted(merged, key=conflict_rank)
 
 
 def proceeding_keys(

@@ -9,10 +9,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import heapq
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
@@ -38,6 +39,7 @@ from kg.analysis.conflicts import (
     DEFAULT_MIN_SCORE,
     SimilarTexts,
     conflict_marks_by_place,
+    conflict_rank,
     find_conflicts,
     merge_conflicts,
     place_batches,
@@ -478,6 +480,81 @@ class Analyst:
         settle_long_lived()
         return answer
 
+    def conflict_stream(
+        self,
+        jurisdiction: str | None = None,
+        nice_class: int | None = None,
+        min_score: float = DEFAULT_MIN_SCORE,
+        as_of: PartialDate | dt.date | str | None = None,
+        include_lapsed: bool = False,
+    ) -> tuple[int, Iterator[ConflictPair]]:
+        """The register's conflicts as `conflicts` lists them, asked the same (no `top`,
+        `party` or `mark`): how many there are, and the conflicts, highest risk first, one at
+        a time.
+
+        When the answer is kept beside an on-disk store for this question
+        (`kg.analysis.conflict_file`; after writes, brought up to date in the file as a `top`
+        question does), it is read from the file a chunk at a time (`ConflictFile.stream`):
+        memory for a chunk and the conflicts a proceeding merges into, not a register's
+        millions (~3.9 KB a conflict read whole). Otherwise it is the list `conflicts` gives
+        (which keeps it, in this process and on disk, for the next question). The iterator
+        raises `kg.errors.StoreError` when the file turns out damaged part-way. Raises as
+        `conflicts` does for its arguments. For `kg conflicts`, which prints as it reads."""
+        nice_class = self._check_class(nice_class)
+        jurisdiction = self._check_jurisdiction(jurisdiction)
+        when = _as_date(as_of) or PartialDate.today()
+        asked_key = (jurisdiction, nice_class, min_score, str(when), include_lapsed)
+        with self._shared.lock:
+            kept = self._shared.kept_conflicts
+        streamed = None
+        if kept is None or kept.asked != asked_key:  # else the list kept here is at hand
+            with collector_paused():
+                streamed = self._stored_stream(
+                    asked_key, jurisdiction, nice_class, min_score, when, include_lapsed
+                )
+        if streamed is None:
+            found = self.conflicts(
+                jurisdiction, nice_class, min_score, as_of=as_of, include_lapsed=include_lapsed
+            )
+            return len(found), iter(found)
+        return streamed
+
+    def _stored_stream(
+        self,
+        asked: tuple[object, ...],
+        jurisdiction: str | None,
+        nice_class: int | None,
+        min_score: float,
+        when: PartialDate,
+        include_lapsed: bool,
+    ) -> tuple[int, Iterator[ConflictPair]] | None:
+        """`conflict_stream` from the answer kept on disk for `asked`, brought up to date
+        there first if the store was written since; None when no answer is kept for it or
+        it cannot be brought up to date."""
+        stored, facts = self._shared.conflict_file, self.facts
+        found = None if stored is None else stored.head(asked)
+        if stored is None or found is None or facts.stamp is None:
+            return None
+        if found[0].stamp != facts.stamp:
+            search, evidence, cases = self._register_search(
+                jurisdiction, nice_class, min_score, when, include_lapsed
+            )
+            if not self._stored_brought_up(asked, search, evidence, cases):
+                return None
+        sides = {"jurisdiction": jurisdiction, "nice_class": nice_class, "min_score": min_score}
+        raised = proceeding_keys(read_proceedings(facts), as_of=when, **sides)
+        theirs = stored.top(asked, facts.stamp, 0, raised.parties)  # those it may raise only
+        opened = stored.stream(asked, facts.stamp)
+        if theirs is None or opened is None:
+            return None
+        merging = [pair for pair in theirs[0] if raised(pair)]
+        merged = with_proceeding_conflicts(
+            facts, merging, as_of=when, include_lapsed=include_lapsed, **sides
+        )
+        total, conflicts = opened
+        rest = (pair for pair in conflicts if not raised(pair))
+        return total - len(merging) + len(merged), heapq.merge(rest, merged, key=conflict_rank)
+
     def _conflicts(
         self,
         jurisdiction: str | None,
@@ -539,20 +616,8 @@ class Analyst:
             if kept is not None and kept.asked == asked_key and stamp == kept.stamp:
                 known = list(kept.pairs)  # the same state: nothing to read again
         if known is None and stored is None:
-            # the marks the graph says match: combined marks, stated translations
-            evidence = self._evidence_pairs(DEFAULT_MIN_SIMILARITY)
-            wide = regional_codes() | {m.system for m in memberships(facts)}  # covering others
-            cases = facts.case_parties_on(when)  # a case filed later is no case yet
-            search = functools.partial(
-                self._search,
-                jurisdiction=jurisdiction,
-                nice_class=nice_class,
-                min_score=min_score,
-                when=when,
-                include_lapsed=include_lapsed,
-                evidence=evidence,
-                wide=wide,
-                cases=cases,
+            search, evidence, cases = self._register_search(
+                jurisdiction, nice_class, min_score, when, include_lapsed
             )
             if focus is None:
                 known = self._kept_conflicts(asked_key, search, evidence, cases)
@@ -944,6 +1009,38 @@ class Analyst:
             search(wanted, places_only)
             for wanted, places_only in place_batches(by_place, CONFLICT_BATCH_MARKS, wide)
         )
+
+    def _register_search(
+        self,
+        jurisdiction: str | None,
+        nice_class: int | None,
+        min_score: float,
+        when: PartialDate,
+        include_lapsed: bool,
+    ) -> tuple[
+        Callable[..., Iterable[list[ConflictPair]]],
+        Sequence[EvidencePair],
+        Sequence[tuple[str, str]],
+    ]:
+        """(the search of the question's conflicts, `_search` with what it needs bound; the
+        marks the graph says match; the parties of the cases filed by `when`)."""
+        facts = self.facts
+        # the marks the graph says match: combined marks, stated translations
+        evidence = self._evidence_pairs(DEFAULT_MIN_SIMILARITY)
+        wide = regional_codes() | {m.system for m in memberships(facts)}  # covering others
+        cases = facts.case_parties_on(when)  # a case filed later is no case yet
+        search = functools.partial(
+            self._search,
+            jurisdiction=jurisdiction,
+            nice_class=nice_class,
+            min_score=min_score,
+            when=when,
+            include_lapsed=include_lapsed,
+            evidence=evidence,
+            wide=wide,
+            cases=cases,
+        )
+        return search, evidence, cases
 
     def _stored_top(
         self, asked: tuple[object, ...], stamp: str | None, top: int, raised: ProceedingKeys

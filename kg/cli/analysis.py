@@ -6,7 +6,9 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-from collections.abc import Callable, Sequence
+import textwrap
+from collections.abc import Callable, Iterator, Sequence
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from kg.analysis.arguments import check
@@ -231,19 +233,34 @@ def _who(
     return results, row, columns  # type: ignore[return-value]
 
 
+@dataclasses.dataclass(frozen=True)
+class _Streamed:
+    """Results printed as they are read (`Analyst.conflict_stream`): how many, and them."""
+
+    total: int
+    results: Iterator[Any]
+
+
+STREAM_BLOCK = 1_000
+"""A streamed answer's table is printed in tables of this many results, each measured on its
+own (a register's whole conflicts list is not held to measure its columns)."""
+
+
 def _conflicts(
     analyst: Analyst, args: argparse.Namespace
-) -> tuple[list[Result], Callable[[Any], list[str]], list[str]]:
-    results = analyst.conflicts(
-        args.jurisdiction,
-        args.nice_class,
-        args.min_score,
-        as_of=args.as_of,
-        include_lapsed=args.include_lapsed,
-        top=args.top,
-        party=args.party,
-        mark=args.mark,
-    )
+) -> tuple[list[Result] | _Streamed, Callable[[Any], list[str]], list[str]]:
+    asked = {
+        "jurisdiction": args.jurisdiction,
+        "nice_class": args.nice_class,
+        "min_score": args.min_score,
+        "as_of": args.as_of,
+        "include_lapsed": args.include_lapsed,
+    }
+    results: list[Result] | _Streamed
+    if args.top is None and args.party is None and args.mark is None:  # the whole register
+        results = _Streamed(*analyst.conflict_stream(**asked))
+    else:
+        results = analyst.conflicts(**asked, top=args.top, party=args.party, mark=args.mark)
     columns = ["score", "party A", "party B", "marks", "in", "why"]
 
     def row(c: Any) -> list[str]:
@@ -347,9 +364,10 @@ def run_analysis(
     graph: KnowledgeGraph,
     warn: Callable[[str], None] | None = None,
     note: Callable[[str], None] | None = None,
-) -> str:
-    """Run one analysis subcommand and return its printed output; `warn` gets what the user
-    should know about how it was answered (a mark index that could not be used)."""
+) -> str | Iterator[str]:
+    """Run one analysis subcommand and return its printed output, or its parts as they are
+    read (a whole register's conflicts: `Analyst.conflict_stream`); `warn` gets what the
+    user should know about how it was answered (a mark index that could not be used)."""
     check(**{name: getattr(args, name) for name in ARGUMENTS if hasattr(args, name)})
     from kg.analysis.service import Analyst
 
@@ -363,6 +381,8 @@ def run_analysis(
             "which is slow for a large register; any command that writes the store (kg "
             "import, kg load, or starting kg serve) rebuilds it"
         )
+    if isinstance(results, _Streamed):
+        return _streamed_output(results, row, columns, args.format)
     left_out = _shown(results, getattr(args, "top", None))
     if command == "conflicts" and args.party and note is not None:
         chosen = analyst.find_party(args.party)  # read once already: no store read
@@ -388,6 +408,32 @@ def run_analysis(
     said = "".join(f"every hit: {printable(note)}\n" for note in shared)
     table = render_table(columns, [row(r) for r in results], wrap=True)
     return said + table + (f"({left_out})\n" if left_out else "")
+
+
+def _streamed_output(
+    streamed: _Streamed, row: Callable[[Any], list[str]], columns: list[str], form: str
+) -> Iterator[str]:
+    """The output of `run_analysis` for `streamed`, a part at a time: the JSON array as
+    ``json.dumps(..., indent=2)`` writes it, or tables of `STREAM_BLOCK` results."""
+    results = iter(streamed.results)
+    first = next(results, None)
+    if first is None:
+        yield "[]\n" if form == "json" else "(no results)\n"
+        return
+    if form == "json":
+        yield "["
+        for number, result in enumerate(chain([first], results)):
+            text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
+            yield ("\n" if number == 0 else ",\n") + textwrap.indent(text, "  ", lambda _: True)
+        yield "\n]\n"
+        return
+    block = [first]
+    for result in results:
+        if len(block) == STREAM_BLOCK:
+            yield render_table(columns, [row(r) for r in block], wrap=True)
+            block = []
+        block.append(result)
+    yield render_table(columns, [row(r) for r in block], wrap=True)
 
 
 def run_compare(args: argparse.Namespace) -> str:

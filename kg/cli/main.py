@@ -695,7 +695,11 @@ def _note(message: str) -> None:
 
 def _cmd_analysis(args: argparse.Namespace, settings: Settings) -> int:
     with _open(settings) as graph:
-        sys.stdout.write(run_analysis(args.command, args, graph, warn=_warn, note=_note))
+        answer = run_analysis(args.command, args, graph, warn=_warn, note=_note)
+        if isinstance(answer, str):
+            sys.stdout.write(answer)
+        else:  # printed as it is read: a whole register's conflicts
+            sys.stdout.writelines(answer)
     return 0
 
 
