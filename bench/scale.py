@@ -74,15 +74,17 @@ def dataset(marks: int, seed: int) -> Path:
 
 
 def run_child(
-    args: list[str], timeout: float = 7200, *, echo: bool = False
+    args: list[str], timeout: float = 7200, *, echo: bool = False, discard: bool = False
 ) -> tuple[float, int, str]:
     """Run a command; return (seconds, its own peak RSS in MB, stdout). Its output goes to
     temporary files, never to pipes it could fill while this process waits for it; with
     `echo` its standard error goes to this process's own, as it comes (a child that reports
-    each figure as it gets it: a run killed midway keeps what it measured)."""
+    each figure as it gets it: a run killed midway keeps what it measured); with `discard`
+    its standard output goes to /dev/null (a whole register's JSON: gigabytes)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        process = subprocess.Popen(args, stdout=out, stderr=None if echo else err)
+        sink = subprocess.DEVNULL if discard else out
+        process = subprocess.Popen(args, stdout=sink, stderr=None if echo else err)
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - started
         out.seek(0)
@@ -212,9 +214,13 @@ def child_analyses(store: str, seed: int, sample: int) -> None:
     del conflicts
     analyst._shared.forget_conflicts()
     saved_s = saves[-1] if saves else None
-    file_mb = sum(
-        path.stat().st_size for path in Path(store).parent.glob(Path(store).name + ".conflicts.*")
-    ) / 1e6
+    file_mb = (
+        sum(
+            path.stat().st_size
+            for path in Path(store).parent.glob(Path(store).name + ".conflicts.*")
+        )
+        / 1e6
+    )
     stored_top_s, stored_total = next_process(top=20)
     said(f"the next process: top 20 {stored_top_s:.2f} s of {stored_total:,}, {file_mb:.0f} MB")
     stored_whole_s, _ = next_process()
@@ -338,6 +344,7 @@ def cold_rows(marks: int, seed: int, store: Path) -> list[dict[str, object]]:
 
     forget()  # searched from nothing kept (the analyses above may have kept an answer)
     start_s, _, _ = run_child([str(KG), "--version"])
+
     def said(figure: str) -> None:  # each figure as it is measured: a stopped run keeps it
         print(f"    {figure}", file=sys.stderr, flush=True)
 
@@ -349,6 +356,10 @@ def cold_rows(marks: int, seed: int, store: Path) -> list[dict[str, object]]:
     _, whole_rss, out = run_child([sys.executable, __file__, "--child", "conflicts", str(store)])
     again = json.loads(out)
     said(f"next process, the whole answer: {again['seconds']:.1f} s, peak RSS {whole_rss} MB")
+    printed_s, printed_rss, _ = run_child(
+        [str(KG), "--store", str(store), "conflicts", "--format", "json"], discard=True
+    )
+    said(f"next process, kg conflicts --format json: {printed_s:.1f} s, peak RSS {printed_rss} MB")
     day = OUT / f"day-{ADDED_MARKS}-s{seed + 2}.nq"
     if not day.exists():
         import pyoxigraph as ox
@@ -391,6 +402,13 @@ def cold_rows(marks: int, seed: int, store: Path) -> list[dict[str, object]]:
             "row": "… the next process: the whole answer (read from the file)",
             "figure": f"{again['seconds']:.1f} s, {again['conflicts']:,} pairs",
             "peak RSS MB": whole_rss,
+        },
+        {
+            "marks": marks,
+            "row": "… the next process: `kg conflicts --format json`, the whole answer "
+            "printed as it is read from the file (to /dev/null)",
+            "figure": f"{printed_s:.1f} s",
+            "peak RSS MB": printed_rss,
         },
         {
             "marks": marks,

@@ -358,3 +358,29 @@ def test_suggestions_do_not_depend_on_the_order_of_the_names() -> None:
     first = _suggest("Qqq Holdings 1", {name: set() for name in names})
     again = _suggest("Qqq Holdings 1", {name: set() for name in reversed(names)})
     assert first == again == "did you mean 'Qqq Holdings 10', 'Qqq Holdings 11', 'Qqq Holdings 12'?"
+
+
+def test_to_dict_is_what_asdict_gives_plain(analyst: Analyst) -> None:
+    """`Result.to_dict` walks a result once: the same dict as ``dataclasses.asdict`` with
+    enums as their values and tuples as lists, for every kind of answer."""
+    import dataclasses
+    from enum import Enum
+
+    def plain(value: object) -> object:
+        if isinstance(value, Enum):
+            return value.value
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [plain(v) for v in value]
+        return value
+
+    answers = [
+        *analyst.who_else_uses("AWS", 42, "CN"),
+        *analyst.conflicts(),
+        *analyst.conflict_paths("Amazon", "ActionSoft"),
+        *analyst.timeline("Amazon"),
+    ]
+    assert {type(answer).__name__ for answer in answers} >= {"MarkUsage", "ConflictPair"}
+    for answer in answers:
+        assert answer.to_dict() == plain(dataclasses.asdict(answer))  # type: ignore[call-overload]
