@@ -12,6 +12,7 @@ from kg import KnowledgeGraph, NotFound, Settings
 from kg.analysis.arguments import ArgumentError
 from kg.analysis.model import HoldingKind
 from kg.analysis.service import Analyst
+from kg.cli.output import json_array
 from kg.errors import KGError
 from tests.conftest import DATA
 
@@ -384,3 +385,8 @@ def test_to_dict_is_what_asdict_gives_plain(analyst: Analyst) -> None:
     assert {type(answer).__name__ for answer in answers} >= {"MarkUsage", "ConflictPair"}
     for answer in answers:
         assert answer.to_dict() == plain(dataclasses.asdict(answer))  # type: ignore[call-overload]
+    # the CLI's JSON (orjson writing the dataclasses themselves), in parts: the same text
+    listed = json.dumps([a.to_dict() for a in answers], ensure_ascii=False, indent=2) + "\n"
+    for block in (1, 3, len(answers), 1000):
+        assert "".join(json_array(answers, block)) == listed
+    assert "".join(json_array([])) == "[]\n"

@@ -204,7 +204,7 @@ class Sharing:
             and 0 <= found[0] < len(self.kinds)
             and isinstance(found[1], tuple)
             and len(found[1]) == len(self._names[found[0]])
-            and all(_flat(value, _FIELD_DEPTH) for value in found[1])
+            and _flat(found[1], _FIELD_DEPTH + 1)
         ):
             raise pickle.UnpicklingError("a shared value of no kind this file keeps")
         built = self._built.get(found)  # type: ignore[call-overload]
@@ -223,10 +223,21 @@ _FIELD_DEPTH = 3
 _LEAVES = (str, int, float, bool, type(None))
 
 
+_LEAF_TYPES = frozenset(_LEAVES)
+
+
 def _flat(value: object, depth: int) -> bool:
     """Whether `value` is a text, number, truth value or None, or a tuple of such nested at
     most `depth` deep: what shared values' fields hold. Checked before a value is hashed (a
     tuple nested a million deep would overflow the stack)."""
+    kind = type(value)
+    if kind in _LEAF_TYPES:  # the common case first, by exact type (~14 values a conflict)
+        return True
+    if kind is tuple and depth > 0:
+        for item in value:  # type: ignore[attr-defined]
+            if type(item) not in _LEAF_TYPES and not _flat(item, depth - 1):
+                return False
+        return True
     if isinstance(value, _LEAVES):
         return True
     return depth > 0 and isinstance(value, tuple) and all(_flat(v, depth - 1) for v in value)

@@ -6,16 +6,15 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import textwrap
 from collections.abc import Callable, Iterator, Sequence
-from itertools import chain
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from kg.analysis.arguments import check
 from kg.analysis.model import TopResults
 from kg.analysis.thresholds import DEFAULT_MIN_SIMILARITY
 from kg.analysis.wording import jointly
-from kg.cli.output import printable, render_table
+from kg.cli.output import json_array, printable, render_table
 from kg.cli.proceedings import PROCEEDING_COMMANDS, add_proceeding_commands
 from kg.errors import NotFound
 from kg.graph import KnowledgeGraph
@@ -393,7 +392,7 @@ def run_analysis(
     if args.format == "json":
         if left_out and note is not None:
             note(left_out)
-        return json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2) + "\n"
+        return "".join(json_array(results))
     if command == "path":
         return printable(_render_paths(results), lines=True) or "no path within the length limit\n"
     if command == "priority":
@@ -413,27 +412,18 @@ def run_analysis(
 def _streamed_output(
     streamed: _Streamed, row: Callable[[Any], list[str]], columns: list[str], form: str
 ) -> Iterator[str]:
-    """The output of `run_analysis` for `streamed`, a part at a time: the JSON array as
-    ``json.dumps(..., indent=2)`` writes it, or tables of `STREAM_BLOCK` results."""
-    results = iter(streamed.results)
-    first = next(results, None)
-    if first is None:
-        yield "[]\n" if form == "json" else "(no results)\n"
-        return
+    """The output of `run_analysis` for `streamed`, a part at a time: the JSON array
+    (`json_array`), or tables of `STREAM_BLOCK` results."""
     if form == "json":
-        yield "["
-        for number, result in enumerate(chain([first], results)):
-            text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
-            yield ("\n" if number == 0 else ",\n") + textwrap.indent(text, "  ", lambda _: True)
-        yield "\n]\n"
+        yield from json_array(streamed.results, STREAM_BLOCK)
         return
-    block = [first]
-    for result in results:
-        if len(block) == STREAM_BLOCK:
-            yield render_table(columns, [row(r) for r in block], wrap=True)
-            block = []
-        block.append(result)
-    yield render_table(columns, [row(r) for r in block], wrap=True)
+    results = iter(streamed.results)
+    block = list(islice(results, STREAM_BLOCK))
+    if not block:
+        yield "(no results)\n"
+    while block:
+        yield render_table(columns, [row(r) for r in block], wrap=True)
+        block = list(islice(results, STREAM_BLOCK))
 
 
 def run_compare(args: argparse.Namespace) -> str:

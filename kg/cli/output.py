@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from typing import Any
 
+import orjson
 import pyoxigraph as ox
 
 from kg.errors import QueryError
@@ -27,6 +31,7 @@ wcwidth = lazy_module("wcwidth")  # ~0.06 s of width tables: read at a first tab
 
 __all__ = [
     "compact",
+    "json_array",
     "printable",
     "render_query_result",
     "render_table",
@@ -52,6 +57,25 @@ _MAX_CELL = 70
 # bidirectional formatting characters ("Trojan Source"): kg.text_characters' classes.
 # OWASP's list of what makes a spreadsheet read a cell as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def json_array(results: Iterable[Any], block: int = 1_000) -> Iterator[str]:
+    """Analysis results (`kg.analysis.model.Result` dataclasses) as one JSON array, in parts
+    of `block` results: the text ``json.dumps([r.to_dict() for r in results],
+    ensure_ascii=False, indent=2)`` gives, then a newline. orjson writes the dataclasses
+    themselves (their fields in order, enums as their values, ~20 times as fast as `to_dict`
+    and `json`: a whole register's conflicts); a result it cannot write (a value of a type it
+    does not know) is written by `to_dict` and `json`, as before."""
+    results = iter(results)
+    first = True
+    while chunk := list(islice(results, block)):
+        try:
+            text = orjson.dumps(chunk, option=orjson.OPT_INDENT_2).decode()
+        except (TypeError, orjson.JSONEncodeError):
+            text = json.dumps([r.to_dict() for r in chunk], ensure_ascii=False, indent=2)
+        yield ("[" if first else ",") + text[1:-2]  # "[\n  {…},\n  {…}\n]": the items alone
+        first = False
+    yield "[]\n" if first else "\n]\n"
 
 
 def compact(term: object) -> str:
