@@ -234,9 +234,8 @@ def _who(
 
 @dataclasses.dataclass(frozen=True)
 class _Streamed:
-    """Results printed as they are read (`Analyst.conflict_stream`): how many, and them."""
+    """Results printed as they are read (`Analyst.conflict_stream`)."""
 
-    total: int
     results: Iterator[Any]
 
 
@@ -257,7 +256,7 @@ def _conflicts(
     }
     results: list[Result] | _Streamed
     if args.top is None and args.party is None and args.mark is None:  # the whole register
-        results = _Streamed(*analyst.conflict_stream(**asked))
+        results = _Streamed(analyst.conflict_stream(**asked)[1])
     else:
         results = analyst.conflicts(**asked, top=args.top, party=args.party, mark=args.mark)
     columns = ["score", "party A", "party B", "marks", "in", "why"]
