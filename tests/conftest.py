@@ -124,7 +124,7 @@ class ServerProcess:
         )
         self.stderr = ""
 
-    def wait_ready(self, timeout: float = 30.0) -> ServerProcess:
+    def wait_ready(self, timeout: float = 60.0) -> ServerProcess:
         import time
 
         import httpx
@@ -138,7 +138,8 @@ class ServerProcess:
                     return self
             except httpx.TransportError:
                 time.sleep(0.1)
-        raise AssertionError("kg serve did not become ready")
+        said = self.stop()[-2000:]  # stopped, not left running after the test
+        raise AssertionError(f"kg serve did not become ready in {timeout} s; its stderr: {said}")
 
     def stop(self) -> str:
         self.process.terminate()
