@@ -77,3 +77,17 @@ def test_wrapped_cells_fold_by_display_width() -> None:
     for line in table.split("\n")[2:-1]:
         if " | " in line:
             assert all(width(part.rstrip()) <= 40 for part in line.split(" | ")), line
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["", "AWS", " AWS", "AWS ", "a  b", "x" * 40, "x" * 41, "w " * 20 + "x", "亚马逊 AWS",
+     "Ad\u0301ele", "A/B; C (D): 0.95", "x" * 39 + " y"],
+)  # fmt: skip
+def test_a_short_ascii_cell_is_folded_as_wrapping_folds_it(cell: str) -> None:
+    """The shortcut for a short printable ASCII cell gives what wrapping gives."""
+    import wcwidth
+
+    from kg.cli.output import _wrapped
+
+    assert _wrapped(cell) == (wcwidth.wrap(cell, 40) or [""])

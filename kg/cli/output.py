@@ -147,7 +147,7 @@ def render_table(variables: list[str], rows: list[list[str]], *, wrap: bool = Fa
     variables = [printable(v) for v in variables]
     rows = [[printable(c) for c in row] for row in rows]
     if wrap:
-        folded = [[wcwidth.wrap(cell, _WRAP_WIDTH) or [""] for cell in row] for row in rows]
+        folded = [[_wrapped(cell) for cell in row] for row in rows]
     else:
         folded = [[[_cut(cell, _MAX_CELL)] for cell in row] for row in rows]
     widths = [
@@ -166,6 +166,15 @@ def render_table(variables: list[str], rows: list[list[str]], *, wrap: bool = Fa
 
 
 _WRAP_WIDTH = 40
+
+
+def _wrapped(cell: str) -> list[str]:
+    """`cell` folded into lines of at most `_WRAP_WIDTH` display columns; a short printable
+    ASCII cell with no space at either end is its own one line, as wrapping gives it (the
+    common cell, without the cost of wrapping: a whole register's table)."""
+    if len(cell) <= _WRAP_WIDTH and cell.isascii() and cell.isprintable() and cell == cell.strip():
+        return [cell]
+    return wcwidth.wrap(cell, _WRAP_WIDTH) or [""]
 
 
 def _width(text: str) -> int:
