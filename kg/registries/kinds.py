@@ -28,7 +28,7 @@ from kg.namespaces import ID, TM
 from kg.registries.records import RegistryRecord
 from kg.resources import SCHEMA_DIR
 
-__all__ = ["is_wordless", "kind_quads", "mark_feature_iri", "national_scheme"]
+__all__ = ["is_wordless", "kind_quads", "mark_feature_iri", "national_scheme", "status_known"]
 
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -41,14 +41,39 @@ def _tm(local: str) -> ox.NamedNode:
 
 
 @cache
-def _feature_labels() -> dict[str, str]:
+def _scheme_labels(file: str) -> dict[str, str]:
+    """A SKOS scheme of ``schema/`` (`file`): each notation and label, case folded, to its
+    concept's IRI."""
     store = ox.Store()
-    store.load(path=str(SCHEMA_DIR / "mark-features.ttl"), format=ox.RdfFormat.TURTLE)
+    store.load(path=str(SCHEMA_DIR / file), format=ox.RdfFormat.TURTLE)
     labels: dict[str, str] = {}
     for local in ("notation", "prefLabel", "altLabel"):
         for quad in store.quads_for_pattern(None, ox.NamedNode(_SKOS + local), None, None):
             labels.setdefault(quad.object.value.casefold(), quad.subject.value)
     return labels
+
+
+def _feature_labels() -> dict[str, str]:
+    return _scheme_labels("mark-features.ttl")
+
+
+def status_known(text: str, code: str | None, jurisdiction: str | None) -> bool:
+    """Whether an office's status text (or code) names a status of tmkg's scheme as
+    `kg.analysis.lifecycle.StatusScheme.normalize` reads it: a label of ``schema/status.ttl``
+    (case and outer spaces aside), or for a US record a code of the USPTO's table.
+
+    >>> status_known("Dead - Abandoned", None, "AU"), status_known("bogus", None, "AU")
+    (True, False)
+    >>> status_known("Live", "602", "US")
+    True
+    """
+    from kg.registries.uspto_values import status_of_code
+
+    labels = _scheme_labels("status.ttl")
+    candidates = [value.strip() for value in (text, code) if value and value.strip()]
+    if jurisdiction == "US" and any(status_of_code(value) for value in candidates):
+        return True
+    return any(value.casefold() in labels for value in candidates)
 
 
 def mark_feature_iri(text: str) -> str | None:

@@ -30,7 +30,7 @@ from kg.namespaces import GRAPH, ID, TM
 from kg.registries.details import detail_quads
 from kg.registries.iris import mark_iri, party_iri, registration_iri
 from kg.registries.iris import node as _node
-from kg.registries.kinds import is_wordless, kind_quads
+from kg.registries.kinds import is_wordless, kind_quads, status_known
 from kg.registries.record_text import label, tidy_record
 from kg.registries.records import FieldError, Owner, RegistryRecord, RowErrors, WarningTally
 from kg.text_characters import character_name
@@ -243,6 +243,13 @@ class Mapper:
         if record.status:
             status = ox.Literal(record.status)
             quads.append(ox.Quad(registration, _TERM["status"], status, target))
+            if not status_known(record.status, record.status_code, record.jurisdiction):
+                self.tidied.add(
+                    "status not in tmkg's status scheme (schema/status.ttl): counted in force, "
+                    "as a record with no status",
+                    record.line,
+                    f"{self.record_name(record)}status {record.status!r}",
+                )
         if (
             self.texts_are_words
             and record.verbal_element is None
