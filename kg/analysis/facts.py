@@ -847,9 +847,9 @@ class FactBase(BatchedLookups, TimelineFacts):
         classes = tuple(
             sorted(
                 {
-                    int(c.rsplit("/", 1)[1])
+                    int(c.rsplit("/", 1)[-1])
                     for c in values.get("niceClass", ())
-                    if c.rsplit("/", 1)[1].isdigit()
+                    if c.rsplit("/", 1)[-1].isdigit()
                 }
             )
         )
@@ -868,7 +868,7 @@ class FactBase(BatchedLookups, TimelineFacts):
             mark=mark,
             party=party,
             on_behalf_of=behalf[0] if behalf else None,
-            jurisdiction=jurisdictions[0].rsplit("/", 1)[1] if jurisdictions else None,
+            jurisdiction=jurisdictions[0].rsplit("/", 1)[-1] if jurisdictions else None,
             classes=classes,
             filing_date=_most_precise(values.get("filingDate")),
             registration_date=_most_precise(values.get("registrationDate")),
@@ -932,7 +932,7 @@ class FactBase(BatchedLookups, TimelineFacts):
                 self.identities.canonical(row["claimant"]),  # type: ignore[arg-type]
                 row["kind"].removeprefix(TM),  # type: ignore[union-attr]
                 self.marks.get(row["mark"] or "", None),
-                row["j"].rsplit("/", 1)[1] if row["j"] else None,
+                row["j"].rsplit("/", 1)[-1] if row["j"] else None,
                 row["date"],
                 row["desc"] or "",
             )

@@ -222,7 +222,7 @@ class BatchedLookups:
             found[case] = CaseSummary(
                 id=case,
                 number=min(v["number"]) if v["number"] else None,
-                jurisdiction=jurisdictions[0].rsplit("/", 1)[1] if jurisdictions else None,
+                jurisdiction=jurisdictions[0].rsplit("/", 1)[-1] if jurisdictions else None,
                 courts=refs("courts"),
                 plaintiffs=refs("plaintiffs"),
                 defendants=refs("defendants"),

@@ -158,10 +158,10 @@ def _proceeding(
         MarkRef(id=r, text=facts.marks[r]) for r in earlier if r in facts.marks
     }
     holder_ids = {canonical(d) for d in v["defendant"]} | {h.party for h in contested_holdings}
-    classes = {int(c.rsplit("/", 1)[1]) for c in v["niceClass"] if c.rsplit("/", 1)[1].isdigit()}
+    classes = {int(c.rsplit("/", 1)[-1]) for c in v["niceClass"] if c.rsplit("/", 1)[-1].isdigit()}
     if not classes:
         classes = {c for h in contested_holdings for c in h.classes}
-    places = sorted(j.rsplit("/", 1)[1] for j in v["jurisdiction"]) or sorted(
+    places = sorted(j.rsplit("/", 1)[-1] for j in v["jurisdiction"]) or sorted(
         {h.jurisdiction for h in contested_holdings if h.jurisdiction}
     )
     outcomes = sorted(_OUTCOME_NAMES[o] for o in v["outcome"] if o in _OUTCOME_NAMES)

@@ -87,7 +87,7 @@ def _view(holding: Holding, statements: tuple[Cited, ...]) -> EntryView:
     def one(name: str) -> str | None:
         return min(stated[name]) if stated.get(name) else None
 
-    classes = {int(c.rsplit("/", 1)[1]) for c in stated.get("niceClass", ()) if c[-1:].isdigit()}
+    classes = {int(c.rsplit("/", 1)[-1]) for c in stated.get("niceClass", ()) if c[-1:].isdigit()}
     place = one("jurisdiction")
     return EntryView(
         statements=statements,

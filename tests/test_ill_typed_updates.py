@@ -1,0 +1,48 @@
+"""Statements the shapes refuse, written by an update (a token holder's SPARQL Update is not
+validated: docs/sparql.md), leave the analyses answering about the rest (helper-108 F4: a
+literal Nice class made every conflicts, whoElseUses and priority answer an internal error,
+and a mark's report a 500)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from kg import KnowledgeGraph, Settings
+from kg.analysis.service import Analyst
+
+CN = "https://w3id.org/tmkg/id/registration/cn-8967030"
+ILL_TYPED = {
+    "a Nice class as a literal": f'<{CN}> tm:niceClass "42"',
+    "a Nice class as a number": f"<{CN}> tm:niceClass 42",
+    "a jurisdiction as a literal": f'<{CN}> tm:jurisdiction "CN"',
+    "a date that is no date": f'<{CN}> tm:filingDate "2023-02-30"^^xsd:date',
+    "an owner as a literal": f'<{CN}> tm:owner "Somebody"',
+    "a status as an IRI": f"<{CN}> tm:markStatus <urn:x:status>",
+}
+
+
+@pytest.fixture
+def graph() -> Iterator[KnowledgeGraph]:
+    with KnowledgeGraph.open(Settings(memory=True)) as opened:
+        opened.load_seed()
+        yield opened
+
+
+@pytest.mark.parametrize("statement", ILL_TYPED.values(), ids=list(ILL_TYPED))
+def test_analyses_answer_about_the_rest(graph: KnowledgeGraph, statement: str) -> None:
+    before = Analyst(graph)
+    usages = {u.party.id for u in before.who_else_uses("AWS", 42, "CN")}
+    conflicts = len(before.conflicts())
+    graph.store.update(
+        "PREFIX tm: <https://w3id.org/tmkg/ontology#> "
+        "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> "
+        f"INSERT DATA {{ GRAPH <https://example.org/typo> {{ {statement} }} }}"
+    )
+    graph.changed()
+    analyst = Analyst(graph)
+    assert {u.party.id for u in analyst.who_else_uses("AWS", 42, "CN")} >= usages - {None}
+    assert len(analyst.conflicts()) >= conflicts - 1
+    analyst.priority("AWS", 42, "CN")
+    analyst.timeline("Amazon")
