@@ -95,3 +95,13 @@ def test_report_endpoint_as_of(graph: KnowledgeGraph) -> None:
         for bad in ({"as_of": "soon"}, {"include_lapsed": "maybe"}):
             answer = httpx.get(url, params={**base, **bad}, timeout=120)
             assert answer.status_code == 400, answer.text
+
+
+def test_a_report_on_an_abandoned_mark_keeps_its_history(graph: KnowledgeGraph) -> None:
+    """The mark's own dead right is left out of who-else-uses, not out of the timeline
+    (helper-108 F1: "No dated fact is recorded" for GRIGIOPERLA)."""
+    text = kg.report(graph, mark="GRIGIOPERLA", format="md")
+    timeline = text.split("## Timeline")[1].split("\n## ")[0]
+    assert "No dated fact" not in timeline
+    assert "2001-09-20" in timeline and "abandoned" in timeline, timeline
+    assert not _holder_rows(text.split("## Timeline")[0])  # not a hit of who-else-uses

@@ -242,12 +242,23 @@ def _mark_report(
         ],
     )
     holdings = {h for u in usages for h in u.holdings}
+    # the mark's own rights keep their history in the timeline, dead or alive (a report on an
+    # abandoned mark is not "nothing known": helper-108 F1); dead rights of the marks like it
+    # stay out unless asked for, as in who-else-uses
+    own = usages
+    if not when.include_lapsed:
+        every = analyst.who_else_uses(
+            mark, nice_class=nice_class, jurisdiction=jurisdiction, as_of=when.as_of,
+            include_lapsed=True,
+        )  # fmt: skip
+        own = [*usages, *(u for u in every if u.lapsed and u.mark.id in mark_iris)]
+    shown = {h for u in own for h in u.holdings}
     timeline = _merge_timelines(
         [
             e
-            for p in _parties(usages)
+            for p in _parties(own)
             for e in analyst.timeline(party=p.id, marks=similar)
-            if e.subject in holdings
+            if e.subject in shown
         ]
         + [e for c in cases for e in analyst.timeline(case=c.summary.id)]
     )
