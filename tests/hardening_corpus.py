@@ -333,7 +333,7 @@ def bad_files(canary: str) -> list[BadFile]:
             "remote-context.jsonld",
             f'{{"@context": "{canary}/context.jsonld", "@id": "http://ex.org/a", "n": "A"}}'.encode(),
             parse,
-            "remote contexts",
+            "(a remote context) is not fetched",
             400,
         ),
         BadFile(
@@ -341,7 +341,7 @@ def bad_files(canary: str) -> list[BadFile]:
             f'{{"@context": ["{canary}/c.jsonld", {{"n": "http://ex.org/n"}}], '
             '"@id": "http://ex.org/a", "n": "A"}'.encode(),
             parse,
-            "remote contexts",
+            "(a remote context) is not fetched",
             400,
         ),
         BadFile(
@@ -355,7 +355,7 @@ def bad_files(canary: str) -> list[BadFile]:
             "context-file.jsonld",
             b'{"@context": "file:///etc/passwd", "@id": "http://ex.org/a", "n": "A"}',
             parse,
-            "remote contexts",
+            "(a remote context) is not fetched",
             400,
         ),
         # --- what tmkg does not take

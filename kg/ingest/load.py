@@ -558,6 +558,15 @@ def _parse_error(error: SyntaxError, name: str) -> ParseError:
     # pyoxigraph already says "Parser error at line L between columns A and B: ..."
     if message.startswith("Parser error at line") and ": " in message:
         message = message.split(": ", 1)[1]
+    if "LoadDocumentCallback" in message:  # the JSON-LD parser's wording for a remote @context
+        return ParseError(
+            "a JSON-LD @context named by a URL (a remote context) is not fetched: tmkg reads "
+            "no document from the network while loading",
+            path=name,
+            line=error.lineno,
+            column=error.offset,
+            suggestion='write the context in the file ("@context": { ... }) instead of its URL',
+        )
     return ParseError(message, path=name, line=error.lineno, column=error.offset)
 
 
