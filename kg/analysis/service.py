@@ -503,7 +503,7 @@ class Analyst:
         nice_class = self._check_class(nice_class)
         jurisdiction = self._check_jurisdiction(jurisdiction)
         when = _as_date(as_of) or PartialDate.today()
-        asked_key = (jurisdiction, nice_class, min_score, str(when), include_lapsed)
+        asked_key = _asked_key(jurisdiction, nice_class, min_score, when, include_lapsed)
         with self._shared.lock:
             kept = self._shared.kept_conflicts
         streamed = None
@@ -593,7 +593,7 @@ class Analyst:
         facts = self.facts
         stamp = facts.stamp  # the state searched: an answer is kept only for it
         when = _as_date(as_of) or PartialDate.today()
-        asked_key = (jurisdiction, nice_class, min_score, str(when), include_lapsed)
+        asked_key = _asked_key(jurisdiction, nice_class, min_score, when, include_lapsed)
         asked = {"jurisdiction": jurisdiction, "nice_class": nice_class, "min_score": min_score}
         known = None  # the register's conflicts, kept or brought up to date from those kept
         stored: tuple[list[ConflictPair], int] | None = None  # the first, from the file
@@ -1562,6 +1562,18 @@ def _suggest(wanted: str, choices: dict[str, set[str]]) -> str | None:
     if not matches:
         return None
     return "did you mean " + ", ".join(repr(m[0]) for m in matches) + "?"
+
+
+def _asked_key(
+    jurisdiction: str | None,
+    nice_class: int | None,
+    min_score: float,
+    when: PartialDate,
+    include_lapsed: bool,
+) -> tuple[object, ...]:
+    """The question a register's conflicts answer is kept for, in memory and on disk
+    (`KeptConflicts.asked`): `conflicts` and `conflict_stream` must name it alike."""
+    return (jurisdiction, nice_class, min_score, str(when), include_lapsed)
 
 
 def _as_date(value: PartialDate | dt.date | str | None) -> PartialDate | None:

@@ -53,10 +53,6 @@ def _scheme_labels(file: str) -> dict[str, str]:
     return labels
 
 
-def _feature_labels() -> dict[str, str]:
-    return _scheme_labels("mark-features.ttl")
-
-
 def status_known(text: str, code: str | None, jurisdiction: str | None) -> bool:
     """Whether an office's status text (or code) names a status of tmkg's scheme as
     `kg.analysis.lifecycle.StatusScheme.normalize` reads it: a label of ``schema/status.ttl``
@@ -84,7 +80,7 @@ def mark_feature_iri(text: str) -> str | None:
     >>> mark_feature_iri("Tracer") is None
     True
     """
-    return _feature_labels().get(" ".join(text.split()).casefold())
+    return _scheme_labels("mark-features.ttl").get(" ".join(text.split()).casefold())
 
 
 @cache
