@@ -18,6 +18,7 @@ import urllib.request
 from pathlib import Path
 from xml.dom.minidom import Document
 
+import httpx
 import pyoxigraph as ox
 
 from tests.conftest import KG, ServerProcess, free_port
@@ -60,6 +61,17 @@ class SparqlServer(ServerProcess):
         self.stderr = self.log()
         self._log.close()
         return self.stderr
+
+    def select(self, query: str) -> list[dict]:
+        """The JSON bindings of a SELECT query POSTed as a form; fails the test unless 200."""
+        response = httpx.post(
+            self.endpoint,
+            data={"query": query},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=60,
+        )
+        assert response.status_code == 200, response.text
+        return response.json()["results"]["bindings"]
 
     def worker_pids(self) -> set[int]:
         """Process ids of the server's query workers (its children)."""

@@ -41,6 +41,7 @@ import logging
 import re
 import socket
 import threading
+import time
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
@@ -48,10 +49,11 @@ import anyio.to_thread
 import pyoxigraph as ox
 
 from kg.config import Settings
-from kg.errors import Forbidden, QueryError
+from kg.errors import Forbidden, QueryCrashed, QueryError
 from kg.graph import KnowledgeGraph
 from kg.namespaces import PREFIXES
 from kg.reference import REFERENCE_GRAPHS, kept_by_tmkg
+from kg.sparql.total_order import CrashedSorts
 from kg.sparql.update_targets import check_codepoint_escapes, check_sendable, update_targets
 from kg.sparql.worker import answer_query
 from kg.sparql.workers import QueryAnswer, QueryJob, QueryWorkerPool, SyntaxJob, UpdateJob
@@ -84,6 +86,8 @@ class SparqlService:
         self._pool_lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._remote = graph.store.backend == "sparql"
+        # ORDER BY queries the engine's sort crashed on, run again sorted by total keys.
+        self._crashed_sorts = CrashedSorts()
         graph.on_change(self.refresh)
 
     @property
@@ -184,7 +188,16 @@ class SparqlService:
             base_iri=base_iri,
             max_rows=self.settings.max_rows,
         )
-        return await pool.run_async(job, timeout=self.settings.query_timeout)
+        timeout = self.settings.query_timeout
+        started = time.monotonic()
+        job = self._crashed_sorts.before(job)
+        try:
+            return await pool.run_async(job, timeout=timeout)
+        except QueryCrashed:
+            retry = self._crashed_sorts.after_crash(job)
+            if retry is None:
+                raise
+        return await pool.run_async(retry, timeout=_left(timeout, started))
 
     def _query(
         self,
@@ -226,7 +239,15 @@ class SparqlService:
             remote = _RemoteQuery(self.graph.store, timeout or 1e9)
             return answer_query(remote, job)  # type: ignore[arg-type]
         pool = self._federating() if scan.services else self._workers()
-        return pool.run(job, timeout=timeout)
+        started = time.monotonic()
+        job = self._crashed_sorts.before(job)
+        try:
+            return pool.run(job, timeout=timeout)
+        except QueryCrashed:
+            retry = self._crashed_sorts.after_crash(job)
+            if retry is None:
+                raise
+        return pool.run(retry, timeout=_left(timeout, started))
 
     def query_result(self, sparql: str, *, timeout: float | None = None) -> QueryResult:
         """Run a query in a worker, as `query` does, with no row limit, and parse the answer
@@ -568,6 +589,11 @@ _REMEMBERED_SCAN_CHARS = 4096  # the scans of up to 256 such texts: at most ~1 M
 def _remembered_scan(sparql: str) -> SparqlScan:
     # Applications send the same queries again and again; the scan is a pure function.
     return scan_sparql(sparql, PREFIXES)
+
+
+def _left(timeout: float | None, started: float) -> float | None:
+    """What is left of `timeout` seconds since `started` (`time.monotonic`), at least 1 ms."""
+    return None if timeout is None else max(0.001, timeout - (time.monotonic() - started))
 
 
 def _query_job(

@@ -114,8 +114,7 @@ class _Worker:
             f"the SPARQL engine crashed on this {what} ({how}); only its worker process "
             "died and nothing was changed",
             suggestion="this is a fault of the engine (Oxigraph), not of the request; "
-            "rewrite the query (e.g. fewer nested or chained parts, no ORDER BY over mixed "
-            "kinds of terms)",
+            "rewrite the query (e.g. fewer nested or chained parts)",
         )
 
 
