@@ -3,6 +3,7 @@ normalized to rows of strings, and an HTTP server that records whether anything 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import http.server
 import io
@@ -15,12 +16,15 @@ import threading
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from xml.dom.minidom import Document
 
 import httpx
 import pyoxigraph as ox
 
+from kg import KnowledgeGraph, Settings
+from kg.sparql.service import SparqlService
 from tests.conftest import KG, ServerProcess, free_port
 
 EXPECTED = Path(__file__).parent / "expected" / "queries"
@@ -77,6 +81,19 @@ class SparqlServer(ServerProcess):
         """Process ids of the server's query workers (its children)."""
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return {int(pid) for pid in children.read_text().split()}
+
+
+@contextlib.contextmanager
+def seeded_service(settings: Settings) -> Iterator[SparqlService]:
+    """A `SparqlService` over the seed case in an in-memory store with `settings`, closed after."""
+    graph = KnowledgeGraph.open(settings)
+    graph.load_seed()
+    running = SparqlService(graph, settings)
+    try:
+        yield running
+    finally:
+        running.close()
+        graph.close()
 
 
 def copy_store(source: Path, target: Path) -> Path:

@@ -1,5 +1,7 @@
-"""Statements the shapes refuse, written by an update (a token holder's SPARQL Update is not
-validated: docs/sparql.md), leave the analyses answering about the rest (helper-108 F4: a
+"""Statements the shapes refuse, written into the store by other means than tmkg's checked
+paths (an update on a remote store, which tmkg does not validate; another program writing the
+store; the endpoint's own updates are refused: tests/test_update_validation.py), leave the
+analyses answering about the rest (helper-108 F4: a
 literal Nice class made every conflicts, whoElseUses and priority answer an internal error,
 and a mark's report a 500)."""
 

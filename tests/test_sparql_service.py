@@ -14,17 +14,14 @@ from kg import KnowledgeGraph, Settings
 from kg.errors import Forbidden, QueryError, QueryTimeout
 from kg.reference import kept_by_tmkg
 from kg.sparql.service import SparqlService, check_public_endpoint
+from tests.sparql_support import seeded_service
 
 
 @pytest.fixture
 def service() -> Iterator[SparqlService]:
     settings = Settings(memory=True, update_token="t", query_timeout=1.0, max_rows=5)
-    graph = KnowledgeGraph.open(settings)
-    graph.load_seed()
-    running = SparqlService(graph, settings)
-    yield running
-    running.close()
-    graph.close()
+    with seeded_service(settings) as running:
+        yield running
 
 
 def _boolean(service: SparqlService, query: str) -> bool:

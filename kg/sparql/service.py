@@ -49,8 +49,9 @@ import anyio.to_thread
 import pyoxigraph as ox
 
 from kg.config import Settings
-from kg.errors import Forbidden, QueryCrashed, QueryError
+from kg.errors import Forbidden, QueryCrashed, QueryError, ValidationError
 from kg.graph import KnowledgeGraph
+from kg.ingest.validate import validate_change
 from kg.namespaces import PREFIXES
 from kg.reference import REFERENCE_GRAPHS, kept_by_tmkg
 from kg.sparql.total_order import CrashedSorts
@@ -392,6 +393,14 @@ class SparqlService:
         job = UpdateJob(sparql=text, base_iri=base_iri, prefixes=tuple(PREFIXES.items()))
         removed, added = self._workers().update(job, timeout=self.settings.query_timeout)
         removed = _own_graphs_kept(removed, added)
+        report = validate_change(removed, added, store)
+        if report.violations:
+            raise ValidationError(
+                report.violations,
+                source="the update",
+                shown=20,
+                rest=" (nothing was changed)",
+            )
         replace = getattr(store, "replace", None)
         if replace is not None:
             replace(removed, added)  # one transaction

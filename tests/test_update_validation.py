@@ -1,0 +1,130 @@
+"""A token holder's SPARQL Update is validated against the shapes as a load is (helper-108
+F4: one ill-typed statement made every analysis an internal error): its effect is judged on
+the state it would leave, refused whole with 422 and the violations, nothing changed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from kg import Settings
+from kg.errors import ValidationError
+from kg.namespaces import PREFIXES
+from kg.sparql.service import SparqlService
+from tests.sparql_support import SparqlServer, seeded_service
+from tests.test_ill_typed_updates import CN, ILL_TYPED
+
+TOKEN = "update-validation-token-0123"
+
+
+@pytest.fixture
+def service() -> Iterator[SparqlService]:
+    with seeded_service(Settings(memory=True, update_token=TOKEN)) as running:
+        yield running
+
+
+def _state(service: SparqlService) -> set[ox.Quad]:
+    return set(service.graph.store.quads())
+
+
+def _update(service: SparqlService, body: str) -> None:
+    service.update("PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> " + body, token=TOKEN)
+
+
+def _mark_of(service: SparqlService, registration: str) -> str:
+    rows = service.graph.store.query(
+        f"SELECT ?m {{ <{registration}> tm:mark ?m }}", prefixes=PREFIXES
+    )
+    return next(iter(rows))["m"].value  # type: ignore[call-overload]
+
+
+@pytest.mark.parametrize("statement", ILL_TYPED.values(), ids=list(ILL_TYPED))
+def test_an_ill_typed_statement_is_refused_and_nothing_changes(service, statement) -> None:
+    before = _state(service)
+    with pytest.raises(ValidationError) as refused:
+        _update(service, f"INSERT DATA {{ GRAPH <https://example.org/typo> {{ {statement} }} }}")
+    assert str(refused.value).startswith("the update: ")
+    assert "id:registration/cn-8967030" in str(refused.value)
+    assert _state(service) == before
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a required value removed
+        f"DELETE WHERE {{ GRAPH ?g {{ <{CN}> tm:mark ?m }} }}",
+        # a second value where one is allowed, among good ones
+        f"INSERT DATA {{ GRAPH <urn:x:g> {{ <{CN}> tm:jurisdiction "
+        "<https://w3id.org/tmkg/id/jurisdiction/US> . <urn:x:s> <urn:x:p> 1 } }",
+        # a term tmkg does not define, in its namespace
+        f"INSERT DATA {{ GRAPH <urn:x:g> {{ <{CN}> tm:nicClass <https://w3id.org/tmkg/id/nice/9> }} }}",
+        # a good statement and a bad one in one update: neither is applied
+        f"INSERT DATA {{ GRAPH <urn:x:g> {{ <urn:x:a> <urn:x:b> 2 . <{CN}> tm:owner <urn:x:nobody> }} }}",
+        # written by a pattern, not as data
+        'INSERT { GRAPH <urn:x:g> { ?r tm:filingDate "someday" } } WHERE { GRAPH ?g { ?r a tm:Registration } }',
+    ],
+    ids=["required removed", "two jurisdictions", "undefined term", "one bad of two", "pattern"],
+)
+def test_an_update_the_shapes_refuse_changes_nothing(service, body) -> None:
+    before = _state(service)
+    with pytest.raises(ValidationError):
+        _update(service, body)
+    assert _state(service) == before
+
+
+def test_updates_the_shapes_allow_are_applied(service) -> None:
+    other_cn = service.graph.store.query(
+        f"SELECT ?r {{ ?r a tm:Registration ; tm:mark ?m FILTER(?r != <{CN}>) }} LIMIT 1",
+        prefixes=PREFIXES,
+    )
+    other = _mark_of(service, next(iter(other_cn))["r"].value)  # type: ignore[call-overload]
+    mark = _mark_of(service, CN)
+    # a value replaced where one is allowed: the old one is not counted beside the new one
+    _update(
+        service,
+        f"DELETE {{ GRAPH ?g {{ <{CN}> tm:mark <{mark}> }} }} "
+        f"INSERT {{ GRAPH ?g {{ <{CN}> tm:mark <{other}> }} }} "
+        f"WHERE {{ GRAPH ?g {{ <{CN}> tm:mark <{mark}> }} }}",
+    )
+    assert _mark_of(service, CN) == other
+    # data outside tmkg's vocabulary, and a well-formed date
+    _update(
+        service,
+        'INSERT DATA { GRAPH <urn:x:g> { <urn:x:s> <urn:x:p> "anything" . '
+        f'<{CN}> tm:filingDate "2010-01-01"^^xsd:date }} }}',
+    )
+    assert service.graph.ask('ASK { <urn:x:s> <urn:x:p> "anything" }')
+    # everything said about a registration removed: nothing left to judge
+    _update(service, f"DELETE WHERE {{ GRAPH ?g {{ <{CN}> ?p ?o }} }}")
+    assert not service.graph.ask(f"ASK {{ <{CN}> ?p ?o }}")
+
+
+def test_the_endpoint_answers_422_and_keeps_the_store(tmp_path) -> None:
+    token = tmp_path / "token"
+    token.write_text(TOKEN)
+    with SparqlServer("--store", tmp_path / "store", "--update-token-file", token) as server:
+        server.wait_ready()
+        count = "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"
+        before = server.select(count)
+        response = httpx.post(
+            server.endpoint,
+            data={
+                "update": "PREFIX tm: <https://w3id.org/tmkg/ontology#> "
+                f'INSERT DATA {{ GRAPH <urn:x:typo> {{ <{CN}> tm:niceClass "42" }} }}'
+            },
+            headers={"Authorization": f"Bearer {TOKEN}"},
+            timeout=60,
+        )
+        assert response.status_code == 422, response.text
+        assert "tm:niceClass must be a Nice class" in response.text
+        assert "Traceback" not in response.text
+        assert server.select(count) == before
+        graphql = httpx.post(
+            server.url + "/graphql",
+            json={"query": "{ conflicts(first: 1) { totalCount } }"},
+            timeout=60,
+        )
+        assert graphql.status_code == 200 and "errors" not in graphql.json(), graphql.text
