@@ -10,21 +10,23 @@ import datetime
 import decimal
 import json
 import random
+import re
 import subprocess
 import sys
 import textwrap
 import time
 
+import pyoxigraph as ox
 import pytest
 
-from kg import KnowledgeGraph, Settings
+from kg import Settings
+from kg.errors import QueryCrashed, QueryError, QueryTimeout
 from kg.namespaces import PREFIXES
 from kg.resources import QUERIES_DIR
-from kg.sparql.service import SparqlService
-from kg.sparql.total_order import CrashedSorts, order_clauses, totally_ordered
+from kg.sparql.total_order import CrashedSorts, kinds_apart, order_clauses, totally_ordered
 from kg.sparql.worker import QueryJob
 from tests.conftest import run_kg
-from tests.sparql_support import SparqlServer
+from tests.sparql_support import SparqlServer, seeded_service
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -191,15 +193,14 @@ def _check_order(column: list[str | None], descending: bool) -> None:
                 assert not b[1] < a[1], (column[before], column[after])
 
 
+@pytest.mark.parametrize("rewrite", [kinds_apart, totally_ordered])
 @pytest.mark.parametrize("seed", range(4))
-def test_mixed_terms_are_sorted_as_section_15_1_asks(seed) -> None:
+def test_mixed_terms_are_sorted_as_section_15_1_asks(seed, rewrite) -> None:
     terms = _mixed_terms(seed)
     queries = [
-        totally_ordered("SELECT ?o { ?s ?p ?o } ORDER BY ?o"),
-        totally_ordered("SELECT ?o { ?s ?p ?o } ORDER BY DESC(?o)"),
-        totally_ordered(
-            "SELECT ?o { ?s ?q ?x OPTIONAL { ?s ?p ?o FILTER(isIRI(?o)) } } ORDER BY ?o"
-        ),
+        rewrite("SELECT ?o { ?s ?p ?o } ORDER BY ?o"),
+        rewrite("SELECT ?o { ?s ?p ?o } ORDER BY DESC(?o)"),
+        rewrite("SELECT ?o { ?s ?q ?x OPTIONAL { ?s ?p ?o FILTER(isIRI(?o)) } } ORDER BY ?o"),
     ]
     ascending, descending, with_unbound = _sorted_by_engine(terms, queries)
     assert len(ascending) == len(descending) == len(with_unbound) == len(terms)
@@ -210,39 +211,68 @@ def test_mixed_terms_are_sorted_as_section_15_1_asks(seed) -> None:
     assert with_unbound[0] is None and with_unbound[-1] is not None
 
 
-def test_a_sort_that_crashed_is_run_again_and_remembered() -> None:
-    """The seed's own data: the query aborts the engine; the service answers it sorted, and
-    the next time runs the rewrite straight away (no worker dies)."""
-    settings = Settings(memory=True)
-    graph = KnowledgeGraph.open(settings)
-    service = SparqlService(graph, settings)
-    try:
-        query = "SELECT * WHERE { ?s ?p ?o } ORDER BY ?o LIMIT 5"
+def test_the_seed_sorted_by_object_kills_no_worker() -> None:
+    """The query that aborted the engine on the seed's own data (helper-108 F3): answered,
+    IRIs first and in order, and no worker died."""
+    with seeded_service(Settings(memory=True)) as service:
         service.start()
         pool = service._workers()
         workers = set(pool.worker_pids)
-        first = service.query(query)
-        assert set(pool.worker_pids) != workers  # the first run's worker died
-        workers = set(pool.worker_pids)
-        second = service.query(query)
-        assert set(pool.worker_pids) == workers
-        assert first.body == second.body and first.rows == 5
-        objects = [row["o"] for row in json.loads(first.body)["results"]["bindings"]]
+        answer = service.query("SELECT * WHERE { ?s ?p ?o } ORDER BY ?o LIMIT 5")
+        assert set(pool.worker_pids) == workers and answer.rows == 5
+        objects = [row["o"] for row in json.loads(answer.body)["results"]["bindings"]]
         iris = service.query("SELECT ?o WHERE { ?s ?p ?o FILTER isIRI(?o) } ORDER BY ?o LIMIT 5")
         assert objects == [row["o"] for row in json.loads(iris.body)["results"]["bindings"]]
-    finally:
-        service.close()
-        graph.close()
 
 
-def test_a_crash_without_an_order_clause_is_still_reported() -> None:
+def test_numbers_among_dates_are_sorted_by_value() -> None:
+    """helper-109 F1: without a crash the engine returned numbers out of order when dates
+    were among them (20 after 11000000)."""
+    query = (
+        "SELECT DISTINCT ?o { ?s ?p ?o FILTER(isNumeric(?o) || datatype(?o) = xsd:date) } "
+        "ORDER BY {direction}(?o)"
+    )
+    with seeded_service(Settings(memory=True)) as service:
+        for direction in ("ASC", "DESC"):
+            answer = service.query_result(query.replace("{direction}", direction))
+            values = [row["o"] for row in answer]
+            numbers = [float(v.value) for v in values if v.datatype.value != XSD + "date"]
+            dates = [v.value for v in values if v.datatype.value == XSD + "date"]
+            assert len(numbers) > 10 and len(dates) > 10
+            descending = direction == "DESC"
+            assert numbers == sorted(numbers, reverse=descending)
+            assert dates == sorted(dates, reverse=descending)
+
+
+def test_a_plain_error_is_told_about_the_text_asked() -> None:
+    """A rewrite's syntax error would point into text the user never wrote: the asked text
+    is run instead and its own error told."""
+    query = "SELECT * { ?s ?p ?o } ORDER BY ?o LIMIT x"
+    with pytest.raises(SyntaxError) as engine:
+        ox.Store().query(query)
+    column = re.search(r"at 1:(\d+)", str(engine.value)).group(1)
+    with seeded_service(Settings(memory=True)) as service, pytest.raises(QueryError) as told:
+        service.query(query)
+    assert f"column {column}" in str(told.value)
+
+
+def test_what_runs_after_a_failure() -> None:
     sorts = CrashedSorts()
-    assert sorts.after_crash(QueryJob("SELECT * { ?s ?p ( 1 1 ) }")) is None
+    crash, plain = QueryCrashed("crashed"), QueryError("syntax")
+    unsorted = sorts.plan(QueryJob("SELECT * { ?s ?p ( 1 1 ) }"))
+    assert unsorted.first == unsorted.job
+    assert unsorted.retry(crash, unsorted.first) is None
+    assert unsorted.retry(plain, unsorted.first) is None
     job = QueryJob("SELECT * { ?s ?p ?o } ORDER BY ?o")
-    retry = sorts.after_crash(job)
-    assert retry is not None and retry.sparql == totally_ordered(job.sparql)
-    assert sorts.after_crash(retry) is None  # the rewrite crashed too: no third run
-    assert sorts.before(job) == retry
+    plan = sorts.plan(job)
+    assert plan.first.sparql == kinds_apart(job.sparql)
+    assert plan.retry(plain, plan.first) == job  # the asked text tells its own error
+    assert plan.retry(QueryTimeout("late"), plan.first) is None
+    total = plan.retry(crash, plan.first)
+    assert total is not None and total.sparql == totally_ordered(job.sparql)
+    again = sorts.plan(job)  # remembered: the total keys first
+    assert again.first == total
+    assert again.retry(crash, again.first) is None  # they crashed too: no third run
 
 
 def test_the_cli_answers_the_query_that_aborted_the_engine() -> None:

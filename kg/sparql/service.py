@@ -49,7 +49,7 @@ import anyio.to_thread
 import pyoxigraph as ox
 
 from kg.config import Settings
-from kg.errors import Forbidden, QueryCrashed, QueryError, ValidationError
+from kg.errors import Forbidden, QueryError, ValidationError
 from kg.graph import KnowledgeGraph
 from kg.ingest.validate import validate_change
 from kg.namespaces import PREFIXES
@@ -191,11 +191,11 @@ class SparqlService:
         )
         timeout = self.settings.query_timeout
         started = time.monotonic()
-        job = self._crashed_sorts.before(job)
+        plan = self._crashed_sorts.plan(job)
         try:
-            return await pool.run_async(job, timeout=timeout)
-        except QueryCrashed:
-            retry = self._crashed_sorts.after_crash(job)
+            return await pool.run_async(plan.first, timeout=timeout)
+        except QueryError as error:
+            retry = plan.retry(error, plan.first)
             if retry is None:
                 raise
         return await pool.run_async(retry, timeout=_left(timeout, started))
@@ -241,11 +241,11 @@ class SparqlService:
             return answer_query(remote, job)  # type: ignore[arg-type]
         pool = self._federating() if scan.services else self._workers()
         started = time.monotonic()
-        job = self._crashed_sorts.before(job)
+        plan = self._crashed_sorts.plan(job)
         try:
-            return pool.run(job, timeout=timeout)
-        except QueryCrashed:
-            retry = self._crashed_sorts.after_crash(job)
+            return pool.run(plan.first, timeout=timeout)
+        except QueryError as error:
+            retry = plan.retry(error, plan.first)
             if retry is None:
                 raise
         return pool.run(retry, timeout=_left(timeout, started))

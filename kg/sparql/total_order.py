@@ -19,8 +19,10 @@ unknown to the engine, its lexical form). Within one kind and datatype the engin
 §15.1 leaves open get an order of tmkg's choosing (numbers before strings before
 language-tagged strings before other literals; datatypes by IRI; languages by tag).
 
-The endpoint uses it only for a query the engine crashed on (`CrashedSorts`, called by
-`kg.sparql.service`): the queries that already run are not touched.
+The endpoint runs every query with the kinds of terms apart (`kinds_apart`, which costs
+little: the engine's comparator can also misorder without aborting, numbers among dates),
+and the full rewrite for a query the engine crashed on (`CrashedSorts`, called by
+`kg.sparql.service`).
 
 >>> totally_ordered("SELECT * { ?s ?p ?o }") is None
 True
@@ -38,10 +40,11 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 
+from kg.errors import QueryCrashed, QueryError
 from kg.sparql.worker import QueryJob
 from kg.store.sparql_scan import Token, tokens
 
-__all__ = ["CrashedSorts", "order_clauses", "totally_ordered"]
+__all__ = ["CrashedSorts", "SortPlan", "kinds_apart", "order_clauses", "totally_ordered"]
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _TIMEZONED = ("dateTime", "dateTimeStamp", "date", "time", "gYear", "gYearMonth", "gMonth",
@@ -85,6 +88,23 @@ def totally_ordered(sparql: str) -> str | None:
     be read (the text is then left to the engine, which reports its own syntax error).
     The result asks for the same solutions in an order §15.1 allows.
     """
+    return _rewritten(sparql, (_KIND, _DATATYPE, _VALUE))
+
+
+def kinds_apart(sparql: str) -> str | None:
+    """`sparql` with the kind of term (blank node, IRI, number, NaN, literal,
+    language-tagged string) as a key before each ORDER BY condition: the cheap part of
+    `totally_ordered`, which costs little (the engine's sort of 100,000 dates took as long
+    with it). ``None`` as for `totally_ordered`.
+
+    The engine's comparator does not always abort where it is no order: over numbers mixed
+    with dates it can return numbers out of order (20 after 11000000), silently; with the
+    kinds apart numbers are compared only with numbers.
+    """
+    return _rewritten(sparql, (_KIND, "{e}"))
+
+
+def _rewritten(sparql: str, keys: Sequence[str]) -> str | None:
     clauses = order_clauses(sparql)
     if not clauses:
         return None
@@ -93,7 +113,6 @@ def totally_ordered(sparql: str) -> str | None:
     for conditions in clauses:
         for direction, start, expression_start, end in conditions:
             expression = sparql[expression_start:end]
-            keys = (_KIND, _DATATYPE, _VALUE)
             pieces += [
                 sparql[done:start],
                 " ".join(f"{direction}({key.replace('{e}', expression)})" for key in keys),
@@ -177,10 +196,10 @@ def _closing(items: list[Token], index: int) -> int | None:
 
 
 class CrashedSorts:
-    """The query texts the engine crashed on that `totally_ordered` can rewrite: such a query
-    is run again rewritten, and so is its text the next times it is asked, so that one query
-    does not kill a worker each time (at most `size` texts are remembered, the oldest
-    forgotten first). Thread-safe.
+    """How each query's ORDER BY is run (`plan`): with the kinds of terms apart
+    (`kinds_apart`) at first; with total keys (`totally_ordered`) once the engine crashed on
+    it, and from then on for that text, so that one query does not kill a worker each time
+    (at most `size` texts are remembered, the oldest forgotten first). Thread-safe.
     """
 
     def __init__(self, size: int = 256) -> None:
@@ -188,22 +207,42 @@ class CrashedSorts:
         self._size = size
         self._lock = threading.Lock()
 
-    def before(self, job: QueryJob) -> QueryJob:
-        """`job`, rewritten if its text crashed the engine before."""
+    def plan(self, job: QueryJob) -> SortPlan:
+        """The first job to run for `job`, and what to run if that fails."""
         with self._lock:
             rewritten = self._rewritten.get(job.sparql)
             if rewritten is not None:
                 self._rewritten.move_to_end(job.sparql)
-        return job if rewritten is None else dataclasses.replace(job, sparql=rewritten)
+        first = rewritten if rewritten is not None else kinds_apart(job.sparql)
+        return SortPlan(self, job, job if first is None else dataclasses.replace(job, sparql=first))
 
-    def after_crash(self, job: QueryJob) -> QueryJob | None:
-        """The job to run instead of `job`, which crashed the engine; ``None`` when its text
-        has no ORDER BY to rewrite (or is rewritten already)."""
+    def _crashed(self, job: QueryJob) -> QueryJob | None:
         rewritten = totally_ordered(job.sparql)
+        if rewritten is None:
+            return None
         with self._lock:
-            if rewritten is None or job.sparql in self._rewritten.values():
-                return None
             self._rewritten[job.sparql] = rewritten
             while len(self._rewritten) > self._size:
                 self._rewritten.popitem(last=False)
         return dataclasses.replace(job, sparql=rewritten)
+
+
+@dataclasses.dataclass(frozen=True)
+class SortPlan:
+    """`first` is run for the asked `job`; `retry` says what to run if it fails."""
+
+    sorts: CrashedSorts
+    job: QueryJob
+    first: QueryJob
+
+    def retry(self, error: QueryError, ran: QueryJob) -> QueryJob | None:
+        """What to run after `ran` failed with `error`, or ``None`` (raise it): after a crash
+        the total keys (unless they were what crashed); after a plain error of a rewrite
+        (a text the grammar reads otherwise than `order_clauses` did) the asked text itself,
+        whose own error is the one to report (or whose answer)."""
+        if isinstance(error, QueryCrashed):
+            total = self.sorts._crashed(self.job)
+            return None if total is None or total.sparql == ran.sparql else total
+        if type(error) is QueryError and ran.sparql != self.job.sparql:
+            return self.job
+        return None
