@@ -75,6 +75,53 @@ def test_an_update_the_shapes_refuse_changes_nothing(service, body) -> None:
     assert _state(service) == before
 
 
+ID = "https://w3id.org/tmkg/id/"
+BLANK_REGISTRATION = (
+    f"_:r a tm:Registration ; tm:mark <{ID}mark/aws> ; tm:owner <{ID}party/beijing-actionsoft> ; "
+    f"tm:jurisdiction <{ID}jurisdiction/CN> ; tm:niceClass <{ID}nice/9>"
+)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # helper-109 F4: blank-node subjects were not judged (an owner "nobody" broke reports)
+        f"INSERT DATA {{ GRAPH <urn:x:g> {{ _:r a tm:Registration ; tm:mark <{ID}mark/aws> ; "
+        'tm:niceClass "x" ; tm:jurisdiction "CN" ; tm:owner "nobody" } }',
+        f"INSERT DATA {{ GRAPH <urn:x:g> {{ _:r a tm:Registration ; tm:mark <{ID}mark/aws> }} }}",
+        "INSERT DATA { GRAPH <urn:x:g> { _:m a tm:Mark } }",
+        "INSERT DATA { GRAPH <urn:x:g> { "
+        + BLANK_REGISTRATION.replace(f"<{ID}nice/9>", '"9"')
+        + " } }",
+        # helper-109 F2: nodes pointing at a node that loses its type are judged again
+        f"DELETE WHERE {{ GRAPH ?g {{ <{ID}party/beijing-actionsoft> a ?t }} }}",
+        f"DELETE WHERE {{ GRAPH ?g {{ <{ID}party/beijing-sinnet> ?p ?o }} }}",
+        f"DELETE WHERE {{ GRAPH ?g {{ <{ID}mark/aws> a ?t }} }}",
+    ],
+    ids=[
+        "blank ill-typed",
+        "blank incomplete",
+        "blank mark",
+        "blank literal class",
+        "party untyped",
+        "party removed",
+        "mark untyped",
+    ],
+)
+def test_blank_nodes_and_the_nodes_pointing_at_a_change_are_judged(service, body) -> None:
+    before = _state(service)
+    with pytest.raises(ValidationError) as refused:
+        _update(service, body)
+    assert _state(service) == before
+    if body.startswith("INSERT"):
+        assert "_:" in str(refused.value) and "urn:x-tmkg" not in str(refused.value)
+
+
+def test_a_well_formed_blank_registration_is_applied(service) -> None:
+    _update(service, f"INSERT DATA {{ GRAPH <urn:x:g> {{ {BLANK_REGISTRATION} }} }}")
+    assert service.graph.ask(f"ASK {{ GRAPH <urn:x:g> {{ ?r tm:niceClass <{ID}nice/9> }} }}")
+
+
 def test_updates_the_shapes_allow_are_applied(service) -> None:
     other_cn = service.graph.store.query(
         f"SELECT ?r {{ ?r a tm:Registration ; tm:mark ?m FILTER(?r != <{CN}>) }} LIMIT 1",

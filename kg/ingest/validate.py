@@ -33,7 +33,7 @@ from kg.store import Store
 from kg.store.rdflib_memory import to_rdflib
 from kg.text_characters import escaped, fault, is_visible
 
-__all__ = ["ValidationReport", "is_well_typed", "validate_change", "validate_quads"]
+__all__ = ["ValidationReport", "is_well_typed", "validate_quads"]
 
 _PREFIXES = {
     "https://w3id.org/tmkg/ontology#": "tm:",
@@ -148,7 +148,7 @@ def validate_quads(
     ``"pyshacl"`` (the reference) or ``"sparql"`` (the shapes compiled to SPARQL, for big
     loads); by default pyshacl up to `PYSHACL_MAX_QUADS` quads, SPARQL above. `gone`: the
     (subject, predicate, object) statements of `store` that are not to count (a change removes
-    them from every graph: `validate_change`).
+    them from every graph: `kg.ingest.validate_change`).
     """
     report = ValidationReport(source=_source_label(origins))
     # checked here, not in an engine, so that both engines give one verdict
@@ -181,35 +181,6 @@ def validate_quads(
     report.violations = sorted(set(report.violations))
     report.warnings = sorted(set(report.warnings))
     return report
-
-
-def validate_change(
-    removed: Sequence[ox.Quad], added: Sequence[ox.Quad], store: Store
-) -> ValidationReport:
-    """Validate the state `store` would be in after removing `removed` and adding `added`
-    (a SPARQL Update's effect), as `validate_quads` validates a load: the nodes the change
-    adds statements about, and those it removes statements from, are judged on what they
-    would hold (a value replaced is not counted twice; a required one removed is missed).
-
-    Raises nothing itself: the report's violations say what the change would break.
-    """
-    added_triples = {(q.subject, q.predicate, q.object) for q in added}
-    removed_set = set(removed)
-    gone = set()
-    for quad in removed_set:
-        triple = (quad.subject, quad.predicate, quad.object)
-        if triple in added_triples or triple in gone:
-            continue
-        held = store.quads(quad.subject, quad.predicate, quad.object)
-        if all(other in removed_set for other in held):
-            gone.add(triple)
-    judged = list(added)
-    reduced = {q.subject for q in removed_set if isinstance(q.subject, ox.NamedNode)} - {
-        q.subject for q in added
-    }
-    for subject in sorted(reduced, key=str):
-        judged += [q for q in store.quads(subject) if q not in removed_set]
-    return validate_quads(judged, store, gone=gone)
 
 
 _Result = tuple[object, object, object, str, str]

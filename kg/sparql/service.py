@@ -51,7 +51,7 @@ import pyoxigraph as ox
 from kg.config import Settings
 from kg.errors import Forbidden, QueryError, ValidationError
 from kg.graph import KnowledgeGraph
-from kg.ingest.validate import validate_change
+from kg.ingest.validate_change import validate_change
 from kg.namespaces import PREFIXES
 from kg.reference import REFERENCE_GRAPHS, kept_by_tmkg
 from kg.sparql.total_order import CrashedSorts
