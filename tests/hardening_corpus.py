@@ -246,6 +246,57 @@ def bad_files(canary: str) -> list[BadFile]:
             "longer than the 1,000,000 allowed",
             400,
         ),
+        # past the parser's 16 MiB token buffer (helper-109 F6: a traceback, a 500)
+        BadFile(
+            "huge-literal-17mib.nt",
+            b'<http://ex.org/a> <http://ex.org/p> "' + b"x" * 17_000_000 + b'" .',
+            parse,
+            "longer than the parser's 16 MiB limit",
+            400,
+        ),
+        BadFile(
+            "huge-iri-17mib.ttl",
+            b"<http://ex.org/" + b"a" * 17_000_000 + b'> <http://ex.org/p> "x" .',
+            parse,
+            "longer than the parser's 16 MiB limit",
+            400,
+        ),
+        # IRIs are capped as literals are (helper-109 F9: a 5 MB IRI loaded)
+        *(
+            BadFile(
+                name,
+                data,
+                parse,
+                "is longer than the 65,536 allowed",
+                400,
+            )
+            for name, data in (
+                (
+                    "long-iri-subject.nt",
+                    b"<http://ex.org/" + b"s" * 70_000 + b'> <http://ex.org/p> "x" .',
+                ),
+                (
+                    "long-iri-object.ttl",
+                    b"<http://ex.org/s> <http://ex.org/p> <http://ex.org/" + b"o" * 70_000 + b"> .",
+                ),
+                (
+                    "long-iri-predicate.nt",
+                    b"<http://ex.org/s> <http://ex.org/" + b"p" * 70_000 + b'> "x" .',
+                ),
+                (
+                    "long-iri-graph.nq",
+                    b'<http://ex.org/s> <http://ex.org/p> "x" <http://ex.org/'
+                    + b"g" * 70_000
+                    + b"> .",
+                ),
+                (
+                    "long-iri-datatype.ttl",
+                    b'<http://ex.org/s> <http://ex.org/p> "x"^^<http://ex.org/'
+                    + b"d" * 70_000
+                    + b"> .",
+                ),
+            )
+        ),
         BadFile(
             "deep-objects.jsonld",
             b'{"@id": "http://ex.org/a", "http://ex.org/p": ' * deep + b'"x"' + b"}" * deep,

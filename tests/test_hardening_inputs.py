@@ -99,7 +99,7 @@ def served(tmp_path_factory: pytest.TempPathFactory, canary: Canary) -> Iterator
         "--update-token-file", token_file,
         "--query-timeout", "2",
         "--max-rows", "100000",
-        "--max-load-size", str(8 * MB),
+        "--max-load-size", str(20 * MB),  # room for the corpus's 17 MB terms
         "--allow-endpoint", canary.url + "/sparql",
     )  # fmt: skip
     server.wait_ready()
@@ -576,12 +576,12 @@ def hostile_requests(canary: str) -> list[Hostile]:
             headers={"Content-Type": "text/plain"},
         ),
         Hostile(
-            "10 MB /load",
+            "25 MB /load",
             "POST",
             "/load",
             413,
             "larger",
-            body=b"#" * 10 * MB,
+            body=b"#" * 25 * MB,
             headers={"Content-Type": "text/turtle"},
             token=True,
         ),

@@ -36,6 +36,7 @@ _tqdm = lazy_module("tqdm")  # progress bars: only a load of a big file on a ter
 
 __all__ = [
     "FORMATS",
+    "MAX_IRI_CHARS",
     "MAX_LITERAL_CHARS",
     "LoadReport",
     "ParsedFile",
@@ -48,6 +49,8 @@ __all__ = [
     "parse_file",
     "parse_files",
     "refuse_reference_quads",
+    "too_long_iri",
+    "too_long_term",
     "user_graph",
 ]
 
@@ -73,6 +76,32 @@ _GENID = str(ID) + "genid/"
 _PROGRESS_MIN_BYTES = 1 << 20
 MAX_LITERAL_CHARS = 1_000_000
 """Longer literals are refused: no trademark fact needs one, and each is copied many times."""
+MAX_IRI_CHARS = 65_536
+"""Longer IRIs are refused, as long literals are: no office's link comes close (a mark's image
+URL is a few hundred characters), and the endpoint answers URLs of at most 200 kB."""
+_PARSER_BUFFER = "Reached the buffer maximal size"  # pyoxigraph's MemoryError past 16 MiB a token
+
+
+def too_long_term(error: MemoryError, name: str) -> ParseError:
+    """The error for a term longer than the parser's 16 MiB buffer (pyoxigraph raises
+    `MemoryError` for it); re-raises `error` when it is a real want of memory."""
+    if _PARSER_BUFFER not in str(error):
+        raise error
+    return ParseError(
+        "a literal or IRI longer than the parser's 16 MiB limit (literals may have "
+        f"{MAX_LITERAL_CHARS:,} characters, IRIs {MAX_IRI_CHARS:,})",
+        path=name,
+        suggestion="store large documents elsewhere and link them by IRI",
+    )
+
+
+def too_long_iri(length: int, name: str) -> ParseError:
+    """The error for an IRI of `length` characters, past `MAX_IRI_CHARS`."""
+    return ParseError(
+        f"an IRI of {length} characters is longer than the {MAX_IRI_CHARS:,} allowed",
+        path=name,
+        suggestion="shorten the identifier; put long text in a literal",
+    )
 
 
 @dataclass(frozen=True)
@@ -192,6 +221,8 @@ def parse_bytes(
     except ValueError as error:
         require_utf8(data, name)
         raise ParseError(str(error), path=name) from None
+    except MemoryError as error:
+        raise too_long_term(error, name) from None
     finally:
         if bar is not None:
             bar.close()
@@ -531,6 +562,10 @@ def _skolemize(
             if node is None:
                 node = names[term.value] = ox.NamedNode(f"{_GENID}{digest[:16]}-{len(names)}")
             return node
+        if isinstance(term, ox.NamedNode) and len(term.value) > MAX_IRI_CHARS:
+            raise too_long_iri(len(term.value), name)
+        if isinstance(term, ox.Literal) and len(term.datatype.value) > MAX_IRI_CHARS:
+            raise too_long_iri(len(term.datatype.value), name)
         if isinstance(term, ox.Literal) and len(term.value) > MAX_LITERAL_CHARS:
             raise ParseError(
                 f"a literal of {len(term.value)} characters is longer than the "
@@ -550,7 +585,9 @@ def _skolemize(
         graph_name = quad.graph_name
         if isinstance(graph_name, ox.DefaultGraph) and target is not None:
             graph_name = target
-        yield ox.Quad(rename(quad.subject), quad.predicate, rename(quad.object), rename(graph_name))
+        yield ox.Quad(
+            rename(quad.subject), rename(quad.predicate), rename(quad.object), rename(graph_name)
+        )
 
 
 def _parse_error(error: SyntaxError, name: str) -> ParseError:

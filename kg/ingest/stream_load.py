@@ -39,6 +39,7 @@ import pyoxigraph as ox
 
 from kg.errors import NotFound, ParseError
 from kg.ingest.load import (
+    MAX_IRI_CHARS,
     MAX_LITERAL_CHARS,
     LoadReport,
     _parse_error,
@@ -46,6 +47,8 @@ from kg.ingest.load import (
     detect_format,
     file_graph,
     refuse_reference_quads,
+    too_long_iri,
+    too_long_term,
     user_graph,
 )
 from kg.ingest.scan_worker import ScanWorker
@@ -271,6 +274,8 @@ class _Input:
             raise _parse_error(error, name) from None
         except OSError as error:
             raise ParseError(f"cannot read: {error.strerror or error}", path=name) from None
+        except MemoryError as error:
+            raise too_long_term(error, name) from None
 
 
 def _judge(
@@ -328,6 +333,8 @@ def judge_loaded(
         stock = inventory(data)
         if stock.needs_python:
             raise NeedsPython
+        if stock.longest_iri > MAX_IRI_CHARS:
+            raise too_long_iri(stock.longest_iri, names)
         if stock.longest_literal > MAX_LITERAL_CHARS:
             raise ParseError(
                 f"a literal of {stock.longest_literal} characters is longer than the "

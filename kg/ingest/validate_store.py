@@ -78,6 +78,7 @@ class Inventory:
     blank_nodes: bool = False
     triple_terms: bool = False
     longest_literal: int = 0
+    longest_iri: int = 0
     bad_literals: set[ox.Literal] = field(default_factory=set)
     """Typed literals not valid for their datatype (`is_well_typed`, or as rdflib reads them)."""
     near_terms: set[ox.NamedNode] = field(default_factory=set)
@@ -107,6 +108,9 @@ def inventory(store: ox.Store) -> Inventory:
         for row in store.query(f"SELECT DISTINCT ?p WHERE {scope % '?s ?p ?o'}"):  # type: ignore[union-attr]
             predicates.add(row["p"])
     found.near_terms |= {p for p in predicates if p.value.startswith(_NEAR_NAMESPACE)}
+    found.longest_iri = max([found.longest_iri, *(len(p.value) for p in predicates)])
+    for graph in store.named_graphs():
+        _note_node(found, graph)
     for predicate in predicates:
         for scope in scopes:
             pattern = scope % f"?s {predicate} ?t"
@@ -122,6 +126,7 @@ def inventory(store: ox.Store) -> Inventory:
 
 def _note_literal(found: Inventory, literal: ox.Literal) -> None:
     found.longest_literal = max(found.longest_literal, len(literal.value))
+    found.longest_iri = max(found.longest_iri, len(literal.datatype.value))
     if literal.language:
         return
     datatype = literal.datatype
@@ -144,6 +149,8 @@ def _shapes_ill_formed(literal: ox.Literal) -> bool:
 
 
 def _note_node(found: Inventory, term: object) -> None:
+    if isinstance(term, ox.NamedNode):
+        found.longest_iri = max(found.longest_iri, len(term.value))
     if isinstance(term, ox.BlankNode):
         found.blank_nodes = True
     elif isinstance(term, ox.Triple):
