@@ -79,6 +79,33 @@ def test_an_update_adding_to_tmkgs_own_graphs_is_refused(
     assert set(service.graph.store.quads()) == before
 
 
+NICE_42 = "https://w3id.org/tmkg/id/nice/42"
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        f"DELETE DATA {{ GRAPH <{REFERENCE}> {{ <{NICE_42}> a tm:NiceClass }} }}",
+        f"DELETE WHERE {{ GRAPH ?g {{ <{NICE_42}> ?p ?o }} }}",
+        f"DELETE WHERE {{ GRAPH <{REFERENCE}> {{ ?s a tm:NiceClass }} }}",
+        f"CLEAR GRAPH <{ONTOLOGY}>",
+        f"DROP SILENT GRAPH <{REFERENCE}>",
+        f"MOVE <{REFERENCE}> TO <http://e/stolen>",
+        "PREFIX g: <https://w3id.org/tmkg/id/graph/> CLEAR GRAPH g:reference",
+        f"DELETE WHERE {{ <{REFERENCE}> ?p ?o }}",
+    ],
+)
+def test_an_update_removing_from_tmkgs_own_graphs_by_name_is_refused(
+    service: SparqlService, update: str
+) -> None:
+    """helper-109 F3: these answered 204 and did nothing (MOVE copied): the removal was
+    dropped without a word. Naming the graph or the subject is asking for it: refused."""
+    before = set(service.graph.store.quads())
+    with pytest.raises(Forbidden, match=r"removes from or about .* tmkg's own reference data"):
+        service.update(update, token="t")
+    assert set(service.graph.store.quads()) == before
+
+
 def test_an_update_clearing_everything_keeps_tmkgs_own_graphs(service: SparqlService) -> None:
     """CLEAR ALL empties the user's graphs; the ontology and reference data stay, and their
     descriptions in the default graph, as the next opening would restore them."""

@@ -67,6 +67,7 @@ from kg.store.sparql_scan import (
     SparqlScan,
     Token,
     declares_base,
+    named_iris,
     scan_sparql,
 )
 from kg.store.sparql_scan import tokens as scan_tokens
@@ -392,7 +393,7 @@ class SparqlService:
             return
         job = UpdateJob(sparql=text, base_iri=base_iri, prefixes=tuple(PREFIXES.items()))
         removed, added = self._workers().update(job, timeout=self.settings.query_timeout)
-        removed = _own_graphs_kept(removed, added)
+        removed = _own_graphs_kept(removed, added, text)
         report = validate_change(removed, added, store)
         if report.violations:
             raise ValidationError(
@@ -693,22 +694,35 @@ def check_public_endpoint(url: str, keyword: str = "SERVICE") -> None:
             )
 
 
-def _own_graphs_kept(removed: Sequence[ox.Quad], added: Sequence[ox.Quad]) -> list[ox.Quad]:
+def _own_graphs_kept(
+    removed: Sequence[ox.Quad], added: Sequence[ox.Quad], text: str
+) -> list[ox.Quad]:
     """What an update removes, but for what tmkg keeps itself (its ontology and reference
     graphs and their descriptions: `kg.reference.kept_by_tmkg`), which it may not change:
     each opening of the store brings them back to the shipped content, so what it adds there
-    would be lost without a word (`Forbidden`), and what it removes there (``CLEAR ALL``,
-    ``DELETE WHERE { ?s ?p ?o }``) is kept, as the next opening would restore it."""
+    would be lost without a word (`Forbidden`), and so is a removal from them that the update's
+    `text` asks for by naming the graph or the subject (``CLEAR GRAPH <…/graph/reference>``,
+    ``MOVE`` of it, ``DELETE DATA`` there: helper-109 F3, which answered 204 and did nothing,
+    or half); what it removes there without naming them (``CLEAR ALL``, ``DROP ALL``,
+    ``DELETE WHERE { GRAPH ?g { ?s ?p ?o } }``) is kept, as the next opening would restore it."""
     for quad in added:
         if kept_by_tmkg(quad):
             where = quad.graph_name if isinstance(quad.graph_name, ox.NamedNode) else quad.subject
             raise _own_graph_refused(where.value)  # type: ignore[union-attr]
+    own = [quad for quad in removed if kept_by_tmkg(quad)]
+    if own:
+        named = named_iris(text, PREFIXES)
+        for quad in own:
+            for term in (quad.graph_name, quad.subject):
+                if isinstance(term, ox.NamedNode) and term.value in named:
+                    raise _own_graph_refused(term.value, "removes from or about")
     return [quad for quad in removed if not kept_by_tmkg(quad)]
 
 
-def _own_graph_refused(graph: str) -> Forbidden:
+def _own_graph_refused(graph: str, does: str = "adds to or about") -> Forbidden:
     return Forbidden(
-        f"the update adds to or about the graph {graph}, tmkg's own reference data, which is "
-        "brought back to the shipped content each time the store is opened",
-        suggestion="write your statements in a graph of your own",
+        f"the update {does} {graph}, tmkg's own reference data, which is brought back to the "
+        "shipped content each time the store is opened",
+        suggestion="write your statements in a graph of your own; CLEAR ALL, DROP ALL and "
+        "patterns with a variable graph leave tmkg's own graphs as they are",
     )

@@ -31,6 +31,7 @@ __all__ = [
     "SparqlScan",
     "Token",
     "check_complexity",
+    "named_iris",
     "scan_sparql",
     "tokens",
 ]
@@ -183,6 +184,30 @@ def scan_sparql(sparql: str, prefixes: Mapping[str, str] | None = None) -> Sparq
         elif keyword in ("USING", "WITH") and depth == 0:
             dataset_clause = True
     return SparqlScan(form, tuple(services), tuple(loads), tuple(froms), dataset_clause)
+
+
+def named_iris(sparql: str, prefixes: Mapping[str, str] | None = None) -> set[str]:
+    """Every IRI a query or update names, written as ``<iri>`` or as a prefixed name (its
+    PREFIX and BASE declarations followed, `prefixes` predeclared), absolute.
+
+    >>> sorted(named_iris("PREFIX g: <http://g/> CLEAR GRAPH g:ref ; DROP GRAPH <http://h/x>"))
+    ['http://g/', 'http://g/ref', 'http://h/x']
+    """
+    known = dict(prefixes or {})
+    base: str | None = None
+    found: set[str] = set()
+    items = list(tokens(sparql))
+    for index, token in enumerate(items):
+        following = items[index + 1 : index + 3]
+        if token.keyword == "PREFIX" and len(following) == 2 and following[1].kind == "iri":
+            known[following[0].text[:-1]] = _resolve(_iri_text(following[1].text), base)
+        elif token.keyword == "BASE" and following and following[0].kind == "iri":
+            base = _resolve(_iri_text(following[0].text), base)
+        if token.kind in ("iri", "pname"):
+            iri = _target([token], known, base)
+            if iri != VARIABLE_ENDPOINT:
+                found.add(iri)
+    return found
 
 
 def check_complexity(items: Sequence[Token]) -> None:
