@@ -335,6 +335,28 @@ def hostile_requests(canary: str) -> list[Hostile]:
         _sparql("brackets 100 deep", nested, 400, "nests brackets"),
         _sparql("3,000 BINDs", binds, 400, "too complex"),
         _sparql("3,000-step path", path, 400, "too complex"),
+        # helper-109 F7: a collection's items were not counted (5,000 crashed the engine: 500)
+        _sparql(
+            "collection of 5,000", "SELECT * { ?s ?p (" + " 1" * 5000 + " ) }", 400, "too complex"
+        ),
+        _sparql(
+            "collection of 1,200 IRIs",
+            "SELECT * { ?s ?p (" + " <x:y>" * 1200 + " ) }",
+            400,
+            "too complex",
+        ),
+        _sparql(
+            "collection of 600 numbers",
+            "SELECT * { ?s ?p (" + " 12.5 -3" * 600 + " ) }",
+            400,
+            "too complex",
+        ),
+        _sparql(
+            "nested collections",
+            "SELECT * { ?s ?p (" + " ( 1 2 )" * 400 + " ) }",
+            400,
+            "too complex",
+        ),
         _sparql(
             "path closure cross product",
             "SELECT (COUNT(*) AS ?n) WHERE { ?a (!tm:none)* ?b . ?c (!tm:none)* ?d }",

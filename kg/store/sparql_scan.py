@@ -214,7 +214,9 @@ def check_complexity(items: Sequence[Token]) -> None:
     """Raise `QueryError` if a request's tokens nest or chain more than the engine can take.
 
     Data blocks (``INSERT DATA``, ``DELETE DATA``, ``VALUES``) are not counted: they are read
-    flat, so a big one is fine.
+    flat, so a big one is fine. Elsewhere the items of a collection count as operators (each
+    is two triple patterns: ``?s ?p ( 1 1 … )`` with 5,000 items crashed the engine): a
+    bracketed list of two or more terms with no comma, operator or word between them.
 
     >>> check_complexity(list(tokens("SELECT * { " + "{ " * 65 + "}" * 65 + " }")))
     Traceback (most recent call last):
@@ -224,9 +226,14 @@ def check_complexity(items: Sequence[Token]) -> None:
     depth = operators = 0
     data_from: int | None = None  # the depth at which the current data block opened
     data_next = False
+    lists: list[list[int]] = []  # per open "(": [items seen, 1 while it may be a collection]
     for index, token in enumerate(items):
         text = token.text
+        if lists and data_from is None:
+            _note_list_item(lists[-1], token, items[index - 1])
         if token.kind == "other" and text in _OPENING:
+            if text == "(":
+                lists.append([0, 1])
             depth += 1
             if depth > MAX_NESTING:
                 raise QueryError(
@@ -241,6 +248,11 @@ def check_complexity(items: Sequence[Token]) -> None:
             if data_from is not None and depth == data_from:
                 data_from = None
             depth -= 1
+            if text == ")" and lists:
+                count, plain = lists.pop()
+                if plain and count >= 2 and data_from is None:
+                    operators += count
+                    _check_operators(operators)
             continue
         if data_from is not None:
             continue
@@ -251,12 +263,31 @@ def check_complexity(items: Sequence[Token]) -> None:
             data_next = True
         elif (token.kind == "other" and text in _OPERATOR_TEXTS) or keyword in _OPERATOR_KEYWORDS:
             operators += 1
-            if operators > MAX_OPERATORS:
-                raise QueryError(
-                    f"the request has more than {MAX_OPERATORS} operators and patterns outside "
-                    "data blocks: too complex to run safely",
-                    suggestion="split it into smaller requests, or pass long lists as VALUES",
-                )
+            _check_operators(operators)
+
+
+def _check_operators(operators: int) -> None:
+    if operators > MAX_OPERATORS:
+        raise QueryError(
+            f"the request has more than {MAX_OPERATORS} operators and patterns outside "
+            "data blocks: too complex to run safely",
+            suggestion="split it into smaller requests, or pass long lists as VALUES",
+        )
+
+
+def _note_list_item(group: list[int], token: Token, before: Token) -> None:
+    """Count `token` as an item of the bracketed `group` if it may be a collection's (a term,
+    a nested bracket), or mark the group as no collection (a comma, an operator, a word)."""
+    if token.kind in ("var", "iri", "pname", "string") or token.text in "([":
+        group[0] += 1
+    elif token.kind == "other" and token.text.isdigit():
+        glued = before.start + len(before.text) == token.start
+        if not (glued and (before.text.isdigit() or before.text in ".-+")):
+            group[0] += 1  # the first digit of a number
+    elif token.kind == "word" and token.keyword in ("TRUE", "FALSE", "A"):
+        group[0] += 1
+    elif token.text not in ")]" and not (token.text in ".-+eE" and before.text.isdigit()):
+        group[1] = 0
 
 
 def _unglued(items: list[Token]) -> list[Token]:
