@@ -487,3 +487,29 @@ NUMBERS_KEPT = [
 def test_a_number_beside_words_must_be_inside_too(a: str, b: str, contained: bool) -> None:
     for left, right in ((a, b), (b, a)):
         assert ("containment" in compare(left, right).reasons) is contained, (left, right)
+
+
+# helper-109 F8: MACH scored 0.83 "containment" against MACHINE-PISTOL: the first letters of
+# an ordinary word (MACHINE) are no element of the mark; a whole word or coined start is.
+AFFIXES = [
+    ("MACH", "MACHINE-PISTOL", False),
+    ("MACH", "MACHINEPISTOL", False),
+    ("MACH", "MACHINE", False),
+    ("CART", "CARTOON", False),
+    ("ROCK", "ROCKET", False),
+    ("BOND", "VAGABOND", False),  # the end of an ordinary word
+    ("LAND", "ISLAND", False),
+    ("MACH", "MACH-ONE", True),  # a word of its own there
+    ("CONFIRM", "CONFIRMCELLS", True),  # a coined closed-up compound
+    ("NIKE", "NIKE-AIR", True),
+    ("APPLE", "APPLEPAY", True),
+    ("ERASE", "STAIN ERASER", True),  # an inflection of the mark (the Clorox decision)
+    ("SPARKLE", "SPARKLES", True),
+]
+
+
+@pytest.mark.parametrize(("a", "b", "contained"), AFFIXES, ids=[f"{a}|{b}" for a, b, _ in AFFIXES])
+def test_the_start_of_an_ordinary_word_is_not_contained(a: str, b: str, contained: bool) -> None:
+    for left, right in ((a, b), (b, a)):
+        assert ("containment" in compare(left, right).reasons) is contained, (left, right)
+        assert (compare(left, right).score >= DEFAULT_MIN_SIMILARITY) is contained, (left, right)
