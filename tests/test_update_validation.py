@@ -117,6 +117,27 @@ def test_blank_nodes_and_the_nodes_pointing_at_a_change_are_judged(service, body
         assert "_:" in str(refused.value) and "urn:x-tmkg" not in str(refused.value)
 
 
+def test_a_subclass_statement_removed_is_a_type_lost(service) -> None:
+    """helper-110 F1: Amazon typed by a class of the user's declared a subclass of tm:Party
+    (allowed), then the declaration removed: what points at Amazon is judged again."""
+    amazon = f"<{ID}party/amazon>"
+    _update(
+        service,
+        "INSERT DATA { GRAPH <urn:x:onto> { <urn:x:Foo> rdfs:subClassOf tm:Party } } ; "
+        f"DELETE {{ GRAPH ?g {{ {amazon} a ?t }} }} INSERT {{ GRAPH ?g {{ {amazon} a <urn:x:Foo> }} }} "
+        f"WHERE {{ GRAPH ?g {{ {amazon} a ?t }} }}",
+    )
+    before = _state(service)
+    for body in (
+        "DELETE DATA { GRAPH <urn:x:onto> { <urn:x:Foo> rdfs:subClassOf tm:Party } }",
+        "DROP GRAPH <urn:x:onto>",
+        "DELETE WHERE { GRAPH ?g { <urn:x:Foo> ?p ?o } }",
+    ):
+        with pytest.raises(ValidationError, match="that is a tm:Party"):
+            _update(service, body)
+        assert _state(service) == before
+
+
 def test_a_well_formed_blank_registration_is_applied(service) -> None:
     _update(service, f"INSERT DATA {{ GRAPH <urn:x:g> {{ {BLANK_REGISTRATION} }} }}")
     assert service.graph.ask(f"ASK {{ GRAPH <urn:x:g> {{ ?r tm:niceClass <{ID}nice/9> }} }}")

@@ -9,7 +9,8 @@ would leave:
 - every node it adds statements about, blank nodes included;
 - every node it removes statements from (a required value removed is missed);
 - every node that points at a node losing a type (the shapes' ``sh:class`` looks one step
-  from its focus: a registration whose owner is no longer a ``tm:Party``).
+  from its focus: a registration whose owner is no longer a ``tm:Party``), its own type or
+  the ``rdfs:subClassOf`` statement that made its class one.
 
 A value replaced is not counted beside its replacement: statements the change removes from
 every graph are left out of the context. Blank nodes are judged under stand-in IRIs and told
@@ -29,6 +30,7 @@ from kg.store import Store
 __all__ = ["validate_change"]
 
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_SUBCLASS_OF = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
 _STAND_IN = "urn:x-tmkg:blank-node:"
 _TOLD = re.compile(r"<?" + re.escape(_STAND_IN) + r"([^>\s]*)>?")
 
@@ -46,6 +48,11 @@ def validate_change(
     added_subjects = {q.subject for q in added}
     reduced = {q.subject for q in removed_set} - added_subjects
     untyped = {s for s, p, _ in gone if p == _RDF_TYPE}
+    # a class no longer declared a subclass: its instances lose the types above it
+    # (helper-110 F1: Foo rdfs:subClassOf tm:Party removed left Amazon, a Foo, no party)
+    for cls in {s for s, p, _ in gone if p == _SUBCLASS_OF and isinstance(s, ox.NamedNode)}:
+        rows = store.query(f"SELECT DISTINCT ?x {{ ?x a/{_SUBCLASS_OF}* {cls} }}")
+        untyped |= {row["x"] for row in rows}  # type: ignore[union-attr]
     referrers = {
         q.subject for node in untyped for q in store.quads(None, None, node) if q not in removed_set
     }
