@@ -48,3 +48,18 @@ def test_analyses_answer_about_the_rest(graph: KnowledgeGraph, statement: str) -
     assert len(analyst.conflicts()) >= conflicts - 1
     analyst.priority("AWS", 42, "CN")
     analyst.timeline("Amazon")
+
+
+@pytest.mark.parametrize("kind", ["mark", "case", "party"])
+def test_reports_answer_when_a_side_is_no_party(graph: KnowledgeGraph, kind: str) -> None:
+    """helper-110 F1: with Amazon no longer typed a party (a store written by other means),
+    a report on the AWS mark was a 404 'no party named …amazon' (its timeline and paths
+    asked for every side by id); the case report too."""
+    from kg.report.document import build_report
+
+    asked = {"mark": "AWS", "case": "aws-cn-2018", "party": "ActionSoft"}[kind]
+    before = build_report(Analyst(graph), **{kind: asked})
+    graph.store.update("DELETE WHERE { GRAPH ?g { <https://w3id.org/tmkg/id/party/amazon> a ?t } }")
+    graph.changed()
+    after = build_report(Analyst(graph), **{kind: asked})
+    assert after.timeline and len(after.timeline) <= len(before.timeline)

@@ -33,7 +33,7 @@ from kg.analysis.service import Analyst
 from kg.analysis.timeline import order_timeline
 from kg.analysis.timeline_holdings import DATE_PROPERTY
 from kg.analysis.wording import joined, jointly
-from kg.errors import KGError
+from kg.errors import KGError, NotFound
 from kg.graph import KnowledgeGraph
 from kg.report.cases import CaseFacts, case_facts
 from kg.report.network import DEFAULT_MAX_NODES, ConflictNetwork, cite_edges, conflict_network
@@ -257,7 +257,7 @@ def _mark_report(
         [
             e
             for p in _parties(own)
-            for e in analyst.timeline(party=p.id, marks=similar)
+            for e in _party_timeline(analyst, p, similar)
             if e.subject in shown
         ]
         + [e for c in cases for e in analyst.timeline(case=c.summary.id)]
@@ -371,7 +371,9 @@ def _case_report(analyst: Analyst, case: str, nodes: int, when: _When) -> Report
     marks = {m.id for m in summary.marks}
     conflicts = [
         c  # the parties' conflicts (kg conflicts --party: their marks' meetings searched)
-        for c in analyst.conflicts(jurisdiction=code, party=sorted(involved), **when.arguments())
+        for c in analyst.conflicts(
+            jurisdiction=code, party=sorted(_parties_only(analyst, involved)), **when.arguments()
+        )
         if {m.id for m in c.marks if m} & (marks | {u.mark.id for u in usages})
     ][:MAX_CONFLICTS]
     findings: list[PriorityFinding] = []
@@ -384,7 +386,13 @@ def _case_report(analyst: Analyst, case: str, nodes: int, when: _When) -> Report
         )
     else:
         note = "The case names no mark with a class and jurisdiction to decide priority for."
-    pairs = [(a, b) for a in summary.plaintiffs for b in summary.defendants][:MAX_CONFLICTS]
+    sides = _parties_only(analyst, involved)
+    pairs = [
+        (a, b)
+        for a in summary.plaintiffs
+        for b in summary.defendants
+        if a.id in sides and b.id in sides
+    ][:MAX_CONFLICTS]
     paths = [
         path
         for a, b in pairs
@@ -397,7 +405,7 @@ def _case_report(analyst: Analyst, case: str, nodes: int, when: _When) -> Report
         + [
             e
             for p in (*summary.plaintiffs, *summary.defendants)
-            for e in analyst.timeline(party=p.id, marks={u.mark.id for u in usages})
+            for e in _party_timeline(analyst, p, {u.mark.id for u in usages})
             if e.subject in holdings
         ]
     )
@@ -473,7 +481,10 @@ def _paths(
         pairs.setdefault(frozenset((a.id, b.id)), (a.id, b.id))
     found = []
     for a_id, b_id in pairs.values():
-        paths = analyst.conflict_paths(a_id, b_id, max_length=4)
+        try:
+            paths = analyst.conflict_paths(a_id, b_id, max_length=4)
+        except NotFound:  # a side that is no party (as in `_party_timeline`): no path
+            continue
         if not include_lapsed:
             paths = [p for p in paths if not any(step.lapsed for step in p.steps)]
         found += paths[:MAX_PATHS_PER_PAIR]
@@ -490,6 +501,28 @@ def _event_cases(analyst: Analyst, party: PartyRef) -> set[str]:
 
 _RIGHT_ENTRIES = frozenset({*DATE_PROPERTY, "ended"})
 """The kinds of timeline entry about a right (`kg.analysis.timeline_holdings`)."""
+
+
+def _party_timeline(analyst: Analyst, party: PartyRef, marks: set[str]) -> Sequence[TimelineEntry]:
+    """`party`'s timeline over `marks`; none for a node the facts name as a holder or a side
+    but that is no party (the store written by other means than tmkg's checked paths:
+    helper-110 F1 made a mark's report 404 for it)."""
+    try:
+        return analyst.timeline(party=party.id, marks=marks)
+    except NotFound:
+        return ()
+
+
+def _parties_only(analyst: Analyst, ids: Iterable[str]) -> set[str]:
+    """Of `ids`, those `Analyst.find_party` finds (as in `_party_timeline`), as given."""
+    found = set()
+    for id_ in ids:
+        try:
+            analyst.find_party(id_)
+        except NotFound:
+            continue
+        found.add(id_)
+    return found
 
 
 def _merge_timelines(entries: Iterable[TimelineEntry]) -> list[TimelineEntry]:
