@@ -196,3 +196,42 @@ def test_the_endpoint_answers_422_and_keeps_the_store(tmp_path) -> None:
             timeout=60,
         )
         assert graphql.status_code == 200 and "errors" not in graphql.json(), graphql.text
+
+
+@pytest.mark.parametrize(
+    ("link", "refused"),
+    [
+        # helper-110 F3: one owl:sameAs merged the AWS mark with China and emptied every answer
+        (f"<{ID}mark/aws> owl:sameAs <{ID}jurisdiction/CN>", "reference data"),
+        (f"<{ID}party/amazon> owl:sameAs <{ID}nice/9>", "reference data"),
+        (f'<{ID}party/amazon> owl:sameAs "Amazon"', "two IRIs of one thing"),
+        (f"<{ID}party/amazon> owl:sameAs _:b", "two IRIs of one thing"),
+        (f"<{ID}party/amazon> owl:sameAs <{ID}mark/aws>", "a tm:Party with a tm:Mark"),
+        (f"<{ID}registration/cn-8967030> owl:sameAs <{ID}party/amazon>", "of one kind"),
+        (f"<{ID}party/amazon> owl:sameAs <{ID}party/beijing-sinnet>", None),
+        (f"<{ID}party/amazon> owl:sameAs <http://www.wikidata.org/entity/Q3884>", None),
+    ],
+)
+def test_same_as_links_two_iris_of_one_kind(service, link, refused) -> None:
+    before = _state(service)
+    body = f"INSERT DATA {{ GRAPH <urn:x:same> {{ {link} }} }}"
+    if refused is None:
+        _update(service, body)
+        assert _state(service) != before
+        return
+    with pytest.raises(ValidationError, match=refused):
+        _update(service, body)
+    assert _state(service) == before
+
+
+def test_a_file_with_a_bad_same_as_is_refused(tmp_path) -> None:
+    from kg import KnowledgeGraph
+
+    data = tmp_path / "same.ttl"
+    data.write_text(
+        f"<{ID}mark/aws> <http://www.w3.org/2002/07/owl#sameAs> <{ID}jurisdiction/CN> .\n"
+    )
+    with KnowledgeGraph.open(Settings(memory=True)) as graph:
+        graph.load_seed()
+        with pytest.raises(ValidationError, match="reference data"):
+            graph.load([data])

@@ -24,6 +24,7 @@ from rdflib.namespace import SH
 from kg.errors import ValidationError
 from kg.ingest.date_literals import DATE_TYPES, DateStandIns, is_valid_date
 from kg.ingest.date_order import date_order_warnings
+from kg.ingest.same_as import same_as_faults
 from kg.ingest.shacl_scan import ScanPlan, plan_scans, run_scans
 from kg.ingest.shacl_sparql import Finding, mark_ill_formed
 from kg.ingest.vocabulary import undefined_terms
@@ -153,6 +154,7 @@ def validate_quads(
     report = ValidationReport(source=_source_label(origins))
     # checked here, not in an engine, so that both engines give one verdict
     report.violations += _undefined_terms(quads, origins or {})
+    report.violations += _same_as_faults(quads, store, origins or {})
     report.violations += _ill_typed(quads, origins or {})
     report.warnings += date_order_warnings(quads, origins or {})
     restated = _ill_typed_statements(quads)
@@ -387,6 +389,18 @@ def _undefined_terms(quads: Sequence[ox.Quad], origins: Mapping[object, str]) ->
         origin = origins.get(term.subject)
         where = f"{origin}: " if origin else ""
         lines.append(f"{where}{_compact(to_rdflib(term.subject))}: {term.message}")
+    return lines
+
+
+def _same_as_faults(
+    quads: Sequence[ox.Quad], store: Store | None, origins: Mapping[object, str]
+) -> list[str]:
+    """A line per owl:sameAs statement `kg.ingest.same_as` refuses."""
+    lines = []
+    for subject, message in same_as_faults(quads, store):
+        origin = origins.get(subject)
+        where = f"{origin}: " if origin else ""
+        lines.append(f"{where}{_compact(to_rdflib(subject))}: {message}")
     return lines
 
 

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 
 import pyoxigraph as ox
 
+from kg.ingest.same_as import BLANK_STAND_IN
 from kg.ingest.validate import ValidationReport, validate_quads
 from kg.store import Store
 
@@ -31,7 +32,7 @@ __all__ = ["validate_change"]
 
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _SUBCLASS_OF = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
-_STAND_IN = "urn:x-tmkg:blank-node:"
+_STAND_IN = BLANK_STAND_IN
 _TOLD = re.compile(r"<?" + re.escape(_STAND_IN) + r"([^>\s]*)>?")
 
 
