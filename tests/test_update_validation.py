@@ -224,14 +224,24 @@ def test_same_as_links_two_iris_of_one_kind(service, link, refused) -> None:
     assert _state(service) == before
 
 
-def test_a_file_with_a_bad_same_as_is_refused(tmp_path) -> None:
+@pytest.mark.parametrize("on_disk", [False, True], ids=["through Python", "streamed"])
+@pytest.mark.parametrize(
+    ("link", "refused"),
+    [
+        (f"<{ID}mark/aws> owl:sameAs <{ID}jurisdiction/CN>", "reference data"),
+        (f"<{ID}party/amazon> owl:sameAs <{ID}mark/aws>", "a tm:Party with a tm:Mark"),
+        (f'<{ID}party/amazon> owl:sameAs "Amazon"', "two IRIs of one thing"),
+    ],
+)
+def test_a_file_with_a_bad_same_as_is_refused(tmp_path, on_disk, link, refused) -> None:
     from kg import KnowledgeGraph
 
     data = tmp_path / "same.ttl"
-    data.write_text(
-        f"<{ID}mark/aws> <http://www.w3.org/2002/07/owl#sameAs> <{ID}jurisdiction/CN> .\n"
-    )
-    with KnowledgeGraph.open(Settings(memory=True)) as graph:
+    data.write_text(f"@prefix owl: <http://www.w3.org/2002/07/owl#> .\n{link} .\n")
+    settings = Settings(store_path=tmp_path / "store") if on_disk else Settings(memory=True)
+    with KnowledgeGraph.open(settings) as graph:
         graph.load_seed()
-        with pytest.raises(ValidationError, match="reference data"):
+        before = set(graph.store.quads())
+        with pytest.raises(ValidationError, match=refused):
             graph.load([data])
+        assert set(graph.store.quads()) == before

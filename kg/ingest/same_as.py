@@ -25,7 +25,7 @@ from kg.namespaces import ID, TM
 from kg.reference import ontology_quads
 from kg.store import Store
 
-__all__ = ["BLANK_STAND_IN", "same_as_faults"]
+__all__ = ["BLANK_STAND_IN", "OWL_SAME_AS", "same_as_faults"]
 
 BLANK_STAND_IN = "urn:x-tmkg:blank-node:"
 """The IRIs blank nodes are judged under (`kg.ingest.validate_change`): still no IRI here."""

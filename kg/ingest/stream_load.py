@@ -51,9 +51,10 @@ from kg.ingest.load import (
     too_long_term,
     user_graph,
 )
+from kg.ingest.same_as import OWL_SAME_AS
 from kg.ingest.scan_worker import ScanWorker
 from kg.ingest.shacl_sparql import ILL_FORMED
-from kg.ingest.validate import ValidationReport
+from kg.ingest.validate import ValidationReport, same_as_lines
 from kg.ingest.validate_store import (
     CONTEXT_GRAPH,
     REFERENCE_GRAPH,
@@ -354,6 +355,7 @@ def judge_loaded(
             scans.stop()
         if snapshot is not None:
             shutil.rmtree(snapshot, ignore_errors=True)
+    report.violations += _same_as_lines(data)
     report.raise_for_violations()
     for graph in (REFERENCE_GRAPH, CONTEXT_GRAPH, ox.NamedNode(ILL_FORMED)):
         data.remove_graph(graph)
@@ -369,6 +371,29 @@ of ~50,000 quads take in this process (~6 s a million), so a smaller file is jud
 def _holds_at_least(data: ox.Store, count: int) -> bool:
     """Whether `data` holds `count` quads or more (reads at most `count`)."""
     return sum(1 for _ in islice(data.quads_for_pattern(None, None, None, None), count)) >= count
+
+
+def _same_as_lines(data: ox.Store) -> list[str]:
+    """`same_as_lines` for the owl:sameAs statements the files bring (the types of their
+    nodes from the files and the context of the store, both in `data`)."""
+    links = [
+        quad
+        for quad in data.quads_for_pattern(None, OWL_SAME_AS, None, None)
+        if quad.graph_name not in (REFERENCE_GRAPH, CONTEXT_GRAPH)
+    ]
+    if not links:
+        return []
+    nodes = {term for quad in links for term in (quad.subject, quad.object)}
+    types = [
+        quad
+        for node in nodes
+        if isinstance(node, ox.NamedNode)
+        for quad in data.quads_for_pattern(node, _RDF_TYPE, None, None)
+    ]
+    return same_as_lines([*links, *types], None, {})
+
+
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 def _add_reference(data: ox.Store) -> None:

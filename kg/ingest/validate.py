@@ -34,7 +34,7 @@ from kg.store import Store
 from kg.store.rdflib_memory import to_rdflib
 from kg.text_characters import escaped, fault, is_visible
 
-__all__ = ["ValidationReport", "is_well_typed", "validate_quads"]
+__all__ = ["ValidationReport", "is_well_typed", "same_as_lines", "validate_quads"]
 
 _PREFIXES = {
     "https://w3id.org/tmkg/ontology#": "tm:",
@@ -154,7 +154,7 @@ def validate_quads(
     report = ValidationReport(source=_source_label(origins))
     # checked here, not in an engine, so that both engines give one verdict
     report.violations += _undefined_terms(quads, origins or {})
-    report.violations += _same_as_faults(quads, store, origins or {})
+    report.violations += same_as_lines(quads, store, origins or {})
     report.violations += _ill_typed(quads, origins or {})
     report.warnings += date_order_warnings(quads, origins or {})
     restated = _ill_typed_statements(quads)
@@ -392,10 +392,11 @@ def _undefined_terms(quads: Sequence[ox.Quad], origins: Mapping[object, str]) ->
     return lines
 
 
-def _same_as_faults(
+def same_as_lines(
     quads: Sequence[ox.Quad], store: Store | None, origins: Mapping[object, str]
 ) -> list[str]:
-    """A line per owl:sameAs statement `kg.ingest.same_as` refuses."""
+    """A violation line per owl:sameAs statement of `quads` that `kg.ingest.same_as`
+    refuses (the types of its nodes read from `quads` and `store`)."""
     lines = []
     for subject, message in same_as_faults(quads, store):
         origin = origins.get(subject)
