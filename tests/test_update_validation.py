@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg import Settings
-from kg.errors import ValidationError
+from kg.errors import QueryError, ValidationError
 from kg.namespaces import PREFIXES
 from kg.sparql.service import SparqlService
 from tests.sparql_support import SparqlServer, seeded_service
@@ -245,3 +245,38 @@ def test_a_file_with_a_bad_same_as_is_refused(tmp_path, on_disk, link, refused) 
         with pytest.raises(ValidationError, match=refused):
             graph.load([data])
         assert set(graph.store.quads()) == before
+
+
+def _concat(times: int) -> str:
+    """An update storing the seed's objects concatenated `times` over (~250,000 characters
+    each time): a term no load would take."""
+    parts = ",".join(["?x"] * times)
+    return (
+        "INSERT { GRAPH <urn:x:g> { <urn:x:s> <urn:x:p> ?big } } WHERE { { "
+        f"SELECT (CONCAT({parts}) AS ?big) {{ {{ SELECT "
+        '(GROUP_CONCAT(STR(?o); separator=" ") AS ?x) { GRAPH ?g { ?s ?p ?o } } } } } }'
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "error", "said"),
+    [
+        # helper-110 F7: built terms past the load's limits were stored (kg export then
+        # wrote a file no load reads back), and past 16 MiB the server answered 500
+        (_concat(10), ValidationError, "longer than the 1,000,000 allowed"),
+        (_concat(100), QueryError, "longer than 16 MiB"),
+        (
+            "INSERT { GRAPH <urn:x:g> { ?i <urn:x:p> 1 } } WHERE { { SELECT (IRI(CONCAT("
+            '"urn:x:", ENCODE_FOR_URI(GROUP_CONCAT(STR(?o); separator="")))) AS ?i) '
+            "{ GRAPH ?g { ?s ?p ?o } } } }",
+            ValidationError,
+            "longer than the 65,536 allowed",
+        ),
+    ],
+    ids=["literal over 1,000,000", "literal over 16 MiB", "IRI over 65,536"],
+)
+def test_an_update_may_not_build_terms_a_load_refuses(service, body, error, said) -> None:
+    before = _state(service)
+    with pytest.raises(error, match=said):
+        _update(service, body)
+    assert _state(service) == before

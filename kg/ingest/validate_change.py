@@ -24,6 +24,7 @@ from collections.abc import Sequence
 
 import pyoxigraph as ox
 
+from kg.ingest.load import MAX_IRI_CHARS, MAX_LITERAL_CHARS
 from kg.ingest.same_as import BLANK_STAND_IN
 from kg.ingest.validate import ValidationReport, validate_quads
 from kg.store import Store
@@ -62,9 +63,30 @@ def validate_change(
     for subject in sorted((reduced | referrers | blank) - (added_subjects - blank), key=str):
         judged += [q for q in store.quads(subject) if q not in removed_set]
     report = validate_quads([_named(q) for q in judged], store, gone=gone)
+    report.violations += _too_long(added)
     report.violations = [_told(line) for line in report.violations]
     report.warnings = [_told(line) for line in report.warnings]
     return report
+
+
+def _too_long(added: Sequence[ox.Quad]) -> list[str]:
+    """A line per term longer than a load may bring (`MAX_LITERAL_CHARS`, `MAX_IRI_CHARS`):
+    an update can build one (``GROUP_CONCAT``, ``IRI(CONCAT(…))``: helper-110 F7), which
+    `kg export` would then write and no load read back."""
+    lines = []
+    for quad in added:
+        for term in (quad.subject, quad.predicate, quad.object, quad.graph_name):
+            if isinstance(term, ox.Literal) and len(term.value) > MAX_LITERAL_CHARS:
+                lines.append(
+                    f"a literal of {len(term.value)} characters is longer than the "
+                    f"{MAX_LITERAL_CHARS:,} allowed"
+                )
+            elif isinstance(term, ox.NamedNode) and len(term.value) > MAX_IRI_CHARS:
+                lines.append(
+                    f"an IRI of {len(term.value)} characters is longer than the "
+                    f"{MAX_IRI_CHARS:,} allowed"
+                )
+    return sorted(set(lines))
 
 
 def _gone(
