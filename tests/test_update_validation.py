@@ -280,3 +280,24 @@ def test_an_update_may_not_build_terms_a_load_refuses(service, body, error, said
     with pytest.raises(error, match=said):
         _update(service, body)
     assert _state(service) == before
+
+
+def test_a_blank_owner_is_read_when_its_registration_is_added_to(service) -> None:
+    """helper-110 F4: a registration owned by a blank-node company, stored by one update,
+    could not be added to by the next (422 'owner … is not a tm:Party')."""
+    _update(
+        service,
+        f"INSERT DATA {{ GRAPH <urn:x:b> {{ _:r a tm:Registration ; tm:mark <{ID}mark/aws> ; "
+        f"tm:owner _:p ; tm:jurisdiction <{ID}jurisdiction/US> ; tm:niceClass <{ID}nice/9> . "
+        '_:p a tm:Company ; schema:name "Blank Owner Ltd" } }',
+    )
+    _update(
+        service,
+        f"INSERT {{ GRAPH <urn:x:b> {{ ?r tm:niceClass <{ID}nice/42> }} }} "
+        "WHERE { GRAPH <urn:x:b> { ?r a tm:Registration } }",
+    )
+    assert service.graph.ask(
+        f"ASK {{ ?r tm:niceClass <{ID}nice/42> ; tm:owner ?p . ?p a tm:Company }}"
+    )
+    with pytest.raises(ValidationError, match="a tm:Party"):  # still judged: now no party
+        _update(service, "DELETE WHERE { GRAPH <urn:x:b> { ?p a tm:Company } }")
