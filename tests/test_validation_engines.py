@@ -140,3 +140,29 @@ def test_scans_find_what_the_per_constraint_queries_find(fragment: str, union: b
     assert len(scanned) == len(set(scanned))
     assert set(scanned) == expected
     assert expected or "subClassOf" in fragment or "nice/32x" in fragment
+
+
+@pytest.mark.parametrize(
+    ("amount", "valid"),
+    [
+        ("5", True),  # an xsd:integer, as SPARQL and Turtle write 5 (helper-110 F11: refused)
+        ("5.0", True),
+        ('"76460000"^^xsd:decimal', True),
+        ("0", True),
+        ("-3", False),
+        ('"5"^^xsd:double', False),
+        ('"five"', False),
+    ],
+)
+def test_an_amount_is_a_decimal_or_an_integer(amount: str, valid: bool) -> None:
+    fragment = (
+        f"<https://w3id.org/tmkg/id/event/j> a tm:Judgment ; tm:damages {amount} ; "
+        f"tm:costs {amount} .\n<https://w3id.org/tmkg/id/claim/c> tm:claimAmount {amount} ."
+    )
+    parsed = parse_bytes(
+        (PREFIXES + CONTEXT + fragment).encode(), name="amount.ttl", rdf_format=ox.RdfFormat.TURTLE
+    )
+    reference, compiled = both(list(parsed.quads))
+    amounts = [v for v in reference.violations if "xsd:decimal" in v]
+    assert (not amounts) is valid, reference
+    assert compiled.violations == reference.violations
