@@ -49,7 +49,9 @@ __all__ = [
     "parse_file",
     "parse_files",
     "refuse_reference_quads",
+    "too_long",
     "too_long_iri",
+    "too_long_literal",
     "too_long_term",
     "user_graph",
 ]
@@ -95,10 +97,27 @@ def too_long_term(error: MemoryError, name: str) -> ParseError:
     )
 
 
+def too_long(kind: str, length: int) -> str:
+    """What is said of a ``"literal"`` or ``"IRI"`` of `length` characters, past its limit
+    (`MAX_LITERAL_CHARS`, `MAX_IRI_CHARS`)."""
+    if kind == "literal":
+        return f"a literal of {length} characters is longer than the {MAX_LITERAL_CHARS:,} allowed"
+    return f"an IRI of {length} characters is longer than the {MAX_IRI_CHARS:,} allowed"
+
+
+def too_long_literal(length: int, name: str) -> ParseError:
+    """The error for a literal of `length` characters, past `MAX_LITERAL_CHARS`."""
+    return ParseError(
+        too_long("literal", length),
+        path=name,
+        suggestion="store large documents elsewhere and link them by IRI",
+    )
+
+
 def too_long_iri(length: int, name: str) -> ParseError:
     """The error for an IRI of `length` characters, past `MAX_IRI_CHARS`."""
     return ParseError(
-        f"an IRI of {length} characters is longer than the {MAX_IRI_CHARS:,} allowed",
+        too_long("IRI", length),
         path=name,
         suggestion="shorten the identifier; put long text in a literal",
     )
@@ -567,12 +586,7 @@ def _skolemize(
         if isinstance(term, ox.Literal) and len(term.datatype.value) > MAX_IRI_CHARS:
             raise too_long_iri(len(term.datatype.value), name)
         if isinstance(term, ox.Literal) and len(term.value) > MAX_LITERAL_CHARS:
-            raise ParseError(
-                f"a literal of {len(term.value)} characters is longer than the "
-                f"{MAX_LITERAL_CHARS:,} allowed",
-                path=name,
-                suggestion="store large documents elsewhere and link them by IRI",
-            )
+            raise too_long_literal(len(term.value), name)
         if isinstance(term, ox.Triple):
             raise ParseError(
                 f"quoted triples (RDF-star) are not supported: {term}",

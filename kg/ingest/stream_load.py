@@ -48,6 +48,7 @@ from kg.ingest.load import (
     file_graph,
     refuse_reference_quads,
     too_long_iri,
+    too_long_literal,
     too_long_term,
     user_graph,
 )
@@ -70,6 +71,7 @@ from kg.store.crashpoints import reached
 from kg.store.oxigraph import OxigraphStore, Stage, make_room, scan_checkpoint_path
 from kg.store.oxigraph_input import require_utf8
 
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _tqdm = lazy_module("tqdm")  # progress bars: only a load of a big file on a terminal
 
 __all__ = [
@@ -337,12 +339,7 @@ def judge_loaded(
         if stock.longest_iri > MAX_IRI_CHARS:
             raise too_long_iri(stock.longest_iri, names)
         if stock.longest_literal > MAX_LITERAL_CHARS:
-            raise ParseError(
-                f"a literal of {stock.longest_literal} characters is longer than the "
-                f"{MAX_LITERAL_CHARS:,} allowed",
-                path=names,
-                suggestion="store large documents elsewhere and link them by IRI",
-            )
+            raise too_long_literal(stock.longest_literal, names)
         if scans is None:
             _add_reference(data)
             if existing is not None:
@@ -391,9 +388,6 @@ def _same_as_lines(data: ox.Store) -> list[str]:
         for quad in data.quads_for_pattern(node, _RDF_TYPE, None, None)
     ]
     return same_as_lines([*links, *types], None, {})
-
-
-_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 def _add_reference(data: ox.Store) -> None:

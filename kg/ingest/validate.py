@@ -384,12 +384,7 @@ def _ill_typed(quads: Sequence[ox.Quad], origins: Mapping[object, str]) -> list[
 
 def _undefined_terms(quads: Sequence[ox.Quad], origins: Mapping[object, str]) -> list[str]:
     """A line per term in tmkg's namespace the ontology does not define (`undefined_terms`)."""
-    lines = []
-    for term in undefined_terms(quads):
-        origin = origins.get(term.subject)
-        where = f"{origin}: " if origin else ""
-        lines.append(f"{where}{_compact(to_rdflib(term.subject))}: {term.message}")
-    return lines
+    return [_subject_line(term.subject, term.message, origins) for term in undefined_terms(quads)]
 
 
 def same_as_lines(
@@ -397,12 +392,14 @@ def same_as_lines(
 ) -> list[str]:
     """A violation line per owl:sameAs statement of `quads` that `kg.ingest.same_as`
     refuses (the types of its nodes read from `quads` and `store`)."""
-    lines = []
-    for subject, message in same_as_faults(quads, store):
-        origin = origins.get(subject)
-        where = f"{origin}: " if origin else ""
-        lines.append(f"{where}{_compact(to_rdflib(subject))}: {message}")
-    return lines
+    return [_subject_line(s, message, origins) for s, message in same_as_faults(quads, store)]
+
+
+def _subject_line(subject: object, message: str, origins: Mapping[object, str]) -> str:
+    """A violation line about `subject`: its file (from `origins`, if known), it, `message`."""
+    origin = origins.get(subject)
+    where = f"{origin}: " if origin else ""
+    return f"{where}{_compact(to_rdflib(subject))}: {message}"
 
 
 def _store_context(

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 
 import pyoxigraph as ox
 
-from kg.ingest.load import MAX_IRI_CHARS, MAX_LITERAL_CHARS
+from kg.ingest.load import MAX_IRI_CHARS, MAX_LITERAL_CHARS, too_long
 from kg.ingest.same_as import BLANK_STAND_IN
 from kg.ingest.validate import ValidationReport, validate_quads
 from kg.store import Store
@@ -33,8 +33,7 @@ __all__ = ["validate_change"]
 
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _SUBCLASS_OF = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
-_STAND_IN = BLANK_STAND_IN
-_TOLD = re.compile(r"<?" + re.escape(_STAND_IN) + r"([^>\s]*)>?")
+_TOLD = re.compile(r"<?" + re.escape(BLANK_STAND_IN) + r"([^>\s]*)>?")
 
 
 def validate_change(
@@ -84,15 +83,9 @@ def _too_long(added: Sequence[ox.Quad]) -> list[str]:
     for quad in added:
         for term in (quad.subject, quad.predicate, quad.object, quad.graph_name):
             if isinstance(term, ox.Literal) and len(term.value) > MAX_LITERAL_CHARS:
-                lines.append(
-                    f"a literal of {len(term.value)} characters is longer than the "
-                    f"{MAX_LITERAL_CHARS:,} allowed"
-                )
+                lines.append(too_long("literal", len(term.value)))
             elif isinstance(term, ox.NamedNode) and len(term.value) > MAX_IRI_CHARS:
-                lines.append(
-                    f"an IRI of {len(term.value)} characters is longer than the "
-                    f"{MAX_IRI_CHARS:,} allowed"
-                )
+                lines.append(too_long("IRI", len(term.value)))
     return sorted(set(lines))
 
 
@@ -119,7 +112,7 @@ def _named(quad: ox.Quad) -> ox.Quad:
 
 
 def _stand_in(term: object) -> object:
-    return ox.NamedNode(_STAND_IN + term.value) if isinstance(term, ox.BlankNode) else term
+    return ox.NamedNode(BLANK_STAND_IN + term.value) if isinstance(term, ox.BlankNode) else term
 
 
 def _told(line: str) -> str:

@@ -369,11 +369,10 @@ def _case_report(analyst: Analyst, case: str, nodes: int, when: _When) -> Report
     )
     involved = {p.id for p in (*summary.plaintiffs, *summary.defendants)}
     marks = {m.id for m in summary.marks}
+    sides = _parties_only(analyst, involved)
     conflicts = [
         c  # the parties' conflicts (kg conflicts --party: their marks' meetings searched)
-        for c in analyst.conflicts(
-            jurisdiction=code, party=sorted(_parties_only(analyst, involved)), **when.arguments()
-        )
+        for c in analyst.conflicts(jurisdiction=code, party=sorted(sides), **when.arguments())
         if {m.id for m in c.marks if m} & (marks | {u.mark.id for u in usages})
     ][:MAX_CONFLICTS]
     findings: list[PriorityFinding] = []
@@ -386,7 +385,6 @@ def _case_report(analyst: Analyst, case: str, nodes: int, when: _When) -> Report
         )
     else:
         note = "The case names no mark with a class and jurisdiction to decide priority for."
-    sides = _parties_only(analyst, involved)
     pairs = [
         (a, b)
         for a in summary.plaintiffs
