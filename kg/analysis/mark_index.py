@@ -595,52 +595,88 @@ class MarkIndex:
             return set()
         rules = sorted(k for k in keys if k[:2] in RULE_KEY_KINDS or k[:2] in ANCHOR_KINDS)
         spelling = sorted(keys.difference(rules))
+        with self._lock:
+            ids = set(self._key_members(rules))  # every text of a rule key is a candidate
+            met = self._key_members(spelling)
+            ids.update(
+                self._alike_enough(text, met, min_similarity)
+                if min_similarity >= _PHONETIC_CUTOFF
+                else met
+            )
+            return self._marks_of(ids)
+
+    def _key_members(self, keys: list[str]) -> dict[int, str]:
+        """The ids of the texts under `keys` (sorted), each with one key it is under: a
+        roman key (``R:``) if it has one, else the key asking least of its spelling
+        (`_cutoff_rank`). Called with the lock held."""
+        met: dict[int, str] = {}
+        for start in range(0, len(keys), _CHUNK):
+            chunk = keys[start : start + _CHUNK]
+            rows = self._db.execute(
+                f"SELECT key, id FROM text_lookup WHERE key IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            for key, id_ in rows:
+                held = met.get(id_)
+                if held is None or _cutoff_rank(key) < _cutoff_rank(held):
+                    met[id_] = key
+        return met
+
+    def _alike_enough(self, text: str, met: dict[int, str], min_similarity: float) -> list[int]:
+        """The ids of `met` (text id -> the key it was met by) whose romanized form is equal
+        to `text`'s, met by a roman key (one form whole: LO CO / LOCO), or OSA-alike to it by
+        the key's cutoff: `_HEARD_CUTOFF` for a pronunciation key, `min_similarity` for an
+        edit key (``D:``, ``P:``, ``S:``) between marks up to `AFFIX_MAX_LENGTH` letters,
+        else `_PHONETIC_CUTOFF`; a text read with numbers as words (`spoken_forms`) by any
+        of its forms. Scored in C++ (rapidfuzz ``cdist``), a chunk of texts at a time."""
         roman = comparable_form(text)
         forms = (roman, *spoken_forms(text))  # numbers said as words: the `numeral` rule
-        prefilter = min_similarity >= _PHONETIC_CUTOFF
         edit_cutoff = max(_PHONETIC_CUTOFF, min_similarity - 1e-6)  # as _FUZZY_CUTOFF
-
-        def cutoff(key: str, other: str) -> float:
-            if key.startswith(SOUND_KEY):
-                return _HEARD_CUTOFF
-            if key[:2] in _EDIT_KINDS and max(len(roman), len(other)) <= AFFIX_MAX_LENGTH:
-                return edit_cutoff
-            return _PHONETIC_CUTOFF
-
-        found: set[str] = set()
-        with self._lock:
-            for start in range(0, len(rules), _CHUNK):
-                chunk = rules[start : start + _CHUNK]
-                rows = self._db.execute(
-                    "SELECT DISTINCT m.iri FROM text_lookup k JOIN texts t ON t.id = k.id "
-                    "JOIN marks m ON m.text = t.text "
-                    f"WHERE k.key IN ({','.join('?' * len(chunk))})",
-                    chunk,
-                )
-                found.update(iri for (iri,) in rows)
-            for start in range(0, len(spelling), _CHUNK):
-                chunk = spelling[start : start + _CHUNK]
-                marks = ",".join("?" * len(chunk))
-                rows = self._db.execute(
-                    "SELECT DISTINCT k.key, m.iri, t.roman, t.text FROM text_lookup k "
-                    "JOIN texts t ON t.id = k.id JOIN marks m ON m.text = t.text "
-                    f"WHERE k.key IN ({marks})",
-                    chunk,
-                )
-                found.update(
-                    iri
-                    for key, iri, other, other_text in rows
-                    if not prefilter
-                    or other == roman
-                    or key.startswith(ROMAN_KEY)  # one form whole (LO CO / LOCO)
-                    or OSA.normalized_similarity(roman, other, score_cutoff=cutoff(key, other))
+        kept = [id_ for id_, key in met.items() if key.startswith(ROMAN_KEY)]
+        asked = sorted(id_ for id_, key in met.items() if not key.startswith(ROMAN_KEY))
+        for start in range(0, len(asked), _CHUNK):
+            chunk = asked[start : start + _CHUNK]
+            rows = self._db.execute(
+                f"SELECT id, roman, text FROM texts WHERE id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ).fetchall()
+            scores = process.cdist(
+                [roman],
+                [other for _, other, _ in rows],
+                scorer=OSA.normalized_similarity,
+                dtype=np.float64,
+            )[0]
+            for (id_, other, other_text), score in zip(rows, scores, strict=True):
+                key = met[id_]
+                if key.startswith(SOUND_KEY):
+                    cutoff = _HEARD_CUTOFF
+                elif key[:2] in _EDIT_KINDS and max(len(roman), len(other)) <= AFFIX_MAX_LENGTH:
+                    cutoff = edit_cutoff
+                else:
+                    cutoff = _PHONETIC_CUTOFF
+                if (
+                    other == roman
+                    or score >= cutoff
                     or (
                         (len(forms) > 1 or _DIGIT.search(other) is not None)
-                        and _any_alike(
-                            forms, (other, *spoken_forms(other_text)), cutoff(key, other)
-                        )
+                        and _any_alike(forms, (other, *spoken_forms(other_text)), cutoff)
                     )
-                )
+                ):
+                    kept.append(id_)
+        return kept
+
+    def _marks_of(self, ids: Iterable[int]) -> set[str]:
+        """The IRIs of the marks whose text has one of `ids`. Called with the lock held."""
+        found: set[str] = set()
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), _CHUNK):
+            chunk = ordered[start : start + _CHUNK]
+            rows = self._db.execute(
+                "SELECT m.iri FROM texts t JOIN marks m ON m.text = t.text "
+                f"WHERE t.id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            found.update(iri for (iri,) in rows)
         return found
 
     def similar_marks(
@@ -1077,6 +1113,17 @@ def _spoken_pairs(
                 )
             ):
                 yield (q, c) if q < c else (c, q)
+
+
+def _cutoff_rank(key: str) -> int:
+    """How little a key asks of a text's spelling for `MarkIndex._candidates` (lowest
+    first): a roman key nothing, a pronunciation key `_HEARD_CUTOFF`, an edit key (``D:``,
+    ``P:``, ``S:``) the most, up to `min_similarity`, any other `_PHONETIC_CUTOFF`."""
+    if key.startswith(ROMAN_KEY):
+        return 0
+    if key.startswith(SOUND_KEY):
+        return 1
+    return 3 if key[:2] in _EDIT_KINDS else 2
 
 
 def _any_alike(these: Sequence[str], those: Sequence[str], cutoff: float) -> bool:
