@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from kg.analysis import rule_blocking
 from kg.analysis.conflicts import candidate_text_pairs
+from kg.analysis.mark_index import MarkIndex
 from kg.analysis.rule_blocking import bucket_pairs, lookup_keys
 from kg.analysis.similarity import DEFAULT_MIN_SIMILARITY, blocking_keys, compare
 from tests.similarity_support import assert_register_pairs_by
@@ -74,6 +75,40 @@ def test_a_common_ending_makes_no_bucket(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(rule_blocking, "MAX_SHARED_ENDING", 2)
     assert not list(bucket_pairs(key, range(3), texts.__getitem__, lambda _: True))
     assert compare("BELUMIRA", "DOLUMIRA").reasons == ("ending",)
+
+
+@pytest.mark.parametrize(
+    ("asked", "others"),
+    [
+        ("Corlodor", ["TORSODOR", "COLMODOR"]),  # met only by their ending's T: key
+        ("BELUMIRA", ["FALUMIRA", "SKELUMIRA"]),
+        ("FAVOLIZIA", ["RAGOLIZIA", "MEROLIZIA"]),
+    ],
+)
+def test_a_question_leaves_out_a_common_ending_as_the_register_does(
+    monkeypatch: pytest.MonkeyPatch, asked: str, others: list[str]
+) -> None:
+    """A mark asked about in its own words meets the marks of a diluted ``T:`` bucket no more
+    than the same mark in the register does (`rule_blocking.diluted`): one answer whether or
+    not the register holds the words asked."""
+    marks = {f"m{i}": text for i, text in enumerate([*others, "ZEBRA"])}
+
+    def asked_alone() -> set[str]:
+        index = MarkIndex(None)
+        index.sync(marks)
+        found = index.candidates(asked)
+        return {marks[iri] for iri in found if compare(asked, marks[iri]).score >= 0.8}
+
+    def held() -> set[str]:
+        index = MarkIndex(None)
+        index.sync({**marks, "asked": asked})
+        found = index.similar_marks(asked) or {}
+        return {marks[iri] for iri in found if iri != "asked"}
+
+    assert asked_alone() == held() == {t for t in others if "ending" in compare(asked, t).reasons}
+    monkeypatch.setattr(rule_blocking, "MAX_SHARED_ENDING", 1)  # every T: bucket is diluted
+    assert asked_alone() == held()
+    assert all("ending" not in compare(asked, t).reasons for t in asked_alone())
 
 
 @st.composite

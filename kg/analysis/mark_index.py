@@ -56,7 +56,18 @@ from kg.analysis.foreign_words import dictionaries_installed
 from kg.analysis.index_workers import IndexWorkerError, IndexWorkers, worker_count
 from kg.analysis.phonetics import PHONETIC_TAGS, phonetic_codes
 from kg.analysis.phonetics import vowels as _vowels  # compare's phonetic rule asks for them
-from kg.analysis.rule_blocking import ANCHOR_KINDS, RULE_KEY_KINDS, bucket_pairs, lookup_keys
+from kg.analysis.rule_blocking import (
+    ANCHOR_KINDS,
+    CHECKED_KINDS,
+    DILUTED_KINDS,
+    MAX_SHARED_ENDING,
+    MAX_SHARED_FIRST_WORD,
+    RULE_KEY_KINDS,
+    bucket_pairs,
+    diluted,
+    lookup_keys,
+    pairs_with,
+)
 from kg.analysis.similar_table import SimilarTable
 from kg.analysis.similarity import (
     DEFAULT_MIN_SIMILARITY,
@@ -581,42 +592,154 @@ class MarkIndex:
         return found
 
     def _candidates(self, text: str, min_similarity: float) -> set[str]:
-        """Marks that may be similar to `text`: sharing a blocking key with it, a rule key
-        only with its anchor (`kg.analysis.rule_blocking.lookup_keys`). Those met by a
-        spelling or sound key only are kept when their romanized forms are equal or at least
-        `PHONETIC_MIN_EDIT` alike (`HEARD_MIN_EDIT` by a pronunciation key; all of them when
-        `min_similarity` is lower): `compare`'s spelling and sound reasons need that much,
-        its other rules have keys of their own. So a mark met by an edit key alone (``D:``,
-        ``P:``, ``S:``) scores no more than its edit similarity, and is kept when that reaches
-        `min_similarity` (its buckets grow with the register, and `compare` costs ~25 µs a
-        mark); past `AFFIX_MAX_LENGTH`, where the rule keys stop, as any spelling."""
-        keys = lookup_keys(blocking_keys(text))
+        """Marks that may be similar to `text`. From `SIMILAR_FLOOR` up, the marks of the
+        texts the register-wide comparison pairs with it were it a text of the index
+        (`_paired`), so a question's own words and the same words in the register
+        (`similar_marks`) get one answer; below, every mark that may score
+        `min_similarity` (`_met`)."""
+        keys = blocking_keys(text)
         if not keys:
             return set()
-        rules = sorted(k for k in keys if k[:2] in RULE_KEY_KINDS or k[:2] in ANCHOR_KINDS)
-        spelling = sorted(keys.difference(rules))
         with self._lock:
-            ids = set(self._key_members(rules))  # every text of a rule key is a candidate
-            met = self._key_members(spelling)
-            ids.update(
-                self._alike_enough(text, met, min_similarity)
-                if min_similarity >= _PHONETIC_CUTOFF
-                else met
-            )
+            if min_similarity >= SIMILAR_FLOOR:
+                ids = self._paired(text, keys)
+            else:
+                ids = self._met(text, keys, min_similarity)
             return self._marks_of(ids)
+
+    def _paired(self, text: str, keys: frozenset[str]) -> set[int]:
+        """The ids of the texts that `compare_new_texts` would pair with `text` (of blocking
+        keys `keys`) were it a new text: in a bucket of its rule keys (looked up by their
+        anchor twins, `kg.analysis.rule_blocking.lookup_keys`; diluted buckets left out;
+        ``T:`` and ``O:`` members checked by their rule; two marks in another script not
+        paired by ``X:``), or in a bucket of its spelling and sound keys (`_bucket_keys`)
+        and alike enough for that bucket (`_cutoff`, `_spoken_pairs`). Called with the lock
+        held."""
+        roman = comparable_form(text)
+        held = self._db.execute("SELECT 1 FROM texts WHERE text = ?", (text,)).fetchone()
+        rules = sorted(
+            k for k in lookup_keys(keys) if k[:2] in RULE_KEY_KINDS or k[:2] in ANCHOR_KINDS
+        )
+        rules = [key for key in rules if not self._diluted(key, asking=held is None)]
+        ids: set[int] = set()
+        for key, members in self._buckets_of(rules, "text_lookup").items():
+            if key[:2] in CHECKED_KINDS:
+                members = self._checked(key, text, members)
+            elif key[:2] == "X:" and "x:" + key[2:] in keys:  # two in another script: no pair
+                others = self._buckets_of(["x:" + key[2:]], "text_lookup")
+                members = sorted(set(members).difference(*others.values()))
+            ids.update(members)
+        spelling = sorted(k for k in _bucket_keys(text, roman, keys) if k[:2] not in RULE_KEY_KINDS)
+        cutoffs: dict[int, float] = {}
+        for key, members in self._buckets_of(spelling, "text_keys").items():
+            cutoff = 0.0 if key.startswith(ROMAN_KEY) else _cutoff(key)  # one form: e = 1
+            for id_ in members:
+                cutoffs[id_] = min(cutoff, cutoffs.get(id_, cutoff))
+        ids.update(self._alike_ids(text, roman, cutoffs))
+        return ids
+
+    def _rows_in(self, query: str, values: Sequence[object]) -> Iterator[tuple[Any, ...]]:
+        """The rows of `query`, whose ``{}`` is a list of parameters, for `values` a chunk
+        (`_CHUNK`) at a time. Called with the lock held."""
+        for start in range(0, len(values), _CHUNK):
+            chunk = values[start : start + _CHUNK]
+            yield from self._db.execute(query.format(",".join("?" * len(chunk))), chunk)
+
+    def _buckets_of(self, keys: list[str], table: str) -> dict[str, list[int]]:
+        """The ids under each of `keys` (sorted) in `table` (``text_lookup`` or
+        ``text_keys``), in id order. Called with the lock held."""
+        found: dict[str, list[int]] = {}
+        for key, id_ in self._rows_in(f"SELECT key, id FROM {table} WHERE key IN ({{}})", keys):
+            found.setdefault(key, []).append(id_)
+        return found
+
+    def _checked(self, key: str, text: str, members: list[int]) -> list[int]:
+        """Those of `members` (text ids) that a bucket of `key` (``T:``, ``O:``) pairs with
+        `text`, its rule checked as `kg.analysis.rule_blocking.bucket_pairs` checks it.
+        Called with the lock held."""
+        texts = dict(self._texts_of(members))
+        return [
+            i
+            for i, ok in zip(
+                members, pairs_with(key, text, [texts[i] for i in members]), strict=True
+            )
+            if ok
+        ]
+
+    def _texts_of(self, ids: Sequence[int]) -> Iterator[tuple[int, str]]:
+        return self._rows_in("SELECT id, text FROM texts WHERE id IN ({})", ids)
+
+    def _alike_ids(self, text: str, roman: str, cutoffs: Mapping[int, float]) -> list[int]:
+        """The ids of `cutoffs` (text id -> the least edit similarity its bucket asks) whose
+        romanized form is that alike to `roman` (OSA, in C++: rapidfuzz ``cdist``), or one of
+        whose forms with numbers said as words is alike to one of `text`'s (`_spoken_pairs`).
+        Called with the lock held."""
+        said = spoken_forms(text)
+        kept = []
+        rows, scores = self._scored(roman, sorted(cutoffs))
+        for (id_, other, other_text), score in zip(rows, scores, strict=True):
+            cutoff = cutoffs[id_]
+            if score >= cutoff:
+                kept.append(id_)
+            elif said or any(c.isdigit() for c in other_text):
+                theirs = spoken_forms(other_text)
+                if (said or theirs) and _any_alike((roman, *said), (other, *theirs), cutoff):
+                    kept.append(id_)
+        return kept
+
+    def _scored(
+        self, roman: str, ids: Sequence[int]
+    ) -> tuple[list[tuple[int, str, str]], Sequence[float]]:
+        """The texts of `ids` (id, romanized form, text) and the OSA similarity of each form
+        to `roman`, computed in C++ (rapidfuzz ``cdist``). Called with the lock held."""
+        rows = list(self._rows_in("SELECT id, roman, text FROM texts WHERE id IN ({})", ids))
+        if not rows:
+            return rows, []
+        others = [other for _, other, _ in rows]
+        scores = process.cdist([roman], others, scorer=OSA.normalized_similarity, dtype=np.float64)
+        return rows, scores[0]
+
+    def _met(self, text: str, keys: frozenset[str], min_similarity: float) -> set[int]:
+        """The ids of the texts that may score `min_similarity` (below `SIMILAR_FLOOR`) with
+        `text`: sharing a blocking key with it, a rule key only with its anchor
+        (`kg.analysis.rule_blocking.lookup_keys`). Those met by a spelling or sound key only
+        are kept when their romanized forms are equal or at least `PHONETIC_MIN_EDIT` alike
+        (`HEARD_MIN_EDIT` by a pronunciation key; all of them when `min_similarity` is
+        lower): `compare`'s spelling and sound reasons need that much, its other rules have
+        keys of their own. Called with the lock held."""
+        looked = lookup_keys(keys)
+        rules = sorted(k for k in looked if k[:2] in RULE_KEY_KINDS or k[:2] in ANCHOR_KINDS)
+        spelling = sorted(looked.difference(rules))
+        rules = [key for key in rules if not self._diluted(key, asking=True)]
+        ids = set(self._key_members(rules))  # every text of a rule key is a candidate
+        met = self._key_members(spelling)
+        ids.update(
+            self._alike_enough(text, met, min_similarity)
+            if min_similarity >= _PHONETIC_CUTOFF
+            else met
+        )
+        return ids
+
+    def _diluted(self, key: str, *, asking: bool) -> bool:
+        """Whether the bucket of `key` is a diluted element that proposes no pairs
+        (`kg.analysis.rule_blocking.diluted`), with the text asked about in it when `asking`
+        (a text the index does not hold): counted up to one past the largest size kept.
+        Called with the lock held."""
+        if key[:2] not in DILUTED_KINDS:
+            return False
+        most = max(MAX_SHARED_ENDING, MAX_SHARED_FIRST_WORD) + 1
+        (members,) = self._db.execute(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM text_keys WHERE key = ? LIMIT ?)", (key, most)
+        ).fetchone()
+        return diluted(key, members + asking)
 
     def _key_members(self, keys: list[str]) -> dict[int, str]:
         """The ids of the texts under `keys` (sorted), each with one key it is under: a
         roman key (``R:``) if it has one, else the key asking least of its spelling
         (`_cutoff_rank`). Called with the lock held."""
         met: dict[int, str] = {}
-        for start in range(0, len(keys), _CHUNK):
-            chunk = keys[start : start + _CHUNK]
-            rows = self._db.execute(
-                f"SELECT key, id FROM text_lookup WHERE key IN ({','.join('?' * len(chunk))})",
-                chunk,
-            )
-            for key, id_ in rows:
+        for key, members in self._buckets_of(keys, "text_lookup").items():
+            for id_ in members:
                 held = met.get(id_)
                 if held is None or _cutoff_rank(key) < _cutoff_rank(held):
                     met[id_] = key
@@ -628,56 +751,36 @@ class MarkIndex:
         the key's cutoff: `_HEARD_CUTOFF` for a pronunciation key, `min_similarity` for an
         edit key (``D:``, ``P:``, ``S:``) between marks up to `AFFIX_MAX_LENGTH` letters,
         else `_PHONETIC_CUTOFF`; a text read with numbers as words (`spoken_forms`) by any
-        of its forms. Scored in C++ (rapidfuzz ``cdist``), a chunk of texts at a time."""
+        of its forms (`_scored`)."""
         roman = comparable_form(text)
         forms = (roman, *spoken_forms(text))  # numbers said as words: the `numeral` rule
         edit_cutoff = max(_PHONETIC_CUTOFF, min_similarity - 1e-6)  # as _FUZZY_CUTOFF
         kept = [id_ for id_, key in met.items() if key.startswith(ROMAN_KEY)]
         asked = sorted(id_ for id_, key in met.items() if not key.startswith(ROMAN_KEY))
-        for start in range(0, len(asked), _CHUNK):
-            chunk = asked[start : start + _CHUNK]
-            rows = self._db.execute(
-                f"SELECT id, roman, text FROM texts WHERE id IN ({','.join('?' * len(chunk))})",
-                chunk,
-            ).fetchall()
-            scores = process.cdist(
-                [roman],
-                [other for _, other, _ in rows],
-                scorer=OSA.normalized_similarity,
-                dtype=np.float64,
-            )[0]
-            for (id_, other, other_text), score in zip(rows, scores, strict=True):
-                key = met[id_]
-                if key.startswith(SOUND_KEY):
-                    cutoff = _HEARD_CUTOFF
-                elif key[:2] in _EDIT_KINDS and max(len(roman), len(other)) <= AFFIX_MAX_LENGTH:
-                    cutoff = edit_cutoff
-                else:
-                    cutoff = _PHONETIC_CUTOFF
-                if (
-                    other == roman
-                    or score >= cutoff
-                    or (
-                        (len(forms) > 1 or _DIGIT.search(other) is not None)
-                        and _any_alike(forms, (other, *spoken_forms(other_text)), cutoff)
-                    )
-                ):
-                    kept.append(id_)
+        rows, scores = self._scored(roman, asked)
+        for (id_, other, other_text), score in zip(rows, scores, strict=True):
+            key = met[id_]
+            if key.startswith(SOUND_KEY):
+                cutoff = _HEARD_CUTOFF
+            elif key[:2] in _EDIT_KINDS and max(len(roman), len(other)) <= AFFIX_MAX_LENGTH:
+                cutoff = edit_cutoff
+            else:
+                cutoff = _PHONETIC_CUTOFF
+            if (
+                other == roman
+                or score >= cutoff
+                or (
+                    (len(forms) > 1 or _DIGIT.search(other) is not None)
+                    and _any_alike(forms, (other, *spoken_forms(other_text)), cutoff)
+                )
+            ):
+                kept.append(id_)
         return kept
 
     def _marks_of(self, ids: Iterable[int]) -> set[str]:
         """The IRIs of the marks whose text has one of `ids`. Called with the lock held."""
-        found: set[str] = set()
-        ordered = sorted(ids)
-        for start in range(0, len(ordered), _CHUNK):
-            chunk = ordered[start : start + _CHUNK]
-            rows = self._db.execute(
-                "SELECT m.iri FROM texts t JOIN marks m ON m.text = t.text "
-                f"WHERE t.id IN ({','.join('?' * len(chunk))})",
-                chunk,
-            )
-            found.update(iri for (iri,) in rows)
-        return found
+        query = "SELECT m.iri FROM texts t JOIN marks m ON m.text = t.text WHERE t.id IN ({})"
+        return {iri for (iri,) in self._rows_in(query, sorted(ids))}
 
     def similar_marks(
         self, text: str, min_similarity: float = SIMILAR_FLOOR
@@ -982,6 +1085,19 @@ def _pair_keys(keys: frozenset[str], roman: str, vowels: str) -> set[str]:
     return found
 
 
+def _bucket_keys(
+    text: str, roman: str, keys: frozenset[str], vowels: str | None = None
+) -> set[str]:
+    """The buckets `text` (romanized `roman`, of blocking keys `keys`) is compared in:
+    `_pair_keys`, and the sound and vowels of its readings with numbers said as words (the
+    `numeral` rule)."""
+    vowels = _vowels(roman) if vowels is None else vowels
+    paired = _pair_keys(keys, roman, vowels)
+    for spoken in spoken_forms(text):
+        paired.update(f"V{code}|{_vowels(spoken)}" for code in phonetic_codes(spoken))
+    return paired
+
+
 def _distinct_pairs(
     groups: Iterable[np.ndarray], folder: Path | None = None
 ) -> Iterator[tuple[int, int]]:
@@ -1204,10 +1320,7 @@ def _keyed_texts(texts: list[str]) -> _KeyedTexts:
         keys = blocking_keys(text)
         forms.append((roman, vowels))
         lookup.append(list(keys))
-        paired = _pair_keys(keys, roman, vowels)
-        for spoken in spoken_forms(text):  # the `numeral` rule: its readings' sound and vowels
-            paired.update(f"V{code}|{_vowels(spoken)}" for code in phonetic_codes(spoken))
-        buckets.append(list(paired))
+        buckets.append(list(_bucket_keys(text, roman, keys, vowels)))
     return forms, _json(lookup), _json(buckets)
 
 

@@ -82,7 +82,8 @@ them; within a bucket only the pairs in the last column go on to `compare`.
 A ``F:`` bucket of more than :data:`MAX_SHARED_FIRST_WORD` marks is not expanded: a first
 word that so many marks of the register begin with is diluted, as examiners weigh a shared
 element that many third parties use (USPTO TMEP 1207.01(d)(iii)). `compare` alone still
-scores such a pair as ``shared-element``; a register-wide search does not propose it. The
+scores such a pair as ``shared-element``; neither a register-wide search nor a question
+about one mark proposes it (:func:`diluted`). The
 same holds for an ``L:`` bucket (three syllables that so many marks begin with), and for a
 ``T:`` bucket of more than :data:`MAX_SHARED_ENDING` marks: an ending that so many words of
 one length and rhythm share is a common suffix (``-ATION``, ``-LINE``), a weak element that
@@ -144,11 +145,15 @@ from kg.analysis.verbal import verbal_element
 
 __all__ = [
     "ANCHOR_KINDS",
+    "CHECKED_KINDS",
+    "DILUTED_KINDS",
     "MAX_SHARED_ENDING",
     "MAX_SHARED_FIRST_WORD",
     "RULE_KEY_KINDS",
     "bucket_pairs",
+    "diluted",
     "lookup_keys",
+    "pairs_with",
     "rule_keys",
 ]
 
@@ -443,16 +448,47 @@ def bucket_pairs(
         yield from _anchored(anchors, members, new)
     elif kind == "O:":
         yield from _vowel_change_pairs(members, text_of, new)
-    elif kind in ("F:", "L:") and len(members) > MAX_SHARED_FIRST_WORD:
+    elif diluted(key, len(members)):
         return
     elif kind == "T:":
-        if len(members) <= MAX_SHARED_ENDING:
-            yield from _ending_pairs(members, text_of, new)
+        yield from _ending_pairs(members, text_of, new)
     else:  # F:, L:, Q:, J: and G: (kg.analysis.homoglyphs) buckets: every pair
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
                 if new(a) or new(b):
                     yield (a, b) if a < b else (b, a)
+
+
+DILUTED_KINDS = ("F:", "L:", "T:")
+"""The kinds of rule key whose bucket proposes no pairs past a size (`diluted`)."""
+
+
+def diluted(key: str, members: int) -> bool:
+    """Whether a bucket of `members` texts under `key` is a diluted element that proposes no
+    pairs (module docs): a ``F:`` or ``L:`` bucket of more than `MAX_SHARED_FIRST_WORD`
+    texts, a ``T:`` bucket of more than `MAX_SHARED_ENDING`. A register-wide search and a
+    question about one mark (`kg.analysis.mark_index.MarkIndex.candidates`) both leave such
+    buckets out, so a mark of the register and the same words asked get the same answer."""
+    kind = key[:2]
+    if kind == "T:":
+        return members > MAX_SHARED_ENDING
+    return kind in DILUTED_KINDS and members > MAX_SHARED_FIRST_WORD
+
+
+CHECKED_KINDS = ("T:", "O:")
+"""The kinds of rule key whose bucket's members are checked by their rule before `compare`
+(`_checked_pairs`): the key alone does not decide it."""
+
+
+def pairs_with(key: str, text: str, others: Sequence[str]) -> list[bool]:
+    """For each of `others`, texts of the bucket of `key` (a kind of `CHECKED_KINDS`),
+    whether the bucket pairs it with `text`, a text new to it (`bucket_pairs`'s check, its
+    new text last)."""
+    if key[:2] == "T:":
+        ends = _ending_word(text)
+        return [ending(_ending_word(other), ends) is not None for other in others]
+    sound = _sound(text)
+    return [vowel_change(_sound(other), sound) is not None for other in others]
 
 
 def _anchors(
