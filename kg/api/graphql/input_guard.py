@@ -65,7 +65,10 @@ def _too_long(where: str, size: int) -> GraphQLError:
         f"{where} is {size} characters long, more than the {MAX_STRING_CHARS} allowed",
         extensions={
             "code": "ARGUMENT_TOO_LONG",
-            "suggestion": "names, marks and case numbers are short: send the text itself",
+            "suggestion": (
+                "names, marks and case numbers are short: send the name or the mark's words, "
+                "not a document"
+            ),
         },
     )
 
