@@ -168,7 +168,7 @@ def test_warnings_are_summarized_by_kind(disk_graph: KnowledgeGraph, tmp_path: P
     noted = [w for w in report.warnings if "Nice class" in w]
     assert len(noted) == 1, report.warnings
     # what they all say once, then where the first three are, in the file's order
-    said = "the registration names no Nice class; class-based analysis will not see it"
+    said = "the registration names no Nice class: questions about a class show it as 'class not stated' (conflicts at half the score; priority leaves it out)"
     assert noted[0].startswith(f"30 times: {said} ("), noted[0]
     assert noted[0].count(said) == 1 and noted[0].endswith("; ...)")
     lines = [int(n) for n in re.findall(r"noclass\.csv:(\d+):", noted[0])]
