@@ -161,9 +161,21 @@ def test_errors_are_one_line_with_exit_codes(store_path: Path, tmp_path: Path) -
 
 
 def test_debug_shows_the_traceback(store_path: Path) -> None:
+    """--debug adds the traceback; the message and the exit status stay (helper-111 F4: a
+    refused argument exited 1 instead of 2, a name not found 1 instead of 7)."""
     result = run_kg("query", "--store", store_path, "--debug", "SELECT * WHERE {")
     assert result.returncode != 0
     assert "Traceback" in result.stderr
+    for args, code in [
+        (["who-else-uses", "AWS", "--class", "46"], 2),
+        (["who-else-uses", "AWS", "--excluding", "Nobody At All"], 7),
+        (["query", "SELECT * WHERE {"], result.returncode),
+    ]:
+        plain = run_kg(*args, "--store", store_path)
+        debug = run_kg(*args, "--store", store_path, "--debug")
+        assert plain.returncode == debug.returncode == code, (args, debug.stderr)
+        assert "Traceback" in debug.stderr and "Traceback" not in plain.stderr
+        assert debug.stderr.strip().splitlines()[-1] == plain.stderr.strip().splitlines()[-1]
 
 
 def test_validate_reports_and_changes_nothing(store_path: Path, tmp_path: Path) -> None:

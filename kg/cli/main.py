@@ -1,7 +1,7 @@
 """The `kg` command line: a thin shell that parses flags, calls the service layer and prints.
 
 Errors print as one line (``kg: error: ...``) with a non-zero exit status from the error's
-class; ``--debug`` shows the traceback instead.
+class; ``--debug`` shows the traceback before it (the same line and status).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import os
 import signal
 import sys
 import threading
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -391,8 +392,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("kg: terminated", file=sys.stderr)
         return 143  # 128 + SIGTERM, as the shell reports a process it ended
     except KGError as error:
-        if settings.debug:
-            raise
+        if settings.debug:  # the traceback, then the message and exit status as without it
+            traceback.print_exc(file=sys.stderr)
         # The message may quote the data or the arguments: no control character goes raw.
         print(f"kg: error: {printable(_as_flag(error, argv), lines=True)}", file=sys.stderr)
         return error.exit_code
