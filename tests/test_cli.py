@@ -407,3 +407,17 @@ graph:twins {{
     for name in ("Gemini Trading Ltd", "T-9"):
         plain = run_kg("timeline", name, "--store", store, check=True)
         assert "names the party" not in plain.stderr
+
+
+def test_a_hit_no_rule_fired_on_says_so(store_path: Path) -> None:
+    """Below the floor a hit may rest on its edit similarity alone: the table says so instead
+    of an empty "why" (helper-111 F5); JSON keeps the empty list."""
+    run_kg("load", "--seed", "--store", store_path, check=True)
+    table = run_kg("who-else-uses", "WAS", "--min-similarity", "0.3", "--store", store_path)
+    assert "(no rule fired: edit similarity alone)" in table.stdout
+    answer = run_kg(
+        "who-else-uses", "WAS", "--min-similarity", "0.3", "--format", "json",
+        "--store", store_path, check=True,
+    )  # fmt: skip
+    hits = json.loads(answer.stdout)
+    assert hits and all(hit["reasons"] == [] for hit in hits)

@@ -225,7 +225,7 @@ def _who(
             u.jurisdiction or "",
             u.since or "",
             f"{u.similarity:.2f}",
-            ", ".join(u.reasons),
+            ", ".join(u.reasons) or "(no rule fired: edit similarity alone)",
             _sources(u),
         ]
 
