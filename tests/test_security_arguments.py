@@ -265,18 +265,3 @@ def test_a_path_from_a_party_to_itself_is_refused(
         assert error["extensions"]["code"] == "BAD_REQUEST", error
         assert "same party" in error["message"]
 
-
-@pytest.mark.parametrize(
-    "value", ["99999", "10000-01-01", "0000", "0000-06", "2015-13-01", "+2015"]
-)
-def test_a_date_asked_is_a_calendar_date(value: str) -> None:
-    """`as_of` is a day, month or year of years 0001-9999 (helper-111 F1: ``--as-of 99999``
-    was read as year 99,999 and answered as today): XSD's years past 9999 and year 0 are
-    data's, not a question's."""
-    with pytest.raises(ArgumentError) as raised:
-        arguments.date(value)
-    assert raised.value.argument == "as_of"
-    assert "is not a date" in str(raised.value)
-    assert (
-        str(arguments.date("0001")) == "0001" and str(arguments.date("9999-12-31")) == "9999-12-31"
-    )

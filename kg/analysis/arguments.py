@@ -200,9 +200,7 @@ def nice_class(value: object, argument: str = "nice_class") -> int:
 
 
 def date(value: object, argument: str = "as_of") -> PartialDate:
-    """A day, month or year: a `datetime.date`, or text as the data writes dates, of a year
-    from 1 to 9999 (`datetime.MINYEAR`-`MAXYEAR`: the data may write XSD's years past 9999
-    or year 0, a question is asked of a calendar date).
+    """A day, month or year: a `datetime.date`, or text as the data writes dates.
 
     >>> str(date("2015")), str(date("2015-06")), str(date(dt.date(2015, 6, 1)))
     ('2015', '2015-06', '2015-06-01')
@@ -212,17 +210,13 @@ def date(value: object, argument: str = "as_of") -> PartialDate:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return PartialDate.of(value)
     try:
-        found = PartialDate.parse(text(value, argument))
+        return PartialDate.parse(text(value, argument))
     except ValueError:
-        found = None
-    if found is None or not dt.MINYEAR <= found.year <= dt.MAXYEAR:
         raise ArgumentError(
             argument,
-            f"{argument} {quoted(value)} is not a date"
-            + ("" if found is None else " (years run from 0001 to 9999)"),
+            f"{argument} {quoted(value)} is not a date",
             suggestion="write YYYY-MM-DD, YYYY-MM or YYYY",
-        )
-    return found
+        ) from None
 
 
 def fraction(value: object, argument: str = "min_score") -> float:
