@@ -646,7 +646,11 @@ class MarkUsage:
         )
     )
     holdings: list[strawberry.ID] = strawberry.field(description="IRIs of the holdings")
-    sources: list[Source]
+
+    @strawberry.field
+    def sources(self) -> list[Source]:
+        return _sources(self.usage.sources)
+
     status: str | None = strawberry.field(
         default=None, description="normalized status of the registrations; null if unstated"
     )
@@ -668,24 +672,32 @@ class MarkUsage:
     vienna_codes: list[str] = strawberry.field(
         default_factory=list, description="Vienna Classification codes of the marks"
     )
-    goods_services: list[GoodsServices] = strawberry.field(
-        default_factory=list,
-        description="goods and services per class (Nice or national), with their texts",
+
+    @strawberry.field(
+        description="goods and services per class (Nice or national), with their texts"
     )
+    def goods_services(self) -> list[GoodsServices]:
+        return [GoodsServices.of(e) for e in self.usage.goods_services]
+
     via: str | None = strawberry.field(
         default=None,
         description="the regional or international right through which the hit counts in the "
         'jurisdiction asked: "EM", "BX", "OA", "WO/DE" (a Madrid designation of DE), "WO/EM"; '
         "null for a national right",
     )
+    # the hit itself: its lists of sources, statements and goods are built when asked for
+    # (the statements and their sources cost ~18 µs a hit; most queries ask for none of them)
+    usage: strawberry.Private[model.MarkUsage]
 
-    since_sources: list[Source] = strawberry.field(
-        default_factory=list, description="the sources stating the `since` date"
+    @strawberry.field(description="the sources stating the `since` date")
+    def since_sources(self) -> list[Source]:
+        return _sources(self.usage.since_sources)
+
+    @strawberry.field(
+        description="what it states, each statement with exactly the sources that state it"
     )
-    statements: list[Statement] = strawberry.field(
-        default_factory=list,
-        description="what it states, each statement with exactly the sources that state it",
-    )
+    def statements(self) -> list[Statement]:
+        return statements_of(self.usage.statements, self.usage.sources)
 
     @classmethod
     def of(cls, usage: model.MarkUsage) -> MarkUsage:
@@ -702,9 +714,6 @@ class MarkUsage:
             similarity=usage.similarity,
             reasons=list(usage.reasons),
             holdings=[strawberry.ID(h) for h in usage.holdings],
-            sources=_sources(usage.sources),
-            statements=statements_of(usage.statements, usage.sources),
-            since_sources=_sources(usage.since_sources),
             status=usage.status,
             lapsed=usage.lapsed,
             ended=usage.ended,
@@ -713,8 +722,8 @@ class MarkUsage:
             verbal_element=usage.verbal_element,
             national_classes=list(usage.national_classes),
             vienna_codes=list(usage.vienna_codes),
-            goods_services=[GoodsServices.of(e) for e in usage.goods_services],
             via=usage.via,
+            usage=usage,
         )
 
 
