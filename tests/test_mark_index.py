@@ -614,3 +614,21 @@ def test_a_question_gets_the_answer_its_words_get_in_the_register(
                 differing.append((text, index is held, sorted(alone ^ read)))
     assert len(asked) > 80
     assert not differing
+
+
+def test_keying_many_texts_says_so(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A sync that keys a register's texts (a first load, new rules) says so before it
+    starts, so the first question after an upgrade does not wait minutes without a word; a
+    few texts (a day's file, a question) say nothing."""
+    from kg.analysis import mark_index
+
+    monkeypatch.setattr(mark_index, "NOTICE_TEXTS", 3)
+    index = MarkIndex(None)
+    with caplog.at_level("WARNING", logger="kg.analysis.mark_index"):
+        index.sync({"m1": "AWS", "m2": "TESLA"})
+        assert not caplog.records
+        index.sync({"m1": "AWS", "m2": "TESLA", "m3": "ACME", "m4": "APEX", "m5": "ZETA"})
+    (record,) = caplog.records
+    assert record.getMessage().startswith("kg: the mark index beside the store keys 3 new texts")

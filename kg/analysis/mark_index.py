@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import sqlite3
 import sys
@@ -114,6 +115,12 @@ _RULE_LIBRARIES = (
 (pyproject.toml says what each is for)."""
 _TABLES = ("similar", "text_keys", "text_lookup", "texts", "state", "marks")
 _CHUNK = 500
+NOTICE_TEXTS = 50_000
+"""From this many new texts a sync says on the log (``kg.analysis.mark_index``, a warning:
+Python prints it on stderr where nothing else is configured) that it keys them: a register's
+first load, or any question after tmkg's rules changed, keys every text (1M texts: 325 s on
+two cores, 2026-12-05) before it answers."""
+_log = logging.getLogger(__name__)
 _KEYED_CHUNK = 10_000  # texts keyed at once (their keys ~4 KB each, their rows ~15 KB)
 _KEYING_PART = 1_000  # texts keyed in one task (~0.6 s): a worker's share of a chunk
 # a register's new texts from which keying and comparing go to IndexWorkers (worker_count):
@@ -399,6 +406,13 @@ class MarkIndex:
                 ((iri, text) for text, iris in fresh.items() for iri in iris),
             )
             todo = sorted(added)  # a known text is keyed already, whatever its new marks
+            if len(todo) >= NOTICE_TEXTS:
+                _log.warning(
+                    "kg: the mark index beside the store keys %s new texts (after a load, "
+                    "or once after tmkg's similarity rules changed): about half a minute per "
+                    "100,000 on two cores",
+                    f"{len(todo):,}",
+                )
             staged = len(todo) > _BULK_SHARE * remaining  # a register at once: see _staged
             with self._staged(staged), _mapper(len(todo)) as mapped:
                 chunks = [todo[i : i + _KEYED_CHUNK] for i in range(0, len(todo), _KEYED_CHUNK)]
