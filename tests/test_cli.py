@@ -170,6 +170,7 @@ def test_debug_shows_the_traceback(store_path: Path) -> None:
         (["who-else-uses", "AWS", "--class", "46"], 2),
         (["who-else-uses", "AWS", "--excluding", "Nobody At All"], 7),
         (["query", "SELECT * WHERE {"], result.returncode),
+        (["export", "--format", "nquads", "-o", str(store_path.parent / "no" / "x.nq")], 1),
     ]:
         plain = run_kg(*args, "--store", store_path)
         debug = run_kg(*args, "--store", store_path, "--debug")

@@ -96,7 +96,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import combinations
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from kg.analysis.designations import without_designations
 from kg.analysis.elements import distinctive_words, script_elements
@@ -447,11 +447,11 @@ def bucket_pairs(
         anchors = _anchors(members, text_of, lambda t: _sound(t) == value)
         yield from _anchored(anchors, members, new)
     elif kind == "O:":
-        yield from _vowel_change_pairs(members, text_of, new)
+        yield from _checked_bucket_pairs(key, members, text_of, new)
     elif diluted(key, len(members)):
         return
     elif kind == "T:":
-        yield from _ending_pairs(members, text_of, new)
+        yield from _checked_bucket_pairs(key, members, text_of, new)
     else:  # F:, L:, Q:, J: and G: (kg.analysis.homoglyphs) buckets: every pair
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
@@ -475,20 +475,13 @@ def diluted(key: str, members: int) -> bool:
     return kind in DILUTED_KINDS and members > MAX_SHARED_FIRST_WORD
 
 
-CHECKED_KINDS = ("T:", "O:")
-"""The kinds of rule key whose bucket's members are checked by their rule before `compare`
-(`_checked_pairs`): the key alone does not decide it."""
-
-
 def pairs_with(key: str, text: str, others: Sequence[str]) -> list[bool]:
     """For each of `others`, texts of the bucket of `key` (a kind of `CHECKED_KINDS`),
     whether the bucket pairs it with `text`, a text new to it (`bucket_pairs`'s check, its
     new text last)."""
-    if key[:2] == "T:":
-        ends = _ending_word(text)
-        return [ending(_ending_word(other), ends) is not None for other in others]
-    sound = _sound(text)
-    return [vowel_change(_sound(other), sound) is not None for other in others]
+    value_of, rule = _CHECKS[key[:2]]
+    mine = value_of(text)
+    return [rule(value_of(other), mine) is not None for other in others]
 
 
 def _anchors(
@@ -509,20 +502,25 @@ def _script_parts(text: str) -> tuple[str, ...]:
     return script_elements(_verbal(text))
 
 
-def _ending_pairs(
-    members: Sequence[int], text_of: Callable[[int], str], new: Callable[[int], bool]
-) -> Iterator[tuple[int, int]]:
-    return _checked_pairs(members, lambda m: _ending_word(text_of(m)), ending, new)
-
-
 def _sound(text: str) -> str:
     return sound_form(_verbal(text))
 
 
-def _vowel_change_pairs(
-    members: Sequence[int], text_of: Callable[[int], str], new: Callable[[int], bool]
+_CHECKS: dict[str, tuple[Callable[[str], Any], Callable[[Any, Any], object]]] = {
+    "T:": (_ending_word, ending),  # the one long word's ending (`ending`)
+    "O:": (_sound, vowel_change),  # the English sound form (`vowel_change`)
+}
+CHECKED_KINDS = tuple(_CHECKS)
+"""The kinds of rule key whose bucket's members are checked by their rule before `compare`
+(`_checked_pairs`): the key alone does not decide it."""
+
+
+def _checked_bucket_pairs(
+    key: str, members: Sequence[int], text_of: Callable[[int], str], new: Callable[[int], bool]
 ) -> Iterator[tuple[int, int]]:
-    return _checked_pairs(members, lambda m: _sound(text_of(m)), vowel_change, new)
+    """The pairs of a bucket of `key` (a kind of `CHECKED_KINDS`) that its rule scores."""
+    value_of, rule = _CHECKS[key[:2]]
+    return _checked_pairs(members, lambda m: value_of(text_of(m)), rule, new)
 
 
 def _checked_pairs(

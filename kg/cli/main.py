@@ -406,8 +406,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 141
     except OSError as error:
         # a file the command itself reads or writes (`-o` in a missing folder, a full disk)
-        if settings.debug or not getattr(error, "filename", None):
+        if not getattr(error, "filename", None):
             raise
+        if settings.debug:
+            traceback.print_exc(file=sys.stderr)
         failed = KGError(
             f"cannot open or write {error.filename}: {error.strerror or error}",
             suggestion="check that its folder exists and can be written",
@@ -457,9 +459,7 @@ def _dispatch_reading(args: argparse.Namespace, settings: Settings) -> int:
                 raise
             if "No such file" not in str(error) or getattr(error, "filename", None):
                 raise  # a file the command itself opens (a report's output): not the store
-            if attempt == _READ_ATTEMPTS - 1:
-                if settings.debug:
-                    raise
+            if attempt == _READ_ATTEMPTS - 1:  # --debug: main prints this error's cause
                 raise KGError(
                     f"the store changed under this read-only command {_READ_ATTEMPTS} times "
                     f"(a load or a server writing it compacted its files): {error}",
