@@ -60,7 +60,9 @@ reason                     when                                           score
                            pronunciation (`kg.analysis.pronunciation`)
                            with ``e >= 0.3``; never between two marks
                            with Chinese characters, Hangul or kana
-                           (their romanization is not English)
+                           (their romanization is not English), nor
+                           with a mark of initials written with stops
+                           (``H.A.G.W.``: said letter by letter)
 ``sound-transliteration``  another script: Chinese, the same consonant    0.85
                            skeleton; katakana, Hangul, the same sounds
                            (`kg.analysis.transcription`)
@@ -83,7 +85,9 @@ reason                     when                                           score
 ``fuzzy``                  ``e >= 0.8``                                   ``e``
 ``sound``                  Latin marks pronounced with the same           0.82
                            consonants, one vowel sound apart at most
-                           (`kg.analysis.sound_rules`)
+                           (`kg.analysis.sound_rules`); not with
+                           initials written with stops, nor
+                           ``sound-beginning``
 (none)                     nothing above holds                            ``e``
 (none)                     two Latin marks of ordinary English words,     ``e``, at most
                            sharing none, alike by ``fuzzy``,              0.75
@@ -109,6 +113,7 @@ or German: a registration's stated translation counts in who-else-uses and confl
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -151,6 +156,7 @@ __all__ = [
     "phonetic_keys",
     "recall_of_blocking",
     "romanize",
+    "said_by_letters",
 ]
 
 
@@ -401,6 +407,26 @@ def _by_script_element(a: str, b: str) -> tuple[MarkSimilarity, tuple[str, str]]
     return MarkSimilarity(min(found.score, SCRIPT_ELEMENT_TOP), reasons), parts
 
 
+_INITIALS = re.compile(r"(?<![^\W\d_])(?:[^\W\d_]\.\s?){2,}")
+"""Two or more letters each followed by a stop (``H.A.G.W.``, ``I. B. M.``), not inside a
+word: initials, said letter by letter."""
+
+
+def said_by_letters(text: str) -> bool:
+    """Whether a mark writes initials with stops (two or more: `_INITIALS`): such letters
+    are said by their names (``H.A.G.W.`` is "aitch ay gee double-u"), so the rules comparing
+    sounds (``phonetic``, ``sound``, ``sound-beginning``) do not read them as a word (the
+    letters themselves are compared by the other rules: ``H.A.G.W.`` / ``HAGW`` is
+    ``folded``).
+
+    >>> said_by_letters("H.A.G.W."), said_by_letters("I. B. M. SYSTEMS"), said_by_letters("E.ON")
+    (True, True, False)
+    >>> said_by_letters("ST. MORITZ"), said_by_letters("ACME INC.")
+    (False, False)
+    """
+    return _INITIALS.search(text) is not None
+
+
 @lru_cache(maxsize=65536)
 def _compare_verbal(a: str, b: str) -> MarkSimilarity:
     folded_a, folded_b = normalize(a), normalize(b)
@@ -419,16 +445,19 @@ def _compare_verbal(a: str, b: str) -> MarkSimilarity:
 
     edit = OSA.normalized_similarity(roman_a, roman_b)
     fired: dict[str, float] = {}
-    if min(len(roman_a), len(roman_b)) > SHORT_MARK_LENGTH:
-        # English sound codes misread a romanization (pinyin's Q, X, C, ZH; the Y and W of
-        # YANG / WANG, 양 / 왕, ヤ / ワ): two marks of syllables are compared by their
-        # syllables; one beside a Latin mark is the transcription of its sounds (ソニー / SONY)
-        if not (
-            syllabic.writes_syllables(folded_a) and syllabic.writes_syllables(folded_b)
-        ) and _sound_alike(roman_a, roman_b, edit):
-            fired["phonetic"] = PHONETIC_BASE + PHONETIC_SPAN * edit
-        if edit >= FUZZY_MIN_EDIT:
-            fired["fuzzy"] = edit
+    # English sound codes misread a romanization (pinyin's Q, X, C, ZH; the Y and W of
+    # YANG / WANG, 양 / 왕, ヤ / ワ): two marks of syllables are compared by their syllables;
+    # one beside a Latin mark is the transcription of its sounds (ソニー / SONY); initials
+    # with stops are said by their names
+    if (
+        min(len(roman_a), len(roman_b)) > SHORT_MARK_LENGTH
+        and not (said_by_letters(a) or said_by_letters(b))
+        and not (syllabic.writes_syllables(folded_a) and syllabic.writes_syllables(folded_b))
+        and _sound_alike(roman_a, roman_b, edit)
+    ):
+        fired["phonetic"] = PHONETIC_BASE + PHONETIC_SPAN * edit
+    if min(len(roman_a), len(roman_b)) > SHORT_MARK_LENGTH and edit >= FUZZY_MIN_EDIT:
+        fired["fuzzy"] = edit
     _structure_rules(a, b, (folded_a, folded_b), roman_a, roman_b, fired)
     if not other_script:
         numeral = _numeral(a, b)
@@ -589,7 +618,9 @@ def _structure_rules(
         inserted = _middle(roman_a, roman_b, words_a, words_b)
         if inserted is not None:
             fired["middle"] = inserted
-        if min(len(roman_a), len(roman_b)) > SHORT_MARK_LENGTH:
+        if min(len(roman_a), len(roman_b)) > SHORT_MARK_LENGTH and not (
+            said_by_letters(a) or said_by_letters(b)
+        ):  # initials are said by their names
             _sound_rules(a, b, fired)
     elif not (folded[0].isascii() or folded[1].isascii()):  # by syllables, both marks:
         # Chinese characters, Hangul, kana (`kg.analysis.syllable_rules`)
