@@ -969,7 +969,7 @@ _PROBES = (
     "EI STUDIO", "ART HA STUDIO", "ONE 33", "DAY ONE", "7 STARS", "SEVEN STARS",
     "SEVEN UP", "LUPO", "WOLF", "EL SOL", "SUN", "MARCHE NOIR", "BLACK MARKET", "鉅名", "豬酩",
     "양지", "왕지", "鉅名2", "豬酩2", "ソニー", "SONY", "COMMCASH", "COMMUNICASH",
-    "CLOSED", "CLOSET", "MACH", "MACHINE-PISTOL",
+    "CLOSED", "CLOSET", "MACH", "MACHINE-PISTOL", "HAWK", "H.A.G.W.",
 )  # fmt: skip
 
 
