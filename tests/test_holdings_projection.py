@@ -285,6 +285,46 @@ def test_every_write_replaces_the_token_even_one_that_fails(tmp_path: Path) -> N
     in_memory.close()
 
 
+def _party_reads(facts: FactBase, monkeypatch: pytest.MonkeyPatch) -> Callable[[], list[str]]:
+    """A function giving the store queries `facts` sent since that read parties."""
+    sent = _store_queries(facts, monkeypatch)
+    return lambda: [q for q in sent if "GRAPH ?g { ?p ?q ?o }" in q]
+
+
+def test_the_next_process_reads_the_parties_the_first_read(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hit's holder (name, aliases, types, country) is kept beside the store too: the next
+    process names it without reading its records (~200 µs a party at a million marks)."""
+    with _open(store) as graph:
+        first = [u.party for u in Analyst(graph).who_else_uses("LARKSPUR")]
+    with _open(store) as graph:
+        facts = Analyst(graph).facts
+        reads = _party_reads(facts, monkeypatch)
+        again = [u.party for u in Analyst(graph).who_else_uses("LARKSPUR")]
+        assert reads() == [] and again == first  # from the projection
+        assert [p.name for p in again] == ["Lark One Ltd", "Lark Two GmbH"]
+        fresh = FactBase(graph.store).parties(p.id for p in first)  # no projection
+        assert {p.id: p for p in again} == fresh
+
+
+def test_a_party_row_is_dropped_when_its_records_change(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with _open(store) as graph:
+        Analyst(graph).who_else_uses("LARKSPUR")
+        old = next(q for q in graph.store.quads() if q.object == ox.Literal("Lark One Ltd"))
+        new = ox.Quad(old.subject, old.predicate, ox.Literal("Lark Uno Ltd"), old.graph_name)
+        graph.store.replace([old], [new])  # type: ignore[attr-defined]
+    with _open(store) as graph:
+        facts = Analyst(graph).facts
+        reads = _party_reads(facts, monkeypatch)
+        names = sorted(u.party.name for u in Analyst(graph).who_else_uses("LARKSPUR"))
+        assert names == ["Lark Two GmbH", "Lark Uno Ltd"]
+        (read,) = reads()  # the renamed party read again, the other from its row
+        assert "party/lark-one>" in read and "party/lark-two>" not in read
+
+
 @pytest.mark.parametrize(
     "payload",
     [
@@ -302,6 +342,7 @@ def test_a_row_tmkg_did_not_write_is_refused_not_run(
         larkspur = _mark(Analyst(graph).facts, "LARKSPUR")
     with sqlite3.connect(projection_path_for(str(store))) as db:  # type: ignore[arg-type]
         db.execute("UPDATE holdings SET data = ? WHERE mark = ?", (payload, larkspur))
+        db.execute("UPDATE parties SET data = ?", (payload,))
     monkeypatch.chdir(tmp_path)
     with _open(store) as graph:
         assert _holders(graph) == ["Lark One Ltd", "Lark Two GmbH"]
@@ -477,6 +518,8 @@ def test_after_any_one_statement_changes_the_holdings_are_the_store_s(
             kept += len(facts._projection) > 0  # type: ignore[arg-type]
             marks = sorted(FactBase(graph.store).marks)
             assert facts.holdings(marks) == FactBase(graph.store).holdings(marks), change
+            holders = {h.party for h in facts.holdings(marks)}
+            assert facts.parties(holders) == FactBase(graph.store).parties(holders), change
         assert kept > len(changes) / 2  # most writes left some marks' rows alone
 
 

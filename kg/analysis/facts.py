@@ -329,6 +329,24 @@ class FactBase(BatchedLookups, TimelineFacts):
         return None
 
     def _load_parties(self, canonicals: Sequence[str]) -> None:
+        """Read the parties (canonical IRIs) into memory: from the holdings projection where
+        it keeps them for this state of the store (`HoldingsProjection.parties`), else from
+        the store, then kept there (a party's records cost ~200 µs to read from an on-disk
+        store of a million marks, ~10 µs from the projection)."""
+        if self._projection is not None:
+            kept = self._projection.parties(self._stamp, canonicals)
+            self._parties.update(kept)
+            canonicals = [c for c in canonicals if c not in kept]
+            if not canonicals:
+                return
+        read = self._read_parties(canonicals)
+        self._parties.update(read)
+        if self._projection is not None:
+            self._projection.put_parties(self._stamp, read)
+
+    def _read_parties(self, canonicals: Sequence[str]) -> dict[str, PartyRef]:
+        """The parties (canonical IRI -> `PartyRef`, every record of its owl:sameAs group
+        merged) as the store states them."""
         members = {c: sorted(self.identities.members(c)) for c in canonicals}
         every = sorted({m for group in members.values() for m in group})
         names: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
@@ -351,13 +369,13 @@ class FactBase(BatchedLookups, TimelineFacts):
                     countries[party].add(value.rsplit("/", 1)[-1])
                 else:  # a name's language tag ("" for none, and for an IRI given as a name)
                     names[party].append((kind, value, getattr(obj, "language", None) or ""))
+        read: dict[str, PartyRef] = {}
         for canonical, group in members.items():
-            self._parties[canonical] = _party_ref(canonical, group, names, types)
+            read[canonical] = _party_ref(canonical, group, names, types)
             found = sorted({c for iri in group for c in countries.get(iri, ())})
             if found:  # tm:nationality (several only when sources disagree: the first)
-                self._parties[canonical] = dataclasses.replace(
-                    self._parties[canonical], country=found[0]
-                )
+                read[canonical] = dataclasses.replace(read[canonical], country=found[0])
+        return read
 
     # ------------------------------------------------------------ marks
 

@@ -5,7 +5,9 @@ Reading a mark's registrations and uses from an on-disk store costs ~130-230 µs
 a conflict search over a register reads every holding, a `who_else_uses` question ~30-170.
 So the holdings a question reads (`FactBase.marks_holdings`, `FactBase.holdings` of given
 marks) are written to ``<store>.holdings.sqlite``, one row per mark, and read from there
-(~25 µs a holding) by the next question, in this process or the next.
+(~25 µs a holding) by the next question, in this process or the next. The parties they name
+(`FactBase.parties`: names, aliases, types, nationality, their owl:sameAs group merged; ~200
+µs a party from the store at a million marks) are kept there too, one row per party.
 
 A row is only ever used for the state of the store it was read from: the file records the
 store's write token (`kg.store.write_stamp`), which every write replaces, and a projection
@@ -34,9 +36,10 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import suppress
 from pathlib import Path
+from typing import TypeVar
 
 from kg.analysis.mark_kinds import CLASS_SCHEME
-from kg.analysis.model import Holding
+from kg.analysis.model import Holding, PartyRef
 from kg.analysis.signed_rows import (
     DECODING,
     RowsFile,
@@ -60,11 +63,14 @@ __all__ = [
     "user_key",
 ]
 
+T = TypeVar("T")
+
 Groups = tuple[tuple[str, tuple[Holding, ...]], ...]
 """A mark's records: (record key, the holdings read from it), as `FactBase` keeps them."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS holdings (mark TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS parties (party TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS depends (term INTEGER NOT NULL, mark TEXT NOT NULL,
     PRIMARY KEY (term, mark)) WITHOUT ROWID;
@@ -75,8 +81,17 @@ CREATE INDEX IF NOT EXISTS depends_by_mark ON depends (mark);
 # and a row read cost ~32 µs; with the rowid, ~8-15 µs (2026-12-04, 7,000 rows of the 1M
 # projection read in batches of 70, docs/performance.md)
 _FILE = RowsFile(
-    _SCHEMA, {"holdings": ["mark", "data"], "state": ["name", "value"], "depends": ["term", "mark"]}
+    _SCHEMA,
+    {
+        "holdings": ["mark", "data"],
+        "parties": ["party", "data"],
+        "state": ["name", "value"],
+        "depends": ["term", "mark"],
+    },
 )
+_PARTY_ROW = "party "
+"""What a party's row is signed under before its IRI (a mark's row under its IRI alone), so
+that one kind of row is never read as the other."""
 _GLOBAL_PREDICATES = frozenset(
     {"http://www.w3.org/2002/07/owl#sameAs", "http://www.w3.org/2000/01/rdf-schema#subClassOf"}
 )
@@ -137,8 +152,25 @@ class HoldingsProjection:
 
     def get(self, stamp: str | None, marks: Iterable[str]) -> dict[str, Groups]:
         """The kept records of those of `marks` the projection holds for state `stamp`."""
-        found: dict[str, Groups] = {}
-        wanted = list(marks)
+        return self._get("SELECT mark, data FROM holdings WHERE mark IN", stamp, marks, self._loads)
+
+    def parties(self, stamp: str | None, iris: Iterable[str]) -> dict[str, PartyRef]:
+        """The kept parties (canonical IRI -> `PartyRef`, its owl:sameAs group merged) of those
+        of `iris` the projection holds for state `stamp`."""
+        query = "SELECT party, data FROM parties WHERE party IN"
+        return self._get(query, stamp, iris, self._party)
+
+    def _get(
+        self,
+        query: str,
+        stamp: str | None,
+        keys: Iterable[str],
+        loads: Callable[[str, object], T | None],
+    ) -> dict[str, T]:
+        """The rows `query` (``SELECT key, data ... IN``) reads of `keys`, decoded by
+        `loads` (None: not this user's row, left out)."""
+        found: dict[str, T] = {}
+        wanted = list(keys)
         if stamp is None or not wanted:
             return found
         with self._lock:
@@ -151,14 +183,12 @@ class HoldingsProjection:
                     if not _holds(db, stamp):
                         return found  # a writer beside this reader moved on
                     for batch in batches(wanted, _BATCH):
-                        marks_sql = ",".join("?" * len(batch))
-                        rows = db.execute(
-                            f"SELECT mark, data FROM holdings WHERE mark IN ({marks_sql})", batch
-                        ).fetchall()
-                        for mark, data in rows:
-                            groups = self._loads(mark, data)
-                            if groups is not None:
-                                found[mark] = groups
+                        among = ",".join("?" * len(batch))
+                        rows = db.execute(f"{query} ({among})", batch).fetchall()
+                        for key, data in rows:
+                            value = loads(key, data)
+                            if value is not None:
+                                found[key] = value
                 finally:
                     db.execute("COMMIT")
             except (pickle.UnpicklingError, sqlite3.DatabaseError, *DECODING):
@@ -209,10 +239,29 @@ class HoldingsProjection:
         still in that state (else they are dropped: the next question reads again).
         `depends` names, for each mark, every node (IRI or blank-node id) whose statements
         its records were read from: a write that touches one drops the mark's row."""
-        if stamp is None or not entries or self.read_only:
+        self._put("holdings", "", stamp, entries, depends)
+
+    def put_parties(self, stamp: str | None, parties: Mapping[str, PartyRef]) -> None:
+        """Keep `parties` (canonical IRI -> `PartyRef`) as read from state `stamp`, as `put`
+        keeps holdings: a write touching a record of a party's owl:sameAs group (its
+        ``iris``) drops its row (one touching owl:sameAs drops every row)."""
+        depends = {iri: party.iris or (iri,) for iri, party in parties.items()}
+        self._put("parties", _PARTY_ROW, stamp, parties, depends)
+
+    def _put(
+        self,
+        table: str,
+        prefix: str,
+        stamp: str | None,
+        values: Mapping[str, object],
+        depends: Mapping[str, Iterable[str]],
+    ) -> None:
+        """Write `values` (key -> value, signed under `prefix` and the key) to `table`, and
+        what each key depends on, if the store is still in state `stamp`."""
+        if stamp is None or not values or self.read_only:
             return
-        rows = [(mark, self._signed(mark, groups)) for mark, groups in entries.items()]
-        links = [(_term_key(term), mark) for mark in entries for term in depends.get(mark, ())]
+        rows = [(key, self._signed(prefix + key, value)) for key, value in values.items()]
+        links = [(_term_key(term), key) for key, _ in rows for term in depends.get(key, ())]
         with self._lock:
             db = self._ready(stamp)
             if db is None:
@@ -221,18 +270,28 @@ class HoldingsProjection:
                 with writing(db):
                     if self._stamp_of() != stamp or not _holds(db, stamp):
                         return  # written meanwhile: what was read is of an older state
-                    db.executemany("INSERT OR REPLACE INTO holdings VALUES (?, ?)", rows)
+                    db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", rows)
                     db.executemany("INSERT OR IGNORE INTO depends VALUES (?, ?)", links)
             except sqlite3.Error:
                 return  # a cache: a full disk or a locked file costs the next question a read
 
-    def _signed(self, mark: str, groups: Groups) -> bytes:
-        return signed(self._key, mark, pickle.dumps(groups, protocol=5))
+    def _signed(self, name: str, value: object) -> bytes:
+        return signed(self._key, name, pickle.dumps(value, protocol=5))
 
     def _loads(self, mark: str, row: object) -> Groups | None:
         """A row's records, if this user signed it (else None: read from the store again)."""
         data = unsigned(self._key, mark, row)
         return None if data is None else _loads(data)
+
+    def _party(self, iri: str, row: object) -> PartyRef | None:
+        """A party's row, if this user signed it (else None: read from the store again)."""
+        data = unsigned(self._key, _PARTY_ROW + iri, row)
+        if data is None:
+            return None
+        party = restricted_loads(data)
+        if not isinstance(party, PartyRef) or party.id != iri:
+            raise pickle.UnpicklingError("not a party")
+        return party
 
     def catch_up(self, stamp: str | None) -> None:
         """Make the rows those of state `stamp` now (what a question would do first): a
@@ -296,6 +355,7 @@ class HoldingsProjection:
         for batch in batches(sorted(marks), _BATCH):
             among = ",".join("?" * len(batch))
             db.execute(f"DELETE FROM holdings WHERE mark IN ({among})", batch)
+            db.execute(f"DELETE FROM parties WHERE party IN ({among})", batch)
             db.execute(f"DELETE FROM depends WHERE mark IN ({among})", batch)
         db.execute("UPDATE state SET value = ? WHERE name = 'stamp'", (stamp,))
 
@@ -311,6 +371,7 @@ class HoldingsProjection:
 def _empty(db: sqlite3.Connection, stamp: str | None) -> None:
     """No rows; the state `stamp` (None: of no state, until the next question sets one)."""
     db.execute("DELETE FROM holdings")
+    db.execute("DELETE FROM parties")
     db.execute("DELETE FROM depends")
     db.execute("DELETE FROM state")
     if stamp is not None:
