@@ -32,11 +32,41 @@ SAME_LETTERS = [
     ("N.A.S.A.", "NASSA", "fuzzy"),
 ]
 
+# full-width (NFKC) and ideographic stops write initials too (the TIPO gazette's marks)
+WIDE_STOPS = [
+    ("Ｋ．Ｗ．Ｉ．Ｋ．", "QUIK"),
+    ("H。A。G。W。", "HAWK"),
+    ("Ｈ．Ａ．Ｇ．Ｗ．設計字", "HAWK"),
+]
+
 # a stop that does not write initials: the sound rules read the words as before
 NOT_INITIALS = [
     ("ST. MORITZ", "ST MORITS", "phonetic"),
     ("E.ON", "EEON", None),
     ("ACME INC.", "AKME", None),
+]
+
+# initials beside words (a legal form, a place, a prefix): the mark is read aloud as before
+# (a trial found `KWIK CLEEN e.V.` / `QUICK CLEAN` 0.82 -> 0.45 when any initials turned the
+# sound rules off)
+WORDS_BESIDE = [
+    ("KWIK CLEEN e.V.", "QUICK CLEAN", "sound"),
+    ("CERTAIN a.s.", "SERTUN", "sound"),
+    ("NITE N.Y.", "NIGHT N.Y.", "phonetic"),
+    ("GECKO e.V.", "GEKKOART", "sound-beginning"),
+    ("MILTRON a.s.", "MILLTRONICS", "sound-beginning"),
+    ("A.B. KWIK CLEEN", "AB QUICK CLEAN", "sound"),
+]
+
+# initials are one word (AWS), so a mark of initials lies whole in another as its letters do
+# (`A.W.S.` / `A.W.S. CLOUD` scored 0.38: three one-letter words)
+CONTAINED = [
+    ("A.W.S.", "A.W.S. CLOUD"),
+    ("A.W.S.", "AWS CLOUD"),
+    ("I.B.M.", "IBM SYSTEMS"),
+    ("I.B.M. SYSTEMS", "IBM"),
+    ("I.B.M.國際", "IBM"),
+    ("Ｉ．Ｂ．Ｍ． 國際", "IBM"),
 ]
 
 
@@ -54,6 +84,31 @@ def test_initials_with_stops_are_not_read_as_a_word(initials: str, word: str, ru
 def test_initials_with_stops_keep_the_rules_of_letters(a: str, b: str, rule: str) -> None:
     found = compare(a, b)
     assert found.score >= DEFAULT_MIN_SIMILARITY and rule in found.reasons, found
+
+
+@pytest.mark.parametrize(("initials", "word"), WIDE_STOPS)
+def test_wide_and_ideographic_stops_write_initials(initials: str, word: str) -> None:
+    found = compare(initials, word)
+    assert said_by_letters(initials) and found.score < DEFAULT_MIN_SIMILARITY, found
+
+
+@pytest.mark.parametrize(("a", "b", "rule"), WORDS_BESIDE)
+def test_initials_beside_words_leave_the_sound_rules_on(a: str, b: str, rule: str) -> None:
+    assert not said_by_letters(a) and rule in compare(a, b).reasons
+
+
+@pytest.mark.parametrize(("a", "b"), CONTAINED)
+def test_initials_are_one_word_inside_another_mark(a: str, b: str) -> None:
+    found = compare(a, b)
+    assert "containment" in found.reasons and found.score >= DEFAULT_MIN_SIMILARITY, found
+    closed_up = compare(a.replace(".", "").replace("．", ""), b)
+    assert found.score == closed_up.score  # as the same letters written without stops
+
+
+def test_initials_beside_a_word_do_not_make_another_mark_of_that_word_similar() -> None:
+    """A trial's false match (`T.G.I. FRIDAY'S` / `The Friday December 22 2006`, 0.85: the
+    initials were three one-letter words, so FRIDAY'S stood alone)."""
+    assert compare("T.G.I. FRIDAY'S", "The Friday December 22 2006").score < 0.8
 
 
 @pytest.mark.parametrize(("a", "b", "rule"), NOT_INITIALS)

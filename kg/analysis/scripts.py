@@ -30,7 +30,7 @@ from kg.lazy import lazy_module
 
 pypinyin = lazy_module("pypinyin")  # ~0.2 s of phrase tables: read at a first Chinese text
 
-__all__ = ["HAN", "normalize", "romanize", "whole_han", "words"]
+__all__ = ["HAN", "INITIALS", "all_initials", "normalize", "romanize", "whole_han", "words"]
 
 # Trademark symbols carry no distinctiveness, and NFKC would spell "™" out as "TM".
 _MARK_SYMBOLS = dict.fromkeys(map(ord, "™®©℠℗"))
@@ -45,6 +45,43 @@ _SCRIPT_RUN = re.compile(
 # Variation selectors (Unicode Standard, 23.4): FE00-FE0F, E0100-E01EF, Mongolian FVS1-4
 _VARIATION_SELECTOR = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef\u180b-\u180d\u180f]")
 _WORD_BREAK = re.compile(r"[\s\-_/.,:;&+·・、]+")
+_LATIN_LETTER = "A-Za-z\u00c0-\u024f"  # Basic Latin, Latin-1 Supplement, Latin Extended-A/B
+INITIALS = re.compile(rf"(?<![{_LATIN_LETTER}])(?:[{_LATIN_LETTER}][.。]\s?){{2,}}")
+"""Two or more Latin letters each followed by a stop, not inside a word (``H.A.G.W.``,
+``I. B. M.``; after NFKC, so full-width ``Ｋ．Ｗ．`` too, and the ideographic stop ``。``):
+initials, said letter by letter. `words` reads such a run as one word (``A.W.S. CLOUD``: AWS,
+CLOUD)."""
+_STOPS = re.compile(r"[.。\s]")
+_LATIN = re.compile(f"[{_LATIN_LETTER}]")
+
+
+def _initials_closed_up(text: str) -> str:
+    """`text` (NFKC) with each run of `INITIALS` written as one word and a space.
+
+    >>> _initials_closed_up("A.W.S. CLOUD"), _initials_closed_up("I.B.M.國際")
+    ('AWS CLOUD', 'IBM 國際')
+    """
+    if "." not in text and "。" not in text:
+        return text
+    return INITIALS.sub(lambda run: _STOPS.sub("", run[0]) + " ", text).strip()
+
+
+@lru_cache(maxsize=65536)
+def all_initials(text: str) -> bool:
+    """Whether every Latin letter of a mark is written as `INITIALS` (and it has some):
+    ``H.A.G.W.``, ``H.A.G.W.設計字``; not ``A.B. KWIK CLEEN`` nor ``NITE N.Y.`` (words
+    besides the initials), nor ``E.ON`` (one letter before a stop).
+
+    >>> all_initials("H.A.G.W.設計字"), all_initials("Ｋ．Ｗ．Ｉ．Ｋ．")
+    (True, True)
+    >>> all_initials("H。A。G。W。")
+    True
+    >>> all_initials("NITE N.Y."), all_initials("KWIK CLEEN e.V."), all_initials("E.ON")
+    (False, False, False)
+    """
+    plain = unicodedata.normalize("NFKC", text)
+    rest, runs = INITIALS.subn("", plain)
+    return runs > 0 and _LATIN.search(rest) is None
 
 
 @cache
@@ -148,15 +185,18 @@ def words(text: str) -> tuple[str, ...]:
     """The romanized words of a mark, in order: its elements for comparison.
 
     A word is what spaces or punctuation separate; a run of Chinese characters is one word
-    (Chinese writes no spaces), as is a run of kana or Hangul.
+    (Chinese writes no spaces), as is a run of kana or Hangul, and a run of initials with
+    stops (`INITIALS`: ``A.W.S.`` is the word AWS, not three letters).
 
     >>> words("UBER EATS"), words("Coca-Cola"), words("星巴克 STARBUCKS"), words("!!")
     (('UBER', 'EATS'), ('COCA', 'COLA'), ('XINGBAKE', 'STARBUCKS'), ())
+    >>> words("A.W.S. CLOUD"), words("T.G.I. FRIDAY'S"), words("Ｉ．Ｂ．Ｍ．國際")
+    (('AWS', 'CLOUD'), ('TGI', 'FRIDAYS'), ('IBM', 'GUOJI'))
     """
     if text.isascii():
-        parts = (_NOT_ALNUM_ASCII.sub("", part) for part in _WORD_BREAK.split(text))
-        return tuple(part.upper() for part in parts if part)
-    plain = unicodedata.normalize("NFKC", text.translate(_MARK_SYMBOLS))
+        parts = _WORD_BREAK.split(_initials_closed_up(text))
+        return tuple(w.upper() for w in (_NOT_ALNUM_ASCII.sub("", p) for p in parts) if w)
+    plain = _initials_closed_up(unicodedata.normalize("NFKC", text.translate(_MARK_SYMBOLS)))
     found = []
     for part in _WORD_BREAK.split(plain):
         for run in _SCRIPT_RUN.findall(part):
