@@ -15,8 +15,10 @@ $(STAMP): pyproject.toml
 
 # The browser assets of the /sparql query page (YASGUI) and the /graphql playground
 # (GraphiQL, React), pinned by package-lock.json.
+# A node_modules that is a link (to another clone's) is left alone: `npm ci` would empty it.
 $(NODE_STAMP): package.json package-lock.json
-	@if command -v npm >/dev/null; then \
+	@if [ -L node_modules ]; then echo "node_modules is a link: left as it is (no npm ci)"; \
+	elif command -v npm >/dev/null; then \
 		npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $(NODE_STAMP); \
 	else echo "warning: npm not found: the /sparql and /graphql pages will lack YASGUI and GraphiQL"; fi
 

@@ -1,7 +1,8 @@
 """A command's own output file that cannot be written (`-o` in a missing folder, under a
 file, in /proc) is one error line naming the file, exit 1, no traceback; a read-only
 command does not take it for the store changing under it; a report's `--max-nodes` outside
-5-200 is refused before anything is written, 0 too (a user trial, session 16)."""
+5-200 is refused before anything is written, 0 too (a user trial, session 16); a port outside
+0-65535 is refused before `kg serve` loads anything (a trial, session 35)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,10 @@ from tests.conftest import run_kg
 def places(tmp_path: Path) -> list[Path]:
     afile = tmp_path / "afile"
     afile.write_text("x", encoding="utf-8")
-    return [tmp_path / "missing" / "out", afile / "out", Path("/proc/kg-test-out")]
+    found = [tmp_path / "missing" / "out", afile / "out", Path("/proc/kg-test-out")]
+    # a file that opens but cannot be written (a full disk: the write fails, not the open;
+    # `kg export -o /dev/full` ended in a traceback, a trial of session 35)
+    return [*found, Path("/dev/full")] if Path("/dev/full").exists() else found
 
 
 @pytest.mark.parametrize(
@@ -31,8 +35,10 @@ def test_an_output_file_that_cannot_be_written_is_one_error_line(
     places: list[Path], command: tuple[str, ...], suffix: str
 ) -> None:
     for place in places:
-        target = place.with_suffix(suffix)
-        result = run_kg(*command, "--memory", "-o", target)
+        target = place if place == Path("/dev/full") else place.with_suffix(suffix)
+        named = {"report": ("--format", "md"), "export": ("--format", "turtle")}
+        formats = named.get(command[0], ()) if target.suffix != suffix else ()
+        result = run_kg(*command, *formats, "--memory", "-o", target)
         assert result.returncode == 1, result.stderr
         assert "Traceback" not in result.stderr
         assert result.stderr.startswith("kg: error: ")
@@ -50,3 +56,16 @@ def test_max_nodes_outside_5_to_200_is_refused(nodes: str, tmp_path: Path) -> No
     assert result.returncode == 2, result.stderr
     assert "between 5 and 200" in result.stderr
     assert not (tmp_path / "r.md").exists()
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "65536", "http"])
+def test_a_port_outside_0_to_65535_is_refused_before_the_seed_is_loaded(
+    port: str, tmp_path: Path
+) -> None:
+    """`kg serve --port 99999` loaded the seed case into the store, then failed with three
+    tracebacks (a trial, session 35)."""
+    store = tmp_path / "store"
+    result = run_kg("serve", "--store", store, "--port", port)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and "--port" in result.stderr
+    assert not store.exists()

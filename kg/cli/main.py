@@ -7,6 +7,7 @@ class; ``--debug`` shows the traceback before it (the same line and status).
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import signal
 import sys
@@ -45,6 +46,18 @@ def _store_path(text: str) -> Path:
     if not text.strip():
         raise argparse.ArgumentTypeError("the store's folder is empty: name a folder")
     return Path(text)
+
+
+def _port(text: str) -> int:
+    """``--port``: a TCP port, 0-65535 (0: one the system picks), checked before the server
+    loads anything into the store."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port: give 0-65535")
+    return port
 
 
 def _store_options(default: object = None) -> argparse.ArgumentParser:
@@ -221,7 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
         "e.g. a register imported with kg import",
     )
     serve.add_argument("--host", default=None, help="interface to bind (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=None, help="port (default 8000)")
+    serve.add_argument("--port", type=_port, default=None, help="port (default 8000)")
     serve.add_argument(
         "--allowed-host",
         action="append",
@@ -405,13 +418,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
     except OSError as error:
-        # a file the command itself reads or writes (`-o` in a missing folder, a full disk)
-        if not getattr(error, "filename", None):
+        # a file the command itself reads or writes (`-o` in a missing folder, a full disk:
+        # a write that fails after the open names no file, the command's -o is the one)
+        filename = getattr(error, "filename", None)
+        if not filename and error.errno in _WRITE_ERRORS:
+            filename = getattr(args, "output", None)
+        if not filename:
             raise
         if settings.debug:
             traceback.print_exc(file=sys.stderr)
         failed = KGError(
-            f"cannot open or write {error.filename}: {error.strerror or error}",
+            f"cannot open or write {filename}: {error.strerror or error}",
             suggestion="check that its folder exists and can be written",
         )
         print(f"kg: error: {printable(str(failed), lines=True)}", file=sys.stderr)
@@ -419,6 +436,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+_WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS})
+"""What writing a file that opened may fail with (a full disk, a quota, a file too big)."""
 
 
 class _Terminated(BaseException):
