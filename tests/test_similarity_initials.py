@@ -17,6 +17,7 @@ SOUNDED_OUT = [
     ("H.A.G.W.", "HAWK", "phonetic"),  # the trial's pair
     ("H.A.G.W.設計字", "HAWK.", "phonetic"),  # with the gazette's "design characters"
     ("K.W.I.K.", "QUIK", "phonetic"),
+    ("K.W.I.K", "QUIK", "phonetic"),  # the last letter without its stop
     ("S.E.I.K.O.", "SEYCOS", "sound"),
     ("S. A. I. K. O.", "SYCOS", "sound"),
     ("G.E.C.K.O.", "GEKKOART", "sound-beginning"),
@@ -67,6 +68,9 @@ CONTAINED = [
     ("I.B.M. SYSTEMS", "IBM"),
     ("I.B.M.國際", "IBM"),
     ("Ｉ．Ｂ．Ｍ． 國際", "IBM"),
+    ("A.B.C", "ABC SHOP"),  # the last letter without its stop
+    ("A.B.C", "A.B.C.COM"),
+    ("Q.R.X", "QRX LABS"),
 ]
 
 

@@ -46,9 +46,14 @@ _SCRIPT_RUN = re.compile(
 _VARIATION_SELECTOR = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef\u180b-\u180d\u180f]")
 _WORD_BREAK = re.compile(r"[\s\-_/.,:;&+·・、]+")
 _LATIN_LETTER = "A-Za-z\u00c0-\u024f"  # Basic Latin, Latin-1 Supplement, Latin Extended-A/B
-INITIALS = re.compile(rf"(?<![{_LATIN_LETTER}])(?:[{_LATIN_LETTER}][.。]\s?){{2,}}")
-"""Two or more Latin letters each followed by a stop, not inside a word (``H.A.G.W.``,
-``I. B. M.``; after NFKC, so full-width ``Ｋ．Ｗ．`` too, and the ideographic stop ``。``):
+_L = f"[{_LATIN_LETTER}]"
+INITIALS = re.compile(
+    rf"(?<!{_L})(?:{_L}[.。]\s?){{2,}}(?:{_L}(?!{_L}))?"  # A.W.S., U.S.A
+    rf"|(?<!{_L}){_L}[.。]\s?{_L}(?!{_L})"  # N.Y
+)
+"""Latin letters each followed by a stop, not inside a word, two or more (the last may go
+without its stop: ``H.A.G.W.``, ``I. B. M.``, ``U.S.A``, ``N.Y``; not ``E.ON``, ``J. CREW``,
+``ST. MORITZ``; after NFKC, so full-width ``Ｋ．Ｗ．`` too, and the ideographic stop ``。``):
 initials, said letter by letter. `words` reads such a run as one word (``A.W.S. CLOUD``: AWS,
 CLOUD)."""
 _STOPS = re.compile(r"[.。\s]")
@@ -192,6 +197,8 @@ def words(text: str) -> tuple[str, ...]:
     (('UBER', 'EATS'), ('COCA', 'COLA'), ('XINGBAKE', 'STARBUCKS'), ())
     >>> words("A.W.S. CLOUD"), words("T.G.I. FRIDAY'S"), words("Ｉ．Ｂ．Ｍ．國際")
     (('AWS', 'CLOUD'), ('TGI', 'FRIDAYS'), ('IBM', 'GUOJI'))
+    >>> words("U.S.A POLO"), words("N.Y DELI"), words("E.ON"), words("J. CREW")
+    (('USA', 'POLO'), ('NY', 'DELI'), ('E', 'ON'), ('J', 'CREW'))
     """
     if text.isascii():
         parts = _WORD_BREAK.split(_initials_closed_up(text))
