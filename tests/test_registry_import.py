@@ -178,6 +178,30 @@ def test_importing_twice_adds_nothing(disk_graph: KnowledgeGraph) -> None:
     assert all_quads(disk_graph) == before
 
 
+def test_another_file_of_the_same_name_is_added_with_a_warning(
+    disk_graph: KnowledgeGraph, tmp_path: Path
+) -> None:
+    """A second file named as an earlier one goes into the same graph, beside its facts
+    (docs/registry-import.md): the import says so, since a registration whose owner it
+    changes then has both owners (a trial, session 35). The same file again, or a file of
+    another name, says nothing."""
+    lines = CSV.read_text(encoding="utf-8").splitlines()
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = write(tmp_path / "a", "tw.csv", "\n".join(lines) + "\n")
+    changed = "\n".join([lines[0], lines[1].replace("Nimbustack Cloud Ltd", "Other Owner BV")])
+    second = write(tmp_path / "b", "tw.csv", changed + "\n")
+    other = write(tmp_path, "tw-update.csv", changed.replace("Other Owner", "Third Owner") + "\n")
+    assert not any("same name" in w for w in import_registry(disk_graph, [first]).warnings)
+    assert not any("same name" in w for w in import_registry(disk_graph, [first]).warnings)
+    report = import_registry(disk_graph, [second])
+    assert report.quads_added > 0
+    (warning,) = [w for w in report.warnings if "same name" in w]
+    assert warning.startswith(f"{second}: ") and "id/graph/import/tw" in warning
+    assert not any("same name" in w for w in import_registry(disk_graph, [other]).warnings)
+    assert not any("same name" in w for w in import_registry(disk_graph, [second]).warnings)
+
+
 def test_check_writes_nothing(disk_graph: KnowledgeGraph) -> None:
     before = all_quads(disk_graph)
     report = import_registry(disk_graph, [CSV, ST66], check=True)

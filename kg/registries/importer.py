@@ -206,10 +206,32 @@ def import_registry(
         records=run.records,
         quads_read=run.read,
         quads_added=0 if check else run.added,
-        warnings=tuple(run.warnings) + _summary(run.validation_warnings),
+        warnings=(
+            *run.warnings,
+            *_summary(run.validation_warnings),
+            *(_same_name_note(run.reused) if run.added else ()),
+        ),
         history=run.history,
         older=run.older,
         graphs=tuple(dict.fromkeys(run.graphs)),
+    )
+
+
+def _same_name_note(reused: Sequence[tuple[str, str]]) -> tuple[str, ...]:
+    """A warning for files whose graph (``id/graph/import/{file stem}``) an earlier import of
+    a file of that name made, when the import added something: their facts went in beside
+    the earlier file's, which stay (docs/registry-import.md), so a registration whose owner or
+    status the new file changes shows both, both cited as that file name."""
+    if not reused:
+        return ()
+    files = ", ".join(dict.fromkeys(name for name, _ in reused))
+    graphs = ", ".join(dict.fromkeys(graph for _, graph in reused))
+    return (
+        f"{files}: an earlier import of a file of the same name made {graphs}; the new facts "
+        "were added beside its facts, none removed (an owner or status this file changes "
+        "shows beside the earlier one, both cited as this file name); to replace the earlier "
+        "extract drop that graph first, or import the file under another name or --graph "
+        "(docs/registry-import.md)",
     )
 
 
@@ -276,6 +298,8 @@ class _Run:
         self.validation_warnings: list[str] = []
         self.parties = parties
         self.graphs: list[str] = []
+        self.reused: list[tuple[str, str]] = []
+        """(file, graph) of the files whose default graph an earlier import had made."""
 
     def files(self, plans: Sequence[Plan], sink: Sink) -> None:
         for plan in plans:
@@ -308,6 +332,8 @@ class _Run:
     def file(self, plan: Plan, sink: Sink) -> None:
         errors = RowErrors(plan.name)
         mapper = self.mapper(plan, errors)
+        if self.graph_iri is None and next(iter(sink.quads(None, None, None, mapper.target)), None):
+            self.reused.append((plan.name, mapper.target.value))
         records, warnings = _read(plan, self.default, errors, self.progress, self.parties)
         # the graph's link to its source only once the file states something: a file with no
         # records (a header-only CSV, an ST.66 file of applicants only) writes nothing at all
