@@ -54,21 +54,32 @@ INITIALS = re.compile(
 """Latin letters each followed by a stop, not inside a word, two or more (the last may go
 without its stop: ``H.A.G.W.``, ``I. B. M.``, ``U.S.A``, ``N.Y``; not ``E.ON``, ``J. CREW``,
 ``ST. MORITZ``; after NFKC, so full-width ``Ｋ．Ｗ．`` too, and the ideographic stop ``。``):
-initials, said letter by letter. `words` reads such a run as one word (``A.W.S. CLOUD``: AWS,
-CLOUD)."""
+initials, said letter by letter. `words` reads a run of three or more as one word (``A.W.S.
+CLOUD``: AWS, CLOUD); two stay two letters (``A.M. ENGINEERING``: a two-letter word would be
+weak, `kg.analysis.elements.is_weak`, leaving ENGINEERING alone to meet any mark holding it)."""
+MIN_INITIALS_WORD = 3
+"""Initials read as one word by `words` from this many letters."""
 _STOPS = re.compile(r"[.。\s]")
 _LATIN = re.compile(f"[{_LATIN_LETTER}]")
 
 
 def _initials_closed_up(text: str) -> str:
-    """`text` (NFKC) with each run of `INITIALS` written as one word and a space.
+    """`text` (NFKC) with each run of `INITIALS` of `MIN_INITIALS_WORD` letters or more
+    written as one word and a space.
 
     >>> _initials_closed_up("A.W.S. CLOUD"), _initials_closed_up("I.B.M.國際")
     ('AWS CLOUD', 'IBM 國際')
+    >>> _initials_closed_up("A.M. ENGINEERING")
+    'A.M. ENGINEERING'
     """
     if "." not in text and "。" not in text:
         return text
-    return INITIALS.sub(lambda run: _STOPS.sub("", run[0]) + " ", text).strip()
+
+    def closed_up(run: re.Match[str]) -> str:
+        letters = _STOPS.sub("", run[0])
+        return letters + " " if len(letters) >= MIN_INITIALS_WORD else run[0]
+
+    return INITIALS.sub(closed_up, text).strip()
 
 
 @lru_cache(maxsize=65536)
@@ -190,15 +201,15 @@ def words(text: str) -> tuple[str, ...]:
     """The romanized words of a mark, in order: its elements for comparison.
 
     A word is what spaces or punctuation separate; a run of Chinese characters is one word
-    (Chinese writes no spaces), as is a run of kana or Hangul, and a run of initials with
-    stops (`INITIALS`: ``A.W.S.`` is the word AWS, not three letters).
+    (Chinese writes no spaces), as is a run of kana or Hangul, and a run of three initials
+    with stops or more (`INITIALS`: ``A.W.S.`` is the word AWS, not three letters).
 
     >>> words("UBER EATS"), words("Coca-Cola"), words("星巴克 STARBUCKS"), words("!!")
     (('UBER', 'EATS'), ('COCA', 'COLA'), ('XINGBAKE', 'STARBUCKS'), ())
     >>> words("A.W.S. CLOUD"), words("T.G.I. FRIDAY'S"), words("Ｉ．Ｂ．Ｍ．國際")
     (('AWS', 'CLOUD'), ('TGI', 'FRIDAYS'), ('IBM', 'GUOJI'))
     >>> words("U.S.A POLO"), words("N.Y DELI"), words("E.ON"), words("J. CREW")
-    (('USA', 'POLO'), ('NY', 'DELI'), ('E', 'ON'), ('J', 'CREW'))
+    (('USA', 'POLO'), ('N', 'Y', 'DELI'), ('E', 'ON'), ('J', 'CREW'))
     """
     if text.isascii():
         parts = _WORD_BREAK.split(_initials_closed_up(text))

@@ -413,14 +413,21 @@ def said_by_letters(text: str) -> bool:
     rules comparing sounds (``phonetic``, ``sound``, ``sound-beginning``) do not read them as
     a word; the letters themselves are compared by the other rules (``H.A.G.W.`` / ``HAGW``
     is ``folded``). A mark with words besides (``A.B. KWIK CLEEN``, ``NITE N.Y.``, a legal
-    form ``e.V.``) is read aloud as before.
+    form ``e.V.``) is read aloud as before, and so are letters that spell an ordinary English
+    word (``L.O.C.K.``, ``B.E.S.T.``: a word spelled out, read as the word;
+    `kg.analysis.sound_rules.is_ordinary_word`).
 
     >>> said_by_letters("H.A.G.W."), said_by_letters("I. B. M."), said_by_letters("E.ON")
     (True, True, False)
     >>> said_by_letters("ST. MORITZ"), said_by_letters("KWIK CLEEN e.V.")
     (False, False)
+    >>> said_by_letters("L.O.C.K.")
+    False
     """
-    return all_initials(text)
+    if not all_initials(text):
+        return False
+    letters = "".join(c for c in normalize(text) if c.isascii() and c.isalpha())
+    return not heard_rules.is_ordinary_word(letters)
 
 
 @lru_cache(maxsize=65536)
