@@ -202,6 +202,17 @@ def test_another_file_of_the_same_name_is_added_with_a_warning(
     assert not any("same name" in w for w in import_registry(disk_graph, [second]).warnings)
 
 
+@pytest.mark.parametrize("title", ["", "   "])
+def test_an_empty_source_title_is_refused_as_kg_load_refuses_it(
+    disk_graph: KnowledgeGraph, title: str
+) -> None:
+    """`--source-title ''` fell back to the file name without a word (a trial, session 35)."""
+    before = all_quads(disk_graph)
+    with pytest.raises(KGError, match="--source-title is empty"):
+        import_registry(disk_graph, [CSV], source_title=title)
+    assert all_quads(disk_graph) == before
+
+
 def test_check_writes_nothing(disk_graph: KnowledgeGraph) -> None:
     before = all_quads(disk_graph)
     report = import_registry(disk_graph, [CSV, ST66], check=True)

@@ -180,6 +180,8 @@ def import_registry(
         raise KGError("nothing to import", suggestion="name one or more files")
     if graph_iri is not None:  # an IRI, and none of tmkg's own graphs: before any file is read
         graph_iri = user_graph(graph_iri, "--graph").value
+    if source_title is not None and not source_title.strip():  # as `kg load` refuses it
+        raise KGError("--source-title is empty", suggestion="give the source's title")
     plans = [plan_file(path, format_name) for path in paths]
     default = _default_jurisdiction(jurisdiction)
     # ST.66 marks may name their applicants and representatives by a key that another file
