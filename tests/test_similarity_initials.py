@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from kg.analysis.mark_index import MarkIndex
+from kg.analysis.service import Analyst
 from kg.analysis.similarity import DEFAULT_MIN_SIMILARITY, compare, said_by_letters
 
 # (initials with stops, a word they would sound like read as one word, the rule that fired
@@ -177,3 +178,11 @@ def test_a_register_of_initials_is_asked_by_what_they_spell() -> None:
     # HAGW as a word sounds like HAWK; the initials do not
     assert asked("HAGW") == {"H.A.G.W.", "HAWK"} and asked("KWIK") == {"K.W.I.K.", "QUIK"}
     assert asked("HAWKE") == {"HAWK"}
+
+
+def test_the_comparison_says_initials_are_said_letter_by_letter() -> None:
+    """`kg compare` (and `compareMarks`) says why a sound-alike is not one."""
+    found = Analyst.compare("H.A.G.W.設計字", "HAWK")
+    assert not found.similar
+    assert "'H.A.G.W.' is initials, said letter by letter: not compared by sound" in found.notes
+    assert not any("initials" in note for note in Analyst.compare("NITE N.Y.", "NIGHT").notes)

@@ -103,6 +103,7 @@ from kg.analysis.similarity import (
     compare,
     compared_element,
     normalize,
+    said_by_letters,
 )
 from kg.analysis.sparql_text import batches, iri_values, is_iri
 from kg.analysis.stated_texts import (
@@ -331,8 +332,13 @@ class Analyst:
             for text in dict.fromkeys((earlier, later))
             if (verbal := verbal_element(text, jurisdiction)) != text
         )
+        spelled = tuple(
+            f"{verbal!r} is initials, said letter by letter: not compared by sound"
+            for verbal in dict.fromkeys(elements)
+            if verbal is not None and said_by_letters(verbal)
+        )
         read = rule_notes(earlier, later, found.reasons, jurisdiction)
-        notes = tuple(dict.fromkeys((*figures, *read, *set_aside_notes(earlier, later))))
+        notes = tuple(dict.fromkeys((*figures, *spelled, *read, *set_aside_notes(earlier, later))))
         return MarkComparison(
             earlier=earlier,
             later=later,
