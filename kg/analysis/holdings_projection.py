@@ -152,23 +152,23 @@ class HoldingsProjection:
 
     def get(self, stamp: str | None, marks: Iterable[str]) -> dict[str, Groups]:
         """The kept records of those of `marks` the projection holds for state `stamp`."""
-        return self._get("SELECT mark, data FROM holdings WHERE mark IN", stamp, marks, self._loads)
+        return self._get("holdings", "mark", stamp, marks, self._loads)
 
     def parties(self, stamp: str | None, iris: Iterable[str]) -> dict[str, PartyRef]:
         """The kept parties (canonical IRI -> `PartyRef`, its owl:sameAs group merged) of those
         of `iris` the projection holds for state `stamp`."""
-        query = "SELECT party, data FROM parties WHERE party IN"
-        return self._get(query, stamp, iris, self._party)
+        return self._get("parties", "party", stamp, iris, self._party)
 
     def _get(
         self,
-        query: str,
+        table: str,
+        key: str,
         stamp: str | None,
         keys: Iterable[str],
         loads: Callable[[str, object], T | None],
     ) -> dict[str, T]:
-        """The rows `query` (``SELECT key, data ... IN``) reads of `keys`, decoded by
-        `loads` (None: not this user's row, left out)."""
+        """The rows of `table` whose column `key` is one of `keys`, decoded by `loads` (None:
+        not this user's row, left out)."""
         found: dict[str, T] = {}
         wanted = list(keys)
         if stamp is None or not wanted:
@@ -184,11 +184,13 @@ class HoldingsProjection:
                         return found  # a writer beside this reader moved on
                     for batch in batches(wanted, _BATCH):
                         among = ",".join("?" * len(batch))
-                        rows = db.execute(f"{query} ({among})", batch).fetchall()
-                        for key, data in rows:
-                            value = loads(key, data)
+                        rows = db.execute(
+                            f"SELECT {key}, data FROM {table} WHERE {key} IN ({among})", batch
+                        ).fetchall()
+                        for name, data in rows:
+                            value = loads(name, data)
                             if value is not None:
-                                found[key] = value
+                                found[name] = value
                 finally:
                     db.execute("COMMIT")
             except (pickle.UnpicklingError, sqlite3.DatabaseError, *DECODING):

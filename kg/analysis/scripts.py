@@ -60,7 +60,7 @@ weak, `kg.analysis.elements.is_weak`, leaving ENGINEERING alone to meet any mark
 MIN_INITIALS_WORD = 3
 """Initials read as one word by `words` from this many letters."""
 _STOPS = re.compile(r"[.。\s]")
-_LATIN = re.compile(f"[{_LATIN_LETTER}]")
+_LATIN = re.compile(_L)
 
 
 def _initials_closed_up(text: str) -> str:

@@ -448,20 +448,21 @@ def _compare_verbal(a: str, b: str) -> MarkSimilarity:
 
     edit = OSA.normalized_similarity(roman_a, roman_b)
     fired: dict[str, float] = {}
+    by_sound = not (said_by_letters(a) or said_by_letters(b))  # initials: said by their names
     # English sound codes misread a romanization (pinyin's Q, X, C, ZH; the Y and W of
     # YANG / WANG, 양 / 왕, ヤ / ワ): two marks of syllables are compared by their syllables;
     # one beside a Latin mark is the transcription of its sounds (ソニー / SONY); initials
     # with stops are said by their names
     if (
         min(len(roman_a), len(roman_b)) > SHORT_MARK_LENGTH
-        and not (said_by_letters(a) or said_by_letters(b))
+        and by_sound
         and not (syllabic.writes_syllables(folded_a) and syllabic.writes_syllables(folded_b))
         and _sound_alike(roman_a, roman_b, edit)
     ):
         fired["phonetic"] = PHONETIC_BASE + PHONETIC_SPAN * edit
     if min(len(roman_a), len(roman_b)) > SHORT_MARK_LENGTH and edit >= FUZZY_MIN_EDIT:
         fired["fuzzy"] = edit
-    _structure_rules(a, b, (folded_a, folded_b), roman_a, roman_b, fired)
+    _structure_rules(a, b, (folded_a, folded_b), roman_a, roman_b, fired, by_sound=by_sound)
     if not other_script:
         numeral = _numeral(a, b)
         if numeral is not None and numeral > max([edit, *fired.values()]):
@@ -584,10 +585,18 @@ def _sound_alike(roman_a: str, roman_b: str, edit: float) -> bool:
 
 
 def _structure_rules(
-    a: str, b: str, folded: tuple[str, str], roman_a: str, roman_b: str, fired: dict[str, float]
+    a: str,
+    b: str,
+    folded: tuple[str, str],
+    roman_a: str,
+    roman_b: str,
+    fired: dict[str, float],
+    *,
+    by_sound: bool,
 ) -> None:
     """The rules of `kg.analysis.similarity_rules` on words, beginnings and short marks;
-    `folded` are the two :func:`normalize` d texts.
+    `folded` are the two :func:`normalize` d texts; `by_sound` False (a mark of initials
+    said by their names: :func:`said_by_letters`) leaves out ``sound`` and ``sound-beginning``.
 
     Beginnings, ends and single characters are compared between Latin forms only: the pinyin
     of ``上昇`` (SHANGSHENG) does not begin with the word ``SHAN``; Chinese marks are compared
@@ -621,9 +630,7 @@ def _structure_rules(
         inserted = _middle(roman_a, roman_b, words_a, words_b)
         if inserted is not None:
             fired["middle"] = inserted
-        if min(len(roman_a), len(roman_b)) > SHORT_MARK_LENGTH and not (
-            said_by_letters(a) or said_by_letters(b)
-        ):  # initials are said by their names
+        if by_sound and min(len(roman_a), len(roman_b)) > SHORT_MARK_LENGTH:
             _sound_rules(a, b, fired)
     elif not (folded[0].isascii() or folded[1].isascii()):  # by syllables, both marks:
         # Chinese characters, Hangul, kana (`kg.analysis.syllable_rules`)

@@ -208,7 +208,7 @@ def _usage(
     dates = [d for _, d in starts if d]
     earliest = min(dates) if dates else None
     since_graphs = _ordered(
-        {g for h, d in starts if earliest and d == earliest for g in since_sources(h)}
+        {g for h, d in starts if earliest is not None and d == earliest for g in since_sources(h)}
     )
     endings = sorted(
         ((PartialDate.try_parse(h.ended), h.ended, h.end_reason) for h in holdings if h.lapsed),
@@ -222,7 +222,7 @@ def _usage(
         classes=_ordered(classes),
         class_relatedness=best,
         jurisdiction=first.jurisdiction,
-        since=str(earliest) if earliest else None,
+        since=str(earliest) if earliest is not None else None,
         until=str(max(e for e in ends if e)) if all(ends) and ends else None,
         similarity=round(similarity.score, 4),
         reasons=(*similarity.reasons, *notes),
