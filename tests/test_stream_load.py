@@ -111,9 +111,17 @@ def test_bad_data_is_refused_with_the_same_messages(
         'reg:x a tm:Registration ; tm:mark mark:m ; tm:owner party:p ; tm:jurisdiction cc:US ; tm:niceClass nice:9 ; tm:filingDate "2012-05-01Z"^^xsd:date ; tm:registrationDate "2012-04-30+05:00"^^xsd:date .',
         'reg:x a tm:Registration ; tm:mark mark:m ; tm:owner party:p ; tm:jurisdiction cc:US ; tm:niceClass nice:9 ; tm:filingDate "12012-01-01"^^xsd:date ; tm:registrationDate "2012-04-30"^^xsd:date .',
         'reg:x a tm:Registration ; tm:mark mark:m ; tm:owner party:p ; tm:jurisdiction cc:US ; tm:niceClass nice:9 ; tm:filingDate "2012-05-01"^^xsd:date ; tm:registrationDate "2013-04-30"^^xsd:date ; tm:expiryDate "2012"^^xsd:gYear .',
-        '<https://w3id.org/tmkg/id/change/c> a tm:Assignment ; tm:registration reg:x ; tm:assignor party:p ; tm:assignee party:p ; tm:date "2001-01-01"^^xsd:date . reg:x a tm:Registration ; tm:mark mark:m ; tm:owner party:p ; tm:jurisdiction cc:US ; tm:filingDate "2002-01-01"^^xsd:date .',
+        '<https://w3id.org/tmkg/id/change/c> a tm:Assignment ; tm:registration reg:x ; tm:assignor party:p ; tm:assignee party:p ; tm:date "2001-01-01"^^xsd:date . reg:x a tm:Registration ; tm:mark mark:m ; tm:owner party:p ; tm:jurisdiction cc:US ; tm:niceClass nice:9 ; tm:filingDate "2002-01-01"^^xsd:date .',
         'reg:x a tm:Registration ; tm:mark mark:m ; tm:owner party:p ; tm:jurisdiction cc:US ; tm:niceClass nice:9 ; tm:filingDate "2012-05-01"^^xsd:date ; tm:priorityClaim <https://w3id.org/tmkg/id/priority/p> . <https://w3id.org/tmkg/id/priority/p> a tm:PriorityClaim ; tm:priorityDate "2012-06-01"^^xsd:date ; tm:priorityCountryCode "DE" .',
         'reg:x a tm:Registration ; tm:mark mark:m ; tm:owner party:p ; tm:jurisdiction cc:US ; tm:niceClass nice:9 ; tm:filingDate "2012-05-01"^^xsd:date ; tm:registrationDate "2012-05"^^xsd:gYearMonth .',
+        # an event dated before its registration was filed (events joined to filings)
+        '<https://w3id.org/tmkg/id/event/e> a tm:ProsecutionEvent ; tm:registration reg:x ; tm:date "2001-03-04"^^xsd:date . reg:x a tm:Registration ; tm:mark mark:m ; tm:owner party:p ; tm:jurisdiction cc:US ; tm:niceClass nice:9 ; tm:filingDate "2002-01-01"^^xsd:date .',
+        '<https://w3id.org/tmkg/id/event/e> a tm:ProsecutionEvent ; tm:registration reg:x ; tm:date "2002"^^xsd:gYear . reg:x a tm:Registration ; tm:mark mark:m ; tm:owner party:p ; tm:jurisdiction cc:US ; tm:niceClass nice:9 ; tm:filingDate "2002-01-01"^^xsd:date .',
+        # a use that ends before it began; one that ends the day it began
+        '<https://w3id.org/tmkg/id/use/u> a tm:Use ; tm:mark mark:m ; tm:user party:p ; tm:startDate "2010-02-01"^^xsd:date ; tm:endDate "2009"^^xsd:gYear .',
+        '<https://w3id.org/tmkg/id/use/u> a tm:Use ; tm:mark mark:m ; tm:user party:p ; tm:startDate "2010-02-01"^^xsd:date ; tm:endDate "2010-02-01"^^xsd:date .',
+        # two registration dates, one of them before the filing
+        'reg:x a tm:Registration ; tm:mark mark:m ; tm:owner party:p ; tm:jurisdiction cc:US ; tm:niceClass nice:9 ; tm:filingDate "2012-05-01"^^xsd:date ; tm:registrationDate "2013-01-01"^^xsd:date, "2012-04-01"^^xsd:date .',
     ],
 )
 def test_dates_out_of_order_give_the_same_warnings(
@@ -128,6 +136,8 @@ def test_dates_out_of_order_give_the_same_warnings(
     overlapping = (
         '"2012"^^xsd:gYear ; tm:registrationDate "2012-01"',
         '"2012-05"^^xsd:gYearMonth .',
+        'tm:date "2002"^^xsd:gYear',
+        'tm:endDate "2010-02-01"',
     )
     assert bool(streamed.warnings) != any(dates in fragment for dates in overlapping)
     assert on_disk == in_memory

@@ -35,7 +35,16 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDFS, SH
 
-from kg.ingest.shacl_sparql import _KNOWN, Finding, _n3, _regex, _severity, _value_filter
+from kg.ingest.shacl_sparql import (
+    _KNOWN,
+    Finding,
+    _n3,
+    _regex,
+    _severity,
+    _value_filter,
+    marks_ill_formed,
+    without_ill_formed,
+)
 
 __all__ = ["ScanPlan", "plan_scans", "run_scans"]
 
@@ -149,6 +158,7 @@ def run_scans(
 
     instances = _Instances(select)
     found: dict[tuple, Finding] = {}
+    lean = (lambda condition: condition) if marks_ill_formed(store) else without_ill_formed
 
     def add(focus: ox.Term | None, path: str | None, value: object, rule: object) -> None:
         if focus is None or not keep(focus.value):
@@ -166,7 +176,7 @@ def run_scans(
             rows = _statements_holding(select, path, violated, "", "")
         else:
             binds = " ".join(
-                f"BIND(COALESCE({_class_bound(condition, instances)}, false) AS ?k{i})"
+                f"BIND(COALESCE({_class_bound(lean(condition), instances)}, false) AS ?k{i})"
                 for i, condition in enumerate(conditions)
             )
             rows = _violating_statements(select, path, binds, len(conditions))

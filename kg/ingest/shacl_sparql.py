@@ -31,7 +31,16 @@ import rdflib
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH
 
-__all__ = ["ILL_FORMED", "Check", "Finding", "compile_shapes", "mark_ill_formed", "run_checks"]
+__all__ = [
+    "ILL_FORMED",
+    "Check",
+    "Finding",
+    "compile_shapes",
+    "mark_ill_formed",
+    "marks_ill_formed",
+    "run_checks",
+    "without_ill_formed",
+]
 
 ILL_FORMED = "urn:tmkg:shacl:ill-formed"
 """The scratch store's graph naming literals that are not valid for their datatype."""
@@ -104,6 +113,18 @@ def _instance_of(term: str, cls: rdflib.term.Node, var: str) -> str:
 
 def _is_ill_formed(term: str) -> str:
     return f"EXISTS {{ GRAPH {_ILL} {{ {_ILL} {_ILL} {term} }} }}"
+
+
+def without_ill_formed(condition: str) -> str:
+    """`condition` (of `_value_filter`) without its test of the literals `mark_ill_formed`
+    named, for a store where it named none: the test looks each value up (at 1M marks,
+    2026-12-06: the registration numbers' sh:datatype scan 6.3 s with it, 2.7 s without)."""
+    return condition.replace(f" || {_is_ill_formed('?v')}", "")
+
+
+def marks_ill_formed(store: ox.Store) -> bool:
+    """Whether `mark_ill_formed` named any literal in `store`."""
+    return bool(store.query(f"ASK {{ GRAPH {_ILL} {{ ?s ?p ?o }} }}"))
 
 
 def _value_filter(
