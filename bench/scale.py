@@ -5,6 +5,8 @@
 For each size, each row runs in its own process (peak RSS is that process's own):
 - load: `kg load` of the generated N-Quads into a fresh on-disk store (parse, SHACL checks,
   atomic bulk commit), beside rdflib's in-memory `Dataset.parse` of the same file;
+- loadstep (not by default): `kg load`'s load step alone (no mark index) and `oxigraph load`
+  of the same file, in turn, three rounds: the ratio of each and their median;
 - cold (not by default): `kg conflicts` in processes of their own, the answer kept beside the
   store read by the next (`--top 20`, whole), and brought up to date after `kg load` of a
   day's file (before the analyses, which then search from nothing kept);
@@ -140,6 +142,55 @@ def child_load(store: str, path: str) -> None:
                 "load_rss_mb": load_rss,
             }
         )
+    )
+
+
+def child_load_step(store: str, path: str) -> None:
+    """`kg load`'s load step alone (parse, validate, atomic commit; no index), timed."""
+    from kg import KnowledgeGraph, Settings
+
+    graph = KnowledgeGraph.open(Settings(store_path=Path(store)))
+    began = time.perf_counter()
+    graph.load([path])
+    took = time.perf_counter() - began
+    graph.close()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    print(json.dumps({"load_s": took, "load_rss_mb": rss}))
+
+
+def load_step_rows(
+    rows: list[dict[str, object]], marks: int, path: Path, quads: int, folder: Path, rounds: int
+) -> None:
+    """`kg load`'s load step beside `oxigraph load`, in turn, `rounds` times (each a process
+    of its own, on a new store): a row for each round as it is measured, then the median."""
+    ratios = []
+    for round_ in range(1, rounds + 1):
+        reference, store = folder / f"oxigraph-{round_}", folder / f"step-{round_}"
+        oxigraph_s, _, _ = run_child(
+            [str(OXIGRAPH), "load", "--location", str(reference), "--file", str(path)]
+        )
+        shutil.rmtree(reference, ignore_errors=True)
+        child = [sys.executable, __file__, "--child", "loadstep", str(store), str(path)]
+        _, _, out = run_child(child)
+        shutil.rmtree(store, ignore_errors=True)
+        step = json.loads(out)
+        ratios.append(oxigraph_s / step["load_s"])
+        rows.append(
+            {
+                "marks": marks,
+                "row": f"kg load step beside `oxigraph load`, round {round_} of {rounds}",
+                "figure": f"{step['load_s']:.1f} s against {oxigraph_s:.1f} s: {ratios[-1]:.0%} "
+                f"({quads / step['load_s']:,.0f} against {quads / oxigraph_s:,.0f} triples/s)",
+                "peak RSS MB": step["load_rss_mb"],
+            }
+        )
+    rows.append(
+        {
+            "marks": marks,
+            "row": "kg load step beside `oxigraph load`, median of the rounds",
+            "figure": f"{statistics.median(ratios):.0%}",
+            "peak RSS MB": "",
+        }
     )
 
 
@@ -611,6 +662,10 @@ def run(marks: int, seed: int, sample: int, parts: set[str]) -> list[dict[str, o
     print(f"{marks} marks: {quads} quads in {path.name}", file=sys.stderr)
     rows: list[dict[str, object]] = _Rows()
     with tempfile.TemporaryDirectory(prefix="tmkg-scale-") as folder:
+        if "loadstep" in parts:
+            load_step_rows(rows, marks, path, quads, Path(folder), rounds=3)
+            if parts == {"loadstep"}:
+                return rows
         store = Path(folder) / "store"
         reference = Path(folder) / "oxigraph-store"
         oxigraph_s, oxigraph_rss, _ = run_child(
@@ -824,6 +879,8 @@ def main() -> None:
             child_rdflib(rest[0])
         elif kind == "load":
             child_load(rest[0], rest[1])
+        elif kind == "loadstep":
+            child_load_step(rest[0], rest[1])
         elif kind == "analyses":
             child_analyses(rest[0], int(rest[1]), int(rest[2]))
         elif kind == "conflicts":
@@ -840,7 +897,8 @@ def main() -> None:
     parser.add_argument(
         "--parts",
         default="load,rdflib,analyses,http",
-        help="what to measure (comma-separated): load, rdflib, cold, analyses, http",
+        help="what to measure (comma-separated): load, rdflib, cold, analyses, http; loadstep "
+        "(`kg load`'s load step alone beside `oxigraph load`, three rounds in turn)",
     )
     args = parser.parse_args()
     parts = set(args.parts.split(","))
