@@ -34,7 +34,8 @@ REGISTRATION = (
             REGISTRATION + 'tm:filingDate "2020-03-01"^^xsd:date .\n'
             "<https://w3id.org/tmkg/id/event/a1> a tm:Assignment ; tm:registration reg:us-9 ; "
             'tm:assignee party:acme ; tm:date "1999-01-01"^^xsd:date .',
-            "a change of owner dated 1999-01-01, before the application it concerns was filed",
+            "tm:date 1999-01-01 is before the filing of the application it concerns "
+            "(2020-03-01): a change of owner",
         ),
         (
             REGISTRATION + ".\n<https://w3id.org/tmkg/id/event/a2> a tm:Assignment ; "
@@ -85,3 +86,32 @@ def test_dates_of_one_year_and_one_day_in_it_are_not_out_of_order() -> None:
         ox.Quad(node, ox.NamedNode(tm + "registrationDate"), ox.Literal("2019")),
     ]
     assert date_order_warnings(quads, {}) == []
+
+
+@pytest.mark.parametrize(
+    ("filed", "granted", "out_of_order"),
+    [
+        ("2010-05-05+14:00", "2010-05-04-10:00", False),  # the same instant in UTC
+        ("2012-05-01Z", "2012-04-30+05:00", True),  # ends 19:00 UTC the day before
+        ("2012-05-01+02:00", "2012-04-30Z", False),  # the filing day began 22:00 UTC Apr 30
+        ("2012-05-01", "2012-04-30Z", False),  # no zone: any from -14:00 to +14:00
+        ("2012-05-03", "2012-04-30Z", True),  # more than a day apart in any zone
+        ("2012-05", "2012-04-30-14:00", False),  # 2012-05-01T14:00Z: May in some zone
+        ("2012-06Z", "2012-04-30-14:00", True),
+        ("2012-05-01", "2012-04-30", True),  # no zones: days, as before
+    ],
+)
+def test_dates_with_time_zones_compare_as_the_instants_they_span(
+    filed: str, granted: str, out_of_order: bool
+) -> None:
+    """XSD dates with a time zone begin and end at instants (`2010-05-05+14:00` begins at
+    2010-05-04T10:00Z); a date without one may be in any zone (helper-114 F4)."""
+    import pyoxigraph as ox
+
+    node = ox.NamedNode("https://w3id.org/tmkg/id/registration/x")
+    tm = "https://w3id.org/tmkg/ontology#"
+    quads = [
+        ox.Quad(node, ox.NamedNode(tm + "filingDate"), ox.Literal(filed)),
+        ox.Quad(node, ox.NamedNode(tm + "registrationDate"), ox.Literal(granted)),
+    ]
+    assert bool(date_order_warnings(quads, {})) is out_of_order

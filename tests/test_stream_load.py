@@ -120,6 +120,8 @@ def test_bad_data_is_refused_with_the_same_messages(
         # a use that ends before it began; one that ends the day it began
         '<https://w3id.org/tmkg/id/use/u> a tm:Use ; tm:mark mark:m ; tm:user party:p ; tm:startDate "2010-02-01"^^xsd:date ; tm:endDate "2009"^^xsd:gYear .',
         '<https://w3id.org/tmkg/id/use/u> a tm:Use ; tm:mark mark:m ; tm:user party:p ; tm:startDate "2010-02-01"^^xsd:date ; tm:endDate "2010-02-01"^^xsd:date .',
+        # the same instant in UTC (helper-114 F4)
+        'reg:x a tm:Registration ; tm:mark mark:m ; tm:owner party:p ; tm:jurisdiction cc:US ; tm:niceClass nice:9 ; tm:filingDate "2010-05-05+14:00"^^xsd:date ; tm:registrationDate "2010-05-04-10:00"^^xsd:date .',
         # two registration dates, one of them before the filing
         'reg:x a tm:Registration ; tm:mark mark:m ; tm:owner party:p ; tm:jurisdiction cc:US ; tm:niceClass nice:9 ; tm:filingDate "2012-05-01"^^xsd:date ; tm:registrationDate "2013-01-01"^^xsd:date, "2012-04-01"^^xsd:date .',
     ],
@@ -138,9 +140,52 @@ def test_dates_out_of_order_give_the_same_warnings(
         '"2012-05"^^xsd:gYearMonth .',
         'tm:date "2002"^^xsd:gYear',
         'tm:endDate "2010-02-01"',
+        '"2010-05-04-10:00"',
     )
     assert bool(streamed.warnings) != any(dates in fragment for dates in overlapping)
     assert on_disk == in_memory
+
+
+_FILED = (
+    "reg:x a tm:Registration ; tm:mark mark:m ; tm:owner party:p ; tm:jurisdiction cc:US ; "
+    'tm:niceClass nice:9 ; tm:filingDate "2005-01-01"^^xsd:date .'
+)
+
+
+@pytest.mark.parametrize(
+    ("later", "warned"),
+    [
+        ('reg:x tm:registrationDate "2001-01-01"^^xsd:date .', "granted before it was filed"),
+        ('reg:x tm:expiryDate "2004"^^xsd:gYear .', "its term ends before it was filed"),
+        (
+            "<https://w3id.org/tmkg/id/event/e> a tm:ProsecutionEvent ; tm:registration reg:x ; "
+            'tm:date "2000-01-01"^^xsd:date .',
+            "is before the filing of the application it concerns (2005-01-01)",
+        ),
+        ('reg:x tm:registrationDate "2006-01-01"^^xsd:date .', None),
+        ('reg:x tm:registrationDate "2005"^^xsd:gYear .', None),
+    ],
+)
+def test_the_dates_a_store_holds_count_for_a_later_file(
+    disk: OxigraphStore, tmp_path: Path, later: str, warned: str | None
+) -> None:
+    """A later file adding one date of a pair the store holds the other of (a registration
+    date to a filed application: a register's daily file) is warned about as one file
+    holding both would be, streamed and through Python (helper-114 F2)."""
+    first = write(tmp_path, "first.ttl", PREFIXES + CONTEXT + _FILED + "\n")
+    second = write(tmp_path, "second.ttl", PREFIXES + later + "\n")
+    memory = MemoryStore()
+    reports = []
+    for store in (disk, memory):
+        assert load_files(store, [first]).warnings == ()
+        reports.append(load_files(store, [second]))
+    streamed, python = reports
+    assert streamed.warnings == python.warnings
+    if warned is None:
+        assert streamed.warnings == ()
+    else:
+        assert len(streamed.warnings) == 1 and warned in streamed.warnings[0]
+        assert "2005-01-01" in streamed.warnings[0]
 
 
 def test_a_file_joining_a_store_is_judged_with_what_the_store_holds(
@@ -413,3 +458,23 @@ def test_statements_in_tmkgs_own_graphs_are_refused(
         dump = write(tmp_path, "dump.nq", "".join(f"{q} .\n" for q in shipped))
         graph.load([dump])  # the shipped quads themselves: nothing changes
         assert set(graph.store.quads()) == before
+
+
+def test_an_ill_typed_boolean_is_one_error_line(tmp_path: Path) -> None:
+    """rdflib warns ("Parsing weird boolean", with its own file and line) when it reads one;
+    the load says what is wrong once, in its own words (helper-114 F5)."""
+    from tests.conftest import run_kg
+
+    bad = (
+        PREFIXES
+        + CONTEXT
+        + (
+            "reg:x a tm:Registration ; tm:mark mark:m ; tm:owner party:p ; tm:jurisdiction cc:US ; "
+            'tm:niceClass nice:9 ; <http://purl.org/dc/terms/description> "maybe"^^xsd:boolean .\n'
+        )
+    )
+    path = write(tmp_path, "bad.ttl", bad)
+    loaded = run_kg("load", "--store", tmp_path / "store", path)
+    assert loaded.returncode != 0
+    assert '"maybe" is not a valid xsd:boolean' in loaded.stderr
+    assert "Warning" not in loaded.stderr and "site-packages" not in loaded.stderr

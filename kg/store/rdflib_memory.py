@@ -6,6 +6,7 @@ interface honest with a second, independent engine.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import ClassVar
@@ -16,6 +17,10 @@ from rdflib.term import BNode, Literal, Node, URIRef
 
 from kg.errors import QueryError
 from kg.store.base import GraphName, QueryResult, Term
+
+# rdflib warns, with its own file and line, on each xsd:boolean it cannot read ("Parsing weird
+# boolean") as it makes the literal; tmkg reports ill-typed literals in its own words.
+warnings.filterwarnings("ignore", message="Parsing weird boolean", category=UserWarning)
 
 __all__ = ["RdflibStore", "from_rdflib", "to_rdflib"]
 
