@@ -693,3 +693,18 @@ def test_a_vertical_tab_or_form_feed_is_a_line_break_read_as_a_space(
         q.object.value for q in read_registry(path).quads if q.predicate.value.endswith("/name")
     }
     assert "Owner Co" in names and not any(mark in name for name in names)
+
+
+@pytest.mark.parametrize("mark_first", [True, False])
+def test_files_of_one_import_writing_into_each_others_graphs_are_no_earlier_import(
+    disk_graph: KnowledgeGraph, mark_first: bool
+) -> None:
+    """A TMview mark file writes the parties of the applicant file given beside it into that
+    file's graph: in a new store, nothing was imported before (helper-114 F1: the warning
+    came when the mark file was named first)."""
+    from tests.test_import_sources import GB_APPLICANT, GB_MARK
+
+    files = [GB_MARK, GB_APPLICANT] if mark_first else [GB_APPLICANT, GB_MARK]
+    report = import_registry(disk_graph, files)
+    assert report.quads_added > 0
+    assert not any("same name" in w for w in report.warnings), report.warnings

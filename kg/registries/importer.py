@@ -304,6 +304,13 @@ class _Run:
         """(file, graph) of the files whose default graph an earlier import had made."""
 
     def files(self, plans: Sequence[Plan], sink: Sink) -> None:
+        # before any file is written: a file may write into another's graph (a mark file the
+        # parties of an applicant file given beside it), which is not an earlier import
+        if self.graph_iri is None:
+            for plan in plans:
+                target = self.mapper(plan, RowErrors(plan.name)).target
+                if next(iter(sink.quads(None, None, None, target)), None):
+                    self.reused.append((plan.name, target.value))
         for plan in plans:
             self.file(plan, sink)
 
@@ -334,8 +341,6 @@ class _Run:
     def file(self, plan: Plan, sink: Sink) -> None:
         errors = RowErrors(plan.name)
         mapper = self.mapper(plan, errors)
-        if self.graph_iri is None and next(iter(sink.quads(None, None, None, mapper.target)), None):
-            self.reused.append((plan.name, mapper.target.value))
         records, warnings = _read(plan, self.default, errors, self.progress, self.parties)
         # the graph's link to its source only once the file states something: a file with no
         # records (a header-only CSV, an ST.66 file of applicants only) writes nothing at all
