@@ -28,6 +28,8 @@ __all__ = [
     "REFERENCE_GRAPHS",
     "STATUS",
     "USPTO_STATUS_SCHEME",
+    "WORKING_GRAPHS",
+    "is_working_graph",
     "jurisdiction_codes",
     "kept_by_tmkg",
     "ontology_quads",
@@ -272,6 +274,17 @@ def reference_quads() -> tuple[ox.Quad, ...]:
 REFERENCE_GRAPHS = (_nn(ONTOLOGY_GRAPH), _nn(REFERENCE_GRAPH))
 DEFAULT_GRAPH_NAMED = ox.NamedNode(str(GRAPH) + "default")
 """The named graph holding tmkg's default graph on a remote store (`kg.store.sparql_remote`)."""
+
+
+WORKING_GRAPHS = "urn:tmkg:"
+"""The IRIs of the graphs tmkg writes while it checks a load (the reference data, the store's
+context, the literals named ill-formed: `kg.ingest.validate_store`, `kg.ingest.shacl_sparql`)
+begin so; it removes them after the checks, so that facts loaded into one would be lost."""
+
+
+def is_working_graph(graph: object) -> bool:
+    """Whether `graph` (a graph name) is one of tmkg's working graphs (`WORKING_GRAPHS`)."""
+    return isinstance(graph, ox.NamedNode) and graph.value.startswith(WORKING_GRAPHS)
 
 
 def kept_by_tmkg(quad: ox.Quad) -> bool:

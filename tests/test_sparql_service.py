@@ -206,3 +206,19 @@ def test_an_update_of_a_blank_node_keeps_it_connected(on_disk: bool, tmp_path: P
     finally:
         running.close()
         graph.close()
+
+
+@pytest.mark.parametrize(
+    "graph", ["urn:tmkg:validation:context", "urn:tmkg:validation:reference", "urn:tmkg:x"]
+)
+def test_an_update_adding_to_a_working_graph_of_tmkgs_is_refused(
+    service: SparqlService, graph: str
+) -> None:
+    """A load's checks write and remove graphs of their own (`urn:tmkg:`): what an update
+    put there would be removed by the next load (helper-114 F6)."""
+    before = set(service.graph.store.quads())
+    with pytest.raises(Forbidden, match="while it checks a load"):
+        service.update(
+            f"INSERT DATA {{ GRAPH <{graph}> {{ <http://e/s> <http://e/p> 1 }} }}", token="t"
+        )
+    assert set(service.graph.store.quads()) == before

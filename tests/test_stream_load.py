@@ -478,3 +478,30 @@ def test_an_ill_typed_boolean_is_one_error_line(tmp_path: Path) -> None:
     assert loaded.returncode != 0
     assert '"maybe" is not a valid xsd:boolean' in loaded.stderr
     assert "Warning" not in loaded.stderr and "site-packages" not in loaded.stderr
+
+
+@pytest.mark.parametrize(
+    "graph",
+    ["urn:tmkg:validation:context", "urn:tmkg:validation:reference", "urn:tmkg:shacl:ill-formed"],
+)
+@pytest.mark.parametrize("blank", [False, True])  # streamed, or through Python
+def test_statements_in_a_working_graph_of_tmkgs_are_refused(
+    disk: OxigraphStore, tmp_path: Path, graph: str, blank: bool
+) -> None:
+    """A load's checks write and remove graphs of their own: statements a file puts there were
+    dropped without a word (0 quads read), or kept and removed by the next import (helper-114
+    F6). Refused, by file and by --graph, as tmkg's reference graphs are."""
+    load_files(disk, [write(tmp_path, "owner.ttl", OWNER)])
+    before = set(disk.quads())
+    node = "_:b" if blank else "<https://w3id.org/tmkg/id/party/q>"
+    line = f'{node} <https://schema.org/name> "Q" <{graph}> .\n'
+    with pytest.raises(ParseError, match="while it checks a load"):
+        load_files(disk, [write(tmp_path, "working.nq", line)])
+    turtle = write(tmp_path, "q.ttl", PREFIXES + 'party:q a tm:Company ; schema:name "Q" .\n')
+    with pytest.raises(ParseError, match="while it checks a load"):
+        load_files(disk, [turtle], graph=graph)
+    assert set(disk.quads()) == before
+    first = OxigraphStore(tmp_path / "first")  # a first load: judged in the staged copy
+    with pytest.raises(ParseError, match="while it checks a load"):
+        load_files(first, [write(tmp_path, "working2.nq", line)])
+    first.close()

@@ -49,6 +49,7 @@ __all__ = [
     "parse_file",
     "parse_files",
     "refuse_reference_quads",
+    "refuse_working_graphs",
     "too_long",
     "too_long_iri",
     "too_long_literal",
@@ -270,6 +271,25 @@ def _plain_json(data: bytes) -> bool:
     return bool(keys) and not any(k.startswith("@") for k in keys)
 
 
+def _working_graph_error(iri: str, name: str, statement: str = "") -> ParseError:
+    return ParseError(
+        f"the graph {iri} is one tmkg writes and removes while it checks a load, so facts "
+        f"loaded into it would be lost{statement}",
+        path=name,
+        suggestion="name a graph of your own, such as https://example.org/my-case",
+    )
+
+
+def refuse_working_graphs(graphs: Iterable[object], name: str) -> None:
+    """Raise `ParseError` naming `name` when one of `graphs` is a working graph of tmkg's
+    (`kg.reference.WORKING_GRAPHS`)."""
+    from kg.reference import is_working_graph
+
+    for graph in graphs:
+        if is_working_graph(graph):
+            raise _working_graph_error(graph.value, name)  # type: ignore[attr-defined]
+
+
 def user_graph(iri: str, name: str) -> ox.NamedNode:
     """The named graph a user names for a file's facts (``--graph``, ``graph=``): an absolute
     IRI, and not one of the graphs tmkg keeps itself (the ontology and the reference data of
@@ -291,19 +311,27 @@ def user_graph(iri: str, name: str) -> ox.NamedNode:
             path=name,
             suggestion="name a graph of your own, such as https://example.org/my-case",
         )
+    refuse_working_graphs([node], name)
     return node
 
 
 def refuse_reference_quads(quads: Iterable[ox.Quad], names: str) -> None:
-    """Raise `ParseError` naming `names` when a quad is of what tmkg keeps itself (its
+    """Raise `ParseError` naming `names` when a quad is in one of tmkg's working graphs
+    (`kg.reference.WORKING_GRAPHS`), or of what tmkg keeps itself (its
     ontology and reference graphs and their descriptions: `kg.reference.kept_by_tmkg`) and
     is not one tmkg ships (`kg.reference.reference_quads`): each opening of the store brings
     them back to the shipped content, so it would be lost without a word. A shipped quad (a
     dump of a whole store read back) is let through: it changes nothing."""
-    from kg.reference import kept_by_tmkg, reference_quads
+    from kg.reference import is_working_graph, kept_by_tmkg, reference_quads
 
     shipped: frozenset[ox.Quad] | None = None
     for quad in quads:
+        if is_working_graph(quad.graph_name):
+            raise _working_graph_error(
+                quad.graph_name.value,  # type: ignore[union-attr]
+                names,
+                f" ({quad.subject} {quad.predicate} ...)",
+            )
         if not kept_by_tmkg(quad):
             continue
         if shipped is None:

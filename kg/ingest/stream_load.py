@@ -47,6 +47,7 @@ from kg.ingest.load import (
     detect_format,
     file_graph,
     refuse_reference_quads,
+    refuse_working_graphs,
     too_long_iri,
     too_long_literal,
     too_long_term,
@@ -316,6 +317,8 @@ def judge_loaded(
     Raises `ValidationError` (every violation), `ParseError` for a literal over
     `MAX_LITERAL_CHARS`, and `NeedsPython` when `data` holds blank nodes or triple terms."""
     reached("load:validate")
+    if judged is None:  # everything in `data` is new: none of it in a graph the checks use
+        refuse_working_graphs(data.named_graphs(), names)
     scans = None
     snapshot = None
     if beside is not None and _holds_at_least(data, SCANS_BESIDE_MIN_QUADS):

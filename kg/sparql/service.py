@@ -53,7 +53,7 @@ from kg.errors import Forbidden, QueryError, ValidationError
 from kg.graph import KnowledgeGraph
 from kg.ingest.validate_change import validate_change
 from kg.namespaces import PREFIXES
-from kg.reference import REFERENCE_GRAPHS, kept_by_tmkg
+from kg.reference import REFERENCE_GRAPHS, is_working_graph, kept_by_tmkg
 from kg.sparql.total_order import CrashedSorts
 from kg.sparql.update_targets import check_codepoint_escapes, check_sendable, update_targets
 from kg.sparql.worker import answer_query
@@ -706,6 +706,11 @@ def _own_graphs_kept(
     or half); what it removes there without naming them (``CLEAR ALL``, ``DROP ALL``,
     ``DELETE WHERE { GRAPH ?g { ?s ?p ?o } }``) is kept, as the next opening would restore it."""
     for quad in added:
+        if is_working_graph(quad.graph_name):
+            raise Forbidden(
+                f"the update adds to {quad.graph_name.value}, a graph tmkg writes and removes "  # type: ignore[union-attr]
+                "while it checks a load, so what it adds would be lost"
+            )
         if kept_by_tmkg(quad):
             where = quad.graph_name if isinstance(quad.graph_name, ox.NamedNode) else quad.subject
             raise _own_graph_refused(where.value)  # type: ignore[union-attr]
