@@ -579,6 +579,8 @@ def _undescribed(graph: KnowledgeGraph, args: argparse.Namespace) -> list[str]:
         if detect_format(str(path), args.format).supports_datasets:
             continue  # a TriG or N-Quads file names and describes its own graphs
         target = args.graph or file_graph(path)
+        if not graph.ask(f"ASK {{ GRAPH <{target}> {{ ?s ?p ?o }} }}"):
+            continue  # no facts (an empty file): nothing will be cited by that name
         ask = f"ASK {{ <{target}> <http://www.w3.org/ns/prov#wasDerivedFrom> ?source }}"
         if not graph.ask(ask):
             found.append(
