@@ -376,14 +376,13 @@ def _dated_candidates(store: ox.Store) -> list[ox.Quad]:
     def each(subject: str, name: str, value: str) -> str:
         return f"{{ SELECT {subject} {value} WHERE {{ {subject} {tm}{name}> {value} }} }}"
 
-    queries = [
+    # each query, and the statements (subject variable, tm: property, object variable) a row
+    # of it stands for
+    queries: list[tuple[str, tuple[tuple[str, str, str], ...]]] = [
         (
             f"SELECT ?n ?a ?b WHERE {{ {each('?n', early, '?a')} {each('?n', late, '?b')} "
             f"FILTER({before('?b', '?a')}) }}",
-            lambda row, early=early, late=late: [
-                (row["n"], f"{_TM}{early}", row["a"]),
-                (row["n"], f"{_TM}{late}", row["b"]),
-            ],
+            (("n", early, "a"), ("n", late, "b")),
         )
         for early, late, _ in ORDERS
     ]
@@ -394,33 +393,23 @@ def _dated_candidates(store: ox.Store) -> list[ox.Quad]:
             f"SELECT ?n ?r ?a ?b WHERE {{ {each('?n', 'registration', '?r')} "
             f"{each('?n', 'date', '?b')} {each('?r', 'filingDate', '?a')} "
             f"FILTER({before('?b', '?a')}) }}",
-            lambda row: [
-                (row["n"], f"{_TM}registration", row["r"]),
-                (row["n"], f"{_TM}date", row["b"]),
-                (row["r"], f"{_TM}filingDate", row["a"]),
-            ],
+            (("n", "registration", "r"), ("n", "date", "b"), ("r", "filingDate", "a")),
         ),
         (
             f"SELECT ?n ?c ?a ?b WHERE {{ ?n {tm}priorityClaim> ?c ; {tm}filingDate> ?b . "
             f"?c {tm}priorityDate> ?a FILTER({before('?b', '?a')}) }}",
-            lambda row: [
-                (row["n"], f"{_TM}priorityClaim", row["c"]),
-                (row["n"], f"{_TM}filingDate", row["b"]),
-                (row["c"], f"{_TM}priorityDate", row["a"]),
-            ],
+            (("n", "priorityClaim", "c"), ("n", "filingDate", "b"), ("c", "priorityDate", "a")),
         ),
         (
             f"SELECT ?n ?p WHERE {{ ?n {tm}assignor> ?p ; {tm}assignee> ?p }}",
-            lambda row: [
-                (row["n"], f"{_TM}assignor", row["p"]),
-                (row["n"], f"{_TM}assignee", row["p"]),
-            ],
+            (("n", "assignor", "p"), ("n", "assignee", "p")),
         ),
     ]
     for sparql, statements in queries:
+        predicates = {name: ox.NamedNode(_TM + name) for _, name, _ in statements}
         for row in store.query(sparql, use_default_graph_as_union=True):  # type: ignore[union-attr]
-            for subject, predicate, obj in statements(row):
-                found[ox.Quad(subject, ox.NamedNode(predicate), obj)] = None
+            for subject, name, obj in statements:
+                found[ox.Quad(row[subject], predicates[name], row[obj])] = None  # type: ignore[arg-type]
     return list(found)
 
 
