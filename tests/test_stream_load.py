@@ -122,6 +122,8 @@ def test_bad_data_is_refused_with_the_same_messages(
         '<https://w3id.org/tmkg/id/use/u> a tm:Use ; tm:mark mark:m ; tm:user party:p ; tm:startDate "2010-02-01"^^xsd:date ; tm:endDate "2010-02-01"^^xsd:date .',
         # the same instant in UTC (helper-114 F4)
         'reg:x a tm:Registration ; tm:mark mark:m ; tm:owner party:p ; tm:jurisdiction cc:US ; tm:niceClass nice:9 ; tm:filingDate "2010-05-05+14:00"^^xsd:date ; tm:registrationDate "2010-05-04-10:00"^^xsd:date .',
+        # a zoned date the calendar lacks: refused alike, the date checks not thrown by it
+        'reg:x a tm:Registration ; tm:mark mark:m ; tm:owner party:p ; tm:jurisdiction cc:US ; tm:niceClass nice:9 ; tm:filingDate "2012-02-30Z"^^xsd:date ; tm:registrationDate "2012-01-01"^^xsd:date .',
         # two registration dates, one of them before the filing
         'reg:x a tm:Registration ; tm:mark mark:m ; tm:owner party:p ; tm:jurisdiction cc:US ; tm:niceClass nice:9 ; tm:filingDate "2012-05-01"^^xsd:date ; tm:registrationDate "2013-01-01"^^xsd:date, "2012-04-01"^^xsd:date .',
     ],

@@ -40,11 +40,15 @@ ORDERS = (
 _DATE = re.compile(r"^(-?\d{4,})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
-def _span(text: str) -> tuple[tuple[int, int, int], tuple[int, int, int]] | None:
-    """The first and last day a date names, as (year, month, day) tuples.
+_Span = tuple[tuple[int, int, int], tuple[int, int, int]]
 
-    >>> _span("2010"), _span("2010-05-05")
-    (((2010, 1, 1), (2010, 12, 31)), ((2010, 5, 5), (2010, 5, 5)))
+
+def _span_and_zone(text: str) -> tuple[_Span, str] | None:
+    """The first and last day a date names, as (year, month, day) tuples, and the text after
+    the date (a time zone, or nothing).
+
+    >>> _span_and_zone("2010"), _span_and_zone("2010-05-05+14:00")
+    ((((2010, 1, 1), (2010, 12, 31)), ''), (((2010, 5, 5), (2010, 5, 5)), '+14:00'))
     """
     match = _DATE.match(text)
     if match is None:
@@ -52,34 +56,36 @@ def _span(text: str) -> tuple[tuple[int, int, int], tuple[int, int, int]] | None
     year, month, day = int(match[1]), match[2], match[3]
     first = (year, int(month or 1), int(day or 1))
     last = (year, int(month or 12), int(day or 31))
-    return first, last
+    return (first, last), text[match.end() :]
 
 
 _ZONE = re.compile(r"Z|([+-])(\d{2}):(\d{2})")
 _WIDEST_ZONE_MINUTES = 14 * 60  # XSD's time zones run from -14:00 to +14:00
 
 
-def _minutes(text: str) -> tuple[int, int] | None:
-    """The first and last minute (UTC, counted from day 1 of year 1) of the days a date with
-    a time zone names; a date without one as its days in any zone (XSD 1.1 Part 2, the order
-    of date values: an undetermined zone may be any of -14:00 to +14:00). None for a year
-    outside 1-9999 or text after the date that is not a time zone.
+def _minutes(text: str, span: _Span) -> tuple[int, int] | None:
+    """The first and last minute (UTC, counted from day 1 of year 1) of the days `span` of a
+    date with a time zone names (`text`: what follows the date, the zone); a date without
+    one as its days in any zone (XSD 1.1 Part 2, the order of date values: an undetermined
+    zone may be any of -14:00 to +14:00). None for a year outside 1-9999, a day the calendar
+    does not have (``2012-02-30Z``: refused by the datatype checks, compared as days here) or
+    text after the date that is not a time zone.
 
-    >>> _minutes("2010-05-05Z")[1] - _minutes("2010-05-05Z")[0] + 1
+    >>> first, last = _minutes("Z", ((2010, 5, 5), (2010, 5, 5)))
+    >>> last - first + 1
     1440
     """
-    span, match = _span(text), _DATE.match(text)
-    if span is None or match is None:
-        return None
     (y1, m1, d1), (y2, m2, d2) = span
     if not (1 <= y1 <= 9999 and 1 <= y2 <= 9999):
         return None
-    first = date(y1, m1, d1).toordinal() * 1440
-    last = date(y2, m2, min(d2, monthrange(y2, m2)[1])).toordinal() * 1440 + 1439
-    rest = text[match.end() :]
-    if not rest:
+    try:
+        first = date(y1, m1, d1).toordinal() * 1440
+        last = date(y2, m2, min(d2, monthrange(y2, m2)[1])).toordinal() * 1440 + 1439
+    except ValueError:  # calendar.IllegalMonthError is one
+        return None
+    if not text:
         return first - _WIDEST_ZONE_MINUTES, last + _WIDEST_ZONE_MINUTES
-    zone = _ZONE.fullmatch(rest)
+    zone = _ZONE.fullmatch(text)
     if zone is None:
         return None
     offset = 0 if zone[1] is None else int(zone[2]) * 60 + int(zone[3])
@@ -87,24 +93,20 @@ def _minutes(text: str) -> tuple[int, int] | None:
     return first - offset, last - offset
 
 
-def _zoned(text: str) -> bool:
-    match = _DATE.match(text)
-    return match is not None and _ZONE.fullmatch(text[match.end() :]) is not None
-
-
 def _before(later: str, earlier: str) -> bool:
     """True when every day `later` names lies before every day `earlier` names. Two dates
     without time zones compare as days; with a zone on either, as the minutes they span in
     UTC (`_minutes`): ``2010-05-04-10:00`` and ``2010-05-05+14:00`` begin at the same
     instant, ``2012-04-30+05:00`` ends before ``2012-05-01Z`` begins."""
-    a, b = _span(later), _span(earlier)
+    a, b = _span_and_zone(later), _span_and_zone(earlier)
     if a is None or b is None:
         return False
-    if _zoned(later) or _zoned(earlier):
-        early, late = _minutes(later), _minutes(earlier)
+    (span_a, zone_a), (span_b, zone_b) = a, b
+    if _ZONE.fullmatch(zone_a) or _ZONE.fullmatch(zone_b):
+        early, late = _minutes(zone_a, span_a), _minutes(zone_b, span_b)
         if early is not None and late is not None:
             return early[1] < late[0]
-    return a[1] < b[0]
+    return span_a[1] < span_b[0]
 
 
 _LINKS = frozenset({"registration", "priorityClaim", "assignor", "assignee"})
