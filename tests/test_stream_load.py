@@ -323,6 +323,38 @@ def test_the_scan_worker_finds_what_the_scans_find(tmp_path: Path) -> None:
     assert sorted(found, key=repr) == sorted(expected, key=repr) and len(expected) >= 6
 
 
+def test_scans_shared_between_two_processes_find_what_one_finds(tmp_path: Path) -> None:
+    """The worker and this process each run the scans they claim first (kg.ingest.scan_worker
+    .Claims): every scan is run once, and their findings together are the whole."""
+    from kg.ingest.scan_worker import Claims, ScanWorker
+    from kg.ingest.shacl_scan import run_scans, scan_keys
+    from kg.ingest.validate import _scan_plan
+    from kg.reference import reference_quads
+
+    path = tmp_path / "scanned"
+    store = ox.Store(str(path))
+    text = PREFIXES + CONTEXT + "\n".join(BAD) + "\n"
+    store.bulk_load(text.encode(), ox.RdfFormat.TURTLE, to_graph=ox.NamedNode("urn:x:g"))
+    store.bulk_extend(reference_quads())
+    store.flush()
+    expected = run_scans(_scan_plan(), store, lambda _: True, union=True)
+    keys = scan_keys(_scan_plan())
+    assert len(keys) == len(set(keys)) > 10
+    for head_start in (0, len(keys) // 2, len(keys)):  # this process claims so many first
+        folder = tmp_path / f"claims-{head_start}"
+        folder.mkdir()
+        claims = Claims(folder)
+        mine = set(keys[:head_start])
+        assert all(claims(key) for key in mine) and not any(claims(key) for key in mine)
+        worker = ScanWorker(path, claims)
+        own = run_scans(_scan_plan(), store, lambda _: True, union=True, claim=mine.__contains__)
+        found = worker.findings()
+        assert found is not None
+        assert sorted({*found, *own}, key=repr) == sorted(expected, key=repr)
+        assert len(list(folder.iterdir())) == len(keys)  # the worker claimed all the others
+    assert len(expected) >= 20
+
+
 _ORPHAN = """
 import os, subprocess, sys
 child = subprocess.Popen(
@@ -372,6 +404,90 @@ def test_the_scan_worker_ends_with_the_load_that_started_it(parent: str) -> None
     assert not process_running(worker)
 
 
+@pytest.fixture
+def beside(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Small files judged as big ones are: compacted, taken stock of from the files, the
+    scans shared with a second process."""
+    monkeypatch.setattr("kg.ingest.stream_load.SCANS_BESIDE_MIN_QUADS", 1)
+
+
+@pytest.mark.parametrize("part", range(4))
+def test_bad_data_judged_beside_gives_the_same_messages(
+    beside: None, disk: OxigraphStore, tmp_path: Path, part: int
+) -> None:
+    """A quarter of the bad fragments a file (dates out of order among them)."""
+    bad = write(tmp_path, "bad.ttl", PREFIXES + CONTEXT + "\n".join(BAD[part::4]) + "\n")
+    streamed, python, on_disk, _ = both(disk, [bad])
+    assert isinstance(python, ValidationError), python
+    assert isinstance(streamed, ValidationError), streamed
+    assert streamed.violations == python.violations and len(python.violations) >= 8
+    assert on_disk == set()
+    left = {path.name for path in tmp_path.iterdir()}  # no checkpoint, claims, staged copy
+    assert not {name for name in left if ".staging" in name}, left
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("registry.nq", None),
+        (
+            "case.ttl",
+            OWNER + 'reg:r tm:filingDate "2010-05-01"^^xsd:date ; tm:text "01"^^xsd:integer .\n',
+        ),
+        ("bom.ttl", b"\xef\xbb\xbf" + OWNER.encode()),
+        ("relative.ttl", "@base <https://w3id.org/tmkg/ontology#> . <Mark> <label> <Unknown> .\n"),
+        (
+            "near.nq",
+            '<https://w3id.org/tmkg/ontologyX> <https://w3id.org/tmkg/ontology#nope> "1"^^<https://w3id.org/tmkg/ontology#Kind> <https://w3id.org/tmkg/ontology#G> .\n',
+        ),
+        (
+            "long.nt",
+            f'<https://example.org/{"i" * 70_000}> <https://schema.org/name> "{"é" * 3_000}" .\n',
+        ),
+        ("lang.ttl", OWNER + 'party:p schema:name "Ünlü"@tr , "x"^^xsd:string .\n'),
+    ],
+)
+def test_the_inventory_of_a_file_is_that_of_the_store_it_loads(
+    tmp_path: Path, name: str, text: str | bytes | None
+) -> None:
+    """What a load takes stock of from its files while the store is compacted is what the
+    store they were loaded into holds (kg.ingest.validate_store.inventory_of_quads)."""
+    from kg.ingest.stream_load import _Input
+    from kg.ingest.validate_store import inventory, inventory_of_quads
+
+    if text is None:
+        path = tmp_path / name
+        with path.open("wb") as handle:
+            ox.serialize(generate(60, seed=9), handle, ox.RdfFormat.N_QUADS)
+    else:
+        path = write(tmp_path, name, text)
+    item = _Input.of(path, None, None)
+    assert item is not None
+    store = ox.Store()
+    item.load_into(store, progress=False)
+    graphs = [item.graph] if item.graph is not None else []
+    assert inventory_of_quads(item.quads(), graphs=graphs, remembered=7) == inventory(store)
+
+
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        'party:p schema:description "2010-02-30"^^xsd:date .',  # ill-typed: read as stored
+        'party:p schema:description "x"^^<https://w3id.org/tmkg/ontology#Nope> .',
+        "<https://w3id.org/tmkg/ontology#Nope> a tm:Mark .",
+        "reg:q a tm:Registration ; tm:mark mark:m ; tm:mark mark:n .",  # the shapes alone
+    ],
+)
+def test_terms_at_fault_judged_beside_are_named_as_through_python(
+    beside: None, disk: OxigraphStore, tmp_path: Path, fragment: str
+) -> None:
+    path = write(tmp_path, "bad.ttl", OWNER + fragment + "\n")
+    streamed, python, on_disk, _ = both(disk, [path])
+    assert isinstance(streamed, ValidationError) and isinstance(python, ValidationError)
+    assert streamed.violations == python.violations
+    assert on_disk == set()
+
+
 def test_a_first_load_into_a_knowledge_graph_streams(tmp_path: Path) -> None:
     """A store holding only the reference data takes the first-load path (no scratch store)."""
     from kg import KnowledgeGraph, Settings
@@ -392,7 +508,9 @@ def test_a_first_load_into_a_knowledge_graph_streams(tmp_path: Path) -> None:
     assert report.quads_added == python.quads_added == len(added)
 
 
-@pytest.mark.parametrize("left", [".store.staging.scan", ".store.staging.scan.tmp"])
+@pytest.mark.parametrize(
+    "left", [".store.staging.scan", ".store.staging.scan.tmp", ".store.staging.claims"]
+)
 def test_a_scan_checkpoint_cut_short_is_removed_on_opening(tmp_path: Path, left: str) -> None:
     """A load killed while RocksDB writes the scan worker's checkpoint leaves its ``.tmp``
     folder (RocksDB renames it when complete); the next writer removes it as it removes a

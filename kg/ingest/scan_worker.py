@@ -2,13 +2,15 @@
 
 pyoxigraph holds the GIL while it evaluates a query, so two threads take as long as one. A
 streamed load (`kg.ingest.stream_load`) judges a file with two independent sets of reads: the
-shapes (`kg.ingest.shacl_scan`, ~6 s for a million statements) and the inventory of terms and
-dates (`kg.ingest.validate_store.inventory`, about as long). This module runs the first in a
-child process that opens the staged store read-only (nothing writes to it meanwhile), so the
-two use both cores. The child prints its findings as JSON lines; if it fails for any reason,
-`ScanWorker.findings` returns None and the caller runs the scans itself.
+shapes (`kg.ingest.shacl_scan`, ~4 s for a million statements) and the dates' order
+(`kg.ingest.validate_store`, less). This module runs the first in a child process that opens
+a checkpoint of the staged store read-only (nothing writes to it meanwhile), so the two use
+both cores; with a claims folder (`Claims`) the loading process, its own checks done, takes
+the scans the child has not started yet, and each runs what it claimed. The child prints its
+findings as JSON lines; if it fails for any reason, `ScanWorker.findings` returns None and
+the caller runs the scans itself.
 
-    python -m kg.ingest.scan_worker STORE_PATH PARENT_PID
+    python -m kg.ingest.scan_worker STORE_PATH PARENT_PID [CLAIMS_FOLDER]
 
 The child asks the kernel to kill it when the parent dies, itself, first thing: a
 ``preexec_fn`` would make `subprocess` fork and run Python in the copy before ``exec``, and
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import hashlib
 import json
 import os
 import signal
@@ -32,29 +35,57 @@ import pyoxigraph as ox
 
 from kg.ingest.shacl_sparql import Finding
 
-__all__ = ["ScanWorker"]
+__all__ = ["Claims", "ScanWorker"]
 
 _TIMEOUT_S = 3600.0
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-class ScanWorker:
-    """The scans of the store at `path`, running in a child process from construction on."""
+class Claims:
+    """Scans shared between processes: ``claims(key)`` is true for the first process to ask
+    for `key` (it creates the file named after it in `folder`, which must exist: the
+    creation is atomic, ``O_CREAT | O_EXCL``), false for any other. The caller removes
+    `folder`."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def __call__(self, key: str) -> bool:
+        name = hashlib.sha256(key.encode()).hexdigest()[:32]
+        try:
+            os.close(os.open(self.folder / name, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except FileExistsError:
+            return False
+        return True
+
+
+class ScanWorker:
+    """The scans of the store at `path`, running in a child process from construction on;
+    with `claims`, only those it claims (`Claims`: the caller runs the others)."""
+
+    def __init__(self, path: Path, claims: Claims | None = None) -> None:
+        self.claims = claims
         self._process: subprocess.Popen[bytes] | None
+        shared = [str(claims.folder)] if claims is not None else []
+        command = [sys.executable, "-m", "kg.ingest.scan_worker", str(path), str(os.getpid())]
         try:
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "kg.ingest.scan_worker", str(path), str(os.getpid())],
+                [*command, *shared],
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
             )
         except OSError:
             self._process = None
 
+    @property
+    def started(self) -> bool:
+        """Whether the child was started (it may have failed since)."""
+        return self._process is not None
+
     def findings(self) -> list[Finding] | None:
-        """Every finding about every node (the caller keeps those it judges), or None when
-        the child could not run (the caller then runs the scans itself)."""
+        """Every finding of the scans the child ran (all, or those it claimed) about every
+        node (the caller keeps those it judges), or None when the child could not run or
+        failed (the caller then runs all the scans itself)."""
         if self._process is None:
             return None
         try:
@@ -112,7 +143,8 @@ def main(argv: list[str]) -> int:
     if len(argv) > 1:
         _die_with_parent(int(argv[1]))
     store = ox.Store.read_only(argv[0])
-    for finding in run_scans(_scan_plan(), store, lambda _: True, union=True):
+    claim = Claims(Path(argv[2])) if len(argv) > 2 else None
+    for finding in run_scans(_scan_plan(), store, lambda _: True, union=True, claim=claim):
         row = {
             "focus": finding.focus,
             "path": finding.path,

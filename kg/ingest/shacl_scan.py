@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 import pyoxigraph as ox
 import rdflib
@@ -46,7 +47,7 @@ from kg.ingest.shacl_sparql import (
     without_ill_formed,
 )
 
-__all__ = ["ScanPlan", "plan_scans", "run_scans"]
+__all__ = ["ScanPlan", "plan_scans", "run_scans", "scan_keys"]
 
 _SUBCLASS = _n3(RDFS.subClassOf)
 _BATCH = 5_000  # nodes per VALUES list
@@ -144,12 +145,17 @@ def run_scans(
     judged: Container[str] | Callable[[str], bool],
     *,
     union: bool = False,
+    claim: Callable[[str], bool] | None = None,
 ) -> list[Finding]:
     """Run `plan` over `store` (its default graph; with `union`, the union of all its graphs)
     and return the findings about `judged` nodes (a set of IRIs, or a test of one).
 
     The findings are those `kg.ingest.shacl_sparql.run_checks` gives for the same shapes and
-    store, without duplicates."""
+    store, without duplicates. With `claim`, the plan's scans (one per node shape's
+    minCounts, per predicate's values, per maxCount property and bound, per focus pattern:
+    `scan_keys`, the costliest kinds first) are run only where ``claim(key)`` is true: two
+    processes sharing the scans of one store each claim what the other has not
+    (`kg.ingest.scan_worker.Claims`), and the union of their findings is the whole."""
     keep = judged if callable(judged) else judged.__contains__
     options = {"use_default_graph_as_union": True} if union else {}
 
@@ -166,7 +172,22 @@ def run_scans(
         finding = Finding(focus.value, path, value, rule.message, rule.severity)  # type: ignore[attr-defined, arg-type]
         found.setdefault((finding.focus, path, value, finding.message, finding.severity), finding)
 
-    for path, rules in plan.values.items():
+    def min_counts(target: str, counts: tuple[_Count, ...]) -> None:
+        if any(count.bound != 1 for count in counts):
+            _min_counts_grouped(select, instances, target, counts, add)
+            return
+        # Each property's instances lacking it, as MINUS: Oxigraph reads the property's
+        # subjects once into a hash set, where NOT EXISTS looks each instance up (4x slower).
+        parts = " UNION ".join(
+            f"{{ {instances.pattern('?f', target, 'ft')} MINUS {{ ?f <{count.path}> ?any }} "
+            f"BIND({i} AS ?m) }}"
+            for i, count in enumerate(counts)
+        )
+        for row in select(f"SELECT DISTINCT ?f ?m WHERE {{ {parts} }}"):
+            count = counts[int(row["m"].value)]  # type: ignore[union-attr]
+            add(row["f"], count.path, None, count)
+
+    def values(path: str, rules: tuple[_Rule, ...]) -> None:
         # each distinct condition once per distinct value; the class of the subject is then
         # looked up only for the statements whose value violates some condition
         conditions = list(dict.fromkeys(rule.condition for rule in rules))
@@ -181,20 +202,18 @@ def run_scans(
             )
             rows = _violating_statements(select, path, binds, len(conditions))
         if not rows:
-            continue
+            return
         types = instances.types_of({focus for focus, _, _ in rows})
         for focus, value, violated in rows:
             broken = {conditions[i] for i in violated}
             for rule in rules:
                 if rule.condition in broken and instances.is_a(types, focus, rule.target):
                     add(focus, path, value, rule)
-    # sh:maxCount: the subjects with too many values of a property, counted once per property
-    # and bound (shapes of several classes share them: tm:mark), their classes then looked
-    # up for the few found (joined in the query, the class test cost as much as the count)
-    by_bound: dict[tuple[str, int], list[_Count]] = {}
-    for count in plan.max_counts:
-        by_bound.setdefault((count.path, count.bound), []).append(count)
-    for (path, bound), counts in by_bound.items():
+
+    def max_counts(path: str, bound: int, counts: list[_Count]) -> None:
+        # the subjects with too many values of a property, counted once per property and
+        # bound (shapes of several classes share them: tm:mark), their classes then looked up
+        # for the few found (joined in the query, the class test cost as much as the count)
         rows = [
             row["f"]
             for row in select(
@@ -203,33 +222,51 @@ def run_scans(
             )
         ]
         if not rows:
-            continue
+            return
         types = instances.types_of(set(rows))
         for focus in rows:
             for count in counts:
                 if instances.is_a(types, focus, count.target):
                     add(focus, count.path, None, count)
-    for target, counts in plan.min_counts.items():
-        if any(count.bound != 1 for count in counts):
-            _min_counts_grouped(select, instances, target, counts, add)
-            continue
-        # Each property's instances lacking it, as MINUS: Oxigraph reads the property's
-        # subjects once into a hash set, where NOT EXISTS looks each instance up (4x slower).
-        parts = " UNION ".join(
-            f"{{ {instances.pattern('?f', target, 'ft')} MINUS {{ ?f <{count.path}> ?any }} "
-            f"BIND({i} AS ?m) }}"
-            for i, count in enumerate(counts)
-        )
-        for row in select(f"SELECT DISTINCT ?f ?m WHERE {{ {parts} }}"):
-            count = counts[int(row["m"].value)]  # type: ignore[union-attr]
-            add(row["f"], count.path, None, count)
-    for node in plan.node_patterns:
+
+    def node_pattern(node: _NodePattern) -> None:
         for row in select(
             f"SELECT DISTINCT ?f WHERE {{ {instances.pattern('?f', node.target, 'ft')} "
             f"FILTER(isBlank(?f) || !REGEX(STR(?f), {node.pattern})) }}"
         ):
             add(row["f"], None, row["f"], node)
+
+    for key, scan in _scans(plan, min_counts, values, max_counts, node_pattern):
+        if claim is None or claim(key):
+            scan()
     return list(found.values())
+
+
+def scan_keys(plan: ScanPlan) -> list[str]:
+    """The keys of `plan`'s scans, in the order `run_scans` runs (and claims) them."""
+    return [key for key, _ in _scans(plan, *([lambda *_: None] * 4))]
+
+
+def _scans(
+    plan: ScanPlan,
+    min_counts: Callable[[str, tuple[_Count, ...]], None],
+    values: Callable[[str, tuple[_Rule, ...]], None],
+    max_counts: Callable[[str, int, list[_Count]], None],
+    node_pattern: Callable[[_NodePattern], None],
+) -> Iterator[tuple[str, Callable[[], None]]]:
+    """`plan`'s scans as (key, run): minCounts (a join of every instance of a class: the
+    longest, 10 s of 41 for a million registrations), values, maxCounts, focus patterns."""
+    for target, counts in plan.min_counts.items():
+        yield f"minCount {target}", partial(min_counts, target, counts)
+    for path, rules in plan.values.items():
+        yield f"values {path}", partial(values, path, rules)
+    by_bound: dict[tuple[str, int], list[_Count]] = {}
+    for count in plan.max_counts:
+        by_bound.setdefault((count.path, count.bound), []).append(count)
+    for (path, bound), counts in by_bound.items():
+        yield f"maxCount {path} {bound}", partial(max_counts, path, bound, counts)
+    for i, node in enumerate(plan.node_patterns):
+        yield f"pattern {i} {node.target}", partial(node_pattern, node)
 
 
 def _violating_statements(

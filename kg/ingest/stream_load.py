@@ -31,8 +31,9 @@ import shutil
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable, Sequence
-from itertools import islice
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from itertools import chain, islice
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -54,22 +55,30 @@ from kg.ingest.load import (
     user_graph,
 )
 from kg.ingest.same_as import OWL_SAME_AS
-from kg.ingest.scan_worker import ScanWorker
+from kg.ingest.scan_worker import Claims, ScanWorker
 from kg.ingest.shacl_sparql import ILL_FORMED
 from kg.ingest.validate import ValidationReport, same_as_lines
 from kg.ingest.validate_store import (
     CONTEXT_GRAPH,
     REFERENCE_GRAPH,
+    Inventory,
     Locate,
     context_of,
     inventory,
+    inventory_of_quads,
     validate_in_store,
 )
 from kg.lazy import lazy_module
 from kg.reference import kept_by_tmkg, own_graph_quads, reference_quads
 from kg.store import Store
 from kg.store.crashpoints import reached
-from kg.store.oxigraph import OxigraphStore, Stage, make_room, scan_checkpoint_path
+from kg.store.oxigraph import (
+    OxigraphStore,
+    Stage,
+    make_room,
+    scan_checkpoint_path,
+    scan_claims_path,
+)
 from kg.store.oxigraph_input import require_utf8
 
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -246,6 +255,14 @@ class _Input:
             graph = file_graph(path)
         return cls(file, rdf_format, user_graph(graph, str(path)) if graph else None)
 
+    def quads(self) -> Iterator[ox.Quad]:
+        """The file's quads as `load_into` reads them (those of a triples file in the
+        default graph, where `load_into` puts them in `graph`)."""
+        with self.path.open("rb") as raw:
+            if raw.read(len(_BOM)) != _BOM:
+                raw.seek(0)
+            yield from ox.parse(raw, format=self.format, base_iri=self.path.resolve().as_uri())
+
     def load_into(self, store: ox.Store, progress: bool) -> None:
         """Bulk-load the file into `store`; raises `ParseError` (the store is then partial:
         the caller throws it away)."""
@@ -296,7 +313,7 @@ def _judge(
     in a second process (`kg.ingest.scan_worker`) while this one takes stock."""
     for item in inputs:
         item.load_into(data, progress)
-    return judge_loaded(data, names, existing, beside)
+    return judge_loaded(data, names, existing, beside, files=inputs)
 
 
 def judge_loaded(
@@ -306,13 +323,16 @@ def judge_loaded(
     beside: Path | None = None,
     locate: Locate | None = None,
     judged: Callable[[str], bool] | None = None,
+    files: Sequence[_Input] = (),
 ) -> ValidationReport:
     """Validate everything `data` holds as new data (with `existing`'s context), then remove
     the validation graphs; return the report (its warnings). `names` names the file(s) in the
     messages, or `locate` the place each node came from; `judged` which nodes are new
     (`validate_in_store`; by default all). With `beside`
-    (the folder of `data` on disk, nothing else writing to it) the shapes are checked in a
-    second process while this one takes stock of the terms.
+    (the folder of `data` on disk, nothing else writing to it) `data` is compacted, the
+    terms are taken stock of meanwhile from `files` (give them when they are all `data`
+    holds but tmkg's reference data), and the shapes are checked in a second process, this
+    one sharing them once its own checks are done.
 
     Raises `ValidationError` (every violation), `ParseError` for a literal over
     `MAX_LITERAL_CHARS`, and `NeedsPython` when `data` holds blank nodes or triple terms."""
@@ -320,13 +340,14 @@ def judge_loaded(
     if judged is None:  # everything in `data` is new: none of it in a graph the checks use
         refuse_working_graphs(data.named_graphs(), names)
     scans = None
-    snapshot = None
+    snapshot = claims = None
+    stock: Inventory | None = None
     if beside is not None and _holds_at_least(data, SCANS_BESIDE_MIN_QUADS):
-        snapshot = scan_checkpoint_path(beside)
-    if snapshot is not None:
+        snapshot, claims = scan_checkpoint_path(beside), scan_claims_path(beside)
+    if snapshot is not None and claims is not None:
         _add_reference(data)
         data.flush()
-        _compact(data)
+        stock = _compact(data, files)
         # The worker reads a checkpoint (hard links: milliseconds), not `data` itself: RocksDB
         # compacts `data` in the background after bulk loads and deletes files a read-only
         # handle still needs ("No such file or directory" in the worker, which then failed
@@ -335,9 +356,11 @@ def judge_loaded(
         make_room(snapshot)
         make_room(snapshot.with_name(f"{snapshot.name}.tmp"))  # RocksDB's, while it writes
         data.backup(str(snapshot))
-        scans = ScanWorker(snapshot)
+        make_room(claims)
+        claims.mkdir()
+        scans = ScanWorker(snapshot, Claims(claims))
     try:
-        stock = inventory(data)
+        stock = stock or inventory(data)
         if stock.needs_python:
             raise NeedsPython
         if stock.longest_iri > MAX_IRI_CHARS:
@@ -354,8 +377,9 @@ def judge_loaded(
     finally:
         if scans is not None:
             scans.stop()
-        if snapshot is not None:
-            shutil.rmtree(snapshot, ignore_errors=True)
+        for folder in (snapshot, claims):
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
     report.violations += _same_as_lines(data)
     report.raise_for_violations()
     for graph in (REFERENCE_GRAPH, CONTEXT_GRAPH, ox.NamedNode(ILL_FORMED)):
@@ -369,8 +393,14 @@ Python process importing tmkg, and a checkpoint of the store) costs ~0.4 s, whic
 of ~50,000 quads take in this process (~6 s a million), so a smaller file is judged here."""
 
 
-def _compact(data: ox.Store) -> None:
-    """Compact `data` (RocksDB's full compaction, `Store.optimize`) before it is read back.
+def _compact(data: ox.Store, files: Sequence[_Input]) -> Inventory | None:
+    """Compact `data` (RocksDB's full compaction, `Store.optimize`) before it is read back,
+    taking stock of `files` meanwhile (`inventory_of_quads`): the compaction runs on one of
+    RocksDB's threads, without the GIL, and leaves the other core idle (at 1M marks, 35 s of
+    compaction against 43 s of inventory read from the store). Return that inventory, or None
+    when it must be taken from the store: no files, a file's quads not read as the store
+    holds them (an N-Quads file loaded into a named graph), a literal at fault (`inventory`
+    gives it as the store holds it, to look it up by), or a file that could not be read again.
 
     Oxigraph's bulk loader adds a file's quads as sorted files of a million quads each, all
     at the top level, which RocksDB then merges in the background: read before that, each
@@ -378,8 +408,23 @@ def _compact(data: ox.Store) -> None:
     126-130 s read as the merge ran beside them in this process (RocksDB's threads took a
     third of the CPU; with them held back, the reads alone were as slow), against 24 s of
     compaction on both cores then 54 s of checks: the load step 206 -> 152 s. The store is
-    also left compacted, as `oxigraph optimize` leaves one, for the reads after the load."""
-    data.optimize()
+    also left compacted, as `oxigraph optimize` leaves one, for the reads after the load.
+    Read before that, the scans took 855 s, not 45 (2026-12-06)."""
+    exact = files and all(item.graph is None or not item.format.supports_datasets for item in files)
+    if not exact:
+        data.optimize()
+        return None
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        compacted = pool.submit(data.optimize)
+        try:
+            stock = inventory_of_quads(
+                chain.from_iterable(item.quads() for item in files),
+                graphs=[item.graph for item in files if item.graph is not None],
+            )
+        except (SyntaxError, OSError):  # changed since it was loaded: the store says
+            stock = None
+        compacted.result()
+    return None if stock is None or stock.bad_literals else stock
 
 
 def _holds_at_least(data: ox.Store, count: int) -> bool:

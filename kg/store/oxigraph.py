@@ -27,7 +27,14 @@ from kg.store.write_journal import WriteJournal
 from kg.store.write_stamp import WriteStamp
 from kg.store.writer_lock import WriterLock
 
-__all__ = ["MemoryStore", "OxigraphStore", "Stage", "make_room", "scan_checkpoint_path"]
+__all__ = [
+    "MemoryStore",
+    "OxigraphStore",
+    "Stage",
+    "make_room",
+    "scan_checkpoint_path",
+    "scan_claims_path",
+]
 
 
 class OxigraphStore:
@@ -574,6 +581,12 @@ def scan_checkpoint_path(stage: Path) -> Path:
     return stage.parent / f"{stage.name}.scan"
 
 
+def scan_claims_path(stage: Path) -> Path:
+    """The folder where the processes sharing the scans of the staged copy at `stage` claim
+    them (`kg.ingest.scan_worker.Claims`); a crash's leftover is removed on recovery."""
+    return stage.parent / f"{stage.name}.claims"
+
+
 def _empty_store(path: Path) -> Stage:
     """A new, empty store at `path` (`OxigraphStore.check_scratch`)."""
     try:
@@ -632,6 +645,7 @@ def _recover(path: Path) -> None:
     shutil.rmtree(_scratch_path(path), ignore_errors=True)
     checkpoint = scan_checkpoint_path(staging)
     shutil.rmtree(checkpoint, ignore_errors=True)
+    shutil.rmtree(scan_claims_path(staging), ignore_errors=True)
     # RocksDB writes a checkpoint into "<name>.tmp" and renames it when complete: a crash
     # during the checkpoint leaves that folder instead (the staged copy's own too: a load
     # killed while its copy was being made, seen on a loaded machine 2026-12-04)
