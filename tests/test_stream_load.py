@@ -72,6 +72,29 @@ def test_a_registry_is_stored_as_through_python(disk: OxigraphStore, tmp_path: P
 
 
 @pytest.mark.parametrize(
+    ("order", "big"), [("registry first", False), ("registry last", False), ("registry last", True)]
+)
+def test_a_multi_file_load_names_the_file_of_each_fault(
+    disk: OxigraphStore, tmp_path: Path, order: str, big: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each message names the file that states something about its node, as through Python
+    (the streamed load named every file of the load); judged as a big load is too."""
+    if big:
+        monkeypatch.setattr("kg.ingest.stream_load.SCANS_BESIDE_MIN_QUADS", 1)
+    registry = tmp_path / "registry.nq"
+    with registry.open("wb") as handle:
+        ox.serialize(generate(30, seed=4), handle, ox.RdfFormat.N_QUADS)
+    bad = write(tmp_path, "bad.ttl", PREFIXES + CONTEXT + "\n".join(BAD[:12]) + "\n")
+    more = write(tmp_path, "more.ttl", PREFIXES + "\n".join(BAD[12:16]) + "\n")
+    files = [registry, bad, more] if order == "registry first" else [bad, more, registry]
+    streamed, python, _, _ = both(disk, files)
+    assert isinstance(streamed, ValidationError) and isinstance(python, ValidationError)
+    assert streamed.violations == python.violations
+    named = {line.split(": ")[0] for line in python.violations}
+    assert {str(bad), str(more)} <= named and ", " not in "".join(named)
+
+
+@pytest.mark.parametrize(
     ("name", "options"),
     [("case.ttl", {}), ("case.ttl", {"graph": "https://example.org/g"}), ("case.nt", {})],
 )

@@ -100,6 +100,7 @@ STREAMED_FORMATS = frozenset(
 )
 """The formats Oxigraph's parser loads straight into the store."""
 _BOM = b"\xef\xbb\xbf"
+_DESCRIPTION = "the --source-* description"  # as `kg.ingest.load` names the header file
 _PROGRESS_MIN_BYTES = 1 << 20
 _UTF8_CHECK_MAX_BYTES = 256 << 20  # on a parse error, bigger files are not re-read for it
 
@@ -142,7 +143,10 @@ def stream_files(
     """
     maybe = [_Input.of(path, format_name, graph) for path in paths]
     if header is not None:
-        maybe.append(_Input.of(header, None, None))
+        described = _Input.of(header, None, None)
+        if described is not None:
+            described.name = _DESCRIPTION
+        maybe.append(described)
     inputs = [item for item in maybe if item is not None]
     if len(inputs) < len(maybe):
         return None
@@ -238,6 +242,8 @@ class _Input:
 
     def __init__(self, path: Path, rdf_format: ox.RdfFormat, graph: ox.NamedNode | None) -> None:
         self.path, self.format, self.graph = path, rdf_format, graph
+        self.name = str(path)
+        """What the messages call the file."""
 
     @classmethod
     def of(cls, path: str | Path, format_name: str | None, graph: str | None) -> _Input | None:
@@ -313,7 +319,27 @@ def _judge(
     in a second process (`kg.ingest.scan_worker`) while this one takes stock."""
     for item in inputs:
         item.load_into(data, progress)
-    return judge_loaded(data, names, existing, beside, files=inputs)
+    locate = _located_in(inputs) if len(inputs) > 1 else None
+    return judge_loaded(data, names, existing, beside, locate, files=inputs)
+
+
+def _located_in(inputs: Sequence[_Input]) -> Locate:
+    """Where the nodes named in messages came from, as a load through Python says
+    (`kg.ingest.load`): the last of `inputs` stating something about the node, else no
+    place. Asked once, when there are messages, it reads the files again."""
+
+    def locate(nodes: set[str]) -> dict[str, str]:
+        where = dict.fromkeys(nodes, "")
+        for item in inputs:
+            last = None
+            for quad in item.quads():
+                if quad.subject != last:
+                    last = quad.subject
+                    if isinstance(last, ox.NamedNode) and last.value in where:
+                        where[last.value] = item.name
+        return where
+
+    return locate
 
 
 def judge_loaded(
