@@ -427,3 +427,15 @@ def test_a_hit_no_rule_fired_on_says_so(store_path: Path) -> None:
     )  # fmt: skip
     hits = json.loads(answer.stdout)
     assert hits and all(hit["reasons"] == [] for hit in hits)
+
+
+def test_python_dash_m_kg_is_the_kg_command() -> None:
+    """``python -m kg`` runs the command (no venv script needed), without runpy's warning."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "kg", "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0 and done.stdout.startswith("kg ")
+    assert done.stderr == ""
