@@ -439,3 +439,27 @@ def test_python_dash_m_kg_is_the_kg_command() -> None:
     )
     assert done.returncode == 0 and done.stdout.startswith("kg ")
     assert done.stderr == ""
+
+
+def test_kg_load_check_validates_and_writes_nothing(store_path: Path, tmp_path: Path) -> None:
+    """`kg load --check` is `kg validate` (as `kg import --check` is for register files)."""
+    run_kg("load", "--store", store_path, "--seed", check=True)
+    before = run_kg("stats", "--store", store_path, check=True).stdout
+    good = DATA / "co-owners.ttl"
+    checked = run_kg("load", "--store", store_path, "--check", good)
+    validated = run_kg("validate", "--store", store_path, good)
+    assert checked.returncode == validated.returncode == 0
+    assert checked.stdout == validated.stdout and checked.stdout.startswith("valid: 1 file(s)")
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(
+        "@prefix tm: <https://w3id.org/tmkg/ontology#> .\n"
+        "<https://w3id.org/tmkg/id/registration/x> a tm:Registration .\n",
+        encoding="utf-8",
+    )
+    refused = run_kg("load", "--store", store_path, "--check", bad)
+    assert refused.returncode == run_kg("validate", "--store", store_path, bad).returncode == 5
+    assert "SHACL violation" in refused.stderr
+    assert run_kg("stats", "--store", store_path, check=True).stdout == before
+    for extra in (["--seed"], ["--source-title", "T"]):
+        wrong = run_kg("load", "--store", store_path, "--check", *extra, good)
+        assert wrong.returncode != 0 and "kg load --check checks files" in wrong.stderr

@@ -143,6 +143,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=sorted(FORMATS), help="RDF format (default: from extension)"
     )
     load.add_argument("--graph", metavar="IRI", help="named graph for triples outside any graph")
+    load.add_argument(
+        "--check",
+        action="store_true",
+        help="read and validate the files against the store, write nothing (kg validate)",
+    )
     described = load.add_argument_group(
         "the file's source (for Turtle, N-Triples, RDF/XML: docs/writing.md)"
     )
@@ -511,7 +516,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 def _reads_only(args: argparse.Namespace) -> bool:
     """Whether the command only reads the store: it then runs beside a server or a load."""
-    if args.command == "import":
+    if args.command in ("import", "load"):
         return bool(getattr(args, "check", False))
     if args.command == "parties":
         return not args.resolve
@@ -530,6 +535,13 @@ def _open(settings: Settings) -> KnowledgeGraph:
 def _cmd_load(args: argparse.Namespace, settings: Settings) -> int:
     if not args.files and not args.seed:
         raise KGError("nothing to load", suggestion="name files, or pass --seed")
+    if args.check:
+        if args.seed or _source_description(args) is not None:
+            raise KGError(
+                "kg load --check checks files: not --seed or --source-*",
+                suggestion="check the files alone (kg load --check FILE, or kg validate FILE)",
+            )
+        return _cmd_validate(args, settings)
     _warn_of_empty_files(args.files)
     with _open(settings) as graph:
         progress = sys.stderr.isatty()
@@ -700,7 +712,7 @@ def _warn_of_a_new_store(path: Path, command: str) -> None:
     """A command that only reads, asked about a store folder that did not exist, created it
     (reference data only) and answered from it: say so, for "(no results)" from a mistyped
     --store would read as "nobody else uses this mark" (session-15 trial)."""
-    checked = command in ("import", "validate")
+    checked = command in ("import", "validate", "load")
     answered = "the files were checked against no data" if checked else "the answer knows no marks"
     _warn(
         f"there was no store at {path}: created an empty one (reference data only), so "
