@@ -30,6 +30,8 @@ BASICS = {
     "text_characters.py",
     # Modules imported on first use (networkx for paths and reports): standard library only.
     "lazy.py",
+    # `python -m kg`: the command line's entry point, kg.cli.main's `main` and nothing else.
+    "__main__.py",
 }
 
 
