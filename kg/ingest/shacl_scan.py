@@ -30,7 +30,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass
-from functools import partial
 
 import pyoxigraph as ox
 import rdflib
@@ -236,37 +235,38 @@ def run_scans(
         ):
             add(row["f"], None, row["f"], node)
 
-    for key, scan in _scans(plan, min_counts, values, max_counts, node_pattern):
+    scan = {
+        "minCount": min_counts,
+        "values": values,
+        "maxCount": max_counts,
+        "pattern": node_pattern,
+    }
+    for key, kind, arguments in _scans(plan):
         if claim is None or claim(key):
-            scan()
+            scan[kind](*arguments)
     return list(found.values())
 
 
 def scan_keys(plan: ScanPlan) -> list[str]:
     """The keys of `plan`'s scans, in the order `run_scans` runs (and claims) them."""
-    return [key for key, _ in _scans(plan, *([lambda *_: None] * 4))]
+    return [key for key, _, _ in _scans(plan)]
 
 
-def _scans(
-    plan: ScanPlan,
-    min_counts: Callable[[str, tuple[_Count, ...]], None],
-    values: Callable[[str, tuple[_Rule, ...]], None],
-    max_counts: Callable[[str, int, list[_Count]], None],
-    node_pattern: Callable[[_NodePattern], None],
-) -> Iterator[tuple[str, Callable[[], None]]]:
-    """`plan`'s scans as (key, run): minCounts (a join of every instance of a class: the
-    longest, 10 s of 41 for a million registrations), values, maxCounts, focus patterns."""
+def _scans(plan: ScanPlan) -> Iterator[tuple[str, str, tuple]]:
+    """`plan`'s scans as (key, kind, the arguments of `run_scans`'s scan of that kind):
+    minCounts (a join of every instance of a class: the longest, 10 s of 41 for a million
+    registrations), values, maxCounts, focus patterns."""
     for target, counts in plan.min_counts.items():
-        yield f"minCount {target}", partial(min_counts, target, counts)
+        yield f"minCount {target}", "minCount", (target, counts)
     for path, rules in plan.values.items():
-        yield f"values {path}", partial(values, path, rules)
+        yield f"values {path}", "values", (path, rules)
     by_bound: dict[tuple[str, int], list[_Count]] = {}
     for count in plan.max_counts:
         by_bound.setdefault((count.path, count.bound), []).append(count)
     for (path, bound), counts in by_bound.items():
-        yield f"maxCount {path} {bound}", partial(max_counts, path, bound, counts)
+        yield f"maxCount {path} {bound}", "maxCount", (path, bound, counts)
     for i, node in enumerate(plan.node_patterns):
-        yield f"pattern {i} {node.target}", partial(node_pattern, node)
+        yield f"pattern {i} {node.target}", "pattern", (node,)
 
 
 def _violating_statements(

@@ -265,8 +265,7 @@ class _Input:
         """The file's quads as `load_into` reads them (those of a triples file in the
         default graph, where `load_into` puts them in `graph`)."""
         with self.path.open("rb") as raw:
-            if raw.read(len(_BOM)) != _BOM:
-                raw.seek(0)
+            _skip_bom(raw)
             yield from ox.parse(raw, format=self.format, base_iri=self.path.resolve().as_uri())
 
     def load_into(self, store: ox.Store, progress: bool) -> None:
@@ -275,8 +274,7 @@ class _Input:
         name = str(self.path)
         try:
             with self.path.open("rb") as raw:
-                if raw.read(len(_BOM)) != _BOM:
-                    raw.seek(0)
+                _skip_bom(raw)
                 stream: io.RawIOBase | io.BufferedReader = raw
                 bar = None
                 size = self.path.stat().st_size
@@ -321,6 +319,13 @@ def _judge(
         item.load_into(data, progress)
     locate = _located_in(inputs) if len(inputs) > 1 else None
     return judge_loaded(data, names, existing, beside, locate, files=inputs)
+
+
+def _skip_bom(raw: io.BufferedReader) -> None:
+    """Move `raw` past a UTF-8 byte order mark at its start (a load through Python skips one
+    too): what `load_into` loads and `quads` reads again start at the same byte."""
+    if raw.read(len(_BOM)) != _BOM:
+        raw.seek(0)
 
 
 def _located_in(inputs: Sequence[_Input]) -> Locate:
