@@ -68,7 +68,15 @@ from kg.analysis.evidence import EvidencePair
 from kg.analysis.holding_statements import cited_graphs, shown
 from kg.analysis.homoglyphs import look_alike_note
 from kg.analysis.mark_kinds import compared_label, compared_text
-from kg.analysis.model import FILED_KINDS, ConflictPair, Holding, HoldingKind, PartyRef, SourceRef
+from kg.analysis.model import (
+    FILED_KINDS,
+    ConflictPair,
+    Holding,
+    HoldingKind,
+    PartyRef,
+    SourceRef,
+    source_refs,
+)
 from kg.analysis.resolution import name_match
 from kg.analysis.rule_blocking import ANCHOR_KINDS, RULE_KEY_KINDS, bucket_pairs
 from kg.analysis.similarity import (
@@ -473,7 +481,7 @@ def _per_rights(
                 holders=(sides[0], sides[1]),
                 reasons=tuple(reasons),
                 statements=statements,
-                sources=tuple(sources.get(g, SourceRef(graph=g)) for g in cited_graphs(statements)),
+                sources=source_refs(sources, cited_graphs(statements)),
             )
         )
     return merged
@@ -776,7 +784,7 @@ def _consider(
         class_relatedness=class_factor,
         reasons=tuple(reasons),
         holdings=(left.id, right.id),
-        sources=tuple(sources.get(g, SourceRef(graph=g)) for g in graphs),
+        sources=source_refs(sources, graphs),
         lapsed=left.lapsed or right.lapsed,
         statements=statements,
     )

@@ -20,7 +20,7 @@ from decimal import Decimal, InvalidOperation
 from itertools import combinations
 
 from kg.analysis.dates import PartialDate
-from kg.analysis.model import Cited, Contradiction, ContradictionSide, SourceRef
+from kg.analysis.model import Cited, Contradiction, ContradictionSide, SourceRef, source_refs
 from kg.analysis.sparql_text import camel_words
 from kg.analysis.wording import joined, sentence
 
@@ -160,7 +160,7 @@ def _sides(
     return tuple(
         ContradictionSide(
             value=_label(value, labels) if iris else value,
-            sources=tuple(sources.get(g, SourceRef(graph=g)) for g in sorted(graphs)),
+            sources=source_refs(sources, sorted(graphs)),
             statements=(Cited(subject, ((prop, value),), tuple(sorted(graphs))),),
         )
         for value, graphs in sorted(values.items())
@@ -292,7 +292,7 @@ def _payer_is_payee(
                 sides=tuple(
                     ContradictionSide(
                         value=value,
-                        sources=tuple(sources.get(g, SourceRef(graph=g)) for g in sorted(graphs)),
+                        sources=source_refs(sources, sorted(graphs)),
                         statements=(Cited(subject, (stated[value],), tuple(sorted(graphs))),),
                     )
                     for value, graphs in sorted(values.items())

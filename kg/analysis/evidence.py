@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from kg.analysis.model import Cited, MarkUsage, SourceRef
+from kg.analysis.model import Cited, MarkUsage, SourceRef, source_refs
 from kg.analysis.similarity import MarkSimilarity
 
 __all__ = [
@@ -154,7 +154,7 @@ def with_evidence(
             replace(
                 usage,
                 statements=tuple(dict.fromkeys((*usage.statements, *extra))),
-                sources=tuple(sources.get(g, SourceRef(graph=g)) for g in sorted(graphs)),
+                sources=source_refs(sources, sorted(graphs)),
             )
         )
     return found

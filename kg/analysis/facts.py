@@ -32,6 +32,7 @@ from kg.analysis.model import (
     MarkRef,
     PartyRef,
     SourceRef,
+    source_refs,
 )
 from kg.analysis.ownership_facts import attach_ownership
 from kg.analysis.priority import ClaimRecord
@@ -290,8 +291,7 @@ class FactBase(BatchedLookups, TimelineFacts):
 
     def source_refs(self, graphs: Iterable[str]) -> tuple[SourceRef, ...]:
         """The sources of some named graphs (a graph with no described source stands alone)."""
-        known = self.sources
-        return tuple(known.get(g, SourceRef(graph=g)) for g in sorted(set(graphs)))
+        return source_refs(self.sources, sorted(set(graphs)))
 
     # ------------------------------------------------------------ parties
 

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from kg.analysis.holding_statements import cited_graphs
-from kg.analysis.model import Cited, Result, SourceRef
+from kg.analysis.model import Cited, Result, SourceRef, source_refs
 from kg.analysis.sparql_text import TM
 
 __all__ = [
@@ -196,7 +196,7 @@ def _stated(
 
 
 def _refs(statements: Iterable[Cited], sources: Mapping[str, SourceRef]) -> tuple[SourceRef, ...]:
-    return tuple(sources.get(g) or SourceRef(graph=g) for g in cited_graphs(statements))
+    return source_refs(sources, cited_graphs(statements))
 
 
 def judgment_from(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -44,6 +44,7 @@ __all__ = [
     "SourceRef",
     "TimelineEntry",
     "TopResults",
+    "source_refs",
 ]
 
 
@@ -172,6 +173,14 @@ class SourceRef(Result):
     curated: bool = False
     """The graph is a curation graph (tm:CurationGraph): curators' additions from the source,
     in their words, not the source's own statements."""
+
+
+def source_refs(known: Mapping[str, SourceRef], graphs: Iterable[str]) -> tuple[SourceRef, ...]:
+    """The source of each of `graphs`, in their order: `known`'s description (graph IRI ->
+    `SourceRef`), else a `SourceRef` naming the graph alone. Made only where none is known
+    (~2.5 µs each: a hit of `who_else_uses` cites a few graphs, a register's conflicts
+    millions)."""
+    return tuple(known[g] if g in known else SourceRef(graph=g) for g in graphs)
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from itertools import islice, pairwise, product
 from typing import TYPE_CHECKING
 
 from kg.analysis.holding_statements import cited_graphs
-from kg.analysis.model import Cited, ConflictPath, PartyRef, PathStep, SourceRef
+from kg.analysis.model import Cited, ConflictPath, PartyRef, PathStep, source_refs
 from kg.analysis.neighbourhood import (
     HOLDING_PREDICATES,
     SIMILAR_MARK,
@@ -540,7 +540,7 @@ def explain(labels: PathLabels, link: Link, source: str, target: str) -> PathSte
         target=target,
         target_label=name(target, ""),
         explanation=_capitalized(sentence),
-        sources=tuple(labels.sources.get(g) or SourceRef(graph=g) for g in graphs),
+        sources=source_refs(labels.sources, graphs),
         statements=statements,
         via=link.via,
         via_label=via_label,

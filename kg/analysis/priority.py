@@ -39,6 +39,7 @@ from kg.analysis.model import (
     PartyRef,
     PriorityFinding,
     SourceRef,
+    source_refs,
 )
 from kg.analysis.registration_claims import (
     EffectiveDate,
@@ -206,7 +207,7 @@ def priority(
         holding=winner[1].id if winner else None,
         explanation=explanation,
         competing_claims=competing,
-        sources=_refs(winner_graphs, sources),
+        sources=source_refs(sources, winner_graphs),
         statements=winner_statements,
         date_basis=_effective(winner[1], rule).basis if winner else None,
     )
@@ -254,10 +255,6 @@ def _cited(
     props = (*_SHOWN, date_property) if date_property else _SHOWN
     statements = shown(holding.statements, *props)
     return statements, cited_graphs(statements)
-
-
-def _refs(graphs: Sequence[str], sources: Mapping[str, SourceRef]) -> tuple[SourceRef, ...]:
-    return tuple(sources.get(g, SourceRef(graph=g)) for g in graphs)
 
 
 def _disagreement(
@@ -406,7 +403,7 @@ def _competing(
             basis=basis,
             date=text,
             description=description,
-            sources=_refs(graphs, sources),
+            sources=source_refs(sources, graphs),
             statements=cited,
             lapsed=holding.lapsed,
             ended=holding.ended,
@@ -428,7 +425,7 @@ def _competing(
             basis=f"claim of {'first use' if kind == 'firstuse' else kind}",
             date=record.date,
             description=record.description,
-            sources=_refs(record.sources, sources),
+            sources=source_refs(sources, record.sources),
             statements=(_claim_statement(record),),
             effective_basis="a claim the source reports: does not count",
         )

@@ -14,7 +14,15 @@ from kg.analysis.dates import PartialDate, later_date
 from kg.analysis.holding_statements import cited_graphs, shown
 from kg.analysis.lifecycle import begun
 from kg.analysis.mark_kinds import only_national_classes, usage_kind_fields
-from kg.analysis.model import Cited, Holding, HoldingKind, MarkUsage, PartyRef, SourceRef
+from kg.analysis.model import (
+    Cited,
+    Holding,
+    HoldingKind,
+    MarkUsage,
+    PartyRef,
+    SourceRef,
+    source_refs,
+)
 from kg.analysis.similarity import MarkSimilarity
 from kg.analysis.sparql_text import TM
 
@@ -227,13 +235,13 @@ def _usage(
         similarity=round(similarity.score, 4),
         reasons=(*similarity.reasons, *notes),
         holdings=_ordered({h.id for h in holdings}),
-        sources=tuple(sources.get(g, SourceRef(graph=g)) for g in _ordered(graphs)),
+        sources=source_refs(sources, _ordered(graphs)),
         status="; ".join(_ordered(statuses)) or None,
         lapsed=first.lapsed,
         ended=endings[-1][1] if endings else None,
         end_reason=endings[-1][2] if endings else None,
         statements=tuple(statements),
-        since_sources=tuple(sources.get(g, SourceRef(graph=g)) for g in since_graphs),
+        since_sources=source_refs(sources, since_graphs),
         **usage_kind_fields(holdings),  # type: ignore[arg-type]
     )
 
