@@ -6,10 +6,13 @@ NATIONS, 3 -IN-ONE / THREE-IN-ONE, ONE 33 / ONE THIRTY-THREE)."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.analysis.mark_index import MarkIndex
 from kg.analysis.numerals import readings
-from kg.analysis.similarity import compare
+from kg.analysis.scripts import romanize
+from kg.analysis.similarity import compare, compared_element, spoken_forms
 from tests.similarity_support import assert_searches_find
 
 # (a mark with digits, the same said in words, the language)
@@ -156,3 +159,35 @@ def test_the_mark_index_pairs_readings_alike() -> None:
             assert iri[b] in index.candidates(a) and iri[a] in index.candidates(b), (a, b)
     finally:
         index.close()
+
+
+# Characters that are no digit but whose NFKC form holds one (the verbal element of a mark
+# that loses a descriptor is NFKC-folded: kg.analysis.verbal), digits of other scripts, and
+# descriptors and legal forms that make the verbal element differ from the text.
+_PIECES = ["½", "㏠", "㉑", "①", "１", "²", "٣", "७", "7", "ACME", "STARS", " ", "及圖",
+           " & Design", " INC.", "Ⅻ", "www.", ".com", "七"]  # fmt: skip
+
+
+def _spoken_unguarded(text: str) -> tuple[str, ...]:
+    """`spoken_forms` as it was before its quick test for digits (the reference)."""
+    verbal = compared_element(text)
+    if verbal is None or not any(c.isdigit() for c in verbal):
+        return ()
+    return tuple(dict.fromkeys(romanize(reading) for reading in readings(verbal)))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ACME ½ & Design", "㏠ STARS 及圖", "㉑ INC.", "① & Design", "１UP", "STARS²", "ACME",
+     "七 STARS", "Ⅻ & Design", "www.7stars.com", "٣ ACME"],
+)  # fmt: skip
+def test_spoken_forms_skip_only_texts_without_digits(text: str) -> None:
+    # spoken_forms reads no verbal element of a text that cannot hold a digit (most marks):
+    # the same forms as reading every text's, for digits that NFKC alone makes too
+    assert spoken_forms(text) == _spoken_unguarded(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=5).map("".join))
+def test_spoken_forms_skip_only_texts_without_digits_any(text: str) -> None:
+    assert spoken_forms(text) == _spoken_unguarded(text)

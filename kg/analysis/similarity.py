@@ -113,6 +113,8 @@ or German: a registration's stated translation counts in who-else-uses and confl
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -856,10 +858,31 @@ def spoken_forms(text: str, jurisdiction: str | None = None) -> tuple[str, ...]:
     >>> spoken_forms("TRUE1")[:3], spoken_forms("ACME")
     (('TRUEONE', 'TRUEUN', 'TRUEEINS'), ())
     """
+    if not _may_hold_digits(text):
+        return ()  # most marks: no verbal element to read (~25% of comparing a register)
     verbal = compared_element(text, jurisdiction)
     if verbal is None or not any(c.isdigit() for c in verbal):
         return ()
     return tuple(dict.fromkeys(romanize(reading) for reading in readings(verbal)))
+
+
+_ASCII_DIGIT = re.compile("[0-9]")
+
+
+def _may_hold_digits(text: str) -> bool:
+    """Whether :func:`compared_element` of `text` may hold a digit (``str.isdigit``): it is
+    made of `text`'s characters or of their NFKC forms (`kg.analysis.verbal` folds what it
+    cuts; `kg.analysis.designations` only cuts), and NFKC makes digits of some characters
+    that are none (``½``, ``㏠``, ``㉑``). An ASCII text is its own NFKC form.
+
+    >>> _may_hold_digits("ACME"), _may_hold_digits("7 STARS"), _may_hold_digits("ACME ½")
+    (False, True, True)
+    """
+    if text.isascii():
+        return _ASCII_DIGIT.search(text) is not None
+    return any(c.isdigit() for c in text) or any(
+        c.isdigit() for c in unicodedata.normalize("NFKC", text)
+    )
 
 
 def recall_of_blocking(pairs: Iterable[tuple[str, str]]) -> float:
