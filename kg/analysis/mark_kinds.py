@@ -312,14 +312,13 @@ def usage_kind_fields(holdings: Sequence[Holding]) -> dict[str, object]:
     compared, their national classes, Vienna codes and goods and services."""
     features = sorted({h.mark_feature for h in holdings if h.mark_feature})
     verbals = sorted({h.verbal_element for h in holdings if h.verbal_element})
+    entries = {e for h in holdings for e in h.goods_services}
     return {
         "mark_feature": "; ".join(features) or None,
         "verbal_element": "; ".join(verbals) or None,
         "national_classes": tuple(sorted({c for h in holdings for c in national_classes(h)})),
         "vienna_codes": tuple(sorted({c for h in holdings for c in h.vienna_codes})),
-        "goods_services": tuple(
-            sorted({e for h in holdings for e in h.goods_services}, key=_entry_order)
-        ),
+        "goods_services": tuple(sorted(entries, key=_entry_order)) if entries else (),
     }
 
 
