@@ -418,10 +418,13 @@ def _sound_transliterates(other: str, latin: str) -> bool:
             continue
         han = HAN.search(folded_left) is not None
         for right in _compared_forms(latin):
-            if not normalize(right).isascii() or not normalize(right):
+            folded_right = normalize(right)
+            if not folded_right or not folded_right.isascii():
                 continue
-            spoken = spelled_form(right)
-            if sound_transliteration(romanize(left), romanize(right), han, folded_left, spoken):
+            found = sound_transliteration(
+                romanize(left), romanize(right), han, folded_left, spelled_form(right)
+            )
+            if found is not None:
                 return True
     return False
 
