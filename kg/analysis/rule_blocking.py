@@ -554,7 +554,9 @@ _CHECKS: dict[str, tuple[Callable[[str], Any], Callable[[Any, Any], object]]] = 
 }
 CHECKED_KINDS = tuple(_CHECKS)
 """The kinds of rule key whose bucket's members are checked by their rule before `compare`
-(`_checked_pairs`): the key alone does not decide it."""
+(`_checked_pairs`): the key alone does not decide it. A register's ``X:`` buckets are
+checked too, pair by pair (`_sound_transliterates`, in `bucket_pairs`); a question about one
+mark compares every member of them."""
 
 
 def _checked_bucket_pairs(
