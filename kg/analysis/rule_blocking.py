@@ -404,29 +404,35 @@ def _other_script(text: str) -> bool:
     return not normalize(_verbal(text)).isascii()
 
 
+def sound_transliterated(a: str, b: str) -> float | None:
+    """The ``sound-transliteration`` score of two verbal forms, one in Latin letters and one
+    in another script, either order (`kg.analysis.similarity_rules.sound_transliteration`
+    on the other's folded form and the Latin mark's spelled form): `kg.analysis.similarity.
+    compare` reads the rule so, and so does the check of an ``X:`` bucket; None otherwise.
+
+    >>> sound_transliterated("乔丹", "JORDAN"), sound_transliterated("STARBUCKS", "星巴克")
+    (0.85, None)
+    """
+    folded_a, folded_b = normalize(a), normalize(b)
+    if not folded_a or not folded_b or folded_a.isascii() == folded_b.isascii():
+        return None
+    latin, other = (a, folded_b) if folded_a.isascii() else (b, folded_a)
+    han = HAN.search(other) is not None
+    return sound_transliteration(romanize(other), romanize(latin), han, other, spelled_form(latin))
+
+
 def _sound_transliterates(other: str, latin: str) -> bool:
-    """Whether ``sound-transliteration`` fires (`kg.analysis.similarity_rules.
-    sound_transliteration`, as `kg.analysis.similarity.compare` calls it) between a form of
+    """Whether ``sound-transliteration`` fires (`sound_transliterated`) between a form of
     `other` (a mark in another script) and one of `latin`: their verbal elements, with and
     without what names no source, and the elements of a mark in two scripts (the forms
     `compare` and its ``script-element`` rule compare). The check of an ``X:`` bucket's pairs
     before `compare`: at 100,000 synthetic marks these buckets proposed 40% of the candidate
     pairs, 2.5% of them similar."""
-    for left in _compared_forms(other):
-        folded_left = normalize(left)
-        if not folded_left or folded_left.isascii():
-            continue
-        han = HAN.search(folded_left) is not None
-        for right in _compared_forms(latin):
-            folded_right = normalize(right)
-            if not folded_right or not folded_right.isascii():
-                continue
-            found = sound_transliteration(
-                romanize(left), romanize(right), han, folded_left, spelled_form(right)
-            )
-            if found is not None:
-                return True
-    return False
+    return any(
+        sound_transliterated(left, right) is not None
+        for left in _compared_forms(other)
+        for right in _compared_forms(latin)
+    )
 
 
 @lru_cache(maxsize=65536)

@@ -132,7 +132,7 @@ from kg.analysis.homoglyphs import blocking_key as homoglyph_key
 from kg.analysis.numerals import number_words, readings
 from kg.analysis.phonetics import phonetic_codes, vowels
 from kg.analysis.pronunciation import heard
-from kg.analysis.rule_blocking import lookup_keys, rule_keys
+from kg.analysis.rule_blocking import lookup_keys, rule_keys, sound_transliterated
 from kg.analysis.scripts import HAN, all_initials, normalize, romanize, whole_han, words
 from kg.analysis.thresholds import DEFAULT_MIN_SIMILARITY
 from kg.analysis.translations import english_equivalents, translation
@@ -470,12 +470,10 @@ def _compare_verbal(a: str, b: str) -> MarkSimilarity:
         if numeral is not None and numeral > max([edit, *fired.values()]):
             fired["numeral"] = numeral
     if other_script and folded_a.isascii() != folded_b.isascii():
-        latin, other = (roman_a, folded_b) if folded_a.isascii() else (roman_b, folded_a)
-        spoken = heard_rules.spelled_form(a if folded_a.isascii() else b)
-        han = HAN.search(other) is not None
-        found = rules.sound_transliteration(romanize(other), latin, han, other, spoken)
+        found = sound_transliterated(a, b)  # as an X: bucket reads it (rule_blocking)
         if found is not None:
             fired["sound-transliteration"] = found
+        han = HAN.search(folded_b if folded_a.isascii() else folded_a) is not None
         meant = translation(*((b, a) if folded_a.isascii() else (a, b))) if han else None
         if meant is not None:
             fired["translation"] = meant[0]

@@ -273,7 +273,7 @@ def _usage_of_one(
     similarity = similarities.get(holding.id) or similarities[holding.mark.id]
     earliest = PartialDate.try_parse(holding_since(holding))
     end = PartialDate.try_parse(holding.end_date)
-    since_graphs = _ordered(set(since_sources(holding))) if earliest is not None else ()
+    since_graphs = since_sources(holding) if earliest is not None else ()  # sorted, distinct
     return MarkUsage(
         party=parties[holding.party],
         mark=holding.mark,
