@@ -477,6 +477,25 @@ def test_the_rules_are_probed_only_under_other_code(tmp_path: Path, monkeypatch)
     MarkIndex(path, read_only=True).close()  # the new code's key is recorded now
 
 
+def test_the_rules_fingerprint_reads_which_marks_anchor_a_bucket(monkeypatch) -> None:
+    # an index stored when a mark anchored buckets by its written words alone (before
+    # 2026-12-06) lacks the pairs its readings anchor (e4you / MI CASA 4 YOU): the same
+    # keys and scores, other pairs, so the fingerprint tells them apart and it is compared
+    # again
+    from kg.analysis import mark_index, rule_blocking
+
+    fingerprint = mark_index._rules_fingerprint.__wrapped__  # type: ignore[attr-defined]
+    today = fingerprint()
+    assert fingerprint() == today
+
+    def written_words_only(text: str) -> frozenset[str]:
+        forms = rule_blocking.rule_forms(text)
+        return frozenset(rule_blocking.anchor_twins(forms[0])) if forms else frozenset()
+
+    monkeypatch.setattr(rule_blocking, "_twins", written_words_only)
+    assert fingerprint() != today
+
+
 def test_an_older_index_is_named_to_a_reader_and_shrunk_by_a_writer(store_path: Path) -> None:
     # found by a trial: a store whose index an older tmkg wrote answered every question
     # slowly with no word of why, and the rebuilt file kept its size (81% free pages)

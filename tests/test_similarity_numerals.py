@@ -191,3 +191,57 @@ def test_spoken_forms_skip_only_texts_without_digits(text: str) -> None:
 @given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=5).map("".join))
 def test_spoken_forms_skip_only_texts_without_digits_any(text: str) -> None:
     assert spoken_forms(text) == _spoken_unguarded(text)
+
+
+# Alike only once a number is said: the words of one mark are another's only in a reading
+# (e4you is E FOUR YOU, inside MI CASA 4 YOU; the real registers, 2026-12-06: a question
+# found the pair, the register's comparison did not, as it took a mark's anchors from its
+# written words alone). A register's comparison now reads a mark's anchors from the keys a
+# question reads (`rule_blocking.anchor_twins` of each of `rule_blocking.rule_forms`), and
+# a graph's conflicts compare a spelling bucket's readings as the mark index does.
+READ_ALIKE_ONLY = [
+    ("e4you", "MI CASA 4 YOU"),  # W:FOUR|YOU, anchored by e4you's reading
+    ("4LIFE", "FIT 4 LIFE GYM"),
+    ("4ever", "LIVE 4 EVER NOW"),
+    ("x4ever", "TOGETHER 4 EVER"),
+    ("1 WORLD TRADE", "ONE WORLD BANK"),  # P: keys: the readings alike, not the spellings
+]
+NUMERAL_REGISTER = sorted(
+    {t for pair in READ_ALIKE_ONLY for t in pair}
+    | {"b4u", "go4it", "me2u", "sk8", "2moro", "gr8", "2go", "luv4u", "4u", "1der", "ME4YOU"}
+    | {"CAFE2GO", "ALL4ONE", "4SEASONS", "7SEAS", "1WORLD", "4KIDS", "2DAY", "BE1", "HOME4U"}
+    | {"COFFEE 2 GO", "FOR EVER YOUNG", "JUST 4 U", "LOVE 4 U", "GO 4 IT NOW", "FUN 4 KIDS"}
+    | {"ALL 4 ONE TEAM", "THE 4 SEASONS HOTEL", "SAIL THE 7 SEAS", "TOYS 4 KIDS", "BE ONE"}
+    | {"HAVE A NICE 2 DAY", "PETS 4 LIFE", "FOUR SEASONS", "SEVEN SEAS", "FOREVER LIVING"}
+    | {"4 EVER AND EVER", "KIDS 4 FUN", "CAFE TO GO", "FOR YOU", "HOME 4 U REALTY"}
+)
+
+
+def _similar_pairs_of_all(texts: list[str]) -> set[tuple[str, str]]:
+    from itertools import combinations
+
+    return {pair for pair in combinations(texts, 2) if compare(*pair).score >= 0.8}
+
+
+def test_a_register_pairs_what_a_question_finds_by_readings() -> None:
+    from kg.analysis.conflicts import candidate_text_pairs
+
+    every = _similar_pairs_of_all(NUMERAL_REGISTER)
+    assert {tuple(sorted(pair)) for pair in READ_ALIKE_ONLY} <= every
+    searched = {pair for pair in candidate_text_pairs(NUMERAL_REGISTER) if pair in every}
+    assert searched == every
+    marks = {f"m{i}": text for i, text in enumerate(NUMERAL_REGISTER)}
+    index = MarkIndex(None)
+    try:
+        index.sync(marks)
+        stored = {tuple(sorted((a, b))) for a, b, _ in index.similar_pairs()}
+        assert stored == every
+        for text in NUMERAL_REGISTER:
+            asked = {
+                marks[iri]
+                for iri in index.candidates(text)
+                if compare(text, marks[iri]).score >= 0.8
+            } - {text}
+            assert asked == {b if a == text else a for a, b in every if text in (a, b)}, text
+    finally:
+        index.close()

@@ -78,6 +78,7 @@ from kg.analysis.similarity import (
     ROMAN_KEY,
     SOUND_KEY,
     MarkSimilarity,
+    any_alike,
     blocking_keys,
     comparable_form,
     compare,
@@ -697,7 +698,7 @@ class MarkIndex:
                 kept.append(id_)
             elif said or any(c.isdigit() for c in other_text):
                 theirs = spoken_forms(other_text)
-                if (said or theirs) and _any_alike((roman, *said), (other, *theirs), cutoff):
+                if (said or theirs) and any_alike((roman, *said), (other, *theirs), cutoff):
                     kept.append(id_)
         return kept
 
@@ -785,7 +786,7 @@ class MarkIndex:
                 or score >= cutoff
                 or (
                     (len(forms) > 1 or _DIGIT.search(other) is not None)
-                    and _any_alike(forms, (other, *spoken_forms(other_text)), cutoff)
+                    and any_alike(forms, (other, *spoken_forms(other_text)), cutoff)
                 )
             ):
                 kept.append(id_)
@@ -969,7 +970,8 @@ _PROBES = (
     "EI STUDIO", "ART HA STUDIO", "ONE 33", "DAY ONE", "7 STARS", "SEVEN STARS",
     "SEVEN UP", "LUPO", "WOLF", "EL SOL", "SUN", "MARCHE NOIR", "BLACK MARKET", "鉅名", "豬酩",
     "양지", "왕지", "鉅名2", "豬酩2", "ソニー", "SONY", "COMMCASH", "COMMUNICASH",
-    "CLOSED", "CLOSET", "MACH", "MACHINE-PISTOL", "HAWK", "H.A.G.W.",
+    "CLOSED", "CLOSET", "MACH", "MACHINE-PISTOL", "HAWK", "H.A.G.W.", "e4you",
+    "MI CASA 4 YOU", "1 WORLD TRADE", "ONE WORLD BANK",
 )  # fmt: skip
 
 
@@ -1045,13 +1047,22 @@ def _code_key() -> int:
 
 @cache
 def _rules_fingerprint() -> int:
-    """A digest of what `compare` and `blocking_keys` answer for a few texts of every kind:
-    stored pairs are only valid under the rules that found them."""
+    """A digest of what `compare` and `blocking_keys` answer for a few texts of every kind,
+    and of the pairs the buckets of their rule keys propose (`bucket_pairs`: which marks
+    anchor a bucket): stored pairs are only valid under the rules that found them."""
     digest = hashlib.sha256()
-    for left in _PROBES:
-        digest.update(repr(sorted(blocking_keys(left))).encode())
+    buckets: dict[str, list[int]] = {}
+    for number, left in enumerate(_PROBES):
+        keys = blocking_keys(left)
+        digest.update(repr(sorted(keys)).encode())
+        for key in keys:
+            if key[:2] in RULE_KEY_KINDS:
+                buckets.setdefault(key, []).append(number)
         for right in _PROBES:
             digest.update(repr(compare(left, right)).encode())
+    for key in sorted(buckets):
+        proposed = bucket_pairs(key, buckets[key], _PROBES.__getitem__, lambda _: True)
+        digest.update(repr((key, sorted(proposed))).encode())
     return int.from_bytes(digest.digest()[:7], "big")
 
 
@@ -1238,7 +1249,7 @@ def _spoken_pairs(
             if (
                 c != q
                 and (q in spoken or c in spoken)
-                and _any_alike(
+                and any_alike(
                     (forms[q][1], *spoken.get(q, ())), (forms[c][1], *spoken.get(c, ())), cutoff
                 )
             ):
@@ -1254,11 +1265,6 @@ def _cutoff_rank(key: str) -> int:
     if key.startswith(SOUND_KEY):
         return 1
     return 3 if key[:2] in _EDIT_KINDS else 2
-
-
-def _any_alike(these: Sequence[str], those: Sequence[str], cutoff: float) -> bool:
-    """Whether a form of `these` and one of `those` are `cutoff` alike (OSA)."""
-    return any(OSA.normalized_similarity(x, y, score_cutoff=cutoff) for x in these for y in those)
 
 
 def _packed(pairs: Iterable[tuple[int, int]]) -> np.ndarray:

@@ -73,7 +73,10 @@ key it anchors (its whole form, its whole distinctive words, all its Chinese cha
 skeleton in another script, its whole reading in syllables, its whole sound form, its words
 or characters sorted, its forms for ``middle``), so that a question
 about one mark looks up only what can pair with it (:func:`lookup_keys`); the twins form no
-buckets of their own.
+buckets of their own. A register's comparison (:func:`bucket_pairs`) takes a bucket's
+anchors from the same twins (:func:`anchor_twins` of each of :func:`rule_forms`: the verbal
+element, its numbers said as words, each element of a mark in two scripts), so the two pair
+alike (``e4you``, read ``E FOUR YOU``, anchors ``W:FOUR|YOU``).
 
 Every pair that fires one of these rules shares the rule's key (but for marks of more than
 64 characters found inside others), so blocking loses none of
@@ -100,6 +103,7 @@ from typing import Any, TypeVar
 
 from kg.analysis.designations import without_designations
 from kg.analysis.elements import distinctive_words, script_elements
+from kg.analysis.numerals import readings
 from kg.analysis.scripts import HAN, normalize, romanize, whole_han, words
 from kg.analysis.similarity_rules import (
     AFFIX_MAX_LENGTH,
@@ -151,10 +155,12 @@ __all__ = [
     "MAX_SHARED_ENDING",
     "MAX_SHARED_FIRST_WORD",
     "RULE_KEY_KINDS",
+    "anchor_twins",
     "bucket_pairs",
     "diluted",
     "lookup_keys",
     "pairs_with",
+    "rule_forms",
     "rule_keys",
 ]
 
@@ -191,18 +197,16 @@ def rule_keys(verbal: str) -> set[str]:
     ):
         keys.add("W:" + closed)  # a meaning written closed up (GOODMORNING) holds it
     han = _whole_han(folded)
-    keys.update(_transposition_keys(core, han))
+    keys.update(key for key in _transposition_keys(core, han) if key[0] == "V")
     least = 1 if len(han) <= 2 else 2  # one character inside a mark of two (茅 in 金茅)
     keys.update("H:" + han[i:j] for i in range(len(han)) for j in range(i + least, len(han) + 1))
-    if han:
-        keys.add("h:" + han)
     for meaning in _meanings(verbal):  # Chinese, or Spanish, French, Italian words
         keys.update(_run_keys(meaning))
         keys.update(_run_keys(("".join(meaning),)) if len(meaning) > 1 else ())  # closed up
     roman = romanize(verbal)
     if folded.isascii():  # beginnings, ends and short marks: Latin forms only
         if AFFIX_MIN_LENGTH <= len(roman) <= AFFIX_MAX_LENGTH:
-            keys.update(("C:" + roman, "c:" + roman))
+            keys.add("C:" + roman)
         if len(roman) > AFFIX_MIN_LENGTH:
             keys.update("C:" + affix for affix in affixes(roman, words(verbal)))
         keys.update(_middle_keys(roman, words(verbal)))
@@ -213,32 +217,81 @@ def rule_keys(verbal: str) -> set[str]:
         keys.update("X:" + k for k in transcription_keys(roman, spelled_form(verbal)))
         keys.update(_sound_keys(verbal))
     else:
-        keys.update(_transcription_keys(folded, roman))
+        if (skeleton := _transcription_skeleton(folded, roman)) is not None:
+            keys.add("X:" + skeleton)
         keys.update(_syllable_keys(verbal))
-    return keys
+    return keys | anchor_twins(verbal)
+
+
+def anchor_twins(verbal: str) -> set[str]:
+    """The lowercase twins of the rule keys a verbal element anchors (module docs): all
+    its distinctive words (``w:``, and those of each English equivalent, also closed up),
+    all its Chinese characters (``h:``), its words or characters sorted (``v:``), and of a
+    Latin mark its whole form (``c:``), its forms for ``middle`` (``b:``) and its sound
+    form (``i:``); of one in another script its skeleton (``x:``), its whole reading
+    (``y:``) and its syllables turned (``v:``). `rule_keys` gives them; a register's
+    comparison (`bucket_pairs`) and a question (`lookup_keys`) both read a mark's anchors
+    from them, so the two pair alike.
+
+    >>> sorted(twin for twin in anchor_twins("UBER EATS") if twin[0] != "i")  # i: eSpeak's
+    ['b:UBEREATS', 'c:UBEREATS', 'v:EATS|UBER', 'w:UBER|EATS']
+    """
+    core = distinctive_words(verbal)[:_MAX_RUN_WORDS]
+    folded = normalize(verbal)
+    han = _whole_han(folded)
+    twins = {key for key in _transposition_keys(core, han) if key[0] == "v"}
+    twins.update(_whole_run(core))
+    if han:
+        twins.add("h:" + han)
+    for meaning in _meanings(verbal):
+        twins.update(_whole_run(meaning))
+        twins.update(_whole_run(("".join(meaning),)) if len(meaning) > 1 else ())
+    roman = romanize(verbal)
+    if folded.isascii():
+        if AFFIX_MIN_LENGTH <= len(roman) <= AFFIX_MAX_LENGTH:
+            twins.add("c:" + roman)
+        twins.update(
+            "b:" + form
+            for form, _ in middle_forms(roman, words(verbal))
+            if MIDDLE_MIN_LENGTH <= len(form) <= AFFIX_MAX_LENGTH
+        )
+        if len(sound := sound_form(verbal)) >= BEGINNING_MIN_SOUNDS:
+            twins.add("i:" + sound)
+    else:
+        if (skeleton := _transcription_skeleton(folded, roman)) is not None:
+            twins.add("x:" + skeleton)
+        if (rotated := rotation_key(verbal)) is not None:
+            twins.add("v:" + rotated)
+        if len(syllables := whole_reading(verbal)) >= 2:
+            twins.add("y:" + "".join(syllables))
+    return twins
 
 
 def _middle_keys(roman: str, roman_words: tuple[str, ...]) -> set[str]:
     """The ``B:`` keys of a Latin mark (module docs): each form `middle` compares of it
-    (`kg.analysis.similarity_rules.middle_forms`) as an anchor, with its ``b:`` twin, and
-    the forms with two or three letters taken out of its middle."""
+    (`kg.analysis.similarity_rules.middle_forms`), and the forms with two or three letters
+    taken out of its middle."""
     keys = set()
     for form, form_words in middle_forms(roman, roman_words):
         if len(form) > AFFIX_MAX_LENGTH:
             continue
         if len(form) >= MIDDLE_MIN_LENGTH:
-            keys.update(("B:" + form, "b:" + form))
+            keys.add("B:" + form)
         keys.update("B:" + variant for variant in middle_variants(form, form_words))
     return keys
 
 
 def _run_keys(core: tuple[str, ...]) -> set[str]:
-    """The ``W:`` keys of distinctive words (each run of them) and the ``w:`` anchor of all."""
+    """The ``W:`` keys of distinctive words: each run of them."""
     runs = ("|".join(core[i:j]) for i in range(len(core)) for j in range(i + 1, len(core) + 1))
-    keys = {"W:" + run for run in runs if len(run) <= AFFIX_MAX_LENGTH}
+    return {"W:" + run for run in runs if len(run) <= AFFIX_MAX_LENGTH}
+
+
+def _whole_run(core: tuple[str, ...]) -> set[str]:
+    """The ``w:`` anchor of distinctive words: all of them (`anchor_twins`)."""
     if core and len(whole := "|".join(core)) <= AFFIX_MAX_LENGTH:
-        keys.add("w:" + whole)
-    return keys
+        return {"w:" + whole}
+    return set()
 
 
 def _meanings(verbal: str) -> list[tuple[str, ...]]:
@@ -252,7 +305,8 @@ def _meanings(verbal: str) -> list[tuple[str, ...]]:
 
 def _transposition_keys(core: tuple[str, ...], han: str) -> set[str]:
     """The ``V:`` keys (module docs): each choice of two or more of the distinctive words,
-    sorted, and all of them as the ``v:`` anchor; a Chinese mark's characters, sorted.
+    sorted, and all of them as the ``v:`` anchor; a Chinese mark's characters, sorted (and
+    their ``v:`` anchor). `rule_keys` takes the ``V:`` keys, `anchor_twins` the ``v:``.
 
     >>> sorted(_transposition_keys(("ZERO", "HANGOVER", "LAST"), ""))[:2]
     ['V:HANGOVER|LAST', 'V:HANGOVER|LAST|ZERO']
@@ -277,13 +331,14 @@ def _sound_keys(verbal: str) -> set[str]:
     sound = sound_form(verbal)
     keys = {"O:" + variant for variant in one_vowel_variants(sound)}
     if len(sound) >= BEGINNING_MIN_SOUNDS:
-        keys.update(("I:" + sound, "i:" + sound))
+        keys.add("I:" + sound)
     keys.update("I:" + beginning for beginning in sound_beginnings(sound_word(verbal)))
     return keys
 
 
-def _transcription_keys(folded: str, roman: str) -> set[str]:
-    """The ``X:`` key and its ``x:`` twin of a mark in another script (module docs)."""
+def _transcription_skeleton(folded: str, roman: str) -> str | None:
+    """What the ``X:`` key (and its ``x:`` twin) of a mark in another script holds (module
+    docs), or None."""
     kind = "skeleton" if HAN.search(folded) else compared_by(folded)
     if kind == "skeleton":
         skeleton = transcribed_skeleton(roman, bool(HAN.search(folded)))
@@ -292,8 +347,8 @@ def _transcription_keys(folded: str, roman: str) -> set[str]:
         skeleton = read.consonants
         ok = len(skeleton) >= TRANSCRIPTION_MIN_CONSONANTS
     else:
-        return set()
-    return {"X:" + skeleton, "x:" + skeleton} if ok else set()
+        return None
+    return skeleton if ok else None
 
 
 def _syllable_keys(verbal: str) -> set[str]:
@@ -302,10 +357,10 @@ def _syllable_keys(verbal: str) -> set[str]:
     runs = syllable_runs(verbal)
     keys = {"Y:" + affix for affix in contained_affixes(runs)}
     if (rotated := rotation_key(verbal)) is not None:  # closed-up transposition
-        keys.update(("V:" + rotated, "v:" + rotated))
+        keys.add("V:" + rotated)
     reading = whole_reading(verbal)
     if len(reading) >= 2:
-        keys.update(("Y:" + "".join(reading), "y:" + "".join(reading)))
+        keys.add("Y:" + "".join(reading))
     keys.update("J:" + pattern for pattern in one_change_patterns(reading))
     if sum(map(len, runs)) > LEADING_SYLLABLES:
         runs = [run for run in runs if len(run) >= LEADING_SYLLABLES]
@@ -363,45 +418,32 @@ def _verbal(text: str) -> str:
 
 
 @lru_cache(maxsize=65536)
-def _whole_words(text: str) -> tuple[str, ...]:
-    """What a mark anchors ``W:`` buckets by: its distinctive words, and a Chinese mark's
-    English equivalents' (`_meanings`)."""
-    verbal = _verbal(text)
-    own = "|".join(distinctive_words(verbal)[:_MAX_RUN_WORDS])
-    meanings = _meanings(verbal)
-    if not meanings:
-        return (own,)
-    return (own, *("|".join(core) for core in meanings), *("".join(core) for core in meanings))
+def rule_forms(text: str, jurisdiction: str | None = None) -> tuple[str, ...]:
+    """The forms of a mark that have rule keys (`rule_keys`), distinct, in order: its verbal
+    element without what names no source (`kg.analysis.designations`), that with its
+    numbers said as words (`kg.analysis.numerals.readings`: the ``numeral`` rule), and the
+    same of each element of a mark in two scripts (`kg.analysis.elements.script_elements`:
+    the ``script-element`` rule compares each alone); ``()`` for a text that names only a
+    figure. `kg.analysis.similarity.blocking_keys` gives a mark the rule keys of these.
 
-
-def _sorted_forms(text: str) -> tuple[str, ...]:
-    """A mark's distinctive words (two or more) and its Chinese characters (two or more),
-    each sorted, as its ``v:`` anchors are written."""
-    found = [key[2:] for key in _transposition_keys(_core_words(text), _han(text)) if key[0] == "v"]
-    if (rotated := rotation_key(_verbal(text))) is not None:
-        found.append(rotated)
-    return tuple(found)
+    >>> rule_forms("7UP & Device"), rule_forms("標章圖")
+    (('7UP', 'SEVEN UP', 'SEPT UP', 'SIEBEN UP', 'SIETE UP', 'SETTE UP'), ())
+    """
+    whole = verbal_element(text, jurisdiction)
+    if whole is None:
+        return ()
+    verbal = without_designations(whole)
+    forms = [verbal, *readings(verbal)]
+    for part in script_elements(verbal):
+        forms.extend(rule_forms(part))
+    return tuple(dict.fromkeys(forms))
 
 
 @lru_cache(maxsize=65536)
-def _middle_anchors(text: str) -> tuple[str, ...]:
-    """The forms a Latin mark anchors ``B:`` buckets by (`_middle_keys`)."""
-    verbal = _verbal(text)
-    if not normalize(verbal).isascii():
-        return ()
-    return tuple(form for form, _ in middle_forms(romanize(verbal), words(verbal)))
-
-
-def _core_words(text: str) -> tuple[str, ...]:
-    return distinctive_words(_verbal(text))[:_MAX_RUN_WORDS]
-
-
-def _han(text: str) -> str:
-    return _whole_han(normalize(_verbal(text)))
-
-
-def _other_script(text: str) -> bool:
-    return not normalize(_verbal(text)).isascii()
+def _twins(text: str) -> frozenset[str]:
+    """The anchor twins of a mark (`anchor_twins` of each of its `rule_forms`): the keys
+    whose buckets it anchors, as a question about it reads them (`lookup_keys`)."""
+    return frozenset(twin for form in rule_forms(text) for twin in anchor_twins(form))
 
 
 def sound_transliterated(a: str, b: str) -> float | None:
@@ -447,10 +489,6 @@ def _compared_forms(text: str) -> tuple[str, ...]:
     return tuple(forms)
 
 
-def _reading(text: str) -> str:
-    return "".join(whole_reading(_verbal(text)))
-
-
 @lru_cache(maxsize=65536)
 def _ending_word(text: str) -> str | None:
     verbal = _verbal(text)
@@ -466,33 +504,17 @@ def bucket_pairs(
     `members` are ids; `text_of` gives an id's text (its verbal element is what counts).
     """
     kind, value = key[:2], key[2:]
-    if kind == "W:":
-        anchors = _anchors(members, text_of, lambda t: value in _whole_words(t))
-        yield from _anchored(anchors, members, new)
-    elif kind == "H:":
-        anchors = _anchors(members, text_of, lambda t: _han(t) == value)
-        yield from _anchored(anchors, members, new)
-    elif kind == "X:":  # only the pairs the rule reads alike go on to `compare`
-        others = [m for m in members if _other_script(text_of(m))]
+    if kind == "X:":  # a mark in another script with every Latin one, checked by the rule
+        twin = "x:" + value
+        others = [m for m in members if twin in _twins(text_of(m))]
         skip = set(others)
         for a, b in _anchored(others, members, new, skip=skip):
             other, latin = (a, b) if a in skip else (b, a)
             if _sound_transliterates(text_of(other), text_of(latin)):
                 yield a, b
-    elif kind == "C:":
-        anchors = _anchors(members, text_of, lambda t: romanize(_verbal(t)) == value)
-        yield from _anchored(anchors, members, new)
-    elif kind == "V:":
-        anchors = _anchors(members, text_of, lambda t: value in _sorted_forms(t))
-        yield from _anchored(anchors, members, new)
-    elif kind == "B:":
-        anchors = _anchors(members, text_of, lambda t: value in _middle_anchors(t))
-        yield from _anchored(anchors, members, new)
-    elif kind == "Y:":
-        anchors = _anchors(members, text_of, lambda t: _reading(t) == value)
-        yield from _anchored(anchors, members, new)
-    elif kind == "I:":
-        anchors = _anchors(members, text_of, lambda t: _sound(t) == value)
+    elif kind.lower() in ANCHOR_KINDS:  # W:, H:, C:, V:, B:, Y:, I:
+        twin = kind.lower() + value
+        anchors = [m for m in members if twin in _twins(text_of(m))]
         yield from _anchored(anchors, members, new)
     elif kind == "O:":
         yield from _checked_bucket_pairs(key, members, text_of, new)
@@ -530,24 +552,6 @@ def pairs_with(key: str, text: str, others: Sequence[str]) -> list[bool]:
     value_of, rule = _CHECKS[key[:2]]
     mine = value_of(text)
     return [rule(value_of(other), mine) is not None for other in others]
-
-
-def _anchors(
-    members: Sequence[int], text_of: Callable[[int], str], anchors: Callable[[str], bool]
-) -> list[int]:
-    """The members that anchor a bucket: whose text, or one element of it when it is a mark
-    in two scripts (`kg.analysis.elements.script_elements`: the ``script-element`` rule
-    compares each alone), is what the key's rule starts from."""
-    found = []
-    for member in members:
-        text = text_of(member)
-        if anchors(text) or any(anchors(part) for part in _script_parts(text)):
-            found.append(member)
-    return found
-
-
-def _script_parts(text: str) -> tuple[str, ...]:
-    return script_elements(_verbal(text))
 
 
 def _sound(text: str) -> str:

@@ -115,7 +115,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -132,7 +132,7 @@ from kg.analysis.homoglyphs import blocking_key as homoglyph_key
 from kg.analysis.numerals import number_words, readings
 from kg.analysis.phonetics import phonetic_codes, vowels
 from kg.analysis.pronunciation import heard
-from kg.analysis.rule_blocking import lookup_keys, rule_keys, sound_transliterated
+from kg.analysis.rule_blocking import lookup_keys, rule_forms, rule_keys, sound_transliterated
 from kg.analysis.scripts import HAN, all_initials, normalize, romanize, whole_han, words
 from kg.analysis.thresholds import DEFAULT_MIN_SIMILARITY
 from kg.analysis.translations import english_equivalents, translation
@@ -148,6 +148,7 @@ __all__ = [
     "SOUND_KEY",
     "KeyedTexts",
     "MarkSimilarity",
+    "any_alike",
     "blocking_keys",
     "comparable_form",
     "compare",
@@ -817,20 +818,31 @@ def blocking_keys(text: str, jurisdiction: str | None = None) -> frozenset[str]:
     whole = verbal_element(text, jurisdiction)
     if whole is None:
         return frozenset()
+    keys = _spelling_and_sound_keys(whole)
+    for form in rule_forms(text, jurisdiction):  # numbers said as words, each script's part
+        keys |= rule_keys(form)
+    return frozenset(keys)
+
+
+def _spelling_and_sound_keys(whole: str) -> set[str]:
+    """The keys of :func:`blocking_keys` but the rule keys, of a verbal element `whole`: of
+    it, of its numbers said as words (the `numeral` rule's pairs) and of each element of a
+    mark in two scripts (the `script-element` rule compares each alone)."""
     verbal = without_designations(whole)
     roman = romanize(verbal)
     keys = {ROMAN_KEY + roman, ROMAN_KEY + romanize(whole)}
-    keys |= phonetic_keys(verbal) | rule_keys(verbal)
-    for reading in readings(verbal):  # numbers said as words: the `numeral` rule's pairs
+    keys |= phonetic_keys(verbal)
+    for reading in readings(verbal):
         spoken = romanize(reading)
         keys.add(ROMAN_KEY + spoken)
-        keys |= rule_keys(reading) | phonetic_codes(spoken) | _spelling_keys(spoken)
+        keys |= phonetic_codes(spoken) | _spelling_keys(spoken)
     if (look := homoglyph_key(normalize(verbal))) is not None:
         keys.add(look)
     keys |= _spelling_keys(roman)
-    for part in script_elements(verbal):  # the `script-element` rule compares each alone
-        keys |= blocking_keys(part)
-    return frozenset(keys)
+    for part in script_elements(verbal):
+        if (part_whole := verbal_element(part)) is not None:
+            keys |= _spelling_and_sound_keys(part_whole)
+    return keys
 
 
 def _spelling_keys(roman: str) -> set[str]:
@@ -862,6 +874,16 @@ def spoken_forms(text: str, jurisdiction: str | None = None) -> tuple[str, ...]:
     if verbal is None or not any(c.isdigit() for c in verbal):
         return ()
     return tuple(dict.fromkeys(romanize(reading) for reading in readings(verbal)))
+
+
+def any_alike(these: Sequence[str], those: Sequence[str], cutoff: float) -> bool:
+    """Whether a form of `these` and one of `those` (romanized forms, a text's and its
+    :func:`spoken_forms`) are `cutoff` alike (OSA normalized similarity, 0-1).
+
+    >>> any_alike(("TRUE1", "TRUEONE"), ("TRUONE",), 0.8)
+    True
+    """
+    return any(OSA.normalized_similarity(x, y, score_cutoff=cutoff) for x in these for y in those)
 
 
 _ASCII_DIGIT = re.compile("[0-9]")

@@ -1,0 +1,41 @@
+"""A register's comparison and a question read a mark's anchors alike: a mark anchors a
+bucket of a rule key (``W:``, ``H:``, ``C:``, ``V:``, ``B:``, ``Y:``, ``I:``; ``X:`` pairs
+its holders of the twin with the others) exactly when it has the key's lowercase twin, the
+key a question about it looks the bucket up by (`rule_blocking.lookup_keys`). Before
+2026-12-06 the comparison took anchors from a mark's written words alone and missed those
+of its numbers said as words (e4you / MI CASA 4 YOU)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.analysis import mark_index
+from kg.analysis.rule_blocking import ANCHOR_KINDS, anchor_twins, bucket_pairs, rule_forms
+from kg.analysis.similarity import blocking_keys
+
+TEXTS = [
+    *mark_index._PROBES,
+    "e4you", "MI CASA 4 YOU", "4LIFE", "x4ever", "7UP & Device", "UBER EATS", "Uber",
+    "金鹤 GOLDEN CRANE", "HM HottoMotto ほっともっと", "ジョーダン 5", "乔丹", "소니 SONY",
+    "GOLDEN CRANE INC.", "LA CASA DEL 7", "ΑΛΦΑ 2", "Зенит 3", "SPEEDY'S", "A.W.S.",
+]  # fmt: skip
+_OTHER = "QXQXQXQXQZ"  # anchors nothing of the texts'
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_a_mark_anchors_the_buckets_of_its_twins(text: str) -> None:
+    keys = blocking_keys(text)
+    # X: buckets pair a holder of the twin with a Latin mark the rule reads alike: not with
+    # any other (tests/test_similarity_transcription.py)
+    anchored = [k for k in keys if k[:2].lower() in ANCHOR_KINDS and k[:2].isupper()]
+    anchored = [k for k in anchored if k[:2] != "X:"]
+    assert anchored or not keys  # a figure named only (設計圖) has no keys
+    for key in anchored:
+        paired = bool(list(bucket_pairs(key, [0, 1], [text, _OTHER].__getitem__, lambda _: True)))
+        assert paired == (key[:2].lower() + key[2:] in keys), (text, key)
+
+
+def test_the_twins_are_those_of_each_form_with_rule_keys() -> None:
+    found = set().union(*(anchor_twins(form) for form in rule_forms("e4you")))
+    assert {"w:E4YOU", "w:FOUR|YOU", "v:FOUR|YOU", "c:EFOURYOU"} <= found
+    assert found == {k for k in blocking_keys("e4you") if k[:2] in ANCHOR_KINDS}
