@@ -651,3 +651,25 @@ def test_keying_many_texts_says_so(
         index.sync({"m1": "AWS", "m2": "TESLA", "m3": "ACME", "m4": "APEX", "m5": "ZETA"})
     (record,) = caplog.records
     assert record.getMessage().startswith("kg: the mark index beside the store keys 3 new texts")
+
+
+def test_analysts_over_one_graph_open_the_index_once(store_path: Path, monkeypatch) -> None:
+    # found by the fd count of a test (session 39): `dict.setdefault` built the per-graph
+    # state, which opens the mark index, the holdings projection and the conflict file
+    # (~10 ms), for every Analyst, and a resource page or feed makes one a request; the
+    # files stayed open until a collection (5,757 descriptors after six tests)
+    from kg import Analyst
+    from kg.analysis import service
+
+    _written_store(store_path)
+    with KnowledgeGraph.open(Settings(store_path=store_path)) as graph:
+        first = Analyst(graph)
+
+        def opened(*_: object) -> None:
+            raise AssertionError("the graph's analysis state was made again")
+
+        monkeypatch.setattr(service, "_Shared", opened)
+        for _ in range(3):
+            again = Analyst(graph)
+            assert again._shared is first._shared
+            assert again.who_else_uses("NOVALUX")

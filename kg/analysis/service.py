@@ -151,7 +151,7 @@ class Analyst:
         self.graph = graph
         # Every Analyst over one graph shares its facts and mark index, so creating one per
         # request (as the HTTP shells do) costs nothing.
-        self._shared: _Shared = graph.__dict__.setdefault("_analysis", _Shared(graph))
+        self._shared: _Shared = _shared_of(graph)
 
     @property
     def facts(self) -> FactBase:
@@ -1432,6 +1432,23 @@ def index_marks(graph: KnowledgeGraph) -> int:
     facts.mark_index.compare_new_texts()
     facts.catch_up_projection()  # while this process knows what its writes touched
     return keyed
+
+
+_SHARING = threading.Lock()
+
+
+def _shared_of(graph: KnowledgeGraph) -> _Shared:
+    """The graph's analysis state, made by its first `Analyst` only: making one opens the
+    mark index, the holdings projection and the conflict file (~10 ms; and their files
+    stayed open until a collection, as `dict.setdefault` made one for every Analyst: a
+    resource page or feed made one a request)."""
+    shared = graph.__dict__.get("_analysis")
+    if shared is None:
+        with _SHARING:
+            shared = graph.__dict__.get("_analysis")
+            if shared is None:
+                shared = graph.__dict__["_analysis"] = _Shared(graph)
+    return shared
 
 
 class _Shared:
