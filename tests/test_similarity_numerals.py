@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kg.analysis.mark_index import MarkIndex
-from kg.analysis.numerals import readings
+from kg.analysis.numerals import read_readings, readings
 from kg.analysis.scripts import romanize
 from kg.analysis.similarity import compare, compared_element, spoken_forms
 from tests.similarity_support import assert_searches_find
@@ -169,11 +169,11 @@ _PIECES = ["½", "㏠", "㉑", "①", "１", "²", "٣", "७", "7", "ACME", "ST
 
 
 def _spoken_unguarded(text: str) -> tuple[str, ...]:
-    """`spoken_forms` as it was before its quick test for digits (the reference)."""
+    """`spoken_forms` without its quick test for digits (the reference)."""
     verbal = compared_element(text)
     if verbal is None or not any(c.isdigit() for c in verbal):
         return ()
-    return tuple(dict.fromkeys(romanize(reading) for reading in readings(verbal)))
+    return tuple(dict.fromkeys(romanize(reading) for reading in read_readings(verbal)))
 
 
 @pytest.mark.parametrize(

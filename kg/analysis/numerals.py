@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from kg.analysis.scripts import words
 from kg.lazy import lazy_module
 
-__all__ = ["LANGUAGES", "number_words", "readings"]
+__all__ = ["LANGUAGES", "has_word", "number_words", "read_readings", "readings"]
 
 _num2words = lazy_module("num2words")
 
@@ -48,6 +49,30 @@ def readings(text: str) -> tuple[str, ...]:
         if reading not in found:
             found.append(reading)
     return tuple(found)
+
+
+def has_word(text: str) -> bool:
+    """Whether `text` writes a word of two letters or more (``7UP``: UP), besides numbers:
+    the ``numeral`` rule reads no mark of numbers alone or beside single letters (``1``,
+    ``E3``, ``M2``).
+
+    >>> has_word("7UP"), has_word("M2"), has_word("VG 2")
+    (True, False, True)
+    """
+    return any(sum(c.isalpha() for c in word) >= 2 for word in words(text))
+
+
+def read_readings(text: str) -> tuple[str, ...]:
+    """The `readings` of `text` the ``numeral`` rule reads (`kg.analysis.similarity`): none
+    when it writes no word (`has_word`). A mark has the blocking keys of these (``M2`` would
+    otherwise be read ``M TWO`` and share a bucket with every mark of the word TWO, a pair
+    no rule can find similar by the reading).
+
+    >>> read_readings("7UP")[0], read_readings("M2")
+    ('SEVEN UP', ())
+    """
+    found = readings(text)
+    return found if found and has_word(text) else ()
 
 
 @lru_cache(maxsize=1024)

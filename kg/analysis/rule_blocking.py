@@ -103,7 +103,7 @@ from typing import Any, TypeVar
 
 from kg.analysis.designations import without_designations
 from kg.analysis.elements import distinctive_words, script_elements
-from kg.analysis.numerals import readings
+from kg.analysis.numerals import read_readings
 from kg.analysis.scripts import HAN, normalize, romanize, whole_han, words
 from kg.analysis.similarity_rules import (
     AFFIX_MAX_LENGTH,
@@ -421,7 +421,7 @@ def _verbal(text: str) -> str:
 def rule_forms(text: str, jurisdiction: str | None = None) -> tuple[str, ...]:
     """The forms of a mark that have rule keys (`rule_keys`), distinct, in order: its verbal
     element without what names no source (`kg.analysis.designations`), that with its
-    numbers said as words (`kg.analysis.numerals.readings`: the ``numeral`` rule), and the
+    numbers said as words (`kg.analysis.numerals.read_readings`: the ``numeral`` rule), and the
     same of each element of a mark in two scripts (`kg.analysis.elements.script_elements`:
     the ``script-element`` rule compares each alone); ``()`` for a text that names only a
     figure. `kg.analysis.similarity.blocking_keys` gives a mark the rule keys of these.
@@ -433,7 +433,7 @@ def rule_forms(text: str, jurisdiction: str | None = None) -> tuple[str, ...]:
     if whole is None:
         return ()
     verbal = without_designations(whole)
-    forms = [verbal, *readings(verbal)]
+    forms = [verbal, *read_readings(verbal)]
     for part in script_elements(verbal):
         forms.extend(rule_forms(part))
     return tuple(dict.fromkeys(forms))
@@ -443,7 +443,8 @@ def rule_forms(text: str, jurisdiction: str | None = None) -> tuple[str, ...]:
 def _twins(text: str) -> frozenset[str]:
     """The anchor twins of a mark (`anchor_twins` of each of its `rule_forms`): the keys
     whose buckets it anchors, as a question about it reads them (`lookup_keys`)."""
-    return frozenset(twin for form in rule_forms(text) for twin in anchor_twins(form))
+    # as blocking_keys calls it (text, None): one cache entry a text
+    return frozenset(twin for form in rule_forms(text, None) for twin in anchor_twins(form))
 
 
 def sound_transliterated(a: str, b: str) -> float | None:

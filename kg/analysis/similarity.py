@@ -129,7 +129,7 @@ from kg.analysis.elements import element_form, script_elements
 from kg.analysis.foreign_words import foreign_readings
 from kg.analysis.homoglyphs import HOMOGLYPH_SCORE, look_alike
 from kg.analysis.homoglyphs import blocking_key as homoglyph_key
-from kg.analysis.numerals import number_words, readings
+from kg.analysis.numerals import has_word, number_words, read_readings, readings
 from kg.analysis.phonetics import phonetic_codes, vowels
 from kg.analysis.pronunciation import heard
 from kg.analysis.rule_blocking import lookup_keys, rule_forms, rule_keys, sound_transliterated
@@ -534,7 +534,7 @@ def _numeral(a: str, b: str) -> float | None:
     read_a, read_b = readings(a), readings(b)
     if not read_a and not read_b:
         return None
-    if any(read and not _has_word(text) for text, read in ((a, read_a), (b, read_b))):
+    if any(read and not has_word(text) for text, read in ((a, read_a), (b, read_b))):
         return None  # a number beside single letters or alone (1A, E3, F1H2O, 1)
     numbers = number_words()
     written = {w for w in map(element_form, (*words(a), *words(b))) if w not in numbers}
@@ -563,11 +563,6 @@ def _spoken_alike(x: str, y: str) -> float:
     if _sound_alike(x, y, edit):
         found.append(PHONETIC_BASE + PHONETIC_SPAN * edit)
     return min(NUMERAL_SCORE, max(found, default=0.0))
-
-
-def _has_word(text: str) -> bool:
-    """Whether `text` writes a word of two letters or more (``7UP``: UP), besides numbers."""
-    return any(sum(c.isalpha() for c in word) >= 2 for word in words(text))
 
 
 def _sound_alike(roman_a: str, roman_b: str, edit: float) -> bool:
@@ -832,7 +827,7 @@ def _spelling_and_sound_keys(whole: str) -> set[str]:
     roman = romanize(verbal)
     keys = {ROMAN_KEY + roman, ROMAN_KEY + romanize(whole)}
     keys |= phonetic_keys(verbal)
-    for reading in readings(verbal):
+    for reading in read_readings(verbal):
         spoken = romanize(reading)
         keys.add(ROMAN_KEY + spoken)
         keys |= phonetic_codes(spoken) | _spelling_keys(spoken)
@@ -861,7 +856,7 @@ def _spelling_keys(roman: str) -> set[str]:
 @lru_cache(maxsize=65536)
 def spoken_forms(text: str, jurisdiction: str | None = None) -> tuple[str, ...]:
     """The romanized forms of a mark's :func:`compared_element` with its numbers of one or two
-    digits said as words (`kg.analysis.numerals.readings`, one per language, distinct); ``()``
+    digits said as words (`kg.analysis.numerals.read_readings`, one per language, distinct); ``()``
     when it has none. What the ``numeral`` rule compares by spelling and sound, and what
     :func:`blocking_keys` gives spelling keys for.
 
@@ -873,7 +868,7 @@ def spoken_forms(text: str, jurisdiction: str | None = None) -> tuple[str, ...]:
     verbal = compared_element(text, jurisdiction)
     if verbal is None or not any(c.isdigit() for c in verbal):
         return ()
-    return tuple(dict.fromkeys(romanize(reading) for reading in readings(verbal)))
+    return tuple(dict.fromkeys(romanize(reading) for reading in read_readings(verbal)))
 
 
 def any_alike(these: Sequence[str], those: Sequence[str], cutoff: float) -> bool:
