@@ -29,10 +29,15 @@ def test_a_mark_anchors_the_buckets_of_its_twins(text: str) -> None:
     # any other (tests/test_similarity_transcription.py)
     anchored = [k for k in keys if k[:2].lower() in ANCHOR_KINDS and k[:2].isupper()]
     anchored = [k for k in anchored if k[:2] != "X:"]
-    assert anchored or not keys  # a figure named only (設計圖) has no keys
     for key in anchored:
         paired = bool(list(bucket_pairs(key, [0, 1], [text, _OTHER].__getitem__, lambda _: True)))
         assert paired == (key[:2].lower() + key[2:] in keys), (text, key)
+
+
+def test_the_texts_anchor_buckets_of_every_kind() -> None:
+    # the test above checks something: the texts anchor buckets of every kind
+    anchored = [k for text in TEXTS for k in blocking_keys(text) if k[:2] in ANCHOR_KINDS]
+    assert {k[:2] for k in anchored} >= {"w:", "h:", "c:", "v:", "b:", "y:", "i:", "x:"}
 
 
 def test_a_mark_anchors_by_the_words_of_its_numbers_read() -> None:
