@@ -99,7 +99,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import combinations
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from kg.analysis.designations import without_designations
 from kg.analysis.elements import distinctive_words, script_elements
@@ -185,31 +185,29 @@ def rule_keys(verbal: str) -> set[str]:
     >>> sorted(rule_keys("AWS"))
     ['Q:?WS', 'Q:A?S', 'Q:AW?', 'Q:A~SW', 'W:AWS', 'w:AWS']
     """
-    core = distinctive_words(verbal)[:_MAX_RUN_WORDS]
+    parts = _parts(verbal)
+    core, folded, han, roman = parts.core, parts.folded, parts.han, parts.roman
     keys = _run_keys(core)
     if len(core) >= 2 and len(core[0]) >= SHARED_ELEMENT_MIN_LENGTH:
         keys.add("F:" + core[0])
-    folded = normalize(verbal)
     if (
         folded.isascii()
         and 2 <= len(core) <= 3
         and len(closed := "".join(core)) <= AFFIX_MAX_LENGTH
     ):
         keys.add("W:" + closed)  # a meaning written closed up (GOODMORNING) holds it
-    han = _whole_han(folded)
-    keys.update(key for key in _transposition_keys(core, han) if key[0] == "V")
+    keys.update(_transposition_keys(core, han))
     least = 1 if len(han) <= 2 else 2  # one character inside a mark of two (茅 in 金茅)
     keys.update("H:" + han[i:j] for i in range(len(han)) for j in range(i + least, len(han) + 1))
-    for meaning in _meanings(verbal):  # Chinese, or Spanish, French, Italian words
+    for meaning in parts.meanings:  # Chinese, or Spanish, French, Italian words
         keys.update(_run_keys(meaning))
         keys.update(_run_keys(("".join(meaning),)) if len(meaning) > 1 else ())  # closed up
-    roman = romanize(verbal)
     if folded.isascii():  # beginnings, ends and short marks: Latin forms only
         if AFFIX_MIN_LENGTH <= len(roman) <= AFFIX_MAX_LENGTH:
             keys.add("C:" + roman)
         if len(roman) > AFFIX_MIN_LENGTH:
             keys.update("C:" + affix for affix in affixes(roman, words(verbal)))
-        keys.update(_middle_keys(roman, words(verbal)))
+        keys.update(_middle_keys(parts.middle))
         keys.update(_short_patterns(roman))
         if (word := ending_word(words(verbal))) is not None:
             keys.update("T:" + pattern for pattern in ending_patterns(word))
@@ -220,7 +218,26 @@ def rule_keys(verbal: str) -> set[str]:
         if (skeleton := _transcription_skeleton(folded, roman)) is not None:
             keys.add("X:" + skeleton)
         keys.update(_syllable_keys(verbal))
-    return keys | anchor_twins(verbal)
+    return keys | _anchor_twins(verbal, parts)
+
+
+class _Parts(NamedTuple):
+    """What `rule_keys` and `anchor_twins` both read of a verbal element, made once."""
+
+    core: tuple[str, ...]  # its distinctive words, the first six
+    folded: str
+    han: str  # `_whole_han`
+    roman: str
+    meanings: list[tuple[str, ...]]  # `_meanings`
+    middle: tuple[tuple[str, tuple[str, ...]], ...]  # `middle_forms` of a Latin mark, else ()
+
+
+def _parts(verbal: str) -> _Parts:
+    folded = normalize(verbal)
+    roman = romanize(verbal)
+    middle = middle_forms(roman, words(verbal)) if folded.isascii() else ()
+    core = distinctive_words(verbal)[:_MAX_RUN_WORDS]
+    return _Parts(core, folded, _whole_han(folded), roman, _meanings(verbal), middle)
 
 
 def anchor_twins(verbal: str) -> set[str]:
@@ -236,23 +253,24 @@ def anchor_twins(verbal: str) -> set[str]:
     >>> sorted(twin for twin in anchor_twins("UBER EATS") if twin[0] != "i")  # i: eSpeak's
     ['b:UBEREATS', 'c:UBEREATS', 'v:EATS|UBER', 'w:UBER|EATS']
     """
-    core = distinctive_words(verbal)[:_MAX_RUN_WORDS]
-    folded = normalize(verbal)
-    han = _whole_han(folded)
-    twins = {key for key in _transposition_keys(core, han) if key[0] == "v"}
+    return _anchor_twins(verbal, _parts(verbal))
+
+
+def _anchor_twins(verbal: str, parts: _Parts) -> set[str]:
+    core, folded, han, roman = parts.core, parts.folded, parts.han, parts.roman
+    twins = _sorted_twins(core, han)
     twins.update(_whole_run(core))
     if han:
         twins.add("h:" + han)
-    for meaning in _meanings(verbal):
+    for meaning in parts.meanings:
         twins.update(_whole_run(meaning))
         twins.update(_whole_run(("".join(meaning),)) if len(meaning) > 1 else ())
-    roman = romanize(verbal)
     if folded.isascii():
         if AFFIX_MIN_LENGTH <= len(roman) <= AFFIX_MAX_LENGTH:
             twins.add("c:" + roman)
         twins.update(
             "b:" + form
-            for form, _ in middle_forms(roman, words(verbal))
+            for form, _ in parts.middle
             if MIDDLE_MIN_LENGTH <= len(form) <= AFFIX_MAX_LENGTH
         )
         if len(sound := sound_form(verbal)) >= BEGINNING_MIN_SOUNDS:
@@ -267,12 +285,12 @@ def anchor_twins(verbal: str) -> set[str]:
     return twins
 
 
-def _middle_keys(roman: str, roman_words: tuple[str, ...]) -> set[str]:
+def _middle_keys(forms: tuple[tuple[str, tuple[str, ...]], ...]) -> set[str]:
     """The ``B:`` keys of a Latin mark (module docs): each form `middle` compares of it
-    (`kg.analysis.similarity_rules.middle_forms`), and the forms with two or three letters
-    taken out of its middle."""
+    (`forms`: `kg.analysis.similarity_rules.middle_forms`), and the forms with two or three
+    letters taken out of its middle."""
     keys = set()
-    for form, form_words in middle_forms(roman, roman_words):
+    for form, form_words in forms:
         if len(form) > AFFIX_MAX_LENGTH:
             continue
         if len(form) >= MIDDLE_MIN_LENGTH:
@@ -305,13 +323,12 @@ def _meanings(verbal: str) -> list[tuple[str, ...]]:
 
 def _transposition_keys(core: tuple[str, ...], han: str) -> set[str]:
     """The ``V:`` keys (module docs): each choice of two or more of the distinctive words,
-    sorted, and all of them as the ``v:`` anchor; a Chinese mark's characters, sorted (and
-    their ``v:`` anchor). `rule_keys` takes the ``V:`` keys, `anchor_twins` the ``v:``.
+    sorted; a Chinese mark's characters, sorted. Their anchors: `_sorted_twins`.
 
     >>> sorted(_transposition_keys(("ZERO", "HANGOVER", "LAST"), ""))[:2]
     ['V:HANGOVER|LAST', 'V:HANGOVER|LAST|ZERO']
     >>> sorted(_transposition_keys((), "肌優"))
-    ['V:優肌', 'v:優肌']
+    ['V:優肌']
     """
     keys: set[str] = set()
     if len(core) >= 2:
@@ -319,11 +336,24 @@ def _transposition_keys(core: tuple[str, ...], han: str) -> set[str]:
             for chosen in combinations(core, size):
                 if len(key := "|".join(sorted(chosen))) <= AFFIX_MAX_LENGTH:
                     keys.add("V:" + key)
-        if len(whole := "|".join(sorted(core))) <= AFFIX_MAX_LENGTH:
-            keys.add("v:" + whole)
     if len(han) >= 2:
-        keys.update(("V:" + "".join(sorted(han)), "v:" + "".join(sorted(han))))
+        keys.add("V:" + "".join(sorted(han)))
     return keys
+
+
+def _sorted_twins(core: tuple[str, ...], han: str) -> set[str]:
+    """The ``v:`` anchors of `_transposition_keys`: all the distinctive words (two or more),
+    sorted, and all the Chinese characters (two or more), sorted.
+
+    >>> sorted(_sorted_twins(("ZERO", "HANGOVER", "LAST"), "")), _sorted_twins((), "肌優")
+    (['v:HANGOVER|LAST|ZERO'], {'v:優肌'})
+    """
+    twins = set()
+    if len(core) >= 2 and len(whole := "|".join(sorted(core))) <= AFFIX_MAX_LENGTH:
+        twins.add("v:" + whole)
+    if len(han) >= 2:
+        twins.add("v:" + "".join(sorted(han)))
+    return twins
 
 
 def _sound_keys(verbal: str) -> set[str]:
