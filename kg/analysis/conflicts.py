@@ -86,12 +86,11 @@ from kg.analysis.similarity import (
     ROMAN_KEY,
     SOUND_KEY,
     MarkSimilarity,
-    any_alike,
     blocking_keys,
     comparable_form,
     compare,
     element_note,
-    spoken_forms,
+    spoken_pairs,
 )
 from kg.analysis.translations import meaning_note
 from kg.analysis.usage import held_coverage
@@ -136,8 +135,8 @@ def candidate_text_pairs(
     In a bucket of a spelling or sound key only pairs whose romanized forms are at least
     `PREFILTER_SIMILARITY` alike are kept (a big bucket's in C++, rapidfuzz ``cdist``):
     `compare`'s spelling and sound reasons need that much (`HEARD_PREFILTER` in a bucket of
-    one pronunciation), or whose forms with numbers said as words are (`_said_pairs`: the
-    ``numeral`` rule, as a question reads it). A bucket of a rule key
+    one pronunciation), or whose forms with numbers said as words are (`spoken_pairs`: the
+    ``numeral`` rule, as the mark index and a question read it). A bucket of a rule key
     (`kg.analysis.rule_blocking`) gives the pairs its rule can fire on.
 
     >>> sorted(candidate_text_pairs(["AWS", "A.W.S.", "TESLA"]))
@@ -149,6 +148,7 @@ def candidate_text_pairs(
         for key in keys(text):
             buckets[key].append(position)
     roman = [comparable_form(text) for text in unique] if unique else []
+    forms = list(zip(unique, roman, strict=True))  # (text, romanized): `spoken_pairs`
     pairs: set[tuple[int, int]] = set()
     for key, bucket in buckets.items():
         if len(bucket) < 2 or key[:2] in ANCHOR_KINDS:
@@ -160,7 +160,7 @@ def candidate_text_pairs(
             pairs.update(combinations(bucket, 2))
             continue
         cutoff = HEARD_PREFILTER if key.startswith(SOUND_KEY) else PREFILTER_SIMILARITY
-        pairs.update(_said_pairs(bucket, unique, roman, cutoff))
+        pairs.update(spoken_pairs(bucket, bucket, forms, cutoff))
         if len(bucket) <= _SMALL_BUCKET:
             pairs.update(
                 (bucket[i], bucket[j])
@@ -181,21 +181,6 @@ def candidate_text_pairs(
         rows, columns = np.nonzero(np.triu(scores, 1))
         pairs.update(zip((bucket[r] for r in rows), (bucket[c] for c in columns), strict=True))
     return {(unique[a], unique[b]) for a, b in pairs}
-
-
-def _said_pairs(
-    bucket: list[int], unique: Sequence[str], roman: Sequence[str], cutoff: float
-) -> Iterator[tuple[int, int]]:
-    """The pairs of a spelling or sound key's bucket (positions in `unique`, romanized as
-    `roman`) with a text whose numbers said as words (`spoken_forms`) make a form `cutoff`
-    alike to one of the other's (``1 WORLD TRADE`` / ``ONE WORLD BANK``): the ``numeral`` rule
-    compares those forms by spelling and sound, and a question about either finds the
-    other so (`kg.analysis.mark_index.MarkIndex.candidates`)."""
-    said = {p: forms for p in bucket if (forms := spoken_forms(unique[p]))}
-    for p, forms in said.items():
-        for q in bucket:
-            if q != p and any_alike((roman[p], *forms), (roman[q], *said.get(q, ())), cutoff):
-                yield (p, q) if p < q else (q, p)
 
 
 def compared_reason(left: Holding, right: Holding, similarity: MarkSimilarity) -> str:

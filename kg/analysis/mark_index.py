@@ -83,6 +83,7 @@ from kg.analysis.similarity import (
     comparable_form,
     compare,
     spoken_forms,
+    spoken_pairs,
 )
 from kg.analysis.similarity_rules import AFFIX_MAX_LENGTH
 from kg.resources import SCHEMA_DIR
@@ -629,8 +630,8 @@ class MarkIndex:
         anchor twins, `kg.analysis.rule_blocking.lookup_keys`; diluted buckets left out;
         ``T:`` and ``O:`` members checked by their rule; two marks in another script not
         paired by ``X:``), or in a bucket of its spelling and sound keys (`_bucket_keys`)
-        and alike enough for that bucket (`_cutoff`, `_spoken_pairs`). Called with the lock
-        held."""
+        and alike enough for that bucket (`_cutoff`, `kg.analysis.similarity.spoken_pairs`).
+        Called with the lock held."""
         roman = comparable_form(text)
         held = self._db.execute("SELECT 1 FROM texts WHERE text = ?", (text,)).fetchone()
         rules = sorted(
@@ -688,8 +689,8 @@ class MarkIndex:
     def _alike_ids(self, text: str, roman: str, cutoffs: Mapping[int, float]) -> list[int]:
         """The ids of `cutoffs` (text id -> the least edit similarity its bucket asks) whose
         romanized form is that alike to `roman` (OSA, in C++: rapidfuzz ``cdist``), or one of
-        whose forms with numbers said as words is alike to one of `text`'s (`_spoken_pairs`).
-        Called with the lock held."""
+        whose forms with numbers said as words is alike to one of `text`'s
+        (`kg.analysis.similarity.spoken_pairs`). Called with the lock held."""
         said = spoken_forms(text)
         kept = []
         rows, scores = self._scored(roman, sorted(cutoffs))
@@ -1212,7 +1213,7 @@ def _alike(
 ) -> Iterator[tuple[int, int]]:
     """Pairs of a query and another choice whose romanized forms are `cutoff` alike (OSA),
     or one's form and the other's `spoken_forms` (a text with numbers: the ``numeral`` rule)."""
-    yield from _spoken_pairs(queries, choices, forms, cutoff)
+    yield from spoken_pairs(queries, choices, forms, cutoff)
     if len(queries) * len(choices) <= 64:
         for q in queries:
             roman = forms[q][1]
@@ -1236,25 +1237,6 @@ def _alike(
             q, other = rows[r], choices[c]
             if q != other:
                 yield (q, other) if q < other else (other, q)
-
-
-def _spoken_pairs(
-    queries: list[int], choices: list[int], forms: Mapping[int, tuple[str, str, str]], cutoff: float
-) -> Iterator[tuple[int, int]]:
-    """The pairs of `_alike` that a text with numbers makes by its `spoken_forms`."""
-    spoken = {i: said for i in {*queries, *choices} if (said := spoken_forms(forms[i][0]))}
-    if not spoken:
-        return
-    for q in queries:
-        for c in choices:
-            if (
-                c != q
-                and (q in spoken or c in spoken)
-                and any_alike(
-                    (forms[q][1], *spoken.get(q, ())), (forms[c][1], *spoken.get(c, ())), cutoff
-                )
-            ):
-                yield (q, c) if q < c else (c, q)
 
 
 def _cutoff_rank(key: str) -> int:

@@ -115,7 +115,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -159,6 +159,8 @@ __all__ = [
     "recall_of_blocking",
     "romanize",
     "said_by_letters",
+    "spoken_forms",
+    "spoken_pairs",
 ]
 
 
@@ -879,6 +881,35 @@ def any_alike(these: Sequence[str], those: Sequence[str], cutoff: float) -> bool
     True
     """
     return any(OSA.normalized_similarity(x, y, score_cutoff=cutoff) for x in these for y in those)
+
+
+def spoken_pairs(
+    queries: Sequence[int],
+    choices: Sequence[int],
+    forms: Mapping[int, Sequence[str]] | Sequence[Sequence[str]],
+    cutoff: float,
+) -> Iterator[tuple[int, int]]:
+    """The pairs (smaller id first; a pair may come twice) of a query and another choice of
+    which one has numbers said as words (:func:`spoken_forms`) and a form of one is `cutoff`
+    alike to a form of the other (:func:`any_alike`): what the ``numeral`` rule may find by
+    spelling and sound in a bucket of spelling keys. `forms` gives an id's text and
+    romanized form (``forms[i][0]``, ``forms[i][1]``). The mark index and a graph's
+    conflicts both pair a bucket's readings so.
+
+    >>> sorted(set(spoken_pairs([0, 1, 2], [0, 1, 2], [("TRUE1", "TRUE1"), ("TRUONE",
+    ...     "TRUONE"), ("TRUANT", "TRUANT")], 0.8)))
+    [(0, 1)]
+    """
+    spoken = {i: said for i in {*queries, *choices} if (said := spoken_forms(forms[i][0]))}
+    if not spoken:
+        return
+    spoken_choices = [c for c in choices if c in spoken]
+    for q in queries:
+        for c in choices if q in spoken else spoken_choices:
+            if c != q and any_alike(
+                (forms[q][1], *spoken.get(q, ())), (forms[c][1], *spoken.get(c, ())), cutoff
+            ):
+                yield (q, c) if q < c else (c, q)
 
 
 _ASCII_DIGIT = re.compile("[0-9]")
