@@ -148,7 +148,7 @@ def candidate_text_pairs(
         for key in keys(text):
             buckets[key].append(position)
     roman = [comparable_form(text) for text in unique] if unique else []
-    forms = list(zip(unique, roman, strict=True))  # (text, romanized): `spoken_pairs`
+    written = list(zip(unique, roman, strict=True))  # (text, romanized): `spoken_pairs`
     pairs: set[tuple[int, int]] = set()
     for key, bucket in buckets.items():
         if len(bucket) < 2 or key[:2] in ANCHOR_KINDS:
@@ -160,7 +160,7 @@ def candidate_text_pairs(
             pairs.update(combinations(bucket, 2))
             continue
         cutoff = HEARD_PREFILTER if key.startswith(SOUND_KEY) else PREFILTER_SIMILARITY
-        pairs.update(spoken_pairs(bucket, bucket, forms, cutoff))
+        pairs.update(spoken_pairs(bucket, bucket, written, cutoff))
         if len(bucket) <= _SMALL_BUCKET:
             pairs.update(
                 (bucket[i], bucket[j])
