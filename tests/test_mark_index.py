@@ -478,21 +478,23 @@ def test_the_rules_are_probed_only_under_other_code(tmp_path: Path, monkeypatch)
 
 
 def test_the_rules_fingerprint_reads_which_marks_anchor_a_bucket(monkeypatch) -> None:
-    # an index stored when a mark anchored buckets by its written words alone (before
-    # 2026-12-06) lacks the pairs its readings anchor (e4you / MI CASA 4 YOU): the same
-    # keys and scores, other pairs, so the fingerprint tells them apart and it is compared
-    # again
+    # an index stored when buckets paired their anchors otherwise (before 2026-12-06 a
+    # mark anchored buckets by its written words alone and missed e4you / MI CASA 4 YOU)
+    # has the same keys and scores, other pairs: the fingerprint tells them apart and it is
+    # compared again
     from kg.analysis import mark_index, rule_blocking
 
     fingerprint = mark_index._rules_fingerprint.__wrapped__  # type: ignore[attr-defined]
     today = fingerprint()
     assert fingerprint() == today
 
-    def written_words_only(text: str) -> frozenset[str]:
-        forms = rule_blocking.rule_forms(text)
-        return frozenset(rule_blocking.anchor_twins(forms[0])) if forms else frozenset()
+    anchored = rule_blocking._anchored
 
-    monkeypatch.setattr(rule_blocking, "_twins", written_words_only)
+    def anchors_among_themselves(anchors, members, new, skip=None):
+        return anchored(anchors, anchors, new, skip)
+
+    # the same keys and scores, other pairs
+    monkeypatch.setattr(rule_blocking, "_anchored", anchors_among_themselves)
     assert fingerprint() != today
 
 

@@ -70,10 +70,10 @@ def test_a_common_ending_makes_no_bucket(monkeypatch: pytest.MonkeyPatch) -> Non
     texts = ["BELUMIRA", "FALUMIRA", "DOLUMIRA"]
     key = "T:4.8.MIRA"  # four vowel groups, eight letters, ending in their last half
     assert all(key in blocking_keys(t) for t in texts)
-    pairs = list(bucket_pairs(key, range(3), texts.__getitem__, lambda _: True))
+    pairs = list(bucket_pairs(key, range(3), texts.__getitem__, lambda _: True, ()))
     assert len(pairs) == 3
     monkeypatch.setattr(rule_blocking, "MAX_SHARED_ENDING", 2)
-    assert not list(bucket_pairs(key, range(3), texts.__getitem__, lambda _: True))
+    assert not list(bucket_pairs(key, range(3), texts.__getitem__, lambda _: True, ()))
     assert compare("BELUMIRA", "DOLUMIRA").reasons == ("ending",)
 
 

@@ -78,7 +78,7 @@ from kg.analysis.model import (
     source_refs,
 )
 from kg.analysis.resolution import name_match
-from kg.analysis.rule_blocking import ANCHOR_KINDS, RULE_KEY_KINDS, bucket_pairs
+from kg.analysis.rule_blocking import ANCHOR_KINDS, RULE_KEY_KINDS, anchor_twin, bucket_pairs
 from kg.analysis.similarity import (
     DEFAULT_MIN_SIMILARITY,
     HEARD_MIN_EDIT,
@@ -154,7 +154,8 @@ def candidate_text_pairs(
         if len(bucket) < 2 or key[:2] in ANCHOR_KINDS:
             continue
         if key[:2] in RULE_KEY_KINDS:
-            pairs.update(bucket_pairs(key, bucket, unique.__getitem__, _always))
+            anchors = frozenset(buckets.get(anchor_twin(key) or "", ()))
+            pairs.update(bucket_pairs(key, bucket, unique.__getitem__, _always, anchors))
             continue
         if key.startswith(ROMAN_KEY):  # one romanized form (of the whole, or without INC.)
             pairs.update(combinations(bucket, 2))

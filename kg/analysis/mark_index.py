@@ -59,11 +59,13 @@ from kg.analysis.phonetics import PHONETIC_TAGS, phonetic_codes
 from kg.analysis.phonetics import vowels as _vowels  # compare's phonetic rule asks for them
 from kg.analysis.rule_blocking import (
     ANCHOR_KINDS,
+    ANCHORED_KINDS,
     CHECKED_KINDS,
     DILUTED_KINDS,
     MAX_SHARED_ENDING,
     MAX_SHARED_FIRST_WORD,
     RULE_KEY_KINDS,
+    anchor_twin,
     bucket_pairs,
     diluted,
     lookup_keys,
@@ -167,6 +169,13 @@ _OVERLAY_SHARE = 0.05  # a read-only index lacking more of the marks is not used
 _DIGIT = re.compile("[0-9]")  # a text that `spoken_forms` may read
 _EDIT_KINDS = ("D:", "P:", "S:")  # keys for compare's "fuzzy" reason alone (blocking_keys)
 _STAGED = ("text_lookup", "text_keys")  # the key tables a bulk sync stages (MarkIndex._staged)
+_BUCKET_ROWS = (
+    "SELECT key, id, CASE WHEN substr(key, 1, 2) IN ({}) THEN EXISTS (SELECT 1 FROM text_lookup l "
+    "WHERE l.key = lower(substr(k.key, 1, 2)) || substr(k.key, 3) AND l.id = k.id) ELSE 0 END "
+    "FROM text_keys k"
+).format(",".join(f"'{kind}'" for kind in ANCHORED_KINDS))
+"""A bucket's rows (key, text id, whether the text anchors it: holds its `anchor_twin` among
+the keys a question looks it up by, ``text_lookup``), for a ``WHERE`` and ``ORDER BY``."""
 
 
 _KeyedTexts = tuple[list[tuple[str, str]], str, str]
@@ -551,10 +560,8 @@ class MarkIndex:
         (known,) = self._db.execute("SELECT COUNT(*) FROM texts WHERE id <= ?", (last,)).fetchone()
         if len(forms) > _BULK_SHARE * known:  # every bucket, in key order: one pass
             self._read_forms(forms, "id <= ?", (last,))
-            rows: Iterable[tuple[str, int]] = self._db.execute(
-                "SELECT key, id FROM text_keys ORDER BY key"
-            )
-            buckets: Iterable[tuple[str, list[int]]] = _buckets(rows, last)
+            rows: Iterable[tuple[str, int, int]] = self._db.execute(f"{_BUCKET_ROWS} ORDER BY key")
+            buckets: Iterable[_Bucket] = _buckets(rows, last)
         else:  # only the buckets the new texts are in, and only their texts
             if pending is None:  # texts keyed by another process (or a bulk sync): ask
                 pending = {
@@ -565,7 +572,7 @@ class MarkIndex:
                 }
             buckets = list(_buckets(self._bucket_rows(sorted(pending)), last))
             del pending
-            members = sorted({i for _, ids in buckets for i in ids}.difference(forms))
+            members = sorted({i for _, ids, _ in buckets for i in ids}.difference(forms))
             for start in range(0, len(members), _CHUNK):
                 chunk = members[start : start + _CHUNK]
                 self._read_forms(forms, f"id IN ({','.join('?' * len(chunk))})", chunk)
@@ -586,10 +593,9 @@ class MarkIndex:
         self._db.executemany("INSERT OR REPLACE INTO similar VALUES (?, ?, ?, ?)", similar)
         similar.clear()
 
-    def _bucket_rows(self, keys: list[str]) -> Iterator[tuple[str, int]]:
+    def _bucket_rows(self, keys: list[str]) -> Iterator[tuple[str, int, int]]:
         for key in keys:
-            for (id_,) in self._db.execute("SELECT id FROM text_keys WHERE key = ?", (key,)):
-                yield key, id_
+            yield from self._db.execute(f"{_BUCKET_ROWS} WHERE key = ?", (key,))
 
     def _read_forms(
         self, forms: dict[int, tuple[str, str, str]], where: str, parameters: Sequence[object]
@@ -1058,29 +1064,35 @@ def _rules_fingerprint() -> int:
         keys = blocking_keys(left)
         digest.update(repr(sorted(keys)).encode())
         for key in keys:
-            if key[:2] in RULE_KEY_KINDS:
-                buckets.setdefault(key, []).append(number)
+            buckets.setdefault(key, []).append(number)
         for right in _PROBES:
             digest.update(repr(compare(left, right)).encode())
-    for key in sorted(buckets):
-        proposed = bucket_pairs(key, buckets[key], _PROBES.__getitem__, lambda _: True)
+    for key in sorted(k for k in buckets if k[:2] in RULE_KEY_KINDS):
+        anchors = frozenset(buckets.get(anchor_twin(key) or "", ()))
+        proposed = bucket_pairs(key, buckets[key], _PROBES.__getitem__, lambda _: True, anchors)
         digest.update(repr((key, sorted(proposed))).encode())
     return int.from_bytes(digest.digest()[:7], "big")
 
 
-def _buckets(rows: Iterable[tuple[str, int]], last: int) -> Iterator[tuple[str, list[int]]]:
-    """(key, text ids) per key of `rows` (sorted by key), for the keys with a new text (id
-    above `last`) and another."""
-    key, members, fresh = "", [], False
-    for row_key, id_ in rows:
+_Bucket = tuple[str, list[int], list[int]]
+"""A bucket: its key, its members' text ids and those of them that anchor it (`_BUCKET_ROWS`)."""
+
+
+def _buckets(rows: Iterable[tuple[str, int, int]], last: int) -> Iterator[_Bucket]:
+    """(key, text ids, the ids anchoring it) per key of `rows` (`_BUCKET_ROWS`, sorted by
+    key), for the keys with a new text (id above `last`) and another."""
+    key, members, anchors, fresh = "", [], [], False
+    for row_key, id_, anchored in rows:
         if row_key != key:
             if fresh and len(members) > 1:
-                yield key, members
-            key, members, fresh = row_key, [], False
+                yield key, members, anchors
+            key, members, anchors, fresh = row_key, [], [], False
         members.append(id_)
+        if anchored:
+            anchors.append(id_)
         fresh = fresh or id_ > last
     if fresh and len(members) > 1:
-        yield key, members
+        yield key, members, anchors
 
 
 def _pair_keys(keys: frozenset[str], roman: str, vowels: str) -> set[str]:
@@ -1186,12 +1198,14 @@ def _unpacked(values: np.ndarray) -> Iterator[tuple[int, int]]:
 
 
 def _bucket_pairs(
-    key: str, members: list[int], forms: Mapping[int, tuple[str, str, str]], last: int
+    bucket: _Bucket, forms: Mapping[int, tuple[str, str, str]], last: int
 ) -> Iterator[tuple[int, int]]:
     """Pairs (smaller id first) of a new text (id above `last`) and another in one bucket
     of `_pair_keys` that `compare` may score at `SIMILAR_FLOOR` or more."""
+    key, members, anchors = bucket
     if key[:2] in RULE_KEY_KINDS:
-        yield from bucket_pairs(key, members, lambda i: forms[i][0], lambda i: i > last)
+        text_of, new = (lambda i: forms[i][0]), (lambda i: i > last)
+        yield from bucket_pairs(key, members, text_of, new, frozenset(anchors))
         return
     new = [i for i in members if i > last]
     if key.startswith(ROMAN_KEY):  # one romanized form: e = 1
@@ -1256,31 +1270,31 @@ def _packed(pairs: Iterable[tuple[int, int]]) -> np.ndarray:
 
 
 def _bucket_batches(
-    buckets: Iterable[tuple[str, list[int]]], forms: Mapping[int, tuple[str, str, str]], last: int
-) -> Iterator[tuple[int, list[tuple[str, list[int]]], dict[int, tuple[str, str, str]]]]:
+    buckets: Iterable[_Bucket], forms: Mapping[int, tuple[str, str, str]], last: int
+) -> Iterator[tuple[int, list[_Bucket], dict[int, tuple[str, str, str]]]]:
     """The buckets to pair a batch at a time (`_candidate_pairs`), each batch with the forms
     of its texts and `last` (the last compared id); a bucket's members no longer in `forms`
     (a text since dropped) are left out."""
-    batch: list[tuple[str, list[int]]] = []
+    batch: list[_Bucket] = []
     size = 0
-    for key, members in buckets:
+    for key, members, anchors in buckets:
         kept = [i for i in members if i in forms]
-        batch.append((key, kept))
+        batch.append((key, kept, [i for i in anchors if i in forms]))
         size += len(kept)
         if size >= _BATCH_MEMBERS:
-            yield last, batch, {i: forms[i] for _, ids in batch for i in ids}
+            yield last, batch, {i: forms[i] for _, ids, _ in batch for i in ids}
             batch, size = [], 0
     if batch:
-        yield last, batch, {i: forms[i] for _, ids in batch for i in ids}
+        yield last, batch, {i: forms[i] for _, ids, _ in batch for i in ids}
 
 
 def _candidate_pairs(
-    batch: tuple[int, list[tuple[str, list[int]]], dict[int, tuple[str, str, str]]],
+    batch: tuple[int, list[_Bucket], dict[int, tuple[str, str, str]]],
 ) -> np.ndarray:
     """The pairs (`_packed`) of a batch of `_bucket_batches` that `compare` may score
     `SIMILAR_FLOOR` or more (`_bucket_pairs`). Run by `IndexWorkers` for a register."""
     last, buckets, forms = batch
-    return _packed(pair for key, ids in buckets for pair in _bucket_pairs(key, ids, forms, last))
+    return _packed(pair for bucket in buckets for pair in _bucket_pairs(bucket, forms, last))
 
 
 def _pair_chunks(

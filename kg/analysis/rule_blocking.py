@@ -73,10 +73,12 @@ key it anchors (its whole form, its whole distinctive words, all its Chinese cha
 skeleton in another script, its whole reading in syllables, its whole sound form, its words
 or characters sorted, its forms for ``middle``), so that a question
 about one mark looks up only what can pair with it (:func:`lookup_keys`); the twins form no
-buckets of their own. A register's comparison (:func:`bucket_pairs`) takes a bucket's
-anchors from the same twins (:func:`anchor_twins` of each of :func:`rule_forms`: the verbal
-element, its numbers said as words, each element of a mark in two scripts), so the two pair
-alike (``e4you``, read ``E FOUR YOU``, anchors ``W:FOUR|YOU``).
+buckets of their own. A mark's twins are :func:`anchor_twins` of each of :func:`rule_forms`
+(the verbal element, its numbers said as words, each element of a mark in two scripts:
+``e4you``, read ``E FOUR YOU``, anchors ``W:FOUR|YOU``). A register's comparison
+(:func:`bucket_pairs`) takes a bucket's anchors from the keys kept for its marks: the members
+holding the twin (:func:`anchor_twin`), the keys a question reads, so the two pair alike and
+no mark's twins are made twice (they cost ~0.1 ms a mark, with its pronunciation).
 
 Every pair that fires one of these rules shares the rule's key (but for marks of more than
 64 characters found inside others), so blocking loses none of
@@ -96,7 +98,7 @@ dominant elements"), and its bucket's pairs grow with its square.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import combinations
 from typing import Any, NamedTuple, TypeVar
@@ -149,12 +151,14 @@ from kg.analysis.translations import english_equivalents
 from kg.analysis.verbal import verbal_element
 
 __all__ = [
+    "ANCHORED_KINDS",
     "ANCHOR_KINDS",
     "CHECKED_KINDS",
     "DILUTED_KINDS",
     "MAX_SHARED_ENDING",
     "MAX_SHARED_FIRST_WORD",
     "RULE_KEY_KINDS",
+    "anchor_twin",
     "anchor_twins",
     "bucket_pairs",
     "diluted",
@@ -170,6 +174,8 @@ RULE_KEY_KINDS = (
 ANCHOR_KINDS = ("w:", "h:", "c:", "x:", "y:", "i:", "v:", "b:")
 """Keys a mark has as the anchor of a ``W:``, ``H:``, ``C:``, ``X:``, ``Y:``, ``I:``, ``V:``
 or ``B:`` bucket (module docs)."""
+ANCHORED_KINDS = tuple(kind.upper() for kind in ANCHOR_KINDS)
+"""The kinds of rule key whose bucket pairs only its anchors with its other members."""
 _V = TypeVar("_V")  # what `_checked_pairs` reads of each member
 MAX_SHARED_FIRST_WORD = 1000
 MAX_SHARED_ENDING = 200
@@ -469,14 +475,6 @@ def rule_forms(text: str, jurisdiction: str | None = None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(forms))
 
 
-@lru_cache(maxsize=65536)
-def _twins(text: str) -> frozenset[str]:
-    """The anchor twins of a mark (`anchor_twins` of each of its `rule_forms`): the keys
-    whose buckets it anchors, as a question about it reads them (`lookup_keys`)."""
-    # as blocking_keys calls it (text, None): one cache entry a text
-    return frozenset(twin for form in rule_forms(text, None) for twin in anchor_twins(form))
-
-
 def sound_transliterated(a: str, b: str) -> float | None:
     """The ``sound-transliteration`` score of two verbal forms, one in Latin letters and one
     in another script, either order (`kg.analysis.similarity_rules.sound_transliteration`
@@ -527,26 +525,32 @@ def _ending_word(text: str) -> str | None:
 
 
 def bucket_pairs(
-    key: str, members: Sequence[int], text_of: Callable[[int], str], new: Callable[[int], bool]
+    key: str,
+    members: Sequence[int],
+    text_of: Callable[[int], str],
+    new: Callable[[int], bool],
+    anchors: Collection[int],
 ) -> Iterator[tuple[int, int]]:
     """Candidate pairs (smaller id first) in the bucket of a rule key, each with a member
     for which `new` holds (pass ``lambda _: True`` for all pairs).
 
     `members` are ids; `text_of` gives an id's text (its verbal element is what counts).
+    `anchors` are the members (a superset will do) whose `blocking_keys` hold the key's
+    `anchor_twin` (``w:UBER`` of ``W:UBER``: the marks that anchor the bucket; of an ``X:``
+    bucket, the marks in another script), read from where the keys are kept (a register's
+    index, the keys of a graph's texts), as a question about a mark reads its own
+    (`lookup_keys`); ignored for a key of another kind.
     """
-    kind, value = key[:2], key[2:]
+    kind = key[:2]
     if kind == "X:":  # a mark in another script with every Latin one, checked by the rule
-        twin = "x:" + value
-        others = [m for m in members if twin in _twins(text_of(m))]
+        others = [m for m in members if m in anchors]
         skip = set(others)
         for a, b in _anchored(others, members, new, skip=skip):
             other, latin = (a, b) if a in skip else (b, a)
             if _sound_transliterates(text_of(other), text_of(latin)):
                 yield a, b
-    elif kind.lower() in ANCHOR_KINDS:  # W:, H:, C:, V:, B:, Y:, I:
-        twin = kind.lower() + value
-        anchors = [m for m in members if twin in _twins(text_of(m))]
-        yield from _anchored(anchors, members, new)
+    elif kind in ANCHORED_KINDS:  # W:, H:, C:, V:, B:, Y:, I:
+        yield from _anchored([m for m in members if m in anchors], members, new)
     elif kind == "O:":
         yield from _checked_bucket_pairs(key, members, text_of, new)
     elif diluted(key, len(members)):
@@ -558,6 +562,16 @@ def bucket_pairs(
             for b in members[i + 1 :]:
                 if new(a) or new(b):
                     yield (a, b) if a < b else (b, a)
+
+
+def anchor_twin(key: str) -> str | None:
+    """The lowercase twin of a rule key whose bucket has anchors (module docs), the key its
+    anchors hold; None for a key of another kind.
+
+    >>> anchor_twin("W:UBER|EATS"), anchor_twin("F:UBER"), anchor_twin("w:UBER")
+    ('w:UBER|EATS', None, None)
+    """
+    return key[:2].lower() + key[2:] if key[:2] in ANCHORED_KINDS else None
 
 
 DILUTED_KINDS = ("F:", "L:", "T:")
