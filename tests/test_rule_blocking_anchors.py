@@ -73,6 +73,29 @@ def test_the_register_stores_what_a_question_finds(register) -> None:
     assert stored["e4you"] >= {"MI CASA 4 YOU"}  # W:FOUR|YOU, anchored by its reading
 
 
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_register_grown_a_few_marks_at_a_time_stores_the_same_pairs(register, seed) -> None:
+    # a few new texts are compared in the buckets they join, of which a bucket with anchors
+    # that none of them anchors is read as its new texts and its anchors alone
+    import random
+
+    whole, marks = register
+    everything = {(a, b) for a, b, _ in whole.similar_pairs()}
+    order = list(marks.items())
+    random.Random(seed).shuffle(order)
+    first = len(order) * 2 // 3
+    index = MarkIndex(None)
+    try:
+        index.sync(dict(order[:first]))
+        index.compare_new_texts()
+        for end in range(first + 4, len(order) + 4, 4):  # each a day's few marks
+            index.sync(dict(order[:end]))
+            index.compare_new_texts()
+        assert {(a, b) for a, b, _ in index.similar_pairs()} == everything
+    finally:
+        index.close()
+
+
 def test_a_bucket_pairs_its_anchors_alone_with_the_others() -> None:
     texts = ["UBER", "UBER EATS", "UBERX"]
     always = lambda _: True  # noqa: E731
