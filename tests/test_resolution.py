@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from kg import KnowledgeGraph, Settings
+from kg.analysis import resolution
 from kg.analysis.resolution import (
     BLOCK_MAX,
     RESOLUTION_GRAPH,
@@ -256,8 +257,11 @@ def _every_pair_of_each_block(parties: list[PartyRecord], min_score: float) -> l
     return sorted(best.values(), key=lambda m: (-m.score, m.left, m.right))
 
 
-@pytest.mark.parametrize("min_score", [0.0, 0.5, 0.8, 0.85, 0.9, 0.95, 1.0])
-def test_the_ratio_prefilter_keeps_every_match(min_score: float) -> None:
+@pytest.mark.parametrize("cells", [4_000_000, 60])  # one cdist call a block, or rows of it
+@pytest.mark.parametrize("min_score", [0.0, 0.00005, 0.5, 0.8, 0.85, 0.9, 0.905, 0.95, 1.0, 1.01])
+def test_the_ratio_prefilter_keeps_every_match(
+    min_score: float, cells: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # pairs are compared in Python only when rapidfuzz finds their keys alike enough: the
     # same matches, scores and names as comparing every pair of a block (2026-12-06: 40 s
     # -> 9 s at the 170,000 parties of the 1M-mark synthetic register)
@@ -275,7 +279,17 @@ def test_the_ratio_prefilter_keeps_every_match(min_score: float) -> None:
             stem = stem[:at] + chosen.choice(["", "X", "e"]) + stem[at + 1 :]
         names = tuple({stem + chosen.choice(forms) for _ in range(chosen.choice([1, 1, 2]))})
         parties.append(PartyRecord(f"urn:p{number}", names, person=chosen.random() < 0.1))
+    # two names exactly 90.5% alike (fuzz.ratio): 0.905 * 100 is 90.50000000000001
+    parties += [
+        PartyRecord("urn:x", ("X" * 181 + "Y" * 19,)),
+        PartyRecord("urn:y", ("X" * 181 + "Z" * 19,)),
+    ]
+    monkeypatch.setattr(resolution, "_CDIST_CELLS", cells)
     found = match_parties(parties, min_score=min_score)
     assert found == _every_pair_of_each_block(parties, min_score)
-    assert any(not m.automatic for m in found) or min_score == 1.0
-    assert any(m.automatic for m in found)
+    if min_score <= 1.0:
+        assert any(m.automatic for m in found)
+    if min_score < 1.0:
+        assert any(not m.automatic for m in found)
+    if min_score <= 0.905:
+        assert any((m.left, m.right) == ("urn:x", "urn:y") for m in found)

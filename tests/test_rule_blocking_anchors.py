@@ -51,6 +51,9 @@ def test_a_bucket_is_anchored_by_the_holders_of_its_twin(register) -> None:
     for key, id_, anchored in rows:
         twin = anchor_twin(key)
         assert bool(anchored) == (twin in blocking_keys(texts[id_])), (key, texts[id_])
+        # the twins of each of its forms (rule_blocking._twins until session 40)
+        twins = set().union(*(anchor_twins(form) for form in rule_forms(texts[id_])))
+        assert bool(anchored) == (twin in twins), (key, texts[id_])
         if anchored:
             kinds.add(key[:2])
     # the check above checks something: the texts anchor buckets of every kind

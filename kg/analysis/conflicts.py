@@ -137,7 +137,9 @@ def candidate_text_pairs(
     `compare`'s spelling and sound reasons need that much (`HEARD_PREFILTER` in a bucket of
     one pronunciation), or whose forms with numbers said as words are (`spoken_pairs`: the
     ``numeral`` rule, as the mark index and a question read it). A bucket of a rule key
-    (`kg.analysis.rule_blocking`) gives the pairs its rule can fire on.
+    (`kg.analysis.rule_blocking`) gives the pairs its rule can fire on; its anchors are the
+    texts whose `keys` hold its twin (`rule_blocking.anchor_twin`): `keys` gives the twins,
+    as `blocking_keys` does.
 
     >>> sorted(candidate_text_pairs(["AWS", "A.W.S.", "TESLA"]))
     [('A.W.S.', 'AWS')]

@@ -254,8 +254,9 @@ def _alike_pairs(keys: list[str], min_score: float) -> Iterator[tuple[int, int]]
     """The positions (x < y, row by row) of the pairs of a block's normalized keys that
     `_compare` may score `min_score` or more: those whose `fuzz.ratio` reaches it (equal keys
     too), found by rapidfuzz's ``cdist`` in C++ (a little below the bound: `_compare`
-    decides). Comparing every pair of a block in Python took ~40 s at 170,000 parties (the
-    1M-mark synthetic register), after every load."""
+    decides; above 0 a pair of ratio 0 is none, and past 1 only equal keys are tried).
+    Comparing every pair of a block in Python took ~40 s at 170,000 parties (the 1M-mark
+    synthetic register), after every load."""
     if min_score <= 0:
         yield from combinations(range(len(keys)), 2)
         return
@@ -265,7 +266,7 @@ def _alike_pairs(keys: list[str], min_score: float) -> Iterator[tuple[int, int]]
             keys[start : start + step],
             keys,
             scorer=fuzz.ratio,
-            score_cutoff=min_score * 100 - _RATIO_MARGIN,
+            score_cutoff=min(100.0, max(0.0, min_score * 100 - _RATIO_MARGIN)),
             dtype=np.float32,
         )
         for row, column in zip(*np.nonzero(scores), strict=True):
