@@ -78,7 +78,7 @@ from kg.analysis.model import (
     source_refs,
 )
 from kg.analysis.resolution import name_match
-from kg.analysis.rule_blocking import ANCHOR_KINDS, RULE_KEY_KINDS, anchor_twin, bucket_pairs
+from kg.analysis.rule_blocking import ANCHOR_KINDS, RULE_KEY_KINDS, bucket_anchors, bucket_pairs
 from kg.analysis.similarity import (
     DEFAULT_MIN_SIMILARITY,
     HEARD_MIN_EDIT,
@@ -138,7 +138,7 @@ def candidate_text_pairs(
     one pronunciation), or whose forms with numbers said as words are (`spoken_pairs`: the
     ``numeral`` rule, as the mark index and a question read it). A bucket of a rule key
     (`kg.analysis.rule_blocking`) gives the pairs its rule can fire on; its anchors are the
-    texts whose `keys` hold its twin (`rule_blocking.anchor_twin`): `keys` gives the twins,
+    texts whose `keys` hold its twin (`rule_blocking.bucket_anchors`): `keys` gives the twins,
     as `blocking_keys` does.
 
     >>> sorted(candidate_text_pairs(["AWS", "A.W.S.", "TESLA"]))
@@ -156,7 +156,7 @@ def candidate_text_pairs(
         if len(bucket) < 2 or key[:2] in ANCHOR_KINDS:
             continue
         if key[:2] in RULE_KEY_KINDS:
-            anchors = frozenset(buckets.get(anchor_twin(key) or "", ()))
+            anchors = bucket_anchors(key, buckets)
             pairs.update(bucket_pairs(key, bucket, unique.__getitem__, _always, anchors))
             continue
         if key.startswith(ROMAN_KEY):  # one romanized form (of the whole, or without INC.)

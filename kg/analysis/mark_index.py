@@ -65,7 +65,7 @@ from kg.analysis.rule_blocking import (
     MAX_SHARED_ENDING,
     MAX_SHARED_FIRST_WORD,
     RULE_KEY_KINDS,
-    anchor_twin,
+    bucket_anchors,
     bucket_pairs,
     diluted,
     lookup_keys,
@@ -1068,7 +1068,7 @@ def _rules_fingerprint() -> int:
         for right in _PROBES:
             digest.update(repr(compare(left, right)).encode())
     for key in sorted(k for k in buckets if k[:2] in RULE_KEY_KINDS):
-        anchors = frozenset(buckets.get(anchor_twin(key) or "", ()))
+        anchors = bucket_anchors(key, buckets)
         proposed = bucket_pairs(key, buckets[key], _PROBES.__getitem__, lambda _: True, anchors)
         digest.update(repr((key, sorted(proposed))).encode())
     return int.from_bytes(digest.digest()[:7], "big")
@@ -1274,12 +1274,12 @@ def _bucket_batches(
 ) -> Iterator[tuple[int, list[_Bucket], dict[int, tuple[str, str, str]]]]:
     """The buckets to pair a batch at a time (`_candidate_pairs`), each batch with the forms
     of its texts and `last` (the last compared id); a bucket's members no longer in `forms`
-    (a text since dropped) are left out."""
+    (a text since dropped) are left out (an anchor left out is no member: `bucket_pairs`)."""
     batch: list[_Bucket] = []
     size = 0
     for key, members, anchors in buckets:
         kept = [i for i in members if i in forms]
-        batch.append((key, kept, [i for i in anchors if i in forms]))
+        batch.append((key, kept, anchors))
         size += len(kept)
         if size >= _BATCH_MEMBERS:
             yield last, batch, {i: forms[i] for _, ids, _ in batch for i in ids}

@@ -98,7 +98,7 @@ dominant elements"), and its bucket's pairs grow with its square.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from itertools import combinations
 from typing import Any, NamedTuple, TypeVar
@@ -160,6 +160,7 @@ __all__ = [
     "RULE_KEY_KINDS",
     "anchor_twin",
     "anchor_twins",
+    "bucket_anchors",
     "bucket_pairs",
     "diluted",
     "lookup_keys",
@@ -572,6 +573,18 @@ def anchor_twin(key: str) -> str | None:
     ('w:UBER|EATS', None, None)
     """
     return key[:2].lower() + key[2:] if key[:2] in ANCHORED_KINDS else None
+
+
+def bucket_anchors(key: str, holders: Mapping[str, Iterable[int]]) -> frozenset[int]:
+    """The anchors `bucket_pairs` takes for the bucket of `key`, from `holders` (every key of
+    some texts -> the ids holding it, as their `blocking_keys` give them): the holders of
+    its `anchor_twin`; none for a key of another kind.
+
+    >>> sorted(bucket_anchors("W:UBER", {"W:UBER": [0, 1], "w:UBER": [0]}))
+    [0]
+    """
+    twin = anchor_twin(key)
+    return frozenset(holders.get(twin, ())) if twin is not None else frozenset()
 
 
 DILUTED_KINDS = ("F:", "L:", "T:")
