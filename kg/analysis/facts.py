@@ -402,13 +402,59 @@ class FactBase(BatchedLookups, TimelineFacts):
         return None if index is None else index.unusable_file
 
     def sync_mark_index(self) -> int:
-        """Bring the mark index up to date with the store; return how many marks were keyed."""
+        """Bring the mark index up to date with the store; return how many marks were keyed.
+
+        An index file this process writes, synced last with an earlier state of the store
+        whose writes since say what they touched (`OxigraphStore.touched_since`), is told
+        only the marks whose text they may have changed (`MarkIndex.sync_changed`): a day's
+        file into a register reads its own marks, not the register's (every mark's text read
+        from the store: ~10 s at a million marks)."""
         index = self._shared_index if self._shared_index is not None else MarkIndex(None)
         # verbal elements too: conflicts read the similar pairs of every compared text
         rows = self.tuples(f"SELECT DISTINCT ?v WHERE {{ ?h <{TM}verbalElement> ?v }}")
-        keyed = index.sync(self.marks, (value for (value,) in rows if value))
+        verbal = [value for (value,) in rows if value]
+        changed = self._marks_written_since(index.synced_stamp())
+        if changed is None:
+            keyed = index.sync(self.marks, verbal, stamp=self._stamp)
+        else:
+            keyed = index.sync_changed(changed, verbal, stamp=self._stamp)
         self._index = index
         return keyed
+
+    def _marks_written_since(self, token: str | None) -> dict[str, str | None] | None:
+        """The marks whose tm:text the store's writes since its state `token` added or
+        removed, each with its text now (None: it has none): the subjects of those writes'
+        tm:text statements (`kg.store.touched.Touched.predicates`). None when that cannot be
+        told: no token, the marks read already, this FactBase reading another state than
+        the store's, writes that did not say what they touched, a subject that is no IRI (a
+        blank node), or a mark with more than one text (which `marks` keeps one of)."""
+        told = getattr(self.store, "touched_since", None)
+        if (
+            token is None
+            or told is None
+            or self._marks is not None
+            or self._stamp is None
+            or self._stamp != getattr(self.store, "write_stamp", None)
+        ):
+            return None
+        touched = told(token)
+        if not touched.known:
+            return None
+        subjects = sorted(touched.predicates.get(TM + "text", ()))
+        if not all(is_iri(subject) for subject in subjects):
+            return None
+        changed: dict[str, str | None] = dict.fromkeys(subjects)
+        read: set[str] = set()
+        for batch in batches(subjects):
+            for mark, text in self.tuples(
+                f"SELECT DISTINCT ?m ?t WHERE {{ VALUES ?m {{ {iri_values(batch)} }} "
+                f"?m <{TM}text> ?t }}"
+            ):
+                if mark in read:
+                    return None
+                read.add(mark)  # type: ignore[arg-type]
+                changed[mark] = text  # type: ignore[index]
+        return changed
 
     @property
     def stamp(self) -> str | None:

@@ -168,6 +168,7 @@ _BULK_SHARE = 0.25  # more new texts than this share of the index: read every bu
 _OVERLAY_SHARE = 0.05  # a read-only index lacking more of the marks is not used (MarkIndex)
 _DIGIT = re.compile("[0-9]")  # a text that `spoken_forms` may read
 _EDIT_KINDS = ("D:", "P:", "S:")  # keys for compare's "fuzzy" reason alone (blocking_keys)
+_STAMP_PREFIX = "w"  # before the store's token kept in `state` (INTEGER affinity): never a number
 _STAGED = ("text_lookup", "text_keys")  # the key tables a bulk sync stages (MarkIndex._staged)
 _BUCKET_ROWS = (
     "SELECT key, id, CASE WHEN substr(key, 1, 2) IN ({}) THEN EXISTS (SELECT 1 FROM text_lookup l "
@@ -363,14 +364,22 @@ class MarkIndex:
             with suppress(sqlite3.Error):
                 self._db.execute("VACUUM")
 
-    def sync(self, marks: Mapping[str, str], verbal_elements: Iterable[str] = ()) -> int:
+    def sync(
+        self,
+        marks: Mapping[str, str],
+        verbal_elements: Iterable[str] = (),
+        *,
+        stamp: str | None = None,
+    ) -> int:
         """Make the index hold exactly `marks` (IRI -> text) and, for similar pairs, their
         texts and `verbal_elements`; return how many marks were (re)keyed. A read-only
         index that does not hold them exactly keys the few it lacks in an overlay, or all of
-        them in a private index (see `MarkIndex`)."""
+        them in a private index (see `MarkIndex`). `stamp`: the store's write token
+        (`kg.store.write_stamp`) of the state `marks` were read in, kept with a file this
+        process writes (`synced_stamp`; None: not known, forgotten)."""
         with self._lock:
             if not self.read_only:
-                return self._sync(marks, verbal_elements)
+                return self._sync(marks, verbal_elements, stamp)
             texts = set(marks.values())
             texts.update(verbal_elements)
             hidden, fresh = self._difference(marks)
@@ -384,9 +393,65 @@ class MarkIndex:
             self._go_private()
             return self._sync(marks, texts)
 
-    def _sync(self, marks: Mapping[str, str], verbal_elements: Iterable[str]) -> int:
-        """`sync` of a file this process writes, or of a private index (lock held)."""
-        current = dict(self._db.execute("SELECT iri, text FROM marks"))
+    def sync_changed(
+        self,
+        changed: Mapping[str, str | None],
+        verbal_elements: Iterable[str] = (),
+        *,
+        stamp: str | None = None,
+    ) -> int:
+        """`sync` told only what changed since the store's state `synced_stamp`: the index
+        then holds the marks it held, each mark of `changed` (IRI -> its text now; None: no
+        longer a mark) as it says, and for similar pairs their texts and `verbal_elements`
+        (all of the store's); `stamp` is the store's state now. Not for a read-only index
+        (raises `ValueError`): a reader is told every mark. Returns how many marks were
+        (re)keyed. A writer after its write reads the marks it touched, not a register's
+        (`kg.analysis.facts.FactBase.sync_mark_index`: ~10 s at a million marks)."""
+        with self._lock:
+            if self.read_only:
+                raise ValueError("a read-only mark index is synced with every mark")
+            held = dict(self._db.execute("SELECT iri, text FROM marks"))
+            marks = dict(held)
+            for iri, text in changed.items():
+                if text is None:
+                    marks.pop(iri, None)
+                else:
+                    marks[iri] = text
+            return self._sync(marks, verbal_elements, stamp, held)
+
+    def synced_stamp(self) -> str | None:
+        """The store's write token (`kg.store.write_stamp`) of the state whose marks this
+        index's file holds, as the `sync` that wrote them was told; None when not told, or
+        for a read-only index (another process writes it) or one in memory."""
+        if self.read_only or self.path is None:
+            return None
+        with self._lock:
+            row = self._db.execute("SELECT value FROM state WHERE name = 'stamp'").fetchone()
+        if row is None or not str(row[0]).startswith(_STAMP_PREFIX):
+            return None
+        return str(row[0])[len(_STAMP_PREFIX) :]
+
+    def _keep_stamp(self, stamp: str | None) -> None:
+        """Keep `stamp` as `synced_stamp` (in the sync's transaction), writing only when it
+        changes: a sync that changes nothing writes nothing."""
+        kept = None if stamp is None or self.path is None else _STAMP_PREFIX + stamp
+        row = self._db.execute("SELECT value FROM state WHERE name = 'stamp'").fetchone()
+        if (None if row is None else row[0]) == kept:
+            return
+        self._db.execute("DELETE FROM state WHERE name = 'stamp'")
+        if kept is not None:
+            self._db.execute("INSERT INTO state VALUES ('stamp', ?)", (kept,))
+
+    def _sync(
+        self,
+        marks: Mapping[str, str],
+        verbal_elements: Iterable[str],
+        stamp: str | None = None,
+        held: dict[str, str] | None = None,
+    ) -> int:
+        """`sync` of a file this process writes, or of a private index (lock held); `held`:
+        the file's marks, when the caller read them."""
+        current = dict(self._db.execute("SELECT iri, text FROM marks")) if held is None else held
         stale = [iri for iri, text in current.items() if marks.get(iri) != text]
         fresh: dict[str, list[str]] = {}  # text -> the marks (re)keyed with it
         for iri, text in marks.items():
@@ -416,6 +481,7 @@ class MarkIndex:
                 "INSERT OR REPLACE INTO marks VALUES (?, ?)",
                 ((iri, text) for text, iris in fresh.items() for iri in iris),
             )
+            self._keep_stamp(stamp)
             todo = sorted(added)  # a known text is keyed already, whatever its new marks
             if len(todo) >= NOTICE_TEXTS:
                 _log.warning(

@@ -1,0 +1,214 @@
+"""After a write that says what it touched, the mark index beside an on-disk store is told only
+the marks whose text the write may have changed (`FactBase.sync_mark_index`,
+`MarkIndex.sync_changed`), not every mark of the register; it then holds what an index synced
+with every mark holds. Where that cannot be told (a write that did not say, a blank-node mark,
+a mark with two texts, an index that kept no state of the store) every mark is read, as
+before."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg import Analyst, KnowledgeGraph, Settings
+from kg.analysis.facts import FactBase
+from kg.analysis.mark_index import MarkIndex, index_path_for
+from kg.analysis.service import index_marks
+from kg.registries.synth import generate, renamed
+
+TM = "https://w3id.org/tmkg/ontology#"
+GRAPH = ox.NamedNode("https://w3id.org/tmkg/id/graph/test/edits")
+
+
+@pytest.fixture
+def graph(store_path: Path) -> Iterator[KnowledgeGraph]:
+    opened = KnowledgeGraph.open(Settings(store_path=store_path))
+    opened.store.add(generate(300, seed=3))
+    opened.changed()
+    yield opened
+    opened.close()
+
+
+class _Paths:
+    """Which of `MarkIndex.sync` (every mark) and `sync_changed` (the marks written) ran."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.taken: list[str] = []
+        whole, changed = MarkIndex.sync, MarkIndex.sync_changed
+
+        def sync(index: MarkIndex, *args: object, **kwargs: object) -> int:
+            self.taken.append("every mark")
+            return whole(index, *args, **kwargs)  # type: ignore[arg-type]
+
+        def sync_changed(index: MarkIndex, *args: object, **kwargs: object) -> int:
+            self.taken.append("changed")
+            return changed(index, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(MarkIndex, "sync", sync)
+        monkeypatch.setattr(MarkIndex, "sync_changed", sync_changed)
+
+    def last(self) -> str:
+        return self.taken[-1]
+
+
+def _text_quads(graph: KnowledgeGraph, mark: str) -> list[ox.Quad]:
+    return list(graph.store.quads(ox.NamedNode(mark), ox.NamedNode(TM + "text"), None))
+
+
+def _mark_with_pairs(graph: KnowledgeGraph, skip: int = 0) -> str:
+    """A mark whose text is the only one of its kind and has similar pairs in the index."""
+    facts = Analyst(graph).facts
+    marks = dict(facts.marks)
+    paired = sorted({t for a, b, _ in facts.mark_index.similar_pairs() for t in (a, b)})
+    alone = [t for t in paired if list(marks.values()).count(t) == 1]
+    return next(iri for iri, text in sorted(marks.items()) if text == alone[skip])
+
+
+def _held(graph: KnowledgeGraph) -> tuple[dict[str, str], set[tuple[str, str, float]]]:
+    """The index file's marks and similar pairs."""
+    with sqlite3.connect(index_path_for(graph.store.location)) as db:
+        marks = dict(db.execute("SELECT iri, text FROM marks"))
+    index = Analyst(graph).facts.mark_index
+    return marks, {(a, b, s.score) for a, b, s in index.similar_pairs()}
+
+
+def _expected(graph: KnowledgeGraph) -> tuple[dict[str, str], set[tuple[str, str, float]]]:
+    """The marks and similar pairs of an index synced from nothing with every mark."""
+    facts = FactBase(graph.store)
+    verbal = [v for (v,) in facts.tuples(f"SELECT ?v WHERE {{ ?h <{TM}verbalElement> ?v }}")]
+    index = MarkIndex(None)
+    index.sync(facts.marks, [v for v in verbal if v])
+    index.compare_new_texts()
+    return dict(facts.marks), {(a, b, s.score) for a, b, s in index.similar_pairs()}
+
+
+def test_writes_that_say_what_they_touched_sync_only_their_marks(
+    graph: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = _Paths(monkeypatch)
+    assert index_marks(graph) == 300
+    assert paths.last() == "every mark"  # the first sync: no state kept yet
+    assert Analyst(graph).facts.mark_index.synced_stamp() == graph.store.write_stamp
+
+    changed, gone = _mark_with_pairs(graph, 0), _mark_with_pairs(graph, 1)
+    # three writes before the next sync: marks added, a text changed, a text removed
+    graph.store.add(renamed(generate(40, seed=11), "second"))
+    old = _text_quads(graph, changed)
+    graph.store.replace(
+        old,
+        [
+            ox.Quad(
+                old[0].subject, old[0].predicate, ox.Literal("ZYZZYVA QUORTLE"), old[0].graph_name
+            )
+        ],
+    )
+    graph.store.remove(_text_quads(graph, gone))
+    graph.changed()
+
+    def refuse(self: FactBase) -> dict[str, str]:
+        raise AssertionError("every mark of the store was read")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(FactBase, "marks", property(refuse))
+        assert index_marks(graph) == 41  # the 40 new marks and the changed one
+    assert paths.last() == "changed"
+    held, expected = _held(graph), _expected(graph)
+    assert held == expected
+    assert changed in held[0] and gone not in held[0]
+    assert held[0][changed] == "ZYZZYVA QUORTLE"
+    assert Analyst(graph).facts.mark_index.synced_stamp() == graph.store.write_stamp
+
+    # nothing written since: nothing changed, nothing read
+    with monkeypatch.context() as patch:
+        patch.setattr(FactBase, "marks", property(refuse))
+        assert index_marks(graph) == 0
+    assert paths.last() == "changed"
+    assert _held(graph) == expected
+
+
+def test_a_text_given_back_and_a_status_written_are_synced_from_what_they_touched(
+    graph: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = _Paths(monkeypatch)
+    index_marks(graph)
+    mark = _mark_with_pairs(graph)
+    quads = _text_quads(graph, mark)
+    before = _held(graph)
+    graph.store.remove(quads)  # one write takes the text away, the next gives it back
+    graph.store.add(quads)
+    holding = next(iter(graph.store.quads(None, ox.NamedNode(TM + "mark"), ox.NamedNode(mark))))
+    graph.store.add(  # a write that touches no text
+        [ox.Quad(holding.subject, ox.NamedNode(TM + "markStatus"), ox.NamedNode(TM + "x"), GRAPH)]
+    )
+    graph.changed()
+    assert index_marks(graph) == 0  # the mark's text is the one the index holds
+    assert paths.last() == "changed"
+    assert _held(graph) == before == _expected(graph)
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        "a SPARQL update (it does not say what it touched)",
+        "a blank-node mark",
+        "a mark given a second text",
+        "the store's token of writes removed (a program other than tmkg wrote)",
+        "an index that kept no state of the store (an older tmkg)",
+    ],
+)
+def test_what_cannot_be_told_reads_every_mark(
+    graph: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch, write: str
+) -> None:
+    paths = _Paths(monkeypatch)
+    index_marks(graph)
+    mark = _mark_with_pairs(graph)
+    if write.startswith("a SPARQL update"):
+        graph.store.update(
+            f"DELETE WHERE {{ GRAPH ?g {{ <{mark}> <{TM}text> ?t }} }} ; "
+            f'INSERT DATA {{ GRAPH <{GRAPH.value}> {{ <{mark}> <{TM}text> "QUORTLE ZYZZYVA" }} }}'
+        )
+    elif write == "a blank-node mark":
+        text = Analyst(graph).facts.marks[mark]
+        graph.store.add(
+            [ox.Quad(ox.BlankNode(), ox.NamedNode(TM + "text"), ox.Literal(text + "S"), GRAPH)]
+        )
+    elif write == "a mark given a second text":
+        graph.store.add(
+            [ox.Quad(ox.NamedNode(mark), ox.NamedNode(TM + "text"), ox.Literal("QUORTLE"), GRAPH)]
+        )
+    elif write.startswith("the store's token"):
+        Path(str(graph.store.location) + ".writes").unlink()
+        graph.store.add(renamed(generate(5, seed=12), "third"))
+    else:
+        with sqlite3.connect(index_path_for(graph.store.location)) as db:
+            db.execute("DELETE FROM state WHERE name = 'stamp'")
+        graph.store.add(renamed(generate(5, seed=12), "third"))
+    graph.changed()
+    index_marks(graph)
+    assert paths.last() == "every mark"
+    assert _held(graph) == _expected(graph)
+    assert Analyst(graph).facts.mark_index.synced_stamp() == graph.store.write_stamp
+
+
+def test_a_read_only_index_is_told_every_mark(graph: KnowledgeGraph) -> None:
+    index_marks(graph)
+    reader = MarkIndex(index_path_for(graph.store.location), read_only=True)
+    assert reader.read_only and reader.synced_stamp() is None
+    with pytest.raises(ValueError, match="every mark"):
+        reader.sync_changed({}, stamp="x")
+    assert MarkIndex(None).synced_stamp() is None
+
+
+def test_a_factbase_made_before_a_write_syncs_what_the_store_holds(graph: KnowledgeGraph) -> None:
+    index_marks(graph)
+    facts = Analyst(graph).facts  # of the state before the write below
+    graph.store.add(renamed(generate(20, seed=13), "late"))
+    facts.sync_mark_index()
+    facts.mark_index.compare_new_texts()
+    graph.changed()
+    index_marks(graph)
+    assert _held(graph) == _expected(graph)
