@@ -486,6 +486,7 @@ PROJECTION_SWEEPS = [
     "ownership.trig",
     "as-of-life.ttl",
     "oppositions.trig",
+    "merged-records.trig",
 ]
 # the default run sweeps every other statement (~35 s whole); `-m slow` every statement
 SWEEP_RUNS = [

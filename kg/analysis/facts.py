@@ -628,9 +628,10 @@ class FactBase(BatchedLookups, TimelineFacts):
         next questions (up to `HOLDINGS_KEPT`), so a mark asked again, or met again by
         another question, costs no store read (nor a read of the holdings projection).
 
-        Only a mark whose every registration and use is named by one IRI (no owl:sameAs) is
-        kept: such a record reads the same whatever other marks are asked with it, while one
-        with several IRIs merges the statements of those found by the marks asked together.
+        Only a mark named by one IRI whose every registration and use is named by one IRI (no
+        owl:sameAs) is kept: such a record reads the same whatever other marks are asked with
+        it, while one with several IRIs merges the statements of those found by the marks
+        asked together, and a mark with several IRIs reads the others' statements (its text).
         Each mark's holdings are those of a FactBase, one state of the store: a new FactBase
         (after any write) starts empty.
         """
@@ -663,8 +664,12 @@ class FactBase(BatchedLookups, TimelineFacts):
         if missing:
             records: dict[str, HoldingRecord] = {}
             marked: dict[str, set[str]] = {}  # mark -> the nodes naming it
-            for batch in batches(missing):
+            identities = self.identities
+            # a merged mark's records name any IRI of its group
+            asked = sorted({iri for mark in missing for iri in identities.members(mark)})
+            for batch in batches(asked):
                 self._collect_holdings(records, f"VALUES ?m {{ {iri_values(batch)} }}", marked)
+            self._complete_merged(records, marked)
             read: dict[str, list[Holding]] = defaultdict(list)
             for holding in self._with_ownership(self._holdings_from(records)):
                 read[holding.id].append(holding)
@@ -678,6 +683,25 @@ class FactBase(BatchedLookups, TimelineFacts):
                     self._stamp, entries, self._read_from(entries, records, marked)
                 )
         return [holding for key in sorted(groups) for holding in groups[key]]
+
+    def _complete_merged(
+        self, records: dict[str, HoldingRecord], marked: dict[str, set[str]]
+    ) -> None:
+        """Read into `records` the statements of every IRI of a merged record's group that
+        the marks asked did not find (another office's copy of a registration naming
+        another mark): a record reads its whole group's statements, as a register's read
+        does, whatever marks were asked."""
+        identities = self.identities
+        unread = sorted(
+            {
+                iri
+                for key, record in records.items()
+                if not identities.alone(key)
+                for iri in identities.members(key) - record.iris
+            }
+        )
+        for batch in batches(unread):
+            self._collect_holdings(records, f"VALUES ?h {{ {iri_values(batch)} }}", marked)
 
     def _alone(
         self,
@@ -699,7 +723,7 @@ class FactBase(BatchedLookups, TimelineFacts):
         return {
             mark: tuple((key, found[key]) for key in keys)
             for mark, keys in by_mark.items()
-            if mark not in shared
+            if mark not in shared and alone(mark)  # a merged mark reads its group's texts
         }
 
     def _read_from(
