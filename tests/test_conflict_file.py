@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from kg import KnowledgeGraph, Settings
-from kg.analysis import conflict_file, signed_rows
+from kg.analysis import conflict_file, conflict_memo, signed_rows
 from kg.analysis.conflict_file import ConflictFile, conflict_file_path_for
 from kg.analysis.model import ConflictPair
 from kg.analysis.service import Analyst, index_marks
@@ -589,3 +589,60 @@ def test_a_refused_load_keeps_the_answer_and_the_projection(
         assert list(Analyst(graph).conflicts(top=5)) == truth[:5]
         assert list(Analyst(graph).conflicts()) == truth
     assert searches.whole == searches.parties == 0
+
+
+_MERGED_WRITES = {
+    "a merged copy's status abandoned": """
+        <https://w3id.org/tmkg/id/registration/gb-orvanta-copy>
+            <https://w3id.org/tmkg/ontology#markStatus> <https://w3id.org/tmkg/id/status/abandoned>
+            <https://w3id.org/tmkg/id/graph/merged-late> .""",
+    "two records merged": """
+        <https://w3id.org/tmkg/id/registration/em-talistia>
+            <http://www.w3.org/2002/07/owl#sameAs> <https://w3id.org/tmkg/id/registration/em-taliste-copy>
+            <https://w3id.org/tmkg/id/graph/merged-late> .""",
+    "a class stated by a merged copy": """
+        <https://w3id.org/tmkg/id/registration/gb-kelvaro-copy>
+            <https://w3id.org/tmkg/ontology#niceClass> <https://w3id.org/tmkg/id/nice/35>
+            <https://w3id.org/tmkg/id/graph/merged-late> .""",
+}
+
+
+@pytest.mark.parametrize("load_max", [1_000_000, 5], ids=["read whole", "too big to read whole"])
+def test_writes_to_merged_records_are_followed_in_the_next_process(
+    load_max: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Records and marks merged by owl:sameAs (the seed case's curators merge two records of
+    one registration) no longer keep a register from keeping its answer: after another
+    process's writes to a merged record, the next process brings the kept answer up to date
+    (in memory, or in the file when it is too big to read whole), the same as a whole
+    search of that state."""
+    monkeypatch.setattr(conflict_file, "LOAD_MAX", load_max)
+    monkeypatch.setattr(conflict_file, "CHUNK", 8)
+    monkeypatch.setattr(conflict_memo, "SEARCH_SHARE", 1.0)  # a small register
+    store = tmp_path / "store"
+    with _open(store) as graph:
+        graph.load([DATA / "merged-records.trig"])
+        graph.store.add(generate(150, seed=3))
+        graph.changed()
+        index_marks(graph)
+        assert Analyst(graph).facts.holdings_merged()
+        first = list(Analyst(graph).conflicts())
+    assert conflict_file_path_for(str(store)).exists()  # type: ignore[union-attr]
+    searches = _Searches(monkeypatch)
+    answers = [first]
+    for number, (write, quad) in enumerate(_MERGED_WRITES.items()):
+        written = tmp_path / f"write-{number}.nq"
+        written.write_text(" ".join(quad.split()) + "\n", encoding="utf-8")
+        result = run_kg("--store", str(store), "load", str(written))
+        assert result.returncode == 0, result.stderr
+        with _open(store) as graph:
+            top = Analyst(graph).conflicts(top=3)
+        with _open(store) as graph:
+            every = list(Analyst(graph).conflicts(top=100_000))
+        assert searches.whole == 0, write
+        now = _truth_of_a_copy(store, tmp_path / f"copy-{number}")
+        searches.whole = 0  # not counting the copy's
+        assert list(top) == now[:3] and top.total == len(now), write
+        assert every == now, write
+        answers.append(now)
+    assert len({tuple(answer) for answer in answers}) > 1  # the writes changed conflicts

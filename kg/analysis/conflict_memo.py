@@ -127,9 +127,9 @@ def identity_nodes(touched: Touched, alone: Callable[[str], bool]) -> set[str]:
     """The nodes whose identity a write may have changed: the subjects of owl:sameAs
     statements written, and the touched nodes that are in an owl:sameAs group now (`alone`
     false): parties merged or parted (`kg load`'s resolution links a new owner to one of the
-    same name), whose groups' conflicts and those naming them are searched again; a node of
-    another kind (a place, a class) is read through its group by any holding, and the whole
-    register is searched (marks or records merged are never kept: `holdings_merged`)."""
+    same name), and marks or records merged or parted, whose groups' conflicts and those
+    naming them are searched again; a node of another kind (a place, a class) is read
+    through its group by any holding, and the whole register is searched."""
     nodes = set(touched.predicates.get(OWL_SAME_AS, ()))
     nodes.update(node for node in touched.terms if not alone(node))
     return nodes

@@ -1156,8 +1156,6 @@ class Analyst:
         reaches every conflict. `holders_naming`: as `parties_to_search` takes it (None from
         it: the kept answer could not be read)."""
         facts = self.facts
-        if facts.holdings_merged():
-            return None
         if (  # the rights covering others (`wide`) are read from the memberships too
             frozenset(memberships(facts)) != kept.memberships
             or facts.relatedness != kept.relatedness
@@ -1179,18 +1177,23 @@ class Analyst:
             touched = said.terms
             identities = conflict_memo.identity_nodes(said, facts.identities.alone)
             members = {m for node in identities for m in facts.identities.members(node)}
-            others = self._not_parties(members)
+            not_parties = self._not_parties(members)
+            # records and marks merged or parted (a curator's owl:sameAs; the seed case has
+            # one): read by their own holdings only, whose marks are read below
+            held = self._holding_nodes(not_parties)
+            others = not_parties - held
             if others and (
                 not all(is_iri(node) for node in others) or self._marks_held_by_all(others)
             ):
                 return None  # a place, a class, goods merged or parted: read through others
             # parties merged or parted (`kg load` links a new owner to one of the same name):
             # their groups are searched again, and every conflict naming one of them
-            identified = {facts.identities.canonical(member) for member in members}
+            identified = {facts.identities.canonical(member) for member in members - held}
             touched = set(touched) | members
             # the nodes whose own statements changed (a node only named by one, such as a
-            # class or a place, changed nothing another holding reads of it)
-            written = {node for nodes in said.predicates.values() for node in nodes}
+            # class or a place, changed nothing another holding reads of it), and each
+            # record and mark of a merged group one of them is in
+            written = {node for nodes in said.predicates.values() for node in nodes} | held
             reading = facts.marks_reading(written, touched)
             if reading is None:
                 return None
@@ -1249,12 +1252,11 @@ class Analyst:
     ) -> None:
         """Keep the register's conflicts found in state `stamp` for the next question
         (`kg.analysis.conflict_memo`), when what a write changes of them can be told: the
-        store is still in that state, and no owl:sameAs merges holding records or marks.
+        store is still in that state.
         `keys` gives each conflict's nodes and holders (`row_keys`) where they are known:
         a kept answer's, or (nodes, holders)."""
-        facts = self.facts
         current = getattr(self.graph.store, "write_stamp", None)
-        keep = stamp is not None and current == stamp and not facts.holdings_merged()
+        keep = stamp is not None and current == stamp
         if not keep:
             nodes: tuple[tuple[str, ...], ...] = ()
             holders: tuple[tuple[str, ...], ...] = ()
@@ -1372,6 +1374,20 @@ class Analyst:
                       ?h <{TM}mark> ?m }}"""
             )
             found.update(facts.identities.canonical(mark) for (mark,) in rows if mark)
+        return found
+
+    def _holding_nodes(self, nodes: Collection[str]) -> set[str]:
+        """Those of `nodes` (IRIs) that are marks, or records or uses naming a mark
+        (tm:mark): what a holding reads of them is read by their own holdings."""
+        facts = self.facts
+        found = {node for node in nodes if node in facts.marks}
+        named = sorted(node for node in nodes if is_iri(node) and node not in found)
+        for batch in batches(named):
+            rows = facts.tuples(
+                f"SELECT DISTINCT ?n WHERE {{ VALUES ?n {{ {iri_values(batch)} }} "
+                f"?n <{TM}mark> ?m }}"
+            )
+            found.update(node for (node,) in rows if node)
         return found
 
     def _not_parties(self, nodes: Collection[str]) -> set[str]:
