@@ -293,3 +293,51 @@ def test_the_ratio_prefilter_keeps_every_match(
         assert any(not m.automatic for m in found)
     if min_score <= 0.905:
         assert any((m.left, m.right) == ("urn:x", "urn:y") for m in found)
+
+
+def test_basename_looks_up_legal_forms_only_where_one_may_end_the_name() -> None:
+    """`resolution._basename` answers as cleanco's `basename` for every name: those a legal
+    form ends (several, spelled with dots, accents, other scripts), those none ends, and
+    names whose normalization cleanco splits otherwise (a diaeresis decomposes with a space)."""
+    from cleanco import basename
+
+    from kg.analysis.resolution import _basename
+    from kg.registries.synth import generate
+
+    names = {q.object.value for q in generate(3000, seed=4) if q.predicate.value.endswith("/name")}
+    assert len(names) > 400
+    from cleanco.clean import prepare_default_terms
+
+    for _, parts in prepare_default_terms():  # every legal form cleanco knows, spelled 3 ways
+        form = " ".join(parts)
+        names |= {f"Acme {form}", f"ACME, {form.upper()}.", f"Acme Trading {form} Holdings"}
+    names |= {
+        "Daddy & Sons, Ltd.",
+        "ACME GmbH & Co. KG",
+        "Acme Co., Ltd.",
+        "Sociedad Anónima de Café S.A.",
+        "Société Générale S.A.S.",
+        "ООО Ромашка",
+        "Ромашка ООО",
+        "Beijing Sinnet Technology Co., Ltd.",
+        "Nike, Inc.",
+        "Nike Inc",
+        "Nike",
+        "",
+        " ",
+        "...",
+        "-",
+        "Ltd",
+        "Ltd.",
+        "Acme ¨",
+        "Acme Ltd ´",
+        "Acme ¨ Ltd",
+        "Acme ⑴",
+        "ACME LTD!!!",
+        "acme l.t.d.",
+        "Acme PLC -",
+        "Acme ＬＴＤ",
+        "株式会社アクメ",
+        "华为技术有限公司",
+    }
+    assert {name: _basename(name) for name in names} == {name: basename(name) for name in names}
