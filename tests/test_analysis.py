@@ -390,3 +390,45 @@ def test_to_dict_is_what_asdict_gives_plain(analyst: Analyst) -> None:
     for block in (1, 3, len(answers), 1000):
         assert "".join(json_array(answers, block)) == listed
     assert "".join(json_array([])) == "[]\n"
+
+
+def test_a_mark_found_by_its_text_is_every_mark_of_that_text(analyst: Analyst) -> None:
+    """`find_mark` asks the store for the marks of a text (`FactBase.marks_with_text`): for
+    every text of the store,
+    the marks of exactly that text, sorted (a folded or close text finds the close marks,
+    as before); a text no mark has raises NotFound with the closest texts."""
+    from kg.errors import NotFound
+
+    marks = analyst.facts.marks
+    for text in set(marks.values()):
+        assert analyst.find_mark(text) == sorted(i for i, t in marks.items() if t == text)
+    assert len(set(marks.values())) >= 5
+    assert analyst.find_mark("a.w.s.") == analyst.find_mark("AWS")
+    with pytest.raises(NotFound) as raised:
+        analyst.find_mark("NOVALUXE GMBH HOLDINGS WORLDWIDE")
+    assert raised.value.suggestion and "NOVALUX" in raised.value.suggestion
+
+
+def test_a_mark_of_quotes_and_backslashes_is_found_by_its_text() -> None:
+    """The text is asked of the store as an escaped literal: quotes, backslashes and braces
+    are text, never SPARQL."""
+    import pyoxigraph as ox
+
+    texts = ['ACME "QUOTED"', "BACK\\SLASH", "BRACE } { ?m", "ÉCLAIR'S"]
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    try:
+        graph.store.add(
+            ox.Quad(
+                ox.NamedNode(f"https://w3id.org/tmkg/id/mark/odd-{n}"),
+                ox.NamedNode("https://w3id.org/tmkg/ontology#text"),
+                ox.Literal(text),
+                ox.NamedNode("https://w3id.org/tmkg/id/graph/odd"),
+            )
+            for n, text in enumerate(texts)
+        )
+        graph.changed()
+        analyst = Analyst(graph)
+        for n, text in enumerate(texts):
+            assert analyst.find_mark(text) == [f"https://w3id.org/tmkg/id/mark/odd-{n}"]
+    finally:
+        graph.close()

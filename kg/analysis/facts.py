@@ -387,6 +387,14 @@ class FactBase(BatchedLookups, TimelineFacts):
             self._marks = dict(rows)  # type: ignore[arg-type]
         return self._marks
 
+    def marks_with_text(self, text: str) -> list[str]:
+        """The marks whose tm:text is exactly `text` (IRIs, sorted), asked of the store, which
+        looks the text up in its index: a scan of `marks` took ~130-250 ms a question at a
+        million marks, and a map of texts made for it ~4 s (17 scans)."""
+        literal = f'"{escape_literal(text)}"'
+        rows = self.tuples(f"SELECT DISTINCT ?m WHERE {{ ?m <{TM}text> {literal} }}")
+        return sorted(mark for (mark,) in rows if mark is not None)
+
     @property
     def mark_index(self) -> MarkIndex:
         """The blocking-key index of marks, synced with the store once per FactBase."""

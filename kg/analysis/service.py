@@ -215,13 +215,13 @@ class Analyst:
         """IRIs of marks with this text, folded (``"a.w.s."`` finds ``"AWS"``); else NotFound."""
         text = one_line(text)  # as an import reads a mark
         facts = self.facts
-        same = [iri for iri, t in facts.marks.items() if t == text]
+        same = facts.marks_with_text(text)
         if same:
-            return sorted(same)
+            return same
         close = self._similar_marks(text, 0.95)
         if close:
             return sorted(close)
-        texts = {t: {i} for i, t in facts.marks.items()}
+        texts = set(facts.marks.values())
         raise NotFound(f"no mark with the text {text!r}", suggestion=_suggest(text, texts))
 
     def _check_mark_text(self, text: str, what: str = "the mark") -> None:
@@ -1592,7 +1592,7 @@ def _tokens(text: str) -> list[str]:
     return [t for t in _WORD.split(_folded(text)) if t]
 
 
-def _suggest(wanted: str, choices: dict[str, set[str]]) -> str | None:
+def _suggest(wanted: str, choices: Iterable[str]) -> str | None:
     """The three names of `choices` most like `wanted` (rapidfuzz's WRatio, 60 or more), the
     best first and, at equal scores, in alphabetical order: the same whatever the order of
     `choices` (a set's order changes from run to run)."""
