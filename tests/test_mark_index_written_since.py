@@ -212,3 +212,38 @@ def test_a_factbase_made_before_a_write_syncs_what_the_store_holds(graph: Knowle
     graph.changed()
     index_marks(graph)
     assert _held(graph) == _expected(graph)
+
+
+def test_a_sync_between_reading_the_token_and_syncing_is_not_built_upon(
+    graph: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two requests of `kg serve`: an older FactBase's sync of every mark lands between a
+    newer one's reading of the index's token and its `sync_changed` (found by helper-118's
+    review). The newer sync then reads every mark, and the index holds the store's."""
+    index_marks(graph)
+    old = Analyst(graph).facts
+    mark = sorted(old.marks)[0]  # an older request's FactBase, its marks read
+    old._index = None  # it has not asked for the index yet
+    quads = _text_quads(graph, mark)
+    graph.store.replace(
+        quads,
+        [ox.Quad(quads[0].subject, quads[0].predicate, ox.Literal("ZYZZYVA"), quads[0].graph_name)],
+    )
+    graph.changed()
+    index_marks(graph)
+    graph.store.add(renamed(generate(3, seed=9), "w2"))
+    graph.changed()
+    real = MarkIndex.sync_changed
+
+    def interleaved(index: MarkIndex, *args: object, **kwargs: object) -> int | None:
+        monkeypatch.setattr(MarkIndex, "sync_changed", real)
+        old.sync_mark_index()  # the other request, here
+        return real(index, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(MarkIndex, "sync_changed", interleaved)
+    index_marks(graph)
+    graph.store.add(renamed(generate(2, seed=10), "w3"))
+    graph.changed()
+    index_marks(graph)
+    assert _held(graph) == _expected(graph)
+    assert mark in Analyst(graph).facts.mark_index.candidates("ZYZZYVA")

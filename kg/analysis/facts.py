@@ -421,11 +421,13 @@ class FactBase(BatchedLookups, TimelineFacts):
         # verbal elements too: conflicts read the similar pairs of every compared text
         rows = self.tuples(f"SELECT DISTINCT ?v WHERE {{ ?h <{TM}verbalElement> ?v }}")
         verbal = [value for (value,) in rows if value]
-        changed = self._marks_written_since(index.synced_stamp())
-        if changed is None:
+        since = index.synced_stamp()
+        changed = self._marks_written_since(since)
+        keyed = None
+        if changed is not None:
+            keyed = index.sync_changed(changed, verbal, stamp=self._stamp, since=since)
+        if keyed is None:
             keyed = index.sync(self.marks, verbal, stamp=self._stamp)
-        else:
-            keyed = index.sync_changed(changed, verbal, stamp=self._stamp)
         self._index = index
         return keyed
 

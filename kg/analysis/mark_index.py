@@ -399,17 +399,23 @@ class MarkIndex:
         verbal_elements: Iterable[str] = (),
         *,
         stamp: str | None = None,
-    ) -> int:
+        since: str | None = None,
+    ) -> int | None:
         """`sync` told only what changed since the store's state `synced_stamp`: the index
         then holds the marks it held, each mark of `changed` (IRI -> its text now; None: no
         longer a mark) as it says, and for similar pairs their texts and `verbal_elements`
         (all of the store's); `stamp` is the store's state now. Not for a read-only index
         (raises `ValueError`): a reader is told every mark. Returns how many marks were
-        (re)keyed. A writer after its write reads the marks it touched, not a register's
+        (re)keyed; None, changing nothing, when `since` (the `synced_stamp` the changes were
+        read from) is no longer the file's: another sync came between (a request of `kg serve`
+        holding an older FactBase), and the caller syncs every mark. A writer after its
+        write reads the marks it touched, not a register's
         (`kg.analysis.facts.FactBase.sync_mark_index`: ~10 s at a million marks)."""
         with self._lock:
             if self.read_only:
                 raise ValueError("a read-only mark index is synced with every mark")
+            if since is not None and self._stamp_row() != since:
+                return None  # another sync came between: the caller syncs every mark
             held = dict(self._db.execute("SELECT iri, text FROM marks"))
             marks = dict(held)
             for iri, text in changed.items():
@@ -419,6 +425,13 @@ class MarkIndex:
                     marks[iri] = text
             return self._sync(marks, verbal_elements, stamp, held)
 
+    def _stamp_row(self) -> str | None:
+        """`synced_stamp` as the file says it (lock held)."""
+        row = self._db.execute("SELECT value FROM state WHERE name = 'stamp'").fetchone()
+        if row is None or not str(row[0]).startswith(_STAMP_PREFIX):
+            return None
+        return str(row[0])[len(_STAMP_PREFIX) :]
+
     def synced_stamp(self) -> str | None:
         """The store's write token (`kg.store.write_stamp`) of the state whose marks this
         index's file holds, as the `sync` that wrote them was told; None when not told, or
@@ -426,10 +439,7 @@ class MarkIndex:
         if self.read_only or self.path is None:
             return None
         with self._lock:
-            row = self._db.execute("SELECT value FROM state WHERE name = 'stamp'").fetchone()
-        if row is None or not str(row[0]).startswith(_STAMP_PREFIX):
-            return None
-        return str(row[0])[len(_STAMP_PREFIX) :]
+            return self._stamp_row()
 
     def _keep_stamp(self, stamp: str | None) -> None:
         """Keep `stamp` as `synced_stamp` (in the sync's transaction), writing only when it
