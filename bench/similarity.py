@@ -182,6 +182,9 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(args.seed)
     parts = set(args.parts.split(","))
+    unknown = parts - {"decisions", "timing", "blocking"}
+    if unknown:  # a misspelt part ran nothing and said nothing
+        parser.error(f"unknown part(s) {', '.join(sorted(unknown))}: decisions, timing, blocking")
     if "decisions" in parts:
         decided(args.misses)
     if "timing" in parts:
