@@ -902,6 +902,11 @@ def main() -> None:
     )
     args = parser.parse_args()
     parts = set(args.parts.split(","))
+    known = {"load", "rdflib", "cold", "analyses", "http", "loadstep"}
+    if parts - known:  # a misspelt part measured nothing and said nothing
+        parser.error(
+            f"unknown part(s) {', '.join(sorted(parts - known))}: {', '.join(sorted(known))}"
+        )
     when = time.strftime("%Y-%m-%d")
     print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {when}")
     print("| marks | measurement | figure | peak RSS MB |\n|---|---|---|---|", flush=True)
