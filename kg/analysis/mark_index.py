@@ -444,13 +444,12 @@ class MarkIndex:
     def _keep_stamp(self, stamp: str | None) -> None:
         """Keep `stamp` as `synced_stamp` (in the sync's transaction), writing only when it
         changes: a sync that changes nothing writes nothing."""
-        kept = None if stamp is None or self.path is None else _STAMP_PREFIX + stamp
-        row = self._db.execute("SELECT value FROM state WHERE name = 'stamp'").fetchone()
-        if (None if row is None else row[0]) == kept:
+        kept = None if self.path is None else stamp
+        if self._stamp_row() == kept:
             return
         self._db.execute("DELETE FROM state WHERE name = 'stamp'")
         if kept is not None:
-            self._db.execute("INSERT INTO state VALUES ('stamp', ?)", (kept,))
+            self._db.execute("INSERT INTO state VALUES ('stamp', ?)", (_STAMP_PREFIX + kept,))
 
     def _sync(
         self,
