@@ -108,7 +108,6 @@ _PARTY_FIELDS = {
 }
 """A party's properties `FactBase.parties` reads, by kind."""
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
-_OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
 A_PARTY = f"?p a ?t . ?t <http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{TM}Party>"
 """A SPARQL pattern: ?p is a party (typed as tm:Party or a subclass)."""
 
@@ -219,7 +218,6 @@ class FactBase(BatchedLookups, TimelineFacts):
         self._relatedness: dict[frozenset[int], float] | None = None
         self._statuses: StatusScheme | None = None
         self._records_changes: bool | None = None  # any tm:registration (_with_ownership)
-        self._holdings_merged: bool | None = None
         # mark IRI -> (record key, its holdings) of each record it finds (marks_holdings)
         self._kept: OrderedDict[str, Groups] = OrderedDict()
         self._kept_count = 0
@@ -770,18 +768,6 @@ class FactBase(BatchedLookups, TimelineFacts):
         if registrations and self._records_any_change():
             self._link(nodes, registrations, f"?x <{TM}registration> ?k")
         return nodes
-
-    def holdings_merged(self) -> bool:
-        """Whether owl:sameAs names a mark or a node naming one with tm:mark (records read
-        merged with others: what a write changes of them is not told by their own nodes)."""
-        if self._holdings_merged is None:
-            self._holdings_merged = bool(
-                self.store.query(
-                    f"""ASK {{ {{ ?a <{_OWL_SAME_AS}> ?b }} UNION {{ ?b <{_OWL_SAME_AS}> ?a }}
-                          {{ ?a <{TM}mark> ?x }} UNION {{ ?x <{TM}mark> ?a }} }}"""
-                )
-            )
-        return self._holdings_merged
 
     def marks_reading(self, nodes: Collection[str], named: Collection[str] = ()) -> set[str] | None:
         """The marks (as named, not canonical) whose holdings, or what a question reads
