@@ -412,21 +412,11 @@ def test_a_mark_found_by_its_text_is_every_mark_of_that_text(analyst: Analyst) -
 def test_a_mark_of_quotes_and_backslashes_is_found_by_its_text() -> None:
     """The text is asked of the store as an escaped literal: quotes, backslashes and braces
     are text, never SPARQL."""
-    import pyoxigraph as ox
+    from tests.test_mark_suggestions import marks_of_texts
 
     texts = ['ACME "QUOTED"', "BACK\\SLASH", "BRACE } { ?m", "ÉCLAIR'S"]
-    graph = KnowledgeGraph.open(Settings(memory=True))
+    graph = marks_of_texts(texts, "odd")
     try:
-        graph.store.add(
-            ox.Quad(
-                ox.NamedNode(f"https://w3id.org/tmkg/id/mark/odd-{n}"),
-                ox.NamedNode("https://w3id.org/tmkg/ontology#text"),
-                ox.Literal(text),
-                ox.NamedNode("https://w3id.org/tmkg/id/graph/odd"),
-            )
-            for n, text in enumerate(texts)
-        )
-        graph.changed()
         analyst = Analyst(graph)
         for n, text in enumerate(texts):
             assert analyst.find_mark(text) == [f"https://w3id.org/tmkg/id/mark/odd-{n}"]

@@ -1,0 +1,168 @@
+"""A mark text that is not found is answered with the marks meant ("did you mean …?"):
+the register's texts tmkg's own similarity reads alike (`Analyst._mark_suggestion`), or, for
+a text no rule reads like any mark, those spelt alike as whole texts — never a short mark
+that is only a piece of what was asked (rapidfuzz's WRatio offered ``ALI`` for
+``LOCALIEQ`` and ``LOCALIEX`` for ``XJ``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+import pytest
+
+from kg import KnowledgeGraph, NotFound, Settings
+from kg.analysis.service import Analyst
+from tests.conftest import run_kg
+
+TEXTS = [
+    "LOCALIEX",
+    "LOCALIX",
+    "LOCAL",
+    "ALI",
+    "ALA",
+    "AMI",
+    "ARMA",
+    "LOKEL",
+    "ZORFA-ZORTO",
+    "ZORFA",
+    "VINGLOTA",
+    "VINGLO",
+    "PLIBOSOTEK",
+    "PLIBO",
+    "VAORAL",
+    "ZORPRALU",
+    "AMAZON WEB SERVICES",
+]
+
+
+def marks_of_texts(texts: list[str], name: str = "sg") -> KnowledgeGraph:
+    """A store in memory of marks `id:mark/<name>-<n>` with the texts `texts`, and nothing
+    else."""
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    graph.store.add(
+        ox.Quad(
+            ox.NamedNode(f"https://w3id.org/tmkg/id/mark/{name}-{n}"),
+            ox.NamedNode("https://w3id.org/tmkg/ontology#text"),
+            ox.Literal(text),
+            ox.NamedNode(f"https://w3id.org/tmkg/id/graph/{name}"),
+        )
+        for n, text in enumerate(texts)
+    )
+    graph.changed()
+    return graph
+
+
+@pytest.fixture(scope="module")
+def analyst() -> Iterator[Analyst]:
+    graph = marks_of_texts(TEXTS)
+    yield Analyst(graph)
+    graph.close()
+
+
+def _suggestion(analyst: Analyst, text: str) -> str | None:
+    with pytest.raises(NotFound) as raised:
+        analyst.find_mark(text)
+    return raised.value.suggestion
+
+
+@pytest.mark.parametrize(
+    ("asked", "suggested"),
+    [
+        # a letter changed at the end: the marks one letter away, not the pieces inside it
+        ("LOCALIEQ", "did you mean 'LOCALIEX', 'LOCALIX', 'LOKEL'?"),
+        ("ZORFA-ZORTQ", "did you mean 'ZORFA-ZORTO', 'ZORFA'?"),
+        ("VINGLOTQ", "did you mean 'VINGLO', 'VINGLOTA'?"),
+        # a word added to a mark: the mark it holds first
+        ("PLIBOSOTEK CLOUD", "did you mean 'PLIBOSOTEK', 'PLIBO'?"),
+        # letters left out of several words
+        ("AMAZN WEB SERVCES", "did you mean 'AMAZON WEB SERVICES'?"),
+    ],
+)
+def test_a_misspelt_mark_is_answered_with_the_marks_read_alike(
+    analyst: Analyst, asked: str, suggested: str
+) -> None:
+    assert _suggestion(analyst, asked) == suggested
+
+
+@pytest.mark.parametrize(
+    ("asked", "never"),
+    [
+        ("ZZQXW VORPAL", {"ALA", "ALI"}),  # VAORAL (like VORPAL) and ZORPRALU are offered
+        ("XJ", {"LOCALIEX", "LOCALIX"}),
+        ("PLIBOSOTEK CLOUD", {"ALI"}),
+        ("LOCALIEQ", {"ALI", "LOCAL"}),
+        ("AMAZN WEB SERVCES", {"AMI", "ARMA"}),
+    ],
+)
+def test_no_short_mark_is_offered_for_being_a_piece_of_the_text(
+    analyst: Analyst, asked: str, never: set[str]
+) -> None:
+    suggestion = _suggestion(analyst, asked) or ""
+    assert not {text for text in never if repr(text) in suggestion}
+
+
+def test_a_text_like_no_mark_gets_no_suggestion(analyst: Analyst) -> None:
+    assert _suggestion(analyst, "QQQQQQ") is None
+    assert _suggestion(analyst, "XJ") is None
+
+
+@pytest.mark.parametrize(
+    ("asked", "suggested"),
+    [
+        ("NOVALUXE GMBH HOLDINGS WORLDWIDE", "did you mean 'NOVALUX'?"),  # a word misspelt
+        ("the vorpal blade", "did you mean 'VAORAL'?"),  # without case
+        ("zorpralu", None),  # found: the same text but for case
+    ],
+)
+def test_a_word_of_the_text_spelt_like_a_mark_finds_it(asked: str, suggested: str | None) -> None:
+    """For a text no rule reads alike, a mark spelt like one of its words (75 or more) is
+    offered: the user typed a mark inside more words."""
+    graph = marks_of_texts([*TEXTS, "NOVALUX"])
+    try:
+        analyst = Analyst(graph)
+        if suggested is None:
+            assert analyst.find_mark(asked)
+        else:
+            assert _suggestion(analyst, asked) == suggested
+    finally:
+        graph.close()
+
+
+def test_suggestions_do_not_depend_on_the_order_the_marks_were_written() -> None:
+    """Equal scores are listed alphabetically (LOCALIEX and LOCALIX both score the same
+    with LOCALIEQ), whatever order the store returns the marks in."""
+    answers = set()
+    for texts in (TEXTS, list(reversed(TEXTS))):
+        graph = marks_of_texts(texts)
+        try:
+            answers.add(_suggestion(Analyst(graph), "LOCALIEQ"))
+        finally:
+            graph.close()
+    assert answers == {"did you mean 'LOCALIEX', 'LOCALIX', 'LOKEL'?"}
+
+
+def test_priority_of_a_misspelt_mark_suggests_the_mark_meant(analyst: Analyst) -> None:
+    """`priority` of a text with no similar mark (0.8) names the marks spelt like it or like
+    one of its words (no rule reads any mark like ZZQXW VORPAL)."""
+    with pytest.raises(NotFound) as raised:
+        analyst.priority("ZZQXW VORPAL", 9, "US")
+    assert raised.value.suggestion == "did you mean 'VAORAL', 'ZORPRALU'?"
+
+
+def test_the_cli_prints_the_suggestion_without_a_traceback(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    data = tmp_path / "marks.nq"
+    data.write_text(
+        "".join(
+            f'<https://w3id.org/tmkg/id/mark/sg-{n}> <https://w3id.org/tmkg/ontology#text> "{text}" '
+            "<https://w3id.org/tmkg/id/graph/sg> .\n"
+            for n, text in enumerate(TEXTS)
+        ),
+        encoding="utf-8",
+    )
+    store = tmp_path / "store"
+    loaded = run_kg("--store", str(store), "load", str(data))
+    assert loaded.returncode == 0, loaded.stderr
+    result = run_kg("--store", str(store), "report", "--mark", "LOCALIEQ")
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "did you mean 'LOCALIEX', 'LOCALIX', 'LOKEL'?" in result.stderr
