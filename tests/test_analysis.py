@@ -412,7 +412,7 @@ def test_a_mark_found_by_its_text_is_every_mark_of_that_text(analyst: Analyst) -
 def test_a_mark_of_quotes_and_backslashes_is_found_by_its_text() -> None:
     """The text is asked of the store as an escaped literal: quotes, backslashes and braces
     are text, never SPARQL."""
-    from tests.test_mark_suggestions import marks_of_texts
+    from tests.test_suggestions import marks_of_texts
 
     texts = ['ACME "QUOTED"', "BACK\\SLASH", "BRACE } { ?m", "ÉCLAIR'S"]
     graph = marks_of_texts(texts, "odd")

@@ -236,15 +236,15 @@ class Analyst:
         by tmkg's own similarity (`compare`, `SUGGESTION_FLOOR` or more: the marks an examiner
         would read alike, found by the mark index's blocking keys, ~10-100 ms at a million
         marks), best first and, at equal scores, in alphabetical order; for a text no rule
-        reads like any mark, by spelling (`_spelt_alike`, ~0.1-0.3 s at a million marks;
-        not WRatio, which offers the short marks that are pieces of `text`: ``ALA`` for
-        ``ZZQXW VORPAL``). None when nothing is close."""
+        reads like any mark, by spelling (`_suggest`, without pieces: `compare` reads a mark
+        that begins or holds `text`; ~0.6 s at a million marks). None when nothing is
+        close."""
         marks = self.facts.marks
         best: dict[str, float] = {}
         for iri, similarity in self._similar_marks(text, SUGGESTION_FLOOR).items():
             found = marks[iri]
             best[found] = max(best.get(found, 0.0), similarity.score)
-        return _did_you_mean(best) if best else _spelt_alike(text, set(marks.values()))
+        return _did_you_mean(best) if best else _suggest(text, set(marks.values()), pieces=False)
 
     def _check_mark_text(self, text: str, what: str = "the mark") -> None:
         """Refuse a text longer than a mark may be, unless the store holds it as a mark."""
@@ -1611,34 +1611,40 @@ def _tokens(text: str) -> list[str]:
     return [t for t in _WORD.split(_folded(text)) if t]
 
 
-def _suggest(wanted: str, choices: Iterable[str]) -> str | None:
-    """The three names of `choices` most like `wanted` (rapidfuzz's WRatio, 60 or more), the
-    best first and, at equal scores, in alphabetical order: the same whatever the order of
-    `choices` (a set's order changes from run to run)."""
-    found = process.extract(wanted, list(choices), scorer=fuzz.WRatio, limit=None, score_cutoff=60)
-    return _did_you_mean({name: score for name, score, _ in found})
+def _suggest(wanted: str, choices: Iterable[str], pieces: bool = True) -> str | None:
+    """ "did you mean …?" with the three names of `choices` spelt most like `wanted` (None if
+    none scores 60), the best first and, at equal scores, in alphabetical order: the same
+    whatever the order of `choices` (a set's order changes from run to run).
 
+    Scores are rapidfuzz's (0-100; letters and digits compared without case,
+    `rapidfuzz.utils.default_process`): the whole name's `ratio` or `token_sort_ratio`
+    (words in another order), 60 or more; a word of `wanted` (three letters or more) with
+    the whole name, 75 or more (``NOVALUX`` for ``NOVALUXE GMBH HOLDINGS``); and, with
+    `pieces`, `partial_ratio` × 0.9 for a name longer than `wanted` (``Amazn`` finds
+    ``Amazon.com Inc.``), as WRatio weighs it. A name shorter than `wanted` never scores for
+    being a piece of it, as WRatio let it (``ALI`` for ``LOCALIEQ``, ``LOCALIEX`` for ``XJ``).
+    """
+    names = list(choices)
+    if not names:
+        return None
+    best = numpy.zeros(len(names))
 
-def _spelt_alike(wanted: str, choices: Iterable[str]) -> str | None:
-    """The three texts of `choices` spelt most like `wanted` or like one of its words (of
-    three letters or more), as whole texts: rapidfuzz's `ratio` (its normalized Indel
-    similarity, letters and digits compared without case), 60 or more with `wanted`, 75 or
-    more with a word of it (``NOVALUX`` for ``NOVALUXE GMBH HOLDINGS``). Unlike WRatio, a
-    short text found inside `wanted` scores nothing for it (``ALI`` for ``LOCALIEQ``).
-    Ordered as `_suggest`."""
-    texts = list(choices)
-    parts = {word: 75.0 for word in _WORD.split(wanted) if len(word) >= 3}
-    parts[wanted] = 60.0
-    # every part against every text at once (each text prepared once), on every core
-    scores = process.cdist(
-        list(parts), texts, scorer=fuzz.ratio, processor=default_process, workers=-1
-    )
-    best: dict[str, float] = {}
-    for row, cutoff in zip(scores, parts.values(), strict=True):
-        for at in numpy.flatnonzero(row >= cutoff):
-            text = texts[at]
-            best[text] = max(best.get(text, 0.0), float(row[at]))
-    return _did_you_mean(best)
+    def keep(scores: numpy.ndarray, cutoff: float, weight: float = 1.0) -> None:
+        numpy.maximum(best, numpy.where(scores >= cutoff, scores * weight, 0.0), out=best)
+
+    words = [word for word in _WORD.split(wanted) if len(word) >= 3 and word != wanted]
+    prepared = [default_process(name) for name in names]  # once, for every scorer
+    asked, *asked_words = (default_process(text) for text in (wanted, *words))
+    cdist = functools.partial(process.cdist, choices=prepared, workers=-1)  # on every core
+    keep(cdist([asked], scorer=fuzz.ratio)[0], 60)
+    keep(cdist([asked], scorer=fuzz.token_sort_ratio)[0], 60)
+    for row in cdist(asked_words, scorer=fuzz.ratio) if asked_words else ():
+        keep(row, 75)
+    if pieces:
+        longer = numpy.fromiter(map(len, prepared), int, len(prepared)) > len(asked)
+        partial = cdist([asked], scorer=fuzz.partial_ratio)[0]
+        keep(numpy.where(longer, partial, 0.0), 60 / 0.9, 0.9)
+    return _did_you_mean({names[at]: float(best[at]) for at in numpy.flatnonzero(best)})
 
 
 def _did_you_mean(scores: dict[str, float]) -> str | None:

@@ -1,8 +1,9 @@
-"""A mark text that is not found is answered with the marks meant ("did you mean …?"):
-the register's texts tmkg's own similarity reads alike (`Analyst._mark_suggestion`), or, for
-a text no rule reads like any mark, those spelt alike as whole texts — never a short mark
-that is only a piece of what was asked (rapidfuzz's WRatio offered ``ALI`` for
-``LOCALIEQ`` and ``LOCALIEX`` for ``XJ``)."""
+"""A name or mark text that is not found is answered with the ones meant ("did you mean
+…?"): for a mark, the register's texts tmkg's own similarity reads alike
+(`Analyst._mark_suggestion`), or, for a text no rule reads like any mark, those spelt alike;
+for a party, the names spelt alike (`_suggest`) — never a shorter name or mark for being a
+piece of what was asked (rapidfuzz's WRatio offered ``ALI`` for ``LOCALIEQ``, ``LOCALIEX``
+for ``XJ``, ``Bev`` and ``Kest`` for ``Kestral Bevrages``)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ import pytest
 from kg import KnowledgeGraph, NotFound, Settings
 from kg.analysis.service import Analyst
 from tests.conftest import run_kg
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 TEXTS = [
     "LOCALIEX",
@@ -166,3 +169,42 @@ def test_the_cli_prints_the_suggestion_without_a_traceback(tmp_path) -> None:  #
     result = run_kg("--store", str(store), "report", "--mark", "LOCALIEQ")
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "did you mean 'LOCALIEX', 'LOCALIX', 'LOKEL'?" in result.stderr
+
+
+PARTY_NAMES = ["AB", "ABC Holdings", "Kestrel Beverages Limited", "Kest", "Amazon.com Inc.", "Bev"]
+
+
+@pytest.fixture(scope="module")
+def parties() -> Iterator[Analyst]:
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    graph.store.add(
+        ox.Quad(ox.NamedNode(f"https://w3id.org/tmkg/id/party/pt-{n}"), ox.NamedNode(p), o, g)
+        for n, name in enumerate(PARTY_NAMES)
+        for p, o in (
+            (RDF_TYPE, ox.NamedNode("https://w3id.org/tmkg/ontology#Company")),
+            ("https://schema.org/name", ox.Literal(name)),
+        )
+        for g in [ox.NamedNode("https://w3id.org/tmkg/id/graph/pt")]
+    )
+    graph.changed()
+    yield Analyst(graph)
+    graph.close()
+
+
+@pytest.mark.parametrize(
+    ("asked", "suggested"),
+    [
+        # misspelt words: the party meant, not the short names inside them (Kest, Bev)
+        ("Kestral Bevrages", "did you mean 'Kestrel Beverages Limited'?"),
+        ("Beverages Kestrel Ltd", "did you mean 'Kestrel Beverages Limited'?"),  # reordered
+        # the asked text a piece of a longer name still finds it (WRatio's partial ratio)
+        ("Amazn", "did you mean 'Amazon.com Inc.'?"),
+        ("ABX Holdngs", "did you mean 'ABC Holdings', 'AB'?"),  # AB spelt like the word ABX
+    ],
+)
+def test_a_misspelt_party_is_answered_with_the_names_meant(
+    parties: Analyst, asked: str, suggested: str
+) -> None:
+    with pytest.raises(NotFound) as raised:
+        parties.find_party(asked)
+    assert raised.value.suggestion == suggested
