@@ -155,6 +155,7 @@ def test_a_text_given_back_and_a_status_written_are_synced_from_what_they_touche
     [
         "a SPARQL update (it does not say what it touched)",
         "a blank-node mark",
+        "a blank-node mark whose id reads as an IRI",
         "a mark given a second text",
         "the store's token of writes removed (a program other than tmkg wrote)",
         "an index that kept no state of the store (an older tmkg)",
@@ -171,11 +172,10 @@ def test_what_cannot_be_told_reads_every_mark(
             f"DELETE WHERE {{ GRAPH ?g {{ <{mark}> <{TM}text> ?t }} }} ; "
             f'INSERT DATA {{ GRAPH <{GRAPH.value}> {{ <{mark}> <{TM}text> "QUORTLE ZYZZYVA" }} }}'
         )
-    elif write == "a blank-node mark":
+    elif write.startswith("a blank-node mark"):
         text = Analyst(graph).facts.marks[mark]
-        graph.store.add(
-            [ox.Quad(ox.BlankNode(), ox.NamedNode(TM + "text"), ox.Literal(text + "S"), GRAPH)]
-        )
+        node = ox.BlankNode("urn:m1") if write.endswith("IRI") else ox.BlankNode()
+        graph.store.add([ox.Quad(node, ox.NamedNode(TM + "text"), ox.Literal(text + "S"), GRAPH)])
     elif write == "a mark given a second text":
         graph.store.add(
             [ox.Quad(ox.NamedNode(mark), ox.NamedNode(TM + "text"), ox.Literal("QUORTLE"), GRAPH)]

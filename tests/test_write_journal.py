@@ -67,6 +67,25 @@ def test_the_next_process_is_told_what_the_writes_before_it_touched(tmp_path: Pa
         store.close()
 
 
+def test_the_next_process_is_told_a_blank_node_was_written(tmp_path: Path) -> None:
+    """A blank node's id may read as an IRI (``_:urn:m1`` is told as ``urn:m1``): the next
+    process is told one was written (`Touched.blank`), as the writing process is; an entry
+    of an older tmkg, without the flag, says none was."""
+    path = tmp_path / "store"
+    first, _ = _write(path, _quad("a"))
+    _, second = _write(
+        path, ox.Quad(ox.BlankNode("urn:m1"), ox.NamedNode(EX + "p"), ox.Literal("x"))
+    )
+    _write(path, _quad("d"))
+    store = OxigraphStore(path, read_only=True)
+    try:
+        assert store.touched_since(first).blank is True
+        assert store.touched_since(first).terms == {EX + "a", "urn:m1", EX + "d"}
+        assert store.touched_since(second).blank is False
+    finally:
+        store.close()
+
+
 def test_kg_load_in_another_process_is_told(tmp_path: Path) -> None:
     path = tmp_path / "store"
     before, _ = _write(path, _quad("a"))
@@ -167,6 +186,7 @@ def test_a_file_that_is_not_a_journal_tells_nothing_and_is_made_anew(
         b'{"terms": [1], "graphs": [], "predicates": {}, "typed": {}}',
         b'{"graphs": [], "predicates": {}, "typed": {}}',
         b'{"terms": [], "graphs": [], "predicates": [], "typed": {}}',
+        b'{"terms": [], "graphs": [], "predicates": {}, "typed": {}, "blank": "yes"}',
         b"\xff\xfe",
     ],
 )

@@ -434,8 +434,9 @@ class FactBase(BatchedLookups, TimelineFacts):
         removed, each with its text now (None: it has none): the subjects of those writes'
         tm:text statements (`kg.store.touched.Touched.predicates`). None when that cannot be
         told: no token, the marks read already, this FactBase reading another state than
-        the store's, writes that did not say what they touched, a subject that is no IRI (a
-        blank node), or a mark with more than one text (which `marks` keeps one of)."""
+        the store's, writes that did not say what they touched, a blank node written (its
+        id may read as an IRI: ``_:urn:m1``), or a mark with more than one text (which
+        `marks` keeps one of)."""
         told = getattr(self.store, "touched_since", None)
         if (
             token is None
@@ -446,7 +447,7 @@ class FactBase(BatchedLookups, TimelineFacts):
         ):
             return None
         touched = told(token)
-        if not touched.known:
+        if not touched.known or touched.blank:  # a blank node's id may read as an IRI
             return None
         subjects = sorted(touched.predicates.get(TM + "text", ()))
         if not all(is_iri(subject) for subject in subjects):

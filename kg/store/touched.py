@@ -33,6 +33,10 @@ class Touched:
     (['urn:o', 'urn:r'], {'urn:p': {'urn:r'}}, ['urn:g'])
     >>> Touched.unknown().known
     False
+
+    `blank` says whether a node written was a blank node: its id is no IRI even where it
+    reads as one (``_:urn:m1`` is recorded as ``urn:m1``), so a reader that looks nodes up
+    by IRI cannot trust what it finds for it.
     """
 
     MAX_TERMS = 500_000
@@ -46,6 +50,7 @@ class Touched:
         self.graphs: set[str] = set()
         self.typed: dict[str, set[str]] = {}
         """Class IRI -> the nodes an rdf:type statement written types as it."""
+        self.blank = False
 
     @classmethod
     def unknown(cls) -> Touched:
@@ -57,6 +62,7 @@ class Touched:
         """Say nothing from now on: anything may have changed."""
         self.known = False
         self.terms, self.predicates, self.graphs, self.typed = set(), {}, set(), {}
+        self.blank = False
 
     def record(self, quads: Iterable[ox.Quad]) -> None:
         """Add the quads' nodes, predicates and graphs (added or removed alike)."""
@@ -64,6 +70,9 @@ class Touched:
             return
         terms, predicates, graphs, typed = self.terms, self.predicates, self.graphs, self.typed
         for quad in quads:
+            for term in (quad.subject, quad.object, quad.graph_name):
+                if isinstance(term, ox.BlankNode):
+                    self.blank = True
             for term in (quad.subject, quad.object):
                 if isinstance(term, (ox.NamedNode, ox.BlankNode)):
                     terms.add(term.value)
@@ -89,5 +98,6 @@ class Touched:
             for cls, nodes in other.typed.items():
                 self.typed.setdefault(cls, set()).update(nodes)
             self.graphs |= other.graphs
+            self.blank = self.blank or other.blank
             if len(self.terms) > self.MAX_TERMS:
                 self.forget()

@@ -166,6 +166,7 @@ def _encode(touched: Touched) -> bytes:
             "predicates": {p: sorted(s) for p, s in touched.predicates.items()},
             "graphs": sorted(touched.graphs),
             "typed": {c: sorted(n) for c, n in touched.typed.items()},
+            "blank": touched.blank,
         },
         separators=(",", ":"),
     ).encode("utf-8")
@@ -181,6 +182,10 @@ def _decode(data: bytes) -> Touched:
     touched.graphs = _strings(told["graphs"])
     touched.predicates = {p: _strings(s) for p, s in _mapping(told["predicates"]).items()}
     touched.typed = {c: _strings(n) for c, n in _mapping(told["typed"]).items()}
+    blank = told.get("blank", False)  # an entry of a tmkg before 2026-12-06 has none
+    if not isinstance(blank, bool):
+        raise ValueError("not a flag")
+    touched.blank = blank
     return touched
 
 
