@@ -52,6 +52,7 @@ from kg.analysis.contradictions import ONE_PARTY_PER_SOURCE, SINGLE_VALUED, find
 from kg.analysis.coverage import counted_in, memberships, read_coverage
 from kg.analysis.dates import PartialDate
 from kg.analysis.designations import set_aside_notes, without_designations
+from kg.analysis.elements import distinctive_words
 from kg.analysis.evidence import EvidencePair, Statement, cite_pairs, with_evidence
 from kg.analysis.facts import A_PARTY, FactBase
 from kg.analysis.gc_pause import collector_paused, settle_long_lived, thaw_long_lived
@@ -1611,40 +1612,74 @@ def _tokens(text: str) -> list[str]:
     return [t for t in _WORD.split(_folded(text)) if t]
 
 
-def _suggest(wanted: str, choices: Iterable[str], pieces: bool = True) -> str | None:
-    """ "did you mean …?" with the three names of `choices` spelt most like `wanted` (None if
-    none scores 60), the best first and, at equal scores, in alphabetical order: the same
-    whatever the order of `choices` (a set's order changes from run to run).
+SUGGEST_MAX_LENGTH = 1_000
+"""A text longer than this gets no suggestion (no name is spelt like it; scoring it against
+every name would cost seconds)."""
 
-    Scores are rapidfuzz's (0-100; letters and digits compared without case,
-    `rapidfuzz.utils.default_process`): the whole name's `ratio` or `token_sort_ratio`
-    (words in another order), 60 or more; a word of `wanted` (three letters or more) with
-    the whole name, 75 or more (``NOVALUX`` for ``NOVALUXE GMBH HOLDINGS``); and, with
-    `pieces`, `partial_ratio` × 0.9 for a name longer than `wanted` (``Amazn`` finds
-    ``Amazon.com Inc.``), as WRatio weighs it. A name shorter than `wanted` never scores for
-    being a piece of it, as WRatio let it (``ALI`` for ``LOCALIEQ``, ``LOCALIEX`` for ``XJ``).
+
+def _suggest(wanted: str, choices: Iterable[str], pieces: bool = True) -> str | None:
+    """ "did you mean …?" with the three names of `choices` spelt most like `wanted`, the
+    best first and, at equal scores, in alphabetical order: the same whatever the order of
+    `choices` (a set's order changes from run to run); None when none scores 60.
+
+    Names and `wanted` are compared as rapidfuzz prepares them (NFKC, then letters and
+    digits without case: `rapidfuzz.utils.default_process`; a name with none is never
+    offered, a text with none gets nothing), scores 0-100, in two tiers:
+
+    1. the whole name: `ratio`, or `token_sort_ratio` (words in another order), 75 or more
+       for a name shorter than `wanted` (``Beverages`` is no suggestion for ``Kestral
+       Bevrages``, nor ``Web`` for ``Amazn Web Services``); with
+       `pieces`, for a name at least 1.5 times as long, `partial_ratio` of 80 or more (one
+       letter in five changed at most: ``2015`` does not find ``aws-cn-2018``) weighed as
+       WRatio weighs it (× 0.9, × 0.6 from 8 times as long), and only when `wanted` has a
+       distinctive word (`kg.analysis.elements.distinctive_words`: not a legal form nor a
+       weak word alone, ``Ltd``, ``Corp``): ``Amazn`` finds ``Amazon.com Inc.``;
+    2. only when no name reaches 60 so: a distinctive word of `wanted` spelt like a whole
+       name, 75 or more (``NOVALUX`` for ``NOVALUXE GMBH HOLDINGS``).
+
+    So a name shorter than `wanted` is not offered for being a piece of it (``ALI`` for
+    ``LOCALIEQ``), as WRatio offered it, unless nothing else is alike and it is spelt like a
+    distinctive word of it. Names that prepare alike (``ACME GMBH``, ``Acme GmbH``) take one
+    place, the first in alphabetical order.
     """
     names = list(choices)
-    if not names:
+    asked = default_process(_nfkc(wanted))
+    if not names or not asked or len(wanted) > SUGGEST_MAX_LENGTH:
         return None
-    best = numpy.zeros(len(names))
-
-    def keep(scores: numpy.ndarray, cutoff: float, weight: float = 1.0) -> None:
-        numpy.maximum(best, numpy.where(scores >= cutoff, scores * weight, 0.0), out=best)
-
-    words = [word for word in _WORD.split(wanted) if len(word) >= 3 and word != wanted]
-    prepared = [default_process(name) for name in names]  # once, for every scorer
-    asked, *asked_words = (default_process(text) for text in (wanted, *words))
+    prepared = [default_process(_nfkc(name)) for name in names]  # once, for every scorer
     cdist = functools.partial(process.cdist, choices=prepared, workers=-1)  # on every core
-    keep(cdist([asked], scorer=fuzz.ratio)[0], 60)
-    keep(cdist([asked], scorer=fuzz.token_sort_ratio)[0], 60)
-    for row in cdist(asked_words, scorer=fuzz.ratio) if asked_words else ():
-        keep(row, 75)
-    if pieces:
-        longer = numpy.fromiter(map(len, prepared), int, len(prepared)) > len(asked)
-        partial = cdist([asked], scorer=fuzz.partial_ratio)[0]
-        keep(numpy.where(longer, partial, 0.0), 60 / 0.9, 0.9)
-    return _did_you_mean({names[at]: float(best[at]) for at in numpy.flatnonzero(best)})
+    best = numpy.maximum(
+        cdist([asked], scorer=fuzz.ratio)[0], cdist([asked], scorer=fuzz.token_sort_ratio)[0]
+    )
+    lengths = numpy.fromiter(map(len, prepared), float, len(prepared)) / len(asked)
+    best[(lengths < 1) & (best < 75)] = 0.0  # a shorter name: near the whole text, no piece
+    distinctive = distinctive_words(wanted)
+    if pieces and distinctive:
+        weight = numpy.where(lengths >= 8, 0.6, numpy.where(lengths >= 1.5, 0.9, 0.0))
+        partial = cdist([asked], scorer=fuzz.partial_ratio, score_cutoff=80)[0]
+        best = numpy.maximum(best, partial * weight)
+    found = _best_names(names, prepared, best, 60)
+    words = [default_process(word) for word in distinctive if len(word) >= 3]
+    if not found and words:
+        found = _best_names(names, prepared, cdist(words, scorer=fuzz.ratio).max(axis=0), 75)
+    return _did_you_mean(found)
+
+
+def _nfkc(text: str) -> str:
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
+
+
+def _best_names(
+    names: list[str], prepared: list[str], scores: numpy.ndarray, cutoff: float
+) -> dict[str, float]:
+    """The names scoring `cutoff` or more (rounded to 0.01), one of those prepared alike
+    (the first in alphabetical order), with their scores; none prepared empty."""
+    found: dict[str, tuple[str, float]] = {}
+    for at in numpy.flatnonzero(scores >= cutoff - 0.005):
+        form, name, score = prepared[at], names[at], round(float(scores[at]), 2)
+        if form and (form not in found or (-score, name) < (-found[form][1], found[form][0])):
+            found[form] = (name, score)
+    return dict(found.values())
 
 
 def _did_you_mean(scores: dict[str, float]) -> str | None:
