@@ -48,12 +48,16 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--unseen", action="store_true", help="ask texts the store lacks")
     args = parser.parse_args()
+    if not args.store.is_dir():  # opening a path that is none would make an empty store there
+        parser.error(f"{args.store} is not a store folder (give the folder `kg load` wrote)")
 
     from kg import Analyst, KnowledgeGraph, Settings
 
     started = time.perf_counter()
     analyst = Analyst(KnowledgeGraph.open(Settings(store_path=args.store)))
     texts = sorted(set(analyst.facts.marks.values()))
+    if len(texts) < args.queries:
+        parser.error(f"{args.store} holds {len(texts)} mark texts, fewer than --queries")
     analyst.who_else_uses(texts[0])
     cold = time.perf_counter() - started
     chosen = random.Random(args.seed)
