@@ -117,3 +117,22 @@ def test_cross_script_buckets_propose_what_compare_finds() -> None:
     }
     assert found == every
     assert ("JORDAN", "乔丹") in found and ("PHILIPS", "飞利浦") in found
+
+
+@pytest.mark.parametrize(
+    ("other", "latin", "score"),
+    [
+        # a Chinese mark read by its consonant skeleton: coarse, ranked below spelled matches
+        # (pairs of TIPO's sample, ranked among its first conflicts at 0.85: a trial, 12-06)
+        ("藻胺康", "CHUAN KWAN", 0.82),
+        ("宮黛", "GRANDI", 0.82),
+        ("力安莎", "LIONS", 0.82),
+        ("力安莎", "LANXESS", 0.82),
+        # kana and Hangul read sound by sound keep 0.85
+        ("エリクソン", "ERICSSON", 0.85),
+        ("맥도날드", "McDonald's", 0.85),
+    ],
+)
+def test_a_skeleton_match_ranks_below_a_transcription(other: str, latin: str, score: float) -> None:
+    found = compare(other, latin)
+    assert found.score == score and "sound-transliteration" in found.reasons

@@ -321,7 +321,7 @@ def _effective(holding: Holding, rule: str | None) -> EffectiveDate:
 
 
 def _similar_note(holding: Holding, asked: str | None) -> str:
-    """``; a mark similar to 'LANXESS' (sound-transliteration 0.85)`` when the holding's mark
+    """``; a mark similar to 'LANXESS' (sound-transliteration 0.82)`` when the holding's mark
     is not the mark asked about but one found similar to it, else ``""``: priority to a mark
     may go to another, similar one, and the answer must say so (session-15 trial: 力安莎 took
     priority to LANXESS without a word of it)."""

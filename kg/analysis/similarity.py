@@ -63,9 +63,9 @@ reason                     when                                           score
                            (their romanization is not English), nor
                            with a mark of initials written with stops
                            (``H.A.G.W.``: said letter by letter)
-``sound-transliteration``  another script: Chinese, the same consonant    0.85
-                           skeleton; katakana, Hangul, the same sounds
-                           (`kg.analysis.transcription`)
+``sound-transliteration``  another script: Chinese, the same consonant    0.82, 0.85
+                           skeleton (0.82); katakana, Hangul, the same
+                           sounds (`kg.analysis.transcription`, 0.85)
 ``beginning``              a Latin form the whole beginning of the other  0.8-0.9
 ``sound-beginning``        a Latin mark's pronunciation the whole         0.8-0.9
                            beginning of a one-word mark's, not spelled

@@ -141,6 +141,12 @@ ENDING_MIN_SHARE = 0.5  # of the longer word
 ENDING_MIN_EDIT = 0.7
 ENDING_SCORE = 0.82
 SOUND_SCORE = 0.85
+SKELETON_SCORE = 0.82
+"""`sound_transliteration` by consonant skeletons alone (a Chinese mark's pinyin, or a
+script read by its letters): coarse evidence, as the `sound` rule's (a real register's
+``藻胺康`` / ``CHUAN KWAN``, ``宮黛`` / ``GRANDI`` pass it), so it ranks below a spelled
+match; kana and Hangul read sound by sound (`kg.analysis.transcription`) keep
+`SOUND_SCORE`."""
 SOUND_MIN_LETTERS = 0.55  # Indel similarity of the romanized forms: the letters overlap too
 SKELETON_MIN_LENGTH = 3
 # Letters that share a Soundex class with another letter (L and R are classes of their own).
@@ -598,11 +604,11 @@ def sound_transliteration(
     Latin mark's words to read aloud (`kg.analysis.transcription.latin_readings`).
 
     >>> sound_transliteration("YAMAXUN", "AMAZON", True)
-    0.85
+    0.82
     >>> sound_transliteration("QIAODAN", "JORDAN", True)
-    0.85
+    0.82
     >>> sound_transliteration("FEILIPU", "PHILIPS", True)
-    0.85
+    0.82
     >>> sound_transliteration("XINGBAKE", "STARBUCKS", True) is None
     True
     >>> sound_transliteration("ERIKUSON", "ERICSSON", False, "エリクソン")
@@ -627,7 +633,7 @@ def sound_transliteration(
         return None  # a Chinese character is a syllable; kana and Hangul add vowels
     if han and not _same_articulation(other_script, latin):
         return None
-    return SOUND_SCORE
+    return SKELETON_SCORE
 
 
 _PINYIN_SIBILANTS = frozenset("ZCSJQX")  # z zh c ch s sh j q x: hissing and hushing sounds
