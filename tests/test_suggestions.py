@@ -17,6 +17,8 @@ from kg.analysis.service import Analyst
 from tests.conftest import run_kg
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+TM = "https://w3id.org/tmkg/ontology#"
+SCHEMA_NAME = "https://schema.org/name"
 
 TEXTS = [
     "LOCALIEX",
@@ -226,3 +228,29 @@ def test_a_misspelt_party_is_answered_with_the_names_meant(
     with pytest.raises(NotFound) as raised:
         parties.find_party(asked)
     assert raised.value.suggestion == suggested
+
+
+def test_a_party_is_suggested_by_its_names_not_again_by_its_iri() -> None:
+    """A party minted from its name (`id:party/amazon-technologies-inc-b64e321d`) is found by
+    that last part of its IRI, but suggested once, by its name (a trial of 12-06: the slug
+    took the second place)."""
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    party = ox.NamedNode("https://w3id.org/tmkg/id/party/amazon-technologies-inc-b64e321d")
+    source = ox.NamedNode("https://w3id.org/tmkg/id/graph/pt")
+    graph.store.add(
+        [
+            ox.Quad(party, ox.NamedNode(RDF_TYPE), ox.NamedNode(TM + "Company"), source),
+            ox.Quad(
+                party, ox.NamedNode(SCHEMA_NAME), ox.Literal("Amazon Technologies, Inc."), source
+            ),
+        ]
+    )
+    graph.changed()
+    try:
+        analyst = Analyst(graph)
+        assert analyst.find_party("amazon-technologies-inc-b64e321d").id == party.value
+        with pytest.raises(NotFound) as raised:
+            analyst.find_party("Amazn Technologies")
+        assert raised.value.suggestion == "did you mean 'Amazon Technologies, Inc.'?"
+    finally:
+        graph.close()

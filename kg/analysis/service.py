@@ -218,7 +218,9 @@ class Analyst:
                 return parties[ranked[0][0]]
             names = ", ".join(sorted(parties[pid].name for pid, c in ranked if c == ranked[0][1]))
             raise NotFound(f"party name {name!r} is ambiguous", suggestion=f"one of: {names}")
-        raise NotFound(f"no party named {name!r}", suggestion=_suggest(wanted, by_name))
+        # its names and aliases, not the last parts of its IRIs (the same party again)
+        shown = {text for party in parties.values() for text in (party.name, *party.aliases)}
+        raise NotFound(f"no party named {name!r}", suggestion=_suggest(wanted, shown))
 
     def find_mark(self, text: str) -> list[str]:
         """IRIs of marks with this text, folded (``"a.w.s."`` finds ``"AWS"``); else NotFound."""
