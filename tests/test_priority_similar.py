@@ -56,3 +56,40 @@ def test_co_owners_hold_priority_together_and_do_not_compete(analyst: Analyst) -
     assert [p.name for p in found.holders] == ["Alpha Co.", "Beta Co."]
     assert found.holder == found.holders[0]
     assert "goes to Alpha Co. jointly with Beta Co." in found.explanation
+
+
+@pytest.mark.parametrize(
+    ("mark", "jurisdiction", "said"),
+    [
+        # no rule known for RO: the only right expired (a trial of 2026-12-06, OSIM's MSR)
+        ("QUORVEL", "RO", "no dated filing or use in force is recorded (1 right ended"),
+        # a first-to-file rule, two dead rights
+        (
+            "ZANTRIX",
+            "CN",
+            "of 'ZANTRIX' in class 9 (or a related class) in CN in force is recorded (2 rights ended",
+        ),
+    ],
+)
+def test_a_mark_whose_rights_all_ended_is_not_said_to_have_none(
+    tmp_path: Path, mark: str, jurisdiction: str, said: str
+) -> None:
+    rows = (
+        "QUORVEL,Old Owner SRL,9,RO,2012-01-10,2012-06-01,RO1,expired\n"
+        "ZANTRIX,First Co.,9,CN,2010-01-10,2011-01-01,CN1,expired\n"
+        "ZANTRIX,Second Co.,9,CN,2013-01-10,,CN2,abandoned\n"
+    )
+    path = tmp_path / "register.csv"
+    path.write_text(HEADER + rows, encoding="utf-8")
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    try:
+        import_registry(graph, [path])
+        analyst = Analyst(graph)
+        found = analyst.priority(mark, 9, jurisdiction)
+        assert found.holder is None and said in found.explanation
+        assert "include lapsed rights to see" in found.explanation
+        listed = analyst.priority(mark, 9, jurisdiction, include_lapsed=True)
+        assert "ended by the date asked" not in listed.explanation
+        assert listed.competing_claims  # the dead rights, listed
+    finally:
+        graph.close()

@@ -86,8 +86,14 @@ def priority(
     sources: Mapping[str, SourceRef],
     relatedness: Mapping[frozenset[int], float],
     prior_use_basis: str | None = None,
+    lapsed: Sequence[Holding] = (),
 ) -> PriorityFinding:
     """Decide priority among `holdings` (similar marks, any place) for a class and place.
+
+    `lapsed` are the dead rights on the date asked that `holdings` leave out (a question not
+    asked to include them): when nothing decides, the explanation says how many of them are
+    in that class and place, so "nothing recorded" is never said of a mark whose only right
+    ended (a trial of 2026-12-06: an expired RO registration).
 
     A registration counts from its effective date (`kg.analysis.registration_claims`): under
     first-to-file its valid Paris priority date, else its filing date; under first-to-use its
@@ -95,12 +101,17 @@ def priority(
     no dated use is recorded at all. `prior_use_basis` is the provision a claim of prior use
     rests on in a first-to-file jurisdiction (tm:priorUseBasis), named in the explanation.
     """
-    local = [h for h in holdings if covers(h, jurisdiction)]  # own, or through EM/WO coverage
-    in_class = [
-        h
-        for h in local
-        if (class_match(h.classes, nice_class, relatedness)[0] or 0.0) >= MIN_CLASS_RELATEDNESS
-    ]
+
+    def here(rights: Sequence[Holding]) -> list[Holding]:  # own, or through EM/WO coverage
+        return [
+            h
+            for h in rights
+            if covers(h, jurisdiction)
+            and (class_match(h.classes, nice_class, relatedness)[0] or 0.0) >= MIN_CLASS_RELATEDNESS
+        ]
+
+    local = [h for h in holdings if covers(h, jurisdiction)]
+    in_class = here(local)
     filings = [
         (d, h)
         for h in in_class
@@ -179,6 +190,7 @@ def priority(
             uses,
             by_filing=by_filing,
             co_holders=[parties[iri].name for iri in holders[1:]],
+            ended=len(here(lapsed)),
         )
         + _disagreement(winner, rule, sources)
         + claim_notes(
@@ -466,10 +478,22 @@ def _explain(
     *,
     by_filing: bool = False,
     co_holders: Sequence[str] = (),
+    ended: int = 0,
 ) -> str:
     """The finding in words; `co_holders` names the deciding right's other holders (its
-    co-owners), who hold priority jointly with its holder."""
+    co-owners), who hold priority jointly with its holder; `ended` counts the dead rights
+    left out, named where nothing decides."""
     subject = f"{mark_text!r} in class {nice_class} (or a related class) in {jurisdiction}"
+    # where nothing decides: "in force", and how many rights ended by the date asked
+    force, dead = (
+        (
+            " in force",
+            f" ({ended} right{'s' if ended > 1 else ''} ended by the date asked: include "
+            f"lapsed rights to see {'them' if ended > 1 else 'it'})",
+        )
+        if ended
+        else ("", "")
+    )
     if rule is None:
         earliest = []
         if filings:
@@ -478,7 +502,7 @@ def _explain(
         if uses:
             date, holding = min(uses, key=lambda item: item[0])
             earliest.append(f"the earliest use is {parties[holding.party].name}'s ({date})")
-        found = "; ".join(earliest) or "no dated filing or use is recorded"
+        found = "; ".join(earliest) or f"no dated filing or use{force} is recorded{dead}"
         return (
             f"tmkg knows no priority rule for {jurisdiction}, so it decides nothing "
             f"for {subject}: {found}."
@@ -487,7 +511,10 @@ def _explain(
     cited = f" ({basis.rstrip('.')})" if basis else ""
     if winner is None:
         wanted = "dated registration" if rule == "FirstToFile" else "dated use"
-        return f"Under {jurisdiction}'s {name} rule{cited}, no {wanted} of {subject} is recorded."
+        return (
+            f"Under {jurisdiction}'s {name} rule{cited}, no {wanted} of {subject}{force} is "
+            f"recorded{dead}."
+        )
     date, holding = winner
     # co-owners hold the right together
     holder = jointly([parties[holding.on_behalf_of or holding.party].name, *co_holders])

@@ -791,6 +791,10 @@ class Analyst:
         holdings = on_date(facts.marks_holdings(found), when, include_lapsed=include_lapsed)
         holdings, _ = word_similarities(mark, holdings, similar, DEFAULT_MIN_SIMILARITY)
         holdings = counted_in(read_coverage(facts, holdings, when), code)  # EM, WO: route to code
+        lapsed = []  # the dead rights left out: counted where nothing decides
+        if not include_lapsed:
+            every = on_date(facts.marks_holdings(found), when, include_lapsed=True)
+            lapsed = [h for h in counted_in(read_coverage(facts, every, when), code) if h.lapsed]
         claims = facts.claims(similar)
         rule, basis = facts.priority_rule(code)  # type: ignore[arg-type]
         iris = self._party_iris(holdings) | {c.claimant for c in claims}
@@ -806,6 +810,7 @@ class Analyst:
             sources=facts.sources,
             relatedness=facts.relatedness,
             prior_use_basis=prior_use_basis(facts, code),  # type: ignore[arg-type]
+            lapsed=lapsed,
         )
         return with_wordless_note(found, mark, nice_class, code)  # type: ignore[arg-type]
 
