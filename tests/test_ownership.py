@@ -134,6 +134,25 @@ def test_conflicts_and_priority_name_the_owner_of_the_date(graph: KnowledgeGraph
         assert owner in claimants and ORIGINAL not in claimants
 
 
+@pytest.mark.parametrize(
+    ("as_of", "holder", "since"),
+    [("2024", HOLDINGS, "2023-05-03"), ("2019", SPORTS, "2015-10-21"), ("1970", None, None)],
+)
+def test_priority_says_a_successor_counts_its_predecessors_date(
+    graph: KnowledgeGraph, as_of: str, holder: str | None, since: str | None
+) -> None:
+    """The owner of the date holds priority from the registration's filing, 1967, though it
+    acquired the right later: the answer says the date is its predecessors' in title (a trial
+    of 2026-12-06: "MSG ENTERTAINMENT HOLDINGS, LLC … since 1960" with no word of it); the
+    filer itself gets no such note."""
+    finding = Analyst(graph).priority(MSG, 41, "US", as_of=as_of)
+    said = "by a recorded change of owner: the earlier date is its predecessors' in title"
+    if holder is None:
+        assert said not in finding.explanation
+    else:
+        assert f"{holder} holds it since {since} {said}" in finding.explanation
+
+
 def test_owner_country_and_representative(graph: KnowledgeGraph) -> None:
     analyst = Analyst(graph)
     assert analyst.find_party("Ben Example").country == "AU"

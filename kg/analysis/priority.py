@@ -547,6 +547,13 @@ def _explain(
     else:
         via = f" (through {parties[holding.party].name})" if holding.on_behalf_of else ""
         how = f"{holder}{via} used it first: {_describe(holding, mark_text)}, since {date}"
+    acquired = PartialDate.try_parse(holding.owner_since)
+    if acquired is not None and acquired > date:  # a successor counts its predecessors' date
+        how = (
+            f"{how}; {holder.rstrip('.')} holds it since {holding.owner_since} by a recorded "
+            "change of owner: the earlier date is its predecessors' in title, whose priority "
+            "passes with the right"
+        )
     if (covered := route_note(holding, jurisdiction)) is not None:
         how = f"{how}; it {covered}"  # an earlier right there though not national
     return (
