@@ -483,7 +483,7 @@ def sound_transliterated(a: str, b: str) -> float | None:
     compare` reads the rule so, and so does the check of an ``X:`` bucket; None otherwise.
 
     >>> sound_transliterated("乔丹", "JORDAN"), sound_transliterated("STARBUCKS", "星巴克")
-    (0.85, None)
+    (0.82, None)
     """
     folded_a, folded_b = normalize(a), normalize(b)
     if not folded_a or not folded_b or folded_a.isascii() == folded_b.isascii():
