@@ -196,6 +196,7 @@ def test_post_load_writes_to_the_remote_store(writable: GraphQLServer, virtuoso:
 REFERENCE = "https://w3id.org/tmkg/id/graph/reference"
 ONTOLOGY = "https://w3id.org/tmkg/id/graph/ontology"
 COMMENT = "<http://www.w3.org/2000/01/rdf-schema#comment>"
+UPDATE_TIMEOUT = 120  # s: writing tmkg's graphs anew into Virtuoso, on a busy machine
 
 
 def _own_graphs(virtuoso: Virtuoso) -> set[tuple[str, ...]]:
@@ -359,11 +360,15 @@ def test_statements_tmkg_cannot_read_back_are_written_anew(
         f'INSERT {{ ?g <urn:p> ?o }} WHERE {{ VALUES ?g {{ <{ONTOLOGY}> }} BIND(IRI("foo") AS ?o) }}',
         many,
     ):
-        answer = httpx.post(writable.endpoint, data={"update": update}, headers=auth)
+        answer = httpx.post(
+            writable.endpoint, data={"update": update}, headers=auth, timeout=UPDATE_TIMEOUT
+        )
         assert answer.status_code == 204, answer.text
         assert _own_graphs(virtuoso) == before, update[:60]
     mine = "INSERT DATA { GRAPH <urn:x:mine> { <urn:x:a> <urn:x:p> 2 } }"
-    answer = httpx.post(writable.endpoint, data={"update": mine}, headers=auth)
+    answer = httpx.post(
+        writable.endpoint, data={"update": mine}, headers=auth, timeout=UPDATE_TIMEOUT
+    )
     assert answer.status_code == 204, answer.text
     KnowledgeGraph(virtuoso.store()).close()  # a writable opening: reads them, and starts
 
