@@ -89,7 +89,99 @@ def test_a_mark_whose_rights_all_ended_is_not_said_to_have_none(
         assert found.holder is None and said in found.explanation
         assert "include lapsed rights to see" in found.explanation
         listed = analyst.priority(mark, 9, jurisdiction, include_lapsed=True)
-        assert "ended by the date asked" not in listed.explanation
+        assert said.split(" (")[0] in listed.explanation
+        assert "ended by the date asked, listed below" in listed.explanation
         assert listed.competing_claims  # the dead rights, listed
+    finally:
+        graph.close()
+
+
+@pytest.mark.parametrize(
+    ("rows", "said"),
+    [
+        # two co-owners of one right: one right ended, not two (helper-121)
+        ("VELMORA,Delta SRL|Epsilon SRL,9,RO,2003-01-10,2004-01-10,R3,expired\n", "(1 right ended"),
+        # a figurative mark with no verbal element is no right of the mark asked
+        (
+            "VELMORA,Zeta SRL,9,RO,2005-01-10,2006-01-10,R4,expired\n"
+            "DEVICE ONLY,Zeta SRL,9,RO,2005-01-10,2006-01-10,R5,expired\n",
+            "(1 right ended",
+        ),
+        # a right of another class or place is not counted
+        (
+            "VELMORA,Eta SRL,9,RO,2005-01-10,2006-01-10,R6,expired\n"
+            "VELMORA,Theta SRL,30,RO,2005-01-10,2006-01-10,R7,expired\n"
+            "VELMORA,Iota Ltd,9,GB,2005-01-10,2006-01-10,UK7,expired\n",
+            "(1 right ended",
+        ),
+    ],
+)
+def test_the_rights_that_ended_are_counted_once_each(tmp_path: Path, rows: str, said: str) -> None:
+    path = tmp_path / "register.csv"
+    path.write_text(HEADER + rows, encoding="utf-8")
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    try:
+        import_registry(graph, [path])
+        found = Analyst(graph).priority("VELMORA", 9, "RO", as_of="2020")
+        assert said in found.explanation, found.explanation
+    finally:
+        graph.close()
+
+
+OWNERS = """\
+@prefix tm: <https://w3id.org/tmkg/ontology#> . @prefix schema: <https://schema.org/> .
+@prefix dcterms: <http://purl.org/dc/terms/> . @prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> . @prefix id: <https://w3id.org/tmkg/id/> .
+id:source\\/po a tm:Source ; dcterms:title "owners over time" ; tm:sourceKind "secondary" .
+id:graph\\/po a tm:SourceGraph ; prov:wasDerivedFrom id:source\\/po .
+id:graph\\/po {
+  id:party\\/old a tm:Company ; schema:name "Old Co." .
+  id:party\\/new a tm:Company ; schema:name "New Inc." .
+  id:mark\\/a a tm:Mark ; tm:text "ACMEZOR" .
+  id:registration\\/a a tm:Registration ; tm:mark id:mark\\/a ; tm:owner id:party\\/new ;
+    tm:jurisdiction id:jurisdiction\\/US ; tm:niceClass id:nice\\/9 ; tm:registrationNumber "A1" ;
+    tm:filingDate "2000-01-05"^^xsd:date ; tm:registrationDate "2001-01-05"^^xsd:date ;
+    tm:status "Expired" ; tm:statusDate "2015-01-05"^^xsd:date .
+  id:event\\/a a tm:Assignment ; tm:registration id:registration\\/a ; tm:assignor id:party\\/old ;
+    tm:assignee id:party\\/new ; tm:date "2010-06-01"^^xsd:date .
+  id:mark\\/b a tm:Mark ; tm:text "BOLTRANO" .
+  id:registration\\/b a tm:Registration ; tm:mark id:mark\\/b ; tm:owner id:party\\/new ;
+    tm:jurisdiction id:jurisdiction\\/RO ; tm:niceClass id:nice\\/9 ; tm:registrationNumber "B1" .
+  id:event\\/b a tm:Assignment ; tm:registration id:registration\\/b ; tm:assignor id:party\\/old ;
+    tm:assignee id:party\\/new ; tm:date "2015-06-01"^^xsd:date .
+  id:mark\\/g a tm:Mark ; tm:text "GALEVANTO" .
+  id:registration\\/g a tm:Registration ; tm:mark id:mark\\/g ; tm:owner id:party\\/old ;
+    tm:jurisdiction id:jurisdiction\\/US ; tm:niceClass id:nice\\/9 ; tm:registrationNumber "G1" ;
+    tm:filingDate "2000-01-05"^^xsd:date ; tm:registrationDate "2001-01-05"^^xsd:date .
+  id:event\\/g1 a tm:Assignment ; tm:registration id:registration\\/g ; tm:assignor id:party\\/old ;
+    tm:assignee id:party\\/new ; tm:date "2005-06-01"^^xsd:date .
+  id:event\\/g2 a tm:Assignment ; tm:registration id:registration\\/g ; tm:assignor id:party\\/new ;
+    tm:assignee id:party\\/old ; tm:date "2008-06-01"^^xsd:date .
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("mark", "jurisdiction", "said", "unsaid"),
+    [
+        # assigned, then expired: one right ended, not one per owner it had (helper-121)
+        ("ACMEZOR", "US", "in force is recorded (1 right ended", ""),
+        # a former owner's tenure ended, the right lives on under the new owner
+        ("BOLTRANO", "RO", "no dated filing or use is recorded.", "ended by the date asked"),
+        # a right that came back to its first owner: its own date, no predecessors
+        ("GALEVANTO", "US", "goes to Old Co.", "predecessors"),
+    ],
+)
+def test_owners_over_time_are_no_rights_ended_nor_predecessors_of_themselves(
+    tmp_path: Path, mark: str, jurisdiction: str, said: str, unsaid: str
+) -> None:
+    path = tmp_path / "owners.trig"
+    path.write_text(OWNERS, encoding="utf-8")
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    try:
+        graph.load([path])
+        found = Analyst(graph).priority(mark, 9, jurisdiction, as_of="2020")
+        assert said in found.explanation, found.explanation
+        assert not unsaid or unsaid not in found.explanation
     finally:
         graph.close()

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from kg.analysis.co_owners import co_owners, right
@@ -86,14 +86,16 @@ def priority(
     sources: Mapping[str, SourceRef],
     relatedness: Mapping[frozenset[int], float],
     prior_use_basis: str | None = None,
-    lapsed: Sequence[Holding] = (),
+    lapsed: Callable[[], Sequence[Holding]] | None = None,
 ) -> PriorityFinding:
     """Decide priority among `holdings` (similar marks, any place) for a class and place.
 
-    `lapsed` are the dead rights on the date asked that `holdings` leave out (a question not
-    asked to include them): when nothing decides, the explanation says how many of them are
-    in that class and place, so "nothing recorded" is never said of a mark whose only right
-    ended (a trial of 2026-12-06: an expired RO registration).
+    `lapsed` gives the dead rights on the date asked that `holdings` leave out (a question
+    not asked to include them), read only when nothing decides: the explanation then says how
+    many rights of that class and place ended (distinct rights: not their owners, co-owners
+    or former owners, nor a right still in force under another owner), so "nothing recorded"
+    is never said of a mark whose rights all ended (a trial of 2026-12-06: an expired RO
+    registration).
 
     A registration counts from its effective date (`kg.analysis.registration_claims`): under
     first-to-file its valid Paris priority date, else its filing date; under first-to-use its
@@ -190,7 +192,7 @@ def priority(
             uses,
             by_filing=by_filing,
             co_holders=[parties[iri].name for iri in holders[1:]],
-            ended=len(here(lapsed)),
+            ended=_rights_ended(local, here, lapsed) if winner is None else (0, False),
         )
         + _disagreement(winner, rule, sources)
         + claim_notes(
@@ -465,6 +467,37 @@ def _joint_claim(group: Sequence[CompetingClaim]) -> CompetingClaim:
     )
 
 
+def _successor(holding: Holding, date: PartialDate) -> bool:
+    """Whether the holder acquired the right by a recorded change of owner after `date` and
+    had not held it before (no change before its acquisition names it as an assignor: a right
+    that came back to its first owner is its own), so that `date` is its predecessors'."""
+    acquired = PartialDate.try_parse(holding.owner_since)
+    if acquired is None or not acquired > date:
+        return False
+    holder = holding.on_behalf_of or holding.party
+    return not any(
+        holder in change.assignors
+        for change in holding.ownership
+        if (when := PartialDate.try_parse(change.date)) is not None and when < acquired
+    )
+
+
+def _rights_ended(
+    local: Sequence[Holding],
+    here: Callable[[Sequence[Holding]], list[Holding]],
+    lapsed: Callable[[], Sequence[Holding]] | None,
+) -> tuple[int, bool]:
+    """(how many distinct rights of the class and place asked ended by the date asked,
+    whether the answer lists them): the lapsed holdings of `local` (listed when asked for) or
+    of `lapsed()`, less the rights still held in force by someone (a former owner's holding
+    is lapsed while the right lives on)."""
+    live = {h.id for h in local if not h.lapsed}
+    listed = {h.id for h in here(local) if h.lapsed} - live
+    if listed or lapsed is None:
+        return len(listed), bool(listed)
+    return len({h.id for h in here(lapsed())} - live), False
+
+
 def _explain(
     mark_text: str,
     nice_class: int,
@@ -478,20 +511,23 @@ def _explain(
     *,
     by_filing: bool = False,
     co_holders: Sequence[str] = (),
-    ended: int = 0,
+    ended: tuple[int, bool] = (0, False),
 ) -> str:
     """The finding in words; `co_holders` names the deciding right's other holders (its
-    co-owners), who hold priority jointly with its holder; `ended` counts the dead rights
-    left out, named where nothing decides."""
+    co-owners), who hold priority jointly with its holder; `ended` (`_rights_ended`): the
+    rights that ended, named where nothing decides."""
     subject = f"{mark_text!r} in class {nice_class} (or a related class) in {jurisdiction}"
     # where nothing decides: "in force", and how many rights ended by the date asked
+    count, listed = ended
+    rights = f"{count} right{'s' if count > 1 else ''} ended by the date asked"
     force, dead = (
         (
             " in force",
-            f" ({ended} right{'s' if ended > 1 else ''} ended by the date asked: include "
-            f"lapsed rights to see {'them' if ended > 1 else 'it'})",
+            f" ({rights}, listed below)"
+            if listed
+            else f" ({rights}: include lapsed rights to see {'them' if count > 1 else 'it'})",
         )
-        if ended
+        if count
         else ("", "")
     )
     if rule is None:
@@ -547,12 +583,10 @@ def _explain(
     else:
         via = f" (through {parties[holding.party].name})" if holding.on_behalf_of else ""
         how = f"{holder}{via} used it first: {_describe(holding, mark_text)}, since {date}"
-    acquired = PartialDate.try_parse(holding.owner_since)
-    if acquired is not None and acquired > date:  # a successor counts its predecessors' date
+    if _successor(holding, date):  # a successor counts its predecessors' date
         how = (
-            f"{how}; {holder.rstrip('.')} holds it since {holding.owner_since} by a recorded "
-            "change of owner: the earlier date is its predecessors' in title, whose priority "
-            "passes with the right"
+            f"{how}, through its predecessors in title: the right passed to it by a recorded "
+            f"change of owner on {holding.owner_since}, and their earlier date with it"
         )
     if (covered := route_note(holding, jurisdiction)) is not None:
         how = f"{how}; it {covered}"  # an earlier right there though not national

@@ -791,10 +791,12 @@ class Analyst:
         holdings = on_date(facts.marks_holdings(found), when, include_lapsed=include_lapsed)
         holdings, _ = word_similarities(mark, holdings, similar, DEFAULT_MIN_SIMILARITY)
         holdings = counted_in(read_coverage(facts, holdings, when), code)  # EM, WO: route to code
-        lapsed = []  # the dead rights left out: counted where nothing decides
-        if not include_lapsed:
+
+        def lapsed() -> list[Holding]:  # the dead rights left out: counted if nothing decides
             every = on_date(facts.marks_holdings(found), when, include_lapsed=True)
-            lapsed = [h for h in counted_in(read_coverage(facts, every, when), code) if h.lapsed]
+            every, _ = word_similarities(mark, every, similar, DEFAULT_MIN_SIMILARITY)
+            return [h for h in counted_in(read_coverage(facts, every, when), code) if h.lapsed]
+
         claims = facts.claims(similar)
         rule, basis = facts.priority_rule(code)  # type: ignore[arg-type]
         iris = self._party_iris(holdings) | {c.claimant for c in claims}
@@ -810,7 +812,7 @@ class Analyst:
             sources=facts.sources,
             relatedness=facts.relatedness,
             prior_use_basis=prior_use_basis(facts, code),  # type: ignore[arg-type]
-            lapsed=lapsed,
+            lapsed=None if include_lapsed else lapsed,
         )
         return with_wordless_note(found, mark, nice_class, code)  # type: ignore[arg-type]
 
