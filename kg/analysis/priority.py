@@ -192,7 +192,11 @@ def priority(
             uses,
             by_filing=by_filing,
             co_holders=[parties[iri].name for iri in holders[1:]],
-            ended=_rights_ended(local, here, lapsed) if winner is None else (0, False),
+            ended=(
+                _rights_ended(local, here, lapsed)
+                if winner is None and not (rule is None and (filings or uses))
+                else (0, False)  # something decides, or the earliest dates are named
+            ),
         )
         + _disagreement(winner, rule, sources)
         + claim_notes(
