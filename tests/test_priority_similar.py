@@ -21,14 +21,18 @@ ROWS = (
 )
 
 
-@pytest.fixture(scope="module")
-def analyst(tmp_path_factory: pytest.TempPathFactory) -> Analyst:
-    folder = tmp_path_factory.mktemp("priority")
-    path = Path(folder / "register.csv")
-    path.write_text(HEADER + ROWS, encoding="utf-8")
+def _imported(folder: Path, rows: str) -> KnowledgeGraph:
+    """A store in memory holding the register of CSV `rows` (under `HEADER`)."""
+    path = folder / "register.csv"
+    path.write_text(HEADER + rows, encoding="utf-8")
     graph = KnowledgeGraph.open(Settings(memory=True))
     import_registry(graph, [path])
-    return Analyst(graph)
+    return graph
+
+
+@pytest.fixture(scope="module")
+def analyst(tmp_path_factory: pytest.TempPathFactory) -> Analyst:
+    return Analyst(_imported(tmp_path_factory.mktemp("priority"), ROWS))
 
 
 def test_a_similar_marks_holder_is_named_with_how_similar(analyst: Analyst) -> None:
@@ -79,11 +83,8 @@ def test_a_mark_whose_rights_all_ended_is_not_said_to_have_none(
         "ZANTRIX,First Co.,9,CN,2010-01-10,2011-01-01,CN1,expired\n"
         "ZANTRIX,Second Co.,9,CN,2013-01-10,,CN2,abandoned\n"
     )
-    path = tmp_path / "register.csv"
-    path.write_text(HEADER + rows, encoding="utf-8")
-    graph = KnowledgeGraph.open(Settings(memory=True))
+    graph = _imported(tmp_path, rows)
     try:
-        import_registry(graph, [path])
         analyst = Analyst(graph)
         found = analyst.priority(mark, 9, jurisdiction)
         assert found.holder is None and said in found.explanation
@@ -117,11 +118,8 @@ def test_a_mark_whose_rights_all_ended_is_not_said_to_have_none(
     ],
 )
 def test_the_rights_that_ended_are_counted_once_each(tmp_path: Path, rows: str, said: str) -> None:
-    path = tmp_path / "register.csv"
-    path.write_text(HEADER + rows, encoding="utf-8")
-    graph = KnowledgeGraph.open(Settings(memory=True))
+    graph = _imported(tmp_path, rows)
     try:
-        import_registry(graph, [path])
         found = Analyst(graph).priority("VELMORA", 9, "RO", as_of="2020")
         assert said in found.explanation, found.explanation
     finally:

@@ -788,14 +788,16 @@ class Analyst:
                 suggestion=self._mark_suggestion(mark)
                 or "who-else-uses lists the marks similar to a text",
             )
-        holdings = on_date(facts.marks_holdings(found), when, include_lapsed=include_lapsed)
-        holdings, _ = word_similarities(mark, holdings, similar, DEFAULT_MIN_SIMILARITY)
-        holdings = counted_in(read_coverage(facts, holdings, when), code)  # EM, WO: route to code
+
+        def rights(dead_too: bool) -> list[Holding]:
+            read = on_date(facts.marks_holdings(found), when, include_lapsed=dead_too)
+            read, _ = word_similarities(mark, read, similar, DEFAULT_MIN_SIMILARITY)
+            return counted_in(read_coverage(facts, read, when), code)  # EM, WO: route to code
 
         def lapsed() -> list[Holding]:  # the dead rights left out: counted if nothing decides
-            every = on_date(facts.marks_holdings(found), when, include_lapsed=True)
-            every, _ = word_similarities(mark, every, similar, DEFAULT_MIN_SIMILARITY)
-            return [h for h in counted_in(read_coverage(facts, every, when), code) if h.lapsed]
+            return [h for h in rights(True) if h.lapsed]
+
+        holdings = rights(include_lapsed)
 
         claims = facts.claims(similar)
         rule, basis = facts.priority_rule(code)  # type: ignore[arg-type]
