@@ -27,7 +27,7 @@ from kg.registries.importer import import_registry
 from kg.registries.iris import party_iri
 from kg.registries.mapping import PartyReference, ReferringRecord, registry_quads
 from kg.registries.records import Owner, RowErrors
-from tests.conftest import DATA, all_quads
+from tests.conftest import DATA, all_quads, run_kg
 from tests.provenance_support import check_answer
 
 GRAPH = "https://w3id.org/tmkg/id/graph/import/"
@@ -285,24 +285,35 @@ def test_a_party_file_alone_writes_nothing(
 
 
 @pytest.mark.parametrize(
-    ("text", "klass", "holder", "mark_file"),
+    ("text", "klass", "holder", "mark_file", "name_file"),
     [
-        ("HARBOUR LANTERN", 11, "Quayside Lamp Works Limited", "st66-tmview-gb-mark"),
-        ("NORDWIND FALKE", 12, "Nordwind Beispiel GmbH", "st66-euipo-em-marks"),
-        ("SEEADLER", 12, "Greta Beispielmann", "st66-euipo-em-marks"),
-        ("EMBERGLOW", 11, "Ida Example", "gb-marks"),
+        ("HARBOUR LANTERN", 11, "Quayside Lamp Works Limited", "st66-tmview-gb-mark", GB_APPLICANT),
+        ("NORDWIND FALKE", 12, "Nordwind Beispiel GmbH", "st66-euipo-em-marks", EM_PARTIES),
+        ("SEEADLER", 12, "Greta Beispielmann", "st66-euipo-em-marks", EM_PARTIES),
+        ("EMBERGLOW", 11, "Ida Example", "gb-marks", None),
     ],
 )
-def test_who_else_uses_cites_the_mark_file_for_the_holding(
-    together: KnowledgeGraph, text: str, klass: int, holder: str, mark_file: str
+def test_who_else_uses_cites_the_mark_file_for_the_holding_and_the_party_file_for_its_name(
+    together: KnowledgeGraph,
+    text: str,
+    klass: int,
+    holder: str,
+    mark_file: str,
+    name_file: Path | None,
 ) -> None:
+    """A mark file naming its owner by key (ST.66 ``ApplicantKey``) states the holding; the
+    file defining the key states the owner's name, and the hit cites each for its own."""
     analyst = Analyst(together)
     found = analyst.who_else_uses(text, klass)
     assert check_answer(together, analyst.facts, found) == []
     [hit] = [u for u in found if u.party.name == holder and u.mark.text == text]
-    assert {s.graph for s in hit.sources} == {f"{GRAPH}{mark_file}"}
+    names = f"{GRAPH}{name_file.stem if name_file else 'gb-applicants'}"
+    assert {s.graph for s in hit.sources} == {f"{GRAPH}{mark_file}", names}
     holding = [s for s in hit.statements if (f"{TM}owner", hit.party.id) in s.facts]
     assert [s.sources for s in holding] == [(f"{GRAPH}{mark_file}",)]
+    named = [s for s in hit.statements if s.subject == hit.party.id]
+    assert [(s.facts, s.sources) for s in named] == [(((NAME, holder),), (names,))]
+    assert hit.party.name_statement == named[0]
 
 
 @pytest.mark.parametrize(
@@ -459,7 +470,14 @@ def test_the_real_ukipo_pair_cites_each_file(disk_graph: KnowledgeGraph) -> None
     analyst = Analyst(disk_graph)
     found = analyst.who_else_uses("THE TWISTED TAILOR", 25)
     assert check_answer(disk_graph, analyst.facts, found) == []
-    assert {s.graph for u in found for s in u.sources} == {f"{GRAPH}{mark.stem}"}
+    # the mark file for the registration, the applicant file for the owner's name
+    assert {s.graph for u in found for s in u.sources} == {
+        f"{GRAPH}{mark.stem}",
+        f"{GRAPH}{applicant_file.stem}",
+    }
+    [hit] = found
+    assert hit.party.name_statement is not None
+    assert hit.party.name_statement.sources == (f"{GRAPH}{applicant_file.stem}",)
 
 
 # ------------------------------------------------------------------ B: the same record date
@@ -645,3 +663,34 @@ def test_an_undated_file_is_current_over_what_came_before(
     assert current_graphs(disk_graph, US_SERIAL) == {"tsdr-90000001-old"}
     assert import_registry(disk_graph, [same_day["undated"]]).quads_added == 0
     assert current_graphs(disk_graph, US_SERIAL) == {"tsdr-90000001-old"}
+
+
+def test_graphql_cites_the_party_file_for_the_owner_s_name(tmp_path: Path) -> None:
+    """Over GraphQL on a real `kg serve`: the hit's party states where its name comes from
+    (the applicant file, not the mark file naming the owner by key), and the hit's
+    statements and sources cite it."""
+    from tests.graphql_support import GraphQLServer, post
+
+    store = tmp_path / "store"
+    run_kg("--store", store, "import", GB_MARK, GB_APPLICANT, check=True)
+    query = """{ whoElseUses(mark: "HARBOUR LANTERN", niceClass: 11) {
+        party { name nameStatement { subject facts { property value } sources { graph title } } }
+        sources { graph }
+        statements { subject sources { graph } } } }"""
+    with GraphQLServer("--store", store) as server:
+        answer = post(server.graphql, query)
+    assert "errors" not in answer, answer
+    [hit] = answer["data"]["whoElseUses"]
+    said = hit["party"]["nameStatement"]
+    assert said["facts"] == [{"property": NAME, "value": "Quayside Lamp Works Limited"}]
+    assert [(s["graph"], s["title"]) for s in said["sources"]] == [
+        (f"{GRAPH}st66-tmview-gb-applicant", GB_APPLICANT.name)
+    ]
+    assert {s["graph"] for s in hit["sources"]} == {
+        f"{GRAPH}st66-tmview-gb-mark",
+        f"{GRAPH}st66-tmview-gb-applicant",
+    }
+    assert {
+        "subject": said["subject"],
+        "sources": [{"graph": f"{GRAPH}st66-tmview-gb-applicant"}],
+    } in (hit["statements"])

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kg import KnowledgeGraph, Settings
-from kg.analysis.model import Cited
+from kg.analysis.model import Cited, CompetingClaim
 from kg.analysis.service import Analyst
 from tests.conftest import DATA, run_kg
 from tests.provenance_support import check_answer, check_statement
@@ -113,10 +113,15 @@ def _names(sources: tuple) -> set[str]:
 
 def test_sinnet_ningxia_use_is_undated_and_nwcd_dates_its_own(analyst: Analyst) -> None:
     finding = analyst.priority("AWS", 42, "CN")
-    ningxia = {
-        (c.party.name, c.date): _names(c.sources)
-        for c in finding.competing_claims
-        if "Ningxia" in c.description
+    claims = [c for c in finding.competing_claims if "Ningxia" in c.description]
+    ningxia = {  # what each source says of the use (not of the names shown)
+        (c.party.name, c.date): {
+            g.removeprefix(GRAPH)
+            for s in c.statements
+            if s.subject not in _party_ids(c)
+            for g in (*s.sources, *s.identities)
+        }
+        for c in claims
     }
     assert ningxia == {
         ("Beijing Sinnet Technology Co., Ltd.", None): {
@@ -127,9 +132,37 @@ def test_sinnet_ningxia_use_is_undated_and_nwcd_dates_its_own(analyst: Analyst) 
             "curation/aws-enterprise-strategy-blog"
         },
     }
+    for claim in claims:  # the names shown (the operator, Amazon), each from its sources
+        named = {
+            s.subject: _names_of(s) for s in claim.statements if s.subject in _party_ids(claim)
+        }
+        assert named[claim.party.id] == _names_of(claim.party.name_statement)
+        assert set(named) == _party_ids(claim)
+        assert _names(claim.sources) == {
+            g.removeprefix(GRAPH) for s in claim.statements for g in (*s.sources, *s.identities)
+        }
     hits = analyst.who_else_uses("AWS", nice_class=42, jurisdiction="CN")
     nwcd = next(h for h in hits if h.party.name.startswith("Ningxia"))
-    assert "aws-trademark-article" not in _names(nwcd.sources)  # the article never names NWCD
+    about_nwcd = [
+        s for s in nwcd.statements if nwcd.party.id in (s.subject, *dict(s.facts).values())
+    ]
+    assert about_nwcd and all(  # the article never names NWCD
+        "aws-trademark-article" not in _names_of(s) for s in about_nwcd
+    )
+    assert _names_of(nwcd.party.name_statement) == {"curation/aws-enterprise-strategy-blog"}
+
+
+def _party_ids(claim: CompetingClaim) -> set[str]:
+    """The party of a claim and the brand owner its use is operated for."""
+    behalf = [
+        value for s in claim.statements for prop, value in s.facts if prop == TM + "onBehalfOf"
+    ]
+    return {claim.party.id, *behalf}
+
+
+def _names_of(statement: Cited | None) -> set[str]:
+    assert statement is not None
+    return {g.removeprefix(GRAPH) for g in statement.sources}
 
 
 def test_a_use_with_no_place_is_not_a_use_in_cn(analyst: Analyst) -> None:

@@ -140,6 +140,28 @@ def test_a_value_too_deep_for_a_field_is_refused() -> None:
         Sharing(KINDS).loads(_forged((1, (nested, "X"))))
 
 
+def _named(n: int) -> PartyRef:
+    said = Cited(f"urn:party:{n}", (("https://schema.org/name", f"Party {n}"),), ("urn:g",))
+    return PartyRef(id=f"urn:party:{n}", name=f"Party {n}", name_statement=said)
+
+
+def test_a_shared_value_holding_another_is_built_once_across_chunks() -> None:
+    writing = Sharing(KINDS)
+    chunks = [((_named(1), _named(1).name_statement),), ((_named(2), _named(1)),)]
+    data = [writing.dumps(chunk) for chunk in chunks]
+    reading = Sharing(KINDS)
+    first, second = (reading.loads(one) for one in data)
+    assert [first, second] == chunks
+    assert second[0][1] is first[0][0]  # party 1, in two chunks
+    assert first[0][0].name_statement is first[0][1]  # its statement, one value
+
+
+def test_a_value_in_a_field_not_built_as_a_shared_value_is_refused() -> None:
+    said = Cited("urn:party:1", (("https://schema.org/name", "X"),), ("urn:g",))
+    fields = ("urn:party:1", "X", (), (), (), None, said)  # PartyRef's, a Cited pickled whole
+    with pytest.raises(pickle.UnpicklingError):
+        Sharing(KINDS).loads(_forged((0, fields)))
+
 
 def test_a_schema_that_does_not_make_the_columns_named_is_a_mistake(tmp_path) -> None:
     from kg.analysis.signed_rows import RowsFile

@@ -75,6 +75,7 @@ from kg.analysis.model import (
     HoldingKind,
     PartyRef,
     SourceRef,
+    name_statements,
     source_refs,
 )
 from kg.analysis.resolution import name_match
@@ -481,7 +482,14 @@ def _per_rights(
         reasons = list(best.reasons)
         for other in others:  # their first reason, the marks compared, is the best's
             reasons += [r for r in other.reasons[1:] if r not in reasons]
-        statements = tuple(dict.fromkeys(s for pair in (best, *others) for s in pair.statements))
+        statements = tuple(
+            dict.fromkeys(
+                (
+                    *(s for pair in (best, *others) for s in pair.statements),
+                    *name_statements(*sides[0], *sides[1]),  # the co-owners' names too
+                )
+            )
+        )
         merged.append(
             dataclasses.replace(
                 best,
@@ -775,6 +783,8 @@ def _consider(
     statements = (*shown(left.statements, *_SHOWN), *shown(right.statements, *_SHOWN))
     if because is not None:  # what the graph's evidence for the match rests on
         statements = tuple(dict.fromkeys((*statements, *because.cited)))
+    named = name_statements(parties[left.party], parties[right.party])
+    statements = tuple(dict.fromkeys((*statements, *named)))  # and where the names are stated
     graphs = cited_graphs(statements)
     alike = name_match(parties[left.party].name, parties[right.party].name)
     if alike is not None:  # a typo or a variant of one owner's name, not two owners

@@ -27,6 +27,7 @@ from kg.analysis.mark_kinds import (
     with_goods_services_classes,
 )
 from kg.analysis.model import (
+    Cited,
     Holding,
     HoldingKind,
     MarkRef,
@@ -100,9 +101,11 @@ _LITERAL_FIELDS = frozenset(
     }
 )  # fmt: skip
 """Record fields whose values are literals (no node to depend on)."""
+_SCHEMA_NAME = "https://schema.org/name"
+_SCHEMA_ALTERNATE_NAME = "https://schema.org/alternateName"
 _PARTY_FIELDS = {
-    "https://schema.org/name": "name",
-    "https://schema.org/alternateName": "alias",
+    _SCHEMA_NAME: "name",
+    _SCHEMA_ALTERNATE_NAME: "alias",
     RDF_TYPE: "type",
     TM + "nationality": "country",
 }
@@ -347,13 +350,13 @@ class FactBase(BatchedLookups, TimelineFacts):
         merged) as the store states them."""
         members = {c: sorted(self.identities.members(c)) for c in canonicals}
         every = sorted({m for group in members.values() for m in group})
-        names: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+        names: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
         types: dict[str, set[str]] = defaultdict(set)
         countries: dict[str, set[str]] = defaultdict(set)
         for batch in batches(every):
             # every statement of the records, the four properties picked here: a UNION of
             # four patterns joined the VALUES four times (2.2x as long at 100,000 marks)
-            for subject, predicate, obj, _ in self.store.query(
+            for subject, predicate, obj, graph in self.store.query(
                 f"SELECT ?p ?q ?o ?g WHERE {{ VALUES ?p {{ {iri_values(batch)} }} "
                 "GRAPH ?g { ?p ?q ?o } }"
             ):
@@ -366,10 +369,11 @@ class FactBase(BatchedLookups, TimelineFacts):
                 elif kind == "country":
                     countries[party].add(value.rsplit("/", 1)[-1])
                 else:  # a name's language tag ("" for none, and for an IRI given as a name)
-                    names[party].append((kind, value, getattr(obj, "language", None) or ""))
+                    language = getattr(obj, "language", None) or ""
+                    names[party].append((kind, value, language, graph.value))
         read: dict[str, PartyRef] = {}
         for canonical, group in members.items():
-            read[canonical] = _party_ref(canonical, group, names, types)
+            read[canonical] = _party_ref(canonical, group, names, types, self.identities)
             found = sorted({c for iri in group for c in countries.get(iri, ())})
             if found:  # tm:nationality (several only when sources disagree: the first)
                 read[canonical] = dataclasses.replace(read[canonical], country=found[0])
@@ -1126,15 +1130,18 @@ class FactBase(BatchedLookups, TimelineFacts):
 def _party_ref(
     canonical: str,
     group: Sequence[str],
-    names: dict[str, list[tuple[str, str, str]]],
+    names: dict[str, list[tuple[str, str, str, str]]],
     types: dict[str, set[str]],
+    identities: Identities,
 ) -> PartyRef:
+    """The party of the records `group` (`canonical` first among them) from their `names`
+    ((kind, name, language tag, graph) per record) and `types`, its display name cited."""
     # The display name is an English (or untagged) name of the canonical record, the one most
     # sources state, then the longest (the fuller legal name); every other name is an alias.
     counts: dict[str, int] = defaultdict(int)
     everything: list[str] = []
     for iri in group:
-        for kind, name, lang in names.get(iri, []):
+        for kind, name, lang, _ in names.get(iri, []):
             everything.append(name)
             english = lang in ("", "en") or lang.startswith("en-")
             if kind == "name" and english:
@@ -1149,7 +1156,40 @@ def _party_ref(
     kinds = tuple(
         sorted({t for iri in group for t in types.get(iri, ()) if not t.startswith("http")})
     )
-    return PartyRef(id=canonical, name=display, aliases=aliases, iris=tuple(group), types=kinds)
+    return PartyRef(
+        id=canonical,
+        name=display,
+        aliases=aliases,
+        iris=tuple(group),
+        types=kinds,
+        name_statement=_name_statement(canonical, group, names, display, identities),
+    )
+
+
+def _name_statement(
+    canonical: str,
+    group: Sequence[str],
+    names: dict[str, list[tuple[str, str, str, str]]],
+    display: str,
+    identities: Identities,
+) -> Cited | None:
+    """The statement of the party's display name with every graph stating it of a record of
+    its group (schema:name, or schema:alternateName where no graph gives it as a name), and
+    the identity graphs of the records other than `canonical` it is stated of; None if no
+    graph states it (a party shown by its IRI)."""
+    stated: dict[str, dict[str, set[str]]] = {"name": defaultdict(set), "alias": defaultdict(set)}
+    for iri in group:
+        for kind, name, _, graph in names.get(iri, []):
+            if name == display:
+                stated[kind][graph].add(iri)
+    kind = "name" if stated["name"] else "alias"
+    graphs = stated[kind]
+    if not graphs:
+        return None
+    others = {iri for named in graphs.values() for iri in named if iri != canonical}
+    linked = {g for iri in others for g in identities.link_graphs(iri)}
+    prop = _SCHEMA_NAME if kind == "name" else _SCHEMA_ALTERNATE_NAME
+    return Cited(canonical, ((prop, display),), tuple(sorted(graphs)), tuple(sorted(linked)))
 
 
 def _holding_label(kind: str, row: dict[str, str | None]) -> str:

@@ -214,6 +214,19 @@ class PartyRef(Result):
     types: tuple[str, ...] = ()
     country: str | None = None
     """The party's tm:nationality as an ISO 3166-1 code (incorporation or nationality)."""
+    name_statement: Cited | None = None
+    """``name`` as its sources state it: ``((schema:name, name),)`` about ``id`` (or
+    ``schema:alternateName`` for a party named only so), citing every graph that states that
+    name of a record of the party's owl:sameAs group; None for a party no source names (its
+    ``name`` is then the end of its IRI). An answer showing the party cites it among its
+    statements (a register file may name an owner only by a key another file defines)."""
+
+
+def name_statements(*parties: PartyRef | None) -> tuple[Cited, ...]:
+    """The statements of the names of `parties` that sources state (`PartyRef.name_statement`),
+    once each, in their order: what an answer showing those parties cites for their names."""
+    found = (p.name_statement for p in parties if p is not None)
+    return tuple(dict.fromkeys(s for s in found if s is not None))
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ from kg.analysis.model import (
     PartyRef,
     PriorityFinding,
     SourceRef,
+    name_statements,
     source_refs,
 )
 from kg.analysis.registration_claims import (
@@ -178,7 +179,11 @@ def priority(
     winner_statements: tuple[Cited, ...] = ()
     winner_graphs: tuple[str, ...] = ()
     if winner is not None:
-        winner_statements, winner_graphs = _cited(winner[1], _date_property(winner[1], rule))
+        winner_statements, winner_graphs = _cited(
+            winner[1],
+            _date_property(winner[1], rule),
+            *(parties[iri] for iri in (*holders, winner[1].party)),
+        )
     explanation = (
         _explain(
             mark_text,
@@ -265,14 +270,21 @@ def _date_property(holding: Holding, rule: str | None) -> str | None:
 
 
 def _cited(
-    holding: Holding, date_property: str | None
+    holding: Holding, date_property: str | None, *parties: PartyRef
 ) -> tuple[tuple[Cited, ...], tuple[str, ...]]:
     """The statements a priority answer shows of a holding, and the graphs they cite: the
     holder, its number, place, classes and the date used, each from the sources that state
-    it, not every source of the record (issue 16)."""
+    it, not every source of the record (issue 16); and the names of the `parties` it
+    shows, from the sources that state them."""
     props = (*_SHOWN, date_property) if date_property else _SHOWN
     statements = shown(holding.statements, *props)
+    statements = tuple(dict.fromkeys((*statements, *name_statements(*parties))))
     return statements, cited_graphs(statements)
+
+
+def _behalf(holding: Holding, parties: Mapping[str, PartyRef]) -> tuple[PartyRef, ...]:
+    """The brand owner a use is operated on behalf of, if any (its name is shown)."""
+    return (parties[holding.on_behalf_of],) if holding.on_behalf_of else ()
 
 
 def _disagreement(
@@ -415,7 +427,8 @@ def _competing(
             if registered
             else "startDate"
         )
-        cited, graphs = _cited(holding, prop)
+        shown_parties = (parties[holding.party], *_behalf(holding, parties))
+        cited, graphs = _cited(holding, prop, *shown_parties)
         claim = CompetingClaim(
             party=parties[holding.party],
             basis=basis,
@@ -438,13 +451,14 @@ def _competing(
         if record.jurisdiction not in (None, jurisdiction):
             continue
         kind = record.kind.removesuffix("Claim").lower()
+        stated = (_claim_statement(record), *name_statements(parties[record.claimant]))
         claim = CompetingClaim(
             party=parties[record.claimant],
             basis=f"claim of {'first use' if kind == 'firstuse' else kind}",
             date=record.date,
             description=record.description,
-            sources=source_refs(sources, record.sources),
-            statements=(_claim_statement(record),),
+            sources=source_refs(sources, cited_graphs(stated)),
+            statements=stated,
             effective_basis="a claim the source reports: does not count",
         )
         listed.append((_date(record.date), claim))

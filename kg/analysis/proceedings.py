@@ -43,13 +43,17 @@ from typing import TYPE_CHECKING
 from kg.analysis.arguments import ArgumentError
 from kg.analysis.conflicts import conflict_rank
 from kg.analysis.dates import PartialDate
+from kg.analysis.holding_statements import cited_graphs
 from kg.analysis.lifecycle import on_date
 from kg.analysis.model import (
     CaseSummary,
     ConflictPair,
     Holding,
     PartyRef,
+    SourceRef,
     TimelineEntry,
+    name_statements,
+    source_refs,
 )
 from kg.analysis.proceeding_facts import (
     KINDS,
@@ -134,6 +138,7 @@ def proceeding_conflicts(
     jurisdiction: str | None = None,
     nice_class: int | None = None,
     min_score: float = 0.0,
+    known: Mapping[str, SourceRef] | None = None,
 ) -> list[ConflictPair]:
     """`conflicts` with every proceeding filed by `as_of` added as a conflict (or merged into
     the conflict already found for the same two parties and jurisdiction), highest risk first
@@ -146,7 +151,8 @@ def proceeding_conflicts(
     contested right is dead on `as_of` (an application refused after an upheld opposition, a
     registration cancelled), the conflict is left out, or with `include_lapsed` kept, marked
     lapsed, its reasons saying when and why the right ended. See the module docstring for
-    the score.
+    the score. `known` describes the graphs cited for the parties' names (graph IRI ->
+    `SourceRef`; a graph not in it is cited by its IRI alone).
     """
     merged = list(conflicts)
     # a conflict of co-owned rights stands for every pair of its holders: a proceeding
@@ -169,7 +175,9 @@ def proceeding_conflicts(
         if not pairs:
             continue
         # one conflict a proceeding, naming every plaintiff and holder (co-owners)
-        pair = _conflict(proceeding, *pairs[0], score, dead if lapsed else [], later=later)
+        pair = _conflict(
+            proceeding, *pairs[0], score, dead if lapsed else [], known or {}, later=later
+        )
         keys = _proceeding_keys(proceeding, pairs)
         slot = next((slots[key] for key in keys if key in slots), None)
         if slot is None:
@@ -292,6 +300,7 @@ def with_proceeding_conflicts(
         jurisdiction=jurisdiction,
         nice_class=nice_class,
         min_score=min_score,
+        known=facts.sources,
     )
 
 
@@ -405,6 +414,7 @@ def _conflict(
     holder: PartyRef,
     score: float,
     dead: Sequence[Holding],
+    known: Mapping[str, SourceRef],
     *,
     later: bool = False,
 ) -> ConflictPair:
@@ -446,6 +456,9 @@ def _conflict(
         number = right.registration_number or right.application_number
         what = f"No. {number}" if number else "the right"
         reasons.append(f"{right.mark.text!r} ({what}) lapsed{when}: {right.end_reason}")
+    named = name_statements(*plaintiffs, *holders)  # the names shown, with their sources
+    cited = {ref.graph: ref for ref in source_refs(known, cited_graphs(named))}
+    cited |= {ref.graph: ref for ref in proceeding.sources}
     return ConflictPair(
         parties=(plaintiff, holder),
         holders=(plaintiffs, holders),
@@ -459,10 +472,10 @@ def _conflict(
             proceeding.earlier_rights[0] if proceeding.earlier_rights else proceeding.id,
             proceeding.contested[0] if proceeding.contested else proceeding.id,
         ),
-        sources=proceeding.sources,
+        sources=tuple(cited[g] for g in sorted(cited)),
         lapsed=bool(dead),
         proceedings=(proceeding.id,),
-        statements=proceeding.statements,
+        statements=tuple(dict.fromkeys((*proceeding.statements, *named))),
     )
 
 

@@ -169,8 +169,10 @@ class Sharing:
     the frozen dataclasses `kinds` are pickled as persistent ids (their kind's place in `kinds`
     and their fields' values, pickle's ``persistent_id``), and `loads` builds each distinct
     value once for all the chunks one `Sharing` reads (``persistent_load``), as pickle builds
-    a dataclass (its fields set, ``__init__`` not run). A persistent id of any other shape, or
-    of a kind not in `kinds`, raises `pickle.UnpicklingError`.
+    a dataclass (its fields set, ``__init__`` not run). A field holds texts, numbers, truth
+    values or None, tuples of them, or a value of `kinds` built before it (a party's name
+    statement, a `Cited`). A persistent id of any other shape, or of a kind not in `kinds`,
+    raises `pickle.UnpicklingError`.
     """
 
     def __init__(self, kinds: tuple[type, ...]) -> None:
@@ -178,6 +180,9 @@ class Sharing:
         self._tags = {kind: tag for tag, kind in enumerate(kinds)}
         self._names = [tuple(field.name for field in dataclasses.fields(kind)) for kind in kinds]
         self._built: dict[tuple[int, tuple[object, ...]], object] = {}
+        self._made: set[int] = set()
+        """The ids of the values built (kept alive by `_built`): a field may hold one (a
+        party's name statement), checked already."""
 
     def dumps(self, rows: object) -> bytes:
         """`rows` pickled (highest protocol), values of `kinds` by their fields."""
@@ -204,7 +209,7 @@ class Sharing:
             and 0 <= found[0] < len(self.kinds)
             and isinstance(found[1], tuple)
             and len(found[1]) == len(self._names[found[0]])
-            and _flat(found[1], _FIELD_DEPTH + 1)
+            and all(id(v) in self._made or _flat(v, _FIELD_DEPTH) for v in found[1])
         ):
             raise pickle.UnpicklingError("a shared value of no kind this file keeps")
         built = self._built.get(found)  # type: ignore[call-overload]
@@ -215,6 +220,7 @@ class Sharing:
         for name, value in zip(self._names[tag], values, strict=True):
             object.__setattr__(built, name, value)
         self._built[found] = built
+        self._made.add(id(built))
         return built
 
 

@@ -21,6 +21,7 @@ from kg.analysis.model import (
     MarkUsage,
     PartyRef,
     SourceRef,
+    name_statements,
     source_refs,
 )
 from kg.analysis.similarity import MarkSimilarity
@@ -236,11 +237,16 @@ def _merged_usage(
         ((PartialDate.try_parse(h.ended), h.ended, h.end_reason) for h in holdings if h.lapsed),
         key=lambda e: (e[0] is not None, e[0] or PartialDate(0)),
     )
+    party = parties[first.party]
+    on_behalf_of = parties[first.on_behalf_of] if first.on_behalf_of else None
+    named = name_statements(party, on_behalf_of)
+    statements.update(dict.fromkeys(named))
+    graphs.update(cited_graphs(named))
     return MarkUsage(
-        party=parties[first.party],
+        party=party,
         mark=first.mark,
         kind=first.kind,
-        on_behalf_of=parties[first.on_behalf_of] if first.on_behalf_of else None,
+        on_behalf_of=on_behalf_of,
         classes=_ordered(classes),
         class_relatedness=best,
         jurisdiction=first.jurisdiction,
@@ -274,11 +280,14 @@ def _usage_of_one(
     earliest = PartialDate.try_parse(holding_since(holding))
     end = PartialDate.try_parse(holding.end_date)
     since_graphs = since_sources(holding) if earliest is not None else ()  # sorted, distinct
+    party = parties[holding.party]
+    on_behalf_of = parties[holding.on_behalf_of] if holding.on_behalf_of else None
+    named = name_statements(party, on_behalf_of)
     return MarkUsage(
-        party=parties[holding.party],
+        party=party,
         mark=holding.mark,
         kind=holding.kind,
-        on_behalf_of=parties[holding.on_behalf_of] if holding.on_behalf_of else None,
+        on_behalf_of=on_behalf_of,
         classes=_ordered(set(holding.classes)),
         class_relatedness=strength,
         jurisdiction=holding.jurisdiction,
@@ -287,12 +296,12 @@ def _usage_of_one(
         similarity=round(similarity.score, 4),
         reasons=(*similarity.reasons, note) if note else similarity.reasons,
         holdings=(holding.id,),
-        sources=source_refs(sources, _ordered(set(holding.sources))),
+        sources=source_refs(sources, _ordered({*holding.sources, *cited_graphs(named)})),
         status=holding.status or None,
         lapsed=holding.lapsed,
         ended=holding.ended if holding.lapsed else None,
         end_reason=holding.end_reason if holding.lapsed else None,
-        statements=tuple(dict.fromkeys(holding.statements)),
+        statements=tuple(dict.fromkeys((*holding.statements, *named))),
         since_sources=source_refs(sources, since_graphs),
         **usage_kind_fields((holding,)),  # type: ignore[arg-type]
     )

@@ -134,6 +134,7 @@ class Party:
         description="the party's country (tm:nationality): where a company is incorporated, "
         "of which a person is a national",
     )
+    said: strawberry.Private[model.Cited | None] = None
 
     @classmethod
     def of(cls, ref: model.PartyRef) -> Party:
@@ -144,7 +145,19 @@ class Party:
             iris=list(ref.iris),
             types=list(ref.types),
             country=Jurisdiction.of(ref.country),
+            said=ref.name_statement,
         )
+
+    @strawberry.field(
+        description="`name` as its sources state it (schema:name, or schema:alternateName for "
+        "a party named only so), with every source stating it; null when no source names the "
+        "party (its name is then the end of its IRI)"
+    )
+    async def name_statement(self, info: Info) -> Statement | None:
+        if self.said is None:
+            return None
+        refs = await info.context.loaders.sources.load(self.id)
+        return statements_of((self.said,), refs)[0]
 
     @strawberry.field(
         description="Registrations the party owns (alone or with co-owners), each once."
