@@ -124,6 +124,7 @@ class TM(DefinedNamespace):
     assignee: URIRef
     conveyanceText: URIRef
     recordalDate: URIRef
+    dateIsUpperBound: URIRef
     nationality: URIRef
     representative: URIRef
     # section B: regional and international rights (EM, BX, OA, WO designations)

@@ -485,7 +485,7 @@ def test_the_real_ukipo_pair_cites_each_file(disk_graph: KnowledgeGraph) -> None
 US_SERIAL = "us-90000001"
 
 
-def st66_us(when: str | None, status: str = "800") -> str:
+def st66_us(when: str | None, status: str = "800", status_date: str | None = "2020-01-14") -> str:
     """USPTO TSDR-style ST.66 of serial 90000001 (uspto-daily-sample.xml's first case)."""
     body = (
         "<TradeMarkDetails><TradeMark><RegistrationOfficeCode>US</RegistrationOfficeCode>"
@@ -494,8 +494,8 @@ def st66_us(when: str | None, status: str = "800") -> str:
         "<RegistrationNumber>6001234</RegistrationNumber>"
         "<RegistrationDate>2020-01-14</RegistrationDate>"
         f"<MarkCurrentStatusCode>{status}</MarkCurrentStatusCode>"
-        "<MarkCurrentStatusDate>2020-01-14</MarkCurrentStatusDate>"
-        "<WordMarkSpecification><MarkVerbalElementText>NORTHWIND LANTERN"
+        + (f"<MarkCurrentStatusDate>{status_date}</MarkCurrentStatusDate>" if status_date else "")
+        + "<WordMarkSpecification><MarkVerbalElementText>NORTHWIND LANTERN"
         "</MarkVerbalElementText></WordMarkSpecification>"
         "<GoodsServicesDetails><GoodsServices><ClassDescriptionDetails><ClassDescription>"
         "<ClassNumber>011</ClassNumber></ClassDescription></ClassDescriptionDetails>"
@@ -663,6 +663,60 @@ def test_an_undated_file_is_current_over_what_came_before(
     assert current_graphs(disk_graph, US_SERIAL) == {"tsdr-90000001-old"}
     assert import_registry(disk_graph, [same_day["undated"]]).quads_added == 0
     assert current_graphs(disk_graph, US_SERIAL) == {"tsdr-90000001-old"}
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "current", "counts"),
+    [
+        # one status date: one state (TSDR's ST.66 and ST.96 of one download), both current
+        (("700", "2020-01-14"), ("700", "2020-01-14"), {"a", "b"}, (0, 0)),
+        (("700", "2020-01-14"), ("800", "2020-01-14"), {"a", "b"}, (0, 0)),  # disagreeing
+        # a later status date: the state after that change, the other taken before it
+        (("700", "2020-01-14"), ("800", "2021-03-02"), {"b"}, (1, 0)),
+        (("800", "2021-03-02"), ("700", "2020-01-14"), {"a"}, (0, 1)),  # older: history at once
+        # a side with no status date: nothing to compare, the later import is current
+        (("700", None), ("800", "2020-01-14"), {"b"}, (1, 0)),
+        (("700", "2021-03-02"), ("800", None), {"b"}, (1, 0)),
+    ],
+)
+def test_undated_states_are_ordered_by_their_status_dates(
+    disk_graph: KnowledgeGraph,
+    tmp_path: Path,
+    first: tuple[str, str | None],
+    second: tuple[str, str | None],
+    current: set[str],
+    counts: tuple[int, int],
+) -> None:
+    """Two files stating serial 90000001 with no record date (TSDR status downloads): their
+    status dates stand for record dates where both give one (docs/registry-import.md)."""
+    a = write(tmp_path, "a.xml", st66_us(None, *first))
+    b = write(tmp_path, "b.xml", st66_us(None, *second))
+    import_registry(disk_graph, [a])
+    report = import_registry(disk_graph, [b])
+    assert (report.history, report.older) == counts
+    assert current_graphs(disk_graph, US_SERIAL) == current
+    assert version_graphs(disk_graph, US_SERIAL) == {"a", "b"} - current
+    again = import_registry(disk_graph, [a, b])  # importing both again changes nothing
+    assert (again.quads_added, again.history) == (0, 0)
+    analyst = Analyst(disk_graph)
+    found = analyst.who_else_uses("NORTHWIND LANTERN", 11)
+    assert check_answer(disk_graph, analyst.facts, found) == []
+    [hit] = found
+    held = [s for s in hit.statements if s.subject == f"{REG}{US_SERIAL}"]
+    assert {g.removeprefix(GRAPH) for s in held for g in s.sources} == current
+    # the owner's name is no part of a state: every file naming it is cited for it
+    assert hit.party.name_statement in hit.statements
+
+
+def test_one_import_of_both_twins_keeps_both_current(
+    disk_graph: KnowledgeGraph, tmp_path: Path
+) -> None:
+    """The two files in one `kg import` (one transaction): as in two imports."""
+    a = write(tmp_path, "a.xml", st66_us(None, "700", "2020-01-14"))
+    b = write(tmp_path, "b.xml", st66_us(None, "700", "2020-01-14"))
+    report = import_registry(disk_graph, [a, b])
+    assert (report.records, report.history, report.older) == (2, 0, 0)
+    assert current_graphs(disk_graph, US_SERIAL) == {"a", "b"}
 
 
 def test_graphql_cites_the_party_file_for_the_owner_s_name(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from kg import KnowledgeGraph, ParseError
+from kg.analysis.service import Analyst
 from kg.registries.importer import detect_registry_format, import_registry, read_registry
 from kg.registries.records import RegistryRecord, RowErrors
 from kg.registries.st96 import read_st96
@@ -31,6 +32,7 @@ needs_real = pytest.mark.skipif(
     not REAL_ST96.is_file(), reason=f"the real register files are not there ({REAL})"
 )
 REG = "https://w3id.org/tmkg/id/registration/"
+IMPORT_GRAPH = "https://w3id.org/tmkg/id/graph/import/"
 
 
 def records(path: Path, jurisdiction: str | None = None) -> dict[str, RegistryRecord]:
@@ -419,17 +421,23 @@ def test_the_real_uspto_st96_file_reads_as_the_file_says() -> None:
 def test_the_st66_and_st96_twins_name_one_registration_with_agreeing_facts(
     disk_graph: KnowledgeGraph,
 ) -> None:
-    """Both name us-87881347; the later import (ST.96) states its current facts, the ST.66
-    file's state stays as a version of it; their core facts agree."""
-    import_registry(disk_graph, [REAL_ST66, REAL_ST96])
+    """Both name us-87881347 and neither is dated (TSDR gives no transaction date): their
+    status date is one (2018-08-27), so both states are current (one download in two
+    formats, `kg.registries.versions`), each file cited for the facts it states; their core
+    facts agree."""
+    report = import_registry(disk_graph, [REAL_ST66, REAL_ST96])
+    assert (report.history, report.older) == (0, 0)
     current = f"{REG}us-87881347"
     rows = disk_graph.query(
         f"SELECT ?node ?g WHERE {{ GRAPH ?g {{ ?node tm:mark ?m }} "
         f"FILTER(?node = <{current}> || EXISTS {{ ?node dcterms:isVersionOf <{current}> }}) }}"
     )
     named = {str(r["g"].value).rsplit("/", 1)[1]: str(r["node"].value) for r in rows}
-    assert named["uspto-tsdr-sn87881347-ST96"] == current
-    assert set(named) == {"uspto-tsdr-sn87881347-ST66", "uspto-tsdr-sn87881347-ST96"}
+    assert named == {
+        "uspto-tsdr-sn87881347-ST66": current,
+        "uspto-tsdr-sn87881347-ST96": current,
+    }
+    graphs = [f"{IMPORT_GRAPH}{stem}" for stem in sorted(named)]
     for path in (
         "tm:mark/tm:text",
         "tm:owner/schema:name",
@@ -441,11 +449,19 @@ def test_the_st66_and_st96_twins_name_one_registration_with_agreeing_facts(
         "tm:niceClass",
         "tm:markFeature",
         "tm:markDisclaimer",
+        "tm:statusCode",  # ST.66 states the USPTO code as its status, ST.96 as its status code
     ):
         found = [
-            {str(r["v"].value) for r in disk_graph.query(f"SELECT ?v WHERE {{ <{n}> {path} ?v }}")}
-            for n in named.values()
+            {
+                str(r["v"].value)
+                for r in disk_graph.query(
+                    f"SELECT ?v WHERE {{ GRAPH <{g}> {{ <{current}> {path} ?v }} }}"
+                )
+            }
+            for g in graphs
         ]
         assert found[0] and found[0] == found[1], (path, found)
-    # ST.66 states the USPTO code as its status, ST.96 as its status code
-    assert values(disk_graph, "us-87881347", "tm:statusCode") == ["680"]
+    assert values(disk_graph, "us-87881347", "tm:statusCode") == ["680", "680"]  # per graph
+    analyst = Analyst(disk_graph)
+    [hit] = analyst.who_else_uses("BURGER ADDICT", 43)
+    assert {s.graph for s in hit.sources} == set(graphs)  # both files state the application

@@ -571,6 +571,32 @@ def test_the_timeline_names_the_applicant_as_filer(
         assert filing.startswith(f"{party} files application No. {filed} for ")
 
 
+def test_a_change_dated_by_a_bound_says_so_in_the_graph_and_every_answer(
+    owners_graph: KnowledgeGraph,
+) -> None:
+    """Every change a daily file dates by a bound (publication, registration, transaction
+    date, a recorded assignment) took effect on or before that day: the graph says so
+    (tm:dateIsUpperBound), and a former owner's hit, the timeline and GraphQL's type say "on
+    or before", never "on" (a trial read "assigned on 1989-11-27" of a change the USPTO's
+    file dates only by its publication)."""
+    rows = list(
+        owners_graph.query(
+            "SELECT ?c ?b WHERE { ?c a/rdfs:subClassOf* tm:OwnershipChange ; tm:date ?d "
+            "OPTIONAL { ?c tm:dateIsUpperBound ?b } }"
+        )
+    )
+    assert len(rows) >= 8
+    assert {str(r["b"].value) if r["b"] else None for r in rows} == {"true"}
+    analyst = Analyst(owners_graph)
+    former = [u for u in analyst.who_else_uses("BRISKWATER", include_lapsed=True) if u.lapsed]
+    assert former and all(
+        u.end_reason == f"no longer the owner: assigned on or before {u.ended}" for u in former
+    )
+    said = [e.description for e in analyst.timeline(party="BRISKWATER SPRINGS LLC")]
+    assigned = [d for d in said if " assigns " in d]
+    assert assigned and all(d.endswith("; it took effect on or before that day") for d in assigned)
+
+
 def test_a_change_with_no_date_to_bound_it_is_left_undated_with_a_warning(
     tmp_path: Path,
 ) -> None:

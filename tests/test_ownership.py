@@ -39,7 +39,8 @@ WHO = """query($asOf: Date, $lapsed: Boolean) {
 REGISTRATION = """{ mark(text: "MADISON SQUARE GARDEN") { registrations {
   owner { name }
   ownersOverTime { party { name } since until
-                   acquiredBy { kind date conveyance assignors { name } sources { graph } } }
+                   acquiredBy { kind date dateIsUpperBound conveyance assignors { name }
+                                sources { graph } } }
   ownershipChanges { kind date }
   representatives { name types }
 } } }"""
@@ -91,6 +92,8 @@ def test_a_former_owner_is_listed_only_on_request_until_it_assigned(graph: Knowl
     hits = Analyst(graph).who_else_uses(MSG, 41, "US", as_of="2024", include_lapsed=True)
     [sports] = [h for h in hits if h.party.name == SPORTS]
     assert "assigned on 2020-09-16" in sports.end_reason  # type: ignore[operator]
+    [merged] = [h for h in hits if h.party.name == ORIGINAL]  # by 1986: a bound, said so
+    assert merged.end_reason == "no longer the owner: merged into another entity on or before 1986"
     [holder] = [h for h in hits if h.party.name == HOLDINGS]
     assert ASSIGNMENTS in {s.graph for s in holder.sources}  # the change's record is cited
 
@@ -229,6 +232,8 @@ def test_graphql_owners_over_time_and_representatives(graphql: str) -> None:
         (GROUP, "2020-09-16", "2023-05-03"),
         (HOLDINGS, "2023-05-03", None),
     ]
+    # the merger's year is only the latest it may have taken effect (tm:dateIsUpperBound)
+    assert [p["acquiredBy"]["dateIsUpperBound"] for p in periods[1:3]] == [True, False]
     last = periods[-1]["acquiredBy"]
     assert (last["kind"], last["date"], last["assignors"]) == (
         "Assignment",
@@ -255,6 +260,23 @@ def test_an_ownership_change_needs_a_date_and_a_new_owner(tmp_path: Path) -> Non
     result = run_kg("validate", bad)
     assert result.returncode != 0
     assert "an ownership change needs a tm:date" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "bound",
+    ['"yes"', '"1986"^^xsd:gYear', "true, false", "<https://w3id.org/tmkg/id/x>"],
+)
+def test_a_date_bound_is_one_truth_value(tmp_path: Path, bound: str) -> None:
+    bad = tmp_path / "bound.trig"
+    bad.write_text(
+        FIXTURE.read_text(encoding="utf-8").replace(
+            "tm:dateIsUpperBound true ;", f"tm:dateIsUpperBound {bound} ;"
+        ),
+        encoding="utf-8",
+    )
+    result = run_kg("validate", bad)
+    assert result.returncode != 0
+    assert "tm:dateIsUpperBound must be one xsd:boolean" in result.stdout + result.stderr
 
 
 def test_the_chain_of_title_query(graph: KnowledgeGraph) -> None:

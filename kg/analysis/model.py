@@ -618,6 +618,14 @@ class OwnershipChange(Result):
     conveyance: str | None = None
     recorded: str | None = None
     sources: tuple[str, ...] = ()
+    date_bound: bool = False
+    """`date` is only the latest day the change may have taken effect (`tm:dateIsUpperBound`:
+    the office's record shows it had by then); `on` words it."""
+
+    @property
+    def on(self) -> str:
+        """When it took effect, in words: "on 2023-05-03", "on or before 1989-11-27"."""
+        return f"on or before {self.date}" if self.date_bound else f"on {self.date}"
 
 
 @dataclass(frozen=True)

@@ -192,7 +192,7 @@ def owners_on(
                         statements=ended_by,
                         lapsed=True,
                         ended=period.until,
-                        end_reason=f"no longer the owner: {verb} on {period.until}",
+                        end_reason=f"no longer the owner: {verb} {change.on}",
                     )
                 )
     return result

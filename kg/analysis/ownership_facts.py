@@ -123,6 +123,7 @@ def ownership_changes(
                 conveyance=min(values["conveyanceText"]) if values.get("conveyanceText") else None,
                 recorded=_earliest(values.get("recordalDate")),
                 sources=tuple(sorted(change["graphs"])),
+                date_bound=bool({"true", "1"} & values.get("dateIsUpperBound", set())),
             )
         )
     for changes in result.values():
@@ -164,19 +165,21 @@ def _earliest(values: set[str] | None) -> str | None:
 def describe_changes(facts: FactBase, events: Sequence[str]) -> dict[str, str]:
     """A line for each recorded change among `events` (others left out), for timelines:
     "MSG SPORTS & ENTERTAINMENT, LLC assigns registration No. 0835284 of 'MADISON SQUARE
-    GARDEN' (US) to MSG ENTERTAINMENT GROUP, LLC"."""
+    GARDEN' (US) to MSG ENTERTAINMENT GROUP, LLC", and where its date is only a bound
+    (`tm:dateIsUpperBound`), "…; it took effect on or before that day"."""
     kinds = " ".join(f"<{TM}{k}>" for k in CHANGE_KINDS)
     lines: dict[str, str] = {}
     for batch in batches(list(events)):
         rows = facts.select(
-            f"""SELECT ?e ?type ?r ?role ?p ?number ?serial ?text ?j WHERE {{
+            f"""SELECT ?e ?type ?r ?role ?p ?number ?serial ?text ?j ?bound WHERE {{
                   VALUES ?e {{ {iri_values(batch)} }} VALUES ?type {{ {kinds} }}
                   ?e a ?type ; <{TM}registration> ?r .
                   OPTIONAL {{ ?e ?role ?p FILTER(?role IN (<{TM}assignor>, <{TM}assignee>)) }}
                   OPTIONAL {{ ?r <{TM}registrationNumber> ?number }}
                   OPTIONAL {{ ?r <{TM}applicationNumber> ?serial }}
                   OPTIONAL {{ ?r <{TM}mark>/<{TM}text> ?text }}
-                  OPTIONAL {{ ?r <{TM}jurisdiction> ?j }} }}"""
+                  OPTIONAL {{ ?r <{TM}jurisdiction> ?j }}
+                  OPTIONAL {{ ?e <{TM}dateIsUpperBound> ?bound }} }}"""
         )
         found: dict[str, dict] = {}
         for row in rows:
@@ -184,6 +187,7 @@ def describe_changes(facts: FactBase, events: Sequence[str]) -> dict[str, str]:
                 row["e"],  # type: ignore[arg-type]
                 {"kinds": set(), "assignor": set(), "assignee": set(), "what": set()},
             )
+            event["bound"] = event.get("bound") or row["bound"] in ("true", "1")
             event["kinds"].add(row["type"].removeprefix(TM))  # type: ignore[union-attr]
             if row["role"]:
                 event[row["role"].removeprefix(TM)].add(row["p"])
@@ -198,7 +202,9 @@ def describe_changes(facts: FactBase, events: Sequence[str]) -> dict[str, str]:
                 for role in ("assignor", "assignee")
             }
             what = max(event["what"], key=lambda w: (len(w), w))
-            lines[iri] = _line(_most_specific(event["kinds"]), names, what)
+            line = _line(_most_specific(event["kinds"]), names, what)
+            bound = "; it took effect on or before that day" if event["bound"] else ""
+            lines[iri] = line + bound
     return lines
 
 

@@ -602,9 +602,17 @@ def _explain(
         via = f" (through {parties[holding.party].name})" if holding.on_behalf_of else ""
         how = f"{holder}{via} used it first: {_describe(holding, mark_text)}, since {date}"
     if _successor(holding, date):  # a successor counts its predecessors' date
+        acquired = next(
+            (
+                change.on
+                for change in holding.ownership
+                if change.date == holding.owner_since and holding.party in change.assignees
+            ),
+            f"on {holding.owner_since}",
+        )
         how = (
             f"{how}, through its predecessors in title: the right passed to it by a recorded "
-            f"change of owner on {holding.owner_since}, and their earlier date with it"
+            f"change of owner {acquired}, and their earlier date with it"
         )
     if (covered := route_note(holding, jurisdiction)) is not None:
         how = f"{how}; it {covered}"  # an earlier right there though not national

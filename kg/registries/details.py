@@ -53,6 +53,7 @@ _SKOS = "http://www.w3.org/2004/02/skos/core#"
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _NAME = ox.NamedNode("https://schema.org/name")
 _DESCRIPTION = ox.NamedNode("http://purl.org/dc/terms/description")
+_TRUE = ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
 # USPTO Design Search Code Manual ("Design Codes"): category 01-29, division, section
 _DESIGN_CODE = re.compile(r"(0[1-9]|1[0-9]|2[0-9])(\.?)([0-9]{2})\2([0-9]{2})")
 _SAFE = "-._~"
@@ -76,6 +77,7 @@ _T = {
         *("ProsecutionEvent", "registration", "date", "eventCode", "eventKind"),
         *("Assignment", "Merger", "NameChange", "SecurityInterest", "assignor", "assignee"),
         *("recordalDate", "conveyanceText", "designation", "Designation", "jurisdiction"),
+        "dateIsUpperBound",
         *("designationDate", "status", "statusDate"),
     )
 }
@@ -323,13 +325,16 @@ def _ownership_change(
     graph: ox.NamedNode,
 ) -> list[ox.Quad]:
     """A recorded change (docs/ontology.md "Owners over time"). Its ``tm:date`` is the day it
-    took effect; where the file gives only the day the office recorded it, that day (the
-    change had taken effect by then), so the chain of title can place it."""
+    took effect; where the file gives only the day the office recorded it, or a day it had
+    taken effect by (`OwnershipChange.date_bound`), that day, so the chain of title can place
+    it, with ``tm:dateIsUpperBound true``."""
     cls = _CHANGE_CLASSES.get(change.kind)
     security = change.kind == "security-interest"
     date = change.date or change.recordal_date
     if cls is None or (not security and (not change.assignees or date is None)):
         return []
+    # the day it was recorded, or a bound, stands for the day it took effect: it had by then
+    bound = date is not None and (change.date_bound or change.date is None)
     content = "\n".join(
         (
             change.kind,
@@ -353,6 +358,7 @@ def _ownership_change(
         ("date", date),
         ("recordalDate", change.recordal_date),
         ("conveyanceText", ox.Literal(change.conveyance_text) if change.conveyance_text else None),
+        ("dateIsUpperBound", _TRUE if bound else None),
     ):
         if value is not None:
             quads.append(ox.Quad(iri, _T[term], value, graph))

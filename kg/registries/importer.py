@@ -50,6 +50,7 @@ from kg.registries.versions import (
     make_history,
     newer,
     newer_or_same,
+    state_dates,
     version_quads,
     was_replaced,
 )
@@ -352,7 +353,8 @@ class _Run:
             if stated is None or errors:
                 continue  # read on, to report every bad value; nothing more is written
             registration = mapper.registration(record)
-            if not self.current(sink, registration, mapper.target, record.as_of):
+            dated = (record.as_of, record.status_date)
+            if not self.current(sink, registration, mapper.target, dated):
                 self.older += 1
                 owned = {q.object for q in stated if q.predicate in OWNED_LINKS}
                 stated = list(version_quads(stated, registration, mapper.target, owned))
@@ -380,24 +382,28 @@ class _Run:
         sink: Sink,
         registration: ox.NamedNode,
         graph: ox.NamedNode,
-        as_of: ox.Literal | None,
+        dated: tuple[ox.Literal | None, ox.Literal | None],
     ) -> bool:
-        """Whether a record of `registration` dated `as_of`, from `graph`, is a current state
-        (`kg.registries.versions`): only a strictly later record date (or, undated, a later
-        import) replaces a current state, which becomes history; states of the same record
-        date are all current; a record older than a current state is history at once. A graph
-        whose state was already replaced stays history when it is imported again (unless it
-        is now newer than every current state), so importing a file twice changes nothing."""
+        """Whether a record of `registration` with `dated` (its record date and status date),
+        from `graph`, is a current state (`kg.registries.versions`): only a strictly later
+        record date (or, with neither record dated, a later status date; undated, a later
+        import) replaces a current state, which becomes history; states of the same date are
+        all current; a record older than a current state is history at once. A graph whose
+        state was already replaced stays history when it is imported again (unless it is now
+        newer than every current state), so importing a file twice changes nothing."""
         if not is_import_graph(graph):
             return True  # a graph the user named: its facts add up, as `kg load`'s do
-        others = current_state(sink, registration, graph)
-        if any(not newer_or_same(as_of, date) for _, date in others):
+        others = [
+            (other, *state_dates(dated, (record, status)))
+            for other, record, status in current_state(sink, registration, graph)
+        ]
+        if any(not newer_or_same(new, old) for _, new, old in others):
             return False  # a current state is strictly newer: this one is history
-        stale = as_of is None or any(d is None or not newer(as_of, d) for _, d in others)
+        stale = any(new is None or old is None or not newer(new, old) for _, new, old in others)
         if others and stale and was_replaced(sink, registration, graph):
             return False
-        for other, date in others:
-            if newer(as_of, date):
+        for other, new, old in others:
+            if newer(new, old):
                 make_history(sink, registration, other)
                 self.history += 1
         return True

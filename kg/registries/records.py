@@ -128,6 +128,9 @@ class OwnershipChange:
     assignors: tuple[Owner, ...] = ()
     date: ox.Literal | None = None
     """The day the change took effect (`tm:date`)."""
+    date_bound: bool = False
+    """`date` is only the latest day it may have taken effect (the office's record shows it
+    had by then: `tm:dateIsUpperBound`)."""
     recordal_date: ox.Literal | None = None
     conveyance_text: str | None = None
 

@@ -141,6 +141,7 @@ def owners_and_changes(
                 tuple(o for o, _ in after),
                 assignors=tuple(o for o, _ in before),
                 date=date,
+                date_bound=date is not None,  # a bound, never the day itself (`change_bound`)
                 recordal_date=recordal[0] if recordal is not None else None,
                 conveyance_text=f"{words}USPTO party type {later} ({party_type(later)}); {why}",
             )

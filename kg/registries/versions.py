@@ -16,9 +16,16 @@ import graph already states, the two states are compared by their record date
   (``id/registration/us-74800000``), which every analysis reads: each file is cited for what
   it states, and where they disagree the answer shows two statements, as for any two sources;
 - an **earlier** record date: the new state goes straight into history;
-- **undated** (either side has no record date: CSV rows, files without a transaction date):
-  nothing says which is newer, and the import's order is taken for time: the later import is
-  current (`newer`). Importing extracts oldest first keeps their history in order.
+- **undated on both sides** (no record date: a TSDR status download, which the USPTO gives
+  as ST.66 and as ST.96 with no transaction date) but both stating a status date
+  (`tm:statusDate`): the status dates stand for the record dates, as above. A state whose
+  status changed later is the newer one (the other was taken before that change, or it would
+  show it); the same status date says nothing more, and both states are current: TSDR's ST.66
+  and ST.96 twins of one download are one state in two formats, each cited (`state_dates`);
+- **undated** otherwise (either side has no record date and no status date to compare: CSV
+  rows, a dated file against an undated one): nothing says which is newer, and the import's
+  order is taken for time: the later import is current (`newer`). Importing extracts oldest
+  first keeps their history in order.
 
 So "what did the register say on date D" is the version (or current state) with the latest
 record date on or before D (``queries/register-history.rq``), and importing the same file
@@ -44,6 +51,7 @@ __all__ = [
     "make_history",
     "newer",
     "newer_or_same",
+    "state_dates",
     "version_iri",
     "version_quads",
     "was_replaced",
@@ -54,6 +62,7 @@ _IS_VERSION_OF = ox.NamedNode("http://purl.org/dc/terms/isVersionOf")
 _REGISTRATION = ox.NamedNode(f"{TM}Registration")
 _VERSION = ox.NamedNode(f"{TM}RegisterRecordVersion")
 _RECORD_DATE = ox.NamedNode(f"{TM}recordDate")
+_STATUS_DATE = ox.NamedNode(f"{TM}statusDate")
 OWNED_LINKS = frozenset(
     ox.NamedNode(f"{TM}{local}") for local in ("goodsServices", "priorityClaim", "designation")
 )
@@ -141,16 +150,44 @@ def _first_day(text: str) -> str:
 
 def current_state(
     states: RecordStates, registration: ox.NamedNode, graph: ox.NamedNode
-) -> list[tuple[ox.NamedNode, ox.Literal | None]]:
-    """The other import graphs that state `registration` as current, with their record date."""
+) -> list[tuple[ox.NamedNode, ox.Literal | None, ox.Literal | None]]:
+    """The other import graphs that state `registration` as current, with their record date
+    and status date (None where they state none)."""
     found = []
     for quad in states.quads(registration, _RDF_TYPE, _REGISTRATION, None):
         other = quad.graph_name
         if other == graph or not is_import_graph(other):
             continue
-        date = next(iter(states.quads(registration, _RECORD_DATE, None, other)), None)
-        found.append((other, date.object if date is not None else None))  # type: ignore[arg-type]
+        dates = (
+            next(iter(states.quads(registration, prop, None, other)), None)
+            for prop in (_RECORD_DATE, _STATUS_DATE)
+        )
+        record, status = (q.object if q is not None else None for q in dates)
+        found.append((other, record, status))  # type: ignore[arg-type]
     return found
+
+
+def state_dates(
+    new: tuple[ox.Literal | None, ox.Literal | None],
+    old: tuple[ox.Literal | None, ox.Literal | None],
+) -> tuple[ox.Literal | None, ox.Literal | None]:
+    """The dates two states of a record are compared by, from their (record date, status
+    date): the record dates where both have one; the status dates where neither has a record
+    date and both a status date; else (None, None): undated, the import's order decides.
+
+    >>> day = lambda text: ox.Literal(text, datatype=ox.NamedNode(
+    ...     "http://www.w3.org/2001/XMLSchema#date"))
+    >>> [d.value if d else None for d in state_dates(
+    ...     (None, day("2018-08-27")), (None, day("2018-08-06")))]
+    ['2018-08-27', '2018-08-06']
+    >>> state_dates((day("2025-01-07"), day("2018-08-27")), (None, day("2018-08-06")))
+    (None, None)
+    """
+    if new[0] is not None and old[0] is not None:
+        return new[0], old[0]
+    if new[0] is None and old[0] is None and new[1] is not None and old[1] is not None:
+        return new[1], old[1]
+    return None, None
 
 
 def make_history(states: RecordStates, registration: ox.NamedNode, graph: ox.NamedNode) -> None:

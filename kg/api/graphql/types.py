@@ -1091,7 +1091,14 @@ class OwnershipChange:
     kind: str = strawberry.field(
         description="Assignment, Merger, NameChange, OwnershipChange or SecurityInterest"
     )
-    date: str | None = strawberry.field(description="the day it took effect")
+    date: str | None = strawberry.field(
+        description="the day it took effect, or with dateIsUpperBound the latest day it may have"
+    )
+    date_is_upper_bound: bool = strawberry.field(
+        default=False,
+        description="true when `date` is only the latest day the change may have taken effect "
+        "(the office's record shows it had by then, tm:dateIsUpperBound)",
+    )
     recordal_date: str | None = strawberry.field(description="the day the office recorded it")
     conveyance: str | None = strawberry.field(description="the office's conveyance text")
     assignor_ids: strawberry.Private[tuple[str, ...]] = ()
@@ -1103,6 +1110,7 @@ class OwnershipChange:
             id=strawberry.ID(change.id),
             kind=change.kind,
             date=change.date,
+            date_is_upper_bound=change.date_bound,
             recordal_date=change.recorded,
             conveyance=change.conveyance,
             assignor_ids=change.assignors,
