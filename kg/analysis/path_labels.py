@@ -78,7 +78,8 @@ class PathLabels:
     ``nodes``: canonical IRI -> label; ``holdings``: (holding, holder) -> HoldingLabel;
     ``texts``: mark -> the statement of its text with the graphs stating it;
     ``kinds``: canonical IRI -> its tm: class ("Judgment", "Company"...); ``sources``: named
-    graph -> the source it is derived from.
+    graph -> the source it is derived from; ``named``: party -> the statement of the name
+    its label gives, with the graphs stating it (`PartyRef.name_statement`).
     """
 
     nodes: dict[str, str] = field(default_factory=dict)
@@ -86,6 +87,7 @@ class PathLabels:
     texts: dict[str, Cited] = field(default_factory=dict)
     kinds: dict[str, str] = field(default_factory=dict)
     sources: dict[str, SourceRef] = field(default_factory=dict)
+    named: dict[str, Cited] = field(default_factory=dict)
 
 
 def holding_label(holding: Holding, as_of: PartialDate | None = None) -> HoldingLabel:
@@ -173,7 +175,9 @@ def path_labels(facts: FactBase, nodes: Iterable[str], holdings: Iterable[str]) 
     found.kinds |= {n: k for n, k in kinds.items() if k}
     parties = {n for n, k in kinds.items() if k in _PARTY_KINDS}
     people = {p for v in values.values() for r in ("plaintiff", "defendant") for p in v.get(r, ())}
-    names = {p.id: p.name for p in facts.parties(parties | people).values()}
+    refs = facts.parties(parties | people).values()
+    names = {p.id: p.name for p in refs}
+    found.named = {p.id: p.name_statement for p in refs if p.name_statement is not None}
     proceedings = {p.id: p for p in read_proceedings(facts) if p.id in values}
     for node in sorted(others):
         if node in parties:

@@ -532,6 +532,10 @@ def explain(labels: PathLabels, link: Link, source: str, target: str) -> PathSte
         elif local in _BEFORE_OFFICE and labels.kinds.get(subject) in _PROCEEDINGS:
             template = _BEFORE_OFFICE[local]
         sentence = template.format(s=name(subject), o=name(obj))
+    # the names the sentence gives its parties, each from the graphs stating it
+    shown = (source, target, subject, obj, link.holder)
+    named = (labels.named[n] for n in dict.fromkeys(shown) if n in labels.named)
+    statements = tuple(dict.fromkeys((*statements, *named)))
     graphs = cited_graphs(statements)
     return PathStep(
         source=source,
