@@ -489,6 +489,32 @@ def test_a_number_beside_words_must_be_inside_too(a: str, b: str, contained: boo
         assert ("containment" in compare(left, right).reasons) is contained, (left, right)
 
 
+# A word of one or two letters is no element alone but still part of the mark a containment
+# must find whole (helper-120: XY YOGA scored 0.85 "containment" in PEGGYS YOGA HOUSE); the
+# English function words of schema/weak-words.csv (IS, MY, IT ...) are not.
+SHORT_WORDS_KEPT = [
+    ("XY YOGA", "PEGGYS YOGA HOUSE", False),
+    ("ZQ GOLF", "GOLF CLUB ROYALE", False),
+    ("TV GUIDE", "GUIDE STAR", False),
+    ("K SWISS", "SWISS ARMY", True),  # a lone letter: an initial, not part of the core
+    ("DR MARTENS", "MARTENS ROYAL HOUSE", False),
+    ("XY YOGA", "XY YOGA STUDIO", True),
+    ("K SWISS", "K SWISS CLASSIC", True),
+    ("GOLF", "ZQ GOLF", True),  # the shorter mark is whole inside; ZQ is what the other adds
+    ("MY CAFE", "CAFE ROMA", True),  # MY: a function word
+    ("IT GIRL", "GIRL POWER", True),
+    ("HUSTLE IS SOLD SEPARATELY", "HUSTLE SOLD SEPARATELY", True),  # a TTAB pair: IS
+]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "contained"), SHORT_WORDS_KEPT, ids=[f"{a}|{b}" for a, b, _ in SHORT_WORDS_KEPT]
+)
+def test_a_short_word_beside_words_must_be_inside_too(a: str, b: str, contained: bool) -> None:
+    for left, right in ((a, b), (b, a)):
+        assert ("containment" in compare(left, right).reasons) is contained, (left, right)
+
+
 # helper-109 F8: MACH scored 0.83 "containment" against MACHINE-PISTOL: the first letters of
 # an ordinary word (MACHINE) are no element of the mark; a whole word or coined start is.
 AFFIXES = [
