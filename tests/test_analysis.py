@@ -197,7 +197,8 @@ def test_case_timeline_keeps_each_sources_date(analyst: Analyst) -> None:
     entries = analyst.timeline(case="aws-cn-2018")
     suits = [e for e in entries if e.kind == "lawsuit filed"]
     assert [e.date for e in suits] == ["2018-07", "2018-07-09", "2018-07-12"]
-    assert all(len(e.sources) == 1 for e in suits)
+    # each date with its source's words from one source (the entry also cites who is involved)
+    assert all(len(e.statements[0].sources) == 1 for e in suits)
     assert entries[-1].date is None  # undated last
     dated = [e.date for e in entries if e.date]
     assert dated == sorted(dated)

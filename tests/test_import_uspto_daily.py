@@ -25,6 +25,7 @@ REAL = Path(__file__).resolve().parents[1].parent / "shared" / "real-registers"
 EXCERPT = REAL / "uspto-tdxf-apc-excerpt.xml"
 REG = "https://w3id.org/tmkg/id/registration/us-"
 XSD = "http://www.w3.org/2001/XMLSchema#"
+TM = "https://w3id.org/tmkg/ontology#"
 
 
 def read(path: Path) -> tuple[dict[str, RegistryRecord], list[str], RowErrors]:
@@ -592,9 +593,19 @@ def test_a_change_dated_by_a_bound_says_so_in_the_graph_and_every_answer(
     assert former and all(
         u.end_reason == f"no longer the owner: assigned on or before {u.ended}" for u in former
     )
-    said = [e.description for e in analyst.timeline(party="BRISKWATER SPRINGS LLC")]
-    assigned = [d for d in said if " assigns " in d]
-    assert assigned and all(d.endswith("; it took effect on or before that day") for d in assigned)
+    said = [
+        e for e in analyst.timeline(party="BRISKWATER SPRINGS LLC") if " assigns " in e.description
+    ]
+    assert said and all(
+        e.description.endswith("; it took effect on or before that day") for e in said
+    )
+    bound = (TM + "dateIsUpperBound", "true")
+    for entry in said:  # the bound, who assigned to whom, and their names, each cited
+        facts = {s.facts[0] for s in entry.statements}
+        assert bound in facts and {TM + "assignor", TM + "assignee"} <= {p for p, _ in facts}
+    for hit in former:  # the change that ended a former owner's time, with its date and bound
+        facts = {s.facts[0] for s in hit.statements if "/event/" in s.subject}
+        assert bound in facts and (TM + "date", hit.ended) in facts
 
 
 def test_a_change_with_no_date_to_bound_it_is_left_undated_with_a_warning(

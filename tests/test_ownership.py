@@ -13,7 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg import KnowledgeGraph
+from kg import KnowledgeGraph, Settings
 from kg.analysis.model import OwnershipChange
 from kg.analysis.ownership import change_order, owner_periods
 from kg.analysis.ownership_facts import registration_ownership
@@ -22,6 +22,7 @@ from kg.resources import QUERIES_DIR
 from tests.conftest import DATA, run_kg
 from tests.fixture_world import fixture_world
 from tests.graphql_support import post
+from tests.provenance_support import check_answer
 
 FIXTURE = DATA / "ownership.trig"
 MSG = "MADISON SQUARE GARDEN"
@@ -32,6 +33,7 @@ LP = "Madison Square Garden L.P."
 LP_RENAMED = "MSG HOLDINGS, L.P."
 ORIGINAL = "MADISON SQUARE GARDEN CORPORATION"
 ASSIGNMENTS = "https://w3id.org/tmkg/id/graph/uspto-assignments"
+TM = "https://w3id.org/tmkg/ontology#"
 WHO = """query($asOf: Date, $lapsed: Boolean) {
   whoElseUses(mark: "MADISON SQUARE GARDEN", jurisdiction: "US", niceClass: 41, asOf: $asOf,
               includeLapsed: $lapsed) { party { name country { code } } kind since lapsed ended }
@@ -94,8 +96,52 @@ def test_a_former_owner_is_listed_only_on_request_until_it_assigned(graph: Knowl
     assert "assigned on 2020-09-16" in sports.end_reason  # type: ignore[operator]
     [merged] = [h for h in hits if h.party.name == ORIGINAL]  # by 1986: a bound, said so
     assert merged.end_reason == "no longer the owner: merged into another entity on or before 1986"
+    # the change that ended its time: assignor, date and bound, each cited
+    facts = {s.facts[0] for s in merged.statements if "/event/" in s.subject}
+    assert {(TM + "date", "1986"), (TM + "dateIsUpperBound", "true")} <= facts
+    assert any(p == TM + "assignor" for p, _ in facts)
     [holder] = [h for h in hits if h.party.name == HOLDINGS]
     assert ASSIGNMENTS in {s.graph for s in holder.sources}  # the change's record is cited
+
+
+def test_a_graph_stating_only_the_bound_is_cited_for_the_bound_alone(tmp_path: Path) -> None:
+    """A second source saying only that a change's date is a bound is cited for that, not
+    for the change's parties or date (helper-122: it was cited for the assignor)."""
+    world = tmp_path / "bound.trig"
+    world.write_text(
+        FIXTURE.read_text(encoding="utf-8")
+        + """
+<https://w3id.org/tmkg/id/graph/bound-note> {
+    <https://w3id.org/tmkg/id/event/asgn-0835284-2> tm:dateIsUpperBound true .
+}
+""",
+        encoding="utf-8",
+    )
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    try:
+        graph.load([world])
+        analyst = Analyst(graph)
+        hits = analyst.who_else_uses(MSG, 41, "US", as_of="2012", include_lapsed=True)
+        [former] = [h for h in hits if h.party.name == "MADISON SQUARE GARDEN CORPORATION (DE)"]
+        assert former.end_reason == "no longer the owner: assigned on or before 2007-05-30"
+        note = "https://w3id.org/tmkg/id/graph/bound-note"
+        by_fact = {s.facts[0][0]: s.sources for s in former.statements if "/event/" in s.subject}
+        assert by_fact[TM + "dateIsUpperBound"] == (note,)
+        assert note not in by_fact[TM + "assignor"] and note not in by_fact[TM + "date"]
+        assert check_answer(graph, analyst.facts, hits) == []
+        lines = [e for e in analyst.timeline(party=LP) if e.kind == "assignment"]
+        assert lines and lines[0].description.endswith("; it took effect on or before that day")
+        assert note in {s.graph for s in lines[0].sources}
+    finally:
+        graph.close()
+
+
+def test_a_timeline_says_a_bound_beside_the_source_s_words(graph: KnowledgeGraph) -> None:
+    """The 1986 merger has words of its own (dcterms:description) and a date that is a bound:
+    the entry keeps the words and says the date is a bound (helper-122)."""
+    [merger] = [e for e in Analyst(graph).timeline(party=ORIGINAL) if e.kind == "merger"]
+    assert merger.description.startswith("MADISON SQUARE GARDEN CORPORATION (Michigan) merges")
+    assert merger.description.endswith("; it took effect on or before that day")
 
 
 def test_an_assignment_dated_by_year_only(graph: KnowledgeGraph) -> None:
@@ -155,6 +201,11 @@ def test_priority_says_a_successor_counts_its_predecessors_date(
     else:
         assert finding.holder is not None and finding.holder.name == holder
         assert f"{said} of owner on {since}, and their earlier date with it" in finding.explanation
+        # the change it names is cited: its assignee, its date, from the graph stating them
+        change = {s.facts[0] for s in finding.statements if "/event/" in s.subject}
+        assert {(TM + "assignee", finding.holder.id), (TM + "date", since)} <= change
+        cited = {g for s in finding.statements if "/event/" in s.subject for g in s.sources}
+        assert cited == {ASSIGNMENTS} and ASSIGNMENTS in {s.graph for s in finding.sources}
 
 
 def test_owner_country_and_representative(graph: KnowledgeGraph) -> None:

@@ -107,6 +107,13 @@ def test_the_checker_finds_a_source_that_does_not_state_the_statement(analyst: A
 # ------------------------------------------------------------------ the examples
 
 
+NAME = "https://schema.org/name"
+
+
+def _graph_names(graphs: tuple[str, ...]) -> set[str]:
+    return {g.removeprefix(GRAPH) for g in graphs}
+
+
 def _names(sources: tuple) -> set[str]:
     return {s.graph.removeprefix(GRAPH) for s in sources}
 
@@ -208,8 +215,10 @@ def test_a_use_given_another_user_by_another_source_is_that_users(analyst: Analy
 
 def test_timeline_words_come_from_the_sources_cited(analyst: Analyst) -> None:
     entries = analyst.timeline(case="aws-cn-2018")
-    appeal = {
-        (e.description, tuple(sorted(_names(e.sources)))) for e in entries if e.kind == "appeal"
+    appeal = {  # the date and words (an entry's first statement), from one source each
+        (e.description, tuple(sorted(_graph_names(e.statements[0].sources))))
+        for e in entries
+        if e.kind == "appeal"
     }
     assert appeal == {
         (
@@ -223,8 +232,17 @@ def test_timeline_words_come_from_the_sources_cited(analyst: Analyst) -> None:
     }
     dated = next(e for e in entries if e.kind == "judgment" and e.date == "2020-05")
     # WSJ and The Register date the judgment and describe it with no words of their own
-    assert _names(dated.sources) == {"curation/theregister", "curation/wsj"}
+    assert _graph_names(dated.statements[0].sources) == {"curation/theregister", "curation/wsj"}
     assert "Beijing High People's Court found" not in dated.description
+    # who is involved, and their names, each from the sources stating it
+    amazon = analyst.find_party("Amazon").id
+    for entry in entries:
+        named = {s.subject: s for s in entry.statements if s.facts[0][0] == NAME}
+        involves = {v for s in entry.statements[1:] for p, v in s.facts if p == TM + "involves"}
+        assert involves <= set(named), entry.description
+    appealing = next(e for e in entries if e.kind == "appeal")
+    [said] = [s for s in appealing.statements if s.subject == amazon]
+    assert said == analyst.find_party("Amazon").name_statement
 
 
 def test_priority_of_an_unknown_mark_is_an_error_with_close_matches(analyst: Analyst) -> None:

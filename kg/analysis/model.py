@@ -13,6 +13,10 @@ from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+_TM = "https://w3id.org/tmkg/ontology#"
+"""The ontology's namespace (`kg.analysis.sparql_text.TM`; no import: this module imports none
+of tmkg)."""
+
 if TYPE_CHECKING:
     from kg.analysis.registration_claims import RegistrationClaims
 
@@ -621,6 +625,24 @@ class OwnershipChange(Result):
     date_bound: bool = False
     """`date` is only the latest day the change may have taken effect (`tm:dateIsUpperBound`:
     the office's record shows it had by then); `on` words it."""
+    statements: tuple[Cited, ...] = ()
+    """Each fact of the change (its registration, each assignor and assignee, its date, the
+    bound) with exactly the graphs stating it (`holding_statements.cite_each`)."""
+
+    def cited(self, role: str, party: str) -> tuple[Cited, ...]:
+        """What an answer saying that `party` was the change's `role` ("assignor",
+        "assignee") rests on: that fact, the registration and the date it took effect (and
+        that the date is a bound), each with its own sources."""
+        wanted = {
+            (_TM + role, party),
+            (_TM + "registration", self.registration),
+            (_TM + "date", self.date),
+        }
+        return tuple(
+            s
+            for s in self.statements
+            if s.facts[0] in wanted or s.facts[0][0] == _TM + "dateIsUpperBound"
+        )
 
     @property
     def on(self) -> str:

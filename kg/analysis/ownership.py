@@ -210,22 +210,18 @@ def _period_statements(
         found = [s for s in holding.statements if s.facts[0][0] != TM + "owner"]
     change = period.acquired_by
     if change is not None and period.party in change.assignees:
-        found.append(_change(change, "assignee", period.party))
-    return tuple(found)
+        found += change.cited("assignee", period.party)
+    return tuple(dict.fromkeys(found))
 
 
 def _ended_by(
     statements: tuple[Cited, ...], change: OwnershipChange, party: str
 ) -> tuple[Cited, ...]:
-    """The owner's statements and the change that ended its time (naming it as assignor)."""
+    """The owner's statements and the change that ended its time (naming it as assignor,
+    its date and whether that date is a bound, `OwnershipChange.cited`)."""
     if party in change.assignors:
-        return (*statements, _change(change, "assignor", party))
+        return tuple(dict.fromkeys((*statements, *change.cited("assignor", party))))
     return statements
-
-
-def _change(change: OwnershipChange, role: str, party: str) -> Cited:
-    """The recorded change naming `party` in `role` (tm:assignor or tm:assignee)."""
-    return Cited(change.id, ((TM + role, party),), change.sources)
 
 
 def _original_owners(recorded: Sequence[str], ordered: Sequence[OwnershipChange]) -> list[str]:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from kg.analysis.dates import PartialDate
+from kg.analysis.holding_statements import cite_each
 from kg.analysis.model import Holding, HoldingKind, OwnershipChange
 from kg.analysis.sparql_text import TM, batches, iri_values
 from kg.analysis.wording import joined
@@ -81,6 +82,12 @@ def registration_ownership(
     }
 
 
+_CITED = frozenset(
+    TM + name for name in ("registration", "assignor", "assignee", "date", "dateIsUpperBound")
+)
+"""The facts of a change an answer may rest on (`OwnershipChange.cited`)."""
+
+
 def ownership_changes(
     facts: FactBase, registration_iris: Sequence[str]
 ) -> dict[str, list[OwnershipChange]]:
@@ -103,12 +110,15 @@ def ownership_changes(
                     "registration": canonical(row["r"]),
                     "values": defaultdict(set),  # type: ignore[arg-type]
                     "graphs": set(),
+                    "said": set(),
                 },
             )
             change["kinds"].add(row["type"].removeprefix(TM))  # type: ignore[union-attr]
             change["graphs"].add(row["g"])
             if row["p"].startswith(TM):  # type: ignore[union-attr]
                 change["values"][row["p"].removeprefix(TM)].add(row["o"])  # type: ignore[union-attr]
+                if row["p"] in _CITED:
+                    change["said"].add((row["p"], row["o"], row["g"], row["c"]))
     result: dict[str, list[OwnershipChange]] = defaultdict(list)
     for iri, change in found.items():
         values = change["values"]
@@ -124,6 +134,7 @@ def ownership_changes(
                 recorded=_earliest(values.get("recordalDate")),
                 sources=tuple(sorted(change["graphs"])),
                 date_bound=bool({"true", "1"} & values.get("dateIsUpperBound", set())),
+                statements=cite_each(iri, sorted(change["said"]), facts.identities),
             )
         )
     for changes in result.values():
@@ -165,21 +176,20 @@ def _earliest(values: set[str] | None) -> str | None:
 def describe_changes(facts: FactBase, events: Sequence[str]) -> dict[str, str]:
     """A line for each recorded change among `events` (others left out), for timelines:
     "MSG SPORTS & ENTERTAINMENT, LLC assigns registration No. 0835284 of 'MADISON SQUARE
-    GARDEN' (US) to MSG ENTERTAINMENT GROUP, LLC", and where its date is only a bound
-    (`tm:dateIsUpperBound`), "…; it took effect on or before that day"."""
+    GARDEN' (US) to MSG ENTERTAINMENT GROUP, LLC" (a timeline adds that a date that is only a
+    bound is one: `TimelineFacts._involved`)."""
     kinds = " ".join(f"<{TM}{k}>" for k in CHANGE_KINDS)
     lines: dict[str, str] = {}
     for batch in batches(list(events)):
         rows = facts.select(
-            f"""SELECT ?e ?type ?r ?role ?p ?number ?serial ?text ?j ?bound WHERE {{
+            f"""SELECT ?e ?type ?r ?role ?p ?number ?serial ?text ?j WHERE {{
                   VALUES ?e {{ {iri_values(batch)} }} VALUES ?type {{ {kinds} }}
                   ?e a ?type ; <{TM}registration> ?r .
                   OPTIONAL {{ ?e ?role ?p FILTER(?role IN (<{TM}assignor>, <{TM}assignee>)) }}
                   OPTIONAL {{ ?r <{TM}registrationNumber> ?number }}
                   OPTIONAL {{ ?r <{TM}applicationNumber> ?serial }}
                   OPTIONAL {{ ?r <{TM}mark>/<{TM}text> ?text }}
-                  OPTIONAL {{ ?r <{TM}jurisdiction> ?j }}
-                  OPTIONAL {{ ?e <{TM}dateIsUpperBound> ?bound }} }}"""
+                  OPTIONAL {{ ?r <{TM}jurisdiction> ?j }} }}"""
         )
         found: dict[str, dict] = {}
         for row in rows:
@@ -187,7 +197,6 @@ def describe_changes(facts: FactBase, events: Sequence[str]) -> dict[str, str]:
                 row["e"],  # type: ignore[arg-type]
                 {"kinds": set(), "assignor": set(), "assignee": set(), "what": set()},
             )
-            event["bound"] = event.get("bound") or row["bound"] in ("true", "1")
             event["kinds"].add(row["type"].removeprefix(TM))  # type: ignore[union-attr]
             if row["role"]:
                 event[row["role"].removeprefix(TM)].add(row["p"])
@@ -202,9 +211,7 @@ def describe_changes(facts: FactBase, events: Sequence[str]) -> dict[str, str]:
                 for role in ("assignor", "assignee")
             }
             what = max(event["what"], key=lambda w: (len(w), w))
-            line = _line(_most_specific(event["kinds"]), names, what)
-            bound = "; it took effect on or before that day" if event["bound"] else ""
-            lines[iri] = line + bound
+            lines[iri] = _line(_most_specific(event["kinds"]), names, what)
     return lines
 
 

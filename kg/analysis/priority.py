@@ -36,6 +36,7 @@ from kg.analysis.model import (
     CompetingClaim,
     Holding,
     HoldingKind,
+    OwnershipChange,
     PartyRef,
     PriorityFinding,
     SourceRef,
@@ -184,6 +185,12 @@ def priority(
             _date_property(winner[1], rule),
             *(parties[iri] for iri in (*holders, winner[1].party)),
         )
+        acquired = _acquisition(winner[1]) if _successor(winner[1], winner[0]) else None
+        if acquired is not None:  # the change the note names, with its date, cited
+            winner_statements = tuple(
+                dict.fromkeys((*winner_statements, *acquired.cited("assignee", winner[1].party)))
+            )
+            winner_graphs = cited_graphs(winner_statements)
     explanation = (
         _explain(
             mark_text,
@@ -485,6 +492,19 @@ def _joint_claim(group: Sequence[CompetingClaim]) -> CompetingClaim:
     )
 
 
+def _acquisition(holding: Holding) -> OwnershipChange | None:
+    """The recorded change by which the holder acquired the right (dated its `owner_since`),
+    if any."""
+    return next(
+        (
+            change
+            for change in holding.ownership
+            if change.date == holding.owner_since and holding.party in change.assignees
+        ),
+        None,
+    )
+
+
 def _successor(holding: Holding, date: PartialDate) -> bool:
     """Whether the holder acquired the right by a recorded change of owner after `date` and
     had not held it before (no change before its acquisition names it as an assignor: a right
@@ -602,14 +622,8 @@ def _explain(
         via = f" (through {parties[holding.party].name})" if holding.on_behalf_of else ""
         how = f"{holder}{via} used it first: {_describe(holding, mark_text)}, since {date}"
     if _successor(holding, date):  # a successor counts its predecessors' date
-        acquired = next(
-            (
-                change.on
-                for change in holding.ownership
-                if change.date == holding.owner_since and holding.party in change.assignees
-            ),
-            f"on {holding.owner_since}",
-        )
+        change = _acquisition(holding)
+        acquired = change.on if change is not None else f"on {holding.owner_since}"
         how = (
             f"{how}, through its predecessors in title: the right passed to it by a recorded "
             f"change of owner {acquired}, and their earlier date with it"

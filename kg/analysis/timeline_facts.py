@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
 
 from kg.analysis.co_owners import co_owners
 from kg.analysis.dates import PartialDate
-from kg.analysis.holding_statements import cited_graphs, stated_values
+from kg.analysis.holding_statements import cite_each, cited_graphs, stated_values
 from kg.analysis.lifecycle import end_of
-from kg.analysis.model import FILED_KINDS, Cited, HoldingKind, TimelineEntry
+from kg.analysis.model import FILED_KINDS, Cited, HoldingKind, TimelineEntry, name_statements
 from kg.analysis.ownership import change_order, owners_on
 from kg.analysis.ownership_facts import CHANGE_KINDS, describe_changes
 from kg.analysis.sparql_text import RDF_TYPE, TM, batches, camel_words, iri_values, is_iri
@@ -66,6 +67,24 @@ _HOLDER_ROLES = ("owner", "user", "onBehalfOf")
 
 _EVENT_FIELDS = {RDF_TYPE: 0, TM + "date": 1, _DESCRIPTION: 2}
 """The statements of an event a timeline reads: its types, dates and descriptions."""
+
+
+_BOUND = TM + "dateIsUpperBound"
+_INVOLVING = ", ".join(
+    f"<{TM}{name}>"
+    for name in ("involves", "payer", "payee", "assignor", "assignee", "dateIsUpperBound")
+)
+
+
+@dataclass
+class Involved:
+    """What `TimelineFacts._involved` found of some events, by event IRI: the names of the
+    parties each involves (sorted), its statements of them (with their names'), and the
+    events whose date is only a bound."""
+
+    names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    statements: dict[str, tuple[Cited, ...]] = field(default_factory=dict)
+    bounds: set[str] = field(default_factory=set)
 
 
 class TimelineFacts:
@@ -197,32 +216,53 @@ class TimelineFacts:
                     facts.append((TM + "date", date))
                 if description:
                     facts.append((_DESCRIPTION, description))
+                text = description or changes.get(event, "")
+                if event in involved.bounds:  # a change dated by a day it had taken effect by
+                    text = f"{text}; it took effect on or before that day"
+                statements = (
+                    Cited(event, tuple(facts), tuple(sorted(cited))),
+                    *involved.statements.get(event, ()),
+                )
                 entries.append(
                     TimelineEntry(
                         date=date,
                         kind=camel_words(kind),
                         subject=event,
-                        description=description or changes.get(event, ""),
-                        parties=tuple(involved.get(event, ())),
-                        sources=self.source_refs(cited),
-                        statements=(Cited(event, tuple(facts), tuple(sorted(cited))),),
+                        description=text,
+                        parties=involved.names.get(event, ()),
+                        sources=self.source_refs(cited_graphs(statements)),
+                        statements=statements,
                     )
                 )
         return entries
 
-    def _involved(self, events: Sequence[str]) -> dict[str, list[str]]:
-        found: dict[str, set[str]] = defaultdict(set)
+    def _involved(self, events: Sequence[str]) -> Involved:
+        """The parties each event involves (tm:involves, payer, payee, assignor, assignee)
+        and whether its date is a bound (tm:dateIsUpperBound), each fact with the graphs
+        stating it, and the parties' names with theirs: what an entry shows beside its date
+        and words."""
+        said: dict[str, set[tuple[str, str, str, str]]] = defaultdict(set)
         for batch in batches(events):
             rows = self.select(
-                f"""SELECT DISTINCT ?e ?p WHERE {{ VALUES ?e {{ {iri_values(batch)} }}
-                      ?e <{TM}involves>|<{TM}payer>|<{TM}payee>|<{TM}assignor>|<{TM}assignee>
-                         ?p }}"""
+                f"""SELECT ?e ?q ?p ?g WHERE {{ VALUES ?e {{ {iri_values(batch)} }}
+                      GRAPH ?g {{ ?e ?q ?p }} FILTER(?q IN ({_INVOLVING})) }}"""
             )
-            parties = self.parties(row["p"] for row in rows)  # type: ignore[misc]
-            canonical = self.identities.canonical
             for row in rows:
-                found[row["e"]].add(parties[canonical(row["p"])].name)  # type: ignore[index,arg-type]
-        return {event: sorted(names) for event, names in found.items()}
+                said[row["e"]].add((row["q"], row["p"], row["g"], row["e"]))  # type: ignore[index,arg-type]
+        found = Involved()
+        who = {p for rows in said.values() for q, p, _, _ in rows if q != _BOUND}
+        parties = self.parties(who)
+        canonical = self.identities.canonical
+        for event, rows in said.items():
+            facts = cite_each(event, sorted(rows), self.identities)
+            named = [  # in the order of their IRIs: every process lists them alike
+                parties[iri] for iri in sorted({canonical(p) for q, p, _, _ in rows if q != _BOUND})
+            ]
+            if any(q == _BOUND and p in ("true", "1") for q, p, _, _ in rows):
+                found.bounds.add(event)
+            found.names[event] = tuple(sorted({p.name for p in named}))
+            found.statements[event] = (*facts, *name_statements(*named))
+        return found
 
     def _holding_entries(
         self, members: set[str], marks: Collection[str] | None = None
