@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import random
 import string
 
@@ -489,9 +490,10 @@ def test_a_number_beside_words_must_be_inside_too(a: str, b: str, contained: boo
         assert ("containment" in compare(left, right).reasons) is contained, (left, right)
 
 
-# A word of one or two letters is no element alone but still part of the mark a containment
-# must find whole (helper-120: XY YOGA scored 0.85 "containment" in PEGGYS YOGA HOUSE); the
-# English function words of schema/weak-words.csv (IS, MY, IT ...) are not.
+# Two letters that are no common word (initials: XY, TV) are no element alone but still part
+# of the mark a containment must find whole (helper-120: XY YOGA scored 0.85 "containment" in
+# PEGGYS YOGA HOUSE); the common two-letter words of seven languages (schema/short-words.csv:
+# MY, MI, UN, AL ...) and the listed weak words (CO) are not (helper-122).
 SHORT_WORDS_KEPT = [
     ("XY YOGA", "PEGGYS YOGA HOUSE", False),
     ("ZQ GOLF", "GOLF CLUB ROYALE", False),
@@ -501,9 +503,15 @@ SHORT_WORDS_KEPT = [
     ("XY YOGA", "XY YOGA STUDIO", True),
     ("K SWISS", "K SWISS CLASSIC", True),
     ("GOLF", "ZQ GOLF", True),  # the shorter mark is whole inside; ZQ is what the other adds
-    ("MY CAFE", "CAFE ROMA", True),  # MY: a function word
+    ("MY CAFE", "CAFE ROMA", True),  # MY: a common word
     ("IT GIRL", "GIRL POWER", True),
     ("HUSTLE IS SOLD SEPARATELY", "HUSTLE SOLD SEPARATELY", True),  # a TTAB pair: IS
+    ("MI CAFE", "CAFE ROMA", True),  # Spanish, Italian
+    ("MA CUISINE", "CUISINE ROYALE", True),  # French
+    ("UN JOUR", "JOUR DE FETE", True),
+    ("AL FORNO", "FORNO BRAVO", True),
+    ("ZU HAUSE", "HAUSE MEDIA", True),  # German
+    ("CO HOME", "HOME DEPOT", True),  # a legal form (schema/weak-words.csv)
 ]
 
 
@@ -513,6 +521,16 @@ SHORT_WORDS_KEPT = [
 def test_a_short_word_beside_words_must_be_inside_too(a: str, b: str, contained: bool) -> None:
     for left, right in ((a, b), (b, a)):
         assert ("containment" in compare(left, right).reasons) is contained, (left, right)
+
+
+def test_the_short_words_file_is_what_wordfreq_gives() -> None:
+    """schema/short-words.csv is generated (`elements.write_short_words`): regenerate it
+    when wordfreq or the languages change."""
+    from kg.analysis.elements import SHORT_WORDS_FILE, measured_short_words
+
+    with SHORT_WORDS_FILE.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(line for line in handle if not line.startswith("#")))
+    assert rows == measured_short_words()
 
 
 # helper-109 F8: MACH scored 0.83 "containment" against MACHINE-PISTOL: the first letters of

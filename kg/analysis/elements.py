@@ -25,11 +25,18 @@ __all__ = [
     "is_weak",
     "runs",
     "script_elements",
+    "short_words",
     "weak_word_rows",
     "weak_words",
 ]
 
 WEAK_WORDS_FILE = SCHEMA_DIR / "weak-words.csv"
+SHORT_WORDS_FILE = SCHEMA_DIR / "short-words.csv"
+SHORT_WORD_LANGUAGES = ("en", "fr", "de", "es", "it", "nl", "pt")
+"""The languages whose two-letter words `short_words` lists (wordfreq's codes)."""
+SHORT_WORD_ZIPF = 6.0
+"""How common a two-letter word must be to be a word, on wordfreq's Zipf scale: once in a
+thousand words of its language or more."""
 
 MIN_ELEMENT_LENGTH = 3
 """Shorter words ("A", "GO") are never a distinctive element on their own."""
@@ -55,6 +62,49 @@ def weak_words() -> frozenset[str]:
     True
     """
     return frozenset(romanize(row["word"]) for row in weak_word_rows())
+
+
+@cache
+def short_words() -> frozenset[str]:
+    """The two-letter words of ``schema/short-words.csv``: the words of two letters that one
+    of `SHORT_WORD_LANGUAGES` uses once in a thousand words or more (`measured_short_words`).
+    Any other two letters (``XY``, ``TV``, ``HP``) are initials: part of a mark that a
+    containment must find whole (`kg.analysis.similarity_rules`).
+
+    >>> {"MY", "UN", "AL", "MI"} <= short_words(), {"XY", "TV", "HP"} & short_words()
+    (True, set())
+    """
+    with SHORT_WORDS_FILE.open(encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
+        return frozenset(row["word"] for row in rows)
+
+
+def measured_short_words() -> list[dict[str, str]]:
+    """The rows of ``schema/short-words.csv`` as wordfreq gives them now (``word``,
+    ``languages``: the `SHORT_WORD_LANGUAGES` using it at Zipf >= `SHORT_WORD_ZIPF`), by
+    word. Loads wordfreq's lists (~1 s, ~190 MB): for regenerating the file, never for a
+    question (``python -c "from kg.analysis.elements import write_short_words;
+    write_short_words()"``)."""
+    from wordfreq import top_n_list, zipf_frequency
+
+    found: dict[str, list[str]] = {}
+    for language in SHORT_WORD_LANGUAGES:
+        for word in top_n_list(language, 1000):
+            two_letters = len(word) == 2 and word.isascii() and word.isalpha()
+            if two_letters and zipf_frequency(word, language) >= SHORT_WORD_ZIPF:
+                found.setdefault(word.upper(), []).append(language)
+    return [{"word": w, "languages": " ".join(found[w])} for w in sorted(found)]
+
+
+def write_short_words() -> None:
+    """Write ``schema/short-words.csv`` from `measured_short_words`, its header kept."""
+    header = [
+        line
+        for line in SHORT_WORDS_FILE.read_text(encoding="utf-8").splitlines(keepends=True)
+        if line.startswith("#")
+    ]
+    rows = [f"{row['word']},{row['languages']}\n" for row in measured_short_words()]
+    SHORT_WORDS_FILE.write_text("".join([*header, "word,languages\n", *rows]), encoding="utf-8")
 
 
 def is_weak(word: str) -> bool:

@@ -1054,7 +1054,8 @@ _PROBES = (
     "SEVEN UP", "LUPO", "WOLF", "EL SOL", "SUN", "MARCHE NOIR", "BLACK MARKET", "鉅名", "豬酩",
     "양지", "왕지", "鉅名2", "豬酩2", "ソニー", "SONY", "COMMCASH", "COMMUNICASH",
     "CLOSED", "CLOSET", "MACH", "MACHINE-PISTOL", "HAWK", "H.A.G.W.", "e4you",
-    "MI CASA 4 YOU", "1 WORLD TRADE", "ONE WORLD BANK", "M2",
+    "MI CASA 4 YOU", "1 WORLD TRADE", "ONE WORLD BANK", "M2", "XY YOGA", "PEGGYS YOGA HOUSE",
+    "MI CAFE", "CAFE ROMA",
 )  # fmt: skip
 
 

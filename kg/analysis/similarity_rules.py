@@ -92,7 +92,7 @@ from collections import Counter
 
 from rapidfuzz.distance import OSA, Indel
 
-from kg.analysis.elements import element_form, is_weak, weak_words
+from kg.analysis.elements import element_form, is_weak, short_words, weak_words
 from kg.analysis.numerals import number_words
 from kg.analysis.phonetics import SOUNDEX_CLASSES, consonant_skeleton, syllable_count
 from kg.analysis.transcription import (
@@ -193,13 +193,15 @@ def containment(
 def _core(words: tuple[str, ...], numbers: bool = False) -> tuple[str, ...]:
     """The distinctive words, in their `kg.analysis.elements.element_form` (no plural S).
 
-    With `numbers` (``containment``), beside them the numbers and the words of two letters
-    listed as no weak word (``33``, ``2``, ``XY``), too short to stand alone as an element:
-    still part of the mark, so ``ONE 33`` is not wholly inside ``DAY ONE`` nor ``ONE OR 2``
+    With `numbers` (``containment``), beside them the numbers and the initials of two letters
+    (``33``, ``2``, ``XY``: two letters that are no common word of seven languages,
+    `kg.analysis.elements.short_words`), too short to stand alone as an element: still part
+    of the mark, so ``ONE 33`` is not wholly inside ``DAY ONE`` nor ``ONE OR 2``
     inside ``ONE WORLD`` (TIPO gazette, 2026-12-02 trial), nor ``XY YOGA`` inside ``PEGGYS
     YOGA HOUSE`` (helper-120, 2026-12-06); a mark of such words alone has no core (``NO. 5``
-    is not inside every mark holding a 5). The listed weak words (``OF``, ``DE``, ``CO``, ``MY``)
-    stay out, and so does a lone letter (an initial or a prefix: ``e4you``, ``K-SWISS``).
+    is not inside every mark holding a 5). Common words (``OF``, ``MY``, ``UN``, ``AL``) and
+    the listed weak words (``CO``, ``SA``) stay out, and so does a lone letter (an initial or
+    a prefix: ``e4you``, ``K-SWISS``).
 
     >>> _core(("ONE", "OR", "2")), _core(("ONE", "OR", "2"), True), _core(("NO", "5"), True)
     (('ONE',), ('ONE', '2'), ())
@@ -208,11 +210,11 @@ def _core(words: tuple[str, ...], numbers: bool = False) -> tuple[str, ...]:
     """
     if not numbers or all(is_weak(w) for w in words):
         return tuple(element_form(w) for w in words if not is_weak(w))
-    listed = weak_words()
+    common = short_words() | weak_words()
     return tuple(
         element_form(w)
         for w in words
-        if not is_weak(w) or w.isdigit() or (len(w) == 2 and w.isalpha() and w not in listed)
+        if not is_weak(w) or w.isdigit() or (len(w) == 2 and w.isalpha() and w not in common)
     )
 
 
