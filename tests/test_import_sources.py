@@ -671,6 +671,9 @@ def test_an_undated_file_is_current_over_what_came_before(
         # one status date: one state (TSDR's ST.66 and ST.96 of one download), both current
         (("700", "2020-01-14"), ("700", "2020-01-14"), {"a", "b"}, (0, 0)),
         (("700", "2020-01-14"), ("800", "2020-01-14"), {"a", "b"}, (0, 0)),  # disagreeing
+        # a year and a day in it: which is later is not known (helper-122 #9)
+        (("700", "2020"), ("800", "2020-01-14"), {"a", "b"}, (0, 0)),
+        (("700", "2020-01-14"), ("800", "2020"), {"a", "b"}, (0, 0)),
         # a later status date: the state after that change, the other taken before it
         (("700", "2020-01-14"), ("800", "2021-03-02"), {"b"}, (1, 0)),
         (("800", "2021-03-02"), ("700", "2020-01-14"), {"a"}, (0, 1)),  # older: history at once

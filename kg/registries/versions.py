@@ -104,15 +104,18 @@ def version_iri(node: ox.NamedNode, graph: ox.NamedNode) -> ox.NamedNode:
 def newer_or_same(new: ox.Literal | None, old: ox.Literal | None) -> bool:
     """Whether a state dated `new` is at least as recent as one dated `old`: not older. An
     undated side is never older (the later import is current). Dates compare by their first
-    day.
+    day; a date and one it refines (``2018`` and ``2018-08-27``) are the same date: which
+    is later is not known.
 
     >>> date = lambda text: ox.Literal(text, datatype=ox.NamedNode(
     ...     "http://www.w3.org/2001/XMLSchema#date"))
     >>> newer_or_same(date("2024-09-25"), date("2024-09-14")), newer_or_same(
     ...     date("2024-09-14"), date("2024-09-25")), newer_or_same(None, date("2024-09-25"))
     (True, False, True)
+    >>> newer_or_same(date("2024"), date("2024-09-14"))
+    True
     """
-    if new is None or old is None:
+    if new is None or old is None or _refine(new.value, old.value):
         return True
     return _first_day(new.value) >= _first_day(old.value)
 
@@ -129,10 +132,18 @@ def newer(new: ox.Literal | None, old: ox.Literal | None) -> bool:
     (True, False)
     >>> newer(None, date("2024-09-25")), newer(date("2024-09-14"), None)
     (True, True)
+    >>> newer(date("2024-09-14"), date("2024-09")), newer(date("2024-10"), date("2024-09-14"))
+    (False, True)
     """
     if new is None or old is None:
         return True
-    return _first_day(new.value) > _first_day(old.value)
+    return not _refine(new.value, old.value) and _first_day(new.value) > _first_day(old.value)
+
+
+def _refine(one: str, other: str) -> bool:
+    """Whether two dates are one day, month or year, or one refines the other (``2018``,
+    ``2018-08``, ``2018-08-27``): neither is known to be later."""
+    return one.startswith(other) or other.startswith(one)
 
 
 def was_replaced(states: RecordStates, registration: ox.NamedNode, graph: ox.NamedNode) -> bool:
