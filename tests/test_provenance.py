@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kg import KnowledgeGraph, Settings
-from kg.analysis.model import Cited, CompetingClaim
+from kg.analysis.model import Cited, CompetingClaim, TimelineEntry
 from kg.analysis.service import Analyst
 from tests.conftest import DATA, run_kg
 from tests.provenance_support import check_answer, check_statement
@@ -389,9 +389,19 @@ def test_proceedings_and_their_conflicts_cite_each_value(proceedings_analyst: An
         assert check_answer(analyst.graph, analyst.facts, entries) == []
 
 
+def _held(entry: TimelineEntry) -> set[str]:
+    """The graphs an entry cites for its holding's facts (not for the names it gives)."""
+    return {
+        g.removeprefix(GRAPH)
+        for s in entry.statements
+        if s.facts[0][0] != NAME
+        for g in (*s.sources, *s.identities)
+    }
+
+
 def test_a_holding_entry_cites_only_the_sources_giving_its_date(analyst: Analyst) -> None:
     begins = {
-        (e.date, frozenset(_names(e.sources)))
+        (e.date, frozenset(_held(e)))
         for e in analyst.timeline(party="Sinnet")
         if e.kind == "use begins"
     }
@@ -399,10 +409,13 @@ def test_a_holding_entry_cites_only_the_sources_giving_its_date(analyst: Analyst
     assert ("2016-08", frozenset({"curation/idcquan"})) in begins
     lumora = {(e.date, e.kind): e for e in analyst.timeline(party="Lumora Lighting")}
     first, second = lumora[("2007-04-26", "filing")], lumora[("2007-05-10", "filing")]
-    assert _names(first.sources) == {"lumora-extract"}
+    assert _held(first) == {"lumora-extract"}
     assert "No. 5012345" in first.description
     # the news report gives no number: its filing date's entry does not borrow the extract's
-    assert _names(second.sources) == {"lumora-news", "lumora-notes"}
+    assert _held(second) == {"lumora-news", "lumora-notes"}
+    # and the filer's name, from every graph naming it
+    [named] = [s for s in first.statements if s.facts[0][0] == NAME]
+    assert named == analyst.find_party("Lumora Lighting").name_statement
     assert "No." not in second.description
 
 
@@ -479,3 +492,22 @@ def test_a_hit_says_which_sources_give_its_since_date(analyst: Analyst) -> None:
         if h.kind.value == "REGISTERED_OWNER"
     )
     assert (lumora.since, _names(lumora.since_sources)) == ("2007-04-26", {"lumora-extract"})
+
+
+def test_a_case_cites_the_names_it_gives_its_parties(
+    analyst: Analyst, proceedings_analyst: Analyst
+) -> None:
+    """A case (and a proceeding before an office) shows its court, plaintiffs and defendants
+    by name: each name is cited from the graphs stating it (helper-122)."""
+    for who, case in (
+        (analyst, "aws-cn-2018"),
+        *((proceedings_analyst, p.id) for p in proceedings_analyst.proceedings()),
+    ):
+        summary = who.case(case)
+        shown = {*summary.courts, *summary.plaintiffs, *summary.defendants}
+        assert shown
+        named = {s.subject: s for s in summary.statements if s.facts[0][0] == NAME}
+        for party in shown:
+            if party.name_statement is not None:
+                assert named[party.id] == party.name_statement, (case, party.name)
+        assert check_answer(who.graph, who.facts, [summary]) == []

@@ -11,7 +11,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from kg.analysis.holding_statements import cite_each, cited_graphs
-from kg.analysis.model import CaseSummary, Holding, MarkRef, PartyRef, SourceRef, TimelineEntry
+from kg.analysis.model import (
+    CaseSummary,
+    Holding,
+    MarkRef,
+    PartyRef,
+    SourceRef,
+    TimelineEntry,
+    name_statements,
+)
 from kg.analysis.sparql_text import KEY_BATCH, RDF_TYPE, TM, batches, iri_values
 from kg.analysis.timeline_facts import event_rows
 
@@ -219,6 +227,9 @@ class BatchedLookups:
 
             mark_ids = sorted({identities.canonical(m) for m in v["marks"]})
             jurisdictions = sorted(v["jurisdiction"])
+            shown = (*refs("courts"), *refs("plaintiffs"), *refs("defendants"))
+            # and the names it gives its parties, each from the graphs stating it
+            statements[case] = tuple(dict.fromkeys((*statements[case], *name_statements(*shown))))
             found[case] = CaseSummary(
                 id=case,
                 number=min(v["number"]) if v["number"] else None,
@@ -238,7 +249,7 @@ class BatchedLookups:
 
             every = read_proceedings(self)  # type: ignore[arg-type]
             for case in proceedings & found.keys():
-                found[case] = with_proceeding(found[case], every)
+                found[case] = with_proceeding(found[case], every, self.sources)
         return found
 
     def events_by_case(self, case_iris: Iterable[str]) -> dict[str, list[TimelineEntry]]:

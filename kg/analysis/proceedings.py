@@ -363,11 +363,29 @@ def check_outcome(outcome: str | None) -> str | None:
     return _one_of(outcome, OUTCOMES, "outcome")
 
 
-def with_proceeding(summary: CaseSummary, proceedings: Iterable[Proceeding]) -> CaseSummary:
+def with_proceeding(
+    summary: CaseSummary,
+    proceedings: Iterable[Proceeding],
+    known: Mapping[str, SourceRef] | None = None,
+) -> CaseSummary:
     """A case summary with its kind and outcome when the case is a proceeding; the
-    contested marks stand in for tm:concerns when none is stated."""
+    contested marks stand in for tm:concerns when none is stated. The names of the holders
+    and office it adds are cited (`known` describes their graphs' sources)."""
     for proceeding in proceedings:
         if proceeding.id == summary.id:
+            defendants = tuple(
+                sorted({*summary.defendants, *proceeding.holders}, key=lambda p: p.name)
+            )
+            office = (proceeding.office,) if proceeding.office else ()
+            # the names of the holders and office it adds, each from the graphs stating it
+            named = name_statements(*defendants, *office)
+            statements = tuple(dict.fromkeys((*summary.statements, *named)))
+            cited = {ref.graph: ref for ref in summary.sources}
+            cited |= {
+                ref.graph: ref
+                for ref in source_refs(known or {}, cited_graphs(named))
+                if ref.graph not in cited
+            }
             return dataclasses.replace(
                 summary,
                 kind=proceeding.kind,
@@ -375,9 +393,9 @@ def with_proceeding(summary: CaseSummary, proceedings: Iterable[Proceeding]) -> 
                 office=proceeding.office,
                 marks=summary.marks or proceeding.marks,
                 jurisdiction=summary.jurisdiction or proceeding.jurisdiction,
-                defendants=tuple(
-                    sorted({*summary.defendants, *proceeding.holders}, key=lambda p: p.name)
-                ),
+                defendants=defendants,
+                statements=statements,
+                sources=tuple(cited[g] for g in sorted(cited)),
             )
     return summary
 

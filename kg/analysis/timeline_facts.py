@@ -343,7 +343,11 @@ class TimelineFacts:
                 ]
                 key = (holding.id, kind, date, together)
                 behalf = self.party(view.on_behalf_of).name if view.on_behalf_of else None
-                statements = view.statements
+                shown = [self.party(p) for p in sorted(together)]
+                if view.on_behalf_of:
+                    shown.append(self.party(view.on_behalf_of))
+                # the names the entry gives, each from the graphs stating it
+                statements = tuple(dict.fromkeys((*view.statements, *name_statements(*shown))))
                 earlier = entries.get(key)
                 if earlier is not None:  # another co-owner's view of the same filing
                     statements = tuple(dict.fromkeys((*earlier.statements, *statements)))
