@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from kg import KnowledgeGraph
+from kg import KnowledgeGraph, ParseError
 from kg.analysis.describe import describe
 from kg.analysis.service import Analyst
 from kg.config import Settings
@@ -751,3 +751,32 @@ def test_graphql_cites_the_party_file_for_the_owner_s_name(tmp_path: Path) -> No
         "subject": said["subject"],
         "sources": [{"graph": f"{GRAPH}st66-tmview-gb-applicant"}],
     } in (hit["statements"])
+
+
+@pytest.mark.parametrize(
+    ("element", "first", "second"),
+    [
+        ("MarkCurrentStatusDate", "2020-01-14", "2021-02-02"),
+        ("MarkCurrentStatusCode", "700", "710"),
+        ("ApplicationDate", "2019-03-04", "2018-01-01"),
+        ("RegistrationNumber", "6001234", "6001235"),
+    ],
+)
+def test_an_st66_value_given_twice_differently_is_an_error(
+    disk_graph: KnowledgeGraph, tmp_path: Path, element: str, first: str, second: str
+) -> None:
+    """A TradeMark element of one value given twice with different values (helper-122: the
+    first was kept silently): the import names both and writes nothing; the same value
+    twice is no contradiction."""
+    text = st66_us(None, "700", "2020-01-14")
+    given = f"<{element}>{first}</{element}>"
+    assert given in text
+    bad = write(
+        tmp_path, "twice.xml", text.replace(given, given + f"<{element}>{second}</{element}>")
+    )
+    before = all_quads(disk_graph)
+    with pytest.raises(ParseError, match=f"{element}: '{second}', but line \\d+ gives '{first}'"):
+        import_registry(disk_graph, [bad])
+    assert all_quads(disk_graph) == before
+    same = write(tmp_path, "same.xml", text.replace(given, given + given))
+    assert import_registry(disk_graph, [same]).records == 1

@@ -465,3 +465,36 @@ def test_the_st66_and_st96_twins_name_one_registration_with_agreeing_facts(
     analyst = Analyst(disk_graph)
     [hit] = analyst.who_else_uses("BURGER ADDICT", 43)
     assert {s.graph for s in hit.sources} == set(graphs)  # both files state the application
+
+
+@pytest.mark.parametrize(
+    ("element", "first", "second"),
+    [
+        ("tmk:MarkCurrentStatusDate", "2019-07-10", "2020-01-01"),
+        ("com:ApplicationDate", "2019-03-01", "2001-01-01"),
+        ("com:RegistrationDate", "2019-07-10", "2001-01-01"),
+        ("com:ExpiryDate", "2029-03-01", "2031-01-01"),
+    ],
+)
+def test_a_single_value_given_twice_differently_is_an_error(
+    disk_graph: KnowledgeGraph, tmp_path: Path, element: str, first: str, second: str
+) -> None:
+    """An element ST.96 allows once, given twice with different values (helper-122: two
+    status dates were read as the first, which then decided which state was history): the
+    import names both and writes nothing; the same value twice is no contradiction."""
+    text = (DATA / "registry-st96.xml").read_text(encoding="utf-8")
+    start = text.index(f"<{element}>")
+    end = text.index(f"</{element}>", start) + len(f"</{element}>")
+    given = text[start:end]
+    value = given.removeprefix(f"<{element}>").removesuffix(f"</{element}>")
+    assert value == first
+    bad = tmp_path / "twice.xml"
+    bad.write_text(text[:end] + given.replace(value, second) + text[end:], encoding="utf-8")
+    before = all_quads(disk_graph)
+    name = element.split(":")[1]
+    with pytest.raises(ParseError, match=f"{name}: '{second}', but line \\d+ gives '{value}'"):
+        import_registry(disk_graph, [bad])
+    assert all_quads(disk_graph) == before
+    same = tmp_path / "same.xml"
+    same.write_text(text[:end] + given + text[end:], encoding="utf-8")
+    assert import_registry(disk_graph, [same]).records > 0

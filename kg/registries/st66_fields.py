@@ -96,6 +96,14 @@ def trademark_record(
 
     if number is None:
         errors.add(trademark.line, None, "TradeMark without an ApplicationNumber")
+    for key, element, again, line in trademark.repeated:
+        first, where = values[key]
+        errors.add(
+            line,
+            None,
+            f"{element}: {again!r}, but line {where} gives {first!r}: one TradeMark has one "
+            f"{element}{suffix}",
+        )
     code = parsed("office", "RegistrationOfficeCode", jurisdiction_code)
     if "office" not in values:
         code = jurisdiction

@@ -329,7 +329,9 @@ class Handler(ContentHandler):
         key = _FIELDS.get(relative)  # type: ignore[arg-type]
         if key is not None:
             if text:
-                trademark.values.setdefault(key, (text, self.line))
+                kept = trademark.values.setdefault(key, (text, self.line))
+                if kept[0] != text:  # one value only: a second, different one is an error
+                    trademark.repeated.append((key, local, text, self.line))
         elif relative in _TEXTS:
             if text:
                 trademark.texts.setdefault(_TEXTS[relative], []).append(  # type: ignore[index]

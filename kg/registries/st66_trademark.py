@@ -57,6 +57,8 @@ class TradeMark:
     renewal: tuple[str, int] | None = None  # USPTO's RenewalDate
     status_text: str | None = None  # USPTO's MarkCurrentStatusExternalDescriptionText
     deleted: bool = False  # operationCode "Delete" on the TradeMark or an element around it
+    repeated: list[tuple[str, str, str, int]] = field(default_factory=list)
+    """A single value given again, differently: (field, element, text, line)."""
 
 
 def file_classes(trademark: TradeMark) -> None:

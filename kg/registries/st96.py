@@ -62,6 +62,18 @@ _STATUS_TEXT = (
     ("MarkCurrentStatusExternalDescriptionText",),
     ("NationalTrademarkInformation", "MarkCurrentStatusInternalDescriptionText"),
 )
+_SINGLE = tuple(
+    (name,)
+    for name in (
+        "ApplicationDate",
+        "RegistrationDate",
+        "MarkCurrentStatusDate",
+        "MarkCurrentStatusCode",
+        "ExpiryDate",
+        "RegistrationNumber",
+    )
+)
+"""A Trademark's elements of one value each (ST.96: maxOccurs 1)."""
 _RENEWAL = (("RenewalDate",), ("NationalTrademarkInformation", "RenewalDate"))
 _TRANSLATION = ("MarkTranslationText", "MarkTranslation")
 _TRANSLITERATION = ("MarkTransliteration", "MarkTransliterationText")
@@ -181,6 +193,15 @@ def _record(
             "Trademark without a RegistrationOfficeCode or ApplicationNumber/"
             "IPOfficeCode (pass --jurisdiction)",
         )
+    for path in _SINGLE:  # one value each: a second, different one is an error
+        given = [leaf for leaf in trademark.leaves if leaf.path == path and leaf.text]
+        for again in given[1:]:
+            if again.text != given[0].text:
+                error(
+                    again,
+                    f"{path[-1]}: {again.text!r}, but line {given[0].line} gives "
+                    f"{given[0].text!r}: one Trademark has one {path[-1]}",
+                )
     dates = {
         key: parsed(trademark.first(*paths), date_literal)
         for key, paths in (
