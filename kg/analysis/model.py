@@ -220,7 +220,7 @@ class PartyRef(Result):
     """The party's tm:nationality as an ISO 3166-1 code (incorporation or nationality)."""
     name_statement: Cited | None = None
     """``name`` as its sources state it: ``((schema:name, name),)`` about ``id`` (or
-    ``schema:alternateName`` for a party named only so), citing every graph that states that
+    ``schema:alternateName`` when the name shown is one), citing every graph that states that
     name of a record of the party's owl:sameAs group; None for a party no source names (its
     ``name`` is then the end of its IRI). An answer showing the party cites it among its
     statements (a register file may name an owner only by a key another file defines)."""
