@@ -498,3 +498,8 @@ def test_a_single_value_given_twice_differently_is_an_error(
     same = tmp_path / "same.xml"
     same.write_text(text[:end] + given + text[end:], encoding="utf-8")
     assert import_registry(disk_graph, [same]).records > 0
+    if "Date" in element:  # the same day with a time zone: one value
+        zoned = tmp_path / "zoned.xml"
+        again = given.replace(value, value + "-04:00")
+        zoned.write_text(text[:end] + again + text[end:], encoding="utf-8")
+        assert import_registry(disk_graph, [zoned]).records > 0

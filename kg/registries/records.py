@@ -35,6 +35,7 @@ __all__ = [
     "jurisdiction_code",
     "nice_classes",
     "owner_kind",
+    "same_value",
 ]
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -213,6 +214,20 @@ class RegistryRecord:
     design_codes: tuple[str, ...] = ()
     """USPTO design search codes as dd.dd.dd ("23.03.08", TDXF ``design-search/code``): the
     USPTO's own figurative scheme, based on the Vienna Classification but not Vienna codes."""
+
+
+def same_value(element: str, one: str, other: str) -> bool:
+    """Whether two values of an element given twice are one: the same text, or for a date
+    the same day (``2018-08-27`` and ``2018-08-27-04:00``, a time zone added).
+
+    >>> same_value("MarkCurrentStatusDate", "2018-08-27", "2018-08-27-04:00")
+    True
+    >>> same_value("MarkCurrentStatusDate", "2018-08-27", "2019-01-01")
+    False
+    """
+    if one == other:
+        return True
+    return element.endswith("Date") and len(one) >= 10 and one[:10] == other[:10]
 
 
 class RowErrors:

@@ -12,6 +12,7 @@ from xml.sax.handler import ContentHandler
 from xml.sax.xmlreader import AttributesNSImpl, Locator
 
 from kg.errors import ParseError
+from kg.registries.records import same_value
 from kg.registries.st66_parties import Key, Party
 from kg.registries.st66_trademark import GoodsClass, Group, TradeMark, file_classes
 
@@ -330,7 +331,7 @@ class Handler(ContentHandler):
         if key is not None:
             if text:
                 kept = trademark.values.setdefault(key, (text, self.line))
-                if kept[0] != text:  # one value only: a second, different one is an error
+                if not same_value(local, kept[0], text):  # one value only: two is an error
                     trademark.repeated.append((key, local, text, self.line))
         elif relative in _TEXTS:
             if text:

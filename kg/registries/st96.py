@@ -38,6 +38,7 @@ from kg.registries.records import (
     date_literal,
     jurisdiction_code,
     nice_classes,
+    same_value,
 )
 from kg.registries.st96_parts import (
     designations,
@@ -196,7 +197,7 @@ def _record(
     for path in _SINGLE:  # one value each: a second, different one is an error
         given = [leaf for leaf in trademark.leaves if leaf.path == path and leaf.text]
         for again in given[1:]:
-            if again.text != given[0].text:
+            if not same_value(path[-1], given[0].text, again.text):
                 error(
                     again,
                     f"{path[-1]}: {again.text!r}, but line {given[0].line} gives "
