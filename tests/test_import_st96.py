@@ -474,6 +474,8 @@ def test_the_st66_and_st96_twins_name_one_registration_with_agreeing_facts(
         ("com:ApplicationDate", "2019-03-01", "2001-01-01"),
         ("com:RegistrationDate", "2019-07-10", "2001-01-01"),
         ("com:ExpiryDate", "2029-03-01", "2031-01-01"),
+        ("com:ApplicationNumberText", "018900001", "018900002"),
+        ("tmk:MarkVerbalElementText", "LUMIVANT", "LUMIVANTS"),
     ],
 )
 def test_a_single_value_given_twice_differently_is_an_error(

@@ -97,7 +97,7 @@ def test_a_former_owner_is_listed_only_on_request_until_it_assigned(graph: Knowl
     [merged] = [h for h in hits if h.party.name == ORIGINAL]  # by 1986: a bound, said so
     assert merged.end_reason == "no longer the owner: merged into another entity on or before 1986"
     # the change that ended its time: assignor, date and bound, each cited
-    facts = {s.facts[0] for s in merged.statements if "/event/" in s.subject}
+    facts = {f for s in merged.statements if "/event/" in s.subject for f in s.facts}
     assert {(TM + "date", "1986"), (TM + "dateIsUpperBound", "true")} <= facts
     assert any(p == TM + "assignor" for p, _ in facts)
     [holder] = [h for h in hits if h.party.name == HOLDINGS]
@@ -405,3 +405,54 @@ def test_each_owners_hit_states_that_owner_with_its_sources(graph: KnowledgeGrap
         owners = {v for s in hit.statements for p, v in s.facts if p.endswith("#owner")}
         assert owners <= {hit.party.id}, (hit.party.name, owners)
     assert check_answer(graph, analyst.facts, hits) == []
+
+
+@pytest.mark.parametrize(
+    ("date", "shown", "bound"),
+    [
+        ("2008-01-01", "on 2007-05-30", False),  # the other source's later date, its bound
+        ("2006-01-01", "on or before 2006-01-01", True),  # its own earlier date is the bound
+    ],
+)
+def test_a_bound_is_its_own_dates(tmp_path: Path, date: str, shown: str, bound: bool) -> None:
+    """A source dating a change and saying its date is a bound says nothing of another
+    source's date for it (helper-123: the bound of 2010-06-30 was applied to 2009-02-01)."""
+    world = tmp_path / "dates.trig"
+    world.write_text(
+        FIXTURE.read_text(encoding="utf-8")
+        + f"""
+<https://w3id.org/tmkg/id/graph/late-note> {{
+    <https://w3id.org/tmkg/id/event/asgn-0835284-2> tm:date "{date}"^^xsd:date ;
+        tm:dateIsUpperBound true .
+}}
+""",
+        encoding="utf-8",
+    )
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    try:
+        graph.load([world])
+        analyst = Analyst(graph)
+        hits = analyst.who_else_uses(MSG, 41, "US", as_of="2012", include_lapsed=True)
+        [former] = [h for h in hits if h.party.name == "MADISON SQUARE GARDEN CORPORATION (DE)"]
+        assert former.end_reason.endswith(shown)
+        note = "https://w3id.org/tmkg/id/graph/late-note"
+        change = "https://w3id.org/tmkg/id/event/asgn-0835284-2"  # the one that ended its time
+        with_bound = [
+            s
+            for s in former.statements
+            if s.subject == change and (TM + "dateIsUpperBound", "true") in s.facts
+        ]
+        assert bool(with_bound) is bound
+        assert all(s.sources == (note,) for s in with_bound)
+        assert check_answer(graph, analyst.facts, hits) == []
+    finally:
+        graph.close()
+
+
+def test_an_owner_no_source_names_rests_on_the_change_it_made(graph: KnowledgeGraph) -> None:
+    """The original owner is named owner by no source once the register names its successor:
+    its hit rests on the change in which it assigned the right (helper-123)."""
+    hits = Analyst(graph).who_else_uses(MSG, 41, "US", as_of="1980")
+    [original] = [h for h in hits if h.party.name == ORIGINAL]
+    said = {f for s in original.statements if "/event/" in s.subject for f in s.facts}
+    assert (TM + "assignor", original.party.id) in said

@@ -511,3 +511,24 @@ def test_a_case_cites_the_names_it_gives_its_parties(
             if party.name_statement is not None:
                 assert named[party.id] == party.name_statement, (case, party.name)
         assert check_answer(who.graph, who.facts, [summary]) == []
+
+
+def test_a_proceeding_and_its_timeline_cite_the_names_they_give(
+    proceedings_analyst: Analyst,
+) -> None:
+    """`kg proceedings` and a proceeding's timeline entries show the opponent, the holder and
+    the office by name: each name is cited (helper-123)."""
+    analyst = proceedings_analyst
+    for proceeding in analyst.proceedings():
+        shown = [*proceeding.plaintiffs, *proceeding.holders]
+        if proceeding.office is not None:
+            shown.append(proceeding.office)
+        named = {s.subject: s for s in proceeding.statements if s.facts[0][0] == NAME}
+        for party in shown:
+            if party.name_statement is not None:
+                assert named[party.id] == party.name_statement, party.name
+        for entry in analyst.timeline(case=proceeding.id):
+            assert {s.subject for s in entry.statements if s.facts[0][0] == NAME} >= {
+                p.id for p in shown if p.name_statement is not None and p.name in entry.parties
+            }
+        assert check_answer(analyst.graph, analyst.facts, [proceeding]) == []

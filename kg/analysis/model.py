@@ -638,16 +638,32 @@ class OwnershipChange(Result):
             (_TM + "registration", self.registration),
             (_TM + "date", self.date),
         }
-        return tuple(
-            s
-            for s in self.statements
-            if s.facts[0] in wanted or s.facts[0][0] == _TM + "dateIsUpperBound"
-        )
+        found = [s for s in self.statements if s.facts[0] in wanted]
+        if self.date_bound:  # the bound: with the date where a graph gives both, else alone
+            date = next(s for s in found if s.facts[0] == (_TM + "date", self.date))
+            bound = [s for s in self.statements if s.facts[0][0] == _TM + "dateIsUpperBound"]
+            dated = {g for s in self.statements if s.facts[0][0] == _TM + "date" for g in s.sources}
+            both = set(date.sources) & {g for s in bound for g in s.sources}
+            if both:
+                found.append(
+                    Cited(
+                        self.id,
+                        (date.facts[0], bound[0].facts[0]),
+                        tuple(sorted(both)),
+                        tuple(sorted({g for s in (date, *bound) for g in s.identities})),
+                    )
+                )
+            if any(g not in dated for s in bound for g in s.sources):
+                found += bound  # a source saying only that the change's date is a bound
+        return tuple(found)
 
     @property
     def on(self) -> str:
-        """When it took effect, in words: "on 2023-05-03", "on or before 1989-11-27"."""
-        return f"on or before {self.date}" if self.date_bound else f"on {self.date}"
+        """When it took effect, in words: "on 2023-05-03", "in 1973", "on or before
+        1989-11-27"."""
+        if self.date_bound:
+            return f"on or before {self.date}"
+        return f"on {self.date}" if self.date and len(self.date) >= 10 else f"in {self.date}"
 
 
 @dataclass(frozen=True)

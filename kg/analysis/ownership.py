@@ -203,7 +203,8 @@ def _period_statements(
 ) -> tuple[Cited, ...]:
     """What the answer states of one owner's time: its own holding's statements where the
     registration's sources name it as owner, else the registration's facts without another
-    owner's holder statement; and the change that made it owner (as its assignee)."""
+    owner's holder statement; and the change that made it owner (as its assignee), and where
+    no source names it owner, the change by which it passed the right on (as its assignor)."""
     if own is not None:
         found = list(own.statements)
     else:
@@ -211,6 +212,10 @@ def _period_statements(
     change = period.acquired_by
     if change is not None and period.party in change.assignees:
         found += change.cited("assignee", period.party)
+    ended = period.ended_by
+    if own is None and ended is not None and period.party in ended.assignors:
+        # no source names it owner: the change it made says it held the right (till then)
+        found += ended.cited("assignor", period.party)
     return tuple(dict.fromkeys(found))
 
 

@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING
 
 from kg.analysis.dates import PartialDate
 from kg.analysis.holding_statements import cite_each, cited_graphs, shown
-from kg.analysis.model import Cited, Holding, MarkRef, PartyRef, Result, SourceRef
+from kg.analysis.model import (
+    Cited,
+    Holding,
+    MarkRef,
+    PartyRef,
+    Result,
+    SourceRef,
+    name_statements,
+)
 from kg.analysis.sparql_text import TM, iri_values
 
 if TYPE_CHECKING:
@@ -181,14 +189,19 @@ def _proceeding(
         chosen = {canonical(i) for i in iris}
         return tuple(sorted((parties[i] for i in chosen), key=lambda p: (p.name, p.id)))
 
+    office = parties[offices[0]] if offices else None
+    plaintiffs, holders_of = refs(v["plaintiff"]), refs(holder_ids)
+    # and the names it gives the parties, each from the graphs stating it
+    named = name_statements(*plaintiffs, *holders_of, office)
+    statements = tuple(dict.fromkeys((*statements, *named)))
     return Proceeding(
         id=key,
         kind=kinds[0] if kinds else "proceeding",
         number=min(v["caseNumber"]) if v["caseNumber"] else None,
         jurisdiction=places[0] if places else None,
-        office=parties[offices[0]] if offices else None,
-        plaintiffs=refs(v["plaintiff"]),
-        holders=refs(holder_ids),
+        office=office,
+        plaintiffs=plaintiffs,
+        holders=holders_of,
         contested=tuple(contested),
         contested_numbers=tuple(
             sorted(

@@ -63,16 +63,23 @@ _STATUS_TEXT = (
     ("MarkCurrentStatusExternalDescriptionText",),
     ("NationalTrademarkInformation", "MarkCurrentStatusInternalDescriptionText"),
 )
-_SINGLE = tuple(
-    (name,)
-    for name in (
-        "ApplicationDate",
-        "RegistrationDate",
-        "MarkCurrentStatusDate",
-        "MarkCurrentStatusCode",
-        "ExpiryDate",
-        "RegistrationNumber",
-    )
+_SINGLE = (
+    *(
+        (name,)
+        for name in (
+            "ApplicationDate",
+            "RegistrationDate",
+            "MarkCurrentStatusDate",
+            "MarkCurrentStatusCode",
+            "ExpiryDate",
+            "RegistrationNumber",
+            "RegistrationOfficeCode",
+        )
+    ),
+    ("ApplicationNumber", "ApplicationNumberText"),
+    ("ApplicationNumber", "IPOfficeCode"),
+    ("ApplicationNumber", "ST13ApplicationNumber"),
+    (*_WORDS, "MarkVerbalElementText"),
 )
 """A Trademark's elements of one value each (ST.96: maxOccurs 1)."""
 _RENEWAL = (("RenewalDate",), ("NationalTrademarkInformation", "RenewalDate"))
