@@ -8,6 +8,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -107,22 +109,8 @@ def test_a_former_owner_is_listed_only_on_request_until_it_assigned(graph: Knowl
 def test_a_graph_stating_only_the_bound_is_cited_for_the_bound_alone(tmp_path: Path) -> None:
     """A second source saying only that a change's date is a bound is cited for that, not
     for the change's parties or date (helper-122: it was cited for the assignor)."""
-    world = tmp_path / "bound.trig"
-    world.write_text(
-        FIXTURE.read_text(encoding="utf-8")
-        + """
-<https://w3id.org/tmkg/id/graph/bound-note> {
-    <https://w3id.org/tmkg/id/event/asgn-0835284-2> tm:dateIsUpperBound true .
-}
-""",
-        encoding="utf-8",
-    )
-    graph = KnowledgeGraph.open(Settings(memory=True))
-    try:
-        graph.load([world])
-        analyst = Analyst(graph)
-        hits = analyst.who_else_uses(MSG, 41, "US", as_of="2012", include_lapsed=True)
-        [former] = [h for h in hits if h.party.name == "MADISON SQUARE GARDEN CORPORATION (DE)"]
+    extra = "<https://w3id.org/tmkg/id/event/asgn-0835284-2> tm:dateIsUpperBound true ."
+    with _former_owner(tmp_path, "bound-note", extra) as (graph, analyst, hits, former):
         assert former.end_reason == "no longer the owner: assigned on or before 2007-05-30"
         note = "https://w3id.org/tmkg/id/graph/bound-note"
         by_fact = {s.facts[0][0]: s.sources for s in former.statements if "/event/" in s.subject}
@@ -132,8 +120,6 @@ def test_a_graph_stating_only_the_bound_is_cited_for_the_bound_alone(tmp_path: P
         lines = [e for e in analyst.timeline(party=LP) if e.kind == "assignment"]
         assert lines and lines[0].description.endswith("; it took effect on or before that day")
         assert note in {s.graph for s in lines[0].sources}
-    finally:
-        graph.close()
 
 
 def test_a_timeline_says_a_bound_beside_the_source_s_words(graph: KnowledgeGraph) -> None:
@@ -417,23 +403,9 @@ def test_each_owners_hit_states_that_owner_with_its_sources(graph: KnowledgeGrap
 def test_a_bound_is_its_own_dates(tmp_path: Path, date: str, shown: str, bound: bool) -> None:
     """A source dating a change and saying its date is a bound says nothing of another
     source's date for it (helper-123: the bound of 2010-06-30 was applied to 2009-02-01)."""
-    world = tmp_path / "dates.trig"
-    world.write_text(
-        FIXTURE.read_text(encoding="utf-8")
-        + f"""
-<https://w3id.org/tmkg/id/graph/late-note> {{
-    <https://w3id.org/tmkg/id/event/asgn-0835284-2> tm:date "{date}"^^xsd:date ;
-        tm:dateIsUpperBound true .
-}}
-""",
-        encoding="utf-8",
-    )
-    graph = KnowledgeGraph.open(Settings(memory=True))
-    try:
-        graph.load([world])
-        analyst = Analyst(graph)
-        hits = analyst.who_else_uses(MSG, 41, "US", as_of="2012", include_lapsed=True)
-        [former] = [h for h in hits if h.party.name == "MADISON SQUARE GARDEN CORPORATION (DE)"]
+    extra = f"""<https://w3id.org/tmkg/id/event/asgn-0835284-2> tm:date "{date}"^^xsd:date ;
+        tm:dateIsUpperBound true ."""
+    with _former_owner(tmp_path, "late-note", extra) as (graph, analyst, hits, former):
         assert former.end_reason.endswith(shown)
         note = "https://w3id.org/tmkg/id/graph/late-note"
         change = "https://w3id.org/tmkg/id/event/asgn-0835284-2"  # the one that ended its time
@@ -445,8 +417,6 @@ def test_a_bound_is_its_own_dates(tmp_path: Path, date: str, shown: str, bound: 
         assert bool(with_bound) is bound
         assert all(s.sources == (note,) for s in with_bound)
         assert check_answer(graph, analyst.facts, hits) == []
-    finally:
-        graph.close()
 
 
 def test_an_owner_no_source_names_rests_on_the_change_it_made(graph: KnowledgeGraph) -> None:
@@ -456,3 +426,22 @@ def test_an_owner_no_source_names_rests_on_the_change_it_made(graph: KnowledgeGr
     [original] = [h for h in hits if h.party.name == ORIGINAL]
     said = {f for s in original.statements if "/event/" in s.subject for f in s.facts}
     assert (TM + "assignor", original.party.id) in said
+
+
+@contextmanager
+def _former_owner(tmp_path: Path, note: str, extra: str) -> Iterator[tuple]:
+    """The fixture with graph `note` stating `extra` (Turtle) loaded in memory: (graph,
+    analyst, the MSG hits of 2012 with lapsed rights, the hit of MSG CORPORATION (DE), which
+    assigned the right on 2007-05-30)."""
+    world = tmp_path / f"{note}.trig"
+    text = FIXTURE.read_text(encoding="utf-8")
+    world.write_text(f"{text}\n<https://w3id.org/tmkg/id/graph/{note}> {{\n{extra}\n}}\n")
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    try:
+        graph.load([world])
+        analyst = Analyst(graph)
+        hits = analyst.who_else_uses(MSG, 41, "US", as_of="2012", include_lapsed=True)
+        [former] = [h for h in hits if h.party.name == "MADISON SQUARE GARDEN CORPORATION (DE)"]
+        yield graph, analyst, hits, former
+    finally:
+        graph.close()
