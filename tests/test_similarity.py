@@ -512,6 +512,10 @@ SHORT_WORDS_KEPT = [
     ("AL FORNO", "FORNO BRAVO", True),
     ("ZU HAUSE", "HAUSE MEDIA", True),  # German
     ("CO HOME", "HOME DEPOT", True),  # a legal form (schema/weak-words.csv)
+    ("X.Y. YOGA", "PEGGYS YOGA HOUSE", False),  # initials written apart (helper-123)
+    ("X Y YOGA", "PEGGYS YOGA HOUSE", False),
+    ("X.Y. YOGA", "XY YOGA STUDIO", True),
+    ("X YOGA", "YOGA HOUSE", True),  # a lone letter
 ]
 
 

@@ -201,13 +201,18 @@ def _core(words: tuple[str, ...], numbers: bool = False) -> tuple[str, ...]:
     YOGA HOUSE`` (helper-120, 2026-12-06); a mark of such words alone has no core (``NO. 5``
     is not inside every mark holding a 5). Common words (``OF``, ``MY``, ``UN``, ``AL``) and
     the listed weak words (``CO``, ``SA``) stay out, and so does a lone letter (an initial or
-    a prefix: ``e4you``, ``K-SWISS``).
+    a prefix: ``e4you``, ``K-SWISS``). Initials written apart are one word (``X.Y. YOGA``,
+    ``X Y YOGA``: ``XY``).
 
     >>> _core(("ONE", "OR", "2")), _core(("ONE", "OR", "2"), True), _core(("NO", "5"), True)
     (('ONE',), ('ONE', '2'), ())
     >>> _core(("XY", "YOGA"), True), _core(("HOUSE", "OF", "YOGA"), True)
     (('XY', 'YOGA'), ('HOUSE', 'YOGA'))
+    >>> _core(("X", "Y", "YOGA"), True), _core(("X", "YOGA"), True)
+    (('XY', 'YOGA'), ('YOGA',))
     """
+    if numbers:
+        words = _initials(words)
     if not numbers or all(is_weak(w) for w in words):
         return tuple(element_form(w) for w in words if not is_weak(w))
     common = short_words() | weak_words()
@@ -216,6 +221,23 @@ def _core(words: tuple[str, ...], numbers: bool = False) -> tuple[str, ...]:
         for w in words
         if not is_weak(w) or w.isdigit() or (len(w) == 2 and w.isalpha() and w not in common)
     )
+
+
+def _initials(words: tuple[str, ...]) -> tuple[str, ...]:
+    """`words` with each run of two or more single letters joined into one word (``X.Y.``
+    is read as the words X and Y: `kg.analysis.scripts.words`)."""
+    joined: list[str] = []
+    run = ""
+    for word in (*words, ""):
+        if len(word) == 1 and word.isalpha():
+            run += word
+            continue
+        if run:
+            joined.append(run)
+        run = ""
+        if word:
+            joined.append(word)
+    return tuple(joined) if len(joined) != len(words) else words
 
 
 def _forms(words: tuple[str, ...]) -> tuple[str, ...]:
