@@ -403,8 +403,8 @@ def test_each_owners_hit_states_that_owner_with_its_sources(graph: KnowledgeGrap
 def test_a_bound_is_its_own_dates(tmp_path: Path, date: str, shown: str, bound: bool) -> None:
     """A source dating a change and saying its date is a bound says nothing of another
     source's date for it (helper-123: the bound of 2010-06-30 was applied to 2009-02-01)."""
-    extra = f"""<https://w3id.org/tmkg/id/event/asgn-0835284-2> tm:date "{date}"^^xsd:date ;
-        tm:dateIsUpperBound true ."""
+    extra = f"""<https://w3id.org/tmkg/id/event/asgn-0835284-2> a tm:Assignment ;
+        tm:date "{date}"^^xsd:date ; tm:dateIsUpperBound true ."""
     with _former_owner(tmp_path, "late-note", extra) as (graph, analyst, hits, former):
         assert former.end_reason.endswith(shown)
         note = "https://w3id.org/tmkg/id/graph/late-note"
@@ -417,6 +417,13 @@ def test_a_bound_is_its_own_dates(tmp_path: Path, date: str, shown: str, bound: 
         assert bool(with_bound) is bound
         assert all(s.sources == (note,) for s in with_bound)
         assert check_answer(graph, analyst.facts, hits) == []
+        # the timeline: the entry of the note's date says it is a bound, the other does not
+        said = {
+            e.date: e.description.endswith("on or before that day")
+            for e in analyst.timeline(party=LP)
+            if e.kind == "assignment" and e.subject == change
+        }
+        assert said == {"2007-05-30": False, date: True}
 
 
 def test_an_owner_no_source_names_rests_on_the_change_it_made(graph: KnowledgeGraph) -> None:

@@ -70,9 +70,14 @@ _EVENT_FIELDS = {RDF_TYPE: 0, TM + "date": 1, _DESCRIPTION: 2}
 
 
 _BOUND = TM + "dateIsUpperBound"
+_NO_PARTY = frozenset({_BOUND, TM + "registration"})
+"""The facts `_involved` cites that name no party: a bound, the registration a change is of."""
 _INVOLVING = ", ".join(
     f"<{TM}{name}>"
-    for name in ("involves", "payer", "payee", "assignor", "assignee", "dateIsUpperBound")
+    for name in (
+        *("involves", "payer", "payee", "assignor", "assignee"),
+        *("dateIsUpperBound", "registration"),
+    )
 )
 
 
@@ -80,11 +85,14 @@ _INVOLVING = ", ".join(
 class Involved:
     """What `TimelineFacts._involved` found of some events, by event IRI: the names of the
     parties each involves (sorted), its statements of them (with their names'), and the
-    events whose date is only a bound."""
+    graphs saying an event's date is only a bound."""
 
     names: dict[str, tuple[str, ...]] = field(default_factory=dict)
     statements: dict[str, tuple[Cited, ...]] = field(default_factory=dict)
-    bounds: set[str] = field(default_factory=set)
+    bounds: dict[str, set[str]] = field(default_factory=dict)
+    """Event -> the graphs saying its date is a bound (tm:dateIsUpperBound)."""
+    dates: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    """Event -> graph -> the dates that graph gives it."""
 
 
 class TimelineFacts:
@@ -217,11 +225,20 @@ class TimelineFacts:
                 if description:
                     facts.append((_DESCRIPTION, description))
                 text = description or changes.get(event, "")
-                if event in involved.bounds:  # a change dated by a day it had taken effect by
+                # a change dated by a day it had taken effect by: a source of this date says
+                # so, or one that gives the change no date (another date's bound is not this)
+                bounds = involved.bounds.get(event, set())
+                dated = involved.dates.get(event, {})
+                bound = any(date in dated.get(g, {date}) for g in bounds)
+                if bound:
                     text = f"{text}; it took effect on or before that day"
                 statements = (
                     Cited(event, tuple(facts), tuple(sorted(cited))),
-                    *involved.statements.get(event, ()),
+                    *(
+                        s
+                        for s in involved.statements.get(event, ())
+                        if bound or s.facts[0][0] != _BOUND
+                    ),
                 )
                 entries.append(
                     TimelineEntry(
@@ -245,21 +262,28 @@ class TimelineFacts:
         for batch in batches(events):
             rows = self.select(
                 f"""SELECT ?e ?q ?p ?g WHERE {{ VALUES ?e {{ {iri_values(batch)} }}
-                      GRAPH ?g {{ ?e ?q ?p }} FILTER(?q IN ({_INVOLVING})) }}"""
+                      GRAPH ?g {{ ?e ?q ?p }} FILTER(?q IN ({_INVOLVING}, <{TM}date>)) }}"""
             )
             for row in rows:
                 said[row["e"]].add((row["q"], row["p"], row["g"], row["e"]))  # type: ignore[index,arg-type]
         found = Involved()
-        who = {p for rows in said.values() for q, p, _, _ in rows if q != _BOUND}
+        for event, rows in said.items():  # which graph dates an event how (for its bound)
+            for q, p, g, _ in rows:
+                if q == TM + "date":
+                    found.dates.setdefault(event, {}).setdefault(g, set()).add(p)
+            said[event] = {row for row in rows if row[0] != TM + "date"}
+        who = {p for rows in said.values() for q, p, _, _ in rows if q not in _NO_PARTY}
         parties = self.parties(who)
         canonical = self.identities.canonical
         for event, rows in said.items():
             facts = cite_each(event, sorted(rows), self.identities)
             named = [  # in the order of their IRIs: every process lists them alike
-                parties[iri] for iri in sorted({canonical(p) for q, p, _, _ in rows if q != _BOUND})
+                parties[iri]
+                for iri in sorted({canonical(p) for q, p, _, _ in rows if q not in _NO_PARTY})
             ]
-            if any(q == _BOUND and p in ("true", "1") for q, p, _, _ in rows):
-                found.bounds.add(event)
+            bounds = {g for q, p, g, _ in rows if q == _BOUND and p in ("true", "1")}
+            if bounds:
+                found.bounds[event] = bounds
             found.names[event] = tuple(sorted({p.name for p in named}))
             found.statements[event] = (*facts, *name_statements(*named))
         return found
