@@ -532,3 +532,14 @@ def test_a_proceeding_and_its_timeline_cite_the_names_they_give(
                 p.id for p in shown if p.name_statement is not None and p.name in entry.parties
             }
         assert check_answer(analyst.graph, analyst.facts, [proceeding]) == []
+
+
+def test_priority_cites_every_name_its_explanation_gives(analyst: Analyst) -> None:
+    """The CN finding says Amazon claims earlier use: Amazon's name is cited beside the
+    holder's (helper-123: only its competing claim cited it)."""
+    finding = analyst.priority("AWS", 42, "CN")
+    amazon = analyst.find_party("Amazon")
+    assert amazon.name in finding.explanation
+    assert amazon.name_statement in finding.statements
+    assert {g for g in amazon.name_statement.sources} <= {s.graph for s in finding.sources}
+    assert check_answer(analyst.graph, analyst.facts, [finding]) == []

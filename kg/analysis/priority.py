@@ -225,6 +225,14 @@ def priority(
             decided=winner,
         )
     )
+    # the names the explanation gives (a claimant's "claims earlier use", another filer's
+    # constructive use), each from the graphs stating it, beside the holder's
+    named = name_statements(
+        *(ref for iri, ref in sorted(parties.items()) if ref.name and ref.name in explanation)
+    )
+    if named:
+        winner_statements = tuple(dict.fromkeys((*winner_statements, *named)))
+        winner_graphs = cited_graphs(winner_statements)
     return PriorityFinding(
         mark=mark_text,
         nice_class=nice_class,
