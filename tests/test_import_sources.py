@@ -281,6 +281,11 @@ def test_a_party_file_alone_writes_nothing(
     for alone in (gb_pair[1], GB_APPLICANT, EM_PARTIES):
         report = import_registry(disk_graph, [alone])
         assert (report.records, report.quads_added, report.graphs) == (0, 0, ()), alone.name
+        # said, not silent (helper-123): the parties wait for the mark files naming them
+        assert any(
+            w.startswith(f"{alone.name}: ") and "no record naming one: nothing written" in w
+            for w in report.warnings
+        ), report.warnings
     assert all_quads(disk_graph) == before
 
 

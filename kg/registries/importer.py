@@ -41,6 +41,7 @@ from kg.registries.records import (
 )
 from kg.registries.sinks import Buffered, Fresh, Sink, Staged
 from kg.registries.st66 import gather_st66_parties, read_st66
+from kg.registries.st66_parties import PartyBook
 from kg.registries.st96 import read_st96
 from kg.registries.uspto_daily import read_uspto_daily
 from kg.registries.versions import (
@@ -213,10 +214,23 @@ def import_registry(
             *run.warnings,
             *_summary(run.validation_warnings),
             *(_same_name_note(run.reused) if run.added else ()),
+            *(_parties_alone(parties) if parties and not run.records else ()),
         ),
         history=run.history,
         older=run.older,
         graphs=tuple(dict.fromkeys(run.graphs)),
+    )
+
+
+def _parties_alone(parties: PartyBook) -> tuple[str, ...]:
+    """A warning for an import of party files only (ST.66 applicant or representative
+    files): their parties are written only with a record that names them by key, so nothing
+    was."""
+    files = sorted({Path(f).name for found in parties.defined_in.values() for f in found})
+    count = len(parties)
+    return (
+        f"{', '.join(files)}: {count} part{'y' if count == 1 else 'ies'} defined and no record "
+        "naming one: nothing written (import them with the mark files that name them by key)",
     )
 
 
