@@ -15,6 +15,7 @@ build and the pages share.
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "SEED_DIR",
     "WEB_ASSETS",
     "WEB_DIR",
+    "data_rows",
     "installed_from_wheel",
 ]
 
@@ -60,3 +62,10 @@ SEED_DIR = _root("seed")
 QUERIES_DIR = _root("queries")
 WEB_DIR = PACKAGED_DATA / "web" if installed_from_wheel() else PROJECT_ROOT / "node_modules"
 """The folder `WEB_ASSETS` are relative to."""
+
+
+def data_rows(path: Path) -> tuple[dict[str, str], ...]:
+    """The rows of a CSV data file of ``schema/`` (its ``#`` lines are its documentation),
+    as dicts by its header."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return tuple(csv.DictReader(line for line in handle if not line.startswith("#")))

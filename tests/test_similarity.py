@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import random
 import string
 
@@ -531,10 +530,9 @@ def test_the_short_words_file_is_what_wordfreq_gives() -> None:
     """schema/short-words.csv is generated (`elements.write_short_words`): regenerate it
     when wordfreq or the languages change."""
     from kg.analysis.elements import SHORT_WORDS_FILE, measured_short_words
+    from kg.resources import data_rows
 
-    with SHORT_WORDS_FILE.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(line for line in handle if not line.startswith("#")))
-    assert rows == measured_short_words()
+    assert list(data_rows(SHORT_WORDS_FILE)) == measured_short_words()
 
 
 # helper-109 F8: MACH scored 0.83 "containment" against MACHINE-PISTOL: the first letters of

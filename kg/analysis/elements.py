@@ -9,13 +9,12 @@ marks alike nor tells them apart. The weak words are data, per language, in
 
 from __future__ import annotations
 
-import csv
 from functools import cache, lru_cache
 
 import regex
 
 from kg.analysis.scripts import romanize, words
-from kg.resources import SCHEMA_DIR
+from kg.resources import SCHEMA_DIR, data_rows
 
 __all__ = [
     "MIN_RUN_LETTERS",
@@ -50,8 +49,7 @@ def weak_word_rows() -> tuple[dict[str, str], ...]:
     >>> {"language": "en", "kind": "legal-form", "word": "INC"} in weak_word_rows()
     True
     """
-    with WEAK_WORDS_FILE.open(encoding="utf-8", newline="") as handle:
-        return tuple(csv.DictReader(line for line in handle if not line.startswith("#")))
+    return data_rows(WEAK_WORDS_FILE)
 
 
 @cache
@@ -74,9 +72,7 @@ def short_words() -> frozenset[str]:
     >>> {"MY", "UN", "AL", "MI"} <= short_words(), {"XY", "TV", "HP"} & short_words()
     (True, set())
     """
-    with SHORT_WORDS_FILE.open(encoding="utf-8", newline="") as handle:
-        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
-        return frozenset(row["word"] for row in rows)
+    return frozenset(row["word"] for row in data_rows(SHORT_WORDS_FILE))
 
 
 def measured_short_words() -> list[dict[str, str]]:

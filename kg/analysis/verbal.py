@@ -14,14 +14,13 @@ is compared instead, and a figurative mark stating none takes no part in word si
 
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from kg.analysis.scripts import HAN
-from kg.resources import SCHEMA_DIR
+from kg.resources import SCHEMA_DIR, data_rows
 
 __all__ = ["PLACEHOLDERS_FILE", "MarkTextRule", "mark_text_rules", "verbal_element"]
 
@@ -61,9 +60,7 @@ def _fold(text: str) -> str:
 @cache
 def mark_text_rules() -> tuple[MarkTextRule, ...]:
     """The rows of ``schema/mark-placeholders.csv`` (``#`` lines are its documentation)."""
-    with PLACEHOLDERS_FILE.open(encoding="utf-8", newline="") as handle:
-        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
-        return tuple(MarkTextRule(**row) for row in rows)
+    return tuple(MarkTextRule(**row) for row in data_rows(PLACEHOLDERS_FILE))
 
 
 @dataclass(frozen=True)
