@@ -75,8 +75,8 @@ from kg.analysis.model import (
     HoldingKind,
     PartyRef,
     SourceRef,
-    name_statements,
     source_refs,
+    with_names,
 )
 from kg.analysis.resolution import name_match
 from kg.analysis.rule_blocking import ANCHOR_KINDS, RULE_KEY_KINDS, bucket_anchors, bucket_pairs
@@ -482,13 +482,8 @@ def _per_rights(
         reasons = list(best.reasons)
         for other in others:  # their first reason, the marks compared, is the best's
             reasons += [r for r in other.reasons[1:] if r not in reasons]
-        statements = tuple(
-            dict.fromkeys(
-                (
-                    *(s for pair in (best, *others) for s in pair.statements),
-                    *name_statements(*sides[0], *sides[1]),  # the co-owners' names too
-                )
-            )
+        statements = with_names(  # the co-owners' names too
+            (s for pair in (best, *others) for s in pair.statements), *sides[0], *sides[1]
         )
         merged.append(
             dataclasses.replace(
@@ -783,8 +778,8 @@ def _consider(
     statements = (*shown(left.statements, *_SHOWN), *shown(right.statements, *_SHOWN))
     if because is not None:  # what the graph's evidence for the match rests on
         statements = tuple(dict.fromkeys((*statements, *because.cited)))
-    named = name_statements(parties[left.party], parties[right.party])
-    statements = tuple(dict.fromkeys((*statements, *named)))  # and where the names are stated
+    # and the holders' names, each from the graphs stating it
+    statements = with_names(statements, parties[left.party], parties[right.party])
     graphs = cited_graphs(statements)
     alike = name_match(parties[left.party].name, parties[right.party].name)
     if alike is not None:  # a typo or a variant of one owner's name, not two owners

@@ -18,7 +18,7 @@ from kg.analysis.model import (
     PartyRef,
     SourceRef,
     TimelineEntry,
-    name_statements,
+    with_names,
 )
 from kg.analysis.sparql_text import KEY_BATCH, RDF_TYPE, TM, batches, iri_values
 from kg.analysis.timeline_facts import event_rows
@@ -229,7 +229,7 @@ class BatchedLookups:
             jurisdictions = sorted(v["jurisdiction"])
             shown = (*refs("courts"), *refs("plaintiffs"), *refs("defendants"))
             # and the names it gives its parties, each from the graphs stating it
-            statements[case] = tuple(dict.fromkeys((*statements[case], *name_statements(*shown))))
+            statements[case] = with_names(statements[case], *shown)
             found[case] = CaseSummary(
                 id=case,
                 number=min(v["number"]) if v["number"] else None,

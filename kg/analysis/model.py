@@ -48,7 +48,9 @@ __all__ = [
     "SourceRef",
     "TimelineEntry",
     "TopResults",
+    "name_statements",
     "source_refs",
+    "with_names",
 ]
 
 
@@ -231,6 +233,12 @@ def name_statements(*parties: PartyRef | None) -> tuple[Cited, ...]:
     once each, in their order: what an answer showing those parties cites for their names."""
     found = (p.name_statement for p in parties if p is not None)
     return tuple(dict.fromkeys(s for s in found if s is not None))
+
+
+def with_names(statements: Iterable[Cited], *parties: PartyRef | None) -> tuple[Cited, ...]:
+    """`statements` and then the name statements of `parties` (`name_statements`), once
+    each: an answer's statements with the names it shows."""
+    return tuple(dict.fromkeys((*statements, *name_statements(*parties))))
 
 
 @dataclass(frozen=True)
@@ -622,12 +630,39 @@ class OwnershipChange(Result):
     conveyance: str | None = None
     recorded: str | None = None
     sources: tuple[str, ...] = ()
-    date_bound: bool = False
-    """`date` is only the latest day the change may have taken effect (`tm:dateIsUpperBound`:
-    the office's record shows it had by then); `on` words it."""
     statements: tuple[Cited, ...] = ()
     """Each fact of the change (its registration, each assignor and assignee, its date, the
     bound) with exactly the graphs stating it (`holding_statements.cite_each`)."""
+
+    @property
+    def date_bound(self) -> bool:
+        """`date` is only the latest day the change may have taken effect
+        (`tm:dateIsUpperBound`: the office's record shows it had by then): a graph giving
+        that date says so, or a graph says so giving no date of its own (a source's bound on
+        its own date is not another source's date's); `on` words it."""
+        return any(self._bound())
+
+    def _bound(self) -> tuple[tuple[Cited, ...], tuple[Cited, ...]]:
+        """What says `date` is a bound: (the date with the bound, from the graphs stating
+        both; the bound, where a graph stating it gives the change no date)."""
+        date = next((s for s in self.statements if s.facts[0] == (_TM + "date", self.date)), None)
+        bound = [
+            s
+            for s in self.statements
+            if s.facts[0][0] == _TM + "dateIsUpperBound" and s.facts[0][1] in ("true", "1")
+        ]
+        if date is None or not bound:
+            return (), ()
+        dated = {g for s in self.statements if s.facts[0][0] == _TM + "date" for g in s.sources}
+        both = set(date.sources) & {g for s in bound for g in s.sources}
+        together = Cited(
+            self.id,
+            (date.facts[0], bound[0].facts[0]),
+            tuple(sorted(both)),
+            tuple(sorted({g for s in (date, *bound) for g in s.identities})),
+        )
+        alone = any(g not in dated for s in bound for g in s.sources)
+        return ((together,) if both else ()), (tuple(bound) if alone else ())
 
     def cited(self, role: str, party: str) -> tuple[Cited, ...]:
         """What an answer saying that `party` was the change's `role` ("assignor",
@@ -638,24 +673,8 @@ class OwnershipChange(Result):
             (_TM + "registration", self.registration),
             (_TM + "date", self.date),
         }
-        found = [s for s in self.statements if s.facts[0] in wanted]
-        if self.date_bound:  # the bound: with the date where a graph gives both, else alone
-            date = next(s for s in found if s.facts[0] == (_TM + "date", self.date))
-            bound = [s for s in self.statements if s.facts[0][0] == _TM + "dateIsUpperBound"]
-            dated = {g for s in self.statements if s.facts[0][0] == _TM + "date" for g in s.sources}
-            both = set(date.sources) & {g for s in bound for g in s.sources}
-            if both:
-                found.append(
-                    Cited(
-                        self.id,
-                        (date.facts[0], bound[0].facts[0]),
-                        tuple(sorted(both)),
-                        tuple(sorted({g for s in (date, *bound) for g in s.identities})),
-                    )
-                )
-            if any(g not in dated for s in bound for g in s.sources):
-                found += bound  # a source saying only that the change's date is a bound
-        return tuple(found)
+        together, alone = self._bound()
+        return (*(s for s in self.statements if s.facts[0] in wanted), *together, *alone)
 
     @property
     def on(self) -> str:

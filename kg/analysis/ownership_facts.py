@@ -133,7 +133,6 @@ def ownership_changes(
                 conveyance=min(values["conveyanceText"]) if values.get("conveyanceText") else None,
                 recorded=_earliest(values.get("recordalDate")),
                 sources=tuple(sorted(change["graphs"])),
-                date_bound=_bound(change["said"], _earliest(values.get("date"))),
                 statements=cite_each(iri, sorted(change["said"]), facts.identities),
             )
         )
@@ -160,15 +159,6 @@ def _most_specific(kinds: set[str]) -> str:
         if kind in kinds:
             return kind
     return "OwnershipChange"
-
-
-def _bound(said: set[tuple[str, str, str, str]], date: str | None) -> bool:
-    """Whether `date`, the change's date shown, is a bound (`tm:dateIsUpperBound`): a graph
-    giving that date says so, or a graph says so giving no date of its own. A source's bound
-    on its own date is not another source's date's."""
-    dates = {g: o for p, o, g, _ in said if p == TM + "date"}
-    bounds = {g for p, o, g, _ in said if p == TM + "dateIsUpperBound" and o in ("true", "1")}
-    return any(dates.get(g, date) == date for g in bounds)
 
 
 def _day(date: str | None) -> int:

@@ -40,8 +40,8 @@ from kg.analysis.model import (
     PartyRef,
     PriorityFinding,
     SourceRef,
-    name_statements,
     source_refs,
+    with_names,
 )
 from kg.analysis.registration_claims import (
     EffectiveDate,
@@ -178,9 +178,8 @@ def priority(
         mark_text=mark_text,
     )
     winner_statements: tuple[Cited, ...] = ()
-    winner_graphs: tuple[str, ...] = ()
     if winner is not None:
-        winner_statements, winner_graphs = _cited(
+        winner_statements = _cited(
             winner[1],
             _date_property(winner[1], rule),
             *(parties[iri] for iri in (*holders, winner[1].party)),
@@ -190,7 +189,6 @@ def priority(
             winner_statements = tuple(
                 dict.fromkeys((*winner_statements, *acquired.cited("assignee", winner[1].party)))
             )
-            winner_graphs = cited_graphs(winner_statements)
     explanation = (
         _explain(
             mark_text,
@@ -227,12 +225,10 @@ def priority(
     )
     # the names the explanation gives (a claimant's "claims earlier use", another filer's
     # constructive use), each from the graphs stating it, beside the holder's
-    named = name_statements(
-        *(ref for iri, ref in sorted(parties.items()) if ref.name and ref.name in explanation)
+    winner_statements = with_names(
+        winner_statements,
+        *(ref for _, ref in sorted(parties.items()) if ref.name and ref.name in explanation),
     )
-    if named:
-        winner_statements = tuple(dict.fromkeys((*winner_statements, *named)))
-        winner_graphs = cited_graphs(winner_statements)
     return PriorityFinding(
         mark=mark_text,
         nice_class=nice_class,
@@ -245,7 +241,7 @@ def priority(
         holding=winner[1].id if winner else None,
         explanation=explanation,
         competing_claims=competing,
-        sources=source_refs(sources, winner_graphs),
+        sources=source_refs(sources, cited_graphs(winner_statements)),
         statements=winner_statements,
         date_basis=_effective(winner[1], rule).basis if winner else None,
     )
@@ -284,17 +280,13 @@ def _date_property(holding: Holding, rule: str | None) -> str | None:
     return "filingDate" if holding.filing_date else "registrationDate"
 
 
-def _cited(
-    holding: Holding, date_property: str | None, *parties: PartyRef
-) -> tuple[tuple[Cited, ...], tuple[str, ...]]:
-    """The statements a priority answer shows of a holding, and the graphs they cite: the
-    holder, its number, place, classes and the date used, each from the sources that state
-    it, not every source of the record (issue 16); and the names of the `parties` it
-    shows, from the sources that state them."""
+def _cited(holding: Holding, date_property: str | None, *parties: PartyRef) -> tuple[Cited, ...]:
+    """The statements a priority answer shows of a holding: the holder, its number, place,
+    classes and the date used, each from the sources that state it, not every source of the
+    record (issue 16); and the names of the `parties` it shows, from the sources that state
+    them."""
     props = (*_SHOWN, date_property) if date_property else _SHOWN
-    statements = shown(holding.statements, *props)
-    statements = tuple(dict.fromkeys((*statements, *name_statements(*parties))))
-    return statements, cited_graphs(statements)
+    return with_names(shown(holding.statements, *props), *parties)
 
 
 def _behalf(holding: Holding, parties: Mapping[str, PartyRef]) -> tuple[PartyRef, ...]:
@@ -443,13 +435,13 @@ def _competing(
             else "startDate"
         )
         shown_parties = (parties[holding.party], *_behalf(holding, parties))
-        cited, graphs = _cited(holding, prop, *shown_parties)
+        cited = _cited(holding, prop, *shown_parties)
         claim = CompetingClaim(
             party=parties[holding.party],
             basis=basis,
             date=text,
             description=description,
-            sources=source_refs(sources, graphs),
+            sources=source_refs(sources, cited_graphs(cited)),
             statements=cited,
             lapsed=holding.lapsed,
             ended=holding.ended,
@@ -466,7 +458,7 @@ def _competing(
         if record.jurisdiction not in (None, jurisdiction):
             continue
         kind = record.kind.removesuffix("Claim").lower()
-        stated = (_claim_statement(record), *name_statements(parties[record.claimant]))
+        stated = with_names((_claim_statement(record),), parties[record.claimant])
         claim = CompetingClaim(
             party=parties[record.claimant],
             basis=f"claim of {'first use' if kind == 'firstuse' else kind}",

@@ -19,7 +19,7 @@ from kg.analysis.model import (
     PartyRef,
     Result,
     SourceRef,
-    name_statements,
+    with_names,
 )
 from kg.analysis.sparql_text import TM, iri_values
 
@@ -192,8 +192,7 @@ def _proceeding(
     office = parties[offices[0]] if offices else None
     plaintiffs, holders_of = refs(v["plaintiff"]), refs(holder_ids)
     # and the names it gives the parties, each from the graphs stating it
-    named = name_statements(*plaintiffs, *holders_of, office)
-    statements = tuple(dict.fromkeys((*statements, *named)))
+    statements = with_names(statements, *plaintiffs, *holders_of, office)
     return Proceeding(
         id=key,
         kind=kinds[0] if kinds else "proceeding",

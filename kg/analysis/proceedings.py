@@ -52,8 +52,8 @@ from kg.analysis.model import (
     PartyRef,
     SourceRef,
     TimelineEntry,
-    name_statements,
     source_refs,
+    with_names,
 )
 from kg.analysis.proceeding_facts import (
     KINDS,
@@ -138,7 +138,6 @@ def proceeding_conflicts(
     jurisdiction: str | None = None,
     nice_class: int | None = None,
     min_score: float = 0.0,
-    known: Mapping[str, SourceRef] | None = None,
 ) -> list[ConflictPair]:
     """`conflicts` with every proceeding filed by `as_of` added as a conflict (or merged into
     the conflict already found for the same two parties and jurisdiction), highest risk first
@@ -151,8 +150,7 @@ def proceeding_conflicts(
     contested right is dead on `as_of` (an application refused after an upheld opposition, a
     registration cancelled), the conflict is left out, or with `include_lapsed` kept, marked
     lapsed, its reasons saying when and why the right ended. See the module docstring for
-    the score. `known` describes the graphs cited for the parties' names (graph IRI ->
-    `SourceRef`; a graph not in it is cited by its IRI alone).
+    the score.
     """
     merged = list(conflicts)
     # a conflict of co-owned rights stands for every pair of its holders: a proceeding
@@ -175,9 +173,7 @@ def proceeding_conflicts(
         if not pairs:
             continue
         # one conflict a proceeding, naming every plaintiff and holder (co-owners)
-        pair = _conflict(
-            proceeding, *pairs[0], score, dead if lapsed else [], known or {}, later=later
-        )
+        pair = _conflict(proceeding, *pairs[0], score, dead if lapsed else [], later=later)
         keys = _proceeding_keys(proceeding, pairs)
         slot = next((slots[key] for key in keys if key in slots), None)
         if slot is None:
@@ -300,7 +296,6 @@ def with_proceeding_conflicts(
         jurisdiction=jurisdiction,
         nice_class=nice_class,
         min_score=min_score,
-        known=facts.sources,
     )
 
 
@@ -366,7 +361,7 @@ def check_outcome(outcome: str | None) -> str | None:
 def with_proceeding(
     summary: CaseSummary,
     proceedings: Iterable[Proceeding],
-    known: Mapping[str, SourceRef] | None = None,
+    known: Mapping[str, SourceRef],
 ) -> CaseSummary:
     """A case summary with its kind and outcome when the case is a proceeding; the
     contested marks stand in for tm:concerns when none is stated. The names of the holders
@@ -376,16 +371,8 @@ def with_proceeding(
             defendants = tuple(
                 sorted({*summary.defendants, *proceeding.holders}, key=lambda p: p.name)
             )
-            office = (proceeding.office,) if proceeding.office else ()
             # the names of the holders and office it adds, each from the graphs stating it
-            named = name_statements(*defendants, *office)
-            statements = tuple(dict.fromkeys((*summary.statements, *named)))
-            cited = {ref.graph: ref for ref in summary.sources}
-            cited |= {
-                ref.graph: ref
-                for ref in source_refs(known or {}, cited_graphs(named))
-                if ref.graph not in cited
-            }
+            statements = with_names(summary.statements, *defendants, proceeding.office)
             return dataclasses.replace(
                 summary,
                 kind=proceeding.kind,
@@ -395,7 +382,7 @@ def with_proceeding(
                 jurisdiction=summary.jurisdiction or proceeding.jurisdiction,
                 defendants=defendants,
                 statements=statements,
-                sources=tuple(cited[g] for g in sorted(cited)),
+                sources=source_refs(known, cited_graphs(statements)),
             )
     return summary
 
@@ -432,7 +419,6 @@ def _conflict(
     holder: PartyRef,
     score: float,
     dead: Sequence[Holding],
-    known: Mapping[str, SourceRef],
     *,
     later: bool = False,
 ) -> ConflictPair:
@@ -474,9 +460,6 @@ def _conflict(
         number = right.registration_number or right.application_number
         what = f"No. {number}" if number else "the right"
         reasons.append(f"{right.mark.text!r} ({what}) lapsed{when}: {right.end_reason}")
-    named = name_statements(*plaintiffs, *holders)  # the names shown, with their sources
-    cited = {ref.graph: ref for ref in source_refs(known, cited_graphs(named))}
-    cited |= {ref.graph: ref for ref in proceeding.sources}
     return ConflictPair(
         parties=(plaintiff, holder),
         holders=(plaintiffs, holders),
@@ -490,10 +473,10 @@ def _conflict(
             proceeding.earlier_rights[0] if proceeding.earlier_rights else proceeding.id,
             proceeding.contested[0] if proceeding.contested else proceeding.id,
         ),
-        sources=tuple(cited[g] for g in sorted(cited)),
+        sources=proceeding.sources,  # its statements name its parties (`read_proceedings`)
         lapsed=bool(dead),
         proceedings=(proceeding.id,),
-        statements=tuple(dict.fromkeys((*proceeding.statements, *named))),
+        statements=proceeding.statements,
     )
 
 

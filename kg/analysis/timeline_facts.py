@@ -13,7 +13,14 @@ from kg.analysis.co_owners import co_owners
 from kg.analysis.dates import PartialDate
 from kg.analysis.holding_statements import cite_each, cited_graphs, stated_values
 from kg.analysis.lifecycle import end_of
-from kg.analysis.model import FILED_KINDS, Cited, HoldingKind, TimelineEntry, name_statements
+from kg.analysis.model import (
+    FILED_KINDS,
+    Cited,
+    HoldingKind,
+    TimelineEntry,
+    name_statements,
+    with_names,
+)
 from kg.analysis.ownership import change_order, owners_on
 from kg.analysis.ownership_facts import CHANGE_KINDS, describe_changes
 from kg.analysis.sparql_text import RDF_TYPE, TM, batches, camel_words, iri_values, is_iri
@@ -259,19 +266,18 @@ class TimelineFacts:
         stating it, and the parties' names with theirs: what an entry shows beside its date
         and words."""
         said: dict[str, set[tuple[str, str, str, str]]] = defaultdict(set)
+        found = Involved()
         for batch in batches(events):
             rows = self.select(
                 f"""SELECT ?e ?q ?p ?g WHERE {{ VALUES ?e {{ {iri_values(batch)} }}
                       GRAPH ?g {{ ?e ?q ?p }} FILTER(?q IN ({_INVOLVING}, <{TM}date>)) }}"""
             )
             for row in rows:
-                said[row["e"]].add((row["q"], row["p"], row["g"], row["e"]))  # type: ignore[index,arg-type]
-        found = Involved()
-        for event, rows in said.items():  # which graph dates an event how (for its bound)
-            for q, p, g, _ in rows:
-                if q == TM + "date":
-                    found.dates.setdefault(event, {}).setdefault(g, set()).add(p)
-            said[event] = {row for row in rows if row[0] != TM + "date"}
+                event, prop, value, graph = row["e"], row["q"], row["p"], row["g"]
+                if prop == TM + "date":  # which graph dates it how (for its bound)
+                    found.dates.setdefault(event, {}).setdefault(graph, set()).add(value)  # type: ignore[arg-type]
+                else:
+                    said[event].add((prop, value, graph, event))  # type: ignore[index,arg-type]
         who = {p for rows in said.values() for q, p, _, _ in rows if q not in _NO_PARTY}
         parties = self.parties(who)
         canonical = self.identities.canonical
@@ -371,7 +377,7 @@ class TimelineFacts:
                 if view.on_behalf_of:
                     shown.append(self.party(view.on_behalf_of))
                 # the names the entry gives, each from the graphs stating it
-                statements = tuple(dict.fromkeys((*view.statements, *name_statements(*shown))))
+                statements = with_names(view.statements, *shown)
                 earlier = entries.get(key)
                 if earlier is not None:  # another co-owner's view of the same filing
                     statements = tuple(dict.fromkeys((*earlier.statements, *statements)))
