@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import pytest
 
+from kg.analysis.conflicts import candidate_text_pairs
 from kg.analysis.mark_index import MarkIndex
 from kg.analysis.service import Analyst
 from kg.analysis.similarity import DEFAULT_MIN_SIMILARITY, compare, said_by_letters
+from tests.similarity_support import assert_searches_find
 
 # (initials with stops, a word they would sound like read as one word, the rule that fired
 # on the same letters written without stops)
@@ -186,3 +188,53 @@ def test_the_comparison_says_initials_are_said_letter_by_letter() -> None:
     assert not found.similar
     assert "'H.A.G.W.' is initials, said letter by letter: not compared by sound" in found.notes
     assert not any("initials" in note for note in Analyst.compare("NITE N.Y.", "NIGHT").notes)
+
+
+# A mark of initials alone (two letters, no common word) lies whole in a mark holding them as
+# a word (helper-122: LG / LG ELECTRONICS scored 0.15): UKIPO O/178/99 (RM / MB RM) and
+# In re Mighty Leaf Tea, 601 F.3d 1342 (Fed. Cir. 2010) (ML / ML MARK LEES), both held similar.
+INITIALS_ALONE = [
+    ("LG", "LG ELECTRONICS"),
+    ("RM", "MB RM"),
+    ("ML", "ML MARK LEES"),
+    ("L.G.", "LG ELECTRONICS"),
+    ("LG", "L.G. ELECTRONICS"),
+    ("HP", "THE HP STORE"),
+    ("MB RM", "MB RM GROUP"),
+    ("LG 5", "LG 5 PHONES"),
+]
+
+# ... and nowhere else: not as other letters, not as a common two-letter word, not without the
+# number beside them, not inside a word
+INITIALS_NOT_THERE = [
+    ("LG", "GL ELECTRONICS"),
+    ("LG", "ALGAE"),
+    ("MY", "MY CAFE"),  # a common word (schema/short-words.csv)
+    ("CO", "CO HOME"),  # a legal form (schema/weak-words.csv)
+    ("LG 5", "LG PHONES"),
+    ("MB RM", "RM ZX GROUP"),
+    ("NO. 5", "NO 5 PERFUME"),  # a number and a common word: no core to find
+]
+
+
+@pytest.mark.parametrize(("a", "b"), INITIALS_ALONE)
+def test_a_mark_of_initials_alone_lies_in_a_mark_holding_them(a: str, b: str) -> None:
+    for left, right in ((a, b), (b, a)):
+        found = compare(left, right)
+        assert "containment" in found.reasons and found.score >= DEFAULT_MIN_SIMILARITY, found
+
+
+@pytest.mark.parametrize(("a", "b"), INITIALS_NOT_THERE)
+def test_a_mark_of_initials_alone_is_not_found_where_they_are_not(a: str, b: str) -> None:
+    assert "containment" not in compare(a, b).reasons
+
+
+def test_a_register_finds_a_mark_of_initials_in_the_marks_holding_them() -> None:
+    """A register-wide search and a question both find the pairs (`W:LG`, anchored by the mark
+    of initials alone: `w:LG`), and two marks that merely share the initials are not paired by
+    them (LG ELECTRONICS / LG DISPLAY)."""
+    pairs = [(a, b) for a, b in INITIALS_ALONE] + [(b, a) for a, b in INITIALS_ALONE]
+    assert_searches_find(pairs, others=["LG DISPLAY", "GL ELECTRONICS", "MY CAFE"])
+    assert ("LG DISPLAY", "LG ELECTRONICS") not in candidate_text_pairs(
+        ["LG ELECTRONICS", "LG DISPLAY", "ALGAE"]
+    )

@@ -1055,7 +1055,7 @@ _PROBES = (
     "양지", "왕지", "鉅名2", "豬酩2", "ソニー", "SONY", "COMMCASH", "COMMUNICASH",
     "CLOSED", "CLOSET", "MACH", "MACHINE-PISTOL", "HAWK", "H.A.G.W.", "e4you",
     "MI CASA 4 YOU", "1 WORLD TRADE", "ONE WORLD BANK", "M2", "XY YOGA", "PEGGYS YOGA HOUSE",
-    "MI CAFE", "CAFE ROMA", "X.Y. YOGA",
+    "MI CAFE", "CAFE ROMA", "X.Y. YOGA", "LG", "LG ELECTRONICS", "LG DISPLAY",
 )  # fmt: skip
 
 

@@ -12,7 +12,9 @@ key         a mark has it when                                  a bucket's candi
             64 characters, and two or three of them closed up   every other: ``containment``,
             (``W:UBEREATS``); a Chinese, Spanish, French or     ``translation``
             Italian mark's of its English equivalents
-            (`kg.analysis.translations`)
+            (`kg.analysis.translations`); a run of its
+            initials and numbers that holds initials
+            (``W:LG``, ``W:LG|5``: `_initials_keys`)
 ``H:``      two or more of its Chinese characters in a row      a mark whose characters are
             (one, in a mark of one or two), in a mark of        the key, with every other
             Chinese characters alone
@@ -115,9 +117,11 @@ from kg.analysis.similarity_rules import (
     SHARED_ELEMENT_MIN_LENGTH,
     SKELETON_MIN_LENGTH,
     affixes,
+    contained_core,
     ending,
     ending_patterns,
     ending_word,
+    is_initial,
     middle_forms,
     middle_variants,
     skeleton_variants,
@@ -194,7 +198,7 @@ def rule_keys(verbal: str) -> set[str]:
     """
     parts = _parts(verbal)
     core, folded, han, roman = parts.core, parts.folded, parts.han, parts.roman
-    keys = _run_keys(core)
+    keys = _run_keys(core) | _initials_keys(parts.contained)
     if len(core) >= 2 and len(core[0]) >= SHARED_ELEMENT_MIN_LENGTH:
         keys.add("F:" + core[0])
     if (
@@ -232,6 +236,7 @@ class _Parts(NamedTuple):
     """What `rule_keys` and `anchor_twins` both read of a verbal element, made once."""
 
     core: tuple[str, ...]  # its distinctive words, the first six
+    contained: tuple[str, ...]  # `contained_core`, the first six
     folded: str
     han: str  # `_whole_han`
     roman: str
@@ -244,7 +249,8 @@ def _parts(verbal: str) -> _Parts:
     roman = romanize(verbal)
     middle = middle_forms(roman, words(verbal)) if folded.isascii() else ()
     core = distinctive_words(verbal)[:_MAX_RUN_WORDS]
-    return _Parts(core, folded, _whole_han(folded), roman, _meanings(verbal), middle)
+    contained = contained_core(words(verbal))[:_MAX_RUN_WORDS]
+    return _Parts(core, contained, folded, _whole_han(folded), roman, _meanings(verbal), middle)
 
 
 def anchor_twins(verbal: str) -> set[str]:
@@ -266,7 +272,7 @@ def anchor_twins(verbal: str) -> set[str]:
 def _anchor_twins(verbal: str, parts: _Parts) -> set[str]:
     core, folded, han, roman = parts.core, parts.folded, parts.han, parts.roman
     twins = _sorted_twins(core, han)
-    twins.update(_whole_run(core))
+    twins.update(_whole_run(core or parts.contained))  # initials alone (LG): `_initials_keys`
     if han:
         twins.add("h:" + han)
     for meaning in parts.meanings:
@@ -310,6 +316,30 @@ def _run_keys(core: tuple[str, ...]) -> set[str]:
     """The ``W:`` keys of distinctive words: each run of them."""
     runs = ("|".join(core[i:j]) for i in range(len(core)) for j in range(i + 1, len(core) + 1))
     return {"W:" + run for run in runs if len(run) <= AFFIX_MAX_LENGTH}
+
+
+def _initials_keys(contained: tuple[str, ...]) -> set[str]:
+    """The ``W:`` keys of a mark's runs of initials and numbers holding initials (``LG``,
+    ``LG|5`` of ``LG 5 PHONE``; `contained_core`): a mark of initials alone (``LG``, its
+    twin ``w:LG``) lies in each mark holding its run (``LG ELECTRONICS``).
+
+    >>> sorted(_initials_keys(("MB", "RM", "5", "YOGA", "XY")))
+    ['W:MB', 'W:MB|RM', 'W:MB|RM|5', 'W:RM', 'W:RM|5', 'W:XY']
+    """
+    keys = set()
+    start = 0
+    for end, word in enumerate((*contained, "")):
+        if word and (word.isdigit() or is_initial(word)):
+            continue
+        run = contained[start:end]
+        keys.update(
+            "W:" + "|".join(run[i:j])
+            for i in range(len(run))
+            for j in range(i + 1, len(run) + 1)
+            if any(map(is_initial, run[i:j]))
+        )
+        start = end + 1
+    return keys
 
 
 def _whole_run(core: tuple[str, ...]) -> set[str]:

@@ -89,6 +89,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from functools import cache
 
 from rapidfuzz.distance import OSA, Indel
 
@@ -198,11 +199,13 @@ def _core(words: tuple[str, ...], numbers: bool = False) -> tuple[str, ...]:
     `kg.analysis.elements.short_words`), too short to stand alone as an element: still part
     of the mark, so ``ONE 33`` is not wholly inside ``DAY ONE`` nor ``ONE OR 2``
     inside ``ONE WORLD`` (TIPO gazette, 2026-12-02 trial), nor ``XY YOGA`` inside ``PEGGYS
-    YOGA HOUSE`` (helper-120, 2026-12-06); a mark of such words alone has no core (``NO. 5``
-    is not inside every mark holding a 5). Common words (``OF``, ``MY``, ``UN``, ``AL``) and
-    the listed weak words (``CO``, ``SA``) stay out, and so does a lone letter (an initial or
-    a prefix: ``e4you``, ``K-SWISS``). Initials written apart are one word (``X.Y. YOGA``,
-    ``X Y YOGA``: ``XY``).
+    YOGA HOUSE`` (helper-120, 2026-12-06). A mark of numbers and weak words alone has no core
+    (``NO. 5`` is not inside every mark holding a 5); one of initials has them (and its
+    numbers), so ``RM`` is inside ``MB RM`` (UKIPO O/178/99) and ``ML`` inside ``ML MARK
+    LEES`` (*In re Mighty Leaf Tea*, 601 F.3d 1342 (Fed. Cir. 2010)). Common words (``OF``,
+    ``MY``, ``UN``, ``AL``) and the listed weak words (``CO``, ``SA``) stay out, and so does a
+    lone letter (an initial or a prefix: ``e4you``, ``K-SWISS``). Initials written apart are
+    one word (``X.Y. YOGA``, ``X Y YOGA``: ``XY``).
 
     >>> _core(("ONE", "OR", "2")), _core(("ONE", "OR", "2"), True), _core(("NO", "5"), True)
     (('ONE',), ('ONE', '2'), ())
@@ -210,17 +213,42 @@ def _core(words: tuple[str, ...], numbers: bool = False) -> tuple[str, ...]:
     (('XY', 'YOGA'), ('HOUSE', 'YOGA'))
     >>> _core(("X", "Y", "YOGA"), True), _core(("X", "YOGA"), True)
     (('XY', 'YOGA'), ('YOGA',))
+    >>> _core(("LG",), True), _core(("LG", "5"), True), _core(("MY", "5"), True)
+    (('LG',), ('LG', '5'), ())
     """
-    if numbers:
-        words = _initials(words)
-    if not numbers or all(is_weak(w) for w in words):
+    if not numbers:
         return tuple(element_form(w) for w in words if not is_weak(w))
-    common = short_words() | weak_words()
+    words = _initials(words)
+    initials = [is_initial(w) for w in words]
+    if all(is_weak(w) for w in words) and not any(initials):
+        return ()
     return tuple(
         element_form(w)
-        for w in words
-        if not is_weak(w) or w.isdigit() or (len(w) == 2 and w.isalpha() and w not in common)
+        for w, initial in zip(words, initials, strict=True)
+        if not is_weak(w) or w.isdigit() or initial
     )
+
+
+def contained_core(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The words of a mark that ``containment`` must find whole in another: `_core` with
+    numbers and initials (`is_initial`).
+
+    >>> contained_core(("L", "G", "ELECTRONICS")), contained_core(("NO", "5"))
+    (('LG', 'ELECTRONIC'), ())
+    """
+    return _core(words, numbers=True)
+
+
+def is_initial(word: str) -> bool:
+    """Whether a word of a mark is initials of two letters: no common word of seven languages
+    (`kg.analysis.elements.short_words`) nor a listed weak word (``LG``, ``XY``; not ``MY``,
+    ``CO``)."""
+    return len(word) == 2 and word.isalpha() and word not in _common_words()
+
+
+@cache
+def _common_words() -> frozenset[str]:
+    return short_words() | weak_words()
 
 
 def _initials(words: tuple[str, ...]) -> tuple[str, ...]:
