@@ -58,6 +58,7 @@ from kg.store import Store
 __all__ = ["A_PARTY", "FactBase", "Identities"]
 
 _HOLDING_TYPES = {TM + "Registration", TM + "Use"}
+_VERSION = TM + "RegisterRecordVersion"
 _HOLDING_PROPERTIES = {
     "mark": "mark",
     "owner": "party",
@@ -221,6 +222,7 @@ class FactBase(BatchedLookups, TimelineFacts):
         self._relatedness: dict[frozenset[int], float] | None = None
         self._statuses: StatusScheme | None = None
         self._records_changes: bool | None = None  # any tm:registration (_with_ownership)
+        self._records_versions: bool | None = None  # any earlier register state (has_history)
         # mark IRI -> (record key, its holdings) of each record it finds (marks_holdings)
         self._kept: OrderedDict[str, Groups] = OrderedDict()
         self._kept_count = 0
@@ -834,6 +836,26 @@ class FactBase(BatchedLookups, TimelineFacts):
             self._records_changes = bool(self.store.query(f"ASK {{ ?c <{TM}registration> ?r }}"))
         return self._records_changes
 
+    def has_history(self) -> bool:
+        """Whether the store holds any earlier state of a register record (a
+        tm:RegisterRecordVersion, `kg.registries.versions`; one ASK per FactBase)."""
+        if self._records_versions is None:
+            self._records_versions = bool(
+                self.store.query(f"ASK {{ ?v a <{TM}RegisterRecordVersion> }}")
+            )
+        return self._records_versions
+
+    def state_holdings(self, states: Mapping[str, str]) -> list[Holding]:
+        """The holdings of registrations as earlier states of their records state them:
+        `states` maps a version node (`kg.registries.versions`: ``{registration}~{graph}``)
+        to the record key (the registration's canonical IRI) its holdings take as `id`. Each
+        is read as a registration is (`holdings`), with its changes of owner; its
+        statements and sources are the version's, in the graph that states it."""
+        records: dict[str, HoldingRecord] = {}
+        for batch in batches(sorted(states)):
+            self._collect_holdings(records, f"VALUES ?h {{ {iri_values(batch)} }}", states=states)
+        return self._with_ownership(self._holdings_from(records))
+
     def _remember(self, entries: Mapping[str, Groups]) -> None:
         """Keep the marks' records in memory, the marks used longest ago dropped first."""
         with self._kept_lock:
@@ -856,10 +878,13 @@ class FactBase(BatchedLookups, TimelineFacts):
         records: dict[str, HoldingRecord],
         restriction: str,
         marked: dict[str, set[str]] | None = None,
+        states: Mapping[str, str] | None = None,
     ) -> None:
         """Read the statements of the holdings the `restriction` names into `records`; with
         `marked`, note under each mark every node that names it with tm:mark (a holding or
-        not yet one: a node with no kind of holding is read but makes no record)."""
+        not yet one: a node with no kind of holding is read but makes no record). With
+        `states` (version node -> record key: `state_holdings`), those version nodes are read
+        as registrations under their record's key."""
         # Oxigraph evaluates this shape in well under a millisecond per mark; a sub-SELECT
         # or a trailing VALUES for the predicates made it scan the whole store (measured).
         rows = self.tuples(
@@ -883,7 +908,9 @@ class FactBase(BatchedLookups, TimelineFacts):
                 facts.append((holding, field_name, obj, graph))  # type: ignore[arg-type]
             elif predicate == RDF_TYPE and obj in _HOLDING_TYPES:
                 kinds[holding] = obj.removeprefix(TM)  # type: ignore[union-attr,index]
-        keys: dict[str, str] = {}  # holding IRI -> its canonical IRI, looked up once
+            elif predicate == RDF_TYPE and obj == _VERSION and states and holding in states:
+                kinds[holding] = "Registration"  # type: ignore[index]
+        keys: dict[str, str] = dict(states or {})  # holding IRI -> its record key
         for holding, field_name, obj, graph in facts:
             kind = kinds.get(holding)
             if kind is None:

@@ -63,6 +63,7 @@ from kg.analysis.proceeding_facts import (
     holdings_by_id,
     read_proceedings,
 )
+from kg.analysis.register_states import states_on
 from kg.analysis.similarity import compare
 from kg.analysis.wording import joined, jointly
 
@@ -283,7 +284,8 @@ def with_proceeding_conflicts(
     `as_of` (`kg.analysis.lifecycle.on_date`)."""
     proceedings = read_proceedings(facts)
     held = holdings_by_id(facts, {r for p in proceedings for r in p.contested})
-    rights = on_date([h for group in held.values() for h in group], as_of, include_lapsed=True)
+    read = states_on(facts, [h for group in held.values() for h in group], as_of)
+    rights = on_date(read, as_of, include_lapsed=True)
     contested: dict[str, list[Holding]] = defaultdict(list)
     for holding in rights:
         contested[holding.id].append(holding)

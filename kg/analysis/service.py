@@ -95,6 +95,7 @@ from kg.analysis.proceedings import (
     select_proceedings,
     with_proceeding_conflicts,
 )
+from kg.analysis.register_states import states_on
 from kg.analysis.registration_claims import prior_use_basis, with_wordless_note
 from kg.analysis.search import DEFAULT_MIN_SCORE as DEFAULT_MIN_SEARCH_SCORE
 from kg.analysis.search import search_hits
@@ -424,7 +425,9 @@ class Analyst:
         found = {*similar, *verbal_candidates(facts, facts.select, mark, min_similarity)}
         found.update(match.mark for match in stated)
         # the marks' holdings, kept for the next questions (FactBase.marks_holdings)
-        holdings = on_date(facts.marks_holdings(found), on, include_lapsed=include_lapsed)
+        holdings = on_date(
+            states_on(facts, facts.marks_holdings(found), on), on, include_lapsed=include_lapsed
+        )
         # verbal elements where stated; wordless figurative marks take no part; a stated
         # translation or transliteration counts for its registration
         evidence = {match.registration: match.similarity for match in stated}
@@ -790,7 +793,8 @@ class Analyst:
             )
 
         def rights(dead_too: bool) -> list[Holding]:
-            read = on_date(facts.marks_holdings(found), when, include_lapsed=dead_too)
+            read = states_on(facts, facts.marks_holdings(found), when)
+            read = on_date(read, when, include_lapsed=dead_too)
             read, _ = word_similarities(mark, read, similar, DEFAULT_MIN_SIMILARITY)
             return counted_in(read_coverage(facts, read, when), code)  # EM, WO: route to code
 
@@ -1020,7 +1024,8 @@ class Analyst:
             by_place[""] = by_place.get("", set()) | projected | focus  # type: ignore[operator]
 
         def search(wanted: set[str] | None, places_only: set[str] | None) -> list[ConflictPair]:
-            holdings = on_date(facts.holdings(wanted), when, include_lapsed=include_lapsed)
+            holdings = states_on(facts, facts.holdings(wanted), when)
+            holdings = on_date(holdings, when, include_lapsed=include_lapsed)
             holdings = read_coverage(facts, holdings, when)  # EM members, WO designations
             return find_conflicts(
                 holdings,

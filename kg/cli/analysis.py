@@ -34,7 +34,10 @@ _LAPSED_HELP = (
     "also list dead rights (expired, abandoned, refused, cancelled, withdrawn) on the date, "
     "marked lapsed with the date and reason they ended"
 )
-_AS_OF_HELP = "the date that decides what is in force (YYYY-MM-DD, YYYY-MM, YYYY; default today)"
+_AS_OF_HELP = (
+    "the date that decides what is in force, each registration read as the register stated it"
+    " then (YYYY-MM-DD, YYYY-MM, YYYY; default today)"
+)
 
 
 def add_analysis_commands(
