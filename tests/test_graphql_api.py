@@ -348,3 +348,20 @@ def test_compare_marks_refuses_bad_arguments(
     (error,) = post(server.graphql, COMPARE, variables)["errors"]
     assert error["extensions"]["code"] == "BAD_REQUEST"
     assert error["extensions"]["argument"] == argument
+
+
+def test_a_party_s_aliases_are_cited(server: GraphQLServer, seeded) -> None:
+    """`Party.aliasStatements`: each alias with the sources stating it, as the service cites it
+    (`PartyRef.alias_statements`), in the order of `aliases`."""
+    query = """{ party(name: "Sinnet") { aliases
+        aliasStatements { subject facts { property value } sources { graph title } } } }"""
+    answer = post(server.graphql, query)
+    assert "errors" not in answer, answer
+    party = answer["data"]["party"]
+    said = party["aliasStatements"]
+    assert [s["facts"][0]["value"] for s in said] == party["aliases"]
+    expected = Analyst(seeded).find_party("Sinnet").alias_statements
+    assert [[source["graph"] for source in s["sources"]] for s in said] == [
+        list(e.sources) for e in expected
+    ]
+    assert all(source["title"] for s in said for source in s["sources"])

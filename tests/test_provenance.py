@@ -543,3 +543,24 @@ def test_priority_cites_every_name_its_explanation_gives(analyst: Analyst) -> No
     assert amazon.name_statement in finding.statements
     assert {g for g in amazon.name_statement.sources} <= {s.graph for s in finding.sources}
     assert check_answer(analyst.graph, analyst.facts, [finding]) == []
+
+
+def test_a_party_cites_each_of_its_aliases(analyst: Analyst) -> None:
+    """helper-123 #6: aliases were shown (CLI, JSON, GraphQL) but not cited. Each alias has its
+    statement, in the order of the aliases, citing exactly the graphs stating it (the sweeps
+    above check every such statement); a name stated only as an alternateName is cited so."""
+    hits = analyst.who_else_uses("AWS", 42, "CN")
+    parties = {h.party.name: h.party for h in hits}
+    assert any(p.aliases for p in parties.values())
+    for party in parties.values():
+        assert [s.facts[0][1] for s in party.alias_statements] == list(party.aliases)
+        assert all(s.subject == party.id and s.sources for s in party.alias_statements)
+    sinnet = parties["Beijing Sinnet Technology Co., Ltd."]
+    said = {s.facts[0][1]: s for s in sinnet.alias_statements}
+    assert said["光环新网"].facts == (("https://schema.org/alternateName", "光环新网"),)
+    assert _graph_names(said["北京光环新网科技股份有限公司"].sources) == {
+        "curation/chinaiplawupdate"
+    }
+    # an answer's own sources stay those of what it states: a party's other names are its own
+    for hit in hits:
+        assert not set(hit.party.alias_statements) & set(hit.statements)

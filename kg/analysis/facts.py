@@ -1162,7 +1162,8 @@ def _party_ref(
     identities: Identities,
 ) -> PartyRef:
     """The party of the records `group` (`canonical` first among them) from their `names`
-    ((kind, name, language tag, graph) per record) and `types`, its display name cited."""
+    ((kind, name, language tag, graph) per record) and `types`, its display name and aliases
+    cited."""
     # The display name is an English (or untagged) name of the canonical record, the one most
     # sources state, then the longest (the fuller legal name); every other name is an alias.
     counts: dict[str, int] = defaultdict(int)
@@ -1190,6 +1191,11 @@ def _party_ref(
         iris=tuple(group),
         types=kinds,
         name_statement=_name_statement(canonical, group, names, display, identities),
+        alias_statements=tuple(
+            cited
+            for alias in aliases
+            if (cited := _name_statement(canonical, group, names, alias, identities)) is not None
+        ),
     )
 
 
@@ -1200,10 +1206,10 @@ def _name_statement(
     display: str,
     identities: Identities,
 ) -> Cited | None:
-    """The statement of the party's display name with every graph stating it of a record of
-    its group (schema:name, or schema:alternateName where no graph gives it as a name), and
-    the identity graphs of the records other than `canonical` it is stated of; None if no
-    graph states it (a party shown by its IRI)."""
+    """The statement of one of the party's names (`display`: the name shown, or an alias) with
+    every graph stating it of a record of its group (schema:name, or schema:alternateName
+    where no graph gives it as a name), and the identity graphs of the records other than
+    `canonical` it is stated of; None if no graph states it (a party shown by its IRI)."""
     stated: dict[str, dict[str, set[str]]] = {"name": defaultdict(set), "alias": defaultdict(set)}
     for iri in group:
         for kind, name, _, graph in names.get(iri, []):

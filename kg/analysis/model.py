@@ -226,11 +226,18 @@ class PartyRef(Result):
     name of a record of the party's owl:sameAs group; None for a party no source names (its
     ``name`` is then the end of its IRI). An answer showing the party cites it among its
     statements (a register file may name an owner only by a key another file defines)."""
+    alias_statements: tuple[Cited, ...] = ()
+    """Each of ``aliases`` as its sources state it, in their order: a `Cited` as
+    ``name_statement`` is (``schema:name`` where a graph gives it as a name of a record of the
+    group, else ``schema:alternateName``). Shown with the party wherever its aliases are (JSON
+    answers, GraphQL ``Party.aliasStatements``)."""
 
 
 def name_statements(*parties: PartyRef | None) -> tuple[Cited, ...]:
     """The statements of the names of `parties` that sources state (`PartyRef.name_statement`),
-    once each, in their order: what an answer showing those parties cites for their names."""
+    once each, in their order: what an answer showing those parties cites for their names.
+    Their aliases are cited within each party (`PartyRef.alias_statements`), not here: an
+    answer's sources are those of what it states, a party's other names are the party's."""
     found = (p.name_statement for p in parties if p is not None)
     return tuple(dict.fromkeys(s for s in found if s is not None))
 

@@ -135,6 +135,7 @@ class Party:
         "of which a person is a national",
     )
     said: strawberry.Private[model.Cited | None] = None
+    said_aliases: strawberry.Private[tuple[model.Cited, ...]] = ()
 
     @classmethod
     def of(cls, ref: model.PartyRef) -> Party:
@@ -146,6 +147,7 @@ class Party:
             types=list(ref.types),
             country=Jurisdiction.of(ref.country),
             said=ref.name_statement,
+            said_aliases=ref.alias_statements,
         )
 
     @strawberry.field(
@@ -158,6 +160,16 @@ class Party:
             return None
         refs = await info.context.loaders.sources.load(self.id)
         return statements_of((self.said,), refs)[0]
+
+    @strawberry.field(
+        description="each of `aliases` as its sources state it (schema:name or "
+        "schema:alternateName), in the order of `aliases`, with every source stating it"
+    )
+    async def alias_statements(self, info: Info) -> list[Statement]:
+        if not self.said_aliases:
+            return []
+        refs = await info.context.loaders.sources.load(self.id)
+        return statements_of(self.said_aliases, refs)
 
     @strawberry.field(
         description="Registrations the party owns (alone or with co-owners), each once."
