@@ -780,8 +780,27 @@ def test_an_st66_value_given_twice_differently_is_an_error(
         tmp_path, "twice.xml", text.replace(given, given + f"<{element}>{second}</{element}>")
     )
     before = all_quads(disk_graph)
-    with pytest.raises(ParseError, match=f"{element}: '{second}', but line \\d+ gives '{first}'"):
+    with pytest.raises(
+        ParseError,
+        match=f"{element}: '{second}', but (line \\d+|an earlier element on the same line) gives '{first}'",
+    ):
         import_registry(disk_graph, [bad])
     assert all_quads(disk_graph) == before
     same = write(tmp_path, "same.xml", text.replace(given, given + given))
     assert import_registry(disk_graph, [same]).records == 1
+
+
+def test_a_value_given_twice_on_one_line_says_where(
+    disk_graph: KnowledgeGraph, tmp_path: Path
+) -> None:
+    """A file written on one line (helper-123: "line 1 ... but line 1 gives"): the first value
+    is "an earlier element on the same line"."""
+    text = st66_us(None, "700", "2020-01-14")
+    given = "<MarkCurrentStatusCode>700</MarkCurrentStatusCode>"
+    one_line = " ".join(text.replace(given, given + given.replace("700", "710")).split("\n"))
+    assert "\n" not in one_line.strip()
+    bad = write(tmp_path, "oneline.xml", one_line)
+    with pytest.raises(
+        ParseError, match="'710', but an earlier element on the same line gives '700'"
+    ):
+        import_registry(disk_graph, [bad])

@@ -494,7 +494,10 @@ def test_a_single_value_given_twice_differently_is_an_error(
     bad.write_text(text[:end] + given.replace(value, second) + text[end:], encoding="utf-8")
     before = all_quads(disk_graph)
     name = element.split(":")[1]
-    with pytest.raises(ParseError, match=f"{name}: '{second}', but line \\d+ gives '{value}'"):
+    with pytest.raises(
+        ParseError,
+        match=f"{name}: '{second}', but (line|column) \\d+ (of the same line )?gives '{value}'",
+    ):
         import_registry(disk_graph, [bad])
     assert all_quads(disk_graph) == before
     same = tmp_path / "same.xml"
@@ -505,3 +508,20 @@ def test_a_single_value_given_twice_differently_is_an_error(
         again = given.replace(value, value + "-04:00")
         zoned.write_text(text[:end] + again + text[end:], encoding="utf-8")
         assert import_registry(disk_graph, [zoned]).records > 0
+
+
+def test_a_value_given_twice_on_one_line_says_which_column(
+    disk_graph: KnowledgeGraph, tmp_path: Path
+) -> None:
+    """A file written on one line: the first value is named by its column."""
+    text = (DATA / "registry-st96.xml").read_text(encoding="utf-8")
+    element = "tmk:MarkCurrentStatusDate"
+    start = text.index(f"<{element}>")
+    end = text.index(f"</{element}>", start) + len(f"</{element}>")
+    given = text[start:end]
+    doubled = text[:end] + given.replace(given[len(element) + 2 : -len(element) - 3], "1999-01-01")
+    one_line = " ".join((doubled + text[end:]).split("\n"))
+    bad = tmp_path / "oneline.xml"
+    bad.write_text(one_line, encoding="utf-8")
+    with pytest.raises(ParseError, match=r"'1999-01-01', but column \d+ of the same line gives"):
+        import_registry(disk_graph, [bad])

@@ -101,8 +101,8 @@ def trademark_record(
         errors.add(
             line,
             None,
-            f"{element}: {again!r}, but line {where} gives {first!r}: one TradeMark has one "
-            f"{element}{suffix}",
+            f"{element}: {again!r}, but {_earlier(where, line)} gives {first!r}: one TradeMark "
+            f"has one {element}{suffix}",
         )
     code = parsed("office", "RegistrationOfficeCode", jurisdiction_code)
     if "office" not in values:
@@ -279,6 +279,16 @@ def _text_language(tag: str | None, default: str, kind: str) -> str:
     if tag and _LANGUAGE.fullmatch(tag.strip()):
         return tag.strip().lower()
     return "und-Latn" if kind == "transliterations" else default
+
+
+def _earlier(line: int, again: int) -> str:
+    """Where a value given before another was: ``line L``, or ``an earlier element on the same
+    line`` (a file written on one line: helper-123 read "line 1 ... but line 1 gives").
+
+    >>> _earlier(4, 9), _earlier(1, 1)
+    ('line 4', 'an earlier element on the same line')
+    """
+    return "an earlier element on the same line" if line == again else f"line {line}"
 
 
 def _as_of(text: str | None) -> ox.Literal | None:

@@ -207,7 +207,7 @@ def _record(
             if not same_value(path[-1], given[0].text, again.text):
                 error(
                     again,
-                    f"{path[-1]}: {again.text!r}, but line {given[0].line} gives "
+                    f"{path[-1]}: {again.text!r}, but {_earlier(given[0], again)} gives "
                     f"{given[0].text!r}: one Trademark has one {path[-1]}",
                 )
     dates = {
@@ -302,6 +302,14 @@ class _OncePerRecord(WarningTally):
 
 _TRUE = re.compile(r"true|1", re.IGNORECASE)
 _DESIGN_CODE = re.compile(r"\d{2}\.\d{2}\.\d{2}")
+
+
+def _earlier(first: Leaf, again: Leaf) -> str:
+    """Where a value given before another was: ``line L``, or ``column C of the same line``
+    (a file written on one line)."""
+    if first.line != again.line:
+        return f"line {first.line}"
+    return f"column {first.column} of the same line" if first.column else "the same line"
 
 
 def _design_codes(trademark: Collected) -> tuple[str, ...]:
