@@ -82,6 +82,7 @@ from kg.analysis.model import (
     TimelineEntry,
     TopResults,
 )
+from kg.analysis.owner_names import OWNER_REASON, OWNER_SCORE, owner_equivalents, owner_pairs
 from kg.analysis.paths import conflict_paths as find_paths
 from kg.analysis.priority import priority
 from kg.analysis.proceedings import (
@@ -132,6 +133,9 @@ __all__ = ["Analyst", "index_marks"]
 
 TM = "https://w3id.org/tmkg/ontology#"
 _WORD = re.compile(r"[^\w]+", re.UNICODE)
+_EVIDENCE_CAPS = {COMBINED_REASON: COMBINED_SCORE, OWNER_REASON: OWNER_SCORE}
+"""The highest score each kind of evidence gives a mark found through it (a stated
+translation's: `STATED_SCORE`)."""
 
 
 CLUSTER_SEARCH_SHARE = 0.05
@@ -281,6 +285,7 @@ class Analyst:
         canonical = facts.identities.canonical
         pairs = [
             *combined_pairs(facts.marks, self._similar_marks, min_similarity, canonical),
+            *owner_pairs(facts, self._similar_marks, min_similarity, canonical),
             *stated_pairs(
                 facts, facts.select, facts.marks, self._similar_marks, min_similarity, canonical
             ),
@@ -409,10 +414,11 @@ class Analyst:
         evidence = [
             *equivalents_of(facts, facts.select, similar),
             *combined_equivalents(mark, similar, facts.marks),
+            *owner_equivalents(facts, similar),
         ]
         said: dict[str, tuple[Statement, ...]] = {}  # mark found -> the statements behind it
         for reason, equivalent, saying in evidence:
-            cap = COMBINED_SCORE if reason == COMBINED_REASON else STATED_SCORE
+            cap = _EVIDENCE_CAPS.get(reason, STATED_SCORE)
             for iri, found in self._similar_marks(equivalent, min_similarity).items():
                 if found.score < SAME_MARK and "containment" not in found.reasons:
                     continue  # one step of likeness, not two (kg.analysis.combined_marks)

@@ -667,7 +667,8 @@ class MarkUsage:
             f"why the marks match (docs/similarity.md): {', '.join(REASONS)}; "
             "stated-translation, stated-transliteration "
             "(the registration says so); combined-mark (a mark in the graph shows both names "
-            "in two scripts side by side)"
+            "in two scripts side by side); owner-names (one party holds both marks, each one "
+            "of its names)"
         )
     )
     holdings: list[strawberry.ID] = strawberry.field(description="IRIs of the holdings")
@@ -776,7 +777,7 @@ class Conflict:
         default_factory=list,
         description="what it shows of each right (holder and mark, place, classes), and "
         "where the marks match through the graph's evidence (reasons combined-mark, "
-        "stated-translation, stated-transliteration) the statement it rests on; each "
+        "owner-names, stated-translation, stated-transliteration) the statements it rests on; each "
         "statement with exactly the sources that state it",
     )
     holders: list[list[Party]] = strawberry.field(
