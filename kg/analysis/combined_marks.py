@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from kg.analysis.elements import MIN_RUN_LETTERS, runs, script_elements
-from kg.analysis.evidence import EvidencePair, Statement, keep_pair, second_step
+from kg.analysis.evidence import EvidencePair, Statement, pairs_through
 from kg.analysis.similarity import MarkSimilarity, compare
 from kg.analysis.stated_texts import SAME_MARK
 from kg.analysis.verbal import verbal_element
@@ -121,35 +121,21 @@ def combined_pairs(
     )
     for iri, text, pair in combined:
         said: Statement = (iri, _TEXT, text)
-        explanation = f"the mark {text!r} shows both names"
+        evidence = (
+            MarkSimilarity(COMBINED_SCORE, (COMBINED_REASON,)),
+            (said,),
+            f"the mark {text!r} shows both names",
+        )
         for asked, other in (pair, pair[::-1]):
-            askers = [
-                x
-                for x in similar_marks(asked, SAME_MARK)
-                if compare(marks[x], other).score < SAME_MARK
-                and compare(marks[x], text).score >= min_similarity
-            ]
-            if not askers:
-                continue
-            hits = {
-                f: found_
-                for f, found_ in similar_marks(other, min_similarity).items()
-                if found_.score >= SAME_MARK or "containment" in found_.reasons
-            }
-            for x in askers:
-                for f, similarity in hits.items():
-                    left, right = canonical(x), canonical(f)
-                    if left == right:
-                        continue
-                    score = min(similarity.score, COMBINED_SCORE)
-                    keep_pair(
-                        found,
-                        EvidencePair(
-                            left,
-                            right,
-                            MarkSimilarity(score, (COMBINED_REASON,)),
-                            (said,),
-                            explanation + second_step(other, marks[f], similarity, SAME_MARK),
-                        ),
-                    )
+            pairs_through(
+                found,
+                asked,
+                other,
+                evidence,
+                marks,
+                similar_marks,
+                (SAME_MARK, min_similarity),
+                canonical,
+                lambda x, text=text: compare(marks[x], text).score >= min_similarity,
+            )
     return list(found.values())

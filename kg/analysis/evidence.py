@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from kg.analysis.model import Cited, MarkUsage, SourceRef, source_refs
-from kg.analysis.similarity import MarkSimilarity
+from kg.analysis.similarity import MarkSimilarity, compare
 
 __all__ = [
     "EvidencePair",
@@ -29,6 +29,7 @@ __all__ = [
     "cite",
     "cite_pairs",
     "keep_pair",
+    "pairs_through",
     "second_step",
     "with_evidence",
 ]
@@ -90,6 +91,46 @@ def keep_pair(found: dict[tuple[str, str, str], EvidencePair], pair: EvidencePai
             statements=tuple(dict.fromkeys((*known.statements, *pair.statements))),
             explanation=f"{known.explanation}; {pair.explanation}",
         )
+
+
+def pairs_through(
+    found: dict[tuple[str, str, str], EvidencePair],
+    asked: str,
+    other: str,
+    evidence: tuple[MarkSimilarity, tuple[Statement, ...], str],
+    marks: Mapping[str, str],
+    similar_marks: Callable[[str, float], Mapping[str, MarkSimilarity]],
+    limits: tuple[float, float],
+    canonical: Callable[[str], str] = str,
+    asks: Callable[[str], bool] = lambda _: True,
+) -> None:
+    """Keep in `found` (`keep_pair`) the pairs of marks that evidence saying two texts name
+    one thing makes, one way round: each mark X nearly `asked` (`limits`: (the score of
+    "nearly", the similarity floor)) but not nearly `other`, and that `asks` (X's IRI),
+    meets every mark F nearly `other` or containing it — one step of likeness, as
+    who-else-uses reads the evidence. `evidence` is (the score it gives at most, with its one
+    reason; the statements it rests on; its explanation, to which the second step is added:
+    `second_step`)."""
+    cap, statements, explanation = evidence
+    same, floor = limits
+    askers = [
+        x for x in similar_marks(asked, same) if compare(marks[x], other).score < same and asks(x)
+    ]
+    if not askers:
+        return
+    hits = {
+        f: similarity
+        for f, similarity in similar_marks(other, floor).items()
+        if similarity.score >= same or "containment" in similarity.reasons
+    }
+    for x in askers:
+        for f, similarity in hits.items():
+            left, right = canonical(x), canonical(f)
+            if left == right:
+                continue
+            score = MarkSimilarity(min(similarity.score, cap.score), cap.reasons)
+            why = explanation + second_step(other, marks[f], similarity, same)
+            keep_pair(found, EvidencePair(left, right, score, statements, why))
 
 
 def cite_pairs(

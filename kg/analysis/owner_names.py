@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kg.analysis.elements import distinctive_words
-from kg.analysis.evidence import EvidencePair, Statement, keep_pair, second_step
+from kg.analysis.evidence import EvidencePair, Statement, pairs_through
 from kg.analysis.scripts import normalize, words
 from kg.analysis.similarity import MarkSimilarity, compare
 from kg.analysis.similarity_rules import find_run
@@ -143,38 +143,23 @@ def owner_pairs(
     others = {facts.identities.canonical(iri) for iri, text in marks.items() if not _latin(text)}
     found: dict[tuple[str, str, str], EvidencePair] = {}
     for pair in _owner_pairs(facts, _named_twice(facts, _holders(facts, others))):
-        explanation = (
+        evidence = (
+            MarkSimilarity(OWNER_SCORE, (OWNER_REASON,)),
+            pair.statements,
             f"one party holds {pair.first.text!r} and {pair.second.text!r}, each in one of its "
-            "names"
+            "names",
         )
         for one, other in ((pair.first, pair.second), (pair.second, pair.first)):
-            askers = [
-                x
-                for x in similar_marks(one.text, SAME_MARK)
-                if compare(marks[x], other.text).score < SAME_MARK
-            ]
-            if not askers:
-                continue
-            hits = {
-                f: found_
-                for f, found_ in similar_marks(other.text, min_similarity).items()
-                if found_.score >= SAME_MARK or "containment" in found_.reasons
-            }
-            for x in askers:
-                for f, similarity in hits.items():
-                    left, right = canonical(x), canonical(f)
-                    if left == right:
-                        continue
-                    keep_pair(
-                        found,
-                        EvidencePair(
-                            left,
-                            right,
-                            MarkSimilarity(min(similarity.score, OWNER_SCORE), (OWNER_REASON,)),
-                            pair.statements,
-                            explanation + second_step(other.text, marks[f], similarity, SAME_MARK),
-                        ),
-                    )
+            pairs_through(
+                found,
+                one.text,
+                other.text,
+                evidence,
+                marks,
+                similar_marks,
+                (SAME_MARK, min_similarity),
+                canonical,
+            )
     return list(found.values())
 
 
