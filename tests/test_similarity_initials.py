@@ -214,6 +214,25 @@ INITIALS_NOT_THERE = [
     ("LG 5", "LG PHONES"),
     ("MB RM", "RM ZX GROUP"),
     ("NO. 5", "NO 5 PERFUME"),  # a number and a common word: no core to find
+    # helper-124: the syllables of another script romanized are no initials ...
+    ("玉", "下 雨"),  # YU / XIA YU
+    ("湖", "虎 牌"),
+    ("李", "力 宁"),
+    ("キ", "キ ムラ"),
+    ("리", "이 리"),
+    ("烏", "WU TANG"),
+    ("LI", "力 宁"),
+    # ... a mark with another weak word is not initials alone ...
+    ("DR CLASSIC", "DR PEPPER"),
+    ("TOP LG", "LG ELECTRONICS"),
+    ("THE AB", "VOLVO AB"),
+    # ... two-letter legal forms (schema/weak-words.csv) and a unit after a number are none
+    ("AB", "VOLVO AB"),
+    ("OY", "NOKIA OY"),
+    ("PT", "PT INDOFOOD"),
+    ("LP", "ACME LP"),
+    ("KK", "SONY KK"),
+    ("ML", "500 ML BOTTLE"),
 ]
 
 

@@ -249,7 +249,7 @@ def _parts(verbal: str) -> _Parts:
     roman = romanize(verbal)
     middle = middle_forms(roman, words(verbal)) if folded.isascii() else ()
     core = distinctive_words(verbal)[:_MAX_RUN_WORDS]
-    contained = contained_core(words(verbal))[:_MAX_RUN_WORDS]
+    contained = contained_core(words(verbal), folded.isascii())[:_MAX_RUN_WORDS]
     return _Parts(core, contained, folded, _whole_han(folded), roman, _meanings(verbal), middle)
 
 
@@ -272,7 +272,9 @@ def anchor_twins(verbal: str) -> set[str]:
 def _anchor_twins(verbal: str, parts: _Parts) -> set[str]:
     core, folded, han, roman = parts.core, parts.folded, parts.han, parts.roman
     twins = _sorted_twins(core, han)
-    twins.update(_whole_run(core or parts.contained))  # initials alone (LG): `_initials_keys`
+    if not core:  # a mark of initials alone (LG) anchors their run: `_initials_keys`
+        core = contained_core(words(verbal), folded.isascii(), found=True)[:_MAX_RUN_WORDS]
+    twins.update(_whole_run(core))
     if han:
         twins.add("h:" + han)
     for meaning in parts.meanings:

@@ -546,7 +546,9 @@ def _numeral(a: str, b: str) -> float | None:
             if normalize(x) == normalize(y):
                 return NUMERAL_SCORE
             best = max(best, _spoken_alike(romanize(x), romanize(y)))
-            contained = rules.containment(words(x), words(y))
+            contained = rules.containment(
+                words(x), words(y), latin=(normalize(x).isascii(), normalize(y).isascii())
+            )
             if contained is None:
                 continue
             shared = set(contained[1].split())
@@ -608,7 +610,9 @@ def _structure_rules(
     latin = folded[0].isascii() and folded[1].isascii()
     contained = None
     if len(words_a) > 1 or len(words_b) > 1 or (han_a and han_b):  # else: equal or not
-        contained = rules.containment(words_a, words_b, han_a, han_b)
+        contained = rules.containment(
+            words_a, words_b, han_a, han_b, (folded[0].isascii(), folded[1].isascii())
+        )
         moved = rules.transposition(words_a, words_b, han_a, han_b)
         if moved is not None and not _different_words(han_a, han_b):
             fired["transposition"] = moved[0]

@@ -169,14 +169,20 @@ def find_run(part: tuple[str, ...], whole: tuple[str, ...]) -> int:
 
 
 def containment(
-    words_a: tuple[str, ...], words_b: tuple[str, ...], han_a: str = "", han_b: str = ""
+    words_a: tuple[str, ...],
+    words_b: tuple[str, ...],
+    han_a: str = "",
+    han_b: str = "",
+    latin: tuple[bool, bool] = (True, True),
 ) -> tuple[float, str] | None:
     """(score, shared part) when one mark's distinctive words lie wholly in the other.
 
     The score is 0.95 when the rest of the longer mark is weak words only and falls
     linearly to 0.85 as the added distinctive letters reach the shared ones (and stays
     there beyond). `han_a` and
-    `han_b` are the marks' Chinese characters (normalized), compared as strings.
+    `han_b` are the marks' Chinese characters (normalized), compared as strings; `latin` says
+    of each mark whether it is written in Latin letters (its words are letters, not the
+    romanized syllables of another script: only then are two letters initials, `_core`).
 
     >>> containment(("UBER",), ("UBER", "EATS")), containment(("MONSTER",), ("MONSTER", "ENERGY"))
     ((0.85, 'UBER'), (0.8577, 'MONSTER'))
@@ -185,13 +191,17 @@ def containment(
     >>> containment(("GROUP",), ("ACME", "GROUP")) is None
     True
     """
-    found = _word_containment(words_a, words_b) or _word_containment(words_b, words_a)
+    found = _word_containment(words_a, words_b, latin) or _word_containment(
+        words_b, words_a, latin[::-1]
+    )
     if found is None and han_a and han_b:
         found = _han_containment(han_a, han_b) or _han_containment(han_b, han_a)
     return found
 
 
-def _core(words: tuple[str, ...], numbers: bool = False) -> tuple[str, ...]:
+def _core(
+    words: tuple[str, ...], numbers: bool = False, initials: bool = True, found: bool = False
+) -> tuple[str, ...]:
     """The distinctive words, in their `kg.analysis.elements.element_form` (no plural S).
 
     With `numbers` (``containment``), beside them the numbers and the initials of two letters
@@ -200,9 +210,14 @@ def _core(words: tuple[str, ...], numbers: bool = False) -> tuple[str, ...]:
     of the mark, so ``ONE 33`` is not wholly inside ``DAY ONE`` nor ``ONE OR 2``
     inside ``ONE WORLD`` (TIPO gazette, 2026-12-02 trial), nor ``XY YOGA`` inside ``PEGGYS
     YOGA HOUSE`` (helper-120, 2026-12-06). A mark of numbers and weak words alone has no core
-    (``NO. 5`` is not inside every mark holding a 5); one of initials has them (and its
-    numbers), so ``RM`` is inside ``MB RM`` (UKIPO O/178/99) and ``ML`` inside ``ML MARK
-    LEES`` (*In re Mighty Leaf Tea*, 601 F.3d 1342 (Fed. Cir. 2010)). Common words (``OF``,
+    (``NO. 5`` is not inside every mark holding a 5); one of initials and numbers alone has
+    them, so ``RM`` is inside ``MB RM`` (UKIPO O/178/99) and ``ML`` inside ``ML MARK LEES``
+    (*In re Mighty Leaf Tea*, 601 F.3d 1342 (Fed. Cir. 2010)); with `found` (the core to be
+    found in another mark) one with another weak word has none (``DR CLASSIC`` is not inside
+    ``DR PEPPER``: helper-124), while as the other mark it is its initials (``HP`` is inside
+    ``THE HP STORE``). Two letters are
+    initials only in a mark written in Latin letters (`initials`: not the pinyin ``YU`` of
+    ``玉``, helper-124) and not right after a number (a unit: ``500 ML``). Common words (``OF``,
     ``MY``, ``UN``, ``AL``) and the listed weak words (``CO``, ``SA``) stay out, and so does a
     lone letter (an initial or a prefix: ``e4you``, ``K-SWISS``). Initials written apart are
     one word (``X.Y. YOGA``, ``X Y YOGA``: ``XY``).
@@ -215,28 +230,43 @@ def _core(words: tuple[str, ...], numbers: bool = False) -> tuple[str, ...]:
     (('XY', 'YOGA'), ('YOGA',))
     >>> _core(("LG",), True), _core(("LG", "5"), True), _core(("MY", "5"), True)
     (('LG',), ('LG', '5'), ())
+    >>> _core(("DR", "CLASSIC"), True, found=True), _core(("DR", "CLASSIC"), True)
+    ((), ('DR',))
+    >>> _core(("YU",), True, initials=False)
+    ()
+    >>> _core(("500", "ML", "BOTTLE"), True), _core(("ML", "500"), True)
+    (('500', 'BOTTLE'), ('ML', '500'))
     """
     if not numbers:
         return tuple(element_form(w) for w in words if not is_weak(w))
-    words = _initials(words)
-    initials = [is_initial(w) for w in words]
-    if all(is_weak(w) for w in words) and not any(initials):
-        return ()
+    if initials:
+        words = _initials(words)
+    marked = [
+        initials and is_initial(w) and not (i and words[i - 1].isdigit())
+        for i, w in enumerate(words)
+    ]
+    if all(is_weak(w) for w in words):
+        alone = all(m or w.isdigit() for w, m in zip(words, marked, strict=True))
+        if not any(marked) or (found and not alone):
+            return ()
     return tuple(
         element_form(w)
-        for w, initial in zip(words, initials, strict=True)
+        for w, initial in zip(words, marked, strict=True)
         if not is_weak(w) or w.isdigit() or initial
     )
 
 
-def contained_core(words: tuple[str, ...]) -> tuple[str, ...]:
-    """The words of a mark that ``containment`` must find whole in another: `_core` with
-    numbers and initials (`is_initial`).
+def contained_core(
+    words: tuple[str, ...], latin: bool = True, found: bool = False
+) -> tuple[str, ...]:
+    """The words of a mark that ``containment`` must find whole in another (with `found`) or
+    finds in it: `_core` with numbers and, in a mark written in Latin letters (`latin`),
+    initials (`is_initial`).
 
     >>> contained_core(("L", "G", "ELECTRONICS")), contained_core(("NO", "5"))
     (('LG', 'ELECTRONIC'), ())
     """
-    return _core(words, numbers=True)
+    return _core(words, numbers=True, initials=latin, found=found)
 
 
 def is_initial(word: str) -> bool:
@@ -272,8 +302,10 @@ def _forms(words: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(map(element_form, words))
 
 
-def _word_containment(short: tuple[str, ...], long: tuple[str, ...]) -> tuple[float, str] | None:
-    core = _core(short, numbers=True)
+def _word_containment(
+    short: tuple[str, ...], long: tuple[str, ...], latin: tuple[bool, bool]
+) -> tuple[float, str] | None:
+    core = _core(short, numbers=True, initials=latin[0], found=True)
     if not core or len(short) > len(long) or short == long:
         return None
     # numbers alone, in digits or words: the whole mark must be there, every word of it
@@ -282,7 +314,7 @@ def _word_containment(short: tuple[str, ...], long: tuple[str, ...]) -> tuple[fl
     numbers_alone = all((w.isdigit() and is_weak(w)) or w in number_words() for w in core)
     if numbers_alone and find_run(_forms(short), _forms(long)) < 0:
         return None
-    long_core = _core(long, numbers=True)
+    long_core = _core(long, numbers=True, initials=latin[1])
     start = find_run(core, long_core)
     if start < 0:
         return None
