@@ -65,10 +65,11 @@ def test_on_or_after_the_current_files_date_the_current_state_is_read(
     assert (name, status, source) == ("B", "abandoned", "apc250110.xml")
 
 
-def test_before_the_first_file_nothing_earlier_is_known(three_states: KnowledgeGraph) -> None:
-    """No state is dated on or before the date: the current one is read, as before (the right
-    was filed on 2024-01-02)."""
-    assert [h[0] for h in hits(three_states, "2024-06-01")] == ["B"]
+def test_before_the_first_file_the_earliest_state_is_read(three_states: KnowledgeGraph) -> None:
+    """No state is dated on or before the date (the right was filed on 2024-01-02): the
+    earliest, Monday's, is the nearest the register gives (helper-124: Friday's later owner,
+    status and classes were shown)."""
+    assert hits(three_states, "2024-06-01") == [("A", "APPLICANT", "filed", "apc250106.xml")]
 
 
 def test_the_state_of_the_day_decides_whether_the_right_is_alive(
@@ -116,3 +117,14 @@ def test_the_cli_answers_as_of_a_date_from_that_days_file(tmp_path: Path) -> Non
     )  # fmt: skip
     assert '"A"' in result.stdout and "apc250106" in result.stdout
     assert '"B"' not in result.stdout and "apc250110" not in result.stdout
+
+
+@pytest.mark.parametrize(("given", "meant"), [("20250107", "2025-01-07"), ("202501", "2025-01")])
+def test_a_date_written_without_hyphens_is_refused_with_its_reading(
+    three_states: KnowledgeGraph, given: str, meant: str
+) -> None:
+    """helper-124: ``20250107`` was read as the year 20,250,107 (every right lapsed, no word)."""
+    from kg.analysis.arguments import ArgumentError
+
+    with pytest.raises(ArgumentError, match=f"'{given}' is not a date \\(write {meant}\\)"):
+        Analyst(three_states).who_else_uses("QUILLIVER", 9, "US", as_of=given)

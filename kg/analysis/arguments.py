@@ -204,18 +204,38 @@ def date(value: object, argument: str = "as_of") -> PartialDate:
 
     >>> str(date("2015")), str(date("2015-06")), str(date(dt.date(2015, 6, 1)))
     ('2015', '2015-06', '2015-06-01')
+
+    Eight or six digits are a day or a month written without hyphens, not a year (helper-124:
+    ``20240305`` was read as the year 20,240,305); XSD's long years stay (``10000``):
+
+    >>> try:
+    ...     date("20240305")
+    ... except ArgumentError as error:
+    ...     print(error)
+    as_of '20240305' is not a date (write 2024-03-05)
+    >>> str(date("10000")), str(date("-0044"))
+    ('10000', '-0044')
     """
     if isinstance(value, PartialDate):
         return value
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return PartialDate.of(value)
+    given = text(value, argument).strip()
+    # YYYYMMDD and YYYYMM (the USPTO's own forms) are no years of eight or six digits
+    compact = re.fullmatch(r"(\d{4})(\d{2})(\d{2})?", given)
     try:
-        return PartialDate.parse(text(value, argument))
+        if compact:
+            raise ValueError(given)
+        return PartialDate.parse(given)
     except ValueError:
         raise ArgumentError(
             argument,
             f"{argument} {quoted(value)} is not a date",
-            suggestion="write YYYY-MM-DD, YYYY-MM or YYYY",
+            suggestion=(
+                f"write {'-'.join(part for part in compact.groups() if part)}"
+                if compact
+                else "write YYYY-MM-DD, YYYY-MM or YYYY"
+            ),
         ) from None
 
 

@@ -13,7 +13,10 @@ A state is dated by its record date (`tm:recordDate`: the day the file states th
 of); a state with none by its status date (`tm:statusDate`: the state was taken on or after
 it, so its status already held on any later day), as the importer orders them
 (`kg.registries.versions.state_dates`). A state with neither is never chosen, nor replaced:
-nothing says when it held. As of today (or no date) the current state is read, as always.
+nothing says when it held. Before the first dated state the earliest is read: it was taken
+after the date too, but it is the nearest the register gives (the newest may name a later
+owner, status and classes: helper-124). As of today (or no date) the current state is read,
+as always.
 """
 
 from __future__ import annotations
@@ -41,7 +44,8 @@ def states_on(
 ) -> list[Holding]:
     """`holdings` with each registration whose current state is dated after `as_of` (its
     first day later than the last day `as_of` may mean) replaced by its holdings as the latest
-    earlier state dated on or before `as_of` states them (`FactBase.state_holdings`: same
+    earlier state dated on or before `as_of` states them (with none, the earliest dated state:
+    the nearest the register gives) (`FactBase.state_holdings`: same
     `id`, the version's statements and sources); the others as they are, in their order.
     Costs one ASK per FactBase where the store keeps no earlier state (`has_history`);
     nothing with no `as_of`, nor with one that may mean today or later: no file states a
@@ -69,10 +73,10 @@ def states_on(
 
 def _states_chosen(facts: FactBase, keys: dict[str, str], as_of: PartialDate) -> dict[str, str]:
     """Version node -> record key, for each record whose current state is dated after
-    `as_of` and that has an earlier state dated on or before it (the latest such states:
-    two files of one date are one state)."""
+    `as_of` and that has an earlier dated state: the latest dated on or before `as_of`, else
+    the earliest (two files of one date are one state)."""
     current: dict[str, list[int]] = defaultdict(list)  # record key -> its current states' days
-    earlier: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    earlier: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))  # by day
     for batch in batches(sorted(keys)):
         rows = facts.tuples(
             f"""SELECT ?h ?s ?record ?status WHERE {{
@@ -87,12 +91,14 @@ def _states_chosen(facts: FactBase, keys: dict[str, str], as_of: PartialDate) ->
             key = keys[iri]  # type: ignore[index]
             if state == iri:
                 current[key].append(date.first_day if date is not None else 0)
-            elif date is not None and date.first_day <= as_of.last_day:
+            elif date is not None:
                 earlier[key][date.first_day].append(state)  # type: ignore[arg-type]
     chosen: dict[str, str] = {}
     for key, days in current.items():
         if min(days) <= as_of.last_day or not earlier.get(key):
-            continue  # the current state held then (or nothing dates it), or none earlier did
-        latest = earlier[key][max(earlier[key])]
-        chosen.update((state, key) for state in latest)
+            continue  # the current state held then (or nothing dates it), or none is earlier
+        by_day = earlier[key]
+        before = [day for day in by_day if day <= as_of.last_day]
+        day = max(before) if before else min(by_day)  # else the nearest: the earliest
+        chosen.update((state, key) for state in by_day[day])
     return chosen
