@@ -128,3 +128,12 @@ def test_a_date_written_without_hyphens_is_refused_with_its_reading(
 
     with pytest.raises(ArgumentError, match=f"'{given}' is not a date \\(write {meant}\\)"):
         Analyst(three_states).who_else_uses("QUILLIVER", 9, "US", as_of=given)
+
+
+def test_a_path_goes_through_a_registration_as_it_stands(three_states: KnowledgeGraph) -> None:
+    """The earlier states' owners are no holders of the registration for a path (helper-124:
+    "A uses the mark", through the version node of Monday's file, with no use recorded)."""
+    analyst = Analyst(three_states)
+    steps = [s for p in analyst.conflict_paths("A", "B") for s in p.steps]
+    assert not any("uses" in step.explanation for step in steps), steps
+    assert not any("~" in (step.via or "") for step in steps)

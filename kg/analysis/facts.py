@@ -845,6 +845,16 @@ class FactBase(BatchedLookups, TimelineFacts):
             )
         return self._records_versions
 
+    def earlier_states(self, iris: Iterable[str]) -> set[str]:
+        """Those of `iris` that are earlier states of a register record (version nodes)."""
+        found: set[str] = set()
+        for batch in batches(sorted(set(iris))):
+            rows = self.tuples(
+                f"SELECT ?v WHERE {{ VALUES ?v {{ {iri_values(batch)} }} ?v a <{_VERSION}> }}"
+            )
+            found.update(v for (v,) in rows if v)
+        return found
+
     def state_holdings(self, states: Mapping[str, str]) -> list[Holding]:
         """The holdings of registrations as earlier states of their records state them:
         `states` maps a version node (`kg.registries.versions`: ``{registration}~{graph}``)

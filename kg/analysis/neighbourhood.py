@@ -138,6 +138,7 @@ def neighbourhood(
         frontier = following
         if not frontier:
             break
+    _drop_earlier_states(facts, found)
     pinned -= seen
     pinned_marks: set[str] = set()
     if pinned:
@@ -158,6 +159,19 @@ def neighbourhood(
             others = {m for other, ms in held.items() if other != side for m in ms}
             _link_across(facts, found, marks_held & pinned_marks, others)
     return found
+
+
+def _drop_earlier_states(facts: FactBase, found: Neighbourhood) -> None:
+    """Leave out the links of the earlier states of register records (version nodes,
+    `kg.registries.versions`): a path goes through a registration as it stands, not through
+    an owner an older file named (helper-124: a former applicant "uses the mark" through
+    one). One query where the store keeps earlier states (`FactBase.has_history`)."""
+    if not facts.has_history():
+        return
+    holders = sorted({e[0] for e in found.stated if e[1] in HOLDING_PREDICATES})
+    earlier = facts.earlier_states(holders)
+    for edge in [e for e in found.stated if e[0] in earlier or e[2] in earlier]:
+        del found.stated[edge]
 
 
 def _held_marks(found: Neighbourhood, parties: set[str]) -> dict[str, set[str]]:
