@@ -108,3 +108,11 @@ def test_the_cli_says_why(store: Path) -> None:
     rows = json.loads(result.stdout)
     (row,) = [r for r in rows if r["mark"]["text"] == "星岚"]
     assert row["reasons"][0] == OWNER_REASON
+
+
+def test_the_kept_conflicts_read_back_with_the_parties_aliases(store: Path) -> None:
+    """helper-125: the second `kg conflicts` failed ("a shared value of no kind this file
+    keeps") once a party had aliases (their statements, kept in the conflicts file)."""
+    first, again = (run_kg("conflicts", "--store", store, "--format", "json") for _ in range(2))
+    assert first.returncode == 0 and again.returncode == 0, again.stderr
+    assert json.loads(first.stdout) == json.loads(again.stdout)

@@ -158,9 +158,25 @@ def test_a_shared_value_holding_another_is_built_once_across_chunks() -> None:
 
 def test_a_value_in_a_field_not_built_as_a_shared_value_is_refused() -> None:
     said = Cited("urn:party:1", (("https://schema.org/name", "X"),), ("urn:g",))
-    fields = ("urn:party:1", "X", (), (), (), None, said)  # PartyRef's, a Cited pickled whole
+    fields = ("urn:party:1", "X", (), (), (), None, said, ())  # a Cited pickled whole
     with pytest.raises(pickle.UnpicklingError):
         Sharing(KINDS).loads(_forged((0, fields)))
+    among = ("urn:party:1", "X", ("Y",), (), (), None, None, (said,))  # in a tuple, the same
+    with pytest.raises(pickle.UnpicklingError):
+        Sharing(KINDS).loads(_forged((0, among)))
+
+
+def test_a_party_s_alias_statements_are_read_back() -> None:
+    """helper-125: `kg conflicts` failed on its second run ("a shared value of no kind this
+    file keeps") once a party had aliases: their statements are a tuple of shared values."""
+    alias = Cited("urn:party:1", (("https://schema.org/alternateName", "Y"),), ("urn:g",))
+    party = PartyRef(id="urn:party:1", name="X", aliases=("Y",), alias_statements=(alias,))
+    writing = Sharing(KINDS)
+    data = [writing.dumps(((party,),)), writing.dumps(((party, alias),))]
+    reading = Sharing(KINDS)
+    first, second = (reading.loads(one) for one in data)
+    assert first == ((party,),) and second == ((party, alias),)
+    assert second[0][0] is first[0][0] and second[0][1] is first[0][0].alias_statements[0]
 
 
 def test_a_schema_that_does_not_make_the_columns_named_is_a_mistake(tmp_path) -> None:

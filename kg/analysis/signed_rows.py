@@ -170,9 +170,9 @@ class Sharing:
     and their fields' values, pickle's ``persistent_id``), and `loads` builds each distinct
     value once for all the chunks one `Sharing` reads (``persistent_load``), as pickle builds
     a dataclass (its fields set, ``__init__`` not run). A field holds texts, numbers, truth
-    values or None, tuples of them, or a value of `kinds` built before it (a party's name
-    statement, a `Cited`). A persistent id of any other shape, or of a kind not in `kinds`,
-    raises `pickle.UnpicklingError`.
+    values or None, tuples of them, or values of `kinds` built before it, alone or in a
+    tuple (a party's name statement, its alias statements: `Cited`). A persistent id of any
+    other shape, or of a kind not in `kinds`, raises `pickle.UnpicklingError`.
     """
 
     def __init__(self, kinds: tuple[type, ...]) -> None:
@@ -201,6 +201,17 @@ class Sharing:
             return None
         return tag, tuple(getattr(value, name) for name in self._names[tag])
 
+    def _field(self, value: object, depth: int) -> bool:
+        """Whether a shared value's field holds what one may: `_flat` values, values this
+        `Sharing` built, or tuples of them (a party's alias statements, helper-125)."""
+        if id(value) in self._made or _flat(value, depth):
+            return True
+        return (
+            depth > 0
+            and type(value) is tuple
+            and all(self._field(item, depth - 1) for item in value)  # type: ignore[attr-defined]
+        )
+
     def persistent_load(self, found: object) -> object:
         if not (
             isinstance(found, tuple)
@@ -209,7 +220,7 @@ class Sharing:
             and 0 <= found[0] < len(self.kinds)
             and isinstance(found[1], tuple)
             and len(found[1]) == len(self._names[found[0]])
-            and all(id(v) in self._made or _flat(v, _FIELD_DEPTH) for v in found[1])
+            and all(self._field(v, _FIELD_DEPTH) for v in found[1])
         ):
             raise pickle.UnpicklingError("a shared value of no kind this file keeps")
         built = self._built.get(found)  # type: ignore[call-overload]
