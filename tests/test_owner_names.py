@@ -116,3 +116,63 @@ def test_the_kept_conflicts_read_back_with_the_parties_aliases(store: Path) -> N
     first, again = (run_kg("conflicts", "--store", store, "--format", "json") for _ in range(2))
     assert first.returncode == 0 and again.returncode == 0, again.stderr
     assert json.loads(first.stdout) == json.loads(again.stdout)
+
+
+@pytest.mark.parametrize(
+    ("mark", "name", "shown"),
+    [
+        ("腾讯", "腾讯控股有限公司", True),  # Chinese writes no spaces: inside a word
+        ("한벨", "한벨 전자 주식회사", True),
+        ("МИР", "ООО Мир Моды", True),
+        ("МИР", "ООО Мираж Фэшн", False),  # helper-125: inside a longer word
+        ("벨전", "한벨 전자 주식회사", False),  # across two words
+        ("サクラ", "サクラバ株式会社", False),  # kana inside a longer word
+        ("有限公司", "腾讯控股有限公司", False),  # a legal form, no distinctive word
+        ("AMAZON", "Amazon.com Inc.", True),
+        ("NOVA", "Novatek Ltd.", False),
+    ],
+)
+def test_a_mark_is_in_a_name_as_its_words(mark: str, name: str, shown: bool) -> None:
+    from kg.analysis.owner_names import in_names
+
+    assert (in_names(mark, [name]) == name) is shown
+
+
+def test_an_earlier_state_s_holding_is_no_evidence() -> None:
+    """helper-125 #2: a holding of an older file (a version node) counted as the party's:
+    here Velmora held 极光 only in a superseded state, and its names show 极光."""
+    opened = KnowledgeGraph.open(Settings(memory=True))
+    try:
+        opened.load([FIXTURE])
+        ids, onto = "https://w3id.org/tmkg/id/", "https://w3id.org/tmkg/ontology#"
+        opened.store.update(
+            f"""INSERT DATA {{
+              GRAPH <{NAMES}> {{ <{PARTY}velmora> <{ALTERNATE}> "极光电子有限公司"@zh }}
+              GRAPH <{REGISTER}> {{
+                <{ids}mark/jiguang> a <{onto}Mark> ; <{onto}text> "极光" .
+                <{ids}registration/cn-velmora~old> a <{onto}RegisterRecordVersion> ;
+                  <{onto}owner> <{PARTY}velmora> ; <{onto}mark> <{ids}mark/jiguang> .
+                <{PARTY}aurora> a <{onto}Company> ; <https://schema.org/name> "Aurora Co."@en .
+                <{ids}registration/cn-aurora> a <{onto}Registration> ;
+                  <{onto}mark> <{ids}mark/jiguang> ; <{onto}owner> <{PARTY}aurora> ;
+                  <{onto}jurisdiction> <{ids}jurisdiction/CN> ; <{onto}niceClass> <{ids}nice/9> ;
+                  <{onto}applicationNumber> "71000099" .
+              }} }}"""
+        )
+        opened.changed()
+        hits = _hits(Analyst(opened), "VELMORA", 9)
+        assert ("Aurora Co.", "极光") not in hits
+        assert ("Xinglan Trading Co., Ltd.", "星岚") in hits
+    finally:
+        opened.close()
+
+
+def test_the_evidence_cites_which_mark_each_holding_is_of(graph: KnowledgeGraph) -> None:
+    """helper-125 #6: the holdings were cited by their owner only, not by their mark."""
+    hit = _hits(Analyst(graph), "VELMORA", 9)["Xinglan Trading Co., Ltd.", "星岚"]
+    marks = {
+        (s.subject.rsplit("/", 1)[-1], s.facts[0][1].rsplit("/", 1)[-1])
+        for s in hit.statements
+        if s.facts[0][0].endswith("#mark")
+    }
+    assert {("cn-velmora", "velmora"), ("cn-velmora-xinglan", "xinglan")} <= marks

@@ -498,7 +498,7 @@ SHORT_WORDS_KEPT = [
     ("ZQ GOLF", "GOLF CLUB ROYALE", False),
     ("TV GUIDE", "GUIDE STAR", False),
     ("K SWISS", "SWISS ARMY", True),  # a lone letter: an initial, not part of the core
-    ("DR MARTENS", "MARTENS ROYAL HOUSE", False),
+    ("DR MARTENS", "MARTENS ROYAL HOUSE", True),  # a title (schema/weak-words.csv, helper-125)
     ("XY YOGA", "XY YOGA STUDIO", True),
     ("K SWISS", "K SWISS CLASSIC", True),
     ("GOLF", "ZQ GOLF", True),  # the shorter mark is whole inside; ZQ is what the other adds

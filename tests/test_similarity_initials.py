@@ -233,6 +233,14 @@ INITIALS_NOT_THERE = [
     ("LP", "ACME LP"),
     ("KK", "SONY KK"),
     ("ML", "500 ML BOTTLE"),
+    # helper-125: titles and the US professional legal forms are weak words too
+    ("DR", "DR PEPPER"),
+    ("MR", "MR CLEAN"),
+    ("MS", "MS PAC-MAN"),
+    ("JR", "JR EWING"),
+    ("PC", "SMITH JONES PC"),
+    ("PA", "JONES LAW PA"),
+    ("LC", "ACME LC"),
 ]
 
 

@@ -29,6 +29,7 @@ where the public links them (e.g. 米其林 / MICHELIN, 乔丹 / JORDAN in
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ from typing import TYPE_CHECKING
 
 from kg.analysis.elements import distinctive_words
 from kg.analysis.evidence import EvidencePair, Statement, pairs_through
-from kg.analysis.scripts import normalize, words
+from kg.analysis.scripts import normalize, whole_han, words
 from kg.analysis.similarity import MarkSimilarity, compare
 from kg.analysis.similarity_rules import find_run
 from kg.analysis.sparql_text import batches, iri_values
@@ -53,6 +54,9 @@ OWNER_SCORE = 0.85
 OWNER_REASON = "owner-names"
 _HOLDER_ROLES = (f"{TM}owner", f"{TM}user")
 _NAMES = ("https://schema.org/name", "https://schema.org/alternateName")
+_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
+_HOLDING_TYPES = (f"{TM}Registration", f"{TM}Use")
+_SPLIT = re.compile(r"[\W_]+")
 SimilarMarks = Callable[[str, float], Mapping[str, MarkSimilarity]]
 
 
@@ -62,7 +66,7 @@ class _Held:
 
     mark: str  # canonical IRI
     text: str
-    holding: Statement  # (registration or use, tm:owner or tm:user, the party's record)
+    holding: tuple[Statement, Statement]  # (it, tm:owner or tm:user, the record), its tm:mark
 
 
 @dataclass(frozen=True)
@@ -76,24 +80,43 @@ class OwnerPair:
 
 
 def in_names(text: str, names: Iterable[str]) -> str | None:
-    """The first of `names` that shows the mark `text`, or None: a Latin mark's words as a
-    run of a name's words, another script's text (`normalize`d) inside a name's; a mark with
-    no distinctive word, or of one character in another script, is in no name.
+    """The first of `names` that shows the mark `text`, or None. A Latin mark's words are a
+    run of a name's words; another script's are a run of a name's words too (split at
+    spaces and punctuation, each `normalize`d), except that a mark in Chinese characters
+    alone may lie inside one word (Chinese writes no spaces: ``腾讯`` in "腾讯控股有限公司"),
+    never across two (helper-125: ``МИР`` inside "Мираж", ``벨전`` across "한벨 전자"). A mark
+    with no distinctive word (a legal form, ``有限公司``), or of one character in another
+    script, is in no name.
 
     >>> in_names("AMAZON", ["Amazon.com Inc."]), in_names("腾讯", ["腾讯控股有限公司"])
     ('Amazon.com Inc.', '腾讯控股有限公司')
     >>> in_names("AMAZ", ["Amazon.com Inc."]), in_names("INC", ["Amazon.com Inc."])
     (None, None)
+    >>> in_names("МИР", ["ООО Мираж Фэшн"]), in_names("벨전", ["한벨 전자 주식회사"])
+    (None, None)
+    >>> in_names("한벨", ["한벨 전자 주식회사"]), in_names("サクラ", ["サクラバ株式会社"])
+    ('한벨 전자 주식회사', None)
     """
+    if not distinctive_words(text):
+        return None
     folded = normalize(text)
     if folded.isascii():
         asked = words(text)
-        if not asked or not distinctive_words(text):
-            return None
         return next((name for name in names if find_run(asked, words(name)) >= 0), None)
     if len(folded) < 2:
         return None
-    return next((name for name in names if folded in normalize(name)), None)
+    asked = _tokens(text)
+    han = whole_han(folded) == folded
+    for name in names:
+        tokens = _tokens(name)
+        if find_run(asked, tokens) >= 0 or (han and any(folded in token for token in tokens)):
+            return name
+    return None
+
+
+def _tokens(text: str) -> tuple[str, ...]:
+    """The words of a text in any script, split at spaces and punctuation, `normalize`d."""
+    return tuple(t for part in _SPLIT.split(text) if (t := normalize(part)))
 
 
 def _latin(text: str) -> bool:
@@ -181,7 +204,9 @@ def _holders(facts: FactBase, marks: Collection[str]) -> set[str]:
     for batch in batches(every):
         rows = facts.tuples(
             f"""SELECT DISTINCT ?p WHERE {{ VALUES ?m {{ {iri_values(batch)} }}
-                  VALUES ?role {{ {iri_values(_HOLDER_ROLES)} }} ?h <{TM}mark> ?m ; ?role ?p }}"""
+                  VALUES ?role {{ {iri_values(_HOLDER_ROLES)} }}
+                  VALUES ?kind {{ {iri_values(_HOLDING_TYPES)} }}
+                  ?h <{TM}mark> ?m ; ?role ?p ; a ?kind }}"""
         )
         found.update(identities.canonical(party) for (party,) in rows if party)
     return found
@@ -194,17 +219,26 @@ def _owner_pairs(facts: FactBase, parties: Collection[str]) -> list[OwnerPair]:
     members = sorted({iri for party in parties for iri in identities.members(party)})
     held: dict[str, dict[str, _Held]] = defaultdict(dict)  # party -> mark -> held
     names: dict[str, dict[str, Statement]] = defaultdict(dict)  # party -> name -> statement
+    links: dict[str, list[Statement]] = defaultdict(list)  # record -> its owl:sameAs links
     for batch in batches(members):
         values = iri_values(batch)
         for holding, role, record, mark in facts.tuples(
             f"""SELECT ?h ?role ?p ?m WHERE {{ VALUES ?p {{ {values} }}
-                  VALUES ?role {{ {iri_values(_HOLDER_ROLES)} }} ?h ?role ?p ; <{TM}mark> ?m }}"""
+                  VALUES ?role {{ {iri_values(_HOLDER_ROLES)} }}
+                  VALUES ?kind {{ {iri_values(_HOLDING_TYPES)} }}
+                  ?h ?role ?p ; <{TM}mark> ?m ; a ?kind }}"""
         ):
             mark_iri = identities.canonical(mark)  # type: ignore[arg-type]
             text = marks.get(mark_iri) or marks.get(mark)  # type: ignore[arg-type]
             party = identities.canonical(record)  # type: ignore[arg-type]
             if text and mark_iri not in held[party]:
-                held[party][mark_iri] = _Held(mark_iri, text, (holding, role, record))  # type: ignore[arg-type]
+                said = ((holding, role, record), (holding, f"{TM}mark", mark))
+                held[party][mark_iri] = _Held(mark_iri, text, said)  # type: ignore[arg-type]
+        for one, other in facts.tuples(
+            f"""SELECT ?a ?b WHERE {{ VALUES ?a {{ {values} }} ?a <{_SAME_AS}> ?b }}"""
+        ):
+            links[one].append((one, _SAME_AS, other))  # type: ignore[index,arg-type]
+            links[other].append((one, _SAME_AS, other))  # type: ignore[index,arg-type]
         for record, prop, name in facts.tuples(
             f"""SELECT ?p ?q ?n WHERE {{ VALUES ?p {{ {values} }}
                   VALUES ?q {{ {iri_values(_NAMES)} }} ?p ?q ?n }}"""
@@ -224,6 +258,10 @@ def _owner_pairs(facts: FactBase, parties: Collection[str]) -> list[OwnerPair]:
                 second_name = in_names(second.text, shown)
                 if second_name is None or compare(first.text, second.text).score >= SAME_MARK:
                     continue
-                said = (shown[first_name], shown[second_name], first.holding, second.holding)
+                named = (shown[first_name], shown[second_name])
+                said = [*named, *first.holding, *second.holding]
+                # a record of the party's group other than its own: the links making it so
+                records = {named[0][0], named[1][0], first.holding[0][2], second.holding[0][2]}
+                said += [link for r in sorted(records - {party}) for link in links.get(r, ())]
                 pairs.append(OwnerPair(party, first, second, tuple(dict.fromkeys(said))))
     return pairs
