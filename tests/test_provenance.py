@@ -13,7 +13,7 @@ from kg import KnowledgeGraph, Settings
 from kg.analysis.model import Cited, CompetingClaim, TimelineEntry
 from kg.analysis.service import Analyst
 from tests.conftest import DATA, run_kg
-from tests.provenance_support import check_answer, check_statement
+from tests.provenance_support import check_answer, check_statement, statements_in
 
 GRAPH = "https://w3id.org/tmkg/id/graph/"
 TM = "https://w3id.org/tmkg/ontology#"
@@ -564,3 +564,48 @@ def test_a_party_cites_each_of_its_aliases(analyst: Analyst) -> None:
     # an answer's own sources stay those of what it states: a party's other names are its own
     for hit in hits:
         assert not set(hit.party.alias_statements) & set(hit.statements)
+
+
+SPLIT_RECORD = """@prefix tm: <https://w3id.org/tmkg/ontology#> .
+@prefix schema: <https://schema.org/> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix id: <https://w3id.org/tmkg/id/> .
+id:source\\/owners a tm:Source ; dcterms:title "Owners list (test)" ; tm:sourceKind "primary" .
+id:graph\\/owners a tm:SourceGraph ; prov:wasDerivedFrom id:source\\/owners .
+id:source\\/marks a tm:Source ; dcterms:title "Marks list (test)" ; tm:sourceKind "primary" .
+id:graph\\/marks a tm:SourceGraph ; prov:wasDerivedFrom id:source\\/marks .
+id:graph\\/owners {
+  id:party\\/lux a tm:Company ; schema:name "Luxovant Medical Ltd." .
+  id:party\\/bright a tm:Company ; schema:name "Bright Med Co." .
+  id:mark\\/langming a tm:Mark ; tm:text "朗明" .
+  id:registration\\/lux2 a tm:Registration ; tm:owner id:party\\/lux ;
+    tm:jurisdiction id:jurisdiction\\/CN ; tm:niceClass id:nice\\/10 ;
+    tm:applicationNumber "99000002" ; tm:filingDate "2013-01-01"^^xsd:date .
+  id:registration\\/br1 a tm:Registration ; tm:mark id:mark\\/langming ;
+    tm:owner id:party\\/bright ; tm:jurisdiction id:jurisdiction\\/CN ;
+    tm:niceClass id:nice\\/10 ; tm:applicationNumber "99000003" ;
+    tm:filingDate "2010-01-01"^^xsd:date .
+}
+id:graph\\/marks { id:registration\\/lux2 tm:mark id:mark\\/langming . }
+"""
+
+
+def test_a_holder_and_mark_stated_by_two_sources_cite_each(tmp_path: Path) -> None:
+    """helper-125: with the owner in one file and the mark in another, the holding's
+    statement ((owner, P), (mark, M)) cited no source at all: each is cited by its own."""
+    data = tmp_path / "split.trig"
+    data.write_text(SPLIT_RECORD, encoding="utf-8")
+    graph = KnowledgeGraph.open(Settings(memory=True))
+    try:
+        graph.load([data])
+        analyst = Analyst(graph)
+        conflicts = analyst.conflicts(jurisdiction="CN")
+        hits = analyst.who_else_uses("朗明", 10, "CN")
+        assert conflicts and len(hits) == 2
+        for answer in (conflicts, hits):
+            assert all(s.sources for s in statements_in(answer))
+            assert check_answer(graph, analyst.facts, answer) == []
+    finally:
+        graph.close()

@@ -98,7 +98,11 @@ def holder_view(
         )
 
     core = ((holder_field, party), ("mark", mark))
-    statements = [cite(core, holder & graphs_of.get(("mark", mark), set()))]
+    together = holder & graphs_of.get(("mark", mark), set())
+    if together or not holder:
+        statements = [cite(core, together)]
+    else:  # no graph states both (helper-125: the owner in one file, the mark in another)
+        statements = [cite(core[:1], holder), cite(core[1:], graphs_of.get(("mark", mark), set()))]
     values: dict[str, set[str]] = defaultdict(set)
     for (name, value), graphs in sorted(graphs_of.items()):
         if name == holder_field:
