@@ -202,6 +202,10 @@ INITIALS_ALONE = [
     ("HP", "THE HP STORE"),
     ("MB RM", "MB RM GROUP"),
     ("LG 5", "LG 5 PHONES"),
+    # initials in Latin letters beside another script (helper-125 #7: 0.25)
+    ("LG", "LG 전자"),
+    ("LG", "LG電子"),
+    ("LG", "L.G. 電子"),
 ]
 
 # ... and nowhere else: not as other letters, not as a common two-letter word, not without the

@@ -122,6 +122,7 @@ from kg.analysis.similarity_rules import (
     ending_patterns,
     ending_word,
     is_initial,
+    latin_words,
     middle_forms,
     middle_variants,
     skeleton_variants,
@@ -249,7 +250,7 @@ def _parts(verbal: str) -> _Parts:
     roman = romanize(verbal)
     middle = middle_forms(roman, words(verbal)) if folded.isascii() else ()
     core = distinctive_words(verbal)[:_MAX_RUN_WORDS]
-    contained = contained_core(words(verbal), folded.isascii())[:_MAX_RUN_WORDS]
+    contained = contained_core(words(verbal), latin_words(verbal))[:_MAX_RUN_WORDS]
     return _Parts(core, contained, folded, _whole_han(folded), roman, _meanings(verbal), middle)
 
 
@@ -273,7 +274,7 @@ def _anchor_twins(verbal: str, parts: _Parts) -> set[str]:
     core, folded, han, roman = parts.core, parts.folded, parts.han, parts.roman
     twins = _sorted_twins(core, han)
     if not core:  # a mark of initials alone (LG) anchors their run: `_initials_keys`
-        core = contained_core(words(verbal), folded.isascii(), found=True)[:_MAX_RUN_WORDS]
+        core = contained_core(words(verbal), latin_words(verbal), found=True)[:_MAX_RUN_WORDS]
     twins.update(_whole_run(core))
     if han:
         twins.add("h:" + han)

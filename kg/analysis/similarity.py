@@ -547,7 +547,7 @@ def _numeral(a: str, b: str) -> float | None:
                 return NUMERAL_SCORE
             best = max(best, _spoken_alike(romanize(x), romanize(y)))
             contained = rules.containment(
-                words(x), words(y), latin=(normalize(x).isascii(), normalize(y).isascii())
+                words(x), words(y), latin=(rules.latin_words(x), rules.latin_words(y))
             )
             if contained is None:
                 continue
@@ -611,7 +611,7 @@ def _structure_rules(
     contained = None
     if len(words_a) > 1 or len(words_b) > 1 or (han_a and han_b):  # else: equal or not
         contained = rules.containment(
-            words_a, words_b, han_a, han_b, (folded[0].isascii(), folded[1].isascii())
+            words_a, words_b, han_a, han_b, (rules.latin_words(a), rules.latin_words(b))
         )
         moved = rules.transposition(words_a, words_b, han_a, han_b)
         if moved is not None and not _different_words(han_a, han_b):

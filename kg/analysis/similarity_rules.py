@@ -89,13 +89,14 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz.distance import OSA, Indel
 
-from kg.analysis.elements import element_form, is_weak, short_words, weak_words
+from kg.analysis.elements import element_form, is_weak, runs, short_words, weak_words
 from kg.analysis.numerals import number_words
 from kg.analysis.phonetics import SOUNDEX_CLASSES, consonant_skeleton, syllable_count
+from kg.analysis.scripts import words
 from kg.analysis.transcription import (
     TRANSCRIPTION_MIN_CONSONANTS,
     TRANSCRIPTION_MIN_LETTERS,
@@ -173,16 +174,16 @@ def containment(
     words_b: tuple[str, ...],
     han_a: str = "",
     han_b: str = "",
-    latin: tuple[bool, bool] = (True, True),
+    latin: tuple[Letters, Letters] = (True, True),
 ) -> tuple[float, str] | None:
     """(score, shared part) when one mark's distinctive words lie wholly in the other.
 
     The score is 0.95 when the rest of the longer mark is weak words only and falls
     linearly to 0.85 as the added distinctive letters reach the shared ones (and stays
     there beyond). `han_a` and
-    `han_b` are the marks' Chinese characters (normalized), compared as strings; `latin` says
-    of each mark whether it is written in Latin letters (its words are letters, not the
-    romanized syllables of another script: only then are two letters initials, `_core`).
+    `han_b` are the marks' Chinese characters (normalized), compared as strings; `latin` gives
+    each mark's words written in Latin letters (`latin_words`; True: all of them): only these
+    may be initials (`_core`), not the romanized syllables of another script.
 
     >>> containment(("UBER",), ("UBER", "EATS")), containment(("MONSTER",), ("MONSTER", "ENERGY"))
     ((0.85, 'UBER'), (0.8577, 'MONSTER'))
@@ -200,7 +201,7 @@ def containment(
 
 
 def _core(
-    words: tuple[str, ...], numbers: bool = False, initials: bool = True, found: bool = False
+    words: tuple[str, ...], numbers: bool = False, initials: Letters = True, found: bool = False
 ) -> tuple[str, ...]:
     """The distinctive words, in their `kg.analysis.elements.element_form` (no plural S).
 
@@ -216,11 +217,12 @@ def _core(
     found in another mark) one with another weak word has none (``DR CLASSIC`` is not inside
     ``DR PEPPER``: helper-124), while as the other mark it is its initials (``HP`` is inside
     ``THE HP STORE``). Two letters are
-    initials only in a mark written in Latin letters (`initials`: not the pinyin ``YU`` of
-    ``玉``, helper-124) and not right after a number (a unit: ``500 ML``). Common words (``OF``,
-    ``MY``, ``UN``, ``AL``) and the listed weak words (``CO``, ``SA``) stay out, and so does a
-    lone letter (an initial or a prefix: ``e4you``, ``K-SWISS``). Initials written apart are
-    one word (``X.Y. YOGA``, ``X Y YOGA``: ``XY``).
+    initials only where written in Latin letters (`initials`: True for every word, or the
+    words so written, `latin_words`; not the pinyin ``YU`` of ``玉``, helper-124, while the
+    ``LG`` of ``LG 전자`` is, helper-125) and not right after a number (a unit: ``500 ML``).
+    Common words (``OF``, ``MY``, ``UN``, ``AL``) and the listed weak words (``CO``, ``SA``)
+    stay out, and so does a lone letter (an initial or a prefix: ``e4you``, ``K-SWISS``).
+    Initials written apart are one word (``X.Y. YOGA``, ``X Y YOGA``: ``XY``).
 
     >>> _core(("ONE", "OR", "2")), _core(("ONE", "OR", "2"), True), _core(("NO", "5"), True)
     (('ONE',), ('ONE', '2'), ())
@@ -230,8 +232,8 @@ def _core(
     (('XY', 'YOGA'), ('YOGA',))
     >>> _core(("LG",), True), _core(("LG", "5"), True), _core(("MY", "5"), True)
     (('LG',), ('LG', '5'), ())
-    >>> _core(("DR", "CLASSIC"), True, found=True), _core(("DR", "CLASSIC"), True)
-    ((), ('DR',))
+    >>> _core(("XY", "CLASSIC"), True, found=True), _core(("XY", "CLASSIC"), True)
+    ((), ('XY',))
     >>> _core(("YU",), True, initials=False)
     ()
     >>> _core(("500", "ML", "BOTTLE"), True), _core(("ML", "500"), True)
@@ -242,7 +244,9 @@ def _core(
     if initials:
         words = _initials(words)
     marked = [
-        initials and is_initial(w) and not (i and words[i - 1].isdigit())
+        (initials is True or (initials and w in initials))
+        and is_initial(w)
+        and not (i and words[i - 1].isdigit())
         for i, w in enumerate(words)
     ]
     if all(is_weak(w) for w in words):
@@ -257,16 +261,36 @@ def _core(
 
 
 def contained_core(
-    words: tuple[str, ...], latin: bool = True, found: bool = False
+    words: tuple[str, ...], latin: Letters = True, found: bool = False
 ) -> tuple[str, ...]:
     """The words of a mark that ``containment`` must find whole in another (with `found`) or
-    finds in it: `_core` with numbers and, in a mark written in Latin letters (`latin`),
-    initials (`is_initial`).
+    finds in it: `_core` with numbers and, of its words written in Latin letters (`latin`:
+    `latin_words`, or True for all), initials (`is_initial`).
 
     >>> contained_core(("L", "G", "ELECTRONICS")), contained_core(("NO", "5"))
     (('LG', 'ELECTRONIC'), ())
     """
     return _core(words, numbers=True, initials=latin, found=found)
+
+
+Letters = bool | frozenset[str]
+"""Which words of a mark are written in Latin letters: all (True), none (False) or those
+given (`latin_words`)."""
+
+
+@lru_cache(maxsize=65536)
+def latin_words(text: str) -> frozenset[str]:
+    """The words of `text` (as `kg.analysis.scripts.words` gives them) written in Latin
+    letters: those of its runs of Latin script (`kg.analysis.elements.runs`), and their single
+    letters joined (``L.G.``: LG). Only these may be initials (`_core`).
+
+    >>> sorted(latin_words("LG 전자")), sorted(latin_words("L.G. 電子")), sorted(latin_words("玉"))
+    (['LG'], ['G', 'L', 'LG'], [])
+    >>> sorted(latin_words("LG電子")), sorted(latin_words("ＬＧ"))
+    (['LG'], ['LG'])
+    """
+    found = tuple(w for script, run in runs(text) if script == "Latin" for w in words(run))
+    return frozenset(found) | frozenset(_initials(found))
 
 
 def is_initial(word: str) -> bool:
@@ -303,7 +327,7 @@ def _forms(words: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _word_containment(
-    short: tuple[str, ...], long: tuple[str, ...], latin: tuple[bool, bool]
+    short: tuple[str, ...], long: tuple[str, ...], latin: tuple[Letters, Letters]
 ) -> tuple[float, str] | None:
     core = _core(short, numbers=True, initials=latin[0], found=True)
     if not core or len(short) > len(long) or short == long:
