@@ -206,6 +206,7 @@ INITIALS_ALONE = [
     ("LG", "LG 전자"),
     ("LG", "LG電子"),
     ("LG", "L.G. 電子"),
+    ("LG", "2024 LG CUP"),  # a year is no quantity (helper-125 #12)
 ]
 
 # ... and nowhere else: not as other letters, not as a common two-letter word, not without the
@@ -237,6 +238,7 @@ INITIALS_NOT_THERE = [
     ("LP", "ACME LP"),
     ("KK", "SONY KK"),
     ("ML", "500 ML BOTTLE"),
+    ("ML", "TWO ML BOTTLE"),  # a number in words, too (helper-125 #12)
     # helper-125: titles and the US professional legal forms are weak words too
     ("DR", "DR PEPPER"),
     ("MR", "MR CLEAN"),

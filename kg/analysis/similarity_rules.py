@@ -219,7 +219,8 @@ def _core(
     ``THE HP STORE``). Two letters are
     initials only where written in Latin letters (`initials`: True for every word, or the
     words so written, `latin_words`; not the pinyin ``YU`` of ``玉``, helper-124, while the
-    ``LG`` of ``LG 전자`` is, helper-125) and not right after a number (a unit: ``500 ML``).
+    ``LG`` of ``LG 전자`` is, helper-125) and not right after a quantity (a unit: ``500 ML``,
+    ``TWO ML``; a year is none: ``2024 LG CUP``).
     Common words (``OF``, ``MY``, ``UN``, ``AL``) and the listed weak words (``CO``, ``SA``)
     stay out, and so does a lone letter (an initial or a prefix: ``e4you``, ``K-SWISS``).
     Initials written apart are one word (``X.Y. YOGA``, ``X Y YOGA``: ``XY``).
@@ -246,7 +247,7 @@ def _core(
     marked = [
         (initials is True or (initials and w in initials))
         and is_initial(w)
-        and not (i and words[i - 1].isdigit())
+        and not (i and _quantity(words[i - 1]))
         for i, w in enumerate(words)
     ]
     if all(is_weak(w) for w in words):
@@ -271,6 +272,18 @@ def contained_core(
     (('LG', 'ELECTRONIC'), ())
     """
     return _core(words, numbers=True, initials=latin, found=found)
+
+
+def _quantity(word: str) -> bool:
+    """Whether a word is a quantity two letters after it would measure (``500 ML``, ``TWO
+    ML``): a number in digits or words, not a year (``2024 LG CUP``: helper-125 #12).
+
+    >>> _quantity("500"), _quantity("TWO"), _quantity("2024"), _quantity("LG")
+    (True, True, False, False)
+    """
+    if word.isdigit():
+        return not (len(word) == 4 and word[:2] in ("19", "20"))
+    return word in number_words()
 
 
 Letters = bool | frozenset[str]
