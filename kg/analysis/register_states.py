@@ -39,20 +39,16 @@ _IS_VERSION_OF = "http://purl.org/dc/terms/isVersionOf"
 _VERSION = TM + "RegisterRecordVersion"
 
 
-def states_on(
-    facts: FactBase, holdings: Sequence[Holding], as_of: PartialDate | None
-) -> list[Holding]:
+def states_on(facts: FactBase, holdings: Sequence[Holding], as_of: PartialDate) -> list[Holding]:
     """`holdings` with each registration whose current state is dated after `as_of` (its
     first day later than the last day `as_of` may mean) replaced by its holdings as the latest
     earlier state dated on or before `as_of` states them (with none, the earliest dated state:
     the nearest the register gives) (`FactBase.state_holdings`: same
     `id`, the version's statements and sources); the others as they are, in their order.
     Costs one ASK per FactBase where the store keeps no earlier state (`has_history`);
-    nothing with no `as_of`, nor with one that may mean today or later: no file states a
+    nothing for a date that may mean today or later (every caller's default): no file states a
     record as of a later day than it was read, so the current states are those of today."""
-    if as_of is None or as_of.last_day >= PartialDate.today().first_day:
-        return list(holdings)
-    if not facts.has_history():
+    if as_of.last_day >= PartialDate.today().first_day or not facts.has_history():
         return list(holdings)
     keys = {iri: h.id for h in holdings if h.kind in FILED_KINDS for iri in h.iris}
     chosen = _states_chosen(facts, keys, as_of)
