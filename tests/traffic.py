@@ -1,5 +1,7 @@
 """A bounded load test on loopback: SPARQL and GraphQL clients read while a loader adds
-batches through ``POST /load``, for a fixed time; every answer is checked.
+batches through ``POST /load``, for a fixed time (longer, within a bound, until the loader has
+loaded a minimum number of batches: a slow machine loads fewer a second); every answer is
+checked.
 
 Each batch is one named graph holding `BATCH_MARKS` marks, each registered to the batch's
 own party. A read that sees part of a batch is a *torn read*: SPARQL readers count the marks
@@ -25,6 +27,7 @@ from tests.hardening_support import median, percentile
 __all__ = ["BATCH_MARKS", "TrafficReport", "batch_turtle", "run_traffic"]
 
 BATCH_MARKS = 20
+_LONGEST = 6  # a run waiting for its minimum of batches stops at this many times its seconds
 BATCH_GRAPH = "https://example.org/loadtest/batch/"
 _PREFIXES = """@prefix tm: <https://w3id.org/tmkg/ontology#> .
 @prefix schema: <https://schema.org/> .
@@ -131,16 +134,28 @@ class TrafficReport:
 
 
 class _Run:
-    def __init__(self, url: str, token: str, seconds: float, report: TrafficReport) -> None:
+    def __init__(
+        self, url: str, token: str, seconds: float, min_batches: int, report: TrafficReport
+    ) -> None:
         self.url = url
         self.token = token
-        self.deadline = time.monotonic() + seconds
+        started = time.monotonic()
+        self.deadline = started + seconds
+        self.last_deadline = started + max(seconds * _LONGEST, seconds + 30)
+        self.min_batches = min_batches
         self.report = report
         self.acknowledged = -1  # the last batch whose load was answered 200
         self.sending = -1  # the batch being loaded
+        self.loading = True  # readers read while the loader runs
+
+    def loader_running(self) -> bool:
+        now = time.monotonic()
+        if now >= self.last_deadline:
+            return False
+        return now < self.deadline or self.report.batches_loaded < self.min_batches
 
     def running(self) -> bool:
-        return time.monotonic() < self.deadline
+        return self.loading
 
     async def request(self, client: httpx.AsyncClient, kind: str, **arguments: Any) -> Any:
         started = time.monotonic()
@@ -159,8 +174,14 @@ class _Run:
         return answer
 
     async def loader(self, client: httpx.AsyncClient, interval: float) -> None:
+        try:
+            await self._load(client, interval)
+        finally:
+            self.loading = False
+
+    async def _load(self, client: httpx.AsyncClient, interval: float) -> None:
         index = 0
-        while self.running():
+        while self.loader_running():
             self.sending = index
             answer = await self.request(
                 client,
@@ -256,12 +277,13 @@ async def _traffic(
     url: str,
     token: str,
     seconds: float,
+    min_batches: int,
     sparql_clients: int,
     graphql_clients: int,
     load_interval: float,
 ) -> TrafficReport:
     report = TrafficReport()
-    run = _Run(url, token, seconds, report)
+    run = _Run(url, token, seconds, min_batches, report)
     limits = httpx.Limits(max_connections=sparql_clients + graphql_clients + 2)
     started = time.monotonic()
     async with httpx.AsyncClient(timeout=60, limits=limits) as client:
@@ -279,12 +301,16 @@ def run_traffic(
     token: str,
     *,
     seconds: float,
+    min_batches: int = 0,
     sparql_clients: int = 3,
     graphql_clients: int = 3,
     load_interval: float = 0.25,
 ) -> TrafficReport:
     """Run the load test against a server at `url` (started with the update `token`) for
-    `seconds`; it stops by itself. The report holds every figure and problem."""
+    `seconds`, and on until `min_batches` batches have loaded, but never longer than
+    `_LONGEST` times `seconds` (or `seconds` + 30 s, whichever is more); it stops by itself.
+    The report holds every figure and problem (`batches_loaded` may stay below `min_batches`
+    only when that bound stopped it)."""
     return asyncio.run(
-        _traffic(url, token, seconds, sparql_clients, graphql_clients, load_interval)
+        _traffic(url, token, seconds, min_batches, sparql_clients, graphql_clients, load_interval)
     )
