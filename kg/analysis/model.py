@@ -284,6 +284,9 @@ class Holding(Result):
     status_date: str | None = None
     status_code: str | None = None
     """The office's own status code (e.g. the USPTO's "602")."""
+    record_date: str | None = None
+    """The day the register's record states the registration as of (tm:recordDate: a daily
+    file's transaction date; the latest where sources give several), None if undated."""
     status_text: str | None = None
     """The office's own status text, as the source gives it."""
     lapsed: bool = False
@@ -703,6 +706,13 @@ class OwnerPeriod(Result):
     until: str | None
     acquired_by: OwnershipChange | None = None
     ended_by: OwnershipChange | None = None
+    named_on: str | None = None
+    """Where no recorded change made it owner but the register's record stated as of that
+    day (tm:recordDate) names it, after every recorded change: that day (its `since`; it held
+    the right on or before it)."""
+    unnamed_on: str | None = None
+    """Where no recorded change ended its time but the register's record stated as of that
+    day names other owners: that day (its `until`)."""
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,14 @@ docs/ontology.md, "Owners over time"):
   tm:owner;
 - an owner holds the right `since` the date of the change that made it owner; a change of
   name, or a change between records of one entity (owl:sameAs), keeps the holder's date;
-- a security interest (``SecurityInterest``) and an undated change change nothing.
+- a security interest (``SecurityInterest``) and an undated change change nothing;
+- where the register's record is stated as of a day (tm:recordDate, `Holding.record_date`)
+  after every recorded change and its tm:owner names a party the chain does not end with,
+  the record is newer than the chain (an assignment the sources do not record): the parties
+  it names are the owners from that day (on or before it; `OwnerPeriod.named_on`), and the
+  chain's last owners it does not name end there (`OwnerPeriod.unnamed_on`); a recorded
+  owner no change names is then one from that day too, not a co-owner throughout. An
+  undated record, or one dated on or before the last change, leaves the chain as it is.
 
 A change counts on the date asked once its date's first day is no later than that date's
 last day (a change dated 2019 counts for 2019-06). Pure functions over `Holding`.
@@ -24,7 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from kg.analysis.dates import PartialDate
 from kg.analysis.holding_statements import cited_graphs
@@ -77,12 +84,15 @@ def owner_periods(
     changes: Iterable[OwnershipChange],
     *,
     began: str | None = None,
+    stated_on: str | None = None,
 ) -> list[OwnerPeriod]:
     """Every owner of a registration over time, in the order they became owners.
 
     An original owner holds it `since` `began` when given — the registration date, else the
     filing date, as every answer's "since" reads it (`kg.analysis.usage.holding_since`) —
-    else None; a renamed holder keeps that date.
+    else None; a renamed holder keeps that date. `stated_on` is the day the record naming
+    `recorded_owners` is stated as of (`Holding.record_date`): after the last change, the
+    owners it names and the chain does not end with are the owners from then.
 
     >>> a = OwnershipChange(id="c1", kind="Assignment", registration="r", date="1990-05-01",
     ...                     assignors=("p",), assignees=("q",))
@@ -92,11 +102,16 @@ def owner_periods(
     [('p', None, '1990-05-01'), ('q', '1990-05-01', '2001'), ('q2', '1990-05-01', None)]
     >>> [(p.party, p.since) for p in owner_periods(["q2"], [a, n], began="1980-02-01")][:1]
     [('p', '1980-02-01')]
+    >>> [(p.party, p.since, p.until) for p in owner_periods(["d"], [a], stated_on="2024-03-01")]
+    [('p', None, '1990-05-01'), ('q', '1990-05-01', '2024-03-01'), ('d', '2024-03-01', None)]
+    >>> len(owner_periods(["d"], [a], stated_on="1990-05-01"))  # not after the change: chain
+    2
     """
     ordered = change_order(changes)
+    newer = stated_on is not None and _stated_after(ordered, stated_on)
     current: dict[str, OwnerPeriod] = {
         party: OwnerPeriod(party=party, since=began, until=None)
-        for party in _original_owners(recorded_owners, ordered)
+        for party in _original_owners(recorded_owners, ordered, co_owners=not newer)
     }
     ended: list[OwnerPeriod] = []
     for change in ordered:
@@ -118,7 +133,24 @@ def owner_periods(
                 current[party] = OwnerPeriod(
                     party=party, since=since, until=None, acquired_by=change
                 )
+    if newer and any(party not in current for party in recorded_owners):
+        assert stated_on is not None
+        for party in [p for p in current if p not in recorded_owners]:
+            period = current.pop(party)
+            ended.append(dataclasses.replace(period, until=stated_on, unnamed_on=stated_on))
+        for party in sorted(set(recorded_owners) - set(current)):
+            current[party] = OwnerPeriod(
+                party=party, since=stated_on, until=None, named_on=stated_on
+            )
     return [*ended, *current.values()]
+
+
+def _stated_after(ordered: Sequence[OwnershipChange], stated_on: str) -> bool:
+    """Whether a record stated as of `stated_on` is dated after the last of the `ordered`
+    changes (its first day after the last day the change's date may mean)."""
+    stated = PartialDate.try_parse(stated_on)
+    last = PartialDate.try_parse(ordered[-1].date) if ordered else None
+    return stated is not None and last is not None and stated.first_day > last.last_day
 
 
 def owners_on(
@@ -155,9 +187,10 @@ def owners_on(
             continue
         done.add(holding.id)
         recorded = holding.recorded_owners or (holding.party,)
-        for period in owner_periods(recorded, holding.ownership):
+        periods = owner_periods(recorded, holding.ownership, stated_on=holding.record_date)
+        for period in periods:
             acquired = period.acquired_by.date if period.acquired_by is not None else None
-            began = PartialDate.try_parse(acquired)
+            began = PartialDate.try_parse(acquired or period.named_on)
             if began is not None and began.first_day > as_of.last_day:
                 continue  # not yet an owner on the date asked
             ended = PartialDate.try_parse(period.until)
@@ -175,6 +208,22 @@ def owners_on(
                         owner_since=period.since,
                         sources=sources,
                         statements=statements,
+                    )
+                )
+            elif include_lapsed and period.unnamed_on is not None:
+                named = _named_statements(holding, held_by, recorded, period.unnamed_on)
+                ended_by = tuple(dict.fromkeys((*statements, *named)))
+                result.append(
+                    dataclasses.replace(
+                        holding,
+                        party=period.party,
+                        owner_since=period.since,
+                        sources=cited_graphs(ended_by),
+                        statements=ended_by,
+                        lapsed=True,
+                        ended=period.until,
+                        end_reason="no longer the owner: the register's record of "
+                        f"{period.unnamed_on} names another owner",
                     )
                 )
             elif include_lapsed and period.ended_by is not None:
@@ -219,6 +268,27 @@ def _period_statements(
     return tuple(dict.fromkeys(found))
 
 
+def _named_statements(
+    holding: Holding,
+    held_by: Mapping[tuple[str, str], Holding],
+    recorded: Sequence[str],
+    day: str,
+) -> tuple[Cited, ...]:
+    """What says the register's record of `day` names other owners: the record's date and
+    each of its owners' holder statements (with the sources stating them)."""
+    found: list[Cited] = []
+    for party in recorded:
+        own = held_by.get((holding.id, party))
+        if own is None:
+            continue
+        found += [
+            s
+            for s in own.statements
+            if s.facts[0][0] == TM + "owner" or s.facts[0] == (TM + "recordDate", day)
+        ]
+    return tuple(dict.fromkeys(found))
+
+
 def _ended_by(
     statements: tuple[Cited, ...], change: OwnershipChange, party: str
 ) -> tuple[Cited, ...]:
@@ -229,7 +299,12 @@ def _ended_by(
     return statements
 
 
-def _original_owners(recorded: Sequence[str], ordered: Sequence[OwnershipChange]) -> list[str]:
+def _original_owners(
+    recorded: Sequence[str], ordered: Sequence[OwnershipChange], *, co_owners: bool = True
+) -> list[str]:
+    """The owners before the first change (the module's rules); `co_owners` False (the
+    record is dated after every change) leaves out the recorded owners no change names: the
+    record says they own it then, not that they did throughout."""
     if not ordered:
         return sorted(set(recorded))
     named = {p for change in ordered for p in (*change.assignors, *change.assignees)}
@@ -237,7 +312,8 @@ def _original_owners(recorded: Sequence[str], ordered: Sequence[OwnershipChange]
     if ordered[0].assignors:
         # where the record and the chain share an owner, a recorded owner that no change
         # names kept its share throughout (a co-owner); where they share none, the chain wins
-        kept = set(recorded) - named if set(recorded) & named else set()
+        shared = co_owners and set(recorded) & named
+        kept = set(recorded) - named if shared else set()
         return sorted(set(ordered[0].assignors) | kept)
     return sorted(set(recorded) - acquired) or sorted(set(recorded))
 

@@ -54,9 +54,11 @@ def with_recorded_owners(holdings: list[Holding]) -> list[Holding]:
 
 def attach_ownership(facts: FactBase, holdings: list[Holding]) -> list[Holding]:
     """The holdings with ``ownership`` (the registration's recorded changes, by date) set on
-    each registration that has any (one query per batch of registrations)."""
+    each registration that has any (one query per batch of registrations). An earlier state
+    of a register record (`FactBase.state_holdings`: its `iris` the version node) takes its
+    registration's changes: they name the registration (`id`), not the version."""
     members = sorted(
-        {i for h in holdings if h.kind is HoldingKind.REGISTERED_OWNER for i in h.iris or (h.id,)}
+        {i for h in holdings if h.kind is HoldingKind.REGISTERED_OWNER for i in (*h.iris, h.id)}
     )
     changes = ownership_changes(facts, members) if members else {}
     return [

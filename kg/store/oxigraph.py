@@ -502,12 +502,16 @@ class OxigraphStore:
             self._store.flush()
 
     def close(self) -> None:
+        """Flush and release the store; closing it again does nothing."""
+        if not hasattr(self, "_store"):
+            return
         if self._path is not None and not self.read_only:
             self._store.flush()
         # pyoxigraph releases the RocksDB lock when the Store object is collected.
         del self._store
         if self._writer is not None:
             self._writer.release()
+            self._writer = None
 
     def _check_writable(self) -> None:
         if self.read_only:

@@ -381,7 +381,9 @@ class Registration:
         description="Every owner over time, in the order they became owners: since the change "
         "that made each one owner (an original owner: since the registration date, else the "
         "filing date; null when neither is known), until the change that ended it "
-        "(null: still the owner). Security interests change no owner."
+        "(null: still the owner). Security interests change no owner. Where the register's "
+        "record, stated as of a day after every recorded change, names owners the chain does "
+        "not end with, they are the owners from that day (namedOn, unnamedOn)."
     )
     async def owners_over_time(self, info: Info) -> list[OwnerPeriod]:
         h = self.holding
@@ -389,7 +391,9 @@ class Registration:
             return []
         changes, _ = await info.context.loaders.ownership.load(h.id)
         began = h.registration_date or h.filing_date  # an original owner's "since"
-        found = owner_periods(h.recorded_owners or (h.party,), changes, began=began)
+        found = owner_periods(
+            h.recorded_owners or (h.party,), changes, began=began, stated_on=h.record_date
+        )
         return [OwnerPeriod.of(period) for period in found]
 
     @strawberry.field(
@@ -1156,6 +1160,17 @@ class OwnerPeriod:
         description="the change that made it owner"
     )
     ended_by: OwnershipChange | None = strawberry.field(description="the change that ended it")
+    named_on: str | None = strawberry.field(
+        default=None,
+        description="where no recorded change made it owner: the day of the register's record "
+        "(tm:recordDate) that names it owner after every recorded change (it held the right "
+        "on or before that day)",
+    )
+    unnamed_on: str | None = strawberry.field(
+        default=None,
+        description="where no recorded change ended its time: the day of the register's "
+        "record that names other owners after every recorded change",
+    )
     party_id: strawberry.Private[str] = ""
 
     @classmethod
@@ -1165,6 +1180,8 @@ class OwnerPeriod:
             until=period.until,
             acquired_by=OwnershipChange.of(period.acquired_by) if period.acquired_by else None,
             ended_by=OwnershipChange.of(period.ended_by) if period.ended_by else None,
+            named_on=period.named_on,
+            unnamed_on=period.unnamed_on,
             party_id=period.party,
         )
 

@@ -1,0 +1,200 @@
+"""A newer register record naming an owner no recorded change made outranks the chain
+(helper-124 #5): a registration's recorded changes end with one owner, and a daily file dated
+after them names another (an assignment no source records). The owner the newest record
+names holds it from that record's date (on or before it), the chain's last owner until then;
+an undated record, or one no later than the last change, leaves the chain as it is.
+
+The files are the invented case 91000001 of tests/data/uspto-daily-owners.xml (applicant,
+owner at publication, original registrant, owner after registration: three changes, the last
+dated by the file's transaction date 2025-01-08), then that case restated on a later day with
+other owners."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg import Analyst, KnowledgeGraph, Settings
+from kg.analysis.model import OwnershipChange
+from kg.analysis.ownership import owner_periods
+from kg.api.app import create_app
+from kg.registries.importer import import_registry
+from tests.conftest import DATA, run_kg
+from tests.graphql_support import ThreadedServer, post
+from tests.provenance_support import check_answer
+
+TIDEWELL = "TIDEWELL BEVERAGES INC."  # the chain's last owner (type 41)
+DELTA = "DELTA BEVERAGE CORP"
+OWNER = (
+    "<case-file-owner><party-type>{party}</party-type><legal-entity-type-code>03"
+    "</legal-entity-type-code><party-name>{name}</party-name></case-file-owner>"
+)
+
+
+def _case_file() -> tuple[str, str, str]:
+    """(the file's head, case 91000001, the file's tail) of the fixture."""
+    text = (DATA / "uspto-daily-owners.xml").read_text(encoding="utf-8")
+    start = text.index("<case-file><serial-number>91000001")
+    end = text.index("</case-file>", start) + len("</case-file>")
+    head = text[: text.index("<case-file>")]
+    return (
+        head,
+        text[start:end],
+        "</action-keys></file-segments></application-information>\n"
+        + ("</trademark-applications-daily>\n"),
+    )
+
+
+def daily(tmp_path: Path, day: str, owners: list[tuple[str, str]] | None = None) -> Path:
+    """Case 91000001 as a daily file of `day` (YYYYMMDD); `owners` (party type, name) replace
+    its four owners when given."""
+    head, case, tail = _case_file()
+    case = case.replace("20250108", day)
+    if owners is not None:
+        start, end = case.index("<case-file-owners>"), case.index("</case-file-owners>")
+        listed = "".join(OWNER.format(party=party, name=name) for party, name in owners)
+        case = case[: start + len("<case-file-owners>")] + listed + case[end:]
+    path = tmp_path / f"apc{day[2:]}.xml"
+    path.write_text(head.replace("20250108", day) + case + "\n" + tail, encoding="utf-8")
+    return path
+
+
+def hits(graph: KnowledgeGraph, as_of: str | None = None, lapsed: bool = False) -> list[tuple]:
+    found = Analyst(graph).who_else_uses("BRISKWATER", 32, "US", as_of=as_of, include_lapsed=lapsed)
+    return [(h.party.name, h.since, h.lapsed, ",".join(s.title for s in h.sources)) for h in found]
+
+
+@pytest.fixture
+def renamed(disk_graph: KnowledgeGraph, tmp_path: Path) -> KnowledgeGraph:
+    """The case on 2025-01-08 (the chain ends with Tidewell), then on 2025-03-01 naming
+    Delta alone, as its applicant: no change recorded."""
+    import_registry(disk_graph, [daily(tmp_path, "20250108")])
+    import_registry(disk_graph, [daily(tmp_path, "20250301", [("10", DELTA)])])
+    return disk_graph
+
+
+def test_the_owner_the_newest_record_names_holds_it_from_that_record(
+    renamed: KnowledgeGraph,
+) -> None:
+    assert hits(renamed) == [(DELTA, "2025-03-01", False, "apc250301.xml")]
+    assert hits(renamed, "2025-03-01") == [(DELTA, "2025-03-01", False, "apc250301.xml")]
+
+
+def test_before_the_newest_record_the_chain_s_owner_holds_it(renamed: KnowledgeGraph) -> None:
+    """As of a day between the two files: the earlier file's state, whose owner its chain
+    made owner on or before 2025-01-08 (the change cited: its "since" was the registration
+    date, the earlier state reading no change)."""
+    assert hits(renamed, "2025-02-01") == [(TIDEWELL, "2025-01-08", False, "apc250108.xml")]
+
+
+def test_the_chain_s_owner_is_a_former_owner_ended_by_the_newer_record(
+    renamed: KnowledgeGraph,
+) -> None:
+    analyst = Analyst(renamed)
+    found = analyst.who_else_uses("BRISKWATER", 32, "US", include_lapsed=True)
+    by_name = {h.party.name: h for h in found}
+    former = by_name[TIDEWELL]
+    assert (former.lapsed, former.ended) == (True, "2025-03-01")
+    assert former.end_reason == (
+        "no longer the owner: the register's record of 2025-03-01 names another owner"
+    )
+    # what ended it is cited: the newer record's date and the owner it names, from its file
+    cited = {(s.facts[0], s.sources) for s in former.statements}
+    newer = ("https://w3id.org/tmkg/id/graph/import/apc250301",)
+    assert (("https://w3id.org/tmkg/ontology#recordDate", "2025-03-01"), newer) in cited
+    assert any(
+        f[0] == "https://w3id.org/tmkg/ontology#owner" and sources == newer for f, sources in cited
+    )
+    assert by_name[DELTA].lapsed is False
+    assert check_answer(renamed, analyst.facts, found) == []
+
+
+def test_imported_newest_first_the_answer_is_the_same(
+    disk_graph: KnowledgeGraph, tmp_path: Path
+) -> None:
+    import_registry(disk_graph, [daily(tmp_path, "20250301", [("10", DELTA)])])
+    import_registry(disk_graph, [daily(tmp_path, "20250108")])
+    assert hits(disk_graph) == [(DELTA, "2025-03-01", False, "apc250301.xml")]
+    assert hits(disk_graph, "2025-02-01") == [(TIDEWELL, "2025-01-08", False, "apc250108.xml")]
+
+
+@pytest.mark.parametrize(
+    "owners",
+    [
+        None,  # restated as it was
+        [("41", TIDEWELL), ("30", "BRISKWATER HOLDINGS LLC")],  # fewer parties of the chain
+        [("10", TIDEWELL)],  # the last owner, typed otherwise
+    ],
+)
+def test_a_newer_record_naming_the_chain_s_last_owner_changes_nothing(
+    disk_graph: KnowledgeGraph, tmp_path: Path, owners: list[tuple[str, str]] | None
+) -> None:
+    import_registry(disk_graph, [daily(tmp_path, "20250108")])
+    import_registry(disk_graph, [daily(tmp_path, "20250301", owners)])
+    [(name, since, lapsed, _)] = hits(disk_graph)
+    assert (name, since, lapsed) == (TIDEWELL, "2025-01-08", False)
+
+
+def test_a_newer_record_adding_a_co_owner_keeps_the_chain_s_owner(
+    disk_graph: KnowledgeGraph, tmp_path: Path
+) -> None:
+    import_registry(disk_graph, [daily(tmp_path, "20250108")])
+    import_registry(disk_graph, [daily(tmp_path, "20250301", [("41", TIDEWELL), ("41", DELTA)])])
+    found = {name: since for name, since, lapsed, _ in hits(disk_graph) if not lapsed}
+    assert found == {TIDEWELL: "2025-01-08", DELTA: "2025-03-01"}
+
+
+A_TO_B = OwnershipChange(
+    id="c1", kind="Assignment", registration="r", date="2020-06", assignors=("a",), assignees=("b",)
+)
+
+
+@pytest.mark.parametrize(
+    ("stated_on", "expected"),
+    [
+        (None, [("a", None, "2020-06"), ("b", "2020-06", None)]),  # undated: the chain
+        ("2020-06-30", [("a", None, "2020-06"), ("b", "2020-06", None)]),  # within its month
+        ("2020", [("a", None, "2020-06"), ("b", "2020-06", None)]),  # may be before it
+        ("not a date", [("a", None, "2020-06"), ("b", "2020-06", None)]),
+        ("2020-07-01", [("a", None, "2020-06"), ("b", "2020-06", "2020-07-01"), ("c", "2020-07-01", None)]),
+        ("2021", [("a", None, "2020-06"), ("b", "2020-06", "2021"), ("c", "2021", None)]),
+    ],
+)  # fmt: skip
+def test_only_a_record_dated_after_the_last_change_outranks_it(
+    stated_on: str | None, expected: list[tuple]
+) -> None:
+    periods = owner_periods(["c"], [A_TO_B], stated_on=stated_on)
+    assert [(p.party, p.since, p.until) for p in periods] == expected
+    named = [p for p in periods if p.named_on]
+    assert [p.party for p in named] == (["c"] if len(expected) == 3 else [])
+
+
+def test_a_record_naming_an_original_owner_again_makes_it_owner_again() -> None:
+    periods = owner_periods(["a"], [A_TO_B], stated_on="2022-01-01")
+    assert [(p.party, p.since, p.until, p.named_on, p.unnamed_on) for p in periods] == [
+        ("a", None, "2020-06", None, None),
+        ("b", "2020-06", "2022-01-01", None, "2022-01-01"),
+        ("a", "2022-01-01", None, "2022-01-01", None),
+    ]
+
+
+def test_graphql_and_the_cli_say_so(renamed: KnowledgeGraph, store_path: Path) -> None:
+    query = """{ mark(text: "BRISKWATER") { registrations {
+      ownersOverTime { party { name } since until namedOn unnamedOn } } } }"""
+    with ThreadedServer(create_app(renamed, Settings(memory=True))) as server:
+        document = post(server.graphql, query)
+    [registration] = document["data"]["mark"]["registrations"]
+    assert registration["ownersOverTime"][-2:] == [
+        {"party": {"name": TIDEWELL}, "since": "2025-01-08", "until": "2025-03-01",
+         "namedOn": None, "unnamedOn": "2025-03-01"},
+        {"party": {"name": DELTA}, "since": "2025-03-01", "until": None,
+         "namedOn": "2025-03-01", "unnamedOn": None},
+    ]  # fmt: skip
+    renamed.close()  # the CLI opens the store
+    result = run_kg(
+        "who-else-uses", "BRISKWATER", "--class", "32", "--jurisdiction", "US",
+        "--include-lapsed", "--store", str(store_path),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "the register's record" in result.stdout and DELTA in result.stdout
