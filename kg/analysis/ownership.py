@@ -210,41 +210,45 @@ def owners_on(
                         statements=statements,
                     )
                 )
-            elif include_lapsed and period.unnamed_on is not None:
-                named = _named_statements(holding, held_by, recorded, period.unnamed_on)
-                ended_by = tuple(dict.fromkeys((*statements, *named)))
-                result.append(
-                    dataclasses.replace(
-                        holding,
-                        party=period.party,
-                        owner_since=period.since,
-                        sources=cited_graphs(ended_by),
-                        statements=ended_by,
-                        lapsed=True,
-                        ended=period.until,
-                        end_reason="no longer the owner: the register's record of "
-                        f"{period.unnamed_on} names another owner",
-                    )
-                )
-            elif include_lapsed and period.ended_by is not None:
-                change = period.ended_by
-                verb = _VERBS.get(change.kind, "transferred")
-                if change.kind in _KEEPS_SINCE:
-                    continue  # the same holder under its new name
-                ended_by = _ended_by(statements, change, period.party)
-                result.append(
-                    dataclasses.replace(
-                        holding,
-                        party=period.party,
-                        owner_since=period.since,
-                        sources=cited_graphs(ended_by),
-                        statements=ended_by,
-                        lapsed=True,
-                        ended=period.until,
-                        end_reason=f"no longer the owner: {verb} {change.on}",
-                    )
-                )
+            elif include_lapsed:
+                lapsed = _lapsed(holding, held_by, recorded, period, statements)
+                if lapsed is not None:
+                    result.append(lapsed)
     return result
+
+
+def _lapsed(
+    holding: Holding,
+    held_by: Mapping[tuple[str, str], Holding],
+    recorded: Sequence[str],
+    period: OwnerPeriod,
+    statements: tuple[Cited, ...],
+) -> Holding | None:
+    """A former owner's holding, lapsed on the day its time ended, with what ended it: the
+    change it passed the right on by, or the newer record naming other owners. None for the
+    old name of a renamed holder, or where nothing says what ended it."""
+    if period.unnamed_on is not None:
+        cited = (*statements, *_named_statements(holding, held_by, recorded, period.unnamed_on))
+        reason = f"the register's record of {period.unnamed_on} names another owner"
+    elif period.ended_by is not None:
+        change = period.ended_by
+        if change.kind in _KEEPS_SINCE:
+            return None  # the same holder under its new name
+        cited = _ended_by(statements, change, period.party)
+        reason = f"{_VERBS.get(change.kind, 'transferred')} {change.on}"
+    else:
+        return None
+    ended_by = tuple(dict.fromkeys(cited))
+    return dataclasses.replace(
+        holding,
+        party=period.party,
+        owner_since=period.since,
+        sources=cited_graphs(ended_by),
+        statements=ended_by,
+        lapsed=True,
+        ended=period.until,
+        end_reason=f"no longer the owner: {reason}",
+    )
 
 
 def _period_statements(
