@@ -1,9 +1,10 @@
 """The conflict-relevant neighbourhood of parties, projected from the store for networkx.
 
-Only the predicates that connect parties through marks, holdings, cases and partners are
-followed; jurisdictions, classes and dates join everything and mean nothing as a link. Each
-edge keeps the named graphs that state it (and the IRIs they name its ends by), so a path
-through it can cite exactly its sources.
+Only the predicates that connect parties through marks, holdings, cases, partners and
+recorded changes of owner (a chain of title: assignor and assignee) are followed;
+jurisdictions, classes and dates join everything and mean nothing as a link. Each edge keeps
+the named graphs that state it (and the IRIs they name its ends by), so a path through it can
+cite exactly its sources.
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ PATH_PREDICATES = tuple(
         "grantedBy",
         "contestedRegistration",
         "earlierRight",
+        "assignor",
+        "assignee",
     )
 )
 HOLDING_PREDICATES = frozenset(TM + name for name in ("owner", "user", "onBehalfOf"))

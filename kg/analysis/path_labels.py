@@ -39,6 +39,10 @@ _READ = {
     TM + "mark": "mark",
     TM + "plaintiff": "plaintiff",
     TM + "defendant": "defendant",
+    TM + "registration": "registration",
+    TM + "registrationNumber": "registration_number",
+    TM + "applicationNumber": "application_number",
+    TM + "dateIsUpperBound": "bound",
     _NAME: "name",
     _RDFS_LABEL: "name",
 }
@@ -169,8 +173,8 @@ def path_labels(facts: FactBase, nodes: Iterable[str], holdings: Iterable[str]) 
     found.texts = _texts(facts, marks)
     others = nodes - marks - {h for h, _ in found.holdings}
     values = _values(facts, others)
-    cases = {c for v in values.values() for c in v.get("case", ())} - set(values)
-    values |= _values(facts, cases)
+    cases = {c for v in values.values() for r in ("case", "registration") for c in v.get(r, ())}
+    values |= _values(facts, cases - set(values))
     kinds = {n: _kind(v.get("type", set())) for n, v in values.items()}
     found.kinds |= {n: k for n, k in kinds.items() if k}
     parties = {n for n, k in kinds.items() if k in _PARTY_KINDS}
@@ -206,7 +210,7 @@ def _values(facts: FactBase, nodes: Iterable[str]) -> dict[str, dict[str, set[st
             if name is None:
                 continue
             value = row["o"]
-            if name in ("case", "mark", "plaintiff", "defendant", "jurisdiction"):
+            if name in ("case", "mark", "plaintiff", "defendant", "jurisdiction", "registration"):
                 value = canonical(value)  # type: ignore[arg-type]
             values[canonical(row["x"])][name].add(value)  # type: ignore[arg-type,index]
     return values
@@ -245,6 +249,8 @@ def _label(
         to = f" to {text!r}" if text else ""
         return f"the {claim}{to}{where}"
     words = camel_words(kind) if kind else "record"
+    if v.get("registration"):  # a recorded change of owner, or a security interest
+        return _change_label(words, v, values.get(min(v["registration"]), {}), marks)
     if v.get("case"):
         case = _case_label(min(v["case"]), values, names)
         return f"{_EVENT_WORDS.get(kind, f'the {words} in')} {case}"
@@ -252,6 +258,32 @@ def _label(
         return min(v["name"])
     date = f" ({min(v['date'])})" if v.get("date") else ""
     return f"the {words}{where}{date}"
+
+
+def _change_label(
+    words: str, v: dict[str, set[str]], registration: dict[str, set[str]], marks: dict[str, str]
+) -> str:
+    """A change of a registration's owner: "the assignment of registration No. 5100001 of
+    'BRISKWATER' (US) on or before 2025-01-08"."""
+    number = registration.get("registration_number")
+    application = registration.get("application_number")
+    right = (
+        f"registration No. {min(number)}"
+        if number
+        else f"application No. {min(application)}"
+        if application
+        else "a registration"
+    )
+    text = marks.get(min(registration["mark"])) if registration.get("mark") else None
+    of = f" of {text!r}" if text else ""
+    where = (
+        f" ({_code(min(registration['jurisdiction']))})" if registration.get("jurisdiction") else ""
+    )
+    when = ""
+    if v.get("date"):
+        bound = v.get("bound", set()) & {"true", "1"}
+        when = f" {'on or before' if bound else 'on'} {min(v['date'])}"
+    return f"the {words} of {right}{of}{where}{when}"
 
 
 def _case_label(case: str, values: dict[str, dict[str, set[str]]], names: dict[str, str]) -> str:

@@ -18,7 +18,8 @@ Each path has a kind (`KINDS`), and paths come mark conflicts first:
   conflict (a business tie).
 - **proceeding**: through a case, its events (filing, judgment, appeal), or an opposition or
   cancellation.
-- **business tie**: a partner operating a use on behalf of a brand owner.
+- **business tie**: a partner operating a use on behalf of a brand owner, or a recorded
+  change of owner (assignment, merger, change of name) between them: a chain of title.
 - **other**: anything else: through a court or office both deal with, a claim, or a third
   party's marks.
 """
@@ -98,7 +99,11 @@ _SENTENCES = {
     "grantedBy": "{o} granted {s}",
     "contestedRegistration": "{s} contests {o}",
     "earlierRight": "{s} invokes the earlier right {o}",
+    "assignor": "{o} is the assignor in {s}",
+    "assignee": "{o} is the assignee in {s}",
 }
+_TITLE = frozenset({TM + "assignor", TM + "assignee"})
+"""A recorded change of owner's parties: the right passed from one to the other."""
 
 
 @dataclass(frozen=True)
@@ -467,6 +472,8 @@ def _kind(graph: nx.MultiGraph, route: list[Link]) -> str:
         return "other"
     if predicates & _PROCEEDING:
         return "proceeding"
+    if predicates & _TITLE:
+        return "business tie"  # a chain of title: one passed the right to the other
     # a partner's tie to the brand owner: a link through a use between two non-marks
     if any(link.via and not any(graph.nodes[n]["mark"] for n in link.ends) for link in route):
         return "business tie"
