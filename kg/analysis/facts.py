@@ -42,7 +42,9 @@ from kg.analysis.registration_claims import (
     with_registration_claims,
 )
 from kg.analysis.sparql_text import (
+    HOLDING_TYPES,
     RDF_TYPE,
+    REGISTER_VERSION,
     TM,
     batches,
     camel_words,
@@ -57,8 +59,7 @@ from kg.store import Store
 
 __all__ = ["A_PARTY", "FactBase", "Identities"]
 
-_HOLDING_TYPES = {TM + "Registration", TM + "Use"}
-_VERSION = TM + "RegisterRecordVersion"
+_HOLDING_TYPES = frozenset(HOLDING_TYPES)
 _HOLDING_PROPERTIES = {
     "mark": "mark",
     "owner": "party",
@@ -841,9 +842,7 @@ class FactBase(BatchedLookups, TimelineFacts):
         """Whether the store holds any earlier state of a register record (a
         tm:RegisterRecordVersion, `kg.registries.versions`; one ASK per FactBase)."""
         if self._records_versions is None:
-            self._records_versions = bool(
-                self.store.query(f"ASK {{ ?v a <{TM}RegisterRecordVersion> }}")
-            )
+            self._records_versions = bool(self.store.query(f"ASK {{ ?v a <{REGISTER_VERSION}> }}"))
         return self._records_versions
 
     def earlier_states(self, iris: Iterable[str]) -> set[str]:
@@ -851,7 +850,8 @@ class FactBase(BatchedLookups, TimelineFacts):
         found: set[str] = set()
         for batch in batches(sorted(set(iris))):
             rows = self.tuples(
-                f"SELECT ?v WHERE {{ VALUES ?v {{ {iri_values(batch)} }} ?v a <{_VERSION}> }}"
+                f"SELECT ?v WHERE {{ VALUES ?v {{ {iri_values(batch)} }} "
+                f"?v a <{REGISTER_VERSION}> }}"
             )
             found.update(v for (v,) in rows if v)
         return found
@@ -919,7 +919,7 @@ class FactBase(BatchedLookups, TimelineFacts):
                 facts.append((holding, field_name, obj, graph))  # type: ignore[arg-type]
             elif predicate == RDF_TYPE and obj in _HOLDING_TYPES:
                 kinds[holding] = obj.removeprefix(TM)  # type: ignore[union-attr,index]
-            elif predicate == RDF_TYPE and obj == _VERSION and states and holding in states:
+            elif predicate == RDF_TYPE and obj == REGISTER_VERSION and states and holding in states:
                 kinds[holding] = "Registration"  # type: ignore[index]
         keys: dict[str, str] = dict(states or {})  # holding IRI -> its record key
         for holding, field_name, obj, graph in facts:

@@ -40,7 +40,7 @@ from kg.analysis.evidence import EvidencePair, Statement, pairs_through
 from kg.analysis.scripts import normalize, whole_han, words
 from kg.analysis.similarity import MarkSimilarity, compare
 from kg.analysis.similarity_rules import find_run
-from kg.analysis.sparql_text import batches, iri_values
+from kg.analysis.sparql_text import HOLDING_TYPES, batches, iri_values
 from kg.analysis.stated_texts import SAME_MARK
 from kg.namespaces import TM
 
@@ -55,7 +55,6 @@ OWNER_REASON = "owner-names"
 _HOLDER_ROLES = (f"{TM}owner", f"{TM}user")
 _NAMES = ("https://schema.org/name", "https://schema.org/alternateName")
 _SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
-_HOLDING_TYPES = (f"{TM}Registration", f"{TM}Use")
 _SPLIT = re.compile(r"[\W_]+")
 SimilarMarks = Callable[[str, float], Mapping[str, MarkSimilarity]]
 
@@ -205,7 +204,7 @@ def _holders(facts: FactBase, marks: Collection[str]) -> set[str]:
         rows = facts.tuples(
             f"""SELECT DISTINCT ?p WHERE {{ VALUES ?m {{ {iri_values(batch)} }}
                   VALUES ?role {{ {iri_values(_HOLDER_ROLES)} }}
-                  VALUES ?kind {{ {iri_values(_HOLDING_TYPES)} }}
+                  VALUES ?kind {{ {iri_values(HOLDING_TYPES)} }}
                   ?h <{TM}mark> ?m ; ?role ?p ; a ?kind }}"""
         )
         found.update(identities.canonical(party) for (party,) in rows if party)
@@ -225,7 +224,7 @@ def _owner_pairs(facts: FactBase, parties: Collection[str]) -> list[OwnerPair]:
         for holding, role, record, mark in facts.tuples(
             f"""SELECT ?h ?role ?p ?m WHERE {{ VALUES ?p {{ {values} }}
                   VALUES ?role {{ {iri_values(_HOLDER_ROLES)} }}
-                  VALUES ?kind {{ {iri_values(_HOLDING_TYPES)} }}
+                  VALUES ?kind {{ {iri_values(HOLDING_TYPES)} }}
                   ?h ?role ?p ; <{TM}mark> ?m ; a ?kind }}"""
         ):
             mark_iri = identities.canonical(mark)  # type: ignore[arg-type]

@@ -7,8 +7,10 @@ from collections.abc import Iterable, Sequence
 
 __all__ = [
     "BATCH",
+    "HOLDING_TYPES",
     "KEY_BATCH",
     "RDF_TYPE",
+    "REGISTER_VERSION",
     "TM",
     "batches",
     "camel_words",
@@ -19,6 +21,10 @@ __all__ = [
 
 TM = "https://w3id.org/tmkg/ontology#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+HOLDING_TYPES = (TM + "Registration", TM + "Use")
+"""The kinds of holding: a registration (or application) and a use of a mark."""
+REGISTER_VERSION = TM + "RegisterRecordVersion"
+"""An earlier state of a register record (`kg.registries.versions`): no holding itself."""
 BATCH = 400
 # Lookups by key take bigger batches: a VALUES block of 8,000 holdings ran no slower than
 # twenty of 400 (measured on a generated registry), and each batch is a store query.
