@@ -274,17 +274,23 @@ SWEEPS = [
 ]
 
 
-# The default run sweeps a third of the statements of each (statements k, k + 3, ... for the
-# k-th sweep of a fixture, k mod 3: a fixture swept three times is swept whole); `-m slow`
-# sweeps every statement of each: ~210 s, a fifth of CI's budget.
+# The default run sweeps a sixth of the statements of each (statements k, k + 6, ... for the
+# k-th sweep of a fixture, k mod 6: the sweeps of one fixture take different statements);
+# `-m slow` sweeps every statement of each (~600 s on CI's machine: more than CI's budget
+# leaves; a third took ~350 s of it).
+_SHARE = 6
+
+
 def _shared_sweeps() -> list[object]:
-    """The default run's sweeps: the k-th sweep of a fixture takes share (k mod 3, 3)."""
+    """The default run's sweeps: the k-th sweep of a fixture takes share (k mod 6, 6)."""
     runs: list[object] = []
     swept: dict[str, int] = {}
     for fixture, asked in SWEEPS:
         part = swept.get(fixture, 0)
         swept[fixture] = part + 1
-        runs.append(pytest.param(fixture, asked, (part % 3, 3), id=f"{fixture}-{asked}-third"))
+        runs.append(
+            pytest.param(fixture, asked, (part % _SHARE, _SHARE), id=f"{fixture}-{asked}-sixth")
+        )
     return runs
 
 

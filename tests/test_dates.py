@@ -39,7 +39,7 @@ PROPERTIES = settings(
     max_examples=200,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-STORE_PROPERTIES = settings(PROPERTIES, max_examples=25)
+STORE_PROPERTIES = settings(PROPERTIES, max_examples=12)  # each loads a store: ~2.5 s
 _CASES = itertools.count()
 
 # ------------------------------------------------------------------ lexical forms
