@@ -198,7 +198,9 @@ def test_owner_country_and_representative(graph: KnowledgeGraph) -> None:
     analyst = Analyst(graph)
     assert analyst.find_party("Ben Example").country == "AU"
     [registration] = [h for h in analyst.facts.holdings() if h.registration_number == "0835284"]
-    _, representatives = registration_ownership(analyst.facts, [registration.id])[registration.id]
+    _, representatives, _ = registration_ownership(analyst.facts, [registration.id])[
+        registration.id
+    ]
     assert representatives == ("https://w3id.org/tmkg/id/party/morgan-example",)
 
 

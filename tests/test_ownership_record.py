@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from kg import Analyst, KnowledgeGraph, Settings
-from kg.analysis.model import OwnershipChange
+from kg.analysis.model import OwnerRecord, OwnershipChange
 from kg.analysis.ownership import owner_periods
 from kg.api.app import create_app
 from kg.registries.importer import import_registry
@@ -24,8 +24,12 @@ from tests.conftest import DATA, run_kg
 from tests.graphql_support import ThreadedServer, post
 from tests.provenance_support import check_answer
 
+TM = "https://w3id.org/tmkg/ontology#"
 TIDEWELL = "TIDEWELL BEVERAGES INC."  # the chain's last owner (type 41)
 DELTA = "DELTA BEVERAGE CORP"
+CASCADE = "CASCADE SPRINGS CO"
+DUNMORE = "DUNMORE DRINKS LTD"
+SEAFOAM = "SEAFOAM BOTTLING INC"
 OWNER = (
     "<case-file-owner><party-type>{party}</party-type><legal-entity-type-code>03"
     "</legal-entity-type-code><party-name>{name}</party-name></case-file-owner>"
@@ -46,7 +50,9 @@ def _case_file() -> tuple[str, str, str]:
     )
 
 
-def daily(tmp_path: Path, day: str, owners: list[tuple[str, str]] | None = None) -> Path:
+def daily(
+    tmp_path: Path, day: str, owners: list[tuple[str, str]] | None = None, name: str = "apc"
+) -> Path:
     """Case 91000001 as a daily file of `day` (YYYYMMDD); `owners` (party type, name) replace
     its four owners when given."""
     head, case, tail = _case_file()
@@ -55,12 +61,13 @@ def daily(tmp_path: Path, day: str, owners: list[tuple[str, str]] | None = None)
         start, end = case.index("<case-file-owners>"), case.index("</case-file-owners>")
         listed = "".join(OWNER.format(party=party, name=name) for party, name in owners)
         case = case[: start + len("<case-file-owners>")] + listed + case[end:]
-    path = tmp_path / f"apc{day[2:]}.xml"
+    path = tmp_path / f"{name}{day[2:]}.xml"
     path.write_text(head.replace("20250108", day) + case + "\n" + tail, encoding="utf-8")
     return path
 
 
 def hits(graph: KnowledgeGraph, as_of: str | None = None, lapsed: bool = False) -> list[tuple]:
+    """(party, since, lapsed, the sources' titles) of each hit on BRISKWATER."""
     found = Analyst(graph).who_else_uses("BRISKWATER", 32, "US", as_of=as_of, include_lapsed=lapsed)
     return [(h.party.name, h.since, h.lapsed, ",".join(s.title for s in h.sources)) for h in found]
 
@@ -100,12 +107,13 @@ def test_the_chain_s_owner_is_a_former_owner_ended_by_the_newer_record(
         "no longer the owner: the register's record of 2025-03-01 names another owner"
     )
     # what ended it is cited: the newer record's date and the owner it names, from its file
-    cited = {(s.facts[0], s.sources) for s in former.statements}
     newer = ("https://w3id.org/tmkg/id/graph/import/apc250301",)
-    assert (("https://w3id.org/tmkg/ontology#recordDate", "2025-03-01"), newer) in cited
-    assert any(
-        f[0] == "https://w3id.org/tmkg/ontology#owner" and sources == newer for f, sources in cited
-    )
+    record = [
+        s for s in former.statements if len(s.facts) == 2 and s.facts[0][0] == TM + "recordDate"
+    ]
+    assert [(s.facts[0][1], s.facts[1][0], s.sources) for s in record] == [
+        ("2025-03-01", TM + "owner", newer)
+    ]
     assert by_name[DELTA].lapsed is False
     assert check_answer(renamed, analyst.facts, found) == []
 
@@ -151,32 +159,113 @@ A_TO_B = OwnershipChange(
 
 
 @pytest.mark.parametrize(
-    ("stated_on", "expected"),
+    ("date", "expected"),
     [
-        (None, [("a", None, "2020-06"), ("b", "2020-06", None)]),  # undated: the chain
-        ("2020-06-30", [("a", None, "2020-06"), ("b", "2020-06", None)]),  # within its month
-        ("2020", [("a", None, "2020-06"), ("b", "2020-06", None)]),  # may be before it
-        ("not a date", [("a", None, "2020-06"), ("b", "2020-06", None)]),
+        ("not a date", [("a", None, "2020-06"), ("b", "2020-06", None)]),  # undated: the chain
         ("2020-07-01", [("a", None, "2020-06"), ("b", "2020-06", "2020-07-01"), ("c", "2020-07-01", None)]),
         ("2021", [("a", None, "2020-06"), ("b", "2020-06", "2021"), ("c", "2021", None)]),
+        # within the change's month, after its first day: after it
+        ("2020-06-30", [("a", None, "2020-06"), ("b", "2020-06", "2020-06-30"), ("c", "2020-06-30", None)]),
+        # a record before the change names c: c from then, until the change passes the right
+        ("2020-01-15", [("a", None, "2020-01-15"), ("c", "2020-01-15", "2020-06"), ("b", "2020-06", None)]),
     ],
 )  # fmt: skip
-def test_only_a_record_dated_after_the_last_change_outranks_it(
-    stated_on: str | None, expected: list[tuple]
+def test_a_record_names_the_owners_of_its_day_among_the_changes(
+    date: str, expected: list[tuple]
 ) -> None:
-    periods = owner_periods(["c"], [A_TO_B], stated_on=stated_on)
+    periods = owner_periods(["c"], [A_TO_B], records=[OwnerRecord(date, ("c",))])
     assert [(p.party, p.since, p.until) for p in periods] == expected
-    named = [p for p in periods if p.named_on]
-    assert [p.party for p in named] == (["c"] if len(expected) == 3 else [])
+
+
+def test_a_record_naming_the_chain_s_owner_changes_nothing() -> None:
+    for date in ("2020-05-01", "2020-07-01"):
+        owners = ("a",) if date < "2020-06" else ("b",)
+        periods = owner_periods(["b"], [A_TO_B], records=[OwnerRecord(date, owners)])
+        assert [(p.party, p.since, p.until) for p in periods] == [
+            ("a", None, "2020-06"),
+            ("b", "2020-06", None),
+        ]
 
 
 def test_a_record_naming_an_original_owner_again_makes_it_owner_again() -> None:
-    periods = owner_periods(["a"], [A_TO_B], stated_on="2022-01-01")
+    periods = owner_periods(["a"], [A_TO_B], records=[OwnerRecord("2022-01-01", ("a",))])
     assert [(p.party, p.since, p.until, p.named_on, p.unnamed_on) for p in periods] == [
         ("a", None, "2020-06", None, None),
         ("b", "2020-06", "2022-01-01", None, "2022-01-01"),
         ("a", "2022-01-01", None, "2022-01-01", None),
     ]
+
+
+def test_every_newer_record_counts_in_turn(disk_graph: KnowledgeGraph, tmp_path: Path) -> None:
+    """helper-126 #1: the chain ends with Tidewell (2025-01-08), a record names Cascade
+    (2025-03-01), a later one Dunmore (2025-06-01): each holds it in turn, whatever the
+    order of import; Cascade's time is cited to the record that named it."""
+    files = [
+        daily(tmp_path, "20250108"),
+        daily(tmp_path, "20250301", [("10", CASCADE)]),
+        daily(tmp_path, "20250601", [("10", DUNMORE)]),
+    ]
+    for path in reversed(files):
+        import_registry(disk_graph, [path])
+    assert hits(disk_graph) == [(DUNMORE, "2025-06-01", False, "apc250601.xml")]
+    assert hits(disk_graph, "2025-04-01") == [(CASCADE, "2025-03-01", False, "apc250301.xml")]
+    lapsed = {
+        name: (since, sources)
+        for name, since, gone, sources in hits(disk_graph, None, True)
+        if gone
+    }
+    assert lapsed[CASCADE] == ("2025-03-01", "apc250301.xml,apc250601.xml")
+    assert lapsed[TIDEWELL][0] == "2025-01-08"
+    analyst = Analyst(disk_graph)
+    found = analyst.who_else_uses("BRISKWATER", 32, "US", include_lapsed=True)
+    ended = {h.party.name: (h.ended, h.end_reason) for h in found if h.lapsed}
+    assert ended[TIDEWELL] == (
+        "2025-03-01",
+        "no longer the owner: the register's record of 2025-03-01 names another owner",
+    )
+    assert ended[CASCADE][0] == "2025-06-01"
+    assert check_answer(disk_graph, analyst.facts, found) == []
+
+
+def test_a_newer_file_recording_the_chain_keeps_the_owner_an_earlier_record_named(
+    disk_graph: KnowledgeGraph, tmp_path: Path
+) -> None:
+    """helper-126 #2: a record of 2025-03-01 names Cascade; the file of 2025-06-01 records
+    Tidewell -> Cascade -> Dunmore, each change dated on or before 2025-06-01: as of April,
+    Cascade (named in March) owns it, not Tidewell."""
+    import_registry(disk_graph, [daily(tmp_path, "20250108")])
+    import_registry(disk_graph, [daily(tmp_path, "20250301", [("10", CASCADE)])])
+    chain = [("42", DUNMORE), ("41", CASCADE), ("40", TIDEWELL), ("30", "BRISKWATER HOLDINGS LLC")]
+    import_registry(disk_graph, [daily(tmp_path, "20250601", chain)])
+    [(name, since, _, _)] = hits(disk_graph, "2025-04-01")
+    assert (name, since) == (CASCADE, "2025-03-01")
+    [(name, _, _, _)] = hits(disk_graph)
+    assert name == DUNMORE
+
+
+def test_a_second_file_of_the_same_day_naming_another_owner_names_it_from_that_day(
+    disk_graph: KnowledgeGraph, tmp_path: Path
+) -> None:
+    """helper-126 #3: two files of 2025-01-08, one with the chain, one naming Delta: Delta is
+    an owner from 2025-01-08 (nothing says it was one before), not since 2016."""
+    import_registry(disk_graph, [daily(tmp_path, "20250108")])
+    other = daily(tmp_path, "20250108", [("10", DELTA)], name="tsdr")
+    import_registry(disk_graph, [other])
+    owners = {name: since for name, since, gone, _ in hits(disk_graph) if not gone}
+    assert owners == {TIDEWELL: "2025-01-08", DELTA: "2025-01-08"}
+    assert [name for name, _, _, _ in hits(disk_graph, "2020-01-01")] == ["BRISKWATER HOLDINGS LLC"]
+
+
+def test_a_newer_record_naming_fewer_co_owners_ends_the_others(
+    disk_graph: KnowledgeGraph, tmp_path: Path
+) -> None:
+    """helper-126 #4: the chain ends with Tidewell and Seafoam; a newer record names Tidewell
+    alone: Seafoam's time ends on its day, as it would beside a new name."""
+    both = [("41", TIDEWELL), ("41", SEAFOAM), ("30", "BRISKWATER HOLDINGS LLC")]
+    import_registry(disk_graph, [daily(tmp_path, "20250108", both)])
+    import_registry(disk_graph, [daily(tmp_path, "20250301", [("41", TIDEWELL)])])
+    owners = {name: (since, gone) for name, since, gone, _ in hits(disk_graph, None, True)}
+    assert owners[TIDEWELL][1] is False and owners[SEAFOAM][1] is True
 
 
 def test_graphql_and_the_cli_say_so(renamed: KnowledgeGraph, store_path: Path) -> None:
@@ -198,3 +287,11 @@ def test_graphql_and_the_cli_say_so(renamed: KnowledgeGraph, store_path: Path) -
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "the register's record" in result.stdout and DELTA in result.stdout
+
+
+def test_priority_says_no_change_was_recorded(renamed: KnowledgeGraph) -> None:
+    """helper-126 #5: the named owner's priority note claimed "a recorded change of owner"."""
+    finding = Analyst(renamed).priority("BRISKWATER", 32, "US")
+    assert finding.holder is not None and finding.holder.name == DELTA
+    assert "recorded change of owner" not in finding.explanation
+    assert "the register's record of 2025-03-01 names it owner" in finding.explanation

@@ -287,6 +287,10 @@ class Holding(Result):
     record_date: str | None = None
     """The day the register's record states the registration as of (tm:recordDate: a daily
     file's transaction date; the latest where sources give several), None if undated."""
+    owner_records: tuple[OwnerRecord, ...] = ()
+    """Set with `ownership` where the registration has recorded changes
+    (`kg.analysis.ownership_facts.attach_ownership`): each dated register record's owners
+    (the current state and every earlier one), by date."""
     status_text: str | None = None
     """The office's own status text, as the source gives it."""
     lapsed: bool = False
@@ -693,6 +697,17 @@ class OwnershipChange(Result):
         if self.date_bound:
             return f"on or before {self.date}"
         return f"on {self.date}" if self.date and len(self.date) >= 10 else f"in {self.date}"
+
+
+@dataclass(frozen=True)
+class OwnerRecord(Result):
+    """A register record of a registration (its current state or an earlier one), dated by
+    the day it states the registration as of (tm:recordDate): the owners it names then, and
+    the statements saying so (its date and each owner, with the graphs stating them)."""
+
+    date: str
+    owners: tuple[str, ...]
+    statements: tuple[Cited, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,14 @@ docs/ontology.md, "Owners over time"):
 - an owner holds the right `since` the date of the change that made it owner; a change of
   name, or a change between records of one entity (owl:sameAs), keeps the holder's date;
 - a security interest (``SecurityInterest``) and an undated change change nothing;
-- where the register's record is stated as of a day (tm:recordDate, `Holding.record_date`)
-  after every recorded change and its tm:owner names a party the chain does not end with,
-  the record is newer than the chain (an assignment the sources do not record): the parties
-  it names are the owners from that day (on or before it; `OwnerPeriod.named_on`), and the
-  chain's last owners it does not name end there (`OwnerPeriod.unnamed_on`); a recorded
-  owner no change names is then one from that day too, not a co-owner throughout. An
-  undated record, or one dated on or before the last change, leaves the chain as it is.
+- the register's records dated by the day each states the registration as of (tm:recordDate:
+  a daily file's transaction date; `Holding.owner_records`, the current state and every
+  earlier one) name the owners of their day: taken in date order among the changes (after
+  the changes of the same day), a record naming other owners than the chain's current ones
+  makes those it names the owners from its day (on or before it; `OwnerPeriod.named_on`)
+  and ends the others there (`OwnerPeriod.unnamed_on`): the sources miss an assignment.
+  Where the records are dated, a recorded owner no change names is not taken for a co-owner
+  throughout; the records say from when it is one. Undated records leave the chain as it is.
 
 A change counts on the date asked once its date's first day is no later than that date's
 last day (a change dated 2019 counts for 2019-06). Pure functions over `Holding`.
@@ -31,11 +32,18 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 
 from kg.analysis.dates import PartialDate
 from kg.analysis.holding_statements import cited_graphs
-from kg.analysis.model import Cited, Holding, HoldingKind, OwnerPeriod, OwnershipChange
+from kg.analysis.model import (
+    Cited,
+    Holding,
+    HoldingKind,
+    OwnerPeriod,
+    OwnerRecord,
+    OwnershipChange,
+)
 from kg.analysis.sparql_text import TM
 
 __all__ = ["OWNERSHIP_KINDS", "change_order", "owner_periods", "owners_on"]
@@ -84,15 +92,17 @@ def owner_periods(
     changes: Iterable[OwnershipChange],
     *,
     began: str | None = None,
-    stated_on: str | None = None,
+    records: Sequence[OwnerRecord] = (),
 ) -> list[OwnerPeriod]:
     """Every owner of a registration over time, in the order they became owners.
 
     An original owner holds it `since` `began` when given — the registration date, else the
     filing date, as every answer's "since" reads it (`kg.analysis.usage.holding_since`) —
-    else None; a renamed holder keeps that date. `stated_on` is the day the record naming
-    `recorded_owners` is stated as of (`Holding.record_date`): after the last change, the
-    owners it names and the chain does not end with are the owners from then.
+    else None; a renamed holder keeps that date. `records` are the register's records of the
+    registration dated by the day each states it as of, with the owners it names
+    (`Holding.owner_records`): each, taken in date order among the changes (after those of
+    its day), makes the owners it names the owners from its day where they differ from the
+    chain's (`_apply_record`).
 
     >>> a = OwnershipChange(id="c1", kind="Assignment", registration="r", date="1990-05-01",
     ...                     assignors=("p",), assignees=("q",))
@@ -102,55 +112,78 @@ def owner_periods(
     [('p', None, '1990-05-01'), ('q', '1990-05-01', '2001'), ('q2', '1990-05-01', None)]
     >>> [(p.party, p.since) for p in owner_periods(["q2"], [a, n], began="1980-02-01")][:1]
     [('p', '1980-02-01')]
-    >>> [(p.party, p.since, p.until) for p in owner_periods(["d"], [a], stated_on="2024-03-01")]
+    >>> later = [OwnerRecord("1990-05-01", ("q",)), OwnerRecord("2024-03-01", ("d",))]
+    >>> [(p.party, p.since, p.until) for p in owner_periods(["d"], [a], records=later)]
     [('p', None, '1990-05-01'), ('q', '1990-05-01', '2024-03-01'), ('d', '2024-03-01', None)]
-    >>> len(owner_periods(["d"], [a], stated_on="1990-05-01"))  # not after the change: chain
+    >>> len(owner_periods(["q"], [a], records=later[:1]))  # as the chain says
     2
     """
     ordered = change_order(changes)
-    newer = stated_on is not None and _stated_after(ordered, stated_on)
+    dated = sorted(
+        (day, record.date, record.owners)
+        for record in records
+        if (day := _first_day(record.date)) is not None and record.owners
+    )
     current: dict[str, OwnerPeriod] = {
         party: OwnerPeriod(party=party, since=began, until=None)
-        for party in _original_owners(recorded_owners, ordered, co_owners=not newer)
+        for party in _original_owners(recorded_owners, ordered, co_owners=not dated)
     }
     ended: list[OwnerPeriod] = []
     for change in ordered:
-        leaving = [p for p in change.assignors if p in current] or list(current)
-        renamed = change.kind in _KEEPS_SINCE
-        earlier = [current[p].since for p in leaving]
-        since = change.date
-        if renamed:  # the same holder under a new name keeps the date it acquired the right
-            dated = [d for s in earlier if (d := PartialDate.try_parse(s)) is not None]
-            since = None if None in earlier or not dated else str(min(dated))
-        for party in leaving:
-            period = current.pop(party)
-            if party in change.assignees and not renamed:
-                current[party] = period  # one entity on both sides: nothing changes for it
-            else:
-                ended.append(dataclasses.replace(period, until=change.date, ended_by=change))
-        for party in change.assignees:
-            if party not in current:
-                current[party] = OwnerPeriod(
-                    party=party, since=since, until=None, acquired_by=change
-                )
-    if newer and any(party not in current for party in recorded_owners):
-        assert stated_on is not None
-        for party in [p for p in current if p not in recorded_owners]:
-            period = current.pop(party)
-            ended.append(dataclasses.replace(period, until=stated_on, unnamed_on=stated_on))
-        for party in sorted(set(recorded_owners) - set(current)):
-            current[party] = OwnerPeriod(
-                party=party, since=stated_on, until=None, named_on=stated_on
-            )
+        day = _first_day(change.date)
+        while dated and day is not None and dated[0][0] < day:
+            _apply_record(current, ended, *dated.pop(0)[1:])
+        _apply_change(current, ended, change)
+    for _, date, owners in dated:
+        _apply_record(current, ended, date, owners)
     return [*ended, *current.values()]
 
 
-def _stated_after(ordered: Sequence[OwnershipChange], stated_on: str) -> bool:
-    """Whether a record stated as of `stated_on` is dated after the last of the `ordered`
-    changes (its first day after the last day the change's date may mean)."""
-    stated = PartialDate.try_parse(stated_on)
-    last = PartialDate.try_parse(ordered[-1].date) if ordered else None
-    return stated is not None and last is not None and stated.first_day > last.last_day
+def _first_day(date: str | None) -> int | None:
+    parsed = PartialDate.try_parse(date)
+    return parsed.first_day if parsed is not None else None
+
+
+def _apply_change(
+    current: dict[str, OwnerPeriod], ended: list[OwnerPeriod], change: OwnershipChange
+) -> None:
+    """A change replaces the assignors it names among the current owners by its assignees
+    (every current owner, where it names none of them)."""
+    leaving = [p for p in change.assignors if p in current] or list(current)
+    renamed = change.kind in _KEEPS_SINCE
+    earlier = [current[p].since for p in leaving]
+    since = change.date
+    if renamed:  # the same holder under a new name keeps the date it acquired the right
+        dated = [d for s in earlier if (d := PartialDate.try_parse(s)) is not None]
+        since = None if None in earlier or not dated else str(min(dated))
+    for party in leaving:
+        period = current.pop(party)
+        if party in change.assignees and not renamed:
+            current[party] = period  # one entity on both sides: nothing changes for it
+        else:
+            ended.append(dataclasses.replace(period, until=change.date, ended_by=change))
+    for party in change.assignees:
+        if party not in current:
+            current[party] = OwnerPeriod(party=party, since=since, until=None, acquired_by=change)
+
+
+def _apply_record(
+    current: dict[str, OwnerPeriod],
+    ended: list[OwnerPeriod],
+    date: str,
+    owners: Sequence[str],
+) -> None:
+    """A register record stated as of `date` names the owners of that day: where they are
+    not the current owners, those it does not name end then (`unnamed_on`) and those it
+    names begin then (`named_on`: on or before that day; no change recorded says when)."""
+    named = set(owners)
+    if named == set(current):
+        return
+    for party in [p for p in current if p not in named]:
+        period = current.pop(party)
+        ended.append(dataclasses.replace(period, until=date, unnamed_on=date))
+    for party in sorted(named - set(current)):
+        current[party] = OwnerPeriod(party=party, since=date, until=None, named_on=date)
 
 
 def owners_on(
@@ -187,7 +220,7 @@ def owners_on(
             continue
         done.add(holding.id)
         recorded = holding.recorded_owners or (holding.party,)
-        periods = owner_periods(recorded, holding.ownership, stated_on=holding.record_date)
+        periods = owner_periods(recorded, holding.ownership, records=holding.owner_records)
         for period in periods:
             acquired = period.acquired_by.date if period.acquired_by is not None else None
             began = PartialDate.try_parse(acquired or period.named_on)
@@ -211,24 +244,18 @@ def owners_on(
                     )
                 )
             elif include_lapsed:
-                lapsed = _lapsed(holding, held_by, recorded, period, statements)
+                lapsed = _lapsed(holding, period, statements)
                 if lapsed is not None:
                     result.append(lapsed)
     return result
 
 
-def _lapsed(
-    holding: Holding,
-    held_by: Mapping[tuple[str, str], Holding],
-    recorded: Sequence[str],
-    period: OwnerPeriod,
-    statements: tuple[Cited, ...],
-) -> Holding | None:
+def _lapsed(holding: Holding, period: OwnerPeriod, statements: tuple[Cited, ...]) -> Holding | None:
     """A former owner's holding, lapsed on the day its time ended, with what ended it: the
     change it passed the right on by, or the newer record naming other owners. None for the
     old name of a renamed holder, or where nothing says what ended it."""
     if period.unnamed_on is not None:
-        cited = (*statements, *_named_statements(holding, held_by, recorded, period.unnamed_on))
+        cited = (*statements, *_record_statements(holding, period.unnamed_on))
         reason = f"the register's record of {period.unnamed_on} names another owner"
     elif period.ended_by is not None:
         change = period.ended_by
@@ -269,28 +296,18 @@ def _period_statements(
     if own is None and ended is not None and period.party in ended.assignors:
         # no source names it owner: the change it made says it held the right (till then)
         found += ended.cited("assignor", period.party)
+    if period.named_on is not None:  # the record that named it owner, no change recorded
+        found += _record_statements(holding, period.named_on, period.party)
     return tuple(dict.fromkeys(found))
 
 
-def _named_statements(
-    holding: Holding,
-    held_by: Mapping[tuple[str, str], Holding],
-    recorded: Sequence[str],
-    day: str,
-) -> tuple[Cited, ...]:
-    """What says the register's record of `day` names other owners: the record's date and
-    each of its owners' holder statements (with the sources stating them)."""
-    found: list[Cited] = []
-    for party in recorded:
-        own = held_by.get((holding.id, party))
-        if own is None:
-            continue
-        found += [
-            s
-            for s in own.statements
-            if s.facts[0][0] == TM + "owner" or s.facts[0] == (TM + "recordDate", day)
-        ]
-    return tuple(dict.fromkeys(found))
+def _record_statements(holding: Holding, date: str, party: str | None = None) -> tuple[Cited, ...]:
+    """What says the register's record of `date` names its owners (with `party`, that it
+    names that one): its date and owners, each with the graphs stating them."""
+    for record in holding.owner_records:
+        if record.date == date:
+            return tuple(s for s in record.statements if party is None or s.facts[1][1] == party)
+    return ()
 
 
 def _ended_by(

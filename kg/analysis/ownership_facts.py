@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from kg.analysis.dates import PartialDate
 from kg.analysis.holding_statements import cite_each
-from kg.analysis.model import Holding, HoldingKind, OwnershipChange
-from kg.analysis.sparql_text import TM, batches, iri_values
+from kg.analysis.model import Cited, Holding, HoldingKind, OwnerRecord, OwnershipChange
+from kg.analysis.sparql_text import REGISTER_VERSION, TM, batches, iri_values
 from kg.analysis.wording import joined
 
 if TYPE_CHECKING:
@@ -61,25 +61,84 @@ def attach_ownership(facts: FactBase, holdings: list[Holding]) -> list[Holding]:
         {i for h in holdings if h.kind is HoldingKind.REGISTERED_OWNER for i in (*h.iris, h.id)}
     )
     changes = ownership_changes(facts, members) if members else {}
+    changed = sorted({i for h in holdings if h.id in changes for i in (*h.iris, h.id)})
+    records = owner_records(facts, changed) if changed else {}
     return [
-        dataclasses.replace(h, ownership=tuple(changes[h.id]))
+        dataclasses.replace(h, ownership=tuple(changes[h.id]), owner_records=records.get(h.id, ()))
         if h.kind is HoldingKind.REGISTERED_OWNER and h.id in changes
         else h
         for h in holdings
     ]
 
 
+def owner_records(
+    facts: FactBase, registration_iris: Sequence[str]
+) -> dict[str, tuple[OwnerRecord, ...]]:
+    """Canonical registration IRI -> its register records dated by tm:recordDate, by date:
+    the current state's (tm:recordDate and tm:owner of the registration in one graph) and
+    each earlier state's (a `tm:RegisterRecordVersion` of it, `kg.registries.versions`), the
+    records of one day read as one; each with the owners it names and the statements saying
+    so. One query per batch of registrations."""
+    identities = facts.identities
+    canonical = identities.canonical
+    said: dict[str, dict[str, dict[tuple[str, str], set[str]]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(set))
+    )  # registration -> date -> (subject, owner as stated) -> graphs
+    for batch in batches(list(registration_iris)):
+        rows = facts.tuples(
+            f"""SELECT ?r ?s ?d ?o ?g WHERE {{ VALUES ?r {{ {iri_values(batch)} }}
+                  {{ GRAPH ?g {{ ?r <{TM}recordDate> ?d ; <{TM}owner> ?o }} BIND (?r AS ?s) }}
+                  UNION {{ GRAPH ?g {{ ?s <{_IS_VERSION_OF}> ?r ; a <{REGISTER_VERSION}> ;
+                                       <{TM}recordDate> ?d ; <{TM}owner> ?o }} }} }}"""
+        )
+        for registration, subject, date, owner, graph in rows:
+            key = canonical(registration)  # type: ignore[arg-type]
+            said[key][date][(subject, owner)].add(graph)  # type: ignore[index]
+    found: dict[str, tuple[OwnerRecord, ...]] = {}
+    for key, by_date in said.items():
+        records = []
+        for date, stated in by_date.items():
+            statements = tuple(
+                Cited(
+                    subject=subject,
+                    facts=((TM + "recordDate", date), (TM + "owner", canonical(owner))),
+                    sources=tuple(sorted(graphs)),
+                    identities=tuple(sorted(identities.link_graphs(owner)))
+                    if canonical(owner) != owner
+                    else (),
+                )
+                for (subject, owner), graphs in sorted(stated.items())
+            )
+            owners = tuple(sorted({canonical(owner) for _, owner in stated}))
+            records.append(OwnerRecord(date, owners, statements))
+        found[key] = tuple(
+            sorted(records, key=lambda r: (PartialDate.try_parse(r.date) or _UNDATED, r.date))
+        )
+    return found
+
+
+_IS_VERSION_OF = "http://purl.org/dc/terms/isVersionOf"
+_UNDATED = PartialDate.parse("9999")
+
+
 def registration_ownership(
     facts: FactBase, registration_iris: Sequence[str]
-) -> dict[str, tuple[tuple[OwnershipChange, ...], tuple[str, ...]]]:
-    """Canonical registration IRI -> (its recorded changes, its representatives), for
-    DataLoaders: two queries per batch, whatever the number of registrations."""
+) -> dict[str, tuple[tuple[OwnershipChange, ...], tuple[str, ...], tuple[OwnerRecord, ...]]]:
+    """Canonical registration IRI -> (its recorded changes, its representatives, its dated
+    register records where it has changes: `owner_records`), for DataLoaders: two or three
+    queries per batch, whatever the number of registrations."""
     canonical = facts.identities.canonical
     members = sorted({m for r in registration_iris for m in facts.identities.members(r)})
     changes = ownership_changes(facts, members)
     representatives = _representatives(facts, members)
+    changed = sorted({m for m in members if canonical(m) in changes})
+    records = owner_records(facts, changed) if changed else {}
     return {
-        key: (tuple(changes.get(key, ())), tuple(sorted(representatives.get(key, ()))))
+        key: (
+            tuple(changes.get(key, ())),
+            tuple(sorted(representatives.get(key, ()))),
+            records.get(key, ()),
+        )
         for key in {canonical(r) for r in registration_iris}
     }
 

@@ -623,11 +623,13 @@ def _explain(
         how = f"{holder}{via} used it first: {_describe(holding, mark_text)}, since {date}"
     if _successor(holding, date):  # a successor counts its predecessors' date
         change = _acquisition(holding)
-        acquired = change.on if change is not None else f"on {holding.owner_since}"
-        how = (
-            f"{how}, through its predecessors in title: the right passed to it by a recorded "
-            f"change of owner {acquired}, and their earlier date with it"
+        passed = (
+            f"the right passed to it by a recorded change of owner {change.on}"
+            if change is not None
+            else f"the register's record of {holding.owner_since} names it owner (no change "
+            "of owner is recorded: it held the right on or before that day)"
         )
+        how = f"{how}, through its predecessors in title: {passed}, and their earlier date with it"
     if (covered := route_note(holding, jurisdiction)) is not None:
         how = f"{how}; it {covered}"  # an earlier right there though not national
     return (

@@ -69,9 +69,9 @@ class Loaders:
         )
         # a case's judgments, each value with its sources (kg.analysis.judgments)
         self.judgments_of_case: DataLoader[str, list[Judgment]] = self._loader(read_judgments, [])
-        # a registration's (ownership changes, representatives): kg.analysis.ownership_facts
-        self.ownership: DataLoader[str, tuple[tuple, tuple[str, ...]]] = self._loader(
-            lambda facts, keys: registration_ownership(facts, keys), ((), ())
+        # a registration's (changes of owner, representatives, dated records): ownership_facts
+        self.ownership: DataLoader[str, tuple[tuple, tuple[str, ...], tuple]] = self._loader(
+            lambda facts, keys: registration_ownership(facts, keys), ((), (), ())
         )
 
     def _loader(

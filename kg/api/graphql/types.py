@@ -381,18 +381,18 @@ class Registration:
         description="Every owner over time, in the order they became owners: since the change "
         "that made each one owner (an original owner: since the registration date, else the "
         "filing date; null when neither is known), until the change that ended it "
-        "(null: still the owner). Security interests change no owner. Where the register's "
-        "record, stated as of a day after every recorded change, names owners the chain does "
-        "not end with, they are the owners from that day (namedOn, unnamedOn)."
+        "(null: still the owner). Security interests change no owner. A register record "
+        "dated by the day it states the registration as of names the owners of that day: "
+        "where they are not the chain's, they are the owners from then (namedOn, unnamedOn)."
     )
     async def owners_over_time(self, info: Info) -> list[OwnerPeriod]:
         h = self.holding
         if h is None:
             return []
-        changes, _ = await info.context.loaders.ownership.load(h.id)
+        changes, _, records = await info.context.loaders.ownership.load(h.id)
         began = h.registration_date or h.filing_date  # an original owner's "since"
         found = owner_periods(
-            h.recorded_owners or (h.party,), changes, began=began, stated_on=h.record_date
+            h.recorded_owners or (h.party,), changes, began=began, records=records
         )
         return [OwnerPeriod.of(period) for period in found]
 
@@ -401,12 +401,12 @@ class Registration:
         "security interests, by date."
     )
     async def ownership_changes(self, info: Info) -> list[OwnershipChange]:
-        changes, _ = await info.context.loaders.ownership.load(str(self.id))
+        changes, _, _ = await info.context.loaders.ownership.load(str(self.id))
         return [OwnershipChange.of(c) for c in changes]
 
     @strawberry.field(description="Agents or attorneys representing the owner before the office.")
     async def representatives(self, info: Info) -> list[Party]:
-        _, iris = await info.context.loaders.ownership.load(str(self.id))
+        _, iris, _ = await info.context.loaders.ownership.load(str(self.id))
         found = await info.context.loaders.party.load_many(list(iris))
         return [Party.of(ref) for ref in found if ref]
 
@@ -1163,13 +1163,13 @@ class OwnerPeriod:
     named_on: str | None = strawberry.field(
         default=None,
         description="where no recorded change made it owner: the day of the register's record "
-        "(tm:recordDate) that names it owner after every recorded change (it held the right "
-        "on or before that day)",
+        "(tm:recordDate) that names it owner when the chain of changes does not (it held the "
+        "right on or before that day)",
     )
     unnamed_on: str | None = strawberry.field(
         default=None,
         description="where no recorded change ended its time: the day of the register's "
-        "record that names other owners after every recorded change",
+        "record that names other owners",
     )
     party_id: strawberry.Private[str] = ""
 
