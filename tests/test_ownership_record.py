@@ -295,3 +295,22 @@ def test_priority_says_no_change_was_recorded(renamed: KnowledgeGraph) -> None:
     assert finding.holder is not None and finding.holder.name == DELTA
     assert "recorded change of owner" not in finding.explanation
     assert "the register's record of 2025-03-01 names it owner" in finding.explanation
+
+
+@pytest.mark.parametrize("day", ["20520301", "99991231"])
+def test_a_file_stated_as_of_a_later_day_than_today_is_refused(
+    tmp_path: Path, store_path: Path, day: str
+) -> None:
+    """helper-126 #6: a mistyped transaction date (2052 for 2025) was accepted and made every
+    real file after it history. Refused, with the line and the date; nothing written."""
+    run_kg("import", daily(tmp_path, "20250108"), "--store", store_path, check=True)
+    before = run_kg(
+        "query", "--store", store_path, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    )
+    result = run_kg("import", daily(tmp_path, day), "--store", store_path)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert f"{day[:4]}-{day[4:6]}-{day[6:]}" in result.stderr and "after today" in result.stderr
+    after = run_kg(
+        "query", "--store", store_path, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    )
+    assert after.stdout == before.stdout

@@ -18,6 +18,7 @@ source description) states the party's kind, name and country.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -178,6 +179,10 @@ class Mapper:
                 self.record_name(record)
                 + ", ".join(f"{label(field)} {character_name(char)}" for field, char in removed),
             )
+        later = _after_today(record.as_of)
+        if later is not None:
+            self.errors.add(record.line, None, f"{self.record_name(record)}{later}")
+            return None
         registration = self.registration(record)
         key = hash(_content(record))
         first = self.seen.setdefault(registration.value, (record.line, key))
@@ -447,4 +452,25 @@ def _content(record: RegistryRecord) -> tuple:
     """What two statements of one registration must agree on (its single values)."""
     return tuple(
         getattr(record, field.name) for field in fields(record) if field.name not in _MULTI_VALUED
+    )
+
+
+def _after_today(as_of: ox.Literal | None) -> str | None:
+    """Why a record stated as of `as_of` (its record date: a USPTO transaction date) cannot
+    be read, where that day is after tomorrow: no file states a register as of a later day
+    than it was made (a mistyped year, 2052 for 2025, would make every real file after it
+    history: helper-126 #6). None for any other date, or none. A day's grace: the office's
+    day may already be tomorrow here."""
+    if as_of is None:
+        return None
+    latest = dt.date.today() + dt.timedelta(days=1)
+    try:
+        day = dt.date.fromisoformat(as_of.value)
+    except ValueError:
+        return None
+    if day <= latest:
+        return None
+    return (
+        f"the record is stated as of {as_of.value}, after today ({dt.date.today()}): a file "
+        "cannot state a register as of a later day (a mistyped date?)"
     )
