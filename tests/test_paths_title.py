@@ -14,6 +14,7 @@ import pytest
 from kg import Analyst, KnowledgeGraph, Settings
 from kg.api.app import create_app
 from kg.registries.importer import import_registry
+from tests.conftest import run_kg
 from tests.graphql_support import ThreadedServer, post
 from tests.provenance_support import check_answer
 from tests.test_ownership_record import DELTA, TIDEWELL, daily
@@ -67,3 +68,26 @@ def test_graphql_gives_the_path(titled: KnowledgeGraph) -> None:
     found = document["data"]["conflictPath"]
     assert found["kind"] == "business tie"
     assert [s["sources"] for s in found["steps"]] == [[{"title": "apc250108.xml"}]] * 2
+
+
+def test_a_step_through_a_change_cites_the_date_it_states(titled: KnowledgeGraph) -> None:
+    """helper-126 #8: the step says "on or before 2025-01-08"; its statements hold that date
+    and that it is a bound, from the file stating them."""
+    path = Analyst(titled).conflict_path(HOLDINGS, TIDEWELL)
+    assert path is not None
+    tm = "https://w3id.org/tmkg/ontology#"
+    for step in path.steps:
+        facts = {f for s in step.statements for f in s.facts}
+        assert {(tm + "date", "2025-01-08"), (tm + "dateIsUpperBound", "true")} <= facts
+
+
+def test_the_cli_says_how_to_look_further(titled: KnowledgeGraph, store_path: Path) -> None:
+    """helper-126 #7: "no path within the length limit" said neither the limit nor how to
+    raise it; a chain of three changes is six steps."""
+    titled.close()
+    short = run_kg("path", APPLICANT, TIDEWELL, "--max-length", "4", "--store", store_path)
+    assert short.returncode == 0
+    assert "no path within the length limit: 4 steps (--max-length N" in short.stdout
+    assert "up to 12" in short.stdout
+    longer = run_kg("path", APPLICANT, TIDEWELL, "--max-length", "6", "--store", store_path)
+    assert "business tie (6 steps)" in longer.stdout

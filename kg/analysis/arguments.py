@@ -53,6 +53,7 @@ from kg.text_characters import (
 
 __all__ = [
     "JURISDICTION_IRI",
+    "MAX_PATH_LENGTH",
     "MAX_TEXT_CHARS",
     "MAX_TOP",
     "RULES",
@@ -269,6 +270,8 @@ def _iri(value: object, argument: str) -> str:
     return iri
 
 
+MAX_PATH_LENGTH = 12
+"""The most steps a conflict path may have (`kg path --max-length`, GraphQL `maxLength`)."""
 MAX_TOP = 1_000_000_000
 """The most conflicts a search may be asked to keep (``top``): any register's."""
 
@@ -286,7 +289,7 @@ RULES: dict[str, Callable[[Any, str], Any]] = {
     "min_score": fraction,
     "limit": _between(1, 100),
     "top": _between(1, MAX_TOP),
-    "max_length": _between(1, 12),
+    "max_length": _between(1, MAX_PATH_LENGTH),
     "first": _between(0, 100),
     "depth": _between(1, 4),
     "max_nodes": _between(5, 200),

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 
 from kg.analysis.dates import PartialDate
 from kg.analysis.lifecycle import applicant_on, ended_by
-from kg.analysis.model import Cited, Holding, HoldingKind, SourceRef
+from kg.analysis.model import Cited, Holding, HoldingKind, OwnershipChange, SourceRef
+from kg.analysis.ownership_facts import ownership_changes
 from kg.analysis.proceedings import read_proceedings
 from kg.analysis.sparql_text import RDF_TYPE, TM, batches, camel_words, iri_values
 from kg.analysis.wording import joined
@@ -92,6 +93,9 @@ class PathLabels:
     kinds: dict[str, str] = field(default_factory=dict)
     sources: dict[str, SourceRef] = field(default_factory=dict)
     named: dict[str, Cited] = field(default_factory=dict)
+    changes: dict[str, OwnershipChange] = field(default_factory=dict)
+    """Recorded changes of owner among the nodes, by IRI: a step through one cites its date
+    (and that the date is a bound) beside its party (`OwnershipChange.cited`)."""
 
 
 def holding_label(holding: Holding, as_of: PartialDate | None = None) -> HoldingLabel:
@@ -183,6 +187,17 @@ def path_labels(facts: FactBase, nodes: Iterable[str], holdings: Iterable[str]) 
     names = {p.id: p.name for p in refs}
     found.named = {p.id: p.name_statement for p in refs if p.name_statement is not None}
     proceedings = {p.id: p for p in read_proceedings(facts) if p.id in values}
+    registrations = sorted(
+        {
+            member
+            for node in others
+            for registration in values.get(node, {}).get("registration", ())
+            for member in facts.identities.members(registration)
+        }
+    )
+    if registrations:
+        recorded = ownership_changes(facts, registrations)
+        found.changes = {c.id: c for cs in recorded.values() for c in cs if c.id in others}
     for node in sorted(others):
         if node in parties:
             found.nodes[node] = names[node]

@@ -539,6 +539,9 @@ def explain(labels: PathLabels, link: Link, source: str, target: str) -> PathSte
         elif local in _BEFORE_OFFICE and labels.kinds.get(subject) in _PROCEEDINGS:
             template = _BEFORE_OFFICE[local]
         sentence = template.format(s=name(subject), o=name(obj))
+        change = labels.changes.get(subject)
+        if change is not None and local in ("assignor", "assignee"):
+            statements = (*statements, *change.cited(local, obj))  # its date, as said
     # the names the sentence gives its parties, each from the graphs stating it
     shown = (source, target, subject, obj, link.holder)
     named = (labels.named[n] for n in dict.fromkeys(shown) if n in labels.named)

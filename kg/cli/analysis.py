@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from kg.analysis.arguments import check
+from kg.analysis.arguments import MAX_PATH_LENGTH, check
 from kg.analysis.model import TopResults
 from kg.analysis.thresholds import DEFAULT_MIN_SIMILARITY
 from kg.analysis.wording import jointly
@@ -396,7 +396,7 @@ def run_analysis(
             note(left_out)
         return "".join(json_array(results))
     if command == "path":
-        return printable(_render_paths(results), lines=True) or "no path within the length limit\n"
+        return printable(_render_paths(results), lines=True) or _no_path(args.max_length)
     if command == "priority":
         return printable(_render_priority(results[0]), lines=True)
     if not results:
@@ -546,3 +546,14 @@ def _render_comparison(found: Any) -> str:
     if found.jurisdiction:
         lines.append(f"office:  {found.jurisdiction} (its words for a figure looked for)")
     return "\n".join(lines) + "\n"
+
+
+def _no_path(max_length: int) -> str:
+    """What `kg path` prints when no path is that short: the limit, and how to raise it."""
+    more = (
+        f" (--max-length N for longer ones, up to {MAX_PATH_LENGTH}; a change of owner is "
+        "two steps)"
+        if max_length < MAX_PATH_LENGTH
+        else ""
+    )
+    return f"no path within the length limit: {max_length} steps{more}\n"
