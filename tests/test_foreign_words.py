@@ -281,3 +281,23 @@ def test_who_else_uses_and_conflicts_say_what_the_foreign_mark_means(tmp_path: P
         assert note in hit.reasons
         (conflict,) = analyst.conflicts("US")
         assert "translation" in conflict.reasons[0] and any(note in r for r in conflict.reasons)
+
+
+def test_the_parsed_dictionaries_are_kept_and_read_back_the_same(
+    written: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parsing the dictionaries cost every process ~1 s: they are kept parsed in the cache
+    folder, read back equal; a kept file of another shape is parsed again, not trusted."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    _clear_caches()
+    parsed = {code: foreign_words._parsed(code) for code in ENTRIES}
+    assert {code: foreign_words._dictionary(code) for code in ENTRIES} == parsed  # made, kept
+    kept = sorted((tmp_path / "cache" / "tmkg").glob("freedict-*-entries-*.json"))
+    assert len(kept) == len(ENTRIES)
+    _clear_caches()
+    assert {code: foreign_words._dictionary(code) for code in ENTRIES} == parsed  # read back
+    for path in kept:
+        path.write_text('["not", "a", "dictionary"]', encoding="utf-8")
+    _clear_caches()
+    assert {code: foreign_words._dictionary(code) for code in ENTRIES} == parsed
+    assert [r.meaning for r in foreign_readings("IL LUPO")] == ["WOLF"]

@@ -46,11 +46,12 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from functools import cache, lru_cache
 from importlib import metadata
 from itertools import islice, product
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import platformdirs
 
@@ -243,18 +244,30 @@ def _margins() -> dict[str, dict[str, float]]:
     and ~190 MB to load, which no question should pay (made in memory where the folder
     cannot be written)."""
     version = metadata.version("wordfreq")
-    stamp = hashlib.sha256(repr((version, dictionaries_installed())).encode()).hexdigest()[:12]
-    path = Path(platformdirs.user_cache_dir("tmkg", appauthor=False)) / f"freedict-{stamp}.json"
+    return _cached("freedict", (version, dictionaries_installed()), _measured_margins)
+
+
+def _cached(name: str, key: object, make: Callable[[], Any]) -> Any:
+    """`make()`'s JSON value, kept in the user's cache folder under `name` and a digest of
+    `key` (what it is made from): read from there when kept, else made and kept (made in
+    memory alone where the folder cannot be written; a concurrent reader sees none or all of
+    a file)."""
+    stamp = hashlib.sha256(repr(key).encode()).hexdigest()[:12]
+    path = Path(platformdirs.user_cache_dir("tmkg", appauthor=False)) / f"{name}-{stamp}.json"
     with contextlib.suppress(OSError, ValueError):
         return json.loads(path.read_text(encoding="utf-8"))
-    margins = _measured_margins()
+    value = make()
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            json.dump(margins, handle)
-        os.replace(temporary, path)  # a concurrent reader sees none or all of it
-    return margins
+            json.dump(value, handle)
+        os.replace(temporary, path)
+        kept = re.compile(rf"{re.escape(name)}-[0-9a-f]{{12}}\.json")
+        for other in path.parent.iterdir():  # what earlier versions or files made
+            if other != path and kept.fullmatch(other.name):
+                other.unlink(missing_ok=True)
+    return value
 
 
 def _measured_margins() -> dict[str, dict[str, float]]:
@@ -310,7 +323,38 @@ def _equivalents(found: list[tuple[str, tuple[str, ...]]]) -> list[tuple[str, st
 @cache
 def _dictionary(code: str) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
     """A FreeDict dictionary by folded headword (`kg.analysis.scripts.words`, joined by a
-    space): each entry's headword and English equivalents; empty when not installed."""
+    space): each entry's headword and English equivalents; empty when not installed.
+    Parsing it takes ~0.4 s a dictionary, which every process asking about a Latin mark
+    would pay: kept parsed in the user's cache folder (`_cached`), under the dictionary
+    files' sizes and times and the code that parses them (this module and
+    `kg.analysis.scripts`)."""
+    files = [DICTD_FOLDER / f"freedict-{code}-eng.{suffix}" for suffix in ("index", "dict.dz")]
+    if not all(path.is_file() for path in files):
+        return {}
+    stamps = [(path.stat().st_size, path.stat().st_mtime_ns) for path in files]
+    key = (code, stamps, _code_digest())
+    kept = _cached(f"freedict-{code}-entries", key, lambda: _parsed(code))
+    try:
+        return {
+            str(headword): [(str(written), tuple(map(str, senses))) for written, senses in entries]
+            for headword, entries in kept.items()
+        }
+    except (AttributeError, TypeError, ValueError):  # a kept file of another shape
+        return _parsed(code)
+
+
+@cache
+def _code_digest() -> str:
+    """A digest of the code that parses the dictionaries (this module, `words`)."""
+    from kg.analysis import scripts
+
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(Path(scripts.__file__).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _parsed(code: str) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+    """The FreeDict dictionary `code` read from its files (`_dictionary`)."""
     index = DICTD_FOLDER / f"freedict-{code}-eng.index"
     data = DICTD_FOLDER / f"freedict-{code}-eng.dict.dz"
     if not index.is_file() or not data.is_file():
