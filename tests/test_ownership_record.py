@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from kg import Analyst, KnowledgeGraph, Settings
-from kg.analysis.model import OwnerRecord, OwnershipChange
+from kg.analysis.model import Cited, OwnerRecord, OwnershipChange
 from kg.analysis.ownership import owner_periods
 from kg.api.app import create_app
 from kg.registries.importer import import_registry
@@ -104,7 +104,7 @@ def test_the_chain_s_owner_is_a_former_owner_ended_by_the_newer_record(
     former = by_name[TIDEWELL]
     assert (former.lapsed, former.ended) == (True, "2025-03-01")
     assert former.end_reason == (
-        "no longer the owner: the register's record of 2025-03-01 names another owner"
+        "no longer the owner: the register's record of 2025-03-01 does not name it"
     )
     # what ended it is cited: the newer record's date and the owner it names, from its file
     newer = ("https://w3id.org/tmkg/id/graph/import/apc250301",)
@@ -221,7 +221,7 @@ def test_every_newer_record_counts_in_turn(disk_graph: KnowledgeGraph, tmp_path:
     ended = {h.party.name: (h.ended, h.end_reason) for h in found if h.lapsed}
     assert ended[TIDEWELL] == (
         "2025-03-01",
-        "no longer the owner: the register's record of 2025-03-01 names another owner",
+        "no longer the owner: the register's record of 2025-03-01 does not name it",
     )
     assert ended[CASCADE][0] == "2025-06-01"
     assert check_answer(disk_graph, analyst.facts, found) == []
@@ -297,7 +297,7 @@ def test_priority_says_no_change_was_recorded(renamed: KnowledgeGraph) -> None:
     assert "the register's record of 2025-03-01 names it owner" in finding.explanation
 
 
-@pytest.mark.parametrize("day", ["20520301", "99991231"])
+@pytest.mark.parametrize("day", ["20520301", "99991231", "20520000", "20270300"])
 def test_a_file_stated_as_of_a_later_day_than_today_is_refused(
     tmp_path: Path, store_path: Path, day: str
 ) -> None:
@@ -309,8 +309,56 @@ def test_a_file_stated_as_of_a_later_day_than_today_is_refused(
     )
     result = run_kg("import", daily(tmp_path, day), "--store", store_path)
     assert result.returncode != 0 and "Traceback" not in result.stderr
-    assert f"{day[:4]}-{day[4:6]}-{day[6:]}" in result.stderr and "after today" in result.stderr
+    written = "-".join(part for part in (day[:4], day[4:6], day[6:]) if part != "00")
+    assert f"as of {written}," in result.stderr and "after today" in result.stderr
     after = run_kg(
         "query", "--store", store_path, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
     )
     assert after.stdout == before.stdout
+
+
+def test_a_later_file_restating_the_whole_chain_keeps_the_named_owner_s_time(
+    disk_graph: KnowledgeGraph, tmp_path: Path
+) -> None:
+    """helper-127 #2: a file of 2025-09-01 listing every owner (types 10 to 43) restates
+    Holdings -> Tidewell dated on or before its own day: that restatement is the change of
+    2025-01-08, not a second one making Tidewell owner again after Cascade was named."""
+    import_registry(disk_graph, [daily(tmp_path, "20250108")])
+    import_registry(disk_graph, [daily(tmp_path, "20250301", [("10", CASCADE)])])
+    chain = [
+        ("43", DUNMORE), ("42", CASCADE), ("41", TIDEWELL), ("30", "BRISKWATER HOLDINGS LLC"),
+        ("20", "BRISKWATER SPRINGS LLC"), ("10", "Ilse Example Brandt"),
+    ]  # fmt: skip
+    import_registry(disk_graph, [daily(tmp_path, "20250901", chain)])
+    found = Analyst(disk_graph).who_else_uses("BRISKWATER", 32, "US", include_lapsed=True)
+    ended = {h.party.name: h.ended for h in found if h.lapsed}
+    assert ended[TIDEWELL] == "2025-03-01"
+    assert [h.party.name for h in found if not h.lapsed] == [DUNMORE]
+    assert hits(disk_graph, "2025-04-01")[0][:2] == (CASCADE, "2025-03-01")
+
+
+def test_an_assignment_back_and_again_is_no_restatement() -> None:
+    """A to B, B to A, then A to B again dated only by a bound: three changes, not two."""
+    changes = [
+        OwnershipChange(id="c1", kind="Assignment", registration="r", date="2010-01-01",
+                        assignors=("a",), assignees=("b",)),
+        OwnershipChange(id="c2", kind="Assignment", registration="r", date="2015-01-01",
+                        assignors=("b",), assignees=("a",)),
+        OwnershipChange(id="c3", kind="Assignment", registration="r", date="2020-01-01",
+                        assignors=("a",), assignees=("b",),
+                        statements=(Cited("c3", ((TM + "date", "2020-01-01"),
+                                                 (TM + "dateIsUpperBound", "true")), ("g",)),)),
+    ]  # fmt: skip
+    periods = owner_periods(["b"], changes)
+    assert [(p.party, p.since, p.until) for p in periods][-1] == ("b", "2020-01-01", None)
+
+
+def test_an_applicant_that_assigned_before_registration_holds_it_since_filing(
+    renamed: KnowledgeGraph,
+) -> None:
+    """helper-127 #3 (before this session too): Ilse, the applicant, assigned the
+    application on or before 2016-02-02, before its registration on 2016-04-19: since its
+    filing, 2015-03-10, not since the registration."""
+    found = Analyst(renamed).who_else_uses("BRISKWATER", 32, "US", include_lapsed=True)
+    [ilse] = [h for h in found if h.party.name == "Ilse Example Brandt"]
+    assert (ilse.since, ilse.ended) == ("2015-03-10", "2016-02-02")

@@ -64,12 +64,17 @@ _VERBS = {
 def change_order(changes: Iterable[OwnershipChange]) -> list[OwnershipChange]:
     """The dated ownership changes in the order they took effect (security interests and
     undated changes left out). On one date, a change whose assignors another change of that
-    date names as assignees comes after it; otherwise by IRI."""
-    dated = [
-        (d, c)
-        for c in changes
-        if c.kind in OWNERSHIP_KINDS and (d := PartialDate.try_parse(c.date)) is not None
-    ]
+    date names as assignees comes after it; otherwise by IRI. A change restated with a
+    later date that is only a bound (a newer daily file dating the same assignment by its
+    own transaction date: two change records) is the earlier one: the later is left out
+    (helper-127: it made its assignee owner again after a newer record named another)."""
+    dated = _restated_left_out(
+        [
+            (d, c)
+            for c in changes
+            if c.kind in OWNERSHIP_KINDS and (d := PartialDate.try_parse(c.date)) is not None
+        ]
+    )
     by_day: dict[int, list[OwnershipChange]] = defaultdict(list)
     for date, change in dated:
         by_day[date.first_day].append(change)
@@ -87,18 +92,50 @@ def change_order(changes: Iterable[OwnershipChange]) -> list[OwnershipChange]:
     return ordered
 
 
+def _restated_left_out(
+    dated: list[tuple[PartialDate, OwnershipChange]],
+) -> list[tuple[PartialDate, OwnershipChange]]:
+    """`dated` without the changes that restate an earlier one (same kind, assignors and
+    assignees) with a later date that is only a bound (`OwnershipChange.date_bound`), where
+    no change dated between the two passed the right on from its assignees (else it is a
+    second transfer: A to B, B to A, A to B again)."""
+    first: dict[tuple, int] = {}
+    for date, change in dated:
+        key = _same_change(change)
+        first[key] = min(first.get(key, date.first_day), date.first_day)
+    kept = []
+    for date, change in dated:
+        since = first[_same_change(change)]
+        restated = change.date_bound and since < date.first_day
+        if restated and not any(
+            since < other_date.first_day < date.first_day
+            and set(other.assignors) & set(change.assignees)
+            for other_date, other in dated
+        ):
+            continue
+        kept.append((date, change))
+    return kept
+
+
+def _same_change(change: OwnershipChange) -> tuple:
+    return (change.kind, frozenset(change.assignors), frozenset(change.assignees))
+
+
 def owner_periods(
     recorded_owners: Sequence[str],
     changes: Iterable[OwnershipChange],
     *,
     began: str | None = None,
     records: Sequence[OwnerRecord] = (),
+    filed: str | None = None,
 ) -> list[OwnerPeriod]:
     """Every owner of a registration over time, in the order they became owners.
 
     An original owner holds it `since` `began` when given — the registration date, else the
     filing date, as every answer's "since" reads it (`kg.analysis.usage.holding_since`) —
-    else None; a renamed holder keeps that date. `records` are the register's records of the
+    else None; a renamed holder keeps that date; one whose time ended before `began` (it
+    assigned the application before registration) holds it since `filed`, the filing date,
+    when given. `records` are the register's records of the
     registration dated by the day each states it as of, with the owners it names
     (`Holding.owner_records`): each, taken in date order among the changes (after those of
     its day), makes the owners it names the owners from its day where they differ from the
@@ -136,7 +173,23 @@ def owner_periods(
         _apply_change(current, ended, change)
     for _, date, owners in dated:
         _apply_record(current, ended, date, owners)
-    return [*ended, *current.values()]
+    return [_filed_since(p, began, filed) for p in (*ended, *current.values())]
+
+
+def _filed_since(period: OwnerPeriod, began: str | None, filed: str | None) -> OwnerPeriod:
+    """An original owner whose time ended before `began` (the registration date) with
+    `since` `filed` instead (helper-127 #3: since 2016-04-19, until 2016-02-02)."""
+    if period.since != began or period.acquired_by or period.named_on or period.until is None:
+        return period
+    if not _before(period.until, began):
+        return period
+    return dataclasses.replace(period, since=filed)
+
+
+def _before(date: str | None, other: str | None) -> bool:
+    """Whether `date`'s last day is before `other`'s first (both parse)."""
+    one, two = PartialDate.try_parse(date), PartialDate.try_parse(other)
+    return one is not None and two is not None and one.last_day < two.first_day
 
 
 def _first_day(date: str | None) -> int | None:
@@ -232,6 +285,9 @@ def owners_on(
             statements = _period_statements(
                 holding, held_by.get((holding.id, period.party)), period
             )
+            if period.since is None and _before(period.until, holding.registration_date):
+                # an original owner that passed the application on before registration
+                period = dataclasses.replace(period, since=holding.filing_date)
             sources = cited_graphs(statements)
             if ended is None or ended.first_day > as_of.last_day:
                 result.append(
@@ -256,7 +312,7 @@ def _lapsed(holding: Holding, period: OwnerPeriod, statements: tuple[Cited, ...]
     old name of a renamed holder, or where nothing says what ended it."""
     if period.unnamed_on is not None:
         cited = (*statements, *_record_statements(holding, period.unnamed_on))
-        reason = f"the register's record of {period.unnamed_on} names another owner"
+        reason = f"the register's record of {period.unnamed_on} does not name it"
     elif period.ended_by is not None:
         change = period.ended_by
         if change.kind in _KEEPS_SINCE:

@@ -456,19 +456,20 @@ def _content(record: RegistryRecord) -> tuple:
 
 
 def _after_today(as_of: ox.Literal | None) -> str | None:
-    """Why a record stated as of `as_of` (its record date: a USPTO transaction date) cannot
-    be read, where that day is after tomorrow: no file states a register as of a later day
-    than it was made (a mistyped year, 2052 for 2025, would make every real file after it
-    history: helper-126 #6). None for any other date, or none. A day's grace: the office's
-    day may already be tomorrow here."""
+    """Why a record stated as of `as_of` (its record date: a USPTO transaction date, which
+    may be a year or a month alone) cannot be read, where that day's first day is after
+    tomorrow: no file states a register as of a later day than it was made (a mistyped year,
+    2052 for 2025, would make every real file after it history: helper-126 #6, helper-127
+    #1). None for any other date, or none. A day's grace: the office's day may already be
+    tomorrow here."""
     if as_of is None:
         return None
     latest = dt.date.today() + dt.timedelta(days=1)
-    try:
-        day = dt.date.fromisoformat(as_of.value)
-    except ValueError:
-        return None
-    if day <= latest:
+    parts = as_of.value.split("-")
+    if len(parts) > 3 or not all(part.isdigit() for part in parts):
+        return None  # a year before the common era, or no date: never after today
+    first = tuple(int(part) for part in (*parts, "1", "1")[:3])  # its first day
+    if first <= (latest.year, latest.month, latest.day):
         return None
     return (
         f"the record is stated as of {as_of.value}, after today ({dt.date.today()}): a file "

@@ -392,7 +392,11 @@ class Registration:
         changes, _, records = await info.context.loaders.ownership.load(h.id)
         began = h.registration_date or h.filing_date  # an original owner's "since"
         found = owner_periods(
-            h.recorded_owners or (h.party,), changes, began=began, records=records
+            h.recorded_owners or (h.party,),
+            changes,
+            began=began,
+            records=records,
+            filed=h.filing_date,
         )
         return [OwnerPeriod.of(period) for period in found]
 
