@@ -79,7 +79,7 @@ _HOLDING_PROPERTIES = {
     "renewalDate": "renewal_date",
     "markStatus": "status",
     "statusDate": "status_date",
-    "recordDate": "record_date",
+    "recordDate": "record_date",  # read and cited; its owners: Holding.owner_records
     "statusCode": "status_code",
     "status": "status_text",
 }
@@ -1031,7 +1031,6 @@ class FactBase(BatchedLookups, TimelineFacts):
             "status": status_name(concept) if concept else None,
             "status_stage": scheme.stages.get(concept) if concept else None,
             "status_date": _most_precise(values.get("statusDate")),
-            "record_date": _latest(values.get("recordDate")),
             "status_code": code,
             "status_text": text or table_text,
         }

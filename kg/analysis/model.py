@@ -284,9 +284,6 @@ class Holding(Result):
     status_date: str | None = None
     status_code: str | None = None
     """The office's own status code (e.g. the USPTO's "602")."""
-    record_date: str | None = None
-    """The day the register's record states the registration as of (tm:recordDate: a daily
-    file's transaction date; the latest where sources give several), None if undated."""
     owner_records: tuple[OwnerRecord, ...] = ()
     """Set with `ownership` where the registration has recorded changes
     (`kg.analysis.ownership_facts.attach_ownership`): each dated register record's owners

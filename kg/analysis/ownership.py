@@ -173,15 +173,18 @@ def owner_periods(
         _apply_change(current, ended, change)
     for _, date, owners in dated:
         _apply_record(current, ended, date, owners)
-    return [_filed_since(p, began, filed) for p in (*ended, *current.values())]
+    return [
+        _filed_since(p, filed, began) if p.since == began and not p.acquired_by else p
+        for p in (*ended, *current.values())
+    ]
 
 
-def _filed_since(period: OwnerPeriod, began: str | None, filed: str | None) -> OwnerPeriod:
-    """An original owner whose time ended before `began` (the registration date) with
-    `since` `filed` instead (helper-127 #3: since 2016-04-19, until 2016-02-02)."""
-    if period.since != began or period.acquired_by or period.named_on or period.until is None:
-        return period
-    if not _before(period.until, began):
+def _filed_since(period: OwnerPeriod, filed: str | None, registered: str | None) -> OwnerPeriod:
+    """An original owner's period (`period`: none of its own says when it acquired the right)
+    with `since` `filed`, the filing date, where its time ended before `registered`: it
+    passed the application on before registration (helper-127 #3: since 2016-04-19, until
+    2016-02-02)."""
+    if period.named_on or not _before(period.until, registered):
         return period
     return dataclasses.replace(period, since=filed)
 
@@ -285,9 +288,8 @@ def owners_on(
             statements = _period_statements(
                 holding, held_by.get((holding.id, period.party)), period
             )
-            if period.since is None and _before(period.until, holding.registration_date):
-                # an original owner that passed the application on before registration
-                period = dataclasses.replace(period, since=holding.filing_date)
+            if period.since is None:  # an original owner, or one renamed: since the filing?
+                period = _filed_since(period, holding.filing_date, holding.registration_date)
             sources = cited_graphs(statements)
             if ended is None or ended.first_day > as_of.last_day:
                 result.append(

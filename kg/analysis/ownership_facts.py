@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from kg.analysis.dates import PartialDate
 from kg.analysis.holding_statements import cite_each
 from kg.analysis.model import Cited, Holding, HoldingKind, OwnerRecord, OwnershipChange
-from kg.analysis.sparql_text import REGISTER_VERSION, TM, batches, iri_values
+from kg.analysis.sparql_text import IS_VERSION_OF, REGISTER_VERSION, TM, batches, iri_values
 from kg.analysis.wording import joined
 
 if TYPE_CHECKING:
@@ -88,7 +88,7 @@ def owner_records(
         rows = facts.tuples(
             f"""SELECT ?r ?s ?d ?o ?g WHERE {{ VALUES ?r {{ {iri_values(batch)} }}
                   {{ GRAPH ?g {{ ?r <{TM}recordDate> ?d ; <{TM}owner> ?o }} BIND (?r AS ?s) }}
-                  UNION {{ GRAPH ?g {{ ?s <{_IS_VERSION_OF}> ?r ; a <{REGISTER_VERSION}> ;
+                  UNION {{ GRAPH ?g {{ ?s <{IS_VERSION_OF}> ?r ; a <{REGISTER_VERSION}> ;
                                        <{TM}recordDate> ?d ; <{TM}owner> ?o }} }} }}"""
         )
         for registration, subject, date, owner, graph in rows:
@@ -117,7 +117,6 @@ def owner_records(
     return found
 
 
-_IS_VERSION_OF = "http://purl.org/dc/terms/isVersionOf"
 _UNDATED = PartialDate.parse("9999")
 
 

@@ -43,7 +43,6 @@ _READ = {
     TM + "registration": "registration",
     TM + "registrationNumber": "registration_number",
     TM + "applicationNumber": "application_number",
-    TM + "dateIsUpperBound": "bound",
     _NAME: "name",
     _RDFS_LABEL: "name",
 }
@@ -201,6 +200,10 @@ def path_labels(facts: FactBase, nodes: Iterable[str], holdings: Iterable[str]) 
     for node in sorted(others):
         if node in parties:
             found.nodes[node] = names[node]
+        elif node in found.changes:
+            registration = values.get(found.changes[node].registration, {})
+            words = camel_words(found.changes[node].kind)
+            found.nodes[node] = _change_label(words, found.changes[node], registration, facts.marks)
         else:
             found.nodes[node] = _label(node, values, kinds, names, proceedings, facts.marks)
     for holding in wanted - set(found.nodes):
@@ -264,8 +267,6 @@ def _label(
         to = f" to {text!r}" if text else ""
         return f"the {claim}{to}{where}"
     words = camel_words(kind) if kind else "record"
-    if v.get("registration"):  # a recorded change of owner, or a security interest
-        return _change_label(words, v, values.get(min(v["registration"]), {}), marks)
     if v.get("case"):
         case = _case_label(min(v["case"]), values, names)
         return f"{_EVENT_WORDS.get(kind, f'the {words} in')} {case}"
@@ -276,9 +277,10 @@ def _label(
 
 
 def _change_label(
-    words: str, v: dict[str, set[str]], registration: dict[str, set[str]], marks: dict[str, str]
+    words: str, change: OwnershipChange, registration: dict[str, set[str]], marks: dict[str, str]
 ) -> str:
-    """A change of a registration's owner: "the assignment of registration No. 5100001 of
+    """A recorded change of a registration's owner (or a security interest), when it took
+    effect as `OwnershipChange.on` words it: "the assignment of registration No. 5100001 of
     'BRISKWATER' (US) on or before 2025-01-08"."""
     number = registration.get("registration_number")
     application = registration.get("application_number")
@@ -294,10 +296,7 @@ def _change_label(
     where = (
         f" ({_code(min(registration['jurisdiction']))})" if registration.get("jurisdiction") else ""
     )
-    when = ""
-    if v.get("date"):
-        bound = v.get("bound", set()) & {"true", "1"}
-        when = f" {'on or before' if bound else 'on'} {min(v['date'])}"
+    when = f" {change.on}" if change.date else ""
     return f"the {words} of {right}{of}{where}{when}"
 
 

@@ -27,15 +27,13 @@ from typing import TYPE_CHECKING
 
 from kg.analysis.dates import PartialDate
 from kg.analysis.model import FILED_KINDS, Holding
-from kg.analysis.sparql_text import REGISTER_VERSION, batches, iri_values
+from kg.analysis.sparql_text import IS_VERSION_OF, REGISTER_VERSION, batches, iri_values
 from kg.namespaces import TM
 
 if TYPE_CHECKING:
     from kg.analysis.facts import FactBase
 
 __all__ = ["states_on"]
-
-_IS_VERSION_OF = "http://purl.org/dc/terms/isVersionOf"
 
 
 def states_on(facts: FactBase, holdings: Sequence[Holding], as_of: PartialDate) -> list[Holding]:
@@ -77,7 +75,7 @@ def _states_chosen(facts: FactBase, keys: dict[str, str], as_of: PartialDate) ->
             f"""SELECT ?h ?s ?record ?status WHERE {{
                   VALUES ?h {{ {iri_values(batch)} }}
                   {{ GRAPH ?g {{ ?h a <{TM}Registration> }} BIND (?h AS ?s) }}
-                  UNION {{ GRAPH ?g {{ ?s <{_IS_VERSION_OF}> ?h ; a <{REGISTER_VERSION}> }} }}
+                  UNION {{ GRAPH ?g {{ ?s <{IS_VERSION_OF}> ?h ; a <{REGISTER_VERSION}> }} }}
                   OPTIONAL {{ GRAPH ?g {{ ?s <{TM}recordDate> ?record }} }}
                   OPTIONAL {{ GRAPH ?g {{ ?s <{TM}statusDate> ?status }} }} }}"""
         )

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 __all__ = [
     "BATCH",
     "HOLDING_TYPES",
+    "IS_VERSION_OF",
     "KEY_BATCH",
     "RDF_TYPE",
     "REGISTER_VERSION",
@@ -25,6 +26,8 @@ HOLDING_TYPES = (TM + "Registration", TM + "Use")
 """The kinds of holding: a registration (or application) and a use of a mark."""
 REGISTER_VERSION = TM + "RegisterRecordVersion"
 """An earlier state of a register record (`kg.registries.versions`): no holding itself."""
+IS_VERSION_OF = "http://purl.org/dc/terms/isVersionOf"
+"""A register record version's link to the registration it is a state of."""
 BATCH = 400
 # Lookups by key take bigger batches: a VALUES block of 8,000 holdings ran no slower than
 # twenty of 400 (measured on a generated registry), and each batch is a store query.
