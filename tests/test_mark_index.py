@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from pathlib import Path
 
@@ -455,7 +456,7 @@ def test_the_rules_are_probed_only_under_other_code(tmp_path: Path, monkeypatch)
     def probed() -> int:
         raise AssertionError("the rules were probed")
 
-    fingerprint = mark_index._rules_fingerprint.__wrapped__  # type: ignore[attr-defined]
+    fingerprint = mark_index._probed_rules
     monkeypatch.setattr(mark_index, "_rules_fingerprint", probed)
     for read_only in (False, True):  # the same code: its stored key says the rules hold
         reopened = MarkIndex(path, read_only=read_only)
@@ -484,7 +485,7 @@ def test_the_rules_fingerprint_reads_which_marks_anchor_a_bucket(monkeypatch) ->
     # compared again
     from kg.analysis import mark_index, rule_blocking
 
-    fingerprint = mark_index._rules_fingerprint.__wrapped__  # type: ignore[attr-defined]
+    fingerprint = mark_index._probed_rules
     today = fingerprint()
     assert fingerprint() == today
 
@@ -675,3 +676,34 @@ def test_analysts_over_one_graph_open_the_index_once(store_path: Path, monkeypat
             again = Analyst(graph)
             assert again._shared is first._shared
             assert again.who_else_uses("NOVALUX")
+
+
+def test_the_rules_fingerprint_is_probed_once_per_code(tmp_path: Path, monkeypatch) -> None:
+    # every first kg load into a new store probed the rules (~3 s of a ~4.7 s load): the
+    # fingerprint is kept in the user's cache folder under the code's key
+    from kg.analysis import mark_index
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    probes: list[int] = []
+    probe = mark_index._probed_rules
+
+    def counted() -> int:
+        probes.append(1)
+        return probe()
+
+    monkeypatch.setattr(mark_index, "_probed_rules", counted)
+    monkeypatch.setattr(mark_index, "_rules_fingerprint", mark_index._rules_fingerprint.__wrapped__)
+    first = mark_index._rules_fingerprint()
+    kept = list((tmp_path / "cache" / "tmkg").glob("rules-fingerprint-*.json"))
+    assert len(kept) == 1 and json.loads(kept[0].read_text()) == first
+    for _ in range(2):  # as the next processes: read, not probed
+        index = MarkIndex(tmp_path / f"store{_}.marks.sqlite")
+        index.close()
+        assert mark_index._rules_fingerprint() == first
+    assert len(probes) == 1
+
+    kept[0].write_text('"not a number"')  # a kept file of another shape: probed again
+    assert mark_index._rules_fingerprint() == first and len(probes) == 2
+    monkeypatch.setattr(mark_index, "_code_key", lambda: 7)  # other code: probed, kept anew
+    assert mark_index._rules_fingerprint() == first and len(probes) == 3
+    assert [p.name for p in (tmp_path / "cache" / "tmkg").glob("rules-*")] != [kept[0].name]

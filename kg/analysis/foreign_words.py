@@ -39,22 +39,16 @@ letters or more, neither a stop word, unless it is an ordinary English word
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import hashlib
-import json
-import os
 import re
-import tempfile
-from collections.abc import Callable
 from functools import cache, lru_cache
 from importlib import metadata
 from itertools import islice, product
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-import platformdirs
-
+from kg import user_cache
 from kg.analysis.scripts import words
 
 __all__ = [
@@ -244,30 +238,7 @@ def _margins() -> dict[str, dict[str, float]]:
     and ~190 MB to load, which no question should pay (made in memory where the folder
     cannot be written)."""
     version = metadata.version("wordfreq")
-    return _cached("freedict", (version, dictionaries_installed()), _measured_margins)
-
-
-def _cached(name: str, key: object, make: Callable[[], Any]) -> Any:
-    """`make()`'s JSON value, kept in the user's cache folder under `name` and a digest of
-    `key` (what it is made from): read from there when kept, else made and kept (made in
-    memory alone where the folder cannot be written; a concurrent reader sees none or all of
-    a file)."""
-    stamp = hashlib.sha256(repr(key).encode()).hexdigest()[:12]
-    path = Path(platformdirs.user_cache_dir("tmkg", appauthor=False)) / f"{name}-{stamp}.json"
-    with contextlib.suppress(OSError, ValueError):
-        return json.loads(path.read_text(encoding="utf-8"))
-    value = make()
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            json.dump(value, handle)
-        os.replace(temporary, path)
-        kept = re.compile(rf"{re.escape(name)}-[0-9a-f]{{12}}\.json")
-        for other in path.parent.iterdir():  # what earlier versions or files made
-            if other != path and kept.fullmatch(other.name):
-                other.unlink(missing_ok=True)
-    return value
+    return user_cache.kept("freedict", (version, dictionaries_installed()), _measured_margins)
 
 
 def _measured_margins() -> dict[str, dict[str, float]]:
@@ -325,7 +296,7 @@ def _dictionary(code: str) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
     """A FreeDict dictionary by folded headword (`kg.analysis.scripts.words`, joined by a
     space): each entry's headword and English equivalents; empty when not installed.
     Parsing it takes ~0.4 s a dictionary, which every process asking about a Latin mark
-    would pay: kept parsed in the user's cache folder (`_cached`), under the dictionary
+    would pay: kept parsed in the user's cache folder (`kg.user_cache`), under the dictionary
     files' sizes and times and the code that parses them (this module and
     `kg.analysis.scripts`)."""
     files = [DICTD_FOLDER / f"freedict-{code}-eng.{suffix}" for suffix in ("index", "dict.dz")]
@@ -333,7 +304,7 @@ def _dictionary(code: str) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
         return {}
     stamps = [(path.stat().st_size, path.stat().st_mtime_ns) for path in files]
     key = (code, stamps, _code_digest())
-    kept = _cached(f"freedict-{code}-entries", key, lambda: _parsed(code))
+    kept = user_cache.kept(f"freedict-{code}-entries", key, lambda: _parsed(code))
     try:
         return {
             str(headword): [(str(written), tuple(map(str, senses))) for written, senses in entries]
