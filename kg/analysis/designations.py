@@ -23,6 +23,7 @@ from functools import cache, lru_cache
 
 from publicsuffixlist import PublicSuffixList
 
+from kg import user_cache
 from kg.analysis.elements import distinctive_words, weak_word_rows
 from kg.analysis.scripts import romanize
 from kg.analysis.verbal import verbal_element
@@ -61,7 +62,21 @@ def legal_forms() -> tuple[frozenset[str], tuple[str, ...]]:
     """
     forms = [row["word"] for row in weak_word_rows() if row["kind"] == "legal-form"]
     attached = sorted((f for f in forms if not f.isascii()), key=lambda f: (-len(f), f))
-    return frozenset(romanize(f) for f in forms), tuple(attached)
+    return frozenset(_romanized_forms(tuple(forms))), tuple(attached)
+
+
+def _romanized_forms(forms: tuple[str, ...]) -> list[str]:
+    """The `romanize` d forms, kept in the user's cache folder under the rules' code key
+    (`kg.user_cache`): the Chinese and Korean forms would load pypinyin's phrase tables
+    (~0.6 s) in every process, most of which read Latin marks alone."""
+    from kg.analysis.rules_code import rules_code_key  # it reads the dictionaries' module
+
+    kept = user_cache.kept(
+        "legal-forms", (rules_code_key(), forms), lambda: [romanize(f) for f in forms]
+    )
+    if isinstance(kept, list) and all(isinstance(form, str) for form in kept):
+        return kept
+    return [romanize(f) for f in forms]  # a kept file of another shape
 
 
 @cache

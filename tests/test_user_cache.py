@@ -1,0 +1,69 @@
+"""Values kept between processes in the user's cache folder (`kg.user_cache`): made once,
+read by the next process, made again when the file is damaged or cannot be written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kg import user_cache
+from kg.analysis import designations
+from kg.analysis.scripts import romanize
+
+
+@pytest.fixture
+def cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return tmp_path / "cache" / "tmkg"
+
+
+def test_a_value_is_made_once_per_key_and_older_keys_are_pruned(cache_folder: Path) -> None:
+    made: list[int] = []
+
+    def make(value: object) -> object:
+        made.append(1)
+        return value
+
+    assert user_cache.kept("numbers", 1, lambda: make([1, 2])) == [1, 2]
+    assert user_cache.kept("numbers", 1, lambda: make([3])) == [1, 2]  # read, not made
+    assert user_cache.kept("numbers", 2, lambda: make({"a": 3})) == {"a": 3}
+    assert user_cache.kept("numbers-too", 1, lambda: make("x")) == "x"
+    assert len(made) == 3
+    # keeping key 2 removed key 1's file of the same name, not another name's
+    names = sorted(p.name.rsplit("-", 1)[0] for p in cache_folder.glob("*.json"))
+    assert names == ["numbers", "numbers-too"]
+
+
+def test_a_damaged_file_is_made_again(cache_folder: Path) -> None:
+    user_cache.kept("numbers", 1, lambda: [1])
+    (kept,) = cache_folder.glob("numbers-*.json")
+    kept.write_text("{not json")
+    assert user_cache.kept("numbers", 1, lambda: [2]) == [2]
+    assert json.loads(kept.read_text()) == [2]
+
+
+def test_a_folder_that_cannot_be_made_makes_the_value_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "a file"
+    blocked.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    assert user_cache.kept("numbers", 1, lambda: [5]) == [5]
+    assert user_cache.kept("numbers", 1, lambda: [6]) == [6]  # nothing kept: made again
+
+
+@pytest.mark.parametrize("damage", ['"a string"', "[1, 2]", "{}"])
+def test_the_legal_forms_are_romanized_once_and_a_kept_file_of_another_shape_is_not_read(
+    cache_folder: Path, damage: str
+) -> None:
+    # the Chinese and Korean legal forms loaded pypinyin's tables in every process (~0.6 s)
+    forms = ("有限公司", "유한회사", "GMBH", "S.A.R.L.")
+    wanted = [romanize(form) for form in forms]
+    assert wanted[0] != forms[0] and wanted[1].isascii()
+    assert designations._romanized_forms(forms) == wanted
+    (kept,) = cache_folder.glob("legal-forms-*.json")
+    assert json.loads(kept.read_text()) == wanted
+    kept.write_text(damage)
+    assert designations._romanized_forms(forms) == wanted
