@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import io
 import os
 import subprocess
 import sys
@@ -64,6 +65,42 @@ def run_kg(*args: str | Path, check: bool = False, env: dict[str, str] | None = 
     if check and result.returncode != 0:
         raise AssertionError(f"kg {args} failed ({result.returncode}):\n{result.stderr}")
     return result
+
+
+def kg_in_process(
+    *args: str | Path, check: bool = False, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`kg` run in this process (`kg.cli.main.main`, its streams captured, the environment
+    as `run_kg` gives it): what `run_kg` returns, without starting a Python (~1-2 s of
+    imports and first-use tables a call), for the many cases of one behaviour; `run_kg`
+    stays the test of what the executable itself does."""
+    from kg.cli.main import main
+
+    streams = [io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="") for _ in range(2)]
+    saved = dict(os.environ)
+    try:
+        for key in [key for key in os.environ if key.startswith("KG_")]:
+            del os.environ[key]
+        os.environ.update(env or {})
+        with contextlib.redirect_stdout(streams[0]), contextlib.redirect_stderr(streams[1]):
+            try:
+                code = main([str(arg) for arg in args])
+            except SystemExit as exit:  # argparse's usage errors
+                code = exit.code if isinstance(exit.code, int) else int(exit.code is not None)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    out, err = (_text(stream) for stream in streams)
+    result = subprocess.CompletedProcess(["kg", *map(str, args)], code, out, err)
+    if check and code != 0:
+        raise AssertionError(f"kg {args} failed ({code}):\n{err}")
+    return result
+
+
+def _text(stream: io.TextIOWrapper) -> str:
+    stream.flush()
+    data = stream.buffer.getvalue()  # type: ignore[attr-defined]
+    return data.decode("utf-8", errors="replace").replace("\r\n", "\n")
 
 
 def all_quads(graph: KnowledgeGraph) -> set:

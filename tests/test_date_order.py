@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kg.ingest.date_order import date_order_warnings
-from tests.conftest import run_kg
+from tests.conftest import kg_in_process
 from tests.test_load import GOOD, PREFIXES
 
 REGISTRATION = (
@@ -69,10 +69,10 @@ def test_impossible_dates_are_warned_about_and_loaded(
 ) -> None:
     path = tmp_path / "dates.ttl"
     path.write_text(PREFIXES + GOOD + fragment.replace("; .", "."), encoding="utf-8")
-    checked = run_kg("validate", path)
+    checked = kg_in_process("validate", path)
     assert checked.returncode == 0, checked.stderr
     assert warning in checked.stderr
-    loaded = run_kg("load", "--store", tmp_path / "store", path)
+    loaded = kg_in_process("load", "--store", tmp_path / "store", path)
     assert loaded.returncode == 0 and warning in loaded.stderr
 
 

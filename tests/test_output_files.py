@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_kg
+from tests.conftest import kg_in_process, run_kg
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def test_an_output_file_that_cannot_be_written_is_one_error_line(
         target = place if place == Path("/dev/full") else place.with_suffix(suffix)
         named = {"report": ("--format", "md"), "export": ("--format", "turtle")}
         formats = named.get(command[0], ()) if target.suffix != suffix else ()
-        result = run_kg(*command, *formats, "--memory", "-o", target)
+        result = kg_in_process(*command, *formats, "--memory", "-o", target)
         assert result.returncode == 1, result.stderr
         assert "Traceback" not in result.stderr
         assert result.stderr.startswith("kg: error: ")
@@ -50,7 +50,7 @@ def test_an_output_file_that_cannot_be_written_is_one_error_line(
 @pytest.mark.parametrize("nodes", ["0", "4", "201", "-5"])
 def test_max_nodes_outside_5_to_200_is_refused(nodes: str, tmp_path: Path) -> None:
     """0 was taken for the default (a trial): every count outside the range is refused."""
-    result = run_kg(
+    result = kg_in_process(
         "report", "--memory", "--mark", "AWS", "--max-nodes", nodes, "-o", tmp_path / "r.md"
     )
     assert result.returncode == 2, result.stderr

@@ -20,7 +20,7 @@ from kg.analysis.model import Cited, OwnerRecord, OwnershipChange
 from kg.analysis.ownership import owner_periods
 from kg.api.app import create_app
 from kg.registries.importer import import_registry
-from tests.conftest import DATA, run_kg
+from tests.conftest import DATA, kg_in_process, run_kg
 from tests.graphql_support import ThreadedServer, post
 from tests.provenance_support import check_answer
 
@@ -303,15 +303,15 @@ def test_a_file_stated_as_of_a_later_day_than_today_is_refused(
 ) -> None:
     """helper-126 #6: a mistyped transaction date (2052 for 2025) was accepted and made every
     real file after it history. Refused, with the line and the date; nothing written."""
-    run_kg("import", daily(tmp_path, "20250108"), "--store", store_path, check=True)
-    before = run_kg(
+    kg_in_process("import", daily(tmp_path, "20250108"), "--store", store_path, check=True)
+    before = kg_in_process(
         "query", "--store", store_path, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
     )
-    result = run_kg("import", daily(tmp_path, day), "--store", store_path)
+    result = kg_in_process("import", daily(tmp_path, day), "--store", store_path)
     assert result.returncode != 0 and "Traceback" not in result.stderr
     written = "-".join(part for part in (day[:4], day[4:6], day[6:]) if part != "00")
     assert f"as of {written}," in result.stderr and "after today" in result.stderr
-    after = run_kg(
+    after = kg_in_process(
         "query", "--store", store_path, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
     )
     assert after.stdout == before.stdout

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_kg
+from tests.conftest import kg_in_process, run_kg
 
 TM = "https://w3id.org/tmkg/ontology#"
 ID = "https://w3id.org/tmkg/id/"
@@ -42,7 +42,7 @@ def _sources(store: Path) -> dict[str, dict[str, str]]:
       OPTIONAL { ?s <http://purl.org/dc/terms/publisher> ?p }
       OPTIONAL { ?s <http://purl.org/dc/terms/date> ?d }
       OPTIONAL { ?s <https://w3id.org/tmkg/ontology#sourceKind> ?k } }"""
-    out = run_kg("query", query, "--store", store, "--format", "json", check=True)
+    out = kg_in_process("query", query, "--store", store, "--format", "json", check=True)
     rows = json.loads(out.stdout)["results"]["bindings"]
     return {row["g"]["value"]: {k: v["value"] for k, v in row.items() if k != "g"} for row in rows}
 
@@ -54,7 +54,7 @@ def test_a_triples_file_gets_its_source(tmp_path: Path, name: str, text: str) ->
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     store = tmp_path / "store"
-    run_kg(
+    kg_in_process(
         "load", path, "--store", store, "--source-title", "UKIPO register extract",
         "--source-publisher", "UKIPO", "--source-date", "2024-05", "--source-kind", "primary",
         check=True,
@@ -70,7 +70,7 @@ def test_a_triples_file_gets_its_source(tmp_path: Path, name: str, text: str) ->
             "k": "primary",
         }
     }
-    again = run_kg("load", path, "--store", store, "--source-title", "UKIPO register extract")
+    again = kg_in_process("load", path, "--store", store, "--source-title", "UKIPO register extract")
     assert again.returncode == 0 and "0 new" in again.stdout  # the same file, the same quads
 
 
@@ -121,20 +121,20 @@ def test_bad_source_options_are_errors_that_write_nothing(
     path = tmp_path / "extract.ttl"
     path.write_text(TURTLE, encoding="utf-8")
     store = seeded_store  # shared: a refused load writes nothing
-    before = run_kg("stats", "--store", store, check=True).stdout
-    result = run_kg("load", path, "--store", store, *options)
+    before = kg_in_process("stats", "--store", store, check=True).stdout
+    result = kg_in_process("load", path, "--store", store, *options)
     assert result.returncode != 0 and message in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
-    assert run_kg("stats", "--store", store, check=True).stdout == before
+    assert kg_in_process("stats", "--store", store, check=True).stdout == before
 
 
 def test_a_quad_file_describes_its_own_graphs(tmp_path: Path) -> None:
     path = tmp_path / "case.trig"
     party = f'<{ID}party/a> a <{TM}Company> ; <https://schema.org/name> "A" .'
     path.write_text(f"<{ID}graph/x> {{ {party} }}\n{party}\n", encoding="utf-8")
-    result = run_kg("load", path, "--memory", "--source-title", "X")
+    result = kg_in_process("load", path, "--memory", "--source-title", "X")
     assert result.returncode != 0 and "names its own graphs" in result.stderr
-    with_graph = run_kg("load", path, "--memory", "--source-title", "X", "--graph", f"{ID}graph/y")
+    with_graph = kg_in_process("load", path, "--memory", "--source-title", "X", "--graph", f"{ID}graph/y")
     assert with_graph.returncode == 0, with_graph.stderr
 
 

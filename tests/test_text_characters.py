@@ -37,7 +37,7 @@ from kg.text_characters import (
     shacl_pattern,
     shacl_visible_pattern,
 )
-from tests.conftest import DATA, all_quads, run_kg
+from tests.conftest import DATA, all_quads, kg_in_process, run_kg
 
 HEADER = "mark,owner,classes,jurisdiction,filing_date,registration_date,number,status\n"
 ROW = "{mark},{owner},9,US,2020-01-01,2021-01-01,{number},registered\n"
@@ -388,7 +388,7 @@ def test_kg_load_refuses_such_texts_and_writes_nothing(
         encoding="utf-8",
     )
     store = tmp_path / "store"
-    result = run_kg("load", "--store", store, data)
+    result = kg_in_process("load", "--store", store, data)
     assert result.returncode != 0 and what in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
     graph = _store(store)
@@ -396,6 +396,25 @@ def test_kg_load_refuses_such_texts_and_writes_nothing(
         assert not _texts(graph, TM + "text") & {"FINE MARK"}
     finally:
         graph.close()
+
+
+def test_the_executable_refuses_as_the_cli_does_in_process(tmp_path: Path) -> None:
+    # the cases above run kg's CLI in the test's process; the executable says the same
+    data = tmp_path / "bad.ttl"
+    data.write_text(
+        f"@prefix tm: <{TM}> .\n"
+        '<https://e.org/m> a tm:Mark ; tm:text "A\\u2060\\u200BB" .\n'
+        '<https://e.org/fine> a tm:Mark ; tm:text "FINE MARK" .\n',
+        encoding="utf-8",
+    )
+    executable = run_kg("load", "--store", tmp_path / "one", data)
+    in_process = kg_in_process("load", "--store", tmp_path / "two", data)
+    assert executable.returncode == in_process.returncode == 5
+    said = [
+        r.stderr.replace(str(tmp_path / n), "STORE")
+        for r, n in ((executable, "one"), (in_process, "two"))
+    ]
+    assert said[0] == said[1] and "U+2060 WORD JOINER" in said[0] and "Traceback" not in said[0]
 
 
 # ------------------------------------------------------------------ questions
@@ -589,7 +608,7 @@ def test_kg_load_messages_show_what_a_refused_value_holds(
         f'<https://e.org/p> a tm:Company ; schema:name "X" ; schema:alternateName "{literal}" .\n',
         encoding="utf-8",
     )
-    result = run_kg("load", "--memory", data)
+    result = kg_in_process("load", "--memory", data)
     assert result.returncode == 5, result.stderr
     assert f'(got "{shown}": {said})' in result.stderr, result.stderr
     raw = literal.encode().decode("unicode_escape")
