@@ -23,7 +23,7 @@ from functools import cache, lru_cache
 
 from publicsuffixlist import PublicSuffixList
 
-from kg import user_cache
+from kg.analysis import user_cache
 from kg.analysis.elements import distinctive_words, weak_word_rows
 from kg.analysis.scripts import romanize
 from kg.analysis.verbal import verbal_element
@@ -67,7 +67,7 @@ def legal_forms() -> tuple[frozenset[str], tuple[str, ...]]:
 
 def _romanized_forms(forms: tuple[str, ...]) -> list[str]:
     """The `romanize` d forms, kept in the user's cache folder under the rules' code key
-    (`kg.user_cache`): the Chinese and Korean forms would load pypinyin's phrase tables
+    (`kg.analysis.user_cache`): the Chinese and Korean forms would load pypinyin's phrase tables
     (~0.6 s) in every process, most of which read Latin marks alone."""
     from kg.analysis.rules_code import rules_code_key  # it reads the dictionaries' module
 

@@ -87,7 +87,6 @@ def _answer_class(module: str, name: str) -> type | None:
     return None
 
 
-
 @cache
 def code_key() -> int:
     """A fingerprint of the code and data that build answers: every module of tmkg and
@@ -396,4 +395,3 @@ def writing(db: sqlite3.Connection) -> Iterator[None]:
         db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
-

@@ -272,8 +272,7 @@ def _check_registration(graph: KnowledgeGraph, value: object) -> str:
             return iri
     raise NotFound(
         f"no registration {given!r}",
-        suggestion="name a registration the store holds, by IRI or as us-90000001 "
-        "(see `kg query`)",
+        suggestion="name a registration the store holds, by IRI or as us-90000001 (see `kg query`)",
     )
 
 
