@@ -202,7 +202,13 @@ def pytest_configure(config: pytest.Config) -> None:
     any test runs: with pytest-xdist (``make test``: ``-n 2``) the tests run in worker
     processes, which inherit it, and the summary is printed by this one. A file named by the
     caller (``bench/hardening_summary.py``) is kept."""
-    if hasattr(config, "workerinput") or os.environ.get(_RECORDS_FILE):
+    if hasattr(config, "workerinput"):
+        return
+    # tmkg keeps values in the user's cache folder (`kg.analysis.user_cache`): the tests' own
+    # folder, so that a test with made-up dictionaries never replaces the user's kept files
+    # (each name keeps one version), and the tests' `kg` processes share what one made
+    os.environ["XDG_CACHE_HOME"] = str(Path(__file__).parent / "artifacts" / "user-cache")
+    if os.environ.get(_RECORDS_FILE):
         return
     descriptor, path = tempfile.mkstemp(prefix="kg-hardening-", suffix=".jsonl")
     os.close(descriptor)

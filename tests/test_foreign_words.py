@@ -87,6 +87,8 @@ def written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     for code, entries in ENTRIES.items():
         write_dictd(tmp_path, code, entries)
     monkeypatch.setattr(foreign_words, "DICTD_FOLDER", tmp_path)
+    # kept apart: made-up dictionaries' files would replace the real ones' (one version a name)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     _clear_caches()
     yield tmp_path
     _clear_caches()
@@ -160,6 +162,7 @@ def test_without_the_dictionaries_nothing_is_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(foreign_words, "DICTD_FOLDER", tmp_path / "absent")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # as `written`
     _clear_caches()
     try:
         assert foreign_readings("LUPO") == ()
