@@ -274,22 +274,22 @@ SWEEPS = [
 ]
 
 
-# The default run sweeps a sixth of the statements of each (statements k, k + 6, ... for the
-# k-th sweep of a fixture, k mod 6: the sweeps of one fixture take different statements);
-# `-m slow` sweeps every statement of each (~600 s on CI's machine: more than CI's budget
-# leaves; a third took ~350 s of it).
-_SHARE = 6
+# The default run sweeps a twelfth of the statements of each (statements k, k + 12, ... for
+# the k-th sweep of a fixture, k mod 12: the sweeps of one fixture take different
+# statements); `-m slow` sweeps every statement of each (~600 s on CI's machine: more than
+# CI's budget leaves; a third took ~350 s of it, a sixth ~120 s).
+_SHARE = 12
 
 
 def _shared_sweeps() -> list[object]:
-    """The default run's sweeps: the k-th sweep of a fixture takes share (k mod 6, 6)."""
+    """The default run's sweeps: the k-th sweep of a fixture takes share (k mod 12, 12)."""
     runs: list[object] = []
     swept: dict[str, int] = {}
     for fixture, asked in SWEEPS:
         part = swept.get(fixture, 0)
         swept[fixture] = part + 1
         runs.append(
-            pytest.param(fixture, asked, (part % _SHARE, _SHARE), id=f"{fixture}-{asked}-sixth")
+            pytest.param(fixture, asked, (part % _SHARE, _SHARE), id=f"{fixture}-{asked}-twelfth")
         )
     return runs
 
