@@ -73,14 +73,17 @@ def kg_in_process(
     """`kg` run in this process (`kg.cli.main.main`, its streams captured, the environment
     as `run_kg` gives it): what `run_kg` returns, without starting a Python (~1-2 s of
     imports and first-use tables a call), for the many cases of one behaviour; `run_kg`
-    stays the test of what the executable itself does."""
+    stays the test of what the executable itself does (what it prints at exit, what C
+    libraries write to descriptor 2, `sys.exit("message")`: not captured here; values a
+    process caches, such as `kg.analysis.user_cache`'s, outlive the call)."""
     from kg.cli.main import main
 
     streams = [io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="") for _ in range(2)]
-    saved = dict(os.environ)
-    try:
-        for key in [key for key in os.environ if key.startswith("KG_")]:
-            del os.environ[key]
+    changed = {*(key for key in os.environ if key.startswith("KG_")), *(env or {})}
+    saved = {key: os.environ.get(key) for key in changed}  # restored one by one: test
+    try:  # servers' threads may read the environment meanwhile
+        for key in changed:
+            os.environ.pop(key, None)
         os.environ.update(env or {})
         with contextlib.redirect_stdout(streams[0]), contextlib.redirect_stderr(streams[1]):
             try:
@@ -88,8 +91,11 @@ def kg_in_process(
             except SystemExit as exit:  # argparse's usage errors
                 code = exit.code if isinstance(exit.code, int) else int(exit.code is not None)
     finally:
-        os.environ.clear()
-        os.environ.update(saved)
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
     out, err = (_text(stream) for stream in streams)
     result = subprocess.CompletedProcess(["kg", *map(str, args)], code, out, err)
     if check and code != 0:

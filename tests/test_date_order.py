@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kg.ingest.date_order import date_order_warnings
-from tests.conftest import kg_in_process
+from tests.conftest import kg_in_process, run_kg
 from tests.test_load import GOOD, PREFIXES
 
 REGISTRATION = (
@@ -69,10 +69,12 @@ def test_impossible_dates_are_warned_about_and_loaded(
 ) -> None:
     path = tmp_path / "dates.ttl"
     path.write_text(PREFIXES + GOOD + fragment.replace("; .", "."), encoding="utf-8")
-    checked = kg_in_process("validate", path)
+    # the executable for one case, the CLI in this process for the others
+    run = run_kg if "after the application's filing" in warning else kg_in_process
+    checked = run("validate", path)
     assert checked.returncode == 0, checked.stderr
     assert warning in checked.stderr
-    loaded = kg_in_process("load", "--store", tmp_path / "store", path)
+    loaded = run("load", "--store", tmp_path / "store", path)
     assert loaded.returncode == 0 and warning in loaded.stderr
 
 

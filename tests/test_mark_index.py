@@ -702,8 +702,13 @@ def test_the_rules_fingerprint_is_probed_once_per_code(tmp_path: Path, monkeypat
         assert mark_index._rules_fingerprint() == first
     assert len(probes) == 1
 
-    kept[0].write_text('"not a number"')  # a kept file of another shape: probed again
-    assert mark_index._rules_fingerprint() == first and len(probes) == 2
+    # a kept file of another shape (helper-128: 2**63 ended a load in an OverflowError, a
+    # deep nesting in a RecursionError): probed again and kept anew
+    damaged = ['"not a number"', "true", "-5", str(2**63), "4" * 4000, "[" * 200_000, "{}"]
+    for number, text in enumerate(damaged, start=2):
+        kept[0].write_text(text)
+        assert mark_index._rules_fingerprint() == first and len(probes) == number, text
+        assert json.loads(kept[0].read_text()) == first
     monkeypatch.setattr(mark_index, "_code_key", lambda: 7)  # other code: probed, kept anew
-    assert mark_index._rules_fingerprint() == first and len(probes) == 3
+    assert mark_index._rules_fingerprint() == first and len(probes) == len(damaged) + 2
     assert [p.name for p in (tmp_path / "cache" / "tmkg").glob("rules-*")] != [kept[0].name]

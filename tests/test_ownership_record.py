@@ -307,7 +307,8 @@ def test_a_file_stated_as_of_a_later_day_than_today_is_refused(
     before = kg_in_process(
         "query", "--store", store_path, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
     )
-    result = kg_in_process("import", daily(tmp_path, day), "--store", store_path)
+    run = run_kg if day == "20520301" else kg_in_process  # the executable for one case
+    result = run("import", daily(tmp_path, day), "--store", store_path)
     assert result.returncode != 0 and "Traceback" not in result.stderr
     written = "-".join(part for part in (day[:4], day[4:6], day[6:]) if part != "00")
     assert f"as of {written}," in result.stderr and "after today" in result.stderr

@@ -4,6 +4,7 @@ read by the next process, made again when the file is damaged or cannot be writt
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,27 @@ def test_the_legal_forms_are_romanized_once_and_a_kept_file_of_another_shape_is_
     assert json.loads(kept.read_text()) == wanted
     kept.write_text(damage)
     assert designations._romanized_forms(forms) == wanted
+
+
+def test_a_file_that_is_no_regular_file_or_too_big_is_not_read(
+    cache_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # helper-128: a FIFO where the file goes blocked `kg load` for ever, /dev/zero filled memory
+    user_cache.kept("numbers", 1, lambda: [1])
+    (kept,) = cache_folder.glob("numbers-*.json")
+    kept.unlink()
+    os.mkfifo(kept)
+    assert user_cache.kept("numbers", 1, lambda: [2]) == [2]  # not read, replaced
+    assert json.loads(kept.read_text()) == [2]
+    kept.unlink()
+    kept.symlink_to("/dev/zero")
+    assert user_cache.kept("numbers", 1, lambda: [3]) == [3]
+    monkeypatch.setattr(user_cache, "MAX_BYTES", 2)
+    assert user_cache.kept("numbers", 1, lambda: [44]) == [44]  # "[3]" is more than 2 bytes
+    assert not list(cache_folder.glob(".*.tmp"))  # nothing left aside
+
+
+def test_a_value_of_another_shape_is_made_again_and_kept(cache_folder: Path) -> None:
+    user_cache.kept("numbers", 1, lambda: "x")
+    assert user_cache.kept("numbers", 1, lambda: 5, lambda v: isinstance(v, int)) == 5
+    assert user_cache.kept("numbers", 1, lambda: 6, lambda v: isinstance(v, int)) == 5

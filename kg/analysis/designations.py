@@ -71,12 +71,16 @@ def _romanized_forms(forms: tuple[str, ...]) -> list[str]:
     (~0.6 s) in every process, most of which read Latin marks alone."""
     from kg.analysis.rules_code import rules_code_key  # it reads the dictionaries' module
 
-    kept = user_cache.kept(
-        "legal-forms", (rules_code_key(), forms), lambda: [romanize(f) for f in forms]
+    return user_cache.kept(
+        "legal-forms",
+        (rules_code_key(), forms),
+        lambda: [romanize(f) for f in forms],
+        lambda kept: (
+            isinstance(kept, list)
+            and len(kept) == len(forms)
+            and all(isinstance(form, str) for form in kept)
+        ),
     )
-    if isinstance(kept, list) and all(isinstance(form, str) for form in kept):
-        return kept
-    return [romanize(f) for f in forms]  # a kept file of another shape
 
 
 @cache

@@ -1105,8 +1105,12 @@ def _rules_fingerprint() -> int:
     (`kg.analysis.user_cache`): the same code answers the probes alike, so a process opening
     a new index (every first `kg load` into a new store) reads the fingerprint instead of
     probing (~1-3 s, 2026-12-07)."""
-    kept = user_cache.kept("rules-fingerprint", _code_key(), _probed_rules)
-    return kept if isinstance(kept, int) else _probed_rules()
+    return user_cache.kept("rules-fingerprint", _code_key(), _probed_rules, _a_fingerprint)
+
+
+def _a_fingerprint(value: object) -> bool:
+    """Whether a kept value is of `_probed_rules`' shape: an int in [0, 2**56)."""
+    return type(value) is int and 0 <= value < 1 << 56
 
 
 def _probed_rules() -> int:

