@@ -6,6 +6,7 @@ those with the decided pairs."""
 from __future__ import annotations
 
 import gzip
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -304,3 +305,27 @@ def test_the_parsed_dictionaries_are_kept_and_read_back_the_same(
     _clear_caches()
     assert {code: foreign_words._dictionary(code) for code in ENTRIES} == parsed
     assert [r.meaning for r in foreign_readings("IL LUPO")] == ["WOLF"]
+
+
+@installed
+@pytest.mark.parametrize("damage", ["[]", '{"spa": []}', '{"spa": {"SOL": "high"}}', '"x"'])
+def test_kept_margins_or_entries_of_another_shape_are_made_again(
+    damage: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a kept list of margins ended every question about a Latin mark in a TypeError
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    _clear_caches()
+    try:
+        wanted = _meanings("LUPO")
+        assert ("WOLF", "Italian") in wanted
+        folder = tmp_path / "cache" / "tmkg"
+        (margins,) = folder.glob("freedict-" + "[0-9a-f]" * 12 + ".json")
+        margins.write_text(damage)
+        for entries in folder.glob("freedict-*-entries-*.json"):  # not a dict: parsed again
+            entries.write_text("[]")
+        _clear_caches()
+        assert _meanings("LUPO") == wanted
+        assert foreign_words._margins_shaped(json.loads(margins.read_text()))  # kept anew
+        assert all(p.read_text().startswith("{") for p in folder.glob("freedict-*-entries-*"))
+    finally:
+        _clear_caches()

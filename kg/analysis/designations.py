@@ -25,6 +25,7 @@ from publicsuffixlist import PublicSuffixList
 
 from kg.analysis import user_cache
 from kg.analysis.elements import distinctive_words, weak_word_rows
+from kg.analysis.rules_code import rules_code_key
 from kg.analysis.scripts import romanize
 from kg.analysis.verbal import verbal_element
 
@@ -69,8 +70,6 @@ def _romanized_forms(forms: tuple[str, ...]) -> list[str]:
     """The `romanize` d forms, kept in the user's cache folder under the rules' code key
     (`kg.analysis.user_cache`): the Chinese and Korean forms would load pypinyin's phrase tables
     (~0.6 s) in every process, most of which read Latin marks alone."""
-    from kg.analysis.rules_code import rules_code_key  # it reads the dictionaries' module
-
     return user_cache.kept(
         "legal-forms",
         (rules_code_key(), forms),

@@ -238,7 +238,18 @@ def _margins() -> dict[str, dict[str, float]]:
     and ~190 MB to load, which no question should pay (made in memory where the folder
     cannot be written)."""
     version = metadata.version("wordfreq")
-    return user_cache.kept("freedict", (version, dictionaries_installed()), _measured_margins)
+    key = (version, dictionaries_installed())
+    return user_cache.kept("freedict", key, _measured_margins, _margins_shaped)
+
+
+def _margins_shaped(kept: object) -> bool:
+    """Whether a kept value is `_measured_margins`' shape: margins (numbers) by headword by
+    dictionary code (a kept list ended questions in a TypeError)."""
+    return isinstance(kept, dict) and all(
+        isinstance(margins, dict)
+        and all(type(margin) in (int, float) for margin in margins.values())
+        for margins in kept.values()
+    )
 
 
 def _measured_margins() -> dict[str, dict[str, float]]:
@@ -304,7 +315,9 @@ def _dictionary(code: str) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
         return {}
     stamps = [(path.stat().st_size, path.stat().st_mtime_ns) for path in files]
     key = (code, stamps, _code_digest())
-    kept = user_cache.kept(f"freedict-{code}-entries", key, lambda: _parsed(code))
+    kept = user_cache.kept(
+        f"freedict-{code}-entries", key, lambda: _parsed(code), lambda kept: isinstance(kept, dict)
+    )
     try:
         return {
             str(headword): [(str(written), tuple(map(str, senses))) for written, senses in entries]

