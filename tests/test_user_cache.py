@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.analysis import designations, user_cache
+from kg.analysis import designations, elements, user_cache
 from kg.analysis.scripts import romanize
 
 
@@ -54,19 +54,30 @@ def test_a_folder_that_cannot_be_made_makes_the_value_in_memory(
     assert user_cache.kept("numbers", 1, lambda: [6]) == [6]  # nothing kept: made again
 
 
-@pytest.mark.parametrize("damage", ['"a string"', "[1, 2]", "{}"])
-def test_the_legal_forms_are_romanized_once_and_a_kept_file_of_another_shape_is_not_read(
+@pytest.mark.parametrize("damage", ['"a string"', "[1, 2]", "{}", '["A", 1]'])
+def test_the_weak_words_are_romanized_once_and_a_kept_file_of_another_shape_is_not_read(
     cache_folder: Path, damage: str
 ) -> None:
-    # the Chinese and Korean legal forms loaded pypinyin's tables in every process (~0.6 s)
-    forms = ("有限公司", "유한회사", "GMBH", "S.A.R.L.")
-    wanted = [romanize(form) for form in forms]
-    assert wanted[0] != forms[0] and wanted[1].isascii()
-    assert designations._romanized_forms(forms) == wanted
-    (kept,) = cache_folder.glob("legal-forms-*.json")
+    # the Chinese and Korean weak words and legal forms loaded pypinyin's tables in every
+    # process (~0.4-0.6 s)
+    texts = [row["word"] for row in elements.weak_word_rows()]
+    wanted = [romanize(text) for text in texts]
+    assert "有限公司" in texts and romanize("有限公司") != "有限公司"
+    elements.romanized_weak_words.cache_clear()
+    assert list(elements.romanized_weak_words()) == wanted
+    (kept,) = cache_folder.glob("weak-words-*.json")
     assert json.loads(kept.read_text()) == wanted
     kept.write_text(damage)
-    assert designations._romanized_forms(forms) == wanted
+    elements.romanized_weak_words.cache_clear()
+    assert list(elements.romanized_weak_words()) == wanted
+    assert json.loads(kept.read_text()) == wanted  # kept anew
+
+
+def test_the_legal_forms_are_the_romanized_legal_form_rows() -> None:
+    rows = elements.weak_word_rows()
+    forms = {romanize(row["word"]) for row in rows if row["kind"] == "legal-form"}
+    assert designations.legal_forms()[0] == forms
+    assert {"GONGSI", "INC", "GMBH"} <= forms and "GROUP" not in forms
 
 
 def test_a_file_that_is_no_regular_file_or_too_big_is_not_read(

@@ -23,9 +23,7 @@ from functools import cache, lru_cache
 
 from publicsuffixlist import PublicSuffixList
 
-from kg.analysis import user_cache
-from kg.analysis.elements import distinctive_words, weak_word_rows
-from kg.analysis.rules_code import rules_code_key
+from kg.analysis.elements import distinctive_words, romanized_weak_words, weak_word_rows
 from kg.analysis.scripts import romanize
 from kg.analysis.verbal import verbal_element
 
@@ -61,25 +59,10 @@ def legal_forms() -> tuple[frozenset[str], tuple[str, ...]]:
     >>> {"INC", "GMBH", "SPA"} <= words, attached[:2]
     (True, ('유한책임회사', '有限公司'))
     """
-    forms = [row["word"] for row in weak_word_rows() if row["kind"] == "legal-form"]
-    attached = sorted((f for f in forms if not f.isascii()), key=lambda f: (-len(f), f))
-    return frozenset(_romanized_forms(tuple(forms))), tuple(attached)
-
-
-def _romanized_forms(forms: tuple[str, ...]) -> list[str]:
-    """The `romanize` d forms, kept in the user's cache folder under the rules' code key
-    (`kg.analysis.user_cache`): the Chinese and Korean forms would load pypinyin's phrase tables
-    (~0.6 s) in every process, most of which read Latin marks alone."""
-    return user_cache.kept(
-        "legal-forms",
-        (rules_code_key(), forms),
-        lambda: [romanize(f) for f in forms],
-        lambda kept: (
-            isinstance(kept, list)
-            and len(kept) == len(forms)
-            and all(isinstance(form, str) for form in kept)
-        ),
-    )
+    rows = zip(weak_word_rows(), romanized_weak_words(), strict=True)
+    forms = [(row["word"], word) for row, word in rows if row["kind"] == "legal-form"]
+    attached = sorted((f for f, _ in forms if not f.isascii()), key=lambda f: (-len(f), f))
+    return frozenset(word for _, word in forms), tuple(attached)
 
 
 @cache

@@ -13,6 +13,8 @@ from functools import cache, lru_cache
 
 import regex
 
+from kg.analysis import user_cache
+from kg.analysis.rules_code import rules_code_key
 from kg.analysis.scripts import romanize, words
 from kg.resources import SCHEMA_DIR, data_rows
 
@@ -22,6 +24,7 @@ __all__ = [
     "distinctive_words",
     "element_form",
     "is_weak",
+    "romanized_weak_words",
     "runs",
     "script_elements",
     "short_words",
@@ -59,7 +62,31 @@ def weak_words() -> frozenset[str]:
     >>> {"GROUP", "GMBH", "GONGSI"} <= weak_words()
     True
     """
-    return frozenset(romanize(row["word"]) for row in weak_word_rows())
+    return frozenset(romanized_weak_words())
+
+
+@cache
+def romanized_weak_words() -> tuple[str, ...]:
+    """`romanize` of each row's word of `weak_word_rows`, in their order, kept in the user's
+    cache folder under the rules' code key (`kg.analysis.user_cache`): the words written in
+    Chinese characters, Hangul or kana would load pypinyin's phrase tables (~0.4-0.6 s) in every
+    process, most of which read Latin marks alone.
+
+    >>> len(romanized_weak_words()) == len(weak_word_rows())
+    True
+    """
+    texts = tuple(row["word"] for row in weak_word_rows())
+    kept = user_cache.kept(
+        "weak-words",
+        (rules_code_key(), texts),
+        lambda: [romanize(text) for text in texts],
+        lambda value: (
+            isinstance(value, list)
+            and len(value) == len(texts)
+            and all(isinstance(word, str) for word in value)
+        ),
+    )
+    return tuple(kept)
 
 
 @cache
