@@ -75,7 +75,7 @@ def kg_in_process(
     imports and first-use tables a call), for the many cases of one behaviour; `run_kg`
     stays the test of what the executable itself does (what it prints at exit, what C
     libraries write to descriptor 2, `sys.exit("message")`: not captured here; values a
-    process caches, such as `kg.analysis.user_cache`'s, outlive the call)."""
+    process caches, such as `kg.user_cache`'s, outlive the call)."""
     from kg.cli.main import main
 
     streams = [io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="") for _ in range(2)]
@@ -210,7 +210,7 @@ def pytest_configure(config: pytest.Config) -> None:
     caller (``bench/hardening_summary.py``) is kept."""
     if hasattr(config, "workerinput"):
         return
-    # tmkg keeps values in the user's cache folder (`kg.analysis.user_cache`): the tests' own
+    # tmkg keeps values in the user's cache folder (`kg.user_cache`): the tests' own
     # folder, so that a test with made-up dictionaries never replaces the user's kept files
     # (each name keeps one version), and the tests' `kg` processes share what one made
     os.environ["XDG_CACHE_HOME"] = str(Path(__file__).parent / "artifacts" / "user-cache")

@@ -32,6 +32,10 @@ BASICS = {
     "lazy.py",
     # `python -m kg`: the command line's entry point, kg.cli.main's `main` and nothing else.
     "__main__.py",
+    # Values kept between processes in the user's cache folder, keyed by the code that made
+    # them (the similarity rules' tables, the seed's SHACL report): standard library and
+    # platformdirs only.
+    "user_cache.py",
 }
 
 

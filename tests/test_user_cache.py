@@ -1,4 +1,4 @@
-"""Values kept between processes in the user's cache folder (`kg.analysis.user_cache`): made once,
+"""Values kept between processes in the user's cache folder (`kg.user_cache`): made once,
 read by the next process, made again when the file is damaged or cannot be written."""
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.analysis import designations, elements, user_cache
+from kg import user_cache
+from kg.analysis import designations, elements
 from kg.analysis.scripts import romanize
 
 

@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 
 import regex
 
-from kg.analysis import user_cache
+from kg import user_cache
 from kg.analysis.rules_code import rules_code_key
 from kg.analysis.scripts import romanize, words
 from kg.resources import SCHEMA_DIR, data_rows
@@ -68,7 +68,7 @@ def weak_words() -> frozenset[str]:
 @cache
 def romanized_weak_words() -> tuple[str, ...]:
     """`romanize` of each row's word of `weak_word_rows`, in their order, kept in the user's
-    cache folder under the rules' code key (`kg.analysis.user_cache`): the words written in
+    cache folder under the rules' code key (`kg.user_cache`): the words written in
     Chinese characters, Hangul or kana would load pypinyin's phrase tables (~0.4-0.6 s) in every
     process, most of which read Latin marks alone.
 

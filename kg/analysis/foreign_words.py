@@ -48,7 +48,7 @@ from itertools import islice, product
 from pathlib import Path
 from typing import NamedTuple
 
-from kg.analysis import user_cache
+from kg import user_cache
 from kg.analysis.scripts import words
 
 __all__ = [
@@ -307,7 +307,7 @@ def _dictionary(code: str) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
     """A FreeDict dictionary by folded headword (`kg.analysis.scripts.words`, joined by a
     space): each entry's headword and English equivalents; empty when not installed.
     Parsing it takes ~0.4 s a dictionary, which every process asking about a Latin mark
-    would pay: kept parsed in the user's cache folder (`kg.analysis.user_cache`), under
+    would pay: kept parsed in the user's cache folder (`kg.user_cache`), under
     the dictionary files' sizes and times and the code that parses them (this module and
     `kg.analysis.scripts`)."""
     files = [DICTD_FOLDER / f"freedict-{code}-eng.{suffix}" for suffix in ("index", "dict.dz")]

@@ -51,7 +51,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from kg.analysis import user_cache
+from kg import user_cache
 from kg.analysis.index_workers import IndexWorkerError, IndexWorkers, worker_count
 from kg.analysis.phonetics import PHONETIC_TAGS, phonetic_codes
 from kg.analysis.phonetics import vowels as _vowels  # compare's phonetic rule asks for them
@@ -1102,7 +1102,7 @@ def _same_rules(db: sqlite3.Connection) -> bool | None:
 @cache
 def _rules_fingerprint() -> int:
     """`_probed_rules`, kept in the user's cache folder under `_code_key`
-    (`kg.analysis.user_cache`): the same code answers the probes alike, so a process opening
+    (`kg.user_cache`): the same code answers the probes alike, so a process opening
     a new index (every first `kg load` into a new store) reads the fingerprint instead of
     probing (~1-3 s, 2026-12-07)."""
     return user_cache.kept("rules-fingerprint", _code_key(), _probed_rules, _a_fingerprint)

@@ -31,8 +31,8 @@ from pathlib import Path
 
 import platformdirs
 
-from kg.resources import SCHEMA_DIR
 from kg.store import regular_or_missing
+from kg.user_cache import code_digest
 
 __all__ = [
     "DECODING",
@@ -89,17 +89,10 @@ def _answer_class(module: str, name: str) -> type | None:
 
 @cache
 def code_key() -> int:
-    """A fingerprint of the code and data that build answers: every module of tmkg and
-    every file of its ``schema`` folder (their bytes), and the Python version (how pickles
-    read): any other version of tmkg starts a file of rows afresh."""
-    import kg
-
-    root = Path(kg.__file__).parent
-    digest = hashlib.sha256(sys.version.encode())
-    for path in sorted([*root.rglob("*.py"), *SCHEMA_DIR.rglob("*")]):
-        if path.is_file():
-            digest.update(path.name.encode() + path.read_bytes())
-    return int.from_bytes(digest.digest()[:8], "big") >> 1
+    """A fingerprint of the code and data that build answers (`kg.user_cache.code_digest`:
+    every module of tmkg and every file of its ``schema`` folder, and the Python version, by
+    which pickles read): any other version of tmkg starts a file of rows afresh."""
+    return code_digest()
 
 
 def signature(key: bytes, name: str, data: bytes) -> bytes:

@@ -57,7 +57,7 @@ from itertools import islice, product
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
-from kg.analysis import user_cache
+from kg import user_cache
 from kg.analysis.elements import distinctive_words
 from kg.analysis.foreign_words import foreign_readings
 from kg.analysis.scripts import normalize, whole_han, words

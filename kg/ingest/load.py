@@ -15,7 +15,7 @@ import hashlib
 import io
 import re
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -507,12 +507,20 @@ def _load_files(
     return dataclasses.replace(report, files=report.files[:-1])
 
 
-def load_parsed(store: Store, parsed: Sequence[ParsedFile]) -> LoadReport:
+def load_parsed(
+    store: Store,
+    parsed: Sequence[ParsedFile],
+    *,
+    judged: Callable[[Callable[[], ValidationReport]], ValidationReport] = lambda judge: judge(),
+) -> LoadReport:
     """Validate parsed files against the shapes and the store, then commit them in one
     transaction; raise and write nothing on error (`load_files` after parsing; ``POST /load``).
+    `judged` is given the validation to run and returns its report: a caller that kept the
+    report of the same files in the same state of the store may return that instead
+    (`kg.graph.KnowledgeGraph.load_seed`).
     """
     reached("load:validate")
-    quads, report, merged = _validate_parsed(store, parsed)
+    quads, report, merged = _validate_parsed(store, parsed, judged)
     refuse_reference_quads(quads, ", ".join(file.name for file in parsed))
     report.raise_for_violations()
     reached("load:commit")
@@ -561,14 +569,18 @@ def load_quads(
 
 
 def _validate_parsed(
-    store: Store | None, parsed: Sequence[ParsedFile]
+    store: Store | None,
+    parsed: Sequence[ParsedFile],
+    judged: Callable[[Callable[[], ValidationReport]], ValidationReport] = lambda judge: judge(),
 ) -> tuple[list[ox.Quad], ValidationReport, int]:
     """The parsed files' distinct quads as stored, their SHACL report (messages name each
-    file) and how many quads read were merged into others by the stored forms."""
+    file; `judged` as `load_parsed`'s) and how many quads read were merged into others by the
+    stored forms."""
     read = _unique(quad for file in parsed for quad in file.quads)
     quads = _as_stored(read)
     origins = {quad.subject: file.name for file in parsed for quad in file.quads}
-    return quads, validate_quads(quads, store, origins=origins), len(read) - len(quads)
+    report = judged(lambda: validate_quads(quads, store, origins=origins))
+    return quads, report, len(read) - len(quads)
 
 
 def _unique(quads: Iterable[ox.Quad]) -> list[ox.Quad]:

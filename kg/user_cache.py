@@ -9,7 +9,8 @@ where the folder cannot be read or written the value is made in memory, and a fi
 not a regular file, is larger than `MAX_BYTES`, is not JSON or not of the value's shape is
 made again (and kept anew). A concurrent reader sees none or all of a file (written aside,
 then renamed over). The folder is trusted as the user's own files are: a value kept there is
-taken as what `make` would give.
+taken as what `make` would give. A value is keyed by what makes it: its inputs, and
+`code_digest` for the code that computes it.
 """
 
 from __future__ import annotations
@@ -19,8 +20,11 @@ import hashlib
 import json
 import os
 import re
+import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from functools import cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +32,31 @@ import platformdirs
 
 MAX_BYTES = 64 * 1024 * 1024
 """The largest kept file read (the parsed dictionaries are ~0.4 MB each)."""
+
+
+@cache
+def code_digest(libraries: Iterable[str] = (), *more: str) -> int:
+    """A digest (a non-negative int below 2**56) of what tmkg's answers are made of: its
+    sources (every ``.py`` of the ``kg`` package) and its ``schema/`` data, by name and bytes,
+    Python's version (its Unicode tables, how pickles read), the installed versions of the
+    distributions `libraries` names (``"absent"`` for one not installed) and the strings
+    `more`. Reading the files takes ~10-40 ms; `libraries` must be hashable (a tuple).
+    Raises nothing but what reading tmkg's own files raises."""
+    from kg.resources import SCHEMA_DIR
+
+    digest = hashlib.sha256(sys.version.encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted([*package.rglob("*.py"), *SCHEMA_DIR.rglob("*")]):
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for name in libraries:
+        try:
+            digest.update(f"{name}=={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name} absent".encode())
+    for text in more:
+        digest.update(b"\0" + text.encode())
+    return int.from_bytes(digest.digest()[:7], "big")
 
 
 def folder() -> Path:
