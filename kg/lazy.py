@@ -2,13 +2,21 @@
 
 `kg` commands start in a fresh process each time, and importing every library a command
 might need costs more than most answers: networkx (~0.2-0.5 s) is needed only by paths,
-reports and exports. `lazy_module` follows the recipe of the Python documentation
-(`importlib.util.LazyLoader`, "Implementing lazy imports"): the module object exists at
-once, and its code runs on the first attribute looked up.
+reports and exports. `lazy_module` gives a stand-in module object at once; the first
+attribute looked up on it imports the module with `importlib.import_module` and reads from
+it.
+
+Not the Python documentation's recipe (`importlib.util.LazyLoader`): before Python 3.12.3 its
+module turns into a plain module before its code has run, so a second thread using it
+meanwhile finds its names missing (CPython gh-114763; a server's GraphQL threads asking about
+the first Chinese party name at once got "module 'pypinyin' has no attribute 'lazy_pinyin'").
+`import_module` holds the import system's lock of that module while its code runs: a second
+thread waits for it, then reads the whole module.
 """
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import sys
 from types import ModuleType
@@ -16,8 +24,18 @@ from types import ModuleType
 __all__ = ["lazy_module"]
 
 
+class _LazyModule(ModuleType):
+    """Stands for the module of its name until an attribute is looked up on it."""
+
+    def __getattr__(self, attribute: str) -> object:  # only names not copied yet
+        module = importlib.import_module(self.__name__)  # waits for another thread's import
+        self.__dict__.update(module.__dict__)  # later lookups are plain attribute reads
+        return getattr(module, attribute)
+
+
 def lazy_module(name: str) -> ModuleType:
-    """The module `name`, loaded on first use (at once if it is already imported).
+    """The module `name`, loaded on first use (at once if it is already imported); safe to
+    use from several threads.
 
     Raises ModuleNotFoundError, as ``import`` does, when there is no such module.
 
@@ -27,12 +45,6 @@ def lazy_module(name: str) -> ModuleType:
     """
     if name in sys.modules:
         return sys.modules[name]
-    spec = importlib.util.find_spec(name)
-    if spec is None or spec.loader is None:
+    if importlib.util.find_spec(name) is None:
         raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-    loader = importlib.util.LazyLoader(spec.loader)
-    spec.loader = loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    loader.exec_module(module)
-    return module
+    return _LazyModule(name)
