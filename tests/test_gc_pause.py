@@ -1,6 +1,7 @@
 """The facts of a state of the store are frozen out of the cyclic collector's walks after the
-state's first question, and thawed when the next state's are made (`kg.analysis.gc_pause`):
-no question pays for a collection walking a register's facts."""
+state's first question, and thawed when a later state's are made once the frozen set has grown
+by `THAW_GROWTH` (`kg.analysis.gc_pause`): no question pays for a collection walking a
+register's facts, nor each new state for one walking the whole process."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from kg import KnowledgeGraph, Settings
+from kg.analysis.gc_pause import THAW_GROWTH
 from kg.analysis.service import Analyst
 
 
@@ -39,13 +41,20 @@ def test_the_first_question_of_a_state_freezes_its_facts(
     analyst.who_else_uses("AWS")  # later questions freeze what they added, no more
     assert gc.get_freeze_count() >= frozen
     graph.changed()
-    assert analyst.facts is not None  # the next state's facts: the old thawed
-    assert gc.get_freeze_count() == 0
+    assert analyst.facts is not None  # the next state's facts: nothing grew, nothing thawed
+    assert gc.get_freeze_count() > frozen // 2  # (the old facts freed: a little less)
     analyst.conflicts(top=1)
     assert gc.get_freeze_count() > 0
 
 
-def test_a_cycle_among_old_facts_is_collected_after_the_thaw(
+def _grown(analyst: Analyst) -> list[list[int]]:
+    """Objects enough to grow the frozen set past `THAW_GROWTH`, frozen by a question."""
+    grown = [[n] for n in range(int(gc.get_freeze_count() * (THAW_GROWTH - 1)) + 1000)]
+    analyst.who_else_uses("AWS")
+    return grown
+
+
+def test_a_cycle_among_old_facts_is_collected_once_the_frozen_set_has_grown(
     graph: KnowledgeGraph, thawed: None
 ) -> None:
     import weakref
@@ -64,9 +73,38 @@ def test_a_cycle_among_old_facts_is_collected_after_the_thaw(
     analyst.who_else_uses("AWS")  # frozen with the facts
     del facts
     graph.changed()
-    assert analyst.facts is not None  # thawed: the old facts (and the cycle) are garbage now
+    assert analyst.facts is not None  # the old facts are gone, their cycle waits (frozen)
+    gc.collect()
+    assert gone() is not None
+    frozen = gc.get_freeze_count()
+    grown = _grown(analyst)
+    assert gc.get_freeze_count() > THAW_GROWTH * frozen
+    graph.changed()
+    assert analyst.facts is not None  # grown: thawed, the cycle is garbage like any other
+    assert gc.get_freeze_count() == 0
     gc.collect()
     assert gone() is None
+    analyst.who_else_uses("AWS")
+    assert gc.get_freeze_count() > len(grown)  # frozen again, measured anew
+    graph.changed()
+    assert analyst.facts is not None and gc.get_freeze_count() > 0
+
+
+def test_objects_frozen_and_dropped_are_freed_at_once(graph: KnowledgeGraph, thawed: None) -> None:
+    """Reference counting frees a frozen object nothing refers to: only cycles wait."""
+    import weakref
+
+    class Node:
+        pass
+
+    analyst = Analyst(graph)
+    graph.changed()
+    held = Node()
+    gone = weakref.ref(held)
+    analyst.who_else_uses("AWS")  # frozen
+    frozen = gc.get_freeze_count()
+    del held
+    assert gone() is None and gc.get_freeze_count() < frozen
 
 
 def test_garbage_a_question_leaves_is_collected_not_frozen(

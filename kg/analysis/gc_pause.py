@@ -12,9 +12,15 @@ Between questions the facts of the store's state (`FactBase`: marks, identities,
 read) stay alive, and each collection of the oldest generation walks them all: at 20,000
 synthetic marks one `who_else_uses` in ~70 paid 200-350 ms for it (against a p50 of ~1 ms),
 at 100,000 ~700 ms. After the first question of a state has read them, they are frozen
-(`gc.freeze`: collections skip them; `settle_long_lived`) and thawed when the next state's
-facts are made (`thaw_long_lived`: cycles among the old ones are collected then); after
-each `who_else_uses`, what it added is collected and frozen too (`settle_long_lived`).
+(`gc.freeze`: collections skip them; `settle_long_lived`); after each `who_else_uses`, what
+it added is collected and frozen too (`settle_long_lived`). A frozen object is still freed
+the moment nothing refers to it (reference counting): only cycles among dropped objects wait
+for a collection. The facts hold few (the seed's states: none; ~20 objects kept a state), so
+when the next state's facts are made (`thaw_long_lived`) the frozen objects go back to the
+oldest generation, to be walked and their cycles collected, only once the frozen set has
+grown by `THAW_GROWTH` since that last happened: a collection of everything walks every
+object of the process (~0.09 s in a `kg` command, ~270,000 objects; 0.2-0.5 s in a test
+process), and doing it at every state cost ~9% of the test suite's time (py-spy, 2026-12-07).
 """
 
 from __future__ import annotations
@@ -24,21 +30,29 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["collector_paused", "settle_long_lived", "thaw_long_lived"]
+__all__ = ["THAW_GROWTH", "collector_paused", "settle_long_lived", "thaw_long_lived"]
+
+THAW_GROWTH = 1.25
+"""How much the frozen set may grow (a factor) before a new state's facts thaw it: cycles
+among dropped facts wait at most until then."""
 
 _lock = threading.Lock()
 _pauses = 0
 _was_enabled = False
 _to_settle = False
+_frozen_at_thaw: int | None = None  # frozen objects after the freeze that followed a thaw
 
 
 def thaw_long_lived() -> None:
-    """New facts are being made: what was frozen goes back to the oldest generation (its
-    cycles collected as usual) and the next `settle_long_lived` freezes again."""
-    global _to_settle
+    """New facts are being made: the next `settle_long_lived` freezes again. The first time,
+    and whenever the frozen set has grown by `THAW_GROWTH` since the last thaw, what was
+    frozen goes back to the oldest generation first (its cycles collected as usual)."""
+    global _to_settle, _frozen_at_thaw
     with _lock:
-        gc.unfreeze()
         _to_settle = True
+        if _frozen_at_thaw is None or gc.get_freeze_count() > THAW_GROWTH * _frozen_at_thaw:
+            gc.unfreeze()
+            _frozen_at_thaw = None  # measured at the next freeze
 
 
 def settle_long_lived(*, collect: bool = False) -> None:
@@ -51,15 +65,16 @@ def settle_long_lived(*, collect: bool = False) -> None:
     ms, 14 in 200 questions (slowest 289 ms; 116 ms collecting after each, p50 15.2 -> 14.0
     ms; 200 questions on a 1M synthetic store, 2026-12-04, docs/performance.md). Not while
     a search has the collector paused (it would walk and freeze that search's objects)."""
-    global _to_settle
+    global _to_settle, _frozen_at_thaw
     with _lock:
         if collect and _pauses == 0:
             gc.collect()
-            gc.freeze()
-            _to_settle = False
-        elif _to_settle:
-            gc.freeze()
-            _to_settle = False
+        elif not _to_settle:
+            return
+        gc.freeze()
+        _to_settle = False
+        if _frozen_at_thaw is None:
+            _frozen_at_thaw = gc.get_freeze_count()
 
 
 @contextmanager
