@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from kg import KnowledgeGraph, Settings
+from tests.http_support import http_get
 from tests.virtuoso import virtuoso  # noqa: F401 (a session fixture: a private Virtuoso server)
 
 DATA = Path(__file__).parent / "data"
@@ -177,7 +178,7 @@ class ServerProcess:
             if self.process.poll() is not None:
                 raise AssertionError(f"kg serve exited: {self.process.communicate()[1]}")
             try:
-                if httpx.get(self.url + "/health", timeout=1.0).status_code == 200:
+                if http_get(self.url + "/health", timeout=1.0).status_code == 200:
                     return self
             except httpx.TransportError:
                 time.sleep(0.1)

@@ -7,10 +7,10 @@ import threading
 import time
 from typing import Any
 
-import httpx
 import uvicorn
 
 from tests.conftest import free_port
+from tests.http_support import http_post
 from tests.sparql_support import SparqlServer
 
 __all__ = ["GraphQLServer", "ThreadedServer", "post"]
@@ -61,6 +61,6 @@ def post(
     url: str, query: str, variables: dict[str, Any] | None = None, timeout: float = 60
 ) -> dict[str, Any]:
     """POST a GraphQL request; the decoded answer (``data``, ``errors``)."""
-    response = httpx.post(url, json={"query": query, "variables": variables or {}}, timeout=timeout)
+    response = http_post(url, json={"query": query, "variables": variables or {}}, timeout=timeout)
     assert response.status_code == 200, response.text
     return response.json()

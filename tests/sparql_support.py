@@ -20,12 +20,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from xml.dom.minidom import Document
 
-import httpx
 import pyoxigraph as ox
 
 from kg import KnowledgeGraph, Settings
 from kg.sparql.service import SparqlService
 from tests.conftest import KG, ServerProcess, free_port
+from tests.http_support import http_post
 
 EXPECTED = Path(__file__).parent / "expected" / "queries"
 
@@ -68,7 +68,7 @@ class SparqlServer(ServerProcess):
 
     def select(self, query: str) -> list[dict]:
         """The JSON bindings of a SELECT query POSTed as a form; fails the test unless 200."""
-        response = httpx.post(
+        response = http_post(
             self.endpoint,
             data={"query": query},
             headers={"Accept": "application/sparql-results+json"},

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import httpx
 import pytest
 from gql import Client, GraphQLRequest, gql
 from gql.transport.exceptions import TransportQueryError
@@ -14,6 +13,7 @@ from gql.transport.httpx import HTTPXTransport
 from kg.analysis.service import Analyst
 from kg.api.graphql.playground import example_queries
 from tests.graphql_support import GraphQLServer, post
+from tests.http_support import http_get, http_post
 
 ID = "https://w3id.org/tmkg/id/"
 WHO = """query($mark: String!, $niceClass: Int, $jurisdiction: String, $excluding: String,
@@ -237,21 +237,21 @@ def test_timeline_and_contradictions(server: GraphQLServer) -> None:
 
 
 def test_get_with_a_query_parameter(server: GraphQLServer) -> None:
-    response = httpx.get(
+    response = http_get(
         server.graphql, params={"query": '{ party(name: "NWCD") { name } }'}, timeout=30
     )
     assert response.json()["data"]["party"]["name"].startswith("Ningxia Western Cloud")
 
 
 def test_a_browser_gets_the_offline_playground(server: GraphQLServer) -> None:
-    page = httpx.get(server.graphql, headers={"Accept": "text/html"}, timeout=30)
+    page = http_get(server.graphql, headers={"Accept": "text/html"}, timeout=30)
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
     assert "/graphql/static/graphiql.min.js" in page.text
     assert "unpkg" not in page.text and "cdn" not in page.text.lower()
     for name in ("graphiql.min.js", "graphiql.min.css", "react.production.min.js"):
-        asset = httpx.get(f"{server.url}/graphql/static/{name}", timeout=30)
+        asset = http_get(f"{server.url}/graphql/static/{name}", timeout=30)
         assert asset.status_code == 200 and len(asset.content) > 1000
-    assert httpx.get(f"{server.url}/graphql/static/package.json").status_code == 404
+    assert http_get(f"{server.url}/graphql/static/package.json").status_code == 404
 
 
 UPDATE = """INSERT DATA { GRAPH <https://example.org/graph/zephyr> {
@@ -269,7 +269,7 @@ def test_answers_follow_a_sparql_update() -> None:
         before = post(server.graphql, "{ conflicts { totalCount } }")["data"]["conflicts"]
         missing = post(server.graphql, '{ mark(text: "ZEPHYRQ") { id } }')
         assert missing["errors"][0]["extensions"]["code"] == "NOT_FOUND"
-        response = httpx.post(
+        response = http_post(
             server.url + "/sparql",
             content=UPDATE.encode(),
             headers={

@@ -9,7 +9,6 @@ import threading
 import time
 from typing import Any
 
-import httpx
 import pytest
 from graphql import get_introspection_query, parse
 
@@ -21,6 +20,7 @@ from kg.api.graphql.runner import AnalysisRunner
 from kg.api.graphql.schema import build_schema, schema
 from kg.api.graphql.view import GraphQLView
 from tests.graphql_support import GraphQLServer, ThreadedServer, post
+from tests.http_support import http_get
 
 DEEP = '{ case(id: "aws-cn-2018") { courts { registrations { mark { text } } } } }'  # depth 4
 
@@ -117,7 +117,7 @@ def test_kg_serve_flags_set_the_limits_and_the_server_keeps_serving() -> None:
         assert costly["errors"][0]["extensions"]["code"] == "QUERY_TOO_COSTLY"
         fine = post(server.graphql, '{ party(name: "Amazon") { name } }')
         assert fine == {"data": {"party": {"name": "Amazon.com Inc."}}}
-        assert httpx.get(server.url + "/health", timeout=10).status_code == 200
+        assert http_get(server.url + "/health", timeout=10).status_code == 200
 
 
 def _graphql_view(app: Any) -> GraphQLView:

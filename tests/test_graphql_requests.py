@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from tests.graphql_support import GraphQLServer
+from tests.http_support import http_get, http_post
 
 TWO = "query A { __typename } query B { __schema { queryType { name } } }"
 
@@ -43,9 +44,7 @@ def _errors(response: httpx.Response) -> list[dict]:
 def test_a_json_body_that_is_not_an_object_is_400(
     server: GraphQLServer, body: bytes, kind: str
 ) -> None:
-    response = httpx.post(
-        server.graphql, content=body, headers={"Content-Type": "application/json"}
-    )
+    response = http_post(server.graphql, content=body, headers={"Content-Type": "application/json"})
     [error] = _errors(response)
     assert "JSON object" in error["message"] and kind in error["message"]
 
@@ -60,12 +59,12 @@ def test_a_json_body_that_is_not_an_object_is_400(
     ],
 )
 def test_several_operations_without_a_name_are_an_error(server: GraphQLServer, body: dict) -> None:
-    [error] = _errors(httpx.post(server.graphql, json=body))
+    [error] = _errors(http_post(server.graphql, json=body))
     assert "operationName" in error["message"]
 
 
 def test_several_operations_by_get_without_a_name_are_an_error(server: GraphQLServer) -> None:
-    [error] = _errors(httpx.get(server.graphql, params={"query": TWO}))
+    [error] = _errors(http_get(server.graphql, params={"query": TWO}))
     assert "operationName" in error["message"]
 
 
@@ -81,7 +80,7 @@ def test_several_operations_by_get_without_a_name_are_an_error(server: GraphQLSe
 def test_an_unknown_operation_name_is_a_json_error(
     server: GraphQLServer, query: str, name: str
 ) -> None:
-    [error] = _errors(httpx.post(server.graphql, json={"query": query, "operationName": name}))
+    [error] = _errors(http_post(server.graphql, json={"query": query, "operationName": name}))
     assert repr(name) in error["message"] or f'"{name}"' in error["message"]
 
 
@@ -98,7 +97,7 @@ def test_an_unknown_operation_name_is_a_json_error(
 def test_other_bad_requests_answer_json_too(
     server: GraphQLServer, body: bytes, content_type: str
 ) -> None:
-    _errors(httpx.post(server.graphql, content=body, headers={"Content-Type": content_type}))
+    _errors(http_post(server.graphql, content=body, headers={"Content-Type": content_type}))
 
 
 @pytest.mark.parametrize(
@@ -113,6 +112,6 @@ def test_other_bad_requests_answer_json_too(
 def test_the_named_or_only_operation_runs(
     server: GraphQLServer, body: dict, expected: dict
 ) -> None:
-    response = httpx.post(server.graphql, json=body)
+    response = http_post(server.graphql, json=body)
     assert response.status_code == 200, response.text
     assert response.json() == {"data": expected}

@@ -14,6 +14,7 @@ import pytest
 
 from tests.conftest import run_kg
 from tests.hardening_support import record
+from tests.http_support import http_get, http_post
 from tests.sparql_support import SparqlServer
 
 ORIGIN = "https://notebook.example"
@@ -52,16 +53,16 @@ def guarded(token_file: tuple[Path, str]) -> Iterator[SparqlServer]:
 def _writes(server: SparqlServer, token: str | None) -> dict[str, httpx.Response]:
     auth = {"Authorization": f"Bearer {token}"} if token else {}
     return {
-        "update": httpx.post(
+        "update": http_post(
             server.endpoint,
             content="INSERT DATA { GRAPH <https://example.org/g> { <https://example.org/s> "
             "<https://schema.org/name> 'x' } }",
             headers={"Content-Type": "application/sparql-update", **auth},
         ),
-        "load": httpx.post(
+        "load": http_post(
             server.url + "/load", content=TURTLE, headers={"Content-Type": "text/turtle", **auth}
         ),
-        "mutation": httpx.post(
+        "mutation": http_post(
             server.url + "/graphql", json={"query": 'mutation { addMark(text: "X") }'}, headers=auth
         ),
     }
@@ -105,9 +106,9 @@ def test_the_token_never_appears_in_the_output(token_file: tuple[Path, str]) -> 
     try:
         _writes(server, token)
         _writes(server, token + "-wrong")
-        httpx.get(server.endpoint, headers={"Accept": "text/turtle"})
-        httpx.get(server.url + "/health")
-        httpx.post(
+        http_get(server.endpoint, headers={"Accept": "text/turtle"})
+        http_get(server.url + "/health")
+        http_post(
             server.url + "/load?graph=bad%20iri",
             content=TURTLE,
             headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {token}"},
@@ -154,16 +155,16 @@ def test_every_endpoint_has_a_size_limit(
     _, token = token_file
     headers = {"Authorization": f"Bearer {token}"}
     if method == "GET":
-        answer = httpx.get(guarded.url + path + "x" * size)
+        answer = http_get(guarded.url + path + "x" * size)
     else:
         content_type = {"/graphql": "application/json", "/sparql": "application/sparql-query"}
         headers["Content-Type"] = content_type.get(path, "text/turtle")
-        answer = httpx.post(guarded.url + path, content=b" " * size, headers=headers)
+        answer = http_post(guarded.url + path, content=b" " * size, headers=headers)
     expected = answer.status_code == status
     record("input", surface="access", name=f"{size} bytes to {method} {path}", expected=expected)
     assert answer.status_code == status, answer.text
     assert "longer than" in answer.text or "larger than" in answer.text
-    assert httpx.get(guarded.url + "/health").status_code == 200
+    assert http_get(guarded.url + "/health").status_code == 200
 
 
 def test_cors_only_for_named_origins(read_only: SparqlServer, guarded: SparqlServer) -> None:
@@ -186,14 +187,14 @@ def test_cors_only_for_named_origins(read_only: SparqlServer, guarded: SparqlSer
         allowed = preflight(guarded, path, ORIGIN)
         assert allowed.headers["access-control-allow-origin"] == ORIGIN
         assert "authorization" in allowed.headers["access-control-allow-headers"].lower()
-    simple = httpx.post(
+    simple = http_post(
         guarded.url + "/graphql", json={"query": "{ __typename }"}, headers={"Origin": ORIGIN}
     )
     assert simple.headers["access-control-allow-origin"] == ORIGIN
-    other = httpx.post(guarded.url + "/graphql", json={"query": "{ __typename }"},
+    other = http_post(guarded.url + "/graphql", json={"query": "{ __typename }"},
                        headers={"Origin": "https://evil.example"})  # fmt: skip
     assert "access-control-allow-origin" not in other.headers
-    default = httpx.post(
+    default = http_post(
         read_only.url + "/graphql", json={"query": "{ __typename }"}, headers={"Origin": ORIGIN}
     )
     assert "access-control-allow-origin" not in default.headers

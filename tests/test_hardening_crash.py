@@ -33,6 +33,7 @@ from kg.registries.synth import generate
 from kg.store.oxigraph import BULK_MIN_QUADS, OxigraphStore
 from tests.conftest import KG
 from tests.hardening_support import record
+from tests.http_support import http_post
 from tests.sparql_support import SparqlServer
 
 TOKEN = "crash-test-token"
@@ -289,7 +290,7 @@ def test_a_server_killed_during_an_update_applies_none_or_all_of_it(
         server,
         trace,
         "update:start",
-        lambda: httpx.post(
+        lambda: http_post(
             server.endpoint,
             content=update,
             headers={
@@ -324,7 +325,7 @@ def test_a_server_killed_during_a_post_load_applies_none_or_all_of_it(
         server,
         trace,
         "load:commit",
-        lambda: httpx.post(
+        lambda: http_post(
             server.url + "/load",
             content=registry.path.read_bytes(),
             headers={"Content-Type": "application/n-quads", "Authorization": f"Bearer {TOKEN}"},

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from kg import KnowledgeGraph, NotFound, ParseError, Settings, ValidationError
@@ -22,6 +21,7 @@ from kg.store.oxigraph import OxigraphStore
 from tests.conftest import run_kg
 from tests.hardening_corpus import PREFIXES, REGISTRATION, BadFile, bad_files
 from tests.hardening_support import Canary, raw_http, record
+from tests.http_support import http_get, http_post, http_request
 from tests.sparql_support import SparqlServer
 
 CANARY_PLACEHOLDER = "http://127.0.0.1:1"
@@ -70,7 +70,7 @@ class Served:
 
     def count(self) -> tuple[int, int]:
         """Quads in named graphs, and triples the union default graph holds (a bag)."""
-        answer = httpx.post(
+        answer = http_post(
             self.server.endpoint,
             data={
                 "query": "SELECT ?n ?u WHERE { { SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g "
@@ -220,7 +220,7 @@ def test_post_load_refuses_bad_body_and_changes_nothing(
     name: str, corpus: dict[str, BadFile], served: Served, canary: Canary
 ) -> None:
     bad = corpus[name]
-    answer = httpx.post(
+    answer = http_post(
         served.server.url + "/load",
         content=bad.data,
         headers={"Content-Type": bad.content_type, "Authorization": f"Bearer {served.token}"},
@@ -663,7 +663,7 @@ def test_hostile_request_gets_a_clear_error_and_changes_nothing(
     if request.token:
         headers["Authorization"] = f"Bearer {served.token}"
     started = time.monotonic()
-    answer = httpx.request(
+    answer = http_request(
         request.method,
         served.server.url + request.path,
         params=request.params,
@@ -738,7 +738,7 @@ def test_public_service_is_refused_before_any_lookup_or_connection(
 def test_zz_the_served_store_is_exactly_as_it_was(served: Served, canary: Canary) -> None:
     """After every input above: the server still answers, then, stopped, its store holds
     exactly the quads it held before the first input."""
-    assert httpx.get(served.server.url + "/health", timeout=10).status_code == 200
+    assert http_get(served.server.url + "/health", timeout=10).status_code == 200
     output = served.stop()
     assert _quads(served.store) == served.before
     assert canary.hits == []

@@ -9,11 +9,10 @@ import re
 from html import unescape
 from urllib.parse import parse_qs
 
-import httpx
-
 from kg.api.graphql.playground import ASSETS
 from tests.browser_support import ARTIFACTS, offline_page, require
 from tests.graphql_support import GraphQLServer, post
+from tests.http_support import http_get
 
 _EDITOR_TEXT = "(selector) => document.querySelector(selector).CodeMirror.getValue()"
 
@@ -30,7 +29,7 @@ def _questions(page: str) -> list[tuple[str, str, dict]]:
 
 def test_the_landing_page_links_every_part_and_its_questions_answer() -> None:
     with GraphQLServer("--memory") as server:
-        page = httpx.get(server.url + "/", timeout=30).text
+        page = http_get(server.url + "/", timeout=30).text
         for link in ('href="/graphql"', 'href="/sparql"', 'href="/report?mark=', 'href="/id/'):
             assert link in page, link
         assert "aws-trademark-article" in page  # the graphs, in a details block
@@ -42,7 +41,7 @@ def test_the_landing_page_links_every_part_and_its_questions_answer() -> None:
             assert not answer.get("errors"), (label, answer)
             assert any(answer["data"].values()), label  # each example finds something
         for path in re.findall(r'href="(/(?:report|id)/?[^"#]*)"', page):
-            assert httpx.get(server.url + unescape(path), timeout=120).status_code == 200, path
+            assert http_get(server.url + unescape(path), timeout=120).status_code == 200, path
 
 
 def test_an_example_question_opens_in_graphiql() -> None:

@@ -12,6 +12,7 @@ from kg import Analyst, KnowledgeGraph, Settings
 from kg.analysis.mark_index import MarkIndex
 from kg.analysis.similarity import compare
 from tests.conftest import DATA
+from tests.http_support import http_post
 
 
 def test_index_persists_beside_the_store_and_only_new_marks_are_keyed(store_path: Path) -> None:
@@ -386,7 +387,6 @@ def test_a_read_only_command_runs_again_when_a_compaction_deletes_files_under_it
 def test_post_load_keys_and_compares_the_new_marks_in_the_index(store_path: Path) -> None:
     # as kg load does: after POST /load the index beside the store holds the new marks, all
     # compared, so a read-only command beside the server reads it as it is (no private keying)
-    import httpx
 
     from tests.sparql_support import SparqlServer
     from tests.traffic import batch_turtle
@@ -394,7 +394,7 @@ def test_post_load_keys_and_compares_the_new_marks_in_the_index(store_path: Path
     with KnowledgeGraph.open(Settings(store_path=store_path)) as graph:
         graph.load_seed()
     with SparqlServer("--store", store_path, env={"KG_UPDATE_TOKEN": "t0ken"}) as server:
-        answer = httpx.post(
+        answer = http_post(
             server.url + "/load",
             content=batch_turtle(7),
             headers={"Content-Type": "application/trig", "Authorization": "Bearer t0ken"},

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 import kg
@@ -16,6 +15,7 @@ from kg import KnowledgeGraph, Settings
 from kg.api.app import create_app
 from tests.conftest import DATA, run_kg
 from tests.graphql_support import ThreadedServer
+from tests.http_support import http_get
 
 FIXTURE = DATA / "mark-life.trig"
 ABANDONED_OWNER = "GRUPPO LA PERLA S.P.A."
@@ -86,14 +86,14 @@ def test_report_endpoint_as_of(graph: KnowledgeGraph) -> None:
     with ThreadedServer(create_app(graph, Settings(memory=True))) as server:
         url = f"{server.url}/report"
         base = {"mark": "GRIGIO PERLA", "format": "md"}
-        old = httpx.get(url, params={**base, "as_of": "1995"}, timeout=120)
+        old = http_get(url, params={**base, "as_of": "1995"}, timeout=120)
         assert old.status_code == 200 and _holder_rows(old.text)
-        now = httpx.get(url, params=base, timeout=120)
+        now = http_get(url, params=base, timeout=120)
         assert now.status_code == 200 and not _holder_rows(now.text)
-        lapsed = httpx.get(url, params={**base, "include_lapsed": "1"}, timeout=120)
+        lapsed = http_get(url, params={**base, "include_lapsed": "1"}, timeout=120)
         assert "lapsed 2001-09-20" in _holder_rows(lapsed.text)[0]
         for bad in ({"as_of": "soon"}, {"include_lapsed": "maybe"}):
-            answer = httpx.get(url, params={**base, **bad}, timeout=120)
+            answer = http_get(url, params={**base, **bad}, timeout=120)
             assert answer.status_code == 400, answer.text
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-import httpx
 import lxml.html
 import pyoxigraph as ox
 import pytest
@@ -28,6 +27,7 @@ from kg.report.document import build_report
 from kg.report.watch import render_watch_html, watch_sections
 from tests.browser_support import offline_page
 from tests.graphql_support import ThreadedServer
+from tests.http_support import http_get
 
 ARABIC = "شركة أمازون"
 """Amazon's name, in Arabic."""
@@ -272,7 +272,7 @@ def server(graph: KnowledgeGraph) -> Iterator[ThreadedServer]:
 
 
 def _get(server: ThreadedServer, path: str) -> str:
-    answer = httpx.get(server.url + path, headers={"Accept": BROWSER}, timeout=60)
+    answer = http_get(server.url + path, headers={"Accept": BROWSER}, timeout=60)
     assert answer.status_code == 200, path
     assert answer.headers["content-type"].startswith("text/html"), path
     return answer.text

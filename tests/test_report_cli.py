@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.conftest import ServerProcess, run_kg
+from tests.http_support import http_get
 from tests.test_report_document import assert_self_contained
 
 
@@ -57,7 +57,7 @@ def server():
     ],
 )
 def test_report_endpoint(server: ServerProcess, query: str, kind: str, expected: str) -> None:
-    response = httpx.get(f"{server.url}/report?{query}", timeout=60)
+    response = http_get(f"{server.url}/report?{query}", timeout=60)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith(kind)
     assert response.headers["content-disposition"].startswith('inline; filename="report-')
@@ -67,7 +67,7 @@ def test_report_endpoint(server: ServerProcess, query: str, kind: str, expected:
 
 
 def test_report_endpoint_download_and_errors(server: ServerProcess) -> None:
-    download = httpx.get(f"{server.url}/report?party=Amazon&format=md&download=1", timeout=60)
+    download = http_get(f"{server.url}/report?party=Amazon&format=md&download=1", timeout=60)
     assert download.headers["content-disposition"] == 'attachment; filename="report-amazon.md"'
     for query, status, message in (
         ("party=Nobody%20Inc", 404, "no party named 'Nobody Inc'"),
@@ -83,6 +83,6 @@ def test_report_endpoint_download_and_errors(server: ServerProcess) -> None:
         ("mark=AC%FFME", 400, "the query string is not UTF-8 (byte 0xFF after 'mark=AC')"),
         ("party=%C3", 400, "the query string is not UTF-8 (byte 0xC3"),
     ):
-        response = httpx.get(f"{server.url}/report?{query}", timeout=60)
+        response = http_get(f"{server.url}/report?{query}", timeout=60)
         assert response.status_code == status, (query, response.text)
         assert message in response.text, (query, response.text)

@@ -10,7 +10,6 @@ import re
 from html import unescape
 from urllib.parse import parse_qs
 
-import httpx
 import pytest
 
 import kg
@@ -19,6 +18,7 @@ from kg.api.graphql.playground import ASSETS
 from kg.report.questions import saved_query
 from tests.browser_support import offline_page, require
 from tests.graphql_support import GraphQLServer, post
+from tests.http_support import http_get, http_post
 
 REPORTS = (
     {"mark": "AWS", "jurisdiction": "CN", "class": "42"},
@@ -42,7 +42,7 @@ def server():
 
 @pytest.mark.parametrize("params", REPORTS, ids=lambda p: next(iter(p)))
 def test_every_link_of_a_served_report_answers(server: GraphQLServer, params: dict) -> None:
-    page = httpx.get(server.url + "/report", params=params, timeout=180)
+    page = http_get(server.url + "/report", params=params, timeout=180)
     assert page.status_code == 200, page.text
     links = _links(page.text)
     assert any(path == "/graphql" for path, _ in links)
@@ -60,7 +60,7 @@ def test_every_link_of_a_served_report_answers(server: GraphQLServer, params: di
                 everyone = post(server.graphql, query, {**variables, "party": None})["data"]
                 assert named["totalCount"] < everyone["conflicts"]["totalCount"]
         else:
-            answer = httpx.post(
+            answer = http_post(
                 server.url + "/sparql",
                 data={"query": query},
                 headers={"Accept": "application/sparql-results+json"},

@@ -23,6 +23,7 @@ from kg.analysis.resolution import (
 )
 from kg.analysis.service import Analyst
 from tests.conftest import run_kg
+from tests.http_support import http_post
 
 DATA = Path(__file__).parent / "data"
 NIKE_NAMES = {"Nike, Inc", "NIKE INC", "Nike Incorporated", "ＮＩＫＥ，ＩＮＣ．"}
@@ -126,7 +127,6 @@ def test_cli_links_on_import_and_lists_candidates(tmp_path: Path) -> None:
 
 def test_post_load_links_an_owner_to_the_party_already_in_the_graph() -> None:
     """POST /load resolves parties as kg load does: over real HTTP, with the update token."""
-    import httpx
 
     from kg.api.app import create_app
     from tests.graphql_support import ThreadedServer
@@ -138,10 +138,10 @@ def test_post_load_links_an_owner_to_the_party_already_in_the_graph() -> None:
         with ThreadedServer(create_app(graph, settings)) as server:
             headers = {"Authorization": "Bearer t0ken", "Content-Type": "application/trig"}
             body = (DATA / "party-names.trig").read_bytes()
-            answer = httpx.post(f"{server.url}/load", content=body, headers=headers, timeout=60)
+            answer = http_post(f"{server.url}/load", content=body, headers=headers, timeout=60)
             assert answer.status_code == 200, answer.text
             assert answer.json()["parties_resolved"] >= 4  # Nike x4 and Huawei x2, at least
-            again = httpx.post(f"{server.url}/load", content=body, headers=headers, timeout=60)
+            again = http_post(f"{server.url}/load", content=body, headers=headers, timeout=60)
             assert again.json()["quads_added"] == 0 and again.json()["parties_resolved"] == 0
         nike = Analyst(graph).find_party("NIKE INC")
         assert {"Nike, Inc", "Nike Incorporated"} <= {nike.name, *nike.aliases}

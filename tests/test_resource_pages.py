@@ -16,6 +16,7 @@ from kg.api.query_page import YASGUI_DIR
 from tests.browser_support import ARTIFACTS, offline_page, require
 from tests.conftest import run_kg
 from tests.graphql_support import GraphQLServer
+from tests.http_support import http_get
 
 AMAZON = "https://w3id.org/tmkg/id/party/amazon"
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -30,7 +31,7 @@ def server() -> Iterator[GraphQLServer]:
 
 def _get(server: GraphQLServer, path: str, accept: str | None = None) -> httpx.Response:
     headers = {"Accept": accept} if accept else {}
-    return httpx.get(server.url + path, headers=headers, timeout=30)
+    return http_get(server.url + path, headers=headers, timeout=30)
 
 
 def test_without_accept_the_answer_is_turtle_of_the_resource(server: GraphQLServer) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import httpx
 import pytest
 
 from kg.analysis import arguments
@@ -16,6 +15,7 @@ from kg.analysis.sparql_text import escape_literal
 from kg.cli.main import main
 from tests.graphql_support import GraphQLServer
 from tests.hardening_support import record
+from tests.http_support import http_post
 
 CONTROL = {"newline": "C\nN", "NUL": "A\x00", "ESC": "A\x1b[2J", "tab": "A\tB", "bidi": "\u202eA"}
 PRINTABLE = {
@@ -78,7 +78,7 @@ def server() -> Iterator[GraphQLServer]:
 def _ask(server: GraphQLServer, field: str, value: str) -> dict:
     kind = "ID" if "(id: $v" in field or "(case: $v" in field else "String"
     query = f"query($v: {kind}!) {{ {field} }}"
-    response = httpx.post(
+    response = http_post(
         server.graphql, json={"query": query, "variables": {"v": value}}, timeout=60
     )
     assert response.status_code == 200, response.text
@@ -125,7 +125,7 @@ def test_graphql_arguments_are_checked(
     ],
 )
 def test_graphql_ranges_name_the_argument(server: GraphQLServer, query: str, argument: str) -> None:
-    response = httpx.post(server.graphql, json={"query": query}, timeout=60).json()
+    response = http_post(server.graphql, json={"query": query}, timeout=60).json()
     (error,) = response["errors"]
     ok = error["extensions"] == {**error["extensions"], "code": "BAD_REQUEST", "argument": argument}
     record("input", surface="/graphql", name=f"range of {argument}", expected=ok)
@@ -260,8 +260,7 @@ def test_a_path_from_a_party_to_itself_is_refused(
     assert "are the same party" in err and "Traceback" not in err
     for field in ("conflictPath", "conflictPaths"):
         query = f'{{ {field}(from: "{origin}", to: "{destination}") {{ length }} }}'
-        answer = httpx.post(server.graphql, json={"query": query}, timeout=60).json()
+        answer = http_post(server.graphql, json={"query": query}, timeout=60).json()
         (error,) = answer["errors"]
         assert error["extensions"]["code"] == "BAD_REQUEST", error
         assert "same party" in error["message"]
-

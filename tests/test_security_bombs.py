@@ -35,6 +35,7 @@ from kg.registries.importer import import_registry
 from kg.store.sparql_http import Answer, parse_graph
 from tests.conftest import all_quads, run_kg
 from tests.hardening_support import Canary, record
+from tests.http_support import http_post
 from tests.sparql_support import SparqlServer
 from tests.test_registry_import import GOOD_FIELDS, st66, trademark
 
@@ -247,7 +248,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SparqlSer
 
 
 def _count(server: SparqlServer) -> int:
-    answer = httpx.post(
+    answer = http_post(
         server.endpoint,
         data={"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"},
         headers={"Accept": "application/sparql-results+json"},
@@ -266,7 +267,7 @@ def test_post_load_refuses_hostile_xml(
 ) -> None:
     server, token = served
     before = _count(server)
-    answer = httpx.post(
+    answer = http_post(
         server.url + "/load",
         content=corpus[name].data,
         headers={"Content-Type": "application/rdf+xml", "Authorization": f"Bearer {token}"},
@@ -476,7 +477,7 @@ def test_marks_at_the_limit_load_and_import(disk_graph: KnowledgeGraph, tmp_path
 def test_post_load_refuses_a_mark_over_the_limit(served: tuple[SparqlServer, str]) -> None:
     server, token = served
     before = _count(server)
-    answer = httpx.post(
+    answer = http_post(
         server.url + "/load",
         content=mark_turtle("E" * (MAX_MARK_LENGTH + 1)).encode(),
         headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {token}"},

@@ -21,6 +21,7 @@ from kg.api.graphql.runner import AnalysisRunner
 from kg.api.graphql.schema import build_schema
 from tests.graphql_support import ThreadedServer
 from tests.hardening_support import record
+from tests.http_support import http_get, http_post
 
 LIMIT_CODES = {"QUERY_TOO_COSTLY", "QUERY_TOO_DEEP", "TOO_MANY_ALIASES"}
 
@@ -167,7 +168,7 @@ def test_a_fragment_bomb_is_refused_while_health_answers(server: ThreadedServer,
 
     def ask() -> None:
         try:
-            answer["response"] = httpx.post(server.graphql, json={"query": document}, timeout=60)
+            answer["response"] = http_post(server.graphql, json={"query": document}, timeout=60)
         except httpx.HTTPError as error:
             answer["error"] = error
 
@@ -176,7 +177,7 @@ def test_a_fragment_bomb_is_refused_while_health_answers(server: ThreadedServer,
     time.sleep(0.05)
     try:
         # On the exponential walk the loop was held for minutes: no answer at all.
-        health = httpx.get(server.url + "/health", timeout=10)
+        health = http_get(server.url + "/health", timeout=10)
     except httpx.TimeoutException:
         health = None
     asking.join(60)
@@ -223,7 +224,7 @@ def counted() -> Iterator[tuple[KnowledgeGraph, CountingStore]]:
 def test_health_does_no_store_work_per_request(counted) -> None:
     graph, store = counted
     with ThreadedServer(create_app(graph, Settings(memory=True))) as served:
-        answers = [httpx.get(served.url + "/health", timeout=10) for _ in range(30)]
+        answers = [http_get(served.url + "/health", timeout=10) for _ in range(30)]
         loop_thread = served.thread.name
     scans = len(store.scans)
     expected = all(a.status_code == 200 for a in answers) and scans <= 2
@@ -237,13 +238,13 @@ def test_health_does_no_store_work_per_request(counted) -> None:
 def test_health_figures_follow_a_change_off_the_event_loop(counted) -> None:
     graph, store = counted
     with ThreadedServer(create_app(graph, Settings(memory=True))) as served:
-        before = httpx.get(served.url + "/health", timeout=10).json()["named_graphs"]
+        before = http_get(served.url + "/health", timeout=10).json()["named_graphs"]
         graph.store.update("INSERT DATA { GRAPH <urn:x:new> { <urn:x:s> <urn:x:p> 1 } }")
         graph.changed()
         deadline = time.monotonic() + 30
         seen = before
         while seen == before and time.monotonic() < deadline:
-            seen = httpx.get(served.url + "/health", timeout=10).json()["named_graphs"]
+            seen = http_get(served.url + "/health", timeout=10).json()["named_graphs"]
             time.sleep(0.05)
         loop_thread = served.thread.name
     record("input", surface="/health", name="figures after a write", expected=seen == before + 1)

@@ -15,6 +15,7 @@ from kg.cli.main import build_parser
 from tests.conftest import ServerProcess
 from tests.graphql_support import ThreadedServer
 from tests.hardening_support import raw_http, record
+from tests.http_support import http_get
 
 PATHS = ("/", "/health", "/sparql", "/graphql", "/report?mark=AWS")
 HOSTILE = (
@@ -36,7 +37,7 @@ def server(seeded: KnowledgeGraph) -> Iterator[ThreadedServer]:
 
 def _get(server: ThreadedServer, path: str, host: str) -> httpx.Response:
     headers = {"Host": host, "Accept": "text/html"}
-    return httpx.get(server.url + path, headers=headers, timeout=30)
+    return http_get(server.url + path, headers=headers, timeout=30)
 
 
 @pytest.mark.parametrize("host", HOSTILE)
@@ -103,8 +104,8 @@ def test_allowed_hosts_from_flags_and_environment() -> None:
 def test_kg_serve_answers_the_hosts_it_is_told(store_path) -> None:
     flags = ("--store", store_path, "--allowed-host", "127.0.0.1", "--allowed-host", "kg.test")
     with ServerProcess(*flags) as server:
-        named = httpx.get(server.url + "/health", headers={"Host": "kg.test"}, timeout=30)
-        evil = httpx.get(server.url + "/health", headers={"Host": "evil.example"}, timeout=30)
+        named = http_get(server.url + "/health", headers={"Host": "kg.test"}, timeout=30)
+        evil = http_get(server.url + "/health", headers={"Host": "evil.example"}, timeout=30)
     record(
         "input",
         surface="Host header",

@@ -16,6 +16,7 @@ from kg import Settings
 from kg.api.app import create_app
 from tests.graphql_support import ThreadedServer
 from tests.hardening_support import record
+from tests.http_support import http_get
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ def blocked_reports(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]
 def _get(url: str, timeout: float, into: list[Any]) -> threading.Thread:
     def get() -> None:
         try:
-            into.append(httpx.get(url, timeout=timeout))
+            into.append(http_get(url, timeout=timeout))
         except httpx.HTTPError as error:
             into.append(error)
 
@@ -57,8 +58,8 @@ def test_abandoned_reports_leave_the_server_serving(seeded, blocked_reports) -> 
         for thread in threads:
             thread.join(30)
         try:
-            page = httpx.get(served.url + "/", timeout=10)
-            health = httpx.get(served.url + "/health", timeout=10)
+            page = http_get(served.url + "/", timeout=10)
+            health = http_get(served.url + "/health", timeout=10)
         except httpx.TimeoutException:
             page = health = None
         busy = [a for a in answers if isinstance(a, httpx.Response) and a.status_code == 503]
@@ -74,7 +75,7 @@ def test_abandoned_reports_leave_the_server_serving(seeded, blocked_reports) -> 
 def test_a_report_past_its_time_limit_is_503(seeded, blocked_reports) -> None:
     app = create_app(seeded, Settings(memory=True, report_timeout=0.5))
     with ThreadedServer(app) as served:
-        answer = httpx.get(served.url + "/report?mark=AWS", timeout=30)
+        answer = http_get(served.url + "/report?mark=AWS", timeout=30)
         blocked_reports["release"].set()
     expected = answer.status_code == 503 and "--report-timeout" in answer.text
     record("input", surface="/report", name="report past its time limit", expected=expected)
@@ -96,7 +97,7 @@ def test_a_report_whose_client_left_is_not_built(seeded, blocked_reports) -> Non
         blocked_reports["release"].set()
         holder.join(30)
         time.sleep(0.5)
-        also = httpx.get(served.url + "/report?mark=AWS&format=md", timeout=30)
+        also = http_get(served.url + "/report?mark=AWS&format=md", timeout=30)
     built = blocked_reports["built"]
     expected = isinstance(left[0], httpx.TimeoutException) and built == 2
     record("input", surface="/report", name="report whose client left", expected=expected)

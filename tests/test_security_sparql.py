@@ -15,7 +15,6 @@ import textwrap
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from kg.sparql.worker import QueryJob
@@ -23,6 +22,7 @@ from kg.sparql.workers import QueryWorkerPool, remove_stale_folders
 from kg.store import open_store
 from tests.conftest import run_kg
 from tests.hardening_support import Canary, record
+from tests.http_support import http_get, http_post
 from tests.sparql_support import SparqlServer
 
 TOKEN = "security-token-0123456789"
@@ -49,7 +49,7 @@ def server(tmp_path_factory):
 
 
 def _count(server: SparqlServer) -> int:
-    response = httpx.post(
+    response = http_post(
         server.endpoint,
         data={"query": "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"},
         headers={"Accept": "application/sparql-results+json"},
@@ -105,7 +105,7 @@ def _outbound_updates(url: str) -> list[tuple[str, str]]:
 def test_no_query_reaches_the_network(server, canary) -> None:
     before = _count(server)
     for name, query in _outbound_queries(canary.url):
-        response = httpx.post(server.endpoint, data={"query": query}, timeout=60)
+        response = http_post(server.endpoint, data={"query": query}, timeout=60)
         expected = response.status_code in (400, 403) and not canary.hits
         record("input", surface="/sparql (outbound)", name=name, expected=expected)
         assert response.status_code in (400, 403), (name, response.status_code, response.text)
@@ -117,14 +117,14 @@ def test_no_query_reaches_the_network(server, canary) -> None:
 def test_no_update_reaches_the_network_even_with_the_token(server, canary) -> None:
     before = _count(server)
     for name, update in _outbound_updates(canary.url):
-        response = httpx.post(server.endpoint, data={"update": update}, headers=AUTH, timeout=60)
+        response = http_post(server.endpoint, data={"update": update}, headers=AUTH, timeout=60)
         # SILENT failures are not errors: the update may succeed, having fetched nothing.
         expected = response.status_code in (204, 400, 403) and not canary.hits
         record("input", surface="/sparql update (outbound)", name=name, expected=expected)
         assert response.status_code in (204, 400, 403), (name, response.status_code, response.text)
         assert canary.hits == [], (name, canary.hits)
     after = _count(server)
-    httpx.post(server.endpoint, data={"update": "DELETE DATA { <a:b> <a:c> 1 }"}, headers=AUTH)
+    http_post(server.endpoint, data={"update": "DELETE DATA { <a:b> <a:c> 1 }"}, headers=AUTH)
     assert after - before in (0, 1)  # only the INSERT DATA of a successful request
 
 
@@ -135,7 +135,7 @@ def test_protocol_parameters_are_never_spliced(server, canary) -> None:
     ]
     for value in hostile:
         for parameter in ("using-graph-uri", "using-named-graph-uri"):
-            response = httpx.post(
+            response = http_post(
                 server.endpoint,
                 params={parameter: value},
                 data={"update": "INSERT { <a:s> <a:p> 1 } WHERE { ?s ?p ?o }"},
@@ -151,7 +151,7 @@ def test_protocol_parameters_are_never_spliced(server, canary) -> None:
             assert response.status_code == 400, response.text
             assert "USING" in response.text
     for value in (f"{canary.url}/dataset", f"{canary.url}/named"):
-        response = httpx.post(
+        response = http_post(
             server.endpoint,
             params={"default-graph-uri": value, "named-graph-uri": value},
             data={"query": "SELECT * { ?s ?p ?o }"},
@@ -238,8 +238,8 @@ def _mixed_literals() -> str:
 def test_an_engine_crash_kills_only_its_worker(server) -> None:
     before = _count(server)
     for name, query in _crashing_queries():
-        response = httpx.post(server.endpoint, data={"query": query}, timeout=60)
-        alive = httpx.get(server.url + "/health", timeout=30).status_code == 200
+        response = http_post(server.endpoint, data={"query": query}, timeout=60)
+        alive = http_get(server.url + "/health", timeout=30).status_code == 200
         expected = response.status_code in (400, 500) and alive
         record("input", surface="/sparql (crash)", name=name, expected=expected)
         assert response.status_code in (400, 500), (name, response.status_code, response.text)
@@ -274,9 +274,9 @@ def test_an_engine_crash_in_an_update_leaves_the_server_and_store_as_they_were(s
         ),
     ]
     for name, update in crashing:
-        response = httpx.post(server.endpoint, data={"update": update}, headers=AUTH, timeout=60)
+        response = http_post(server.endpoint, data={"update": update}, headers=AUTH, timeout=60)
         alive = (
-            server.process.poll() is None and httpx.get(server.url + "/health").status_code == 200
+            server.process.poll() is None and http_get(server.url + "/health").status_code == 200
         )
         record(
             "input",
@@ -288,14 +288,14 @@ def test_an_engine_crash_in_an_update_leaves_the_server_and_store_as_they_were(s
         assert alive, server.log()
     assert _count(server) == before
     # Updates still work afterwards.
-    ok = httpx.post(
+    ok = http_post(
         server.endpoint,
         data={"update": "INSERT DATA { GRAPH <urn:x:g> { <a:s> <a:p> 2 } }"},
         headers=AUTH,
     )
     assert ok.status_code == 204, ok.text
     assert _count(server) == before + 1
-    httpx.post(server.endpoint, data={"update": "DROP GRAPH <urn:x:g>"}, headers=AUTH)
+    http_post(server.endpoint, data={"update": "DROP GRAPH <urn:x:g>"}, headers=AUTH)
 
 
 def test_memory_bombs_stop_at_the_worker_limit(server) -> None:
@@ -315,8 +315,8 @@ def test_memory_bombs_stop_at_the_worker_limit(server) -> None:
     ]
     before = _count(server)
     for name, query in bombs:
-        response = httpx.post(server.endpoint, data={"query": query}, timeout=120)
-        alive = httpx.get(server.url + "/health").status_code == 200
+        response = http_post(server.endpoint, data={"query": query}, timeout=120)
+        alive = http_get(server.url + "/health").status_code == 200
         record(
             "input",
             surface="/sparql (memory)",
@@ -371,7 +371,7 @@ def test_stale_snapshot_folders_are_removed(tmp_path) -> None:
 def test_a_killed_server_leaves_no_snapshots_behind_after_the_next_start(tmp_path) -> None:
     store = tmp_path / "store"
     first = SparqlServer("--store", store).wait_ready()
-    httpx.post(first.endpoint, data={"query": "ASK {}"}, timeout=60)
+    http_post(first.endpoint, data={"query": "ASK {}"}, timeout=60)
     assert list(tmp_path.glob(".tmkg-sparql-snapshots-*"))
     for pid in first.worker_pids():
         os.kill(pid, signal.SIGKILL)
@@ -381,7 +381,7 @@ def test_a_killed_server_leaves_no_snapshots_behind_after_the_next_start(tmp_pat
     assert left  # the crash left them
     with SparqlServer("--store", store) as second:
         second.wait_ready()
-        httpx.post(second.endpoint, data={"query": "ASK {}"}, timeout=60)
+        http_post(second.endpoint, data={"query": "ASK {}"}, timeout=60)
         assert not left & set(tmp_path.glob(".tmkg-sparql-snapshots-*"))
 
 
@@ -389,7 +389,7 @@ def test_xml_answers_stay_well_formed_with_control_characters(server) -> None:
     from xml.dom.minidom import parseString
 
     insert = 'INSERT DATA { GRAPH <urn:x:ctl> { <urn:x:s> <urn:x:p> "a\\u0001b\\u001bc\\u0000d\\uFFFEe" } }'
-    assert httpx.post(server.endpoint, data={"update": insert}, headers=AUTH).status_code == 204
+    assert http_post(server.endpoint, data={"update": insert}, headers=AUTH).status_code == 204
     try:
         for query, accept in (
             ("SELECT ?o { GRAPH <urn:x:ctl> { ?s ?p ?o } }", "application/sparql-results+xml"),
@@ -398,9 +398,7 @@ def test_xml_answers_stay_well_formed_with_control_characters(server) -> None:
                 "application/rdf+xml",
             ),
         ):
-            response = httpx.post(
-                server.endpoint, data={"query": query}, headers={"Accept": accept}
-            )
+            response = http_post(server.endpoint, data={"query": query}, headers={"Accept": accept})
             assert response.status_code == 200, response.text
             document = parseString(response.content)  # raises on a character XML 1.0 forbids
             text = "".join(node.data for node in _text_nodes(document))
@@ -412,7 +410,7 @@ def test_xml_answers_stay_well_formed_with_control_characters(server) -> None:
                 expected=True,
             )
     finally:
-        httpx.post(server.endpoint, data={"update": "DROP GRAPH <urn:x:ctl>"}, headers=AUTH)
+        http_post(server.endpoint, data={"update": "DROP GRAPH <urn:x:ctl>"}, headers=AUTH)
 
 
 def _text_nodes(node):

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import httpx
-
 from tests.conftest import ServerProcess
+from tests.http_support import http_get, http_post
 
 
 def test_serve_loads_seed_once_and_answers_health(store_path: Path) -> None:
     with ServerProcess("--store", store_path) as server:
-        health = httpx.get(server.url + "/health").json()
+        health = http_get(server.url + "/health").json()
         assert health == {
             "status": "ok",
             "backend": "oxigraph",
@@ -20,21 +19,21 @@ def test_serve_loads_seed_once_and_answers_health(store_path: Path) -> None:
             "seed_loaded": True,
         }
         assert health["named_graphs"] >= 14
-        page = httpx.get(server.url + "/")
+        page = http_get(server.url + "/")
         assert page.status_code == 200
         assert "aws-trademark-article" in page.text
         assert '<a href="/report?mark=' in page.text  # a report on a mark the store holds
     assert "loaded the seed case" in server.stderr
     with ServerProcess("--store", store_path) as again:
-        assert httpx.get(again.url + "/health").json()["seed_loaded"] is True
+        assert http_get(again.url + "/health").json()["seed_loaded"] is True
     assert "loaded the seed case" not in again.stderr
 
 
 def test_serve_without_the_seed_serves_only_what_the_store_holds(store_path: Path) -> None:
     with ServerProcess("--store", store_path, "--no-seed") as server:
-        health = httpx.get(server.url + "/health").json()
+        health = http_get(server.url + "/health").json()
         assert health["seed_loaded"] is False
-        answer = httpx.post(
+        answer = http_post(
             server.url + "/graphql",
             json={"query": '{ whoElseUses(mark: "AWS") { party { name } } }'},
         ).json()

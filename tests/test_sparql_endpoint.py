@@ -22,6 +22,7 @@ from SPARQLWrapper import CSV, JSON, TSV, XML, SPARQLWrapper
 from kg import KnowledgeGraph
 from kg.resources import QUERIES_DIR
 from tests.conftest import run_kg
+from tests.http_support import http_get, http_post
 from tests.sparql_support import (
     RecordingServer,
     SparqlServer,
@@ -138,7 +139,7 @@ CONSTRUCT = f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{CASE_GRAPH}> {{
 def test_construct_in_every_rdf_format_matches_the_seed(
     server: SparqlServer, seeded: KnowledgeGraph, accept: str, rdflib_format: str
 ) -> None:
-    response = httpx.post(server.endpoint, data={"query": CONSTRUCT}, headers={"Accept": accept})
+    response = http_post(server.endpoint, data={"query": CONSTRUCT}, headers={"Accept": accept})
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith(accept)
     answer = rdflib.Graph().parse(data=response.content, format=rdflib_format)
@@ -161,7 +162,7 @@ def test_rdflib_sparqlstore_construct_and_sparqlwrapper_describe(server: SparqlS
 
 def test_default_graph_is_the_union_and_a_bag(server: SparqlServer) -> None:
     def count(query: str) -> int:
-        answer = httpx.get(server.endpoint, params={"query": query}).json()
+        answer = http_get(server.endpoint, params={"query": query}).json()
         return int(answer["results"]["bindings"][0]["n"]["value"])
 
     case = "<https://w3id.org/tmkg/id/case/aws-cn-2018>"
@@ -175,7 +176,7 @@ def test_protocol_dataset_and_from_select_stored_graphs(server: SparqlServer) ->
     ask = "ASK { <https://w3id.org/tmkg/id/case/aws-cn-2018> a tm:Case }"
 
     def answer(params: dict) -> bool:
-        response = httpx.get(server.endpoint, params={"query": ask, **params})
+        response = http_get(server.endpoint, params={"query": ask, **params})
         assert response.status_code == 200, response.text
         return response.json()["boolean"]
 
@@ -184,7 +185,7 @@ def test_protocol_dataset_and_from_select_stored_graphs(server: SparqlServer) ->
     assert answer({"default-graph-uri": "http://example.org/not-stored"}) is False
     assert answer({"named-graph-uri": CASE_GRAPH}) is False  # named only: empty default graph
     from_query = ask.replace("ASK", f"ASK FROM <{CASE_GRAPH}>")
-    assert httpx.get(server.endpoint, params={"query": from_query}).json()["boolean"] is True
+    assert http_get(server.endpoint, params={"query": from_query}).json()["boolean"] is True
 
 
 # ------------------------------------------------------------------ negotiation and description
@@ -193,7 +194,7 @@ def test_protocol_dataset_and_from_select_stored_graphs(server: SparqlServer) ->
 def test_content_negotiation(server: SparqlServer) -> None:
     def post(query: str, accept: str | None) -> httpx.Response:
         headers = {"Accept": accept} if accept else {}
-        return httpx.post(server.endpoint, data={"query": query}, headers=headers)
+        return http_post(server.endpoint, data={"query": query}, headers=headers)
 
     select = "SELECT ?s { ?s a tm:Case }"
     assert post(select, None).headers["content-type"] == "application/sparql-results+json"
@@ -224,7 +225,7 @@ def test_content_negotiation(server: SparqlServer) -> None:
 
 
 def test_service_description_for_clients_and_page_for_browsers(server: SparqlServer) -> None:
-    described = httpx.get(server.endpoint, headers={"Accept": "text/turtle"})
+    described = http_get(server.endpoint, headers={"Accept": "text/turtle"})
     assert described.status_code == 200
     graph = rdflib.Graph().parse(data=described.text, format="turtle")
     sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -232,13 +233,13 @@ def test_service_description_for_clients_and_page_for_browsers(server: SparqlSer
     assert (None, sd.feature, sd.UnionDefaultGraph) in graph
     assert (None, sd.supportedLanguage, sd.SPARQL11Update) not in graph
     assert (None, sd.name, rdflib.URIRef(CASE_GRAPH)) in graph
-    plain = httpx.get(server.endpoint)  # curl-like: no Accept
+    plain = http_get(server.endpoint)  # curl-like: no Accept
     assert plain.headers["content-type"].startswith("text/turtle")
-    page = httpx.get(server.endpoint, headers={"Accept": "text/html,*/*;q=0.8"})
+    page = http_get(server.endpoint, headers={"Accept": "text/html,*/*;q=0.8"})
     assert page.headers["content-type"].startswith("text/html")
     assert "yasgui.min.js" in page.text and "Parties of a case" in page.text
     assert "cdn" not in page.text.lower() and 'src="http' not in page.text
-    assets = httpx.get(server.url + "/sparql/yasgui/yasgui.min.js")
+    assets = http_get(server.url + "/sparql/yasgui/yasgui.min.js")
     assert assets.status_code == 200 and len(assets.content) > 100_000
 
 
@@ -253,12 +254,12 @@ def test_cors_only_for_configured_origins(server: SparqlServer) -> None:
     )
     assert preflight.status_code == 200
     assert preflight.headers["access-control-allow-origin"] == "https://notebook.example"
-    allowed = httpx.get(
+    allowed = http_get(
         server.endpoint, params={"query": "ASK {}"}, headers={"Origin": "https://notebook.example"}
     )
     assert allowed.headers["access-control-allow-origin"] == "https://notebook.example"
     assert "X-Result-Truncated" in allowed.headers["access-control-expose-headers"]
-    other = httpx.get(
+    other = http_get(
         server.endpoint, params={"query": "ASK {}"}, headers={"Origin": "https://evil.example"}
     )
     assert "access-control-allow-origin" not in other.headers
@@ -268,7 +269,7 @@ def test_cors_only_for_configured_origins(server: SparqlServer) -> None:
 
 
 def test_malformed_query_is_400_with_position(server: SparqlServer) -> None:
-    response = httpx.get(server.endpoint, params={"query": "SELECT * WHERE {\n  ?s ?p \n}"})
+    response = http_get(server.endpoint, params={"query": "SELECT * WHERE {\n  ?s ?p \n}"})
     assert response.status_code == 400
     assert "SPARQL syntax error at line 3, column 2" in response.text
 
@@ -276,10 +277,10 @@ def test_malformed_query_is_400_with_position(server: SparqlServer) -> None:
 def test_protocol_violations_are_4xx(server: SparqlServer) -> None:
     endpoint = server.endpoint
     assert httpx.put(endpoint, params={"query": "ASK {}"}).status_code == 405
-    assert httpx.get(endpoint + "?query=ASK%20%7B%7D&query=ASK%20%7B%7D").status_code == 400
-    assert httpx.post(endpoint, content=b"ASK {}").status_code == 400
+    assert http_get(endpoint + "?query=ASK%20%7B%7D&query=ASK%20%7B%7D").status_code == 400
+    assert http_post(endpoint, content=b"ASK {}").status_code == 400
     assert (
-        httpx.post(endpoint, content=b"ASK {}", headers={"Content-Type": "text/plain"}).status_code
+        http_post(endpoint, content=b"ASK {}", headers={"Content-Type": "text/plain"}).status_code
         == 415
     )
 
@@ -287,7 +288,7 @@ def test_protocol_violations_are_4xx(server: SparqlServer) -> None:
 def test_a_query_over_the_time_limit_is_stopped(server: SparqlServer) -> None:
     before = server.worker_pids()
     started = time.monotonic()
-    response = httpx.get(server.endpoint, params={"query": SLOW_QUERY}, timeout=30)
+    response = http_get(server.endpoint, params={"query": SLOW_QUERY}, timeout=30)
     elapsed = time.monotonic() - started
     assert response.status_code == 503
     assert "stopped after" in response.text and "2 s limit" in response.text
@@ -300,7 +301,7 @@ def test_a_query_over_the_time_limit_is_stopped(server: SparqlServer) -> None:
             not Path(f"/proc/{pid}").exists()
             or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
         )
-    quick = httpx.get(server.endpoint, params={"query": "ASK {}"})
+    quick = http_get(server.endpoint, params={"query": "ASK {}"})
     assert quick.status_code == 200 and quick.json()["boolean"] is True
     deadline = time.monotonic() + 10
     while len(server.worker_pids()) < len(before) and time.monotonic() < deadline:
@@ -309,14 +310,14 @@ def test_a_query_over_the_time_limit_is_stopped(server: SparqlServer) -> None:
 
 
 def test_results_over_the_row_limit_are_truncated_and_flagged(server: SparqlServer) -> None:
-    response = httpx.get(server.endpoint, params={"query": "SELECT * { ?s ?p ?o }"})
+    response = http_get(server.endpoint, params={"query": "SELECT * { ?s ?p ?o }"})
     assert response.status_code == 200
     assert response.headers["x-result-truncated"] == "true"
     assert response.headers["x-result-max-rows"] == "100"
     assert len(response.json()["results"]["bindings"]) == 100
-    small = httpx.get(server.endpoint, params={"query": "SELECT * { ?s a tm:Case }"})
+    small = http_get(server.endpoint, params={"query": "SELECT * { ?s a tm:Case }"})
     assert "x-result-truncated" not in small.headers
-    construct = httpx.get(
+    construct = http_get(
         server.endpoint,
         params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
         headers={"Accept": "application/n-triples"},
@@ -327,12 +328,12 @@ def test_results_over_the_row_limit_are_truncated_and_flagged(server: SparqlServ
 
 def test_request_size_cap(server: SparqlServer) -> None:
     big = "ASK {} # " + "x" * 30_000
-    response = httpx.post(
+    response = http_post(
         server.endpoint, content=big, headers={"Content-Type": "application/sparql-query"}
     )
     assert response.status_code == 413
     assert "20000 bytes" in response.text
-    long_url = httpx.get(server.endpoint, params={"query": big})
+    long_url = http_get(server.endpoint, params={"query": big})
     assert long_url.status_code == 414
 
 
@@ -354,7 +355,7 @@ def test_service_is_refused_and_nothing_is_fetched(
     server: SparqlServer, recorder: RecordingServer, template: str
 ) -> None:
     query = template.format(url=recorder.url + "/sparql", base=recorder.url)
-    response = httpx.post(server.endpoint, data={"query": query})
+    response = http_post(server.endpoint, data={"query": query})
     assert response.status_code == 403, response.text
     assert "SERVICE" in response.text
     assert recorder.hits == []
@@ -365,7 +366,7 @@ def test_allow_listed_loopback_endpoint_is_still_refused(
 ) -> None:
     # The recorder's URL is on this server's allow-list, but it is a loopback address.
     query = f"SELECT * WHERE {{ SERVICE <{recorder.url}/sparql> {{ ?s ?p ?o }} }}"
-    response = httpx.post(server.endpoint, data={"query": query})
+    response = http_post(server.endpoint, data={"query": query})
     assert response.status_code == 403
     assert "127.0.0.1" in response.text and "loopback" in response.text
     assert recorder.hits == []
@@ -376,7 +377,7 @@ def test_service_word_in_strings_comments_and_names_is_not_refused(server: Sparq
     # SERVICE <http://127.0.0.1/> { }
     SELECT ?service WHERE { BIND("SERVICE <http://127.0.0.1/> {}"@en-service AS ?service)
       OPTIONAL { ?service ex:service <http://example.org/SERVICE> } }"""
-    response = httpx.post(server.endpoint, data={"query": query})
+    response = http_post(server.endpoint, data={"query": query})
     assert response.status_code == 200, response.text
 
 
@@ -384,7 +385,7 @@ def test_from_a_graph_not_stored_is_refused(
     server: SparqlServer, recorder: RecordingServer
 ) -> None:
     query = f"SELECT * FROM <{recorder.url}/data.ttl> WHERE {{ ?s ?p ?o }}"
-    response = httpx.post(server.endpoint, data={"query": query})
+    response = http_post(server.endpoint, data={"query": query})
     assert response.status_code == 403
     assert "never fetches" in response.text
     assert recorder.hits == []
@@ -398,16 +399,16 @@ def test_updates_are_refused_without_the_token(
 ) -> None:
     insert = "INSERT DATA { GRAPH <http://example.org/t> { <http://example.org/a> <http://example.org/b> 1 } }"
     check = "ASK { GRAPH <http://example.org/t> { ?s ?p ?o } }"
-    read_only = httpx.post(
+    read_only = http_post(
         server.endpoint, data={"update": insert}, headers={"Authorization": f"Bearer {TOKEN}"}
     )
     assert read_only.status_code == 403 and "read-only" in read_only.text
     for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Basic {TOKEN}"}):
-        refused = httpx.post(writable.endpoint, data={"update": insert}, headers=headers)
+        refused = http_post(writable.endpoint, data={"update": insert}, headers=headers)
         assert refused.status_code == 403
         assert TOKEN not in refused.text
-    assert httpx.get(writable.endpoint, params={"query": check}).json()["boolean"] is False
-    assert httpx.get(writable.endpoint, params={"update": insert}).status_code == 405
+    assert http_get(writable.endpoint, params={"query": check}).json()["boolean"] is False
+    assert http_get(writable.endpoint, params={"update": insert}).status_code == 405
     assert TOKEN not in writable.log()
 
 
@@ -418,17 +419,17 @@ def test_authorised_update_is_atomic_and_seen_by_queries(writable: SparqlServer)
         "INSERT DATA { GRAPH <http://example.org/u> { <http://example.org/a> <http://example.org/b> 1 } } ;\n"
         "CREATE GRAPH <https://w3id.org/tmkg/id/graph/aws-trademark-article>"
     )
-    response = httpx.post(writable.endpoint, data={"update": failing}, headers=auth)
+    response = http_post(writable.endpoint, data={"update": failing}, headers=auth)
     assert response.status_code == 400 and "nothing was changed" in response.text
-    assert httpx.get(writable.endpoint, params={"query": check}).json()["boolean"] is False
-    ok = httpx.post(
+    assert http_get(writable.endpoint, params={"query": check}).json()["boolean"] is False
+    ok = http_post(
         writable.endpoint,
         content=failing.split(" ;")[0],
         headers={**auth, "Content-Type": "application/sparql-update"},
     )
     assert ok.status_code == 204, ok.text
-    assert httpx.get(writable.endpoint, params={"query": check}).json()["boolean"] is True
-    described = httpx.get(writable.endpoint, headers={"Accept": "text/turtle"}).text
+    assert http_get(writable.endpoint, params={"query": check}).json()["boolean"] is True
+    described = http_get(writable.endpoint, headers={"Accept": "text/turtle"}).text
     assert "SPARQL11Update" in described
 
 
@@ -436,7 +437,7 @@ def test_load_is_refused_even_with_the_token(
     writable: SparqlServer, recorder: RecordingServer
 ) -> None:
     auth = {"Authorization": f"Bearer {TOKEN}"}
-    response = httpx.post(
+    response = http_post(
         writable.endpoint, data={"update": f"LOAD <{recorder.url}/x.ttl>"}, headers=auth
     )
     assert response.status_code == 403 and "LOAD" in response.text
@@ -451,7 +452,7 @@ def test_sparqlwrapper_update_with_token(writable: SparqlServer) -> None:
         "INSERT DATA { GRAPH <http://example.org/w> { <http://example.org/x> a <http://example.org/T> } }"
     )
     client.query()
-    answer = httpx.get(
+    answer = http_get(
         writable.endpoint, params={"query": "ASK { GRAPH <http://example.org/w> { ?x a ?t } }"}
     )
     assert json.loads(answer.text)["boolean"] is True

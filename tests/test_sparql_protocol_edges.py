@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from kg.api.sparql import GRAPH_MEDIA_TYPES, RESULTS_MEDIA_TYPES, accepted_quality, negotiate
+from tests.http_support import http_get, http_post
 from tests.sparql_support import RecordingServer, SparqlServer
 
 TOKEN = "edge-token"
@@ -56,13 +57,13 @@ def test_a_form_is_decoded_in_its_declared_charset(
 ) -> None:
     content_type = FORM + (f"; charset={charset}" if charset else "")
     body = "query=" + SELECT_CAFE.format(escaped)
-    response = httpx.post(server.endpoint, content=body, headers={"Content-Type": content_type})
+    response = http_post(server.endpoint, content=body, headers={"Content-Type": content_type})
     assert _value(response) == text
 
 
 def test_a_latin1_form_with_raw_bytes_is_decoded(server: SparqlServer) -> None:
     body = b'query=SELECT ("caf\xe9" AS ?x) {}'
-    response = httpx.post(
+    response = http_post(
         server.endpoint, content=body, headers={"Content-Type": FORM + "; charset=ISO-8859-1"}
     )
     assert _value(response) == "café"
@@ -80,14 +81,14 @@ def test_a_latin1_form_with_raw_bytes_is_decoded(server: SparqlServer) -> None:
 def test_undecodable_forms_are_refused_naming_the_problem(
     server: SparqlServer, content_type: str, body: str, status: int, words: str
 ) -> None:
-    response = httpx.post(server.endpoint, content=body, headers={"Content-Type": content_type})
+    response = http_post(server.endpoint, content=body, headers={"Content-Type": content_type})
     assert response.status_code == status, response.text
     assert words.lower() in response.text.lower()
     assert "\ufffd" not in response.text
 
 
 def test_a_query_string_that_is_not_utf8_is_refused(server: SparqlServer) -> None:
-    response = httpx.get(server.endpoint + "?query=" + SELECT_CAFE.format("%E9"))
+    response = http_get(server.endpoint + "?query=" + SELECT_CAFE.format("%E9"))
     assert response.status_code == 400, response.text
     assert "UTF-8" in response.text
 
@@ -168,7 +169,7 @@ def test_q_zero_is_not_acceptable(accept: str, offers: dict[str, str], expected:
 def test_the_endpoint_honours_q_zero(
     server: SparqlServer, accept: str, status: int, media_type: str | None
 ) -> None:
-    response = httpx.get(
+    response = http_get(
         server.endpoint, params={"query": "SELECT * {}"}, headers={"Accept": accept}
     )
     assert response.status_code == status, response.text
@@ -193,7 +194,7 @@ def test_head_is_get_without_a_body(
     server: SparqlServer, params: dict[str, str], accept: str | None
 ) -> None:
     headers = {"Accept": accept} if accept else {}
-    got = httpx.get(server.endpoint, params=params, headers=headers)
+    got = http_get(server.endpoint, params=params, headers=headers)
     head = httpx.head(server.endpoint, params=params, headers=headers)
     assert got.status_code == 200, got.text
     assert head.status_code == 200, head.text
@@ -258,7 +259,7 @@ def test_a_malformed_request_is_400_before_any_refusal(
     server: SparqlServer, recorder: RecordingServer, kind: str, text: str
 ) -> None:
     text = text.replace("{url}", recorder.url + "/sparql")
-    response = httpx.post(
+    response = http_post(
         server.endpoint, content=text, headers={"Content-Type": f"application/sparql-{kind}"}
     )
     assert response.status_code == 400, response.text
@@ -284,7 +285,7 @@ def test_well_formed_requests_are_still_refused(
         headers = {"Content-Type": f"application/sparql-{kind}"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        response = httpx.post(running.endpoint, content=text, headers=headers)
+        response = http_post(running.endpoint, content=text, headers=headers)
         if token and text.startswith("INSERT"):
             assert response.status_code == 204, response.text
         else:
@@ -296,7 +297,7 @@ def test_well_formed_requests_are_still_refused(
 
 
 def _update(server: SparqlServer, text: str) -> httpx.Response:
-    return httpx.post(
+    return http_post(
         server.endpoint,
         content=text,
         headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
@@ -305,7 +306,7 @@ def _update(server: SparqlServer, text: str) -> httpx.Response:
 
 def _count(server: SparqlServer, graph: str) -> int:
     query = f"SELECT (COUNT(*) AS ?x) {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-    return int(_value(httpx.get(server.endpoint, params={"query": query})))
+    return int(_value(http_get(server.endpoint, params={"query": query})))
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ from rdflib.namespace import RDFS
 from rdflib.term import Node
 
 from tests.conftest import run_kg
+from tests.http_support import http_post, http_request
 from tests.sparql_support import SparqlServer
 
 SUITE = Path(__file__).parent / "data" / "w3c-protocol"
@@ -148,7 +149,7 @@ def _send(server: SparqlServer, request: ProtocolRequest, token: str | None) -> 
     if token:
         headers["Authorization"] = f"Bearer {token}"
     content = request.body.encode("utf-8") if request.body is not None else None
-    return httpx.request(request.method, url, headers=headers, content=content)
+    return http_request(request.method, url, headers=headers, content=content)
 
 
 def _check(response: httpx.Response, request: ProtocolRequest) -> None:
@@ -180,7 +181,7 @@ def _reset(server: SparqlServer, test: ProtocolTest) -> None:
         f"GRAPH <{label}> {{ {(SUITE / name).read_text(encoding='utf-8')} }}"
         for name, label in test.graph_data
     )
-    response = httpx.post(
+    response = http_post(
         server.endpoint,
         content=f"DROP ALL ; INSERT DATA {{ {inserts} }}",
         headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},

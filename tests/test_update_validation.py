@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import httpx
 import pyoxigraph as ox
 import pytest
 
@@ -14,6 +13,7 @@ from kg import Settings
 from kg.errors import QueryError, ValidationError
 from kg.namespaces import PREFIXES
 from kg.sparql.service import SparqlService
+from tests.http_support import http_post
 from tests.sparql_support import SparqlServer, seeded_service
 from tests.test_ill_typed_updates import CN, ILL_TYPED
 
@@ -177,7 +177,7 @@ def test_the_endpoint_answers_422_and_keeps_the_store(tmp_path) -> None:
         server.wait_ready()
         count = "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"
         before = server.select(count)
-        response = httpx.post(
+        response = http_post(
             server.endpoint,
             data={
                 "update": "PREFIX tm: <https://w3id.org/tmkg/ontology#> "
@@ -190,7 +190,7 @@ def test_the_endpoint_answers_422_and_keeps_the_store(tmp_path) -> None:
         assert "tm:niceClass must be a Nice class" in response.text
         assert "Traceback" not in response.text
         assert server.select(count) == before
-        graphql = httpx.post(
+        graphql = http_post(
             server.url + "/graphql",
             json={"query": "{ conflicts(first: 1) { totalCount } }"},
             timeout=60,

@@ -21,6 +21,7 @@ from kg import KnowledgeGraph
 from kg.store.sparql_remote import DEFAULT_GRAPH
 from tests.conftest import DATA, run_kg
 from tests.graphql_support import GraphQLServer
+from tests.http_support import http_get, http_post
 from tests.sparql_support import RecordingServer
 from tests.test_graphql_api import (  # noqa: F401 (collected and run here, on Virtuoso)
     client,
@@ -118,14 +119,14 @@ def test_sparqlwrapper_answers_every_saved_query_in_every_format(
 
 
 def test_health_names_the_remote_store(server: GraphQLServer, virtuoso: Virtuoso) -> None:
-    health = httpx.get(server.url + "/health").json()
+    health = http_get(server.url + "/health").json()
     assert health["backend"] == "sparql" and health["store"] == virtuoso.endpoint
     assert health["seed_loaded"] is True
     assert "loaded the seed case" in server.log()
 
 
 def test_malformed_query_is_400_with_the_servers_reason(server: GraphQLServer) -> None:
-    response = httpx.get(server.endpoint, params={"query": "SELECT * WHERE {\n  ?s ?p \n}"})
+    response = http_get(server.endpoint, params={"query": "SELECT * WHERE {\n  ?s ?p \n}"})
     assert response.status_code == 400
     assert "SPARQL syntax error (from the endpoint)" in response.text
     assert "SP030" in response.text  # Virtuoso's compiler speaks
@@ -133,13 +134,13 @@ def test_malformed_query_is_400_with_the_servers_reason(server: GraphQLServer) -
 
 def test_a_query_over_the_time_limit_is_abandoned(server: GraphQLServer) -> None:
     started = time.monotonic()
-    response = httpx.get(server.endpoint, params={"query": SLOW_QUERY}, timeout=30)
+    response = http_get(server.endpoint, params={"query": SLOW_QUERY}, timeout=30)
     elapsed = time.monotonic() - started
     assert response.status_code == 503, response.text
     assert "did not answer the query within 2 s" in response.text
     assert "may still be running it" in response.text
     assert elapsed < 6
-    quick = httpx.get(server.endpoint, params={"query": "ASK {}"})
+    quick = http_get(server.endpoint, params={"query": "ASK {}"})
     assert quick.status_code == 200 and quick.json()["boolean"] is True
 
 
@@ -148,30 +149,30 @@ def test_authorised_updates_reach_the_remote_store(
 ) -> None:
     auth = {"Authorization": f"Bearer {TOKEN}"}
     check = "ASK { GRAPH <http://example.org/v> { <http://example.org/a> ?p ?o } }"
-    bad = httpx.post(writable.endpoint, data={"update": "INSERT DATA { oops"}, headers=auth)
+    bad = http_post(writable.endpoint, data={"update": "INSERT DATA { oops"}, headers=auth)
     assert bad.status_code == 400 and "SPARQL Update not understood" in bad.text  # read first
-    ok = httpx.post(
+    ok = http_post(
         writable.endpoint,
         content="INSERT DATA { GRAPH <http://example.org/v> { <http://example.org/a> tm:b 1 } }",
         headers={**auth, "Content-Type": "application/sparql-update"},
     )
     assert ok.status_code == 204, ok.text
-    assert httpx.get(writable.endpoint, params={"query": check}).json()["boolean"] is True
-    direct = httpx.get(virtuoso.endpoint, params={"query": check, "format": "json"})
+    assert http_get(writable.endpoint, params={"query": check}).json()["boolean"] is True
+    direct = http_get(virtuoso.endpoint, params={"query": check, "format": "json"})
     assert direct.json()["boolean"] is True  # written at Virtuoso, tm: expanded by tmkg
-    plain = httpx.post(
+    plain = http_post(
         writable.endpoint,
         data={"update": "INSERT DATA { <http://example.org/d> a tm:Mark }"},
         headers=auth,
     )
     assert plain.status_code == 204, plain.text  # to tmkg's default graph, as embedded
-    removed = httpx.post(
+    removed = http_post(
         writable.endpoint,
         data={"update": "DELETE WHERE { <http://example.org/d> ?p ?o }"},
         headers=auth,
     )
     assert removed.status_code == 204, removed.text
-    gone = httpx.get(writable.endpoint, params={"query": "ASK { <http://example.org/d> ?p ?o }"})
+    gone = http_get(writable.endpoint, params={"query": "ASK { <http://example.org/d> ?p ?o }"})
     assert gone.json()["boolean"] is False
 
 
@@ -179,15 +180,15 @@ def test_post_load_writes_to_the_remote_store(writable: GraphQLServer, virtuoso:
     body = (DATA / "own-case.ttl").read_bytes()
     headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "text/turtle"}
     graph = "http://example.org/uploaded"
-    answer = httpx.post(
+    answer = http_post(
         writable.url + "/load", params={"graph": graph}, content=body, headers=headers
     )
     assert answer.status_code == 200, answer.text
     assert answer.json()["quads_added"] > 0
     check = f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-    direct = httpx.get(virtuoso.endpoint, params={"query": check, "format": "json"})
+    direct = http_get(virtuoso.endpoint, params={"query": check, "format": "json"})
     assert direct.json()["boolean"] is True
-    again = httpx.post(
+    again = http_post(
         writable.url + "/load", params={"graph": graph}, content=body, headers=headers
     )
     assert again.json()["quads_added"] == 0
@@ -206,7 +207,7 @@ def _own_graphs(virtuoso: Virtuoso) -> set[tuple[str, ...]]:
         f"<{ONTOLOGY}> }} }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} VALUES ?s {{ <{REFERENCE}> "
         f"<{ONTOLOGY}> }} }} }}"
     )
-    answer = httpx.get(virtuoso.endpoint, params={"query": query, "format": "json"}).json()
+    answer = http_get(virtuoso.endpoint, params={"query": query, "format": "json"}).json()
     rows = answer["results"]["bindings"]
     return {tuple(row[key]["value"] for key in ("g", "s", "p", "o")) for row in rows}
 
@@ -235,7 +236,7 @@ def test_a_remote_update_adding_to_tmkgs_own_graphs_is_refused(
     before = _own_graphs(virtuoso)
     assert len(before) > 1000
     auth = {"Authorization": f"Bearer {TOKEN}"}
-    answer = httpx.post(writable.endpoint, data={"update": update}, headers=auth)
+    answer = http_post(writable.endpoint, data={"update": update}, headers=auth)
     assert answer.status_code == 403, answer.text
     assert "tmkg's own" in answer.text
     assert _own_graphs(virtuoso) == before
@@ -253,11 +254,11 @@ def test_a_remote_update_removing_tmkgs_own_graphs_leaves_them_as_shipped(
         f"DELETE WHERE {{ GRAPH <{ONTOLOGY}> {{ ?s a ?c }} }}",
         f'INSERT {{ ?g {COMMENT} "mine" }} WHERE {{ VALUES ?g {{ <{REFERENCE}> <urn:x:mine> }} }}',
     ):
-        answer = httpx.post(writable.endpoint, data={"update": update}, headers=auth)
+        answer = http_post(writable.endpoint, data={"update": update}, headers=auth)
         assert answer.status_code == 204, answer.text
         assert _own_graphs(virtuoso) == before, update
     mine = f'ASK {{ <urn:x:mine> {COMMENT} "mine" }}'
-    assert httpx.get(writable.endpoint, params={"query": mine}).json()["boolean"] is True
+    assert http_get(writable.endpoint, params={"query": mine}).json()["boolean"] is True
 
 
 def test_what_a_variable_writes_about_tmkgs_graphs_is_removed_in_any_form(
@@ -277,11 +278,11 @@ def test_what_a_variable_writes_about_tmkgs_graphs_is_removed_in_any_form(
         "[ rdfs:label 'nested' ]",
     ):
         update = f"INSERT {{ ?g {COMMENT} {value} }} WHERE {{ VALUES ?g {{ <{REFERENCE}> }} }}"
-        answer = httpx.post(writable.endpoint, data={"update": update}, headers=auth)
+        answer = http_post(writable.endpoint, data={"update": update}, headers=auth)
         assert answer.status_code == 204, (value, answer.text)
         assert _own_graphs(virtuoso) == before, value
     mine = "INSERT DATA { GRAPH <urn:x:mine> { <urn:x:a> <urn:x:p> 1 } }"
-    answer = httpx.post(writable.endpoint, data={"update": mine}, headers=auth)
+    answer = http_post(writable.endpoint, data={"update": mine}, headers=auth)
     assert answer.status_code == 204, answer.text
     KnowledgeGraph(virtuoso.store()).close()  # a writable opening restores, and starts
 
@@ -307,10 +308,10 @@ def test_a_remote_update_tmkg_cannot_read_as_sent_is_400_and_not_sent(
 ) -> None:
     before = _own_graphs(virtuoso)
     auth = {"Authorization": f"Bearer {TOKEN}"}
-    answer = httpx.post(writable.endpoint, data={"update": update}, headers=auth)
+    answer = http_post(writable.endpoint, data={"update": update}, headers=auth)
     assert answer.status_code == 400, answer.text
     assert _own_graphs(virtuoso) == before
-    sent = httpx.get(virtuoso.endpoint, params={"query": "ASK { <urn:a> ?p ?o }", "format": "json"})
+    sent = http_get(virtuoso.endpoint, params={"query": "ASK { <urn:a> ?p ?o }", "format": "json"})
     assert sent.json()["boolean"] is False
 
 
@@ -318,7 +319,7 @@ def test_without_the_token_a_remote_update_is_refused_unread(writable: GraphQLSe
     """Reading a large update takes seconds: refused first, so no one without the token can
     make the server spend them (helper-98 fault 6); a text no parser reads is 403 too."""
     for update in ("INSERT DATA { oops", "INSERT DATA { " + "<urn:a> <urn:p> 1 . " * 3000 + "}"):
-        answer = httpx.post(writable.endpoint, data={"update": update})
+        answer = http_post(writable.endpoint, data={"update": update})
         assert answer.status_code == 403, answer.text[:300]
 
 
@@ -332,13 +333,13 @@ def test_a_text_with_its_own_base_reaches_virtuoso(
         "BASE <http://example.org/based/> INSERT DATA { GRAPH <http://example.org/based/g> "
         "{ <http://example.org/based/a> tm:b 1 } }"
     )
-    answer = httpx.post(writable.endpoint, data={"update": update}, headers=auth)
+    answer = http_post(writable.endpoint, data={"update": update}, headers=auth)
     assert answer.status_code == 204, answer.text
     query = "BASE <http://example.org/based/> ASK { GRAPH <g> { <a> tm:b 1 } }"
-    answer = httpx.get(writable.endpoint, params={"query": query})
+    answer = http_get(writable.endpoint, params={"query": query})
     assert answer.status_code == 200 and answer.json()["boolean"] is True, answer.text
     check = "ASK { GRAPH <http://example.org/based/g> { <http://example.org/based/a> ?p 1 } }"
-    direct = httpx.get(virtuoso.endpoint, params={"query": check, "format": "json"})
+    direct = http_get(virtuoso.endpoint, params={"query": check, "format": "json"})
     assert direct.json()["boolean"] is True
 
 
@@ -360,13 +361,13 @@ def test_statements_tmkg_cannot_read_back_are_written_anew(
         f'INSERT {{ ?g <urn:p> ?o }} WHERE {{ VALUES ?g {{ <{ONTOLOGY}> }} BIND(IRI("foo") AS ?o) }}',
         many,
     ):
-        answer = httpx.post(
+        answer = http_post(
             writable.endpoint, data={"update": update}, headers=auth, timeout=UPDATE_TIMEOUT
         )
         assert answer.status_code == 204, answer.text
         assert _own_graphs(virtuoso) == before, update[:60]
     mine = "INSERT DATA { GRAPH <urn:x:mine> { <urn:x:a> <urn:x:p> 2 } }"
-    answer = httpx.post(
+    answer = http_post(
         writable.endpoint, data={"update": mine}, headers=auth, timeout=UPDATE_TIMEOUT
     )
     assert answer.status_code == 204, answer.text
@@ -383,19 +384,19 @@ def test_a_graph_about_tmkgs_graphs_is_not_moved_into_the_default_graph(
         f'INSERT DATA {{ GRAPH <urn:x:mv> {{ <{REFERENCE}> {COMMENT} "my note" . '
         "<urn:x:mv1> <urn:x:p> 1 } }"
     )
-    assert httpx.post(writable.endpoint, data={"update": setup}, headers=auth).status_code == 204
+    assert http_post(writable.endpoint, data={"update": setup}, headers=auth).status_code == 204
     before = _own_graphs(virtuoso)
     for update in ("MOVE <urn:x:mv> TO DEFAULT", "ADD <urn:x:mv> TO DEFAULT"):
-        answer = httpx.post(writable.endpoint, data={"update": update}, headers=auth)
+        answer = http_post(writable.endpoint, data={"update": update}, headers=auth)
         assert answer.status_code == 403, answer.text
         assert "tmkg's own" in answer.text
     assert _own_graphs(virtuoso) == before
     check = f'ASK {{ GRAPH <urn:x:mv> {{ <{REFERENCE}> {COMMENT} "my note" }} }}'
-    assert httpx.get(virtuoso.endpoint, params={"query": check, "format": "json"}).json()["boolean"]
+    assert http_get(virtuoso.endpoint, params={"query": check, "format": "json"}).json()["boolean"]
     fine = (
         "INSERT DATA { GRAPH <urn:x:mv2> { <urn:x:a> <urn:x:p> 1 } } ; ADD <urn:x:mv2> TO DEFAULT"
     )
-    answer = httpx.post(writable.endpoint, data={"update": fine}, headers=auth)
+    answer = http_post(writable.endpoint, data={"update": fine}, headers=auth)
     assert answer.status_code == 204, answer.text
 
 
@@ -418,7 +419,7 @@ def test_post_load_writes_nothing_about_tmkgs_graphs_into_its_default_graph_name
     (helper-101 fault 4: they were written)."""
     before = _own_graphs(virtuoso)
     headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": content_type}
-    answer = httpx.post(writable.url + "/load", params=params, content=body, headers=headers)
+    answer = http_post(writable.url + "/load", params=params, content=body, headers=headers)
     assert answer.status_code == 400, answer.text
     assert "tmkg's own reference" in answer.text
     assert _own_graphs(virtuoso) == before
@@ -435,7 +436,7 @@ def test_a_move_out_of_tmkgs_default_graph_named_is_restored(
     default = list(store.quads(graph=ox.DefaultGraph()))
     try:
         update = f"MOVE <{DEFAULT_GRAPH}> TO <urn:x:moved>"
-        answer = httpx.post(writable.endpoint, data={"update": update}, headers=auth)
+        answer = http_post(writable.endpoint, data={"update": update}, headers=auth)
         assert answer.status_code == 204, answer.text
         kept = {row for row in _own_graphs(virtuoso) if row[0] != "urn:x:moved"}
         assert kept == before  # and the user's copy of them stays in the user's graph
@@ -531,7 +532,7 @@ def _asked(
     whether the recorder was asked for anything meanwhile."""
     before = len(recorder.requests)
     text = query.format(url=recorder.url + "/health")
-    answer = httpx.get(server.endpoint, params={"query": text})
+    answer = http_get(server.endpoint, params={"query": text})
     return answer, len(recorder.requests) != before
 
 
@@ -542,7 +543,7 @@ def test_an_update_running_sql_is_refused(writable: GraphQLServer, virtuoso: Vir
         "INSERT { GRAPH <urn:x:t> { <urn:x:a> <urn:x:p> ?r } } WHERE { "
         f'BIND(<bif:exec>("SPARQL CLEAR GRAPH <{ONTOLOGY}>") AS ?r) }}'
     )
-    answer = httpx.post(writable.endpoint, data={"update": update}, headers=auth)
+    answer = http_post(writable.endpoint, data={"update": update}, headers=auth)
     assert answer.status_code == 403, answer.text
     assert _own_graphs(virtuoso) == before
 
@@ -555,7 +556,7 @@ def test_an_update_failing_part_way_leaves_tmkgs_graphs_as_shipped(
     before = _own_graphs(virtuoso)
     auth = {"Authorization": f"Bearer {TOKEN}"}
     update = f"CLEAR GRAPH <{ONTOLOGY}> ; DROP GRAPH <urn:x:never-created>"
-    answer = httpx.post(writable.endpoint, data={"update": update}, headers=auth)
+    answer = http_post(writable.endpoint, data={"update": update}, headers=auth)
     assert answer.status_code == 400, answer.text
     assert _own_graphs(virtuoso) == before
 
@@ -605,7 +606,7 @@ def test_values_no_rdf_term_leave_the_start_and_questions_working(
     for number, (template, bind, _) in enumerate(_NO_TERMS.values()):
         graphs.append(f"urn:x:odd{number}")
         update = f"INSERT {{ GRAPH <{graphs[-1]}> {{ {template} }} }} WHERE {{ {bind} }}"
-        answer = httpx.post(writable.endpoint, data={"update": update}, headers=auth)
+        answer = http_post(writable.endpoint, data={"update": update}, headers=auth)
         assert answer.status_code == 204, answer.text
     # a graph name: refused through tmkg (GRAPH ?g), written by another client of Virtuoso
     named = 'INSERT { GRAPH ?g { <urn:x:a> <urn:x:p> 1 } } WHERE { BIND(IRI("urn:x:g g") AS ?g) }'
@@ -615,27 +616,27 @@ def test_values_no_rdf_term_leave_the_start_and_questions_working(
     try:
         with GraphQLServer(*virtuoso.cli_args(), env=virtuoso.cli_env()) as started:
             question = '{ whoElseUses(mark: "AWS") { mark { text } similarity } }'
-            answer = httpx.post(started.graphql, json={"query": question}, timeout=60)
+            answer = http_post(started.graphql, json={"query": question}, timeout=60)
             assert answer.status_code == 200 and "errors" not in answer.json(), answer.text
             assert answer.json()["data"]["whoElseUses"], answer.text
             # a resource page leaves those rows out too (helper-107 F3: 502 for everyone)
             for accept in ("text/html", "text/turtle", "application/n-quads"):
-                answer = httpx.get(f"{started.url}/id/case/aws-cn-2018", headers={"Accept": accept})
+                answer = http_get(f"{started.url}/id/case/aws-cn-2018", headers={"Accept": accept})
                 assert answer.status_code == 200, (accept, answer.text)
                 assert "actionsoft" in answer.text.lower() and "evil" not in answer.text, (
                     answer.text
                 )
             for graph, (_, _, shown) in zip(graphs, _NO_TERMS.values(), strict=True):
                 query = f"SELECT * WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-                answer = httpx.get(started.endpoint, params={"query": query})
+                answer = http_get(started.endpoint, params={"query": query})
                 assert answer.status_code == 502, answer.text
                 assert "no RDF term" in answer.text and shown in answer.text, answer.text
-            answer = httpx.get(
+            answer = http_get(
                 started.endpoint, params={"query": "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }"}
             )
             assert answer.status_code == 502 and "urn:x:g g" in answer.text, answer.text
             query = "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"
-            assert httpx.get(started.endpoint, params={"query": query}).status_code == 200
+            assert http_get(started.endpoint, params={"query": query}).status_code == 200
             assert "left out" in started.log()
         # `kg query` the same: a clear error, exit 6, no traceback; `kg stats` answers
         args, env = virtuoso.cli_args(), virtuoso.cli_env()
@@ -649,10 +650,10 @@ def test_values_no_rdf_term_leave_the_start_and_questions_working(
             f"DELETE {{ GRAPH <{graphs[0]}> {{ ?s ?p ?o }} }} USING NAMED <{graphs[0]}> WHERE "
             f'{{ GRAPH <{graphs[0]}> {{ ?s ?p ?o }} FILTER(STR(?s) = "urn:x:mark with space") }}'
         )
-        answer = httpx.post(writable.endpoint, data={"update": update}, headers=auth)
+        answer = http_post(writable.endpoint, data={"update": update}, headers=auth)
         assert answer.status_code == 204, answer.text
         query = f"SELECT * WHERE {{ GRAPH <{graphs[0]}> {{ ?s ?p ?o }} }}"
-        assert httpx.get(writable.endpoint, params={"query": query}).status_code == 200
+        assert http_get(writable.endpoint, params={"query": query}).status_code == 200
     finally:
         cleanup = [f"CLEAR GRAPH <{graph}>" for graph in graphs]
         cleanup.append(
@@ -664,7 +665,7 @@ def test_values_no_rdf_term_leave_the_start_and_questions_working(
             store.update(update)
         store.close()
     query = "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }"
-    assert httpx.get(writable.endpoint, params={"query": query}).status_code == 200
+    assert http_get(writable.endpoint, params={"query": query}).status_code == 200
 
 
 def test_graph_iri_patterns_in_a_users_update_match_on_virtuoso(
@@ -676,12 +677,12 @@ def test_graph_iri_patterns_in_a_users_update_match_on_virtuoso(
     auth = {"Authorization": f"Bearer {TOKEN}"}
 
     def update(text: str) -> None:
-        answer = httpx.post(writable.endpoint, data={"update": text}, headers=auth)
+        answer = http_post(writable.endpoint, data={"update": text}, headers=auth)
         assert answer.status_code == 204, answer.text
 
     def rows(graph: str) -> set[tuple[str, str]]:
         query = f"SELECT ?s ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-        answer = httpx.get(writable.endpoint, params={"query": query, "format": "json"})
+        answer = http_get(writable.endpoint, params={"query": query, "format": "json"})
         bindings = answer.json()["results"]["bindings"]
         return {(row["s"]["value"], row["o"]["value"]) for row in bindings}
 
@@ -715,11 +716,11 @@ def test_xpath_functions_are_refused_and_sparqls_own_answered(server: GraphQLSer
     """fn:id("x") stopped Virtuoso 7.2.5 as fn:doc(url) did: Virtuoso's XPath functions are
     refused whatever they are; SPARQL 1.1's own do the same work."""
     for query in ('SELECT (fn:upper-case("aws") AS ?r) {}', 'SELECT (fn:id("x") AS ?r) {}'):
-        answer = httpx.get(server.endpoint, params={"query": query})
+        answer = http_get(server.endpoint, params={"query": query})
         assert answer.status_code == 403, answer.text
-    answer = httpx.get(server.endpoint, params={"query": 'SELECT (UCASE("aws") AS ?r) {}'})
+    answer = http_get(server.endpoint, params={"query": 'SELECT (UCASE("aws") AS ?r) {}'})
     assert answer.status_code == 200 and '"AWS"' in answer.text, answer.text
-    assert httpx.get(server.endpoint, params={"query": "ASK {}"}).status_code == 200
+    assert http_get(server.endpoint, params={"query": "ASK {}"}).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -740,11 +741,11 @@ def test_a_function_named_by_a_relative_iri_is_no_sql_procedure(
     procedure: 400); with no base (`kg query`) such a text is refused, as Oxigraph refuses it."""
     before = len(recorder.requests)
     text = query.format(url=recorder.url + "/health")
-    answer = httpx.get(server.endpoint, params={"query": text})
+    answer = http_get(server.endpoint, params={"query": text})
     assert answer.status_code in (400, 403), answer.text
     assert len(recorder.requests) == before
     if "RDF_SPONGE_UP>" in query and "DB.DBA" not in query:
         result = run_kg("query", text, *virtuoso.cli_args(), env=virtuoso.cli_env())
         assert result.returncode == 8 and "refused" in result.stderr, result.stderr
         assert len(recorder.requests) == before
-    assert httpx.get(server.endpoint, params={"query": "ASK {}"}).status_code == 200
+    assert http_get(server.endpoint, params={"query": "ASK {}"}).status_code == 200

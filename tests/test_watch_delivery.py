@@ -36,6 +36,7 @@ from kg.report.document import build_report
 from kg.report.watch import hit_title, render_watch_html, window_text
 from kg.report.watch_figure import hits_per_week
 from tests.graphql_support import ThreadedServer, post
+from tests.http_support import http_get, http_post
 
 DATA = Path(__file__).parent / "data"
 TOKEN = "w4tch-t0ken"
@@ -268,7 +269,7 @@ def test_the_hits_the_files_made(graph: KnowledgeGraph) -> None:
 
 def test_the_feed_over_http(server: ThreadedServer, graph: KnowledgeGraph) -> None:
     url = f"{server.url}/watch/{AWS_WATCH}.atom"
-    answer = httpx.get(url, timeout=30)
+    answer = http_get(url, timeout=30)
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"].startswith("application/atom+xml")
     assert_valid_atom(answer.content)
@@ -285,11 +286,11 @@ def test_the_feed_over_http(server: ThreadedServer, graph: KnowledgeGraph) -> No
     assert "<li>Holder: ZETA CLOUD &lt;SCRIPT&gt; LLC.</li>" in text  # escaped, not markup
     assert f'<a href="{published.link}">' in text
     assert "watch-delivery-day2.xml" in text
-    page = httpx.get(published.link, headers={"Accept": "text/html"}, timeout=30)
+    page = http_get(published.link, headers={"Accept": "text/html"}, timeout=30)
     assert page.status_code == 200 and "AWS CLOUD" in page.text  # the record's own page
-    again = httpx.get(url, timeout=30)
+    again = http_get(url, timeout=30)
     assert again.content == answer.content  # stable ids, dates and order
-    cached = httpx.get(url, headers={"If-None-Match": answer.headers["etag"]}, timeout=30)
+    cached = http_get(url, headers={"If-None-Match": answer.headers["etag"]}, timeout=30)
     assert cached.status_code == 304 and not cached.content
     head = httpx.head(url, timeout=30)
     assert head.status_code == 200 and head.headers["etag"] == answer.headers["etag"]
@@ -301,7 +302,7 @@ def test_unknown_watch_feeds_are_404(server: ThreadedServer) -> None:
         ("aws-000000", "no watch 'aws-000000' ("),
         ("%3Cscript%3E", "no watch with id '%3Cscript%3E'"),
     ):
-        answer = httpx.get(f"{server.url}/watch/{watch_id}.atom", timeout=30)
+        answer = http_get(f"{server.url}/watch/{watch_id}.atom", timeout=30)
         assert answer.status_code == 404 and words in answer.text, answer.text
         assert answer.headers["content-type"].startswith("text/plain")
 
@@ -378,7 +379,7 @@ REMOVE = "mutation($id: ID!) { removeWatch(id: $id) { id text } }"
 def _graphql(server: ThreadedServer, query: str, variables: dict, token: str | None) -> dict:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     body = {"query": query, "variables": variables}
-    answer = httpx.post(server.graphql, json=body, headers=headers, timeout=60)
+    answer = http_post(server.graphql, json=body, headers=headers, timeout=60)
     assert answer.status_code == 200, answer.text
     return answer.json()
 
@@ -397,7 +398,7 @@ def test_mutations_need_the_update_token(server: ThreadedServer, graph: Knowledg
     assert added["text"] == "NOVALUX" and added["niceClasses"] == [11]
     assert added["jurisdictions"] == [{"code": "US"}] and added["minScore"] == 0.8
     assert added["feed"] == f"/watch/{added['id']}.atom"
-    assert httpx.get(server.url + added["feed"], timeout=30).status_code == 200
+    assert http_get(server.url + added["feed"], timeout=30).status_code == 200
     assert _graphql(server, ADD, novalux, TOKEN)["data"]["addWatch"]["id"] == added["id"]
     assert [w.id for w in Analyst(graph).watches()] == sorted([*before, added["id"]])
 
@@ -408,7 +409,7 @@ def test_mutations_need_the_update_token(server: ThreadedServer, graph: Knowledg
     gone = _graphql(server, REMOVE, {"id": added["id"]}, TOKEN)
     assert gone["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     assert [w.id for w in Analyst(graph).watches()] == before
-    assert httpx.get(server.url + added["feed"], timeout=30).status_code == 404
+    assert http_get(server.url + added["feed"], timeout=30).status_code == 404
 
 
 # ------------------------------------------------------------------ kg report's section

@@ -28,6 +28,7 @@ import pytest
 from kg.resources import PROJECT_ROOT, WEB_ASSETS
 from tests.browser_support import offline_page, require
 from tests.conftest import free_port
+from tests.http_support import http_get, http_post
 
 PAGES = {"/graphql": ".graphiql-execute-button", "/sparql": ".yasqe_queryButton"}
 
@@ -177,9 +178,9 @@ def test_kg_serve_from_the_wheel_serves_the_seed_and_both_pages(
     )
     try:
         _wait(url, process)
-        health = httpx.get(url + "/health", timeout=10).json()
+        health = http_get(url + "/health", timeout=10).json()
         assert health["seed_loaded"] is True, health
-        answer = httpx.post(
+        answer = http_post(
             url + "/graphql",
             json={"query": '{ party(name: "Amazon") { name } }'},
             timeout=30,
@@ -191,7 +192,7 @@ def test_kg_serve_from_the_wheel_serves_the_seed_and_both_pages(
                 opened.page.wait_for_selector(ready, timeout=30_000)
                 assert not opened.blocked and not opened.errors, (opened.blocked, opened.errors)
         for asset in ("/graphql/static/graphiql.min.css", "/sparql/yasgui/yasgui.min.js"):
-            assert httpx.get(url + asset, timeout=10).status_code == 200, asset
+            assert http_get(url + asset, timeout=10).status_code == 200, asset
     finally:
         process.terminate()
         _, stderr = process.communicate(timeout=15)
@@ -204,7 +205,7 @@ def _wait(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
         if process.poll() is not None:
             raise AssertionError(f"kg serve exited: {process.communicate()[1]}")
         try:
-            if httpx.get(url + "/health", timeout=1).status_code == 200:
+            if http_get(url + "/health", timeout=1).status_code == 200:
                 return
         except httpx.TransportError:
             time.sleep(0.2)

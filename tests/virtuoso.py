@@ -25,6 +25,7 @@ import pytest
 
 from kg.namespaces import ONTOLOGY_GRAPH, REFERENCE_GRAPH
 from kg.store.sparql_remote import DEFAULT_GRAPH, VIRTUOSO_SYSTEM_GRAPHS, RemoteSparqlStore
+from tests.http_support import http_get
 
 __all__ = [
     "VIRTUOSO_BINARY",
@@ -234,7 +235,7 @@ class Virtuoso:
             if self.process.poll() is not None:
                 raise RuntimeError(f"virtuoso-t exited ({self.process.returncode}):\n{self.log()}")
             with contextlib.suppress(httpx.TransportError):
-                answer = httpx.get(self.endpoint, params={"query": "ASK {}"}, timeout=2.0)
+                answer = http_get(self.endpoint, params={"query": "ASK {}"}, timeout=2.0)
                 if answer.status_code == 200:
                     return
             time.sleep(0.2)
