@@ -1,7 +1,7 @@
 """The facts of a state of the store are frozen out of the cyclic collector's walks after the
-state's first question, and thawed when a later state's are made once the frozen set has grown
-by `THAW_GROWTH` (`kg.analysis.gc_pause`): no question pays for a collection walking a
-register's facts, nor each new state for one walking the whole process."""
+state's first question, and thawed when a later state's are made once the process's peak
+memory has grown by `THAW_GROWTH` (`kg.analysis.gc_pause`): no question pays for a collection
+walking a register's facts, nor each new state for one walking the whole process."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from kg import KnowledgeGraph, Settings
+from kg.analysis import gc_pause
 from kg.analysis.gc_pause import THAW_GROWTH
 from kg.analysis.service import Analyst
 
@@ -31,7 +32,7 @@ def thawed() -> Iterator[None]:
 
 
 def test_the_first_question_of_a_state_freezes_its_facts(
-    graph: KnowledgeGraph, thawed: None
+    graph: KnowledgeGraph, thawed: None, peak: list[int]
 ) -> None:
     analyst = Analyst(graph)
     graph.changed()  # a new state: its facts made anew
@@ -47,15 +48,21 @@ def test_the_first_question_of_a_state_freezes_its_facts(
     assert gc.get_freeze_count() > 0
 
 
-def _grown(analyst: Analyst) -> list[list[int]]:
-    """Objects enough to grow the frozen set past `THAW_GROWTH`, frozen by a question."""
-    grown = [[n] for n in range(int(gc.get_freeze_count() * (THAW_GROWTH - 1)) + 1000)]
-    analyst.who_else_uses("AWS")
-    return grown
+@pytest.fixture
+def peak(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The peak memory `gc_pause` reads: the last value of this list."""
+    values = [1_000_000]
+    monkeypatch.setattr(gc_pause, "_peak_memory", lambda: values[-1])
+    monkeypatch.setattr(gc_pause, "_peak_at_thaw", None)  # put back after the test
+    return values
 
 
-def test_a_cycle_among_old_facts_is_collected_once_the_frozen_set_has_grown(
-    graph: KnowledgeGraph, thawed: None
+def test_the_peak_memory_can_be_read_here() -> None:
+    assert (gc_pause._peak_memory() or 0) > 0
+
+
+def test_a_cycle_among_old_facts_is_collected_once_the_peak_memory_has_grown(
+    graph: KnowledgeGraph, thawed: None, peak: list[int]
 ) -> None:
     import weakref
 
@@ -72,22 +79,38 @@ def test_a_cycle_among_old_facts_is_collected_once_the_frozen_set_has_grown(
     del cycle
     analyst.who_else_uses("AWS")  # frozen with the facts
     del facts
+    peak.append(int(peak[-1] * THAW_GROWTH))  # not more than THAW_GROWTH: nothing thaws
     graph.changed()
     assert analyst.facts is not None  # the old facts are gone, their cycle waits (frozen)
     gc.collect()
-    assert gone() is not None
-    frozen = gc.get_freeze_count()
-    grown = _grown(analyst)
-    assert gc.get_freeze_count() > THAW_GROWTH * frozen
+    assert gone() is not None and gc.get_freeze_count() > 0
+    analyst.who_else_uses("AWS")
+    peak.append(peak[-1] + 1)  # past THAW_GROWTH times the peak at the last thaw
     graph.changed()
-    assert analyst.facts is not None  # grown: thawed, the cycle is garbage like any other
+    assert analyst.facts is not None  # thawed: the cycle is garbage like any other
     assert gc.get_freeze_count() == 0
     gc.collect()
     assert gone() is None
-    analyst.who_else_uses("AWS")
-    assert gc.get_freeze_count() > len(grown)  # frozen again, measured anew
+    analyst.who_else_uses("AWS")  # frozen again, the peak read anew
+    peak.append(int(peak[-1] * THAW_GROWTH))
     graph.changed()
     assert analyst.facts is not None and gc.get_freeze_count() > 0
+    peak.append(peak[-1] * 2)
+    graph.changed()
+    assert analyst.facts is not None and gc.get_freeze_count() == 0
+
+
+def test_without_a_peak_memory_every_state_thaws(
+    graph: KnowledgeGraph, thawed: None, peak: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(gc_pause, "_peak_memory", lambda: None)  # no resource module
+    analyst = Analyst(graph)
+    for _ in range(2):
+        graph.changed()
+        analyst.who_else_uses("AWS")
+        assert gc.get_freeze_count() > 0
+        graph.changed()
+        assert analyst.facts is not None and gc.get_freeze_count() == 0
 
 
 def test_objects_frozen_and_dropped_are_freed_at_once(graph: KnowledgeGraph, thawed: None) -> None:

@@ -17,10 +17,13 @@ it added is collected and frozen too (`settle_long_lived`). A frozen object is s
 the moment nothing refers to it (reference counting): only cycles among dropped objects wait
 for a collection. The facts hold few (the seed's states: none; ~20 objects kept a state), so
 when the next state's facts are made (`thaw_long_lived`) the frozen objects go back to the
-oldest generation, to be walked and their cycles collected, only once the frozen set has
-grown by `THAW_GROWTH` since that last happened: a collection of everything walks every
-object of the process (~0.09 s in a `kg` command, ~270,000 objects; 0.2-0.5 s in a test
-process), and doing it at every state cost ~9% of the test suite's time (py-spy, 2026-12-07).
+oldest generation, to be walked and their cycles collected, only once the process's peak
+memory (``getrusage``'s ``ru_maxrss``) has grown by `THAW_GROWTH` since that last happened:
+memory that does not grow holds no growing heap of cycles, and a collection of everything
+walks every object of the process (~0.09 s in a `kg` command, ~270,000 objects; 0.2-0.5 s
+in a test process): doing it at every state cost ~9% of the test suite's time (py-spy,
+2026-12-07). (Counting the frozen objects, `gc.get_freeze_count`, walks them all: ~11 ms at
+400,000.) Where ``resource`` is missing (Windows) every state thaws, as before.
 """
 
 from __future__ import annotations
@@ -33,26 +36,37 @@ from contextlib import contextmanager
 __all__ = ["THAW_GROWTH", "collector_paused", "settle_long_lived", "thaw_long_lived"]
 
 THAW_GROWTH = 1.25
-"""How much the frozen set may grow (a factor) before a new state's facts thaw it: cycles
-among dropped facts wait at most until then."""
+"""How much the process's peak memory may grow (a factor) before a new state's facts thaw
+the frozen objects: cycles among dropped facts wait at most until then."""
 
 _lock = threading.Lock()
 _pauses = 0
 _was_enabled = False
 _to_settle = False
-_frozen_at_thaw: int | None = None  # frozen objects after the freeze that followed a thaw
+_peak_at_thaw: int | None = None  # the peak memory at the freeze that followed a thaw
+
+
+def _peak_memory() -> int | None:
+    """The process's peak resident memory (in the platform's unit: only ratios are used);
+    None where it cannot be read."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss or None
 
 
 def thaw_long_lived() -> None:
     """New facts are being made: the next `settle_long_lived` freezes again. The first time,
-    and whenever the frozen set has grown by `THAW_GROWTH` since the last thaw, what was
+    and whenever the peak memory has grown by `THAW_GROWTH` since the last thaw, what was
     frozen goes back to the oldest generation first (its cycles collected as usual)."""
-    global _to_settle, _frozen_at_thaw
+    global _to_settle, _peak_at_thaw
     with _lock:
         _to_settle = True
-        if _frozen_at_thaw is None or gc.get_freeze_count() > THAW_GROWTH * _frozen_at_thaw:
+        peak = _peak_memory()
+        if _peak_at_thaw is None or peak is None or peak > THAW_GROWTH * _peak_at_thaw:
             gc.unfreeze()
-            _frozen_at_thaw = None  # measured at the next freeze
+            _peak_at_thaw = None  # read at the next freeze
 
 
 def settle_long_lived(*, collect: bool = False) -> None:
@@ -65,7 +79,7 @@ def settle_long_lived(*, collect: bool = False) -> None:
     ms, 14 in 200 questions (slowest 289 ms; 116 ms collecting after each, p50 15.2 -> 14.0
     ms; 200 questions on a 1M synthetic store, 2026-12-04, docs/performance.md). Not while
     a search has the collector paused (it would walk and freeze that search's objects)."""
-    global _to_settle, _frozen_at_thaw
+    global _to_settle, _peak_at_thaw
     with _lock:
         if collect and _pauses == 0:
             gc.collect()
@@ -73,8 +87,8 @@ def settle_long_lived(*, collect: bool = False) -> None:
             return
         gc.freeze()
         _to_settle = False
-        if _frozen_at_thaw is None:
-            _frozen_at_thaw = gc.get_freeze_count()
+        if _peak_at_thaw is None:
+            _peak_at_thaw = _peak_memory()
 
 
 @contextmanager
