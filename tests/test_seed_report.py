@@ -106,3 +106,70 @@ def test_other_files_or_the_same_files_elsewhere_are_judged_anew(
     with pytest.raises(ValidationError), KnowledgeGraph.open(Settings(memory=True)) as graph:
         graph.load_seed()
     assert runs == [1, 1]
+
+
+def test_a_store_of_as_many_quads_but_others_is_judged_anew(
+    cache_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # helper-129: one reference quad swapped for one that breaks the seed passed a count check
+    import pyoxigraph as ox
+
+    from kg.reference import reference_quads
+
+    _seeded()
+    runs = _validations(monkeypatch)
+    with KnowledgeGraph.open(Settings(memory=True)) as graph:
+        label = next(
+            q
+            for q in reference_quads()
+            if q.predicate.value.endswith("#label")
+            and not isinstance(q.graph_name, ox.DefaultGraph)
+        )
+        graph.store.remove([label])
+        graph.store.add(
+            [
+                ox.Quad(
+                    ox.NamedNode("https://w3id.org/tmkg/id/registration/cn-8967030"),
+                    ox.NamedNode("https://w3id.org/tmkg/ontology#jurisdiction"),
+                    ox.NamedNode("https://w3id.org/tmkg/id/jurisdiction/US"),
+                    ox.NamedNode("https://example.org/mine"),
+                )
+            ]
+        )
+        with pytest.raises(ValidationError, match="exactly one tm:jurisdiction"):
+            graph.load_seed()
+    assert runs == [1]
+    again, _ = _seeded()  # the refusal was not kept: the next seeding reads the kept report
+    assert runs == [1] and again.quads_added > 100
+
+
+def test_a_kept_report_with_a_violation_is_not_read(
+    cache_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, _ = _seeded()
+    (kept,) = cache_folder.glob("seed-report-*.json")
+    report = json.loads(kept.read_text())
+    kept.write_text(json.dumps({**report, "violations": ["seed.trig: <x> fake violation"]}))
+    runs = _validations(monkeypatch)
+    again, _ = _seeded()
+    assert runs == [1] and again == first
+    assert json.loads(kept.read_text())["violations"] == []  # kept anew
+
+
+def test_each_seed_folder_keeps_its_own_report(
+    cache_folder: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # helper-129: two clones sharing a cache folder replaced each other's report every run
+    _seeded()
+    copies = tmp_path / "clone"
+    copies.mkdir()
+    for path in seed_files():
+        shutil.copy(path, copies / path.name)
+    shipped = kg.graph.SEED_DIR
+    monkeypatch.setattr(kg.graph, "SEED_DIR", copies)
+    _seeded()
+    assert len(list(cache_folder.glob("seed-report-*.json"))) == 2
+    monkeypatch.setattr(kg.graph, "SEED_DIR", shipped)
+    runs = _validations(monkeypatch)
+    _seeded()
+    assert runs == []
