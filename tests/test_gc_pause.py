@@ -12,7 +12,7 @@ import pytest
 
 from kg import KnowledgeGraph, Settings
 from kg.analysis import gc_pause
-from kg.analysis.gc_pause import THAW_GROWTH
+from kg.analysis.gc_pause import THAW_EVERY, THAW_GROWTH
 from kg.analysis.service import Analyst
 
 
@@ -54,6 +54,7 @@ def peak(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     values = [1_000_000]
     monkeypatch.setattr(gc_pause, "_peak_memory", lambda: values[-1])
     monkeypatch.setattr(gc_pause, "_peak_at_thaw", None)  # put back after the test
+    monkeypatch.setattr(gc_pause, "_states", 0)
     return values
 
 
@@ -150,3 +151,43 @@ def test_garbage_a_question_leaves_is_collected_not_frozen(
         del cycle
         analyst.who_else_uses("AWS")
         assert gone() is None
+
+
+def test_every_so_many_states_thaw_whatever_the_peak(
+    graph: KnowledgeGraph, thawed: None, peak: list[int]
+) -> None:
+    """helper-129: after a peak the process never reaches again, a server kept every old
+    state's cycles; THAW_EVERY states thaw them all the same."""
+    analyst = Analyst(graph)
+    graph.changed()
+    analyst.who_else_uses("AWS")
+    for state in range(1, THAW_EVERY + 1):
+        graph.changed()
+        assert analyst.facts is not None
+        assert (gc.get_freeze_count() == 0) == (state == THAW_EVERY), state
+        analyst.who_else_uses("AWS")
+
+
+def test_a_thaw_collects_the_old_cycles_also_after_a_question_that_reads_all(
+    graph: KnowledgeGraph, thawed: None, peak: list[int]
+) -> None:
+    """helper-129 #3: `conflicts` settles without a collection of its own; after a thaw the
+    settle collects everything first, or the thawed cycles were frozen again at once."""
+    import weakref
+
+    class Node:
+        pass
+
+    analyst = Analyst(graph)
+    graph.changed()
+    facts = analyst.facts
+    cycle = Node()
+    cycle.me = cycle  # type: ignore[attr-defined]
+    facts._test_cycle = cycle  # type: ignore[attr-defined]
+    gone = weakref.ref(cycle)
+    del cycle, facts
+    analyst.conflicts(top=1)  # frozen with the facts
+    peak.append(peak[-1] * 2)
+    graph.changed()
+    analyst.conflicts(top=1)  # thawed: this settle collects, then freezes
+    assert gone() is None
