@@ -25,11 +25,15 @@ __all__ = ["lazy_module"]
 
 
 class _LazyModule(ModuleType):
-    """Stands for the module of its name until an attribute is looked up on it."""
+    """Stands for the module of its name until an attribute is looked up on it; then holds
+    a copy of the module's names (a name the module binds anew later is read from the module
+    only if it was not there at the first lookup: none of the modules tmkg loads so does)."""
 
-    def __getattr__(self, attribute: str) -> object:  # only names not copied yet
+    def __getattr__(self, attribute: str) -> object:  # only names not copied
         module = importlib.import_module(self.__name__)  # waits for another thread's import
-        self.__dict__.update(module.__dict__)  # later lookups are plain attribute reads
+        if "__lazy_copied__" not in self.__dict__ and not attribute.startswith("__"):
+            self.__dict__.update(module.__dict__)  # later lookups are plain attribute reads
+            self.__dict__["__lazy_copied__"] = True
         return getattr(module, attribute)
 
 
