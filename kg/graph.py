@@ -314,7 +314,7 @@ class KnowledgeGraph:
         another form than the one read back, or a blank node), then gets back what that took
         of the shipped content; what it holds there and cannot be read back, it writes anew.
         Raises `StoreError` as the store's writes do."""
-        wanted = set(reference_quads())
+        wanted = _reference_set()
         try:
             stored = self._own_quads()
         except (KGError, SyntaxError, ValueError) as error:

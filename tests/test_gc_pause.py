@@ -6,6 +6,7 @@ walking a register's facts, nor each new state for one walking the whole process
 from __future__ import annotations
 
 import gc
+import weakref
 from collections.abc import Iterator
 
 import pytest
@@ -14,6 +15,19 @@ from kg import KnowledgeGraph, Settings
 from kg.analysis import gc_pause
 from kg.analysis.gc_pause import THAW_EVERY, THAW_GROWTH
 from kg.analysis.service import Analyst
+
+
+class _Node:
+    pass
+
+
+def _cycle(holder: object | None = None) -> weakref.ref:
+    """A reference cycle, held by `holder` if given; a weak reference to it."""
+    cycle = _Node()
+    cycle.me = cycle  # type: ignore[attr-defined]
+    if holder is not None:
+        holder._test_cycle = cycle  # type: ignore[attr-defined]
+    return weakref.ref(cycle)
 
 
 @pytest.fixture
@@ -65,21 +79,10 @@ def test_the_peak_memory_can_be_read_here() -> None:
 def test_a_cycle_among_old_facts_is_collected_once_the_peak_memory_has_grown(
     graph: KnowledgeGraph, thawed: None, peak: list[int]
 ) -> None:
-    import weakref
-
-    class Node:
-        pass
-
     analyst = Analyst(graph)
     graph.changed()
-    facts = analyst.facts
-    cycle = Node()
-    cycle.me = cycle  # type: ignore[attr-defined]
-    facts._test_cycle = cycle  # type: ignore[attr-defined]
-    gone = weakref.ref(cycle)
-    del cycle
+    gone = _cycle(analyst.facts)
     analyst.who_else_uses("AWS")  # frozen with the facts
-    del facts
     peak.append(int(peak[-1] * THAW_GROWTH))  # not more than THAW_GROWTH: nothing thaws
     graph.changed()
     assert analyst.facts is not None  # the old facts are gone, their cycle waits (frozen)
@@ -116,14 +119,9 @@ def test_without_a_peak_memory_every_state_thaws(
 
 def test_objects_frozen_and_dropped_are_freed_at_once(graph: KnowledgeGraph, thawed: None) -> None:
     """Reference counting frees a frozen object nothing refers to: only cycles wait."""
-    import weakref
-
-    class Node:
-        pass
-
     analyst = Analyst(graph)
     graph.changed()
-    held = Node()
+    held = _Node()
     gone = weakref.ref(held)
     analyst.who_else_uses("AWS")  # frozen
     frozen = gc.get_freeze_count()
@@ -136,19 +134,11 @@ def test_garbage_a_question_leaves_is_collected_not_frozen(
 ) -> None:
     """Each `who_else_uses` collects what is not frozen, then freezes what is left: cycles
     dropped meanwhile are freed, not kept until the next state (a server may see none)."""
-    import weakref
-
-    class Node:
-        pass
-
     analyst = Analyst(graph)
     graph.changed()
     analyst.who_else_uses("AWS")
     for _ in range(3):
-        cycle = Node()
-        cycle.me = cycle  # type: ignore[attr-defined]
-        gone = weakref.ref(cycle)
-        del cycle
+        gone = _cycle()
         analyst.who_else_uses("AWS")
         assert gone() is None
 
@@ -173,19 +163,9 @@ def test_a_thaw_collects_the_old_cycles_also_after_a_question_that_reads_all(
 ) -> None:
     """helper-129 #3: `conflicts` settles without a collection of its own; after a thaw the
     settle collects everything first, or the thawed cycles were frozen again at once."""
-    import weakref
-
-    class Node:
-        pass
-
     analyst = Analyst(graph)
     graph.changed()
-    facts = analyst.facts
-    cycle = Node()
-    cycle.me = cycle  # type: ignore[attr-defined]
-    facts._test_cycle = cycle  # type: ignore[attr-defined]
-    gone = weakref.ref(cycle)
-    del cycle, facts
+    gone = _cycle(analyst.facts)
     analyst.conflicts(top=1)  # frozen with the facts
     peak.append(peak[-1] * 2)
     graph.changed()
