@@ -56,7 +56,6 @@ from collections.abc import (
 from itertools import chain, combinations
 from typing import Protocol
 
-import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -95,6 +94,9 @@ from kg.analysis.similarity import (
 )
 from kg.analysis.translations import meaning_note
 from kg.analysis.usage import held_coverage
+from kg.lazy import lazy_module
+
+np = lazy_module("numpy")  # loaded on first use (~0.1 s): kg.lazy
 
 __all__ = [
     "CONFLICT_BATCH_MARKS",

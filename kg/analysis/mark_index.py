@@ -47,7 +47,6 @@ from itertools import groupby
 from pathlib import Path
 from typing import IO, Any
 
-import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -87,7 +86,10 @@ from kg.analysis.similarity import (
     spoken_pairs,
 )
 from kg.analysis.similarity_rules import AFFIX_MAX_LENGTH
+from kg.lazy import lazy_module
 from kg.store import beside_store
+
+np = lazy_module("numpy")  # loaded on first use (~0.1 s): kg.lazy
 
 __all__ = ["SIMILAR_FLOOR", "MarkIndex", "index_path_for"]
 

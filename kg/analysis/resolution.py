@@ -28,7 +28,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
 
-import numpy as np
 import pyoxigraph as ox
 from cleanco import basename
 from cleanco.clean import normalized, prepare_default_terms, strip_punct, strip_tail
@@ -38,6 +37,9 @@ from kg.analysis.facts import Identities
 from kg.analysis.sparql_text import TM
 from kg.analysis.thresholds import CANDIDATE_MIN_SCORE
 from kg.graph import KnowledgeGraph
+from kg.lazy import lazy_module
+
+np = lazy_module("numpy")  # loaded on first use (~0.1 s): kg.lazy
 
 __all__ = [
     "AUTOMATIC_SCORE",

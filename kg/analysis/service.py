@@ -16,7 +16,6 @@ import unicodedata
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 
-import numpy
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 
@@ -124,10 +123,13 @@ from kg.analysis.verbal import verbal_element
 from kg.analysis.watch_model import Watch, WatchHit
 from kg.errors import KGError, NotFound
 from kg.graph import KnowledgeGraph
+from kg.lazy import lazy_module
 from kg.reference import USPTO_STATUS_SCHEME, regional_codes
 from kg.store import Store
 from kg.store.write_stamp import WriteStamp
 from kg.text_characters import one_line
+
+numpy = lazy_module("numpy")  # loaded on first use (~0.1 s): kg.lazy
 
 __all__ = ["Analyst", "index_marks"]
 

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Sequence
 
-import numpy as np
-
 from kg.analysis.similarity import MarkSimilarity, blocking_keys
+from kg.lazy import lazy_module
+
+np = lazy_module("numpy")  # loaded on first use (~0.1 s): kg.lazy
 
 __all__ = ["SimilarTable"]
 
