@@ -42,13 +42,7 @@ def code_digest(libraries: Iterable[str] = (), *more: str) -> int:
     distributions `libraries` names (``"absent"`` for one not installed) and the strings
     `more`. Reading the files takes ~10-40 ms; `libraries` must be hashable (a tuple).
     Raises nothing but what reading tmkg's own files raises."""
-    from kg.resources import SCHEMA_DIR
-
-    digest = hashlib.sha256(sys.version.encode())
-    package = Path(__file__).resolve().parent
-    for path in sorted([*package.rglob("*.py"), *SCHEMA_DIR.rglob("*")]):
-        if path.is_file():
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    digest = _sources_digest().copy()
     for name in libraries:
         try:
             digest.update(f"{name}=={metadata.version(name)}".encode())
@@ -57,6 +51,20 @@ def code_digest(libraries: Iterable[str] = (), *more: str) -> int:
     for text in more:
         digest.update(b"\0" + text.encode())
     return int.from_bytes(digest.digest()[:7], "big")
+
+
+@cache
+def _sources_digest() -> Any:
+    """The sha256 of Python's version and tmkg's sources and ``schema/`` data, read once a
+    process (each key of `code_digest` copies it)."""
+    from kg.resources import SCHEMA_DIR
+
+    digest = hashlib.sha256(sys.version.encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted([*package.rglob("*.py"), *SCHEMA_DIR.rglob("*")]):
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest
 
 
 def folder() -> Path:

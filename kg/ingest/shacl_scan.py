@@ -29,7 +29,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Container, Iterator
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
+from typing import TypeVar
 
 import pyoxigraph as ox
 import rdflib
@@ -46,7 +47,9 @@ from kg.ingest.shacl_sparql import (
     without_ill_formed,
 )
 
-__all__ = ["ScanPlan", "plan_scans", "run_scans", "scan_keys"]
+__all__ = ["ScanPlan", "plan_from_json", "plan_json", "plan_scans", "run_scans", "scan_keys"]
+
+_T = TypeVar("_T")
 
 _SUBCLASS = _n3(RDFS.subClassOf)
 _BATCH = 5_000  # nodes per VALUES list
@@ -136,6 +139,60 @@ def plan_scans(shapes: rdflib.Graph) -> ScanPlan:
         tuple(max_counts),
         tuple(patterns),
     )
+
+
+def plan_json(plan: ScanPlan) -> dict[str, object]:
+    """`plan` as JSON values (`plan_from_json` reads it back): each constraint a list of its
+    fields in their order, grouped as in the plan."""
+    return {
+        "values": {
+            path: [list(astuple(rule)) for rule in rules] for path, rules in plan.values.items()
+        },
+        "min_counts": {
+            target: [list(astuple(count)) for count in counts]
+            for target, counts in plan.min_counts.items()
+        },
+        "max_counts": [list(astuple(count)) for count in plan.max_counts],
+        "node_patterns": [list(astuple(pattern)) for pattern in plan.node_patterns],
+    }
+
+
+def plan_from_json(value: object) -> ScanPlan:
+    """The plan `plan_json` wrote. Raises ValueError when `value` is not of that shape (each
+    field of each constraint of its type: a kept file another version wrote, or damaged)."""
+    if not isinstance(value, dict) or set(value) != {
+        "values", "min_counts", "max_counts", "node_patterns"
+    }:  # fmt: skip
+        raise ValueError("not a scan plan")
+    values, min_counts = value["values"], value["min_counts"]
+    if not isinstance(values, dict) or not isinstance(min_counts, dict):
+        raise ValueError("not a scan plan")
+    return ScanPlan(
+        {str(path): _rows(rules, _Rule, _RULE_TYPES) for path, rules in values.items()},
+        {str(target): _rows(counts, _Count, _COUNT_TYPES) for target, counts in min_counts.items()},
+        _rows(value["max_counts"], _Count, _COUNT_TYPES),
+        _rows(value["node_patterns"], _NodePattern, (str, str, str, str)),
+    )
+
+
+_RULE_TYPES = (str, str, str, str, str)
+_COUNT_TYPES = (str, str, int, str, str)
+
+
+def _rows(rows: object, kind: Callable[..., _T], types: tuple[type, ...]) -> tuple[_T, ...]:
+    """`kind(*row)` for each row of `rows`, a list of lists whose fields are of `types`."""
+    if not isinstance(rows, list):
+        raise ValueError("not a scan plan")
+    made = []
+    for row in rows:
+        if (
+            not isinstance(row, list)
+            or len(row) != len(types)
+            or not all(type(field) is wanted for field, wanted in zip(row, types, strict=True))
+        ):
+            raise ValueError("not a scan plan")
+        made.append(kind(*row))
+    return tuple(made)
 
 
 def run_scans(
