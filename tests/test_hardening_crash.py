@@ -38,6 +38,7 @@ from tests.sparql_support import SparqlServer
 
 TOKEN = "crash-test-token"
 MARKS = 10_000  # ~122k quads: every phase lasts long enough to be killed in
+AT_MARKS = 4_500  # ~55k quads: still a staged bulk load, for the points a load kills itself at
 UPDATE_GRAPH = "https://example.org/crash/update"
 
 
@@ -61,6 +62,17 @@ def make_registry(folder: Path, marks: int) -> Registry:
 @pytest.fixture(scope="module")
 def registry(tmp_path_factory: pytest.TempPathFactory) -> Registry:
     return make_registry(tmp_path_factory.mktemp("crash-registry"), MARKS)
+
+
+@pytest.fixture(scope="module")
+def small_registry(tmp_path_factory: pytest.TempPathFactory) -> Registry:
+    """The registry for the points a load kills itself at (``$KG_CRASH_AT``): no phase needs
+    to last, so a file just over `BULK_MIN_QUADS` (half the time of the other)."""
+    return make_registry(tmp_path_factory.mktemp("crash-registry-small"), AT_MARKS)
+
+
+def _registry_for(how: str, request: pytest.FixtureRequest) -> Registry:
+    return request.getfixturevalue("small_registry" if how == "at" else "registry")
 
 
 @pytest.fixture(scope="module")
@@ -185,9 +197,14 @@ def check_crash(
 
 @pytest.mark.parametrize(("how", "point", "complete"), CRASH_POINTS)
 def test_a_killed_load_leaves_none_or_all_of_the_file(
-    how: str, point: str, complete: bool, registry: Registry, base_store: Path, tmp_path: Path
+    how: str,
+    point: str,
+    complete: bool,
+    base_store: Path,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
 ) -> None:
-    check_crash(base_store, registry, tmp_path, how, point, complete)
+    check_crash(base_store, _registry_for(how, request), tmp_path, how, point, complete)
 
 
 @pytest.fixture(scope="module")
@@ -205,9 +222,14 @@ FIRST_LOAD_POINTS = [point for point in CRASH_POINTS if point[1] != "bulk:extend
 
 @pytest.mark.parametrize(("how", "point", "complete"), FIRST_LOAD_POINTS)
 def test_a_killed_first_load_leaves_the_store_empty_or_whole(
-    how: str, point: str, complete: bool, registry: Registry, empty_store: Path, tmp_path: Path
+    how: str,
+    point: str,
+    complete: bool,
+    empty_store: Path,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
 ) -> None:
-    check_crash(empty_store, registry, tmp_path, how, point, complete)
+    check_crash(empty_store, _registry_for(how, request), tmp_path, how, point, complete)
 
 
 @pytest.mark.slow
