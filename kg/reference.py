@@ -33,6 +33,7 @@ __all__ = [
     "jurisdiction_codes",
     "kept_by_tmkg",
     "ontology_quads",
+    "other_quads_up_to",
     "own_graph_quads",
     "reference_quads",
     "reference_version",
@@ -300,6 +301,24 @@ def kept_by_tmkg(quad: ox.Quad) -> bool:
     if isinstance(graph, ox.DefaultGraph) or graph == DEFAULT_GRAPH_NAMED:
         return quad.subject in REFERENCE_GRAPHS
     return graph in REFERENCE_GRAPHS
+
+
+def other_quads_up_to(store: ox.Store, most: int) -> int:
+    """How many quads of `store` are not `kept_by_tmkg`, counted up to `most` (the count
+    stops there; `most` >= 0). The store counts them itself, over its encoded terms: ~5 ms
+    for a store of the reference data alone, where reading its ~4,400 quads back into Python
+    took 0.1-0.4 s on disk; 2 s against 9 s to count 250,000. Raises what the store's
+    queries raise."""
+    own = ", ".join(f"<{graph.value}>" for graph in REFERENCE_GRAPHS)
+    named = f"<{DEFAULT_GRAPH_NAMED.value}>"
+    rows = store.query(
+        f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT ?s WHERE {{
+              {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({own}, {named})) }}
+              UNION {{ GRAPH {named} {{ ?s ?p ?o }} FILTER(?s NOT IN ({own})) }}
+              UNION {{ ?s ?p ?o FILTER(?s NOT IN ({own})) }}
+            }} LIMIT {int(most)} }}"""
+    )
+    return int(next(iter(rows))["n"].value)  # type: ignore[index, union-attr]
 
 
 def own_graph_quads(store: ox.Store) -> Iterator[ox.Quad]:

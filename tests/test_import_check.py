@@ -132,7 +132,9 @@ OWNERLESS = f"<{REG}r> a <{ONTOLOGY}Registration> .\n"
 
 
 def _refuse_python(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fail on the path that parses the files into Python quads."""
+    """Fail on the path that parses the files into Python quads (which files this small take
+    by default: `kg.ingest.load.PYTHON_MAX_BYTES`)."""
+    monkeypatch.setattr("kg.ingest.load.PYTHON_MAX_BYTES", -1)
 
     def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise AssertionError("a check parsed the files into Python quads")
@@ -149,7 +151,7 @@ def test_validate_streams_from_a_read_only_store_and_says_what_a_load_says(
         writable.load([DATA / "own-case.ttl"])
     bad = tmp_path / "bad.ttl"
     bad.write_text(OWNERLESS, encoding="utf-8")
-    with pytest.raises(ValidationError) as by_load:
+    with pytest.raises(ValidationError) as by_load:  # through Python: a small file
         writable.load([bad])
     writable.close()
     _refuse_python(monkeypatch)

@@ -47,10 +47,17 @@ def _sources(store: Path) -> dict[str, dict[str, str]]:
     return {row["g"]["value"]: {k: v["value"] for k, v in row.items() if k != "g"} for row in rows}
 
 
+@pytest.mark.parametrize("route", ["streamed", "through Python"])
 @pytest.mark.parametrize(
     ("name", "text"), [("extract.ttl", TURTLE), ("names.nt", NTRIPLES), ("names.rdf", RDFXML)]
 )
-def test_a_triples_file_gets_its_source(tmp_path: Path, name: str, text: str) -> None:
+def test_a_triples_file_gets_its_source(
+    tmp_path: Path, name: str, text: str, route: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On disk a file this small goes through Python (`kg.ingest.load.PYTHON_MAX_BYTES`);
+    streamed when that is lowered."""
+    if route == "streamed":
+        monkeypatch.setattr("kg.ingest.load.PYTHON_MAX_BYTES", -1)
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     store = tmp_path / "store"

@@ -38,6 +38,13 @@ def disk(tmp_path: Path):
     store.close()
 
 
+@pytest.fixture(autouse=True)
+def _streamed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every load here into an on-disk store is streamed, however small its files (by default
+    small files go through Python: `kg.ingest.load.PYTHON_MAX_BYTES`, tests/test_small_loads.py)."""
+    monkeypatch.setattr("kg.ingest.load.PYTHON_MAX_BYTES", -1)
+
+
 def both(disk: OxigraphStore, files: list[Path], **options):
     """Load `files` streamed into `disk` and through Python into a fresh memory store; return
     (streamed report or error, Python report or error, disk quads, memory quads)."""
@@ -509,6 +516,47 @@ def test_terms_at_fault_judged_beside_are_named_as_through_python(
     assert isinstance(streamed, ValidationError) and isinstance(python, ValidationError)
     assert streamed.violations == python.violations
     assert on_disk == set()
+
+
+_KEPT_OR_NOT = [  # (a quad, whether tmkg keeps it: `kg.reference.kept_by_tmkg`)
+    ("<{o}> <http://ex.org/p> <http://ex.org/x> <{o}>", True),
+    ("<http://ex.org/a> <http://ex.org/p> 'x' <{r}>", True),
+    ("<{r}> <http://ex.org/p> 'in the default graph' .", True),
+    ("<{r}> <http://ex.org/p> 'named default' <{d}>", True),
+    ("<http://ex.org/a> <http://ex.org/p> 'named default' <{d}>", False),
+    ("<http://ex.org/a> <http://ex.org/p> 'default' .", False),
+    ("<{r}> <http://ex.org/p> 'about it, elsewhere' <http://ex.org/g>", False),
+    ("<http://ex.org/a> <http://ex.org/p> _:b <http://ex.org/g>", False),
+    ("_:s <http://ex.org/p> 'in a blank graph' _:g", False),
+    ("<{r}> <http://ex.org/p> <<( <{r}> <http://ex.org/p> 'x' )>> .", True),
+    ("<http://ex.org/a> <http://ex.org/p> <<( <{r}> <http://ex.org/p> 'x' )>> <{d}>", False),
+]
+
+
+@pytest.mark.parametrize("share", [0, 1, 2, 3])
+def test_the_store_counts_the_quads_tmkg_does_not_keep(share: int) -> None:
+    """`other_quads_up_to` (asked of the store) counts what `kept_by_tmkg` leaves, up to its
+    bound, for every kind of quad tmkg keeps or not; `holds_little` follows it."""
+    from kg import KnowledgeGraph, Settings
+    from kg.ingest import stream_load
+    from kg.reference import DEFAULT_GRAPH_NAMED, REFERENCE_GRAPHS, kept_by_tmkg, other_quads_up_to
+
+    names = {"o": REFERENCE_GRAPHS[0].value, "r": REFERENCE_GRAPHS[1].value}
+    lines = [
+        text.format(**names, d=DEFAULT_GRAPH_NAMED.value).replace(" .", "") + " ."
+        for index, (text, _) in enumerate(_KEPT_OR_NOT)
+        if index % 4 != share  # each run leaves a different quarter out
+    ]
+    with KnowledgeGraph.open(Settings(memory=True)) as graph:
+        native = graph.store.native
+        native.extend(ox.parse("\n".join(lines).replace("'", '"'), ox.RdfFormat.N_QUADS))
+        others = sum(1 for quad in native if not kept_by_tmkg(quad))
+        assert others == sum(
+            1 for i, (_, kept) in enumerate(_KEPT_OR_NOT) if not kept and i % 4 != share
+        )
+        for most in range(others + 3):
+            assert other_quads_up_to(native, most) == min(most, others)
+            assert stream_load.holds_little(graph.store, most) == (others <= most)
 
 
 def test_a_first_load_into_a_knowledge_graph_streams(tmp_path: Path) -> None:

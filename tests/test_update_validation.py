@@ -233,8 +233,12 @@ def test_same_as_links_two_iris_of_one_kind(service, link, refused) -> None:
         (f'<{ID}party/amazon> owl:sameAs "Amazon"', "two IRIs of one thing"),
     ],
 )
-def test_a_file_with_a_bad_same_as_is_refused(tmp_path, on_disk, link, refused) -> None:
+def test_a_file_with_a_bad_same_as_is_refused(
+    tmp_path, on_disk, link, refused, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from kg import KnowledgeGraph
+
+    monkeypatch.setattr("kg.ingest.load.PYTHON_MAX_BYTES", -1)  # on disk, streamed
 
     data = tmp_path / "same.ttl"
     data.write_text(f"@prefix owl: <http://www.w3.org/2002/07/owl#> .\n{link} .\n")

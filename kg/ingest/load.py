@@ -13,7 +13,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
+import os
 import re
+import stat
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,10 +40,13 @@ __all__ = [
     "FORMATS",
     "MAX_IRI_CHARS",
     "MAX_LITERAL_CHARS",
+    "PYTHON_MAX_BYTES",
+    "SOURCE_DESCRIPTION",
     "LoadReport",
     "ParsedFile",
     "detect_format",
     "file_graph",
+    "fits_python",
     "load_files",
     "load_parsed",
     "load_quads",
@@ -421,6 +426,36 @@ def check_files(
     return parsed, report
 
 
+SOURCE_DESCRIPTION = "the --source-* description"
+"""The name of the file `kg load --source-*` describes a file's graph in (never among the
+files a report names)."""
+
+PYTHON_MAX_BYTES = 128 * 1024
+"""Files of at most this many bytes together (~700 N-Quads statements of `kg synth`; the
+seed case is a 29 KB file) are loaded and checked into an on-disk store through Python,
+judged beside the store and written in one transaction, instead of streamed through a staged
+copy of the store (`kg.ingest.stream_load`), whose checkpoint, flushes and swap cost ~0.5 s
+whatever the files' size. Measured 2026-12-07 into a store holding the seed: 149 quads
+0.17 s against 0.60 s streamed, 1,310 quads (230 KB) 0.79 against 0.80 s, 3,693 quads
+(654 KB) 1.59 against 0.89 s; the seed case into an empty store 0.21 against 0.69 s. Memory
+stays bounded: bigger files stream."""
+
+
+def fits_python(paths: Sequence[str | Path]) -> bool:
+    """Whether `paths` are regular files of at most `PYTHON_MAX_BYTES` together (a missing
+    file, a folder or a pipe: no; the streamed load reports or reads it)."""
+    total = 0
+    for path in paths:
+        try:
+            info = os.stat(path)
+        except (OSError, ValueError):
+            return False
+        if not stat.S_ISREG(info.st_mode):
+            return False
+        total += info.st_size
+    return total <= PYTHON_MAX_BYTES
+
+
 def check_load(
     store: Store,
     paths: Sequence[str | Path],
@@ -436,7 +471,7 @@ def check_load(
     `ValidationError` (every violation) or `NotFound` as `load_files` does."""
     from kg.ingest.stream_load import can_check_streamed, stream_files
 
-    if can_check_streamed(store):
+    if can_check_streamed(store) and not fits_python(paths):
         report = stream_files(
             store,  # type: ignore[arg-type]
             paths,
@@ -492,7 +527,7 @@ def _load_files(
 ) -> LoadReport:
     from kg.ingest.stream_load import can_stream, stream_files
 
-    if can_stream(store):
+    if can_stream(store) and not fits_python([*paths, *([header] if header else [])]):
         report = stream_files(
             store, paths, format_name=format_name, graph=graph, progress=progress, header=header
         )
@@ -502,7 +537,7 @@ def _load_files(
     parsed = parse_files(paths, format_name=format_name, graph=graph, progress=progress)
     if header is None:
         return load_parsed(store, parsed)
-    described = dataclasses.replace(parse_file(header), name="the --source-* description")
+    described = dataclasses.replace(parse_file(header), name=SOURCE_DESCRIPTION)
     report = load_parsed(store, [*parsed, described])
     return dataclasses.replace(report, files=report.files[:-1])
 
@@ -580,6 +615,9 @@ def _validate_parsed(
     quads = _as_stored(read)
     origins = {quad.subject: file.name for file in parsed for quad in file.quads}
     report = judged(lambda: validate_quads(quads, store, origins=origins))
+    named = [file.name for file in parsed if file.name != SOURCE_DESCRIPTION]
+    if named:  # the files in the order given, as a streamed load names them
+        report.source = ", ".join(dict.fromkeys(named))
     return quads, report, len(read) - len(quads)
 
 

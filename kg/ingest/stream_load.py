@@ -42,6 +42,7 @@ from kg.errors import NotFound, ParseError
 from kg.ingest.load import (
     MAX_IRI_CHARS,
     MAX_LITERAL_CHARS,
+    SOURCE_DESCRIPTION,
     LoadReport,
     _parse_error,
     _ProgressReader,
@@ -69,7 +70,7 @@ from kg.ingest.validate_store import (
     validate_in_store,
 )
 from kg.lazy import lazy_module
-from kg.reference import kept_by_tmkg, own_graph_quads, reference_quads
+from kg.reference import other_quads_up_to, own_graph_quads, reference_quads
 from kg.store import Store
 from kg.store.crashpoints import reached
 from kg.store.oxigraph import (
@@ -100,7 +101,6 @@ STREAMED_FORMATS = frozenset(
 )
 """The formats Oxigraph's parser loads straight into the store."""
 _BOM = b"\xef\xbb\xbf"
-_DESCRIPTION = "the --source-* description"  # as `kg.ingest.load` names the header file
 _PROGRESS_MIN_BYTES = 1 << 20
 _UTF8_CHECK_MAX_BYTES = 256 << 20  # on a parse error, bigger files are not re-read for it
 
@@ -145,7 +145,7 @@ def stream_files(
     if header is not None:
         described = _Input.of(header, None, None)
         if described is not None:
-            described.name = _DESCRIPTION
+            described.name = SOURCE_DESCRIPTION
         maybe.append(described)
     inputs = [item for item in maybe if item is not None]
     if len(inputs) < len(maybe):
@@ -186,15 +186,9 @@ def holds_little(store: OxigraphStore, limit: int) -> bool:
     """Whether `store` holds at most `limit` quads besides the reference data tmkg installs
     (a seed case, a few files): then data written into its staged copy can be judged there,
     the copy's every statement at hand, in about the time its own quads take. Reads at most
-    `limit` quads and the reference data."""
-    other = 0
-    for quad in store.quads():
-        if kept_by_tmkg(quad):
-            continue
-        other += 1
-        if other > limit:
-            return False
-    return True
+    `limit` + 1 quads besides the reference data, counted by the store
+    (`kg.reference.other_quads_up_to`)."""
+    return other_quads_up_to(store.native, limit + 1) <= limit
 
 
 def _check(
@@ -459,8 +453,13 @@ def _compact(data: ox.Store, files: Sequence[_Input]) -> Inventory | None:
 
 
 def _holds_at_least(data: ox.Store, count: int) -> bool:
-    """Whether `data` holds `count` quads or more (reads at most `count`)."""
-    return sum(1 for _ in islice(data.quads_for_pattern(None, None, None, None), count)) >= count
+    """Whether `data` holds `count` quads or more (the store counts at most `count`, over
+    its encoded terms: reading them back into Python took ~0.1 ms a quad on disk)."""
+    rows = data.query(
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT ?s WHERE "
+        f"{{ {{ GRAPH ?g {{ ?s ?p ?o }} }} UNION {{ ?s ?p ?o }} }} LIMIT {int(count)} }}"
+    )
+    return int(next(iter(rows))["n"].value) >= count  # type: ignore[index, union-attr]
 
 
 def _same_as_lines(data: ox.Store) -> list[str]:
