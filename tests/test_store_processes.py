@@ -90,7 +90,7 @@ def test_stats_during_a_bulk_load_leaves_the_load_alone(tmp_path: Path) -> None:
     path = tmp_path / "store"
     data = tmp_path / "marks.nq"
     run_kg("load", "--seed", "--store", path, check=True)
-    run_kg("synth", "--marks", "6000", "--seed", "7", "--output", data, check=True)
+    run_kg("synth", "--marks", "4500", "--seed", "7", "--output", data, check=True)
     before = _total(run_kg("stats", "--store", path, check=True).stdout)
     load = subprocess.Popen(
         [str(KG), "load", "--store", str(path), str(data)],
