@@ -144,3 +144,31 @@ def test_a_refusal_names_the_files_given_in_their_order_not_the_source_descripti
     assert refused.returncode == 5, refused.stderr
     assert f"{DATA / 'own-case.ttl'}, {bad}: 3 SHACL violations" in refused.stderr
     assert "--source-*" not in refused.stderr
+
+
+TMKG_OWN = {
+    "in the reference graph": "<https://w3id.org/tmkg/id/jurisdiction/CN> "
+    '<http://www.w3.org/2000/01/rdf-schema#label> "Hacked" '
+    "<https://w3id.org/tmkg/id/graph/reference> .\n",
+    "about the ontology graph": "<https://w3id.org/tmkg/id/graph/ontology> "
+    '<http://www.w3.org/2000/01/rdf-schema#label> "mine" .\n',
+    "in a working graph": '<http://ex.org/a> <http://ex.org/p> "x" <urn:tmkg:context> .\n',
+}
+
+
+@pytest.mark.parametrize("command", ["validate", "load"])
+@pytest.mark.parametrize("where", ["memory", "disk, through Python", "disk, streamed"])
+@pytest.mark.parametrize("what", sorted(TMKG_OWN))
+def test_statements_in_tmkgs_own_graphs_are_refused_by_a_check_as_by_a_load(
+    what: str, where: str, command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`kg validate` refuses what `kg load` refuses, on every route (a small file checked
+    through Python passed: helper-130)."""
+    path = tmp_path / "own.nq"
+    path.write_text(TMKG_OWN[what], encoding="utf-8")
+    if where == "disk, streamed":
+        monkeypatch.setattr(load_module, "PYTHON_MAX_BYTES", -1)
+    store = ["--memory"] if where == "memory" else ["--store", tmp_path / "store"]
+    refused = kg_in_process(*store, command, path)
+    assert refused.returncode == 4, refused.stdout + refused.stderr
+    assert "tmkg" in refused.stderr and str(path) in refused.stderr

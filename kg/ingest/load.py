@@ -420,9 +420,12 @@ def check_files(
     graph: str | None = None,
     progress: bool = False,
 ) -> tuple[list[ParsedFile], ValidationReport]:
-    """Parse and validate files against the shapes and the store's content; commit nothing."""
+    """Parse and validate files against the shapes and the store's content; commit nothing.
+    Raises `ParseError` as a load does for statements in or about tmkg's own graphs
+    (`refuse_reference_quads`)."""
     parsed = parse_files(paths, format_name=format_name, graph=graph, progress=progress)
-    _, report, _ = _validate_parsed(store, parsed)
+    quads, report, _ = _validate_parsed(store, parsed)
+    refuse_reference_quads(quads, _file_names(parsed))
     return parsed, report
 
 
@@ -556,7 +559,7 @@ def load_parsed(
     """
     reached("load:validate")
     quads, report, merged = _validate_parsed(store, parsed, judged)
-    refuse_reference_quads(quads, ", ".join(file.name for file in parsed))
+    refuse_reference_quads(quads, _file_names(parsed))
     report.raise_for_violations()
     reached("load:commit")
     added = store.add(quads)
@@ -615,10 +618,15 @@ def _validate_parsed(
     quads = _as_stored(read)
     origins = {quad.subject: file.name for file in parsed for quad in file.quads}
     report = judged(lambda: validate_quads(quads, store, origins=origins))
-    named = [file.name for file in parsed if file.name != SOURCE_DESCRIPTION]
-    if named:  # the files in the order given, as a streamed load names them
-        report.source = ", ".join(dict.fromkeys(named))
+    if _file_names(parsed):
+        report.source = _file_names(parsed)
     return quads, report, len(read) - len(quads)
+
+
+def _file_names(parsed: Sequence[ParsedFile]) -> str:
+    """The files' names in the order given, as a streamed load names them (not the
+    `--source-*` description)."""
+    return ", ".join(file.name for file in parsed if file.name != SOURCE_DESCRIPTION)
 
 
 def _unique(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
