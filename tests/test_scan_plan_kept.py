@@ -73,7 +73,40 @@ def test_a_kept_file_not_of_a_plan_s_shape_is_made_again(cache_folder: Path, tex
     kept.write_text(text, encoding="utf-8")
     validate._scan_plan.cache_clear()
     assert validate._scan_plan() == _planned()
-    assert plan_from_json(json.loads(kept.read_text(encoding="utf-8"))) == _planned()
+    assert plan_from_json(json.loads(kept.read_text(encoding="utf-8"))["plan"]) == _planned()
+
+
+def _kept(cache_folder: Path) -> tuple[Path, dict]:
+    validate._scan_plan()
+    (kept,) = cache_folder.glob("scan-plan-*.json")
+    return kept, json.loads(kept.read_text(encoding="utf-8"))
+
+
+def _edited_condition(value: dict) -> None:
+    rules = next(iter(value["plan"]["values"].values()))
+    rules[0][2] = rules[0][2].replace("!", "NOT ", 1) + " && false"
+
+
+def _emptied(value: dict) -> None:
+    value["plan"] = {"values": {}, "min_counts": {}, "max_counts": [], "node_patterns": []}
+
+
+def _negative_count(value: dict) -> None:
+    value["plan"]["max_counts"][0][2] = -5
+
+
+@pytest.mark.parametrize("damage", [_edited_condition, _emptied, _negative_count])
+def test_a_kept_plan_changed_since_it_was_written_is_made_again(
+    cache_folder: Path, damage: object
+) -> None:
+    """A plan of the right shape that is not the one written (a query edited, the plan
+    emptied, a count changed) is not used: its digest no longer matches."""
+    kept, value = _kept(cache_folder)
+    damage(value)  # type: ignore[operator]
+    kept.write_text(json.dumps(value), encoding="utf-8")
+    validate._scan_plan.cache_clear()
+    assert validate._scan_plan() == _planned()
+    assert json.loads(kept.read_text(encoding="utf-8"))["plan"] != value["plan"]
 
 
 @pytest.mark.parametrize("text", DAMAGED[2:])

@@ -10,6 +10,8 @@ that same data graph, so a subclass declared by a file or by an earlier load cou
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -235,11 +237,28 @@ def _pyshacl_results(
 def _scan_plan() -> ScanPlan:
     """`plan_scans` of the shapes, kept in the user's cache folder (`kg.user_cache`) under
     the digest of tmkg's code and shapes and rdflib's version: parsing the shapes and planning
-    took ~0.2-0.3 s in every process that validates."""
+    took ~0.2-0.3 s in every process that validates. The kept file holds the plan's digest
+    too: a file damaged since it was written (an edited query, a plan emptied) is made
+    again, not used (helper-130: a changed condition failed every later big load)."""
     key = code_digest(("rdflib",))
-    return plan_from_json(
-        user_cache.kept("scan-plan", key, lambda: plan_json(plan_scans(_shapes())), _is_plan)
-    )
+
+    def made() -> dict[str, object]:
+        plan = plan_json(plan_scans(_shapes()))
+        return {"plan": plan, "sha256": _plan_digest(key, plan)}
+
+    def whole(value: object) -> bool:
+        return (
+            isinstance(value, dict)
+            and value.get("sha256") == _plan_digest(key, value.get("plan"))
+            and _is_plan(value["plan"])
+        )
+
+    return plan_from_json(user_cache.kept("scan-plan", key, made, whole)["plan"])
+
+
+def _plan_digest(key: int, plan: object) -> str:
+    text = json.dumps([key, plan], sort_keys=True, ensure_ascii=True)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _is_plan(value: object) -> bool:
