@@ -618,8 +618,9 @@ def _validate_parsed(
     quads = _as_stored(read)
     origins = {quad.subject: file.name for file in parsed for quad in file.quads}
     report = judged(lambda: validate_quads(quads, store, origins=origins))
-    if _file_names(parsed):
-        report.source = _file_names(parsed)
+    names = _file_names(parsed)
+    if names:
+        report.source = names
     return quads, report, len(read) - len(quads)
 
 
