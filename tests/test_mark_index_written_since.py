@@ -7,6 +7,7 @@ before."""
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -247,3 +248,30 @@ def test_a_sync_between_reading_the_token_and_syncing_is_not_built_upon(
     index_marks(graph)
     assert _held(graph) == _expected(graph)
     assert mark in Analyst(graph).facts.mark_index.candidates("ZYZZYVA")
+
+
+@pytest.mark.parametrize("left", ["no folder", "empty folder"])
+def test_a_store_made_again_where_one_was_removed_trusts_nothing_left_beside_it(
+    left: str, store_path: Path
+) -> None:
+    """A store's folder removed by hand leaves ``<store>.writes``, the journal and the mark
+    index beside it; the store made again in its place starts a token of its own, so the old
+    index is synced with every mark (not told only the new store's writes) and holds the new
+    store's marks alone: a reader then answers from it without keying a private copy."""
+    first = KnowledgeGraph.open(Settings(store_path=store_path))
+    first.store.add(generate(60, seed=5))
+    first.changed()
+    index_marks(first)
+    first.close()
+    shutil.rmtree(store_path)
+    if left == "empty folder":
+        store_path.mkdir()
+    again = KnowledgeGraph.open(Settings(store_path=store_path))
+    again.store.add(generate(20, seed=9))
+    again.changed()
+    index_marks(again)
+    marks = dict(Analyst(again).facts.marks)
+    again.close()
+    with sqlite3.connect(index_path_for(str(store_path))) as db:
+        held = dict(db.execute("SELECT iri, text FROM marks"))
+    assert held == marks

@@ -95,10 +95,11 @@ class OxigraphStore:
                 ) from error
             try:
                 _recover(self._path)  # we hold the writer lock: no live write owns those files
+                new_store = not self._path.exists() or not any(self._path.iterdir())
                 self._path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self._path))
                 self._stamp = WriteStamp(self._path)
-                self._stamp.settle()
+                self._stamp.settle(new_store=new_store)
                 self._write_journal = WriteJournal(self._path)
             except (OSError, RuntimeError) as error:  # RocksDB's errors arrive as either
                 self._writer.release()

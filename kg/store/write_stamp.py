@@ -17,7 +17,9 @@ store's token is that one and finished:
 
 A store written by a program other than tmkg (Oxigraph's own tools) does not change the
 token: after such a write remove ``<store>.writes`` (the next tmkg writer starts a new
-token, and what was computed for the old one is dropped).
+token, and what was computed for the old one is dropped). A store whose folder was removed
+by hand and made again leaves the files beside it: a writer that makes the folder (or finds
+it empty) starts a new token, so they are not trusted for the new store.
 """
 
 from __future__ import annotations
@@ -67,10 +69,12 @@ class WriteStamp:
             return None
         return token if state == _DONE and token else None
 
-    def settle(self) -> None:
+    def settle(self, *, new_store: bool = False) -> None:
         """At a writer's opening: a new finished token where there is none or a write did not
-        finish (whatever it left, nothing computed before may be trusted)."""
-        if self.read() is None:
+        finish (whatever it left, nothing computed before may be trusted), and always for a
+        `new_store` (its folder made now or empty: a token left beside a removed store's
+        folder names that store's state, and its caches would be trusted for this one)."""
+        if new_store or self.read() is None:
             self._write(f"{_DONE} {secrets.token_hex(16)}", durable=True)
 
     def begin(self) -> None:
