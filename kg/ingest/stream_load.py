@@ -33,6 +33,7 @@ import tempfile
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from itertools import chain, islice
 from pathlib import Path
 
@@ -58,6 +59,7 @@ from kg.ingest.load import (
 from kg.ingest.same_as import OWL_SAME_AS
 from kg.ingest.scan_worker import Claims, ScanWorker
 from kg.ingest.shacl_sparql import ILL_FORMED
+from kg.ingest.spool import regular_file
 from kg.ingest.validate import ValidationReport, same_as_lines
 from kg.ingest.validate_store import (
     CONTEXT_GRAPH,
@@ -141,7 +143,22 @@ def stream_files(
     Raises `ParseError` (file, line, column) or `ValidationError` (every violation), having
     written nothing; `NotFound` for a missing file.
     """
-    maybe = [_Input.of(path, format_name, graph) for path in paths]
+    with ExitStack() as spools:
+        return _stream_files(store, paths, format_name, graph, progress, header, check, spools)
+
+
+def _stream_files(
+    store: OxigraphStore,
+    paths: Sequence[str | Path],
+    format_name: str | None,
+    graph: str | None,
+    progress: bool,
+    header: Path | None,
+    check: bool,
+    spools: ExitStack,
+) -> LoadReport | None:
+    """`stream_files`, its pipes read into temporary files that `spools` removes."""
+    maybe = [_Input.of(path, format_name, graph, spools) for path in paths]
     if header is not None:
         described = _Input.of(header, None, None)
         if described is not None:
@@ -238,11 +255,23 @@ class _Input:
         self.path, self.format, self.graph = path, rdf_format, graph
         self.name = str(path)
         """What the messages call the file."""
+        self.base = path.resolve().as_uri()
+        """The base IRI of its relative IRIs: the file as named, not its spooled copy."""
 
     @classmethod
-    def of(cls, path: str | Path, format_name: str | None, graph: str | None) -> _Input | None:
+    def of(
+        cls,
+        path: str | Path,
+        format_name: str | None,
+        graph: str | None,
+        spools: ExitStack | None = None,
+    ) -> _Input | None:
         """The file to stream, None when only the Python load can take it; raises as
-        `kg.ingest.load.parse_file` does for a missing file, a folder or an unknown format."""
+        `kg.ingest.load.parse_file` does for a missing file, a folder or an unknown format.
+        A path that is no regular file (a pipe: ``/dev/stdin``, a FIFO) is read once into a
+        temporary file removed when `spools` closes (the streamed load reads a file more
+        than once: it seeks past a byte order mark, and reads it again to say where a
+        node named in a message came from); messages still name `path`."""
         file = Path(path)
         if file.is_dir():
             raise ParseError("is a directory", path=str(path), suggestion="name the files to load")
@@ -253,19 +282,24 @@ class _Input:
             return None
         if graph is None and not rdf_format.supports_datasets:
             graph = file_graph(path)
-        return cls(file, rdf_format, user_graph(graph, str(path)) if graph else None)
+        base = file.resolve().as_uri()
+        if spools is not None:
+            file = regular_file(file, spools)
+        item = cls(file, rdf_format, user_graph(graph, str(path)) if graph else None)
+        item.name, item.base = str(path), base
+        return item
 
     def quads(self) -> Iterator[ox.Quad]:
         """The file's quads as `load_into` reads them (those of a triples file in the
         default graph, where `load_into` puts them in `graph`)."""
         with self.path.open("rb") as raw:
             _skip_bom(raw)
-            yield from ox.parse(raw, format=self.format, base_iri=self.path.resolve().as_uri())
+            yield from ox.parse(raw, format=self.format, base_iri=self.base)
 
     def load_into(self, store: ox.Store, progress: bool) -> None:
         """Bulk-load the file into `store`; raises `ParseError` (the store is then partial:
         the caller throws it away)."""
-        name = str(self.path)
+        name = self.name
         try:
             with self.path.open("rb") as raw:
                 _skip_bom(raw)
@@ -274,14 +308,18 @@ class _Input:
                 size = self.path.stat().st_size
                 if progress and size >= _PROGRESS_MIN_BYTES:
                     bar = _tqdm.tqdm(
-                        total=size, unit="B", unit_scale=True, desc=self.path.name, file=sys.stderr
+                        total=size,
+                        unit="B",
+                        unit_scale=True,
+                        desc=Path(self.name).name,
+                        file=sys.stderr,
                     )
                     stream = _ProgressReader(raw, bar)  # type: ignore[arg-type]
                 try:
                     store.bulk_load(
                         stream,
                         format=self.format,
-                        base_iri=self.path.resolve().as_uri(),
+                        base_iri=self.base,
                         to_graph=self.graph,
                     )
                 finally:

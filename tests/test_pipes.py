@@ -1,0 +1,126 @@
+"""A pipe into an on-disk store: ``cat file.nq | kg load --store S --format nq /dev/stdin``.
+
+The streamed load reads a file more than once, so a pipe (``/dev/stdin``, a FIFO) is read once
+into a temporary file (`kg.ingest.spool`): it loads as the same file does, its errors name the
+pipe as given, and nothing is left in the temporary folder. `kg import` refuses a pipe with a
+clear message (its readers read a register file more than once too)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.registries.synth import generate
+from tests.conftest import KG
+
+_FILE_QUADS = 300  # marks: big enough to hold several kinds of statement, small to load
+
+
+def _kg(*args: str | Path, stdin: bytes, tmp: Path) -> subprocess.CompletedProcess[bytes]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
+    environment["TMPDIR"] = str(tmp)
+    return subprocess.run(
+        [str(KG), *map(str, args)], input=stdin, capture_output=True, env=environment, timeout=120
+    )
+
+
+def _nquads(marks: int) -> bytes:
+    return ox.serialize(generate(marks, seed=4), format=ox.RdfFormat.N_QUADS)
+
+
+def _quads(store: Path) -> set[str]:
+    opened = ox.Store.read_only(str(store))
+    try:
+        return {str(quad) for quad in opened}
+    finally:
+        del opened
+
+
+@pytest.fixture
+def tmp(tmp_path: Path) -> Path:
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    return folder
+
+
+def test_a_pipe_loads_as_the_same_file_does(tmp_path: Path, tmp: Path) -> None:
+    data = _nquads(_FILE_QUADS)
+    (tmp_path / "file.nq").write_bytes(data)
+    by_file, by_pipe = tmp_path / "by-file", tmp_path / "by-pipe"
+    loaded = _kg("load", "--store", by_file, tmp_path / "file.nq", stdin=b"", tmp=tmp)
+    assert loaded.returncode == 0, loaded.stderr
+    piped = _kg("load", "--store", by_pipe, "--format", "nq", "/dev/stdin", stdin=data, tmp=tmp)
+    assert piped.returncode == 0, piped.stderr
+    assert b"loaded /dev/stdin:" in piped.stdout
+    assert _quads(by_pipe) == _quads(by_file)
+    assert not list(tmp.iterdir())  # the temporary copy removed
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        pytest.param(lambda data: data[:-40], id="cut short"),
+        pytest.param(lambda data: data + b"<a> <b> .\n", id="a statement without an object"),
+    ],
+)
+def test_a_bad_pipe_is_named_as_given_and_the_store_kept(bad, tmp_path: Path, tmp: Path) -> None:
+    store = tmp_path / "store"
+    first = _kg("load", "--store", store, "--seed", stdin=b"", tmp=tmp)
+    assert first.returncode == 0, first.stderr
+    before = _quads(store)
+    answer = _kg(
+        "load", "--store", store, "--format", "nq", "/dev/stdin", stdin=bad(_nquads(50)), tmp=tmp
+    )
+    assert answer.returncode != 0
+    assert answer.stderr.decode().startswith("kg: error: /dev/stdin:")
+    assert b"kg-pipe" not in answer.stderr and b"Traceback" not in answer.stderr
+    assert _quads(store) == before
+    assert not list(tmp.iterdir())
+
+
+def test_a_pipe_is_validated_without_loading(tmp_path: Path, tmp: Path) -> None:
+    store = tmp_path / "store"
+    assert _kg("load", "--store", store, "--seed", stdin=b"", tmp=tmp).returncode == 0
+    before = _quads(store)
+    checked = _kg(
+        "validate", "--store", store, "--format", "nq", "/dev/stdin", stdin=_nquads(40), tmp=tmp
+    )
+    assert checked.returncode == 0, checked.stderr
+    assert _quads(store) == before
+
+
+def test_a_fifo_loads(tmp_path: Path, tmp: Path) -> None:
+    fifo = tmp_path / "register.nq"
+    os.mkfifo(fifo)
+    data = _nquads(40)
+
+    def write() -> None:
+        with open(fifo, "wb") as out:
+            out.write(data)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        answer = _kg("load", "--store", tmp_path / "store", fifo, stdin=b"", tmp=tmp)
+    finally:
+        writer.join(timeout=60)
+    assert answer.returncode == 0, answer.stderr
+    assert len(_quads(tmp_path / "store")) >= len(data.splitlines())
+
+
+def test_kg_import_refuses_a_pipe_clearly(tmp_path: Path, tmp: Path) -> None:
+    store = tmp_path / "store"
+    assert _kg("load", "--store", store, "--seed", stdin=b"", tmp=tmp).returncode == 0
+    before = _quads(store)
+    csv = b"mark,owner,classes,jurisdiction\nKESTREL,Kestrel Ltd,9,NZ\n"
+    answer = _kg("import", "--store", store, "--format", "csv", "/dev/stdin", stdin=csv, tmp=tmp)
+    assert answer.returncode != 0
+    message = answer.stderr.decode()
+    assert message.startswith("kg: error: /dev/stdin: is no regular file"), message
+    assert "save it to a file" in message and "Traceback" not in message
+    assert _quads(store) == before
