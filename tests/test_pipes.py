@@ -124,3 +124,39 @@ def test_kg_import_refuses_a_pipe_clearly(tmp_path: Path, tmp: Path) -> None:
     assert message.startswith("kg: error: /dev/stdin: is no regular file"), message
     assert "save it to a file" in message and "Traceback" not in message
     assert _quads(store) == before
+
+
+def test_a_pipe_that_cannot_be_copied_is_a_parse_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No temporary folder to copy into (or a disk full): a `ParseError` naming the pipe."""
+    import tempfile
+    from contextlib import ExitStack
+
+    from kg.errors import ParseError
+    from kg.ingest.spool import regular_file
+
+    monkeypatch.setattr(tempfile, "tempdir", "/proc/no-such-folder")
+    read, write = os.pipe()
+    os.write(write, b"<a> <b> <c> .\n")
+    os.close(write)
+    pipe = Path(f"/proc/self/fd/{read}")
+    try:
+        with (
+            pytest.raises(ParseError, match="cannot read it into a temporary file") as raised,
+            ExitStack() as spools,
+        ):
+            regular_file(pipe, spools)
+        assert str(pipe) in str(raised.value)
+    finally:
+        os.close(read)
+
+
+def test_a_regular_file_is_read_where_it_is(tmp_path: Path) -> None:
+    from contextlib import ExitStack
+
+    from kg.ingest.spool import regular_file
+
+    file = tmp_path / "file.nq"
+    file.write_bytes(b"")
+    with ExitStack() as spools:
+        assert regular_file(file, spools) == file
+        assert regular_file(tmp_path / "missing.nq", spools) == tmp_path / "missing.nq"

@@ -29,9 +29,9 @@ def regular_file(path: Path, spools: ExitStack) -> Path:
     read or the copy cannot be written (the disk full)."""
     if path.is_file() or not path.exists() or path.is_dir():
         return path
-    folder = Path(spools.enter_context(tempfile.TemporaryDirectory(prefix="kg-pipe-")))
-    copy = folder / "input"
     try:
+        folder = Path(spools.enter_context(tempfile.TemporaryDirectory(prefix="kg-pipe-")))
+        copy = folder / "input"
         with path.open("rb") as source, copy.open("wb") as target:
             shutil.copyfileobj(source, target, _CHUNK)
     except OSError as error:

@@ -55,13 +55,11 @@ from kg.ingest.validate_change import validate_change
 from kg.namespaces import PREFIXES
 from kg.reference import REFERENCE_GRAPHS, is_working_graph, kept_by_tmkg
 from kg.sparql.total_order import CrashedSorts
-from kg.sparql.update_targets import check_codepoint_escapes, check_sendable, update_targets
 from kg.sparql.worker import answer_query
 from kg.sparql.workers import QueryAnswer, QueryJob, QueryWorkerPool, SyntaxJob, UpdateJob
 from kg.sparql.write_token import authorize_write
 from kg.store import QueryResult, Store
 from kg.store.crashpoints import reached
-from kg.store.sparql_remote import update_text
 from kg.store.sparql_scan import (
     VARIABLE_ENDPOINT,
     SparqlScan,
@@ -88,6 +86,8 @@ class SparqlService:
         self._pool_lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._remote = graph.store.backend == "sparql"
+        if self._remote:  # read now, not in a first update's request (~0.3 s, more when busy)
+            import kg.sparql.update_targets  # noqa: F401
         # ORDER BY queries the engine's sort crashed on, run again sorted by total keys.
         self._crashed_sorts = CrashedSorts()
         graph.on_change(self.refresh)
@@ -357,6 +357,11 @@ class SparqlService:
     def _run_update(self, text: str, base_iri: str | None) -> None:
         store = self.graph.store
         if self._remote:
+            # imported here: rdflib's SPARQL grammar (~0.25 s) serves remote stores only, and
+            # a service over a local store (`kg query`) never reads it (see __init__)
+            from kg.sparql.update_targets import check_sendable, update_targets
+            from kg.store.sparql_remote import update_text
+
             sent = update_text(text, PREFIXES, base_iri)  # read exactly what the server runs
             check_sendable(sent)
             default = getattr(store, "default_graph", None)
@@ -428,6 +433,8 @@ class SparqlService:
         """On a remote store, refuse the server's own extensions (`server_extension`), and
         a text tmkg and the server would read apart (``\\u`` escapes: a `QueryError`)."""
         if self._remote:
+            from kg.sparql.update_targets import check_codepoint_escapes  # see _run_update
+
             check_codepoint_escapes(sparql, what)
             found = server_extension(sparql, based=base_iri is not None)
             if found is not None:
