@@ -129,10 +129,9 @@ def test_kg_import_refuses_a_pipe_clearly(tmp_path: Path, tmp: Path) -> None:
 def test_a_pipe_that_cannot_be_copied_is_a_parse_error(monkeypatch: pytest.MonkeyPatch) -> None:
     """No temporary folder to copy into (or a disk full): a `ParseError` naming the pipe."""
     import tempfile
-    from contextlib import ExitStack
 
     from kg.errors import ParseError
-    from kg.ingest.spool import regular_file
+    from kg.ingest.spool import Spools
 
     monkeypatch.setattr(tempfile, "tempdir", "/proc/no-such-folder")
     read, write = os.pipe()
@@ -142,21 +141,55 @@ def test_a_pipe_that_cannot_be_copied_is_a_parse_error(monkeypatch: pytest.Monke
     try:
         with (
             pytest.raises(ParseError, match="cannot read it into a temporary file") as raised,
-            ExitStack() as spools,
+            Spools() as spools,
         ):
-            regular_file(pipe, spools)
+            spools.regular(pipe)
         assert str(pipe) in str(raised.value)
     finally:
         os.close(read)
 
 
-def test_a_regular_file_is_read_where_it_is(tmp_path: Path) -> None:
-    from contextlib import ExitStack
-
-    from kg.ingest.spool import regular_file
+def test_a_regular_file_is_read_where_it_is_and_a_pipe_once(tmp_path: Path) -> None:
+    from kg.ingest.spool import Spools
 
     file = tmp_path / "file.nq"
     file.write_bytes(b"")
-    with ExitStack() as spools:
-        assert regular_file(file, spools) == file
-        assert regular_file(tmp_path / "missing.nq", spools) == tmp_path / "missing.nq"
+    read, write = os.pipe()
+    os.write(write, b"<a> <b> <c> .\n")
+    os.close(write)
+    pipe = Path(f"/proc/self/fd/{read}")
+    try:
+        with Spools() as spools:
+            assert spools.regular(file) == file and spools.copy_of(file) is None
+            assert spools.regular(tmp_path / "missing.nq") == tmp_path / "missing.nq"
+            copy = spools.regular(pipe)
+            assert copy != pipe and spools.regular(pipe) == copy == spools.copy_of(pipe)
+            assert copy.read_bytes() == b"<a> <b> <c> .\n"
+        assert not copy.exists()
+    finally:
+        os.close(read)
+
+
+_BLANK_NODES = b"""@prefix ex: <http://example.org/> .
+ex:a ex:b [ ex:c "d" ] .
+"""
+
+
+@pytest.mark.parametrize("command", ["load", "validate"])
+def test_a_pipe_with_blank_nodes_goes_through_python_whole(
+    command: str, tmp_path: Path, tmp: Path
+) -> None:
+    """The streamed load hands a file with blank nodes back to Python: the pipe it read is
+    parsed from its copy, not read again (it would be empty: nothing loaded, no error)."""
+    store = tmp_path / "store"
+    graph = "http://example.org/g"
+    answer = _kg(
+        command, "--store", store, "--format", "ttl", "--graph", graph, "/dev/stdin",
+        stdin=_BLANK_NODES * 1, tmp=tmp,
+    )  # fmt: skip
+    assert answer.returncode == 0, answer.stderr
+    said = answer.stdout.decode()
+    assert "2 quads read" in said if command == "load" else "2 quads" in said, said
+    if command == "load":
+        assert len([q for q in _quads(store) if graph in q]) == 2
+    assert not list(tmp.iterdir())

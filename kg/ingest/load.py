@@ -26,6 +26,7 @@ import pyoxigraph as ox
 
 from kg.errors import NotFound, ParseError
 from kg.ingest.source_header import SourceDescription, described_graph, source_file
+from kg.ingest.spool import Spools
 from kg.ingest.validate import ValidationReport, validate_quads
 from kg.lazy import lazy_module
 from kg.namespaces import GRAPH, ID, ONTOLOGY_GRAPH, REFERENCE_GRAPH
@@ -371,14 +372,16 @@ def parse_file(
     format_name: str | None = None,
     graph: str | None = None,
     progress: bool = False,
+    spools: Spools | None = None,
 ) -> ParsedFile:
-    """Parse one file, its format from `format_name` or its extension."""
+    """Parse one file, its format from `format_name` or its extension; a pipe that `spools`
+    read into a temporary file (`kg.ingest.spool`) is parsed from that copy."""
     file = Path(path)
     if file.is_dir():
         raise ParseError("is a directory", path=str(path), suggestion="name the files to load")
     rdf_format = detect_format(str(path), format_name)
     try:
-        data = file.read_bytes()
+        data = ((spools.copy_of(file) if spools is not None else None) or file).read_bytes()
     except FileNotFoundError:
         raise NotFound(f"no such file: {path}") from None
     except OSError as error:
@@ -407,9 +410,13 @@ def parse_files(
     format_name: str | None = None,
     graph: str | None = None,
     progress: bool = False,
+    spools: Spools | None = None,
 ) -> list[ParsedFile]:
-    """Parse several files; the first error stops everything."""
-    return [parse_file(p, format_name=format_name, graph=graph, progress=progress) for p in paths]
+    """Parse several files (`parse_file`); the first error stops everything."""
+    return [
+        parse_file(p, format_name=format_name, graph=graph, progress=progress, spools=spools)
+        for p in paths
+    ]
 
 
 def check_files(
@@ -419,11 +426,14 @@ def check_files(
     format_name: str | None = None,
     graph: str | None = None,
     progress: bool = False,
+    spools: Spools | None = None,
 ) -> tuple[list[ParsedFile], ValidationReport]:
     """Parse and validate files against the shapes and the store's content; commit nothing.
     Raises `ParseError` as a load does for statements in or about tmkg's own graphs
-    (`refuse_reference_quads`)."""
-    parsed = parse_files(paths, format_name=format_name, graph=graph, progress=progress)
+    (`refuse_reference_quads`). `spools`: as `parse_file`'s."""
+    parsed = parse_files(
+        paths, format_name=format_name, graph=graph, progress=progress, spools=spools
+    )
     quads, report, _ = _validate_parsed(store, parsed)
     refuse_reference_quads(quads, _file_names(parsed))
     return parsed, report
@@ -474,20 +484,22 @@ def check_load(
     `ValidationError` (every violation) or `NotFound` as `load_files` does."""
     from kg.ingest.stream_load import can_check_streamed, stream_files
 
-    if can_check_streamed(store) and not fits_python(paths):
-        report = stream_files(
-            store,  # type: ignore[arg-type]
-            paths,
-            format_name=format_name,
-            graph=graph,
-            progress=progress,
-            check=True,
+    with Spools() as spools:  # a pipe read once, for either route (kg.ingest.spool)
+        if can_check_streamed(store) and not fits_python(paths):
+            report = stream_files(
+                store,  # type: ignore[arg-type]
+                paths,
+                format_name=format_name,
+                graph=graph,
+                progress=progress,
+                check=True,
+                spools=spools,
+            )
+            if report is not None:
+                return report
+        parsed, validation = check_files(
+            store, paths, format_name=format_name, graph=graph, progress=progress, spools=spools
         )
-        if report is not None:
-            return report
-    parsed, validation = check_files(
-        store, paths, format_name=format_name, graph=graph, progress=progress
-    )
     validation.raise_for_violations()
     return LoadReport(
         files=tuple(file.name for file in parsed),
@@ -530,14 +542,23 @@ def _load_files(
 ) -> LoadReport:
     from kg.ingest.stream_load import can_stream, stream_files
 
-    if can_stream(store) and not fits_python([*paths, *([header] if header else [])]):
-        report = stream_files(
-            store, paths, format_name=format_name, graph=graph, progress=progress, header=header
+    with Spools() as spools:  # a pipe read once, for either route (kg.ingest.spool)
+        if can_stream(store) and not fits_python([*paths, *([header] if header else [])]):
+            report = stream_files(
+                store,
+                paths,
+                format_name=format_name,
+                graph=graph,
+                progress=progress,
+                header=header,
+                spools=spools,
+            )
+            if report is not None:
+                return report
+        reached("load:parse")
+        parsed = parse_files(
+            paths, format_name=format_name, graph=graph, progress=progress, spools=spools
         )
-        if report is not None:
-            return report
-    reached("load:parse")
-    parsed = parse_files(paths, format_name=format_name, graph=graph, progress=progress)
     if header is None:
         return load_parsed(store, parsed)
     described = dataclasses.replace(parse_file(header), name=SOURCE_DESCRIPTION)

@@ -1,41 +1,76 @@
-"""Pipes read into temporary files: ``cat register.xml | kg import --store S /dev/stdin``.
+"""Pipes read into temporary files: ``cat file.nq | kg load --store S --format nq /dev/stdin``.
 
-The streamed load (`kg.ingest.stream_load`) and `kg import` read a file more than once (past
-a byte order mark and back, again to say where a node named in a message came from, a
-register's size and its records): a pipe (``/dev/stdin``, a FIFO, ``<(...)``) gives its bytes
-once. A path that exists and is no regular file is read once, to its end, into a temporary
-file in the system's temporary folder (``TMPDIR``), removed when the caller's `ExitStack`
-closes; messages still name the path as given.
+The streamed load (`kg.ingest.stream_load`) reads a file more than once (past a byte order
+mark and back, again to say where a node named in a message came from): a pipe
+(``/dev/stdin``, a FIFO, ``<(...)``) gives its bytes once. A path that exists and is no
+regular file is read once, to its end, into a temporary file in the system's temporary folder
+(``TMPDIR``); `Spools` keeps it, so that a load the streamed route hands back to Python
+(`kg.ingest.stream_load.NeedsPython`: blank nodes) parses the same bytes, and removes it when
+it closes. Messages still name the path as given.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from contextlib import ExitStack
 from pathlib import Path
+from types import TracebackType
 
 from kg.errors import ParseError
 
-__all__ = ["regular_file"]
+__all__ = ["Spools"]
 
 _CHUNK = 1 << 20
 
 
-def regular_file(path: Path, spools: ExitStack) -> Path:
-    """`path` itself when it is a regular file (or a symlink to one) or does not exist (the
-    caller reports it); else a temporary regular file holding what `path` gives until its
-    end, removed when `spools` closes. Raises `ParseError` naming `path` when it cannot be
-    read or the copy cannot be written (the disk full)."""
-    if path.is_file() or not path.exists() or path.is_dir():
-        return path
-    try:
-        folder = Path(spools.enter_context(tempfile.TemporaryDirectory(prefix="kg-pipe-")))
-        copy = folder / "input"
-        with path.open("rb") as source, copy.open("wb") as target:
-            shutil.copyfileobj(source, target, _CHUNK)
-    except OSError as error:
-        raise ParseError(
-            f"cannot read it into a temporary file: {error.strerror or error}", path=str(path)
-        ) from None
-    return copy
+class Spools:
+    """The temporary copies of one load's pipes, removed when it closes (a context manager).
+
+    >>> with Spools() as spools:
+    ...     spools.regular(Path("/etc/hostname")) == Path("/etc/hostname")
+    True
+    """
+
+    def __init__(self) -> None:
+        self._stack = ExitStack()
+        self._copies: dict[str, Path] = {}
+
+    def __enter__(self) -> Spools:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self._stack.close()
+
+    def regular(self, path: Path) -> Path:
+        """`path` itself when it is a regular file (or a symlink to one), a folder or nothing
+        (the caller reports those); else a temporary regular file holding what `path` gave
+        until its end, made on the first call for that path (a pipe named twice is read once).
+        Raises `ParseError` naming `path` when it cannot be read or the copy cannot be
+        written (no temporary folder, the disk full)."""
+        key = os.path.abspath(path)
+        if key in self._copies:
+            return self._copies[key]
+        if path.is_file() or not path.exists() or path.is_dir():
+            return path
+        try:
+            folder = Path(self._stack.enter_context(tempfile.TemporaryDirectory(prefix="kg-pipe-")))
+            copy = folder / "input"
+            with path.open("rb") as source, copy.open("wb") as target:
+                shutil.copyfileobj(source, target, _CHUNK)
+        except OSError as error:
+            raise ParseError(
+                f"cannot read it into a temporary file: {error.strerror or error}", path=str(path)
+            ) from None
+        self._copies[key] = copy
+        return copy
+
+    def copy_of(self, path: Path) -> Path | None:
+        """The temporary copy made of `path`, None when none was."""
+        return self._copies.get(os.path.abspath(path))

@@ -33,7 +33,6 @@ import tempfile
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack
 from itertools import chain, islice
 from pathlib import Path
 
@@ -59,7 +58,7 @@ from kg.ingest.load import (
 from kg.ingest.same_as import OWL_SAME_AS
 from kg.ingest.scan_worker import Claims, ScanWorker
 from kg.ingest.shacl_sparql import ILL_FORMED
-from kg.ingest.spool import regular_file
+from kg.ingest.spool import Spools
 from kg.ingest.validate import ValidationReport, same_as_lines
 from kg.ingest.validate_store import (
     CONTEXT_GRAPH,
@@ -131,6 +130,7 @@ def stream_files(
     progress: bool = False,
     header: Path | None = None,
     check: bool = False,
+    spools: Spools | None = None,
 ) -> LoadReport | None:
     """Load `paths` into `store` as one transaction, streamed (see the module docstring);
     return None, having written nothing, when the files must go through Python instead.
@@ -138,13 +138,17 @@ def stream_files(
     source description, `kg.ingest.source_header`); it is not among the report's files.
     With ``check=True`` the files are loaded and judged in a private scratch store
     (`OxigraphStore.check_scratch`, from a read-only handle too) and the store is not
-    written: the report's ``quads_added`` is 0.
+    written: the report's ``quads_added`` is 0. A pipe among `paths` is read into a temporary
+    file (`kg.ingest.spool`) that `spools` keeps for the caller's load through Python when
+    this returns None (else one of this call's own, removed before it returns).
 
     Raises `ParseError` (file, line, column) or `ValidationError` (every violation), having
     written nothing; `NotFound` for a missing file.
     """
-    with ExitStack() as spools:
+    if spools is not None:
         return _stream_files(store, paths, format_name, graph, progress, header, check, spools)
+    with Spools() as own:
+        return _stream_files(store, paths, format_name, graph, progress, header, check, own)
 
 
 def _stream_files(
@@ -155,9 +159,9 @@ def _stream_files(
     progress: bool,
     header: Path | None,
     check: bool,
-    spools: ExitStack,
+    spools: Spools,
 ) -> LoadReport | None:
-    """`stream_files`, its pipes read into temporary files that `spools` removes."""
+    """`stream_files`, its pipes read into temporary files that `spools` keeps."""
     maybe = [_Input.of(path, format_name, graph, spools) for path in paths]
     if header is not None:
         described = _Input.of(header, None, None)
@@ -264,14 +268,12 @@ class _Input:
         path: str | Path,
         format_name: str | None,
         graph: str | None,
-        spools: ExitStack | None = None,
+        spools: Spools | None = None,
     ) -> _Input | None:
         """The file to stream, None when only the Python load can take it; raises as
         `kg.ingest.load.parse_file` does for a missing file, a folder or an unknown format.
-        A path that is no regular file (a pipe: ``/dev/stdin``, a FIFO) is read once into a
-        temporary file removed when `spools` closes (the streamed load reads a file more
-        than once: it seeks past a byte order mark, and reads it again to say where a
-        node named in a message came from); messages still name `path`."""
+        A path that is no regular file (a pipe: ``/dev/stdin``, a FIFO) is read from its
+        copy in `spools` (`kg.ingest.spool`); messages still name `path`."""
         file = Path(path)
         if file.is_dir():
             raise ParseError("is a directory", path=str(path), suggestion="name the files to load")
@@ -284,7 +286,7 @@ class _Input:
             graph = file_graph(path)
         base = file.resolve().as_uri()
         if spools is not None:
-            file = regular_file(file, spools)
+            file = spools.regular(file)
         item = cls(file, rdf_format, user_graph(graph, str(path)) if graph else None)
         item.name, item.base = str(path), base
         return item
