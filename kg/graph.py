@@ -34,7 +34,7 @@ from kg.ingest.validate import ValidationReport
 from kg.namespaces import PREFIXES, TM
 from kg.reference import REFERENCE_GRAPHS, reference_quads
 from kg.resources import SEED_DIR
-from kg.store import QueryResult, Store, open_store
+from kg.store import QueryResult, Store, no_store_at, open_store
 from kg.user_cache import code_digest
 
 log = logging.getLogger(__name__)
@@ -139,11 +139,12 @@ class KnowledgeGraph:
         """Open (creating if needed) the store the settings name.
 
         With ``settings.read_only`` an on-disk store is read beside any process writing it
-        (a server, a load); one that does not exist yet is first created as a writer would.
+        (a server, a load); one that does not exist yet (or an empty folder) is first created as a
+        writer would.
         """
         path = settings.resolved_store_path
         read_only = settings.read_only and not settings.memory
-        if read_only and path is not None and not path.exists():
+        if read_only and path is not None and no_store_at(path):
             with contextlib.suppress(StoreLocked):  # another process is creating it
                 cls.open(replace(settings, read_only=False)).close()
         store = open_store(settings.backend, path, **settings.store_options)

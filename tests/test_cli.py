@@ -339,6 +339,21 @@ def test_a_question_to_a_store_that_does_not_exist_warns(tmp_path: Path) -> None
     assert again.returncode == 0 and again.stderr == ""  # it exists now: nothing to say
 
 
+@pytest.mark.parametrize("command", [("who-else-uses", "AWS"), ("stats",), ("query", "ASK {}")])
+def test_a_question_to_an_empty_folder_warns_as_to_no_store(
+    command: tuple[str, ...], tmp_path: Path
+) -> None:
+    """A folder made by hand, or emptied, holds no store: a reading command makes one there
+    and says so, as for a folder that does not exist (was RocksDB's "IO error ... CURRENT")."""
+    empty = tmp_path / "made-by-hand"
+    empty.mkdir()
+    first = kg_in_process(*command, "--store", empty)
+    assert first.returncode == 0, first.stderr
+    assert first.stderr.startswith(f"kg: warning: there was no store at {empty}: created an empty")
+    again = kg_in_process(*command, "--store", empty)
+    assert again.returncode == 0 and again.stderr == ""
+
+
 def test_a_file_or_a_damaged_folder_as_store_is_one_line(tmp_path: Path) -> None:
     data = tmp_path / "data.csv"
     data.write_text("mark,owner\n", encoding="utf-8")

@@ -193,3 +193,48 @@ def test_a_pipe_with_blank_nodes_goes_through_python_whole(
     if command == "load":
         assert len([q for q in _quads(store) if graph in q]) == 2
     assert not list(tmp.iterdir())
+
+
+def test_a_pipe_loaded_twice_adds_nothing_the_second_time(tmp_path: Path, tmp: Path) -> None:
+    """A pipe's graph and base IRI are named by the path as given (``/dev/stdin``), not by
+    the pipe it resolves to (``pipe:[818188]``, another each run): the same triples and the
+    same relative IRIs the second time, as for a file loaded twice (helper-131)."""
+    from kg.registries.synth import generate
+
+    triples = ox.serialize(
+        (ox.Triple(q.subject, q.predicate, q.object) for q in generate(30, seed=4)),
+        format=ox.RdfFormat.N_TRIPLES,
+    )
+    relative = b'<party/x> a <https://w3id.org/tmkg/ontology#Company> ; <https://schema.org/name> "Relative Co" .\n'
+    store = tmp_path / "store"
+    for data, rdf_format in ((triples, "nt"), (relative, "ttl")):
+        first = _kg(
+            "load", "--store", store, "--format", rdf_format, "/dev/stdin", stdin=data, tmp=tmp
+        )
+        assert first.returncode == 0, first.stderr
+        again = _kg(
+            "load", "--store", store, "--format", rdf_format, "/dev/stdin", stdin=data, tmp=tmp
+        )
+        assert again.returncode == 0, again.stderr
+        assert again.stdout.decode().endswith(" 0 new\n"), again.stdout
+    assert any("<file:///dev/party/x>" in quad for quad in _quads(store))
+
+
+@pytest.mark.parametrize("command", ["load", "validate"])
+@pytest.mark.parametrize("where", ["--memory", "--store"])
+def test_an_empty_pipe_is_said_to_be_empty(
+    command: str, where: str, tmp_path: Path, tmp: Path
+) -> None:
+    """A pipe that gave nothing (``curl ... | kg load`` that failed) is valid RDF, yet more
+    likely cut short: said as for an empty file."""
+    store = ("--store", str(tmp_path / "store")) if where == "--store" else ("--memory",)
+    answer = _kg(command, *store, "--format", "nq", "/dev/stdin", stdin=b"", tmp=tmp)
+    assert answer.returncode == 0, answer.stderr
+    assert "kg: warning: /dev/stdin is empty (0 bytes)" in answer.stderr.decode()
+    assert not list(tmp.iterdir())
+
+
+def test_kg_import_of_a_pipe_says_why_before_asking_for_a_format(tmp_path: Path, tmp: Path) -> None:
+    answer = _kg("import", "--store", tmp_path / "store", "/dev/stdin", stdin=b"<x/>", tmp=tmp)
+    assert answer.returncode != 0
+    assert answer.stderr.decode().startswith("kg: error: /dev/stdin: is no regular file")

@@ -31,8 +31,9 @@ from kg.cli.watch import (
 from kg.config import Settings
 from kg.errors import KGError, QueryError, ValidationError
 from kg.graph import KnowledgeGraph
-from kg.ingest.load import FORMATS, detect_format, file_graph
+from kg.ingest.load import EMPTY_FILE, FORMATS, detect_format, file_graph
 from kg.ingest.source_header import SourceDescription
+from kg.store import no_store_at
 
 __all__ = ["build_parser", "main"]
 
@@ -640,7 +641,7 @@ def _warn_of_empty_files(files: Sequence[str | Path]) -> None:
     for file in files:
         path = Path(file)
         if path.is_file() and path.stat().st_size == 0:
-            _warn(f"{file} is empty (0 bytes): it states nothing (a download or export cut short?)")
+            _warn(EMPTY_FILE.format(file))
 
 
 def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
@@ -703,9 +704,10 @@ def _looks_like_update(sparql: str) -> bool:
 
 
 def _missing_store(settings: Settings) -> Path | None:
-    """The store folder a command that only reads names, when it does not exist (yet)."""
+    """The store folder a command that only reads names, when it does not exist (yet) or is
+    an empty folder (made by hand: no store either)."""
     path = settings.resolved_store_path
-    return path if settings.read_only and path is not None and not path.exists() else None
+    return path if settings.read_only and path is not None and no_store_at(path) else None
 
 
 def _warn_of_a_new_store(path: Path, command: str) -> None:

@@ -353,6 +353,21 @@ def refuse_reference_quads(quads: Iterable[ox.Quad], names: str) -> None:
             )
 
 
+def named_path(path: str | Path) -> Path:
+    """The path a file's graph (`file_graph`) and base IRI are named by: its real path (a
+    symbolic link is the file it points to), or for a pipe, whose real path is no file
+    (``/dev/stdin`` -> ``/proc/<pid>/fd/0`` -> ``pipe:[818188]``, another each run), the path
+    as given, made absolute: loading ``/dev/stdin`` twice names one graph and one base.
+
+    >>> named_path("/dev/stdin") in (Path("/dev/stdin"), Path("/dev/stdin").resolve())
+    True
+    """
+    resolved = Path(path).resolve()
+    if resolved.exists() or not Path(path).exists():
+        return resolved
+    return Path(os.path.abspath(path))
+
+
 def file_graph(path: str | Path) -> str:
     """The named graph for a triples-only file loaded without ``--graph``: its stem, then
     12 hex digits of the SHA-256 of its resolved ``file:`` URI, so that ``a/x.ttl`` and
@@ -361,7 +376,7 @@ def file_graph(path: str | Path) -> str:
     >>> file_graph("/cases/my case.ttl")
     'https://w3id.org/tmkg/id/graph/file/my%20case-4e175e982947'
     """
-    resolved = Path(path).resolve()  # a symbolic link is the file it points to
+    resolved = named_path(path)  # a symbolic link is the file it points to
     key = hashlib.sha256(resolved.as_uri().encode()).hexdigest()[:12]
     return f"{GRAPH}file/{quote(resolved.stem, safe='')}-{key}"
 
@@ -398,8 +413,8 @@ def parse_file(
         name=str(path),
         rdf_format=rdf_format,
         graph=graph,
-        base_iri=file.resolve().as_uri(),
-        source=file.resolve().as_uri(),
+        base_iri=named_path(file).as_uri(),
+        source=named_path(file).as_uri(),
         progress=progress,
     )
 
@@ -485,6 +500,7 @@ def check_load(
     from kg.ingest.stream_load import can_check_streamed, stream_files
 
     with Spools() as spools:  # a pipe read once, for either route (kg.ingest.spool)
+        spools.read_all(paths)
         if can_check_streamed(store) and not fits_python(paths):
             report = stream_files(
                 store,  # type: ignore[arg-type]
@@ -496,17 +512,18 @@ def check_load(
                 spools=spools,
             )
             if report is not None:
-                return report
+                return _with_empty_pipes(report, spools)
         parsed, validation = check_files(
             store, paths, format_name=format_name, graph=graph, progress=progress, spools=spools
         )
     validation.raise_for_violations()
-    return LoadReport(
+    report = LoadReport(
         files=tuple(file.name for file in parsed),
         quads_read=sum(len(file.quads) for file in parsed),
         quads_added=0,
         warnings=tuple(validation.warnings),
     )
+    return _with_empty_pipes(report, spools)
 
 
 def load_files(
@@ -543,6 +560,7 @@ def _load_files(
     from kg.ingest.stream_load import can_stream, stream_files
 
     with Spools() as spools:  # a pipe read once, for either route (kg.ingest.spool)
+        spools.read_all(paths)
         if can_stream(store) and not fits_python([*paths, *([header] if header else [])]):
             report = stream_files(
                 store,
@@ -554,16 +572,29 @@ def _load_files(
                 spools=spools,
             )
             if report is not None:
-                return report
+                return _with_empty_pipes(report, spools)
         reached("load:parse")
         parsed = parse_files(
             paths, format_name=format_name, graph=graph, progress=progress, spools=spools
         )
     if header is None:
-        return load_parsed(store, parsed)
+        return _with_empty_pipes(load_parsed(store, parsed), spools)
     described = dataclasses.replace(parse_file(header), name=SOURCE_DESCRIPTION)
     report = load_parsed(store, [*parsed, described])
-    return dataclasses.replace(report, files=report.files[:-1])
+    return _with_empty_pipes(dataclasses.replace(report, files=report.files[:-1]), spools)
+
+
+EMPTY_FILE = "{} is empty (0 bytes): it states nothing (a download or export cut short?)"
+"""The warning for an RDF file or a pipe that gave no byte (valid: no statements; more likely
+cut short). `kg load` and `kg validate` say it of a regular file before they read it."""
+
+
+def _with_empty_pipes(report: LoadReport, spools: Spools) -> LoadReport:
+    """`report` warning first of each pipe that gave no byte (`EMPTY_FILE`)."""
+    if not spools.empty:
+        return report
+    said = tuple(EMPTY_FILE.format(name) for name in spools.empty)
+    return dataclasses.replace(report, warnings=(*said, *report.warnings))
 
 
 def load_parsed(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from contextlib import ExitStack
 from pathlib import Path
 from types import TracebackType
@@ -36,6 +37,8 @@ class Spools:
     def __init__(self) -> None:
         self._stack = ExitStack()
         self._copies: dict[str, Path] = {}
+        self.empty: list[str] = []
+        """The pipes, as named, that gave no byte at all."""
 
     def __enter__(self) -> Spools:
         return self
@@ -69,7 +72,15 @@ class Spools:
                 f"cannot read it into a temporary file: {error.strerror or error}", path=str(path)
             ) from None
         self._copies[key] = copy
+        if copy.stat().st_size == 0:
+            self.empty.append(str(path))
         return copy
+
+    def read_all(self, paths: Sequence[str | Path]) -> None:
+        """`regular` for each of `paths`: every pipe among them read now, whichever route
+        the load then takes."""
+        for path in paths:
+            self.regular(Path(path))
 
     def copy_of(self, path: Path) -> Path | None:
         """The temporary copy made of `path`, None when none was."""

@@ -48,6 +48,7 @@ from kg.ingest.load import (
     _ProgressReader,
     detect_format,
     file_graph,
+    named_path,
     refuse_reference_quads,
     refuse_working_graphs,
     too_long_iri,
@@ -284,7 +285,7 @@ class _Input:
             return None
         if graph is None and not rdf_format.supports_datasets:
             graph = file_graph(path)
-        base = file.resolve().as_uri()
+        base = named_path(file).as_uri()
         if spools is not None:
             file = spools.regular(file)
         item = cls(file, rdf_format, user_graph(graph, str(path)) if graph else None)

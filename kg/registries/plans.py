@@ -107,7 +107,6 @@ def plan_file(path: str | Path, format_name: str | None) -> Plan:
             path=name,
             suggestion=f"name the files in it, e.g. {Path(name) / '*.xml'}",
         )
-    kind = detect_registry_format(name, format_name)
     if Path(path).exists() and not Path(path).is_file():
         raise ParseError(
             "is no regular file (a pipe, a FIFO or a device): kg import reads a register "
@@ -115,6 +114,7 @@ def plan_file(path: str | Path, format_name: str | None) -> Plan:
             path=name,
             suggestion="save it to a file and import that file; kg load reads pipes",
         )
+    kind = detect_registry_format(name, format_name)
     if not Path(path).is_file():
         raise NotFound(f"no such file: {path}")
     if kind in XML_FORMATS:

@@ -76,6 +76,16 @@ def beside_folder(folder: Path, suffix: str) -> Path:
     return folder.parent / f"{folder.name}{suffix}"
 
 
+def no_store_at(path: Path) -> bool:
+    """Whether the folder a store is named by is missing or empty (made by hand, or left by
+    ``rm -rf store/*``): a writer makes a new store there, a reader first has one made. A
+    folder that cannot be listed is not said empty (opening it says why)."""
+    try:
+        return not path.exists() or (path.is_dir() and not any(path.iterdir()))
+    except OSError:
+        return False
+
+
 def regular_or_missing(path: Path) -> bool:
     """Whether `path` (followed if a symlink) is a regular file or nothing at all: a file
     kept beside a store is opened only then (SQLite opening a FIFO blocks for ever; a

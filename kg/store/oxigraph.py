@@ -19,7 +19,7 @@ from typing import ClassVar
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError, StoreLocked
-from kg.store import fsync_directory
+from kg.store import fsync_directory, no_store_at
 from kg.store.base import GraphName, QueryResult, Term
 from kg.store.crashpoints import reached
 from kg.store.touched import Touched
@@ -95,7 +95,7 @@ class OxigraphStore:
                 ) from error
             try:
                 _recover(self._path)  # we hold the writer lock: no live write owns those files
-                new_store = not self._path.exists() or not any(self._path.iterdir())
+                new_store = no_store_at(self._path)
                 self._path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self._path))
                 self._stamp = WriteStamp(self._path)
