@@ -354,6 +354,28 @@ def test_a_question_to_an_empty_folder_warns_as_to_no_store(
     assert again.returncode == 0 and again.stderr == ""
 
 
+@pytest.mark.parametrize(
+    "command", [("load", "--seed"), ("who-else-uses", "AWS"), ("stats",), ("import", "x.csv")]
+)
+def test_a_folder_of_other_files_is_never_made_a_store(
+    command: tuple[str, ...], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--store ~/Documents``: a folder that holds files but no store is refused, by writers
+    and readers alike, and its files kept (a bulk load replaces a store's folder whole, and
+    deleted them: helper-132)."""
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("precious\n", encoding="utf-8")
+    (folder / "x.csv").write_text("mark,owner\nKESTREL,Kestrel Ltd\n", encoding="utf-8")
+    monkeypatch.chdir(folder)  # "x.csv" is the file in it
+    answer = kg_in_process(*command, "--store", folder)
+    assert answer.returncode == 3, answer.stderr
+    assert answer.stderr.startswith(
+        f"kg: error: {folder} holds files that are not a store's (notes.txt, x.csv)"
+    ), answer.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["notes.txt", "x.csv"]
+
+
 def test_a_file_or_a_damaged_folder_as_store_is_one_line(tmp_path: Path) -> None:
     data = tmp_path / "data.csv"
     data.write_text("mark,owner\n", encoding="utf-8")

@@ -238,3 +238,24 @@ def test_kg_import_of_a_pipe_says_why_before_asking_for_a_format(tmp_path: Path,
     answer = _kg("import", "--store", tmp_path / "store", "/dev/stdin", stdin=b"<x/>", tmp=tmp)
     assert answer.returncode != 0
     assert answer.stderr.decode().startswith("kg: error: /dev/stdin: is no regular file")
+
+
+def test_a_fifo_named_by_two_paths_is_read_once(tmp_path: Path, tmp: Path) -> None:
+    """A FIFO and a symbolic link to it: one pipe, read once (the second opening waited for
+    a writer for ever: helper-132)."""
+    fifo = tmp_path / "register.nq"
+    os.mkfifo(fifo)
+    (tmp_path / "link.nq").symlink_to(fifo)
+    data = _nquads(20)
+
+    def write() -> None:
+        with open(fifo, "wb") as out:
+            out.write(data)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        answer = _kg("load", "--memory", fifo, tmp_path / "link.nq", stdin=b"", tmp=tmp)
+    finally:
+        writer.join(timeout=60)
+    assert answer.returncode == 0, answer.stderr

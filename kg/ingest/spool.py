@@ -36,7 +36,7 @@ class Spools:
 
     def __init__(self) -> None:
         self._stack = ExitStack()
-        self._copies: dict[str, Path] = {}
+        self._copies: dict[object, Path] = {}
         self.empty: list[str] = []
         """The pipes, as named, that gave no byte at all."""
 
@@ -54,10 +54,12 @@ class Spools:
     def regular(self, path: Path) -> Path:
         """`path` itself when it is a regular file (or a symlink to one), a folder or nothing
         (the caller reports those); else a temporary regular file holding what `path` gave
-        until its end, made on the first call for that path (a pipe named twice is read once).
+        until its end, made on the first call for that pipe (one named twice, by any of its
+        names: a symbolic or hard link to a FIFO, ``/dev/stdin`` and ``/dev/fd/0``, is read
+        once).
         Raises `ParseError` naming `path` when it cannot be read or the copy cannot be
         written (no temporary folder, the disk full)."""
-        key = os.path.abspath(path)
+        key = _key(path)
         if key in self._copies:
             return self._copies[key]
         if path.is_file() or not path.exists() or path.is_dir():
@@ -84,4 +86,14 @@ class Spools:
 
     def copy_of(self, path: Path) -> Path | None:
         """The temporary copy made of `path`, None when none was."""
-        return self._copies.get(os.path.abspath(path))
+        return self._copies.get(_key(path))
+
+
+def _key(path: Path) -> object:
+    """What names one pipe whatever path names it: its device and inode (the path, made
+    absolute, when it cannot be read)."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return os.path.abspath(path)
+    return (info.st_dev, info.st_ino)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -84,6 +85,31 @@ def no_store_at(path: Path) -> bool:
         return not path.exists() or (path.is_dir() and not any(path.iterdir()))
     except OSError:
         return False
+
+
+_ROCKSDB_FILE = re.compile(
+    r"CURRENT|IDENTITY|LOCK|LOG(\.old\.\d+)?|(MANIFEST|OPTIONS)-\d+|\d+\.(log|sst|blob|dbtmp)"
+    r"|(CURRENT|IDENTITY|OPTIONS-\d+|MANIFEST-\d+)\.dbtmp|\d+\.dbtmp"
+)
+"""The names of the files RocksDB (the engine under Oxigraph) keeps in a store's folder."""
+
+
+def foreign_files(path: Path, most: int = 3) -> list[str]:
+    """Up to `most` names in the folder at `path` that RocksDB does not write, when it holds
+    no store (no ``CURRENT`` file): a folder of the user's own (``--store ~/Documents``) that
+    a store must not be made in, since a bulk load replaces the store's folder whole. Empty
+    for a store's folder, a new or empty one, a missing one, or one that cannot be listed.
+
+    >>> foreign_files(Path("/nonexistent-folder"))
+    []
+    """
+    try:
+        if not path.is_dir() or (path / "CURRENT").exists():
+            return []
+        names = sorted(entry.name for entry in path.iterdir())
+    except OSError:
+        return []
+    return [name for name in names if not _ROCKSDB_FILE.fullmatch(name)][:most]
 
 
 def regular_or_missing(path: Path) -> bool:

@@ -19,7 +19,7 @@ from typing import ClassVar
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError, StoreLocked
-from kg.store import fsync_directory, no_store_at
+from kg.store import foreign_files, fsync_directory, no_store_at
 from kg.store.base import GraphName, QueryResult, Term
 from kg.store.crashpoints import reached
 from kg.store.touched import Touched
@@ -70,6 +70,13 @@ class OxigraphStore:
                 f"{self._path} is a file, not the folder of a store",
                 suggestion="name a store's folder with --store (or KG_STORE); the files to "
                 "load or import go after the command",
+            )
+        foreign = foreign_files(self._path) if self._path is not None else []
+        if foreign:  # a bulk load replaces the store's folder whole: it would delete them
+            raise StoreError(
+                f"{self._path} holds files that are not a store's ({', '.join(foreign)}): "
+                "a store is made in a new or empty folder only",
+                suggestion="name a new or empty folder with --store",
             )
         self._stamp: WriteStamp | None = None
         self._opened_stamp: str | None = None  # a read-only view's (`write_stamp`)
