@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import subprocess
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -94,10 +96,10 @@ def test_a_pipe_is_validated_without_loading(tmp_path: Path, tmp: Path) -> None:
     assert _quads(store) == before
 
 
-def test_a_fifo_loads(tmp_path: Path, tmp: Path) -> None:
-    fifo = tmp_path / "register.nq"
+@contextmanager
+def _fed(fifo: Path, data: bytes) -> Iterator[None]:
+    """A FIFO made at `fifo`, `data` written into it by a thread while the block runs."""
     os.mkfifo(fifo)
-    data = _nquads(40)
 
     def write() -> None:
         with open(fifo, "wb") as out:
@@ -106,9 +108,16 @@ def test_a_fifo_loads(tmp_path: Path, tmp: Path) -> None:
     writer = threading.Thread(target=write)
     writer.start()
     try:
-        answer = _kg("load", "--store", tmp_path / "store", fifo, stdin=b"", tmp=tmp)
+        yield
     finally:
         writer.join(timeout=60)
+
+
+def test_a_fifo_loads(tmp_path: Path, tmp: Path) -> None:
+    fifo = tmp_path / "register.nq"
+    data = _nquads(40)
+    with _fed(fifo, data):
+        answer = _kg("load", "--store", tmp_path / "store", fifo, stdin=b"", tmp=tmp)
     assert answer.returncode == 0, answer.stderr
     assert len(_quads(tmp_path / "store")) >= len(data.splitlines())
 
@@ -244,18 +253,7 @@ def test_a_fifo_named_by_two_paths_is_read_once(tmp_path: Path, tmp: Path) -> No
     """A FIFO and a symbolic link to it: one pipe, read once (the second opening waited for
     a writer for ever: helper-132)."""
     fifo = tmp_path / "register.nq"
-    os.mkfifo(fifo)
     (tmp_path / "link.nq").symlink_to(fifo)
-    data = _nquads(20)
-
-    def write() -> None:
-        with open(fifo, "wb") as out:
-            out.write(data)
-
-    writer = threading.Thread(target=write)
-    writer.start()
-    try:
+    with _fed(fifo, _nquads(20)):
         answer = _kg("load", "--memory", fifo, tmp_path / "link.nq", stdin=b"", tmp=tmp)
-    finally:
-        writer.join(timeout=60)
     assert answer.returncode == 0, answer.stderr
