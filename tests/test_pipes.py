@@ -17,6 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from kg import KnowledgeGraph, Settings
 from kg.registries.synth import generate
 from tests.conftest import KG
 
@@ -41,6 +42,12 @@ def _quads(store: Path) -> set[str]:
         return {str(quad) for quad in opened}
     finally:
         del opened
+
+
+def _seeded(store: Path) -> None:
+    """A store holding the seed case, made in this process (the pipe is the subject)."""
+    with KnowledgeGraph.open(Settings(store_path=store)) as graph:
+        graph.load_seed()
 
 
 @pytest.fixture
@@ -72,8 +79,7 @@ def test_a_pipe_loads_as_the_same_file_does(tmp_path: Path, tmp: Path) -> None:
 )
 def test_a_bad_pipe_is_named_as_given_and_the_store_kept(bad, tmp_path: Path, tmp: Path) -> None:
     store = tmp_path / "store"
-    first = _kg("load", "--store", store, "--seed", stdin=b"", tmp=tmp)
-    assert first.returncode == 0, first.stderr
+    _seeded(store)
     before = _quads(store)
     answer = _kg(
         "load", "--store", store, "--format", "nq", "/dev/stdin", stdin=bad(_nquads(50)), tmp=tmp
@@ -87,7 +93,7 @@ def test_a_bad_pipe_is_named_as_given_and_the_store_kept(bad, tmp_path: Path, tm
 
 def test_a_pipe_is_validated_without_loading(tmp_path: Path, tmp: Path) -> None:
     store = tmp_path / "store"
-    assert _kg("load", "--store", store, "--seed", stdin=b"", tmp=tmp).returncode == 0
+    _seeded(store)
     before = _quads(store)
     checked = _kg(
         "validate", "--store", store, "--format", "nq", "/dev/stdin", stdin=_nquads(40), tmp=tmp
@@ -124,7 +130,7 @@ def test_a_fifo_loads(tmp_path: Path, tmp: Path) -> None:
 
 def test_kg_import_refuses_a_pipe_clearly(tmp_path: Path, tmp: Path) -> None:
     store = tmp_path / "store"
-    assert _kg("load", "--store", store, "--seed", stdin=b"", tmp=tmp).returncode == 0
+    _seeded(store)
     before = _quads(store)
     csv = b"mark,owner,classes,jurisdiction\nKESTREL,Kestrel Ltd,9,NZ\n"
     answer = _kg("import", "--store", store, "--format", "csv", "/dev/stdin", stdin=csv, tmp=tmp)
@@ -208,24 +214,19 @@ def test_a_pipe_loaded_twice_adds_nothing_the_second_time(tmp_path: Path, tmp: P
     """A pipe's graph and base IRI are named by the path as given (``/dev/stdin``), not by
     the pipe it resolves to (``pipe:[818188]``, another each run): the same triples and the
     same relative IRIs the second time, as for a file loaded twice (helper-131)."""
-    from kg.registries.synth import generate
-
     triples = ox.serialize(
         (ox.Triple(q.subject, q.predicate, q.object) for q in generate(30, seed=4)),
         format=ox.RdfFormat.N_TRIPLES,
     )
-    relative = b'<party/x> a <https://w3id.org/tmkg/ontology#Company> ; <https://schema.org/name> "Relative Co" .\n'
-    store = tmp_path / "store"
-    for data, rdf_format in ((triples, "nt"), (relative, "ttl")):
-        first = _kg(
-            "load", "--store", store, "--format", rdf_format, "/dev/stdin", stdin=data, tmp=tmp
-        )
-        assert first.returncode == 0, first.stderr
-        again = _kg(
-            "load", "--store", store, "--format", rdf_format, "/dev/stdin", stdin=data, tmp=tmp
-        )
-        assert again.returncode == 0, again.stderr
-        assert again.stdout.decode().endswith(" 0 new\n"), again.stdout
+    relative = (
+        b"<party/x> a <https://w3id.org/tmkg/ontology#Company> ;"
+        b' <https://schema.org/name> "Relative Co" .\n'
+    )
+    data, store = triples + relative, tmp_path / "store"  # N-Triples lines are Turtle too
+    for _ in ("first", "again"):
+        answer = _kg("load", "--store", store, "--format", "ttl", "/dev/stdin", stdin=data, tmp=tmp)
+        assert answer.returncode == 0, answer.stderr
+    assert answer.stdout.decode().endswith(" 0 new\n"), answer.stdout
     assert any("<file:///dev/party/x>" in quad for quad in _quads(store))
 
 
