@@ -408,13 +408,14 @@ def parse_file(
             path=str(path),
             suggestion="kg import reads trademark registers (kg import --help says which)",
         )
+    uri = named_path(file).as_uri()
     return parse_bytes(
         data,
         name=str(path),
         rdf_format=rdf_format,
         graph=graph,
-        base_iri=named_path(file).as_uri(),
-        source=named_path(file).as_uri(),
+        base_iri=uri,
+        source=uri,
         progress=progress,
     )
 
@@ -497,32 +498,20 @@ def check_load(
     also from a read-only store, so memory stays flat whatever the files' size; else parsed
     and validated in Python. The report's ``quads_added`` is 0. Raises `ParseError`,
     `ValidationError` (every violation) or `NotFound` as `load_files` does."""
-    from kg.ingest.stream_load import can_check_streamed, stream_files
-
     with Spools() as spools:  # a pipe read once, for either route (kg.ingest.spool)
         spools.read_all(paths)
-        if can_check_streamed(store) and not fits_python(paths):
-            report = stream_files(
-                store,  # type: ignore[arg-type]
-                paths,
-                format_name=format_name,
-                graph=graph,
-                progress=progress,
-                check=True,
-                spools=spools,
+        report = _streamed(store, paths, spools, format_name, graph, progress, None, check=True)
+        if report is None:
+            parsed, validation = check_files(
+                store, paths, format_name=format_name, graph=graph, progress=progress, spools=spools
             )
-            if report is not None:
-                return _with_empty_pipes(report, spools)
-        parsed, validation = check_files(
-            store, paths, format_name=format_name, graph=graph, progress=progress, spools=spools
-        )
-    validation.raise_for_violations()
-    report = LoadReport(
-        files=tuple(file.name for file in parsed),
-        quads_read=sum(len(file.quads) for file in parsed),
-        quads_added=0,
-        warnings=tuple(validation.warnings),
-    )
+            validation.raise_for_violations()
+            report = LoadReport(
+                files=tuple(file.name for file in parsed),
+                quads_read=sum(len(file.quads) for file in parsed),
+                quads_added=0,
+                warnings=tuple(validation.warnings),
+            )
     return _with_empty_pipes(report, spools)
 
 
@@ -557,31 +546,52 @@ def _load_files(
     progress: bool,
     header: Path | None,
 ) -> LoadReport:
-    from kg.ingest.stream_load import can_stream, stream_files
-
     with Spools() as spools:  # a pipe read once, for either route (kg.ingest.spool)
         spools.read_all(paths)
-        if can_stream(store) and not fits_python([*paths, *([header] if header else [])]):
-            report = stream_files(
-                store,
-                paths,
-                format_name=format_name,
-                graph=graph,
-                progress=progress,
-                header=header,
-                spools=spools,
+        report = _streamed(store, paths, spools, format_name, graph, progress, header, check=False)
+        if report is None:
+            reached("load:parse")
+            parsed = parse_files(
+                paths, format_name=format_name, graph=graph, progress=progress, spools=spools
             )
-            if report is not None:
-                return _with_empty_pipes(report, spools)
-        reached("load:parse")
-        parsed = parse_files(
-            paths, format_name=format_name, graph=graph, progress=progress, spools=spools
-        )
-    if header is None:
-        return _with_empty_pipes(load_parsed(store, parsed), spools)
-    described = dataclasses.replace(parse_file(header), name=SOURCE_DESCRIPTION)
-    report = load_parsed(store, [*parsed, described])
-    return _with_empty_pipes(dataclasses.replace(report, files=report.files[:-1]), spools)
+            if header is None:
+                report = load_parsed(store, parsed)
+            else:
+                described = dataclasses.replace(parse_file(header), name=SOURCE_DESCRIPTION)
+                loaded = load_parsed(store, [*parsed, described])
+                report = dataclasses.replace(loaded, files=loaded.files[:-1])
+    return _with_empty_pipes(report, spools)
+
+
+def _streamed(
+    store: Store,
+    paths: Sequence[str | Path],
+    spools: Spools,
+    format_name: str | None,
+    graph: str | None,
+    progress: bool,
+    header: Path | None,
+    *,
+    check: bool,
+) -> LoadReport | None:
+    """The streamed route's report (`kg.ingest.stream_load.stream_files`, a check with
+    `check`) where it takes the files: an on-disk store and more than `PYTHON_MAX_BYTES`;
+    None when they go through Python instead."""
+    from kg.ingest.stream_load import can_check_streamed, can_stream, stream_files
+
+    may = can_check_streamed(store) if check else can_stream(store)
+    if not may or fits_python([*paths, *([header] if header else [])]):
+        return None
+    return stream_files(
+        store,  # type: ignore[arg-type]
+        paths,
+        format_name=format_name,
+        graph=graph,
+        progress=progress,
+        header=header,
+        check=check,
+        spools=spools,
+    )
 
 
 EMPTY_FILE = "{} is empty (0 bytes): it states nothing (a download or export cut short?)"

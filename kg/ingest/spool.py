@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Sequence
 from contextlib import ExitStack
@@ -36,7 +37,7 @@ class Spools:
 
     def __init__(self) -> None:
         self._stack = ExitStack()
-        self._copies: dict[object, Path] = {}
+        self._copies: dict[tuple[int, int], Path] = {}  # by device and inode
         self.empty: list[str] = []
         """The pipes, as named, that gave no byte at all."""
 
@@ -59,11 +60,15 @@ class Spools:
         once).
         Raises `ParseError` naming `path` when it cannot be read or the copy cannot be
         written (no temporary folder, the disk full)."""
-        key = _key(path)
+        try:
+            info = os.stat(path)
+        except (OSError, ValueError):
+            return path
+        if stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode):
+            return path
+        key = (info.st_dev, info.st_ino)
         if key in self._copies:
             return self._copies[key]
-        if path.is_file() or not path.exists() or path.is_dir():
-            return path
         try:
             folder = Path(self._stack.enter_context(tempfile.TemporaryDirectory(prefix="kg-pipe-")))
             copy = folder / "input"
@@ -85,15 +90,9 @@ class Spools:
             self.regular(Path(path))
 
     def copy_of(self, path: Path) -> Path | None:
-        """The temporary copy made of `path`, None when none was."""
-        return self._copies.get(_key(path))
-
-
-def _key(path: Path) -> object:
-    """What names one pipe whatever path names it: its device and inode (the path, made
-    absolute, when it cannot be read)."""
-    try:
-        info = os.stat(path)
-    except (OSError, ValueError):
-        return os.path.abspath(path)
-    return (info.st_dev, info.st_ino)
+        """The temporary copy made of the pipe at `path`, None when none was."""
+        try:
+            info = os.stat(path)
+        except (OSError, ValueError):
+            return None
+        return self._copies.get((info.st_dev, info.st_ino))

@@ -146,23 +146,18 @@ def stream_files(
     Raises `ParseError` (file, line, column) or `ValidationError` (every violation), having
     written nothing; `NotFound` for a missing file.
     """
-    if spools is not None:
-        return _stream_files(store, paths, format_name, graph, progress, header, check, spools)
-    with Spools() as own:
-        return _stream_files(store, paths, format_name, graph, progress, header, check, own)
-
-
-def _stream_files(
-    store: OxigraphStore,
-    paths: Sequence[str | Path],
-    format_name: str | None,
-    graph: str | None,
-    progress: bool,
-    header: Path | None,
-    check: bool,
-    spools: Spools,
-) -> LoadReport | None:
-    """`stream_files`, its pipes read into temporary files that `spools` keeps."""
+    if spools is None:
+        with Spools() as own:
+            return stream_files(
+                store,
+                paths,
+                format_name=format_name,
+                graph=graph,
+                progress=progress,
+                header=header,
+                check=check,
+                spools=own,
+            )
     maybe = [_Input.of(path, format_name, graph, spools) for path in paths]
     if header is not None:
         described = _Input.of(header, None, None)
@@ -260,7 +255,7 @@ class _Input:
         self.path, self.format, self.graph = path, rdf_format, graph
         self.name = str(path)
         """What the messages call the file."""
-        self.base = path.resolve().as_uri()
+        self.base = named_path(path).as_uri()
         """The base IRI of its relative IRIs: the file as named, not its spooled copy."""
 
     @classmethod
@@ -285,11 +280,9 @@ class _Input:
             return None
         if graph is None and not rdf_format.supports_datasets:
             graph = file_graph(path)
-        base = named_path(file).as_uri()
-        if spools is not None:
-            file = spools.regular(file)
         item = cls(file, rdf_format, user_graph(graph, str(path)) if graph else None)
-        item.name, item.base = str(path), base
+        if spools is not None:  # read from the pipe's copy, named and based as given
+            item.path = spools.regular(file)
         return item
 
     def quads(self) -> Iterator[ox.Quad]:
