@@ -89,7 +89,7 @@ def no_store_at(path: Path) -> bool:
 
 _ROCKSDB_FILE = re.compile(
     r"CURRENT|IDENTITY|LOCK|LOG(\.old\.\d+)?|(MANIFEST|OPTIONS)-\d+|\d+\.(log|sst|blob|dbtmp)"
-    r"|(CURRENT|IDENTITY|OPTIONS-\d+|MANIFEST-\d+)\.dbtmp|\d+\.dbtmp"
+    r"|(CURRENT|IDENTITY|OPTIONS-\d+|MANIFEST-\d+)\.dbtmp"
 )
 """The names of the files RocksDB (the engine under Oxigraph) keeps in a store's folder."""
 
