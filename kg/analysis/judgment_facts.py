@@ -23,7 +23,7 @@ from kg.analysis.judgments import (
     judgment_from,
     select_claims,
 )
-from kg.analysis.sparql_text import KEY_BATCH, TM, batches, iri_values
+from kg.analysis.sparql_text import KEY_BATCH, TM, batches, iri_in, iri_values
 
 if TYPE_CHECKING:
     from kg.analysis.facts import FactBase
@@ -105,12 +105,12 @@ def read_claims(
 
 def _quads(facts: FactBase, subjects: Iterable[str], properties: Iterable[str]) -> list[Quad]:
     """(subject, property, value, graph) of the subjects' statements of the properties."""
-    props = iri_values(sorted(properties))
+    props = iri_in("p", sorted(properties))
     quads: list[Quad] = []
     for batch in batches(sorted(set(subjects)), KEY_BATCH):
         rows = facts.select(
             f"""SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {iri_values(batch)} }}
-                  VALUES ?p {{ {props} }} GRAPH ?g {{ ?s ?p ?o }} }}"""
+                  GRAPH ?g {{ ?s ?p ?o }} {props} }}"""
         )
         quads += [(r["s"], r["p"], r["o"], r["g"]) for r in rows]  # type: ignore[misc]
     return quads

@@ -40,7 +40,7 @@ from kg.analysis.evidence import EvidencePair, Statement, pairs_through
 from kg.analysis.scripts import normalize, whole_han, words
 from kg.analysis.similarity import MarkSimilarity, compare
 from kg.analysis.similarity_rules import find_run
-from kg.analysis.sparql_text import HOLDING_TYPES, batches, iri_values
+from kg.analysis.sparql_text import HOLDING_TYPES, batches, iri_in, iri_values
 from kg.analysis.stated_texts import SAME_MARK
 from kg.namespaces import TM
 
@@ -203,9 +203,8 @@ def _holders(facts: FactBase, marks: Collection[str]) -> set[str]:
     for batch in batches(every):
         rows = facts.tuples(
             f"""SELECT DISTINCT ?p WHERE {{ VALUES ?m {{ {iri_values(batch)} }}
-                  VALUES ?role {{ {iri_values(_HOLDER_ROLES)} }}
-                  VALUES ?kind {{ {iri_values(HOLDING_TYPES)} }}
-                  ?h <{TM}mark> ?m ; ?role ?p ; a ?kind }}"""
+                  ?h <{TM}mark> ?m ; ?role ?p ; a ?kind .
+                  {iri_in("role", _HOLDER_ROLES)} {iri_in("kind", HOLDING_TYPES)} }}"""
         )
         found.update(identities.canonical(party) for (party,) in rows if party)
     return found
@@ -223,9 +222,8 @@ def _owner_pairs(facts: FactBase, parties: Collection[str]) -> list[OwnerPair]:
         values = iri_values(batch)
         for holding, role, record, mark in facts.tuples(
             f"""SELECT ?h ?role ?p ?m WHERE {{ VALUES ?p {{ {values} }}
-                  VALUES ?role {{ {iri_values(_HOLDER_ROLES)} }}
-                  VALUES ?kind {{ {iri_values(HOLDING_TYPES)} }}
-                  ?h ?role ?p ; <{TM}mark> ?m ; a ?kind }}"""
+                  ?h ?role ?p ; <{TM}mark> ?m ; a ?kind .
+                  {iri_in("role", _HOLDER_ROLES)} {iri_in("kind", HOLDING_TYPES)} }}"""
         ):
             mark_iri = identities.canonical(mark)  # type: ignore[arg-type]
             text = marks.get(mark_iri) or marks.get(mark)  # type: ignore[arg-type]
@@ -240,7 +238,7 @@ def _owner_pairs(facts: FactBase, parties: Collection[str]) -> list[OwnerPair]:
             links[other].append((one, _SAME_AS, other))  # type: ignore[index,arg-type]
         for record, prop, name in facts.tuples(
             f"""SELECT ?p ?q ?n WHERE {{ VALUES ?p {{ {values} }}
-                  VALUES ?q {{ {iri_values(_NAMES)} }} ?p ?q ?n }}"""
+                  ?p ?q ?n {iri_in("q", _NAMES)} }}"""
         ):
             party = identities.canonical(record)  # type: ignore[arg-type]
             names[party].setdefault(name, (record, prop, name))  # type: ignore[arg-type,index]

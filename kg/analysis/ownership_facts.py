@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from kg.analysis.dates import PartialDate
 from kg.analysis.holding_statements import cite_each
 from kg.analysis.model import Cited, Holding, HoldingKind, OwnerRecord, OwnershipChange
-from kg.analysis.sparql_text import IS_VERSION_OF, REGISTER_VERSION, TM, batches, iri_values
+from kg.analysis.sparql_text import IS_VERSION_OF, REGISTER_VERSION, TM, batches, iri_in, iri_values
 from kg.analysis.wording import joined
 
 if TYPE_CHECKING:
@@ -153,13 +153,13 @@ def ownership_changes(
 ) -> dict[str, list[OwnershipChange]]:
     """Canonical registration IRI -> its recorded changes, by date (undated last)."""
     canonical = facts.identities.canonical
-    kinds = " ".join(f"<{TM}{k}>" for k in CHANGE_KINDS)
+    kinds = iri_in("type", [TM + kind for kind in CHANGE_KINDS])
     found: dict[str, dict] = {}
     for batch in batches(list(registration_iris)):
         rows = facts.select(
             f"""SELECT ?c ?type ?r ?p ?o ?g WHERE {{
-                  VALUES ?r {{ {iri_values(batch)} }} VALUES ?type {{ {kinds} }}
-                  ?c <{TM}registration> ?r ; a ?type .
+                  VALUES ?r {{ {iri_values(batch)} }}
+                  ?c <{TM}registration> ?r ; a ?type . {kinds}
                   GRAPH ?g {{ ?c ?p ?o }} }}"""
         )
         for row in rows:
@@ -237,13 +237,13 @@ def describe_changes(facts: FactBase, events: Sequence[str]) -> dict[str, str]:
     "MSG SPORTS & ENTERTAINMENT, LLC assigns registration No. 0835284 of 'MADISON SQUARE
     GARDEN' (US) to MSG ENTERTAINMENT GROUP, LLC" (a timeline adds that a date that is only a
     bound is one: `TimelineFacts._involved`)."""
-    kinds = " ".join(f"<{TM}{k}>" for k in CHANGE_KINDS)
+    kinds = iri_in("type", [TM + kind for kind in CHANGE_KINDS])
     lines: dict[str, str] = {}
     for batch in batches(list(events)):
         rows = facts.select(
             f"""SELECT ?e ?type ?r ?role ?p ?number ?serial ?text ?j WHERE {{
-                  VALUES ?e {{ {iri_values(batch)} }} VALUES ?type {{ {kinds} }}
-                  ?e a ?type ; <{TM}registration> ?r .
+                  VALUES ?e {{ {iri_values(batch)} }}
+                  ?e a ?type ; <{TM}registration> ?r . {kinds}
                   OPTIONAL {{ ?e ?role ?p FILTER(?role IN (<{TM}assignor>, <{TM}assignee>)) }}
                   OPTIONAL {{ ?r <{TM}registrationNumber> ?number }}
                   OPTIONAL {{ ?r <{TM}applicationNumber> ?serial }}
