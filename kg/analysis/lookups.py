@@ -20,7 +20,7 @@ from kg.analysis.model import (
     TimelineEntry,
     with_names,
 )
-from kg.analysis.sparql_text import KEY_BATCH, RDF_TYPE, TM, batches, iri_values
+from kg.analysis.sparql_text import KEY_BATCH, RDF_TYPE, TM, batches, iri_in, iri_values
 from kg.analysis.timeline_facts import event_rows
 
 __all__ = ["BatchedLookups", "HoldingRecord"]
@@ -162,12 +162,12 @@ class BatchedLookups:
         wanted = {canonical(p) for p in party_iris}
         members = sorted({m for p in wanted for m in self.identities.members(p)})
         found: dict[str, set[tuple[str, str]]] = {p: set() for p in wanted}
-        roles = " ".join(f"<{TM}{role}>" for role in ("plaintiff", "defendant", "court"))
+        roles = iri_in("role", [TM + role for role in ("plaintiff", "defendant", "court")])
         for batch in batches(members, KEY_BATCH):
             rows = self.select(
                 f"""SELECT DISTINCT ?who ?c ?role WHERE {{
-                      VALUES ?who {{ {iri_values(batch)} }} VALUES ?role {{ {roles} }}
-                      ?c ?role ?who . ?c {_A_CASE} }}"""
+                      VALUES ?who {{ {iri_values(batch)} }}
+                      ?c ?role ?who . ?c {_A_CASE} {roles} }}"""
             )
             for row in rows:
                 role = row["role"].removeprefix(TM)  # type: ignore[union-attr]
