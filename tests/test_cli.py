@@ -481,6 +481,14 @@ def test_python_dash_m_kg_is_the_kg_command() -> None:
     assert done.stderr == ""
 
 
+def test_kg_load_seed_in_memory_says_the_store_starts_with_it() -> None:
+    """An in-memory store starts with the seed case: `kg --memory load --seed` says so (0
+    new), as on disk, instead of printing nothing."""
+    done = kg_in_process("--memory", "load", "--seed", check=True)
+    assert done.stdout.startswith("loaded seed: ")
+    assert done.stdout.split("\n")[0].endswith(" quads read, 0 new")
+
+
 def test_kg_load_check_validates_and_writes_nothing(store_path: Path, tmp_path: Path) -> None:
     """`kg load --check` is `kg validate` (as `kg import --check` is for register files)."""
     run_kg("load", "--store", store_path, "--seed", check=True)

@@ -546,7 +546,7 @@ def _cmd_load(args: argparse.Namespace, settings: Settings) -> int:
     _warn_of_empty_files(args.files)
     with _open(settings) as graph:
         progress = sys.stderr.isatty()
-        if args.seed and not settings.memory:
+        if args.seed:  # in memory too: the store starts with the seed, the line says so (0 new)
             report = graph.load_seed()
             _print_load("seed", report.quads_read, report.quads_added, report.warnings)
         if args.files:
