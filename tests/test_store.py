@@ -141,43 +141,6 @@ def test_big_batches_are_bulk_loaded_and_stay_atomic(
     reopened.close()
 
 
-@pytest.mark.parametrize("outcome", ["written", "raised"])
-def test_a_bulk_write_keeps_the_files_a_user_put_in_the_store_s_folder(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, outcome: str
-) -> None:
-    """A bulk write replaces the store's folder with its staging copy: files, folders and
-    links that RocksDB did not write go with it, unchanged (they were removed with the old
-    folder: helper-132); a write that raises leaves them where they were."""
-    import kg.store.oxigraph as backend
-
-    monkeypatch.setattr(backend, "BULK_MIN_QUADS", 10)
-    path = tmp_path / "db"
-    store = open_store("oxigraph", path)
-    store.add([quad("a", "0")])
-    (path / "notes.txt").write_text("precious\n", encoding="utf-8")
-    (path / "mine").mkdir()
-    (path / "mine" / "000001.sst").write_bytes(b"not RocksDB's: in a folder of mine")
-    (path / "to-notes").symlink_to("notes.txt")
-    (path / "LOG.txt").write_text("a name beside RocksDB's LOG\n", encoding="utf-8")
-    mine = {"notes.txt", "mine", "to-notes", "LOG.txt"}
-    if outcome == "written":
-        assert store.add([quad(f"s{i}", str(i)) for i in range(50)]) == 50
-    else:
-        with pytest.raises(RuntimeError), store.staged() as stage:  # type: ignore[attr-defined]
-            stage.store.add(quad("b", "1"))
-            raise RuntimeError("the write fails")
-    assert store.count() == (51 if outcome == "written" else 1)
-    store.close()
-    assert mine <= {p.name for p in path.iterdir()}
-    assert (path / "notes.txt").read_text(encoding="utf-8") == "precious\n"
-    assert (path / "mine" / "000001.sst").read_bytes() == b"not RocksDB's: in a folder of mine"
-    assert (path / "to-notes").is_symlink() and (path / "to-notes").read_text() == "precious\n"
-    assert not (tmp_path / ".db.staging").exists() and not (tmp_path / ".db.old").exists()
-    reopened = open_store("oxigraph", path)
-    assert reopened.count() == (51 if outcome == "written" else 1)
-    reopened.close()
-
-
 def test_a_crash_between_the_swap_renames_is_rolled_forward(tmp_path: Path) -> None:
     path = tmp_path / "db"
     store = open_store("oxigraph", path)

@@ -106,20 +106,10 @@ def foreign_files(path: Path, most: int = 3) -> list[str]:
     try:
         if not path.is_dir() or (path / "CURRENT").exists():
             return []
-    except OSError:
-        return []
-    return stray_names(path)[:most]
-
-
-def stray_names(path: Path) -> list[str]:
-    """The names in the folder at `path` that RocksDB does not write (sorted): files a user
-    put in a store's folder, which a bulk write carries over to the store that replaces it
-    (`OxigraphStore.staged`). Empty when the folder is missing or cannot be listed."""
-    try:
         names = sorted(entry.name for entry in path.iterdir())
     except OSError:
         return []
-    return [name for name in names if not _ROCKSDB_FILE.fullmatch(name)]
+    return [name for name in names if not _ROCKSDB_FILE.fullmatch(name)][:most]
 
 
 def regular_or_missing(path: Path) -> bool:

@@ -19,7 +19,7 @@ from typing import ClassVar
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError, StoreLocked
-from kg.store import foreign_files, fsync_directory, no_store_at, stray_names
+from kg.store import foreign_files, fsync_directory, no_store_at
 from kg.store.base import GraphName, QueryResult, Term
 from kg.store.crashpoints import reached
 from kg.store.touched import Touched
@@ -282,7 +282,6 @@ class OxigraphStore:
         make_room(staging)
         stage = self._checkpoint(staging, f"bulk write to the store at {self.location} failed")
         try:
-            _carry_strays(path, staging)
             yield stage
             stage.store.flush()
         except OSError as error:
@@ -638,27 +637,6 @@ def _alive(pid: int) -> bool:
     except PermissionError:  # another user's process: alive
         return True
     return True
-
-
-def _carry_strays(path: Path, staging: Path) -> None:
-    """Link (or, where links fail, copy) into the staging copy every file or folder of the
-    store's folder that RocksDB did not write (`kg.store.stray_names`), so that the swap, which
-    removes the old folder, keeps them. Links, not moves: until the swap the store's folder
-    keeps its own, and a crash at any point leaves them in the folder that survives
-    (`_recover` removes either the staging copy or the old folder, never both)."""
-    for name in stray_names(path):
-        source, target = path / name, staging / name
-        if source.is_dir() and not source.is_symlink():
-            shutil.copytree(source, target, symlinks=True, copy_function=_link_or_copy)
-        else:
-            _link_or_copy(source, target)
-
-
-def _link_or_copy(source: Path | str, target: Path | str) -> None:
-    try:
-        os.link(source, target, follow_symlinks=False)
-    except OSError:
-        shutil.copy2(source, target, follow_symlinks=False)
 
 
 def _staging_paths(path: Path) -> tuple[Path, Path]:
