@@ -26,6 +26,7 @@ import pyoxigraph as ox
 from kg.analysis.arguments import check
 from kg.analysis.neighbourhood import neighbourhood_edges
 from kg.analysis.service import Analyst
+from kg.analysis.sparql_text import iri_in
 from kg.errors import KGError, NotFound
 from kg.graph import KnowledgeGraph
 from kg.lazy import lazy_module
@@ -188,10 +189,11 @@ def _neighbourhood_quads(
     store = graph.store
     for start in range(0, len(members), _BATCH):
         batch = " ".join(f"<{m}>" for m in members[start : start + _BATCH])
-        restrict = f"VALUES ?g {{ <{graph_filter.value}> }}" if graph_filter else ""
+        # a FILTER, not a second VALUES block: Oxigraph read the whole graph per batch that way
+        restrict = iri_in("g", [graph_filter.value]) if graph_filter else ""
         result = store.query(
-            f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {batch} }} {restrict}"
-            " GRAPH ?g { ?s ?p ?o } }"
+            f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {batch} }}"
+            f" GRAPH ?g {{ ?s ?p ?o }} {restrict} }}"
         )
         quads += [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in result]  # type: ignore[union-attr,arg-type,index]
     if graph_filter is None:
