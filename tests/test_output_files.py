@@ -71,3 +71,28 @@ def test_a_port_outside_0_to_65535_is_refused_before_the_seed_is_loaded(
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr and "--port" in result.stderr
     assert not store.exists()
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this system")
+@pytest.mark.parametrize("command", [("load", "--seed"), ("stats",)])
+def test_a_full_standard_output_is_one_error_line(command: tuple[str, ...]) -> None:
+    """`kg --memory load --seed > /dev/full` ended in a traceback (helper-133): a full disk
+    under what a command prints is one error line, exit 1, as for `-o`."""
+    import subprocess
+
+    from tests.conftest import KG
+
+    with open("/dev/full", "w", encoding="utf-8") as full:
+        done = subprocess.run(
+            [str(KG), "--memory", *command],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stderr.splitlines()[-1] == (
+        "kg: error: cannot write the standard output: No space left on device "
+        "(check where the output is sent: is its disk full?)"
+    )
