@@ -88,6 +88,8 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=20000, help="marks in the register")
     parser.add_argument("--batch", type=int, default=500, help="subjects in the VALUES block")
     args = parser.parse_args()
+    if args.size < 1 or args.batch < 1:
+        parser.error("--size and --batch must be at least 1")
     store = open_store("memory")
     store.add(generate(args.size, seed=7))
 
