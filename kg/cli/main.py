@@ -427,20 +427,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         # a file the command itself reads or writes (`-o` in a missing folder, a full disk:
         # a write that fails after the open names no file, the command's -o is the one)
         filename = getattr(error, "filename", None)
-        if not filename and error.errno in _WRITE_ERRORS:  # -o, else what is printed
-            filename = getattr(args, "output", None) or "the standard output"
-        if not filename:
+        printed = False  # the failed write was of what the command prints (stdout)
+        if not filename and error.errno in _WRITE_ERRORS:
+            filename = getattr(args, "output", None)
+            printed = filename is None
+        if not filename and not printed:
             raise
         if settings.debug:
             traceback.print_exc(file=sys.stderr)
-        printed = filename == "the standard output"
-        failed = KGError(
-            f"cannot {'write' if printed else 'open or write'} {filename}: "
-            f"{error.strerror or error}",
-            suggestion="check where the output is sent: is its disk full?"
+        what, suggestion = (
+            ("write the standard output", "check where the output is sent: is its disk full?")
             if printed
-            else "check that its folder exists and can be written",
+            else (f"open or write {filename}", "check that its folder exists and can be written")
         )
+        failed = KGError(f"cannot {what}: {error.strerror or error}", suggestion=suggestion)
         print(f"kg: error: {printable(str(failed), lines=True)}", file=sys.stderr)
         return failed.exit_code
     finally:
