@@ -187,10 +187,10 @@ def _neighbourhood_quads(
     members = sorted({m for n in nodes for m in facts.identities.members(n)})
     quads: list[ox.Quad] = []
     store = graph.store
+    # a FILTER, not a second VALUES block: Oxigraph read the whole graph per batch that way
+    restrict = iri_in("g", [graph_filter.value]) if graph_filter else ""
     for start in range(0, len(members), _BATCH):
         batch = " ".join(f"<{m}>" for m in members[start : start + _BATCH])
-        # a FILTER, not a second VALUES block: Oxigraph read the whole graph per batch that way
-        restrict = iri_in("g", [graph_filter.value]) if graph_filter else ""
         result = store.query(
             f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {batch} }}"
             f" GRAPH ?g {{ ?s ?p ?o }} {restrict} }}"
