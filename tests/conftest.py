@@ -16,6 +16,7 @@ import pytest
 
 from kg import KnowledgeGraph, Settings
 from tests.http_support import http_get
+from tests.kg_forkserver import ForkServer, needs_new_interpreter
 from tests.virtuoso import virtuoso  # noqa: F401 (a session fixture: a private Virtuoso server)
 
 DATA = Path(__file__).parent / "data"
@@ -56,13 +57,31 @@ def disk_graph(store_path: Path) -> Iterator[KnowledgeGraph]:
     graph.close()
 
 
-def run_kg(*args: str | Path, check: bool = False, env: dict[str, str] | None = None):
-    """Run the installed `kg` executable, as a user would."""
+_FORK_SERVER = ForkServer()
+
+
+def run_kg(
+    *args: str | Path,
+    check: bool = False,
+    env: dict[str, str] | None = None,
+    executable: bool = False,
+) -> subprocess.CompletedProcess[str]:
+    """Run `kg` in a process of its own, as a user would: a child of the test process's fork
+    server (`tests.kg_forkserver`: tmkg already imported), or with `executable` (or
+    ``TMKG_TESTS_EXEC=1`` in the environment, or a ``PYTHON*`` or locale variable in `env`)
+    the installed `kg` executable started anew."""
     environment = {key: value for key, value in os.environ.items() if not key.startswith("KG_")}
     environment.update(env or {})
-    result = subprocess.run(
-        [str(KG), *map(str, args)], capture_output=True, text=True, env=environment, timeout=120
-    )
+    argv = [str(KG), *map(str, args)]
+    result = None
+    if not (
+        executable
+        or os.environ.get("TMKG_TESTS_EXEC") == "1"
+        or needs_new_interpreter(environment, _FORK_SERVER.started_with or os.environ)
+    ):
+        result = _FORK_SERVER.run(argv[0], argv[1:], environment, timeout=120)
+    if result is None:
+        result = subprocess.run(argv, capture_output=True, text=True, env=environment, timeout=120)
     if check and result.returncode != 0:
         raise AssertionError(f"kg {args} failed ({result.returncode}):\n{result.stderr}")
     return result
