@@ -1,6 +1,7 @@
-"""The seed's SHACL report kept between processes (`KnowledgeGraph.load_seed`): an in-memory
-store holding the reference data alone judges the same seed files alike, so `kg --memory`
-reads the report kept in the user's cache folder instead of running pyshacl again."""
+"""The seed's SHACL report kept between processes (`KnowledgeGraph.load_seed`): a store
+holding the reference data alone (in memory, or new on disk) judges the same seed files
+alike, so `kg --memory` and `kg load --seed` into a new store read the report kept in the
+user's cache folder instead of running pyshacl again."""
 
 from __future__ import annotations
 
@@ -81,6 +82,22 @@ def test_a_store_holding_more_than_the_reference_data_is_judged_anew(
         assert runs == []
         graph.load_seed()  # the seed is there now: judged against it
         assert runs == [1]
+
+
+def test_a_new_store_on_disk_reads_the_kept_report_and_holds_what_memory_holds(
+    cache_folder: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    first, in_memory = _seeded()
+    runs = _validations(monkeypatch)
+    with KnowledgeGraph.open(Settings(store_path=tmp_path / "store")) as graph:
+        report = graph.load_seed()
+        assert runs == []  # read, not validated
+        assert report == first and set(graph.store.quads()) == in_memory
+        assert graph.has_seed()
+        graph.load_seed()  # the seed is there now: judged against it
+        assert runs == [1]
+    with KnowledgeGraph.open(Settings(store_path=tmp_path / "store")) as graph:
+        assert set(graph.store.quads()) == in_memory  # committed on disk
 
 
 def test_other_files_or_the_same_files_elsewhere_are_judged_anew(
