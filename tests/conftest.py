@@ -16,7 +16,7 @@ import pytest
 
 from kg import KnowledgeGraph, Settings
 from tests.http_support import http_get
-from tests.kg_forkserver import ForkServer, needs_new_interpreter
+from tests.kg_forkserver import ForkedProcess, ForkServer, needs_new_interpreter
 from tests.virtuoso import virtuoso  # noqa: F401 (a session fixture: a private Virtuoso server)
 
 DATA = Path(__file__).parent / "data"
@@ -60,6 +60,38 @@ def disk_graph(store_path: Path) -> Iterator[KnowledgeGraph]:
 _FORK_SERVER = ForkServer()
 
 
+def _forks(environment: dict[str, str], executable: bool) -> bool:
+    """Whether a `kg` with `environment` runs in a child of the fork server
+    (`tests.kg_forkserver`), not as the executable started anew."""
+    return not (
+        executable
+        or os.environ.get("TMKG_TESTS_EXEC") == "1"
+        or needs_new_interpreter(environment, _FORK_SERVER.started_with or os.environ)
+    )
+
+
+def kg_environment(env: dict[str, str] | None) -> dict[str, str]:
+    """This process's environment without its ``KG_*`` variables, then `env`."""
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("KG_")}
+    environment.update(env or {})
+    return environment
+
+
+def start_kg(
+    *args: str | Path,
+    env: dict[str, str] | None = None,
+    executable: bool = False,
+    **streams: object,
+) -> subprocess.Popen | ForkedProcess:
+    """`kg` started in a process of its own, as `subprocess.Popen` starts it (`streams`:
+    stdin, stdout, stderr, text): a child of the fork server or the executable (`run_kg`)."""
+    environment = kg_environment(env)
+    argv = [str(KG), *map(str, args)]
+    if _forks(environment, executable):
+        return _FORK_SERVER.popen(argv[0], argv[1:], environment, **streams)  # type: ignore[arg-type]
+    return subprocess.Popen(argv, env=environment, **streams)  # type: ignore[call-overload]
+
+
 def run_kg(
     *args: str | Path,
     check: bool = False,
@@ -70,17 +102,11 @@ def run_kg(
     server (`tests.kg_forkserver`: tmkg already imported), or with `executable` (or
     ``TMKG_TESTS_EXEC=1`` in the environment, or a ``PYTHON*`` or locale variable in `env`)
     the installed `kg` executable started anew."""
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("KG_")}
-    environment.update(env or {})
+    environment = kg_environment(env)
     argv = [str(KG), *map(str, args)]
-    result = None
-    if not (
-        executable
-        or os.environ.get("TMKG_TESTS_EXEC") == "1"
-        or needs_new_interpreter(environment, _FORK_SERVER.started_with or os.environ)
-    ):
+    if _forks(environment, executable):
         result = _FORK_SERVER.run(argv[0], argv[1:], environment, timeout=120)
-    if result is None:
+    else:
         result = subprocess.run(argv, capture_output=True, text=True, env=environment, timeout=120)
     if check and result.returncode != 0:
         raise AssertionError(f"kg {args} failed ({result.returncode}):\n{result.stderr}")
@@ -176,14 +202,15 @@ class ServerProcess:
     def __init__(self, *args: str | Path, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        environment = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
-        environment.update(env or {})
-        self.process = subprocess.Popen(
-            [str(KG), "serve", "--port", str(self.port), *map(str, args)],
+        self.process = start_kg(
+            "serve",
+            "--port",
+            str(self.port),
+            *args,
+            env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            env=environment,
         )
         self.stderr = ""
 

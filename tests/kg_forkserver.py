@@ -1,31 +1,35 @@
 """`kg` commands run in processes forked from one that has already imported tmkg.
 
-A test's `kg` command (`tests.conftest.run_kg`) used to start a new Python each time: ~0.5-1.5
-s of imports (tmkg, rdflib, pypinyin, phonemizer and numpy, pyshacl) before the command did
+A test's `kg` command (`tests.conftest.run_kg`, the servers of `tests.conftest.ServerProcess`)
+used to start a new Python each time: ~0.5-1.5 s of imports (tmkg, rdflib, pypinyin,
+phonemizer and numpy, pyshacl; strawberry and uvicorn for `kg serve`) before the command did
 anything, ~45% of the default suite's CPU (py-spy, 2026-12-07). A fork server (the pattern of
 `multiprocessing`'s ``forkserver`` start method) pays them once a test process: it imports the
 modules and nothing else, then forks a child per command. The child is a process of its own,
-as `kg` is: its own descriptors 0, 1 and 2 (the caller's /dev/null and pipes), its own
-environment and working folder, exit status, at-exit handlers and flush of its streams; what
-it computes and caches (the user's cache folder, dictionaries, shapes) it computes anew, since
-the server only imported modules.
+as `kg` is: its own descriptors 0, 1 and 2 (the caller's), its own environment and working
+folder, exit status, signals, at-exit handlers and flush of its streams; what it computes and
+caches (the user's cache folder, dictionaries, shapes) it computes anew, since the server only
+imported modules.
 
 What differs from a new `kg` executable: what Python reads when it starts (``PYTHON*``
 variables, the locale: `needs_new_interpreter` sends such commands to a real executable), the
-hash seed (one per server, not one per command), and the import of tmkg itself (a fault
-there shows in every test, not in one). ``TMKG_TESTS_EXEC=1`` makes every command a new
-executable again (`tests.conftest.run_kg`).
+hash seed (one per server, not one per command), the child's parent (the server, not the test
+process), and the import of tmkg itself (a fault there shows in every test, not in one).
+``TMKG_TESTS_EXEC=1`` makes every command a new executable again (`tests.conftest`).
 
-The protocol, over a Unix socket pair: the caller sends one JSON request (arguments,
-environment, working folder) with three descriptors (``socket.send_fds``); the server forks,
-answers ``{"pid": n}``, waits for the child and answers ``{"status": s}`` (``os.waitstatus_to_exitcode``).
-One request at a time per server.
+The protocol, over a Unix socket pair, one JSON object a line: the caller sends a request
+(arguments, environment, working folder) with three descriptors (``socket.send_fds``) and
+waits for ``{"pid": n}`` before it sends another; the server forks, answers, and when a child
+ends sends ``{"exited": n, "status": s}`` (``os.waitstatus_to_exitcode``: -9 for SIGKILL).
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
+import io
 import json
+import locale
 import os
 import selectors
 import signal
@@ -37,17 +41,20 @@ import time
 import traceback
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import IO, Any
 
 PRELOADED = (
     "kg.cli.main",
     "kg.analysis.service",
     "kg.analysis.similarity",
     "kg.analysis.pronunciation",
+    "kg.api.app",
     "kg.report",
     "pypinyin",
     "phonemizer.backend",
     "pyshacl",
     "networkx",
+    "uvicorn",
 )
 """What the server imports before it forks (modules only: no function of tmkg runs)."""
 
@@ -73,23 +80,49 @@ def _serve(channel: socket.socket) -> None:
 
     for name in PRELOADED:
         importlib.import_module(name)
+    wake_read, wake_write = os.pipe()
+    os.set_blocking(wake_read, False)
+    os.set_blocking(wake_write, False)
+    signal.set_wakeup_fd(wake_write)
+    signal.signal(signal.SIGCHLD, lambda *_: None)  # wakes the selector (the wakeup pipe)
     channel.sendall(b'{"ready": true}\n')
+    selector = selectors.DefaultSelector()
+    selector.register(channel, selectors.EVENT_READ)
+    selector.register(wake_read, selectors.EVENT_READ)
     while True:
-        message, descriptors, _, _ = socket.recv_fds(channel, 1 << 16, 3)
-        if not message:
-            return  # the caller closed its end: the test process ended
-        while not message.endswith(b"\n"):  # a stream: a long request may come in parts
-            message += channel.recv(1 << 16)
-        request = json.loads(message)
-        pid = os.fork()
+        for key, _ in selector.select():
+            if key.fileobj is channel:
+                message, descriptors, _, _ = socket.recv_fds(channel, 1 << 16, 3)
+                if not message:
+                    return  # the caller closed its end: the test process ended
+                while not message.endswith(b"\n"):  # a stream: a long request comes in parts
+                    message += channel.recv(1 << 16)
+                pid = os.fork()
+                if pid == 0:
+                    signal.set_wakeup_fd(-1)
+                    for descriptor in (wake_read, wake_write, channel.fileno()):
+                        os.close(descriptor)
+                    _child(json.loads(message), descriptors)  # never returns
+                for descriptor in descriptors:
+                    os.close(descriptor)
+                channel.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+            else:
+                with contextlib.suppress(BlockingIOError):
+                    os.read(wake_read, 4096)
+            _reap(channel)
+
+
+def _reap(channel: socket.socket) -> None:
+    """Tell the caller of every child that ended."""
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
         if pid == 0:
-            channel.close()
-            _child(request, descriptors)  # never returns
-        for descriptor in descriptors:
-            os.close(descriptor)
-        channel.sendall(json.dumps({"pid": pid}).encode() + b"\n")
-        _, status = os.waitpid(pid, 0)
-        channel.sendall(json.dumps({"status": os.waitstatus_to_exitcode(status)}).encode() + b"\n")
+            return
+        code = os.waitstatus_to_exitcode(status)
+        channel.sendall(json.dumps({"exited": pid, "status": code}).encode() + b"\n")
 
 
 def _child(request: dict, descriptors: Sequence[int]) -> None:
@@ -139,13 +172,17 @@ def _exit_code(value: object) -> int:
 
 
 class ForkServer:
-    """A fork server started on first use, one per test process; `run` runs a command in a
-    child of it as `subprocess.run(..., capture_output=True, text=True)` would."""
+    """A fork server started on first use, one per test process. `popen` starts a command as
+    `subprocess.Popen` would (a `ForkedProcess`); `run` as ``subprocess.run(...,
+    capture_output=True, text=True)`` would."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._sending = threading.Lock()  # one request at a time, until its pid is back
+        self._state = threading.Condition()
         self._channel: socket.socket | None = None
         self._process: subprocess.Popen[bytes] | None = None
+        self._pids: list[int] = []  # answers to requests, in order
+        self._exited: dict[int, int] = {}
         self.started_with: dict[str, str] = {}
         """The environment the server started with (`needs_new_interpreter`)."""
 
@@ -167,19 +204,35 @@ class ForkServer:
         )
         theirs.close()
         self.started_with = dict(os.environ)
-        self._channel = ours
-        self._replies = ours.makefile("rb")
-        if json.loads(self._replies.readline() or b"{}") != {"ready": True}:
+        replies = ours.makefile("rb")
+        if json.loads(replies.readline() or b"{}") != {"ready": True}:
             raise RuntimeError("the kg fork server did not start")
+        self._channel = ours
+        threading.Thread(target=self._listen, args=(replies,), daemon=True).start()
         atexit.register(self.close)
         return ours
 
+    def _listen(self, replies: IO[bytes]) -> None:
+        for line in replies:
+            reply = json.loads(line)
+            with self._state:
+                if "pid" in reply:
+                    self._pids.append(reply["pid"])
+                else:
+                    self._exited[reply["exited"]] = reply["status"]
+                self._state.notify_all()
+        replies.close()
+        with self._state:
+            self._channel = None
+            self._state.notify_all()
+
     def close(self) -> None:
         """End the server (it exits when its end of the channel reads nothing)."""
-        if self._channel is not None:
-            self._replies.close()  # the file holds the socket open too
-            self._channel.close()
-            self._channel = None
+        channel, self._channel = self._channel, None
+        if channel is not None:
+            with contextlib.suppress(OSError):
+                channel.shutdown(socket.SHUT_RDWR)
+            channel.close()
         if self._process is not None:
             try:
                 self._process.wait(timeout=10)
@@ -187,78 +240,200 @@ class ForkServer:
                 self._process.kill()
             self._process = None
 
-    def run(
+    def popen(
         self,
         argv0: str,
         args: Sequence[str],
         env: Mapping[str, str],
-        timeout: float,
-    ) -> subprocess.CompletedProcess[str] | None:
-        """The finished command, or None when another thread is running one (the caller starts
-        an executable instead)."""
-        if not self._lock.acquire(blocking=False):
-            return None
+        *,
+        stdin: Any = subprocess.DEVNULL,
+        stdout: Any = None,
+        stderr: Any = None,
+        text: bool = False,
+    ) -> ForkedProcess:
+        """Start ``argv0 args`` (`argv0` only names it: tmkg's ``main`` runs) in a child,
+        with `env` and this process's working folder. The streams are given as to
+        `subprocess.Popen`: None (this process's), DEVNULL, PIPE, STDOUT (for `stderr`), a
+        descriptor or a file."""
+        opened: list[int] = []  # ours to close once sent
+        ends: dict[str, int] = {}  # the pipes' read ends, kept
+        given: list[int] = []
+        for name, spec in (("stdin", stdin), ("stdout", stdout), ("stderr", stderr)):
+            if spec is None:
+                given.append(len(given))
+            elif spec == subprocess.DEVNULL:
+                descriptor = os.open(os.devnull, os.O_RDWR)
+                opened.append(descriptor)
+                given.append(descriptor)
+            elif spec == subprocess.PIPE:
+                read, write = os.pipe()
+                mine, theirs = (write, read) if name == "stdin" else (read, write)
+                ends[name] = mine
+                opened.append(theirs)
+                given.append(theirs)
+            elif spec == subprocess.STDOUT and name == "stderr":
+                given.append(given[1])
+            else:
+                given.append(spec if isinstance(spec, int) else spec.fileno())
+        request = {"argv0": argv0, "args": list(args), "env": dict(env), "cwd": os.getcwd()}
+        message = json.dumps(request).encode() + b"\n"
         try:
-            return self._run(argv0, args, env, timeout)
+            with self._sending:
+                channel = self._start()
+                sent = socket.send_fds(channel, [message], given)
+                channel.sendall(message[sent:])
+                with self._state:
+                    while not self._pids:
+                        if self._channel is None:
+                            raise RuntimeError("the kg fork server ended")
+                        self._state.wait()
+                    pid = self._pids.pop(0)
+        except BaseException:
+            for descriptor in ends.values():
+                os.close(descriptor)
+            raise
         finally:
-            self._lock.release()
+            for descriptor in opened:
+                os.close(descriptor)
+        return ForkedProcess(self, [argv0, *args], pid, ends, text)
 
-    def _run(
+    def status(self, pid: int, timeout: float | None) -> int | None:
+        """The exit status of child `pid` once it ended (waiting up to `timeout` seconds:
+        None waits as long as it takes, 0 not at all), else None."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._state:
+            while pid not in self._exited:
+                left = None if deadline is None else deadline - time.monotonic()
+                if (left is not None and left <= 0) or self._channel is None:
+                    return None
+                self._state.wait(left)
+            return self._exited[pid]
+
+    def run(
         self, argv0: str, args: Sequence[str], env: Mapping[str, str], timeout: float
     ) -> subprocess.CompletedProcess[str]:
-        channel = self._start()
-        request = {"argv0": argv0, "args": list(args), "env": dict(env), "cwd": os.getcwd()}
-        out_read, out_write = os.pipe()
-        err_read, err_write = os.pipe()
-        null = os.open(os.devnull, os.O_RDONLY)
+        """The finished command, its output captured as text."""
+        process = self.popen(
+            argv0, args, env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         try:
-            message = json.dumps(request).encode() + b"\n"
-            sent = socket.send_fds(channel, [message], [null, out_write, err_write])
-            channel.sendall(message[sent:])
-        finally:
-            for descriptor in (null, out_write, err_write):
-                os.close(descriptor)
-        pid = json.loads(self._replies.readline())["pid"]
-        try:
-            out, err = _read_both(out_read, err_read, timeout)
+            out, err = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
-            os.kill(pid, signal.SIGKILL)
-            self._replies.readline()
-            raise subprocess.TimeoutExpired([argv0, *args], timeout) from None
-        status = json.loads(self._replies.readline())["status"]
-        return subprocess.CompletedProcess([argv0, *args], status, _decoded(out), _decoded(err))
+            process.kill()
+            process.communicate()
+            raise
+        return subprocess.CompletedProcess(process.args, process.returncode, out, err)
 
 
-def _read_both(out: int, err: int, timeout: float) -> tuple[bytes, bytes]:
-    """Both pipes read to their end (closing them), as `subprocess.communicate` does."""
-    chunks: dict[int, list[bytes]] = {out: [], err: []}
-    deadline = time.monotonic() + timeout
+class ForkedProcess:
+    """A child of a `ForkServer`, with what tests use of `subprocess.Popen`: ``pid``,
+    ``args``, ``returncode``, ``stdin``/``stdout``/``stderr`` (for PIPE), `poll`, `wait`,
+    `communicate`, `send_signal`, `terminate`, `kill`."""
+
+    def __init__(
+        self, server: ForkServer, args: list[str], pid: int, ends: dict[str, int], text: bool
+    ) -> None:
+        self._server = server
+        self.args = args
+        self.pid = pid
+        self.returncode: int | None = None
+        self._text = text
+        mode = {"stdin": "wb", "stdout": "rb", "stderr": "rb"}
+        self.stdin, self.stdout, self.stderr = (
+            _stream(os.fdopen(ends[name], mode[name]), text) if name in ends else None
+            for name in ("stdin", "stdout", "stderr")
+        )
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            self.returncode = self._server.status(self.pid, 0)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self.returncode is None:
+            self.returncode = self._server.status(self.pid, timeout)
+            if self.returncode is None:
+                raise subprocess.TimeoutExpired(self.args, timeout or 0)
+        return self.returncode
+
+    def send_signal(self, signal_number: int) -> None:
+        if self.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal_number)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def communicate(
+        self, input: Any = None, timeout: float | None = None
+    ) -> tuple[Any, Any]:
+        """Both output pipes read to their end (and closed), then the exit awaited, as
+        `subprocess.Popen.communicate` does; `input` is written to a stdin pipe first."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        if self.stdin is not None:
+            if input:
+                with contextlib.suppress(BrokenPipeError):
+                    self.stdin.write(input)
+            with contextlib.suppress(BrokenPipeError):
+                self.stdin.close()
+        streams = [stream for stream in (self.stdout, self.stderr) if stream is not None]
+        read = _read_all([_raw(stream) for stream in streams], deadline, self.args)
+        for stream in streams:
+            stream.close()
+        left = None if deadline is None else max(0.0, deadline - time.monotonic())
+        self.wait(left)
+        texts = iter(_decoded(data) if self._text else data for data in read)
+        return (
+            next(texts) if self.stdout is not None else None,
+            next(texts) if self.stderr is not None else None,
+        )
+
+    def __enter__(self) -> ForkedProcess:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        for stream in (self.stdin, self.stdout, self.stderr):
+            if stream is not None:
+                stream.close()
+        self.wait()
+
+
+def _stream(file: IO[bytes], text: bool) -> IO[Any]:
+    if not text:
+        return file
+    return io.TextIOWrapper(file, encoding=locale.getpreferredencoding(False))  # type: ignore[arg-type]
+
+
+def _raw(stream: IO[Any]) -> int:
+    return stream.fileno()
+
+
+def _read_all(descriptors: list[int], deadline: float | None, args: list[str]) -> list[bytes]:
+    """Each descriptor read to its end, together, as `subprocess.communicate` does."""
+    chunks: dict[int, list[bytes]] = {descriptor: [] for descriptor in descriptors}
     with selectors.DefaultSelector() as selector:
-        for descriptor in chunks:
+        for descriptor in descriptors:
             selector.register(descriptor, selectors.EVENT_READ)
-        open_count = 2
-        try:
-            while open_count:
-                ready = selector.select(max(0.0, deadline - time.monotonic()))
-                if not ready:
-                    raise subprocess.TimeoutExpired("kg", timeout)
-                for key, _ in ready:
-                    data = os.read(key.fd, 1 << 16)
-                    if data:
-                        chunks[key.fd].append(data)
-                    else:
-                        selector.unregister(key.fd)
-                        open_count -= 1
-        finally:
-            os.close(out)
-            os.close(err)
-    return b"".join(chunks[out]), b"".join(chunks[err])
+        open_count = len(descriptors)
+        while open_count:
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            ready = selector.select(left)
+            if not ready:
+                raise subprocess.TimeoutExpired(args, 0)
+            for key, _ in ready:
+                data = os.read(key.fd, 1 << 16)
+                if data:
+                    chunks[key.fd].append(data)
+                else:
+                    selector.unregister(key.fd)
+                    open_count -= 1
+    return [b"".join(chunks[descriptor]) for descriptor in descriptors]
 
 
 def _decoded(data: bytes) -> str:
     """As `subprocess.run(text=True)` decodes (the locale's encoding, universal newlines)."""
-    import io
-    import locale
-
     encoding = locale.getpreferredencoding(False)
     return io.TextIOWrapper(io.BytesIO(data), encoding=encoding).read()

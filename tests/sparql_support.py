@@ -8,7 +8,6 @@ import csv
 import http.server
 import io
 import json
-import os
 import shutil
 import subprocess
 import tempfile
@@ -24,7 +23,7 @@ import pyoxigraph as ox
 
 from kg import KnowledgeGraph, Settings
 from kg.sparql.service import SparqlService
-from tests.conftest import KG, ServerProcess, free_port
+from tests.conftest import ServerProcess, free_port, start_kg
 from tests.http_support import http_post
 
 EXPECTED = Path(__file__).parent / "expected" / "queries"
@@ -37,15 +36,16 @@ class SparqlServer(ServerProcess):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.endpoint = self.url + "/sparql"
-        environment = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
-        environment.update(env or {})
         self._log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115 (closed in stop)
-        self.process = subprocess.Popen(
-            [str(KG), "serve", "--port", str(self.port), *map(str, args)],
+        self.process = start_kg(
+            "serve",
+            "--port",
+            str(self.port),
+            *args,
+            env=env,
             stdout=self._log,
             stderr=subprocess.STDOUT,
             text=True,
-            env=environment,
         )
         self.stderr = ""
 
