@@ -19,8 +19,10 @@ process), and the import of tmkg itself (a fault there shows in every test, not 
 
 The protocol, over a Unix socket pair, one JSON object a line: the caller sends a request
 (arguments, environment, working folder) with three descriptors (``socket.send_fds``) and
-waits for ``{"pid": n}`` before it sends another; the server forks, answers, and when a child
-ends sends ``{"exited": n, "status": s}`` (``os.waitstatus_to_exitcode``: -9 for SIGKILL).
+waits for ``{"pid": n, "child": c}`` before it sends another; the server forks, answers, and
+when a child ends sends ``{"exited": c, "status": s}`` (``os.waitstatus_to_exitcode``: -9 for
+SIGKILL). Children are told apart by ``c``, a count the server keeps: a pid is used again by a
+later process once the first has ended (a test process starts thousands).
 """
 
 from __future__ import annotations
@@ -89,6 +91,8 @@ def _serve(channel: socket.socket) -> None:
     selector = selectors.DefaultSelector()
     selector.register(channel, selectors.EVENT_READ)
     selector.register(wake_read, selectors.EVENT_READ)
+    children: dict[int, int] = {}  # pid -> the child's count
+    made = 0
     while True:
         for key, _ in selector.select():
             if key.fileobj is channel:
@@ -105,15 +109,17 @@ def _serve(channel: socket.socket) -> None:
                     _child(json.loads(message), descriptors)  # never returns
                 for descriptor in descriptors:
                     os.close(descriptor)
-                channel.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+                made += 1
+                children[pid] = made
+                channel.sendall(json.dumps({"pid": pid, "child": made}).encode() + b"\n")
             else:
                 with contextlib.suppress(BlockingIOError):
                     os.read(wake_read, 4096)
-            _reap(channel)
+            _reap(channel, children)
 
 
-def _reap(channel: socket.socket) -> None:
-    """Tell the caller of every child that ended."""
+def _reap(channel: socket.socket, children: dict[int, int]) -> None:
+    """Tell the caller of every child that ended (by its count in `children`)."""
     while True:
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)
@@ -122,7 +128,8 @@ def _reap(channel: socket.socket) -> None:
         if pid == 0:
             return
         code = os.waitstatus_to_exitcode(status)
-        channel.sendall(json.dumps({"exited": pid, "status": code}).encode() + b"\n")
+        message = {"exited": children.pop(pid), "status": code}
+        channel.sendall(json.dumps(message).encode() + b"\n")
 
 
 def _child(request: dict, descriptors: Sequence[int]) -> None:
@@ -181,8 +188,8 @@ class ForkServer:
         self._state = threading.Condition()
         self._channel: socket.socket | None = None
         self._process: subprocess.Popen[bytes] | None = None
-        self._pids: list[int] = []  # answers to requests, in order
-        self._exited: dict[int, int] = {}
+        self._started: list[tuple[int, int]] = []  # (pid, child) answering requests, in order
+        self._exited: dict[int, int] = {}  # child -> exit status
         self.started_with: dict[str, str] = {}
         """The environment the server started with (`needs_new_interpreter`)."""
 
@@ -217,7 +224,7 @@ class ForkServer:
             reply = json.loads(line)
             with self._state:
                 if "pid" in reply:
-                    self._pids.append(reply["pid"])
+                    self._started.append((reply["pid"], reply["child"]))
                 else:
                     self._exited[reply["exited"]] = reply["status"]
                 self._state.notify_all()
@@ -283,11 +290,11 @@ class ForkServer:
                 sent = socket.send_fds(channel, [message], given)
                 channel.sendall(message[sent:])
                 with self._state:
-                    while not self._pids:
+                    while not self._started:
                         if self._channel is None:
                             raise RuntimeError("the kg fork server ended")
                         self._state.wait()
-                    pid = self._pids.pop(0)
+                    pid, child = self._started.pop(0)
         except BaseException:
             for descriptor in ends.values():
                 os.close(descriptor)
@@ -295,19 +302,19 @@ class ForkServer:
         finally:
             for descriptor in opened:
                 os.close(descriptor)
-        return ForkedProcess(self, [argv0, *args], pid, ends, text)
+        return ForkedProcess(self, [argv0, *args], pid, child, ends, text)
 
-    def status(self, pid: int, timeout: float | None) -> int | None:
-        """The exit status of child `pid` once it ended (waiting up to `timeout` seconds:
-        None waits as long as it takes, 0 not at all), else None."""
+    def status(self, child: int, timeout: float | None) -> int | None:
+        """The exit status of the `child` (its count) once it ended (waiting up to `timeout`
+        seconds: None waits as long as it takes, 0 not at all), else None."""
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._state:
-            while pid not in self._exited:
+            while child not in self._exited:
                 left = None if deadline is None else deadline - time.monotonic()
                 if (left is not None and left <= 0) or self._channel is None:
                     return None
                 self._state.wait(left)
-            return self._exited[pid]
+            return self._exited.pop(child)
 
     def run(
         self, argv0: str, args: Sequence[str], env: Mapping[str, str], timeout: float
@@ -331,11 +338,18 @@ class ForkedProcess:
     `communicate`, `send_signal`, `terminate`, `kill`."""
 
     def __init__(
-        self, server: ForkServer, args: list[str], pid: int, ends: dict[str, int], text: bool
+        self,
+        server: ForkServer,
+        args: list[str],
+        pid: int,
+        child: int,
+        ends: dict[str, int],
+        text: bool,
     ) -> None:
         self._server = server
         self.args = args
         self.pid = pid
+        self._child = child
         self.returncode: int | None = None
         self._text = text
         mode = {"stdin": "wb", "stdout": "rb", "stderr": "rb"}
@@ -346,12 +360,12 @@ class ForkedProcess:
 
     def poll(self) -> int | None:
         if self.returncode is None:
-            self.returncode = self._server.status(self.pid, 0)
+            self.returncode = self._server.status(self._child, 0)
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
         if self.returncode is None:
-            self.returncode = self._server.status(self.pid, timeout)
+            self.returncode = self._server.status(self._child, timeout)
             if self.returncode is None:
                 raise subprocess.TimeoutExpired(self.args, timeout or 0)
         return self.returncode
@@ -367,9 +381,7 @@ class ForkedProcess:
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)
 
-    def communicate(
-        self, input: Any = None, timeout: float | None = None
-    ) -> tuple[Any, Any]:
+    def communicate(self, input: Any = None, timeout: float | None = None) -> tuple[Any, Any]:
         """Both output pipes read to their end (and closed), then the exit awaited, as
         `subprocess.Popen.communicate` does; `input` is written to a stdin pipe first."""
         deadline = None if timeout is None else time.monotonic() + timeout

@@ -12,7 +12,6 @@ makes the process kill itself there.
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
@@ -31,7 +30,7 @@ from kg import KnowledgeGraph, Settings
 from kg.ingest.load import parse_file
 from kg.registries.synth import generate
 from kg.store.oxigraph import BULK_MIN_QUADS, OxigraphStore
-from tests.conftest import KG
+from tests.conftest import start_kg
 from tests.hardening_support import record
 from tests.http_support import http_post
 from tests.sparql_support import SparqlServer
@@ -100,17 +99,11 @@ def copy_store(base: Path, target: Path) -> Path:
     return target
 
 
-def _environment(**extra: str) -> dict[str, str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
-    environment.update(extra)
-    return environment
-
-
 def _trace(path: Path) -> list[str]:
     return path.read_text(encoding="utf-8").split() if path.exists() else []
 
 
-def wait_for(trace: Path, point: str, process: subprocess.Popen[Any], timeout: float) -> None:
+def wait_for(trace: Path, point: str, process: Any, timeout: float) -> None:
     """Wait until `point` is in the trace (fail if the process ends first)."""
     deadline = time.monotonic() + timeout
     while point not in _trace(trace):
@@ -130,11 +123,14 @@ def kill_load(
     extra = {"KG_CRASH_TRACE": str(trace)}
     if crash_at:
         extra["KG_CRASH_AT"] = crash_at
-    process = subprocess.Popen(
-        [str(KG), "load", "--store", str(store), str(registry.path)],
+    process = start_kg(
+        "load",
+        "--store",
+        store,
+        registry.path,
+        env=extra,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
-        env=_environment(**extra),
     )
     try:
         if during:

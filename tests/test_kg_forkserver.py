@@ -86,3 +86,13 @@ def test_python_and_locale_variables_need_a_new_interpreter() -> None:
     assert needs_new_interpreter({**started, "PYTHONHASHSEED": "1"}, started)
     assert needs_new_interpreter({**started, "LC_ALL": "C"}, started)
     assert needs_new_interpreter({"PATH": "/bin"}, started)  # LANG removed
+
+
+def test_each_child_gets_its_own_status_among_many(server: ForkServer) -> None:
+    # session 51: statuses kept by pid gave a later process that got an
+    # earlier one's pid that one's status (a suite starts thousands: pids come round again)
+    started = [
+        server.popen(str(KG), ["--version"] if n % 2 else [], dict(os.environ)) for n in range(24)
+    ]
+    assert [process.wait(60) for process in started] == [2 if n % 2 == 0 else 0 for n in range(24)]
+    assert all(process.poll() == process.returncode for process in started)

@@ -16,7 +16,7 @@ from kg.config import Settings
 from kg.errors import StoreError, StoreLocked
 from kg.graph import KnowledgeGraph
 from kg.store import open_store
-from tests.conftest import DATA, KG, run_kg
+from tests.conftest import DATA, run_kg, start_kg
 from tests.sparql_support import RecordingServer, SparqlServer
 
 READ_ONLY_COMMANDS = [
@@ -92,11 +92,8 @@ def test_stats_during_a_bulk_load_leaves_the_load_alone(tmp_path: Path) -> None:
     run_kg("load", "--seed", "--store", path, check=True)
     run_kg("synth", "--marks", "4500", "--seed", "7", "--output", data, check=True)
     before = _total(run_kg("stats", "--store", path, check=True).stdout)
-    load = subprocess.Popen(
-        [str(KG), "load", "--store", str(path), str(data)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    load = start_kg(
+        "load", "--store", path, data, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     readings = []
     try:
