@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import gc
 import io
 import json
 import locale
@@ -57,6 +58,7 @@ PRELOADED = (
     "pyshacl",
     "networkx",
     "uvicorn",
+    "wcwidth",
 )
 """What the server imports before it forks (modules only: no function of tmkg runs)."""
 
@@ -82,6 +84,7 @@ def _serve(channel: socket.socket) -> None:
 
     for name in PRELOADED:
         importlib.import_module(name)
+    gc.freeze()  # what was imported is not walked by each child's collections
     wake_read, wake_write = os.pipe()
     os.set_blocking(wake_read, False)
     os.set_blocking(wake_write, False)
