@@ -218,11 +218,11 @@ class ForkServer:
         if json.loads(replies.readline() or b"{}") != {"ready": True}:
             raise RuntimeError("the kg fork server did not start")
         self._channel = ours
-        threading.Thread(target=self._listen, args=(replies,), daemon=True).start()
+        threading.Thread(target=self._listen, args=(ours, replies), daemon=True).start()
         atexit.register(self.close)
         return ours
 
-    def _listen(self, replies: IO[bytes]) -> None:
+    def _listen(self, channel: socket.socket, replies: IO[bytes]) -> None:
         for line in replies:
             reply = json.loads(line)
             with self._state:
@@ -233,7 +233,8 @@ class ForkServer:
                 self._state.notify_all()
         replies.close()
         with self._state:
-            self._channel = None
+            if self._channel is channel:  # not a server started since
+                self._channel = None
             self._state.notify_all()
 
     def close(self) -> None:
