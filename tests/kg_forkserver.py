@@ -62,14 +62,15 @@ PRELOADED = (
 )
 """What the server imports before it forks (modules only: no function of tmkg runs)."""
 
-_STARTUP_VARIABLES = ("PYTHON", "LC_", "LANG")
-"""Environment variables Python reads when it starts: a command given other values of these
-than the server started with needs a new interpreter."""
+_STARTUP_VARIABLES = ("PYTHON", "LC_", "LANG", "TZ", "LD_", "MALLOC_", "OMP_", "OPENBLAS_")
+"""Environment variables read when Python or a library it loads starts (the locale, the time
+zone, the C library, OpenBLAS's threads): a command given other values of these than the server
+started with needs a new interpreter (helper-134: ``TZ`` was the server's)."""
 
 
 def needs_new_interpreter(env: Mapping[str, str], started: Mapping[str, str]) -> bool:
     """Whether a command run with `env` would start differently from a server started with
-    `started`: a ``PYTHON*`` or locale variable (``LC_*``, ``LANG``) that differs."""
+    `started`: one of `_STARTUP_VARIABLES` that differs."""
     for key in {*env, *started}:
         if key.startswith(_STARTUP_VARIABLES) and env.get(key) != started.get(key):
             return True
@@ -147,6 +148,8 @@ def _child(request: dict, descriptors: Sequence[int]) -> None:
         os.environ.clear()
         os.environ.update(request["env"])
         os.chdir(request["cwd"])
+        os.umask(request["umask"])  # the caller's, as a process it started would have
+        os.sched_setaffinity(0, request["affinity"])
         sys.argv = [request["argv0"], *request["args"]]
         from kg.cli.main import main
 
@@ -192,7 +195,8 @@ class ForkServer:
         self._channel: socket.socket | None = None
         self._process: subprocess.Popen[bytes] | None = None
         self._started: list[tuple[int, int]] = []  # (pid, child) answering requests, in order
-        self._exited: dict[int, int] = {}  # child -> exit status
+        self._exited: dict[tuple[int, int], int] = {}  # (server, child) -> exit status
+        self._server = 0  # which server started (a child's count is its server's)
         self.started_with: dict[str, str] = {}
         """The environment the server started with (`needs_new_interpreter`)."""
 
@@ -210,26 +214,28 @@ class ForkServer:
             [sys.executable, "-P", "-c", code, root, str(theirs.fileno())],
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,
-            start_new_session=True,
         )
         theirs.close()
+        self._server += 1
         self.started_with = dict(os.environ)
         replies = ours.makefile("rb")
         if json.loads(replies.readline() or b"{}") != {"ready": True}:
             raise RuntimeError("the kg fork server did not start")
         self._channel = ours
-        threading.Thread(target=self._listen, args=(ours, replies), daemon=True).start()
+        threading.Thread(
+            target=self._listen, args=(ours, replies, self._server), daemon=True
+        ).start()
         atexit.register(self.close)
         return ours
 
-    def _listen(self, channel: socket.socket, replies: IO[bytes]) -> None:
+    def _listen(self, channel: socket.socket, replies: IO[bytes], server: int) -> None:
         for line in replies:
             reply = json.loads(line)
             with self._state:
                 if "pid" in reply:
                     self._started.append((reply["pid"], reply["child"]))
                 else:
-                    self._exited[reply["exited"]] = reply["status"]
+                    self._exited[server, reply["exited"]] = reply["status"]
                 self._state.notify_all()
         replies.close()
         with self._state:
@@ -286,7 +292,16 @@ class ForkServer:
                 given.append(given[1])
             else:
                 given.append(spec if isinstance(spec, int) else spec.fileno())
-        request = {"argv0": argv0, "args": list(args), "env": dict(env), "cwd": os.getcwd()}
+        umask = os.umask(0)
+        os.umask(umask)
+        request = {
+            "argv0": argv0,
+            "args": list(args),
+            "env": dict(env),
+            "cwd": os.getcwd(),
+            "umask": umask,
+            "affinity": sorted(os.sched_getaffinity(0)),
+        }
         message = json.dumps(request).encode() + b"\n"
         try:
             with self._sending:
@@ -299,6 +314,7 @@ class ForkServer:
                             raise RuntimeError("the kg fork server ended")
                         self._state.wait()
                     pid, child = self._started.pop(0)
+                    child_key = (self._server, child)
         except BaseException:
             for descriptor in ends.values():
                 os.close(descriptor)
@@ -306,19 +322,22 @@ class ForkServer:
         finally:
             for descriptor in opened:
                 os.close(descriptor)
-        return ForkedProcess(self, [argv0, *args], pid, child, ends, text)
+        return ForkedProcess(self, [argv0, *args], pid, child_key, ends, text)
 
-    def status(self, child: int, timeout: float | None) -> int | None:
-        """The exit status of the `child` (its count) once it ended (waiting up to `timeout`
-        seconds: None waits as long as it takes, 0 not at all), else None."""
+    def status(self, child: tuple[int, int], timeout: float | None) -> int | None:
+        """The exit status of `child` (its server's and its own count) once it ended (waiting
+        up to `timeout` seconds: None waits as long as it takes, 0 not at all), else None.
+        Raises RuntimeError for a child of a server that ended (its status cannot be known)."""
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._state:
             while child not in self._exited:
+                if self._channel is None or child[0] != self._server:
+                    raise RuntimeError(f"the kg fork server of child {child} ended")
                 left = None if deadline is None else deadline - time.monotonic()
-                if (left is not None and left <= 0) or self._channel is None:
+                if left is not None and left <= 0:
                     return None
                 self._state.wait(left)
-            return self._exited.pop(child)
+            return self._exited[child]
 
     def run(
         self, argv0: str, args: Sequence[str], env: Mapping[str, str], timeout: float
@@ -346,7 +365,7 @@ class ForkedProcess:
         server: ForkServer,
         args: list[str],
         pid: int,
-        child: int,
+        child: tuple[int, int],
         ends: dict[str, int],
         text: bool,
     ) -> None:

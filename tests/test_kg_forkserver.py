@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import KG, run_kg
+from tests.conftest import KG, kg_environment, run_kg
 from tests.kg_forkserver import ForkServer, needs_new_interpreter
 
 
@@ -21,9 +21,12 @@ def server() -> Iterator[ForkServer]:
     forks.close()
 
 
-def _both(*args: str | Path, env: dict[str, str] | None = None) -> tuple:
-    forked = run_kg(*args, env=env)
-    started = run_kg(*args, env=env, executable=True)
+def _both(server: ForkServer, *args: str) -> tuple:
+    """The command forked by `server` (whatever ``TMKG_TESTS_EXEC`` says: helper-134) and
+    started as the executable."""
+    environment = kg_environment(None)
+    forked = server.run(str(KG), list(args), environment, timeout=120)
+    started = run_kg(*args, executable=True)
     return forked, started
 
 
@@ -40,8 +43,10 @@ def _both(*args: str | Path, env: dict[str, str] | None = None) -> tuple:
     ],
     ids=["version", "stats", "who-else-uses", "usage error", "bad query", "missing file", "none"],
 )
-def test_a_forked_command_answers_as_the_executable_does(args: tuple[str, ...]) -> None:
-    forked, started = _both(*args)
+def test_a_forked_command_answers_as_the_executable_does(
+    server: ForkServer, args: tuple[str, ...]
+) -> None:
+    forked, started = _both(server, *args)
     assert (forked.returncode, forked.stdout, forked.stderr) == (
         started.returncode,
         started.stdout,
@@ -86,6 +91,19 @@ def test_python_and_locale_variables_need_a_new_interpreter() -> None:
     assert needs_new_interpreter({**started, "PYTHONHASHSEED": "1"}, started)
     assert needs_new_interpreter({**started, "LC_ALL": "C"}, started)
     assert needs_new_interpreter({"PATH": "/bin"}, started)  # LANG removed
+    assert needs_new_interpreter({**started, "TZ": "Asia/Tokyo"}, started)  # helper-134
+
+
+def test_the_child_has_the_callers_file_mode_mask(server: ForkServer, tmp_path: Path) -> None:
+    previous = os.umask(0o077)
+    try:
+        result = server.run(
+            str(KG), ["--store", str(tmp_path / "s"), "stats"], dict(os.environ), timeout=60
+        )
+    finally:
+        os.umask(previous)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "s").stat().st_mode & 0o077 == 0  # helper-134: was the server's 022
 
 
 def test_each_child_gets_its_own_status_among_many(server: ForkServer) -> None:
