@@ -292,14 +292,12 @@ class ForkServer:
                 given.append(given[1])
             else:
                 given.append(spec if isinstance(spec, int) else spec.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
         request = {
             "argv0": argv0,
             "args": list(args),
             "env": dict(env),
             "cwd": os.getcwd(),
-            "umask": umask,
+            "umask": _umask(),
             "affinity": sorted(os.sched_getaffinity(0)),
         }
         message = json.dumps(request).encode() + b"\n"
@@ -434,6 +432,20 @@ class ForkedProcess:
             if stream is not None:
                 stream.close()
         self.wait()
+
+
+def _umask() -> int:
+    """This process's file mode mask, read without setting it (Linux's /proc: setting and
+    restoring it would give a file another thread makes meanwhile the wrong mode)."""
+    with (
+        contextlib.suppress(OSError, StopIteration, ValueError),
+        open("/proc/self/status", encoding="ascii") as status,
+    ):
+        line = next(line for line in status if line.startswith("Umask:"))
+        return int(line.split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _stream(file: IO[bytes], text: bool) -> IO[Any]:
