@@ -100,8 +100,8 @@ def run_kg(
 ) -> subprocess.CompletedProcess[str]:
     """Run `kg` in a process of its own, as a user would: a child of the test process's fork
     server (`tests.kg_forkserver`: tmkg already imported), or with `executable` (or
-    ``TMKG_TESTS_EXEC=1`` in the environment, or a ``PYTHON*`` or locale variable in `env`)
-    the installed `kg` executable started anew."""
+    ``TMKG_TESTS_EXEC=1`` in the environment, or a variable read at start-up that differs:
+    `tests.kg_forkserver.needs_new_interpreter`) the installed `kg` executable started anew."""
     environment = kg_environment(env)
     argv = [str(KG), *map(str, args)]
     if _forks(environment, executable):

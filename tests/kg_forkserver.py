@@ -199,6 +199,7 @@ class ForkServer:
         self._server = 0  # which server started (a child's count is its server's)
         self.started_with: dict[str, str] = {}
         """The environment the server started with (`needs_new_interpreter`)."""
+        atexit.register(self.close)  # once: a server started again is closed the same way
 
     def _start(self) -> socket.socket:
         if self._channel is not None and self._process and self._process.poll() is None:
@@ -225,7 +226,6 @@ class ForkServer:
         threading.Thread(
             target=self._listen, args=(ours, replies, self._server), daemon=True
         ).start()
-        atexit.register(self.close)
         return ours
 
     def _listen(self, channel: socket.socket, replies: IO[bytes], server: int) -> None:
@@ -413,7 +413,7 @@ class ForkedProcess:
             with contextlib.suppress(BrokenPipeError):
                 self.stdin.close()
         streams = [stream for stream in (self.stdout, self.stderr) if stream is not None]
-        read = _read_all([_raw(stream) for stream in streams], deadline, self.args)
+        read = _read_all([stream.fileno() for stream in streams], deadline, self.args)
         for stream in streams:
             stream.close()
         left = None if deadline is None else max(0.0, deadline - time.monotonic())
@@ -452,10 +452,6 @@ def _stream(file: IO[bytes], text: bool) -> IO[Any]:
     if not text:
         return file
     return io.TextIOWrapper(file, encoding=locale.getpreferredencoding(False))  # type: ignore[arg-type]
-
-
-def _raw(stream: IO[Any]) -> int:
-    return stream.fileno()
 
 
 def _read_all(descriptors: list[int], deadline: float | None, args: list[str]) -> list[bytes]:

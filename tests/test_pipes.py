@@ -19,14 +19,13 @@ import pytest
 
 from kg import KnowledgeGraph, Settings
 from kg.registries.synth import generate
-from tests.conftest import KG
+from tests.conftest import KG, kg_environment
 
 _FILE_QUADS = 300  # marks: big enough to hold several kinds of statement, small to load
 
 
 def _kg(*args: str | Path, stdin: bytes, tmp: Path) -> subprocess.CompletedProcess[bytes]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
-    environment["TMPDIR"] = str(tmp)
+    environment = kg_environment({"TMPDIR": str(tmp)})
     return subprocess.run(
         [str(KG), *map(str, args)], input=stdin, capture_output=True, env=environment, timeout=120
     )
